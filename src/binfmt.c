@@ -1,0 +1,104 @@
+/* binfmt.c - versioned, checksummed envelope for model files (see binfmt.h). */
+#include "binfmt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char MAGIC[8] = {'D', 'E', 'S', 'P', 'I', 'N', '\r', '\n'};
+#define BYTE_ORDER_MARK 0x01020304u
+
+static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static uint32_t get32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t get64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+int ds_bin_write(const char *path, const char *kind, uint32_t version,
+		 const void *payload, size_t len, struct ds_err *err)
+{
+	unsigned char h[DS_BIN_HEADER_SIZE];
+	double test = 1.0 / 3.0;
+	struct ds_afile f;
+	int rc;
+
+	memset(h, 0, sizeof h);
+	memcpy(h, MAGIC, 8);
+	strncpy((char *)h + 8, kind, 8);
+	put32(h + 16, version);
+	put32(h + 20, BYTE_ORDER_MARK);
+	memcpy(h + 24, &test, 8);
+	put64(h + 32, (uint64_t)len);
+	put32(h + 40, ds_crc32c(0, payload, len));
+	put32(h + 44, ds_crc32c(0, h, 44));
+	rc = ds_afile_open(&f, path, err);
+	if (rc)
+		return rc;
+	ds_afile_write(&f, h, sizeof h);
+	ds_afile_write(&f, payload, len);
+	return ds_afile_commit(&f, err);
+}
+
+int ds_bin_check(const unsigned char *d, size_t size, const char *name,
+		 const char *kind, uint32_t version, const char *hint,
+		 const void **payload, size_t *len, struct ds_err *err)
+{
+	char k[9];
+	double test;
+	uint64_t plen;
+	const char *h = hint ? hint : "make models";
+
+	if (size < DS_BIN_HEADER_SIZE || memcmp(d, MAGIC, 8) != 0)
+		return ds_err_set(err, DS_EFORMAT,
+				  "%s: not a despin model file; rebuild it with '%s'", name, h);
+	if (get32(d + 44) != ds_crc32c(0, d, 44))
+		return ds_err_set(err, DS_ECORRUPT,
+				  "%s: corrupt header; rebuild it with '%s'", name, h);
+	memcpy(k, d + 8, 8);
+	k[8] = 0;
+	if (strcmp(k, kind) != 0)
+		return ds_err_set(err, DS_EFORMAT,
+				  "%s: holds a %s model, not a %s model; rebuild it with '%s'",
+				  name, k, kind, h);
+	if (get32(d + 20) != BYTE_ORDER_MARK)
+		return ds_err_set(err, DS_EFORMAT,
+				  "%s: written on a machine of another byte order; rebuild it with '%s'",
+				  name, h);
+	memcpy(&test, d + 24, 8);
+	if (test != 1.0 / 3.0)
+		return ds_err_set(err, DS_EFORMAT,
+				  "%s: floating-point test value mismatch; rebuild it with '%s'", name, h);
+	if (get32(d + 16) != version)
+		return ds_err_set(err, DS_EVERSION,
+				  "%s: format version %u, this despin reads version %u; rebuild it with '%s'",
+				  name, get32(d + 16), version, h);
+	plen = get64(d + 32);
+	if (plen != size - DS_BIN_HEADER_SIZE)
+		return ds_err_set(err, DS_ECORRUPT,
+				  "%s: truncated or padded (payload %llu bytes, file holds %zu); rebuild it with '%s'",
+				  name, (unsigned long long)plen, size - DS_BIN_HEADER_SIZE, h);
+	if (get32(d + 40) != ds_crc32c(0, d + DS_BIN_HEADER_SIZE, (size_t)plen))
+		return ds_err_set(err, DS_ECORRUPT,
+				  "%s: checksum mismatch, the file is corrupt; rebuild it with '%s'",
+				  name, h);
+	*payload = d + DS_BIN_HEADER_SIZE;
+	*len = (size_t)plen;
+	return 0;
+}
+
+int ds_bin_open(struct ds_map *m, const char *path, const char *kind,
+		uint32_t version, const char *hint, const void **payload,
+		size_t *len, struct ds_err *err)
+{
+	int rc = ds_map_open(m, path, err);
+	if (rc) {
+		if (err && rc != DS_ENOMEM) {
+			size_t n = strlen(err->msg);
+			snprintf(err->msg + n, sizeof err->msg - n, "; build it with '%s'",
+				 hint ? hint : "make models");
+		}
+		return rc;
+	}
+	rc = ds_bin_check(m->data, m->len, path, kind, version, hint, payload, len, err);
+	if (rc)
+		ds_map_close(m);
+	return rc;
+}

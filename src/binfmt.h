@@ -1,0 +1,44 @@
+/*
+ * binfmt.h - the envelope shared by despin's binary model files.
+ *
+ * Layout (all integers little-endian, every field 8-byte aligned):
+ *
+ *   0  char     magic[8]    "DESPIN\r\n" (catches text-mode mangling)
+ *   8  char     kind[8]     "LM", "LEX", "SCORER", ... NUL padded
+ *  16  uint32   version     format version of that kind
+ *  20  uint32   byte_order  0x01020304 as written by the producer
+ *  24  double   test_value  1.0 / 3.0 (catches float layout mismatches)
+ *  32  uint64   payload_len bytes of payload after the 64-byte header
+ *  40  uint32   crc32c      CRC-32C of the payload
+ *  44  uint32   header_crc  CRC-32C of bytes 0..43
+ *  48  uint64   reserved[2] zero
+ *  64  payload (8-byte aligned)
+ *
+ * Files are written to a temporary name and renamed only when complete
+ * (ds_afile), so a reader sees either the old file or the whole new one.
+ */
+#ifndef DS_BINFMT_H
+#define DS_BINFMT_H
+
+#include "util.h"
+
+#define DS_BIN_HEADER_SIZE 64
+
+/* Writes header + payload to path atomically.  kind is at most 8 chars. */
+int ds_bin_write(const char *path, const char *kind, uint32_t version,
+		 const void *payload, size_t len, struct ds_err *err);
+
+/* Maps path and checks the envelope: magic, kind, version, byte order, test
+ * value, length and checksum.  On success *payload and *len describe the payload
+ * inside the map (which the caller closes with ds_map_close).  On failure the
+ * message names the file, the problem, and says "rebuild it with HINT". */
+int ds_bin_open(struct ds_map *m, const char *path, const char *kind,
+		uint32_t version, const char *hint, const void **payload,
+		size_t *len, struct ds_err *err);
+
+/* Same checks on a buffer already in memory (used by ds_bin_open and fuzzers). */
+int ds_bin_check(const unsigned char *data, size_t size, const char *name,
+		 const char *kind, uint32_t version, const char *hint,
+		 const void **payload, size_t *len, struct ds_err *err);
+
+#endif

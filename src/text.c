@@ -1,0 +1,1080 @@
+/*
+ * text.c - UTF-8 decoding, normalisation, tokenisation, sentences,
+ * paragraphs and boilerplate (see text.h).
+ *
+ * The scanner walks the original bytes once.  Each code point is decoded
+ * (invalid bytes become U+FFFD), folded (typographic variants to ASCII) and
+ * classified; tokens are built from folded characters while their byte
+ * offsets stay those of the original.
+ */
+#include "text.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stem.h"
+
+/* ---- character classes ---- */
+enum cls {
+	C_SPACE, C_NL, C_LETTER, C_DIGIT, C_APOS, C_HYPHEN, C_PERIOD, C_COMMA,
+	C_COLON, C_QUOTE, C_CURRENCY, C_PERCENT, C_SKIP, C_PUNCT
+};
+
+struct ch {
+	enum cls cls;
+	uint32_t cp;        /* folded code point (first one for expansions) */
+	size_t next;        /* byte offset after the character */
+	const char *fold;   /* folded UTF-8 form */
+	uint8_t flen;       /* its length */
+	uint8_t invalid;    /* was an invalid sequence */
+	uint8_t upper;      /* an upper-case letter */
+	uint8_t lower;      /* a lower-case letter */
+	char buf[4];        /* storage for single-byte folds */
+};
+
+static const char REPLACEMENT[] = "\xEF\xBF\xBD";
+
+/* Decodes one code point at p[i], n bytes total.  Returns its length, or 0
+ * for an invalid sequence (then one byte is skipped). */
+static size_t utf8_decode(const unsigned char *p, size_t i, size_t n, uint32_t *cp)
+{
+	unsigned c = p[i];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		if (i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+			*cp = ((c & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu);
+			return 2;
+		}
+		return 0;
+	}
+	if (c >= 0xE0 && c <= 0xEF) {
+		uint32_t v;
+		if (i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80)
+			return 0;
+		v = ((c & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+		if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))
+			return 0;
+		*cp = v;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		uint32_t v;
+		if (i + 3 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80 ||
+		    (p[i + 3] & 0xC0) != 0x80)
+			return 0;
+		v = ((c & 0x07u) << 18) | ((p[i + 1] & 0x3Fu) << 12) |
+		    ((p[i + 2] & 0x3Fu) << 6) | (p[i + 3] & 0x3Fu);
+		if (v < 0x10000 || v > 0x10FFFF)
+			return 0;
+		*cp = v;
+		return 4;
+	}
+	return 0;
+}
+
+static void ascii_char(struct ch *c, unsigned b)
+{
+	c->cp = b;
+	c->buf[0] = (char)b;
+	c->fold = c->buf;
+	c->flen = 1;
+	if (b >= 'a' && b <= 'z') {
+		c->cls = C_LETTER;
+		c->lower = 1;
+	} else if (b >= 'A' && b <= 'Z') {
+		c->cls = C_LETTER;
+		c->upper = 1;
+	} else if (b >= '0' && b <= '9') {
+		c->cls = C_DIGIT;
+	} else {
+		switch (b) {
+		case ' ': case '\t': c->cls = C_SPACE; break;
+		case '\n': case '\f': case '\v': c->cls = C_NL; break;
+		case '\r': c->cls = C_SKIP; break;
+		case '\'': c->cls = C_APOS; break;
+		case '-': c->cls = C_HYPHEN; break;
+		case '.': c->cls = C_PERIOD; break;
+		case ',': c->cls = C_COMMA; break;
+		case ':': c->cls = C_COLON; break;
+		case '"': c->cls = C_QUOTE; break;
+		case '$': c->cls = C_CURRENCY; break;
+		case '%': c->cls = C_PERCENT; break;
+		default:
+			c->cls = b < 0x20 || b == 0x7f ? C_SPACE : C_PUNCT;
+		}
+	}
+}
+
+/* Reads the character at byte offset i. */
+static void get_ch(const unsigned char *p, size_t n, size_t i, struct ch *c)
+{
+	uint32_t cp;
+	size_t l;
+	c->invalid = c->upper = c->lower = 0;
+	if (DS_LIKELY(p[i] < 0x80)) {
+		c->next = i + 1;
+		ascii_char(c, p[i]);
+		return;
+	}
+	l = utf8_decode(p, i, n, &cp);
+	if (l == 0) {
+		c->next = i + 1;
+		c->cp = 0xFFFD;
+		c->fold = REPLACEMENT;
+		c->flen = 3;
+		c->invalid = 1;
+		c->cls = C_LETTER;
+		return;
+	}
+	c->next = i + l;
+	c->cp = cp;
+	c->fold = (const char *)p + i;
+	c->flen = (uint8_t)l;
+	c->cls = C_LETTER;
+	switch (cp) {
+	case 0x00A0: case 0x1680: case 0x202F: case 0x205F: case 0x3000:
+		c->cls = C_SPACE;
+		return;
+	case 0x0085: case 0x2028: case 0x2029:
+		c->cls = C_NL;
+		return;
+	case 0x00AD: case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF:
+		c->cls = C_SKIP;
+		return;
+	case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x02BC:
+	case 0xFF07:
+		ascii_char(c, '\'');
+		return;
+	case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x00AB:
+	case 0x00BB: case 0xFF02:
+		ascii_char(c, '"');
+		return;
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
+	case 0x2212: case 0xFE58: case 0xFE63: case 0xFF0D:
+		ascii_char(c, '-');
+		return;
+	case 0x2026:
+		c->cls = C_PERIOD;
+		c->cp = '.';
+		c->fold = "...";
+		c->flen = 3;
+		return;
+	case 0xFB00: c->fold = "ff"; c->flen = 2; c->cp = 'f'; c->lower = 1; return;
+	case 0xFB01: c->fold = "fi"; c->flen = 2; c->cp = 'f'; c->lower = 1; return;
+	case 0xFB02: c->fold = "fl"; c->flen = 2; c->cp = 'f'; c->lower = 1; return;
+	case 0xFB03: c->fold = "ffi"; c->flen = 3; c->cp = 'f'; c->lower = 1; return;
+	case 0xFB04: c->fold = "ffl"; c->flen = 3; c->cp = 'f'; c->lower = 1; return;
+	case 0xFB05: case 0xFB06: c->fold = "st"; c->flen = 2; c->cp = 's'; c->lower = 1; return;
+	case 0x00A3: case 0x20AC: case 0x00A5:
+		c->cls = C_CURRENCY;
+		return;
+	}
+	if (cp >= 0x2000 && cp <= 0x200A) {
+		c->cls = C_SPACE;
+		return;
+	}
+	if (cp >= 0xFF01 && cp <= 0xFF5E) { /* full-width ASCII */
+		ascii_char(c, cp - 0xFF01 + 0x21);
+		return;
+	}
+	if (cp < 0xC0 || (cp >= 0x2016 && cp <= 0x2BFF) || (cp >= 0x3001 && cp <= 0x303F) ||
+	    cp == 0x00D7 || cp == 0x00F7) {
+		c->cls = C_PUNCT;
+		return;
+	}
+	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+		c->upper = 1;
+	else if (cp >= 0xDF && cp <= 0xFF && cp != 0xF7)
+		c->lower = 1;
+	else if (cp >= 0x100 && cp <= 0x17F)
+		(cp & 1) ? (c->lower = 1) : (c->upper = 1);
+}
+
+void ds_lower(char *dst, const char *src, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char b = (unsigned char)src[i];
+		if (b < 0x80) {
+			dst[i] = (char)((b >= 'A' && b <= 'Z') ? b + 32 : b);
+			i++;
+		} else if (b == 0xC3 && i + 1 < n) {
+			unsigned char b2 = (unsigned char)src[i + 1];
+			dst[i] = (char)b;
+			/* U+00C0..U+00DE except U+00D7 */
+			dst[i + 1] = (char)((b2 >= 0x80 && b2 <= 0x9E && b2 != 0x97) ? b2 + 0x20 : b2);
+			i += 2;
+		} else if ((b == 0xC4 || b == 0xC5) && i + 1 < n) {
+			unsigned char b2 = (unsigned char)src[i + 1];
+			uint32_t cp = ((b & 0x1Fu) << 6) | (b2 & 0x3Fu);
+			dst[i] = (char)b;
+			/* Latin Extended-A: even = upper, odd = lower (mostly) */
+			dst[i + 1] = (char)((cp >= 0x100 && cp <= 0x17F && !(cp & 1)) ? b2 + 1 : b2);
+			i += 2;
+		} else {
+			dst[i] = (char)b;
+			i++;
+		}
+	}
+}
+
+/* ---- abbreviations ---- */
+
+/* Abbreviations that keep their period.  Titles never end a sentence. */
+static const char *const TITLES[] = {
+	"mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col",
+	"capt", "sgt", "rev", "st", "mt", "ft", "jr", "sr", "hon", "pres", "supt",
+	"adm", "cmdr", "maj", "cpl", "pvt", "messrs", "mme", "mlle", "no", "nos",
+	"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+	"dec", "vs", "v", "cf", "fig", "vol", "pp", "p", "ch", "art", "sec", "ave",
+	"blvd", "rd", "ste", NULL
+};
+static const char *const ABBREVS[] = {
+	"inc", "co", "corp", "ltd", "llc", "plc", "bros", "dept", "univ", "assn",
+	"etc", "approx", "est", "govt", "intl", "natl", "ex", "al", "e.g", "i.e",
+	"a.m", "p.m", NULL
+};
+
+static int in_list(const char *const *list, const char *w, size_t n)
+{
+	char low[16];
+	if (n == 0 || n >= sizeof low)
+		return 0;
+	ds_lower(low, w, n);
+	low[n] = 0;
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(list[i], low) == 0)
+			return 1;
+	return 0;
+}
+
+/* Words that start sentences after an abbreviation like "U.S." */
+static const char *const STARTERS[] = {
+	"the", "a", "an", "it", "he", "she", "they", "we", "i", "but", "and", "in",
+	"on", "this", "that", "there", "these", "those", "his", "her", "its",
+	"their", "our", "after", "at", "for", "if", "when", "while", "as", "so",
+	"yet", "still", "however", "meanwhile", "no", "some", "many", NULL
+};
+
+/* ---- document building ---- */
+
+struct builder {
+	struct ds_doc *d;
+	const unsigned char *p;
+	size_t n;
+	int err;
+	uint32_t para_start_tok;  /* first token of the open paragraph */
+	uint32_t sent_start_tok;  /* first token of the open sentence */
+	uint32_t para_start_byte;
+	int in_quote;
+	int end_pending;          /* last token ended a sentence (. ! ?) */
+	int abbrev_pending;       /* last token was a general abbreviation */
+	int new_para;             /* next token starts a paragraph */
+};
+
+static uint32_t pool_add(struct builder *b, const char *s, size_t n)
+{
+	struct ds_doc *d = b->d;
+	uint32_t off;
+	if (ds_grow(&d->pool, &d->pool_cap, d->pool_len + n + 1, 1)) {
+		b->err = DS_ENOMEM;
+		return 0;
+	}
+	off = (uint32_t)d->pool_len;
+	memcpy(d->pool + off, s, n);
+	d->pool[off + n] = 0;
+	d->pool_len += n + 1;
+	return off;
+}
+
+static void close_sentence(struct builder *b)
+{
+	struct ds_doc *d = b->d;
+	if (b->sent_start_tok == d->ntok)
+		return;
+	if (ds_grow(&d->sent, &d->sent_cap, d->nsent + 1, sizeof *d->sent)) {
+		b->err = DS_ENOMEM;
+		return;
+	}
+	d->sent[d->nsent].tok_begin = b->sent_start_tok;
+	d->sent[d->nsent].tok_end = (uint32_t)d->ntok;
+	d->sent[d->nsent].para = (uint32_t)d->npara;
+	d->sent[d->nsent].boiler = 0;
+	d->nsent++;
+	b->sent_start_tok = (uint32_t)d->ntok;
+	b->end_pending = b->abbrev_pending = 0;
+}
+
+static void close_paragraph(struct builder *b, size_t end_byte)
+{
+	struct ds_doc *d = b->d;
+	uint32_t first_sent;
+	close_sentence(b);
+	if (b->para_start_tok == d->ntok)
+		return;
+	if (ds_grow(&d->para, &d->para_cap, d->npara + 1, sizeof *d->para)) {
+		b->err = DS_ENOMEM;
+		return;
+	}
+	first_sent = (uint32_t)d->nsent;
+	while (first_sent > 0 && d->sent[first_sent - 1].tok_begin >= b->para_start_tok)
+		first_sent--;
+	d->para[d->npara].sent_begin = first_sent;
+	d->para[d->npara].sent_end = (uint32_t)d->nsent;
+	d->para[d->npara].start = d->tok[b->para_start_tok].start;
+	d->para[d->npara].end = (uint32_t)end_byte;
+	d->para[d->npara].boiler = 0;
+	d->npara++;
+	b->para_start_tok = (uint32_t)d->ntok;
+	b->in_quote = 0;
+	b->new_para = 1;
+	(void)first_sent;
+}
+
+/* Appends a token; norm holds its normalised bytes. */
+static void emit(struct builder *b, size_t start, size_t end, const char *norm, size_t nlen,
+		 int kind, int flags)
+{
+	struct ds_doc *d = b->d;
+	struct ds_token *t;
+	char low[DS_TOK_MAX_BYTES + 1];
+	if (b->err)
+		return;
+	if (ds_grow(&d->tok, &d->tok_cap, d->ntok + 1, sizeof *d->tok)) {
+		b->err = DS_ENOMEM;
+		return;
+	}
+	t = &d->tok[d->ntok];
+	t->start = (uint32_t)start;
+	t->end = (uint32_t)end;
+	t->norm = pool_add(b, norm, nlen);
+	ds_lower(low, norm, nlen);
+	t->lower = pool_add(b, low, nlen);
+	t->stem = DS_NO_STEM;
+	t->stem_len = 0;
+	t->norm_len = (uint16_t)nlen;
+	t->kind = (uint8_t)kind;
+	t->flags = (uint8_t)flags;
+	t->pad = 0;
+	if (b->new_para) {
+		t->flags |= DS_TF_PARA_START;
+		b->new_para = 0;
+	}
+	if (b->sent_start_tok == d->ntok)
+		t->flags |= DS_TF_SENT_START;
+	t->sent = (uint32_t)d->nsent;
+	d->ntok++;
+}
+
+static int is_closer(const struct ds_doc *d, size_t i)
+{
+	const char *s = ds_tok_norm(d, i);
+	return d->tok[i].kind == DS_TOK_PUNCT &&
+	       (strcmp(s, "\"") == 0 || strcmp(s, "'") == 0 || strcmp(s, ")") == 0 ||
+		strcmp(s, "]") == 0);
+}
+
+/* Called before a token of the given first character is emitted: decides
+ * whether a pending sentence end takes effect. */
+static void maybe_break(struct builder *b, const struct ch *c, const char *word, size_t wlen)
+{
+	if (b->end_pending) {
+		if (c->cls == C_QUOTE && !b->in_quote) {
+			close_sentence(b);
+		} else if (c->upper || c->cls == C_DIGIT || c->cls == C_QUOTE ||
+			   c->cls == C_CURRENCY || c->cp == '(' || (c->cls == C_LETTER && !c->lower)) {
+			close_sentence(b);
+		}
+		b->end_pending = 0;
+	} else if (b->abbrev_pending) {
+		if (c->upper && in_list(STARTERS, word, wlen))
+			close_sentence(b);
+		b->abbrev_pending = 0;
+	}
+}
+
+static inline int is_alnum_cls(enum cls k)
+{
+	return k == C_LETTER || k == C_DIGIT;
+}
+
+/* Scans a word or number starting at i; returns the byte offset after it. */
+static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
+{
+	const unsigned char *p = b->p;
+	size_t n = b->n;
+	char norm[DS_TOK_MAX_BYTES + 8];
+	size_t nlen = 0, start = i, end;
+	struct ch c = *first, c2, c3;
+	int letters = 0, uppers = 0, digits_only = 1, has_inner_period = 0;
+	int single_letter_segments = 1, seg_len = 0, flags = 0, kind;
+	int is_num = first->cls == C_DIGIT || first->cls == C_CURRENCY;
+	int abbrev = 0; /* 1 title, 2 general */
+
+#define PUT(ch)                                                                  \
+	do {                                                                     \
+		memcpy(norm + nlen, (ch).fold, (ch).flen);                       \
+		nlen += (ch).flen;                                               \
+	} while (0)
+
+	if (first->cls == C_CURRENCY) {
+		PUT(c);
+		i = c.next;
+		get_ch(p, n, i, &c);
+	}
+	for (;;) {
+		if (c.cls == C_SKIP && c.next < n) {
+			i = c.next;
+			get_ch(p, n, i, &c);
+			if (!is_alnum_cls(c.cls))
+				break;
+			continue;
+		}
+		if (is_alnum_cls(c.cls)) {
+			if (nlen + c.flen > DS_TOK_MAX_BYTES) {
+				flags |= DS_TF_LONG;
+				break;
+			}
+			PUT(c);
+			if (c.invalid)
+				flags |= DS_TF_INVALID;
+			if (c.cls == C_LETTER) {
+				letters++;
+				uppers += c.upper;
+				digits_only = 0;
+			}
+			seg_len++;
+			i = c.next;
+			if (i >= n)
+				break;
+			get_ch(p, n, i, &c);
+			continue;
+		}
+		if (i >= n || c.next >= n)
+			break;
+		get_ch(p, n, c.next, &c2);
+		if (c.cls == C_APOS && c2.cls == C_LETTER && !is_num) {
+			/* Russia's, didn't, O'Brien */
+		} else if (c.cls == C_HYPHEN && is_alnum_cls(c2.cls)) {
+			/* face-to-face, COVID-19 */
+			if (c.flen != 1)
+				break;
+		} else if (c.cls == C_PERIOD && c.flen == 1 && is_alnum_cls(c2.cls)) {
+			/* U.S, 1.13, example.com */
+			has_inner_period = 1;
+			if (seg_len != 1)
+				single_letter_segments = 0;
+			seg_len = -1;
+		} else if ((c.cls == C_COMMA || c.cls == C_COLON) && is_num && digits_only &&
+			   c2.cls == C_DIGIT) {
+			/* 1,200 (exactly three digits follow) and 3:53 */
+			if (c.cls == C_COMMA) {
+				size_t j = c2.next;
+				int k = 1;
+				while (j < n && k < 4 && p[j] >= '0' && p[j] <= '9') {
+					j++;
+					k++;
+				}
+				if (k != 3 || (j < n && p[j] >= '0' && p[j] <= '9'))
+					break;
+			}
+		} else {
+			break;
+		}
+		if (nlen + c.flen + c2.flen > DS_TOK_MAX_BYTES)
+			break;
+		PUT(c);
+		i = c.next;
+		c = c2;
+		if (c.cls == C_LETTER && seg_len == -1)
+			seg_len = 0;
+		else if (seg_len == -1)
+			seg_len = 0;
+	}
+	end = i;
+	if (seg_len != 1)
+		single_letter_segments = 0;
+	/* trailing % after a number */
+	if (is_num && i < n && c.cls == C_PERCENT) {
+		PUT(c);
+		end = c.next;
+		i = end;
+		if (i < n)
+			get_ch(p, n, i, &c);
+	}
+	/* abbreviation period: U.S. Feb. Mr. J. */
+	if (i < n && c.cls == C_PERIOD && c.flen == 1 && !is_num && letters > 0) {
+		int take = 0;
+		if (has_inner_period && single_letter_segments) {
+			take = 2;
+		} else if (!has_inner_period && in_list(TITLES, norm, nlen)) {
+			take = 1;
+			/* "no." only before a number */
+			if (nlen == 2 && (norm[0] == 'n' || norm[0] == 'N')) {
+				size_t j = c.next;
+				while (j < n && p[j] == ' ')
+					j++;
+				take = (j < n && p[j] >= '0' && p[j] <= '9') ? 1 : 0;
+			}
+		} else if (!has_inner_period && in_list(ABBREVS, norm, nlen)) {
+			take = 2;
+		} else if (letters == 1 && uppers == 1 && nlen == 1) {
+			take = 1; /* initial */
+		} else if (has_inner_period && in_list(ABBREVS, norm, nlen)) {
+			take = 2;
+		}
+		if (take) {
+			PUT(c);
+			end = i = c.next;
+			abbrev = take;
+			/* possessive after an abbreviation: U.K.'s */
+			if (i + 1 < n) {
+				get_ch(p, n, i, &c2);
+				if (c2.cls == C_APOS && c2.next < n) {
+					get_ch(p, n, c2.next, &c3);
+					if (c3.cp == 's' && (c3.next >= n || !is_alnum_cls((get_ch(p, n, c3.next, &c), c.cls)))) {
+						PUT(c2);
+						PUT(c3);
+						end = i = c3.next;
+					}
+				}
+			}
+		}
+	}
+	kind = is_num ? DS_TOK_NUM : DS_TOK_WORD;
+	if (is_num && letters > 0 && !ds_num_class(norm, nlen))
+		kind = DS_TOK_WORD;
+	if (letters > 0 && (first->upper || (first->cls == C_LETTER && !first->lower && !first->invalid)))
+		flags |= DS_TF_CAP;
+	if (letters >= 2 && uppers == letters)
+		flags |= DS_TF_UPPER;
+	if (b->in_quote)
+		flags |= DS_TF_QUOTED;
+	maybe_break(b, first, norm, nlen);
+	emit(b, start, end, norm, nlen, kind, flags);
+	if (abbrev == 2)
+		b->abbrev_pending = 1;
+#undef PUT
+	return end;
+}
+
+/* ---- boilerplate ---- */
+
+static const char *const BOILER_SUBSTR[] = {
+	"subscribe", "indicates required", "skip to content", "sign up", "newsletter",
+	"all rights reserved", "cookie", "privacy policy", "terms of use",
+	"terms of service", "share this", "read more", "advertisement", "follow us",
+	"most popular", "editors' picks", "editor's picks", "latest news", "more news",
+	"related articles", "related stories", "log in", "enter your email",
+	"email address", "min read", "pre-order", "shop now", "learn more", "click here",
+	"copyright", "download the app", "contact us", "about us", "back to top",
+	"getty images", "ap photo", "share on", "recommended for you", "you may also like",
+	"watch live", "sponsored", "(c) ", NULL
+};
+static const char *const BOILER_LINE[] = {
+	"comments", "more", "print", "share", "menu", "search", "home", "news feed",
+	"sections", "store", "jobs", "team", "featured", "follow", "close", "next",
+	"previous", "top stories", "trending", "video", "photos", "opinion", NULL
+};
+
+struct para_info {
+	int nwords, ncap, nfunc, terminal, bullet, phrase, teaser, boiler;
+};
+
+static const char *const FUNC_WORDS[] = {
+	"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "but", "is",
+	"are", "was", "were", "be", "has", "have", "had", "with", "by", "at", "as",
+	"that", "this", "it", "he", "she", "they", "we", "from", "not", "will", NULL
+};
+
+static int word_in(const char *const *list, const char *w)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(list[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f)
+{
+	const struct ds_para *pa = &d->para[pi];
+	uint32_t tb = d->sent[pa->sent_begin].tok_begin;
+	uint32_t te = d->sent[pa->sent_end - 1].tok_end;
+	char line[512];
+	size_t ll = 0;
+	memset(f, 0, sizeof *f);
+	for (uint32_t i = tb; i < te; i++) {
+		const char *lw = ds_tok_lower(d, i);
+		size_t l = d->tok[i].norm_len;
+		if (d->tok[i].kind != DS_TOK_PUNCT) {
+			f->nwords++;
+			if (d->tok[i].flags & DS_TF_CAP)
+				f->ncap++;
+			if (word_in(FUNC_WORDS, lw))
+				f->nfunc++;
+		}
+		if (ll + l + 2 < sizeof line) {
+			if (ll)
+				line[ll++] = ' ';
+			memcpy(line + ll, lw, l);
+			ll += l;
+		}
+	}
+	line[ll] = 0;
+	{
+		const char *first = ds_tok_norm(d, tb);
+		if (d->tok[tb].kind == DS_TOK_PUNCT && te - tb > 1 &&
+		    (strcmp(first, "-") == 0 || strcmp(first, "*") == 0 ||
+		     strcmp(first, "\xE2\x80\xA2") == 0 || strcmp(first, "\xC2\xB7") == 0))
+			f->bullet = 1;
+	}
+	{
+		uint32_t last = te - 1;
+		const char *s = ds_tok_norm(d, last);
+		while (last > tb && is_closer(d, last))
+			last--;
+		s = ds_tok_norm(d, last);
+		if (d->tok[last].kind == DS_TOK_PUNCT &&
+		    (strchr(".!?:;", s[0]) != NULL))
+			f->terminal = 1;
+		if (strcmp(s, "...") == 0 && last > tb && d->tok[last - 1].kind != DS_TOK_PUNCT &&
+		    d->tok[last].start == d->tok[last - 1].end)
+			f->teaser = 1;
+	}
+	for (size_t k = 0; BOILER_SUBSTR[k]; k++)
+		if (strstr(line, BOILER_SUBSTR[k])) {
+			f->phrase = 1;
+			break;
+		}
+	if (!f->phrase && word_in(BOILER_LINE, line))
+		f->phrase = 1;
+	if (strstr(line, " / ") && f->nwords <= 8)
+		f->phrase = 1; /* photo credit: "Name / AP" */
+	if (strstr(line, "\xC2\xA9"))
+		f->phrase = 1;
+}
+
+static void mark_boilerplate(struct ds_doc *d)
+{
+	size_t np = d->npara;
+	struct para_info *f;
+	if (np == 0)
+		return;
+	f = calloc(np, sizeof *f);
+	if (!f)
+		return;
+	for (size_t i = 0; i < np; i++) {
+		struct para_info *x = &f[i];
+		para_features(d, i, x);
+		if (x->phrase && (x->nwords <= 8 || (!x->terminal && x->nwords <= 12)))
+			x->boiler = 1;
+		else if (x->nwords <= 3 && !x->terminal)
+			x->boiler = 1; /* headings, datelines, menu items, credits */
+		else if (!x->terminal && x->nwords >= 4 && x->ncap * 10 >= x->nwords * 8 &&
+			 x->nfunc * 10 <= x->nwords)
+			x->boiler = 1; /* navigation menu: all capitalised, no function words */
+		else if (x->teaser)
+			x->boiler = 1; /* truncated teaser of another article */
+	}
+	/* runs of >= 3 bulleted lines: lists of headlines or links */
+	for (size_t i = 0; i < np;) {
+		size_t j = i;
+		while (j < np && f[j].bullet)
+			j++;
+		if (j - i >= 3)
+			for (size_t k = i; k < j; k++)
+				f[k].boiler = 1;
+		i = j > i ? j : i + 1;
+	}
+	/* a headline without a full stop right before boilerplate */
+	for (size_t i = np - 1; i > 0; i--)
+		if (f[i].boiler && !f[i - 1].boiler && !f[i - 1].terminal && f[i - 1].nwords <= 20)
+			f[i - 1].boiler = 1;
+	/* The article core: the run of paragraphs with the most prose, where a
+	 * paragraph of prose weighs by its length and a boilerplate one counts
+	 * against.  What lies before and after it is page furniture when mostly
+	 * boilerplate already. */
+	{
+		long sum = 0, best = -1;
+		size_t bs = 0, be = 0, s0 = 0;
+		for (size_t i = 0; i < np; i++) {
+			if (sum <= 0) {
+				sum = 0;
+				s0 = i;
+			}
+			sum += f[i].boiler ? -2 : (long)(f[i].nwords / 8 + 1);
+			if (sum > best) {
+				best = sum;
+				bs = s0;
+				be = i + 1;
+			}
+		}
+		if (best > 0) {
+			size_t nb = 0;
+			for (size_t i = 0; i < bs; i++)
+				nb += (size_t)f[i].boiler;
+			if (bs && nb * 2 >= bs)
+				for (size_t i = 0; i < bs; i++)
+					f[i].boiler = 1;
+			nb = 0;
+			for (size_t i = be; i < np; i++)
+				nb += (size_t)f[i].boiler;
+			if (be < np && nb * 2 >= np - be)
+				for (size_t i = be; i < np; i++)
+					f[i].boiler = 1;
+		}
+	}
+	{
+		/* a text that is all "boilerplate" is a short note, not a page */
+		size_t nb = 0;
+		for (size_t i = 0; i < np; i++)
+			nb += (size_t)f[i].boiler;
+		if (nb == np)
+			for (size_t i = 0; i < np; i++)
+				f[i].boiler = f[i].phrase && f[i].nwords <= 8;
+	}
+	for (size_t i = 0; i < np; i++) {
+		struct ds_para *pa = &d->para[i];
+		pa->boiler = (uint32_t)f[i].boiler;
+		for (uint32_t s = pa->sent_begin; s < pa->sent_end; s++) {
+			d->sent[s].boiler = pa->boiler;
+			if (pa->boiler)
+				for (uint32_t t = d->sent[s].tok_begin; t < d->sent[s].tok_end; t++)
+					d->tok[t].flags |= DS_TF_BOILER;
+		}
+	}
+	free(f);
+}
+
+/* ---- the date header ---- */
+
+static size_t parse_date_header(struct ds_doc *d)
+{
+	const char *s = d->text;
+	size_t i = 0, n = d->len;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	if (i + 15 > n || strncmp(s + i, "date ", 5) != 0)
+		return 0;
+	i += 5;
+	for (int k = 0; k < 10; k++) {
+		char c = s[i + (size_t)k];
+		if (k == 4 || k == 7) {
+			if (c != '-')
+				return 0;
+		} else if (c < '0' || c > '9') {
+			return 0;
+		}
+	}
+	if (i + 10 < n && !(s[i + 10] == ' ' || s[i + 10] == '\t' || s[i + 10] == '\n' ||
+			    s[i + 10] == '\r'))
+		return 0;
+	memcpy(d->date, s + i, 10);
+	d->date[10] = 0;
+	i += 10;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* ---- main entry ---- */
+
+static int check_binary(const struct ds_doc *d, const char *name, struct ds_err *err)
+{
+	const unsigned char *p = (const unsigned char *)d->text;
+	size_t n = d->len, ctrl = 0, bad = 0, i = 0;
+	const void *nul = memchr(p, 0, n);
+	if (nul)
+		return ds_err_set(err, DS_EBINARY,
+				  "%s: binary file (NUL byte at offset %zu), not text", name,
+				  (size_t)((const unsigned char *)nul - p));
+	while (i < n) {
+		uint32_t cp;
+		size_t l;
+		if (p[i] < 0x80) {
+			if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t' &&
+			    p[i] != '\f' && p[i] != '\v')
+				ctrl++;
+			i++;
+			continue;
+		}
+		l = utf8_decode(p, i, n, &cp);
+		if (l == 0) {
+			bad++;
+			i++;
+		} else {
+			i += l;
+		}
+	}
+	if (n >= 64 && (bad + ctrl) * 10 > n)
+		return ds_err_set(err, DS_EBINARY,
+				  "%s: binary file (%zu invalid UTF-8 and %zu control bytes in %zu), not text",
+				  name, bad, ctrl, n);
+	return 0;
+}
+
+struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
+			  size_t max_bytes, struct ds_err *err)
+{
+	struct ds_doc *d;
+	struct builder b;
+	size_t i;
+	const char *nm = name ? name : "<input>";
+
+	if (!max_bytes)
+		max_bytes = DS_DOC_MAX_BYTES_DEFAULT;
+	if (len > max_bytes) {
+		ds_err_set(err, DS_ETOOBIG, "%s: %zu bytes exceed the limit of %zu bytes",
+			   nm, len, max_bytes);
+		return NULL;
+	}
+	if (len >= UINT32_MAX) {
+		ds_err_set(err, DS_ETOOBIG, "%s: input too large", nm);
+		return NULL;
+	}
+	d = calloc(1, sizeof *d);
+	if (!d) {
+		ds_err_set(err, DS_ENOMEM, "%s: out of memory", nm);
+		return NULL;
+	}
+	d->name = strdup(nm);
+	d->text = malloc(len + 1);
+	if (!d->name || !d->text) {
+		ds_err_set(err, DS_ENOMEM, "%s: out of memory", nm);
+		goto fail;
+	}
+	if (len)
+		memcpy(d->text, text, len);
+	d->text[len] = 0;
+	d->len = len;
+	if (check_binary(d, nm, err))
+		goto fail;
+	/* rough sizes: one token per 5 bytes */
+	if (ds_grow(&d->tok, &d->tok_cap, len / 5 + 16, sizeof *d->tok) ||
+	    ds_grow(&d->pool, &d->pool_cap, len * 2 + 64, 1)) {
+		ds_err_set(err, DS_ENOMEM, "%s: out of memory", nm);
+		goto fail;
+	}
+
+	i = parse_date_header(d);
+	d->body_start = (uint32_t)i;
+	memset(&b, 0, sizeof b);
+	b.d = d;
+	b.p = (const unsigned char *)d->text;
+	b.n = len;
+	b.new_para = 1;
+	{
+		int nl_run = 0;            /* newlines since the last token */
+		size_t nl_pos = 0;
+		while (i < len && !b.err) {
+			struct ch c;
+			get_ch(b.p, len, i, &c);
+			if (c.invalid)
+				d->n_invalid++, d->first_invalid = d->n_invalid == 1 ? i : d->first_invalid;
+			if (c.cls == C_SPACE || c.cls == C_SKIP) {
+				i = c.next;
+				continue;
+			}
+			if (c.cls == C_NL) {
+				if (nl_run == 0)
+					nl_pos = i;
+				nl_run++;
+				i = c.next;
+				continue;
+			}
+			if (nl_run && d->ntok > b.para_start_tok) {
+				/* a single newline joins wrapped lines: previous line
+				 * without final punctuation, next starting lower case */
+				size_t last = d->ntok - 1;
+				int prev_final = d->tok[last].kind == DS_TOK_PUNCT &&
+						 (strchr(".!?:;\"')", ds_tok_norm(d, last)[0]) != NULL);
+				if (nl_run >= 2 || prev_final || !c.lower)
+					close_paragraph(&b, nl_pos);
+			}
+			nl_run = 0;
+			if (c.cls == C_LETTER || c.cls == C_DIGIT ||
+			    (c.cls == C_CURRENCY && c.next < len && b.p[c.next] >= '0' &&
+			     b.p[c.next] <= '9')) {
+				if (c.invalid)
+					d->n_invalid--; /* counted again inside the word scan */
+				size_t start_inv = i;
+				size_t e = scan_word(&b, i, &c);
+				/* count invalid sequences inside the word */
+				for (size_t k = start_inv; k < e;) {
+					struct ch cc;
+					get_ch(b.p, len, k, &cc);
+					if (cc.invalid) {
+						if (!d->n_invalid)
+							d->first_invalid = k;
+						d->n_invalid++;
+					}
+					k = cc.next;
+				}
+				i = e;
+				continue;
+			}
+			/* punctuation: runs of . - ! ? stay together */
+			{
+				size_t start = i, e = c.next;
+				char norm[DS_TOK_MAX_BYTES + 8];
+				size_t nlen = 0;
+				memcpy(norm, c.fold, c.flen);
+				nlen = c.flen;
+				if (c.cp == '.' || c.cp == '-' || c.cp == '!' || c.cp == '?') {
+					while (e < len && nlen + 3 <= DS_TOK_MAX_BYTES) {
+						struct ch c2;
+						get_ch(b.p, len, e, &c2);
+						if (!((c.cp == '!' || c.cp == '?')
+							      ? (c2.cp == '!' || c2.cp == '?')
+							      : c2.cp == c.cp))
+							break;
+						memcpy(norm + nlen, c2.fold, c2.flen);
+						nlen += c2.flen;
+						e = c2.next;
+					}
+				}
+				if (c.cls == C_QUOTE) {
+					maybe_break(&b, &c, norm, nlen);
+					emit(&b, start, e, norm, nlen, DS_TOK_PUNCT, 0);
+					b.in_quote = !b.in_quote;
+					if (!b.in_quote && d->ntok >= 2) {
+						/* closing quote after a sentence end keeps it pending */
+						const char *prev = ds_tok_norm(d, d->ntok - 2);
+						if (strchr(".!?", prev[0]))
+							b.end_pending = 1;
+					}
+				} else {
+					int closer = c.cp == ')' || c.cp == ']' || c.cp == '\'';
+					int pend = b.end_pending;
+					if (!closer)
+						maybe_break(&b, &c, norm, nlen);
+					emit(&b, start, e, norm, nlen, DS_TOK_PUNCT,
+					     b.in_quote ? DS_TF_QUOTED : 0);
+					if (closer)
+						b.end_pending = pend;
+					if (norm[0] == '.' || norm[0] == '!' || norm[0] == '?')
+						b.end_pending = 1;
+				}
+				i = e;
+			}
+		}
+		close_paragraph(&b, len);
+	}
+	if (b.err) {
+		ds_err_set(err, DS_ENOMEM, "%s: out of memory", nm);
+		goto fail;
+	}
+	if (d->ntok == 0) {
+		ds_err_set(err, DS_EEMPTY, "%s: empty file (no text)", nm);
+		goto fail;
+	}
+	mark_boilerplate(d);
+	for (size_t k = 0; k < d->ntok; k++)
+		if (d->tok[k].kind != DS_TOK_PUNCT && !(d->tok[k].flags & DS_TF_BOILER))
+			d->n_words++;
+	return d;
+fail:
+	ds_doc_free(d);
+	return NULL;
+}
+
+void ds_doc_free(struct ds_doc *d)
+{
+	if (!d)
+		return;
+	free(d->name);
+	free(d->text);
+	free(d->pool);
+	free(d->tok);
+	free(d->sent);
+	free(d->para);
+	free(d);
+}
+
+int ds_doc_stem(struct ds_doc *d, struct ds_stemmer *st)
+{
+	for (size_t i = 0; i < d->ntok; i++) {
+		struct ds_token *t = &d->tok[i];
+		const char *s;
+		size_t sl;
+		if (t->kind != DS_TOK_WORD || t->stem != DS_NO_STEM)
+			continue;
+		s = ds_stem(st, d->pool + t->lower, t->norm_len, &sl);
+		if (!s)
+			return DS_ENOMEM;
+		if (sl == t->norm_len && memcmp(s, d->pool + t->lower, sl) == 0) {
+			t->stem = t->lower;
+		} else {
+			if (ds_grow(&d->pool, &d->pool_cap, d->pool_len + sl + 1, 1))
+				return DS_ENOMEM;
+			memcpy(d->pool + d->pool_len, s, sl);
+			d->pool[d->pool_len + sl] = 0;
+			t->stem = (uint32_t)d->pool_len;
+			d->pool_len += sl + 1;
+		}
+		t->stem_len = (uint16_t)sl;
+	}
+	return 0;
+}
+
+const char *ds_num_class(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0;
+	int money = 0, pct = 0, ord = 0, other = 0;
+	if (n == 0)
+		return NULL;
+	if (s[0] == '$') {
+		money = 1;
+		i = 1;
+	} else if ((unsigned char)s[0] >= 0xC2) { /* pound, euro, yen */
+		uint32_t cp;
+		size_t l = utf8_decode((const unsigned char *)s, 0, n, &cp);
+		if (l && (cp == 0xA3 || cp == 0x20AC || cp == 0xA5)) {
+			money = 1;
+			i = l;
+		}
+	}
+	if (i >= n || s[i] < '0' || s[i] > '9')
+		return NULL;
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9') {
+			digits++;
+		} else if (c == ',' || c == '.' || c == ':' || c == '-') {
+			other = 1;
+		} else if (c == '%') {
+			pct = 1;
+		} else {
+			/* suffixes: st nd rd th s bn m k */
+			size_t rest = n - i;
+			char suf[4] = {0};
+			if (rest > 3)
+				return NULL;
+			ds_lower(suf, s + i, rest);
+			if (!strcmp(suf, "st") || !strcmp(suf, "nd") || !strcmp(suf, "rd") ||
+			    !strcmp(suf, "th"))
+				ord = 1;
+			else if (!strcmp(suf, "s") || !strcmp(suf, "bn") || !strcmp(suf, "m") ||
+				 !strcmp(suf, "k") || !strcmp(suf, "mn") || !strcmp(suf, "tn"))
+				;
+			else
+				return NULL;
+			break;
+		}
+	}
+	if (money)
+		return "<money>";
+	if (pct)
+		return "<pct>";
+	if (ord)
+		return "<ord>";
+	if (!other && digits == 4 && (s[0] == '1' || s[0] == '2'))
+		return "<year>";
+	return "<num>";
+}

@@ -1,0 +1,476 @@
+/* util.c - errors, buffers, hashing, files (see util.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *ds_version(void)
+{
+	return DS_VERSION_STRING;
+}
+
+const char *ds_strerror(int code)
+{
+	switch (code) {
+	case DS_OK: return "success";
+	case DS_ENOMEM: return "out of memory";
+	case DS_EIO: return "input/output error";
+	case DS_EFORMAT: return "malformed data";
+	case DS_EVERSION: return "unsupported format version";
+	case DS_ECORRUPT: return "corrupt or truncated file";
+	case DS_EBINARY: return "binary file, not text";
+	case DS_EEMPTY: return "empty input";
+	case DS_ETOOBIG: return "input too large";
+	case DS_EINVAL: return "invalid argument";
+	case DS_ENOTFOUND: return "not found";
+	case DS_EBUSY: return "resource busy";
+	case DS_EDB: return "database error";
+	}
+	return "unknown error";
+}
+
+int ds_err_set(struct ds_err *err, int code, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+		err->code = code;
+	}
+	return code;
+}
+
+int ds_err_sys(struct ds_err *err, int errnum, const char *fmt, ...)
+{
+	int code = errnum == ENOMEM ? DS_ENOMEM : DS_EIO;
+	if (err) {
+		va_list ap;
+		size_t n;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+		n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof err->msg - n, ": %s", strerror(errnum));
+		err->code = code;
+	}
+	return code;
+}
+
+/* ---- buffers ---- */
+
+int ds_grow(void *arr, size_t *cap, size_t need, size_t elt)
+{
+	void **pp = arr;
+	size_t nc;
+	void *np;
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 16;
+	while (nc < need) {
+		if (nc > SIZE_MAX / 2 / elt)
+			return DS_ENOMEM;
+		nc *= 2;
+	}
+	np = realloc(*pp, nc * elt);
+	if (!np)
+		return DS_ENOMEM;
+	*pp = np;
+	*cap = nc;
+	return 0;
+}
+
+int ds_buf_reserve(struct ds_buf *b, size_t extra)
+{
+	if (extra > SIZE_MAX - b->len - 1)
+		return DS_ENOMEM;
+	return ds_grow(&b->data, &b->cap, b->len + extra + 1, 1);
+}
+
+int ds_buf_append(struct ds_buf *b, const void *p, size_t n)
+{
+	if (ds_buf_reserve(b, n))
+		return DS_ENOMEM;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int ds_buf_puts(struct ds_buf *b, const char *s)
+{
+	return ds_buf_append(b, s, strlen(s));
+}
+
+int ds_buf_putc(struct ds_buf *b, char c)
+{
+	return ds_buf_append(b, &c, 1);
+}
+
+int ds_buf_printf(struct ds_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char small[256];
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return DS_EINVAL;
+	if ((size_t)n < sizeof small)
+		return ds_buf_append(b, small, (size_t)n);
+	if (ds_buf_reserve(b, (size_t)n))
+		return DS_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int ds_buf_json_str(struct ds_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char u[7];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		if (ds_buf_append(b, s + run, i - run))
+			return DS_ENOMEM;
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+			u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = 0;
+			esc = u;
+		}
+		if (ds_buf_puts(b, esc))
+			return DS_ENOMEM;
+		run = i + 1;
+	}
+	return ds_buf_append(b, s + run, n - run);
+}
+
+void ds_buf_free(struct ds_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ---- hashing ---- */
+
+static inline uint64_t rd64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint32_t crc32c_sw(uint32_t crc, const void *vp, size_t n);
+
+static inline uint64_t mulfold(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+uint64_t ds_hash64(const void *vp, size_t n, uint64_t seed)
+{
+	const unsigned char *p = vp;
+	const uint64_t k0 = 0x9e3779b97f4a7c15ULL, k1 = 0xd6e8feb86659fd93ULL;
+	uint64_t h = seed ^ (n * k0);
+	while (n >= 16) {
+		h = mulfold(rd64(p) ^ k1 ^ h, rd64(p + 8) ^ k0);
+		p += 16;
+		n -= 16;
+	}
+	if (n >= 8) {
+		h = mulfold(rd64(p) ^ k1, h ^ k0);
+		p += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t t = 0;
+		memcpy(&t, p, n);
+		h = mulfold(t ^ k0, h ^ k1 ^ n);
+	}
+	return ds_mix64(h);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("sse4.2")))
+static uint32_t crc32c_hw(uint32_t crc, const unsigned char *p, size_t n)
+{
+	uint64_t c = ~crc;
+	while (n >= 8) {
+		c = __builtin_ia32_crc32di(c, rd64(p));
+		p += 8;
+		n -= 8;
+	}
+	while (n--)
+		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+	return ~(uint32_t)c;
+}
+#endif
+
+uint32_t ds_crc32c(uint32_t crc, const void *vp, size_t n)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	static int hw = -1;
+	if (hw < 0)
+		hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+	if (hw)
+		return crc32c_hw(crc, vp, n);
+#endif
+	return crc32c_sw(crc, vp, n);
+}
+
+static uint32_t crc32c_sw(uint32_t crc, const void *vp, size_t n)
+{
+	static uint32_t table[8][256];
+	static int ready;
+	const unsigned char *p = vp;
+	if (!ready) {
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+			for (int k = 0; k < 8; k++)
+				c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+			table[0][i] = c;
+		}
+		for (uint32_t i = 0; i < 256; i++)
+			for (int t = 1; t < 8; t++)
+				table[t][i] = (table[t - 1][i] >> 8) ^ table[0][table[t - 1][i] & 0xff];
+		ready = 1;
+	}
+	crc = ~crc;
+	while (n >= 8) {
+		uint64_t v = rd64(p) ^ crc;
+		crc = table[7][v & 0xff] ^ table[6][(v >> 8) & 0xff] ^
+		      table[5][(v >> 16) & 0xff] ^ table[4][(v >> 24) & 0xff] ^
+		      table[3][(v >> 32) & 0xff] ^ table[2][(v >> 40) & 0xff] ^
+		      table[1][(v >> 48) & 0xff] ^ table[0][v >> 56];
+		p += 8;
+		n -= 8;
+	}
+	while (n--)
+		crc = (crc >> 8) ^ table[0][(crc ^ *p++) & 0xff];
+	return ~crc;
+}
+
+/* ---- files ---- */
+
+int ds_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
+		 struct ds_err *err)
+{
+	int fd, rc = 0;
+	struct ds_buf b = DS_BUF_INIT;
+	int is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "<stdin>" : path;
+	struct stat st;
+
+	*out = NULL;
+	*len = 0;
+	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ds_err_sys(err, errno, "cannot open %s", name);
+	if (fstat(fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			rc = ds_err_set(err, DS_EIO, "cannot read %s: is a directory", name);
+			goto close_fd;
+		}
+		if (S_ISREG(st.st_mode)) {
+			if (max_bytes && (uint64_t)st.st_size > max_bytes) {
+				rc = ds_err_set(err, DS_ETOOBIG,
+						"%s: file of %lld bytes exceeds the limit of %zu bytes",
+						name, (long long)st.st_size, max_bytes);
+				goto close_fd;
+			}
+			if (ds_buf_reserve(&b, (size_t)st.st_size + 1)) {
+				rc = ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+				goto close_fd;
+			}
+		}
+	}
+	for (;;) {
+		ssize_t r;
+		if (ds_buf_reserve(&b, 65536)) {
+			rc = ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+			goto free_buf;
+		}
+		r = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = ds_err_sys(err, errno, "cannot read %s", name);
+			goto free_buf;
+		}
+		if (r == 0)
+			break;
+		b.len += (size_t)r;
+		if (max_bytes && b.len > max_bytes) {
+			rc = ds_err_set(err, DS_ETOOBIG, "%s: input exceeds the limit of %zu bytes",
+					name, max_bytes);
+			goto free_buf;
+		}
+	}
+	if (!b.data && ds_buf_reserve(&b, 1)) {
+		rc = ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+		goto close_fd;
+	}
+	b.data[b.len] = '\0';
+	*out = b.data;
+	*len = b.len;
+	b.data = NULL;
+free_buf:
+	ds_buf_free(&b);
+close_fd:
+	if (!is_stdin)
+		close(fd);
+	return rc;
+}
+
+int ds_map_open(struct ds_map *m, const char *path, struct ds_err *err)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	m->data = NULL;
+	m->len = 0;
+	if (fd < 0)
+		return ds_err_sys(err, errno, "cannot open %s", path);
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return ds_err_sys(err, e, "cannot stat %s", path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return ds_err_set(err, DS_EIO, "cannot map %s: not a regular file", path);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return ds_err_set(err, DS_ECORRUPT, "%s: empty file", path);
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return ds_err_sys(err, errno, "cannot map %s", path);
+	m->data = p;
+	m->len = (size_t)st.st_size;
+	return 0;
+}
+
+void ds_map_close(struct ds_map *m)
+{
+	if (m && m->data)
+		munmap((void *)m->data, m->len);
+	if (m) {
+		m->data = NULL;
+		m->len = 0;
+	}
+}
+
+int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err)
+{
+	size_t n = strlen(path) + 32;
+	memset(f, 0, sizeof *f);
+	f->fd = -1;
+	f->path = strdup(path);
+	f->tmp = malloc(n);
+	if (!f->path || !f->tmp) {
+		free(f->path);
+		free(f->tmp);
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	}
+	snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0) {
+		int e = errno;
+		free(f->path);
+		free(f->tmp);
+		f->path = f->tmp = NULL;
+		return ds_err_sys(err, e, "cannot create %s", path);
+	}
+	return 0;
+}
+
+int ds_afile_write(struct ds_afile *f, const void *vp, size_t n)
+{
+	const char *p = vp;
+	if (f->failed)
+		return f->err.code;
+	while (n) {
+		ssize_t w = write(f->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			f->failed = 1;
+			return ds_err_sys(&f->err, errno, "cannot write %s", f->path);
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void ds_afile_abort(struct ds_afile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmp)
+		unlink(f->tmp);
+	free(f->tmp);
+	free(f->path);
+	f->fd = -1;
+	f->tmp = f->path = NULL;
+}
+
+int ds_afile_commit(struct ds_afile *f, struct ds_err *err)
+{
+	int rc;
+	if (f->failed) {
+		rc = ds_err_set(err, f->err.code, "%s", f->err.msg);
+		ds_afile_abort(f);
+		return rc;
+	}
+	if (fsync(f->fd) < 0 || close(f->fd) < 0) {
+		rc = ds_err_sys(err, errno, "cannot write %s", f->path);
+		f->fd = -1;
+		ds_afile_abort(f);
+		return rc;
+	}
+	f->fd = -1;
+	if (rename(f->tmp, f->path) < 0) {
+		rc = ds_err_sys(err, errno, "cannot rename %s to %s", f->tmp, f->path);
+		ds_afile_abort(f);
+		return rc;
+	}
+	free(f->tmp);
+	free(f->path);
+	f->tmp = f->path = NULL;
+	return 0;
+}
+
+double ds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

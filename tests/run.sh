@@ -1,0 +1,54 @@
+#!/bin/sh
+# Runs every test of despin: unit test programs (TAP), golden-file tests of
+# the command line (tests/cli/*.t) and end-to-end tests (tests/e2e/*.sh).
+# Usage: tests/run.sh BUILD_DIR.  Ends with the line "N passed, N failed".
+BUILD=${1:-build}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 2
+export DESPIN="$TOP/$BUILD/despin" DS_TOP="$TOP" BUILD
+OUT="$TOP/tests/out"
+rm -rf "$OUT"; mkdir -p "$OUT"
+pass=0 fail=0 skip=0
+failed_names=""
+
+tally() { # reads TAP on stdin, prints it, counts
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case "$line" in
+		"ok "*"# SKIP"*) skip=$((skip + 1)) ;;
+		"ok "*) pass=$((pass + 1)) ;;
+		"not ok "*) fail=$((fail + 1)); failed_names="$failed_names
+  $suite: ${line#not ok }" ;;
+		esac
+	done
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	suite=$(basename "$t")
+	echo "# $suite"
+	"$t" > "$OUT/$suite.tap" 2>&1
+	rc=$?
+	tally < "$OUT/$suite.tap"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$OUT/$suite.tap"; then
+		fail=$((fail + 1)); failed_names="$failed_names
+  $suite: exited with status $rc"
+		echo "not ok - $suite exited with status $rc"
+	fi
+done
+
+for t in tests/cli/run.sh tests/e2e/*.sh; do
+	[ -f "$t" ] || continue
+	suite=$t
+	echo "# $suite"
+	sh "$t" > "$OUT/$(echo "$suite" | tr / _).tap" 2>&1
+	tally < "$OUT/$(echo "$suite" | tr / _).tap"
+done
+
+[ -n "$failed_names" ] && printf 'failed:%s\n' "$failed_names"
+if [ $skip -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ $fail -eq 0 ]

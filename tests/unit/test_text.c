@@ -1,0 +1,260 @@
+/* test_text.c - the text pipeline: decoding, normalisation, tokens, sentences,
+ * paragraphs, boilerplate and the date header. */
+#include "t.h"
+#include "text.h"
+#include "stem.h"
+#include "util.h"
+
+static struct ds_doc *doc(const char *s)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d = ds_doc_new(s, strlen(s), "t", 0, &err);
+	if (!d)
+		printf("# ds_doc_new: %s\n", err.msg);
+	return d;
+}
+
+/* Joins the normalised tokens with '|'. */
+static const char *joined(const struct ds_doc *d)
+{
+	static char buf[4096];
+	size_t n = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < d->ntok && n + 300 < sizeof buf; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "|" : "", ds_tok_norm(d, i));
+	return buf;
+}
+
+T_TEST(words_keep_abbreviations_and_apostrophes)
+{
+	struct ds_doc *d = doc("The U.S. and Russia\xE2\x80\x99s envoys didn\xE2\x80\x99t meet on Feb. 24, 2022.");
+	T_OK(d);
+	if (!d)
+		return;
+	T_EQ_STR(joined(d), "The|U.S.|and|Russia's|envoys|didn't|meet|on|Feb.|24|,|2022|.");
+	T_EQ_INT(d->nsent, 1);
+	ds_doc_free(d);
+}
+
+T_TEST(numbers_stay_whole)
+{
+	struct ds_doc *d = doc("It cost $1.13bn, or 20% of 1,200 units, in the 1990s; 3:53 AM.");
+	T_OK(d);
+	if (!d)
+		return;
+	T_EQ_STR(joined(d), "It|cost|$1.13bn|,|or|20%|of|1,200|units|,|in|the|1990s|;|3:53|AM|.");
+	T_EQ_INT(d->tok[2].kind, DS_TOK_NUM);
+	T_EQ_INT(d->tok[5].kind, DS_TOK_NUM);
+	T_EQ_STR(ds_num_class("1,200", 5), "<num>");
+	T_EQ_STR(ds_num_class("2", 1), "<num>");
+	T_EQ_STR(ds_num_class("20%", 3), "<pct>");
+	T_EQ_STR(ds_num_class("$1.13bn", 7), "<money>");
+	T_EQ_STR(ds_num_class("2022", 4), "<year>");
+	T_EQ_STR(ds_num_class("24th", 4), "<ord>");
+	T_OK(ds_num_class("abc", 3) == NULL);
+	T_OK(ds_num_class("G20", 3) == NULL);
+	ds_doc_free(d);
+}
+
+T_TEST(hyphens_and_dashes)
+{
+	struct ds_doc *d = doc("a face-to-face meeting \xE2\x80\x93 an all-out war");
+	T_OK(d);
+	if (!d)
+		return;
+	T_EQ_STR(joined(d), "a|face-to-face|meeting|-|an|all-out|war");
+	ds_doc_free(d);
+}
+
+T_TEST(normalisation_keeps_original_offsets)
+{
+	/* curly quotes, NBSP, ligature: folded forms, original offsets */
+	const char *s = "\xE2\x80\x9C" "of\xEF\xAC\x81" "ce\xE2\x80\x9D\xC2\xA0" "now";
+	struct ds_doc *d = doc(s);
+	T_OK(d);
+	if (!d)
+		return;
+	T_EQ_STR(joined(d), "\"|office|\"|now");
+	T_EQ_INT(d->tok[0].start, 0);
+	T_EQ_INT(d->tok[0].end, 3);
+	T_EQ_INT(d->tok[1].start, 3);
+	T_EQ_INT(d->tok[1].end, 10); /* "of" + 3-byte ligature + "ce" */
+	T_EQ_INT(d->tok[3].start, 15);
+	T_OK(d->tok[1].flags & DS_TF_QUOTED);
+	ds_doc_free(d);
+}
+
+T_TEST(invalid_utf8_is_replaced_not_fatal)
+{
+	struct ds_doc *d = doc("a bro\xC3ken word and \xFF more");
+	T_OK(d);
+	if (!d)
+		return;
+	T_EQ_INT(d->n_invalid, 2);
+	T_EQ_INT(d->first_invalid, 5);
+	T_EQ_STR(ds_tok_norm(d, 1), "bro\xEF\xBF\xBDken");
+	T_OK(d->tok[1].flags & DS_TF_INVALID);
+	T_EQ_INT(d->tok[1].start, 2);
+	T_EQ_INT(d->tok[1].end, 9);
+	ds_doc_free(d);
+}
+
+T_TEST(binary_and_empty_refused)
+{
+	struct ds_err err = {0};
+	char bin[100];
+	for (int i = 0; i < 100; i++)
+		bin[i] = (char)(i * 37 + 1);
+	bin[50] = 0;
+	T_OK(ds_doc_new(bin, sizeof bin, "x.bin", 0, &err) == NULL);
+	T_EQ_INT(err.code, DS_EBINARY);
+	T_OK(strstr(err.msg, "x.bin") != NULL);
+	T_OK(ds_doc_new("  \n\n ", 5, "e.txt", 0, &err) == NULL);
+	T_EQ_INT(err.code, DS_EEMPTY);
+	T_OK(ds_doc_new("", 0, "e.txt", 0, &err) == NULL);
+	T_EQ_INT(err.code, DS_EEMPTY);
+	T_OK(ds_doc_new("abcdef", 6, "big.txt", 3, &err) == NULL);
+	T_EQ_INT(err.code, DS_ETOOBIG);
+}
+
+T_TEST(long_runs_are_bounded)
+{
+	size_t n = 100000;
+	char *s = malloc(n + 1);
+	struct ds_doc *d;
+	memset(s, 'a', n);
+	s[n] = 0;
+	d = doc(s);
+	T_OK(d);
+	if (d) {
+		T_OK(d->ntok >= n / DS_TOK_MAX_BYTES);
+		T_OK(d->tok[0].flags & DS_TF_LONG);
+		T_EQ_INT(d->tok[d->ntok - 1].end, n);
+	}
+	ds_doc_free(d);
+	free(s);
+}
+
+T_TEST(sentences_and_paragraphs)
+{
+	struct ds_doc *d = doc("He met Mr. Smith in the U.S. The talks ended. \"We agree,\" he said.\n"
+			       "It was late.\n\nA new paragraph\nwrapped here.");
+	T_OK(d);
+	if (!d)
+		return;
+	T_EQ_INT(d->nsent, 5);
+	T_EQ_INT(d->npara, 3);
+	/* "The" after U.S. starts a sentence; "Smith" after Mr. does not */
+	for (size_t i = 0; i < d->ntok; i++) {
+		if (strcmp(ds_tok_norm(d, i), "The") == 0)
+			T_OK(d->tok[i].flags & DS_TF_SENT_START);
+		if (strcmp(ds_tok_norm(d, i), "Smith") == 0)
+			T_OK(!(d->tok[i].flags & DS_TF_SENT_START));
+		if (strcmp(ds_tok_norm(d, i), "wrapped") == 0)
+			T_OK(!(d->tok[i].flags & DS_TF_PARA_START));
+	}
+	ds_doc_free(d);
+}
+
+T_TEST(date_header)
+{
+	struct ds_doc *d = doc(" date 2025-02-22 Preparations are underway.\n");
+	T_OK(d);
+	if (!d)
+		return;
+	T_EQ_STR(d->date, "2025-02-22");
+	T_EQ_STR(ds_tok_norm(d, 0), "Preparations");
+	T_EQ_INT(d->tok[0].start, 17);
+	ds_doc_free(d);
+	d = doc("date 2025-02 is not a header.");
+	T_OK(d && d->date[0] == 0);
+	ds_doc_free(d);
+}
+
+T_TEST(boilerplate_marked)
+{
+	const char *s =
+		"Skip to content\nNews Politics Business Sport Culture\nSubscribe\n"
+		"The minister said on Monday that the talks would continue next week in Geneva.\n"
+		"Officials from both sides described the meeting as useful and constructive.\n"
+		"Latest news\n- First Unrelated Headline Here\n- Second Unrelated Headline Here\n"
+		"- Third Unrelated Headline Here\n* indicates required\n";
+	struct ds_doc *d = doc(s);
+	T_OK(d);
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->ntok; i++) {
+		const char *w = ds_tok_norm(d, i);
+		int boiler = (d->tok[i].flags & DS_TF_BOILER) != 0;
+		if (!strcmp(w, "minister") || !strcmp(w, "constructive"))
+			T_OK(!boiler);
+		if (!strcmp(w, "Skip") || !strcmp(w, "Politics") || !strcmp(w, "Unrelated") ||
+		    !strcmp(w, "indicates") || !strcmp(w, "Subscribe"))
+			T_OK(boiler);
+	}
+	ds_doc_free(d);
+}
+
+T_TEST(seed_boilerplate)
+{
+	struct ds_err err = {0};
+	char *text;
+	size_t len;
+	struct ds_doc *d;
+	if (ds_read_file("corpus/seeds/004_1faaaa5fa0c635fb.txt", 0, &text, &len, &err))
+		T_SKIP("seed 004 not found");
+	d = ds_doc_new(text, len, "004", 0, &err);
+	free(text);
+	T_OK(d);
+	if (!d)
+		return;
+	/* the list of unrelated headlines is boilerplate, the article is not */
+	for (size_t i = 0; i < d->ntok; i++) {
+		if (!strcmp(ds_tok_norm(d, i), "KazTransOil"))
+			T_OK(d->tok[i].flags & DS_TF_BOILER);
+		if (!strcmp(ds_tok_norm(d, i), "noncommittal"))
+			T_OK(!(d->tok[i].flags & DS_TF_BOILER));
+	}
+	ds_doc_free(d);
+}
+
+T_TEST(stems)
+{
+	struct ds_stemmer *st = ds_stemmer_new();
+	struct ds_doc *d = doc("Meetings were organized by officials.");
+	T_OK(st && d);
+	if (!st || !d)
+		return;
+	T_EQ_INT(ds_doc_stem(d, st), 0);
+	T_EQ_STR(ds_tok_stem(d, 0), "meet");
+	T_EQ_STR(ds_tok_stem(d, 2), "organ");
+	T_EQ_STR(ds_tok_stem(d, 4), "offici");
+	ds_doc_free(d);
+	ds_stemmer_free(st);
+}
+
+T_TEST(lower_case_latin)
+{
+	char out[16];
+	ds_lower(out, "\xC3\x89TAT Abc", 9);
+	out[9] = 0;
+	T_EQ_STR(out, "\xC3\xA9tat abc");
+}
+
+int main(void)
+{
+	T_RUN(words_keep_abbreviations_and_apostrophes);
+	T_RUN(numbers_stay_whole);
+	T_RUN(hyphens_and_dashes);
+	T_RUN(normalisation_keeps_original_offsets);
+	T_RUN(invalid_utf8_is_replaced_not_fatal);
+	T_RUN(binary_and_empty_refused);
+	T_RUN(long_runs_are_bounded);
+	T_RUN(sentences_and_paragraphs);
+	T_RUN(date_header);
+	T_RUN(boilerplate_marked);
+	T_RUN(seed_boilerplate);
+	T_RUN(stems);
+	T_RUN(lower_case_latin);
+	return t_done();
+}
