@@ -58,6 +58,100 @@ struct ds_err {
 /* Returns a static, human-readable name for an error code. */
 const char *ds_strerror(int code);
 
+
+/* ---- models ---------------------------------------------------------------
+ * The language model (lm.bin), the substitution lexicon (lex.bin) and the
+ * scorer (scorer.bin) of one directory, memory-mapped.  Read-only once open:
+ * one struct ds_models may be shared by any number of threads. */
+struct ds_models;
+
+/* Opens DIR/lm.bin, DIR/lex.bin and DIR/scorer.bin.  NULL with the reason
+ * (naming the file and how to rebuild it) in err. */
+struct ds_models *ds_models_open(const char *dir, struct ds_err *err);
+void ds_models_free(struct ds_models *m);
+
+/* ---- detection --------------------------------------------------------------
+ * A detector holds one thread's scratch space (a stemmer, buffers) over
+ * shared models.  It is NOT thread-safe: give each thread its own. */
+struct ds_detector;
+
+struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *err);
+void ds_detector_free(struct ds_detector *det);
+
+/* A text to score or to compare with: name is used in messages and output. */
+struct ds_text {
+	const char *name;
+	const char *data;   /* UTF-8 bytes (need not be NUL-terminated) */
+	size_t len;
+};
+
+/* What a source-finding step knew of the source (all optional). */
+struct ds_source_meta {
+	double similarity;  /* the index's similarity figure, or -1 */
+	double coverage;    /* share of the article the source covers, or -1 */
+};
+
+/* Options of ds_detect; zero-initialise, then set what you need. */
+struct ds_detect_opts {
+	size_t max_bytes;   /* refuse larger inputs (0: 64 MiB) */
+	double threshold;   /* verdict threshold; 0: the scorer's own */
+	int all_subs;       /* list candidate substitutions of clean articles too */
+};
+
+/* Scores one article, against source when it is not NULL, on its own
+ * otherwise.  Returns a result (free with ds_result_free) or NULL with err
+ * set: DS_EBINARY, DS_EEMPTY, DS_ETOOBIG for unusable input, DS_ENOMEM.
+ * The texts are copied; the caller's buffers may go after the call. */
+struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *article,
+			    const struct ds_text *source, const struct ds_source_meta *meta,
+			    const struct ds_detect_opts *opts, struct ds_err *err);
+
+/* ---- results ------------------------------------------------------------------
+ * A result is immutable and owned by the caller; strings it returns live as
+ * long as the result. */
+struct ds_result;
+
+enum ds_evidence { DS_EVIDENCE_SOURCE = 1, DS_EVIDENCE_MODEL = 2 };
+
+/* One flagged substitution. */
+struct ds_sub {
+	size_t start, end;          /* byte offsets in the article */
+	size_t src_start, src_end;  /* byte offsets in the source (evidence SOURCE) */
+	const char *text;           /* the article's words (a copy) */
+	const char *original;       /* the original they most likely replaced */
+	int evidence;               /* enum ds_evidence */
+	double gain;                /* log10 gain of putting the original back */
+	const char *why;            /* one-line explanation */
+};
+
+const char *ds_result_name(const struct ds_result *r);
+int ds_result_spun(const struct ds_result *r);          /* 1 spun, 0 clean */
+double ds_result_score(const struct ds_result *r);      /* 0..1 */
+double ds_result_threshold(const struct ds_result *r);  /* verdict threshold */
+const char *ds_result_source(const struct ds_result *r);/* NULL: none */
+double ds_result_source_similarity(const struct ds_result *r); /* -1: none */
+double ds_result_source_coverage(const struct ds_result *r);   /* -1: none */
+const char *ds_result_date(const struct ds_result *r);  /* "" when none */
+size_t ds_result_tokens(const struct ds_result *r);     /* words scored */
+size_t ds_result_nsubs(const struct ds_result *r);
+/* Fills *out with substitution i (< ds_result_nsubs); returns 0 or DS_EINVAL. */
+int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out);
+/* The article's text (its bytes as given) and length. */
+const char *ds_result_text(const struct ds_result *r, size_t *len);
+/* The source's text, or NULL. */
+const char *ds_result_source_text(const struct ds_result *r, size_t *len);
+/* The evidence features (names from ds_feature_name). */
+const double *ds_result_features(const struct ds_result *r, size_t *n);
+const char *ds_feature_name(size_t i);
+/* The result as one line of JSON (no newline); caller frees.  NULL when out
+ * of memory.  Fields: file, verdict, score, source, source_similarity,
+ * tokens, substitutions [{start, end, text, original, evidence, gain}]. */
+char *ds_result_json(const struct ds_result *r);
+/* The article with every flagged substitution replaced by its proposed
+ * original (capitalisation kept); caller frees; *len gets the length. */
+char *ds_result_restore(const struct ds_result *r, size_t *len);
+void ds_result_free(struct ds_result *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,237 @@
+/* cmd_scorer.c - despin scorer: evidence features, fitting, building. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../detect.h"
+#include "../score.h"
+
+static const char USAGE[] =
+	"despin scorer features [-m MODELS] --pairs LIST\n"
+	"despin scorer fit [--l2 X] [--fp RATE] -o OUT.tsv FEATURES.tsv\n"
+	"despin scorer build -o OUT.bin SCORER.tsv\n"
+	"despin scorer info [-m MODELS]\n"
+	"\n"
+	"features: for each line 'LABEL<TAB>ARTICLE<TAB>SOURCE' of LIST (SOURCE '-'\n"
+	"  for none), prints 'LABEL<TAB>MODEL<TAB>ARTICLE<TAB>' and the evidence\n"
+	"  features (the first line names the columns).\n"
+	"fit: fits the solo and source models by logistic regression (IRLS, GSL)\n"
+	"  on such rows (LABEL 1 spun, 0 clean) and writes the scorer's TSV, with\n"
+	"  each model's threshold set for at most RATE false positives (0.01).\n"
+	"build: turns the TSV into the binary the detector loads.\n"
+	"info: prints the scorer in use.";
+
+static int features(const char *models, const char *list)
+{
+	struct ds_err err = {0};
+	char *text, *line, *save = NULL;
+	size_t len;
+	struct ds_models *m;
+	struct ds_detector *det;
+	int nerr = 0, lineno = 0;
+	if (ds_read_file(list, 0, &text, &len, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	m = ds_models_open_opt(cli_models_dir(models), 0, &err);
+	det = m ? ds_detector_new(m, &err) : NULL;
+	if (!det) {
+		cli_error("%s", err.msg);
+		ds_models_free(m);
+		free(text);
+		return EXIT_ERROR;
+	}
+	printf("label\tmodel\tarticle");
+	for (size_t i = 0; ds_feature_name(i); i++)
+		printf("\t%s", ds_feature_name(i));
+	putchar('\n');
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *label, *art, *src, *t = NULL;
+		char *a = NULL, *s = NULL;
+		size_t alen, slen = 0;
+		struct ds_text at, st;
+		struct ds_result *r;
+		lineno++;
+		label = strtok_r(line, "\t", &t);
+		art = strtok_r(NULL, "\t", &t);
+		src = strtok_r(NULL, "\t", &t);
+		if (!label || !art || !src) {
+			cli_error("%s:%d: expected LABEL<TAB>ARTICLE<TAB>SOURCE", list, lineno);
+			nerr++;
+			continue;
+		}
+		if (ds_read_file(art, 0, &a, &alen, &err) ||
+		    (strcmp(src, "-") && ds_read_file(src, 0, &s, &slen, &err))) {
+			cli_error("%s", err.msg);
+			free(a);
+			nerr++;
+			continue;
+		}
+		at.name = art;
+		at.data = a;
+		at.len = alen;
+		st.name = src;
+		st.data = s;
+		st.len = slen;
+		r = ds_detect(det, &at, s ? &st : NULL, NULL, NULL, &err);
+		if (!r) {
+			cli_error("%s", err.msg);
+			nerr++;
+		} else {
+			size_t n;
+			const double *f = ds_result_features(r, &n);
+			printf("%s\t%s\t%s", label, f[DS_F_HAS_SRC] > 0 && f[DS_F_COVER] > 0 ? "source" : "solo",
+			       art);
+			for (size_t i = 0; i < n; i++)
+				printf("\t%.6g", f[i]);
+			putchar('\n');
+			ds_result_free(r);
+		}
+		free(a);
+		free(s);
+	}
+	ds_detector_free(det);
+	ds_models_free(m);
+	free(text);
+	return nerr ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+static int fit(const char *in, const char *out, double l2, double fp)
+{
+	struct ds_err err = {0};
+	char *text, *line, *save = NULL;
+	size_t len, n[DS_NMODELS] = {0}, cap[DS_NMODELS] = {0};
+	double *X[DS_NMODELS] = {NULL, NULL};
+	int *y[DS_NMODELS] = {NULL, NULL};
+	size_t ycap[DS_NMODELS] = {0};
+	struct ds_scorer sc;
+	int rc = EXIT_CLEAN, lineno = 0;
+	if (ds_read_file(in, 0, &text, &len, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[DS_NFEAT + 4], *t = NULL;
+		int nf = 0, k;
+		lineno++;
+		for (char *tk = strtok_r(line, "\t", &t); tk && nf < DS_NFEAT + 4;
+		     tk = strtok_r(NULL, "\t", &t))
+			f[nf++] = tk;
+		if (nf == 0 || (lineno == 1 && strcmp(f[0], "label") == 0))
+			continue;
+		if (nf != DS_NFEAT + 3) {
+			cli_error("%s:%d: expected %d columns", in, lineno, DS_NFEAT + 3);
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		k = strcmp(f[1], "source") == 0 ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
+		if (ds_grow(&X[k], &cap[k], (n[k] + 1) * DS_NFEAT, sizeof *X[k]) ||
+		    ds_grow(&y[k], &ycap[k], n[k] + 1, sizeof *y[k])) {
+			cli_error("out of memory");
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		y[k][n[k]] = atoi(f[0]) != 0;
+		for (int i = 0; i < DS_NFEAT; i++)
+			X[k][n[k] * DS_NFEAT + (size_t)i] = strtod(f[3 + i], NULL);
+		n[k]++;
+	}
+	memset(&sc, 0, sizeof sc);
+	for (int k = 0; k < DS_NMODELS; k++) {
+		if (ds_scorer_fit(&sc.m[k], k, X[k], y[k], n[k], l2, fp, &err)) {
+			cli_error("%s", err.msg);
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		fprintf(stderr, "despin: fitted the %s model on %zu articles, threshold %.3f\n",
+			k ? "source" : "solo", n[k], sc.m[k].threshold);
+	}
+	if (ds_scorer_write_tsv(&sc, out, &err)) {
+		cli_error("%s", err.msg);
+		rc = EXIT_ERROR;
+	}
+out:
+	for (int k = 0; k < DS_NMODELS; k++) {
+		free(X[k]);
+		free(y[k]);
+	}
+	free(text);
+	return rc;
+}
+
+int cmd_scorer(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"models", required_argument, NULL, 'm'},
+		{"pairs", required_argument, NULL, 'p'},
+		{"output", required_argument, NULL, 'o'},
+		{"l2", required_argument, NULL, 'l'},
+		{"fp", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *models = NULL, *pairs = NULL, *out = NULL, *sub;
+	double l2 = 1.0, fp = 0.01;
+	struct ds_err err = {0};
+	int c;
+	if (argc < 2 || cli_is_help(argv[1])) {
+		printf("usage: %s\n", USAGE);
+		return argc < 2 ? EXIT_ERROR : EXIT_CLEAN;
+	}
+	sub = argv[1];
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "m:p:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': models = optarg; break;
+		case 'p': pairs = optarg; break;
+		case 'o': out = optarg; break;
+		case 'l': l2 = strtod(optarg, NULL); break;
+		case 'f': fp = strtod(optarg, NULL); break;
+		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
+		default: return cli_usage("despin scorer features|fit|build|info ...");
+		}
+	}
+	if (strcmp(sub, "features") == 0) {
+		if (!pairs)
+			return cli_usage("despin scorer features --pairs LIST");
+		return features(models, pairs);
+	}
+	if (strcmp(sub, "fit") == 0) {
+		if (!out || optind != argc - 1)
+			return cli_usage("despin scorer fit -o OUT.tsv FEATURES.tsv");
+		return fit(argv[optind], out, l2, fp);
+	}
+	if (strcmp(sub, "build") == 0) {
+		struct ds_scorer *s;
+		if (!out || optind != argc - 1)
+			return cli_usage("despin scorer build -o OUT.bin SCORER.tsv");
+		s = ds_scorer_read_tsv(argv[optind], &err);
+		if (!s || ds_scorer_write_bin(s, out, &err)) {
+			cli_error("%s", err.msg);
+			free(s);
+			return EXIT_ERROR;
+		}
+		free(s);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(sub, "info") == 0) {
+		const char *path = cli_model_path(cli_models_dir(models), "scorer.bin");
+		struct ds_scorer *s = ds_scorer_load(path, &err);
+		if (!s) {
+			cli_error("%s", err.msg);
+			return EXIT_ERROR;
+		}
+		printf("scorer %s\n", path);
+		for (int k = 0; k < DS_NMODELS; k++) {
+			printf("model %s threshold %.4f\n", k ? "source" : "solo", s->m[k].threshold);
+			for (int i = 0; i < DS_NFEAT; i++)
+				if (s->m[k].coef[i] != 0)
+					printf("  %-9s coef %8.4f  mean %9.4f  sd %8.4f\n", ds_feat_names[i],
+					       s->m[k].coef[i], s->m[k].mean[i], s->m[k].sd[i]);
+		}
+		free(s);
+		return EXIT_CLEAN;
+	}
+	cli_error("unknown scorer command '%s'", sub);
+	return EXIT_ERROR;
+}

@@ -1,0 +1,23 @@
+/*
+ * pool.h - ordered parallel map for the command line: items come from a
+ * producer, are processed by N worker threads, and are handed back to the
+ * consumer in input order.  At most 4 * N items are in flight, so an endless
+ * input stream is processed with bounded memory.
+ */
+#ifndef DS_POOL_H
+#define DS_POOL_H
+
+#include <stddef.h>
+
+/* Returns the next item or NULL at the end (called from the calling thread). */
+typedef void *(*pool_next_fn)(void *ctx);
+/* Processes an item on worker thread number w (0 <= w < nthreads). */
+typedef void (*pool_work_fn)(void *ctx, int w, void *item);
+/* Receives each processed item, in input order (on the calling thread). */
+typedef void (*pool_done_fn)(void *ctx, void *item);
+
+/* Runs the pipeline; with nthreads <= 1 everything runs on the calling
+ * thread.  Returns 0, or -1 if threads could not be started. */
+int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn done, void *ctx);
+
+#endif

@@ -1,0 +1,348 @@
+/*
+ * detect.c - the public detection API of despin.h: models, detectors,
+ * results.  It ties the pipeline together: text -> tokens -> alignment with
+ * the source (when known) -> evidence -> score.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect.h"
+#include "align.h"
+#include "evidence.h"
+#include "lex.h"
+#include "lm.h"
+#include "score.h"
+#include "text.h"
+
+struct ds_models {
+	struct ds_lm *lm;
+	struct ds_lex *lex;
+	struct ds_scorer *scorer;
+};
+
+struct ds_detector {
+	const struct ds_models *m;
+	struct ds_ev_ctx *ev;
+};
+
+struct ds_result {
+	struct ds_doc *doc;
+	struct ds_doc *src;
+	struct ds_ev ev;
+	double score, threshold;
+	double similarity, coverage;
+	int spun;
+	int model;
+	char **texts;     /* per substitution: the article's words */
+};
+
+struct ds_models *ds_models_open(const char *dir, struct ds_err *err)
+{
+	return ds_models_open_opt(dir, 1, err);
+}
+
+struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds_err *err)
+{
+	struct ds_models *m = calloc(1, sizeof *m);
+	char path[4096];
+	if (!m) {
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	snprintf(path, sizeof path, "%s/lm.bin", dir);
+	if (!(m->lm = ds_lm_load(path, err)))
+		goto fail;
+	snprintf(path, sizeof path, "%s/lex.bin", dir);
+	if (!(m->lex = ds_lex_load(path, err)))
+		goto fail;
+	snprintf(path, sizeof path, "%s/scorer.bin", dir);
+	if (!(m->scorer = ds_scorer_load(path, err)) && need_scorer)
+		goto fail;
+	return m;
+fail:
+	ds_models_free(m);
+	return NULL;
+}
+
+void ds_models_free(struct ds_models *m)
+{
+	if (!m)
+		return;
+	ds_lm_free(m->lm);
+	ds_lex_free(m->lex);
+	free(m->scorer);
+	free(m);
+}
+
+struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *err)
+{
+	struct ds_detector *d = calloc(1, sizeof *d);
+	if (!d || !(d->ev = ds_ev_ctx_new(m->lm, m->lex))) {
+		free(d);
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	d->m = m;
+	return d;
+}
+
+void ds_detector_free(struct ds_detector *d)
+{
+	if (!d)
+		return;
+	ds_ev_ctx_free(d->ev);
+	free(d);
+}
+
+static struct ds_doc *load_doc(struct ds_detector *det, const struct ds_text *t, size_t max,
+			       struct ds_err *err)
+{
+	struct ds_doc *d = ds_doc_new(t->data, t->len, t->name, max, err);
+	if (d && ds_doc_stem(d, ds_ev_stemmer(det->ev))) {
+		ds_doc_free(d);
+		ds_err_set(err, DS_ENOMEM, "%s: out of memory", t->name);
+		return NULL;
+	}
+	return d;
+}
+
+struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *article,
+			    const struct ds_text *source, const struct ds_source_meta *meta,
+			    const struct ds_detect_opts *opts, struct ds_err *err)
+{
+	struct ds_result *r = calloc(1, sizeof *r);
+	struct ds_align *al = NULL;
+	size_t max = opts ? opts->max_bytes : 0;
+	int rc;
+
+	if (!r) {
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	r->similarity = r->coverage = -1;
+	if (!(r->doc = load_doc(det, article, max, err)))
+		goto fail;
+	if (source) {
+		struct ds_err serr;
+		r->src = load_doc(det, source, max, &serr);
+		if (!r->src) {
+			ds_err_set(err, serr.code, "source %s", serr.msg);
+			goto fail;
+		}
+		if (!(al = ds_align_new(r->doc, r->src, err)))
+			goto fail;
+	}
+	rc = ds_ev_compute(det->ev, r->doc, r->src, al, &r->ev);
+	if (rc) {
+		ds_err_set(err, rc, "%s: out of memory", article->name);
+		goto fail;
+	}
+	if (r->src) {
+		r->similarity = meta && meta->similarity >= 0 ? meta->similarity
+							    : r->ev.f[DS_F_COVER] * r->ev.f[DS_F_MATCHED];
+		r->coverage = meta && meta->coverage >= 0 ? meta->coverage : r->ev.f[DS_F_COVER];
+	}
+	r->model = al && al->npairs > 0 ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
+	if (det->m->scorer) {
+		r->score = ds_scorer_prob(det->m->scorer, r->model, r->ev.f);
+		r->threshold = det->m->scorer->m[r->model].threshold;
+	} else {
+		r->threshold = 1;
+	}
+	if (opts && opts->threshold > 0)
+		r->threshold = opts->threshold;
+	r->spun = r->score >= r->threshold;
+	ds_align_free(al);
+	/* a clean article's weak evidence is not a flag */
+	if (!r->spun && !(opts && opts->all_subs))
+		r->ev.nsubs = 0;
+	r->texts = calloc(r->ev.nsubs + 1, sizeof *r->texts);
+	if (!r->texts)
+		goto nomem;
+	for (size_t i = 0; i < r->ev.nsubs; i++) {
+		const struct ds_ev_sub *s = &r->ev.subs[i];
+		r->texts[i] = strndup(r->doc->text + s->start, s->end - s->start);
+		if (!r->texts[i])
+			goto nomem;
+	}
+	return r;
+nomem:
+	ds_err_set(err, DS_ENOMEM, "out of memory");
+fail:
+	ds_align_free(al);
+	ds_result_free(r);
+	return NULL;
+}
+
+void ds_result_free(struct ds_result *r)
+{
+	if (!r)
+		return;
+	if (r->texts)
+		for (size_t i = 0; i < r->ev.nsubs; i++)
+			free(r->texts[i]);
+	free(r->texts);
+	ds_ev_clear(&r->ev);
+	ds_doc_free(r->doc);
+	ds_doc_free(r->src);
+	free(r);
+}
+
+const char *ds_result_name(const struct ds_result *r) { return r->doc->name; }
+int ds_result_spun(const struct ds_result *r) { return r->spun; }
+double ds_result_score(const struct ds_result *r) { return r->score; }
+double ds_result_threshold(const struct ds_result *r) { return r->threshold; }
+const char *ds_result_source(const struct ds_result *r) { return r->src ? r->src->name : NULL; }
+double ds_result_source_similarity(const struct ds_result *r) { return r->similarity; }
+double ds_result_source_coverage(const struct ds_result *r) { return r->coverage; }
+const char *ds_result_date(const struct ds_result *r) { return r->doc->date; }
+size_t ds_result_tokens(const struct ds_result *r) { return r->doc->n_words; }
+size_t ds_result_nsubs(const struct ds_result *r) { return r->ev.nsubs; }
+
+int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out)
+{
+	const struct ds_ev_sub *s;
+	if (i >= r->ev.nsubs)
+		return DS_EINVAL;
+	s = &r->ev.subs[i];
+	out->start = s->start;
+	out->end = s->end;
+	out->src_start = s->src_start;
+	out->src_end = s->src_end;
+	out->text = r->texts[i];
+	out->original = ds_ev_str(&r->ev, s->orig);
+	out->evidence = s->kind == DS_EV_SOURCE ? DS_EVIDENCE_SOURCE : DS_EVIDENCE_MODEL;
+	out->gain = s->gain;
+	out->why = ds_ev_str(&r->ev, s->why);
+	return 0;
+}
+
+const char *ds_result_text(const struct ds_result *r, size_t *len)
+{
+	*len = r->doc->len;
+	return r->doc->text;
+}
+
+const char *ds_result_source_text(const struct ds_result *r, size_t *len)
+{
+	if (!r->src) {
+		*len = 0;
+		return NULL;
+	}
+	*len = r->src->len;
+	return r->src->text;
+}
+
+const double *ds_result_features(const struct ds_result *r, size_t *n)
+{
+	*n = DS_NFEAT;
+	return r->ev.f;
+}
+
+const char *ds_feature_name(size_t i)
+{
+	return i < DS_NFEAT ? ds_feat_names[i] : NULL;
+}
+
+static void json_num(struct ds_buf *b, double v)
+{
+	if (!isfinite(v))
+		ds_buf_puts(b, "null");
+	else
+		ds_buf_printf(b, "%.4f", v);
+}
+
+char *ds_result_json(const struct ds_result *r)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	const char *src = ds_result_source(r);
+	ds_buf_puts(&b, "{\"file\":\"");
+	ds_buf_json_str(&b, r->doc->name, strlen(r->doc->name));
+	ds_buf_printf(&b, "\",\"verdict\":\"%s\",\"score\":", r->spun ? "spun" : "clean");
+	json_num(&b, r->score);
+	ds_buf_puts(&b, ",\"source\":");
+	if (src) {
+		ds_buf_putc(&b, '"');
+		ds_buf_json_str(&b, src, strlen(src));
+		ds_buf_puts(&b, "\",\"source_similarity\":");
+		json_num(&b, r->similarity);
+		ds_buf_puts(&b, ",\"source_coverage\":");
+		json_num(&b, r->coverage);
+	} else {
+		ds_buf_puts(&b, "null,\"source_similarity\":null,\"source_coverage\":null");
+	}
+	ds_buf_printf(&b, ",\"threshold\":%.4f,\"tokens\":%zu", r->threshold, r->doc->n_words);
+	if (r->doc->date[0])
+		ds_buf_printf(&b, ",\"date\":\"%s\"", r->doc->date);
+	ds_buf_puts(&b, ",\"substitutions\":[");
+	for (size_t i = 0; i < r->ev.nsubs; i++) {
+		struct ds_sub s;
+		ds_result_sub(r, i, &s);
+		ds_buf_printf(&b, "%s{\"start\":%zu,\"end\":%zu,\"text\":\"", i ? "," : "", s.start,
+			      s.end);
+		ds_buf_json_str(&b, s.text, strlen(s.text));
+		ds_buf_puts(&b, "\",\"original\":\"");
+		ds_buf_json_str(&b, s.original, strlen(s.original));
+		ds_buf_printf(&b, "\",\"evidence\":\"%s\",\"gain\":",
+			      s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model");
+		json_num(&b, s.gain);
+		ds_buf_puts(&b, ",\"why\":\"");
+		ds_buf_json_str(&b, s.why, strlen(s.why));
+		ds_buf_puts(&b, "\"}");
+	}
+	if (ds_buf_puts(&b, "]}")) {
+		ds_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+/* Copies orig into b with the capitalisation of the article's words. */
+static int put_cased(struct ds_buf *b, const char *orig, const char *text, size_t tlen)
+{
+	int first_upper = tlen && isupper((unsigned char)text[0]);
+	int all_upper = first_upper;
+	size_t letters = 0, start = b->len;
+	for (size_t i = 0; i < tlen; i++)
+		if (isalpha((unsigned char)text[i])) {
+			letters++;
+			if (!isupper((unsigned char)text[i]))
+				all_upper = 0;
+		}
+	if (letters < 2)
+		all_upper = 0;
+	if (ds_buf_puts(b, orig))
+		return DS_ENOMEM;
+	for (size_t i = start; i < b->len; i++) {
+		if (all_upper)
+			b->data[i] = (char)toupper((unsigned char)b->data[i]);
+		else if (first_upper && i == start)
+			b->data[i] = (char)toupper((unsigned char)b->data[i]);
+	}
+	return 0;
+}
+
+char *ds_result_restore(const struct ds_result *r, size_t *len)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	size_t pos = r->doc->body_start;
+	/* the date header stays as it was */
+	ds_buf_append(&b, r->doc->text, pos);
+	for (size_t i = 0; i < r->ev.nsubs; i++) {
+		const struct ds_ev_sub *s = &r->ev.subs[i];
+		if (s->start < pos)
+			continue;
+		ds_buf_append(&b, r->doc->text + pos, s->start - pos);
+		put_cased(&b, ds_ev_str(&r->ev, s->orig), r->doc->text + s->start, s->end - s->start);
+		pos = s->end;
+	}
+	if (ds_buf_append(&b, r->doc->text + pos, r->doc->len - pos)) {
+		ds_buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.data;
+}

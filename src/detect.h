@@ -1,0 +1,14 @@
+/*
+ * detect.h - internal entry points of the detection layer, for the command
+ * line's training tools (the public API is in despin.h).
+ */
+#ifndef DS_DETECT_H
+#define DS_DETECT_H
+
+#include "despin.h"
+
+/* Like ds_models_open; with need_scorer 0 a missing scorer.bin is not an
+ * error (results then score 0): used to compute features for fitting. */
+struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds_err *err);
+
+#endif

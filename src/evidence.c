@@ -1,0 +1,735 @@
+/*
+ * evidence.c - substitutions, language-model gains and fluency features
+ * (see evidence.h).
+ *
+ * The central quantity is the gain of a candidate original: how many log10
+ * units more probable the language model finds the text when the original
+ * is put back in the slot, summed over the slot and the DS_EV_FOLLOW tokens
+ * after it.  It compares the article with itself, so the article's own topic
+ * and style cancel out.
+ */
+#include "evidence.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lex.h"
+#include "lm.h"
+#include "stem.h"
+
+#define DS_EV_FOLLOW 3      /* tokens after the slot that share the gain */
+#define DS_EV_MAX_HITS 12   /* candidate originals tried per phrase */
+#define DS_EV_MAX_WORDS 3   /* words per phrase on either side */
+#define DS_EV_NAME_FREQ 30  /* corpus count above which a capitalised word may be a common word */
+
+const char *const ds_feat_names[DS_NFEAT] = {
+	"bias", "loglen", "slots", "g05", "g1", "g2", "gmean", "gmed", "grel",
+	"lp", "oov", "func", "uni", "phrase", "has_src", "cover", "matched",
+	"subrate", "editrate", "subrel", "subgain", "names", "small"
+};
+
+struct ds_ev_ctx {
+	const struct ds_lm *lm;
+	const struct ds_lex *lex;
+	struct ds_stemmer *st;
+	struct ds_lm_seq seq;
+	struct ds_lm_state *before;  /* state before each position */
+	float *lp;                   /* log10 p of each position */
+	int *nlen;                   /* n-gram length of each position */
+	uint32_t *tokpos;            /* token -> position, or UINT32_MAX */
+	size_t cap, tok_cap;
+	float *gains;
+	size_t gains_cap;
+	struct ds_lex_hit hits[DS_EV_MAX_HITS];
+	char hitbuf[4096];
+};
+
+struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex)
+{
+	struct ds_ev_ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->lm = lm;
+	c->lex = lex;
+	c->st = ds_stemmer_new();
+	if (!c->st) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ds_ev_ctx_free(struct ds_ev_ctx *c)
+{
+	if (!c)
+		return;
+	ds_stemmer_free(c->st);
+	ds_lm_seq_free(&c->seq);
+	free(c->before);
+	free(c->lp);
+	free(c->nlen);
+	free(c->tokpos);
+	free(c->gains);
+	free(c);
+}
+
+struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c)
+{
+	return c->st;
+}
+
+void ds_ev_clear(struct ds_ev *ev)
+{
+	free(ev->subs);
+	ds_buf_free(&ev->strs);
+	memset(ev, 0, sizeof *ev);
+}
+
+/* ---- helpers ---- */
+
+static const char *const FUNCTION_WORDS[] = {
+	"a", "about", "above", "after", "again", "against", "all", "also", "am", "among",
+	"an", "and", "any", "are", "as", "at", "be", "because", "been", "before",
+	"being", "between", "both", "but", "by", "can", "could", "did", "do", "does",
+	"down", "during", "each", "few", "for", "from", "further", "had", "has",
+	"have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if",
+	"in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more",
+	"most", "much", "must", "my", "no", "nor", "not", "now", "of", "off", "on",
+	"once", "only", "or", "other", "our", "out", "over", "own", "same", "shall",
+	"she", "should", "so", "some", "such", "than", "that", "the", "their", "them",
+	"then", "there", "these", "they", "this", "those", "through", "to", "too",
+	"toward", "towards", "under", "until", "up", "upon", "very", "was", "we",
+	"were", "what", "when", "where", "which", "while", "who", "whom", "why",
+	"will", "with", "within", "would", "you", "your", NULL
+};
+
+static uint64_t fw_hash[128];
+static size_t fw_n;
+
+static void fw_init(void)
+{
+	if (fw_n)
+		return;
+	for (size_t i = 0; FUNCTION_WORDS[i]; i++)
+		fw_hash[i] = ds_hash64(FUNCTION_WORDS[i], strlen(FUNCTION_WORDS[i]), 7);
+	fw_n = DS_ARRAY_LEN(FUNCTION_WORDS) - 1;
+}
+
+static int is_function_word(const char *w, size_t n)
+{
+	uint64_t h = ds_hash64(w, n, 7);
+	for (size_t i = 0; i < fw_n; i++)
+		if (fw_hash[i] == h)
+			return 1;
+	return 0;
+}
+
+/* Model id of one word of a candidate phrase (numbers to their class). */
+static ds_lm_id word_id(const struct ds_lm *lm, const char *w, size_t n)
+{
+	const char *cls = ds_num_class(w, n);
+	if (cls)
+		return ds_lm_vocab(lm, cls, strlen(cls));
+	return ds_lm_vocab(lm, w, n);
+}
+
+/* Splits a phrase into model ids; returns the count, 0 if a word is unknown
+ * or there are too many. */
+static size_t phrase_ids(const struct ds_lm *lm, const char *p, size_t len, ds_lm_id *out)
+{
+	size_t n = 0, i = 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && p[j] != ' ')
+			j++;
+		if (n == DS_EV_MAX_WORDS)
+			return 0;
+		out[n] = word_id(lm, p + i, j - i);
+		if (out[n] == DS_LM_UNK)
+			return 0;
+		n++;
+		i = j + 1;
+	}
+	return n;
+}
+
+/* Log10 gain of replacing positions [p0, p1) with cand[0..nc). */
+static double span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
+			size_t nc)
+{
+	ds_lm_id buf[DS_EV_MAX_WORDS + DS_EV_FOLLOW + 2];
+	size_t nf = 0, q = p1;
+	double orig = 0, alt;
+	for (size_t p = p0; p < p1; p++)
+		orig += c->lp[p];
+	memcpy(buf, cand, nc * sizeof *buf);
+	while (q < c->seq.n && nf < DS_EV_FOLLOW) {
+		ds_lm_id id = c->seq.id[q];
+		if (id == DS_LM_BOS)
+			break;
+		buf[nc + nf++] = id;
+		orig += c->lp[q];
+		q++;
+		if (id == DS_LM_EOS)
+			break;
+	}
+	alt = ds_lm_score_span(c->lm, &c->before[p0], buf, nc + nf, NULL, NULL, NULL);
+	return alt - orig;
+}
+
+/* Lower-cased text of doc tokens [b, e) joined by single spaces, words only;
+ * returns its length or 0 if it does not fit or holds punctuation. */
+static size_t phrase_of(const struct ds_doc *d, uint32_t b, uint32_t e, char *out, size_t size)
+{
+	size_t n = 0;
+	for (uint32_t i = b; i < e; i++) {
+		size_t l = d->tok[i].norm_len;
+		if (d->tok[i].kind == DS_TOK_PUNCT)
+			continue;
+		if (n + l + 2 > size)
+			return 0;
+		if (n)
+			out[n++] = ' ';
+		memcpy(out + n, d->pool + d->tok[i].lower, l);
+		n += l;
+	}
+	out[n] = 0;
+	return n;
+}
+
+static int add_sub(struct ds_ev *ev, const struct ds_doc *doc, uint32_t tb, uint32_t te,
+		   const struct ds_doc *src, uint32_t sb, uint32_t se, const char *orig,
+		   size_t olen, const char *why, double gain, float weight, int kind, int lexrel)
+{
+	struct ds_ev_sub *s;
+	if (ds_grow(&ev->subs, &ev->subs_cap, ev->nsubs + 1, sizeof *ev->subs))
+		return DS_ENOMEM;
+	s = &ev->subs[ev->nsubs];
+	memset(s, 0, sizeof *s);
+	s->tok_begin = tb;
+	s->tok_end = te;
+	s->start = doc->tok[tb].start;
+	s->end = doc->tok[te - 1].end;
+	if (src && sb < se) {
+		s->src_start = src->tok[sb].start;
+		s->src_end = src->tok[se - 1].end;
+	}
+	s->orig = (uint32_t)ev->strs.len;
+	if (ds_buf_append(&ev->strs, orig, olen) || ds_buf_putc(&ev->strs, 0))
+		return DS_ENOMEM;
+	s->why = (uint32_t)ev->strs.len;
+	if (ds_buf_puts(&ev->strs, why) || ds_buf_putc(&ev->strs, 0))
+		return DS_ENOMEM;
+	s->gain = (float)gain;
+	s->weight = weight;
+	s->kind = (uint8_t)kind;
+	s->lexrel = (uint8_t)lexrel;
+	ev->nsubs++;
+	return 0;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_sub(const void *a, const void *b)
+{
+	const struct ds_ev_sub *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Levenshtein distance of two short strings (capped at 9). */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	int row[64];
+	if (n > 60 || m > 60)
+		return 9;
+	for (size_t j = 0; j <= m; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= n; i++) {
+		int prev = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= m; j++) {
+			int cur = row[j];
+			int best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[m] > 9 ? 9 : row[m];
+}
+
+/* ---- language-model pass ---- */
+
+static int lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
+{
+	struct ds_lm_state cur;
+	size_t n, ntok = 0, oov = 0, uni = 0, ftri = 0, fbad = 0;
+	double lp = 0;
+	int rc = ds_lm_doc_seq(c->lm, doc, &c->seq);
+	if (rc)
+		return rc;
+	n = c->seq.n;
+	if (n + 1 > c->cap) {
+		size_t nc = n + 64;
+		struct ds_lm_state *b = realloc(c->before, nc * sizeof *b);
+		float *l;
+		int *nl;
+		if (!b)
+			return DS_ENOMEM;
+		c->before = b;
+		l = realloc(c->lp, nc * sizeof *l);
+		if (!l)
+			return DS_ENOMEM;
+		c->lp = l;
+		nl = realloc(c->nlen, nc * sizeof *nl);
+		if (!nl)
+			return DS_ENOMEM;
+		c->nlen = nl;
+		c->cap = nc;
+	}
+	if (doc->ntok + 1 > c->tok_cap) {
+		uint32_t *t = realloc(c->tokpos, (doc->ntok + 64) * sizeof *t);
+		if (!t)
+			return DS_ENOMEM;
+		c->tokpos = t;
+		c->tok_cap = doc->ntok + 64;
+	}
+	for (size_t i = 0; i < doc->ntok; i++)
+		c->tokpos[i] = UINT32_MAX;
+	ds_lm_null(&cur);
+	for (size_t p = 0; p < n; p++) {
+		ds_lm_id id = c->seq.id[p];
+		uint32_t t = c->seq.tok[p];
+		c->before[p] = cur;
+		if (t != DS_LM_NO_TOK)
+			c->tokpos[t] = (uint32_t)p;
+		if (id == DS_LM_BOS) {
+			c->lp[p] = 0;
+			c->nlen[p] = 1;
+			ds_lm_begin(c->lm, &cur);
+			continue;
+		}
+		{
+			struct ds_lm_state next;
+			c->lp[p] = ds_lm_score(c->lm, &cur, id, &next, &c->nlen[p]);
+			cur = next;
+		}
+		lp += c->lp[p];
+		ntok++;
+		oov += id == DS_LM_UNK;
+		uni += c->nlen[p] <= 1;
+		/* trigrams of function words */
+		if (p >= 2 && t != DS_LM_NO_TOK && c->seq.tok[p - 1] != DS_LM_NO_TOK &&
+		    c->seq.tok[p - 2] != DS_LM_NO_TOK) {
+			int all = 1;
+			for (size_t k = p - 2; k <= p && all; k++) {
+				uint32_t tk = c->seq.tok[k];
+				all = is_function_word(doc->pool + doc->tok[tk].lower,
+						       doc->tok[tk].norm_len);
+			}
+			if (all) {
+				ftri++;
+				fbad += c->lp[p] < -2.5f;
+			}
+		}
+	}
+	ev->n_tokens = ntok;
+	ev->logprob = lp;
+	ev->f[DS_F_LP] = ntok ? lp / (double)ntok : 0;
+	ev->f[DS_F_OOV] = ntok ? (double)oov / (double)ntok : 0;
+	ev->f[DS_F_UNI] = ntok ? (double)uni / (double)ntok : 0;
+	ev->f[DS_F_FUNC] = ftri ? (double)fbad / (double)ftri : 0;
+	return 0;
+}
+
+/* ---- solo evidence: candidate originals from the lexicon ---- */
+
+struct slot_best {
+	double gain;         /* weighted gain of the best candidate */
+	double raw;          /* its plain LM gain */
+	float weight;
+	uint32_t k;          /* tokens the slot spans */
+	char orig[DS_LEX_MAX_PHRASE + 1];
+};
+
+/* True when phrases a and b (words separated by spaces) share a word. */
+static int shares_word(const char *a, size_t al, const char *b, size_t bl)
+{
+	size_t i = 0;
+	while (i < al) {
+		size_t j = i, k = 0;
+		while (j < al && a[j] != ' ')
+			j++;
+		while (k < bl) {
+			size_t m = k;
+			while (m < bl && b[m] != ' ')
+				m++;
+			if (m - k == j - i && memcmp(a + i, b + k, j - i) == 0)
+				return 1;
+			k = m + 1;
+		}
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* Best candidate for the phrase of tokens [t, t + k). */
+static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,
+			  struct slot_best *best)
+{
+	char phrase[DS_LEX_MAX_PHRASE + 1];
+	size_t plen, nh;
+	uint32_t p0, p1;
+	int found = 0;
+
+	for (uint32_t i = t; i < t + k; i++)
+		if (i >= doc->ntok || doc->tok[i].kind != DS_TOK_WORD ||
+		    (doc->tok[i].flags & DS_TF_BOILER) || c->tokpos[i] == UINT32_MAX ||
+		    (i > t && c->tokpos[i] != c->tokpos[i - 1] + 1))
+			return 0;
+	for (uint32_t i = t; i < t + k; i++) {
+		const struct ds_token *tk = &doc->tok[i];
+		/* acronyms and abbreviations (U.S., NATO) are names, not words */
+		if ((tk->flags & DS_TF_UPPER) || memchr(doc->pool + tk->lower, '.', tk->norm_len))
+			return 0;
+	}
+	plen = phrase_of(doc, t, t + k, phrase, sizeof phrase);
+	if (!plen)
+		return 0;
+	{
+		uint32_t freq = 0;
+		int known = ds_lex_has(c->lex, phrase, plen, &freq);
+		if (k > 1 && !known)
+			return 0;
+		/* a capitalised word inside a sentence is a name unless the
+		 * word is common in lower case ("the Safety Council") */
+		if ((doc->tok[t].flags & DS_TF_CAP) && !(doc->tok[t].flags & DS_TF_SENT_START) &&
+		    freq < DS_EV_NAME_FREQ)
+			return 0;
+	}
+	nh = ds_lex_originals_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_HITS,
+					c->hitbuf, sizeof c->hitbuf);
+	p0 = c->tokpos[t];
+	p1 = c->tokpos[t + k - 1] + 1;
+	for (size_t h = 0; h < nh; h++) {
+		ds_lm_id ids[DS_EV_MAX_WORDS];
+		size_t ni;
+		double g, w;
+		if (c->hits[h].len == plen && memcmp(c->hits[h].text, phrase, plen) == 0)
+			continue;
+		if (shares_word(c->hits[h].text, c->hits[h].len, phrase, plen))
+			continue; /* "vladimir putin" / "putin", "start out" / "start" */
+		ni = phrase_ids(c->lm, c->hits[h].text, c->hits[h].len, ids);
+		if (!ni)
+			continue;
+		g = span_gain(c, p0, p1, ids, ni);
+		w = g + 0.5 * log10(c->hits[h].weight > 0.01f ? c->hits[h].weight : 0.01f);
+		if (!found || w > best->gain) {
+			found = 1;
+			best->gain = w;
+			best->raw = g;
+			best->weight = c->hits[h].weight;
+			best->k = k;
+			snprintf(best->orig, sizeof best->orig, "%.*s", (int)c->hits[h].len,
+				 c->hits[h].text);
+		}
+	}
+	return found;
+}
+
+static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
+		     struct ds_ev *ev)
+{
+	size_t nslots = 0, nwords = 0, nphrase = 0;
+	size_t g05 = 0, g1 = 0, g2 = 0;
+	double gsum = 0, med = 0;
+	struct slot_best *bests = NULL;
+	uint8_t *used = NULL;
+	uint32_t *order = NULL;
+	int rc = 0;
+
+	if (!c->lex)
+		return 0;
+	bests = calloc(doc->ntok + 1, sizeof *bests);
+	used = calloc(doc->ntok + 1, 1);
+	if (!bests || !used) {
+		rc = DS_ENOMEM;
+		goto out;
+	}
+	if (ds_grow(&c->gains, &c->gains_cap, doc->ntok + 1, sizeof *c->gains)) {
+		rc = DS_ENOMEM;
+		goto out;
+	}
+	for (uint32_t t = 0; t < doc->ntok; t++) {
+		struct slot_best b, cur;
+		int any = 0;
+		if (doc->tok[t].kind == DS_TOK_PUNCT || (doc->tok[t].flags & DS_TF_BOILER) ||
+		    c->tokpos[t] == UINT32_MAX)
+			continue;
+		nwords++;
+		for (uint32_t k = 1; k <= DS_EV_MAX_WORDS; k++) {
+			if (!best_candidate(c, doc, t, k, &cur))
+				continue;
+			if (!any || cur.gain > b.gain)
+				b = cur;
+			any = 1;
+		}
+		if (!any) {
+			bests[t].k = 0;
+			continue;
+		}
+		bests[t] = b;
+		c->gains[nslots++] = (float)b.gain;
+		gsum += b.gain > 0 ? b.gain : 0;
+		g05 += b.gain > 0.5;
+		g1 += b.gain > 1.0;
+		g2 += b.gain > 2.0;
+		nphrase += b.k > 1 && b.gain > 1.0;
+	}
+	if (nslots) {
+		float *g = c->gains;
+		qsort(g, nslots, sizeof *g, cmp_float);
+		med = g[nslots / 2];
+	}
+	ev->n_slots = nslots;
+	ev->f[DS_F_SLOTS] = nwords ? (double)nslots / (double)nwords : 0;
+	if (nslots) {
+		size_t rel = 0;
+		ev->f[DS_F_G05] = (double)g05 / (double)nslots;
+		ev->f[DS_F_G1] = (double)g1 / (double)nslots;
+		ev->f[DS_F_G2] = (double)g2 / (double)nslots;
+		ev->f[DS_F_GMEAN] = gsum / (double)nslots;
+		ev->f[DS_F_GMED] = med;
+		for (size_t i = 0; i < nslots; i++)
+			rel += c->gains[i] > med + 1.0;
+		ev->f[DS_F_GREL] = (double)rel / (double)nslots;
+		ev->f[DS_F_PHRASE] = (double)nphrase / (double)nslots;
+	}
+	/* flag the strongest slots, without overlaps, outside source-covered text */
+	order = malloc((doc->ntok + 1) * sizeof *order);
+	if (!order) {
+		rc = DS_ENOMEM;
+		goto out;
+	}
+	{
+		size_t no = 0;
+		for (uint32_t t = 0; t < doc->ntok; t++)
+			if (bests[t].k && bests[t].gain >= DS_EV_FLAG_GAIN && !(covered && covered[t]))
+				order[no++] = t;
+		/* selection sort by gain is fine: flagged slots are few */
+		for (size_t i = 0; i < no; i++) {
+			size_t m = i;
+			for (size_t j = i + 1; j < no; j++)
+				if (bests[order[j]].gain > bests[order[m]].gain)
+					m = j;
+			{
+				uint32_t t = order[m], k = bests[t].k, free_ = 1;
+				char why[400];
+				order[m] = order[i];
+				order[i] = t;
+				for (uint32_t x = t; x < t + k; x++)
+					free_ &= !used[x];
+				if (!free_)
+					continue;
+				for (uint32_t x = t; x < t + k; x++)
+					used[x] = 1;
+				snprintf(why, sizeof why,
+					 "the language model finds '%s' %.0fx more likely here; lexicon weight %.2f",
+					 bests[t].orig, pow(10.0, bests[t].raw > 6 ? 6 : bests[t].raw),
+					 (double)bests[t].weight);
+				rc = add_sub(ev, doc, t, t + k, NULL, 0, 0, bests[t].orig,
+					     strlen(bests[t].orig), why, bests[t].raw, bests[t].weight,
+					     DS_EV_MODEL, 1);
+				if (rc)
+					goto out;
+			}
+		}
+	}
+out:
+	free(order);
+	free(bests);
+	free(used);
+	return rc;
+}
+
+/* ---- evidence against a source ---- */
+
+struct src_stats {
+	size_t sub_words, edit_words, small, small_rel, names, edits;
+	double small_gain;
+};
+
+static size_t count_words(const struct ds_doc *d, uint32_t b, uint32_t e)
+{
+	size_t n = 0;
+	for (uint32_t i = b; i < e; i++)
+		n += d->tok[i].kind != DS_TOK_PUNCT;
+	return n;
+}
+
+/* Judges one small substitution: article tokens [ab, ae) for source tokens
+ * [sb, se).  Returns 1 when flagged. */
+static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
+		       uint32_t ab, uint32_t ae, uint32_t sb, uint32_t se, double pair_sim,
+		       struct src_stats *ss, struct ds_ev *ev, int *rc)
+{
+	char a[DS_LEX_MAX_PHRASE + 1], s[DS_LEX_MAX_PHRASE + 1], why[400];
+	size_t al = phrase_of(doc, ab, ae, a, sizeof a);
+	size_t sl = phrase_of(src, sb, se, s, sizeof s);
+	struct ds_lex_rel rel;
+	float w = 0;
+	int related = 0, names = 1, spun;
+	double gain = 0;
+	ds_lm_id ids[DS_EV_MAX_WORDS];
+	size_t ni;
+
+	*rc = 0;
+	if (!al || !sl || (al == sl && memcmp(a, s, al) == 0))
+		return 0;
+	memset(&rel, 0, sizeof rel);
+	if (c->lex) {
+		w = ds_lex_relation(c->lex, c->st, s, a, &rel);
+		related = w > 0 || rel.backward > 0;
+		if (!w)
+			w = rel.backward;
+	}
+	for (uint32_t i = ab; i < ae; i++)
+		if (doc->tok[i].kind != DS_TOK_PUNCT &&
+		    (!(doc->tok[i].flags & DS_TF_CAP) || (doc->tok[i].flags & DS_TF_SENT_START)))
+			names = 0;
+	for (uint32_t i = sb; i < se; i++)
+		if (src->tok[i].kind != DS_TOK_PUNCT &&
+		    (!(src->tok[i].flags & DS_TF_CAP) || (src->tok[i].flags & DS_TF_SENT_START)))
+			names = 0;
+	if (names && !related) {
+		ss->names++;
+		return 0;
+	}
+	if (!related && al >= 4 && sl >= 4 && edit_distance(a, s) <= 2)
+		return 0; /* a spelling variant: Kiev / Kyiv */
+	ni = phrase_ids(c->lm, s, sl, ids);
+	if (ni && c->tokpos[ab] != UINT32_MAX && c->tokpos[ae - 1] != UINT32_MAX)
+		gain = span_gain(c, c->tokpos[ab], c->tokpos[ae - 1] + 1, ids, ni);
+	ss->small++;
+	ss->small_rel += related;
+	ss->small_gain += gain > 4 ? 4 : gain < -4 ? -4 : gain;
+	spun = pair_sim >= 0.3 && (related || gain > DS_EV_SRC_GAIN + 0.5);
+	if (!spun)
+		return 0;
+	if (related)
+		snprintf(why, sizeof why,
+			 "the source has '%s' here; the lexicon lists the pair (weight %.2f); the original reads %.1fx more likely",
+			 s, (double)w, pow(10.0, gain > 6 ? 6 : gain));
+	else
+		snprintf(why, sizeof why,
+			 "the source has '%s' here; the original reads %.1fx more likely in context",
+			 s, pow(10.0, gain > 6 ? 6 : gain));
+	*rc = add_sub(ev, doc, ab, ae, src, sb, se, s, sl, why, gain, w, DS_EV_SOURCE, related);
+	ss->sub_words += count_words(doc, ab, ae);
+	return 1;
+}
+
+static int source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
+		       const struct ds_align *al, uint8_t *covered, struct ds_ev *ev)
+{
+	struct src_stats ss;
+	int rc = 0;
+	memset(&ss, 0, sizeof ss);
+	/* article tokens inside paired sentences are judged against the source */
+	for (size_t p = 0; p < al->npairs; p++) {
+		const struct ds_sent *s = &doc->sent[al->pairs[p].a_sent];
+		for (uint32_t t = s->tok_begin; t < s->tok_end; t++)
+			covered[t] = 1;
+	}
+	for (size_t i = 0; i < al->nedits; i++) {
+		const struct ds_edit *e = &al->edits[i];
+		double sim = al->pairs[e->pair].sim;
+		size_t aw, sw;
+		ss.edits++;
+		if (e->kind == DS_EDIT_DEL)
+			continue;
+		aw = count_words(doc, e->a_begin, e->a_end);
+		ss.edit_words += aw;
+		if (e->kind == DS_EDIT_INS)
+			continue;
+		sw = count_words(src, e->s_begin, e->s_end);
+		if (aw <= DS_EV_MAX_WORDS && sw <= DS_EV_MAX_WORDS) {
+			judge_small(c, doc, src, e->a_begin, e->a_end, e->s_begin, e->s_end, sim, &ss,
+				    ev, &rc);
+			if (rc)
+				return rc;
+		} else if (aw == sw && aw <= 8) {
+			/* a run of word-for-word swaps: judge each pair */
+			uint32_t x = e->a_begin, y = e->s_begin;
+			while (x < e->a_end && y < e->s_end) {
+				while (x < e->a_end && doc->tok[x].kind == DS_TOK_PUNCT)
+					x++;
+				while (y < e->s_end && src->tok[y].kind == DS_TOK_PUNCT)
+					y++;
+				if (x >= e->a_end || y >= e->s_end)
+					break;
+				judge_small(c, doc, src, x, x + 1, y, y + 1, sim, &ss, ev, &rc);
+				if (rc)
+					return rc;
+				x++;
+				y++;
+			}
+		}
+	}
+	ev->f[DS_F_HAS_SRC] = 1;
+	ev->f[DS_F_COVER] = al->a_words ? (double)al->a_words_paired / (double)al->a_words : 0;
+	if (al->a_words_paired) {
+		double pw = (double)al->a_words_paired;
+		ev->f[DS_F_MATCHED] = (double)al->a_words_matched / pw;
+		ev->f[DS_F_SUBRATE] = (double)ss.sub_words / pw;
+		ev->f[DS_F_EDITRATE] = (double)ss.edit_words / pw;
+		ev->f[DS_F_NAMES] = (double)ss.names / pw;
+	}
+	if (ss.small) {
+		ev->f[DS_F_SUBREL] = (double)ss.small_rel / (double)ss.small;
+		ev->f[DS_F_SUBGAIN] = ss.small_gain / (double)ss.small;
+	}
+	if (ss.edits)
+		ev->f[DS_F_SMALL] = (double)ss.small / (double)ss.edits;
+	return 0;
+}
+
+int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
+		  const struct ds_align *al, struct ds_ev *ev)
+{
+	uint8_t *covered = NULL;
+	int rc;
+	fw_init();
+	ds_ev_clear(ev);
+	ev->f[DS_F_BIAS] = 1;
+	ev->f[DS_F_LOGLEN] = log1p((double)doc->n_words);
+	rc = lm_pass(c, doc, ev);
+	if (rc)
+		return rc;
+	if (src && al) {
+		covered = calloc(doc->ntok + 1, 1);
+		if (!covered)
+			return DS_ENOMEM;
+		rc = source_pass(c, doc, src, al, covered, ev);
+		if (rc)
+			goto out;
+	}
+	rc = solo_pass(c, doc, covered, ev);
+	if (rc)
+		goto out;
+	if (ev->nsubs > 1)
+		qsort(ev->subs, ev->nsubs, sizeof *ev->subs, cmp_sub);
+out:
+	free(covered);
+	return rc;
+}

@@ -1,0 +1,107 @@
+/*
+ * evidence.h - what points to spinning in one article: substitutions judged
+ * against a source, language-model gains of putting likely originals back
+ * (with or without a source), and fluency statistics for round-trip
+ * translation garble.  The result is a feature vector (score.h turns it into
+ * a score) and a list of flagged substitutions with their evidence.
+ *
+ * Thread rules: a struct ds_ev_ctx holds per-thread scratch (a stemmer,
+ * buffers) over read-only models; give each thread its own.
+ */
+#ifndef DS_EVIDENCE_H
+#define DS_EVIDENCE_H
+
+#include "align.h"
+#include "text.h"
+
+struct ds_lm;
+struct ds_lex;
+struct ds_stemmer;
+
+/* Features of an article (indices into a double[DS_NFEAT]). */
+enum ds_feat {
+	DS_F_BIAS,        /* 1 */
+	DS_F_LOGLEN,      /* log(1 + words) */
+	DS_F_SLOTS,       /* share of words with candidate originals */
+	DS_F_G05,         /* share of candidate slots with gain > 0.5 */
+	DS_F_G1,          /* ... > 1 */
+	DS_F_G2,          /* ... > 2 */
+	DS_F_GMEAN,       /* mean positive gain over candidate slots */
+	DS_F_GMED,        /* median gain over candidate slots */
+	DS_F_GREL,        /* share of slots with gain > median + 1 */
+	DS_F_LP,          /* mean log10 probability per token */
+	DS_F_OOV,         /* share of out-of-vocabulary tokens */
+	DS_F_FUNC,        /* share of improbable function-word trigrams */
+	DS_F_UNI,         /* share of tokens scored by unigrams only */
+	DS_F_PHRASE,      /* share of slots won by a multi-word phrase, gain > 1 */
+	DS_F_HAS_SRC,     /* 1 when a source was aligned */
+	DS_F_COVER,       /* share of article words in sentences paired with it */
+	DS_F_MATCHED,     /* share of paired words identical to the source */
+	DS_F_SUBRATE,     /* words in spinner-like substitutions / paired words */
+	DS_F_EDITRATE,    /* words in any substitution or insertion / paired words */
+	DS_F_SUBREL,      /* share of small substitutions related in the lexicon */
+	DS_F_SUBGAIN,     /* mean gain of small substitutions */
+	DS_F_NAMES,       /* names changed / paired words */
+	DS_F_SMALL,       /* share of edits that are small substitutions */
+	DS_NFEAT
+};
+
+/* Feature names, for the scorer's files and --features output. */
+extern const char *const ds_feat_names[DS_NFEAT];
+
+enum ds_ev_kind {
+	DS_EV_SOURCE = 1, /* a substitution against the source */
+	DS_EV_MODEL = 2   /* the language model prefers a likely original */
+};
+
+/* One flagged substitution. */
+struct ds_ev_sub {
+	uint32_t start, end;        /* byte offsets in the article */
+	uint32_t src_start, src_end;/* byte offsets in the source (DS_EV_SOURCE) */
+	uint32_t tok_begin, tok_end;/* article tokens */
+	uint32_t orig;              /* offset of the proposed original in strs */
+	uint32_t why;               /* offset of the explanation in strs */
+	float gain;                 /* log10 gain of putting the original back */
+	float weight;               /* lexicon weight of the pair (0 if none) */
+	uint8_t kind;               /* enum ds_ev_kind */
+	uint8_t lexrel;             /* 1 when the lexicon relates the pair */
+	uint8_t pad[2];
+};
+
+struct ds_ev {
+	double f[DS_NFEAT];
+	struct ds_ev_sub *subs;
+	size_t nsubs, subs_cap;
+	struct ds_buf strs;         /* originals and explanations, NUL-separated */
+	size_t n_slots;             /* words with candidate originals */
+	size_t n_tokens;            /* tokens scored by the language model */
+	double logprob;             /* their total log10 probability */
+};
+
+struct ds_ev_ctx;
+
+/* Thresholds of flagging, log10 gain. */
+#define DS_EV_FLAG_GAIN 1.5      /* solo: a word is flagged above this */
+#define DS_EV_SRC_GAIN 0.0       /* with source: gain above which an unlisted
+				  * small substitution still looks spun */
+
+/* Creates per-thread scratch over the models (lex may be NULL: no
+ * candidates, fluency features only).  NULL when out of memory. */
+struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex);
+void ds_ev_ctx_free(struct ds_ev_ctx *c);
+/* The context's stemmer (for ds_doc_stem). */
+struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);
+
+/* Computes the evidence for doc, against src/al when both are given (src
+ * and al NULL: solo).  doc must be stemmed.  ev is reset first; release it
+ * with ds_ev_clear.  Returns 0 or DS_ENOMEM. */
+int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
+		  const struct ds_align *al, struct ds_ev *ev);
+void ds_ev_clear(struct ds_ev *ev);
+
+static inline const char *ds_ev_str(const struct ds_ev *ev, uint32_t off)
+{
+	return ev->strs.data ? ev->strs.data + off : "";
+}
+
+#endif

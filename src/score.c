@@ -1,0 +1,340 @@
+/* score.c - logistic-regression scorer: files, prediction, IRLS fitting. */
+#include "score.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+#include "binfmt.h"
+
+static const char *const MODEL_NAMES[DS_NMODELS] = {"solo", "source"};
+
+int ds_scorer_uses(int model, int feat)
+{
+	if (feat == DS_F_HAS_SRC)
+		return 0; /* constant within each model */
+	if (model == DS_MODEL_SOLO)
+		return feat < DS_F_HAS_SRC;
+	return 1;
+}
+
+static double sigmoid(double z)
+{
+	if (z >= 0)
+		return 1.0 / (1.0 + exp(-z));
+	return exp(z) / (1.0 + exp(z));
+}
+
+double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NFEAT])
+{
+	const struct ds_scorer_model *m = &s->m[model];
+	double z = 0;
+	for (int i = 0; i < DS_NFEAT; i++) {
+		if (m->coef[i] == 0)
+			continue;
+		z += m->coef[i] * (i == DS_F_BIAS ? 1.0 : (f[i] - m->mean[i]) / m->sd[i]);
+	}
+	return sigmoid(z);
+}
+
+/* ---- files ---- */
+
+struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
+{
+	struct ds_map map;
+	const void *payload;
+	size_t len;
+	struct ds_scorer *s;
+	const unsigned char *p;
+	uint32_t nfeat, nmodels;
+	if (ds_bin_open(&map, path, DS_SCORER_KIND, DS_SCORER_VERSION, "make models", &payload,
+			&len, err))
+		return NULL;
+	p = payload;
+	if (len < 8) {
+		ds_err_set(err, DS_ECORRUPT, "%s: truncated scorer; rebuild it with 'make models'",
+			   path);
+		goto fail;
+	}
+	memcpy(&nfeat, p, 4);
+	memcpy(&nmodels, p + 4, 4);
+	if (nfeat != DS_NFEAT || nmodels != DS_NMODELS ||
+	    len != 8 + sizeof(struct ds_scorer_model) * DS_NMODELS) {
+		ds_err_set(err, DS_EVERSION,
+			   "%s: scorer for %u features, this despin has %d; rebuild it with 'make models'",
+			   path, nfeat, DS_NFEAT);
+		goto fail;
+	}
+	s = malloc(sizeof *s);
+	if (!s) {
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		goto fail;
+	}
+	memcpy(s->m, p + 8, sizeof s->m);
+	ds_map_close(&map);
+	for (int k = 0; k < DS_NMODELS; k++)
+		for (int i = 0; i < DS_NFEAT; i++)
+			if (!(s->m[k].sd[i] > 0) || !isfinite(s->m[k].coef[i]) ||
+			    !isfinite(s->m[k].mean[i])) {
+				ds_err_set(err, DS_ECORRUPT,
+					   "%s: invalid coefficient; rebuild it with 'make models'", path);
+				free(s);
+				return NULL;
+			}
+	return s;
+fail:
+	ds_map_close(&map);
+	return NULL;
+}
+
+int ds_scorer_write_bin(const struct ds_scorer *s, const char *path, struct ds_err *err)
+{
+	unsigned char buf[8 + sizeof s->m];
+	uint32_t nfeat = DS_NFEAT, nmodels = DS_NMODELS;
+	memcpy(buf, &nfeat, 4);
+	memcpy(buf + 4, &nmodels, 4);
+	memcpy(buf + 8, s->m, sizeof s->m);
+	return ds_bin_write(path, DS_SCORER_KIND, DS_SCORER_VERSION, buf, sizeof buf, err);
+}
+
+static int model_index(const char *name)
+{
+	for (int k = 0; k < DS_NMODELS; k++)
+		if (strcmp(name, MODEL_NAMES[k]) == 0)
+			return k;
+	return -1;
+}
+
+static int feat_index(const char *name)
+{
+	for (int i = 0; i < DS_NFEAT; i++)
+		if (strcmp(name, ds_feat_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
+{
+	char *text, *line, *save = NULL;
+	size_t len;
+	int lineno = 0, header = 0;
+	struct ds_scorer *s;
+	if (ds_read_file(path, 1 << 20, &text, &len, err))
+		return NULL;
+	s = calloc(1, sizeof *s);
+	if (!s) {
+		free(text);
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	for (int k = 0; k < DS_NMODELS; k++)
+		for (int i = 0; i < DS_NFEAT; i++)
+			s->m[k].sd[i] = 1;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[8];
+		int nf = 0;
+		char *tsave = NULL;
+		lineno++;
+		if (line[0] == '#' || line[0] == 0)
+			continue;
+		for (char *tk = strtok_r(line, "\t", &tsave); tk && nf < 8;
+		     tk = strtok_r(NULL, "\t", &tsave))
+			f[nf++] = tk;
+		if (!header) {
+			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0 || strcmp(f[1], "1") != 0)
+				goto bad;
+			header = 1;
+		} else if (nf == 3 && strcmp(f[0], "threshold") == 0) {
+			int k = model_index(f[1]);
+			if (k < 0)
+				goto bad;
+			s->m[k].threshold = strtod(f[2], NULL);
+		} else if (nf == 6 && strcmp(f[0], "coef") == 0) {
+			int k = model_index(f[1]), i = feat_index(f[2]);
+			if (k < 0 || i < 0)
+				goto bad;
+			s->m[k].mean[i] = strtod(f[3], NULL);
+			s->m[k].sd[i] = strtod(f[4], NULL);
+			s->m[k].coef[i] = strtod(f[5], NULL);
+			if (!(s->m[k].sd[i] > 0))
+				goto bad;
+		} else {
+			goto bad;
+		}
+	}
+	free(text);
+	if (!header) {
+		free(s);
+		ds_err_set(err, DS_EFORMAT, "%s: not a despin scorer file", path);
+		return NULL;
+	}
+	return s;
+bad:
+	free(text);
+	free(s);
+	ds_err_set(err, DS_EFORMAT, "%s:%d: malformed scorer line", path, lineno);
+	return NULL;
+}
+
+int ds_scorer_write_tsv(const struct ds_scorer *s, const char *path, struct ds_err *err)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	struct ds_afile f;
+	int rc;
+	ds_buf_puts(&b, "despin-scorer\t1\n");
+	for (int k = 0; k < DS_NMODELS; k++) {
+		ds_buf_printf(&b, "threshold\t%s\t%.6f\n", MODEL_NAMES[k], s->m[k].threshold);
+		for (int i = 0; i < DS_NFEAT; i++)
+			if (s->m[k].coef[i] != 0)
+				ds_buf_printf(&b, "coef\t%s\t%s\t%.9g\t%.9g\t%.9g\n", MODEL_NAMES[k],
+					      ds_feat_names[i], s->m[k].mean[i], s->m[k].sd[i],
+					      s->m[k].coef[i]);
+	}
+	if (!b.data)
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	rc = ds_afile_open(&f, path, err);
+	if (!rc) {
+		ds_afile_write(&f, b.data, b.len);
+		rc = ds_afile_commit(&f, err);
+	}
+	ds_buf_free(&b);
+	return rc;
+}
+
+/* ---- fitting ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const int *y,
+		  size_t n, double l2, double fp_rate, struct ds_err *err)
+{
+	int idx[DS_NFEAT], d = 0, rc = 0;
+	size_t npos = 0, nneg = 0;
+	gsl_matrix *H = NULL;
+	gsl_vector *g = NULL, *delta = NULL;
+	double *beta = NULL, *scores = NULL;
+	gsl_error_handler_t *old = gsl_set_error_handler_off();
+
+	memset(m, 0, sizeof *m);
+	for (size_t r = 0; r < n; r++) {
+		if (y[r])
+			npos++;
+		else
+			nneg++;
+	}
+	if (!npos || !nneg) {
+		rc = ds_err_set(err, DS_EINVAL, "fitting the %s model needs spun and clean examples",
+				MODEL_NAMES[model]);
+		goto out;
+	}
+	for (int i = 0; i < DS_NFEAT; i++) {
+		double s = 0, ss = 0;
+		m->sd[i] = 1;
+		if (!ds_scorer_uses(model, i))
+			continue;
+		if (i != DS_F_BIAS) {
+			for (size_t r = 0; r < n; r++)
+				s += X[r * DS_NFEAT + i];
+			m->mean[i] = s / (double)n;
+			for (size_t r = 0; r < n; r++) {
+				double v = X[r * DS_NFEAT + i] - m->mean[i];
+				ss += v * v;
+			}
+			m->sd[i] = sqrt(ss / (double)n);
+			if (m->sd[i] < 1e-9) {
+				m->sd[i] = 1;
+				continue; /* constant: no information */
+			}
+		}
+		idx[d++] = i;
+	}
+	H = gsl_matrix_alloc((size_t)d, (size_t)d);
+	g = gsl_vector_alloc((size_t)d);
+	delta = gsl_vector_alloc((size_t)d);
+	beta = calloc((size_t)d, sizeof *beta);
+	scores = malloc(n * sizeof *scores);
+	if (!H || !g || !delta || !beta || !scores) {
+		rc = ds_err_set(err, DS_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* Newton-Raphson on the penalised log-likelihood (IRLS) */
+	for (int iter = 0; iter < 50; iter++) {
+		double change = 0;
+		gsl_matrix_set_zero(H);
+		gsl_vector_set_zero(g);
+		for (size_t r = 0; r < n; r++) {
+			double z = 0, x[DS_NFEAT], p, w;
+			for (int a = 0; a < d; a++) {
+				int i = idx[a];
+				x[a] = i == DS_F_BIAS ? 1.0 : (X[r * DS_NFEAT + i] - m->mean[i]) / m->sd[i];
+				z += beta[a] * x[a];
+			}
+			p = sigmoid(z);
+			w = p * (1 - p);
+			if (w < 1e-10)
+				w = 1e-10;
+			for (int a = 0; a < d; a++) {
+				*gsl_vector_ptr(g, (size_t)a) += (y[r] - p) * x[a];
+				for (int b = 0; b <= a; b++)
+					*gsl_matrix_ptr(H, (size_t)a, (size_t)b) += w * x[a] * x[b];
+			}
+		}
+		for (int a = 0; a < d; a++) {
+			for (int b = 0; b < a; b++)
+				gsl_matrix_set(H, (size_t)b, (size_t)a, gsl_matrix_get(H, (size_t)a, (size_t)b));
+			if (idx[a] != DS_F_BIAS) {
+				*gsl_matrix_ptr(H, (size_t)a, (size_t)a) += l2;
+				*gsl_vector_ptr(g, (size_t)a) -= l2 * beta[a];
+			}
+		}
+		if (gsl_linalg_cholesky_decomp1(H) || gsl_linalg_cholesky_solve(H, g, delta)) {
+			rc = ds_err_set(err, DS_EFORMAT, "fitting the %s model: singular system",
+					MODEL_NAMES[model]);
+			goto out;
+		}
+		for (int a = 0; a < d; a++) {
+			double dl = gsl_vector_get(delta, (size_t)a);
+			beta[a] += dl;
+			change += fabs(dl);
+		}
+		if (change < 1e-8)
+			break;
+	}
+	for (int a = 0; a < d; a++)
+		m->coef[idx[a]] = beta[a];
+	/* threshold: at most fp_rate of the clean examples at or above it */
+	{
+		size_t k = 0, allowed;
+		struct ds_scorer tmp;
+		tmp.m[model] = *m;
+		for (size_t r = 0; r < n; r++)
+			if (!y[r])
+				scores[k++] = ds_scorer_prob(&tmp, model, X + r * DS_NFEAT);
+		qsort(scores, k, sizeof *scores, cmp_double);
+		allowed = (size_t)floor(fp_rate * (double)k);
+		m->threshold = scores[k - 1 - allowed] + 1e-6;
+		if (m->threshold < 0.5)
+			m->threshold = 0.5;
+		if (m->threshold > 0.99)
+			m->threshold = 0.99;
+	}
+out:
+	gsl_set_error_handler(old);
+	gsl_matrix_free(H);
+	gsl_vector_free(g);
+	gsl_vector_free(delta);
+	free(beta);
+	free(scores);
+	return rc;
+}

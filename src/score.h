@@ -1,0 +1,65 @@
+/*
+ * score.h - from evidence features to a calibrated spin score.
+ *
+ * Two logistic-regression models over the features of evidence.h: "solo"
+ * (no source known: the language-model and fluency features) and "source"
+ * (a source was aligned: every feature).  Fitted by iteratively reweighted
+ * least squares with GSL on labelled benchmark articles, so the output is a
+ * probability on that mix; each model carries the threshold that keeps false
+ * positives on clean training articles at or under 1%.
+ *
+ * Files: a TSV source of truth (models/scorer.tsv, written by fitting) and
+ * its binary form (models/scorer.bin, binfmt kind "SCORER"), which the
+ * detector loads.  TSV rows:
+ *     despin-scorer  1
+ *     threshold  MODEL  VALUE
+ *     coef  MODEL  FEATURE  MEAN  SD  COEF
+ * where MODEL is "solo" or "source" and FEATURE a name of ds_feat_names; a
+ * feature not listed has coefficient 0.
+ *
+ * A struct ds_scorer is read-only after loading and may be shared by threads.
+ */
+#ifndef DS_SCORE_H
+#define DS_SCORE_H
+
+#include "evidence.h"
+
+#define DS_SCORER_VERSION 1
+#define DS_SCORER_KIND "SCORER"
+
+enum { DS_MODEL_SOLO = 0, DS_MODEL_SOURCE = 1, DS_NMODELS = 2 };
+
+struct ds_scorer_model {
+	double mean[DS_NFEAT];
+	double sd[DS_NFEAT];
+	double coef[DS_NFEAT];
+	double threshold;
+	double pad;
+};
+
+struct ds_scorer {
+	struct ds_scorer_model m[DS_NMODELS];
+};
+
+/* Features each model uses (1) or ignores (0). */
+int ds_scorer_uses(int model, int feat);
+
+/* Loads models/scorer.bin; NULL with err set. Free with free(). */
+struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err);
+/* Reads the TSV form; NULL with err set (naming the file and line). */
+struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err);
+int ds_scorer_write_tsv(const struct ds_scorer *s, const char *path, struct ds_err *err);
+int ds_scorer_write_bin(const struct ds_scorer *s, const char *path, struct ds_err *err);
+
+/* Probability that an article with features f is spun, by model. */
+double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NFEAT]);
+
+/* Fits one model on n examples: rows of DS_NFEAT features in X, labels y
+ * (1 spun, 0 clean), with L2 penalty l2 on the standardised coefficients.
+ * Sets mean, sd, coef and the threshold of at most fp_rate false positives
+ * on the clean examples.  Returns 0, DS_EINVAL (no examples of a class) or
+ * DS_EFORMAT (did not converge). */
+int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const int *y,
+		  size_t n, double l2, double fp_rate, struct ds_err *err);
+
+#endif
