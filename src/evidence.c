@@ -577,11 +577,21 @@ static size_t count_words(const struct ds_doc *d, uint32_t b, uint32_t e)
 	return n;
 }
 
+/* True when a word of tokens [b, e) is capitalised inside its sentence. */
+static int has_cap_word(const struct ds_doc *d, uint32_t b, uint32_t e)
+{
+	for (uint32_t i = b; i < e; i++)
+		if (d->tok[i].kind != DS_TOK_PUNCT && (d->tok[i].flags & DS_TF_CAP) &&
+		    !(d->tok[i].flags & DS_TF_SENT_START))
+			return 1;
+	return 0;
+}
+
 /* Judges one small substitution: article tokens [ab, ae) for source tokens
  * [sb, se).  Returns 1 when flagged. */
 static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
 		       uint32_t ab, uint32_t ae, uint32_t sb, uint32_t se, double pair_sim,
-		       struct src_stats *ss, struct ds_ev *ev, int *rc)
+		       int need_lex, struct src_stats *ss, struct ds_ev *ev, int *rc)
 {
 	char a[DS_LEX_MAX_PHRASE + 1], s[DS_LEX_MAX_PHRASE + 1], why[400];
 	size_t al = phrase_of(doc, ab, ae, a, sizeof a);
@@ -617,13 +627,20 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	}
 	if (!related && al >= 4 && sl >= 4 && edit_distance(a, s) <= 2)
 		return 0; /* a spelling variant: Kiev / Kyiv */
+	if (al >= 4 && sl >= 4 && (al > sl ? al - sl : sl - al) <= 3 &&
+	    memcmp(a, s, al < sl ? al - 1 : sl - 1) == 0)
+		return 0; /* another inflection of the same word: small / smaller */
 	ni = phrase_ids(c->lm, s, sl, ids);
 	if (ni && c->tokpos[ab] != UINT32_MAX && c->tokpos[ae - 1] != UINT32_MAX)
 		gain = span_gain(c, c->tokpos[ab], c->tokpos[ae - 1] + 1, ids, ni);
 	ss->small++;
 	ss->small_rel += related;
 	ss->small_gain += gain > 4 ? 4 : gain < -4 ? -4 : gain;
-	spun = pair_sim >= 0.3 && (related || gain > DS_EV_SRC_GAIN + 0.5);
+	/* without the lexicon's word, only a short swap of common words that
+	 * the model clearly prefers back looks like a spinner's */
+	spun = pair_sim >= 0.3 &&
+	       (related || (!need_lex && count_words(doc, ab, ae) <= 2 && count_words(src, sb, se) <= 2 &&
+			    !has_cap_word(src, sb, se) && gain > DS_EV_SRC_GAIN));
 	if (!spun)
 		return 0;
 	if (related)
@@ -664,8 +681,8 @@ static int source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 			continue;
 		sw = count_words(src, e->s_begin, e->s_end);
 		if (aw <= DS_EV_MAX_WORDS && sw <= DS_EV_MAX_WORDS) {
-			judge_small(c, doc, src, e->a_begin, e->a_end, e->s_begin, e->s_end, sim, &ss,
-				    ev, &rc);
+			judge_small(c, doc, src, e->a_begin, e->a_end, e->s_begin, e->s_end, sim, 0,
+				    &ss, ev, &rc);
 			if (rc)
 				return rc;
 		} else if (aw == sw && aw <= 8) {
@@ -678,7 +695,7 @@ static int source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 					y++;
 				if (x >= e->a_end || y >= e->s_end)
 					break;
-				judge_small(c, doc, src, x, x + 1, y, y + 1, sim, &ss, ev, &rc);
+				judge_small(c, doc, src, x, x + 1, y, y + 1, sim, 1, &ss, ev, &rc);
 				if (rc)
 					return rc;
 				x++;

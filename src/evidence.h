@@ -82,7 +82,7 @@ struct ds_ev_ctx;
 
 /* Thresholds of flagging, log10 gain. */
 #define DS_EV_FLAG_GAIN 1.5      /* solo: a word is flagged above this */
-#define DS_EV_SRC_GAIN 0.0       /* with source: gain above which an unlisted
+#define DS_EV_SRC_GAIN 1.0       /* with source: gain above which an unlisted
 				  * small substitution still looks spun */
 
 /* Creates per-thread scratch over the models (lex may be NULL: no

@@ -24,6 +24,7 @@ static const char USAGE[] =
 	"  --stdin-json    read {\"id\": ..., \"text\": ...} records from stdin\n"
 	"  -j N            N worker threads sharing one set of models\n"
 	"  --progress      a progress line on stderr (only on a terminal)\n"
+	"  --all           list candidate substitutions of clean articles too\n"
 	"\n"
 	"Exit status: 0 nothing flagged, 1 something flagged, 2 error (the other\n"
 	"inputs are still scanned).";
@@ -73,9 +74,6 @@ static int print_result(void *ctx, const char *name, struct ds_result *r, const 
 	return 0;
 }
 
-/* Options shared by scan, explain, restore and report; returns 1 when the
- * option was one of them, -1 on a bad value. */
-int scan_common_opt(struct scan_opts *so, int c, const char *arg);
 int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 {
 	char *end;
@@ -107,6 +105,7 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 		return 1;
 	case 'J': so->stdin_json = 1; return 1;
 	case 'P': so->progress = 1; return 1;
+	case 'A': so->all_subs = 1; return 1;
 	}
 	return 0;
 }
@@ -114,15 +113,7 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"index", required_argument, NULL, 'i'},
-		{"source", required_argument, NULL, 's'},
-		{"solo", no_argument, NULL, 'S'},
-		{"models", required_argument, NULL, 'm'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"threshold", required_argument, NULL, 'T'},
-		{"max-size", required_argument, NULL, 'M'},
-		{"stdin-json", no_argument, NULL, 'J'},
-		{"progress", no_argument, NULL, 'P'},
+		SCAN_LONG_OPTIONS,
 		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};

@@ -278,6 +278,7 @@ static void work(void *ctx, int w, void *vit)
 	memset(&opts, 0, sizeof opts);
 	opts.max_bytes = e->o->max_bytes;
 	opts.threshold = e->o->threshold;
+	opts.all_subs = e->o->all_subs;
 	ds_result_free(it->res);
 	it->res = ds_detect(e->det[w], &art, sp, &it->meta, &opts, &err);
 	if (!it->res)

@@ -20,6 +20,7 @@ struct scan_opts {
 	int stdin_json;        /* --stdin-json: JSON Lines records on stdin */
 	int progress;          /* progress bar on stderr */
 	int need_scorer;       /* 0: features only (scorer may be missing) */
+	int all_subs;          /* list candidate substitutions of clean articles */
 	double threshold;      /* 0: the scorer's */
 	size_t max_bytes;      /* 0: default */
 };
@@ -34,5 +35,23 @@ typedef int (*scan_result_fn)(void *ctx, const char *name, struct ds_result *r,
  * Lines records on stdin.  Returns the number of inputs that failed, or -1
  * when nothing could be scanned (models or index unusable; reported). */
 int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn fn, void *ctx);
+
+/* Options shared by scan, explain, restore and report (getopt codes
+ * i s S m j T M J P A); returns 1 when c was one of them, 0 if not, -1 on a
+ * bad value (reported). */
+int scan_common_opt(struct scan_opts *so, int c, const char *arg);
+
+/* The long options behind those codes, for getopt_long tables. */
+#define SCAN_LONG_OPTIONS                                               \
+	{"index", required_argument, NULL, 'i'},                        \
+	{"source", required_argument, NULL, 's'},                       \
+	{"solo", no_argument, NULL, 'S'},                               \
+	{"models", required_argument, NULL, 'm'},                       \
+	{"jobs", required_argument, NULL, 'j'},                         \
+	{"threshold", required_argument, NULL, 'T'},                    \
+	{"max-size", required_argument, NULL, 'M'},                     \
+	{"stdin-json", no_argument, NULL, 'J'},                         \
+	{"progress", no_argument, NULL, 'P'},                           \
+	{"all", no_argument, NULL, 'A'}
 
 #endif
