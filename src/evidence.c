@@ -26,8 +26,8 @@
 
 const char *const ds_feat_names[DS_NFEAT] = {
 	"bias", "loglen", "slots", "g05", "g1", "g2", "gmean", "gmed", "grel",
-	"lp", "oov", "func", "uni", "phrase", "has_src", "cover", "matched",
-	"subrate", "editrate", "subrel", "subgain", "names", "small"
+	"lp", "oov", "func", "uni", "phrase", "ctx", "lowoov", "gtop", "has_src", "cover", "matched",
+	"subrate", "editrate", "subrel", "subgain", "names", "small", "spinshare", "bigshare", "density"
 };
 
 struct ds_ev_ctx {
@@ -273,8 +273,8 @@ static int edit_distance(const char *a, const char *b)
 static int lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 {
 	struct ds_lm_state cur;
-	size_t n, ntok = 0, oov = 0, uni = 0, ftri = 0, fbad = 0;
-	double lp = 0;
+	size_t n, ntok = 0, oov = 0, uni = 0, ftri = 0, fbad = 0, nlow = 0, lowoov = 0;
+	double lp = 0, ctx = 0;
 	int rc = ds_lm_doc_seq(c->lm, doc, &c->seq);
 	if (rc)
 		return rc;
@@ -327,6 +327,16 @@ static int lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *
 		lp += c->lp[p];
 		ntok++;
 		oov += id == DS_LM_UNK;
+		if (id != DS_LM_EOS) {
+			struct ds_lm_state nul, tmp;
+			ds_lm_null(&nul);
+			ctx += c->lp[p] - ds_lm_score(c->lm, &nul, id, &tmp, NULL);
+		}
+		if (t != DS_LM_NO_TOK && doc->tok[t].kind == DS_TOK_WORD &&
+		    !(doc->tok[t].flags & (DS_TF_CAP | DS_TF_UPPER))) {
+			nlow++;
+			lowoov += id == DS_LM_UNK;
+		}
 		uni += c->nlen[p] <= 1;
 		/* trigrams of function words */
 		if (p >= 2 && t != DS_LM_NO_TOK && c->seq.tok[p - 1] != DS_LM_NO_TOK &&
@@ -349,6 +359,8 @@ static int lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *
 	ev->f[DS_F_OOV] = ntok ? (double)oov / (double)ntok : 0;
 	ev->f[DS_F_UNI] = ntok ? (double)uni / (double)ntok : 0;
 	ev->f[DS_F_FUNC] = ftri ? (double)fbad / (double)ftri : 0;
+	ev->f[DS_F_CTX] = ntok ? ctx / (double)ntok : 0;
+	ev->f[DS_F_LOWOOV] = nlow ? (double)lowoov / (double)nlow : 0;
 	return 0;
 }
 
@@ -411,10 +423,9 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 		int known = ds_lex_has(c->lex, phrase, plen, &freq);
 		if (k > 1 && !known)
 			return 0;
-		/* a capitalised word inside a sentence is a name unless the
-		 * word is common in lower case ("the Safety Council") */
-		if ((doc->tok[t].flags & DS_TF_CAP) && !(doc->tok[t].flags & DS_TF_SENT_START) &&
-		    freq < DS_EV_NAME_FREQ)
+		/* a capitalised word is a name unless the word is common in
+		 * lower case ("the Safety Council", "However") */
+		if ((doc->tok[t].flags & DS_TF_CAP) && freq < DS_EV_NAME_FREQ)
 			return 0;
 	}
 	nh = ds_lex_originals_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_HITS,
@@ -514,6 +525,13 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 			rel += c->gains[i] > med + 1.0;
 		ev->f[DS_F_GREL] = (double)rel / (double)nslots;
 		ev->f[DS_F_PHRASE] = (double)nphrase / (double)nslots;
+		{
+			size_t top = nslots / 10 + 1;
+			double sum = 0;
+			for (size_t i = nslots - top; i < nslots; i++)
+				sum += c->gains[i];
+			ev->f[DS_F_GTOP] = sum / (double)top;
+		}
 	}
 	/* flag the strongest slots, without overlaps, outside source-covered text */
 	order = malloc((doc->ntok + 1) * sizeof *order);
@@ -565,7 +583,7 @@ out:
 /* ---- evidence against a source ---- */
 
 struct src_stats {
-	size_t sub_words, edit_words, small, small_rel, names, edits;
+	size_t sub_words, edit_words, big_words, small, small_rel, names, edits;
 	double small_gain;
 };
 
@@ -677,6 +695,8 @@ static int source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 			continue;
 		aw = count_words(doc, e->a_begin, e->a_end);
 		ss.edit_words += aw;
+		if (aw > DS_EV_MAX_WORDS)
+			ss.big_words += aw;
 		if (e->kind == DS_EDIT_INS)
 			continue;
 		sw = count_words(src, e->s_begin, e->s_end);
@@ -718,6 +738,12 @@ static int source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	}
 	if (ss.edits)
 		ev->f[DS_F_SMALL] = (double)ss.small / (double)ss.edits;
+	if (ss.edit_words) {
+		ev->f[DS_F_SPINSHARE] = (double)ss.sub_words / (double)ss.edit_words;
+		ev->f[DS_F_BIGSHARE] = (double)ss.big_words / (double)ss.edit_words;
+	}
+	if (al->a_words_paired)
+		ev->f[DS_F_DENSITY] = (double)ss.small / (double)al->a_words_paired;
 	return 0;
 }
 

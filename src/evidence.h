@@ -34,6 +34,9 @@ enum ds_feat {
 	DS_F_FUNC,        /* share of improbable function-word trigrams */
 	DS_F_UNI,         /* share of tokens scored by unigrams only */
 	DS_F_PHRASE,      /* share of slots won by a multi-word phrase, gain > 1 */
+	DS_F_CTX,         /* mean log10 gain of the context over the unigram */
+	DS_F_LOWOOV,      /* share of lower-case words unknown to the model */
+	DS_F_GTOP,        /* mean of the top tenth of slot gains */
 	DS_F_HAS_SRC,     /* 1 when a source was aligned */
 	DS_F_COVER,       /* share of article words in sentences paired with it */
 	DS_F_MATCHED,     /* share of paired words identical to the source */
@@ -43,6 +46,9 @@ enum ds_feat {
 	DS_F_SUBGAIN,     /* mean gain of small substitutions */
 	DS_F_NAMES,       /* names changed / paired words */
 	DS_F_SMALL,       /* share of edits that are small substitutions */
+	DS_F_SPINSHARE,   /* words in spinner-like substitutions / words changed */
+	DS_F_BIGSHARE,    /* words in rewritten runs of more than 3 words / words changed */
+	DS_F_DENSITY,     /* small substitutions per paired word */
 	DS_NFEAT
 };
 

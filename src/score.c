@@ -18,11 +18,36 @@ static const char *const MODEL_NAMES[DS_NMODELS] = {"solo", "source"};
 
 int ds_scorer_uses(int model, int feat)
 {
-	if (feat == DS_F_HAS_SRC)
+	switch (feat) {
+	case DS_F_HAS_SRC:
 		return 0; /* constant within each model */
+	/* Absolute fluency and vocabulary figures measure the topic and style of
+	 * an article (news against the training corpus) more than spinning:
+	 * left out, the models rely on gains relative to the article itself. */
+	case DS_F_LOGLEN:
+	case DS_F_SLOTS:
+	case DS_F_LP:
+	case DS_F_OOV:
+	case DS_F_UNI:
+		return 0;
+	/* How much changed against the source says little (editors change a
+	 * lot too); how it changed does: small swaps the lexicon lists. */
+	case DS_F_COVER:
+	case DS_F_MATCHED:
+	case DS_F_EDITRATE:
+		return 0;
+	}
 	if (model == DS_MODEL_SOLO)
 		return feat < DS_F_HAS_SRC;
 	return 1;
+}
+
+/* Standardised features are clipped so that an article unlike the training
+ * data cannot push the score by an extrapolated amount. */
+#define DS_SCORER_CLIP 4.0
+static double clip(double v)
+{
+	return v > DS_SCORER_CLIP ? DS_SCORER_CLIP : v < -DS_SCORER_CLIP ? -DS_SCORER_CLIP : v;
 }
 
 static double sigmoid(double z)
@@ -39,7 +64,7 @@ double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NF
 	for (int i = 0; i < DS_NFEAT; i++) {
 		if (m->coef[i] == 0)
 			continue;
-		z += m->coef[i] * (i == DS_F_BIAS ? 1.0 : (f[i] - m->mean[i]) / m->sd[i]);
+		z += m->coef[i] * (i == DS_F_BIAS ? 1.0 : clip((f[i] - m->mean[i]) / m->sd[i]));
 	}
 	return sigmoid(z);
 }
@@ -275,17 +300,20 @@ int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const i
 		gsl_vector_set_zero(g);
 		for (size_t r = 0; r < n; r++) {
 			double z = 0, x[DS_NFEAT], p, w;
+			/* classes weigh equally: the probability is calibrated for an even
+			 * prior, whatever the mix of the training set */
+			double cw = y[r] ? (double)n / (2.0 * (double)npos) : (double)n / (2.0 * (double)nneg);
 			for (int a = 0; a < d; a++) {
 				int i = idx[a];
-				x[a] = i == DS_F_BIAS ? 1.0 : (X[r * DS_NFEAT + i] - m->mean[i]) / m->sd[i];
+				x[a] = i == DS_F_BIAS ? 1.0 : clip((X[r * DS_NFEAT + i] - m->mean[i]) / m->sd[i]);
 				z += beta[a] * x[a];
 			}
 			p = sigmoid(z);
-			w = p * (1 - p);
+			w = cw * p * (1 - p);
 			if (w < 1e-10)
 				w = 1e-10;
 			for (int a = 0; a < d; a++) {
-				*gsl_vector_ptr(g, (size_t)a) += (y[r] - p) * x[a];
+				*gsl_vector_ptr(g, (size_t)a) += cw * (y[r] - p) * x[a];
 				for (int b = 0; b <= a; b++)
 					*gsl_matrix_ptr(H, (size_t)a, (size_t)b) += w * x[a] * x[b];
 			}
@@ -324,8 +352,10 @@ int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const i
 		qsort(scores, k, sizeof *scores, cmp_double);
 		allowed = (size_t)floor(fp_rate * (double)k);
 		m->threshold = scores[k - 1 - allowed] + 1e-6;
-		if (m->threshold < 0.5)
-			m->threshold = 0.5;
+		/* when the classes separate well, stay at 0.9: a flag then means
+		 * at least nine in ten such articles are spun */
+		if (m->threshold < 0.9)
+			m->threshold = 0.9;
 		if (m->threshold > 0.99)
 			m->threshold = 0.99;
 	}
