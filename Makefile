@@ -34,8 +34,8 @@ DESPIN   = $(BUILD)/despin
 # Models (see models/README.md).
 MODELS   = models/lm.bin models/lex.bin models/scorer.bin
 
-.PHONY: all lib deps models check test asan bench eval fuzz install uninstall \
-        clean distclean corpus
+.PHONY: all lib deps models check test asan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
+        clean distclean corpus bench-corpus
 .DELETE_ON_ERROR:
 
 all: $(DESPIN)
@@ -49,6 +49,12 @@ $(BUILD)/%.o: %.c
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# The command line has $(PREFIX)/share/despin compiled in (DS_DATADIR):
+# rebuild it when PREFIX changes.
+PREFIX_SEEN := $(shell mkdir -p $(BUILD) && [ "$$(cat $(BUILD)/prefix.txt 2>/dev/null)" = '$(PREFIX)' ] || \
+	echo '$(PREFIX)' > $(BUILD)/prefix.txt)
+$(BUILD)/src/cli/cli_util.o: $(BUILD)/prefix.txt
 
 $(DESPIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LIBS)
@@ -69,6 +75,14 @@ corpus: corpus/train.txt
 
 corpus/train.txt: scripts/corpus.sh
 	scripts/corpus.sh
+
+# Benchmark texts (spun, round-trip, edited, clean) from corpus/bench-heldout
+# (docs/README-bench.md).
+bench-corpus: corpus/bench/manifest.jsonl
+
+corpus/bench/manifest.jsonl: corpus/train.txt scripts/gen_bench.py scripts/spin.py scripts/roundtrip.sh
+	scripts/gen_bench.py --src corpus/bench-heldout --out corpus/bench --seed 1
+	scripts/gen_partial.py corpus/bench
 
 models: $(MODELS)
 
@@ -101,8 +115,38 @@ asan: deps
 
 test-bins: $(UNIT_BIN)
 
-bench: all models
+# libFuzzer targets (tests/fuzz/fuzz_*.c, docs/README-reliability.md), built
+# into build-fuzz and each run FUZZ_SECONDS on seeds from tests and models.
+FUZZ_SECONDS ?= 10
+FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
+fuzz: all
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	    fuzz-bins
+	@tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-bins: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined -Itests/fuzz -o $@ $< $(LIBA) $(LIBS)
+
+# Every benchmark, one section per figure (scripts/bench.sh; under ten
+# minutes on two cores).
+bench: all models bench-bins
 	@scripts/bench.sh $(BUILD)
+
+# Benchmark programs (tests/bench/*.c) linked with the library.
+BENCH_BIN = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+bench-bins: $(BENCH_BIN)
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBA) $(LIBS)
+
+# The source index alone (scripts/bench_index.sh; docs/README-index.md).
+bench-index: all
+	@scripts/bench_index.sh $(BUILD)
 
 eval: all models
 	@scripts/eval.sh $(BUILD)

@@ -14,6 +14,9 @@ PKGS="$PKGS nodejs npm redis-server redis-tools python3"
 PKGS="$PKGS apertium apertium-eng-spa apertium-eo-en similarity-tester irstlm"
 # sanitizers and fuzzing
 PKGS="$PKGS clang libclang-rt-14-dev valgrind"
+# rendering test of the HTML report (headless browser, fonts); peak memory in
+# the benchmarks (/usr/bin/time -v)
+PKGS="$PKGS chromium fonts-dejavu-core time"
 
 missing=""
 for p in $PKGS; do

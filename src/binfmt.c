@@ -49,7 +49,7 @@ int ds_bin_check(const unsigned char *d, size_t size, const char *name,
 	if (size < DS_BIN_HEADER_SIZE || memcmp(d, MAGIC, 8) != 0)
 		return ds_err_set(err, DS_EFORMAT,
 				  "%s: not a despin model file; rebuild it with '%s'", name, h);
-	if (get32(d + 44) != ds_crc32c(0, d, 44))
+	if (get32(d + 44) != ds_crc32c(0, d, 44) || get64(d + 48) != 0 || get64(d + 56) != 0)
 		return ds_err_set(err, DS_ECORRUPT,
 				  "%s: corrupt header; rebuild it with '%s'", name, h);
 	memcpy(k, d + 8, 8);

@@ -85,8 +85,15 @@ struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *er
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
+	if (m->scorer && m->scorer->has_slot)
+		ds_ev_set_slot_model(d->ev, &m->scorer->slot);
 	d->m = m;
 	return d;
+}
+
+void ds_detector_dump_slots(struct ds_detector *det, ds_ev_slot_fn fn, void *ud)
+{
+	ds_ev_set_slot_dump(det->ev, fn, ud);
 }
 
 void ds_detector_free(struct ds_detector *d)

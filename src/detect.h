@@ -11,4 +11,9 @@
  * error (results then score 0): used to compute features for fitting. */
 struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds_err *err);
 
+/* Hands every slot's features of the articles det scores to fn (for fitting
+ * the slot model); fn NULL turns it off. */
+#include "evidence.h"
+void ds_detector_dump_slots(struct ds_detector *det, ds_ev_slot_fn fn, void *ud);
+
 #endif

@@ -17,20 +17,29 @@
 
 #include "lex.h"
 #include "lm.h"
+#include "score.h"
 #include "stem.h"
 
 #define DS_EV_FOLLOW 3      /* tokens after the slot that share the gain */
-#define DS_EV_MAX_HITS 12   /* candidate originals tried per phrase */
+#define DS_EV_MAX_HITS 8   /* candidate originals tried per phrase */
 #define DS_EV_MAX_WORDS 3   /* words per phrase on either side */
 #define DS_EV_NAME_FREQ 30  /* corpus count above which a capitalised word may be a common word */
 
 const char *const ds_feat_names[DS_NFEAT] = {
 	"bias", "loglen", "slots", "g05", "g1", "g2", "gmean", "gmed", "grel",
-	"lp", "oov", "func", "uni", "phrase", "ctx", "lowoov", "gtop", "has_src", "cover", "matched",
+	"lp", "oov", "func", "uni", "phrase", "ctx", "lowoov", "gtop", "f05", "fmean", "pmean", "phi", "ptop", "psum", "has_src", "cover", "matched",
 	"subrate", "editrate", "subrel", "subgain", "names", "small", "spinshare", "bigshare", "density"
 };
 
+const char *const ds_slotf_names[DS_NSLOTF] = {
+	"bias", "gain", "follow", "wgain", "logw", "lfw", "lfo", "cap", "multi", "lpslot",
+	"func", "dist", "ncand"
+};
+
 struct ds_ev_ctx {
+	const struct ds_slot_model *sm;
+	ds_ev_slot_fn dump;
+	void *dump_ud;
 	const struct ds_lm *lm;
 	const struct ds_lex *lex;
 	struct ds_stemmer *st;
@@ -42,6 +51,8 @@ struct ds_ev_ctx {
 	size_t cap, tok_cap;
 	float *gains;
 	size_t gains_cap;
+	float *probs;
+	size_t probs_cap;
 	struct ds_lex_hit hits[DS_EV_MAX_HITS];
 	char hitbuf[4096];
 };
@@ -72,7 +83,19 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	free(c->nlen);
 	free(c->tokpos);
 	free(c->gains);
+	free(c->probs);
 	free(c);
+}
+
+void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm)
+{
+	c->sm = sm;
+}
+
+void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud)
+{
+	c->dump = fn;
+	c->dump_ud = ud;
 }
 
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c)
@@ -155,13 +178,17 @@ static size_t phrase_ids(const struct ds_lm *lm, const char *p, size_t len, ds_l
 	return n;
 }
 
-/* Log10 gain of replacing positions [p0, p1) with cand[0..nc). */
-static double span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
-			size_t nc)
+/* Log10 gain of replacing positions [p0, p1) with cand[0..nc), over the
+ * slot and the DS_EV_FOLLOW tokens after it; *follow (may be NULL) gets the
+ * part of it earned by the following tokens alone, which does not depend on
+ * how common the candidate itself is. */
+static double span_gain2(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
+			 size_t nc, double *follow)
 {
 	ds_lm_id buf[DS_EV_MAX_WORDS + DS_EV_FOLLOW + 2];
+	float per[DS_EV_MAX_WORDS + DS_EV_FOLLOW + 2];
 	size_t nf = 0, q = p1;
-	double orig = 0, alt;
+	double orig = 0, alt, orig_f = 0, alt_f = 0;
 	for (size_t p = p0; p < p1; p++)
 		orig += c->lp[p];
 	memcpy(buf, cand, nc * sizeof *buf);
@@ -170,13 +197,24 @@ static double span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_i
 		if (id == DS_LM_BOS)
 			break;
 		buf[nc + nf++] = id;
-		orig += c->lp[q];
+		orig_f += c->lp[q];
 		q++;
 		if (id == DS_LM_EOS)
 			break;
 	}
-	alt = ds_lm_score_span(c->lm, &c->before[p0], buf, nc + nf, NULL, NULL, NULL);
-	return alt - orig;
+	alt = ds_lm_score_span(c->lm, &c->before[p0], buf, nc + nf, NULL, follow ? per : NULL, NULL);
+	if (follow) {
+		for (size_t i = nc; i < nc + nf; i++)
+			alt_f += per[i];
+		*follow = alt_f - orig_f;
+	}
+	return alt - (orig + orig_f);
+}
+
+static double span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
+			size_t nc)
+{
+	return span_gain2(c, p0, p1, cand, nc, NULL);
 }
 
 /* Lower-cased text of doc tokens [b, e) joined by single spaces, words only;
@@ -369,6 +407,11 @@ static int lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *
 struct slot_best {
 	double gain;         /* weighted gain of the best candidate */
 	double raw;          /* its plain LM gain */
+	double follow;       /* the part of it earned by the following tokens */
+	double prob;         /* slot model: probability of a substitution */
+	uint32_t ncand;      /* candidates with a positive gain */
+	uint16_t sources;    /* lexicon sources of the best pair */
+	uint32_t freq_word, freq_orig;
 	float weight;
 	uint32_t k;          /* tokens the slot spans */
 	char orig[DS_LEX_MAX_PHRASE + 1];
@@ -400,8 +443,8 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 			  struct slot_best *best)
 {
 	char phrase[DS_LEX_MAX_PHRASE + 1];
-	size_t plen, nh;
-	uint32_t p0, p1;
+	size_t plen, nh, ncand;
+	uint32_t p0, p1, freq_word = 0;
 	int found = 0;
 
 	for (uint32_t i = t; i < t + k; i++)
@@ -421,6 +464,7 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 	{
 		uint32_t freq = 0;
 		int known = ds_lex_has(c->lex, phrase, plen, &freq);
+		freq_word = freq;
 		if (k > 1 && !known)
 			return 0;
 		/* a capitalised word is a name unless the word is common in
@@ -432,10 +476,11 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 					c->hitbuf, sizeof c->hitbuf);
 	p0 = c->tokpos[t];
 	p1 = c->tokpos[t + k - 1] + 1;
+	ncand = 0;
 	for (size_t h = 0; h < nh; h++) {
 		ds_lm_id ids[DS_EV_MAX_WORDS];
 		size_t ni;
-		double g, w;
+		double g, w, fg = 0;
 		if (c->hits[h].len == plen && memcmp(c->hits[h].text, phrase, plen) == 0)
 			continue;
 		if (shares_word(c->hits[h].text, c->hits[h].len, phrase, plen))
@@ -443,27 +488,58 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 		ni = phrase_ids(c->lm, c->hits[h].text, c->hits[h].len, ids);
 		if (!ni)
 			continue;
-		g = span_gain(c, p0, p1, ids, ni);
+		g = span_gain2(c, p0, p1, ids, ni, &fg);
 		w = g + 0.5 * log10(c->hits[h].weight > 0.01f ? c->hits[h].weight : 0.01f);
+		ncand += g > 0;
 		if (!found || w > best->gain) {
 			found = 1;
 			best->gain = w;
 			best->raw = g;
+			best->follow = fg;
+			best->sources = c->hits[h].sources;
 			best->weight = c->hits[h].weight;
 			best->k = k;
 			snprintf(best->orig, sizeof best->orig, "%.*s", (int)c->hits[h].len,
 				 c->hits[h].text);
 		}
 	}
+	if (found) {
+		best->ncand = ncand;
+		best->freq_word = freq_word;
+		best->freq_orig = 0;
+		ds_lex_has(c->lex, best->orig, strlen(best->orig), &best->freq_orig);
+	}
 	return found;
+}
+
+/* The slot model's features of slot t (see enum ds_slot_feat). */
+static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
+			  const struct slot_best *b, double x[DS_NSLOTF])
+{
+	const struct ds_token *tk = &doc->tok[t];
+	double g = b->raw > 6 ? 6 : b->raw < -6 ? -6 : b->raw;
+	double fg = b->follow > 6 ? 6 : b->follow < -6 ? -6 : b->follow;
+	x[DS_SF_BIAS] = 1;
+	x[DS_SF_GAIN] = g;
+	x[DS_SF_FOLLOW] = fg;
+	x[DS_SF_WGAIN] = b->gain > 6 ? 6 : b->gain < -6 ? -6 : b->gain;
+	x[DS_SF_LOGW] = log10(b->weight > 0.001f ? b->weight : 0.001f);
+	x[DS_SF_LFW] = log10(1.0 + b->freq_word);
+	x[DS_SF_LFO] = log10(1.0 + b->freq_orig);
+	x[DS_SF_CAP] = (tk->flags & DS_TF_CAP) != 0;
+	x[DS_SF_MULTI] = b->k > 1 || strchr(b->orig, ' ') != NULL;
+	x[DS_SF_LPSLOT] = c->lp[c->tokpos[t]];
+	x[DS_SF_FUNC] = is_function_word(doc->pool + tk->lower, tk->norm_len);
+	x[DS_SF_DIST] = (b->sources & ~(DS_LEX_SRC_DIST | DS_LEX_SRC_INFLECTED)) == 0;
+	x[DS_SF_NCAND] = b->ncand;
 }
 
 static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
 		     struct ds_ev *ev)
 {
 	size_t nslots = 0, nwords = 0, nphrase = 0;
-	size_t g05 = 0, g1 = 0, g2 = 0;
-	double gsum = 0, med = 0;
+	size_t g05 = 0, g1 = 0, g2 = 0, f05 = 0, phi = 0;
+	double gsum = 0, med = 0, fsum = 0, psum = 0;
 	struct slot_best *bests = NULL;
 	uint8_t *used = NULL;
 	uint32_t *order = NULL;
@@ -477,7 +553,8 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 		rc = DS_ENOMEM;
 		goto out;
 	}
-	if (ds_grow(&c->gains, &c->gains_cap, doc->ntok + 1, sizeof *c->gains)) {
+	if (ds_grow(&c->gains, &c->gains_cap, doc->ntok + 1, sizeof *c->gains) ||
+	    ds_grow(&c->probs, &c->probs_cap, doc->ntok + 1, sizeof *c->probs)) {
 		rc = DS_ENOMEM;
 		goto out;
 	}
@@ -499,6 +576,18 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 			bests[t].k = 0;
 			continue;
 		}
+		if (c->sm || c->dump) {
+			double x[DS_NSLOTF];
+			slot_features(c, doc, t, &b, x);
+			if (c->dump)
+				c->dump(c->dump_ud, doc, doc->tok[t].start, doc->tok[t + b.k - 1].end, x);
+			if (c->sm) {
+				b.prob = ds_logit_prob(x, DS_NSLOTF, c->sm->mean, c->sm->sd, c->sm->coef);
+				psum += b.prob;
+				phi += b.prob > 0.5;
+				c->probs[nslots] = (float)b.prob;
+			}
+		}
 		bests[t] = b;
 		c->gains[nslots++] = (float)b.gain;
 		gsum += b.gain > 0 ? b.gain : 0;
@@ -506,6 +595,8 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 		g1 += b.gain > 1.0;
 		g2 += b.gain > 2.0;
 		nphrase += b.k > 1 && b.gain > 1.0;
+		f05 += b.follow > 0.5;
+		fsum += b.follow > 0 ? b.follow : 0;
 	}
 	if (nslots) {
 		float *g = c->gains;
@@ -525,6 +616,19 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 			rel += c->gains[i] > med + 1.0;
 		ev->f[DS_F_GREL] = (double)rel / (double)nslots;
 		ev->f[DS_F_PHRASE] = (double)nphrase / (double)nslots;
+		ev->f[DS_F_F05] = (double)f05 / (double)nslots;
+		if (c->sm) {
+			size_t top = nslots / 10 + 1;
+			double sum = 0;
+			qsort(c->probs, nslots, sizeof *c->probs, cmp_float);
+			for (size_t i = nslots - top; i < nslots; i++)
+				sum += c->probs[i];
+			ev->f[DS_F_PMEAN] = psum / (double)nslots;
+			ev->f[DS_F_PHI] = (double)phi / (double)nslots;
+			ev->f[DS_F_PTOP] = sum / (double)top;
+			ev->f[DS_F_PSUM] = nwords ? psum / (double)nwords : 0;
+		}
+		ev->f[DS_F_FMEAN] = fsum / (double)nslots;
 		{
 			size_t top = nslots / 10 + 1;
 			double sum = 0;
@@ -542,13 +646,15 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 	{
 		size_t no = 0;
 		for (uint32_t t = 0; t < doc->ntok; t++)
-			if (bests[t].k && bests[t].gain >= DS_EV_FLAG_GAIN && !(covered && covered[t]))
+			if (bests[t].k && !(covered && covered[t]) &&
+			    (c->sm ? bests[t].prob >= DS_EV_FLAG_PROB : bests[t].gain >= DS_EV_FLAG_GAIN))
 				order[no++] = t;
 		/* selection sort by gain is fine: flagged slots are few */
 		for (size_t i = 0; i < no; i++) {
 			size_t m = i;
 			for (size_t j = i + 1; j < no; j++)
-				if (bests[order[j]].gain > bests[order[m]].gain)
+				if ((c->sm ? bests[order[j]].prob > bests[order[m]].prob
+					   : bests[order[j]].gain > bests[order[m]].gain))
 					m = j;
 			{
 				uint32_t t = order[m], k = bests[t].k, free_ = 1;

@@ -37,6 +37,12 @@ enum ds_feat {
 	DS_F_CTX,         /* mean log10 gain of the context over the unigram */
 	DS_F_LOWOOV,      /* share of lower-case words unknown to the model */
 	DS_F_GTOP,        /* mean of the top tenth of slot gains */
+	DS_F_F05,         /* share of slots whose following tokens gain > 0.5 */
+	DS_F_FMEAN,       /* mean positive gain of the following tokens */
+	DS_F_PMEAN,       /* mean probability that a slot is a substitution */
+	DS_F_PHI,         /* share of slots with probability > 0.5 */
+	DS_F_PTOP,        /* mean of the top tenth of slot probabilities */
+	DS_F_PSUM,        /* expected substitutions per word */
 	DS_F_HAS_SRC,     /* 1 when a source was aligned */
 	DS_F_COVER,       /* share of article words in sentences paired with it */
 	DS_F_MATCHED,     /* share of paired words identical to the source */
@@ -54,6 +60,34 @@ enum ds_feat {
 
 /* Feature names, for the scorer's files and --features output. */
 extern const char *const ds_feat_names[DS_NFEAT];
+
+/* Features of one slot (a word or phrase with candidate originals), for
+ * the slot model: how likely it is that a spinner put it there. */
+enum ds_slot_feat {
+	DS_SF_BIAS,
+	DS_SF_GAIN,     /* log10 gain of the best candidate original */
+	DS_SF_FOLLOW,   /* the part of it earned by the following tokens */
+	DS_SF_WGAIN,    /* gain weighted by the lexicon weight */
+	DS_SF_LOGW,     /* log10 lexicon weight of the pair */
+	DS_SF_LFW,      /* log10(1 + corpus count) of the word */
+	DS_SF_LFO,      /* log10(1 + corpus count) of the original */
+	DS_SF_CAP,      /* capitalised */
+	DS_SF_MULTI,    /* a phrase on either side */
+	DS_SF_LPSLOT,   /* log10 probability of the word in its context */
+	DS_SF_FUNC,     /* a function word */
+	DS_SF_DIST,     /* the pair comes from corpus neighbours only */
+	DS_SF_NCAND,    /* candidates with a positive gain */
+	DS_NSLOTF
+};
+extern const char *const ds_slotf_names[DS_NSLOTF];
+
+struct ds_slot_model {
+	double mean[DS_NSLOTF], sd[DS_NSLOTF], coef[DS_NSLOTF];
+};
+
+/* Receives each slot's features (for fitting the slot model). */
+typedef void (*ds_ev_slot_fn)(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
+			      const double x[DS_NSLOTF]);
 
 enum ds_ev_kind {
 	DS_EV_SOURCE = 1, /* a substitution against the source */
@@ -87,6 +121,8 @@ struct ds_ev {
 struct ds_ev_ctx;
 
 /* Thresholds of flagging, log10 gain. */
+#define DS_EV_FLAG_PROB 0.8      /* solo: a slot is flagged above this
+				  * probability of the slot model */
 #define DS_EV_FLAG_GAIN 1.5      /* solo: a word is flagged above this */
 #define DS_EV_SRC_GAIN 1.0       /* with source: gain above which an unlisted
 				  * small substitution still looks spun */
@@ -94,6 +130,10 @@ struct ds_ev_ctx;
 /* Creates per-thread scratch over the models (lex may be NULL: no
  * candidates, fluency features only).  NULL when out of memory. */
 struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex);
+/* Slot probabilities come from sm (NULL: none; the slot features stay 0). */
+void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm);
+/* Every slot's features go to fn as well (NULL: off). */
+void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud);
 void ds_ev_ctx_free(struct ds_ev_ctx *c);
 /* The context's stemmer (for ds_doc_stem). */
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);

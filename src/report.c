@@ -48,7 +48,12 @@ static const char STYLE[] =
 	"max-height:40em;overflow:auto;font-size:.92em}"
 	"mark.sub{background:#f5b7b1;padding:0 .1em}mark.src{background:#abebc6}"
 	"ins.orig{color:#1e8449;text-decoration:none;font-weight:bold;font-size:.85em}"
-	"table.subs{border-collapse:collapse;font-size:.9em}table.subs td{padding:.15em .5em;"
+	/* a long list of substitutions scrolls in its own box, so that the
+	 * highlighted texts below it stay in view */
+	"table.subs{border-collapse:collapse;font-size:.9em;display:block;max-height:22em;"
+	"overflow:auto;border:1px solid #ddd;margin-bottom:1em}"
+	"table.subs th{position:sticky;top:0;background:#eee;text-align:left;padding:.15em .5em}"
+	"table.subs td{padding:.15em .5em;"
 	"border-bottom:1px solid #eee}.why{color:#666}";
 
 static const char SCRIPT[] =

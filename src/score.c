@@ -60,16 +60,14 @@ static double sigmoid(double z)
 double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NFEAT])
 {
 	const struct ds_scorer_model *m = &s->m[model];
-	double z = 0;
-	for (int i = 0; i < DS_NFEAT; i++) {
-		if (m->coef[i] == 0)
-			continue;
-		z += m->coef[i] * (i == DS_F_BIAS ? 1.0 : clip((f[i] - m->mean[i]) / m->sd[i]));
-	}
-	return sigmoid(z);
+	return ds_logit_prob(f, DS_NFEAT, m->mean, m->sd, m->coef);
 }
 
 /* ---- files ---- */
+
+/* Binary payload: uint32 nfeat, nmodels, nslotf, has_slot; the article
+ * models; the slot model. */
+#define PAYLOAD_LEN (16 + sizeof(struct ds_scorer_model) * DS_NMODELS + sizeof(struct ds_slot_model))
 
 struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 {
@@ -78,42 +76,46 @@ struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 	size_t len;
 	struct ds_scorer *s;
 	const unsigned char *p;
-	uint32_t nfeat, nmodels;
+	uint32_t hdr[4];
 	if (ds_bin_open(&map, path, DS_SCORER_KIND, DS_SCORER_VERSION, "make models", &payload,
 			&len, err))
 		return NULL;
 	p = payload;
-	if (len < 8) {
+	if (len < 16) {
 		ds_err_set(err, DS_ECORRUPT, "%s: truncated scorer; rebuild it with 'make models'",
 			   path);
 		goto fail;
 	}
-	memcpy(&nfeat, p, 4);
-	memcpy(&nmodels, p + 4, 4);
-	if (nfeat != DS_NFEAT || nmodels != DS_NMODELS ||
-	    len != 8 + sizeof(struct ds_scorer_model) * DS_NMODELS) {
+	memcpy(hdr, p, 16);
+	if (hdr[0] != DS_NFEAT || hdr[1] != DS_NMODELS || hdr[2] != DS_NSLOTF || hdr[3] > 1 ||
+	    len != PAYLOAD_LEN) {
 		ds_err_set(err, DS_EVERSION,
 			   "%s: scorer for %u features, this despin has %d; rebuild it with 'make models'",
-			   path, nfeat, DS_NFEAT);
+			   path, hdr[0], DS_NFEAT);
 		goto fail;
 	}
-	s = malloc(sizeof *s);
+	s = calloc(1, sizeof *s);
 	if (!s) {
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		goto fail;
 	}
-	memcpy(s->m, p + 8, sizeof s->m);
+	memcpy(s->m, p + 16, sizeof s->m);
+	memcpy(&s->slot, p + 16 + sizeof s->m, sizeof s->slot);
+	s->has_slot = (int)hdr[3];
 	ds_map_close(&map);
 	for (int k = 0; k < DS_NMODELS; k++)
 		for (int i = 0; i < DS_NFEAT; i++)
 			if (!(s->m[k].sd[i] > 0) || !isfinite(s->m[k].coef[i]) ||
-			    !isfinite(s->m[k].mean[i])) {
-				ds_err_set(err, DS_ECORRUPT,
-					   "%s: invalid coefficient; rebuild it with 'make models'", path);
-				free(s);
-				return NULL;
-			}
+			    !isfinite(s->m[k].mean[i]))
+				goto bad;
+	for (int i = 0; i < DS_NSLOTF; i++)
+		if (!(s->slot.sd[i] > 0) || !isfinite(s->slot.coef[i]) || !isfinite(s->slot.mean[i]))
+			goto bad;
 	return s;
+bad:
+	ds_err_set(err, DS_ECORRUPT, "%s: invalid coefficient; rebuild it with 'make models'", path);
+	free(s);
+	return NULL;
 fail:
 	ds_map_close(&map);
 	return NULL;
@@ -121,11 +123,11 @@ fail:
 
 int ds_scorer_write_bin(const struct ds_scorer *s, const char *path, struct ds_err *err)
 {
-	unsigned char buf[8 + sizeof s->m];
-	uint32_t nfeat = DS_NFEAT, nmodels = DS_NMODELS;
-	memcpy(buf, &nfeat, 4);
-	memcpy(buf + 4, &nmodels, 4);
-	memcpy(buf + 8, s->m, sizeof s->m);
+	unsigned char buf[PAYLOAD_LEN];
+	uint32_t hdr[4] = {DS_NFEAT, DS_NMODELS, DS_NSLOTF, (uint32_t)(s->has_slot != 0)};
+	memcpy(buf, hdr, 16);
+	memcpy(buf + 16, s->m, sizeof s->m);
+	memcpy(buf + 16 + sizeof s->m, &s->slot, sizeof s->slot);
 	return ds_bin_write(path, DS_SCORER_KIND, DS_SCORER_VERSION, buf, sizeof buf, err);
 }
 
@@ -141,6 +143,14 @@ static int feat_index(const char *name)
 {
 	for (int i = 0; i < DS_NFEAT; i++)
 		if (strcmp(name, ds_feat_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int slotf_index(const char *name)
+{
+	for (int i = 0; i < DS_NSLOTF; i++)
+		if (strcmp(name, ds_slotf_names[i]) == 0)
 			return i;
 	return -1;
 }
@@ -162,6 +172,8 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 	for (int k = 0; k < DS_NMODELS; k++)
 		for (int i = 0; i < DS_NFEAT; i++)
 			s->m[k].sd[i] = 1;
+	for (int i = 0; i < DS_NSLOTF; i++)
+		s->slot.sd[i] = 1;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[8];
 		int nf = 0;
@@ -181,6 +193,16 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 			if (k < 0)
 				goto bad;
 			s->m[k].threshold = strtod(f[2], NULL);
+		} else if (nf == 6 && strcmp(f[0], "coef") == 0 && strcmp(f[1], "slot") == 0) {
+			int i = slotf_index(f[2]);
+			if (i < 0)
+				goto bad;
+			s->slot.mean[i] = strtod(f[3], NULL);
+			s->slot.sd[i] = strtod(f[4], NULL);
+			s->slot.coef[i] = strtod(f[5], NULL);
+			s->has_slot = 1;
+			if (!(s->slot.sd[i] > 0))
+				goto bad;
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0) {
 			int k = model_index(f[1]), i = feat_index(f[2]);
 			if (k < 0 || i < 0)
@@ -214,6 +236,11 @@ int ds_scorer_write_tsv(const struct ds_scorer *s, const char *path, struct ds_e
 	struct ds_afile f;
 	int rc;
 	ds_buf_puts(&b, "despin-scorer\t1\n");
+	if (s->has_slot)
+		for (int i = 0; i < DS_NSLOTF; i++)
+			if (s->slot.coef[i] != 0)
+				ds_buf_printf(&b, "coef\tslot\t%s\t%.9g\t%.9g\t%.9g\n", ds_slotf_names[i],
+					      s->slot.mean[i], s->slot.sd[i], s->slot.coef[i]);
 	for (int k = 0; k < DS_NMODELS; k++) {
 		ds_buf_printf(&b, "threshold\t%s\t%.6f\n", MODEL_NAMES[k], s->m[k].threshold);
 		for (int i = 0; i < DS_NFEAT; i++)
@@ -241,17 +268,17 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const int *y,
-		  size_t n, double l2, double fp_rate, struct ds_err *err)
+int ds_logit_fit(const double *X, const int *y, size_t n, size_t d, const int *use, double l2,
+		 double *mean, double *sd, double *coef, struct ds_err *err)
 {
-	int idx[DS_NFEAT], d = 0, rc = 0;
-	size_t npos = 0, nneg = 0;
+	size_t npos = 0, nneg = 0, k = 0;
+	size_t *idx = NULL;
 	gsl_matrix *H = NULL;
 	gsl_vector *g = NULL, *delta = NULL;
-	double *beta = NULL, *scores = NULL;
+	double *beta = NULL, *x = NULL;
+	int rc = 0;
 	gsl_error_handler_t *old = gsl_set_error_handler_off();
 
-	memset(m, 0, sizeof *m);
 	for (size_t r = 0; r < n; r++) {
 		if (y[r])
 			npos++;
@@ -259,37 +286,43 @@ int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const i
 			nneg++;
 	}
 	if (!npos || !nneg) {
-		rc = ds_err_set(err, DS_EINVAL, "fitting the %s model needs spun and clean examples",
-				MODEL_NAMES[model]);
+		rc = ds_err_set(err, DS_EINVAL, "fitting needs examples of both classes");
 		goto out;
 	}
-	for (int i = 0; i < DS_NFEAT; i++) {
-		double s = 0, ss = 0;
-		m->sd[i] = 1;
-		if (!ds_scorer_uses(model, i))
+	idx = calloc(d, sizeof *idx);
+	x = calloc(d, sizeof *x);
+	if (!idx || !x) {
+		rc = ds_err_set(err, DS_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < d; i++) {
+		double sum = 0, ss = 0;
+		mean[i] = 0;
+		sd[i] = 1;
+		coef[i] = 0;
+		if (!use[i])
 			continue;
-		if (i != DS_F_BIAS) {
+		if (i != 0) {
 			for (size_t r = 0; r < n; r++)
-				s += X[r * DS_NFEAT + i];
-			m->mean[i] = s / (double)n;
+				sum += X[r * d + i];
+			mean[i] = sum / (double)n;
 			for (size_t r = 0; r < n; r++) {
-				double v = X[r * DS_NFEAT + i] - m->mean[i];
+				double v = X[r * d + i] - mean[i];
 				ss += v * v;
 			}
-			m->sd[i] = sqrt(ss / (double)n);
-			if (m->sd[i] < 1e-9) {
-				m->sd[i] = 1;
+			sd[i] = sqrt(ss / (double)n);
+			if (sd[i] < 1e-9) {
+				sd[i] = 1;
 				continue; /* constant: no information */
 			}
 		}
-		idx[d++] = i;
+		idx[k++] = i;
 	}
-	H = gsl_matrix_alloc((size_t)d, (size_t)d);
-	g = gsl_vector_alloc((size_t)d);
-	delta = gsl_vector_alloc((size_t)d);
-	beta = calloc((size_t)d, sizeof *beta);
-	scores = malloc(n * sizeof *scores);
-	if (!H || !g || !delta || !beta || !scores) {
+	H = gsl_matrix_alloc(k, k);
+	g = gsl_vector_alloc(k);
+	delta = gsl_vector_alloc(k);
+	beta = calloc(k, sizeof *beta);
+	if (!H || !g || !delta || !beta) {
 		rc = ds_err_set(err, DS_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -299,72 +332,99 @@ int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const i
 		gsl_matrix_set_zero(H);
 		gsl_vector_set_zero(g);
 		for (size_t r = 0; r < n; r++) {
-			double z = 0, x[DS_NFEAT], p, w;
+			double z = 0, p, w;
 			/* classes weigh equally: the probability is calibrated for an even
 			 * prior, whatever the mix of the training set */
 			double cw = y[r] ? (double)n / (2.0 * (double)npos) : (double)n / (2.0 * (double)nneg);
-			for (int a = 0; a < d; a++) {
-				int i = idx[a];
-				x[a] = i == DS_F_BIAS ? 1.0 : clip((X[r * DS_NFEAT + i] - m->mean[i]) / m->sd[i]);
+			for (size_t a = 0; a < k; a++) {
+				size_t i = idx[a];
+				x[a] = i == 0 ? 1.0 : clip((X[r * d + i] - mean[i]) / sd[i]);
 				z += beta[a] * x[a];
 			}
 			p = sigmoid(z);
 			w = cw * p * (1 - p);
 			if (w < 1e-10)
 				w = 1e-10;
-			for (int a = 0; a < d; a++) {
-				*gsl_vector_ptr(g, (size_t)a) += cw * (y[r] - p) * x[a];
-				for (int b = 0; b <= a; b++)
-					*gsl_matrix_ptr(H, (size_t)a, (size_t)b) += w * x[a] * x[b];
+			for (size_t a = 0; a < k; a++) {
+				*gsl_vector_ptr(g, a) += cw * (y[r] - p) * x[a];
+				for (size_t b = 0; b <= a; b++)
+					*gsl_matrix_ptr(H, a, b) += w * x[a] * x[b];
 			}
 		}
-		for (int a = 0; a < d; a++) {
-			for (int b = 0; b < a; b++)
-				gsl_matrix_set(H, (size_t)b, (size_t)a, gsl_matrix_get(H, (size_t)a, (size_t)b));
-			if (idx[a] != DS_F_BIAS) {
-				*gsl_matrix_ptr(H, (size_t)a, (size_t)a) += l2;
-				*gsl_vector_ptr(g, (size_t)a) -= l2 * beta[a];
+		for (size_t a = 0; a < k; a++) {
+			for (size_t b = 0; b < a; b++)
+				gsl_matrix_set(H, b, a, gsl_matrix_get(H, a, b));
+			if (idx[a] != 0) {
+				*gsl_matrix_ptr(H, a, a) += l2;
+				*gsl_vector_ptr(g, a) -= l2 * beta[a];
 			}
 		}
 		if (gsl_linalg_cholesky_decomp1(H) || gsl_linalg_cholesky_solve(H, g, delta)) {
-			rc = ds_err_set(err, DS_EFORMAT, "fitting the %s model: singular system",
-					MODEL_NAMES[model]);
+			rc = ds_err_set(err, DS_EFORMAT, "fitting: singular system");
 			goto out;
 		}
-		for (int a = 0; a < d; a++) {
-			double dl = gsl_vector_get(delta, (size_t)a);
+		for (size_t a = 0; a < k; a++) {
+			double dl = gsl_vector_get(delta, a);
 			beta[a] += dl;
 			change += fabs(dl);
 		}
 		if (change < 1e-8)
 			break;
 	}
-	for (int a = 0; a < d; a++)
-		m->coef[idx[a]] = beta[a];
-	/* threshold: at most fp_rate of the clean examples at or above it */
-	{
-		size_t k = 0, allowed;
-		struct ds_scorer tmp;
-		tmp.m[model] = *m;
-		for (size_t r = 0; r < n; r++)
-			if (!y[r])
-				scores[k++] = ds_scorer_prob(&tmp, model, X + r * DS_NFEAT);
-		qsort(scores, k, sizeof *scores, cmp_double);
-		allowed = (size_t)floor(fp_rate * (double)k);
-		m->threshold = scores[k - 1 - allowed] + 1e-6;
-		/* when the classes separate well, stay at 0.9: a flag then means
-		 * at least nine in ten such articles are spun */
-		if (m->threshold < 0.9)
-			m->threshold = 0.9;
-		if (m->threshold > 0.99)
-			m->threshold = 0.99;
-	}
+	for (size_t a = 0; a < k; a++)
+		coef[idx[a]] = beta[a];
 out:
 	gsl_set_error_handler(old);
 	gsl_matrix_free(H);
 	gsl_vector_free(g);
 	gsl_vector_free(delta);
 	free(beta);
-	free(scores);
+	free(idx);
+	free(x);
 	return rc;
+}
+
+double ds_logit_prob(const double *x, size_t d, const double *mean, const double *sd,
+		     const double *coef)
+{
+	double z = 0;
+	for (size_t i = 0; i < d; i++) {
+		if (coef[i] == 0)
+			continue;
+		z += coef[i] * (i == 0 ? 1.0 : clip((x[i] - mean[i]) / sd[i]));
+	}
+	return sigmoid(z);
+}
+
+int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const int *y,
+		  size_t n, double l2, double fp_rate, struct ds_err *err)
+{
+	int use[DS_NFEAT];
+	double *scores;
+	size_t k = 0, allowed;
+	int rc;
+	memset(m, 0, sizeof *m);
+	for (int i = 0; i < DS_NFEAT; i++)
+		use[i] = ds_scorer_uses(model, i);
+	rc = ds_logit_fit(X, y, n, DS_NFEAT, use, l2, m->mean, m->sd, m->coef, err);
+	if (rc)
+		return rc;
+	/* threshold: at most fp_rate of the clean examples at or above it */
+	scores = malloc(n * sizeof *scores);
+	if (!scores)
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	for (size_t r = 0; r < n; r++)
+		if (!y[r])
+			scores[k++] = ds_logit_prob(X + r * DS_NFEAT, DS_NFEAT, m->mean, m->sd, m->coef);
+	qsort(scores, k, sizeof *scores, cmp_double);
+	allowed = (size_t)floor(fp_rate * (double)k);
+	m->threshold = scores[k - 1 - allowed] + 1e-6;
+	/* when the classes separate well, stay at 0.9: a flag then means at
+	 * least nine in ten such articles are spun */
+	if (m->threshold < 0.9)
+		m->threshold = 0.9;
+	if (m->threshold > 0.99)
+		m->threshold = 0.99;
+	free(scores);
+	return 0;
 }

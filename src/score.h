@@ -14,8 +14,10 @@
  *     despin-scorer  1
  *     threshold  MODEL  VALUE
  *     coef  MODEL  FEATURE  MEAN  SD  COEF
- * where MODEL is "solo" or "source" and FEATURE a name of ds_feat_names; a
- * feature not listed has coefficient 0.
+ * where MODEL is "solo" or "source" and FEATURE a name of ds_feat_names, or
+ * MODEL is "slot" and FEATURE a name of ds_slotf_names (the slot model,
+ * fitted first: its probabilities feed the article models); a feature not
+ * listed has coefficient 0.
  *
  * A struct ds_scorer is read-only after loading and may be shared by threads.
  */
@@ -24,7 +26,7 @@
 
 #include "evidence.h"
 
-#define DS_SCORER_VERSION 1
+#define DS_SCORER_VERSION 2
 #define DS_SCORER_KIND "SCORER"
 
 enum { DS_MODEL_SOLO = 0, DS_MODEL_SOURCE = 1, DS_NMODELS = 2 };
@@ -39,6 +41,8 @@ struct ds_scorer_model {
 
 struct ds_scorer {
 	struct ds_scorer_model m[DS_NMODELS];
+	struct ds_slot_model slot;  /* all zero: no slot model */
+	int has_slot;
 };
 
 /* Features each model uses (1) or ignores (0). */
@@ -61,5 +65,15 @@ double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NF
  * DS_EFORMAT (did not converge). */
 int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const int *y,
 		  size_t n, double l2, double fp_rate, struct ds_err *err);
+
+/* Generic penalised logistic regression by IRLS (GSL): X has n rows of d
+ * columns, column 0 the bias (ignored, taken as 1); use[i] selects columns.
+ * Columns are standardised (mean, sd written out) and clipped to +-4 sd.
+ * Classes are weighted equally.  coef gets 0 for unused columns. */
+int ds_logit_fit(const double *X, const int *y, size_t n, size_t d, const int *use, double l2,
+		 double *mean, double *sd, double *coef, struct ds_err *err);
+/* The probability of the model (mean, sd, coef of d columns) for row x. */
+double ds_logit_prob(const double *x, size_t d, const double *mean, const double *sd,
+		     const double *coef);
 
 #endif

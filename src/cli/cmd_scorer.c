@@ -6,9 +6,12 @@
 #include "cli.h"
 #include "../detect.h"
 #include "../score.h"
+#include "../evidence.h"
 
 static const char USAGE[] =
 	"despin scorer features [-m MODELS] --pairs LIST\n"
+	"despin scorer slots [-m MODELS] --pairs LIST\n"
+	"despin scorer fit-slots -o OUT.tsv SLOTS.tsv\n"
 	"despin scorer fit [--l2 X] [--fp RATE] -o OUT.tsv FEATURES.tsv\n"
 	"despin scorer build -o OUT.bin SCORER.tsv\n"
 	"despin scorer info [-m MODELS]\n"
@@ -16,9 +19,14 @@ static const char USAGE[] =
 	"features: for each line 'LABEL<TAB>ARTICLE<TAB>SOURCE' of LIST (SOURCE '-'\n"
 	"  for none), prints 'LABEL<TAB>MODEL<TAB>ARTICLE<TAB>' and the evidence\n"
 	"  features (the first line names the columns).\n"
+	"slots: prints 'ARTICLE<TAB>START<TAB>END<TAB>' and the features of every\n"
+	"  slot (word with candidate originals) of the articles of LIST.\n"
+	"fit-slots: fits the slot model on such rows with a label column first\n"
+	"  (1: the slot is a spinner's substitution) and writes it as a scorer TSV.\n"
 	"fit: fits the solo and source models by logistic regression (IRLS, GSL)\n"
 	"  on such rows (LABEL 1 spun, 0 clean) and writes the scorer's TSV, with\n"
-	"  each model's threshold set for at most RATE false positives (0.01).\n"
+	"  each model's threshold set for at most RATE false positives (0.01);\n"
+	"  --slot-model TSV carries a fitted slot model over into OUT.\n"
 	"build: turns the TSV into the binary the detector loads.\n"
 	"info: prints the scorer in use.";
 
@@ -97,7 +105,129 @@ static int features(const char *models, const char *list)
 	return nerr ? EXIT_ERROR : EXIT_CLEAN;
 }
 
-static int fit(const char *in, const char *out, double l2, double fp)
+static void print_slot(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
+		       const double x[DS_NSLOTF])
+{
+	(void)doc;
+	printf("%s\t%u\t%u", (const char *)ud, start, end);
+	for (int i = 0; i < DS_NSLOTF; i++)
+		printf("\t%.5g", x[i]);
+	putchar('\n');
+}
+
+static int slots(const char *models, const char *list)
+{
+	struct ds_err err = {0};
+	char *text, *line, *save = NULL;
+	size_t len;
+	struct ds_models *m;
+	struct ds_detector *det;
+	int nerr = 0;
+	if (ds_read_file(list, 0, &text, &len, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	m = ds_models_open_opt(cli_models_dir(models), 0, &err);
+	det = m ? ds_detector_new(m, &err) : NULL;
+	if (!det) {
+		cli_error("%s", err.msg);
+		ds_models_free(m);
+		free(text);
+		return EXIT_ERROR;
+	}
+	printf("article\tstart\tend");
+	for (int i = 0; i < DS_NSLOTF; i++)
+		printf("\t%s", ds_slotf_names[i]);
+	putchar('\n');
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *t = NULL, *art, *a = NULL;
+		size_t alen;
+		struct ds_text at;
+		struct ds_result *r;
+		strtok_r(line, "\t", &t);
+		art = strtok_r(NULL, "\t", &t);
+		if (!art || ds_read_file(art, 0, &a, &alen, &err)) {
+			if (art)
+				cli_error("%s", err.msg);
+			nerr++;
+			continue;
+		}
+		at.name = art;
+		at.data = a;
+		at.len = alen;
+		ds_detector_dump_slots(det, print_slot, art);
+		r = ds_detect(det, &at, NULL, NULL, NULL, &err);
+		if (!r) {
+			cli_error("%s", err.msg);
+			nerr++;
+		}
+		ds_result_free(r);
+		free(a);
+	}
+	ds_detector_free(det);
+	ds_models_free(m);
+	free(text);
+	return nerr ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+static int fit_slots(const char *in, const char *out, double l2)
+{
+	struct ds_err err = {0};
+	char *text, *line, *save = NULL;
+	size_t len, n = 0, cap = 0, ycap = 0;
+	double *X = NULL;
+	int *y = NULL, use[DS_NSLOTF], rc = EXIT_CLEAN;
+	struct ds_scorer sc;
+	if (ds_read_file(in, 0, &text, &len, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[DS_NSLOTF + 6], *t = NULL;
+		int nf = 0;
+		for (char *tk = strtok_r(line, "\t", &t); tk && nf < DS_NSLOTF + 6;
+		     tk = strtok_r(NULL, "\t", &t))
+			f[nf++] = tk;
+		if (nf != DS_NSLOTF + 4 || strcmp(f[0], "label") == 0)
+			continue;
+		if (ds_grow(&X, &cap, (n + 1) * DS_NSLOTF, sizeof *X) ||
+		    ds_grow(&y, &ycap, n + 1, sizeof *y)) {
+			cli_error("out of memory");
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		y[n] = atoi(f[0]) != 0;
+		for (int i = 0; i < DS_NSLOTF; i++)
+			X[n * DS_NSLOTF + (size_t)i] = strtod(f[4 + i], NULL);
+		n++;
+	}
+	memset(&sc, 0, sizeof sc);
+	for (int i = 0; i < DS_NSLOTF; i++)
+		use[i] = 1;
+	if (ds_logit_fit(X, y, n, DS_NSLOTF, use, l2, sc.slot.mean, sc.slot.sd, sc.slot.coef, &err)) {
+		cli_error("%s", err.msg);
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	sc.has_slot = 1;
+	for (int k = 0; k < DS_NMODELS; k++) {
+		for (int i = 0; i < DS_NFEAT; i++)
+			sc.m[k].sd[i] = 1;
+		sc.m[k].threshold = 0.9;
+	}
+	fprintf(stderr, "despin: fitted the slot model on %zu slots\n", n);
+	if (ds_scorer_write_tsv(&sc, out, &err)) {
+		cli_error("%s", err.msg);
+		rc = EXIT_ERROR;
+	}
+out:
+	free(X);
+	free(y);
+	free(text);
+	return rc;
+}
+
+static int fit(const char *in, const char *out, double l2, double fp, const char *slotm)
 {
 	struct ds_err err = {0};
 	char *text, *line, *save = NULL;
@@ -138,6 +268,17 @@ static int fit(const char *in, const char *out, double l2, double fp)
 		n[k]++;
 	}
 	memset(&sc, 0, sizeof sc);
+	if (slotm) {
+		struct ds_scorer *sm = ds_scorer_read_tsv(slotm, &err);
+		if (!sm) {
+			cli_error("%s", err.msg);
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		sc.slot = sm->slot;
+		sc.has_slot = sm->has_slot;
+		free(sm);
+	}
 	for (int k = 0; k < DS_NMODELS; k++) {
 		if (ds_scorer_fit(&sc.m[k], k, X[k], y[k], n[k], l2, fp, &err)) {
 			cli_error("%s", err.msg);
@@ -168,9 +309,10 @@ int cmd_scorer(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"l2", required_argument, NULL, 'l'},
 		{"fp", required_argument, NULL, 'f'},
+		{"slot-model", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	const char *models = NULL, *pairs = NULL, *out = NULL, *sub;
+	const char *models = NULL, *pairs = NULL, *out = NULL, *sub, *slotm = NULL;
 	double l2 = 1.0, fp = 0.01;
 	struct ds_err err = {0};
 	int c;
@@ -187,6 +329,7 @@ int cmd_scorer(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'l': l2 = strtod(optarg, NULL); break;
 		case 'f': fp = strtod(optarg, NULL); break;
+		case 's': slotm = optarg; break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default: return cli_usage("despin scorer features|fit|build|info ...");
 		}
@@ -199,7 +342,17 @@ int cmd_scorer(int argc, char **argv)
 	if (strcmp(sub, "fit") == 0) {
 		if (!out || optind != argc - 1)
 			return cli_usage("despin scorer fit -o OUT.tsv FEATURES.tsv");
-		return fit(argv[optind], out, l2, fp);
+		return fit(argv[optind], out, l2, fp, slotm);
+	}
+	if (strcmp(sub, "slots") == 0) {
+		if (!pairs)
+			return cli_usage("despin scorer slots --pairs LIST");
+		return slots(models, pairs);
+	}
+	if (strcmp(sub, "fit-slots") == 0) {
+		if (!out || optind != argc - 1)
+			return cli_usage("despin scorer fit-slots -o OUT.tsv SLOTS.tsv");
+		return fit_slots(argv[optind], out, l2);
 	}
 	if (strcmp(sub, "build") == 0) {
 		struct ds_scorer *s;

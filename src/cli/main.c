@@ -11,7 +11,17 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{"scan", cmd_scan, "score articles and say which are spun (table or JSON Lines)"},
+	{"explain", cmd_explain, "show an article with its flagged substitutions and evidence"},
+	{"restore", cmd_restore, "put the proposed originals back into an article"},
+	{"report", cmd_report, "write a self-contained HTML report for an audit"},
 	{"tokens", cmd_tokens, "print the token stream with offsets and boilerplate marks"},
+	{"train", cmd_train, "train the language model of clean English from text"},
+	{"lm", cmd_lm, "score text with the language model; convert and describe models"},
+	{"lex", cmd_lex, "show, build and measure the synonym-substitution lexicon"},
+	{"index", cmd_index, "build, inspect and query an index of clean sources"},
+	{"match", cmd_match, "print the fingerprint similarity of two articles"},
+	{"scorer", cmd_scorer, "compute evidence features, fit and build the scorer"},
 };
 
 static void print_help(FILE *out)

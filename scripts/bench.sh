@@ -1,0 +1,52 @@
+#!/bin/sh
+# Every benchmark of despin ('make bench'), one section per figure, in order:
+#   text   tokenisation and stemming throughput (scripts/bench_text.sh)
+#   lm     language model: training, size, load, queries, perplexity vs IRSTLM
+#          (scripts/bench_lm.sh)
+#   lex    synonym lexicon: size, load, lookups, coverage (scripts/bench_lex.sh)
+#   index  source index: recall among distractors, lookup latency
+#          (scripts/bench_index.sh)
+#   scan   detection latency, scan throughput solo and against a 10,000-article
+#          index, -j 1 vs -j 2, peak memory (scripts/bench_scan.sh)
+# Usage: scripts/bench.sh [BUILD_DIR] [SECTION...]   (default: build, all)
+# Environment: BENCH_LARGE (second index of bench_index.sh; default 0 here to
+# keep 'make bench' within ten minutes: 'make bench-index' runs the large
+# one), and each script's own variables.
+BUILD=${1:-build}
+[ $# -gt 0 ] && shift
+SECTIONS=${*:-text lm lex index scan}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 2
+export BENCH_LARGE=${BENCH_LARGE:-0}
+
+now() { date +%s.%N; }
+failed=""
+start=$(now)
+echo "# despin $("$BUILD/despin" --version 2>/dev/null | cut -d' ' -f2) benchmarks; $(nproc) cores," \
+	"$(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)," \
+	"load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"
+for s in $SECTIONS; do
+	case $s in
+	text) cmd="scripts/bench_text.sh $BUILD" ;;
+	lm) cmd="scripts/bench_lm.sh $BUILD" ;;
+	lex) cmd="scripts/bench_lex.sh $BUILD" ;;
+	index) cmd="scripts/bench_index.sh $BUILD" ;;
+	scan) cmd="scripts/bench_scan.sh $BUILD" ;;
+	*) echo "bench: no section '$s' (text lm lex index scan)" >&2; exit 2 ;;
+	esac
+	echo
+	echo "######## $s: $cmd"
+	t0=$(now)
+	# shellcheck disable=SC2086
+	sh $cmd
+	rc=$?
+	t1=$(now)
+	echo "$t1 $t0" | awk -v s="$s" -v rc="$rc" '{ printf "######## %s: %.0f s%s\n", s, $1 - $2, rc ? " (FAILED, exit " rc ")" : "" }'
+	[ $rc = 0 ] || failed="$failed $s"
+done
+echo
+echo "$(now) $start" | awk '{ printf "# all benchmarks: %.0f s\n", $1 - $2 }'
+if [ -n "$failed" ]; then
+	echo "bench: failed:$failed" >&2
+	exit 1
+fi

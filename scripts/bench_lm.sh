@@ -1,0 +1,82 @@
+#!/bin/sh
+# Benchmark of the language model: training time and memory on the whole
+# corpus, model size and load time, query speed on one core, and held-out
+# perplexity side by side with IRSTLM (same order, same tokens).
+# Usage: scripts/bench_lm.sh [BUILD_DIR]   (default: build)
+# Environment: ORDER (default 4), REPEAT (held-out copies for the speed
+# test, default 20), NO_IRSTLM=1 to skip the IRSTLM comparison.
+set -eu
+BUILD=${1:-build}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+DESPIN="$TOP/$BUILD/despin"
+ORDER=${ORDER:-4}
+REPEAT=${REPEAT:-20}
+[ -x "$DESPIN" ] || { echo "bench_lm: $DESPIN is missing; run 'make'" >&2; exit 2; }
+[ -f corpus/train.txt ] || scripts/corpus.sh
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/despin-bench-lm.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+timev() { # timev OUTFILE CMD... : runs CMD, leaves "seconds kbytes" in OUTFILE
+	out=$1; shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%e %M' -o "$out" "$@"
+	else
+		s=$(date +%s.%N); "$@"; e=$(date +%s.%N)
+		echo "$(echo "$e - $s" | bc) 0" > "$out"
+	fi
+}
+
+echo "== language model (order $ORDER)"
+# training on the whole corpus, as 'make models' does
+timev "$TMP/train.time" "$DESPIN" train -q --order "$ORDER" -o "$TMP/lm.bin" corpus/train.txt
+read -r secs kb < "$TMP/train.time"
+printf 'lm: train            %s s, peak memory %.0f MB (corpus/train.txt: %s words)\n' \
+	"$secs" "$(echo "$kb / 1024" | bc -l)" "$(wc -w < corpus/train.txt | tr -d ' ')"
+printf 'lm: model file       %.1f MB\n' "$(echo "$(wc -c < "$TMP/lm.bin") / 1000000" | bc -l)"
+"$DESPIN" lm info -m "$TMP/lm.bin" | awk -F'\t' '/-grams/ { c = c sep $2; sep = " / " } END { print "lm: n-grams          " c }'
+
+# load time: best of 5 (the file is in the page cache after the first)
+best=""
+for i in 1 2 3 4 5; do
+	ms=$("$DESPIN" lm info -m "$TMP/lm.bin" | awk -F'\t' '$1 == "load_ms" { print $2 }')
+	if [ -z "$best" ] || [ "$(echo "$ms < $best" | bc)" = 1 ]; then best=$ms; fi
+done
+echo "lm: load             $best ms (best of 5; includes the checksum pass over the file)"
+
+# the same tokens for everybody: the model words of the trainer
+"$DESPIN" lm tokens corpus/train.txt > "$TMP/train.tok"
+"$DESPIN" lm tokens corpus/heldout.txt > "$TMP/heldout.tok"
+i=0
+: > "$TMP/big.tok"
+while [ $i -lt "$REPEAT" ]; do cat "$TMP/heldout.tok" >> "$TMP/big.tok"; i=$((i + 1)); done
+
+# query speed on one core (reading and vocabulary lookups included)
+taskset -c 0 true 2>/dev/null && PIN="taskset -c 0" || PIN=""
+timev "$TMP/query.time" $PIN "$DESPIN" lm score -m "$TMP/lm.bin" --pretokenized --summary --time \
+	"$TMP/big.tok" > /dev/null 2> "$TMP/query.err"
+read -r secs kb < "$TMP/query.time"
+sed -n 's/^despin lm: //p' "$TMP/query.err" | sed 's/^/lm: query            /'
+printf 'lm: query process    %s s, peak memory %.0f MB (held-out text x%s)\n' "$secs" \
+	"$(echo "$kb / 1024" | bc -l)" "$REPEAT"
+
+# held-out perplexity
+ppl=$("$DESPIN" lm score -m "$TMP/lm.bin" --pretokenized --summary "$TMP/heldout.tok")
+echo "lm: despin heldout   $ppl"
+
+if [ "${NO_IRSTLM:-0}" != 1 ] && [ -x /usr/lib/irstlm/bin/build-lm.sh ]; then
+	IRSTLM=/usr/lib/irstlm
+	export IRSTLM
+	B=$IRSTLM/bin
+	"$B/add-start-end.sh" < "$TMP/train.tok" > "$TMP/train.se"
+	"$B/add-start-end.sh" < "$TMP/heldout.tok" > "$TMP/heldout.se"
+	timev "$TMP/irst.time" "$B/build-lm.sh" -i "$TMP/train.se" -n "$ORDER" -k 2 \
+		-s improved-kneser-ney -o "$TMP/irst.ilm.gz" -t "$TMP/irsttmp" > /dev/null 2>&1
+	read -r secs kb < "$TMP/irst.time"
+	r=$("$B/compile-lm" "$TMP/irst.ilm.gz" --eval="$TMP/heldout.se" 2>&1 | grep 'PP=' | tail -n 1)
+	echo "lm: IRSTLM heldout   $r"
+	echo "lm: IRSTLM train     $secs s (build-lm.sh -n $ORDER -s improved-kneser-ney, no pruning)"
+	echo "lm: (IRSTLM's PP includes OOVs, like despin's first figure; PPwp is the OOV penalty part)"
+else
+	echo "lm: IRSTLM comparison skipped"
+fi

@@ -1,0 +1,449 @@
+/* cmd_index.c - despin index: build, inspect and query an index of sources. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../index.h"
+#include "../text.h"
+
+static const char USAGE[] =
+	"despin index add|remove|list|stats|check|query -i INDEX [OPTIONS] [ARGS]\n"
+	"\n"
+	"  add FILE...      add clean sources (files, directories read recursively,\n"
+	"                   '-' for standard input); a text already in the index\n"
+	"                   (same words) is not added twice.  The whole command is\n"
+	"                   one transaction: interrupted, it adds nothing\n"
+	"  remove NAME...   remove the sources of that name (as 'list' shows it);\n"
+	"                   with --id, arguments are source ids\n"
+	"  list             one line per source: id, date, words, shingles, name\n"
+	"  stats            sizes of the index\n"
+	"  check            full consistency check of the index file\n"
+	"  query FILE...    the nearest sources of each article\n"
+	"\n"
+	"options:\n"
+	"  -i, --index FILE     the index (an SQLite file; created by 'add')\n"
+	"  -q, --quiet          add: print only the summary\n"
+	"      --name NAME      add: the name of the (single) input, e.g. for '-'\n"
+	"      --batch N        add: commit every N new sources (default: once)\n"
+	"      --id             remove: arguments are ids\n"
+	"  -n N                 query: report up to N sources (default 1)\n"
+	"      --min-sim X      query: similarity below X is no source (default 0.08)\n"
+	"      --min-coverage X query: covering less than X of the article is no\n"
+	"                           source (default 0.05)\n"
+	"      --timing         query: print each lookup's time on standard error\n"
+	"      --timeout SEC    wait that long for another writer (default 10)";
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Reads and tokenises one input; NULL after printing the error. */
+static struct ds_doc *load_doc(const char *path, const char *name)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d;
+	char *text;
+	size_t len;
+	if (ds_read_file(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
+			 &len, &err)) {
+		cli_error("%s", err.msg);
+		return NULL;
+	}
+	d = ds_doc_new(text, len, name, cli_max_input, &err);
+	free(text);
+	if (!d)
+		cli_error("%s", err.msg);
+	return d;
+}
+
+struct opts {
+	const char *index;
+	const char *name;
+	int quiet, by_id, nmax, timeout_s, timing;
+	long batch;
+	double min_sim, min_cov;
+};
+
+/* ---- add ---- */
+
+struct add_ctx {
+	struct ds_index *ix;
+	const struct opts *o;
+	size_t added, present, pending;
+	int nerr;
+	int fatal;
+};
+
+static int add_one(const char *path, void *vctx)
+{
+	struct add_ctx *c = vctx;
+	struct ds_err err = {0};
+	const char *name = c->o->name ? c->o->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct ds_doc *d;
+	int64_t id;
+	int added;
+
+	if (interrupted)
+		return 1;
+	if (!(d = load_doc(path, name))) {
+		c->nerr++;
+		return 0;
+	}
+	if (ds_index_add(c->ix, name, d, &id, &added, &err)) {
+		cli_error("cannot add %s: %s", name, err.msg);
+		ds_doc_free(d);
+		c->fatal = 1;
+		return 1;
+	}
+	ds_doc_free(d);
+	if (added) {
+		c->added++;
+		c->pending++;
+	} else {
+		c->present++;
+	}
+	if (!c->o->quiet)
+		printf("%s %lld %s\n", added ? "added" : "present", (long long)id, name);
+	if (c->o->batch > 0 && c->pending >= (size_t)c->o->batch) {
+		if (ds_index_commit(c->ix, &err) || ds_index_begin(c->ix, &err)) {
+			cli_error("%s", err.msg);
+			c->fatal = 1;
+			return 1;
+		}
+		c->pending = 0;
+	}
+	return 0;
+}
+
+static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
+{
+	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0};
+	struct ds_err err = {0};
+	struct sigaction sa;
+
+	if (n == 0)
+		return cli_usage("despin index add -i INDEX FILE...");
+	if (o->name && n != 1) {
+		cli_error("--name applies to a single input");
+		return EXIT_ERROR;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (ds_index_begin(ix, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	cli_walk(args, n, add_one, &c, &c.nerr);
+	if (c.fatal || interrupted) {
+		ds_index_rollback(ix, NULL);
+		if (interrupted)
+			cli_error("interrupted: %s", o->batch > 0 && c.added > c.pending
+							 ? "sources of earlier batches were kept"
+							 : "nothing added");
+		return EXIT_ERROR;
+	}
+	if (ds_index_commit(ix, &err)) {
+		cli_error("%s", err.msg);
+		ds_index_rollback(ix, NULL);
+		return EXIT_ERROR;
+	}
+	printf("%zu added, %zu already present", c.added, c.present);
+	if (c.nerr)
+		printf(", %d unreadable", c.nerr);
+	printf("\n");
+	return c.nerr ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+/* ---- remove ---- */
+
+struct rm_ctx {
+	int64_t ids[64];
+	int n;
+};
+
+static int collect_id(void *ctx, int64_t id)
+{
+	struct rm_ctx *r = ctx;
+	if (r->n < (int)DS_ARRAY_LEN(r->ids))
+		r->ids[r->n++] = id;
+	return 0;
+}
+
+static int do_remove(struct ds_index *ix, const struct opts *o, char **args, int n)
+{
+	struct ds_err err = {0};
+	int removed = 0, missing = 0;
+
+	if (n == 0)
+		return cli_usage("despin index remove -i INDEX [--id] NAME|ID...");
+	if (ds_index_begin(ix, &err))
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		struct rm_ctx r = {{0}, 0};
+		int found;
+		if (o->by_id) {
+			char *end;
+			long long v = strtoll(args[i], &end, 10);
+			if (*args[i] == '\0' || *end != '\0' || v <= 0) {
+				cli_error("'%s' is not a source id", args[i]);
+				ds_index_rollback(ix, NULL);
+				return EXIT_ERROR;
+			}
+			r.ids[r.n++] = v;
+		} else {
+			do {
+				r.n = 0;
+				found = ds_index_find_name(ix, args[i], collect_id, &r, &err);
+				if (found < 0)
+					goto fail;
+				for (int k = 0; k < r.n; k++) {
+					if (ds_index_remove(ix, r.ids[k], &err))
+						goto fail;
+					printf("removed %lld %s\n", (long long)r.ids[k], args[i]);
+					removed++;
+				}
+			} while (found > r.n); /* more than one batch of ids */
+			if (r.n == 0 && found == 0) {
+				cli_warn("no source named %s in %s", args[i], o->index);
+				missing++;
+			}
+			continue;
+		}
+		if (ds_index_remove(ix, r.ids[0], &err)) {
+			if (err.code != DS_ENOTFOUND)
+				goto fail;
+			cli_warn("%s", err.msg);
+			missing++;
+			continue;
+		}
+		printf("removed %lld\n", (long long)r.ids[0]);
+		removed++;
+	}
+	if (ds_index_commit(ix, &err))
+		goto fail;
+	printf("%d removed\n", removed);
+	return missing ? EXIT_ERROR : EXIT_CLEAN;
+fail:
+	cli_error("%s", err.msg);
+	ds_index_rollback(ix, NULL);
+	return EXIT_ERROR;
+}
+
+/* ---- list, stats, check ---- */
+
+static int list_one(void *ctx, const struct ds_source_info *s)
+{
+	(void)ctx;
+	printf("%6lld  %-10s  %7llu  %8llu  %s\n", (long long)s->id, s->date[0] ? s->date : "-",
+	       (unsigned long long)s->words, (unsigned long long)s->shingles, s->name);
+	return 0;
+}
+
+static int do_list(struct ds_index *ix)
+{
+	struct ds_err err = {0};
+	printf("%6s  %-10s  %7s  %8s  %s\n", "id", "date", "words", "shingles", "name");
+	if (ds_index_list(ix, list_one, NULL, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	return EXIT_CLEAN;
+}
+
+static int do_stats(struct ds_index *ix)
+{
+	struct ds_err err = {0};
+	struct ds_index_stats s;
+	if (ds_index_stats(ix, &s, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	printf("sources            %llu\n", (unsigned long long)s.sources);
+	printf("words              %llu\n", (unsigned long long)s.words);
+	printf("shingles           %llu\n", (unsigned long long)s.shingles);
+	printf("band keys          %llu\n", (unsigned long long)s.band_keys);
+	printf("text bytes         %llu\n", (unsigned long long)s.text_bytes);
+	printf("bytes              %llu\n", (unsigned long long)s.bytes);
+	printf("bytes per source   %llu\n",
+	       (unsigned long long)(s.sources ? s.bytes / s.sources : 0));
+	return EXIT_CLEAN;
+}
+
+static int do_check(struct ds_index *ix, const struct opts *o)
+{
+	struct ds_err err = {0};
+	if (ds_index_check(ix, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	printf("%s: ok\n", o->index);
+	return EXIT_CLEAN;
+}
+
+/* ---- query ---- */
+
+struct query_ctx {
+	struct ds_index *ix;
+	const struct opts *o;
+	struct ds_match *m;
+	int nerr;
+};
+
+static int query_one(const char *path, void *vctx)
+{
+	struct query_ctx *c = vctx;
+	struct ds_err err = {0};
+	struct ds_query_opts qo;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct ds_doc *d = load_doc(path, name);
+	size_t n;
+	double t0;
+	int rc;
+
+	if (!d) {
+		c->nerr++;
+		return 0;
+	}
+	ds_query_opts_init(&qo);
+	qo.min_similarity = c->o->min_sim;
+	qo.min_coverage = c->o->min_cov;
+	t0 = ds_now();
+	rc = ds_index_query(c->ix, d, &qo, c->m, (size_t)c->o->nmax, &n, &err);
+	if (c->o->timing)
+		fprintf(stderr, "time %.3f ms %s\n", (ds_now() - t0) * 1e3, name);
+	if (rc) {
+		cli_error("cannot query %s: %s", name, err.msg);
+		ds_doc_free(d);
+		c->nerr++;
+		return 1;
+	}
+	if (n == 0)
+		printf("%s\tnone\n", name);
+	for (size_t i = 0; i < n; i++)
+		printf("%s\t%lld\t%s\tsimilarity %.3f\tcoverage %.3f\tcontainment %.3f\t%s\n",
+		       name, (long long)c->m[i].id, c->m[i].date[0] ? c->m[i].date : "-",
+		       c->m[i].similarity, c->m[i].coverage, c->m[i].containment,
+		       c->m[i].name);
+	ds_matches_free(c->m, n);
+	ds_doc_free(d);
+	return 0;
+}
+
+static int do_query(struct ds_index *ix, const struct opts *o, char **args, int n)
+{
+	struct query_ctx c = {ix, o, NULL, 0};
+	if (n == 0)
+		return cli_usage("despin index query -i INDEX FILE...");
+	if (!(c.m = calloc((size_t)o->nmax, sizeof *c.m))) {
+		cli_error("out of memory");
+		return EXIT_ERROR;
+	}
+	cli_walk(args, n, query_one, &c, &c.nerr);
+	free(c.m);
+	return c.nerr ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+/* ---- dispatch ---- */
+
+int cmd_index(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"index", required_argument, NULL, 'i'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"name", required_argument, NULL, 'N'},
+		{"batch", required_argument, NULL, 'b'},
+		{"id", no_argument, NULL, 'I'},
+		{"min-sim", required_argument, NULL, 'm'},
+		{"timeout", required_argument, NULL, 't'},
+		{"max-size", required_argument, NULL, 'S'},
+		{"timing", no_argument, NULL, 'T'},
+		{"min-coverage", required_argument, NULL, 'C'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct opts o = {NULL, NULL, 0, 0, 1, DS_INDEX_TIMEOUT_MS / 1000, 0, 0,
+			 DS_INDEX_MIN_SIMILARITY, DS_INDEX_MIN_COVERAGE};
+	struct ds_err err = {0};
+	struct ds_index *ix;
+	const char *sub;
+	int c, flags, rc;
+
+	if (argc >= 2 && cli_is_help(argv[1])) {
+		printf("usage: %s\n", USAGE);
+		return EXIT_CLEAN;
+	}
+	if (argc < 2)
+		return cli_usage("despin index add|remove|list|stats|check|query -i INDEX");
+	sub = argv[1];
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+i:qn:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o.index = optarg; break;
+		case 'q': o.quiet = 1; break;
+		case 'N': o.name = optarg; break;
+		case 'b': o.batch = strtol(optarg, NULL, 10); break;
+		case 'I': o.by_id = 1; break;
+		case 'n': o.nmax = atoi(optarg); break;
+		case 'm': o.min_sim = strtod(optarg, NULL); break;
+		case 't': o.timeout_s = atoi(optarg); break;
+		case 'T': o.timing = 1; break;
+		case 'C': o.min_cov = strtod(optarg, NULL); break;
+		case 'S': cli_max_input = (size_t)strtoull(optarg, NULL, 10); break;
+		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
+		default: return cli_usage("despin index add|remove|list|stats|check|query -i INDEX");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (!o.index) {
+		cli_error("index: -i INDEX is required");
+		return EXIT_ERROR;
+	}
+	if (o.nmax < 1)
+		o.nmax = 1;
+
+	if (strcmp(sub, "add") == 0)
+		flags = DS_INDEX_CREATE;
+	else if (strcmp(sub, "remove") == 0)
+		flags = 0;
+	else if (strcmp(sub, "list") == 0 || strcmp(sub, "stats") == 0 ||
+		 strcmp(sub, "check") == 0 || strcmp(sub, "query") == 0)
+		flags = DS_INDEX_READONLY;
+	else {
+		cli_error("'%s' is not an index command (add, remove, list, stats, check, query)",
+			  sub);
+		return EXIT_ERROR;
+	}
+	if (!(ix = ds_index_open(o.index, flags, &err))) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	ds_index_set_timeout(ix, o.timeout_s * 1000, NULL);
+
+	if (strcmp(sub, "add") == 0)
+		rc = do_add(ix, &o, argv, argc);
+	else if (strcmp(sub, "remove") == 0)
+		rc = do_remove(ix, &o, argv, argc);
+	else if (strcmp(sub, "list") == 0)
+		rc = do_list(ix);
+	else if (strcmp(sub, "stats") == 0)
+		rc = do_stats(ix);
+	else if (strcmp(sub, "check") == 0)
+		rc = do_check(ix, &o);
+	else
+		rc = do_query(ix, &o, argv, argc);
+	ds_index_close(ix);
+	return rc;
+}

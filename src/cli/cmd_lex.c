@@ -1,0 +1,447 @@
+/* cmd_lex.c - despin lex: query, build and measure the synonym-substitution lexicon. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lex.h"
+#include "lex_build.h"
+#include "stem.h"
+#include "text.h"
+
+#define MAX_HITS 256
+
+static const char USAGE[] =
+	"despin lex [-m MODEL] [-n N] PHRASE...\n"
+	"       despin lex relate [-m MODEL] [ORIGINAL SUBSTITUTE | -f PAIRS.tsv]\n"
+	"       despin lex info [-m MODEL]\n"
+	"       despin lex bench [-m MODEL] [-r ROUNDS] FILE...\n"
+	"       despin lex build [--observed FILE] [--wordnet DIR] -o OUT.bin LEX.tsv\n"
+	"       despin lex build-tsv [--wordnet DIR] [--mythes FILE] [--corpus FILE]\n"
+	"                            [--no-numbers] [--min-cosine C] [--neighbours K]\n"
+	"                            -o OUT.tsv";
+
+static void help(void)
+{
+	printf("usage: %s\n\n", USAGE);
+	printf("Shows, for each word or phrase, the originals it may stand for in a spun\n"
+	       "text and the substitutes a spinner may write for it, with weights,\n"
+	       "sources and how they matched (surface form, lemma, stem).\n\n"
+	       "  -m MODEL      lexicon (default: lex.bin in the models folder)\n"
+	       "  -n N          at most N pairs per direction (default 10)\n"
+	       "relate          weight of ORIGINAL -> SUBSTITUTE, or of each pair of a TSV\n"
+	       "                file (original TAB substitute), with the share related\n"
+	       "info            sizes of the model\n"
+	       "bench           lookups per second over the words of FILE\n"
+	       "build           compiles the TSV source of truth into the binary model,\n"
+	       "                merging pairs observed in aligned texts (--observed)\n"
+	       "build-tsv       writes the TSV from WordNet, the OpenOffice thesaurus,\n"
+	       "                number words and distributional neighbours in a corpus\n");
+}
+
+static const char *default_model(void)
+{
+	return cli_model_path(cli_models_dir(NULL), "lex.bin");
+}
+
+/* Lower-cases and joins words by one space: "Loss  of Life" -> "loss of life". */
+static size_t clean(const char *s, char *buf, size_t size)
+{
+	size_t k = 0;
+	int sp = 0;
+	for (; *s && k + 2 < size; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			sp = k > 0;
+			continue;
+		}
+		if (sp)
+			buf[k++] = ' ';
+		sp = 0;
+		buf[k++] = *s;
+	}
+	ds_lower(buf, buf, k);
+	buf[k] = 0;
+	return k;
+}
+
+static const char *match_name(int m)
+{
+	return m == DS_LEX_MATCH_SURFACE ? "surface" : m == DS_LEX_MATCH_LEMMA ? "lemma" : "stem";
+}
+
+static void print_hits(const struct ds_lex_hit *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char src[128];
+		ds_lex_sources_str(h[i].sources, src, sizeof src);
+		printf("    %.3f  %-24s %-28s %s\n", h[i].weight, h[i].text, src,
+		       match_name(h[i].match));
+	}
+	if (!n)
+		printf("    (none)\n");
+}
+
+static struct ds_lex *open_model(const char *path)
+{
+	struct ds_err err = {0, ""};
+	struct ds_lex *lex = ds_lex_load(path, &err);
+	if (!lex)
+		cli_error("%s", err.msg);
+	return lex;
+}
+
+static int query(int argc, char **argv)
+{
+	const char *model = NULL;
+	long max = 10;
+	int i;
+	for (i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			help();
+			return EXIT_CLEAN;
+		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
+			model = argv[++i];
+		} else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
+			char *e;
+			max = strtol(argv[++i], &e, 10);
+			if (*e || max < 1 || max > MAX_HITS) {
+				cli_error("-n wants a number from 1 to %d", MAX_HITS);
+				return EXIT_ERROR;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			cli_error("unknown option %s", argv[i]);
+			return cli_usage(USAGE);
+		} else {
+			break;
+		}
+	}
+	if (i >= argc)
+		return cli_usage(USAGE);
+	struct ds_lex *lex = open_model(model ? model : default_model());
+	if (!lex)
+		return EXIT_ERROR;
+	struct ds_stemmer *st = ds_stemmer_new();
+	static struct ds_lex_hit hits[MAX_HITS];
+	static char buf[16384];
+	int rc = EXIT_CLEAN;
+	for (; i < argc; i++) {
+		char p[DS_LEX_MAX_PHRASE + 8];
+		size_t len = clean(argv[i], p, sizeof p);
+		uint32_t freq = 0;
+		if (!len || len > DS_LEX_MAX_PHRASE) {
+			cli_error("'%s': expected a word or phrase of at most %d bytes", argv[i],
+				  DS_LEX_MAX_PHRASE);
+			rc = EXIT_ERROR;
+			continue;
+		}
+		int known = ds_lex_has(lex, p, len, &freq);
+		printf("%s%s\n", p, known ? "" : "  (not in the lexicon)");
+		printf("  originals it may stand for:\n");
+		size_t n = ds_lex_originals_inflected(lex, st, p, len, hits, (size_t)max, buf, sizeof buf);
+		print_hits(hits, n);
+		printf("  substitutes a spinner may write for it:\n");
+		n = ds_lex_substitutes_inflected(lex, st, p, len, hits, (size_t)max, buf, sizeof buf);
+		print_hits(hits, n);
+	}
+	ds_stemmer_free(st);
+	ds_lex_free(lex);
+	return rc;
+}
+
+static int relate(int argc, char **argv)
+{
+	const char *model = NULL, *file = NULL;
+	int i;
+	for (i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			help();
+			return EXIT_CLEAN;
+		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
+			model = argv[++i];
+		} else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) {
+			file = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			cli_error("unknown option %s", argv[i]);
+			return cli_usage(USAGE);
+		} else {
+			break;
+		}
+	}
+	if ((file && i != argc) || (!file && argc - i != 2))
+		return cli_usage(USAGE);
+	struct ds_lex *lex = open_model(model ? model : default_model());
+	if (!lex)
+		return EXIT_ERROR;
+	struct ds_stemmer *st = ds_stemmer_new();
+	char *text = NULL;
+	size_t len = 0, total = 0, related = 0;
+	int rc = EXIT_CLEAN;
+	if (file) {
+		struct ds_err err = {0, ""};
+		if (ds_read_file(file, 0, &text, &len, &err) < 0) {
+			cli_error("%s", err.msg);
+			rc = EXIT_ERROR;
+			goto out;
+		}
+	}
+	char *p = text, *end = text + len;
+	for (;;) {
+		char o[DS_LEX_MAX_PHRASE + 8], s[DS_LEX_MAX_PHRASE + 8];
+		if (file) {
+			if (p >= end)
+				break;
+			char *eol = memchr(p, '\n', (size_t)(end - p));
+			if (!eol)
+				eol = end;
+			*eol = 0;
+			char *tab = strchr(p, '\t');
+			if (*p == '#' || !tab) {
+				p = eol + 1;
+				continue;
+			}
+			*tab = 0;
+			char *tab2 = strchr(tab + 1, '\t');
+			if (tab2)
+				*tab2 = 0;
+			clean(p, o, sizeof o);
+			clean(tab + 1, s, sizeof s);
+			p = eol + 1;
+		} else {
+			clean(argv[i], o, sizeof o);
+			clean(argv[i + 1], s, sizeof s);
+		}
+		struct ds_lex_rel r;
+		ds_lex_relation(lex, st, o, s, &r);
+		char src[128];
+		ds_lex_sources_str(r.sources, src, sizeof src);
+		printf("%s\t%s\t%.3f\t%.3f\t%s\t%s\n", o, s, r.forward, r.backward,
+		       r.match ? match_name(r.match) : "-", *src ? src : "-");
+		total++;
+		related += r.forward > 0;
+		if (!file)
+			break;
+	}
+	if (file)
+		printf("# related %zu of %zu pairs (%.1f%%) in the direction original -> substitute\n",
+		       related, total, total ? 100.0 * related / total : 0.0);
+	else if (!related)
+		rc = EXIT_FLAGGED;
+out:
+	free(text);
+	ds_stemmer_free(st);
+	ds_lex_free(lex);
+	return rc;
+}
+
+static int info(int argc, char **argv)
+{
+	const char *model = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			help();
+			return EXIT_CLEAN;
+		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
+			model = argv[++i];
+		} else {
+			return cli_usage(USAGE);
+		}
+	}
+	double t0 = ds_now();
+	struct ds_lex *lex = open_model(model ? model : default_model());
+	if (!lex)
+		return EXIT_ERROR;
+	double t1 = ds_now();
+	struct ds_lex_info in;
+	ds_lex_info(lex, &in);
+	printf("phrases\t%llu\npairs\t%llu\nstem_keys\t%llu\nirregular_forms\t%llu\nbytes\t%llu\n"
+	       "load_ms\t%.2f\n",
+	       (unsigned long long)in.phrases, (unsigned long long)in.pairs,
+	       (unsigned long long)in.stem_keys, (unsigned long long)in.irregular_forms,
+	       (unsigned long long)in.bytes, (t1 - t0) * 1000.0);
+	ds_lex_free(lex);
+	return EXIT_CLEAN;
+}
+
+struct bench_ctx {
+	struct ds_lex *lex;
+	struct ds_stemmer *st;
+	long rounds;
+	double secs_plain, secs_infl;
+	size_t lookups, hits_plain, hits_infl, nerr;
+};
+
+static int bench_file(const char *path, void *vctx)
+{
+	struct bench_ctx *b = vctx;
+	struct ds_err err = {0, ""};
+	char *text;
+	size_t len;
+	static struct ds_lex_hit hits[64];
+	static char buf[8192];
+	if (ds_read_file(path, 0, &text, &len, &err) < 0) {
+		cli_error("%s", err.msg);
+		b->nerr++;
+		return 0;
+	}
+	struct ds_doc *d = ds_doc_new(text, len, path, cli_max_input, &err);
+	free(text);
+	if (!d) {
+		cli_error("%s", err.msg);
+		b->nerr++;
+		return 0;
+	}
+	double t0 = ds_now();
+	for (long r = 0; r < b->rounds; r++)
+		for (size_t i = 0; i < d->ntok; i++)
+			b->hits_plain += ds_lex_originals(b->lex, ds_tok_lower(d, i), d->tok[i].norm_len,
+							  hits, 64);
+	double t1 = ds_now();
+	for (long r = 0; r < b->rounds; r++)
+		for (size_t i = 0; i < d->ntok; i++)
+			b->hits_infl += ds_lex_originals_inflected(b->lex, b->st, ds_tok_lower(d, i),
+								   d->tok[i].norm_len, hits, 64,
+								   buf, sizeof buf);
+	double t2 = ds_now();
+	b->secs_plain += t1 - t0;
+	b->secs_infl += t2 - t1;
+	b->lookups += d->ntok * (size_t)b->rounds;
+	ds_doc_free(d);
+	return 0;
+}
+
+static int bench(int argc, char **argv)
+{
+	const char *model = NULL;
+	struct bench_ctx b;
+	int i, nerr = 0;
+	memset(&b, 0, sizeof b);
+	b.rounds = 20;
+	for (i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			help();
+			return EXIT_CLEAN;
+		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
+			model = argv[++i];
+		} else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+			b.rounds = strtol(argv[++i], NULL, 10);
+			if (b.rounds < 1)
+				b.rounds = 1;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc)
+		return cli_usage(USAGE);
+	b.lex = open_model(model ? model : default_model());
+	if (!b.lex)
+		return EXIT_ERROR;
+	b.st = ds_stemmer_new();
+	cli_walk(argv + i, argc - i, bench_file, &b, &nerr);
+	printf("lookups\t%zu\nsurface_lookups_per_s\t%.0f\ninflected_stem_lookups_per_s\t%.0f\n"
+	       "surface_hits_per_lookup\t%.2f\ninflected_hits_per_lookup\t%.2f\n",
+	       b.lookups, b.secs_plain > 0 ? b.lookups / b.secs_plain : 0,
+	       b.secs_infl > 0 ? b.lookups / b.secs_infl : 0,
+	       b.lookups ? (double)b.hits_plain / b.lookups : 0,
+	       b.lookups ? (double)b.hits_infl / b.lookups : 0);
+	ds_stemmer_free(b.st);
+	ds_lex_free(b.lex);
+	return nerr || b.nerr ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+static int build(int argc, char **argv)
+{
+	const char *out = NULL, *observed = NULL, *wordnet = NULL, *tsv = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			help();
+			return EXIT_CLEAN;
+		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (strcmp(argv[i], "--observed") == 0 && i + 1 < argc) {
+			observed = argv[++i];
+		} else if (strcmp(argv[i], "--wordnet") == 0 && i + 1 < argc) {
+			wordnet = argv[++i];
+		} else if (argv[i][0] == '-' || tsv) {
+			return cli_usage(USAGE);
+		} else {
+			tsv = argv[i];
+		}
+	}
+	if (!out || !tsv)
+		return cli_usage(USAGE);
+	struct ds_err err = {0, ""};
+	struct ds_lex_build_stats stats;
+	if (ds_lex_build_bin(tsv, observed, wordnet, out, &stats, &err) < 0) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	fprintf(stderr, "despin: lex: %llu pairs, %llu phrases, %llu observed, %.2f s -> %s\n",
+		(unsigned long long)stats.pairs, (unsigned long long)stats.phrases,
+		(unsigned long long)stats.observed, stats.seconds, out);
+	return EXIT_CLEAN;
+}
+
+static int build_tsv(int argc, char **argv)
+{
+	struct ds_lex_build_opts o;
+	const char *out = NULL;
+	memset(&o, 0, sizeof o);
+	o.numbers = 1;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			help();
+			return EXIT_CLEAN;
+		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (strcmp(argv[i], "--wordnet") == 0 && i + 1 < argc) {
+			o.wordnet_dir = argv[++i];
+		} else if (strcmp(argv[i], "--mythes") == 0 && i + 1 < argc) {
+			o.mythes_path = argv[++i];
+		} else if (strcmp(argv[i], "--corpus") == 0 && i + 1 < argc) {
+			o.corpus_path = argv[++i];
+		} else if (strcmp(argv[i], "--no-numbers") == 0) {
+			o.numbers = 0;
+		} else if (strcmp(argv[i], "--min-cosine") == 0 && i + 1 < argc) {
+			o.min_cosine = strtof(argv[++i], NULL);
+		} else if (strcmp(argv[i], "--neighbours") == 0 && i + 1 < argc) {
+			o.neighbours = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else {
+			return cli_usage(USAGE);
+		}
+	}
+	if (!out)
+		return cli_usage(USAGE);
+	struct ds_err err = {0, ""};
+	struct ds_lex_build_stats s;
+	if (ds_lex_build_tsv(out, &o, &s, &err) < 0) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	fprintf(stderr,
+		"despin: lex: %llu pairs (wordnet %llu, wn-rel %llu, mythes %llu, mythes-rel %llu, "
+		"dist %llu, inflected %llu, number %llu; %llu antonyms left out), corpus %llu tokens, "
+		"%llu distributional targets, %.2f s -> %s\n",
+		(unsigned long long)s.pairs, (unsigned long long)s.wordnet,
+		(unsigned long long)s.wn_rel, (unsigned long long)s.mythes,
+		(unsigned long long)s.my_rel, (unsigned long long)s.dist,
+		(unsigned long long)s.inflected, (unsigned long long)s.numbers,
+		(unsigned long long)s.antonyms_dropped, (unsigned long long)s.corpus_tokens,
+		(unsigned long long)s.dist_targets, s.seconds, out);
+	return EXIT_CLEAN;
+}
+
+int cmd_lex(int argc, char **argv)
+{
+	if (argc >= 2) {
+		if (strcmp(argv[1], "build") == 0)
+			return build(argc - 1, argv + 1);
+		if (strcmp(argv[1], "build-tsv") == 0)
+			return build_tsv(argc - 1, argv + 1);
+		if (strcmp(argv[1], "relate") == 0)
+			return relate(argc - 1, argv + 1);
+		if (strcmp(argv[1], "info") == 0)
+			return info(argc - 1, argv + 1);
+		if (strcmp(argv[1], "bench") == 0)
+			return bench(argc - 1, argv + 1);
+	}
+	return query(argc, argv);
+}

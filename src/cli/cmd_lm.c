@@ -1,0 +1,367 @@
+/* cmd_lm.c - despin lm: score text with the language model, convert models
+ * between ARPA and binary, describe a model, dump model words. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../lm.h"
+#include "../text.h"
+
+static const char USAGE[] =
+	"despin lm score [-m MODEL] [--pretokenized] [--summary] [--time] FILE...\n"
+	"       despin lm convert IN OUT\n"
+	"       despin lm info [-m MODEL]\n"
+	"       despin lm tokens FILE...\n"
+	"\n"
+	"score    prints, for every model word of the text, the word, its log10\n"
+	"         probability and the length of the longest n-gram matched, one a\n"
+	"         line (sentences end with </s>; unknown words show as WORD=<unk>),\n"
+	"         then a summary line with the perplexity.  --pretokenized reads one\n"
+	"         sentence a line, words separated by spaces, as they are;\n"
+	"         --summary prints the summary line only; --time reports the load\n"
+	"         time and the scoring speed (tokens/s) on standard error.\n"
+	"convert  reads an ARPA or binary model and writes OUT: ARPA when OUT ends\n"
+	"         in .arpa, else a despin binary model.\n"
+	"info     order, vocabulary, n-gram counts, size and load time.\n"
+	"tokens   prints the model words of each sentence, one sentence a line\n"
+	"         (the text as the trainer sees it; for other LM toolkits).\n"
+	"\n"
+	"  -m, --model FILE   model (default: lm.bin in the models directory)\n"
+	"  --models DIR       the models directory";
+
+static const char SHORT_USAGE[] = "despin lm score|convert|info|tokens ...";
+
+struct score_ctx {
+	const struct ds_lm *lm;
+	int pretok, summary, nerr, timing;
+	double busy;   /* seconds spent scoring (reading and tokenising excluded) */
+	double total, oov_total;
+	uint64_t tokens, oovs, sentences;
+	struct ds_lm_seq seq;
+	float *pw;
+	int *nl;
+	size_t pcap;
+};
+
+static void score_word(struct score_ctx *c, const char *w, size_t len, ds_lm_id id, float p, int nl)
+{
+	c->total += p;
+	c->tokens++;
+	if (id == DS_LM_UNK) {
+		c->oovs++;
+		c->oov_total += p;
+	}
+	if (!c->summary)
+		printf("%.*s%s\t%.6f\t%d\n", (int)len, w, id == DS_LM_UNK ? "=<unk>" : "", (double)p, nl);
+}
+
+static void score_pretok(struct score_ctx *c, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end, *q = p;
+		struct ds_lm_state st;
+		int any = 0, ng;
+		float pr;
+		ds_lm_begin(c->lm, &st);
+		while (q < e) {
+			const char *w;
+			ds_lm_id id;
+			while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
+				q++;
+			if (q == e)
+				break;
+			w = q;
+			while (q < e && *q != ' ' && *q != '\t' && *q != '\r')
+				q++;
+			id = ds_lm_vocab(c->lm, w, (size_t)(q - w));
+			pr = ds_lm_score(c->lm, &st, id, &st, &ng);
+			score_word(c, w, (size_t)(q - w), id, pr, ng);
+			any = 1;
+		}
+		if (any) {
+			pr = ds_lm_score(c->lm, &st, DS_LM_EOS, &st, &ng);
+			score_word(c, "</s>", 4, DS_LM_EOS, pr, ng);
+			c->sentences++;
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+static int score_doc(struct score_ctx *c, const struct ds_doc *d)
+{
+	struct ds_lm_state st;
+	if (ds_lm_doc_seq(c->lm, d, &c->seq))
+		return DS_ENOMEM;
+	if (c->seq.n > c->pcap) {
+		free(c->pw);
+		free(c->nl);
+		c->pw = malloc(c->seq.n * sizeof *c->pw);
+		c->nl = malloc(c->seq.n * sizeof *c->nl);
+		c->pcap = c->seq.n;
+		if (!c->pw || !c->nl) {
+			c->pcap = 0;
+			return DS_ENOMEM;
+		}
+	}
+	ds_lm_null(&st);
+	ds_lm_score_span(c->lm, &st, c->seq.id, c->seq.n, NULL, c->pw, c->nl);
+	for (size_t i = 0; i < c->seq.n; i++) {
+		size_t len;
+		const char *w;
+		if (c->seq.id[i] == DS_LM_BOS)
+			continue;
+		if (c->seq.tok[i] == DS_LM_NO_TOK) {
+			w = "</s>";
+			len = 4;
+			c->sentences++;
+		} else {
+			w = ds_lm_tok_word(d, c->seq.tok[i], &len);
+		}
+		score_word(c, w, len, c->seq.id[i], c->pw[i], c->nl[i]);
+	}
+	return 0;
+}
+
+static int score_one(const char *path, void *vctx)
+{
+	struct score_ctx *c = vctx;
+	struct ds_err err = {0};
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	char *text;
+	size_t len;
+	if (ds_read_file(path, c->pretok ? 0 : (cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT),
+			 &text, &len, &err)) {
+		cli_error("%s", err.msg);
+		c->nerr++;
+		return 0;
+	}
+	if (c->pretok) {
+		double t0 = ds_now();
+		score_pretok(c, text, len);
+		c->busy += ds_now() - t0;
+	} else {
+		struct ds_doc *d = ds_doc_new(text, len, name, cli_max_input, &err);
+		if (!d) {
+			if (err.code != DS_EEMPTY) {
+				cli_error("%s", err.msg);
+				c->nerr++;
+			}
+		} else {
+			double t0 = ds_now();
+			int rc = score_doc(c, d);
+			c->busy += ds_now() - t0;
+			if (rc) {
+				cli_error("%s: out of memory", name);
+				c->nerr++;
+			}
+			ds_doc_free(d);
+		}
+	}
+	free(text);
+	return 0;
+}
+
+static struct ds_lm *open_model(const char *model, const char *models_dir)
+{
+	struct ds_err err = {0};
+	struct ds_lm *lm;
+	if (!model)
+		model = cli_model_path(cli_models_dir(models_dir), "lm.bin");
+	lm = ds_lm_load(model, &err);
+	if (!lm)
+		cli_error("%s", err.msg);
+	return lm;
+}
+
+static int lm_score(int argc, char **argv, const char *model, const char *mdir, int pretok,
+		    int summary, int timing)
+{
+	struct score_ctx c;
+	double ppl, ppl_x, t0 = ds_now(), tload;
+	memset(&c, 0, sizeof c);
+	c.timing = timing;
+	c.pretok = pretok;
+	c.summary = summary;
+	if (argc < 1)
+		return cli_usage("despin lm score [-m MODEL] FILE...");
+	c.lm = open_model(model, mdir);
+	if (!c.lm)
+		return EXIT_ERROR;
+	tload = ds_now() - t0;
+	cli_walk(argv, argc, score_one, &c, &c.nerr);
+	if (timing)
+		fprintf(stderr, "despin lm: model loaded in %.2f ms; %llu tokens scored in %.3f s: %.0f tokens/s\n",
+			tload * 1e3, (unsigned long long)c.tokens, c.busy,
+			c.busy > 0 ? (double)c.tokens / c.busy : 0.0);
+	ppl = c.tokens ? pow(10.0, -c.total / (double)c.tokens) : 0;
+	ppl_x = c.tokens > c.oovs ? pow(10.0, -(c.total - c.oov_total) / (double)(c.tokens - c.oovs)) : 0;
+	printf("perplexity %.4f (without OOVs %.4f): %llu tokens, %llu OOVs, %llu sentences, log10 %.4f\n",
+	       ppl, ppl_x, (unsigned long long)c.tokens, (unsigned long long)c.oovs,
+	       (unsigned long long)c.sentences, c.total);
+	ds_lm_seq_free(&c.seq);
+	free(c.pw);
+	free(c.nl);
+	ds_lm_free((struct ds_lm *)c.lm);
+	return c.nerr ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+static int lm_convert(int argc, char **argv)
+{
+	struct ds_err err = {0};
+	struct ds_lm *lm;
+	int rc;
+	if (argc != 2)
+		return cli_usage("despin lm convert IN OUT");
+	lm = ds_lm_load(argv[0], &err);
+	if (!lm) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	rc = ends_with(argv[1], ".arpa") ? ds_lm_write_arpa(lm, argv[1], &err)
+					 : ds_lm_write(lm, argv[1], &err);
+	ds_lm_free(lm);
+	if (rc) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	return EXIT_CLEAN;
+}
+
+static int lm_info(const char *model, const char *mdir)
+{
+	struct ds_lm_stats st;
+	struct ds_lm *lm;
+	const char *path = model ? model : cli_model_path(cli_models_dir(mdir), "lm.bin");
+	double t0 = ds_now(), t;
+	lm = open_model(path, NULL);
+	if (!lm)
+		return EXIT_ERROR;
+	t = ds_now() - t0;
+	ds_lm_get_stats(lm, &st);
+	printf("model\t%s\n", path);
+	printf("format\t%s\n", st.mapped ? "despin binary (memory-mapped)" : "ARPA (built in memory)");
+	printf("order\t%d\n", st.order);
+	printf("vocabulary\t%u\n", st.vocab);
+	for (int n = 1; n <= st.order; n++)
+		printf("%d-grams\t%llu\n", n, (unsigned long long)st.count[n - 1]);
+	printf("bytes\t%zu\n", st.bytes);
+	printf("load_ms\t%.2f\n", t * 1e3);
+	ds_lm_free(lm);
+	return EXIT_CLEAN;
+}
+
+struct tokens_ctx {
+	int nerr;
+	int first;
+};
+
+static int tokens_word(void *vctx, const char *w, size_t len, uint32_t tok)
+{
+	struct tokens_ctx *c = vctx;
+	if (tok == DS_LM_NO_TOK) {
+		if (len == 4)   /* </s> */
+			putchar('\n');
+		c->first = 1;
+		return 0;
+	}
+	if (!c->first)
+		putchar(' ');
+	fwrite(w, 1, len, stdout);
+	c->first = 0;
+	return 0;
+}
+
+static int tokens_one(const char *path, void *vctx)
+{
+	struct tokens_ctx *c = vctx;
+	struct ds_err err = {0};
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	char *text;
+	size_t len;
+	if (ds_read_file(path, 0, &text, &len, &err)) {
+		cli_error("%s", err.msg);
+		c->nerr++;
+		return 0;
+	}
+	/* one paragraph a line, as the trainer reads it */
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		if (e > p) {
+			struct ds_doc *d = ds_doc_new(p, (size_t)(e - p), name, (size_t)(e - p) + 1, &err);
+			if (d) {
+				ds_lm_doc_words(d, tokens_word, c);
+				ds_doc_free(d);
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	free(text);
+	return 0;
+}
+
+int cmd_lm(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"model", required_argument, NULL, 'm'},
+		{"models", required_argument, NULL, 'M'},
+		{"pretokenized", no_argument, NULL, 't'},
+		{"summary", no_argument, NULL, 's'},
+		{"time", no_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *model = NULL, *mdir = NULL, *sub;
+	int c, pretok = 0, summary = 0, timing = 0;
+
+	if (argc < 2)
+		return cli_usage(SHORT_USAGE);
+	if (cli_is_help(argv[1])) {
+		printf("usage: %s\n", USAGE);
+		return EXIT_CLEAN;
+	}
+	sub = argv[1];
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model = optarg; break;
+		case 'M': mdir = optarg; break;
+		case 't': pretok = 1; break;
+		case 's': summary = 1; break;
+		case 'T': timing = 1; break;
+		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
+		default: return cli_usage(SHORT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (strcmp(sub, "score") == 0)
+		return lm_score(argc, argv, model, mdir, pretok, summary, timing);
+	if (strcmp(sub, "convert") == 0)
+		return lm_convert(argc, argv);
+	if (strcmp(sub, "info") == 0) {
+		if (argc > 0)
+			return cli_usage("despin lm info [-m MODEL]");
+		return lm_info(model, mdir);
+	}
+	if (strcmp(sub, "tokens") == 0) {
+		struct tokens_ctx tc = {0, 1};
+		if (argc < 1)
+			return cli_usage("despin lm tokens FILE...");
+		cli_walk(argv, argc, tokens_one, &tc, &tc.nerr);
+		return tc.nerr ? EXIT_ERROR : EXIT_CLEAN;
+	}
+	cli_error("'%s' is not a 'despin lm' command; see 'despin lm --help'", sub);
+	return EXIT_ERROR;
+}

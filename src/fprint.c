@@ -1,0 +1,443 @@
+/* fprint.c - shingles of immutables and stems, MinHash, LSH (see fprint.h). */
+#include "fprint.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stem.h"
+#include "text.h"
+
+/* ---- function words ---- */
+
+/* Closed-class English words: a spinner's thesaurus has no entries for them
+ * (or the spinner keeps them to stay grammatical). */
+static const char *const function_words[] = {
+	"a", "about", "above", "across", "after", "again", "against", "ago",
+	"all", "almost", "along", "already", "also", "although", "always", "am",
+	"among", "an", "and", "another", "any", "anybody", "anyone", "anything",
+	"are", "around", "as", "at", "be", "because", "been", "before", "behind",
+	"being", "below", "beside", "besides", "between", "beyond", "both",
+	"but", "by", "can", "cannot", "could", "did", "do", "does", "doing",
+	"done", "down", "during", "each", "either", "else", "enough", "even",
+	"ever", "every", "everyone", "everything", "few", "for", "from",
+	"further", "had", "has", "have", "having", "he", "her", "here", "hers",
+	"herself", "him", "himself", "his", "how", "however", "i", "if", "in",
+	"inside", "into", "is", "it", "its", "itself", "just", "less", "many",
+	"may", "me", "might", "more", "most", "much", "must", "my", "myself",
+	"neither", "never", "no", "nobody", "none", "nor", "not", "nothing",
+	"now", "of", "off", "on", "once", "only", "onto", "or", "other",
+	"others", "our", "ours", "ourselves", "out", "over", "own", "per",
+	"perhaps", "rather", "same", "several", "shall", "she", "should",
+	"since", "so", "some", "someone", "something", "such", "than", "that",
+	"the", "their", "theirs", "them", "themselves", "then", "there",
+	"therefore", "these", "they", "this", "those", "though", "through",
+	"throughout", "thus", "to", "too", "toward", "towards", "under",
+	"unless", "until", "up", "upon", "us", "very", "via", "was", "we",
+	"were", "what", "whatever", "when", "whenever", "where", "whereas",
+	"whether", "which", "while", "who", "whoever", "whom", "whose", "why",
+	"will", "with", "within", "without", "would", "yet", "you", "your",
+	"yours", "yourself",
+	/* contractions as one token */
+	"it's", "he's", "she's", "that's", "there's", "don't", "doesn't",
+	"didn't", "isn't", "aren't", "wasn't", "weren't", "won't", "can't",
+	"couldn't", "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't",
+	"i'm", "we're", "they're", "you're", "we've", "they've", "i've",
+	"'s", "n't",
+	/* variants a spinner swaps for words above (see fw_classes) */
+	"amongst", "whilst", "simply", "merely", "hence", "numerous", "various",
+};
+
+/* Function words a spinner swaps for one another, reduced to one form. */
+static const char *const fw_classes[][2] = {
+	{"towards", "toward"}, {"amongst", "among"}, {"may", "could"},
+	{"might", "could"}, {"can", "could"}, {"would", "will"},
+	{"shall", "will"}, {"however", "but"}, {"yet", "but"},
+	{"although", "though"}, {"throughout", "within"}, {"inside", "within"},
+	{"simply", "just"}, {"merely", "just"}, {"only", "just"},
+	{"around", "about"}, {"too", "also"}, {"should", "must"},
+	{"whether", "if"}, {"upon", "on"}, {"therefore", "so"},
+	{"thus", "so"}, {"hence", "so"}, {"numerous", "many"},
+	{"various", "many"}, {"several", "many"}, {"every", "all"},
+	{"each", "all"}, {"whereas", "while"}, {"whilst", "while"},
+	{"whom", "who"}, {"onto", "on"}, {"into", "in"},
+};
+
+/* Number words, written as the digits a spinner or translator may use. */
+static const char *const number_words[][2] = {
+	{"zero", "0"}, {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"},
+	{"five", "5"}, {"six", "6"}, {"seven", "7"}, {"eight", "8"},
+	{"nine", "9"}, {"ten", "10"}, {"eleven", "11"}, {"twelve", "12"},
+	{"twenty", "20"}, {"thirty", "30"}, {"forty", "40"}, {"fifty", "50"},
+	{"hundred", "100"}, {"thousand", "1000"}, {"million", "1000000"},
+};
+
+/* Open-addressing table of the function words, built once. */
+#define FW_SLOTS 1024u
+static struct fw_slot {
+	uint64_t h;
+	const char *w;
+	const char *canon; /* the form hashed into shingles */
+} fw_table[FW_SLOTS];
+static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
+
+static uint64_t word_hash(const char *s, size_t n)
+{
+	return ds_hash64(s, n, 0x66776f7264ULL) | 1; /* never 0: 0 marks a free slot */
+}
+
+static void fw_build(void)
+{
+	for (size_t i = 0; i < DS_ARRAY_LEN(function_words); i++) {
+		const char *w = function_words[i];
+		uint64_t h = word_hash(w, strlen(w));
+		size_t j = (size_t)h & (FW_SLOTS - 1);
+		while (fw_table[j].h)
+			j = (j + 1) & (FW_SLOTS - 1);
+		fw_table[j].h = h;
+		fw_table[j].w = w;
+		fw_table[j].canon = w;
+		for (size_t k = 0; k < DS_ARRAY_LEN(fw_classes); k++)
+			if (strcmp(fw_classes[k][0], w) == 0)
+				fw_table[j].canon = fw_classes[k][1];
+	}
+}
+
+/* The canonical form of a function word, or NULL for other words. */
+static const char *function_word(const char *lower, size_t n)
+{
+	uint64_t h;
+	size_t j;
+	pthread_once(&fw_once, fw_build);
+	h = word_hash(lower, n);
+	for (j = (size_t)h & (FW_SLOTS - 1); fw_table[j].h; j = (j + 1) & (FW_SLOTS - 1))
+		if (fw_table[j].h == h && strncmp(fw_table[j].w, lower, n) == 0 &&
+		    fw_table[j].w[n] == '\0')
+			return fw_table[j].canon;
+	return NULL;
+}
+
+int ds_fprint_is_function_word(const char *lower, size_t n)
+{
+	return function_word(lower, n) != NULL;
+}
+
+static const char *number_word(const char *lower, size_t n)
+{
+	for (size_t i = 0; i < DS_ARRAY_LEN(number_words); i++)
+		if (strlen(number_words[i][0]) == n && memcmp(number_words[i][0], lower, n) == 0)
+			return number_words[i][1];
+	return NULL;
+}
+
+/* ---- the fingerprint ---- */
+
+struct occ {
+	uint32_t h;
+	uint32_t sent;
+};
+
+struct ds_fprint {
+	uint32_t *set;        /* sorted distinct hashes */
+	size_t nset;
+	size_t nkind[2];
+	struct occ *occ;      /* every shingle occurrence, by sentence */
+	size_t nocc;
+	uint32_t *sent_words; /* words per sentence */
+	size_t nsent;
+	size_t words;
+};
+
+/* A token reduced to its hash, its class and its sentence. */
+struct item {
+	uint64_t h;
+	uint32_t sent;
+};
+
+static const uint64_t SEED_TOK = 0x746f6b656e736565ULL;
+
+static uint64_t digits_hash(const char *s, size_t n)
+{
+	char buf[DS_TOK_MAX_BYTES + 1];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			buf[k++] = s[i];
+	return ds_hash64(buf, k, SEED_TOK ^ 0x4e);
+}
+
+static uint32_t shingle_hash(const struct item *it, size_t k, unsigned kind)
+{
+	uint64_t h = 0x5348494e474c45ULL + kind;
+	for (size_t i = 0; i < k; i++)
+		h = ds_mix64(h ^ it[i].h) + 0x9e3779b97f4a7c15ULL;
+	return ((uint32_t)(h >> 32) & ~1u) | kind;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_occ(const void *a, const void *b)
+{
+	const struct occ *x = a, *y = b;
+	if (x->sent != y->sent)
+		return x->sent < y->sent ? -1 : 1;
+	return x->h < y->h ? -1 : x->h > y->h;
+}
+
+static void add_shingles(struct ds_fprint *fp, const struct item *it, size_t n,
+			 size_t k, unsigned kind)
+{
+	if (n == 0)
+		return;
+	if (n < k) { /* a short document still gets one shingle */
+		fp->occ[fp->nocc].h = shingle_hash(it, n, kind);
+		fp->occ[fp->nocc++].sent = it[0].sent;
+		return;
+	}
+	for (size_t i = 0; i + k <= n; i++) {
+		fp->occ[fp->nocc].h = shingle_hash(it + i, k, kind);
+		fp->occ[fp->nocc++].sent = it[i].sent;
+	}
+}
+
+struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
+				struct ds_err *err)
+{
+	struct ds_fprint *fp = calloc(1, sizeof *fp);
+	struct item *imm = NULL, *con = NULL;
+	size_t nimm = 0, ncon = 0;
+
+	if (!fp)
+		goto nomem;
+	imm = malloc((doc->ntok + 1) * sizeof *imm);
+	con = malloc((doc->ntok + 1) * sizeof *con);
+	fp->occ = malloc((2 * doc->ntok + 2) * sizeof *fp->occ);
+	fp->sent_words = calloc(doc->nsent + 1, sizeof *fp->sent_words);
+	if (!imm || !con || !fp->occ || !fp->sent_words)
+		goto nomem;
+	fp->nsent = doc->nsent;
+
+	for (size_t i = 0; i < doc->ntok; i++) {
+		const struct ds_token *t = &doc->tok[i];
+		const char *lower = ds_tok_lower(doc, i);
+		const char *num, *fw;
+		uint32_t s = t->sent;
+
+		if (t->kind == DS_TOK_PUNCT || (t->flags & DS_TF_BOILER))
+			continue;
+		fp->words++;
+		if (s < doc->nsent)
+			fp->sent_words[s]++;
+		if (t->kind == DS_TOK_NUM) {
+			imm[nimm].h = digits_hash(lower, t->norm_len);
+			imm[nimm++].sent = s;
+		} else if ((num = number_word(lower, t->norm_len)) != NULL) {
+			imm[nimm].h = digits_hash(num, strlen(num));
+			imm[nimm++].sent = s;
+		} else if ((fw = function_word(lower, t->norm_len)) != NULL) {
+			imm[nimm].h = ds_hash64(fw, strlen(fw), SEED_TOK);
+			imm[nimm++].sent = s;
+		} else if ((t->flags & DS_TF_UPPER) ||
+			   ((t->flags & DS_TF_CAP) && !(t->flags & DS_TF_SENT_START))) {
+			imm[nimm].h = ds_hash64(lower, t->norm_len, SEED_TOK);
+			imm[nimm++].sent = s;
+		} else {
+			const char *stem = lower;
+			size_t len = t->norm_len;
+			if (t->stem != DS_NO_STEM) {
+				stem = doc->pool + t->stem;
+				len = t->stem_len;
+			} else if (st) {
+				size_t sl;
+				const char *r = ds_stem(st, lower, t->norm_len, &sl);
+				if (!r)
+					goto nomem;
+				stem = r;
+				len = sl;
+			}
+			con[ncon].h = ds_hash64(stem, len, SEED_TOK ^ 0x53);
+			con[ncon++].sent = s;
+		}
+	}
+	add_shingles(fp, imm, nimm, DS_FP_K_IMM, DS_FP_KIND_IMM);
+	add_shingles(fp, con, ncon, DS_FP_K_STEM, DS_FP_KIND_STEM);
+	free(imm);
+	free(con);
+	imm = con = NULL;
+
+	fp->set = malloc((fp->nocc + 1) * sizeof *fp->set);
+	if (!fp->set)
+		goto nomem;
+	for (size_t i = 0; i < fp->nocc; i++)
+		fp->set[i] = fp->occ[i].h;
+	qsort(fp->set, fp->nocc, sizeof *fp->set, cmp_u32);
+	for (size_t i = 0; i < fp->nocc; i++)
+		if (fp->nset == 0 || fp->set[fp->nset - 1] != fp->set[i]) {
+			fp->set[fp->nset++] = fp->set[i];
+			fp->nkind[fp->set[i] & 1]++;
+		}
+	qsort(fp->occ, fp->nocc, sizeof *fp->occ, cmp_occ);
+	return fp;
+
+nomem:
+	free(imm);
+	free(con);
+	ds_fprint_free(fp);
+	ds_err_set(err, DS_ENOMEM, "out of memory fingerprinting %s",
+		   doc->name ? doc->name : "a document");
+	return NULL;
+}
+
+void ds_fprint_free(struct ds_fprint *fp)
+{
+	if (!fp)
+		return;
+	free(fp->set);
+	free(fp->occ);
+	free(fp->sent_words);
+	free(fp);
+}
+
+const uint32_t *ds_fprint_set(const struct ds_fprint *fp, size_t *n)
+{
+	*n = fp->nset;
+	return fp->set;
+}
+
+size_t ds_fprint_count_kind(const struct ds_fprint *fp, unsigned kind)
+{
+	return fp->nkind[kind & 1];
+}
+
+size_t ds_fprint_words(const struct ds_fprint *fp)
+{
+	return fp->words;
+}
+
+/* ---- MinHash and LSH ---- */
+
+void ds_fprint_minhash(const uint32_t *set, size_t n, uint64_t sig[DS_FP_NHASH])
+{
+	for (size_t j = 0; j < DS_FP_NHASH; j++)
+		sig[j] = UINT64_MAX;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = ds_mix64((uint64_t)set[i] * 0x9e3779b97f4a7c15ULL + 0x6d696e68);
+		for (size_t j = 0; j < DS_FP_NHASH; j++) {
+			/* an odd multiplier and an offset per function, then a
+			 * full mix: DS_FP_NHASH independent-looking orders */
+			uint64_t h = ds_mix64(x ^ (0xa0761d6478bd642fULL * (j + 1)));
+			if (h < sig[j])
+				sig[j] = h;
+		}
+	}
+}
+
+size_t ds_fprint_bands(const uint64_t sig[DS_FP_NHASH], uint64_t keys[DS_FP_BANDS])
+{
+	if (sig[0] == UINT64_MAX)
+		return 0;
+	for (size_t b = 0; b < DS_FP_BANDS; b++) {
+		uint64_t h = 0x62616e64ULL + b * 0x9e3779b97f4a7c15ULL;
+		for (size_t r = 0; r < DS_FP_ROWS; r++)
+			h = ds_mix64(h ^ sig[b * DS_FP_ROWS + r]);
+		keys[b] = h;
+	}
+	return DS_FP_BANDS;
+}
+
+/* ---- comparisons ---- */
+
+size_t ds_fprint_common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, c = 0;
+	while (i < na && j < nb) {
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else {
+			c++;
+			i++;
+			j++;
+		}
+	}
+	return c;
+}
+
+static int in_set(const uint32_t *s, size_t n, uint32_t h)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && s[lo] == h;
+}
+
+double ds_fprint_coverage(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc)
+{
+	size_t covered = 0, total = 0, i = 0;
+	while (i < fp->nocc) {
+		uint32_t s = fp->occ[i].sent;
+		size_t t = 0, f = 0;
+		for (; i < fp->nocc && fp->occ[i].sent == s; i++) {
+			t++;
+			f += in_set(src, nsrc, fp->occ[i].h);
+		}
+		if (s >= fp->nsent)
+			continue;
+		total += fp->sent_words[s];
+		if (f * 4 >= t && f >= (t < 2 ? t : 2))
+			covered += fp->sent_words[s];
+	}
+	return total ? (double)covered / (double)total : 0.0;
+}
+
+static size_t common_kind(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+			  size_t *imm)
+{
+	size_t i = 0, j = 0, c = 0;
+	*imm = 0;
+	while (i < na && j < nb) {
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else {
+			c++;
+			*imm += (a[i] & 1) == DS_FP_KIND_IMM;
+			i++;
+			j++;
+		}
+	}
+	return c;
+}
+
+void ds_fprint_cmp_set(const struct ds_fprint *a, const uint32_t *b, size_t nb,
+		       struct ds_fp_cmp *out)
+{
+	size_t na = a->nset, mn = na < nb ? na : nb;
+	memset(out, 0, sizeof *out);
+	out->n_a = na;
+	out->n_b = nb;
+	out->common = common_kind(a->set, na, b, nb, &out->common_imm);
+	out->common_stem = out->common - out->common_imm;
+	out->similarity = mn ? (double)out->common / (double)mn : 0.0;
+	out->containment_ab = na ? (double)out->common / (double)na : 0.0;
+	out->containment_ba = nb ? (double)out->common / (double)nb : 0.0;
+	out->coverage_ab = ds_fprint_coverage(a, b, nb);
+}
+
+void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,
+		   struct ds_fp_cmp *out)
+{
+	ds_fprint_cmp_set(a, b->set, b->nset, out);
+	out->coverage_ba = ds_fprint_coverage(b, a->set, a->nset);
+}

@@ -1,0 +1,116 @@
+/*
+ * fprint.h - spin-robust fingerprints: shingles of immutable tokens and of
+ * stems, MinHash signatures and LSH band keys.
+ *
+ * A synonym spinner leaves alone what it has no synonym for: function words,
+ * names, numbers (the "immutables" of DSpin, Zhang et al., NDSS 2014).  A
+ * fingerprint holds two kinds of shingles of a document's non-boilerplate
+ * tokens:
+ *
+ *   - immutable shingles: DS_FP_K_IMM consecutive immutable tokens (function
+ *     words from a built-in list, with the ones spinners swap for one another
+ *     reduced to one form: "towards" = "toward", "however" = "but", "would" =
+ *     "will"; capitalised words that do not start a sentence; all-capital
+ *     words; numbers reduced to their digits, number words up to twelve
+ *     written as digits), the content words between them left out, so that
+ *     replacing content words does not break them;
+ *   - stem shingles: DS_FP_K_STEM consecutive stems of content words (the
+ *     immutables between them left out), which survive where the spinner or
+ *     a translation round trip kept the words or only changed their form.
+ *
+ * Every shingle is a 32-bit hash whose lowest bit tells its kind (0 immutable,
+ * 1 stem).  The fingerprint keeps the sorted set of distinct hashes (what an
+ * index stores per source) and, for the document itself, which sentence each
+ * shingle came from, so that it can tell which share of the document another
+ * set covers.
+ *
+ * MinHash: DS_FP_NHASH minima of the set under as many hash functions
+ * (one 64-bit hash per shingle mixed with a per-function seed).  LSH: the
+ * signature is cut into DS_FP_BANDS bands of DS_FP_ROWS rows; each band
+ * gives one 64-bit key (band number included), so two documents share a key
+ * with probability 1 - (1 - J^r)^b for Jaccard similarity J: about 0.72 at
+ * J = 0.15, 0.93 at 0.2 and 0.99 at 0.3.
+ *
+ * Thread rules: a struct ds_fprint is immutable after ds_fprint_new and may
+ * be read by several threads.  The stemmer passed in is used only during the
+ * call (one stemmer per thread, see stem.h).
+ */
+#ifndef DS_FPRINT_H
+#define DS_FPRINT_H
+
+#include "util.h"
+
+struct ds_doc;
+struct ds_stemmer;
+
+/* Parameters; an index records DS_FP_VERSION and refuses other versions. */
+#define DS_FP_VERSION 1
+#define DS_FP_K_IMM 3    /* immutable tokens per immutable shingle */
+#define DS_FP_K_STEM 2   /* content stems per stem shingle */
+#define DS_FP_NHASH 128  /* MinHash functions */
+#define DS_FP_BANDS 64   /* LSH bands */
+#define DS_FP_ROWS 2     /* rows per band (DS_FP_BANDS * DS_FP_ROWS == DS_FP_NHASH) */
+
+/* Kind bit of a shingle hash. */
+#define DS_FP_KIND_IMM 0u
+#define DS_FP_KIND_STEM 1u
+
+struct ds_fprint;
+
+/* Fingerprints doc (tokens flagged DS_TF_BOILER are left out).  Stems come
+ * from ds_doc_stem when it has run; otherwise the lower-cased forms are
+ * stemmed with st (st may be NULL only if the doc is already stemmed; with
+ * neither, lower-cased forms are used, which will not match stemmed
+ * fingerprints).  Returns NULL with err set when out of memory.  A document
+ * without words gives an empty fingerprint (count 0), not an error.  Free
+ * with ds_fprint_free. */
+struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
+				struct ds_err *err);
+void ds_fprint_free(struct ds_fprint *fp);
+
+/* The sorted set of distinct shingle hashes; points into fp. */
+const uint32_t *ds_fprint_set(const struct ds_fprint *fp, size_t *n);
+/* Distinct shingles of one kind (DS_FP_KIND_IMM or DS_FP_KIND_STEM). */
+size_t ds_fprint_count_kind(const struct ds_fprint *fp, unsigned kind);
+/* Words (word and number tokens outside boilerplate) fingerprinted. */
+size_t ds_fprint_words(const struct ds_fprint *fp);
+
+/* MinHash signature of a sorted shingle set (all UINT64_MAX when n == 0). */
+void ds_fprint_minhash(const uint32_t *set, size_t n, uint64_t sig[DS_FP_NHASH]);
+/* LSH band keys of a signature.  An empty set has no keys: returns the
+ * number of keys written (DS_FP_BANDS, or 0 when the signature is empty). */
+size_t ds_fprint_bands(const uint64_t sig[DS_FP_NHASH], uint64_t keys[DS_FP_BANDS]);
+
+/* Number of hashes present in both sorted sets. */
+size_t ds_fprint_common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+
+/* Share (0..1) of fp's document that the sorted set src covers: the words of
+ * its sentences where at least a quarter (and at least two, or the only one)
+ * of the sentence's shingles are in src, over the words of the sentences
+ * that have shingles. */
+double ds_fprint_coverage(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc);
+
+/* How two documents compare. */
+struct ds_fp_cmp {
+	double similarity;     /* common / min(n_a, n_b): the overlap coefficient */
+	double containment_ab; /* common / n_a: share of a's shingles found in b */
+	double containment_ba; /* common / n_b */
+	double coverage_ab;    /* share of a's text covered by b (ds_fprint_coverage) */
+	double coverage_ba;
+	size_t n_a, n_b, common;
+	size_t common_imm, common_stem; /* common shingles by kind */
+};
+
+/* Similarity of a query fingerprint (a side known in full) against a bare
+ * sorted set (b side: only set figures, coverage_ba left 0). */
+void ds_fprint_cmp_set(const struct ds_fprint *a, const uint32_t *b, size_t nb,
+		       struct ds_fp_cmp *out);
+/* All figures, both ways. */
+void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,
+		   struct ds_fp_cmp *out);
+
+/* True if the lower-cased word (n bytes) is in the built-in function-word
+ * list (articles, pronouns, prepositions, conjunctions, auxiliaries, ...). */
+int ds_fprint_is_function_word(const char *lower, size_t n);
+
+#endif

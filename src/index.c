@@ -1,0 +1,554 @@
+/* index.c - sources, fingerprints and queries over a store (see index.h). */
+#include "index.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fprint.h"
+#include "stem.h"
+#include "store.h"
+#include "text.h"
+
+/* At most this many ids are read per band key: a key shared by thousands
+ * of sources carries no information about any of them. */
+#define BAND_LIMIT 4096
+
+struct ds_index {
+	struct ds_store *st;
+	struct ds_stemmer *stemmer;
+	int in_tx;           /* inside ds_index_begin ... commit/rollback */
+	char *uri;
+};
+
+/* Fingerprint parameters recorded in (and required of) every index. */
+static const char *fp_params(void)
+{
+	static char buf[64];
+	snprintf(buf, sizeof buf, "v%d imm%d stem%d minhash%d bands%dx%d", DS_FP_VERSION,
+		 DS_FP_K_IMM, DS_FP_K_STEM, DS_FP_NHASH, DS_FP_BANDS, DS_FP_ROWS);
+	return buf;
+}
+
+struct ds_index *ds_index_open(const char *uri, int flags, struct ds_err *err)
+{
+	struct ds_index *ix = calloc(1, sizeof *ix);
+	int sflags = 0;
+	if (!ix || !(ix->uri = strdup(uri)) || !(ix->stemmer = ds_stemmer_new())) {
+		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", uri);
+		goto fail;
+	}
+	if (flags & DS_INDEX_READONLY)
+		sflags |= DS_STORE_READONLY;
+	if (flags & DS_INDEX_CREATE)
+		sflags |= DS_STORE_CREATE;
+	if (strcmp(uri, ":memory:") == 0)
+		sflags = DS_STORE_CREATE;
+	ix->st = ds_store_sqlite_open(uri, sflags, DS_INDEX_TIMEOUT_MS, fp_params(), err);
+	if (!ix->st)
+		goto fail;
+	return ix;
+fail:
+	ds_index_close(ix);
+	return NULL;
+}
+
+void ds_index_close(struct ds_index *ix)
+{
+	if (!ix)
+		return;
+	if (ix->st)
+		ix->st->ops->close(ix->st);
+	ds_stemmer_free(ix->stemmer);
+	free(ix->uri);
+	free(ix);
+}
+
+int ds_index_set_timeout(struct ds_index *ix, int timeout_ms, struct ds_err *err)
+{
+	return ix->st->ops->set_timeout(ix->st, timeout_ms, err);
+}
+
+/* ---- transactions ---- */
+
+int ds_index_begin(struct ds_index *ix, struct ds_err *err)
+{
+	int rc;
+	if (ix->in_tx)
+		return ds_err_set(err, DS_EINVAL, "index %s: a transaction is already open",
+				  ix->uri);
+	if ((rc = ix->st->ops->begin(ix->st, err)) == 0)
+		ix->in_tx = 1;
+	return rc;
+}
+
+int ds_index_commit(struct ds_index *ix, struct ds_err *err)
+{
+	int rc;
+	if (!ix->in_tx)
+		return ds_err_set(err, DS_EINVAL, "index %s: no transaction to commit", ix->uri);
+	rc = ix->st->ops->commit(ix->st, err);
+	if (rc == 0)
+		ix->in_tx = 0;
+	return rc;
+}
+
+int ds_index_rollback(struct ds_index *ix, struct ds_err *err)
+{
+	ix->in_tx = 0;
+	return ix->st->ops->rollback(ix->st, err);
+}
+
+/* Runs one write in its own transaction unless the caller opened one. */
+static int tx_begin(struct ds_index *ix, int *own, struct ds_err *err)
+{
+	*own = !ix->in_tx;
+	return *own ? ix->st->ops->begin(ix->st, err) : 0;
+}
+
+static int tx_end(struct ds_index *ix, int own, int rc, struct ds_err *err)
+{
+	if (!own)
+		return rc;
+	if (rc == 0)
+		return ix->st->ops->commit(ix->st, err);
+	ix->st->ops->rollback(ix->st, NULL);
+	return rc;
+}
+
+/* ---- adding and removing ---- */
+
+/* Content hash of the document's normalised words (boilerplate left out):
+ * two 64-bit hashes with different seeds, as 32 hex digits. */
+static int content_hash(const struct ds_doc *doc, char out[33], struct ds_err *err)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	uint64_t h1, h2;
+	for (size_t i = 0; i < doc->ntok; i++) {
+		const struct ds_token *t = &doc->tok[i];
+		if (t->kind == DS_TOK_PUNCT || (t->flags & DS_TF_BOILER))
+			continue;
+		if (ds_buf_append(&b, ds_tok_lower(doc, i), t->norm_len) || ds_buf_putc(&b, ' ')) {
+			ds_buf_free(&b);
+			return ds_err_set(err, DS_ENOMEM, "out of memory hashing %s", doc->name);
+		}
+	}
+	h1 = ds_hash64(b.data ? b.data : "", b.len, 0x636f6e74656e7431ULL);
+	h2 = ds_hash64(b.data ? b.data : "", b.len, 0x636f6e74656e7432ULL ^ b.len);
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
+	ds_buf_free(&b);
+	return 0;
+}
+
+int ds_index_find_doc(struct ds_index *ix, const struct ds_doc *doc, int64_t *id,
+		      struct ds_err *err)
+{
+	char hash[33];
+	int rc = content_hash(doc, hash, err);
+	return rc ? rc : ix->st->ops->find_hash(ix->st, hash, id, err);
+}
+
+int ds_index_add(struct ds_index *ix, const char *name, const struct ds_doc *doc,
+		 int64_t *id_out, int *added_out, struct ds_err *err)
+{
+	struct ds_fprint *fp = NULL;
+	struct ds_store_src src;
+	uint64_t sig[DS_FP_NHASH], keys[DS_FP_BANDS];
+	char hash[33];
+	int64_t id = 0;
+	int own = 0, rc;
+	size_t nkeys;
+
+	if (added_out)
+		*added_out = 0;
+	if ((rc = content_hash(doc, hash, err)) != 0)
+		return rc;
+	if ((rc = tx_begin(ix, &own, err)) != 0)
+		return rc;
+	rc = ix->st->ops->find_hash(ix->st, hash, &id, err);
+	if (rc == 0)
+		goto done; /* already there */
+	if (rc != DS_ENOTFOUND)
+		goto done;
+	if (!(fp = ds_fprint_new(doc, ix->stemmer, err))) {
+		rc = DS_ENOMEM;
+		goto done;
+	}
+	memset(&src, 0, sizeof src);
+	src.name = name;
+	src.date = doc->date;
+	src.hash = hash;
+	src.words = ds_fprint_words(fp);
+	src.set = ds_fprint_set(fp, &src.nset);
+	src.text = doc->text;
+	src.len = doc->len;
+	ds_fprint_minhash(src.set, src.nset, sig);
+	nkeys = ds_fprint_bands(sig, keys);
+	rc = ix->st->ops->insert(ix->st, &src, keys, nkeys, &id, err);
+	if (rc == 0 && added_out)
+		*added_out = 1;
+done:
+	ds_fprint_free(fp);
+	rc = tx_end(ix, own, rc, err);
+	if (rc == 0 && id_out)
+		*id_out = id;
+	return rc;
+}
+
+struct keys_ctx {
+	uint64_t keys[DS_FP_BANDS];
+	size_t nkeys;
+};
+
+static int keys_of(void *ctx, const struct ds_store_src *src)
+{
+	struct keys_ctx *k = ctx;
+	uint64_t sig[DS_FP_NHASH];
+	ds_fprint_minhash(src->set, src->nset, sig);
+	k->nkeys = ds_fprint_bands(sig, k->keys);
+	return 0;
+}
+
+int ds_index_remove(struct ds_index *ix, int64_t id, struct ds_err *err)
+{
+	struct keys_ctx k;
+	int own, rc;
+	if ((rc = tx_begin(ix, &own, err)) != 0)
+		return rc;
+	rc = ix->st->ops->get(ix->st, id, DS_STORE_SET, keys_of, &k, err);
+	if (rc == 0)
+		rc = ix->st->ops->remove(ix->st, id, k.keys, k.nkeys, err);
+	return tx_end(ix, own, rc, err);
+}
+
+struct name_ctx {
+	int (*fn)(void *ctx, int64_t id);
+	void *ctx;
+	int count;
+};
+
+static int count_name(void *ctx, int64_t id)
+{
+	struct name_ctx *c = ctx;
+	c->count++;
+	return c->fn ? c->fn(c->ctx, id) : 0;
+}
+
+int ds_index_find_name(struct ds_index *ix, const char *name,
+		       int (*fn)(void *ctx, int64_t id), void *ctx, struct ds_err *err)
+{
+	struct name_ctx c = {fn, ctx, 0};
+	int rc = ix->st->ops->find_name(ix->st, name, count_name, &c, err);
+	return rc < 0 ? rc : c.count;
+}
+
+/* ---- reading ---- */
+
+struct list_ctx {
+	int (*fn)(void *ctx, const struct ds_source_info *src);
+	void *ctx;
+};
+
+static int list_one(void *ctx, const struct ds_store_src *src)
+{
+	struct list_ctx *c = ctx;
+	struct ds_source_info info = {src->id,    src->name,  src->date,
+				      src->hash,  src->words, src->nset};
+	return c->fn(c->ctx, &info);
+}
+
+int ds_index_list(struct ds_index *ix,
+		  int (*fn)(void *ctx, const struct ds_source_info *src), void *ctx,
+		  struct ds_err *err)
+{
+	struct list_ctx c = {fn, ctx};
+	return ix->st->ops->each(ix->st, 0, list_one, &c, err);
+}
+
+int ds_index_stats(struct ds_index *ix, struct ds_index_stats *out, struct ds_err *err)
+{
+	struct ds_store_stats s;
+	int rc = ix->st->ops->stats(ix->st, &s, err);
+	if (rc)
+		return rc;
+	out->sources = s.sources;
+	out->words = s.words;
+	out->shingles = s.shingles;
+	out->band_keys = s.band_keys;
+	out->text_bytes = s.text_bytes;
+	out->bytes = strcmp(ix->uri, ":memory:") == 0 ? 0 : s.bytes;
+	return 0;
+}
+
+int ds_index_check(struct ds_index *ix, struct ds_err *err)
+{
+	return ix->st->ops->check(ix->st, err);
+}
+
+struct text_ctx {
+	char *text;
+	size_t len;
+};
+
+static int copy_text(void *ctx, const struct ds_store_src *src)
+{
+	struct text_ctx *t = ctx;
+	if (!(t->text = malloc(src->len + 1)))
+		return DS_ENOMEM;
+	memcpy(t->text, src->text, src->len);
+	t->text[src->len] = '\0';
+	t->len = src->len;
+	return 0;
+}
+
+int ds_index_get_text(struct ds_index *ix, int64_t id, char **text, size_t *len,
+		      struct ds_err *err)
+{
+	struct text_ctx t = {NULL, 0};
+	int rc = ix->st->ops->get(ix->st, id, DS_STORE_TEXT, copy_text, &t, err);
+	if (rc == DS_ENOMEM)
+		return ds_err_set(err, DS_ENOMEM, "out of memory reading index %s", ix->uri);
+	if (rc)
+		return rc;
+	*text = t.text;
+	if (len)
+		*len = t.len;
+	return 0;
+}
+
+/* ---- queries ---- */
+
+void ds_query_opts_init(struct ds_query_opts *o)
+{
+	o->exclude_id = 0;
+	o->min_similarity = DS_INDEX_MIN_SIMILARITY;
+	o->min_coverage = DS_INDEX_MIN_COVERAGE;
+	o->candidates = DS_INDEX_CANDIDATES;
+	o->exhaustive = 0;
+}
+
+void ds_matches_free(struct ds_match *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++) {
+		free(m[i].name);
+		m[i].name = NULL;
+	}
+}
+
+/* Band votes per source id: open addressing, ids are never 0. */
+struct votes {
+	int64_t *id;
+	uint32_t *n;
+	size_t cap, used;
+	int64_t exclude;
+};
+
+static int votes_grow(struct votes *v)
+{
+	size_t cap = v->cap ? v->cap * 2 : 1024;
+	int64_t *id = calloc(cap, sizeof *id);
+	uint32_t *n = calloc(cap, sizeof *n);
+	if (!id || !n) {
+		free(id);
+		free(n);
+		return DS_ENOMEM;
+	}
+	for (size_t i = 0; i < v->cap; i++) {
+		size_t j;
+		if (!v->id[i])
+			continue;
+		for (j = ds_mix64((uint64_t)v->id[i]) & (cap - 1); id[j]; j = (j + 1) & (cap - 1))
+			;
+		id[j] = v->id[i];
+		n[j] = v->n[i];
+	}
+	free(v->id);
+	free(v->n);
+	v->id = id;
+	v->n = n;
+	v->cap = cap;
+	return 0;
+}
+
+static int vote(void *ctx, int64_t id)
+{
+	struct votes *v = ctx;
+	size_t j;
+	if (id == v->exclude)
+		return 0;
+	if ((v->used + 1) * 2 > v->cap && votes_grow(v))
+		return DS_ENOMEM;
+	for (j = ds_mix64((uint64_t)id) & (v->cap - 1); v->id[j]; j = (j + 1) & (v->cap - 1))
+		if (v->id[j] == id) {
+			v->n[j]++;
+			return 0;
+		}
+	v->id[j] = id;
+	v->n[j] = 1;
+	v->used++;
+	return 0;
+}
+
+struct cand {
+	int64_t id;
+	uint32_t votes;
+};
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	if (x->votes != y->votes)
+		return x->votes > y->votes ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+	const struct ds_match *x = a, *y = b;
+	if (x->similarity != y->similarity)
+		return x->similarity > y->similarity ? -1 : 1;
+	if (x->coverage != y->coverage)
+		return x->coverage > y->coverage ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Matches kept while scoring: the best max ones (a small array). */
+struct scorer {
+	const struct ds_fprint *fp;
+	const struct ds_query_opts *o;
+	struct ds_match *m;
+	size_t n, max;
+	uint32_t votes;
+};
+
+static int score_one(void *ctx, const struct ds_store_src *src)
+{
+	struct scorer *s = ctx;
+	struct ds_fp_cmp c;
+	struct ds_match cur, *slot;
+	size_t nq;
+	const uint32_t *q = ds_fprint_set(s->fp, &nq);
+	size_t common, mn = nq < src->nset ? nq : src->nset;
+
+	if (src->id == s->o->exclude_id || mn == 0)
+		return 0;
+	common = ds_fprint_common(q, nq, src->set, src->nset);
+	if ((double)common / (double)mn < s->o->min_similarity)
+		return 0;
+	ds_fprint_cmp_set(s->fp, src->set, src->nset, &c);
+	if (c.coverage_ab < s->o->min_coverage)
+		return 0;
+	memset(&cur, 0, sizeof cur);
+	cur.id = src->id;
+	snprintf(cur.date, sizeof cur.date, "%s", src->date ? src->date : "");
+	cur.similarity = c.similarity;
+	cur.coverage = c.coverage_ab;
+	cur.containment = c.containment_ab;
+	cur.containment_src = c.containment_ba;
+	cur.common = c.common;
+	cur.source_shingles = src->nset;
+	cur.source_words = src->words;
+	cur.votes = s->votes;
+	if (s->n < s->max) {
+		slot = &s->m[s->n++];
+	} else {
+		/* replace the worst kept match if this one is better */
+		slot = &s->m[0];
+		for (size_t i = 1; i < s->n; i++)
+			if (cmp_match(&s->m[i], slot) > 0)
+				slot = &s->m[i];
+		if (cmp_match(&cur, slot) >= 0)
+			return 0;
+		free(slot->name);
+	}
+	*slot = cur;
+	if (!(slot->name = strdup(src->name ? src->name : ""))) {
+		s->n--;
+		return DS_ENOMEM;
+	}
+	return 0;
+}
+
+int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
+		   const struct ds_query_opts *opts, struct ds_match *out, size_t max,
+		   size_t *n, struct ds_err *err)
+{
+	struct ds_query_opts def;
+	struct ds_fprint *fp = NULL;
+	struct votes v = {NULL, NULL, 0, 0, 0};
+	struct cand *cand = NULL;
+	struct scorer sc;
+	uint64_t sig[DS_FP_NHASH], keys[DS_FP_BANDS], count = 0;
+	const uint32_t *set;
+	size_t nset, nkeys, ncand = 0;
+	int rc = 0;
+
+	*n = 0;
+	if (!opts) {
+		ds_query_opts_init(&def);
+		opts = &def;
+	}
+	if (max == 0)
+		return 0;
+	if (!(fp = ds_fprint_new(doc, ix->stemmer, err)))
+		return DS_ENOMEM;
+	set = ds_fprint_set(fp, &nset);
+	memset(&sc, 0, sizeof sc);
+	sc.fp = fp;
+	sc.o = opts;
+	sc.m = out;
+	sc.max = max;
+	if (nset == 0)
+		goto done;
+
+	if (!opts->exhaustive &&
+	    (rc = ix->st->ops->count(ix->st, DS_INDEX_EXACT_MAX + 1, &count, err)) != 0)
+		goto done;
+	if (opts->exhaustive || count <= DS_INDEX_EXACT_MAX) {
+		rc = ix->st->ops->each(ix->st, DS_STORE_SET, score_one, &sc, err);
+		goto done;
+	}
+
+	ds_fprint_minhash(set, nset, sig);
+	nkeys = ds_fprint_bands(sig, keys);
+	v.exclude = opts->exclude_id;
+	for (size_t i = 0; i < nkeys && rc == 0; i++)
+		rc = ix->st->ops->band(ix->st, keys[i], BAND_LIMIT, vote, &v, err);
+	if (rc == DS_ENOMEM)
+		ds_err_set(err, rc, "out of memory querying index %s", ix->uri);
+	if (rc)
+		goto done;
+	if (v.used && !(cand = malloc(v.used * sizeof *cand))) {
+		rc = ds_err_set(err, DS_ENOMEM, "out of memory querying index %s", ix->uri);
+		goto done;
+	}
+	for (size_t i = 0; i < v.cap; i++)
+		if (v.id[i]) {
+			cand[ncand].id = v.id[i];
+			cand[ncand++].votes = v.n[i];
+		}
+	if (ncand)
+		qsort(cand, ncand, sizeof *cand, cmp_cand);
+	if (ncand > opts->candidates)
+		ncand = opts->candidates;
+	for (size_t i = 0; i < ncand && rc == 0; i++) {
+		sc.votes = cand[i].votes;
+		rc = ix->st->ops->get(ix->st, cand[i].id, DS_STORE_SET, score_one, &sc, err);
+		if (rc == DS_ENOTFOUND) /* removed meanwhile */
+			rc = 0;
+	}
+	if (rc == DS_ENOMEM)
+		ds_err_set(err, rc, "out of memory querying index %s", ix->uri);
+done:
+	if (rc) {
+		ds_matches_free(out, sc.n);
+	} else {
+		qsort(out, sc.n, sizeof *out, cmp_match);
+		*n = sc.n;
+	}
+	free(cand);
+	free(v.id);
+	free(v.n);
+	ds_fprint_free(fp);
+	return rc;
+}

@@ -1,0 +1,150 @@
+/*
+ * index.h - the index of clean sources: finds an article's nearest source
+ * despite spinning or a round trip of machine translation.
+ *
+ * Each source is stored with its name, date (the document's "date" header),
+ * a content hash of its normalised words (so the same text is added once),
+ * its text (for alignment), its fingerprint's shingle set and LSH band keys
+ * (fprint.h).  A query fingerprints the article, collects the sources that
+ * share band keys with it (all sources when the index holds at most
+ * DS_INDEX_EXACT_MAX of them), ranks them by band votes, and re-ranks the
+ * best DS_INDEX_CANDIDATES exactly by the shingles they share with the
+ * article.  Below min_similarity, or covering less than min_coverage of
+ * the article, a source is no source.
+ *
+ * Storage is a struct ds_store (store.h): by default an SQLite file in WAL
+ * mode, so readers go on while one writer adds; ":memory:" is a private
+ * in-memory index (batch mode).
+ *
+ * Thread rules: a struct ds_index is used by one thread at a time (it holds
+ * a stemmer and a database connection); open one handle per thread.  Any
+ * number of handles, in any processes, may open the same file.
+ */
+#ifndef DS_INDEX_H
+#define DS_INDEX_H
+
+#include "util.h"
+
+struct ds_doc;
+
+/* Flags of ds_index_open. */
+#define DS_INDEX_READONLY 1 /* no writes; the file must exist */
+#define DS_INDEX_CREATE 2   /* create the index file if missing */
+
+/* Default wait for a lock held by another process (ds_index_set_timeout). */
+#define DS_INDEX_TIMEOUT_MS 10000
+/* Default min_similarity: unrelated English articles stay below ~0.05. */
+#define DS_INDEX_MIN_SIMILARITY 0.08
+/* Default min_coverage: a source must cover this share of the article's
+ * text (whole sentences), which scattered chance matches never do. */
+#define DS_INDEX_MIN_COVERAGE 0.05
+/* Sources re-ranked exactly per query, from the most band votes down. */
+#define DS_INDEX_CANDIDATES 64
+/* Up to this many sources, a query compares with every source. */
+#define DS_INDEX_EXACT_MAX 2000
+
+struct ds_index;
+
+/* Opens the index at uri: a file path, or ":memory:".  flags: 0 (read and
+ * write an existing index), DS_INDEX_READONLY, DS_INDEX_CREATE.  A file that
+ * is not a despin index (not SQLite, another schema or schema version,
+ * another fingerprint version) or is damaged is refused with a message
+ * naming it.  Returns NULL with err set on failure; ds_index_close frees. */
+struct ds_index *ds_index_open(const char *uri, int flags, struct ds_err *err);
+void ds_index_close(struct ds_index *ix);
+/* How long this handle waits for a lock held by another process before
+ * failing with DS_EBUSY (default DS_INDEX_TIMEOUT_MS; 0 = fail at once). */
+int ds_index_set_timeout(struct ds_index *ix, int timeout_ms, struct ds_err *err);
+
+/* ---- writing ---- */
+
+/* Explicit transactions: everything between begin and commit is applied at
+ * once or not at all (a crash, a kill or ds_index_rollback leaves the index
+ * as it was).  Without begin, each add/remove is its own transaction. */
+int ds_index_begin(struct ds_index *ix, struct ds_err *err);
+int ds_index_commit(struct ds_index *ix, struct ds_err *err);
+int ds_index_rollback(struct ds_index *ix, struct ds_err *err);
+
+/* Adds doc (tokens flagged DS_TF_BOILER are left out of its fingerprint; the
+ * whole text is kept) under name.  If a source with the same normalised
+ * words is already there, nothing is added: *added_out = 0 and *id_out is
+ * its id; otherwise *added_out = 1 and *id_out the new id (either out
+ * pointer may be NULL).  The doc is not modified. */
+int ds_index_add(struct ds_index *ix, const char *name, const struct ds_doc *doc,
+		 int64_t *id_out, int *added_out, struct ds_err *err);
+/* Removes source id; DS_ENOTFOUND if there is none. */
+int ds_index_remove(struct ds_index *ix, int64_t id, struct ds_err *err);
+/* Calls fn with the id of every source named name (in id order); returns the
+ * number of them (>= 0) or a negative DS_E* code. */
+int ds_index_find_name(struct ds_index *ix, const char *name,
+		       int (*fn)(void *ctx, int64_t id), void *ctx, struct ds_err *err);
+/* The id of the source with the same normalised words as doc, or DS_ENOTFOUND. */
+int ds_index_find_doc(struct ds_index *ix, const struct ds_doc *doc, int64_t *id,
+		      struct ds_err *err);
+
+/* ---- reading ---- */
+
+struct ds_source_info {
+	int64_t id;
+	const char *name;
+	const char *date;   /* "YYYY-MM-DD" or "" */
+	const char *hash;   /* 32 hex digits */
+	uint64_t words;
+	uint64_t shingles;
+};
+/* Calls fn for every source in id order; the strings live during the call.
+ * fn returns 0 to go on.  Returns 0, fn's non-zero value, or a DS_E* code. */
+int ds_index_list(struct ds_index *ix,
+		  int (*fn)(void *ctx, const struct ds_source_info *src), void *ctx,
+		  struct ds_err *err);
+
+struct ds_index_stats {
+	uint64_t sources, words, shingles, band_keys, text_bytes;
+	uint64_t bytes; /* storage in use (0 for ":memory:") */
+};
+int ds_index_stats(struct ds_index *ix, struct ds_index_stats *st, struct ds_err *err);
+/* Full consistency check (SQLite integrity_check): 0 or DS_ECORRUPT. */
+int ds_index_check(struct ds_index *ix, struct ds_err *err);
+
+/* The stored text of source id (malloc'd, NUL-terminated, owned by the
+ * caller; *len excludes the NUL). */
+int ds_index_get_text(struct ds_index *ix, int64_t id, char **text, size_t *len,
+		      struct ds_err *err);
+
+/* ---- queries ---- */
+
+struct ds_match {
+	int64_t id;
+	char *name;          /* owned by the match: ds_matches_free */
+	char date[11];       /* "YYYY-MM-DD" or "" */
+	double similarity;   /* shared shingles / the smaller set's size */
+	double coverage;     /* share of the article's words (in sentences) that
+			      * the source covers (fprint.h ds_fprint_coverage) */
+	double containment;  /* share of the article's shingles found in the source */
+	double containment_src; /* share of the source's shingles found in the article */
+	uint64_t common;     /* shared shingles */
+	uint64_t source_shingles;
+	uint64_t source_words;
+	uint32_t votes;      /* LSH bands shared (0 when compared exhaustively) */
+};
+
+struct ds_query_opts {
+	int64_t exclude_id;     /* skip this source (its own id in batch mode); 0 = none */
+	double min_similarity;  /* drop sources below it (DS_INDEX_MIN_SIMILARITY) */
+	double min_coverage;    /* and those covering less (DS_INDEX_MIN_COVERAGE) */
+	size_t candidates;      /* re-ranked exactly (DS_INDEX_CANDIDATES) */
+	int exhaustive;         /* compare with every source, whatever the size */
+};
+/* Fills opts with the defaults. */
+void ds_query_opts_init(struct ds_query_opts *opts);
+
+/* Finds the sources nearest to doc: up to max matches in out, best first
+ * (similarity descending, then coverage, then lower id), *n their number
+ * (0: no source).  opts may be NULL (defaults).  Release the names with
+ * ds_matches_free(out, *n). */
+int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
+		   const struct ds_query_opts *opts, struct ds_match *out, size_t max,
+		   size_t *n, struct ds_err *err);
+void ds_matches_free(struct ds_match *m, size_t n);
+
+#endif

@@ -1,0 +1,1223 @@
+/*
+ * lm.c - n-gram language model: binary layout, building, loading, queries,
+ * and the mapping from document tokens to model words (see lm.h).
+ *
+ * Payload layout (version 1; all offsets from the start of the payload, every
+ * array 8-byte aligned):
+ *
+ *   struct lm_head                    counts, table sizes, offsets
+ *   struct lm_uni   uni[vocab]        unigram log10 prob and backoff by id
+ *   struct lm_vent  vtab[vslots]      vocabulary hash: 64-bit hash -> id
+ *   uint32_t        stroff[vocab]     offset of each word in strings
+ *   char            strings[]         NUL-terminated words
+ *   struct lm_ent   tab_n[slots_n]    for each order n >= 2: an open-addressing
+ *                                     table keyed by (first word, slot of the
+ *                                     other n-1 words in the table of order
+ *                                     n-1, or their word id when n = 2)
+ *
+ * A backoff of exactly -0.0 marks an n-gram that no longer n-gram extends
+ * (KenLM's convention): queries drop it from the context.
+ */
+#include "lm.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binfmt.h"
+#include "text.h"
+
+#define EMPTY UINT32_MAX
+#define VOCAB_SEED 0x6c6d766f63616231ULL   /* "lmvocab1" */
+
+struct lm_head {
+	uint32_t order, vocab;
+	uint64_t count[DS_LM_MAX_ORDER];
+	uint64_t slots[DS_LM_MAX_ORDER];
+	uint64_t tab_off[DS_LM_MAX_ORDER];
+	uint64_t uni_off;
+	uint64_t vtab_off, vslots;
+	uint64_t stroff_off;
+	uint64_t str_off, str_len;
+	uint64_t reserved[4];
+};
+
+struct lm_uni {
+	float prob, backoff;
+};
+
+struct lm_ent {
+	uint32_t word, suffix;
+	float prob, backoff;
+};
+
+struct lm_vent {
+	uint64_t hash;
+	uint32_t id, pad;
+};
+
+struct ds_lm {
+	struct ds_map map;        /* when mapped from a file */
+	unsigned char *owned;     /* when built in memory */
+	const unsigned char *base;
+	size_t size;
+	int order;
+	uint32_t vocab;
+	const struct lm_head *h;
+	const struct lm_uni *uni;
+	const struct lm_ent *tab[DS_LM_MAX_ORDER];   /* tab[n-1] for order n */
+	uint64_t slots[DS_LM_MAX_ORDER];
+	const struct lm_vent *vtab;
+	uint64_t vslots;
+	const uint32_t *stroff;
+	const char *str;
+	uint64_t str_len;
+};
+
+static const uint32_t NEG_ZERO_BITS = 0x80000000u;
+
+static inline int no_ext(float b)
+{
+	uint32_t u;
+	memcpy(&u, &b, 4);
+	return u == NEG_ZERO_BITS;
+}
+
+static inline float neg_zero(void)
+{
+	float f;
+	memcpy(&f, &NEG_ZERO_BITS, 4);
+	return f;
+}
+
+static inline uint64_t fastrange(uint64_t h, uint64_t n)
+{
+	return (uint64_t)(((__uint128_t)h * n) >> 64);
+}
+
+static inline uint64_t ent_home(uint32_t word, uint32_t suffix, uint64_t slots)
+{
+	return fastrange(ds_mix64(((uint64_t)suffix << 32 | word) + 0x9e3779b97f4a7c15ULL), slots);
+}
+
+/* Finds (word, suffix) in table t of nslots slots; NULL when absent. */
+static inline const struct lm_ent *tab_find(const struct lm_ent *t, uint64_t nslots,
+					    uint32_t word, uint32_t suffix, uint32_t *slot)
+{
+	uint64_t i = ent_home(word, suffix, nslots);
+	for (;;) {
+		const struct lm_ent *e = &t[i];
+		if (e->word == word && e->suffix == suffix) {
+			*slot = (uint32_t)i;
+			return e;
+		}
+		if (e->word == EMPTY)
+			return NULL;
+		if (++i == nslots)
+			i = 0;
+	}
+}
+
+static size_t align8(size_t x)
+{
+	return (x + 7) & ~(size_t)7;
+}
+
+static uint64_t table_slots(uint64_t n)
+{
+	return n + n / 2 + 1;
+}
+
+/* ---- attaching a payload ------------------------------------------------ */
+
+/* Probing stops at an empty slot: a table without one (a damaged file) would
+ * make lookups loop for ever.  The first empty slot comes after a few
+ * entries in a table filled to two thirds. */
+static int has_empty_ent(const struct lm_ent *t, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (t[i].word == EMPTY)
+			return 1;
+	return 0;
+}
+
+static int has_empty_vent(const struct lm_vent *t, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (t[i].id == EMPTY)
+			return 1;
+	return 0;
+}
+
+static int attach(struct ds_lm *lm, const unsigned char *p, size_t len, const char *name,
+		  struct ds_err *err)
+{
+	const struct lm_head *h = (const void *)p;
+	const char *hint = DS_LM_REBUILD;
+
+	if (len < sizeof *h || ((uintptr_t)p & 7))
+		goto bad;
+	if (h->order < 1 || h->order > DS_LM_MAX_ORDER || h->vocab < 3 ||
+	    h->count[0] != h->vocab)
+		goto bad;
+	lm->base = p;
+	lm->size = len;
+	lm->h = h;
+	lm->order = (int)h->order;
+	lm->vocab = h->vocab;
+#define INSIDE(off, n, elt) ((off) % 8 == 0 && (off) <= len && (n) <= (len - (off)) / (elt))
+	if (!INSIDE(h->uni_off, h->vocab, sizeof(struct lm_uni)) ||
+	    !INSIDE(h->vtab_off, h->vslots, sizeof(struct lm_vent)) || h->vslots <= h->vocab ||
+	    !INSIDE(h->stroff_off, h->vocab, 4) || !INSIDE(h->str_off, h->str_len, 1) ||
+	    h->str_len == 0 || p[h->str_off + h->str_len - 1] != 0)
+		goto bad;
+	lm->uni = (const void *)(p + h->uni_off);
+	lm->vtab = (const void *)(p + h->vtab_off);
+	lm->vslots = h->vslots;
+	lm->stroff = (const void *)(p + h->stroff_off);
+	lm->str = (const char *)p + h->str_off;
+	lm->str_len = h->str_len;
+	for (uint32_t i = 0; i < h->vocab; i += 1 + h->vocab / 64)
+		if (lm->stroff[i] >= h->str_len)
+			goto bad;
+	for (int n = 2; n <= lm->order; n++) {
+		uint64_t s = h->slots[n - 1], off = h->tab_off[n - 1];
+		if (s <= h->count[n - 1] || !INSIDE(off, s, sizeof(struct lm_ent)))
+			goto bad;
+		lm->tab[n - 1] = (const void *)(p + off);
+		lm->slots[n - 1] = s;
+		if (!has_empty_ent(lm->tab[n - 1], s))
+			goto bad;
+	}
+	if (!has_empty_vent(lm->vtab, h->vslots))
+		goto bad;
+#undef INSIDE
+	return 0;
+bad:
+	return ds_err_set(err, DS_ECORRUPT, "%s: inconsistent language model layout; rebuild it with '%s'",
+			  name, hint);
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+/* The slot (order n table; the id for n = 1) of the n words ids[0..n-1], or
+ * EMPTY when absent. */
+static uint32_t walk(const struct ds_lm *lm, const uint32_t *ids, int n)
+{
+	uint32_t slot = ids[n - 1];
+	for (int k = n - 2, ord = 2; k >= 0; k--, ord++) {
+		if (!tab_find(lm->tab[ord - 1], lm->slots[ord - 1], ids[k], slot, &slot))
+			return EMPTY;
+	}
+	return slot;
+}
+
+static void format_ngram(char *buf, size_t cap, const char *const *words, const uint32_t *ids,
+			 int n)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (int i = 0; i < n && used + 1 < cap; i++) {
+		int r = snprintf(buf + used, cap - used, "%s%s", i ? " " : "", words[ids[i]]);
+		if (r < 0)
+			break;
+		used += (size_t)r;
+	}
+}
+
+struct ds_lm *ds_lm_build(const struct ds_lm_lists *L, const char *name, struct ds_err *err)
+{
+	struct ds_lm *lm = NULL;
+	struct lm_head *h;
+	unsigned char *p = NULL;
+	uint64_t *ext[DS_LM_MAX_ORDER] = {0};
+	size_t off, str_len = 0, total;
+	uint32_t V = L->vocab;
+	int N = L->order;
+	char gram[256];
+
+	if (N < 1 || N > DS_LM_MAX_ORDER || V < 3 || L->g[0].n != V) {
+		ds_err_set(err, DS_EINVAL, "%s: invalid model (order %d, %u words)", name, N, V);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < V; i++)
+		str_len += strlen(L->words[i]) + 1;
+
+	/* sizes and offsets */
+	off = align8(sizeof(struct lm_head));
+	size_t uni_off = off;
+	off = align8(off + (size_t)V * sizeof(struct lm_uni));
+	size_t vslots = table_slots(V), vtab_off = off;
+	off = align8(off + vslots * sizeof(struct lm_vent));
+	size_t stroff_off = off;
+	off = align8(off + (size_t)V * 4);
+	size_t str_off = off;
+	off = align8(off + str_len);
+	size_t tab_off[DS_LM_MAX_ORDER] = {0}, slots[DS_LM_MAX_ORDER] = {0};
+	for (int n = 2; n <= N; n++) {
+		slots[n - 1] = table_slots(L->g[n - 1].n);
+		tab_off[n - 1] = off;
+		off = align8(off + slots[n - 1] * sizeof(struct lm_ent));
+	}
+	total = off;
+
+	lm = calloc(1, sizeof *lm);
+	p = calloc(1, total);
+	if (!lm || !p)
+		goto nomem;
+	h = (struct lm_head *)p;
+	h->order = (uint32_t)N;
+	h->vocab = V;
+	h->uni_off = uni_off;
+	h->vtab_off = vtab_off;
+	h->vslots = vslots;
+	h->stroff_off = stroff_off;
+	h->str_off = str_off;
+	h->str_len = str_len;
+	h->count[0] = V;
+	for (int n = 2; n <= N; n++) {
+		h->count[n - 1] = L->g[n - 1].n;
+		h->slots[n - 1] = slots[n - 1];
+		h->tab_off[n - 1] = tab_off[n - 1];
+	}
+
+	/* every table starts empty (attach checks that probing can stop) */
+	for (int n = 2; n <= N; n++) {
+		struct lm_ent *t = (void *)(p + tab_off[n - 1]);
+		for (size_t i = 0; i < slots[n - 1]; i++) {
+			t[i].word = EMPTY;
+			t[i].suffix = EMPTY;
+		}
+	}
+
+	/* vocabulary */
+	{
+		struct lm_uni *uni = (void *)(p + uni_off);
+		struct lm_vent *vt = (void *)(p + vtab_off);
+		uint32_t *so = (void *)(p + stroff_off);
+		char *s = (char *)p + str_off;
+		size_t at = 0;
+		for (size_t i = 0; i < vslots; i++)
+			vt[i].id = EMPTY;
+		for (uint32_t i = 0; i < V; i++) {
+			size_t l = strlen(L->words[i]);
+			uint64_t hh = ds_hash64(L->words[i], l, VOCAB_SEED);
+			uint64_t j = fastrange(hh, vslots);
+			memcpy(s + at, L->words[i], l + 1);
+			so[i] = (uint32_t)at;
+			at += l + 1;
+			uni[i].prob = L->g[0].prob[i];
+			uni[i].backoff = L->g[0].backoff ? L->g[0].backoff[i] : 0.0f;
+			while (vt[j].id != EMPTY) {
+				if (vt[j].hash == hh) {
+					ds_err_set(err, DS_EFORMAT, "%s: word '%s' is listed twice%s", name,
+						   L->words[i],
+						   strcmp(L->words[vt[j].id], L->words[i]) ? " (hash collision)" : "");
+					goto fail;
+				}
+				if (++j == vslots)
+					j = 0;
+			}
+			vt[j].hash = hh;
+			vt[j].id = i;
+		}
+	}
+	if (attach(lm, p, total, name, err))
+		goto fail;
+	lm->owned = p;
+
+	/* n-gram tables, shortest first (each refers to the one below) */
+	for (int n = 2; n <= N; n++) {
+		struct lm_ent *t = (void *)(p + tab_off[n - 1]);
+		const struct ds_lm_grams *g = &L->g[n - 1];
+		for (size_t i = 0; i < slots[n - 1]; i++) {
+			t[i].word = EMPTY;
+			t[i].suffix = EMPTY;
+		}
+		for (size_t i = 0; i < g->n; i++) {
+			const uint32_t *ids = g->ids + i * (size_t)n;
+			uint32_t suf, dummy;
+			uint64_t j;
+			for (int k = 0; k < n; k++)
+				if (ids[k] >= V) {
+					ds_err_set(err, DS_EFORMAT, "%s: n-gram of order %d holds word id %u, vocabulary has %u",
+						   name, n, ids[k], V);
+					goto fail;
+				}
+			suf = walk(lm, ids + 1, n - 1);
+			if (suf == EMPTY) {
+				format_ngram(gram, sizeof gram, L->words, ids, n);
+				ds_err_set(err, DS_EFORMAT, "%s: n-gram '%s' has no entry for its last %d words",
+					   name, gram, n - 1);
+				goto fail;
+			}
+			if (tab_find(t, slots[n - 1], ids[0], suf, &dummy)) {
+				format_ngram(gram, sizeof gram, L->words, ids, n);
+				ds_err_set(err, DS_EFORMAT, "%s: n-gram '%s' is listed twice", name, gram);
+				goto fail;
+			}
+			j = ent_home(ids[0], suf, slots[n - 1]);
+			while (t[j].word != EMPTY)
+				if (++j == slots[n - 1])
+					j = 0;
+			t[j].word = ids[0];
+			t[j].suffix = suf;
+			t[j].prob = g->prob[i];
+			t[j].backoff = (n < N && g->backoff) ? g->backoff[i] : 0.0f;
+		}
+	}
+
+	/* which n-grams are extended by a longer one */
+	for (int n = 1; n < N; n++) {
+		size_t sl = n == 1 ? V : slots[n - 1];
+		ext[n - 1] = calloc((sl + 63) / 64, 8);
+		if (!ext[n - 1])
+			goto nomem;
+	}
+	for (int n = 2; n <= N; n++) {
+		const struct ds_lm_grams *g = &L->g[n - 1];
+		for (size_t i = 0; i < g->n; i++) {
+			const uint32_t *ids = g->ids + i * (size_t)n;
+			uint32_t pre = walk(lm, ids, n - 1);
+			if (pre == EMPTY) {
+				format_ngram(gram, sizeof gram, L->words, ids, n);
+				ds_err_set(err, DS_EFORMAT, "%s: n-gram '%s' has no entry for its first %d words",
+					   name, gram, n - 1);
+				goto fail;
+			}
+			ext[n - 2][pre / 64] |= 1ULL << (pre % 64);
+		}
+	}
+	for (int n = 1; n < N; n++) {
+		size_t sl = n == 1 ? V : slots[n - 1];
+		for (size_t i = 0; i < sl; i++) {
+			float *b;
+			int has = (int)((ext[n - 1][i / 64] >> (i % 64)) & 1);
+			if (n == 1)
+				b = &((struct lm_uni *)(p + uni_off))[i].backoff;
+			else if (((struct lm_ent *)(p + tab_off[n - 1]))[i].word == EMPTY)
+				continue;
+			else
+				b = &((struct lm_ent *)(p + tab_off[n - 1]))[i].backoff;
+			if (!has && *b == 0.0f)
+				*b = neg_zero();
+			else if (has && no_ext(*b))
+				*b = 0.0f;
+		}
+	}
+	for (int n = 1; n < N; n++)
+		free(ext[n - 1]);
+	lm->size = total;
+	return lm;
+
+nomem:
+	ds_err_set(err, DS_ENOMEM, "%s: out of memory building the language model", name);
+fail:
+	for (int n = 1; n < N; n++)
+		free(ext[n - 1]);
+	free(p);
+	free(lm);
+	return NULL;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static int looks_arpa(const unsigned char *d, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
+		i++;
+	return n - i >= 6 && memcmp(d + i, "\\data\\", 6) == 0;
+}
+
+struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
+{
+	struct ds_lm *lm;
+	const void *payload;
+	size_t len;
+	struct ds_map m;
+	int rc = ds_map_open(&m, path, err);
+
+	if (rc) {
+		if (err && rc != DS_ENOMEM) {
+			size_t k = strlen(err->msg);
+			snprintf(err->msg + k, sizeof err->msg - k, "; build it with '%s'", DS_LM_REBUILD);
+		}
+		return NULL;
+	}
+	if (looks_arpa(m.data, m.len < 4096 ? m.len : 4096)) {
+		ds_map_close(&m);
+		return ds_lm_load_arpa(path, err);
+	}
+	rc = ds_bin_check(m.data, m.len, path, DS_LM_KIND, DS_LM_BIN_VERSION, DS_LM_REBUILD,
+			  &payload, &len, err);
+	if (rc) {
+		ds_map_close(&m);
+		return NULL;
+	}
+	lm = calloc(1, sizeof *lm);
+	if (!lm) {
+		ds_map_close(&m);
+		ds_err_set(err, DS_ENOMEM, "%s: out of memory", path);
+		return NULL;
+	}
+	if (attach(lm, payload, len, path, err)) {
+		ds_map_close(&m);
+		free(lm);
+		return NULL;
+	}
+	lm->map = m;
+	return lm;
+}
+
+void ds_lm_free(struct ds_lm *lm)
+{
+	if (!lm)
+		return;
+	if (lm->map.data)
+		ds_map_close(&lm->map);
+	free(lm->owned);
+	free(lm);
+}
+
+int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err)
+{
+	return ds_bin_write(path, DS_LM_KIND, DS_LM_BIN_VERSION, lm->base, lm->size, err);
+}
+
+int ds_lm_order(const struct ds_lm *lm)
+{
+	return lm->order;
+}
+
+void ds_lm_get_stats(const struct ds_lm *lm, struct ds_lm_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	st->order = lm->order;
+	st->vocab = lm->vocab;
+	for (int n = 1; n <= lm->order; n++)
+		st->count[n - 1] = lm->h->count[n - 1];
+	st->bytes = lm->map.data ? lm->map.len : lm->size;
+	st->mapped = lm->map.data != NULL;
+}
+
+/* ---- vocabulary ---------------------------------------------------------- */
+
+ds_lm_id ds_lm_vocab(const struct ds_lm *lm, const char *w, size_t len)
+{
+	uint64_t hh = ds_hash64(w, len, VOCAB_SEED);
+	uint64_t j = fastrange(hh, lm->vslots);
+	for (;;) {
+		const struct lm_vent *e = &lm->vtab[j];
+		if (e->hash == hh && e->id != EMPTY)
+			return e->id < lm->vocab ? e->id : DS_LM_UNK;
+		if (e->id == EMPTY)
+			return DS_LM_UNK;
+		if (++j == lm->vslots)
+			j = 0;
+	}
+}
+
+const char *ds_lm_word(const struct ds_lm *lm, ds_lm_id id)
+{
+	if (id >= lm->vocab || lm->stroff[id] >= lm->str_len)
+		return NULL;
+	return lm->str + lm->stroff[id];
+}
+
+uint32_t ds_lm_vocab_size(const struct ds_lm *lm)
+{
+	return lm->vocab;
+}
+
+/* ---- queries ---------------------------------------------------------------- */
+
+void ds_lm_null(struct ds_lm_state *st)
+{
+	memset(st, 0, sizeof *st);
+}
+
+void ds_lm_begin(const struct ds_lm *lm, struct ds_lm_state *st)
+{
+	memset(st, 0, sizeof *st);
+	if (lm->order < 2)
+		return;
+	st->words[0] = DS_LM_BOS;
+	st->backoff[0] = lm->uni[DS_LM_BOS].backoff;
+	st->len = no_ext(st->backoff[0]) ? 0 : 1;
+}
+
+float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
+		  struct ds_lm_state *out, int *ngram_len)
+{
+	struct ds_lm_state o;
+	uint32_t slot, j, inlen = in->len;
+	const int cmax = lm->order - 1;
+	int matched = 1;
+	uint32_t olen;
+	float p;
+
+	if (w >= lm->vocab)
+		w = DS_LM_UNK;
+	/* the tables of the longer orders are touched next: fetch them now */
+	for (j = 0; j < inlen && j < 2; j++)
+		__builtin_prefetch(lm->tab[j + 1]);
+	p = lm->uni[w].prob;
+	o.words[0] = w;
+	o.backoff[0] = lm->uni[w].backoff;
+	olen = no_ext(o.backoff[0]) ? 0 : 1;
+	slot = w;
+	for (j = 0; j < inlen; j++) {
+		const struct lm_ent *e = tab_find(lm->tab[j + 1], lm->slots[j + 1], in->words[j], slot, &slot);
+		if (!e)
+			break;
+		p = e->prob;
+		matched = (int)j + 2;
+		if ((int)j + 1 < cmax) {
+			o.words[j + 1] = in->words[j];
+			o.backoff[j + 1] = e->backoff;
+			if (!no_ext(e->backoff))
+				olen = j + 2;
+		}
+	}
+	for (j = (uint32_t)matched - 1; j < inlen; j++)
+		p += in->backoff[j];
+	if (olen > (uint32_t)cmax)
+		olen = (uint32_t)cmax;
+	o.len = olen;
+	memcpy(out, &o, sizeof o);
+	if (ngram_len)
+		*ngram_len = matched;
+	return p;
+}
+
+double ds_lm_score_span(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
+			size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
+{
+	struct ds_lm_state st = *in;
+	double total = 0;
+	for (size_t i = 0; i < n; i++) {
+		float p;
+		int len = 0;
+		if (w[i] == DS_LM_BOS) {
+			ds_lm_begin(lm, &st);
+			p = 0;
+		} else {
+			p = ds_lm_score(lm, &st, w[i], &st, &len);
+		}
+		total += p;
+		if (per_word)
+			per_word[i] = p;
+		if (ngram_len)
+			ngram_len[i] = len;
+	}
+	if (out)
+		*out = st;
+	return total;
+}
+
+double ds_lm_score_sentence(const struct ds_lm *lm, const ds_lm_id *w, size_t n)
+{
+	struct ds_lm_state st;
+	double total;
+	ds_lm_begin(lm, &st);
+	total = ds_lm_score_span(lm, &st, w, n, &st, NULL, NULL);
+	return total + ds_lm_score(lm, &st, DS_LM_EOS, &st, NULL);
+}
+
+/* ---- documents to model words ------------------------------------------- */
+
+const char *ds_lm_tok_word(const struct ds_doc *doc, size_t i, size_t *len)
+{
+	const struct ds_token *t = &doc->tok[i];
+	if (t->kind == DS_TOK_NUM) {
+		const char *c = ds_num_class(ds_tok_norm(doc, i), t->norm_len);
+		if (c) {
+			*len = strlen(c);
+			return c;
+		}
+	}
+	*len = t->norm_len;
+	return ds_tok_lower(doc, i);
+}
+
+int ds_lm_doc_words(const struct ds_doc *doc, ds_lm_word_fn fn, void *ctx)
+{
+	for (size_t s = 0; s < doc->nsent; s++) {
+		const struct ds_sent *se = &doc->sent[s];
+		int rc;
+		if (se->boiler || se->tok_end <= se->tok_begin)
+			continue;
+		if ((rc = fn(ctx, "<s>", 3, DS_LM_NO_TOK)) != 0)
+			return rc;
+		for (uint32_t i = se->tok_begin; i < se->tok_end; i++) {
+			size_t len;
+			const char *w;
+			if (doc->tok[i].flags & DS_TF_BOILER)
+				continue;
+			w = ds_lm_tok_word(doc, i, &len);
+			if ((rc = fn(ctx, w, len, i)) != 0)
+				return rc;
+		}
+		if ((rc = fn(ctx, "</s>", 4, DS_LM_NO_TOK)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int seq_push(struct ds_lm_seq *seq, ds_lm_id id, uint32_t tok)
+{
+	if (seq->n == seq->cap) {
+		size_t nc = seq->cap ? seq->cap * 2 : 256;
+		ds_lm_id *ni = realloc(seq->id, nc * sizeof *ni);
+		uint32_t *nt;
+		if (!ni)
+			return DS_ENOMEM;
+		seq->id = ni;
+		nt = realloc(seq->tok, nc * sizeof *nt);
+		if (!nt)
+			return DS_ENOMEM;
+		seq->tok = nt;
+		seq->cap = nc;
+	}
+	seq->id[seq->n] = id;
+	seq->tok[seq->n] = tok;
+	seq->n++;
+	return 0;
+}
+
+int ds_lm_doc_seq(const struct ds_lm *lm, const struct ds_doc *doc, struct ds_lm_seq *seq)
+{
+	seq->n = 0;
+	for (size_t s = 0; s < doc->nsent; s++) {
+		const struct ds_sent *se = &doc->sent[s];
+		if (se->boiler || se->tok_end <= se->tok_begin)
+			continue;
+		if (seq_push(seq, DS_LM_BOS, DS_LM_NO_TOK))
+			return DS_ENOMEM;
+		for (uint32_t i = se->tok_begin; i < se->tok_end; i++) {
+			size_t len;
+			const char *w;
+			if (doc->tok[i].flags & DS_TF_BOILER)
+				continue;
+			w = ds_lm_tok_word(doc, i, &len);
+			if (seq_push(seq, ds_lm_vocab(lm, w, len), i))
+				return DS_ENOMEM;
+		}
+		if (seq_push(seq, DS_LM_EOS, DS_LM_NO_TOK))
+			return DS_ENOMEM;
+	}
+	return 0;
+}
+
+void ds_lm_seq_free(struct ds_lm_seq *seq)
+{
+	if (!seq)
+		return;
+	free(seq->id);
+	free(seq->tok);
+	seq->id = NULL;
+	seq->tok = NULL;
+	seq->n = seq->cap = 0;
+}
+
+/* ---- enumerating n-grams (for ARPA output) -------------------------------- */
+
+/* Fills ids (n words) of the entry at slot of order n. */
+static void slot_ids(const struct ds_lm *lm, int n, uint32_t slot, uint32_t *ids)
+{
+	for (int k = 0; k < n - 1; k++) {
+		const struct lm_ent *e = &lm->tab[n - k - 1][slot];
+		ids[k] = e->word;
+		slot = e->suffix;
+	}
+	ids[n - 1] = slot;
+}
+
+static int cmp_width;   /* set before each qsort: ds_lm_write_arpa is not reentrant */
+static int cmp_ids(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+	for (int i = 0; i < cmp_width; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+static int put_float(struct ds_buf *b, float f)
+{
+	if (f == 0.0f)
+		return ds_buf_puts(b, "0");
+	return ds_buf_printf(b, "%.9g", (double)f);
+}
+
+int ds_lm_write_arpa(const struct ds_lm *lm, const char *path, struct ds_err *err)
+{
+	struct ds_afile f;
+	struct ds_buf b = DS_BUF_INIT;
+	uint32_t *rows = NULL;
+	int rc;
+
+	rc = ds_afile_open(&f, path, err);
+	if (rc)
+		return rc;
+	rc = DS_ENOMEM;
+	if (ds_buf_puts(&b, "\\data\\\n"))
+		goto nomem;
+	for (int n = 1; n <= lm->order; n++)
+		if (ds_buf_printf(&b, "ngram %d=%llu\n", n, (unsigned long long)lm->h->count[n - 1]))
+			goto nomem;
+	for (int n = 1; n <= lm->order; n++) {
+		size_t cnt = 0, w = (size_t)n + 1;
+		if (ds_buf_printf(&b, "\n\\%d-grams:\n", n))
+			goto nomem;
+		if (n == 1) {
+			for (uint32_t i = 0; i < lm->vocab; i++) {
+				if (put_float(&b, lm->uni[i].prob) || ds_buf_putc(&b, '\t') ||
+				    ds_buf_puts(&b, ds_lm_word(lm, i)))
+					goto nomem;
+				if (lm->order > 1 && (ds_buf_putc(&b, '\t') || put_float(&b, lm->uni[i].backoff)))
+					goto nomem;
+				if (ds_buf_putc(&b, '\n'))
+					goto nomem;
+			}
+			ds_afile_write(&f, b.data, b.len);
+			b.len = 0;
+			continue;
+		}
+		free(rows);
+		rows = malloc((lm->h->count[n - 1] + 1) * w * sizeof *rows);
+		if (!rows)
+			goto nomem;
+		for (uint64_t s = 0; s < lm->slots[n - 1]; s++) {
+			if (lm->tab[n - 1][s].word == EMPTY)
+				continue;
+			if (cnt >= lm->h->count[n - 1])
+				break;
+			slot_ids(lm, n, (uint32_t)s, rows + cnt * w);
+			rows[cnt * w + n] = (uint32_t)s;
+			cnt++;
+		}
+		cmp_width = n;
+		qsort(rows, cnt, w * sizeof *rows, cmp_ids);
+		for (size_t i = 0; i < cnt; i++) {
+			const uint32_t *r = rows + i * w;
+			const struct lm_ent *e = &lm->tab[n - 1][r[n]];
+			if (put_float(&b, e->prob))
+				goto nomem;
+			for (int k = 0; k < n; k++)
+				if (ds_buf_putc(&b, k ? ' ' : '\t') || ds_buf_puts(&b, ds_lm_word(lm, r[k])))
+					goto nomem;
+			if (n < lm->order && (ds_buf_putc(&b, '\t') || put_float(&b, e->backoff)))
+				goto nomem;
+			if (ds_buf_putc(&b, '\n'))
+				goto nomem;
+			if (b.len > (1u << 20)) {
+				ds_afile_write(&f, b.data, b.len);
+				b.len = 0;
+			}
+		}
+		ds_afile_write(&f, b.data, b.len);
+		b.len = 0;
+	}
+	if (ds_buf_puts(&b, "\n\\end\\\n"))
+		goto nomem;
+	ds_afile_write(&f, b.data, b.len);
+	free(rows);
+	ds_buf_free(&b);
+	return ds_afile_commit(&f, err);
+nomem:
+	free(rows);
+	ds_buf_free(&b);
+	ds_afile_abort(&f);
+	return ds_err_set(err, rc, "%s: out of memory writing the ARPA file", path);
+}
+
+/* ---- growing vocabulary (ARPA reader, trainer) --------------------------- */
+
+#include "lm_train.h"
+
+struct ds_lm_words {
+	uint64_t *hash;
+	uint32_t *id;
+	size_t slots, n;
+	char *pool;
+	size_t pool_len, pool_cap;
+	uint32_t *off;
+	size_t off_cap;
+	const char **list;
+};
+
+static int words_rehash(struct ds_lm_words *v, size_t slots)
+{
+	uint64_t *nh = malloc(slots * sizeof *nh);
+	uint32_t *ni = malloc(slots * sizeof *ni);
+	if (!nh || !ni) {
+		free(nh);
+		free(ni);
+		return DS_ENOMEM;
+	}
+	for (size_t i = 0; i < slots; i++)
+		ni[i] = EMPTY;
+	for (size_t i = 0; i < v->slots; i++) {
+		uint64_t j;
+		if (v->id[i] == EMPTY)
+			continue;
+		j = fastrange(v->hash[i], slots);
+		while (ni[j] != EMPTY)
+			if (++j == slots)
+				j = 0;
+		nh[j] = v->hash[i];
+		ni[j] = v->id[i];
+	}
+	free(v->hash);
+	free(v->id);
+	v->hash = nh;
+	v->id = ni;
+	v->slots = slots;
+	return 0;
+}
+
+struct ds_lm_words *ds_lm_words_new(void)
+{
+	struct ds_lm_words *v = calloc(1, sizeof *v);
+	if (!v)
+		return NULL;
+	if (words_rehash(v, 1024) || ds_lm_words_add(v, "<unk>", 5) != DS_LM_UNK ||
+	    ds_lm_words_add(v, "<s>", 3) != DS_LM_BOS || ds_lm_words_add(v, "</s>", 4) != DS_LM_EOS) {
+		ds_lm_words_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void ds_lm_words_free(struct ds_lm_words *v)
+{
+	if (!v)
+		return;
+	free(v->hash);
+	free(v->id);
+	free(v->pool);
+	free(v->off);
+	free(v->list);
+	free(v);
+}
+
+static inline int words_eq(const struct ds_lm_words *v, uint32_t id, const char *w, size_t len)
+{
+	const char *s = v->pool + v->off[id];
+	return strncmp(s, w, len) == 0 && s[len] == 0;
+}
+
+int64_t ds_lm_words_find(const struct ds_lm_words *v, const char *w, size_t len)
+{
+	uint64_t hh = ds_hash64(w, len, VOCAB_SEED);
+	uint64_t j = fastrange(hh, v->slots);
+	for (;;) {
+		if (v->id[j] == EMPTY)
+			return -1;
+		if (v->hash[j] == hh && words_eq(v, v->id[j], w, len))
+			return v->id[j];
+		if (++j == v->slots)
+			j = 0;
+	}
+}
+
+int64_t ds_lm_words_add(struct ds_lm_words *v, const char *w, size_t len)
+{
+	uint64_t hh = ds_hash64(w, len, VOCAB_SEED);
+	uint64_t j = fastrange(hh, v->slots);
+	for (;;) {
+		if (v->id[j] == EMPTY)
+			break;
+		if (v->hash[j] == hh && words_eq(v, v->id[j], w, len))
+			return v->id[j];
+		if (++j == v->slots)
+			j = 0;
+	}
+	if (v->n >= EMPTY - 1)
+		return DS_ETOOBIG;
+	if (ds_grow(&v->pool, &v->pool_cap, v->pool_len + len + 1, 1) ||
+	    ds_grow(&v->off, &v->off_cap, v->n + 1, sizeof *v->off))
+		return DS_ENOMEM;
+	if (v->pool_len + len + 1 > UINT32_MAX)
+		return DS_ETOOBIG;
+	memcpy(v->pool + v->pool_len, w, len);
+	v->pool[v->pool_len + len] = 0;
+	v->off[v->n] = (uint32_t)v->pool_len;
+	v->pool_len += len + 1;
+	v->hash[j] = hh;
+	v->id[j] = (uint32_t)v->n;
+	v->n++;
+	if (v->n * 10 > v->slots * 7 && words_rehash(v, v->slots * 2))
+		return DS_ENOMEM;
+	return (int64_t)(v->n - 1);
+}
+
+uint32_t ds_lm_words_count(const struct ds_lm_words *v)
+{
+	return (uint32_t)v->n;
+}
+
+const char *const *ds_lm_words_list(struct ds_lm_words *v)
+{
+	const char **nl = realloc(v->list, (v->n + 1) * sizeof *nl);
+	if (!nl)
+		return NULL;
+	v->list = nl;
+	for (size_t i = 0; i < v->n; i++)
+		nl[i] = v->pool + v->off[i];
+	nl[v->n] = NULL;
+	return nl;
+}
+
+/* ---- ARPA reader ------------------------------------------------------------ */
+
+struct arpa_rd {
+	const char *p, *end;
+	const char *name;
+	size_t line;
+};
+
+/* Next line [*s, *e) without the newline; 0 at the end of the input. */
+static int next_line(struct arpa_rd *r, const char **s, const char **e)
+{
+	const char *nl;
+	if (r->p >= r->end)
+		return 0;
+	nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+	*s = r->p;
+	*e = nl ? nl : r->end;
+	r->p = nl ? nl + 1 : r->end;
+	r->line++;
+	if (*e > *s && (*e)[-1] == '\r')
+		(*e)--;
+	return 1;
+}
+
+static int blank(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	return s == e;
+}
+
+/* Parses a float field at *s (before e); advances past it. */
+static int parse_float(const char **s, const char *e, float *out)
+{
+	char buf[64];
+	const char *q = *s;
+	size_t n;
+	char *endp;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	n = 0;
+	while (q + n < e && q[n] != ' ' && q[n] != '\t')
+		n++;
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, q, n);
+	buf[n] = 0;
+	errno = 0;
+	*out = strtof(buf, &endp);
+	if (*endp || errno == EINVAL)
+		return -1;
+	*s = q + n;
+	return 0;
+}
+
+static int next_field(const char **s, const char *e, const char **fs, size_t *fl)
+{
+	const char *q = *s;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == e)
+		return 0;
+	*fs = q;
+	while (q < e && *q != ' ' && *q != '\t')
+		q++;
+	*fl = (size_t)(q - *fs);
+	*s = q;
+	return 1;
+}
+
+struct ds_lm *ds_lm_load_arpa(const char *path, struct ds_err *err)
+{
+	struct ds_map m;
+	struct arpa_rd r;
+	struct ds_lm_words *v = NULL;
+	struct ds_lm_lists L;
+	struct ds_lm *lm = NULL;
+	uint64_t want[DS_LM_MAX_ORDER] = {0};
+	float *uprob = NULL, *uback = NULL;
+	const char *s, *e;
+	int N = 0;
+
+	memset(&L, 0, sizeof L);
+	if (ds_map_open(&m, path, err))
+		return NULL;
+	r.p = (const char *)m.data;
+	r.end = r.p + m.len;
+	r.name = path;
+	r.line = 0;
+
+	/* header */
+	for (;;) {
+		if (!next_line(&r, &s, &e)) {
+			ds_err_set(err, DS_EFORMAT, "%s: not an ARPA file (no \\data\\ line)", path);
+			goto fail;
+		}
+		if (e - s >= 6 && memcmp(s, "\\data\\", 6) == 0)
+			break;
+	}
+	for (;;) {
+		unsigned n;
+		unsigned long long c;
+		char buf[128];
+		if (!next_line(&r, &s, &e)) {
+			ds_err_set(err, DS_EFORMAT, "%s: ends inside the \\data\\ section", path);
+			goto fail;
+		}
+		if (blank(s, e)) {
+			if (N)
+				break;
+			continue;
+		}
+		if ((size_t)(e - s) >= sizeof buf || (memcpy(buf, s, (size_t)(e - s)), buf[e - s] = 0,
+		    sscanf(buf, "ngram %u=%llu", &n, &c) != 2)) {
+			ds_err_set(err, DS_EFORMAT, "%s:%zu: expected 'ngram N=COUNT'", path, r.line);
+			goto fail;
+		}
+		if (n != (unsigned)N + 1 || n > DS_LM_MAX_ORDER) {
+			ds_err_set(err, DS_EFORMAT, "%s:%zu: n-gram order %u %s", path, r.line, n,
+				   n > DS_LM_MAX_ORDER ? "is more than despin supports (6)" : "out of sequence");
+			goto fail;
+		}
+		N = (int)n;
+		want[n - 1] = c;
+	}
+	if (want[0] == 0 || want[0] > 100000000) {
+		ds_err_set(err, DS_EFORMAT, "%s: bad number of 1-grams", path);
+		goto fail;
+	}
+	v = ds_lm_words_new();
+	if (!v)
+		goto nomem;
+	L.order = N;
+	for (int n = 1; n <= N; n++) {
+		struct ds_lm_grams *g = &L.g[n - 1];
+		size_t cap = (size_t)want[n - 1] + (n == 1 ? 3 : 0);
+		char hdr[32];
+		snprintf(hdr, sizeof hdr, "\\%d-grams:", n);
+		while (next_line(&r, &s, &e) && blank(s, e))
+			;
+		if (r.p > r.end || (size_t)(e - s) < strlen(hdr) || memcmp(s, hdr, strlen(hdr)) != 0) {
+			ds_err_set(err, DS_EFORMAT, "%s:%zu: expected '%s'", path, r.line, hdr);
+			goto fail;
+		}
+		if (n == 1) {
+			uprob = malloc(cap * sizeof *uprob);
+			uback = malloc(cap * sizeof *uback);
+			if (!uprob || !uback)
+				goto nomem;
+			for (size_t i = 0; i < cap; i++) {
+				uprob[i] = 0;
+				uback[i] = 0;
+			}
+			uprob[DS_LM_UNK] = -100.0f;
+		} else {
+			g->ids = malloc(cap * (size_t)n * sizeof *g->ids);
+			g->prob = malloc(cap * sizeof *g->prob);
+			g->backoff = n < N ? malloc(cap * sizeof *g->backoff) : NULL;
+			if (!g->ids || !g->prob || (n < N && !g->backoff))
+				goto nomem;
+		}
+		for (uint64_t k = 0; k < want[n - 1]; k++) {
+			const char *q, *fs;
+			size_t fl;
+			float pr, bo = 0;
+			uint32_t ids[DS_LM_MAX_ORDER];
+			if (!next_line(&r, &s, &e) || blank(s, e)) {
+				ds_err_set(err, DS_EFORMAT, "%s:%zu: %d-gram section holds %llu entries, header says %llu",
+					   path, r.line, n, (unsigned long long)k, (unsigned long long)want[n - 1]);
+				goto fail;
+			}
+			q = s;
+			if (parse_float(&q, e, &pr))
+				goto badline;
+			for (int i = 0; i < n; i++) {
+				int64_t id;
+				if (!next_field(&q, e, &fs, &fl))
+					goto badline;
+				if (n == 1) {
+					id = ds_lm_words_add(v, fs, fl);
+					if (id < 0)
+						goto nomem;
+					if ((uint64_t)id >= cap)
+						goto badline;
+				} else {
+					id = ds_lm_words_find(v, fs, fl);
+					if (id < 0) {
+						ds_err_set(err, DS_EFORMAT, "%s:%zu: word '%.*s' is not among the 1-grams",
+							   path, r.line, (int)fl, fs);
+						goto fail;
+					}
+				}
+				ids[i] = (uint32_t)id;
+			}
+			if (next_field(&q, e, &fs, &fl)) {
+				q = fs;
+				if (n == N || parse_float(&q, e, &bo))
+					goto badline;
+				if (next_field(&q, e, &fs, &fl))
+					goto badline;
+			}
+			if (n == 1) {
+				uprob[ids[0]] = pr;
+				uback[ids[0]] = bo;
+			} else {
+				memcpy(g->ids + g->n * (size_t)n, ids, (size_t)n * sizeof *ids);
+				g->prob[g->n] = pr;
+				if (g->backoff)
+					g->backoff[g->n] = bo;
+				g->n++;
+			}
+			continue;
+badline:
+			ds_err_set(err, DS_EFORMAT, "%s:%zu: malformed %d-gram line", path, r.line, n);
+			goto fail;
+		}
+	}
+	while (next_line(&r, &s, &e) && blank(s, e))
+		;
+	if ((size_t)(e - s) < 5 || memcmp(s, "\\end\\", 5) != 0) {
+		ds_err_set(err, DS_EFORMAT, "%s:%zu: expected '\\end\\'", path, r.line);
+		goto fail;
+	}
+	L.vocab = ds_lm_words_count(v);
+	L.words = ds_lm_words_list(v);
+	if (!L.words)
+		goto nomem;
+	L.g[0].n = L.vocab;
+	L.g[0].prob = uprob;
+	L.g[0].backoff = uback;
+	lm = ds_lm_build(&L, path, err);
+	goto done;
+nomem:
+	ds_err_set(err, DS_ENOMEM, "%s: out of memory reading the ARPA file", path);
+fail:
+	lm = NULL;
+done:
+	for (int n = 2; n <= DS_LM_MAX_ORDER; n++) {
+		free(L.g[n - 1].ids);
+		free(L.g[n - 1].prob);
+		free(L.g[n - 1].backoff);
+	}
+	free(uprob);
+	free(uback);
+	ds_lm_words_free(v);
+	ds_map_close(&m);
+	return lm;
+}

@@ -1,0 +1,178 @@
+/*
+ * lm.h - the n-gram language model of clean English: loading (despin binary
+ * or ARPA), writing (binary or ARPA) and queries.
+ *
+ * The model is a backoff n-gram model (order 2..DS_LM_MAX_ORDER) as written
+ * in ARPA files: every stored n-gram has a log10 probability and, unless it is
+ * of the highest order, a log10 backoff weight.  A query for word w after a
+ * context finds the longest stored n-gram ending in w and adds the backoff
+ * weights of the longer contexts that were not matched (as KenLM and SRILM
+ * do).  Probabilities are log10 throughout.
+ *
+ * Words are small integers (ds_lm_id): 0 is <unk> (any word not in the
+ * vocabulary), 1 is <s>, 2 is </s>.
+ *
+ * Threads: a struct ds_lm is read-only once loaded and may be queried by any
+ * number of threads at once.  The query state (struct ds_lm_state) belongs to
+ * the caller: it is a small plain struct that may be copied freely.
+ *
+ * Binary files (kind "LM" of binfmt.h) are memory-mapped: loading checks the
+ * envelope and the layout and touches nothing else, so it costs a checksum
+ * pass over the file.  Hash tables use open addressing; n-gram keys are exact
+ * (no false positives): (first word, slot of the rest in the table one order
+ * down).
+ */
+#ifndef DS_LM_H
+#define DS_LM_H
+
+#include "util.h"
+
+struct ds_doc;
+
+#define DS_LM_MAX_ORDER 6
+#define DS_LM_BIN_VERSION 1
+#define DS_LM_KIND "LM"
+/* What a user runs to rebuild the default model (used in messages). */
+#define DS_LM_REBUILD "make models"
+
+typedef uint32_t ds_lm_id;
+#define DS_LM_UNK 0u
+#define DS_LM_BOS 1u
+#define DS_LM_EOS 2u
+
+struct ds_lm;
+
+/* The left context of the next word.  words[0] is the most recent word;
+ * backoff[j] is the log10 backoff weight of the (j+1)-word context
+ * words[j..0].  len is kept as short as the model allows (a context that no
+ * stored n-gram extends is dropped), so equal states give equal scores. */
+struct ds_lm_state {
+	uint32_t len;
+	ds_lm_id words[DS_LM_MAX_ORDER - 1];
+	float backoff[DS_LM_MAX_ORDER - 1];
+};
+
+struct ds_lm_stats {
+	int order;
+	uint32_t vocab;                    /* words, with <unk>, <s>, </s> */
+	uint64_t count[DS_LM_MAX_ORDER];   /* count[n-1]: n-grams of order n */
+	size_t bytes;                      /* size of the model in memory or on disk */
+	int mapped;                        /* 1 when memory-mapped from a file */
+};
+
+/* ---- loading and writing ------------------------------------------------ */
+
+/* Loads a model file: a despin binary model (memory-mapped) or, when the
+ * file starts with "\data\" (after blank lines), an ARPA file (built in
+ * memory).  Corrupt, truncated and other-version binaries are refused with a
+ * message naming the file and saying "rebuild it with 'make models'". */
+struct ds_lm *ds_lm_load(const char *path, struct ds_err *err);
+/* Reads an ARPA file (KenLM, SRILM, IRSTLM output).  Every n-gram's
+ * context and suffix must be present, as in any complete model; <unk> is
+ * added (log10 p = -100) when missing.  Order at most DS_LM_MAX_ORDER. */
+struct ds_lm *ds_lm_load_arpa(const char *path, struct ds_err *err);
+void ds_lm_free(struct ds_lm *lm);
+
+/* Writes the model as a despin binary (atomically: temporary file, rename). */
+int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err);
+/* Writes the model as an ARPA file (atomically), n-grams sorted by word ids
+ * within each order, which KenLM, SRILM and despin read back.  Not
+ * reentrant: one ARPA writer at a time per process. */
+int ds_lm_write_arpa(const struct ds_lm *lm, const char *path, struct ds_err *err);
+
+int ds_lm_order(const struct ds_lm *lm);
+void ds_lm_get_stats(const struct ds_lm *lm, struct ds_lm_stats *st);
+
+/* ---- vocabulary ---------------------------------------------------------- */
+
+/* The id of a word (len bytes, need not be NUL-terminated), DS_LM_UNK when
+ * it is not in the vocabulary.  Words are compared through a 64-bit hash. */
+ds_lm_id ds_lm_vocab(const struct ds_lm *lm, const char *w, size_t len);
+/* The string of a word id (NUL-terminated, lives as long as lm); NULL when
+ * id is out of range. */
+const char *ds_lm_word(const struct ds_lm *lm, ds_lm_id id);
+/* Number of word ids (valid ids are 0 .. n-1). */
+uint32_t ds_lm_vocab_size(const struct ds_lm *lm);
+
+/* ---- queries ----------------------------------------------------------- */
+
+/* Sets *st to the context at the start of a sentence (after <s>). */
+void ds_lm_begin(const struct ds_lm *lm, struct ds_lm_state *st);
+/* Sets *st to the empty context (no history at all). */
+void ds_lm_null(struct ds_lm_state *st);
+
+/* log10 p(w | in).  Writes the context after w to *out (which may be the
+ * same object as in) and, if ngram_len is not NULL, the length of the
+ * longest stored n-gram that matched (1 = unigram, also for <unk>). */
+float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in,
+		  ds_lm_id w, struct ds_lm_state *out, int *ngram_len);
+
+/* Scores n words after the context *in: returns the sum of their log10
+ * probabilities.  per_word (n floats) and ngram_len (n ints) receive each
+ * word's score and n-gram length when not NULL; *out (when not NULL)
+ * receives the context after the last word.  DS_LM_BOS inside w resets the
+ * context to the start of a sentence and scores 0.  This is the call to use
+ * for "these k words after this context", e.g. candidate replacements. */
+double ds_lm_score_span(const struct ds_lm *lm, const struct ds_lm_state *in,
+			const ds_lm_id *w, size_t n, struct ds_lm_state *out,
+			float *per_word, int *ngram_len);
+
+/* Scores a whole sentence given as ids without markers: <s> w... </s>.
+ * Returns the total log10 probability including </s>. */
+double ds_lm_score_sentence(const struct ds_lm *lm, const ds_lm_id *w, size_t n);
+
+/* ---- from documents to model words ------------------------------------ */
+
+/* The model word of token i of doc (no copy; *len receives its length):
+ * numbers are mapped to their class (ds_num_class, e.g. "<num>"), every
+ * other token (words and punctuation) to its lower-cased normalised form.
+ * Training and queries both use this mapping. */
+const char *ds_lm_tok_word(const struct ds_doc *doc, size_t i, size_t *len);
+
+/* No token: marks <s> and </s> in sequences. */
+#define DS_LM_NO_TOK UINT32_MAX
+
+/* Calls fn for each model word of doc, sentence by sentence: "<s>" (tok =
+ * DS_LM_NO_TOK), the sentence's words with their token index, "</s>"
+ * (DS_LM_NO_TOK).  Boilerplate sentences and sentences without tokens are
+ * skipped.  Stops and returns fn's value when it is not 0. */
+typedef int (*ds_lm_word_fn)(void *ctx, const char *w, size_t len, uint32_t tok);
+int ds_lm_doc_words(const struct ds_doc *doc, ds_lm_word_fn fn, void *ctx);
+
+/* A document as model word ids, with <s> and </s> around each sentence
+ * (their tok is DS_LM_NO_TOK): what ds_lm_score_span takes.  Owned by the
+ * caller; reuse it across documents and release it with ds_lm_seq_free. */
+struct ds_lm_seq {
+	ds_lm_id *id;
+	uint32_t *tok;   /* token index in the doc, or DS_LM_NO_TOK */
+	size_t n, cap;
+};
+/* Fills seq (replacing its contents) with doc's words as lm's ids.
+ * Returns 0 or DS_ENOMEM. */
+int ds_lm_doc_seq(const struct ds_lm *lm, const struct ds_doc *doc,
+		  struct ds_lm_seq *seq);
+void ds_lm_seq_free(struct ds_lm_seq *seq);
+
+/* ---- building (used by the trainer and the ARPA reader) --------------- */
+
+/* An n-gram model as plain lists, the common input of ds_lm_build.  ids of
+ * order n are n words per entry, oldest first; entries in any order.  Vocab
+ * strings: words[i] for id i, ids 0, 1, 2 being <unk>, <s>, </s>. */
+struct ds_lm_grams {
+	size_t n;        /* entries */
+	uint32_t *ids;   /* n * order ids */
+	float *prob;     /* log10 probabilities */
+	float *backoff;  /* log10 backoffs (NULL for the highest order: 0) */
+};
+struct ds_lm_lists {
+	int order;
+	uint32_t vocab;
+	const char *const *words;   /* vocab strings */
+	struct ds_lm_grams g[DS_LM_MAX_ORDER];   /* g[n-1]: order n; g[0] has vocab entries in id order, its ids may be NULL */
+};
+/* Builds an in-memory model from lists (nothing of lists is kept).
+ * Fails with DS_EFORMAT when an n-gram's context or suffix is missing. */
+struct ds_lm *ds_lm_build(const struct ds_lm_lists *lists, const char *name,
+			  struct ds_err *err);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * store.h - the storage interface under a source index (index.h).
+ *
+ * A store keeps, per source: an id, a name, a date, a content hash, the word
+ * count, the sorted shingle set of its fingerprint (fprint.h) and its text;
+ * and a table of LSH band keys -> source ids.  It knows nothing about
+ * fingerprints: the index computes everything and hands the store plain
+ * records.  A backend fills a struct ds_store_ops; src/store_sqlite.c is the
+ * embedded one (an SQLite file, or ":memory:").  Another backend (a Redis
+ * server, say) only has to provide the same operations.
+ *
+ * Conventions: every operation returns 0 or a negative DS_E* code with the
+ * message in err (naming the store); DS_ENOTFOUND when an id or hash is not
+ * there; DS_EBUSY when the store stayed locked by another process for longer
+ * than the timeout given at open; DS_ECORRUPT when the store is damaged.
+ * Callbacks return 0 to go on, non-zero to stop (the operation then returns
+ * that value).  Pointers handed to a callback are valid only during the call.
+ *
+ * Thread rules: a store handle is used by one thread at a time.  Several
+ * handles (in one process or several) may open the same file: readers go on
+ * while one writer adds.
+ */
+#ifndef DS_STORE_H
+#define DS_STORE_H
+
+#include "util.h"
+
+/* Flags of the open functions. */
+#define DS_STORE_READONLY 1 /* no writes; the file must exist */
+#define DS_STORE_CREATE 2   /* create the file (and schema) if missing */
+
+/* What a callback of get/each receives (fields left NULL/0 when not asked). */
+#define DS_STORE_SET 1      /* the shingle set */
+#define DS_STORE_TEXT 2     /* the text */
+
+struct ds_store_src {
+	int64_t id;
+	const char *name;
+	const char *date;   /* "YYYY-MM-DD" or "" */
+	const char *hash;   /* content hash: 32 lower-case hex digits */
+	uint64_t words;
+	const uint32_t *set; /* sorted shingle hashes (DS_STORE_SET) */
+	size_t nset;         /* always filled */
+	const char *text;    /* original bytes (DS_STORE_TEXT), not NUL-terminated */
+	size_t len;
+};
+
+struct ds_store_stats {
+	uint64_t sources;
+	uint64_t words;
+	uint64_t shingles;  /* sum of the set sizes */
+	uint64_t band_keys; /* rows of the band table */
+	uint64_t text_bytes;
+	uint64_t bytes;     /* size of the store (file pages in use), 0 if unknown */
+};
+
+struct ds_store;
+typedef int (*ds_store_id_fn)(void *ctx, int64_t id);
+typedef int (*ds_store_src_fn)(void *ctx, const struct ds_store_src *src);
+
+struct ds_store_ops {
+	const char *name; /* "sqlite", ... */
+	/* One write transaction: begin waits for other writers (up to the
+	 * timeout); nothing is visible to others before commit; rollback (or
+	 * a crash, or close without commit) leaves the store as it was. */
+	int (*begin)(struct ds_store *s, struct ds_err *err);
+	int (*commit)(struct ds_store *s, struct ds_err *err);
+	int (*rollback)(struct ds_store *s, struct ds_err *err);
+	/* The id of the source with this content hash, or DS_ENOTFOUND. */
+	int (*find_hash)(struct ds_store *s, const char *hash, int64_t *id,
+			 struct ds_err *err);
+	/* Calls fn with the id of every source named name, in id order. */
+	int (*find_name)(struct ds_store *s, const char *name, ds_store_id_fn fn,
+			 void *ctx, struct ds_err *err);
+	/* Stores src (its id is ignored) and its band keys; *id gets the new id. */
+	int (*insert)(struct ds_store *s, const struct ds_store_src *src,
+		      const uint64_t *keys, size_t nkeys, int64_t *id,
+		      struct ds_err *err);
+	/* Deletes source id and its band keys (as computed when it was added). */
+	int (*remove)(struct ds_store *s, int64_t id, const uint64_t *keys,
+		      size_t nkeys, struct ds_err *err);
+	/* Calls fn with every source id under band key, at most limit of them. */
+	int (*band)(struct ds_store *s, uint64_t key, size_t limit,
+		    ds_store_id_fn fn, void *ctx, struct ds_err *err);
+	/* Calls fn once with source id; what = DS_STORE_SET | DS_STORE_TEXT. */
+	int (*get)(struct ds_store *s, int64_t id, unsigned what,
+		   ds_store_src_fn fn, void *ctx, struct ds_err *err);
+	/* Calls fn with every source in id order. */
+	int (*each)(struct ds_store *s, unsigned what, ds_store_src_fn fn,
+		    void *ctx, struct ds_err *err);
+	int (*stats)(struct ds_store *s, struct ds_store_stats *st,
+		     struct ds_err *err);
+	/* *n = the number of sources, counting no further than limit. */
+	int (*count)(struct ds_store *s, uint64_t limit, uint64_t *n,
+		     struct ds_err *err);
+	/* How long to wait for another process's lock (milliseconds). */
+	int (*set_timeout)(struct ds_store *s, int timeout_ms, struct ds_err *err);
+	/* Full consistency check of the storage. */
+	int (*check)(struct ds_store *s, struct ds_err *err);
+	void (*close)(struct ds_store *s);
+};
+
+/* Every backend's handle starts with this. */
+struct ds_store {
+	const struct ds_store_ops *ops;
+};
+
+/* Opens (or with DS_STORE_CREATE creates) an SQLite store: path is a file,
+ * or ":memory:" for a private in-memory store.  A file that is not an SQLite
+ * database, an SQLite database without this schema (application id and
+ * schema version), or one made with other fingerprint parameters (params:
+ * a short string the index derives from fprint.h, recorded at creation) is
+ * refused with a message naming the file.  timeout_ms: how long to wait for
+ * a lock held by another process.  Returns NULL with err set on failure;
+ * close with s->ops->close(s). */
+struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_ms,
+				      const char *params, struct ds_err *err);
+
+#endif

@@ -1,0 +1,678 @@
+/* store_sqlite.c - the embedded store: one SQLite file in WAL mode (store.h). */
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+/* "DSPX" in the file header (PRAGMA application_id) and the schema version
+ * (PRAGMA user_version). */
+#define APP_ID 0x44535058
+#define SCHEMA_VERSION 1
+
+static const char schema[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE source(id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL, date TEXT NOT NULL, words INTEGER NOT NULL,"
+	" nset INTEGER NOT NULL);"
+	"CREATE INDEX source_name ON source(name);"
+	"CREATE TABLE shingles(id INTEGER PRIMARY KEY, hashes BLOB NOT NULL);"
+	"CREATE TABLE body(id INTEGER PRIMARY KEY, text BLOB NOT NULL);"
+	"CREATE TABLE band(key INTEGER NOT NULL, id INTEGER NOT NULL,"
+	" PRIMARY KEY(key, id)) WITHOUT ROWID;";
+
+enum {
+	Q_FIND_HASH, Q_FIND_NAME, Q_INS_SRC, Q_INS_SET, Q_INS_BODY, Q_INS_BAND,
+	Q_DEL_SRC, Q_DEL_SET, Q_DEL_BODY, Q_DEL_BAND, Q_BAND, Q_GET_SRC,
+	Q_GET_SET, Q_GET_BODY, Q_EACH, NQ
+};
+
+static const char *const queries[NQ] = {
+	[Q_FIND_HASH] = "SELECT id FROM source WHERE hash = ?1",
+	[Q_FIND_NAME] = "SELECT id FROM source WHERE name = ?1 ORDER BY id",
+	[Q_INS_SRC] = "INSERT INTO source(hash, name, date, words, nset) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_INS_SET] = "INSERT INTO shingles(id, hashes) VALUES (?1, ?2)",
+	[Q_INS_BODY] = "INSERT INTO body(id, text) VALUES (?1, ?2)",
+	[Q_INS_BAND] = "INSERT OR IGNORE INTO band(key, id) VALUES (?1, ?2)",
+	[Q_DEL_SRC] = "DELETE FROM source WHERE id = ?1",
+	[Q_DEL_SET] = "DELETE FROM shingles WHERE id = ?1",
+	[Q_DEL_BODY] = "DELETE FROM body WHERE id = ?1",
+	[Q_DEL_BAND] = "DELETE FROM band WHERE key = ?1 AND id = ?2",
+	[Q_BAND] = "SELECT id FROM band WHERE key = ?1 LIMIT ?2",
+	[Q_GET_SRC] = "SELECT id, name, date, hash, words, nset FROM source WHERE id = ?1",
+	[Q_GET_SET] = "SELECT hashes FROM shingles WHERE id = ?1",
+	[Q_GET_BODY] = "SELECT text FROM body WHERE id = ?1",
+	[Q_EACH] = "SELECT id, name, date, hash, words, nset FROM source ORDER BY id",
+};
+
+struct sqlite_store {
+	struct ds_store base;
+	sqlite3 *db;
+	char *path;
+	int timeout_ms;
+	sqlite3_stmt *q[NQ];
+	uint32_t *setbuf; /* decoded shingle set (byte order) */
+	size_t setcap;
+};
+
+/* ---- errors ---- */
+
+static int db_err(struct sqlite_store *s, int rc, struct ds_err *err, const char *what)
+{
+	int code = DS_EDB;
+	const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return ds_err_set(err, DS_EBUSY,
+				  "index %s is locked by another process (waited %d ms)",
+				  s->path, s->timeout_ms);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: %s", s->path, msg);
+	case SQLITE_NOMEM:
+		return ds_err_set(err, DS_ENOMEM, "out of memory using index %s", s->path);
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		code = DS_EIO;
+		break;
+	}
+	return ds_err_set(err, code, "index %s: %s: %s", s->path, what, msg);
+}
+
+static int exec(struct sqlite_store *s, const char *sql, struct ds_err *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : db_err(s, rc, err, sql);
+}
+
+static sqlite3_stmt *stmt(struct sqlite_store *s, int i)
+{
+	sqlite3_reset(s->q[i]);
+	sqlite3_clear_bindings(s->q[i]);
+	return s->q[i];
+}
+
+/* Runs a statement that returns no rows. */
+static int run(struct sqlite_store *s, sqlite3_stmt *st, struct ds_err *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "write");
+}
+
+/* ---- byte order of shingle sets: little-endian on disk ---- */
+
+static int is_le(void)
+{
+	const uint16_t one = 1;
+	return *(const unsigned char *)&one == 1;
+}
+
+static uint32_t bswap32(uint32_t x)
+{
+	return (x >> 24) | ((x >> 8) & 0xff00) | ((x << 8) & 0xff0000) | (x << 24);
+}
+
+/* ---- operations ---- */
+
+static int op_begin(struct ds_store *b, struct ds_err *err)
+{
+	return exec((struct sqlite_store *)b, "BEGIN IMMEDIATE", err);
+}
+
+static int op_commit(struct ds_store *b, struct ds_err *err)
+{
+	return exec((struct sqlite_store *)b, "COMMIT", err);
+}
+
+static int op_rollback(struct ds_store *b, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	if (sqlite3_get_autocommit(s->db))
+		return 0;
+	return exec(s, "ROLLBACK", err);
+}
+
+static int op_find_hash(struct ds_store *b, const char *hash, int64_t *id,
+			struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st = stmt(s, Q_FIND_HASH);
+	int rc;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return ds_err_set(err, DS_ENOTFOUND, "index %s has no source with hash %s",
+				  s->path, hash);
+	return db_err(s, rc, err, "lookup");
+}
+
+static int op_find_name(struct ds_store *b, const char *name, ds_store_id_fn fn,
+			void *ctx, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st = stmt(s, Q_FIND_NAME);
+	int rc, stop = 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = fn(ctx, sqlite3_column_int64(st, 0))) != 0)
+			break;
+	sqlite3_reset(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "lookup");
+}
+
+static int op_insert(struct ds_store *b, const struct ds_store_src *src,
+		     const uint64_t *keys, size_t nkeys, int64_t *id, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st = stmt(s, Q_INS_SRC);
+	const void *blob = src->set;
+	int rc;
+
+	sqlite3_bind_text(st, 1, src->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, src->date ? src->date : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)src->words);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)src->nset);
+	if ((rc = run(s, st, err)) != 0)
+		return rc;
+	*id = sqlite3_last_insert_rowid(s->db);
+
+	if (!is_le() && src->nset) {
+		if (ds_grow(&s->setbuf, &s->setcap, src->nset, sizeof *s->setbuf))
+			return ds_err_set(err, DS_ENOMEM, "out of memory");
+		for (size_t i = 0; i < src->nset; i++)
+			s->setbuf[i] = bswap32(src->set[i]);
+		blob = s->setbuf;
+	}
+	st = stmt(s, Q_INS_SET);
+	sqlite3_bind_int64(st, 1, *id);
+	sqlite3_bind_blob64(st, 2, blob ? blob : "", src->nset * sizeof(uint32_t),
+			    SQLITE_STATIC);
+	if ((rc = run(s, st, err)) != 0)
+		return rc;
+
+	st = stmt(s, Q_INS_BODY);
+	sqlite3_bind_int64(st, 1, *id);
+	sqlite3_bind_blob64(st, 2, src->text ? src->text : "", src->len, SQLITE_STATIC);
+	if ((rc = run(s, st, err)) != 0)
+		return rc;
+
+	for (size_t i = 0; i < nkeys; i++) {
+		st = stmt(s, Q_INS_BAND);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)keys[i]);
+		sqlite3_bind_int64(st, 2, *id);
+		if ((rc = run(s, st, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys,
+		     size_t nkeys, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	static const int del[] = {Q_DEL_SRC, Q_DEL_SET, Q_DEL_BODY};
+	sqlite3_stmt *st;
+	int rc;
+	for (size_t i = 0; i < DS_ARRAY_LEN(del); i++) {
+		st = stmt(s, del[i]);
+		sqlite3_bind_int64(st, 1, id);
+		if ((rc = run(s, st, err)) != 0)
+			return rc;
+	}
+	for (size_t i = 0; i < nkeys; i++) {
+		st = stmt(s, Q_DEL_BAND);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)keys[i]);
+		sqlite3_bind_int64(st, 2, id);
+		if ((rc = run(s, st, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_fn fn,
+		   void *ctx, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st = stmt(s, Q_BAND);
+	int rc, stop = 0;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)key);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = fn(ctx, sqlite3_column_int64(st, 0))) != 0)
+			break;
+	sqlite3_reset(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "band lookup");
+}
+
+static void row_src(sqlite3_stmt *st, struct ds_store_src *src)
+{
+	memset(src, 0, sizeof *src);
+	src->id = sqlite3_column_int64(st, 0);
+	src->name = (const char *)sqlite3_column_text(st, 1);
+	src->date = (const char *)sqlite3_column_text(st, 2);
+	src->hash = (const char *)sqlite3_column_text(st, 3);
+	src->words = (uint64_t)sqlite3_column_int64(st, 4);
+	src->nset = (size_t)sqlite3_column_int64(st, 5);
+}
+
+/* Fills the set and text of src (row of source already read). */
+static int fill_blobs(struct sqlite_store *s, struct ds_store_src *src, unsigned what,
+		      struct ds_err *err)
+{
+	int rc;
+	if (what & DS_STORE_SET) {
+		sqlite3_stmt *st = stmt(s, Q_GET_SET);
+		size_t n;
+		sqlite3_bind_int64(st, 1, src->id);
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE
+				       ? ds_err_set(err, DS_ECORRUPT,
+						    "index %s is damaged: source %lld has no shingles",
+						    s->path, (long long)src->id)
+				       : db_err(s, rc, err, "read");
+		n = (size_t)sqlite3_column_bytes(st, 0);
+		if (n % sizeof(uint32_t) || n / sizeof(uint32_t) != src->nset)
+			return ds_err_set(err, DS_ECORRUPT,
+					  "index %s is damaged: shingle set of source %lld has %zu bytes",
+					  s->path, (long long)src->id, n);
+		if (ds_grow(&s->setbuf, &s->setcap, src->nset + 1, sizeof *s->setbuf))
+			return ds_err_set(err, DS_ENOMEM, "out of memory");
+		if (n)
+			memcpy(s->setbuf, sqlite3_column_blob(st, 0), n);
+		if (!is_le())
+			for (size_t i = 0; i < src->nset; i++)
+				s->setbuf[i] = bswap32(s->setbuf[i]);
+		src->set = s->setbuf;
+	}
+	if (what & DS_STORE_TEXT) {
+		sqlite3_stmt *st = stmt(s, Q_GET_BODY);
+		sqlite3_bind_int64(st, 1, src->id);
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE
+				       ? ds_err_set(err, DS_ECORRUPT,
+						    "index %s is damaged: source %lld has no text",
+						    s->path, (long long)src->id)
+				       : db_err(s, rc, err, "read");
+		src->len = (size_t)sqlite3_column_bytes(st, 0);
+		src->text = sqlite3_column_blob(st, 0);
+		if (!src->text)
+			src->text = "";
+	}
+	return 0;
+}
+
+static int op_get(struct ds_store *b, int64_t id, unsigned what, ds_store_src_fn fn,
+		  void *ctx, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st = stmt(s, Q_GET_SRC);
+	struct ds_store_src src;
+	int rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld",
+					  s->path, (long long)id);
+		return db_err(s, rc, err, "read");
+	}
+	row_src(st, &src);
+	rc = fill_blobs(s, &src, what, err);
+	if (rc == 0)
+		rc = fn(ctx, &src);
+	sqlite3_reset(s->q[Q_GET_SET]);
+	sqlite3_reset(s->q[Q_GET_BODY]);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *ctx,
+		   struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st = stmt(s, Q_EACH);
+	struct ds_store_src src;
+	int rc, stop = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_src(st, &src);
+		stop = fill_blobs(s, &src, what, err);
+		if (stop == 0)
+			stop = fn(ctx, &src);
+		if (stop)
+			break;
+	}
+	sqlite3_reset(s->q[Q_GET_SET]);
+	sqlite3_reset(s->q[Q_GET_BODY]);
+	sqlite3_reset(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "read");
+}
+
+static int one_int(struct sqlite_store *s, const char *sql, int64_t *out, struct ds_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(s, rc, err, "read");
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "read");
+}
+
+static int op_stats(struct ds_store *b, struct ds_store_stats *out, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	int64_t v[6], pages = 0, free_pages = 0, page_size = 0;
+	static const char *const sql[] = {
+		"SELECT count(*) FROM source", "SELECT total(words) FROM source",
+		"SELECT total(nset) FROM source", "SELECT count(*) FROM band",
+		"SELECT total(length(text)) FROM body", "PRAGMA page_count",
+	};
+	int rc;
+	for (size_t i = 0; i < DS_ARRAY_LEN(sql); i++)
+		if ((rc = one_int(s, sql[i], &v[i], err)) != 0)
+			return rc;
+	pages = v[5];
+	if ((rc = one_int(s, "PRAGMA freelist_count", &free_pages, err)) != 0 ||
+	    (rc = one_int(s, "PRAGMA page_size", &page_size, err)) != 0)
+		return rc;
+	out->sources = (uint64_t)v[0];
+	out->words = (uint64_t)v[1];
+	out->shingles = (uint64_t)v[2];
+	out->band_keys = (uint64_t)v[3];
+	out->text_bytes = (uint64_t)v[4];
+	out->bytes = (uint64_t)((pages - free_pages) * page_size);
+	return 0;
+}
+
+static int op_count(struct ds_store *b, uint64_t limit, uint64_t *n, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	char sql[96];
+	int64_t v = 0;
+	int rc;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM source LIMIT %llu)",
+		 (unsigned long long)(limit > INT64_MAX ? INT64_MAX : limit));
+	rc = one_int(s, sql, &v, err);
+	*n = (uint64_t)v;
+	return rc;
+}
+
+static int op_check(struct ds_store *b, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL);
+	const char *r;
+	if (rc != SQLITE_OK)
+		return db_err(s, rc, err, "check");
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_err(s, rc, err, "check");
+	}
+	r = (const char *)sqlite3_column_text(st, 0);
+	if (!r || strcmp(r, "ok") != 0) {
+		ds_err_set(err, DS_ECORRUPT, "index %s is damaged: %s", s->path,
+			   r ? r : "integrity check failed");
+		sqlite3_finalize(st);
+		return DS_ECORRUPT;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int op_set_timeout(struct ds_store *b, int timeout_ms, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	s->timeout_ms = timeout_ms < 0 ? 0 : timeout_ms;
+	sqlite3_busy_timeout(s->db, s->timeout_ms);
+	return 0;
+}
+
+static void op_close(struct ds_store *b)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	if (!s)
+		return;
+	for (int i = 0; i < NQ; i++)
+		sqlite3_finalize(s->q[i]);
+	if (s->db) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(s->db);
+	}
+	free(s->setbuf);
+	free(s->path);
+	free(s);
+}
+
+static const struct ds_store_ops sqlite_ops = {
+	.name = "sqlite",
+	.begin = op_begin,
+	.commit = op_commit,
+	.rollback = op_rollback,
+	.find_hash = op_find_hash,
+	.find_name = op_find_name,
+	.insert = op_insert,
+	.remove = op_remove,
+	.band = op_band,
+	.get = op_get,
+	.each = op_each,
+	.stats = op_stats,
+	.count = op_count,
+	.set_timeout = op_set_timeout,
+	.check = op_check,
+	.close = op_close,
+};
+
+/* ---- opening ---- */
+
+/* Creates the schema in an empty database. */
+static int init_schema(struct sqlite_store *s, const char *params, struct ds_err *err)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != 0)
+		return rc;
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+		 APP_ID, SCHEMA_VERSION);
+	if ((rc = exec(s, schema, err)) != 0 || (rc = exec(s, sql, err)) != 0)
+		goto rollback;
+	rc = sqlite3_prepare_v2(s->db, "INSERT INTO meta VALUES ('fingerprint', ?1)", -1,
+				&st, NULL);
+	if (rc != SQLITE_OK) {
+		rc = db_err(s, rc, err, "create");
+		goto rollback;
+	}
+	sqlite3_bind_text(st, 1, params, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		rc = db_err(s, rc, err, "create");
+		goto rollback;
+	}
+	return exec(s, "COMMIT", err);
+rollback:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Checks that the database holds a despin index made with params. */
+static int check_schema(struct sqlite_store *s, const char *params, int create,
+			struct ds_err *err)
+{
+	int64_t app = 0, ver = 0, ntables = 0;
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = one_int(s, "PRAGMA application_id", &app, err)) != 0 ||
+	    (rc = one_int(s, "PRAGMA user_version", &ver, err)) != 0 ||
+	    (rc = one_int(s, "SELECT count(*) FROM sqlite_master", &ntables, err)) != 0) {
+		if (rc == DS_ECORRUPT || rc == DS_EDB)
+			return ds_err_set(err, DS_EFORMAT,
+					  "%s is not a despin index (not a readable SQLite database)",
+					  s->path);
+		return rc;
+	}
+	if (app == 0 && ver == 0 && ntables == 0) {
+		if (create)
+			return init_schema(s, params, err);
+		return ds_err_set(err, DS_EFORMAT, "%s is an empty SQLite database, not a despin index",
+				  s->path);
+	}
+	if (app != APP_ID)
+		return ds_err_set(err, DS_EFORMAT,
+				  "%s is an SQLite database but not a despin index", s->path);
+	if (ver != SCHEMA_VERSION)
+		return ds_err_set(err, DS_EVERSION,
+				  "index %s has schema version %lld, this despin reads version %d: rebuild it with 'despin index add'",
+				  s->path, (long long)ver, SCHEMA_VERSION);
+	rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'fingerprint'", -1,
+				&st, NULL);
+	if (rc != SQLITE_OK)
+		return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: %s", s->path,
+				  sqlite3_errmsg(s->db));
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			return ds_err_set(err, DS_ECORRUPT,
+					  "index %s is damaged: no fingerprint parameters", s->path);
+		return db_err(s, rc, err, "open");
+	}
+	if (strcmp((const char *)sqlite3_column_text(st, 0), params) != 0) {
+		ds_err_set(err, DS_EVERSION,
+			   "index %s was built with fingerprints %s, this despin makes %s: rebuild it with 'despin index add'",
+			   s->path, (const char *)sqlite3_column_text(st, 0), params);
+		sqlite3_finalize(st);
+		return DS_EVERSION;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Refuses a file that is not an SQLite database before SQLite touches it. */
+static int check_header(const char *path, int *exists, struct ds_err *err)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	struct stat sb;
+	FILE *f;
+	size_t n;
+	*exists = 0;
+	if (stat(path, &sb) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return ds_err_sys(err, errno, "cannot open index %s", path);
+	}
+	*exists = 1;
+	if (S_ISDIR(sb.st_mode))
+		return ds_err_set(err, DS_EINVAL, "cannot open index %s: is a directory", path);
+	if (sb.st_size == 0)
+		return 0;
+	if (!(f = fopen(path, "rb")))
+		return ds_err_sys(err, errno, "cannot open index %s", path);
+	n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	if (n < sizeof head || memcmp(head, magic, sizeof magic) != 0)
+		return ds_err_set(err, DS_EFORMAT,
+				  "%s is not a despin index (not an SQLite database)", path);
+	return 0;
+}
+
+struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_ms,
+				      const char *params, struct ds_err *err)
+{
+	struct sqlite_store *s;
+	int memory = strcmp(path, ":memory:") == 0;
+	int ro = (flags & DS_STORE_READONLY) != 0;
+	int create = !ro && (flags & DS_STORE_CREATE);
+	int exists = 0, oflags, rc;
+
+	if (!memory && check_header(path, &exists, err) != 0)
+		return NULL;
+	if (!memory && !exists && !create) {
+		ds_err_set(err, DS_ENOTFOUND, "cannot open index %s: no such file", path);
+		return NULL;
+	}
+	if (!(s = calloc(1, sizeof *s)) || !(s->path = strdup(path))) {
+		free(s);
+		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", path);
+		return NULL;
+	}
+	s->base.ops = &sqlite_ops;
+	s->timeout_ms = timeout_ms;
+	oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		ds_err_set(err, rc == SQLITE_NOMEM ? DS_ENOMEM : DS_EIO, "cannot open index %s: %s",
+			   path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, timeout_ms);
+	sqlite3_extended_result_codes(s->db, 0);
+	if (!memory && !ro) {
+		/* WAL: readers go on while one writer adds; a crash at any point
+		 * leaves the last committed state.  NORMAL sync is safe against a
+		 * crash of the process (not of the machine, where the last
+		 * commits may be lost but the file stays consistent). */
+		sqlite3_stmt *st;
+		rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+		if (rc != SQLITE_ROW && rc != SQLITE_OK) {
+			if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+				ds_err_set(err, DS_EFORMAT,
+					   "%s is not a despin index (not a readable SQLite database)",
+					   path);
+			else
+				db_err(s, rc, err, "open");
+			goto fail;
+		}
+		if (exec(s, "PRAGMA synchronous = NORMAL", err) != 0)
+			goto fail;
+	}
+	if (check_schema(s, params, create, err) != 0)
+		goto fail;
+	for (int i = 0; i < NQ; i++) {
+		rc = sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT,
+					&s->q[i], NULL);
+		if (rc != SQLITE_OK) {
+			ds_err_set(err, DS_ECORRUPT, "index %s is damaged: %s", path,
+				   sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+	return &s->base;
+fail:
+	op_close(&s->base);
+	return NULL;
+}

@@ -1,0 +1,181 @@
+/*
+ * bench_text.c - throughput of the text pipeline (tokenisation, then
+ * tokenisation with Snowball stemming) on one file, in one thread.
+ *
+ * usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] FILE
+ *
+ * The file is read once into memory; each measure runs REPEAT times and the
+ * best run is reported (the others are slowed by whatever else the machine
+ * did).  Two shapes of input: the whole file as one document, and the file
+ * cut at line ends into articles of about ARTICLE_BYTES (default 3000, some
+ * 500 words), one document each, as a scan sees them.  Prints "text: ..."
+ * lines; exit status 2 on error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "stem.h"
+#include "text.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+struct piece {
+	size_t off, len;
+};
+
+struct counts {
+	size_t docs, tokens, words, stems;
+};
+
+/* Tokenises (and stems when st is not NULL) each piece once; fills c. */
+static int run(const char *buf, const struct piece *p, size_t np, struct ds_stemmer *st,
+	       struct counts *c)
+{
+	struct ds_err err = {0};
+
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < np; i++) {
+		struct ds_doc *d = ds_doc_new(buf + p[i].off, p[i].len, "bench", 0, &err);
+		if (!d) {
+			if (err.code == DS_EEMPTY)
+				continue;
+			fprintf(stderr, "bench_text: %s\n", err.msg);
+			return -1;
+		}
+		if (st && ds_doc_stem(d, st) != 0) {
+			fprintf(stderr, "bench_text: out of memory while stemming\n");
+			ds_doc_free(d);
+			return -1;
+		}
+		c->docs++;
+		c->tokens += d->ntok;
+		c->words += d->n_words;
+		if (st)
+			for (size_t t = 0; t < d->ntok; t++)
+				c->stems += d->tok[t].stem != DS_NO_STEM;
+		ds_doc_free(d);
+	}
+	return 0;
+}
+
+/* Runs one measure repeat times; prints the best throughput. */
+static int measure(const char *label, const char *buf, size_t bytes, const struct piece *p,
+		   size_t np, struct ds_stemmer *st, int repeat)
+{
+	double best = 1e30;
+	struct counts c = {0};
+
+	for (int r = 0; r < repeat; r++) {
+		double t0 = now();
+		if (run(buf, p, np, st, &c) != 0)
+			return -1;
+		double dt = now() - t0;
+		if (dt < best)
+			best = dt;
+	}
+	printf("text: %-28s %7.1f MB/s  %5.2f M tokens/s  %7.1f docs/s  (%.3f s per pass, best of %d)\n",
+	       label, bytes / best / 1e6, c.tokens / best / 1e6, c.docs / best, best, repeat);
+	if (st && c.stems == 0) {
+		fprintf(stderr, "bench_text: no token was stemmed\n");
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int repeat = 5;
+	size_t article = 3000;
+	int argi = 1, status = 2;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct piece whole, *arts = NULL;
+	size_t narts = 0;
+	struct ds_stemmer *st = NULL;
+	FILE *f = NULL;
+
+	while (argi + 1 < argc && argv[argi][0] == '-') {
+		if (strcmp(argv[argi], "-r") == 0)
+			repeat = atoi(argv[argi + 1]);
+		else if (strcmp(argv[argi], "-a") == 0)
+			article = strtoul(argv[argi + 1], NULL, 10);
+		else
+			break;
+		argi += 2;
+	}
+	if (argi != argc - 1 || repeat < 1 || article < 100) {
+		fprintf(stderr, "usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] FILE\n");
+		return 2;
+	}
+	f = fopen(argv[argi], "rb");
+	if (!f) {
+		fprintf(stderr, "bench_text: cannot open %s: %s\n", argv[argi], strerror(errno));
+		return 2;
+	}
+	for (;;) {
+		if (len == cap) {
+			char *nb = realloc(buf, cap = cap ? cap * 2 : 1 << 20);
+			if (!nb)
+				goto oom;
+			buf = nb;
+		}
+		size_t got = fread(buf + len, 1, cap - len, f);
+		if (got == 0)
+			break;
+		len += got;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "bench_text: cannot read %s: %s\n", argv[argi], strerror(errno));
+		goto out;
+	}
+
+	/* articles: cut at the first line end after each ARTICLE_BYTES */
+	arts = malloc((len / article + 2) * sizeof *arts);
+	if (!arts)
+		goto oom;
+	for (size_t off = 0; off < len;) {
+		size_t end = off + article < len ? off + article : len;
+		while (end < len && buf[end - 1] != '\n')
+			end++;
+		arts[narts].off = off;
+		arts[narts].len = end - off;
+		narts++;
+		off = end;
+	}
+	whole.off = 0;
+	whole.len = len;
+
+	st = ds_stemmer_new();
+	if (!st)
+		goto oom;
+
+	struct counts c;
+	if (run(buf, &whole, 1, NULL, &c) != 0)
+		goto out;
+	printf("text: %s: %.2f MB, %zu tokens, %zu words; %zu articles of ~%zu bytes\n",
+	       argv[argi], len / 1e6, c.tokens, c.words, narts, article);
+	if (measure("tokenise (whole file)", buf, len, &whole, 1, NULL, repeat) ||
+	    measure("tokenise+stem (whole file)", buf, len, &whole, 1, st, repeat) ||
+	    measure("tokenise (articles)", buf, len, arts, narts, NULL, repeat) ||
+	    measure("tokenise+stem (articles)", buf, len, arts, narts, st, repeat))
+		goto out;
+	status = 0;
+	goto out;
+oom:
+	fprintf(stderr, "bench_text: out of memory\n");
+out:
+	ds_stemmer_free(st);
+	free(arts);
+	free(buf);
+	if (f)
+		fclose(f);
+	return status;
+}

@@ -1,0 +1,112 @@
+#!/bin/sh
+# Runs despin's libFuzzer targets (built by 'make fuzz' into FUZZ_BUILD/fuzz).
+# Usage: tests/fuzz/run.sh FUZZ_BUILD SECONDS [TARGET...]
+# Each target runs SECONDS on its corpus FUZZ_BUILD/corpus/TARGET, seeded from
+# tests/fuzz/corpus-seeds/TARGET and from small models, texts and an index
+# built here with $DESPIN (default build/despin).  Crashes are written to
+# FUZZ_BUILD/artifacts/TARGET-*; the summary gives executions per target.
+# FUZZ_JOBS=2 runs two targets at a time.  Exit status 1 if any target failed.
+set -u
+FB=${1:-build-fuzz}
+SECS=${2:-10}
+shift 2 2>/dev/null || shift $#
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP" || exit 2
+DESPIN=${DESPIN:-$TOP/build/despin}
+JOBS=${FUZZ_JOBS:-1}
+SEEDS=$FB/seeds
+mkdir -p "$SEEDS" "$FB/corpus" "$FB/artifacts" "$FB/logs"
+
+targets=$*
+[ -n "$targets" ] || targets=$(cd "$FB/fuzz" && ls fuzz_* | grep -v '\.d$')
+
+# ---- generated seeds: a tiny model of each kind, texts, an index ----------
+gen_seeds() {
+	t=$SEEDS/tmp
+	rm -rf "$t"; mkdir -p "$t"
+	for f in corpus/seeds/*.txt; do head -c 1500 "$f"; echo; done > "$t/train.txt"
+	"$DESPIN" train -q --order 3 -o "$t/lm.bin" --arpa "$t/lm.arpa" "$t/train.txt" >/dev/null 2>&1 || true
+	printf '# tiny lexicon\nwar\tbattle\t0.9\twordnet\t1\tn\t10\t5\nmeeting\tassembly\t0.8\twordnet,mythes\t2\tn\t9\t3\nyear\t12 months\t0.7\tnumber\t1\tn\t20\t1\nsecurity council\tsafety council\t0.6\tdist\t0\tn\t4\t0\ntell\tinstruct\t0.5\tmythes\t1\tv\t7\t2\n' > "$t/lex.tsv"
+	"$DESPIN" lex build -o "$t/lex.bin" "$t/lex.tsv" >/dev/null 2>&1 || true
+	"$DESPIN" scorer build -o "$t/scorer.bin" models/scorer.tsv >/dev/null 2>&1 || true
+	head -c 1200 corpus/seeds/000_*.txt > "$t/a.txt"
+	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
+	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
+
+	for k in doc json arpa lm_bin lex_bin scorer_bin index report; do
+		mkdir -p "$SEEDS/fuzz_$k"
+	done
+	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.
+	for k in lm lex scorer; do
+		[ -f "$t/$k.bin" ] || continue
+		{ printf '\0'; cat "$t/$k.bin"; } > "$SEEDS/fuzz_${k}_bin/file"
+		{ printf '\1'; tail -c +65 "$t/$k.bin"; } > "$SEEDS/fuzz_${k}_bin/payload"
+	done
+	[ -f "$t/lm.arpa" ] && cp "$t/lm.arpa" "$SEEDS/fuzz_arpa/tiny.arpa" &&
+		{ printf '\0'; cat "$t/lm.arpa"; } > "$SEEDS/fuzz_lm_bin/arpa"
+	[ -f "$t/index.db" ] && cp "$t/index.db" "$SEEDS/fuzz_index/tiny.db"
+	for f in corpus/seeds/*.txt tests/fixtures/*.txt; do
+		[ -f "$f" ] && head -c 3000 "$f" > "$SEEDS/fuzz_doc/$(basename "$f")"
+	done
+	# Report: NAME NUL ARTICLE NUL SOURCE.
+	{ printf '<img src=x onerror=alert(1)>.txt\0'; head -c 1500 corpus/seeds/003_*.txt;
+	  printf '\0'; head -c 1500 corpus/seeds/000_*.txt; } > "$SEEDS/fuzz_report/pair"
+	{ printf 'a"b.txt\0'; head -c 800 corpus/seeds/001_*.txt; } > "$SEEDS/fuzz_report/solo"
+	rm -rf "$t"
+	# Models for the report target: the built ones, with the scorer rebuilt
+	# from its TSV by this despin (so its feature count matches).
+	mkdir -p "$FB/models"
+	for k in lm lex; do
+		[ -f "models/$k.bin" ] && ln -sf "$TOP/models/$k.bin" "$FB/models/$k.bin"
+	done
+	[ -f models/scorer.tsv ] &&
+		"$DESPIN" scorer build -o "$FB/models/scorer.bin" models/scorer.tsv >/dev/null 2>&1
+	DS_FUZZ_MODELS=${DS_FUZZ_MODELS:-$FB/models}
+	export DS_FUZZ_MODELS
+}
+gen_seeds
+
+run_one() {
+	name=$1
+	bin=$FB/fuzz/$name
+	corp=$FB/corpus/$name
+	mkdir -p "$corp"
+	log=$FB/logs/$name.log
+	dirs="$corp $SEEDS/$name"
+	[ -d "tests/fuzz/corpus-seeds/$name" ] && dirs="$dirs tests/fuzz/corpus-seeds/$name"
+	dict=
+	[ -f "tests/fuzz/corpus-seeds/$name.dict" ] && dict="-dict=tests/fuzz/corpus-seeds/$name.dict"
+	# shellcheck disable=SC2086
+	"$bin" -max_total_time="$SECS" -timeout=20 -rss_limit_mb=3072 -max_len=65536 \
+		-print_final_stats=1 -artifact_prefix="$FB/artifacts/$name-" $dict $dirs > "$log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
+	if [ $rc -eq 0 ]; then
+		echo "ok - $name: ${execs:-?} executions in ${SECS}s, $cov"
+	else
+		echo "not ok - $name: exit $rc after ${execs:-?} executions (see $log)"
+		grep -m 3 -E 'ERROR|invariant|SUMMARY' "$log" | sed 's/^/#   /'
+	fi
+}
+
+fail=0
+set -- $targets
+while [ $# -gt 0 ]; do
+	pids=
+	outs=
+	j=0
+	while [ $j -lt "$JOBS" ] && [ $# -gt 0 ]; do
+		run_one "$1" > "$FB/logs/$1.result" &
+		pids="$pids $!"
+		outs="$outs $FB/logs/$1.result"
+		shift
+		j=$((j + 1))
+	done
+	for p in $pids; do wait "$p"; done
+	for o in $outs; do
+		cat "$o"
+		grep -q '^not ok' "$o" && fail=1
+	done
+done
+exit $fail

@@ -1,0 +1,301 @@
+/* test_fprint.c - fingerprints: immutables, stems, MinHash, LSH, coverage. */
+#include <stdint.h>
+
+#include "t.h"
+#include "fprint.h"
+#include "stem.h"
+#include "text.h"
+
+static struct ds_stemmer *stemmer;
+
+static struct ds_doc *doc_of(const char *text, const char *name)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d = ds_doc_new(text, strlen(text), name, 0, &err);
+	if (!d)
+		printf("# %s\n", err.msg);
+	return d;
+}
+
+static struct ds_doc *seed(const char *prefix)
+{
+	static const char *const files[] = {
+		"corpus/seeds/000_fcd469a446cc7cc8.txt", "corpus/seeds/001_455d42bae2579fa5.txt",
+		"corpus/seeds/002_1eca5ce85436633a.txt", "corpus/seeds/003_cc34e14e2e5a732a.txt",
+		"corpus/seeds/004_1faaaa5fa0c635fb.txt",
+	};
+	struct ds_err err = {0};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char *text;
+		size_t len;
+		struct ds_doc *d;
+		if (strncmp(files[i] + 13, prefix, 3) != 0)
+			continue;
+		if (ds_read_file(t_path(files[i]), 0, &text, &len, &err)) {
+			printf("# %s\n", err.msg);
+			return NULL;
+		}
+		d = ds_doc_new(text, len, files[i], 0, &err);
+		free(text);
+		return d;
+	}
+	return NULL;
+}
+
+static struct ds_fprint *fp_of(const struct ds_doc *d)
+{
+	struct ds_err err = {0};
+	return d ? ds_fprint_new(d, stemmer, &err) : NULL;
+}
+
+/* A quick spinner: replaces about pct% of the content words (not function
+ * words, not capitalised, not numbers) with a made-up word, which is what a
+ * synonym looks like to the fingerprint.  Returns malloc'd text. */
+static char *spin_text(const char *text, int pct, uint64_t seed)
+{
+	size_t n = strlen(text), k = 0;
+	char *out = malloc(n * 3 + 16);
+	const char *p = text;
+	uint64_t r = seed;
+	int sent_start = 1;
+	while (*p) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+			const char *q = p;
+			char low[64];
+			size_t wl;
+			while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '\'')
+				q++;
+			wl = (size_t)(q - p);
+			for (size_t i = 0; i < wl && i < sizeof low - 1; i++)
+				low[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
+			low[wl < sizeof low - 1 ? wl : sizeof low - 1] = '\0';
+			r = ds_mix64(r + 0x9e3779b97f4a7c15ULL);
+			if ((sent_start || !(*p >= 'A' && *p <= 'Z')) && wl > 2 &&
+			    !ds_fprint_is_function_word(low, strlen(low)) && (int)(r % 100) < pct) {
+				/* a "synonym": different letters, similar length */
+				for (size_t i = 0; i < wl + 1; i++)
+					out[k++] = (char)('a' + (ds_mix64(r + i) % 26));
+			} else {
+				memcpy(out + k, p, wl);
+				k += wl;
+			}
+			sent_start = 0;
+			p = q;
+		} else {
+			if (*p == '.' || *p == '\n')
+				sent_start = 1;
+			out[k++] = *p++;
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+T_TEST(function_words)
+{
+	T_OK(ds_fprint_is_function_word("the", 3));
+	T_OK(ds_fprint_is_function_word("towards", 7));
+	T_OK(ds_fprint_is_function_word("however", 7));
+	T_OK(!ds_fprint_is_function_word("war", 3));
+	T_OK(!ds_fprint_is_function_word("th", 2));
+	T_OK(!ds_fprint_is_function_word("thereby", 7));
+}
+
+T_TEST(immutables_survive_content_swaps)
+{
+	/* Same function words, names and numbers; every content word replaced. */
+	struct ds_doc *a = doc_of("The ministers of Russia met in Riyadh on Tuesday with 20 envoys "
+				  "and they agreed to start talks about the war.", "a");
+	struct ds_doc *b = doc_of("The officials of Russia assembled in Riyadh on Tuesday with 20 "
+				  "representatives and they decided to begin negotiations about the battle.",
+				  "b");
+	struct ds_fprint *fa = fp_of(a), *fb = fp_of(b);
+	struct ds_fp_cmp c;
+	T_OK(fa && fb);
+	if (!fa || !fb)
+		goto out;
+	ds_fprint_cmp(fa, fb, &c);
+	T_EQ_INT(c.common_stem, 0);
+	T_OK(c.common_imm >= 8);
+	T_EQ_INT(c.common_imm, ds_fprint_count_kind(fa, DS_FP_KIND_IMM));
+	T_NEAR(c.coverage_ab, 1.0, 1e-9);
+out:
+	ds_fprint_free(fa);
+	ds_fprint_free(fb);
+	ds_doc_free(a);
+	ds_doc_free(b);
+}
+
+T_TEST(identical_and_empty)
+{
+	struct ds_doc *a = seed("000");
+	struct ds_fprint *fa = fp_of(a), *fb = fp_of(a);
+	struct ds_fp_cmp c;
+	uint64_t s1[DS_FP_NHASH], s2[DS_FP_NHASH], k1[DS_FP_BANDS], k2[DS_FP_BANDS];
+	size_t n1, n2;
+	const uint32_t *set1, *set2;
+	T_OK(fa && fb);
+	if (!fa || !fb)
+		goto out;
+	set1 = ds_fprint_set(fa, &n1);
+	set2 = ds_fprint_set(fb, &n2);
+	T_EQ_INT(n1, n2);
+	T_OK(n1 > 500);
+	for (size_t i = 1; i < n1; i++)
+		if (set1[i - 1] >= set1[i]) {
+			T_FAIL("set not sorted and distinct at %zu", i);
+			break;
+		}
+	ds_fprint_cmp(fa, fb, &c);
+	T_NEAR(c.similarity, 1.0, 1e-9);
+	T_NEAR(c.coverage_ab, 1.0, 1e-9);
+	ds_fprint_minhash(set1, n1, s1);
+	ds_fprint_minhash(set2, n2, s2);
+	T_OK(memcmp(s1, s2, sizeof s1) == 0);
+	T_EQ_INT(ds_fprint_bands(s1, k1), DS_FP_BANDS);
+	ds_fprint_bands(s2, k2);
+	T_OK(memcmp(k1, k2, sizeof k1) == 0);
+	ds_fprint_minhash(NULL, 0, s1);
+	T_EQ_INT(ds_fprint_bands(s1, k1), 0);
+out:
+	ds_fprint_free(fa);
+	ds_fprint_free(fb);
+	ds_doc_free(a);
+}
+
+T_TEST(minhash_estimates_jaccard)
+{
+	/* Two sets of 2000 sharing 1000: Jaccard 1/3. */
+	static uint32_t a[2000], b[2000];
+	uint64_t sa[DS_FP_NHASH], sb[DS_FP_NHASH];
+	int eq = 0;
+	for (uint32_t i = 0; i < 2000; i++) {
+		a[i] = i * 2;
+		b[i] = i * 2 + (i < 1000 ? 0 : 100000);
+	}
+	ds_fprint_minhash(a, 2000, sa);
+	ds_fprint_minhash(b, 2000, sb);
+	for (int i = 0; i < DS_FP_NHASH; i++)
+		eq += sa[i] == sb[i];
+	T_NEAR((double)eq / DS_FP_NHASH, 1.0 / 3.0, 0.13);
+	T_EQ_INT(ds_fprint_common(a, 2000, b, 2000), 1000);
+}
+
+T_TEST(seeds)
+{
+	struct ds_doc *d[5];
+	struct ds_fprint *f[5];
+	struct ds_fp_cmp c10, c30, c40, c20;
+	static const char *const ids[] = {"000", "001", "002", "003", "004"};
+	int ok = 1;
+	for (int i = 0; i < 5; i++) {
+		d[i] = seed(ids[i]);
+		f[i] = fp_of(d[i]);
+		ok &= f[i] != NULL;
+	}
+	T_OK(ok);
+	if (!ok)
+		goto out;
+	ds_fprint_cmp(f[1], f[0], &c10);
+	ds_fprint_cmp(f[3], f[0], &c30);
+	ds_fprint_cmp(f[4], f[0], &c40);
+	ds_fprint_cmp(f[2], f[0], &c20);
+	printf("# 001/000 sim %.3f cov %.3f; 003/000 sim %.3f cov %.3f; 004/000 sim %.3f cov %.3f\n",
+	       c10.similarity, c10.coverage_ab, c30.similarity, c30.coverage_ab,
+	       c40.similarity, c40.coverage_ab);
+	/* 001 republishes most of 000 */
+	T_OK(c10.similarity > 0.6);
+	T_OK(c10.coverage_ab > 0.7);
+	/* 000 holds about 40% of 001's length: 001 covers less of 000 */
+	T_OK(c10.coverage_ba < 0.6);
+	/* 003 shares spun paragraphs with 000: well above 004 */
+	T_OK(c30.coverage_ab > 0.2);
+	T_OK(c30.coverage_ab > 2 * c40.coverage_ab);
+	T_OK(c30.similarity > 1.5 * c40.similarity);
+	/* 004 has no close source */
+	T_OK(c40.similarity < 0.1);
+	/* 002 rewrites the story freely: far below the republication */
+	T_OK(c20.similarity < c10.similarity / 3);
+out:
+	for (int i = 0; i < 5; i++) {
+		ds_fprint_free(f[i]);
+		ds_doc_free(d[i]);
+	}
+}
+
+T_TEST(spun_copy_still_matches)
+{
+	struct ds_doc *src = seed("000"), *other = seed("004"), *sp = NULL;
+	struct ds_fprint *fs = NULL, *fo = NULL, *fsp = NULL;
+	struct ds_fp_cmp c, co;
+	char *spun;
+	T_OK(src && other);
+	if (!src || !other)
+		goto out;
+	spun = spin_text(src->text, 40, 42);
+	T_OK(strcmp(spun, src->text) != 0);
+	sp = doc_of(spun, "spun");
+	free(spun);
+	fs = fp_of(src);
+	fo = fp_of(other);
+	fsp = fp_of(sp);
+	T_OK(fs && fo && fsp);
+	if (!fs || !fo || !fsp)
+		goto out;
+	ds_fprint_cmp(fsp, fs, &c);
+	ds_fprint_cmp(fsp, fo, &co);
+	printf("# 40%% spun copy: sim %.3f cov %.3f; against 004: sim %.3f\n", c.similarity,
+	       c.coverage_ab, co.similarity);
+	T_OK(c.similarity > 0.4);
+	T_OK(c.coverage_ab > 0.8);
+	T_OK(co.similarity < 0.1);
+	/* the stems alone lose much more than the immutables */
+	T_OK(c.common_imm > c.common_stem);
+out:
+	ds_fprint_free(fs);
+	ds_fprint_free(fo);
+	ds_fprint_free(fsp);
+	ds_doc_free(src);
+	ds_doc_free(other);
+	ds_doc_free(sp);
+}
+
+T_TEST(stemmed_doc_same_as_stemmer)
+{
+	/* a doc stemmed beforehand and one stemmed during fingerprinting agree */
+	struct ds_doc *a = seed("001"), *b = seed("001");
+	struct ds_fprint *fa, *fb;
+	struct ds_fp_cmp c;
+	if (!a || !b) {
+		T_FAIL("cannot read seed 001");
+		goto out;
+	}
+	ds_doc_stem(a, stemmer);
+	fa = fp_of(a);
+	fb = fp_of(b);
+	T_OK(fa && fb);
+	if (fa && fb) {
+		ds_fprint_cmp(fa, fb, &c);
+		T_NEAR(c.similarity, 1.0, 1e-9);
+		T_EQ_INT(c.n_a, c.n_b);
+	}
+	ds_fprint_free(fa);
+	ds_fprint_free(fb);
+out:
+	ds_doc_free(a);
+	ds_doc_free(b);
+}
+
+int main(void)
+{
+	stemmer = ds_stemmer_new();
+	T_RUN(function_words);
+	T_RUN(immutables_survive_content_swaps);
+	T_RUN(identical_and_empty);
+	T_RUN(minhash_estimates_jaccard);
+	T_RUN(seeds);
+	T_RUN(spun_copy_still_matches);
+	T_RUN(stemmed_doc_same_as_stemmer);
+	ds_stemmer_free(stemmer);
+	return t_done();
+}

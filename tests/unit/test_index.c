@@ -1,0 +1,538 @@
+/* test_index.c - the source index: add, dedupe, remove, query, safety. */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "t.h"
+#include "fprint.h"
+#include "index.h"
+#include "text.h"
+
+static char tmpdir[256];
+
+static struct ds_doc *doc_of(const char *text, const char *name)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d = ds_doc_new(text, strlen(text), name, 0, &err);
+	if (!d)
+		printf("# %s: %s\n", name, err.msg);
+	return d;
+}
+
+static struct ds_doc *seed(const char *prefix)
+{
+	static const char *const files[] = {
+		"corpus/seeds/000_fcd469a446cc7cc8.txt", "corpus/seeds/001_455d42bae2579fa5.txt",
+		"corpus/seeds/002_1eca5ce85436633a.txt", "corpus/seeds/003_cc34e14e2e5a732a.txt",
+		"corpus/seeds/004_1faaaa5fa0c635fb.txt",
+	};
+	struct ds_err err = {0};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char *text;
+		size_t len;
+		struct ds_doc *d;
+		if (strncmp(files[i] + 13, prefix, 3) != 0)
+			continue;
+		if (ds_read_file(t_path(files[i]), 0, &text, &len, &err)) {
+			printf("# %s\n", err.msg);
+			return NULL;
+		}
+		d = ds_doc_new(text, len, files[i] + 13, 0, &err);
+		free(text);
+		return d;
+	}
+	return NULL;
+}
+
+/* A synthetic article: sentences of words drawn from a small vocabulary
+ * with function words between them, different for every n. */
+static struct ds_doc *synthetic(uint64_t n)
+{
+	static const char *const fw[] = {"the", "of", "and", "in", "to", "a", "with", "for",
+					 "on", "that", "by", "from"};
+	static const char *const cw[] = {
+		"market", "river", "council", "price", "farmer", "school", "engine", "storm",
+		"harvest", "budget", "station", "doctor", "village", "program", "treaty",
+		"season", "factory", "vote", "bridge", "garden", "report", "police", "tax",
+		"music", "island", "museum", "court", "train", "cotton", "coal", "film", "law"};
+	char buf[8192], name[32];
+	size_t k = 0;
+	uint64_t r = n * 0x9e3779b97f4a7c15ULL + 1;
+	for (int s = 0; s < 20; s++) {
+		for (int w = 0; w < 12; w++) {
+			const char *word;
+			r = ds_mix64(r);
+			word = (w % 2) ? fw[r % DS_ARRAY_LEN(fw)] : cw[(r >> 8) % DS_ARRAY_LEN(cw)];
+			k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%c%s", w ? " " : "",
+					      w ? word[0] : (char)(word[0] - 32), word + 1);
+		}
+		k += (size_t)snprintf(buf + k, sizeof buf - k, " %llu.\n",
+				      (unsigned long long)(r % 1000));
+	}
+	snprintf(name, sizeof name, "synthetic-%llu", (unsigned long long)n);
+	return doc_of(buf, name);
+}
+
+/* Replaces about pct% of the lower-case content words by made-up words. */
+static char *spin_text(const char *text, int pct, uint64_t seed)
+{
+	size_t n = strlen(text), k = 0;
+	char *out = malloc(n * 3 + 16);
+	const char *p = text;
+	uint64_t r = seed;
+	while (*p) {
+		if (*p >= 'a' && *p <= 'z') {
+			const char *q = p;
+			size_t wl;
+			while ((*q >= 'a' && *q <= 'z') || *q == '\'')
+				q++;
+			wl = (size_t)(q - p);
+			r = ds_mix64(r + 0x9e3779b97f4a7c15ULL);
+			if (wl > 2 && !ds_fprint_is_function_word(p, wl) && (int)(r % 100) < pct) {
+				for (size_t i = 0; i < wl + 1; i++)
+					out[k++] = (char)('a' + (ds_mix64(r + i) % 26));
+			} else {
+				memcpy(out + k, p, wl);
+				k += wl;
+			}
+			p = q;
+		} else {
+			out[k++] = *p++;
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+static int64_t add(struct ds_index *ix, struct ds_doc *d, int *added)
+{
+	struct ds_err err = {0};
+	int64_t id = 0;
+	int a = 0;
+	if (!d || ds_index_add(ix, d->name, d, &id, &a, &err)) {
+		T_FAIL("add: %s", err.msg);
+		return 0;
+	}
+	if (added)
+		*added = a;
+	return id;
+}
+
+static size_t query(struct ds_index *ix, struct ds_doc *d, struct ds_match *m, size_t max,
+		    int64_t exclude)
+{
+	struct ds_err err = {0};
+	struct ds_query_opts o;
+	size_t n = 0;
+	ds_query_opts_init(&o);
+	o.exclude_id = exclude;
+	if (!d || ds_index_query(ix, d, &o, m, max, &n, &err))
+		T_FAIL("query: %s", err.msg);
+	return n;
+}
+
+T_TEST(seeds_find_their_sources)
+{
+	struct ds_err err = {0};
+	struct ds_index *ix = ds_index_open(":memory:", DS_INDEX_CREATE, &err);
+	struct ds_doc *d0 = seed("000"), *d1 = seed("001"), *d2 = seed("002"),
+		      *d3 = seed("003"), *d4 = seed("004");
+	struct ds_match m[4];
+	int64_t id0, id2, id4;
+	double cov3 = 0, cov4 = 0, sim4 = 0;
+	size_t n;
+	T_OK(ix != NULL);
+	if (!ix)
+		return;
+	id0 = add(ix, d0, NULL);
+	id2 = add(ix, d2, NULL);
+	id4 = add(ix, d4, NULL);
+	T_OK(id0 > 0 && id2 > id0 && id4 > id2);
+
+	n = query(ix, d3, m, 4, 0);
+	T_OK(n >= 1);
+	if (n >= 1) {
+		T_EQ_INT(m[0].id, id0);
+		T_EQ_STR(m[0].date, "2025-02-22");
+		cov3 = m[0].coverage;
+	}
+	ds_matches_free(m, n);
+
+	n = query(ix, d1, m, 4, 0);
+	T_OK(n >= 1);
+	if (n >= 1) {
+		T_EQ_INT(m[0].id, id0);
+		T_EQ_STR(m[0].name, "000_fcd469a446cc7cc8.txt");
+		T_OK(m[0].similarity > 0.6);
+		T_OK(m[0].coverage > 0.7);
+	}
+	ds_matches_free(m, n);
+
+	/* 004 against the others (its own entry excluded): none or weak */
+	n = query(ix, d4, m, 4, id4);
+	for (size_t i = 0; i < n; i++) {
+		T_OK(m[i].id != id4);
+		if (m[i].coverage > cov4)
+			cov4 = m[i].coverage;
+		if (m[i].similarity > sim4)
+			sim4 = m[i].similarity;
+	}
+	printf("# 003 -> 000 coverage %.3f; 004 best coverage %.3f similarity %.3f\n", cov3,
+	       cov4, sim4);
+	T_OK(cov3 > 0.2);
+	T_OK(cov3 > 2 * cov4);
+	T_OK(sim4 < 0.12);
+	ds_matches_free(m, n);
+
+	/* a document finds itself unless excluded */
+	n = query(ix, d2, m, 1, 0);
+	T_OK(n == 1 && m[0].id == id2 && m[0].similarity > 0.999);
+	ds_matches_free(m, n);
+	n = query(ix, d2, m, 1, id2);
+	T_OK(n == 0 || m[0].id != id2);
+	ds_matches_free(m, n);
+
+	ds_index_close(ix);
+	ds_doc_free(d0);
+	ds_doc_free(d1);
+	ds_doc_free(d2);
+	ds_doc_free(d3);
+	ds_doc_free(d4);
+}
+
+T_TEST(duplicate_remove_text)
+{
+	struct ds_err err = {0};
+	struct ds_index *ix = ds_index_open(":memory:", DS_INDEX_CREATE, &err);
+	struct ds_doc *d0 = seed("000"), *d1 = seed("001");
+	struct ds_index_stats st;
+	struct ds_match m[2];
+	int64_t id0, id0b, id1;
+	int added = -1;
+	char *text = NULL;
+	size_t len = 0, n;
+	if (!ix || !d0 || !d1) {
+		T_FAIL("set-up: %s", err.msg);
+		goto out;
+	}
+	id0 = add(ix, d0, &added);
+	T_EQ_INT(added, 1);
+	id0b = add(ix, d0, &added);
+	T_EQ_INT(added, 0);
+	T_EQ_INT(id0b, id0);
+	id1 = add(ix, d1, &added);
+	T_EQ_INT(added, 1);
+	T_OK(ds_index_stats(ix, &st, &err) == 0);
+	T_EQ_INT(st.sources, 2);
+	T_EQ_INT(st.band_keys, 2 * DS_FP_BANDS);
+
+	T_EQ_INT(ds_index_get_text(ix, id0, &text, &len, &err), 0);
+	T_OK(text && len == d0->len && memcmp(text, d0->text, len) == 0);
+	free(text);
+
+	T_EQ_INT(ds_index_remove(ix, id0, &err), 0);
+	T_EQ_INT(ds_index_remove(ix, id0, &err), DS_ENOTFOUND);
+	T_EQ_INT(ds_index_get_text(ix, id0, &text, &len, &err), DS_ENOTFOUND);
+	T_OK(ds_index_stats(ix, &st, &err) == 0);
+	T_EQ_INT(st.sources, 1);
+	T_EQ_INT(st.band_keys, DS_FP_BANDS);
+	n = query(ix, d1, m, 2, id1);
+	T_EQ_INT(n, 0);
+	ds_matches_free(m, n);
+	/* added again after removal: a new source */
+	T_OK(add(ix, d0, &added) > id1);
+	T_EQ_INT(added, 1);
+	T_EQ_INT(ds_index_find_name(ix, "000_fcd469a446cc7cc8.txt", NULL, NULL, &err), 1);
+out:
+	ds_index_close(ix);
+	ds_doc_free(d0);
+	ds_doc_free(d1);
+}
+
+/* Adds count synthetic articles (ids are 1..count on a fresh index). */
+static int add_synthetic(struct ds_index *ix, uint64_t from, uint64_t count)
+{
+	struct ds_err err = {0};
+	if (ds_index_begin(ix, &err))
+		return -1;
+	for (uint64_t i = from; i < from + count; i++) {
+		struct ds_doc *d = synthetic(i);
+		int rc = d ? ds_index_add(ix, d->name, d, NULL, NULL, &err) : -1;
+		ds_doc_free(d);
+		if (rc)
+			return rc;
+	}
+	return ds_index_commit(ix, &err);
+}
+
+T_TEST(lsh_finds_spun_copy_among_distractors)
+{
+	struct ds_err err = {0};
+	struct ds_index *ix = ds_index_open(":memory:", DS_INDEX_CREATE, &err);
+	struct ds_doc *src[4], *spun, *unrel;
+	static const char *const ids[] = {"000", "001", "002", "004"};
+	int64_t sid[4];
+	struct ds_match m[3];
+	size_t n;
+	T_OK(ix != NULL);
+	if (!ix)
+		return;
+	/* more sources than DS_INDEX_EXACT_MAX: queries go through LSH */
+	T_EQ_INT(add_synthetic(ix, 1, DS_INDEX_EXACT_MAX + 100), 0);
+	for (int i = 0; i < 4; i++) {
+		src[i] = seed(ids[i]);
+		sid[i] = add(ix, src[i], NULL);
+	}
+	for (int i = 0; i < 4; i++) {
+		for (int pct = 10; pct <= 40; pct += 15) {
+			char *t = spin_text(src[i]->text, pct, (uint64_t)(i * 100 + pct));
+			spun = doc_of(t, "spun");
+			free(t);
+			n = query(ix, spun, m, 3, 0);
+			if (n == 0 || m[0].id != sid[i])
+				T_FAIL("%s spun %d%%: source not found (n=%zu)", ids[i], pct, n);
+			else if (m[0].votes == 0)
+				T_FAIL("%s spun %d%%: found without LSH votes", ids[i], pct);
+			ds_matches_free(m, n);
+			ds_doc_free(spun);
+		}
+	}
+	/* an unrelated clean article is attached to nothing */
+	unrel = doc_of("Photosynthesis turns light into chemical energy. Plants, algae and some "
+		       "bacteria capture sunlight with chlorophyll and store it as sugar, giving "
+		       "off oxygen. The process happens in the chloroplasts of leaf cells, where "
+		       "water is split and carbon dioxide is fixed by an enzyme called RuBisCO. "
+		       "Without it there would be little oxygen in the air we breathe.", "unrel");
+	n = query(ix, unrel, m, 3, 0);
+	T_EQ_INT(n, 0);
+	ds_matches_free(m, n);
+	ds_doc_free(unrel);
+	for (int i = 0; i < 4; i++)
+		ds_doc_free(src[i]);
+	ds_index_close(ix);
+}
+
+static void path_in_tmp(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%s", tmpdir, name);
+}
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (f) {
+		fwrite(data, 1, n, f);
+		fclose(f);
+	}
+}
+
+T_TEST(refuses_foreign_and_damaged_files)
+{
+	struct ds_err err = {0};
+	char path[512], cmd[600];
+	struct ds_index *ix;
+	sqlite3 *db;
+	struct ds_doc *d0 = seed("000");
+
+	/* not SQLite */
+	path_in_tmp(path, sizeof path, "garbage.db");
+	write_file(path, "this is not a database at all, just some text\n", 46);
+	ix = ds_index_open(path, 0, &err);
+	T_OK(ix == NULL);
+	T_OK(strstr(err.msg, path) && strstr(err.msg, "not a despin index"));
+	ds_index_close(ix);
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	T_OK(ix == NULL);
+	ds_index_close(ix);
+
+	/* SQLite, but another application's */
+	path_in_tmp(path, sizeof path, "foreign.db");
+	unlink(path);
+	if (sqlite3_open(path, &db) == SQLITE_OK) {
+		sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (1);", NULL, NULL, NULL);
+		sqlite3_close(db);
+	}
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	T_OK(ix == NULL);
+	T_OK(strstr(err.msg, path) && strstr(err.msg, "not a despin index"));
+	ds_index_close(ix);
+
+	/* a despin index of another schema version */
+	path_in_tmp(path, sizeof path, "oldver.db");
+	unlink(path);
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	T_OK(ix != NULL);
+	ds_index_close(ix);
+	if (sqlite3_open(path, &db) == SQLITE_OK) {
+		sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+		sqlite3_close(db);
+	}
+	ix = ds_index_open(path, 0, &err);
+	T_OK(ix == NULL);
+	T_EQ_INT(err.code, DS_EVERSION);
+	T_OK(strstr(err.msg, "schema version 99") != NULL);
+	ds_index_close(ix);
+
+	/* a missing file is not created without DS_INDEX_CREATE */
+	path_in_tmp(path, sizeof path, "missing.db");
+	unlink(path);
+	ix = ds_index_open(path, DS_INDEX_READONLY, &err);
+	T_OK(ix == NULL && strstr(err.msg, path));
+	ds_index_close(ix);
+	T_OK(access(path, F_OK) != 0);
+
+	/* damaged pages: open, query or check fails with DS_ECORRUPT */
+	path_in_tmp(path, sizeof path, "damaged.db");
+	unlink(path);
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	if (ix && d0) {
+		add(ix, d0, NULL);
+		T_EQ_INT(ds_index_check(ix, &err), 0);
+	}
+	ds_index_close(ix);
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null 2>&1",
+		 path);
+	(void)system(cmd);
+	{
+		FILE *f = fopen(path, "r+b");
+		static char junk[4096 * 3];
+		memset(junk, 0xA5, sizeof junk);
+		if (f) {
+			fseek(f, 4096, SEEK_SET);
+			fwrite(junk, 1, sizeof junk, f);
+			fclose(f);
+		}
+	}
+	ix = ds_index_open(path, 0, &err);
+	if (ix) {
+		int rc = ds_index_check(ix, &err);
+		T_EQ_INT(rc, DS_ECORRUPT);
+		T_OK(strstr(err.msg, path) && strstr(err.msg, "damaged"));
+	} else {
+		T_OK(strstr(err.msg, path) != NULL);
+	}
+	ds_index_close(ix);
+	ds_doc_free(d0);
+}
+
+static int count_sources(const char *path, struct ds_err *err)
+{
+	struct ds_index *ix = ds_index_open(path, DS_INDEX_READONLY, err);
+	struct ds_index_stats st;
+	int n = -1;
+	if (!ix)
+		return -1;
+	if (ds_index_check(ix, err) == 0 && ds_index_stats(ix, &st, err) == 0)
+		n = (int)st.sources;
+	ds_index_close(ix);
+	return n;
+}
+
+T_TEST(killed_add_leaves_index_as_it_was)
+{
+	struct ds_err err = {0};
+	char path[512];
+	struct ds_index *ix;
+	pid_t pid;
+	int status, before, after;
+
+	path_in_tmp(path, sizeof path, "killed.db");
+	unlink(path);
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	T_OK(ix != NULL);
+	if (!ix)
+		return;
+	T_EQ_INT(add_synthetic(ix, 1, 10), 0);
+	ds_index_close(ix);
+	before = count_sources(path, &err);
+	T_EQ_INT(before, 10);
+
+	pid = fork();
+	if (pid == 0) {
+		/* the child adds for ever in one transaction */
+		struct ds_index *cx = ds_index_open(path, 0, &err);
+		if (!cx || ds_index_begin(cx, &err))
+			_exit(3);
+		for (uint64_t i = 1000;; i++) {
+			struct ds_doc *d = synthetic(i);
+			ds_index_add(cx, d->name, d, NULL, NULL, &err);
+			ds_doc_free(d);
+		}
+	}
+	/* wait until the child has written into the write-ahead log */
+	for (int i = 0; i < 100; i++) {
+		struct stat sb;
+		char wal[600];
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		if (stat(wal, &sb) == 0 && sb.st_size > 64 * 1024)
+			break;
+		usleep(50 * 1000);
+	}
+	/* a reader goes on while the writer holds its transaction */
+	T_EQ_INT(count_sources(path, &err), 10);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	T_OK(WIFSIGNALED(status));
+	after = count_sources(path, &err);
+	T_EQ_INT(after, before);
+	if (after < 0)
+		printf("# %s\n", err.msg);
+
+	/* and the index still takes writes */
+	ix = ds_index_open(path, 0, &err);
+	T_OK(ix && add_synthetic(ix, 20, 1) == 0);
+	ds_index_close(ix);
+	T_EQ_INT(count_sources(path, &err), 11);
+}
+
+T_TEST(locked_index_fails_after_timeout)
+{
+	struct ds_err err = {0};
+	char path[512];
+	struct ds_index *ix, *other;
+	struct ds_doc *d = synthetic(77);
+	double t0;
+	int rc;
+
+	path_in_tmp(path, sizeof path, "locked.db");
+	unlink(path);
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	other = ix ? ds_index_open(path, 0, &err) : NULL;
+	T_OK(ix && other);
+	if (!ix || !other)
+		goto out;
+	T_EQ_INT(ds_index_begin(ix, &err), 0);
+	ds_index_set_timeout(other, 300, &err);
+	t0 = ds_now();
+	rc = ds_index_add(other, "x", d, NULL, NULL, &err);
+	T_EQ_INT(rc, DS_EBUSY);
+	T_OK(strstr(err.msg, "locked") && strstr(err.msg, path));
+	T_OK(ds_now() - t0 >= 0.25);
+	ds_index_rollback(ix, &err);
+	T_EQ_INT(ds_index_add(other, "x", d, NULL, NULL, &err), 0);
+out:
+	ds_index_close(ix);
+	ds_index_close(other);
+	ds_doc_free(d);
+}
+
+int main(void)
+{
+	char cmd[300];
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/despin-test-index-%d", (int)getpid());
+	mkdir(tmpdir, 0700);
+	T_RUN(seeds_find_their_sources);
+	T_RUN(duplicate_remove_text);
+	T_RUN(lsh_finds_spun_copy_among_distractors);
+	T_RUN(refuses_foreign_and_damaged_files);
+	T_RUN(killed_add_leaves_index_as_it_was);
+	T_RUN(locked_index_fails_after_timeout);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	(void)system(cmd);
+	return t_done();
+}

@@ -1,0 +1,515 @@
+/* test_lm.c - the language model: hand-computed Kneser-Ney, KenLM golden
+ * files (ARPA scores, training counts and probabilities), binary round
+ * trips, damaged files, token mapping. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "lm.h"
+#include "lm_train.h"
+#include "text.h"
+
+static const char *ref_dir(void)
+{
+	static const char *const dirs[] = {"/work/shared/lm-reference", "../shared/lm-reference"};
+	for (size_t i = 0; i < 2; i++) {
+		char p[256];
+		snprintf(p, sizeof p, "%s/kenlm-o3.arpa", dirs[i]);
+		if (access(p, R_OK) == 0)
+			return dirs[i];
+	}
+	return NULL;
+}
+
+static struct ds_lm *train_text(const char *text, int order, uint64_t prune,
+				struct ds_lm_train_info *info)
+{
+	struct ds_lm_train_opts o = {0};
+	struct ds_err err = {0};
+	struct ds_lm_trainer *t;
+	struct ds_lm *lm;
+	o.order = order;
+	o.prune = prune;
+	o.pretokenized = 1;
+	t = ds_lm_trainer_new(&o, &err);
+	if (!t || ds_lm_trainer_add_text(t, text, strlen(text), "test", &err)) {
+		printf("# %s\n", err.msg);
+		ds_lm_trainer_free(t);
+		return NULL;
+	}
+	lm = ds_lm_trainer_finish(t, info, &err);
+	if (!lm)
+		printf("# %s\n", err.msg);
+	ds_lm_trainer_free(t);
+	return lm;
+}
+
+static ds_lm_id id_of(const struct ds_lm *lm, const char *w)
+{
+	return ds_lm_vocab(lm, w, strlen(w));
+}
+
+/* Sentences "a b", "a b", "b", order 2.
+ *
+ * Bigram counts (after <s>, up to </s>): <s> a: 2, a b: 2, b </s>: 3,
+ * <s> b: 1.  Count-of-counts t1=1 t2=2 t3=1 t4=0: the estimate is undefined,
+ * so the discounts fall back to D1 0.5, D2 1, D3+ 1.5 (as KenLM's
+ * --discount_fallback).  Unigram adjusted counts = distinct left words:
+ * a 1 (<s>), b 2 (a, <s>), </s> 1 (b); t1=2 t2=1 t3=0: fallback as well.
+ * Vocabulary <unk> <s> </s> a b: the uniform share is over 4 words (all
+ * but <s>).
+ *
+ * Unigrams: total 1+2+1 = 4, discounted mass 0.5+1+0.5 = 2, gamma = 2/4 = 0.5
+ *   p(a)    = (1-0.5)/4 + 0.5/4 = 0.125 + 0.125 = 0.25
+ *   p(b)    = (2-1)/4   + 0.125              = 0.375
+ *   p(</s>) = (1-0.5)/4 + 0.125              = 0.25
+ *   p(<unk>)= 0.5/4                          = 0.125   (sum = 1)
+ * Context <s>: a 2, b 1; total 3, mass 1 + 0.5 = 1.5, gamma(<s>) = 0.5
+ *   p(a|<s>) = (2-1)/3 + 0.5 * 0.25  = 0.458333...
+ *   p(b|<s>) = (1-0.5)/3 + 0.5*0.375 = 0.354166...
+ * Context a: b 2; total 2, mass 1, gamma(a) = 0.5
+ *   p(b|a) = (2-1)/2 + 0.5 * 0.375 = 0.6875
+ * Context b: </s> 3; total 3, mass 1.5, gamma(b) = 0.5
+ *   p(</s>|b) = (3-1.5)/3 + 0.5 * 0.25 = 0.625
+ * Unseen: p(a|b) = backoff(b) p(a) = 0.5 * 0.25 = 0.125 (unigram match);
+ *         p(z|<s>) = backoff(<s>) p(<unk>) = 0.5 * 0.125 = 0.0625. */
+T_TEST(tiny_kneser_ney_by_hand)
+{
+	struct ds_lm_train_info info;
+	struct ds_lm *lm = train_text("a b\na b\nb\n", 2, 0, &info);
+	struct ds_lm_state st, st2;
+	int len;
+	float p;
+	T_OK(lm != NULL);
+	if (!lm)
+		return;
+	T_EQ_INT(info.vocab, 5);
+	T_EQ_INT(info.count[1], 4);
+	T_EQ_INT(info.fallback[0], 1);
+	T_EQ_INT(info.fallback[1], 1);
+	ds_lm_null(&st);
+	T_NEAR(ds_lm_score(lm, &st, id_of(lm, "a"), &st2, &len), log10(0.25), 1e-6);
+	T_NEAR(ds_lm_score(lm, &st, id_of(lm, "b"), &st2, &len), log10(0.375), 1e-6);
+	T_NEAR(ds_lm_score(lm, &st, DS_LM_EOS, &st2, &len), log10(0.25), 1e-6);
+	T_NEAR(ds_lm_score(lm, &st, DS_LM_UNK, &st2, &len), log10(0.125), 1e-6);
+
+	ds_lm_begin(lm, &st);
+	p = ds_lm_score(lm, &st, id_of(lm, "a"), &st, &len);
+	T_NEAR(p, log10(1.0 / 3 + 0.125), 1e-6);
+	T_EQ_INT(len, 2);
+	p = ds_lm_score(lm, &st, id_of(lm, "b"), &st, &len);
+	T_NEAR(p, log10(0.6875), 1e-6);
+	T_EQ_INT(len, 2);
+	p = ds_lm_score(lm, &st, DS_LM_EOS, &st, &len);
+	T_NEAR(p, log10(0.625), 1e-6);
+	T_EQ_INT(len, 2);
+
+	ds_lm_begin(lm, &st);
+	T_NEAR(ds_lm_score(lm, &st, id_of(lm, "b"), &st, &len), log10(0.5 / 3 + 0.1875), 1e-6);
+	p = ds_lm_score(lm, &st, id_of(lm, "a"), &st, &len);
+	T_NEAR(p, log10(0.125), 1e-6);
+	T_EQ_INT(len, 1);
+
+	ds_lm_begin(lm, &st);
+	T_EQ_INT(id_of(lm, "z"), DS_LM_UNK);
+	p = ds_lm_score(lm, &st, id_of(lm, "z"), &st, &len);
+	T_NEAR(p, log10(0.0625), 1e-6);
+	T_EQ_INT(len, 1);
+	T_EQ_INT(st.len, 0);   /* <unk> starts no n-gram: empty context */
+
+	{
+		ds_lm_id s[] = {id_of(lm, "a"), id_of(lm, "b")};
+		T_NEAR(ds_lm_score_sentence(lm, s, 2),
+		       log10(1.0 / 3 + 0.125) + log10(0.6875) + log10(0.625), 1e-5);
+	}
+	ds_lm_free(lm);
+}
+
+/* Pruning keeps a consistent model: with --prune 2 only n-grams seen twice
+ * stay; their prefixes and suffixes are seen at least as often. */
+T_TEST(prune_keeps_consistent_model)
+{
+	struct ds_lm_train_info info, full;
+	const char *text = "a b c\na b c\na b d\nx y z\n";
+	struct ds_lm *lm = train_text(text, 3, 2, &info), *lm0 = train_text(text, 3, 0, &full);
+	struct ds_lm_state st;
+	int len;
+	T_OK(lm && lm0);
+	if (!lm || !lm0) {
+		ds_lm_free(lm);
+		ds_lm_free(lm0);
+		return;
+	}
+	/* kept bigrams: <s> a 3, a b 3, b c 2, c </s> 2; trigrams: <s> a b 3, a b c 2, b c </s> 2 */
+	T_EQ_INT(info.count[1], 4);
+	T_EQ_INT(info.count[2], 3);
+	T_OK(full.count[1] > info.count[1]);
+	ds_lm_begin(lm, &st);
+	ds_lm_score(lm, &st, id_of(lm, "a"), &st, &len);
+	ds_lm_score(lm, &st, id_of(lm, "b"), &st, &len);
+	T_EQ_INT(len, 3);
+	ds_lm_score(lm, &st, id_of(lm, "d"), &st, &len);
+	T_EQ_INT(len, 1);   /* "b d" was pruned */
+	ds_lm_free(lm);
+	ds_lm_free(lm0);
+}
+
+/* Per-token scores of KenLM's query over test.txt: "word=id len log10p". */
+static int check_against_query(const struct ds_lm *lm, const char *dir, double tol, int check_ids,
+			       double *total_out, long *tokens_out, long *oov_out, double *oovp_out)
+{
+	char path[300], *test = NULL, *words = NULL;
+	size_t tl, wl;
+	struct ds_err err = {0};
+	const char *p, *q;
+	int bad = 0;
+	double total = 0, oovp = 0;
+	long tokens = 0, oovs = 0;
+
+	snprintf(path, sizeof path, "%s/test.txt", dir);
+	if (ds_read_file(path, 0, &test, &tl, &err))
+		return -1;
+	snprintf(path, sizeof path, "%s/kenlm-o3.test-words.txt", dir);
+	if (ds_read_file(path, 0, &words, &wl, &err)) {
+		free(test);
+		return -1;
+	}
+	p = test;
+	q = words;
+	while (*p && *q) {
+		const char *pe = strchr(p, '\n'), *qe = strchr(q, '\n');
+		struct ds_lm_state st;
+		char line[8192];
+		char *save = NULL, *tok;
+		char ref[8192], *rsave = NULL, *rtok;
+		if (!pe)
+			pe = p + strlen(p);
+		if (!qe)
+			qe = q + strlen(q);
+		snprintf(line, sizeof line, "%.*s", (int)(pe - p), p);
+		snprintf(ref, sizeof ref, "%.*s", (int)(qe - q), q);
+		ds_lm_begin(lm, &st);
+		tok = strtok_r(line, " ", &save);
+		rtok = strtok_r(ref, "\t", &rsave);
+		for (;;) {
+			ds_lm_id id;
+			int len, rlen;
+			float lp;
+			unsigned rid;
+			double rp;
+			const char *eq;
+			if (!rtok)
+				break;
+			eq = strrchr(rtok, '=');
+			if (!eq || sscanf(eq + 1, "%u %d %lf", &rid, &rlen, &rp) != 3) {
+				bad++;
+				break;
+			}
+			id = tok ? ds_lm_vocab(lm, tok, strlen(tok)) : DS_LM_EOS;
+			lp = ds_lm_score(lm, &st, id, &st, &len);
+			total += lp;
+			tokens++;
+			if (id == DS_LM_UNK) {
+				oovs++;
+				oovp += lp;
+			}
+			if (fabs(lp - rp) > tol || len != rlen || (check_ids && id != rid) ||
+			    (!check_ids && (id == 0) != (rid == 0))) {
+				if (bad < 5)
+					printf("# %s: %g len %d id %u, KenLM %g len %d id %u\n",
+					       tok ? tok : "</s>", lp, len, id, rp, rlen, rid);
+				bad++;
+			}
+			if (!tok)
+				break;
+			tok = strtok_r(NULL, " ", &save);
+			rtok = strtok_r(NULL, "\t", &rsave);
+		}
+		p = *pe ? pe + 1 : pe;
+		q = *qe ? qe + 1 : qe;
+	}
+	free(test);
+	free(words);
+	*total_out = total;
+	*tokens_out = tokens;
+	*oov_out = oovs;
+	*oovp_out = oovp;
+	return bad;
+}
+
+T_TEST(arpa_matches_kenlm_query)
+{
+	const char *dir = ref_dir();
+	char path[300];
+	struct ds_err err = {0};
+	struct ds_lm *lm;
+	double total, oovp;
+	long tokens, oovs;
+	int bad;
+	if (!dir)
+		T_SKIP("no ../shared/lm-reference (KenLM reference files)");
+	snprintf(path, sizeof path, "%s/kenlm-o3.arpa", dir);
+	lm = ds_lm_load(path, &err);
+	T_OK(lm != NULL);
+	if (!lm) {
+		printf("# %s\n", err.msg);
+		return;
+	}
+	T_EQ_INT(ds_lm_order(lm), 3);
+	T_EQ_INT(ds_lm_vocab_size(lm), 16508);
+	bad = check_against_query(lm, dir, 1e-5, 1, &total, &tokens, &oovs, &oovp);
+	T_EQ_INT(bad, 0);
+	T_EQ_INT(tokens, 5959);
+	T_EQ_INT(oovs, 401);
+	/* kenlm-o3.test-summary.txt */
+	T_NEAR(pow(10, -total / tokens), 433.7946574946181, 1e-3);
+	T_NEAR(pow(10, -(total - oovp) / (tokens - oovs)), 283.8503251588591, 1e-3);
+	ds_lm_free(lm);
+}
+
+T_TEST(training_matches_kenlm_lmplz)
+{
+	const char *dir = ref_dir();
+	char path[300], *text;
+	size_t len;
+	struct ds_err err = {0};
+	struct ds_lm_train_opts o = {0};
+	struct ds_lm_train_info info;
+	struct ds_lm_trainer *t;
+	struct ds_lm *lm;
+	double total, oovp;
+	long tokens, oovs;
+	if (!dir)
+		T_SKIP("no ../shared/lm-reference (KenLM reference files)");
+	snprintf(path, sizeof path, "%s/train.txt", dir);
+	T_EQ_INT(ds_read_file(path, 0, &text, &len, &err), 0);
+	o.order = 3;
+	o.pretokenized = 1;
+	t = ds_lm_trainer_new(&o, &err);
+	T_EQ_INT(ds_lm_trainer_add_text(t, text, len, path, &err), 0);
+	free(text);
+	lm = ds_lm_trainer_finish(t, &info, &err);
+	ds_lm_trainer_free(t);
+	T_OK(lm != NULL);
+	if (!lm)
+		return;
+	/* lmplz -o 3: 16,508 / 77,321 / 113,345 */
+	T_EQ_INT(info.count[0], 16508);
+	T_EQ_INT(info.count[1], 77321);
+	T_EQ_INT(info.count[2], 113345);
+	T_EQ_INT(info.fallback[0] + info.fallback[1] + info.fallback[2], 0);
+	/* the same smoothing: every test token within 1e-5 of KenLM's score */
+	T_EQ_INT(check_against_query(lm, dir, 1e-5, 0, &total, &tokens, &oovs, &oovp), 0);
+	T_NEAR(pow(10, -total / tokens), 433.7946574946181, 1e-2);
+	ds_lm_free(lm);
+}
+
+static double score_words(const struct ds_lm *lm, const char *const *w, size_t n)
+{
+	ds_lm_id ids[32];
+	for (size_t i = 0; i < n; i++)
+		ids[i] = ds_lm_vocab(lm, w[i], strlen(w[i]));
+	return ds_lm_score_sentence(lm, ids, n);
+}
+
+T_TEST(binary_and_arpa_round_trips)
+{
+	const char *text = "the cat sat on the mat\nthe dog sat on the log\na cat and a dog\n"
+			   "the cat saw the dog\nthe dog saw a cat on the mat\n";
+	const char *s1[] = {"the", "cat", "sat", "on", "a", "log"};
+	const char *s2[] = {"a", "dog", "saw", "the", "zebra"};
+	struct ds_lm *lm = train_text(text, 3, 0, NULL), *lb, *la;
+	struct ds_err err = {0};
+	char bin[64], arpa[64];
+	snprintf(bin, sizeof bin, "/tmp/test_lm.%d.bin", (int)getpid());
+	snprintf(arpa, sizeof arpa, "/tmp/test_lm.%d.arpa", (int)getpid());
+	T_OK(lm != NULL);
+	if (!lm)
+		return;
+	T_EQ_INT(ds_lm_write(lm, bin, &err), 0);
+	T_EQ_INT(ds_lm_write_arpa(lm, arpa, &err), 0);
+	lb = ds_lm_load(bin, &err);
+	la = ds_lm_load(arpa, &err);
+	T_OK(lb && la);
+	if (lb && la) {
+		struct ds_lm_stats a, b;
+		ds_lm_get_stats(lm, &a);
+		ds_lm_get_stats(lb, &b);
+		T_EQ_INT(b.mapped, 1);
+		for (int n = 0; n < 3; n++)
+			T_EQ_INT(a.count[n], b.count[n]);
+		T_NEAR(score_words(lb, s1, 6), score_words(lm, s1, 6), 1e-9);
+		T_NEAR(score_words(la, s1, 6), score_words(lm, s1, 6), 1e-6);
+		T_NEAR(score_words(lb, s2, 5), score_words(lm, s2, 5), 1e-9);
+		T_NEAR(score_words(la, s2, 5), score_words(lm, s2, 5), 1e-6);
+		T_EQ_STR(ds_lm_word(lb, ds_lm_vocab(lb, "mat", 3)), "mat");
+		T_EQ_INT(ds_lm_vocab(lb, "zebra", 5), DS_LM_UNK);
+	}
+	ds_lm_free(lb);
+	ds_lm_free(la);
+	ds_lm_free(lm);
+	unlink(bin);
+	unlink(arpa);
+}
+
+static void write_bytes(const char *path, const char *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (f) {
+		fwrite(data, 1, n, f);
+		fclose(f);
+	}
+}
+
+T_TEST(damaged_files_are_refused)
+{
+	struct ds_lm *lm = train_text("a b c\nb c d\n", 3, 0, NULL), *bad;
+	struct ds_err err = {0};
+	char bin[64], *data = NULL;
+	size_t n = 0;
+	snprintf(bin, sizeof bin, "/tmp/test_lm_bad.%d.bin", (int)getpid());
+	T_OK(lm != NULL);
+	if (!lm)
+		return;
+	T_EQ_INT(ds_lm_write(lm, bin, &err), 0);
+	T_EQ_INT(ds_read_file(bin, 0, &data, &n, &err), 0);
+	/* truncated */
+	write_bytes(bin, data, n - 40);
+	bad = ds_lm_load(bin, &err);
+	T_OK(bad == NULL);
+	T_EQ_INT(err.code, DS_ECORRUPT);
+	T_OK(strstr(err.msg, "rebuild it with 'make models'") != NULL);
+	T_OK(strstr(err.msg, bin) != NULL);
+	/* one flipped byte in the payload */
+	data[n - 9] ^= 0x40;
+	write_bytes(bin, data, n);
+	bad = ds_lm_load(bin, &err);
+	T_OK(bad == NULL);
+	T_EQ_INT(err.code, DS_ECORRUPT);
+	/* another version */
+	data[n - 9] ^= 0x40;
+	data[16] = 99;
+	write_bytes(bin, data, n);
+	bad = ds_lm_load(bin, &err);
+	T_OK(bad == NULL);
+	T_OK(strstr(err.msg, "make models") != NULL);
+	/* missing */
+	unlink(bin);
+	bad = ds_lm_load(bin, &err);
+	T_OK(bad == NULL);
+	T_OK(strstr(err.msg, "make models") != NULL);
+	/* ARPA with a bigram whose words are not 1-grams */
+	{
+		const char arpa[] = "\\data\\\nngram 1=3\nngram 2=1\n\n\\1-grams:\n-1\t<s>\t-0.5\n"
+				    "-1\t</s>\n-1\ta\t-0.3\n\n\\2-grams:\n-0.5\t<s> b\n\n\\end\\\n";
+		write_bytes(bin, arpa, sizeof arpa - 1);
+		bad = ds_lm_load(bin, &err);
+		T_OK(bad == NULL);
+		T_EQ_INT(err.code, DS_EFORMAT);
+		T_OK(strstr(err.msg, "'b'") != NULL);
+	}
+	unlink(bin);
+	free(data);
+	ds_lm_free(lm);
+}
+
+T_TEST(score_span_matches_single_steps)
+{
+	struct ds_lm *lm = train_text("one two three four\ntwo three four five\none two five\n", 4, 0, NULL);
+	const char *w[] = {"one", "two", "three", "four", "five", "six"};
+	ds_lm_id ids[6];
+	struct ds_lm_state a, b, out;
+	float per[6];
+	int lens[6];
+	double sum = 0, span;
+	T_OK(lm != NULL);
+	if (!lm)
+		return;
+	for (int i = 0; i < 6; i++)
+		ids[i] = id_of(lm, w[i]);
+	T_EQ_INT(ids[5], DS_LM_UNK);
+	ds_lm_begin(lm, &a);
+	b = a;
+	for (int i = 0; i < 6; i++)
+		sum += ds_lm_score(lm, &a, ids[i], &a, NULL);
+	span = ds_lm_score_span(lm, &b, ids, 6, &out, per, lens);
+	T_NEAR(span, sum, 1e-6);
+	T_EQ_INT(lens[0], 2);
+	T_EQ_INT(lens[3], 4);
+	T_EQ_INT(lens[5], 1);
+	T_EQ_INT(memcmp(&a, &out, sizeof a), 0);
+	T_OK(per[3] > per[4]);   /* "four" after "one two three" is seen; "five" after it is not */
+	ds_lm_free(lm);
+}
+
+static int collect(void *ctx, const char *w, size_t len, uint32_t tok)
+{
+	struct ds_buf *b = ctx;
+	if (b->len)
+		ds_buf_putc(b, ' ');
+	ds_buf_append(b, w, len);
+	(void)tok;
+	return 0;
+}
+
+T_TEST(document_words)
+{
+	const char txt[] = "The 12 cats sat on 3.5% of the mats. Then they left!";
+	struct ds_err err = {0};
+	struct ds_doc *d = ds_doc_new(txt, sizeof txt - 1, "t", 0, &err);
+	struct ds_buf b = DS_BUF_INIT;
+	char want[256];
+	const char *num = ds_num_class("12", 2), *pct = ds_num_class("3.5%", 4);
+	T_OK(d != NULL);
+	if (!d)
+		return;
+	T_OK(num != NULL && pct != NULL);
+	T_EQ_INT(ds_lm_doc_words(d, collect, &b), 0);
+	snprintf(want, sizeof want, "<s> the %s cats sat on %s of the mats . </s> <s> then they left ! </s>",
+		 num, pct);
+	T_EQ_STR(b.data, want);
+	/* a trained model maps the same way */
+	{
+		struct ds_lm_train_opts o = {0};
+		struct ds_lm_trainer *t;
+		struct ds_lm *lm;
+		struct ds_lm_seq seq = {0};
+		o.order = 3;
+		t = ds_lm_trainer_new(&o, &err);
+		T_EQ_INT(ds_lm_trainer_add_doc(t, d, &err), 0);
+		lm = ds_lm_trainer_finish(t, NULL, &err);
+		ds_lm_trainer_free(t);
+		T_OK(lm != NULL);
+		if (lm) {
+			T_EQ_INT(ds_lm_doc_seq(lm, d, &seq), 0);
+			T_EQ_INT(seq.n, 18);
+			T_EQ_INT(seq.id[0], DS_LM_BOS);
+			T_EQ_INT(seq.tok[0], DS_LM_NO_TOK);
+			T_EQ_STR(ds_lm_word(lm, seq.id[1]), "the");
+			T_EQ_INT(seq.tok[1], 0);
+			T_EQ_STR(ds_lm_word(lm, seq.id[2]), num);
+			for (size_t i = 0; i < seq.n; i++)
+				T_OK(seq.id[i] != DS_LM_UNK);
+		}
+		ds_lm_seq_free(&seq);
+		ds_lm_free(lm);
+	}
+	ds_buf_free(&b);
+	ds_doc_free(d);
+}
+
+int main(void)
+{
+	T_RUN(tiny_kneser_ney_by_hand);
+	T_RUN(prune_keeps_consistent_model);
+	T_RUN(arpa_matches_kenlm_query);
+	T_RUN(training_matches_kenlm_lmplz);
+	T_RUN(binary_and_arpa_round_trips);
+	T_RUN(damaged_files_are_refused);
+	T_RUN(score_span_matches_single_steps);
+	T_RUN(document_words);
+	return t_done();
+}
