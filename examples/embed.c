@@ -8,9 +8,10 @@
  * Build against an installed libdespin:
  *     cc -o embed embed.c $(pkg-config --cflags --libs despin)
  * Run:
- *     ./embed [-m MODELS_DIR] ARTICLE [SOURCE]
+ *     ./embed [-m MODELS_DIR] [-a] ARTICLE [SOURCE]
  * MODELS_DIR holds lm.bin, lex.bin and scorer.bin (default: $DESPIN_MODELS,
  * else the directory pkg-config names: pkg-config --variable=modeldir despin).
+ * -a lists the candidate substitutions of articles judged clean too.
  * Exit status: 0 clean, 1 spun (in any of the runs), 2 error.
  */
 #include <despin.h>
@@ -95,18 +96,25 @@ int main(int argc, char **argv)
 	struct ds_detector *det = NULL;
 	struct ds_result *solo = NULL, *paired = NULL;
 	struct ds_text article = {0}, source = {0};
-	struct ds_detect_opts opts = {0}; /* the scorer's own threshold */
+	struct ds_detect_opts opts = {0}; /* zero: the scorer's own threshold */
 	char *abuf = NULL, *sbuf = NULL;
 	int argi = 1, status = 2;
 
 	if (!dir || !*dir)
 		dir = MODELS_DIR;
-	if (argc > 2 && strcmp(argv[1], "-m") == 0) {
-		dir = argv[2];
-		argi = 3;
+	for (;;) {
+		if (argc - argi > 1 && strcmp(argv[argi], "-m") == 0) {
+			dir = argv[argi + 1];
+			argi += 2;
+		} else if (argc - argi > 0 && strcmp(argv[argi], "-a") == 0) {
+			opts.all_subs = 1;
+			argi++;
+		} else {
+			break;
+		}
 	}
 	if (argc - argi < 1 || argc - argi > 2) {
-		fprintf(stderr, "usage: embed [-m MODELS_DIR] ARTICLE [SOURCE]\n");
+		fprintf(stderr, "usage: embed [-m MODELS_DIR] [-a] ARTICLE [SOURCE]\n");
 		return 2;
 	}
 

@@ -29,4 +29,5 @@ ln -s "$PWD/models/lm.bin" "$PWD/models/lex.bin" "$tmp/models/"
 "$DESPIN" scorer features -m "$tmp/models" --pairs "$tmp/pairs.tsv" > "$tmp/features.tsv"
 "$DESPIN" scorer fit --l2 3 --slot-model "$tmp/slot.tsv" -o models/scorer.tsv "$tmp/features.tsv"
 cp "$tmp/features.tsv" "$BENCH/train-features.tsv"
+cp "$tmp/slots-labelled.tsv" "$BENCH/train-slots.tsv"
 echo "fit_scorer: wrote models/scorer.tsv from $(wc -l < "$tmp/pairs.tsv") examples" >&2

@@ -519,7 +519,7 @@ def main():
             th = r.choice(spin.THESAURI)
             pol = r.choice(spin.POLICIES)
             func_rate = r.choice((0.0, 0.5, 0.5, 0.9, 0.9))
-            name_rate = 0.3 if pol == "random" and r.random() < 0.5 else 0.0
+            name_rate = rate if r.random() < 0.5 else 0.0
             sp = spin.Spinner(res, th, pol, r.getrandbits(32))
             text, subs, n_content = sp.spin(d["text"], rate, func_rate, name_rate)
             text, subs, wrappers = wrap(text, subs, r, headlines, 0.25)

@@ -17,6 +17,10 @@
 #include "score.h"
 #include "text.h"
 
+/* Least alignment with a source for the source model to judge. */
+#define DS_MIN_PAIRS 3
+#define DS_MIN_COVER 0.15
+
 struct ds_models {
 	struct ds_lm *lm;
 	struct ds_lex *lex;
@@ -152,7 +156,10 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 							    : r->ev.f[DS_F_COVER] * r->ev.f[DS_F_MATCHED];
 		r->coverage = meta && meta->coverage >= 0 ? meta->coverage : r->ev.f[DS_F_COVER];
 	}
-	r->model = al && al->npairs > 0 ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
+	/* a source that shares only a sentence or two says too little: such
+	 * an article is judged on its own */
+	r->model = al && al->npairs >= DS_MIN_PAIRS && r->ev.f[DS_F_COVER] >= DS_MIN_COVER
+			   ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
 	if (det->m->scorer) {
 		r->score = ds_scorer_prob(det->m->scorer, r->model, r->ev.f);
 		r->threshold = det->m->scorer->m[r->model].threshold;
@@ -199,6 +206,7 @@ void ds_result_free(struct ds_result *r)
 }
 
 const char *ds_result_name(const struct ds_result *r) { return r->doc->name; }
+int ds_result_model(const struct ds_result *r) { return r->model; }
 int ds_result_spun(const struct ds_result *r) { return r->spun; }
 double ds_result_score(const struct ds_result *r) { return r->score; }
 double ds_result_threshold(const struct ds_result *r) { return r->threshold; }

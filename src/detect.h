@@ -16,4 +16,7 @@ struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds
 #include "evidence.h"
 void ds_detector_dump_slots(struct ds_detector *det, ds_ev_slot_fn fn, void *ud);
 
+/* Which scorer model judged the result: 0 solo, 1 source. */
+int ds_result_model(const struct ds_result *r);
+
 #endif

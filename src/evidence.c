@@ -21,13 +21,15 @@
 #include "stem.h"
 
 #define DS_EV_FOLLOW 3      /* tokens after the slot that share the gain */
+#define DS_EV_MAX_LOOKUP 96 /* candidate originals looked up per phrase */
+#define DS_EV_PAIR_TOP 3   /* candidates per word tried in pairs */
 #define DS_EV_MAX_HITS 8   /* candidate originals tried per phrase */
 #define DS_EV_MAX_WORDS 3   /* words per phrase on either side */
 #define DS_EV_NAME_FREQ 30  /* corpus count above which a capitalised word may be a common word */
 
 const char *const ds_feat_names[DS_NFEAT] = {
 	"bias", "loglen", "slots", "g05", "g1", "g2", "gmean", "gmed", "grel",
-	"lp", "oov", "func", "uni", "phrase", "ctx", "lowoov", "gtop", "f05", "fmean", "pmean", "phi", "ptop", "psum", "has_src", "cover", "matched",
+	"lp", "oov", "func", "uni", "phrase", "ctx", "lowoov", "gtop", "f05", "fmean", "pmean", "phi", "ptop", "psum", "phi8", "has_src", "cover", "matched",
 	"subrate", "editrate", "subrel", "subgain", "names", "small", "spinshare", "bigshare", "density"
 };
 
@@ -53,8 +55,9 @@ struct ds_ev_ctx {
 	size_t gains_cap;
 	float *probs;
 	size_t probs_cap;
-	struct ds_lex_hit hits[DS_EV_MAX_HITS];
-	char hitbuf[4096];
+	struct ds_lex_hit hits[DS_EV_MAX_LOOKUP];
+	double hitkey[DS_EV_MAX_LOOKUP];
+	char hitbuf[16384];
 };
 
 struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex)
@@ -413,6 +416,12 @@ struct slot_best {
 	uint16_t sources;    /* lexicon sources of the best pair */
 	uint32_t freq_word, freq_orig;
 	float weight;
+	/* the two best single-word candidates, for pairs of spun neighbours */
+	ds_lm_id top[DS_EV_PAIR_TOP + 1];
+	float top_w[DS_EV_PAIR_TOP + 1];
+	double top_g[DS_EV_PAIR_TOP + 1];
+	char top_txt[DS_EV_PAIR_TOP + 1][32];
+	uint8_t ntop;
 	uint32_t k;          /* tokens the slot spans */
 	char orig[DS_LEX_MAX_PHRASE + 1];
 };
@@ -447,6 +456,8 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 	uint32_t p0, p1, freq_word = 0;
 	int found = 0;
 
+	memset(best, 0, sizeof *best);
+
 	for (uint32_t i = t; i < t + k; i++)
 		if (i >= doc->ntok || doc->tok[i].kind != DS_TOK_WORD ||
 		    (doc->tok[i].flags & DS_TF_BOILER) || c->tokpos[i] == UINT32_MAX ||
@@ -472,8 +483,40 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 		if ((doc->tok[t].flags & DS_TF_CAP) && freq < DS_EV_NAME_FREQ)
 			return 0;
 	}
-	nh = ds_lex_originals_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_HITS,
+	nh = ds_lex_originals_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_LOOKUP,
 					c->hitbuf, sizeof c->hitbuf);
+	if (nh > DS_EV_MAX_HITS) {
+		/* a spinner picks any listed synonym, but the writer of the
+		 * original most likely used a common word: try the candidates
+		 * the model knows best first */
+		for (size_t h = 0; h < nh; h++) {
+			ds_lm_id ids[DS_EV_MAX_WORDS];
+			size_t ni = phrase_ids(c->lm, c->hits[h].text, c->hits[h].len, ids);
+			double key = -99;
+			if (ni) {
+				struct ds_lm_state nul, tmp;
+				ds_lm_null(&nul);
+				key = ds_lm_score(c->lm, &nul, ids[0], &tmp, NULL) - 0.5 * (double)(ni - 1) +
+				      log10(c->hits[h].weight > 0.01f ? c->hits[h].weight : 0.01f);
+			}
+			c->hitkey[h] = key;
+		}
+		for (size_t i = 0; i < DS_EV_MAX_HITS; i++) {
+			size_t m = i;
+			for (size_t j = i + 1; j < nh; j++)
+				if (c->hitkey[j] > c->hitkey[m])
+					m = j;
+			if (m != i) {
+				struct ds_lex_hit th = c->hits[i];
+				double tk = c->hitkey[i];
+				c->hits[i] = c->hits[m];
+				c->hitkey[i] = c->hitkey[m];
+				c->hits[m] = th;
+				c->hitkey[m] = tk;
+			}
+		}
+		nh = DS_EV_MAX_HITS;
+	}
 	p0 = c->tokpos[t];
 	p1 = c->tokpos[t + k - 1] + 1;
 	ncand = 0;
@@ -491,6 +534,17 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 		g = span_gain2(c, p0, p1, ids, ni, &fg);
 		w = g + 0.5 * log10(c->hits[h].weight > 0.01f ? c->hits[h].weight : 0.01f);
 		ncand += g > 0;
+		/* the first few single-word candidates (most common first), for
+		 * pairs of spun neighbours */
+		if (k == 1 && ni == 1 && best->ntop < DS_EV_PAIR_TOP &&
+		    c->hits[h].len < sizeof best->top_txt[0]) {
+			int at = best->ntop++;
+			best->top[at] = ids[0];
+			best->top_g[at] = g;
+			best->top_w[at] = c->hits[h].weight;
+			memcpy(best->top_txt[at], c->hits[h].text, c->hits[h].len);
+			best->top_txt[at][c->hits[h].len] = 0;
+		}
 		if (!found || w > best->gain) {
 			found = 1;
 			best->gain = w;
@@ -538,7 +592,7 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 		     struct ds_ev *ev)
 {
 	size_t nslots = 0, nwords = 0, nphrase = 0;
-	size_t g05 = 0, g1 = 0, g2 = 0, f05 = 0, phi = 0;
+	size_t g05 = 0, g1 = 0, g2 = 0, f05 = 0, phi = 0, phi8 = 0;
 	double gsum = 0, med = 0, fsum = 0, psum = 0;
 	struct slot_best *bests = NULL;
 	uint8_t *used = NULL;
@@ -558,6 +612,7 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 		rc = DS_ENOMEM;
 		goto out;
 	}
+	/* the best candidate original of every word (and phrase starting there) */
 	for (uint32_t t = 0; t < doc->ntok; t++) {
 		struct slot_best b, cur;
 		int any = 0;
@@ -568,14 +623,77 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 		for (uint32_t k = 1; k <= DS_EV_MAX_WORDS; k++) {
 			if (!best_candidate(c, doc, t, k, &cur))
 				continue;
-			if (!any || cur.gain > b.gain)
+			if (!any || cur.gain > b.gain) {
+				struct slot_best keep = b;
 				b = cur;
+				if (any && k > 1) { /* keep the single-word candidates */
+					memcpy(b.top, keep.top, sizeof b.top);
+					memcpy(b.top_g, keep.top_g, sizeof b.top_g);
+					memcpy(b.top_w, keep.top_w, sizeof b.top_w);
+					memcpy(b.top_txt, keep.top_txt, sizeof b.top_txt);
+					b.ntop = keep.ntop;
+				}
+			}
 			any = 1;
 		}
-		if (!any) {
+		bests[t] = b;
+		if (!any)
 			bests[t].k = 0;
+	}
+	/* neighbours spun together ("the Common Meeting" for "the General
+	 * Assembly"): neither original helps alone, both together do */
+	for (uint32_t t = 0; t + 1 < doc->ntok; t++) {
+		struct slot_best *a = &bests[t], *b2 = &bests[t + 1];
+		double best_g = 0;
+		int bi = -1, bj = -1;
+		double bf = 0;
+		if (a->k != 1 || b2->k != 1 || !a->ntop || !b2->ntop ||
+		    c->tokpos[t + 1] != c->tokpos[t] + 1)
 			continue;
+		/* each side's best candidate joins its most common ones */
+		for (int side = 0; side < 2; side++) {
+			struct slot_best *x = side ? b2 : a;
+			ds_lm_id id;
+			if (x->ntop < DS_EV_PAIR_TOP + 1 && !strchr(x->orig, ' ') &&
+			    phrase_ids(c->lm, x->orig, strlen(x->orig), &id) == 1) {
+				int dup = 0;
+				for (int i = 0; i < x->ntop; i++)
+					dup |= x->top[i] == id;
+				if (!dup && strlen(x->orig) < sizeof x->top_txt[0]) {
+					x->top[x->ntop] = id;
+					x->top_w[x->ntop] = x->weight;
+					strcpy(x->top_txt[x->ntop], x->orig);
+					x->ntop++;
+				}
+			}
 		}
+		for (int i = 0; i < a->ntop; i++)
+			for (int j = 0; j < b2->ntop; j++) {
+				ds_lm_id ids[2] = {a->top[i], b2->top[j]};
+				double fg, g = span_gain2(c, c->tokpos[t], c->tokpos[t] + 2, ids, 2, &fg);
+				if (g > best_g) {
+					best_g = g;
+					bi = i;
+					bj = j;
+					bf = fg;
+				}
+			}
+		if (bi < 0 || best_g < 1.0 || best_g < a->raw + 0.5 || best_g < b2->raw + 0.5)
+			continue;
+		a->k = 2;
+		a->raw = best_g;
+		a->gain = best_g + 0.5 * log10(fminf(a->top_w[bi], b2->top_w[bj]) > 0.01f
+							? fminf(a->top_w[bi], b2->top_w[bj]) : 0.01f);
+		a->follow = bf;
+		a->weight = fminf(a->top_w[bi], b2->top_w[bj]);
+		snprintf(a->orig, sizeof a->orig, "%s %s", a->top_txt[bi], b2->top_txt[bj]);
+		b2->k = 0;
+		t++;
+	}
+	for (uint32_t t = 0; t < doc->ntok; t++) {
+		struct slot_best b = bests[t];
+		if (!b.k)
+			continue;
 		if (c->sm || c->dump) {
 			double x[DS_NSLOTF];
 			slot_features(c, doc, t, &b, x);
@@ -585,6 +703,7 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 				b.prob = ds_logit_prob(x, DS_NSLOTF, c->sm->mean, c->sm->sd, c->sm->coef);
 				psum += b.prob;
 				phi += b.prob > 0.5;
+				phi8 += b.prob > 0.8;
 				c->probs[nslots] = (float)b.prob;
 			}
 		}
@@ -627,6 +746,7 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 			ev->f[DS_F_PHI] = (double)phi / (double)nslots;
 			ev->f[DS_F_PTOP] = sum / (double)top;
 			ev->f[DS_F_PSUM] = nwords ? psum / (double)nwords : 0;
+			ev->f[DS_F_PHI8] = nwords ? (double)phi8 / (double)nwords : 0;
 		}
 		ev->f[DS_F_FMEAN] = fsum / (double)nslots;
 		{

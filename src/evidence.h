@@ -43,6 +43,7 @@ enum ds_feat {
 	DS_F_PHI,         /* share of slots with probability > 0.5 */
 	DS_F_PTOP,        /* mean of the top tenth of slot probabilities */
 	DS_F_PSUM,        /* expected substitutions per word */
+	DS_F_PHI8,        /* share of words whose slot probability is > 0.8 */
 	DS_F_HAS_SRC,     /* 1 when a source was aligned */
 	DS_F_COVER,       /* share of article words in sentences paired with it */
 	DS_F_MATCHED,     /* share of paired words identical to the source */
@@ -121,7 +122,7 @@ struct ds_ev {
 struct ds_ev_ctx;
 
 /* Thresholds of flagging, log10 gain. */
-#define DS_EV_FLAG_PROB 0.8      /* solo: a slot is flagged above this
+#define DS_EV_FLAG_PROB 0.65      /* solo: a slot is flagged above this
 				  * probability of the slot model */
 #define DS_EV_FLAG_GAIN 1.5      /* solo: a word is flagged above this */
 #define DS_EV_SRC_GAIN 1.0       /* with source: gain above which an unlisted

@@ -44,7 +44,10 @@ struct ds_index *ds_index_open(const char *uri, int flags, struct ds_err *err)
 		sflags |= DS_STORE_CREATE;
 	if (strcmp(uri, ":memory:") == 0)
 		sflags = DS_STORE_CREATE;
-	ix->st = ds_store_sqlite_open(uri, sflags, DS_INDEX_TIMEOUT_MS, fp_params(), err);
+	if (ds_store_is_redis(uri))
+		ix->st = ds_store_redis_open(uri, sflags, DS_INDEX_TIMEOUT_MS, fp_params(), err);
+	else
+		ix->st = ds_store_sqlite_open(uri, sflags, DS_INDEX_TIMEOUT_MS, fp_params(), err);
 	if (!ix->st)
 		goto fail;
 	return ix;

@@ -552,7 +552,7 @@ void ds_lm_begin(const struct ds_lm *lm, struct ds_lm_state *st)
 float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
 		  struct ds_lm_state *out, int *ngram_len)
 {
-	struct ds_lm_state o;
+	struct ds_lm_state o = {0}; /* whole struct defined: states are compared with memcmp */
 	uint32_t slot, j, inlen = in->len;
 	const int cmax = lm->order - 1;
 	int matched = 1;
@@ -1093,6 +1093,11 @@ struct ds_lm *ds_lm_load_arpa(const char *path, struct ds_err *err)
 		if (n != (unsigned)N + 1 || n > DS_LM_MAX_ORDER) {
 			ds_err_set(err, DS_EFORMAT, "%s:%zu: n-gram order %u %s", path, r.line, n,
 				   n > DS_LM_MAX_ORDER ? "is more than despin supports (6)" : "out of sequence");
+			goto fail;
+		}
+		if (c > m.len / 4) { /* each entry takes a line of 4 bytes or more */
+			ds_err_set(err, DS_EFORMAT, "%s:%zu: '%.*s': more n-grams than the file can hold",
+				   path, r.line, (int)(e - s), s);
 			goto fail;
 		}
 		N = (int)n;

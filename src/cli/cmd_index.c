@@ -10,6 +10,10 @@
 
 static const char USAGE[] =
 	"despin index add|remove|list|stats|check|query -i INDEX [OPTIONS] [ARGS]\n"
+	"       despin index copy [--batch N] SRC DST\n"
+	"\n"
+	"INDEX is an SQLite file or a Redis server: redis://HOST[:PORT][/DB]\n"
+	"(a cluster: any of its nodes).\n"
 	"\n"
 	"  add FILE...      add clean sources (files, directories read recursively,\n"
 	"                   '-' for standard input); a text already in the index\n"
@@ -21,12 +25,16 @@ static const char USAGE[] =
 	"  stats            sizes of the index\n"
 	"  check            full consistency check of the index file\n"
 	"  query FILE...    the nearest sources of each article\n"
+	"  copy SRC DST     copy every source of index SRC into index DST (created\n"
+	"                   if missing; sources already there are skipped), e.g.\n"
+	"                   from an SQLite file to a Redis server or back\n"
 	"\n"
 	"options:\n"
 	"  -i, --index FILE     the index (an SQLite file; created by 'add')\n"
 	"  -q, --quiet          add: print only the summary\n"
 	"      --name NAME      add: the name of the (single) input, e.g. for '-'\n"
-	"      --batch N        add: commit every N new sources (default: once)\n"
+	"      --batch N        add: commit every N new sources (default: once);\n"
+	"                       copy: default 500\n"
 	"      --id             remove: arguments are ids\n"
 	"  -n N                 query: report up to N sources (default 1)\n"
 	"      --min-sim X      query: similarity below X is no source (default 0.08)\n"
@@ -353,6 +361,114 @@ static int do_query(struct ds_index *ix, const struct opts *o, char **args, int 
 	return c.nerr ? EXIT_ERROR : EXIT_CLEAN;
 }
 
+/* ---- copy ---- */
+
+struct copy_ctx {
+	struct ds_index *src, *dst;
+	const char *src_uri, *dst_uri;
+	long batch;
+	size_t copied, present, pending;
+};
+
+static int copy_one(void *ctx, const struct ds_source_info *si)
+{
+	struct copy_ctx *c = ctx;
+	struct ds_err err = {0};
+	struct ds_doc *d;
+	char *text;
+	size_t len;
+	int added;
+	if (interrupted)
+		return 1;
+	if (ds_index_get_text(c->src, si->id, &text, &len, &err)) {
+		cli_error("%s", err.msg);
+		return 1;
+	}
+	d = ds_doc_new(text, len, si->name, len + 1, &err);
+	free(text);
+	if (!d) {
+		cli_error("cannot copy source %lld of %s: %s", (long long)si->id, c->src_uri, err.msg);
+		return 1;
+	}
+	if (ds_index_add(c->dst, si->name, d, NULL, &added, &err)) {
+		cli_error("cannot add %s to %s: %s", si->name, c->dst_uri, err.msg);
+		ds_doc_free(d);
+		return 1;
+	}
+	ds_doc_free(d);
+	if (added) {
+		c->copied++;
+		c->pending++;
+	} else {
+		c->present++;
+	}
+	if (c->pending >= (size_t)c->batch) {
+		if (ds_index_commit(c->dst, &err) || ds_index_begin(c->dst, &err)) {
+			cli_error("%s", err.msg);
+			return 1;
+		}
+		c->pending = 0;
+	}
+	return 0;
+}
+
+/* Copies every source of one index into another, in id order: the texts are
+ * fingerprinted again, so the copy is what 'add' of the same texts makes.
+ * Ids are given by the destination (the same ones when it starts empty and
+ * the source has no gaps). */
+static int do_copy(const struct opts *o, char **args, int n)
+{
+	struct copy_ctx c = {NULL, NULL, NULL, NULL, o->batch > 0 ? o->batch : 500, 0, 0, 0};
+	struct ds_err err = {0};
+	struct sigaction sa;
+	int rc = EXIT_ERROR;
+
+	if (n != 2)
+		return cli_usage("despin index copy [--batch N] SRC DST");
+	c.src_uri = args[0];
+	c.dst_uri = args[1];
+	if (strcmp(args[0], args[1]) == 0) {
+		cli_error("cannot copy index %s onto itself", args[0]);
+		return EXIT_ERROR;
+	}
+	if (!(c.src = ds_index_open(args[0], DS_INDEX_READONLY, &err)) ||
+	    !(c.dst = ds_index_open(args[1], DS_INDEX_CREATE, &err))) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	ds_index_set_timeout(c.src, o->timeout_s * 1000, NULL);
+	ds_index_set_timeout(c.dst, o->timeout_s * 1000, NULL);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (ds_index_begin(c.dst, &err)) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	if (ds_index_list(c.src, copy_one, &c, &err) != 0 || interrupted) {
+		if (err.msg[0])
+			cli_error("%s", err.msg);
+		if (interrupted)
+			cli_error("interrupted: %s", c.copied > c.pending
+							 ? "sources of earlier batches were kept"
+							 : "nothing copied");
+		ds_index_rollback(c.dst, NULL);
+		goto out;
+	}
+	if (ds_index_commit(c.dst, &err)) {
+		cli_error("%s", err.msg);
+		ds_index_rollback(c.dst, NULL);
+		goto out;
+	}
+	printf("%zu copied, %zu already present\n", c.copied, c.present);
+	rc = EXIT_CLEAN;
+out:
+	ds_index_close(c.src);
+	ds_index_close(c.dst);
+	return rc;
+}
+
 /* ---- dispatch ---- */
 
 int cmd_index(int argc, char **argv)
@@ -407,12 +523,14 @@ int cmd_index(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (!o.index) {
+	if (!o.index && strcmp(sub, "copy") != 0) {
 		cli_error("index: -i INDEX is required");
 		return EXIT_ERROR;
 	}
 	if (o.nmax < 1)
 		o.nmax = 1;
+	if (strcmp(sub, "copy") == 0)
+		return do_copy(&o, argv, argc);
 
 	if (strcmp(sub, "add") == 0)
 		flags = DS_INDEX_CREATE;
@@ -422,7 +540,7 @@ int cmd_index(int argc, char **argv)
 		 strcmp(sub, "check") == 0 || strcmp(sub, "query") == 0)
 		flags = DS_INDEX_READONLY;
 	else {
-		cli_error("'%s' is not an index command (add, remove, list, stats, check, query)",
+		cli_error("'%s' is not an index command (add, remove, list, stats, check, query, copy)",
 			  sub);
 		return EXIT_ERROR;
 	}

@@ -65,8 +65,10 @@ static void item_free(struct item *it)
 		return;
 	free(it->name);
 	free(it->text);
-	if (it->own_src)
+	if (it->own_src) {
 		free(it->src_text);
+		free((char *)it->src_name); /* strdup'd with the text (index mode) */
+	}
 	ds_result_free(it->res);
 	free(it);
 }
@@ -111,15 +113,48 @@ static int json_member(void *ctx, const char *key, const char *val, size_t vlen,
 	return 0;
 }
 
+/* Reads one line of stdin (with its newline) into *line, keeping at most
+ * keep bytes: the rest of a longer line is read and dropped, so an endless
+ * line costs no more memory than the limit.  *total gets the line's full
+ * length.  Returns the bytes kept, or -1 at the end of input. */
+static ssize_t get_line_max(char **line, size_t *cap, size_t keep, size_t *total)
+{
+	size_t n = 0, t = 0;
+	int c;
+	flockfile(stdin);
+	while ((c = getc_unlocked(stdin)) != EOF) {
+		t++;
+		if (n < keep) {
+			if (n + 2 > *cap) {
+				size_t nc = *cap ? *cap * 2 : 4096;
+				char *p = realloc(*line, nc);
+				if (!p)
+					break;
+				*line = p;
+				*cap = nc;
+			}
+			(*line)[n++] = (char)c;
+		}
+		if (c == '\n')
+			break;
+	}
+	funlockfile(stdin);
+	*total = t;
+	if (t == 0 || !*line)
+		return -1;
+	(*line)[n] = 0;
+	return (ssize_t)n;
+}
+
 static struct item *next_json(struct engine *e)
 {
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, total = 0;
 	ssize_t n;
 	struct item *it;
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
 	for (;;) {
-		n = getline(&line, &cap, stdin);
+		n = get_line_max(&line, &cap, max * 2 + 1024 + 1, &total);
 		if (n < 0) {
 			free(line);
 			return NULL;
@@ -140,8 +175,8 @@ static struct item *next_json(struct engine *e)
 		it->name = malloc(32);
 		if (it->name)
 			snprintf(it->name, 32, "stdin:%zu", e->lineno);
-		snprintf(it->err, sizeof it->err, "stdin:%zu: record of %zd bytes exceeds the limit",
-			 e->lineno, n);
+		snprintf(it->err, sizeof it->err, "stdin:%zu: record of %zu bytes exceeds the limit",
+			 e->lineno, total);
 	} else {
 		struct json_rec r = {0};
 		struct ds_err err = {0};

@@ -51,7 +51,7 @@ for mode, path in (("batch", sys.argv[2]), ("solo", sys.argv[3])):
             continue
         report(r["verdict"] == verdict,
                "%s %s is %s (got %s, score %.2f)" % (mode, name, verdict, r["verdict"], r["score"]))
-        if verdict == "spun":
+        if verdict == "spun" and mode == "batch":
             report(r["score"] >= 0.9, "%s %s scores at least 0.9 (got %.2f)" % (mode, name, r["score"]))
     if mode == "batch":
         r = got.get("003_cc34e14e2e5a732a.txt")

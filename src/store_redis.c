@@ -1,0 +1,1839 @@
+/* store_redis.c - a shared store on a Redis server or Redis Cluster (store.h).
+ *
+ * Key layout (every key of the registry carries the hash tag {ds}, so one
+ * Lua script can change them all at once, also in a cluster):
+ *
+ *   {ds}:meta          hash: magic, schema, fingerprint parameters
+ *   {ds}:next          counter: INCR gives new source ids (never reused)
+ *   {ds}:ids           sorted set: id -> id, the registered (visible) sources
+ *   {ds}:hash          hash: content hash -> id
+ *   {ds}:n:NAME        sorted set: ids of the sources named NAME
+ *   {ds}:stats         hash: sources, words, shingles, band_keys, text_bytes
+ *   {src:ID}           hash: n name, d date, h hash, w words, s set size,
+ *                      set (uint32 LE), t text, k band keys (uint64 LE),
+ *                      live "1" once published; one key, so one shard
+ *   b + 8 bytes        set of ids: one LSH band key (uint64 LE), spread over
+ *                      every shard by its own value
+ *
+ * Adding: INCR gives the id; the record is written with a time to live
+ * (STAGE_TTL_MS) and the id is put under its band keys.  Commit makes the
+ * records permanent (PERSIST), then one script on {ds} checks each content
+ * hash and registers the new ids (and unregisters removed ones) at once,
+ * then marks the records live.  Until that script runs nothing is visible:
+ * a reader that meets an unpublished id under a band key finds no live flag
+ * and no registration and skips it.  A writer killed before the script
+ * leaves records that expire and ids under band keys that point nowhere.
+ *
+ * The connection layer knows Redis Cluster: it reads CLUSTER SLOTS, sends
+ * each command to the shard of its key (CRC16 of the key or of its hash
+ * tag), follows MOVED (re-reading the slot map) and ASK redirections, and
+ * pipelines commands to several shards at once.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hiredis/hiredis.h>
+
+#define MAGIC "despin-index"
+#define SCHEMA "1"
+#define MAX_NODES 64
+#define NSLOTS 16384
+#define NO_NODE 0xff
+#define STAGE_TTL_MS "86400000" /* unpublished records expire after a day */
+#define CONNECT_MS 2000
+#define MAX_REDIRECTS 8
+#define EACH_CHUNK 512
+#define CACHE_MAX_BYTES (64u << 20)
+
+#define K_META "{ds}:meta"
+#define K_NEXT "{ds}:next"
+#define K_IDS "{ds}:ids"
+#define K_HASH "{ds}:hash"
+#define K_STATS "{ds}:stats"
+#define K_NAME "{ds}:n:"
+
+/* Registers new sources and unregisters removed ones, atomically.  ARGV:
+ * 7 values per entry (op 'a' or 'r', id, hash, words, nset, nkeys, text
+ * bytes); KEYS[4 + i] is entry i's name key.  Returns per entry 0 (done) or,
+ * for an add whose content hash is taken by another id, that id. */
+static const char publish_lua[] =
+	"local out = {}\n"
+	"local k = 4\n"
+	"for i = 1, #ARGV, 7 do\n"
+	"  local op, id, h = ARGV[i], ARGV[i+1], ARGV[i+2]\n"
+	"  local w, ns, nk, tl = ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]\n"
+	"  local r = 0\n"
+	"  if op == 'a' then\n"
+	"    local cur = redis.call('HGET', KEYS[1], h)\n"
+	"    if cur and cur ~= id then r = tonumber(cur)\n"
+	"    elseif not cur then\n"
+	"      redis.call('HSET', KEYS[1], h, id)\n"
+	"      redis.call('ZADD', KEYS[2], id, id)\n"
+	"      redis.call('ZADD', KEYS[k], id, id)\n"
+	"      redis.call('HINCRBY', KEYS[3], 'sources', 1)\n"
+	"      redis.call('HINCRBY', KEYS[3], 'words', w)\n"
+	"      redis.call('HINCRBY', KEYS[3], 'shingles', ns)\n"
+	"      redis.call('HINCRBY', KEYS[3], 'band_keys', nk)\n"
+	"      redis.call('HINCRBY', KEYS[3], 'text_bytes', tl)\n"
+	"    end\n"
+	"  elseif redis.call('ZREM', KEYS[2], id) == 1 then\n"
+	"    if redis.call('HGET', KEYS[1], h) == id then redis.call('HDEL', KEYS[1], h) end\n"
+	"    redis.call('ZREM', KEYS[k], id)\n"
+	"    redis.call('HINCRBY', KEYS[3], 'sources', -1)\n"
+	"    redis.call('HINCRBY', KEYS[3], 'words', -w)\n"
+	"    redis.call('HINCRBY', KEYS[3], 'shingles', -ns)\n"
+	"    redis.call('HINCRBY', KEYS[3], 'band_keys', -nk)\n"
+	"    redis.call('HINCRBY', KEYS[3], 'text_bytes', -tl)\n"
+	"  end\n"
+	"  out[#out + 1] = r\n"
+	"  k = k + 1\n"
+	"end\n"
+	"return out\n";
+
+/* Writes the meta hash if there is none (concurrent creators agree). */
+static const char create_lua[] =
+	"if redis.call('EXISTS', KEYS[1]) == 0 then\n"
+	"  redis.call('HSET', KEYS[1], 'magic', ARGV[1], 'schema', ARGV[2], 'fingerprint', ARGV[3])\n"
+	"end\n"
+	"return 0\n";
+
+struct node {
+	char host[128];
+	int port;
+	redisContext *c;
+};
+
+/* A source added or removed in the open transaction. */
+struct pend {
+	int64_t id;
+	char hash[33];
+	char *name;
+	uint64_t words, nset, len;
+	size_t nkeys;
+	uint64_t keys[64];
+};
+
+/* An immutable copy of a source's fields and set (ids are never reused). */
+struct centry {
+	int64_t id;
+	const char *name, *date;
+	char hash[33];
+	uint64_t words;
+	size_t nset;
+	uint32_t *set;
+};
+
+struct rstore {
+	struct ds_store base;
+	char *uri;
+	int db, readonly, cluster;
+	int timeout_ms, retry;
+	struct node node[MAX_NODES];
+	int nnodes;
+	uint8_t slot[NSLOTS];
+	/* the open transaction */
+	int in_tx;
+	struct pend *add, *rem;
+	size_t nadd, capadd, nrem, caprem;
+	/* decoded sets */
+	uint32_t *setbuf;
+	size_t setcap;
+	/* cache of sources: open addressing on id */
+	struct centry **cache;
+	size_t ccap, cused, cbytes;
+};
+
+/* ---- small helpers ---- */
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int is_le(void)
+{
+	const uint16_t one = 1;
+	return *(const unsigned char *)&one == 1;
+}
+
+static void put32le(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get32le(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put64le(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get64le(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* CRC16-CCITT (XMODEM), the hash of Redis Cluster key slots. */
+static uint16_t crc16(const char *p, size_t n)
+{
+	uint16_t crc = 0;
+	for (size_t i = 0; i < n; i++) {
+		crc ^= (uint16_t)((unsigned char)p[i] << 8);
+		for (int b = 0; b < 8; b++)
+			crc = crc & 0x8000 ? (uint16_t)(crc << 1 ^ 0x1021) : (uint16_t)(crc << 1);
+	}
+	return crc;
+}
+
+/* The cluster slot of a key: of its hash tag {...} if it has a non-empty one. */
+static int key_slot(const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (k[i] == '{') {
+			for (size_t j = i + 1; j < n; j++)
+				if (k[j] == '}') {
+					if (j > i + 1)
+						return crc16(k + i + 1, j - i - 1) & (NSLOTS - 1);
+					break;
+				}
+			break;
+		}
+	return crc16(k, n) & (NSLOTS - 1);
+}
+
+static int slot_of(const char *k)
+{
+	return key_slot(k, strlen(k));
+}
+
+static int src_key(char *buf, size_t n, int64_t id)
+{
+	return snprintf(buf, n, "{src:%lld}", (long long)id);
+}
+
+static void band_key(char buf[9], uint64_t key)
+{
+	buf[0] = 'b';
+	put64le((unsigned char *)buf + 1, key);
+}
+
+static int parse_i64(const redisReply *r, int64_t *v)
+{
+	char *end;
+	if (r->type == REDIS_REPLY_INTEGER) {
+		*v = r->integer;
+		return 0;
+	}
+	if (r->type != REDIS_REPLY_STRING || r->len == 0)
+		return -1;
+	*v = strtoll(r->str, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+/* ---- connections ---- */
+
+static void drop_all(struct rstore *s)
+{
+	for (int i = 0; i < s->nnodes; i++)
+		if (s->node[i].c) {
+			redisFree(s->node[i].c);
+			s->node[i].c = NULL;
+		}
+}
+
+static struct timeval ms_tv(int ms)
+{
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+	return tv;
+}
+
+static int conn_fail(struct rstore *s, struct node *nd, const char *what, struct ds_err *err)
+{
+	const char *why = nd->c && nd->c->errstr[0] ? nd->c->errstr : "no answer";
+	if (nd->c && nd->c->err == REDIS_ERR_IO &&
+	    (strcmp(why, strerror(EAGAIN)) == 0 || strcmp(why, strerror(ETIMEDOUT)) == 0))
+		ds_err_set(err, DS_EIO, "index %s: %s:%d did not answer within %d ms", s->uri,
+			   nd->host, nd->port, s->timeout_ms);
+	else
+		ds_err_set(err, DS_EIO, "index %s: %s %s:%d: %s", s->uri, what, nd->host, nd->port,
+			   why);
+	return DS_EIO;
+}
+
+static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
+{
+	redisReply *r;
+	if (nd->c)
+		return 0;
+	nd->c = redisConnectWithTimeout(nd->host, nd->port,
+					ms_tv(s->timeout_ms < CONNECT_MS ? s->timeout_ms : CONNECT_MS));
+	if (!nd->c || nd->c->err) {
+		if (!nd->c)
+			return ds_err_set(err, DS_ENOMEM, "out of memory connecting to %s", s->uri);
+		conn_fail(s, nd, "cannot connect to", err);
+		redisFree(nd->c);
+		nd->c = NULL;
+		return DS_EIO;
+	}
+	redisSetTimeout(nd->c, ms_tv(s->timeout_ms > 0 ? s->timeout_ms : 1));
+	redisEnableKeepAlive(nd->c);
+	if (s->db > 0) {
+		r = redisCommand(nd->c, "SELECT %d", s->db);
+		if (!r || r->type == REDIS_REPLY_ERROR) {
+			ds_err_set(err, DS_EINVAL, "index %s: cannot select database %d: %s", s->uri,
+				   s->db, r ? r->str : nd->c->errstr);
+			if (r)
+				freeReplyObject(r);
+			redisFree(nd->c);
+			nd->c = NULL;
+			return DS_EINVAL;
+		}
+		freeReplyObject(r);
+	}
+	return 0;
+}
+
+static int find_node(struct rstore *s, const char *host, size_t hlen, int port)
+{
+	for (int i = 0; i < s->nnodes; i++)
+		if (s->node[i].port == port && strlen(s->node[i].host) == hlen &&
+		    memcmp(s->node[i].host, host, hlen) == 0)
+			return i;
+	if (s->nnodes == MAX_NODES || hlen >= sizeof s->node[0].host)
+		return -1;
+	memcpy(s->node[s->nnodes].host, host, hlen);
+	s->node[s->nnodes].host[hlen] = '\0';
+	s->node[s->nnodes].port = port;
+	s->node[s->nnodes].c = NULL;
+	return s->nnodes++;
+}
+
+/* Reads the slot map from the first node that answers CLUSTER SLOTS.
+ * Sets s->cluster to 0 when the server has cluster support disabled. */
+static int load_slots(struct rstore *s, struct ds_err *err)
+{
+	int rc = DS_EIO;
+	for (int i = 0; i < s->nnodes; i++) {
+		struct node *nd = &s->node[i];
+		redisReply *r;
+		if ((rc = node_connect(s, nd, err)) != 0)
+			continue;
+		r = redisCommand(nd->c, "CLUSTER SLOTS");
+		if (!r) {
+			rc = conn_fail(s, nd, "connection lost to", err);
+			redisFree(nd->c);
+			nd->c = NULL;
+			continue;
+		}
+		if (r->type == REDIS_REPLY_ERROR) {
+			int disabled = strstr(r->str, "cluster support disabled") != NULL;
+			rc = disabled ? 0 : ds_err_set(err, DS_EDB, "index %s: CLUSTER SLOTS: %s",
+						       s->uri, r->str);
+			freeReplyObject(r);
+			if (disabled) {
+				s->cluster = 0;
+				return 0;
+			}
+			continue;
+		}
+		if (r->type != REDIS_REPLY_ARRAY) {
+			freeReplyObject(r);
+			continue;
+		}
+		s->cluster = 1;
+		memset(s->slot, NO_NODE, sizeof s->slot);
+		for (size_t k = 0; k < r->elements; k++) {
+			redisReply *e = r->element[k], *m;
+			const char *host;
+			size_t hlen;
+			int ni;
+			if (e->type != REDIS_REPLY_ARRAY || e->elements < 3 ||
+			    e->element[2]->type != REDIS_REPLY_ARRAY || e->element[2]->elements < 2)
+				continue;
+			m = e->element[2];
+			host = m->element[0]->type == REDIS_REPLY_STRING ? m->element[0]->str : "";
+			hlen = strlen(host);
+			if (hlen == 0 || strcmp(host, "?") == 0) { /* unknown: the node we asked */
+				host = nd->host;
+				hlen = strlen(host);
+			}
+			ni = find_node(s, host, hlen, (int)m->element[1]->integer);
+			if (ni < 0)
+				continue;
+			for (long long sl = e->element[0]->integer;
+			     sl <= e->element[1]->integer && sl < NSLOTS; sl++)
+				if (sl >= 0)
+					s->slot[sl] = (uint8_t)ni;
+		}
+		freeReplyObject(r);
+		return 0;
+	}
+	return rc;
+}
+
+/* ---- pipelines: commands to one or several shards, replies in order ---- */
+
+struct pcmd {
+	char *buf; /* the command in protocol form */
+	int len;
+	int slot;
+	int node;
+	redisReply *r;
+};
+
+struct pipe {
+	struct pcmd *c;
+	size_t n, cap;
+};
+
+struct arg {
+	const char *p;
+	size_t n;
+};
+
+#define S(str) ((struct arg){(str), strlen(str)})
+#define B(ptr, len) ((struct arg){(const char *)(ptr), (len)})
+#define ARGS(...) (int)(sizeof((struct arg[]){__VA_ARGS__}) / sizeof(struct arg)), \
+		  (struct arg[]){__VA_ARGS__}
+
+static void pipe_reset(struct pipe *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		redisFreeCommand(p->c[i].buf);
+		if (p->c[i].r)
+			freeReplyObject(p->c[i].r);
+	}
+	p->n = 0;
+}
+
+static void pipe_free(struct pipe *p)
+{
+	pipe_reset(p);
+	free(p->c);
+	p->c = NULL;
+	p->cap = 0;
+}
+
+/* Queues a command; slot is the slot of its key (-1: any node). */
+static int pipe_add(struct pipe *p, int slot, int argc, const struct arg *a)
+{
+	const char *argv[16];
+	size_t lens[16];
+	char *buf;
+	int len;
+	if (argc > 16)
+		return DS_EINVAL;
+	for (int i = 0; i < argc; i++) {
+		argv[i] = a[i].p;
+		lens[i] = a[i].n;
+	}
+	if (ds_grow(&p->c, &p->cap, p->n + 1, sizeof *p->c))
+		return DS_ENOMEM;
+	if ((len = redisFormatCommandArgv(&buf, argc, argv, lens)) < 0)
+		return DS_ENOMEM;
+	p->c[p->n].buf = buf;
+	p->c[p->n].len = len;
+	p->c[p->n].slot = slot;
+	p->c[p->n].node = 0;
+	p->c[p->n].r = NULL;
+	p->n++;
+	return 0;
+}
+
+/* Queues a command with many arguments (EVAL of a large commit). */
+static int pipe_addv(struct pipe *p, int slot, int argc, const char **argv, const size_t *lens)
+{
+	char *buf;
+	int len;
+	if (ds_grow(&p->c, &p->cap, p->n + 1, sizeof *p->c))
+		return DS_ENOMEM;
+	if ((len = redisFormatCommandArgv(&buf, argc, argv, lens)) < 0)
+		return DS_ENOMEM;
+	p->c[p->n] = (struct pcmd){buf, len, slot, 0, NULL};
+	p->n++;
+	return 0;
+}
+
+static int node_of(struct rstore *s, int slot)
+{
+	if (!s->cluster || slot < 0 || s->slot[slot] == NO_NODE)
+		return 0;
+	return s->slot[slot];
+}
+
+/* "MOVED 3999 127.0.0.1:6381" or "ASK ...": the node index, or -1. */
+static int redirect_node(struct rstore *s, const char *msg)
+{
+	const char *sp = strchr(msg, ' '), *addr, *colon;
+	if (!sp || !(addr = strchr(sp + 1, ' ')))
+		return -1;
+	addr++;
+	if (!(colon = strrchr(addr, ':')))
+		return -1;
+	return find_node(s, addr, (size_t)(colon - addr), atoi(colon + 1));
+}
+
+static int starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Runs every queued command that has no reply yet.  Connection failures
+ * drop every connection and, with s->retry > 0, reconnect and resend up
+ * to retry times with a growing pause; MOVED re-reads the slot map; ASK
+ * sends ASKING and the command to the node named.  Error replies other
+ * than redirections are left in the replies for the caller. */
+static int pipe_run(struct rstore *s, struct pipe *p, struct ds_err *err)
+{
+	int attempt = 0, redirects = 0;
+	for (;;) {
+		int lost = 0, moved = 0, rc = 0;
+		for (size_t i = 0; i < p->n && !lost; i++) {
+			struct pcmd *c = &p->c[i];
+			if (c->r)
+				continue;
+			c->node = node_of(s, c->slot);
+			if ((rc = node_connect(s, &s->node[c->node], err)) != 0) {
+				if (rc != DS_EIO)
+					return rc;
+				lost = 1;
+				break;
+			}
+			if (redisAppendFormattedCommand(s->node[c->node].c, c->buf, (size_t)c->len) !=
+			    REDIS_OK)
+				return ds_err_set(err, DS_ENOMEM, "out of memory talking to %s", s->uri);
+		}
+		for (size_t i = 0; i < p->n && !lost; i++) {
+			struct pcmd *c = &p->c[i];
+			struct node *nd = &s->node[c->node];
+			void *rv = NULL;
+			if (c->r)
+				continue;
+			if (redisGetReply(nd->c, &rv) != REDIS_OK || !rv) {
+				conn_fail(s, nd, "connection lost to", err);
+				lost = 1;
+				break;
+			}
+			c->r = rv;
+			if (c->r->type != REDIS_REPLY_ERROR)
+				continue;
+			if (starts(c->r->str, "MOVED ") || starts(c->r->str, "TRYAGAIN") ||
+			    starts(c->r->str, "CLUSTERDOWN")) {
+				if (starts(c->r->str, "MOVED "))
+					redirect_node(s, c->r->str);
+				freeReplyObject(c->r);
+				c->r = NULL;
+				moved = 1;
+			} else if (starts(c->r->str, "LOADING") && attempt < s->retry) {
+				freeReplyObject(c->r);
+				c->r = NULL;
+				moved = 2;
+			}
+		}
+		if (lost) {
+			drop_all(s);
+			if (attempt >= s->retry)
+				return DS_EIO;
+			sleep_ms(attempt < 4 ? 100 << attempt : 1000);
+			attempt++;
+			if (s->cluster)
+				load_slots(s, NULL);
+			continue;
+		}
+		if (!moved)
+			break;
+		if (moved == 2) {
+			sleep_ms(attempt < 4 ? 100 << attempt : 1000);
+			attempt++;
+			continue;
+		}
+		if (++redirects > MAX_REDIRECTS)
+			return ds_err_set(err, DS_EDB, "index %s: too many cluster redirections", s->uri);
+		if (redirects > 1)
+			sleep_ms(50 * redirects);
+		if ((rc = load_slots(s, err)) != 0)
+			return rc;
+	}
+	/* ASK redirections: send ASKING then the command to that node. */
+	for (size_t i = 0; i < p->n; i++) {
+		struct pcmd *c = &p->c[i];
+		int ni;
+		void *rv = NULL;
+		if (!c->r || c->r->type != REDIS_REPLY_ERROR || !starts(c->r->str, "ASK "))
+			continue;
+		if ((ni = redirect_node(s, c->r->str)) < 0 || node_connect(s, &s->node[ni], err))
+			return ds_err_set(err, DS_EIO, "index %s: cannot follow %s", s->uri, c->r->str);
+		freeReplyObject(c->r);
+		c->r = NULL;
+		redisAppendCommand(s->node[ni].c, "ASKING");
+		redisAppendFormattedCommand(s->node[ni].c, c->buf, (size_t)c->len);
+		if (redisGetReply(s->node[ni].c, &rv) != REDIS_OK) {
+			conn_fail(s, &s->node[ni], "connection lost to", err);
+			drop_all(s);
+			return DS_EIO;
+		}
+		freeReplyObject(rv);
+		rv = NULL;
+		if (redisGetReply(s->node[ni].c, &rv) != REDIS_OK || !rv) {
+			conn_fail(s, &s->node[ni], "connection lost to", err);
+			drop_all(s);
+			return DS_EIO;
+		}
+		c->r = rv;
+	}
+	return 0;
+}
+
+/* The reply of command i, or an error (an error reply of the server). */
+static int reply_ok(struct rstore *s, struct pipe *p, size_t i, struct ds_err *err)
+{
+	redisReply *r = p->c[i].r;
+	if (!r)
+		return ds_err_set(err, DS_EIO, "index %s: no reply", s->uri);
+	if (r->type == REDIS_REPLY_ERROR) {
+		if (starts(r->str, "OOM"))
+			return ds_err_set(err, DS_ENOMEM, "index %s: server out of memory: %s", s->uri,
+					  r->str);
+		return ds_err_set(err, DS_EDB, "index %s: %s", s->uri, r->str);
+	}
+	return 0;
+}
+
+/* Runs one command alone; *r is owned by p until pipe_reset/pipe_free. */
+static int call(struct rstore *s, struct pipe *p, int slot, int argc, const struct arg *a,
+		redisReply **r, struct ds_err *err)
+{
+	int rc;
+	pipe_reset(p);
+	if (pipe_add(p, slot, argc, a))
+		return ds_err_set(err, DS_ENOMEM, "out of memory talking to %s", s->uri);
+	if ((rc = pipe_run(s, p, err)) != 0 || (rc = reply_ok(s, p, 0, err)) != 0)
+		return rc;
+	*r = p->c[0].r;
+	return 0;
+}
+
+static int no_mem(struct rstore *s, struct ds_err *err)
+{
+	return ds_err_set(err, DS_ENOMEM, "out of memory using index %s", s->uri);
+}
+
+/* ---- cache ---- */
+
+static struct centry *cache_get(struct rstore *s, int64_t id)
+{
+	if (!s->ccap)
+		return NULL;
+	for (size_t j = ds_mix64((uint64_t)id) & (s->ccap - 1); s->cache[j];
+	     j = (j + 1) & (s->ccap - 1))
+		if (s->cache[j]->id == id)
+			return s->cache[j];
+	return NULL;
+}
+
+static void cache_put_entry(struct centry **tab, size_t cap, struct centry *e)
+{
+	size_t j;
+	for (j = ds_mix64((uint64_t)e->id) & (cap - 1); tab[j]; j = (j + 1) & (cap - 1))
+		;
+	tab[j] = e;
+}
+
+/* Keeps a copy of src (with its set); silently does nothing when full. */
+static void cache_put(struct rstore *s, const struct ds_store_src *src)
+{
+	size_t nl = strlen(src->name) + 1, dl = strlen(src->date) + 1;
+	size_t bytes = sizeof(struct centry) + src->nset * 4 + nl + dl;
+	struct centry *e;
+	char *p;
+	if (s->cbytes + bytes > CACHE_MAX_BYTES || cache_get(s, src->id))
+		return;
+	if ((s->cused + 1) * 2 > s->ccap) {
+		size_t cap = s->ccap ? s->ccap * 2 : 1024;
+		struct centry **tab = calloc(cap, sizeof *tab);
+		if (!tab)
+			return;
+		for (size_t i = 0; i < s->ccap; i++)
+			if (s->cache[i])
+				cache_put_entry(tab, cap, s->cache[i]);
+		free(s->cache);
+		s->cache = tab;
+		s->ccap = cap;
+	}
+	if (!(e = malloc(bytes)))
+		return;
+	e->id = src->id;
+	e->words = src->words;
+	e->nset = src->nset;
+	snprintf(e->hash, sizeof e->hash, "%s", src->hash);
+	e->set = (uint32_t *)(e + 1);
+	if (src->nset)
+		memcpy(e->set, src->set, src->nset * 4);
+	p = (char *)(e->set + src->nset);
+	memcpy(p, src->name, nl);
+	e->name = p;
+	memcpy(p + nl, src->date, dl);
+	e->date = p + nl;
+	cache_put_entry(s->cache, s->ccap, e);
+	s->cused++;
+	s->cbytes += bytes;
+}
+
+static void cache_free(struct rstore *s)
+{
+	for (size_t i = 0; i < s->ccap; i++)
+		free(s->cache[i]);
+	free(s->cache);
+	s->cache = NULL;
+	s->ccap = s->cused = s->cbytes = 0;
+}
+
+static void cache_src(const struct centry *e, struct ds_store_src *src)
+{
+	memset(src, 0, sizeof *src);
+	src->id = e->id;
+	src->name = e->name;
+	src->date = e->date;
+	src->hash = e->hash;
+	src->words = e->words;
+	src->set = e->set;
+	src->nset = e->nset;
+}
+
+/* ---- the open transaction ---- */
+
+static struct pend *pend_find(struct pend *v, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].id == id)
+			return &v[i];
+	return NULL;
+}
+
+static void pend_clear(struct rstore *s)
+{
+	for (size_t i = 0; i < s->nadd; i++)
+		free(s->add[i].name);
+	for (size_t i = 0; i < s->nrem; i++)
+		free(s->rem[i].name);
+	s->nadd = s->nrem = 0;
+}
+
+static int removed_in_tx(struct rstore *s, int64_t id)
+{
+	return pend_find(s->rem, s->nrem, id) != NULL;
+}
+
+/* Queues the deletion of a record and of its id under its band keys. */
+static int queue_discard(struct pipe *p, const struct pend *e)
+{
+	char key[40], id[24], bk[9];
+	int rc;
+	src_key(key, sizeof key, e->id);
+	snprintf(id, sizeof id, "%lld", (long long)e->id);
+	if ((rc = pipe_add(p, slot_of(key), ARGS(S("DEL"), S(key)))) != 0)
+		return rc;
+	for (size_t k = 0; k < e->nkeys; k++) {
+		band_key(bk, e->keys[k]);
+		if ((rc = pipe_add(p, key_slot(bk, 9), ARGS(S("SREM"), B(bk, 9), S(id)))) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- operations ---- */
+
+static int writable(struct rstore *s, struct ds_err *err)
+{
+	if (s->readonly)
+		return ds_err_set(err, DS_EINVAL, "index %s is open read-only", s->uri);
+	return 0;
+}
+
+static int op_begin(struct ds_store *b, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	int rc;
+	if ((rc = writable(s, err)) != 0)
+		return rc;
+	pend_clear(s);
+	s->in_tx = 1;
+	return 0;
+}
+
+static int op_rollback(struct ds_store *b, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	(void)err;
+	for (size_t i = 0; i < s->nadd; i++)
+		queue_discard(&p, &s->add[i]);
+	if (p.n)
+		pipe_run(s, &p, NULL); /* best effort: staged records expire anyway */
+	pipe_free(&p);
+	pend_clear(s);
+	s->in_tx = 0;
+	return 0;
+}
+
+/* Appends s and its terminating NUL. */
+static int put_z(struct ds_buf *b, const char *str)
+{
+	return ds_buf_append(b, str, strlen(str) + 1);
+}
+
+/* Appends one publish entry: its name key to names, its 7 values to vals
+ * (each NUL-terminated). */
+static int publish_args(struct ds_buf *names, struct ds_buf *vals, char op, const struct pend *e)
+{
+	char v[5][24];
+	const char ops[2] = {op, 0};
+	snprintf(v[0], sizeof v[0], "%lld", (long long)e->id);
+	snprintf(v[1], sizeof v[1], "%llu", (unsigned long long)e->words);
+	snprintf(v[2], sizeof v[2], "%llu", (unsigned long long)e->nset);
+	snprintf(v[3], sizeof v[3], "%zu", e->nkeys);
+	snprintf(v[4], sizeof v[4], "%llu", (unsigned long long)e->len);
+	if (ds_buf_puts(names, K_NAME) || put_z(names, e->name) || put_z(vals, ops) ||
+	    put_z(vals, v[0]) || put_z(vals, e->hash) || put_z(vals, v[1]) ||
+	    put_z(vals, v[2]) || put_z(vals, v[3]) || put_z(vals, v[4]))
+		return DS_ENOMEM;
+	return 0;
+}
+
+static int op_commit(struct ds_store *b, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	struct ds_buf names = DS_BUF_INIT, vals = DS_BUF_INIT;
+	char nkeys[24];
+	const char **argv = NULL;
+	size_t *lens = NULL, nent = s->nadd + s->nrem, argc;
+	char key[40];
+	int rc = 0;
+	redisReply *r;
+
+	if (!s->in_tx)
+		return ds_err_set(err, DS_EINVAL, "index %s: no transaction to commit", s->uri);
+	if (nent == 0)
+		goto done;
+	/* 1. make the staged records permanent (they must still be there) */
+	for (size_t i = 0; i < s->nadd && rc == 0; i++) {
+		src_key(key, sizeof key, s->add[i].id);
+		rc = pipe_add(&p, slot_of(key), ARGS(S("EXISTS"), S(key)));
+		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("PERSIST"), S(key)));
+	}
+	/* a removed source stops being live (it is still registered) */
+	for (size_t i = 0; i < s->nrem && rc == 0; i++) {
+		src_key(key, sizeof key, s->rem[i].id);
+		rc = pipe_add(&p, slot_of(key), ARGS(S("HDEL"), S(key), S("live")));
+	}
+	if (rc) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	if ((rc = pipe_run(s, &p, err)) != 0)
+		goto out;
+	for (size_t i = 0; i < p.n; i++)
+		if ((rc = reply_ok(s, &p, i, err)) != 0)
+			goto out;
+	for (size_t i = 0; i < s->nadd; i++)
+		if (p.c[2 * i].r->integer != 1) {
+			rc = ds_err_set(err, DS_EDB,
+					"index %s: the staged record of source %lld is gone (the transaction outlived its %s ms)",
+					s->uri, (long long)s->add[i].id, STAGE_TTL_MS);
+			goto out;
+		}
+	pipe_reset(&p);
+
+	/* 2. one script registers every add and unregisters every remove */
+	for (size_t i = 0; i < s->nadd && rc == 0; i++)
+		rc = publish_args(&names, &vals, 'a', &s->add[i]);
+	for (size_t i = 0; i < s->nrem && rc == 0; i++)
+		rc = publish_args(&names, &vals, 'r', &s->rem[i]);
+	argc = 6 + nent + 7 * nent;
+	if (rc || !(argv = malloc(argc * sizeof *argv)) || !(lens = malloc(argc * sizeof *lens))) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	{
+		size_t a = 0;
+		const char *q;
+		snprintf(nkeys, sizeof nkeys, "%zu", 3 + nent);
+		argv[a++] = "EVAL";
+		argv[a++] = publish_lua;
+		argv[a++] = nkeys;
+		argv[a++] = K_HASH;
+		argv[a++] = K_IDS;
+		argv[a++] = K_STATS;
+		for (q = names.data; a < 6 + nent; q += strlen(q) + 1)
+			argv[a++] = q;
+		for (q = vals.data; a < argc; q += strlen(q) + 1)
+			argv[a++] = q;
+		for (size_t i = 0; i < argc; i++)
+			lens[i] = strlen(argv[i]);
+	}
+	if (pipe_addv(&p, slot_of(K_IDS), (int)argc, argv, lens)) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	if ((rc = pipe_run(s, &p, err)) != 0) {
+		/* the script may have run: keep the records (unregistered ones
+		 * are invisible) rather than discard registered sources */
+		if (rc == DS_EIO && err) {
+			char msg[sizeof err->msg];
+			snprintf(msg, sizeof msg, "%s", err->msg);
+			ds_err_set(err, DS_EIO,
+				   "%s while committing: the last sources may or may not be in the index (adding them again is safe)",
+				   msg);
+		}
+		goto forget;
+	}
+	if ((rc = reply_ok(s, &p, 0, err)) != 0)
+		goto forget;
+	r = p.c[0].r;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != nent) {
+		rc = ds_err_set(err, DS_EDB, "index %s: unexpected reply to the commit", s->uri);
+		goto forget;
+	}
+	/* 3. mark new sources live; discard duplicates and removed sources */
+	{
+		struct pipe q = {0};
+		for (size_t i = 0; i < s->nadd; i++) {
+			src_key(key, sizeof key, s->add[i].id);
+			if (r->element[i]->integer == 0)
+				pipe_add(&q, slot_of(key), ARGS(S("HSET"), S(key), S("live"), S("1")));
+			else
+				queue_discard(&q, &s->add[i]);
+		}
+		for (size_t i = 0; i < s->nrem; i++)
+			queue_discard(&q, &s->rem[i]);
+		if (q.n)
+			pipe_run(s, &q, NULL); /* readers fall back on the registry */
+		pipe_free(&q);
+	}
+done:
+forget:
+	for (size_t i = 0; i < s->nrem && rc == 0; i++) {
+		struct centry *e = cache_get(s, s->rem[i].id);
+		if (e) /* never used again: ids are not reused */
+			e->nset = 0;
+	}
+	pend_clear(s);
+	s->in_tx = 0;
+out:
+	pipe_free(&p);
+	ds_buf_free(&names);
+	ds_buf_free(&vals);
+	free(argv);
+	free(lens);
+	return rc;
+}
+
+static int op_find_hash(struct ds_store *b, const char *hash, int64_t *id, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	redisReply *r;
+	int rc;
+	for (size_t i = 0; i < s->nadd; i++)
+		if (strcmp(s->add[i].hash, hash) == 0) {
+			*id = s->add[i].id;
+			return 0;
+		}
+	rc = call(s, &p, slot_of(K_HASH), ARGS(S("HGET"), S(K_HASH), S(hash)), &r, err);
+	if (rc == 0) {
+		if (r->type == REDIS_REPLY_NIL || parse_i64(r, id) || removed_in_tx(s, *id))
+			rc = ds_err_set(err, DS_ENOTFOUND, "index %s has no source with hash %s",
+					s->uri, hash);
+	}
+	pipe_free(&p);
+	return rc;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int op_find_name(struct ds_store *b, const char *name, ds_store_id_fn fn, void *ctx,
+			struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	struct ds_buf k = DS_BUF_INIT;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	redisReply *r;
+	int rc;
+	if (ds_buf_printf(&k, "%s%s", K_NAME, name))
+		return no_mem(s, err);
+	rc = call(s, &p, slot_of(k.data), ARGS(S("ZRANGE"), B(k.data, k.len), S("0"), S("-1")), &r,
+		  err);
+	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+		int64_t id;
+		if (parse_i64(r->element[i], &id) || removed_in_tx(s, id))
+			continue;
+		if (ds_grow(&ids, &cap, n + 1, sizeof *ids))
+			rc = no_mem(s, err);
+		else
+			ids[n++] = id;
+	}
+	for (size_t i = 0; rc == 0 && i < s->nadd; i++)
+		if (strcmp(s->add[i].name, name) == 0) {
+			if (ds_grow(&ids, &cap, n + 1, sizeof *ids))
+				rc = no_mem(s, err);
+			else
+				ids[n++] = s->add[i].id;
+		}
+	pipe_free(&p);
+	ds_buf_free(&k);
+	if (n)
+		qsort(ids, n, sizeof *ids, cmp_i64);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = fn(ctx, ids[i]);
+	free(ids);
+	return rc;
+}
+
+static int op_insert(struct ds_store *b, const struct ds_store_src *src, const uint64_t *keys,
+		     size_t nkeys, int64_t *id, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	struct pend *e;
+	unsigned char *setb = NULL, *keyb = NULL;
+	char key[40], idstr[24], words[24], nset[24], bk[9];
+	redisReply *r;
+	int rc;
+
+	if ((rc = writable(s, err)) != 0)
+		return rc;
+	if (nkeys > DS_ARRAY_LEN(e->keys))
+		return ds_err_set(err, DS_EINVAL, "index %s: %zu band keys per source, at most %zu",
+				  s->uri, nkeys, DS_ARRAY_LEN(e->keys));
+	if ((rc = call(s, &p, slot_of(K_NEXT), ARGS(S("INCR"), S(K_NEXT)), &r, err)) != 0)
+		goto out;
+	*id = r->integer;
+	pipe_reset(&p);
+
+	if (ds_grow(&s->add, &s->capadd, s->nadd + 1, sizeof *s->add) ||
+	    !(setb = malloc(src->nset * 4 + 1)) || !(keyb = malloc(nkeys * 8 + 1))) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	e = &s->add[s->nadd];
+	memset(e, 0, sizeof *e);
+	if (!(e->name = strdup(src->name))) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	e->id = *id;
+	snprintf(e->hash, sizeof e->hash, "%s", src->hash);
+	e->words = src->words;
+	e->nset = src->nset;
+	e->len = src->len;
+	/* distinct band keys (the band table holds (key, id) once) */
+	for (size_t i = 0; i < nkeys; i++) {
+		size_t j;
+		for (j = 0; j < e->nkeys && e->keys[j] != keys[i]; j++)
+			;
+		if (j == e->nkeys)
+			e->keys[e->nkeys++] = keys[i];
+	}
+	s->nadd++; /* from here on, rollback discards what was written */
+
+	for (size_t i = 0; i < src->nset; i++)
+		put32le(setb + 4 * i, src->set[i]);
+	for (size_t i = 0; i < e->nkeys; i++)
+		put64le(keyb + 8 * i, e->keys[i]);
+	src_key(key, sizeof key, *id);
+	snprintf(idstr, sizeof idstr, "%lld", (long long)*id);
+	snprintf(words, sizeof words, "%llu", (unsigned long long)src->words);
+	snprintf(nset, sizeof nset, "%zu", src->nset);
+	rc = pipe_add(&p, slot_of(key),
+		      ARGS(S("HSET"), S(key), S("n"), S(src->name), S("d"),
+			   S(src->date ? src->date : ""), S("h"), S(src->hash), S("w"), S(words),
+			   S("s"), S(nset), S("set"), B(setb, src->nset * 4), S("t"),
+			   B(src->text ? src->text : "", src->len)));
+	rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HSET"), S(key), S("k"), B(keyb, e->nkeys * 8)));
+	rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("PEXPIRE"), S(key), S(STAGE_TTL_MS)));
+	for (size_t i = 0; rc == 0 && i < e->nkeys; i++) {
+		band_key(bk, e->keys[i]);
+		rc = pipe_add(&p, key_slot(bk, 9), ARGS(S("SADD"), B(bk, 9), S(idstr)));
+	}
+	if (rc) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	if ((rc = pipe_run(s, &p, err)) != 0)
+		goto out;
+	for (size_t i = 0; i < p.n && rc == 0; i++)
+		rc = reply_ok(s, &p, i, err);
+out:
+	free(setb);
+	free(keyb);
+	pipe_free(&p);
+	return rc;
+}
+
+/* Reads a source's record: HMGET n d h w s live [set] [t]. */
+static int read_src(struct rstore *s, int64_t id, unsigned what, struct pipe *p,
+		    struct ds_store_src *src, int *live, struct ds_err *err)
+{
+	char key[40];
+	redisReply *r, **f;
+	int rc;
+	src_key(key, sizeof key, id);
+	rc = pipe_add(p, slot_of(key),
+		      ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"), S("live"),
+			   S(what & DS_STORE_SET ? "set" : "-"), S(what & DS_STORE_TEXT ? "t" : "-")));
+	if (rc)
+		return no_mem(s, err);
+	if ((rc = pipe_run(s, p, err)) != 0 || (rc = reply_ok(s, p, p->n - 1, err)) != 0)
+		return rc;
+	r = p->c[p->n - 1].r;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 8)
+		return ds_err_set(err, DS_EDB, "index %s: unexpected reply reading source %lld",
+				  s->uri, (long long)id);
+	f = r->element;
+	if (f[0]->type != REDIS_REPLY_STRING || f[4]->type != REDIS_REPLY_STRING)
+		return ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld", s->uri,
+				  (long long)id);
+	memset(src, 0, sizeof *src);
+	src->id = id;
+	src->name = f[0]->str;
+	src->date = f[1]->type == REDIS_REPLY_STRING ? f[1]->str : "";
+	src->hash = f[2]->type == REDIS_REPLY_STRING ? f[2]->str : "";
+	src->words = f[3]->type == REDIS_REPLY_STRING ? strtoull(f[3]->str, NULL, 10) : 0;
+	src->nset = strtoull(f[4]->str, NULL, 10);
+	*live = f[5]->type == REDIS_REPLY_STRING;
+	if (what & DS_STORE_SET) {
+		if (f[6]->type != REDIS_REPLY_STRING || (size_t)f[6]->len != src->nset * 4)
+			return ds_err_set(err, DS_ECORRUPT,
+					  "index %s is damaged: shingle set of source %lld has %zu bytes",
+					  s->uri, (long long)id,
+					  f[6]->type == REDIS_REPLY_STRING ? (size_t)f[6]->len : 0);
+		if (ds_grow(&s->setbuf, &s->setcap, src->nset + 1, sizeof *s->setbuf))
+			return no_mem(s, err);
+		if (is_le()) {
+			if (src->nset)
+				memcpy(s->setbuf, f[6]->str, src->nset * 4);
+		} else {
+			for (size_t i = 0; i < src->nset; i++)
+				s->setbuf[i] = get32le((const unsigned char *)f[6]->str + 4 * i);
+		}
+		src->set = s->setbuf;
+	}
+	if (what & DS_STORE_TEXT) {
+		if (f[7]->type != REDIS_REPLY_STRING)
+			return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: source %lld has no text",
+					  s->uri, (long long)id);
+		src->text = f[7]->str;
+		src->len = (size_t)f[7]->len;
+	}
+	return 0;
+}
+
+/* Is source id registered?  (Its record was written but not marked live:
+ * an add that registered it and stopped, or a remove under way.) */
+static int registered(struct rstore *s, int64_t id, int *yes, struct ds_err *err)
+{
+	struct pipe p = {0};
+	char idstr[24];
+	redisReply *r;
+	int rc;
+	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
+	rc = call(s, &p, slot_of(K_IDS), ARGS(S("ZSCORE"), S(K_IDS), S(idstr)), &r, err);
+	if (rc == 0)
+		*yes = r->type != REDIS_REPLY_NIL;
+	pipe_free(&p);
+	return rc;
+}
+
+static int op_get(struct ds_store *b, int64_t id, unsigned what, ds_store_src_fn fn, void *ctx,
+		  struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	struct ds_store_src src;
+	struct centry *e;
+	int live = 0, rc, own = pend_find(s->add, s->nadd, id) != NULL;
+
+	if (removed_in_tx(s, id))
+		return ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld", s->uri,
+				  (long long)id);
+	e = what == DS_STORE_SET ? cache_get(s, id) : NULL;
+	if (e && e->nset) {
+		/* the fields never change: only ask whether it is still there */
+		char key[40];
+		redisReply *r;
+		src_key(key, sizeof key, id);
+		if ((rc = call(s, &p, slot_of(key), ARGS(S("HEXISTS"), S(key), S("live")), &r,
+			       err)) != 0)
+			goto out;
+		live = r->integer == 1;
+		if (!live && !own && ((rc = registered(s, id, &live, err)) != 0 || !live)) {
+			if (rc == 0)
+				rc = ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld",
+						s->uri, (long long)id);
+			goto out;
+		}
+		cache_src(e, &src);
+		rc = fn(ctx, &src);
+		goto out;
+	}
+	if ((rc = read_src(s, id, what, &p, &src, &live, err)) != 0)
+		goto out;
+	if (!live && !own && ((rc = registered(s, id, &live, err)) != 0 || !live)) {
+		if (rc == 0)
+			rc = ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld", s->uri,
+					(long long)id);
+		goto out;
+	}
+	if (what & DS_STORE_SET && !own)
+		cache_put(s, &src);
+	rc = fn(ctx, &src);
+out:
+	pipe_free(&p);
+	return rc;
+}
+
+static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *ctx,
+		   struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0}, q = {0};
+	int64_t last = 0, ids[EACH_CHUNK];
+	int rc = 0;
+
+	for (;;) {
+		char from[32], lim[16];
+		redisReply *r;
+		size_t n = 0;
+		snprintf(from, sizeof from, "(%lld", (long long)last);
+		snprintf(lim, sizeof lim, "%d", EACH_CHUNK);
+		rc = call(s, &p, slot_of(K_IDS),
+			  ARGS(S("ZRANGEBYSCORE"), S(K_IDS), S(from), S("+inf"), S("LIMIT"), S("0"),
+			       S(lim)),
+			  &r, err);
+		if (rc)
+			break;
+		for (size_t i = 0; i < r->elements && n < EACH_CHUNK; i++)
+			if (parse_i64(r->element[i], &ids[n]) == 0)
+				n++;
+		if (n == 0)
+			break;
+		last = ids[n - 1];
+		/* records not in the cache, in one pipeline */
+		pipe_reset(&q);
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			char key[40];
+			struct centry *e = what == DS_STORE_SET ? cache_get(s, ids[i]) : NULL;
+			if ((e && e->nset) || removed_in_tx(s, ids[i]))
+				continue;
+			src_key(key, sizeof key, ids[i]);
+			rc = pipe_add(&q, slot_of(key),
+				      ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"),
+					   S(what & DS_STORE_SET ? "set" : "-"),
+					   S(what & DS_STORE_TEXT ? "t" : "-")));
+		}
+		if (rc) {
+			rc = no_mem(s, err);
+			break;
+		}
+		if (q.n && (rc = pipe_run(s, &q, err)) != 0)
+			break;
+		for (size_t i = 0, j = 0; i < n && rc == 0; i++) {
+			struct ds_store_src src;
+			struct centry *e = what == DS_STORE_SET ? cache_get(s, ids[i]) : NULL;
+			redisReply **f;
+			if (removed_in_tx(s, ids[i]))
+				continue;
+			if (e && e->nset) {
+				cache_src(e, &src);
+				rc = fn(ctx, &src);
+				continue;
+			}
+			if ((rc = reply_ok(s, &q, j, err)) != 0)
+				break;
+			f = q.c[j++].r->element;
+			if (f[0]->type != REDIS_REPLY_STRING || f[4]->type != REDIS_REPLY_STRING)
+				continue; /* removed since the registry was read */
+			memset(&src, 0, sizeof src);
+			src.id = ids[i];
+			src.name = f[0]->str;
+			src.date = f[1]->type == REDIS_REPLY_STRING ? f[1]->str : "";
+			src.hash = f[2]->type == REDIS_REPLY_STRING ? f[2]->str : "";
+			src.words = f[3]->type == REDIS_REPLY_STRING ? strtoull(f[3]->str, NULL, 10) : 0;
+			src.nset = strtoull(f[4]->str, NULL, 10);
+			if (what & DS_STORE_SET) {
+				if (f[5]->type != REDIS_REPLY_STRING || (size_t)f[5]->len != src.nset * 4) {
+					rc = ds_err_set(err, DS_ECORRUPT,
+							"index %s is damaged: shingle set of source %lld",
+							s->uri, (long long)src.id);
+					break;
+				}
+				if (ds_grow(&s->setbuf, &s->setcap, src.nset + 1, sizeof *s->setbuf)) {
+					rc = no_mem(s, err);
+					break;
+				}
+				for (size_t k = 0; k < src.nset; k++)
+					s->setbuf[k] = get32le((const unsigned char *)f[5]->str + 4 * k);
+				src.set = s->setbuf;
+				cache_put(s, &src);
+			}
+			if (what & DS_STORE_TEXT) {
+				src.text = f[6]->type == REDIS_REPLY_STRING ? f[6]->str : "";
+				src.len = f[6]->type == REDIS_REPLY_STRING ? (size_t)f[6]->len : 0;
+			}
+			rc = fn(ctx, &src);
+		}
+		if (rc || n < EACH_CHUNK)
+			break;
+	}
+	pipe_free(&p);
+	pipe_free(&q);
+	/* sources added in the open transaction come last */
+	for (size_t i = 0; rc == 0 && i < s->nadd; i++)
+		rc = op_get(b, s->add[i].id, what, fn, ctx, err);
+	return rc;
+}
+
+static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_fn fn,
+		   void *ctx, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	char bk[9], lim[24];
+	redisReply *r;
+	int rc;
+	band_key(bk, key);
+	snprintf(lim, sizeof lim, "%zu", limit);
+	rc = call(s, &p, key_slot(bk, 9), ARGS(S("SRANDMEMBER"), B(bk, 9), S(lim)), &r, err);
+	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+		int64_t id;
+		if (parse_i64(r->element[i], &id) == 0 && !removed_in_tx(s, id))
+			rc = fn(ctx, id);
+	}
+	pipe_free(&p);
+	return rc;
+}
+
+static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_t nkeys,
+		     struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	struct ds_store_src src;
+	struct pend *e, *staged;
+	int live, rc;
+
+	if ((rc = writable(s, err)) != 0)
+		return rc;
+	if (removed_in_tx(s, id))
+		return ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld", s->uri,
+				  (long long)id);
+	if (nkeys > DS_ARRAY_LEN(e->keys))
+		return ds_err_set(err, DS_EINVAL, "index %s: too many band keys", s->uri);
+	if ((staged = pend_find(s->add, s->nadd, id)) != NULL) {
+		/* added in this transaction: drop it at once */
+		queue_discard(&p, staged);
+		pipe_run(s, &p, NULL);
+		pipe_free(&p);
+		free(staged->name);
+		*staged = s->add[--s->nadd];
+		return 0;
+	}
+	if ((rc = read_src(s, id, 0, &p, &src, &live, err)) != 0)
+		goto out;
+	if (ds_grow(&s->rem, &s->caprem, s->nrem + 1, sizeof *s->rem)) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	e = &s->rem[s->nrem];
+	memset(e, 0, sizeof *e);
+	if (!(e->name = strdup(src.name))) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	e->id = id;
+	snprintf(e->hash, sizeof e->hash, "%s", src.hash);
+	e->words = src.words;
+	e->nset = src.nset;
+	e->nkeys = nkeys;
+	memcpy(e->keys, keys, nkeys * sizeof *keys);
+	{
+		char key[40];
+		redisReply *r;
+		src_key(key, sizeof key, id);
+		rc = call(s, &p, slot_of(key), ARGS(S("HSTRLEN"), S(key), S("t")), &r, err);
+		if (rc) {
+			free(e->name);
+			goto out;
+		}
+		e->len = (uint64_t)r->integer;
+	}
+	/* band_keys counts distinct keys, as insert stored them */
+	for (size_t i = 0, n = 0; i < nkeys; i++) {
+		size_t j;
+		for (j = 0; j < n && e->keys[j] != keys[i]; j++)
+			;
+		if (j == n)
+			e->keys[n++] = keys[i];
+		e->nkeys = n;
+	}
+	s->nrem++;
+out:
+	pipe_free(&p);
+	return rc;
+}
+
+static int64_t field_i64(const redisReply *r)
+{
+	int64_t v = 0;
+	return r && parse_i64(r, &v) == 0 ? v : 0;
+}
+
+/* used_memory_dataset of every node (the data, without the server's overhead). */
+static int data_bytes(struct rstore *s, uint64_t *bytes, struct ds_err *err)
+{
+	*bytes = 0;
+	for (int i = 0; i < s->nnodes; i++) {
+		struct node *nd = &s->node[i];
+		redisReply *r;
+		const char *v;
+		int rc;
+		if (s->cluster) {
+			int owns = 0;
+			for (int k = 0; k < NSLOTS && !owns; k++)
+				owns = s->slot[k] == i;
+			if (!owns)
+				continue;
+		}
+		if ((rc = node_connect(s, nd, err)) != 0)
+			return rc;
+		if (!(r = redisCommand(nd->c, "INFO memory"))) {
+			conn_fail(s, nd, "connection lost to", err);
+			drop_all(s);
+			return DS_EIO;
+		}
+		if (r->type == REDIS_REPLY_STRING && (v = strstr(r->str, "used_memory_dataset:")))
+			*bytes += strtoull(v + strlen("used_memory_dataset:"), NULL, 10);
+		freeReplyObject(r);
+		if (!s->cluster)
+			break;
+	}
+	return 0;
+}
+
+static int op_stats(struct ds_store *b, struct ds_store_stats *st, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	redisReply *r;
+	int rc;
+	rc = call(s, &p, slot_of(K_STATS),
+		  ARGS(S("HMGET"), S(K_STATS), S("sources"), S("words"), S("shingles"),
+		       S("band_keys"), S("text_bytes")),
+		  &r, err);
+	if (rc == 0) {
+		memset(st, 0, sizeof *st);
+		st->sources = (uint64_t)field_i64(r->element[0]);
+		st->words = (uint64_t)field_i64(r->element[1]);
+		st->shingles = (uint64_t)field_i64(r->element[2]);
+		st->band_keys = (uint64_t)field_i64(r->element[3]);
+		st->text_bytes = (uint64_t)field_i64(r->element[4]);
+		rc = data_bytes(s, &st->bytes, err);
+	}
+	pipe_free(&p);
+	return rc;
+}
+
+static int op_count(struct ds_store *b, uint64_t limit, uint64_t *n, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	redisReply *r;
+	int rc = call(s, &p, slot_of(K_IDS), ARGS(S("ZCARD"), S(K_IDS)), &r, err);
+	(void)limit;
+	if (rc == 0)
+		*n = (uint64_t)r->integer + s->nadd;
+	pipe_free(&p);
+	return rc;
+}
+
+static int op_set_timeout(struct ds_store *b, int timeout_ms, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	(void)err;
+	s->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+	for (int i = 0; i < s->nnodes; i++)
+		if (s->node[i].c)
+			redisSetTimeout(s->node[i].c, ms_tv(s->timeout_ms));
+	return 0;
+}
+
+/* check: every registered source has a whole record, its hash and name
+ * entries and its band keys; the counters add up. */
+struct check_sum {
+	uint64_t sources, words, shingles, band_keys, text_bytes;
+};
+
+static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct check_sum *sum,
+		       struct ds_err *err)
+{
+	struct pipe p = {0}, q = {0};
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char key[40];
+		src_key(key, sizeof key, ids[i]);
+		rc = pipe_add(&p, slot_of(key),
+			      ARGS(S("HMGET"), S(key), S("n"), S("h"), S("w"), S("s"), S("set"), S("k"),
+				   S("live")));
+		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HSTRLEN"), S(key), S("t")));
+		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("TTL"), S(key)));
+	}
+	if (rc || (rc = pipe_run(s, &p, err)) != 0)
+		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		redisReply **f;
+		const unsigned char *set, *keys;
+		size_t nset, nk;
+		char idstr[24], nk_key[600];
+		if ((rc = reply_ok(s, &p, 3 * i, err)) != 0)
+			break;
+		f = p.c[3 * i].r->element;
+		if (f[0]->type != REDIS_REPLY_STRING || f[1]->type != REDIS_REPLY_STRING ||
+		    f[3]->type != REDIS_REPLY_STRING || f[4]->type != REDIS_REPLY_STRING ||
+		    f[5]->type != REDIS_REPLY_STRING) {
+			rc = ds_err_set(err, DS_ECORRUPT,
+					"index %s is damaged: source %lld has no whole record", s->uri,
+					(long long)ids[i]);
+			break;
+		}
+		if (p.c[3 * i + 2].r->integer != -1) {
+			rc = ds_err_set(err, DS_ECORRUPT,
+					"index %s is damaged: the record of source %lld expires", s->uri,
+					(long long)ids[i]);
+			break;
+		}
+		nset = strtoull(f[3]->str, NULL, 10);
+		set = (const unsigned char *)f[4]->str;
+		if ((size_t)f[4]->len != nset * 4 || f[5]->len % 8) {
+			rc = ds_err_set(err, DS_ECORRUPT,
+					"index %s is damaged: source %lld has a set of %zu bytes for %zu shingles",
+					s->uri, (long long)ids[i], (size_t)f[4]->len, nset);
+			break;
+		}
+		for (size_t k = 1; k < nset; k++)
+			if (get32le(set + 4 * k) <= get32le(set + 4 * (k - 1))) {
+				rc = ds_err_set(err, DS_ECORRUPT,
+						"index %s is damaged: the shingle set of source %lld is not sorted",
+						s->uri, (long long)ids[i]);
+				break;
+			}
+		if (rc)
+			break;
+		sum->sources++;
+		sum->words += strtoull(f[2]->type == REDIS_REPLY_STRING ? f[2]->str : "0", NULL, 10);
+		sum->shingles += nset;
+		sum->text_bytes += (uint64_t)p.c[3 * i + 1].r->integer;
+		nk = (size_t)f[5]->len / 8;
+		sum->band_keys += nk;
+		keys = (const unsigned char *)f[5]->str;
+		snprintf(idstr, sizeof idstr, "%lld", (long long)ids[i]);
+		snprintf(nk_key, sizeof nk_key, "%s%s", K_NAME, f[0]->str);
+		rc = pipe_add(&q, slot_of(K_HASH), ARGS(S("HGET"), S(K_HASH), S(f[1]->str)));
+		rc = rc ? rc : pipe_add(&q, slot_of(nk_key), ARGS(S("ZSCORE"), S(nk_key), S(idstr)));
+		for (size_t k = 0; k < nk && rc == 0; k++) {
+			char bk[9];
+			band_key(bk, get64le(keys + 8 * k));
+			rc = pipe_add(&q, key_slot(bk, 9), ARGS(S("SISMEMBER"), B(bk, 9), S(idstr)));
+		}
+	}
+	if (rc || (rc = pipe_run(s, &q, err)) != 0)
+		goto out;
+	for (size_t i = 0, j = 0; i < n && rc == 0; i++) {
+		redisReply **f = p.c[3 * i].r->element;
+		size_t nk = (size_t)f[5]->len / 8;
+		if (field_i64(q.c[j].r) != ids[i])
+			rc = ds_err_set(err, DS_ECORRUPT,
+					"index %s is damaged: the hash of source %lld leads elsewhere",
+					s->uri, (long long)ids[i]);
+		else if (!q.c[j + 1].r || q.c[j + 1].r->type == REDIS_REPLY_NIL)
+			rc = ds_err_set(err, DS_ECORRUPT,
+					"index %s is damaged: source %lld is missing from its name's list",
+					s->uri, (long long)ids[i]);
+		for (size_t k = 0; k < nk && rc == 0; k++)
+			if (!q.c[j + 2 + k].r || q.c[j + 2 + k].r->integer != 1)
+				rc = ds_err_set(err, DS_ECORRUPT,
+						"index %s is damaged: source %lld is missing under band key %zu",
+						s->uri, (long long)ids[i], k);
+		j += 2 + nk;
+	}
+out:
+	pipe_free(&p);
+	pipe_free(&q);
+	return rc;
+}
+
+static int op_check(struct ds_store *b, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	struct check_sum sum = {0};
+	struct ds_store_stats st;
+	int64_t last = 0, ids[EACH_CHUNK];
+	int rc;
+	for (;;) {
+		char from[32], lim[16];
+		redisReply *r;
+		size_t n = 0;
+		snprintf(from, sizeof from, "(%lld", (long long)last);
+		snprintf(lim, sizeof lim, "%d", EACH_CHUNK);
+		rc = call(s, &p, slot_of(K_IDS),
+			  ARGS(S("ZRANGEBYSCORE"), S(K_IDS), S(from), S("+inf"), S("LIMIT"), S("0"),
+			       S(lim)),
+			  &r, err);
+		if (rc)
+			break;
+		for (size_t i = 0; i < r->elements && n < EACH_CHUNK; i++)
+			if (parse_i64(r->element[i], &ids[n]) == 0)
+				n++;
+		if (n == 0)
+			break;
+		last = ids[n - 1];
+		if ((rc = check_chunk(s, ids, n, &sum, err)) != 0 || n < EACH_CHUNK)
+			break;
+	}
+	pipe_free(&p);
+	if (rc || (rc = op_stats(b, &st, err)) != 0)
+		return rc;
+	if (st.sources != sum.sources || st.words != sum.words || st.shingles != sum.shingles ||
+	    st.band_keys != sum.band_keys || st.text_bytes != sum.text_bytes)
+		return ds_err_set(err, DS_ECORRUPT,
+				  "index %s is damaged: the counters say %llu sources, %llu shingles, the records %llu, %llu",
+				  s->uri, (unsigned long long)st.sources, (unsigned long long)st.shingles,
+				  (unsigned long long)sum.sources, (unsigned long long)sum.shingles);
+	return 0;
+}
+
+static void op_close(struct ds_store *b)
+{
+	struct rstore *s = (struct rstore *)b;
+	if (!s)
+		return;
+	if (s->in_tx)
+		op_rollback(b, NULL);
+	drop_all(s);
+	pend_clear(s);
+	free(s->add);
+	free(s->rem);
+	free(s->setbuf);
+	cache_free(s);
+	free(s->uri);
+	free(s);
+}
+
+static const struct ds_store_ops redis_ops = {
+	.name = "redis",
+	.begin = op_begin,
+	.commit = op_commit,
+	.rollback = op_rollback,
+	.find_hash = op_find_hash,
+	.find_name = op_find_name,
+	.insert = op_insert,
+	.remove = op_remove,
+	.band = op_band,
+	.get = op_get,
+	.each = op_each,
+	.stats = op_stats,
+	.count = op_count,
+	.set_timeout = op_set_timeout,
+	.check = op_check,
+	.close = op_close,
+};
+
+/* ---- opening ---- */
+
+/* redis://HOST[:PORT][/DB][?timeout=MS&retry=N] */
+static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
+{
+	const char *p = uri + strlen("redis://"), *end, *colon, *q;
+	size_t hlen;
+	int port = 6379;
+	end = p + strcspn(p, "/?");
+	colon = memchr(p, ':', (size_t)(end - p));
+	hlen = (size_t)((colon ? colon : end) - p);
+	if (hlen == 0 || hlen >= sizeof s->node[0].host)
+		return ds_err_set(err, DS_EINVAL, "index %s: no host in the address", uri);
+	if (colon) {
+		char *e;
+		long v = strtol(colon + 1, &e, 10);
+		if (e != end || v <= 0 || v > 65535)
+			return ds_err_set(err, DS_EINVAL, "index %s: bad port", uri);
+		port = (int)v;
+	}
+	if (*end == '/' && end[1] && end[1] != '?') {
+		char *e;
+		long v = strtol(end + 1, &e, 10);
+		if ((*e && *e != '?') || v < 0 || v > 100000)
+			return ds_err_set(err, DS_EINVAL, "index %s: bad database number", uri);
+		s->db = (int)v;
+	}
+	for (q = strchr(p, '?'); q && *q; q = strchr(q + 1, '&')) {
+		if (starts(q + 1, "timeout="))
+			s->timeout_ms = atoi(q + 1 + strlen("timeout="));
+		else if (starts(q + 1, "retry="))
+			s->retry = atoi(q + 1 + strlen("retry="));
+		else
+			return ds_err_set(err, DS_EINVAL, "index %s: unknown option %s", uri, q + 1);
+	}
+	if (s->timeout_ms <= 0)
+		s->timeout_ms = 1;
+	if (s->retry < 0)
+		s->retry = 0;
+	if (s->retry > 1000)
+		s->retry = 1000;
+	if (find_node(s, p, hlen, port) != 0)
+		return ds_err_set(err, DS_EINVAL, "index %s: bad address", uri);
+	return 0;
+}
+
+/* Number of keys in the database, over every shard. */
+static int db_keys(struct rstore *s, int64_t *n, struct ds_err *err)
+{
+	*n = 0;
+	for (int i = 0; i < s->nnodes; i++) {
+		redisReply *r;
+		int rc;
+		if ((rc = node_connect(s, &s->node[i], err)) != 0)
+			return rc;
+		if (!(r = redisCommand(s->node[i].c, "DBSIZE"))) {
+			conn_fail(s, &s->node[i], "connection lost to", err);
+			drop_all(s);
+			return DS_EIO;
+		}
+		if (r->type == REDIS_REPLY_INTEGER)
+			*n += r->integer;
+		freeReplyObject(r);
+		if (!s->cluster)
+			break;
+	}
+	return 0;
+}
+
+static int check_meta(struct rstore *s, const char *params, int create, struct ds_err *err)
+{
+	struct pipe p = {0};
+	redisReply *r;
+	int rc;
+	int64_t nkeys;
+	const char *magic, *schema, *fp;
+again:
+	rc = call(s, &p, slot_of(K_META),
+		  ARGS(S("HMGET"), S(K_META), S("magic"), S("schema"), S("fingerprint")), &r, err);
+	if (rc)
+		goto out;
+	magic = r->element[0]->type == REDIS_REPLY_STRING ? r->element[0]->str : NULL;
+	schema = r->element[1]->type == REDIS_REPLY_STRING ? r->element[1]->str : "?";
+	fp = r->element[2]->type == REDIS_REPLY_STRING ? r->element[2]->str : "?";
+	if (!magic && r->element[1]->type == REDIS_REPLY_NIL) {
+		if (!create) {
+			rc = ds_err_set(err, DS_ENOTFOUND,
+					"cannot open index %s: no despin index there (the first 'despin index add' creates it)",
+					s->uri);
+			goto out;
+		}
+		if ((rc = db_keys(s, &nkeys, err)) != 0)
+			goto out;
+		if (nkeys > 0) {
+			rc = ds_err_set(err, DS_EFORMAT,
+					"%s holds %lld keys but no despin index: use another database (redis://HOST:PORT/DB)",
+					s->uri, (long long)nkeys);
+			goto out;
+		}
+		rc = call(s, &p, slot_of(K_META),
+			  ARGS(S("EVAL"), S(create_lua), S("1"), S(K_META), S(MAGIC), S(SCHEMA),
+			       S(params)),
+			  &r, err);
+		if (rc)
+			goto out;
+		create = 0;
+		goto again;
+	}
+	if (!magic || strcmp(magic, MAGIC) != 0)
+		rc = ds_err_set(err, DS_EFORMAT, "%s holds a key %s that is not a despin index", s->uri,
+				K_META);
+	else if (strcmp(schema, SCHEMA) != 0)
+		rc = ds_err_set(err, DS_EVERSION,
+				"index %s has schema version %s, this despin reads version %s: rebuild it with 'despin index add'",
+				s->uri, schema, SCHEMA);
+	else if (strcmp(fp, params) != 0)
+		rc = ds_err_set(err, DS_EVERSION,
+				"index %s was built with fingerprints %s, this despin makes %s: rebuild it with 'despin index add'",
+				s->uri, fp, params);
+out:
+	pipe_free(&p);
+	return rc;
+}
+
+bool ds_store_is_redis(const char *uri)
+{
+	return strncmp(uri, "redis://", 8) == 0;
+}
+
+struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
+				     const char *params, struct ds_err *err)
+{
+	struct rstore *s = calloc(1, sizeof *s);
+	const char *env = getenv("DESPIN_RETRY");
+	if (!s || !(s->uri = strdup(uri))) {
+		free(s);
+		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", uri);
+		return NULL;
+	}
+	s->base.ops = &redis_ops;
+	s->readonly = (flags & DS_STORE_READONLY) != 0;
+	s->timeout_ms = timeout_ms;
+	s->retry = env && *env ? atoi(env) : 0;
+	if (parse_uri(s, uri, err) != 0)
+		goto fail;
+	/* the address without options, for messages */
+	s->uri[strcspn(s->uri, "?")] = '\0';
+	/* not reachable: with retries, wait for it like any command */
+	for (int i = 0, rc = load_slots(s, err); rc != 0; i++) {
+		if (rc != DS_EIO || i >= s->retry)
+			goto fail;
+		sleep_ms(i < 4 ? 100 << i : 1000);
+		rc = load_slots(s, err);
+	}
+	if (s->cluster && s->db != 0) {
+		ds_err_set(err, DS_EINVAL, "index %s: a cluster has only database 0", s->uri);
+		goto fail;
+	}
+	if (check_meta(s, params, !s->readonly && (flags & DS_STORE_CREATE), err) != 0)
+		goto fail;
+	return &s->base;
+fail:
+	op_close(&s->base);
+	return NULL;
+}

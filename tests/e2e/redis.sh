@@ -1,0 +1,197 @@
+#!/bin/sh
+# The source index on a real Redis server (src/store_redis.c): a private
+# redis-server on a free loopback port, AOF on, in a temporary directory.
+# The same adds, list, stats, query and scan as with an SQLite index give the
+# same answers; adding twice is a no-op; 'index copy' both ways keeps the
+# list; an acknowledged add survives kill -9 of the server; a server gone
+# mid-scan gives one error line per article, and with DESPIN_RETRY the scan
+# resumes when it is back.  Prints TAP; skips if redis-server is missing.
+TOP=${DS_TOP:-$(pwd)}
+cd "$TOP" || exit 2
+DESPIN=${DESPIN:-build/despin}
+case $DESPIN in /*) ;; *) DESPIN=$TOP/$DESPIN ;; esac
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
+same() { # LABEL FILE1 FILE2
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		nok "$1"
+		diff "$2" "$3" | sed 's/^/# /' | head -20
+	fi
+}
+
+for cmd in redis-server redis-cli python3; do
+	if ! command -v $cmd >/dev/null 2>&1; then
+		echo "ok 1 - redis index # SKIP $cmd not installed"
+		exit 0
+	fi
+done
+W=$(mktemp -d)
+PID=
+stop() {
+	[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -f "$W/redis.pid"
+	PID=
+}
+trap 'stop; rm -rf "$W"' EXIT
+trap 'exit 2' INT TERM
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+U=redis://127.0.0.1:$PORT
+mkdir "$W/data"
+
+start() { # starts the server on $W/data (AOF replayed if there is one)
+	redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly yes \
+		--appendfsync always --dir "$W/data" --pidfile "$W/redis.pid" --daemonize no \
+		> "$W/server.log" 2>&1 &
+	PID=$!
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "# redis-server did not start: $(tail -3 "$W/server.log")"
+	return 1
+}
+start || { nok "redis-server starts"; exit 1; }
+ok "redis-server starts on 127.0.0.1:$PORT"
+
+S=corpus/seeds
+A="$S/000_fcd469a446cc7cc8.txt $S/001_455d42bae2579fa5.txt $S/002_1eca5ce85436633a.txt $S/004_1faaaa5fa0c635fb.txt"
+
+"$DESPIN" index list -i "$U" > /dev/null 2> "$W/err"
+rc=$?
+check "list of an empty server fails (exit 2) naming it" \
+	$([ $rc = 2 ] && grep -q "cannot open index $U: no despin index there" "$W/err"; echo $?)
+
+# the same adds on SQLite and on Redis
+"$DESPIN" index add -i "$W/ref.db" $A $S/000_fcd469a446cc7cc8.txt > "$W/add.sqlite" 2>&1
+"$DESPIN" index add -i "$U" $A $S/000_fcd469a446cc7cc8.txt > "$W/add.redis" 2>&1
+check "add exits 0" $?
+same "add prints what it prints with SQLite (4 added, 1 already present)" "$W/add.sqlite" "$W/add.redis"
+"$DESPIN" index add -i "$U" $A > "$W/add2" 2>&1
+check "adding the same texts again is a no-op" \
+	$(grep -qx "0 added, 4 already present" "$W/add2"; echo $?)
+"$DESPIN" index list -i "$W/ref.db" > "$W/list.sqlite"
+"$DESPIN" index list -i "$U" > "$W/list.redis"
+same "list is the same as with SQLite" "$W/list.sqlite" "$W/list.redis"
+"$DESPIN" index stats -i "$U" > "$W/stats"
+check "stats: 4 sources, 256 band keys" \
+	$(grep -qx "sources  *4" "$W/stats" && grep -qx "band keys  *256" "$W/stats"; echo $?)
+"$DESPIN" index check -i "$U" > "$W/check" 2>&1
+check "check passes" $(grep -qx "$U: ok" "$W/check"; echo $?)
+"$DESPIN" index query -i "$W/ref.db" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.sqlite"
+"$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.redis"
+same "query of 003 gives what SQLite gives" "$W/q.sqlite" "$W/q.redis"
+check "003's sources are found (001 then 000)" \
+	$(awk -F'\t' 'NR == 1 && $2 == 2 { a = 1 } NR == 2 && $2 == 1 { b = 1 } END { exit !(a && b) }' \
+		"$W/q.redis"; echo $?)
+
+if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ] &&
+	"$DESPIN" scan -i "$W/ref.db" $S > "$W/scan.sqlite" 2> "$W/scan.err"; [ $? -le 1 ]; then
+	"$DESPIN" scan -i "$U" -j 2 $S > "$W/scan.redis" 2>&1
+	same "scan -i redis:// -j 2 gives what scan -i FILE gives" "$W/scan.sqlite" "$W/scan.redis"
+	check "scan: 003 is spun, from 000" \
+		$(grep -q "^spun .*000_fcd469a446cc7cc8.txt.*003_cc34e14e2e5a732a.txt$" "$W/scan.redis"; echo $?)
+	SCAN=1
+else
+	ok "scan # SKIP models missing or not usable: $(head -1 "$W/scan.err" 2>/dev/null)"
+	SCAN=0
+fi
+
+# copy both ways, and into a second database of the same server
+rm -f "$W/copy.db"
+"$DESPIN" index copy "$U" "$W/copy.db" > "$W/copy1" 2>&1
+check "copy redis -> sqlite" $(grep -qx "4 copied, 0 already present" "$W/copy1"; echo $?)
+"$DESPIN" index list -i "$W/copy.db" > "$W/list.copy"
+same "the copy in SQLite has the same list" "$W/list.redis" "$W/list.copy"
+"$DESPIN" index copy "$W/copy.db" "$U/3" > "$W/copy2" 2>&1
+check "copy sqlite -> redis (database 3)" $(grep -qx "4 copied, 0 already present" "$W/copy2"; echo $?)
+"$DESPIN" index list -i "$U/3" > "$W/list.copy2"
+same "the copy in Redis has the same list" "$W/list.redis" "$W/list.copy2"
+"$DESPIN" index copy "$W/copy.db" "$U/3" > "$W/copy3" 2>&1
+check "copying again adds nothing" $(grep -qx "0 copied, 4 already present" "$W/copy3"; echo $?)
+"$DESPIN" index check -i "$U/3" > /dev/null 2>&1
+check "the copy passes check" $?
+redis-cli -p "$PORT" -n 5 set somekey 1 > /dev/null
+"$DESPIN" index add -i "$U/5" $S/000_fcd469a446cc7cc8.txt > /dev/null 2> "$W/err"
+check "a database holding other keys is refused" \
+	$([ $? = 2 ] && grep -q "holds 1 keys but no despin index" "$W/err"; echo $?)
+
+# remove, then kill -9 the server: the acknowledged state survives
+"$DESPIN" index remove -i "$U" $S/004_1faaaa5fa0c635fb.txt > /dev/null 2>&1
+check "remove" $?
+"$DESPIN" index add -i "$U" $S/003_cc34e14e2e5a732a.txt > /dev/null 2>&1
+"$DESPIN" index list -i "$U" > "$W/before"
+check "list after remove and add: 4 sources, 004 gone" \
+	$([ "$(($(wc -l < "$W/before") - 1))" = 4 ] && ! grep -q 004_ "$W/before"; echo $?)
+stop
+start
+check "redis-server restarts from its AOF after kill -9" $?
+"$DESPIN" index list -i "$U" > "$W/after" 2>&1
+same "no acknowledged add or remove is lost" "$W/before" "$W/after"
+"$DESPIN" index check -i "$U" > /dev/null 2>&1
+check "check passes after the restart" $?
+
+# a writer killed mid-add leaves nothing visible: SIGKILL during a big add
+mkdir "$W/many"
+i=0
+while [ $i -lt 200 ]; do
+	awk -v t="$i" '{ print } END { print "The marker of copy " t " reads " t "x" t "." }' \
+		"$S/000_fcd469a446cc7cc8.txt" | tr '0-9' 'a-j' > "$W/many/m$i.txt"
+	i=$((i + 1))
+done
+"$DESPIN" index add -i "$U" "$W/many" > /dev/null 2>&1 &
+apid=$!
+sleep 0.3
+kill -9 $apid 2>/dev/null
+wait $apid 2>/dev/null
+staged=$(redis-cli -p "$PORT" --scan --pattern '{src:*}' | wc -l)
+echo "# records written when the add was killed: $staged, of which 4 published"
+"$DESPIN" index list -i "$U" > "$W/after2" 2>&1
+same "a killed add (one transaction) leaves the list as it was" "$W/before" "$W/after2"
+"$DESPIN" index check -i "$U" > "$W/check2" 2>&1
+check "check passes after the killed add" $?
+
+# server gone mid-scan: one error line per article, no hang
+if [ $SCAN = 1 ]; then
+	mkfifo "$W/in"
+	rec() { python3 -c 'import json, sys; print(json.dumps({"id": sys.argv[1], "text": open(sys.argv[2]).read()}))' "$1" "$2"; }
+	run_fifo() { # ENV...: scan --stdin-json against $U; record 1, $1, then records 2-3
+		timeout 60 env "$@" "$DESPIN" scan --stdin-json -i "$U?timeout=2000" < "$W/in" > "$W/fout" 2> "$W/ferr" &
+		spid=$!
+		exec 3> "$W/in"
+		rec a1 $S/003_cc34e14e2e5a732a.txt >&3
+		i=0
+		while [ $i -lt 200 ] && [ "$(wc -l < "$W/fout")" -lt 2 ]; do sleep 0.05; i=$((i + 1)); done
+	}
+	run_fifo DESPIN_RETRY=0
+	stop
+	rec a2 $S/003_cc34e14e2e5a732a.txt >&3
+	rec a3 $S/001_455d42bae2579fa5.txt >&3
+	exec 3>&-
+	wait $spid
+	rc=$?
+	check "scan with the server gone exits 2 (not a crash, not a hang)" $([ $rc = 2 ]; echo $?)
+	check "the first article was scanned before" $(grep -q "^spun .*a1$" "$W/fout"; echo $?)
+	nerr=$(grep -c "index $U.*127.0.0.1:$PORT" "$W/ferr")
+	check "one error line per later article, naming the index and the problem" \
+		$([ "$nerr" = 2 ] && [ "$(wc -l < "$W/ferr")" = 2 ]; echo $?)
+	sed 's/^/# /' "$W/ferr"
+	start
+	run_fifo DESPIN_RETRY=30
+	stop
+	(exec 3>&-; sleep 1; start) &
+	rpid=$!
+	rec a2 $S/003_cc34e14e2e5a732a.txt >&3
+	rec a3 $S/001_455d42bae2579fa5.txt >&3
+	exec 3>&-
+	wait $spid
+	rc=$?
+	wait $rpid
+	PID=$(cat "$W/redis.pid" 2>/dev/null)
+	check "with DESPIN_RETRY the scan waits for the server and resumes" \
+		$([ $rc -le 1 ] && grep -q "^spun .*a2$" "$W/fout" && grep -q "a3$" "$W/fout" && [ ! -s "$W/ferr" ]; echo $?)
+fi
+echo "1..$n"

@@ -1,0 +1,180 @@
+#!/bin/sh
+# The source index on a three-node Redis Cluster on loopback ports: the same
+# answers as with an SQLite index, records and band keys spread over the
+# shards, copy both ways, and a scan that goes on while the slot of the
+# registry ({ds}) moves to another node (ASK during the move, MOVED after).
+# Prints TAP; skips if redis-server is missing.
+TOP=${DS_TOP:-$(pwd)}
+cd "$TOP" || exit 2
+DESPIN=${DESPIN:-build/despin}
+case $DESPIN in /*) ;; *) DESPIN=$TOP/$DESPIN ;; esac
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
+same() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		nok "$1"
+		diff "$2" "$3" | sed 's/^/# /' | head -20
+	fi
+}
+
+for cmd in redis-server redis-cli python3; do
+	if ! command -v $cmd >/dev/null 2>&1; then
+		echo "ok 1 - redis cluster index # SKIP $cmd not installed"
+		exit 0
+	fi
+done
+W=$(mktemp -d)
+PIDS=
+trap 'for p in $PIDS; do kill -9 $p 2>/dev/null; done; rm -rf "$W"' EXIT
+trap 'exit 2' INT TERM
+# three free ports P below 55536 whose cluster bus ports P + 10000 are free too
+PORTS=$(python3 -c '
+import random, socket
+def free(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+got = []
+for _ in range(1000):
+    p = random.randrange(20000, 45000)
+    if p not in got and p + 10000 not in got and free(p) and free(p + 10000):
+        got.append(p)
+    if len(got) == 3:
+        break
+print(" ".join(map(str, got)))')
+for p in $PORTS; do
+	mkdir "$W/$p"
+	redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes \
+		--cluster-config-file "$W/$p/nodes.conf" --save '' --appendonly yes \
+		--dir "$W/$p" --daemonize no > "$W/$p/log" 2>&1 &
+	PIDS="$PIDS $!"
+done
+set -- $PORTS
+P1=$1 P2=$2 P3=$3
+up() {
+	i=0
+	while [ $i -lt 300 ]; do
+		[ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+if ! { up "$P1" && up "$P2" && up "$P3"; }; then
+	for p in $PORTS; do tail -3 "$W/$p/log" | sed "s/^/# $p: /"; done
+	nok "three redis-server nodes start"
+	exit 1
+fi
+timeout 30 redis-cli --cluster create 127.0.0.1:$P1 127.0.0.1:$P2 127.0.0.1:$P3 \
+	--cluster-replicas 0 --cluster-yes > "$W/create.log" 2>&1
+i=0
+while [ $i -lt 100 ]; do
+	s1=$(redis-cli -p "$P1" cluster info | tr -d '\r' | grep -c '^cluster_state:ok')
+	s3=$(redis-cli -p "$P3" cluster info | tr -d '\r' | grep -c '^cluster_state:ok')
+	[ "$s1$s3" = 11 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+check "cluster of 3 nodes on 127.0.0.1:$P1,$P2,$P3 is up" $([ "$s1$s3" = 11 ]; echo $?)
+U=redis://127.0.0.1:$P2
+
+S=corpus/seeds
+A="$S/000_fcd469a446cc7cc8.txt $S/001_455d42bae2579fa5.txt $S/002_1eca5ce85436633a.txt $S/004_1faaaa5fa0c635fb.txt"
+"$DESPIN" index add -i "$W/ref.db" $A $S/000_fcd469a446cc7cc8.txt > "$W/add.sqlite" 2>&1
+"$DESPIN" index add -i "$U" $A $S/000_fcd469a446cc7cc8.txt > "$W/add.redis" 2>&1
+check "add exits 0" $?
+same "add prints what it prints with SQLite" "$W/add.sqlite" "$W/add.redis"
+"$DESPIN" index add -i "redis://127.0.0.1:$P3" $A > "$W/add2" 2>&1
+check "adding again (through another node) is a no-op" \
+	$(grep -qx "0 added, 4 already present" "$W/add2"; echo $?)
+"$DESPIN" index list -i "$W/ref.db" > "$W/list.sqlite"
+"$DESPIN" index list -i "$U" > "$W/list.redis"
+same "list is the same as with SQLite" "$W/list.sqlite" "$W/list.redis"
+spread=0
+for p in $PORTS; do
+	k=$(redis-cli -p "$p" dbsize)
+	echo "# node $p: $k keys"
+	[ "$k" -gt 20 ] && spread=$((spread + 1))
+done
+check "keys are spread over the 3 shards" $([ $spread = 3 ]; echo $?)
+"$DESPIN" index stats -i "$U" > "$W/stats"
+check "stats: 4 sources, 256 band keys" \
+	$(grep -qx "sources  *4" "$W/stats" && grep -qx "band keys  *256" "$W/stats"; echo $?)
+"$DESPIN" index check -i "$U" > /dev/null 2>&1
+check "check passes" $?
+"$DESPIN" index query -i "$W/ref.db" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.sqlite"
+"$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.redis"
+same "query of 003 gives what SQLite gives (001, then 000)" "$W/q.sqlite" "$W/q.redis"
+
+SCAN=0
+if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ] &&
+	"$DESPIN" scan -i "$W/ref.db" $S > "$W/scan.sqlite" 2> "$W/scan.err"; [ $? -le 1 ]; then
+	"$DESPIN" scan -i "$U" -j 2 $S > "$W/scan.redis" 2>&1
+	same "scan -i redis:// (cluster) gives what scan -i FILE gives" "$W/scan.sqlite" "$W/scan.redis"
+	SCAN=1
+else
+	ok "scan # SKIP models missing or not usable: $(head -1 "$W/scan.err" 2>/dev/null)"
+fi
+
+rm -f "$W/copy.db"
+"$DESPIN" index copy "$U" "$W/copy.db" > "$W/copy1" 2>&1
+"$DESPIN" index list -i "$W/copy.db" > "$W/list.copy"
+check "copy cluster -> sqlite" $(grep -qx "4 copied, 0 already present" "$W/copy1"; echo $?)
+same "the copy in SQLite has the same list" "$W/list.redis" "$W/list.copy"
+for p in $PORTS; do redis-cli -p "$p" flushall > /dev/null; done
+"$DESPIN" index copy "$W/copy.db" "$U" > "$W/copy2" 2>&1
+"$DESPIN" index list -i "$U" > "$W/list.copy2"
+check "copy sqlite -> an emptied cluster" $(grep -qx "4 copied, 0 already present" "$W/copy2"; echo $?)
+same "the copy in the cluster has the same list" "$W/list.redis" "$W/list.copy2"
+
+# move the registry's slot to another node while a scan runs
+if [ $SCAN = 1 ]; then
+	slot=$(redis-cli -p "$P1" cluster keyslot '{ds}')
+	owner=
+	for p in $PORTS; do
+		redis-cli -p "$p" cluster countkeysinslot "$slot" | grep -qv '^0$' && owner=$p
+	done
+	for p in $PORTS; do [ "$p" != "$owner" ] && target=$p; done
+	oid=$(redis-cli -p "$owner" cluster myid)
+	tid=$(redis-cli -p "$target" cluster myid)
+	mkfifo "$W/in"
+	rec() { python3 -c 'import json, sys; print(json.dumps({"id": sys.argv[1], "text": open(sys.argv[2]).read()}))' "$1" "$2"; }
+	timeout 60 "$DESPIN" scan --stdin-json -i "$U" < "$W/in" > "$W/fout" 2> "$W/ferr" &
+	spid=$!
+	exec 3> "$W/in"
+	wait_lines() {
+		i=0
+		while [ $i -lt 200 ] && [ "$(wc -l < "$W/fout")" -lt "$1" ]; do sleep 0.05; i=$((i + 1)); done
+	}
+	rec a1 $S/003_cc34e14e2e5a732a.txt >&3
+	wait_lines 2
+	# half-way: keys moved, slot still owned by the old node -> ASK
+	redis-cli -p "$target" cluster setslot "$slot" importing "$oid" > /dev/null
+	redis-cli -p "$owner" cluster setslot "$slot" migrating "$tid" > /dev/null
+	keys=$(redis-cli -p "$owner" cluster getkeysinslot "$slot" 1000)
+	redis-cli -p "$owner" migrate 127.0.0.1 "$target" "" 0 5000 keys $keys > /dev/null
+	rec a2 $S/003_cc34e14e2e5a732a.txt >&3
+	wait_lines 3
+	# done: the slot belongs to the new node -> MOVED
+	for p in $PORTS; do redis-cli -p "$p" cluster setslot "$slot" node "$tid" > /dev/null; done
+	rec a3 $S/003_cc34e14e2e5a732a.txt >&3
+	exec 3>&-
+	wait $spid
+	rc=$?
+	check "the registry's slot moved from node $owner to $target" \
+		$([ "$(redis-cli -p "$target" cluster countkeysinslot "$slot")" -gt 3 ]; echo $?)
+	check "scan goes on through ASK and MOVED: 3 articles, 003 spun each time" \
+		$([ $rc = 1 ] && [ "$(grep -c '^spun .*000_fcd469a446cc7cc8.txt.*a[123]$' "$W/fout")" = 3 ] &&
+			[ ! -s "$W/ferr" ]; echo $?)
+	sed 's/^/# /' "$W/ferr"
+	"$DESPIN" index check -i "$U" > /dev/null 2>&1
+	check "check passes after the move" $?
+fi
+echo "1..$n"

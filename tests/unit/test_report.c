@@ -1,0 +1,182 @@
+/* test_report.c - the HTML report: ds_html_escape byte by byte, the page
+ * checker used here and by the fuzzer (it must catch injected markup), and
+ * whole pages for hostile articles and file names (with the models of
+ * models/, skipped when they are not built), written atomically. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "../fuzz/html_check.h"
+#include "despin.h"
+#include "report.h"
+#include "util.h"
+
+static char *escape(const char *s, size_t n)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	ds_html_escape(&b, s, n);
+	ds_buf_putc(&b, 0);
+	return b.data;
+}
+
+#define ESC(lit) escape(lit, sizeof lit - 1)
+
+T_TEST(escape_specials)
+{
+	char *e = ESC("<a href=\"x\" onclick='y'>&amp;</a>");
+	T_EQ_STR(e, "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+	free(e);
+	e = ESC("plain text, caf\xc3\xa9 \xe2\x82\xac");
+	T_EQ_STR(e, "plain text, caf\xc3\xa9 \xe2\x82\xac");
+	free(e);
+	e = escape("", 0);
+	T_EQ_STR(e, "");
+	free(e);
+}
+
+T_TEST(escape_controls)
+{
+	/* NUL and control bytes never reach the page; newline and tab stay */
+	char *e = ESC("a\0b\x01\x1b[31m\x7f\n\tc");
+	T_EQ_STR(e, "a&#xFFFD;b&#xFFFD;&#xFFFD;[31m\x7f\n\tc");
+	free(e);
+}
+
+T_TEST(escape_every_byte)
+{
+	/* no byte of any value comes out as markup */
+	char in[256], why[128];
+	struct ds_buf b = DS_BUF_INIT;
+	for (int i = 0; i < 256; i++)
+		in[i] = (char)i;
+	ds_buf_puts(&b, "<p title=\"");
+	ds_html_escape(&b, in, 256);
+	ds_buf_puts(&b, "\">");
+	ds_html_escape(&b, in, 256);
+	ds_buf_puts(&b, "</p>");
+	T_OK(html_check(b.data, b.len, why, sizeof why));
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] == 0) {
+			T_FAIL("NUL at byte %zu", i);
+			break;
+		}
+	ds_buf_free(&b);
+}
+
+T_TEST(checker_catches_injection)
+{
+	static const char *const bad[] = {
+		"<p>x<img src=x onerror=alert(1)></p>",
+		"<p title=\"a\" onmouseover=\"alert(1)\">x</p>",
+		"<p title=\"a\">x\"y</p>",
+		"<a href=\"http://example.com/\">x</a>",
+		"<td onclick=\"alert(1)\">x</td>",
+		"<p title=\"<b>\">x</p>",
+		"<p>x</p><script>",
+	};
+	static const char good[] =
+		"<p class=\"a\" title=\"it&#39;s &lt;b&gt;\">x &amp; y</p><a href=\"#a1\">1</a>"
+		"<th onclick=\"sortBy(this)\">#</th><script>if (a<b) x=\">\";</script>";
+	char why[128];
+	for (size_t i = 0; i < DS_ARRAY_LEN(bad); i++)
+		if (html_check(bad[i], strlen(bad[i]), why, sizeof why))
+			T_FAIL("checker passed %s", bad[i]);
+	T_OK(html_check(good, sizeof good - 1, why, sizeof why));
+}
+
+T_TEST(empty_report)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	char why[128];
+	T_EQ_INT(ds_report_render(&b, NULL, 0), 0);
+	T_OK(b.len > 0 && strstr(b.data, "0 articles") != NULL);
+	if (!html_check(b.data, b.len, why, sizeof why))
+		T_FAIL("%s", why);
+	ds_buf_free(&b);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+T_TEST(hostile_report)
+{
+	static const char article[] =
+		"<script>alert(1)</script> The Safety Council held an assembly on the battle for 12 "
+		"months. She said \"stop\" onmouseover=\"alert(2)\" and x'><svg onload=alert(3)> went "
+		"on.\n\nThe battle went on, the assembly said, and the loss of life grew. \x01\x1b[0m\n";
+	static const char source[] =
+		"<script>alert(1)</script> The Security Council held a meeting on the war for a "
+		"year. She said \"stop\" onmouseover=\"alert(2)\" and x'><svg onload=alert(3)> went "
+		"on.\n\nThe war went on, the meeting said, and the loss of life grew.\n";
+	struct ds_err err = {0};
+	struct ds_models *m = ds_models_open("models", &err);
+	struct ds_detector *det;
+	struct ds_text a = {"<img src=x onerror=alert(1)>.txt", article, sizeof article - 1};
+	struct ds_text s = {"a\"b' onclick='alert(4)'.txt", source, sizeof source - 1};
+	struct ds_detect_opts o = {0};
+	struct ds_result *r[2];
+	struct ds_buf b = DS_BUF_INIT;
+	char why[128], path[] = "/tmp/despin-test-report-XXXXXX";
+	if (!m)
+		T_SKIP("models not built (make models)");
+	det = ds_detector_new(m, &err);
+	T_OK(det != NULL);
+	if (!det) {
+		ds_models_free(m);
+		return;
+	}
+	o.all_subs = 1;
+	r[0] = ds_detect(det, &a, &s, NULL, &o, &err);
+	r[1] = ds_detect(det, &s, NULL, NULL, &o, &err);
+	T_OK(r[0] && r[1]);
+	if (r[0] && r[1]) {
+		const struct ds_result *const list[2] = {r[0], r[1]};
+		T_EQ_INT(ds_report_render(&b, list, 2), 0);
+		if (!html_check(b.data, b.len, why, sizeof why))
+			T_FAIL("page: %s", why);
+		T_EQ_INT(count(b.data, "<script"), 1);
+		T_OK(strstr(b.data, "&lt;img src=x onerror=alert(1)&gt;.txt") != NULL);
+		T_OK(strstr(b.data, "a&quot;b&#39; onclick=&#39;alert(4)&#39;.txt") != NULL);
+		T_EQ_INT(count(b.data, "<img"), 0);
+		T_EQ_INT(count(b.data, "<svg"), 0);
+		/* the page on disk is the page rendered, written atomically */
+		int fd = mkstemp(path);
+		T_OK(fd >= 0);
+		if (fd >= 0) {
+			char *back = NULL;
+			size_t len = 0;
+			close(fd);
+			T_EQ_INT(ds_report_html(path, list, 2, &err), 0);
+			T_EQ_INT(ds_read_file(path, 0, &back, &len, &err), 0);
+			T_OK(back && len == b.len && memcmp(back, b.data, len) == 0);
+			free(back);
+			unlink(path);
+		}
+		/* an unwritable place fails with a message naming it */
+		T_OK(ds_report_html("/nonexistent-dir/report.html", list, 2, &err) < 0);
+		T_OK(strstr(err.msg, "/nonexistent-dir/report.html") != NULL);
+	}
+	ds_buf_free(&b);
+	ds_result_free(r[0]);
+	ds_result_free(r[1]);
+	ds_detector_free(det);
+	ds_models_free(m);
+}
+
+int main(void)
+{
+	T_RUN(escape_specials);
+	T_RUN(escape_controls);
+	T_RUN(escape_every_byte);
+	T_RUN(checker_catches_injection);
+	T_RUN(empty_report);
+	T_RUN(hostile_report);
+	return t_done();
+}
