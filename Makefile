@@ -86,13 +86,13 @@ corpus/bench/manifest.jsonl: corpus/train.txt scripts/gen_bench.py scripts/spin.
 
 models: $(MODELS)
 
-models/lm.bin: corpus/train.txt $(DESPIN)
+models/lm.bin: corpus/train.txt | $(DESPIN)
 	$(DESPIN) train -o $@ corpus/train.txt
 
-models/lex.bin: $(DESPIN) scripts/lexicon.sh
+models/lex.bin: corpus/train.txt scripts/lexicon.sh | $(DESPIN)
 	scripts/lexicon.sh $(DESPIN) $@
 
-models/scorer.bin: models/scorer.tsv $(DESPIN)
+models/scorer.bin: models/scorer.tsv src/score.h src/evidence.h | $(DESPIN)
 	$(DESPIN) scorer build -o $@ models/scorer.tsv
 
 # ---- tests -------------------------------------------------------------------

@@ -601,14 +601,6 @@ size_t ds_lex_analyse(const struct ds_lex *lex, const char *phrase, size_t len,
 
 /* ---- inflected lookups ------------------------------------------------------------ */
 
-static int seen_text(const struct ds_lex_hit *out, size_t n, const char *s, size_t len)
-{
-	for (size_t i = 0; i < n; i++)
-		if (out[i].len == len && memcmp(out[i].text, s, len) == 0)
-			return 1;
-	return 0;
-}
-
 /* Stem key of a phrase: the Snowball stem of each word, joined by spaces. */
 static int stem_key(struct ds_stemmer *st, const char *s, size_t n, char *buf, size_t size)
 {
@@ -638,6 +630,22 @@ int ds_lex_stem_key(struct ds_stemmer *st, const char *s, size_t n, char *buf, s
 }
 
 #define POOL_HITS 256
+#define SEEN_SLOTS 1024 /* power of two, > 2 * POOL_HITS */
+
+/* A set of hit texts (64-bit hashes, 0 = empty), to keep one hit per text
+ * without comparing every pair. */
+static int seen_add(uint64_t *seen, const char *s, size_t len)
+{
+	uint64_t h = ds_hash64(s, len, 0x5eed) | 1;
+	size_t i = (size_t)h & (SEEN_SLOTS - 1);
+	while (seen[i]) {
+		if (seen[i] == h)
+			return 1;
+		i = (i + 1) & (SEEN_SLOTS - 1);
+	}
+	seen[i] = h;
+	return 0;
+}
 
 static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const char *phrase,
 			size_t len, struct ds_lex_hit *res, size_t want, char *buf,
@@ -652,7 +660,11 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 	size_t nf = ds_lex_analyse(lex, phrase, len, forms, DS_ARRAY_LEN(forms));
 	size_t used = 0;
 	char tmp[DS_LEX_MAX_PHRASE + 32];
+	uint64_t seen[SEEN_SLOTS];
 
+	memset(seen, 0, sizeof seen);
+	for (size_t i = 0; i < n; i++)
+		seen_add(seen, out[i].text, out[i].len);
 	for (size_t f = 0; f < nf && n < max; f++) {
 		const struct ds_lex_form *fm = &forms[f];
 		size_t ll = strlen(fm->lemma);
@@ -673,10 +685,10 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 							fm->infl, v, tmp, sizeof tmp);
 				if (tl <= 0)
 					break;
-				if (seen_text(out, n, tmp, (size_t)tl))
-					continue;
 				if (used + (size_t)tl + 1 > bufsize)
 					break;
+				if (seen_add(seen, tmp, (size_t)tl))
+					continue;
 				memcpy(buf + used, tmp, (size_t)tl + 1);
 				set_hit(lex, &out[n], e, want_orig ? e->orig : e->subst,
 					DS_LEX_MATCH_LEMMA, LEMMA_FACTOR);
@@ -700,7 +712,7 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 					const struct ds_lex_edge *e = &lex->edge[want_orig ? lex->rev[r] : r];
 					uint32_t other = want_orig ? e->orig : e->subst;
 					const struct ds_lex_phrase *o = &lex->ph[other];
-					if (seen_text(out, n, lex->pool + o->off, o->len))
+					if (seen_add(seen, lex->pool + o->off, o->len))
 						continue;
 					set_hit(lex, &out[n++], e, other, DS_LEX_MATCH_STEM, STEM_FACTOR);
 				}

@@ -25,6 +25,8 @@ static const char USAGE[] =
 	"  -j N            N worker threads sharing one set of models\n"
 	"  --progress      a progress line on stderr (only on a terminal)\n"
 	"  --all           list candidate substitutions of clean articles too\n"
+	"  --retry N       with a redis:// index, reconnect up to N times when the\n"
+	"                  server goes away, and resume\n"
 	"\n"
 	"Exit status: 0 nothing flagged, 1 something flagged, 2 error (the other\n"
 	"inputs are still scanned).";
@@ -106,6 +108,14 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 	case 'J': so->stdin_json = 1; return 1;
 	case 'P': so->progress = 1; return 1;
 	case 'A': so->all_subs = 1; return 1;
+	case 'R':
+		/* read by the shared-index backend when it connects */
+		if (strtol(arg, &end, 10) < 0 || *end) {
+			cli_error("--retry takes a number of attempts");
+			return -1;
+		}
+		setenv("DESPIN_RETRY", arg, 1);
+		return 1;
 	}
 	return 0;
 }

@@ -252,6 +252,7 @@ static void find_index_source(struct engine *e, int w, struct item *it)
 	ds_query_opts_init(&qo);
 	if (ds_index_find_doc(e->ix[w], doc, &self, &err) == 0)
 		qo.exclude_id = self; /* the article is itself a known source */
+	memset(&err, 0, sizeof err); /* not found is no error */
 	if (ds_index_query(e->ix[w], doc, &qo, ms, 8, &n, &err) == 0 && n > 0) {
 		char *text;
 		size_t len, b = 0;

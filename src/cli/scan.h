@@ -37,7 +37,7 @@ typedef int (*scan_result_fn)(void *ctx, const char *name, struct ds_result *r,
 int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn fn, void *ctx);
 
 /* Options shared by scan, explain, restore and report (getopt codes
- * i s S m j T M J P A); returns 1 when c was one of them, 0 if not, -1 on a
+ * i s S m j T M J P A R); returns 1 when c was one of them, 0 if not, -1 on a
  * bad value (reported). */
 int scan_common_opt(struct scan_opts *so, int c, const char *arg);
 
@@ -52,6 +52,7 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg);
 	{"max-size", required_argument, NULL, 'M'},                     \
 	{"stdin-json", no_argument, NULL, 'J'},                         \
 	{"progress", no_argument, NULL, 'P'},                           \
-	{"all", no_argument, NULL, 'A'}
+	{"all", no_argument, NULL, 'A'},                                \
+	{"retry", required_argument, NULL, 'R'}
 
 #endif
