@@ -126,7 +126,7 @@ struct ds_sub {
 
 const char *ds_result_name(const struct ds_result *r);
 int ds_result_spun(const struct ds_result *r);          /* 1 spun, 0 clean */
-double ds_result_score(const struct ds_result *r);      /* 0..1 */
+double ds_result_score(const struct ds_result *r);      /* 0..1; 0 under 40 words */
 double ds_result_threshold(const struct ds_result *r);  /* verdict threshold */
 const char *ds_result_source(const struct ds_result *r);/* NULL: none */
 double ds_result_source_similarity(const struct ds_result *r); /* -1: none */

@@ -20,6 +20,8 @@
 /* Least alignment with a source for the source model to judge. */
 #define DS_MIN_PAIRS 3
 #define DS_MIN_COVER 0.15
+/* Articles with fewer words (outside boilerplate) are not judged: score 0. */
+#define DS_MIN_WORDS 40
 
 struct ds_models {
 	struct ds_lm *lm;
@@ -168,6 +170,9 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 	}
 	if (opts && opts->threshold > 0)
 		r->threshold = opts->threshold;
+	/* a few words are no evidence either way */
+	if (r->doc->n_words < DS_MIN_WORDS)
+		r->score = 0;
 	r->spun = r->score >= r->threshold;
 	ds_align_free(al);
 	/* a clean article's weak evidence is not a flag */

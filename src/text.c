@@ -10,6 +10,7 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,41 +77,54 @@ static size_t utf8_decode(const unsigned char *p, size_t i, size_t n, uint32_t *
 	return 0;
 }
 
-static void ascii_char(struct ch *c, unsigned b)
+/* Class of each ASCII byte, and bit 0x40 lower case, 0x80 upper case. */
+static const uint8_t ASCII_CLASS[128] = {
+#define CL(x) (uint8_t)(x)
+	/* 0x00 */ CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE),
+	CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_NL), CL(C_NL), CL(C_NL),
+	CL(C_SKIP), CL(C_SPACE), CL(C_SPACE),
+	/* 0x10 */ CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE),
+	CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE),
+	CL(C_SPACE), CL(C_SPACE), CL(C_SPACE), CL(C_SPACE),
+	/* 0x20 */ CL(C_SPACE), CL(C_PUNCT), CL(C_QUOTE), CL(C_PUNCT), CL(C_CURRENCY),
+	CL(C_PERCENT), CL(C_PUNCT), CL(C_APOS), CL(C_PUNCT), CL(C_PUNCT), CL(C_PUNCT),
+	CL(C_PUNCT), CL(C_COMMA), CL(C_HYPHEN), CL(C_PERIOD), CL(C_PUNCT),
+	/* 0x30 */ CL(C_DIGIT), CL(C_DIGIT), CL(C_DIGIT), CL(C_DIGIT), CL(C_DIGIT), CL(C_DIGIT),
+	CL(C_DIGIT), CL(C_DIGIT), CL(C_DIGIT), CL(C_DIGIT), CL(C_COLON), CL(C_PUNCT),
+	CL(C_PUNCT), CL(C_PUNCT), CL(C_PUNCT), CL(C_PUNCT),
+	/* 0x40 */ CL(C_PUNCT), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80),
+	CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80),
+	CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80),
+	CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80),
+	/* 0x50 */ CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80),
+	CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80),
+	CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80), CL(C_LETTER | 0x80),
+	CL(C_PUNCT), CL(C_PUNCT), CL(C_PUNCT), CL(C_PUNCT), CL(C_PUNCT),
+	/* 0x60 */ CL(C_PUNCT), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40),
+	CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40),
+	CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40),
+	CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40),
+	/* 0x70 */ CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40),
+	CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40),
+	CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40), CL(C_LETTER | 0x40),
+	CL(C_PUNCT), CL(C_PUNCT), CL(C_PUNCT), CL(C_PUNCT), CL(C_SPACE)
+#undef CL
+};
+
+static inline void ascii_char(struct ch *c, unsigned b)
 {
+	uint8_t k = ASCII_CLASS[b & 0x7f];
 	c->cp = b;
 	c->buf[0] = (char)b;
 	c->fold = c->buf;
 	c->flen = 1;
-	if (b >= 'a' && b <= 'z') {
-		c->cls = C_LETTER;
-		c->lower = 1;
-	} else if (b >= 'A' && b <= 'Z') {
-		c->cls = C_LETTER;
-		c->upper = 1;
-	} else if (b >= '0' && b <= '9') {
-		c->cls = C_DIGIT;
-	} else {
-		switch (b) {
-		case ' ': case '\t': c->cls = C_SPACE; break;
-		case '\n': case '\f': case '\v': c->cls = C_NL; break;
-		case '\r': c->cls = C_SKIP; break;
-		case '\'': c->cls = C_APOS; break;
-		case '-': c->cls = C_HYPHEN; break;
-		case '.': c->cls = C_PERIOD; break;
-		case ',': c->cls = C_COMMA; break;
-		case ':': c->cls = C_COLON; break;
-		case '"': c->cls = C_QUOTE; break;
-		case '$': c->cls = C_CURRENCY; break;
-		case '%': c->cls = C_PERCENT; break;
-		default:
-			c->cls = b < 0x20 || b == 0x7f ? C_SPACE : C_PUNCT;
-		}
-	}
+	c->cls = (enum cls)(k & 0x3f);
+	c->lower = (k & 0x40) != 0;
+	c->upper = (k & 0x80) != 0;
 }
 
 /* Reads the character at byte offset i. */
-static void get_ch(const unsigned char *p, size_t n, size_t i, struct ch *c)
+static inline void get_ch(const unsigned char *p, size_t n, size_t i, struct ch *c)
 {
 	uint32_t cp;
 	size_t l;
@@ -239,17 +253,50 @@ static const char *const ABBREVS[] = {
 	"a.m", "p.m", NULL
 };
 
-static int in_list(const char *const *list, const char *w, size_t n)
+/* The word lists are looked up through small hash sets of their words,
+ * built once. */
+#define WSET_SLOTS 256
+struct wordset {
+	uint64_t h[WSET_SLOTS];
+};
+
+static void wset_build(struct wordset *ws, const char *const *list)
+{
+	memset(ws, 0, sizeof *ws);
+	for (size_t i = 0; list[i]; i++) {
+		uint64_t h = ds_hash64(list[i], strlen(list[i]), 11) | 1;
+		size_t k = (size_t)h & (WSET_SLOTS - 1);
+		while (ws->h[k])
+			k = (k + 1) & (WSET_SLOTS - 1);
+		ws->h[k] = h;
+	}
+}
+
+static int wset_has(const struct wordset *ws, const char *w, size_t n)
+{
+	uint64_t h = ds_hash64(w, n, 11) | 1;
+	size_t k = (size_t)h & (WSET_SLOTS - 1);
+	while (ws->h[k]) {
+		if (ws->h[k] == h)
+			return 1;
+		k = (k + 1) & (WSET_SLOTS - 1);
+	}
+	return 0;
+}
+
+static struct wordset ws_titles, ws_abbrevs, ws_starters, ws_func;
+static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
+static void ws_init(void);
+
+/* Is w (any case, n bytes) one of the list's words? */
+static int in_set(const struct wordset *ws, const char *w, size_t n)
 {
 	char low[16];
 	if (n == 0 || n >= sizeof low)
 		return 0;
+	pthread_once(&ws_once, ws_init);
 	ds_lower(low, w, n);
-	low[n] = 0;
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(list[i], low) == 0)
-			return 1;
-	return 0;
+	return wset_has(ws, low, n);
 }
 
 /* Words that start sentences after an abbreviation like "U.S." */
@@ -391,7 +438,7 @@ static void maybe_break(struct builder *b, const struct ch *c, const char *word,
 		}
 		b->end_pending = 0;
 	} else if (b->abbrev_pending) {
-		if (c->upper && in_list(STARTERS, word, wlen))
+		if (c->upper && in_set(&ws_starters, word, wlen))
 			close_sentence(b);
 		b->abbrev_pending = 0;
 	}
@@ -511,7 +558,7 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 		int take = 0;
 		if (has_inner_period && single_letter_segments) {
 			take = 2;
-		} else if (!has_inner_period && in_list(TITLES, norm, nlen)) {
+		} else if (!has_inner_period && in_set(&ws_titles, norm, nlen)) {
 			take = 1;
 			/* "no." only before a number */
 			if (nlen == 2 && (norm[0] == 'n' || norm[0] == 'N')) {
@@ -520,11 +567,11 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 					j++;
 				take = (j < n && p[j] >= '0' && p[j] <= '9') ? 1 : 0;
 			}
-		} else if (!has_inner_period && in_list(ABBREVS, norm, nlen)) {
+		} else if (!has_inner_period && in_set(&ws_abbrevs, norm, nlen)) {
 			take = 2;
 		} else if (letters == 1 && uppers == 1 && nlen == 1) {
 			take = 1; /* initial */
-		} else if (has_inner_period && in_list(ABBREVS, norm, nlen)) {
+		} else if (has_inner_period && in_set(&ws_abbrevs, norm, nlen)) {
 			take = 2;
 		}
 		if (take) {
@@ -591,6 +638,14 @@ static const char *const FUNC_WORDS[] = {
 	"that", "this", "it", "he", "she", "they", "we", "from", "not", "will", NULL
 };
 
+static void ws_init(void)
+{
+	wset_build(&ws_titles, TITLES);
+	wset_build(&ws_abbrevs, ABBREVS);
+	wset_build(&ws_starters, STARTERS);
+	wset_build(&ws_func, FUNC_WORDS);
+}
+
 static int word_in(const char *const *list, const char *w)
 {
 	for (size_t i = 0; list[i]; i++)
@@ -614,7 +669,7 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 			f->nwords++;
 			if (d->tok[i].flags & DS_TF_CAP)
 				f->ncap++;
-			if (word_in(FUNC_WORDS, lw))
+			if (l <= 4 && in_set(&ws_func, lw, l)) /* the list's words are short */
 				f->nfunc++;
 		}
 		if (ll + l + 2 < sizeof line) {
@@ -645,7 +700,8 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 		    d->tok[last].start == d->tok[last - 1].end)
 			f->teaser = 1;
 	}
-	for (size_t k = 0; BOILER_SUBSTR[k]; k++)
+	/* only short paragraphs can be page furniture by their wording */
+	for (size_t k = 0; f->nwords <= 12 && BOILER_SUBSTR[k]; k++)
 		if (strstr(line, BOILER_SUBSTR[k])) {
 			f->phrase = 1;
 			break;
