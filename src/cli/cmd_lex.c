@@ -183,7 +183,7 @@ static int relate(int argc, char **argv)
 			goto out;
 		}
 	}
-	char *p = text, *end = text + len;
+	char *p = text, *end = text ? text + len : NULL;
 	for (;;) {
 		char o[DS_LEX_MAX_PHRASE + 8], s[DS_LEX_MAX_PHRASE + 8];
 		if (file) {
