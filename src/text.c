@@ -496,6 +496,19 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 			}
 			seg_len++;
 			i = c.next;
+			/* fast path: a run of plain ASCII letters and digits */
+			while (i < n && p[i] < 0x80 && nlen < DS_TOK_MAX_BYTES) {
+				uint8_t k = ASCII_CLASS[p[i]];
+				if ((k & 0x3f) == C_LETTER) {
+					letters++;
+					uppers += (k & 0x80) != 0;
+					digits_only = 0;
+				} else if ((k & 0x3f) != C_DIGIT) {
+					break;
+				}
+				norm[nlen++] = (char)p[i++];
+				seg_len++;
+			}
 			if (i >= n)
 				break;
 			get_ch(p, n, i, &c);

@@ -30,26 +30,39 @@ static const char USAGE[] =
 	"build: turns the TSV into the binary the detector loads.\n"
 	"info: prints the scorer in use.";
 
+/* Reads the pairs list and opens the models (scorer optional) and a
+ * detector; on failure reports and returns EXIT_ERROR. */
+static int open_list(const char *models, const char *list, char **text,
+		     struct ds_models **m, struct ds_detector **det)
+{
+	struct ds_err err = {0};
+	size_t len;
+	*m = NULL;
+	*det = NULL;
+	if (ds_read_file(list, 0, text, &len, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	*m = ds_models_open_opt(cli_models_dir(models), 0, &err);
+	*det = *m ? ds_detector_new(*m, &err) : NULL;
+	if (!*det) {
+		cli_error("%s", err.msg);
+		ds_models_free(*m);
+		free(*text);
+		return EXIT_ERROR;
+	}
+	return EXIT_CLEAN;
+}
+
 static int features(const char *models, const char *list)
 {
 	struct ds_err err = {0};
 	char *text, *line, *save = NULL;
-	size_t len;
 	struct ds_models *m;
 	struct ds_detector *det;
 	int nerr = 0, lineno = 0;
-	if (ds_read_file(list, 0, &text, &len, &err)) {
-		cli_error("%s", err.msg);
+	if (open_list(models, list, &text, &m, &det))
 		return EXIT_ERROR;
-	}
-	m = ds_models_open_opt(cli_models_dir(models), 0, &err);
-	det = m ? ds_detector_new(m, &err) : NULL;
-	if (!det) {
-		cli_error("%s", err.msg);
-		ds_models_free(m);
-		free(text);
-		return EXIT_ERROR;
-	}
 	printf("label\tmodel\tarticle");
 	for (size_t i = 0; ds_feature_name(i); i++)
 		printf("\t%s", ds_feature_name(i));
@@ -118,22 +131,11 @@ static int slots(const char *models, const char *list)
 {
 	struct ds_err err = {0};
 	char *text, *line, *save = NULL;
-	size_t len;
 	struct ds_models *m;
 	struct ds_detector *det;
 	int nerr = 0;
-	if (ds_read_file(list, 0, &text, &len, &err)) {
-		cli_error("%s", err.msg);
+	if (open_list(models, list, &text, &m, &det))
 		return EXIT_ERROR;
-	}
-	m = ds_models_open_opt(cli_models_dir(models), 0, &err);
-	det = m ? ds_detector_new(m, &err) : NULL;
-	if (!det) {
-		cli_error("%s", err.msg);
-		ds_models_free(m);
-		free(text);
-		return EXIT_ERROR;
-	}
 	printf("article\tstart\tend");
 	for (int i = 0; i < DS_NSLOTF; i++)
 		printf("\t%s", ds_slotf_names[i]);
