@@ -33,6 +33,23 @@ const char *const ds_feat_names[DS_NFEAT] = {
 	"subrate", "editrate", "subrel", "subgain", "names", "small", "spinshare", "bigshare", "density"
 };
 
+#define CTAB_SLOTS 4096 /* power of two */
+
+struct ev_cand {
+	ds_lm_id ids[DS_EV_MAX_WORDS];
+	uint8_t ni;
+	uint16_t sources;
+	float weight;
+	uint32_t text, len;  /* in ctext */
+};
+
+struct ev_centry {
+	uint64_t h;          /* hash of the phrase, 0 = empty */
+	uint32_t first, n;   /* its candidates in cands */
+	uint32_t freq;       /* its corpus count */
+	int known;           /* in the lexicon */
+};
+
 const char *const ds_slotf_names[DS_NSLOTF] = {
 	"bias", "gain", "follow", "wgain", "logw", "lfw", "lfo", "cap", "multi", "lpslot",
 	"func", "dist", "ncand"
@@ -55,6 +72,13 @@ struct ds_ev_ctx {
 	size_t gains_cap;
 	float *probs;
 	size_t probs_cap;
+	/* per document: the candidate originals of each phrase met, so that a
+	 * repeated word is looked up and ranked once */
+	struct ev_centry *ctab;
+	size_t ctab_used;
+	struct ev_cand *cands;
+	size_t ncands, cands_cap;
+	struct ds_buf ctext;
 	struct ds_lex_hit hits[DS_EV_MAX_LOOKUP];
 	double hitkey[DS_EV_MAX_LOOKUP];
 	char hitbuf[16384];
@@ -87,6 +111,9 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	free(c->tokpos);
 	free(c->gains);
 	free(c->probs);
+	free(c->ctab);
+	free(c->cands);
+	ds_buf_free(&c->ctext);
 	free(c);
 }
 
@@ -447,48 +474,31 @@ static int shares_word(const char *a, size_t al, const char *b, size_t bl)
 	return 0;
 }
 
-/* Best candidate for the phrase of tokens [t, t + k). */
-static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,
-			  struct slot_best *best)
+static void cand_reset(struct ds_ev_ctx *c)
 {
-	char phrase[DS_LEX_MAX_PHRASE + 1];
-	size_t plen, nh, ncand;
-	uint32_t p0, p1, freq_word = 0;
-	int found = 0;
+	if (c->ctab)
+		memset(c->ctab, 0, CTAB_SLOTS * sizeof *c->ctab);
+	c->ctab_used = 0;
+	c->ncands = 0;
+	c->ctext.len = 0;
+}
 
-	memset(best, 0, sizeof *best);
-
-	for (uint32_t i = t; i < t + k; i++)
-		if (i >= doc->ntok || doc->tok[i].kind != DS_TOK_WORD ||
-		    (doc->tok[i].flags & DS_TF_BOILER) || c->tokpos[i] == UINT32_MAX ||
-		    (i > t && c->tokpos[i] != c->tokpos[i - 1] + 1))
-			return 0;
-	for (uint32_t i = t; i < t + k; i++) {
-		const struct ds_token *tk = &doc->tok[i];
-		/* acronyms and abbreviations (U.S., NATO) are names, not words */
-		if ((tk->flags & DS_TF_UPPER) || memchr(doc->pool + tk->lower, '.', tk->norm_len))
-			return 0;
-	}
-	plen = phrase_of(doc, t, t + k, phrase, sizeof phrase);
-	if (!plen)
-		return 0;
-	{
-		uint32_t freq = 0;
-		int known = ds_lex_has(c->lex, phrase, plen, &freq);
-		freq_word = freq;
-		if (k > 1 && !known)
-			return 0;
-		/* a capitalised word is a name unless the word is common in
-		 * lower case ("the Safety Council", "However") */
-		if ((doc->tok[t].flags & DS_TF_CAP) && freq < DS_EV_NAME_FREQ)
-			return 0;
-	}
+/* Looks up, ranks and keeps the candidate originals of a phrase: a
+ * spinner picks any listed synonym, but the writer of the original most
+ * likely used a common word, so the candidates the model knows best come
+ * first.  Returns 0 or DS_ENOMEM. */
+static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
+		     struct ev_centry *ce)
+{
+	size_t nh;
+	ce->known = ds_lex_has(c->lex, phrase, plen, &ce->freq);
+	ce->first = (uint32_t)c->ncands;
+	ce->n = 0;
+	if (!ce->known && memchr(phrase, ' ', plen))
+		return 0; /* a phrase the lexicon does not hold is no slot */
 	nh = ds_lex_originals_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_LOOKUP,
 					c->hitbuf, sizeof c->hitbuf);
 	if (nh > DS_EV_MAX_HITS) {
-		/* a spinner picks any listed synonym, but the writer of the
-		 * original most likely used a common word: try the candidates
-		 * the model knows best first */
 		for (size_t h = 0; h < nh; h++) {
 			ds_lm_id ids[DS_EV_MAX_WORDS];
 			size_t ni = phrase_ids(c->lm, c->hits[h].text, c->hits[h].len, ids);
@@ -517,44 +527,124 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 		}
 		nh = DS_EV_MAX_HITS;
 	}
-	p0 = c->tokpos[t];
-	p1 = c->tokpos[t + k - 1] + 1;
-	ncand = 0;
 	for (size_t h = 0; h < nh; h++) {
-		ds_lm_id ids[DS_EV_MAX_WORDS];
-		size_t ni;
-		double g, w, fg = 0;
+		struct ev_cand cd;
+		memset(&cd, 0, sizeof cd);
 		if (c->hits[h].len == plen && memcmp(c->hits[h].text, phrase, plen) == 0)
 			continue;
 		if (shares_word(c->hits[h].text, c->hits[h].len, phrase, plen))
 			continue; /* "vladimir putin" / "putin", "start out" / "start" */
-		ni = phrase_ids(c->lm, c->hits[h].text, c->hits[h].len, ids);
-		if (!ni)
+		cd.ni = (uint8_t)phrase_ids(c->lm, c->hits[h].text, c->hits[h].len, cd.ids);
+		if (!cd.ni)
 			continue;
+		cd.sources = c->hits[h].sources;
+		cd.weight = c->hits[h].weight;
+		cd.text = (uint32_t)c->ctext.len;
+		cd.len = c->hits[h].len;
+		if (ds_buf_append(&c->ctext, c->hits[h].text, c->hits[h].len) ||
+		    ds_buf_putc(&c->ctext, 0) ||
+		    ds_grow(&c->cands, &c->cands_cap, c->ncands + 1, sizeof *c->cands))
+			return DS_ENOMEM;
+		c->cands[c->ncands++] = cd;
+		ce->n++;
+	}
+	return 0;
+}
+
+static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phrase, size_t plen)
+{
+	uint64_t h = ds_hash64(phrase, plen, 0xca7d) | 1;
+	size_t i;
+	struct ev_centry *ce;
+	if (!c->ctab && !(c->ctab = calloc(CTAB_SLOTS, sizeof *c->ctab)))
+		return NULL;
+	i = (size_t)h & (CTAB_SLOTS - 1);
+	while (c->ctab[i].h) {
+		if (c->ctab[i].h == h)
+			return &c->ctab[i];
+		i = (i + 1) & (CTAB_SLOTS - 1);
+	}
+	if (c->ctab_used * 4 >= CTAB_SLOTS * 3) {
+		/* a very long document: start the cache again */
+		cand_reset(c);
+		i = (size_t)h & (CTAB_SLOTS - 1);
+	}
+	ce = &c->ctab[i];
+	if (cand_fill(c, phrase, plen, ce))
+		return NULL;
+	ce->h = h;
+	c->ctab_used++;
+	return ce;
+}
+
+/* Best candidate for the phrase of tokens [t, t + k). */
+static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,
+			  struct slot_best *best)
+{
+	char phrase[DS_LEX_MAX_PHRASE + 1];
+	size_t plen, ncand;
+	uint32_t p0, p1, freq_word = 0;
+	int found = 0;
+	const struct ev_centry *ce;
+
+	memset(best, 0, sizeof *best);
+
+	for (uint32_t i = t; i < t + k; i++)
+		if (i >= doc->ntok || doc->tok[i].kind != DS_TOK_WORD ||
+		    (doc->tok[i].flags & DS_TF_BOILER) || c->tokpos[i] == UINT32_MAX ||
+		    (i > t && c->tokpos[i] != c->tokpos[i - 1] + 1))
+			return 0;
+	for (uint32_t i = t; i < t + k; i++) {
+		const struct ds_token *tk = &doc->tok[i];
+		/* acronyms and abbreviations (U.S., NATO) are names, not words */
+		if ((tk->flags & DS_TF_UPPER) || memchr(doc->pool + tk->lower, '.', tk->norm_len))
+			return 0;
+	}
+	plen = phrase_of(doc, t, t + k, phrase, sizeof phrase);
+	if (!plen)
+		return 0;
+	ce = cand_lookup(c, phrase, plen);
+	if (!ce)
+		return 0;
+	freq_word = ce->freq;
+	if (k > 1 && !ce->known)
+		return 0;
+	/* a capitalised word is a name unless the word is common in lower case
+	 * ("the Safety Council", "However") */
+	if ((doc->tok[t].flags & DS_TF_CAP) && ce->freq < DS_EV_NAME_FREQ)
+		return 0;
+	p0 = c->tokpos[t];
+	p1 = c->tokpos[t + k - 1] + 1;
+	ncand = 0;
+	for (uint32_t h = 0; h < ce->n; h++) {
+		const struct ev_cand *cd = &c->cands[ce->first + h];
+		const char *ctxt = c->ctext.data + cd->text;
+		const ds_lm_id *ids = cd->ids;
+		size_t ni = cd->ni;
+		double g, w, fg = 0;
 		g = span_gain2(c, p0, p1, ids, ni, &fg);
-		w = g + 0.5 * log10(c->hits[h].weight > 0.01f ? c->hits[h].weight : 0.01f);
+		w = g + 0.5 * log10(cd->weight > 0.01f ? cd->weight : 0.01f);
 		ncand += g > 0;
 		/* the first few single-word candidates (most common first), for
 		 * pairs of spun neighbours */
 		if (k == 1 && ni == 1 && best->ntop < DS_EV_PAIR_TOP &&
-		    c->hits[h].len < sizeof best->top_txt[0]) {
+		    cd->len < sizeof best->top_txt[0]) {
 			int at = best->ntop++;
 			best->top[at] = ids[0];
 			best->top_g[at] = g;
-			best->top_w[at] = c->hits[h].weight;
-			memcpy(best->top_txt[at], c->hits[h].text, c->hits[h].len);
-			best->top_txt[at][c->hits[h].len] = 0;
+			best->top_w[at] = cd->weight;
+			memcpy(best->top_txt[at], ctxt, cd->len);
+			best->top_txt[at][cd->len] = 0;
 		}
 		if (!found || w > best->gain) {
 			found = 1;
 			best->gain = w;
 			best->raw = g;
 			best->follow = fg;
-			best->sources = c->hits[h].sources;
-			best->weight = c->hits[h].weight;
+			best->sources = cd->sources;
+			best->weight = cd->weight;
 			best->k = k;
-			snprintf(best->orig, sizeof best->orig, "%.*s", (int)c->hits[h].len,
-				 c->hits[h].text);
+			snprintf(best->orig, sizeof best->orig, "%.*s", (int)cd->len, ctxt);
 		}
 	}
 	if (found) {
@@ -601,6 +691,7 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 
 	if (!c->lex)
 		return 0;
+	cand_reset(c);
 	bests = calloc(doc->ntok + 1, sizeof *bests);
 	used = calloc(doc->ntok + 1, 1);
 	if (!bests || !used) {
