@@ -126,18 +126,28 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 			    const struct ds_text *source, const struct ds_source_meta *meta,
 			    const struct ds_detect_opts *opts, struct ds_err *err)
 {
+	struct ds_doc *doc = load_doc(det, article, opts ? opts->max_bytes : 0, err);
+	if (!doc)
+		return NULL;
+	return ds_detect_doc(det, doc, source, meta, opts, err);
+}
+
+struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
+				const struct ds_text *source, const struct ds_source_meta *meta,
+				const struct ds_detect_opts *opts, struct ds_err *err)
+{
 	struct ds_result *r = calloc(1, sizeof *r);
 	struct ds_align *al = NULL;
 	size_t max = opts ? opts->max_bytes : 0;
 	int rc;
 
 	if (!r) {
+		ds_doc_free(doc);
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
 	r->similarity = r->coverage = -1;
-	if (!(r->doc = load_doc(det, article, max, err)))
-		goto fail;
+	r->doc = doc;
 	if (source) {
 		struct ds_err serr;
 		r->src = load_doc(det, source, max, &serr);
@@ -150,7 +160,7 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 	}
 	rc = ds_ev_compute(det->ev, r->doc, r->src, al, &r->ev);
 	if (rc) {
-		ds_err_set(err, rc, "%s: out of memory", article->name);
+		ds_err_set(err, rc, "%s: out of memory", doc->name);
 		goto fail;
 	}
 	if (r->src) {

@@ -16,6 +16,14 @@ struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds
 #include "evidence.h"
 void ds_detector_dump_slots(struct ds_detector *det, ds_ev_slot_fn fn, void *ud);
 
+/* Like ds_detect on an article already tokenised and stemmed (any English
+ * stemmer gives the same stems): the result takes doc over, also when it
+ * fails (then doc is freed). */
+struct ds_doc;
+struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
+				const struct ds_text *source, const struct ds_source_meta *meta,
+				const struct ds_detect_opts *opts, struct ds_err *err);
+
 /* Which scorer model judged the result: 0 solo, 1 source. */
 int ds_result_model(const struct ds_result *r);
 

@@ -446,7 +446,6 @@ struct slot_best {
 	/* the two best single-word candidates, for pairs of spun neighbours */
 	ds_lm_id top[DS_EV_PAIR_TOP + 1];
 	float top_w[DS_EV_PAIR_TOP + 1];
-	double top_g[DS_EV_PAIR_TOP + 1];
 	char top_txt[DS_EV_PAIR_TOP + 1][32];
 	uint8_t ntop;
 	uint32_t k;          /* tokens the slot spans */
@@ -631,7 +630,6 @@ static int best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 		    cd->len < sizeof best->top_txt[0]) {
 			int at = best->ntop++;
 			best->top[at] = ids[0];
-			best->top_g[at] = g;
 			best->top_w[at] = cd->weight;
 			memcpy(best->top_txt[at], ctxt, cd->len);
 			best->top_txt[at][cd->len] = 0;
@@ -719,7 +717,6 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 				b = cur;
 				if (any && k > 1) { /* keep the single-word candidates */
 					memcpy(b.top, keep.top, sizeof b.top);
-					memcpy(b.top_g, keep.top_g, sizeof b.top_g);
 					memcpy(b.top_w, keep.top_w, sizeof b.top_w);
 					memcpy(b.top_txt, keep.top_txt, sizeof b.top_txt);
 					b.ntop = keep.ntop;

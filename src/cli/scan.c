@@ -31,6 +31,7 @@ struct item {
 	int64_t id;
 	double solo_score;
 	char date[11];
+	struct ds_doc *doc;      /* batch: tokenised for the index, kept for its query */
 };
 
 struct engine {
@@ -63,6 +64,7 @@ static void item_free(struct item *it)
 {
 	if (!it)
 		return;
+	ds_doc_free(it->doc);
 	free(it->name);
 	free(it->text);
 	if (it->own_src) {
@@ -238,17 +240,14 @@ static struct item *next_input(struct engine *e)
 
 /* ---- work ---- */
 
-static void find_index_source(struct engine *e, int w, struct item *it)
+/* Finds the source of the article doc (tokenised and stemmed) in the index. */
+static void find_index_source(struct engine *e, int w, struct item *it, const struct ds_doc *doc)
 {
 	struct ds_err err = {0};
-	struct ds_doc *doc = ds_doc_new(it->text, it->len, it->name, e->o->max_bytes, &err);
 	struct ds_query_opts qo;
 	struct ds_match ms[8], m;
 	size_t n = 0;
 	int64_t self = 0;
-	if (!doc)
-		return; /* ds_detect reports the problem */
-	ds_doc_stem(doc, e->st[w]);
 	ds_query_opts_init(&qo);
 	if (ds_index_find_doc(e->ix[w], doc, &self, &err) == 0)
 		qo.exclude_id = self; /* the article is itself a known source */
@@ -277,7 +276,6 @@ static void find_index_source(struct engine *e, int w, struct item *it)
 	} else if (err.msg[0]) {
 		snprintf(it->err, sizeof it->err, "%s", err.msg);
 	}
-	ds_doc_free(doc);
 }
 
 static void work(void *ctx, int w, void *vit)
@@ -288,6 +286,7 @@ static void work(void *ctx, int w, void *vit)
 	struct ds_detect_opts opts;
 	struct ds_err err = {0};
 	const struct ds_text *sp = NULL;
+	struct ds_doc *doc = NULL; /* tokenised once: for the query and the detector */
 
 	if (it->err[0])
 		return;
@@ -298,9 +297,18 @@ static void work(void *ctx, int w, void *vit)
 		src.len = e->srcfile_len;
 		sp = &src;
 	} else if (e->o->index) {
-		find_index_source(e, w, it);
-		if (it->err[0])
+		/* a text that cannot be tokenised is reported by ds_detect below */
+		doc = ds_doc_new(it->text, it->len, it->name, e->o->max_bytes, &err);
+		if (doc && ds_doc_stem(doc, e->st[w])) {
+			ds_doc_free(doc);
+			doc = NULL;
+		}
+		if (doc)
+			find_index_source(e, w, it, doc);
+		if (it->err[0]) {
+			ds_doc_free(doc);
 			return;
+		}
 	}
 	if (!sp && it->src_text && e->batch_pass != 1) {
 		src.name = it->src_name;
@@ -316,7 +324,8 @@ static void work(void *ctx, int w, void *vit)
 	opts.threshold = e->o->threshold;
 	opts.all_subs = e->o->all_subs;
 	ds_result_free(it->res);
-	it->res = ds_detect(e->det[w], &art, sp, &it->meta, &opts, &err);
+	it->res = doc ? ds_detect_doc(e->det[w], doc, sp, &it->meta, &opts, &err)
+		      : ds_detect(e->det[w], &art, sp, &it->meta, &opts, &err);
 	if (!it->res)
 		snprintf(it->err, sizeof it->err, "%s", err.msg);
 }
@@ -478,7 +487,7 @@ static int run_batch(struct engine *e)
 				snprintf(it->date, sizeof it->date, "%s", doc->date);
 				if (ds_index_add(mem, it->name, doc, &it->id, &added, &err))
 					it->id = 0;
-				ds_doc_free(doc);
+				it->doc = doc;
 			}
 		}
 	}
@@ -492,21 +501,19 @@ static int run_batch(struct engine *e)
 		struct ds_match m[8];
 		struct ds_query_opts qo;
 		size_t n = 0;
-		struct ds_doc *doc;
 		it = e->items[i];
-		if (it->err[0] || !it->res || !it->id)
+		if (it->err[0] || !it->res || !it->id || !it->doc)
 			continue;
-		doc = ds_doc_new(it->text, it->len, it->name, e->o->max_bytes, &err);
-		if (!doc)
-			continue;
-		ds_doc_stem(doc, e->st[0]);
 		ds_query_opts_init(&qo);
 		qo.exclude_id = it->id;
-		if (ds_index_query(mem, doc, &qo, m, 8, &n, &err) == 0) {
+		if (ds_index_query(mem, it->doc, &qo, m, 8, &n, &err) == 0) {
 			choose_source(e, it, m, n);
 			ds_matches_free(m, n);
 		}
-		ds_doc_free(doc);
+	}
+	for (size_t i = 0; i < e->nitems; i++) {
+		ds_doc_free(e->items[i]->doc);
+		e->items[i]->doc = NULL;
 	}
 	ds_index_close(mem);
 	/* pass 2: articles with a source */
