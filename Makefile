@@ -33,6 +33,12 @@ DESPIN   = $(BUILD)/despin
 
 # Models (see models/README.md).
 MODELS   = models/lm.bin models/lex.bin models/scorer.bin
+# The background model (US English 3-gram of CMU Sphinx, Debian's
+# pocketsphinx-en-us): converted when the package is installed.
+SPHINX_LM ?= /usr/share/pocketsphinx/model/en-us/en-us.lm.bin
+ifneq ($(wildcard $(SPHINX_LM)),)
+MODELS  += models/bg.bin
+endif
 
 .PHONY: all lib deps models check test asan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
         clean distclean corpus bench-corpus
@@ -88,6 +94,9 @@ models: $(MODELS)
 
 models/lm.bin: corpus/train.txt | $(DESPIN)
 	$(DESPIN) train -o $@ corpus/train.txt
+
+models/bg.bin: $(SPHINX_LM) | $(DESPIN)
+	$(DESPIN) lm convert $(SPHINX_LM) $@
 
 models/lex.bin: corpus/train.txt scripts/lexicon.sh | $(DESPIN)
 	scripts/lexicon.sh $(DESPIN) $@

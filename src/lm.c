@@ -451,6 +451,10 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 		ds_map_close(&m);
 		return ds_lm_load_arpa(path, err);
 	}
+	if (ds_lm_is_sphinx(m.data, m.len)) {
+		ds_map_close(&m);
+		return ds_lm_load_sphinx(path, err);
+	}
 	rc = ds_bin_check(m.data, m.len, path, DS_LM_KIND, DS_LM_BIN_VERSION, DS_LM_REBUILD,
 			  &payload, &len, err);
 	if (rc) {

@@ -63,14 +63,20 @@ struct ds_lm_stats {
 /* ---- loading and writing ------------------------------------------------ */
 
 /* Loads a model file: a despin binary model (memory-mapped) or, when the
- * file starts with "\data\" (after blank lines), an ARPA file (built in
- * memory).  Corrupt, truncated and other-version binaries are refused with a
+ * file starts with "\data\" (after blank lines), an ARPA file, or a Sphinx
+ * trie binary model (both built in memory).  Corrupt, truncated and other-version binaries are refused with a
  * message naming the file and saying "rebuild it with 'make models'". */
 struct ds_lm *ds_lm_load(const char *path, struct ds_err *err);
 /* Reads an ARPA file (KenLM, SRILM, IRSTLM output).  Every n-gram's
  * context and suffix must be present, as in any complete model; <unk> is
  * added (log10 p = -100) when missing.  Order at most DS_LM_MAX_ORDER. */
 struct ds_lm *ds_lm_load_arpa(const char *path, struct ds_err *err);
+/* Reads a CMU Sphinx trie binary model ("Trie Language Model", e.g.
+ * pocketsphinx-en-us's en-us.lm.bin; lm_sphinx.c describes the layout) into
+ * memory.  Its words are kept as written; <unk> is added (log10 p = -100). */
+struct ds_lm *ds_lm_load_sphinx(const char *path, struct ds_err *err);
+/* True when data (len bytes) starts like a Sphinx trie binary model. */
+int ds_lm_is_sphinx(const void *data, size_t len);
 void ds_lm_free(struct ds_lm *lm);
 
 /* Writes the model as a despin binary (atomically: temporary file, rename). */
