@@ -37,7 +37,7 @@ MODELS   = models/lm.bin models/lex.bin models/scorer.bin
 # pocketsphinx-en-us): converted when the package is installed.
 SPHINX_LM ?= /usr/share/pocketsphinx/model/en-us/en-us.lm.bin
 ifneq ($(wildcard $(SPHINX_LM)),)
-MODELS  += models/bg.bin
+MODELS  += models/bg.bin models/mix.bin
 endif
 
 .PHONY: all lib deps models check test asan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
@@ -97,6 +97,13 @@ models/lm.bin: corpus/train.txt | $(DESPIN)
 
 models/bg.bin: $(SPHINX_LM) | $(DESPIN)
 	$(DESPIN) lm convert $(SPHINX_LM) $@
+
+# The mixture of the two, weights fitted on the odd paragraphs of the
+# held-out text (the even ones stay unseen for measuring).
+models/mix.bin: models/lm.bin models/bg.bin corpus/heldout.txt | $(DESPIN)
+	awk 'NR % 2 == 1' corpus/heldout.txt > models/mix-fit.tmp
+	$(DESPIN) lm mix -o $@ --fit models/mix-fit.tmp models/lm.bin models/bg.bin
+	rm -f models/mix-fit.tmp
 
 models/lex.bin: corpus/train.txt scripts/lexicon.sh | $(DESPIN)
 	scripts/lexicon.sh $(DESPIN) $@
