@@ -6,6 +6,7 @@
 #include "despin.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char MAGIC[8] = {'D', 'E', 'S', 'P', 'I', 'N', '\r', '\n'};
@@ -16,15 +17,11 @@ static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
 static uint32_t get32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t get64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
-int ds_bin_write(const char *path, const char *kind, uint32_t version,
-		 const void *payload, size_t len, struct ds_err *err)
+static void make_header(unsigned char *h, const char *kind, uint32_t version, const void *payload,
+			size_t len)
 {
-	unsigned char h[DS_BIN_HEADER_SIZE];
 	double test = 1.0 / 3.0;
-	struct ds_afile f;
-	int rc;
-
-	memset(h, 0, sizeof h);
+	memset(h, 0, DS_BIN_HEADER_SIZE);
 	memcpy(h, MAGIC, 8);
 	strncpy((char *)h + 8, kind, 8);
 	put32(h + 16, version);
@@ -33,6 +30,29 @@ int ds_bin_write(const char *path, const char *kind, uint32_t version,
 	put64(h + 32, (uint64_t)len);
 	put32(h + 40, ds_crc32c(0, payload, len));
 	put32(h + 44, ds_crc32c(0, h, 44));
+}
+
+int ds_bin_image(const char *kind, uint32_t version, const void *payload, size_t len,
+		 void **out, size_t *out_len)
+{
+	unsigned char *p = malloc(DS_BIN_HEADER_SIZE + len);
+	if (!p)
+		return DS_ENOMEM;
+	make_header(p, kind, version, payload, len);
+	memcpy(p + DS_BIN_HEADER_SIZE, payload, len);
+	*out = p;
+	*out_len = DS_BIN_HEADER_SIZE + len;
+	return 0;
+}
+
+int ds_bin_write(const char *path, const char *kind, uint32_t version,
+		 const void *payload, size_t len, struct ds_err *err)
+{
+	unsigned char h[DS_BIN_HEADER_SIZE];
+	struct ds_afile f;
+	int rc;
+
+	make_header(h, kind, version, payload, len);
 	rc = ds_afile_open(&f, path, err);
 	if (rc)
 		return rc;

@@ -28,6 +28,11 @@
 int ds_bin_write(const char *path, const char *kind, uint32_t version,
 		 const void *payload, size_t len, struct ds_err *err);
 
+/* The whole file image (header + payload) in memory: *out is malloc'ed,
+ * owned by the caller.  0 or DS_ENOMEM. */
+int ds_bin_image(const char *kind, uint32_t version, const void *payload, size_t len,
+		 void **out, size_t *out_len);
+
 /* Maps path (lazily: pages are read when touched) and checks the envelope's
  * header: magic, header checksum, kind, version, byte order, test value and
  * length.  The payload checksum is not computed here (it would read every

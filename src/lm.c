@@ -450,6 +450,41 @@ void ds_lm_free(struct ds_lm *lm)
 	free(lm);
 }
 
+int ds_lm_image(const struct ds_lm *lm, void **data, size_t *len, struct ds_err *err)
+{
+	if (lm->mix)
+		return ds_err_set(err, DS_EINVAL, "a mixture has no single file image");
+	if (ds_bin_image(DS_LM_KIND, DS_LM_BIN_VERSION, lm->base, lm->size, data, len))
+		return ds_err_set(err, DS_ENOMEM, "out of memory writing a language model");
+	return 0;
+}
+
+struct ds_lm *ds_lm_load_image(void *data, size_t len, const char *name, struct ds_err *err)
+{
+	struct ds_lm *lm;
+	const void *payload;
+	size_t plen;
+	/* the payload must be 8-byte aligned: malloc'ed data is, and the header is 64 bytes */
+	if (ds_bin_check(data, len, name, DS_LM_KIND, DS_LM_BIN_VERSION, DS_LM_REBUILD, &payload,
+			 &plen, err)) {
+		free(data);
+		return NULL;
+	}
+	lm = calloc(1, sizeof *lm);
+	if (!lm) {
+		free(data);
+		ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+		return NULL;
+	}
+	if (attach(lm, payload, plen, name, err)) {
+		free(data);
+		free(lm);
+		return NULL;
+	}
+	lm->owned = data;
+	return lm;
+}
+
 int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err)
 {
 	if (lm->mix)

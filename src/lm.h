@@ -91,6 +91,13 @@ struct ds_lm *ds_lm_load_sphinx(const char *path, struct ds_err *err);
 int ds_lm_is_sphinx(const void *data, size_t len);
 void ds_lm_free(struct ds_lm *lm);
 
+/* The model's binary file image in memory (*data malloc'ed, owned by the
+ * caller), as ds_lm_write would write it; a single model only. */
+int ds_lm_image(const struct ds_lm *lm, void **data, size_t *len, struct ds_err *err);
+/* A model from a binary file image in memory (data malloc'ed: taken over,
+ * also on failure); name is used in messages.  Checks as ds_lm_load. */
+struct ds_lm *ds_lm_load_image(void *data, size_t len, const char *name, struct ds_err *err);
+
 /* Writes the model as a despin binary (atomically: temporary file, rename). */
 int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err);
 /* Writes the model as an ARPA file (atomically), n-grams sorted by word ids

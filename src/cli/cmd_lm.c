@@ -11,7 +11,7 @@
 #include "../text.h"
 
 static const char USAGE[] =
-	"despin lm score [-m MODEL] [--pretokenized] [--summary] [--time] FILE...\n"
+	"despin lm score [-m MODEL] [-i INDEX] [--pretokenized] [--summary] [--time] FILE...\n"
 	"       despin lm convert IN OUT\n"
 	"       despin lm info [-m MODEL]\n"
 	"       despin lm mix [-o OUT] [--fit TEXT] MODEL MODEL [MODEL]\n"
@@ -38,6 +38,8 @@ static const char USAGE[] =
 	"         (the text as the trainer sees it; for other LM toolkits).\n"
 	"\n"
 	"  -m, --model FILE   model (default: lm.bin in the models directory)\n"
+	"  -i, --index INDEX  score: mix in the index's in-domain model ('despin\n"
+	"                     index train')\n"
 	"  --models DIR       the models directory";
 
 static const char SHORT_USAGE[] = "despin lm score|convert|info|mix|check|tokens ...";
@@ -187,7 +189,7 @@ static struct ds_lm *open_model(const char *model, const char *models_dir)
 }
 
 static int lm_score(int argc, char **argv, const char *model, const char *mdir, int pretok,
-		    int summary, int timing)
+		    int summary, int timing, const char *index)
 {
 	struct score_ctx c;
 	double ppl, ppl_x, t0 = ds_now(), tload;
@@ -198,6 +200,8 @@ static int lm_score(int argc, char **argv, const char *model, const char *mdir, 
 	if (argc < 1)
 		return cli_usage("despin lm score [-m MODEL] FILE...");
 	c.lm = open_model(model, mdir);
+	if (c.lm && index)
+		c.lm = index_lm_mix((struct ds_lm *)c.lm, index);
 	if (!c.lm)
 		return EXIT_ERROR;
 	tload = ds_now() - t0;
@@ -469,9 +473,10 @@ int cmd_lm(int argc, char **argv)
 		{"time", no_argument, NULL, 'T'},
 		{"output", required_argument, NULL, 'o'},
 		{"fit", required_argument, NULL, 'f'},
+		{"index", required_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	const char *model = NULL, *mdir = NULL, *sub, *out = NULL, *fit = NULL;
+	const char *model = NULL, *mdir = NULL, *sub, *out = NULL, *fit = NULL, *index = NULL;
 	int c, pretok = 0, summary = 0, timing = 0;
 
 	if (argc < 2)
@@ -484,8 +489,9 @@ int cmd_lm(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:o:i:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'i': index = optarg; break;
 		case 'o': out = optarg; break;
 		case 'f': fit = optarg; break;
 		case 'm': model = optarg; break;
@@ -500,7 +506,7 @@ int cmd_lm(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (strcmp(sub, "score") == 0)
-		return lm_score(argc, argv, model, mdir, pretok, summary, timing);
+		return lm_score(argc, argv, model, mdir, pretok, summary, timing, index);
 	if (strcmp(sub, "convert") == 0)
 		return lm_convert(argc, argv);
 	if (strcmp(sub, "info") == 0) {
