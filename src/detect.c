@@ -16,12 +16,8 @@
 #include "lm.h"
 #include "score.h"
 #include "text.h"
+#include "tune.h"
 
-/* Least alignment with a source for the source model to judge. */
-#define DS_MIN_PAIRS 3
-#define DS_MIN_COVER 0.15
-/* Articles with fewer words (outside boilerplate) are not judged: score 0. */
-#define DS_MIN_WORDS 40
 
 struct ds_models {
 	struct ds_lm *lm;
@@ -192,7 +188,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	}
 	/* a source that shares only a sentence or two says too little: such
 	 * an article is judged on its own */
-	r->model = al && al->npairs >= DS_MIN_PAIRS && r->ev.f[DS_F_COVER] >= DS_MIN_COVER
+	r->model = al && al->npairs >= ds_tune_default.min_pairs && r->ev.f[DS_F_COVER] >= ds_tune_default.min_cover
 			   ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
 	if (det->m->scorer) {
 		r->score = ds_scorer_prob(det->m->scorer, r->model, r->ev.f);
@@ -203,7 +199,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	if (opts && opts->threshold > 0)
 		r->threshold = opts->threshold;
 	/* a few words are no evidence either way */
-	if (r->doc->n_words < DS_MIN_WORDS)
+	if (r->doc->n_words < ds_tune_default.min_words)
 		r->score = 0;
 	r->spun = r->score >= r->threshold;
 	ds_align_free(al);
