@@ -90,7 +90,10 @@ corpus/bench/manifest.jsonl: corpus/train.txt scripts/gen_bench.py scripts/spin.
 	scripts/gen_bench.py --src corpus/bench-heldout --out corpus/bench --seed 1
 	scripts/gen_partial.py corpus/bench
 
+# check-models verifies every checksum once and stamps the files
+# (MODEL.checked), so loading need not read every page of the lexicon.
 models: $(MODELS)
+	@$(DESPIN) check-models --models models > /dev/null
 
 models/lm.bin: corpus/train.txt | $(DESPIN)
 	$(DESPIN) train -o $@ corpus/train.txt

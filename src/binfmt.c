@@ -1,9 +1,9 @@
 /* binfmt.c - versioned, checksummed envelope for model files (see binfmt.h). */
 #include "binfmt.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "despin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +104,54 @@ int ds_bin_check(const unsigned char *d, size_t size, const char *name,
 	return 0;
 }
 
+/* The stamp line of a file: size, modification time (ns) and the header's
+ * checksum (which covers the payload checksum). */
+static int stamp_line(const char *path, const unsigned char *hdr, char *buf, size_t cap)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -1;
+	snprintf(buf, cap, "despin-checked 1 %lld %lld.%09ld %08x\n", (long long)st.st_size,
+		 (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, get32(hdr + 44));
+	return 0;
+}
+
+static void stamp_path(const char *path, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s.checked", path);
+}
+
+int ds_bin_stamp_ok(const char *path, const unsigned char *hdr)
+{
+	char want[128], have[128] = "", sp[4096];
+	FILE *f;
+	size_t n;
+	if (stamp_line(path, hdr, want, sizeof want))
+		return 0;
+	stamp_path(path, sp, sizeof sp);
+	if (!(f = fopen(sp, "r")))
+		return 0;
+	n = fread(have, 1, sizeof have - 1, f);
+	fclose(f);
+	have[n] = 0;
+	return strcmp(want, have) == 0;
+}
+
+static void stamp_write(const char *path, const unsigned char *hdr, int ok)
+{
+	char line[128], sp[4096];
+	struct ds_afile f;
+	stamp_path(path, sp, sizeof sp);
+	if (!ok || stamp_line(path, hdr, line, sizeof line)) {
+		unlink(sp);
+		return;
+	}
+	if (ds_afile_open(&f, sp, NULL))
+		return;   /* a read-only directory: loading validates every time */
+	ds_afile_write(&f, line, strlen(line));
+	ds_afile_commit(&f, NULL);
+}
+
 int ds_bin_verify(const unsigned char *d, size_t size, const char *name, const char *hint,
 		  struct ds_err *err)
 {
@@ -136,6 +184,8 @@ int ds_bin_check_file(const char *path, char kind[9], uint32_t *version, struct 
 	rc = ds_bin_check(m.data, m.len, path, kind, *version, NULL, &payload, &len, err);
 	if (!rc)
 		rc = ds_bin_verify(m.data, m.len, path, NULL, err);
+	if (m.len >= DS_BIN_HEADER_SIZE)
+		stamp_write(path, m.data, rc == 0);
 	ds_map_close(&m);
 	return rc;
 }
@@ -157,28 +207,4 @@ int ds_bin_open(struct ds_map *m, const char *path, const char *kind,
 	if (rc)
 		ds_map_close(m);
 	return rc;
-}
-
-int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
-{
-	static const struct {
-		const char *file;
-		int optional;
-	} files[] = {{"lm.bin", 0}, {"lex.bin", 0}, {"scorer.bin", 0}, {"bg.bin", 1}, {"mix.bin", 1}};
-	int first = 0;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		char path[4096], kind[9];
-		uint32_t version;
-		struct ds_err err = {0};
-		int rc;
-		snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
-		if (files[i].optional && access(path, F_OK) != 0)
-			continue;
-		rc = ds_bin_check_file(path, kind, &version, &err);
-		if (fn)
-			fn(ctx, path, rc, &err);
-		if (rc && !first)
-			first = rc;
-	}
-	return first;
 }

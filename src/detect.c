@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "detect.h"
+
+#include "binfmt.h"
 #include "align.h"
 #include "evidence.h"
 #include "lex.h"
@@ -393,4 +396,42 @@ char *ds_result_restore(const struct ds_result *r, size_t *len)
 	}
 	*len = b.len;
 	return b.data;
+}
+
+int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
+{
+	static const struct {
+		const char *file;
+		int optional;
+	} files[] = {{"lm.bin", 0}, {"lex.bin", 0}, {"scorer.bin", 0}, {"bg.bin", 1}, {"mix.bin", 1}};
+	int first = 0;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char path[4096], stamp[4200], kind[9];
+		uint32_t version;
+		struct ds_err err = {0};
+		int rc;
+		snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
+		if (files[i].optional && access(path, F_OK) != 0)
+			continue;
+		/* the lexicon's tables are checked in full (its loader skips that
+		 * for a stamped file): before the stamp is renewed */
+		snprintf(stamp, sizeof stamp, "%s.checked", path);
+		unlink(stamp);
+		rc = ds_bin_check_file(path, kind, &version, &err);
+		if (!rc && strcmp(files[i].file, "lex.bin") == 0) {
+			struct ds_lex *lex;
+			unlink(stamp);
+			if ((lex = ds_lex_load(path, &err)) != NULL) {
+				ds_lex_free(lex);
+				rc = ds_bin_check_file(path, kind, &version, &err);
+			} else {
+				rc = err.code ? err.code : DS_ECORRUPT;
+			}
+		}
+		if (fn)
+			fn(ctx, path, rc, &err);
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
 }
