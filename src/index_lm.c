@@ -309,7 +309,9 @@ int ds_index_lm_due(struct ds_index *ix, uint64_t min_sources, int *due, struct 
 	if (n < min_sources)
 		return 0;
 	rc = get_meta(st, &meta, &e2);
-	if (rc == DS_ENOTFOUND || rc == DS_EVERSION) {
+	if (rc == DS_ENOTFOUND)
+		return 0;   /* the first training is asked for: 'despin index train' */
+	if (rc == DS_EVERSION) {
 		*due = 1;
 		return 0;
 	}

@@ -9,9 +9,10 @@
  * trains an n-gram model on all but a held-out share of the sources (every
  * holdout-th by id), and fits the mixture weights by EM on the held-out
  * ones; so adding and removing sources changes the model at the next
- * training, which 'despin index train' runs on demand and 'despin index add'
- * runs by itself once the index has grown (or shrunk) past a threshold since
- * the last training (ds_index_lm_due).
+ * training, which 'despin index train' runs on demand (the first time) and
+ * 'despin index add' and 'remove' run by themselves once the index has
+ * grown (or shrunk) past a threshold since the last training
+ * (ds_index_lm_due).
  *
  * Thread rules: as the index (one thread at a time per handle).
  */
@@ -51,9 +52,10 @@ int ds_index_lm_train(struct ds_index *ix, const struct ds_lm *base,
 int ds_index_lm_load(struct ds_index *ix, const struct ds_lm *base, struct ds_lm **lm, double *w,
 		     struct ds_err *err);
 
-/* *due = 1 when the index should be trained again: it holds at least
- * min_sources sources (0: 100) and none was trained, or the number of sources
- * changed by a quarter (at least 50) since the last training. */
+/* *due = 1 when the index should be trained again: a model was trained
+ * (the first training is asked for), the index holds at least min_sources
+ * sources (0: 100), and the number of sources changed by a quarter (at
+ * least 50) since that training or the model was stored by another version. */
 int ds_index_lm_due(struct ds_index *ix, uint64_t min_sources, int *due, struct ds_err *err);
 
 /* Forgets the stored model (e.g. before the index is emptied). */
