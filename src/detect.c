@@ -48,13 +48,35 @@ struct ds_models *ds_models_open(const char *dir, struct ds_err *err)
 
 struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds_err *err)
 {
+	return ds_models_open_lm(dir, NULL, need_scorer, err);
+}
+
+const struct ds_lm *ds_models_lm(const struct ds_models *m)
+{
+	return m->lm;
+}
+
+int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, struct ds_err *err)
+{
+	struct ds_lm *comp[2];
+	if (ds_lm_mix_weights(m->lm, NULL) > 1)
+		return ds_lm_mix_add(m->lm, lm, w, err);
+	comp[0] = m->lm;
+	comp[1] = lm;
+	m->lm = ds_lm_mix_new(comp, 2, w, err);
+	return m->lm ? 0 : (err ? err->code : DS_ENOMEM);
+}
+
+struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
+				    struct ds_err *err)
+{
 	struct ds_models *m = calloc(1, sizeof *m);
 	char path[4096];
 	if (!m) {
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
-	snprintf(path, sizeof path, "%s/lm.bin", dir);
+	snprintf(path, sizeof path, "%s/%s", dir, lm_file ? lm_file : "lm.bin");
 	if (!(m->lm = ds_lm_load(path, err)))
 		goto fail;
 	snprintf(path, sizeof path, "%s/lex.bin", dir);
