@@ -32,7 +32,7 @@ LIBA     = $(BUILD)/libdespin.a
 DESPIN   = $(BUILD)/despin
 
 # Models (see models/README.md).
-MODELS   = models/lm.bin models/lex.bin models/scorer.bin
+MODELS   = models/lm.bin models/lex.bin models/vec.bin models/scorer.bin
 # The background model (US English 3-gram of CMU Sphinx, Debian's
 # pocketsphinx-en-us): converted when the package is installed.
 SPHINX_LM ?= /usr/share/pocketsphinx/model/en-us/en-us.lm.bin
@@ -110,6 +110,9 @@ models/mix.bin: models/lm.bin models/bg.bin corpus/heldout.txt | $(DESPIN)
 
 models/lex.bin: corpus/train.txt scripts/lexicon.sh | $(DESPIN)
 	scripts/lexicon.sh $(DESPIN) $@
+
+models/vec.bin: corpus/train.txt src/vec_build.c src/vec.h | $(DESPIN)
+	$(DESPIN) vec build -o $@ corpus/train.txt
 
 models/scorer.bin: models/scorer.tsv src/score.h src/evidence.h | $(DESPIN)
 	$(DESPIN) scorer build -o $@ models/scorer.tsv

@@ -66,6 +66,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_scorer(int argc, char **argv);
+int cmd_vec(int argc, char **argv);
 int cmd_check_models(int argc, char **argv);
 
 /* The index's in-domain language model (cmd_index_lm.c). */
