@@ -403,7 +403,8 @@ int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
 	static const struct {
 		const char *file;
 		int optional;
-	} files[] = {{"lm.bin", 0}, {"lex.bin", 0}, {"scorer.bin", 0}, {"bg.bin", 1}, {"mix.bin", 1}};
+	} files[] = {{"lm.bin", 0},  {"lex.bin", 0}, {"scorer.bin", 0},
+		     {"vec.bin", 1}, {"bg.bin", 1},  {"mix.bin", 1}};
 	int first = 0;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[4096], stamp[4200], kind[9];
