@@ -16,7 +16,9 @@ import sys
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="train", choices=("train", "test", "all"))
+    ap.add_argument("--split", default="train", help="train, test, fit or all")
+    ap.add_argument("--exclude-thesaurus", default=None,
+                    help="leave out the spins made with this thesaurus")
     ap.add_argument("bench")
     a = ap.parse_args()
     man = os.path.join(a.bench, "manifest.jsonl")
@@ -25,6 +27,8 @@ def main():
         for line in f:
             r = json.loads(line)
             if a.split != "all" and r.get("split") != a.split:
+                continue
+            if a.exclude_thesaurus and r.get("thesaurus") == a.exclude_thesaurus:
                 continue
             label = 1 if r["label"] == "spun" else 0
             art = os.path.join(a.bench, r["file"])

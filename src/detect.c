@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "detect.h"
 #include "align.h"
@@ -15,18 +16,21 @@
 #include "lex.h"
 #include "lm.h"
 #include "score.h"
+#include "solocal.h"
 #include "text.h"
 
 /* Least alignment with a source for the source model to judge. */
 #define DS_MIN_PAIRS 3
 #define DS_MIN_COVER 0.15
-/* Articles with fewer words (outside boilerplate) are not judged: score 0. */
+/* Articles with fewer words (outside boilerplate) are not judged: score 0
+ * (solo.tsv's min_words, chosen from false positives by length, when set). */
 #define DS_MIN_WORDS 40
 
 struct ds_models {
 	struct ds_lm *lm;
 	struct ds_lex *lex;
 	struct ds_scorer *scorer;
+	struct ds_solocal *solo;  /* NULL: no solo calibration */
 };
 
 struct ds_detector {
@@ -42,6 +46,7 @@ struct ds_result {
 	double similarity, coverage;
 	int spun;
 	int model;
+	int judged;
 	char **texts;     /* per substitution: the article's words */
 };
 
@@ -67,6 +72,9 @@ struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds
 	snprintf(path, sizeof path, "%s/scorer.bin", dir);
 	if (!(m->scorer = ds_scorer_load(path, err)) && need_scorer)
 		goto fail;
+	snprintf(path, sizeof path, "%s/%s", dir, DS_SOLOCAL_FILE);
+	if (access(path, F_OK) == 0 && !(m->solo = ds_solocal_read(path, err)))
+		goto fail;
 	return m;
 fail:
 	ds_models_free(m);
@@ -80,6 +88,7 @@ void ds_models_free(struct ds_models *m)
 	ds_lm_free(m->lm);
 	ds_lex_free(m->lex);
 	free(m->scorer);
+	free(m->solo);
 	free(m);
 }
 
@@ -93,6 +102,7 @@ struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *er
 	}
 	if (m->scorer && m->scorer->has_slot)
 		ds_ev_set_slot_model(d->ev, &m->scorer->slot);
+	ds_ev_set_solocal(d->ev, m->solo);
 	d->m = m;
 	return d;
 }
@@ -130,6 +140,20 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 	if (!doc)
 		return NULL;
 	return ds_detect_doc(det, doc, source, meta, opts, err);
+}
+
+/* The article's solo probability from the scorer's and its flags'. */
+static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
+{
+	float p[256];
+	size_t np = 0;
+	double x[DS_NARTF];
+	for (size_t i = 0; i < r->ev.nsubs && np < DS_ARRAY_LEN(p); i++)
+		if (r->ev.subs[i].kind == DS_EV_MODEL)
+			p[np++] = r->ev.subs[i].p;
+	ds_solocal_article_x(r->score, r->doc->n_words, p, np, x);
+	r->score = ds_solocal_article_p(sc, r->score, x);
+	r->threshold = sc->threshold;
 }
 
 struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
@@ -178,10 +202,14 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	} else {
 		r->threshold = 1;
 	}
+	if (r->model == DS_MODEL_SOLO && det->m->solo && det->m->solo->article.present)
+		solo_calibrate(det->m->solo, r);
 	if (opts && opts->threshold > 0)
 		r->threshold = opts->threshold;
 	/* a few words are no evidence either way */
-	if (r->doc->n_words < DS_MIN_WORDS)
+	r->judged = r->doc->n_words >= (det->m->solo && det->m->solo->min_words
+						? det->m->solo->min_words : DS_MIN_WORDS);
+	if (!r->judged)
 		r->score = 0;
 	r->spun = r->score >= r->threshold;
 	ds_align_free(al);
@@ -221,6 +249,13 @@ void ds_result_free(struct ds_result *r)
 }
 
 const char *ds_result_name(const struct ds_result *r) { return r->doc->name; }
+
+int ds_result_judged(const struct ds_result *r, const char **reason)
+{
+	if (reason)
+		*reason = r->judged ? "" : "too short to judge";
+	return r->judged;
+}
 int ds_result_model(const struct ds_result *r) { return r->model; }
 int ds_result_spun(const struct ds_result *r) { return r->spun; }
 double ds_result_score(const struct ds_result *r) { return r->score; }
@@ -247,6 +282,7 @@ int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out)
 	out->evidence = s->kind == DS_EV_SOURCE ? DS_EVIDENCE_SOURCE : DS_EVIDENCE_MODEL;
 	out->gain = s->gain;
 	out->why = ds_ev_str(&r->ev, s->why);
+	out->p = s->p;
 	return 0;
 }
 
@@ -304,7 +340,10 @@ char *ds_result_json(const struct ds_result *r)
 	} else {
 		ds_buf_puts(&b, "null,\"source_similarity\":null,\"source_coverage\":null");
 	}
-	ds_buf_printf(&b, ",\"threshold\":%.4f,\"tokens\":%zu", r->threshold, r->doc->n_words);
+	ds_buf_printf(&b, ",\"threshold\":%.4f,\"tokens\":%zu,\"judged\":%s", r->threshold,
+		      r->doc->n_words, r->judged ? "true" : "false");
+	if (!r->judged)
+		ds_buf_puts(&b, ",\"reason\":\"too short to judge\"");
 	if (r->doc->date[0])
 		ds_buf_printf(&b, ",\"date\":\"%s\"", r->doc->date);
 	ds_buf_puts(&b, ",\"substitutions\":[");
@@ -319,6 +358,8 @@ char *ds_result_json(const struct ds_result *r)
 		ds_buf_printf(&b, "\",\"evidence\":\"%s\",\"gain\":",
 			      s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model");
 		json_num(&b, s.gain);
+		ds_buf_puts(&b, ",\"p\":");
+		json_num(&b, s.p);
 		ds_buf_puts(&b, ",\"why\":\"");
 		ds_buf_json_str(&b, s.why, strlen(s.why));
 		ds_buf_puts(&b, "\"}");
@@ -357,14 +398,23 @@ static int put_cased(struct ds_buf *b, const char *orig, const char *text, size_
 
 char *ds_result_restore(const struct ds_result *r, size_t *len)
 {
+	return ds_result_restore_p(r, DS_RESTORE_MIN_P, len, NULL);
+}
+
+char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, size_t *left)
+{
 	struct ds_buf b = DS_BUF_INIT;
-	size_t pos = r->doc->body_start;
+	size_t pos = r->doc->body_start, kept = 0;
 	/* the date header stays as it was */
 	ds_buf_append(&b, r->doc->text, pos);
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
 		const struct ds_ev_sub *s = &r->ev.subs[i];
 		if (s->start < pos)
 			continue;
+		if (s->p < min_p) {
+			kept++;
+			continue;
+		}
 		ds_buf_append(&b, r->doc->text + pos, s->start - pos);
 		put_cased(&b, ds_ev_str(&r->ev, s->orig), r->doc->text + s->start, s->end - s->start);
 		pos = s->end;
@@ -374,5 +424,7 @@ char *ds_result_restore(const struct ds_result *r, size_t *len)
 		return NULL;
 	}
 	*len = b.len;
+	if (left)
+		*left = kept;
 	return b.data;
 }

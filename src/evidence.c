@@ -18,6 +18,7 @@
 #include "lex.h"
 #include "lm.h"
 #include "score.h"
+#include "solocal.h"
 #include "stem.h"
 
 #define DS_EV_FOLLOW 3      /* tokens after the slot that share the gain */
@@ -52,11 +53,12 @@ struct ev_centry {
 
 const char *const ds_slotf_names[DS_NSLOTF] = {
 	"bias", "gain", "follow", "wgain", "logw", "lfw", "lfo", "cap", "multi", "lpslot",
-	"func", "dist", "ncand"
+	"func", "dist", "ncand", "loglen"
 };
 
 struct ds_ev_ctx {
 	const struct ds_slot_model *sm;
+	const struct ds_solocal *sc;
 	ds_ev_slot_fn dump;
 	void *dump_ud;
 	const struct ds_lm *lm;
@@ -120,6 +122,11 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm)
 {
 	c->sm = sm;
+}
+
+void ds_ev_set_solocal(struct ds_ev_ctx *c, const struct ds_solocal *sc)
+{
+	c->sc = sc;
 }
 
 void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud)
@@ -439,6 +446,7 @@ struct slot_best {
 	double raw;          /* its plain LM gain */
 	double follow;       /* the part of it earned by the following tokens */
 	double prob;         /* slot model: probability of a substitution */
+	double p;            /* flag model: calibrated probability */
 	uint32_t ncand;      /* candidates with a positive gain */
 	uint16_t sources;    /* lexicon sources of the best pair */
 	uint32_t freq_word, freq_orig;
@@ -674,6 +682,25 @@ static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 	x[DS_SF_FUNC] = is_function_word(doc->pool + tk->lower, tk->norm_len);
 	x[DS_SF_DIST] = (b->sources & ~(DS_LEX_SRC_DIST | DS_LEX_SRC_INFLECTED)) == 0;
 	x[DS_SF_NCAND] = b->ncand;
+	x[DS_SF_LOGLEN] = log1p((double)doc->n_words);
+}
+
+/* The flag model's features of a slot with slot features sx and slot
+ * probability prob, in an article whose slot probabilities have mean
+ * pmean, share above 0.5 phi and top-tenth mean ptop. */
+static void flag_features(const double sx[DS_NSLOTF], double prob, double pmean, double phi,
+			  double ptop, double x[DS_NFLAGF])
+{
+	double z = prob <= 0 ? -8 : prob >= 1 ? 8 : log(prob / (1 - prob));
+	x[DS_FF_BIAS] = 1;
+	x[DS_FF_SLOT] = z > 8 ? 8 : z < -8 ? -8 : z;
+	x[DS_FF_GAIN] = sx[DS_SF_GAIN];
+	x[DS_FF_LOGW] = sx[DS_SF_LOGW];
+	x[DS_FF_PMEAN] = pmean;
+	x[DS_FF_PHI] = phi;
+	x[DS_FF_PTOP] = ptop;
+	x[DS_FF_LOGLEN] = sx[DS_SF_LOGLEN];
+	x[DS_FF_MULTI] = sx[DS_SF_MULTI];
 }
 
 static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
@@ -845,6 +872,21 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 			ev->f[DS_F_GTOP] = sum / (double)top;
 		}
 	}
+	/* each slot's calibrated probability: the flag model's when there is
+	 * one, else the slot model's */
+	for (uint32_t t = 0; t < doc->ntok; t++) {
+		struct slot_best *b = &bests[t];
+		if (!b->k)
+			continue;
+		b->p = c->sm ? b->prob : 0;
+		if (c->sm && c->sc && nslots) {
+			double sx[DS_NSLOTF], fx[DS_NFLAGF], p;
+			slot_features(c, doc, t, b, sx);
+			flag_features(sx, b->prob, ev->f[DS_F_PMEAN], ev->f[DS_F_PHI], ev->f[DS_F_PTOP], fx);
+			if ((p = ds_solocal_flag_p(c->sc, fx)) >= 0)
+				b->p = p;
+		}
+	}
 	/* flag the strongest slots, without overlaps, outside source-covered text */
 	order = malloc((doc->ntok + 1) * sizeof *order);
 	if (!order) {
@@ -853,15 +895,16 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 	}
 	{
 		size_t no = 0;
+		double min_p = c->sc && c->sc->flag.present ? DS_SC_FLAG_MIN : DS_EV_FLAG_PROB;
 		for (uint32_t t = 0; t < doc->ntok; t++)
 			if (bests[t].k && !(covered && covered[t]) &&
-			    (c->sm ? bests[t].prob >= DS_EV_FLAG_PROB : bests[t].gain >= DS_EV_FLAG_GAIN))
+			    (c->sm ? bests[t].p >= min_p : bests[t].gain >= DS_EV_FLAG_GAIN))
 				order[no++] = t;
 		/* selection sort by gain is fine: flagged slots are few */
 		for (size_t i = 0; i < no; i++) {
 			size_t m = i;
 			for (size_t j = i + 1; j < no; j++)
-				if ((c->sm ? bests[order[j]].prob > bests[order[m]].prob
+				if ((c->sm ? bests[order[j]].p > bests[order[m]].p
 					   : bests[order[j]].gain > bests[order[m]].gain))
 					m = j;
 			{
@@ -884,6 +927,7 @@ static int solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_
 					     DS_EV_MODEL, 1);
 				if (rc)
 					goto out;
+				ev->subs[ev->nsubs - 1].p = (float)bests[t].p;
 			}
 		}
 	}
@@ -984,6 +1028,8 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 			 "the source has '%s' here; the original reads %.1fx more likely in context",
 			 s, pow(10.0, gain > 6 ? 6 : gain));
 	*rc = add_sub(ev, doc, ab, ae, src, sb, se, s, sl, why, gain, w, DS_EV_SOURCE, related);
+	if (!*rc)
+		ev->subs[ev->nsubs - 1].p = related ? DS_EV_SOURCE_P_REL : DS_EV_SOURCE_P;
 	ss->sub_words += count_words(doc, ab, ae);
 	return 1;
 }

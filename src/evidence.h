@@ -78,6 +78,7 @@ enum ds_slot_feat {
 	DS_SF_FUNC,     /* a function word */
 	DS_SF_DIST,     /* the pair comes from corpus neighbours only */
 	DS_SF_NCAND,    /* candidates with a positive gain */
+	DS_SF_LOGLEN,   /* log(1 + words of the article): for the flag model */
 	DS_NSLOTF
 };
 extern const char *const ds_slotf_names[DS_NSLOTF];
@@ -104,6 +105,7 @@ struct ds_ev_sub {
 	uint32_t why;               /* offset of the explanation in strs */
 	float gain;                 /* log10 gain of putting the original back */
 	float weight;               /* lexicon weight of the pair (0 if none) */
+	float p;                    /* probability that it is a spinner's swap */
 	uint8_t kind;               /* enum ds_ev_kind */
 	uint8_t lexrel;             /* 1 when the lexicon relates the pair */
 	uint8_t pad[2];
@@ -125,6 +127,11 @@ struct ds_ev_ctx;
 #define DS_EV_FLAG_PROB 0.65      /* solo: a slot is flagged above this
 				  * probability of the slot model */
 #define DS_EV_FLAG_GAIN 1.5      /* solo: a word is flagged above this */
+/* Probability given to flags against a source: the share of such flags that
+ * are the spinner's (span precision 0.999 with a source, 'make eval'), lower
+ * when the lexicon does not list the pair. */
+#define DS_EV_SOURCE_P_REL 0.99
+#define DS_EV_SOURCE_P 0.9
 #define DS_EV_SRC_GAIN 1.0       /* with source: gain above which an unlisted
 				  * small substitution still looks spun */
 
@@ -135,6 +142,10 @@ struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex
 void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm);
 /* Every slot's features go to fn as well (NULL: off). */
 void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud);
+/* Flag probabilities come from sc's flag model (NULL or no flag model:
+ * the slot model's output is the flags' p). */
+struct ds_solocal;
+void ds_ev_set_solocal(struct ds_ev_ctx *c, const struct ds_solocal *sc);
 void ds_ev_ctx_free(struct ds_ev_ctx *c);
 /* The context's stemmer (for ds_doc_stem). */
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);
