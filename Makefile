@@ -32,7 +32,7 @@ LIBA     = $(BUILD)/libdespin.a
 DESPIN   = $(BUILD)/despin
 
 # Models (see models/README.md).
-MODELS   = models/lm.bin models/lex.bin models/scorer.bin
+MODELS   = models/lm.bin models/lex.bin models/vec.bin models/scorer.bin
 
 .PHONY: all lib deps models check test asan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
         clean distclean corpus bench-corpus
@@ -91,6 +91,9 @@ models/lm.bin: corpus/train.txt | $(DESPIN)
 
 models/lex.bin: corpus/train.txt scripts/lexicon.sh | $(DESPIN)
 	scripts/lexicon.sh $(DESPIN) $@
+
+models/vec.bin: corpus/train.txt src/vec_build.c src/vec.h | $(DESPIN)
+	$(DESPIN) vec build -o $@ corpus/train.txt
 
 models/scorer.bin: models/scorer.tsv src/score.h src/evidence.h | $(DESPIN)
 	$(DESPIN) scorer build -o $@ models/scorer.tsv

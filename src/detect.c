@@ -18,13 +18,8 @@
 #include "score.h"
 #include "solocal.h"
 #include "text.h"
+#include "tune.h"
 
-/* Least alignment with a source for the source model to judge. */
-#define DS_MIN_PAIRS 3
-#define DS_MIN_COVER 0.15
-/* Articles with fewer words (outside boilerplate) are not judged: score 0
- * (solo.tsv's min_words, chosen from false positives by length, when set). */
-#define DS_MIN_WORDS 40
 
 struct ds_models {
 	struct ds_lm *lm;
@@ -194,7 +189,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	}
 	/* a source that shares only a sentence or two says too little: such
 	 * an article is judged on its own */
-	r->model = al && al->npairs >= DS_MIN_PAIRS && r->ev.f[DS_F_COVER] >= DS_MIN_COVER
+	r->model = al && al->npairs >= ds_tune_default.min_pairs && r->ev.f[DS_F_COVER] >= ds_tune_default.min_cover
 			   ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
 	if (det->m->scorer) {
 		r->score = ds_scorer_prob(det->m->scorer, r->model, r->ev.f);
@@ -208,7 +203,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 		r->threshold = opts->threshold;
 	/* a few words are no evidence either way */
 	r->judged = r->doc->n_words >= (det->m->solo && det->m->solo->min_words
-						? det->m->solo->min_words : DS_MIN_WORDS);
+						? det->m->solo->min_words : ds_tune_default.min_words);
 	if (!r->judged)
 		r->score = 0;
 	r->spun = r->score >= r->threshold;

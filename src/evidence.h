@@ -123,17 +123,11 @@ struct ds_ev {
 
 struct ds_ev_ctx;
 
-/* Thresholds of flagging, log10 gain. */
-#define DS_EV_FLAG_PROB 0.65      /* solo: a slot is flagged above this
-				  * probability of the slot model */
-#define DS_EV_FLAG_GAIN 1.5      /* solo: a word is flagged above this */
 /* Probability given to flags against a source: the share of such flags that
  * are the spinner's (span precision 0.999 with a source, 'make eval'), lower
  * when the lexicon does not list the pair. */
 #define DS_EV_SOURCE_P_REL 0.99
 #define DS_EV_SOURCE_P 0.9
-#define DS_EV_SRC_GAIN 1.0       /* with source: gain above which an unlisted
-				  * small substitution still looks spun */
 
 /* Creates per-thread scratch over the models (lex may be NULL: no
  * candidates, fluency features only).  NULL when out of memory. */

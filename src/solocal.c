@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "score.h"
+#include "logit.h"
 
 const char *const ds_sc_flagf_names[DS_NFLAGF] = {
 	"bias", "slot", "gain", "logw", "pmean", "phi", "ptop", "loglen", "multi"

@@ -62,5 +62,6 @@ int cmd_explain(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_scorer(int argc, char **argv);
+int cmd_vec(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"index", cmd_index, "build, inspect and query an index of clean sources"},
 	{"match", cmd_match, "print the fingerprint similarity of two articles"},
 	{"scorer", cmd_scorer, "compute evidence features, fit and build the scorer"},
+	{"vec", cmd_vec, "build word vectors from a corpus; compare words"},
 };
 
 static void print_help(FILE *out)
