@@ -23,7 +23,7 @@ import sys
 CLIP = 4.0
 
 FLAG_FEATS = ("bias", "slot", "gain", "logw", "pmean", "phi", "ptop", "loglen", "multi")
-ART_FEATS = ("bias", "base", "loglen", "baselen", "psum", "n8", "pmax")
+ART_FEATS = ("bias", "base", "loglen", "baselen", "psum", "n8", "pmax", "anom")
 BANDS = (0, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 150, 200, 100000)
 FP_AIM = 0.01
 
@@ -186,12 +186,16 @@ def cmd_flags(args):
                      % (len(y), pos, " ".join("%d/%d" % (b[1], b[0]) for b in bins)))
 
 
-def art_x(base, words, ps):
+def art_x(base, words, ps, q, ncontent, nanom):
     b = -10.0 if base <= 0 else 10.0 if base >= 1 else math.log(base / (1 - base))
     b = max(-10.0, min(10.0, b))
     ll = math.log1p(words)
+    z = 0.0
+    if q > 0 and ncontent:
+        z = (nanom / ncontent - q) / math.sqrt(q * (1 - q) / ncontent)
+        z = max(-10.0, min(10.0, z))
     return [1.0, b, ll, b * ll, (sum(ps) / words) if words else 0.0,
-            math.log1p(sum(1 for p in ps if p >= 0.8)), max(ps) if ps else 0.0]
+            math.log1p(sum(1 for p in ps if p >= 0.8)), max(ps) if ps else 0.0, z]
 
 
 def cmd_article(args):
@@ -203,16 +207,23 @@ def cmd_article(args):
         for line in f:
             c = line.rstrip("\n").split("\t")
             lab[c[1]] = int(c[0])
-    X, y, words = [], [], []
+    recs = []
     with open(scan, encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            if r["file"] not in lab:
-                continue
-            ps = [s["p"] for s in r["substitutions"] if s.get("evidence") == "model" and "p" in s]
-            X.append(art_x(r["score"], r["tokens"], ps))
-            y.append(lab[r["file"]])
-            words.append(r["tokens"])
+            if r["file"] in lab:
+                recs.append(r)
+    # the rate of out-of-place content words in clean text
+    cc = sum(r.get("content_words", 0) for r in recs if not lab[r["file"]])
+    ca = sum(r.get("out_of_place", 0) for r in recs if not lab[r["file"]])
+    q = ca / cc if cc else 0.0
+    X, y, words = [], [], []
+    for r in recs:
+        ps = [s["p"] for s in r["substitutions"] if s.get("evidence") == "model" and "p" in s]
+        X.append(art_x(r["score"], r["tokens"], ps, q, r.get("content_words", 0),
+                       r.get("out_of_place", 0)))
+        y.append(lab[r["file"]])
+        words.append(r["tokens"])
     # short texts weigh as much as long ones: each class weighted to equal totals
     pos = sum(y)
     neg = len(y) - pos
@@ -247,6 +258,8 @@ def cmd_article(args):
     out += model_rows("article", ART_FEATS, mean, sd, coef)
     out.append("threshold\t%.6f" % thr)
     out.append("min_words\t%d" % min_words)
+    if q > 0:
+        out.append("anom_rate\t%.6f" % q)
     for lo, fp, n, det in rates:
         if fp is not None:
             out.append("fp_by_length\t%d\t%.4f" % (lo, fp))

@@ -33,9 +33,9 @@ def main():
     ap.add_argument("--src", default="corpus/heldout.txt")
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--n", type=int, default=600, help="texts to write")
+    ap.add_argument("--n", type=int, default=3000, help="texts to write")
     ap.add_argument("--min", type=int, default=8, help="fewest words of a text")
-    ap.add_argument("--max", type=int, default=240, help="most words of a text")
+    ap.add_argument("--max", type=int, default=200, help="most words of a text")
     a = ap.parse_args()
     with open(a.src, encoding="utf-8") as f:
         paras = [l.strip() for l in f if len(l.split()) >= 4]
@@ -51,7 +51,7 @@ def main():
         while words < want and i < len(paras):
             ws = paras[i].split()
             i += 1
-            if words + len(ws) > want and words:
+            if words + len(ws) > want:
                 rest = ws[want - words:]
                 ws = ws[:want - words]
                 if len(rest) >= 4:  # the rest of the paragraph starts the next text

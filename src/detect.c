@@ -19,6 +19,7 @@
 #include "solocal.h"
 #include "text.h"
 #include "tune.h"
+#include "vec.h"
 
 
 struct ds_models {
@@ -26,6 +27,7 @@ struct ds_models {
 	struct ds_lex *lex;
 	struct ds_scorer *scorer;
 	struct ds_solocal *solo;  /* NULL: no solo calibration */
+	struct ds_vec *vec;       /* NULL: no word vectors */
 };
 
 struct ds_detector {
@@ -67,6 +69,9 @@ struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds
 	snprintf(path, sizeof path, "%s/scorer.bin", dir);
 	if (!(m->scorer = ds_scorer_load(path, err)) && need_scorer)
 		goto fail;
+	snprintf(path, sizeof path, "%s/vec.bin", dir);
+	if (access(path, F_OK) == 0 && !(m->vec = ds_vec_load(path, err)))
+		goto fail;
 	snprintf(path, sizeof path, "%s/%s", dir, DS_SOLOCAL_FILE);
 	if (access(path, F_OK) == 0 && !(m->solo = ds_solocal_read(path, err)))
 		goto fail;
@@ -84,6 +89,7 @@ void ds_models_free(struct ds_models *m)
 	ds_lex_free(m->lex);
 	free(m->scorer);
 	free(m->solo);
+	ds_vec_free(m->vec);
 	free(m);
 }
 
@@ -98,6 +104,7 @@ struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *er
 	if (m->scorer && m->scorer->has_slot)
 		ds_ev_set_slot_model(d->ev, &m->scorer->slot);
 	ds_ev_set_solocal(d->ev, m->solo);
+	ds_ev_set_vec(d->ev, m->vec);
 	d->m = m;
 	return d;
 }
@@ -146,7 +153,7 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 	for (size_t i = 0; i < r->ev.nsubs && np < DS_ARRAY_LEN(p); i++)
 		if (r->ev.subs[i].kind == DS_EV_MODEL)
 			p[np++] = r->ev.subs[i].p;
-	ds_solocal_article_x(r->score, r->doc->n_words, p, np, x);
+	ds_solocal_article_x(sc, r->score, r->doc->n_words, p, np, r->ev.n_content, r->ev.n_anom, x);
 	r->score = ds_solocal_article_p(sc, r->score, x);
 	r->threshold = sc->threshold;
 }
@@ -339,6 +346,9 @@ char *ds_result_json(const struct ds_result *r)
 		      r->doc->n_words, r->judged ? "true" : "false");
 	if (!r->judged)
 		ds_buf_puts(&b, ",\"reason\":\"too short to judge\"");
+	if (r->model == DS_MODEL_SOLO)
+		ds_buf_printf(&b, ",\"content_words\":%zu,\"out_of_place\":%zu", r->ev.n_content,
+			      r->ev.n_anom);
 	if (r->doc->date[0])
 		ds_buf_printf(&b, ",\"date\":\"%s\"", r->doc->date);
 	ds_buf_puts(&b, ",\"substitutions\":[");

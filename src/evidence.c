@@ -61,6 +61,11 @@ void ds_ev_set_solocal(struct ds_ev_ctx *c, const struct ds_solocal *sc)
 	c->sc = sc;
 }
 
+void ds_ev_set_vec(struct ds_ev_ctx *c, const struct ds_vec *vec)
+{
+	c->vec = vec;
+}
+
 void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm)
 {
 	c->sm = sm;

@@ -79,6 +79,8 @@ enum ds_slot_feat {
 	DS_SF_DIST,     /* the pair comes from corpus neighbours only */
 	DS_SF_NCAND,    /* candidates with a positive gain */
 	DS_SF_LOGLEN,   /* log(1 + words of the article): for the flag model */
+	DS_SF_RELATED,  /* the original is not an exact reverse pair of the lexicon */
+	DS_SF_VSIM,     /* distributional similarity of word and original (0 unknown) */
 	DS_NSLOTF
 };
 extern const char *const ds_slotf_names[DS_NSLOTF];
@@ -117,6 +119,9 @@ struct ds_ev {
 	size_t nsubs, subs_cap;
 	struct ds_buf strs;         /* originals and explanations, NUL-separated */
 	size_t n_slots;             /* words with candidate originals */
+	size_t n_content;           /* lower-case content words the model knows */
+	size_t n_anom;              /* of them, those far less likely in context
+				     * than their frequency predicts */
 	size_t n_tokens;            /* tokens scored by the language model */
 	double logprob;             /* their total log10 probability */
 };
@@ -140,6 +145,9 @@ void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud);
  * the slot model's output is the flags' p). */
 struct ds_solocal;
 void ds_ev_set_solocal(struct ds_ev_ctx *c, const struct ds_solocal *sc);
+/* Word vectors for candidates beyond the lexicon's exact pairs (NULL: none). */
+struct ds_vec;
+void ds_ev_set_vec(struct ds_ev_ctx *c, const struct ds_vec *vec);
 void ds_ev_ctx_free(struct ds_ev_ctx *c);
 /* The context's stemmer (for ds_doc_stem). */
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);

@@ -14,7 +14,7 @@
 
 const char *const ds_slotf_names[DS_NSLOTF] = {
 	"bias", "gain", "follow", "wgain", "logw", "lfw", "lfo", "cap", "multi", "lpslot",
-	"func", "dist", "ncand", "loglen"
+	"func", "dist", "ncand", "loglen", "related", "vsim"
 };
 
 static int cmp_float(const void *a, const void *b)
@@ -44,6 +44,8 @@ static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 	x[DS_SF_DIST] = (b->sources & ~(DS_LEX_SRC_DIST | DS_LEX_SRC_INFLECTED)) == 0;
 	x[DS_SF_NCAND] = b->ncand;
 	x[DS_SF_LOGLEN] = log1p((double)doc->n_words);
+	x[DS_SF_RELATED] = b->related;
+	x[DS_SF_VSIM] = b->vsim > -1.5 ? b->vsim : 0;
 }
 
 /* The flag model's features of a slot with slot features sx and slot
@@ -64,6 +66,30 @@ static void flag_features(const double sx[DS_NSLOTF], double prob, double pmean,
 	x[DS_FF_MULTI] = sx[DS_SF_MULTI];
 }
 
+/* Anomaly without a candidate: counts the lower-case content words the
+ * model knows, and those whose probability in context falls short of their
+ * unigram probability by more than ds_tune.anom_cut (log10): a word that its
+ * neighbours do not expect ("the second cockatrice of the day"). */
+static void anomaly(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
+{
+	struct ds_lm_state nul, tmp;
+	ds_lm_null(&nul);
+	ev->n_content = ev->n_anom = 0;
+	for (uint32_t t = 0; t < doc->ntok; t++) {
+		const struct ds_token *tk = &doc->tok[t];
+		uint32_t p = c->tokpos[t];
+		double uni;
+		if (p == UINT32_MAX || tk->kind != DS_TOK_WORD || (tk->flags & (DS_TF_BOILER | DS_TF_UPPER)) ||
+		    ((tk->flags & DS_TF_CAP) && !(tk->flags & DS_TF_SENT_START)) ||
+		    c->seq.id[p] == DS_LM_UNK ||
+		    ev_is_function_word(doc->pool + tk->lower, tk->norm_len))
+			continue;
+		uni = ds_lm_score(c->lm, &nul, c->seq.id[p], &tmp, NULL);
+		ev->n_content++;
+		ev->n_anom += c->lp[p] - uni < ds_tune_default.anom_cut;
+	}
+}
+
 int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
 		     struct ds_ev *ev)
 {
@@ -75,6 +101,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	uint32_t *order = NULL;
 	int rc = 0;
 
+	anomaly(c, doc, ev);
 	if (!c->lex)
 		return 0;
 	ev_cand_reset(c);

@@ -173,8 +173,8 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 		const char *src = ds_result_source(r);
 		ds_buf_printf(b, "<h2 id=\"a%zu\">%zu. ", i + 1, i + 1);
 		esc(b, ds_result_name(r));
-		ds_buf_printf(b, " &mdash; %s, score %.2f</h2>\n", ds_result_spun(r) ? "spun" : "clean",
-			      ds_result_score(r));
+		ds_buf_printf(b, " &mdash; %s, score %.2f%s</h2>\n", ds_result_spun(r) ? "spun" : "clean",
+			      ds_result_score(r), ds_result_judged(r, NULL) ? "" : " (not judged: too short)");
 		if (ds_result_nsubs(r)) {
 			ds_buf_puts(b, "<table class=\"subs\"><tr><th>article</th><th>original</th>"
 				       "<th>evidence</th><th>p</th><th>gain</th><th>why</th></tr>\n");

@@ -12,7 +12,7 @@ const char *const ds_sc_flagf_names[DS_NFLAGF] = {
 };
 
 const char *const ds_sc_artf_names[DS_NARTF] = {
-	"bias", "base", "loglen", "baselen", "psum", "n8", "pmax"
+	"bias", "base", "loglen", "baselen", "psum", "n8", "pmax", "anom"
 };
 
 static int name_index(const char *const *names, size_t n, const char *s)
@@ -60,6 +60,10 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 				goto bad;
 		} else if (nf == 2 && strcmp(f[0], "min_words") == 0) {
 			sc->min_words = (unsigned)strtoul(f[1], NULL, 10);
+		} else if (nf == 2 && strcmp(f[0], "anom_rate") == 0) {
+			sc->anom_rate = strtod(f[1], NULL);
+			if (!(sc->anom_rate > 0 && sc->anom_rate < 1))
+				goto bad;
 		} else if (nf == 3 && strcmp(f[0], "fp_by_length") == 0) {
 			continue;
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0) {
@@ -107,9 +111,11 @@ double ds_solocal_flag_p(const struct ds_solocal *sc, const double x[DS_NFLAGF])
 	return ds_logit_prob(x, DS_NFLAGF, sc->flag.mean, sc->flag.sd, sc->flag.coef);
 }
 
-void ds_solocal_article_x(double base, size_t words, const float *p, size_t np,
+void ds_solocal_article_x(const struct ds_solocal *sc, double base, size_t words,
+			  const float *p, size_t np, size_t ncontent, size_t nanom,
 			  double x[DS_NARTF])
 {
+	double q = sc && sc->anom_rate > 0 ? sc->anom_rate : 0, z = 0;
 	double b = base <= 0 ? -10 : base >= 1 ? 10 : log(base / (1 - base));
 	double sum = 0, max = 0;
 	size_t n8 = 0;
@@ -130,6 +136,11 @@ void ds_solocal_article_x(double base, size_t words, const float *p, size_t np,
 	x[DS_AF_PSUM] = words ? sum / (double)words : 0;
 	x[DS_AF_N8] = log1p((double)n8);
 	x[DS_AF_PMAX] = max;
+	if (q > 0 && ncontent) {
+		z = ((double)nanom / (double)ncontent - q) / sqrt(q * (1 - q) / (double)ncontent);
+		z = z > 10 ? 10 : z < -10 ? -10 : z;
+	}
+	x[DS_AF_ANOM] = z;
 }
 
 double ds_solocal_article_p(const struct ds_solocal *sc, double base, const double x[DS_NARTF])

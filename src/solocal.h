@@ -18,6 +18,7 @@
  *     coef  article  FEATURE  MEAN  SD  COEF     (names of ds_sc_artf_names)
  *     threshold  VALUE        (article probability of a "spun" verdict)
  *     min_words  N            (fewer words: not judged)
+ *     anom_rate  R            (share of out-of-place content words, clean text)
  *     fp_by_length  WORDS  RATE  (measured, for the record; ignored)
  * A feature not listed has coefficient 0; a model with no row is absent.
  *
@@ -62,6 +63,8 @@ enum ds_sc_artf {
 	DS_AF_PSUM,    /* sum of the flags' probabilities per word */
 	DS_AF_N8,      /* log(1 + flags with probability >= 0.8) */
 	DS_AF_PMAX,    /* highest flag probability */
+	DS_AF_ANOM,    /* out-of-place content words against clean text: the
+			* z-score of their share under the clean rate */
 	DS_NARTF
 };
 extern const char *const ds_sc_artf_names[DS_NARTF];
@@ -74,6 +77,7 @@ struct ds_sc_model {
 struct ds_solocal {
 	struct ds_sc_model flag, article;
 	double threshold;      /* article probability of a spun verdict */
+	double anom_rate;      /* share of out-of-place content words in clean text */
 	unsigned min_words;    /* fewer words: not judged */
 };
 
@@ -86,8 +90,10 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err);
 double ds_solocal_flag_p(const struct ds_solocal *sc, const double x[DS_NFLAGF]);
 
 /* Article features from the solo scorer's probability, the article's word
- * count and its flags' probabilities (p[0..np), all flags reported). */
-void ds_solocal_article_x(double base, size_t words, const float *p, size_t np,
+ * count, its flags' probabilities (p[0..np), all flags reported) and its
+ * out-of-place content words (nanom of ncontent, evidence.h). */
+void ds_solocal_article_x(const struct ds_solocal *sc, double base, size_t words,
+			  const float *p, size_t np, size_t ncontent, size_t nanom,
 			  double x[DS_NARTF]);
 /* The article's probability of being spun; base when there is no article
  * model. */
