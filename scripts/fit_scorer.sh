@@ -51,5 +51,7 @@ cut -f1,2 "$tmp/solo.tsv" "$tmp/paras.tsv" > "$tmp/labels.tsv"
 python3 scripts/fit_solo.py article --flags "$tmp/flags.tsv" "$tmp/scan.jsonl" "$tmp/labels.tsv" \
 	> models/solo.tsv
 cp "$tmp/features.tsv" "$BENCH/train-features.tsv"
+cp "$tmp/scan.jsonl" "$BENCH/train-solo-scan.jsonl"
+cp "$tmp/labels.tsv" "$BENCH/train-solo-labels.tsv"
 cp "$tmp/slots-labelled.tsv" "$BENCH/train-slots.tsv"
 echo "fit_scorer: wrote models/scorer.tsv from $(wc -l < "$tmp/pairs.tsv") examples" >&2
