@@ -33,6 +33,12 @@ DESPIN   = $(BUILD)/despin
 
 # Models (see models/README.md).
 MODELS   = models/lm.bin models/lex.bin models/vec.bin models/scorer.bin
+# The background model (US English 3-gram of CMU Sphinx, Debian's
+# pocketsphinx-en-us): converted when the package is installed.
+SPHINX_LM ?= /usr/share/pocketsphinx/model/en-us/en-us.lm.bin
+ifneq ($(wildcard $(SPHINX_LM)),)
+MODELS  += models/bg.bin models/mix.bin
+endif
 
 .PHONY: all lib deps models check test asan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
         clean distclean corpus bench-corpus
@@ -84,10 +90,23 @@ corpus/bench/manifest.jsonl: corpus/train.txt scripts/gen_bench.py scripts/spin.
 	scripts/gen_bench.py --src corpus/bench-heldout --out corpus/bench --seed 1
 	scripts/gen_partial.py corpus/bench
 
+# check-models verifies every checksum once and stamps the files
+# (MODEL.checked), so loading need not read every page of the lexicon.
 models: $(MODELS)
+	@$(DESPIN) check-models --models models > /dev/null
 
 models/lm.bin: corpus/train.txt | $(DESPIN)
 	$(DESPIN) train -o $@ corpus/train.txt
+
+models/bg.bin: $(SPHINX_LM) | $(DESPIN)
+	$(DESPIN) lm convert $(SPHINX_LM) $@
+
+# The mixture of the two, weights fitted on the odd paragraphs of the
+# held-out text (the even ones stay unseen for measuring).
+models/mix.bin: models/lm.bin models/bg.bin corpus/heldout.txt | $(DESPIN)
+	awk 'NR % 2 == 1' corpus/heldout.txt > models/mix-fit.tmp
+	$(DESPIN) lm mix -o $@ --fit models/mix-fit.tmp models/lm.bin models/bg.bin
+	rm -f models/mix-fit.tmp
 
 models/lex.bin: corpus/train.txt scripts/lexicon.sh | $(DESPIN)
 	scripts/lexicon.sh $(DESPIN) $@
