@@ -82,12 +82,19 @@ corpus: corpus/train.txt
 corpus/train.txt: scripts/corpus.sh
 	scripts/corpus.sh
 
-# Benchmark texts (spun, round-trip, edited, clean) from corpus/bench-heldout
-# (docs/README-bench.md).
+# Benchmark texts (spun, round-trip, context-aware spins, edited, rewritten,
+# republished, clean) from corpus/bench-heldout and corpus/bench-extra, none
+# of them in the language model's training text (docs/README-bench.md).  The
+# language model is used for context checks only.
+BENCH_OPTS = --seed 1 --n 1000 --max-per-domain 200 --article-words 450 --spins 3 --roundtrip-frac 0.5
 bench-corpus: corpus/bench/manifest.jsonl
 
-corpus/bench/manifest.jsonl: corpus/train.txt scripts/gen_bench.py scripts/spin.py scripts/roundtrip.sh
-	scripts/gen_bench.py --src corpus/bench-heldout --out corpus/bench --seed 1
+corpus/bench-extra/.stamp: scripts/corpus_extra.sh
+	scripts/corpus_extra.sh corpus/bench-extra
+
+corpus/bench/manifest.jsonl: corpus/train.txt corpus/bench-extra/.stamp scripts/gen_bench.py \
+		scripts/spin.py scripts/rewrite.py scripts/gen_partial.py scripts/roundtrip.sh | $(DESPIN) models/lm.bin
+	scripts/gen_bench.py --src corpus/bench-heldout corpus/bench-extra --out corpus/bench $(BENCH_OPTS)
 	scripts/gen_partial.py corpus/bench
 
 # check-models verifies every checksum once and stamps the files
