@@ -188,7 +188,11 @@ def cmd_flags(args):
                      % (len(y), pos, " ".join("%d/%d" % (b[1], b[0]) for b in bins)))
 
 
+ART_MIN_P = 0.5  # flags counted by the article model (DS_SC_ARTICLE_MIN_P)
+
+
 def art_x(base, words, ps, q, ncontent, nanom):
+    ps = [p for p in ps if p >= ART_MIN_P]
     b = -10.0 if base <= 0 else 10.0 if base >= 1 else math.log(base / (1 - base))
     b = max(-10.0, min(10.0, b))
     ll = math.log1p(words)

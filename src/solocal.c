@@ -124,6 +124,8 @@ void ds_solocal_article_x(const struct ds_solocal *sc, double base, size_t words
 	if (b < -10)
 		b = -10;
 	for (size_t i = 0; i < np; i++) {
+		if (p[i] < DS_SC_ARTICLE_MIN_P)
+			continue;
 		sum += p[i];
 		n8 += p[i] >= 0.8f;
 		if (p[i] > max)

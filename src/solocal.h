@@ -35,7 +35,9 @@
 #define DS_SOLOCAL_FILE "solo.tsv"
 
 /* Flags below this probability are not reported. */
-#define DS_SC_FLAG_MIN 0.5
+#define DS_SC_FLAG_MIN 0.35
+/* The article model counts the flags at or above this probability. */
+#define DS_SC_ARTICLE_MIN_P 0.5
 /* restore puts back flags at or above this probability by default. */
 #define DS_SC_RESTORE_P 0.8
 
@@ -90,7 +92,8 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err);
 double ds_solocal_flag_p(const struct ds_solocal *sc, const double x[DS_NFLAGF]);
 
 /* Article features from the solo scorer's probability, the article's word
- * count, its flags' probabilities (p[0..np), all flags reported) and its
+ * count, its flags' probabilities (p[0..np); those under
+ * DS_SC_ARTICLE_MIN_P are not counted) and its
  * out-of-place content words (nanom of ncontent, evidence.h). */
 void ds_solocal_article_x(const struct ds_solocal *sc, double base, size_t words,
 			  const float *p, size_t np, size_t ncontent, size_t nanom,
