@@ -32,7 +32,13 @@ LIBA     = $(BUILD)/libdespin.a
 DESPIN   = $(BUILD)/despin
 
 # Models (see models/README.md).
-MODELS   = models/lm.bin models/lex.bin models/scorer.bin
+MODELS   = models/lm.bin models/lex.bin models/vec.bin models/scorer.bin
+# The background model (US English 3-gram of CMU Sphinx, Debian's
+# pocketsphinx-en-us): converted when the package is installed.
+SPHINX_LM ?= /usr/share/pocketsphinx/model/en-us/en-us.lm.bin
+ifneq ($(wildcard $(SPHINX_LM)),)
+MODELS  += models/bg.bin models/mix.bin
+endif
 
 .PHONY: all lib deps models check test asan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
         clean distclean corpus bench-corpus
@@ -76,21 +82,44 @@ corpus: corpus/train.txt
 corpus/train.txt: scripts/corpus.sh
 	scripts/corpus.sh
 
-# Benchmark texts (spun, round-trip, edited, clean) from corpus/bench-heldout
-# (docs/README-bench.md).
+# Benchmark texts (spun, round-trip, context-aware spins, edited, rewritten,
+# republished, clean) from corpus/bench-heldout and corpus/bench-extra, none
+# of them in the language model's training text (docs/README-bench.md).  The
+# language model is used for context checks only.
+BENCH_OPTS = --seed 1 --n 1000 --max-per-domain 200 --article-words 450 --spins 3 --roundtrip-frac 0.5
 bench-corpus: corpus/bench/manifest.jsonl
 
-corpus/bench/manifest.jsonl: corpus/train.txt scripts/gen_bench.py scripts/spin.py scripts/roundtrip.sh
-	scripts/gen_bench.py --src corpus/bench-heldout --out corpus/bench --seed 1
+corpus/bench-extra/.stamp: scripts/corpus_extra.sh
+	scripts/corpus_extra.sh corpus/bench-extra
+
+corpus/bench/manifest.jsonl: corpus/train.txt corpus/bench-extra/.stamp scripts/gen_bench.py \
+		scripts/spin.py scripts/rewrite.py scripts/gen_partial.py scripts/roundtrip.sh | $(DESPIN) models/lm.bin
+	scripts/gen_bench.py --src corpus/bench-heldout corpus/bench-extra --out corpus/bench $(BENCH_OPTS)
 	scripts/gen_partial.py corpus/bench
 
+# check-models verifies every checksum once and stamps the files
+# (MODEL.checked), so loading need not read every page of the lexicon.
 models: $(MODELS)
+	@$(DESPIN) check-models --models models > /dev/null
 
 models/lm.bin: corpus/train.txt | $(DESPIN)
 	$(DESPIN) train -o $@ corpus/train.txt
 
+models/bg.bin: $(SPHINX_LM) | $(DESPIN)
+	$(DESPIN) lm convert $(SPHINX_LM) $@
+
+# The mixture of the two, weights fitted on the odd paragraphs of the
+# held-out text (the even ones stay unseen for measuring).
+models/mix.bin: models/lm.bin models/bg.bin corpus/heldout.txt | $(DESPIN)
+	awk 'NR % 2 == 1' corpus/heldout.txt > models/mix-fit.tmp
+	$(DESPIN) lm mix -o $@ --fit models/mix-fit.tmp models/lm.bin models/bg.bin
+	rm -f models/mix-fit.tmp
+
 models/lex.bin: corpus/train.txt scripts/lexicon.sh | $(DESPIN)
 	scripts/lexicon.sh $(DESPIN) $@
+
+models/vec.bin: corpus/train.txt src/vec_build.c src/vec.h | $(DESPIN)
+	$(DESPIN) vec build -o $@ corpus/train.txt
 
 models/scorer.bin: models/scorer.tsv src/score.h src/evidence.h | $(DESPIN)
 	$(DESPIN) scorer build -o $@ models/scorer.tsv

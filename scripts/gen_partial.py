@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Adds mixed articles to a benchmark made by scripts/gen_bench.py: texts
-that only partly come from their source, as when an outlet runs a wire
-story's paragraphs through a spinner and adds reporting of its own.
+stitched from two or three sources, as when an outlet runs a wire story's
+paragraphs through a spinner and adds paragraphs of other stories.
 
-  scripts/gen_partial.py [--seed N] BENCH_DIR
+  scripts/gen_partial.py [--seed N] [--frac F] BENCH_DIR
 
-For each spun copy of a source it writes partial/ID.mix.txt: its first
-40-70% of paragraphs followed by paragraphs of another article of the same
-split (a spun copy too, so the added reporting is spun as well), labelled
-spun with the first one's source.  For each legitimate edit it writes
-partial/ID.cite.txt: the edit's first paragraphs followed by paragraphs of
-another clean article, labelled clean (a republication with reporting of
-its own).  Ground-truth substitutions keep their byte offsets.  The records
-are appended to BENCH_DIR/manifest.jsonl (the script removes its own earlier
-records first, so it can run again).
+For a share F (default 0.25) of the spun copies (kinds spin and context)
+it writes partial/ID.mix.txt: the copy's first 40-70% of paragraphs
+followed by the last paragraphs of one or two spun copies of other texts of
+the same split (so each part is partly spun), labelled spun with the first
+one's source and its spinner family.  For the same share of the human
+edits and rewrites it writes partial/ID.cite.txt: their first paragraphs
+followed by paragraphs of one or two other clean articles, labelled clean
+(a republication with reporting of its own).  Ground-truth substitutions
+keep their byte offsets.  The records are appended to BENCH_DIR/manifest.jsonl
+(the script removes its own earlier records first, so it can run again).
 """
 import argparse
 import json
@@ -58,6 +59,7 @@ def cut(rec, bench, frac_lo, frac_hi, rng, first):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--frac", type=float, default=0.25)
     ap.add_argument("bench")
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -69,40 +71,52 @@ def main():
     by_split = {}
     for r in recs:
         by_split.setdefault(r["split"], []).append(r)
+    spun_kinds = ("spin", "context")
+    human_kinds = ("edit", "rewrite")
     for r in recs:
-        if r["kind"] not in ("spin", "edit"):
+        if r["kind"] not in spun_kinds + human_kinds or rng.random() >= a.frac:
             continue
+        spun = r["kind"] in spun_kinds
         pool = [x for x in by_split[r["split"]]
-                if x["origin"] != r["origin"] and
-                x["kind"] == ("spin" if r["kind"] == "spin" else "clean")]
+                if x["origin"] != r["origin"] and x["kind"] == ("spin" if spun else "clean")]
         if not pool:
             pool = [x for x in by_split[r["split"]] if x["origin"] != r["origin"] and
-                    x["kind"] in ("clean", "edit")]
+                    x["label"] == "clean" and x["kind"] != "republish"]
         if not pool:
             continue
-        other = rng.choice(pool)
+        others = rng.sample(pool, min(len(pool), 2 if rng.random() < 0.4 else 1))
+        if len(others) == 2 and others[0]["origin"] == others[1]["origin"]:
+            others = others[:1]
         head = cut(r, a.bench, 0.4, 0.7, rng, True)
-        tail = cut(other, a.bench, 0.3, 0.6, rng, False)
-        if not head or not tail:
+        if not head:
             continue
-        hb, hlo, hsubs = head
-        tb, tlo, tsubs = tail
-        body = hb + b"\n\n" + tb + b"\n"
-        shift = len(hb) + 2
-        subs = [dict(s, start=s["start"] - hlo, end=s["end"] - hlo) for s in hsubs]
-        subs += [dict(s, start=s["start"] - tlo + shift, end=s["end"] - tlo + shift) for s in tsubs]
-        for s in subs:
-            assert body[s["start"]:s["end"]].decode("utf-8") == s["text"]
+        parts = [head]
+        for o in others:
+            tail = cut(o, a.bench, 0.2 if len(others) > 1 else 0.3, 0.45 if len(others) > 1 else 0.6,
+                       rng, False)
+            if tail:
+                parts.append(tail)
+        if len(parts) < 2:
+            continue
+        body, subs = b"", []
+        for k, (pb, plo, psubs) in enumerate(parts):
+            if k:
+                body += b"\n\n"
+            shift = len(body)
+            subs += [dict(x, start=x["start"] - plo + shift, end=x["end"] - plo + shift) for x in psubs]
+            body += pb
+        body += b"\n"
+        for x in subs:
+            assert body[x["start"]:x["end"]].decode("utf-8") == x["text"]
         name = os.path.basename(r["file"]).rsplit(".txt", 1)[0]
-        rel = "partial/%s.%s.txt" % (name, "mix" if r["kind"] == "spin" else "cite")
+        rel = "partial/%s.%s.txt" % (name, "mix" if spun else "cite")
         with open(os.path.join(a.bench, rel + ".tmp"), "wb") as f:
             f.write(body)
         os.replace(os.path.join(a.bench, rel + ".tmp"), os.path.join(a.bench, rel))
-        rec = {"file": rel, "label": r["label"], "kind": "partial-" + r["kind"],
-               "split": r["split"], "source": r["source"], "origin": r["origin"],
-               "rate": r.get("rate"), "thesaurus": r.get("thesaurus"),
-               "policy": r.get("policy"), "substitutions": subs,
-               "mixed_with": other["file"]}
+        rec = {k: r.get(k) for k in ("label", "split", "source", "origin", "domain", "rate",
+                                     "family", "thesaurus", "policy")}
+        rec.update({"file": rel, "kind": "partial-" + r["kind"], "substitutions": subs,
+                    "mixed_with": [o["file"] for o in others], "parts": len(parts)})
         out.append(rec)
     with open(man + ".tmp", "w", encoding="utf-8") as f:
         for r in recs + out:

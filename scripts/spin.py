@@ -14,16 +14,31 @@ Thesauri (all read from installed Debian data, nothing is downloaded):
   aiksaurus  Aiksaurus meanings             /usr/share/aiksaurus/{words,meanings}.dat
   handlist   a hand-made list of the swaps commercial spinners make, falling
              back to mythes for words it does not know
+  pivot-spa  synonyms through a pivot language: the English word's Spanish
+  pivot-epo  (or Esperanto) translations in apertium's bilingual dictionary,
+             translated back (lt-proc -b on the installed .bin dictionaries)
+  distrib    distributional neighbours in the texts given to add_counts()
+             (the corpus a spinner would mine)
 Sense policies:
   random     any sense of the word, any synonym in it (what cheap spinners do)
   first      first (most frequent) sense of the guessed part of speech,
              a random synonym in it
   frequent   first sense of the guessed part of speech, its most frequent word
 
+Consistent choice (Spinner(consistent=True), --consistent): the first
+substitute drawn for a word is used for it throughout.  Spinner.propose()
+and finish() split spin() in two, so that the proposed swaps can be
+filtered in between, as the context-aware spinner and the context-checked
+word choices of human rewrites do with Fluency (despin's language model,
+one batched 'despin lm score' call for many texts).
+
+This is the one spinner module of the project: gen_bench.py,
+gen_distractors.py and the tests use it.
+
 Command line (one text on stdin, spun text on stdout, ground truth as JSON
 on the file given with --json):
   scripts/spin.py --thesaurus wordnet --policy random --rate 0.25 --seed 7 \
-      [--func-rate 0.8] [--json subs.json] < in.txt > out.txt
+      [--func-rate 0.8] [--consistent] [--json subs.json] < in.txt > out.txt
 """
 
 import argparse
@@ -32,13 +47,18 @@ import os
 import random
 import re
 import struct
+import subprocess
 import sys
 
 WORDNET_DIR = os.environ.get("DS_WORDNET_DIR", "/usr/share/wordnet")
 MYTHES_BASE = os.environ.get("DS_MYTHES", "/usr/share/mythes/th_en_US_v2")
 AIKSAURUS_DIR = os.environ.get("DS_AIKSAURUS_DIR", "/usr/share/aiksaurus")
 
-THESAURI = ("wordnet", "mythes", "aiksaurus", "handlist")
+THESAURI = ("wordnet", "mythes", "aiksaurus", "handlist", "pivot-spa", "pivot-epo", "distrib")
+APERTIUM_DIR = os.environ.get("DS_APERTIUM_DIR", "/usr/share/apertium")
+PIVOT_DICTS = {"spa": ("apertium-eng-spa/eng-spa.autobil.bin", "apertium-eng-spa/spa-eng.autobil.bin"),
+               "epo": ("apertium-eo-en/en-eo.autobil.bin", "apertium-eo-en/eo-en.autobil.bin")}
+APERTIUM_TAGS = {"n": "n", "v": "vblex", "a": "adj", "r": "adv"}
 POLICIES = ("random", "first", "frequent")
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 
@@ -811,6 +831,125 @@ class Aiksaurus:
         return out
 
 
+class Pivot:
+    """Synonyms through a pivot language: English lemma -> the words of
+    apertium's bilingual dictionary for it (Spanish or Esperanto) -> their
+    English translations.  Each pivot word is a sense, in dictionary order.
+    The compiled dictionaries are looked up with lt-proc -b (lttoolbox),
+    every WordNet lemma of one word in one batch per direction."""
+
+    def __init__(self, pivot, wn):
+        there, back = (os.path.join(APERTIUM_DIR, x) for x in PIVOT_DICTS[pivot])
+        keys = [k for k in wn.index if re.fullmatch(r"[a-z]+", k[0])]
+        out = self._lookup(there, ["%s<%s>" % (w, APERTIUM_TAGS[p]) for w, p in keys])
+        fwd, units = {}, set()
+        for (w, p), alts in zip(keys, out):
+            alts = [x for x in alts if x and not x.startswith("@") and "#" not in x]
+            if alts:
+                fwd[(w, p)] = alts
+                units.update(alts)
+        units = sorted(units)
+        back_out = self._lookup(back, units)
+        self.bwd = {}
+        for u, alts in zip(units, back_out):
+            words = []
+            for x in alts:
+                if not x or x.startswith("@"):
+                    continue
+                w = re.sub(r"<[^>]*>", "", x).replace("#", "").strip()
+                w = re.sub(r"\s+", " ", w)
+                if w and w not in words:
+                    words.append(w)
+            self.bwd[u] = words
+        self.fwd = fwd
+
+    @staticmethod
+    def _lookup(dix, units):
+        data = "".join("^%s$\n" % u for u in units).encode("utf-8")
+        p = subprocess.run(["lt-proc", "-b", dix], input=data, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, check=True)
+        res = []
+        for line in p.stdout.decode("utf-8", "replace").split("\n")[:len(units)]:
+            line = line.strip()
+            if line.startswith("^") and line.endswith("$"):
+                res.append(line[1:-1].split("/")[1:])
+            else:
+                res.append([])
+        while len(res) < len(units):
+            res.append([])
+        return res
+
+    def senses(self, lemma, pos):
+        return [self.bwd.get(u, []) for u in self.fwd.get((lemma, pos), ())]
+
+
+class Distrib:
+    """Distributional neighbours in the texts handed to the spinner (the
+    corpus a spinner would mine): words of 20 or more occurrences, vectors
+    of positive PMI over the words one and two places left and right (each
+    word's 40 strongest kept), cosine similarity; each word's 12 nearest
+    with a cosine of at least 0.1."""
+
+    def __init__(self, docs, min_count=20, keep=40, k=12):
+        import math
+        counts = {}
+        toks_all = []
+        for d in docs:
+            toks = re.findall(r"[a-z]+", d.lower())
+            toks_all.append(toks)
+            for t in toks:
+                counts[t] = counts.get(t, 0) + 1
+        vocab = {w for w, c in counts.items() if c >= min_count and w not in STOP and len(w) > 2}
+        ctx = {}
+        for toks in toks_all:
+            n = len(toks)
+            for i, t in enumerate(toks):
+                if t not in vocab:
+                    continue
+                v = ctx.setdefault(t, {})
+                for off in (-2, -1, 1, 2):
+                    j = i + off
+                    if 0 <= j < n:
+                        key = (off, toks[j])
+                        v[key] = v.get(key, 0) + 1
+        total = float(sum(counts.values())) or 1.0
+        fsum = {}
+        for v in ctx.values():
+            for key, c in v.items():
+                fsum[key] = fsum.get(key, 0) + c
+        vecs = {}
+        for w, v in ctx.items():
+            cw = counts[w]
+            pm = []
+            for key, c in v.items():
+                x = math.log(c * total / (cw * fsum[key] * 1.0 + 1e-9) + 1e-12)
+                if x > 0 and c >= 2:
+                    pm.append((x, key))
+            pm.sort(reverse=True)
+            pm = pm[:keep]
+            norm = math.sqrt(sum(x * x for x, _ in pm)) or 1.0
+            vecs[w] = {key: x / norm for x, key in pm}
+        inv = {}
+        for w, v in vecs.items():
+            for key, x in v.items():
+                inv.setdefault(key, []).append((w, x))
+        self.near = {}
+        for w, v in vecs.items():
+            acc = {}
+            for key, x in v.items():
+                lst = inv[key]
+                if len(lst) > 400:       # contexts shared by everything say little
+                    continue
+                for w2, y in lst:
+                    if w2 != w:
+                        acc[w2] = acc.get(w2, 0.0) + x * y
+            best = sorted(((s, w2) for w2, s in acc.items() if s >= 0.1), reverse=True)[:k]
+            self.near[w] = [w2 for _, w2 in best]
+
+    def senses(self, lemma):
+        return [[w] for w in self.near.get(lemma, ())]
+
+
 class Resources:
     """Everything loaded once and shared by spinners (read-only)."""
 
@@ -824,6 +963,18 @@ class Resources:
             self.hand.setdefault((lemma, pos), []).extend(targets)
         self.func = _parse_swaps(FUNC_SWAPS)
         self.extra_count = {}
+        self.pivots = {}
+        for th in thesauri:
+            if th.startswith("pivot-"):
+                self.pivots[th] = Pivot(th[6:], self.wn)
+        self.texts = []
+        self._distrib = None
+
+    @property
+    def distrib(self):
+        if self._distrib is None:
+            self._distrib = Distrib(self.texts)
+        return self._distrib
 
     def freq(self, phrase):
         c = self.wn.count.get(phrase, 0)
@@ -834,6 +985,8 @@ class Resources:
         """Adds word counts of a text to the frequency table of 'frequent'."""
         for w in re.findall(r"[a-z]+", text.lower()):
             self.extra_count[w] = self.extra_count.get(w, 0) + 1
+        self.texts.append(text)
+        self._distrib = None
 
 
 # ---------------------------------------------------------------------------
@@ -896,7 +1049,7 @@ class Spinner:
     """Spins texts with one thesaurus and one sense policy.  Holds a random
     generator of its own; not thread-safe."""
 
-    def __init__(self, res, thesaurus, policy, seed):
+    def __init__(self, res, thesaurus, policy, seed, consistent=False):
         if thesaurus not in THESAURI:
             raise ValueError("unknown thesaurus " + thesaurus)
         if policy not in POLICIES:
@@ -905,6 +1058,8 @@ class Spinner:
         self.th = thesaurus
         self.policy = policy
         self.rng = random.Random(seed)
+        self.consistent = consistent     # the same substitute for a word everywhere
+        self.chosen = {}
 
     # -- part of speech ---------------------------------------------------
     def guess(self, tok):
@@ -1023,6 +1178,22 @@ class Spinner:
                 senses = [plain for (p, plain, extra) in ms if p == pos]
                 if not any(senses):
                     senses = [extra for (p, plain, extra) in ms if p == pos]
+        elif th.startswith("pivot-"):
+            pv = res.pivots[th]
+            if self.policy == "random" and form == "base":
+                senses = []
+                for p in "nvar":
+                    senses += pv.senses(lemma, p)
+            else:
+                senses = pv.senses(lemma, pos)
+        elif th == "distrib":
+            # neighbours have no part of speech: keep those WordNet gives the
+            # guessed one; the random policy takes any of them, first the
+            # nearest, frequent the most frequent of the five nearest
+            senses = [[w for w in x if res.wn.has(w, pos)] for x in res.distrib.senses(lemma)]
+            senses = [x for x in senses if x]
+            if self.policy == "frequent":
+                senses = [sum(senses[:5], [])]
         else:   # aiksaurus: no parts of speech; first/frequent keep senses
                 # whose words share the guessed part of speech in WordNet
             senses = res.aik.senses(lemma)
@@ -1035,6 +1206,12 @@ class Spinner:
         """Spins one text (a paragraph or a whole article).  Returns
         (new_text, subs, n_content) where subs are dicts with character
         offsets into new_text: start, end, text, original, how."""
+        return self.finish(self.propose(text, rate, func_rate, name_rate))
+
+    def propose(self, text, rate, func_rate, name_rate=0.0):
+        """The swaps spin() would make, not yet applied: a Proposal whose
+        edits (tok_i, tok_j, replacement, how) may be filtered (for example
+        by Fluency) before finish()."""
         res = self.res
         rng = self.rng
         toks = tokenize(text)
@@ -1115,7 +1292,13 @@ class Spinner:
             if done >= want:
                 break
             t = toks[i]
-            cand = self.candidate(t, ana)
+            key = (ana[1], ana[0])
+            if self.consistent and key in self.chosen:
+                cand = self.chosen[key]
+            else:
+                cand = self.candidate(t, ana)
+                if self.consistent:
+                    self.chosen[key] = cand
             if not cand:
                 continue
             pos, lemma, form = ana
@@ -1128,6 +1311,17 @@ class Spinner:
             used[i] = True
             done += 1
 
+        return Proposal(text, toks, edits, n_content)
+
+    def finish(self, prop, keep=None):
+        """Applies the edits of a Proposal (those whose index is in keep, or
+        all); returns what spin() returns."""
+        text, toks = prop.text, prop.toks
+        edits = [e for k, e in enumerate(prop.edits) if keep is None or k in keep]
+        used = [False] * len(toks)
+        for i, j, _, _ in edits:
+            for k in range(i, j):
+                used[k] = True
         # 3. articles: "a assembly" -> "an assembly" (careful spinners only)
         edits.sort()
         if self.policy != "random":
@@ -1162,7 +1356,66 @@ class Spinner:
             pos_out += len(new)
             pos_in = e
         out.append(text[pos_in:])
-        return "".join(out), subs, n_content
+        return "".join(out), subs, prop.n_content
+
+
+class Proposal:
+    """A text, its tokens and the swaps a spinner proposes for it."""
+
+    def __init__(self, text, toks, edits, n_content):
+        self.text, self.toks, self.edits, self.n_content = text, toks, edits, n_content
+
+
+class Fluency:
+    """Context checks with despin's language model, batched: add() queues
+    a swap of a Proposal, run() scores every queued window (the swap with up
+    to four words either side, original and substituted) in one
+    'despin lm score --pretokenized' call and returns, per query, the log10
+    probability of the substituted window minus the original's."""
+
+    def __init__(self, despin="build/despin", models="models", width=4):
+        self.despin, self.models, self.width = despin, models, width
+        self.lines = []
+
+    def add(self, prop, edit):
+        i, j, new, _ = edit
+        toks = prop.toks
+        lo, hi = max(0, i - self.width), min(len(toks), j + self.width)
+        left = [t.low for t in toks[lo:i]]
+        right = [t.low for t in toks[j:hi]]
+        orig = [t.low for t in toks[i:j]]
+        sub = re.findall(r"[a-z]+", new.lower())
+        self.lines.append(" ".join(left + orig + right))
+        self.lines.append(" ".join(left + sub + right))
+        return len(self.lines) // 2 - 1
+
+    def run(self):
+        if not self.lines:
+            return []
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+            f.write("\n".join(x or "." for x in self.lines) + "\n")
+        try:
+            p = subprocess.run([self.despin, "lm", "score", "--pretokenized", "--models", self.models,
+                                f.name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+        finally:
+            os.unlink(f.name)
+        sums, cur = [], 0.0
+        for line in p.stdout.decode("utf-8", "replace").split("\n"):
+            cols = line.split("\t")
+            if len(cols) < 2:
+                continue
+            try:
+                cur += float(cols[1])
+            except ValueError:
+                continue
+            if cols[0] == "</s>":
+                sums.append(cur)
+                cur = 0.0
+        if len(sums) != len(self.lines):
+            raise RuntimeError("despin lm score: %d sentences for %d lines" % (len(sums), len(self.lines)))
+        self.lines = []
+        return [sums[2 * k + 1] - sums[2 * k] for k in range(len(sums) // 2)]
 
 
 def byte_offsets(text, subs, shift=0):
@@ -1186,12 +1439,13 @@ def main():
     ap.add_argument("--func-rate", type=float, default=0.8)
     ap.add_argument("--name-rate", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--consistent", action="store_true", help="one substitute per word throughout")
     ap.add_argument("--json", help="write substitutions (byte offsets) to this file")
     a = ap.parse_args()
     text = sys.stdin.buffer.read().decode("utf-8", "replace")
     res = Resources((a.thesaurus,))
     res.add_counts(text)
-    sp = Spinner(res, a.thesaurus, a.policy, a.seed)
+    sp = Spinner(res, a.thesaurus, a.policy, a.seed, consistent=a.consistent)
     new, subs, n = sp.spin(text, a.rate, a.func_rate, a.name_rate)
     sys.stdout.buffer.write(new.encode("utf-8"))
     if a.json:

@@ -28,17 +28,43 @@
 int ds_bin_write(const char *path, const char *kind, uint32_t version,
 		 const void *payload, size_t len, struct ds_err *err);
 
-/* Maps path and checks the envelope: magic, kind, version, byte order, test
- * value, length and checksum.  On success *payload and *len describe the payload
- * inside the map (which the caller closes with ds_map_close).  On failure the
- * message names the file, the problem, and says "rebuild it with HINT". */
+/* The whole file image (header + payload) in memory: *out is malloc'ed,
+ * owned by the caller.  0 or DS_ENOMEM. */
+int ds_bin_image(const char *kind, uint32_t version, const void *payload, size_t len,
+		 void **out, size_t *out_len);
+
+/* Maps path (lazily: pages are read when touched) and checks the envelope's
+ * header: magic, header checksum, kind, version, byte order, test value and
+ * length.  The payload checksum is not computed here (it would read every
+ * page at every start): ds_bin_verify and ds_bin_check_file do that, once,
+ * after a build or a copy ('despin check-models').  On success *payload and
+ * *len describe the payload inside the map (which the caller closes with
+ * ds_map_close).  On failure the message names the file, the problem, and
+ * says "rebuild it with HINT". */
 int ds_bin_open(struct ds_map *m, const char *path, const char *kind,
 		uint32_t version, const char *hint, const void **payload,
 		size_t *len, struct ds_err *err);
 
-/* Same checks on a buffer already in memory (used by ds_bin_open and fuzzers). */
+/* Same header checks on a buffer already in memory (used by ds_bin_open and fuzzers). */
 int ds_bin_check(const unsigned char *data, size_t size, const char *name,
 		 const char *kind, uint32_t version, const char *hint,
 		 const void **payload, size_t *len, struct ds_err *err);
+
+/* The payload checksum of a file image whose header passed ds_bin_check:
+ * DS_ECORRUPT when it does not match. */
+int ds_bin_verify(const unsigned char *data, size_t size, const char *name,
+		  const char *hint, struct ds_err *err);
+
+/* Checks a model file of any kind completely (header and payload checksum);
+ * kind (9 bytes) and *version receive what its header says.  A sound file
+ * gets a stamp beside it, PATH.checked (its size, modification time and
+ * header checksum; nothing when the directory is read-only), a damaged one
+ * loses it. */
+int ds_bin_check_file(const char *path, char kind[9], uint32_t *version, struct ds_err *err);
+
+/* True when PATH.checked vouches for the file whose header is hdr (as
+ * ds_bin_check_file left it, and unchanged since): a loader may then skip
+ * the checks that read every page (the lexicon's index ranges). */
+int ds_bin_stamp_ok(const char *path, const unsigned char *hdr);
 
 #endif

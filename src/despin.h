@@ -70,6 +70,15 @@ struct ds_models;
 struct ds_models *ds_models_open(const char *dir, struct ds_err *err);
 void ds_models_free(struct ds_models *m);
 
+/* Opening a model checks its header and size, not its payload checksum (that
+ * would read every page at every start).  This checks every model file of
+ * DIR completely, once after building or copying them: lm.bin, lex.bin,
+ * scorer.bin and, when present, vec.bin, bg.bin and mix.bin (the language-model
+ * mixture).  fn (may be NULL) is called for each file with 0 or its error.
+ * Returns 0 when all are sound, else the first error code. */
+typedef void (*ds_models_check_fn)(void *ctx, const char *path, int rc, const struct ds_err *err);
+int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx);
+
 /* ---- detection --------------------------------------------------------------
  * A detector holds one thread's scratch space (a stemmer, buffers) over
  * shared models.  It is NOT thread-safe: give each thread its own. */

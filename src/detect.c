@@ -8,20 +8,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "detect.h"
+
+#include "binfmt.h"
 #include "align.h"
 #include "evidence.h"
 #include "lex.h"
 #include "lm.h"
 #include "score.h"
 #include "text.h"
+#include "tune.h"
 
-/* Least alignment with a source for the source model to judge. */
-#define DS_MIN_PAIRS 3
-#define DS_MIN_COVER 0.15
-/* Articles with fewer words (outside boilerplate) are not judged: score 0. */
-#define DS_MIN_WORDS 40
 
 struct ds_models {
 	struct ds_lm *lm;
@@ -54,13 +53,35 @@ struct ds_models *ds_models_open(const char *dir, struct ds_err *err)
 
 struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds_err *err)
 {
+	return ds_models_open_lm(dir, NULL, need_scorer, err);
+}
+
+const struct ds_lm *ds_models_lm(const struct ds_models *m)
+{
+	return m->lm;
+}
+
+int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, struct ds_err *err)
+{
+	struct ds_lm *comp[2];
+	if (ds_lm_mix_weights(m->lm, NULL) > 1)
+		return ds_lm_mix_add(m->lm, lm, w, err);
+	comp[0] = m->lm;
+	comp[1] = lm;
+	m->lm = ds_lm_mix_new(comp, 2, w, err);
+	return m->lm ? 0 : (err ? err->code : DS_ENOMEM);
+}
+
+struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
+				    struct ds_err *err)
+{
 	struct ds_models *m = calloc(1, sizeof *m);
 	char path[4096];
 	if (!m) {
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
-	snprintf(path, sizeof path, "%s/lm.bin", dir);
+	snprintf(path, sizeof path, "%s/%s", dir, lm_file ? lm_file : "lm.bin");
 	if (!(m->lm = ds_lm_load(path, err)))
 		goto fail;
 	snprintf(path, sizeof path, "%s/lex.bin", dir);
@@ -172,7 +193,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	}
 	/* a source that shares only a sentence or two says too little: such
 	 * an article is judged on its own */
-	r->model = al && al->npairs >= DS_MIN_PAIRS && r->ev.f[DS_F_COVER] >= DS_MIN_COVER
+	r->model = al && al->npairs >= ds_tune_default.min_pairs && r->ev.f[DS_F_COVER] >= ds_tune_default.min_cover
 			   ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
 	if (det->m->scorer) {
 		r->score = ds_scorer_prob(det->m->scorer, r->model, r->ev.f);
@@ -183,7 +204,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	if (opts && opts->threshold > 0)
 		r->threshold = opts->threshold;
 	/* a few words are no evidence either way */
-	if (r->doc->n_words < DS_MIN_WORDS)
+	if (r->doc->n_words < ds_tune_default.min_words)
 		r->score = 0;
 	r->spun = r->score >= r->threshold;
 	ds_align_free(al);
@@ -441,4 +462,43 @@ char *ds_result_restore(const struct ds_result *r, size_t *len)
 	}
 	*len = b.len;
 	return b.data;
+}
+
+int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
+{
+	static const struct {
+		const char *file;
+		int optional;
+	} files[] = {{"lm.bin", 0},  {"lex.bin", 0}, {"scorer.bin", 0},
+		     {"vec.bin", 1}, {"bg.bin", 1},  {"mix.bin", 1}};
+	int first = 0;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char path[4096], stamp[4200], kind[9];
+		uint32_t version;
+		struct ds_err err = {0};
+		int rc;
+		snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
+		if (files[i].optional && access(path, F_OK) != 0)
+			continue;
+		/* the lexicon's tables are checked in full (its loader skips that
+		 * for a stamped file): before the stamp is renewed */
+		snprintf(stamp, sizeof stamp, "%s.checked", path);
+		unlink(stamp);
+		rc = ds_bin_check_file(path, kind, &version, &err);
+		if (!rc && strcmp(files[i].file, "lex.bin") == 0) {
+			struct ds_lex *lex;
+			unlink(stamp);
+			if ((lex = ds_lex_load(path, &err)) != NULL) {
+				ds_lex_free(lex);
+				rc = ds_bin_check_file(path, kind, &version, &err);
+			} else {
+				rc = err.code ? err.code : DS_ECORRUPT;
+			}
+		}
+		if (fn)
+			fn(ctx, path, rc, &err);
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
 }

@@ -10,6 +10,16 @@
 /* Like ds_models_open; with need_scorer 0 a missing scorer.bin is not an
  * error (results then score 0): used to compute features for fitting. */
 struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds_err *err);
+/* Same, with the language model file lm_file of dir (NULL: lm.bin; e.g.
+ * mix.bin, the mixture with the background model). */
+struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
+				    struct ds_err *err);
+/* The language model of m. */
+const struct ds_lm *ds_models_lm(const struct ds_models *m);
+/* Adds lm (taken over, also on failure) to m's language model as one more
+ * mixture component with weights w (lm.h; NULL: equal share).  Call before
+ * any detector is made from m. */
+int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, struct ds_err *err);
 
 /* Hands every slot's features of the articles det scores to fn (for fitting
  * the slot model); fn NULL turns it off. */

@@ -121,13 +121,6 @@ struct ds_ev {
 
 struct ds_ev_ctx;
 
-/* Thresholds of flagging, log10 gain. */
-#define DS_EV_FLAG_PROB 0.65      /* solo: a slot is flagged above this
-				  * probability of the slot model */
-#define DS_EV_FLAG_GAIN 1.5      /* solo: a word is flagged above this */
-#define DS_EV_SRC_GAIN 1.0       /* with source: gain above which an unlisted
-				  * small substitution still looks spun */
-
 /* Creates per-thread scratch over the models (lex may be NULL: no
  * candidates, fluency features only).  NULL when out of memory. */
 struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex);

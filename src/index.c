@@ -68,6 +68,11 @@ void ds_index_close(struct ds_index *ix)
 	free(ix);
 }
 
+struct ds_store *ds_index_store(struct ds_index *ix)
+{
+	return ix->st;
+}
+
 int ds_index_set_timeout(struct ds_index *ix, int timeout_ms, struct ds_err *err)
 {
 	return ix->st->ops->set_timeout(ix->st, timeout_ms, err);

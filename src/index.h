@@ -54,6 +54,9 @@ struct ds_index;
  * naming it.  Returns NULL with err set on failure; ds_index_close frees. */
 struct ds_index *ds_index_open(const char *uri, int flags, struct ds_err *err);
 void ds_index_close(struct ds_index *ix);
+/* The index's store (for modules that keep their own data with the
+ * sources, such as index_lm.h); owned by the index. */
+struct ds_store *ds_index_store(struct ds_index *ix);
 /* How long this handle waits for a lock held by another process before
  * failing with DS_EBUSY (default DS_INDEX_TIMEOUT_MS; 0 = fail at once). */
 int ds_index_set_timeout(struct ds_index *ix, int timeout_ms, struct ds_err *err);

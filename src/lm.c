@@ -27,54 +27,12 @@
 #include <string.h>
 
 #include "binfmt.h"
+#include "lm_internal.h"
+#include "lm_words.h"
 #include "text.h"
 
 #define EMPTY UINT32_MAX
 #define VOCAB_SEED 0x6c6d766f63616231ULL   /* "lmvocab1" */
-
-struct lm_head {
-	uint32_t order, vocab;
-	uint64_t count[DS_LM_MAX_ORDER];
-	uint64_t slots[DS_LM_MAX_ORDER];
-	uint64_t tab_off[DS_LM_MAX_ORDER];
-	uint64_t uni_off;
-	uint64_t vtab_off, vslots;
-	uint64_t stroff_off;
-	uint64_t str_off, str_len;
-	uint64_t reserved[4];
-};
-
-struct lm_uni {
-	float prob, backoff;
-};
-
-struct lm_ent {
-	uint32_t word, suffix;
-	float prob, backoff;
-};
-
-struct lm_vent {
-	uint64_t hash;
-	uint32_t id, pad;
-};
-
-struct ds_lm {
-	struct ds_map map;        /* when mapped from a file */
-	unsigned char *owned;     /* when built in memory */
-	const unsigned char *base;
-	size_t size;
-	int order;
-	uint32_t vocab;
-	const struct lm_head *h;
-	const struct lm_uni *uni;
-	const struct lm_ent *tab[DS_LM_MAX_ORDER];   /* tab[n-1] for order n */
-	uint64_t slots[DS_LM_MAX_ORDER];
-	const struct lm_vent *vtab;
-	uint64_t vslots;
-	const uint32_t *stroff;
-	const char *str;
-	uint64_t str_len;
-};
 
 static const uint32_t NEG_ZERO_BITS = 0x80000000u;
 
@@ -451,6 +409,12 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 		ds_map_close(&m);
 		return ds_lm_load_arpa(path, err);
 	}
+	if (ds_lm_is_sphinx(m.data, m.len)) {
+		ds_map_close(&m);
+		return ds_lm_load_sphinx(path, err);
+	}
+	if (m.len >= DS_BIN_HEADER_SIZE && memcmp(m.data + 8, DS_LM_MIX_KIND, sizeof DS_LM_MIX_KIND) == 0)
+		return ds_lm_mix_load_map(&m, path, err);
 	rc = ds_bin_check(m.data, m.len, path, DS_LM_KIND, DS_LM_BIN_VERSION, DS_LM_REBUILD,
 			  &payload, &len, err);
 	if (rc) {
@@ -469,6 +433,7 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 		return NULL;
 	}
 	lm->map = m;
+	lm->path = strdup(path);
 	return lm;
 }
 
@@ -476,24 +441,73 @@ void ds_lm_free(struct ds_lm *lm)
 {
 	if (!lm)
 		return;
+	if (lm->mix)
+		ds_lm_mix_free_parts(lm->mix);
 	if (lm->map.data)
 		ds_map_close(&lm->map);
 	free(lm->owned);
+	free(lm->path);
 	free(lm);
+}
+
+int ds_lm_image(const struct ds_lm *lm, void **data, size_t *len, struct ds_err *err)
+{
+	if (lm->mix)
+		return ds_err_set(err, DS_EINVAL, "a mixture has no single file image");
+	if (ds_bin_image(DS_LM_KIND, DS_LM_BIN_VERSION, lm->base, lm->size, data, len))
+		return ds_err_set(err, DS_ENOMEM, "out of memory writing a language model");
+	return 0;
+}
+
+struct ds_lm *ds_lm_load_image(void *data, size_t len, const char *name, struct ds_err *err)
+{
+	struct ds_lm *lm;
+	const void *payload;
+	size_t plen;
+	/* the payload must be 8-byte aligned: malloc'ed data is, and the header is 64 bytes */
+	if (ds_bin_check(data, len, name, DS_LM_KIND, DS_LM_BIN_VERSION, DS_LM_REBUILD, &payload,
+			 &plen, err)) {
+		free(data);
+		return NULL;
+	}
+	lm = calloc(1, sizeof *lm);
+	if (!lm) {
+		free(data);
+		ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+		return NULL;
+	}
+	if (attach(lm, payload, plen, name, err)) {
+		free(data);
+		free(lm);
+		return NULL;
+	}
+	lm->owned = data;
+	return lm;
 }
 
 int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err)
 {
+	if (lm->mix)
+		return ds_lm_mix_write(lm, path, err);
 	return ds_bin_write(path, DS_LM_KIND, DS_LM_BIN_VERSION, lm->base, lm->size, err);
+}
+
+const char *ds_lm_path(const struct ds_lm *lm)
+{
+	return lm->path;
 }
 
 int ds_lm_order(const struct ds_lm *lm)
 {
-	return lm->order;
+	return lm->order;   /* a mixture: its highest component order */
 }
 
 void ds_lm_get_stats(const struct ds_lm *lm, struct ds_lm_stats *st)
 {
+	if (lm->mix) {
+		ds_lm_mix_stats(lm, st);
+		return;
+	}
 	memset(st, 0, sizeof *st);
 	st->order = lm->order;
 	st->vocab = lm->vocab;
@@ -501,11 +515,12 @@ void ds_lm_get_stats(const struct ds_lm *lm, struct ds_lm_stats *st)
 		st->count[n - 1] = lm->h->count[n - 1];
 	st->bytes = lm->map.data ? lm->map.len : lm->size;
 	st->mapped = lm->map.data != NULL;
+	st->parts = 1;
 }
 
 /* ---- vocabulary ---------------------------------------------------------- */
 
-ds_lm_id ds_lm_vocab(const struct ds_lm *lm, const char *w, size_t len)
+static ds_lm_id vocab1(const struct ds_lm *lm, const char *w, size_t len)
 {
 	uint64_t hh = ds_hash64(w, len, VOCAB_SEED);
 	uint64_t j = fastrange(hh, lm->vslots);
@@ -520,8 +535,15 @@ ds_lm_id ds_lm_vocab(const struct ds_lm *lm, const char *w, size_t len)
 	}
 }
 
+ds_lm_id ds_lm_vocab(const struct ds_lm *lm, const char *w, size_t len)
+{
+	return lm->mix ? ds_lm_mix_vocab(lm, w, len) : vocab1(lm, w, len);
+}
+
 const char *ds_lm_word(const struct ds_lm *lm, ds_lm_id id)
 {
+	if (lm->mix)
+		return ds_lm_mix_word(lm, id);
 	if (id >= lm->vocab || lm->stroff[id] >= lm->str_len)
 		return NULL;
 	return lm->str + lm->stroff[id];
@@ -529,7 +551,7 @@ const char *ds_lm_word(const struct ds_lm *lm, ds_lm_id id)
 
 uint32_t ds_lm_vocab_size(const struct ds_lm *lm)
 {
-	return lm->vocab;
+	return lm->vocab;   /* a mixture: its ids (the union of the components' words) */
 }
 
 /* ---- queries ---------------------------------------------------------------- */
@@ -539,20 +561,34 @@ void ds_lm_null(struct ds_lm_state *st)
 	memset(st, 0, sizeof *st);
 }
 
-void ds_lm_begin(const struct ds_lm *lm, struct ds_lm_state *st)
+void ds_lm_begin1(const struct ds_lm *lm, struct ds_lm_ctx *c)
 {
-	memset(st, 0, sizeof *st);
+	memset(c, 0, sizeof *c);
 	if (lm->order < 2)
 		return;
-	st->words[0] = DS_LM_BOS;
-	st->backoff[0] = lm->uni[DS_LM_BOS].backoff;
-	st->len = no_ext(st->backoff[0]) ? 0 : 1;
+	c->words[0] = DS_LM_BOS;
+	c->backoff[0] = lm->uni[DS_LM_BOS].backoff;
+	c->len = no_ext(c->backoff[0]) ? 0 : 1;
 }
 
-float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
-		  struct ds_lm_state *out, int *ngram_len)
+void ds_lm_begin(const struct ds_lm *lm, struct ds_lm_state *st)
 {
-	struct ds_lm_state o = {0}; /* whole struct defined: states are compared with memcmp */
+	struct ds_lm_ctx c;
+	if (lm->mix) {
+		ds_lm_mix_begin(lm, st);
+		return;
+	}
+	memset(st, 0, sizeof *st);
+	ds_lm_begin1(lm, &c);
+	st->len = c.len;
+	memcpy(st->words, c.words, sizeof c.words);
+	memcpy(st->backoff, c.backoff, sizeof c.backoff);
+}
+
+float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id w,
+		   struct ds_lm_ctx *out, int *ngram_len)
+{
+	struct ds_lm_ctx o = {0}; /* whole struct defined: states are compared with memcmp */
 	uint32_t slot, j, inlen = in->len;
 	const int cmax = lm->order - 1;
 	int matched = 1;
@@ -590,6 +626,24 @@ float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id
 	memcpy(out, &o, sizeof o);
 	if (ngram_len)
 		*ngram_len = matched;
+	return p;
+}
+
+float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
+		  struct ds_lm_state *out, int *ngram_len)
+{
+	struct ds_lm_ctx c;
+	float p;
+	if (lm->mix)
+		return ds_lm_mix_score(lm, in, w, out, ngram_len);
+	c.len = in->len;
+	memcpy(c.words, in->words, sizeof c.words);
+	memcpy(c.backoff, in->backoff, sizeof c.backoff);
+	p = ds_lm_score1(lm, &c, w, &c, ngram_len);
+	memset(out, 0, sizeof *out);
+	out->len = c.len;
+	memcpy(out->words, c.words, sizeof c.words);
+	memcpy(out->backoff, c.backoff, sizeof c.backoff);
 	return p;
 }
 
@@ -760,6 +814,8 @@ int ds_lm_write_arpa(const struct ds_lm *lm, const char *path, struct ds_err *er
 	uint32_t *rows = NULL;
 	int rc;
 
+	if (lm->mix)
+		return ds_err_set(err, DS_EINVAL, "%s: a mixture of models has no ARPA form", path);
 	rc = ds_afile_open(&f, path, err);
 	if (rc)
 		return rc;
@@ -833,144 +889,6 @@ nomem:
 	ds_buf_free(&b);
 	ds_afile_abort(&f);
 	return ds_err_set(err, rc, "%s: out of memory writing the ARPA file", path);
-}
-
-/* ---- growing vocabulary (ARPA reader, trainer) --------------------------- */
-
-#include "lm_train.h"
-
-struct ds_lm_words {
-	uint64_t *hash;
-	uint32_t *id;
-	size_t slots, n;
-	char *pool;
-	size_t pool_len, pool_cap;
-	uint32_t *off;
-	size_t off_cap;
-	const char **list;
-};
-
-static int words_rehash(struct ds_lm_words *v, size_t slots)
-{
-	uint64_t *nh = malloc(slots * sizeof *nh);
-	uint32_t *ni = malloc(slots * sizeof *ni);
-	if (!nh || !ni) {
-		free(nh);
-		free(ni);
-		return DS_ENOMEM;
-	}
-	for (size_t i = 0; i < slots; i++)
-		ni[i] = EMPTY;
-	for (size_t i = 0; i < v->slots; i++) {
-		uint64_t j;
-		if (v->id[i] == EMPTY)
-			continue;
-		j = fastrange(v->hash[i], slots);
-		while (ni[j] != EMPTY)
-			if (++j == slots)
-				j = 0;
-		nh[j] = v->hash[i];
-		ni[j] = v->id[i];
-	}
-	free(v->hash);
-	free(v->id);
-	v->hash = nh;
-	v->id = ni;
-	v->slots = slots;
-	return 0;
-}
-
-struct ds_lm_words *ds_lm_words_new(void)
-{
-	struct ds_lm_words *v = calloc(1, sizeof *v);
-	if (!v)
-		return NULL;
-	if (words_rehash(v, 1024) || ds_lm_words_add(v, "<unk>", 5) != DS_LM_UNK ||
-	    ds_lm_words_add(v, "<s>", 3) != DS_LM_BOS || ds_lm_words_add(v, "</s>", 4) != DS_LM_EOS) {
-		ds_lm_words_free(v);
-		return NULL;
-	}
-	return v;
-}
-
-void ds_lm_words_free(struct ds_lm_words *v)
-{
-	if (!v)
-		return;
-	free(v->hash);
-	free(v->id);
-	free(v->pool);
-	free(v->off);
-	free(v->list);
-	free(v);
-}
-
-static inline int words_eq(const struct ds_lm_words *v, uint32_t id, const char *w, size_t len)
-{
-	const char *s = v->pool + v->off[id];
-	return strncmp(s, w, len) == 0 && s[len] == 0;
-}
-
-int64_t ds_lm_words_find(const struct ds_lm_words *v, const char *w, size_t len)
-{
-	uint64_t hh = ds_hash64(w, len, VOCAB_SEED);
-	uint64_t j = fastrange(hh, v->slots);
-	for (;;) {
-		if (v->id[j] == EMPTY)
-			return -1;
-		if (v->hash[j] == hh && words_eq(v, v->id[j], w, len))
-			return v->id[j];
-		if (++j == v->slots)
-			j = 0;
-	}
-}
-
-int64_t ds_lm_words_add(struct ds_lm_words *v, const char *w, size_t len)
-{
-	uint64_t hh = ds_hash64(w, len, VOCAB_SEED);
-	uint64_t j = fastrange(hh, v->slots);
-	for (;;) {
-		if (v->id[j] == EMPTY)
-			break;
-		if (v->hash[j] == hh && words_eq(v, v->id[j], w, len))
-			return v->id[j];
-		if (++j == v->slots)
-			j = 0;
-	}
-	if (v->n >= EMPTY - 1)
-		return DS_ETOOBIG;
-	if (ds_grow(&v->pool, &v->pool_cap, v->pool_len + len + 1, 1) ||
-	    ds_grow(&v->off, &v->off_cap, v->n + 1, sizeof *v->off))
-		return DS_ENOMEM;
-	if (v->pool_len + len + 1 > UINT32_MAX)
-		return DS_ETOOBIG;
-	memcpy(v->pool + v->pool_len, w, len);
-	v->pool[v->pool_len + len] = 0;
-	v->off[v->n] = (uint32_t)v->pool_len;
-	v->pool_len += len + 1;
-	v->hash[j] = hh;
-	v->id[j] = (uint32_t)v->n;
-	v->n++;
-	if (v->n * 10 > v->slots * 7 && words_rehash(v, v->slots * 2))
-		return DS_ENOMEM;
-	return (int64_t)(v->n - 1);
-}
-
-uint32_t ds_lm_words_count(const struct ds_lm_words *v)
-{
-	return (uint32_t)v->n;
-}
-
-const char *const *ds_lm_words_list(struct ds_lm_words *v)
-{
-	const char **nl = realloc(v->list, (v->n + 1) * sizeof *nl);
-	if (!nl)
-		return NULL;
-	v->list = nl;
-	for (size_t i = 0; i < v->n; i++)
-		nl[i] = v->pool + v->off[i];
-	nl[v->n] = NULL;
-	return nl;
 }
 
 /* ---- ARPA reader ------------------------------------------------------------ */

@@ -46,10 +46,21 @@ struct ds_lm;
  * backoff[j] is the log10 backoff weight of the (j+1)-word context
  * words[j..0].  len is kept as short as the model allows (a context that no
  * stored n-gram extends is dropped), so equal states give equal scores. */
+struct ds_lm_ctx {
+	uint32_t len;
+	ds_lm_id words[DS_LM_MAX_ORDER - 1];
+	float backoff[DS_LM_MAX_ORDER - 1];
+};
+/* Components of a mixture, at most (see ds_lm_mix_new). */
+#define DS_LM_MIX_MAX 3
+/* The state of a model: its context (a mixture: its first component's, in
+ * that component's ids) and, for a mixture, the other components' contexts
+ * (all zero for a single model). */
 struct ds_lm_state {
 	uint32_t len;
 	ds_lm_id words[DS_LM_MAX_ORDER - 1];
 	float backoff[DS_LM_MAX_ORDER - 1];
+	struct ds_lm_ctx part[DS_LM_MIX_MAX - 1];
 };
 
 struct ds_lm_stats {
@@ -58,20 +69,34 @@ struct ds_lm_stats {
 	uint64_t count[DS_LM_MAX_ORDER];   /* count[n-1]: n-grams of order n */
 	size_t bytes;                      /* size of the model in memory or on disk */
 	int mapped;                        /* 1 when memory-mapped from a file */
+	int parts;                         /* components of a mixture, 1 for a single model */
 };
 
 /* ---- loading and writing ------------------------------------------------ */
 
 /* Loads a model file: a despin binary model (memory-mapped) or, when the
- * file starts with "\data\" (after blank lines), an ARPA file (built in
- * memory).  Corrupt, truncated and other-version binaries are refused with a
+ * file starts with "\data\" (after blank lines), an ARPA file, or a Sphinx
+ * trie binary model (both built in memory).  Corrupt, truncated and other-version binaries are refused with a
  * message naming the file and saying "rebuild it with 'make models'". */
 struct ds_lm *ds_lm_load(const char *path, struct ds_err *err);
 /* Reads an ARPA file (KenLM, SRILM, IRSTLM output).  Every n-gram's
  * context and suffix must be present, as in any complete model; <unk> is
  * added (log10 p = -100) when missing.  Order at most DS_LM_MAX_ORDER. */
 struct ds_lm *ds_lm_load_arpa(const char *path, struct ds_err *err);
+/* Reads a CMU Sphinx trie binary model ("Trie Language Model", e.g.
+ * pocketsphinx-en-us's en-us.lm.bin; lm_sphinx.c describes the layout) into
+ * memory.  Its words are kept as written; <unk> is added (log10 p = -100). */
+struct ds_lm *ds_lm_load_sphinx(const char *path, struct ds_err *err);
+/* True when data (len bytes) starts like a Sphinx trie binary model. */
+int ds_lm_is_sphinx(const void *data, size_t len);
 void ds_lm_free(struct ds_lm *lm);
+
+/* The model's binary file image in memory (*data malloc'ed, owned by the
+ * caller), as ds_lm_write would write it; a single model only. */
+int ds_lm_image(const struct ds_lm *lm, void **data, size_t *len, struct ds_err *err);
+/* A model from a binary file image in memory (data malloc'ed: taken over,
+ * also on failure); name is used in messages.  Checks as ds_lm_load. */
+struct ds_lm *ds_lm_load_image(void *data, size_t len, const char *name, struct ds_err *err);
 
 /* Writes the model as a despin binary (atomically: temporary file, rename). */
 int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err);
@@ -81,6 +106,8 @@ int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err);
 int ds_lm_write_arpa(const struct ds_lm *lm, const char *path, struct ds_err *err);
 
 int ds_lm_order(const struct ds_lm *lm);
+/* The file the model was loaded from (NULL for a model built in memory). */
+const char *ds_lm_path(const struct ds_lm *lm);
 void ds_lm_get_stats(const struct ds_lm *lm, struct ds_lm_stats *st);
 
 /* ---- vocabulary ---------------------------------------------------------- */
@@ -152,6 +179,59 @@ struct ds_lm_seq {
 int ds_lm_doc_seq(const struct ds_lm *lm, const struct ds_doc *doc,
 		  struct ds_lm_seq *seq);
 void ds_lm_seq_free(struct ds_lm_seq *seq);
+
+/* ---- mixtures (lm_mix.c) ------------------------------------------------
+ *
+ * A mixture interpolates 2 to DS_LM_MIX_MAX models per word:
+ * p(w | h) = sum_c weight_c p_c(w | h), each component with its own context,
+ * behind the same calls as a single model (ds_lm_vocab, ds_lm_score...).
+ * Its word ids are the first component's, then the words only later
+ * components know.  A component without punctuation tokens (a "words-only"
+ * model such as the Sphinx background model: lower case, no punctuation, no
+ * number classes) skips the tokens it does not model (punctuation, number
+ * classes): its context goes on without them, it gives them the first
+ * component's probability, and its word probabilities are scaled by the
+ * share of words among tokens (so the mixture stays close to normalised).
+ *
+ * A mixture file (kind DS_LM_MIX_KIND) names its component files (relative
+ * to its own directory, checked against their size and checksum) and holds
+ * the fitted weights and the word maps; ds_lm_load opens it with its
+ * components. */
+#define DS_LM_MIX_BUCKETS (DS_LM_MAX_ORDER * DS_LM_MAX_ORDER)
+#define DS_LM_MIX_KIND "LMMIX"
+#define DS_LM_MIX_VERSION 1
+
+/* Mixture weights are kept per bucket of the context: the lengths l0 and l1
+ * (0 .. DS_LM_MAX_ORDER - 1) of the contexts the first two components hold
+ * (how much of the history each knows as an n-gram), bucket
+ * l0 * DS_LM_MAX_ORDER + l1: where the first knows nothing of the history and
+ * the second two words of it, the second counts for more.  Weight arrays
+ * below are DS_LM_MIX_BUCKETS rows of DS_LM_MIX_MAX doubles,
+ * w[bucket * DS_LM_MIX_MAX + component].
+ *
+ * A mixture of the n models comp[0..n-1] (taken over: freed with the
+ * mixture, and on failure), weights w (NULL: equal; normalised).  Builds
+ * the word maps (a few tens of milliseconds for large vocabularies). */
+struct ds_lm *ds_lm_mix_new(struct ds_lm **comp, int n, const double *w, struct ds_err *err);
+/* Adds a component (taken over, also on failure) to a mixture; w gives the
+ * weights of all components after the addition (NULL: the new one gets
+ * 1/(n+1), the others keep their ratios). */
+int ds_lm_mix_add(struct ds_lm *mix, struct ds_lm *comp, const double *w, struct ds_err *err);
+/* Number of components (1 for a single model); w (a weight array, may be
+ * NULL) receives the weights. */
+int ds_lm_mix_weights(const struct ds_lm *lm, double *w);
+int ds_lm_mix_set_weights(struct ds_lm *mix, const double *w);
+/* Component i of a mixture (NULL when out of range). */
+const struct ds_lm *ds_lm_mix_part(const struct ds_lm *mix, int i);
+/* Fits the weights by expectation-maximisation on a word sequence (as
+ * ds_lm_doc_seq makes it, in the mixture's ids; unknown words are left out)
+ * and sets them.  Returns the number of words used; *log10_total (may be
+ * NULL) receives their total log10 probability under the fitted weights. */
+size_t ds_lm_mix_fit(struct ds_lm *mix, const ds_lm_id *ids, size_t n, int iterations,
+		     double *log10_total);
+/* Writes a mixture file (its components must have been loaded from files
+ * in the same directory as path). */
+int ds_lm_mix_write(const struct ds_lm *mix, const char *path, struct ds_err *err);
 
 /* ---- building (used by the trainer and the ARPA reader) --------------- */
 

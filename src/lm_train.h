@@ -19,6 +19,7 @@
 #define DS_LM_TRAIN_H
 
 #include "lm.h"
+#include "lm_words.h"
 
 struct ds_doc;
 
@@ -65,18 +66,5 @@ int ds_lm_trainer_add_sentence(struct ds_lm_trainer *t, const char *const *w,
  * The trainer holds no text any more afterwards. */
 struct ds_lm *ds_lm_trainer_finish(struct ds_lm_trainer *t, struct ds_lm_train_info *info,
 				   struct ds_err *err);
-
-/* ---- growing vocabulary: string -> id, ids 0, 1, 2 = <unk>, <s>, </s> ---- */
-struct ds_lm_words;
-struct ds_lm_words *ds_lm_words_new(void);
-void ds_lm_words_free(struct ds_lm_words *v);
-/* The id of w (adding it when new), or a negative DS_E* code. */
-int64_t ds_lm_words_add(struct ds_lm_words *v, const char *w, size_t len);
-/* The id of w, or -1. */
-int64_t ds_lm_words_find(const struct ds_lm_words *v, const char *w, size_t len);
-uint32_t ds_lm_words_count(const struct ds_lm_words *v);
-/* All words by id (NULL-terminated array owned by v, valid until the next
- * add); NULL when out of memory. */
-const char *const *ds_lm_words_list(struct ds_lm_words *v);
 
 #endif

@@ -7,12 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
-#include <gsl/gsl_matrix.h>
-#include <gsl/gsl_vector.h>
-
 #include "binfmt.h"
+#include "logit.h"
+#include "tune.h"
 
 static const char *const MODEL_NAMES[DS_NMODELS] = {"solo", "source"};
 
@@ -59,21 +56,6 @@ int ds_scorer_uses(int model, int feat)
 		return 0;
 	}
 	return 1;
-}
-
-/* Standardised features are clipped so that an article unlike the training
- * data cannot push the score by an extrapolated amount. */
-#define DS_SCORER_CLIP 4.0
-static double clip(double v)
-{
-	return v > DS_SCORER_CLIP ? DS_SCORER_CLIP : v < -DS_SCORER_CLIP ? -DS_SCORER_CLIP : v;
-}
-
-static double sigmoid(double z)
-{
-	if (z >= 0)
-		return 1.0 / (1.0 + exp(-z));
-	return exp(z) / (1.0 + exp(z));
 }
 
 double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NFEAT])
@@ -287,140 +269,13 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int ds_logit_fit(const double *X, const int *y, size_t n, size_t d, const int *use, double l2,
-		 double *mean, double *sd, double *coef, struct ds_err *err)
-{
-	size_t npos = 0, nneg = 0, k = 0;
-	size_t *idx = NULL;
-	gsl_matrix *H = NULL;
-	gsl_vector *g = NULL, *delta = NULL;
-	double *beta = NULL, *x = NULL;
-	int rc = 0;
-	gsl_error_handler_t *old = gsl_set_error_handler_off();
-
-	for (size_t r = 0; r < n; r++) {
-		if (y[r])
-			npos++;
-		else
-			nneg++;
-	}
-	if (!npos || !nneg) {
-		rc = ds_err_set(err, DS_EINVAL, "fitting needs examples of both classes");
-		goto out;
-	}
-	idx = calloc(d, sizeof *idx);
-	x = calloc(d, sizeof *x);
-	if (!idx || !x) {
-		rc = ds_err_set(err, DS_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < d; i++) {
-		double sum = 0, ss = 0;
-		mean[i] = 0;
-		sd[i] = 1;
-		coef[i] = 0;
-		if (!use[i])
-			continue;
-		if (i != 0) {
-			for (size_t r = 0; r < n; r++)
-				sum += X[r * d + i];
-			mean[i] = sum / (double)n;
-			for (size_t r = 0; r < n; r++) {
-				double v = X[r * d + i] - mean[i];
-				ss += v * v;
-			}
-			sd[i] = sqrt(ss / (double)n);
-			if (sd[i] < 1e-9) {
-				sd[i] = 1;
-				continue; /* constant: no information */
-			}
-		}
-		idx[k++] = i;
-	}
-	H = gsl_matrix_alloc(k, k);
-	g = gsl_vector_alloc(k);
-	delta = gsl_vector_alloc(k);
-	beta = calloc(k, sizeof *beta);
-	if (!H || !g || !delta || !beta) {
-		rc = ds_err_set(err, DS_ENOMEM, "out of memory");
-		goto out;
-	}
-	/* Newton-Raphson on the penalised log-likelihood (IRLS) */
-	for (int iter = 0; iter < 50; iter++) {
-		double change = 0;
-		gsl_matrix_set_zero(H);
-		gsl_vector_set_zero(g);
-		for (size_t r = 0; r < n; r++) {
-			double z = 0, p, w;
-			/* classes weigh equally: the probability is calibrated for an even
-			 * prior, whatever the mix of the training set */
-			double cw = y[r] ? (double)n / (2.0 * (double)npos) : (double)n / (2.0 * (double)nneg);
-			for (size_t a = 0; a < k; a++) {
-				size_t i = idx[a];
-				x[a] = i == 0 ? 1.0 : clip((X[r * d + i] - mean[i]) / sd[i]);
-				z += beta[a] * x[a];
-			}
-			p = sigmoid(z);
-			w = cw * p * (1 - p);
-			if (w < 1e-10)
-				w = 1e-10;
-			for (size_t a = 0; a < k; a++) {
-				*gsl_vector_ptr(g, a) += cw * (y[r] - p) * x[a];
-				for (size_t b = 0; b <= a; b++)
-					*gsl_matrix_ptr(H, a, b) += w * x[a] * x[b];
-			}
-		}
-		for (size_t a = 0; a < k; a++) {
-			for (size_t b = 0; b < a; b++)
-				gsl_matrix_set(H, b, a, gsl_matrix_get(H, a, b));
-			if (idx[a] != 0) {
-				*gsl_matrix_ptr(H, a, a) += l2;
-				*gsl_vector_ptr(g, a) -= l2 * beta[a];
-			}
-		}
-		if (gsl_linalg_cholesky_decomp1(H) || gsl_linalg_cholesky_solve(H, g, delta)) {
-			rc = ds_err_set(err, DS_EFORMAT, "fitting: singular system");
-			goto out;
-		}
-		for (size_t a = 0; a < k; a++) {
-			double dl = gsl_vector_get(delta, a);
-			beta[a] += dl;
-			change += fabs(dl);
-		}
-		if (change < 1e-8)
-			break;
-	}
-	for (size_t a = 0; a < k; a++)
-		coef[idx[a]] = beta[a];
-out:
-	gsl_set_error_handler(old);
-	gsl_matrix_free(H);
-	gsl_vector_free(g);
-	gsl_vector_free(delta);
-	free(beta);
-	free(idx);
-	free(x);
-	return rc;
-}
-
-double ds_logit_prob(const double *x, size_t d, const double *mean, const double *sd,
-		     const double *coef)
-{
-	double z = 0;
-	for (size_t i = 0; i < d; i++) {
-		if (coef[i] == 0)
-			continue;
-		z += coef[i] * (i == 0 ? 1.0 : clip((x[i] - mean[i]) / sd[i]));
-	}
-	return sigmoid(z);
-}
-
 int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const int *y,
 		  size_t n, double l2, double fp_rate, struct ds_err *err)
 {
 	int use[DS_NFEAT];
 	double *scores;
 	size_t k = 0, allowed;
+	double floor_;
 	int rc;
 	memset(m, 0, sizeof *m);
 	for (int i = 0; i < DS_NFEAT; i++)
@@ -442,10 +297,12 @@ int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const i
 	 * prior).  The clean articles that come with a source in the benchmark
 	 * are copy edits, easier than the human rewrites met in practice: the
 	 * source model keeps a margin and flags at 0.9 at least. */
-	if (m->threshold < (model == DS_MODEL_SOURCE ? 0.9 : 0.5))
-		m->threshold = model == DS_MODEL_SOURCE ? 0.9 : 0.5;
-	if (m->threshold > 0.99)
-		m->threshold = 0.99;
+	floor_ = model == DS_MODEL_SOURCE ? ds_tune_default.source_floor
+					  : ds_tune_default.solo_floor;
+	if (m->threshold < floor_)
+		m->threshold = floor_;
+	if (m->threshold > ds_tune_default.max_threshold)
+		m->threshold = ds_tune_default.max_threshold;
 	free(scores);
 	return 0;
 }

@@ -25,6 +25,7 @@
 #define DS_SCORE_H
 
 #include "evidence.h"
+#include "logit.h"
 
 #define DS_SCORER_VERSION 2
 #define DS_SCORER_KIND "SCORER"
@@ -65,15 +66,5 @@ double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NF
  * DS_EFORMAT (did not converge). */
 int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const int *y,
 		  size_t n, double l2, double fp_rate, struct ds_err *err);
-
-/* Generic penalised logistic regression by IRLS (GSL): X has n rows of d
- * columns, column 0 the bias (ignored, taken as 1); use[i] selects columns.
- * Columns are standardised (mean, sd written out) and clipped to +-4 sd.
- * Classes are weighted equally.  coef gets 0 for unused columns. */
-int ds_logit_fit(const double *X, const int *y, size_t n, size_t d, const int *use, double l2,
-		 double *mean, double *sd, double *coef, struct ds_err *err);
-/* The probability of the model (mean, sd, coef of d columns) for row x. */
-double ds_logit_prob(const double *x, size_t d, const double *mean, const double *sd,
-		     const double *coef);
 
 #endif

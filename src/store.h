@@ -110,6 +110,15 @@ struct ds_store_ops {
 	/* Full consistency check of the storage. */
 	int (*check)(struct ds_store *s, struct ds_err *err);
 	void (*close)(struct ds_store *s);
+	/* Named blobs kept with the sources (the in-domain language model
+	 * learnt from them and its bookkeeping), apart from the source tables.
+	 * blob_get copies the value into *data (malloc'ed, owned by the
+	 * caller), DS_ENOTFOUND when there is none; blob_put replaces it (data
+	 * NULL: deletes it), inside or outside a write transaction. */
+	int (*blob_get)(struct ds_store *s, const char *key, void **data, size_t *len,
+			struct ds_err *err);
+	int (*blob_put)(struct ds_store *s, const char *key, const void *data, size_t len,
+			struct ds_err *err);
 };
 
 /* Every backend's handle starts with this. */

@@ -1694,6 +1694,49 @@ static void op_close(struct ds_store *b)
 	free(s);
 }
 
+/* ---- blobs: one string key each, {ds}:blob:KEY ---- */
+
+static int op_blob_get(struct ds_store *b, const char *key, void **data, size_t *len,
+		       struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	redisReply *r;
+	char k[256];
+	int rc;
+	snprintf(k, sizeof k, "{ds}:blob:%s", key);
+	rc = call(s, &p, slot_of(k), ARGS(S("GET"), S(k)), &r, err);
+	if (!rc) {
+		if (r->type != REDIS_REPLY_STRING) {
+			rc = ds_err_set(err, DS_ENOTFOUND, "index %s: no %s", s->uri, key);
+		} else if (!(*data = malloc(r->len ? r->len : 1))) {
+			rc = no_mem(s, err);
+		} else {
+			memcpy(*data, r->str, r->len);
+			*len = r->len;
+		}
+	}
+	pipe_free(&p);
+	return rc;
+}
+
+static int op_blob_put(struct ds_store *b, const char *key, const void *data, size_t len,
+		       struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	redisReply *r;
+	char k[256];
+	int rc;
+	snprintf(k, sizeof k, "{ds}:blob:%s", key);
+	if (data)
+		rc = call(s, &p, slot_of(k), ARGS(S("SET"), S(k), B(data, len)), &r, err);
+	else
+		rc = call(s, &p, slot_of(k), ARGS(S("DEL"), S(k)), &r, err);
+	pipe_free(&p);
+	return rc;
+}
+
 static const struct ds_store_ops redis_ops = {
 	.name = "redis",
 	.begin = op_begin,
@@ -1712,6 +1755,8 @@ static const struct ds_store_ops redis_ops = {
 	.set_timeout = op_set_timeout,
 	.check = op_check,
 	.close = op_close,
+	.blob_get = op_blob_get,
+	.blob_put = op_blob_put,
 };
 
 /* ---- opening ---- */

@@ -641,6 +641,64 @@ static void op_close(struct ds_store *b)
 	free(s);
 }
 
+/* ---- blobs: a table of their own, created on first use ---- */
+
+static int op_blob_get(struct ds_store *b, const char *key, void **data, size_t *len,
+		       struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, "SELECT data FROM blob WHERE key = ?1", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		if (strstr(sqlite3_errmsg(s->db), "no such table"))
+			return ds_err_set(err, DS_ENOTFOUND, "index %s: no %s", s->path, key);
+		return db_err(s, rc, err, "read");
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		*data = malloc(n ? n : 1);
+		if (!*data) {
+			sqlite3_finalize(st);
+			return ds_err_set(err, DS_ENOMEM, "out of memory reading index %s", s->path);
+		}
+		if (n)
+			memcpy(*data, p, n);
+		*len = n;
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ds_err_set(err, DS_ENOTFOUND, "index %s: no %s", s->path, key);
+	} else {
+		rc = db_err(s, rc, err, "read");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int op_blob_put(struct ds_store *b, const char *key, const void *data, size_t len,
+		       struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st;
+	int rc = exec(s, "CREATE TABLE IF NOT EXISTS blob(key TEXT PRIMARY KEY, data BLOB NOT NULL)", err);
+	if (rc)
+		return rc;
+	rc = sqlite3_prepare_v2(s->db,
+				data ? "INSERT OR REPLACE INTO blob(key, data) VALUES (?1, ?2)"
+				     : "DELETE FROM blob WHERE key = ?1",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(s, rc, err, "write");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (data)
+		sqlite3_bind_blob64(st, 2, data, (sqlite3_uint64)len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "write");
+}
+
 static const struct ds_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.begin = op_begin,
@@ -660,6 +718,8 @@ static const struct ds_store_ops sqlite_ops = {
 	.set_timeout = op_set_timeout,
 	.check = op_check,
 	.close = op_close,
+	.blob_get = op_blob_get,
+	.blob_put = op_blob_put,
 };
 
 /* ---- opening ---- */

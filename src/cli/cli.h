@@ -43,6 +43,10 @@ size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr);
  * else ./models if it holds lm.bin, else the installed share/despin.
  * Returns a static buffer. */
 const char *cli_models_dir(const char *opt);
+/* The language model file of the models directory the detecting commands
+ * use: $DESPIN_LM (e.g. mix.bin, the mixture with the background model) or
+ * lm.bin. */
+const char *cli_lm_file(void);
 /* Joins the models dir and a file name into a static buffer (one of 4
  * rotating buffers, so up to 4 results may be used at once). */
 const char *cli_model_path(const char *dir, const char *file);
@@ -62,5 +66,22 @@ int cmd_explain(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_scorer(int argc, char **argv);
+int cmd_vec(int argc, char **argv);
+int cmd_check_models(int argc, char **argv);
+
+/* The index's in-domain language model (cmd_index_lm.c). */
+struct ds_index;
+struct ds_models;
+/* despin index train: trains it now; prints a summary unless quiet. */
+int index_lm_train(struct ds_index *ix, const char *models_dir, int quiet);
+/* After add or remove: trains it when the index changed enough since. */
+void index_lm_maybe_train(struct ds_index *ix, const char *models_dir, int quiet);
+/* Scanning with an index: adds its in-domain model to the models' language
+ * model when one was trained (a note on stderr when it is out of date). */
+void index_lm_use(struct ds_models *m, const char *index_uri);
+/* The same for a language model alone: base (taken over) mixed with the
+ * index's in-domain model, or base itself when there is none. */
+struct ds_lm;
+struct ds_lm *index_lm_mix(struct ds_lm *base, const char *index_uri);
 
 #endif

@@ -148,6 +148,12 @@ const char *cli_models_dir(const char *opt)
 	return buf;
 }
 
+const char *cli_lm_file(void)
+{
+	const char *env = getenv("DESPIN_LM");
+	return env && *env && !strchr(env, '/') ? env : "lm.bin";
+}
+
 const char *cli_model_path(const char *dir, const char *file)
 {
 	static char bufs[4][4096];

@@ -26,6 +26,10 @@ static const char USAGE[] =
 	"  stats            sizes of the index\n"
 	"  check            full consistency check of the index file\n"
 	"  query FILE...    the nearest sources of each article\n"
+	"  train            train the index's in-domain language model on its\n"
+	"                   sources (used by 'scan -i' mixed with the models'\n"
+	"                   language model); once trained, add and remove train it\n"
+	"                   again by themselves when the index changed by a quarter\n"
 	"  copy SRC DST     copy every source of index SRC into index DST (created\n"
 	"                   if missing; sources already there are skipped), e.g.\n"
 	"                   from an SQLite file to a Redis server or back\n"
@@ -43,7 +47,9 @@ static const char USAGE[] =
 	"                           source (default 0.08)\n"
 	"      --timing         query: print each lookup's time (wall clock and this\n"
 	"                           thread's processor time) on standard error\n"
-	"      --timeout SEC    wait that long for another writer (default 10)";
+	"      --timeout SEC    wait that long for another writer (default 10)\n"
+	"      --no-train       add, remove: never train the language model\n"
+	"      --models DIR     train: the models directory (its language model)";
 
 static volatile sig_atomic_t interrupted;
 
@@ -76,6 +82,8 @@ struct opts {
 	const char *index;
 	const char *name;
 	int quiet, by_id, nmax, timeout_s, timing;
+	int no_train;
+	const char *models;
 	long batch;
 	double min_sim, min_cov;
 };
@@ -497,11 +505,13 @@ int cmd_index(int argc, char **argv)
 		{"max-size", required_argument, NULL, 'S'},
 		{"timing", no_argument, NULL, 'T'},
 		{"min-coverage", required_argument, NULL, 'C'},
+		{"no-train", no_argument, NULL, 'L'},
+		{"models", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct opts o = {NULL, NULL, 0, 0, 1, DS_INDEX_TIMEOUT_MS / 1000, 0, 0,
-			 DS_INDEX_MIN_SIMILARITY, DS_INDEX_MIN_COVERAGE};
+	struct opts o = {.nmax = 1, .timeout_s = DS_INDEX_TIMEOUT_MS / 1000,
+			 .min_sim = DS_INDEX_MIN_SIMILARITY, .min_cov = DS_INDEX_MIN_COVERAGE};
 	struct ds_err err = {0};
 	struct ds_index *ix;
 	const char *sub;
@@ -529,6 +539,8 @@ int cmd_index(int argc, char **argv)
 		case 't': o.timeout_s = atoi(optarg); break;
 		case 'T': o.timing = 1; break;
 		case 'C': o.min_cov = strtod(optarg, NULL); break;
+		case 'L': o.no_train = 1; break;
+		case 'M': o.models = optarg; break;
 		case 'S': cli_max_input = (size_t)strtoull(optarg, NULL, 10); break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default: return cli_usage("despin index add|remove|list|stats|check|query -i INDEX");
@@ -547,13 +559,13 @@ int cmd_index(int argc, char **argv)
 
 	if (strcmp(sub, "add") == 0)
 		flags = DS_INDEX_CREATE;
-	else if (strcmp(sub, "remove") == 0)
+	else if (strcmp(sub, "remove") == 0 || strcmp(sub, "train") == 0)
 		flags = 0;
 	else if (strcmp(sub, "list") == 0 || strcmp(sub, "stats") == 0 ||
 		 strcmp(sub, "check") == 0 || strcmp(sub, "query") == 0)
 		flags = DS_INDEX_READONLY;
 	else {
-		cli_error("'%s' is not an index command (add, remove, list, stats, check, query, copy)",
+		cli_error("'%s' is not an index command (add, remove, list, stats, check, query, train, copy)",
 			  sub);
 		return EXIT_ERROR;
 	}
@@ -567,6 +579,9 @@ int cmd_index(int argc, char **argv)
 		rc = do_add(ix, &o, argv, argc);
 	else if (strcmp(sub, "remove") == 0)
 		rc = do_remove(ix, &o, argv, argc);
+	else if (strcmp(sub, "train") == 0)
+		rc = argc ? cli_usage("despin index train -i INDEX [--models DIR]")
+			  : index_lm_train(ix, o.models, 0);
 	else if (strcmp(sub, "list") == 0)
 		rc = do_list(ix);
 	else if (strcmp(sub, "stats") == 0)
@@ -575,6 +590,8 @@ int cmd_index(int argc, char **argv)
 		rc = do_check(ix, &o);
 	else
 		rc = do_query(ix, &o, argv, argc);
+	if ((strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) && rc != EXIT_ERROR && !o.no_train)
+		index_lm_maybe_train(ix, o.models, o.quiet);
 	ds_index_close(ix);
 	return rc;
 }

@@ -6,13 +6,16 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../binfmt.h"
 #include "../lm.h"
 #include "../text.h"
 
 static const char USAGE[] =
-	"despin lm score [-m MODEL] [--pretokenized] [--summary] [--time] FILE...\n"
+	"despin lm score [-m MODEL] [-i INDEX] [--pretokenized] [--summary] [--time] FILE...\n"
 	"       despin lm convert IN OUT\n"
 	"       despin lm info [-m MODEL]\n"
+	"       despin lm mix [-o OUT] [--fit TEXT] MODEL MODEL [MODEL]\n"
+	"       despin lm check [-m MODEL]\n"
 	"       despin lm tokens FILE...\n"
 	"\n"
 	"score    prints, for every model word of the text, the word, its log10\n"
@@ -24,14 +27,22 @@ static const char USAGE[] =
 	"         time and the scoring speed (tokens/s) on standard error.\n"
 	"convert  reads an ARPA or binary model and writes OUT: ARPA when OUT ends\n"
 	"         in .arpa, else a despin binary model.\n"
-	"info     order, vocabulary, n-gram counts, size and load time.\n"
+	"info     order, vocabulary, n-gram counts, size and load time (a\n"
+	"         mixture: each component with its weight).\n"
+	"mix      writes a mixture of binary models interpolated per word (default\n"
+	"         OUT models/mix.bin, in the models' directory); --fit fits the\n"
+	"         weights by EM on TEXT (one paragraph a line), else they are equal.\n"
+	"check    verifies a model file completely (header and payload checksum;\n"
+	"         a mixture: with its components), as loading does not.\n"
 	"tokens   prints the model words of each sentence, one sentence a line\n"
 	"         (the text as the trainer sees it; for other LM toolkits).\n"
 	"\n"
 	"  -m, --model FILE   model (default: lm.bin in the models directory)\n"
+	"  -i, --index INDEX  score: mix in the index's in-domain model ('despin\n"
+	"                     index train')\n"
 	"  --models DIR       the models directory";
 
-static const char SHORT_USAGE[] = "despin lm score|convert|info|tokens ...";
+static const char SHORT_USAGE[] = "despin lm score|convert|info|mix|check|tokens ...";
 
 struct score_ctx {
 	const struct ds_lm *lm;
@@ -178,7 +189,7 @@ static struct ds_lm *open_model(const char *model, const char *models_dir)
 }
 
 static int lm_score(int argc, char **argv, const char *model, const char *mdir, int pretok,
-		    int summary, int timing)
+		    int summary, int timing, const char *index)
 {
 	struct score_ctx c;
 	double ppl, ppl_x, t0 = ds_now(), tload;
@@ -189,6 +200,8 @@ static int lm_score(int argc, char **argv, const char *model, const char *mdir, 
 	if (argc < 1)
 		return cli_usage("despin lm score [-m MODEL] FILE...");
 	c.lm = open_model(model, mdir);
+	if (c.lm && index)
+		c.lm = index_lm_mix((struct ds_lm *)c.lm, index);
 	if (!c.lm)
 		return EXIT_ERROR;
 	tload = ds_now() - t0;
@@ -249,15 +262,155 @@ static int lm_info(const char *model, const char *mdir)
 	t = ds_now() - t0;
 	ds_lm_get_stats(lm, &st);
 	printf("model\t%s\n", path);
-	printf("format\t%s\n", st.mapped ? "despin binary (memory-mapped)" : "ARPA (built in memory)");
+	printf("format\t%s\n", st.parts > 1 ? "mixture (memory-mapped)"
+				  : st.mapped ? "despin binary (memory-mapped)" : "ARPA or Sphinx (built in memory)");
 	printf("order\t%d\n", st.order);
 	printf("vocabulary\t%u\n", st.vocab);
 	for (int n = 1; n <= st.order; n++)
 		printf("%d-grams\t%llu\n", n, (unsigned long long)st.count[n - 1]);
 	printf("bytes\t%zu\n", st.bytes);
 	printf("load_ms\t%.2f\n", t * 1e3);
+	if (st.parts > 1) {
+		double w[DS_LM_MIX_BUCKETS * DS_LM_MIX_MAX];
+		ds_lm_mix_weights(lm, w);
+		for (int i = 0; i < st.parts; i++) {
+			struct ds_lm_stats cs;
+			const struct ds_lm *c = ds_lm_mix_part(lm, i);
+			ds_lm_get_stats(c, &cs);
+			printf("part%d\t%s, order %d, vocabulary %u, bytes %zu, weights", i + 1,
+			       ds_lm_path(c) ? ds_lm_path(c) : "-", cs.order, cs.vocab, cs.bytes);
+			for (int b = 0; b < ds_lm_order(ds_lm_mix_part(lm, 0)); b++)
+				printf(" %.4f", w[b * DS_LM_MAX_ORDER * DS_LM_MIX_MAX + i]);
+			putchar('\n');
+		}
+	}
 	ds_lm_free(lm);
 	return EXIT_CLEAN;
+}
+
+/* The model words of a text file (one paragraph a line) appended to seq as
+ * lm's ids. */
+static int text_seq(const struct ds_lm *lm, const char *path, struct ds_lm_seq *all)
+{
+	struct ds_err err = {0};
+	struct ds_lm_seq one = {0};
+	char *text;
+	size_t len;
+	if (ds_read_file(path, 0, &text, &len, &err)) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		if (e > p) {
+			struct ds_doc *d = ds_doc_new(p, (size_t)(e - p), path, (size_t)(e - p) + 1, &err);
+			if (d && ds_lm_doc_seq(lm, d, &one) == 0) {
+				for (size_t i = 0; i < one.n; i++) {
+					if (all->n == all->cap) {
+						size_t nc = all->cap ? all->cap * 2 : 4096;
+						ds_lm_id *ni = realloc(all->id, nc * sizeof *ni);
+						if (!ni) {
+							ds_doc_free(d);
+							ds_lm_seq_free(&one);
+							free(text);
+							cli_error("out of memory");
+							return -1;
+						}
+						all->id = ni;
+						all->cap = nc;
+					}
+					all->id[all->n++] = one.id[i];
+				}
+			}
+			ds_doc_free(d);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	ds_lm_seq_free(&one);
+	free(text);
+	return 0;
+}
+
+static int lm_mix(int argc, char **argv, const char *out, const char *fit)
+{
+	struct ds_err err = {0};
+	struct ds_lm *comp[DS_LM_MIX_MAX], *mix;
+	struct ds_lm_seq seq = {0};
+	double w[DS_LM_MIX_BUCKETS * DS_LM_MIX_MAX];
+	int rc;
+	if (argc < 2 || argc > DS_LM_MIX_MAX)
+		return cli_usage("despin lm mix [-o OUT] [--fit TEXT] MODEL MODEL [MODEL]");
+	for (int i = 0; i < argc; i++) {
+		comp[i] = ds_lm_load(argv[i], &err);
+		if (!comp[i]) {
+			cli_error("%s", err.msg);
+			while (i--)
+				ds_lm_free(comp[i]);
+			return EXIT_ERROR;
+		}
+	}
+	mix = ds_lm_mix_new(comp, argc, NULL, &err);
+	if (!mix) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	if (fit) {
+		double total;
+		size_t n;
+		if (text_seq(mix, fit, &seq)) {
+			ds_lm_free(mix);
+			free(seq.id);
+			return EXIT_ERROR;
+		}
+		n = ds_lm_mix_fit(mix, seq.id, seq.n, 30, &total);
+		free(seq.id);
+		fprintf(stderr, "despin lm mix: fitted on %zu words of %s: perplexity %.2f (without OOVs)\n", n,
+			fit, n ? pow(10, -total / (double)n) : 0.0);
+	}
+	ds_lm_mix_weights(mix, w);
+	rc = ds_lm_write(mix, out, &err);
+	if (rc)
+		cli_error("%s", err.msg);
+	else {
+		fprintf(stderr, "despin lm mix: wrote %s; weights by context lengths:", out);
+		for (int b = 0; b < ds_lm_order(comp[0]); b++)
+			for (int b1 = 0; b1 < ds_lm_order(comp[1]); b1++) {
+				fprintf(stderr, " %d%d:", b, b1);
+				for (int i = 0; i < argc; i++)
+					fprintf(stderr, "%s%.2f", i ? "/" : "",
+						w[(b * DS_LM_MAX_ORDER + b1) * DS_LM_MIX_MAX + i]);
+			}
+		fputc('\n', stderr);
+	}
+	ds_lm_free(mix);
+	return rc ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+static int lm_check(const char *model, const char *mdir)
+{
+	struct ds_err err = {0};
+	const char *path = model ? model : cli_model_path(cli_models_dir(mdir), "lm.bin");
+	struct ds_lm *lm = open_model(path, NULL);
+	int bad = 0;
+	if (!lm)
+		return EXIT_ERROR;
+	for (int i = -1; i < DS_LM_MIX_MAX; i++) {
+		const char *p = i < 0 ? ds_lm_path(lm) : (ds_lm_mix_weights(lm, NULL) > 1 && ds_lm_mix_part(lm, i)
+							     ? ds_lm_path(ds_lm_mix_part(lm, i)) : NULL);
+		char kind[9];
+		uint32_t version;
+		if (!p)
+			continue;
+		if (ds_bin_check_file(p, kind, &version, &err)) {
+			cli_error("%s", err.msg);
+			bad = 1;
+		} else {
+			printf("ok\t%s\t%s version %u\n", p, kind, version);
+		}
+	}
+	ds_lm_free(lm);
+	return bad ? EXIT_ERROR : EXIT_CLEAN;
 }
 
 struct tokens_ctx {
@@ -318,9 +471,12 @@ int cmd_lm(int argc, char **argv)
 		{"pretokenized", no_argument, NULL, 't'},
 		{"summary", no_argument, NULL, 's'},
 		{"time", no_argument, NULL, 'T'},
+		{"output", required_argument, NULL, 'o'},
+		{"fit", required_argument, NULL, 'f'},
+		{"index", required_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	const char *model = NULL, *mdir = NULL, *sub;
+	const char *model = NULL, *mdir = NULL, *sub, *out = NULL, *fit = NULL, *index = NULL;
 	int c, pretok = 0, summary = 0, timing = 0;
 
 	if (argc < 2)
@@ -333,8 +489,11 @@ int cmd_lm(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:o:i:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'i': index = optarg; break;
+		case 'o': out = optarg; break;
+		case 'f': fit = optarg; break;
 		case 'm': model = optarg; break;
 		case 'M': mdir = optarg; break;
 		case 't': pretok = 1; break;
@@ -347,13 +506,20 @@ int cmd_lm(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (strcmp(sub, "score") == 0)
-		return lm_score(argc, argv, model, mdir, pretok, summary, timing);
+		return lm_score(argc, argv, model, mdir, pretok, summary, timing, index);
 	if (strcmp(sub, "convert") == 0)
 		return lm_convert(argc, argv);
 	if (strcmp(sub, "info") == 0) {
 		if (argc > 0)
 			return cli_usage("despin lm info [-m MODEL]");
 		return lm_info(model, mdir);
+	}
+	if (strcmp(sub, "mix") == 0)
+		return lm_mix(argc, argv, out ? out : cli_model_path(cli_models_dir(mdir), "mix.bin"), fit);
+	if (strcmp(sub, "check") == 0) {
+		if (argc > 0)
+			return cli_usage("despin lm check [-m MODEL]");
+		return lm_check(model, mdir);
 	}
 	if (strcmp(sub, "tokens") == 0) {
 		struct tokens_ctx tc = {0, 1};

@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{"index", cmd_index, "build, inspect and query an index of clean sources"},
 	{"match", cmd_match, "print the fingerprint similarity of two articles"},
 	{"scorer", cmd_scorer, "compute evidence features, fit and build the scorer"},
+	{"vec", cmd_vec, "build word vectors from a corpus; compare words"},
+	{"check-models", cmd_check_models, "verify every model file completely (checksums)"},
 };
 
 static void print_help(FILE *out)
@@ -35,7 +37,7 @@ static void print_help(FILE *out)
 		"\n"
 		"commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\n"
 		"'despin COMMAND --help' describes a command.  Exit status: 0 nothing\n"

@@ -432,12 +432,14 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	e.nthreads = o->jobs > 0 ? o->jobs : 1;
 	if (!o->stdin_json)
 		cli_walk(paths, npaths, collect_path, &e, &e.nerr);
-	e.models = ds_models_open_opt(cli_models_dir(o->models), o->need_scorer, &err);
+	e.models = ds_models_open_lm(cli_models_dir(o->models), cli_lm_file(), o->need_scorer, &err);
 	if (!e.models) {
 		cli_error("%s", err.msg);
 		rc = -1;
 		goto out;
 	}
+	if (o->index)
+		index_lm_use(e.models, o->index);
 	if (o->source) {
 		if (ds_read_file(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
 				 &e.srcfile, &e.srcfile_len, &err)) {

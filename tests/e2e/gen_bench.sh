@@ -38,42 +38,75 @@ for s in d["substitutions"]:
     assert b[s["start"]:s["end"]].decode() == s["text"], s
 ' "$OUT/s.json" "$OUT/s.txt"
 
-check "gen_bench.py builds a benchmark from the seeds" \
-	scripts/gen_bench.py --src corpus/seeds --out "$OUT/b1" --seed 5 --n 5 --article-words 0 $RT
+# the pivot thesauri (apertium dictionaries through lt-proc)
+if command -v lt-proc >/dev/null 2>&1 && [ -z "$RT" ]; then
+	printf 'The team bought a house near the field.\n' | scripts/spin.py --rate 1 --func-rate 0 \
+		--thesaurus pivot-spa --policy first --seed 1 --json "$OUT/p.json" > "$OUT/p.txt"
+	check "spin.py swaps words through a pivot language" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["substitutions"]) >= 2, d
+assert any(s["original"] == "house" for s in d["substitutions"]), d
+' "$OUT/p.json"
+fi
+printf 'The plan failed. The plan was bad, and the plan cost much.\n' | scripts/spin.py --rate 1 \
+	--func-rate 0 --thesaurus wordnet --policy random --consistent --seed 4 --json "$OUT/c.json" > /dev/null
+check "spin.py --consistent uses one substitute per word" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = {s["text"].lower() for s in d["substitutions"] if s["original"].lower() == "plan"}
+assert len(got) == 1, d
+' "$OUT/c.json"
+
+LM=""
+[ -x "${DESPIN:-build/despin}" ] && [ -f models/lm.bin ] || LM=--no-lm
+# the pivot thesauri are checked above (loading them takes seconds)
+GEN="--src corpus/seeds --seed 5 --n 5 --article-words 0 --context-frac 1 --despin ${DESPIN:-build/despin}"
+GEN="$GEN --thesauri wordnet,mythes,aiksaurus,handlist,distrib $RT $LM"
+check "gen_bench.py builds a benchmark from the seeds" scripts/gen_bench.py --out "$OUT/b1" $GEN
 check "gen_bench.py is deterministic for a seed" sh -c "
-	scripts/gen_bench.py --src corpus/seeds --out '$OUT/b2' --seed 5 --n 5 --article-words 0 $RT 2>/dev/null &&
-	diff -r '$OUT/b1' '$OUT/b2'"
+	scripts/gen_bench.py --out '$OUT/b2' $GEN 2>/dev/null && diff -r '$OUT/b1' '$OUT/b2'"
+check "gen_partial.py stitches articles with their ground truth" \
+	python3 scripts/gen_partial.py --frac 1 "$OUT/b1"
 
 check "manifest is complete and consistent" python3 -c '
 import json, os, sys
-d = sys.argv[1]; rt = sys.argv[2] == ""
+d = sys.argv[1]; rt = sys.argv[2] == ""; lm = sys.argv[3] == ""
 recs = [json.loads(l) for l in open(os.path.join(d, "manifest.jsonl"))]
 kinds = {}
+spun = ("spin", "roundtrip", "context", "partial-spin", "partial-context")
 for r in recs:
     kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
-    assert r["label"] == ("spun" if r["kind"] in ("spin", "roundtrip") else "clean"), r
+    assert r["label"] == ("spun" if r["kind"] in spun else "clean"), r
     assert r["split"] in ("train", "test")
+    assert r["domain"], r
     b = open(os.path.join(d, r["file"]), "rb").read()
     assert b, r["file"]
     for s in r["substitutions"]:
         assert b[s["start"]:s["end"]].decode() == s["text"], (r["file"], s)
     if r["kind"] == "spin":
         assert r["substitutions"] and r["thesaurus"] and r["policy"], r["file"]
-        assert r["rate"] in (0.1, 0.25, 0.4)
+        assert r["family"] == r["thesaurus"]
+        assert r["rate"] in (0.05, 0.1, 0.2, 0.3, 0.4)
+    if r["kind"] == "context":
+        assert r["family"] == "context" and r["rate_actual"] <= r["rate"] + 0.01, r
     if r["source"]:
         assert os.path.exists(os.path.join(d, r["source"])), r["source"]
         assert b != open(os.path.join(d, r["source"]), "rb").read(), r["file"]
-# 5 texts: 1 kept clean, 4 sources x (3 spins + 1 edit [+ 1 round trip])
-want = {"clean": 1, "spin": 12, "edit": 4}
-if rt: want["roundtrip"] = 4
-assert kinds == want, kinds
+# 5 texts: 1 kept clean, 4 sources x (3 spins + 1 human edit, rewrite or
+# republication [+ 1 round trip] [+ 1 context-aware spin]) + stitched copies
+assert kinds["clean"] == 1 and kinds["spin"] == 12, kinds
+assert sum(kinds.get(k, 0) for k in ("edit", "rewrite", "republish")) == 4, kinds
+assert kinds.get("roundtrip", 0) == (4 if rt else 0), kinds
+assert kinds.get("context", 0) == (4 if lm else 0), kinds
+assert kinds.get("partial-spin", 0) >= 1, kinds
 split = {}
 for r in recs:
     if r["source"]:
         split.setdefault(r["source"], set()).add(r["split"])
 assert all(len(v) == 1 for v in split.values()), split
 assert len(os.listdir(os.path.join(d, "sources"))) == 4
-' "$OUT/b1" "$RT"
+' "$OUT/b1" "$RT" "$LM"
 
 if [ -z "$RT" ]; then
 	check "round trips are English without apertium marks" sh -c "

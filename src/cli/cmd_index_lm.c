@@ -1,0 +1,100 @@
+/* cmd_index_lm.c - the index's in-domain language model on the command
+ * line: despin index train, training after add and remove, use by scan -i. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "../detect.h"
+#include "../index_lm.h"
+
+static struct ds_lm *base_model(const char *models_dir)
+{
+	struct ds_err err = {0};
+	struct ds_lm *lm = ds_lm_load(cli_model_path(cli_models_dir(models_dir), cli_lm_file()), &err);
+	if (!lm)
+		cli_error("%s", err.msg);
+	return lm;
+}
+
+int index_lm_train(struct ds_index *ix, const char *models_dir, int quiet)
+{
+	struct ds_err err = {0};
+	struct ds_index_lm_info info;
+	struct ds_lm *base = base_model(models_dir);
+	int rc;
+	if (!base)
+		return EXIT_ERROR;
+	rc = ds_index_lm_train(ix, base, NULL, &info, &err);
+	ds_lm_free(base);
+	if (rc) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	if (!quiet)
+		printf("in-domain model: %llu sources, %llu words, n-grams %llu/%llu/%llu, %.1f MB, %.1f s; "
+		       "%llu held-out sources (%llu words): perplexity %.1f -> %.1f\n",
+		       (unsigned long long)info.sources, (unsigned long long)info.words,
+		       (unsigned long long)info.count[0], (unsigned long long)info.count[1],
+		       (unsigned long long)info.count[2], (double)info.bytes / 1e6, info.seconds,
+		       (unsigned long long)info.heldout, (unsigned long long)info.heldout_words,
+		       info.ppl_base, info.ppl_mix);
+	return EXIT_CLEAN;
+}
+
+void index_lm_maybe_train(struct ds_index *ix, const char *models_dir, int quiet)
+{
+	struct ds_err err = {0};
+	int due = 0;
+	if (ds_index_lm_due(ix, 0, &due, &err) || !due)
+		return;
+	if (!quiet)
+		fprintf(stderr, "despin index: the index changed by a quarter since its language model was trained: training it\n");
+	index_lm_train(ix, models_dir, 1);
+}
+
+/* The index's in-domain model and weights for base; NULL when there is none
+ * (a note on stderr when it is out of date). */
+static struct ds_lm *stored_model(const struct ds_lm *base, const char *index_uri, double *w)
+{
+	struct ds_err err = {0};
+	struct ds_lm *in = NULL;
+	struct ds_index *ix = ds_index_open(index_uri, DS_INDEX_READONLY, &err);
+	int rc;
+	if (!ix)
+		return NULL;   /* the caller reports it when it opens the index itself */
+	rc = ds_index_lm_load(ix, base, &in, w, &err);
+	ds_index_close(ix);
+	if (rc && rc != DS_ENOTFOUND)
+		fprintf(stderr, "despin: note: %s\n", err.msg);
+	return rc ? NULL : in;
+}
+
+void index_lm_use(struct ds_models *m, const char *index_uri)
+{
+	struct ds_err err = {0};
+	double w[DS_LM_MIX_BUCKETS * DS_LM_MIX_MAX];
+	struct ds_lm *in = stored_model(ds_models_lm(m), index_uri, w);
+	if (in && ds_models_add_lm(m, in, w, &err))
+		cli_error("%s", err.msg);
+}
+
+struct ds_lm *index_lm_mix(struct ds_lm *base, const char *index_uri)
+{
+	struct ds_err err = {0};
+	double w[DS_LM_MIX_BUCKETS * DS_LM_MIX_MAX];
+	struct ds_lm *in = stored_model(base, index_uri, w);
+	if (!in)
+		return base;
+	if (ds_lm_mix_weights(base, NULL) > 1) {
+		if (ds_lm_mix_add(base, in, w, &err))
+			cli_error("%s", err.msg);
+		return base;
+	}
+	{
+		struct ds_lm *comp[2] = {base, in};
+		struct ds_lm *mix = ds_lm_mix_new(comp, 2, w, &err);
+		if (!mix)
+			cli_error("%s", err.msg);
+		return mix;
+	}
+}

@@ -1,0 +1,155 @@
+/* cmd_vec.c - despin vec: build word vectors, compare words, list neighbours. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../vec.h"
+
+static const char USAGE[] =
+	"despin vec build [--dim N] [--contexts N] [--words N] [--min-count N] [--window N]\n"
+	"                 -o OUT.bin CORPUS.txt\n"
+	"       despin vec sim [-m MODELS] WORD_OR_PHRASE WORD_OR_PHRASE\n"
+	"       despin vec near [-m MODELS] [-n N] WORD";
+
+static void help(void)
+{
+	printf("usage: %s\n\n", USAGE);
+	printf("Word vectors learned from a corpus (PPMI co-occurrence reduced by SVD):\n"
+	       "words used in the same contexts get similar vectors.\n\n"
+	       "build         learns them from CORPUS.txt and writes OUT.bin (vec.bin)\n"
+	       "  --dim N       dimensions (64)     --contexts N  context words (800)\n"
+	       "  --words N     words kept (20000)  --min-count N least uses (10)\n"
+	       "  --window N    words either side (2)\n"
+	       "sim           cosine similarity of two words or phrases ('unknown' when a\n"
+	       "              side has no known word)\n"
+	       "near          the N (10) nearest words to WORD\n"
+	       "  -m MODELS     models folder holding vec.bin\n");
+}
+
+static struct ds_vec *open_vec(const char *dir)
+{
+	struct ds_err err;
+	struct ds_vec *v = ds_vec_load(cli_model_path(cli_models_dir(dir), "vec.bin"), &err);
+	if (!v)
+		cli_error("%s", err.msg);
+	return v;
+}
+
+static int near(struct ds_vec *v, const char *w, size_t k)
+{
+	const float *x = ds_vec_get(v, w, strlen(w));
+	size_t n = ds_vec_words(v), dim = ds_vec_dim(v);
+	double *best = calloc(k, sizeof *best);
+	size_t *bi = calloc(k, sizeof *bi), nb = 0;
+	if (!best || !bi) {
+		free(best);
+		free(bi);
+		cli_error("out of memory");
+		return EXIT_ERROR;
+	}
+	if (!x) {
+		free(best);
+		free(bi);
+		cli_error("'%s' has no vector", w);
+		return EXIT_ERROR;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *o = ds_vec_word(v, i);
+		const float *y = ds_vec_get(v, o, strlen(o));
+		double s = 0;
+		size_t j;
+		if (y == x)
+			continue;
+		for (size_t d = 0; d < dim; d++)
+			s += (double)x[d] * y[d];
+		if (nb == k && s <= best[k - 1])
+			continue;
+		j = nb < k ? nb++ : k - 1;
+		while (j > 0 && best[j - 1] < s) {
+			best[j] = best[j - 1];
+			bi[j] = bi[j - 1];
+			j--;
+		}
+		best[j] = s;
+		bi[j] = i;
+	}
+	for (size_t j = 0; j < nb; j++)
+		printf("%s\t%.3f\n", ds_vec_word(v, bi[j]), best[j]);
+	free(best);
+	free(bi);
+	return EXIT_CLEAN;
+}
+
+int cmd_vec(int argc, char **argv)
+{
+	static const struct option LONG[] = {
+		{"dim", required_argument, NULL, 'd'},
+		{"contexts", required_argument, NULL, 'c'},
+		{"words", required_argument, NULL, 'w'},
+		{"min-count", required_argument, NULL, 'f'},
+		{"window", required_argument, NULL, 'k'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	struct ds_vec_build_opts o;
+	const char *out = NULL, *dir = NULL, *sub;
+	size_t n = 10;
+	int c;
+	memset(&o, 0, sizeof o);
+	if (argc < 2)
+		return cli_usage(USAGE);
+	if (cli_is_help(argv[1])) {
+		help();
+		return EXIT_CLEAN;
+	}
+	sub = argv[1];
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "o:m:n:h", LONG, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'm': dir = optarg; break;
+		case 'n': n = strtoul(optarg, NULL, 10); break;
+		case 'd': o.dim = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'c': o.contexts = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'w': o.max_words = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'f': o.min_count = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'k': o.window = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'h': help(); return EXIT_CLEAN;
+		default: return cli_usage(USAGE);
+		}
+	}
+	if (strcmp(sub, "build") == 0) {
+		struct ds_err err;
+		if (!out || optind != argc - 1)
+			return cli_usage(USAGE);
+		if (ds_vec_build(argv[optind], &o, out, &err)) {
+			cli_error("%s", err.msg);
+			return EXIT_ERROR;
+		}
+		return EXIT_CLEAN;
+	}
+	if (strcmp(sub, "sim") == 0 || strcmp(sub, "near") == 0) {
+		struct ds_vec *v;
+		int rc = EXIT_CLEAN;
+		if (optind != argc - (sub[0] == 's' ? 2 : 1) || !n)
+			return cli_usage(USAGE);
+		if (!(v = open_vec(dir)))
+			return EXIT_ERROR;
+		if (sub[0] == 's') {
+			double s = ds_vec_sim(v, argv[optind], strlen(argv[optind]), argv[optind + 1],
+					      strlen(argv[optind + 1]));
+			if (s == DS_VEC_UNKNOWN)
+				printf("unknown\n");
+			else
+				printf("%.3f\n", s);
+		} else {
+			rc = near(v, argv[optind], n);
+		}
+		ds_vec_free(v);
+		return rc;
+	}
+	return cli_usage(USAGE);
+}

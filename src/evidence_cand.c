@@ -1,0 +1,213 @@
+/* evidence_cand.c - candidate originals of a phrase: looked up in the
+ * lexicon, ranked, cached per document, and the best one for a slot chosen
+ * by its gain in context (see evidence_int.h). */
+#include "evidence_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stem.h"
+
+/* True when phrases a and b (words separated by spaces) share a word. */
+static int shares_word(const char *a, size_t al, const char *b, size_t bl)
+{
+	size_t i = 0;
+	while (i < al) {
+		size_t j = i, k = 0;
+		while (j < al && a[j] != ' ')
+			j++;
+		while (k < bl) {
+			size_t m = k;
+			while (m < bl && b[m] != ' ')
+				m++;
+			if (m - k == j - i && memcmp(a + i, b + k, j - i) == 0)
+				return 1;
+			k = m + 1;
+		}
+		i = j + 1;
+	}
+	return 0;
+}
+
+void ev_cand_reset(struct ds_ev_ctx *c)
+{
+	if (c->ctab)
+		memset(c->ctab, 0, CTAB_SLOTS * sizeof *c->ctab);
+	c->ctab_used = 0;
+	c->ncands = 0;
+	c->ctext.len = 0;
+}
+
+/* Looks up, ranks and keeps the candidate originals of a phrase: a
+ * spinner picks any listed synonym, but the writer of the original most
+ * likely used a common word, so the candidates the model knows best come
+ * first.  Returns 0 or DS_ENOMEM. */
+static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
+		     struct ev_centry *ce)
+{
+	size_t nh;
+	ce->known = ds_lex_has(c->lex, phrase, plen, &ce->freq);
+	ce->first = (uint32_t)c->ncands;
+	ce->n = 0;
+	if (!ce->known && memchr(phrase, ' ', plen))
+		return 0; /* a phrase the lexicon does not hold is no slot */
+	nh = ds_lex_originals_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_LOOKUP,
+					c->hitbuf, sizeof c->hitbuf);
+	if (nh > DS_EV_MAX_HITS) {
+		for (size_t h = 0; h < nh; h++) {
+			ds_lm_id ids[DS_EV_MAX_WORDS];
+			size_t ni = ev_phrase_ids(c->lm, c->hits[h].text, c->hits[h].len, ids);
+			double key = -99;
+			if (ni) {
+				struct ds_lm_state nul, tmp;
+				ds_lm_null(&nul);
+				key = ds_lm_score(c->lm, &nul, ids[0], &tmp, NULL) - 0.5 * (double)(ni - 1) +
+				      log10(c->hits[h].weight > 0.01f ? c->hits[h].weight : 0.01f);
+			}
+			c->hitkey[h] = key;
+		}
+		for (size_t i = 0; i < DS_EV_MAX_HITS; i++) {
+			size_t m = i;
+			for (size_t j = i + 1; j < nh; j++)
+				if (c->hitkey[j] > c->hitkey[m])
+					m = j;
+			if (m != i) {
+				struct ds_lex_hit th = c->hits[i];
+				double tk = c->hitkey[i];
+				c->hits[i] = c->hits[m];
+				c->hitkey[i] = c->hitkey[m];
+				c->hits[m] = th;
+				c->hitkey[m] = tk;
+			}
+		}
+		nh = DS_EV_MAX_HITS;
+	}
+	for (size_t h = 0; h < nh; h++) {
+		struct ev_cand cd;
+		memset(&cd, 0, sizeof cd);
+		if (c->hits[h].len == plen && memcmp(c->hits[h].text, phrase, plen) == 0)
+			continue;
+		if (shares_word(c->hits[h].text, c->hits[h].len, phrase, plen))
+			continue; /* "vladimir putin" / "putin", "start out" / "start" */
+		cd.ni = (uint8_t)ev_phrase_ids(c->lm, c->hits[h].text, c->hits[h].len, cd.ids);
+		if (!cd.ni)
+			continue;
+		cd.sources = c->hits[h].sources;
+		cd.weight = c->hits[h].weight;
+		cd.text = (uint32_t)c->ctext.len;
+		cd.len = c->hits[h].len;
+		if (ds_buf_append(&c->ctext, c->hits[h].text, c->hits[h].len) ||
+		    ds_buf_putc(&c->ctext, 0) ||
+		    ds_grow(&c->cands, &c->cands_cap, c->ncands + 1, sizeof *c->cands))
+			return DS_ENOMEM;
+		c->cands[c->ncands++] = cd;
+		ce->n++;
+	}
+	return 0;
+}
+
+static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phrase, size_t plen)
+{
+	uint64_t h = ds_hash64(phrase, plen, 0xca7d) | 1;
+	size_t i;
+	struct ev_centry *ce;
+	if (!c->ctab && !(c->ctab = calloc(CTAB_SLOTS, sizeof *c->ctab)))
+		return NULL;
+	i = (size_t)h & (CTAB_SLOTS - 1);
+	while (c->ctab[i].h) {
+		if (c->ctab[i].h == h)
+			return &c->ctab[i];
+		i = (i + 1) & (CTAB_SLOTS - 1);
+	}
+	if (c->ctab_used * 4 >= CTAB_SLOTS * 3) {
+		/* a very long document: start the cache again */
+		ev_cand_reset(c);
+		i = (size_t)h & (CTAB_SLOTS - 1);
+	}
+	ce = &c->ctab[i];
+	if (cand_fill(c, phrase, plen, ce))
+		return NULL;
+	ce->h = h;
+	c->ctab_used++;
+	return ce;
+}
+
+/* Best candidate for the phrase of tokens [t, t + k). */
+int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,
+			  struct slot_best *best)
+{
+	char phrase[DS_LEX_MAX_PHRASE + 1];
+	size_t plen, ncand;
+	uint32_t p0, p1, freq_word = 0;
+	int found = 0;
+	const struct ev_centry *ce;
+
+	memset(best, 0, sizeof *best);
+
+	for (uint32_t i = t; i < t + k; i++)
+		if (i >= doc->ntok || doc->tok[i].kind != DS_TOK_WORD ||
+		    (doc->tok[i].flags & DS_TF_BOILER) || c->tokpos[i] == UINT32_MAX ||
+		    (i > t && c->tokpos[i] != c->tokpos[i - 1] + 1))
+			return 0;
+	for (uint32_t i = t; i < t + k; i++) {
+		const struct ds_token *tk = &doc->tok[i];
+		/* acronyms and abbreviations (U.S., NATO) are names, not words */
+		if ((tk->flags & DS_TF_UPPER) || memchr(doc->pool + tk->lower, '.', tk->norm_len))
+			return 0;
+	}
+	plen = ev_phrase_of(doc, t, t + k, phrase, sizeof phrase);
+	if (!plen)
+		return 0;
+	ce = cand_lookup(c, phrase, plen);
+	if (!ce)
+		return 0;
+	freq_word = ce->freq;
+	if (k > 1 && !ce->known)
+		return 0;
+	/* a capitalised word is a name unless the word is common in lower case
+	 * ("the Safety Council", "However") */
+	if ((doc->tok[t].flags & DS_TF_CAP) && ce->freq < ds_tune_default.name_freq)
+		return 0;
+	p0 = c->tokpos[t];
+	p1 = c->tokpos[t + k - 1] + 1;
+	ncand = 0;
+	for (uint32_t h = 0; h < ce->n; h++) {
+		const struct ev_cand *cd = &c->cands[ce->first + h];
+		const char *ctxt = c->ctext.data + cd->text;
+		const ds_lm_id *ids = cd->ids;
+		size_t ni = cd->ni;
+		double g, w, fg = 0;
+		g = ev_span_gain2(c, p0, p1, ids, ni, &fg);
+		w = g + 0.5 * log10(cd->weight > 0.01f ? cd->weight : 0.01f);
+		ncand += g > 0;
+		/* the first few single-word candidates (most common first), for
+		 * pairs of spun neighbours */
+		if (k == 1 && ni == 1 && best->ntop < DS_EV_PAIR_TOP &&
+		    cd->len < sizeof best->top_txt[0]) {
+			int at = best->ntop++;
+			best->top[at] = ids[0];
+			best->top_w[at] = cd->weight;
+			memcpy(best->top_txt[at], ctxt, cd->len);
+			best->top_txt[at][cd->len] = 0;
+		}
+		if (!found || w > best->gain) {
+			found = 1;
+			best->gain = w;
+			best->raw = g;
+			best->follow = fg;
+			best->sources = cd->sources;
+			best->weight = cd->weight;
+			best->k = k;
+			snprintf(best->orig, sizeof best->orig, "%.*s", (int)cd->len, ctxt);
+		}
+	}
+	if (found) {
+		best->ncand = ncand;
+		best->freq_word = freq_word;
+		best->freq_orig = 0;
+		ds_lex_has(c->lex, best->orig, strlen(best->orig), &best->freq_orig);
+	}
+	return found;
+}

@@ -1,0 +1,118 @@
+/*
+ * evidence_int.h - private to the evidence files: the per-thread context
+ * and the helpers they share.
+ *
+ *   evidence.c       the driver: context, ds_ev_compute, shared helpers
+ *   evidence_lm.c    the language-model pass and span gains
+ *   evidence_cand.c  candidate originals of a phrase from the lexicon
+ *   evidence_solo.c  evidence without a source (slots, slot model, flags)
+ *   evidence_src.c   evidence against an aligned source
+ */
+#ifndef DS_EVIDENCE_INT_H
+#define DS_EVIDENCE_INT_H
+
+#include "evidence.h"
+#include "lex.h"
+#include "lm.h"
+#include "tune.h"
+
+#define CTAB_SLOTS 4096 /* power of two */
+
+struct ev_cand {
+	ds_lm_id ids[DS_EV_MAX_WORDS];
+	uint8_t ni;
+	uint16_t sources;
+	float weight;
+	uint32_t text, len;  /* in ctext */
+};
+
+struct ev_centry {
+	uint64_t h;          /* hash of the phrase, 0 = empty */
+	uint32_t first, n;   /* its candidates in cands */
+	uint32_t freq;       /* its corpus count */
+	int known;           /* in the lexicon */
+};
+
+struct ds_ev_ctx {
+	const struct ds_slot_model *sm;
+	ds_ev_slot_fn dump;
+	void *dump_ud;
+	const struct ds_lm *lm;
+	const struct ds_lex *lex;
+	struct ds_stemmer *st;
+	struct ds_lm_seq seq;
+	struct ds_lm_state *before;  /* state before each position */
+	float *lp;                   /* log10 p of each position */
+	int *nlen;                   /* n-gram length of each position */
+	uint32_t *tokpos;            /* token -> position, or UINT32_MAX */
+	size_t cap, tok_cap;
+	float *gains;
+	size_t gains_cap;
+	float *probs;
+	size_t probs_cap;
+	/* per document: the candidate originals of each phrase met, so that a
+	 * repeated word is looked up and ranked once */
+	struct ev_centry *ctab;
+	size_t ctab_used;
+	struct ev_cand *cands;
+	size_t ncands, cands_cap;
+	struct ds_buf ctext;
+	struct ds_lex_hit hits[DS_EV_MAX_LOOKUP];
+	double hitkey[DS_EV_MAX_LOOKUP];
+	char hitbuf[16384];
+};
+
+struct slot_best {
+	double gain;         /* weighted gain of the best candidate */
+	double raw;          /* its plain LM gain */
+	double follow;       /* the part of it earned by the following tokens */
+	double prob;         /* slot model: probability of a substitution */
+	uint32_t ncand;      /* candidates with a positive gain */
+	uint16_t sources;    /* lexicon sources of the best pair */
+	uint32_t freq_word, freq_orig;
+	float weight;
+	/* the two best single-word candidates, for pairs of spun neighbours */
+	ds_lm_id top[DS_EV_PAIR_TOP + 1];
+	float top_w[DS_EV_PAIR_TOP + 1];
+	char top_txt[DS_EV_PAIR_TOP + 1][32];
+	uint8_t ntop;
+	uint32_t k;          /* tokens the slot spans */
+	char orig[DS_LEX_MAX_PHRASE + 1];
+};
+
+/* True for a function word (w lower-case, n bytes). */
+int ev_is_function_word(const char *w, size_t n);
+/* Splits a phrase into model ids; returns the count, 0 if a word is unknown
+ * or there are too many. */
+size_t ev_phrase_ids(const struct ds_lm *lm, const char *p, size_t len, ds_lm_id *out);
+/* Log10 gain of replacing positions [p0, p1) with cand[0..nc) (see
+ * evidence_lm.c); *follow (may be NULL) gets the following tokens' part. */
+double ev_span_gain2(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
+		     size_t nc, double *follow);
+double ev_span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
+		    size_t nc);
+/* Lower-cased words of doc tokens [b, e) joined by spaces; 0 if too long. */
+size_t ev_phrase_of(const struct ds_doc *d, uint32_t b, uint32_t e, char *out, size_t size);
+/* Appends a flagged substitution to ev.  Returns 0 or DS_ENOMEM. */
+int ev_add_sub(struct ds_ev *ev, const struct ds_doc *doc, uint32_t tb, uint32_t te,
+	       const struct ds_doc *src, uint32_t sb, uint32_t se, const char *orig,
+	       size_t olen, const char *why, double gain, float weight, int kind, int lexrel);
+
+/* Scores doc with the language model: per-position state and log10
+ * probability in c, fluency features in ev. */
+int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev);
+/* Empties the per-document candidate cache. */
+void ev_cand_reset(struct ds_ev_ctx *c);
+/* Best candidate original for the phrase of tokens [t, t + k); 0: none. */
+int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,
+		      struct slot_best *best);
+/* Solo evidence over doc; tokens with covered[t] set (covered may be NULL)
+ * are not flagged. */
+int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
+		 struct ds_ev *ev);
+/* Evidence against src aligned by al; sets covered[t] for article tokens in
+ * paired sentences. */
+int ev_source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
+		   const struct ds_align *al, uint8_t *covered, struct ds_ev *ev);
+
+#endif

@@ -1,0 +1,170 @@
+/* evidence_lm.c - the language-model pass of the evidence: fluency
+ * features and the gain of putting a candidate back (see evidence_int.h). */
+#include "evidence_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Model id of one word of a candidate phrase (numbers to their class). */
+static ds_lm_id word_id(const struct ds_lm *lm, const char *w, size_t n)
+{
+	const char *cls = ds_num_class(w, n);
+	if (cls)
+		return ds_lm_vocab(lm, cls, strlen(cls));
+	return ds_lm_vocab(lm, w, n);
+}
+
+/* Splits a phrase into model ids; returns the count, 0 if a word is unknown
+ * or there are too many. */
+size_t ev_phrase_ids(const struct ds_lm *lm, const char *p, size_t len, ds_lm_id *out)
+{
+	size_t n = 0, i = 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && p[j] != ' ')
+			j++;
+		if (n == DS_EV_MAX_WORDS)
+			return 0;
+		out[n] = word_id(lm, p + i, j - i);
+		if (out[n] == DS_LM_UNK)
+			return 0;
+		n++;
+		i = j + 1;
+	}
+	return n;
+}
+
+/* Log10 gain of replacing positions [p0, p1) with cand[0..nc), over the
+ * slot and the DS_EV_FOLLOW tokens after it; *follow (may be NULL) gets the
+ * part of it earned by the following tokens alone, which does not depend on
+ * how common the candidate itself is. */
+double ev_span_gain2(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
+			 size_t nc, double *follow)
+{
+	ds_lm_id buf[DS_EV_MAX_WORDS + DS_EV_FOLLOW + 2];
+	float per[DS_EV_MAX_WORDS + DS_EV_FOLLOW + 2];
+	size_t nf = 0, q = p1;
+	double orig = 0, alt, orig_f = 0, alt_f = 0;
+	for (size_t p = p0; p < p1; p++)
+		orig += c->lp[p];
+	memcpy(buf, cand, nc * sizeof *buf);
+	while (q < c->seq.n && nf < DS_EV_FOLLOW) {
+		ds_lm_id id = c->seq.id[q];
+		if (id == DS_LM_BOS)
+			break;
+		buf[nc + nf++] = id;
+		orig_f += c->lp[q];
+		q++;
+		if (id == DS_LM_EOS)
+			break;
+	}
+	alt = ds_lm_score_span(c->lm, &c->before[p0], buf, nc + nf, NULL, follow ? per : NULL, NULL);
+	if (follow) {
+		for (size_t i = nc; i < nc + nf; i++)
+			alt_f += per[i];
+		*follow = alt_f - orig_f;
+	}
+	return alt - (orig + orig_f);
+}
+
+double ev_span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
+			size_t nc)
+{
+	return ev_span_gain2(c, p0, p1, cand, nc, NULL);
+}
+
+/* ---- language-model pass ---- */
+
+int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
+{
+	struct ds_lm_state cur;
+	size_t n, ntok = 0, oov = 0, uni = 0, ftri = 0, fbad = 0, nlow = 0, lowoov = 0;
+	double lp = 0, ctx = 0;
+	int rc = ds_lm_doc_seq(c->lm, doc, &c->seq);
+	if (rc)
+		return rc;
+	n = c->seq.n;
+	if (n + 1 > c->cap) {
+		size_t nc = n + 64;
+		struct ds_lm_state *b = realloc(c->before, nc * sizeof *b);
+		float *l;
+		int *nl;
+		if (!b)
+			return DS_ENOMEM;
+		c->before = b;
+		l = realloc(c->lp, nc * sizeof *l);
+		if (!l)
+			return DS_ENOMEM;
+		c->lp = l;
+		nl = realloc(c->nlen, nc * sizeof *nl);
+		if (!nl)
+			return DS_ENOMEM;
+		c->nlen = nl;
+		c->cap = nc;
+	}
+	if (doc->ntok + 1 > c->tok_cap) {
+		uint32_t *t = realloc(c->tokpos, (doc->ntok + 64) * sizeof *t);
+		if (!t)
+			return DS_ENOMEM;
+		c->tokpos = t;
+		c->tok_cap = doc->ntok + 64;
+	}
+	for (size_t i = 0; i < doc->ntok; i++)
+		c->tokpos[i] = UINT32_MAX;
+	ds_lm_null(&cur);
+	for (size_t p = 0; p < n; p++) {
+		ds_lm_id id = c->seq.id[p];
+		uint32_t t = c->seq.tok[p];
+		c->before[p] = cur;
+		if (t != DS_LM_NO_TOK)
+			c->tokpos[t] = (uint32_t)p;
+		if (id == DS_LM_BOS) {
+			c->lp[p] = 0;
+			c->nlen[p] = 1;
+			ds_lm_begin(c->lm, &cur);
+			continue;
+		}
+		{
+			struct ds_lm_state next;
+			c->lp[p] = ds_lm_score(c->lm, &cur, id, &next, &c->nlen[p]);
+			cur = next;
+		}
+		lp += c->lp[p];
+		ntok++;
+		oov += id == DS_LM_UNK;
+		if (id != DS_LM_EOS) {
+			struct ds_lm_state nul, tmp;
+			ds_lm_null(&nul);
+			ctx += c->lp[p] - ds_lm_score(c->lm, &nul, id, &tmp, NULL);
+		}
+		if (t != DS_LM_NO_TOK && doc->tok[t].kind == DS_TOK_WORD &&
+		    !(doc->tok[t].flags & (DS_TF_CAP | DS_TF_UPPER))) {
+			nlow++;
+			lowoov += id == DS_LM_UNK;
+		}
+		uni += c->nlen[p] <= 1;
+		/* trigrams of function words */
+		if (p >= 2 && t != DS_LM_NO_TOK && c->seq.tok[p - 1] != DS_LM_NO_TOK &&
+		    c->seq.tok[p - 2] != DS_LM_NO_TOK) {
+			int all = 1;
+			for (size_t k = p - 2; k <= p && all; k++) {
+				uint32_t tk = c->seq.tok[k];
+				all = ev_is_function_word(doc->pool + doc->tok[tk].lower,
+						       doc->tok[tk].norm_len);
+			}
+			if (all) {
+				ftri++;
+				fbad += c->lp[p] < -2.5f;
+			}
+		}
+	}
+	ev->n_tokens = ntok;
+	ev->logprob = lp;
+	ev->f[DS_F_LP] = ntok ? lp / (double)ntok : 0;
+	ev->f[DS_F_OOV] = ntok ? (double)oov / (double)ntok : 0;
+	ev->f[DS_F_UNI] = ntok ? (double)uni / (double)ntok : 0;
+	ev->f[DS_F_FUNC] = ftri ? (double)fbad / (double)ftri : 0;
+	ev->f[DS_F_CTX] = ntok ? ctx / (double)ntok : 0;
+	ev->f[DS_F_LOWOOV] = nlow ? (double)lowoov / (double)nlow : 0;
+	return 0;
+}

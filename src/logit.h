@@ -1,0 +1,30 @@
+/*
+ * logit.h - penalised logistic regression: fitting by iteratively
+ * reweighted least squares (GSL) and prediction.
+ *
+ * A model of d columns is three arrays of d doubles: mean and sd (the
+ * columns are standardised with them, then clipped to +-logit_clip of
+ * tune.h) and coef (0 for an unused column).  Column 0 is the bias, always
+ * taken as 1.  Functions are pure: no state, safe from any thread.
+ */
+#ifndef DS_LOGIT_H
+#define DS_LOGIT_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* Fits on X (n rows of d columns) with labels y (1 or 0); use[i] selects
+ * columns; l2 penalises the standardised coefficients.  Classes are
+ * weighted equally, so the probability is calibrated for an even prior.
+ * Writes mean, sd, coef (d each).  Returns 0, DS_EINVAL (no examples of a
+ * class), DS_ENOMEM or DS_EFORMAT (singular system), with err set. */
+int ds_logit_fit(const double *X, const int *y, size_t n, size_t d, const int *use, double l2,
+		 double *mean, double *sd, double *coef, struct ds_err *err);
+/* The probability of the model (mean, sd, coef of d columns) for row x. */
+double ds_logit_prob(const double *x, size_t d, const double *mean, const double *sd,
+		     const double *coef);
+/* The logistic function, computed without overflow. */
+double ds_sigmoid(double z);
+
+#endif

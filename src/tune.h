@@ -1,0 +1,58 @@
+/*
+ * tune.h - every tunable of detection in one place: the struct ds_tune
+ * with its defaults (ds_tune_default), and the compile-time limits that size
+ * buffers.
+ *
+ * The values were set on the benchmark's training split; the fitted parts of
+ * scoring live in models/scorer.tsv, not here.  ds_tune_default is read-only
+ * and may be shared by threads.
+ */
+#ifndef DS_TUNE_H
+#define DS_TUNE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Compile-time limits of the evidence pass (they size arrays). */
+#define DS_EV_FOLLOW 3      /* tokens after a slot that share its gain */
+#define DS_EV_MAX_LOOKUP 96 /* candidate originals looked up per phrase */
+#define DS_EV_PAIR_TOP 3    /* candidates per word tried in pairs */
+#define DS_EV_MAX_HITS 8    /* candidate originals tried per phrase */
+#define DS_EV_MAX_WORDS 3   /* words per phrase on either side */
+
+struct ds_tune {
+	/* candidates: corpus count above which a capitalised word may be a
+	 * common word rather than a name */
+	uint32_t name_freq;
+	/* solo evidence: a slot is flagged at or above this probability of the
+	 * slot model, or (without a slot model) this log10 gain */
+	double flag_prob;
+	double flag_gain;
+	/* evidence with a source: log10 gain above which a small substitution
+	 * the lexicon does not list still looks spun */
+	double src_gain;
+	/* detection: least alignment with a source for the source model to
+	 * judge (sentence pairs, share of the article's words) */
+	size_t min_pairs;
+	double min_cover;
+	/* detection: articles with fewer words are not judged (score 0) */
+	size_t min_words;
+	/* regression: standardised features are clipped to +-this */
+	double logit_clip;
+	/* scoring: fitted thresholds are kept within [floor, max] */
+	double solo_floor;
+	double source_floor;
+	double max_threshold;
+};
+
+#define DS_TUNE_DEFAULTS                                                              \
+	{                                                                             \
+		.name_freq = 30, .flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0, \
+		.min_pairs = 3, .min_cover = 0.15, .min_words = 40, .logit_clip = 4.0, \
+		.solo_floor = 0.5, .source_floor = 0.9, .max_threshold = 0.99         \
+	}
+
+/* The defaults, as used by the library. */
+extern const struct ds_tune ds_tune_default;
+
+#endif

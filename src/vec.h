@@ -1,0 +1,60 @@
+/*
+ * vec.h - word vectors learned from a corpus: positive pointwise mutual
+ * information (PPMI) of co-occurrence within a small window, reduced to a
+ * few dimensions with GSL's singular value decomposition.  Two words used
+ * in the same contexts ("start" / "begin", "purchase" / "buy") get vectors
+ * pointing the same way, whether or not a thesaurus lists them.
+ *
+ * File: models/vec.bin (binfmt kind "VEC"), built by 'make models' with
+ * 'despin vec build'.  Payload (little-endian, 8-byte aligned):
+ *     uint32 nwords, dim, blob_len, 0
+ *     uint32 off[nwords]        word offsets in blob, sorted by word bytes
+ *                               (padded to 8 bytes)
+ *     float  v[nwords * dim]    unit vectors, in the order of off
+ *     char   blob[blob_len]     lower-case words, NUL-terminated
+ *
+ * A struct ds_vec is read-only after loading and may be shared by threads.
+ */
+#ifndef DS_VEC_H
+#define DS_VEC_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+#define DS_VEC_KIND "VEC"
+#define DS_VEC_VERSION 1
+#define DS_VEC_MAX_DIM 512
+
+struct ds_vec;
+
+/* Maps path; NULL with err set (naming the file and "make models"). */
+struct ds_vec *ds_vec_load(const char *path, struct ds_err *err);
+void ds_vec_free(struct ds_vec *v);
+
+size_t ds_vec_words(const struct ds_vec *v);
+size_t ds_vec_dim(const struct ds_vec *v);
+/* The unit vector of a lower-case word of n bytes, or NULL if unknown. */
+const float *ds_vec_get(const struct ds_vec *v, const char *w, size_t n);
+/* Word i (0 <= i < ds_vec_words), in byte order. */
+const char *ds_vec_word(const struct ds_vec *v, size_t i);
+/* Cosine similarity of two lower-case words or phrases (words separated by
+ * single spaces; a phrase is the mean of its known words).  Returns
+ * DS_VEC_UNKNOWN when a side has no known word. */
+#define DS_VEC_UNKNOWN (-2.0)
+double ds_vec_sim(const struct ds_vec *v, const char *a, size_t an, const char *b, size_t bn);
+
+struct ds_vec_build_opts {
+	unsigned min_count;  /* least corpus count of a word (0: 10) */
+	unsigned max_words;  /* most frequent words kept (0: 20000) */
+	unsigned contexts;   /* most frequent words used as contexts (0: 800) */
+	unsigned window;     /* words either side (0: 2) */
+	unsigned dim;        /* dimensions kept (0: 64) */
+};
+
+/* Learns vectors from a text corpus (one or more sentences a line) and
+ * writes them to out atomically.  Returns 0 or a DS_E* code with err set. */
+int ds_vec_build(const char *corpus, const struct ds_vec_build_opts *o, const char *out,
+		 struct ds_err *err);
+
+#endif

@@ -1,0 +1,222 @@
+/* test_lm_mix.c - mixtures of language models: the word union, scores that
+ * form a distribution, the EM fit, the mixture file and its checks. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "binfmt.h"
+#include "lm.h"
+#include "lm_train.h"
+
+static char dir[] = "/tmp/despin-mix-XXXXXX";
+
+static const char TEXT_A[] =
+	"the cat sat on the mat .\n"
+	"the dog sat on the log , and the cat ran .\n"
+	"a cat and a dog met on the mat .\n"
+	"the cat ran to the dog , then sat .\n";
+/* words only: lower case, no punctuation */
+static const char TEXT_B[] =
+	"the market rose on monday\n"
+	"the market fell on tuesday and the dollar rose\n"
+	"the dollar fell and the market sat\n"
+	"shares rose on the market\n";
+
+static struct ds_lm *train_file(const char *text, const char *name)
+{
+	struct ds_lm_train_opts o = {0};
+	struct ds_err err = {0};
+	struct ds_lm_trainer *t;
+	struct ds_lm *lm;
+	char path[256];
+	o.order = 3;
+	o.pretokenized = 1;
+	t = ds_lm_trainer_new(&o, &err);
+	if (!t || ds_lm_trainer_add_text(t, text, strlen(text), name, &err))
+		return NULL;
+	lm = ds_lm_trainer_finish(t, NULL, &err);
+	ds_lm_trainer_free(t);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (!lm || ds_lm_write(lm, path, &err)) {
+		ds_lm_free(lm);
+		return NULL;
+	}
+	ds_lm_free(lm);
+	return ds_lm_load(path, &err);   /* mapped from its file, as mixtures need */
+}
+
+static struct ds_lm *two(void)
+{
+	struct ds_lm *c[2] = {train_file(TEXT_A, "a.bin"), train_file(TEXT_B, "b.bin")};
+	struct ds_err err = {0};
+	if (!c[0] || !c[1])
+		return NULL;
+	return ds_lm_mix_new(c, 2, NULL, &err);
+}
+
+static double sum_after(const struct ds_lm *lm, const char *const *ctx)
+{
+	struct ds_lm_state st, o;
+	double s = 0;
+	ds_lm_begin(lm, &st);
+	for (; *ctx; ctx++)
+		ds_lm_score(lm, &st, ds_lm_vocab(lm, *ctx, strlen(*ctx)), &st, NULL);
+	for (ds_lm_id w = 0; w < ds_lm_vocab_size(lm); w++)
+		if (w != DS_LM_BOS)
+			s += pow(10, ds_lm_score(lm, &st, w, &o, NULL));
+	return s;
+}
+
+T_TEST(union_of_words)
+{
+	struct ds_lm *m = two();
+	const struct ds_lm *a;
+	ds_lm_id id;
+	T_OK(m != NULL);
+	if (!m)
+		return;
+	a = ds_lm_mix_part(m, 0);
+	T_EQ_INT(ds_lm_mix_weights(m, NULL), 2);
+	/* the first component's ids are the mixture's */
+	T_EQ_INT(ds_lm_vocab(m, "cat", 3), ds_lm_vocab(a, "cat", 3));
+	/* a word only the second knows gets a new id, with its string */
+	id = ds_lm_vocab(m, "market", 6);
+	T_OK(id >= ds_lm_vocab_size(a));
+	T_OK(id < ds_lm_vocab_size(m));
+	T_EQ_STR(ds_lm_word(m, id), "market");
+	T_EQ_INT(ds_lm_vocab(m, "zebra", 5), DS_LM_UNK);
+	/* "the" is in both: one id */
+	T_EQ_INT(ds_lm_vocab(m, "the", 3), ds_lm_vocab(a, "the", 3));
+	ds_lm_free(m);
+}
+
+T_TEST(scores_form_a_distribution)
+{
+	static const char *const c0[] = {NULL}, *const c1[] = {"the", NULL}, *const c2[] = {"the", "market", NULL},
+			      *const c3[] = {"the", "cat", ",", NULL};
+	struct ds_lm *m = two();
+	if (!m)
+		T_SKIP("no mixture");
+	/* the words-only component's share of words is an approximation:
+	 * a few percent either way */
+	T_NEAR(sum_after(m, c0), 1.0, 0.1);
+	T_NEAR(sum_after(m, c1), 1.0, 0.1);
+	T_NEAR(sum_after(m, c2), 1.0, 0.1);
+	T_NEAR(sum_after(m, c3), 1.0, 0.1);
+	ds_lm_free(m);
+}
+
+/* The fit moves weight to the component that predicts the text. */
+T_TEST(em_fit_follows_the_text)
+{
+	struct ds_lm *m = two();
+	double w[DS_LM_MIX_BUCKETS * DS_LM_MIX_MAX], before, after;
+	ds_lm_id ids[512];
+	size_t n = 0;
+	const char *words[] = {"the", "market", "rose", "on", "tuesday", "and", "the", "dollar", "fell"};
+	if (!m)
+		T_SKIP("no mixture");
+	for (int r = 0; r < 40; r++) {
+		ids[n++] = DS_LM_BOS;
+		for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+			ids[n++] = ds_lm_vocab(m, words[i], strlen(words[i]));
+		ids[n++] = DS_LM_EOS;
+	}
+	before = ds_lm_score_span(m, &(struct ds_lm_state){0}, ids, n, NULL, NULL, NULL);
+	T_OK(ds_lm_mix_fit(m, ids, n, 20, &after) > 0);
+	ds_lm_mix_weights(m, w);
+	/* some context bucket now trusts the second component (buckets with
+	 * few words keep their weights) */
+	{
+		double best = 0;
+		for (int b = 0; b < DS_LM_MIX_BUCKETS; b++)
+			if (w[b * DS_LM_MIX_MAX + 1] > best)
+				best = w[b * DS_LM_MIX_MAX + 1];
+		T_OK(best > 0.7);
+	}
+	T_OK(after > before);
+	ds_lm_free(m);
+}
+
+T_TEST(mixture_file_round_trip)
+{
+	struct ds_lm *m = two(), *back;
+	struct ds_err err = {0};
+	char path[256], kind[9];
+	uint32_t version;
+	ds_lm_id ids[] = {DS_LM_BOS, 0, 0, 0, DS_LM_EOS};
+	if (!m)
+		T_SKIP("no mixture");
+	ids[1] = ds_lm_vocab(m, "the", 3);
+	ids[2] = ds_lm_vocab(m, "market", 6);
+	ids[3] = ds_lm_vocab(m, ",", 1);
+	snprintf(path, sizeof path, "%s/mix.bin", dir);
+	T_EQ_INT(ds_lm_write(m, path, &err), 0);
+	back = ds_lm_load(path, &err);
+	T_OK(back != NULL);
+	if (back) {
+		struct ds_lm_state s0 = {0};
+		T_EQ_INT(ds_lm_vocab_size(back), ds_lm_vocab_size(m));
+		T_NEAR(ds_lm_score_span(back, &s0, ids, 5, NULL, NULL, NULL),
+		       ds_lm_score_span(m, &s0, ids, 5, NULL, NULL, NULL), 1e-6);
+		T_EQ_STR(ds_lm_word(back, ids[2]), "market");
+		ds_lm_free(back);
+	}
+	T_EQ_INT(ds_bin_check_file(path, kind, &version, &err), 0);
+	T_EQ_STR(kind, DS_LM_MIX_KIND);
+	ds_lm_free(m);
+	/* a component rebuilt since: refused, saying how to rebuild */
+	{
+		struct ds_lm *b = train_file("other words here\n", "b.bin");
+		ds_lm_free(b);
+	}
+	back = ds_lm_load(path, &err);
+	T_OK(back == NULL);
+	T_OK(strstr(err.msg, "changed since the mixture was built") != NULL);
+	ds_lm_free(back);
+}
+
+/* The shipped mixture (when built: needs pocketsphinx-en-us) is a
+ * distribution too. */
+T_TEST(real_mixture_sums_to_one)
+{
+	static const char *const c0[] = {NULL}, *const c1[] = {"of", NULL},
+				 *const c2[] = {"the", "united", NULL}, *const c3[] = {",", "and", NULL};
+	char path[4096];
+	struct ds_err err = {0};
+	struct ds_lm *m;
+	const char *top = getenv("DS_TOP");
+	snprintf(path, sizeof path, "%s/models/mix.bin", top ? top : ".");
+	if (access(path, R_OK) != 0)
+		T_SKIP("no models/mix.bin (built when pocketsphinx-en-us is installed)");
+	m = ds_lm_load(path, &err);
+	T_OK(m != NULL);
+	if (!m)
+		return;
+	T_NEAR(sum_after(m, c0), 1.0, 0.03);
+	T_NEAR(sum_after(m, c1), 1.0, 0.03);
+	T_NEAR(sum_after(m, c2), 1.0, 0.03);
+	T_NEAR(sum_after(m, c3), 1.0, 0.03);
+	ds_lm_free(m);
+}
+
+int main(void)
+{
+	char path[256];
+	if (!mkdtemp(dir))
+		return 1;
+	T_RUN(union_of_words);
+	T_RUN(scores_form_a_distribution);
+	T_RUN(em_fit_follows_the_text);
+	T_RUN(mixture_file_round_trip);
+	T_RUN(real_mixture_sums_to_one);
+	for (const char *const *f = (const char *const[]){"a.bin", "b.bin", "mix.bin", NULL}; *f; f++) {
+		snprintf(path, sizeof path, "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+	return t_done();
+}

@@ -1,0 +1,97 @@
+/* test_vec.c - word vectors: building from a small corpus, lookups,
+ * similarity of words sharing contexts, phrases, corrupt files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "vec.h"
+
+static char corpus[64], model[64];
+
+/* Two families of words used in disjoint contexts: cat/dog with animal
+ * contexts, car/truck with road contexts. */
+static void write_corpus(void)
+{
+	static const char *const A[] = {"cat", "dog"}, *const B[] = {"car", "truck"};
+	static const char *const CA[][2] = {{"the", "ate the food and slept on the rug ."},
+					    {"a hungry", "chased the mouse in the barn ."},
+					    {"my", "purred and licked the fur ."}};
+	static const char *const CB[][2] = {{"the", "drove down the road at speed ."},
+					    {"a red", "parked on the street near the garage ."},
+					    {"my", "needed fuel and new tyres ."}};
+	FILE *f = fopen(corpus, "w");
+	if (!f)
+		return;
+	for (int r = 0; r < 20; r++)
+		for (int i = 0; i < 2; i++)
+			for (int k = 0; k < 3; k++) {
+				fprintf(f, "%s %s %s\n", CA[k][0], A[i], CA[k][1]);
+				fprintf(f, "%s %s %s\n", CB[k][0], B[i], CB[k][1]);
+			}
+	fclose(f);
+}
+
+T_TEST(build_and_compare)
+{
+	struct ds_vec_build_opts o = {.min_count = 5, .contexts = 30, .dim = 4, .window = 2};
+	struct ds_err err;
+	struct ds_vec *v;
+	double same, other;
+	T_OK(ds_vec_build(corpus, &o, model, &err) == 0);
+	v = ds_vec_load(model, &err);
+	T_OK(v != NULL);
+	if (!v)
+		return;
+	T_EQ_INT(ds_vec_dim(v), 4);
+	T_OK(ds_vec_words(v) >= 12);
+	T_OK(ds_vec_get(v, "cat", 3) != NULL);
+	T_OK(ds_vec_get(v, "ca", 2) == NULL);
+	T_OK(ds_vec_get(v, "zebra", 5) == NULL);
+	for (size_t i = 1; i < ds_vec_words(v); i++)
+		T_OK(strcmp(ds_vec_word(v, i - 1), ds_vec_word(v, i)) < 0);
+	same = ds_vec_sim(v, "cat", 3, "dog", 3);
+	other = ds_vec_sim(v, "cat", 3, "truck", 5);
+	if (!(same > other + 0.3))
+		printf("# cat/dog %.3f, cat/truck %.3f\n", same, other);
+	T_OK(same > 0.9);
+	T_OK(same > other + 0.3);
+	T_OK(ds_vec_sim(v, "car", 3, "truck", 5) > 0.9);
+	/* a phrase is the mean of its known words; unknown words are skipped */
+	T_OK(ds_vec_sim(v, "red car", 7, "truck", 5) > other);
+	T_OK(ds_vec_sim(v, "zebra", 5, "cat", 3) == DS_VEC_UNKNOWN);
+	ds_vec_free(v);
+}
+
+T_TEST(bad_options_and_files)
+{
+	struct ds_vec_build_opts o = {.min_count = 5, .contexts = 12, .dim = 13};
+	struct ds_err err;
+	FILE *f;
+	T_OK(ds_vec_build(corpus, &o, model, &err) == DS_EINVAL);
+	o.dim = 4;
+	o.contexts = 500; /* more contexts than words */
+	T_OK(ds_vec_build(corpus, &o, "/tmp/never-written.bin", &err) == DS_EINVAL);
+	T_OK(ds_vec_load("/nonexistent/vec.bin", &err) == NULL);
+	f = fopen(model, "r+b");
+	if (f) {
+		fseek(f, 100, SEEK_SET);
+		fputc('X', f);
+		fclose(f);
+	}
+	T_OK(ds_vec_load(model, &err) == NULL);
+	T_OK(strstr(err.msg, "make models") != NULL);
+}
+
+int main(void)
+{
+	snprintf(corpus, sizeof corpus, "/tmp/test_vec_%d.txt", (int)getpid());
+	snprintf(model, sizeof model, "/tmp/test_vec_%d.bin", (int)getpid());
+	write_corpus();
+	T_RUN(build_and_compare);
+	T_RUN(bad_options_and_files);
+	unlink(corpus);
+	unlink(model);
+	return t_done();
+}
