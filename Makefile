@@ -11,7 +11,7 @@ WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wundef -Wno-unused-parameter
 DS_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -DDS_DATADIR=\"$(PREFIX)/share/despin\" -D_FILE_OFFSET_BITS=64 -Isrc -pthread \
             -MMD -MP $(WARN)
-LIBS      = -lstemmer -lgsl -lgslcblas -lsqlite3 -lhiredis -lm -pthread
+LIBS      = -lstemmer -lgsl -lgslcblas -lsqlite3 -lhiredis -lz -lm -pthread
 LDFLAGS  ?=
 
 BINDIR   = $(DESTDIR)$(PREFIX)/bin

@@ -9,6 +9,10 @@
 #   BENCH_DISTRACTORS  distractor articles in the first index (default 10000)
 #   BENCH_LARGE        sources in the second index (default 100000; 0 skips it)
 #   BENCH_MT           sources sent through apertium round trips (default 100)
+#   BENCH_PASSAGES     partial and stitched copies per set (default 100; 0 skips):
+#                      a source covering 100/50/30/15% of the article, and
+#                      articles stitched from 2 and 3 sources, spun at 10-40%
+#                      or round-tripped (scripts/gen_passages.py)
 #   BENCH_SIMTEXT      1 (default) runs sim_text on the first index's files
 #   BENCH_KEEP         1 keeps the work directory
 #   DESPIN             the despin binary (default BUILD_DIR/despin)
@@ -20,6 +24,7 @@ DESPIN=${DESPIN:-$TOP/$BUILD/despin}
 NDIS=${BENCH_DISTRACTORS:-10000}
 NLARGE=${BENCH_LARGE:-100000}
 NMT=${BENCH_MT:-100}
+NPASS=${BENCH_PASSAGES:-100}
 SIMTEXT=${BENCH_SIMTEXT:-1}
 
 die() { echo "bench_index: $*" >&2; exit 2; }
@@ -42,6 +47,11 @@ python3 scripts/gen_distractors.py "$W/package" "$W/data" --distractors "$NDIS" 
 	die "cannot generate the benchmark data"
 D=$W/data
 NSRC=$(ls "$D/sources" | wc -l)
+PASS=""
+if [ "$NPASS" -gt 0 ]; then
+	python3 scripts/gen_passages.py "$D" --n "$NPASS" || die "cannot generate the partial copies"
+	PASS="cover100 cover50 cover30 cover15 stitch2 stitch3"
+fi
 
 # Machine-translation round trips of the first NMT sources.
 MT=""
@@ -64,26 +74,47 @@ recall() {
 		  n++; if ($2 != "none" && q == s) ok++ }
 		END { printf "recall_%s %d/%d %.1f%%\n", set, ok, n, n ? 100 * ok / n : 0 }' "$2"
 }
-# percentiles of the "time X ms" lines
+# percentiles of the "time X ms cpu Y ms" lines: wall clock (with whatever
+# else the machine runs) and the query thread's processor time (one core)
 latency() {
-	grep '^time ' "$2" | awk '{print $2}' | sort -n | awk -v tag="$1" '
-		{ v[NR] = $1 }
-		END { if (NR) printf "lookup_ms_%s p50 %.2f p99 %.2f max %.2f (n=%d)\n", tag,
-			v[int(NR * 0.50 + 0.5) < 1 ? 1 : int(NR * 0.50 + 0.5)],
-			v[int(NR * 0.99 + 0.5) < 1 ? 1 : int(NR * 0.99 + 0.5)], v[NR], NR }'
+	for col in 2 5; do
+		grep '^time ' "$2" | awk -v c=$col '{print $c}' | sort -n | awk -v tag="$1" -v c=$col '
+			{ v[NR] = $1 }
+			END { if (NR) printf "lookup_ms_%s %s p50 %.2f p99 %.2f max %.2f (n=%d)\n", tag,
+				c == 2 ? "wall" : "cpu",
+				v[int(NR * 0.50 + 0.5) < 1 ? 1 : int(NR * 0.50 + 0.5)],
+				v[int(NR * 0.99 + 0.5) < 1 ? 1 : int(NR * 0.99 + 0.5)], v[NR], NR }'
+	done
+}
+
+# runs a command, leaving its processor time (user + system seconds) in $W/cpu
+cpu() {
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f "%U %S" -o "$W/cpu.raw" "$@"
+		r=$?
+		awk '{printf "%.2f", $1 + $2}' "$W/cpu.raw" > "$W/cpu"
+		return $r
+	fi
+	"$@"
+	r=$?
+	echo 0 > "$W/cpu"
+	return $r
+}
+cpu_rate() { # COUNT: articles per processor second
+	awk -v n="$1" '{ if ($1 > 0) printf "%.0f articles/s of processor time (%.1fs)", n / $1, $1; else printf "no processor time" }' "$W/cpu"
 }
 
 run_index() { # TAG INDEX DIRS...
 	tag=$1 ix=$2
 	shift 2
 	t0=$(now)
-	"$DESPIN" index add -q --batch 5000 -i "$ix" "$@" > "$W/add_$tag.out" ||
+	cpu "$DESPIN" index add -q --batch 5000 -i "$ix" "$@" > "$W/add_$tag.out" ||
 		die "index add failed"
 	t1=$(now)
 	n=$("$DESPIN" index stats -i "$ix" | awk '/^sources/ {print $2}')
 	bytes=$("$DESPIN" index stats -i "$ix" | awk '/^bytes per source/ {print $4}')
 	secs=$(elapsed "$t1" "$t0")
-	echo "index_$tag sources $n build ${secs}s $(echo "$n $secs" | awk '{printf "%.0f", $1 / $2}') articles/s, $bytes bytes/article (file $(du -k "$ix" | cut -f1) kB)"
+	echo "index_$tag sources $n build ${secs}s $(echo "$n $secs" | awk '{printf "%.0f", $1 / $2}') articles/s, $(cpu_rate "$n"), $bytes bytes/article (file $(du -k "$ix" | cut -f1) kB)"
 }
 
 query_all() { # TAG INDEX
@@ -93,7 +124,14 @@ query_all() { # TAG INDEX
 		"$DESPIN" index query --timing -i "$ix" "$D/$set" > "$W/q_${tag}_$set" 2>> "$W/timing_$tag"
 		recall "${set}_$tag" "$W/q_${tag}_$set"
 	done
-	"$DESPIN" index query --timing -i "$ix" "$D/clean" > "$W/q_${tag}_clean" 2>> "$W/timing_$tag"
+	# partial and stitched copies: every true source among the 5 reported
+	if [ -n "$PASS" ]; then
+		for set in $PASS; do
+			"$DESPIN" index query --timing -n 5 -i "$ix" "$D/$set" 2>> "$W/timing_$tag"
+		done > "$W/q_${tag}_pass"
+		python3 scripts/passage_recall.py "$D/truth.tsv" "$tag" < "$W/q_${tag}_pass"
+	fi
+	"$DESPIN" index query --timing -n 5 -i "$ix" "$D/clean" > "$W/q_${tag}_clean" 2>> "$W/timing_$tag"
 	awk -F'\t' -v tag="$tag" '$2 != "none" {w++} END {printf "wrong_attachments_clean_%s %d/%d\n", tag, w, NR}' \
 		"$W/q_${tag}_clean"
 	latency "$tag" "$W/timing_$tag"
@@ -135,13 +173,13 @@ if [ "$NLARGE" -gt 0 ]; then
 		cp "$W/ix.db" "$W/ix_large.db"
 		# the 10k index plus the new distractors (added in their own run)
 		t0=$(now)
-		"$DESPIN" index add -q --batch 5000 -i "$W/ix_large.db" "$W/more/distractors" \
+		cpu "$DESPIN" index add -q --batch 5000 -i "$W/ix_large.db" "$W/more/distractors" \
 			> /dev/null || die "index add failed"
 		t1=$(now)
 		n=$("$DESPIN" index stats -i "$W/ix_large.db" | awk '/^sources/ {print $2}')
 		bytes=$("$DESPIN" index stats -i "$W/ix_large.db" | awk '/^bytes per source/ {print $4}')
 		secs=$(elapsed "$t1" "$t0")
-		echo "index_large sources $n, added $more in ${secs}s $(echo "$more $secs" | awk '{printf "%.0f", $1 / $2}') articles/s, $bytes bytes/article (file $(du -k "$W/ix_large.db" | cut -f1) kB)"
+		echo "index_large sources $n, added $more in ${secs}s $(echo "$more $secs" | awk '{printf "%.0f", $1 / $2}') articles/s, $(cpu_rate "$more"), $bytes bytes/article (file $(du -k "$W/ix_large.db" | cut -f1) kB)"
 		query_all large "$W/ix_large.db"
 	fi
 fi

@@ -125,6 +125,96 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 			    const struct ds_text *source, const struct ds_source_meta *meta,
 			    const struct ds_detect_opts *opts, struct ds_err *err);
 
+/* ---- finding sources ----------------------------------------------------------
+ * A finder queries an index of clean sources (an SQLite file or
+ * redis://HOST:PORT, built with 'despin index add') for the sources an
+ * article was made from: whole copies, copies of some paragraphs, and
+ * articles stitched from several sources.  A finder is NOT thread-safe:
+ * open one per thread (any number may open the same index). */
+struct ds_finder;
+struct ds_sources;
+
+/* Opens the index at uri read-only.  NULL with err set when it is missing,
+ * damaged, or of another format (then it names the command to rebuild it). */
+struct ds_finder *ds_finder_open(const char *uri, struct ds_err *err);
+void ds_finder_close(struct ds_finder *f);
+
+/* Finds the sources of article (max_bytes: refuse larger inputs, 0 the
+ * default limit).  Returns the sources found, possibly none
+ * (ds_sources_count 0), or NULL with err set (unusable article, index
+ * error, out of memory).  An article that is itself in the index is not its
+ * own source.  Free with ds_sources_free. */
+struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *article,
+				  size_t max_bytes, struct ds_err *err);
+
+/* A byte range [start, end) of the article. */
+struct ds_range {
+	size_t start, end;
+};
+
+/* One source found (strings and ranges live as long as the ds_sources). */
+struct ds_found_source {
+	const char *name;
+	double similarity;  /* shared shingles over the smaller set */
+	double coverage;    /* share of the article's words it covers */
+	const struct ds_range *ranges; /* the article's parts taken from it */
+	size_t nranges;
+};
+
+/* Sources found, the main one (covering most) first. */
+size_t ds_sources_count(const struct ds_sources *s);
+/* Fills *out with source i (< ds_sources_count); 0 or DS_EINVAL. */
+int ds_sources_get(const struct ds_sources *s, size_t i, struct ds_found_source *out);
+void ds_sources_free(struct ds_sources *s);
+
+/* ---- batches: the inputs as each other's sources --------------------------------
+ * A batch holds a set of articles in a temporary index (a file under dir,
+ * or under $TMPDIR, or /tmp; removed by ds_batch_free) and finds each one's
+ * sources among the others, with the same passage matching as an index.
+ * Of two related articles the older one (by their "date" headers) is the
+ * source; undated, the cleaner one (the lower solo score, set with
+ * ds_batch_set_score).  Memory: about 100 bytes per article plus the
+ * index's page cache (64 MiB per handle); the texts live in the file.
+ *
+ * Use: ds_batch_add every article (one thread); then, on any number of
+ * threads, each with its own finder (ds_batch_finder): ds_batch_related for
+ * every article, ds_batch_set_score for those ds_batch_needs_score
+ * names, and ds_batch_find for every article. */
+struct ds_batch;
+
+struct ds_batch *ds_batch_new(const char *dir, struct ds_err *err);
+void ds_batch_free(struct ds_batch *b);
+/* Adds an article (copied into the batch's index); *idx gets its number
+ * (0, 1, ...).  An article that cannot be read (DS_EEMPTY, DS_EBINARY,
+ * DS_ETOOBIG) is refused and gets no number. */
+int ds_batch_add(struct ds_batch *b, const struct ds_text *article, size_t max_bytes,
+		 size_t *idx, struct ds_err *err);
+/* The number of articles added. */
+size_t ds_batch_count(const struct ds_batch *b);
+/* A finder on the batch's index, for one thread; close with
+ * ds_finder_close before ds_batch_free. */
+struct ds_finder *ds_batch_finder(struct ds_batch *b, struct ds_err *err);
+/* Looks up article idx: the articles it shares passages with (and itself)
+ * will need a solo score to settle which is the source.  Returns 0 or a
+ * negative DS_E* code.  Thread-safe for distinct finders. */
+int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct ds_err *err);
+/* 1 when article idx needs its solo score (after every ds_batch_related). */
+int ds_batch_needs_score(const struct ds_batch *b, size_t idx);
+void ds_batch_set_score(struct ds_batch *b, size_t idx, double solo_score);
+/* Article idx alone, with no source (for its solo score: ds_detect_found). */
+struct ds_sources *ds_batch_article(struct ds_batch *b, struct ds_finder *f, size_t idx,
+				    struct ds_err *err);
+/* The sources of article idx among the others that may be its source, with
+ * its text (for ds_detect_found). */
+struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t idx,
+				 struct ds_err *err);
+
+/* Scores the article of s against all its sources at once (on its own when
+ * there are none): like ds_detect, and the result lists every source
+ * (ds_result_nsources).  s may be freed after the call. */
+struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
+				  const struct ds_detect_opts *opts, struct ds_err *err);
+
 /* ---- results ------------------------------------------------------------------
  * A result is immutable and owned by the caller; strings it returns live as
  * long as the result. */
@@ -155,12 +245,17 @@ double ds_result_score(const struct ds_result *r);      /* 0..1; 0 when not judg
  * positives), with the reason in *reason (may be NULL; a static string). */
 int ds_result_judged(const struct ds_result *r, const char **reason);
 double ds_result_threshold(const struct ds_result *r);  /* verdict threshold */
-const char *ds_result_source(const struct ds_result *r);/* NULL: none */
+const char *ds_result_source(const struct ds_result *r);/* NULL: none (the main source) */
 double ds_result_source_similarity(const struct ds_result *r); /* -1: none */
 double ds_result_source_coverage(const struct ds_result *r);   /* -1: none */
 const char *ds_result_date(const struct ds_result *r);  /* "" when none */
 size_t ds_result_tokens(const struct ds_result *r);     /* words scored */
 size_t ds_result_nsubs(const struct ds_result *r);
+/* Sources the article was judged against (0 without a source; 1 for a
+ * source given with ds_detect) and source i (< ds_result_nsources; 0 or
+ * DS_EINVAL): the main source first. */
+size_t ds_result_nsources(const struct ds_result *r);
+int ds_result_source_at(const struct ds_result *r, size_t i, struct ds_found_source *out);
 /* Fills *out with substitution i (< ds_result_nsubs); returns 0 or DS_EINVAL. */
 int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out);
 /* The article's text (its bytes as given) and length. */
@@ -172,8 +267,9 @@ const double *ds_result_features(const struct ds_result *r, size_t *n);
 const char *ds_feature_name(size_t i);
 /* The result as one line of JSON (no newline); caller frees.  NULL when out
  * of memory.  Fields: file, verdict, score, source, source_similarity,
- * tokens, judged (and reason when false), substitutions [{start, end,
- * text, original, evidence, gain, p}]. */
+ * source_coverage, sources [{name, similarity, coverage, ranges [[start,
+ * end]]}], threshold, tokens, judged (and reason when false), date,
+ * substitutions [{start, end, text, original, evidence, gain, p, why}]. */
 char *ds_result_json(const struct ds_result *r);
 /* The article with every flagged substitution of probability p >= min_p
  * replaced by its proposed original (capitalisation kept); caller frees;

@@ -47,6 +47,8 @@ struct ds_result {
 	int model;
 	int judged;
 	char **texts;     /* per substitution: the article's words */
+	struct ds_found_source *srcs; /* with several sources (ds_detect_found) */
+	size_t nsrcs;
 };
 
 struct ds_models *ds_models_open(const char *dir, struct ds_err *err)
@@ -290,10 +292,57 @@ fail:
 	return NULL;
 }
 
+int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n)
+{
+	if (!(r->srcs = calloc(n + 1, sizeof *r->srcs)))
+		return DS_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct ds_range *rg = malloc((src[i].nranges + 1) * sizeof *rg);
+		char *name = strdup(src[i].name);
+		if (!rg || !name) {
+			free(rg);
+			free(name);
+			return DS_ENOMEM;
+		}
+		memcpy(rg, src[i].ranges, src[i].nranges * sizeof *rg);
+		r->srcs[i] = src[i];
+		r->srcs[i].name = name;
+		r->srcs[i].ranges = rg;
+		r->nsrcs = i + 1;
+	}
+	return 0;
+}
+
+size_t ds_result_nsources(const struct ds_result *r)
+{
+	return r->srcs ? r->nsrcs : r->src != NULL;
+}
+
+int ds_result_source_at(const struct ds_result *r, size_t i, struct ds_found_source *out)
+{
+	if (i >= ds_result_nsources(r))
+		return DS_EINVAL;
+	if (r->srcs) {
+		*out = r->srcs[i];
+		return 0;
+	}
+	out->name = r->src->name;
+	out->similarity = r->similarity;
+	out->coverage = r->coverage;
+	out->ranges = NULL;
+	out->nranges = 0;
+	return 0;
+}
+
 void ds_result_free(struct ds_result *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; i < r->nsrcs; i++) {
+		free((char *)r->srcs[i].name);
+		free((struct ds_range *)r->srcs[i].ranges);
+	}
+	free(r->srcs);
 	if (r->texts)
 		for (size_t i = 0; i < r->ev.nsubs; i++)
 			free(r->texts[i]);
@@ -396,6 +445,23 @@ char *ds_result_json(const struct ds_result *r)
 	} else {
 		ds_buf_puts(&b, "null,\"source_similarity\":null,\"source_coverage\":null");
 	}
+	ds_buf_puts(&b, ",\"sources\":[");
+	for (size_t i = 0; i < ds_result_nsources(r); i++) {
+		struct ds_found_source fs;
+		ds_result_source_at(r, i, &fs);
+		ds_buf_puts(&b, i ? ",{\"name\":\"" : "{\"name\":\"");
+		ds_buf_json_str(&b, fs.name, strlen(fs.name));
+		ds_buf_puts(&b, "\",\"similarity\":");
+		json_num(&b, fs.similarity);
+		ds_buf_puts(&b, ",\"coverage\":");
+		json_num(&b, fs.coverage);
+		ds_buf_puts(&b, ",\"ranges\":[");
+		for (size_t k = 0; k < fs.nranges; k++)
+			ds_buf_printf(&b, "%s[%zu,%zu]", k ? "," : "", fs.ranges[k].start,
+				      fs.ranges[k].end);
+		ds_buf_puts(&b, "]}");
+	}
+	ds_buf_putc(&b, ']');
 	ds_buf_printf(&b, ",\"threshold\":%.4f,\"tokens\":%zu,\"judged\":%s", r->threshold,
 		      r->doc->n_words, r->judged ? "true" : "false");
 	if (!r->judged)

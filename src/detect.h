@@ -34,6 +34,10 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 				const struct ds_text *source, const struct ds_source_meta *meta,
 				const struct ds_detect_opts *opts, struct ds_err *err);
 
+/* Records the sources r was judged against (copied; the first is the
+ * main one, whose name ds_result_source gives): 0 or DS_ENOMEM. */
+int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n);
+
 /* Which scorer model judged the result: 0 solo, 1 source. */
 int ds_result_model(const struct ds_result *r);
 

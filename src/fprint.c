@@ -124,6 +124,8 @@ int ds_fprint_is_function_word(const char *lower, size_t n)
 
 static const char *number_word(const char *lower, size_t n)
 {
+	if (n < 3 || n > 8 || !strchr("zotfsenhm", lower[0]))
+		return NULL; /* not one of the words below */
 	for (size_t i = 0; i < DS_ARRAY_LEN(number_words); i++)
 		if (strlen(number_words[i][0]) == n && memcmp(number_words[i][0], lower, n) == 0)
 			return number_words[i][1];
@@ -142,6 +144,7 @@ struct ds_fprint {
 	size_t nset;
 	size_t nkind[2];
 	struct occ *occ;      /* every shingle occurrence, by sentence */
+	uint32_t *oset;       /* per occurrence: the index of its hash in set */
 	size_t nocc;
 	uint32_t *sent_words; /* words per sentence */
 	size_t nsent;
@@ -171,21 +174,48 @@ static uint32_t shingle_hash(const struct item *it, size_t k, unsigned kind)
 	uint64_t h = 0x5348494e474c45ULL + kind;
 	for (size_t i = 0; i < k; i++)
 		h = ds_mix64(h ^ it[i].h) + 0x9e3779b97f4a7c15ULL;
-	return ((uint32_t)(h >> 32) & ~1u) | kind;
+	return ((uint32_t)(h >> 40) & 0xfffffeu) | kind;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* Sorts a[0..n) (tmp: room for n), 11 bits a pass from the lowest, as
+ * many passes as the largest key needs. */
+static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	uint64_t max = 0, *src = a, *dst = tmp, *t;
+	for (size_t i = 0; i < n; i++)
+		if (a[i] > max)
+			max = a[i];
+	for (unsigned shift = 0; shift < 64 && (max >> shift) != 0; shift += 11) {
+		size_t count[2048] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(src[i] >> shift) & 2047]++;
+		for (size_t i = 0, sum = 0; i < 2048; i++) {
+			size_t c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 2047]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
 }
 
-static int cmp_occ(const void *a, const void *b)
+/* The index of h in the sorted set s[0..n) (where it would go if absent). */
+static size_t set_pos(const uint32_t *s, size_t n, uint32_t h)
 {
-	const struct occ *x = a, *y = b;
-	if (x->sent != y->sent)
-		return x->sent < y->sent ? -1 : 1;
-	return x->h < y->h ? -1 : x->h > y->h;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static void add_shingles(struct ds_fprint *fp, const struct item *it, size_t n,
@@ -209,6 +239,7 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 {
 	struct ds_fprint *fp = calloc(1, sizeof *fp);
 	struct item *imm = NULL, *con = NULL;
+	uint64_t *keys = NULL;
 	size_t nimm = 0, ncon = 0;
 
 	if (!fp)
@@ -270,22 +301,38 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 	imm = con = NULL;
 
 	fp->set = malloc((fp->nocc + 1) * sizeof *fp->set);
-	if (!fp->set)
+	keys = malloc((2 * fp->nocc + 1) * sizeof *keys);
+	if (!fp->set || !keys)
+		goto nomem;
+	/* the occurrences by sentence, then hash */
+	for (size_t i = 0; i < fp->nocc; i++)
+		keys[i] = (uint64_t)fp->occ[i].sent << 24 | fp->occ[i].h;
+	radix_sort(keys, keys + fp->nocc, fp->nocc);
+	for (size_t i = 0; i < fp->nocc; i++) {
+		fp->occ[i].h = (uint32_t)(keys[i] & 0xffffff);
+		fp->occ[i].sent = (uint32_t)(keys[i] >> 24);
+	}
+	/* the distinct hashes */
+	for (size_t i = 0; i < fp->nocc; i++)
+		keys[i] = fp->occ[i].h;
+	radix_sort(keys, keys + fp->nocc, fp->nocc);
+	for (size_t i = 0; i < fp->nocc; i++)
+		if (fp->nset == 0 || fp->set[fp->nset - 1] != (uint32_t)keys[i]) {
+			fp->set[fp->nset++] = (uint32_t)keys[i];
+			fp->nkind[keys[i] & 1]++;
+		}
+	free(keys);
+	keys = NULL;
+	if (!(fp->oset = malloc((fp->nocc + 1) * sizeof *fp->oset)))
 		goto nomem;
 	for (size_t i = 0; i < fp->nocc; i++)
-		fp->set[i] = fp->occ[i].h;
-	qsort(fp->set, fp->nocc, sizeof *fp->set, cmp_u32);
-	for (size_t i = 0; i < fp->nocc; i++)
-		if (fp->nset == 0 || fp->set[fp->nset - 1] != fp->set[i]) {
-			fp->set[fp->nset++] = fp->set[i];
-			fp->nkind[fp->set[i] & 1]++;
-		}
-	qsort(fp->occ, fp->nocc, sizeof *fp->occ, cmp_occ);
+		fp->oset[i] = (uint32_t)set_pos(fp->set, fp->nset, fp->occ[i].h);
 	return fp;
 
 nomem:
 	free(imm);
 	free(con);
+	free(keys);
 	ds_fprint_free(fp);
 	ds_err_set(err, DS_ENOMEM, "out of memory fingerprinting %s",
 		   doc->name ? doc->name : "a document");
@@ -298,6 +345,7 @@ void ds_fprint_free(struct ds_fprint *fp)
 		return;
 	free(fp->set);
 	free(fp->occ);
+	free(fp->oset);
 	free(fp->sent_words);
 	free(fp);
 }
@@ -318,35 +366,66 @@ size_t ds_fprint_words(const struct ds_fprint *fp)
 	return fp->words;
 }
 
-/* ---- MinHash and LSH ---- */
+/* ---- passage keys ---- */
 
-void ds_fprint_minhash(const uint32_t *set, size_t n, uint64_t sig[DS_FP_NHASH])
+size_t ds_fprint_nsents(const struct ds_fprint *fp)
 {
-	for (size_t j = 0; j < DS_FP_NHASH; j++)
-		sig[j] = UINT64_MAX;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t x = ds_mix64((uint64_t)set[i] * 0x9e3779b97f4a7c15ULL + 0x6d696e68);
-		for (size_t j = 0; j < DS_FP_NHASH; j++) {
-			/* an odd multiplier and an offset per function, then a
-			 * full mix: DS_FP_NHASH independent-looking orders */
-			uint64_t h = ds_mix64(x ^ (0xa0761d6478bd642fULL * (j + 1)));
-			if (h < sig[j])
-				sig[j] = h;
-		}
-	}
+	return fp->nsent;
 }
 
-size_t ds_fprint_bands(const uint64_t sig[DS_FP_NHASH], uint64_t keys[DS_FP_BANDS])
+uint32_t ds_fprint_sent_words(const struct ds_fprint *fp, size_t i)
 {
-	if (sig[0] == UINT64_MAX)
-		return 0;
-	for (size_t b = 0; b < DS_FP_BANDS; b++) {
-		uint64_t h = 0x62616e64ULL + b * 0x9e3779b97f4a7c15ULL;
-		for (size_t r = 0; r < DS_FP_ROWS; r++)
-			h = ds_mix64(h ^ sig[b * DS_FP_ROWS + r]);
-		keys[b] = h;
+	return i < fp->nsent ? fp->sent_words[i] : 0;
+}
+
+/* Hash function j of a shingle: an odd multiplier and an offset per
+ * function, then a full mix. */
+static uint64_t perm_hash(uint32_t h, size_t j)
+{
+	uint64_t x = ds_mix64((uint64_t)h * 0x9e3779b97f4a7c15ULL + 0x6d696e68);
+	return ds_mix64(x ^ (0xa0761d6478bd642fULL * (j + 1)));
+}
+
+int ds_fprint_passage_keys(const struct ds_fprint *fp, struct ds_fp_key **keys, size_t *n)
+{
+	enum { NH = DS_FP_PASSAGE_BANDS * DS_FP_PASSAGE_ROWS };
+	size_t cap = fp->nsent * DS_FP_PASSAGE_BANDS, i = 0, k = 0;
+	struct ds_fp_key *out;
+	*keys = NULL;
+	*n = 0;
+	if (cap > DS_FP_MAX_KEYS)
+		cap = DS_FP_MAX_KEYS;
+	if (!(out = malloc((cap + 1) * sizeof *out)))
+		return DS_ENOMEM;
+	while (i < fp->nocc && k + DS_FP_PASSAGE_BANDS <= cap) {
+		uint32_t s = fp->occ[i].sent;
+		uint64_t sig[NH];
+		size_t t = 0;
+		for (size_t j = 0; j < NH; j++)
+			sig[j] = UINT64_MAX;
+		for (; i < fp->nocc && fp->occ[i].sent == s; i++) {
+			if (t && fp->occ[i].h == fp->occ[i - 1].h)
+				continue; /* sorted by hash within the sentence */
+			t++;
+			for (size_t j = 0; j < NH; j++) {
+				uint64_t h = perm_hash(fp->occ[i].h, j);
+				if (h < sig[j])
+					sig[j] = h;
+			}
+		}
+		if (t < DS_FP_PASSAGE_MIN)
+			continue;
+		for (size_t b = 0; b < DS_FP_PASSAGE_BANDS; b++) {
+			uint64_t h = 0x7061737361676500ULL + b * 0x9e3779b97f4a7c15ULL;
+			for (size_t r = 0; r < DS_FP_PASSAGE_ROWS; r++)
+				h = ds_mix64(h ^ sig[b * DS_FP_PASSAGE_ROWS + r]);
+			out[k].key = h;
+			out[k++].sent = s;
+		}
 	}
-	return DS_FP_BANDS;
+	*keys = out;
+	*n = k;
+	return 0;
 }
 
 /* ---- comparisons ---- */
@@ -370,34 +449,66 @@ size_t ds_fprint_common(const uint32_t *a, size_t na, const uint32_t *b, size_t 
 
 static int in_set(const uint32_t *s, size_t n, uint32_t h)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s[mid] < h)
-			lo = mid + 1;
+	size_t p = set_pos(s, n, h);
+	return p < n && s[p] == h;
+}
+
+size_t ds_fprint_sent_cover(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc,
+			    float *out)
+{
+	size_t covered = 0, i = 0, a = 0, b = 0;
+	unsigned char *hit = calloc(fp->nset + 1, 1);
+	if (out)
+		for (size_t s = 0; s < fp->nsent; s++)
+			out[s] = 0;
+	/* which of the document's hashes src holds: one merge of the sets */
+	while (hit && a < fp->nset && b < nsrc) {
+		if (fp->set[a] < src[b])
+			a++;
+		else if (fp->set[a] > src[b])
+			b++;
 		else
-			hi = mid;
+			hit[a++] = 1, b++;
 	}
-	return lo < n && s[lo] == h;
+	while (i < fp->nocc) {
+		uint32_t s = fp->occ[i].sent;
+		size_t t = 0, f = 0, stem = 0;
+		for (; i < fp->nocc && fp->occ[i].sent == s; i++) {
+			int in = hit ? hit[fp->oset[i]] : in_set(src, nsrc, fp->occ[i].h);
+			t++;
+			f += in;
+			stem += in && (fp->occ[i].h & 1) == DS_FP_KIND_STEM;
+		}
+		if (s >= fp->nsent)
+			continue;
+		if (f * 4 >= t && f >= (t < 2 ? t : 2) && (stem > 0 || f * 2 >= t)) {
+			covered += fp->sent_words[s];
+			if (out)
+				out[s] = (float)f / (float)t;
+		}
+	}
+	free(hit);
+	return covered;
+}
+
+/* Words of the sentences that have shingles. */
+static size_t shingled_words(const struct ds_fprint *fp)
+{
+	size_t total = 0, i = 0;
+	while (i < fp->nocc) {
+		uint32_t s = fp->occ[i].sent;
+		while (i < fp->nocc && fp->occ[i].sent == s)
+			i++;
+		if (s < fp->nsent)
+			total += fp->sent_words[s];
+	}
+	return total;
 }
 
 double ds_fprint_coverage(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc)
 {
-	size_t covered = 0, total = 0, i = 0;
-	while (i < fp->nocc) {
-		uint32_t s = fp->occ[i].sent;
-		size_t t = 0, f = 0;
-		for (; i < fp->nocc && fp->occ[i].sent == s; i++) {
-			t++;
-			f += in_set(src, nsrc, fp->occ[i].h);
-		}
-		if (s >= fp->nsent)
-			continue;
-		total += fp->sent_words[s];
-		if (f * 4 >= t && f >= (t < 2 ? t : 2))
-			covered += fp->sent_words[s];
-	}
-	return total ? (double)covered / (double)total : 0.0;
+	size_t total = shingled_words(fp);
+	return total ? (double)ds_fprint_sent_cover(fp, src, nsrc, NULL) / (double)total : 0.0;
 }
 
 static size_t common_kind(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,

@@ -18,18 +18,24 @@
  *     immutables between them left out), which survive where the spinner or
  *     a translation round trip kept the words or only changed their form.
  *
- * Every shingle is a 32-bit hash whose lowest bit tells its kind (0 immutable,
- * 1 stem).  The fingerprint keeps the sorted set of distinct hashes (what an
+ * Every shingle is a 24-bit hash (stored in a uint32_t) whose lowest bit
+ * tells its kind (0 immutable, 1 stem): an article's thousand shingles meet
+ * another's by chance less than once in ten pairs, and sets store in about
+ * 2 bytes a shingle.  The fingerprint keeps the sorted set of distinct hashes (what an
  * index stores per source) and, for the document itself, which sentence each
  * shingle came from, so that it can tell which share of the document another
  * set covers.
  *
- * MinHash: DS_FP_NHASH minima of the set under as many hash functions
- * (one 64-bit hash per shingle mixed with a per-function seed).  LSH: the
- * signature is cut into DS_FP_BANDS bands of DS_FP_ROWS rows; each band
- * gives one 64-bit key (band number included), so two documents share a key
- * with probability 1 - (1 - J^r)^b for Jaccard similarity J: about 0.72 at
- * J = 0.15, 0.93 at 0.2 and 0.99 at 0.3.
+ * Passages: every sentence with at least DS_FP_PASSAGE_MIN shingles gives
+ * DS_FP_PASSAGE_BANDS keys, each a 64-bit hash of DS_FP_PASSAGE_ROWS minima
+ * of the sentence's shingles under as many hash functions (MinHash LSH at
+ * the level of a sentence).  A sentence of an article and the sentence of a
+ * source it was spun from share a key with probability
+ * 1 - (1 - J^r)^b for their Jaccard similarity J (r rows, b bands): about
+ * 0.52 at J = 0.3, 0.76 at 0.4 and 0.94 at 0.5.  An index keeps the keys of
+ * every source sentence; a copy of a few paragraphs shares keys on each of
+ * its sentences, however large the article or the source around them, so
+ * containment is found as reliably as overall similarity.
  *
  * Thread rules: a struct ds_fprint is immutable after ds_fprint_new and may
  * be read by several threads.  The stemmer passed in is used only during the
@@ -44,12 +50,14 @@ struct ds_doc;
 struct ds_stemmer;
 
 /* Parameters; an index records DS_FP_VERSION and refuses other versions. */
-#define DS_FP_VERSION 1
+#define DS_FP_VERSION 2
 #define DS_FP_K_IMM 3    /* immutable tokens per immutable shingle */
 #define DS_FP_K_STEM 2   /* content stems per stem shingle */
-#define DS_FP_NHASH 128  /* MinHash functions */
-#define DS_FP_BANDS 64   /* LSH bands */
-#define DS_FP_ROWS 2     /* rows per band (DS_FP_BANDS * DS_FP_ROWS == DS_FP_NHASH) */
+#define DS_FP_PASSAGE_MIN 6   /* shingles a sentence needs to give keys */
+#define DS_FP_PASSAGE_BANDS 4 /* keys per sentence */
+#define DS_FP_PASSAGE_ROWS 1  /* minima per key */
+/* At most this many passage keys per document (the first sentences'). */
+#define DS_FP_MAX_KEYS 1024
 
 /* Kind bit of a shingle hash. */
 #define DS_FP_KIND_IMM 0u
@@ -75,20 +83,34 @@ size_t ds_fprint_count_kind(const struct ds_fprint *fp, unsigned kind);
 /* Words (word and number tokens outside boilerplate) fingerprinted. */
 size_t ds_fprint_words(const struct ds_fprint *fp);
 
-/* MinHash signature of a sorted shingle set (all UINT64_MAX when n == 0). */
-void ds_fprint_minhash(const uint32_t *set, size_t n, uint64_t sig[DS_FP_NHASH]);
-/* LSH band keys of a signature.  An empty set has no keys: returns the
- * number of keys written (DS_FP_BANDS, or 0 when the signature is empty). */
-size_t ds_fprint_bands(const uint64_t sig[DS_FP_NHASH], uint64_t keys[DS_FP_BANDS]);
+/* One passage key and the sentence that gave it. */
+struct ds_fp_key {
+	uint64_t key;
+	uint32_t sent;
+};
+/* The passage keys of fp (at most DS_FP_MAX_KEYS, in sentence order, a key
+ * repeated within a sentence given once) in a malloc'd array the caller
+ * frees; *n their number.  Returns 0 or DS_ENOMEM (then *keys is NULL). */
+int ds_fprint_passage_keys(const struct ds_fprint *fp, struct ds_fp_key **keys, size_t *n);
 
 /* Number of hashes present in both sorted sets. */
 size_t ds_fprint_common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
 /* Share (0..1) of fp's document that the sorted set src covers: the words of
- * its sentences where at least a quarter (and at least two, or the only one)
- * of the sentence's shingles are in src, over the words of the sentences
- * that have shingles. */
+ * its covered sentences over the words of the sentences that have shingles.
+ * A sentence is covered when at least a quarter (and at least two, or the
+ * only one) of its shingles are in src and one of them is a stem shingle
+ * or half of them are (a few shared function-word runs are chance). */
 double ds_fprint_coverage(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc);
+
+/* Sentences of fp's document (doc->nsent) and the words of sentence i. */
+size_t ds_fprint_nsents(const struct ds_fprint *fp);
+uint32_t ds_fprint_sent_words(const struct ds_fprint *fp, size_t i);
+/* For each sentence i of fp's document, out[i] = the share of its shingles
+ * found in src when src covers it (see ds_fprint_coverage), 0 otherwise.
+ * out has ds_fprint_nsents(fp) entries.  Returns the words covered. */
+size_t ds_fprint_sent_cover(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc,
+			    float *out);
 
 /* How two documents compare. */
 struct ds_fp_cmp {

@@ -10,9 +10,9 @@
 #include "store.h"
 #include "text.h"
 
-/* At most this many ids are read per band key: a key shared by thousands
- * of sources carries no information about any of them. */
-#define BAND_LIMIT 4096
+/* A passage key shared by more sources than this carries no information
+ * about any of them (a stock phrase): its sources get no vote. */
+#define KEY_LIMIT 48
 
 struct ds_index {
 	struct ds_store *st;
@@ -25,8 +25,9 @@ struct ds_index {
 static const char *fp_params(void)
 {
 	static char buf[64];
-	snprintf(buf, sizeof buf, "v%d imm%d stem%d minhash%d bands%dx%d", DS_FP_VERSION,
-		 DS_FP_K_IMM, DS_FP_K_STEM, DS_FP_NHASH, DS_FP_BANDS, DS_FP_ROWS);
+	snprintf(buf, sizeof buf, "v%d imm%d stem%d passages%d %dx%d", DS_FP_VERSION,
+		 DS_FP_K_IMM, DS_FP_K_STEM, DS_FP_PASSAGE_MIN, DS_FP_PASSAGE_BANDS,
+		 DS_FP_PASSAGE_ROWS);
 	return buf;
 }
 
@@ -126,6 +127,36 @@ static int tx_end(struct ds_index *ix, int own, int rc, struct ds_err *err)
 
 /* ---- adding and removing ---- */
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The distinct passage keys of a source (what the store files it under). */
+static int source_keys(const struct ds_fprint *fp, uint64_t **keys, size_t *n)
+{
+	struct ds_fp_key *pk;
+	size_t npk, k = 0;
+	*keys = NULL;
+	*n = 0;
+	if (ds_fprint_passage_keys(fp, &pk, &npk))
+		return DS_ENOMEM;
+	if (!(*keys = malloc((npk + 1) * sizeof **keys))) {
+		free(pk);
+		return DS_ENOMEM;
+	}
+	for (size_t i = 0; i < npk; i++)
+		(*keys)[i] = pk[i].key;
+	free(pk);
+	qsort(*keys, npk, sizeof **keys, cmp_u64);
+	for (size_t i = 0; i < npk; i++)
+		if (k == 0 || (*keys)[k - 1] != (*keys)[i])
+			(*keys)[k++] = (*keys)[i];
+	*n = k;
+	return 0;
+}
+
 /* Content hash of the document's normalised words (boilerplate left out):
  * two 64-bit hashes with different seeds, as 32 hex digits. */
 static int content_hash(const struct ds_doc *doc, char out[33], struct ds_err *err)
@@ -161,7 +192,7 @@ int ds_index_add(struct ds_index *ix, const char *name, const struct ds_doc *doc
 {
 	struct ds_fprint *fp = NULL;
 	struct ds_store_src src;
-	uint64_t sig[DS_FP_NHASH], keys[DS_FP_BANDS];
+	uint64_t *keys = NULL;
 	char hash[33];
 	int64_t id = 0;
 	int own = 0, rc;
@@ -190,12 +221,15 @@ int ds_index_add(struct ds_index *ix, const char *name, const struct ds_doc *doc
 	src.set = ds_fprint_set(fp, &src.nset);
 	src.text = doc->text;
 	src.len = doc->len;
-	ds_fprint_minhash(src.set, src.nset, sig);
-	nkeys = ds_fprint_bands(sig, keys);
+	if ((rc = source_keys(fp, &keys, &nkeys)) != 0) {
+		rc = ds_err_set(err, rc, "out of memory indexing %s", name);
+		goto done;
+	}
 	rc = ix->st->ops->insert(ix->st, &src, keys, nkeys, &id, err);
 	if (rc == 0 && added_out)
 		*added_out = 1;
 done:
+	free(keys);
 	ds_fprint_free(fp);
 	rc = tx_end(ix, own, rc, err);
 	if (rc == 0 && id_out)
@@ -204,28 +238,43 @@ done:
 }
 
 struct keys_ctx {
-	uint64_t keys[DS_FP_BANDS];
+	struct ds_index *ix;
+	uint64_t *keys;
 	size_t nkeys;
 };
 
+/* The passage keys of a stored source: its text fingerprinted again. */
 static int keys_of(void *ctx, const struct ds_store_src *src)
 {
 	struct keys_ctx *k = ctx;
-	uint64_t sig[DS_FP_NHASH];
-	ds_fprint_minhash(src->set, src->nset, sig);
-	k->nkeys = ds_fprint_bands(sig, k->keys);
-	return 0;
+	struct ds_err e;
+	struct ds_doc *doc = ds_doc_new(src->text, src->len, src->name, src->len + 1, &e);
+	struct ds_fprint *fp;
+	int rc;
+	if (!doc)
+		return e.code == DS_ENOMEM ? DS_ENOMEM : 0; /* no words, no keys */
+	fp = ds_fprint_new(doc, k->ix->stemmer, &e);
+	ds_doc_free(doc);
+	if (!fp)
+		return DS_ENOMEM;
+	rc = source_keys(fp, &k->keys, &k->nkeys);
+	ds_fprint_free(fp);
+	return rc;
 }
 
 int ds_index_remove(struct ds_index *ix, int64_t id, struct ds_err *err)
 {
-	struct keys_ctx k;
+	struct keys_ctx k = {ix, NULL, 0};
 	int own, rc;
 	if ((rc = tx_begin(ix, &own, err)) != 0)
 		return rc;
-	rc = ix->st->ops->get(ix->st, id, DS_STORE_SET, keys_of, &k, err);
+	rc = ix->st->ops->get(ix->st, id, DS_STORE_TEXT, keys_of, &k, err);
+	if (rc == DS_ENOMEM)
+		ds_err_set(err, rc, "out of memory removing source %lld from %s", (long long)id,
+			   ix->uri);
 	if (rc == 0)
 		rc = ix->st->ops->remove(ix->st, id, k.keys, k.nkeys, err);
+	free(k.keys);
 	return tx_end(ix, own, rc, err);
 }
 
@@ -332,7 +381,7 @@ void ds_query_opts_init(struct ds_query_opts *o)
 	o->min_similarity = DS_INDEX_MIN_SIMILARITY;
 	o->min_coverage = DS_INDEX_MIN_COVERAGE;
 	o->candidates = DS_INDEX_CANDIDATES;
-	o->exhaustive = 0;
+	o->sent_cover = 0;
 }
 
 void ds_matches_free(struct ds_match *m, size_t n)
@@ -340,25 +389,29 @@ void ds_matches_free(struct ds_match *m, size_t n)
 	for (size_t i = 0; m && i < n; i++) {
 		free(m[i].name);
 		m[i].name = NULL;
+		free(m[i].sent_cover);
+		m[i].sent_cover = NULL;
 	}
 }
 
-/* Band votes per source id: open addressing, ids are never 0. */
+/* Votes per source id: the article's sentences that share a passage key
+ * with it.  Open addressing; ids are never 0. */
 struct votes {
 	int64_t *id;
 	uint32_t *n;
+	uint32_t *last;   /* the last sentence that voted (+1) */
 	size_t cap, used;
-	int64_t exclude;
 };
 
 static int votes_grow(struct votes *v)
 {
-	size_t cap = v->cap ? v->cap * 2 : 1024;
+	size_t cap = v->cap ? v->cap * 2 : 256;
 	int64_t *id = calloc(cap, sizeof *id);
-	uint32_t *n = calloc(cap, sizeof *n);
-	if (!id || !n) {
+	uint32_t *n = calloc(cap, sizeof *n), *last = calloc(cap, sizeof *last);
+	if (!id || !n || !last) {
 		free(id);
 		free(n);
+		free(last);
 		return DS_ENOMEM;
 	}
 	for (size_t i = 0; i < v->cap; i++) {
@@ -369,31 +422,50 @@ static int votes_grow(struct votes *v)
 			;
 		id[j] = v->id[i];
 		n[j] = v->n[i];
+		last[j] = v->last[i];
 	}
 	free(v->id);
 	free(v->n);
+	free(v->last);
 	v->id = id;
 	v->n = n;
+	v->last = last;
 	v->cap = cap;
 	return 0;
 }
 
-static int vote(void *ctx, int64_t id)
+static int vote(struct votes *v, int64_t id, uint32_t sent)
 {
-	struct votes *v = ctx;
 	size_t j;
-	if (id == v->exclude)
-		return 0;
 	if ((v->used + 1) * 2 > v->cap && votes_grow(v))
 		return DS_ENOMEM;
 	for (j = ds_mix64((uint64_t)id) & (v->cap - 1); v->id[j]; j = (j + 1) & (v->cap - 1))
 		if (v->id[j] == id) {
-			v->n[j]++;
+			if (v->last[j] != sent + 1) {
+				v->n[j]++;
+				v->last[j] = sent + 1;
+			}
 			return 0;
 		}
 	v->id[j] = id;
 	v->n[j] = 1;
+	v->last[j] = sent + 1;
 	v->used++;
+	return 0;
+}
+
+/* The ids under one key, at most KEY_LIMIT + 1 of them. */
+struct posting {
+	int64_t id[KEY_LIMIT + 1];
+	size_t n;
+	int64_t exclude;
+};
+
+static int post(void *ctx, int64_t id)
+{
+	struct posting *p = ctx;
+	if (id != p->exclude && p->n < KEY_LIMIT + 1)
+		p->id[p->n++] = id;
 	return 0;
 }
 
@@ -413,10 +485,10 @@ static int cmp_cand(const void *a, const void *b)
 static int cmp_match(const void *a, const void *b)
 {
 	const struct ds_match *x = a, *y = b;
-	if (x->similarity != y->similarity)
-		return x->similarity > y->similarity ? -1 : 1;
 	if (x->coverage != y->coverage)
 		return x->coverage > y->coverage ? -1 : 1;
+	if (x->similarity != y->similarity)
+		return x->similarity > y->similarity ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -427,6 +499,7 @@ struct scorer {
 	struct ds_match *m;
 	size_t n, max;
 	uint32_t votes;
+	float *cover; /* per sentence, for the source being scored */
 };
 
 static int score_one(void *ctx, const struct ds_store_src *src)
@@ -434,17 +507,21 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 	struct scorer *s = ctx;
 	struct ds_fp_cmp c;
 	struct ds_match cur, *slot;
-	size_t nq;
-	const uint32_t *q = ds_fprint_set(s->fp, &nq);
-	size_t common, mn = nq < src->nset ? nq : src->nset;
+	size_t nq = 0, ns = ds_fprint_nsents(s->fp), covered, total = 0, nsent = 0;
 
-	if (src->id == s->o->exclude_id || mn == 0)
+	ds_fprint_set(s->fp, &nq);
+	if (src->id == s->o->exclude_id || nq == 0 || src->nset == 0)
 		return 0;
-	common = ds_fprint_common(q, nq, src->set, src->nset);
-	if ((double)common / (double)mn < s->o->min_similarity)
+	covered = ds_fprint_sent_cover(s->fp, src->set, src->nset, s->cover);
+	for (size_t i = 0; i < ns; i++) {
+		total += ds_fprint_sent_words(s->fp, i);
+		nsent += s->cover[i] > 0;
+	}
+	/* two covered sentences at least: one shared sentence is a quotation */
+	if (nsent < 2 || !total || (double)covered / (double)total < s->o->min_coverage)
 		return 0;
 	ds_fprint_cmp_set(s->fp, src->set, src->nset, &c);
-	if (c.coverage_ab < s->o->min_coverage)
+	if (c.similarity < s->o->min_similarity)
 		return 0;
 	memset(&cur, 0, sizeof cur);
 	cur.id = src->id;
@@ -468,13 +545,107 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 		if (cmp_match(&cur, slot) >= 0)
 			return 0;
 		free(slot->name);
+		free(slot->sent_cover);
 	}
 	*slot = cur;
-	if (!(slot->name = strdup(src->name ? src->name : ""))) {
+	slot->name = strdup(src->name ? src->name : "");
+	if (s->o->sent_cover && (slot->sent_cover = malloc((ns + 1) * sizeof *slot->sent_cover))) {
+		memcpy(slot->sent_cover, s->cover, ns * sizeof *s->cover);
+		slot->nsents = ns;
+	}
+	if (!slot->name || (s->o->sent_cover && !slot->sent_cover)) {
+		free(slot->name);
+		free(slot->sent_cover);
 		s->n--;
 		return DS_ENOMEM;
 	}
 	return 0;
+}
+
+/* Many keys at once (a store with a batched look-up). */
+struct many {
+	struct votes *v;
+	const struct ds_fp_key *keys;
+	int64_t exclude;
+};
+
+static int vote_many(void *ctx, size_t k, const int64_t *ids, size_t n)
+{
+	struct many *m = ctx;
+	int rc = 0;
+	if (n > KEY_LIMIT)
+		return 0;
+	for (size_t j = 0; j < n && rc == 0; j++)
+		if (ids[j] != m->exclude)
+			rc = vote(m->v, ids[j], m->keys[k].sent);
+	return rc;
+}
+
+/* Candidates: the sources sharing passage keys with the article, by the
+ * number of its sentences they share keys with. */
+static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct ds_query_opts *o,
+		   struct cand **cand, size_t *ncand, struct ds_err *err)
+{
+	struct votes v = {NULL, NULL, NULL, 0, 0};
+	struct posting *p = malloc(sizeof *p);
+	struct ds_fp_key *keys = NULL;
+	size_t nkeys = 0, nsent = 0, k = 0;
+	uint32_t min_votes;
+	int rc = 0;
+
+	*cand = NULL;
+	*ncand = 0;
+	if (!p || ds_fprint_passage_keys(fp, &keys, &nkeys)) {
+		rc = DS_ENOMEM;
+		goto out;
+	}
+	p->exclude = o->exclude_id;
+	for (size_t i = 0; i < nkeys; i++)
+		nsent += i == 0 || keys[i].sent != keys[i - 1].sent;
+	if (ix->st->ops->bands) {
+		struct many m = {&v, keys, o->exclude_id};
+		uint64_t *kv = malloc((nkeys + 1) * sizeof *kv);
+		if (!kv) {
+			rc = DS_ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < nkeys; i++)
+			kv[i] = keys[i].key;
+		rc = ix->st->ops->bands(ix->st, kv, nkeys, KEY_LIMIT + 1, vote_many, &m, err);
+		free(kv);
+	}
+	for (size_t i = 0; !ix->st->ops->bands && i < nkeys && rc == 0; i++) {
+		p->n = 0;
+		rc = ix->st->ops->band(ix->st, keys[i].key, KEY_LIMIT + 1, post, p, err);
+		if (rc == 0 && p->n <= KEY_LIMIT)
+			for (size_t j = 0; j < p->n && rc == 0; j++)
+				rc = vote(&v, p->id[j], keys[i].sent);
+	}
+	if (rc)
+		goto out;
+	/* one shared sentence is enough only for an article of two or three */
+	min_votes = nsent <= 3 ? 1 : 2;
+	if (v.used && !(*cand = malloc(v.used * sizeof **cand))) {
+		rc = DS_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < v.cap; i++)
+		if (v.id[i] && v.n[i] >= min_votes) {
+			(*cand)[k].id = v.id[i];
+			(*cand)[k++].votes = v.n[i];
+		}
+	if (k)
+		qsort(*cand, k, sizeof **cand, cmp_cand);
+	*ncand = k < o->candidates ? k : o->candidates;
+out:
+	if (rc == DS_ENOMEM)
+		ds_err_set(err, rc, "out of memory querying index %s", ix->uri);
+	free(keys);
+	free(p);
+	free(v.id);
+	free(v.n);
+	free(v.last);
+	return rc;
 }
 
 int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
@@ -483,13 +654,10 @@ int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 {
 	struct ds_query_opts def;
 	struct ds_fprint *fp = NULL;
-	struct votes v = {NULL, NULL, 0, 0, 0};
 	struct cand *cand = NULL;
 	struct scorer sc;
-	uint64_t sig[DS_FP_NHASH], keys[DS_FP_BANDS], count = 0;
-	const uint32_t *set;
-	size_t nset, nkeys, ncand = 0;
-	int rc = 0;
+	size_t ncand = 0;
+	int rc = 0, reading = 0;
 
 	*n = 0;
 	if (!opts) {
@@ -500,45 +668,22 @@ int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 		return 0;
 	if (!(fp = ds_fprint_new(doc, ix->stemmer, err)))
 		return DS_ENOMEM;
-	set = ds_fprint_set(fp, &nset);
 	memset(&sc, 0, sizeof sc);
 	sc.fp = fp;
 	sc.o = opts;
 	sc.m = out;
 	sc.max = max;
-	if (nset == 0)
-		goto done;
-
-	if (!opts->exhaustive &&
-	    (rc = ix->st->ops->count(ix->st, DS_INDEX_EXACT_MAX + 1, &count, err)) != 0)
-		goto done;
-	if (opts->exhaustive || count <= DS_INDEX_EXACT_MAX) {
-		rc = ix->st->ops->each(ix->st, DS_STORE_SET, score_one, &sc, err);
-		goto done;
-	}
-
-	ds_fprint_minhash(set, nset, sig);
-	nkeys = ds_fprint_bands(sig, keys);
-	v.exclude = opts->exclude_id;
-	for (size_t i = 0; i < nkeys && rc == 0; i++)
-		rc = ix->st->ops->band(ix->st, keys[i], BAND_LIMIT, vote, &v, err);
-	if (rc == DS_ENOMEM)
-		ds_err_set(err, rc, "out of memory querying index %s", ix->uri);
-	if (rc)
-		goto done;
-	if (v.used && !(cand = malloc(v.used * sizeof *cand))) {
+	if (!(sc.cover = malloc((ds_fprint_nsents(fp) + 1) * sizeof *sc.cover))) {
 		rc = ds_err_set(err, DS_ENOMEM, "out of memory querying index %s", ix->uri);
 		goto done;
 	}
-	for (size_t i = 0; i < v.cap; i++)
-		if (v.id[i]) {
-			cand[ncand].id = v.id[i];
-			cand[ncand++].votes = v.n[i];
-		}
-	if (ncand)
-		qsort(cand, ncand, sizeof *cand, cmp_cand);
-	if (ncand > opts->candidates)
-		ncand = opts->candidates;
+	if (!ix->in_tx && ix->st->ops->read_begin) {
+		if ((rc = ix->st->ops->read_begin(ix->st, err)) != 0)
+			goto done;
+		reading = 1;
+	}
+	if ((rc = collect(ix, fp, opts, &cand, &ncand, err)) != 0)
+		goto done;
 	for (size_t i = 0; i < ncand && rc == 0; i++) {
 		sc.votes = cand[i].votes;
 		rc = ix->st->ops->get(ix->st, cand[i].id, DS_STORE_SET, score_one, &sc, err);
@@ -554,9 +699,10 @@ done:
 		qsort(out, sc.n, sizeof *out, cmp_match);
 		*n = sc.n;
 	}
+	if (reading)
+		ix->st->ops->read_end(ix->st);
+	free(sc.cover);
 	free(cand);
-	free(v.id);
-	free(v.n);
 	ds_fprint_free(fp);
 	return rc;
 }

@@ -4,13 +4,16 @@
  *
  * Each source is stored with its name, date (the document's "date" header),
  * a content hash of its normalised words (so the same text is added once),
- * its text (for alignment), its fingerprint's shingle set and LSH band keys
- * (fprint.h).  A query fingerprints the article, collects the sources that
- * share band keys with it (all sources when the index holds at most
- * DS_INDEX_EXACT_MAX of them), ranks them by band votes, and re-ranks the
- * best DS_INDEX_CANDIDATES exactly by the shingles they share with the
- * article.  Below min_similarity, or covering less than min_coverage of
- * the article, a source is no source.
+ * its text (for alignment), its fingerprint's shingle set and the passage
+ * keys of its sentences (fprint.h).  A query fingerprints the article,
+ * looks up the passage keys of its sentences, counts for every source the
+ * article's sentences that share a key with it (keys shared by more than a
+ * few dozen sources, stock phrases, are left out), and re-ranks the
+ * DS_INDEX_CANDIDATES sources with the most such sentences exactly, by the
+ * sentences of the article whose shingles they hold.  The cost of a query
+ * grows with the article's length and the candidates read, not with the
+ * size of the index.  A source covering fewer than two sentences, or less
+ * than min_coverage of the article, or below min_similarity, is no source.
  *
  * Storage is a struct ds_store (store.h): by default an SQLite file in WAL
  * mode, so readers go on while one writer adds; ":memory:" is a private
@@ -33,15 +36,14 @@ struct ds_doc;
 
 /* Default wait for a lock held by another process (ds_index_set_timeout). */
 #define DS_INDEX_TIMEOUT_MS 10000
-/* Default min_similarity: unrelated English articles stay below ~0.05. */
-#define DS_INDEX_MIN_SIMILARITY 0.08
+/* Default min_similarity (shared shingles over the smaller set): a floor
+ * only; a partial copy is judged by its coverage. */
+#define DS_INDEX_MIN_SIMILARITY 0.03
 /* Default min_coverage: a source must cover this share of the article's
  * text (whole sentences), which scattered chance matches never do. */
-#define DS_INDEX_MIN_COVERAGE 0.05
-/* Sources re-ranked exactly per query, from the most band votes down. */
-#define DS_INDEX_CANDIDATES 64
-/* Up to this many sources, a query compares with every source. */
-#define DS_INDEX_EXACT_MAX 2000
+#define DS_INDEX_MIN_COVERAGE 0.08
+/* Sources re-ranked exactly per query, from the most shared sentences down. */
+#define DS_INDEX_CANDIDATES 32
 
 struct ds_index;
 
@@ -128,7 +130,12 @@ struct ds_match {
 	uint64_t common;     /* shared shingles */
 	uint64_t source_shingles;
 	uint64_t source_words;
-	uint32_t votes;      /* LSH bands shared (0 when compared exhaustively) */
+	uint32_t votes;      /* article sentences sharing a passage key with it */
+	float *sent_cover;   /* with ds_query_opts.sent_cover: per sentence of the
+			      * article (doc->sent), the share of its shingles
+			      * the source holds when it covers it, else 0;
+			      * owned by the match */
+	size_t nsents;
 };
 
 struct ds_query_opts {
@@ -136,13 +143,13 @@ struct ds_query_opts {
 	double min_similarity;  /* drop sources below it (DS_INDEX_MIN_SIMILARITY) */
 	double min_coverage;    /* and those covering less (DS_INDEX_MIN_COVERAGE) */
 	size_t candidates;      /* re-ranked exactly (DS_INDEX_CANDIDATES) */
-	int exhaustive;         /* compare with every source, whatever the size */
+	int sent_cover;         /* fill ds_match.sent_cover */
 };
 /* Fills opts with the defaults. */
 void ds_query_opts_init(struct ds_query_opts *opts);
 
 /* Finds the sources nearest to doc: up to max matches in out, best first
- * (similarity descending, then coverage, then lower id), *n their number
+ * (coverage descending, then similarity, then lower id), *n their number
  * (0: no source).  opts may be NULL (defaults).  Release the names with
  * ds_matches_free(out, *n). */
 int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "despin.h"
@@ -70,6 +71,8 @@ static const char STYLE[] =
 	"mark.model{background:#fdebd0;border-bottom:2px dashed #ca6f1e;padding:0 .1em}"
 	"ins.guess{color:#ca6f1e;text-decoration:none;font-style:italic;font-size:.85em}"
 	"tr.model td{color:#7e5109}"
+	".part{border-bottom:2px solid #5d6d7e}.part.p2{border-color:#af7ac5}"
+	".part.p3{border-color:#f0b27a}.part.p4{border-color:#48c9b0}small.pl{color:#5d6d7e;vertical-align:super}"
 	"ins.orig{color:#1e8449;text-decoration:none;font-weight:bold;font-size:.85em}"
 	/* a long list of substitutions scrolls in its own box, so that the
 	 * highlighted texts below it stay in view */
@@ -87,17 +90,75 @@ static const char SCRIPT[] =
 	"var c=(!isNaN(m)&&!isNaN(n))?m-n:p.localeCompare(q);return d==='a'?c:-c;});"
 	"r.forEach(function(e){b.appendChild(e);});}";
 
-/* The article's text with its substitutions marked, originals beside. */
+/* A boundary of a part of the article taken from one source. */
+struct bound {
+	size_t pos;
+	int label; /* source number (1..) where a part starts, 0 where it ends */
+};
+
+static int cmp_bound(const void *a, const void *b)
+{
+	const struct bound *x = a, *y = b;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return x->label - y->label; /* an end before a start at the same place */
+}
+
+/* The parts' boundaries in article order (malloc'd; NULL when none). */
+static struct bound *part_bounds(const struct ds_result *r, size_t *n)
+{
+	struct ds_found_source fs;
+	struct bound *v;
+	size_t cap = 0, k = 0;
+	*n = 0;
+	for (size_t i = 0; ds_result_source_at(r, i, &fs) == 0; i++)
+		cap += 2 * fs.nranges;
+	if (!cap || !(v = malloc(cap * sizeof *v)))
+		return NULL;
+	for (size_t i = 0; ds_result_source_at(r, i, &fs) == 0; i++)
+		for (size_t j = 0; j < fs.nranges; j++) {
+			v[k++] = (struct bound){fs.ranges[j].start, (int)i + 1};
+			v[k++] = (struct bound){fs.ranges[j].end, 0};
+		}
+	qsort(v, k, sizeof *v, cmp_bound);
+	*n = k;
+	return v;
+}
+
+/* Escapes t[from, to) with the part boundaries inside it opening and
+ * closing a span per part. */
+static void esc_parts(struct ds_buf *b, const char *t, size_t from, size_t to,
+		      const struct bound *v, size_t nv, size_t *next, int *open)
+{
+	while (*next < nv && v[*next].pos <= to) {
+		const struct bound *k = &v[(*next)++];
+		size_t at = k->pos < from ? from : k->pos;
+		ds_html_escape(b, t + from, at - from);
+		from = at;
+		if (*open)
+			ds_buf_puts(b, "</span>");
+		*open = k->label > 0;
+		if (*open)
+			ds_buf_printf(b, "<span class=\"part p%d\"><small class=\"pl\">%d</small>",
+				      k->label, k->label);
+	}
+	ds_html_escape(b, t + from, to - from);
+}
+
+/* The article's text with its substitutions marked, originals beside, and
+ * the parts taken from each source underlined. */
 static void article_text(struct ds_buf *b, const struct ds_result *r)
 {
-	size_t len, pos = 0;
+	size_t len, pos = 0, nv = 0, next = 0;
 	const char *t = ds_result_text(r, &len);
+	struct bound *v = part_bounds(r, &nv);
+	int open = 0;
 	for (size_t i = 0; i < ds_result_nsubs(r); i++) {
 		struct ds_sub s;
 		ds_result_sub(r, i, &s);
 		if (s.start < pos || s.end > len)
 			continue;
-		ds_html_escape(b, t + pos, s.start - pos);
+		esc_parts(b, t, pos, s.start, v, nv, &next, &open);
 		if (s.evidence == DS_EVIDENCE_SOURCE) {
 			ds_buf_puts(b, "<mark class=\"sub\" title=\"");
 			esc(b, s.why);
@@ -117,7 +178,30 @@ static void article_text(struct ds_buf *b, const struct ds_result *r)
 		}
 		pos = s.end;
 	}
-	ds_html_escape(b, t + pos, len - pos);
+	esc_parts(b, t, pos, len, v, nv, &next, &open);
+	if (open)
+		ds_buf_puts(b, "</span>");
+	free(v);
+}
+
+/* The sources of the article's parts, numbered as in the text. */
+static void parts_legend(struct ds_buf *b, const struct ds_result *r)
+{
+	struct ds_found_source fs;
+	size_t ranges = 0;
+	for (size_t i = 0; ds_result_source_at(r, i, &fs) == 0; i++)
+		ranges += fs.nranges;
+	if (!ranges)
+		return;
+	ds_buf_puts(b, "<p class=\"parts\">parts:");
+	for (size_t i = 0; ds_result_source_at(r, i, &fs) == 0; i++) {
+		ds_buf_printf(b, "%s <span class=\"part p%zu\"><small class=\"pl\">%zu</small>", i ? ";" : "",
+			      i + 1, i + 1);
+		esc(b, fs.name);
+		ds_buf_printf(b, "</span> (covers %.0f%%, similarity %.2f)", 100 * fs.coverage,
+			      fs.similarity);
+	}
+	ds_buf_puts(b, "; the rest is scored on its own</p>\n");
 }
 
 /* The source's text with the spans the article changed marked. */
@@ -194,6 +278,7 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 		esc(b, ds_result_name(r));
 		ds_buf_printf(b, " &mdash; %s, score %.2f%s</h2>\n", ds_result_spun(r) ? "spun" : "clean",
 			      ds_result_score(r), ds_result_judged(r, NULL) ? "" : " (not judged: too short)");
+		parts_legend(b, r);
 		if (ds_result_nsubs(r)) {
 			ds_buf_puts(b, "<table class=\"subs\"><tr><th>article</th><th>original</th>"
 				       "<th>evidence</th><th>p</th><th>gain</th><th>why</th></tr>\n");

@@ -79,6 +79,18 @@ struct ds_store_ops {
 	/* Deletes source id and its band keys (as computed when it was added). */
 	int (*remove)(struct ds_store *s, int64_t id, const uint64_t *keys,
 		      size_t nkeys, struct ds_err *err);
+	/* Optional (NULL: none): one consistent read view for a run of
+	 * band/get calls (a query), so that they need not each take and drop
+	 * the store's locks.  Not used inside begin ... commit. */
+	int (*read_begin)(struct ds_store *s, struct ds_err *err);
+	void (*read_end)(struct ds_store *s);
+	/* Optional (NULL: band is called per key): the ids under each of
+	 * keys[0..nkeys), at most limit per key, handed to fn key by key (k the
+	 * key's index, ids valid during the call) -- one round trip for a
+	 * server instead of one per key. */
+	int (*bands)(struct ds_store *s, const uint64_t *keys, size_t nkeys, size_t limit,
+		     int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
+		     struct ds_err *err);
 	/* Calls fn with every source id under band key, at most limit of them. */
 	int (*band)(struct ds_store *s, uint64_t key, size_t limit,
 		    ds_store_id_fn fn, void *ctx, struct ds_err *err);

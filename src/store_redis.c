@@ -126,7 +126,7 @@ struct pend {
 	char *name;
 	uint64_t words, nset, len;
 	size_t nkeys;
-	uint64_t keys[64];
+	uint64_t *keys;      /* malloc'd with the entry */
 };
 
 /* An immutable copy of a source's fields and set (ids are never reused). */
@@ -758,10 +758,14 @@ static struct pend *pend_find(struct pend *v, size_t n, int64_t id)
 
 static void pend_clear(struct rstore *s)
 {
-	for (size_t i = 0; i < s->nadd; i++)
+	for (size_t i = 0; i < s->nadd; i++) {
 		free(s->add[i].name);
-	for (size_t i = 0; i < s->nrem; i++)
+		free(s->add[i].keys);
+	}
+	for (size_t i = 0; i < s->nrem; i++) {
 		free(s->rem[i].name);
+		free(s->rem[i].keys);
+	}
 	s->nadd = s->nrem = 0;
 }
 
@@ -1055,9 +1059,6 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 
 	if ((rc = writable(s, err)) != 0)
 		return rc;
-	if (nkeys > DS_ARRAY_LEN(e->keys))
-		return ds_err_set(err, DS_EINVAL, "index %s: %zu band keys per source, at most %zu",
-				  s->uri, nkeys, DS_ARRAY_LEN(e->keys));
 	if ((rc = call(s, &p, slot_of(K_NEXT), ARGS(S("INCR"), S(K_NEXT)), &r, err)) != 0)
 		goto out;
 	*id = r->integer;
@@ -1070,7 +1071,8 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	}
 	e = &s->add[s->nadd];
 	memset(e, 0, sizeof *e);
-	if (!(e->name = strdup(src->name))) {
+	if (!(e->name = strdup(src->name)) || !(e->keys = malloc((nkeys + 1) * sizeof *keys))) {
+		free(e->name);
 		rc = no_mem(s, err);
 		goto out;
 	}
@@ -1366,6 +1368,44 @@ static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_f
 	return rc;
 }
 
+/* Every key's SRANDMEMBER in one pipeline (to all the shards at once). */
+static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size_t limit,
+		    int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
+		    struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0};
+	char bk[9], lim[24];
+	int64_t *ids = malloc((limit + 1) * sizeof *ids);
+	int rc = 0;
+	if (!ids)
+		return no_mem(s, err);
+	snprintf(lim, sizeof lim, "%zu", limit);
+	for (size_t k = 0; k < nkeys && rc == 0; k++) {
+		band_key(bk, keys[k]);
+		if (pipe_add(&p, key_slot(bk, 9), ARGS(S("SRANDMEMBER"), B(bk, 9), S(lim))))
+			rc = no_mem(s, err);
+	}
+	if (rc == 0)
+		rc = pipe_run(s, &p, err);
+	for (size_t k = 0; rc == 0 && k < p.n; k++) {
+		redisReply *r;
+		size_t n = 0;
+		if ((rc = reply_ok(s, &p, k, err)) != 0)
+			break;
+		r = p.c[k].r;
+		for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && n < limit; i++) {
+			int64_t id;
+			if (parse_i64(r->element[i], &id) == 0 && !removed_in_tx(s, id))
+				ids[n++] = id;
+		}
+		rc = fn(ctx, k, ids, n);
+	}
+	free(ids);
+	pipe_free(&p);
+	return rc;
+}
+
 static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_t nkeys,
 		     struct ds_err *err)
 {
@@ -1380,14 +1420,13 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_
 	if (removed_in_tx(s, id))
 		return ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld", s->uri,
 				  (long long)id);
-	if (nkeys > DS_ARRAY_LEN(e->keys))
-		return ds_err_set(err, DS_EINVAL, "index %s: too many band keys", s->uri);
 	if ((staged = pend_find(s->add, s->nadd, id)) != NULL) {
 		/* added in this transaction: drop it at once */
 		queue_discard(&p, staged);
 		pipe_run(s, &p, NULL);
 		pipe_free(&p);
 		free(staged->name);
+		free(staged->keys);
 		*staged = s->add[--s->nadd];
 		return 0;
 	}
@@ -1399,7 +1438,8 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_
 	}
 	e = &s->rem[s->nrem];
 	memset(e, 0, sizeof *e);
-	if (!(e->name = strdup(src.name))) {
+	if (!(e->name = strdup(src.name)) || !(e->keys = malloc((nkeys + 1) * sizeof *keys))) {
+		free(e->name);
 		rc = no_mem(s, err);
 		goto out;
 	}
@@ -1416,6 +1456,7 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_
 		rc = call(s, &p, slot_of(key), ARGS(S("HSTRLEN"), S(key), S("t")), &r, err);
 		if (rc) {
 			free(e->name);
+			free(e->keys);
 			goto out;
 		}
 		e->len = (uint64_t)r->integer;
@@ -1770,6 +1811,7 @@ static const struct ds_store_ops redis_ops = {
 	.insert = op_insert,
 	.remove = op_remove,
 	.band = op_band,
+	.bands = op_bands,
 	.get = op_get,
 	.each = op_each,
 	.stats = op_stats,

@@ -9,11 +9,18 @@
 #include <sys/stat.h>
 
 #include <sqlite3.h>
+#include <zlib.h>
 
 /* "DSPX" in the file header (PRAGMA application_id) and the schema version
- * (PRAGMA user_version). */
+ * (PRAGMA user_version).  Version 2: shingle sets Rice-coded, texts
+ * deflated (see the codecs below). */
 #define APP_ID 0x44535058
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
+/* Page cache per connection (KiB; SQLite's default is 2 MiB): a writer
+ * fills the passage key table at random places; a reader's pages stay in
+ * the system's page cache anyway. */
+#define CACHE_KIB_WRITER 65536
+#define CACHE_KIB_READER 8192
 
 static const char schema[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -56,8 +63,14 @@ struct sqlite_store {
 	char *path;
 	int timeout_ms;
 	sqlite3_stmt *q[NQ];
-	uint32_t *setbuf; /* decoded shingle set (byte order) */
+	uint32_t *setbuf; /* decoded shingle set */
 	size_t setcap;
+	unsigned char *enc; /* encoded set or deflated text being written */
+	size_t enccap;
+	char *textbuf;    /* inflated text */
+	size_t textcap;
+	z_stream zs;      /* deflate state, reset for every text */
+	int zs_ready;
 };
 
 /* ---- errors ---- */
@@ -109,20 +122,101 @@ static int run(struct sqlite_store *s, sqlite3_stmt *st, struct ds_err *err)
 	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "write");
 }
 
-/* ---- byte order of shingle sets: little-endian on disk ---- */
+/* ---- codecs ----
+ *
+ * A shingle set (sorted distinct hashes) is stored Rice-coded: one byte k,
+ * then for each hash its gap from the previous one (the first from 0) as
+ * gap >> k in unary (ones ended by a zero) and the k low bits, bits filled
+ * from the lowest of each byte.  With 24-bit hashes (fprint.h) that is about
+ * 2 bytes a shingle instead of 4.  A text is stored as a 4-byte
+ * little-endian length and its zlib stream. */
 
-static int is_le(void)
+static size_t set_enc_max(size_t n)
 {
-	const uint16_t one = 1;
-	return *(const unsigned char *)&one == 1;
+	return 1 + n * 8 + 8; /* never more than 64 bits a value */
 }
 
-static uint32_t bswap32(uint32_t x)
+static unsigned rice_k(const uint32_t *set, size_t n)
 {
-	return (x >> 24) | ((x >> 8) & 0xff00) | ((x << 8) & 0xff0000) | (x << 24);
+	uint64_t mean = n ? ((uint64_t)set[n - 1] + 1) / n : 1;
+	unsigned k = 0;
+	while (k < 31 && (2ULL << k) <= mean)
+		k++;
+	return k;
 }
 
-/* ---- operations ---- */
+/* Encodes set[0..n) into out (set_enc_max(n) bytes); returns the bytes used. */
+static size_t set_encode(const uint32_t *set, size_t n, unsigned char *out)
+{
+	unsigned k = rice_k(set, n);
+	size_t bit = 8, cap = set_enc_max(n);
+	uint32_t prev = 0;
+	memset(out, 0, cap);
+	out[0] = (unsigned char)k;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t gap = set[i] - prev;
+		uint64_t q = gap >> k;
+		prev = set[i];
+		if (q > 32) { /* a wild gap: written as 33 ones and 32 raw bits */
+			q = 33;
+			for (uint64_t j = 0; j < q; j++, bit++)
+				out[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+			bit++;
+			for (unsigned j = 0; j < 32; j++, bit++)
+				if (gap >> j & 1)
+					out[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+			continue;
+		}
+		for (uint64_t j = 0; j < q; j++, bit++)
+			out[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+		bit++;
+		for (unsigned j = 0; j < k; j++, bit++)
+			if (gap >> j & 1)
+				out[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+	}
+	return (bit + 7) >> 3;
+}
+
+/* Decodes n hashes from in[0..len) into out; -1 when the bytes do not hold
+ * n strictly increasing hashes. */
+static int set_decode(const unsigned char *in, size_t len, size_t n, uint32_t *out)
+{
+	size_t bit = 8, end = len * 8;
+	unsigned k;
+	uint64_t prev = 0;
+	if (len == 0)
+		return n == 0 ? 0 : -1;
+	if ((k = in[0]) > 31)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t q = 0, gap = 0;
+		unsigned bits = k;
+		while (bit < end && (in[bit >> 3] >> (bit & 7) & 1)) {
+			q++;
+			bit++;
+			if (q > 33)
+				return -1;
+		}
+		if (bit++ >= end)
+			return -1;
+		if (q == 33) {
+			bits = 32;
+			q = 0;
+		}
+		if (bit + bits > end)
+			return -1;
+		for (unsigned j = 0; j < bits; j++, bit++)
+			gap |= (uint64_t)(in[bit >> 3] >> (bit & 7) & 1) << j;
+		gap |= q << k;
+		if ((i && gap == 0) || prev + gap > UINT32_MAX)
+			return -1;
+		prev += gap;
+		out[i] = (uint32_t)prev;
+	}
+	return 0;
+}
+
+/* ---- operations ---- *//* ---- operations ---- */
 
 static int op_begin(struct ds_store *b, struct ds_err *err)
 {
@@ -140,6 +234,18 @@ static int op_rollback(struct ds_store *b, struct ds_err *err)
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
 	return exec(s, "ROLLBACK", err);
+}
+
+static int op_read_begin(struct ds_store *b, struct ds_err *err)
+{
+	return exec((struct sqlite_store *)b, "BEGIN", err);
+}
+
+static void op_read_end(struct ds_store *b)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 }
 
 static int op_find_hash(struct ds_store *b, const char *hash, int64_t *id,
@@ -178,12 +284,39 @@ static int op_find_name(struct ds_store *b, const char *name, ds_store_id_fn fn,
 	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "lookup");
 }
 
+/* Deflates text into out (room for compressBound); returns the bytes
+ * written, 0 on failure.  One deflate state serves every text (a state of
+ * its own per call costs more than compressing a short article). */
+static size_t deflate_text(struct sqlite_store *s, const char *text, size_t len,
+			   unsigned char *out, size_t room)
+{
+	int rc;
+	if (len > UINT32_MAX)
+		return 0;
+	if (!s->zs_ready) {
+		memset(&s->zs, 0, sizeof s->zs);
+		/* an 8 KiB window and small hash tables: articles are short */
+		if (deflateInit2(&s->zs, 4, Z_DEFLATED, 13, 6, Z_DEFAULT_STRATEGY) != Z_OK)
+			return 0;
+		s->zs_ready = 1;
+	} else if (deflateReset(&s->zs) != Z_OK) {
+		return 0;
+	}
+	s->zs.next_in = (Bytef *)(uintptr_t)text;
+	s->zs.avail_in = (uInt)len;
+	s->zs.next_out = out;
+	s->zs.avail_out = (uInt)room;
+	rc = deflate(&s->zs, Z_FINISH);
+	return rc == Z_STREAM_END ? room - s->zs.avail_out : 0;
+}
+
 static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 		     const uint64_t *keys, size_t nkeys, int64_t *id, struct ds_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)b;
 	sqlite3_stmt *st = stmt(s, Q_INS_SRC);
-	const void *blob = src->set;
+	size_t zlen;
+	size_t need, n;
 	int rc;
 
 	sqlite3_bind_text(st, 1, src->hash, -1, SQLITE_STATIC);
@@ -195,23 +328,31 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 		return rc;
 	*id = sqlite3_last_insert_rowid(s->db);
 
-	if (!is_le() && src->nset) {
-		if (ds_grow(&s->setbuf, &s->setcap, src->nset, sizeof *s->setbuf))
-			return ds_err_set(err, DS_ENOMEM, "out of memory");
-		for (size_t i = 0; i < src->nset; i++)
-			s->setbuf[i] = bswap32(src->set[i]);
-		blob = s->setbuf;
-	}
+	for (size_t i = 1; i < src->nset; i++)
+		if (src->set[i] <= src->set[i - 1])
+			return ds_err_set(err, DS_EINVAL, "index %s: shingle set not sorted", s->path);
+	zlen = compressBound((uLong)src->len) + src->len / 64 + 64; /* any deflate parameters */
+	need = set_enc_max(src->nset);
+	if (need < zlen)
+		need = zlen;
+	if (ds_grow(&s->enc, &s->enccap, need, 1))
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	n = set_encode(src->set, src->nset, s->enc);
 	st = stmt(s, Q_INS_SET);
 	sqlite3_bind_int64(st, 1, *id);
-	sqlite3_bind_blob64(st, 2, blob ? blob : "", src->nset * sizeof(uint32_t),
-			    SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 2, s->enc, n, SQLITE_STATIC);
 	if ((rc = run(s, st, err)) != 0)
 		return rc;
 
+	if ((zlen = deflate_text(s, src->text ? src->text : "", src->len, s->enc + 4,
+				 s->enccap - 4)) == 0)
+		return ds_err_set(err, DS_ENOMEM, "index %s: cannot compress the text of %s",
+				  s->path, src->name);
+	for (int i = 0; i < 4; i++)
+		s->enc[i] = (unsigned char)(src->len >> (8 * i));
 	st = stmt(s, Q_INS_BODY);
 	sqlite3_bind_int64(st, 1, *id);
-	sqlite3_bind_blob64(st, 2, src->text ? src->text : "", src->len, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 2, s->enc, zlen + 4, SQLITE_STATIC);
 	if ((rc = run(s, st, err)) != 0)
 		return rc;
 
@@ -276,6 +417,33 @@ static void row_src(sqlite3_stmt *st, struct ds_store_src *src)
 	src->nset = (size_t)sqlite3_column_int64(st, 5);
 }
 
+/* The text of src from the body row st is on. */
+static int inflate_text(struct sqlite_store *s, sqlite3_stmt *st, struct ds_store_src *src,
+			struct ds_err *err)
+{
+	const unsigned char *z = sqlite3_column_blob(st, 0);
+	size_t n = (size_t)sqlite3_column_bytes(st, 0), len = 0;
+	uLongf out;
+	if (n < 4 || !z)
+		goto bad;
+	for (int i = 0; i < 4; i++)
+		len |= (size_t)z[i] << (8 * i);
+	if (len > (size_t)1 << 31)
+		goto bad;
+	if (ds_grow(&s->textbuf, &s->textcap, len + 1, 1))
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	out = (uLongf)len;
+	if (uncompress((Bytef *)s->textbuf, &out, z + 4, (uLong)(n - 4)) != Z_OK || out != len)
+		goto bad;
+	s->textbuf[len] = '\0';
+	src->text = s->textbuf;
+	src->len = len;
+	return 0;
+bad:
+	return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: text of source %lld does not inflate",
+			  s->path, (long long)src->id);
+}
+
 /* Fills the set and text of src (row of source already read). */
 static int fill_blobs(struct sqlite_store *s, struct ds_store_src *src, unsigned what,
 		      struct ds_err *err)
@@ -293,17 +461,16 @@ static int fill_blobs(struct sqlite_store *s, struct ds_store_src *src, unsigned
 						    s->path, (long long)src->id)
 				       : db_err(s, rc, err, "read");
 		n = (size_t)sqlite3_column_bytes(st, 0);
-		if (n % sizeof(uint32_t) || n / sizeof(uint32_t) != src->nset)
+		if (src->nset > n * 8 + 8)
 			return ds_err_set(err, DS_ECORRUPT,
 					  "index %s is damaged: shingle set of source %lld has %zu bytes",
 					  s->path, (long long)src->id, n);
 		if (ds_grow(&s->setbuf, &s->setcap, src->nset + 1, sizeof *s->setbuf))
 			return ds_err_set(err, DS_ENOMEM, "out of memory");
-		if (n)
-			memcpy(s->setbuf, sqlite3_column_blob(st, 0), n);
-		if (!is_le())
-			for (size_t i = 0; i < src->nset; i++)
-				s->setbuf[i] = bswap32(s->setbuf[i]);
+		if (set_decode(sqlite3_column_blob(st, 0), n, src->nset, s->setbuf))
+			return ds_err_set(err, DS_ECORRUPT,
+					  "index %s is damaged: shingle set of source %lld does not decode",
+					  s->path, (long long)src->id);
 		src->set = s->setbuf;
 	}
 	if (what & DS_STORE_TEXT) {
@@ -316,10 +483,8 @@ static int fill_blobs(struct sqlite_store *s, struct ds_store_src *src, unsigned
 						    "index %s is damaged: source %lld has no text",
 						    s->path, (long long)src->id)
 				       : db_err(s, rc, err, "read");
-		src->len = (size_t)sqlite3_column_bytes(st, 0);
-		src->text = sqlite3_column_blob(st, 0);
-		if (!src->text)
-			src->text = "";
+		if ((rc = inflate_text(s, st, src, err)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -469,6 +634,10 @@ static void op_close(struct ds_store *b)
 		sqlite3_close(s->db);
 	}
 	free(s->setbuf);
+	free(s->enc);
+	free(s->textbuf);
+	if (s->zs_ready)
+		deflateEnd(&s->zs);
 	free(s->path);
 	free(s);
 }
@@ -540,6 +709,8 @@ static const struct ds_store_ops sqlite_ops = {
 	.find_name = op_find_name,
 	.insert = op_insert,
 	.remove = op_remove,
+	.read_begin = op_read_begin,
+	.read_end = op_read_end,
 	.band = op_band,
 	.get = op_get,
 	.each = op_each,
@@ -757,6 +928,13 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 	}
 	if (check_schema(s, params, create, err) != 0)
 		goto fail;
+	{
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d",
+			 ro ? CACHE_KIB_READER : CACHE_KIB_WRITER);
+		if (exec(s, sql, err) != 0)
+			goto fail;
+	}
 	for (int i = 0; i < NQ; i++) {
 		rc = sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT,
 					&s->q[i], NULL);

@@ -61,18 +61,79 @@ static void header(struct explain_out *o, const char *name, struct ds_result *r)
 		printf("not judged: %s\n", why);
 }
 
+/* Where each source's parts start and end in the article: marks[] sorted by
+ * position, label 1.. for source i + 1, 0 for text no source covers. */
+struct mark {
+	size_t pos;
+	int label;
+};
+
+static int cmp_mark(const void *a, const void *b)
+{
+	const struct mark *x = a, *y = b;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static struct mark *source_marks(struct explain_out *o, struct ds_result *r, size_t *nm)
+{
+	size_t n = ds_result_nsources(r), cap = 0, k = 0;
+	struct mark *m;
+	struct ds_found_source fs;
+	*nm = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ds_result_source_at(r, i, &fs) == 0)
+			cap += 2 * fs.nranges;
+	if (cap == 0 || !(m = malloc(cap * sizeof *m)))
+		return NULL;
+	printf("parts: [N> ... <] marks text from source N; the rest is scored on its own\n");
+	for (size_t i = 0; i < n; i++) {
+		ds_result_source_at(r, i, &fs);
+		printf("  %zu %s: covers %.0f%%, similarity %.2f, bytes", i + 1, fs.name,
+		       100 * fs.coverage, fs.similarity);
+		for (size_t j = 0; j < fs.nranges; j++) {
+			printf("%s %zu-%zu", j ? "," : "", fs.ranges[j].start, fs.ranges[j].end);
+			m[k++] = (struct mark){fs.ranges[j].start, (int)i + 1};
+			m[k++] = (struct mark){fs.ranges[j].end, -((int)i + 1)};
+		}
+		putchar('\n');
+	}
+	(void)o;
+	qsort(m, k, sizeof *m, cmp_mark);
+	*nm = k;
+	return m;
+}
+
+/* Writes text[from, to) with the part marks that fall inside it. */
+static void put_text(struct explain_out *o, const char *text, size_t from, size_t to,
+		     const struct mark *m, size_t nm, size_t *next)
+{
+	while (*next < nm && m[*next].pos < to) {
+		const struct mark *k = &m[(*next)++];
+		size_t at = k->pos < from ? from : k->pos;
+		fwrite(text + from, 1, at - from, stdout);
+		from = at;
+		if (k->label > 0)
+			printf("%s[%d>%s", o->color ? C_DIM : "", k->label, o->color ? C_OFF : "");
+		else
+			printf("%s<]%s", o->color ? C_DIM : "", o->color ? C_OFF : "");
+	}
+	fwrite(text + from, 1, to - from, stdout);
+}
+
 static void explain_one(struct explain_out *o, const char *name, struct ds_result *r)
 {
-	size_t len, pos = 0, n = ds_result_nsubs(r);
+	size_t len, pos = 0, n = ds_result_nsubs(r), nm = 0, next = 0;
 	const char *text = ds_result_text(r, &len);
+	struct mark *marks;
 	header(o, name, r);
+	marks = source_marks(o, r, &nm);
 	putchar('\n');
 	for (size_t i = 0; i < n; i++) {
 		struct ds_sub s;
 		ds_result_sub(r, i, &s);
 		if (s.start < pos)
 			continue;
-		fwrite(text + pos, 1, s.start - pos, stdout);
+		put_text(o, text, pos, s.start, marks, nm, &next);
 		if (s.evidence == DS_EVIDENCE_SOURCE && o->color)
 			printf(C_SPUN "%s" C_OFF C_ORIG " [%s]" C_OFF, s.text, s.original);
 		else if (s.evidence == DS_EVIDENCE_SOURCE)
@@ -83,7 +144,11 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 			printf("{%s ~> %s? %.2f}", s.text, s.original, s.p);
 		pos = s.end;
 	}
-	fwrite(text + pos, 1, len - pos, stdout);
+	put_text(o, text, pos, len, marks, nm, &next);
+	for (; next < nm; next++) /* parts ending with the text */
+		printf("%s%s%s", o->color ? C_DIM : "", marks[next].label > 0 ? "" : "<]",
+		       o->color ? C_OFF : "");
+	free(marks);
 	if (len && text[len - 1] != '\n')
 		putchar('\n');
 	printf("\n%zu substitution%s flagged\n", n, n == 1 ? "" : "s");

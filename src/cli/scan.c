@@ -9,9 +9,7 @@
 #include "cli.h"
 #include "pool.h"
 #include "../detect.h"
-#include "../index.h"
 #include "../json.h"
-#include "../stem.h"
 #include "../text.h"
 
 struct item {
@@ -21,17 +19,8 @@ struct item {
 	size_t len;
 	char err[700];
 	struct ds_result *res;
-	/* the source chosen for it */
-	const char *src_name;
-	char *src_text;          /* owned when own_src */
-	size_t src_len;
-	int own_src;
 	struct ds_source_meta meta;
-	/* batch mode */
-	int64_t id;
-	double solo_score;
-	char date[11];
-	struct ds_doc *doc;      /* batch: tokenised for the index, kept for its query */
+	size_t bidx;             /* batch mode: its number in the batch */
 };
 
 struct engine {
@@ -39,8 +28,7 @@ struct engine {
 	struct ds_models *models;
 	int nthreads;
 	struct ds_detector **det;
-	struct ds_index **ix;
-	struct ds_stemmer **st;
+	struct ds_finder **fd;
 	char *srcfile;
 	size_t srcfile_len;
 	/* inputs */
@@ -49,9 +37,10 @@ struct engine {
 	size_t lineno;
 	size_t seq;
 	/* batch */
+	struct ds_batch *batch;
 	struct item **items;
 	size_t nitems, items_cap, next_item;
-	int batch_pass;          /* 1 solo, 2 with sources */
+	int batch_pass;          /* 1 related, 2 solo scores, 3 with sources */
 	/* output */
 	scan_result_fn fn;
 	void *ctx;
@@ -64,13 +53,8 @@ static void item_free(struct item *it)
 {
 	if (!it)
 		return;
-	ds_doc_free(it->doc);
 	free(it->name);
 	free(it->text);
-	if (it->own_src) {
-		free(it->src_text);
-		free((char *)it->src_name); /* strdup'd with the text (index mode) */
-	}
 	ds_result_free(it->res);
 	free(it);
 }
@@ -240,44 +224,6 @@ static struct item *next_input(struct engine *e)
 
 /* ---- work ---- */
 
-/* Finds the source of the article doc (tokenised and stemmed) in the index. */
-static void find_index_source(struct engine *e, int w, struct item *it, const struct ds_doc *doc)
-{
-	struct ds_err err = {0};
-	struct ds_query_opts qo;
-	struct ds_match ms[8], m;
-	size_t n = 0;
-	int64_t self = 0;
-	ds_query_opts_init(&qo);
-	if (ds_index_find_doc(e->ix[w], doc, &self, &err) == 0)
-		qo.exclude_id = self; /* the article is itself a known source */
-	memset(&err, 0, sizeof err); /* not found is no error */
-	if (ds_index_query(e->ix[w], doc, &qo, ms, 8, &n, &err) == 0 && n > 0) {
-		char *text;
-		size_t len, b = 0;
-		for (size_t k = 1; k < n; k++)
-			if (ms[k].containment > ms[b].containment)
-				b = k;
-		m = ms[b];
-		if (ds_index_get_text(e->ix[w], m.id, &text, &len, &err) == 0) {
-			it->src_text = text;
-			it->src_len = len;
-			it->own_src = 1;
-			it->src_name = strdup(m.name);
-			if (!it->src_name) {
-				free(text);
-				it->src_text = NULL;
-				it->own_src = 0;
-			}
-			it->meta.similarity = m.similarity;
-			it->meta.coverage = m.coverage;
-		}
-		ds_matches_free(ms, n);
-	} else if (err.msg[0]) {
-		snprintf(it->err, sizeof it->err, "%s", err.msg);
-	}
-}
-
 static void work(void *ctx, int w, void *vit)
 {
 	struct engine *e = ctx;
@@ -286,40 +232,11 @@ static void work(void *ctx, int w, void *vit)
 	struct ds_detect_opts opts;
 	struct ds_err err = {0};
 	const struct ds_text *sp = NULL;
-	struct ds_doc *doc = NULL; /* tokenised once: for the query and the detector */
-	size_t maxw = e->o->max_words ? e->o->max_words : DS_DETECT_MAX_WORDS_DEFAULT;
+	struct ds_sources *found = NULL;
 
 	if (it->err[0])
 		return;
 	it->meta.similarity = it->meta.coverage = -1;
-	if (e->o->source) {
-		src.name = e->o->source;
-		src.data = e->srcfile;
-		src.len = e->srcfile_len;
-		sp = &src;
-	} else if (e->o->index) {
-		/* a text that cannot be tokenised is reported by ds_detect below
-		 * (also one past the work bound: not tokenised here either) */
-		doc = ds_text_count_runs(it->text, it->len, 2 * maxw) > 2 * maxw
-			      ? NULL
-			      : ds_doc_new(it->text, it->len, it->name, e->o->max_bytes, &err);
-		if (doc && ds_doc_stem(doc, e->st[w])) {
-			ds_doc_free(doc);
-			doc = NULL;
-		}
-		if (doc)
-			find_index_source(e, w, it, doc);
-		if (it->err[0]) {
-			ds_doc_free(doc);
-			return;
-		}
-	}
-	if (!sp && it->src_text && e->batch_pass != 1) {
-		src.name = it->src_name;
-		src.data = it->src_text;
-		src.len = it->src_len;
-		sp = &src;
-	}
 	art.name = it->name;
 	art.data = it->text;
 	art.len = it->len;
@@ -328,9 +245,25 @@ static void work(void *ctx, int w, void *vit)
 	opts.threshold = e->o->threshold;
 	opts.all_subs = e->o->all_subs;
 	opts.max_words = e->o->max_words;
+	if (e->o->source) {
+		src.name = e->o->source;
+		src.data = e->srcfile;
+		src.len = e->srcfile_len;
+		sp = &src;
+	} else if (e->o->index) {
+		/* tokenised once, for the index query and the detector */
+		ds_result_free(it->res);
+		it->res = NULL;
+		if ((found = ds_finder_find(e->fd[w], &art, e->o->max_bytes, &err)) != NULL) {
+			it->res = ds_detect_found(e->det[w], found, &opts, &err);
+			ds_sources_free(found);
+		}
+		if (!it->res)
+			snprintf(it->err, sizeof it->err, "%s", err.msg);
+		return;
+	}
 	ds_result_free(it->res);
-	it->res = doc ? ds_detect_doc(e->det[w], doc, sp, &it->meta, &opts, &err)
-		      : ds_detect(e->det[w], &art, sp, &it->meta, &opts, &err);
+	it->res = ds_detect(e->det[w], &art, sp, &it->meta, &opts, &err);
 	if (!it->res)
 		snprintf(it->err, sizeof it->err, "%s", err.msg);
 }
@@ -373,109 +306,75 @@ static void stream_done(void *ctx, void *vit)
 	item_free(vit);
 }
 
-/* batch mode: passes over e->items */
+/* batch mode: passes over e->items (names and errors only: the texts are
+ * in the batch's index) */
 static void *batch_next(void *ctx)
 {
 	struct engine *e = ctx;
 	while (e->next_item < e->nitems) {
 		struct item *it = e->items[e->next_item++];
-		if (e->batch_pass == 1 || (it->src_text && !it->err[0]))
+		if (e->batch_pass == 3 || (!it->err[0] && (e->batch_pass == 1 ||
+							   ds_batch_needs_score(e->batch, it->bidx))))
 			return it;
 	}
 	return NULL;
+}
+
+static void batch_work(void *ctx, int w, void *vit)
+{
+	struct engine *e = ctx;
+	struct item *it = vit;
+	struct ds_err err = {0};
+	struct ds_detect_opts opts;
+	struct ds_sources *s = NULL;
+	if (it->err[0])
+		return;
+	memset(&opts, 0, sizeof opts);
+	opts.max_bytes = e->o->max_bytes;
+	opts.threshold = e->o->threshold;
+	opts.all_subs = e->o->all_subs;
+	switch (e->batch_pass) {
+	case 1: /* which articles share passages */
+		if (ds_batch_related(e->batch, e->fd[w], it->bidx, &err))
+			snprintf(it->err, sizeof it->err, "%s", err.msg);
+		return;
+	case 2: /* the solo score of those that do */
+		s = ds_batch_article(e->batch, e->fd[w], it->bidx, &err);
+		break;
+	default: /* each against the sources chosen among the others */
+		s = ds_batch_find(e->batch, e->fd[w], it->bidx, &err);
+		break;
+	}
+	it->res = s ? ds_detect_found(e->det[w], s, &opts, &err) : NULL;
+	ds_sources_free(s);
+	if (!it->res) {
+		snprintf(it->err, sizeof it->err, "%s", err.msg);
+	} else if (e->batch_pass == 2) {
+		ds_batch_set_score(e->batch, it->bidx, ds_result_score(it->res));
+		ds_result_free(it->res);
+		it->res = NULL;
+	}
 }
 
 static void batch_done(void *ctx, void *vit)
 {
 	struct engine *e = ctx;
 	struct item *it = vit;
-	if (e->batch_pass == 1 && it->res)
-		it->solo_score = ds_result_score(it->res);
-	progress(e);
-}
-
-/* May items[j] be the source of items[i]?  The earlier one (by the date
- * headers) is the source; without dates, the cleaner one (lower solo score). */
-static int may_be_source(const struct item *j, const struct item *i)
-{
-	if (j->date[0] && i->date[0]) {
-		int c = strcmp(j->date, i->date);
-		if (c != 0)
-			return c < 0;
+	if (e->batch_pass == 3) {
+		emit(e, it);
+		ds_result_free(it->res);
+		it->res = NULL;
+	} else {
+		progress(e);
 	}
-	if (j->solo_score != i->solo_score)
-		return j->solo_score < i->solo_score;
-	return j->seq < i->seq;
-}
-
-static struct item *item_by_id(struct engine *e, int64_t id)
-{
-	for (size_t j = 0; j < e->nitems; j++)
-		if (e->items[j]->id == id)
-			return e->items[j];
-	return NULL;
-}
-
-/* Is a an older (or, undated, cleaner) text than b? */
-static int older(const struct item *a, const struct item *b)
-{
-	if (a->date[0] && b->date[0] && strcmp(a->date, b->date) != 0)
-		return strcmp(a->date, b->date) < 0;
-	if (a->date[0] != b->date[0])
-		return a->date[0] != 0;
-	return a->solo_score < b->solo_score;
-}
-
-static double max_containment(struct engine *e, struct item *it, const struct ds_match *m,
-			      size_t n)
-{
-	double best = 0;
-	for (size_t k = 0; k < n; k++) {
-		struct item *c = item_by_id(e, m[k].id);
-		if (c && c != it && !c->err[0] && c->res && may_be_source(c, it) &&
-		    m[k].containment > best)
-			best = m[k].containment;
-	}
-	return best;
-}
-
-/* Picks it's source among the matches: those that may be its source and are
- * nearly as similar as the best one; of them the oldest, since copies of a
- * copy lead back to the original. */
-static void choose_source(struct engine *e, struct item *it, const struct ds_match *m, size_t n)
-{
-	struct item *best = NULL;
-	double best_sim = -1;
-	size_t bk = 0;
-	for (size_t k = 0; k < n; k++) {
-		struct item *c = item_by_id(e, m[k].id);
-		if (!c || c == it || c->err[0] || !c->res || !may_be_source(c, it))
-			continue;
-		if (best_sim < 0)
-			best_sim = max_containment(e, it, m, n);
-		if (m[k].containment < 0.6 * best_sim)
-			continue;
-		if (!best || older(c, best)) {
-			best = c;
-			bk = k;
-		}
-	}
-	if (!best)
-		return;
-	it->src_text = best->text;
-	it->src_len = best->len;
-	it->src_name = best->name;
-	it->meta.similarity = m[bk].similarity;
-	it->meta.coverage = m[bk].coverage;
 }
 
 static int run_batch(struct engine *e)
 {
 	struct ds_err err = {0};
-	struct ds_index *mem = ds_index_open(":memory:", DS_INDEX_CREATE, &err);
 	struct item *it;
-	size_t maxw = e->o->max_words ? e->o->max_words : DS_DETECT_MAX_WORDS_DEFAULT;
-	if (!mem) {
+	int rc = 0;
+	if (!(e->batch = ds_batch_new(NULL, &err))) {
 		cli_error("cannot create the batch index: %s", err.msg);
 		return -1;
 	}
@@ -485,56 +384,41 @@ static int run_batch(struct engine *e)
 			break;
 		}
 		e->items[e->nitems++] = it;
-		/* past the work bound: no index entry (ds_detect says why) */
-		if (!it->err[0] && ds_text_count_runs(it->text, it->len, 2 * maxw) <= 2 * maxw) {
-			struct ds_doc *doc = ds_doc_new(it->text, it->len, it->name, e->o->max_bytes, &err);
-			int added;
-			if (doc) {
-				ds_doc_stem(doc, e->st[0]);
-				snprintf(it->date, sizeof it->date, "%s", doc->date);
-				if (ds_index_add(mem, it->name, doc, &it->id, &added, &err))
-					it->id = 0;
-				it->doc = doc;
-			}
+		if (!it->err[0]) {
+			struct ds_text art = {it->name, it->text, it->len};
+			if (ds_batch_add(e->batch, &art, e->o->max_bytes, &it->bidx, &err))
+				snprintf(it->err, sizeof it->err, "%s", err.msg);
+		}
+		free(it->text); /* kept in the batch's index */
+		it->text = NULL;
+	}
+	for (int w = 0; w < e->nthreads; w++)
+		if (!(e->fd[w] = ds_batch_finder(e->batch, &err))) {
+			cli_error("cannot open the batch index: %s", err.msg);
+			rc = -1;
+			goto out;
+		}
+	e->total = e->nitems * 3;
+	for (e->batch_pass = 1; e->batch_pass <= 3; e->batch_pass++) {
+		e->next_item = 0;
+		if (pool_run(e->nthreads, batch_next, batch_work, batch_done, e) < 0) {
+			cli_error("cannot start worker threads");
+			rc = -1;
+			goto out;
 		}
 	}
-	e->total = e->nitems * 2;
-	/* pass 1: every article on its own */
-	e->batch_pass = 1;
-	e->next_item = 0;
-	pool_run(e->nthreads, batch_next, work, batch_done, e);
-	/* sources: the most similar other input that may be the source */
-	for (size_t i = 0; i < e->nitems; i++) {
-		struct ds_match m[8];
-		struct ds_query_opts qo;
-		size_t n = 0;
-		it = e->items[i];
-		if (it->err[0] || !it->res || !it->id || !it->doc)
-			continue;
-		ds_query_opts_init(&qo);
-		qo.exclude_id = it->id;
-		if (ds_index_query(mem, it->doc, &qo, m, 8, &n, &err) == 0) {
-			choose_source(e, it, m, n);
-			ds_matches_free(m, n);
-		}
-	}
-	for (size_t i = 0; i < e->nitems; i++) {
-		ds_doc_free(e->items[i]->doc);
-		e->items[i]->doc = NULL;
-	}
-	ds_index_close(mem);
-	/* pass 2: articles with a source */
-	e->batch_pass = 2;
-	e->next_item = 0;
-	pool_run(e->nthreads, batch_next, work, batch_done, e);
 	if (e->o->progress && isatty(2))
 		fputc('\n', stderr);
-	for (size_t i = 0; i < e->nitems; i++) {
-		emit(e, e->items[i]);
-		item_free(e->items[i]);
+out:
+	for (int w = 0; w < e->nthreads; w++) {
+		ds_finder_close(e->fd[w]);
+		e->fd[w] = NULL;
 	}
+	for (size_t i = 0; i < e->nitems; i++)
+		item_free(e->items[i]);
 	free(e->items);
-	return 0;
+	ds_batch_free(e->batch);
+	return rc;
 }
 
 int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn fn, void *ctx)
@@ -571,17 +455,15 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		}
 	}
 	e.det = calloc((size_t)e.nthreads, sizeof *e.det);
-	e.ix = calloc((size_t)e.nthreads, sizeof *e.ix);
-	e.st = calloc((size_t)e.nthreads, sizeof *e.st);
-	if (!e.det || !e.ix || !e.st) {
+	e.fd = calloc((size_t)e.nthreads, sizeof *e.fd);
+	if (!e.det || !e.fd) {
 		cli_error("out of memory");
 		rc = -1;
 		goto out;
 	}
 	for (int w = 0; w < e.nthreads; w++) {
 		e.det[w] = ds_detector_new(e.models, &err);
-		e.st[w] = ds_stemmer_new();
-		if (!e.det[w] || !e.st[w]) {
+		if (!e.det[w]) {
 			cli_error("out of memory");
 			rc = -1;
 			goto out;
@@ -595,8 +477,8 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 					 strchr(uri, '?') ? '&' : '?', o->retry);
 				uri = rbuf;
 			}
-			e.ix[w] = ds_index_open(uri, DS_INDEX_READONLY, &err);
-			if (!e.ix[w]) {
+			e.fd[w] = ds_finder_open(uri, &err);
+			if (!e.fd[w]) {
 				cli_error("%s", err.msg);
 				rc = -1;
 				goto out;
@@ -621,14 +503,11 @@ out:
 	for (int w = 0; w < e.nthreads; w++) {
 		if (e.det)
 			ds_detector_free(e.det[w]);
-		if (e.ix)
-			ds_index_close(e.ix[w]);
-		if (e.st)
-			ds_stemmer_free(e.st[w]);
+		if (e.fd)
+			ds_finder_close(e.fd[w]);
 	}
 	free(e.det);
-	free(e.ix);
-	free(e.st);
+	free(e.fd);
 	free(e.srcfile);
 	ds_models_free(e.models);
 	for (size_t i = 0; i < e.npaths; i++)

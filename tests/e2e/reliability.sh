@@ -370,16 +370,20 @@ if command -v strace > /dev/null 2>&1 && strace -f -o /dev/null true 2> /dev/nul
 		calls=$(cat "$W/st1" "$W/st2" "$W/st3" "$W/st4" | grep -cE 'socket|connect|sendto|bind')
 		check "no network calls by scan (batch, index, stdin) and report (strace: $calls calls)" \
 			$([ "$calls" = 0 ] && [ -s "$W/st1" ] || [ "$calls" = 0 ]; echo $?)
-		# Files opened for writing: only the page (its temporary name, then the rename).
+		# Files opened for writing: only the page (its temporary name, then the
+		# rename) and the batch's temporary index under $TMPDIR, removed at the end.
+		mkdir -p "$H/tmp"
 		(cd "$H/out" && rm -f r2.html &&
-		 strace -f -qq -o "$W/st5" -e trace=open,openat,creat,rename,renameat,renameat2,mkdir,mkdirat,unlink,unlinkat \
+		 TMPDIR=$H/tmp strace -f -qq -o "$W/st5" -e trace=open,openat,creat,rename,renameat,renameat2,mkdir,mkdirat,unlink,unlinkat \
 			"$DESPIN" report --html r2.html -m "$MODELS" ../in/* > /dev/null 2>&1)
 		grep -E 'O_WRONLY|O_RDWR|O_CREAT|creat\(|rename|mkdir|unlink' "$W/st5" | grep -v ENOENT |
-			grep -vE '"(r2\.html|r2\.html\.tmp\.[0-9]+)"' > "$W/writes"
-		if [ ! -s "$W/writes" ]; then
-			ok "report opens for writing only its --html path and that path's temporary file"
+			grep -vE '"(r2\.html|r2\.html\.tmp\.[0-9]+)"' |
+			grep -vF "\"$H/tmp/despin-batch." > "$W/writes"
+		left=$(ls -A "$H/tmp")
+		if [ ! -s "$W/writes" ] && [ -z "$left" ]; then
+			ok "report opens for writing only its --html path, that path's temporary file and the batch index in \$TMPDIR (removed)"
 		else
-			nok "report writes elsewhere: $(head -n 3 "$W/writes" | tr '\n' ' ')"
+			nok "report writes elsewhere: $(head -n 3 "$W/writes" | tr '\n' ' ') (left in \$TMPDIR: $left)"
 		fi
 	else
 		skip "network and file-write checks" "models not built (make models)"

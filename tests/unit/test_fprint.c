@@ -131,14 +131,14 @@ T_TEST(identical_and_empty)
 	struct ds_doc *a = seed("000");
 	struct ds_fprint *fa = fp_of(a), *fb = fp_of(a);
 	struct ds_fp_cmp c;
-	uint64_t s1[DS_FP_NHASH], s2[DS_FP_NHASH], k1[DS_FP_BANDS], k2[DS_FP_BANDS];
-	size_t n1, n2;
-	const uint32_t *set1, *set2;
+	struct ds_fp_key *k1 = NULL, *k2 = NULL;
+	size_t n1, n2, nk1 = 0, nk2 = 0;
+	const uint32_t *set1;
 	T_OK(fa && fb);
 	if (!fa || !fb)
 		goto out;
 	set1 = ds_fprint_set(fa, &n1);
-	set2 = ds_fprint_set(fb, &n2);
+	ds_fprint_set(fb, &n2);
 	T_EQ_INT(n1, n2);
 	T_OK(n1 > 500);
 	for (size_t i = 1; i < n1; i++)
@@ -149,36 +149,71 @@ T_TEST(identical_and_empty)
 	ds_fprint_cmp(fa, fb, &c);
 	T_NEAR(c.similarity, 1.0, 1e-9);
 	T_NEAR(c.coverage_ab, 1.0, 1e-9);
-	ds_fprint_minhash(set1, n1, s1);
-	ds_fprint_minhash(set2, n2, s2);
-	T_OK(memcmp(s1, s2, sizeof s1) == 0);
-	T_EQ_INT(ds_fprint_bands(s1, k1), DS_FP_BANDS);
-	ds_fprint_bands(s2, k2);
-	T_OK(memcmp(k1, k2, sizeof k1) == 0);
-	ds_fprint_minhash(NULL, 0, s1);
-	T_EQ_INT(ds_fprint_bands(s1, k1), 0);
+	T_EQ_INT(ds_fprint_passage_keys(fa, &k1, &nk1), 0);
+	T_EQ_INT(ds_fprint_passage_keys(fb, &k2, &nk2), 0);
+	T_EQ_INT(nk1, nk2);
+	T_OK(nk1 % DS_FP_PASSAGE_BANDS == 0 && nk1 >= 10 * DS_FP_PASSAGE_BANDS);
+	for (size_t i = 0; k1 && k2 && i < nk1; i++)
+		if (k1[i].key != k2[i].key || k1[i].sent != k2[i].sent) {
+			T_FAIL("passage key %zu differs", i);
+			break;
+		}
+	for (size_t i = 1; i < nk1; i++)
+		if (k1[i].sent < k1[i - 1].sent) {
+			T_FAIL("passage keys out of sentence order at %zu", i);
+			break;
+		}
 out:
+	free(k1);
+	free(k2);
 	ds_fprint_free(fa);
 	ds_fprint_free(fb);
 	ds_doc_free(a);
 }
 
-T_TEST(minhash_estimates_jaccard)
+T_TEST(passage_keys_survive_in_a_larger_text)
 {
-	/* Two sets of 2000 sharing 1000: Jaccard 1/3. */
-	static uint32_t a[2000], b[2000];
-	uint64_t sa[DS_FP_NHASH], sb[DS_FP_NHASH];
-	int eq = 0;
-	for (uint32_t i = 0; i < 2000; i++) {
-		a[i] = i * 2;
-		b[i] = i * 2 + (i < 1000 ? 0 : 100000);
-	}
-	ds_fprint_minhash(a, 2000, sa);
-	ds_fprint_minhash(b, 2000, sb);
-	for (int i = 0; i < DS_FP_NHASH; i++)
-		eq += sa[i] == sb[i];
-	T_NEAR((double)eq / DS_FP_NHASH, 1.0 / 3.0, 0.13);
-	T_EQ_INT(ds_fprint_common(a, 2000, b, 2000), 1000);
+	/* a paragraph of 000 copied into another article keeps its keys */
+	struct ds_doc *a = seed("000"), *b = NULL;
+	struct ds_fprint *fa = NULL, *fb = NULL;
+	struct ds_fp_key *ka = NULL, *kb = NULL;
+	size_t na = 0, nb = 0, shared = 0;
+	char *text = NULL;
+	const char *para = "Russian officials said a face-to-face meeting between the two "
+			   "presidents could take place within the next two weeks, while the "
+			   "Ukrainian foreign minister warned that no deal about Ukraine could be "
+			   "made without Ukraine at the table.";
+	T_OK(a != NULL);
+	if (!a)
+		return;
+	text = malloc(a->len + strlen(para) * 2 + 8);
+	sprintf(text, "%s\n\n%s\n", a->text, para);
+	b = doc_of(text, "b");
+	fa = fp_of(a);
+	fb = fp_of(b);
+	T_OK(fa && fb);
+	if (!fa || !fb)
+		goto out;
+	T_EQ_INT(ds_fprint_passage_keys(fa, &ka, &na), 0);
+	T_EQ_INT(ds_fprint_passage_keys(fb, &kb, &nb), 0);
+	/* every key of the article is in the larger text, but for its last
+	 * sentence's (its shingles now run on into the new paragraph) */
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (ka[i].key == kb[j].key) {
+				shared++;
+				break;
+			}
+	T_OK(shared + DS_FP_PASSAGE_BANDS >= na);
+	T_OK(nb >= na + DS_FP_PASSAGE_BANDS);
+out:
+	free(ka);
+	free(kb);
+	free(text);
+	ds_fprint_free(fa);
+	ds_fprint_free(fb);
+	ds_doc_free(a);
+	ds_doc_free(b);
 }
 
 T_TEST(seeds)
@@ -292,7 +327,7 @@ int main(void)
 	T_RUN(function_words);
 	T_RUN(immutables_survive_content_swaps);
 	T_RUN(identical_and_empty);
-	T_RUN(minhash_estimates_jaccard);
+	T_RUN(passage_keys_survive_in_a_larger_text);
 	T_RUN(seeds);
 	T_RUN(spun_copy_still_matches);
 	T_RUN(stemmed_doc_same_as_stemmer);

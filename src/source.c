@@ -1,0 +1,665 @@
+/* source.c - finding an article's sources and choosing among them
+ * (see source.h and despin.h). */
+#include "source.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detect.h"
+#include "index.h"
+#include "stem.h"
+#include "text.h"
+
+/* Matches asked of the index per article. */
+#define QUERY_MAX 8
+
+struct found {
+	char *name;
+	char *text;
+	size_t len;
+	double similarity, coverage;
+	struct ds_range *ranges;
+	size_t nranges;
+	size_t first;     /* byte offset of its first range (source order) */
+};
+
+struct ds_sources {
+	struct ds_doc *doc;  /* the article, tokenised (NULL once detected) */
+	char *name;          /* the article's name, text and length */
+	char *text;
+	size_t len;
+	size_t max_bytes;
+	struct found f[DS_SOURCES_MAX];
+	size_t n;
+};
+
+struct ds_finder {
+	struct ds_index *ix;
+	struct ds_stemmer *st;
+};
+
+struct ds_finder *ds_finder_open(const char *uri, struct ds_err *err)
+{
+	struct ds_finder *f = calloc(1, sizeof *f);
+	if (!f || !(f->st = ds_stemmer_new())) {
+		free(f);
+		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", uri);
+		return NULL;
+	}
+	if (!(f->ix = ds_index_open(uri, DS_INDEX_READONLY, err))) {
+		ds_finder_close(f);
+		return NULL;
+	}
+	return f;
+}
+
+void ds_finder_close(struct ds_finder *f)
+{
+	if (!f)
+		return;
+	ds_index_close(f->ix);
+	ds_stemmer_free(f->st);
+	free(f);
+}
+
+void ds_sources_free(struct ds_sources *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->f[i].name);
+		free(s->f[i].text);
+		free(s->f[i].ranges);
+	}
+	ds_doc_free(s->doc);
+	free(s->name);
+	free(s->text);
+	free(s);
+}
+
+size_t ds_sources_count(const struct ds_sources *s)
+{
+	return s->n;
+}
+
+int ds_sources_get(const struct ds_sources *s, size_t i, struct ds_found_source *out)
+{
+	if (i >= s->n)
+		return DS_EINVAL;
+	out->name = s->f[i].name;
+	out->similarity = s->f[i].similarity;
+	out->coverage = s->f[i].coverage;
+	out->ranges = s->f[i].ranges;
+	out->nranges = s->f[i].nranges;
+	return 0;
+}
+
+/* Byte range of sentence i of doc (its first to its last token). */
+static void sent_range(const struct ds_doc *doc, size_t i, size_t *start, size_t *end)
+{
+	const struct ds_sent *se = &doc->sent[i];
+	*start = doc->tok[se->tok_begin].start;
+	*end = doc->tok[se->tok_end - 1].end;
+}
+
+/* Sentence i's words (as fingerprinted: words and numbers outside
+ * boilerplate). */
+static size_t sent_words(const struct ds_doc *doc, size_t i)
+{
+	size_t w = 0;
+	for (uint32_t t = doc->sent[i].tok_begin; t < doc->sent[i].tok_end; t++)
+		w += doc->tok[t].kind != DS_TOK_PUNCT && !(doc->tok[t].flags & DS_TF_BOILER);
+	return w;
+}
+
+/* The greedy choice (source.h): the indexes of the chosen matches in
+ * pick[0..*npick) and, per sentence, the chosen match it goes to (-1). */
+static void choose(const struct ds_doc *doc, const struct ds_match *m, size_t n,
+		   const double *rank, const size_t *words, size_t total, int *owner, size_t *pick,
+		   size_t *npick)
+{
+	*npick = 0;
+	for (size_t s = 0; s < doc->nsent; s++)
+		owner[s] = -1;
+	while (*npick < DS_SOURCES_MAX) {
+		size_t best = n, best_w = 0, best_s = 0;
+		for (size_t k = 0; k < n; k++) {
+			size_t w = 0, ns = 0, used = 0;
+			for (size_t j = 0; j < *npick; j++)
+				used |= pick[j] == k;
+			if (used || !m[k].sent_cover)
+				continue;
+			for (size_t s = 0; s < doc->nsent && s < m[k].nsents; s++)
+				if (owner[s] < 0 && m[k].sent_cover[s] > 0) {
+					w += words[s];
+					ns++;
+				}
+			if (w > best_w) {
+				best = k;
+				best_w = w;
+				best_s = ns;
+			}
+		}
+		/* with ranks, the best ranked of those covering nearly as much:
+		 * the copies of a copy lead back to the original */
+		for (size_t k = 0; rank && best < n && k < n; k++) {
+			size_t w = 0, ns = 0, used = 0;
+			for (size_t j = 0; j < *npick; j++)
+				used |= pick[j] == k;
+			if (used || !m[k].sent_cover || rank[k] >= rank[best])
+				continue;
+			for (size_t s = 0; s < doc->nsent && s < m[k].nsents; s++)
+				if (owner[s] < 0 && m[k].sent_cover[s] > 0) {
+					w += words[s];
+					ns++;
+				}
+			if (ns >= 2 && (double)w >= 0.6 * (double)best_w) {
+				best = k;
+				best_w = w;
+				best_s = ns;
+			}
+		}
+		if (best == n || best_s < 2 || (double)best_w < DS_INDEX_MIN_COVERAGE * (double)total)
+			break;
+		for (size_t s = 0; s < doc->nsent && s < m[best].nsents; s++)
+			if (owner[s] < 0 && m[best].sent_cover[s] > 0)
+				owner[s] = (int)best;
+		pick[(*npick)++] = best;
+	}
+	/* each covered sentence to the chosen source nearest to it */
+	for (size_t s = 0; s < doc->nsent; s++) {
+		if (owner[s] < 0)
+			continue;
+		for (size_t j = 0; j < *npick; j++) {
+			const struct ds_match *c = &m[pick[j]];
+			if (s < c->nsents && c->sent_cover[s] > m[owner[s]].sent_cover[s])
+				owner[s] = (int)pick[j];
+		}
+	}
+}
+
+static int cmp_found(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	if (x->coverage != y->coverage)
+		return x->coverage > y->coverage ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
+				     const struct ds_match *m, size_t n, const double *rank,
+				     struct ds_err *err)
+{
+	struct ds_sources *s = calloc(1, sizeof *s);
+	size_t *words = NULL, total = 0, pick[DS_SOURCES_MAX], npick = 0;
+	int *owner = NULL, rc;
+
+	if (!s || !(words = calloc(doc->nsent + 1, sizeof *words)) ||
+	    !(owner = calloc(doc->nsent + 1, sizeof *owner)))
+		goto nomem;
+	s->doc = doc;
+	doc = NULL;
+	for (size_t i = 0; i < s->doc->nsent; i++)
+		total += words[i] = sent_words(s->doc, i);
+	choose(s->doc, m, n, rank, words, total, owner, pick, &npick);
+	for (size_t j = 0; j < npick; j++) {
+		struct found *f = &s->f[s->n];
+		const struct ds_match *c = &m[pick[j]];
+		size_t covered = 0;
+		if (!(f->name = strdup(c->name)))
+			goto nomem;
+		s->n++;
+		f->similarity = c->similarity;
+		if (!(f->ranges = malloc((s->doc->nsent + 1) * sizeof *f->ranges)))
+			goto nomem;
+		for (size_t i = 0; i < s->doc->nsent; i++) {
+			size_t a, b;
+			if (owner[i] != (int)pick[j])
+				continue;
+			covered += words[i];
+			sent_range(s->doc, i, &a, &b);
+			/* sentences next to each other make one range */
+			if (f->nranges && (i > 0 && owner[i - 1] == (int)pick[j]))
+				f->ranges[f->nranges - 1].end = b;
+			else
+				f->ranges[f->nranges++] = (struct ds_range){a, b};
+		}
+		f->coverage = total ? (double)covered / (double)total : 0;
+		f->first = f->nranges ? f->ranges[0].start : 0;
+		if ((rc = ds_index_get_text(ix, c->id, &f->text, &f->len, err)) != 0)
+			goto fail;
+	}
+	qsort(s->f, s->n, sizeof *s->f, cmp_found);
+	free(words);
+	free(owner);
+	return s;
+nomem:
+	ds_err_set(err, DS_ENOMEM, "out of memory choosing sources");
+fail:
+	ds_doc_free(doc);
+	free(words);
+	free(owner);
+	ds_sources_free(s);
+	return NULL;
+}
+
+struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *article,
+				  size_t max_bytes, struct ds_err *err)
+{
+	struct ds_doc *doc = ds_doc_new(article->data, article->len, article->name, max_bytes, err);
+	struct ds_query_opts qo;
+	struct ds_match m[QUERY_MAX];
+	struct ds_sources *s;
+	struct ds_err e2 = {0};
+	size_t n = 0;
+	int64_t self = 0;
+
+	if (!doc)
+		return NULL;
+	if (ds_doc_stem(doc, f->st)) {
+		ds_doc_free(doc);
+		ds_err_set(err, DS_ENOMEM, "%s: out of memory", article->name);
+		return NULL;
+	}
+	ds_query_opts_init(&qo);
+	qo.sent_cover = 1;
+	if (ds_index_find_doc(f->ix, doc, &self, &e2) == 0)
+		qo.exclude_id = self; /* the article is itself a known source */
+	if (ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err)) {
+		ds_doc_free(doc);
+		return NULL;
+	}
+	s = ds_sources_choose(f->ix, doc, m, n, NULL, err);
+	ds_matches_free(m, n);
+	if (s && (!(s->name = strdup(article->name)) ||
+		  !(s->text = malloc(article->len + 1)))) {
+		ds_sources_free(s);
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (s) {
+		memcpy(s->text, article->data, article->len);
+		s->text[article->len] = 0;
+		s->len = article->len;
+		s->max_bytes = max_bytes;
+	}
+	return s;
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+	const struct found *x = *(const struct found *const *)a, *y = *(const struct found *const *)b;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
+				  const struct ds_detect_opts *opts, struct ds_err *err)
+{
+	struct ds_text art = {s->name, s->text, s->len}, src;
+	struct ds_source_meta meta = {-1, -1};
+	struct ds_found_source info[DS_SOURCES_MAX];
+	const struct found *order[DS_SOURCES_MAX];
+	struct ds_buf joined = DS_BUF_INIT;
+	struct ds_doc *doc = s->doc;
+	struct ds_result *r;
+
+	s->doc = NULL;
+	if (!doc && !(doc = ds_doc_new(s->text, s->len, s->name, s->max_bytes, err)))
+		return NULL;
+	if (s->n == 0)
+		return ds_detect_doc(det, doc, NULL, NULL, opts, err);
+	/* the sources' texts in the order the article uses them */
+	for (size_t i = 0; i < s->n; i++)
+		order[i] = &s->f[i];
+	qsort(order, s->n, sizeof *order, cmp_first);
+	for (size_t i = 0; i < s->n; i++)
+		if ((i && ds_buf_puts(&joined, "\n\n")) ||
+		    ds_buf_append(&joined, order[i]->text, order[i]->len)) {
+			ds_buf_free(&joined);
+			ds_doc_free(doc);
+			ds_err_set(err, DS_ENOMEM, "out of memory");
+			return NULL;
+		}
+	src.name = s->f[0].name;
+	src.data = joined.data;
+	src.len = joined.len;
+	meta.similarity = s->f[0].similarity;
+	meta.coverage = s->f[0].coverage;
+	(void)art;
+	r = ds_detect_doc(det, doc, &src, &meta, opts, err);
+	ds_buf_free(&joined);
+	if (!r)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++)
+		ds_sources_get(s, i, &info[i]);
+	if (ds_result_set_sources(r, info, s->n)) {
+		ds_result_free(r);
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	return r;
+}
+
+/* ---- batches ---- */
+
+struct bitem {
+	char *name;
+	int64_t id;       /* in the batch's index (a repeated text shares one) */
+	double score;     /* solo score (ds_batch_set_score) */
+	char date[11];
+	unsigned char need;
+};
+
+struct ds_batch {
+	char *path;
+	struct ds_index *ix;   /* the writer, until the first finder */
+	struct ds_stemmer *st;
+	struct bitem *it;
+	size_t n, cap;
+	size_t *of_id;         /* id -> the first article with it */
+	size_t nid, idcap;
+	pthread_mutex_t lock;
+};
+
+struct ds_batch *ds_batch_new(const char *dir, struct ds_err *err)
+{
+	struct ds_batch *b = calloc(1, sizeof *b);
+	const char *tmp = dir ? dir : getenv("TMPDIR");
+	size_t len;
+	int fd;
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	len = strlen(tmp) + 32;
+	if (!b || !(b->path = malloc(len)) || !(b->st = ds_stemmer_new())) {
+		if (b)
+			free(b->path);
+		free(b);
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&b->lock, NULL);
+	snprintf(b->path, len, "%s/despin-batch.XXXXXX", tmp);
+	if ((fd = mkstemp(b->path)) < 0) {
+		ds_err_set(err, DS_EIO, "cannot create a batch index in %s: %s", tmp, strerror(errno));
+		b->path[0] = 0;
+		ds_batch_free(b);
+		return NULL;
+	}
+	close(fd);
+	if (!(b->ix = ds_index_open(b->path, DS_INDEX_CREATE, err)) ||
+	    ds_index_begin(b->ix, err)) {
+		ds_batch_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void ds_batch_free(struct ds_batch *b)
+{
+	if (!b)
+		return;
+	ds_index_close(b->ix);
+	if (b->path[0]) {
+		size_t len = strlen(b->path) + 8;
+		char *p = malloc(len);
+		unlink(b->path);
+		if (p) {
+			snprintf(p, len, "%s-wal", b->path);
+			unlink(p);
+			snprintf(p, len, "%s-shm", b->path);
+			unlink(p);
+			free(p);
+		}
+	}
+	for (size_t i = 0; i < b->n; i++)
+		free(b->it[i].name);
+	free(b->it);
+	free(b->of_id);
+	ds_stemmer_free(b->st);
+	pthread_mutex_destroy(&b->lock);
+	free(b->path);
+	free(b);
+}
+
+size_t ds_batch_count(const struct ds_batch *b)
+{
+	return b->n;
+}
+
+int ds_batch_add(struct ds_batch *b, const struct ds_text *article, size_t max_bytes,
+		 size_t *idx, struct ds_err *err)
+{
+	struct ds_doc *doc;
+	struct bitem *it;
+	int added = 0, rc;
+	int64_t id = 0;
+	if (!b->ix)
+		return ds_err_set(err, DS_EINVAL, "the batch is closed to new articles");
+	if (!(doc = ds_doc_new(article->data, article->len, article->name, max_bytes, err)))
+		return err ? err->code : DS_EFORMAT;
+	if (ds_doc_stem(doc, b->st) || ds_grow(&b->it, &b->cap, b->n + 1, sizeof *b->it)) {
+		ds_doc_free(doc);
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	}
+	it = &b->it[b->n];
+	memset(it, 0, sizeof *it);
+	snprintf(it->date, sizeof it->date, "%s", doc->date);
+	rc = ds_index_add(b->ix, article->name, doc, &id, &added, err);
+	ds_doc_free(doc);
+	if (rc)
+		return rc;
+	if (!(it->name = strdup(article->name)))
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	if (added) {
+		if (ds_grow(&b->of_id, &b->idcap, (size_t)id + 1, sizeof *b->of_id)) {
+			free(it->name);
+			return ds_err_set(err, DS_ENOMEM, "out of memory");
+		}
+		while (b->nid <= (size_t)id)
+			b->of_id[b->nid++] = SIZE_MAX;
+		b->of_id[id] = b->n;
+	}
+	it->id = id;
+	*idx = b->n++;
+	return 0;
+}
+
+struct ds_finder *ds_batch_finder(struct ds_batch *b, struct ds_err *err)
+{
+	int rc = 0;
+	pthread_mutex_lock(&b->lock);
+	if (b->ix) { /* the adds are over: publish them */
+		rc = ds_index_commit(b->ix, err);
+		ds_index_close(b->ix);
+		b->ix = NULL;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return rc ? NULL : ds_finder_open(b->path, err);
+}
+
+/* The article idx, tokenised and stemmed (text from the index). */
+static struct ds_doc *batch_doc(struct ds_batch *b, struct ds_finder *f, size_t idx,
+				char **text, size_t *len, struct ds_err *err)
+{
+	struct ds_doc *doc;
+	if (ds_index_get_text(f->ix, b->it[idx].id, text, len, err))
+		return NULL;
+	if (!(doc = ds_doc_new(*text, *len, b->it[idx].name, *len + 1, err)))
+		goto fail;
+	if (ds_doc_stem(doc, f->st)) {
+		ds_doc_free(doc);
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		goto fail;
+	}
+	return doc;
+fail:
+	free(*text);
+	*text = NULL;
+	return NULL;
+}
+
+static size_t item_of(const struct ds_batch *b, int64_t id)
+{
+	return id > 0 && (size_t)id < b->nid ? b->of_id[id] : SIZE_MAX;
+}
+
+int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct ds_err *err)
+{
+	struct ds_query_opts qo;
+	struct ds_match m[QUERY_MAX];
+	struct ds_doc *doc;
+	char *text = NULL;
+	size_t len, n = 0;
+	int rc;
+	if (idx >= b->n)
+		return ds_err_set(err, DS_EINVAL, "no article %zu in the batch", idx);
+	if (!(doc = batch_doc(b, f, idx, &text, &len, err)))
+		return err ? err->code : DS_ENOMEM;
+	ds_query_opts_init(&qo);
+	qo.exclude_id = b->it[idx].id;
+	rc = ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err);
+	if (rc == 0 && n) {
+		pthread_mutex_lock(&b->lock);
+		b->it[idx].need = 1;
+		for (size_t k = 0; k < n; k++) {
+			size_t j = item_of(b, m[k].id);
+			if (j != SIZE_MAX)
+				b->it[j].need = 1;
+		}
+		pthread_mutex_unlock(&b->lock);
+	}
+	ds_matches_free(m, n);
+	ds_doc_free(doc);
+	free(text);
+	return rc;
+}
+
+int ds_batch_needs_score(const struct ds_batch *b, size_t idx)
+{
+	return idx < b->n && b->it[idx].need;
+}
+
+void ds_batch_set_score(struct ds_batch *b, size_t idx, double solo_score)
+{
+	if (idx < b->n)
+		b->it[idx].score = solo_score;
+}
+
+/* May article j be the source of article i?  The earlier one by the date
+ * headers; without dates, the cleaner one (lower solo score); then the one
+ * added first. */
+static int may_be_source(const struct bitem *j, size_t jx, const struct bitem *i, size_t ix)
+{
+	if (j->date[0] && i->date[0]) {
+		int c = strcmp(j->date, i->date);
+		if (c != 0)
+			return c < 0;
+	}
+	if (j->score != i->score)
+		return j->score < i->score;
+	return jx < ix;
+}
+
+/* Lower for an older (dated before undated, then by date) or, undated,
+ * cleaner article. */
+static double age_rank(const struct bitem *it)
+{
+	if (it->date[0]) {
+		double d = 0;
+		for (const char *p = it->date; *p; p++)
+			if (*p >= '0' && *p <= '9')
+				d = d * 10 + (*p - '0');
+		return d; /* YYYYMMDD */
+	}
+	return 1e9 + it->score;
+}
+
+/* Wraps the article (doc, text) as a ds_sources with no source. */
+static struct ds_sources *bare(struct ds_batch *b, size_t idx, struct ds_doc *doc, char *text,
+			       size_t len, struct ds_err *err)
+{
+	struct ds_sources *s = calloc(1, sizeof *s);
+	if (!s || !(s->name = strdup(b->it[idx].name))) {
+		free(s);
+		ds_doc_free(doc);
+		free(text);
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	s->doc = doc;
+	s->text = text;
+	s->len = len;
+	s->max_bytes = len + 1;
+	return s;
+}
+
+struct ds_sources *ds_batch_article(struct ds_batch *b, struct ds_finder *f, size_t idx,
+				    struct ds_err *err)
+{
+	struct ds_doc *doc;
+	char *text = NULL;
+	size_t len;
+	if (idx >= b->n) {
+		ds_err_set(err, DS_EINVAL, "no article %zu in the batch", idx);
+		return NULL;
+	}
+	if (!(doc = batch_doc(b, f, idx, &text, &len, err)))
+		return NULL;
+	return bare(b, idx, doc, text, len, err);
+}
+
+struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t idx,
+				 struct ds_err *err)
+{
+	struct ds_query_opts qo;
+	struct ds_match m[QUERY_MAX];
+	double rank[QUERY_MAX];
+	struct ds_sources *s = NULL;
+	struct ds_doc *doc;
+	char *text = NULL;
+	size_t len, n = 0, k = 0;
+	if (idx >= b->n) {
+		ds_err_set(err, DS_EINVAL, "no article %zu in the batch", idx);
+		return NULL;
+	}
+	if (!(doc = batch_doc(b, f, idx, &text, &len, err)))
+		return NULL;
+	ds_query_opts_init(&qo);
+	qo.exclude_id = b->it[idx].id;
+	qo.sent_cover = 1;
+	if (ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err)) {
+		ds_doc_free(doc);
+		free(text);
+		return NULL;
+	}
+	/* only those that may be its source */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = item_of(b, m[i].id);
+		if (j == SIZE_MAX || !may_be_source(&b->it[j], j, &b->it[idx], idx)) {
+			ds_matches_free(&m[i], 1);
+			continue;
+		}
+		rank[k] = age_rank(&b->it[j]);
+		m[k++] = m[i];
+	}
+	s = ds_sources_choose(f->ix, doc, m, k, rank, err);
+	ds_matches_free(m, k);
+	if (s) {
+		s->text = text;
+		s->len = len;
+		s->max_bytes = len + 1;
+		if (!(s->name = strdup(b->it[idx].name))) {
+			ds_sources_free(s);
+			ds_err_set(err, DS_ENOMEM, "out of memory");
+			return NULL;
+		}
+	} else {
+		free(text);
+	}
+	return s;
+}
