@@ -1369,6 +1369,8 @@ static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_f
 }
 
 /* Every key's SRANDMEMBER in one pipeline (to all the shards at once). */
+static int same_index(struct rstore *s, const redisReply *r, struct ds_err *err);
+
 static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size_t limit,
 		    int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
 		    struct ds_err *err)
@@ -1386,9 +1388,15 @@ static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size
 		if (pipe_add(&p, key_slot(bk, 9), ARGS(S("SRANDMEMBER"), B(bk, 9), S(lim))))
 			rc = no_mem(s, err);
 	}
+	/* in the same round trip, the meta hash that says the index is still
+	 * the one opened (a FLUSHALL or a restart without the data) */
+	if (rc == 0 && pipe_add(&p, slot_of(K_META), ARGS(S("HMGET"), S(K_META), S("magic"), S("gen"))))
+		rc = no_mem(s, err);
 	if (rc == 0)
 		rc = pipe_run(s, &p, err);
-	for (size_t k = 0; rc == 0 && k < p.n; k++) {
+	if (rc == 0 && (rc = reply_ok(s, &p, nkeys, err)) == 0)
+		rc = same_index(s, p.c[nkeys].r, err);
+	for (size_t k = 0; rc == 0 && k < nkeys; k++) {
 		redisReply *r;
 		size_t n = 0;
 		if ((rc = reply_ok(s, &p, k, err)) != 0)
