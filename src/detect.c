@@ -146,10 +146,34 @@ void ds_detector_free(struct ds_detector *d)
 	free(d);
 }
 
-static struct ds_doc *load_doc(struct ds_detector *det, const struct ds_text *t, size_t max,
-			       struct ds_err *err)
+static size_t max_words(const struct ds_detect_opts *opts)
 {
-	struct ds_doc *d = ds_doc_new(t->data, t->len, t->name, max, err);
+	return opts && opts->max_words ? opts->max_words : DS_DETECT_MAX_WORDS_DEFAULT;
+}
+
+static int too_long(const char *name, size_t words, size_t max, int exact, struct ds_err *err)
+{
+	return ds_err_set(err, DS_ETOOLONG,
+			  "%s: too long to judge: %s%zu words, past the limit of %zu words of one article (--max-words)",
+			  name, exact ? "" : "more than ", words, max);
+}
+
+/* The work bound, first on the raw text: twice the bound in
+ * whitespace-separated runs is refused before tokenising. */
+static struct ds_doc *load_doc(struct ds_detector *det, const struct ds_text *t, size_t max,
+			       size_t maxw, struct ds_err *err)
+{
+	struct ds_doc *d;
+	if (ds_text_count_runs(t->data, t->len, 2 * maxw) > 2 * maxw) {
+		too_long(t->name ? t->name : "<input>", 2 * maxw, maxw, 0, err);
+		return NULL;
+	}
+	d = ds_doc_new(t->data, t->len, t->name, max, err);
+	if (d && d->n_words > maxw) {
+		too_long(d->name, d->n_words, maxw, 1, err);
+		ds_doc_free(d);
+		return NULL;
+	}
 	if (d && ds_doc_stem(d, ds_ev_stemmer(det->ev))) {
 		ds_doc_free(d);
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", t->name);
@@ -162,7 +186,7 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 			    const struct ds_text *source, const struct ds_source_meta *meta,
 			    const struct ds_detect_opts *opts, struct ds_err *err)
 {
-	struct ds_doc *doc = load_doc(det, article, opts ? opts->max_bytes : 0, err);
+	struct ds_doc *doc = load_doc(det, article, opts ? opts->max_bytes : 0, max_words(opts), err);
 	if (!doc)
 		return NULL;
 	return ds_detect_doc(det, doc, source, meta, opts, err);
@@ -196,11 +220,17 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
+	if (doc->n_words > max_words(opts)) {
+		too_long(doc->name, doc->n_words, max_words(opts), 1, err);
+		ds_doc_free(doc);
+		free(r);
+		return NULL;
+	}
 	r->similarity = r->coverage = -1;
 	r->doc = doc;
 	if (source) {
 		struct ds_err serr;
-		r->src = load_doc(det, source, max, &serr);
+		r->src = load_doc(det, source, max, max_words(opts), &serr);
 		if (!r->src) {
 			ds_err_set(err, serr.code, "source %s", serr.msg);
 			goto fail;
@@ -463,7 +493,8 @@ int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
 	static const struct {
 		const char *file;
 		int optional;
-	} files[] = {{"lm.bin", 0}, {"lex.bin", 0}, {"scorer.bin", 0}, {"bg.bin", 1}, {"mix.bin", 1}};
+	} files[] = {{"lm.bin", 0},  {"lex.bin", 0}, {"scorer.bin", 0},
+		     {"vec.bin", 1}, {"bg.bin", 1},  {"mix.bin", 1}};
 	int first = 0;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[4096], stamp[4200], kind[9];
