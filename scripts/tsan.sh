@@ -31,15 +31,17 @@ for t in "$BUILD"/tests/test_*; do
 done
 ls corpus/seeds/*.txt > "$W/list"
 find corpus/bench-heldout -name '*.txt' 2> /dev/null | sort | head -40 >> "$W/list"
-run "scan --solo -j 4" sh -c "xargs '$DESPIN' scan --solo -j 4 < '$W/list'"
+# shellcheck disable=SC2046
+set -- $(cat "$W/list")
+run "scan --solo -j 4" "$DESPIN" scan --solo -j 4 "$@"
 run "scan -j 4 (batch)" "$DESPIN" scan -j 4 corpus/seeds
 "$DESPIN" index add -q -i "$W/ix.db" corpus/seeds > /dev/null 2>&1
-run "scan -i INDEX -j 4" sh -c "xargs '$DESPIN' scan -i '$W/ix.db' -j 4 --format json < '$W/list'"
+run "scan -i INDEX -j 4" "$DESPIN" scan -i "$W/ix.db" -j 4 --format json "$@"
 python3 -c '
 import json, sys
 for p in sys.argv[1:]:
     print(json.dumps({"id": p, "text": open(p).read()}))
-' $(cat "$W/list") > "$W/in.jsonl"
+' "$@" > "$W/in.jsonl"
 run "scan --stdin-json -j 4" sh -c "'$DESPIN' scan --solo --stdin-json -j 4 < '$W/in.jsonl'"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
