@@ -141,11 +141,19 @@ struct ds_sub {
 	int evidence;               /* enum ds_evidence */
 	double gain;                /* log10 gain of putting the original back */
 	const char *why;            /* one-line explanation */
+	double p;                   /* probability that the words are a spinner's
+				     * substitution (calibrated on held-out
+				     * spins; model flags vary, source-backed
+				     * ones are near 1) */
 };
 
 const char *ds_result_name(const struct ds_result *r);
 int ds_result_spun(const struct ds_result *r);          /* 1 spun, 0 clean */
-double ds_result_score(const struct ds_result *r);      /* 0..1; 0 under 40 words */
+double ds_result_score(const struct ds_result *r);      /* 0..1; 0 when not judged */
+/* 1 when the article was judged; 0 when it is too short to judge (fewer
+ * words than the shortest length at which clean texts stay under 1% false
+ * positives), with the reason in *reason (may be NULL; a static string). */
+int ds_result_judged(const struct ds_result *r, const char **reason);
 double ds_result_threshold(const struct ds_result *r);  /* verdict threshold */
 const char *ds_result_source(const struct ds_result *r);/* NULL: none */
 double ds_result_source_similarity(const struct ds_result *r); /* -1: none */
@@ -164,10 +172,16 @@ const double *ds_result_features(const struct ds_result *r, size_t *n);
 const char *ds_feature_name(size_t i);
 /* The result as one line of JSON (no newline); caller frees.  NULL when out
  * of memory.  Fields: file, verdict, score, source, source_similarity,
- * tokens, substitutions [{start, end, text, original, evidence, gain}]. */
+ * tokens, judged (and reason when false), substitutions [{start, end,
+ * text, original, evidence, gain, p}]. */
 char *ds_result_json(const struct ds_result *r);
-/* The article with every flagged substitution replaced by its proposed
- * original (capitalisation kept); caller frees; *len gets the length. */
+/* The article with every flagged substitution of probability p >= min_p
+ * replaced by its proposed original (capitalisation kept); caller frees;
+ * *len gets the length and *left (may be NULL) the number of flags left as
+ * they were.  NULL when out of memory. */
+char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, size_t *left);
+/* ds_result_restore_p at the default confidence, DS_RESTORE_MIN_P. */
+#define DS_RESTORE_MIN_P 0.8
 char *ds_result_restore(const struct ds_result *r, size_t *len);
 void ds_result_free(struct ds_result *r);
 

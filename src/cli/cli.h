@@ -99,8 +99,9 @@ struct ds_models;
 int index_lm_train(struct ds_index *ix, const char *models_dir, int quiet);
 /* After add or remove: trains it when the index changed enough since. */
 void index_lm_maybe_train(struct ds_index *ix, const char *models_dir, int quiet);
-/* Scanning with an index: adds its in-domain model to the models' language
- * model when one was trained (a note on stderr when it is out of date). */
+/* Scanning with an index, when $DESPIN_INDEX_LM is 1: adds its in-domain
+ * model to the models' language model when one was trained (a note on
+ * stderr when it is out of date). */
 void index_lm_use(struct ds_models *m, const char *index_uri);
 /* The same for a language model alone: base (taken over) mixed with the
  * index's in-domain model, or base itself when there is none. */

@@ -141,6 +141,23 @@ same "no acknowledged add or remove is lost" "$W/before" "$W/after"
 "$DESPIN" index check -i "$U" > /dev/null 2>&1
 check "check passes after the restart" $?
 
+# the index's in-domain language model, stored on the server (database 6)
+mkdir "$W/market"
+i=0
+while [ $i -lt 120 ]; do
+	echo "Shares of company $i rose $((i % 37 + 3)) cents in early trading on the exchange. Analysts said the quarterly dividend was in line with forecasts for the $((i % 9 + 2))th time. Traders expect the central bank to hold interest rates steady at its next meeting." > "$W/market/m$i.txt"
+	i=$((i + 1))
+done
+"$DESPIN" index add -q --no-train -i "$U/6" "$W/market" > /dev/null 2> "$W/train" &&
+	"$DESPIN" index train -i "$U/6" > "$W/train" 2>&1
+check "index train on Redis stores an in-domain model" \
+	$(grep -q "^in-domain model: " "$W/train"; echo $?)
+echo "Shares of company 999 rose 7 cents in early trading on the exchange." > "$W/q.txt"
+p0=$("$DESPIN" lm score --summary "$W/q.txt" | cut -d' ' -f2)
+p1=$("$DESPIN" lm score --summary -i "$U/6" "$W/q.txt" | cut -d' ' -f2)
+check "lm score -i mixes it in: perplexity $p0 -> $p1" \
+	$(awk -v a="$p0" -v b="$p1" 'BEGIN { exit !(b > 0 && b < a / 2) }'; echo $?)
+
 # a writer killed mid-add leaves nothing visible: SIGKILL during a big add
 mkdir "$W/many"
 i=0
