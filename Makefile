@@ -40,7 +40,7 @@ ifneq ($(wildcard $(SPHINX_LM)),)
 MODELS  += models/bg.bin models/mix.bin
 endif
 
-.PHONY: all lib deps models check test asan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
+.PHONY: all lib deps models check test asan tsan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
         clean distclean corpus bench-corpus
 .DELETE_ON_ERROR:
 
@@ -144,6 +144,15 @@ asan: deps
 
 test-bins: $(UNIT_BIN)
 
+# The unit tests and scan -j 4 (solo, batch, index, --stdin-json) under
+# ThreadSanitizer, in their own build tree (scripts/tsan.sh).
+tsan: deps
+	@$(MAKE) --no-print-directory models
+	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang OPT=-O1 \
+	    CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=thread" all test-bins
+	@scripts/tsan.sh build-tsan
+
 # libFuzzer targets (tests/fuzz/fuzz_*.c, docs/README-reliability.md), built
 # into build-fuzz and each run FUZZ_SECONDS on seeds from tests and models.
 FUZZ_SECONDS ?= 10
@@ -197,7 +206,7 @@ uninstall:
 	rm -rf $(DATADIR)
 
 clean:
-	rm -rf build build-asan build-fuzz tests/out
+	rm -rf build build-asan build-tsan build-fuzz tests/out
 
 distclean: clean
 	rm -f models/*.bin corpus/train.txt corpus/heldout.txt

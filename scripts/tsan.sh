@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs the unit test programs and multi-threaded scans (scan -j 4: solo,
+# batch, with an index, --stdin-json) built with ThreadSanitizer (make tsan
+# builds BUILD, default build-tsan).  Exit 1 on any report of a data race
+# or any failure.  Usage: scripts/tsan.sh [BUILD]
+BUILD=${1:-build-tsan}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 2
+DESPIN=$TOP/$BUILD/despin
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
+export DS_TOP="$TOP"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+pass=0 fail=0
+run() { # LABEL CMD...: passes on exit 0 or 1 (a verdict) without a report
+	label=$1
+	shift
+	"$@" > "$W/out" 2> "$W/err"
+	rc=$?
+	if [ $rc -le 1 ] && ! grep -q "WARNING: ThreadSanitizer" "$W/err"; then
+		pass=$((pass + 1)); echo "ok - $label"
+	else
+		fail=$((fail + 1)); echo "not ok - $label (exit $rc)"
+		grep -A30 "WARNING: ThreadSanitizer" "$W/err" | head -40 | sed 's/^/# /'
+		[ -s "$W/err" ] && tail -3 "$W/err" | sed 's/^/# /'
+	fi
+}
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	run "$(basename "$t")" "$t"
+done
+ls corpus/seeds/*.txt > "$W/list"
+find corpus/bench-heldout -name '*.txt' 2> /dev/null | sort | head -40 >> "$W/list"
+# shellcheck disable=SC2046
+set -- $(cat "$W/list")
+run "scan --solo -j 4" "$DESPIN" scan --solo -j 4 "$@"
+run "scan -j 4 (batch)" "$DESPIN" scan -j 4 corpus/seeds
+"$DESPIN" index add -q -i "$W/ix.db" corpus/seeds > /dev/null 2>&1
+run "scan -i INDEX -j 4" "$DESPIN" scan -i "$W/ix.db" -j 4 --format json "$@"
+python3 -c '
+import json, sys
+for p in sys.argv[1:]:
+    print(json.dumps({"id": p, "text": open(p).read()}))
+' "$@" > "$W/in.jsonl"
+run "scan --stdin-json -j 4" sh -c "'$DESPIN' scan --solo --stdin-json -j 4 < '$W/in.jsonl'"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
