@@ -189,7 +189,7 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*DS_VERSION_STRING "\(.*\)"/\1/p' src/despin.h)|g' \
 	    docs/despin.pc.in > $(PCDIR)/despin.pc
 	install -m 644 docs/despin.1 $(MANDIR)/despin.1
-	for m in $(MODELS); do [ ! -f $$m ] || install -m 644 $$m $(DATADIR)/; done
+	for m in $(MODELS) models/solo.tsv; do [ ! -f $$m ] || install -m 644 $$m $(DATADIR)/; done
 
 uninstall:
 	rm -f $(BINDIR)/despin $(LIBDIR)/libdespin.a $(INCDIR)/despin.h \

@@ -171,8 +171,11 @@ def run_fold(fold, a, work, index):
         raise RuntimeError("fit_scorer.sh failed for %s=%s: %s" % (dim, fam, p.stderr[-2000:]))
     mdir = os.path.join(d, "models")
     for n in os.listdir(a.models):
-        if not n.startswith("scorer."):
+        if not n.startswith("scorer.") and n != "solo.tsv":
             os.symlink(os.path.abspath(os.path.join(a.models, n)), os.path.join(mdir, n))
+    # the fold's solo calibration, fitted beside its scorer
+    if os.path.exists(os.path.join(d, "solo.tsv")):
+        shutil.copy(os.path.join(d, "solo.tsv"), os.path.join(mdir, "solo.tsv"))
     subprocess.run([a.despin, "scorer", "build", "-o", os.path.join(mdir, "scorer.bin"),
                     os.path.join(d, "scorer.tsv")], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

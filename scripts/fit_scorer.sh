@@ -5,7 +5,13 @@
 #   1. the slot model: is this word a spinner's substitution?  (labels from
 #      the spinner's ground truth);
 #   2. the article models, solo and with source, on features that include
-#      the slot model's probabilities.
+#      the slot model's probabilities;
+#   3. the calibration of the judgement without a source (solo.tsv beside
+#      the scorer TSV, scripts/fit_solo.py): the flags' probabilities, the
+#      article's probability by length (on the training articles and on
+#      paragraphs of every length, scripts/gen_paragraphs.py, of the
+#      thesauri the training articles use), the threshold and the shortest
+#      text judged.
 # This is the one entry point that fits what the detector fits: the
 # leave-one-family-out evaluation (scripts/eval.py) calls it once per fold.
 #
@@ -18,10 +24,13 @@
 #       --pairs: the training subset, lines 'LABEL<TAB>ARTICLE<TAB>SOURCE'
 #       (scripts/bench_pairs.py; SOURCE '-' for a solo example) of articles
 #       of BENCH_DIR's manifest (their ground truth labels the slots);
-#       --out: the scorer TSV to write (default models/scorer.tsv);
+#       --out: the scorer TSV to write (default models/scorer.tsv; the
+#       solo calibration goes to solo.tsv in the same folder);
 #       --cache: keep the slot rows of each article there, keyed by the
 #       article's bytes, the despin binary and the models, so that folds
 #       sharing articles compute them once (scripts/slot_cache.py).
+# HOLDOUT_THESAURUS=NAME leaves that thesaurus's spins out of the default
+# training list and of the paragraphs (to measure on them).
 set -eu
 cd "$(dirname "$0")/.."
 DESPIN=build/despin
@@ -46,13 +55,17 @@ while [ $# -gt 0 ]; do
 		shift ;;
 	esac
 done
+PARAS=${PARAS:-corpus/paragraphs}
 [ -f "$BENCH/manifest.jsonl" ] || make bench-corpus
+[ -f "$PARAS/manifest.jsonl" ] || python3 scripts/gen_paragraphs.py --out "$PARAS"
+SOLO_OUT=$(dirname "$OUT")/solo.tsv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 if [ -n "$PAIRS" ]; then
 	cp "$PAIRS" "$tmp/pairs.tsv"
 else
-	python3 scripts/bench_pairs.py --split train "$BENCH" > "$tmp/pairs.tsv"
+	python3 scripts/bench_pairs.py --split train ${HOLDOUT_THESAURUS:+--exclude-thesaurus "$HOLDOUT_THESAURUS"} \
+		"$BENCH" > "$tmp/pairs.tsv"
 fi
 grep -P '\t-$' "$tmp/pairs.tsv" > "$tmp/solo.tsv" || true
 # 1. slot model
@@ -66,15 +79,28 @@ python3 scripts/label_slots.py "$BENCH" "$tmp/slots.tsv" > "$tmp/slots-labelled.
 "$DESPIN" scorer fit-slots --l2 1 -o "$tmp/slot.tsv" "$tmp/slots-labelled.tsv"
 mkdir "$tmp/models"
 for f in "$MODELS"/*; do
-	case "$f" in */scorer.*) continue ;; esac
+	case "$f" in */scorer.*|*/solo.tsv) continue ;; esac
 	ln -s "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$tmp/models/"
 done
 "$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$tmp/slot.tsv"
 # 2. article models
 "$DESPIN" scorer features -m "$tmp/models" --pairs "$tmp/pairs.tsv" > "$tmp/features.tsv"
 "$DESPIN" scorer fit --l2 3 --slot-model "$tmp/slot.tsv" -o "$OUT" "$tmp/features.tsv"
+# 3. solo calibration: flags, then articles and paragraphs of every length
+# (the paragraphs spun with the thesauri of the training articles only)
+python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" "$tmp/slots-labelled.tsv" > "$tmp/flags.tsv"
+"$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$OUT"
+{ printf 'despin-solo\t1\nmin_words\t1\n'; cat "$tmp/flags.tsv"; } > "$tmp/models/solo.tsv"
+python3 scripts/bench_pairs.py --split fit --like "$BENCH" "$tmp/solo.tsv" "$PARAS" > "$tmp/paras.tsv"
+cut -f1,2 "$tmp/solo.tsv" "$tmp/paras.tsv" > "$tmp/labels.tsv"
+# shellcheck disable=SC2046
+"$DESPIN" scan --solo --all --format json -m "$tmp/models" $(cut -f2 "$tmp/labels.tsv") \
+	> "$tmp/scan.jsonl" || [ $? = 1 ]
+python3 scripts/fit_solo.py article --flags "$tmp/flags.tsv" "$tmp/scan.jsonl" "$tmp/labels.tsv" \
+	> "$SOLO_OUT"
 if [ -z "$PAIRS" ]; then
 	cp "$tmp/features.tsv" "$BENCH/train-features.tsv"
 	cp "$tmp/slots-labelled.tsv" "$BENCH/train-slots.tsv"
+	cp "$tmp/scan.jsonl" "$BENCH/train-solo-scan.jsonl"
 fi
 echo "fit_scorer: wrote $OUT from $(wc -l < "$tmp/pairs.tsv") examples" >&2

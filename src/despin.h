@@ -46,7 +46,8 @@ enum {
 	DS_EINVAL = -9,    /* invalid argument */
 	DS_ENOTFOUND = -10,/* no such entry */
 	DS_EBUSY = -11,    /* resource locked by another process */
-	DS_EDB = -12       /* database error */
+	DS_EDB = -12,      /* database error */
+	DS_ETOOLONG = -13  /* an article past the work bound: too long to judge */
 };
 
 /* A caller-owned error record. */
@@ -73,7 +74,7 @@ void ds_models_free(struct ds_models *m);
 /* Opening a model checks its header and size, not its payload checksum (that
  * would read every page at every start).  This checks every model file of
  * DIR completely, once after building or copying them: lm.bin, lex.bin,
- * scorer.bin and, when present, bg.bin and mix.bin (the language-model
+ * scorer.bin and, when present, vec.bin, bg.bin and mix.bin (the language-model
  * mixture).  fn (may be NULL) is called for each file with 0 or its error.
  * Returns 0 when all are sound, else the first error code. */
 typedef void (*ds_models_check_fn)(void *ctx, const char *path, int rc, const struct ds_err *err);
@@ -100,16 +101,25 @@ struct ds_source_meta {
 	double coverage;    /* share of the article the source covers, or -1 */
 };
 
+/* The work bound of one article: past this many words (whitespace-separated
+ * runs, and words of the tokeniser) an article, or its source, is not
+ * judged: ds_detect fails with DS_ETOOLONG ("too long to judge"), before
+ * tokenising when the raw count is already twice the bound, so memory and
+ * time per article stay flat whatever its size. */
+#define DS_DETECT_MAX_WORDS_DEFAULT 50000
+
 /* Options of ds_detect; zero-initialise, then set what you need. */
 struct ds_detect_opts {
 	size_t max_bytes;   /* refuse larger inputs (0: 64 MiB) */
+	size_t max_words;   /* the work bound (0: DS_DETECT_MAX_WORDS_DEFAULT) */
 	double threshold;   /* verdict threshold; 0: the scorer's own */
 	int all_subs;       /* list candidate substitutions of clean articles too */
 };
 
 /* Scores one article, against source when it is not NULL, on its own
  * otherwise.  Returns a result (free with ds_result_free) or NULL with err
- * set: DS_EBINARY, DS_EEMPTY, DS_ETOOBIG for unusable input, DS_ENOMEM.
+ * set: DS_EBINARY, DS_EEMPTY, DS_ETOOBIG for unusable input, DS_ETOOLONG
+ * past the work bound, DS_ENOMEM.
  * The texts are copied; the caller's buffers may go after the call. */
 struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *article,
 			    const struct ds_text *source, const struct ds_source_meta *meta,
@@ -131,11 +141,19 @@ struct ds_sub {
 	int evidence;               /* enum ds_evidence */
 	double gain;                /* log10 gain of putting the original back */
 	const char *why;            /* one-line explanation */
+	double p;                   /* probability that the words are a spinner's
+				     * substitution (calibrated on held-out
+				     * spins; model flags vary, source-backed
+				     * ones are near 1) */
 };
 
 const char *ds_result_name(const struct ds_result *r);
 int ds_result_spun(const struct ds_result *r);          /* 1 spun, 0 clean */
-double ds_result_score(const struct ds_result *r);      /* 0..1; 0 under 40 words */
+double ds_result_score(const struct ds_result *r);      /* 0..1; 0 when not judged */
+/* 1 when the article was judged; 0 when it is too short to judge (fewer
+ * words than the shortest length at which clean texts stay under 1% false
+ * positives), with the reason in *reason (may be NULL; a static string). */
+int ds_result_judged(const struct ds_result *r, const char **reason);
 double ds_result_threshold(const struct ds_result *r);  /* verdict threshold */
 const char *ds_result_source(const struct ds_result *r);/* NULL: none */
 double ds_result_source_similarity(const struct ds_result *r); /* -1: none */
@@ -154,10 +172,16 @@ const double *ds_result_features(const struct ds_result *r, size_t *n);
 const char *ds_feature_name(size_t i);
 /* The result as one line of JSON (no newline); caller frees.  NULL when out
  * of memory.  Fields: file, verdict, score, source, source_similarity,
- * tokens, substitutions [{start, end, text, original, evidence, gain}]. */
+ * tokens, judged (and reason when false), substitutions [{start, end,
+ * text, original, evidence, gain, p}]. */
 char *ds_result_json(const struct ds_result *r);
-/* The article with every flagged substitution replaced by its proposed
- * original (capitalisation kept); caller frees; *len gets the length. */
+/* The article with every flagged substitution of probability p >= min_p
+ * replaced by its proposed original (capitalisation kept); caller frees;
+ * *len gets the length and *left (may be NULL) the number of flags left as
+ * they were.  NULL when out of memory. */
+char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, size_t *left);
+/* ds_result_restore_p at the default confidence, DS_RESTORE_MIN_P. */
+#define DS_RESTORE_MIN_P 0.8
 char *ds_result_restore(const struct ds_result *r, size_t *len);
 void ds_result_free(struct ds_result *r);
 

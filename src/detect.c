@@ -18,14 +18,18 @@
 #include "lex.h"
 #include "lm.h"
 #include "score.h"
+#include "solocal.h"
 #include "text.h"
 #include "tune.h"
+#include "vec.h"
 
 
 struct ds_models {
 	struct ds_lm *lm;
 	struct ds_lex *lex;
 	struct ds_scorer *scorer;
+	struct ds_solocal *solo;  /* NULL: no solo calibration */
+	struct ds_vec *vec;       /* NULL: no word vectors */
 };
 
 struct ds_detector {
@@ -41,6 +45,7 @@ struct ds_result {
 	double similarity, coverage;
 	int spun;
 	int model;
+	int judged;
 	char **texts;     /* per substitution: the article's words */
 };
 
@@ -88,6 +93,12 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 	snprintf(path, sizeof path, "%s/scorer.bin", dir);
 	if (!(m->scorer = ds_scorer_load(path, err)) && need_scorer)
 		goto fail;
+	snprintf(path, sizeof path, "%s/vec.bin", dir);
+	if (access(path, F_OK) == 0 && !(m->vec = ds_vec_load(path, err)))
+		goto fail;
+	snprintf(path, sizeof path, "%s/%s", dir, DS_SOLOCAL_FILE);
+	if (access(path, F_OK) == 0 && !(m->solo = ds_solocal_read(path, err)))
+		goto fail;
 	return m;
 fail:
 	ds_models_free(m);
@@ -101,6 +112,8 @@ void ds_models_free(struct ds_models *m)
 	ds_lm_free(m->lm);
 	ds_lex_free(m->lex);
 	free(m->scorer);
+	free(m->solo);
+	ds_vec_free(m->vec);
 	free(m);
 }
 
@@ -114,6 +127,8 @@ struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *er
 	}
 	if (m->scorer && m->scorer->has_slot)
 		ds_ev_set_slot_model(d->ev, &m->scorer->slot);
+	ds_ev_set_solocal(d->ev, m->solo);
+	ds_ev_set_vec(d->ev, m->vec);
 	d->m = m;
 	return d;
 }
@@ -131,10 +146,34 @@ void ds_detector_free(struct ds_detector *d)
 	free(d);
 }
 
-static struct ds_doc *load_doc(struct ds_detector *det, const struct ds_text *t, size_t max,
-			       struct ds_err *err)
+static size_t max_words(const struct ds_detect_opts *opts)
 {
-	struct ds_doc *d = ds_doc_new(t->data, t->len, t->name, max, err);
+	return opts && opts->max_words ? opts->max_words : DS_DETECT_MAX_WORDS_DEFAULT;
+}
+
+static int too_long(const char *name, size_t words, size_t max, int exact, struct ds_err *err)
+{
+	return ds_err_set(err, DS_ETOOLONG,
+			  "%s: too long to judge: %s%zu words, past the limit of %zu words of one article (--max-words)",
+			  name, exact ? "" : "more than ", words, max);
+}
+
+/* The work bound, first on the raw text: twice the bound in
+ * whitespace-separated runs is refused before tokenising. */
+static struct ds_doc *load_doc(struct ds_detector *det, const struct ds_text *t, size_t max,
+			       size_t maxw, struct ds_err *err)
+{
+	struct ds_doc *d;
+	if (ds_text_count_runs(t->data, t->len, 2 * maxw) > 2 * maxw) {
+		too_long(t->name ? t->name : "<input>", 2 * maxw, maxw, 0, err);
+		return NULL;
+	}
+	d = ds_doc_new(t->data, t->len, t->name, max, err);
+	if (d && d->n_words > maxw) {
+		too_long(d->name, d->n_words, maxw, 1, err);
+		ds_doc_free(d);
+		return NULL;
+	}
 	if (d && ds_doc_stem(d, ds_ev_stemmer(det->ev))) {
 		ds_doc_free(d);
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", t->name);
@@ -147,10 +186,24 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 			    const struct ds_text *source, const struct ds_source_meta *meta,
 			    const struct ds_detect_opts *opts, struct ds_err *err)
 {
-	struct ds_doc *doc = load_doc(det, article, opts ? opts->max_bytes : 0, err);
+	struct ds_doc *doc = load_doc(det, article, opts ? opts->max_bytes : 0, max_words(opts), err);
 	if (!doc)
 		return NULL;
 	return ds_detect_doc(det, doc, source, meta, opts, err);
+}
+
+/* The article's solo probability from the scorer's and its flags'. */
+static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
+{
+	float p[256];
+	size_t np = 0;
+	double x[DS_NARTF];
+	for (size_t i = 0; i < r->ev.nsubs && np < DS_ARRAY_LEN(p); i++)
+		if (r->ev.subs[i].kind == DS_EV_MODEL)
+			p[np++] = r->ev.subs[i].p;
+	ds_solocal_article_x(sc, r->score, r->doc->n_words, p, np, r->ev.n_content, r->ev.n_anom, x);
+	r->score = ds_solocal_article_p(sc, r->score, x);
+	r->threshold = sc->threshold;
 }
 
 struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
@@ -167,11 +220,17 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
+	if (doc->n_words > max_words(opts)) {
+		too_long(doc->name, doc->n_words, max_words(opts), 1, err);
+		ds_doc_free(doc);
+		free(r);
+		return NULL;
+	}
 	r->similarity = r->coverage = -1;
 	r->doc = doc;
 	if (source) {
 		struct ds_err serr;
-		r->src = load_doc(det, source, max, &serr);
+		r->src = load_doc(det, source, max, max_words(opts), &serr);
 		if (!r->src) {
 			ds_err_set(err, serr.code, "source %s", serr.msg);
 			goto fail;
@@ -199,10 +258,14 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	} else {
 		r->threshold = 1;
 	}
+	if (r->model == DS_MODEL_SOLO && det->m->solo && det->m->solo->article.present)
+		solo_calibrate(det->m->solo, r);
 	if (opts && opts->threshold > 0)
 		r->threshold = opts->threshold;
 	/* a few words are no evidence either way */
-	if (r->doc->n_words < ds_tune_default.min_words)
+	r->judged = r->doc->n_words >= (det->m->solo && det->m->solo->min_words
+						? det->m->solo->min_words : ds_tune_default.min_words);
+	if (!r->judged)
 		r->score = 0;
 	r->spun = r->score >= r->threshold;
 	ds_align_free(al);
@@ -242,6 +305,13 @@ void ds_result_free(struct ds_result *r)
 }
 
 const char *ds_result_name(const struct ds_result *r) { return r->doc->name; }
+
+int ds_result_judged(const struct ds_result *r, const char **reason)
+{
+	if (reason)
+		*reason = r->judged ? "" : "too short to judge";
+	return r->judged;
+}
 int ds_result_model(const struct ds_result *r) { return r->model; }
 int ds_result_spun(const struct ds_result *r) { return r->spun; }
 double ds_result_score(const struct ds_result *r) { return r->score; }
@@ -268,6 +338,7 @@ int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out)
 	out->evidence = s->kind == DS_EV_SOURCE ? DS_EVIDENCE_SOURCE : DS_EVIDENCE_MODEL;
 	out->gain = s->gain;
 	out->why = ds_ev_str(&r->ev, s->why);
+	out->p = s->p;
 	return 0;
 }
 
@@ -325,7 +396,13 @@ char *ds_result_json(const struct ds_result *r)
 	} else {
 		ds_buf_puts(&b, "null,\"source_similarity\":null,\"source_coverage\":null");
 	}
-	ds_buf_printf(&b, ",\"threshold\":%.4f,\"tokens\":%zu", r->threshold, r->doc->n_words);
+	ds_buf_printf(&b, ",\"threshold\":%.4f,\"tokens\":%zu,\"judged\":%s", r->threshold,
+		      r->doc->n_words, r->judged ? "true" : "false");
+	if (!r->judged)
+		ds_buf_puts(&b, ",\"reason\":\"too short to judge\"");
+	if (r->model == DS_MODEL_SOLO)
+		ds_buf_printf(&b, ",\"content_words\":%zu,\"out_of_place\":%zu", r->ev.n_content,
+			      r->ev.n_anom);
 	if (r->doc->date[0])
 		ds_buf_printf(&b, ",\"date\":\"%s\"", r->doc->date);
 	ds_buf_puts(&b, ",\"substitutions\":[");
@@ -340,6 +417,8 @@ char *ds_result_json(const struct ds_result *r)
 		ds_buf_printf(&b, "\",\"evidence\":\"%s\",\"gain\":",
 			      s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model");
 		json_num(&b, s.gain);
+		ds_buf_puts(&b, ",\"p\":");
+		json_num(&b, s.p);
 		ds_buf_puts(&b, ",\"why\":\"");
 		ds_buf_json_str(&b, s.why, strlen(s.why));
 		ds_buf_puts(&b, "\"}");
@@ -378,14 +457,23 @@ static int put_cased(struct ds_buf *b, const char *orig, const char *text, size_
 
 char *ds_result_restore(const struct ds_result *r, size_t *len)
 {
+	return ds_result_restore_p(r, DS_RESTORE_MIN_P, len, NULL);
+}
+
+char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, size_t *left)
+{
 	struct ds_buf b = DS_BUF_INIT;
-	size_t pos = r->doc->body_start;
+	size_t pos = r->doc->body_start, kept = 0;
 	/* the date header stays as it was */
 	ds_buf_append(&b, r->doc->text, pos);
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
 		const struct ds_ev_sub *s = &r->ev.subs[i];
 		if (s->start < pos)
 			continue;
+		if (s->p < min_p) {
+			kept++;
+			continue;
+		}
 		ds_buf_append(&b, r->doc->text + pos, s->start - pos);
 		put_cased(&b, ds_ev_str(&r->ev, s->orig), r->doc->text + s->start, s->end - s->start);
 		pos = s->end;
@@ -395,6 +483,8 @@ char *ds_result_restore(const struct ds_result *r, size_t *len)
 		return NULL;
 	}
 	*len = b.len;
+	if (left)
+		*left = kept;
 	return b.data;
 }
 
@@ -403,7 +493,8 @@ int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
 	static const struct {
 		const char *file;
 		int optional;
-	} files[] = {{"lm.bin", 0}, {"lex.bin", 0}, {"scorer.bin", 0}, {"bg.bin", 1}, {"mix.bin", 1}};
+	} files[] = {{"lm.bin", 0},  {"lex.bin", 0}, {"scorer.bin", 0},
+		     {"vec.bin", 1}, {"bg.bin", 1},  {"mix.bin", 1}};
 	int first = 0;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[4096], stamp[4200], kind[9];

@@ -56,6 +56,16 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	free(c);
 }
 
+void ds_ev_set_solocal(struct ds_ev_ctx *c, const struct ds_solocal *sc)
+{
+	c->sc = sc;
+}
+
+void ds_ev_set_vec(struct ds_ev_ctx *c, const struct ds_vec *vec)
+{
+	c->vec = vec;
+}
+
 void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm)
 {
 	c->sm = sm;

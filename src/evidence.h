@@ -78,6 +78,9 @@ enum ds_slot_feat {
 	DS_SF_FUNC,     /* a function word */
 	DS_SF_DIST,     /* the pair comes from corpus neighbours only */
 	DS_SF_NCAND,    /* candidates with a positive gain */
+	DS_SF_LOGLEN,   /* log(1 + words of the article): for the flag model */
+	DS_SF_RELATED,  /* the original is not an exact reverse pair of the lexicon */
+	DS_SF_VSIM,     /* distributional similarity of word and original (0 unknown) */
 	DS_NSLOTF
 };
 extern const char *const ds_slotf_names[DS_NSLOTF];
@@ -104,6 +107,7 @@ struct ds_ev_sub {
 	uint32_t why;               /* offset of the explanation in strs */
 	float gain;                 /* log10 gain of putting the original back */
 	float weight;               /* lexicon weight of the pair (0 if none) */
+	float p;                    /* probability that it is a spinner's swap */
 	uint8_t kind;               /* enum ds_ev_kind */
 	uint8_t lexrel;             /* 1 when the lexicon relates the pair */
 	uint8_t pad[2];
@@ -115,11 +119,20 @@ struct ds_ev {
 	size_t nsubs, subs_cap;
 	struct ds_buf strs;         /* originals and explanations, NUL-separated */
 	size_t n_slots;             /* words with candidate originals */
+	size_t n_content;           /* lower-case content words the model knows */
+	size_t n_anom;              /* of them, those far less likely in context
+				     * than their frequency predicts */
 	size_t n_tokens;            /* tokens scored by the language model */
 	double logprob;             /* their total log10 probability */
 };
 
 struct ds_ev_ctx;
+
+/* Probability given to flags against a source: the share of such flags that
+ * are the spinner's (span precision 0.999 with a source, 'make eval'), lower
+ * when the lexicon does not list the pair. */
+#define DS_EV_SOURCE_P_REL 0.99
+#define DS_EV_SOURCE_P 0.9
 
 /* Creates per-thread scratch over the models (lex may be NULL: no
  * candidates, fluency features only).  NULL when out of memory. */
@@ -128,6 +141,13 @@ struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex
 void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm);
 /* Every slot's features go to fn as well (NULL: off). */
 void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud);
+/* Flag probabilities come from sc's flag model (NULL or no flag model:
+ * the slot model's output is the flags' p). */
+struct ds_solocal;
+void ds_ev_set_solocal(struct ds_ev_ctx *c, const struct ds_solocal *sc);
+/* Word vectors for candidates beyond the lexicon's exact pairs (NULL: none). */
+struct ds_vec;
+void ds_ev_set_vec(struct ds_ev_ctx *c, const struct ds_vec *vec);
 void ds_ev_ctx_free(struct ds_ev_ctx *c);
 /* The context's stemmer (for ds_doc_stem). */
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);

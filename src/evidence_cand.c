@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "stem.h"
+#include "vec.h"
 
 /* True when phrases a and b (words separated by spaces) share a word. */
 static int shares_word(const char *a, size_t al, const char *b, size_t bl)
@@ -38,6 +39,137 @@ void ev_cand_reset(struct ds_ev_ctx *c)
 	c->ctab_used = 0;
 	c->ncands = 0;
 	c->ctext.len = 0;
+}
+
+/* A candidate found beyond the exact reverse pair. */
+struct ev_extra {
+	char text[48];
+	uint32_t len;
+	float weight;
+	uint16_t sources;
+	double key;
+};
+
+/* Adds text (from a lexicon hit h of weight w) to the extras unless it is
+ * the phrase itself, a candidate already or unknown to the model. */
+static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
+		      const struct ev_centry *ce, const char *text, size_t len, float w,
+		      uint16_t sources, struct ev_extra *ex, size_t *nex, size_t max)
+{
+	ds_lm_id id;
+	double key, sim;
+	struct ds_lm_state nul, tmp;
+	if (len >= sizeof ex->text || memchr(text, ' ', len) ||
+	    (len == plen && memcmp(text, phrase, plen) == 0) ||
+	    ev_phrase_ids(c->lm, text, len, &id) != 1 || ev_is_function_word(text, len))
+		return;
+	for (uint32_t i = 0; i < ce->n; i++) {
+		const struct ev_cand *cd = &c->cands[ce->first + i];
+		if (cd->len == len && memcmp(c->ctext.data + cd->text, text, len) == 0)
+			return;
+	}
+	for (size_t i = 0; i < *nex; i++)
+		if (ex[i].len == len && memcmp(ex[i].text, text, len) == 0) {
+			if (w > ex[i].weight)
+				ex[i].weight = w;
+			return;
+		}
+	/* related by use in the corpus too: distributional similarity */
+	sim = c->vec ? ds_vec_sim(c->vec, phrase, plen, text, len) : DS_VEC_UNKNOWN;
+	if (sim < ds_tune_default.rel_min_sim)
+		return;
+	ds_lm_null(&nul);
+	key = ds_lm_score(c->lm, &nul, id, &tmp, NULL) + log10(w > 0.01f ? w : 0.01f) + 2 * sim;
+	if (*nex == max) {
+		size_t m = 0;
+		for (size_t i = 1; i < *nex; i++)
+			if (ex[i].key < ex[m].key)
+				m = i;
+		if (ex[m].key >= key)
+			return;
+		*nex = m;
+	}
+	memcpy(ex[*nex].text, text, len);
+	ex[*nex].text[len] = 0;
+	ex[*nex].len = (uint32_t)len;
+	ex[*nex].weight = w;
+	ex[*nex].sources = sources;
+	ex[*nex].key = key;
+	if (*nex < max)
+		(*nex)++;
+}
+
+/* Candidates a spinner's thesaurus may hold though our lexicon lacks the
+ * exact pair: words the phrase may be replaced by (the lexicon's forward
+ * pairs), and words two lexicon steps away (originals and substitutes of
+ * the closest candidates), kept when the corpus uses them alike (word
+ * vectors), the commonest and likeliest first.  Returns 0 or DS_ENOMEM. */
+static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
+			struct ev_centry *ce)
+{
+	struct ev_extra ex[16];
+	char via[2 * DS_EV_REL_VIA][48];
+	float via_w[2 * DS_EV_REL_VIA];
+	size_t nex = 0, nvia = 0, nh, max = ds_tune_default.rel_extra;
+	/* common and function words are what spinners replace, not what
+	 * they write */
+	if (!c->vec || !max || ce->freq >= ds_tune_default.rel_max_freq ||
+	    ev_is_function_word(phrase, plen))
+		return 0;
+	if (max > DS_ARRAY_LEN(ex))
+		max = DS_ARRAY_LEN(ex);
+	/* step one: the phrase's own substitutes */
+	nh = ds_lex_substitutes_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_LOOKUP,
+					  c->hitbuf, sizeof c->hitbuf);
+	for (size_t h = 0; h < nh; h++) {
+		float w = c->hits[h].weight * 0.8f;
+		if (nvia < DS_EV_REL_VIA && c->hits[h].len < sizeof via[0] &&
+		    !memchr(c->hits[h].text, ' ', c->hits[h].len)) {
+			memcpy(via[nvia], c->hits[h].text, c->hits[h].len);
+			via[nvia][c->hits[h].len] = 0;
+			via_w[nvia++] = c->hits[h].weight;
+		}
+		extra_add(c, phrase, plen, ce, c->hits[h].text, c->hits[h].len, w,
+			  c->hits[h].sources, ex, &nex, max);
+	}
+	/* the closest exact candidates lead on too */
+	for (uint32_t i = 0; i < ce->n && nvia < DS_ARRAY_LEN(via); i++) {
+		const struct ev_cand *cd = &c->cands[ce->first + i];
+		if (cd->ni != 1 || cd->len >= sizeof via[0])
+			continue;
+		memcpy(via[nvia], c->ctext.data + cd->text, cd->len);
+		via[nvia][cd->len] = 0;
+		via_w[nvia++] = cd->weight;
+	}
+	/* step two */
+	for (size_t v = 0; v < nvia; v++) {
+		size_t vl = strlen(via[v]);
+		for (int dir = 0; dir < 2; dir++) {
+			/* surface forms only: the via word is inflected already */
+			nh = dir ? ds_lex_substitutes(c->lex, via[v], vl, c->hits, 24)
+				 : ds_lex_originals(c->lex, via[v], vl, c->hits, 24);
+			for (size_t h = 0; h < nh; h++)
+				extra_add(c, phrase, plen, ce, c->hits[h].text, c->hits[h].len,
+					  0.5f * via_w[v] * c->hits[h].weight,
+					  c->hits[h].sources | DS_EV_SRC_TWOSTEP, ex, &nex, max);
+		}
+	}
+	for (size_t i = 0; i < nex; i++) {
+		struct ev_cand cd;
+		memset(&cd, 0, sizeof cd);
+		cd.ni = (uint8_t)ev_phrase_ids(c->lm, ex[i].text, ex[i].len, cd.ids);
+		cd.sources = ex[i].sources;
+		cd.weight = ex[i].weight;
+		cd.related = 1;
+		cd.text = (uint32_t)c->ctext.len;
+		cd.len = ex[i].len;
+		if (ds_buf_append(&c->ctext, ex[i].text, ex[i].len) || ds_buf_putc(&c->ctext, 0) ||
+		    ds_grow(&c->cands, &c->cands_cap, c->ncands + 1, sizeof *c->cands))
+			return DS_ENOMEM;
+		c->cands[c->ncands++] = cd;
+		ce->n++;
+	}
+	return 0;
 }
 
 /* Looks up, ranks and keeps the candidate originals of a phrase: a
@@ -105,6 +237,8 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		c->cands[c->ncands++] = cd;
 		ce->n++;
 	}
+	if (!memchr(phrase, ' ', plen))
+		return cand_related(c, phrase, plen, ce);
 	return 0;
 }
 
@@ -199,6 +333,7 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 			best->follow = fg;
 			best->sources = cd->sources;
 			best->weight = cd->weight;
+			best->related = cd->related;
 			best->k = k;
 			snprintf(best->orig, sizeof best->orig, "%.*s", (int)cd->len, ctxt);
 		}
@@ -208,6 +343,8 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 		best->freq_word = freq_word;
 		best->freq_orig = 0;
 		ds_lex_has(c->lex, best->orig, strlen(best->orig), &best->freq_orig);
+		best->vsim = c->vec ? ds_vec_sim(c->vec, phrase, plen, best->orig, strlen(best->orig))
+				    : DS_VEC_UNKNOWN;
 	}
 	return found;
 }

@@ -22,9 +22,13 @@ struct ev_cand {
 	ds_lm_id ids[DS_EV_MAX_WORDS];
 	uint8_t ni;
 	uint16_t sources;
+	uint8_t related;     /* not an exact reverse pair (cand_related) */
 	float weight;
 	uint32_t text, len;  /* in ctext */
 };
+
+/* Marks, in ev_cand.sources, a candidate two lexicon steps away. */
+#define DS_EV_SRC_TWOSTEP 0x100
 
 struct ev_centry {
 	uint64_t h;          /* hash of the phrase, 0 = empty */
@@ -35,6 +39,8 @@ struct ev_centry {
 
 struct ds_ev_ctx {
 	const struct ds_slot_model *sm;
+	const struct ds_solocal *sc;  /* flag calibration (NULL: none) */
+	const struct ds_vec *vec;     /* word vectors (NULL: none) */
 	ds_ev_slot_fn dump;
 	void *dump_ud;
 	const struct ds_lm *lm;
@@ -67,8 +73,11 @@ struct slot_best {
 	double raw;          /* its plain LM gain */
 	double follow;       /* the part of it earned by the following tokens */
 	double prob;         /* slot model: probability of a substitution */
+	double p;            /* flag model: calibrated probability */
 	uint32_t ncand;      /* candidates with a positive gain */
 	uint16_t sources;    /* lexicon sources of the best pair */
+	uint8_t related;     /* the best is not an exact reverse pair */
+	double vsim;         /* distributional similarity of word and original */
 	uint32_t freq_word, freq_orig;
 	float weight;
 	/* the two best single-word candidates, for pairs of spun neighbours */

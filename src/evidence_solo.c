@@ -10,10 +10,11 @@
 #include <string.h>
 
 #include "logit.h"
+#include "solocal.h"
 
 const char *const ds_slotf_names[DS_NSLOTF] = {
 	"bias", "gain", "follow", "wgain", "logw", "lfw", "lfo", "cap", "multi", "lpslot",
-	"func", "dist", "ncand"
+	"func", "dist", "ncand", "loglen", "related", "vsim"
 };
 
 static int cmp_float(const void *a, const void *b)
@@ -42,6 +43,51 @@ static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 	x[DS_SF_FUNC] = ev_is_function_word(doc->pool + tk->lower, tk->norm_len);
 	x[DS_SF_DIST] = (b->sources & ~(DS_LEX_SRC_DIST | DS_LEX_SRC_INFLECTED)) == 0;
 	x[DS_SF_NCAND] = b->ncand;
+	x[DS_SF_LOGLEN] = log1p((double)doc->n_words);
+	x[DS_SF_RELATED] = b->related;
+	x[DS_SF_VSIM] = b->vsim > -1.5 ? b->vsim : 0;
+}
+
+/* The flag model's features of a slot with slot features sx and slot
+ * probability prob, in an article whose slot probabilities have mean
+ * pmean, share above 0.5 phi and top-tenth mean ptop. */
+static void flag_features(const double sx[DS_NSLOTF], double prob, double pmean, double phi,
+			  double ptop, double x[DS_NFLAGF])
+{
+	double z = prob <= 0 ? -8 : prob >= 1 ? 8 : log(prob / (1 - prob));
+	x[DS_FF_BIAS] = 1;
+	x[DS_FF_SLOT] = z > 8 ? 8 : z < -8 ? -8 : z;
+	x[DS_FF_GAIN] = sx[DS_SF_GAIN];
+	x[DS_FF_LOGW] = sx[DS_SF_LOGW];
+	x[DS_FF_PMEAN] = pmean;
+	x[DS_FF_PHI] = phi;
+	x[DS_FF_PTOP] = ptop;
+	x[DS_FF_LOGLEN] = sx[DS_SF_LOGLEN];
+	x[DS_FF_MULTI] = sx[DS_SF_MULTI];
+}
+
+/* Anomaly without a candidate: counts the lower-case content words the
+ * model knows, and those whose probability in context falls short of their
+ * unigram probability by more than ds_tune.anom_cut (log10): a word that its
+ * neighbours do not expect ("the second cockatrice of the day"). */
+static void anomaly(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
+{
+	struct ds_lm_state nul, tmp;
+	ds_lm_null(&nul);
+	ev->n_content = ev->n_anom = 0;
+	for (uint32_t t = 0; t < doc->ntok; t++) {
+		const struct ds_token *tk = &doc->tok[t];
+		uint32_t p = c->tokpos[t];
+		double uni;
+		if (p == UINT32_MAX || tk->kind != DS_TOK_WORD || (tk->flags & (DS_TF_BOILER | DS_TF_UPPER)) ||
+		    ((tk->flags & DS_TF_CAP) && !(tk->flags & DS_TF_SENT_START)) ||
+		    c->seq.id[p] == DS_LM_UNK ||
+		    ev_is_function_word(doc->pool + tk->lower, tk->norm_len))
+			continue;
+		uni = ds_lm_score(c->lm, &nul, c->seq.id[p], &tmp, NULL);
+		ev->n_content++;
+		ev->n_anom += c->lp[p] - uni < ds_tune_default.anom_cut;
+	}
 }
 
 int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
@@ -55,6 +101,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	uint32_t *order = NULL;
 	int rc = 0;
 
+	anomaly(c, doc, ev);
 	if (!c->lex)
 		return 0;
 	ev_cand_reset(c);
@@ -213,7 +260,22 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			ev->f[DS_F_GTOP] = sum / (double)top;
 		}
 	}
-	/* flag the strongest slots, without overlaps, outside source-covered text */
+	/* each slot's calibrated probability: the flag model's when there is
+	 * one, else the slot model's */
+	for (uint32_t t = 0; t < doc->ntok; t++) {
+		struct slot_best *b = &bests[t];
+		if (!b->k)
+			continue;
+		b->p = c->sm ? b->prob : 0;
+		if (c->sm && c->sc && nslots) {
+			double sx[DS_NSLOTF], fx[DS_NFLAGF], p;
+			slot_features(c, doc, t, b, sx);
+			flag_features(sx, b->prob, ev->f[DS_F_PMEAN], ev->f[DS_F_PHI], ev->f[DS_F_PTOP], fx);
+			if ((p = ds_solocal_flag_p(c->sc, fx)) >= 0)
+				b->p = p;
+		}
+	}
+	/* flag the likeliest slots, without overlaps, outside source-covered text */
 	order = malloc((doc->ntok + 1) * sizeof *order);
 	if (!order) {
 		rc = DS_ENOMEM;
@@ -221,15 +283,16 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	}
 	{
 		size_t no = 0;
+		double min_p = c->sc && c->sc->flag.present ? DS_SC_FLAG_MIN : ds_tune_default.flag_prob;
 		for (uint32_t t = 0; t < doc->ntok; t++)
 			if (bests[t].k && !(covered && covered[t]) &&
-			    (c->sm ? bests[t].prob >= ds_tune_default.flag_prob : bests[t].gain >= ds_tune_default.flag_gain))
+			    (c->sm ? bests[t].p >= min_p : bests[t].gain >= ds_tune_default.flag_gain))
 				order[no++] = t;
-		/* selection sort by gain is fine: flagged slots are few */
+		/* selection sort is fine: flagged slots are few */
 		for (size_t i = 0; i < no; i++) {
 			size_t m = i;
 			for (size_t j = i + 1; j < no; j++)
-				if ((c->sm ? bests[order[j]].prob > bests[order[m]].prob
+				if ((c->sm ? bests[order[j]].p > bests[order[m]].p
 					   : bests[order[j]].gain > bests[order[m]].gain))
 					m = j;
 			{
@@ -252,6 +315,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 					     DS_EV_MODEL, 1);
 				if (rc)
 					goto out;
+				ev->subs[ev->nsubs - 1].p = (float)bests[t].p;
 			}
 		}
 	}

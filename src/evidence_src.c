@@ -122,6 +122,8 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 			 "the source has '%s' here; the original reads %.1fx more likely in context",
 			 s, pow(10.0, gain > 6 ? 6 : gain));
 	*rc = ev_add_sub(ev, doc, ab, ae, src, sb, se, s, sl, why, gain, w, DS_EV_SOURCE, related);
+	if (!*rc)
+		ev->subs[ev->nsubs - 1].p = related ? DS_EV_SOURCE_P_REL : DS_EV_SOURCE_P;
 	ss->sub_words += count_words(doc, ab, ae);
 	return 1;
 }

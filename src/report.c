@@ -12,6 +12,25 @@ int ds_html_escape(struct ds_buf *b, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const char *e = NULL;
 		unsigned char c = (unsigned char)s[i];
+		char mark[24];
+		if (c >= 0x80) {
+			/* bytes that are not UTF-8 become U+FFFD; bidi controls,
+			 * which would reorder what follows (a name "\u202etxt.exe"
+			 * shown as "exe.txt"), are shown by their code */
+			uint32_t cp;
+			size_t l = ds_utf8_seq((const unsigned char *)s + i, n - i, &cp);
+			if (l && !ds_is_bidi_control(cp)) {
+				i += l - 1;
+				continue;
+			}
+			if (l)
+				snprintf(mark, sizeof mark, "[U+%04X]", (unsigned)cp);
+			if (ds_buf_append(b, s + run, i - run) || ds_buf_puts(b, l ? mark : "&#xFFFD;"))
+				return DS_ENOMEM;
+			run = i + (l ? l : 1);
+			i = run - 1;
+			continue;
+		}
 		switch (c) {
 		case '&': e = "&amp;"; break;
 		case '<': e = "&lt;"; break;
@@ -19,7 +38,7 @@ int ds_html_escape(struct ds_buf *b, const char *s, size_t n)
 		case '"': e = "&quot;"; break;
 		case '\'': e = "&#39;"; break;
 		default:
-			if (c < 0x20 && c != '\n' && c != '\t')
+			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
 				e = "&#xFFFD;";
 		}
 		if (!e)
@@ -47,6 +66,10 @@ static const char STYLE[] =
 	".text{white-space:pre-wrap;border:1px solid #ddd;padding:.8em;background:#fafafa;"
 	"max-height:40em;overflow:auto;font-size:.92em}"
 	"mark.sub{background:#f5b7b1;padding:0 .1em}mark.src{background:#abebc6}"
+	/* a flag of the language model alone: dashed, paler, with its p */
+	"mark.model{background:#fdebd0;border-bottom:2px dashed #ca6f1e;padding:0 .1em}"
+	"ins.guess{color:#ca6f1e;text-decoration:none;font-style:italic;font-size:.85em}"
+	"tr.model td{color:#7e5109}"
 	"ins.orig{color:#1e8449;text-decoration:none;font-weight:bold;font-size:.85em}"
 	/* a long list of substitutions scrolls in its own box, so that the
 	 * highlighted texts below it stay in view */
@@ -75,13 +98,23 @@ static void article_text(struct ds_buf *b, const struct ds_result *r)
 		if (s.start < pos || s.end > len)
 			continue;
 		ds_html_escape(b, t + pos, s.start - pos);
-		ds_buf_puts(b, "<mark class=\"sub\" title=\"");
-		esc(b, s.why);
-		ds_buf_puts(b, "\">");
-		ds_html_escape(b, t + s.start, s.end - s.start);
-		ds_buf_puts(b, "</mark><ins class=\"orig\"> [");
-		esc(b, s.original);
-		ds_buf_puts(b, "]</ins>");
+		if (s.evidence == DS_EVIDENCE_SOURCE) {
+			ds_buf_puts(b, "<mark class=\"sub\" title=\"");
+			esc(b, s.why);
+			ds_buf_puts(b, "\">");
+			ds_html_escape(b, t + s.start, s.end - s.start);
+			ds_buf_puts(b, "</mark><ins class=\"orig\"> [");
+			esc(b, s.original);
+			ds_buf_puts(b, "]</ins>");
+		} else {
+			ds_buf_printf(b, "<mark class=\"model\" title=\"p %.2f: ", s.p);
+			esc(b, s.why);
+			ds_buf_puts(b, "\">");
+			ds_html_escape(b, t + s.start, s.end - s.start);
+			ds_buf_puts(b, "</mark><ins class=\"guess\"> {");
+			esc(b, s.original);
+			ds_buf_printf(b, "? %.2f}</ins>", s.p);
+		}
 		pos = s.end;
 	}
 	ds_html_escape(b, t + pos, len - pos);
@@ -159,20 +192,22 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 		const char *src = ds_result_source(r);
 		ds_buf_printf(b, "<h2 id=\"a%zu\">%zu. ", i + 1, i + 1);
 		esc(b, ds_result_name(r));
-		ds_buf_printf(b, " &mdash; %s, score %.2f</h2>\n", ds_result_spun(r) ? "spun" : "clean",
-			      ds_result_score(r));
+		ds_buf_printf(b, " &mdash; %s, score %.2f%s</h2>\n", ds_result_spun(r) ? "spun" : "clean",
+			      ds_result_score(r), ds_result_judged(r, NULL) ? "" : " (not judged: too short)");
 		if (ds_result_nsubs(r)) {
 			ds_buf_puts(b, "<table class=\"subs\"><tr><th>article</th><th>original</th>"
-				       "<th>evidence</th><th>gain</th><th>why</th></tr>\n");
+				       "<th>evidence</th><th>p</th><th>gain</th><th>why</th></tr>\n");
 			for (size_t k = 0; k < ds_result_nsubs(r); k++) {
 				struct ds_sub s;
 				ds_result_sub(r, k, &s);
-				ds_buf_puts(b, "<tr><td>");
+				ds_buf_printf(b, "<tr class=\"%s\"><td>",
+					      s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model");
 				esc(b, s.text);
 				ds_buf_puts(b, "</td><td>");
 				esc(b, s.original);
-				ds_buf_printf(b, "</td><td>%s</td><td>%.2f</td><td class=\"why\">",
-					      s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model", s.gain);
+				ds_buf_printf(b, "</td><td>%s</td><td>%.2f</td><td>%.2f</td><td class=\"why\">",
+					      s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model", s.p,
+					      s.gain);
 				esc(b, s.why);
 				ds_buf_puts(b, "</td></tr>\n");
 			}

@@ -128,7 +128,7 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 /* Opens (or with DS_STORE_CREATE creates) a store on a Redis server or
  * Redis Cluster (src/store_redis.c): uri is
  * redis://HOST[:PORT][/DB][?timeout=MS&retry=N].  timeout_ms bounds every
- * command; retry (or $DESPIN_RETRY) is how many times a lost connection is
+ * command; retry is how many times a lost connection is
  * re-opened, with growing pauses, before an operation fails with DS_EIO.
  * Same refusals and same NULL/err convention as ds_store_sqlite_open. */
 struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,

@@ -3,7 +3,8 @@
  * Key layout (every key of the registry carries the hash tag {ds}, so one
  * Lua script can change them all at once, also in a cluster):
  *
- *   {ds}:meta          hash: magic, schema, fingerprint parameters
+ *   {ds}:meta          hash: magic, schema, fingerprint parameters, gen (a
+ *                      random token written when the index is created)
  *   {ds}:next          counter: INCR gives new source ids (never reused)
  *   {ds}:ids           sorted set: id -> id, the registered (visible) sources
  *   {ds}:hash          hash: content hash -> id
@@ -28,6 +29,12 @@
  * each command to the shard of its key (CRC16 of the key or of its hash
  * tag), follows MOVED (re-reading the slot map) and ASK redirections, and
  * pipelines commands to several shards at once.
+ *
+ * A server that restarts empty, or is flushed, under a running reader must
+ * not look like an index without a match: every query (op_count) reads the
+ * meta hash's gen in the same round trip as its first command and fails
+ * when it is gone or changed; each connection notes the server's run_id, so
+ * the message can say that the server restarted.
  */
 #include "store.h"
 
@@ -36,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hiredis/hiredis.h>
 
@@ -98,7 +106,8 @@ static const char publish_lua[] =
 /* Writes the meta hash if there is none (concurrent creators agree). */
 static const char create_lua[] =
 	"if redis.call('EXISTS', KEYS[1]) == 0 then\n"
-	"  redis.call('HSET', KEYS[1], 'magic', ARGV[1], 'schema', ARGV[2], 'fingerprint', ARGV[3])\n"
+	"  redis.call('HSET', KEYS[1], 'magic', ARGV[1], 'schema', ARGV[2], 'fingerprint', ARGV[3],\n"
+	"             'gen', ARGV[4])\n"
 	"end\n"
 	"return 0\n";
 
@@ -106,6 +115,8 @@ struct node {
 	char host[128];
 	int port;
 	redisContext *c;
+	char run_id[48];   /* the server's run_id when first connected ("" unknown) */
+	int restarted;     /* a reconnection found another run_id */
 };
 
 /* A source added or removed in the open transaction. */
@@ -133,6 +144,7 @@ struct rstore {
 	char *uri;
 	int db, readonly, cluster;
 	int timeout_ms, retry;
+	char gen[40];      /* {ds}:meta gen when opened ("" for an index without one) */
 	struct node node[MAX_NODES];
 	int nnodes;
 	uint8_t slot[NSLOTS];
@@ -294,6 +306,23 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 	}
 	redisSetTimeout(nd->c, ms_tv(s->timeout_ms > 0 ? s->timeout_ms : 1));
 	redisEnableKeepAlive(nd->c);
+	/* the server's run_id: another one after a reconnection is a restart */
+	r = redisCommand(nd->c, "INFO server");
+	if (r && r->type == REDIS_REPLY_STRING) {
+		const char *ri = strstr(r->str, "run_id:");
+		char id[48];
+		size_t l;
+		if (ri) {
+			ri += strlen("run_id:");
+			l = strcspn(ri, "\r\n");
+			snprintf(id, sizeof id, "%.*s", (int)(l < sizeof id ? l : sizeof id - 1), ri);
+			if (nd->run_id[0] && strcmp(nd->run_id, id) != 0)
+				nd->restarted = 1;
+			snprintf(nd->run_id, sizeof nd->run_id, "%s", id);
+		}
+	}
+	if (r)
+		freeReplyObject(r);
 	if (s->db > 0) {
 		r = redisCommand(nd->c, "SELECT %d", s->db);
 		if (!r || r->type == REDIS_REPLY_ERROR) {
@@ -1467,15 +1496,43 @@ static int op_stats(struct ds_store *b, struct ds_store_stats *st, struct ds_err
 	return rc;
 }
 
+/* Is the index still the one opened?  r: the reply of HMGET meta magic gen. */
+static int same_index(struct rstore *s, const redisReply *r, struct ds_err *err)
+{
+	int restarted = 0;
+	const char *magic, *gen;
+	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2)
+		return ds_err_set(err, DS_EDB, "index %s: unexpected reply to HMGET %s", s->uri, K_META);
+	magic = r->element[0]->type == REDIS_REPLY_STRING ? r->element[0]->str : NULL;
+	gen = r->element[1]->type == REDIS_REPLY_STRING ? r->element[1]->str : "";
+	if (magic && strcmp(magic, MAGIC) == 0 && strcmp(gen, s->gen) == 0)
+		return 0;
+	for (int i = 0; i < s->nnodes; i++)
+		restarted |= s->node[i].restarted;
+	if (restarted)
+		return ds_err_set(err, DS_EDB,
+				  "index %s is gone: the server restarted without it (another run_id); nothing was judged against it",
+				  s->uri);
+	return ds_err_set(err, DS_EDB,
+			  "index %s is gone: it was %s since despin opened it (FLUSHALL, FLUSHDB, or a new index); nothing was judged against it",
+			  s->uri, magic ? "replaced" : "emptied");
+}
+
 static int op_count(struct ds_store *b, uint64_t limit, uint64_t *n, struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
 	struct pipe p = {0};
-	redisReply *r;
-	int rc = call(s, &p, slot_of(K_IDS), ARGS(S("ZCARD"), S(K_IDS)), &r, err);
+	int rc;
 	(void)limit;
-	if (rc == 0)
-		*n = (uint64_t)r->integer + s->nadd;
+	/* one round trip: the count, and the meta hash that says the index
+	 * is still the one opened (same hash tag, same shard) */
+	rc = pipe_add(&p, slot_of(K_IDS), ARGS(S("ZCARD"), S(K_IDS)));
+	rc = rc ? rc : pipe_add(&p, slot_of(K_META), ARGS(S("HMGET"), S(K_META), S("magic"), S("gen")));
+	if (rc)
+		rc = no_mem(s, err);
+	else if ((rc = pipe_run(s, &p, err)) == 0 && (rc = reply_ok(s, &p, 0, err)) == 0 &&
+		 (rc = reply_ok(s, &p, 1, err)) == 0 && (rc = same_index(s, p.c[1].r, err)) == 0)
+		*n = (uint64_t)p.c[0].r->integer + s->nadd;
 	pipe_free(&p);
 	return rc;
 }
@@ -1615,13 +1672,20 @@ static int op_check(struct ds_store *b, struct ds_err *err)
 			  &r, err);
 		if (rc)
 			break;
-		for (size_t i = 0; i < r->elements && n < EACH_CHUNK; i++)
-			if (parse_i64(r->element[i], &ids[n]) == 0)
+		for (size_t i = 0; i < r->elements && n < EACH_CHUNK && rc == 0; i++) {
+			if (parse_i64(r->element[i], &ids[n]) == 0 && ids[n] > 0)
 				n++;
-		if (n == 0)
+			else
+				rc = ds_err_set(err, DS_ECORRUPT,
+						"index %s is damaged: %s holds '%.40s', not a source id",
+						s->uri, K_IDS,
+						r->element[i]->type == REDIS_REPLY_STRING ? r->element[i]->str
+											  : "?");
+		}
+		if (rc || n == 0)
 			break;
 		last = ids[n - 1];
-		if ((rc = check_chunk(s, ids, n, &sum, err)) != 0 || n < EACH_CHUNK)
+		if ((rc = check_chunk(s, ids, n, &sum, err)) != 0 || r->elements < EACH_CHUNK)
 			break;
 	}
 	pipe_free(&p);
@@ -1786,6 +1850,22 @@ static int db_keys(struct rstore *s, int64_t *n, struct ds_err *err)
 	return 0;
 }
 
+/* A random token for {ds}:meta gen. */
+static void new_gen(char *buf, size_t n)
+{
+	uint64_t v = 0;
+	struct timespec ts;
+	FILE *f = fopen("/dev/urandom", "rb");
+	if (!f || fread(&v, sizeof v, 1, f) != 1) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ts.tv_sec ^
+		    (uint64_t)getpid() << 32;
+	}
+	if (f)
+		fclose(f);
+	snprintf(buf, n, "%016llx", (unsigned long long)v);
+}
+
 static int check_meta(struct rstore *s, const char *params, int create, struct ds_err *err)
 {
 	struct pipe p = {0};
@@ -1793,11 +1873,15 @@ static int check_meta(struct rstore *s, const char *params, int create, struct d
 	int rc;
 	int64_t nkeys;
 	const char *magic, *schema, *fp;
+	char gen[40];
 again:
 	rc = call(s, &p, slot_of(K_META),
-		  ARGS(S("HMGET"), S(K_META), S("magic"), S("schema"), S("fingerprint")), &r, err);
+		  ARGS(S("HMGET"), S(K_META), S("magic"), S("schema"), S("fingerprint"), S("gen")), &r,
+		  err);
 	if (rc)
 		goto out;
+	snprintf(s->gen, sizeof s->gen, "%s",
+		 r->element[3]->type == REDIS_REPLY_STRING ? r->element[3]->str : "");
 	magic = r->element[0]->type == REDIS_REPLY_STRING ? r->element[0]->str : NULL;
 	schema = r->element[1]->type == REDIS_REPLY_STRING ? r->element[1]->str : "?";
 	fp = r->element[2]->type == REDIS_REPLY_STRING ? r->element[2]->str : "?";
@@ -1816,9 +1900,10 @@ again:
 					s->uri, (long long)nkeys);
 			goto out;
 		}
+		new_gen(gen, sizeof gen);
 		rc = call(s, &p, slot_of(K_META),
 			  ARGS(S("EVAL"), S(create_lua), S("1"), S(K_META), S(MAGIC), S(SCHEMA),
-			       S(params)),
+			       S(params), S(gen)),
 			  &r, err);
 		if (rc)
 			goto out;
@@ -1850,7 +1935,6 @@ struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 				     const char *params, struct ds_err *err)
 {
 	struct rstore *s = calloc(1, sizeof *s);
-	const char *env = getenv("DESPIN_RETRY");
 	if (!s || !(s->uri = strdup(uri))) {
 		free(s);
 		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", uri);
@@ -1859,7 +1943,7 @@ struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 	s->base.ops = &redis_ops;
 	s->readonly = (flags & DS_STORE_READONLY) != 0;
 	s->timeout_ms = timeout_ms;
-	s->retry = env && *env ? atoi(env) : 0;
+	s->retry = 0; /* ?retry=N in the address */
 	if (parse_uri(s, uri, err) != 0)
 		goto fail;
 	/* the address without options, for messages */

@@ -1,6 +1,7 @@
 /* store_sqlite.c - the embedded store: one SQLite file in WAL mode (store.h). */
 #include "store.h"
 
+#include <sys/statvfs.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -666,6 +667,27 @@ static int check_header(const char *path, int *exists, struct ds_err *err)
 	return 0;
 }
 
+static int on_readonly_fs(const char *path)
+{
+	struct statvfs vs;
+	return statvfs(path, &vs) == 0 && (vs.f_flag & ST_RDONLY);
+}
+
+/* "file:PATH?immutable=1", PATH's %, ? and # escaped (malloc'd). */
+static char *immutable_uri(const char *path)
+{
+	size_t n = strlen(path);
+	char *u = malloc(3 * n + 32), *o;
+	if (!u)
+		return NULL;
+	o = u + sprintf(u, "file:");
+	for (const char *p = path; *p; p++)
+		o += *p == '%' || *p == '?' || *p == '#' ? sprintf(o, "%%%02x", (unsigned char)*p)
+							  : (*o = *p, 1);
+	strcpy(o, "?immutable=1");
+	return u;
+}
+
 struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_ms,
 				      const char *params, struct ds_err *err)
 {
@@ -689,7 +711,20 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 	s->base.ops = &sqlite_ops;
 	s->timeout_ms = timeout_ms;
 	oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (ro && !memory && on_readonly_fs(path)) {
+		/* a WAL index on a read-only file system: SQLite cannot make the
+		 * shared-memory file readers need, but nothing can write there
+		 * either, so the file is read as immutable */
+		char *uri = immutable_uri(path);
+		if (!uri) {
+			ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", path);
+			goto fail;
+		}
+		rc = sqlite3_open_v2(uri, &s->db, oflags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+		free(uri);
+	} else {
+		rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	}
 	if (rc != SQLITE_OK) {
 		ds_err_set(err, rc == SQLITE_NOMEM ? DS_ENOMEM : DS_EIO, "cannot open index %s: %s",
 			   path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));

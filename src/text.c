@@ -854,11 +854,39 @@ static size_t parse_date_header(struct ds_doc *d)
 
 /* ---- main entry ---- */
 
+/* "little-endian" or "big-endian" if p looks like UTF-16 text (a byte order
+ * mark, or NUL in most of the high bytes of its first 256 code units and in
+ * none of the low ones), else NULL. */
+static const char *utf16_kind(const unsigned char *p, size_t n)
+{
+	size_t zero[2] = {0, 0}, units = n / 2 < 256 ? n / 2 : 256;
+	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
+		return "little-endian";
+	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
+		return "big-endian";
+	if (units < 2)
+		return NULL;
+	for (size_t i = 0; i < units; i++) {
+		zero[0] += p[2 * i] == 0;
+		zero[1] += p[2 * i + 1] == 0;
+	}
+	if (zero[1] * 4 >= units * 3 && zero[0] == 0)
+		return "little-endian";
+	if (zero[0] * 4 >= units * 3 && zero[1] == 0)
+		return "big-endian";
+	return NULL;
+}
+
 static int check_binary(const struct ds_doc *d, const char *name, struct ds_err *err)
 {
 	const unsigned char *p = (const unsigned char *)d->text;
 	size_t n = d->len, ctrl = 0, bad = 0, i = 0;
 	const void *nul = memchr(p, 0, n);
+	const char *u16 = utf16_kind(p, n);
+	if (u16)
+		return ds_err_set(err, DS_EBINARY,
+				  "%s: UTF-16 text (%s), not UTF-8: convert it first, e.g. with "
+				  "'iconv -f UTF-16 -t UTF-8'", name, u16);
 	if (nul)
 		return ds_err_set(err, DS_EBINARY,
 				  "%s: binary file (NUL byte at offset %zu), not text", name,
@@ -1051,6 +1079,21 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 fail:
 	ds_doc_free(d);
 	return NULL;
+}
+
+size_t ds_text_count_runs(const char *text, size_t len, size_t limit)
+{
+	size_t n = 0, run = 0;
+	for (size_t i = 0; i < len && n <= limit; i++) {
+		unsigned char c = (unsigned char)text[i];
+		int sp = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+		/* a run counts once per DS_TOK_MAX_BYTES, as the tokeniser cuts it */
+		if (sp)
+			run = 0;
+		else if (run++ % DS_TOK_MAX_BYTES == 0)
+			n++;
+	}
+	return n;
 }
 
 void ds_doc_free(struct ds_doc *d)

@@ -96,6 +96,13 @@ struct ds_doc {
  * counted in n_invalid and flagged on the tokens. */
 struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 			  size_t max_bytes, struct ds_err *err);
+
+/* Counts the whitespace-separated runs of text (a run of more than
+ * DS_TOK_MAX_BYTES counting once per DS_TOK_MAX_BYTES, as the tokeniser
+ * cuts it), stopping past limit: a cheap look at its size (no allocation)
+ * before tokenising.
+ * Returns min(count, limit + 1). */
+size_t ds_text_count_runs(const char *text, size_t len, size_t limit);
 void ds_doc_free(struct ds_doc *doc);
 
 static inline const char *ds_tok_norm(const struct ds_doc *d, size_t i)

@@ -19,11 +19,20 @@
 #define DS_EV_PAIR_TOP 3    /* candidates per word tried in pairs */
 #define DS_EV_MAX_HITS 8    /* candidate originals tried per phrase */
 #define DS_EV_MAX_WORDS 3   /* words per phrase on either side */
+#define DS_EV_REL_VIA 3     /* words a two-step candidate search goes through */
 
 struct ds_tune {
 	/* candidates: corpus count above which a capitalised word may be a
 	 * common word rather than a name */
 	uint32_t name_freq;
+	/* candidates beyond the exact pair: how many are kept per word, and
+	 * the least distributional similarity (word vectors) they need */
+	size_t rel_extra;
+	double rel_min_sim;
+	uint32_t rel_max_freq;  /* words this common (corpus count) get none */
+	/* anomaly: a content word is out of place when its log10 probability
+	 * in context is this far under its unigram probability */
+	double anom_cut;
 	/* solo evidence: a slot is flagged at or above this probability of the
 	 * slot model, or (without a slot model) this log10 gain */
 	double flag_prob;
@@ -47,7 +56,8 @@ struct ds_tune {
 
 #define DS_TUNE_DEFAULTS                                                              \
 	{                                                                             \
-		.name_freq = 30, .flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0, \
+		.name_freq = 30, .rel_extra = 4, .rel_min_sim = 0.3, .rel_max_freq = 3000, .anom_cut = -0.3, \
+		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0,                 \
 		.min_pairs = 3, .min_cover = 0.15, .min_words = 40, .logit_clip = 4.0, \
 		.solo_floor = 0.5, .source_floor = 0.9, .max_threshold = 0.99         \
 	}

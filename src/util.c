@@ -33,6 +33,7 @@ const char *ds_strerror(int code)
 	case DS_ENOTFOUND: return "not found";
 	case DS_EBUSY: return "resource busy";
 	case DS_EDB: return "database error";
+	case DS_ETOOLONG: return "too long to judge";
 	}
 	return "unknown error";
 }
@@ -137,6 +138,34 @@ int ds_buf_printf(struct ds_buf *b, const char *fmt, ...)
 	return 0;
 }
 
+size_t ds_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned c;
+	size_t l;
+	uint32_t v;
+	if (n == 0)
+		return 0;
+	c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	l = c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+	if (l == 0 || l > n)
+		return 0;
+	v = c & (0x7fu >> l);
+	for (size_t k = 1; k < l; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[k] & 0x3f);
+	}
+	if ((l == 3 && (v < 0x800 || (v >= 0xd800 && v < 0xe000))) ||
+	    (l == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return 0;
+	*cp = v;
+	return l;
+}
+
 int ds_buf_json_str(struct ds_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -145,6 +174,19 @@ int ds_buf_json_str(struct ds_buf *b, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		const char *esc = NULL;
 		char u[7];
+		if (c >= 0x80) {
+			/* JSON is UTF-8: a byte that is not becomes U+FFFD */
+			uint32_t cp;
+			size_t l = ds_utf8_seq((const unsigned char *)s + i, n - i, &cp);
+			if (l) {
+				i += l - 1;
+				continue;
+			}
+			if (ds_buf_append(b, s + run, i - run) || ds_buf_puts(b, "\\ufffd"))
+				return DS_ENOMEM;
+			run = i + 1;
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
 			continue;
 		if (ds_buf_append(b, s + run, i - run))
@@ -287,12 +329,25 @@ int ds_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
 
 	*out = NULL;
 	*len = 0;
-	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO with no writer must not block; the
+	 * file is refused below unless it is regular */
+	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return ds_err_sys(err, errno, "cannot open %s", name);
 	if (fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			rc = ds_err_set(err, DS_EIO, "cannot read %s: is a directory", name);
+			goto close_fd;
+		}
+		if (!is_stdin && !S_ISREG(st.st_mode)) {
+			/* a FIFO may never end, a device may be endless (/dev/zero) */
+			rc = ds_err_set(err, DS_EIO,
+					"cannot read %s: not a regular file (%s); give it as '-' on standard input",
+					name, S_ISFIFO(st.st_mode)   ? "a FIFO"
+					      : S_ISCHR(st.st_mode) ? "a character device"
+					      : S_ISBLK(st.st_mode) ? "a block device"
+					      : S_ISSOCK(st.st_mode) ? "a socket"
+								    : "a special file");
 			goto close_fd;
 		}
 		if (S_ISREG(st.st_mode)) {
@@ -308,6 +363,8 @@ int ds_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
 			}
 		}
 	}
+	if (!is_stdin)
+		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	for (;;) {
 		ssize_t r;
 		if (ds_buf_reserve(&b, 65536)) {
@@ -390,8 +447,33 @@ void ds_map_close(struct ds_map *m)
 int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err)
 {
 	size_t n = strlen(path) + 32;
+	struct stat lst, st;
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
+	if (lstat(path, &lst) == 0 && !S_ISREG(lst.st_mode)) {
+		/* Only a regular file (or nothing) is replaced by renaming a
+		 * temporary file over it.  A symbolic link, a device or a FIFO
+		 * is written where it points, in place; a directory or a block
+		 * device is refused. */
+		if (stat(path, &st) < 0)
+			return ds_err_sys(err, errno, "cannot write %s", path);
+		if (S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode))
+			return ds_err_set(err, DS_EIO, "cannot write %s: %s, not a file", path,
+					  S_ISDIR(st.st_mode) ? "a directory"
+					  : S_ISBLK(st.st_mode) ? "a block device" : "a socket");
+		f->path = strdup(path);
+		if (!f->path)
+			return ds_err_set(err, DS_ENOMEM, "out of memory");
+		f->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+		if (f->fd < 0) {
+			int e = errno;
+			free(f->path);
+			f->path = NULL;
+			return ds_err_sys(err, e, "cannot open %s", path);
+		}
+		f->inplace = 1;
+		return 0;
+	}
 	f->path = strdup(path);
 	f->tmp = malloc(n);
 	if (!f->path || !f->tmp) {
@@ -424,6 +506,10 @@ int ds_afile_write(struct ds_afile *f, const void *vp, size_t n)
 			f->failed = 1;
 			return ds_err_sys(&f->err, errno, "cannot write %s", f->path);
 		}
+		if (w == 0) {
+			f->failed = 1;
+			return ds_err_set(&f->err, DS_EIO, "cannot write %s: short write", f->path);
+		}
 		p += w;
 		n -= (size_t)w;
 	}
@@ -450,13 +536,20 @@ int ds_afile_commit(struct ds_afile *f, struct ds_err *err)
 		ds_afile_abort(f);
 		return rc;
 	}
-	if (fsync(f->fd) < 0 || close(f->fd) < 0) {
+	/* a device or a pipe cannot be synced (EINVAL): its close tells */
+	if ((fsync(f->fd) < 0 && !(f->inplace && (errno == EINVAL || errno == EROFS))) ||
+	    close(f->fd) < 0) {
 		rc = ds_err_sys(err, errno, "cannot write %s", f->path);
 		f->fd = -1;
 		ds_afile_abort(f);
 		return rc;
 	}
 	f->fd = -1;
+	if (f->inplace) {
+		free(f->path);
+		f->path = NULL;
+		return 0;
+	}
 	if (rename(f->tmp, f->path) < 0) {
 		rc = ds_err_sys(err, errno, "cannot rename %s to %s", f->tmp, f->path);
 		ds_afile_abort(f);

@@ -57,6 +57,18 @@ void ds_buf_free(struct ds_buf *b);
  * *cap is updated.  Returns 0 or DS_ENOMEM (then *arr is unchanged). */
 int ds_grow(void *arr, size_t *cap, size_t need, size_t elt);
 
+/* ---- UTF-8 ---- */
+/* Length (1-4) of the well-formed UTF-8 sequence at p[0..n), with its code
+ * point in *cp; 0 if p does not start one (stray, overlong, surrogate, cut). */
+size_t ds_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
+/* Characters that reorder the text around them on screen: Unicode bidi
+ * embeddings, overrides, isolates and marks. */
+static inline int ds_is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
 /* ---- hashing and checksums ---- */
 /* Fast 64-bit hash of a byte string (not cryptographic). */
 uint64_t ds_hash64(const void *p, size_t n, uint64_t seed);
@@ -88,12 +100,17 @@ void ds_map_close(struct ds_map *m);
 
 /* Atomic write: data goes to "PATH.tmp.PID", is flushed to disk, and is
  * renamed over PATH only by ds_afile_commit.  ds_afile_abort (or a failed
- * commit) removes the temporary file, so no partial file is ever left. */
+ * commit) removes the temporary file, so no partial file is ever left.
+ * Only a regular file (or no file) is replaced that way: a PATH that is a
+ * symbolic link, a character device or a FIFO is opened and written in
+ * place (the link stays a link, /dev/null stays a device); a directory or
+ * a block device is refused. */
 struct ds_afile {
 	int fd;
 	char *path;
 	char *tmp;
-	int failed; /* a write failed: commit will refuse */
+	int failed;  /* a write failed: commit will refuse */
+	int inplace; /* written in place, not renamed */
 	struct ds_err err;
 };
 int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err);

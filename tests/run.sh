@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every test of despin: unit test programs (TAP), golden-file tests of
-# the command line (tests/cli/*.t) and end-to-end tests (tests/e2e/*.sh).
+# the command line (tests/cli/NAME/{cmd,expected,status,stderr}, run by
+# tests/cli/run.sh) and end-to-end tests (tests/e2e/*.sh).
 # Usage: tests/run.sh BUILD_DIR.  Ends with the line "N passed, N failed".
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)

@@ -34,10 +34,33 @@ bool cli_is_help(const char *s);
 /* Calls fn for every input named by paths: regular files, directories
  * (recursively, in name order, skipping hidden entries) and "-" (standard
  * input).  Errors walking (unreadable directory, missing file) are reported
- * as one line each and counted in *nerr; the walk goes on.  fn returns 0 to
+ * as one line each and counted in *nerr; the walk goes on.  A directory
+ * met again (by device and inode: a symbolic link loop) is skipped with a
+ * warning.  fn returns 0 to
  * go on, or non-zero to stop.  Returns the number of inputs seen. */
 typedef int (*cli_input_fn)(const char *path, void *ctx);
 size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr);
+
+/* Writes s into out (cap bytes, NUL-terminated, cut if need be) as it may
+ * be shown on a terminal or in a line-based listing: control bytes and
+ * backslashes as \n \t \r \\ \xNN, bytes that are not UTF-8 as \xNN,
+ * bidi controls (U+202A-202E, U+2066-2069, U+200E, U+200F, U+061C) as
+ * \uNNNN.  Returns the length of the whole escaped form. */
+size_t cli_escape_name(char *out, size_t cap, const char *s);
+/* cli_escape_name into one of 4 rotating per-thread buffers of 4 KiB. */
+const char *cli_name(const char *s);
+
+/* Strict option values: the whole argument is a number in [min, max]
+ * (cli_parse_real: finite; with open_ends, min and max excluded).  Return 0,
+ * or -1 after printing "OPT takes ...". */
+int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out);
+int cli_parse_int(const char *opt, const char *arg, long min, long max, long *out);
+int cli_parse_real(const char *opt, const char *arg, double min, double max, int open_ends,
+		   double *out);
+
+/* Flushes standard output; if that or any earlier write to it failed,
+ * prints "cannot write standard output: REASON" once and returns 1. */
+int cli_stdout_failed(void);
 
 /* Directory holding the models: --models DIR if given, else $DESPIN_MODELS,
  * else ./models if it holds lm.bin, else the installed share/despin.
@@ -76,8 +99,9 @@ struct ds_models;
 int index_lm_train(struct ds_index *ix, const char *models_dir, int quiet);
 /* After add or remove: trains it when the index changed enough since. */
 void index_lm_maybe_train(struct ds_index *ix, const char *models_dir, int quiet);
-/* Scanning with an index: adds its in-domain model to the models' language
- * model when one was trained (a note on stderr when it is out of date). */
+/* Scanning with an index, when $DESPIN_INDEX_LM is 1: adds its in-domain
+ * model to the models' language model when one was trained (a note on
+ * stderr when it is out of date). */
 void index_lm_use(struct ds_models *m, const char *index_uri);
 /* The same for a language model alone: base (taken over) mixed with the
  * index's in-domain model, or base itself when there is none. */

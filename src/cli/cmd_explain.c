@@ -16,14 +16,18 @@ static const char EXPLAIN_USAGE[] =
 	"their evidence, the score and the source.  Without -s or -i, several\n"
 	"files are compared with one another as in 'despin scan'.  Colour is used\n"
 	"on a terminal unless NO_COLOR is set (--color always|never|auto).\n"
-	"Without colour a flag reads [spun words -> original].";
+	"Without colour a flag backed by the source reads [spun words -> original]\n"
+	"and a flag of the language model alone reads {spun words ~> original? p}\n"
+	"with its probability p of being a spinner's substitution.";
 
 static const char RESTORE_USAGE[] =
-	"despin restore [-s SOURCE | -i INDEX | --solo] [--diff] [-m MODELS] FILE...\n"
+	"despin restore [-s SOURCE | -i INDEX | --solo] [--diff] [--min-p P] [-m MODELS] FILE...\n"
 	"\n"
 	"Prints each article with its flagged substitutions replaced by their\n"
 	"proposed originals (capitalisation kept), so that an auditor reads what\n"
-	"the source most likely said.  --diff prints only the changed lines, as\n"
+	"the source most likely said.  Only flags whose probability of being a\n"
+	"spinner's substitution is at least P (0.8) are put back; how many were\n"
+	"left is said on standard error.  --diff prints only the changed lines, as\n"
 	"'-' (article) and '+' (restored) pairs with their line numbers.";
 
 struct explain_out {
@@ -32,9 +36,11 @@ struct explain_out {
 	int diff;
 	int many;
 	int flagged;
+	double min_p;
 };
 
 #define C_SPUN "\033[1;31m"
+#define C_MODEL "\033[1;33m"
 #define C_ORIG "\033[32m"
 #define C_DIM "\033[2m"
 #define C_BOLD "\033[1m"
@@ -42,7 +48,7 @@ struct explain_out {
 
 static void header(struct explain_out *o, const char *name, struct ds_result *r)
 {
-	const char *src = ds_result_source(r);
+	const char *src = ds_result_source(r), *why;
 	printf("%s%s%s: %s, score %.2f (threshold %.2f), %zu words\n", o->color ? C_BOLD : "",
 	       name, o->color ? C_OFF : "", ds_result_spun(r) ? "SPUN" : "clean", ds_result_score(r),
 	       ds_result_threshold(r), ds_result_tokens(r));
@@ -51,6 +57,8 @@ static void header(struct explain_out *o, const char *name, struct ds_result *r)
 		       ds_result_source_similarity(r), 100 * ds_result_source_coverage(r));
 	else
 		printf("source: none (scored on its own)\n");
+	if (!ds_result_judged(r, &why))
+		printf("not judged: %s\n", why);
 }
 
 static void explain_one(struct explain_out *o, const char *name, struct ds_result *r)
@@ -65,10 +73,14 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 		if (s.start < pos)
 			continue;
 		fwrite(text + pos, 1, s.start - pos, stdout);
-		if (o->color)
+		if (s.evidence == DS_EVIDENCE_SOURCE && o->color)
 			printf(C_SPUN "%s" C_OFF C_ORIG " [%s]" C_OFF, s.text, s.original);
-		else
+		else if (s.evidence == DS_EVIDENCE_SOURCE)
 			printf("[%s -> %s]", s.text, s.original);
+		else if (o->color)
+			printf(C_MODEL "%s" C_OFF C_DIM " {%s? %.2f}" C_OFF, s.text, s.original, s.p);
+		else
+			printf("{%s ~> %s? %.2f}", s.text, s.original, s.p);
 		pos = s.end;
 	}
 	fwrite(text + pos, 1, len - pos, stdout);
@@ -77,11 +89,13 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 	printf("\n%zu substitution%s flagged\n", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
 		struct ds_sub s;
+		int src;
 		ds_result_sub(r, i, &s);
-		printf("  %6zu-%-6zu %s%s%s -> %s%s%s  (%s, gain %.2f) %s\n", s.start, s.end,
-		       o->color ? C_SPUN : "", s.text, o->color ? C_OFF : "",
-		       o->color ? C_ORIG : "", s.original, o->color ? C_OFF : "",
-		       s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model", s.gain, s.why);
+		src = s.evidence == DS_EVIDENCE_SOURCE;
+		printf("  %6zu-%-6zu %s%s%s %s %s%s%s  (%s, p %.2f, gain %.2f) %s\n", s.start, s.end,
+		       o->color ? (src ? C_SPUN : C_MODEL) : "", s.text, o->color ? C_OFF : "",
+		       src ? "->" : "~>", o->color ? (src ? C_ORIG : C_DIM) : "", s.original,
+		       o->color ? C_OFF : "", src ? "source" : "model", s.p, s.gain, s.why);
 	}
 }
 
@@ -117,8 +131,8 @@ static int on_result(void *ctx, const char *name, struct ds_result *r, const cha
 	if (ds_result_spun(r))
 		o->flagged = 1;
 	if (o->restore) {
-		size_t len, olen;
-		char *out = ds_result_restore(r, &len);
+		size_t len, olen, left = 0;
+		char *out = ds_result_restore_p(r, o->min_p, &len, &left);
 		const char *orig = ds_result_text(r, &olen);
 		if (!out) {
 			cli_error("%s: out of memory", name);
@@ -130,6 +144,9 @@ static int on_result(void *ctx, const char *name, struct ds_result *r, const cha
 			else
 				fwrite(out, 1, len, stdout);
 			free(out);
+			if (left)
+				fprintf(stderr, "despin: %s: left %zu of %zu flag%s below p %.2f\n", name,
+					left, ds_result_nsubs(r), ds_result_nsubs(r) == 1 ? "" : "s", o->min_p);
 		}
 	} else {
 		if (o->many)
@@ -148,6 +165,7 @@ static int run(int argc, char **argv, int restore)
 		{"color", required_argument, NULL, 'c'},
 		{"colour", required_argument, NULL, 'c'},
 		{"diff", no_argument, NULL, 'd'},
+		{"min-p", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct scan_opts so;
@@ -157,6 +175,7 @@ static int run(int argc, char **argv, int restore)
 	memset(&so, 0, sizeof so);
 	so.need_scorer = 1;
 	out.restore = restore;
+	out.min_p = DS_RESTORE_MIN_P;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:s:m:j:h", opts, NULL)) != -1) {
 		int k = scan_common_opt(&so, c, optarg);
@@ -167,6 +186,15 @@ static int run(int argc, char **argv, int restore)
 		switch (c) {
 		case 'c': when = optarg; break;
 		case 'd': out.diff = 1; break;
+		case 'p': {
+			char *end;
+			out.min_p = strtod(optarg, &end);
+			if (end == optarg || *end || !(out.min_p >= 0 && out.min_p <= 1)) {
+				cli_error("--min-p takes a probability from 0 to 1");
+				return EXIT_ERROR;
+			}
+			break;
+		}
 		case 'h': printf("usage: %s\n", restore ? RESTORE_USAGE : EXPLAIN_USAGE); return EXIT_CLEAN;
 		default:
 			return cli_usage(restore ? "despin restore [OPTIONS] FILE..." : "despin explain [OPTIONS] FILE...");

@@ -26,9 +26,10 @@ static const char USAGE[] =
 	"  check            full consistency check of the index file\n"
 	"  query FILE...    the nearest sources of each article\n"
 	"  train            train the index's in-domain language model on its\n"
-	"                   sources (used by 'scan -i' mixed with the models'\n"
-	"                   language model); once trained, add and remove train it\n"
-	"                   again by themselves when the index changed by a quarter\n"
+	"                   sources (mixed into the language model by 'lm score -i'\n"
+	"                   and, with DESPIN_INDEX_LM=1, 'scan -i'); once trained,\n"
+	"                   add and remove train it again by themselves when the\n"
+	"                   index changed by a quarter\n"
 	"  copy SRC DST     copy every source of index SRC into index DST (created\n"
 	"                   if missing; sources already there are skipped), e.g.\n"
 	"                   from an SQLite file to a Redis server or back\n"
@@ -125,7 +126,7 @@ static int add_one(const char *path, void *vctx)
 		c->present++;
 	}
 	if (!c->o->quiet)
-		printf("%s %lld %s\n", added ? "added" : "present", (long long)id, name);
+		printf("%s %lld %s\n", added ? "added" : "present", (long long)id, cli_name(name));
 	if (c->o->batch > 0 && c->pending >= (size_t)c->o->batch) {
 		if (ds_index_commit(c->ix, &err) || ds_index_begin(c->ix, &err)) {
 			cli_error("%s", err.msg);
@@ -225,7 +226,7 @@ static int do_remove(struct ds_index *ix, const struct opts *o, char **args, int
 				for (int k = 0; k < r.n; k++) {
 					if (ds_index_remove(ix, r.ids[k], &err))
 						goto fail;
-					printf("removed %lld %s\n", (long long)r.ids[k], args[i]);
+					printf("removed %lld %s\n", (long long)r.ids[k], cli_name(args[i]));
 					removed++;
 				}
 			} while (found > r.n); /* more than one batch of ids */
@@ -261,7 +262,7 @@ static int list_one(void *ctx, const struct ds_source_info *s)
 {
 	(void)ctx;
 	printf("%6lld  %-10s  %7llu  %8llu  %s\n", (long long)s->id, s->date[0] ? s->date : "-",
-	       (unsigned long long)s->words, (unsigned long long)s->shingles, s->name);
+	       (unsigned long long)s->words, (unsigned long long)s->shingles, cli_name(s->name));
 	return 0;
 }
 
@@ -344,12 +345,12 @@ static int query_one(const char *path, void *vctx)
 		return 1;
 	}
 	if (n == 0)
-		printf("%s\tnone\n", name);
+		printf("%s\tnone\n", cli_name(name));
 	for (size_t i = 0; i < n; i++)
 		printf("%s\t%lld\t%s\tsimilarity %.3f\tcoverage %.3f\tcontainment %.3f\t%s\n",
-		       name, (long long)c->m[i].id, c->m[i].date[0] ? c->m[i].date : "-",
+		       cli_name(name), (long long)c->m[i].id, c->m[i].date[0] ? c->m[i].date : "-",
 		       c->m[i].similarity, c->m[i].coverage, c->m[i].containment,
-		       c->m[i].name);
+		       cli_name(c->m[i].name));
 	ds_matches_free(c->m, n);
 	ds_doc_free(d);
 	return 0;
@@ -503,6 +504,7 @@ int cmd_index(int argc, char **argv)
 	struct ds_index *ix;
 	const char *sub;
 	int c, flags, rc;
+	long v;
 
 	if (argc >= 2 && cli_is_help(argv[1])) {
 		printf("usage: %s\n", USAGE);
@@ -519,16 +521,36 @@ int cmd_index(int argc, char **argv)
 		case 'i': o.index = optarg; break;
 		case 'q': o.quiet = 1; break;
 		case 'N': o.name = optarg; break;
-		case 'b': o.batch = strtol(optarg, NULL, 10); break;
+		case 'b':
+			if (cli_parse_int("--batch", optarg, 1, 1000000000L, &o.batch))
+				return EXIT_ERROR;
+			break;
 		case 'I': o.by_id = 1; break;
-		case 'n': o.nmax = atoi(optarg); break;
-		case 'm': o.min_sim = strtod(optarg, NULL); break;
-		case 't': o.timeout_s = atoi(optarg); break;
+		case 'n':
+			if (cli_parse_int("-n", optarg, 1, 10000, &v))
+				return EXIT_ERROR;
+			o.nmax = (int)v;
+			break;
+		case 'm':
+			if (cli_parse_real("--min-sim", optarg, 0, 1, 0, &o.min_sim))
+				return EXIT_ERROR;
+			break;
+		case 't':
+			if (cli_parse_int("--timeout", optarg, 0, 86400, &v))
+				return EXIT_ERROR;
+			o.timeout_s = (int)v;
+			break;
 		case 'T': o.timing = 1; break;
-		case 'C': o.min_cov = strtod(optarg, NULL); break;
+		case 'C':
+			if (cli_parse_real("--min-coverage", optarg, 0, 1, 0, &o.min_cov))
+				return EXIT_ERROR;
+			break;
 		case 'L': o.no_train = 1; break;
 		case 'M': o.models = optarg; break;
-		case 'S': cli_max_input = (size_t)strtoull(optarg, NULL, 10); break;
+		case 'S':
+			if (cli_parse_size("--max-size", optarg, 1, (size_t)1 << 40, &cli_max_input))
+				return EXIT_ERROR;
+			break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default: return cli_usage("despin index add|remove|list|stats|check|query -i INDEX");
 		}
@@ -539,8 +561,6 @@ int cmd_index(int argc, char **argv)
 		cli_error("index: -i INDEX is required");
 		return EXIT_ERROR;
 	}
-	if (o.nmax < 1)
-		o.nmax = 1;
 	if (strcmp(sub, "copy") == 0)
 		return do_copy(&o, argv, argc);
 

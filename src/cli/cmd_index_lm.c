@@ -2,6 +2,7 @@
  * line: despin index train, training after add and remove, use by scan -i. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "../detect.h"
@@ -73,7 +74,12 @@ void index_lm_use(struct ds_models *m, const char *index_uri)
 {
 	struct ds_err err = {0};
 	double w[DS_LM_MIX_BUCKETS * DS_LM_MIX_MAX];
-	struct ds_lm *in = stored_model(ds_models_lm(m), index_uri, w);
+	const char *on = getenv("DESPIN_INDEX_LM");
+	struct ds_lm *in;
+	/* opt-in: the shipped scorer is fitted on the corpus model's evidence */
+	if (!on || strcmp(on, "1") != 0)
+		return;
+	in = stored_model(ds_models_lm(m), index_uri, w);
 	if (in && ds_models_add_lm(m, in, w, &err))
 		cli_error("%s", err.msg);
 }

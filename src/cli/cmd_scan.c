@@ -8,7 +8,8 @@
 
 static const char USAGE[] =
 	"despin scan [-i INDEX | -s SOURCE | --solo] [--format text|json] [-j N]\n"
-	"            [--stdin-json] [-m MODELS] [--threshold X] [--max-size BYTES] FILE...\n"
+	"            [--stdin-json] [-m MODELS] [--threshold X] [--max-size BYTES]\n"
+	"            [--max-words N] FILE...\n"
 	"\n"
 	"Scores each article and says whether it is spun.  Each article is\n"
 	"compared with its nearest clean source: the closest article of INDEX\n"
@@ -27,6 +28,8 @@ static const char USAGE[] =
 	"  --all           list candidate substitutions of clean articles too\n"
 	"  --retry N       with a redis:// index, reconnect up to N times when the\n"
 	"                  server goes away, and resume\n"
+	"  --max-words N   the work bound of one article (default 50000): a longer\n"
+	"                  article or source is 'too long to judge' (an error)\n"
 	"\n"
 	"Exit status: 0 nothing flagged, 1 something flagged, 2 error (the other\n"
 	"inputs are still scanned).";
@@ -64,58 +67,45 @@ static int print_result(void *ctx, const char *name, struct ds_result *r, const 
 			o->header = 1;
 		}
 		if (src)
-			snprintf(srcbuf, sizeof srcbuf, "%.24s (%.2f)", base ? base + 1 : src,
+			snprintf(srcbuf, sizeof srcbuf, "%.24s (%.2f)", cli_name(base ? base + 1 : src),
 				 ds_result_source_similarity(r));
 		else
 			snprintf(srcbuf, sizeof srcbuf, "-");
 		printf("%-7s %5.2f %5zu  %-32s %s\n", ds_result_spun(r) ? "spun" : "clean",
-		       ds_result_score(r), ds_result_nsubs(r), srcbuf, name);
+		       ds_result_score(r), ds_result_nsubs(r), srcbuf, cli_name(name));
 	}
-	fflush(stdout);
 	ds_result_free(r);
-	return 0;
+	/* a result that could not be written stops the scan (exit 2) */
+	return cli_stdout_failed();
 }
 
 int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 {
-	char *end;
+	long v;
 	switch (c) {
 	case 'i': so->index = arg; return 1;
 	case 's': so->source = arg; return 1;
 	case 'S': so->solo = 1; return 1;
 	case 'm': so->models = arg; return 1;
 	case 'j':
-		so->jobs = (int)strtol(arg, &end, 10);
-		if (*end || so->jobs < 1 || so->jobs > 256) {
-			cli_error("-j takes a number of threads from 1 to 256");
+		if (cli_parse_int("-j", arg, 1, 256, &v))
 			return -1;
-		}
+		so->jobs = (int)v;
 		return 1;
 	case 'T':
-		so->threshold = strtod(arg, &end);
-		if (*end || so->threshold <= 0 || so->threshold >= 1) {
-			cli_error("--threshold takes a number between 0 and 1");
-			return -1;
-		}
-		return 1;
+		return cli_parse_real("--threshold", arg, 0, 1, 1, &so->threshold) ? -1 : 1;
 	case 'M':
-		so->max_bytes = strtoull(arg, &end, 10);
-		if (*end || so->max_bytes == 0) {
-			cli_error("--max-size takes a number of bytes");
-			return -1;
-		}
-		return 1;
+		return cli_parse_size("--max-size", arg, 1, (size_t)1 << 40, &so->max_bytes) ? -1 : 1;
 	case 'J': so->stdin_json = 1; return 1;
 	case 'P': so->progress = 1; return 1;
 	case 'A': so->all_subs = 1; return 1;
 	case 'R':
-		/* read by the shared-index backend when it connects */
-		if (strtol(arg, &end, 10) < 0 || *end) {
-			cli_error("--retry takes a number of attempts");
+		if (cli_parse_int("--retry", arg, 0, 1000, &v))
 			return -1;
-		}
-		setenv("DESPIN_RETRY", arg, 1);
+		so->retry = (int)v;
 		return 1;
+	case 'W':
+		return cli_parse_size("--max-words", arg, 1, 10000000, &so->max_words) ? -1 : 1;
 	}
 	return 0;
 }
@@ -157,12 +147,13 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (optind >= argc && !so.stdin_json)
 		return cli_usage("despin scan [OPTIONS] FILE...");
+
 	if (!!so.index + !!so.source + so.solo > 1) {
 		cli_error("-i, -s and --solo exclude one another");
 		return EXIT_ERROR;
 	}
 	rc = scan_run(&so, argv + optind, argc - optind, print_result, &out);
-	if (rc != 0)
+	if (rc != 0 || cli_stdout_failed())
 		return EXIT_ERROR;
 	return out.flagged ? EXIT_FLAGGED : EXIT_CLEAN;
 }

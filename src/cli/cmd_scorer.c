@@ -207,7 +207,7 @@ static int fit_slots(const char *in, const char *out, double l2)
 		/* wgain: the gain and the weight already say it; cap: the
 		 * benchmark's spinners spare capitalised words more often than
 		 * real ones do ("the Safety Council") */
-		use[i] = i != DS_SF_WGAIN && i != DS_SF_CAP;
+		use[i] = i != DS_SF_WGAIN && i != DS_SF_CAP && i != DS_SF_LOGLEN;
 	if (ds_logit_fit(X, y, n, DS_NSLOTF, use, l2, sc.slot.mean, sc.slot.sd, sc.slot.coef, &err)) {
 		cli_error("%s", err.msg);
 		rc = EXIT_ERROR;

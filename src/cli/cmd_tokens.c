@@ -59,7 +59,7 @@ static int tokens_one(const char *path, void *vctx)
 		return 0;
 	}
 	if (ctx->many)
-		printf("== %s\n", name);
+		printf("== %s\n", cli_name(name));
 	if (d->date[0])
 		printf("# date %s\n", d->date);
 	if (d->n_invalid) {
@@ -87,7 +87,7 @@ static int tokens_one(const char *path, void *vctx)
 		putchar('\n');
 	}
 	ds_doc_free(d);
-	return 0;
+	return ferror(stdout) ? 1 : 0; /* a failed write stops the walk */
 }
 
 int cmd_tokens(int argc, char **argv)
@@ -103,7 +103,10 @@ int cmd_tokens(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "sh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': ctx.stems = 1; break;
-		case 'M': cli_max_input = strtoull(optarg, NULL, 10); break;
+		case 'M':
+			if (cli_parse_size("--max-size", optarg, 1, (size_t)1 << 40, &cli_max_input))
+				return EXIT_ERROR;
+			break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default: return cli_usage("despin tokens [--stems] FILE...");
 		}
@@ -121,6 +124,7 @@ int cmd_tokens(int argc, char **argv)
 	}
 	cli_walk(argv + optind, argc - optind, tokens_one, &ctx, &ctx.nerr);
 	ds_stemmer_free(ctx.st);
-	fflush(stdout);
+	if (cli_stdout_failed())
+		return EXIT_ERROR;
 	return ctx.nerr ? EXIT_ERROR : EXIT_CLEAN;
 }

@@ -1,6 +1,8 @@
 /* main.c - the despin command: dispatch to subcommands (src/cli/cmd_*.c). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -43,8 +45,36 @@ static void print_help(FILE *out)
 		"flagged, 1 something flagged as spun, 2 error.\n");
 }
 
+/* A mapped model or index file that shrinks under a running despin makes
+ * the next read of the lost pages raise SIGBUS: say so and end as an error,
+ * never as a verdict. */
+static void on_sigbus(int sig)
+{
+	static const char msg[] =
+		"despin: a mapped model or index file shrank or changed while in use (SIGBUS); "
+		"nothing more was judged\n";
+	(void)sig;
+	if (write(2, msg, sizeof msg - 1) < 0) {
+		/* nothing more to do */
+	}
+	_exit(EXIT_ERROR);
+}
+
+static int run(const struct command *c, int argc, char **argv)
+{
+	int rc = c->fn(argc, argv);
+	/* output that did not reach standard output is an error, whatever the verdict */
+	if (cli_stdout_failed())
+		rc = EXIT_ERROR;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigbus;
+	sigaction(SIGBUS, &sa, NULL);
 	if (argc < 2) {
 		print_help(stderr);
 		return EXIT_ERROR;
@@ -54,18 +84,18 @@ int main(int argc, char **argv)
 			char *sub[] = {argv[2], "--help", NULL};
 			for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 				if (strcmp(commands[i].name, argv[2]) == 0)
-					return commands[i].fn(2, sub);
+					return run(&commands[i], 2, sub);
 		}
 		print_help(stdout);
-		return EXIT_CLEAN;
+		return cli_stdout_failed() ? EXIT_ERROR : EXIT_CLEAN;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
 		printf("despin %s\n", ds_version());
-		return EXIT_CLEAN;
+		return cli_stdout_failed() ? EXIT_ERROR : EXIT_CLEAN;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(commands[i].name, argv[1]) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+			return run(&commands[i], argc - 1, argv + 1);
 	cli_error("'%s' is not a despin command; see 'despin --help'", argv[1]);
 	return EXIT_ERROR;
 }

@@ -287,6 +287,7 @@ static void work(void *ctx, int w, void *vit)
 	struct ds_err err = {0};
 	const struct ds_text *sp = NULL;
 	struct ds_doc *doc = NULL; /* tokenised once: for the query and the detector */
+	size_t maxw = e->o->max_words ? e->o->max_words : DS_DETECT_MAX_WORDS_DEFAULT;
 
 	if (it->err[0])
 		return;
@@ -297,8 +298,11 @@ static void work(void *ctx, int w, void *vit)
 		src.len = e->srcfile_len;
 		sp = &src;
 	} else if (e->o->index) {
-		/* a text that cannot be tokenised is reported by ds_detect below */
-		doc = ds_doc_new(it->text, it->len, it->name, e->o->max_bytes, &err);
+		/* a text that cannot be tokenised is reported by ds_detect below
+		 * (also one past the work bound: not tokenised here either) */
+		doc = ds_text_count_runs(it->text, it->len, 2 * maxw) > 2 * maxw
+			      ? NULL
+			      : ds_doc_new(it->text, it->len, it->name, e->o->max_bytes, &err);
 		if (doc && ds_doc_stem(doc, e->st[w])) {
 			ds_doc_free(doc);
 			doc = NULL;
@@ -323,6 +327,7 @@ static void work(void *ctx, int w, void *vit)
 	opts.max_bytes = e->o->max_bytes;
 	opts.threshold = e->o->threshold;
 	opts.all_subs = e->o->all_subs;
+	opts.max_words = e->o->max_words;
 	ds_result_free(it->res);
 	it->res = doc ? ds_detect_doc(e->det[w], doc, sp, &it->meta, &opts, &err)
 		      : ds_detect(e->det[w], &art, sp, &it->meta, &opts, &err);
@@ -469,6 +474,7 @@ static int run_batch(struct engine *e)
 	struct ds_err err = {0};
 	struct ds_index *mem = ds_index_open(":memory:", DS_INDEX_CREATE, &err);
 	struct item *it;
+	size_t maxw = e->o->max_words ? e->o->max_words : DS_DETECT_MAX_WORDS_DEFAULT;
 	if (!mem) {
 		cli_error("cannot create the batch index: %s", err.msg);
 		return -1;
@@ -479,7 +485,8 @@ static int run_batch(struct engine *e)
 			break;
 		}
 		e->items[e->nitems++] = it;
-		if (!it->err[0]) {
+		/* past the work bound: no index entry (ds_detect says why) */
+		if (!it->err[0] && ds_text_count_runs(it->text, it->len, 2 * maxw) <= 2 * maxw) {
 			struct ds_doc *doc = ds_doc_new(it->text, it->len, it->name, e->o->max_bytes, &err);
 			int added;
 			if (doc) {
@@ -540,6 +547,11 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	e.fn = fn;
 	e.ctx = ctx;
 	e.nthreads = o->jobs > 0 ? o->jobs : 1;
+	if (o->stdin_json && npaths > 0) {
+		cli_error("--stdin-json reads its articles from standard input: no FILE arguments "
+			  "(here '%s')", paths[0]);
+		return -1;
+	}
 	if (!o->stdin_json)
 		cli_walk(paths, npaths, collect_path, &e, &e.nerr);
 	e.models = ds_models_open_lm(cli_models_dir(o->models), cli_lm_file(), o->need_scorer, &err);
@@ -575,7 +587,15 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			goto out;
 		}
 		if (o->index) {
-			e.ix[w] = ds_index_open(o->index, DS_INDEX_READONLY, &err);
+			const char *uri = o->index;
+			char rbuf[4096];
+			if (o->retry > 0 && strncmp(uri, "redis://", 8) == 0) {
+				/* reconnections are an option of the address */
+				snprintf(rbuf, sizeof rbuf, "%s%cretry=%d", uri,
+					 strchr(uri, '?') ? '&' : '?', o->retry);
+				uri = rbuf;
+			}
+			e.ix[w] = ds_index_open(uri, DS_INDEX_READONLY, &err);
 			if (!e.ix[w]) {
 				cli_error("%s", err.msg);
 				rc = -1;

@@ -23,6 +23,8 @@ struct scan_opts {
 	int all_subs;          /* list candidate substitutions of clean articles */
 	double threshold;      /* 0: the scorer's */
 	size_t max_bytes;      /* 0: default */
+	int retry;             /* --retry: reconnections to a redis:// index */
+	size_t max_words;      /* --max-words: the work bound (0: default) */
 };
 
 /* Receives each input's outcome in input order: r is NULL when the input
@@ -37,7 +39,7 @@ typedef int (*scan_result_fn)(void *ctx, const char *name, struct ds_result *r,
 int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn fn, void *ctx);
 
 /* Options shared by scan, explain, restore and report (getopt codes
- * i s S m j T M J P A R); returns 1 when c was one of them, 0 if not, -1 on a
+ * i s S m j T M J P A R W); returns 1 when c was one of them, 0 if not, -1 on a
  * bad value (reported). */
 int scan_common_opt(struct scan_opts *so, int c, const char *arg);
 
@@ -53,6 +55,7 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg);
 	{"stdin-json", no_argument, NULL, 'J'},                         \
 	{"progress", no_argument, NULL, 'P'},                           \
 	{"all", no_argument, NULL, 'A'},                                \
-	{"retry", required_argument, NULL, 'R'}
+	{"retry", required_argument, NULL, 'R'},                        \
+	{"max-words", required_argument, NULL, 'W'}
 
 #endif

@@ -13,16 +13,20 @@
 #include "binfmt.h"
 #include "text.h"
 
+/* The KenLM reference files: $DS_LM_REF, else ../shared/lm-reference next
+ * to the source tree ($DS_TOP, set by tests/run.sh, else the current
+ * directory). */
 static const char *ref_dir(void)
 {
-	static const char *const dirs[] = {"/work/shared/lm-reference", "../shared/lm-reference"};
-	for (size_t i = 0; i < 2; i++) {
-		char p[256];
-		snprintf(p, sizeof p, "%s/kenlm-o3.arpa", dirs[i]);
-		if (access(p, R_OK) == 0)
-			return dirs[i];
-	}
-	return NULL;
+	static char dir[4096];
+	const char *env = getenv("DS_LM_REF"), *top = getenv("DS_TOP");
+	char p[4200];
+	if (env && *env)
+		snprintf(dir, sizeof dir, "%s", env);
+	else
+		snprintf(dir, sizeof dir, "%s/../shared/lm-reference", top && *top ? top : ".");
+	snprintf(p, sizeof p, "%s/kenlm-o3.arpa", dir);
+	return access(p, R_OK) == 0 ? dir : NULL;
 }
 
 static struct ds_lm *train_text(const char *text, int order, uint64_t prune,
@@ -251,7 +255,7 @@ T_TEST(arpa_matches_kenlm_query)
 	long tokens, oovs;
 	int bad;
 	if (!dir)
-		T_SKIP("no ../shared/lm-reference (KenLM reference files)");
+		T_SKIP("no KenLM reference files in ../shared/lm-reference (or $DS_LM_REF)");
 	snprintf(path, sizeof path, "%s/kenlm-o3.arpa", dir);
 	lm = ds_lm_load(path, &err);
 	T_OK(lm != NULL);
@@ -284,7 +288,7 @@ T_TEST(training_matches_kenlm_lmplz)
 	double total, oovp;
 	long tokens, oovs;
 	if (!dir)
-		T_SKIP("no ../shared/lm-reference (KenLM reference files)");
+		T_SKIP("no KenLM reference files in ../shared/lm-reference (or $DS_LM_REF)");
 	snprintf(path, sizeof path, "%s/train.txt", dir);
 	T_EQ_INT(ds_read_file(path, 0, &text, &len, &err), 0);
 	o.order = 3;

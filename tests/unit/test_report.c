@@ -40,7 +40,18 @@ T_TEST(escape_controls)
 {
 	/* NUL and control bytes never reach the page; newline and tab stay */
 	char *e = ESC("a\0b\x01\x1b[31m\x7f\n\tc");
-	T_EQ_STR(e, "a&#xFFFD;b&#xFFFD;&#xFFFD;[31m\x7f\n\tc");
+	T_EQ_STR(e, "a&#xFFFD;b&#xFFFD;&#xFFFD;[31m&#xFFFD;\n\tc");
+	free(e);
+}
+
+T_TEST(escape_utf8_and_bidi)
+{
+	/* bytes that are not UTF-8 become U+FFFD; bidi controls are shown by
+	 * their code, so "\u202etxt.exe" cannot display as "exe.txt";
+	 * other UTF-8 passes */
+	char *e = ESC("caf\xc3\xa9 \xff\xc3 \xe2\x80\xaetxt.exe \xe2\x81\xa6x\xe2\x81\xa9 \xed\xa0\x80");
+	T_EQ_STR(e, "caf\xc3\xa9 &#xFFFD;&#xFFFD; [U+202E]txt.exe [U+2066]x[U+2069] "
+		    "&#xFFFD;&#xFFFD;&#xFFFD;");
 	free(e);
 }
 
@@ -174,6 +185,7 @@ int main(void)
 {
 	T_RUN(escape_specials);
 	T_RUN(escape_controls);
+	T_RUN(escape_utf8_and_bidi);
 	T_RUN(escape_every_byte);
 	T_RUN(checker_catches_injection);
 	T_RUN(empty_report);

@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""Fits the calibration of the judgement without a source (models/solo.tsv,
+see src/solocal.h); called by scripts/fit_scorer.sh.  Python 3 standard
+library only.
+
+  scripts/fit_solo.py flags --slot-model SLOT.tsv SLOTS-LABELLED.tsv > FLAGS.tsv
+      the flag model: probability that a slot is a spinner's substitution,
+      from the slot model's output and what the rest of the article says,
+      fitted on the labelled slots with their true class balance.
+
+  scripts/fit_solo.py article --flags FLAGS.tsv SCAN.jsonl LABELS.tsv > SOLO.tsv
+      the article model: from 'despin scan --solo --all --format json'
+      (solo scorer probability, words, flag probabilities) with LABELS
+      ('LABEL<TAB>FILE', 1 spun, 0 clean); then the verdict threshold for at
+      most 1% false positives on the clean texts of 40 words or more (clean
+      paragraphs and whole articles, clean or rewritten by hand, each), the
+      false-positive rate by length at that threshold and the shortest
+      length L such that clean texts of L words or more stay within 1%:
+      min_words.
+"""
+import json
+import math
+import sys
+
+CLIP = 4.0
+
+FLAG_FEATS = ("bias", "slot", "gain", "logw", "pmean", "phi", "ptop", "loglen", "multi")
+ART_FEATS = ("bias", "base", "loglen", "baselen", "psum", "n8", "pmax", "anom")
+BANDS = (0, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 150, 200, 100000)
+FP_AIM = 0.01
+
+
+def sigmoid(z):
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def clip(v):
+    return CLIP if v > CLIP else -CLIP if v < -CLIP else v
+
+
+def solve(a, b):
+    """Solves a x = b (a symmetric positive definite, small) by Gauss-Jordan."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for c in range(n):
+        p = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[p] = m[p], m[c]
+        piv = m[c][c]
+        if abs(piv) < 1e-12:
+            continue
+        for k in range(c, n + 1):
+            m[c][k] /= piv
+        for r in range(n):
+            if r != c and m[r][c]:
+                f = m[r][c]
+                for k in range(c, n + 1):
+                    m[r][k] -= f * m[c][k]
+    return [m[i][n] for i in range(n)]
+
+
+def logit_fit(X, y, w, l2):
+    """Weighted L2 logistic regression by Newton's method; column 0 is the
+    bias.  Columns are standardised and clipped as ds_logit_prob does.
+    Returns (mean, sd, coef)."""
+    d = len(X[0])
+    W = sum(w)
+    mean = [0.0] * d
+    sd = [1.0] * d
+    for j in range(1, d):
+        mu = sum(wi * x[j] for x, wi in zip(X, w)) / W
+        var = sum(wi * (x[j] - mu) ** 2 for x, wi in zip(X, w)) / W
+        mean[j] = mu
+        sd[j] = math.sqrt(var) if var > 1e-12 else 1.0
+    Z = [[1.0] + [clip((x[j] - mean[j]) / sd[j]) for j in range(1, d)] for x in X]
+    coef = [0.0] * d
+    for _ in range(25):
+        g = [0.0] * d
+        h = [[0.0] * d for _ in range(d)]
+        for z, yi, wi in zip(Z, y, w):
+            p = sigmoid(sum(c * v for c, v in zip(coef, z)))
+            r = wi * (yi - p)
+            s = wi * p * (1 - p)
+            for a in range(d):
+                za = z[a]
+                g[a] += r * za
+                sa = s * za
+                ha = h[a]
+                for b in range(a, d):
+                    ha[b] += sa * z[b]
+        for a in range(d):
+            for b in range(a):
+                h[a][b] = h[b][a]
+        for a in range(1, d):
+            g[a] -= l2 * coef[a]
+            h[a][a] += l2
+        step = solve(h, g)
+        coef = [c + s for c, s in zip(coef, step)]
+        if max(abs(s) for s in step) < 1e-6:
+            break
+    return mean, sd, coef
+
+
+def prob(x, mean, sd, coef):
+    z = coef[0]
+    for j in range(1, len(x)):
+        if coef[j]:
+            z += coef[j] * clip((x[j] - mean[j]) / sd[j])
+    return sigmoid(z)
+
+
+def read_model(path, kind):
+    """Rows 'coef KIND FEATURE MEAN SD COEF' of a TSV -> {feature: (m, s, c)}."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            if len(c) == 6 and c[0] == "coef" and c[1] == kind:
+                out[c[2]] = (float(c[3]), float(c[4]), float(c[5]))
+    return out
+
+
+def model_rows(kind, names, mean, sd, coef):
+    return ["coef\t%s\t%s\t%.9g\t%.9g\t%.9g" % (kind, n, mean[i], sd[i], coef[i])
+            for i, n in enumerate(names)]
+
+
+def cmd_flags(args):
+    slotm = args[args.index("--slot-model") + 1]
+    path = [a for i, a in enumerate(args) if i > 0 and args[i - 1] != "--slot-model"
+            and a != "--slot-model"][-1]
+    sm = read_model(slotm, "slot")
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        head = f.readline().rstrip("\n").split("\t")
+        names = head[4:]
+        idx = {n: i for i, n in enumerate(names)}
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            x = [float(v) for v in c[4:]]
+            z = 0.0
+            for n, (m, s, k) in sm.items():
+                if k and n in idx:
+                    z += k * (1.0 if n == "bias" else clip((x[idx[n]] - m) / s))
+            rows.append((int(c[0]), c[1], x, z))
+    by_art = {}
+    for i, r in enumerate(rows):
+        by_art.setdefault(r[1], []).append(i)
+    X, y = [], []
+    for art, ids in by_art.items():
+        ps = sorted(sigmoid(rows[i][3]) for i in ids)
+        n = len(ps)
+        pmean = sum(ps) / n
+        phi = sum(1 for p in ps if p > 0.5) / n
+        top = n // 10 + 1
+        ptop = sum(ps[n - top:]) / top
+        for i in ids:
+            lab, _, x, z = rows[i]
+            X.append([1.0, max(-8.0, min(8.0, z)), x[idx["gain"]], x[idx["logw"]], pmean, phi,
+                      ptop, x[idx["loglen"]], x[idx["multi"]]])
+            y.append(lab)
+    # every positive; the negatives thinned to at most 3 per positive, weighted back
+    pos = sum(y)
+    neg = len(y) - pos
+    keep = max(1, int(math.ceil(neg / max(1, 3 * pos))))
+    Xs, ys, ws = [], [], []
+    k = 0
+    for x, lab in zip(X, y):
+        if lab:
+            Xs.append(x), ys.append(1), ws.append(1.0)
+        else:
+            k += 1
+            if k % keep == 0:
+                Xs.append(x), ys.append(0), ws.append(float(keep))
+    mean, sd, coef = logit_fit(Xs, ys, ws, 1.0)
+    # reliability on the fitted slots, for the record
+    bins = [[0, 0] for _ in range(10)]
+    for x, lab in zip(X, y):
+        p = prob(x, mean, sd, coef)
+        b = min(9, int(p * 10))
+        bins[b][0] += 1
+        bins[b][1] += lab
+    out = model_rows("flag", FLAG_FEATS, mean, sd, coef)
+    sys.stdout.write("\n".join(out) + "\n")
+    sys.stderr.write("fit_solo: flag model on %d slots (%d spun); by decile of p: %s\n"
+                     % (len(y), pos, " ".join("%d/%d" % (b[1], b[0]) for b in bins)))
+
+
+ART_MIN_P = 0.5  # flags counted by the article model (DS_SC_ARTICLE_MIN_P)
+
+
+def art_x(base, words, ps, q, ncontent, nanom):
+    ps = [p for p in ps if p >= ART_MIN_P]
+    b = -10.0 if base <= 0 else 10.0 if base >= 1 else math.log(base / (1 - base))
+    b = max(-10.0, min(10.0, b))
+    ll = math.log1p(words)
+    z = 0.0
+    if q > 0 and ncontent:
+        z = (nanom / ncontent - q) / math.sqrt(q * (1 - q) / ncontent)
+        z = max(-10.0, min(10.0, z))
+    return [1.0, b, ll, b * ll, (sum(ps) / words) if words else 0.0,
+            math.log1p(sum(1 for p in ps if p >= 0.8)), max(ps) if ps else 0.0, z]
+
+
+def cmd_article(args):
+    flags = args[args.index("--flags") + 1]
+    rest = [a for i, a in enumerate(args) if a != "--flags" and (i == 0 or args[i - 1] != "--flags")]
+    scan, labels = rest[-2], rest[-1]
+    lab = {}
+    with open(labels, encoding="utf-8") as f:
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            lab[c[1]] = int(c[0])
+    recs = []
+    with open(scan, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["file"] in lab:
+                recs.append(r)
+    # the rate of out-of-place content words in clean text
+    cc = sum(r.get("content_words", 0) for r in recs if not lab[r["file"]])
+    ca = sum(r.get("out_of_place", 0) for r in recs if not lab[r["file"]])
+    q = ca / cc if cc else 0.0
+    X, y, words, kinds = [], [], [], []
+    for r in recs:
+        kinds.append("paragraph" if "/paragraphs/" in r["file"] else "article")
+        ps = [s["p"] for s in r["substitutions"] if s.get("evidence") == "model" and "p" in s]
+        X.append(art_x(r["score"], r["tokens"], ps, q, r.get("content_words", 0),
+                       r.get("out_of_place", 0)))
+        y.append(lab[r["file"]])
+        words.append(r["tokens"])
+    # short texts weigh as much as long ones: each class weighted to equal totals
+    pos = sum(y)
+    neg = len(y) - pos
+    w = [(0.5 / pos if v else 0.5 / neg) * len(y) for v in y]
+    mean, sd, coef = logit_fit(X, y, w, 1.0)
+    ps = [prob(x, mean, sd, coef) for x in X]
+    # the threshold keeps each kind of clean text of 40 words or more within
+    # the aim on its own: clean paragraphs, and whole articles (clean ones
+    # and human rewrites of a source), which are rarer but harder
+    thr = 0.5
+    for kind in set(kinds):
+        clean = sorted(p for p, v, n, k in zip(ps, y, words, kinds) if not v and n >= 40 and k == kind)
+        if clean:
+            k = int(math.floor(len(clean) * (1 - FP_AIM)))
+            thr = max(thr, clean[min(k, len(clean) - 1)] + 1e-4)
+    thr = min(thr, 0.99)
+    # false positives by length band at that threshold; min_words: the
+    # shortest band from which every band (with texts) stays within the aim
+    rates = []
+    for lo, hi in zip(BANDS, BANDS[1:]):
+        c = [p for p, v, n in zip(ps, y, words) if not v and lo <= n < hi]
+        s = [p for p, v, n in zip(ps, y, words) if v and lo <= n < hi]
+        fp = sum(1 for p in c if p >= thr) / len(c) if c else None
+        det = sum(1 for p in s if p >= thr) / len(s) if s else None
+        rates.append((lo, fp, len(c), det))
+    # min_words: the shortest band edge L from which the clean texts of L
+    # words or more stay within the aim (bands of a few dozen texts alone
+    # are too noisy to judge on)
+    min_words = BANDS[-2]
+    for lo in BANDS[:-1]:
+        c = [p for p, v, n in zip(ps, y, words) if not v and n >= lo]
+        if c and sum(1 for p in c if p >= thr) / len(c) <= FP_AIM:
+            min_words = lo
+            break
+    min_words = max(min_words, 8)
+    out = ["despin-solo\t1"]
+    with open(flags, encoding="utf-8") as f:
+        out += [l.rstrip("\n") for l in f if l.startswith("coef\tflag\t")]
+    out += model_rows("article", ART_FEATS, mean, sd, coef)
+    out.append("threshold\t%.6f" % thr)
+    out.append("min_words\t%d" % min_words)
+    if q > 0:
+        out.append("anom_rate\t%.6f" % q)
+    for lo, fp, n, det in rates:
+        if fp is not None:
+            out.append("fp_by_length\t%d\t%.4f" % (lo, fp))
+    sys.stdout.write("\n".join(out) + "\n")
+    sys.stderr.write("fit_solo: article model on %d texts (%d spun), threshold %.3f, min_words %d\n"
+                     % (len(y), pos, thr, min_words))
+    for lo, fp, n, det in rates:
+        sys.stderr.write("fit_solo:   %4d+ words: clean %3d, false positives %s, detected %s\n"
+                         % (lo, n, "-" if fp is None else "%.3f" % fp,
+                            "-" if det is None else "%.2f" % det))
+
+
+def main():
+    if len(sys.argv) < 2 or sys.argv[1] not in ("flags", "article"):
+        sys.exit(__doc__)
+    (cmd_flags if sys.argv[1] == "flags" else cmd_article)(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+/* solocal.c - calibration of the judgement without a source (see solocal.h). */
+#include "solocal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logit.h"
+
+const char *const ds_sc_flagf_names[DS_NFLAGF] = {
+	"bias", "slot", "gain", "logw", "pmean", "phi", "ptop", "loglen", "multi"
+};
+
+const char *const ds_sc_artf_names[DS_NARTF] = {
+	"bias", "base", "loglen", "baselen", "psum", "n8", "pmax", "anom"
+};
+
+static int name_index(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
+{
+	char *text, *line, *save = NULL;
+	size_t len;
+	int lineno = 0, header = 0;
+	struct ds_solocal *sc;
+	if (ds_read_file(path, 1 << 20, &text, &len, err))
+		return NULL;
+	sc = calloc(1, sizeof *sc);
+	if (!sc) {
+		free(text);
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < DS_ARRAY_LEN(sc->flag.sd); i++)
+		sc->flag.sd[i] = sc->article.sd[i] = 1;
+	sc->threshold = 0.5;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[8];
+		int nf = 0;
+		char *tsave = NULL;
+		lineno++;
+		if (line[0] == '#' || line[0] == 0)
+			continue;
+		for (char *tk = strtok_r(line, "\t", &tsave); tk && nf < 8;
+		     tk = strtok_r(NULL, "\t", &tsave))
+			f[nf++] = tk;
+		if (!header) {
+			if (nf != 2 || strcmp(f[0], "despin-solo") != 0 || strcmp(f[1], "1") != 0)
+				goto bad;
+			header = 1;
+		} else if (nf == 2 && strcmp(f[0], "threshold") == 0) {
+			sc->threshold = strtod(f[1], NULL);
+			if (!(sc->threshold > 0 && sc->threshold < 1))
+				goto bad;
+		} else if (nf == 2 && strcmp(f[0], "min_words") == 0) {
+			sc->min_words = (unsigned)strtoul(f[1], NULL, 10);
+		} else if (nf == 2 && strcmp(f[0], "anom_rate") == 0) {
+			sc->anom_rate = strtod(f[1], NULL);
+			if (!(sc->anom_rate > 0 && sc->anom_rate < 1))
+				goto bad;
+		} else if (nf == 3 && strcmp(f[0], "fp_by_length") == 0) {
+			continue;
+		} else if (nf == 6 && strcmp(f[0], "coef") == 0) {
+			struct ds_sc_model *m;
+			int i;
+			if (strcmp(f[1], "flag") == 0) {
+				m = &sc->flag;
+				i = name_index(ds_sc_flagf_names, DS_NFLAGF, f[2]);
+			} else if (strcmp(f[1], "article") == 0) {
+				m = &sc->article;
+				i = name_index(ds_sc_artf_names, DS_NARTF, f[2]);
+			} else {
+				goto bad;
+			}
+			if (i < 0)
+				goto bad;
+			m->mean[i] = strtod(f[3], NULL);
+			m->sd[i] = strtod(f[4], NULL);
+			m->coef[i] = strtod(f[5], NULL);
+			m->present = 1;
+			if (!(m->sd[i] > 0))
+				goto bad;
+		} else {
+			goto bad;
+		}
+	}
+	if (!header) {
+		lineno = 1;
+		goto bad;
+	}
+	free(text);
+	return sc;
+bad:
+	ds_err_set(err, DS_EFORMAT, "%s:%d: not a solo calibration row; rebuild it with scripts/fit_scorer.sh",
+		   path, lineno);
+	free(text);
+	free(sc);
+	return NULL;
+}
+
+double ds_solocal_flag_p(const struct ds_solocal *sc, const double x[DS_NFLAGF])
+{
+	if (!sc || !sc->flag.present)
+		return -1;
+	return ds_logit_prob(x, DS_NFLAGF, sc->flag.mean, sc->flag.sd, sc->flag.coef);
+}
+
+void ds_solocal_article_x(const struct ds_solocal *sc, double base, size_t words,
+			  const float *p, size_t np, size_t ncontent, size_t nanom,
+			  double x[DS_NARTF])
+{
+	double q = sc && sc->anom_rate > 0 ? sc->anom_rate : 0, z = 0;
+	double b = base <= 0 ? -10 : base >= 1 ? 10 : log(base / (1 - base));
+	double sum = 0, max = 0;
+	size_t n8 = 0;
+	if (b > 10)
+		b = 10;
+	if (b < -10)
+		b = -10;
+	for (size_t i = 0; i < np; i++) {
+		if (p[i] < DS_SC_ARTICLE_MIN_P)
+			continue;
+		sum += p[i];
+		n8 += p[i] >= 0.8f;
+		if (p[i] > max)
+			max = p[i];
+	}
+	x[DS_AF_BIAS] = 1;
+	x[DS_AF_BASE] = b;
+	x[DS_AF_LOGLEN] = log1p((double)words);
+	x[DS_AF_BASELEN] = b * x[DS_AF_LOGLEN];
+	x[DS_AF_PSUM] = words ? sum / (double)words : 0;
+	x[DS_AF_N8] = log1p((double)n8);
+	x[DS_AF_PMAX] = max;
+	if (q > 0 && ncontent) {
+		z = ((double)nanom / (double)ncontent - q) / sqrt(q * (1 - q) / (double)ncontent);
+		z = z > 10 ? 10 : z < -10 ? -10 : z;
+	}
+	x[DS_AF_ANOM] = z;
+}
+
+double ds_solocal_article_p(const struct ds_solocal *sc, double base, const double x[DS_NARTF])
+{
+	if (!sc || !sc->article.present)
+		return base;
+	return ds_logit_prob(x, DS_NARTF, sc->article.mean, sc->article.sd, sc->article.coef);
+}

@@ -1,0 +1,105 @@
+/*
+ * solocal.h - calibration of the judgement without a source: how sure each
+ * model flag is, how sure the article's verdict is at its length, and the
+ * shortest text worth judging.
+ *
+ * The slot model (evidence.h) ranks slots but is fitted with balanced
+ * classes, so its output is no probability.  The flag model turns it, with
+ * what the rest of the article says (its slots' mean probability, its share
+ * of likely slots, its length), into the probability that the flagged words
+ * are a spinner's substitution, fitted on unbalanced labelled slots.  The
+ * article model turns the solo scorer's probability and the flags'
+ * probabilities into the article's, with the length as a covariate, fitted
+ * on whole articles and on paragraphs of every length.
+ *
+ * File: models/solo.tsv, written by scripts/fit_scorer.sh (scripts/fit_solo.py):
+ *     despin-solo  1
+ *     coef  flag     FEATURE  MEAN  SD  COEF     (names of ds_sc_flagf_names)
+ *     coef  article  FEATURE  MEAN  SD  COEF     (names of ds_sc_artf_names)
+ *     threshold  VALUE        (article probability of a "spun" verdict)
+ *     min_words  N            (fewer words: not judged)
+ *     anom_rate  R            (share of out-of-place content words, clean text)
+ *     fp_by_length  WORDS  RATE  (measured, for the record; ignored)
+ * A feature not listed has coefficient 0; a model with no row is absent.
+ *
+ * A struct ds_solocal is read-only after loading and may be shared by
+ * threads.
+ */
+#ifndef DS_SOLOCAL_H
+#define DS_SOLOCAL_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+#define DS_SOLOCAL_FILE "solo.tsv"
+
+/* Flags below this probability are not reported. */
+#define DS_SC_FLAG_MIN 0.35
+/* The article model counts the flags at or above this probability. */
+#define DS_SC_ARTICLE_MIN_P 0.5
+/* restore puts back flags at or above this probability by default. */
+#define DS_SC_RESTORE_P 0.8
+
+/* Features of a flag (one slot of an article). */
+enum ds_sc_flagf {
+	DS_FF_BIAS,
+	DS_FF_SLOT,    /* log-odds of the slot model, clipped to +-8 */
+	DS_FF_GAIN,    /* log10 gain of the proposed original, clipped to +-6 */
+	DS_FF_LOGW,    /* log10 lexicon weight of the pair */
+	DS_FF_PMEAN,   /* the article's mean slot probability */
+	DS_FF_PHI,     /* the article's share of slots with probability > 0.5 */
+	DS_FF_PTOP,    /* mean of the article's top tenth of slot probabilities */
+	DS_FF_LOGLEN,  /* log(1 + words of the article) */
+	DS_FF_MULTI,   /* a phrase on either side */
+	DS_NFLAGF
+};
+extern const char *const ds_sc_flagf_names[DS_NFLAGF];
+
+/* Features of an article judged without a source. */
+enum ds_sc_artf {
+	DS_AF_BIAS,
+	DS_AF_BASE,    /* log-odds of the solo scorer, clipped to +-10 */
+	DS_AF_LOGLEN,  /* log(1 + words) */
+	DS_AF_BASELEN, /* DS_AF_BASE * DS_AF_LOGLEN: the slope changes with length */
+	DS_AF_PSUM,    /* sum of the flags' probabilities per word */
+	DS_AF_N8,      /* log(1 + flags with probability >= 0.8) */
+	DS_AF_PMAX,    /* highest flag probability */
+	DS_AF_ANOM,    /* out-of-place content words against clean text: the
+			* z-score of their share under the clean rate */
+	DS_NARTF
+};
+extern const char *const ds_sc_artf_names[DS_NARTF];
+
+struct ds_sc_model {
+	double mean[16], sd[16], coef[16];
+	int present;
+};
+
+struct ds_solocal {
+	struct ds_sc_model flag, article;
+	double threshold;      /* article probability of a spun verdict */
+	double anom_rate;      /* share of out-of-place content words in clean text */
+	unsigned min_words;    /* fewer words: not judged */
+};
+
+/* Reads the TSV; NULL with err set (naming the file and line).  Free with
+ * free(). */
+struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err);
+
+/* Probability that a flag with features x[DS_NFLAGF] is a spinner's
+ * substitution; -1 when there is no flag model. */
+double ds_solocal_flag_p(const struct ds_solocal *sc, const double x[DS_NFLAGF]);
+
+/* Article features from the solo scorer's probability, the article's word
+ * count, its flags' probabilities (p[0..np); those under
+ * DS_SC_ARTICLE_MIN_P are not counted) and its
+ * out-of-place content words (nanom of ncontent, evidence.h). */
+void ds_solocal_article_x(const struct ds_solocal *sc, double base, size_t words,
+			  const float *p, size_t np, size_t ncontent, size_t nanom,
+			  double x[DS_NARTF]);
+/* The article's probability of being spun; base when there is no article
+ * model. */
+double ds_solocal_article_p(const struct ds_solocal *sc, double base, const double x[DS_NARTF]);
+
+#endif

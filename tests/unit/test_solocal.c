@@ -1,0 +1,91 @@
+/* test_solocal.c - the solo calibration file: reading, refusing bad rows,
+ * flag and article probabilities, the out-of-place z-score. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "solocal.h"
+#include "t.h"
+
+static char path[64];
+
+static int write_file(const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+T_TEST(read_and_predict)
+{
+	struct ds_err err;
+	struct ds_solocal *sc;
+	double fx[DS_NFLAGF] = {0}, ax[DS_NARTF];
+	float p[3] = {0.9f, 0.85f, 0.4f};
+	T_OK(write_file("despin-solo\t1\n"
+			"coef\tflag\tbias\t0\t1\t-1\n"
+			"coef\tflag\tslot\t0\t2\t2\n"
+			"coef\tarticle\tbias\t0\t1\t0\n"
+			"coef\tarticle\tn8\t0\t1\t1\n"
+			"threshold\t0.7\n"
+			"min_words\t25\n"
+			"anom_rate\t0.1\n"
+			"fp_by_length\t40\t0.0050\n") == 0);
+	sc = ds_solocal_read(path, &err);
+	T_OK(sc != NULL);
+	if (!sc)
+		return;
+	T_EQ_INT(sc->min_words, 25);
+	T_NEAR(sc->threshold, 0.7, 1e-9);
+	T_NEAR(sc->anom_rate, 0.1, 1e-9);
+	/* flag: sigmoid(-1 + 2 * slot / 2) */
+	fx[DS_FF_BIAS] = 1;
+	fx[DS_FF_SLOT] = 1;
+	T_NEAR(ds_solocal_flag_p(sc, fx), 0.5, 1e-9);
+	fx[DS_FF_SLOT] = 3;
+	T_NEAR(ds_solocal_flag_p(sc, fx), 1 / (1 + exp(-2.0)), 1e-9);
+	/* article: two flags at 0.8 or more; 2 of 10 content words out of
+	 * place against a clean rate of 0.1 */
+	ds_solocal_article_x(sc, 0.5, 100, p, 3, 10, 2, ax);
+	T_NEAR(ax[DS_AF_BASE], 0, 1e-9);
+	T_NEAR(ax[DS_AF_N8], log(3.0), 1e-9);
+	T_NEAR(ax[DS_AF_PMAX], 0.9, 1e-6);
+	T_NEAR(ax[DS_AF_PSUM], 2.15 / 100, 1e-6);
+	T_NEAR(ax[DS_AF_ANOM], (0.2 - 0.1) / sqrt(0.1 * 0.9 / 10), 1e-9);
+	T_NEAR(ds_solocal_article_p(sc, 0.3, ax), 1 / (1 + exp(-log(3.0))), 1e-9);
+	free(sc);
+	/* no models: the base probability and no flag model */
+	T_NEAR(ds_solocal_article_p(NULL, 0.3, ax), 0.3, 1e-12);
+	T_OK(ds_solocal_flag_p(NULL, fx) < 0);
+}
+
+T_TEST(bad_files)
+{
+	struct ds_err err;
+	T_OK(ds_solocal_read("/nonexistent/solo.tsv", &err) == NULL);
+	T_OK(write_file("despin-scorer\t1\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	T_OK(strstr(err.msg, ":1:") != NULL);
+	T_OK(write_file("despin-solo\t1\ncoef\tflag\tnosuch\t0\t1\t1\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	T_OK(strstr(err.msg, ":2:") != NULL);
+	T_OK(write_file("despin-solo\t1\ncoef\tflag\tslot\t0\t0\t1\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	T_OK(write_file("despin-solo\t1\nthreshold\t1.5\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	T_OK(write_file("") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+}
+
+int main(void)
+{
+	snprintf(path, sizeof path, "/tmp/test_solocal_%d.tsv", (int)getpid());
+	T_RUN(read_and_predict);
+	T_RUN(bad_files);
+	unlink(path);
+	return t_done();
+}
