@@ -375,11 +375,11 @@ def main():
     ap.add_argument("--list-folds", action="store_true", help="print the folds and their sizes, run nothing")
     a = ap.parse_args()
     if a.train_cap is None:
-        a.train_cap = 80 if a.quick else 400
+        a.train_cap = 100 if a.quick else 400
     if a.test_pos is None:
-        a.test_pos = 20 if a.quick else 100
+        a.test_pos = 25 if a.quick else 100
     if a.test_neg is None:
-        a.test_neg = 30 if a.quick else 120
+        a.test_neg = 40 if a.quick else 120
     t0 = time.time()
     recs = []
     with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:

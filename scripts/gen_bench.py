@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """Builds despin's benchmark from held-out clean texts (python3 standard
-library, apertium for round trips).  See docs/README-bench.md.
+library; apertium for round trips and pivot synonyms; despin's language
+model for context checks).  See docs/README-bench.md.
 
-  scripts/gen_bench.py --src corpus/bench-heldout --out corpus/bench \
-      [--seed 1] [--n 200] [--clean-frac 0.2] [--test-frac 0.5] \
-      [--rates 0.10,0.25,0.40] [--article-words 600] [--no-roundtrip]
+  scripts/gen_bench.py --src corpus/bench-heldout corpus/bench-extra --out corpus/bench \
+      [--seed 1] [--n 200] [--max-per-domain N] [--clean-frac 0.2] [--test-frac 0.5] \
+      [--rates 0.05,0.10,0.20,0.30,0.40] [--spins 3] [--thesauri LIST] \
+      [--partial-frac 0.25] [--consistent-frac 0.3] [--context-frac 0.3] \
+      [--roundtrip-frac 1.0] [--article-words 600] [--no-roundtrip] [--no-lm]
 
-From each source text it writes spun versions (one per rate, each with a
-thesaurus and sense policy drawn at random), one apertium round trip and
-one legitimately edited copy; a share of the texts is kept aside unmodified
-as unrelated clean articles.  Every generated file has a record in
-OUT/manifest.jsonl; the sources used are listed in OUT/sources.jsonl.
-Source documents are split into "train" and "test" so that no source has
-files in both.  Output is the same for the same inputs, options and seed.
+From each source text it writes thesaurus spins (each with a rate,
+thesaurus family, sense policy, consistent choice or not, all or some
+paragraphs, drawn at random), by chance a context-aware spin and a round
+trip (Spanish, Esperanto or chained), and one human edit, rewrite or
+republication; a share of the texts is kept aside unmodified as unrelated
+clean articles.  Every generated file has a record in OUT/manifest.jsonl
+(with its spinner family, policy and domain); the sources used are listed
+in OUT/sources.jsonl.  Source documents are split into "train" and "test"
+so that no source has files in both.  Output is the same for the same
+inputs, options and seed.
 """
 
 import argparse

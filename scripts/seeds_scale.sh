@@ -5,12 +5,13 @@
 # (corpus/bench-heldout, corpus/bench-extra: not the seeds' story) drawn at
 # random, 4 to 14 a piece.  Prints one line per seed (verdict, score,
 # source found) and whether it matches tests/e2e/seeds.expected.tsv.
-#   scripts/seeds_scale.sh [DESPIN] [N]
+#   scripts/seeds_scale.sh [DESPIN] [N] [MODELS_DIR]
 # Exit status 0 when every seed gets its expected verdict and source.
 set -eu
 cd "$(dirname "$0")/.."
 DESPIN=${1:-build/despin}
 N=${2:-10000}
+MODELS=${3:-models}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 python3 - "$tmp/dis" "$N" corpus/bench-heldout corpus/bench-extra <<'EOF'
@@ -37,7 +38,7 @@ EOF
 t0=$(date +%s)
 "$DESPIN" index add -i "$tmp/idx.db" "$tmp/dis" corpus/seeds/000_*.txt > /dev/null
 t1=$(date +%s)
-"$DESPIN" scan -i "$tmp/idx.db" --format json corpus/seeds/00[1-4]_*.txt > "$tmp/scan.jsonl" || true
+"$DESPIN" scan -m "$MODELS" -i "$tmp/idx.db" --format json corpus/seeds/00[1-4]_*.txt > "$tmp/scan.jsonl" || true
 t2=$(date +%s)
 python3 - "$tmp/scan.jsonl" tests/e2e/seeds.expected.tsv "$N" "$((t1 - t0))" "$((t2 - t1))" <<'EOF'
 import json, os, sys
