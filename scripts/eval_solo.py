@@ -21,20 +21,8 @@ import os
 import subprocess
 import sys
 
-
-def auc(pos, neg):
-    allv = sorted([(v, 1) for v in pos] + [(v, 0) for v in neg])
-    rsum, i = 0.0, 0
-    while i < len(allv):
-        j = i
-        while j < len(allv) and allv[j][0] == allv[i][0]:
-            j += 1
-        r = (i + j + 1) / 2.0
-        rsum += r * sum(1 for k in range(i, j) if allv[k][1])
-        i = j
-    if not pos or not neg:
-        return float("nan")
-    return (rsum - len(pos) * (len(pos) + 1) / 2.0) / (len(pos) * len(neg))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from eval import auc  # noqa: E402  (the one rank-sum AUC)
 
 
 def manifest(d, split):

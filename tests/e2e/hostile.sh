@@ -6,13 +6,7 @@
 # are not UTF-8 and bidi controls in every output format; a report path that
 # is a symbolic link or a device; a model file shrunk under a running scan.
 # Prints TAP.
-TOP=${DS_TOP:-$(pwd)}
-cd "$TOP" || exit 2
-DESPIN=${DESPIN:-build/despin}
-case $DESPIN in /*) ;; *) DESPIN=$TOP/$DESPIN ;; esac
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/lib/tap.sh"
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; sed 's/^/# /' "$W/err" 2>/dev/null | head -5; fi; }
 

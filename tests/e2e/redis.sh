@@ -6,13 +6,7 @@
 # list; an acknowledged add survives kill -9 of the server; a server gone
 # mid-scan gives one error line per article, and with --retry the scan
 # resumes when it is back.  Prints TAP; skips if redis-server is missing.
-TOP=${DS_TOP:-$(pwd)}
-cd "$TOP" || exit 2
-DESPIN=${DESPIN:-build/despin}
-case $DESPIN in /*) ;; *) DESPIN=$TOP/$DESPIN ;; esac
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/lib/tap.sh"
 check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
 same() { # LABEL FILE1 FILE2
 	if cmp -s "$2" "$3"; then ok "$1"; else

@@ -4,13 +4,7 @@
 # shards, copy both ways, and a scan that goes on while the slot of the
 # registry ({ds}) moves to another node (ASK during the move, MOVED after).
 # Prints TAP; skips if redis-server is missing.
-TOP=${DS_TOP:-$(pwd)}
-cd "$TOP" || exit 2
-DESPIN=${DESPIN:-build/despin}
-case $DESPIN in /*) ;; *) DESPIN=$TOP/$DESPIN ;; esac
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/lib/tap.sh"
 check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
 same() {
 	if cmp -s "$2" "$3"; then ok "$1"; else

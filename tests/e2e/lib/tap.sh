@@ -1,0 +1,9 @@
+# Sourced by the end-to-end tests (tests/e2e/*.sh): the repository as the
+# working directory, an absolute $DESPIN, and TAP lines counted in $n.
+TOP=${DS_TOP:-$(pwd)}
+cd "$TOP" || exit 2
+DESPIN=${DESPIN:-build/despin}
+case $DESPIN in /*) ;; *) DESPIN=$TOP/$DESPIN ;; esac
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
