@@ -674,6 +674,7 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 	uint32_t te = d->sent[pa->sent_end - 1].tok_end;
 	char line[512];
 	size_t ll = 0;
+	pthread_once(&ws_once, ws_init);
 	memset(f, 0, sizeof *f);
 	for (uint32_t i = tb; i < te; i++) {
 		const char *lw = ds_tok_lower(d, i);
@@ -682,7 +683,8 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 			f->nwords++;
 			if (d->tok[i].flags & DS_TF_CAP)
 				f->ncap++;
-			if (l <= 4 && in_set(&ws_func, lw, l)) /* the list's words are short */
+			/* the list's words are short, and lw is lower case already */
+			if (l <= 4 && l > 0 && wset_has(&ws_func, lw, l))
 				f->nfunc++;
 		}
 		if (ll + l + 2 < sizeof line) {
@@ -894,6 +896,17 @@ static int check_binary(const struct ds_doc *d, const char *name, struct ds_err 
 	while (i < n) {
 		uint32_t cp;
 		size_t l;
+		/* eight bytes at a time while they are ASCII and none below 0x20 */
+		while (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, p + i, 8);
+			if (((x | (((x | 0x8080808080808080ULL) - 0x2020202020202020ULL) ^
+				   0x8080808080808080ULL)) & 0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		if (p[i] < 0x80) {
 			if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t' &&
 			    p[i] != '\f' && p[i] != '\v')
