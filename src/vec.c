@@ -2,6 +2,8 @@
 #include "vec.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +16,16 @@ struct ds_vec {
 	const float *v;
 	const char *blob;
 	uint32_t blob_len;
+	/* A hash of the words (word index + 1 per slot, 0 empty), built at the
+	 * first lookup rather than at load; until then, or without memory for
+	 * it, lookups search the sorted words. */
+	pthread_mutex_t lock;
+	atomic_int ready;          /* 0 not built, 1 built, 2 no memory */
+	uint32_t *slot;
+	uint32_t mask;
 };
+
+static const uint64_t WORD_SEED = 0x766563776f7264ULL;
 
 struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 {
@@ -27,8 +38,10 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&v->lock, NULL);
 	if (ds_bin_open(&v->map, path, DS_VEC_KIND, DS_VEC_VERSION, "make models", &payload, &len,
 			err)) {
+		pthread_mutex_destroy(&v->lock);
 		free(v);
 		return NULL;
 	}
@@ -69,6 +82,8 @@ void ds_vec_free(struct ds_vec *v)
 	if (!v)
 		return;
 	ds_map_close(&v->map);
+	free(v->slot);
+	pthread_mutex_destroy(&v->lock);
 	free(v);
 }
 
@@ -80,9 +95,46 @@ const char *ds_vec_word(const struct ds_vec *v, size_t i)
 	return i < v->n ? v->blob + v->off[i] : NULL;
 }
 
+/* The word hash, built once by whichever thread looks a word up first. */
+static const uint32_t *word_slots(const struct ds_vec *cv)
+{
+	struct ds_vec *v = (struct ds_vec *)cv; /* the lazily built part only */
+	int r = atomic_load_explicit(&v->ready, memory_order_acquire);
+	if (r)
+		return r == 1 ? v->slot : NULL;
+	pthread_mutex_lock(&v->lock);
+	if (!atomic_load_explicit(&v->ready, memory_order_relaxed)) {
+		uint32_t cap = 16;
+		while (cap < 2 * v->n)
+			cap *= 2;
+		if ((v->slot = calloc(cap, sizeof *v->slot)) != NULL) {
+			v->mask = cap - 1;
+			for (uint32_t i = 0; i < v->n; i++) {
+				const char *w = v->blob + v->off[i];
+				uint64_t j = ds_hash64(w, strlen(w), WORD_SEED) & v->mask;
+				while (v->slot[j])
+					j = (j + 1) & v->mask;
+				v->slot[j] = i + 1;
+			}
+		}
+		atomic_store_explicit(&v->ready, v->slot ? 1 : 2, memory_order_release);
+	}
+	pthread_mutex_unlock(&v->lock);
+	return v->slot;
+}
+
 const float *ds_vec_get(const struct ds_vec *v, const char *w, size_t n)
 {
 	size_t lo = 0, hi = v->n;
+	const uint32_t *slot = word_slots(v);
+	if (slot) {
+		for (uint64_t j = ds_hash64(w, n, WORD_SEED) & v->mask; slot[j]; j = (j + 1) & v->mask) {
+			const char *s = v->blob + v->off[slot[j] - 1];
+			if (strncmp(s, w, n) == 0 && s[n] == 0)
+				return v->v + (size_t)(slot[j] - 1) * v->dim;
+		}
+		return NULL;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const char *s = v->blob + v->off[mid];
