@@ -23,7 +23,10 @@ struct ds_vec {
 	atomic_int ready;          /* 0 not built, 1 built, 2 no memory */
 	uint32_t *slot;
 	uint32_t mask;
+	uint64_t serial;           /* unique among the loads of this process */
 };
+
+static atomic_uint_fast64_t loads;
 
 static const uint64_t WORD_SEED = 0x766563776f7264ULL;
 
@@ -39,6 +42,7 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 		return NULL;
 	}
 	pthread_mutex_init(&v->lock, NULL);
+	v->serial = atomic_fetch_add(&loads, 1) + 1;
 	if (ds_bin_open(&v->map, path, DS_VEC_KIND, DS_VEC_VERSION, "make models", &payload, &len,
 			err)) {
 		pthread_mutex_destroy(&v->lock);
@@ -172,17 +176,40 @@ static size_t phrase_vec(const struct ds_vec *v, const char *p, size_t n, double
 	return known;
 }
 
+/* The last first phrase of ds_vec_sim in this thread, with its summed
+ * vector and squared norm: a caller compares one word with many others. */
+struct sim_memo {
+	uint64_t serial;           /* of the vectors (a freed one's address may come back) */
+	size_t n;                  /* bytes of a; 0: empty */
+	char a[128];
+	size_t known;
+	double na, x[DS_VEC_MAX_DIM];
+};
+static _Thread_local struct sim_memo memo;
+
 double ds_vec_sim(const struct ds_vec *v, const char *a, size_t an, const char *b, size_t bn)
 {
-	double xa[DS_VEC_MAX_DIM], xb[DS_VEC_MAX_DIM], dot = 0, na = 0, nb = 0;
-	if (!phrase_vec(v, a, an, xa) || !phrase_vec(v, b, bn, xb))
+	double xb[DS_VEC_MAX_DIM], dot = 0, nb = 0;
+	struct sim_memo *m = &memo;
+	if (!(m->serial == v->serial && m->n == an && an && memcmp(m->a, a, an) == 0)) {
+		m->n = 0;
+		m->known = phrase_vec(v, a, an, m->x);
+		m->na = 0;
+		for (uint32_t d = 0; d < v->dim; d++)
+			m->na += m->x[d] * m->x[d];
+		if (an > 0 && an <= sizeof m->a) {
+			m->serial = v->serial;
+			m->n = an;
+			memcpy(m->a, a, an);
+		}
+	}
+	if (!m->known || !phrase_vec(v, b, bn, xb))
 		return DS_VEC_UNKNOWN;
 	for (uint32_t d = 0; d < v->dim; d++) {
-		dot += xa[d] * xb[d];
-		na += xa[d] * xa[d];
+		dot += m->x[d] * xb[d];
 		nb += xb[d] * xb[d];
 	}
-	if (na <= 0 || nb <= 0)
+	if (m->na <= 0 || nb <= 0)
 		return DS_VEC_UNKNOWN;
-	return dot / sqrt(na * nb);
+	return dot / sqrt(m->na * nb);
 }
