@@ -108,21 +108,27 @@ static const char *const FUNCTION_WORDS[] = {
 };
 
 static uint64_t fw_hash[128];
-static size_t fw_n;
 static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
+
+/* fw_hash looked up by open addressing: index + 1 per slot, 0 empty */
+static uint8_t fw_slot[256];
 
 static void fw_init(void)
 {
-	for (size_t i = 0; FUNCTION_WORDS[i]; i++)
+	for (size_t i = 0; FUNCTION_WORDS[i]; i++) {
+		size_t j;
 		fw_hash[i] = ds_hash64(FUNCTION_WORDS[i], strlen(FUNCTION_WORDS[i]), 7);
-	fw_n = DS_ARRAY_LEN(FUNCTION_WORDS) - 1;
+		for (j = fw_hash[i] & 255; fw_slot[j]; j = (j + 1) & 255)
+			;
+		fw_slot[j] = (uint8_t)(i + 1);
+	}
 }
 
 int ev_is_function_word(const char *w, size_t n)
 {
 	uint64_t h = ds_hash64(w, n, 7);
-	for (size_t i = 0; i < fw_n; i++)
-		if (fw_hash[i] == h)
+	for (size_t j = h & 255; fw_slot[j]; j = (j + 1) & 255)
+		if (fw_hash[fw_slot[j] - 1] == h)
 			return 1;
 	return 0;
 }
