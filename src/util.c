@@ -89,6 +89,123 @@ int ds_grow(void *arr, size_t *cap, size_t need, size_t elt)
 	return 0;
 }
 
+/* ---- hash map ---- */
+
+int ds_hmap_reserve(struct ds_hmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+	uint64_t *key;
+	uint32_t *val;
+	while (n > cap / 2) {
+		if (cap > SIZE_MAX / 2 / sizeof *key)
+			return DS_ENOMEM;
+		cap *= 2;
+	}
+	if (cap == m->cap)
+		return 0;
+	if (m->fixed)
+		return DS_ENOMEM;
+	key = malloc(cap * sizeof *key);
+	val = malloc(cap * sizeof *val);
+	if (!key || !val) {
+		free(key);
+		free(val);
+		return DS_ENOMEM;
+	}
+	memset(val, 0xff, cap * sizeof *val);
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+		if (m->val[i] == DS_HMAP_EMPTY)
+			continue;
+		for (j = (size_t)ds_mix64(m->key[i]) & (cap - 1); val[j] != DS_HMAP_EMPTY;
+		     j = (j + 1) & (cap - 1))
+			;
+		key[j] = m->key[i];
+		val[j] = m->val[i];
+	}
+	free(m->key);
+	free(m->val);
+	m->key = key;
+	m->val = val;
+	m->cap = cap;
+	return 0;
+}
+
+void ds_hmap_init_fixed(struct ds_hmap *m, uint64_t *key, uint32_t *val, size_t cap)
+{
+	m->key = key;
+	m->val = val;
+	m->cap = cap;
+	m->fixed = 1;
+	ds_hmap_clear(m);
+}
+
+void ds_hmap_clear(struct ds_hmap *m)
+{
+	if (m->cap)
+		memset(m->val, 0xff, m->cap * sizeof *m->val);
+	m->n = 0;
+}
+
+void ds_hmap_free(struct ds_hmap *m)
+{
+	if (!m->fixed) {
+		free(m->key);
+		free(m->val);
+	}
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- sorting ---- */
+
+static void sort_run(unsigned char *a, unsigned char *tmp, size_t n, size_t size,
+		     int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+	size_t h = n / 2, i = 0, j = h, k = 0;
+	if (n < 2)
+		return;
+	if (n <= 8) { /* insertion sort: stable */
+		for (i = 1; i < n; i++) {
+			memcpy(tmp, a + i * size, size);
+			for (j = i; j > 0 && cmp(a + (j - 1) * size, tmp, ctx) > 0; j--)
+				memcpy(a + j * size, a + (j - 1) * size, size);
+			memcpy(a + j * size, tmp, size);
+		}
+		return;
+	}
+	sort_run(a, tmp, h, size, cmp, ctx);
+	sort_run(a + h * size, tmp, n - h, size, cmp, ctx);
+	if (cmp(a + (h - 1) * size, a + h * size, ctx) <= 0)
+		return; /* already in order */
+	while (i < h && j < n) {
+		if (cmp(a + j * size, a + i * size, ctx) < 0)
+			memcpy(tmp + k++ * size, a + j++ * size, size);
+		else
+			memcpy(tmp + k++ * size, a + i++ * size, size);
+	}
+	if (i < h)
+		memcpy(tmp + k * size, a + i * size, (h - i) * size);
+	else
+		k = j; /* the rest of the right half is in place already */
+	memcpy(a, tmp, (i < h ? n : k) * size);
+}
+
+int ds_sort(void *base, size_t n, size_t size,
+	    int (*cmp)(const void *a, const void *b, void *ctx), void *ctx)
+{
+	unsigned char *tmp;
+	if (n < 2)
+		return 0;
+	if (size && n > SIZE_MAX / size)
+		return DS_ENOMEM;
+	tmp = malloc(n * size);
+	if (!tmp)
+		return DS_ENOMEM;
+	sort_run(base, tmp, n, size, cmp, ctx);
+	free(tmp);
+	return 0;
+}
+
 int ds_buf_reserve(struct ds_buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)

@@ -83,6 +83,83 @@ static inline uint64_t ds_mix64(uint64_t x)
 /* CRC-32C (Castagnoli) of a byte string, continuing from crc (start with 0). */
 uint32_t ds_crc32c(uint32_t crc, const void *p, size_t n);
 
+/* ---- hash map: 64-bit keys to 32-bit values ----
+ * The one hash table of the library: open addressing with linear probing,
+ * slot ds_mix64(key) & (cap - 1), at most half full.  A key is any 64-bit
+ * value.  Tables of integers use the integer as the key and pass eq = NULL.
+ * Tables of strings (or other long keys) use a 64-bit hash of the string as
+ * the key and a value naming the string (an index in the caller's array):
+ * several entries may then share a key, and eq(ctx, value) tells whether an
+ * entry's value names the string looked for.
+ *
+ * The map owns its two arrays (ds_hmap_free releases them) unless they were
+ * given by ds_hmap_init_fixed: such a map never grows, and ds_hmap_put
+ * returns NULL rather than fill it beyond half.  Value pointers returned by
+ * ds_hmap_find and ds_hmap_put stay valid until the next put.  Iterating:
+ * for (i = 0; i < m->cap; i++) if (m->val[i] != DS_HMAP_EMPTY) ...  A map
+ * is not thread-safe; readers may share a map no one writes. */
+#define DS_HMAP_EMPTY UINT32_MAX   /* the value of an empty slot */
+struct ds_hmap {
+	uint64_t *key;
+	uint32_t *val;   /* DS_HMAP_EMPTY in empty slots */
+	size_t n, cap;   /* entries; slots (0 or a power of two) */
+	int fixed;       /* arrays given by the caller */
+};
+#define DS_HMAP_INIT {NULL, NULL, 0, 0, 0}
+typedef int (*ds_hmap_eq)(const void *ctx, uint32_t val);
+
+/* Makes room for n entries without growing: 0 or DS_ENOMEM. */
+int ds_hmap_reserve(struct ds_hmap *m, size_t n);
+/* Uses the caller's arrays of cap slots (a power of two); clears them. */
+void ds_hmap_init_fixed(struct ds_hmap *m, uint64_t *key, uint32_t *val, size_t cap);
+/* Empties the map, keeping its memory. */
+void ds_hmap_clear(struct ds_hmap *m);
+void ds_hmap_free(struct ds_hmap *m);
+
+/* The value of an entry with this key (and eq(ctx, value) true when eq is
+ * not NULL), or NULL. */
+static inline uint32_t *ds_hmap_find(const struct ds_hmap *m, uint64_t key, ds_hmap_eq eq,
+				     const void *ctx)
+{
+	size_t mask = m->cap - 1, i;
+	if (!m->cap)
+		return NULL;
+	for (i = (size_t)ds_mix64(key) & mask; m->val[i] != DS_HMAP_EMPTY; i = (i + 1) & mask)
+		if (m->key[i] == key && (!eq || eq(ctx, m->val[i])))
+			return &m->val[i];
+	return NULL;
+}
+
+/* Finds the entry like ds_hmap_find or, when there is none, adds one with
+ * value val; *is_new (may be NULL) says which.  NULL when out of memory (or
+ * a fixed map is half full). */
+static inline uint32_t *ds_hmap_put(struct ds_hmap *m, uint64_t key, uint32_t val,
+				    ds_hmap_eq eq, const void *ctx, int *is_new)
+{
+	size_t mask, i;
+	if ((m->n + 1) * 2 > m->cap && ds_hmap_reserve(m, m->n + 1))
+		return NULL;
+	mask = m->cap - 1;
+	for (i = (size_t)ds_mix64(key) & mask; m->val[i] != DS_HMAP_EMPTY; i = (i + 1) & mask)
+		if (m->key[i] == key && (!eq || eq(ctx, m->val[i]))) {
+			if (is_new)
+				*is_new = 0;
+			return &m->val[i];
+		}
+	m->key[i] = key;
+	m->val[i] = val;
+	m->n++;
+	if (is_new)
+		*is_new = 1;
+	return &m->val[i];
+}
+
+/* ---- sorting ----
+ * A stable merge sort with a context pointer passed to the comparison (like
+ * qsort, without global state): 0 or DS_ENOMEM (it needs n * size bytes). */
+int ds_sort(void *base, size_t n, size_t size,
+	    int (*cmp)(const void *a, const void *b, void *ctx), void *ctx);
+
 /* ---- files ---- */
 /* Reads a whole file (or stdin when path is "-") into *out (malloc'd, owned by
  * the caller, NUL-terminated; *len excludes the NUL).  max_bytes limits the
