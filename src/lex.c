@@ -4,7 +4,7 @@
 
 #include "binfmt.h"
 #include "lex.h"
-#include "lex_build.h"
+#include "lex_fmt.h"
 #include "stem.h"
 
 #define LEX_KIND "LEX"

@@ -11,6 +11,7 @@
 
 #include "binfmt.h"
 #include "lex_build.h"
+#include "lex_fmt.h"
 #include "stem.h"
 #include "text.h"
 
@@ -1703,12 +1704,10 @@ static float pair_weight(const struct pacc *p, uint32_t fo, uint32_t fs, float m
 
 /* ---- writing the TSV -------------------------------------------------------------------- */
 
-static const struct strtab *g_sort_tab;
-
-static int cmp_id_text(const void *a, const void *b)
+static int cmp_id_text(const void *a, const void *b, void *tab)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return strcmp(st_str(g_sort_tab, x), st_str(g_sort_tab, y));
+	return strcmp(st_str(tab, x), st_str(tab, y));
 }
 
 /* rank[id] = position of phrase id in text order. */
@@ -1723,8 +1722,11 @@ static uint32_t *text_ranks(const struct strtab *t)
 	}
 	for (size_t i = 0; i < t->n; i++)
 		order[i] = (uint32_t)i;
-	g_sort_tab = t;
-	qsort(order, t->n, sizeof *order, cmp_id_text);
+	if (ds_sort(order, t->n, sizeof *order, cmp_id_text, (void *)t)) {
+		free(order);
+		free(rank);
+		return NULL;
+	}
 	for (size_t i = 0; i < t->n; i++)
 		rank[order[i]] = (uint32_t)i;
 	free(order);
@@ -1826,27 +1828,27 @@ struct bedge {
 	uint8_t senses, pos;
 };
 
-static const struct bedge *g_edges;
-static const uint32_t *g_rank;
-
-static int cmp_edge_fwd(const void *a, const void *b)
+/* Edges by original (phrase ids are in text order), best weight first. */
+static int cmp_edge_fwd(const void *a, const void *b, void *unused)
 {
 	const struct bedge *x = a, *y = b;
-	if (g_rank[x->o] != g_rank[y->o])
-		return g_rank[x->o] < g_rank[y->o] ? -1 : 1;
+	if (x->o != y->o)
+		return x->o < y->o ? -1 : 1;
 	if (x->w != y->w)
 		return x->w > y->w ? -1 : 1;
-	return g_rank[x->s] < g_rank[y->s] ? -1 : g_rank[x->s] > g_rank[y->s];
+	return x->s < y->s ? -1 : x->s > y->s;
 }
 
-static int cmp_edge_rev(const void *a, const void *b)
+/* Indices into the edges (ctx) by substitute, best weight first. */
+static int cmp_edge_rev(const void *a, const void *b, void *edges)
 {
-	const struct bedge *x = &g_edges[*(const uint32_t *)a], *y = &g_edges[*(const uint32_t *)b];
-	if (g_rank[x->s] != g_rank[y->s])
-		return g_rank[x->s] < g_rank[y->s] ? -1 : 1;
+	const struct bedge *e = edges;
+	const struct bedge *x = &e[*(const uint32_t *)a], *y = &e[*(const uint32_t *)b];
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
 	if (x->w != y->w)
 		return x->w > y->w ? -1 : 1;
-	return g_rank[x->o] < g_rank[y->o] ? -1 : g_rank[x->o] > g_rank[y->o];
+	return x->o < y->o ? -1 : x->o > y->o;
 }
 
 static size_t pow2_above(size_t n)
@@ -1925,20 +1927,11 @@ static int make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges
 	for (size_t i = 0; i < np; i++)
 		if (!ph[i].pos)
 			ph[i].pos = c->pos[order[i]];
-	uint32_t *ident = malloc((np + 1) * sizeof *ident);
-	if (!ident)
-		goto oom;
-	for (size_t i = 0; i <= np; i++)
-		ident[i] = (uint32_t)i;
-	g_rank = ident;
 	for (size_t i = 0; i < ne; i++)
 		rev[i] = (uint32_t)i;
-	if (ne) {
-		qsort(edges, ne, sizeof *edges, cmp_edge_fwd);
-		g_edges = edges;
-		qsort(rev, ne, sizeof *rev, cmp_edge_rev);
-	}
-	free(ident);
+	if (ds_sort(edges, ne, sizeof *edges, cmp_edge_fwd, NULL) ||
+	    ds_sort(rev, ne, sizeof *rev, cmp_edge_rev, edges))
+		goto oom;
 	{
 		size_t e = 0, r = 0;
 		for (size_t i = 0; i <= np; i++) {
