@@ -25,9 +25,8 @@ struct strtab {
 	size_t plen, pcap;
 	uint32_t *off;
 	uint16_t *len;
-	size_t n, cap;
-	uint32_t *slot; /* id + 1 */
-	size_t scap;
+	size_t n, cap, lcap;
+	struct ds_hmap map; /* ds_hash64 of the text -> id */
 };
 
 static void st_free(struct strtab *t)
@@ -35,7 +34,7 @@ static void st_free(struct strtab *t)
 	free(t->pool);
 	free(t->off);
 	free(t->len);
-	free(t->slot);
+	ds_hmap_free(&t->map);
 	memset(t, 0, sizeof *t);
 }
 
@@ -44,147 +43,67 @@ static const char *st_str(const struct strtab *t, uint32_t id)
 	return t->pool + t->off[id];
 }
 
-static int st_rehash(struct strtab *t, size_t ncap)
+struct st_probe {
+	const struct strtab *t;
+	const char *s;
+	size_t n;
+};
+
+static int st_eq(const void *ctx, uint32_t id)
 {
-	uint32_t *s = calloc(ncap, sizeof *s);
-	if (!s)
-		return DS_ENOMEM;
-	for (size_t id = 0; id < t->n; id++) {
-		size_t i = ds_hash64(st_str(t, (uint32_t)id), t->len[id], HASH_SEED) & (ncap - 1);
-		while (s[i])
-			i = (i + 1) & (ncap - 1);
-		s[i] = (uint32_t)id + 1;
-	}
-	free(t->slot);
-	t->slot = s;
-	t->scap = ncap;
-	return 0;
+	const struct st_probe *p = ctx;
+	return p->t->len[id] == p->n && memcmp(st_str(p->t, id), p->s, p->n) == 0;
 }
 
 static int64_t st_find(const struct strtab *t, const char *s, size_t n)
 {
-	if (!t->scap)
-		return -1;
-	size_t i = ds_hash64(s, n, HASH_SEED) & (t->scap - 1);
-	uint32_t v;
-	while ((v = t->slot[i]) != 0) {
-		if (t->len[v - 1] == n && memcmp(st_str(t, v - 1), s, n) == 0)
-			return v - 1;
-		i = (i + 1) & (t->scap - 1);
-	}
-	return -1;
+	struct st_probe p = {t, s, n};
+	const uint32_t *v = ds_hmap_find(&t->map, ds_hash64(s, n, HASH_SEED), st_eq, &p);
+	return v ? (int64_t)*v : -1;
 }
 
 /* Returns the id of s (added when new) or a negative DS_E code. */
 static int64_t st_intern(struct strtab *t, const char *s, size_t n)
 {
-	int64_t id = st_find(t, s, n);
-	if (id >= 0)
-		return id;
+	struct st_probe p = {t, s, n};
+	uint32_t *v;
+	int is_new;
 	if (n > UINT16_MAX)
 		return DS_ETOOBIG;
-	if ((t->n + 1) * 2 > t->scap && st_rehash(t, t->scap ? t->scap * 2 : 1024))
+	if (ds_grow(&t->off, &t->cap, t->n + 1, sizeof *t->off) ||
+	    ds_grow(&t->len, &t->lcap, t->n + 1, sizeof *t->len) ||
+	    ds_grow(&t->pool, &t->pcap, t->plen + n + 1, 1))
 		return DS_ENOMEM;
-	if (ds_grow(&t->off, &t->cap, t->n + 1, sizeof *t->off))
+	v = ds_hmap_put(&t->map, ds_hash64(s, n, HASH_SEED), (uint32_t)t->n, st_eq, &p, &is_new);
+	if (!v)
 		return DS_ENOMEM;
-	size_t c2 = t->n;
-	uint16_t *nl = realloc(t->len, t->cap * sizeof *nl);
-	(void)c2;
-	if (!nl)
-		return DS_ENOMEM;
-	t->len = nl;
-	if (ds_grow(&t->pool, &t->pcap, t->plen + n + 1, 1))
-		return DS_ENOMEM;
+	if (!is_new)
+		return *v;
 	memcpy(t->pool + t->plen, s, n);
 	t->pool[t->plen + n] = 0;
 	t->off[t->n] = (uint32_t)t->plen;
 	t->len[t->n] = (uint16_t)n;
 	t->plen += n + 1;
-	size_t i = ds_hash64(s, n, HASH_SEED) & (t->scap - 1);
-	while (t->slot[i])
-		i = (i + 1) & (t->scap - 1);
-	t->slot[i] = (uint32_t)t->n + 1;
 	return (int64_t)t->n++;
 }
 
-/* ---- u64 -> u32 map (open addressing; value 0 means empty) ----------------------- */
+/* ---- u64 -> u32 counts or index + 1 on ds_hmap (0: absent) ------------------------- */
 
-struct map64 {
-	uint64_t *key;
-	uint32_t *val;
-	size_t n, cap;
-};
-
-static void m64_free(struct map64 *m)
+/* Slot of key (inserted with value 0 when new) or NULL on ENOMEM. */
+static uint32_t *m64_slot(struct ds_hmap *m, uint64_t key, int *is_new)
 {
-	free(m->key);
-	free(m->val);
-	memset(m, 0, sizeof *m);
+	return ds_hmap_put(m, key, 0, NULL, NULL, is_new);
 }
 
-static int m64_grow(struct map64 *m)
+static uint32_t m64_get(const struct ds_hmap *m, uint64_t key)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 1 << 16;
-	uint64_t *k = malloc(ncap * sizeof *k);
-	uint32_t *v = calloc(ncap, sizeof *v);
-	if (!k || !v) {
-		free(k);
-		free(v);
-		return DS_ENOMEM;
-	}
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->val[i])
-			continue;
-		size_t j = ds_mix64(m->key[i]) & (ncap - 1);
-		while (v[j])
-			j = (j + 1) & (ncap - 1);
-		k[j] = m->key[i];
-		v[j] = m->val[i];
-	}
-	free(m->key);
-	free(m->val);
-	m->key = k;
-	m->val = v;
-	m->cap = ncap;
-	return 0;
+	const uint32_t *v = ds_hmap_find(m, key, NULL, NULL);
+	return v ? *v : 0;
 }
 
-/* Slot of key (inserting it with value 0 -> caller sets) or NULL on ENOMEM. */
-static uint32_t *m64_slot(struct map64 *m, uint64_t key, int *is_new)
+static int m64_add(struct ds_hmap *m, uint64_t key, uint32_t inc)
 {
-	if ((m->n + 1) * 10 > m->cap * 7 && m64_grow(m))
-		return NULL;
-	size_t j = ds_mix64(key) & (m->cap - 1);
-	while (m->val[j]) {
-		if (m->key[j] == key) {
-			*is_new = 0;
-			return &m->val[j];
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	m->key[j] = key;
-	m->n++;
-	*is_new = 1;
-	return &m->val[j];
-}
-
-static uint32_t m64_get(const struct map64 *m, uint64_t key)
-{
-	if (!m->cap)
-		return 0;
-	size_t j = ds_mix64(key) & (m->cap - 1);
-	while (m->val[j]) {
-		if (m->key[j] == key)
-			return m->val[j];
-		j = (j + 1) & (m->cap - 1);
-	}
-	return 0;
-}
-
-static int m64_add(struct map64 *m, uint64_t key, uint32_t inc)
-{
-	int is_new;
-	uint32_t *v = m64_slot(m, key, &is_new);
+	uint32_t *v = ds_hmap_put(m, key, 0, NULL, NULL, NULL);
 	if (!v)
 		return DS_ENOMEM;
 	*v += inc;
@@ -207,7 +126,7 @@ struct pacc {
 struct pairs {
 	struct pacc *a;
 	size_t n, cap;
-	struct map64 idx; /* (o << 32 | s) -> index + 1 */
+	struct ds_hmap idx; /* (o << 32 | s) -> index + 1 */
 };
 
 static struct pacc *pair_get(struct pairs *p, uint32_t o, uint32_t s)
@@ -232,7 +151,7 @@ static struct pacc *pair_get(struct pairs *p, uint32_t o, uint32_t s)
 static void pairs_free(struct pairs *p)
 {
 	free(p->a);
-	m64_free(&p->idx);
+	ds_hmap_free(&p->idx);
 	memset(p, 0, sizeof *p);
 }
 
@@ -253,7 +172,7 @@ struct bctx {
 	int64_t *raw_norm;      /* raw id -> phrase id, or -1 rejected */
 	size_t raw_cap, raw_done;
 	struct pairs pairs;
-	struct map64 anto;      /* antonym pairs (smaller id << 32 | larger) */
+	struct ds_hmap anto;      /* antonym pairs (smaller id << 32 | larger) */
 	struct exc_in *exc;
 	size_t nexc, exc_cap;
 	struct ds_stemmer *st;
@@ -392,7 +311,7 @@ struct wn {
 	uint32_t *first;    /* per synset: first word; synset i's words [first[i], first[i+1]) */
 	uint8_t *spos;
 	size_t nsyn, scap;
-	struct map64 byoff; /* (pos << 32 | offset) -> synset + 1 */
+	struct ds_hmap byoff; /* (pos << 32 | offset) -> synset + 1 */
 	struct wn_ptr *ptr;
 	size_t nptr, pcap;
 };
@@ -637,7 +556,7 @@ out:
 	free(w.first);
 	free(w.spos);
 	free(w.ptr);
-	m64_free(&w.byoff);
+	ds_hmap_free(&w.byoff);
 	return rc;
 }
 
@@ -893,7 +812,7 @@ struct corpus {
 	uint32_t *tok;          /* word and number tokens; BOUND ends sentences */
 	uint8_t *gap;           /* punctuation stood before token i */
 	size_t ntok, tcap, gcap;
-	struct map64 bi, tri;   /* n-gram counts */
+	struct ds_hmap bi, tri;   /* n-gram counts */
 };
 
 static void corpus_free(struct corpus *k)
@@ -905,8 +824,8 @@ static void corpus_free(struct corpus *k)
 	free(k->isword);
 	free(k->tok);
 	free(k->gap);
-	m64_free(&k->bi);
-	m64_free(&k->tri);
+	ds_hmap_free(&k->bi);
+	ds_hmap_free(&k->tri);
 }
 
 static int word_shape(const char *s, size_t n)
@@ -1264,7 +1183,7 @@ static int distributional(struct bctx *c, struct corpus *k, const struct ds_lex_
 	struct target *tg = NULL;
 	size_t nt = 0, tcap = 0;
 	uint32_t *ctx = NULL;
-	struct map64 tmap = {0}, cooc = {0};
+	struct ds_hmap tmap = {0}, cooc = {0};
 	uint64_t *cand = NULL;
 	uint32_t *vb = NULL, *pb = NULL;
 	struct fent *vec = NULL, *post = NULL, *nb = NULL;
@@ -1293,7 +1212,7 @@ static int distributional(struct bctx *c, struct corpus *k, const struct ds_lex_
 	size_t ncand = 0, ccap = 0;
 	for (size_t i = 0; i < k->bi.cap; i++) {
 		uint32_t cnt = k->bi.val[i];
-		if (cnt < minpf)
+		if (cnt == DS_HMAP_EMPTY || cnt < minpf)
 			continue;
 		uint32_t a = (uint32_t)(k->bi.key[i] >> 32), b = (uint32_t)k->bi.key[i];
 		double pmi = log2(cnt * N / ((double)k->count[a] * k->count[b]));
@@ -1308,7 +1227,7 @@ static int distributional(struct bctx *c, struct corpus *k, const struct ds_lex_
 	}
 	for (size_t i = 0; i < k->tri.cap; i++) {
 		uint32_t cnt = k->tri.val[i];
-		if (cnt < minpf)
+		if (cnt == DS_HMAP_EMPTY || cnt < minpf)
 			continue;
 		uint64_t key = k->tri.key[i];
 		uint32_t a = (uint32_t)(key >> 42), b = (uint32_t)(key >> 21) & 0x1fffff,
@@ -1436,7 +1355,7 @@ static int distributional(struct bctx *c, struct corpus *k, const struct ds_lex_
 		if (!colc)
 			goto oom;
 		for (size_t i = 0; i < cooc.cap; i++)
-			if (cooc.val[i]) {
+			if (cooc.val[i] != DS_HMAP_EMPTY) {
 				rowsum[cooc.key[i] >> 32] += cooc.val[i];
 				colc[(uint32_t)cooc.key[i]] += cooc.val[i];
 			}
@@ -1451,7 +1370,7 @@ static int distributional(struct bctx *c, struct corpus *k, const struct ds_lex_
 	if (!rowcnt)
 		goto oom;
 	for (size_t i = 0; i < cooc.cap; i++)
-		if (cooc.val[i] >= 2)
+		if (cooc.val[i] != DS_HMAP_EMPTY && cooc.val[i] >= 2)
 			rowcnt[(cooc.key[i] >> 32) + 1]++;
 	for (size_t t = 0; t < nt; t++)
 		rowcnt[t + 1] += rowcnt[t];
@@ -1465,7 +1384,7 @@ static int distributional(struct bctx *c, struct corpus *k, const struct ds_lex_
 	}
 	memcpy(fill, rowcnt, (nt + 1) * sizeof *fill);
 	for (size_t i = 0; i < cooc.cap; i++) {
-		if (cooc.val[i] < 2)
+		if (cooc.val[i] == DS_HMAP_EMPTY || cooc.val[i] < 2)
 			continue;
 		uint32_t t = (uint32_t)(cooc.key[i] >> 32), f = (uint32_t)cooc.key[i];
 		double pmi = log((double)cooc.val[i] * Z / ((double)rowsum[t] * colw[f]));
@@ -1474,7 +1393,7 @@ static int distributional(struct bctx *c, struct corpus *k, const struct ds_lex_
 		fill[t]++;
 	}
 	free(fill);
-	m64_free(&cooc);
+	ds_hmap_free(&cooc);
 	/* keep the TOPF strongest features per target, normalised */
 	size_t nvec = 0;
 	vec = malloc((rowcnt[nt] + 1) * sizeof *vec);
@@ -1612,8 +1531,8 @@ out:
 	free(nb);
 	free(rowsum);
 	free(colw);
-	m64_free(&tmap);
-	m64_free(&cooc);
+	ds_hmap_free(&tmap);
+	ds_hmap_free(&cooc);
 	return rc;
 }
 
@@ -2141,7 +2060,7 @@ static void bctx_free(struct bctx *c)
 	free(c->numword);
 	free(c->raw_norm);
 	pairs_free(&c->pairs);
-	m64_free(&c->anto);
+	ds_hmap_free(&c->anto);
 	free(c->exc);
 	ds_stemmer_free(c->st);
 }

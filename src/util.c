@@ -96,7 +96,7 @@ int ds_hmap_reserve(struct ds_hmap *m, size_t n)
 	size_t cap = m->cap ? m->cap : 16;
 	uint64_t *key;
 	uint32_t *val;
-	while (n > cap / 2) {
+	while (n * 10 > cap * 7) {
 		if (cap > SIZE_MAX / 2 / sizeof *key)
 			return DS_ENOMEM;
 		cap *= 2;

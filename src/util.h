@@ -85,7 +85,7 @@ uint32_t ds_crc32c(uint32_t crc, const void *p, size_t n);
 
 /* ---- hash map: 64-bit keys to 32-bit values ----
  * The one hash table of the library: open addressing with linear probing,
- * slot ds_mix64(key) & (cap - 1), at most half full.  A key is any 64-bit
+ * slot ds_mix64(key) & (cap - 1), at most 70% full.  A key is any 64-bit
  * value.  Tables of integers use the integer as the key and pass eq = NULL.
  * Tables of strings (or other long keys) use a 64-bit hash of the string as
  * the key and a value naming the string (an index in the caller's array):
@@ -94,7 +94,7 @@ uint32_t ds_crc32c(uint32_t crc, const void *p, size_t n);
  *
  * The map owns its two arrays (ds_hmap_free releases them) unless they were
  * given by ds_hmap_init_fixed: such a map never grows, and ds_hmap_put
- * returns NULL rather than fill it beyond half.  Value pointers returned by
+ * returns NULL rather than fill it beyond 70%.  Value pointers returned by
  * ds_hmap_find and ds_hmap_put stay valid until the next put.  Iterating:
  * for (i = 0; i < m->cap; i++) if (m->val[i] != DS_HMAP_EMPTY) ...  A map
  * is not thread-safe; readers may share a map no one writes. */
@@ -132,12 +132,12 @@ static inline uint32_t *ds_hmap_find(const struct ds_hmap *m, uint64_t key, ds_h
 
 /* Finds the entry like ds_hmap_find or, when there is none, adds one with
  * value val; *is_new (may be NULL) says which.  NULL when out of memory (or
- * a fixed map is half full). */
+ * a fixed map is 70% full). */
 static inline uint32_t *ds_hmap_put(struct ds_hmap *m, uint64_t key, uint32_t val,
 				    ds_hmap_eq eq, const void *ctx, int *is_new)
 {
 	size_t mask, i;
-	if ((m->n + 1) * 2 > m->cap && ds_hmap_reserve(m, m->n + 1))
+	if ((m->n + 1) * 10 > m->cap * 7 && ds_hmap_reserve(m, m->n + 1))
 		return NULL;
 	mask = m->cap - 1;
 	for (i = (size_t)ds_mix64(key) & mask; m->val[i] != DS_HMAP_EMPTY; i = (i + 1) & mask)

@@ -29,7 +29,7 @@ T_TEST(hmap_integers)
 		T_OK(v && is_new == 1 && *v == k);
 	}
 	T_EQ_INT(m.n, 10000);
-	T_OK(m.cap >= 20000 && (m.cap & (m.cap - 1)) == 0);
+	T_OK(m.cap * 7 >= 10000 * 10 && (m.cap & (m.cap - 1)) == 0);
 	for (uint64_t k = 0; k < 30000; k++) {
 		v = ds_hmap_find(&m, k, NULL, NULL);
 		T_OK(k % 3 ? v == NULL : v && *v == k / 3);
@@ -79,7 +79,7 @@ T_TEST(hmap_fixed)
 	for (uint64_t k = 1; k <= 20; k++)
 		if (ds_hmap_put(&m, k, 1, NULL, NULL, NULL))
 			added++;
-	T_EQ_INT(added, 8); /* never more than half full, never reallocated */
+	T_EQ_INT(added, 11); /* never more than 70% full, never reallocated */
 	T_OK(m.key == key && m.cap == 16);
 	T_OK(ds_hmap_find(&m, 3, NULL, NULL) != NULL);
 	ds_hmap_free(&m);
