@@ -26,12 +26,11 @@
 #include "binfmt.h"
 #include "text.h"
 
-/* ---- a string -> index table (open addressing) ---- */
+/* ---- a string -> index table (on the util hash map) ---- */
 
 struct wtab {
-	uint64_t *h;      /* hash | 1, 0 = empty */
-	uint32_t *idx;
-	size_t cap, n;
+	struct ds_hmap map; /* ds_hash64 of the word -> index */
+	size_t n;
 	struct ds_buf pool;
 	uint32_t *off;    /* word i at pool.data + off[i] */
 	uint64_t *count;
@@ -40,86 +39,54 @@ struct wtab {
 
 static void wtab_free(struct wtab *t)
 {
-	free(t->h);
-	free(t->idx);
+	ds_hmap_free(&t->map);
 	free(t->off);
 	free(t->count);
 	ds_buf_free(&t->pool);
 }
 
-static int wtab_grow(struct wtab *t)
+struct wprobe {
+	const struct wtab *t;
+	const char *w;
+	size_t n;
+};
+
+static int wtab_eq(const void *ctx, uint32_t i)
 {
-	size_t nc = t->cap ? t->cap * 2 : 1 << 16;
-	uint64_t *h = calloc(nc, sizeof *h);
-	uint32_t *idx = calloc(nc, sizeof *idx);
-	if (!h || !idx) {
-		free(h);
-		free(idx);
-		return DS_ENOMEM;
-	}
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->h[i]) {
-			size_t j = (size_t)t->h[i] & (nc - 1);
-			while (h[j])
-				j = (j + 1) & (nc - 1);
-			h[j] = t->h[i];
-			idx[j] = t->idx[i];
-		}
-	free(t->h);
-	free(t->idx);
-	t->h = h;
-	t->idx = idx;
-	t->cap = nc;
-	return 0;
+	const struct wprobe *p = ctx;
+	const char *s = p->t->pool.data + p->t->off[i];
+	return strncmp(s, p->w, p->n) == 0 && s[p->n] == 0;
 }
 
 /* Counts word w; returns 0 or DS_ENOMEM. */
 static int wtab_add(struct wtab *t, const char *w, size_t n)
 {
-	uint64_t h = ds_hash64(w, n, 0x7ec) | 1;
-	size_t j;
-	if ((t->n + 1) * 2 > t->cap && wtab_grow(t))
-		return DS_ENOMEM;
-	j = (size_t)h & (t->cap - 1);
-	while (t->h[j]) {
-		if (t->h[j] == h) {
-			const char *s = t->pool.data + t->off[t->idx[j]];
-			if (strlen(s) == n && memcmp(s, w, n) == 0) {
-				t->count[t->idx[j]]++;
-				return 0;
-			}
-		}
-		j = (j + 1) & (t->cap - 1);
-	}
+	struct wprobe p = {t, w, n};
+	uint32_t *i;
+	int is_new;
 	if (ds_grow(&t->off, &t->off_cap, t->n + 1, sizeof *t->off) ||
 	    ds_grow(&t->count, &t->count_cap, t->n + 1, sizeof *t->count))
 		return DS_ENOMEM;
+	i = ds_hmap_put(&t->map, ds_hash64(w, n, 0x7ec), (uint32_t)t->n, wtab_eq, &p, &is_new);
+	if (!i)
+		return DS_ENOMEM;
+	if (!is_new) {
+		t->count[*i]++;
+		return 0;
+	}
 	t->off[t->n] = (uint32_t)t->pool.len;
 	if (ds_buf_append(&t->pool, w, n) || ds_buf_putc(&t->pool, 0))
 		return DS_ENOMEM;
-	t->count[t->n] = 1;
-	t->h[j] = h;
-	t->idx[j] = (uint32_t)t->n++;
+	t->count[t->n++] = 1;
 	return 0;
 }
 
 /* Index of word w, or -1. */
 static long wtab_find(const struct wtab *t, const char *w, size_t n)
 {
-	uint64_t h = ds_hash64(w, n, 0x7ec) | 1;
-	size_t j;
-	if (!t->cap)
-		return -1;
-	j = (size_t)h & (t->cap - 1);
-	while (t->h[j]) {
-		if (t->h[j] == h) {
-			const char *s = t->pool.data + t->off[t->idx[j]];
-			if (strlen(s) == n && memcmp(s, w, n) == 0)
-				return t->idx[j];
-		}
-		j = (j + 1) & (t->cap - 1);
-	}
-	return -1;
+	struct wprobe p = {t, w, n};
+	const uint32_t *i = ds_hmap_find(&t->map, ds_hash64(w, n, 0x7ec), wtab_eq, &p);
+	return i ? (long)*i : -1;
 }
 
 /* ---- corpus walking ---- */
