@@ -634,11 +634,11 @@ int ds_lex_stem_key(struct ds_stemmer *st, const char *s, size_t n, char *buf, s
 }
 
 #define POOL_HITS 256
-#define SEEN_SLOTS 1024 /* power of two, > POOL_HITS / 0.7 */
+#define SEEN_SLOTS 512 /* power of two, > POOL_HITS / 0.7 */
 
 /* A set of hit texts (their 64-bit hashes), to keep one hit per text
  * without comparing every pair.  Returns 1 when s was in the set already. */
-static int seen_add(struct ds_hmap *seen, const char *s, size_t len)
+static inline int seen_add(struct ds_hmap *seen, const char *s, size_t len)
 {
 	int is_new = 1;
 	ds_hmap_put(seen, ds_hash64(s, len, 0x5eed), 0, NULL, NULL, &is_new);

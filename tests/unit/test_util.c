@@ -1,4 +1,5 @@
-/* Unit tests of util's hash map and sort. */
+/* Unit tests of util's hash map, string table and sort. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,29 @@ T_TEST(hmap_fixed)
 	ds_hmap_free(&m);
 }
 
+T_TEST(strtab_interns)
+{
+	struct ds_strtab t = DS_STRTAB_INIT;
+	char w[16];
+	T_EQ_INT(ds_strtab_find(&t, "a", 1), -1);
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(w, sizeof w, "w%d", i);
+		T_EQ_INT(ds_strtab_intern(&t, w, (size_t)n), i);
+	}
+	for (int i = 4999; i >= 0; i--) {
+		int n = snprintf(w, sizeof w, "w%d", i);
+		if (ds_strtab_intern(&t, w, (size_t)n) != i || ds_strtab_find(&t, w, (size_t)n) != i)
+			T_FAIL("w%d lost", i);
+	}
+	T_EQ_INT(t.n, 5000);
+	T_EQ_STR(ds_strtab_str(&t, 1234), "w1234");
+	T_EQ_INT(t.len[1234], 5);
+	T_EQ_INT(ds_strtab_find(&t, "w12345", 6), -1);
+	T_EQ_INT(ds_strtab_find(&t, "w1", 1), -1); /* a prefix is another string */
+	T_EQ_INT(ds_strtab_intern(&t, "", 0), 5000);
+	ds_strtab_free(&t);
+}
+
 struct rec {
 	int k, seq;
 };
@@ -126,6 +150,7 @@ int main(void)
 	T_RUN(hmap_integers);
 	T_RUN(hmap_colliding_keys);
 	T_RUN(hmap_fixed);
+	T_RUN(strtab_interns);
 	T_RUN(sort_stable_with_context);
 	return t_done();
 }
