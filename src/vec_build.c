@@ -26,67 +26,33 @@
 #include "binfmt.h"
 #include "text.h"
 
-/* ---- a string -> index table (on the util hash map) ---- */
+/* ---- the words counted: a ds_strtab and a count per id ---- */
 
 struct wtab {
-	struct ds_hmap map; /* ds_hash64 of the word -> index */
-	size_t n;
-	struct ds_buf pool;
-	uint32_t *off;    /* word i at pool.data + off[i] */
+	struct ds_strtab s;
 	uint64_t *count;
-	size_t off_cap, count_cap;
+	size_t count_cap;
 };
 
 static void wtab_free(struct wtab *t)
 {
-	ds_hmap_free(&t->map);
-	free(t->off);
+	ds_strtab_free(&t->s);
 	free(t->count);
-	ds_buf_free(&t->pool);
-}
-
-struct wprobe {
-	const struct wtab *t;
-	const char *w;
-	size_t n;
-};
-
-static int wtab_eq(const void *ctx, uint32_t i)
-{
-	const struct wprobe *p = ctx;
-	const char *s = p->t->pool.data + p->t->off[i];
-	return strncmp(s, p->w, p->n) == 0 && s[p->n] == 0;
 }
 
 /* Counts word w; returns 0 or DS_ENOMEM. */
 static int wtab_add(struct wtab *t, const char *w, size_t n)
 {
-	struct wprobe p = {t, w, n};
-	uint32_t *i;
-	int is_new;
-	if (ds_grow(&t->off, &t->off_cap, t->n + 1, sizeof *t->off) ||
-	    ds_grow(&t->count, &t->count_cap, t->n + 1, sizeof *t->count))
+	size_t before = t->s.n;
+	int64_t id;
+	if (ds_grow(&t->count, &t->count_cap, t->s.n + 1, sizeof *t->count))
 		return DS_ENOMEM;
-	i = ds_hmap_put(&t->map, ds_hash64(w, n, 0x7ec), (uint32_t)t->n, wtab_eq, &p, &is_new);
-	if (!i)
-		return DS_ENOMEM;
-	if (!is_new) {
-		t->count[*i]++;
-		return 0;
-	}
-	t->off[t->n] = (uint32_t)t->pool.len;
-	if (ds_buf_append(&t->pool, w, n) || ds_buf_putc(&t->pool, 0))
-		return DS_ENOMEM;
-	t->count[t->n++] = 1;
+	if ((id = ds_strtab_intern(&t->s, w, n)) < 0)
+		return (int)id;
+	if (t->s.n > before)
+		t->count[id] = 0;
+	t->count[id]++;
 	return 0;
-}
-
-/* Index of word w, or -1. */
-static long wtab_find(const struct wtab *t, const char *w, size_t n)
-{
-	struct wprobe p = {t, w, n};
-	const uint32_t *i = ds_hmap_find(&t->map, ds_hash64(w, n, 0x7ec), wtab_eq, &p);
-	return i ? (long)*i : -1;
 }
 
 /* ---- corpus walking ---- */
@@ -154,7 +120,7 @@ static int cooc_block(void *ud, const struct ds_doc *d)
 			if (d->tok[i].kind == DS_TOK_PUNCT)
 				continue;
 			w = d->tok[i].kind == DS_TOK_WORD
-				    ? wtab_find(c->t, ds_tok_lower(d, i), d->tok[i].norm_len) : -1;
+				    ? ds_strtab_find(&c->t->s, ds_tok_lower(d, i), d->tok[i].norm_len) : -1;
 			c->ids[n++] = (int32_t)w;
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -223,21 +189,21 @@ int ds_vec_build(const char *corpus, const struct ds_vec_build_opts *o, const ch
 	if ((rc = walk_corpus(text, len, count_block, &t, err)))
 		goto out;
 	/* words by count */
-	order = malloc((t.n + 1) * sizeof *order);
-	row = malloc((t.n + 1) * sizeof *row);
-	col = malloc((t.n + 1) * sizeof *col);
+	order = malloc((t.s.n + 1) * sizeof *order);
+	row = malloc((t.s.n + 1) * sizeof *row);
+	col = malloc((t.s.n + 1) * sizeof *col);
 	if (!order || !row || !col)
 		goto oom;
-	for (size_t i = 0; i < t.n; i++) {
+	for (size_t i = 0; i < t.s.n; i++) {
 		order[i].count = t.count[i];
-		order[i].w = t.pool.data + t.off[i];
+		order[i].w = ds_strtab_str(&t.s, (uint32_t)i);
 		order[i].idx = (uint32_t)i;
 		row[i] = col[i] = -1;
 	}
-	qsort(order, t.n, sizeof *order, cmp_count_desc);
-	for (size_t i = 0; i < ncol && i < t.n; i++)
+	qsort(order, t.s.n, sizeof *order, cmp_count_desc);
+	for (size_t i = 0; i < ncol && i < t.s.n; i++)
 		col[order[i].idx] = (int32_t)i;
-	while (nw < t.n && nw < max_words && order[nw].count >= min_count)
+	while (nw < t.s.n && nw < max_words && order[nw].count >= min_count)
 		nw++;
 	if (nw < ncol) {
 		rc = ds_err_set(err, DS_EINVAL, "%s: only %zu words used %u times or more (need %zu)",
