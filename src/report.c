@@ -105,12 +105,13 @@ static const char STYLE[] =
 	".bar label{border:1px solid #999;border-radius:3px;padding:.1em .6em;cursor:pointer;background:#f4f4f4}"
 	"#fv-all:checked~.bar label[for=fv-all],#fv-spun:checked~.bar label[for=fv-spun],"
 	"#fv-clean:checked~.bar label[for=fv-clean],#fv-nj:checked~.bar label[for=fv-nj],"
+	"#fv-err:checked~.bar label[for=fv-err],"
 	"#fe-all:checked~.bar label[for=fe-all],#fe-src:checked~.bar label[for=fe-src],"
 	"#fe-model:checked~.bar label[for=fe-model],#fe-none:checked~.bar label[for=fe-none]"
 	"{background:#34495e;color:#fff;border-color:#34495e}"
 	".flt:focus-visible~.bar{outline:2px solid #5dade2}"
 	"#fv-spun:checked~* .item:not(.spun),#fv-clean:checked~* .item:not(.clean),"
-	"#fv-nj:checked~* .item:not(.nj),#fe-src:checked~* .item:not(.es),"
+	"#fv-nj:checked~* .item:not(.nj),#fv-err:checked~* .item:not(.err),#fe-src:checked~* .item:not(.es),"
 	"#fe-model:checked~* .item:not(.em),#fe-none:checked~* .item:not(.en){display:none}"
 	/* an evidence filter also hides the other kind of flag in the lists and
 	 * leaves it unmarked in the texts */
@@ -124,7 +125,7 @@ static const char STYLE[] =
 	"table.sum{border-collapse:collapse;margin:.8em 0}"
 	"table.sum th,table.sum td{border:1px solid #bbb;padding:.25em .55em;text-align:left}"
 	"table.sum th{background:#eee;cursor:pointer;user-select:none}td.n{text-align:right}"
-	".v{display:inline-block;padding:0 .45em;border-radius:3px;font-weight:bold}"
+	".v{display:inline-block;padding:0 .45em;border-radius:3px;font-weight:bold;white-space:nowrap}"
 	".v.spun{color:#fff;background:#c0392b}.v.clean{background:#d5f0d8;color:#1e5631}"
 	".v.nj{background:#e5e7e9;color:#444}"
 	"details.art{border-top:1px solid #ccc;padding:.5em 0;content-visibility:auto;"
@@ -688,10 +689,12 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 		put(pg, nsources > 1 ? "s:" : ":");
 		for (size_t i = 0; ds_result_source_at(r, i, &fs) == 0; i++) {
 			size_t k = find_article(arts, n, fs.name);
-			putf(pg, "%s <span id=\"a%zu-s%zu\">", i ? ";" : "", a->num, i + 1);
-			if (fs.nranges && nsources > 1)
-				putf(pg, "<span class=\"part p%zu\"><small class=\"pl\">%zu</small></span> ",
-				     i + 1, i + 1);
+			/* numbered and underlined as its parts in the text */
+			putf(pg, "%s <span id=\"a%zu-s%zu\"", i ? ";" : "", a->num, i + 1);
+			if (nsources > 1)
+				putf(pg, " class=\"part p%zu\"><small class=\"pl\">%zu</small>", i + 1, i + 1);
+			else
+				put(pg, ">");
 			if (k && k != a->num) {
 				putf(pg, "<a href=\"#a%zu\">", k);
 				esc(pg, fs.name);
@@ -699,7 +702,7 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 			} else {
 				esc(pg, fs.name);
 			}
-			putf(pg, " (covers %.0f%%, similarity %.2f)</span>", 100 * fs.coverage,
+			putf(pg, "</span> (covers %.0f%%, similarity %.2f)", 100 * fs.coverage,
 			     fs.similarity);
 		}
 		put(pg, "</p>\n");
@@ -744,28 +747,49 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 	body_free(&bd);
 }
 
-static void filter_bar(struct page *pg, const size_t *nv, const size_t *ne, size_t n)
+static void filter_bar(struct page *pg, const size_t *nv, const size_t *ne, size_t n,
+		       size_t nfailed)
 {
-	static const char *const vid[] = {"fv-all", "fv-spun", "fv-clean", "fv-nj"};
-	static const char *const vlab[] = {"all", "spun", "clean", "not judged"};
+	static const char *const vid[] = {"fv-all", "fv-spun", "fv-clean", "fv-nj", "fv-err"};
+	static const char *const vlab[] = {"all", "spun", "clean", "not judged", "not scanned"};
 	static const char *const eid[] = {"fe-all", "fe-src", "fe-model", "fe-none"};
 	static const char *const elab[] = {"any", "source-backed", "model", "no flags"};
-	for (int i = 0; i < 4; i++)
+	int nvf = nfailed ? 5 : 4;
+	for (int i = 0; i < nvf; i++)
 		putf(pg, "<input type=\"radio\" class=\"flt\" name=\"fv\" id=\"%s\"%s>", vid[i],
 		     i ? "" : " checked=\"checked\"");
 	for (int i = 0; i < 4; i++)
 		putf(pg, "<input type=\"radio\" class=\"flt\" name=\"fe\" id=\"%s\"%s>", eid[i],
 		     i ? "" : " checked=\"checked\"");
 	put(pg, "\n<div class=\"bar\"><b>verdict</b>");
-	for (int i = 0; i < 4; i++)
-		putf(pg, "<label for=\"%s\">%s (%zu)</label>", vid[i], vlab[i], i ? nv[i - 1] : n);
+	for (int i = 0; i < nvf; i++)
+		putf(pg, "<label for=\"%s\">%s (%zu)</label>", vid[i], vlab[i],
+		     i == 0 ? n + nfailed : i < 4 ? nv[i - 1] : nfailed);
 	put(pg, "<b>evidence</b>");
 	for (int i = 0; i < 4; i++)
 		putf(pg, "<label for=\"%s\">%s (%zu)</label>", eid[i], elab[i], i ? ne[i - 1] : n);
 	put(pg, "</div>\n");
 }
 
-int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_t n)
+/* The inputs that could not be scored, after the summary table. */
+static void failures(struct page *pg, const struct ds_report_failure *f, size_t nf)
+{
+	if (!nf)
+		return;
+	putf(pg, "<table class=\"sum item err\" id=\"failed\"><thead><tr><th>not scanned (%zu)</th>"
+		 "<th>reason</th></tr></thead><tbody>\n", nf);
+	for (size_t i = 0; i < nf; i++) {
+		put(pg, "<tr><td>");
+		esc(pg, f[i].name);
+		put(pg, "</td><td>");
+		esc(pg, f[i].reason);
+		put(pg, "</td></tr>\n");
+	}
+	put(pg, "</tbody></table>\n");
+}
+
+int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_t n,
+		     const struct ds_report_failure *failed, size_t nfailed)
 {
 	struct page pg = {b, 0};
 	struct art *a = calloc(n + 1, sizeof *a);
@@ -800,10 +824,11 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 	put(&pg, "</style><script>");
 	put(&pg, SCRIPT);
 	putf(&pg, "</script></head><body>\n<h1>despin report</h1>\n<p>%zu article%s: %zu spun, "
-		  "%zu clean, %zu not judged. despin %s. Spun articles first; click a column "
-		  "heading to sort, a name to go to its article.</p>\n",
-	     n, n == 1 ? "" : "s", nv[V_SPUN], nv[V_CLEAN], nv[V_NJ], ds_version());
-	filter_bar(&pg, nv, ne, n);
+		  "%zu clean, %zu not judged, %zu error%s. despin %s. Spun articles first; click a "
+		  "column heading to sort, a name to go to its article.</p>\n",
+	     n, n == 1 ? "" : "s", nv[V_SPUN], nv[V_CLEAN], nv[V_NJ], nfailed,
+	     nfailed == 1 ? "" : "s", ds_version());
+	filter_bar(&pg, nv, ne, n, nfailed);
 	put(&pg, LEGEND);
 	put(&pg, "<table class=\"sum\" id=\"summary\"><thead><tr>"
 		 "<th onclick=\"sortBy(this)\">#</th><th onclick=\"sortBy(this)\">file</th>"
@@ -844,7 +869,9 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 			put(&pg, "-</td><td class=\"n\" data-v=\"-1\">-</td></tr>\n");
 		}
 	}
-	put(&pg, "</tbody></table>\n<div class=\"arts\">\n");
+	put(&pg, "</tbody></table>\n");
+	failures(&pg, failed, nfailed);
+	put(&pg, "<div class=\"arts\">\n");
 	for (size_t i = 0; i < n && !pg.oom; i++)
 		article_section(&pg, a, n, &a[i]);
 	put(&pg, "</div>\n</body></html>\n");
@@ -853,12 +880,12 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 }
 
 int ds_report_html(const char *path, const struct ds_result *const *res, size_t n,
-		   struct ds_err *err)
+		   const struct ds_report_failure *failed, size_t nfailed, struct ds_err *err)
 {
 	struct ds_buf b = DS_BUF_INIT;
 	struct ds_afile f;
 	int rc;
-	if (ds_report_render(&b, res, n)) {
+	if (ds_report_render(&b, res, n, failed, nfailed)) {
 		ds_buf_free(&b);
 		return ds_err_set(err, DS_ENOMEM, "out of memory rendering %s", path);
 	}

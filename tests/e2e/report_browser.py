@@ -6,7 +6,8 @@ Usage: report_browser.py CHROMIUM CHROMEDRIVER WORKDIR SEEDS.html MIX.html [PNG]
 
 SEEDS.html is the report of corpus/seeds; MIX.html the report of a mixed
 batch (seeds, a text too short to judge, a hostile file name, an article
-stitched from two others).  Prints TAP lines (the caller prints the plan).
+stitched from two others, a binary file).  Prints TAP lines (the caller
+prints the plan).
 The screenshot of the seeds report is written to PNG when given.
 """
 import base64
@@ -355,6 +356,15 @@ return [a.textContent, t ? (t.querySelector('h2') || t).textContent : null];""")
         parts = d.js("return document.querySelectorAll('table.al .part.p2').length;")
         tap(parts > 0, "mix: the stitched article underlines its second source's parts (%d)" % parts)
         filters(d, f, "mix")
+        failed = d.js("var t = document.getElementById('failed');"
+                      "return t ? t.tBodies[0].textContent : null;")
+        tap(failed is not None and "binary.txt" in failed and "binary file" in failed,
+            "mix: the binary file is listed as not scanned, with the reason (%r)" % failed)
+        d.click("label[for=fv-err]")
+        g = d.js(FACTS)
+        tap(not any(a["vis"] for a in g["arts"]) and d.shown("#failed"),
+            "mix: filter 'not scanned' shows only the inputs that failed")
+        d.click("label[for=fv-all]")
     finally:
         d.quit()
 

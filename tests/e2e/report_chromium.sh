@@ -2,7 +2,7 @@
 # The HTML report in headless Chromium, driven by chromedriver
 # (tests/e2e/report_browser.py, Python's standard library only): the report
 # of the seeds and of a mixed batch (a text too short to judge, a hostile
-# file name, an article stitched from two others) are checked for their
+# file name, an article stitched from two others, a binary file) are checked for their
 # order (spun first), the verdict and evidence filters (clicked), folding,
 # in-page links, the article beside its source in aligned rows, the look of
 # the two kinds of flag, reading without scripts, and a screenshot.
@@ -46,9 +46,11 @@ printf 'A few words, too few to judge.\n' > "$M/short.txt"
 cp corpus/seeds/002_*.txt "$M/<img src=x onerror=alert(1)>&\"q'.txt"
 # stitched: the spun seed's first paragraphs, then seed 004's last ones
 { awk 'NR <= 12' corpus/seeds/003_*.txt; echo; awk 'NR > 8' corpus/seeds/004_*.txt; } > "$M/stitched.txt"
+printf 'abc\000def\n' > "$M/binary.txt"
 "$DESPIN" report --html "$T/mix.html" "$M" > "$T/mix.out" 2>&1
 rc=$?
-check "despin report --html on the mixed batch exits 1 (exit $rc)" $([ $rc = 1 ]; echo $?)
+check "despin report --html on the mixed batch, with a binary file, exits 2 and writes the page (exit $rc)" \
+	$([ $rc = 2 ] && [ -s "$T/mix.html" ]; echo $?)
 
 python3 tests/e2e/report_browser.py "$CHROME" "$DRIVER" "$T" "$T/seeds.html" "$T/mix.html" \
 	"${REPORT_PNG:-$T/report.png}" > "$T/browser.tap" 2>&1
