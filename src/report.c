@@ -102,7 +102,8 @@ static const char STYLE[] =
 	".flt{position:absolute;opacity:0;width:1px;height:1px;margin:0}"
 	".bar{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.3em;align-items:center}"
 	".bar b{margin:0 .3em 0 .8em}.bar b:first-child{margin-left:0}"
-	".bar label{border:1px solid #999;border-radius:3px;padding:.1em .6em;cursor:pointer;background:#f4f4f4}"
+	".bar label{border:1px solid #999;border-radius:3px;padding:.1em .6em;cursor:pointer;"
+	"background:#f4f4f4}"
 	"#fv-all:checked~.bar label[for=fv-all],#fv-spun:checked~.bar label[for=fv-spun],"
 	"#fv-clean:checked~.bar label[for=fv-clean],#fv-nj:checked~.bar label[for=fv-nj],"
 	"#fv-err:checked~.bar label[for=fv-err],"
@@ -111,7 +112,8 @@ static const char STYLE[] =
 	"{background:#34495e;color:#fff;border-color:#34495e}"
 	".flt:focus-visible~.bar{outline:2px solid #5dade2}"
 	"#fv-spun:checked~* .item:not(.spun),#fv-clean:checked~* .item:not(.clean),"
-	"#fv-nj:checked~* .item:not(.nj),#fv-err:checked~* .item:not(.err),#fe-src:checked~* .item:not(.es),"
+	"#fv-nj:checked~* .item:not(.nj),#fv-err:checked~* .item:not(.err),"
+	"#fe-src:checked~* .item:not(.es),"
 	"#fe-model:checked~* .item:not(.em),#fe-none:checked~* .item:not(.en){display:none}"
 	/* an evidence filter also hides the other kind of flag in the lists and
 	 * leaves it unmarked in the texts */
@@ -132,7 +134,7 @@ static const char STYLE[] =
 	"contain-intrinsic-size:auto 3em}"
 	"details.art>summary{cursor:pointer;padding:.2em 0}"
 	"details.art[open]>summary{margin-bottom:.3em}"
-	".facts{margin:.3em 0;color:#333}.facts span{margin-right:1.2em}"
+	".facts{margin:.3em 0;color:#333}.facts span.f{margin-right:1.2em}"
 	".text{white-space:pre-wrap;border:1px solid #ddd;padding:.8em;background:#fafafa;font-size:.92em}"
 	/* source-backed flags: solid red, the source's word beside in green;
 	 * flags of the language model alone: paler, dashed, with their p */
@@ -159,7 +161,6 @@ static const char STYLE[] =
 	"table.al td+td{border-left:3px solid #d6dbdf;background:#fafafa}"
 	"tr.ao td+td{background:#fff}tr.so td:first-child{background:#fcfcfc}"
 	"tr.so td+td{color:#777}tr.mv td+td{border-left-color:#f0b27a}"
-	"table.al .sim{width:3.5em;color:#888;font-size:.75em;background:#fff;border-left:0}"
 	"table.al details summary{cursor:pointer;color:#777;font-style:italic}";
 
 static const char SCRIPT[] =
@@ -175,10 +176,12 @@ static const char SCRIPT[] =
 	"for(var d=e.parentElement;d;d=d.parentElement)if(d.tagName==='DETAILS')d.open=true;"
 	"if(!e.getClientRects().length){document.getElementById('fv-all').checked=true;"
 	"document.getElementById('fe-all').checked=true;}}"
-	"addEventListener('click',function(ev){var a=ev.target.closest&&ev.target.closest('a[href^=\"#\"]');"
+	"addEventListener('click',function(ev){"
+	"var a=ev.target.closest&&ev.target.closest('a[href^=\"#\"]');"
 	"if(a)reveal(a.getAttribute('href').slice(1));});"
 	"addEventListener('hashchange',function(){reveal(location.hash.slice(1));});"
-	"addEventListener('DOMContentLoaded',function(){if(location.hash)reveal(location.hash.slice(1));});";
+	"addEventListener('DOMContentLoaded',function(){"
+	"if(location.hash)reveal(location.hash.slice(1));});";
 
 static const char LEGEND[] =
 	"<details class=\"legend\" open=\"open\"><summary>legend</summary><dl>"
@@ -197,7 +200,8 @@ static const char LEGEND[] =
 	"<span class=\"part p2\"><small class=\"pl\">2</small>text</span></dt>"
 	"<dd>the parts of the article taken from source 1, 2, ... (several sources)</dd>"
 	"<dt>rows</dt><dd>each article sentence beside the source sentences it was matched with "
-	"(share of shared words at the right); an orange rule marks a sentence the article moved, "
+	"(hover over it for the share of words they share); an orange rule marks a sentence "
+	"the article moved, "
 	"grey rows hold source sentences the article left out</dd>"
 	"<dt>coverage</dt><dd>the share of the article&#39;s words its source covers</dd>"
 	"</dl></details>\n";
@@ -515,11 +519,11 @@ static void source_only(struct page *pg, struct body *bd, const struct ds_doc *s
 			put(pg, "<tr class=\"so\"><td></td><td><details><summary>");
 			putf(pg, "%zu source sentences not in the article</summary>", e - f);
 			source_cell(pg, bd, sent_from(sd, f), sent_from(sd, e));
-			put(pg, "</details></td><td class=\"sim\"></td></tr>\n");
+			put(pg, "</details></td></tr>\n");
 		} else {
 			put(pg, "<tr class=\"so\"><td></td><td>");
 			source_cell(pg, bd, sent_from(sd, f), sent_from(sd, e));
-			put(pg, "</td><td class=\"sim\"></td></tr>\n");
+			put(pg, "</td></tr>\n");
 		}
 		f = e;
 	}
@@ -546,7 +550,7 @@ static int aligned_rows(struct page *pg, struct body *bd)
 		article_cell(pg, bd, bd->len);
 		put(pg, "</td><td>");
 		source_cell(pg, bd, 0, bd->slen);
-		put(pg, "</td><td class=\"sim\"></td></tr></tbody></table>\n");
+		put(pg, "</td></tr></tbody></table>\n");
 		rc = 0;
 		goto out_docs;
 	}
@@ -598,7 +602,7 @@ static int aligned_rows(struct page *pg, struct body *bd)
 			used[s] = 2;
 
 	put(pg, "<table class=\"al\"><thead><tr><th>article</th><th>source</th>"
-		"<th class=\"sim\">shared</th></tr></thead><tbody>\n");
+		"</tr></thead><tbody>\n");
 	for (size_t i = 0, j; i < ad->nsent; i = j) {
 		long p = pair_of[i];
 		size_t to, s_end;
@@ -609,7 +613,7 @@ static int aligned_rows(struct page *pg, struct body *bd)
 		if (p < 0) {
 			put(pg, "<tr class=\"ao\"><td>");
 			article_cell(pg, bd, to);
-			put(pg, "</td><td></td><td class=\"sim\"></td></tr>\n");
+			put(pg, "</td><td></td></tr>\n");
 			continue;
 		}
 		const struct ds_sent_pair *sp = &al->pairs[p];
@@ -619,11 +623,11 @@ static int aligned_rows(struct page *pg, struct body *bd)
 		}
 		putf(pg, "<tr class=\"%s\"><td>", in_order[p] ? "m" : "mv");
 		article_cell(pg, bd, to);
-		put(pg, "</td><td>");
+		putf(pg, "</td><td title=\"%.0f%% of the words shared\">", 100 * sp->sim);
 		for (s_end = sp->s_last + 1; s_end < sd->nsent && used[s_end] == 2; s_end++)
 			;
 		source_cell(pg, bd, sent_from(sd, sp->s_first), sent_from(sd, s_end));
-		putf(pg, "</td><td class=\"sim\">%.0f%%</td></tr>\n", 100 * sp->sim);
+		put(pg, "</td></tr>\n");
 	}
 	source_only(pg, bd, sd, used, next_s, sd->nsent);
 	put(pg, "</tbody></table>\n");
@@ -675,14 +679,15 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 	     VCLASS[a->v], VNAME[a->v], d, score, d, thr);
 	put(pg, "<p class=\"facts\">");
 	if (a->v == V_NJ)
-		putf(pg, "<span>not judged: %s</span>", reason ? reason : "too short");
-	putf(pg, "<span>%zu words</span><span>%zu source-backed flag%s, %zu model flag%s</span>",
+		putf(pg, "<span class=\"f\">not judged: %s</span>", reason ? reason : "too short");
+	putf(pg, "<span class=\"f\">%zu words</span><span class=\"f\">%zu source-backed flag%s, "
+		 "%zu model flag%s</span>",
 	     ds_result_tokens(r), a->nsrc, a->nsrc == 1 ? "" : "s", a->nmodel,
 	     a->nmodel == 1 ? "" : "s");
 	if (nsources)
-		putf(pg, "<span>coverage %.0f%%</span>", 100 * ds_result_source_coverage(r));
+		putf(pg, "<span class=\"f\">coverage %.0f%%</span>", 100 * ds_result_source_coverage(r));
 	else
-		put(pg, "<span>no source found: judged on its own</span>");
+		put(pg, "<span class=\"f\">no source found: judged on its own</span>");
 	put(pg, "</p>\n");
 	if (nsources) {
 		put(pg, "<p class=\"facts\">source");
@@ -718,7 +723,7 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 			 "text)</summary>\n",
 		     a->v == V_SPUN ? " open=\"open\"" : "", bd.nsubs, bd.nsubs == 1 ? "" : "s");
 		put(pg, "<table class=\"subs\"><tr><th>article</th><th>original</th>"
-			"<th>evidence</th><th>p</th><th>gain</th><th>why</th></tr>\n");
+			"<th>evidence&nbsp;p</th><th>why</th></tr>\n");
 		for (size_t k = 0; k < bd.nsubs; k++) {
 			const struct ds_sub *s = &bd.subs[k];
 			int src = s->evidence == DS_EVIDENCE_SOURCE;
@@ -728,8 +733,7 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 			esc(pg, s->text);
 			put(pg, bd.shown[k] ? "</a></td><td>" : "</td><td>");
 			esc(pg, s->original);
-			putf(pg, "</td><td>%s</td><td>%.2f</td><td>%.2f</td><td class=\"why\">",
-			     src ? "source" : "model", s->p, s->gain);
+			putf(pg, "</td><td>%s %.2f</td><td class=\"why\">", src ? "source" : "model", s->p);
 			esc(pg, s->why);
 			put(pg, "</td></tr>\n");
 		}

@@ -3,12 +3,14 @@
 (the WebDriver protocol over HTTP, with Python's standard library only).
 
 Usage: report_browser.py CHROMIUM CHROMEDRIVER WORKDIR SEEDS.html MIX.html [PNG]
+       report_browser.py --time CHROMIUM CHROMEDRIVER PAGE.html
 
 SEEDS.html is the report of corpus/seeds; MIX.html the report of a mixed
 batch (seeds, a text too short to judge, a hostile file name, an article
 stitched from two others, a binary file).  Prints TAP lines (the caller
 prints the plan).
-The screenshot of the seeds report is written to PNG when given.
+The screenshot of the seeds report is written to PNG when given.  With
+--time, loads PAGE.html and prints the browser's timings (scripts/bench_report.sh).
 """
 import base64
 import json
@@ -23,8 +25,7 @@ import urllib.error
 import urllib.request
 import zlib
 
-CHROME, DRIVER, WORK, SEEDS, MIX = sys.argv[1:6]
-PNG = sys.argv[6] if len(sys.argv) > 6 else os.path.join(WORK, "report.png")
+CHROME = DRIVER = WORK = SEEDS = MIX = PNG = None  # set from the command line
 ELEM = "element-6066-11e4-a52e-4f735466cecf"
 n = 0
 
@@ -390,8 +391,33 @@ return [a.textContent, t ? (t.querySelector('h2') || t).textContent : null];""")
         d.quit()
 
 
-try:
-    main()
-except Exception as e:  # a browser that cannot run fails the test, with the reason
-    tap(False, "the browser checks ran to the end: %s" % str(e)[:300])
-print("1..%d" % n)
+def load_time(page):
+    """Loads page and returns the browser's figures: (DOM ready, load end,
+    first paint) in ms after navigation start, and the number of elements."""
+    d = Driver()
+    try:
+        d.go(page)
+        return d.js("""
+var t = performance.getEntriesByType('navigation')[0],
+    p = performance.getEntriesByName('first-contentful-paint')[0];
+return [t.domContentLoadedEventEnd, t.loadEventEnd, p ? p.startTime : -1,
+        document.getElementsByTagName('*').length];""")
+    finally:
+        d.quit()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--time":
+        # report_browser.py --time CHROMIUM CHROMEDRIVER PAGE: load figures
+        CHROME, DRIVER, page = sys.argv[2:5]
+        WORK = os.path.dirname(os.path.abspath(page))
+        print("dom_ready_ms %.0f\nload_ms %.0f\nfirst_paint_ms %.0f\nelements %d"
+              % tuple(load_time(page)))
+        sys.exit(0)
+    CHROME, DRIVER, WORK, SEEDS, MIX = sys.argv[1:6]
+    PNG = sys.argv[6] if len(sys.argv) > 6 else os.path.join(WORK, "report.png")
+    try:
+        main()
+    except Exception as e:  # a browser that cannot run fails the test, with the reason
+        tap(False, "the browser checks ran to the end: %s" % str(e)[:300])
+    print("1..%d" % n)
