@@ -392,16 +392,24 @@ return [a.textContent, t ? (t.querySelector('h2') || t).textContent : null];""")
 
 
 def load_time(page):
-    """Loads page and returns the browser's figures: (DOM ready, load end,
-    first paint) in ms after navigation start, and the number of elements."""
+    """Loads page and returns the browser's figures: DOM ready, load end and
+    first paint in ms after navigation start (wall time), the number of
+    elements, and the renderer main thread's busy time in s: all tasks,
+    style, layout, script (DevTools Performance.getMetrics)."""
     d = Driver()
     try:
+        cdp = lambda cmd, **params: d.s("POST", "/goog/cdp/execute", {"cmd": cmd, "params": params})
+        cdp("Performance.enable")
         d.go(page)
-        return d.js("""
+        got = d.js("""
 var t = performance.getEntriesByType('navigation')[0],
     p = performance.getEntriesByName('first-contentful-paint')[0];
 return [t.domContentLoadedEventEnd, t.loadEventEnd, p ? p.startTime : -1,
         document.getElementsByTagName('*').length];""")
+        m = {x["name"]: x["value"] for x in cdp("Performance.getMetrics")["metrics"]}
+        # the renderer's main-thread time by kind of work, seconds
+        return got + [m.get("TaskDuration", -1), m.get("RecalcStyleDuration", -1),
+                      m.get("LayoutDuration", -1), m.get("ScriptDuration", -1)]
     finally:
         d.quit()
 
@@ -411,7 +419,8 @@ if __name__ == "__main__":
         # report_browser.py --time CHROMIUM CHROMEDRIVER PAGE: load figures
         CHROME, DRIVER, page = sys.argv[2:5]
         WORK = os.path.dirname(os.path.abspath(page))
-        print("dom_ready_ms %.0f\nload_ms %.0f\nfirst_paint_ms %.0f\nelements %d"
+        print("dom_ready_ms %.0f\nload_ms %.0f\nfirst_paint_ms %.0f\nelements %d\n"
+              "main_thread_s %.2f\nstyle_s %.2f\nlayout_s %.2f\nscript_s %.2f"
               % tuple(load_time(page)))
         sys.exit(0)
     CHROME, DRIVER, WORK, SEEDS, MIX = sys.argv[1:6]

@@ -9,12 +9,7 @@
 # Prints TAP; skips when chromium or chromedriver is not installed (Debian
 # packages chromium and chromium-driver, scripts/deps.sh).
 # REPORT_PNG=FILE.png keeps the screenshot.
-TOP=${DS_TOP:-$(pwd)}
-cd "$TOP" || exit 2
-DESPIN=${DESPIN:-build/despin}
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/lib/tap.sh"
 check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
 skip() { n=$((n + 1)); echo "ok $n - report rendered by chromium # SKIP $1"; echo "1..$n"; exit 0; }
 
