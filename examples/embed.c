@@ -73,7 +73,7 @@ static void print_result(const char *mode, const struct ds_result *r)
 
 	printf("%s: %s %s score %.3f threshold %.2f words %zu substitutions %zu",
 	       mode, ds_result_name(r), ds_result_spun(r) ? "spun" : "clean",
-	       ds_result_score(r), ds_result_threshold(r), ds_result_tokens(r), n);
+	       ds_result_score(r), ds_result_threshold(r), ds_result_words(r), n);
 	if (src)
 		printf(" source %s similarity %.2f", src, ds_result_source_similarity(r));
 	printf("\n");
