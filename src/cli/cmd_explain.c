@@ -11,7 +11,7 @@
 #include "../util.h"
 
 static const char EXPLAIN_USAGE[] =
-	"despin explain [-s SOURCE... | -i INDEX | --solo] [--format text|json]\n"
+	"despin explain [-i INDEX | -s SOURCE... | --solo] [--format text|json]\n"
 	"               [--color always|never|auto] [--all] [--only-spun] [--models DIR]\n"
 	"               FILE...\n"
 	"\n"
@@ -30,7 +30,7 @@ static const char EXPLAIN_USAGE[] =
 	"as for 'despin scan'.";
 
 static const char RESTORE_USAGE[] =
-	"despin restore [-s SOURCE... | -i INDEX | --solo] [--diff | --in-place]\n"
+	"despin restore [-i INDEX | -s SOURCE... | --solo] [--diff | --in-place]\n"
 	"               [--min-p P] [--only-spun] [--models DIR] FILE...\n"
 	"\n"
 	"Prints each article with its flagged substitutions replaced by their\n"

@@ -11,11 +11,12 @@
 #include "../text.h"
 
 static const char USAGE[] =
-	"despin lm score [-m MODEL] [-i INDEX] [--pretokenized] [--summary] [--time] FILE...\n"
+	"despin lm score [-m MODEL | --models DIR] [-i INDEX] [--pretokenized] [--summary]\n"
+	"                [--time] FILE...\n"
 	"       despin lm convert IN OUT\n"
-	"       despin lm info [-m MODEL]\n"
+	"       despin lm info [-m MODEL | --models DIR]\n"
 	"       despin lm mix [-o OUT] [--fit TEXT] MODEL MODEL [MODEL]\n"
-	"       despin lm check [-m MODEL]\n"
+	"       despin lm check [-m MODEL | --models DIR]\n"
 	"       despin lm tokens FILE...\n"
 	"\n"
 	"score    prints, for every model word of the text, the word, its log10\n"

@@ -10,11 +10,11 @@
 
 static const char USAGE[] =
 	"despin scorer features [--models DIR] --pairs LIST\n"
-	"despin scorer slots [--models DIR] --pairs LIST\n"
-	"despin scorer fit-slots -o OUT.tsv SLOTS.tsv\n"
-	"despin scorer fit [--l2 X] [--fp RATE] -o OUT.tsv FEATURES.tsv\n"
-	"despin scorer build -o OUT.bin SCORER.tsv\n"
-	"despin scorer info [--models DIR]\n"
+	"       despin scorer slots [--models DIR] --pairs LIST\n"
+	"       despin scorer fit-slots -o OUT.tsv SLOTS.tsv\n"
+	"       despin scorer fit [--l2 X] [--fp RATE] -o OUT.tsv FEATURES.tsv\n"
+	"       despin scorer build -o OUT.bin SCORER.tsv\n"
+	"       despin scorer info [--models DIR]\n"
 	"\n"
 	"features: for each line 'LABEL<TAB>ARTICLE<TAB>SOURCE' of LIST (SOURCE '-'\n"
 	"  for none), prints 'LABEL<TAB>MODEL<TAB>ARTICLE<TAB>' and the evidence\n"
