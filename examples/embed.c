@@ -10,7 +10,9 @@
  * Run:
  *     ./embed [-m MODELS_DIR] [-a] ARTICLE [SOURCE]
  * MODELS_DIR holds lm.bin, lex.bin and scorer.bin (default: $DESPIN_MODELS,
- * else the directory pkg-config names: pkg-config --variable=modeldir despin).
+ * else the MODELS_DIR this file is compiled with: -DMODELS_DIR='"DIR"', where
+ * DIR may be what 'pkg-config --variable=modeldir despin' names; without it,
+ * "models", the folder of a source tree).
  * -a lists the candidate substitutions of articles judged clean too.
  * Exit status: 0 clean, 1 spun (in any of the runs), 2 error.
  */
