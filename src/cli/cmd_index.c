@@ -74,20 +74,25 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-/* Reads and tokenises one input; NULL after printing the error. */
-static struct ds_doc *load_doc(const char *path, const char *name)
+/* Reads and tokenises one input; NULL with err set. */
+static struct ds_doc *read_doc(const char *path, const char *name, struct ds_err *err)
 {
-	struct ds_err err = {0};
 	struct ds_doc *d;
 	char *text;
 	size_t len;
 	if (ds_read_file(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
-			 &len, &err)) {
-		cli_error("%s", err.msg);
+			 &len, err))
 		return NULL;
-	}
-	d = ds_doc_new(text, len, name, cli_max_input, &err);
+	d = ds_doc_new(text, len, name, cli_max_input, err);
 	free(text);
+	return d;
+}
+
+/* read_doc, NULL after printing the error. */
+static struct ds_doc *load_doc(const char *path, const char *name)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d = read_doc(path, name, &err);
 	if (!d)
 		cli_error("%s", err.msg);
 	return d;
@@ -113,7 +118,16 @@ struct add_ctx {
 	int nerr;
 	int fatal;
 	double shown;    /* when the progress line was last shown */
+	int line_open;   /* the progress line awaits its newline */
 };
+
+/* Ends the progress line before a message, so that each has its own line. */
+static void add_newline(struct add_ctx *c)
+{
+	if (c->line_open)
+		fputc('\n', stderr);
+	c->line_open = 0;
+}
 
 /* The progress line of add, on standard error: shown on a terminal or
  * with --progress, at most five times a second, and once at the end. */
@@ -128,6 +142,7 @@ static void add_progress(struct add_ctx *c, int last)
 	c->shown = now;
 	fprintf(stderr, "\rdespin: %zu added, %zu already present, %d unreadable%s", c->added,
 		c->present, c->nerr, last ? "\n" : "");
+	c->line_open = !last;
 	fflush(stderr);
 }
 
@@ -138,6 +153,7 @@ static int add_doc(struct add_ctx *c, const char *name, struct ds_doc *d)
 	int64_t id;
 	int added;
 	if (ds_index_add(c->ix, name, d, &id, &added, &err)) {
+		add_newline(c);
 		cli_error("cannot add %s: %s", name, err.msg);
 		ds_doc_free(d);
 		c->fatal = 1;
@@ -170,14 +186,30 @@ static int add_one(const char *path, void *vctx)
 	const char *name = c->o->name ? c->o->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
 	struct ds_doc *d;
 
+	struct ds_err err = {0};
+
 	if (interrupted)
 		return 1;
-	if (!(d = load_doc(path, name))) {
+	if (!(d = read_doc(path, name, &err))) {
+		add_newline(c);
+		cli_error("%s", err.msg);
 		c->nerr++;
 		add_progress(c, 0);
 		return 0;
 	}
 	return add_doc(c, name, d);
+}
+
+/* A path the walk cannot read: its message on a line of its own. */
+static int add_walk_error(const char *path, const char *msg, void *vctx)
+{
+	struct add_ctx *c = vctx;
+	(void)path;
+	add_newline(c);
+	cli_error("%s", msg);
+	c->nerr++;
+	add_progress(c, 0);
+	return 0;
 }
 
 static int is_date(const char *s)
@@ -211,6 +243,7 @@ static void add_records(struct add_ctx *c)
 			ds_buf_free(&b);
 		}
 		if (r.err[0]) {
+			add_newline(c);
 			cli_error("%s", r.err);
 			c->nerr++;
 			add_progress(c, 0);
@@ -227,7 +260,7 @@ static void add_records(struct add_ctx *c)
 
 static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 {
-	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0, 0};
+	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0, 0, 0};
 	struct ds_err err = {0};
 	struct sigaction sa;
 
@@ -255,7 +288,7 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 	if (o->stdin_json)
 		add_records(&c);
 	else
-		cli_walk(args, n, add_one, &c, &c.nerr);
+		cli_walk_each(args, n, add_one, add_walk_error, &c, NULL);
 	add_progress(&c, 1);
 	if (c.fatal || interrupted) {
 		ds_index_rollback(ix, NULL);
