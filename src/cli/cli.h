@@ -65,6 +65,17 @@ int cli_parse_int(const char *opt, const char *arg, long min, long max, long *ou
 int cli_parse_real(const char *opt, const char *arg, double min, double max, int open_ends,
 		   double *out);
 
+/* Refuses an option a subcommand would ignore: c (a getopt code) must be
+ * among the codes of allowed (a table of {sub, codes}, ended by a NULL
+ * sub).  Returns 0, or -1 after "despin CMD SUB: --OPTION does not apply"
+ * (a sub that is not in the table is let through: its own error follows). */
+struct option;
+struct cli_sub_options {
+	const char *sub, *codes;
+};
+int cli_option_applies(const char *cmd, const char *sub, const struct cli_sub_options *allowed,
+		       int c, const struct option *longopts);
+
 /* v printed with 2 decimals, or as many more (up to 6) as it takes for it
  * not to read like other when they differ (a score beside its threshold).
  * One of 4 rotating per-thread buffers. */

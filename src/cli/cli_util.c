@@ -1,6 +1,7 @@
 /* cli_util.c - messages, input walking and model paths for the command line. */
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -369,6 +370,29 @@ bad:
 	cli_error("%s takes a number %s %g %s %g, not '%s'", opt,
 		  open_ends ? "between" : "from", min, open_ends ? "and" : "to", max,
 		  arg ? arg : "");
+	return -1;
+}
+
+/* ---- options ---- */
+
+int cli_option_applies(const char *cmd, const char *sub, const struct cli_sub_options *allowed,
+		       int c, const struct option *longopts)
+{
+	const char *name = NULL;
+	if (c == '?' || c == ':' || c == 'h')
+		return 0;
+	for (; allowed->sub; allowed++)
+		if (strcmp(allowed->sub, sub) == 0)
+			break;
+	if (!allowed->sub || strchr(allowed->codes, c))
+		return 0;
+	for (size_t k = 0; longopts[k].name && !name; k++)
+		if (longopts[k].val == c)
+			name = longopts[k].name;
+	if (name && !(c == 'n' && strcmp(cmd, "index") == 0))
+		cli_error("%s %s: --%s does not apply (see 'despin %s --help')", cmd, sub, name, cmd);
+	else
+		cli_error("%s %s: -%c does not apply (see 'despin %s --help')", cmd, sub, c, cmd);
 	return -1;
 }
 

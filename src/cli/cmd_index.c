@@ -622,25 +622,17 @@ out:
 
 /* The option codes each subcommand takes (an option it would ignore is
  * refused). */
-static const char *allowed_options(const char *sub)
-{
-	static const struct {
-		const char *sub, *codes;
-	} t[] = {
-		{"add", "iqNbtSLMJP"},
-		{"remove", "iqItLM"},
-		{"list", "it"},
-		{"stats", "it"},
-		{"check", "it"},
-		{"query", "inmCTtS"},
-		{"train", "itM"},
-		{"copy", "bt"},
-	};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i].sub, sub) == 0)
-			return t[i].codes;
-	return "iqNbImtSTCLMJP"; /* an unknown subcommand: said after the options */
-}
+static const struct cli_sub_options index_options[] = {
+	{"add", "iqNbtSLMJP"},
+	{"remove", "iqItLM"},
+	{"list", "it"},
+	{"stats", "it"},
+	{"check", "it"},
+	{"query", "inmCTtS"},
+	{"train", "itM"},
+	{"copy", "bt"},
+	{NULL, NULL},
+};
 
 int cmd_index(int argc, char **argv)
 {
@@ -681,18 +673,8 @@ int cmd_index(int argc, char **argv)
 	argv++;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+i:qn:h", longopts, NULL)) != -1) {
-		if (c != '?' && c != 'h' && !strchr(allowed_options(sub), c)) {
-			const char *name = NULL;
-			for (size_t k = 0; longopts[k].name; k++)
-				if (longopts[k].val == c && !name)
-					name = longopts[k].name;
-			if (c == 'n' || !name)
-				cli_error("index %s: -%c does not apply (see 'despin index --help')", sub, c);
-			else
-				cli_error("index %s: --%s does not apply (see 'despin index --help')", sub,
-					  name);
+		if (cli_option_applies("index", sub, index_options, c, longopts))
 			return EXIT_ERROR;
-		}
 		switch (c) {
 		case 'i': o.index = optarg; break;
 		case 'q': o.quiet = 1; break;

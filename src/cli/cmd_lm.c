@@ -491,6 +491,11 @@ int cmd_lm(int argc, char **argv)
 	argv++;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:o:i:h", opts, NULL)) != -1) {
+		static const struct cli_sub_options lm_options[] = {
+			{"score", "mMtsTi"}, {"convert", ""}, {"info", "mM"}, {"mix", "oMf"},
+			{"check", "mM"}, {"tokens", ""}, {NULL, NULL}};
+		if (cli_option_applies("lm", sub, lm_options, c, opts))
+			return EXIT_ERROR;
 		switch (c) {
 		case 'i': index = optarg; break;
 		case 'o': out = optarg; break;

@@ -109,6 +109,10 @@ int cmd_vec(int argc, char **argv)
 	argc--;
 	argv++;
 	while ((c = getopt_long(argc, argv, "o:n:h", LONG, NULL)) != -1) {
+		static const struct cli_sub_options vec_options[] = {
+			{"build", "odcwfk"}, {"sim", "m"}, {"near", "mn"}, {NULL, NULL}};
+		if (cli_option_applies("vec", sub, vec_options, c, LONG))
+			return EXIT_ERROR;
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'm': dir = optarg; break;
