@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -316,40 +317,49 @@ const char *cli_name(const char *s)
 
 /* ---- numbers in options ---- */
 
-int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out)
+/* arg as a whole number: decimal digits, after a '-' when signed; its
+ * magnitude in *mag and *neg set.  0, or -1 when it is not one (or does not
+ * fit 64 bits). */
+static int parse_whole(const char *arg, int is_signed, unsigned long long *mag, int *neg)
 {
 	char *end;
-	unsigned long long v;
+	*neg = is_signed && arg && *arg == '-';
+	if (!arg || arg[*neg] < '0' || arg[*neg] > '9')
+		return -1;
 	errno = 0;
-	if (!arg || !*arg || *arg < '0' || *arg > '9')
-		goto bad;
-	v = strtoull(arg, &end, 10);
-	if (errno || *end || v < min || v > max)
-		goto bad;
+	*mag = strtoull(arg + *neg, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out)
+{
+	unsigned long long v;
+	int neg;
+	if (parse_whole(arg, 0, &v, &neg) || v < min || v > max) {
+		cli_error("%s takes a whole number from %zu to %zu, not '%s'", opt, min, max,
+			  arg ? arg : "");
+		return -1;
+	}
 	*out = (size_t)v;
 	return 0;
-bad:
-	cli_error("%s takes a whole number from %zu to %zu, not '%s'", opt, min, max,
-		  arg ? arg : "");
-	return -1;
 }
 
 int cli_parse_int(const char *opt, const char *arg, long min, long max, long *out)
 {
-	char *end;
-	long v;
-	errno = 0;
-	if (!arg || !*arg || !((*arg >= '0' && *arg <= '9') || *arg == '-'))
-		goto bad;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v < min || v > max)
-		goto bad;
+	unsigned long long m;
+	int neg;
+	long v = 0;
+	int ok = parse_whole(arg, 1, &m, &neg) == 0 &&
+		 m <= (neg ? (unsigned long long)LONG_MAX + 1 : (unsigned long long)LONG_MAX);
+	if (ok)
+		v = neg ? (long)(0 - m) : (long)m;
+	if (!ok || v < min || v > max) {
+		cli_error("%s takes a whole number from %ld to %ld, not '%s'", opt, min, max,
+			  arg ? arg : "");
+		return -1;
+	}
 	*out = v;
 	return 0;
-bad:
-	cli_error("%s takes a whole number from %ld to %ld, not '%s'", opt, min, max,
-		  arg ? arg : "");
-	return -1;
 }
 
 int cli_parse_real(const char *opt, const char *arg, double min, double max, int open_ends,
