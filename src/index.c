@@ -108,6 +108,11 @@ int ds_index_rollback(struct ds_index *ix, struct ds_err *err)
 	return ix->st->ops->rollback(ix->st, err);
 }
 
+int64_t ds_index_committed_as(struct ds_index *ix, int64_t id)
+{
+	return ix->st->ops->committed_as ? ix->st->ops->committed_as(ix->st, id) : id;
+}
+
 /* Runs one write in its own transaction unless the caller opened one. */
 static int tx_begin(struct ds_index *ix, int *own, struct ds_err *err)
 {
@@ -195,7 +200,7 @@ int ds_index_add(struct ds_index *ix, const char *name, const struct ds_doc *doc
 	uint64_t *keys = NULL;
 	char hash[33];
 	int64_t id = 0;
-	int own = 0, rc;
+	int own = 0, added = 0, rc;
 	size_t nkeys;
 
 	if (added_out)
@@ -226,12 +231,19 @@ int ds_index_add(struct ds_index *ix, const char *name, const struct ds_doc *doc
 		goto done;
 	}
 	rc = ix->st->ops->insert(ix->st, &src, keys, nkeys, &id, err);
-	if (rc == 0 && added_out)
-		*added_out = 1;
+	added = rc == 0;
 done:
 	free(keys);
 	ds_fprint_free(fp);
 	rc = tx_end(ix, own, rc, err);
+	if (rc == 0 && own && added) {
+		/* another writer may have committed the same text first */
+		int64_t as = ds_index_committed_as(ix, id);
+		added = as == id;
+		id = as;
+	}
+	if (rc == 0 && added_out)
+		*added_out = added;
 	if (rc == 0 && id_out)
 		*id_out = id;
 	return rc;

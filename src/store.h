@@ -66,6 +66,12 @@ struct ds_store_ops {
 	int (*begin)(struct ds_store *s, struct ds_err *err);
 	int (*commit)(struct ds_store *s, struct ds_err *err);
 	int (*rollback)(struct ds_store *s, struct ds_err *err);
+	/* Optional (NULL: the id itself): after a commit, the id under which
+	 * the source that insert staged as id now lives: id itself, or the id
+	 * of the same text (content hash) that another writer committed first
+	 * when two writers added it at once (the staged copy is dropped).
+	 * Valid until the next begin. */
+	int64_t (*committed_as)(struct ds_store *s, int64_t id);
 	/* The id of the source with this content hash, or DS_ENOTFOUND. */
 	int (*find_hash)(struct ds_store *s, const char *hash, int64_t *id,
 			 struct ds_err *err);

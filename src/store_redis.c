@@ -152,6 +152,10 @@ struct rstore {
 	int in_tx;
 	struct pend *add, *rem;
 	size_t nadd, capadd, nrem, caprem;
+	/* adds of the last commit that lost to another writer's same text:
+	 * pairs (staged id, that writer's id) */
+	int64_t *merged;
+	size_t nmerged, capmerged;
 	/* decoded sets */
 	uint32_t *setbuf;
 	size_t setcap;
@@ -807,8 +811,18 @@ static int op_begin(struct ds_store *b, struct ds_err *err)
 	if ((rc = writable(s, err)) != 0)
 		return rc;
 	pend_clear(s);
+	s->nmerged = 0;
 	s->in_tx = 1;
 	return 0;
+}
+
+static int64_t op_committed_as(struct ds_store *b, int64_t id)
+{
+	struct rstore *s = (struct rstore *)b;
+	for (size_t i = 0; i < s->nmerged; i++)
+		if (s->merged[2 * i] == id)
+			return s->merged[2 * i + 1];
+	return id;
 }
 
 static int op_rollback(struct ds_store *b, struct ds_err *err)
@@ -950,10 +964,16 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 		struct pipe q = {0};
 		for (size_t i = 0; i < s->nadd; i++) {
 			src_key(key, sizeof key, s->add[i].id);
-			if (r->element[i]->integer == 0)
+			if (r->element[i]->integer == 0) {
 				pipe_add(&q, slot_of(key), ARGS(S("HSET"), S(key), S("live"), S("1")));
-			else
-				queue_discard(&q, &s->add[i]);
+				continue;
+			}
+			/* another writer committed the same text first */
+			queue_discard(&q, &s->add[i]);
+			if (ds_grow(&s->merged, &s->capmerged, 2 * (s->nmerged + 1), sizeof *s->merged) == 0) {
+				s->merged[2 * s->nmerged] = s->add[i].id;
+				s->merged[2 * s->nmerged++ + 1] = r->element[i]->integer;
+			}
 		}
 		for (size_t i = 0; i < s->nrem; i++)
 			queue_discard(&q, &s->rem[i]);
@@ -1760,6 +1780,7 @@ static void op_close(struct ds_store *b)
 	pend_clear(s);
 	free(s->add);
 	free(s->rem);
+	free(s->merged);
 	free(s->setbuf);
 	cache_free(s);
 	free(s->uri);
@@ -1814,6 +1835,7 @@ static const struct ds_store_ops redis_ops = {
 	.begin = op_begin,
 	.commit = op_commit,
 	.rollback = op_rollback,
+	.committed_as = op_committed_as,
 	.find_hash = op_find_hash,
 	.find_name = op_find_name,
 	.insert = op_insert,

@@ -91,13 +91,45 @@ struct opts {
 
 /* ---- add ---- */
 
+/* An add of the open transaction, printed once committed. */
+struct add_line {
+	int64_t id;
+	int added;
+	char *name;
+};
+
 struct add_ctx {
 	struct ds_index *ix;
 	const struct opts *o;
 	size_t added, present, pending;
 	int nerr;
 	int fatal;
+	struct add_line *line;
+	size_t nline, capline;
 };
+
+/* After a commit: prints the lines of the transaction, each add as it
+ * ended (another writer may have committed the same text first). */
+static void add_flush(struct add_ctx *c)
+{
+	for (size_t i = 0; i < c->nline; i++) {
+		struct add_line *l = &c->line[i];
+		if (l->added) {
+			int64_t as = ds_index_committed_as(c->ix, l->id);
+			if (as != l->id) {
+				l->id = as;
+				l->added = 0;
+				c->added--;
+				c->present++;
+			}
+		}
+		if (!c->o->quiet)
+			printf("%s %lld %s\n", l->added ? "added" : "present", (long long)l->id,
+			       cli_name(l->name));
+		free(l->name);
+	}
+	c->nline = 0;
+}
 
 static int add_one(const char *path, void *vctx)
 {
@@ -127,10 +159,22 @@ static int add_one(const char *path, void *vctx)
 	} else {
 		c->present++;
 	}
-	if (!c->o->quiet)
-		printf("%s %lld %s\n", added ? "added" : "present", (long long)id, cli_name(name));
+	if (ds_grow(&c->line, &c->capline, c->nline + 1, sizeof *c->line) ||
+	    !(c->line[c->nline].name = strdup(name))) {
+		cli_error("out of memory");
+		c->fatal = 1;
+		return 1;
+	}
+	c->line[c->nline].id = id;
+	c->line[c->nline++].added = added;
 	if (c->o->batch > 0 && c->pending >= (size_t)c->o->batch) {
-		if (ds_index_commit(c->ix, &err) || ds_index_begin(c->ix, &err)) {
+		if (ds_index_commit(c->ix, &err)) {
+			cli_error("%s", err.msg);
+			c->fatal = 1;
+			return 1;
+		}
+		add_flush(c);
+		if (ds_index_begin(c->ix, &err)) {
 			cli_error("%s", err.msg);
 			c->fatal = 1;
 			return 1;
@@ -140,9 +184,16 @@ static int add_one(const char *path, void *vctx)
 	return 0;
 }
 
+static void add_free(struct add_ctx *c)
+{
+	for (size_t i = 0; i < c->nline; i++)
+		free(c->line[i].name);
+	free(c->line);
+}
+
 static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 {
-	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0};
+	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0, NULL, 0, 0};
 	struct ds_err err = {0};
 	struct sigaction sa;
 
@@ -169,13 +220,17 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 			cli_error("interrupted: %s", o->batch > 0 && c.added > c.pending
 							 ? "sources of earlier batches were kept"
 							 : "nothing added");
+		add_free(&c);
 		return EXIT_ERROR;
 	}
 	if (ds_index_commit(ix, &err)) {
 		cli_error("%s", err.msg);
 		ds_index_rollback(ix, NULL);
+		add_free(&c);
 		return EXIT_ERROR;
 	}
+	add_flush(&c);
+	add_free(&c);
 	printf("%zu added, %zu already present", c.added, c.present);
 	if (c.nerr)
 		printf(", %d unreadable", c.nerr);

