@@ -699,7 +699,11 @@ int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 	for (size_t i = 0; i < ncand && rc == 0; i++) {
 		sc.votes = cand[i].votes;
 		rc = ix->st->ops->get(ix->st, cand[i].id, DS_STORE_SET, score_one, &sc, err);
-		if (rc == DS_ENOTFOUND) /* removed meanwhile */
+		if (rc == DS_ENOTFOUND && err) { /* removed meanwhile */
+			err->code = 0;
+			err->msg[0] = '\0';
+		}
+		if (rc == DS_ENOTFOUND)
 			rc = 0;
 	}
 	if (rc == DS_ENOMEM)
