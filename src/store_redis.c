@@ -1510,14 +1510,23 @@ static int64_t field_i64(const redisReply *r)
 	return r && parse_i64(r, &v) == 0 ? v : 0;
 }
 
-/* used_memory_dataset of every node (the data, without the server's overhead). */
+/* Is key one of the index's (registry, records, band keys)? */
+static int index_key(const char *k, size_t n)
+{
+	return (n == 9 && k[0] == 'b') || (n > 5 && memcmp(k, "{ds}:", 5) == 0) ||
+	       (n > 5 && memcmp(k, "{src:", 5) == 0);
+}
+
+/* The memory of the index's own keys (MEMORY USAGE of each, over every
+ * shard, walked with SCAN): not the server's whole memory, which other
+ * databases and other keys share.  Reads every key name once: an
+ * administrator's figure, not one for every query. */
 static int data_bytes(struct rstore *s, uint64_t *bytes, struct ds_err *err)
 {
 	*bytes = 0;
 	for (int i = 0; i < s->nnodes; i++) {
 		struct node *nd = &s->node[i];
-		redisReply *r;
-		const char *v;
+		char cursor[32] = "0";
 		int rc;
 		if (s->cluster) {
 			int owns = 0;
@@ -1528,16 +1537,43 @@ static int data_bytes(struct rstore *s, uint64_t *bytes, struct ds_err *err)
 		}
 		if ((rc = node_connect(s, nd, err)) != 0)
 			return rc;
-		if (!(r = redisCommand(nd->c, "INFO memory"))) {
-			conn_fail(s, nd, "connection lost to", err);
-			drop_all(s);
-			return DS_EIO;
-		}
-		if (r->type == REDIS_REPLY_STRING && (v = strstr(r->str, "used_memory_dataset:")))
-			*bytes += strtoull(v + strlen("used_memory_dataset:"), NULL, 10);
-		freeReplyObject(r);
+		do {
+			redisReply *r = redisCommand(nd->c, "SCAN %s COUNT 2000", cursor), *keys;
+			size_t nq = 0;
+			if (!r)
+				goto lost;
+			if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+			    r->element[0]->type != REDIS_REPLY_STRING) {
+				freeReplyObject(r);
+				return ds_err_set(err, DS_EDB, "index %s: unexpected reply to SCAN", s->uri);
+			}
+			snprintf(cursor, sizeof cursor, "%s", r->element[0]->str);
+			keys = r->element[1];
+			for (size_t k = 0; k < keys->elements; k++) {
+				redisReply *e = keys->element[k];
+				if (e->type == REDIS_REPLY_STRING && index_key(e->str, e->len)) {
+					redisAppendCommand(nd->c, "MEMORY USAGE %b SAMPLES 0", e->str,
+							   (size_t)e->len);
+					nq++;
+				}
+			}
+			freeReplyObject(r);
+			for (size_t k = 0; k < nq; k++) {
+				void *rv = NULL;
+				if (redisGetReply(nd->c, &rv) != REDIS_OK || !rv)
+					goto lost;
+				if (((redisReply *)rv)->type == REDIS_REPLY_INTEGER)
+					*bytes += (uint64_t)((redisReply *)rv)->integer;
+				freeReplyObject(rv);
+			}
+		} while (strcmp(cursor, "0") != 0);
 		if (!s->cluster)
 			break;
+		continue;
+	lost:
+		conn_fail(s, nd, "connection lost to", err);
+		drop_all(s);
+		return DS_EIO;
 	}
 	return 0;
 }

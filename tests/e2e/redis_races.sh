@@ -41,4 +41,15 @@ check "the text is listed once" $([ "$(grep -c 000_ "$W/list")" = 1 ]; echo $?)
 "$DESPIN" index check -i "$U" > /dev/null 2>&1
 check "check passes after the two writers" $?
 
+# index stats counts the index's keys, not the server's whole memory
+"$DESPIN" index add -i "$U" $S/001_455d42bae2579fa5.txt > /dev/null 2>&1
+b0=$("$DESPIN" index stats -i "$U" | awk '$1 == "bytes" && NF == 2 { print $2 }')
+python3 -c 'print("x" * 3000000)' > "$W/big"
+redis-cli -p "$PORT" -x set other < "$W/big" > /dev/null
+redis-cli -p "$PORT" -n 3 -x set other < "$W/big" > /dev/null
+b1=$("$DESPIN" index stats -i "$U" | awk '$1 == "bytes" && NF == 2 { print $2 }')
+check "index stats: the index's bytes ($b0), the same with 6 MB of other keys on the server ($b1)" \
+	$([ -n "$b0" ] && [ "$b0" -gt 10000 ] && [ "$b0" -lt 3000000 ] && [ "$b0" = "$b1" ]; echo $?)
+redis-cli -p "$PORT" del other > /dev/null
+
 echo "1..$n"
