@@ -466,17 +466,20 @@ static int vote(struct votes *v, int64_t id, uint32_t sent)
 	return 0;
 }
 
-/* The ids under one key, at most KEY_LIMIT + 1 of them. */
+/* The ids under one key, at most KEY_LIMIT + 1 of them.  A key is left
+ * out when it holds more than KEY_LIMIT ids, counting every id the store
+ * gives (the excluded one too), so that every store leaves out the same
+ * keys whatever order it gives the ids in. */
 struct posting {
 	int64_t id[KEY_LIMIT + 1];
-	size_t n;
+	size_t n, seen;
 	int64_t exclude;
 };
 
 static int post(void *ctx, int64_t id)
 {
 	struct posting *p = ctx;
-	if (id != p->exclude && p->n < KEY_LIMIT + 1)
+	if (p->seen++ < KEY_LIMIT + 1 && id != p->exclude)
 		p->id[p->n++] = id;
 	return 0;
 }
@@ -627,9 +630,9 @@ static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct
 		free(kv);
 	}
 	for (size_t i = 0; !ix->st->ops->bands && i < nkeys && rc == 0; i++) {
-		p->n = 0;
+		p->n = p->seen = 0;
 		rc = ix->st->ops->band(ix->st, keys[i].key, KEY_LIMIT + 1, post, p, err);
-		if (rc == 0 && p->n <= KEY_LIMIT)
+		if (rc == 0 && p->seen <= KEY_LIMIT)
 			for (size_t j = 0; j < p->n && rc == 0; j++)
 				rc = vote(&v, p->id[j], keys[i].sent);
 	}
