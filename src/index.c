@@ -108,6 +108,11 @@ int ds_index_rollback(struct ds_index *ix, struct ds_err *err)
 	return ix->st->ops->rollback(ix->st, err);
 }
 
+uint64_t ds_index_round_trips(const struct ds_index *ix)
+{
+	return ix->st->round_trips;
+}
+
 int64_t ds_index_committed_as(struct ds_index *ix, int64_t id)
 {
 	return ix->st->ops->committed_as ? ix->st->ops->committed_as(ix->st, id) : id;
@@ -663,6 +668,22 @@ out:
 	return rc;
 }
 
+/* score_one for a source of a batched read: its votes from the candidates. */
+struct gets_ctx {
+	struct scorer *sc;
+	const struct cand *cand;
+	size_t ncand;
+};
+
+static int score_voted(void *ctx, const struct ds_store_src *src)
+{
+	struct gets_ctx *g = ctx;
+	for (size_t i = 0; i < g->ncand; i++)
+		if (g->cand[i].id == src->id)
+			g->sc->votes = g->cand[i].votes;
+	return score_one(g->sc, src);
+}
+
 int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 		   const struct ds_query_opts *opts, struct ds_match *out, size_t max,
 		   size_t *n, struct ds_err *err)
@@ -699,6 +720,20 @@ int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 	}
 	if ((rc = collect(ix, fp, opts, &cand, &ncand, err)) != 0)
 		goto done;
+	if (ix->st->ops->gets && ncand) {
+		/* every candidate in one round trip */
+		int64_t *ids = malloc(ncand * sizeof *ids);
+		struct gets_ctx g = {&sc, cand, ncand};
+		if (!ids) {
+			rc = ds_err_set(err, DS_ENOMEM, "out of memory querying index %s", ix->uri);
+			goto done;
+		}
+		for (size_t i = 0; i < ncand; i++)
+			ids[i] = cand[i].id;
+		rc = ix->st->ops->gets(ix->st, ids, ncand, DS_STORE_SET, score_voted, &g, err);
+		free(ids);
+		ncand = 0;
+	}
 	for (size_t i = 0; i < ncand && rc == 0; i++) {
 		sc.votes = cand[i].votes;
 		rc = ix->st->ops->get(ix->st, cand[i].id, DS_STORE_SET, score_one, &sc, err);

@@ -75,6 +75,10 @@ int ds_index_rollback(struct ds_index *ix, struct ds_err *err);
  * once to a shared index): then it is that source's id, and the add added
  * nothing. */
 int64_t ds_index_committed_as(struct ds_index *ix, int64_t id);
+/* Requests sent to the index's server and answered so far by this handle
+ * (a pipeline counts once; 0 for an SQLite index): what a query costs in
+ * round trips over a network. */
+uint64_t ds_index_round_trips(const struct ds_index *ix);
 
 /* Adds doc (tokens flagged DS_TF_BOILER are left out of its fingerprint; the
  * whole text is kept) under name.  If a source with the same normalised

@@ -43,6 +43,11 @@ struct ds_finder {
 	struct ds_stemmer *st;
 };
 
+uint64_t ds_finder_round_trips(const struct ds_finder *f)
+{
+	return f ? ds_index_round_trips(f->ix) : 0;
+}
+
 struct ds_finder *ds_finder_open(const char *uri, struct ds_err *err)
 {
 	struct ds_finder *f = calloc(1, sizeof *f);

@@ -103,6 +103,11 @@ struct ds_store_ops {
 	/* Calls fn once with source id; what = DS_STORE_SET | DS_STORE_TEXT. */
 	int (*get)(struct ds_store *s, int64_t id, unsigned what,
 		   ds_store_src_fn fn, void *ctx, struct ds_err *err);
+	/* Optional (NULL: get is called per id): like get for each of
+	 * ids[0..n), in that order, in one round trip for a server; an id
+	 * that is not there (removed meanwhile) is skipped. */
+	int (*gets)(struct ds_store *s, const int64_t *ids, size_t n, unsigned what,
+		    ds_store_src_fn fn, void *ctx, struct ds_err *err);
 	/* Calls fn with every source in id order. */
 	int (*each)(struct ds_store *s, unsigned what, ds_store_src_fn fn,
 		    void *ctx, struct ds_err *err);
@@ -130,6 +135,9 @@ struct ds_store_ops {
 /* Every backend's handle starts with this. */
 struct ds_store {
 	const struct ds_store_ops *ops;
+	/* requests sent to a server and answered (a pipeline of many commands
+	 * counts once), for figures; 0 for an embedded store */
+	uint64_t round_trips;
 };
 
 /* Opens (or with DS_STORE_CREATE creates) an SQLite store: path is a file,

@@ -31,8 +31,8 @@
  * pipelines commands to several shards at once.
  *
  * A server that restarts empty, or is flushed, under a running reader must
- * not look like an index without a match: every query (op_count) reads the
- * meta hash's gen in the same round trip as its first command and fails
+ * not look like an index without a match: every query (read_begin) reads
+ * the meta hash's gen in the same round trip as its first command and fails
  * when it is gone or changed; each connection notes the server's run_id, so
  * the message can say that the server restarted.
  */
@@ -145,6 +145,7 @@ struct rstore {
 	int db, readonly, cluster;
 	int timeout_ms, retry;
 	char gen[40];      /* {ds}:meta gen when opened ("" for an index without one) */
+	int check_gen;     /* the next pipeline checks gen (armed by read_begin) */
 	struct node node[MAX_NODES];
 	int nnodes;
 	uint8_t slot[NSLOTS];
@@ -533,11 +534,12 @@ static int starts(const char *s, const char *prefix)
  * to retry times with a growing pause; MOVED re-reads the slot map; ASK
  * sends ASKING and the command to the node named.  Error replies other
  * than redirections are left in the replies for the caller. */
-static int pipe_run(struct rstore *s, struct pipe *p, struct ds_err *err)
+static int pipe_exec(struct rstore *s, struct pipe *p, struct ds_err *err)
 {
 	int attempt = 0, redirects = 0;
 	for (;;) {
 		int lost = 0, moved = 0, rc = 0;
+		s->base.round_trips++;
 		for (size_t i = 0; i < p->n && !lost; i++) {
 			struct pcmd *c = &p->c[i];
 			if (c->r)
@@ -615,6 +617,7 @@ static int pipe_run(struct rstore *s, struct pipe *p, struct ds_err *err)
 			return ds_err_set(err, DS_EIO, "index %s: cannot follow %s", s->uri, c->r->str);
 		freeReplyObject(c->r);
 		c->r = NULL;
+		s->base.round_trips++;
 		redisAppendCommand(s->node[ni].c, "ASKING");
 		redisAppendFormattedCommand(s->node[ni].c, c->buf, (size_t)c->len);
 		if (redisGetReply(s->node[ni].c, &rv) != REDIS_OK) {
@@ -649,6 +652,37 @@ static int reply_ok(struct rstore *s, struct pipe *p, size_t i, struct ds_err *e
 	return 0;
 }
 
+static int no_mem(struct rstore *s, struct ds_err *err)
+{
+	return ds_err_set(err, DS_ENOMEM, "out of memory using index %s", s->uri);
+}
+
+static int same_index(struct rstore *s, const redisReply *r, struct ds_err *err);
+
+/* Runs the queued commands (pipe_exec).  The first pipeline of a query
+ * (read_begin arms it) also reads the meta hash, in the same round trip,
+ * to make sure the index is still the one opened: a FLUSHALL or a server
+ * restarted without its data must fail the query, not find no source. */
+static int pipe_run(struct rstore *s, struct pipe *p, struct ds_err *err)
+{
+	size_t g = p->n;
+	int rc;
+	if (!s->check_gen)
+		return pipe_exec(s, p, err);
+	if (pipe_add(p, slot_of(K_META), ARGS(S("HMGET"), S(K_META), S("magic"), S("gen"))))
+		return no_mem(s, err);
+	rc = pipe_exec(s, p, err);
+	if (rc == 0 && (rc = reply_ok(s, p, g, err)) == 0)
+		rc = same_index(s, p->c[g].r, err);
+	redisFreeCommand(p->c[g].buf);
+	if (p->c[g].r)
+		freeReplyObject(p->c[g].r);
+	p->n = g;
+	if (rc == 0)
+		s->check_gen = 0;
+	return rc;
+}
+
 /* Runs one command alone; *r is owned by p until pipe_reset/pipe_free. */
 static int call(struct rstore *s, struct pipe *p, int slot, int argc, const struct arg *a,
 		redisReply **r, struct ds_err *err)
@@ -663,10 +697,6 @@ static int call(struct rstore *s, struct pipe *p, int slot, int argc, const stru
 	return 0;
 }
 
-static int no_mem(struct rstore *s, struct ds_err *err)
-{
-	return ds_err_set(err, DS_ENOMEM, "out of memory using index %s", s->uri);
-}
 
 /* ---- cache ---- */
 
@@ -1145,22 +1175,21 @@ out:
 	return rc;
 }
 
-/* Reads a source's record: HMGET n d h w s live [set] [t]. */
-static int read_src(struct rstore *s, int64_t id, unsigned what, struct pipe *p,
-		    struct ds_store_src *src, int *live, struct ds_err *err)
+/* Queues the read of a source's record: HMGET n d h w s live [set] [t]. */
+static int queue_read(struct pipe *p, int64_t id, unsigned what)
 {
 	char key[40];
-	redisReply *r, **f;
-	int rc;
 	src_key(key, sizeof key, id);
-	rc = pipe_add(p, slot_of(key),
-		      ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"), S("live"),
-			   S(what & DS_STORE_SET ? "set" : "-"), S(what & DS_STORE_TEXT ? "t" : "-")));
-	if (rc)
-		return no_mem(s, err);
-	if ((rc = pipe_run(s, p, err)) != 0 || (rc = reply_ok(s, p, p->n - 1, err)) != 0)
-		return rc;
-	r = p->c[p->n - 1].r;
+	return pipe_add(p, slot_of(key),
+			ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"), S("live"),
+			     S(what & DS_STORE_SET ? "set" : "-"), S(what & DS_STORE_TEXT ? "t" : "-")));
+}
+
+/* Decodes the reply r of queue_read into src (set in s->setbuf). */
+static int decode_src(struct rstore *s, int64_t id, unsigned what, const redisReply *r,
+		      struct ds_store_src *src, int *live, struct ds_err *err)
+{
+	redisReply **f;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 8)
 		return ds_err_set(err, DS_EDB, "index %s: unexpected reply reading source %lld",
 				  s->uri, (long long)id);
@@ -1201,6 +1230,18 @@ static int read_src(struct rstore *s, int64_t id, unsigned what, struct pipe *p,
 		src->len = (size_t)f[7]->len;
 	}
 	return 0;
+}
+
+/* Reads a source's record (one round trip). */
+static int read_src(struct rstore *s, int64_t id, unsigned what, struct pipe *p,
+		    struct ds_store_src *src, int *live, struct ds_err *err)
+{
+	int rc;
+	if (queue_read(p, id, what))
+		return no_mem(s, err);
+	if ((rc = pipe_run(s, p, err)) != 0 || (rc = reply_ok(s, p, p->n - 1, err)) != 0)
+		return rc;
+	return decode_src(s, id, what, p->c[p->n - 1].r, src, live, err);
 }
 
 /* Is source id registered?  (Its record was written but not marked live:
@@ -1264,6 +1305,103 @@ static int op_get(struct ds_store *b, int64_t id, unsigned what, ds_store_src_fn
 	rc = fn(ctx, &src);
 out:
 	pipe_free(&p);
+	return rc;
+}
+
+/* Many sources in one round trip (the candidates of a query): a record
+ * per id, or, for a shingle set already cached, whether the source is
+ * still live; a second round trip only for records found without their
+ * live mark (asking the registry).  Sources not there are skipped. */
+static int op_gets(struct ds_store *b, const int64_t *ids, size_t n, unsigned what,
+		   ds_store_src_fn fn, void *ctx, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0}, q = {0};
+	unsigned char *state = calloc(n + 1, 1); /* 1 cached, 2 read, 0 skipped */
+	size_t *at = calloc(n + 1, sizeof *at), *reg = calloc(n + 1, sizeof *reg);
+	int rc = 0;
+	if (!state || !at || !reg) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct centry *e = what == DS_STORE_SET ? cache_get(s, ids[i]) : NULL;
+		char key[40];
+		if (removed_in_tx(s, ids[i]))
+			continue;
+		at[i] = p.n;
+		src_key(key, sizeof key, ids[i]);
+		if (e && e->nset) {
+			state[i] = 1;
+			rc = pipe_add(&p, slot_of(key), ARGS(S("HEXISTS"), S(key), S("live")));
+		} else {
+			state[i] = 2;
+			rc = queue_read(&p, ids[i], what);
+		}
+	}
+	if (rc) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	if (p.n && (rc = pipe_run(s, &p, err)) != 0)
+		goto out;
+	/* records without the live mark: is the source registered? */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		redisReply *r;
+		int live;
+		char idstr[24];
+		if (!state[i])
+			continue;
+		if ((rc = reply_ok(s, &p, at[i], err)) != 0)
+			goto out;
+		r = p.c[at[i]].r;
+		if (state[i] == 1)
+			live = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+		else
+			live = r->type == REDIS_REPLY_ARRAY && r->elements == 8 &&
+			       (r->element[5]->type == REDIS_REPLY_STRING ||
+				r->element[0]->type != REDIS_REPLY_STRING);
+		if (live || pend_find(s->add, s->nadd, ids[i]))
+			continue;
+		reg[i] = q.n + 1;
+		snprintf(idstr, sizeof idstr, "%lld", (long long)ids[i]);
+		if (pipe_add(&q, slot_of(K_IDS), ARGS(S("ZSCORE"), S(K_IDS), S(idstr))))
+			rc = no_mem(s, err);
+	}
+	if (rc || (q.n && (rc = pipe_run(s, &q, err)) != 0))
+		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct ds_store_src src;
+		int live = 1;
+		if (!state[i])
+			continue;
+		if (reg[i] && (!q.c[reg[i] - 1].r || q.c[reg[i] - 1].r->type != REDIS_REPLY_STRING))
+			continue; /* neither live nor registered: removed, or not yet added */
+		if (state[i] == 1) {
+			cache_src(cache_get(s, ids[i]), &src);
+		} else {
+			rc = decode_src(s, ids[i], what, p.c[at[i]].r, &src, &live, err);
+			if (rc == DS_ENOTFOUND) { /* removed meanwhile */
+				if (err) {
+					err->code = 0;
+					err->msg[0] = '\0';
+				}
+				rc = 0;
+				continue;
+			}
+			if (rc)
+				break;
+			if (what & DS_STORE_SET && !pend_find(s->add, s->nadd, ids[i]))
+				cache_put(s, &src);
+		}
+		rc = fn(ctx, &src);
+	}
+out:
+	free(state);
+	free(at);
+	free(reg);
+	pipe_free(&p);
+	pipe_free(&q);
 	return rc;
 }
 
@@ -1388,9 +1526,9 @@ static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_f
 	return rc;
 }
 
-/* Every key's SRANDMEMBER in one pipeline (to all the shards at once). */
-static int same_index(struct rstore *s, const redisReply *r, struct ds_err *err);
-
+/* Every key's SRANDMEMBER in one pipeline (to all the shards at once).
+ * SRANDMEMBER with a positive count gives the whole set when it holds at
+ * most count ids, else count of them: the index leaves such a key out. */
 static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size_t limit,
 		    int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
 		    struct ds_err *err)
@@ -1408,14 +1546,8 @@ static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size
 		if (pipe_add(&p, key_slot(bk, 9), ARGS(S("SRANDMEMBER"), B(bk, 9), S(lim))))
 			rc = no_mem(s, err);
 	}
-	/* in the same round trip, the meta hash that says the index is still
-	 * the one opened (a FLUSHALL or a restart without the data) */
-	if (rc == 0 && pipe_add(&p, slot_of(K_META), ARGS(S("HMGET"), S(K_META), S("magic"), S("gen"))))
-		rc = no_mem(s, err);
 	if (rc == 0)
 		rc = pipe_run(s, &p, err);
-	if (rc == 0 && (rc = reply_ok(s, &p, nkeys, err)) == 0)
-		rc = same_index(s, p.c[nkeys].r, err);
 	for (size_t k = 0; rc == 0 && k < nkeys; k++) {
 		redisReply *r;
 		size_t n = 0;
@@ -1629,17 +1761,26 @@ static int op_count(struct ds_store *b, uint64_t limit, uint64_t *n, struct ds_e
 	struct pipe p = {0};
 	int rc;
 	(void)limit;
-	/* one round trip: the count, and the meta hash that says the index
-	 * is still the one opened (same hash tag, same shard) */
-	rc = pipe_add(&p, slot_of(K_IDS), ARGS(S("ZCARD"), S(K_IDS)));
-	rc = rc ? rc : pipe_add(&p, slot_of(K_META), ARGS(S("HMGET"), S(K_META), S("magic"), S("gen")));
-	if (rc)
+	if (pipe_add(&p, slot_of(K_IDS), ARGS(S("ZCARD"), S(K_IDS))))
 		rc = no_mem(s, err);
-	else if ((rc = pipe_run(s, &p, err)) == 0 && (rc = reply_ok(s, &p, 0, err)) == 0 &&
-		 (rc = reply_ok(s, &p, 1, err)) == 0 && (rc = same_index(s, p.c[1].r, err)) == 0)
+	else if ((rc = pipe_run(s, &p, err)) == 0 && (rc = reply_ok(s, &p, 0, err)) == 0)
 		*n = (uint64_t)p.c[0].r->integer + s->nadd;
 	pipe_free(&p);
 	return rc;
+}
+
+/* A query begins: its first round trip checks that the index is still
+ * the one opened (pipe_run). */
+static int op_read_begin(struct ds_store *b, struct ds_err *err)
+{
+	(void)err;
+	((struct rstore *)b)->check_gen = 1;
+	return 0;
+}
+
+static void op_read_end(struct ds_store *b)
+{
+	((struct rstore *)b)->check_gen = 0;
 }
 
 static int op_set_timeout(struct ds_store *b, int timeout_ms, struct ds_err *err)
@@ -1876,9 +2017,12 @@ static const struct ds_store_ops redis_ops = {
 	.find_name = op_find_name,
 	.insert = op_insert,
 	.remove = op_remove,
+	.read_begin = op_read_begin,
+	.read_end = op_read_end,
 	.band = op_band,
 	.bands = op_bands,
 	.get = op_get,
+	.gets = op_gets,
 	.each = op_each,
 	.stats = op_stats,
 	.count = op_count,

@@ -391,6 +391,7 @@ static int query_one(const char *path, void *vctx)
 	struct ds_doc *d = load_doc(path, name);
 	size_t n;
 	double t0, c0;
+	uint64_t trips0;
 	int rc;
 
 	if (!d) {
@@ -402,10 +403,12 @@ static int query_one(const char *path, void *vctx)
 	qo.min_coverage = c->o->min_cov;
 	t0 = ds_now();
 	c0 = cpu_now();
+	trips0 = ds_index_round_trips(c->ix);
 	rc = ds_index_query(c->ix, d, &qo, c->m, (size_t)c->o->nmax, &n, &err);
 	if (c->o->timing)
-		fprintf(stderr, "time %.3f ms cpu %.3f ms %s\n", (ds_now() - t0) * 1e3,
-			(cpu_now() - c0) * 1e3, name);
+		fprintf(stderr, "time %.3f ms cpu %.3f ms round trips %llu %s\n",
+			(ds_now() - t0) * 1e3, (cpu_now() - c0) * 1e3,
+			(unsigned long long)(ds_index_round_trips(c->ix) - trips0), name);
 	if (rc) {
 		cli_error("cannot query %s: %s", name, err.msg);
 		ds_doc_free(d);
