@@ -153,9 +153,12 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 
 /* Opens (or with DS_STORE_CREATE creates) a store on a Redis server or
  * Redis Cluster (src/store_redis.c): uri is
- * redis://HOST[:PORT][/DB][?timeout=MS&retry=N].  timeout_ms bounds every
- * command; retry is how many times a lost connection is
- * re-opened, with growing pauses, before an operation fails with DS_EIO.
+ * redis://HOST[:PORT][/DB][?timeout=MS&retry=N&wait=N&wait_ms=MS].
+ * timeout_ms bounds every command; retry is how many times a lost
+ * connection is re-opened, with growing pauses, before an operation fails
+ * with DS_EIO; wait=N makes every commit wait (WAIT, at most wait_ms, 1000
+ * by default) until N replicas of each shard written to hold it, and fail
+ * with DS_EIO when fewer do.
  * Same refusals and same NULL/err convention as ds_store_sqlite_open. */
 struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 				     const char *params, struct ds_err *err);

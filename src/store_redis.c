@@ -144,6 +144,8 @@ struct rstore {
 	char *uri;
 	int db, readonly, cluster;
 	int timeout_ms, retry;
+	int wait_replicas;  /* ?wait=N: a commit waits for N replicas of each shard */
+	int wait_ms;        /* ?wait_ms=MS: for at most this long (default 1000) */
 	char gen[40];      /* {ds}:meta gen when opened ("" for an index without one) */
 	int check_gen;     /* the next pipeline checks gen (armed by read_begin) */
 	struct node node[MAX_NODES];
@@ -420,6 +422,18 @@ static int load_slots(struct rstore *s, struct ds_err *err)
 		return 0;
 	}
 	return rc;
+}
+
+/* Does node i serve the index: the server, or a master of some slots (not
+ * a replica, nor a node named in the address that lost its slots)? */
+static int serves(struct rstore *s, int i)
+{
+	if (!s->cluster)
+		return i == 0;
+	for (int k = 0; k < NSLOTS; k++)
+		if (s->slot[k] == i)
+			return 1;
+	return 0;
 }
 
 /* ---- pipelines: commands to one or several shards, replies in order ---- */
@@ -894,6 +908,38 @@ static int publish_args(struct ds_buf *names, struct ds_buf *vals, char op, cons
 	return 0;
 }
 
+/* WAIT on every shard this handle wrote to: the commit is acknowledged
+ * only once wait_replicas replicas of each hold it, so a failover (a
+ * replica promoted when its master dies) cannot lose it. */
+static int wait_replicas(struct rstore *s, struct ds_err *err)
+{
+	char n[16], ms[16];
+	snprintf(n, sizeof n, "%d", s->wait_replicas);
+	snprintf(ms, sizeof ms, "%d", s->wait_ms > 0 ? s->wait_ms : 1000);
+	for (int i = 0; i < s->nnodes; i++) {
+		redisReply *r;
+		if (!s->node[i].c || !serves(s, i))
+			continue;
+		s->base.round_trips++;
+		r = redisCommand(s->node[i].c, "WAIT %s %s", n, ms);
+		if (!r) {
+			conn_fail(s, &s->node[i], "connection lost to", err);
+			drop_all(s);
+			return DS_EIO;
+		}
+		if (r->type != REDIS_REPLY_INTEGER || r->integer < s->wait_replicas) {
+			ds_err_set(err, DS_EIO,
+				   "index %s: the commit reached %lld of %d replicas of %s:%d within %s ms: it is on the master but may be lost if it fails over",
+				   s->uri, r->type == REDIS_REPLY_INTEGER ? r->integer : 0LL,
+				   s->wait_replicas, s->node[i].host, s->node[i].port, ms);
+			freeReplyObject(r);
+			return DS_EIO;
+		}
+		freeReplyObject(r);
+	}
+	return 0;
+}
+
 static int op_commit(struct ds_store *b, struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
@@ -1011,6 +1057,8 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 			pipe_run(s, &q, NULL); /* readers fall back on the registry */
 		pipe_free(&q);
 	}
+	if (s->wait_replicas > 0)
+		rc = wait_replicas(s, err);
 done:
 forget:
 	for (size_t i = 0; i < s->nrem && rc == 0; i++) {
@@ -1660,13 +1708,8 @@ static int data_bytes(struct rstore *s, uint64_t *bytes, struct ds_err *err)
 		struct node *nd = &s->node[i];
 		char cursor[32] = "0";
 		int rc;
-		if (s->cluster) {
-			int owns = 0;
-			for (int k = 0; k < NSLOTS && !owns; k++)
-				owns = s->slot[k] == i;
-			if (!owns)
-				continue;
-		}
+		if (!serves(s, i))
+			continue;
 		if ((rc = node_connect(s, nd, err)) != 0)
 			return rc;
 		do {
@@ -2035,23 +2078,29 @@ static const struct ds_store_ops redis_ops = {
 
 /* ---- opening ---- */
 
-/* redis://HOST[:PORT][/DB][?timeout=MS&retry=N] */
+/* redis://HOST[:PORT][,HOST[:PORT]...][/DB][?timeout=MS&retry=N&wait=N&wait_ms=MS]:
+ * several nodes of a cluster, tried in turn (any one that answers gives
+ * the slot map), so that the index opens while one of them is down. */
 static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 {
-	const char *p = uri + strlen("redis://"), *end, *colon, *q;
-	size_t hlen;
-	int port = 6379;
+	const char *p = uri + strlen("redis://"), *end, *q;
 	end = p + strcspn(p, "/?");
-	colon = memchr(p, ':', (size_t)(end - p));
-	hlen = (size_t)((colon ? colon : end) - p);
-	if (hlen == 0 || hlen >= sizeof s->node[0].host)
-		return ds_err_set(err, DS_EINVAL, "index %s: no host in the address", uri);
-	if (colon) {
-		char *e;
-		long v = strtol(colon + 1, &e, 10);
-		if (e != end || v <= 0 || v > 65535)
-			return ds_err_set(err, DS_EINVAL, "index %s: bad port", uri);
-		port = (int)v;
+	for (const char *h = p; h < end;) {
+		const char *he = h + strcspn(h, ",/?"), *colon = memchr(h, ':', (size_t)(he - h));
+		size_t hlen = (size_t)((colon ? colon : he) - h);
+		int port = 6379;
+		if (hlen == 0 || hlen >= sizeof s->node[0].host)
+			return ds_err_set(err, DS_EINVAL, "index %s: no host in the address", uri);
+		if (colon) {
+			char *e;
+			long v = strtol(colon + 1, &e, 10);
+			if (e != he || v <= 0 || v > 65535)
+				return ds_err_set(err, DS_EINVAL, "index %s: bad port", uri);
+			port = (int)v;
+		}
+		if (find_node(s, h, hlen, port) < 0)
+			return ds_err_set(err, DS_EINVAL, "index %s: too many nodes", uri);
+		h = *he == ',' ? he + 1 : he;
 	}
 	if (*end == '/' && end[1] && end[1] != '?') {
 		char *e;
@@ -2065,6 +2114,10 @@ static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 			s->timeout_ms = atoi(q + 1 + strlen("timeout="));
 		else if (starts(q + 1, "retry="))
 			s->retry = atoi(q + 1 + strlen("retry="));
+		else if (starts(q + 1, "wait="))
+			s->wait_replicas = atoi(q + 1 + strlen("wait="));
+		else if (starts(q + 1, "wait_ms="))
+			s->wait_ms = atoi(q + 1 + strlen("wait_ms="));
 		else
 			return ds_err_set(err, DS_EINVAL, "index %s: unknown option %s", uri, q + 1);
 	}
@@ -2074,8 +2127,8 @@ static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 		s->retry = 0;
 	if (s->retry > 1000)
 		s->retry = 1000;
-	if (find_node(s, p, hlen, port) != 0)
-		return ds_err_set(err, DS_EINVAL, "index %s: bad address", uri);
+	if (s->nnodes == 0)
+		return ds_err_set(err, DS_EINVAL, "index %s: no host in the address", uri);
 	return 0;
 }
 
@@ -2086,6 +2139,8 @@ static int db_keys(struct rstore *s, int64_t *n, struct ds_err *err)
 	for (int i = 0; i < s->nnodes; i++) {
 		redisReply *r;
 		int rc;
+		if (!serves(s, i))
+			continue;
 		if ((rc = node_connect(s, &s->node[i], err)) != 0)
 			return rc;
 		if (!(r = redisCommand(s->node[i].c, "DBSIZE"))) {

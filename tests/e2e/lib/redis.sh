@@ -45,3 +45,36 @@ redis_stop() { # PORT
 	wait "$(cat "$W/$1/spid")" 2>/dev/null
 	return 0
 }
+
+redis_cluster_ports() { # N: N free ports P below 55536 whose bus ports P + 10000 are free too
+	python3 - "$1" <<'PY'
+import random, socket, sys
+def free(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+got = []
+for _ in range(5000):
+    p = random.randrange(20000, 45000)
+    if p not in got and p + 10000 not in got and free(p) and free(p + 10000):
+        got.append(p)
+    if len(got) == int(sys.argv[1]):
+        break
+print(" ".join(map(str, got)))
+PY
+}
+
+redis_cluster_ok() { # PORT: waits (10 s at most) for cluster_state:ok on that node
+	_i=0
+	while [ $_i -lt 200 ]; do
+		redis-cli -p "$1" cluster info 2>/dev/null | tr -d '\r' | grep -q '^cluster_state:ok' && return 0
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	return 1
+}
