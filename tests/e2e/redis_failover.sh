@@ -5,13 +5,6 @@
 # Prints TAP; skips if redis-server or the models are missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
-check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
-same() {
-	if cmp -s "$2" "$3"; then ok "$1"; else
-		nok "$1"
-		diff "$2" "$3" | sed 's/^/# /' | head -20
-	fi
-}
 if [ ! -f models/lm.bin ] || [ ! -f models/lex.bin ] || [ ! -f models/scorer.bin ]; then
 	echo "ok 1 - failover # SKIP models missing"
 	echo "1..1"

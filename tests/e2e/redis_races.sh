@@ -6,7 +6,6 @@
 # Prints TAP; skips if redis-server is missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
-check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
 PORT=$(redis_free_port)
 U=redis://127.0.0.1:$PORT
 redis_start "$PORT" || { nok "redis-server starts"; echo "1..$n"; exit 1; }

@@ -6,7 +6,6 @@
 # models are missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
-check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
 if [ ! -f models/lm.bin ] || [ ! -f models/lex.bin ] || [ ! -f models/scorer.bin ]; then
 	echo "ok 1 - workers # SKIP models missing"
 	echo "1..1"
