@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
+#include <zlib.h>
 
 #define MAGIC "despin-index"
 #define SCHEMA "1"
@@ -159,9 +160,11 @@ struct rstore {
 	 * pairs (staged id, that writer's id) */
 	int64_t *merged;
 	size_t nmerged, capmerged;
-	/* decoded sets */
+	/* decoded sets and texts */
 	uint32_t *setbuf;
 	size_t setcap;
+	char *textbuf;
+	size_t textcap;
 	/* cache of sources: open addressing on id */
 	struct centry **cache;
 	size_t ccap, cused, cbytes;
@@ -482,11 +485,11 @@ static void pipe_free(struct pipe *p)
 /* Queues a command; slot is the slot of its key (-1: any node). */
 static int pipe_add(struct pipe *p, int slot, int argc, const struct arg *a)
 {
-	const char *argv[16];
-	size_t lens[16];
+	const char *argv[24];
+	size_t lens[24];
 	char *buf;
 	int len;
-	if (argc > 16)
+	if (argc > 24)
 		return DS_EINVAL;
 	for (int i = 0; i < argc; i++) {
 		argv[i] = a[i].p;
@@ -1150,8 +1153,9 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	struct rstore *s = (struct rstore *)b;
 	struct pipe p = {0};
 	struct pend *e;
-	unsigned char *setb = NULL, *keyb = NULL;
-	char key[40], idstr[24], words[24], nset[24], bk[9];
+	unsigned char *setb = NULL, *keyb = NULL, *ztext = NULL;
+	uLongf zlen;
+	char key[40], idstr[24], words[24], nset[24], bk[9], tlen[24];
 	redisReply *r;
 	int rc;
 
@@ -1197,11 +1201,21 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	snprintf(idstr, sizeof idstr, "%lld", (long long)*id);
 	snprintf(words, sizeof words, "%llu", (unsigned long long)src->words);
 	snprintf(nset, sizeof nset, "%zu", src->nset);
+	/* the text deflated (z), with its length (tl): read only for the
+	 * sources chosen for an article, never with the shingle sets */
+	zlen = compressBound((uLong)src->len);
+	if (!(ztext = malloc(zlen + 1)) ||
+	    compress2(ztext, &zlen, (const Bytef *)(src->text ? src->text : ""), (uLong)src->len,
+		      6) != Z_OK) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	snprintf(tlen, sizeof tlen, "%zu", src->len);
 	rc = pipe_add(&p, slot_of(key),
 		      ARGS(S("HSET"), S(key), S("n"), S(src->name), S("d"),
 			   S(src->date ? src->date : ""), S("h"), S(src->hash), S("w"), S(words),
-			   S("s"), S(nset), S("set"), B(setb, src->nset * 4), S("t"),
-			   B(src->text ? src->text : "", src->len)));
+			   S("s"), S(nset), S("set"), B(setb, src->nset * 4), S("z"),
+			   B(ztext, zlen), S("tl"), S(tlen)));
 	rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HSET"), S(key), S("k"), B(keyb, e->nkeys * 8)));
 	rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("PEXPIRE"), S(key), S(STAGE_TTL_MS)));
 	for (size_t i = 0; rc == 0 && i < e->nkeys; i++) {
@@ -1219,6 +1233,7 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 out:
 	free(setb);
 	free(keyb);
+	free(ztext);
 	pipe_free(&p);
 	return rc;
 }
@@ -1230,7 +1245,47 @@ static int queue_read(struct pipe *p, int64_t id, unsigned what)
 	src_key(key, sizeof key, id);
 	return pipe_add(p, slot_of(key),
 			ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"), S("live"),
-			     S(what & DS_STORE_SET ? "set" : "-"), S(what & DS_STORE_TEXT ? "t" : "-")));
+			     S(what & DS_STORE_SET ? "set" : "-"), S(what & DS_STORE_TEXT ? "t" : "-"),
+			     S(what & DS_STORE_TEXT ? "z" : "-"), S(what & DS_STORE_TEXT ? "tl" : "-")));
+}
+
+/* The text from the fields t, z, tl of a record (f[0..3)): z deflated
+ * (inflated into s->textbuf), or t as it is (records written before texts
+ * were deflated). */
+static int text_of(struct rstore *s, int64_t id, redisReply **f, const char **text, size_t *len,
+		   struct ds_err *err)
+{
+	uLongf n;
+	if (f[1]->type == REDIS_REPLY_STRING && f[2]->type == REDIS_REPLY_STRING) {
+		n = (uLongf)strtoull(f[2]->str, NULL, 10);
+		if (ds_grow(&s->textbuf, &s->textcap, (size_t)n + 1, 1))
+			return no_mem(s, err);
+		if (uncompress((Bytef *)s->textbuf, &n, (const Bytef *)f[1]->str, (uLong)f[1]->len) !=
+			    Z_OK ||
+		    n != (uLongf)strtoull(f[2]->str, NULL, 10))
+			return ds_err_set(err, DS_ECORRUPT,
+					  "index %s is damaged: the text of source %lld does not inflate",
+					  s->uri, (long long)id);
+		*text = s->textbuf;
+		*len = (size_t)n;
+		return 0;
+	}
+	if (f[0]->type != REDIS_REPLY_STRING)
+		return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: source %lld has no text",
+				  s->uri, (long long)id);
+	*text = f[0]->str;
+	*len = (size_t)f[0]->len;
+	return 0;
+}
+
+/* The text's length from the reply to HMGET key tl t. */
+static uint64_t text_len(const redisReply *r)
+{
+	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2)
+		return 0;
+	if (r->element[0]->type == REDIS_REPLY_STRING)
+		return strtoull(r->element[0]->str, NULL, 10);
+	return r->element[1]->type == REDIS_REPLY_STRING ? (uint64_t)r->element[1]->len : 0;
 }
 
 /* Decodes the reply r of queue_read into src (set in s->setbuf). */
@@ -1238,7 +1293,7 @@ static int decode_src(struct rstore *s, int64_t id, unsigned what, const redisRe
 		      struct ds_store_src *src, int *live, struct ds_err *err)
 {
 	redisReply **f;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 8)
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 10)
 		return ds_err_set(err, DS_EDB, "index %s: unexpected reply reading source %lld",
 				  s->uri, (long long)id);
 	f = r->element;
@@ -1270,13 +1325,8 @@ static int decode_src(struct rstore *s, int64_t id, unsigned what, const redisRe
 		}
 		src->set = s->setbuf;
 	}
-	if (what & DS_STORE_TEXT) {
-		if (f[7]->type != REDIS_REPLY_STRING)
-			return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: source %lld has no text",
-					  s->uri, (long long)id);
-		src->text = f[7]->str;
-		src->len = (size_t)f[7]->len;
-	}
+	if (what & DS_STORE_TEXT)
+		return text_of(s, id, f + 7, &src->text, &src->len, err);
 	return 0;
 }
 
@@ -1406,7 +1456,7 @@ static int op_gets(struct ds_store *b, const int64_t *ids, size_t n, unsigned wh
 		if (state[i] == 1)
 			live = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 		else
-			live = r->type == REDIS_REPLY_ARRAY && r->elements == 8 &&
+			live = r->type == REDIS_REPLY_ARRAY && r->elements == 10 &&
 			       (r->element[5]->type == REDIS_REPLY_STRING ||
 				r->element[0]->type != REDIS_REPLY_STRING);
 		if (live || pend_find(s->add, s->nadd, ids[i]))
@@ -1490,7 +1540,9 @@ static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *
 			rc = pipe_add(&q, slot_of(key),
 				      ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"),
 					   S(what & DS_STORE_SET ? "set" : "-"),
-					   S(what & DS_STORE_TEXT ? "t" : "-")));
+					   S(what & DS_STORE_TEXT ? "t" : "-"),
+					   S(what & DS_STORE_TEXT ? "z" : "-"),
+					   S(what & DS_STORE_TEXT ? "tl" : "-")));
 		}
 		if (rc) {
 			rc = no_mem(s, err);
@@ -1537,10 +1589,9 @@ static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *
 				src.set = s->setbuf;
 				cache_put(s, &src);
 			}
-			if (what & DS_STORE_TEXT) {
-				src.text = f[6]->type == REDIS_REPLY_STRING ? f[6]->str : "";
-				src.len = f[6]->type == REDIS_REPLY_STRING ? (size_t)f[6]->len : 0;
-			}
+			if (what & DS_STORE_TEXT &&
+			    (rc = text_of(s, src.id, f + 6, &src.text, &src.len, err)) != 0)
+				break;
 			rc = fn(ctx, &src);
 		}
 		if (rc || n < EACH_CHUNK)
@@ -1661,13 +1712,13 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_
 		char key[40];
 		redisReply *r;
 		src_key(key, sizeof key, id);
-		rc = call(s, &p, slot_of(key), ARGS(S("HSTRLEN"), S(key), S("t")), &r, err);
+		rc = call(s, &p, slot_of(key), ARGS(S("HMGET"), S(key), S("tl"), S("t")), &r, err);
 		if (rc) {
 			free(e->name);
 			free(e->keys);
 			goto out;
 		}
-		e->len = (uint64_t)r->integer;
+		e->len = text_len(r);
 	}
 	/* band_keys counts distinct keys, as insert stored them */
 	for (size_t i = 0, n = 0; i < nkeys; i++) {
@@ -1854,7 +1905,7 @@ static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct ch
 		rc = pipe_add(&p, slot_of(key),
 			      ARGS(S("HMGET"), S(key), S("n"), S("h"), S("w"), S("s"), S("set"), S("k"),
 				   S("live")));
-		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HSTRLEN"), S(key), S("t")));
+		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HMGET"), S(key), S("tl"), S("t")));
 		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("TTL"), S(key)));
 	}
 	if (rc || (rc = pipe_run(s, &p, err)) != 0)
@@ -1901,7 +1952,7 @@ static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct ch
 		sum->sources++;
 		sum->words += strtoull(f[2]->type == REDIS_REPLY_STRING ? f[2]->str : "0", NULL, 10);
 		sum->shingles += nset;
-		sum->text_bytes += (uint64_t)p.c[3 * i + 1].r->integer;
+		sum->text_bytes += text_len(p.c[3 * i + 1].r);
 		nk = (size_t)f[5]->len / 8;
 		sum->band_keys += nk;
 		keys = (const unsigned char *)f[5]->str;
@@ -2002,6 +2053,7 @@ static void op_close(struct ds_store *b)
 	free(s->rem);
 	free(s->merged);
 	free(s->setbuf);
+	free(s->textbuf);
 	cache_free(s);
 	free(s->uri);
 	free(s);
