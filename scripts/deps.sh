@@ -18,7 +18,7 @@ PKGS="$PKGS apertium apertium-eng-spa apertium-eo-en similarity-tester irstlm"
 PKGS="$PKGS clang libclang-rt-14-dev valgrind"
 # rendering test of the HTML report (headless browser, fonts); peak memory in
 # the benchmarks (/usr/bin/time -v)
-PKGS="$PKGS chromium fonts-dejavu-core time"
+PKGS="$PKGS chromium chromium-driver fonts-dejavu-core time"
 
 missing=""
 for p in $PKGS; do

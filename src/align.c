@@ -91,46 +91,30 @@ static int side_init(struct side *sd, const struct ds_doc *d)
 /* ---- document frequencies over the source's sentences ---- */
 
 struct dfmap {
-	uint64_t *keys;
-	uint32_t *cnt;
-	size_t mask;
+	struct ds_hmap map; /* word hash -> sentences holding it */
 };
 
 static int df_build(struct dfmap *m, const struct side *s)
 {
-	size_t total = 0, cap = 64;
+	size_t total = 0;
 	for (size_t i = 0; i < s->d->nsent; i++)
 		total += s->s[i].nwords;
-	while (cap < total * 2 + 2)
-		cap <<= 1;
-	m->mask = cap - 1;
-	m->keys = calloc(cap, sizeof *m->keys);
-	m->cnt = calloc(cap, sizeof *m->cnt);
-	if (!m->keys || !m->cnt)
+	if (ds_hmap_reserve(&m->map, total))
 		return DS_ENOMEM;
 	for (size_t i = 0; i < s->d->nsent; i++)
 		for (uint32_t j = 0; j < s->s[i].nwords; j++) {
-			uint64_t k = s->s[i].words[j] | 1;
-			size_t p = (size_t)ds_mix64(k) & m->mask;
-			while (m->keys[p] && m->keys[p] != k)
-				p = (p + 1) & m->mask;
-			m->keys[p] = k;
-			m->cnt[p]++;
+			uint32_t *c = ds_hmap_put(&m->map, s->s[i].words[j] | 1, 0, NULL, NULL, NULL);
+			if (!c)
+				return DS_ENOMEM;
+			(*c)++;
 		}
 	return 0;
 }
 
 static uint32_t df_get(const struct dfmap *m, uint64_t k)
 {
-	size_t p;
-	k |= 1;
-	p = (size_t)ds_mix64(k) & m->mask;
-	while (m->keys[p]) {
-		if (m->keys[p] == k)
-			return m->cnt[p];
-		p = (p + 1) & m->mask;
-	}
-	return 0;
+	const uint32_t *c = ds_hmap_find(&m->map, k | 1, NULL, NULL);
+	return c ? *c : 0;
 }
 
 static double idf(const struct dfmap *m, uint64_t k, double nsent)
@@ -322,7 +306,7 @@ struct ds_align *ds_align_new(const struct ds_doc *a, const struct ds_doc *s,
 {
 	struct ds_align *al = calloc(1, sizeof *al);
 	struct side A, S;
-	struct dfmap df = {0};
+	struct dfmap df = {DS_HMAP_INIT};
 	double ns = (double)s->nsent;
 	int rc;
 
@@ -397,14 +381,12 @@ struct ds_align *ds_align_new(const struct ds_doc *a, const struct ds_doc *s,
 	}
 	side_free(&A);
 	side_free(&S);
-	free(df.keys);
-	free(df.cnt);
+	ds_hmap_free(&df.map);
 	return al;
 nomem:
 	side_free(&A);
 	side_free(&S);
-	free(df.keys);
-	free(df.cnt);
+	ds_hmap_free(&df.map);
 	ds_align_free(al);
 	ds_err_set(err, DS_ENOMEM, "out of memory aligning %s with %s", a->name, s->name);
 	return NULL;

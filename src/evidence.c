@@ -51,6 +51,7 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	free(c->gains);
 	free(c->probs);
 	free(c->ctab);
+	ds_hmap_free(&c->cmap);
 	free(c->cands);
 	ds_buf_free(&c->ctext);
 	free(c);

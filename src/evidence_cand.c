@@ -34,8 +34,7 @@ static int shares_word(const char *a, size_t al, const char *b, size_t bl)
 
 void ev_cand_reset(struct ds_ev_ctx *c)
 {
-	if (c->ctab)
-		memset(c->ctab, 0, CTAB_SLOTS * sizeof *c->ctab);
+	ds_hmap_clear(&c->cmap);
 	c->ctab_used = 0;
 	c->ncands = 0;
 	c->ctext.len = 0;
@@ -245,23 +244,19 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phrase, size_t plen)
 {
 	uint64_t h = ds_hash64(phrase, plen, 0xca7d) | 1;
-	size_t i;
+	const uint32_t *i;
 	struct ev_centry *ce;
-	if (!c->ctab && !(c->ctab = calloc(CTAB_SLOTS, sizeof *c->ctab)))
+	if (!c->ctab && !(c->ctab = calloc(CTAB_MAX, sizeof *c->ctab)))
 		return NULL;
-	i = (size_t)h & (CTAB_SLOTS - 1);
-	while (c->ctab[i].h) {
-		if (c->ctab[i].h == h)
-			return &c->ctab[i];
-		i = (i + 1) & (CTAB_SLOTS - 1);
-	}
-	if (c->ctab_used * 4 >= CTAB_SLOTS * 3) {
-		/* a very long document: start the cache again */
-		ev_cand_reset(c);
-		i = (size_t)h & (CTAB_SLOTS - 1);
-	}
-	ce = &c->ctab[i];
+	if ((i = ds_hmap_find(&c->cmap, h, NULL, NULL)))
+		return &c->ctab[*i];
+	if (c->ctab_used >= CTAB_MAX)
+		ev_cand_reset(c); /* a very long document: start the cache again */
+	ce = &c->ctab[c->ctab_used];
+	memset(ce, 0, sizeof *ce);
 	if (cand_fill(c, phrase, plen, ce))
+		return NULL;
+	if (!ds_hmap_put(&c->cmap, h, (uint32_t)c->ctab_used, NULL, NULL, NULL))
 		return NULL;
 	ce->h = h;
 	c->ctab_used++;

@@ -16,7 +16,7 @@
 #include "lm.h"
 #include "tune.h"
 
-#define CTAB_SLOTS 4096 /* power of two */
+#define CTAB_MAX 3072 /* phrases cached per document before the cache starts again */
 
 struct ev_cand {
 	ds_lm_id ids[DS_EV_MAX_WORDS];
@@ -31,7 +31,7 @@ struct ev_cand {
 #define DS_EV_SRC_TWOSTEP 0x100
 
 struct ev_centry {
-	uint64_t h;          /* hash of the phrase, 0 = empty */
+	uint64_t h;          /* hash of the phrase */
 	uint32_t first, n;   /* its candidates in cands */
 	uint32_t freq;       /* its corpus count */
 	int known;           /* in the lexicon */
@@ -58,8 +58,9 @@ struct ds_ev_ctx {
 	size_t probs_cap;
 	/* per document: the candidate originals of each phrase met, so that a
 	 * repeated word is looked up and ranked once */
-	struct ev_centry *ctab;
+	struct ev_centry *ctab;   /* CTAB_MAX entries */
 	size_t ctab_used;
+	struct ds_hmap cmap;      /* phrase hash -> index in ctab */
 	struct ev_cand *cands;
 	size_t ncands, cands_cap;
 	struct ds_buf ctext;

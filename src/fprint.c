@@ -72,49 +72,47 @@ static const char *const number_words[][2] = {
 	{"hundred", "100"}, {"thousand", "1000"}, {"million", "1000000"},
 };
 
-/* Open-addressing table of the function words, built once. */
+/* The function words by hash, built once: value = index in function_words. */
 #define FW_SLOTS 1024u
-static struct fw_slot {
-	uint64_t h;
-	const char *w;
-	const char *canon; /* the form hashed into shingles */
-} fw_table[FW_SLOTS];
+static uint64_t fw_key[FW_SLOTS];
+static uint32_t fw_val[FW_SLOTS];
+static struct ds_hmap fw_map;
+static const char *fw_canon[DS_ARRAY_LEN(function_words)]; /* the form hashed into shingles */
 static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
-
-static uint64_t word_hash(const char *s, size_t n)
-{
-	return ds_hash64(s, n, 0x66776f7264ULL) | 1; /* never 0: 0 marks a free slot */
-}
 
 static void fw_build(void)
 {
+	ds_hmap_init_fixed(&fw_map, fw_key, fw_val, FW_SLOTS);
 	for (size_t i = 0; i < DS_ARRAY_LEN(function_words); i++) {
 		const char *w = function_words[i];
-		uint64_t h = word_hash(w, strlen(w));
-		size_t j = (size_t)h & (FW_SLOTS - 1);
-		while (fw_table[j].h)
-			j = (j + 1) & (FW_SLOTS - 1);
-		fw_table[j].h = h;
-		fw_table[j].w = w;
-		fw_table[j].canon = w;
+		ds_hmap_put(&fw_map, ds_hash64(w, strlen(w), 0x66776f7264ULL), (uint32_t)i, NULL, NULL,
+			    NULL);
+		fw_canon[i] = w;
 		for (size_t k = 0; k < DS_ARRAY_LEN(fw_classes); k++)
 			if (strcmp(fw_classes[k][0], w) == 0)
-				fw_table[j].canon = fw_classes[k][1];
+				fw_canon[i] = fw_classes[k][1];
 	}
+}
+
+struct fw_probe {
+	const char *w;
+	size_t n;
+};
+
+static int fw_eq(const void *ctx, uint32_t i)
+{
+	const struct fw_probe *p = ctx;
+	return strncmp(function_words[i], p->w, p->n) == 0 && function_words[i][p->n] == '\0';
 }
 
 /* The canonical form of a function word, or NULL for other words. */
 static const char *function_word(const char *lower, size_t n)
 {
-	uint64_t h;
-	size_t j;
+	struct fw_probe p = {lower, n};
+	const uint32_t *i;
 	pthread_once(&fw_once, fw_build);
-	h = word_hash(lower, n);
-	for (j = (size_t)h & (FW_SLOTS - 1); fw_table[j].h; j = (j + 1) & (FW_SLOTS - 1))
-		if (fw_table[j].h == h && strncmp(fw_table[j].w, lower, n) == 0 &&
-		    fw_table[j].w[n] == '\0')
-			return fw_table[j].canon;
-	return NULL;
+	i = ds_hmap_find(&fw_map, ds_hash64(lower, n, 0x66776f7264ULL), fw_eq, &p);
+	return i ? fw_canon[*i] : NULL;
 }
 
 int ds_fprint_is_function_word(const char *lower, size_t n)

@@ -395,62 +395,33 @@ void ds_matches_free(struct ds_match *m, size_t n)
 }
 
 /* Votes per source id: the article's sentences that share a passage key
- * with it.  Open addressing; ids are never 0. */
-struct votes {
-	int64_t *id;
-	uint32_t *n;
-	uint32_t *last;   /* the last sentence that voted (+1) */
-	size_t cap, used;
+ * with it. */
+struct vote_ent {
+	int64_t id;
+	uint32_t n;
+	uint32_t last;   /* the last sentence that voted (+1) */
 };
-
-static int votes_grow(struct votes *v)
-{
-	size_t cap = v->cap ? v->cap * 2 : 256;
-	int64_t *id = calloc(cap, sizeof *id);
-	uint32_t *n = calloc(cap, sizeof *n), *last = calloc(cap, sizeof *last);
-	if (!id || !n || !last) {
-		free(id);
-		free(n);
-		free(last);
-		return DS_ENOMEM;
-	}
-	for (size_t i = 0; i < v->cap; i++) {
-		size_t j;
-		if (!v->id[i])
-			continue;
-		for (j = ds_mix64((uint64_t)v->id[i]) & (cap - 1); id[j]; j = (j + 1) & (cap - 1))
-			;
-		id[j] = v->id[i];
-		n[j] = v->n[i];
-		last[j] = v->last[i];
-	}
-	free(v->id);
-	free(v->n);
-	free(v->last);
-	v->id = id;
-	v->n = n;
-	v->last = last;
-	v->cap = cap;
-	return 0;
-}
+struct votes {
+	struct ds_hmap map; /* source id -> index in e */
+	struct vote_ent *e;
+	size_t used, cap;
+};
 
 static int vote(struct votes *v, int64_t id, uint32_t sent)
 {
-	size_t j;
-	if ((v->used + 1) * 2 > v->cap && votes_grow(v))
+	uint32_t *i;
+	int is_new;
+	if (ds_grow(&v->e, &v->cap, v->used + 1, sizeof *v->e) ||
+	    !(i = ds_hmap_put(&v->map, (uint64_t)id, (uint32_t)v->used, NULL, NULL, &is_new)))
 		return DS_ENOMEM;
-	for (j = ds_mix64((uint64_t)id) & (v->cap - 1); v->id[j]; j = (j + 1) & (v->cap - 1))
-		if (v->id[j] == id) {
-			if (v->last[j] != sent + 1) {
-				v->n[j]++;
-				v->last[j] = sent + 1;
-			}
-			return 0;
-		}
-	v->id[j] = id;
-	v->n[j] = 1;
-	v->last[j] = sent + 1;
-	v->used++;
+	if (is_new) {
+		v->e[v->used].id = id;
+		v->e[v->used].n = 1;
+		v->e[v->used++].last = sent + 1;
+	} else if (v->e[*i].last != sent + 1) {
+		v->e[*i].n++;
+		v->e[*i].last = sent + 1;
+	}
 	return 0;
 }
 
@@ -586,7 +557,7 @@ static int vote_many(void *ctx, size_t k, const int64_t *ids, size_t n)
 static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct ds_query_opts *o,
 		   struct cand **cand, size_t *ncand, struct ds_err *err)
 {
-	struct votes v = {NULL, NULL, NULL, 0, 0};
+	struct votes v = {DS_HMAP_INIT, NULL, 0, 0};
 	struct posting *p = malloc(sizeof *p);
 	struct ds_fp_key *keys = NULL;
 	size_t nkeys = 0, nsent = 0, k = 0;
@@ -629,10 +600,10 @@ static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct
 		rc = DS_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < v.cap; i++)
-		if (v.id[i] && v.n[i] >= min_votes) {
-			(*cand)[k].id = v.id[i];
-			(*cand)[k++].votes = v.n[i];
+	for (size_t i = 0; i < v.used; i++)
+		if (v.e[i].n >= min_votes) {
+			(*cand)[k].id = v.e[i].id;
+			(*cand)[k++].votes = v.e[i].n;
 		}
 	if (k)
 		qsort(*cand, k, sizeof **cand, cmp_cand);
@@ -642,9 +613,8 @@ out:
 		ds_err_set(err, rc, "out of memory querying index %s", ix->uri);
 	free(keys);
 	free(p);
-	free(v.id);
-	free(v.n);
-	free(v.last);
+	ds_hmap_free(&v.map);
+	free(v.e);
 	return rc;
 }
 

@@ -4,7 +4,7 @@
 
 #include "binfmt.h"
 #include "lex.h"
-#include "lex_build.h"
+#include "lex_fmt.h"
 #include "stem.h"
 
 #define LEX_KIND "LEX"
@@ -634,21 +634,15 @@ int ds_lex_stem_key(struct ds_stemmer *st, const char *s, size_t n, char *buf, s
 }
 
 #define POOL_HITS 256
-#define SEEN_SLOTS 1024 /* power of two, > 2 * POOL_HITS */
+#define SEEN_SLOTS 512 /* power of two, > POOL_HITS / 0.7 */
 
-/* A set of hit texts (64-bit hashes, 0 = empty), to keep one hit per text
- * without comparing every pair. */
-static int seen_add(uint64_t *seen, const char *s, size_t len)
+/* A set of hit texts (their 64-bit hashes), to keep one hit per text
+ * without comparing every pair.  Returns 1 when s was in the set already. */
+static inline int seen_add(struct ds_hmap *seen, const char *s, size_t len)
 {
-	uint64_t h = ds_hash64(s, len, 0x5eed) | 1;
-	size_t i = (size_t)h & (SEEN_SLOTS - 1);
-	while (seen[i]) {
-		if (seen[i] == h)
-			return 1;
-		i = (i + 1) & (SEEN_SLOTS - 1);
-	}
-	seen[i] = h;
-	return 0;
+	int is_new = 1;
+	ds_hmap_put(seen, ds_hash64(s, len, 0x5eed), 0, NULL, NULL, &is_new);
+	return !is_new;
 }
 
 static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const char *phrase,
@@ -664,11 +658,13 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 	size_t nf = ds_lex_analyse(lex, phrase, len, forms, DS_ARRAY_LEN(forms));
 	size_t used = 0;
 	char tmp[DS_LEX_MAX_PHRASE + 32];
-	uint64_t seen[SEEN_SLOTS];
+	uint64_t seen_key[SEEN_SLOTS];
+	uint32_t seen_val[SEEN_SLOTS];
+	struct ds_hmap seen;
 
-	memset(seen, 0, sizeof seen);
+	ds_hmap_init_fixed(&seen, seen_key, seen_val, SEEN_SLOTS);
 	for (size_t i = 0; i < n; i++)
-		seen_add(seen, out[i].text, out[i].len);
+		seen_add(&seen, out[i].text, out[i].len);
 	for (size_t f = 0; f < nf && n < max; f++) {
 		const struct ds_lex_form *fm = &forms[f];
 		size_t ll = strlen(fm->lemma);
@@ -691,7 +687,7 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 					break;
 				if (used + (size_t)tl + 1 > bufsize)
 					break;
-				if (seen_add(seen, tmp, (size_t)tl))
+				if (seen_add(&seen, tmp, (size_t)tl))
 					continue;
 				memcpy(buf + used, tmp, (size_t)tl + 1);
 				set_hit(lex, &out[n], e, want_orig ? e->orig : e->subst,
@@ -716,7 +712,7 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 					const struct ds_lex_edge *e = &lex->edge[want_orig ? lex->rev[r] : r];
 					uint32_t other = want_orig ? e->orig : e->subst;
 					const struct ds_lex_phrase *o = &lex->ph[other];
-					if (seen_add(seen, lex->pool + o->off, o->len))
+					if (seen_add(&seen, lex->pool + o->off, o->len))
 						continue;
 					set_hit(lex, &out[n++], e, other, DS_LEX_MATCH_STEM, STEM_FACTOR);
 				}

@@ -790,11 +790,12 @@ static void slot_ids(const struct ds_lm *lm, int n, uint32_t slot, uint32_t *ids
 	ids[n - 1] = slot;
 }
 
-static int cmp_width;   /* set before each qsort: ds_lm_write_arpa is not reentrant */
-static int cmp_ids(const void *a, const void *b)
+/* Rows of word ids compared on their first *(int *)width ids. */
+static int cmp_ids(const void *a, const void *b, void *width)
 {
 	const uint32_t *x = a, *y = b;
-	for (int i = 0; i < cmp_width; i++)
+	int w = *(const int *)width;
+	for (int i = 0; i < w; i++)
 		if (x[i] != y[i])
 			return x[i] < y[i] ? -1 : 1;
 	return 0;
@@ -856,8 +857,8 @@ int ds_lm_write_arpa(const struct ds_lm *lm, const char *path, struct ds_err *er
 			rows[cnt * w + n] = (uint32_t)s;
 			cnt++;
 		}
-		cmp_width = n;
-		qsort(rows, cnt, w * sizeof *rows, cmp_ids);
+		if (ds_sort(rows, cnt, w * sizeof *rows, cmp_ids, &n))
+			goto nomem;
 		for (size_t i = 0; i < cnt; i++) {
 			const uint32_t *r = rows + i * w;
 			const struct lm_ent *e = &lm->tab[n - 1][r[n]];

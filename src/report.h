@@ -1,8 +1,10 @@
 /*
  * report.h - the HTML audit report: one self-contained page (inline style
- * and script, no network resources) with a sortable table of results and,
- * per article, its text beside its source with substitutions highlighted.
- * Every piece of text, name and value is HTML-escaped.
+ * and script, no network resources, readable without scripts): spun
+ * articles first, filters by verdict and evidence kind, a legend, a
+ * sortable summary table, and per article its flags (linked to their
+ * places) and its text beside its source in aligned sentence rows.  Every
+ * piece of text, name and value is HTML-escaped.
  */
 #ifndef DS_REPORT_H
 #define DS_REPORT_H
@@ -14,11 +16,19 @@ struct ds_result;
 /* Appends s[0..n) to b, HTML-escaped (& < > " ' and control bytes). */
 int ds_html_escape(struct ds_buf *b, const char *s, size_t n);
 
-/* Renders the page for results[0..n) into b. */
-int ds_report_render(struct ds_buf *b, const struct ds_result *const *results, size_t n);
+/* An input that could not be scored (the strings are the caller's). */
+struct ds_report_failure {
+	const char *name;
+	const char *reason;
+};
+
+/* Renders the page for results[0..n) and the inputs failed[0..nfailed)
+ * (may be NULL when nfailed is 0) into b.  0 or DS_ENOMEM. */
+int ds_report_render(struct ds_buf *b, const struct ds_result *const *results, size_t n,
+		     const struct ds_report_failure *failed, size_t nfailed);
 
 /* Renders and writes the page to path atomically. */
 int ds_report_html(const char *path, const struct ds_result *const *results, size_t n,
-		   struct ds_err *err);
+		   const struct ds_report_failure *failed, size_t nfailed, struct ds_err *err);
 
 #endif

@@ -158,15 +158,15 @@ static int slotf_index(const char *name)
 
 struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 {
-	char *text, *line, *save = NULL;
-	size_t len;
-	int lineno = 0, header = 0;
+	struct ds_tsv t;
+	char *f[8];
+	int nf, header = 0;
 	struct ds_scorer *s;
-	if (ds_read_file(path, 1 << 20, &text, &len, err))
+	if (ds_tsv_open(&t, path, 1 << 20, err))
 		return NULL;
 	s = calloc(1, sizeof *s);
 	if (!s) {
-		free(text);
+		ds_tsv_close(&t);
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -175,16 +175,7 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 			s->m[k].sd[i] = 1;
 	for (int i = 0; i < DS_NSLOTF; i++)
 		s->slot.sd[i] = 1;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[8];
-		int nf = 0;
-		char *tsave = NULL;
-		lineno++;
-		if (line[0] == '#' || line[0] == 0)
-			continue;
-		for (char *tk = strtok_r(line, "\t", &tsave); tk && nf < 8;
-		     tk = strtok_r(NULL, "\t", &tsave))
-			f[nf++] = tk;
+	while ((nf = ds_tsv_next(&t, f, 8)) >= 0) {
 		if (!header) {
 			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0 || strcmp(f[1], "1") != 0)
 				goto bad;
@@ -217,7 +208,7 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 			goto bad;
 		}
 	}
-	free(text);
+	ds_tsv_close(&t);
 	if (!header) {
 		free(s);
 		ds_err_set(err, DS_EFORMAT, "%s: not a despin scorer file", path);
@@ -225,9 +216,9 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 	}
 	return s;
 bad:
-	free(text);
+	ds_tsv_close(&t);
 	free(s);
-	ds_err_set(err, DS_EFORMAT, "%s:%d: malformed scorer line", path, lineno);
+	ds_err_set(err, DS_EFORMAT, "%s:%d: malformed scorer line", path, t.lineno);
 	return NULL;
 }
 

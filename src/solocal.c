@@ -25,31 +25,22 @@ static int name_index(const char *const *names, size_t n, const char *s)
 
 struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 {
-	char *text, *line, *save = NULL;
-	size_t len;
-	int lineno = 0, header = 0;
+	struct ds_tsv t;
+	char *f[8];
+	int nf, header = 0;
 	struct ds_solocal *sc;
-	if (ds_read_file(path, 1 << 20, &text, &len, err))
+	if (ds_tsv_open(&t, path, 1 << 20, err))
 		return NULL;
 	sc = calloc(1, sizeof *sc);
 	if (!sc) {
-		free(text);
+		ds_tsv_close(&t);
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
 	for (size_t i = 0; i < DS_ARRAY_LEN(sc->flag.sd); i++)
 		sc->flag.sd[i] = sc->article.sd[i] = 1;
 	sc->threshold = 0.5;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[8];
-		int nf = 0;
-		char *tsave = NULL;
-		lineno++;
-		if (line[0] == '#' || line[0] == 0)
-			continue;
-		for (char *tk = strtok_r(line, "\t", &tsave); tk && nf < 8;
-		     tk = strtok_r(NULL, "\t", &tsave))
-			f[nf++] = tk;
+	while ((nf = ds_tsv_next(&t, f, 8)) >= 0) {
 		if (!header) {
 			if (nf != 2 || strcmp(f[0], "despin-solo") != 0 || strcmp(f[1], "1") != 0)
 				goto bad;
@@ -95,15 +86,15 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 		}
 	}
 	if (!header) {
-		lineno = 1;
+		t.lineno = 1;
 		goto bad;
 	}
-	free(text);
+	ds_tsv_close(&t);
 	return sc;
 bad:
 	ds_err_set(err, DS_EFORMAT, "%s:%d: not a solo calibration row; rebuild it with scripts/fit_scorer.sh",
-		   path, lineno);
-	free(text);
+		   path, t.lineno);
+	ds_tsv_close(&t);
 	free(sc);
 	return NULL;
 }

@@ -257,31 +257,21 @@ static const char *const ABBREVS[] = {
  * built once. */
 #define WSET_SLOTS 256
 struct wordset {
-	uint64_t h[WSET_SLOTS];
+	uint64_t key[WSET_SLOTS];   /* storage of map: hashes of the words */
+	uint32_t val[WSET_SLOTS];
+	struct ds_hmap map;
 };
 
 static void wset_build(struct wordset *ws, const char *const *list)
 {
-	memset(ws, 0, sizeof *ws);
-	for (size_t i = 0; list[i]; i++) {
-		uint64_t h = ds_hash64(list[i], strlen(list[i]), 11) | 1;
-		size_t k = (size_t)h & (WSET_SLOTS - 1);
-		while (ws->h[k])
-			k = (k + 1) & (WSET_SLOTS - 1);
-		ws->h[k] = h;
-	}
+	ds_hmap_init_fixed(&ws->map, ws->key, ws->val, WSET_SLOTS);
+	for (size_t i = 0; list[i]; i++)
+		ds_hmap_put(&ws->map, ds_hash64(list[i], strlen(list[i]), 11), 1, NULL, NULL, NULL);
 }
 
 static int wset_has(const struct wordset *ws, const char *w, size_t n)
 {
-	uint64_t h = ds_hash64(w, n, 11) | 1;
-	size_t k = (size_t)h & (WSET_SLOTS - 1);
-	while (ws->h[k]) {
-		if (ws->h[k] == h)
-			return 1;
-		k = (k + 1) & (WSET_SLOTS - 1);
-	}
-	return 0;
+	return ds_hmap_find(&ws->map, ds_hash64(w, n, 11), NULL, NULL) != NULL;
 }
 
 static struct wordset ws_titles, ws_abbrevs, ws_starters, ws_func;

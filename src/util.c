@@ -89,6 +89,223 @@ int ds_grow(void *arr, size_t *cap, size_t need, size_t elt)
 	return 0;
 }
 
+/* ---- tab-separated text files ---- */
+
+int ds_tsv_open(struct ds_tsv *t, const char *path, size_t max_bytes, struct ds_err *err)
+{
+	size_t len;
+	memset(t, 0, sizeof *t);
+	return ds_read_file(path, max_bytes, &t->text, &len, err);
+}
+
+int ds_tsv_next(struct ds_tsv *t, char **f, int nmax)
+{
+	char *line;
+	for (;;) {
+		char *tsave = NULL;
+		int nf = 0;
+		line = strtok_r(t->started ? NULL : t->text, "\n", &t->save);
+		t->started = 1;
+		if (!line)
+			return -1;
+		t->lineno++;
+		if (line[0] == '#' || line[0] == 0)
+			continue;
+		for (char *tk = strtok_r(line, "\t", &tsave); tk && nf < nmax;
+		     tk = strtok_r(NULL, "\t", &tsave))
+			f[nf++] = tk;
+		return nf;
+	}
+}
+
+void ds_tsv_close(struct ds_tsv *t)
+{
+	free(t->text);
+	t->text = NULL;
+}
+
+/* ---- hash map ---- */
+
+static void hmap_geometry(struct ds_hmap *m, size_t cap)
+{
+	unsigned lg = 0;
+	while (((size_t)1 << lg) < cap)
+		lg++;
+	m->cap = cap;
+	m->shift = 64 - lg;
+	m->limit = cap / 10 * 7 + cap % 10 * 7 / 10;
+}
+
+int ds_hmap_reserve(struct ds_hmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+	struct ds_hmap nm;
+	while (n * 10 > cap * 7) {
+		if (cap > SIZE_MAX / 2 / sizeof *nm.key)
+			return DS_ENOMEM;
+		cap *= 2;
+	}
+	if (cap == m->cap)
+		return 0;
+	if (m->fixed)
+		return DS_ENOMEM;
+	nm = *m;
+	nm.key = malloc(cap * sizeof *nm.key);
+	nm.val = malloc(cap * sizeof *nm.val);
+	if (!nm.key || !nm.val) {
+		free(nm.key);
+		free(nm.val);
+		return DS_ENOMEM;
+	}
+	hmap_geometry(&nm, cap);
+	memset(nm.val, 0xff, cap * sizeof *nm.val);
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+		if (m->val[i] == DS_HMAP_EMPTY)
+			continue;
+		for (j = ds_hmap_slot(&nm, m->key[i]); nm.val[j] != DS_HMAP_EMPTY; j = (j + 1) & (cap - 1))
+			;
+		nm.key[j] = m->key[i];
+		nm.val[j] = m->val[i];
+	}
+	free(m->key);
+	free(m->val);
+	*m = nm;
+	return 0;
+}
+
+void ds_hmap_init_fixed(struct ds_hmap *m, uint64_t *key, uint32_t *val, size_t cap)
+{
+	m->key = key;
+	m->val = val;
+	hmap_geometry(m, cap);
+	m->fixed = 1;
+	ds_hmap_clear(m);
+}
+
+void ds_hmap_clear(struct ds_hmap *m)
+{
+	if (m->cap)
+		memset(m->val, 0xff, m->cap * sizeof *m->val);
+	m->n = 0;
+}
+
+void ds_hmap_free(struct ds_hmap *m)
+{
+	if (!m->fixed) {
+		free(m->key);
+		free(m->val);
+	}
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- string table ---- */
+
+#define STRTAB_SEED 0x7374727461623031ULL /* "strtab01" */
+
+struct strtab_probe {
+	const struct ds_strtab *t;
+	const char *s;
+	size_t n;
+};
+
+static int strtab_eq(const void *ctx, uint32_t id)
+{
+	const struct strtab_probe *p = ctx;
+	return p->t->len[id] == p->n && memcmp(ds_strtab_str(p->t, id), p->s, p->n) == 0;
+}
+
+int64_t ds_strtab_find(const struct ds_strtab *t, const char *s, size_t n)
+{
+	struct strtab_probe p = {t, s, n};
+	const uint32_t *v = ds_hmap_find(&t->map, ds_hash64(s, n, STRTAB_SEED), strtab_eq, &p);
+	return v ? (int64_t)*v : -1;
+}
+
+int64_t ds_strtab_intern(struct ds_strtab *t, const char *s, size_t n)
+{
+	struct strtab_probe p = {t, s, n};
+	uint32_t *v;
+	int is_new;
+	if (n >= UINT32_MAX - t->plen || t->n >= UINT32_MAX - 1)
+		return DS_ETOOBIG;
+	if (ds_grow(&t->off, &t->cap, t->n + 1, sizeof *t->off) ||
+	    ds_grow(&t->len, &t->lcap, t->n + 1, sizeof *t->len) ||
+	    ds_grow(&t->pool, &t->pcap, t->plen + n + 1, 1))
+		return DS_ENOMEM;
+	v = ds_hmap_put(&t->map, ds_hash64(s, n, STRTAB_SEED), (uint32_t)t->n, strtab_eq, &p,
+			&is_new);
+	if (!v)
+		return DS_ENOMEM;
+	if (!is_new)
+		return *v;
+	memcpy(t->pool + t->plen, s, n);
+	t->pool[t->plen + n] = 0;
+	t->off[t->n] = (uint32_t)t->plen;
+	t->len[t->n] = (uint32_t)n;
+	t->plen += n + 1;
+	return (int64_t)t->n++;
+}
+
+void ds_strtab_free(struct ds_strtab *t)
+{
+	free(t->pool);
+	free(t->off);
+	free(t->len);
+	ds_hmap_free(&t->map);
+	memset(t, 0, sizeof *t);
+}
+
+/* ---- sorting ---- */
+
+static void sort_run(unsigned char *a, unsigned char *tmp, size_t n, size_t size,
+		     int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+	size_t h = n / 2, i = 0, j = h, k = 0;
+	if (n < 2)
+		return;
+	if (n <= 8) { /* insertion sort: stable */
+		for (i = 1; i < n; i++) {
+			memcpy(tmp, a + i * size, size);
+			for (j = i; j > 0 && cmp(a + (j - 1) * size, tmp, ctx) > 0; j--)
+				memcpy(a + j * size, a + (j - 1) * size, size);
+			memcpy(a + j * size, tmp, size);
+		}
+		return;
+	}
+	sort_run(a, tmp, h, size, cmp, ctx);
+	sort_run(a + h * size, tmp, n - h, size, cmp, ctx);
+	if (cmp(a + (h - 1) * size, a + h * size, ctx) <= 0)
+		return; /* already in order */
+	while (i < h && j < n) {
+		if (cmp(a + j * size, a + i * size, ctx) < 0)
+			memcpy(tmp + k++ * size, a + j++ * size, size);
+		else
+			memcpy(tmp + k++ * size, a + i++ * size, size);
+	}
+	if (i < h)
+		memcpy(tmp + k * size, a + i * size, (h - i) * size);
+	else
+		k = j; /* the rest of the right half is in place already */
+	memcpy(a, tmp, (i < h ? n : k) * size);
+}
+
+int ds_sort(void *base, size_t n, size_t size,
+	    int (*cmp)(const void *a, const void *b, void *ctx), void *ctx)
+{
+	unsigned char *tmp;
+	if (n < 2)
+		return 0;
+	if (size && n > SIZE_MAX / size)
+		return DS_ENOMEM;
+	tmp = malloc(n * size);
+	if (!tmp)
+		return DS_ENOMEM;
+	sort_run(base, tmp, n, size, cmp, ctx);
+	free(tmp);
+	return 0;
+}
+
 int ds_buf_reserve(struct ds_buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)

@@ -83,6 +83,132 @@ static inline uint64_t ds_mix64(uint64_t x)
 /* CRC-32C (Castagnoli) of a byte string, continuing from crc (start with 0). */
 uint32_t ds_crc32c(uint32_t crc, const void *p, size_t n);
 
+/* ---- tab-separated text files (the models' text sources of truth) ----
+ * ds_tsv_open reads PATH whole (at most max_bytes, see ds_read_file);
+ * ds_tsv_next splits the next line that is neither empty nor a '#' comment
+ * at its tabs into f[0..nmax) (further fields are dropped) and returns the
+ * number of fields (0 for a line of tabs alone), or -1 at the end.  t->lineno numbers the non-empty lines
+ * read so far, for messages.  The fields point into t's copy of the file,
+ * valid until ds_tsv_close. */
+struct ds_tsv {
+	char *text, *save;
+	int lineno, started;
+};
+int ds_tsv_open(struct ds_tsv *t, const char *path, size_t max_bytes, struct ds_err *err);
+int ds_tsv_next(struct ds_tsv *t, char **f, int nmax);
+void ds_tsv_close(struct ds_tsv *t);
+
+/* ---- hash map: 64-bit keys to 32-bit values ----
+ * The one hash table of the library: open addressing with linear probing,
+ * first slot ds_hmap_slot(key), at most 70% full.  A key is any 64-bit
+ * value.  Tables of integers use the integer as the key and pass eq = NULL.
+ * Tables of strings (or other long keys) use a 64-bit hash of the string as
+ * the key and a value naming the string (an index in the caller's array):
+ * several entries may then share a key, and eq(ctx, value) tells whether an
+ * entry's value names the string looked for.
+ *
+ * The map owns its two arrays (ds_hmap_free releases them) unless they were
+ * given by ds_hmap_init_fixed: such a map never grows, and ds_hmap_put
+ * returns NULL rather than fill it beyond 70%.  Value pointers returned by
+ * ds_hmap_find and ds_hmap_put stay valid until the next put.  Iterating:
+ * for (i = 0; i < m->cap; i++) if (m->val[i] != DS_HMAP_EMPTY) ...  A map
+ * is not thread-safe; readers may share a map no one writes. */
+#define DS_HMAP_EMPTY UINT32_MAX   /* the value of an empty slot */
+struct ds_hmap {
+	uint64_t *key;
+	uint32_t *val;   /* DS_HMAP_EMPTY in empty slots */
+	size_t n, cap;   /* entries; slots (0 or a power of two) */
+	size_t limit;    /* entries that fit before the map grows (70% of cap) */
+	unsigned shift;  /* 64 - log2(cap) */
+	int fixed;       /* arrays given by the caller */
+};
+#define DS_HMAP_INIT {NULL, NULL, 0, 0, 0, 0, 0}
+/* The first slot probed for key: Fibonacci hashing (the top bits of
+ * key * 2^64 / phi), which spreads integers and hashes alike. */
+static inline size_t ds_hmap_slot(const struct ds_hmap *m, uint64_t key)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> m->shift);
+}
+typedef int (*ds_hmap_eq)(const void *ctx, uint32_t val);
+
+/* Makes room for n entries without growing: 0 or DS_ENOMEM. */
+int ds_hmap_reserve(struct ds_hmap *m, size_t n);
+/* Uses the caller's arrays of cap slots (a power of two); clears them. */
+void ds_hmap_init_fixed(struct ds_hmap *m, uint64_t *key, uint32_t *val, size_t cap);
+/* Empties the map, keeping its memory. */
+void ds_hmap_clear(struct ds_hmap *m);
+void ds_hmap_free(struct ds_hmap *m);
+
+/* The value of an entry with this key (and eq(ctx, value) true when eq is
+ * not NULL), or NULL. */
+static inline uint32_t *ds_hmap_find(const struct ds_hmap *m, uint64_t key, ds_hmap_eq eq,
+				     const void *ctx)
+{
+	size_t mask = m->cap - 1, i;
+	if (!m->cap)
+		return NULL;
+	for (i = ds_hmap_slot(m, key); m->val[i] != DS_HMAP_EMPTY; i = (i + 1) & mask)
+		if (m->key[i] == key && (!eq || eq(ctx, m->val[i])))
+			return &m->val[i];
+	return NULL;
+}
+
+/* Finds the entry like ds_hmap_find or, when there is none, adds one with
+ * value val; *is_new (may be NULL) says which.  NULL when out of memory (or
+ * a fixed map is 70% full). */
+static inline uint32_t *ds_hmap_put(struct ds_hmap *m, uint64_t key, uint32_t val,
+				    ds_hmap_eq eq, const void *ctx, int *is_new)
+{
+	size_t mask, i;
+	if (m->n >= m->limit && ds_hmap_reserve(m, m->n + 1))
+		return NULL;
+	mask = m->cap - 1;
+	for (i = ds_hmap_slot(m, key); m->val[i] != DS_HMAP_EMPTY; i = (i + 1) & mask)
+		if (m->key[i] == key && (!eq || eq(ctx, m->val[i]))) {
+			if (is_new)
+				*is_new = 0;
+			return &m->val[i];
+		}
+	m->key[i] = key;
+	m->val[i] = val;
+	m->n++;
+	if (is_new)
+		*is_new = 1;
+	return &m->val[i];
+}
+
+/* ---- string table: interned strings with dense ids ----
+ * Each distinct string gets the next id (0, 1, 2...).  Texts are kept with a
+ * NUL after them in one pool, which moves when it grows: a pointer from
+ * ds_strtab_str is valid until the next ds_strtab_intern.
+ * Found through a ds_hmap on ds_hash64 of the text. */
+struct ds_strtab {
+	char *pool;        /* texts, each followed by a NUL */
+	size_t plen, pcap;
+	uint32_t *off;     /* id -> offset in pool */
+	uint32_t *len;     /* id -> length */
+	size_t n, cap, lcap;
+	struct ds_hmap map;
+};
+#define DS_STRTAB_INIT {NULL, 0, 0, NULL, NULL, 0, 0, 0, DS_HMAP_INIT}
+
+/* The id of s[0..n), added when new: >= 0, or DS_ENOMEM, or DS_ETOOBIG when
+ * the pool would pass 4 GB. */
+int64_t ds_strtab_intern(struct ds_strtab *t, const char *s, size_t n);
+/* The id of s[0..n), or -1. */
+int64_t ds_strtab_find(const struct ds_strtab *t, const char *s, size_t n);
+static inline const char *ds_strtab_str(const struct ds_strtab *t, uint32_t id)
+{
+	return t->pool + t->off[id];
+}
+void ds_strtab_free(struct ds_strtab *t);
+
+/* ---- sorting ----
+ * A stable merge sort with a context pointer passed to the comparison (like
+ * qsort, without global state): 0 or DS_ENOMEM (it needs n * size bytes). */
+int ds_sort(void *base, size_t n, size_t size,
+	    int (*cmp)(const void *a, const void *b, void *ctx), void *ctx);
+
 /* ---- files ---- */
 /* Reads a whole file (or stdin when path is "-") into *out (malloc'd, owned by
  * the caller, NUL-terminated; *len excludes the NUL).  max_bytes limits the

@@ -26,100 +26,33 @@
 #include "binfmt.h"
 #include "text.h"
 
-/* ---- a string -> index table (open addressing) ---- */
+/* ---- the words counted: a ds_strtab and a count per id ---- */
 
 struct wtab {
-	uint64_t *h;      /* hash | 1, 0 = empty */
-	uint32_t *idx;
-	size_t cap, n;
-	struct ds_buf pool;
-	uint32_t *off;    /* word i at pool.data + off[i] */
+	struct ds_strtab s;
 	uint64_t *count;
-	size_t off_cap, count_cap;
+	size_t count_cap;
 };
 
 static void wtab_free(struct wtab *t)
 {
-	free(t->h);
-	free(t->idx);
-	free(t->off);
+	ds_strtab_free(&t->s);
 	free(t->count);
-	ds_buf_free(&t->pool);
-}
-
-static int wtab_grow(struct wtab *t)
-{
-	size_t nc = t->cap ? t->cap * 2 : 1 << 16;
-	uint64_t *h = calloc(nc, sizeof *h);
-	uint32_t *idx = calloc(nc, sizeof *idx);
-	if (!h || !idx) {
-		free(h);
-		free(idx);
-		return DS_ENOMEM;
-	}
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->h[i]) {
-			size_t j = (size_t)t->h[i] & (nc - 1);
-			while (h[j])
-				j = (j + 1) & (nc - 1);
-			h[j] = t->h[i];
-			idx[j] = t->idx[i];
-		}
-	free(t->h);
-	free(t->idx);
-	t->h = h;
-	t->idx = idx;
-	t->cap = nc;
-	return 0;
 }
 
 /* Counts word w; returns 0 or DS_ENOMEM. */
 static int wtab_add(struct wtab *t, const char *w, size_t n)
 {
-	uint64_t h = ds_hash64(w, n, 0x7ec) | 1;
-	size_t j;
-	if ((t->n + 1) * 2 > t->cap && wtab_grow(t))
+	size_t before = t->s.n;
+	int64_t id;
+	if (ds_grow(&t->count, &t->count_cap, t->s.n + 1, sizeof *t->count))
 		return DS_ENOMEM;
-	j = (size_t)h & (t->cap - 1);
-	while (t->h[j]) {
-		if (t->h[j] == h) {
-			const char *s = t->pool.data + t->off[t->idx[j]];
-			if (strlen(s) == n && memcmp(s, w, n) == 0) {
-				t->count[t->idx[j]]++;
-				return 0;
-			}
-		}
-		j = (j + 1) & (t->cap - 1);
-	}
-	if (ds_grow(&t->off, &t->off_cap, t->n + 1, sizeof *t->off) ||
-	    ds_grow(&t->count, &t->count_cap, t->n + 1, sizeof *t->count))
-		return DS_ENOMEM;
-	t->off[t->n] = (uint32_t)t->pool.len;
-	if (ds_buf_append(&t->pool, w, n) || ds_buf_putc(&t->pool, 0))
-		return DS_ENOMEM;
-	t->count[t->n] = 1;
-	t->h[j] = h;
-	t->idx[j] = (uint32_t)t->n++;
+	if ((id = ds_strtab_intern(&t->s, w, n)) < 0)
+		return (int)id;
+	if (t->s.n > before)
+		t->count[id] = 0;
+	t->count[id]++;
 	return 0;
-}
-
-/* Index of word w, or -1. */
-static long wtab_find(const struct wtab *t, const char *w, size_t n)
-{
-	uint64_t h = ds_hash64(w, n, 0x7ec) | 1;
-	size_t j;
-	if (!t->cap)
-		return -1;
-	j = (size_t)h & (t->cap - 1);
-	while (t->h[j]) {
-		if (t->h[j] == h) {
-			const char *s = t->pool.data + t->off[t->idx[j]];
-			if (strlen(s) == n && memcmp(s, w, n) == 0)
-				return t->idx[j];
-		}
-		j = (j + 1) & (t->cap - 1);
-	}
-	return -1;
 }
 
 /* ---- corpus walking ---- */
@@ -187,7 +120,7 @@ static int cooc_block(void *ud, const struct ds_doc *d)
 			if (d->tok[i].kind == DS_TOK_PUNCT)
 				continue;
 			w = d->tok[i].kind == DS_TOK_WORD
-				    ? wtab_find(c->t, ds_tok_lower(d, i), d->tok[i].norm_len) : -1;
+				    ? ds_strtab_find(&c->t->s, ds_tok_lower(d, i), d->tok[i].norm_len) : -1;
 			c->ids[n++] = (int32_t)w;
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -256,21 +189,21 @@ int ds_vec_build(const char *corpus, const struct ds_vec_build_opts *o, const ch
 	if ((rc = walk_corpus(text, len, count_block, &t, err)))
 		goto out;
 	/* words by count */
-	order = malloc((t.n + 1) * sizeof *order);
-	row = malloc((t.n + 1) * sizeof *row);
-	col = malloc((t.n + 1) * sizeof *col);
+	order = malloc((t.s.n + 1) * sizeof *order);
+	row = malloc((t.s.n + 1) * sizeof *row);
+	col = malloc((t.s.n + 1) * sizeof *col);
 	if (!order || !row || !col)
 		goto oom;
-	for (size_t i = 0; i < t.n; i++) {
+	for (size_t i = 0; i < t.s.n; i++) {
 		order[i].count = t.count[i];
-		order[i].w = t.pool.data + t.off[i];
+		order[i].w = ds_strtab_str(&t.s, (uint32_t)i);
 		order[i].idx = (uint32_t)i;
 		row[i] = col[i] = -1;
 	}
-	qsort(order, t.n, sizeof *order, cmp_count_desc);
-	for (size_t i = 0; i < ncol && i < t.n; i++)
+	qsort(order, t.s.n, sizeof *order, cmp_count_desc);
+	for (size_t i = 0; i < ncol && i < t.s.n; i++)
 		col[order[i].idx] = (int32_t)i;
-	while (nw < t.n && nw < max_words && order[nw].count >= min_count)
+	while (nw < t.s.n && nw < max_words && order[nw].count >= min_count)
 		nw++;
 	if (nw < ncol) {
 		rc = ds_err_set(err, DS_EINVAL, "%s: only %zu words used %u times or more (need %zu)",

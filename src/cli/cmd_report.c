@@ -10,24 +10,53 @@
 static const char USAGE[] =
 	"despin report --html OUT.html [-i INDEX | -s SOURCE | --solo] [-m MODELS] FILE...\n"
 	"\n"
-	"Writes one self-contained HTML page (no network resources) for an audit:\n"
-	"a sortable table of the articles with verdict, score and source, and per\n"
-	"article the text beside its source with the substitutions highlighted\n"
-	"and their originals shown.  The page is written to a temporary file and\n"
-	"renamed to OUT.html when complete.";
+	"Writes one self-contained HTML page (no network resources, readable\n"
+	"without scripts) for an audit: spun articles first, filters by verdict and\n"
+	"by evidence kind, a legend, a sortable summary table, and per article its\n"
+	"score and threshold, coverage and flags (each linked to its place), with\n"
+	"the article beside its source in aligned sentence rows; clean articles\n"
+	"are folded.  The page is written to a temporary file and renamed to\n"
+	"OUT.html when complete.";
 
 struct report_ctx {
 	struct ds_result **res;
 	size_t n, cap;
-	int flagged, nerr;
+	struct ds_report_failure *failed; /* name and reason: owned copies */
+	size_t nfailed, failed_cap;
+	int flagged;
 };
+
+/* Keeps an input that could not be scored for the page's list. */
+static int keep_failure(struct report_ctx *c, const char *name, const char *err)
+{
+	size_t nl = strlen(name);
+	const char *reason = err ? err : "cannot be scored";
+	char *n2, *r2;
+	/* the reason without the name it starts with */
+	if (strncmp(reason, name, nl) == 0 && strncmp(reason + nl, ": ", 2) == 0)
+		reason += nl + 2;
+	if (ds_grow(&c->failed, &c->failed_cap, c->nfailed + 1, sizeof *c->failed))
+		return -1;
+	n2 = strdup(name);
+	r2 = strdup(reason);
+	if (!n2 || !r2) {
+		free(n2);
+		free(r2);
+		return -1;
+	}
+	c->failed[c->nfailed++] = (struct ds_report_failure){n2, r2};
+	return 0;
+}
 
 static int collect(void *ctx, const char *name, struct ds_result *r, const char *err)
 {
 	struct report_ctx *c = ctx;
 	if (!r) {
 		cli_error("%s", err);
-		c->nerr++;
+		if (keep_failure(c, name, err)) {
+			cli_error("%s: out of memory", name);
+			return 1;
+		}
 		return 0;
 	}
 	if (ds_grow(&c->res, &c->cap, c->n + 1, sizeof *c->res)) {
@@ -71,7 +100,8 @@ int cmd_report(int argc, char **argv)
 		return cli_usage("despin report --html OUT.html FILE...");
 	rc = scan_run(&so, argv + optind, argc - optind, collect, &ctx);
 	if (rc >= 0 && ctx.n > 0) {
-		if (ds_report_html(out, (const struct ds_result *const *)ctx.res, ctx.n, &err)) {
+		if (ds_report_html(out, (const struct ds_result *const *)ctx.res, ctx.n, ctx.failed,
+				   ctx.nfailed, &err)) {
 			cli_error("%s", err.msg);
 			rc = -1;
 		} else {
@@ -85,6 +115,11 @@ int cmd_report(int argc, char **argv)
 	for (size_t i = 0; i < ctx.n; i++)
 		ds_result_free(ctx.res[i]);
 	free(ctx.res);
+	for (size_t i = 0; i < ctx.nfailed; i++) {
+		free((char *)ctx.failed[i].name);
+		free((char *)ctx.failed[i].reason);
+	}
+	free(ctx.failed);
 	if (rc != 0)
 		return EXIT_ERROR;
 	return ctx.flagged ? EXIT_FLAGGED : EXIT_CLEAN;

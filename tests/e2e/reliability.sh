@@ -310,9 +310,9 @@ import sys
 from html.parser import HTMLParser
 TAGS = {"html", "head", "meta", "title", "style", "script", "body", "h1", "h2", "h3", "p",
         "table", "thead", "tbody", "tr", "th", "td", "a", "mark", "ins", "div", "span", "br",
-        "b", "i", "code", "small"}
+        "b", "i", "code", "small", "details", "summary", "input", "label", "dl", "dt", "dd"}
 ATTRS = {"lang", "charset", "http-equiv", "content", "class", "id", "onclick", "href", "title",
-         "data-v"}
+         "data-v", "type", "name", "checked", "for", "open"}
 bad = []
 scripts = []
 class P(HTMLParser):

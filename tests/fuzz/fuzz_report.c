@@ -128,7 +128,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	{
 		const struct ds_result *const list[1] = {r};
-		FZ_ASSERT(ds_report_render(&b, list, 1) == 0);
+		/* an input that failed, listed with its name and reason */
+		const struct ds_report_failure failed[1] = {{name, err.msg}};
+		snprintf(err.msg, sizeof err.msg, "%.*s", (int)(art.len < 200 ? art.len : 200), art.data);
+		FZ_ASSERT(ds_report_render(&b, list, 1, failed, 1) == 0);
 		check_page(&b);
 		ds_buf_free(&b);
 	}

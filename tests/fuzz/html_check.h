@@ -28,10 +28,11 @@ static int html_check(const char *p, size_t len, char *why, size_t whylen)
 	static const char *const tags[] = {
 		"!DOCTYPE", "html", "head", "meta", "title", "style", "script", "body", "h1", "h2",
 		"h3", "p", "table", "thead", "tbody", "tr", "th", "td", "a", "mark", "ins", "div",
-		"span", "br", "b", "i", "code", "small", NULL};
+		"span", "br", "b", "i", "code", "small", "details", "summary", "input", "label",
+		"dl", "dt", "dd", NULL};
 	static const char *const attrs[] = {
 		"lang", "charset", "http-equiv", "content", "class", "id", "onclick", "href",
-		"title", "data-v", "html", NULL};
+		"title", "data-v", "html", "type", "name", "checked", "for", "open", NULL};
 	size_t i = 0;
 
 	while (i < len) {

@@ -101,7 +101,7 @@ T_TEST(empty_report)
 {
 	struct ds_buf b = DS_BUF_INIT;
 	char why[128];
-	T_EQ_INT(ds_report_render(&b, NULL, 0), 0);
+	T_EQ_INT(ds_report_render(&b, NULL, 0, NULL, 0), 0);
 	T_OK(b.len > 0 && strstr(b.data, "0 articles") != NULL);
 	if (!html_check(b.data, b.len, why, sizeof why))
 		T_FAIL("%s", why);
@@ -149,7 +149,7 @@ T_TEST(hostile_report)
 	T_OK(r[0] && r[1]);
 	if (r[0] && r[1]) {
 		const struct ds_result *const list[2] = {r[0], r[1]};
-		T_EQ_INT(ds_report_render(&b, list, 2), 0);
+		T_EQ_INT(ds_report_render(&b, list, 2, NULL, 0), 0);
 		if (!html_check(b.data, b.len, why, sizeof why))
 			T_FAIL("page: %s", why);
 		T_EQ_INT(count(b.data, "<script"), 1);
@@ -164,14 +164,14 @@ T_TEST(hostile_report)
 			char *back = NULL;
 			size_t len = 0;
 			close(fd);
-			T_EQ_INT(ds_report_html(path, list, 2, &err), 0);
+			T_EQ_INT(ds_report_html(path, list, 2, NULL, 0, &err), 0);
 			T_EQ_INT(ds_read_file(path, 0, &back, &len, &err), 0);
 			T_OK(back && len == b.len && memcmp(back, b.data, len) == 0);
 			free(back);
 			unlink(path);
 		}
 		/* an unwritable place fails with a message naming it */
-		T_OK(ds_report_html("/nonexistent-dir/report.html", list, 2, &err) < 0);
+		T_OK(ds_report_html("/nonexistent-dir/report.html", list, 2, NULL, 0, &err) < 0);
 		T_OK(strstr(err.msg, "/nonexistent-dir/report.html") != NULL);
 	}
 	ds_buf_free(&b);

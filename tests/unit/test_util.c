@@ -1,0 +1,156 @@
+/* Unit tests of util's hash map, string table and sort. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "t.h"
+#include "util.h"
+
+/* a string table on top of the map: key = hash, value = index in words[] */
+struct words {
+	const char *w[64];
+	size_t n;
+	const char *probe;
+};
+
+static int word_eq(const void *ctx, uint32_t v)
+{
+	const struct words *ws = ctx;
+	return strcmp(ws->w[v], ws->probe) == 0;
+}
+
+T_TEST(hmap_integers)
+{
+	struct ds_hmap m = DS_HMAP_INIT;
+	uint32_t *v;
+	int is_new = -1;
+	T_OK(ds_hmap_find(&m, 7, NULL, NULL) == NULL);
+	for (uint64_t k = 0; k < 10000; k++) {
+		v = ds_hmap_put(&m, k * 3, (uint32_t)k, NULL, NULL, &is_new);
+		T_OK(v && is_new == 1 && *v == k);
+	}
+	T_EQ_INT(m.n, 10000);
+	T_OK(m.cap * 7 >= 10000 * 10 && (m.cap & (m.cap - 1)) == 0);
+	for (uint64_t k = 0; k < 30000; k++) {
+		v = ds_hmap_find(&m, k, NULL, NULL);
+		T_OK(k % 3 ? v == NULL : v && *v == k / 3);
+	}
+	v = ds_hmap_put(&m, 9, 123, NULL, NULL, &is_new);
+	T_OK(v && is_new == 0 && *v == 3);
+	(*v)++;
+	T_EQ_INT(*ds_hmap_find(&m, 9, NULL, NULL), 4);
+	/* key 0 and values up to UINT32_MAX - 1 are ordinary */
+	v = ds_hmap_put(&m, 0, UINT32_MAX - 1, NULL, NULL, &is_new);
+	T_OK(v && is_new == 0);
+	ds_hmap_clear(&m);
+	T_EQ_INT(m.n, 0);
+	T_OK(ds_hmap_find(&m, 9, NULL, NULL) == NULL);
+	ds_hmap_free(&m);
+	ds_hmap_free(&m);
+}
+
+T_TEST(hmap_colliding_keys)
+{
+	/* every word gets the same key: eq alone tells them apart */
+	struct words ws = {{"alpha", "beta", "gamma", "delta", "epsilon"}, 5, NULL};
+	struct ds_hmap m = DS_HMAP_INIT;
+	int is_new;
+	for (uint32_t i = 0; i < ws.n; i++) {
+		ws.probe = ws.w[i];
+		T_OK(ds_hmap_put(&m, 42, i, word_eq, &ws, &is_new) && is_new);
+	}
+	for (uint32_t i = 0; i < ws.n; i++) {
+		ws.probe = ws.w[i];
+		uint32_t *v = ds_hmap_find(&m, 42, word_eq, &ws);
+		T_OK(v && *v == i);
+	}
+	ws.probe = "zeta";
+	T_OK(ds_hmap_find(&m, 42, word_eq, &ws) == NULL);
+	T_EQ_INT(m.n, 5);
+	ds_hmap_free(&m);
+}
+
+T_TEST(hmap_fixed)
+{
+	uint64_t key[16];
+	uint32_t val[16];
+	struct ds_hmap m;
+	size_t added = 0;
+	ds_hmap_init_fixed(&m, key, val, 16);
+	for (uint64_t k = 1; k <= 20; k++)
+		if (ds_hmap_put(&m, k, 1, NULL, NULL, NULL))
+			added++;
+	T_EQ_INT(added, 11); /* never more than 70% full, never reallocated */
+	T_OK(m.key == key && m.cap == 16);
+	T_OK(ds_hmap_find(&m, 3, NULL, NULL) != NULL);
+	ds_hmap_free(&m);
+}
+
+T_TEST(strtab_interns)
+{
+	struct ds_strtab t = DS_STRTAB_INIT;
+	char w[16];
+	T_EQ_INT(ds_strtab_find(&t, "a", 1), -1);
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(w, sizeof w, "w%d", i);
+		T_EQ_INT(ds_strtab_intern(&t, w, (size_t)n), i);
+	}
+	for (int i = 4999; i >= 0; i--) {
+		int n = snprintf(w, sizeof w, "w%d", i);
+		if (ds_strtab_intern(&t, w, (size_t)n) != i || ds_strtab_find(&t, w, (size_t)n) != i)
+			T_FAIL("w%d lost", i);
+	}
+	T_EQ_INT(t.n, 5000);
+	T_EQ_STR(ds_strtab_str(&t, 1234), "w1234");
+	T_EQ_INT(t.len[1234], 5);
+	T_EQ_INT(ds_strtab_find(&t, "w12345", 6), -1);
+	T_EQ_INT(ds_strtab_find(&t, "w1", 1), -1); /* a prefix is another string */
+	T_EQ_INT(ds_strtab_intern(&t, "", 0), 5000);
+	ds_strtab_free(&t);
+}
+
+struct rec {
+	int k, seq;
+};
+
+static int cmp_rec(const void *a, const void *b, void *ctx)
+{
+	const struct rec *x = a, *y = b;
+	int dir = *(const int *)ctx;
+	return dir * ((x->k > y->k) - (x->k < y->k));
+}
+
+T_TEST(sort_stable_with_context)
+{
+	enum { N = 1000 };
+	struct rec *r = malloc(N * sizeof *r);
+	int up = 1, down = -1, ok = 1;
+	unsigned s = 12345;
+	for (int i = 0; i < N; i++) {
+		s = s * 1103515245u + 12345u;
+		r[i].k = (int)(s >> 16) % 37;
+		r[i].seq = i;
+	}
+	T_EQ_INT(ds_sort(r, N, sizeof *r, cmp_rec, &up), 0);
+	for (int i = 1; i < N; i++)
+		if (r[i - 1].k > r[i].k || (r[i - 1].k == r[i].k && r[i - 1].seq > r[i].seq))
+			ok = 0;
+	T_OK(ok);
+	T_EQ_INT(ds_sort(r, N, sizeof *r, cmp_rec, &down), 0);
+	for (int i = 1; i < N; i++)
+		if (r[i - 1].k < r[i].k || (r[i - 1].k == r[i].k && r[i - 1].seq > r[i].seq))
+			ok = 0;
+	T_OK(ok);
+	T_EQ_INT(ds_sort(r, 0, sizeof *r, cmp_rec, &up), 0);
+	free(r);
+}
+
+int main(void)
+{
+	T_RUN(hmap_integers);
+	T_RUN(hmap_colliding_keys);
+	T_RUN(hmap_fixed);
+	T_RUN(strtab_interns);
+	T_RUN(sort_stable_with_context);
+	return t_done();
+}
