@@ -13,8 +13,8 @@
    model (bg.bin).  For e-mail, also the mixture plus the in-domain model
    of an index of 1,000 e-mails and of every e-mail of the pool
    (corpus/email, scripts/corpus_email.sh, less every e-mail that an index
-   of them all gives as the source of a benchmark e-mail, so that no tested
-   text, nor its source, is learnt from).
+   of the pool gives as the source of a benchmark e-mail, repeated until it
+   gives none, so that no tested text, nor its source, is learnt from).
 2. Solo ROC AUC on the e-mail domain, held out: the scorer is fitted
    (scripts/fit_scorer.sh, the one fitting entry point) on the training
    articles of every other domain, as the e-mail fold of 'make eval' does,
@@ -109,7 +109,7 @@ def main():
 def bench(a, D, work):
     recs = read_manifest(a.bench)
     # the e-mail pool, less the e-mails the benchmark is made of: those an
-    # index of the whole pool gives as the source of any benchmark e-mail
+    # index of the pool gives as the source of any benchmark e-mail
     pool = []
     if os.path.isdir("corpus/email"):
         pool = [os.path.join("corpus/email", n) for n in sorted(os.listdir("corpus/email"))
@@ -118,10 +118,13 @@ def bench(a, D, work):
         mails = sorted({os.path.join(a.bench, r[k]) for r in recs if r["fam"]["domain"] == "email"
                         for k in ("file", "source") if r.get(k)})
         ix = os.path.join(work, "ix-whole.db")
-        add_index(D, ix, pool, work)
-        out = run([D, "index", "query", "-i", ix] + mails)
-        seen = {f for line in out.splitlines() for f in line.split("\t")[1:]}
-        pool = [p for p in pool if p not in seen]
+        for _ in range(5):  # near-copies hide behind one another: again until none is found
+            add_index(D, ix, pool, work)
+            out = run([D, "index", "query", "-i", ix] + mails)
+            seen = {f for line in out.splitlines() for f in line.split("\t")[1:]}
+            if not seen & set(pool):
+                break
+            pool = [p for p in pool if p not in seen]
     ixs = []
     for name, files in (("1k", pool[:1000]), ("all", pool)):
         if len(files) < 1000:
