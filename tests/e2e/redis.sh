@@ -7,13 +7,6 @@
 # mid-scan gives one error line per article, and with --retry the scan
 # resumes when it is back.  Prints TAP; skips if redis-server is missing.
 . "$(dirname "$0")/lib/tap.sh"
-check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
-same() { # LABEL FILE1 FILE2
-	if cmp -s "$2" "$3"; then ok "$1"; else
-		nok "$1"
-		diff "$2" "$3" | sed 's/^/# /' | head -20
-	fi
-}
 
 for cmd in redis-server redis-cli python3; do
 	if ! command -v $cmd >/dev/null 2>&1; then

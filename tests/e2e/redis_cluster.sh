@@ -5,13 +5,6 @@
 # registry ({ds}) moves to another node (ASK during the move, MOVED after).
 # Prints TAP; skips if redis-server is missing.
 . "$(dirname "$0")/lib/tap.sh"
-check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
-same() {
-	if cmp -s "$2" "$3"; then ok "$1"; else
-		nok "$1"
-		diff "$2" "$3" | sed 's/^/# /' | head -20
-	fi
-}
 
 for cmd in redis-server redis-cli python3; do
 	if ! command -v $cmd >/dev/null 2>&1; then
