@@ -204,7 +204,7 @@ def bench(a, D, work):
           "the same language model; %d spun, %d clean test articles):"
           % (sum(label.values()), len(label) - sum(label.values())))
     for name, mdir, env, extra in configs:
-        p = subprocess.run([D, "scan", "--format", "json", "--all", "-j", "1", "-m", mdir] + extra + files,
+        p = subprocess.run([D, "scan", "--format", "json", "--all", "-j", "1", "--models", mdir] + extra + files,
                            env=dict(os.environ, **env), stdout=subprocess.PIPE,
                            stderr=subprocess.DEVNULL, text=True)
         res = [json.loads(line) for line in p.stdout.splitlines()]
