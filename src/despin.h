@@ -138,6 +138,9 @@ struct ds_sources;
  * damaged, or of another format (then it names the command to rebuild it). */
 struct ds_finder *ds_finder_open(const char *uri, struct ds_err *err);
 void ds_finder_close(struct ds_finder *f);
+/* Requests the finder sent to its index's server so far (a pipeline
+ * counts once; 0 for an SQLite index). */
+uint64_t ds_finder_round_trips(const struct ds_finder *f);
 
 /* Finds the sources of article (max_bytes: refuse larger inputs, 0 the
  * default limit).  Returns the sources found, possibly none

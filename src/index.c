@@ -108,6 +108,16 @@ int ds_index_rollback(struct ds_index *ix, struct ds_err *err)
 	return ix->st->ops->rollback(ix->st, err);
 }
 
+uint64_t ds_index_round_trips(const struct ds_index *ix)
+{
+	return ix->st->round_trips;
+}
+
+int64_t ds_index_committed_as(struct ds_index *ix, int64_t id)
+{
+	return ix->st->ops->committed_as ? ix->st->ops->committed_as(ix->st, id) : id;
+}
+
 /* Runs one write in its own transaction unless the caller opened one. */
 static int tx_begin(struct ds_index *ix, int *own, struct ds_err *err)
 {
@@ -195,7 +205,7 @@ int ds_index_add(struct ds_index *ix, const char *name, const struct ds_doc *doc
 	uint64_t *keys = NULL;
 	char hash[33];
 	int64_t id = 0;
-	int own = 0, rc;
+	int own = 0, added = 0, rc;
 	size_t nkeys;
 
 	if (added_out)
@@ -226,12 +236,19 @@ int ds_index_add(struct ds_index *ix, const char *name, const struct ds_doc *doc
 		goto done;
 	}
 	rc = ix->st->ops->insert(ix->st, &src, keys, nkeys, &id, err);
-	if (rc == 0 && added_out)
-		*added_out = 1;
+	added = rc == 0;
 done:
 	free(keys);
 	ds_fprint_free(fp);
 	rc = tx_end(ix, own, rc, err);
+	if (rc == 0 && own && added) {
+		/* another writer may have committed the same text first */
+		int64_t as = ds_index_committed_as(ix, id);
+		added = as == id;
+		id = as;
+	}
+	if (rc == 0 && added_out)
+		*added_out = added;
 	if (rc == 0 && id_out)
 		*id_out = id;
 	return rc;
@@ -425,17 +442,20 @@ static int vote(struct votes *v, int64_t id, uint32_t sent)
 	return 0;
 }
 
-/* The ids under one key, at most KEY_LIMIT + 1 of them. */
+/* The ids under one key, at most KEY_LIMIT + 1 of them.  A key is left
+ * out when it holds more than KEY_LIMIT ids, counting every id the store
+ * gives (the excluded one too), so that every store leaves out the same
+ * keys whatever order it gives the ids in. */
 struct posting {
 	int64_t id[KEY_LIMIT + 1];
-	size_t n;
+	size_t n, seen;
 	int64_t exclude;
 };
 
 static int post(void *ctx, int64_t id)
 {
 	struct posting *p = ctx;
-	if (id != p->exclude && p->n < KEY_LIMIT + 1)
+	if (p->seen++ < KEY_LIMIT + 1 && id != p->exclude)
 		p->id[p->n++] = id;
 	return 0;
 }
@@ -586,9 +606,9 @@ static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct
 		free(kv);
 	}
 	for (size_t i = 0; !ix->st->ops->bands && i < nkeys && rc == 0; i++) {
-		p->n = 0;
+		p->n = p->seen = 0;
 		rc = ix->st->ops->band(ix->st, keys[i].key, KEY_LIMIT + 1, post, p, err);
-		if (rc == 0 && p->n <= KEY_LIMIT)
+		if (rc == 0 && p->seen <= KEY_LIMIT)
 			for (size_t j = 0; j < p->n && rc == 0; j++)
 				rc = vote(&v, p->id[j], keys[i].sent);
 	}
@@ -616,6 +636,22 @@ out:
 	ds_hmap_free(&v.map);
 	free(v.e);
 	return rc;
+}
+
+/* score_one for a source of a batched read: its votes from the candidates. */
+struct gets_ctx {
+	struct scorer *sc;
+	const struct cand *cand;
+	size_t ncand;
+};
+
+static int score_voted(void *ctx, const struct ds_store_src *src)
+{
+	struct gets_ctx *g = ctx;
+	for (size_t i = 0; i < g->ncand; i++)
+		if (g->cand[i].id == src->id)
+			g->sc->votes = g->cand[i].votes;
+	return score_one(g->sc, src);
 }
 
 int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
@@ -654,10 +690,28 @@ int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 	}
 	if ((rc = collect(ix, fp, opts, &cand, &ncand, err)) != 0)
 		goto done;
+	if (ix->st->ops->gets && ncand) {
+		/* every candidate in one round trip */
+		int64_t *ids = malloc(ncand * sizeof *ids);
+		struct gets_ctx g = {&sc, cand, ncand};
+		if (!ids) {
+			rc = ds_err_set(err, DS_ENOMEM, "out of memory querying index %s", ix->uri);
+			goto done;
+		}
+		for (size_t i = 0; i < ncand; i++)
+			ids[i] = cand[i].id;
+		rc = ix->st->ops->gets(ix->st, ids, ncand, DS_STORE_SET, score_voted, &g, err);
+		free(ids);
+		ncand = 0;
+	}
 	for (size_t i = 0; i < ncand && rc == 0; i++) {
 		sc.votes = cand[i].votes;
 		rc = ix->st->ops->get(ix->st, cand[i].id, DS_STORE_SET, score_one, &sc, err);
-		if (rc == DS_ENOTFOUND) /* removed meanwhile */
+		if (rc == DS_ENOTFOUND && err) { /* removed meanwhile */
+			err->code = 0;
+			err->msg[0] = '\0';
+		}
+		if (rc == DS_ENOTFOUND)
 			rc = 0;
 	}
 	if (rc == DS_ENOMEM)

@@ -69,6 +69,16 @@ int ds_index_set_timeout(struct ds_index *ix, int timeout_ms, struct ds_err *err
 int ds_index_begin(struct ds_index *ix, struct ds_err *err);
 int ds_index_commit(struct ds_index *ix, struct ds_err *err);
 int ds_index_rollback(struct ds_index *ix, struct ds_err *err);
+/* After ds_index_commit: the id of the source that ds_index_add of that
+ * transaction reported as added under id.  That is id itself, unless
+ * another writer committed the same text first (two writers adding it at
+ * once to a shared index): then it is that source's id, and the add added
+ * nothing. */
+int64_t ds_index_committed_as(struct ds_index *ix, int64_t id);
+/* Requests sent to the index's server and answered so far by this handle
+ * (a pipeline counts once; 0 for an SQLite index): what a query costs in
+ * round trips over a network. */
+uint64_t ds_index_round_trips(const struct ds_index *ix);
 
 /* Adds doc (tokens flagged DS_TF_BOILER are left out of its fingerprint; the
  * whole text is kept) under name.  If a source with the same normalised

@@ -43,6 +43,11 @@ struct ds_finder {
 	struct ds_stemmer *st;
 };
 
+uint64_t ds_finder_round_trips(const struct ds_finder *f)
+{
+	return f ? ds_index_round_trips(f->ix) : 0;
+}
+
 struct ds_finder *ds_finder_open(const char *uri, struct ds_err *err)
 {
 	struct ds_finder *f = calloc(1, sizeof *f);
@@ -191,22 +196,60 @@ static int cmp_found(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Drops match k of m[0..*n) (and its rank), keeping the order. */
+static void drop_match(struct ds_match *m, double *rank, size_t *n, size_t k)
+{
+	memmove(m + k, m + k + 1, (*n - k - 1) * sizeof *m);
+	if (rank)
+		memmove(rank + k, rank + k + 1, (*n - k - 1) * sizeof *rank);
+	(*n)--;
+}
+
 struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
-				     const struct ds_match *m, size_t n, const double *rank,
+				     const struct ds_match *m0, size_t n, const double *rank0,
 				     struct ds_err *err)
 {
 	struct ds_sources *s = calloc(1, sizeof *s);
 	size_t *words = NULL, total = 0, pick[DS_SOURCES_MAX], npick = 0;
+	size_t tlen[DS_SOURCES_MAX];
+	char *text[DS_SOURCES_MAX] = {NULL};
+	struct ds_match *m = NULL;
+	double *rank = NULL;
 	int *owner = NULL, rc;
 
 	if (!s || !(words = calloc(doc->nsent + 1, sizeof *words)) ||
-	    !(owner = calloc(doc->nsent + 1, sizeof *owner)))
+	    !(owner = calloc(doc->nsent + 1, sizeof *owner)) ||
+	    !(m = malloc((n + 1) * sizeof *m)) || (rank0 && !(rank = malloc((n + 1) * sizeof *rank))))
 		goto nomem;
+	if (n)
+		memcpy(m, m0, n * sizeof *m);
+	if (rank0 && n)
+		memcpy(rank, rank0, n * sizeof *rank);
 	s->doc = doc;
 	doc = NULL;
 	for (size_t i = 0; i < s->doc->nsent; i++)
 		total += words[i] = sent_words(s->doc, i);
+again:
 	choose(s->doc, m, n, rank, words, total, owner, pick, &npick);
+	/* the texts first: a source removed since the query (by another
+	 * writer of a shared index) is left out and the choice made again */
+	for (size_t j = 0; j < npick; j++) {
+		rc = ds_index_get_text(ix, m[pick[j]].id, &text[j], &tlen[j], err);
+		if (rc == DS_ENOTFOUND) {
+			for (size_t k = 0; k < j; k++) {
+				free(text[k]);
+				text[k] = NULL;
+			}
+			if (err) {
+				err->code = 0;
+				err->msg[0] = '\0';
+			}
+			drop_match(m, rank, &n, pick[j]);
+			goto again;
+		}
+		if (rc)
+			goto fail;
+	}
 	for (size_t j = 0; j < npick; j++) {
 		struct found *f = &s->f[s->n];
 		const struct ds_match *c = &m[pick[j]];
@@ -214,6 +257,9 @@ struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 		if (!(f->name = strdup(c->name)))
 			goto nomem;
 		s->n++;
+		f->text = text[j];
+		f->len = tlen[j];
+		text[j] = NULL;
 		f->similarity = c->similarity;
 		if (!(f->ranges = malloc((s->doc->nsent + 1) * sizeof *f->ranges)))
 			goto nomem;
@@ -231,19 +277,23 @@ struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 		}
 		f->coverage = total ? (double)covered / (double)total : 0;
 		f->first = f->nranges ? f->ranges[0].start : 0;
-		if ((rc = ds_index_get_text(ix, c->id, &f->text, &f->len, err)) != 0)
-			goto fail;
 	}
 	qsort(s->f, s->n, sizeof *s->f, cmp_found);
 	free(words);
 	free(owner);
+	free(m);
+	free(rank);
 	return s;
 nomem:
 	ds_err_set(err, DS_ENOMEM, "out of memory choosing sources");
 fail:
+	for (size_t j = 0; j < DS_SOURCES_MAX; j++)
+		free(text[j]);
 	ds_doc_free(doc);
 	free(words);
 	free(owner);
+	free(m);
+	free(rank);
 	ds_sources_free(s);
 	return NULL;
 }

@@ -66,6 +66,12 @@ struct ds_store_ops {
 	int (*begin)(struct ds_store *s, struct ds_err *err);
 	int (*commit)(struct ds_store *s, struct ds_err *err);
 	int (*rollback)(struct ds_store *s, struct ds_err *err);
+	/* Optional (NULL: the id itself): after a commit, the id under which
+	 * the source that insert staged as id now lives: id itself, or the id
+	 * of the same text (content hash) that another writer committed first
+	 * when two writers added it at once (the staged copy is dropped).
+	 * Valid until the next begin. */
+	int64_t (*committed_as)(struct ds_store *s, int64_t id);
 	/* The id of the source with this content hash, or DS_ENOTFOUND. */
 	int (*find_hash)(struct ds_store *s, const char *hash, int64_t *id,
 			 struct ds_err *err);
@@ -97,6 +103,11 @@ struct ds_store_ops {
 	/* Calls fn once with source id; what = DS_STORE_SET | DS_STORE_TEXT. */
 	int (*get)(struct ds_store *s, int64_t id, unsigned what,
 		   ds_store_src_fn fn, void *ctx, struct ds_err *err);
+	/* Optional (NULL: get is called per id): like get for each of
+	 * ids[0..n), in that order, in one round trip for a server; an id
+	 * that is not there (removed meanwhile) is skipped. */
+	int (*gets)(struct ds_store *s, const int64_t *ids, size_t n, unsigned what,
+		    ds_store_src_fn fn, void *ctx, struct ds_err *err);
 	/* Calls fn with every source in id order. */
 	int (*each)(struct ds_store *s, unsigned what, ds_store_src_fn fn,
 		    void *ctx, struct ds_err *err);
@@ -124,6 +135,9 @@ struct ds_store_ops {
 /* Every backend's handle starts with this. */
 struct ds_store {
 	const struct ds_store_ops *ops;
+	/* requests sent to a server and answered (a pipeline of many commands
+	 * counts once), for figures; 0 for an embedded store */
+	uint64_t round_trips;
 };
 
 /* Opens (or with DS_STORE_CREATE creates) an SQLite store: path is a file,
@@ -139,9 +153,12 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 
 /* Opens (or with DS_STORE_CREATE creates) a store on a Redis server or
  * Redis Cluster (src/store_redis.c): uri is
- * redis://HOST[:PORT][/DB][?timeout=MS&retry=N].  timeout_ms bounds every
- * command; retry is how many times a lost connection is
- * re-opened, with growing pauses, before an operation fails with DS_EIO.
+ * redis://HOST[:PORT][/DB][?timeout=MS&retry=N&wait=N&wait_ms=MS].
+ * timeout_ms bounds every command; retry is how many times a lost
+ * connection is re-opened, with growing pauses, before an operation fails
+ * with DS_EIO; wait=N makes every commit wait (WAIT, at most wait_ms, 1000
+ * by default) until N replicas of each shard written to hold it, and fail
+ * with DS_EIO when fewer do.
  * Same refusals and same NULL/err convention as ds_store_sqlite_open. */
 struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 				     const char *params, struct ds_err *err);

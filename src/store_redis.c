@@ -31,8 +31,8 @@
  * pipelines commands to several shards at once.
  *
  * A server that restarts empty, or is flushed, under a running reader must
- * not look like an index without a match: every query (op_count) reads the
- * meta hash's gen in the same round trip as its first command and fails
+ * not look like an index without a match: every query (read_begin) reads
+ * the meta hash's gen in the same round trip as its first command and fails
  * when it is gone or changed; each connection notes the server's run_id, so
  * the message can say that the server restarted.
  */
@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
+#include <zlib.h>
 
 #define MAGIC "despin-index"
 #define SCHEMA "1"
@@ -144,7 +145,10 @@ struct rstore {
 	char *uri;
 	int db, readonly, cluster;
 	int timeout_ms, retry;
+	int wait_replicas;  /* ?wait=N: a commit waits for N replicas of each shard */
+	int wait_ms;        /* ?wait_ms=MS: for at most this long (default 1000) */
 	char gen[40];      /* {ds}:meta gen when opened ("" for an index without one) */
+	int check_gen;     /* the next pipeline checks gen (armed by read_begin) */
 	struct node node[MAX_NODES];
 	int nnodes;
 	uint8_t slot[NSLOTS];
@@ -152,9 +156,15 @@ struct rstore {
 	int in_tx;
 	struct pend *add, *rem;
 	size_t nadd, capadd, nrem, caprem;
-	/* decoded sets */
+	/* adds of the last commit that lost to another writer's same text:
+	 * pairs (staged id, that writer's id) */
+	int64_t *merged;
+	size_t nmerged, capmerged;
+	/* decoded sets and texts */
 	uint32_t *setbuf;
 	size_t setcap;
+	char *textbuf;
+	size_t textcap;
 	/* cache of sources: open addressing on id */
 	struct centry **cache;
 	size_t ccap, cused, cbytes;
@@ -417,6 +427,18 @@ static int load_slots(struct rstore *s, struct ds_err *err)
 	return rc;
 }
 
+/* Does node i serve the index: the server, or a master of some slots (not
+ * a replica, nor a node named in the address that lost its slots)? */
+static int serves(struct rstore *s, int i)
+{
+	if (!s->cluster)
+		return i == 0;
+	for (int k = 0; k < NSLOTS; k++)
+		if (s->slot[k] == i)
+			return 1;
+	return 0;
+}
+
 /* ---- pipelines: commands to one or several shards, replies in order ---- */
 
 struct pcmd {
@@ -463,11 +485,11 @@ static void pipe_free(struct pipe *p)
 /* Queues a command; slot is the slot of its key (-1: any node). */
 static int pipe_add(struct pipe *p, int slot, int argc, const struct arg *a)
 {
-	const char *argv[16];
-	size_t lens[16];
+	const char *argv[24];
+	size_t lens[24];
 	char *buf;
 	int len;
-	if (argc > 16)
+	if (argc > 24)
 		return DS_EINVAL;
 	for (int i = 0; i < argc; i++) {
 		argv[i] = a[i].p;
@@ -529,11 +551,12 @@ static int starts(const char *s, const char *prefix)
  * to retry times with a growing pause; MOVED re-reads the slot map; ASK
  * sends ASKING and the command to the node named.  Error replies other
  * than redirections are left in the replies for the caller. */
-static int pipe_run(struct rstore *s, struct pipe *p, struct ds_err *err)
+static int pipe_exec(struct rstore *s, struct pipe *p, struct ds_err *err)
 {
 	int attempt = 0, redirects = 0;
 	for (;;) {
 		int lost = 0, moved = 0, rc = 0;
+		s->base.round_trips++;
 		for (size_t i = 0; i < p->n && !lost; i++) {
 			struct pcmd *c = &p->c[i];
 			if (c->r)
@@ -611,6 +634,7 @@ static int pipe_run(struct rstore *s, struct pipe *p, struct ds_err *err)
 			return ds_err_set(err, DS_EIO, "index %s: cannot follow %s", s->uri, c->r->str);
 		freeReplyObject(c->r);
 		c->r = NULL;
+		s->base.round_trips++;
 		redisAppendCommand(s->node[ni].c, "ASKING");
 		redisAppendFormattedCommand(s->node[ni].c, c->buf, (size_t)c->len);
 		if (redisGetReply(s->node[ni].c, &rv) != REDIS_OK) {
@@ -645,6 +669,37 @@ static int reply_ok(struct rstore *s, struct pipe *p, size_t i, struct ds_err *e
 	return 0;
 }
 
+static int no_mem(struct rstore *s, struct ds_err *err)
+{
+	return ds_err_set(err, DS_ENOMEM, "out of memory using index %s", s->uri);
+}
+
+static int same_index(struct rstore *s, const redisReply *r, struct ds_err *err);
+
+/* Runs the queued commands (pipe_exec).  The first pipeline of a query
+ * (read_begin arms it) also reads the meta hash, in the same round trip,
+ * to make sure the index is still the one opened: a FLUSHALL or a server
+ * restarted without its data must fail the query, not find no source. */
+static int pipe_run(struct rstore *s, struct pipe *p, struct ds_err *err)
+{
+	size_t g = p->n;
+	int rc;
+	if (!s->check_gen)
+		return pipe_exec(s, p, err);
+	if (pipe_add(p, slot_of(K_META), ARGS(S("HMGET"), S(K_META), S("magic"), S("gen"))))
+		return no_mem(s, err);
+	rc = pipe_exec(s, p, err);
+	if (rc == 0 && (rc = reply_ok(s, p, g, err)) == 0)
+		rc = same_index(s, p->c[g].r, err);
+	redisFreeCommand(p->c[g].buf);
+	if (p->c[g].r)
+		freeReplyObject(p->c[g].r);
+	p->n = g;
+	if (rc == 0)
+		s->check_gen = 0;
+	return rc;
+}
+
 /* Runs one command alone; *r is owned by p until pipe_reset/pipe_free. */
 static int call(struct rstore *s, struct pipe *p, int slot, int argc, const struct arg *a,
 		redisReply **r, struct ds_err *err)
@@ -659,10 +714,6 @@ static int call(struct rstore *s, struct pipe *p, int slot, int argc, const stru
 	return 0;
 }
 
-static int no_mem(struct rstore *s, struct ds_err *err)
-{
-	return ds_err_set(err, DS_ENOMEM, "out of memory using index %s", s->uri);
-}
 
 /* ---- cache ---- */
 
@@ -807,8 +858,18 @@ static int op_begin(struct ds_store *b, struct ds_err *err)
 	if ((rc = writable(s, err)) != 0)
 		return rc;
 	pend_clear(s);
+	s->nmerged = 0;
 	s->in_tx = 1;
 	return 0;
+}
+
+static int64_t op_committed_as(struct ds_store *b, int64_t id)
+{
+	struct rstore *s = (struct rstore *)b;
+	for (size_t i = 0; i < s->nmerged; i++)
+		if (s->merged[2 * i] == id)
+			return s->merged[2 * i + 1];
+	return id;
 }
 
 static int op_rollback(struct ds_store *b, struct ds_err *err)
@@ -847,6 +908,38 @@ static int publish_args(struct ds_buf *names, struct ds_buf *vals, char op, cons
 	    put_z(vals, v[0]) || put_z(vals, e->hash) || put_z(vals, v[1]) ||
 	    put_z(vals, v[2]) || put_z(vals, v[3]) || put_z(vals, v[4]))
 		return DS_ENOMEM;
+	return 0;
+}
+
+/* WAIT on every shard this handle wrote to: the commit is acknowledged
+ * only once wait_replicas replicas of each hold it, so a failover (a
+ * replica promoted when its master dies) cannot lose it. */
+static int wait_replicas(struct rstore *s, struct ds_err *err)
+{
+	char n[16], ms[16];
+	snprintf(n, sizeof n, "%d", s->wait_replicas);
+	snprintf(ms, sizeof ms, "%d", s->wait_ms > 0 ? s->wait_ms : 1000);
+	for (int i = 0; i < s->nnodes; i++) {
+		redisReply *r;
+		if (!s->node[i].c || !serves(s, i))
+			continue;
+		s->base.round_trips++;
+		r = redisCommand(s->node[i].c, "WAIT %s %s", n, ms);
+		if (!r) {
+			conn_fail(s, &s->node[i], "connection lost to", err);
+			drop_all(s);
+			return DS_EIO;
+		}
+		if (r->type != REDIS_REPLY_INTEGER || r->integer < s->wait_replicas) {
+			ds_err_set(err, DS_EIO,
+				   "index %s: the commit reached %lld of %d replicas of %s:%d within %s ms: it is on the master but may be lost if it fails over",
+				   s->uri, r->type == REDIS_REPLY_INTEGER ? r->integer : 0LL,
+				   s->wait_replicas, s->node[i].host, s->node[i].port, ms);
+			freeReplyObject(r);
+			return DS_EIO;
+		}
+		freeReplyObject(r);
+	}
 	return 0;
 }
 
@@ -950,10 +1043,16 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 		struct pipe q = {0};
 		for (size_t i = 0; i < s->nadd; i++) {
 			src_key(key, sizeof key, s->add[i].id);
-			if (r->element[i]->integer == 0)
+			if (r->element[i]->integer == 0) {
 				pipe_add(&q, slot_of(key), ARGS(S("HSET"), S(key), S("live"), S("1")));
-			else
-				queue_discard(&q, &s->add[i]);
+				continue;
+			}
+			/* another writer committed the same text first */
+			queue_discard(&q, &s->add[i]);
+			if (ds_grow(&s->merged, &s->capmerged, 2 * (s->nmerged + 1), sizeof *s->merged) == 0) {
+				s->merged[2 * s->nmerged] = s->add[i].id;
+				s->merged[2 * s->nmerged++ + 1] = r->element[i]->integer;
+			}
 		}
 		for (size_t i = 0; i < s->nrem; i++)
 			queue_discard(&q, &s->rem[i]);
@@ -961,6 +1060,8 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 			pipe_run(s, &q, NULL); /* readers fall back on the registry */
 		pipe_free(&q);
 	}
+	if (s->wait_replicas > 0)
+		rc = wait_replicas(s, err);
 done:
 forget:
 	for (size_t i = 0; i < s->nrem && rc == 0; i++) {
@@ -1052,8 +1153,9 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	struct rstore *s = (struct rstore *)b;
 	struct pipe p = {0};
 	struct pend *e;
-	unsigned char *setb = NULL, *keyb = NULL;
-	char key[40], idstr[24], words[24], nset[24], bk[9];
+	unsigned char *setb = NULL, *keyb = NULL, *ztext = NULL;
+	uLongf zlen;
+	char key[40], idstr[24], words[24], nset[24], bk[9], tlen[24];
 	redisReply *r;
 	int rc;
 
@@ -1099,11 +1201,21 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	snprintf(idstr, sizeof idstr, "%lld", (long long)*id);
 	snprintf(words, sizeof words, "%llu", (unsigned long long)src->words);
 	snprintf(nset, sizeof nset, "%zu", src->nset);
+	/* the text deflated (z), with its length (tl): read only for the
+	 * sources chosen for an article, never with the shingle sets */
+	zlen = compressBound((uLong)src->len);
+	if (!(ztext = malloc(zlen + 1)) ||
+	    compress2(ztext, &zlen, (const Bytef *)(src->text ? src->text : ""), (uLong)src->len,
+		      6) != Z_OK) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	snprintf(tlen, sizeof tlen, "%zu", src->len);
 	rc = pipe_add(&p, slot_of(key),
 		      ARGS(S("HSET"), S(key), S("n"), S(src->name), S("d"),
 			   S(src->date ? src->date : ""), S("h"), S(src->hash), S("w"), S(words),
-			   S("s"), S(nset), S("set"), B(setb, src->nset * 4), S("t"),
-			   B(src->text ? src->text : "", src->len)));
+			   S("s"), S(nset), S("set"), B(setb, src->nset * 4), S("z"),
+			   B(ztext, zlen), S("tl"), S(tlen)));
 	rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HSET"), S(key), S("k"), B(keyb, e->nkeys * 8)));
 	rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("PEXPIRE"), S(key), S(STAGE_TTL_MS)));
 	for (size_t i = 0; rc == 0 && i < e->nkeys; i++) {
@@ -1121,27 +1233,67 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 out:
 	free(setb);
 	free(keyb);
+	free(ztext);
 	pipe_free(&p);
 	return rc;
 }
 
-/* Reads a source's record: HMGET n d h w s live [set] [t]. */
-static int read_src(struct rstore *s, int64_t id, unsigned what, struct pipe *p,
-		    struct ds_store_src *src, int *live, struct ds_err *err)
+/* Queues the read of a source's record: HMGET n d h w s live [set] [t]. */
+static int queue_read(struct pipe *p, int64_t id, unsigned what)
 {
 	char key[40];
-	redisReply *r, **f;
-	int rc;
 	src_key(key, sizeof key, id);
-	rc = pipe_add(p, slot_of(key),
-		      ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"), S("live"),
-			   S(what & DS_STORE_SET ? "set" : "-"), S(what & DS_STORE_TEXT ? "t" : "-")));
-	if (rc)
-		return no_mem(s, err);
-	if ((rc = pipe_run(s, p, err)) != 0 || (rc = reply_ok(s, p, p->n - 1, err)) != 0)
-		return rc;
-	r = p->c[p->n - 1].r;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 8)
+	return pipe_add(p, slot_of(key),
+			ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"), S("live"),
+			     S(what & DS_STORE_SET ? "set" : "-"), S(what & DS_STORE_TEXT ? "t" : "-"),
+			     S(what & DS_STORE_TEXT ? "z" : "-"), S(what & DS_STORE_TEXT ? "tl" : "-")));
+}
+
+/* The text from the fields t, z, tl of a record (f[0..3)): z deflated
+ * (inflated into s->textbuf), or t as it is (records written before texts
+ * were deflated). */
+static int text_of(struct rstore *s, int64_t id, redisReply **f, const char **text, size_t *len,
+		   struct ds_err *err)
+{
+	uLongf n;
+	if (f[1]->type == REDIS_REPLY_STRING && f[2]->type == REDIS_REPLY_STRING) {
+		n = (uLongf)strtoull(f[2]->str, NULL, 10);
+		if (ds_grow(&s->textbuf, &s->textcap, (size_t)n + 1, 1))
+			return no_mem(s, err);
+		if (uncompress((Bytef *)s->textbuf, &n, (const Bytef *)f[1]->str, (uLong)f[1]->len) !=
+			    Z_OK ||
+		    n != (uLongf)strtoull(f[2]->str, NULL, 10))
+			return ds_err_set(err, DS_ECORRUPT,
+					  "index %s is damaged: the text of source %lld does not inflate",
+					  s->uri, (long long)id);
+		*text = s->textbuf;
+		*len = (size_t)n;
+		return 0;
+	}
+	if (f[0]->type != REDIS_REPLY_STRING)
+		return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: source %lld has no text",
+				  s->uri, (long long)id);
+	*text = f[0]->str;
+	*len = (size_t)f[0]->len;
+	return 0;
+}
+
+/* The text's length from the reply to HMGET key tl t. */
+static uint64_t text_len(const redisReply *r)
+{
+	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2)
+		return 0;
+	if (r->element[0]->type == REDIS_REPLY_STRING)
+		return strtoull(r->element[0]->str, NULL, 10);
+	return r->element[1]->type == REDIS_REPLY_STRING ? (uint64_t)r->element[1]->len : 0;
+}
+
+/* Decodes the reply r of queue_read into src (set in s->setbuf). */
+static int decode_src(struct rstore *s, int64_t id, unsigned what, const redisReply *r,
+		      struct ds_store_src *src, int *live, struct ds_err *err)
+{
+	redisReply **f;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 10)
 		return ds_err_set(err, DS_EDB, "index %s: unexpected reply reading source %lld",
 				  s->uri, (long long)id);
 	f = r->element;
@@ -1173,14 +1325,21 @@ static int read_src(struct rstore *s, int64_t id, unsigned what, struct pipe *p,
 		}
 		src->set = s->setbuf;
 	}
-	if (what & DS_STORE_TEXT) {
-		if (f[7]->type != REDIS_REPLY_STRING)
-			return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: source %lld has no text",
-					  s->uri, (long long)id);
-		src->text = f[7]->str;
-		src->len = (size_t)f[7]->len;
-	}
+	if (what & DS_STORE_TEXT)
+		return text_of(s, id, f + 7, &src->text, &src->len, err);
 	return 0;
+}
+
+/* Reads a source's record (one round trip). */
+static int read_src(struct rstore *s, int64_t id, unsigned what, struct pipe *p,
+		    struct ds_store_src *src, int *live, struct ds_err *err)
+{
+	int rc;
+	if (queue_read(p, id, what))
+		return no_mem(s, err);
+	if ((rc = pipe_run(s, p, err)) != 0 || (rc = reply_ok(s, p, p->n - 1, err)) != 0)
+		return rc;
+	return decode_src(s, id, what, p->c[p->n - 1].r, src, live, err);
 }
 
 /* Is source id registered?  (Its record was written but not marked live:
@@ -1247,6 +1406,103 @@ out:
 	return rc;
 }
 
+/* Many sources in one round trip (the candidates of a query): a record
+ * per id, or, for a shingle set already cached, whether the source is
+ * still live; a second round trip only for records found without their
+ * live mark (asking the registry).  Sources not there are skipped. */
+static int op_gets(struct ds_store *b, const int64_t *ids, size_t n, unsigned what,
+		   ds_store_src_fn fn, void *ctx, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct pipe p = {0}, q = {0};
+	unsigned char *state = calloc(n + 1, 1); /* 1 cached, 2 read, 0 skipped */
+	size_t *at = calloc(n + 1, sizeof *at), *reg = calloc(n + 1, sizeof *reg);
+	int rc = 0;
+	if (!state || !at || !reg) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct centry *e = what == DS_STORE_SET ? cache_get(s, ids[i]) : NULL;
+		char key[40];
+		if (removed_in_tx(s, ids[i]))
+			continue;
+		at[i] = p.n;
+		src_key(key, sizeof key, ids[i]);
+		if (e && e->nset) {
+			state[i] = 1;
+			rc = pipe_add(&p, slot_of(key), ARGS(S("HEXISTS"), S(key), S("live")));
+		} else {
+			state[i] = 2;
+			rc = queue_read(&p, ids[i], what);
+		}
+	}
+	if (rc) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	if (p.n && (rc = pipe_run(s, &p, err)) != 0)
+		goto out;
+	/* records without the live mark: is the source registered? */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		redisReply *r;
+		int live;
+		char idstr[24];
+		if (!state[i])
+			continue;
+		if ((rc = reply_ok(s, &p, at[i], err)) != 0)
+			goto out;
+		r = p.c[at[i]].r;
+		if (state[i] == 1)
+			live = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+		else
+			live = r->type == REDIS_REPLY_ARRAY && r->elements == 10 &&
+			       (r->element[5]->type == REDIS_REPLY_STRING ||
+				r->element[0]->type != REDIS_REPLY_STRING);
+		if (live || pend_find(s->add, s->nadd, ids[i]))
+			continue;
+		reg[i] = q.n + 1;
+		snprintf(idstr, sizeof idstr, "%lld", (long long)ids[i]);
+		if (pipe_add(&q, slot_of(K_IDS), ARGS(S("ZSCORE"), S(K_IDS), S(idstr))))
+			rc = no_mem(s, err);
+	}
+	if (rc || (q.n && (rc = pipe_run(s, &q, err)) != 0))
+		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct ds_store_src src;
+		int live = 1;
+		if (!state[i])
+			continue;
+		if (reg[i] && (!q.c[reg[i] - 1].r || q.c[reg[i] - 1].r->type != REDIS_REPLY_STRING))
+			continue; /* neither live nor registered: removed, or not yet added */
+		if (state[i] == 1) {
+			cache_src(cache_get(s, ids[i]), &src);
+		} else {
+			rc = decode_src(s, ids[i], what, p.c[at[i]].r, &src, &live, err);
+			if (rc == DS_ENOTFOUND) { /* removed meanwhile */
+				if (err) {
+					err->code = 0;
+					err->msg[0] = '\0';
+				}
+				rc = 0;
+				continue;
+			}
+			if (rc)
+				break;
+			if (what & DS_STORE_SET && !pend_find(s->add, s->nadd, ids[i]))
+				cache_put(s, &src);
+		}
+		rc = fn(ctx, &src);
+	}
+out:
+	free(state);
+	free(at);
+	free(reg);
+	pipe_free(&p);
+	pipe_free(&q);
+	return rc;
+}
+
 static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *ctx,
 		   struct ds_err *err)
 {
@@ -1284,7 +1540,9 @@ static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *
 			rc = pipe_add(&q, slot_of(key),
 				      ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"),
 					   S(what & DS_STORE_SET ? "set" : "-"),
-					   S(what & DS_STORE_TEXT ? "t" : "-")));
+					   S(what & DS_STORE_TEXT ? "t" : "-"),
+					   S(what & DS_STORE_TEXT ? "z" : "-"),
+					   S(what & DS_STORE_TEXT ? "tl" : "-")));
 		}
 		if (rc) {
 			rc = no_mem(s, err);
@@ -1331,10 +1589,9 @@ static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *
 				src.set = s->setbuf;
 				cache_put(s, &src);
 			}
-			if (what & DS_STORE_TEXT) {
-				src.text = f[6]->type == REDIS_REPLY_STRING ? f[6]->str : "";
-				src.len = f[6]->type == REDIS_REPLY_STRING ? (size_t)f[6]->len : 0;
-			}
+			if (what & DS_STORE_TEXT &&
+			    (rc = text_of(s, src.id, f + 6, &src.text, &src.len, err)) != 0)
+				break;
 			rc = fn(ctx, &src);
 		}
 		if (rc || n < EACH_CHUNK)
@@ -1368,9 +1625,9 @@ static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_f
 	return rc;
 }
 
-/* Every key's SRANDMEMBER in one pipeline (to all the shards at once). */
-static int same_index(struct rstore *s, const redisReply *r, struct ds_err *err);
-
+/* Every key's SRANDMEMBER in one pipeline (to all the shards at once).
+ * SRANDMEMBER with a positive count gives the whole set when it holds at
+ * most count ids, else count of them: the index leaves such a key out. */
 static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size_t limit,
 		    int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
 		    struct ds_err *err)
@@ -1388,14 +1645,8 @@ static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size
 		if (pipe_add(&p, key_slot(bk, 9), ARGS(S("SRANDMEMBER"), B(bk, 9), S(lim))))
 			rc = no_mem(s, err);
 	}
-	/* in the same round trip, the meta hash that says the index is still
-	 * the one opened (a FLUSHALL or a restart without the data) */
-	if (rc == 0 && pipe_add(&p, slot_of(K_META), ARGS(S("HMGET"), S(K_META), S("magic"), S("gen"))))
-		rc = no_mem(s, err);
 	if (rc == 0)
 		rc = pipe_run(s, &p, err);
-	if (rc == 0 && (rc = reply_ok(s, &p, nkeys, err)) == 0)
-		rc = same_index(s, p.c[nkeys].r, err);
 	for (size_t k = 0; rc == 0 && k < nkeys; k++) {
 		redisReply *r;
 		size_t n = 0;
@@ -1461,13 +1712,13 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_
 		char key[40];
 		redisReply *r;
 		src_key(key, sizeof key, id);
-		rc = call(s, &p, slot_of(key), ARGS(S("HSTRLEN"), S(key), S("t")), &r, err);
+		rc = call(s, &p, slot_of(key), ARGS(S("HMGET"), S(key), S("tl"), S("t")), &r, err);
 		if (rc) {
 			free(e->name);
 			free(e->keys);
 			goto out;
 		}
-		e->len = (uint64_t)r->integer;
+		e->len = text_len(r);
 	}
 	/* band_keys counts distinct keys, as insert stored them */
 	for (size_t i = 0, n = 0; i < nkeys; i++) {
@@ -1490,34 +1741,65 @@ static int64_t field_i64(const redisReply *r)
 	return r && parse_i64(r, &v) == 0 ? v : 0;
 }
 
-/* used_memory_dataset of every node (the data, without the server's overhead). */
+/* Is key one of the index's (registry, records, band keys)? */
+static int index_key(const char *k, size_t n)
+{
+	return (n == 9 && k[0] == 'b') || (n > 5 && memcmp(k, "{ds}:", 5) == 0) ||
+	       (n > 5 && memcmp(k, "{src:", 5) == 0);
+}
+
+/* The memory of the index's own keys (MEMORY USAGE of each, over every
+ * shard, walked with SCAN): not the server's whole memory, which other
+ * databases and other keys share.  Reads every key name once: an
+ * administrator's figure, not one for every query. */
 static int data_bytes(struct rstore *s, uint64_t *bytes, struct ds_err *err)
 {
 	*bytes = 0;
 	for (int i = 0; i < s->nnodes; i++) {
 		struct node *nd = &s->node[i];
-		redisReply *r;
-		const char *v;
+		char cursor[32] = "0";
 		int rc;
-		if (s->cluster) {
-			int owns = 0;
-			for (int k = 0; k < NSLOTS && !owns; k++)
-				owns = s->slot[k] == i;
-			if (!owns)
-				continue;
-		}
+		if (!serves(s, i))
+			continue;
 		if ((rc = node_connect(s, nd, err)) != 0)
 			return rc;
-		if (!(r = redisCommand(nd->c, "INFO memory"))) {
-			conn_fail(s, nd, "connection lost to", err);
-			drop_all(s);
-			return DS_EIO;
-		}
-		if (r->type == REDIS_REPLY_STRING && (v = strstr(r->str, "used_memory_dataset:")))
-			*bytes += strtoull(v + strlen("used_memory_dataset:"), NULL, 10);
-		freeReplyObject(r);
+		do {
+			redisReply *r = redisCommand(nd->c, "SCAN %s COUNT 2000", cursor), *keys;
+			size_t nq = 0;
+			if (!r)
+				goto lost;
+			if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+			    r->element[0]->type != REDIS_REPLY_STRING) {
+				freeReplyObject(r);
+				return ds_err_set(err, DS_EDB, "index %s: unexpected reply to SCAN", s->uri);
+			}
+			snprintf(cursor, sizeof cursor, "%s", r->element[0]->str);
+			keys = r->element[1];
+			for (size_t k = 0; k < keys->elements; k++) {
+				redisReply *e = keys->element[k];
+				if (e->type == REDIS_REPLY_STRING && index_key(e->str, e->len)) {
+					redisAppendCommand(nd->c, "MEMORY USAGE %b SAMPLES 0", e->str,
+							   (size_t)e->len);
+					nq++;
+				}
+			}
+			freeReplyObject(r);
+			for (size_t k = 0; k < nq; k++) {
+				void *rv = NULL;
+				if (redisGetReply(nd->c, &rv) != REDIS_OK || !rv)
+					goto lost;
+				if (((redisReply *)rv)->type == REDIS_REPLY_INTEGER)
+					*bytes += (uint64_t)((redisReply *)rv)->integer;
+				freeReplyObject(rv);
+			}
+		} while (strcmp(cursor, "0") != 0);
 		if (!s->cluster)
 			break;
+		continue;
+	lost:
+		conn_fail(s, nd, "connection lost to", err);
+		drop_all(s);
+		return DS_EIO;
 	}
 	return 0;
 }
@@ -1573,17 +1855,26 @@ static int op_count(struct ds_store *b, uint64_t limit, uint64_t *n, struct ds_e
 	struct pipe p = {0};
 	int rc;
 	(void)limit;
-	/* one round trip: the count, and the meta hash that says the index
-	 * is still the one opened (same hash tag, same shard) */
-	rc = pipe_add(&p, slot_of(K_IDS), ARGS(S("ZCARD"), S(K_IDS)));
-	rc = rc ? rc : pipe_add(&p, slot_of(K_META), ARGS(S("HMGET"), S(K_META), S("magic"), S("gen")));
-	if (rc)
+	if (pipe_add(&p, slot_of(K_IDS), ARGS(S("ZCARD"), S(K_IDS))))
 		rc = no_mem(s, err);
-	else if ((rc = pipe_run(s, &p, err)) == 0 && (rc = reply_ok(s, &p, 0, err)) == 0 &&
-		 (rc = reply_ok(s, &p, 1, err)) == 0 && (rc = same_index(s, p.c[1].r, err)) == 0)
+	else if ((rc = pipe_run(s, &p, err)) == 0 && (rc = reply_ok(s, &p, 0, err)) == 0)
 		*n = (uint64_t)p.c[0].r->integer + s->nadd;
 	pipe_free(&p);
 	return rc;
+}
+
+/* A query begins: its first round trip checks that the index is still
+ * the one opened (pipe_run). */
+static int op_read_begin(struct ds_store *b, struct ds_err *err)
+{
+	(void)err;
+	((struct rstore *)b)->check_gen = 1;
+	return 0;
+}
+
+static void op_read_end(struct ds_store *b)
+{
+	((struct rstore *)b)->check_gen = 0;
 }
 
 static int op_set_timeout(struct ds_store *b, int timeout_ms, struct ds_err *err)
@@ -1614,7 +1905,7 @@ static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct ch
 		rc = pipe_add(&p, slot_of(key),
 			      ARGS(S("HMGET"), S(key), S("n"), S("h"), S("w"), S("s"), S("set"), S("k"),
 				   S("live")));
-		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HSTRLEN"), S(key), S("t")));
+		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HMGET"), S(key), S("tl"), S("t")));
 		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("TTL"), S(key)));
 	}
 	if (rc || (rc = pipe_run(s, &p, err)) != 0)
@@ -1661,7 +1952,7 @@ static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct ch
 		sum->sources++;
 		sum->words += strtoull(f[2]->type == REDIS_REPLY_STRING ? f[2]->str : "0", NULL, 10);
 		sum->shingles += nset;
-		sum->text_bytes += (uint64_t)p.c[3 * i + 1].r->integer;
+		sum->text_bytes += text_len(p.c[3 * i + 1].r);
 		nk = (size_t)f[5]->len / 8;
 		sum->band_keys += nk;
 		keys = (const unsigned char *)f[5]->str;
@@ -1760,7 +2051,9 @@ static void op_close(struct ds_store *b)
 	pend_clear(s);
 	free(s->add);
 	free(s->rem);
+	free(s->merged);
 	free(s->setbuf);
+	free(s->textbuf);
 	cache_free(s);
 	free(s->uri);
 	free(s);
@@ -1814,13 +2107,17 @@ static const struct ds_store_ops redis_ops = {
 	.begin = op_begin,
 	.commit = op_commit,
 	.rollback = op_rollback,
+	.committed_as = op_committed_as,
 	.find_hash = op_find_hash,
 	.find_name = op_find_name,
 	.insert = op_insert,
 	.remove = op_remove,
+	.read_begin = op_read_begin,
+	.read_end = op_read_end,
 	.band = op_band,
 	.bands = op_bands,
 	.get = op_get,
+	.gets = op_gets,
 	.each = op_each,
 	.stats = op_stats,
 	.count = op_count,
@@ -1833,23 +2130,29 @@ static const struct ds_store_ops redis_ops = {
 
 /* ---- opening ---- */
 
-/* redis://HOST[:PORT][/DB][?timeout=MS&retry=N] */
+/* redis://HOST[:PORT][,HOST[:PORT]...][/DB][?timeout=MS&retry=N&wait=N&wait_ms=MS]:
+ * several nodes of a cluster, tried in turn (any one that answers gives
+ * the slot map), so that the index opens while one of them is down. */
 static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 {
-	const char *p = uri + strlen("redis://"), *end, *colon, *q;
-	size_t hlen;
-	int port = 6379;
+	const char *p = uri + strlen("redis://"), *end, *q;
 	end = p + strcspn(p, "/?");
-	colon = memchr(p, ':', (size_t)(end - p));
-	hlen = (size_t)((colon ? colon : end) - p);
-	if (hlen == 0 || hlen >= sizeof s->node[0].host)
-		return ds_err_set(err, DS_EINVAL, "index %s: no host in the address", uri);
-	if (colon) {
-		char *e;
-		long v = strtol(colon + 1, &e, 10);
-		if (e != end || v <= 0 || v > 65535)
-			return ds_err_set(err, DS_EINVAL, "index %s: bad port", uri);
-		port = (int)v;
+	for (const char *h = p; h < end;) {
+		const char *he = h + strcspn(h, ",/?"), *colon = memchr(h, ':', (size_t)(he - h));
+		size_t hlen = (size_t)((colon ? colon : he) - h);
+		int port = 6379;
+		if (hlen == 0 || hlen >= sizeof s->node[0].host)
+			return ds_err_set(err, DS_EINVAL, "index %s: no host in the address", uri);
+		if (colon) {
+			char *e;
+			long v = strtol(colon + 1, &e, 10);
+			if (e != he || v <= 0 || v > 65535)
+				return ds_err_set(err, DS_EINVAL, "index %s: bad port", uri);
+			port = (int)v;
+		}
+		if (find_node(s, h, hlen, port) < 0)
+			return ds_err_set(err, DS_EINVAL, "index %s: too many nodes", uri);
+		h = *he == ',' ? he + 1 : he;
 	}
 	if (*end == '/' && end[1] && end[1] != '?') {
 		char *e;
@@ -1863,6 +2166,10 @@ static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 			s->timeout_ms = atoi(q + 1 + strlen("timeout="));
 		else if (starts(q + 1, "retry="))
 			s->retry = atoi(q + 1 + strlen("retry="));
+		else if (starts(q + 1, "wait="))
+			s->wait_replicas = atoi(q + 1 + strlen("wait="));
+		else if (starts(q + 1, "wait_ms="))
+			s->wait_ms = atoi(q + 1 + strlen("wait_ms="));
 		else
 			return ds_err_set(err, DS_EINVAL, "index %s: unknown option %s", uri, q + 1);
 	}
@@ -1872,8 +2179,8 @@ static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 		s->retry = 0;
 	if (s->retry > 1000)
 		s->retry = 1000;
-	if (find_node(s, p, hlen, port) != 0)
-		return ds_err_set(err, DS_EINVAL, "index %s: bad address", uri);
+	if (s->nnodes == 0)
+		return ds_err_set(err, DS_EINVAL, "index %s: no host in the address", uri);
 	return 0;
 }
 
@@ -1884,6 +2191,8 @@ static int db_keys(struct rstore *s, int64_t *n, struct ds_err *err)
 	for (int i = 0; i < s->nnodes; i++) {
 		redisReply *r;
 		int rc;
+		if (!serves(s, i))
+			continue;
 		if ((rc = node_connect(s, &s->node[i], err)) != 0)
 			return rc;
 		if (!(r = redisCommand(s->node[i].c, "DBSIZE"))) {

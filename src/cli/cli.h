@@ -114,6 +114,8 @@ int cmd_train(int argc, char **argv);
 int cmd_lm(int argc, char **argv);
 int cmd_lex(int argc, char **argv);
 int cmd_index(int argc, char **argv);
+int cmd_worker(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

@@ -111,6 +111,13 @@ struct opts {
 
 /* ---- add ---- */
 
+/* An add of the open transaction, printed once committed. */
+struct add_line {
+	int64_t id;
+	int added;
+	char *name;
+};
+
 struct add_ctx {
 	struct ds_index *ix;
 	const struct opts *o;
@@ -119,7 +126,39 @@ struct add_ctx {
 	int fatal;
 	double shown;    /* when the progress line was last shown */
 	int line_open;   /* the progress line awaits its newline */
+	struct add_line *line;
+	size_t nline, capline;
 };
+
+/* After a commit: prints the lines of the transaction, each add as it
+ * ended (another writer may have committed the same text first). */
+static void add_flush(struct add_ctx *c)
+{
+	for (size_t i = 0; i < c->nline; i++) {
+		struct add_line *l = &c->line[i];
+		if (l->added) {
+			int64_t as = ds_index_committed_as(c->ix, l->id);
+			if (as != l->id) {
+				l->id = as;
+				l->added = 0;
+				c->added--;
+				c->present++;
+			}
+		}
+		if (!c->o->quiet)
+			printf("%s %lld %s\n", l->added ? "added" : "present", (long long)l->id,
+			       cli_name(l->name));
+		free(l->name);
+	}
+	c->nline = 0;
+}
+
+static void add_free(struct add_ctx *c)
+{
+	for (size_t i = 0; i < c->nline; i++)
+		free(c->line[i].name);
+	free(c->line);
+}
 
 /* Ends the progress line before a message, so that each has its own line. */
 static void add_newline(struct add_ctx *c)
@@ -166,11 +205,26 @@ static int add_doc(struct add_ctx *c, const char *name, struct ds_doc *d)
 	} else {
 		c->present++;
 	}
-	if (!c->o->quiet)
-		printf("%s %lld %s\n", added ? "added" : "present", (long long)id, cli_name(name));
+	if (ds_grow(&c->line, &c->capline, c->nline + 1, sizeof *c->line) ||
+	    !(c->line[c->nline].name = strdup(name))) {
+		add_newline(c);
+		cli_error("out of memory");
+		c->fatal = 1;
+		return 1;
+	}
+	c->line[c->nline].id = id;
+	c->line[c->nline++].added = added;
 	add_progress(c, 0);
 	if (c->o->batch > 0 && c->pending >= (size_t)c->o->batch) {
-		if (ds_index_commit(c->ix, &err) || ds_index_begin(c->ix, &err)) {
+		if (ds_index_commit(c->ix, &err)) {
+			add_newline(c);
+			cli_error("%s", err.msg);
+			c->fatal = 1;
+			return 1;
+		}
+		add_newline(c);
+		add_flush(c);
+		if (ds_index_begin(c->ix, &err)) {
 			cli_error("%s", err.msg);
 			c->fatal = 1;
 			return 1;
@@ -260,7 +314,7 @@ static void add_records(struct add_ctx *c)
 
 static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 {
-	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0, 0, 0};
+	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0};
 	struct ds_err err = {0};
 	struct sigaction sa;
 
@@ -296,13 +350,17 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 			cli_error("interrupted: %s", o->batch > 0 && c.added > c.pending
 							 ? "sources of earlier batches were kept"
 							 : "nothing added");
+		add_free(&c);
 		return EXIT_ERROR;
 	}
 	if (ds_index_commit(ix, &err)) {
 		cli_error("%s", err.msg);
 		ds_index_rollback(ix, NULL);
+		add_free(&c);
 		return EXIT_ERROR;
 	}
+	add_flush(&c);
+	add_free(&c);
 	printf("%zu added, %zu already present", c.added, c.present);
 	if (c.nerr)
 		printf(", %d unreadable", c.nerr);
@@ -463,6 +521,7 @@ static int query_one(const char *path, void *vctx)
 	struct ds_doc *d = load_doc(path, name);
 	size_t n;
 	double t0, c0;
+	uint64_t trips0;
 	int rc;
 
 	if (!d) {
@@ -474,10 +533,12 @@ static int query_one(const char *path, void *vctx)
 	qo.min_coverage = c->o->min_cov;
 	t0 = ds_now();
 	c0 = cpu_now();
+	trips0 = ds_index_round_trips(c->ix);
 	rc = ds_index_query(c->ix, d, &qo, c->m, (size_t)c->o->nmax, &n, &err);
 	if (c->o->timing)
-		fprintf(stderr, "time %.3f ms cpu %.3f ms %s\n", (ds_now() - t0) * 1e3,
-			(cpu_now() - c0) * 1e3, name);
+		fprintf(stderr, "time %.3f ms cpu %.3f ms round trips %llu %s\n",
+			(ds_now() - t0) * 1e3, (cpu_now() - c0) * 1e3,
+			(unsigned long long)(ds_index_round_trips(c->ix) - trips0), name);
 	if (rc) {
 		cli_error("cannot query %s: %s", name, err.msg);
 		ds_doc_free(d);

@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{"lm", cmd_lm, "score text with the language model; convert and describe models"},
 	{"lex", cmd_lex, "show, build and measure the synonym-substitution lexicon"},
 	{"index", cmd_index, "build, inspect and query an index of clean sources"},
+	{"worker", cmd_worker, "judge the articles of a Redis stream against an index"},
+	{"submit", cmd_submit, "add articles to the Redis stream that workers read"},
 	{"match", cmd_match, "print the fingerprint similarity of two articles"},
 	{"scorer", cmd_scorer, "compute evidence features, fit and build the scorer"},
 	{"vec", cmd_vec, "build word vectors from a corpus; compare words"},

@@ -5,70 +5,21 @@
 # registry ({ds}) moves to another node (ASK during the move, MOVED after).
 # Prints TAP; skips if redis-server is missing.
 . "$(dirname "$0")/lib/tap.sh"
-
-for cmd in redis-server redis-cli python3; do
-	if ! command -v $cmd >/dev/null 2>&1; then
-		echo "ok 1 - redis cluster index # SKIP $cmd not installed"
-		exit 0
-	fi
-done
-W=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill -9 $p 2>/dev/null; done; rm -rf "$W"' EXIT
-trap 'exit 2' INT TERM
-# three free ports P below 55536 whose cluster bus ports P + 10000 are free too
-PORTS=$(python3 -c '
-import random, socket
-def free(p):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-got = []
-for _ in range(1000):
-    p = random.randrange(20000, 45000)
-    if p not in got and p + 10000 not in got and free(p) and free(p + 10000):
-        got.append(p)
-    if len(got) == 3:
-        break
-print(" ".join(map(str, got)))')
+. "$(dirname "$0")/lib/redis.sh"
+PORTS=$(redis_cluster_ports 3)
 for p in $PORTS; do
-	mkdir "$W/$p"
-	redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes \
-		--cluster-config-file "$W/$p/nodes.conf" --save '' --appendonly yes \
-		--dir "$W/$p" --daemonize no > "$W/$p/log" 2>&1 &
-	PIDS="$PIDS $!"
+	if ! redis_start "$p" --cluster-enabled yes --cluster-config-file "$W/$p/nodes.conf"; then
+		nok "three redis-server nodes start"
+		exit 1
+	fi
 done
 set -- $PORTS
 P1=$1 P2=$2 P3=$3
-up() {
-	i=0
-	while [ $i -lt 300 ]; do
-		[ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-if ! { up "$P1" && up "$P2" && up "$P3"; }; then
-	for p in $PORTS; do tail -3 "$W/$p/log" | sed "s/^/# $p: /"; done
-	nok "three redis-server nodes start"
-	exit 1
-fi
 timeout 30 redis-cli --cluster create 127.0.0.1:$P1 127.0.0.1:$P2 127.0.0.1:$P3 \
 	--cluster-replicas 0 --cluster-yes > "$W/create.log" 2>&1
-i=0
-while [ $i -lt 100 ]; do
-	s1=$(redis-cli -p "$P1" cluster info | tr -d '\r' | grep -c '^cluster_state:ok')
-	s3=$(redis-cli -p "$P3" cluster info | tr -d '\r' | grep -c '^cluster_state:ok')
-	[ "$s1$s3" = 11 ] && break
-	sleep 0.1
-	i=$((i + 1))
-done
+s1=0 s3=0
+redis_cluster_ok "$P1" && s1=1
+redis_cluster_ok "$P3" && s3=1
 check "cluster of 3 nodes on 127.0.0.1:$P1,$P2,$P3 is up" $([ "$s1$s3" = 11 ]; echo $?)
 U=redis://127.0.0.1:$P2
 

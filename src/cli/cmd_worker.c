@@ -1,0 +1,575 @@
+/* cmd_worker.c - despin worker and despin submit: articles through a Redis
+ * Stream, judged by any number of worker processes against one index.
+ *
+ * Keys (one hash tag, so one slot, also in a cluster):
+ *   {despin}:articles  the stream of articles: fields name, text
+ *   {despin}:results   one entry per judged article: entry (the article's
+ *                      entry id), name, worker, json (the verdict, as scan
+ *                      --format json prints it) or error
+ *   {despin}:stats     counters: processed, failed, latency_us, round_trips,
+ *                      and processed:WORKER per worker
+ * Workers read with XREADGROUP in one consumer group, and first claim, with
+ * XAUTOCLAIM, entries that another worker read and did not acknowledge for
+ * --claim-ms (a worker that died).  One script acknowledges an entry and
+ * writes its result and counters at once, and writes nothing when the entry
+ * was acknowledged already (the slow worker whose entry was claimed): so an
+ * article is never lost and never has two results.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+
+#include "cli.h"
+#include "../detect.h"
+#include "../text.h"
+
+#define STREAM "{despin}:articles"
+#define RESULTS "{despin}:results"
+#define STATS "{despin}:stats"
+#define GROUP "despin"
+
+static const char USAGE_WORKER[] =
+	"despin worker -i INDEX [--queue redis://HOST[:PORT][/DB]] [-m MODELS]\n"
+	"              [--name NAME] [--claim-ms MS] [--max N] [--until-empty]\n"
+	"despin worker --stats [--queue redis://HOST[:PORT][/DB]]\n"
+	"\n"
+	"Judges the articles of the Redis stream " STREAM " (fed by 'despin\n"
+	"submit') against INDEX, and writes one verdict per article to the stream\n"
+	RESULTS " (fields entry, name, worker, json or error).  Any number\n"
+	"of workers, on any machines, share the stream (consumer group '" GROUP "');\n"
+	"the models are loaded once per worker.  An article a worker read and did\n"
+	"not finish within --claim-ms (default 60000) is taken over by another (a\n"
+	"worker that died); each article gets one result.  SIGTERM or SIGINT: the\n"
+	"worker finishes its article and stops.\n"
+	"\n"
+	"  --queue URI     the server of the streams (default: INDEX's, if redis://)\n"
+	"  --name NAME     this worker's name in the group (default HOST-PID)\n"
+	"  --max N         stop after N articles\n"
+	"  --until-empty   stop when the stream has nothing left for this worker\n"
+	"  --retry N       reconnections to a server that went away (default 30)\n"
+	"  --stats         print the counters of the workers and of the stream";
+
+static const char USAGE_SUBMIT[] =
+	"despin submit [--queue redis://HOST[:PORT][/DB]] FILE...\n"
+	"\n"
+	"Adds each article (files, directories) to the Redis stream " STREAM "\n"
+	"that 'despin worker' reads, and prints how many were added.";
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* ---- the connection: one server (or the node of the streams' slot) ---- */
+
+struct conn {
+	char host[256];
+	int port, db, retry;
+	redisContext *c;
+};
+
+static int conn_parse(struct conn *q, const char *uri)
+{
+	const char *p, *end, *colon;
+	if (strncmp(uri, "redis://", 8) != 0) {
+		cli_error("--queue must be a redis:// address (here '%s')", uri);
+		return -1;
+	}
+	p = uri + 8;
+	end = p + strcspn(p, "/?");
+	colon = memchr(p, ':', (size_t)(end - p));
+	snprintf(q->host, sizeof q->host, "%.*s", (int)((colon ? colon : end) - p), p);
+	q->port = colon ? atoi(colon + 1) : 6379;
+	q->db = *end == '/' ? atoi(end + 1) : 0;
+	if (!q->host[0] || q->port <= 0) {
+		cli_error("bad address '%s'", uri);
+		return -1;
+	}
+	return 0;
+}
+
+static void conn_close(struct conn *q)
+{
+	if (q->c)
+		redisFree(q->c);
+	q->c = NULL;
+}
+
+static int conn_open(struct conn *q)
+{
+	struct timeval tv = {2, 0};
+	redisReply *r;
+	conn_close(q);
+	q->c = redisConnectWithTimeout(q->host, q->port, tv);
+	if (!q->c || q->c->err) {
+		conn_close(q);
+		return -1;
+	}
+	tv.tv_sec = 30;
+	redisSetTimeout(q->c, tv);
+	if (q->db > 0) {
+		r = redisCommand(q->c, "SELECT %d", q->db);
+		if (!r || r->type == REDIS_REPLY_ERROR) {
+			if (r)
+				freeReplyObject(r);
+			conn_close(q);
+			return -1;
+		}
+		freeReplyObject(r);
+	}
+	return 0;
+}
+
+/* Runs a command (argv form), reconnecting up to q->retry times when the
+ * server goes away and following a cluster's MOVED; NULL when it failed. */
+static redisReply *conn_cmd(struct conn *q, int argc, const char **argv, const size_t *lens)
+{
+	for (int attempt = 0;; attempt++) {
+		redisReply *r = NULL;
+		if (q->c || conn_open(q) == 0)
+			r = redisCommandArgv(q->c, argc, argv, lens);
+		if (r && r->type == REDIS_REPLY_ERROR &&
+		    (strncmp(r->str, "MOVED ", 6) == 0 || strncmp(r->str, "LOADING", 7) == 0 ||
+		     strncmp(r->str, "TRYAGAIN", 8) == 0 || strncmp(r->str, "CLUSTERDOWN", 11) == 0) &&
+		    attempt < q->retry) {
+			const char *addr = strrchr(r->str, ' ');
+			if (strncmp(r->str, "MOVED ", 6) == 0 && addr && strrchr(addr, ':')) {
+				snprintf(q->host, sizeof q->host, "%.*s",
+					 (int)(strrchr(addr, ':') - addr - 1), addr + 1);
+				q->port = atoi(strrchr(addr, ':') + 1);
+			}
+			freeReplyObject(r);
+			conn_close(q);
+			usleep(100000);
+			continue;
+		}
+		if (r)
+			return r;
+		conn_close(q);
+		if (attempt >= q->retry || stopping)
+			return NULL;
+		usleep(attempt < 4 ? 100000u << attempt : 1000000u);
+	}
+}
+
+static redisReply *cmd(struct conn *q, const char *a0, const char *a1, const char *a2,
+		       const char *a3, const char *a4)
+{
+	const char *argv[5] = {a0, a1, a2, a3, a4};
+	size_t lens[5];
+	int argc = 0;
+	while (argc < 5 && argv[argc]) {
+		lens[argc] = strlen(argv[argc]);
+		argc++;
+	}
+	return conn_cmd(q, argc, argv, lens);
+}
+
+static int queue_of(struct conn *q, const char *queue, const char *index)
+{
+	memset(q, 0, sizeof *q);
+	q->retry = 30;
+	if (!queue && index && strncmp(index, "redis://", 8) == 0)
+		queue = index;
+	if (!queue) {
+		cli_error("no Redis server for the streams: give --queue redis://HOST:PORT");
+		return -1;
+	}
+	return conn_parse(q, queue);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- the worker ---- */
+
+/* Acknowledges entry and, if it was still pending (no other worker
+ * finished it), writes its result and counters, all at once.  KEYS: stream,
+ * results, stats; ARGV: group, entry, name, worker, field (json|error),
+ * value, failed (0|1), latency_us, round trips.  Returns 1 if written. */
+static const char finish_lua[] =
+	"if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end\n"
+	"redis.call('XADD', KEYS[2], '*', 'entry', ARGV[2], 'name', ARGV[3], 'worker', ARGV[4],\n"
+	"           ARGV[5], ARGV[6])\n"
+	"redis.call('HINCRBY', KEYS[3], ARGV[7] == '1' and 'failed' or 'processed', 1)\n"
+	"redis.call('HINCRBY', KEYS[3], 'processed:' .. ARGV[4], 1)\n"
+	"redis.call('HINCRBY', KEYS[3], 'latency_us', ARGV[8])\n"
+	"redis.call('HINCRBY', KEYS[3], 'round_trips', ARGV[9])\n"
+	"return 1\n";
+
+struct worker {
+	struct conn q;
+	char name[128];
+	struct ds_detector *det;
+	struct ds_finder *fd;
+	long processed, failed, dropped;
+	char cursor[64]; /* XAUTOCLAIM's */
+	int claim_ms;
+};
+
+static const redisReply *field(const redisReply *fields, const char *name)
+{
+	for (size_t i = 0; fields && i + 1 < fields->elements; i += 2)
+		if (fields->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(fields->element[i]->str, name) == 0)
+			return fields->element[i + 1];
+	return NULL;
+}
+
+/* Judges one entry [id, [field, value, ...]] and finishes it. */
+static int judge(struct worker *w, const redisReply *entry)
+{
+	const redisReply *fields, *name, *text;
+	const char *id;
+	struct ds_text art;
+	struct ds_detect_opts opts;
+	struct ds_err err = {0};
+	struct ds_sources *found;
+	struct ds_result *res = NULL;
+	char *json = NULL, lat[32], trips[32];
+	double t0 = now_s();
+	uint64_t rt0 = ds_finder_round_trips(w->fd);
+	redisReply *r;
+	int failed;
+
+	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+	    entry->element[0]->type != REDIS_REPLY_STRING)
+		return 0;
+	id = entry->element[0]->str;
+	fields = entry->element[1];
+	if (fields->type != REDIS_REPLY_ARRAY)
+		return 0; /* deleted from the stream meanwhile */
+	name = field(fields, "name");
+	text = field(fields, "text");
+	art.name = name && name->type == REDIS_REPLY_STRING ? name->str : id;
+	art.data = text && text->type == REDIS_REPLY_STRING ? text->str : "";
+	art.len = text && text->type == REDIS_REPLY_STRING ? (size_t)text->len : 0;
+	memset(&opts, 0, sizeof opts);
+	if ((found = ds_finder_find(w->fd, &art, 0, &err)) != NULL) {
+		res = ds_detect_found(w->det, found, &opts, &err);
+		ds_sources_free(found);
+	}
+	if (res && !(json = ds_result_json(res)))
+		snprintf(err.msg, sizeof err.msg, "%s: out of memory", art.name);
+	failed = json == NULL;
+	ds_result_free(res);
+	snprintf(lat, sizeof lat, "%.0f", (now_s() - t0) * 1e6);
+	snprintf(trips, sizeof trips, "%llu",
+		 (unsigned long long)(ds_finder_round_trips(w->fd) - rt0));
+	{
+		const char *argv[] = {"EVAL", finish_lua, "3", STREAM, RESULTS, STATS, GROUP, id,
+				      art.name, w->name, failed ? "error" : "json",
+				      failed ? err.msg : json, failed ? "1" : "0", lat, trips};
+		size_t lens[sizeof argv / sizeof argv[0]];
+		for (size_t i = 0; i < sizeof argv / sizeof argv[0]; i++)
+			lens[i] = strlen(argv[i]);
+		r = conn_cmd(&w->q, (int)(sizeof argv / sizeof argv[0]), argv, lens);
+	}
+	free(json);
+	if (!r || r->type == REDIS_REPLY_ERROR) {
+		cli_error("worker %s: cannot write the result of %s: %s", w->name, id,
+			  r ? r->str : "the server went away");
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	if (r->integer == 1) {
+		if (failed)
+			w->failed++;
+		else
+			w->processed++;
+	} else {
+		w->dropped++; /* another worker finished it first */
+	}
+	freeReplyObject(r);
+	return 1;
+}
+
+/* One step: a stale entry claimed, or a new one read (waiting up to 1 s).
+ * Returns 1 if an entry was judged, 0 if there was none, -1 on error. */
+static int step(struct worker *w)
+{
+	char idle[32];
+	redisReply *r;
+	int got = 0;
+	snprintf(idle, sizeof idle, "%d", w->claim_ms);
+	{
+		const char *argv[] = {"XAUTOCLAIM", STREAM, GROUP, w->name, idle, w->cursor,
+				      "COUNT", "1"};
+		size_t lens[8];
+		for (int i = 0; i < 8; i++)
+			lens[i] = strlen(argv[i]);
+		r = conn_cmd(&w->q, 8, argv, lens);
+	}
+	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+		cli_error("worker %s: XAUTOCLAIM: %s", w->name,
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : "the server went away");
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	if (r->element[0]->type == REDIS_REPLY_STRING)
+		snprintf(w->cursor, sizeof w->cursor, "%s", r->element[0]->str);
+	for (size_t i = 0; i < r->element[1]->elements && got >= 0; i++)
+		got = judge(w, r->element[1]->element[i]) < 0 ? -1 : got + 1;
+	freeReplyObject(r);
+	if (got)
+		return got < 0 ? -1 : 1;
+	{
+		const char *argv[] = {"XREADGROUP", "GROUP", GROUP, w->name, "COUNT", "1",
+				      "BLOCK", "1000", "STREAMS", STREAM, ">"};
+		size_t lens[11];
+		for (int i = 0; i < 11; i++)
+			lens[i] = strlen(argv[i]);
+		r = conn_cmd(&w->q, 11, argv, lens);
+	}
+	if (!r || r->type == REDIS_REPLY_ERROR) {
+		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : "the server went away");
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	/* [[stream, [entry...]]] or nil */
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2) {
+		const redisReply *entries = r->element[0]->element[1];
+		for (size_t i = 0; i < entries->elements && got >= 0; i++)
+			got = judge(w, entries->element[i]) < 0 ? -1 : got + 1;
+	}
+	freeReplyObject(r);
+	return got < 0 ? -1 : got > 0;
+}
+
+static int print_stats(struct conn *q)
+{
+	redisReply *r = cmd(q, "HGETALL", STATS, NULL, NULL, NULL), *len, *groups;
+	long long processed = 0, failed = 0, lat = 0, trips = 0;
+	if (!r || r->type != REDIS_REPLY_ARRAY) {
+		cli_error("cannot read %s from %s:%d", STATS, q->host, q->port);
+		if (r)
+			freeReplyObject(r);
+		return EXIT_ERROR;
+	}
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		const char *k = r->element[i]->str;
+		long long v = atoll(r->element[i + 1]->str);
+		if (strcmp(k, "processed") == 0)
+			processed = v;
+		else if (strcmp(k, "failed") == 0)
+			failed = v;
+		else if (strcmp(k, "latency_us") == 0)
+			lat = v;
+		else if (strcmp(k, "round_trips") == 0)
+			trips = v;
+	}
+	len = cmd(q, "XLEN", STREAM, NULL, NULL, NULL);
+	groups = cmd(q, "XPENDING", STREAM, GROUP, NULL, NULL);
+	printf("stream             %s\n", STREAM);
+	printf("entries            %lld\n", len && len->type == REDIS_REPLY_INTEGER ? len->integer : 0);
+	printf("pending            %lld\n",
+	       groups && groups->type == REDIS_REPLY_ARRAY && groups->elements > 0 &&
+			       groups->element[0]->type == REDIS_REPLY_INTEGER
+		       ? groups->element[0]->integer
+		       : 0);
+	printf("processed          %lld\n", processed);
+	printf("failed             %lld\n", failed);
+	printf("latency ms         %.1f (mean, per article)\n",
+	       processed + failed ? (double)lat / 1e3 / (double)(processed + failed) : 0.0);
+	printf("round trips        %.2f (mean, per article, to the index)\n",
+	       processed + failed ? (double)trips / (double)(processed + failed) : 0.0);
+	for (size_t i = 0; i + 1 < r->elements; i += 2)
+		if (strncmp(r->element[i]->str, "processed:", 10) == 0)
+			printf("worker %-20s %s processed\n", r->element[i]->str + 10,
+			       r->element[i + 1]->str);
+	freeReplyObject(r);
+	if (len)
+		freeReplyObject(len);
+	if (groups)
+		freeReplyObject(groups);
+	return EXIT_CLEAN;
+}
+
+int cmd_worker(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"index", required_argument, NULL, 'i'},  {"models", required_argument, NULL, 'm'},
+		{"queue", required_argument, NULL, 'Q'},  {"name", required_argument, NULL, 'N'},
+		{"claim-ms", required_argument, NULL, 'C'}, {"max", required_argument, NULL, 'X'},
+		{"until-empty", no_argument, NULL, 'E'},  {"retry", required_argument, NULL, 'R'},
+		{"stats", no_argument, NULL, 'S'},        {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *index = NULL, *models = NULL, *queue = NULL, *name = NULL;
+	long max = -1;
+	int c, stats = 0, until_empty = 0, retry = 30, rc = EXIT_CLEAN;
+	struct worker w;
+	struct ds_models *m = NULL;
+	struct ds_err err = {0};
+	struct sigaction sa;
+	redisReply *r;
+
+	memset(&w, 0, sizeof w);
+	w.claim_ms = 60000;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:m:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': index = optarg; break;
+		case 'm': models = optarg; break;
+		case 'Q': queue = optarg; break;
+		case 'N': name = optarg; break;
+		case 'C': w.claim_ms = atoi(optarg); break;
+		case 'X': max = atol(optarg); break;
+		case 'E': until_empty = 1; break;
+		case 'R': retry = atoi(optarg); break;
+		case 'S': stats = 1; break;
+		case 'h': puts(USAGE_WORKER); return EXIT_CLEAN;
+		default: return cli_usage("despin worker -i INDEX [--queue URI]");
+		}
+	}
+	if (queue_of(&w.q, queue, index))
+		return EXIT_ERROR;
+	w.q.retry = retry;
+	if (stats) {
+		rc = print_stats(&w.q);
+		conn_close(&w.q);
+		return rc;
+	}
+	if (!index || optind < argc)
+		return cli_usage("despin worker -i INDEX [--queue URI]");
+	if (w.claim_ms < 1)
+		w.claim_ms = 1;
+	if (name) {
+		snprintf(w.name, sizeof w.name, "%s", name);
+	} else {
+		char host[64] = "worker";
+		gethostname(host, sizeof host - 1);
+		snprintf(w.name, sizeof w.name, "%s-%ld", host, (long)getpid());
+	}
+	snprintf(w.cursor, sizeof w.cursor, "0-0");
+	/* the models and the index, once */
+	if (!(m = ds_models_open_lm(cli_models_dir(models), cli_lm_file(), 1, &err)) ||
+	    (index_lm_use(m, index), !(w.det = ds_detector_new(m, &err))) ||
+	    !(w.fd = ds_finder_open(index, &err))) {
+		cli_error("%s", err.msg);
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	r = cmd(&w.q, "XGROUP", "CREATE", STREAM, GROUP, "0");
+	if (r && r->type == REDIS_REPLY_ERROR && strstr(r->str, "requires the key to exist")) {
+		freeReplyObject(r);
+		r = redisCommand(w.q.c, "XGROUP CREATE %s %s 0 MKSTREAM", STREAM, GROUP);
+	}
+	if (!r || (r->type == REDIS_REPLY_ERROR && !strstr(r->str, "BUSYGROUP"))) {
+		cli_error("worker %s: cannot join group %s of %s at %s:%d: %s", w.name, GROUP, STREAM,
+			  w.q.host, w.q.port, r ? r->str : "no answer");
+		if (r)
+			freeReplyObject(r);
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	freeReplyObject(r);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stopping && (max < 0 || w.processed + w.failed < max)) {
+		int got = step(&w);
+		if (got < 0) {
+			rc = EXIT_ERROR;
+			break;
+		}
+		if (got == 0 && until_empty)
+			break;
+	}
+	printf("worker %s: %ld processed, %ld failed, %ld finished by another worker%s\n", w.name,
+	       w.processed, w.failed, w.dropped, stopping ? " (stopped by a signal)" : "");
+out:
+	ds_finder_close(w.fd);
+	ds_detector_free(w.det);
+	ds_models_free(m);
+	conn_close(&w.q);
+	return rc;
+}
+
+/* ---- submit ---- */
+
+struct submit_ctx {
+	struct conn q;
+	long n;
+	int nerr;
+};
+
+static int submit_one(const char *path, void *vctx)
+{
+	struct submit_ctx *s = vctx;
+	struct ds_err err = {0};
+	char *text;
+	size_t len;
+	redisReply *r;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	if (ds_read_file(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, &err)) {
+		cli_error("%s", err.msg);
+		s->nerr++;
+		return 0;
+	}
+	{
+		const char *argv[] = {"XADD", STREAM, "*", "name", name, "text", text};
+		size_t lens[] = {4, strlen(STREAM), 1, 4, strlen(name), 4, len};
+		r = conn_cmd(&s->q, 7, argv, lens);
+	}
+	free(text);
+	if (!r || r->type == REDIS_REPLY_ERROR) {
+		cli_error("cannot add %s to %s at %s:%d: %s", name, STREAM, s->q.host, s->q.port,
+			  r ? r->str : "the server went away");
+		if (r)
+			freeReplyObject(r);
+		s->nerr++;
+		return 1;
+	}
+	freeReplyObject(r);
+	s->n++;
+	return 0;
+}
+
+int cmd_submit(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"queue", required_argument, NULL, 'Q'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	const char *queue = NULL;
+	struct submit_ctx s;
+	int c;
+	memset(&s, 0, sizeof s);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'Q')
+			queue = optarg;
+		else if (c == 'h')
+			return puts(USAGE_SUBMIT), EXIT_CLEAN;
+		else
+			return cli_usage("despin submit --queue URI FILE...");
+	}
+	if (optind >= argc)
+		return cli_usage("despin submit --queue URI FILE...");
+	if (queue_of(&s.q, queue, NULL))
+		return EXIT_ERROR;
+	s.q.retry = 3;
+	cli_walk(argv + optind, argc - optind, submit_one, &s, &s.nerr);
+	printf("%ld submitted to %s\n", s.n, STREAM);
+	conn_close(&s.q);
+	return s.nerr ? EXIT_ERROR : EXIT_CLEAN;
+}

@@ -1,0 +1,83 @@
+# Sourced by the end-to-end tests that need a Redis server (after tap.sh):
+# a private redis-server on a free loopback port, in a temporary directory
+# $W, killed on exit also when the test fails.  Skips the whole test (TAP)
+# when redis-server, redis-cli or python3 is missing.
+#   redis_free_port          prints a free loopback port
+#   redis_start PORT [ARGS]  starts a server (AOF on, in $W/PORT), waits for PONG
+#   redis_stop PORT          kills it (SIGKILL)
+#   redis_cluster_ports N    N free ports whose cluster bus ports are free too
+#   redis_cluster_ok PORT    waits for cluster_state:ok on that node
+#   (check and same come from tap.sh)
+for cmd in redis-server redis-cli python3; do
+	if ! command -v $cmd >/dev/null 2>&1; then
+		echo "ok 1 - $(basename "$0") # SKIP $cmd not installed"
+		echo "1..1"
+		exit 0
+	fi
+done
+W=$(mktemp -d)
+REDIS_PIDS=
+trap 'for p in $REDIS_PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
+trap 'exit 2' INT TERM
+
+redis_free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+redis_start() { # PORT [ARGS...]
+	_p=$1
+	shift
+	mkdir -p "$W/$_p"
+	redis-server --port "$_p" --bind 127.0.0.1 --save '' --appendonly yes \
+		--dir "$W/$_p" --pidfile "$W/$_p/pid" --daemonize no "$@" \
+		> "$W/$_p/log" 2>&1 3>&- &
+	REDIS_PIDS="$REDIS_PIDS $!"
+	echo $! > "$W/$_p/spid"
+	_i=0
+	while [ $_i -lt 200 ]; do
+		[ "$(redis-cli -p "$_p" ping 2>/dev/null)" = PONG ] && return 0
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	echo "# redis-server on $_p did not start: $(tail -3 "$W/$_p/log")"
+	return 1
+}
+
+redis_stop() { # PORT
+	kill -9 "$(cat "$W/$1/spid")" 2>/dev/null
+	wait "$(cat "$W/$1/spid")" 2>/dev/null
+	return 0
+}
+
+redis_cluster_ports() { # N: N free ports P below 55536 whose bus ports P + 10000 are free too
+	python3 - "$1" <<'PY'
+import random, socket, sys
+def free(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+got = []
+for _ in range(5000):
+    p = random.randrange(20000, 45000)
+    if p not in got and p + 10000 not in got and free(p) and free(p + 10000):
+        got.append(p)
+    if len(got) == int(sys.argv[1]):
+        break
+print(" ".join(map(str, got)))
+PY
+}
+
+redis_cluster_ok() { # PORT: waits (10 s at most) for cluster_state:ok on that node
+	_i=0
+	while [ $_i -lt 200 ]; do
+		redis-cli -p "$1" cluster info 2>/dev/null | tr -d '\r' | grep -q '^cluster_state:ok' && return 0
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	return 1
+}

@@ -1,0 +1,108 @@
+#!/bin/sh
+# despin worker and despin submit on a real Redis server: three workers
+# drain one stream while one of them is killed (SIGKILL) in the middle of an
+# article; every article gets exactly one result, the verdicts of scan -i;
+# SIGTERM stops a worker cleanly.  Prints TAP; skips if redis-server or the
+# models are missing.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/redis.sh"
+if [ ! -f models/lm.bin ] || [ ! -f models/lex.bin ] || [ ! -f models/scorer.bin ]; then
+	echo "ok 1 - workers # SKIP models missing"
+	echo "1..1"
+	exit 0
+fi
+PORT=$(redis_free_port)
+U=redis://127.0.0.1:$PORT
+redis_start "$PORT" || { nok "redis-server starts"; echo "1..$n"; exit 1; }
+ok "redis-server starts on 127.0.0.1:$PORT"
+R="redis-cli -p $PORT"
+
+"$DESPIN" index add -q -i "$U" corpus/seeds > /dev/null 2>&1
+mkdir "$W/in"
+cp corpus/seeds/*.txt "$W/in/"
+ls corpus/bench/spun/*.txt | head -13 | while read -r f; do cp "$f" "$W/in/"; done
+total=$(ls "$W/in" | wc -l)
+"$DESPIN" submit --queue "$U" "$W/in" > "$W/submit" 2>&1
+check "submit adds every article ($total)" $(grep -qx "$total submitted to {despin}:articles" "$W/submit"; echo $?)
+
+# worker A is killed once it holds an article it has not finished
+"$DESPIN" worker -i "$U" --name A --claim-ms 1500 > "$W/A.out" 2>&1 &
+apid=$!
+i=0
+while [ $i -lt 600 ]; do
+	p=$($R xpending '{despin}:articles' despin - + 10 A 2> /dev/null | grep -c '^[0-9]*-[0-9]*$')
+	[ "$p" -gt 0 ] && break
+	sleep 0.02
+	i=$((i + 1))
+done
+kill -9 $apid
+wait $apid 2>/dev/null
+held=$($R xpending '{despin}:articles' despin - + 10 A | grep '^[0-9]*-[0-9]*$' | head -1)
+echo "# worker A killed holding entry $held"
+check "worker A was killed holding an unfinished article" $([ -n "$held" ]; echo $?)
+"$DESPIN" worker -i "$U" --name B --claim-ms 1500 --until-empty > "$W/B.out" 2>&1 &
+bpid=$!
+"$DESPIN" worker -i "$U" --name C --claim-ms 1500 --until-empty > "$W/C.out" 2>&1
+wait $bpid
+# the entry A held goes idle for 1.5 s: a worker that stops at an empty
+# stream may stop before it can be claimed; one more pass takes it
+sleep 1.6
+"$DESPIN" worker -i "$U" --name D --claim-ms 1500 --until-empty > "$W/D.out" 2>&1
+cat "$W/B.out" "$W/C.out" "$W/D.out" | sed 's/^/# /'
+$R xrange '{despin}:results' - + > "$W/results"
+python3 - "$W/results" "$total" > "$W/check" <<'PY'
+import sys, json
+lines = open(sys.argv[1]).read().split("\n")
+entries, names, verdicts = [], [], {}
+i = 0
+while i < len(lines):
+    if lines[i] == "entry":
+        entries.append(lines[i + 1])
+    if lines[i] == "name":
+        names.append(lines[i + 1])
+    if lines[i] == "json":
+        j = json.loads(lines[i + 1])
+        verdicts[names[-1]] = j["verdict"]
+    i += 1
+print("results", len(entries), "distinct", len(set(entries)), "names", len(set(names)),
+      "verdicts", len(verdicts))
+for k in sorted(verdicts):
+    print("verdict", k.split("/")[-1], verdicts[k])
+PY
+sed 's/^/# /' "$W/check" | head -3
+check "every article has exactly one result ($total), none lost, none twice" \
+	$(grep -qx "results $total distinct $total names $total verdicts $total" "$W/check"; echo $?)
+check "the killed worker's article was taken over (A processed nothing, pending 0)" \
+	$([ "$($R xpending '{despin}:articles' despin | head -1)" = 0 ] &&
+	  ! $R hget '{despin}:stats' processed:A | grep -q .; echo $?)
+"$DESPIN" scan -i "$U" --format json "$W/in" 2> /dev/null |
+	python3 -c 'import sys, json
+for l in sys.stdin:
+    j = json.loads(l)
+    print("verdict", j["file"].split("/")[-1], j["verdict"])' | sort > "$W/scan.v"
+grep '^verdict' "$W/check" | sort > "$W/worker.v"
+check "the workers' verdicts are those of scan -i" $(cmp -s "$W/scan.v" "$W/worker.v"; echo $?)
+"$DESPIN" worker --stats --queue "$U" > "$W/stats" 2>&1
+sed 's/^/# /' "$W/stats"
+check "worker --stats counts $total processed, 0 pending" \
+	$(grep -qx "processed *$total" "$W/stats" && grep -qx "pending *0" "$W/stats"; echo $?)
+trips=$(awk '/^round trips/ { print $3 }' "$W/stats")
+check "at most 4 round trips to the index per article ($trips)" \
+	$(awk -v t="$trips" 'BEGIN { exit !(t > 0 && t <= 4) }'; echo $?)
+
+# SIGTERM: the worker finishes what it holds and stops, exit 0
+"$DESPIN" worker -i "$U" --name E > "$W/E.out" 2>&1 &
+epid=$!
+sleep 1
+"$DESPIN" submit --queue "$U" corpus/seeds/003_cc34e14e2e5a732a.txt > /dev/null 2>&1
+sleep 0.5
+kill -TERM $epid
+i=0
+while kill -0 $epid 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+wait $epid
+rc=$?
+sed 's/^/# /' "$W/E.out"
+check "SIGTERM stops a worker cleanly (exit 0, its article finished, nothing pending)" \
+	$([ $rc = 0 ] && grep -q "stopped by a signal" "$W/E.out" &&
+	  [ "$($R xpending '{despin}:articles' despin | head -1)" = 0 ]; echo $?)
+echo "1..$n"
