@@ -6,6 +6,9 @@
 #   lmmix  language-model mixture: perplexity and unknown words per register for
 #          the corpus model, the background model, their mixture and the
 #          mixture with an index's in-domain model (scripts/bench_lm_mix.sh)
+#   lmdomains  the same per domain of the evaluation, and each model's solo
+#          ROC AUC with the e-mail domain held out, with indexes of 1,000 and
+#          ~4,500 e-mails (scripts/bench_lm_domains.py; two scorer fits)
 #   lex    synonym lexicon: size, load, lookups, coverage (scripts/bench_lex.sh)
 #   index  source index: recall among distractors, lookup latency
 #          (scripts/bench_index.sh)
@@ -18,7 +21,7 @@
 # BENCH_MT=40 (machine-translation round trips, ~1 s each).
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
-SECTIONS=${*:-text lm lmmix lex index scan}
+SECTIONS=${*:-text lm lmmix lmdomains lex index scan}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 export BENCH_LARGE=${BENCH_LARGE:-0} BENCH_MT=${BENCH_MT:-40}
@@ -34,10 +37,11 @@ for s in $SECTIONS; do
 	text) cmd="scripts/bench_text.sh $BUILD" ;;
 	lm) cmd="scripts/bench_lm.sh $BUILD" ;;
 	lmmix) cmd="scripts/bench_lm_mix.sh $BUILD" ;;
+	lmdomains) cmd="python3 scripts/bench_lm_domains.py --despin $BUILD/despin" ;;
 	lex) cmd="scripts/bench_lex.sh $BUILD" ;;
 	index) cmd="scripts/bench_index.sh $BUILD" ;;
 	scan) cmd="scripts/bench_scan.sh $BUILD" ;;
-	*) echo "bench: no section '$s' (text lm lmmix lex index scan)" >&2; exit 2 ;;
+	*) echo "bench: no section '$s' (text lm lmmix lmdomains lex index scan)" >&2; exit 2 ;;
 	esac
 	echo
 	echo "######## $s: $cmd"

@@ -78,6 +78,17 @@ def families(rec):
     return f
 
 
+def read_manifest(bench):
+    """The benchmark's records, each with its families ("fam")."""
+    recs = []
+    with open(os.path.join(bench, "manifest.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            r["fam"] = families(r)
+            recs.append(r)
+    return recs
+
+
 def rank_key(*parts):
     return hashlib.sha1("\0".join(parts).encode()).hexdigest()
 
@@ -381,12 +392,7 @@ def main():
     if a.test_neg is None:
         a.test_neg = 40 if a.quick else 120
     t0 = time.time()
-    recs = []
-    with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            r["fam"] = families(r)
-            recs.append(r)
+    recs = read_manifest(a.bench)
     recs_by_file = {r["file"]: r for r in recs}
     folds = make_folds(recs, a)
     if a.list_folds:

@@ -90,7 +90,12 @@ done
 # (the paragraphs spun with the thesauri of the training articles only)
 python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" "$tmp/slots-labelled.tsv" > "$tmp/flags.tsv"
 "$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$OUT"
-{ printf 'despin-solo\t1\nmin_words\t1\n'; cat "$tmp/flags.tsv"; } > "$tmp/models/solo.tsv"
+# the language model the slots and features were computed with ($DESPIN_LM,
+# e.g. mix.bin; else lm.bin): named in solo.tsv, detection then uses it
+LMLINE=
+[ -n "${DESPIN_LM:-}" ] && LMLINE=$(printf 'lm\t%s' "$DESPIN_LM")
+{ printf 'despin-solo\t1\nmin_words\t1\n'; [ -z "$LMLINE" ] || echo "$LMLINE"; cat "$tmp/flags.tsv"; } \
+	> "$tmp/models/solo.tsv"
 python3 scripts/bench_pairs.py --split fit --like "$BENCH" "$tmp/solo.tsv" "$PARAS" > "$tmp/paras.tsv"
 cut -f1,2 "$tmp/solo.tsv" "$tmp/paras.tsv" > "$tmp/labels.tsv"
 # shellcheck disable=SC2046
@@ -98,6 +103,7 @@ cut -f1,2 "$tmp/solo.tsv" "$tmp/paras.tsv" > "$tmp/labels.tsv"
 	> "$tmp/scan.jsonl" || [ $? = 1 ]
 python3 scripts/fit_solo.py article --flags "$tmp/flags.tsv" "$tmp/scan.jsonl" "$tmp/labels.tsv" \
 	> "$SOLO_OUT"
+[ -z "$LMLINE" ] || echo "$LMLINE" >> "$SOLO_OUT"
 if [ -z "$PAIRS" ]; then
 	cp "$tmp/features.tsv" "$BENCH/train-features.tsv"
 	cp "$tmp/slots-labelled.tsv" "$BENCH/train-slots.tsv"

@@ -78,16 +78,32 @@ int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, str
 	return m->lm ? 0 : (err ? err->code : DS_ENOMEM);
 }
 
+const char *ds_models_lm_file(const char *dir, char *buf, size_t n)
+{
+	char path[4096];
+	struct ds_err err = {0};
+	struct ds_solocal *sc;
+	snprintf(buf, n, "lm.bin");
+	snprintf(path, sizeof path, "%s/%s", dir, DS_SOLOCAL_FILE);
+	if (access(path, F_OK) != 0 || !(sc = ds_solocal_read(path, &err)))
+		return buf;
+	snprintf(path, sizeof path, "%s/%s", dir, sc->lm);
+	if (sc->lm[0] && access(path, R_OK) == 0)
+		snprintf(buf, n, "%s", sc->lm);
+	free(sc);
+	return buf;
+}
+
 struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
 				    struct ds_err *err)
 {
 	struct ds_models *m = calloc(1, sizeof *m);
-	char path[4096];
+	char path[4096], def[64];
 	if (!m) {
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
-	snprintf(path, sizeof path, "%s/%s", dir, lm_file ? lm_file : "lm.bin");
+	snprintf(path, sizeof path, "%s/%s", dir, lm_file ? lm_file : ds_models_lm_file(dir, def, sizeof def));
 	if (!(m->lm = ds_lm_load(path, err)))
 		goto fail;
 	snprintf(path, sizeof path, "%s/lex.bin", dir);

@@ -10,10 +10,14 @@
 /* Like ds_models_open; with need_scorer 0 a missing scorer.bin is not an
  * error (results then score 0): used to compute features for fitting. */
 struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds_err *err);
-/* Same, with the language model file lm_file of dir (NULL: lm.bin; e.g.
- * mix.bin, the mixture with the background model). */
+/* Same, with the language model file lm_file of dir (e.g. mix.bin, the
+ * mixture with the background model; NULL: ds_models_lm_file's). */
 struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
 				    struct ds_err *err);
+/* The language model file of dir that detection uses by default: the one
+ * the solo calibration (solo.tsv, written with the scorer) says the scorer
+ * was fitted with, when dir holds it, else lm.bin.  Returns buf. */
+const char *ds_models_lm_file(const char *dir, char *buf, size_t n);
 /* The language model of m. */
 const struct ds_lm *ds_models_lm(const struct ds_models *m);
 /* Adds lm (taken over, also on failure) to m's language model as one more

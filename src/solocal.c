@@ -55,6 +55,10 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 			sc->anom_rate = strtod(f[1], NULL);
 			if (!(sc->anom_rate > 0 && sc->anom_rate < 1))
 				goto bad;
+		} else if (nf == 2 && strcmp(f[0], "lm") == 0) {
+			if (strlen(f[1]) >= sizeof sc->lm || strchr(f[1], '/') || f[1][0] == '.')
+				goto bad;
+			strcpy(sc->lm, f[1]);
 		} else if (nf == 3 && strcmp(f[0], "fp_by_length") == 0) {
 			continue;
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0) {

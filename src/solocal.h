@@ -19,6 +19,8 @@
  *     threshold  VALUE        (article probability of a "spun" verdict)
  *     min_words  N            (fewer words: not judged)
  *     anom_rate  R            (share of out-of-place content words, clean text)
+ *     lm  FILE                (the language model of the models directory the
+ *                              fit used, e.g. mix.bin; absent: lm.bin)
  *     fp_by_length  WORDS  RATE  (measured, for the record; ignored)
  * A feature not listed has coefficient 0; a model with no row is absent.
  *
@@ -81,6 +83,7 @@ struct ds_solocal {
 	double threshold;      /* article probability of a spun verdict */
 	double anom_rate;      /* share of out-of-place content words in clean text */
 	unsigned min_words;    /* fewer words: not judged */
+	char lm[64];           /* language model file the fit used ("": lm.bin) */
 };
 
 /* Reads the TSV; NULL with err set (naming the file and line).  Free with

@@ -98,8 +98,8 @@ const char *cli_models_dir(const char *opt);
  * models are looked for (all four places). */
 void cli_models_error(const char *msg);
 /* The language model file of the models directory the detecting commands
- * use: $DESPIN_LM (e.g. mix.bin, the mixture with the background model) or
- * lm.bin. */
+ * use: $DESPIN_LM (e.g. mix.bin, the mixture with the background model), or
+ * NULL: the one the scorer was fitted with (ds_models_lm_file). */
 const char *cli_lm_file(void);
 /* Joins the models dir and a file name into a static buffer (one of 4
  * rotating buffers, so up to 4 results may be used at once). */

@@ -503,7 +503,7 @@ void cli_models_error(const char *msg)
 const char *cli_lm_file(void)
 {
 	const char *env = getenv("DESPIN_LM");
-	return env && *env && !strchr(env, '/') ? env : "lm.bin";
+	return env && *env && !strchr(env, '/') ? env : NULL;
 }
 
 const char *cli_model_path(const char *dir, const char *file)

@@ -34,6 +34,7 @@ T_TEST(read_and_predict)
 			"threshold\t0.7\n"
 			"min_words\t25\n"
 			"anom_rate\t0.1\n"
+			"lm\tmix.bin\n"
 			"fp_by_length\t40\t0.0050\n") == 0);
 	sc = ds_solocal_read(path, &err);
 	T_OK(sc != NULL);
@@ -42,6 +43,7 @@ T_TEST(read_and_predict)
 	T_EQ_INT(sc->min_words, 25);
 	T_NEAR(sc->threshold, 0.7, 1e-9);
 	T_NEAR(sc->anom_rate, 0.1, 1e-9);
+	T_OK(strcmp(sc->lm, "mix.bin") == 0);
 	/* flag: sigmoid(-1 + 2 * slot / 2) */
 	fx[DS_FF_BIAS] = 1;
 	fx[DS_FF_SLOT] = 1;
@@ -77,6 +79,9 @@ T_TEST(bad_files)
 	T_OK(write_file("despin-solo\t1\ncoef\tflag\tslot\t0\t0\t1\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	T_OK(write_file("despin-solo\t1\nthreshold\t1.5\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	/* the language model is a file of the models directory */
+	T_OK(write_file("despin-solo\t1\nlm\t../lm.bin\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	T_OK(write_file("") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
