@@ -20,6 +20,7 @@ INCDIR   = $(DESTDIR)$(PREFIX)/include
 PCDIR    = $(LIBDIR)/pkgconfig
 MANDIR   = $(DESTDIR)$(PREFIX)/share/man/man1
 DATADIR  = $(DESTDIR)$(PREFIX)/share/despin
+COMPDIR  = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 
 # ---- sources ---------------------------------------------------------------
 LIB_SRC  = $(wildcard src/*.c)
@@ -190,19 +191,26 @@ eval: all models
 	@scripts/eval.sh $(BUILD)
 
 # ---- install -------------------------------------------------------------------
+# The installed command finds its models in $(PREFIX)/share/despin: without
+# them it could judge nothing, so install refuses.
 install: all
-	install -d $(BINDIR) $(LIBDIR) $(INCDIR) $(PCDIR) $(MANDIR) $(DATADIR)
+	@missing=; for m in $(MODELS) models/solo.tsv; do [ -f $$m ] || missing="$$missing $$m"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make install: models missing:$$missing; build them with 'make models' first" >&2; exit 1; \
+	fi
+	install -d $(BINDIR) $(LIBDIR) $(INCDIR) $(PCDIR) $(MANDIR) $(DATADIR) $(COMPDIR)
 	install -m 755 $(DESPIN) $(BINDIR)/despin
 	install -m 644 $(LIBA) $(LIBDIR)/libdespin.a
 	install -m 644 src/despin.h $(INCDIR)/despin.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*DS_VERSION_STRING "\(.*\)"/\1/p' src/despin.h)|g' \
 	    docs/despin.pc.in > $(PCDIR)/despin.pc
 	install -m 644 docs/despin.1 $(MANDIR)/despin.1
-	for m in $(MODELS) models/solo.tsv; do [ ! -f $$m ] || install -m 644 $$m $(DATADIR)/; done
+	install -m 644 $(MODELS) models/solo.tsv $(DATADIR)/
+	install -m 644 docs/despin.bash-completion $(COMPDIR)/despin
 
 uninstall:
 	rm -f $(BINDIR)/despin $(LIBDIR)/libdespin.a $(INCDIR)/despin.h \
-	    $(PCDIR)/despin.pc $(MANDIR)/despin.1
+	    $(PCDIR)/despin.pc $(MANDIR)/despin.1 $(COMPDIR)/despin
 	rm -rf $(DATADIR)
 
 clean:

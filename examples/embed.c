@@ -10,7 +10,9 @@
  * Run:
  *     ./embed [-m MODELS_DIR] [-a] ARTICLE [SOURCE]
  * MODELS_DIR holds lm.bin, lex.bin and scorer.bin (default: $DESPIN_MODELS,
- * else the directory pkg-config names: pkg-config --variable=modeldir despin).
+ * else the MODELS_DIR this file is compiled with: -DMODELS_DIR='"DIR"', where
+ * DIR may be what 'pkg-config --variable=modeldir despin' names; without it,
+ * "models", the folder of a source tree).
  * -a lists the candidate substitutions of articles judged clean too.
  * Exit status: 0 clean, 1 spun (in any of the runs), 2 error.
  */
@@ -73,7 +75,7 @@ static void print_result(const char *mode, const struct ds_result *r)
 
 	printf("%s: %s %s score %.3f threshold %.2f words %zu substitutions %zu",
 	       mode, ds_result_name(r), ds_result_spun(r) ? "spun" : "clean",
-	       ds_result_score(r), ds_result_threshold(r), ds_result_tokens(r), n);
+	       ds_result_score(r), ds_result_threshold(r), ds_result_words(r), n);
 	if (src)
 		printf(" source %s similarity %.2f", src, ds_result_source_similarity(r));
 	printf("\n");

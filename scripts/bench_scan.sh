@@ -66,7 +66,7 @@ run() {
 	shift
 	if [ -x /usr/bin/time ]; then
 		set +e
-		/usr/bin/time -v -o "$W/time.$tag" "$DESPIN" scan -m "$MODELS" --format json "$@" \
+		/usr/bin/time -v -o "$W/time.$tag" "$DESPIN" scan --models "$MODELS" --format json "$@" \
 			$(cat "$W/articles") > "$W/out.$tag" 2> "$W/err.$tag"
 		rc=$?
 		set -e
@@ -77,7 +77,7 @@ run() {
 	else
 		t0=$(date +%s.%N)
 		set +e
-		"$DESPIN" scan -m "$MODELS" --format json "$@" $(cat "$W/articles") > "$W/out.$tag" 2> "$W/err.$tag"
+		"$DESPIN" scan --models "$MODELS" --format json "$@" $(cat "$W/articles") > "$W/out.$tag" 2> "$W/err.$tag"
 		rc=$?
 		set -e
 		secs=$(echo "$(date +%s.%N) $t0" | awk '{ print $1 - $2 }')
@@ -110,7 +110,7 @@ echo "scan: -j 1 and -j 2 outputs identical: $([ "$ndiff" = 0 ] && echo yes || e
 
 # the model load alone: one short article
 head -c 2000 "$(head -n 1 "$W/articles")" > "$W/one.txt"
-/usr/bin/time -f '%e %M' -o "$W/time.one" "$DESPIN" scan -m "$MODELS" --solo "$W/one.txt" > /dev/null 2>&1 || true
+/usr/bin/time -f '%e %M' -o "$W/time.one" "$DESPIN" scan --models "$MODELS" --solo "$W/one.txt" > /dev/null 2>&1 || true
 awk '{ printf "scan: one short article (model load, start-up) %.2f s, peak memory %.0f MB\n", $1, $2 / 1024 }' "$W/time.one"
 
 # ---- against an index of NIDX articles -------------------------------------------------

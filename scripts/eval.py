@@ -140,7 +140,7 @@ def make_folds(recs, a):
 def scan(despin, models, files, extra):
     with tempfile.NamedTemporaryFile("w", delete=False, suffix=".lst") as lst:
         pass
-    p = subprocess.run([despin, "scan", "--format", "json", "--all", "-m", models, "-j", "1"]
+    p = subprocess.run([despin, "scan", "--format", "json", "--all", "--models", models, "-j", "1"]
                        + extra + files, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     os.unlink(lst.name)
     if p.returncode not in (0, 1):

@@ -45,7 +45,7 @@ def scan(despin, models, files, path):
         return res
     cmd = [despin, "scan", "--solo", "--all", "--format", "json"]
     if models:
-        cmd += ["-m", models]
+        cmd += ["--models", models]
     p = subprocess.run(cmd + sorted(files), stdout=subprocess.PIPE, text=True)
     if p.returncode not in (0, 1):
         sys.exit("eval_solo: despin scan failed (%d)" % p.returncode)

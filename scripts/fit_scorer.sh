@@ -73,7 +73,7 @@ if [ -n "$CACHE" ]; then
 	python3 scripts/slot_cache.py --despin "$DESPIN" --models "$MODELS" --cache "$CACHE" \
 		"$tmp/solo.tsv" > "$tmp/slots.tsv"
 else
-	"$DESPIN" scorer slots -m "$MODELS" --pairs "$tmp/solo.tsv" > "$tmp/slots.tsv"
+	"$DESPIN" scorer slots --models "$MODELS" --pairs "$tmp/solo.tsv" > "$tmp/slots.tsv"
 fi
 python3 scripts/label_slots.py "$BENCH" "$tmp/slots.tsv" > "$tmp/slots-labelled.tsv"
 "$DESPIN" scorer fit-slots --l2 1 -o "$tmp/slot.tsv" "$tmp/slots-labelled.tsv"
@@ -84,7 +84,7 @@ for f in "$MODELS"/*; do
 done
 "$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$tmp/slot.tsv"
 # 2. article models
-"$DESPIN" scorer features -m "$tmp/models" --pairs "$tmp/pairs.tsv" > "$tmp/features.tsv"
+"$DESPIN" scorer features --models "$tmp/models" --pairs "$tmp/pairs.tsv" > "$tmp/features.tsv"
 "$DESPIN" scorer fit --l2 3 --slot-model "$tmp/slot.tsv" -o "$OUT" "$tmp/features.tsv"
 # 3. solo calibration: flags, then articles and paragraphs of every length
 # (the paragraphs spun with the thesauri of the training articles only)
@@ -94,7 +94,7 @@ python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" "$tmp/slots-label
 python3 scripts/bench_pairs.py --split fit --like "$BENCH" "$tmp/solo.tsv" "$PARAS" > "$tmp/paras.tsv"
 cut -f1,2 "$tmp/solo.tsv" "$tmp/paras.tsv" > "$tmp/labels.tsv"
 # shellcheck disable=SC2046
-"$DESPIN" scan --solo --all --format json -m "$tmp/models" $(cut -f2 "$tmp/labels.tsv") \
+"$DESPIN" scan --solo --all --format json --models "$tmp/models" $(cut -f2 "$tmp/labels.tsv") \
 	> "$tmp/scan.jsonl" || [ $? = 1 ]
 python3 scripts/fit_solo.py article --flags "$tmp/flags.tsv" "$tmp/scan.jsonl" "$tmp/labels.tsv" \
 	> "$SOLO_OUT"

@@ -227,10 +227,10 @@ def cmd_article(args):
     for r in recs:
         kinds.append("paragraph" if "/paragraphs/" in r["file"] else "article")
         ps = [s["p"] for s in r["substitutions"] if s.get("evidence") == "model" and "p" in s]
-        X.append(art_x(r["score"], r["tokens"], ps, q, r.get("content_words", 0),
+        X.append(art_x(r["score"], r["words"], ps, q, r.get("content_words", 0),
                        r.get("out_of_place", 0)))
         y.append(lab[r["file"]])
-        words.append(r["tokens"])
+        words.append(r["words"])
     # short texts weigh as much as long ones: each class weighted to equal totals
     pos = sum(y)
     neg = len(y) - pos

@@ -38,7 +38,7 @@ EOF
 t0=$(date +%s)
 "$DESPIN" index add -i "$tmp/idx.db" "$tmp/dis" corpus/seeds/000_*.txt > /dev/null
 t1=$(date +%s)
-"$DESPIN" scan -m "$MODELS" -i "$tmp/idx.db" --format json corpus/seeds/00[1-4]_*.txt > "$tmp/scan.jsonl" || true
+"$DESPIN" scan --models "$MODELS" -i "$tmp/idx.db" --format json corpus/seeds/00[1-4]_*.txt > "$tmp/scan.jsonl" || true
 t2=$(date +%s)
 python3 - "$tmp/scan.jsonl" tests/e2e/seeds.expected.tsv "$N" "$((t1 - t0))" "$((t2 - t1))" <<'EOF'
 import json, os, sys

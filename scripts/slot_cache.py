@@ -63,7 +63,7 @@ def main():
         with tempfile.NamedTemporaryFile("w", delete=False, suffix=".tsv") as t:
             t.writelines(missing or [arts[0][0]])
         try:
-            p = subprocess.run([a.despin, "scorer", "slots", "-m", a.models, "--pairs", t.name],
+            p = subprocess.run([a.despin, "scorer", "slots", "--models", a.models, "--pairs", t.name],
                                stdout=subprocess.PIPE, check=True)
         finally:
             os.unlink(t.name)

@@ -252,7 +252,11 @@ const char *ds_result_source(const struct ds_result *r);/* NULL: none (the main 
 double ds_result_source_similarity(const struct ds_result *r); /* -1: none */
 double ds_result_source_coverage(const struct ds_result *r);   /* -1: none */
 const char *ds_result_date(const struct ds_result *r);  /* "" when none */
-size_t ds_result_tokens(const struct ds_result *r);     /* words scored */
+/* Tokens of the article (words, numbers and punctuation, boilerplate
+ * included) and its words (words and numbers outside boilerplate: what is
+ * scored). */
+size_t ds_result_tokens(const struct ds_result *r);
+size_t ds_result_words(const struct ds_result *r);
 size_t ds_result_nsubs(const struct ds_result *r);
 /* Sources the article was judged against (0 without a source; 1 for a
  * source given with ds_detect) and source i (< ds_result_nsources; 0 or
@@ -271,7 +275,7 @@ const char *ds_feature_name(size_t i);
 /* The result as one line of JSON (no newline); caller frees.  NULL when out
  * of memory.  Fields: file, verdict, score, source, source_similarity,
  * source_coverage, sources [{name, similarity, coverage, ranges [[start,
- * end]]}], threshold, tokens, judged (and reason when false), date,
+ * end]]}], threshold, tokens, words, judged (and reason when false), date,
  * substitutions [{start, end, text, original, evidence, gain, p, why}]. */
 char *ds_result_json(const struct ds_result *r);
 /* The article with every flagged substitution of probability p >= min_p

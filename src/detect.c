@@ -15,6 +15,7 @@
 #include "binfmt.h"
 #include "align.h"
 #include "evidence.h"
+#include "fprint.h"
 #include "lex.h"
 #include "lm.h"
 #include "score.h"
@@ -148,6 +149,26 @@ void ds_detector_free(struct ds_detector *d)
 	free(d);
 }
 
+/* The similarity of two texts as an index and 'despin match' give it
+ * (shared shingles over the smaller set), so that one pair shows one figure
+ * whichever way its source was found; -1 when out of memory. */
+static double fp_similarity(struct ds_detector *det, const struct ds_doc *a,
+			    const struct ds_doc *b)
+{
+	struct ds_err err = {0};
+	struct ds_fprint *fa = ds_fprint_new(a, ds_ev_stemmer(det->ev), &err);
+	struct ds_fprint *fb = fa ? ds_fprint_new(b, ds_ev_stemmer(det->ev), &err) : NULL;
+	struct ds_fp_cmp c = {0};
+	double sim = -1;
+	if (fb) {
+		ds_fprint_cmp(fa, fb, &c);
+		sim = c.similarity;
+	}
+	ds_fprint_free(fa);
+	ds_fprint_free(fb);
+	return sim;
+}
+
 static size_t max_words(const struct ds_detect_opts *opts)
 {
 	return opts && opts->max_words ? opts->max_words : DS_DETECT_MAX_WORDS_DEFAULT;
@@ -247,7 +268,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	}
 	if (r->src) {
 		r->similarity = meta && meta->similarity >= 0 ? meta->similarity
-							    : r->ev.f[DS_F_COVER] * r->ev.f[DS_F_MATCHED];
+							    : fp_similarity(det, r->doc, r->src);
 		r->coverage = meta && meta->coverage >= 0 ? meta->coverage : r->ev.f[DS_F_COVER];
 	}
 	/* a source that shares only a sentence or two says too little: such
@@ -369,7 +390,8 @@ const char *ds_result_source(const struct ds_result *r) { return r->src ? r->src
 double ds_result_source_similarity(const struct ds_result *r) { return r->similarity; }
 double ds_result_source_coverage(const struct ds_result *r) { return r->coverage; }
 const char *ds_result_date(const struct ds_result *r) { return r->doc->date; }
-size_t ds_result_tokens(const struct ds_result *r) { return r->doc->n_words; }
+size_t ds_result_tokens(const struct ds_result *r) { return r->doc->ntok; }
+size_t ds_result_words(const struct ds_result *r) { return r->doc->n_words; }
 size_t ds_result_nsubs(const struct ds_result *r) { return r->ev.nsubs; }
 
 int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out)
@@ -462,8 +484,8 @@ char *ds_result_json(const struct ds_result *r)
 		ds_buf_puts(&b, "]}");
 	}
 	ds_buf_putc(&b, ']');
-	ds_buf_printf(&b, ",\"threshold\":%.4f,\"tokens\":%zu,\"judged\":%s", r->threshold,
-		      r->doc->n_words, r->judged ? "true" : "false");
+	ds_buf_printf(&b, ",\"threshold\":%.4f,\"tokens\":%zu,\"words\":%zu,\"judged\":%s",
+		      r->threshold, r->doc->ntok, r->doc->n_words, r->judged ? "true" : "false");
 	if (!r->judged)
 		ds_buf_puts(&b, ",\"reason\":\"too short to judge\"");
 	if (r->model == DS_MODEL_SOLO)

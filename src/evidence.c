@@ -108,24 +108,25 @@ static const char *const FUNCTION_WORDS[] = {
 	"will", "with", "within", "would", "you", "your", NULL
 };
 
-static uint64_t fw_hash[128];
-static size_t fw_n;
+/* The function words as a set of their hashes, built once. */
+#define FW_SLOTS 256
+static uint64_t fw_key[FW_SLOTS];
+static uint32_t fw_val[FW_SLOTS];
+static struct ds_hmap fw_set;
 static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
 
 static void fw_init(void)
 {
+	ds_hmap_init_fixed(&fw_set, fw_key, fw_val, FW_SLOTS);
 	for (size_t i = 0; FUNCTION_WORDS[i]; i++)
-		fw_hash[i] = ds_hash64(FUNCTION_WORDS[i], strlen(FUNCTION_WORDS[i]), 7);
-	fw_n = DS_ARRAY_LEN(FUNCTION_WORDS) - 1;
+		ds_hmap_put(&fw_set, ds_hash64(FUNCTION_WORDS[i], strlen(FUNCTION_WORDS[i]), 7), 1,
+			    NULL, NULL, NULL);
 }
 
 int ev_is_function_word(const char *w, size_t n)
 {
-	uint64_t h = ds_hash64(w, n, 7);
-	for (size_t i = 0; i < fw_n; i++)
-		if (fw_hash[i] == h)
-			return 1;
-	return 0;
+	pthread_once(&fw_once, fw_init);
+	return ds_hmap_find(&fw_set, ds_hash64(w, n, 7), NULL, NULL) != NULL;
 }
 
 /* Lower-cased text of doc tokens [b, e) joined by single spaces, words only;
@@ -190,7 +191,6 @@ int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds
 {
 	uint8_t *covered = NULL;
 	int rc;
-	pthread_once(&fw_once, fw_init);
 	ds_ev_clear(ev);
 	ev->f[DS_F_BIAS] = 1;
 	ev->f[DS_F_LOGLEN] = log1p((double)doc->n_words);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,13 +490,33 @@ static uint32_t crc32c_hw(uint32_t crc, const unsigned char *p, size_t n)
 }
 #endif
 
+/* Built once (crc_once): the slicing-by-8 table, and whether the processor
+ * has the CRC32 instruction. */
+static uint32_t crc_table[8][256];
+static int crc_hw;
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (int k = 0; k < 8; k++)
+			c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		crc_table[0][i] = c;
+	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xff];
+#if defined(__x86_64__) && defined(__GNUC__)
+	crc_hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+#endif
+}
+
 uint32_t ds_crc32c(uint32_t crc, const void *vp, size_t n)
 {
+	pthread_once(&crc_once, crc_init);
 #if defined(__x86_64__) && defined(__GNUC__)
-	static int hw = -1;
-	if (hw < 0)
-		hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
-	if (hw)
+	if (crc_hw)
 		return crc32c_hw(crc, vp, n);
 #endif
 	return crc32c_sw(crc, vp, n);
@@ -503,21 +524,8 @@ uint32_t ds_crc32c(uint32_t crc, const void *vp, size_t n)
 
 static uint32_t crc32c_sw(uint32_t crc, const void *vp, size_t n)
 {
-	static uint32_t table[8][256];
-	static int ready;
+	uint32_t (*table)[256] = crc_table;
 	const unsigned char *p = vp;
-	if (!ready) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
-			table[0][i] = c;
-		}
-		for (uint32_t i = 0; i < 256; i++)
-			for (int t = 1; t < 8; t++)
-				table[t][i] = (table[t - 1][i] >> 8) ^ table[0][table[t - 1][i] & 0xff];
-		ready = 1;
-	}
 	crc = ~crc;
 	while (n >= 8) {
 		uint64_t v = rd64(p) ^ crc;

@@ -40,6 +40,13 @@ bool cli_is_help(const char *s);
  * go on, or non-zero to stop.  Returns the number of inputs seen. */
 typedef int (*cli_input_fn)(const char *path, void *ctx);
 size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr);
+/* cli_walk, with each path that cannot be read handed to err (path, the
+ * one-line message, ctx) instead of printed, so that it keeps its place
+ * among the inputs; err returns 0 to go on.  *nerr (may be NULL) counts
+ * them. */
+typedef int (*cli_input_err_fn)(const char *path, const char *msg, void *ctx);
+size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err, void *ctx,
+		     int *nerr);
 
 /* Writes s into out (cap bytes, NUL-terminated, cut if need be) as it may
  * be shown on a terminal or in a line-based listing: control bytes and
@@ -58,14 +65,38 @@ int cli_parse_int(const char *opt, const char *arg, long min, long max, long *ou
 int cli_parse_real(const char *opt, const char *arg, double min, double max, int open_ends,
 		   double *out);
 
+/* Refuses an option a subcommand would ignore: c (a getopt code) must be
+ * among the codes of allowed (a table of {sub, codes}, ended by a NULL
+ * sub).  Returns 0, or -1 after "despin CMD SUB: --OPTION does not apply"
+ * (a sub that is not in the table is let through: its own error follows). */
+struct option;
+struct cli_sub_options {
+	const char *sub, *codes;
+};
+int cli_option_applies(const char *cmd, const char *sub, const struct cli_sub_options *allowed,
+		       int c, const struct option *longopts);
+
+/* v printed with 2 decimals, or as many more (up to 6) as it takes for it
+ * not to read like other when they differ (a score beside its threshold).
+ * One of 4 rotating per-thread buffers. */
+const char *cli_score(double v, double other);
+/* --color WHEN: 1 for colour, 0 without; -1 after a message for a bad WHEN.
+ * "auto" means a terminal and no NO_COLOR (set and not empty); an explicit
+ * "always" wins over NO_COLOR (no-color.org). */
+int cli_color(const char *when);
+
 /* Flushes standard output; if that or any earlier write to it failed,
  * prints "cannot write standard output: REASON" once and returns 1. */
 int cli_stdout_failed(void);
 
 /* Directory holding the models: --models DIR if given, else $DESPIN_MODELS,
- * else ./models if it holds lm.bin, else the installed share/despin.
+ * else the models folder of the build tree the binary runs from (its
+ * ../models, when it holds lm.bin), else the installed share/despin.
  * Returns a static buffer. */
 const char *cli_models_dir(const char *opt);
+/* Prints "despin: MSG" about a model that could not be opened, then where
+ * models are looked for (all four places). */
+void cli_models_error(const char *msg);
 /* The language model file of the models directory the detecting commands
  * use: $DESPIN_LM (e.g. mix.bin, the mixture with the background model) or
  * lm.bin. */

@@ -1,6 +1,8 @@
 /* cli_util.c - messages, input walking and model paths for the command line. */
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -45,8 +47,13 @@ void cli_warn(const char *fmt, ...)
 
 int cli_usage(const char *usage)
 {
+	const char *sp = strchr(usage, ' ');
+	size_t n = sp ? strcspn(sp + 1, " ") : 0;
 	fprintf(stderr, "usage: %s\n", usage);
-	fprintf(stderr, "(see 'despin %s' and --help)\n", "COMMAND");
+	if (n && sp[1] != '[')
+		fprintf(stderr, "(see 'despin %.*s --help')\n", (int)n, sp + 1);
+	else
+		fprintf(stderr, "(see 'despin --help')\n");
 	return EXIT_ERROR;
 }
 
@@ -91,8 +98,34 @@ static int seen_dir(struct seen_dirs *s, const struct stat *st)
 	return 0;
 }
 
+/* What a walk calls: fn for each input, err for each path that fails. */
+struct walker {
+	cli_input_fn fn;
+	cli_input_err_fn err;
+	void *ctx;
+	int *nerr;
+	size_t count;
+};
+
+static int walk_fail(struct walker *w, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int walk_fail(struct walker *w, const char *path, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (w->nerr)
+		(*w->nerr)++;
+	if (w->err)
+		return w->err(path, msg, w->ctx);
+	cli_error("%s", msg);
+	return 0;
+}
+
 static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *seen,
-		    cli_input_fn fn, void *ctx, int *nerr, size_t *count)
+		    struct walker *w)
 {
 	DIR *d;
 	struct dirent *e;
@@ -106,16 +139,12 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 			 path);
 		return 0;
 	case -1:
-		cli_error("out of memory");
-		(*nerr)++;
+		walk_fail(w, path, "out of memory");
 		return 1;
 	}
 	d = opendir(path);
-	if (!d) {
-		cli_error("cannot read directory %s: %s", path, strerror(errno));
-		(*nerr)++;
-		return 0;
-	}
+	if (!d)
+		return walk_fail(w, path, "cannot read directory %s: %s", path, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -141,13 +170,13 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 		struct stat st;
 		if (!stop) {
 			if (stat(names[i], &st) < 0) {
-				cli_error("cannot open %s: %s", names[i], strerror(errno));
-				(*nerr)++;
+				stop = walk_fail(w, names[i], "cannot open %s: %s", names[i],
+						 strerror(errno));
 			} else if (S_ISDIR(st.st_mode)) {
-				stop = walk_dir(names[i], &st, seen, fn, ctx, nerr, count);
+				stop = walk_dir(names[i], &st, seen, w);
 			} else if (S_ISREG(st.st_mode)) {
-				(*count)++;
-				stop = fn(names[i], ctx);
+				w->count++;
+				stop = w->fn(names[i], w->ctx);
 			}
 		}
 		free(names[i]);
@@ -156,34 +185,40 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 	return stop;
 }
 
-size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr)
+size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err, void *ctx,
+		     int *nerr)
 {
-	size_t count = 0;
+	struct walker w = {fn, err, ctx, nerr, 0};
 	struct seen_dirs seen = {NULL, 0, 0};
 	for (int i = 0; i < n; i++) {
 		struct stat st;
 		if (strcmp(paths[i], "-") == 0) {
-			count++;
+			w.count++;
 			if (fn("-", ctx))
 				break;
 			continue;
 		}
 		if (stat(paths[i], &st) < 0) {
-			cli_error("cannot open %s: %s", paths[i], strerror(errno));
-			(*nerr)++;
+			if (walk_fail(&w, paths[i], "cannot open %s: %s", paths[i], strerror(errno)))
+				break;
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (walk_dir(paths[i], &st, &seen, fn, ctx, nerr, &count))
+			if (walk_dir(paths[i], &st, &seen, &w))
 				break;
 		} else {
-			count++;
+			w.count++;
 			if (fn(paths[i], ctx))
 				break;
 		}
 	}
 	free(seen.ids);
-	return count;
+	return w.count;
+}
+
+size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr)
+{
+	return cli_walk_each(paths, n, fn, NULL, ctx, nerr);
 }
 
 /* ---- names in output ---- */
@@ -282,40 +317,49 @@ const char *cli_name(const char *s)
 
 /* ---- numbers in options ---- */
 
-int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out)
+/* arg as a whole number: decimal digits, after a '-' when signed; its
+ * magnitude in *mag and *neg set.  0, or -1 when it is not one (or does not
+ * fit 64 bits). */
+static int parse_whole(const char *arg, int is_signed, unsigned long long *mag, int *neg)
 {
 	char *end;
-	unsigned long long v;
+	*neg = is_signed && arg && *arg == '-';
+	if (!arg || arg[*neg] < '0' || arg[*neg] > '9')
+		return -1;
 	errno = 0;
-	if (!arg || !*arg || *arg < '0' || *arg > '9')
-		goto bad;
-	v = strtoull(arg, &end, 10);
-	if (errno || *end || v < min || v > max)
-		goto bad;
+	*mag = strtoull(arg + *neg, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out)
+{
+	unsigned long long v;
+	int neg;
+	if (parse_whole(arg, 0, &v, &neg) || v < min || v > max) {
+		cli_error("%s takes a whole number from %zu to %zu, not '%s'", opt, min, max,
+			  arg ? arg : "");
+		return -1;
+	}
 	*out = (size_t)v;
 	return 0;
-bad:
-	cli_error("%s takes a whole number from %zu to %zu, not '%s'", opt, min, max,
-		  arg ? arg : "");
-	return -1;
 }
 
 int cli_parse_int(const char *opt, const char *arg, long min, long max, long *out)
 {
-	char *end;
-	long v;
-	errno = 0;
-	if (!arg || !*arg || !((*arg >= '0' && *arg <= '9') || *arg == '-'))
-		goto bad;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v < min || v > max)
-		goto bad;
+	unsigned long long m;
+	int neg;
+	long v = 0;
+	int ok = parse_whole(arg, 1, &m, &neg) == 0 &&
+		 m <= (neg ? (unsigned long long)LONG_MAX + 1 : (unsigned long long)LONG_MAX);
+	if (ok)
+		v = neg ? (long)(0 - m) : (long)m;
+	if (!ok || v < min || v > max) {
+		cli_error("%s takes a whole number from %ld to %ld, not '%s'", opt, min, max,
+			  arg ? arg : "");
+		return -1;
+	}
 	*out = v;
 	return 0;
-bad:
-	cli_error("%s takes a whole number from %ld to %ld, not '%s'", opt, min, max,
-		  arg ? arg : "");
-	return -1;
 }
 
 int cli_parse_real(const char *opt, const char *arg, double min, double max, int open_ends,
@@ -339,6 +383,58 @@ bad:
 	return -1;
 }
 
+/* ---- options ---- */
+
+int cli_option_applies(const char *cmd, const char *sub, const struct cli_sub_options *allowed,
+		       int c, const struct option *longopts)
+{
+	const char *name = NULL;
+	if (c == '?' || c == ':' || c == 'h')
+		return 0;
+	for (; allowed->sub; allowed++)
+		if (strcmp(allowed->sub, sub) == 0)
+			break;
+	if (!allowed->sub || strchr(allowed->codes, c))
+		return 0;
+	for (size_t k = 0; longopts[k].name && !name; k++)
+		if (longopts[k].val == c)
+			name = longopts[k].name;
+	if (name && !(c == 'n' && strcmp(cmd, "index") == 0))
+		cli_error("%s %s: --%s does not apply (see 'despin %s --help')", cmd, sub, name, cmd);
+	else
+		cli_error("%s %s: -%c does not apply (see 'despin %s --help')", cmd, sub, c, cmd);
+	return -1;
+}
+
+/* ---- figures and colour ---- */
+
+const char *cli_score(double v, double other)
+{
+	static _Thread_local char bufs[4][32];
+	static _Thread_local int next;
+	char *b = bufs[next], o[32];
+	next = (next + 1) & 3;
+	for (int d = 2;; d++) {
+		snprintf(b, sizeof bufs[0], "%.*f", d, v);
+		snprintf(o, sizeof o, "%.*f", d, other);
+		if (d >= 6 || v == other || !isfinite(other) || strcmp(b, o) != 0)
+			return b;
+	}
+}
+
+int cli_color(const char *when)
+{
+	const char *no = getenv("NO_COLOR");
+	if (strcmp(when, "always") == 0)
+		return 1;
+	if (strcmp(when, "never") == 0)
+		return 0;
+	if (strcmp(when, "auto") == 0)
+		return isatty(1) && !(no && *no);
+	cli_error("--color takes always, never or auto, not '%s'", when);
+	return -1;
+}
+
 /* ---- standard output ---- */
 
 int cli_stdout_failed(void)
@@ -354,6 +450,31 @@ int cli_stdout_failed(void)
 	return 1;
 }
 
+/* The models folder of a build tree: ../models beside the running binary
+ * (build/despin -> models/), when it holds a language model.  "" if none. */
+static const char *build_tree_models(void)
+{
+	static char buf[4096];
+	static int done;
+	char exe[4096];
+	ssize_t n;
+	char *slash;
+	if (done)
+		return buf;
+	done = 1;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return buf;
+	exe[n] = 0;
+	if (!(slash = strrchr(exe, '/')))
+		return buf;
+	*slash = 0;
+	snprintf(buf, sizeof buf, "%.4000s/../models", exe);
+	if (access(cli_model_path(buf, "lm.bin"), R_OK) != 0)
+		buf[0] = 0;
+	return buf;
+}
+
 const char *cli_models_dir(const char *opt)
 {
 	static char buf[4096];
@@ -362,11 +483,21 @@ const char *cli_models_dir(const char *opt)
 		snprintf(buf, sizeof buf, "%s", opt);
 	else if (env && *env)
 		snprintf(buf, sizeof buf, "%s", env);
-	else if (access("models/lm.bin", R_OK) == 0)
-		snprintf(buf, sizeof buf, "models");
+	else if (*build_tree_models())
+		snprintf(buf, sizeof buf, "%s", build_tree_models());
 	else
 		snprintf(buf, sizeof buf, "%s", DS_DATADIR);
 	return buf;
+}
+
+void cli_models_error(const char *msg)
+{
+	cli_error("%s", msg);
+	fprintf(stderr,
+		"despin: models are looked for in --models DIR, else $DESPIN_MODELS, else the\n"
+		"        models folder of the build tree beside the despin binary, else the\n"
+		"        installed data folder %s ('make models' builds them)\n",
+		DS_DATADIR);
 }
 
 const char *cli_lm_file(void)
@@ -381,6 +512,7 @@ const char *cli_model_path(const char *dir, const char *file)
 	static int next;
 	char *b = bufs[next];
 	next = (next + 1) & 3;
-	snprintf(b, sizeof bufs[0], "%s/%s", dir, file);
+	if (snprintf(b, sizeof bufs[0], "%s/%s", dir, file) >= (int)sizeof bufs[0])
+		b[0] = 0; /* no such path */
 	return b;
 }

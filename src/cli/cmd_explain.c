@@ -3,39 +3,59 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "scan.h"
+#include "../util.h"
 
 static const char EXPLAIN_USAGE[] =
-	"despin explain [-s SOURCE | -i INDEX | --solo] [--color WHEN] [--all] [-m MODELS] FILE...\n"
+	"despin explain [-i INDEX | -s SOURCE... | --solo] [--format text|json]\n"
+	"               [--color always|never|auto] [--all] [--only-spun] [--models DIR]\n"
+	"               FILE...\n"
 	"\n"
 	"Prints each article with every flagged substitution highlighted and the\n"
 	"original it most likely replaced beside it, then the list of flags with\n"
 	"their evidence, the score and the source.  Without -s or -i, several\n"
 	"files are compared with one another as in 'despin scan'.  Colour is used\n"
-	"on a terminal unless NO_COLOR is set (--color always|never|auto).\n"
-	"Without colour a flag backed by the source reads [spun words -> original]\n"
-	"and a flag of the language model alone reads {spun words ~> original? p}\n"
-	"with its probability p of being a spinner's substitution.";
+	"on a terminal unless NO_COLOR is set (--color always|never|auto; an\n"
+	"explicit --color always wins over NO_COLOR).  Without colour a flag\n"
+	"backed by the source reads [spun words -> original] and a flag of the\n"
+	"language model alone reads {spun words ~> original? p} with its\n"
+	"probability p of being a spinner's substitution.  --format json prints\n"
+	"the JSON Lines record of 'despin scan --format json' for each article,\n"
+	"every flag listed with its evidence.  Also: -j N, --stdin-json,\n"
+	"--threshold X, --max-size BYTES, --max-words N, --retry N, --progress,\n"
+	"as for 'despin scan'.";
 
 static const char RESTORE_USAGE[] =
-	"despin restore [-s SOURCE | -i INDEX | --solo] [--diff] [--min-p P] [-m MODELS] FILE...\n"
+	"despin restore [-i INDEX | -s SOURCE... | --solo] [--diff | --in-place]\n"
+	"               [--min-p P] [--only-spun] [--models DIR] FILE...\n"
 	"\n"
 	"Prints each article with its flagged substitutions replaced by their\n"
 	"proposed originals (capitalisation kept), so that an auditor reads what\n"
 	"the source most likely said.  Only flags whose probability of being a\n"
 	"spinner's substitution is at least P (0.8) are put back; how many were\n"
-	"left is said on standard error.  --diff prints only the changed lines, as\n"
-	"'-' (article) and '+' (restored) pairs with their line numbers.";
+	"left is said on standard error.  With several inputs each article starts\n"
+	"with a line '==> FILE <=='.  --diff prints only the changed lines, as\n"
+	"'-' (article) and '+' (restored) pairs with their line numbers, after a\n"
+	"'--- FILE' line.  --in-place rewrites each file that has something to\n"
+	"put back, keeping the article as it was in FILE.orig (both written to a\n"
+	"temporary file first and renamed: never a partial file).  Also: -j N,\n"
+	"--all, --threshold X, --max-size BYTES, --max-words N, --retry N,\n"
+	"--progress, as for 'despin scan'.";
 
 struct explain_out {
+	const struct scan_opts *so;
 	int color;
 	int restore;
 	int diff;
+	int in_place;
+	int json;
 	int many;
 	int flagged;
+	int failed;
 	double min_p;
 };
 
@@ -49,9 +69,10 @@ struct explain_out {
 static void header(struct explain_out *o, const char *name, struct ds_result *r)
 {
 	const char *src = ds_result_source(r), *why;
-	printf("%s%s%s: %s, score %.2f (threshold %.2f), %zu words\n", o->color ? C_BOLD : "",
-	       name, o->color ? C_OFF : "", ds_result_spun(r) ? "SPUN" : "clean", ds_result_score(r),
-	       ds_result_threshold(r), ds_result_tokens(r));
+	double sc = ds_result_score(r), th = ds_result_threshold(r);
+	printf("%s%s%s: %s, score %s (threshold %s), %zu words\n", o->color ? C_BOLD : "", name,
+	       o->color ? C_OFF : "", ds_result_spun(r) ? "SPUN" : "clean", cli_score(sc, th),
+	       cli_score(th, sc), ds_result_words(r));
 	if (src)
 		printf("source: %s (similarity %.2f, covers %.0f%% of the article)\n", src,
 		       ds_result_source_similarity(r), 100 * ds_result_source_coverage(r));
@@ -186,104 +207,181 @@ static void print_diff(const char *a, size_t alen, const char *b, size_t blen)
 	}
 }
 
+/* Writes the restored article over path, its former text to path.orig
+ * first; each through a temporary file renamed when complete. */
+static int write_in_place(const char *path, const char *orig, size_t olen, const char *out,
+			  size_t len)
+{
+	struct ds_afile f;
+	struct ds_err err = {0};
+	char bak[4200];
+	snprintf(bak, sizeof bak, "%s.orig", path);
+	if (ds_afile_open(&f, bak, &err))
+		goto fail;
+	ds_afile_write(&f, orig, olen);
+	if (ds_afile_commit(&f, &err))
+		goto fail;
+	if (ds_afile_open(&f, path, &err))
+		goto fail;
+	ds_afile_write(&f, out, len);
+	if (ds_afile_commit(&f, &err))
+		goto fail;
+	return 0;
+fail:
+	cli_error("%s", err.msg);
+	return -1;
+}
+
+static void restore_one(struct explain_out *o, const char *name, struct ds_result *r)
+{
+	size_t len, olen, left = 0, n = ds_result_nsubs(r);
+	char *out = ds_result_restore_p(r, o->min_p, &len, &left);
+	const char *orig = ds_result_text(r, &olen);
+	if (!out) {
+		cli_error("%s: out of memory", name);
+		o->failed = 1;
+		return;
+	}
+	if (o->in_place) {
+		if (left == n) {
+			printf("unchanged %s\n", cli_name(name));
+		} else if (write_in_place(name, orig, olen, out, len) == 0) {
+			printf("restored %s (%zu of %zu flag%s put back; the article as it was: %s.orig)\n",
+			       cli_name(name), n - left, n, n == 1 ? "" : "s", cli_name(name));
+		} else {
+			o->failed = 1;
+		}
+	} else if (o->diff) {
+		printf("--- %s\n", name);
+		print_diff(orig, olen, out, len);
+	} else {
+		if (o->many)
+			printf("==> %s <==\n", name);
+		fwrite(out, 1, len, stdout);
+		if (o->many && len && out[len - 1] != '\n')
+			putchar('\n');
+	}
+	free(out);
+	if (left)
+		fprintf(stderr, "despin: %s: left %zu of %zu flag%s below p %.2f\n", cli_name(name), left,
+			n, n == 1 ? "" : "s", o->min_p);
+}
+
 static int on_result(void *ctx, const char *name, struct ds_result *r, const char *err)
 {
 	struct explain_out *o = ctx;
 	if (!r) {
 		cli_error("%s", err);
-		return 0;
+		if (o->json && scan_print_error_json(o->so, name, err))
+			cli_error("%s: out of memory", name);
+		return cli_stdout_failed();
 	}
 	if (ds_result_spun(r))
 		o->flagged = 1;
-	if (o->restore) {
-		size_t len, olen, left = 0;
-		char *out = ds_result_restore_p(r, o->min_p, &len, &left);
-		const char *orig = ds_result_text(r, &olen);
-		if (!out) {
-			cli_error("%s: out of memory", name);
-		} else {
-			if (o->many || o->diff)
-				printf("%s %s\n", o->diff ? "---" : "==", name);
-			if (o->diff)
-				print_diff(orig, olen, out, len);
-			else
-				fwrite(out, 1, len, stdout);
-			free(out);
-			if (left)
-				fprintf(stderr, "despin: %s: left %zu of %zu flag%s below p %.2f\n", name,
-					left, ds_result_nsubs(r), ds_result_nsubs(r) == 1 ? "" : "s", o->min_p);
-		}
+	if (o->so->only_spun && !ds_result_spun(r)) {
+		/* not shown */
+	} else if (o->json) {
+		scan_print_json(name, r);
+	} else if (o->restore) {
+		restore_one(o, name, r);
 	} else {
 		if (o->many)
 			printf("%s\n", "======================================================================");
 		explain_one(o, name, r);
 	}
-	fflush(stdout);
 	ds_result_free(r);
-	return 0;
+	return cli_stdout_failed();
+}
+
+/* More than one article to show: several arguments, a folder, or records. */
+static int many_inputs(char **args, int n, int stdin_json)
+{
+	struct stat st;
+	if (stdin_json || n > 1)
+		return 1;
+	return n == 1 && strcmp(args[0], "-") != 0 && stat(args[0], &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int run(int argc, char **argv, int restore)
 {
-	static const struct option opts[] = {
+	static const struct option explain_opts[] = {
 		SCAN_LONG_OPTIONS,
+		SCAN_ONLY_SPUN_OPTION,
 		{"color", required_argument, NULL, 'c'},
 		{"colour", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	static const struct option restore_opts[] = {
+		SCAN_LONG_OPTIONS,
+		SCAN_ONLY_SPUN_OPTION,
 		{"diff", no_argument, NULL, 'd'},
+		{"in-place", no_argument, NULL, 'I'},
 		{"min-p", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
+	const char *cmd = restore ? "despin restore [OPTIONS] FILE..." : "despin explain [OPTIONS] FILE...";
 	struct scan_opts so;
 	struct explain_out out = {0};
 	const char *when = "auto";
 	int c, rc;
 	memset(&so, 0, sizeof so);
 	so.need_scorer = 1;
+	out.so = &so;
 	out.restore = restore;
 	out.min_p = DS_RESTORE_MIN_P;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:s:m:j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, restore ? "i:s:j:h" : "i:s:j:f:h",
+				restore ? restore_opts : explain_opts, NULL)) != -1) {
 		int k = scan_common_opt(&so, c, optarg);
 		if (k < 0)
-			return EXIT_ERROR;
+			goto bad;
 		if (k)
 			continue;
 		switch (c) {
 		case 'c': when = optarg; break;
 		case 'd': out.diff = 1; break;
-		case 'p': {
-			char *end;
-			out.min_p = strtod(optarg, &end);
-			if (end == optarg || *end || !(out.min_p >= 0 && out.min_p <= 1)) {
-				cli_error("--min-p takes a probability from 0 to 1");
-				return EXIT_ERROR;
+		case 'I': out.in_place = 1; break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				out.json = 1;
+			else if (strcmp(optarg, "text") != 0) {
+				cli_error("unknown format '%s' (text or json)", optarg);
+				goto bad;
 			}
 			break;
-		}
-		case 'h': printf("usage: %s\n", restore ? RESTORE_USAGE : EXPLAIN_USAGE); return EXIT_CLEAN;
+		case 'p':
+			if (cli_parse_real("--min-p", optarg, 0, 1, 0, &out.min_p))
+				goto bad;
+			break;
+		case 'h':
+			printf("usage: %s\n", restore ? RESTORE_USAGE : EXPLAIN_USAGE);
+			return EXIT_CLEAN;
 		default:
-			return cli_usage(restore ? "despin restore [OPTIONS] FILE..." : "despin explain [OPTIONS] FILE...");
+			return cli_usage(cmd);
 		}
 	}
-	if (optind >= argc && !so.stdin_json)
-		return cli_usage(restore ? "despin restore [OPTIONS] FILE..." : "despin explain [OPTIONS] FILE...");
-	if (strcmp(when, "always") == 0)
-		out.color = 1;
-	else if (strcmp(when, "never") == 0)
-		out.color = 0;
-	else if (strcmp(when, "auto") == 0)
-		out.color = isatty(1) && !getenv("NO_COLOR");
-	else {
-		cli_error("--color takes always, never or auto");
-		return EXIT_ERROR;
+	if (optind >= argc && !so.stdin_json) {
+		return cli_usage(cmd);
 	}
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-		out.color = 0;
-	out.many = argc - optind > 1;
+	if ((out.color = cli_color(when)) < 0)
+		goto bad;
+	if (out.in_place && (out.diff || so.stdin_json)) {
+		cli_error("--in-place rewrites files: not with %s", out.diff ? "--diff" : "--stdin-json");
+		goto bad;
+	}
+	for (int i = optind; out.in_place && i < argc; i++)
+		if (strcmp(argv[i], "-") == 0) {
+			cli_error("--in-place rewrites files: not standard input ('-')");
+			goto bad;
+		}
+	out.many = many_inputs(argv + optind, argc - optind, so.stdin_json);
 	rc = scan_run(&so, argv + optind, argc - optind, on_result, &out);
-	if (rc != 0)
+	if (rc != 0 || out.failed)
 		return EXIT_ERROR;
 	return out.flagged ? EXIT_FLAGGED : EXIT_CLEAN;
+bad:
+	return EXIT_ERROR;
 }
 
 int cmd_explain(int argc, char **argv)

@@ -4,13 +4,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "records.h"
 #include "../index.h"
 #include "../text.h"
 
 static const char USAGE[] =
-	"despin index add|remove|list|stats|check|query -i INDEX [OPTIONS] [ARGS]\n"
+	"despin index add -i INDEX [-q] [--name NAME] [--batch N] [--no-train] [--progress]\n"
+	"                  [--stdin-json | FILE...]\n"
+	"       despin index remove -i INDEX [--id] NAME...\n"
+	"       despin index list|stats|check -i INDEX\n"
+	"       despin index query -i INDEX [-n N] [--min-sim X] [--min-coverage X] [--timing]\n"
+	"                  FILE...\n"
+	"       despin index train -i INDEX [--models DIR]\n"
 	"       despin index copy [--batch N] SRC DST\n"
 	"\n"
 	"INDEX is an SQLite file or a Redis server: redis://HOST[:PORT][/DB]\n"
@@ -19,7 +27,13 @@ static const char USAGE[] =
 	"  add FILE...      add clean sources (files, directories read recursively,\n"
 	"                   '-' for standard input); a text already in the index\n"
 	"                   (same words) is not added twice.  The whole command is\n"
-	"                   one transaction: interrupted, it adds nothing\n"
+	"                   one transaction: interrupted, it adds nothing.  A\n"
+	"                   progress line on standard error on a terminal\n"
+	"                   (--progress: always)\n"
+	"  add --stdin-json sources as JSON Lines records on standard input:\n"
+	"                   {\"id\": NAME, \"text\": ..., \"date\": \"YYYY-MM-DD\"}\n"
+	"                   (date optional); a bad record is an error, the others\n"
+	"                   are added\n"
 	"  remove NAME...   remove the sources of that name (as 'list' shows it);\n"
 	"                   with --id, arguments are source ids\n"
 	"  list             one line per source: id, date, words, shingles, name\n"
@@ -60,20 +74,25 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-/* Reads and tokenises one input; NULL after printing the error. */
-static struct ds_doc *load_doc(const char *path, const char *name)
+/* Reads and tokenises one input; NULL with err set. */
+static struct ds_doc *read_doc(const char *path, const char *name, struct ds_err *err)
 {
-	struct ds_err err = {0};
 	struct ds_doc *d;
 	char *text;
 	size_t len;
 	if (ds_read_file(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
-			 &len, &err)) {
-		cli_error("%s", err.msg);
+			 &len, err))
 		return NULL;
-	}
-	d = ds_doc_new(text, len, name, cli_max_input, &err);
+	d = ds_doc_new(text, len, name, cli_max_input, err);
 	free(text);
+	return d;
+}
+
+/* read_doc, NULL after printing the error. */
+static struct ds_doc *load_doc(const char *path, const char *name)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d = read_doc(path, name, &err);
 	if (!d)
 		cli_error("%s", err.msg);
 	return d;
@@ -84,6 +103,7 @@ struct opts {
 	const char *name;
 	int quiet, by_id, nmax, timeout_s, timing;
 	int no_train;
+	int stdin_json, progress;
 	const char *models;
 	long batch;
 	double min_sim, min_cov;
@@ -104,6 +124,8 @@ struct add_ctx {
 	size_t added, present, pending;
 	int nerr;
 	int fatal;
+	double shown;    /* when the progress line was last shown */
+	int line_open;   /* the progress line awaits its newline */
 	struct add_line *line;
 	size_t nline, capline;
 };
@@ -131,22 +153,46 @@ static void add_flush(struct add_ctx *c)
 	c->nline = 0;
 }
 
-static int add_one(const char *path, void *vctx)
+static void add_free(struct add_ctx *c)
 {
-	struct add_ctx *c = vctx;
+	for (size_t i = 0; i < c->nline; i++)
+		free(c->line[i].name);
+	free(c->line);
+}
+
+/* Ends the progress line before a message, so that each has its own line. */
+static void add_newline(struct add_ctx *c)
+{
+	if (c->line_open)
+		fputc('\n', stderr);
+	c->line_open = 0;
+}
+
+/* The progress line of add, on standard error: shown on a terminal or
+ * with --progress, at most five times a second, and once at the end. */
+static void add_progress(struct add_ctx *c, int last)
+{
+	double now;
+	if (!c->o->progress)
+		return;
+	now = ds_now();
+	if (!last && now - c->shown < 0.2)
+		return;
+	c->shown = now;
+	fprintf(stderr, "\rdespin: %zu added, %zu already present, %d unreadable%s", c->added,
+		c->present, c->nerr, last ? "\n" : "");
+	c->line_open = !last;
+	fflush(stderr);
+}
+
+/* Adds one tokenised source (freed here); 0, or 1 to stop. */
+static int add_doc(struct add_ctx *c, const char *name, struct ds_doc *d)
+{
 	struct ds_err err = {0};
-	const char *name = c->o->name ? c->o->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
-	struct ds_doc *d;
 	int64_t id;
 	int added;
-
-	if (interrupted)
-		return 1;
-	if (!(d = load_doc(path, name))) {
-		c->nerr++;
-		return 0;
-	}
 	if (ds_index_add(c->ix, name, d, &id, &added, &err)) {
+		add_newline(c);
 		cli_error("cannot add %s: %s", name, err.msg);
 		ds_doc_free(d);
 		c->fatal = 1;
@@ -161,20 +207,24 @@ static int add_one(const char *path, void *vctx)
 	}
 	if (ds_grow(&c->line, &c->capline, c->nline + 1, sizeof *c->line) ||
 	    !(c->line[c->nline].name = strdup(name))) {
+		add_newline(c);
 		cli_error("out of memory");
 		c->fatal = 1;
 		return 1;
 	}
 	c->line[c->nline].id = id;
 	c->line[c->nline++].added = added;
+	add_progress(c, 0);
 	if (c->o->batch > 0 && c->pending >= (size_t)c->o->batch) {
 		if (ds_index_commit(c->ix, &err)) {
+			add_newline(c);
 			cli_error("%s", err.msg);
 			c->fatal = 1;
 			return 1;
 		}
 		add_flush(c);
 		if (ds_index_begin(c->ix, &err)) {
+			add_newline(c);
 			cli_error("%s", err.msg);
 			c->fatal = 1;
 			return 1;
@@ -184,20 +234,96 @@ static int add_one(const char *path, void *vctx)
 	return 0;
 }
 
-static void add_free(struct add_ctx *c)
+static int add_one(const char *path, void *vctx)
 {
-	for (size_t i = 0; i < c->nline; i++)
-		free(c->line[i].name);
-	free(c->line);
+	struct add_ctx *c = vctx;
+	const char *name = c->o->name ? c->o->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct ds_doc *d;
+
+	struct ds_err err = {0};
+
+	if (interrupted)
+		return 1;
+	if (!(d = read_doc(path, name, &err))) {
+		add_newline(c);
+		cli_error("%s", err.msg);
+		c->nerr++;
+		add_progress(c, 0);
+		return 0;
+	}
+	return add_doc(c, name, d);
+}
+
+/* A path the walk cannot read: its message on a line of its own. */
+static int add_walk_error(const char *path, const char *msg, void *vctx)
+{
+	struct add_ctx *c = vctx;
+	(void)path;
+	add_newline(c);
+	cli_error("%s", msg);
+	c->nerr++;
+	add_progress(c, 0);
+	return 0;
+}
+
+static int is_date(const char *s)
+{
+	for (int k = 0; k < 10; k++)
+		if (k == 4 || k == 7 ? s[k] != '-' : !(s[k] >= '0' && s[k] <= '9'))
+			return 0;
+	return s[10] == 0;
+}
+
+/* --stdin-json: {"id", "text", "date"} records, one a line; the date (YYYY-MM-DD)
+ * becomes the source's date header. */
+static void add_records(struct add_ctx *c)
+{
+	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, lineno = 0;
+	struct cli_record r;
+	int got = 0;
+	while (!interrupted && !c->fatal && (got = cli_record_read(stdin, max * 2 + 1024, &lineno, &r)) > 0) {
+		struct ds_err err = {0};
+		struct ds_doc *d = NULL;
+		if (!r.err[0] && r.date && !is_date(r.date))
+			snprintf(r.err, sizeof r.err, "stdin:%zu: \"date\" is not YYYY-MM-DD", r.line);
+		if (!r.err[0]) {
+			struct ds_buf b = DS_BUF_INIT;
+			if (r.date)
+				ds_buf_printf(&b, "date %s\n", r.date);
+			if (ds_buf_append(&b, r.text, r.len))
+				snprintf(r.err, sizeof r.err, "stdin:%zu: out of memory", r.line);
+			else if (!(d = ds_doc_new(b.data, b.len, r.id, cli_max_input, &err)))
+				snprintf(r.err, sizeof r.err, "%.500s", err.msg);
+			ds_buf_free(&b);
+		}
+		if (r.err[0]) {
+			add_newline(c);
+			cli_error("%s", r.err);
+			c->nerr++;
+			add_progress(c, 0);
+		} else {
+			add_doc(c, r.id, d);
+		}
+		cli_record_free(&r);
+	}
+	if (got < 0) {
+		cli_error("out of memory");
+		c->fatal = 1;
+	}
 }
 
 static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 {
-	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0, NULL, 0, 0};
+	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0};
 	struct ds_err err = {0};
 	struct sigaction sa;
 
-	if (n == 0)
+	if (o->stdin_json && n > 0) {
+		cli_error("--stdin-json reads its sources from standard input: no FILE arguments "
+			  "(here '%s')", args[0]);
+		return EXIT_ERROR;
+	}
+	if (n == 0 && !o->stdin_json)
 		return cli_usage("despin index add -i INDEX FILE...");
 	if (o->name && n != 1) {
 		cli_error("--name applies to a single input");
@@ -213,7 +339,11 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
-	cli_walk(args, n, add_one, &c, &c.nerr);
+	if (o->stdin_json)
+		add_records(&c);
+	else
+		cli_walk_each(args, n, add_one, add_walk_error, &c, NULL);
+	add_progress(&c, 1);
 	if (c.fatal || interrupted) {
 		ds_index_rollback(ix, NULL);
 		if (interrupted)
@@ -551,6 +681,20 @@ out:
 
 /* ---- dispatch ---- */
 
+/* The option codes each subcommand takes (an option it would ignore is
+ * refused). */
+static const struct cli_sub_options index_options[] = {
+	{"add", "iqNbtSLMJP"},
+	{"remove", "iqItLM"},
+	{"list", "it"},
+	{"stats", "it"},
+	{"check", "it"},
+	{"query", "inmCTtS"},
+	{"train", "itM"},
+	{"copy", "bt"},
+	{NULL, NULL},
+};
+
 int cmd_index(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -566,6 +710,8 @@ int cmd_index(int argc, char **argv)
 		{"min-coverage", required_argument, NULL, 'C'},
 		{"no-train", no_argument, NULL, 'L'},
 		{"models", required_argument, NULL, 'M'},
+		{"stdin-json", no_argument, NULL, 'J'},
+		{"progress", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -588,6 +734,8 @@ int cmd_index(int argc, char **argv)
 	argv++;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+i:qn:h", longopts, NULL)) != -1) {
+		if (cli_option_applies("index", sub, index_options, c, longopts))
+			return EXIT_ERROR;
 		switch (c) {
 		case 'i': o.index = optarg; break;
 		case 'q': o.quiet = 1; break;
@@ -618,6 +766,8 @@ int cmd_index(int argc, char **argv)
 			break;
 		case 'L': o.no_train = 1; break;
 		case 'M': o.models = optarg; break;
+		case 'J': o.stdin_json = 1; break;
+		case 'P': o.progress = 1; break;
 		case 'S':
 			if (cli_parse_size("--max-size", optarg, 1, (size_t)1 << 40, &cli_max_input))
 				return EXIT_ERROR;
@@ -628,6 +778,8 @@ int cmd_index(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (isatty(2))
+		o.progress = 1;
 	if (!o.index && strcmp(sub, "copy") != 0) {
 		cli_error("index: -i INDEX is required");
 		return EXIT_ERROR;

@@ -11,10 +11,10 @@
 #define MAX_HITS 256
 
 static const char USAGE[] =
-	"despin lex [-m MODEL] [-n N] PHRASE...\n"
-	"       despin lex relate [-m MODEL] [ORIGINAL SUBSTITUTE | -f PAIRS.tsv]\n"
-	"       despin lex info [-m MODEL]\n"
-	"       despin lex bench [-m MODEL] [-r ROUNDS] FILE...\n"
+	"despin lex [-m MODEL | --models DIR] [-n N] PHRASE...\n"
+	"       despin lex relate [-m MODEL | --models DIR] [ORIGINAL SUBSTITUTE | -f PAIRS.tsv]\n"
+	"       despin lex info [-m MODEL | --models DIR]\n"
+	"       despin lex bench [-m MODEL | --models DIR] [-r ROUNDS] FILE...\n"
 	"       despin lex build [--observed FILE] [--wordnet DIR] -o OUT.bin LEX.tsv\n"
 	"       despin lex build-tsv [--wordnet DIR] [--mythes FILE] [--corpus FILE]\n"
 	"                            [--no-numbers] [--min-cosine C] [--neighbours K]\n"
@@ -26,7 +26,8 @@ static void help(void)
 	printf("Shows, for each word or phrase, the originals it may stand for in a spun\n"
 	       "text and the substitutes a spinner may write for it, with weights,\n"
 	       "sources and how they matched (surface form, lemma, stem).\n\n"
-	       "  -m MODEL      lexicon (default: lex.bin in the models folder)\n"
+	       "  -m MODEL      lexicon file (default: lex.bin in the models folder)\n"
+	       "  --models DIR  the models folder\n"
 	       "  -n N          at most N pairs per direction (default 10)\n"
 	       "relate          weight of ORIGINAL -> SUBSTITUTE, or of each pair of a TSV\n"
 	       "                file (original TAB substitute), with the share related\n"
@@ -38,9 +39,12 @@ static void help(void)
 	       "                number words and distributional neighbours in a corpus\n");
 }
 
+/* --models DIR: the folder whose lex.bin is the default model */
+static const char *models_dir;
+
 static const char *default_model(void)
 {
-	return cli_model_path(cli_models_dir(NULL), "lex.bin");
+	return cli_model_path(cli_models_dir(models_dir), "lex.bin");
 }
 
 /* Lower-cases and joins words by one space: "Loss  of Life" -> "loss of life". */
@@ -100,6 +104,8 @@ static int query(int argc, char **argv)
 			return EXIT_CLEAN;
 		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
 			model = argv[++i];
+		} else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) {
+			models_dir = argv[++i];
 		} else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
 			char *e;
 			max = strtol(argv[++i], &e, 10);
@@ -157,6 +163,8 @@ static int relate(int argc, char **argv)
 			return EXIT_CLEAN;
 		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
 			model = argv[++i];
+		} else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) {
+			models_dir = argv[++i];
 		} else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) {
 			file = argv[++i];
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -241,6 +249,8 @@ static int info(int argc, char **argv)
 			return EXIT_CLEAN;
 		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
 			model = argv[++i];
+		} else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) {
+			models_dir = argv[++i];
 		} else {
 			return cli_usage(USAGE);
 		}
@@ -321,6 +331,8 @@ static int bench(int argc, char **argv)
 			return EXIT_CLEAN;
 		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
 			model = argv[++i];
+		} else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) {
+			models_dir = argv[++i];
 		} else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
 			b.rounds = strtol(argv[++i], NULL, 10);
 			if (b.rounds < 1)

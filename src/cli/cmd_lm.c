@@ -11,11 +11,12 @@
 #include "../text.h"
 
 static const char USAGE[] =
-	"despin lm score [-m MODEL] [-i INDEX] [--pretokenized] [--summary] [--time] FILE...\n"
+	"despin lm score [-m MODEL | --models DIR] [-i INDEX] [--pretokenized] [--summary]\n"
+	"                [--time] FILE...\n"
 	"       despin lm convert IN OUT\n"
-	"       despin lm info [-m MODEL]\n"
+	"       despin lm info [-m MODEL | --models DIR]\n"
 	"       despin lm mix [-o OUT] [--fit TEXT] MODEL MODEL [MODEL]\n"
-	"       despin lm check [-m MODEL]\n"
+	"       despin lm check [-m MODEL | --models DIR]\n"
 	"       despin lm tokens FILE...\n"
 	"\n"
 	"score    prints, for every model word of the text, the word, its log10\n"
@@ -490,6 +491,11 @@ int cmd_lm(int argc, char **argv)
 	argv++;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:o:i:h", opts, NULL)) != -1) {
+		static const struct cli_sub_options lm_options[] = {
+			{"score", "mMtsTi"}, {"convert", ""}, {"info", "mM"}, {"mix", "oMf"},
+			{"check", "mM"}, {"tokens", ""}, {NULL, NULL}};
+		if (cli_option_applies("lm", sub, lm_options, c, opts))
+			return EXIT_ERROR;
 		switch (c) {
 		case 'i': index = optarg; break;
 		case 'o': out = optarg; break;

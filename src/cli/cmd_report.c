@@ -8,7 +8,7 @@
 #include "../report.h"
 
 static const char USAGE[] =
-	"despin report --html OUT.html [-i INDEX | -s SOURCE | --solo] [-m MODELS] FILE...\n"
+	"despin report --html OUT.html [-i INDEX | -s SOURCE... | --solo] [--models DIR] FILE...\n"
 	"\n"
 	"Writes one self-contained HTML page (no network resources, readable\n"
 	"without scripts) for an audit: spun articles first, filters by verdict and\n"
@@ -84,7 +84,7 @@ int cmd_report(int argc, char **argv)
 	memset(&so, 0, sizeof so);
 	so.need_scorer = 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:s:m:j:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:s:j:o:h", opts, NULL)) != -1) {
 		int k = scan_common_opt(&so, c, optarg);
 		if (k < 0)
 			return EXIT_ERROR;

@@ -7,72 +7,89 @@
 #include "scan.h"
 
 static const char USAGE[] =
-	"despin scan [-i INDEX | -s SOURCE | --solo] [--format text|json] [-j N]\n"
-	"            [--stdin-json] [-m MODELS] [--threshold X] [--max-size BYTES]\n"
-	"            [--max-words N] FILE...\n"
+	"despin scan [-i INDEX | -s SOURCE... | --solo] [--format text|json] [-j N]\n"
+	"            [--stdin-json] [--progress] [--all] [--only-spun] [--models DIR]\n"
+	"            [--threshold X] [--max-size BYTES] [--max-words N] [--retry N] FILE...\n"
 	"\n"
 	"Scores each article and says whether it is spun.  Each article is\n"
 	"compared with its nearest clean source: the closest article of INDEX\n"
-	"(-i, see 'despin index'), the file SOURCE (-s), or, by default, the other\n"
-	"inputs of the batch (the earlier, cleaner one of a similar pair is the\n"
-	"source).  --solo scores every article on its own.\n"
+	"(-i, see 'despin index'), the file SOURCE (-s; given several times, the\n"
+	"sources it shares passages with), or, by default, the other inputs of the\n"
+	"batch (the earlier, cleaner one of a similar pair is the source).\n"
+	"--solo scores every article on its own.\n"
 	"\n"
-	"  --format text   a table (default): verdict, score, flags, source, file\n"
-	"  --format json   JSON Lines, one object per input, in input order:\n"
-	"                  file, verdict, score, source, source_similarity,\n"
-	"                  tokens, substitutions [{start, end, text, original,\n"
-	"                  evidence, gain}]\n"
+	"  --format text   a table (default): verdict, score, flags, source, file,\n"
+	"                  then a summary line (articles, spun, clean, not judged,\n"
+	"                  errors)\n"
+	"  --format json   JSON Lines, one object per input, in input order (an\n"
+	"                  input that failed: {\"file\"|\"id\": ..., \"error\": ...});\n"
+	"                  fields in docs/despin-output.schema.json\n"
 	"  --stdin-json    read {\"id\": ..., \"text\": ...} records from stdin\n"
 	"  -j N            N worker threads sharing one set of models\n"
 	"  --progress      a progress line on stderr (only on a terminal)\n"
 	"  --all           list candidate substitutions of clean articles too\n"
+	"  --only-spun     show only the articles judged spun (and inputs that\n"
+	"                  failed); the summary still counts every input\n"
+	"  --models DIR    the models folder\n"
 	"  --retry N       with a redis:// index, reconnect up to N times when the\n"
 	"                  server goes away, and resume\n"
 	"  --max-words N   the work bound of one article (default 50000): a longer\n"
 	"                  article or source is 'too long to judge' (an error)\n"
 	"\n"
 	"Exit status: 0 nothing flagged, 1 something flagged, 2 error (the other\n"
-	"inputs are still scanned).";
+	"inputs are still scanned; no input at all is an error).";
 
 struct scan_out {
+	const struct scan_opts *so;
 	int json;
 	int flagged;
 	int header;
+	struct scan_tally tally;
 };
+
+static void table_header(struct scan_out *o)
+{
+	if (o->header)
+		return;
+	printf("%-8s %6s %5s  %-32s %s\n", "VERDICT", "SCORE", "FLAGS", "SOURCE (SIM)", "FILE");
+	o->header = 1;
+}
 
 static int print_result(void *ctx, const char *name, struct ds_result *r, const char *err)
 {
 	struct scan_out *o = ctx;
+	scan_tally_add(&o->tally, r);
 	if (!r) {
 		cli_error("%s", err);
-		return 0;
+		if (o->json) {
+			if (scan_print_error_json(o->so, name, err))
+				cli_error("%s: out of memory", name);
+		} else {
+			table_header(o);
+			printf("%-8s %6s %5s  %-32s %s\n", "error", "-", "-", "-", cli_name(name));
+		}
+		return cli_stdout_failed();
 	}
 	if (ds_result_spun(r))
 		o->flagged = 1;
-	if (o->json) {
-		char *j = ds_result_json(r);
-		if (j) {
-			puts(j);
-			free(j);
-		} else {
-			cli_error("%s: out of memory", name);
-		}
+	if (o->so->only_spun && !ds_result_spun(r)) {
+		/* counted, not shown */
+	} else if (o->json) {
+		scan_print_json(name, r);
 	} else {
 		const char *src = ds_result_source(r);
 		const char *base = src ? strrchr(src, '/') : NULL;
 		char srcbuf[96];
-		if (!o->header) {
-			printf("%-7s %5s %5s  %-32s %s\n", "VERDICT", "SCORE", "FLAGS", "SOURCE (SIM)",
-			       "FILE");
-			o->header = 1;
-		}
+		table_header(o);
 		if (src)
 			snprintf(srcbuf, sizeof srcbuf, "%.24s (%.2f)", cli_name(base ? base + 1 : src),
 				 ds_result_source_similarity(r));
 		else
 			snprintf(srcbuf, sizeof srcbuf, "-");
-		printf("%-7s %5.2f %5zu  %-32s %s\n", ds_result_spun(r) ? "spun" : "clean",
-		       ds_result_score(r), ds_result_nsubs(r), srcbuf, cli_name(name));
+		printf("%-8s %6s %5zu  %-32s %s\n",
+		       !ds_result_judged(r, NULL) ? "unjudged" : ds_result_spun(r) ? "spun" : "clean",
+		       cli_score(ds_result_score(r), ds_result_threshold(r)), ds_result_nsubs(r), srcbuf,
+		       cli_name(name));
 	}
 	ds_result_free(r);
 	/* a result that could not be written stops the scan (exit 2) */
@@ -84,7 +101,10 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 	long v;
 	switch (c) {
 	case 'i': so->index = arg; return 1;
-	case 's': so->source = arg; return 1;
+	case 's':
+		if (scan_add_source(so, arg))
+			return -1;
+		return 1;
 	case 'S': so->solo = 1; return 1;
 	case 'm': so->models = arg; return 1;
 	case 'j':
@@ -99,6 +119,7 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 	case 'J': so->stdin_json = 1; return 1;
 	case 'P': so->progress = 1; return 1;
 	case 'A': so->all_subs = 1; return 1;
+	case 'O': so->only_spun = 1; return 1;
 	case 'R':
 		if (cli_parse_int("--retry", arg, 0, 1000, &v))
 			return -1;
@@ -114,6 +135,7 @@ int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		SCAN_LONG_OPTIONS,
+		SCAN_ONLY_SPUN_OPTION,
 		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -122,8 +144,9 @@ int cmd_scan(int argc, char **argv)
 	int c, rc;
 	memset(&so, 0, sizeof so);
 	so.need_scorer = 1;
+	out.so = &so;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:s:m:j:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:s:j:f:h", opts, NULL)) != -1) {
 		int k = scan_common_opt(&so, c, optarg);
 		if (k < 0)
 			return EXIT_ERROR;
@@ -148,11 +171,11 @@ int cmd_scan(int argc, char **argv)
 	if (optind >= argc && !so.stdin_json)
 		return cli_usage("despin scan [OPTIONS] FILE...");
 
-	if (!!so.index + !!so.source + so.solo > 1) {
-		cli_error("-i, -s and --solo exclude one another");
-		return EXIT_ERROR;
-	}
 	rc = scan_run(&so, argv + optind, argc - optind, print_result, &out);
+	if (rc >= 0 && !out.json && out.tally.articles) {
+		table_header(&out);
+		scan_tally_print(&out.tally);
+	}
 	if (rc != 0 || cli_stdout_failed())
 		return EXIT_ERROR;
 	return out.flagged ? EXIT_FLAGGED : EXIT_CLEAN;

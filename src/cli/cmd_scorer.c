@@ -9,12 +9,12 @@
 #include "../evidence.h"
 
 static const char USAGE[] =
-	"despin scorer features [-m MODELS] --pairs LIST\n"
-	"despin scorer slots [-m MODELS] --pairs LIST\n"
-	"despin scorer fit-slots -o OUT.tsv SLOTS.tsv\n"
-	"despin scorer fit [--l2 X] [--fp RATE] -o OUT.tsv FEATURES.tsv\n"
-	"despin scorer build -o OUT.bin SCORER.tsv\n"
-	"despin scorer info [-m MODELS]\n"
+	"despin scorer features [--models DIR] --pairs LIST\n"
+	"       despin scorer slots [--models DIR] --pairs LIST\n"
+	"       despin scorer fit-slots -o OUT.tsv SLOTS.tsv\n"
+	"       despin scorer fit [--l2 X] [--fp RATE] -o OUT.tsv FEATURES.tsv\n"
+	"       despin scorer build -o OUT.bin SCORER.tsv\n"
+	"       despin scorer info [--models DIR]\n"
 	"\n"
 	"features: for each line 'LABEL<TAB>ARTICLE<TAB>SOURCE' of LIST (SOURCE '-'\n"
 	"  for none), prints 'LABEL<TAB>MODEL<TAB>ARTICLE<TAB>' and the evidence\n"
@@ -326,7 +326,12 @@ int cmd_scorer(int argc, char **argv)
 	}
 	sub = argv[1];
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "m:p:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:h", opts, NULL)) != -1) {
+		static const struct cli_sub_options scorer_options[] = {
+			{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "ol"}, {"fit", "olfs"},
+			{"build", "o"}, {"info", "m"}, {NULL, NULL}};
+		if (cli_option_applies("scorer", sub, scorer_options, c, opts))
+			return EXIT_ERROR;
 		switch (c) {
 		case 'm': models = optarg; break;
 		case 'p': pairs = optarg; break;

@@ -10,8 +10,8 @@
 static const char USAGE[] =
 	"despin vec build [--dim N] [--contexts N] [--words N] [--min-count N] [--window N]\n"
 	"                 -o OUT.bin CORPUS.txt\n"
-	"       despin vec sim [-m MODELS] WORD_OR_PHRASE WORD_OR_PHRASE\n"
-	"       despin vec near [-m MODELS] [-n N] WORD";
+	"       despin vec sim [--models DIR] WORD_OR_PHRASE WORD_OR_PHRASE\n"
+	"       despin vec near [--models DIR] [-n N] WORD";
 
 static void help(void)
 {
@@ -25,7 +25,7 @@ static void help(void)
 	       "sim           cosine similarity of two words or phrases ('unknown' when a\n"
 	       "              side has no known word)\n"
 	       "near          the N (10) nearest words to WORD\n"
-	       "  -m MODELS     models folder holding vec.bin\n");
+	       "  --models DIR  models folder holding vec.bin\n");
 }
 
 static struct ds_vec *open_vec(const char *dir)
@@ -90,6 +90,7 @@ int cmd_vec(int argc, char **argv)
 		{"words", required_argument, NULL, 'w'},
 		{"min-count", required_argument, NULL, 'f'},
 		{"window", required_argument, NULL, 'k'},
+		{"models", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -107,7 +108,11 @@ int cmd_vec(int argc, char **argv)
 	sub = argv[1];
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "o:m:n:h", LONG, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:h", LONG, NULL)) != -1) {
+		static const struct cli_sub_options vec_options[] = {
+			{"build", "odcwfk"}, {"sim", "m"}, {"near", "mn"}, {NULL, NULL}};
+		if (cli_option_applies("vec", sub, vec_options, c, LONG))
+			return EXIT_ERROR;
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'm': dir = optarg; break;

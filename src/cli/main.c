@@ -65,7 +65,12 @@ static void on_sigbus(int sig)
 
 static int run(const struct command *c, int argc, char **argv)
 {
-	int rc = c->fn(argc, argv);
+	/* getopt names the command in its messages: "despin scan: ..." */
+	static char name[64];
+	int rc;
+	snprintf(name, sizeof name, "despin %s", c->name);
+	argv[0] = name;
+	rc = c->fn(argc, argv);
 	/* output that did not reach standard output is an error, whatever the verdict */
 	if (cli_stdout_failed())
 		rc = EXIT_ERROR;

@@ -1,6 +1,7 @@
 /* scan.c - the scanning engine (see scan.h). */
 #include "scan.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,9 @@
 
 #include "cli.h"
 #include "pool.h"
+#include "records.h"
 #include "../detect.h"
-#include "../json.h"
+#include "../index.h"
 #include "../text.h"
 
 struct item {
@@ -29,10 +31,14 @@ struct engine {
 	int nthreads;
 	struct ds_detector **det;
 	struct ds_finder **fd;
+	const char *index;       /* -i, or the temporary index of several -s */
+	char tmpdir[4096];       /* that temporary index's folder, or "" */
 	char *srcfile;
 	size_t srcfile_len;
-	/* inputs */
+	/* inputs (perr[i]: why path i cannot be read, or NULL) */
 	char **paths;
+	char **perr;
+	size_t perr_cap;
 	size_t npaths, path_cap, next_path;
 	size_t lineno;
 	size_t seq;
@@ -59,138 +65,52 @@ static void item_free(struct item *it)
 	free(it);
 }
 
-static int collect_path(const char *path, void *ctx)
+static int add_path(struct engine *e, const char *path, const char *msg)
 {
-	struct engine *e = ctx;
-	char *p = strdup(path);
-	if (!p || ds_grow(&e->paths, &e->path_cap, e->npaths + 1, sizeof *e->paths)) {
+	char *p = strdup(path), *m = msg ? strdup(msg) : NULL;
+	if (!p || (msg && !m) || ds_grow(&e->paths, &e->path_cap, e->npaths + 1, sizeof *e->paths) ||
+	    ds_grow(&e->perr, &e->perr_cap, e->npaths + 1, sizeof *e->perr)) {
 		free(p);
+		free(m);
 		return 1;
 	}
-	e->paths[e->npaths++] = p;
+	e->paths[e->npaths] = p;
+	e->perr[e->npaths++] = m;
 	return 0;
+}
+
+static int collect_path(const char *path, void *ctx)
+{
+	return add_path(ctx, path, NULL);
+}
+
+/* a path the walk could not read keeps its place among the inputs */
+static int collect_error(const char *path, const char *msg, void *ctx)
+{
+	return add_path(ctx, path, msg);
 }
 
 /* ---- reading inputs ---- */
 
-struct json_rec {
-	char *id;
-	char *text;
-	size_t len;
-};
-
-static int json_member(void *ctx, const char *key, const char *val, size_t vlen, int is_string)
-{
-	struct json_rec *r = ctx;
-	char **dst = NULL;
-	if (strcmp(key, "id") == 0)
-		dst = &r->id;
-	else if (strcmp(key, "text") == 0 && is_string)
-		dst = &r->text;
-	if (!dst)
-		return 0;
-	free(*dst);
-	*dst = malloc(vlen + 1);
-	if (!*dst)
-		return DS_ENOMEM;
-	memcpy(*dst, val, vlen + 1);
-	if (dst == &r->text)
-		r->len = vlen;
-	return 0;
-}
-
-/* Reads one line of stdin (with its newline) into *line, keeping at most
- * keep bytes: the rest of a longer line is read and dropped, so an endless
- * line costs no more memory than the limit.  *total gets the line's full
- * length.  Returns the bytes kept, or -1 at the end of input. */
-static ssize_t get_line_max(char **line, size_t *cap, size_t keep, size_t *total)
-{
-	size_t n = 0, t = 0;
-	int c;
-	flockfile(stdin);
-	while ((c = getc_unlocked(stdin)) != EOF) {
-		t++;
-		if (n < keep) {
-			if (n + 2 > *cap) {
-				size_t nc = *cap ? *cap * 2 : 4096;
-				char *p = realloc(*line, nc);
-				if (!p)
-					break;
-				*line = p;
-				*cap = nc;
-			}
-			(*line)[n++] = (char)c;
-		}
-		if (c == '\n')
-			break;
-	}
-	funlockfile(stdin);
-	*total = t;
-	if (t == 0 || !*line)
-		return -1;
-	(*line)[n] = 0;
-	return (ssize_t)n;
-}
-
 static struct item *next_json(struct engine *e)
 {
-	char *line = NULL;
-	size_t cap = 0, total = 0;
-	ssize_t n;
+	struct cli_record r;
 	struct item *it;
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
-	for (;;) {
-		n = get_line_max(&line, &cap, max * 2 + 1024 + 1, &total);
-		if (n < 0) {
-			free(line);
-			return NULL;
-		}
-		e->lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = 0;
-		if (n > 0)
-			break;
-	}
+	if (cli_record_read(stdin, max * 2 + 1024, &e->lineno, &r) <= 0)
+		return NULL;
 	it = calloc(1, sizeof *it);
 	if (!it) {
-		free(line);
+		cli_record_free(&r);
 		return NULL;
 	}
 	it->seq = e->seq++;
-	if ((size_t)n > max * 2 + 1024) {
-		it->name = malloc(32);
-		if (it->name)
-			snprintf(it->name, 32, "stdin:%zu", e->lineno);
-		snprintf(it->err, sizeof it->err, "stdin:%zu: record of %zu bytes exceeds the limit",
-			 e->lineno, total);
-	} else {
-		struct json_rec r = {0};
-		struct ds_err err = {0};
-		if (ds_json_object(line, (size_t)n, json_member, &r, &err)) {
-			snprintf(it->err, sizeof it->err, "stdin:%zu: %s", e->lineno, err.msg);
-		} else if (!r.text) {
-			snprintf(it->err, sizeof it->err, "stdin:%zu: record without a \"text\" string",
-				 e->lineno);
-		}
-		if (r.id) {
-			it->name = r.id;
-		} else {
-			it->name = malloc(32);
-			if (it->name)
-				snprintf(it->name, 32, "stdin:%zu", e->lineno);
-		}
-		if (it->err[0])
-			free(r.text);
-		else {
-			it->text = r.text;
-			it->len = r.len;
-		}
-	}
-	free(line);
-	if (!it->name) {
-		item_free(it);
-		return NULL;
-	}
+	it->name = r.id;
+	it->text = r.text;
+	it->len = r.len;
+	r.id = r.text = NULL;
+	snprintf(it->err, sizeof it->err, "%s", r.err);
+	cli_record_free(&r);
 	return it;
 }
 
@@ -202,7 +122,7 @@ static struct item *next_file(struct engine *e)
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
 	if (e->next_path >= e->npaths)
 		return NULL;
-	path = e->paths[e->next_path++];
+	path = e->paths[e->next_path];
 	it = calloc(1, sizeof *it);
 	if (!it)
 		return NULL;
@@ -212,8 +132,11 @@ static struct item *next_file(struct engine *e)
 		free(it);
 		return NULL;
 	}
-	if (ds_read_file(path, max, &it->text, &it->len, &err))
+	if (e->perr[e->next_path])
+		snprintf(it->err, sizeof it->err, "%s", e->perr[e->next_path]);
+	else if (ds_read_file(path, max, &it->text, &it->len, &err))
 		snprintf(it->err, sizeof it->err, "%s", err.msg);
+	e->next_path++;
 	return it;
 }
 
@@ -245,12 +168,12 @@ static void work(void *ctx, int w, void *vit)
 	opts.threshold = e->o->threshold;
 	opts.all_subs = e->o->all_subs;
 	opts.max_words = e->o->max_words;
-	if (e->o->source) {
+	if (e->o->source && !e->index) {
 		src.name = e->o->source;
 		src.data = e->srcfile;
 		src.len = e->srcfile_len;
 		sp = &src;
-	} else if (e->o->index) {
+	} else if (e->index) {
 		/* tokenised once, for the index query and the detector */
 		ds_result_free(it->res);
 		it->res = NULL;
@@ -421,12 +344,91 @@ out:
 	return rc;
 }
 
+/* ---- several sources (-s A -s B): a temporary index of them ---- */
+
+static void sources_index_remove(struct engine *e)
+{
+	static const char *const files[] = {"sources.db", "sources.db-wal", "sources.db-shm",
+					    "sources.db-journal"};
+	char p[4200];
+	if (!e->tmpdir[0])
+		return;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", e->tmpdir, files[i]);
+		unlink(p);
+	}
+	rmdir(e->tmpdir);
+	e->tmpdir[0] = 0;
+}
+
+/* Each article is then judged against the sources it shares passages with,
+ * as with an index (several at once for an article stitched from them). */
+static int sources_index(struct engine *e)
+{
+	static char uri[4200];
+	const char *tmp = getenv("TMPDIR");
+	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
+	struct ds_err err = {0};
+	struct ds_index *ix;
+	int rc = 0;
+	snprintf(e->tmpdir, sizeof e->tmpdir, "%s/despin-sources.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(e->tmpdir)) {
+		cli_error("cannot create a folder in %s: %s", tmp && *tmp ? tmp : "/tmp",
+			  strerror(errno));
+		e->tmpdir[0] = 0;
+		return -1;
+	}
+	snprintf(uri, sizeof uri, "%s/sources.db", e->tmpdir);
+	if (!(ix = ds_index_open(uri, DS_INDEX_CREATE, &err)) || ds_index_begin(ix, &err)) {
+		cli_error("%s", err.msg);
+		ds_index_close(ix);
+		return -1;
+	}
+	for (size_t i = 0; i < e->o->nsources && rc == 0; i++) {
+		const char *path = e->o->sources[i];
+		char *text = NULL;
+		size_t len;
+		struct ds_doc *d = NULL;
+		if (ds_read_file(path, max, &text, &len, &err) ||
+		    !(d = ds_doc_new(text, len, path, e->o->max_bytes, &err)) ||
+		    ds_index_add(ix, path, d, NULL, NULL, &err)) {
+			cli_error("%s", err.msg);
+			rc = -1;
+		}
+		ds_doc_free(d);
+		free(text);
+	}
+	if (rc == 0 && ds_index_commit(ix, &err)) {
+		cli_error("%s", err.msg);
+		rc = -1;
+	}
+	ds_index_close(ix);
+	e->index = uri;
+	return rc;
+}
+
+int scan_add_source(struct scan_opts *o, const char *path)
+{
+	if (o->nsources == SCAN_MAX_SOURCES) {
+		cli_error("-s: at most %d sources (an index holds more: 'despin index')",
+			  SCAN_MAX_SOURCES);
+		return -1;
+	}
+	o->sources[o->nsources++] = path;
+	o->source = o->sources[0];
+	return 0;
+}
+
 int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn fn, void *ctx)
 {
 	struct engine e;
 	struct ds_err err = {0};
 	int rc = 0, batch;
 	memset(&e, 0, sizeof e);
+	if (!!o->index + !!o->source + !!o->solo > 1) {
+		cli_error("-i, -s and --solo exclude one another");
+		return -1;
+	}
 	e.o = o;
 	e.fn = fn;
 	e.ctx = ctx;
@@ -436,17 +438,31 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			  "(here '%s')", paths[0]);
 		return -1;
 	}
-	if (!o->stdin_json)
-		cli_walk(paths, npaths, collect_path, &e, &e.nerr);
+	if (!o->stdin_json) {
+		cli_walk_each(paths, npaths, collect_path, collect_error, &e, NULL);
+		if (e.npaths == 0) {
+			if (npaths == 1)
+				cli_error("no input: %s holds no file to read", paths[0]);
+			else
+				cli_error("no input: the folders given hold no file to read");
+			return -1;
+		}
+	}
 	e.models = ds_models_open_lm(cli_models_dir(o->models), cli_lm_file(), o->need_scorer, &err);
 	if (!e.models) {
-		cli_error("%s", err.msg);
+		cli_models_error(err.msg);
 		rc = -1;
 		goto out;
 	}
 	if (o->index)
 		index_lm_use(e.models, o->index);
-	if (o->source) {
+	e.index = o->index;
+	if (o->nsources > 1) {
+		if (sources_index(&e) < 0) {
+			rc = -1;
+			goto out;
+		}
+	} else if (o->source) {
 		if (ds_read_file(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
 				 &e.srcfile, &e.srcfile_len, &err)) {
 			cli_error("%s", err.msg);
@@ -468,8 +484,8 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			rc = -1;
 			goto out;
 		}
-		if (o->index) {
-			const char *uri = o->index;
+		if (e.index) {
+			const char *uri = e.index;
 			char rbuf[4096];
 			if (o->retry > 0 && strncmp(uri, "redis://", 8) == 0) {
 				/* reconnections are an option of the address */
@@ -485,7 +501,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			}
 		}
 	}
-	batch = !o->index && !o->source && !o->solo && !o->stdin_json && e.npaths > 1;
+	batch = !e.index && !o->source && !o->solo && !o->stdin_json && e.npaths > 1;
 	if (batch) {
 		rc = run_batch(&e);
 	} else {
@@ -496,6 +512,10 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		}
 		if (o->progress && isatty(2) && e.done)
 			fputc('\n', stderr);
+	}
+	if (rc == 0 && o->stdin_json && e.seq == 0) {
+		cli_error("no input: no record on standard input");
+		rc = -1;
 	}
 	if (rc == 0)
 		rc = e.nerr;
@@ -510,8 +530,69 @@ out:
 	free(e.fd);
 	free(e.srcfile);
 	ds_models_free(e.models);
-	for (size_t i = 0; i < e.npaths; i++)
+	sources_index_remove(&e);
+	for (size_t i = 0; i < e.npaths; i++) {
 		free(e.paths[i]);
+		free(e.perr[i]);
+	}
 	free(e.paths);
+	free(e.perr);
 	return rc;
+}
+
+/* ---- records of the outcome ---- */
+
+const char *scan_error_reason(const char *name, const char *err)
+{
+	size_t n = strlen(name);
+	if (strncmp(err, name, n) == 0 && err[n] == ':' && err[n + 1] == ' ')
+		return err + n + 2;
+	return err;
+}
+
+int scan_print_error_json(const struct scan_opts *o, const char *name, const char *err)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	const char *why = scan_error_reason(name, err);
+	int rc;
+	ds_buf_puts(&b, o->stdin_json ? "{\"id\":\"" : "{\"file\":\"");
+	ds_buf_json_str(&b, name, strlen(name));
+	ds_buf_puts(&b, "\",\"error\":\"");
+	ds_buf_json_str(&b, why, strlen(why));
+	rc = ds_buf_puts(&b, "\"}");
+	if (rc == 0)
+		puts(b.data);
+	ds_buf_free(&b);
+	return rc;
+}
+
+void scan_print_json(const char *name, const struct ds_result *r)
+{
+	char *j = ds_result_json(r);
+	if (j) {
+		puts(j);
+		free(j);
+	} else {
+		cli_error("%s: out of memory", name);
+	}
+}
+
+void scan_tally_add(struct scan_tally *t, const struct ds_result *r)
+{
+	t->articles++;
+	if (!r)
+		t->errors++;
+	else if (!ds_result_judged(r, NULL))
+		t->unjudged++;
+	else if (ds_result_spun(r))
+		t->spun++;
+	else
+		t->clean++;
+}
+
+void scan_tally_print(const struct scan_tally *t)
+{
+	printf("%zu article%s, %zu spun, %zu clean, %zu not judged, %zu error%s\n", t->articles,
+	       t->articles == 1 ? "" : "s", t->spun, t->clean, t->unjudged, t->errors,
+	       t->errors == 1 ? "" : "s");
 }

@@ -11,10 +11,14 @@
 
 #include "despin.h"
 
+#define SCAN_MAX_SOURCES 64
+
 struct scan_opts {
 	const char *models;    /* models directory option (NULL: default) */
 	const char *index;     /* -i: index file */
-	const char *source;    /* -s: one source for every input */
+	const char *source;    /* -s: one source for every input (the first -s) */
+	const char *sources[SCAN_MAX_SOURCES]; /* every -s given (scan_add_source) */
+	size_t nsources;
 	int solo;              /* --solo: no source at all */
 	int jobs;              /* -j: worker threads */
 	int stdin_json;        /* --stdin-json: JSON Lines records on stdin */
@@ -25,6 +29,7 @@ struct scan_opts {
 	size_t max_bytes;      /* 0: default */
 	int retry;             /* --retry: reconnections to a redis:// index */
 	size_t max_words;      /* --max-words: the work bound (0: default) */
+	int only_spun;         /* --only-spun: show only spun articles (and failures) */
 };
 
 /* Receives each input's outcome in input order: r is NULL when the input
@@ -39,9 +44,29 @@ typedef int (*scan_result_fn)(void *ctx, const char *name, struct ds_result *r,
 int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn fn, void *ctx);
 
 /* Options shared by scan, explain, restore and report (getopt codes
- * i s S m j T M J P A R W); returns 1 when c was one of them, 0 if not, -1 on a
+ * i s S m j T M J P A R W O); returns 1 when c was one of them, 0 if not, -1 on a
  * bad value (reported). */
 int scan_common_opt(struct scan_opts *so, int c, const char *arg);
+
+/* Adds a -s SOURCE (up to SCAN_MAX_SOURCES); 0, or -1 after a message. */
+int scan_add_source(struct scan_opts *o, const char *path);
+
+/* What a run judged: every input counts once. */
+struct scan_tally {
+	size_t articles, spun, clean, unjudged, errors;
+};
+/* Counts one outcome (r NULL: an input that failed). */
+void scan_tally_add(struct scan_tally *t, const struct ds_result *r);
+/* "N articles, N spun, N clean, N not judged, N errors" on standard output. */
+void scan_tally_print(const struct scan_tally *t);
+/* The JSON Lines record of a result (ds_result_json) on standard output. */
+void scan_print_json(const char *name, const struct ds_result *r);
+/* err without its leading "NAME: " (the reason alone). */
+const char *scan_error_reason(const char *name, const char *err);
+/* The JSON Lines record of an input that failed, in its place:
+ * {"file": NAME, "error": REASON}, or {"id": ...} for a --stdin-json
+ * record.  0, or DS_ENOMEM. */
+int scan_print_error_json(const struct scan_opts *o, const char *name, const char *err);
 
 /* The long options behind those codes, for getopt_long tables. */
 #define SCAN_LONG_OPTIONS                                               \
@@ -57,5 +82,7 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg);
 	{"all", no_argument, NULL, 'A'},                                \
 	{"retry", required_argument, NULL, 'R'},                        \
 	{"max-words", required_argument, NULL, 'W'}
+/* --only-spun (code O), for the commands that print one article at a time. */
+#define SCAN_ONLY_SPUN_OPTION {"only-spun", no_argument, NULL, 'O'}
 
 #endif

@@ -112,7 +112,7 @@ static int bench(const char *mode, struct ds_detector *det, const struct item *i
 			}
 			t[nt++] = dt;
 			sum += dt;
-			words += ds_result_tokens(res);
+			words += ds_result_words(res);
 			subs += ds_result_nsubs(res);
 			spun += (size_t)ds_result_spun(res);
 			ds_result_free(res);

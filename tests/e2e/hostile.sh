@@ -236,7 +236,7 @@ with open(sys.argv[2], "w") as f:
 	cp "$MODELS/lm.bin" "$MODELS/lex.bin" "$MODELS/scorer.bin" "$W/m/"
 	mkfifo "$W/in"
 	rec() { python3 -c 'import json, sys; print(json.dumps({"id": sys.argv[1], "text": open(sys.argv[2]).read()}))' "$1" "$2"; }
-	timeout 60 "$DESPIN" scan --solo --stdin-json -m "$W/m" < "$W/in" > "$W/out" 2> "$W/err" &
+	timeout 60 "$DESPIN" scan --solo --stdin-json --models "$W/m" < "$W/in" > "$W/out" 2> "$W/err" &
 	spid=$!
 	exec 3> "$W/in"
 	rec a1 "$SEED" >&3

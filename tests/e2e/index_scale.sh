@@ -90,7 +90,7 @@ check "004 (same story as 000, no shared passages) gets no source" \
 	$(grep -q "	none$" "$W/q4"; echo $?)
 
 if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ]; then
-	"$DESPIN" scan -m models -i "$W/ix.db" --format json $S/003_cc34e14e2e5a732a.txt > "$W/scan.json"
+	"$DESPIN" scan --models models -i "$W/ix.db" --format json $S/003_cc34e14e2e5a732a.txt > "$W/scan.json"
 	python3 - "$W/scan.json" <<'PY'
 import json, sys
 r = json.loads(open(sys.argv[1]).readline())

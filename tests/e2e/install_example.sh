@@ -33,7 +33,8 @@ make -s --no-print-directory -C "$TOP" install BUILD=build PREFIX=$P DESTDIR="$S
 	> "$T/install.log" 2>&1
 check "make install DESTDIR=... PREFIX=$P" $?
 for f in bin/despin lib/libdespin.a include/despin.h lib/pkgconfig/despin.pc \
-	share/man/man1/despin.1 share/despin/lm.bin share/despin/lex.bin share/despin/scorer.bin; do
+	share/man/man1/despin.1 share/despin/lm.bin share/despin/lex.bin share/despin/scorer.bin \
+	share/bash-completion/completions/despin; do
 	check "installed $P/$f" $([ -s "$STAGE$P/$f" ]; echo $?)
 done
 check "installed binary is executable" $([ -x "$STAGE$P/bin/despin" ]; echo $?)
@@ -149,6 +150,21 @@ DESPIN_MODELS=$STAGE$P/share/despin "$STAGE$P/bin/despin" scan -s "$S" "$A" > "$
 rc=$?
 check "installed despin scan flags 003 against 000 (exit 1)" \
 	$([ $rc = 1 ] && grep -q '^spun ' "$T/scan.out"; echo $?)
+
+# the installed binary finds the installed models by itself
+(cd "$T" && env -u DESPIN_MODELS "$STAGE$P/bin/despin" scan --models "$STAGE$P/share/despin" -s "$TOP/$S" "$TOP/$A") > /dev/null 2>&1
+check "installed despin scan --models finds the installed models (exit 1)" $([ $? = 1 ]; echo $?)
+# the installed completion completes the installed command
+out=$(bash -c '. "$1"; COMP_WORDS=("$2" sc); COMP_CWORD=1; _despin; echo "${COMPREPLY[*]}"' \
+	sh "$STAGE$P/share/bash-completion/completions/despin" "$STAGE$P/bin/despin")
+check "installed bash completion: 'despin sc' completes to '$out'" $([ "$out" = "scan scorer" ]; echo $?)
+
+# ---- install refuses without models -----------------------------------------------
+make -s --no-print-directory -C "$TOP" install BUILD=build PREFIX=$P DESTDIR="$T/stage2" \
+	MODELS=models/not-built.bin > "$T/install2.log" 2>&1
+rc=$?
+check "make install without the models fails with a message (exit $rc)" \
+	$([ $rc != 0 ] && grep -q "models missing: models/not-built.bin" "$T/install2.log" && [ ! -e "$T/stage2" ]; echo $?)
 
 # ---- uninstall -------------------------------------------------------------------
 make -s --no-print-directory -C "$TOP" uninstall BUILD=build PREFIX=$P DESTDIR="$STAGE" \

@@ -42,7 +42,7 @@ bounded() { [ $ASAN = 1 ] || [ "${1:-0}" -lt "$2" ]; }
 MODELS=$TOP/models
 have_models=0
 if [ -f "$MODELS/lm.bin" ] && [ -f "$MODELS/lex.bin" ] && [ -f "$MODELS/scorer.bin" ]; then
-	"$DESPIN" scan --solo -m "$MODELS" corpus/seeds/001_*.txt > /dev/null 2>&1
+	"$DESPIN" scan --solo --models "$MODELS" corpus/seeds/001_*.txt > /dev/null 2>&1
 	[ $? -le 1 ] && have_models=1
 fi
 TIME=
@@ -75,7 +75,7 @@ if "$DESPIN" train -q --order 2 -o "$M/lm.bin" "$W/train.txt" > "$W/err" 2>&1 &&
 	[ -f models/scorer.tsv ] &&
 	"$DESPIN" scorer build -o "$M/scorer.bin" models/scorer.tsv > "$W/err" 2>&1; then
 	echo "The Security Council held a meeting on the war for a year." > "$W/article.txt"
-	"$DESPIN" scan --solo -m "$M" "$W/article.txt" > /dev/null 2>&1
+	"$DESPIN" scan --solo --models "$M" "$W/article.txt" > /dev/null 2>&1
 	check "small models built in the test load and score (lm $(wc -c < "$M/lm.bin"), lex $(wc -c < "$M/lex.bin"), scorer $(wc -c < "$M/scorer.bin") bytes)" \
 		$([ $? -le 1 ]; echo $?)
 	python3 - "$DESPIN" "$M" "$W/article.txt" "$FULL" "$n" <<'PY'
@@ -183,8 +183,8 @@ else
 fi
 if [ $have_models = 1 ]; then
 	echo "The council met." > "$W/small.txt"
-	timed "$W/rss0" "$DESPIN" scan --solo -m "$MODELS" "$W/small.txt" > /dev/null 2>&1
-	timed "$W/rss" "$DESPIN" scan --solo -m "$MODELS" "$W/long.txt" > /dev/null 2> "$W/err"
+	timed "$W/rss0" "$DESPIN" scan --solo --models "$MODELS" "$W/small.txt" > /dev/null 2>&1
+	timed "$W/rss" "$DESPIN" scan --solo --models "$MODELS" "$W/long.txt" > /dev/null 2> "$W/err"
 	rc=$?
 	r0=$(rss_kb "$W/rss0")
 	rss=$(rss_kb "$W/rss")
@@ -234,8 +234,8 @@ else
 	nok "tokens on $MANY file arguments (xargs, exit $rc, $nin inputs, max RSS ${rss} KB): $(head -c 200 "$W/err")"
 fi
 if [ $have_models = 1 ]; then
-	timed "$W/rss0" "$DESPIN" scan --solo --format json -m "$MODELS" "$W/few" > /dev/null 2>&1
-	timed "$W/rss" "$DESPIN" scan --solo --format json -m "$MODELS" "$W/many" > "$W/out" 2> "$W/err"
+	timed "$W/rss0" "$DESPIN" scan --solo --format json --models "$MODELS" "$W/few" > /dev/null 2>&1
+	timed "$W/rss" "$DESPIN" scan --solo --format json --models "$MODELS" "$W/many" > "$W/out" 2> "$W/err"
 	rc=$?
 	r0=$(rss_kb "$W/rss0")
 	rss=$(rss_kb "$W/rss")
@@ -246,7 +246,7 @@ if [ $have_models = 1 ]; then
 		nok "scan --solo on a directory of $MANY files (exit $rc, $nin results, max RSS ${rss} KB, ${r0} KB for 1%): $(head -c 200 "$W/err")"
 	fi
 	rm -f "$W/rss.x"
-	(cd "$W" && find many -type f -name '*.txt' | xargs -s 1000000 $TIME -a -o "$W/rss.x" -f 'maxrss=%M' "$DESPIN" scan --solo --format json -m "$MODELS" > "$W/out" 2> "$W/err")
+	(cd "$W" && find many -type f -name '*.txt' | xargs -s 1000000 $TIME -a -o "$W/rss.x" -f 'maxrss=%M' "$DESPIN" scan --solo --format json --models "$MODELS" > "$W/out" 2> "$W/err")
 	rc=$?
 	rss=$(rss_kb "$W/rss.x")
 	nin=$(wc -l < "$W/out")
@@ -261,7 +261,7 @@ if [ $have_models = 1 ]; then
 	for lines in 1000 20000; do
 		t0=$(now_ms)
 		yes '{"id":1,"text":"some text here"}' |
-			{ timed "$W/rss.$lines" "$DESPIN" scan --solo --stdin-json --format json -m "$MODELS" 2> "$W/err.$lines"; echo $? > "$W/rc.$lines"; } |
+			{ timed "$W/rss.$lines" "$DESPIN" scan --solo --stdin-json --format json --models "$MODELS" 2> "$W/err.$lines"; echo $? > "$W/rc.$lines"; } |
 			head -n "$lines" > "$W/out"
 		t1=$(now_ms)
 		got=$(wc -l < "$W/out")
@@ -282,7 +282,7 @@ if [ $have_models = 1 ]; then
 	# One record without an end of line, far past the limit: the part past
 	# the limit is read and dropped, not kept.
 	yes 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' | tr -d '\n' | head -c 300000000 |
-		timed "$W/rss" "$DESPIN" scan --solo --stdin-json --format json -m "$MODELS" > /dev/null 2> "$W/err"
+		timed "$W/rss" "$DESPIN" scan --solo --stdin-json --format json --models "$MODELS" > /dev/null 2> "$W/err"
 	rc=$?
 	rss=$(rss_kb "$W/rss")
 	if [ $rc = 2 ] && grep -q 'exceeds the limit' "$W/err" && bounded "$rss" $((rss_1000 + 2 * 65536 + 80000)); then
@@ -303,7 +303,7 @@ printf '<script>alert(1)</script> The Safety Council held an assembly on the bat
 cp corpus/seeds/003_*.txt "$H/in/a\"b' onclick='alert(4)'.txt"
 cp corpus/seeds/000_*.txt "$H/in/<title><script>alert(5).txt"
 if [ $have_models = 1 ]; then
-	(cd "$H/out" && "$DESPIN" report --html report.html -m "$MODELS" ../in/* > /dev/null 2> "$W/err")
+	(cd "$H/out" && "$DESPIN" report --html report.html --models "$MODELS" ../in/* > /dev/null 2> "$W/err")
 	rc=$?
 	python3 - "$H/out/report.html" <<'PY'
 import sys
@@ -363,10 +363,10 @@ if command -v strace > /dev/null 2>&1 && strace -f -o /dev/null true 2> /dev/nul
 	if [ $have_models = 1 ]; then
 		"$DESPIN" index add -q -i "$H/index.db" corpus/seeds/000_*.txt > /dev/null 2>&1
 		(cd "$H/out" &&
-		 strace -f -qq -o "$W/st1" -e trace=network "$DESPIN" scan -m "$MODELS" ../in/* > /dev/null 2>&1
-		 strace -f -qq -o "$W/st2" -e trace=network "$DESPIN" scan -i "$H/index.db" -m "$MODELS" ../in/* > /dev/null 2>&1
-		 strace -f -qq -o "$W/st3" -e trace=network "$DESPIN" report --html r2.html --solo -m "$MODELS" ../in/* > /dev/null 2>&1
-		 strace -f -qq -o "$W/st4" -e trace=network "$DESPIN" scan --solo --stdin-json -m "$MODELS" < /dev/null > /dev/null 2>&1)
+		 strace -f -qq -o "$W/st1" -e trace=network "$DESPIN" scan --models "$MODELS" ../in/* > /dev/null 2>&1
+		 strace -f -qq -o "$W/st2" -e trace=network "$DESPIN" scan -i "$H/index.db" --models "$MODELS" ../in/* > /dev/null 2>&1
+		 strace -f -qq -o "$W/st3" -e trace=network "$DESPIN" report --html r2.html --solo --models "$MODELS" ../in/* > /dev/null 2>&1
+		 strace -f -qq -o "$W/st4" -e trace=network "$DESPIN" scan --solo --stdin-json --models "$MODELS" < /dev/null > /dev/null 2>&1)
 		calls=$(cat "$W/st1" "$W/st2" "$W/st3" "$W/st4" | grep -cE 'socket|connect|sendto|bind')
 		check "no network calls by scan (batch, index, stdin) and report (strace: $calls calls)" \
 			$([ "$calls" = 0 ] && [ -s "$W/st1" ] || [ "$calls" = 0 ]; echo $?)
@@ -375,7 +375,7 @@ if command -v strace > /dev/null 2>&1 && strace -f -o /dev/null true 2> /dev/nul
 		mkdir -p "$H/tmp"
 		(cd "$H/out" && rm -f r2.html &&
 		 TMPDIR=$H/tmp strace -f -qq -o "$W/st5" -e trace=open,openat,creat,rename,renameat,renameat2,mkdir,mkdirat,unlink,unlinkat \
-			"$DESPIN" report --html r2.html -m "$MODELS" ../in/* > /dev/null 2>&1)
+			"$DESPIN" report --html r2.html --models "$MODELS" ../in/* > /dev/null 2>&1)
 		grep -E 'O_WRONLY|O_RDWR|O_CREAT|creat\(|rename|mkdir|unlink' "$W/st5" | grep -v ENOENT |
 			grep -vE '"(r2\.html|r2\.html\.tmp\.[0-9]+)"' |
 			grep -vF "\"$H/tmp/despin-batch." > "$W/writes"

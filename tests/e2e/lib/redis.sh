@@ -7,7 +7,6 @@
 #   redis_stop PORT          kills it (SIGKILL)
 #   redis_cluster_ports N    N free ports whose cluster bus ports are free too
 #   redis_cluster_ok PORT    waits for cluster_state:ok on that node
-#   check LABEL STATUS, same LABEL FILE1 FILE2   TAP lines
 for cmd in redis-server redis-cli python3; do
 	if ! command -v $cmd >/dev/null 2>&1; then
 		echo "ok 1 - $(basename "$0") # SKIP $cmd not installed"
@@ -19,14 +18,6 @@ W=$(mktemp -d)
 REDIS_PIDS=
 trap 'for p in $REDIS_PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
 trap 'exit 2' INT TERM
-
-check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
-same() { # LABEL FILE1 FILE2: ok when the files are the same, else their diff
-	if cmp -s "$2" "$3"; then ok "$1"; else
-		nok "$1"
-		diff "$2" "$3" | sed 's/^/# /' | head -20
-	fi
-}
 
 redis_free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

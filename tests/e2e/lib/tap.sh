@@ -7,3 +7,12 @@ case $DESPIN in /*) ;; *) DESPIN=$TOP/$DESPIN ;; esac
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+# check LABEL STATUS: ok when STATUS is 0.
+check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
+# same LABEL FILE1 FILE2: ok when the files are equal, else their diff.
+same() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		nok "$1"
+		diff "$2" "$3" | sed 's/^/# /' | head -20
+	fi
+}

@@ -1,0 +1,118 @@
+/* records.c - JSON Lines records on standard input (see records.h). */
+#include "records.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "../json.h"
+
+static int member(void *ctx, const char *key, const char *val, size_t vlen, int is_string)
+{
+	struct cli_record *r = ctx;
+	char **dst = NULL;
+	if (strcmp(key, "id") == 0)
+		dst = &r->id;
+	else if (strcmp(key, "text") == 0 && is_string)
+		dst = &r->text;
+	else if (strcmp(key, "date") == 0 && is_string)
+		dst = &r->date;
+	if (!dst)
+		return 0;
+	free(*dst);
+	*dst = malloc(vlen + 1);
+	if (!*dst)
+		return DS_ENOMEM;
+	memcpy(*dst, val, vlen + 1);
+	if (dst == &r->text)
+		r->len = vlen;
+	return 0;
+}
+
+/* Reads one line of in (with its newline) into *line, keeping at most
+ * keep bytes: the rest of a longer line is read and dropped, so an endless
+ * line costs no more memory than the limit.  *total gets the line's full
+ * length.  Returns the bytes kept, or -1 at the end of input. */
+static ssize_t get_line_max(FILE *in, char **line, size_t *cap, size_t keep, size_t *total)
+{
+	size_t n = 0, t = 0;
+	int c;
+	flockfile(in);
+	while ((c = getc_unlocked(in)) != EOF) {
+		t++;
+		if (n < keep) {
+			if (n + 2 > *cap) {
+				size_t nc = *cap ? *cap * 2 : 4096;
+				char *p = realloc(*line, nc);
+				if (!p)
+					break;
+				*line = p;
+				*cap = nc;
+			}
+			(*line)[n++] = (char)c;
+		}
+		if (c == '\n')
+			break;
+	}
+	funlockfile(in);
+	*total = t;
+	if (t == 0 || !*line)
+		return -1;
+	(*line)[n] = 0;
+	return (ssize_t)n;
+}
+
+void cli_record_free(struct cli_record *rec)
+{
+	free(rec->id);
+	free(rec->text);
+	free(rec->date);
+	rec->id = rec->text = rec->date = NULL;
+}
+
+int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec)
+{
+	char *line = NULL;
+	size_t cap = 0, total = 0;
+	ssize_t n;
+	memset(rec, 0, sizeof *rec);
+	for (;;) {
+		n = get_line_max(in, &line, &cap, max + 1, &total);
+		if (n < 0) {
+			free(line);
+			return 0;
+		}
+		++*lineno;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = 0;
+		if (n > 0)
+			break;
+	}
+	rec->line = *lineno;
+	if ((size_t)n > max) {
+		snprintf(rec->err, sizeof rec->err, "stdin:%zu: record of %zu bytes exceeds the limit",
+			 rec->line, total);
+	} else {
+		struct ds_err err = {0};
+		if (ds_json_object(line, (size_t)n, member, rec, &err))
+			snprintf(rec->err, sizeof rec->err, "stdin:%zu: %.400s", rec->line, err.msg);
+		else if (!rec->text)
+			snprintf(rec->err, sizeof rec->err, "stdin:%zu: record without a \"text\" string",
+				 rec->line);
+	}
+	free(line);
+	if (rec->err[0]) {
+		free(rec->text);
+		rec->text = NULL;
+		rec->len = 0;
+	}
+	if (!rec->id) {
+		rec->id = malloc(32);
+		if (!rec->id) {
+			cli_record_free(rec);
+			return -1;
+		}
+		snprintf(rec->id, 32, "stdin:%zu", rec->line);
+	}
+	return 1;
+}

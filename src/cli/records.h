@@ -1,0 +1,29 @@
+/*
+ * records.h - the JSON Lines records the command line reads on standard
+ * input (scan --stdin-json, index add --stdin-json): one object a line,
+ * {"id": ..., "text": ..., "date": ...}; blank lines are skipped.
+ */
+#ifndef DS_CLI_RECORDS_H
+#define DS_CLI_RECORDS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct cli_record {
+	char *id;        /* the "id" member (string or number), or "stdin:LINE" */
+	char *text;      /* the "text" string (NULL when err is set) */
+	size_t len;
+	char *date;      /* the "date" string, or NULL */
+	size_t line;     /* its line number on the input */
+	char err[512];   /* why the record cannot be used ("" when it can) */
+};
+
+/* Reads the next record of in: a line longer than max bytes is read to its
+ * end and dropped (memory stays bounded) and gets an error, as does a line
+ * that is not a JSON object with a "text" string.  *lineno counts lines.
+ * Returns 1 with *rec filled (free with cli_record_free), 0 at the end of
+ * input, -1 when out of memory. */
+int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec);
+void cli_record_free(struct cli_record *rec);
+
+#endif
