@@ -60,6 +60,34 @@ sed -n 's/^despin lm: //p' "$TMP/query.err" | sed 's/^/lm: query            /'
 printf 'lm: query process    %s s, peak memory %.0f MB (held-out text x%s)\n' "$secs" \
 	"$(echo "$kb / 1024" | bc -l)" "$REPEAT"
 
+# the same query beside references in the same run, per CPU-second of the
+# whole process: 'wc -w' over the same tokens, and KenLM's probing 'query'
+# on the same model (as ARPA) where KenLM is built (KENLM_BIN=DIR holding
+# build_binary and query, or both on PATH)
+cpu() { # cpu CMD... < IN : user + system seconds of CMD
+	/usr/bin/time -f '%U %S' -o "$TMP/cpu" "$@" > /dev/null 2>&1
+	awk '{ print $1 + $2 }' "$TMP/cpu"
+}
+ntok=$(($(wc -w < "$TMP/big.tok") + $(wc -l < "$TMP/big.tok")))
+c_ds=$(cpu $PIN "$DESPIN" lm score -m "$TMP/lm.bin" --pretokenized --summary "$TMP/big.tok")
+c_wc=$(cpu $PIN wc -w "$TMP/big.tok")
+rate() { awk -v n="$ntok" -v c="$1" 'BEGIN { printf "%.2f", (c > 0 ? n / c / 1e6 : 0) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+echo "lm: query per CPU-s  $(rate "$c_ds") M tokens/s (whole process, $ntok tokens incl. </s>)"
+echo "lm: wc -w            $(rate "$c_wc") M tokens/s; despin = $(ratio "$c_wc" "$c_ds") of wc -w"
+KB=${KENLM_BIN:-}
+if [ -z "$KB" ] && command -v build_binary > /dev/null 2>&1 && command -v query > /dev/null 2>&1; then
+	KB=$(dirname "$(command -v build_binary)")
+fi
+if [ -n "$KB" ] && [ -x "$KB/build_binary" ] && [ -x "$KB/query" ]; then
+	"$DESPIN" lm convert "$TMP/lm.bin" "$TMP/lm.arpa"
+	"$KB/build_binary" -s probing "$TMP/lm.arpa" "$TMP/kenlm.probing" > /dev/null 2>&1
+	c_kp=$(cpu $PIN sh -c '"$0" -v summary "$1" < "$2"' "$KB/query" "$TMP/kenlm.probing" "$TMP/big.tok")
+	echo "lm: KenLM query      $(rate "$c_kp") M tokens/s (probing, $(wc -c < "$TMP/kenlm.probing") bytes); despin = $(ratio "$c_kp" "$c_ds") of KenLM"
+else
+	echo "lm: KenLM query      not built here (set KENLM_BIN=DIR); ../shared/lm-reference quotes about 3.4M words/s on one core"
+fi
+
 # held-out perplexity
 ppl=$("$DESPIN" lm score -m "$TMP/lm.bin" --pretokenized --summary "$TMP/heldout.tok")
 echo "lm: despin heldout   $ppl"

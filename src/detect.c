@@ -576,6 +576,29 @@ char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, 
 	return b.data;
 }
 
+/* Model files whose loaders check every index unless the file is stamped. */
+static int has_tables(const char *file)
+{
+	return strcmp(file, "lex.bin") == 0 || strcmp(file, "vec.bin") == 0;
+}
+
+/* Loads such a file without a stamp, so its tables are checked in full. */
+static int check_tables(const char *file, const char *path, struct ds_err *err)
+{
+	if (strcmp(file, "lex.bin") == 0) {
+		struct ds_lex *lex = ds_lex_load(path, err);
+		ds_lex_free(lex);
+		if (lex)
+			return 0;
+	} else {
+		struct ds_vec *vec = ds_vec_load(path, err);
+		ds_vec_free(vec);
+		if (vec)
+			return 0;
+	}
+	return err->code ? err->code : DS_ECORRUPT;
+}
+
 int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
 {
 	static const struct {
@@ -592,20 +615,17 @@ int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
 		snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
 		if (files[i].optional && access(path, F_OK) != 0)
 			continue;
-		/* the lexicon's tables are checked in full (its loader skips that
-		 * for a stamped file): before the stamp is renewed */
+		/* the lexicon's and the word vectors' tables are checked in full
+		 * (their loaders skip that for a stamped file): before the stamp
+		 * is renewed */
 		snprintf(stamp, sizeof stamp, "%s.checked", path);
 		unlink(stamp);
 		rc = ds_bin_check_file(path, kind, &version, &err);
-		if (!rc && strcmp(files[i].file, "lex.bin") == 0) {
-			struct ds_lex *lex;
+		if (!rc && has_tables(files[i].file)) {
 			unlink(stamp);
-			if ((lex = ds_lex_load(path, &err)) != NULL) {
-				ds_lex_free(lex);
+			rc = check_tables(files[i].file, path, &err);
+			if (!rc)
 				rc = ds_bin_check_file(path, kind, &version, &err);
-			} else {
-				rc = err.code ? err.code : DS_ECORRUPT;
-			}
 		}
 		if (fn)
 			fn(ctx, path, rc, &err);

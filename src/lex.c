@@ -645,6 +645,12 @@ static inline int seen_add(struct ds_hmap *seen, const char *s, size_t len)
 	return !is_new;
 }
 
+/* Does hit a come before hit b: a higher weight, or the same and a closer match? */
+static inline int hit_before(const struct ds_lex_hit *a, const struct ds_lex_hit *b)
+{
+	return a->weight > b->weight || (a->weight == b->weight && a->match < b->match);
+}
+
 static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const char *phrase,
 			size_t len, struct ds_lex_hit *res, size_t want, char *buf,
 			size_t bufsize, int want_orig)
@@ -719,21 +725,30 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 			}
 		}
 	}
-	/* Best weight first, the closer match first among equals (insertion
-	 * sort, stable: n is small). */
-	for (size_t i = 1; i < n; i++) {
-		struct ds_lex_hit h = out[i];
-		size_t j = i;
-		while (j > 0 && (out[j - 1].weight < h.weight ||
-				 (out[j - 1].weight == h.weight && out[j - 1].match > h.match))) {
-			out[j] = out[j - 1];
-			j--;
+	/* Best weight first, the closer match first among equals, in a stable
+	 * order: a merge sort of the hits' indices, then the first want. */
+	{
+		uint16_t ix[POOL_HITS], merged[POOL_HITS];
+		for (size_t i = 0; i < n; i++)
+			ix[i] = (uint16_t)i;
+		for (size_t w = 1; w < n; w *= 2) {
+			for (size_t lo = 0; lo + w < n; lo += 2 * w) {
+				size_t mid = lo + w, hi = lo + 2 * w < n ? lo + 2 * w : n;
+				size_t a = lo, b = mid, k = lo;
+				while (a < mid && b < hi)
+					merged[k++] = hit_before(&out[ix[b]], &out[ix[a]]) ? ix[b++] : ix[a++];
+				while (a < mid)
+					merged[k++] = ix[a++];
+				while (b < hi)
+					merged[k++] = ix[b++];
+				memcpy(ix + lo, merged + lo, (hi - lo) * sizeof *ix);
+			}
 		}
-		out[j] = h;
+		if (n > want)
+			n = want;
+		for (size_t i = 0; i < n; i++)
+			res[i] = out[ix[i]];
 	}
-	if (n > want)
-		n = want;
-	memcpy(res, out, n * sizeof *res);
 	return n;
 }
 

@@ -645,16 +645,16 @@ out_docs:
 	return rc;
 }
 
-/* A source's name, linked to its own section: the article of that name
- * when it is in the report, else its entry in the article's sources. */
+/* The main source's name, linked to its own section: the article of that
+ * name when it is in the report, else its entry in the article's sources. */
 static void source_link(struct page *pg, const struct art *a, size_t n, size_t num,
-			size_t i, const char *name)
+			const char *name)
 {
 	size_t k = find_article(a, n, name);
 	if (k && k != num)
 		putf(pg, "<a href=\"#a%zu\">", k);
 	else
-		putf(pg, "<a href=\"#a%zu-s%zu\">", num, i + 1);
+		putf(pg, "<a href=\"#a%zu-s1\">", num);
 	esc(pg, name);
 	put(pg, "</a>");
 }
@@ -864,7 +864,7 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 			put(&pg, " (source)");
 		put(&pg, "</td><td>");
 		if (src) {
-			source_link(&pg, a, n, a[i].num, 0, src);
+			source_link(&pg, a, n, a[i].num, src);
 			if (ds_result_nsources(r) > 1)
 				putf(&pg, " +%zu", ds_result_nsources(r) - 1);
 			putf(&pg, "</td><td class=\"n\">%.0f%%</td></tr>\n",

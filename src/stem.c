@@ -10,8 +10,12 @@
 
 #include "util.h"
 
-#define CACHE_SLOTS (1u << 16)        /* power of two */
+/* The cache starts small and grows with the words seen, so a short text
+ * pays for a short cache; at its largest it restarts when its arena is full. */
+#define CACHE_SLOTS_MIN (1u << 10)    /* power of two */
+#define CACHE_SLOTS (1u << 16)        /* power of two, the largest */
 #define CACHE_PROBES 8
+#define ARENA_MIN (16u << 10)
 #define ARENA_BYTES (1u << 20)        /* stems kept; the cache restarts when full */
 #define CACHE_MAX_WORD 64             /* longer words are not cached */
 
@@ -24,8 +28,9 @@ struct cache_ent {
 struct ds_stemmer {
 	struct sb_stemmer *sb;
 	struct cache_ent *cache;
+	size_t slots, count;          /* table size (power of two), entries */
 	char *arena;
-	size_t used;
+	size_t used, arena_cap;
 };
 
 struct ds_stemmer *ds_stemmer_new(void)
@@ -34,8 +39,10 @@ struct ds_stemmer *ds_stemmer_new(void)
 	if (!st)
 		return NULL;
 	st->sb = sb_stemmer_new("english", "UTF_8");
-	st->cache = calloc(CACHE_SLOTS, sizeof *st->cache);
-	st->arena = malloc(ARENA_BYTES);
+	st->slots = CACHE_SLOTS_MIN;
+	st->arena_cap = ARENA_MIN;
+	st->cache = calloc(st->slots, sizeof *st->cache);
+	st->arena = malloc(st->arena_cap);
 	if (!st->sb || !st->cache || !st->arena) {
 		ds_stemmer_free(st);
 		return NULL;
@@ -54,16 +61,67 @@ void ds_stemmer_free(struct ds_stemmer *st)
 	free(st);
 }
 
+/* Places an entry in the first empty slot of its neighbourhood; 0 when
+ * the neighbourhood is full. */
+static struct cache_ent *slot_for(struct cache_ent *tab, size_t slots, uint64_t h)
+{
+	for (size_t p = 0; p < CACHE_PROBES; p++) {
+		struct cache_ent *e = &tab[(h + p) & (slots - 1)];
+		if (!e->hash)
+			return e;
+	}
+	return NULL;
+}
+
+/* Four times the slots, entries moved over; on failure the table stays. */
+static void grow_table(struct ds_stemmer *st)
+{
+	size_t ns = st->slots * 4;
+	struct cache_ent *nt = calloc(ns, sizeof *nt), *e;
+	if (!nt)
+		return;
+	for (size_t i = 0; i < st->slots; i++)
+		if (st->cache[i].hash && (e = slot_for(nt, ns, st->cache[i].hash)) != NULL)
+			*e = st->cache[i];
+	free(st->cache);
+	st->cache = nt;
+	st->slots = ns;
+}
+
+/* Room for n more arena bytes: the arena doubles up to ARENA_BYTES, then the
+ * cache starts again.  0 when there is no room (out of memory). */
+static int arena_room(struct ds_stemmer *st, size_t n)
+{
+	if (st->used + n <= st->arena_cap)
+		return 1;
+	if (st->arena_cap < ARENA_BYTES) {
+		size_t nc = st->arena_cap;
+		char *na;
+		while (nc < st->used + n && nc < ARENA_BYTES)
+			nc *= 2;
+		if (st->used + n <= nc && (na = realloc(st->arena, nc)) != NULL) {
+			st->arena = na;
+			st->arena_cap = nc;
+			return 1;
+		}
+		if (st->used + n <= nc)
+			return 0;
+	}
+	memset(st->cache, 0, st->slots * sizeof *st->cache); /* full: start again */
+	st->used = st->count = 0;
+	return n <= st->arena_cap;
+}
+
 const char *ds_stem(struct ds_stemmer *st, const char *word, size_t n, size_t *out_len)
 {
 	const sb_symbol *r;
 	uint64_t h = 0;
-	size_t slot = 0, len;
+	size_t len;
+	struct cache_ent *e;
 	if (n <= CACHE_MAX_WORD) {
 		h = ds_hash64(word, n, 0x57e3) | 1;
-		slot = (size_t)h & (CACHE_SLOTS - 1);
-		for (int p = 0; p < CACHE_PROBES; p++) {
-			const struct cache_ent *e = &st->cache[(slot + (size_t)p) & (CACHE_SLOTS - 1)];
+		for (size_t p = 0; p < CACHE_PROBES; p++) {
+			e = &st->cache[(h + p) & (st->slots - 1)];
 			if (e->hash == h) {
 				*out_len = e->len;
 				return st->arena + e->off;
@@ -77,23 +135,18 @@ const char *ds_stem(struct ds_stemmer *st, const char *word, size_t n, size_t *o
 		return NULL;
 	len = (size_t)sb_stemmer_length(st->sb);
 	*out_len = len;
-	if (!h)
+	if (!h || !arena_room(st, len + 1))
 		return (const char *)r;
-	if (st->used + len + 1 > ARENA_BYTES) { /* full: start again */
-		memset(st->cache, 0, CACHE_SLOTS * sizeof *st->cache);
-		st->used = 0;
-	}
-	for (int p = 0; p < CACHE_PROBES; p++) {
-		struct cache_ent *e = &st->cache[(slot + (size_t)p) & (CACHE_SLOTS - 1)];
-		if (!e->hash) {
-			memcpy(st->arena + st->used, r, len);
-			st->arena[st->used + len] = 0;
-			e->hash = h;
-			e->off = (uint32_t)st->used;
-			e->len = (uint32_t)len;
-			st->used += len + 1;
-			return st->arena + e->off;
-		}
-	}
-	return (const char *)r; /* neighbourhood full: not cached */
+	if ((st->count + 1) * 2 > st->slots && st->slots < CACHE_SLOTS)
+		grow_table(st);
+	if (!(e = slot_for(st->cache, st->slots, h)))
+		return (const char *)r; /* neighbourhood full: not cached */
+	memcpy(st->arena + st->used, r, len);
+	st->arena[st->used + len] = 0;
+	e->hash = h;
+	e->off = (uint32_t)st->used;
+	e->len = (uint32_t)len;
+	st->used += len + 1;
+	st->count++;
+	return st->arena + e->off;
 }

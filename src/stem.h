@@ -2,7 +2,8 @@
  * stem.h - Snowball (libstemmer) English stemming.
  *
  * A struct ds_stemmer is NOT thread-safe: give each thread its own.  It
- * keeps a cache of the stems it has computed (about 3 MB).
+ * keeps a cache of the stems it has computed, which grows with the words
+ * seen (at most about 2 MB).
  */
 #ifndef DS_STEM_H
 #define DS_STEM_H

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "stem.h"
 
@@ -211,6 +212,12 @@ static inline void get_ch(const unsigned char *p, size_t n, size_t i, struct ch 
 void ds_lower(char *dst, const char *src, size_t n)
 {
 	size_t i = 0;
+	/* plain ASCII first, without branches */
+	while (i < n && !((unsigned char)src[i] & 0x80)) {
+		unsigned char b = (unsigned char)src[i];
+		dst[i] = (char)(b + (((unsigned)(b - 'A') < 26u) << 5));
+		i++;
+	}
 	while (i < n) {
 		unsigned char b = (unsigned char)src[i];
 		if (b < 0x80) {
@@ -313,21 +320,6 @@ struct builder {
 	int new_para;             /* next token starts a paragraph */
 };
 
-static uint32_t pool_add(struct builder *b, const char *s, size_t n)
-{
-	struct ds_doc *d = b->d;
-	uint32_t off;
-	if (ds_grow(&d->pool, &d->pool_cap, d->pool_len + n + 1, 1)) {
-		b->err = DS_ENOMEM;
-		return 0;
-	}
-	off = (uint32_t)d->pool_len;
-	memcpy(d->pool + off, s, n);
-	d->pool[off + n] = 0;
-	d->pool_len += n + 1;
-	return off;
-}
-
 static void close_sentence(struct builder *b)
 {
 	struct ds_doc *d = b->d;
@@ -378,19 +370,27 @@ static void emit(struct builder *b, size_t start, size_t end, const char *norm, 
 {
 	struct ds_doc *d = b->d;
 	struct ds_token *t;
-	char low[DS_TOK_MAX_BYTES + 1];
+	char *low;
 	if (b->err)
 		return;
-	if (ds_grow(&d->tok, &d->tok_cap, d->ntok + 1, sizeof *d->tok)) {
+	if ((d->ntok >= d->tok_cap && ds_grow(&d->tok, &d->tok_cap, d->ntok + 1, sizeof *d->tok)) ||
+	    (d->pool_len + 2 * nlen + 2 > d->pool_cap &&
+	     ds_grow(&d->pool, &d->pool_cap, d->pool_len + 2 * nlen + 2, 1))) {
 		b->err = DS_ENOMEM;
 		return;
 	}
 	t = &d->tok[d->ntok];
 	t->start = (uint32_t)start;
 	t->end = (uint32_t)end;
-	t->norm = pool_add(b, norm, nlen);
-	ds_lower(low, norm, nlen);
-	t->lower = pool_add(b, low, nlen);
+	/* the normalised form, then its lower case, both NUL-terminated */
+	low = d->pool + d->pool_len;
+	memcpy(low, norm, nlen);
+	low[nlen] = 0;
+	t->norm = (uint32_t)d->pool_len;
+	ds_lower(low + nlen + 1, norm, nlen);
+	low[2 * nlen + 1] = 0;
+	t->lower = (uint32_t)(d->pool_len + nlen + 1);
+	d->pool_len += 2 * nlen + 2;
 	t->stem = DS_NO_STEM;
 	t->stem_len = 0;
 	t->norm_len = (uint16_t)nlen;
@@ -664,6 +664,7 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 	uint32_t te = d->sent[pa->sent_end - 1].tok_end;
 	char line[512];
 	size_t ll = 0;
+	pthread_once(&ws_once, ws_init);
 	memset(f, 0, sizeof *f);
 	for (uint32_t i = tb; i < te; i++) {
 		const char *lw = ds_tok_lower(d, i);
@@ -672,7 +673,8 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 			f->nwords++;
 			if (d->tok[i].flags & DS_TF_CAP)
 				f->ncap++;
-			if (l <= 4 && in_set(&ws_func, lw, l)) /* the list's words are short */
+			/* the list's words are short, and lw is lower case already */
+			if (l <= 4 && l > 0 && wset_has(&ws_func, lw, l))
 				f->nfunc++;
 		}
 		if (ll + l + 2 < sizeof line) {
@@ -884,6 +886,17 @@ static int check_binary(const struct ds_doc *d, const char *name, struct ds_err 
 	while (i < n) {
 		uint32_t cp;
 		size_t l;
+		/* eight bytes at a time while they are ASCII and none below 0x20 */
+		while (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, p + i, 8);
+			if (((x | (((x | 0x8080808080808080ULL) - 0x2020202020202020ULL) ^
+				   0x8080808080808080ULL)) & 0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		if (p[i] < 0x80) {
 			if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t' &&
 			    p[i] != '\f' && p[i] != '\v')
@@ -904,6 +917,17 @@ static int check_binary(const struct ds_doc *d, const char *name, struct ds_err 
 				  "%s: binary file (%zu invalid UTF-8 and %zu control bytes in %zu), not text",
 				  name, bad, ctrl, n);
 	return 0;
+}
+
+/* Asks for huge pages under a large array (where the system gives them on
+ * request): a whole large file then takes a few hundred page faults
+ * instead of tens of thousands.  Only a hint; failures are ignored. */
+static void huge_hint(void *p, size_t n)
+{
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + n) & ~(huge - 1);
+	if (n >= 4 * huge && e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 }
 
 struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
@@ -936,6 +960,7 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", nm);
 		goto fail;
 	}
+	huge_hint(d->text, len + 1);
 	if (len)
 		memcpy(d->text, text, len);
 	d->text[len] = 0;
@@ -948,6 +973,8 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", nm);
 		goto fail;
 	}
+	huge_hint(d->tok, d->tok_cap * sizeof *d->tok);
+	huge_hint(d->pool, d->pool_cap);
 
 	i = parse_date_header(d);
 	d->body_start = (uint32_t)i;
@@ -961,6 +988,10 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 		size_t nl_pos = 0;
 		while (i < len && !b.err) {
 			struct ch c;
+			if (b.p[i] == ' ') { /* the commonest byte, between words */
+				i++;
+				continue;
+			}
 			get_ch(b.p, len, i, &c);
 			if (c.invalid)
 				d->n_invalid++, d->first_invalid = d->n_invalid == 1 ? i : d->first_invalid;
@@ -992,8 +1023,12 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 					d->n_invalid--; /* counted again inside the word scan */
 				size_t start_inv = i;
 				size_t e = scan_word(&b, i, &c);
-				/* count invalid sequences inside the word */
-				for (size_t k = start_inv; k < e;) {
+				/* count invalid sequences inside the word (only
+				 * bytes past ASCII can start one) */
+				size_t k = start_inv;
+				while (k < e && b.p[k] < 0x80)
+					k++;
+				while (k < e) {
 					struct ch cc;
 					get_ch(b.p, len, k, &cc);
 					if (cc.invalid) {
@@ -1113,8 +1148,11 @@ int ds_doc_stem(struct ds_doc *d, struct ds_stemmer *st)
 		if (sl == t->norm_len && memcmp(s, d->pool + t->lower, sl) == 0) {
 			t->stem = t->lower;
 		} else {
-			if (ds_grow(&d->pool, &d->pool_cap, d->pool_len + sl + 1, 1))
-				return DS_ENOMEM;
+			if (d->pool_len + sl + 1 > d->pool_cap) {
+				if (ds_grow(&d->pool, &d->pool_cap, d->pool_len + sl + 1, 1))
+					return DS_ENOMEM;
+				huge_hint(d->pool, d->pool_cap);
+			}
 			memcpy(d->pool + d->pool_len, s, sl);
 			d->pool[d->pool_len + sl] = 0;
 			t->stem = (uint32_t)d->pool_len;

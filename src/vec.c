@@ -2,6 +2,8 @@
 #include "vec.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +16,19 @@ struct ds_vec {
 	const float *v;
 	const char *blob;
 	uint32_t blob_len;
+	/* A hash of the words (word index + 1 per slot, 0 empty), built at the
+	 * first lookup rather than at load; until then, or without memory for
+	 * it, lookups search the sorted words. */
+	pthread_mutex_t lock;
+	atomic_int ready;          /* 0 not built, 1 built, 2 no memory */
+	uint32_t *slot;
+	uint32_t mask;
+	uint64_t serial;           /* unique among the loads of this process */
 };
+
+static atomic_uint_fast64_t loads;
+
+static const uint64_t WORD_SEED = 0x766563776f7264ULL;
 
 struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 {
@@ -27,8 +41,11 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&v->lock, NULL);
+	v->serial = atomic_fetch_add(&loads, 1) + 1;
 	if (ds_bin_open(&v->map, path, DS_VEC_KIND, DS_VEC_VERSION, "make models", &payload, &len,
 			err)) {
+		pthread_mutex_destroy(&v->lock);
 		free(v);
 		return NULL;
 	}
@@ -48,6 +65,10 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 	v->blob = (const char *)(p + 16 + offlen + (size_t)v->n * v->dim * 4);
 	if (v->blob[v->blob_len - 1] != 0)
 		goto bad;
+	/* every offset and the order of the words were checked by 'despin
+	 * check-models' for a stamped file (binfmt.h): its pages stay unread */
+	if (ds_bin_stamp_ok(path, v->map.data))
+		return v;
 	for (uint32_t i = 0; i < v->n; i++)
 		if (v->off[i] >= v->blob_len ||
 		    (i && strcmp(v->blob + v->off[i - 1], v->blob + v->off[i]) >= 0))
@@ -65,6 +86,8 @@ void ds_vec_free(struct ds_vec *v)
 	if (!v)
 		return;
 	ds_map_close(&v->map);
+	free(v->slot);
+	pthread_mutex_destroy(&v->lock);
 	free(v);
 }
 
@@ -76,9 +99,46 @@ const char *ds_vec_word(const struct ds_vec *v, size_t i)
 	return i < v->n ? v->blob + v->off[i] : NULL;
 }
 
+/* The word hash, built once by whichever thread looks a word up first. */
+static const uint32_t *word_slots(const struct ds_vec *cv)
+{
+	struct ds_vec *v = (struct ds_vec *)cv; /* the lazily built part only */
+	int r = atomic_load_explicit(&v->ready, memory_order_acquire);
+	if (r)
+		return r == 1 ? v->slot : NULL;
+	pthread_mutex_lock(&v->lock);
+	if (!atomic_load_explicit(&v->ready, memory_order_relaxed)) {
+		uint32_t cap = 16;
+		while (cap < 2 * v->n)
+			cap *= 2;
+		if ((v->slot = calloc(cap, sizeof *v->slot)) != NULL) {
+			v->mask = cap - 1;
+			for (uint32_t i = 0; i < v->n; i++) {
+				const char *w = v->blob + v->off[i];
+				uint64_t j = ds_hash64(w, strlen(w), WORD_SEED) & v->mask;
+				while (v->slot[j])
+					j = (j + 1) & v->mask;
+				v->slot[j] = i + 1;
+			}
+		}
+		atomic_store_explicit(&v->ready, v->slot ? 1 : 2, memory_order_release);
+	}
+	pthread_mutex_unlock(&v->lock);
+	return v->slot;
+}
+
 const float *ds_vec_get(const struct ds_vec *v, const char *w, size_t n)
 {
 	size_t lo = 0, hi = v->n;
+	const uint32_t *slot = word_slots(v);
+	if (slot) {
+		for (uint64_t j = ds_hash64(w, n, WORD_SEED) & v->mask; slot[j]; j = (j + 1) & v->mask) {
+			const char *s = v->blob + v->off[slot[j] - 1];
+			if (strncmp(s, w, n) == 0 && s[n] == 0)
+				return v->v + (size_t)(slot[j] - 1) * v->dim;
+		}
+		return NULL;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const char *s = v->blob + v->off[mid];
@@ -116,17 +176,40 @@ static size_t phrase_vec(const struct ds_vec *v, const char *p, size_t n, double
 	return known;
 }
 
+/* The last first phrase of ds_vec_sim in this thread, with its summed
+ * vector and squared norm: a caller compares one word with many others. */
+struct sim_memo {
+	uint64_t serial;           /* of the vectors (a freed one's address may come back) */
+	size_t n;                  /* bytes of a; 0: empty */
+	char a[128];
+	size_t known;
+	double na, x[DS_VEC_MAX_DIM];
+};
+static _Thread_local struct sim_memo memo;
+
 double ds_vec_sim(const struct ds_vec *v, const char *a, size_t an, const char *b, size_t bn)
 {
-	double xa[DS_VEC_MAX_DIM], xb[DS_VEC_MAX_DIM], dot = 0, na = 0, nb = 0;
-	if (!phrase_vec(v, a, an, xa) || !phrase_vec(v, b, bn, xb))
+	double xb[DS_VEC_MAX_DIM], dot = 0, nb = 0;
+	struct sim_memo *m = &memo;
+	if (!(m->serial == v->serial && m->n == an && an && memcmp(m->a, a, an) == 0)) {
+		m->n = 0;
+		m->known = phrase_vec(v, a, an, m->x);
+		m->na = 0;
+		for (uint32_t d = 0; d < v->dim; d++)
+			m->na += m->x[d] * m->x[d];
+		if (an > 0 && an <= sizeof m->a) {
+			m->serial = v->serial;
+			m->n = an;
+			memcpy(m->a, a, an);
+		}
+	}
+	if (!m->known || !phrase_vec(v, b, bn, xb))
 		return DS_VEC_UNKNOWN;
 	for (uint32_t d = 0; d < v->dim; d++) {
-		dot += xa[d] * xb[d];
-		na += xa[d] * xa[d];
+		dot += m->x[d] * xb[d];
 		nb += xb[d] * xb[d];
 	}
-	if (na <= 0 || nb <= 0)
+	if (m->na <= 0 || nb <= 0)
 		return DS_VEC_UNKNOWN;
-	return dot / sqrt(na * nb);
+	return dot / sqrt(m->na * nb);
 }

@@ -2,8 +2,19 @@
 # Runs every test of despin: unit test programs (TAP), golden-file tests of
 # the command line (tests/cli/NAME/{cmd,expected,status,stderr}, run by
 # tests/cli/run.sh) and end-to-end tests (tests/e2e/*.sh).
-# Usage: tests/run.sh BUILD_DIR.  Ends with the line "N passed, N failed".
+# Usage: tests/run.sh BUILD_DIR [NAME...]: with names, only the suites whose
+# path contains one of them (e.g. "tests/run.sh build test_lex redis.sh").
+# Ends with the line "N passed, N failed".
 BUILD=${1:-build}
+[ $# -gt 0 ] && shift
+picked() { # SUITE: chosen by the names on the command line (all without)
+	[ -z "$NAMES" ] && return 0
+	for want in $NAMES; do
+		case $1 in *"$want"*) return 0 ;; esac
+	done
+	return 1
+}
+NAMES="$*"
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 export DESPIN="$TOP/$BUILD/despin" DS_TOP="$TOP" BUILD
@@ -26,6 +37,7 @@ tally() { # reads TAP on stdin, prints it, counts
 
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
+	picked "$t" || continue
 	suite=$(basename "$t")
 	echo "# $suite"
 	"$t" > "$OUT/$suite.tap" 2>&1
@@ -40,6 +52,7 @@ done
 
 for t in tests/cli/run.sh tests/e2e/*.sh; do
 	[ -f "$t" ] || continue
+	picked "$t" || continue
 	suite=$t
 	echo "# $suite"
 	sh "$t" > "$OUT/$(echo "$suite" | tr / _).tap" 2>&1

@@ -107,7 +107,7 @@ for kind in ("lm", "lex", "scorer"):
     for what, data in cases:
         with open(path, "wb") as f:
             f.write(data)
-        p = subprocess.run([despin, "scan", "--solo", "-m", mdir, article],
+        p = subprocess.run([despin, "scan", "--solo", "--models", mdir, article],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         err = p.stderr.decode("utf-8", "replace")
         why = None

@@ -3,6 +3,8 @@
 #include "t.h"
 #include "text.h"
 #include "stem.h"
+
+#include <libstemmer.h>
 #include "util.h"
 
 static struct ds_doc *doc(const char *s)
@@ -241,6 +243,41 @@ T_TEST(lower_case_latin)
 	T_EQ_STR(out, "\xC3\xA9tat abc");
 }
 
+/* The stem cache grows from a small table and restarts when its arena is
+ * full: through all that, every answer is the stemmer's own. */
+T_TEST(stem_cache_grows)
+{
+	static const char *const suf[] = {"", "s", "ing", "ed", "ation", "ness", "ly", "ers"};
+	struct ds_stemmer *st = ds_stemmer_new();
+	struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
+	int bad = 0;
+	T_OK(st != NULL && sb != NULL);
+	if (!st || !sb)
+		goto out;
+	/* 240,000 distinct words: the table grows to its largest and the
+	 * arena fills up more than once; the second pass asks again */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < 30000; i++)
+			for (size_t k = 0; k < sizeof suf / sizeof suf[0]; k++) {
+				char w[64];
+				size_t n, sl;
+				const char *s;
+				const sb_symbol *r;
+				n = (size_t)snprintf(w, sizeof w, "w%c%cx%d%s", 'a' + i % 26,
+						     'a' + i / 26 % 26, i, suf[k]);
+				s = ds_stem(st, w, n, &sl);
+				r = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)n);
+				if (!s || !r || sl != (size_t)sb_stemmer_length(sb) ||
+				    memcmp(s, r, sl) != 0)
+					bad++;
+			}
+	T_EQ_INT(bad, 0);
+out:
+	if (sb)
+		sb_stemmer_delete(sb);
+	ds_stemmer_free(st);
+}
+
 int main(void)
 {
 	T_RUN(words_keep_abbreviations_and_apostrophes);
@@ -255,6 +292,7 @@ int main(void)
 	T_RUN(boilerplate_marked);
 	T_RUN(seed_boilerplate);
 	T_RUN(stems);
+	T_RUN(stem_cache_grows);
 	T_RUN(lower_case_latin);
 	return t_done();
 }

@@ -61,6 +61,26 @@ T_TEST(build_and_compare)
 	/* a phrase is the mean of its known words; unknown words are skipped */
 	T_OK(ds_vec_sim(v, "red car", 7, "truck", 5) > other);
 	T_OK(ds_vec_sim(v, "zebra", 5, "cat", 3) == DS_VEC_UNKNOWN);
+	/* the first phrase is remembered between calls: same answers, in any order */
+	T_OK(ds_vec_sim(v, "cat", 3, "dog", 3) == same);
+	T_OK(ds_vec_sim(v, "cat", 3, "truck", 5) == other);
+	T_OK(ds_vec_sim(v, "dog", 3, "cat", 3) == ds_vec_sim(v, "dog", 3, "cat", 3));
+	/* every word is found by the hash as by its place in the sorted list */
+	for (size_t i = 0; i < ds_vec_words(v); i++) {
+		const char *w = ds_vec_word(v, i);
+		T_OK(ds_vec_get(v, w, strlen(w)) != NULL);
+	}
+	ds_vec_free(v);
+	/* vectors loaded again (perhaps at the same address) are not confused
+	 * with the last ones */
+	o.dim = 3;
+	T_OK(ds_vec_build(corpus, &o, model, &err) == 0);
+	v = ds_vec_load(model, &err);
+	T_OK(v != NULL);
+	if (!v)
+		return;
+	T_EQ_INT(ds_vec_dim(v), 3);
+	T_OK(ds_vec_sim(v, "cat", 3, "dog", 3) != DS_VEC_UNKNOWN);
 	ds_vec_free(v);
 }
 
