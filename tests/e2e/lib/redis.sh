@@ -7,10 +7,7 @@
 #   redis_stop PORT          kills it (SIGKILL)
 #   redis_cluster_ports N    N free ports whose cluster bus ports are free too
 #   redis_cluster_ok PORT    waits for cluster_state:ok on that node
-<<<<<<< HEAD
-=======
 #   (check and same come from tap.sh)
->>>>>>> main
 for cmd in redis-server redis-cli python3; do
 	if ! command -v $cmd >/dev/null 2>&1; then
 		echo "ok 1 - $(basename "$0") # SKIP $cmd not installed"
