@@ -225,6 +225,7 @@ static int add_doc(struct add_ctx *c, const char *name, struct ds_doc *d)
 		add_newline(c);
 		add_flush(c);
 		if (ds_index_begin(c->ix, &err)) {
+			add_newline(c);
 			cli_error("%s", err.msg);
 			c->fatal = 1;
 			return 1;
