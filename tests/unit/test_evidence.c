@@ -1,0 +1,334 @@
+/* test_evidence.c - evidence against a source and on its own, with the
+ * models of models/ (built by make models): a lexicon swap flagged with its
+ * original, an identical copy with none, solo evidence higher on spun text
+ * than on clean text, no lexicon no candidates, feature names, and the
+ * same results again and from threads computing at once. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "align.h"
+#include "evidence.h"
+#include "lex.h"
+#include "lm.h"
+#include "score.h"
+#include "t.h"
+#include "text.h"
+#include "vec.h"
+
+static struct ds_lm *lm;
+static struct ds_lex *lex;
+static struct ds_vec *vec;
+static struct ds_scorer *scorer;
+
+static const char SRC[] =
+	"The city council met on Tuesday to discuss the new budget for the coming year. "
+	"Members said the plan would raise taxes on large companies and cut spending on roads. "
+	"Mr. Smith, who leads the council, said the vote is not expected before March. "
+	"The mayor has three weeks to answer the proposal and may ask for changes. "
+	"Residents will be able to comment at a public meeting next month in the old library.\n";
+
+/* the same text with one word swapped by a spinner: "big" for "large" */
+static const char ART[] =
+	"The city council met on Tuesday to discuss the new budget for the coming year. "
+	"Members said the plan would raise taxes on big companies and cut spending on roads. "
+	"Mr. Smith, who leads the council, said the vote is not expected before March. "
+	"The mayor has three weeks to answer the proposal and may ask for changes. "
+	"Residents will be able to comment at a public meeting next month in the old library.\n";
+
+/* the same text through a word spinner: most content words swapped for a
+ * thesaurus entry */
+static const char SPUN[] =
+	"The metropolis assembly met on Tuesday to talk over the novel fund for the approaching "
+	"twelvemonth. Associates said the scheme would elevate levies on big corporations and "
+	"slash expenditure on thoroughfares. Mr. Smith, who heads the assembly, said the ballot "
+	"is not anticipated prior to March. The mayor has three weeks to reply the suggestion "
+	"and may request for alterations. Inhabitants will be capable to remark at a populace "
+	"gathering following month in the aged bibliotheca.\n";
+
+static struct ds_doc *doc_of(struct ds_ev_ctx *c, const char *text)
+{
+	struct ds_err err;
+	struct ds_doc *d = ds_doc_new(text, strlen(text), "t", 0, &err);
+	if (d && ds_doc_stem(d, ds_ev_stemmer(c))) {
+		ds_doc_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Computes the evidence of art against src (src NULL: solo). */
+static int compute(struct ds_ev_ctx *c, const char *art, const char *src, struct ds_ev *ev)
+{
+	struct ds_err err;
+	struct ds_doc *a = doc_of(c, art), *s = src ? doc_of(c, src) : NULL;
+	struct ds_align *al = s && a ? ds_align_new(a, s, &err) : NULL;
+	int rc = a && (!src || al) ? ds_ev_compute(c, a, s, al, ev) : -1;
+	ds_align_free(al);
+	ds_doc_free(a);
+	ds_doc_free(s);
+	return rc;
+}
+
+/* A context set up as the detector sets it: slot model and word vectors. */
+static struct ds_ev_ctx *ctx_new(void)
+{
+	struct ds_ev_ctx *c = ds_ev_ctx_new(lm, lex);
+	if (c) {
+		ds_ev_set_slot_model(c, &scorer->slot);
+		ds_ev_set_vec(c, vec);
+	}
+	return c;
+}
+
+static const struct ds_ev_sub *sub_at(const struct ds_ev *ev, const char *art, const char *word)
+{
+	const char *p = strstr(art, word);
+	for (size_t i = 0; p && i < ev->nsubs; i++)
+		if (ev->subs[i].start == (uint32_t)(p - art))
+			return &ev->subs[i];
+	return NULL;
+}
+
+/* Two results the same to the bit: features, counts and flags. */
+static int same_ev(const struct ds_ev *a, const struct ds_ev *b)
+{
+	if (memcmp(a->f, b->f, sizeof a->f) != 0 || a->nsubs != b->nsubs ||
+	    a->n_slots != b->n_slots || a->n_tokens != b->n_tokens || a->logprob != b->logprob)
+		return 0;
+	for (size_t i = 0; i < a->nsubs; i++) {
+		const struct ds_ev_sub *x = &a->subs[i], *y = &b->subs[i];
+		if (x->start != y->start || x->end != y->end || x->kind != y->kind ||
+		    x->gain != y->gain || x->p != y->p ||
+		    strcmp(ds_ev_str(a, x->orig), ds_ev_str(b, y->orig)) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Names all given, none twice. */
+static void names_ok(const char *const *names, int n, const char *what)
+{
+	for (int i = 0; i < n; i++) {
+		if (!names[i] || !names[i][0]) {
+			T_FAIL("%s %d has no name", what, i);
+			continue;
+		}
+		for (int j = 0; j < i; j++)
+			if (names[j] && strcmp(names[i], names[j]) == 0)
+				T_FAIL("%s %d and %d both named %s", what, j, i, names[i]);
+	}
+}
+
+T_TEST(feature_names)
+{
+	names_ok(ds_feat_names, DS_NFEAT, "feature");
+	names_ok(ds_slotf_names, DS_NSLOTF, "slot feature");
+	T_EQ_STR(ds_feat_names[DS_F_BIAS], "bias");
+	T_EQ_STR(ds_slotf_names[DS_SF_BIAS], "bias");
+}
+
+T_TEST(identical_copy)
+{
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev ev = {0};
+	T_EQ_INT(compute(c, SRC, SRC, &ev), 0);
+	T_EQ_INT(ev.nsubs, 0);
+	T_NEAR(ev.f[DS_F_BIAS], 1, 0);
+	T_NEAR(ev.f[DS_F_HAS_SRC], 1, 0);
+	T_NEAR(ev.f[DS_F_COVER], 1, 1e-9);
+	T_NEAR(ev.f[DS_F_MATCHED], 1, 1e-9);
+	T_NEAR(ev.f[DS_F_SUBRATE], 0, 0);
+	T_NEAR(ev.f[DS_F_EDITRATE], 0, 0);
+	T_NEAR(ev.f[DS_F_DENSITY], 0, 0);
+	ds_ev_clear(&ev);
+	ds_ev_ctx_free(c);
+}
+
+/* The lexicon lists "large" -> "big": the swap is flagged against the
+ * source, with the source's word as the original and the fixed probability
+ * of a related pair; nothing else is. */
+T_TEST(lexicon_swap)
+{
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev ev = {0};
+	struct ds_lex_rel rel;
+	const struct ds_ev_sub *s;
+	T_OK(ds_lex_relation(lex, ds_ev_stemmer(c), "large", "big", &rel) > 0);
+	T_EQ_INT(compute(c, ART, SRC, &ev), 0);
+	T_EQ_INT(ev.nsubs, 1);
+	s = sub_at(&ev, ART, "big");
+	T_OK(s != NULL);
+	if (s) {
+		T_EQ_INT(s->end - s->start, 3);
+		T_EQ_STR(ds_ev_str(&ev, s->orig), "large");
+		T_EQ_INT(s->kind, DS_EV_SOURCE);
+		T_EQ_INT(s->lexrel, 1);
+		T_OK(s->weight > 0);
+		T_NEAR(s->p, DS_EV_SOURCE_P_REL, 1e-6);
+		T_EQ_INT(s->src_start, (uint32_t)(strstr(SRC, "large") - SRC));
+		T_EQ_INT(s->src_end - s->src_start, 5);
+		T_OK(strstr(ds_ev_str(&ev, s->why), "large") != NULL);
+	}
+	T_NEAR(ev.f[DS_F_HAS_SRC], 1, 0);
+	T_OK(ev.f[DS_F_MATCHED] > 0.9 && ev.f[DS_F_MATCHED] < 1);
+	T_OK(ev.f[DS_F_SUBRATE] > 0);
+	T_NEAR(ev.f[DS_F_SUBREL], 1, 1e-9);
+	/* ev is reset by each computation: the identical copy has no flag */
+	T_EQ_INT(compute(c, SRC, SRC, &ev), 0);
+	T_EQ_INT(ev.nsubs, 0);
+	ds_ev_clear(&ev);
+	T_EQ_INT(ev.nsubs, 0);
+	ds_ev_ctx_free(c);
+}
+
+/* Without a source: the clean text gets fewer flags and lower gains than
+ * the spun one. */
+T_TEST(solo_clean_vs_spun)
+{
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev clean = {0}, spun = {0};
+	const struct ds_ev_sub *s;
+	T_EQ_INT(compute(c, SRC, NULL, &clean), 0);
+	T_EQ_INT(compute(c, SPUN, NULL, &spun), 0);
+	T_NEAR(clean.f[DS_F_HAS_SRC], 0, 0);
+	T_NEAR(clean.f[DS_F_BIAS], 1, 0);
+	T_OK(clean.f[DS_F_LP] < 0 && clean.f[DS_F_LP] > -8);
+	T_OK(clean.n_tokens > 60);
+	T_OK(clean.n_slots > 0);
+	for (size_t i = 0; i < spun.nsubs; i++) {
+		s = &spun.subs[i];
+		T_EQ_INT(s->kind, DS_EV_MODEL);
+		T_OK(s->gain > 0);
+		T_OK(s->end > s->start && s->end <= sizeof SPUN - 1);
+		T_OK(ds_ev_str(&spun, s->orig)[0] != '\0');
+		T_OK(s->p > 0 && s->p < 1);
+	}
+	/* a spinner's swaps found with the word they replaced */
+	s = sub_at(&spun, SPUN, "thoroughfares");
+	T_OK(s != NULL);
+	if (s)
+		T_EQ_STR(ds_ev_str(&spun, s->orig), "roads");
+	s = sub_at(&spun, SPUN, "capable");
+	T_OK(s != NULL);
+	if (s)
+		T_EQ_STR(ds_ev_str(&spun, s->orig), "able");
+	T_OK(spun.nsubs > clean.nsubs);
+	T_OK(spun.f[DS_F_GTOP] > clean.f[DS_F_GTOP]);
+	T_OK(spun.f[DS_F_PSUM] > clean.f[DS_F_PSUM]);
+	T_OK(spun.f[DS_F_LP] < clean.f[DS_F_LP]);
+	/* the solo model of models/scorer.bin agrees */
+	T_OK(ds_scorer_prob(scorer, DS_MODEL_SOLO, spun.f) >
+	     ds_scorer_prob(scorer, DS_MODEL_SOLO, clean.f));
+	ds_ev_clear(&clean);
+	ds_ev_clear(&spun);
+	ds_ev_ctx_free(c);
+}
+
+/* Without a lexicon there are no candidate originals: fluency only. */
+T_TEST(no_lexicon)
+{
+	struct ds_ev_ctx *c = ds_ev_ctx_new(lm, NULL);
+	struct ds_ev ev = {0};
+	T_OK(c != NULL);
+	if (!c)
+		return;
+	T_EQ_INT(compute(c, SPUN, NULL, &ev), 0);
+	T_EQ_INT(ev.n_slots, 0);
+	T_EQ_INT(ev.nsubs, 0);
+	T_NEAR(ev.f[DS_F_SLOTS], 0, 0);
+	T_OK(ev.n_tokens > 60);
+	T_OK(ev.f[DS_F_LP] < 0);
+	ds_ev_clear(&ev);
+	ds_ev_ctx_free(c);
+}
+
+/* The same document twice in one context (its per-document cache emptied
+ * between) and in a fresh context gives the same evidence. */
+T_TEST(deterministic)
+{
+	struct ds_ev_ctx *c = ctx_new(), *d = ctx_new();
+	struct ds_ev a = {0}, b = {0};
+	T_EQ_INT(compute(c, SPUN, NULL, &a), 0);
+	T_EQ_INT(compute(c, ART, SRC, &b), 0);
+	T_EQ_INT(compute(c, SPUN, NULL, &b), 0);
+	T_OK(same_ev(&a, &b));
+	T_EQ_INT(compute(d, SPUN, NULL, &b), 0);
+	T_OK(same_ev(&a, &b));
+	T_EQ_INT(compute(c, ART, SRC, &a), 0);
+	T_EQ_INT(compute(d, ART, SRC, &b), 0);
+	T_OK(same_ev(&a, &b));
+	ds_ev_clear(&a);
+	ds_ev_clear(&b);
+	ds_ev_ctx_free(c);
+	ds_ev_ctx_free(d);
+}
+
+/* Threads computing at once (each with its own context over the shared
+ * models) get the results of one thread alone. */
+struct job {
+	struct ds_ev solo, src;
+	int rc;
+};
+
+static void *run_job(void *arg)
+{
+	struct job *j = arg;
+	struct ds_ev_ctx *c = ctx_new();
+	j->rc = -1;
+	if (c && compute(c, SPUN, NULL, &j->solo) == 0 && compute(c, ART, SRC, &j->src) == 0)
+		j->rc = 0;
+	ds_ev_ctx_free(c);
+	return NULL;
+}
+
+T_TEST(threads)
+{
+	enum { NT = 4 };
+	pthread_t th[NT];
+	struct job jobs[NT], one;
+	memset(jobs, 0, sizeof jobs);
+	memset(&one, 0, sizeof one);
+	run_job(&one);
+	T_EQ_INT(one.rc, 0);
+	for (int i = 0; i < NT; i++)
+		T_EQ_INT(pthread_create(&th[i], NULL, run_job, &jobs[i]), 0);
+	for (int i = 0; i < NT; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < NT; i++) {
+		T_EQ_INT(jobs[i].rc, 0);
+		T_OK(same_ev(&jobs[i].solo, &one.solo));
+		T_OK(same_ev(&jobs[i].src, &one.src));
+		ds_ev_clear(&jobs[i].solo);
+		ds_ev_clear(&jobs[i].src);
+	}
+	T_EQ_INT(one.src.nsubs, 1);
+	ds_ev_clear(&one.solo);
+	ds_ev_clear(&one.src);
+}
+
+int main(void)
+{
+	struct ds_err err;
+	lm = ds_lm_load("models/lm.bin", &err);
+	lex = lm ? ds_lex_load("models/lex.bin", &err) : NULL;
+	vec = lex ? ds_vec_load("models/vec.bin", &err) : NULL;
+	scorer = vec ? ds_scorer_load("models/scorer.bin", &err) : NULL;
+	if (!scorer) {
+		printf("# models missing (make models): %s\n", err.msg);
+		return 1;
+	}
+	T_RUN(feature_names);
+	T_RUN(identical_copy);
+	T_RUN(lexicon_swap);
+	T_RUN(solo_clean_vs_spun);
+	T_RUN(no_lexicon);
+	T_RUN(deterministic);
+	T_RUN(threads);
+	free(scorer);
+	ds_vec_free(vec);
+	ds_lex_free(lex);
+	ds_lm_free(lm);
+	return t_done();
+}
