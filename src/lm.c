@@ -411,7 +411,14 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 	}
 	if (ds_lm_is_sphinx(m.data, m.len)) {
 		ds_map_close(&m);
-		return ds_lm_load_sphinx(path, err);
+		lm = ds_lm_load_sphinx(path, err);
+		if (!lm && err && err->code != DS_ENOMEM) {
+			size_t k = strlen(err->msg);
+			snprintf(err->msg + k, sizeof err->msg - k,
+				 "; reinstall pocketsphinx-en-us (scripts/deps.sh), then '%s'",
+				 DS_LM_REBUILD);
+		}
+		return lm;
 	}
 	if (m.len >= DS_BIN_HEADER_SIZE && memcmp(m.data + 8, DS_LM_MIX_KIND, sizeof DS_LM_MIX_KIND) == 0)
 		return ds_lm_mix_load_map(&m, path, err);

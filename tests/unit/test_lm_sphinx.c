@@ -124,6 +124,9 @@ T_TEST(binary_round_trip_and_damage)
 	lm = ds_lm_load(bad, &err);
 	T_OK(lm == NULL);
 	T_OK(strstr(err.msg, "truncated") != NULL);
+	/* and the message says how to get a whole model back */
+	T_OK(strstr(err.msg, "pocketsphinx-en-us") != NULL);
+	T_OK(strstr(err.msg, DS_LM_REBUILD) != NULL);
 	unlink(bad);
 }
 
