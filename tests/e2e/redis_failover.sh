@@ -25,6 +25,17 @@ nodes=$(echo $addrs | tr ' ' ',')
 up=1
 for p in $PORTS; do redis_cluster_ok "$p" || up=0; done
 check "cluster of 3 masters and 3 replicas is up" $([ $up = 1 ]; echo $?)
+# each replica's first sync done before adds wait for it
+for p in $PORTS; do
+	i=0
+	while [ $i -lt 400 ]; do
+		case "$(redis-cli -p "$p" info replication | tr -d '\r')" in
+		*role:master*connected_slaves:1* | *master_link_status:up*) break ;;
+		esac
+		sleep 0.05
+		i=$((i + 1))
+	done
+done
 U="redis://$nodes?retry=60&wait=1&wait_ms=5000"
 
 S=corpus/seeds
@@ -50,6 +61,7 @@ mkdir "$W/in"
 for i in 1 2 3 4 5 6; do cp $S/003_cc34e14e2e5a732a.txt "$W/in/a$i.txt"; done
 "$DESPIN" index add -i "$W/ref.db" $A > /dev/null 2>&1
 "$DESPIN" scan -i "$W/ref.db" "$W/in" > "$W/scan.ref" 2>&1
+: > "$W/scan.out"
 "$DESPIN" scan -i "$U" "$W/in" > "$W/scan.out" 2> "$W/scan.err" &
 spid=$!
 i=0
