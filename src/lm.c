@@ -527,9 +527,8 @@ void ds_lm_get_stats(const struct ds_lm *lm, struct ds_lm_stats *st)
 
 /* ---- vocabulary ---------------------------------------------------------- */
 
-static ds_lm_id vocab1(const struct ds_lm *lm, const char *w, size_t len)
+static ds_lm_id vocab_probe(const struct ds_lm *lm, uint64_t hh)
 {
-	uint64_t hh = ds_hash64(w, len, VOCAB_SEED);
 	uint64_t j = fastrange(hh, lm->vslots);
 	for (;;) {
 		const struct lm_vent *e = &lm->vtab[j];
@@ -544,7 +543,33 @@ static ds_lm_id vocab1(const struct ds_lm *lm, const char *w, size_t len)
 
 ds_lm_id ds_lm_vocab(const struct ds_lm *lm, const char *w, size_t len)
 {
-	return lm->mix ? ds_lm_mix_vocab(lm, w, len) : vocab1(lm, w, len);
+	return lm->mix ? ds_lm_mix_vocab(lm, w, len) : vocab_probe(lm, ds_hash64(w, len, VOCAB_SEED));
+}
+
+/* Words are hashed and their home lines prefetched VOCAB_AHEAD words before
+ * they are probed. */
+#define VOCAB_AHEAD 8
+
+void ds_lm_vocab_many(const struct ds_lm *lm, const char *const *w, const size_t *len,
+		      size_t n, ds_lm_id *out)
+{
+	uint64_t hs[VOCAB_AHEAD];
+	if (lm->mix) {
+		for (size_t i = 0; i < n; i++)
+			if (w[i])
+				out[i] = ds_lm_mix_vocab(lm, w[i], len[i]);
+		return;
+	}
+	for (size_t i = 0; i < n + VOCAB_AHEAD; i++) {
+		/* word i - VOCAB_AHEAD leaves the ring before word i takes its place */
+		if (i >= VOCAB_AHEAD && w[i - VOCAB_AHEAD])
+			out[i - VOCAB_AHEAD] = vocab_probe(lm, hs[i % VOCAB_AHEAD]);
+		if (i < n && w[i]) {
+			uint64_t hh = ds_hash64(w[i], len[i], VOCAB_SEED);
+			hs[i % VOCAB_AHEAD] = hh;
+			__builtin_prefetch(&lm->vtab[fastrange(hh, lm->vslots)]);
+		}
+	}
 }
 
 const char *ds_lm_word(const struct ds_lm *lm, ds_lm_id id)
@@ -604,9 +629,6 @@ float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id 
 
 	if (w >= lm->vocab)
 		w = DS_LM_UNK;
-	/* the tables of the longer orders are touched next: fetch them now */
-	for (j = 0; j < inlen && j < 2; j++)
-		__builtin_prefetch(lm->tab[j + 1]);
 	p = lm->uni[w].prob;
 	o.words[0] = w;
 	o.backoff[0] = lm->uni[w].backoff;
@@ -654,9 +676,94 @@ float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id
 	return p;
 }
 
+/* ---- scoring a run of words: lookups prefetched ahead ------------------- */
+
+/* A span's lookups run as a pipeline ahead of the scoring: PF_STEP words
+ * before a word's lookup in the table of order k, its slot in the table of
+ * order k-1 is found (that line was fetched PF_STEP words earlier still) and
+ * the home line of order k is prefetched.  The scoring itself is
+ * ds_lm_score1's, unchanged: the pipeline only warms the cache, so results
+ * are identical whatever it finds.  PF_RING holds the slots of the words in
+ * flight: more than (DS_LM_MAX_ORDER - 3) * PF_STEP of them. */
+#define PF_STEP 3
+#define PF_RING 16
+_Static_assert(PF_RING > (DS_LM_MAX_ORDER - 3) * PF_STEP, "PF_RING holds the words in flight");
+
+static inline uint32_t span_id(const struct ds_lm *lm, ds_lm_id w)
+{
+	return w < lm->vocab ? w : DS_LM_UNK;
+}
+
+static void span_prefetch(const struct ds_lm *lm, const ds_lm_id *w, ptrdiff_t n, ptrdiff_t i,
+			  uint32_t ring[][PF_RING])
+{
+	const int N = lm->order;
+	for (int k = 2; k <= N; k++) {
+		ptrdiff_t t = i + (ptrdiff_t)(N - k + 1) * PF_STEP;
+		uint32_t suf, slot;
+		if (t >= n || t - (k - 1) < 0)
+			continue;
+		if (k == 2) {
+			suf = span_id(lm, w[t]);
+		} else {
+			/* the slot of w[t-k+2..t] in the table of order k-1 */
+			uint32_t below = k == 3 ? span_id(lm, w[t]) : ring[k - 3][t % PF_RING];
+			slot = EMPTY;
+			if (below != EMPTY &&
+			    !tab_find(lm->tab[k - 2], lm->slots[k - 2], span_id(lm, w[t - k + 2]), below, &slot))
+				slot = EMPTY;
+			ring[k - 2][t % PF_RING] = slot;
+			if (slot == EMPTY)
+				continue;
+			suf = slot;
+		}
+		__builtin_prefetch(&lm->tab[k - 1][ent_home(span_id(lm, w[t - k + 1]), suf, lm->slots[k - 1])]);
+	}
+}
+
+static double span1(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
+		    size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
+{
+	uint32_t ring[DS_LM_MAX_ORDER][PF_RING];
+	struct ds_lm_ctx c;
+	double total = 0;
+	const ptrdiff_t nn = (ptrdiff_t)n, lead = (ptrdiff_t)(lm->order - 1) * PF_STEP;
+
+	c.len = in->len;
+	memcpy(c.words, in->words, sizeof c.words);
+	memcpy(c.backoff, in->backoff, sizeof c.backoff);
+	for (ptrdiff_t i = -lead; i < 0; i++)
+		span_prefetch(lm, w, nn, i, ring);
+	for (ptrdiff_t i = 0; i < nn; i++) {
+		float p;
+		int len = 0;
+		span_prefetch(lm, w, nn, i, ring);
+		if (w[i] == DS_LM_BOS) {
+			ds_lm_begin1(lm, &c);
+			p = 0;
+		} else {
+			p = ds_lm_score1(lm, &c, w[i], &c, &len);
+		}
+		total += p;
+		if (per_word)
+			per_word[i] = p;
+		if (ngram_len)
+			ngram_len[i] = len;
+	}
+	if (out) {
+		memset(out, 0, sizeof *out);
+		out->len = c.len;
+		memcpy(out->words, c.words, sizeof c.words);
+		memcpy(out->backoff, c.backoff, sizeof c.backoff);
+	}
+	return total;
+}
+
 double ds_lm_score_span(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
 			size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
 {
+	if (!lm->mix)
+		return span1(lm, in, w, n, out, per_word, ngram_len);
 	struct ds_lm_state st = *in;
 	double total = 0;
 	for (size_t i = 0; i < n; i++) {

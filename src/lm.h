@@ -115,6 +115,10 @@ void ds_lm_get_stats(const struct ds_lm *lm, struct ds_lm_stats *st);
 /* The id of a word (len bytes, need not be NUL-terminated), DS_LM_UNK when
  * it is not in the vocabulary.  Words are compared through a 64-bit hash. */
 ds_lm_id ds_lm_vocab(const struct ds_lm *lm, const char *w, size_t len);
+/* ds_lm_vocab of n words at once (faster: lookups overlap): out[i] receives
+ * the id of w[i] (len[i] bytes); entries whose w[i] is NULL are left alone. */
+void ds_lm_vocab_many(const struct ds_lm *lm, const char *const *w, const size_t *len,
+		      size_t n, ds_lm_id *out);
 /* The string of a word id (NUL-terminated, lives as long as lm); NULL when
  * id is out of range. */
 const char *ds_lm_word(const struct ds_lm *lm, ds_lm_id id);

@@ -212,7 +212,20 @@ static inline void get_ch(const unsigned char *p, size_t n, size_t i, struct ch 
 void ds_lower(char *dst, const char *src, size_t n)
 {
 	size_t i = 0;
-	/* plain ASCII first, without branches */
+	/* plain ASCII first, eight bytes at a time: a byte b < 0x80 is upper
+	 * case when b + 0x3f reaches 0x80 (b >= 'A') and b + 0x25 does not
+	 * (b <= 'Z'); no sum carries into the next byte */
+	while (i + 8 <= n) {
+		const uint64_t hi = 0x8080808080808080ULL;
+		uint64_t x;
+		memcpy(&x, src + i, 8);
+		if (x & hi)
+			break;
+		x |= ((x + 0x3f3f3f3f3f3f3f3fULL) & ~(x + 0x2525252525252525ULL) & hi) >> 2;
+		memcpy(dst + i, &x, 8);
+		i += 8;
+	}
+	/* then byte by byte, without branches */
 	while (i < n && !((unsigned char)src[i] & 0x80)) {
 		unsigned char b = (unsigned char)src[i];
 		dst[i] = (char)(b + (((unsigned)(b - 'A') < 26u) << 5));

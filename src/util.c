@@ -467,8 +467,22 @@ uint64_t ds_hash64(const void *vp, size_t n, uint64_t seed)
 		n -= 8;
 	}
 	if (n) {
-		uint64_t t = 0;
+		/* the n < 8 bytes left, little-endian and zero-padded (what a
+		 * memcpy into a zeroed word gives), without a call */
+		uint64_t t;
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+		t = 0;
 		memcpy(&t, p, n);
+#else
+		if (n >= 4) {
+			uint32_t lo, hi;
+			memcpy(&lo, p, 4);
+			memcpy(&hi, p + n - 4, 4);
+			t = lo | (uint64_t)hi << (8 * (n - 4));
+		} else {
+			t = p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) | (uint64_t)p[n - 1] << (8 * (n - 1));
+		}
+#endif
 		h = mulfold(t ^ k0, h ^ k1 ^ n);
 	}
 	return ds_mix64(h);

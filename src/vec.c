@@ -187,10 +187,26 @@ struct sim_memo {
 };
 static _Thread_local struct sim_memo memo;
 
-double ds_vec_sim(const struct ds_vec *v, const char *a, size_t an, const char *b, size_t bn)
+/* The last results of ds_vec_sim in this thread, by pair of phrases (a
+ * candidate is compared with the same word again and again): a direct-mapped
+ * table of short pairs, serial 0 empty. */
+#define PAIR_SLOTS 512             /* power of two */
+#define PAIR_KEY 24                /* longer phrases are not kept */
+struct pair_ent {
+	uint64_t serial;
+	double sim;
+	uint8_t an, bn;
+	char a[PAIR_KEY], b[PAIR_KEY];
+};
+static _Thread_local struct pair_ent pairs[PAIR_SLOTS];
+static const uint64_t PAIR_SEED = 0x7061697273696dULL;
+
+/* ds_vec_sim without the table of pairs. */
+static double vec_sim(const struct ds_vec *v, const char *a, size_t an, const char *b, size_t bn)
 {
 	double xb[DS_VEC_MAX_DIM], dot = 0, nb = 0;
 	struct sim_memo *m = &memo;
+	const float *x1;
 	if (!(m->serial == v->serial && m->n == an && an && memcmp(m->a, a, an) == 0)) {
 		m->n = 0;
 		m->known = phrase_vec(v, a, an, m->x);
@@ -203,13 +219,49 @@ double ds_vec_sim(const struct ds_vec *v, const char *a, size_t an, const char *
 			memcpy(m->a, a, an);
 		}
 	}
-	if (!m->known || !phrase_vec(v, b, bn, xb))
+	if (!m->known)
 		return DS_VEC_UNKNOWN;
-	for (uint32_t d = 0; d < v->dim; d++) {
-		dot += m->x[d] * xb[d];
-		nb += xb[d] * xb[d];
+	if (bn && !memchr(b, ' ', bn)) {
+		/* one word: its vector as it is (the sum of phrase_vec would be
+		 * the same doubles, and a zero's sign does not reach the sums) */
+		if (!(x1 = ds_vec_get(v, b, bn)))
+			return DS_VEC_UNKNOWN;
+		for (uint32_t d = 0; d < v->dim; d++) {
+			double y = x1[d];
+			dot += m->x[d] * y;
+			nb += y * y;
+		}
+	} else {
+		if (!phrase_vec(v, b, bn, xb))
+			return DS_VEC_UNKNOWN;
+		for (uint32_t d = 0; d < v->dim; d++) {
+			dot += m->x[d] * xb[d];
+			nb += xb[d] * xb[d];
+		}
 	}
 	if (m->na <= 0 || nb <= 0)
 		return DS_VEC_UNKNOWN;
 	return dot / sqrt(m->na * nb);
+}
+
+double ds_vec_sim(const struct ds_vec *v, const char *a, size_t an, const char *b, size_t bn)
+{
+	struct pair_ent *e = NULL;
+	double r;
+	if (an && bn && an <= PAIR_KEY && bn <= PAIR_KEY) {
+		e = &pairs[ds_hash64(b, bn, ds_hash64(a, an, PAIR_SEED)) & (PAIR_SLOTS - 1)];
+		if (e->serial == v->serial && e->an == an && e->bn == bn && memcmp(e->a, a, an) == 0 &&
+		    memcmp(e->b, b, bn) == 0)
+			return e->sim;
+	}
+	r = vec_sim(v, a, an, b, bn);
+	if (e) {
+		e->serial = v->serial;
+		e->sim = r;
+		e->an = (uint8_t)an;
+		e->bn = (uint8_t)bn;
+		memcpy(e->a, a, an);
+		memcpy(e->b, b, bn);
+	}
+	return r;
 }

@@ -54,6 +54,9 @@ struct score_ctx {
 	struct ds_lm_seq seq;
 	float *pw;
 	int *nl;
+	ds_lm_id *ids;      /* a pretokenised line's words */
+	const char **wp;    /* its words, NULL for <s> and </s> */
+	size_t *wl;
 	size_t pcap;
 };
 
@@ -69,19 +72,73 @@ static void score_word(struct score_ctx *c, const char *w, size_t len, ds_lm_id 
 		printf("%.*s%s\t%.6f\t%d\n", (int)len, w, id == DS_LM_UNK ? "=<unk>" : "", (double)p, nl);
 }
 
-static void score_pretok(struct score_ctx *c, const char *text, size_t len)
+/* Words scored at once by 'lm score --pretokenized' (at least). */
+#define SCORE_BATCH 4096
+
+/* Room for n words of a line or a document in the per-word arrays. */
+static int score_room(struct score_ctx *c, size_t n)
+{
+	if (n <= c->pcap)
+		return 0;
+	n = n < 256 ? 256 : n * 2;
+#define GROW(f) do { \
+		void *q_ = realloc(c->f, n * sizeof *c->f); \
+		if (!q_) \
+			return DS_ENOMEM; \
+		c->f = q_; \
+	} while (0)
+	GROW(pw);
+	GROW(nl);
+	GROW(ids);
+	GROW(wp);
+	GROW(wl);
+#undef GROW
+	c->pcap = n;
+	return 0;
+}
+
+/* Scores the n words gathered in c (sentences, each <s> w... </s>): their
+ * ids are looked up together, then scored as spans (the model prefetches
+ * its lookups ahead).  A word of the text that is the model's <s> is scored
+ * as a word, not taken as the start of a sentence. */
+static void score_batch(struct score_ctx *c, size_t n)
+{
+	struct ds_lm_state st;
+	size_t a = 0;
+	ds_lm_vocab_many(c->lm, c->wp, c->wl, n, c->ids);
+	ds_lm_null(&st);
+	while (a < n) {
+		size_t b = a;
+		while (b < n && !(c->wp[b] && c->ids[b] == DS_LM_BOS))
+			b++;
+		ds_lm_score_span(c->lm, &st, c->ids + a, b - a, &st, c->pw + a, c->nl + a);
+		if (b < n) {
+			c->pw[b] = ds_lm_score(c->lm, &st, DS_LM_BOS, &st, &c->nl[b]);
+			b++;
+		}
+		a = b;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (c->wp[i]) {
+			score_word(c, c->wp[i], c->wl[i], c->ids[i], c->pw[i], c->nl[i]);
+		} else if (c->ids[i] == DS_LM_EOS) {
+			score_word(c, "</s>", 4, DS_LM_EOS, c->pw[i], c->nl[i]);
+			c->sentences++;
+		}
+	}
+}
+
+/* One sentence a line, scored in batches of lines. */
+static int score_pretok(struct score_ctx *c, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
+	size_t n = 0;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end, *q = p;
-		struct ds_lm_state st;
-		int any = 0, ng;
-		float pr;
-		ds_lm_begin(c->lm, &st);
+		size_t n0 = n;
 		while (q < e) {
 			const char *w;
-			ds_lm_id id;
 			while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
 				q++;
 			if (q == e)
@@ -89,18 +146,27 @@ static void score_pretok(struct score_ctx *c, const char *text, size_t len)
 			w = q;
 			while (q < e && *q != ' ' && *q != '\t' && *q != '\r')
 				q++;
-			id = ds_lm_vocab(c->lm, w, (size_t)(q - w));
-			pr = ds_lm_score(c->lm, &st, id, &st, &ng);
-			score_word(c, w, (size_t)(q - w), id, pr, ng);
-			any = 1;
+			if (score_room(c, n + 3))
+				return DS_ENOMEM;
+			if (n == n0) {
+				c->wp[n] = NULL;
+				c->ids[n++] = DS_LM_BOS;
+			}
+			c->wp[n] = w;
+			c->wl[n++] = (size_t)(q - w);
 		}
-		if (any) {
-			pr = ds_lm_score(c->lm, &st, DS_LM_EOS, &st, &ng);
-			score_word(c, "</s>", 4, DS_LM_EOS, pr, ng);
-			c->sentences++;
+		if (n > n0) {
+			c->wp[n] = NULL;
+			c->ids[n++] = DS_LM_EOS;
+		}
+		if (n >= SCORE_BATCH) {
+			score_batch(c, n);
+			n = 0;
 		}
 		p = nl ? nl + 1 : end;
 	}
+	score_batch(c, n);
+	return 0;
 }
 
 static int score_doc(struct score_ctx *c, const struct ds_doc *d)
@@ -108,17 +174,8 @@ static int score_doc(struct score_ctx *c, const struct ds_doc *d)
 	struct ds_lm_state st;
 	if (ds_lm_doc_seq(c->lm, d, &c->seq))
 		return DS_ENOMEM;
-	if (c->seq.n > c->pcap) {
-		free(c->pw);
-		free(c->nl);
-		c->pw = malloc(c->seq.n * sizeof *c->pw);
-		c->nl = malloc(c->seq.n * sizeof *c->nl);
-		c->pcap = c->seq.n;
-		if (!c->pw || !c->nl) {
-			c->pcap = 0;
-			return DS_ENOMEM;
-		}
-	}
+	if (score_room(c, c->seq.n))
+		return DS_ENOMEM;
 	ds_lm_null(&st);
 	ds_lm_score_span(c->lm, &st, c->seq.id, c->seq.n, NULL, c->pw, c->nl);
 	for (size_t i = 0; i < c->seq.n; i++) {
@@ -153,8 +210,12 @@ static int score_one(const char *path, void *vctx)
 	}
 	if (c->pretok) {
 		double t0 = ds_now();
-		score_pretok(c, text, len);
+		int rc = score_pretok(c, text, len);
 		c->busy += ds_now() - t0;
+		if (rc) {
+			cli_error("%s: out of memory", name);
+			c->nerr++;
+		}
 	} else {
 		struct ds_doc *d = ds_doc_new(text, len, name, cli_max_input, &err);
 		if (!d) {
@@ -219,6 +280,9 @@ static int lm_score(int argc, char **argv, const char *model, const char *mdir, 
 	ds_lm_seq_free(&c.seq);
 	free(c.pw);
 	free(c.nl);
+	free(c.ids);
+	free(c.wp);
+	free(c.wl);
 	ds_lm_free((struct ds_lm *)c.lm);
 	return c.nerr ? EXIT_ERROR : EXIT_CLEAN;
 }

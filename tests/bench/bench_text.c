@@ -2,17 +2,19 @@
  * bench_text.c - throughput of the text pipeline (tokenisation, then
  * tokenisation with Snowball stemming) on one file, in one thread.
  *
- * usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] FILE
+ * usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] [-t raw] FILE
  *
  * The file is read once into memory; each measure runs REPEAT times and the
  * best run is reported.  Rates are per second of this thread's CPU time, so
  * that other processes on the machine do not skew them; the wall time of
  * the best pass is printed beside.  Two shapes of input: the whole file as one document, and the file
  * cut at line ends into articles of about ARTICLE_BYTES (default 3000, some
- * 500 words), one document each, as a scan sees them.  Prints "text: ..."
+ * 500 words), one document each, as a scan sees them: with the command
+ * line's allocator settings (-t raw: glibc's defaults).  Prints "text: ..."
  * lines; exit status 2 on error.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +98,7 @@ static int measure(const char *label, const char *buf, size_t bytes, const struc
 
 int main(int argc, char **argv)
 {
-	int repeat = 5;
+	int repeat = 5, raw_malloc = 0;
 	size_t article = 3000;
 	int argi = 1, status = 2;
 	char *buf = NULL;
@@ -109,6 +111,8 @@ int main(int argc, char **argv)
 	while (argi + 1 < argc && argv[argi][0] == '-') {
 		if (strcmp(argv[argi], "-r") == 0)
 			repeat = atoi(argv[argi + 1]);
+		else if (strcmp(argv[argi], "-t") == 0 && strcmp(argv[argi + 1], "raw") == 0)
+			raw_malloc = 1;
 		else if (strcmp(argv[argi], "-a") == 0)
 			article = strtoul(argv[argi + 1], NULL, 10);
 		else
@@ -116,7 +120,7 @@ int main(int argc, char **argv)
 		argi += 2;
 	}
 	if (argi != argc - 1 || repeat < 1 || article < 100) {
-		fprintf(stderr, "usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] FILE\n");
+		fprintf(stderr, "usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] [-t raw] FILE\n");
 		return 2;
 	}
 	f = fopen(argv[argi], "rb");
@@ -160,6 +164,15 @@ int main(int argc, char **argv)
 	st = ds_stemmer_new();
 	if (!st)
 		goto oom;
+#ifdef M_TRIM_THRESHOLD
+	/* the allocator as the command line sets it (src/cli/main.c), so that
+	 * the articles are measured as a scan sees them: without it, glibc
+	 * gives the top of the heap back after each article (-t: without) */
+	if (!raw_malloc) {
+		mallopt(M_TRIM_THRESHOLD, 64 << 20);
+		mallopt(M_TOP_PAD, 16 << 20);
+	}
+#endif
 
 	struct counts c;
 	if (run(buf, &whole, 1, NULL, &c) != 0)

@@ -511,6 +511,107 @@ T_TEST(document_words)
 	ds_doc_free(d);
 }
 
+/* A long span (the whole reference test text, sentences split by <s>, with
+ * words of the text that are the model's <s> and ids past the vocabulary)
+ * scores word for word what single steps score, and its vocabulary lookups
+ * in one call find what single lookups find. */
+T_TEST(long_span_matches_single_steps)
+{
+	const char *dir = ref_dir();
+	char path[300], *text = NULL;
+	size_t len, n = 0, cap = 0;
+	struct ds_err err = {0};
+	struct ds_lm *lm;
+	const char **wp = NULL;
+	size_t *wl = NULL;
+	ds_lm_id *ids = NULL, *one = NULL;
+	float *per = NULL;
+	int *lens = NULL, bad = 0;
+	struct ds_lm_state a, b, out;
+	double sum = 0, span;
+	if (!dir)
+		T_SKIP("no KenLM reference files in ../shared/lm-reference (or $DS_LM_REF)");
+	snprintf(path, sizeof path, "%s/kenlm-o3.arpa", dir);
+	lm = ds_lm_load(path, &err);
+	snprintf(path, sizeof path, "%s/test.txt", dir);
+	T_OK(lm != NULL);
+	T_EQ_INT(ds_read_file(path, 0, &text, &len, &err), 0);
+	if (!lm || !text)
+		return;
+	for (char *p = text, *e = text + len, *bol = text; p < e;) {
+		if (n + 2 > cap) {
+			cap = cap ? cap * 2 : 1024;
+			wp = realloc(wp, cap * sizeof *wp);
+			wl = realloc(wl, cap * sizeof *wl);
+			ids = realloc(ids, cap * sizeof *ids);
+		}
+		if (p == bol) {
+			wp[n] = NULL;
+			ids[n] = n % 7 == 3 ? ds_lm_vocab_size(lm) + 5 : DS_LM_BOS;
+			n++;
+			bol = NULL;
+		}
+		if (*p == '\n') {
+			bol = ++p;
+			continue;
+		}
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		wp[n] = p;
+		while (p < e && *p != ' ' && *p != '\n')
+			p++;
+		wl[n] = (size_t)(p - wp[n]);
+		ids[n++] = 0;
+	}
+	T_OK(n > 5000);
+	one = malloc(n * sizeof *one);
+	per = malloc(n * sizeof *per);
+	lens = malloc(n * sizeof *lens);
+	memcpy(one, ids, n * sizeof *ids);
+	ds_lm_vocab_many(lm, wp, wl, n, ids);
+	for (size_t i = 0; i < n; i++) {
+		if (wp[i])
+			one[i] = ds_lm_vocab(lm, wp[i], wl[i]);
+		bad += one[i] != ids[i];
+	}
+	T_EQ_INT(bad, 0);
+	/* "<s>" as a word of the text, where a sentence starts again */
+	ids[n / 2] = DS_LM_BOS;
+	ds_lm_null(&a);
+	b = a;
+	for (size_t i = 0; i < n; i++) {
+		float p = 0;
+		int l = 0;
+		if (ids[i] == DS_LM_BOS)
+			ds_lm_begin(lm, &a);
+		else
+			p = ds_lm_score(lm, &a, ids[i], &a, &l);
+		sum += p;
+		one[i] = (ds_lm_id)l;
+		per[i] = p;
+	}
+	{
+		float *per2 = malloc(n * sizeof *per2);
+		span = ds_lm_score_span(lm, &b, ids, n, &out, per2, lens);
+		for (size_t i = 0; i < n; i++)
+			bad += per2[i] != per[i] || (ds_lm_id)lens[i] != one[i];
+		free(per2);
+	}
+	T_EQ_INT(bad, 0);
+	T_OK(span == sum);
+	T_EQ_INT(memcmp(&a, &out, sizeof a), 0);
+	free(text);
+	free(wp);
+	free(wl);
+	free(ids);
+	free(one);
+	free(per);
+	free(lens);
+	ds_lm_free(lm);
+}
+
 int main(void)
 {
 	T_RUN(tiny_kneser_ney_by_hand);
@@ -520,6 +621,7 @@ int main(void)
 	T_RUN(binary_and_arpa_round_trips);
 	T_RUN(damaged_files_are_refused);
 	T_RUN(score_span_matches_single_steps);
+	T_RUN(long_span_matches_single_steps);
 	T_RUN(document_words);
 	return t_done();
 }

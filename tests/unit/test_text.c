@@ -278,6 +278,30 @@ out:
 	ds_stemmer_free(st);
 }
 
+/* Every ASCII byte at every place of runs long enough for the eight-byte
+ * path, and runs broken by a non-ASCII byte, lower-cased as byte by byte. */
+T_TEST(lower_case_ascii_runs)
+{
+	char src[40], out[40], want[40];
+	int bad = 0;
+	for (int b = 1; b < 128; b++)
+		for (size_t n = 1; n <= 24; n++)
+			for (size_t at = 0; at < n; at++) {
+				for (size_t i = 0; i < n; i++)
+					src[i] = (char)("aZ@[`{Az09"[(i * 7 + at) % 10]);
+				src[at] = (char)b;
+				if (n > 12 && at + 1 < n)
+					src[n - 1] = (char)0xE2;   /* the slow path from there */
+				ds_lower(out, src, n);
+				for (size_t i = 0; i < n; i++) {
+					unsigned char c = (unsigned char)src[i];
+					want[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+				}
+				bad += memcmp(out, want, n) != 0;
+			}
+	T_EQ_INT(bad, 0);
+}
+
 int main(void)
 {
 	T_RUN(words_keep_abbreviations_and_apostrophes);
@@ -294,5 +318,6 @@ int main(void)
 	T_RUN(stems);
 	T_RUN(stem_cache_grows);
 	T_RUN(lower_case_latin);
+	T_RUN(lower_case_ascii_runs);
 	return t_done();
 }

@@ -145,6 +145,52 @@ T_TEST(sort_stable_with_context)
 	free(r);
 }
 
+/* ds_hash64 as first written (the tail read by memcpy): the models' files
+ * hold its values, so a faster one must give the same. */
+static uint64_t ref_mulfold(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static uint64_t ref_hash64(const unsigned char *p, size_t n, uint64_t seed)
+{
+	const uint64_t k0 = 0x9e3779b97f4a7c15ULL, k1 = 0xd6e8feb86659fd93ULL;
+	uint64_t h = seed ^ (n * k0), a, b, t = 0;
+	while (n >= 16) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		h = ref_mulfold(a ^ k1 ^ h, b ^ k0);
+		p += 16;
+		n -= 16;
+	}
+	if (n >= 8) {
+		memcpy(&a, p, 8);
+		h = ref_mulfold(a ^ k1, h ^ k0);
+		p += 8;
+		n -= 8;
+	}
+	if (n) {
+		memcpy(&t, p, n);
+		h = ref_mulfold(t ^ k0, h ^ k1 ^ n);
+	}
+	return ds_mix64(h);
+}
+
+T_TEST(hash64_values_stay)
+{
+	unsigned char buf[64];
+	int bad = 0;
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (unsigned char)(i * 37 + 11) | (i % 5 == 0 ? 0x80 : 0);
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; n + off <= 48; n++)
+			bad += ds_hash64(buf + off, n, 0x1234 + n) != ref_hash64(buf + off, n, 0x1234 + n);
+	T_EQ_INT(bad, 0);
+	/* and a value the models were built with */
+	T_OK(ds_hash64("the", 3, 0) == ref_hash64((const unsigned char *)"the", 3, 0));
+}
+
 int main(void)
 {
 	T_RUN(hmap_integers);
@@ -152,5 +198,6 @@ int main(void)
 	T_RUN(hmap_fixed);
 	T_RUN(strtab_interns);
 	T_RUN(sort_stable_with_context);
+	T_RUN(hash64_values_stay);
 	return t_done();
 }

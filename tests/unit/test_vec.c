@@ -65,6 +65,11 @@ T_TEST(build_and_compare)
 	T_OK(ds_vec_sim(v, "cat", 3, "dog", 3) == same);
 	T_OK(ds_vec_sim(v, "cat", 3, "truck", 5) == other);
 	T_OK(ds_vec_sim(v, "dog", 3, "cat", 3) == ds_vec_sim(v, "dog", 3, "cat", 3));
+	/* a single word scores exactly as a phrase of it and unknown words
+	 * (one path each), and as a pair too long to be remembered */
+	T_OK(ds_vec_sim(v, "cat", 3, "zebra dog", 9) == same);
+	T_OK(ds_vec_sim(v, "cat", 3, "dog zebrazebrazebrazebrazebra", 29) == same);
+	T_OK(ds_vec_sim(v, "cat zebrazebrazebrazebrazebra", 29, "dog", 3) == same);
 	/* every word is found by the hash as by its place in the sorted list */
 	for (size_t i = 0; i < ds_vec_words(v); i++) {
 		const char *w = ds_vec_word(v, i);
@@ -81,6 +86,8 @@ T_TEST(build_and_compare)
 		return;
 	T_EQ_INT(ds_vec_dim(v), 3);
 	T_OK(ds_vec_sim(v, "cat", 3, "dog", 3) != DS_VEC_UNKNOWN);
+	T_OK(ds_vec_sim(v, "cat", 3, "dog", 3) ==
+	     ds_vec_sim(v, "cat zebrazebrazebrazebrazebra", 29, "dog", 3));
 	ds_vec_free(v);
 }
 
