@@ -52,6 +52,14 @@ rc=$?
 check "list of an empty server fails (exit 2) naming it" \
 	$([ $rc = 2 ] && grep -q "cannot open index $U: no despin index there" "$W/err"; echo $?)
 
+# an index of the first key layout (schema 1) is refused, naming the fix
+redis-cli -p "$PORT" -n 3 hset '{ds}:meta' magic despin-index schema 1 fingerprint x > /dev/null
+"$DESPIN" index list -i "$U/3" > /dev/null 2> "$W/err"
+rc=$?
+check "an index of schema 1 is refused (exit 2), saying how to rebuild it" \
+	$([ $rc = 2 ] && grep -q "index $U/3 has schema version 1, this despin reads version 2 .*rebuild it" "$W/err"; echo $?)
+redis-cli -p "$PORT" -n 3 flushdb > /dev/null
+
 # the same adds on SQLite and on Redis
 "$DESPIN" index add -i "$W/ref.db" $A $S/000_fcd469a446cc7cc8.txt > "$W/add.sqlite" 2>&1
 "$DESPIN" index add -i "$U" $A $S/000_fcd469a446cc7cc8.txt > "$W/add.redis" 2>&1
