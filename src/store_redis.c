@@ -67,7 +67,7 @@
 
 #define MAGIC "despin-index"
 #define SCHEMA "2"
-#define INLINE_IDS 14 /* ids in a posting value: 56 bytes, under hash-max-listpack-value */
+#define INLINE_IDS 56 /* ids in a passage key's fields (4 of 14 ids); past that, in a set */
 #define GEN0_IDS 1024
 #define MAX_ID 0xffffffffLL /* ids are 4 bytes in postings */
 #define MAX_NODES 64
@@ -133,67 +133,87 @@ static const char create_lua[] =
 	"return 0\n";
 
 /* Puts ids under passage keys of one bucket (KEYS[1]).  ARGV: pairs
- * (field, id as 4 bytes little-endian).  A value holds at most 14 ids; the
- * 15th moves them to the overflow set KEYS[1] .. 'o' .. field (same hash
- * tag, so same slot) and the value becomes 'o' + their count. */
+ * (field, id as 4 bytes little-endian).  A passage key's ids fill up to 4
+ * fields of 14 ids each (56 bytes, under hash-max-listpack-value): field,
+ * field .. "\\1", "\\2", "\\3", all read with one HMGET.  The 57th moves
+ * them all to the set KEYS[1] .. 'o' .. field (same hash tag, so same
+ * slot) and field's value becomes 'o' + their count (4 bytes): a key
+ * that a query leaves out (more than 48 ids) whatever the ids are. */
 static const char post_add_lua[] =
 	"local b = KEYS[1]\n"
+	"local function set_of(f, parts, id)\n"
+	"  local o = b .. 'o' .. f\n"
+	"  for _, v in ipairs(parts) do\n"
+	"    if v then\n"
+	"      for j = 1, #v, 4 do redis.call('SADD', o, (struct.unpack('<I4', string.sub(v, j, j + 3)))) end\n"
+	"    end\n"
+	"  end\n"
+	"  if id then redis.call('SADD', o, (struct.unpack('<I4', id))) end\n"
+	"  redis.call('HDEL', b, f .. '\\1', f .. '\\2', f .. '\\3')\n"
+	"  redis.call('HSET', b, f, 'o' .. struct.pack('<I4', redis.call('SCARD', o)))\n"
+	"end\n"
 	"for i = 1, #ARGV, 2 do\n"
 	"  local f, id = ARGV[i], ARGV[i + 1]\n"
-	"  local v = redis.call('HGET', b, f)\n"
-	"  if not v then\n"
-	"    redis.call('HSET', b, f, id)\n"
-	"  elseif #v % 4 == 1 then\n"
+	"  local names = {f, f .. '\\1', f .. '\\2', f .. '\\3'}\n"
+	"  local parts = redis.call('HMGET', b, names[1], names[2], names[3], names[4])\n"
+	"  if parts[1] and #parts[1] == 5 then\n"
 	"    local o = b .. 'o' .. f\n"
 	"    if redis.call('SADD', o, (struct.unpack('<I4', id))) == 1 then\n"
 	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', redis.call('SCARD', o)))\n"
 	"    end\n"
 	"  else\n"
-	"    local has = false\n"
-	"    for j = 1, #v, 4 do\n"
-	"      if string.sub(v, j, j + 3) == id then has = true; break end\n"
-	"    end\n"
-	"    if not has and #v < 56 then\n"
-	"      redis.call('HSET', b, f, v .. id)\n"
-	"    elseif not has then\n"
-	"      local o = b .. 'o' .. f\n"
+	"    local has, free = false, nil\n"
+	"    for k = 1, 4 do\n"
+	"      local v = parts[k] or ''\n"
 	"      for j = 1, #v, 4 do\n"
-	"        redis.call('SADD', o, (struct.unpack('<I4', string.sub(v, j, j + 3))))\n"
+	"        if string.sub(v, j, j + 3) == id then has = true end\n"
 	"      end\n"
-	"      redis.call('SADD', o, (struct.unpack('<I4', id)))\n"
-	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', redis.call('SCARD', o)))\n"
+	"      if not free and #v < 56 then free = k end\n"
+	"    end\n"
+	"    if not has and free then\n"
+	"      redis.call('HSET', b, names[free], (parts[free] or '') .. id)\n"
+	"    elseif not has then\n"
+	"      set_of(f, parts, id)\n"
 	"    end\n"
 	"  end\n"
 	"end\n"
 	"return 0\n";
 
-/* Takes ids from under passage keys of one bucket (same ARGV); an
- * overflow set down to 14 ids goes back into the value. */
+/* Takes ids from under passage keys of one bucket (same ARGV); a set down
+ * to 56 ids goes back into the fields. */
 static const char post_rem_lua[] =
 	"local b = KEYS[1]\n"
 	"for i = 1, #ARGV, 2 do\n"
 	"  local f, id = ARGV[i], ARGV[i + 1]\n"
-	"  local v = redis.call('HGET', b, f)\n"
-	"  if v and #v % 4 == 1 then\n"
+	"  local names = {f, f .. '\\1', f .. '\\2', f .. '\\3'}\n"
+	"  local parts = redis.call('HMGET', b, names[1], names[2], names[3], names[4])\n"
+	"  if parts[1] and #parts[1] == 5 then\n"
 	"    local o = b .. 'o' .. f\n"
 	"    redis.call('SREM', o, (struct.unpack('<I4', id)))\n"
 	"    local n = redis.call('SCARD', o)\n"
-	"    if n <= 14 then\n"
-	"      local t = {}\n"
-	"      for _, x in ipairs(redis.call('SMEMBERS', o)) do\n"
-	"        t[#t + 1] = struct.pack('<I4', tonumber(x))\n"
+	"    if n <= 56 then\n"
+	"      local t = {'', '', '', ''}\n"
+	"      for k, x in ipairs(redis.call('SMEMBERS', o)) do\n"
+	"        local p = math.floor((k - 1) / 14) + 1\n"
+	"        t[p] = t[p] .. struct.pack('<I4', tonumber(x))\n"
 	"      end\n"
 	"      redis.call('DEL', o)\n"
-	"      if #t == 0 then redis.call('HDEL', b, f) else redis.call('HSET', b, f, table.concat(t)) end\n"
+	"      redis.call('HDEL', b, f)\n"
+	"      for k = 1, 4 do\n"
+	"        if #t[k] > 0 then redis.call('HSET', b, names[k], t[k]) end\n"
+	"      end\n"
 	"    else\n"
 	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', n))\n"
 	"    end\n"
-	"  elseif v then\n"
-	"    for j = 1, #v, 4 do\n"
-	"      if string.sub(v, j, j + 3) == id then\n"
-	"        v = string.sub(v, 1, j - 1) .. string.sub(v, j + 4)\n"
-	"        if #v == 0 then redis.call('HDEL', b, f) else redis.call('HSET', b, f, v) end\n"
-	"        break\n"
+	"  else\n"
+	"    for k = 1, 4 do\n"
+	"      local v = parts[k] or ''\n"
+	"      for j = 1, #v, 4 do\n"
+	"        if string.sub(v, j, j + 3) == id then\n"
+	"          v = string.sub(v, 1, j - 1) .. string.sub(v, j + 4)\n"
+	"          if #v == 0 then redis.call('HDEL', b, names[k]) else redis.call('HSET', b, names[k], v) end\n"
+	"          break\n"
+	"        end\n"
 	"      end\n"
 	"    end\n"
 	"  end\n"
@@ -1748,7 +1768,14 @@ static int queue_look(struct pipe *p, const uint64_t *keys, size_t nkeys, int fr
 			char bk[32];
 			unsigned char field[8];
 			size_t flen, blen = post_key(bk, field, &flen, g, keys[k]);
-			if (pipe_add(p, key_slot(bk, blen), ARGS(S("HGET"), B(bk, blen), B(field, flen))))
+			unsigned char f[4][9];
+			for (int j = 0; j < 4; j++) {
+				memcpy(f[j], field, flen);
+				f[j][flen] = (unsigned char)j;
+			}
+			if (pipe_add(p, key_slot(bk, blen),
+				     ARGS(S("HMGET"), B(bk, blen), B(field, flen), B(f[1], flen + 1),
+					  B(f[2], flen + 1), B(f[3], flen + 1))))
 				return DS_ENOMEM;
 		}
 	return 0;
@@ -1756,10 +1783,10 @@ static int queue_look(struct pipe *p, const uint64_t *keys, size_t nkeys, int fr
 
 /* The ids under each key in every generation: one round trip (with the
  * counter {ds}:next, which says whether a generation was opened since the
- * last look-up: then one more), plus one for the overflow sets of keys
- * that have one and fewer than limit ids in all (all = 1: of every key
- * that has one).  fn gets at most limit ids per key; a key holding limit
- * ids or more comes with n = limit and, unless all, ids NULL. */
+ * last look-up: then one more), and with all one more for the keys whose
+ * ids are in a set.  fn gets at most limit ids per key (limit at most
+ * INLINE_IDS unless all); a key holding limit ids or more comes with
+ * n = limit and, unless all, ids NULL. */
 static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t limit, int all,
 		  int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
 		  struct ds_err *err)
@@ -1768,6 +1795,10 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 	int64_t *ids = malloc((limit + 1) * sizeof *ids), next = 0;
 	size_t *total = calloc(nkeys + 1, sizeof *total);
 	int rc = 0;
+	if (!all && limit > INLINE_IDS) {
+		rc = ds_err_set(err, DS_EINVAL, "index %s: at most %d ids a key", s->uri, INLINE_IDS);
+		goto out;
+	}
 	if (!ids || !total || !(l.oat = calloc(nkeys * 24 + 1, sizeof *l.oat))) {
 		rc = no_mem(s, err);
 		goto out;
@@ -1791,34 +1822,33 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 		if ((rc = pipe_run(s, &l.q, err)) != 0)
 			goto out;
 	}
-	/* counts; overflow sets to read */
+	/* counts; the sets of keys past INLINE_IDS ids are read only for all */
 	for (size_t k = 0; k < nkeys && rc == 0; k++) {
-		int over = 0;
-		for (int g = 0; g <= l.g2; g++) {
-			redisReply *r = look_reply(&l, k, g);
-			if (!r || r->type == REDIS_REPLY_NIL)
-				continue;
-			if (r->type != REDIS_REPLY_STRING)
-				rc = r->type == REDIS_REPLY_ERROR
-					     ? ds_err_set(err, DS_EDB, "index %s: %s", s->uri, r->str)
-					     : ds_err_set(err, DS_EDB, "index %s: unexpected reply to HGET", s->uri);
-			else if (r->len % 4 == 0)
-				total[k] += (size_t)r->len / 4;
-			else if (r->len == 5 && r->str[0] == 'o')
-				total[k] += get32le((const unsigned char *)r->str + 1), over = 1;
-			else
-				rc = ds_err_set(err, DS_ECORRUPT,
-						"index %s is damaged: a posting of %zu bytes", s->uri,
-						(size_t)r->len);
-		}
-		if (rc || !over || (!all && total[k] >= limit))
-			continue;
 		for (int g = 0; g <= l.g2 && rc == 0; g++) {
-			redisReply *r = look_reply(&l, k, g);
+			redisReply *r = look_reply(&l, k, g), *v;
 			char bk[48], lim[24];
 			unsigned char field[8];
 			size_t flen, blen;
-			if (!r || r->type != REDIS_REPLY_STRING || r->len % 4 == 0)
+			if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+				rc = r && r->type == REDIS_REPLY_ERROR
+					     ? ds_err_set(err, DS_EDB, "index %s: %s", s->uri, r->str)
+					     : ds_err_set(err, DS_EDB, "index %s: unexpected reply to HMGET",
+							  s->uri);
+				break;
+			}
+			for (size_t j = 0; j < 4 && rc == 0; j++) {
+				v = r->element[j];
+				if (v->type == REDIS_REPLY_STRING && v->len % 4 == 0)
+					total[k] += (size_t)v->len / 4;
+				else if (j == 0 && v->type == REDIS_REPLY_STRING && v->len == 5 && v->str[0] == 'o')
+					total[k] += get32le((const unsigned char *)v->str + 1);
+				else if (v->type != REDIS_REPLY_NIL)
+					rc = ds_err_set(err, DS_ECORRUPT,
+							"index %s is damaged: a posting of %zu bytes", s->uri,
+							(size_t)v->len);
+			}
+			v = r->element[0];
+			if (rc || !all || v->type != REDIS_REPLY_STRING || v->len != 5)
 				continue;
 			blen = post_key(bk, field, &flen, g, keys[k]);
 			bk[blen++] = 'o';
@@ -1841,8 +1871,6 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 		for (int g = 0; g <= l.g2 && n < limit && rc == 0; g++) {
 			redisReply *r = look_reply(&l, k, g);
 			size_t at = l.oat[k * 24 + (size_t)g];
-			if (!r || r->type != REDIS_REPLY_STRING)
-				continue;
 			if (at) {
 				redisReply *o;
 				if ((rc = reply_ok(s, &l.o, at - 1, err)) != 0)
@@ -1853,9 +1881,14 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 						n++;
 				continue;
 			}
-			for (size_t i = 0; i + 4 <= (size_t)r->len && n < limit; i += 4)
-				if (!removed_in_tx(s, ids[n] = get32le((const unsigned char *)r->str + i)))
-					n++;
+			for (size_t j = 0; j < 4; j++) {
+				redisReply *v = r->element[j];
+				for (size_t i = 0; v->type == REDIS_REPLY_STRING && i + 4 <= (size_t)v->len &&
+						   n < limit;
+				     i += 4)
+					if (!removed_in_tx(s, ids[n] = get32le((const unsigned char *)v->str + i)))
+						n++;
+			}
 		}
 		if (rc == 0)
 			rc = fn(ctx, k, ids, n);

@@ -77,6 +77,20 @@ check "stats: 4 sources, as many passage keys as with SQLite ($keys)" \
 	$(grep -qx "sources  *4" "$W/stats" && grep -qx "band keys  *${keys:-none}" "$W/stats"; echo $?)
 "$DESPIN" index check -i "$U" > "$W/check" 2>&1
 check "check passes" $(grep -qx "$U: ok" "$W/check"; echo $?)
+# ids of several generations (the counter moved past 3000: the next
+# ids are in generation 2, whose buckets are other keys): a query finds
+# sources in each, and check passes
+"$DESPIN" index add -q -i "$U/6" $S/002_1eca5ce85436633a.txt $S/004_1faaaa5fa0c635fb.txt > /dev/null 2>&1
+redis-cli -p "$PORT" -n 6 set '{ds}:next' 3000 > /dev/null
+"$DESPIN" index add -q -i "$U/6" $S/000_fcd469a446cc7cc8.txt > /dev/null 2>&1
+redis-cli -p "$PORT" -n 6 set '{ds}:next' 5000 > /dev/null
+"$DESPIN" index add -q -i "$U/6" $S/001_455d42bae2579fa5.txt > /dev/null 2>&1
+"$DESPIN" index query -i "$U/6" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.gen" 2>&1
+"$DESPIN" index check -i "$U/6" > "$W/check.gen" 2>&1
+check "sources of generations 0, 2 and 3 found (ids 3001 then 5001), check passes" \
+	$(awk -F'\t' 'NR == 1 && $2 == 3001 { a = 1 } NR == 2 && $2 == 5001 { b = 1 } END { exit !(a && b) }' "$W/q.gen" &&
+	  [ "$(redis-cli -p "$PORT" -n 6 --scan --pattern '{p3:*' | wc -l)" -gt 0 ] && grep -q ": ok$" "$W/check.gen"; echo $?)
+redis-cli -p "$PORT" -n 6 flushdb > /dev/null
 "$DESPIN" index query -i "$W/ref.db" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.sqlite"
 "$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.redis"
 same "query of 003 gives what SQLite gives" "$W/q.sqlite" "$W/q.redis"
