@@ -81,10 +81,7 @@
 
 #define K_META "{ds}:meta"
 #define K_NEXT "{ds}:next"
-#define K_IDS "{ds}:ids"
-#define K_HASH "{ds}:hash"
-#define K_STATS "{ds}:stats"
-#define K_NAME "{ds}:n:"
+#define RBUCKETS 256 /* registry buckets: the content hash's first two hex digits */
 
 /* Registers new sources and unregisters removed ones, atomically.  ARGV:
  * 7 values per entry (op 'a' or 'r', id, hash, words, nset, nkeys, text
@@ -356,6 +353,23 @@ static int src_key(char *buf, size_t n, int64_t id)
 static int text_key(char *buf, size_t n, int64_t id)
 {
 	return snprintf(buf, n, "{src:%lld}t", (long long)id);
+}
+
+/* The registry bucket of a content hash (its first two hex digits). */
+static int rbucket(const char *hash)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 2; i++) {
+		char c = hash[0] ? hash[i] : '0';
+		v = v << 4 | (unsigned)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+	}
+	return (int)(v & (RBUCKETS - 1));
+}
+
+#define REG_KEY_MAX 40
+static void reg_key_s(char buf[REG_KEY_MAX], int b, const char *what)
+{
+	snprintf(buf, REG_KEY_MAX, "{ds:%02x}:%s", b, what);
 }
 
 /* The generation of an id: 0 for 1..GEN0_IDS, then G for the ids in
@@ -1061,7 +1075,8 @@ static int publish_args(struct ds_buf *names, struct ds_buf *vals, char op, cons
 	snprintf(v[2], sizeof v[2], "%llu", (unsigned long long)e->nset);
 	snprintf(v[3], sizeof v[3], "%zu", e->nkeys);
 	snprintf(v[4], sizeof v[4], "%llu", (unsigned long long)e->len);
-	if (ds_buf_puts(names, K_NAME) || put_z(names, e->name) || put_z(vals, ops) ||
+	if (ds_buf_printf(names, "{ds:%02x}:n:", rbucket(e->hash)) || put_z(names, e->name) ||
+	    put_z(vals, ops) ||
 	    put_z(vals, v[0]) || put_z(vals, e->hash) || put_z(vals, v[1]) ||
 	    put_z(vals, v[2]) || put_z(vals, v[3]) || put_z(vals, v[4]))
 		return DS_ENOMEM;
@@ -1107,10 +1122,12 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 	struct ds_buf names = DS_BUF_INIT, vals = DS_BUF_INIT;
 	char nkeys[24];
 	const char **argv = NULL;
-	size_t *lens = NULL, nent = s->nadd + s->nrem, argc;
+	size_t *lens = NULL, nent = s->nadd + s->nrem, argc, *order = NULL;
+	int64_t *res = NULL; /* per entry: 0, or the id that has its text */
 	char key[40];
 	int rc = 0;
 	redisReply *r;
+#define ENT(i) ((i) < s->nadd ? &s->add[i] : &s->rem[(i) - s->nadd])
 
 	if (!s->in_tx)
 		return ds_err_set(err, DS_EINVAL, "index %s: no transaction to commit", s->uri);
@@ -1146,39 +1163,63 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 		}
 	pipe_reset(&p);
 
-	/* 2. one script registers every add and unregisters every remove */
-	for (size_t i = 0; i < s->nadd && rc == 0; i++)
-		rc = publish_args(&names, &vals, 'a', &s->add[i]);
-	for (size_t i = 0; i < s->nrem && rc == 0; i++)
-		rc = publish_args(&names, &vals, 'r', &s->rem[i]);
-	argc = 6 + nent + 7 * nent;
-	if (rc || !(argv = malloc(argc * sizeof *argv)) || !(lens = malloc(argc * sizeof *lens))) {
+	/* 2. one script per registry bucket registers its adds and
+	 * unregisters its removes, all in one round trip */
+	if (!(order = malloc(nent * sizeof *order)) || !(res = calloc(nent, sizeof *res))) {
 		rc = no_mem(s, err);
 		goto out;
 	}
 	{
-		size_t a = 0;
+		size_t cnt[RBUCKETS + 1] = {0};
+		for (size_t i = 0; i < nent; i++)
+			cnt[rbucket(ENT(i)->hash) + 1]++;
+		for (int b2 = 0; b2 < RBUCKETS; b2++)
+			cnt[b2 + 1] += cnt[b2];
+		for (size_t i = 0; i < nent; i++)
+			order[cnt[rbucket(ENT(i)->hash)]++] = i;
+	}
+	for (size_t i = 0; i < nent && rc == 0;) {
+		int bkt = rbucket(ENT(order[i])->hash);
+		size_t m = 0, a = 0;
 		const char *q;
-		snprintf(nkeys, sizeof nkeys, "%zu", 3 + nent);
+		char kh[REG_KEY_MAX], ki[REG_KEY_MAX], ks[REG_KEY_MAX];
+		names.len = vals.len = 0;
+		while (i + m < nent && rbucket(ENT(order[i + m])->hash) == bkt && rc == 0) {
+			size_t e = order[i + m];
+			rc = publish_args(&names, &vals, e < s->nadd ? 'a' : 'r', ENT(e));
+			m++;
+		}
+		argc = 6 + m + 7 * m;
+		free(argv);
+		free(lens);
+		if (rc || !(argv = malloc(argc * sizeof *argv)) || !(lens = malloc(argc * sizeof *lens))) {
+			rc = no_mem(s, err);
+			goto out;
+		}
+		reg_key_s(kh, bkt, "hash");
+		reg_key_s(ki, bkt, "ids");
+		reg_key_s(ks, bkt, "stats");
+		snprintf(nkeys, sizeof nkeys, "%zu", 3 + m);
 		argv[a++] = "EVAL";
 		argv[a++] = publish_lua;
 		argv[a++] = nkeys;
-		argv[a++] = K_HASH;
-		argv[a++] = K_IDS;
-		argv[a++] = K_STATS;
-		for (q = names.data; a < 6 + nent; q += strlen(q) + 1)
+		argv[a++] = kh;
+		argv[a++] = ki;
+		argv[a++] = ks;
+		for (q = names.data; a < 6 + m; q += strlen(q) + 1)
 			argv[a++] = q;
 		for (q = vals.data; a < argc; q += strlen(q) + 1)
 			argv[a++] = q;
-		for (size_t i = 0; i < argc; i++)
-			lens[i] = strlen(argv[i]);
+		for (size_t k = 0; k < argc; k++)
+			lens[k] = strlen(argv[k]);
+		if (pipe_addv(&p, slot_of(ki), (int)argc, argv, lens))
+			rc = no_mem(s, err);
+		i += m;
 	}
-	if (pipe_addv(&p, slot_of(K_IDS), (int)argc, argv, lens)) {
-		rc = no_mem(s, err);
+	if (rc)
 		goto out;
-	}
 	if ((rc = pipe_run(s, &p, err)) != 0) {
-		/* the script may have run: keep the records (unregistered ones
+		/* the scripts may have run: keep the records (unregistered ones
 		 * are invisible) rather than discard registered sources */
 		if (rc == DS_EIO && err) {
 			char msg[sizeof err->msg];
@@ -1189,18 +1230,22 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 		}
 		goto forget;
 	}
-	if ((rc = reply_ok(s, &p, 0, err)) != 0)
-		goto forget;
-	r = p.c[0].r;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != nent) {
-		rc = ds_err_set(err, DS_EDB, "index %s: unexpected reply to the commit", s->uri);
-		goto forget;
+	for (size_t c = 0, i = 0; c < p.n && rc == 0; c++) {
+		if ((rc = reply_ok(s, &p, c, err)) != 0)
+			break;
+		r = p.c[c].r;
+		for (size_t k = 0; r->type == REDIS_REPLY_ARRAY && k < r->elements && i < nent; k++)
+			res[order[i++]] = r->element[k]->integer;
+		if (r->type != REDIS_REPLY_ARRAY || (c + 1 == p.n && i != nent))
+			rc = ds_err_set(err, DS_EDB, "index %s: unexpected reply to the commit", s->uri);
 	}
+	if (rc)
+		goto forget;
 	/* 3. mark new sources live; discard duplicates and removed sources */
 	{
 		struct pipe q = {0};
 		for (size_t i = 0; i < s->nadd; i++) {
-			if (r->element[i]->integer == 0) {
+			if (res[i] == 0) {
 				queue_mark(&q, s->add[i].id, 1);
 				continue;
 			}
@@ -1208,7 +1253,7 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 			queue_discard(&q, &s->add[i]);
 			if (ds_grow(&s->merged, &s->capmerged, 2 * (s->nmerged + 1), sizeof *s->merged) == 0) {
 				s->merged[2 * s->nmerged] = s->add[i].id;
-				s->merged[2 * s->nmerged++ + 1] = r->element[i]->integer;
+				s->merged[2 * s->nmerged++ + 1] = res[i];
 			}
 		}
 		for (size_t i = 0; i < s->nrem; i++)
@@ -1234,7 +1279,10 @@ out:
 	ds_buf_free(&vals);
 	free(argv);
 	free(lens);
+	free(order);
+	free(res);
 	return rc;
+#undef ENT
 }
 
 static int op_find_hash(struct ds_store *b, const char *hash, int64_t *id, struct ds_err *err)
@@ -1248,7 +1296,11 @@ static int op_find_hash(struct ds_store *b, const char *hash, int64_t *id, struc
 			*id = s->add[i].id;
 			return 0;
 		}
-	rc = call(s, &p, slot_of(K_HASH), ARGS(S("HGET"), S(K_HASH), S(hash)), &r, err);
+	{
+		char kh[REG_KEY_MAX];
+		reg_key_s(kh, rbucket(hash), "hash");
+		rc = call(s, &p, slot_of(kh), ARGS(S("HGET"), S(kh), S(hash)), &r, err);
+	}
 	if (rc == 0) {
 		if (r->type == REDIS_REPLY_NIL || parse_i64(r, id) || removed_in_tx(s, *id))
 			rc = ds_err_set(err, DS_ENOTFOUND, "index %s has no source with hash %s",
@@ -1264,6 +1316,40 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Runs p, one command per registry bucket (in bucket order) each
+ * answering with ids, and appends them to *ids (*n of them, *cap its
+ * capacity); ids removed in the open transaction are left out.  A member
+ * that is not a source id is skipped, or with strict an error. */
+static int gather_ids(struct rstore *s, struct pipe *p, int strict, int64_t **ids, size_t *n,
+		      size_t *cap, struct ds_err *err)
+{
+	int rc = pipe_run(s, p, err);
+	for (size_t c = 0; rc == 0 && c < p->n; c++) {
+		redisReply *r;
+		if ((rc = reply_ok(s, p, c, err)) != 0)
+			break;
+		r = p->c[c].r;
+		for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+			int64_t id;
+			if (parse_i64(r->element[i], &id) || id <= 0) {
+				if (strict)
+					rc = ds_err_set(err, DS_ECORRUPT,
+							"index %s is damaged: {ds:%02x}:ids holds '%.40s', not a source id",
+							s->uri, (int)c,
+							r->element[i]->type == REDIS_REPLY_STRING ? r->element[i]->str : "?");
+				continue;
+			}
+			if (removed_in_tx(s, id))
+				continue;
+			if (ds_grow(ids, cap, *n + 1, sizeof **ids))
+				rc = no_mem(s, err);
+			else
+				(*ids)[(*n)++] = id;
+		}
+	}
+	return rc;
+}
+
 static int op_find_name(struct ds_store *b, const char *name, ds_store_id_fn fn, void *ctx,
 			struct ds_err *err)
 {
@@ -1272,21 +1358,16 @@ static int op_find_name(struct ds_store *b, const char *name, ds_store_id_fn fn,
 	struct ds_buf k = DS_BUF_INIT;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	redisReply *r;
-	int rc;
-	if (ds_buf_printf(&k, "%s%s", K_NAME, name))
-		return no_mem(s, err);
-	rc = call(s, &p, slot_of(k.data), ARGS(S("ZRANGE"), B(k.data, k.len), S("0"), S("-1")), &r,
-		  err);
-	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-		int64_t id;
-		if (parse_i64(r->element[i], &id) || removed_in_tx(s, id))
-			continue;
-		if (ds_grow(&ids, &cap, n + 1, sizeof *ids))
+	int rc = 0;
+	/* the name's list is in the bucket of each source's hash: ask them all */
+	for (int bkt = 0; bkt < RBUCKETS && rc == 0; bkt++) {
+		k.len = 0;
+		if (ds_buf_printf(&k, "{ds:%02x}:n:%s", bkt, name) ||
+		    pipe_add(&p, slot_of(k.data), ARGS(S("ZRANGE"), B(k.data, k.len), S("0"), S("-1"))))
 			rc = no_mem(s, err);
-		else
-			ids[n++] = id;
 	}
+	if (rc == 0)
+		rc = gather_ids(s, &p, 0, &ids, &n, &cap, err);
 	for (size_t i = 0; rc == 0 && i < s->nadd; i++)
 		if (strcmp(s->add[i].name, name) == 0) {
 			if (ds_grow(&ids, &cap, n + 1, sizeof *ids))
@@ -1502,14 +1583,24 @@ static int read_src(struct rstore *s, int64_t id, unsigned what, struct pipe *p,
 
 /* Is source id registered?  (Its record was written but not marked live:
  * an add that registered it and stopped, or a remove under way.) */
-static int registered(struct rstore *s, int64_t id, int *yes, struct ds_err *err)
+static int queue_registered(struct pipe *p, int64_t id, const char *hash)
+{
+	char ki[REG_KEY_MAX], idstr[24];
+	reg_key_s(ki, rbucket(hash), "ids");
+	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
+	return pipe_add(p, slot_of(ki), ARGS(S("ZSCORE"), S(ki), S(idstr)));
+}
+
+static int registered(struct rstore *s, int64_t id, const char *hash, int *yes,
+		      struct ds_err *err)
 {
 	struct pipe p = {0};
-	char idstr[24];
 	redisReply *r;
 	int rc;
-	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
-	rc = call(s, &p, slot_of(K_IDS), ARGS(S("ZSCORE"), S(K_IDS), S(idstr)), &r, err);
+	if (queue_registered(&p, id, hash))
+		return no_mem(s, err);
+	if ((rc = pipe_run(s, &p, err)) == 0 && (rc = reply_ok(s, &p, 0, err)) == 0)
+		r = p.c[0].r;
 	if (rc == 0)
 		*yes = r->type != REDIS_REPLY_NIL;
 	pipe_free(&p);
@@ -1551,7 +1642,7 @@ static int op_get(struct ds_store *b, int64_t id, unsigned what, ds_store_src_fn
 		if ((rc = pipe_run(s, &p, err)) != 0 || (rc = reply_ok(s, &p, 0, err)) != 0)
 			goto out;
 		live = live_of(p.c[0].r);
-		if (!live && !own && ((rc = registered(s, id, &live, err)) != 0 || !live)) {
+		if (!live && !own && ((rc = registered(s, id, e->hash, &live, err)) != 0 || !live)) {
 			if (rc == 0)
 				rc = ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld",
 						s->uri, (long long)id);
@@ -1563,7 +1654,7 @@ static int op_get(struct ds_store *b, int64_t id, unsigned what, ds_store_src_fn
 	}
 	if ((rc = read_src(s, id, what, &p, &src, &live, err)) != 0)
 		goto out;
-	if (!live && !own && ((rc = registered(s, id, &live, err)) != 0 || !live)) {
+	if (!live && !own && ((rc = registered(s, id, src.hash, &live, err)) != 0 || !live)) {
 		if (rc == 0)
 			rc = ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld", s->uri,
 					(long long)id);
@@ -1616,7 +1707,7 @@ static int op_gets(struct ds_store *b, const int64_t *ids, size_t n, unsigned wh
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		redisReply *r;
 		int live;
-		char idstr[24];
+		const char *hash;
 		if (!state[i])
 			continue;
 		for (size_t k = 0; k < (state[i] == 1 ? 1u : (size_t)nreads(what)) && rc == 0; k++)
@@ -1630,9 +1721,15 @@ static int op_gets(struct ds_store *b, const int64_t *ids, size_t n, unsigned wh
 			live = r->type != REDIS_REPLY_STRING || (r->len > 0 && r->str[0] == 1);
 		if (live || pend_find(s->add, s->nadd, ids[i]))
 			continue;
+		/* the registry bucket is the record's hash's */
+		if (state[i] == 1)
+			hash = cache_get(s, ids[i])->hash;
+		else if (ds_srcrec_unpack(r->str, (size_t)r->len, &s->rec, NULL, NULL) == 0)
+			hash = s->rec.hash;
+		else
+			continue; /* damaged: decode_src says so below */
 		reg[i] = q.n + 1;
-		snprintf(idstr, sizeof idstr, "%lld", (long long)ids[i]);
-		if (pipe_add(&q, slot_of(K_IDS), ARGS(S("ZSCORE"), S(K_IDS), S(idstr))))
+		if (queue_registered(&q, ids[i], hash))
 			rc = no_mem(s, err);
 	}
 	if (rc || (q.n && (rc = pipe_run(s, &q, err)) != 0))
@@ -1667,6 +1764,40 @@ out:
 	return rc;
 }
 
+/* The next registered ids after last, in order, at most EACH_CHUNK of
+ * them (*n; fewer: the last ones): the smallest of every registry
+ * bucket's, in one round trip.  A member that is not a source id is
+ * skipped, or with strict an error. */
+static int next_ids(struct rstore *s, int64_t last, int64_t *ids, size_t *n, int strict,
+		    struct ds_err *err)
+{
+	struct pipe p = {0};
+	char from[32], lim[16];
+	int64_t *all = NULL;
+	size_t nall = 0, cap = 0;
+	int rc = 0;
+	snprintf(from, sizeof from, "(%lld", (long long)last);
+	snprintf(lim, sizeof lim, "%d", EACH_CHUNK);
+	*n = 0;
+	for (int bkt = 0; bkt < RBUCKETS && rc == 0; bkt++) {
+		char ki[REG_KEY_MAX];
+		reg_key_s(ki, bkt, "ids");
+		if (pipe_add(&p, slot_of(ki), ARGS(S("ZRANGEBYSCORE"), S(ki), S(from), S("+inf"),
+						   S("LIMIT"), S("0"), S(lim))))
+			rc = no_mem(s, err);
+	}
+	if (rc == 0)
+		rc = gather_ids(s, &p, strict, &all, &nall, &cap, err);
+	if (rc == 0 && nall) {
+		qsort(all, nall, sizeof *all, cmp_i64);
+		*n = nall < EACH_CHUNK ? nall : EACH_CHUNK;
+		memcpy(ids, all, *n * sizeof *ids);
+	}
+	free(all);
+	pipe_free(&p);
+	return rc;
+}
+
 static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *ctx,
 		   struct ds_err *err)
 {
@@ -1677,21 +1808,8 @@ static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *
 	int rc = 0;
 
 	for (;;) {
-		char from[32], lim[16];
-		redisReply *r;
 		size_t n = 0;
-		snprintf(from, sizeof from, "(%lld", (long long)last);
-		snprintf(lim, sizeof lim, "%d", EACH_CHUNK);
-		rc = call(s, &p, slot_of(K_IDS),
-			  ARGS(S("ZRANGEBYSCORE"), S(K_IDS), S(from), S("+inf"), S("LIMIT"), S("0"),
-			       S(lim)),
-			  &r, err);
-		if (rc)
-			break;
-		for (size_t i = 0; i < r->elements && n < EACH_CHUNK; i++)
-			if (parse_i64(r->element[i], &ids[n]) == 0)
-				n++;
-		if (n == 0)
+		if ((rc = next_ids(s, last, ids, &n, 0, err)) != 0 || n == 0)
 			break;
 		last = ids[n - 1];
 		/* records not in the cache, in one pipeline */
@@ -2001,7 +2119,7 @@ static int64_t field_i64(const redisReply *r)
 /* Is key one of the index's (registry, records, band keys)? */
 static int index_key(const char *k, size_t n)
 {
-	return (n > 2 && memcmp(k, "{p", 2) == 0) || (n > 5 && memcmp(k, "{ds}:", 5) == 0) ||
+	return (n > 2 && memcmp(k, "{p", 2) == 0) || (n > 3 && memcmp(k, "{ds", 3) == 0) ||
 	       (n > 5 && memcmp(k, "{src:", 5) == 0);
 }
 
@@ -2086,27 +2204,45 @@ static int data_bytes(struct rstore *s, uint64_t *bytes, struct ds_err *err)
 	return scan_keys(s, "*", add_bytes, bytes, err);
 }
 
-static int op_stats(struct ds_store *b, struct ds_store_stats *st, struct ds_err *err)
+/* The counters, summed over the registry buckets (one round trip). */
+static int counters(struct rstore *s, struct ds_store_stats *st, struct ds_err *err)
 {
-	struct rstore *s = (struct rstore *)b;
 	struct pipe p = {0};
-	redisReply *r;
-	int rc;
-	rc = call(s, &p, slot_of(K_STATS),
-		  ARGS(S("HMGET"), S(K_STATS), S("sources"), S("words"), S("shingles"),
-		       S("band_keys"), S("text_bytes")),
-		  &r, err);
-	if (rc == 0) {
-		memset(st, 0, sizeof *st);
-		st->sources = (uint64_t)field_i64(r->element[0]);
-		st->words = (uint64_t)field_i64(r->element[1]);
-		st->shingles = (uint64_t)field_i64(r->element[2]);
-		st->band_keys = (uint64_t)field_i64(r->element[3]);
-		st->text_bytes = (uint64_t)field_i64(r->element[4]);
-		rc = data_bytes(s, &st->bytes, err);
+	int rc = 0;
+	memset(st, 0, sizeof *st);
+	for (int bkt = 0; bkt < RBUCKETS && rc == 0; bkt++) {
+		char ks[REG_KEY_MAX];
+		reg_key_s(ks, bkt, "stats");
+		if (pipe_add(&p, slot_of(ks), ARGS(S("HMGET"), S(ks), S("sources"), S("words"),
+						   S("shingles"), S("band_keys"), S("text_bytes"))))
+			rc = no_mem(s, err);
+	}
+	if (rc == 0)
+		rc = pipe_run(s, &p, err);
+	for (size_t c = 0; rc == 0 && c < p.n; c++) {
+		redisReply *r;
+		if ((rc = reply_ok(s, &p, c, err)) != 0)
+			break;
+		r = p.c[c].r;
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 5) {
+			rc = ds_err_set(err, DS_EDB, "index %s: unexpected reply to HMGET", s->uri);
+			break;
+		}
+		st->sources += (uint64_t)field_i64(r->element[0]);
+		st->words += (uint64_t)field_i64(r->element[1]);
+		st->shingles += (uint64_t)field_i64(r->element[2]);
+		st->band_keys += (uint64_t)field_i64(r->element[3]);
+		st->text_bytes += (uint64_t)field_i64(r->element[4]);
 	}
 	pipe_free(&p);
 	return rc;
+}
+
+static int op_stats(struct ds_store *b, struct ds_store_stats *st, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	int rc = counters(s, st, err);
+	return rc ? rc : data_bytes(s, &st->bytes, err);
 }
 
 /* Is the index still the one opened?  r: the reply of HMGET meta magic gen. */
@@ -2134,14 +2270,11 @@ static int same_index(struct rstore *s, const redisReply *r, struct ds_err *err)
 static int op_count(struct ds_store *b, uint64_t limit, uint64_t *n, struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
-	struct pipe p = {0};
-	int rc;
+	struct ds_store_stats st;
+	int rc = counters(s, &st, err);
 	(void)limit;
-	if (pipe_add(&p, slot_of(K_IDS), ARGS(S("ZCARD"), S(K_IDS))))
-		rc = no_mem(s, err);
-	else if ((rc = pipe_run(s, &p, err)) == 0 && (rc = reply_ok(s, &p, 0, err)) == 0)
-		*n = (uint64_t)p.c[0].r->integer + s->nadd;
-	pipe_free(&p);
+	if (rc == 0)
+		*n = st.sources + s->nadd;
 	return rc;
 }
 
@@ -2198,7 +2331,7 @@ static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct ch
 		goto out;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		redisReply *r;
-		char idstr[24], nk_key[600];
+		char idstr[24], nk_key[600], kh[REG_KEY_MAX];
 		for (size_t k = 0; k < 3 && rc == 0; k++)
 			rc = reply_ok(s, &p, 3 * i + k, err);
 		if (rc)
@@ -2242,8 +2375,9 @@ static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct ch
 		sum->nkeys[sum->n] = (uint32_t)s->rec.nkeys;
 		sum->found[sum->n++] = 0;
 		snprintf(idstr, sizeof idstr, "%lld", (long long)ids[i]);
-		snprintf(nk_key, sizeof nk_key, "%s%s", K_NAME, s->rec.name);
-		rc = pipe_add(&q, slot_of(K_HASH), ARGS(S("HGET"), S(K_HASH), S(s->rec.hash)));
+		snprintf(nk_key, sizeof nk_key, "{ds:%02x}:n:%s", rbucket(s->rec.hash), s->rec.name);
+		reg_key_s(kh, rbucket(s->rec.hash), "hash");
+		rc = pipe_add(&q, slot_of(kh), ARGS(S("HGET"), S(kh), S(s->rec.hash)));
 		rc = rc ? rc : pipe_add(&q, slot_of(nk_key), ARGS(S("ZSCORE"), S(nk_key), S(idstr)));
 	}
 	if (rc || (rc = pipe_run(s, &q, err)) != 0)
@@ -2373,46 +2507,24 @@ static int check_postings(struct rstore *s, struct check_sum *sum, struct ds_err
 static int op_check(struct ds_store *b, struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
-	struct pipe p = {0};
 	struct check_sum sum = {0};
 	struct ds_store_stats st;
 	int64_t last = 0, ids[EACH_CHUNK];
 	int rc;
 	for (;;) {
-		char from[32], lim[16];
-		redisReply *r;
 		size_t n = 0;
-		snprintf(from, sizeof from, "(%lld", (long long)last);
-		snprintf(lim, sizeof lim, "%d", EACH_CHUNK);
-		rc = call(s, &p, slot_of(K_IDS),
-			  ARGS(S("ZRANGEBYSCORE"), S(K_IDS), S(from), S("+inf"), S("LIMIT"), S("0"),
-			       S(lim)),
-			  &r, err);
-		if (rc)
-			break;
-		for (size_t i = 0; i < r->elements && n < EACH_CHUNK && rc == 0; i++) {
-			if (parse_i64(r->element[i], &ids[n]) == 0 && ids[n] > 0)
-				n++;
-			else
-				rc = ds_err_set(err, DS_ECORRUPT,
-						"index %s is damaged: %s holds '%.40s', not a source id",
-						s->uri, K_IDS,
-						r->element[i]->type == REDIS_REPLY_STRING ? r->element[i]->str
-											  : "?");
-		}
-		if (rc || n == 0)
+		if ((rc = next_ids(s, last, ids, &n, 1, err)) != 0 || n == 0)
 			break;
 		last = ids[n - 1];
-		if ((rc = check_chunk(s, ids, n, &sum, err)) != 0 || r->elements < EACH_CHUNK)
+		if ((rc = check_chunk(s, ids, n, &sum, err)) != 0 || n < EACH_CHUNK)
 			break;
 	}
-	pipe_free(&p);
 	if (rc == 0)
 		rc = check_postings(s, &sum, err);
 	free(sum.id);
 	free(sum.nkeys);
 	free(sum.found);
-	if (rc || (rc = op_stats(b, &st, err)) != 0)
+	if (rc || (rc = counters(s, &st, err)) != 0)
 		return rc;
 	if (st.sources != sum.sources || st.words != sum.words || st.shingles != sum.shingles ||
 	    st.band_keys != sum.band_keys || st.text_bytes != sum.text_bytes)

@@ -197,11 +197,11 @@ check "the add was killed inside its transaction (records staged, add not finish
 same "a killed add (one transaction) leaves the list as it was" "$W/before" "$W/after2"
 "$DESPIN" index check -i "$U" > "$W/check2" 2>&1
 check "check passes after the killed add" $?
-redis-cli -p "$PORT" zadd '{ds}:ids' 2.5 junk > /dev/null
+redis-cli -p "$PORT" zadd '{ds:00}:ids' 2.5 junk > /dev/null
 "$DESPIN" index check -i "$U" > "$W/check3" 2>&1
 check "check finds a junk member in the id set" \
 	$([ $? = 2 ] && grep -q "holds 'junk', not a source id" "$W/check3"; echo $?)
-redis-cli -p "$PORT" zrem '{ds}:ids' junk > /dev/null
+redis-cli -p "$PORT" zrem '{ds:00}:ids' junk > /dev/null
 
 # server gone mid-scan: one error line per article, no hang
 if [ $SCAN = 1 ]; then
