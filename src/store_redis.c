@@ -262,6 +262,9 @@ struct rstore {
 	int wait_ms;        /* ?wait_ms=MS: for at most this long (default 1000) */
 	char gen[40];      /* {ds}:meta gen when opened ("" for an index without one) */
 	int check_gen;     /* the next pipeline checks gen (armed by read_begin) */
+	/* SHA1 of the scripts a writer sends once per passage key or source
+	 * (EVALSHA), loaded on every node when it connects */
+	char sha[3][48];
 	struct node node[MAX_NODES];
 	int nnodes;
 	uint8_t slot[NSLOTS];
@@ -445,6 +448,26 @@ static int conn_fail(struct rstore *s, struct node *nd, const char *what, struct
 	return DS_EIO;
 }
 
+static const char post_add_lua[], post_rem_lua[], mark_lua[];
+
+/* SCRIPT LOAD of the scripts sent with EVALSHA (a server forgets them when
+ * it restarts, and a promoted replica may never have had them). */
+static int load_scripts(struct rstore *s, struct node *nd, struct ds_err *err)
+{
+	const char *body[3] = {post_add_lua, post_rem_lua, mark_lua};
+	for (int i = 0; i < 3; i++)
+		redisAppendCommand(nd->c, "SCRIPT LOAD %s", body[i]);
+	for (int i = 0; i < 3; i++) {
+		redisReply *r = NULL;
+		if (redisGetReply(nd->c, (void **)&r) != REDIS_OK || !r)
+			return conn_fail(s, nd, "connection lost to", err);
+		if (r->type == REDIS_REPLY_STRING)
+			snprintf(s->sha[i], sizeof s->sha[i], "%s", r->str);
+		freeReplyObject(r);
+	}
+	return 0;
+}
+
 static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 {
 	redisReply *r;
@@ -479,6 +502,11 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 	}
 	if (r)
 		freeReplyObject(r);
+	if (!s->readonly && load_scripts(s, nd, err) != 0) {
+		redisFree(nd->c);
+		nd->c = NULL;
+		return DS_EIO;
+	}
 	if (s->db > 0) {
 		r = redisCommand(nd->c, "SELECT %d", s->db);
 		if (!r || r->type == REDIS_REPLY_ERROR) {
@@ -743,6 +771,12 @@ static int pipe_exec(struct rstore *s, struct pipe *p, struct ds_err *err)
 				freeReplyObject(c->r);
 				c->r = NULL;
 				moved = 2;
+			} else if (starts(c->r->str, "NOSCRIPT") && attempt <= s->retry) {
+				/* the script cache was emptied (SCRIPT FLUSH): load again
+				 * after this round's replies are read */
+				freeReplyObject(c->r);
+				c->r = NULL;
+				moved = 3;
 			}
 		}
 		if (lost) {
@@ -759,6 +793,15 @@ static int pipe_exec(struct rstore *s, struct pipe *p, struct ds_err *err)
 			break;
 		if (moved == 2) {
 			sleep_ms(attempt < 4 ? 100 << attempt : 1000);
+			attempt++;
+			continue;
+		}
+		if (moved == 3) {
+			for (int i = 0; i < s->nnodes; i++)
+				if (s->node[i].c && (rc = load_scripts(s, &s->node[i], err)) != 0) {
+					drop_all(s);
+					return rc;
+				}
 			attempt++;
 			continue;
 		}
@@ -973,8 +1016,8 @@ static int removed_in_tx(struct rstore *s, int64_t id)
 
 /* Queues the scripts that put id under its passage keys (add) or take it
  * from under them. */
-static int queue_postings(struct pipe *p, int64_t id, const uint64_t *keys, size_t nkeys,
-			  int add)
+static int queue_postings(struct rstore *s, struct pipe *p, int64_t id, const uint64_t *keys,
+			  size_t nkeys, int add)
 {
 	unsigned char idb[4], field[8];
 	char bk[32];
@@ -984,7 +1027,7 @@ static int queue_postings(struct pipe *p, int64_t id, const uint64_t *keys, size
 	for (size_t k = 0; k < nkeys && rc == 0; k++) {
 		blen = post_key(bk, field, &flen, g, keys[k]);
 		rc = pipe_add(p, key_slot(bk, blen),
-			      ARGS(S("EVAL"), S(add ? post_add_lua : post_rem_lua), S("1"),
+			      ARGS(S("EVALSHA"), S(s->sha[add ? 0 : 1]), S("1"),
 				   B(bk, blen), B(field, flen), B(idb, 4)));
 	}
 	return rc;
@@ -992,7 +1035,7 @@ static int queue_postings(struct pipe *p, int64_t id, const uint64_t *keys, size
 
 /* Queues the deletion of a record, its text and its id under its passage
  * keys. */
-static int queue_discard(struct pipe *p, const struct pend *e)
+static int queue_discard(struct rstore *s, struct pipe *p, const struct pend *e)
 {
 	char key[40], tkey[40];
 	int rc;
@@ -1001,16 +1044,16 @@ static int queue_discard(struct pipe *p, const struct pend *e)
 	if ((rc = pipe_add(p, slot_of(key), ARGS(S("DEL"), S(key)))) != 0 ||
 	    (rc = pipe_add(p, slot_of(tkey), ARGS(S("DEL"), S(tkey)))) != 0)
 		return rc;
-	return queue_postings(p, e->id, e->keys, e->nkeys, 0);
+	return queue_postings(s, p, e->id, e->keys, e->nkeys, 0);
 }
 
 /* Queues setting the live mark of a record (if it is there). */
-static int queue_mark(struct pipe *p, int64_t id, int live)
+static int queue_mark(struct rstore *s, struct pipe *p, int64_t id, int live)
 {
 	char key[40];
 	src_key(key, sizeof key, id);
 	return pipe_add(p, slot_of(key),
-			ARGS(S("EVAL"), S(mark_lua), S("1"), S(key), B(live ? "\1" : "\0", 1)));
+			ARGS(S("EVALSHA"), S(s->sha[2]), S("1"), S(key), B(live ? "\1" : "\0", 1)));
 }
 
 /* ---- operations ---- */
@@ -1049,7 +1092,7 @@ static int op_rollback(struct ds_store *b, struct ds_err *err)
 	struct pipe p = {0};
 	(void)err;
 	for (size_t i = 0; i < s->nadd; i++)
-		queue_discard(&p, &s->add[i]);
+		queue_discard(s, &p, &s->add[i]);
 	if (p.n)
 		pipe_run(s, &p, NULL); /* best effort: staged records expire anyway */
 	pipe_free(&p);
@@ -1144,7 +1187,7 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 	}
 	/* a removed source stops being live (it is still registered) */
 	for (size_t i = 0; i < s->nrem && rc == 0; i++)
-		rc = queue_mark(&p, s->rem[i].id, 0);
+		rc = queue_mark(s, &p, s->rem[i].id, 0);
 	if (rc) {
 		rc = no_mem(s, err);
 		goto out;
@@ -1246,18 +1289,18 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 		struct pipe q = {0};
 		for (size_t i = 0; i < s->nadd; i++) {
 			if (res[i] == 0) {
-				queue_mark(&q, s->add[i].id, 1);
+				queue_mark(s, &q, s->add[i].id, 1);
 				continue;
 			}
 			/* another writer committed the same text first */
-			queue_discard(&q, &s->add[i]);
+			queue_discard(s, &q, &s->add[i]);
 			if (ds_grow(&s->merged, &s->capmerged, 2 * (s->nmerged + 1), sizeof *s->merged) == 0) {
 				s->merged[2 * s->nmerged] = s->add[i].id;
 				s->merged[2 * s->nmerged++ + 1] = res[i];
 			}
 		}
 		for (size_t i = 0; i < s->nrem; i++)
-			queue_discard(&q, &s->rem[i]);
+			queue_discard(s, &q, &s->rem[i]);
 		if (q.n)
 			pipe_run(s, &q, NULL); /* readers fall back on the registry */
 		pipe_free(&q);
@@ -1462,7 +1505,7 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 		      ARGS(S("SET"), S(key), B(rec.data, rec.len), S("PX"), S(STAGE_TTL_MS)));
 	rc = rc ? rc : pipe_add(&p, slot_of(tkey),
 				ARGS(S("SET"), S(tkey), B(ztext, zlen), S("PX"), S(STAGE_TTL_MS)));
-	rc = rc ? rc : queue_postings(&p, *id, e->keys, e->nkeys, 1);
+	rc = rc ? rc : queue_postings(s, &p, *id, e->keys, e->nkeys, 1);
 	if (rc) {
 		rc = no_mem(s, err);
 		goto out;
@@ -2067,7 +2110,7 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_
 				  (long long)id);
 	if ((staged = pend_find(s->add, s->nadd, id)) != NULL) {
 		/* added in this transaction: drop it at once */
-		queue_discard(&p, staged);
+		queue_discard(s, &p, staged);
 		pipe_run(s, &p, NULL);
 		pipe_free(&p);
 		free(staged->name);
