@@ -52,6 +52,7 @@ struct ds_store_stats {
 	uint64_t band_keys; /* rows of the band table */
 	uint64_t text_bytes;
 	uint64_t bytes;     /* size of the store (file pages in use), 0 if unknown */
+	uint64_t text_store_bytes; /* of bytes, the stored texts' (0: not counted apart) */
 };
 
 struct ds_store;

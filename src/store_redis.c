@@ -2159,17 +2159,13 @@ static int64_t field_i64(const redisReply *r)
 	return r && parse_i64(r, &v) == 0 ? v : 0;
 }
 
-/* Is key one of the index's (registry, records, band keys)? */
+/* Is key one of the index's (registry, records and texts, postings)? */
 static int index_key(const char *k, size_t n)
 {
 	return (n > 2 && memcmp(k, "{p", 2) == 0) || (n > 3 && memcmp(k, "{ds", 3) == 0) ||
 	       (n > 5 && memcmp(k, "{src:", 5) == 0);
 }
 
-/* The memory of the index's own keys (MEMORY USAGE of each, over every
- * shard, walked with SCAN): not the server's whole memory, which other
- * databases and other keys share.  Reads every key name once: an
- * administrator's figure, not one for every query. */
 static int lost(struct rstore *s, struct node *nd, struct ds_err *err)
 {
 	conn_fail(s, nd, "connection lost to", err);
@@ -2214,24 +2210,33 @@ static int scan_keys(struct rstore *s, const char *pattern, scan_fn fn, void *ct
 	return 0;
 }
 
+/* Is key the text of a source ({src:ID}t)? */
+static int text_key_name(const char *k, size_t n)
+{
+	return n > 7 && memcmp(k, "{src:", 5) == 0 && k[n - 1] == 't' && k[n - 2] == '}';
+}
+
 static int add_bytes(struct rstore *s, struct node *nd, const redisReply *keys, void *ctx,
 		     struct ds_err *err)
 {
-	uint64_t *bytes = ctx;
-	size_t nq = 0;
+	struct ds_store_stats *st = ctx;
 	for (size_t k = 0; k < keys->elements; k++) {
 		redisReply *e = keys->element[k];
-		if (e->type == REDIS_REPLY_STRING && index_key(e->str, e->len)) {
+		if (e->type == REDIS_REPLY_STRING && index_key(e->str, e->len))
 			redisAppendCommand(nd->c, "MEMORY USAGE %b SAMPLES 0", e->str, (size_t)e->len);
-			nq++;
-		}
 	}
-	for (size_t k = 0; k < nq; k++) {
+	for (size_t k = 0; k < keys->elements; k++) {
+		redisReply *e = keys->element[k];
 		void *rv = NULL;
+		uint64_t b;
+		if (e->type != REDIS_REPLY_STRING || !index_key(e->str, e->len))
+			continue;
 		if (redisGetReply(nd->c, &rv) != REDIS_OK || !rv)
 			return lost(s, nd, err);
-		if (((redisReply *)rv)->type == REDIS_REPLY_INTEGER)
-			*bytes += (uint64_t)((redisReply *)rv)->integer;
+		b = ((redisReply *)rv)->type == REDIS_REPLY_INTEGER ? (uint64_t)((redisReply *)rv)->integer : 0;
+		st->bytes += b;
+		if (text_key_name(e->str, e->len))
+			st->text_store_bytes += b;
 		freeReplyObject(rv);
 	}
 	return 0;
@@ -2239,12 +2244,13 @@ static int add_bytes(struct rstore *s, struct node *nd, const redisReply *keys, 
 
 /* The memory of the index's own keys (MEMORY USAGE of each, over every
  * shard, walked with SCAN): not the server's whole memory, which other
- * databases and other keys share.  Reads every key name once: an
- * administrator's figure, not one for every query. */
-static int data_bytes(struct rstore *s, uint64_t *bytes, struct ds_err *err)
+ * databases and other keys share; text_store_bytes: the texts' part.
+ * Reads every key name once: an administrator's figure, not one for
+ * every query. */
+static int data_bytes(struct rstore *s, struct ds_store_stats *st, struct ds_err *err)
 {
-	*bytes = 0;
-	return scan_keys(s, "*", add_bytes, bytes, err);
+	st->bytes = st->text_store_bytes = 0;
+	return scan_keys(s, "*", add_bytes, st, err);
 }
 
 /* The counters, summed over the registry buckets (one round trip). */
@@ -2285,7 +2291,7 @@ static int op_stats(struct ds_store *b, struct ds_store_stats *st, struct ds_err
 {
 	struct rstore *s = (struct rstore *)b;
 	int rc = counters(s, st, err);
-	return rc ? rc : data_bytes(s, &st->bytes, err);
+	return rc ? rc : data_bytes(s, st, err);
 }
 
 /* Is the index still the one opened?  r: the reply of HMGET meta magic gen. */

@@ -76,6 +76,10 @@ keys=$("$DESPIN" index stats -i "$W/ref.db" | awk '/^band keys/ {print $3}')
 check "stats: 4 sources, as many passage keys as with SQLite ($keys)" \
 	$(grep -qx "sources  *4" "$W/stats" && grep -qx "band keys  *${keys:-none}" "$W/stats"; echo $?)
 "$DESPIN" index check -i "$U" > "$W/check" 2>&1
+check "stats: the texts' bytes apart, and the bytes per source without them" \
+	$(awk '$1 == "sources" { n = $2 } $1 == "bytes" && NF == 2 { b = $2 } $1 == "texts" { t = $3 }
+	       $1 == "per" && $3 == "no" { r = $5 }
+	       END { exit !(t > 0 && t < b && r == int((b - t) / n)) }' "$W/stats"; echo $?)
 check "check passes" $(grep -qx "$U: ok" "$W/check"; echo $?)
 # ids of several generations (the counter moved past 3000: the next
 # ids are in generation 2, whose buckets are other keys): a query finds
