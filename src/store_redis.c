@@ -1014,10 +1014,16 @@ static int removed_in_tx(struct rstore *s, int64_t id)
 	return pend_find(s->rem, s->nrem, id) != NULL;
 }
 
-/* Queues the scripts that put id under its passage keys (add) or take it
- * from under them. */
+/* How queue_postings puts an id under a passage key or takes it away. */
+enum { POST_REM, POST_ADD, POST_NEW };
+
+/* Queues the commands that put id under its passage keys or take it from
+ * under them: POST_ADD and POST_REM the scripts; POST_NEW an HSETNX of
+ * the key's first field, which does it alone when the key is new in its
+ * generation (most keys belong to one source) and answers 0 otherwise,
+ * for the script to do it then. */
 static int queue_postings(struct rstore *s, struct pipe *p, int64_t id, const uint64_t *keys,
-			  size_t nkeys, int add)
+			  size_t nkeys, int how)
 {
 	unsigned char idb[4], field[8];
 	char bk[32];
@@ -1026,9 +1032,13 @@ static int queue_postings(struct rstore *s, struct pipe *p, int64_t id, const ui
 	put32le(idb, (uint32_t)id);
 	for (size_t k = 0; k < nkeys && rc == 0; k++) {
 		blen = post_key(bk, field, &flen, g, keys[k]);
-		rc = pipe_add(p, key_slot(bk, blen),
-			      ARGS(S("EVALSHA"), S(s->sha[add ? 0 : 1]), S("1"),
-				   B(bk, blen), B(field, flen), B(idb, 4)));
+		if (how == POST_NEW)
+			rc = pipe_add(p, key_slot(bk, blen),
+				      ARGS(S("HSETNX"), B(bk, blen), B(field, flen), B(idb, 4)));
+		else
+			rc = pipe_add(p, key_slot(bk, blen),
+				      ARGS(S("EVALSHA"), S(s->sha[how == POST_ADD ? 0 : 1]), S("1"),
+					   B(bk, blen), B(field, flen), B(idb, 4)));
 	}
 	return rc;
 }
@@ -1044,7 +1054,7 @@ static int queue_discard(struct rstore *s, struct pipe *p, const struct pend *e)
 	if ((rc = pipe_add(p, slot_of(key), ARGS(S("DEL"), S(key)))) != 0 ||
 	    (rc = pipe_add(p, slot_of(tkey), ARGS(S("DEL"), S(tkey)))) != 0)
 		return rc;
-	return queue_postings(s, p, e->id, e->keys, e->nkeys, 0);
+	return queue_postings(s, p, e->id, e->keys, e->nkeys, POST_REM);
 }
 
 /* Queues setting the live mark of a record (if it is there). */
@@ -1432,9 +1442,11 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 		     size_t nkeys, int64_t *id, struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
-	struct pipe p = {0};
+	struct pipe p = {0}, q = {0};
 	struct pend *e;
 	struct ds_buf rec = DS_BUF_INIT;
+	uint64_t *old = NULL;
+	size_t nold = 0;
 	unsigned char *ztext = NULL;
 	uLongf zlen;
 	char key[40], tkey[40];
@@ -1505,7 +1517,7 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 		      ARGS(S("SET"), S(key), B(rec.data, rec.len), S("PX"), S(STAGE_TTL_MS)));
 	rc = rc ? rc : pipe_add(&p, slot_of(tkey),
 				ARGS(S("SET"), S(tkey), B(ztext, zlen), S("PX"), S(STAGE_TTL_MS)));
-	rc = rc ? rc : queue_postings(s, &p, *id, e->keys, e->nkeys, 1);
+	rc = rc ? rc : queue_postings(s, &p, *id, e->keys, e->nkeys, POST_NEW);
 	if (rc) {
 		rc = no_mem(s, err);
 		goto out;
@@ -1514,10 +1526,25 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 		goto out;
 	for (size_t i = 0; i < p.n && rc == 0; i++)
 		rc = reply_ok(s, &p, i, err);
+	/* keys that other sources of the generation have: the script */
+	if (rc == 0 && !(old = malloc((e->nkeys + 1) * sizeof *old)))
+		rc = no_mem(s, err);
+	for (size_t k = 0; k < e->nkeys && rc == 0; k++)
+		if (p.c[2 + k].r->type == REDIS_REPLY_INTEGER && p.c[2 + k].r->integer == 0)
+			old[nold++] = e->keys[k];
+	if (rc == 0 && nold) {
+		if (queue_postings(s, &q, *id, old, nold, POST_ADD))
+			rc = no_mem(s, err);
+		else if ((rc = pipe_run(s, &q, err)) == 0)
+			for (size_t i = 0; i < q.n && rc == 0; i++)
+				rc = reply_ok(s, &q, i, err);
+	}
 out:
 	ds_buf_free(&rec);
 	free(ztext);
+	free(old);
 	pipe_free(&p);
+	pipe_free(&q);
 	return rc;
 }
 
