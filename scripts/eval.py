@@ -46,6 +46,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 from gen_bench import domain_of  # noqa: E402
+from slot_cache import lm_name  # noqa: E402
 DIMS = ("spinner", "policy", "domain")
 NOT_IN_MIN = {"context"}          # reported, not part of the headline minimum
 
@@ -448,9 +449,10 @@ def main():
         results.sort(key=lambda x: order[(x["dim"], x["fold"])])
         n_art = len({f for res in results for f in res["test"]})
         sys.stdout.write("despin leave-one-family-out evaluation: %d folds, %d benchmark "
-                         "articles (%d distinct test articles), training cap %d per fold%s\n"
+                         "articles (%d distinct test articles), training cap %d per fold%s; "
+                         "language model %s\n"
                          % (len(results), len(recs), n_art, a.train_cap,
-                            " (EVAL_QUICK)" if a.quick else ""))
+                            " (EVAL_QUICK)" if a.quick else "", lm_name(a.models)))
         summary = report(results, recs_by_file, sys.stdout)
         sys.stdout.write("\neval: %.0f s in all\n" % (time.time() - t0))
         if a.json:

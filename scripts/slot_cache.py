@@ -9,8 +9,10 @@ training articles compute them once.
 SOLO_PAIRS.tsv has lines 'LABEL<TAB>ARTICLE<TAB>-'.  Prints what
 'despin scorer slots --pairs SOLO_PAIRS.tsv' prints (header, then the rows
 of each article in list order).  The cache key of an article is the SHA-1
-of its bytes, of the despin binary and of the size and time of every model
-file but the scorer.
+of its bytes, of the despin binary, of the language model the rows are
+computed with (lm_name: $DESPIN_LM, else the 'lm' row of the models' solo.tsv,
+else lm.bin) and of the size and time of every model file but the scorer and
+the '.checked' stamps ('make models' rewrites those without changing a model).
 """
 import argparse
 import hashlib
@@ -28,6 +30,24 @@ def file_sha1(path):
     return h.hexdigest()
 
 
+def lm_name(models):
+    """The language model file 'despin scorer slots --models MODELS' loads:
+    what cli_lm_file and ds_models_lm_file choose."""
+    env = os.environ.get("DESPIN_LM", "")
+    if env and "/" not in env:
+        return env
+    try:
+        with open(os.path.join(models, "solo.tsv"), encoding="utf-8") as f:
+            for line in f:
+                cols = line.rstrip("\n").split("\t")
+                if len(cols) == 2 and cols[0] == "lm" and \
+                        os.access(os.path.join(models, cols[1]), os.R_OK):
+                    return cols[1]
+    except OSError:
+        pass
+    return "lm.bin"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--despin", default="build/despin")
@@ -36,8 +56,9 @@ def main():
     ap.add_argument("pairs")
     a = ap.parse_args()
     env = hashlib.sha1(file_sha1(a.despin).encode())
+    env.update(("lm %s\n" % lm_name(a.models)).encode())
     for n in sorted(os.listdir(a.models)):
-        if n.startswith("scorer."):
+        if n.startswith("scorer.") or n.endswith(".checked"):
             continue
         st = os.stat(os.path.join(a.models, n))
         env.update(("%s %d %d\n" % (n, st.st_size, int(st.st_mtime))).encode())

@@ -31,6 +31,7 @@ struct ds_models {
 	struct ds_scorer *scorer;
 	struct ds_solocal *solo;  /* NULL: no solo calibration */
 	struct ds_vec *vec;       /* NULL: no word vectors */
+	char lm_note[768];        /* "": the language model chosen was loaded */
 };
 
 struct ds_detector {
@@ -78,7 +79,9 @@ int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, str
 	return m->lm ? 0 : (err ? err->code : DS_ENOMEM);
 }
 
-const char *ds_models_lm_file(const char *dir, char *buf, size_t n)
+/* The language model file the scorer of dir was fitted with: the lm row of
+ * its solo calibration, else lm.bin.  Returns buf. */
+static const char *fitted_lm_file(const char *dir, char *buf, size_t n)
 {
 	char path[4096];
 	struct ds_err err = {0};
@@ -87,24 +90,62 @@ const char *ds_models_lm_file(const char *dir, char *buf, size_t n)
 	snprintf(path, sizeof path, "%s/%s", dir, DS_SOLOCAL_FILE);
 	if (access(path, F_OK) != 0 || !(sc = ds_solocal_read(path, &err)))
 		return buf;
-	snprintf(path, sizeof path, "%s/%s", dir, sc->lm);
-	if (sc->lm[0] && access(path, R_OK) == 0)
+	if (sc->lm[0])
 		snprintf(buf, n, "%s", sc->lm);
 	free(sc);
 	return buf;
+}
+
+/* How to get a mixture's background model back. */
+#define LM_MIX_HINT "the background model of the mixture, bg.bin, comes with the package " \
+	"pocketsphinx-en-us: install it, then run 'make models'"
+
+struct ds_lm *ds_models_load_lm(const char *dir, const char *lm_file, char *note, size_t n,
+				struct ds_err *err)
+{
+	char path[4096], fitted[64];
+	const char *want = lm_file ? lm_file : fitted_lm_file(dir, fitted, sizeof fitted);
+	struct ds_err e = {0};
+	struct ds_lm *lm;
+	if (note && n)
+		note[0] = 0;
+	snprintf(path, sizeof path, "%s/%s", dir, want);
+	lm = ds_lm_load(path, &e);
+	if (!lm && strcmp(want, "lm.bin") != 0 && e.code == DS_EIO) {
+		if (lm_file) {
+			size_t k = strlen(e.msg);
+			snprintf(e.msg + k, sizeof e.msg - k, " (%s)", LM_MIX_HINT);
+		} else {
+			/* the fitted model is not there: the corpus model alone */
+			if (note && n)
+				snprintf(note, n, "the scorer was fitted with %s, which cannot be loaded "
+					 "(%s); lm.bin, the corpus model alone, stands in and judges texts "
+					 "without a source less well (%s)", want, e.msg, LM_MIX_HINT);
+			snprintf(path, sizeof path, "%s/lm.bin", dir);
+			memset(&e, 0, sizeof e);
+			lm = ds_lm_load(path, &e);
+		}
+	}
+	if (!lm && err)
+		*err = e;
+	return lm;
+}
+
+const char *ds_models_lm_note(const struct ds_models *m)
+{
+	return m->lm_note[0] ? m->lm_note : NULL;
 }
 
 struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
 				    struct ds_err *err)
 {
 	struct ds_models *m = calloc(1, sizeof *m);
-	char path[4096], def[64];
+	char path[4096];
 	if (!m) {
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
-	snprintf(path, sizeof path, "%s/%s", dir, lm_file ? lm_file : ds_models_lm_file(dir, def, sizeof def));
-	if (!(m->lm = ds_lm_load(path, err)))
+	if (!(m->lm = ds_models_load_lm(dir, lm_file, m->lm_note, sizeof m->lm_note, err)))
 		goto fail;
 	snprintf(path, sizeof path, "%s/lex.bin", dir);
 	if (!(m->lex = ds_lex_load(path, err)))

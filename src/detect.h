@@ -10,14 +10,22 @@
 /* Like ds_models_open; with need_scorer 0 a missing scorer.bin is not an
  * error (results then score 0): used to compute features for fitting. */
 struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds_err *err);
-/* Same, with the language model file lm_file of dir (e.g. mix.bin, the
- * mixture with the background model; NULL: ds_models_lm_file's). */
+/* Same, with the language model ds_models_load_lm loads. */
 struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
 				    struct ds_err *err);
-/* The language model file of dir that detection uses by default: the one
- * the solo calibration (solo.tsv, written with the scorer) says the scorer
- * was fitted with, when dir holds it, else lm.bin.  Returns buf. */
-const char *ds_models_lm_file(const char *dir, char *buf, size_t n);
+/* Loads the language model of the models folder dir that detection uses:
+ * lm_file (e.g. mix.bin, the mixture with the background model) when given,
+ * an error if it cannot be loaded; else the one the scorer was fitted with
+ * (the lm row of solo.tsv, written with the scorer; default lm.bin).  When
+ * that one cannot be read (a missing file or mixture component: the
+ * background model needs pocketsphinx-en-us), loads lm.bin instead and
+ * writes a sentence saying so into note (n bytes, NUL-terminated; "" when
+ * nothing was replaced; note may be NULL).  The caller frees the model. */
+struct ds_lm *ds_models_load_lm(const char *dir, const char *lm_file, char *note, size_t n,
+				struct ds_err *err);
+/* The sentence of ds_models_load_lm when m's models fell back to lm.bin,
+ * else NULL.  Owned by m.  The library does not print it. */
+const char *ds_models_lm_note(const struct ds_models *m);
 /* The language model of m. */
 const struct ds_lm *ds_models_lm(const struct ds_models *m);
 /* Adds lm (taken over, also on failure) to m's language model as one more

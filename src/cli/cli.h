@@ -26,6 +26,8 @@ enum {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "despin: warning: MESSAGE" to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "despin: note: MSG" on stderr: information, not a fault. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "usage: ..." to stderr, with a hint to --help; returns EXIT_ERROR. */
 int cli_usage(const char *usage);
 /* True if s is -h or --help. */
@@ -99,8 +101,12 @@ const char *cli_models_dir(const char *opt);
 void cli_models_error(const char *msg);
 /* The language model file of the models directory the detecting commands
  * use: $DESPIN_LM (e.g. mix.bin, the mixture with the background model), or
- * NULL: the one the scorer was fitted with (ds_models_lm_file). */
+ * NULL: the one the scorer was fitted with (ds_models_load_lm). */
 const char *cli_lm_file(void);
+/* ds_models_open_lm of the models folder cli_models_dir(models) with
+ * cli_lm_file(); when the language model the scorer was fitted with cannot
+ * be loaded and lm.bin stands in, prints a one-line note on stderr. */
+struct ds_models *cli_models_open(const char *models, int need_scorer, struct ds_err *err);
 /* Joins the models dir and a file name into a static buffer (one of 4
  * rotating buffers, so up to 4 results may be used at once). */
 const char *cli_model_path(const char *dir, const char *file);

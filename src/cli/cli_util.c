@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../detect.h"
 
 #ifndef DS_DATADIR
 #define DS_DATADIR "/usr/local/share/despin"
@@ -42,6 +43,14 @@ void cli_warn(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	message("despin: warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message("despin: note: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -504,6 +513,14 @@ const char *cli_lm_file(void)
 {
 	const char *env = getenv("DESPIN_LM");
 	return env && *env && !strchr(env, '/') ? env : NULL;
+}
+
+struct ds_models *cli_models_open(const char *models, int need_scorer, struct ds_err *err)
+{
+	struct ds_models *m = ds_models_open_lm(cli_models_dir(models), cli_lm_file(), need_scorer, err);
+	if (m && ds_models_lm_note(m))
+		cli_note("%s", ds_models_lm_note(m));
+	return m;
 }
 
 const char *cli_model_path(const char *dir, const char *file)

@@ -11,12 +11,13 @@
 static struct ds_lm *base_model(const char *models_dir)
 {
 	struct ds_err err = {0};
-	char def[64];
-	const char *dir = cli_models_dir(models_dir), *file = cli_lm_file();
-	struct ds_lm *lm = ds_lm_load(cli_model_path(dir, file ? file : ds_models_lm_file(dir, def, sizeof def)),
-				      &err);
+	char note[768];
+	struct ds_lm *lm = ds_models_load_lm(cli_models_dir(models_dir), cli_lm_file(), note, sizeof note,
+					     &err);
 	if (!lm)
 		cli_error("%s", err.msg);
+	else if (note[0])
+		cli_note("%s", note);
 	return lm;
 }
 

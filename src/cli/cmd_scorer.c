@@ -43,7 +43,7 @@ static int open_list(const char *models, const char *list, char **text,
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
-	*m = ds_models_open_lm(cli_models_dir(models), cli_lm_file(), 0, &err);
+	*m = cli_models_open(models, 0, &err);
 	*det = *m ? ds_detector_new(*m, &err) : NULL;
 	if (!*det) {
 		cli_error("%s", err.msg);

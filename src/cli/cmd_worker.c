@@ -461,7 +461,7 @@ int cmd_worker(int argc, char **argv)
 	}
 	snprintf(w.cursor, sizeof w.cursor, "0-0");
 	/* the models and the index, once */
-	if (!(m = ds_models_open_lm(cli_models_dir(models), cli_lm_file(), 1, &err)) ||
+	if (!(m = cli_models_open(models, 1, &err)) ||
 	    (index_lm_use(m, index), !(w.det = ds_detector_new(m, &err))) ||
 	    !(w.fd = ds_finder_open(index, &err))) {
 		cli_error("%s", err.msg);

@@ -448,7 +448,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			return -1;
 		}
 	}
-	e.models = ds_models_open_lm(cli_models_dir(o->models), cli_lm_file(), o->need_scorer, &err);
+	e.models = cli_models_open(o->models, o->need_scorer, &err);
 	if (!e.models) {
 		cli_models_error(err.msg);
 		rc = -1;

@@ -8,6 +8,7 @@
 
 #include "t.h"
 #include "binfmt.h"
+#include "detect.h"
 #include "lm.h"
 #include "lm_train.h"
 
@@ -203,6 +204,65 @@ T_TEST(real_mixture_sums_to_one)
 	ds_lm_free(m);
 }
 
+/* The language model detection loads by default is the one the scorer was
+ * fitted with (solo.tsv's lm row); when a component of that mixture is
+ * missing, lm.bin stands in and a note says why; asked for by name, the
+ * missing model is an error naming the package. */
+T_TEST(fitted_model_falls_back_to_lm_bin)
+{
+	char note[768], path[256];
+	struct ds_err err = {0};
+	struct ds_lm *c[2] = {train_file(TEXT_A, "lm.bin"), train_file(TEXT_B, "bg.bin")};
+	struct ds_lm *m, *got;
+	FILE *f;
+	size_t vmix, vlm;
+	if (!c[0] || !c[1])
+		T_SKIP("no models");
+	vlm = ds_lm_vocab_size(c[0]);
+	m = ds_lm_mix_new(c, 2, NULL, &err);
+	T_OK(m != NULL);
+	if (!m)
+		return;
+	vmix = ds_lm_vocab_size(m);
+	T_OK(vmix > vlm);
+	snprintf(path, sizeof path, "%s/mix.bin", dir);
+	T_EQ_INT(ds_lm_write(m, path, &err), 0);
+	ds_lm_free(m);
+	snprintf(path, sizeof path, "%s/solo.tsv", dir);
+	f = fopen(path, "w");
+	T_OK(f != NULL);
+	if (!f)
+		return;
+	fputs("despin-solo\t1\nlm\tmix.bin\n", f);
+	fclose(f);
+	/* all there: the mixture, no note */
+	got = ds_models_load_lm(dir, NULL, note, sizeof note, &err);
+	T_OK(got != NULL && ds_lm_vocab_size(got) == vmix);
+	T_EQ_STR(note, "");
+	ds_lm_free(got);
+	/* the background model gone: lm.bin, with a note */
+	snprintf(path, sizeof path, "%s/bg.bin", dir);
+	unlink(path);
+	got = ds_models_load_lm(dir, NULL, note, sizeof note, &err);
+	T_OK(got != NULL && ds_lm_vocab_size(got) == vlm);
+	T_OK(strstr(note, "fitted with mix.bin") != NULL);
+	T_OK(strstr(note, "pocketsphinx-en-us") != NULL);
+	ds_lm_free(got);
+	/* asked for by name: an error that names the package */
+	got = ds_models_load_lm(dir, "mix.bin", note, sizeof note, &err);
+	T_OK(got == NULL);
+	T_OK(strstr(err.msg, "bg.bin") != NULL && strstr(err.msg, "pocketsphinx-en-us") != NULL);
+	T_EQ_STR(note, "");
+	/* lm.bin itself missing: an error, nothing stands in */
+	snprintf(path, sizeof path, "%s/lm.bin", dir);
+	unlink(path);
+	got = ds_models_load_lm(dir, NULL, note, sizeof note, &err);
+	T_OK(got == NULL);
+	T_OK(strstr(err.msg, "lm.bin") != NULL);
+	snprintf(path, sizeof path, "%s/solo.tsv", dir);
+	unlink(path);
+}
+
 int main(void)
 {
 	char path[256];
@@ -213,6 +273,7 @@ int main(void)
 	T_RUN(em_fit_follows_the_text);
 	T_RUN(mixture_file_round_trip);
 	T_RUN(real_mixture_sums_to_one);
+	T_RUN(fitted_model_falls_back_to_lm_bin);
 	for (const char *const *f = (const char *const[]){"a.bin", "b.bin", "mix.bin", NULL}; *f; f++) {
 		snprintf(path, sizeof path, "%s/%s", dir, *f);
 		unlink(path);
