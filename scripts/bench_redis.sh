@@ -1,29 +1,35 @@
 #!/bin/sh
-# The shared index on Redis against the SQLite file, one run, same inputs:
-#   - 'despin scan -i INDEX' throughput with 1 and 2 worker processes
-#     (xargs -P) over one stream of articles, for an index of the benchmark's
-#     sources (exhaustive comparison: at most 2000 sources) and for a larger
-#     one (sources plus chunks of corpus/train.txt: LSH band look-ups);
-#   - Redis commands per scanned article (INFO stats before/after);
-#   - bytes per source in Redis (INFO memory before/after the adds, and
-#     MEMORY USAGE of a source's record plus its share of its band keys);
-#   - add rate into each store.
+# The shared index on Redis, measured at BENCH_SOURCES sources: the
+# benchmark's sources plus synthetic ones (scripts/gen_synthetic.py: 3 to
+# 9 paragraphs, lines of corpus/train.txt).  Prints
+#   - memory per source: 'index stats' (MEMORY USAGE of the index's keys),
+#     and by kind of key (postings, records, texts, registry), with and
+#     without the texts;
+#   - adds/s into Redis (and the CPU time of the adding process);
+#   - queries/s of 'index query' over BENCH_N articles (wall and CPU), its
+#     round trips per query (--timing), and whether its answers are those
+#     of an SQLite index of the same texts;
+#   - articles/s of 1 and of 2 'despin worker's draining BENCH_N submitted
+#     articles (wall and CPU), and round trips per article (worker --stats).
+# One redis-server on loopback, started and stopped here.
 # Usage: scripts/bench_redis.sh [BUILD_DIR]   (default: build)
-# Environment: BENCH_N articles per stream (default 160), BENCH_CHUNK lines
-# of corpus/train.txt per extra source (default 9), BENCH_FSYNC the server's
-# appendfsync (default always).
+# Environment: BENCH_SOURCES (default 10000), BENCH_N articles (default 160),
+# BENCH_FSYNC the server's appendfsync (default everysec), BENCH_SQLITE=0 to
+# skip the SQLite comparison.
 set -eu
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 DESPIN=${DESPIN:-$TOP/$BUILD/despin}
+NSRC=${BENCH_SOURCES:-10000}
 N=${BENCH_N:-160}
-CHUNK=${BENCH_CHUNK:-9}
-FSYNC=${BENCH_FSYNC:-always}
+FSYNC=${BENCH_FSYNC:-everysec}
+SQL=${BENCH_SQLITE:-1}
 die() { echo "bench_redis: $*" >&2; exit 2; }
 [ -x "$DESPIN" ] || die "$DESPIN is missing; run 'make'"
 command -v redis-server >/dev/null || die "redis-server is needed (scripts/deps.sh)"
 command -v python3 >/dev/null || die "python3 is needed"
+[ -f corpus/train.txt ] || die "corpus/train.txt is missing (make corpus)"
 
 if [ -d corpus/bench/sources ]; then
 	SRC=corpus/bench/sources
@@ -34,7 +40,8 @@ else
 fi
 W=$(mktemp -d "${TMPDIR:-/tmp}/despin-bench-redis.XXXXXX")
 PID=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$W"' EXIT
+WPIDS=
+trap 'for p in $WPIDS $PID; do kill "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
 trap 'exit 2' INT TERM
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync "$FSYNC" \
@@ -46,112 +53,108 @@ until [ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ]; do
 done
 R=redis://127.0.0.1:$PORT
 cli() { redis-cli -p "$PORT" "$@"; }
-info() { cli info "$1" | tr -d '\r' | sed -n "s/^$2://p"; }
 now() { python3 -c 'import time; print(time.time())'; }
-echo "# redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), appendfsync $FSYNC, $(nproc) cores"
+# srvcpu: the server's user + system seconds so far
+srvcpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$PID/stat"; }
+# cputime FILE: user + system seconds of a /usr/bin/time -f '%U %S' file
+cputime() { awk 'END { print $1 + $2 }' "$1"; }
+TIME=/usr/bin/time
+[ -x "$TIME" ] || die "/usr/bin/time is needed (Debian package time)"
+echo "# redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), appendfsync $FSYNC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# the stream: the first N articles, in name order
-# (sorted by file name, so the kinds of copies mix)
+# the sources: the benchmark's, then synthetic ones up to NSRC
+nbench=$(find "$SRC" -name '*.txt' | wc -l)
+python3 scripts/gen_synthetic.py "$W/syn" $((NSRC > nbench ? NSRC - nbench : 0))
+# the stream: the first N articles, in name order (the kinds of copies mix)
 find $STREAM -name '*.txt' | awk -F/ '{ print $NF "\t" $0 }' | sort | cut -f2 | head -n "$N" > "$W/stream"
 NA=$(wc -l < "$W/stream")
-# the larger index: the sources and chunks of CHUNK lines of corpus/train.txt
-mkdir "$W/extra"
-split -l "$CHUNK" -d -a 5 corpus/train.txt "$W/extra/t"
-for f in "$W"/extra/t*; do mv "$f" "$f.txt"; done
+echo "# $NSRC sources ($nbench of $SRC, the rest synthetic), $NA articles from $STREAM"
 
-# add_bench LABEL URI DIR...: adds, prints the rate
-add_bench() {
-	label=$1 uri=$2
-	shift 2
-	t0=$(now)
-	"$DESPIN" index add -q --batch 500 -i "$uri" "$@" > "$W/add.out"
-	t1=$(now)
-	python3 -c 'import sys; n = int(sys.argv[1].split()[0]); t = float(sys.argv[3]) - float(sys.argv[2])
-print("add_%s %d sources %.2fs %.0f sources/s" % (sys.argv[4], n, t, n / t))' \
-		"$(cat "$W/add.out")" "$t0" "$t1" "$label"
-}
+# adds
+s0=$(srvcpu)
+t0=$(now)
+$TIME -f '%U %S' -o "$W/add.time" "$DESPIN" index add -q --batch 500 -i "$R" "$SRC" "$W/syn" > "$W/add.out"
+t1=$(now)
+python3 -c 'import sys; n = int(open(sys.argv[1]).read().split()[0]); t = float(sys.argv[3]) - float(sys.argv[2]); c = float(sys.argv[4]); sc = float(sys.argv[6]) - float(sys.argv[5])
+print("adds %d sources in %.1f s: %.0f adds/s (wall); CPU per add %.2f ms in despin, %.2f ms in redis-server" % (n, t, n / t, 1000 * c / n, 1000 * sc / n))' \
+	"$W/add.out" "$t0" "$t1" "$(cputime "$W/add.time")" "$s0" "$(srvcpu)"
 
-# bytes per source: INFO memory before/after, and MEMORY USAGE of sample records
-mem_bench() { # LABEL DB USED_BEFORE
-	used=$(cli -n "$2" info memory | tr -d '\r' | sed -n 's/^used_memory://p')
-	nsrc=$(cli -n "$2" zcard '{ds}:ids')
-	sample=$(cli -n "$2" eval "
-		local ids = redis.call('ZRANGE', KEYS[1], 0, 49)
-		local rec, band, text = 0, 0, 0
-		for _, id in ipairs(ids) do
-			local k = '{src:' .. id .. '}'
-			rec = rec + redis.call('MEMORY', 'USAGE', k, 'SAMPLES', 0)
-			text = text + redis.call('HSTRLEN', k, 't')
-			local bk = redis.call('HGET', k, 'k')
-			for i = 0, #bk / 8 - 1 do
-				local b = 'b' .. string.sub(bk, i * 8 + 1, i * 8 + 8)
-				band = band + redis.call('MEMORY', 'USAGE', b, 'SAMPLES', 0) / redis.call('SCARD', b)
-			end
-		end
-		return {#ids, rec, math.floor(band), text}" 1 '{ds}:ids' | tr '\n' ' ')
-	python3 - "$1" "$3" "$used" "$nsrc" $sample <<'PY'
+# memory: index stats, then by kind of key (MEMORY USAGE over a SCAN)
+"$DESPIN" index stats -i "$R" > "$W/stats"
+cli eval "
+local cur, m = '0', {post = 0, rec = 0, text = 0, reg = 0, other = 0}
+repeat
+  local r = redis.call('SCAN', cur, 'COUNT', 5000)
+  cur = r[1]
+  for _, k in ipairs(r[2]) do
+    local c = 'other'
+    if string.sub(k, 1, 2) == '{p' then c = 'post'
+    elseif string.sub(k, 1, 5) == '{src:' then c = (string.sub(k, -1) == 't') and 'text' or 'rec'
+    elseif string.sub(k, 1, 3) == '{ds' then c = 'reg' end
+    m[c] = m[c] + redis.call('MEMORY', 'USAGE', k, 'SAMPLES', 0)
+  end
+until cur == '0'
+return {m.post, m.rec, m.text, m.reg, m.other}" 0 | tr '\n' ' ' > "$W/kinds"
+python3 - "$W/stats" $(cat "$W/kinds") <<'PY'
 import sys
-label, before, after, n, k, rec, band, text = sys.argv[1:9]
-before, after, n, k, rec, band, text = map(int, (before, after, n, k, rec, band, text))
-print("bytes_per_source_%s info_memory %.0f (%d sources, used_memory +%d)" % (label, (after - before) / n, n, after - before))
-print("bytes_per_source_%s memory_usage record %.0f + band keys %.0f = %.0f (text %.0f) (mean of %d)"
-      % (label, rec / k, band / k, (rec + band) / k, text / k, k))
+st = dict((l[:19].strip(), l[19:].strip()) for l in open(sys.argv[1]))
+n, total = int(st["sources"]), int(st["bytes"])
+post, rec, text, reg, other = map(int, sys.argv[2:7])
+print("memory %d bytes per source (index stats: %d bytes, %d sources)" % (total / n, total, n))
+print("memory without the texts %d bytes per source" % ((total - text) / n))
+print("memory by kind, bytes per source: postings %d (%.1f a passage key), records %d, texts %d, registry %d, other %d"
+      % (post / n, post / int(st["band keys"]), rec / n, text / n, reg / n, other / n))
 PY
-}
 
-# scan_bench LABEL URI WORKERS: the stream split over WORKERS processes
-scan_bench() {
-	label=$1 uri=$2 w=$3
-	per=$(( (NA + w - 1) / w )) # one process per worker: models load once each
-	c0=$(info stats total_commands_processed)
-	t0=$(now)
-	# each process writes its own file (long JSON lines of two processes
-	# would interleave in one)
-	xargs -P "$w" -n "$per" sh -c 'd=$1 u=$2 o=$3; shift 3; exec "$d" scan -i "$u" --format json "$@" > "$o.$$"' \
-		sh "$DESPIN" "$uri" "$W/part.$label.$w" < "$W/stream" 2> "$W/scan.err" || true
-	t1=$(now)
-	cat "$W/part.$label.$w".* | sort > "$W/scan.$label.$w"
-	c1=$(info stats total_commands_processed)
-	got=$(grep -c '"verdict"' "$W/scan.$label.$w" || true)
-	nerr=$(grep -c . "$W/scan.err" || true)
-	[ "$nerr" = 0 ] || sed "s/^/# /" "$W/scan.err" | head -3
-	python3 -c 'import sys; a = int(sys.argv[1]); t = float(sys.argv[3]) - float(sys.argv[2])
-print("scan_%s workers %s articles %d errors %s %.2fs %.1f articles/s" % (sys.argv[4], sys.argv[5], a, sys.argv[6], t, a / t))' \
-		"$got" "$t0" "$t1" "$label" "$w" "$nerr"
-	case $uri in redis://*)
-		python3 -c 'import sys; print("commands_per_article_%s %.1f" % (sys.argv[1], (int(sys.argv[3]) - int(sys.argv[2]) - 2) / int(sys.argv[4])))' \
-			"$label.$w" "$c0" "$c1" "$got" ;;
-	esac
-}
+# queries: index query over the stream; per query wall and CPU time and
+# round trips from --timing
+s0=$(srvcpu)
+xargs "$DESPIN" index query --timing -i "$R" < "$W/stream" > "$W/q.redis" 2> "$W/q.timing"
+python3 - "$W/q.timing" "$NA" "$s0" "$(srvcpu)" <<'PY'
+import re, sys
+t = [(float(a), float(b), int(c)) for a, b, c in
+     re.findall(r"time ([0-9.]+) ms cpu ([0-9.]+) ms round trips (\d+)", open(sys.argv[1]).read())]
+n = len(t) or 1
+wall, cpu, rt = (sum(x[i] for x in t) / n for i in range(3))
+sc = (float(sys.argv[4]) - float(sys.argv[3])) * 1000 / n
+print("queries %d: %.2f ms wall, %.2f ms CPU in despin, %.2f ms in redis-server per query: %.0f queries/s (wall), %.0f queries/s of despin CPU"
+      % (len(t), wall, cpu, sc, 1000 / wall, 1000 / cpu))
+print("round trips per query %.2f (most %d)" % (rt, max([x[2] for x in t] or [0])))
+PY
+if [ "$SQL" = 1 ]; then
+	"$DESPIN" index add -q --batch 500 -i "$W/ref.db" "$SRC" "$W/syn" > /dev/null
+	xargs "$DESPIN" index query -i "$W/ref.db" < "$W/stream" > "$W/q.sqlite" 2>&1
+	grep -v '^time ' "$W/q.redis" > "$W/q.redis.cmp" || true
+	cmp -s "$W/q.sqlite" "$W/q.redis.cmp" && echo "same answers as SQLite: yes ($(wc -l < "$W/q.sqlite") lines)" ||
+		echo "same answers as SQLite: NO"
+fi
 
-# query_cmds LABEL URI: Redis commands of 'index query' alone, per article
-query_cmds() {
-	c0=$(info stats total_commands_processed)
-	xargs "$DESPIN" index query -i "$2" < "$W/stream" > /dev/null 2>&1 || true
-	c1=$(info stats total_commands_processed)
-	python3 -c 'import sys; print("commands_per_query_%s %.1f" % (sys.argv[1], (int(sys.argv[3]) - int(sys.argv[2]) - 2) / int(sys.argv[4])))' \
-		"$1" "$c0" "$c1" "$NA"
-}
-
-echo "# stream: $NA articles from $STREAM"
-echo "# small index: $(ls "$SRC" | wc -l) sources of $SRC"
-add_bench small_sqlite "$W/small.db" "$SRC"
-u0=$(cli info memory | tr -d '\r' | sed -n 's/^used_memory://p')
-add_bench small_redis "$R/0" "$SRC"
-mem_bench small 0 "$u0"
-query_cmds small "$R/0"
-for w in 1 2; do scan_bench small_sqlite "$W/small.db" $w; done
-for w in 1 2; do scan_bench small_redis "$R/0" $w; done
-
-echo "# large index: the sources and $(ls "$W/extra" | wc -l) chunks of $CHUNK lines of corpus/train.txt"
-add_bench large_sqlite "$W/large.db" "$SRC" "$W/extra"
-u0=$(cli info memory | tr -d '\r' | sed -n 's/^used_memory://p')
-add_bench large_redis "$R/1" "$SRC" "$W/extra"
-mem_bench large 1 "$u0"
-query_cmds large "$R/1"
-for w in 1 2; do scan_bench large_sqlite "$W/large.db" $w; done
-for w in 1 2; do scan_bench large_redis "$R/1" $w; done
-cmp -s "$W/scan.large_sqlite.1" "$W/scan.large_redis.1" && echo "same_results large_sqlite large_redis yes" ||
-	echo "same_results large_sqlite large_redis NO"
-cmp -s "$W/scan.small_sqlite.1" "$W/scan.small_redis.1" && echo "same_results small_sqlite small_redis yes" ||
-	echo "same_results small_sqlite small_redis NO"
+# workers: 1, then 2, draining the same N articles
+if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ]; then
+	for w in 1 2; do
+		cli del '{despin}:articles' '{despin}:results' '{despin}:stats' > /dev/null
+		xargs "$DESPIN" submit --queue "$R" < "$W/stream" > /dev/null
+		t0=$(now)
+		WPIDS=
+		i=0
+		while [ $i -lt $w ]; do
+			$TIME -f '%U %S' -o "$W/w$w.$i.time" "$DESPIN" worker -i "$R" --name "bench$i" --until-empty \
+				> "$W/w$w.$i.out" 2>&1 &
+			WPIDS="$WPIDS $!"
+			i=$((i + 1))
+		done
+		for p in $WPIDS; do wait "$p" || true; done
+		WPIDS=
+		t1=$(now)
+		"$DESPIN" worker --stats --queue "$R" > "$W/wstats.$w"
+		cpu=$(cat "$W"/w$w.*.time | awk '{ s += $1 + $2 } END { print s }')
+		done_n=$(awk '/^processed/ { print $2 }' "$W/wstats.$w")
+		rt=$(awk '/^round trips/ { print $3 }' "$W/wstats.$w")
+		python3 -c 'import sys; n, t, c = int(sys.argv[2]), float(sys.argv[4]) - float(sys.argv[3]), float(sys.argv[5])
+print("workers %s: %d articles in %.1f s: %.1f articles/s (wall), %.1f articles/s of CPU (%.1f s, models loaded per worker); round trips per article %s"
+      % (sys.argv[1], n, t, n / t, n / c, c, sys.argv[6]))' "$w" "${done_n:-0}" "$t0" "$t1" "$cpu" "${rt:-?}"
+	done
+else
+	echo "workers: skipped (models missing: make models)"
+fi
+echo "# load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -341,7 +341,7 @@ int ds_index_list(struct ds_index *ix,
 
 int ds_index_stats(struct ds_index *ix, struct ds_index_stats *out, struct ds_err *err)
 {
-	struct ds_store_stats s;
+	struct ds_store_stats s = {0};
 	int rc = ix->st->ops->stats(ix->st, &s, err);
 	if (rc)
 		return rc;
@@ -351,6 +351,7 @@ int ds_index_stats(struct ds_index *ix, struct ds_index_stats *out, struct ds_er
 	out->band_keys = s.band_keys;
 	out->text_bytes = s.text_bytes;
 	out->bytes = strcmp(ix->uri, ":memory:") == 0 ? 0 : s.bytes;
+	out->text_store_bytes = s.text_store_bytes;
 	return 0;
 }
 

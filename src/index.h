@@ -116,6 +116,7 @@ int ds_index_list(struct ds_index *ix,
 struct ds_index_stats {
 	uint64_t sources, words, shingles, band_keys, text_bytes;
 	uint64_t bytes; /* storage in use (0 for ":memory:") */
+	uint64_t text_store_bytes; /* of bytes, the stored texts' (0: not counted apart) */
 };
 int ds_index_stats(struct ds_index *ix, struct ds_index_stats *st, struct ds_err *err);
 /* Full consistency check (SQLite integrity_check): 0 or DS_ECORRUPT. */

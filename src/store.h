@@ -52,6 +52,7 @@ struct ds_store_stats {
 	uint64_t band_keys; /* rows of the band table */
 	uint64_t text_bytes;
 	uint64_t bytes;     /* size of the store (file pages in use), 0 if unknown */
+	uint64_t text_store_bytes; /* of bytes, the stored texts' (0: not counted apart) */
 };
 
 struct ds_store;
@@ -93,7 +94,9 @@ struct ds_store_ops {
 	/* Optional (NULL: band is called per key): the ids under each of
 	 * keys[0..nkeys), at most limit per key, handed to fn key by key (k the
 	 * key's index, ids valid during the call) -- one round trip for a
-	 * server instead of one per key. */
+	 * server instead of one per key.  A key holding limit ids or more may
+	 * come with n = limit and ids NULL (the index leaves such keys out);
+	 * the Redis store refuses a limit above 56. */
 	int (*bands)(struct ds_store *s, const uint64_t *keys, size_t nkeys, size_t limit,
 		     int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
 		     struct ds_err *err);

@@ -1,7 +1,7 @@
 /* store_redis.c - a shared store on a Redis server or Redis Cluster (store.h).
  *
- * Key layout (every key of the registry carries the hash tag {ds}, so one
- * Lua script can change them all at once, also in a cluster):
+ * Key layout, schema 2 (every key of the registry carries the hash tag {ds},
+ * so one Lua script can change them all at once, also in a cluster):
  *
  *   {ds}:meta          hash: magic, schema, fingerprint parameters, gen (a
  *                      random token written when the index is created)
@@ -10,20 +10,36 @@
  *   {ds}:hash          hash: content hash -> id
  *   {ds}:n:NAME        sorted set: ids of the sources named NAME
  *   {ds}:stats         hash: sources, words, shingles, band_keys, text_bytes
- *   {src:ID}           hash: n name, d date, h hash, w words, s set size,
- *                      set (uint32 LE), t text, k band keys (uint64 LE),
- *                      live "1" once published; one key, so one shard
- *   b + 8 bytes        set of ids: one LSH band key (uint64 LE), spread over
- *                      every shard by its own value
+ *   {src:ID}           string: the packed record (srcrec.h: live mark, fields,
+ *                      Rice-coded shingle set)
+ *   {src:ID}t          string: the text, deflated (zlib); same slot
+ *   {pG:PREFIX}        hash: passage key postings of the sources of
+ *                      generation G (below), bucketed by the top bits of
+ *                      the passage key (PREFIX, hex); field = the key's
+ *                      other bits (little-endian bytes), value = the ids
+ *                      under it, 4 bytes each, little-endian, or, past
+ *                      INLINE_IDS ids, 'o' + their count (4 bytes), the
+ *                      ids then in the set {pG:PREFIX}o + field (same slot)
  *
- * Adding: INCR gives the id; the record is written with a time to live
- * (STAGE_TTL_MS) and the id is put under its band keys.  Commit makes the
- * records permanent (PERSIST), then one script on {ds} checks each content
- * hash and registers the new ids (and unregisters removed ones) at once,
- * then marks the records live.  Until that script runs nothing is visible:
- * a reader that meets an unpublished id under a band key finds no live flag
- * and no registration and skips it.  A writer killed before the script
- * leaves records that expire and ids under band keys that point nowhere.
+ * Generations: ids 1..1024 are generation 0, then each generation holds as
+ * many ids as all before it (1025..2048 is 1, 2049..4096 is 2, ...), and
+ * generation G has 2^(11 + max(G - 1, 0)) buckets: about 35 passage keys
+ * a bucket when it is full, so that every bucket stays a small listpack
+ * (Redis's hash-max-listpack-entries, 128) however large the index grows,
+ * and small indexes are not spread over mostly empty buckets.  A look-up
+ * reads a passage key in every generation (one HGET each, all in one
+ * pipeline).  The format is refused by despin versions that read another
+ * schema, and this one refuses theirs.
+ *
+ * Adding: INCR gives the id; the record and the text are written with a
+ * time to live (STAGE_TTL_MS) and the id is put under its passage keys
+ * (one script per bucket).  Commit makes them permanent (PERSIST), then
+ * one script on {ds} checks each content hash and registers the new ids
+ * (and unregisters removed ones) at once, then marks the records live.
+ * Until that script runs nothing is visible: a reader that meets an
+ * unpublished id under a passage key finds no live mark and no
+ * registration and skips it.  A writer killed before the script leaves
+ * records that expire and ids under passage keys that point nowhere.
  *
  * The connection layer knows Redis Cluster: it reads CLUSTER SLOTS, sends
  * each command to the shard of its key (CRC16 of the key or of its hash
@@ -37,6 +53,7 @@
  * the message can say that the server restarted.
  */
 #include "store.h"
+#include "srcrec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -49,7 +66,10 @@
 #include <zlib.h>
 
 #define MAGIC "despin-index"
-#define SCHEMA "1"
+#define SCHEMA "2"
+#define INLINE_IDS 56 /* ids in a passage key's fields (4 of 14 ids); past that, in a set */
+#define GEN0_IDS 1024
+#define MAX_ID 0xffffffffLL /* ids are 4 bytes in postings */
 #define MAX_NODES 64
 #define NSLOTS 16384
 #define NO_NODE 0xff
@@ -61,10 +81,7 @@
 
 #define K_META "{ds}:meta"
 #define K_NEXT "{ds}:next"
-#define K_IDS "{ds}:ids"
-#define K_HASH "{ds}:hash"
-#define K_STATS "{ds}:stats"
-#define K_NAME "{ds}:n:"
+#define RBUCKETS 256 /* registry buckets: the content hash's first two hex digits */
 
 /* Registers new sources and unregisters removed ones, atomically.  ARGV:
  * 7 values per entry (op 'a' or 'r', id, hash, words, nset, nkeys, text
@@ -112,6 +129,102 @@ static const char create_lua[] =
 	"end\n"
 	"return 0\n";
 
+/* Puts ids under passage keys of one bucket (KEYS[1]).  ARGV: pairs
+ * (field, id as 4 bytes little-endian).  A passage key's ids fill up to 4
+ * fields of 14 ids each (56 bytes, under hash-max-listpack-value): field,
+ * field .. "\\1", "\\2", "\\3", all read with one HMGET.  The 57th moves
+ * them all to the set KEYS[1] .. 'o' .. field (same hash tag, so same
+ * slot) and field's value becomes 'o' + their count (4 bytes): a key
+ * that a query leaves out (more than 48 ids) whatever the ids are. */
+static const char post_add_lua[] =
+	"local b = KEYS[1]\n"
+	"local function set_of(f, parts, id)\n"
+	"  local o = b .. 'o' .. f\n"
+	"  for _, v in ipairs(parts) do\n"
+	"    if v then\n"
+	"      for j = 1, #v, 4 do redis.call('SADD', o, (struct.unpack('<I4', string.sub(v, j, j + 3)))) end\n"
+	"    end\n"
+	"  end\n"
+	"  if id then redis.call('SADD', o, (struct.unpack('<I4', id))) end\n"
+	"  redis.call('HDEL', b, f .. '\\1', f .. '\\2', f .. '\\3')\n"
+	"  redis.call('HSET', b, f, 'o' .. struct.pack('<I4', redis.call('SCARD', o)))\n"
+	"end\n"
+	"for i = 1, #ARGV, 2 do\n"
+	"  local f, id = ARGV[i], ARGV[i + 1]\n"
+	"  local names = {f, f .. '\\1', f .. '\\2', f .. '\\3'}\n"
+	"  local parts = redis.call('HMGET', b, names[1], names[2], names[3], names[4])\n"
+	"  if parts[1] and #parts[1] == 5 then\n"
+	"    local o = b .. 'o' .. f\n"
+	"    if redis.call('SADD', o, (struct.unpack('<I4', id))) == 1 then\n"
+	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', redis.call('SCARD', o)))\n"
+	"    end\n"
+	"  else\n"
+	"    local has, free = false, nil\n"
+	"    for k = 1, 4 do\n"
+	"      local v = parts[k] or ''\n"
+	"      for j = 1, #v, 4 do\n"
+	"        if string.sub(v, j, j + 3) == id then has = true end\n"
+	"      end\n"
+	"      if not free and #v < 56 then free = k end\n"
+	"    end\n"
+	"    if not has and free then\n"
+	"      redis.call('HSET', b, names[free], (parts[free] or '') .. id)\n"
+	"    elseif not has then\n"
+	"      set_of(f, parts, id)\n"
+	"    end\n"
+	"  end\n"
+	"end\n"
+	"return 0\n";
+
+/* Takes ids from under passage keys of one bucket (same ARGV); a set down
+ * to 56 ids goes back into the fields. */
+static const char post_rem_lua[] =
+	"local b = KEYS[1]\n"
+	"for i = 1, #ARGV, 2 do\n"
+	"  local f, id = ARGV[i], ARGV[i + 1]\n"
+	"  local names = {f, f .. '\\1', f .. '\\2', f .. '\\3'}\n"
+	"  local parts = redis.call('HMGET', b, names[1], names[2], names[3], names[4])\n"
+	"  if parts[1] and #parts[1] == 5 then\n"
+	"    local o = b .. 'o' .. f\n"
+	"    redis.call('SREM', o, (struct.unpack('<I4', id)))\n"
+	"    local n = redis.call('SCARD', o)\n"
+	"    if n <= 56 then\n"
+	"      local t = {'', '', '', ''}\n"
+	"      for k, x in ipairs(redis.call('SMEMBERS', o)) do\n"
+	"        local p = math.floor((k - 1) / 14) + 1\n"
+	"        t[p] = t[p] .. struct.pack('<I4', tonumber(x))\n"
+	"      end\n"
+	"      redis.call('DEL', o)\n"
+	"      redis.call('HDEL', b, f)\n"
+	"      for k = 1, 4 do\n"
+	"        if #t[k] > 0 then redis.call('HSET', b, names[k], t[k]) end\n"
+	"      end\n"
+	"    else\n"
+	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', n))\n"
+	"    end\n"
+	"  else\n"
+	"    for k = 1, 4 do\n"
+	"      local v = parts[k] or ''\n"
+	"      for j = 1, #v, 4 do\n"
+	"        if string.sub(v, j, j + 3) == id then\n"
+	"          v = string.sub(v, 1, j - 1) .. string.sub(v, j + 4)\n"
+	"          if #v == 0 then redis.call('HDEL', b, names[k]) else redis.call('HSET', b, names[k], v) end\n"
+	"          break\n"
+	"        end\n"
+	"      end\n"
+	"    end\n"
+	"  end\n"
+	"end\n"
+	"return 0\n";
+
+/* Sets the live mark (first byte) of the record KEYS[1] to ARGV[1], if the
+ * record is there (SETRANGE alone would create it). */
+static const char mark_lua[] =
+	"if redis.call('EXISTS', KEYS[1]) == 1 then\n"
+	"  return redis.call('SETRANGE', KEYS[1], 0, ARGV[1])\n"
+	"end\n"
+	"return 0\n";
+
 struct node {
 	char host[128];
 	int port;
@@ -149,6 +262,9 @@ struct rstore {
 	int wait_ms;        /* ?wait_ms=MS: for at most this long (default 1000) */
 	char gen[40];      /* {ds}:meta gen when opened ("" for an index without one) */
 	int check_gen;     /* the next pipeline checks gen (armed by read_begin) */
+	/* SHA1 of the scripts a writer sends once per passage key or source
+	 * (EVALSHA), loaded on every node when it connects */
+	char sha[3][48];
 	struct node node[MAX_NODES];
 	int nnodes;
 	uint8_t slot[NSLOTS];
@@ -160,7 +276,11 @@ struct rstore {
 	 * pairs (staged id, that writer's id) */
 	int64_t *merged;
 	size_t nmerged, capmerged;
-	/* decoded sets and texts */
+	/* the highest id given out when last seen ({ds}:next): the look-ups
+	 * read the generations up to its one */
+	int64_t maxid;
+	/* decoded records, sets and texts */
+	struct ds_srcrec rec;
 	uint32_t *setbuf;
 	size_t setcap;
 	char *textbuf;
@@ -179,11 +299,6 @@ static void sleep_ms(int ms)
 		;
 }
 
-static int is_le(void)
-{
-	const uint16_t one = 1;
-	return *(const unsigned char *)&one == 1;
-}
 
 static void put32le(unsigned char *p, uint32_t v)
 {
@@ -198,19 +313,7 @@ static uint32_t get32le(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static void put64le(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
 
-static uint64_t get64le(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* CRC16-CCITT (XMODEM), the hash of Redis Cluster key slots. */
 static uint16_t crc16(const char *p, size_t n)
@@ -250,10 +353,56 @@ static int src_key(char *buf, size_t n, int64_t id)
 	return snprintf(buf, n, "{src:%lld}", (long long)id);
 }
 
-static void band_key(char buf[9], uint64_t key)
+static int text_key(char *buf, size_t n, int64_t id)
 {
-	buf[0] = 'b';
-	put64le((unsigned char *)buf + 1, key);
+	return snprintf(buf, n, "{src:%lld}t", (long long)id);
+}
+
+/* The registry bucket of a content hash (its first two hex digits). */
+static int rbucket(const char *hash)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 2; i++) {
+		char c = hash[0] ? hash[i] : '0';
+		v = v << 4 | (unsigned)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+	}
+	return (int)(v & (RBUCKETS - 1));
+}
+
+#define REG_KEY_MAX 40
+static void reg_key_s(char buf[REG_KEY_MAX], int b, const char *what)
+{
+	snprintf(buf, REG_KEY_MAX, "{ds:%02x}:%s", b, what);
+}
+
+/* The generation of an id: 0 for 1..GEN0_IDS, then G for the ids in
+ * (GEN0_IDS * 2^(G-1), GEN0_IDS * 2^G]. */
+static int gen_of(int64_t id)
+{
+	int bits = 0;
+	if (id <= GEN0_IDS)
+		return 0;
+	for (uint64_t v = (uint64_t)(id - 1); v; v >>= 1)
+		bits++;
+	return bits - 10;
+}
+
+/* Bits of the passage key that choose a bucket in generation g. */
+static int gen_bits(int g)
+{
+	return 11 + (g > 0 ? g - 1 : 0);
+}
+
+/* A passage key in generation g: its bucket's key (returns its length)
+ * and its field there (*flen bytes: the key's bits below the prefix). */
+static size_t post_key(char bk[32], unsigned char field[8], size_t *flen, int g, uint64_t key)
+{
+	int bits = gen_bits(g);
+	uint64_t low = key & ((1ull << (64 - bits)) - 1);
+	*flen = (size_t)(64 - bits + 7) / 8;
+	for (size_t i = 0; i < *flen; i++)
+		field[i] = (unsigned char)(low >> (8 * i));
+	return (size_t)snprintf(bk, 32, "{p%d:%llx}", g, (unsigned long long)(key >> (64 - bits)));
 }
 
 static int parse_i64(const redisReply *r, int64_t *v)
@@ -299,6 +448,26 @@ static int conn_fail(struct rstore *s, struct node *nd, const char *what, struct
 	return DS_EIO;
 }
 
+static const char post_add_lua[], post_rem_lua[], mark_lua[];
+
+/* SCRIPT LOAD of the scripts sent with EVALSHA (a server forgets them when
+ * it restarts, and a promoted replica may never have had them). */
+static int load_scripts(struct rstore *s, struct node *nd, struct ds_err *err)
+{
+	const char *body[3] = {post_add_lua, post_rem_lua, mark_lua};
+	for (int i = 0; i < 3; i++)
+		redisAppendCommand(nd->c, "SCRIPT LOAD %s", body[i]);
+	for (int i = 0; i < 3; i++) {
+		redisReply *r = NULL;
+		if (redisGetReply(nd->c, (void **)&r) != REDIS_OK || !r)
+			return conn_fail(s, nd, "connection lost to", err);
+		if (r->type == REDIS_REPLY_STRING)
+			snprintf(s->sha[i], sizeof s->sha[i], "%s", r->str);
+		freeReplyObject(r);
+	}
+	return 0;
+}
+
 static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 {
 	redisReply *r;
@@ -333,6 +502,11 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 	}
 	if (r)
 		freeReplyObject(r);
+	if (!s->readonly && load_scripts(s, nd, err) != 0) {
+		redisFree(nd->c);
+		nd->c = NULL;
+		return DS_EIO;
+	}
 	if (s->db > 0) {
 		r = redisCommand(nd->c, "SELECT %d", s->db);
 		if (!r || r->type == REDIS_REPLY_ERROR) {
@@ -597,6 +771,12 @@ static int pipe_exec(struct rstore *s, struct pipe *p, struct ds_err *err)
 				freeReplyObject(c->r);
 				c->r = NULL;
 				moved = 2;
+			} else if (starts(c->r->str, "NOSCRIPT") && attempt <= s->retry) {
+				/* the script cache was emptied (SCRIPT FLUSH): load again
+				 * after this round's replies are read */
+				freeReplyObject(c->r);
+				c->r = NULL;
+				moved = 3;
 			}
 		}
 		if (lost) {
@@ -613,6 +793,15 @@ static int pipe_exec(struct rstore *s, struct pipe *p, struct ds_err *err)
 			break;
 		if (moved == 2) {
 			sleep_ms(attempt < 4 ? 100 << attempt : 1000);
+			attempt++;
+			continue;
+		}
+		if (moved == 3) {
+			for (int i = 0; i < s->nnodes; i++)
+				if (s->node[i].c && (rc = load_scripts(s, &s->node[i], err)) != 0) {
+					drop_all(s);
+					return rc;
+				}
 			attempt++;
 			continue;
 		}
@@ -825,21 +1014,56 @@ static int removed_in_tx(struct rstore *s, int64_t id)
 	return pend_find(s->rem, s->nrem, id) != NULL;
 }
 
-/* Queues the deletion of a record and of its id under its band keys. */
-static int queue_discard(struct pipe *p, const struct pend *e)
+/* How queue_postings puts an id under a passage key or takes it away. */
+enum { POST_REM, POST_ADD, POST_NEW };
+
+/* Queues the commands that put id under its passage keys or take it from
+ * under them: POST_ADD and POST_REM the scripts; POST_NEW an HSETNX of
+ * the key's first field, which does it alone when the key is new in its
+ * generation (most keys belong to one source) and answers 0 otherwise,
+ * for the script to do it then. */
+static int queue_postings(struct rstore *s, struct pipe *p, int64_t id, const uint64_t *keys,
+			  size_t nkeys, int how)
 {
-	char key[40], id[24], bk[9];
+	unsigned char idb[4], field[8];
+	char bk[32];
+	size_t flen, blen;
+	int g = gen_of(id), rc = 0;
+	put32le(idb, (uint32_t)id);
+	for (size_t k = 0; k < nkeys && rc == 0; k++) {
+		blen = post_key(bk, field, &flen, g, keys[k]);
+		if (how == POST_NEW)
+			rc = pipe_add(p, key_slot(bk, blen),
+				      ARGS(S("HSETNX"), B(bk, blen), B(field, flen), B(idb, 4)));
+		else
+			rc = pipe_add(p, key_slot(bk, blen),
+				      ARGS(S("EVALSHA"), S(s->sha[how == POST_ADD ? 0 : 1]), S("1"),
+					   B(bk, blen), B(field, flen), B(idb, 4)));
+	}
+	return rc;
+}
+
+/* Queues the deletion of a record, its text and its id under its passage
+ * keys. */
+static int queue_discard(struct rstore *s, struct pipe *p, const struct pend *e)
+{
+	char key[40], tkey[40];
 	int rc;
 	src_key(key, sizeof key, e->id);
-	snprintf(id, sizeof id, "%lld", (long long)e->id);
-	if ((rc = pipe_add(p, slot_of(key), ARGS(S("DEL"), S(key)))) != 0)
+	text_key(tkey, sizeof tkey, e->id);
+	if ((rc = pipe_add(p, slot_of(key), ARGS(S("DEL"), S(key)))) != 0 ||
+	    (rc = pipe_add(p, slot_of(tkey), ARGS(S("DEL"), S(tkey)))) != 0)
 		return rc;
-	for (size_t k = 0; k < e->nkeys; k++) {
-		band_key(bk, e->keys[k]);
-		if ((rc = pipe_add(p, key_slot(bk, 9), ARGS(S("SREM"), B(bk, 9), S(id)))) != 0)
-			return rc;
-	}
-	return 0;
+	return queue_postings(s, p, e->id, e->keys, e->nkeys, POST_REM);
+}
+
+/* Queues setting the live mark of a record (if it is there). */
+static int queue_mark(struct rstore *s, struct pipe *p, int64_t id, int live)
+{
+	char key[40];
+	src_key(key, sizeof key, id);
+	return pipe_add(p, slot_of(key),
+			ARGS(S("EVALSHA"), S(s->sha[2]), S("1"), S(key), B(live ? "\1" : "\0", 1)));
 }
 
 /* ---- operations ---- */
@@ -878,7 +1102,7 @@ static int op_rollback(struct ds_store *b, struct ds_err *err)
 	struct pipe p = {0};
 	(void)err;
 	for (size_t i = 0; i < s->nadd; i++)
-		queue_discard(&p, &s->add[i]);
+		queue_discard(s, &p, &s->add[i]);
 	if (p.n)
 		pipe_run(s, &p, NULL); /* best effort: staged records expire anyway */
 	pipe_free(&p);
@@ -904,7 +1128,8 @@ static int publish_args(struct ds_buf *names, struct ds_buf *vals, char op, cons
 	snprintf(v[2], sizeof v[2], "%llu", (unsigned long long)e->nset);
 	snprintf(v[3], sizeof v[3], "%zu", e->nkeys);
 	snprintf(v[4], sizeof v[4], "%llu", (unsigned long long)e->len);
-	if (ds_buf_puts(names, K_NAME) || put_z(names, e->name) || put_z(vals, ops) ||
+	if (ds_buf_printf(names, "{ds:%02x}:n:", rbucket(e->hash)) || put_z(names, e->name) ||
+	    put_z(vals, ops) ||
 	    put_z(vals, v[0]) || put_z(vals, e->hash) || put_z(vals, v[1]) ||
 	    put_z(vals, v[2]) || put_z(vals, v[3]) || put_z(vals, v[4]))
 		return DS_ENOMEM;
@@ -950,10 +1175,12 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 	struct ds_buf names = DS_BUF_INIT, vals = DS_BUF_INIT;
 	char nkeys[24];
 	const char **argv = NULL;
-	size_t *lens = NULL, nent = s->nadd + s->nrem, argc;
+	size_t *lens = NULL, nent = s->nadd + s->nrem, argc, *order = NULL;
+	int64_t *res = NULL; /* per entry: 0, or the id that has its text */
 	char key[40];
 	int rc = 0;
 	redisReply *r;
+#define ENT(i) ((i) < s->nadd ? &s->add[i] : &s->rem[(i) - s->nadd])
 
 	if (!s->in_tx)
 		return ds_err_set(err, DS_EINVAL, "index %s: no transaction to commit", s->uri);
@@ -961,15 +1188,16 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 		goto done;
 	/* 1. make the staged records permanent (they must still be there) */
 	for (size_t i = 0; i < s->nadd && rc == 0; i++) {
+		char tkey[40];
 		src_key(key, sizeof key, s->add[i].id);
-		rc = pipe_add(&p, slot_of(key), ARGS(S("EXISTS"), S(key)));
+		text_key(tkey, sizeof tkey, s->add[i].id);
+		rc = pipe_add(&p, slot_of(key), ARGS(S("EXISTS"), S(key), S(tkey)));
 		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("PERSIST"), S(key)));
+		rc = rc ? rc : pipe_add(&p, slot_of(tkey), ARGS(S("PERSIST"), S(tkey)));
 	}
 	/* a removed source stops being live (it is still registered) */
-	for (size_t i = 0; i < s->nrem && rc == 0; i++) {
-		src_key(key, sizeof key, s->rem[i].id);
-		rc = pipe_add(&p, slot_of(key), ARGS(S("HDEL"), S(key), S("live")));
-	}
+	for (size_t i = 0; i < s->nrem && rc == 0; i++)
+		rc = queue_mark(s, &p, s->rem[i].id, 0);
 	if (rc) {
 		rc = no_mem(s, err);
 		goto out;
@@ -980,7 +1208,7 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 		if ((rc = reply_ok(s, &p, i, err)) != 0)
 			goto out;
 	for (size_t i = 0; i < s->nadd; i++)
-		if (p.c[2 * i].r->integer != 1) {
+		if (p.c[3 * i].r->integer != 2) {
 			rc = ds_err_set(err, DS_EDB,
 					"index %s: the staged record of source %lld is gone (the transaction outlived its %s ms)",
 					s->uri, (long long)s->add[i].id, STAGE_TTL_MS);
@@ -988,39 +1216,63 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 		}
 	pipe_reset(&p);
 
-	/* 2. one script registers every add and unregisters every remove */
-	for (size_t i = 0; i < s->nadd && rc == 0; i++)
-		rc = publish_args(&names, &vals, 'a', &s->add[i]);
-	for (size_t i = 0; i < s->nrem && rc == 0; i++)
-		rc = publish_args(&names, &vals, 'r', &s->rem[i]);
-	argc = 6 + nent + 7 * nent;
-	if (rc || !(argv = malloc(argc * sizeof *argv)) || !(lens = malloc(argc * sizeof *lens))) {
+	/* 2. one script per registry bucket registers its adds and
+	 * unregisters its removes, all in one round trip */
+	if (!(order = malloc(nent * sizeof *order)) || !(res = calloc(nent, sizeof *res))) {
 		rc = no_mem(s, err);
 		goto out;
 	}
 	{
-		size_t a = 0;
+		size_t cnt[RBUCKETS + 1] = {0};
+		for (size_t i = 0; i < nent; i++)
+			cnt[rbucket(ENT(i)->hash) + 1]++;
+		for (int b2 = 0; b2 < RBUCKETS; b2++)
+			cnt[b2 + 1] += cnt[b2];
+		for (size_t i = 0; i < nent; i++)
+			order[cnt[rbucket(ENT(i)->hash)]++] = i;
+	}
+	for (size_t i = 0; i < nent && rc == 0;) {
+		int bkt = rbucket(ENT(order[i])->hash);
+		size_t m = 0, a = 0;
 		const char *q;
-		snprintf(nkeys, sizeof nkeys, "%zu", 3 + nent);
+		char kh[REG_KEY_MAX], ki[REG_KEY_MAX], ks[REG_KEY_MAX];
+		names.len = vals.len = 0;
+		while (i + m < nent && rbucket(ENT(order[i + m])->hash) == bkt && rc == 0) {
+			size_t e = order[i + m];
+			rc = publish_args(&names, &vals, e < s->nadd ? 'a' : 'r', ENT(e));
+			m++;
+		}
+		argc = 6 + m + 7 * m;
+		free(argv);
+		free(lens);
+		if (rc || !(argv = malloc(argc * sizeof *argv)) || !(lens = malloc(argc * sizeof *lens))) {
+			rc = no_mem(s, err);
+			goto out;
+		}
+		reg_key_s(kh, bkt, "hash");
+		reg_key_s(ki, bkt, "ids");
+		reg_key_s(ks, bkt, "stats");
+		snprintf(nkeys, sizeof nkeys, "%zu", 3 + m);
 		argv[a++] = "EVAL";
 		argv[a++] = publish_lua;
 		argv[a++] = nkeys;
-		argv[a++] = K_HASH;
-		argv[a++] = K_IDS;
-		argv[a++] = K_STATS;
-		for (q = names.data; a < 6 + nent; q += strlen(q) + 1)
+		argv[a++] = kh;
+		argv[a++] = ki;
+		argv[a++] = ks;
+		for (q = names.data; a < 6 + m; q += strlen(q) + 1)
 			argv[a++] = q;
 		for (q = vals.data; a < argc; q += strlen(q) + 1)
 			argv[a++] = q;
-		for (size_t i = 0; i < argc; i++)
-			lens[i] = strlen(argv[i]);
+		for (size_t k = 0; k < argc; k++)
+			lens[k] = strlen(argv[k]);
+		if (pipe_addv(&p, slot_of(ki), (int)argc, argv, lens))
+			rc = no_mem(s, err);
+		i += m;
 	}
-	if (pipe_addv(&p, slot_of(K_IDS), (int)argc, argv, lens)) {
-		rc = no_mem(s, err);
+	if (rc)
 		goto out;
-	}
 	if ((rc = pipe_run(s, &p, err)) != 0) {
-		/* the script may have run: keep the records (unregistered ones
+		/* the scripts may have run: keep the records (unregistered ones
 		 * are invisible) rather than discard registered sources */
 		if (rc == DS_EIO && err) {
 			char msg[sizeof err->msg];
@@ -1031,31 +1283,34 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 		}
 		goto forget;
 	}
-	if ((rc = reply_ok(s, &p, 0, err)) != 0)
-		goto forget;
-	r = p.c[0].r;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != nent) {
-		rc = ds_err_set(err, DS_EDB, "index %s: unexpected reply to the commit", s->uri);
-		goto forget;
+	for (size_t c = 0, i = 0; c < p.n && rc == 0; c++) {
+		if ((rc = reply_ok(s, &p, c, err)) != 0)
+			break;
+		r = p.c[c].r;
+		for (size_t k = 0; r->type == REDIS_REPLY_ARRAY && k < r->elements && i < nent; k++)
+			res[order[i++]] = r->element[k]->integer;
+		if (r->type != REDIS_REPLY_ARRAY || (c + 1 == p.n && i != nent))
+			rc = ds_err_set(err, DS_EDB, "index %s: unexpected reply to the commit", s->uri);
 	}
+	if (rc)
+		goto forget;
 	/* 3. mark new sources live; discard duplicates and removed sources */
 	{
 		struct pipe q = {0};
 		for (size_t i = 0; i < s->nadd; i++) {
-			src_key(key, sizeof key, s->add[i].id);
-			if (r->element[i]->integer == 0) {
-				pipe_add(&q, slot_of(key), ARGS(S("HSET"), S(key), S("live"), S("1")));
+			if (res[i] == 0) {
+				queue_mark(s, &q, s->add[i].id, 1);
 				continue;
 			}
 			/* another writer committed the same text first */
-			queue_discard(&q, &s->add[i]);
+			queue_discard(s, &q, &s->add[i]);
 			if (ds_grow(&s->merged, &s->capmerged, 2 * (s->nmerged + 1), sizeof *s->merged) == 0) {
 				s->merged[2 * s->nmerged] = s->add[i].id;
-				s->merged[2 * s->nmerged++ + 1] = r->element[i]->integer;
+				s->merged[2 * s->nmerged++ + 1] = res[i];
 			}
 		}
 		for (size_t i = 0; i < s->nrem; i++)
-			queue_discard(&q, &s->rem[i]);
+			queue_discard(s, &q, &s->rem[i]);
 		if (q.n)
 			pipe_run(s, &q, NULL); /* readers fall back on the registry */
 		pipe_free(&q);
@@ -1077,7 +1332,10 @@ out:
 	ds_buf_free(&vals);
 	free(argv);
 	free(lens);
+	free(order);
+	free(res);
 	return rc;
+#undef ENT
 }
 
 static int op_find_hash(struct ds_store *b, const char *hash, int64_t *id, struct ds_err *err)
@@ -1091,7 +1349,11 @@ static int op_find_hash(struct ds_store *b, const char *hash, int64_t *id, struc
 			*id = s->add[i].id;
 			return 0;
 		}
-	rc = call(s, &p, slot_of(K_HASH), ARGS(S("HGET"), S(K_HASH), S(hash)), &r, err);
+	{
+		char kh[REG_KEY_MAX];
+		reg_key_s(kh, rbucket(hash), "hash");
+		rc = call(s, &p, slot_of(kh), ARGS(S("HGET"), S(kh), S(hash)), &r, err);
+	}
 	if (rc == 0) {
 		if (r->type == REDIS_REPLY_NIL || parse_i64(r, id) || removed_in_tx(s, *id))
 			rc = ds_err_set(err, DS_ENOTFOUND, "index %s has no source with hash %s",
@@ -1107,6 +1369,40 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Runs p, one command per registry bucket (in bucket order) each
+ * answering with ids, and appends them to *ids (*n of them, *cap its
+ * capacity); ids removed in the open transaction are left out.  A member
+ * that is not a source id is skipped, or with strict an error. */
+static int gather_ids(struct rstore *s, struct pipe *p, int strict, int64_t **ids, size_t *n,
+		      size_t *cap, struct ds_err *err)
+{
+	int rc = pipe_run(s, p, err);
+	for (size_t c = 0; rc == 0 && c < p->n; c++) {
+		redisReply *r;
+		if ((rc = reply_ok(s, p, c, err)) != 0)
+			break;
+		r = p->c[c].r;
+		for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+			int64_t id;
+			if (parse_i64(r->element[i], &id) || id <= 0) {
+				if (strict)
+					rc = ds_err_set(err, DS_ECORRUPT,
+							"index %s is damaged: {ds:%02x}:ids holds '%.40s', not a source id",
+							s->uri, (int)c,
+							r->element[i]->type == REDIS_REPLY_STRING ? r->element[i]->str : "?");
+				continue;
+			}
+			if (removed_in_tx(s, id))
+				continue;
+			if (ds_grow(ids, cap, *n + 1, sizeof **ids))
+				rc = no_mem(s, err);
+			else
+				(*ids)[(*n)++] = id;
+		}
+	}
+	return rc;
+}
+
 static int op_find_name(struct ds_store *b, const char *name, ds_store_id_fn fn, void *ctx,
 			struct ds_err *err)
 {
@@ -1115,21 +1411,16 @@ static int op_find_name(struct ds_store *b, const char *name, ds_store_id_fn fn,
 	struct ds_buf k = DS_BUF_INIT;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	redisReply *r;
-	int rc;
-	if (ds_buf_printf(&k, "%s%s", K_NAME, name))
-		return no_mem(s, err);
-	rc = call(s, &p, slot_of(k.data), ARGS(S("ZRANGE"), B(k.data, k.len), S("0"), S("-1")), &r,
-		  err);
-	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-		int64_t id;
-		if (parse_i64(r->element[i], &id) || removed_in_tx(s, id))
-			continue;
-		if (ds_grow(&ids, &cap, n + 1, sizeof *ids))
+	int rc = 0;
+	/* the name's list is in the bucket of each source's hash: ask them all */
+	for (int bkt = 0; bkt < RBUCKETS && rc == 0; bkt++) {
+		k.len = 0;
+		if (ds_buf_printf(&k, "{ds:%02x}:n:%s", bkt, name) ||
+		    pipe_add(&p, slot_of(k.data), ARGS(S("ZRANGE"), B(k.data, k.len), S("0"), S("-1"))))
 			rc = no_mem(s, err);
-		else
-			ids[n++] = id;
 	}
+	if (rc == 0)
+		rc = gather_ids(s, &p, 0, &ids, &n, &cap, err);
 	for (size_t i = 0; rc == 0 && i < s->nadd; i++)
 		if (strcmp(s->add[i].name, name) == 0) {
 			if (ds_grow(&ids, &cap, n + 1, sizeof *ids))
@@ -1151,11 +1442,14 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 		     size_t nkeys, int64_t *id, struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
-	struct pipe p = {0};
+	struct pipe p = {0}, q = {0};
 	struct pend *e;
-	unsigned char *setb = NULL, *keyb = NULL, *ztext = NULL;
+	struct ds_buf rec = DS_BUF_INIT;
+	uint64_t *old = NULL;
+	size_t nold = 0;
+	unsigned char *ztext = NULL;
 	uLongf zlen;
-	char key[40], idstr[24], words[24], nset[24], bk[9], tlen[24];
+	char key[40], tkey[40];
 	redisReply *r;
 	int rc;
 
@@ -1165,9 +1459,16 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 		goto out;
 	*id = r->integer;
 	pipe_reset(&p);
+	if (*id > MAX_ID) {
+		rc = ds_err_set(err, DS_ETOOBIG,
+				"index %s is full: source ids stop at %lld (4 bytes in its postings)",
+				s->uri, (long long)MAX_ID);
+		goto out;
+	}
+	if (*id > s->maxid)
+		s->maxid = *id;
 
-	if (ds_grow(&s->add, &s->capadd, s->nadd + 1, sizeof *s->add) ||
-	    !(setb = malloc(src->nset * 4 + 1)) || !(keyb = malloc(nkeys * 8 + 1))) {
+	if (ds_grow(&s->add, &s->capadd, s->nadd + 1, sizeof *s->add)) {
 		rc = no_mem(s, err);
 		goto out;
 	}
@@ -1183,7 +1484,7 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	e->words = src->words;
 	e->nset = src->nset;
 	e->len = src->len;
-	/* distinct band keys (the band table holds (key, id) once) */
+	/* distinct passage keys (the band table holds (key, id) once) */
 	for (size_t i = 0; i < nkeys; i++) {
 		size_t j;
 		for (j = 0; j < e->nkeys && e->keys[j] != keys[i]; j++)
@@ -1193,16 +1494,18 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	}
 	s->nadd++; /* from here on, rollback discards what was written */
 
-	for (size_t i = 0; i < src->nset; i++)
-		put32le(setb + 4 * i, src->set[i]);
-	for (size_t i = 0; i < e->nkeys; i++)
-		put64le(keyb + 8 * i, e->keys[i]);
+	if ((rc = ds_srcrec_pack(&rec, 0, src->words, src->len, e->nkeys, src->hash, src->name,
+				 src->date ? src->date : "", src->set, src->nset)) != 0) {
+		rc = rc == DS_EINVAL ? ds_err_set(err, DS_EINVAL,
+						  "index %s: source '%s' has a bad hash or shingle set",
+						  s->uri, src->name)
+				     : no_mem(s, err);
+		goto out;
+	}
 	src_key(key, sizeof key, *id);
-	snprintf(idstr, sizeof idstr, "%lld", (long long)*id);
-	snprintf(words, sizeof words, "%llu", (unsigned long long)src->words);
-	snprintf(nset, sizeof nset, "%zu", src->nset);
-	/* the text deflated (z), with its length (tl): read only for the
-	 * sources chosen for an article, never with the shingle sets */
+	text_key(tkey, sizeof tkey, *id);
+	/* the text deflated, in its own key: read only for the sources chosen
+	 * for an article, never with the records */
 	zlen = compressBound((uLong)src->len);
 	if (!(ztext = malloc(zlen + 1)) ||
 	    compress2(ztext, &zlen, (const Bytef *)(src->text ? src->text : ""), (uLong)src->len,
@@ -1210,18 +1513,11 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 		rc = no_mem(s, err);
 		goto out;
 	}
-	snprintf(tlen, sizeof tlen, "%zu", src->len);
 	rc = pipe_add(&p, slot_of(key),
-		      ARGS(S("HSET"), S(key), S("n"), S(src->name), S("d"),
-			   S(src->date ? src->date : ""), S("h"), S(src->hash), S("w"), S(words),
-			   S("s"), S(nset), S("set"), B(setb, src->nset * 4), S("z"),
-			   B(ztext, zlen), S("tl"), S(tlen)));
-	rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HSET"), S(key), S("k"), B(keyb, e->nkeys * 8)));
-	rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("PEXPIRE"), S(key), S(STAGE_TTL_MS)));
-	for (size_t i = 0; rc == 0 && i < e->nkeys; i++) {
-		band_key(bk, e->keys[i]);
-		rc = pipe_add(&p, key_slot(bk, 9), ARGS(S("SADD"), B(bk, 9), S(idstr)));
-	}
+		      ARGS(S("SET"), S(key), B(rec.data, rec.len), S("PX"), S(STAGE_TTL_MS)));
+	rc = rc ? rc : pipe_add(&p, slot_of(tkey),
+				ARGS(S("SET"), S(tkey), B(ztext, zlen), S("PX"), S(STAGE_TTL_MS)));
+	rc = rc ? rc : queue_postings(s, &p, *id, e->keys, e->nkeys, POST_NEW);
 	if (rc) {
 		rc = no_mem(s, err);
 		goto out;
@@ -1230,132 +1526,168 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 		goto out;
 	for (size_t i = 0; i < p.n && rc == 0; i++)
 		rc = reply_ok(s, &p, i, err);
+	/* keys that other sources of the generation have: the script */
+	if (rc == 0 && !(old = malloc((e->nkeys + 1) * sizeof *old)))
+		rc = no_mem(s, err);
+	for (size_t k = 0; k < e->nkeys && rc == 0; k++)
+		if (p.c[2 + k].r->type == REDIS_REPLY_INTEGER && p.c[2 + k].r->integer == 0)
+			old[nold++] = e->keys[k];
+	if (rc == 0 && nold) {
+		if (queue_postings(s, &q, *id, old, nold, POST_ADD))
+			rc = no_mem(s, err);
+		else if ((rc = pipe_run(s, &q, err)) == 0)
+			for (size_t i = 0; i < q.n && rc == 0; i++)
+				rc = reply_ok(s, &q, i, err);
+	}
 out:
-	free(setb);
-	free(keyb);
+	ds_buf_free(&rec);
 	free(ztext);
+	free(old);
 	pipe_free(&p);
+	pipe_free(&q);
 	return rc;
 }
 
-/* Queues the read of a source's record: HMGET n d h w s live [set] [t]. */
+/* Queues the read of a source: GET of its record, and with DS_STORE_TEXT
+ * of its text (2 commands). */
 static int queue_read(struct pipe *p, int64_t id, unsigned what)
 {
 	char key[40];
+	int rc;
 	src_key(key, sizeof key, id);
-	return pipe_add(p, slot_of(key),
-			ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"), S("live"),
-			     S(what & DS_STORE_SET ? "set" : "-"), S(what & DS_STORE_TEXT ? "t" : "-"),
-			     S(what & DS_STORE_TEXT ? "z" : "-"), S(what & DS_STORE_TEXT ? "tl" : "-")));
+	if ((rc = pipe_add(p, slot_of(key), ARGS(S("GET"), S(key)))) != 0 || !(what & DS_STORE_TEXT))
+		return rc;
+	text_key(key, sizeof key, id);
+	return pipe_add(p, slot_of(key), ARGS(S("GET"), S(key)));
 }
 
-/* The text from the fields t, z, tl of a record (f[0..3)): z deflated
- * (inflated into s->textbuf), or t as it is (records written before texts
- * were deflated). */
-static int text_of(struct rstore *s, int64_t id, redisReply **f, const char **text, size_t *len,
-		   struct ds_err *err)
+static int nreads(unsigned what)
 {
-	uLongf n;
-	if (f[1]->type == REDIS_REPLY_STRING && f[2]->type == REDIS_REPLY_STRING) {
-		n = (uLongf)strtoull(f[2]->str, NULL, 10);
+	return what & DS_STORE_TEXT ? 2 : 1;
+}
+
+/* Decodes the replies of queue_read (rec, and text with DS_STORE_TEXT)
+ * into src (strings in s->rec, set in s->setbuf, text in s->textbuf);
+ * *live gets the record's live mark.  DS_ENOTFOUND when there is no
+ * record. */
+static int decode_src(struct rstore *s, int64_t id, unsigned what, const redisReply *rec,
+		      const redisReply *text, struct ds_store_src *src, int *live,
+		      struct ds_err *err)
+{
+	int rc;
+	if (rec->type == REDIS_REPLY_NIL)
+		return ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld", s->uri,
+				  (long long)id);
+	if (rec->type != REDIS_REPLY_STRING)
+		return ds_err_set(err, DS_EDB, "index %s: unexpected reply reading source %lld",
+				  s->uri, (long long)id);
+	rc = ds_srcrec_unpack(rec->str, (size_t)rec->len, &s->rec,
+			      what & DS_STORE_SET ? &s->setbuf : NULL, &s->setcap);
+	if (rc == DS_ENOMEM)
+		return no_mem(s, err);
+	if (rc)
+		return ds_err_set(err, DS_ECORRUPT,
+				  "index %s is damaged: the record of source %lld does not decode",
+				  s->uri, (long long)id);
+	memset(src, 0, sizeof *src);
+	src->id = id;
+	src->name = s->rec.name;
+	src->date = s->rec.date;
+	src->hash = s->rec.hash;
+	src->words = s->rec.words;
+	src->nset = (size_t)s->rec.nset;
+	src->set = what & DS_STORE_SET ? s->setbuf : NULL;
+	*live = s->rec.live;
+	if (what & DS_STORE_TEXT) {
+		uLongf n = (uLongf)s->rec.text_len;
+		if (!text || text->type != REDIS_REPLY_STRING)
+			return ds_err_set(err, DS_ECORRUPT,
+					  "index %s is damaged: source %lld has no text", s->uri,
+					  (long long)id);
 		if (ds_grow(&s->textbuf, &s->textcap, (size_t)n + 1, 1))
 			return no_mem(s, err);
-		if (uncompress((Bytef *)s->textbuf, &n, (const Bytef *)f[1]->str, (uLong)f[1]->len) !=
+		if (uncompress((Bytef *)s->textbuf, &n, (const Bytef *)text->str, (uLong)text->len) !=
 			    Z_OK ||
-		    n != (uLongf)strtoull(f[2]->str, NULL, 10))
+		    n != (uLongf)s->rec.text_len)
 			return ds_err_set(err, DS_ECORRUPT,
 					  "index %s is damaged: the text of source %lld does not inflate",
 					  s->uri, (long long)id);
-		*text = s->textbuf;
-		*len = (size_t)n;
-		return 0;
+		src->text = s->textbuf;
+		src->len = (size_t)n;
 	}
-	if (f[0]->type != REDIS_REPLY_STRING)
-		return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: source %lld has no text",
-				  s->uri, (long long)id);
-	*text = f[0]->str;
-	*len = (size_t)f[0]->len;
 	return 0;
 }
 
-/* The text's length from the reply to HMGET key tl t. */
-static uint64_t text_len(const redisReply *r)
+/* decode_src of the replies from at in p; 1 (err cleared) when the
+ * record is not there (removed meanwhile: skipped). */
+static int decode_at(struct rstore *s, int64_t id, unsigned what, const struct pipe *p, size_t at,
+		     struct ds_store_src *src, int *live, struct ds_err *err)
 {
-	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2)
-		return 0;
-	if (r->element[0]->type == REDIS_REPLY_STRING)
-		return strtoull(r->element[0]->str, NULL, 10);
-	return r->element[1]->type == REDIS_REPLY_STRING ? (uint64_t)r->element[1]->len : 0;
-}
-
-/* Decodes the reply r of queue_read into src (set in s->setbuf). */
-static int decode_src(struct rstore *s, int64_t id, unsigned what, const redisReply *r,
-		      struct ds_store_src *src, int *live, struct ds_err *err)
-{
-	redisReply **f;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 10)
-		return ds_err_set(err, DS_EDB, "index %s: unexpected reply reading source %lld",
-				  s->uri, (long long)id);
-	f = r->element;
-	if (f[0]->type != REDIS_REPLY_STRING || f[4]->type != REDIS_REPLY_STRING)
-		return ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld", s->uri,
-				  (long long)id);
-	memset(src, 0, sizeof *src);
-	src->id = id;
-	src->name = f[0]->str;
-	src->date = f[1]->type == REDIS_REPLY_STRING ? f[1]->str : "";
-	src->hash = f[2]->type == REDIS_REPLY_STRING ? f[2]->str : "";
-	src->words = f[3]->type == REDIS_REPLY_STRING ? strtoull(f[3]->str, NULL, 10) : 0;
-	src->nset = strtoull(f[4]->str, NULL, 10);
-	*live = f[5]->type == REDIS_REPLY_STRING;
-	if (what & DS_STORE_SET) {
-		if (f[6]->type != REDIS_REPLY_STRING || (size_t)f[6]->len != src->nset * 4)
-			return ds_err_set(err, DS_ECORRUPT,
-					  "index %s is damaged: shingle set of source %lld has %zu bytes",
-					  s->uri, (long long)id,
-					  f[6]->type == REDIS_REPLY_STRING ? (size_t)f[6]->len : 0);
-		if (ds_grow(&s->setbuf, &s->setcap, src->nset + 1, sizeof *s->setbuf))
-			return no_mem(s, err);
-		if (is_le()) {
-			if (src->nset)
-				memcpy(s->setbuf, f[6]->str, src->nset * 4);
-		} else {
-			for (size_t i = 0; i < src->nset; i++)
-				s->setbuf[i] = get32le((const unsigned char *)f[6]->str + 4 * i);
-		}
-		src->set = s->setbuf;
+	int rc = decode_src(s, id, what, p->c[at].r, what & DS_STORE_TEXT ? p->c[at + 1].r : NULL,
+			    src, live, err);
+	if (rc != DS_ENOTFOUND)
+		return rc;
+	if (err) {
+		err->code = 0;
+		err->msg[0] = '\0';
 	}
-	if (what & DS_STORE_TEXT)
-		return text_of(s, id, f + 7, &src->text, &src->len, err);
-	return 0;
+	return 1;
 }
 
 /* Reads a source's record (one round trip). */
 static int read_src(struct rstore *s, int64_t id, unsigned what, struct pipe *p,
 		    struct ds_store_src *src, int *live, struct ds_err *err)
 {
+	size_t at = p->n;
 	int rc;
 	if (queue_read(p, id, what))
 		return no_mem(s, err);
-	if ((rc = pipe_run(s, p, err)) != 0 || (rc = reply_ok(s, p, p->n - 1, err)) != 0)
+	if ((rc = pipe_run(s, p, err)) != 0)
 		return rc;
-	return decode_src(s, id, what, p->c[p->n - 1].r, src, live, err);
+	for (size_t i = at; i < p->n; i++)
+		if ((rc = reply_ok(s, p, i, err)) != 0)
+			return rc;
+	return decode_src(s, id, what, p->c[at].r, what & DS_STORE_TEXT ? p->c[at + 1].r : NULL,
+			  src, live, err);
 }
 
 /* Is source id registered?  (Its record was written but not marked live:
  * an add that registered it and stopped, or a remove under way.) */
-static int registered(struct rstore *s, int64_t id, int *yes, struct ds_err *err)
+static int queue_registered(struct pipe *p, int64_t id, const char *hash)
+{
+	char ki[REG_KEY_MAX], idstr[24];
+	reg_key_s(ki, rbucket(hash), "ids");
+	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
+	return pipe_add(p, slot_of(ki), ARGS(S("ZSCORE"), S(ki), S(idstr)));
+}
+
+static int registered(struct rstore *s, int64_t id, const char *hash, int *yes,
+		      struct ds_err *err)
 {
 	struct pipe p = {0};
-	char idstr[24];
 	redisReply *r;
 	int rc;
-	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
-	rc = call(s, &p, slot_of(K_IDS), ARGS(S("ZSCORE"), S(K_IDS), S(idstr)), &r, err);
+	if (queue_registered(&p, id, hash))
+		return no_mem(s, err);
+	if ((rc = pipe_run(s, &p, err)) == 0 && (rc = reply_ok(s, &p, 0, err)) == 0)
+		r = p.c[0].r;
 	if (rc == 0)
 		*yes = r->type != REDIS_REPLY_NIL;
 	pipe_free(&p);
 	return rc;
+}
+
+/* Queues the read of a record's live mark (its first byte). */
+static int queue_live(struct pipe *p, int64_t id)
+{
+	char key[40];
+	src_key(key, sizeof key, id);
+	return pipe_add(p, slot_of(key), ARGS(S("GETRANGE"), S(key), S("0"), S("0")));
+}
+
+static int live_of(const redisReply *r)
+{
+	return r && r->type == REDIS_REPLY_STRING && r->len == 1 && r->str[0] == 1;
 }
 
 static int op_get(struct ds_store *b, int64_t id, unsigned what, ds_store_src_fn fn, void *ctx,
@@ -1373,14 +1705,14 @@ static int op_get(struct ds_store *b, int64_t id, unsigned what, ds_store_src_fn
 	e = what == DS_STORE_SET ? cache_get(s, id) : NULL;
 	if (e && e->nset) {
 		/* the fields never change: only ask whether it is still there */
-		char key[40];
-		redisReply *r;
-		src_key(key, sizeof key, id);
-		if ((rc = call(s, &p, slot_of(key), ARGS(S("HEXISTS"), S(key), S("live")), &r,
-			       err)) != 0)
+		if (queue_live(&p, id)) {
+			rc = no_mem(s, err);
 			goto out;
-		live = r->integer == 1;
-		if (!live && !own && ((rc = registered(s, id, &live, err)) != 0 || !live)) {
+		}
+		if ((rc = pipe_run(s, &p, err)) != 0 || (rc = reply_ok(s, &p, 0, err)) != 0)
+			goto out;
+		live = live_of(p.c[0].r);
+		if (!live && !own && ((rc = registered(s, id, e->hash, &live, err)) != 0 || !live)) {
 			if (rc == 0)
 				rc = ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld",
 						s->uri, (long long)id);
@@ -1392,7 +1724,7 @@ static int op_get(struct ds_store *b, int64_t id, unsigned what, ds_store_src_fn
 	}
 	if ((rc = read_src(s, id, what, &p, &src, &live, err)) != 0)
 		goto out;
-	if (!live && !own && ((rc = registered(s, id, &live, err)) != 0 || !live)) {
+	if (!live && !own && ((rc = registered(s, id, src.hash, &live, err)) != 0 || !live)) {
 		if (rc == 0)
 			rc = ds_err_set(err, DS_ENOTFOUND, "index %s has no source %lld", s->uri,
 					(long long)id);
@@ -1424,14 +1756,12 @@ static int op_gets(struct ds_store *b, const int64_t *ids, size_t n, unsigned wh
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct centry *e = what == DS_STORE_SET ? cache_get(s, ids[i]) : NULL;
-		char key[40];
 		if (removed_in_tx(s, ids[i]))
 			continue;
 		at[i] = p.n;
-		src_key(key, sizeof key, ids[i]);
 		if (e && e->nset) {
 			state[i] = 1;
-			rc = pipe_add(&p, slot_of(key), ARGS(S("HEXISTS"), S(key), S("live")));
+			rc = queue_live(&p, ids[i]);
 		} else {
 			state[i] = 2;
 			rc = queue_read(&p, ids[i], what);
@@ -1447,23 +1777,29 @@ static int op_gets(struct ds_store *b, const int64_t *ids, size_t n, unsigned wh
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		redisReply *r;
 		int live;
-		char idstr[24];
+		const char *hash;
 		if (!state[i])
 			continue;
-		if ((rc = reply_ok(s, &p, at[i], err)) != 0)
+		for (size_t k = 0; k < (state[i] == 1 ? 1u : (size_t)nreads(what)) && rc == 0; k++)
+			rc = reply_ok(s, &p, at[i] + k, err);
+		if (rc)
 			goto out;
 		r = p.c[at[i]].r;
 		if (state[i] == 1)
-			live = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
-		else
-			live = r->type == REDIS_REPLY_ARRAY && r->elements == 10 &&
-			       (r->element[5]->type == REDIS_REPLY_STRING ||
-				r->element[0]->type != REDIS_REPLY_STRING);
+			live = live_of(r);
+		else /* a record that is not there is skipped below */
+			live = r->type != REDIS_REPLY_STRING || (r->len > 0 && r->str[0] == 1);
 		if (live || pend_find(s->add, s->nadd, ids[i]))
 			continue;
+		/* the registry bucket is the record's hash's */
+		if (state[i] == 1)
+			hash = cache_get(s, ids[i])->hash;
+		else if (ds_srcrec_unpack(r->str, (size_t)r->len, &s->rec, NULL, NULL) == 0)
+			hash = s->rec.hash;
+		else
+			continue; /* damaged: decode_src says so below */
 		reg[i] = q.n + 1;
-		snprintf(idstr, sizeof idstr, "%lld", (long long)ids[i]);
-		if (pipe_add(&q, slot_of(K_IDS), ARGS(S("ZSCORE"), S(K_IDS), S(idstr))))
+		if (queue_registered(&q, ids[i], hash))
 			rc = no_mem(s, err);
 	}
 	if (rc || (q.n && (rc = pipe_run(s, &q, err)) != 0))
@@ -1478,13 +1814,8 @@ static int op_gets(struct ds_store *b, const int64_t *ids, size_t n, unsigned wh
 		if (state[i] == 1) {
 			cache_src(cache_get(s, ids[i]), &src);
 		} else {
-			rc = decode_src(s, ids[i], what, p.c[at[i]].r, &src, &live, err);
-			if (rc == DS_ENOTFOUND) { /* removed meanwhile */
-				if (err) {
-					err->code = 0;
-					err->msg[0] = '\0';
-				}
-				rc = 0;
+			if ((rc = decode_at(s, ids[i], what, &p, at[i], &src, &live, err)) == 1) {
+				rc = 0; /* removed meanwhile */
 				continue;
 			}
 			if (rc)
@@ -1503,46 +1834,62 @@ out:
 	return rc;
 }
 
+/* The next registered ids after last, in order, at most EACH_CHUNK of
+ * them (*n; fewer: the last ones): the smallest of every registry
+ * bucket's, in one round trip.  A member that is not a source id is
+ * skipped, or with strict an error. */
+static int next_ids(struct rstore *s, int64_t last, int64_t *ids, size_t *n, int strict,
+		    struct ds_err *err)
+{
+	struct pipe p = {0};
+	char from[32], lim[16];
+	int64_t *all = NULL;
+	size_t nall = 0, cap = 0;
+	int rc = 0;
+	snprintf(from, sizeof from, "(%lld", (long long)last);
+	snprintf(lim, sizeof lim, "%d", EACH_CHUNK);
+	*n = 0;
+	for (int bkt = 0; bkt < RBUCKETS && rc == 0; bkt++) {
+		char ki[REG_KEY_MAX];
+		reg_key_s(ki, bkt, "ids");
+		if (pipe_add(&p, slot_of(ki), ARGS(S("ZRANGEBYSCORE"), S(ki), S(from), S("+inf"),
+						   S("LIMIT"), S("0"), S(lim))))
+			rc = no_mem(s, err);
+	}
+	if (rc == 0)
+		rc = gather_ids(s, &p, strict, &all, &nall, &cap, err);
+	if (rc == 0 && nall) {
+		qsort(all, nall, sizeof *all, cmp_i64);
+		*n = nall < EACH_CHUNK ? nall : EACH_CHUNK;
+		memcpy(ids, all, *n * sizeof *ids);
+	}
+	free(all);
+	pipe_free(&p);
+	return rc;
+}
+
 static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *ctx,
 		   struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
 	struct pipe p = {0}, q = {0};
 	int64_t last = 0, ids[EACH_CHUNK];
+	size_t at[EACH_CHUNK];
 	int rc = 0;
 
 	for (;;) {
-		char from[32], lim[16];
-		redisReply *r;
 		size_t n = 0;
-		snprintf(from, sizeof from, "(%lld", (long long)last);
-		snprintf(lim, sizeof lim, "%d", EACH_CHUNK);
-		rc = call(s, &p, slot_of(K_IDS),
-			  ARGS(S("ZRANGEBYSCORE"), S(K_IDS), S(from), S("+inf"), S("LIMIT"), S("0"),
-			       S(lim)),
-			  &r, err);
-		if (rc)
-			break;
-		for (size_t i = 0; i < r->elements && n < EACH_CHUNK; i++)
-			if (parse_i64(r->element[i], &ids[n]) == 0)
-				n++;
-		if (n == 0)
+		if ((rc = next_ids(s, last, ids, &n, 0, err)) != 0 || n == 0)
 			break;
 		last = ids[n - 1];
 		/* records not in the cache, in one pipeline */
 		pipe_reset(&q);
 		for (size_t i = 0; i < n && rc == 0; i++) {
-			char key[40];
 			struct centry *e = what == DS_STORE_SET ? cache_get(s, ids[i]) : NULL;
+			at[i] = q.n;
 			if ((e && e->nset) || removed_in_tx(s, ids[i]))
 				continue;
-			src_key(key, sizeof key, ids[i]);
-			rc = pipe_add(&q, slot_of(key),
-				      ARGS(S("HMGET"), S(key), S("n"), S("d"), S("h"), S("w"), S("s"),
-					   S(what & DS_STORE_SET ? "set" : "-"),
-					   S(what & DS_STORE_TEXT ? "t" : "-"),
-					   S(what & DS_STORE_TEXT ? "z" : "-"),
-					   S(what & DS_STORE_TEXT ? "tl" : "-")));
+			rc = queue_read(&q, ids[i], what);
 		}
 		if (rc) {
 			rc = no_mem(s, err);
@@ -1550,10 +1897,10 @@ static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *
 		}
 		if (q.n && (rc = pipe_run(s, &q, err)) != 0)
 			break;
-		for (size_t i = 0, j = 0; i < n && rc == 0; i++) {
+		for (size_t i = 0; i < n && rc == 0; i++) {
 			struct ds_store_src src;
 			struct centry *e = what == DS_STORE_SET ? cache_get(s, ids[i]) : NULL;
-			redisReply **f;
+			int live;
 			if (removed_in_tx(s, ids[i]))
 				continue;
 			if (e && e->nset) {
@@ -1561,37 +1908,18 @@ static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *
 				rc = fn(ctx, &src);
 				continue;
 			}
-			if ((rc = reply_ok(s, &q, j, err)) != 0)
+			for (int k = 0; k < nreads(what) && rc == 0; k++)
+				rc = reply_ok(s, &q, at[i] + (size_t)k, err);
+			if (rc)
 				break;
-			f = q.c[j++].r->element;
-			if (f[0]->type != REDIS_REPLY_STRING || f[4]->type != REDIS_REPLY_STRING)
-				continue; /* removed since the registry was read */
-			memset(&src, 0, sizeof src);
-			src.id = ids[i];
-			src.name = f[0]->str;
-			src.date = f[1]->type == REDIS_REPLY_STRING ? f[1]->str : "";
-			src.hash = f[2]->type == REDIS_REPLY_STRING ? f[2]->str : "";
-			src.words = f[3]->type == REDIS_REPLY_STRING ? strtoull(f[3]->str, NULL, 10) : 0;
-			src.nset = strtoull(f[4]->str, NULL, 10);
-			if (what & DS_STORE_SET) {
-				if (f[5]->type != REDIS_REPLY_STRING || (size_t)f[5]->len != src.nset * 4) {
-					rc = ds_err_set(err, DS_ECORRUPT,
-							"index %s is damaged: shingle set of source %lld",
-							s->uri, (long long)src.id);
-					break;
-				}
-				if (ds_grow(&s->setbuf, &s->setcap, src.nset + 1, sizeof *s->setbuf)) {
-					rc = no_mem(s, err);
-					break;
-				}
-				for (size_t k = 0; k < src.nset; k++)
-					s->setbuf[k] = get32le((const unsigned char *)f[5]->str + 4 * k);
-				src.set = s->setbuf;
-				cache_put(s, &src);
+			if ((rc = decode_at(s, ids[i], what, &q, at[i], &src, &live, err)) == 1) {
+				rc = 0; /* removed since the registry was read */
+				continue;
 			}
-			if (what & DS_STORE_TEXT &&
-			    (rc = text_of(s, src.id, f + 6, &src.text, &src.len, err)) != 0)
+			if (rc)
 				break;
+			if (what & DS_STORE_SET)
+				cache_put(s, &src);
 			rc = fn(ctx, &src);
 		}
 		if (rc || n < EACH_CHUNK)
@@ -1605,64 +1933,192 @@ static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *
 	return rc;
 }
 
-static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_fn fn,
-		   void *ctx, struct ds_err *err)
+/* The posting value of key k in generation g: its reply. */
+struct look {
+	struct pipe p, q, o; /* generations 0..g1, g1+1..g2, overflow sets */
+	int g1, g2;
+	size_t nkeys;
+	size_t *oat; /* per (key, generation): 1 + its overflow command in o, or 0 */
+};
+
+static redisReply *look_reply(const struct look *l, size_t k, int g)
 {
-	struct rstore *s = (struct rstore *)b;
-	struct pipe p = {0};
-	char bk[9], lim[24];
-	redisReply *r;
-	int rc;
-	band_key(bk, key);
-	snprintf(lim, sizeof lim, "%zu", limit);
-	rc = call(s, &p, key_slot(bk, 9), ARGS(S("SRANDMEMBER"), B(bk, 9), S(lim)), &r, err);
-	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-		int64_t id;
-		if (parse_i64(r->element[i], &id) == 0 && !removed_in_tx(s, id))
-			rc = fn(ctx, id);
+	if (g <= l->g1)
+		return l->p.c[k * (size_t)(l->g1 + 1) + (size_t)g].r;
+	return l->q.c[k * (size_t)(l->g2 - l->g1) + (size_t)(g - l->g1 - 1)].r;
+}
+
+/* Queues HGET of keys[0..nkeys) in generations from..to. */
+static int queue_look(struct pipe *p, const uint64_t *keys, size_t nkeys, int from, int to)
+{
+	for (size_t k = 0; k < nkeys; k++)
+		for (int g = from; g <= to; g++) {
+			char bk[32];
+			unsigned char field[8];
+			size_t flen, blen = post_key(bk, field, &flen, g, keys[k]);
+			unsigned char f[4][9];
+			for (int j = 0; j < 4; j++) {
+				memcpy(f[j], field, flen);
+				f[j][flen] = (unsigned char)j;
+			}
+			if (pipe_add(p, key_slot(bk, blen),
+				     ARGS(S("HMGET"), B(bk, blen), B(field, flen), B(f[1], flen + 1),
+					  B(f[2], flen + 1), B(f[3], flen + 1))))
+				return DS_ENOMEM;
+		}
+	return 0;
+}
+
+/* The ids under each key in every generation: one round trip (with the
+ * counter {ds}:next, which says whether a generation was opened since the
+ * last look-up: then one more), and with all one more for the keys whose
+ * ids are in a set.  fn gets at most limit ids per key (limit at most
+ * INLINE_IDS unless all); a key holding limit ids or more comes with
+ * n = limit and, unless all, ids NULL. */
+static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t limit, int all,
+		  int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
+		  struct ds_err *err)
+{
+	struct look l = {.nkeys = nkeys};
+	int64_t *ids = malloc((limit + 1) * sizeof *ids), next = 0;
+	size_t *total = calloc(nkeys + 1, sizeof *total);
+	int rc = 0;
+	if (!all && limit > INLINE_IDS) {
+		rc = ds_err_set(err, DS_EINVAL, "index %s: at most %d ids a key", s->uri, INLINE_IDS);
+		goto out;
 	}
-	pipe_free(&p);
+	if (!ids || !total || !(l.oat = calloc(nkeys * 24 + 1, sizeof *l.oat))) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	l.g1 = l.g2 = gen_of(s->maxid > 0 ? s->maxid : 1);
+	if (queue_look(&l.p, keys, nkeys, 0, l.g1) ||
+	    pipe_add(&l.p, slot_of(K_NEXT), ARGS(S("GET"), S(K_NEXT)))) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	if ((rc = pipe_run(s, &l.p, err)) != 0 || (rc = reply_ok(s, &l.p, l.p.n - 1, err)) != 0)
+		goto out;
+	if (l.p.c[l.p.n - 1].r->type == REDIS_REPLY_STRING && parse_i64(l.p.c[l.p.n - 1].r, &next) == 0 &&
+	    next > s->maxid)
+		s->maxid = next;
+	if ((l.g2 = gen_of(s->maxid > 0 ? s->maxid : 1)) > l.g1) {
+		if (queue_look(&l.q, keys, nkeys, l.g1 + 1, l.g2)) {
+			rc = no_mem(s, err);
+			goto out;
+		}
+		if ((rc = pipe_run(s, &l.q, err)) != 0)
+			goto out;
+	}
+	/* counts; the sets of keys past INLINE_IDS ids are read only for all */
+	for (size_t k = 0; k < nkeys && rc == 0; k++) {
+		for (int g = 0; g <= l.g2 && rc == 0; g++) {
+			redisReply *r = look_reply(&l, k, g), *v;
+			char bk[48], lim[24];
+			unsigned char field[8];
+			size_t flen, blen;
+			if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+				rc = r && r->type == REDIS_REPLY_ERROR
+					     ? ds_err_set(err, DS_EDB, "index %s: %s", s->uri, r->str)
+					     : ds_err_set(err, DS_EDB, "index %s: unexpected reply to HMGET",
+							  s->uri);
+				break;
+			}
+			for (size_t j = 0; j < 4 && rc == 0; j++) {
+				v = r->element[j];
+				if (v->type == REDIS_REPLY_STRING && v->len % 4 == 0)
+					total[k] += (size_t)v->len / 4;
+				else if (j == 0 && v->type == REDIS_REPLY_STRING && v->len == 5 && v->str[0] == 'o')
+					total[k] += get32le((const unsigned char *)v->str + 1);
+				else if (v->type != REDIS_REPLY_NIL)
+					rc = ds_err_set(err, DS_ECORRUPT,
+							"index %s is damaged: a posting of %zu bytes", s->uri,
+							(size_t)v->len);
+			}
+			v = r->element[0];
+			if (rc || !all || v->type != REDIS_REPLY_STRING || v->len != 5)
+				continue;
+			blen = post_key(bk, field, &flen, g, keys[k]);
+			bk[blen++] = 'o';
+			memcpy(bk + blen, field, flen);
+			blen += flen;
+			snprintf(lim, sizeof lim, "%zu", limit);
+			l.oat[k * 24 + (size_t)g] = l.o.n + 1;
+			if (pipe_add(&l.o, key_slot(bk, blen), ARGS(S("SRANDMEMBER"), B(bk, blen), S(lim))))
+				rc = no_mem(s, err);
+		}
+	}
+	if (rc || (l.o.n && (rc = pipe_run(s, &l.o, err)) != 0))
+		goto out;
+	for (size_t k = 0; k < nkeys && rc == 0; k++) {
+		size_t n = 0;
+		if (total[k] >= limit && !all) {
+			rc = fn(ctx, k, NULL, limit);
+			continue;
+		}
+		for (int g = 0; g <= l.g2 && n < limit && rc == 0; g++) {
+			redisReply *r = look_reply(&l, k, g);
+			size_t at = l.oat[k * 24 + (size_t)g];
+			if (at) {
+				redisReply *o;
+				if ((rc = reply_ok(s, &l.o, at - 1, err)) != 0)
+					break;
+				o = l.o.c[at - 1].r;
+				for (size_t i = 0; o->type == REDIS_REPLY_ARRAY && i < o->elements && n < limit; i++)
+					if (parse_i64(o->element[i], &ids[n]) == 0 && !removed_in_tx(s, ids[n]))
+						n++;
+				continue;
+			}
+			for (size_t j = 0; j < 4; j++) {
+				redisReply *v = r->element[j];
+				for (size_t i = 0; v->type == REDIS_REPLY_STRING && i + 4 <= (size_t)v->len &&
+						   n < limit;
+				     i += 4)
+					if (!removed_in_tx(s, ids[n] = get32le((const unsigned char *)v->str + i)))
+						n++;
+			}
+		}
+		if (rc == 0)
+			rc = fn(ctx, k, ids, n);
+	}
+out:
+	free(ids);
+	free(total);
+	free(l.oat);
+	pipe_free(&l.p);
+	pipe_free(&l.q);
+	pipe_free(&l.o);
 	return rc;
 }
 
-/* Every key's SRANDMEMBER in one pipeline (to all the shards at once).
- * SRANDMEMBER with a positive count gives the whole set when it holds at
- * most count ids, else count of them: the index leaves such a key out. */
+struct band1 {
+	ds_store_id_fn fn;
+	void *ctx;
+};
+
+static int band_ids(void *ctx, size_t k, const int64_t *ids, size_t n)
+{
+	struct band1 *b = ctx;
+	int rc = 0;
+	(void)k;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = b->fn(b->ctx, ids[i]);
+	return rc;
+}
+
+static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_fn fn,
+		   void *ctx, struct ds_err *err)
+{
+	struct band1 one = {fn, ctx};
+	return lookup((struct rstore *)b, &key, 1, limit, 1, band_ids, &one, err);
+}
+
+/* Every key's postings in one pipeline (to all the shards at once). */
 static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size_t limit,
 		    int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
 		    struct ds_err *err)
 {
-	struct rstore *s = (struct rstore *)b;
-	struct pipe p = {0};
-	char bk[9], lim[24];
-	int64_t *ids = malloc((limit + 1) * sizeof *ids);
-	int rc = 0;
-	if (!ids)
-		return no_mem(s, err);
-	snprintf(lim, sizeof lim, "%zu", limit);
-	for (size_t k = 0; k < nkeys && rc == 0; k++) {
-		band_key(bk, keys[k]);
-		if (pipe_add(&p, key_slot(bk, 9), ARGS(S("SRANDMEMBER"), B(bk, 9), S(lim))))
-			rc = no_mem(s, err);
-	}
-	if (rc == 0)
-		rc = pipe_run(s, &p, err);
-	for (size_t k = 0; rc == 0 && k < nkeys; k++) {
-		redisReply *r;
-		size_t n = 0;
-		if ((rc = reply_ok(s, &p, k, err)) != 0)
-			break;
-		r = p.c[k].r;
-		for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && n < limit; i++) {
-			int64_t id;
-			if (parse_i64(r->element[i], &id) == 0 && !removed_in_tx(s, id))
-				ids[n++] = id;
-		}
-		rc = fn(ctx, k, ids, n);
-	}
-	free(ids);
-	pipe_free(&p);
-	return rc;
+	return lookup((struct rstore *)b, keys, nkeys, limit, 0, fn, ctx, err);
 }
 
 static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_t nkeys,
@@ -1681,7 +2137,7 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_
 				  (long long)id);
 	if ((staged = pend_find(s->add, s->nadd, id)) != NULL) {
 		/* added in this transaction: drop it at once */
-		queue_discard(&p, staged);
+		queue_discard(s, &p, staged);
 		pipe_run(s, &p, NULL);
 		pipe_free(&p);
 		free(staged->name);
@@ -1708,18 +2164,7 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_
 	e->nset = src.nset;
 	e->nkeys = nkeys;
 	memcpy(e->keys, keys, nkeys * sizeof *keys);
-	{
-		char key[40];
-		redisReply *r;
-		src_key(key, sizeof key, id);
-		rc = call(s, &p, slot_of(key), ARGS(S("HMGET"), S(key), S("tl"), S("t")), &r, err);
-		if (rc) {
-			free(e->name);
-			free(e->keys);
-			goto out;
-		}
-		e->len = text_len(r);
-	}
+	e->len = s->rec.text_len;
 	/* band_keys counts distinct keys, as insert stored them */
 	for (size_t i = 0, n = 0; i < nkeys; i++) {
 		size_t j;
@@ -1741,20 +2186,28 @@ static int64_t field_i64(const redisReply *r)
 	return r && parse_i64(r, &v) == 0 ? v : 0;
 }
 
-/* Is key one of the index's (registry, records, band keys)? */
+/* Is key one of the index's (registry, records and texts, postings)? */
 static int index_key(const char *k, size_t n)
 {
-	return (n == 9 && k[0] == 'b') || (n > 5 && memcmp(k, "{ds}:", 5) == 0) ||
+	return (n > 2 && memcmp(k, "{p", 2) == 0) || (n > 3 && memcmp(k, "{ds", 3) == 0) ||
 	       (n > 5 && memcmp(k, "{src:", 5) == 0);
 }
 
-/* The memory of the index's own keys (MEMORY USAGE of each, over every
- * shard, walked with SCAN): not the server's whole memory, which other
- * databases and other keys share.  Reads every key name once: an
- * administrator's figure, not one for every query. */
-static int data_bytes(struct rstore *s, uint64_t *bytes, struct ds_err *err)
+static int lost(struct rstore *s, struct node *nd, struct ds_err *err)
 {
-	*bytes = 0;
+	conn_fail(s, nd, "connection lost to", err);
+	drop_all(s);
+	return DS_EIO;
+}
+
+typedef int (*scan_fn)(struct rstore *s, struct node *nd, const redisReply *keys, void *ctx,
+		       struct ds_err *err);
+
+/* Calls fn with every batch of key names matching pattern (an array
+ * reply), on every shard in turn (SCAN).  fn may send commands on nd. */
+static int scan_keys(struct rstore *s, const char *pattern, scan_fn fn, void *ctx,
+		     struct ds_err *err)
+{
 	for (int i = 0; i < s->nnodes; i++) {
 		struct node *nd = &s->node[i];
 		char cursor[32] = "0";
@@ -1764,67 +2217,108 @@ static int data_bytes(struct rstore *s, uint64_t *bytes, struct ds_err *err)
 		if ((rc = node_connect(s, nd, err)) != 0)
 			return rc;
 		do {
-			redisReply *r = redisCommand(nd->c, "SCAN %s COUNT 2000", cursor), *keys;
-			size_t nq = 0;
+			redisReply *r = redisCommand(nd->c, "SCAN %s MATCH %s COUNT 1000", cursor, pattern);
 			if (!r)
-				goto lost;
+				return lost(s, nd, err);
 			if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 			    r->element[0]->type != REDIS_REPLY_STRING) {
 				freeReplyObject(r);
 				return ds_err_set(err, DS_EDB, "index %s: unexpected reply to SCAN", s->uri);
 			}
 			snprintf(cursor, sizeof cursor, "%s", r->element[0]->str);
-			keys = r->element[1];
-			for (size_t k = 0; k < keys->elements; k++) {
-				redisReply *e = keys->element[k];
-				if (e->type == REDIS_REPLY_STRING && index_key(e->str, e->len)) {
-					redisAppendCommand(nd->c, "MEMORY USAGE %b SAMPLES 0", e->str,
-							   (size_t)e->len);
-					nq++;
-				}
-			}
+			rc = fn(s, nd, r->element[1], ctx, err);
 			freeReplyObject(r);
-			for (size_t k = 0; k < nq; k++) {
-				void *rv = NULL;
-				if (redisGetReply(nd->c, &rv) != REDIS_OK || !rv)
-					goto lost;
-				if (((redisReply *)rv)->type == REDIS_REPLY_INTEGER)
-					*bytes += (uint64_t)((redisReply *)rv)->integer;
-				freeReplyObject(rv);
-			}
+			if (rc)
+				return rc;
 		} while (strcmp(cursor, "0") != 0);
 		if (!s->cluster)
 			break;
-		continue;
-	lost:
-		conn_fail(s, nd, "connection lost to", err);
-		drop_all(s);
-		return DS_EIO;
 	}
 	return 0;
+}
+
+/* Is key the text of a source ({src:ID}t)? */
+static int text_key_name(const char *k, size_t n)
+{
+	return n > 7 && memcmp(k, "{src:", 5) == 0 && k[n - 1] == 't' && k[n - 2] == '}';
+}
+
+static int add_bytes(struct rstore *s, struct node *nd, const redisReply *keys, void *ctx,
+		     struct ds_err *err)
+{
+	struct ds_store_stats *st = ctx;
+	for (size_t k = 0; k < keys->elements; k++) {
+		redisReply *e = keys->element[k];
+		if (e->type == REDIS_REPLY_STRING && index_key(e->str, e->len))
+			redisAppendCommand(nd->c, "MEMORY USAGE %b SAMPLES 0", e->str, (size_t)e->len);
+	}
+	for (size_t k = 0; k < keys->elements; k++) {
+		redisReply *e = keys->element[k];
+		void *rv = NULL;
+		uint64_t b;
+		if (e->type != REDIS_REPLY_STRING || !index_key(e->str, e->len))
+			continue;
+		if (redisGetReply(nd->c, &rv) != REDIS_OK || !rv)
+			return lost(s, nd, err);
+		b = ((redisReply *)rv)->type == REDIS_REPLY_INTEGER ? (uint64_t)((redisReply *)rv)->integer : 0;
+		st->bytes += b;
+		if (text_key_name(e->str, e->len))
+			st->text_store_bytes += b;
+		freeReplyObject(rv);
+	}
+	return 0;
+}
+
+/* The memory of the index's own keys (MEMORY USAGE of each, over every
+ * shard, walked with SCAN): not the server's whole memory, which other
+ * databases and other keys share; text_store_bytes: the texts' part.
+ * Reads every key name once: an administrator's figure, not one for
+ * every query. */
+static int data_bytes(struct rstore *s, struct ds_store_stats *st, struct ds_err *err)
+{
+	st->bytes = st->text_store_bytes = 0;
+	return scan_keys(s, "*", add_bytes, st, err);
+}
+
+/* The counters, summed over the registry buckets (one round trip). */
+static int counters(struct rstore *s, struct ds_store_stats *st, struct ds_err *err)
+{
+	struct pipe p = {0};
+	int rc = 0;
+	memset(st, 0, sizeof *st);
+	for (int bkt = 0; bkt < RBUCKETS && rc == 0; bkt++) {
+		char ks[REG_KEY_MAX];
+		reg_key_s(ks, bkt, "stats");
+		if (pipe_add(&p, slot_of(ks), ARGS(S("HMGET"), S(ks), S("sources"), S("words"),
+						   S("shingles"), S("band_keys"), S("text_bytes"))))
+			rc = no_mem(s, err);
+	}
+	if (rc == 0)
+		rc = pipe_run(s, &p, err);
+	for (size_t c = 0; rc == 0 && c < p.n; c++) {
+		redisReply *r;
+		if ((rc = reply_ok(s, &p, c, err)) != 0)
+			break;
+		r = p.c[c].r;
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 5) {
+			rc = ds_err_set(err, DS_EDB, "index %s: unexpected reply to HMGET", s->uri);
+			break;
+		}
+		st->sources += (uint64_t)field_i64(r->element[0]);
+		st->words += (uint64_t)field_i64(r->element[1]);
+		st->shingles += (uint64_t)field_i64(r->element[2]);
+		st->band_keys += (uint64_t)field_i64(r->element[3]);
+		st->text_bytes += (uint64_t)field_i64(r->element[4]);
+	}
+	pipe_free(&p);
+	return rc;
 }
 
 static int op_stats(struct ds_store *b, struct ds_store_stats *st, struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
-	struct pipe p = {0};
-	redisReply *r;
-	int rc;
-	rc = call(s, &p, slot_of(K_STATS),
-		  ARGS(S("HMGET"), S(K_STATS), S("sources"), S("words"), S("shingles"),
-		       S("band_keys"), S("text_bytes")),
-		  &r, err);
-	if (rc == 0) {
-		memset(st, 0, sizeof *st);
-		st->sources = (uint64_t)field_i64(r->element[0]);
-		st->words = (uint64_t)field_i64(r->element[1]);
-		st->shingles = (uint64_t)field_i64(r->element[2]);
-		st->band_keys = (uint64_t)field_i64(r->element[3]);
-		st->text_bytes = (uint64_t)field_i64(r->element[4]);
-		rc = data_bytes(s, &st->bytes, err);
-	}
-	pipe_free(&p);
-	return rc;
+	int rc = counters(s, st, err);
+	return rc ? rc : data_bytes(s, st, err);
 }
 
 /* Is the index still the one opened?  r: the reply of HMGET meta magic gen. */
@@ -1852,14 +2346,11 @@ static int same_index(struct rstore *s, const redisReply *r, struct ds_err *err)
 static int op_count(struct ds_store *b, uint64_t limit, uint64_t *n, struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
-	struct pipe p = {0};
-	int rc;
+	struct ds_store_stats st;
+	int rc = counters(s, &st, err);
 	(void)limit;
-	if (pipe_add(&p, slot_of(K_IDS), ARGS(S("ZCARD"), S(K_IDS))))
-		rc = no_mem(s, err);
-	else if ((rc = pipe_run(s, &p, err)) == 0 && (rc = reply_ok(s, &p, 0, err)) == 0)
-		*n = (uint64_t)p.c[0].r->integer + s->nadd;
-	pipe_free(&p);
+	if (rc == 0)
+		*n = st.sources + s->nadd;
 	return rc;
 }
 
@@ -1892,6 +2383,11 @@ static int op_set_timeout(struct ds_store *b, int timeout_ms, struct ds_err *err
  * entries and its band keys; the counters add up. */
 struct check_sum {
 	uint64_t sources, words, shingles, band_keys, text_bytes;
+	/* every registered source in id order, its passage keys by its
+	 * record, and the postings found for it */
+	int64_t *id;
+	uint32_t *nkeys, *found;
+	size_t n, cap;
 };
 
 static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct check_sum *sum,
@@ -1900,91 +2396,77 @@ static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct ch
 	struct pipe p = {0}, q = {0};
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		char key[40];
+		char key[40], tkey[40];
 		src_key(key, sizeof key, ids[i]);
-		rc = pipe_add(&p, slot_of(key),
-			      ARGS(S("HMGET"), S(key), S("n"), S("h"), S("w"), S("s"), S("set"), S("k"),
-				   S("live")));
-		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("HMGET"), S(key), S("tl"), S("t")));
-		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("TTL"), S(key)));
+		text_key(tkey, sizeof tkey, ids[i]);
+		rc = pipe_add(&p, slot_of(key), ARGS(S("GET"), S(key)));
+		rc = rc ? rc : pipe_add(&p, slot_of(key), ARGS(S("PTTL"), S(key)));
+		rc = rc ? rc : pipe_add(&p, slot_of(tkey), ARGS(S("PTTL"), S(tkey)));
 	}
 	if (rc || (rc = pipe_run(s, &p, err)) != 0)
 		goto out;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		redisReply **f;
-		const unsigned char *set, *keys;
-		size_t nset, nk;
-		char idstr[24], nk_key[600];
-		if ((rc = reply_ok(s, &p, 3 * i, err)) != 0)
+		redisReply *r;
+		char idstr[24], nk_key[600], kh[REG_KEY_MAX];
+		for (size_t k = 0; k < 3 && rc == 0; k++)
+			rc = reply_ok(s, &p, 3 * i + k, err);
+		if (rc)
 			break;
-		f = p.c[3 * i].r->element;
-		if (f[0]->type != REDIS_REPLY_STRING || f[1]->type != REDIS_REPLY_STRING ||
-		    f[3]->type != REDIS_REPLY_STRING || f[4]->type != REDIS_REPLY_STRING ||
-		    f[5]->type != REDIS_REPLY_STRING) {
+		r = p.c[3 * i].r;
+		if (r->type != REDIS_REPLY_STRING || p.c[3 * i + 2].r->integer == -2) {
 			rc = ds_err_set(err, DS_ECORRUPT,
 					"index %s is damaged: source %lld has no whole record", s->uri,
 					(long long)ids[i]);
 			break;
 		}
-		if (p.c[3 * i + 2].r->integer != -1) {
+		if (p.c[3 * i + 1].r->integer != -1 || p.c[3 * i + 2].r->integer != -1) {
 			rc = ds_err_set(err, DS_ECORRUPT,
 					"index %s is damaged: the record of source %lld expires", s->uri,
 					(long long)ids[i]);
 			break;
 		}
-		nset = strtoull(f[3]->str, NULL, 10);
-		set = (const unsigned char *)f[4]->str;
-		if ((size_t)f[4]->len != nset * 4 || f[5]->len % 8) {
+		rc = ds_srcrec_unpack(r->str, (size_t)r->len, &s->rec, &s->setbuf, &s->setcap);
+		if (rc == DS_ENOMEM) {
+			rc = no_mem(s, err);
+			break;
+		}
+		if (rc) {
 			rc = ds_err_set(err, DS_ECORRUPT,
-					"index %s is damaged: source %lld has a set of %zu bytes for %zu shingles",
-					s->uri, (long long)ids[i], (size_t)f[4]->len, nset);
+					"index %s is damaged: the record of source %lld does not decode (or its shingle set is not sorted)",
+					s->uri, (long long)ids[i]);
 			break;
 		}
-		for (size_t k = 1; k < nset; k++)
-			if (get32le(set + 4 * k) <= get32le(set + 4 * (k - 1))) {
-				rc = ds_err_set(err, DS_ECORRUPT,
-						"index %s is damaged: the shingle set of source %lld is not sorted",
-						s->uri, (long long)ids[i]);
-				break;
-			}
-		if (rc)
-			break;
 		sum->sources++;
-		sum->words += strtoull(f[2]->type == REDIS_REPLY_STRING ? f[2]->str : "0", NULL, 10);
-		sum->shingles += nset;
-		sum->text_bytes += text_len(p.c[3 * i + 1].r);
-		nk = (size_t)f[5]->len / 8;
-		sum->band_keys += nk;
-		keys = (const unsigned char *)f[5]->str;
-		snprintf(idstr, sizeof idstr, "%lld", (long long)ids[i]);
-		snprintf(nk_key, sizeof nk_key, "%s%s", K_NAME, f[0]->str);
-		rc = pipe_add(&q, slot_of(K_HASH), ARGS(S("HGET"), S(K_HASH), S(f[1]->str)));
-		rc = rc ? rc : pipe_add(&q, slot_of(nk_key), ARGS(S("ZSCORE"), S(nk_key), S(idstr)));
-		for (size_t k = 0; k < nk && rc == 0; k++) {
-			char bk[9];
-			band_key(bk, get64le(keys + 8 * k));
-			rc = pipe_add(&q, key_slot(bk, 9), ARGS(S("SISMEMBER"), B(bk, 9), S(idstr)));
+		sum->words += s->rec.words;
+		sum->shingles += s->rec.nset;
+		sum->text_bytes += s->rec.text_len;
+		sum->band_keys += s->rec.nkeys;
+		if (ds_grow(&sum->id, &sum->cap, sum->n + 1, sizeof *sum->id) ||
+		    !(sum->nkeys = realloc(sum->nkeys, sum->cap * sizeof *sum->nkeys)) ||
+		    !(sum->found = realloc(sum->found, sum->cap * sizeof *sum->found))) {
+			rc = no_mem(s, err);
+			break;
 		}
+		sum->id[sum->n] = ids[i];
+		sum->nkeys[sum->n] = (uint32_t)s->rec.nkeys;
+		sum->found[sum->n++] = 0;
+		snprintf(idstr, sizeof idstr, "%lld", (long long)ids[i]);
+		snprintf(nk_key, sizeof nk_key, "{ds:%02x}:n:%s", rbucket(s->rec.hash), s->rec.name);
+		reg_key_s(kh, rbucket(s->rec.hash), "hash");
+		rc = pipe_add(&q, slot_of(kh), ARGS(S("HGET"), S(kh), S(s->rec.hash)));
+		rc = rc ? rc : pipe_add(&q, slot_of(nk_key), ARGS(S("ZSCORE"), S(nk_key), S(idstr)));
 	}
 	if (rc || (rc = pipe_run(s, &q, err)) != 0)
 		goto out;
-	for (size_t i = 0, j = 0; i < n && rc == 0; i++) {
-		redisReply **f = p.c[3 * i].r->element;
-		size_t nk = (size_t)f[5]->len / 8;
-		if (field_i64(q.c[j].r) != ids[i])
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (field_i64(q.c[2 * i].r) != ids[i])
 			rc = ds_err_set(err, DS_ECORRUPT,
 					"index %s is damaged: the hash of source %lld leads elsewhere",
 					s->uri, (long long)ids[i]);
-		else if (!q.c[j + 1].r || q.c[j + 1].r->type == REDIS_REPLY_NIL)
+		else if (!q.c[2 * i + 1].r || q.c[2 * i + 1].r->type == REDIS_REPLY_NIL)
 			rc = ds_err_set(err, DS_ECORRUPT,
 					"index %s is damaged: source %lld is missing from its name's list",
 					s->uri, (long long)ids[i]);
-		for (size_t k = 0; k < nk && rc == 0; k++)
-			if (!q.c[j + 2 + k].r || q.c[j + 2 + k].r->integer != 1)
-				rc = ds_err_set(err, DS_ECORRUPT,
-						"index %s is damaged: source %lld is missing under band key %zu",
-						s->uri, (long long)ids[i], k);
-		j += 2 + nk;
 	}
 out:
 	pipe_free(&p);
@@ -1992,44 +2474,133 @@ out:
 	return rc;
 }
 
+/* One posting: id under a passage key of generation g. */
+static int check_posting(struct rstore *s, struct check_sum *sum, int g, int64_t id,
+			 struct ds_err *err)
+{
+	size_t lo = 0, hi = sum->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (sum->id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == sum->n || sum->id[lo] != id)
+		return 0; /* not registered: staged by a writer that died, or removed */
+	if (gen_of(id) != g)
+		return ds_err_set(err, DS_ECORRUPT,
+				  "index %s is damaged: source %lld is posted in generation %d, not %d",
+				  s->uri, (long long)id, g, gen_of(id));
+	sum->found[lo]++;
+	return 0;
+}
+
+/* One bucket's HGETALL reply (r), key bk of generation g: every posting
+ * well formed, an overflow count that its set has. */
+static int check_bucket(struct rstore *s, struct node *nd, const char *bk, size_t blen,
+			const redisReply *r, struct check_sum *sum, struct ds_err *err)
+{
+	int g = atoi(bk + 2), rc = 0;
+	if (r->type != REDIS_REPLY_ARRAY)
+		return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: %.*s is not a hash", s->uri,
+				  (int)blen, bk);
+	for (size_t i = 0; i + 1 < r->elements && rc == 0; i += 2) {
+		const redisReply *f = r->element[i], *v = r->element[i + 1];
+		if (v->len % 4 == 0 && v->len > 0) {
+			for (size_t j = 0; j < (size_t)v->len && rc == 0; j += 4)
+				rc = check_posting(s, sum, g,
+						   get32le((const unsigned char *)v->str + j), err);
+		} else if (v->len == 5 && v->str[0] == 'o') {
+			redisReply *m = redisCommand(nd->c, "SMEMBERS %b%s%b", bk, blen, "o", f->str,
+						     (size_t)f->len);
+			int64_t id;
+			if (!m)
+				return lost(s, nd, err);
+			if (m->type != REDIS_REPLY_ARRAY ||
+			    m->elements != get32le((const unsigned char *)v->str + 1))
+				rc = ds_err_set(err, DS_ECORRUPT,
+						"index %s is damaged: an overflow set of %.*s does not hold its count",
+						s->uri, (int)blen, bk);
+			for (size_t j = 0; rc == 0 && j < m->elements; j++)
+				if (parse_i64(m->element[j], &id) == 0)
+					rc = check_posting(s, sum, g, id, err);
+			freeReplyObject(m);
+		} else {
+			rc = ds_err_set(err, DS_ECORRUPT,
+					"index %s is damaged: a posting of %zu bytes in %.*s", s->uri,
+					(size_t)v->len, (int)blen, bk);
+		}
+	}
+	return rc;
+}
+
+/* A batch of bucket keys: their HGETALL, all the replies read before a
+ * bucket with an overflow set sends one more command on the connection. */
+static int check_buckets(struct rstore *s, struct node *nd, const redisReply *keys, void *ctx,
+			 struct ds_err *err)
+{
+	redisReply **rv = calloc(keys->elements + 1, sizeof *rv);
+	int rc = 0;
+	if (!rv)
+		return no_mem(s, err);
+	for (size_t k = 0; k < keys->elements; k++) {
+		redisReply *e = keys->element[k];
+		if (e->len > 2 && e->str[e->len - 1] == '}') /* not an overflow set */
+			redisAppendCommand(nd->c, "HGETALL %b", e->str, (size_t)e->len);
+	}
+	for (size_t k = 0; k < keys->elements && rc == 0; k++) {
+		redisReply *e = keys->element[k];
+		if (e->len > 2 && e->str[e->len - 1] == '}' &&
+		    (redisGetReply(nd->c, (void **)&rv[k]) != REDIS_OK || !rv[k]))
+			rc = lost(s, nd, err);
+	}
+	for (size_t k = 0; k < keys->elements; k++) {
+		if (!rv[k])
+			continue;
+		if (rc == 0)
+			rc = check_bucket(s, nd, keys->element[k]->str, (size_t)keys->element[k]->len,
+					  rv[k], ctx, err);
+		freeReplyObject(rv[k]);
+	}
+	free(rv);
+	return rc;
+}
+
+/* Walks every bucket of postings and counts the postings of each
+ * registered source: as many as its record says. */
+static int check_postings(struct rstore *s, struct check_sum *sum, struct ds_err *err)
+{
+	int rc = scan_keys(s, "{p*", check_buckets, sum, err);
+	for (size_t i = 0; rc == 0 && i < sum->n; i++)
+		if (sum->found[i] != sum->nkeys[i])
+			rc = ds_err_set(err, DS_ECORRUPT,
+					"index %s is damaged: source %lld is under %u passage keys, its record says %u",
+					s->uri, (long long)sum->id[i], sum->found[i], sum->nkeys[i]);
+	return rc;
+}
+
 static int op_check(struct ds_store *b, struct ds_err *err)
 {
 	struct rstore *s = (struct rstore *)b;
-	struct pipe p = {0};
 	struct check_sum sum = {0};
 	struct ds_store_stats st;
 	int64_t last = 0, ids[EACH_CHUNK];
 	int rc;
 	for (;;) {
-		char from[32], lim[16];
-		redisReply *r;
 		size_t n = 0;
-		snprintf(from, sizeof from, "(%lld", (long long)last);
-		snprintf(lim, sizeof lim, "%d", EACH_CHUNK);
-		rc = call(s, &p, slot_of(K_IDS),
-			  ARGS(S("ZRANGEBYSCORE"), S(K_IDS), S(from), S("+inf"), S("LIMIT"), S("0"),
-			       S(lim)),
-			  &r, err);
-		if (rc)
-			break;
-		for (size_t i = 0; i < r->elements && n < EACH_CHUNK && rc == 0; i++) {
-			if (parse_i64(r->element[i], &ids[n]) == 0 && ids[n] > 0)
-				n++;
-			else
-				rc = ds_err_set(err, DS_ECORRUPT,
-						"index %s is damaged: %s holds '%.40s', not a source id",
-						s->uri, K_IDS,
-						r->element[i]->type == REDIS_REPLY_STRING ? r->element[i]->str
-											  : "?");
-		}
-		if (rc || n == 0)
+		if ((rc = next_ids(s, last, ids, &n, 1, err)) != 0 || n == 0)
 			break;
 		last = ids[n - 1];
-		if ((rc = check_chunk(s, ids, n, &sum, err)) != 0 || r->elements < EACH_CHUNK)
+		if ((rc = check_chunk(s, ids, n, &sum, err)) != 0 || n < EACH_CHUNK)
 			break;
 	}
-	pipe_free(&p);
-	if (rc || (rc = op_stats(b, &st, err)) != 0)
+	if (rc == 0)
+		rc = check_postings(s, &sum, err);
+	free(sum.id);
+	free(sum.nkeys);
+	free(sum.found);
+	if (rc || (rc = counters(s, &st, err)) != 0)
 		return rc;
 	if (st.sources != sum.sources || st.words != sum.words || st.shingles != sum.shingles ||
 	    st.band_keys != sum.band_keys || st.text_bytes != sum.text_bytes)
@@ -2054,6 +2625,7 @@ static void op_close(struct ds_store *b)
 	free(s->merged);
 	free(s->setbuf);
 	free(s->textbuf);
+	ds_srcrec_clear(&s->rec);
 	cache_free(s);
 	free(s->uri);
 	free(s);
@@ -2274,12 +2846,15 @@ again:
 				K_META);
 	else if (strcmp(schema, SCHEMA) != 0)
 		rc = ds_err_set(err, DS_EVERSION,
-				"index %s has schema version %s, this despin reads version %s: rebuild it with 'despin index add'",
+				"index %s has schema version %s, this despin reads version %s (another key layout): rebuild it in an empty database with 'despin index add' of its texts, or 'despin index copy' from an SQLite index of them",
 				s->uri, schema, SCHEMA);
 	else if (strcmp(fp, params) != 0)
 		rc = ds_err_set(err, DS_EVERSION,
 				"index %s was built with fingerprints %s, this despin makes %s: rebuild it with 'despin index add'",
 				s->uri, fp, params);
+	if (rc == 0 && (rc = call(s, &p, slot_of(K_NEXT), ARGS(S("GET"), S(K_NEXT)), &r, err)) == 0 &&
+	    r->type == REDIS_REPLY_STRING)
+		parse_i64(r, &s->maxid);
 out:
 	pipe_free(&p);
 	return rc;

@@ -481,6 +481,11 @@ static int do_stats(struct ds_index *ix)
 	printf("bytes              %llu\n", (unsigned long long)s.bytes);
 	printf("bytes per source   %llu\n",
 	       (unsigned long long)(s.sources ? s.bytes / s.sources : 0));
+	if (s.text_store_bytes) { /* a store that counts its texts apart (Redis) */
+		printf("texts bytes        %llu\n", (unsigned long long)s.text_store_bytes);
+		printf("per source no text %llu\n",
+		       (unsigned long long)(s.sources ? (s.bytes - s.text_store_bytes) / s.sources : 0));
+	}
 	return EXIT_CLEAN;
 }
 

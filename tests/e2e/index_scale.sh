@@ -26,20 +26,7 @@ base=/tmp
 W=$(mktemp -d "$base/despin-scale.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT INT TERM
 
-python3 - "$W/dis" "$N" <<'PY'
-import os, random, sys
-out, n = sys.argv[1], int(sys.argv[2])
-sents = [l.strip() for l in open("corpus/train.txt", encoding="utf-8", errors="replace")
-         if len(l.split()) >= 4]
-rng = random.Random(7)
-os.makedirs(out)
-for k in range(n):
-    d = os.path.join(out, "%02d" % (k // 1000))
-    os.makedirs(d, exist_ok=True)
-    paras = [sents[rng.randrange(len(sents))] for _ in range(rng.randint(3, 9))]
-    with open(os.path.join(d, "d%05d.txt" % k), "w", encoding="utf-8") as f:
-        f.write("\n\n".join(paras) + "\n")
-PY
+python3 scripts/gen_synthetic.py "$W/dis" "$N"
 check "$N distractors generated" $?
 
 t0=$(date +%s)

@@ -52,6 +52,14 @@ rc=$?
 check "list of an empty server fails (exit 2) naming it" \
 	$([ $rc = 2 ] && grep -q "cannot open index $U: no despin index there" "$W/err"; echo $?)
 
+# an index of the first key layout (schema 1) is refused, naming the fix
+redis-cli -p "$PORT" -n 3 hset '{ds}:meta' magic despin-index schema 1 fingerprint x > /dev/null
+"$DESPIN" index list -i "$U/3" > /dev/null 2> "$W/err"
+rc=$?
+check "an index of schema 1 is refused (exit 2), saying how to rebuild it" \
+	$([ $rc = 2 ] && grep -q "index $U/3 has schema version 1, this despin reads version 2 .*rebuild it" "$W/err"; echo $?)
+redis-cli -p "$PORT" -n 3 flushdb > /dev/null
+
 # the same adds on SQLite and on Redis
 "$DESPIN" index add -i "$W/ref.db" $A $S/000_fcd469a446cc7cc8.txt > "$W/add.sqlite" 2>&1
 "$DESPIN" index add -i "$U" $A $S/000_fcd469a446cc7cc8.txt > "$W/add.redis" 2>&1
@@ -68,7 +76,25 @@ keys=$("$DESPIN" index stats -i "$W/ref.db" | awk '/^band keys/ {print $3}')
 check "stats: 4 sources, as many passage keys as with SQLite ($keys)" \
 	$(grep -qx "sources  *4" "$W/stats" && grep -qx "band keys  *${keys:-none}" "$W/stats"; echo $?)
 "$DESPIN" index check -i "$U" > "$W/check" 2>&1
+check "stats: the texts' bytes apart, and the bytes per source without them" \
+	$(awk '$1 == "sources" { n = $2 } $1 == "bytes" && NF == 2 { b = $2 } $1 == "texts" { t = $3 }
+	       $1 == "per" && $3 == "no" { r = $5 }
+	       END { exit !(t > 0 && t < b && r == int((b - t) / n)) }' "$W/stats"; echo $?)
 check "check passes" $(grep -qx "$U: ok" "$W/check"; echo $?)
+# ids of several generations (the counter moved past 3000: the next
+# ids are in generation 2, whose buckets are other keys): a query finds
+# sources in each, and check passes
+"$DESPIN" index add -q -i "$U/6" $S/002_1eca5ce85436633a.txt $S/004_1faaaa5fa0c635fb.txt > /dev/null 2>&1
+redis-cli -p "$PORT" -n 6 set '{ds}:next' 3000 > /dev/null
+"$DESPIN" index add -q -i "$U/6" $S/000_fcd469a446cc7cc8.txt > /dev/null 2>&1
+redis-cli -p "$PORT" -n 6 set '{ds}:next' 5000 > /dev/null
+"$DESPIN" index add -q -i "$U/6" $S/001_455d42bae2579fa5.txt > /dev/null 2>&1
+"$DESPIN" index query -i "$U/6" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.gen" 2>&1
+"$DESPIN" index check -i "$U/6" > "$W/check.gen" 2>&1
+check "sources of generations 0, 2 and 3 found (ids 3001 then 5001), check passes" \
+	$(awk -F'\t' 'NR == 1 && $2 == 3001 { a = 1 } NR == 2 && $2 == 5001 { b = 1 } END { exit !(a && b) }' "$W/q.gen" &&
+	  [ "$(redis-cli -p "$PORT" -n 6 --scan --pattern '{p3:*' | wc -l)" -gt 0 ] && grep -q ": ok$" "$W/check.gen"; echo $?)
+redis-cli -p "$PORT" -n 6 flushdb > /dev/null
 "$DESPIN" index query -i "$W/ref.db" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.sqlite"
 "$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.redis"
 same "query of 003 gives what SQLite gives" "$W/q.sqlite" "$W/q.redis"
@@ -175,11 +201,11 @@ check "the add was killed inside its transaction (records staged, add not finish
 same "a killed add (one transaction) leaves the list as it was" "$W/before" "$W/after2"
 "$DESPIN" index check -i "$U" > "$W/check2" 2>&1
 check "check passes after the killed add" $?
-redis-cli -p "$PORT" zadd '{ds}:ids' 2.5 junk > /dev/null
+redis-cli -p "$PORT" zadd '{ds:00}:ids' 2.5 junk > /dev/null
 "$DESPIN" index check -i "$U" > "$W/check3" 2>&1
 check "check finds a junk member in the id set" \
 	$([ $? = 2 ] && grep -q "holds 'junk', not a source id" "$W/check3"; echo $?)
-redis-cli -p "$PORT" zrem '{ds}:ids' junk > /dev/null
+redis-cli -p "$PORT" zrem '{ds:00}:ids' junk > /dev/null
 
 # server gone mid-scan: one error line per article, no hang
 if [ $SCAN = 1 ]; then

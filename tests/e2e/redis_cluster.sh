@@ -42,6 +42,11 @@ for p in $PORTS; do
 	[ "$k" -gt 20 ] && spread=$((spread + 1))
 done
 check "keys are spread over the 3 shards" $([ $spread = 3 ]; echo $?)
+reg=0
+for p in $PORTS; do
+	[ "$(redis-cli -p "$p" --scan --pattern '{ds:*' | wc -l)" -gt 0 ] && reg=$((reg + 1))
+done
+check "the registry's buckets ({ds:XX}) are on more than one shard ($reg)" $([ $reg -ge 2 ]; echo $?)
 "$DESPIN" index stats -i "$U" > "$W/stats"
 keys=$("$DESPIN" index stats -i "$W/ref.db" | awk '/^band keys/ {print $3}')
 check "stats: 4 sources, as many passage keys as with SQLite ($keys)" \
@@ -80,7 +85,7 @@ for p in $PORTS; do redis-cli -p "$p" flushall > /dev/null; done
 check "copy sqlite -> an emptied cluster" $(grep -qx "4 copied, 0 already present" "$W/copy2"; echo $?)
 same "the copy in the cluster has the same list" "$W/list.redis" "$W/list.copy2"
 
-# move the registry's slot to another node while a scan runs
+# move the slot of {ds} (read by every query) to another node while a scan runs
 if [ $SCAN = 1 ]; then
 	slot=$(redis-cli -p "$P1" cluster keyslot '{ds}')
 	owner=
@@ -114,8 +119,8 @@ if [ $SCAN = 1 ]; then
 	exec 3>&-
 	wait $spid
 	rc=$?
-	check "the registry's slot moved from node $owner to $target" \
-		$([ "$(redis-cli -p "$target" cluster countkeysinslot "$slot")" -gt 3 ]; echo $?)
+	check "the slot of {ds} (meta hash, id counter) moved from node $owner to $target" \
+		$([ "$(redis-cli -p "$target" cluster countkeysinslot "$slot")" -ge 2 ]; echo $?)
 	check "scan goes on through ASK and MOVED: 3 articles, 003 spun each time" \
 		$([ $rc = 1 ] && [ "$(grep -c '^spun .*000_fcd469a446cc7cc8.txt.*a[123]$' "$W/fout")" = 3 ] &&
 			[ ! -s "$W/ferr" ]; echo $?)

@@ -105,4 +105,27 @@ sed 's/^/# /' "$W/E.out"
 check "SIGTERM stops a worker cleanly (exit 0, its article finished, nothing pending)" \
 	$([ $rc = 0 ] && grep -q "stopped by a signal" "$W/E.out" &&
 	  [ "$($R xpending '{despin}:articles' despin | head -1)" = 0 ]; echo $?)
+
+# a generation of ids opened after the worker opened the index (the counter
+# moved past 3000): the worker's next look-up reads it too and finds 000
+S=corpus/seeds
+"$DESPIN" index add -q -i "$U/7" $S/002_1eca5ce85436633a.txt $S/004_1faaaa5fa0c635fb.txt > /dev/null 2>&1
+"$DESPIN" worker -i "$U/7" --name G > "$W/G.out" 2>&1 &
+gpid=$!
+i=0
+while [ $i -lt 400 ] && ! $R -n 7 xinfo groups '{despin}:articles' 2> /dev/null | grep -q despin; do
+	sleep 0.05
+	i=$((i + 1))
+done
+$R -n 7 set '{ds}:next' 3000 > /dev/null
+"$DESPIN" index add -q -i "$U/7" $S/000_fcd469a446cc7cc8.txt > /dev/null 2>&1
+"$DESPIN" submit --queue "$U/7" $S/003_cc34e14e2e5a732a.txt > /dev/null 2>&1
+i=0
+while [ $i -lt 400 ] && [ "$($R -n 7 xlen '{despin}:results')" != 1 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $gpid
+wait $gpid
+$R -n 7 xrange '{despin}:results' - + > "$W/G.results"
+check "a generation opened while a worker runs: its next article finds the source there (id 3001)" \
+	$(grep -q '"source": *"corpus/seeds/000_fcd469a446cc7cc8.txt"' "$W/G.results" &&
+	  "$DESPIN" index list -i "$U/7" | grep -q '^ *3001 .*000_fcd469a446cc7cc8.txt$'; echo $?)
 echo "1..$n"
