@@ -4,9 +4,18 @@
 # directory:
 #   1. the slot model: is this word a spinner's substitution?  (labels from
 #      the spinner's ground truth);
-#   2. the article models, solo and with source, on features that include
-#      the slot model's probabilities;
-#   3. the calibration of the judgement without a source (solo.tsv beside
+#   2. the change model: is a change against the source a spinner's or an
+#      editor's?  (labels from the spinner's ground truth; every change of a
+#      legitimate edit is an editor's, and scripts/gen_edits.py adds
+#      rewrites, copy edits and republications of the training sources);
+#      with it the word-vector cut under which a change the lexicon does not
+#      relate is never spin.  CHANGE_MODEL=0 leaves it out (changes are then
+#      judged by fixed rules);
+#   3. the article models: solo, on features that include the slot
+#      model's probabilities; with a source, on the sum of the changes' log
+#      likelihood ratios, their number, the copied share and the shape of
+#      the changes;
+#   4. the calibration of the judgement without a source (solo.tsv beside
 #      the scorer TSV, scripts/fit_solo.py): the flags' probabilities, the
 #      article's probability by length (on the training articles and on
 #      paragraphs of every length, scripts/gen_paragraphs.py, of the
@@ -77,16 +86,32 @@ else
 fi
 python3 scripts/label_slots.py "$BENCH" "$tmp/slots.tsv" > "$tmp/slots-labelled.tsv"
 "$DESPIN" scorer fit-slots --l2 1 -o "$tmp/slot.tsv" "$tmp/slots-labelled.tsv"
+# 2. change model (spinner against editor; CHANGE_MODEL=0 leaves it out)
+if [ "${CHANGE_MODEL:-1}" = 1 ]; then
+	grep -v -P '\t-$' "$tmp/pairs.tsv" > "$tmp/withsrc.tsv" || true
+	"$DESPIN" scorer changes --models "$MODELS" --pairs "$tmp/withsrc.tsv" > "$tmp/changes.tsv"
+	python3 scripts/label_slots.py "$BENCH" "$tmp/changes.tsv" > "$tmp/changes-labelled.tsv"
+	# the editor's side: rewrites, copy edits and republications of the
+	# same sources (the benchmark's own clean articles are too few beside
+	# the spins)
+	python3 scripts/gen_edits.py --bench "$BENCH" --pairs "$tmp/withsrc.tsv" --despin "$DESPIN" \
+		--models "$MODELS" --dir "${CACHE:-$BENCH/editor-cache}/editor" \
+		>> "$tmp/changes-labelled.tsv"
+	"$DESPIN" scorer fit-changes --l2 1 --slot-model "$tmp/slot.tsv" -o "$tmp/parts.tsv" \
+		"$tmp/changes-labelled.tsv"
+else
+	cp "$tmp/slot.tsv" "$tmp/parts.tsv"
+fi
 mkdir "$tmp/models"
 for f in "$MODELS"/*; do
 	case "$f" in */scorer.*|*/solo.tsv) continue ;; esac
 	ln -s "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$tmp/models/"
 done
-"$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$tmp/slot.tsv"
-# 2. article models
+"$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$tmp/parts.tsv"
+# 3. article models
 "$DESPIN" scorer features --models "$tmp/models" --pairs "$tmp/pairs.tsv" > "$tmp/features.tsv"
-"$DESPIN" scorer fit --l2 3 --slot-model "$tmp/slot.tsv" -o "$OUT" "$tmp/features.tsv"
-# 3. solo calibration: flags, then articles and paragraphs of every length
+"$DESPIN" scorer fit --l2 3 --slot-model "$tmp/parts.tsv" -o "$OUT" "$tmp/features.tsv"
+# 4. solo calibration: flags, then articles and paragraphs of every length
 # (the paragraphs spun with the thesauri of the training articles only)
 python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" "$tmp/slots-labelled.tsv" > "$tmp/flags.tsv"
 "$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$OUT"
@@ -107,6 +132,7 @@ python3 scripts/fit_solo.py article --flags "$tmp/flags.tsv" "$tmp/scan.jsonl" "
 if [ -z "$PAIRS" ]; then
 	cp "$tmp/features.tsv" "$BENCH/train-features.tsv"
 	cp "$tmp/slots-labelled.tsv" "$BENCH/train-slots.tsv"
+	[ ! -f "$tmp/changes-labelled.tsv" ] || cp "$tmp/changes-labelled.tsv" "$BENCH/train-changes.tsv"
 	cp "$tmp/scan.jsonl" "$BENCH/train-solo-scan.jsonl"
 fi
 echo "fit_scorer: wrote $OUT from $(wc -l < "$tmp/pairs.tsv") examples" >&2

@@ -114,6 +114,15 @@ struct ds_detect_opts {
 	size_t max_words;   /* the work bound (0: DS_DETECT_MAX_WORDS_DEFAULT) */
 	double threshold;   /* verdict threshold; 0: the scorer's own */
 	int all_subs;       /* list candidate substitutions of clean articles too */
+	int uncertain_source; /* which text copied which is uncertain (see
+			       * ds_source_direction): the article is scored
+			       * but never flagged, and says so */
+	int check_direction;  /* ds_detect_found: an article judged spun against
+			       * a source that no date shows is older is also
+			       * weighed the other way (ds_source_direction);
+			       * unless the evidence shows it is the copy it is
+			       * not flagged ("uncertain", or "original" when it
+			       * looks the source).  Batch mode sets it. */
 };
 
 /* Scores one article, against source when it is not NULL, on its own
@@ -124,6 +133,17 @@ struct ds_detect_opts {
 struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *article,
 			    const struct ds_text *source, const struct ds_source_meta *meta,
 			    const struct ds_detect_opts *opts, struct ds_err *err);
+
+/* Which of two near-copies is the other's source, from the evidence: the
+ * older date header when both have one, else the balance of the changes'
+ * log likelihood ratios each way (the spun side's differing words are the
+ * less fluent, the rarer, the lexicon's substitutes).  Returns
+ * DS_DIR_A_SOURCE, DS_DIR_B_SOURCE or DS_DIR_UNCERTAIN (also when the texts
+ * do not align), or a negative DS_E* code with err set.  *balance (may be
+ * NULL) gets the log likelihood ratio in favour of a being the source. */
+enum { DS_DIR_UNCERTAIN = 0, DS_DIR_A_SOURCE = 1, DS_DIR_B_SOURCE = 2 };
+int ds_source_direction(struct ds_detector *det, const struct ds_text *a, const struct ds_text *b,
+			double *balance, struct ds_err *err);
 
 /* ---- finding sources ----------------------------------------------------------
  * A finder queries an index of clean sources (an SQLite file or
@@ -175,8 +195,10 @@ void ds_sources_free(struct ds_sources *s);
  * or under $TMPDIR, or /tmp; removed by ds_batch_free) and finds each one's
  * sources among the others, with the same passage matching as an index.
  * Of two related articles the older one (by their "date" headers) is the
- * source; undated, the cleaner one (the lower solo score, set with
- * ds_batch_set_score).  Memory: about 100 bytes per article plus the
+ * source; undated, each may be the other's (the cleaner one, by the solo
+ * score set with ds_batch_set_score, is preferred among several), and the
+ * evidence decides which is the copy (ds_detect_opts' check_direction).
+ * Memory: about 100 bytes per article plus the
  * index's page cache (64 MiB per handle); the texts live in the file.
  *
  * Use: ds_batch_add every article (one thread); then, on any number of
@@ -236,8 +258,7 @@ struct ds_sub {
 	const char *why;            /* one-line explanation */
 	double p;                   /* probability that the words are a spinner's
 				     * substitution (calibrated on held-out
-				     * spins; model flags vary, source-backed
-				     * ones are near 1) */
+				     * spins); -1 when no model gives one */
 };
 
 const char *ds_result_name(const struct ds_result *r);
@@ -257,6 +278,12 @@ const char *ds_result_date(const struct ds_result *r);  /* "" when none */
  * scored). */
 size_t ds_result_tokens(const struct ds_result *r);
 size_t ds_result_words(const struct ds_result *r);
+/* The article's role in a pair whose direction the dates do not settle:
+ * "uncertain" (given with uncertain_source, or a batch pair the evidence
+ * cannot order: judged against the other, never spun), "original" (a batch
+ * article the evidence takes for the other's source: judged on its own,
+ * never spun), or NULL. */
+const char *ds_result_source_direction(const struct ds_result *r);
 size_t ds_result_nsubs(const struct ds_result *r);
 /* Sources the article was judged against (0 without a source; 1 for a
  * source given with ds_detect) and source i (< ds_result_nsources; 0 or

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "detect.h"
+#include "logit.h"
 
 #include "binfmt.h"
 #include "align.h"
@@ -47,6 +48,7 @@ struct ds_result {
 	double similarity, coverage;
 	int spun;
 	int model;
+	const char *direction; /* "uncertain", "original" or NULL */
 	int judged;
 	char **texts;     /* per substitution: the article's words */
 	struct ds_found_source *srcs; /* with several sources (ds_detect_found) */
@@ -150,11 +152,13 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 	snprintf(path, sizeof path, "%s/lex.bin", dir);
 	if (!(m->lex = ds_lex_load(path, err)))
 		goto fail;
-	snprintf(path, sizeof path, "%s/scorer.bin", dir);
-	if (!(m->scorer = ds_scorer_load(path, err)) && need_scorer)
-		goto fail;
+	/* word vectors are optional: without them relatedness comes from the
+	 * lexicon alone (a file that is there must load) */
 	snprintf(path, sizeof path, "%s/vec.bin", dir);
 	if (access(path, F_OK) == 0 && !(m->vec = ds_vec_load(path, err)))
+		goto fail;
+	snprintf(path, sizeof path, "%s/scorer.bin", dir);
+	if (!(m->scorer = ds_scorer_load(path, err)) && need_scorer)
 		goto fail;
 	snprintf(path, sizeof path, "%s/%s", dir, DS_SOLOCAL_FILE);
 	if (access(path, F_OK) == 0 && !(m->solo = ds_solocal_read(path, err)))
@@ -187,6 +191,8 @@ struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *er
 	}
 	if (m->scorer && m->scorer->has_slot)
 		ds_ev_set_slot_model(d->ev, &m->scorer->slot);
+	if (m->scorer && m->scorer->has_chg)
+		ds_ev_set_change_model(d->ev, &m->scorer->chg);
 	ds_ev_set_solocal(d->ev, m->solo);
 	ds_ev_set_vec(d->ev, m->vec);
 	d->m = m;
@@ -196,6 +202,11 @@ struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *er
 void ds_detector_dump_slots(struct ds_detector *det, ds_ev_slot_fn fn, void *ud)
 {
 	ds_ev_set_slot_dump(det->ev, fn, ud);
+}
+
+void ds_detector_dump_changes(struct ds_detector *det, ds_ev_chg_fn fn, void *ud)
+{
+	ds_ev_set_change_dump(det->ev, fn, ud);
 }
 
 void ds_detector_free(struct ds_detector *d)
@@ -330,7 +341,10 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	}
 	/* a source that shares only a sentence or two says too little: such
 	 * an article is judged on its own */
-	r->model = al && al->npairs >= ds_tune_default.min_pairs && r->ev.f[DS_F_COVER] >= ds_tune_default.min_cover
+	r->model = al && al->npairs > 0 &&
+			   ((al->npairs >= ds_tune_default.min_pairs &&
+			     r->ev.f[DS_F_COVER] >= ds_tune_default.min_cover) ||
+			    r->ev.f[DS_F_COVER] >= ds_tune_default.min_cover_few)
 			   ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
 	if (det->m->scorer) {
 		r->score = ds_scorer_prob(det->m->scorer, r->model, r->ev.f);
@@ -348,6 +362,24 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	if (!r->judged)
 		r->score = 0;
 	r->spun = r->score >= r->threshold;
+	/* a change's probability of being a spinner's: its likelihood ratio
+	 * (the change model's odds, fitted on even classes) times the prior
+	 * odds that the article is spun at all (its score) */
+	if (r->model == DS_MODEL_SOURCE) {
+		double sc = r->score < 1e-6 ? 1e-6 : r->score > 1 - 1e-6 ? 1 - 1e-6 : r->score;
+		for (size_t i = 0; i < r->ev.nsubs; i++) {
+			struct ds_ev_sub *s = &r->ev.subs[i];
+			double p = s->p;
+			if (s->kind != DS_EV_SOURCE || !(p > 0 && p < 1))
+				continue;
+			s->p = (float)ds_sigmoid(log(p / (1 - p)) + log(sc / (1 - sc)));
+		}
+	}
+	/* which text copied which is unclear: never accuse either */
+	if (r->src && opts && opts->uncertain_source) {
+		r->direction = "uncertain";
+		r->spun = 0;
+	}
 	ds_align_free(al);
 	/* a clean article's weak evidence is not a flag */
 	if (!r->spun && !(opts && opts->all_subs))
@@ -368,6 +400,74 @@ fail:
 	ds_align_free(al);
 	ds_result_free(r);
 	return NULL;
+}
+
+int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const struct ds_result *ab,
+		    double *balance)
+{
+	int dir = DS_DIR_UNCERTAIN;
+	double d = 0;
+	if (ba->model == DS_MODEL_SOURCE && ab->model == DS_MODEL_SOURCE) {
+		double margin = ds_tune_default.direction_margin;
+		/* the language model prefers the source's words back: the
+		 * fluency balance, which must not contradict the change model's
+		 * (round trips, whose changes it was not fitted on, can fool the
+		 * ratios) */
+		double g = ba->ev.f[DS_F_SUBGAIN] * ba->ev.f[DS_F_SMALL] -
+			   ab->ev.f[DS_F_SUBGAIN] * ab->ev.f[DS_F_SMALL];
+		if (det->m->scorer && det->m->scorer->has_chg) {
+			d = ba->ev.f[DS_F_LLR] - ab->ev.f[DS_F_LLR];
+		} else {
+			d = g;
+			margin = ds_tune_default.direction_gain_margin;
+		}
+		if (d > margin && g > 0)
+			dir = DS_DIR_A_SOURCE;
+		else if (d < -margin && g < 0)
+			dir = DS_DIR_B_SOURCE;
+	}
+	if (balance)
+		*balance = d;
+	return dir;
+}
+
+void ds_result_set_direction(struct ds_result *r, const char *direction,
+			     const struct ds_detect_opts *opts)
+{
+	r->direction = direction;
+	r->spun = 0;
+	if (!(opts && opts->all_subs)) {
+		for (size_t i = 0; i < r->ev.nsubs; i++)
+			free(r->texts[i]);
+		r->ev.nsubs = 0;
+	}
+}
+
+int ds_source_direction(struct ds_detector *det, const struct ds_text *a, const struct ds_text *b,
+			double *balance, struct ds_err *err)
+{
+	struct ds_result *ba = ds_detect(det, b, a, NULL, NULL, err), *ab;
+	int dir = DS_DIR_UNCERTAIN;
+	double d = 0;
+	if (!ba)
+		return err ? err->code : DS_ENOMEM;
+	ab = ds_detect(det, a, b, NULL, NULL, err);
+	if (!ab) {
+		ds_result_free(ba);
+		return err ? err->code : DS_ENOMEM;
+	}
+	if (ba->doc->date[0] && ab->doc->date[0] && strcmp(ba->doc->date, ab->doc->date) != 0) {
+		/* ba->doc is b, ab->doc is a: the older one is the source */
+		dir = strcmp(ab->doc->date, ba->doc->date) < 0 ? DS_DIR_A_SOURCE : DS_DIR_B_SOURCE;
+		d = dir == DS_DIR_A_SOURCE ? HUGE_VAL : -HUGE_VAL;
+	} else {
+		dir = ds_direction_of(det, ba, ab, &d);
+	}
+	if (balance)
+		*balance = d;
+	ds_result_free(ab);
+	ds_result_free(ba);
+	return dir;
 }
 
 int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n)
@@ -449,6 +549,7 @@ double ds_result_source_coverage(const struct ds_result *r) { return r->coverage
 const char *ds_result_date(const struct ds_result *r) { return r->doc->date; }
 size_t ds_result_tokens(const struct ds_result *r) { return r->doc->ntok; }
 size_t ds_result_words(const struct ds_result *r) { return r->doc->n_words; }
+const char *ds_result_source_direction(const struct ds_result *r) { return r->direction; }
 size_t ds_result_nsubs(const struct ds_result *r) { return r->ev.nsubs; }
 
 int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out)
@@ -524,6 +625,8 @@ char *ds_result_json(const struct ds_result *r)
 	} else {
 		ds_buf_puts(&b, "null,\"source_similarity\":null,\"source_coverage\":null");
 	}
+	if (r->direction)
+		ds_buf_printf(&b, ",\"source_direction\":\"%s\"", r->direction);
 	ds_buf_puts(&b, ",\"sources\":[");
 	for (size_t i = 0; i < ds_result_nsources(r); i++) {
 		struct ds_found_source fs;
@@ -563,7 +666,10 @@ char *ds_result_json(const struct ds_result *r)
 			      s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model");
 		json_num(&b, s.gain);
 		ds_buf_puts(&b, ",\"p\":");
-		json_num(&b, s.p);
+		if (s.p >= 0)
+			json_num(&b, s.p);
+		else
+			ds_buf_puts(&b, "null");
 		ds_buf_puts(&b, ",\"why\":\"");
 		ds_buf_json_str(&b, s.why, strlen(s.why));
 		ds_buf_puts(&b, "\"}");

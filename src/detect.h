@@ -37,6 +37,8 @@ int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, str
  * the slot model); fn NULL turns it off. */
 #include "evidence.h"
 void ds_detector_dump_slots(struct ds_detector *det, ds_ev_slot_fn fn, void *ud);
+/* Every change against a source goes to fn with its features (NULL: off). */
+void ds_detector_dump_changes(struct ds_detector *det, ds_ev_chg_fn fn, void *ud);
 
 /* Like ds_detect on an article already tokenised and stemmed (any English
  * stemmer gives the same stems): the result takes doc over, also when it
@@ -49,6 +51,16 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 /* Records the sources r was judged against (copied; the first is the
  * main one, whose name ds_result_source gives): 0 or DS_ENOMEM. */
 int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n);
+
+/* The direction from two results, ba (b judged against a) and ab (a
+ * against b), as ds_source_direction decides it without dates. */
+int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const struct ds_result *ab,
+		    double *balance);
+/* Sets r's role in an unordered pair, "uncertain" or "original" (see
+ * ds_result_source_direction): r is then not spun (and lists no
+ * substitutions unless opts->all_subs); direction must be a literal. */
+void ds_result_set_direction(struct ds_result *r, const char *direction,
+			     const struct ds_detect_opts *opts);
 
 /* Which scorer model judged the result: 0 solo, 1 source. */
 int ds_result_model(const struct ds_result *r);

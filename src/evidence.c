@@ -20,7 +20,8 @@
 const char *const ds_feat_names[DS_NFEAT] = {
 	"bias", "loglen", "slots", "g05", "g1", "g2", "gmean", "gmed", "grel",
 	"lp", "oov", "func", "uni", "phrase", "ctx", "lowoov", "gtop", "f05", "fmean", "pmean", "phi", "ptop", "psum", "phi8", "has_src", "cover", "matched",
-	"subrate", "editrate", "subrel", "subgain", "names", "small", "spinshare", "bigshare", "density"
+	"subrate", "editrate", "subrel", "subgain", "names", "small", "spinshare", "bigshare", "density",
+	"llr", "nchg", "nflag"
 };
 
 struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex)
@@ -76,6 +77,17 @@ void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud)
 {
 	c->dump = fn;
 	c->dump_ud = ud;
+}
+
+void ds_ev_set_change_model(struct ds_ev_ctx *c, const struct ds_chg_model *cm)
+{
+	c->cm = cm;
+}
+
+void ds_ev_set_change_dump(struct ds_ev_ctx *c, ds_ev_chg_fn fn, void *ud)
+{
+	c->chg_dump = fn;
+	c->chg_ud = ud;
 }
 
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c)
@@ -176,6 +188,7 @@ int ev_add_sub(struct ds_ev *ev, const struct ds_doc *doc, uint32_t tb, uint32_t
 	s->weight = weight;
 	s->kind = (uint8_t)kind;
 	s->lexrel = (uint8_t)lexrel;
+	s->p = -1;
 	ev->nsubs++;
 	return 0;
 }

@@ -56,6 +56,10 @@ enum ds_feat {
 	DS_F_SPINSHARE,   /* words in spinner-like substitutions / words changed */
 	DS_F_BIGSHARE,    /* words in rewritten runs of more than 3 words / words changed */
 	DS_F_DENSITY,     /* small substitutions per paired word */
+	DS_F_LLR,         /* sum of the changes' log likelihood ratios, spinner
+			   * against editor (change model; 0 without one) */
+	DS_F_NCHG,        /* changes weighed by the change model */
+	DS_F_NFLAG,       /* of them, those the model gives p >= 0.5 (flagged) */
 	DS_NFEAT
 };
 
@@ -89,6 +93,43 @@ struct ds_slot_model {
 	double mean[DS_NSLOTF], sd[DS_NSLOTF], coef[DS_NSLOTF];
 };
 
+/* Features of one change against the source (a small substitution found
+ * by the alignment), for the change model: spinner against editor.  They
+ * avoid the lexicon's own pairs where they can, so that they carry over to
+ * thesauri the lexicon lacks. */
+enum ds_chg_feat {
+	DS_CF_BIAS,
+	DS_CF_LEXW,     /* lexicon weight of the pair, either direction */
+	DS_CF_LEX2,     /* related in two steps through the lexicon */
+	DS_CF_VEC,      /* cosine of the word vectors (0 when unknown) */
+	DS_CF_VECUNK,   /* a side has no word vector */
+	DS_CF_GAIN,     /* log10 gain of the source's words back in context */
+	DS_CF_FREQD,    /* log10 corpus count of the source's words over the article's */
+	DS_CF_ONE,      /* one word for one word */
+	DS_CF_CTX,      /* the words either side are the same in both texts */
+	DS_CF_SIM,      /* similarity of the sentence pair */
+	DS_CF_NW,       /* words on both sides */
+	DS_CF_FUNC,     /* a side is function words only */
+	DS_CF_RUN,      /* part of a run of word-for-word swaps */
+	DS_NCHGF
+};
+extern const char *const ds_chgf_names[DS_NCHGF];
+
+struct ds_chg_model {
+	double mean[DS_NCHGF], sd[DS_NCHGF], coef[DS_NCHGF];
+	/* a change the lexicon does not relate, even in two steps, whose word
+	 * vectors are less similar than this (or unknown) is never spin
+	 * evidence (fitted: the cut that best parts such changes, spinner's
+	 * from editor's, on the training changes) */
+	double vec_cut;
+	double pad;
+};
+
+/* Receives each change's features (for fitting the change model): byte
+ * offsets in the article. */
+typedef void (*ds_ev_chg_fn)(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
+			     const double x[DS_NCHGF]);
+
 /* Receives each slot's features (for fitting the slot model). */
 typedef void (*ds_ev_slot_fn)(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
 			      const double x[DS_NSLOTF]);
@@ -107,7 +148,8 @@ struct ds_ev_sub {
 	uint32_t why;               /* offset of the explanation in strs */
 	float gain;                 /* log10 gain of putting the original back */
 	float weight;               /* lexicon weight of the pair (0 if none) */
-	float p;                    /* probability that it is a spinner's swap */
+	float p;                    /* probability that it is a spinner's swap,
+				     * or -1 when no model gives one */
 	uint8_t kind;               /* enum ds_ev_kind */
 	uint8_t lexrel;             /* 1 when the lexicon relates the pair */
 	uint8_t pad[2];
@@ -142,11 +184,16 @@ struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex
 void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm);
 /* Every slot's features go to fn as well (NULL: off). */
 void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud);
+/* Changes against a source are weighed by cm (NULL: by fixed rules, and
+ * DS_F_LLR stays 0); every change's features go to fn (NULL: off). */
+void ds_ev_set_change_model(struct ds_ev_ctx *c, const struct ds_chg_model *cm);
+void ds_ev_set_change_dump(struct ds_ev_ctx *c, ds_ev_chg_fn fn, void *ud);
 /* Flag probabilities come from sc's flag model (NULL or no flag model:
  * the slot model's output is the flags' p). */
 struct ds_solocal;
 void ds_ev_set_solocal(struct ds_ev_ctx *c, const struct ds_solocal *sc);
-/* Word vectors for candidates beyond the lexicon's exact pairs (NULL: none). */
+/* Word vectors: candidates beyond the lexicon's exact pairs, and the
+ * relatedness of a change's two sides (NULL: none). */
 struct ds_vec;
 void ds_ev_set_vec(struct ds_ev_ctx *c, const struct ds_vec *vec);
 void ds_ev_ctx_free(struct ds_ev_ctx *c);

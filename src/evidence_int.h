@@ -39,6 +39,9 @@ struct ev_centry {
 
 struct ds_ev_ctx {
 	const struct ds_slot_model *sm;
+	const struct ds_chg_model *cm;  /* change model (NULL: fixed rules) */
+	ds_ev_chg_fn chg_dump;
+	void *chg_ud;
 	const struct ds_solocal *sc;  /* flag calibration (NULL: none) */
 	const struct ds_vec *vec;     /* word vectors (NULL: none) */
 	ds_ev_slot_fn dump;

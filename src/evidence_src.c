@@ -1,12 +1,27 @@
 /* evidence_src.c - evidence against an aligned source: each small
  * substitution judged (lexicon relation, gain of the source's words back,
  * names, spelling and inflection), and the article's source features (see
- * evidence_int.h). */
+ * evidence_int.h).
+ *
+ * With a change model, each change that may be spin gets a log likelihood
+ * ratio, spinner against editor, from features that do not need the
+ * lexicon's own pair (word vectors, two lexicon steps, fluency, structure);
+ * their sum is the article's evidence (DS_F_LLR).  Changes that are never
+ * spin evidence (names, numbers, spelling variants, inflections of one
+ * word, function words put in or taken out) get no ratio at all. */
 #include "evidence_int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "logit.h"
+#include "vec.h"
+
+const char *const ds_chgf_names[DS_NCHGF] = {
+	"bias", "lexw", "lex2", "vec", "vecunk", "gain", "freqd", "one", "ctx", "sim", "nw",
+	"func", "run"
+};
 
 /* Levenshtein distance of two short strings (capped at 9). */
 static int edit_distance(const char *a, const char *b)
@@ -37,7 +52,111 @@ static int edit_distance(const char *a, const char *b)
 struct src_stats {
 	size_t sub_words, edit_words, big_words, small, small_rel, names, edits;
 	double small_gain;
+	double llr;          /* sum of the changes' log likelihood ratios */
+	size_t nchg;         /* changes weighed */
+	size_t nflag;        /* of them, those with p >= 0.5 */
 };
+
+/* True when every word of tokens [b, e) is a function word. */
+static int all_function(const struct ds_doc *d, uint32_t b, uint32_t e)
+{
+	for (uint32_t i = b; i < e; i++)
+		if (d->tok[i].kind != DS_TOK_PUNCT &&
+		    !ev_is_function_word(d->pool + d->tok[i].lower, d->tok[i].norm_len))
+			return 0;
+	return 1;
+}
+
+/* True when tokens [b, e) hold a number. */
+static int has_number(const struct ds_doc *d, uint32_t b, uint32_t e)
+{
+	for (uint32_t i = b; i < e; i++)
+		if (d->tok[i].kind == DS_TOK_NUM)
+			return 1;
+	return 0;
+}
+
+/* Writes a canonical form of phrase p for comparing house styles: no
+ * dots, hyphens, spaces or apostrophes, contractions spelt out, number
+ * words as digits ("Mr." / "Mr", "per cent" / "percent", "isn't" / "is
+ * not", "three" / "3").  Returns its length (0 if it does not fit). */
+static size_t house_form(const char *p, size_t n, char *out, size_t size)
+{
+	static const char *const NUM[] = {"zero", "one", "two", "three", "four", "five", "six",
+					  "seven", "eight", "nine", "ten", NULL};
+	static const char *const CONTR[][2] = {
+		{"can't", "cannot"}, {"won't", "willnot"}, {"n't", "not"}, {"'m", "am"},
+		{"'re", "are"}, {"'s", "is"}, {"'ll", "will"}, {"'ve", "have"}, {"'d", "would"}};
+	size_t o = 0, i = 0;
+	while (i < n) {
+		size_t j = i, k;
+		while (j < n && p[j] != ' ')
+			j++;
+		for (k = 0; NUM[k]; k++)
+			if (strlen(NUM[k]) == j - i && memcmp(NUM[k], p + i, j - i) == 0)
+				break;
+		if (NUM[k]) {
+			int len = snprintf(out + o, size - o, "%zu", k);
+			if (len < 0 || (size_t)len >= size - o)
+				return 0;
+			o += (size_t)len;
+			i = j + 1;
+			continue;
+		}
+		while (i < j) {
+			const char *rep = NULL;
+			size_t skip = 1;
+			for (size_t c = 0; c < DS_ARRAY_LEN(CONTR) && !rep; c++) {
+				size_t cl = strlen(CONTR[c][0]);
+				if (j - i >= cl && memcmp(p + i, CONTR[c][0], cl) == 0 &&
+				    (i + cl == j || p[i + cl] == ' ')) {
+					rep = CONTR[c][1];
+					skip = cl;
+				}
+			}
+			if (rep) {
+				size_t rl = strlen(rep);
+				if (o + rl + 1 > size)
+					return 0;
+				memcpy(out + o, rep, rl);
+				o += rl;
+			} else if (p[i] != '.' && p[i] != '-' && p[i] != '\'') {
+				if (o + 2 > size)
+					return 0;
+				out[o++] = p[i];
+			}
+			i += skip;
+		}
+		i = j + 1;
+	}
+	out[o] = 0;
+	return o;
+}
+
+/* Lower-case form of token i, or "" outside [0, n). */
+static const char *word_at(const struct ds_doc *d, long i, size_t *len)
+{
+	if (i < 0 || (size_t)i >= d->ntok) {
+		*len = 0;
+		return "";
+	}
+	*len = d->tok[i].norm_len;
+	return d->pool + d->tok[i].lower;
+}
+
+/* True when a and s are related in two steps through the lexicon: a
+ * substitute of s is also an original of a. */
+static int lex_two_steps(struct ds_ev_ctx *c, const char *s, size_t sl, const char *a, size_t al)
+{
+	struct ds_lex_hit fwd[48], back[48];
+	size_t nf = ds_lex_substitutes(c->lex, s, sl, fwd, 48);
+	size_t nb = ds_lex_originals(c->lex, a, al, back, 48);
+	for (size_t i = 0; i < nf; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (fwd[i].len == back[j].len && memcmp(fwd[i].text, back[j].text, fwd[i].len) == 0)
+				return 1;
+	return 0;
+}
 
 static size_t count_words(const struct ds_doc *d, uint32_t b, uint32_t e)
 {
@@ -58,18 +177,21 @@ static int has_cap_word(const struct ds_doc *d, uint32_t b, uint32_t e)
 }
 
 /* Judges one small substitution: article tokens [ab, ae) for source tokens
- * [sb, se).  Returns 1 when flagged. */
+ * [sb, se); run: part of a run of word-for-word swaps.  Returns 1 when
+ * flagged. */
 static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
 		       uint32_t ab, uint32_t ae, uint32_t sb, uint32_t se, double pair_sim,
-		       int need_lex, struct src_stats *ss, struct ds_ev *ev, int *rc)
+		       int run, struct src_stats *ss, struct ds_ev *ev, int *rc)
 {
 	char a[DS_LEX_MAX_PHRASE + 1], s[DS_LEX_MAX_PHRASE + 1], why[400];
 	size_t al = ev_phrase_of(doc, ab, ae, a, sizeof a);
 	size_t sl = ev_phrase_of(src, sb, se, s, sizeof s);
 	struct ds_lex_rel rel;
 	float w = 0;
-	int related = 0, names = 1, spun;
-	double gain = 0;
+	char ha[DS_LEX_MAX_PHRASE * 2 + 8], hs[DS_LEX_MAX_PHRASE * 2 + 8];
+	int related = 0, names = 1, never, spun, fa, fs, two;
+	double gain = 0, p = -1, llr = 0, vs;
+	size_t na, ns, la, ls;
 	ds_lm_id ids[DS_EV_MAX_WORDS];
 	size_t ni;
 
@@ -91,6 +213,14 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		if (src->tok[i].kind != DS_TOK_PUNCT &&
 		    (!(src->tok[i].flags & DS_TF_CAP) || (src->tok[i].flags & DS_TF_SENT_START)))
 			names = 0;
+	/* never spin evidence, whatever the fluency: names, numbers, spelling
+	 * variants, inflections of one word, house style, function words put
+	 * in, taken out or swapped for an unrelated word; these are not even
+	 * weighed (nor dumped: the change model is fitted on what it judges) */
+	fa = all_function(doc, ab, ae);
+	fs = all_function(src, sb, se);
+	na = count_words(doc, ab, ae);
+	ns = count_words(src, sb, se);
 	if (names && !related) {
 		ss->names++;
 		return 0;
@@ -100,20 +230,87 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	if (al >= 4 && sl >= 4 && (al > sl ? al - sl : sl - al) <= 3 &&
 	    memcmp(a, s, al < sl ? al - 1 : sl - 1) == 0)
 		return 0; /* another inflection of the same word: small / smaller */
+	if ((fa || fs) && !related)
+		return 0; /* "a criminal" -> "an", "Iran's" -> "the", "did" -> "the";
+			   * a pair the lexicon lists ("just" -> "simply") is weighed */
+	la = house_form(a, al, ha, sizeof ha);
+	ls = house_form(s, sl, hs, sizeof hs);
+	if (la && la == ls && memcmp(ha, hs, la) == 0)
+		return 0; /* house style: "Mr." / "Mr", "isn't" / "is not" */
+	if (has_number(doc, ab, ae) && has_number(src, sb, se))
+		return 0; /* a number corrected */
+	/* sides with no relation at all (no lexicon pair, no two lexicon
+	 * steps, word vectors apart: "did" -> "talks", a clause restructured)
+	 * are no spin evidence on their own: the cut is fitted with the change
+	 * model (the dump still gets them, to fit it) */
+	two = related || (c->lex && lex_two_steps(c, s, sl, a, al));
+	vs = c->vec ? ds_vec_sim(c->vec, s, sl, a, al) : DS_VEC_UNKNOWN;
+	never = !two && (vs == DS_VEC_UNKNOWN ||
+			 vs < (c->cm ? c->cm->vec_cut : ds_tune_default.rel_min_sim));
+	if (never && !c->chg_dump)
+		return 0;
 	ni = ev_phrase_ids(c->lm, s, sl, ids);
 	if (ni && c->tokpos[ab] != UINT32_MAX && c->tokpos[ae - 1] != UINT32_MAX)
 		gain = ev_span_gain(c, c->tokpos[ab], c->tokpos[ae - 1] + 1, ids, ni);
-	ss->small++;
-	ss->small_rel += related;
-	ss->small_gain += gain > 4 ? 4 : gain < -4 ? -4 : gain;
-	/* without the lexicon's word, only a short swap of common words that
-	 * the model clearly prefers back looks like a spinner's */
-	spun = pair_sim >= 0.3 &&
-	       (related || (!need_lex && count_words(doc, ab, ae) <= 2 && count_words(src, sb, se) <= 2 &&
-			    !has_cap_word(src, sb, se) && gain > ds_tune_default.src_gain));
+	if (!never) {
+		ss->small++;
+		ss->small_rel += related;
+		ss->small_gain += gain > 4 ? 4 : gain < -4 ? -4 : gain;
+	}
+	if (c->cm || c->chg_dump) {
+		double x[DS_NCHGF];
+		uint32_t fqa = 0, fqs = 0;
+		size_t l1, l2, r1, r2;
+		const char *pa = word_at(doc, (long)ab - 1, &l1), *ps = word_at(src, (long)sb - 1, &l2);
+		const char *nxa = word_at(doc, (long)ae, &r1), *nxs = word_at(src, (long)se, &r2);
+		if (c->lex) {
+			ds_lex_has(c->lex, a, al, &fqa);
+			ds_lex_has(c->lex, s, sl, &fqs);
+		}
+		x[DS_CF_BIAS] = 1;
+		x[DS_CF_LEXW] = w;
+		x[DS_CF_LEX2] = two;
+		x[DS_CF_VEC] = vs == DS_VEC_UNKNOWN ? 0 : vs;
+		x[DS_CF_VECUNK] = vs == DS_VEC_UNKNOWN;
+		x[DS_CF_GAIN] = gain > 4 ? 4 : gain < -4 ? -4 : gain;
+		x[DS_CF_FREQD] = log10(1.0 + fqs) - log10(1.0 + fqa);
+		x[DS_CF_ONE] = na == 1 && ns == 1;
+		x[DS_CF_CTX] = (double)((l1 == l2 && memcmp(pa, ps, l1) == 0) +
+					(r1 == r2 && memcmp(nxa, nxs, r1) == 0)) / 2.0;
+		x[DS_CF_SIM] = pair_sim;
+		x[DS_CF_NW] = (double)(na + ns);
+		x[DS_CF_FUNC] = fa || fs;
+		x[DS_CF_RUN] = run;
+		if (c->chg_dump)
+			c->chg_dump(c->chg_ud, doc, doc->tok[ab].start, doc->tok[ae - 1].end, x);
+		if (never)
+			return 0;
+		if (c->cm) {
+			p = ds_logit_prob(x, DS_NCHGF, c->cm->mean, c->cm->sd, c->cm->coef);
+			/* the model weighs the classes equally, so its log odds are the
+			 * log likelihood ratio, spinner against editor */
+			llr = log(p > 1e-9 ? p : 1e-9) - log(1 - p > 1e-9 ? 1 - p : 1e-9);
+			ss->llr += llr;
+			ss->nchg++;
+			ss->nflag += p >= 0.5;
+		}
+	}
+	if (c->cm) {
+		spun = p >= 0.5;
+	} else {
+		/* without the lexicon's word, only a short swap of common words
+		 * that the model clearly prefers back looks like a spinner's */
+		spun = pair_sim >= 0.3 &&
+		       (related || (!run && count_words(doc, ab, ae) <= 2 && count_words(src, sb, se) <= 2 &&
+				    !has_cap_word(src, sb, se) && gain > ds_tune_default.src_gain));
+	}
 	if (!spun)
 		return 0;
-	if (related)
+	if (c->cm)
+		snprintf(why, sizeof why,
+			 "the source has '%s' here; %.1f times likelier a spinner's change than an editor's (lexicon weight %.2f, the original reads %.1fx more likely)",
+			 s, p / (1 - p > 1e-9 ? 1 - p : 1e-9), (double)w, pow(10.0, gain > 6 ? 6 : gain));
+	else if (related)
 		snprintf(why, sizeof why,
 			 "the source has '%s' here; the lexicon lists the pair (weight %.2f); the original reads %.1fx more likely",
 			 s, (double)w, pow(10.0, gain > 6 ? 6 : gain));
@@ -123,7 +320,8 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 			 s, pow(10.0, gain > 6 ? 6 : gain));
 	*rc = ev_add_sub(ev, doc, ab, ae, src, sb, se, s, sl, why, gain, w, DS_EV_SOURCE, related);
 	if (!*rc)
-		ev->subs[ev->nsubs - 1].p = related ? DS_EV_SOURCE_P_REL : DS_EV_SOURCE_P;
+		ev->subs[ev->nsubs - 1].p =
+			c->cm ? (float)p : (related ? DS_EV_SOURCE_P_REL : DS_EV_SOURCE_P);
 	ss->sub_words += count_words(doc, ab, ae);
 	return 1;
 }
@@ -196,7 +394,11 @@ int ev_source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct d
 		ev->f[DS_F_SPINSHARE] = (double)ss.sub_words / (double)ss.edit_words;
 		ev->f[DS_F_BIGSHARE] = (double)ss.big_words / (double)ss.edit_words;
 	}
-	if (al->a_words_paired)
+	if (al->a_words_paired) {
 		ev->f[DS_F_DENSITY] = (double)ss.small / (double)al->a_words_paired;
+	}
+	ev->f[DS_F_NCHG] = (double)ss.nchg;
+	ev->f[DS_F_NFLAG] = (double)ss.nflag;
+	ev->f[DS_F_LLR] = ss.llr;
 	return 0;
 }

@@ -16,8 +16,12 @@
  *     coef  MODEL  FEATURE  MEAN  SD  COEF
  * where MODEL is "solo" or "source" and FEATURE a name of ds_feat_names, or
  * MODEL is "slot" and FEATURE a name of ds_slotf_names (the slot model,
- * fitted first: its probabilities feed the article models); a feature not
- * listed has coefficient 0.
+ * fitted first: its probabilities feed the article models), or MODEL is
+ * "change" and FEATURE a name of ds_chgf_names (the change model: is a
+ * change against the source a spinner's or an editor's; its log odds are
+ * the log likelihood ratios summed in DS_F_LLR); a feature not listed has
+ * coefficient 0.  The change model's cut on word-vector similarity:
+ *     cut  change  vec  VALUE
  *
  * A struct ds_scorer is read-only after loading and may be shared by threads.
  */
@@ -27,7 +31,7 @@
 #include "evidence.h"
 #include "logit.h"
 
-#define DS_SCORER_VERSION 2
+#define DS_SCORER_VERSION 4
 #define DS_SCORER_KIND "SCORER"
 
 enum { DS_MODEL_SOLO = 0, DS_MODEL_SOURCE = 1, DS_NMODELS = 2 };
@@ -44,6 +48,8 @@ struct ds_scorer {
 	struct ds_scorer_model m[DS_NMODELS];
 	struct ds_slot_model slot;  /* all zero: no slot model */
 	int has_slot;
+	struct ds_chg_model chg;    /* all zero: no change model */
+	int has_chg;
 };
 
 /* Features each model uses (1) or ignores (0). */
@@ -66,5 +72,16 @@ double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NF
  * DS_EFORMAT (did not converge). */
 int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const int *y,
 		  size_t n, double l2, double fp_rate, struct ds_err *err);
+
+/* The change model's cut on word-vector similarity, from n rows of
+ * DS_NCHGF change features X with labels y (1 a spinner's): among the
+ * changes with no lexicon relation, even in two steps, and known vectors,
+ * the similarity that best parts spinner's from editor's (the most true
+ * positive rate over false positive rate, classes weighed equally); 1 when
+ * no such change is a spinner's. */
+double ds_chg_vec_cut(const double *X, const int *y, size_t n);
+/* Moves to the front the rows the change model weighs (related, or over
+ * the cut) and returns how many. */
+size_t ds_chg_keep(double *X, int *y, size_t n, double cut);
 
 #endif

@@ -347,6 +347,49 @@ static int cmp_first(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* An article r judged spun against src, unless a date shows src is the
+ * older: src judged against the article too, and r keeps its verdict only
+ * when the evidence shows the article is the copy.  When it shows the
+ * article is the source, the article is judged on its own instead (and
+ * not flagged: "original"); when it shows neither, r is not flagged
+ * ("uncertain").  Returns r or the result that replaces it (r freed), NULL
+ * with err set. */
+static struct ds_result *check_direction(struct ds_detector *det, struct ds_result *r,
+					 const struct ds_text *art, const struct ds_text *src,
+					 const struct ds_detect_opts *opts, struct ds_err *err)
+{
+	struct ds_detect_opts o = *opts;
+	struct ds_result *rev;
+	int dir;
+	o.check_direction = 0;
+	o.all_subs = 0;
+	if (!(rev = ds_detect(det, src, art, NULL, &o, err))) {
+		ds_result_free(r);
+		return NULL;
+	}
+	if (ds_result_date(r)[0] && ds_result_date(rev)[0] &&
+	    strcmp(ds_result_date(rev), ds_result_date(r)) < 0) {
+		ds_result_free(rev);
+		return r; /* the source is the older */
+	}
+	/* r: the article judged against the source; rev: the other way */
+	dir = ds_direction_of(det, r, rev, NULL);
+	ds_result_free(rev);
+	if (dir == DS_DIR_A_SOURCE)
+		return r;
+	if (dir == DS_DIR_UNCERTAIN) {
+		ds_result_set_direction(r, "uncertain", opts);
+		return r;
+	}
+	ds_result_free(r);
+	o = *opts;
+	o.check_direction = 0;
+	if (!(r = ds_detect(det, art, NULL, NULL, &o, err)))
+		return NULL;
+	ds_result_set_direction(r, "original", opts);
+	return r;
+}
+
 struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 				  const struct ds_detect_opts *opts, struct ds_err *err)
 {
@@ -380,8 +423,17 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 	src.len = joined.len;
 	meta.similarity = s->f[0].similarity;
 	meta.coverage = s->f[0].coverage;
-	(void)art;
 	r = ds_detect_doc(det, doc, &src, &meta, opts, err);
+	if (r && opts && opts->check_direction && ds_result_spun(r)) {
+		if (!(r = check_direction(det, r, &art, &src, opts, err))) {
+			ds_buf_free(&joined);
+			return NULL;
+		}
+		if (!ds_result_source(r)) { /* the original, judged on its own */
+			ds_buf_free(&joined);
+			return r;
+		}
+	}
 	ds_buf_free(&joined);
 	if (!r)
 		return NULL;
@@ -601,18 +653,14 @@ void ds_batch_set_score(struct ds_batch *b, size_t idx, double solo_score)
 }
 
 /* May article j be the source of article i?  The earlier one by the date
- * headers; without dates, the cleaner one (lower solo score); then the one
- * added first. */
-static int may_be_source(const struct bitem *j, size_t jx, const struct bitem *i, size_t ix)
+ * headers; without dates either may be: each is judged against the other,
+ * and the evidence decides which is the copy (ds_detect_opts'
+ * check_direction), so neither is flagged unless it shows. */
+static int may_be_source(const struct bitem *j, const struct bitem *i)
 {
-	if (j->date[0] && i->date[0]) {
-		int c = strcmp(j->date, i->date);
-		if (c != 0)
-			return c < 0;
-	}
-	if (j->score != i->score)
-		return j->score < i->score;
-	return jx < ix;
+	if (j->date[0] && i->date[0] && strcmp(j->date, i->date) != 0)
+		return strcmp(j->date, i->date) < 0;
+	return 1;
 }
 
 /* Lower for an older (dated before undated, then by date) or, undated,
@@ -690,7 +738,7 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 	/* only those that may be its source */
 	for (size_t i = 0; i < n; i++) {
 		size_t j = item_of(b, m[i].id);
-		if (j == SIZE_MAX || !may_be_source(&b->it[j], j, &b->it[idx], idx)) {
+		if (j == SIZE_MAX || !may_be_source(&b->it[j], &b->it[idx])) {
 			ds_matches_free(&m[i], 1);
 			continue;
 		}

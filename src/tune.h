@@ -44,11 +44,26 @@ struct ds_tune {
 	 * judge (sentence pairs, share of the article's words) */
 	size_t min_pairs;
 	double min_cover;
+	/* ... or, with fewer pairs, this share of the article's words (a short
+	 * article copied whole) */
+	double min_cover_few;
 	/* detection: articles with fewer words are not judged (score 0) */
 	size_t min_words;
+	/* batch direction: log likelihood ratio (natural log) by which one
+	 * text must look the other's spun copy for the direction to be
+	 * decided; under it the direction is uncertain */
+	double direction_margin;
+	/* ... without a change model: the difference of the two texts' mean
+	 * log10 gains of the other's words back, weighed by the share of small
+	 * changes */
+	double direction_gain_margin;
 	/* regression: standardised features are clipped to +-this */
 	double logit_clip;
-	/* scoring: fitted thresholds are kept within [floor, max] */
+	/* scoring: fitted thresholds are kept within [floor, max].  The solo
+	 * floor is even odds (its probabilities are calibrated for an even
+	 * prior, and a solo verdict under it would be a guess); the source
+	 * model's threshold is the fitted one (floor 0): its evidence is the
+	 * changes' summed likelihood ratios against a known source */
 	double solo_floor;
 	double source_floor;
 	double max_threshold;
@@ -58,8 +73,9 @@ struct ds_tune {
 	{                                                                             \
 		.name_freq = 30, .rel_extra = 4, .rel_min_sim = 0.3, .rel_max_freq = 3000, .anom_cut = -0.3, \
 		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0,                 \
-		.min_pairs = 3, .min_cover = 0.15, .min_words = 40, .logit_clip = 4.0, \
-		.solo_floor = 0.5, .source_floor = 0.9, .max_threshold = 0.99         \
+		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .min_words = 40, .logit_clip = 4.0, \
+		.direction_margin = 6.0, .direction_gain_margin = 1.0,                 \
+		.solo_floor = 0.5, .source_floor = 0, .max_threshold = 0.99         \
 	}
 
 /* The defaults, as used by the library. */

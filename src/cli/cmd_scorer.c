@@ -12,6 +12,8 @@ static const char USAGE[] =
 	"despin scorer features [--models DIR] --pairs LIST\n"
 	"       despin scorer slots [--models DIR] --pairs LIST\n"
 	"       despin scorer fit-slots -o OUT.tsv SLOTS.tsv\n"
+	"       despin scorer changes [--models DIR] --pairs LIST\n"
+	"       despin scorer fit-changes [--slot-model TSV] -o OUT.tsv CHANGES.tsv\n"
 	"       despin scorer fit [--l2 X] [--fp RATE] -o OUT.tsv FEATURES.tsv\n"
 	"       despin scorer build -o OUT.bin SCORER.tsv\n"
 	"       despin scorer info [--models DIR]\n"
@@ -23,10 +25,14 @@ static const char USAGE[] =
 	"  slot (word with candidate originals) of the articles of LIST.\n"
 	"fit-slots: fits the slot model on such rows with a label column first\n"
 	"  (1: the slot is a spinner's substitution) and writes it as a scorer TSV.\n"
+	"changes: prints 'ARTICLE<TAB>START<TAB>END<TAB>' and the features of every\n"
+	"  change against the source of the lines of LIST that have one.\n"
+	"fit-changes: fits the change model (spinner against editor) on such rows\n"
+	"  with a label column first; --slot-model carries a slot model over.\n"
 	"fit: fits the solo and source models by logistic regression (IRLS, GSL)\n"
 	"  on such rows (LABEL 1 spun, 0 clean) and writes the scorer's TSV, with\n"
 	"  each model's threshold set for at most RATE false positives (0.01);\n"
-	"  --slot-model TSV carries a fitted slot model over into OUT.\n"
+	"  --slot-model TSV carries the fitted slot and change models over into OUT.\n"
 	"build: turns the TSV into the binary the detector loads.\n"
 	"info: prints the scorer in use.";
 
@@ -127,7 +133,19 @@ static void print_slot(void *ud, const struct ds_doc *doc, uint32_t start, uint3
 	putchar('\n');
 }
 
-static int slots(const char *models, const char *list)
+static void print_change(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
+			 const double x[DS_NCHGF])
+{
+	(void)doc;
+	printf("%s\t%u\t%u", (const char *)ud, start, end);
+	for (int i = 0; i < DS_NCHGF; i++)
+		printf("\t%.5g", x[i]);
+	putchar('\n');
+}
+
+/* Prints the slots (changes = 0) or the changes against the source
+ * (changes = 1) of the articles of list. */
+static int slots(const char *models, const char *list, int changes)
 {
 	struct ds_err err = {0};
 	char *text, *line, *save = NULL;
@@ -137,33 +155,45 @@ static int slots(const char *models, const char *list)
 	if (open_list(models, list, &text, &m, &det))
 		return EXIT_ERROR;
 	printf("article\tstart\tend");
-	for (int i = 0; i < DS_NSLOTF; i++)
-		printf("\t%s", ds_slotf_names[i]);
+	for (int i = 0; i < (changes ? DS_NCHGF : DS_NSLOTF); i++)
+		printf("\t%s", changes ? ds_chgf_names[i] : ds_slotf_names[i]);
 	putchar('\n');
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *t = NULL, *art, *a = NULL;
-		size_t alen;
-		struct ds_text at;
+		char *t = NULL, *art, *src, *a = NULL, *s = NULL;
+		size_t alen, slen = 0;
+		struct ds_text at, st;
 		struct ds_result *r;
 		strtok_r(line, "\t", &t);
 		art = strtok_r(NULL, "\t", &t);
-		if (!art || ds_read_file(art, 0, &a, &alen, &err)) {
+		src = strtok_r(NULL, "\t", &t);
+		if (changes && (!src || strcmp(src, "-") == 0))
+			continue;
+		if (!art || ds_read_file(art, 0, &a, &alen, &err) ||
+		    (changes && ds_read_file(src, 0, &s, &slen, &err))) {
 			if (art)
 				cli_error("%s", err.msg);
+			free(a);
 			nerr++;
 			continue;
 		}
 		at.name = art;
 		at.data = a;
 		at.len = alen;
-		ds_detector_dump_slots(det, print_slot, art);
-		r = ds_detect(det, &at, NULL, NULL, NULL, &err);
+		st.name = src;
+		st.data = s;
+		st.len = slen;
+		if (changes)
+			ds_detector_dump_changes(det, print_change, art);
+		else
+			ds_detector_dump_slots(det, print_slot, art);
+		r = ds_detect(det, &at, changes ? &st : NULL, NULL, NULL, &err);
 		if (!r) {
 			cli_error("%s", err.msg);
 			nerr++;
 		}
 		ds_result_free(r);
 		free(a);
+		free(s);
 	}
 	ds_detector_free(det);
 	ds_models_free(m);
@@ -171,38 +201,80 @@ static int slots(const char *models, const char *list)
 	return nerr ? EXIT_ERROR : EXIT_CLEAN;
 }
 
-static int fit_slots(const char *in, const char *out, double l2)
+/* Fits the slot model (changes = 0) or the change model (changes = 1) on
+ * labelled rows; carry (may be NULL) is a scorer TSV whose other parts are
+ * kept. */
+static int fit_slots(const char *in, const char *out, double l2, int changes, const char *carry)
 {
 	struct ds_err err = {0};
 	char *text, *line, *save = NULL;
 	size_t len, n = 0, cap = 0, ycap = 0;
 	double *X = NULL;
-	int *y = NULL, use[DS_NSLOTF], rc = EXIT_CLEAN;
+	int *y = NULL, use[DS_NSLOTF + DS_NCHGF], rc = EXIT_CLEAN;
+	const int d = changes ? DS_NCHGF : DS_NSLOTF;
 	struct ds_scorer sc;
 	if (ds_read_file(in, 0, &text, &len, &err)) {
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[DS_NSLOTF + 6], *t = NULL;
+		char *f[DS_NSLOTF + DS_NCHGF + 6], *t = NULL;
 		int nf = 0;
-		for (char *tk = strtok_r(line, "\t", &t); tk && nf < DS_NSLOTF + 6;
+		for (char *tk = strtok_r(line, "\t", &t); tk && nf < d + 6;
 		     tk = strtok_r(NULL, "\t", &t))
 			f[nf++] = tk;
-		if (nf != DS_NSLOTF + 4 || strcmp(f[0], "label") == 0)
+		if (nf != d + 4 || strcmp(f[0], "label") == 0)
 			continue;
-		if (ds_grow(&X, &cap, (n + 1) * DS_NSLOTF, sizeof *X) ||
+		if (ds_grow(&X, &cap, (n + 1) * (size_t)d, sizeof *X) ||
 		    ds_grow(&y, &ycap, n + 1, sizeof *y)) {
 			cli_error("out of memory");
 			rc = EXIT_ERROR;
 			goto out;
 		}
 		y[n] = atoi(f[0]) != 0;
-		for (int i = 0; i < DS_NSLOTF; i++)
-			X[n * DS_NSLOTF + (size_t)i] = strtod(f[4 + i], NULL);
+		for (int i = 0; i < d; i++)
+			X[n * (size_t)d + (size_t)i] = strtod(f[4 + i], NULL);
 		n++;
 	}
 	memset(&sc, 0, sizeof sc);
+	for (int k = 0; k < DS_NMODELS; k++) {
+		for (int i = 0; i < DS_NFEAT; i++)
+			sc.m[k].sd[i] = 1;
+		sc.m[k].threshold = 0.9;
+	}
+	for (int i = 0; i < DS_NSLOTF; i++)
+		sc.slot.sd[i] = 1;
+	for (int i = 0; i < DS_NCHGF; i++)
+		sc.chg.sd[i] = 1;
+	if (carry) {
+		struct ds_scorer *cs = ds_scorer_read_tsv(carry, &err);
+		if (!cs) {
+			cli_error("%s", err.msg);
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		sc = *cs;
+		free(cs);
+	}
+	if (changes) {
+		size_t kept;
+		for (int i = 0; i < DS_NCHGF; i++)
+			use[i] = i != DS_CF_FUNC; /* function-word changes are never weighed */
+		sc.chg.vec_cut = ds_chg_vec_cut(X, y, n);
+		kept = ds_chg_keep(X, y, n, sc.chg.vec_cut);
+		fprintf(stderr, "despin: unrelated changes under word-vector similarity %.3f are never spin\n",
+			sc.chg.vec_cut);
+		n = kept;
+		if (ds_logit_fit(X, y, n, DS_NCHGF, use, l2, sc.chg.mean, sc.chg.sd, sc.chg.coef,
+				 &err)) {
+			cli_error("%s", err.msg);
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		sc.has_chg = 1;
+		fprintf(stderr, "despin: fitted the change model on %zu changes\n", n);
+		goto write;
+	}
 	for (int i = 0; i < DS_NSLOTF; i++)
 		/* wgain: the gain and the weight already say it; cap: the
 		 * benchmark's spinners spare capitalised words more often than
@@ -214,12 +286,8 @@ static int fit_slots(const char *in, const char *out, double l2)
 		goto out;
 	}
 	sc.has_slot = 1;
-	for (int k = 0; k < DS_NMODELS; k++) {
-		for (int i = 0; i < DS_NFEAT; i++)
-			sc.m[k].sd[i] = 1;
-		sc.m[k].threshold = 0.9;
-	}
 	fprintf(stderr, "despin: fitted the slot model on %zu slots\n", n);
+write:
 	if (ds_scorer_write_tsv(&sc, out, &err)) {
 		cli_error("%s", err.msg);
 		rc = EXIT_ERROR;
@@ -281,6 +349,8 @@ static int fit(const char *in, const char *out, double l2, double fp, const char
 		}
 		sc.slot = sm->slot;
 		sc.has_slot = sm->has_slot;
+		sc.chg = sm->chg;
+		sc.has_chg = sm->has_chg;
 		free(sm);
 	}
 	for (int k = 0; k < DS_NMODELS; k++) {
@@ -356,12 +426,22 @@ int cmd_scorer(int argc, char **argv)
 	if (strcmp(sub, "slots") == 0) {
 		if (!pairs)
 			return cli_usage("despin scorer slots --pairs LIST");
-		return slots(models, pairs);
+		return slots(models, pairs, 0);
 	}
 	if (strcmp(sub, "fit-slots") == 0) {
 		if (!out || optind != argc - 1)
 			return cli_usage("despin scorer fit-slots -o OUT.tsv SLOTS.tsv");
-		return fit_slots(argv[optind], out, l2);
+		return fit_slots(argv[optind], out, l2, 0, NULL);
+	}
+	if (strcmp(sub, "changes") == 0) {
+		if (!pairs)
+			return cli_usage("despin scorer changes --pairs LIST");
+		return slots(models, pairs, 1);
+	}
+	if (strcmp(sub, "fit-changes") == 0) {
+		if (!out || optind != argc - 1)
+			return cli_usage("despin scorer fit-changes -o OUT.tsv CHANGES.tsv");
+		return fit_slots(argv[optind], out, l2, 1, slotm);
 	}
 	if (strcmp(sub, "build") == 0) {
 		struct ds_scorer *s;

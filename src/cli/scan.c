@@ -256,6 +256,7 @@ static void batch_work(void *ctx, int w, void *vit)
 	opts.max_bytes = e->o->max_bytes;
 	opts.threshold = e->o->threshold;
 	opts.all_subs = e->o->all_subs;
+	opts.check_direction = 1;
 	switch (e->batch_pass) {
 	case 1: /* which articles share passages */
 		if (ds_batch_related(e->batch, e->fd[w], it->bidx, &err))

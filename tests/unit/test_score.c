@@ -49,7 +49,7 @@ T_TEST(tune_defaults)
 	T_EQ_INT(t->min_words, 40);
 	T_NEAR(t->logit_clip, 4.0, 0);
 	T_NEAR(t->solo_floor, 0.5, 0);
-	T_NEAR(t->source_floor, 0.9, 0);
+	T_NEAR(t->source_floor, 0, 0);
 	T_NEAR(t->max_threshold, 0.99, 0);
 	/* every field as DS_TUNE_DEFAULTS sets it */
 	T_OK(memcmp(&d, t, sizeof d) == 0);
@@ -148,14 +148,19 @@ T_TEST(scorer_uses)
 		T_OK(ds_scorer_uses(k, DS_F_BIAS));
 		T_OK(!ds_scorer_uses(k, DS_F_HAS_SRC));
 		T_OK(!ds_scorer_uses(k, DS_F_LP));
-		T_OK(!ds_scorer_uses(k, DS_F_MATCHED));
-		T_OK(ds_scorer_uses(k, DS_F_GTOP));
 	}
+	T_OK(ds_scorer_uses(DS_MODEL_SOLO, DS_F_GTOP));
 	/* the solo model has no source features */
-	T_OK(!ds_scorer_uses(DS_MODEL_SOLO, DS_F_SUBRATE));
+	T_OK(!ds_scorer_uses(DS_MODEL_SOLO, DS_F_MATCHED));
+	T_OK(!ds_scorer_uses(DS_MODEL_SOLO, DS_F_LLR));
 	T_OK(!ds_scorer_uses(DS_MODEL_SOLO, DS_F_DENSITY));
-	T_OK(ds_scorer_uses(DS_MODEL_SOURCE, DS_F_SUBRATE));
-	T_OK(ds_scorer_uses(DS_MODEL_SOURCE, DS_F_DENSITY));
+	/* with a source: accumulated evidence, not the copied share nor the
+	 * article's own fluency */
+	T_OK(ds_scorer_uses(DS_MODEL_SOURCE, DS_F_LLR));
+	T_OK(ds_scorer_uses(DS_MODEL_SOURCE, DS_F_NFLAG));
+	T_OK(!ds_scorer_uses(DS_MODEL_SOURCE, DS_F_MATCHED));
+	T_OK(!ds_scorer_uses(DS_MODEL_SOURCE, DS_F_GTOP));
+	T_OK(!ds_scorer_uses(DS_MODEL_SOURCE, DS_F_SUBRATE));
 }
 
 /* The fitted threshold lets through at most the given share of clean
@@ -175,11 +180,11 @@ T_TEST(scorer_fit)
 		x[DS_F_BIAS] = 1;
 		for (int i = 1; i < DS_NFEAT; i++)
 			x[i] = rnd(&s);
-		x[DS_F_DENSITY] = (y[r] ? 4.0 : -4.0) + 8.0 * rnd(&s);
+		x[DS_F_LLR] = (y[r] ? 4.0 : -4.0) + 8.0 * rnd(&s);
 	}
 	T_EQ_INT(ds_scorer_fit(&m, DS_MODEL_SOURCE, X, y, N, 1.0, 0.01, &err), 0);
-	T_OK(m.coef[DS_F_DENSITY] > 0);
-	T_NEAR(m.coef[DS_F_MATCHED], 0, 0);
+	T_OK(m.coef[DS_F_LLR] > 0);
+	T_NEAR(m.coef[DS_F_GTOP], 0, 0);
 	T_NEAR(m.coef[DS_F_HAS_SRC], 0, 0);
 	for (int r = 0; r < N; r++)
 		if (!y[r]) {
@@ -191,7 +196,7 @@ T_TEST(scorer_fit)
 	T_OK(m.threshold <= ds_tune_default.max_threshold);
 	/* the solo model ignores the source feature: nothing to learn from */
 	T_EQ_INT(ds_scorer_fit(&m, DS_MODEL_SOLO, X, y, N, 1.0, 0.01, &err), 0);
-	T_NEAR(m.coef[DS_F_DENSITY], 0, 0);
+	T_NEAR(m.coef[DS_F_LLR], 0, 0);
 	T_OK(m.threshold >= ds_tune_default.solo_floor);
 	T_OK(m.threshold <= ds_tune_default.max_threshold);
 	for (int r = 0; r < N; r++)
@@ -242,7 +247,9 @@ T_TEST(models_scorer)
 	T_OK(t->has_slot && b->has_slot);
 	for (int k = 0; k < DS_NMODELS; k++) {
 		T_NEAR(b->m[k].threshold, t->m[k].threshold, 1e-9);
-		T_OK(t->m[k].threshold >= 0.5 && t->m[k].threshold <= 0.99);
+		/* solo: at least even odds; with a source, the fitted threshold */
+		T_OK(t->m[k].threshold >= (k == DS_MODEL_SOLO ? 0.5 : 0) &&
+		     t->m[k].threshold <= 0.99);
 		for (int i = 0; i < DS_NFEAT; i++) {
 			T_NEAR(b->m[k].coef[i], t->m[k].coef[i], 1e-12);
 			T_NEAR(b->m[k].mean[i], t->m[k].mean[i], 1e-12);
@@ -256,11 +263,11 @@ T_TEST(models_scorer)
 	for (int i = 0; i < DS_NSLOTF; i++)
 		T_NEAR(b->slot.coef[i], t->slot.coef[i], 1e-12);
 	T_OK(t->m[DS_MODEL_SOLO].coef[DS_F_GTOP] > 0);
-	T_OK(t->m[DS_MODEL_SOURCE].coef[DS_F_DENSITY] > 0);
+	T_OK(t->m[DS_MODEL_SOURCE].coef[DS_F_LLR] > 0);
 	/* solo: higher top gains, higher probability (up to the clip);
-	 * source: more small substitutions per paired word, higher */
+	 * source: more evidence (summed log likelihood ratios), higher */
 	rises(b, DS_MODEL_SOLO, DS_F_GTOP, 0, 6);
-	rises(b, DS_MODEL_SOURCE, DS_F_DENSITY, 0, 0.3);
+	rises(b, DS_MODEL_SOURCE, DS_F_LLR, 0, 100);
 	free(t);
 	free(b);
 }
@@ -394,6 +401,8 @@ T_TEST(corrupt_bin)
 			sc.m[k].sd[i] = 1;
 	for (int i = 0; i < DS_NSLOTF; i++)
 		sc.slot.sd[i] = 1;
+	for (int i = 0; i < DS_NCHGF; i++)
+		sc.chg.sd[i] = 1;
 	T_EQ_INT(ds_scorer_write_bin(&sc, bin, &err), 0);
 	b = ds_scorer_load(bin, &err);
 	T_OK(b != NULL);

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Batch mode on sources plus their spins: the worst mistake despin can make
+is to take the spun copy for the source and flag the original.  Puts N of
+the benchmark's test sources and one spin of each (or a round trip) in one
+folder, undated (a date header a wrapper added to the copy is kept out), in
+an order that does not tell which is which, runs 'despin scan' on it with
+no index (the batch is its own reference set) and counts originals flagged,
+copies flagged, and pairs marked "source_direction": "uncertain".
+
+  scripts/eval_batch.py [--despin D] [--models DIR] [--bench DIR] [--n 150]
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+DATE_RE = re.compile(r"^ date \d{4}-\d\d-\d\d \n?")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--despin", default="build/despin")
+    ap.add_argument("--models", default="models")
+    ap.add_argument("--bench", default="corpus/bench")
+    ap.add_argument("--n", type=int, default=150)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    by_src = {}
+    with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["split"] == "test" and r["label"] == "spun" and r["kind"] in ("spin", "roundtrip") \
+                    and r.get("source"):
+                by_src.setdefault(r["source"], []).append(r)
+    rng = random.Random(a.seed)
+    srcs = sorted(by_src)
+    rng.shuffle(srcs)
+    srcs = srcs[:a.n]
+    tmp = tempfile.mkdtemp(prefix="despin-batch-")
+    role = {}
+    kind = {}
+    try:
+        for k, s in enumerate(srcs):
+            spin = rng.choice(by_src[s])
+            names = ["%04d-%d.txt" % (k, b) for b in (0, 1)]
+            rng.shuffle(names)
+            for name, path, what in ((names[0], s, "original"), (names[1], spin["file"], "copy")):
+                with open(os.path.join(a.bench, path), encoding="utf-8") as f:
+                    text = DATE_RE.sub("", f.read())
+                with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                    f.write(text)
+                role[os.path.join(tmp, name)] = what
+            kind[names[0]] = kind[names[1]] = "%s %s" % (spin["kind"], spin.get("thesaurus") or "")
+        p = subprocess.run([a.despin, "scan", "--format", "json", "--models", a.models, tmp],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode not in (0, 1):
+            sys.exit("eval_batch: despin scan failed (%d): %s" % (p.returncode, p.stderr[-2000:]))
+        n = {"original": 0, "copy": 0}
+        flagged = {"original": 0, "copy": 0}
+        against_copy = uncertain = 0
+        for line in p.stdout.splitlines():
+            r = json.loads(line)
+            what = role.get(r["file"])
+            if what is None:
+                continue
+            n[what] += 1
+            flagged[what] += r["verdict"] == "spun"
+            if what == "original" and r["verdict"] == "spun":
+                print("original flagged: %s (source %s, %s, score %.2f; the copy: %s)" % (
+                    r["file"], r.get("source"), role.get(r.get("source"), "solo"), r["score"],
+                    kind.get(os.path.basename(r["file"]))))
+            uncertain += r.get("source_direction") == "uncertain"
+            if what == "original" and r.get("source") and role.get(r["source"]) == "copy":
+                against_copy += 1
+        print("pairs %d: originals flagged %d of %d (judged against their copy: %d), "
+              "copies flagged %d of %d, uncertain %d"
+              % (len(srcs), flagged["original"], n["original"], against_copy,
+                 flagged["copy"], n["copy"], uncertain))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
