@@ -347,37 +347,61 @@ static int cmp_first(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* An article r judged spun against src, unless a date shows src is the
- * older: src judged against the article too, and r keeps its verdict only
- * when the evidence shows the article is the copy.  When it shows the
- * article is the source, the article is judged on its own instead (and
- * not flagged: "original"); when it shows neither, r is not flagged
- * ("uncertain").  Returns r or the result that replaces it (r freed), NULL
- * with err set. */
+/* The direction between the article and one source: DS_DIR_A_SOURCE when
+ * the source is its source (by date, else by the evidence both ways),
+ * DS_DIR_B_SOURCE when the article looks the source's source,
+ * DS_DIR_UNCERTAIN otherwise; a negative DS_E* code on error.  fwd: the
+ * article already judged against this source alone, or NULL. */
+static int direction_to(struct ds_detector *det, const struct ds_text *art,
+			const struct ds_text *src, const struct ds_result *fwd,
+			const struct ds_detect_opts *o, struct ds_err *err)
+{
+	struct ds_result *own = NULL, *rev;
+	int dir;
+	if (!fwd && !(fwd = own = ds_detect(det, art, src, NULL, o, err)))
+		return err ? -err->code : -DS_ENOMEM;
+	if (!(rev = ds_detect(det, src, art, NULL, o, err))) {
+		ds_result_free(own);
+		return err ? -err->code : -DS_ENOMEM;
+	}
+	if (ds_result_date(fwd)[0] && ds_result_date(rev)[0] &&
+	    strcmp(ds_result_date(rev), ds_result_date(fwd)) != 0)
+		dir = strcmp(ds_result_date(rev), ds_result_date(fwd)) < 0 ? DS_DIR_A_SOURCE
+									  : DS_DIR_B_SOURCE;
+	else /* fwd: the article judged against the source; rev: the other way */
+		dir = ds_direction_of(det, fwd, rev, NULL);
+	ds_result_free(rev);
+	ds_result_free(own);
+	return dir;
+}
+
+/* An article r judged spun against the sources of s: each source is also
+ * weighed the other way, and r keeps its verdict when the evidence (or a
+ * date) shows the article is the copy of one of them.  When it shows the
+ * article is the source of every one, the article is judged on its own
+ * instead (and not flagged: "original"); otherwise r is not flagged
+ * ("uncertain").  Returns r or the result that replaces it (r freed),
+ * NULL with err set. */
 static struct ds_result *check_direction(struct ds_detector *det, struct ds_result *r,
-					 const struct ds_text *art, const struct ds_text *src,
+					 const struct ds_text *art, const struct ds_sources *s,
 					 const struct ds_detect_opts *opts, struct ds_err *err)
 {
 	struct ds_detect_opts o = *opts;
-	struct ds_result *rev;
-	int dir;
+	int all_original = 1;
 	o.check_direction = 0;
 	o.all_subs = 0;
-	if (!(rev = ds_detect(det, src, art, NULL, &o, err))) {
-		ds_result_free(r);
-		return NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		struct ds_text src = {s->f[i].name, s->f[i].text, s->f[i].len};
+		int dir = direction_to(det, art, &src, s->n == 1 ? r : NULL, &o, err);
+		if (dir < 0) {
+			ds_result_free(r);
+			return NULL;
+		}
+		if (dir == DS_DIR_A_SOURCE)
+			return r;
+		all_original &= dir == DS_DIR_B_SOURCE;
 	}
-	if (ds_result_date(r)[0] && ds_result_date(rev)[0] &&
-	    strcmp(ds_result_date(rev), ds_result_date(r)) < 0) {
-		ds_result_free(rev);
-		return r; /* the source is the older */
-	}
-	/* r: the article judged against the source; rev: the other way */
-	dir = ds_direction_of(det, r, rev, NULL);
-	ds_result_free(rev);
-	if (dir == DS_DIR_A_SOURCE)
-		return r;
-	if (dir == DS_DIR_UNCERTAIN) {
+	if (!all_original) {
 		ds_result_set_direction(r, "uncertain", opts);
 		return r;
 	}
@@ -425,7 +449,7 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 	meta.coverage = s->f[0].coverage;
 	r = ds_detect_doc(det, doc, &src, &meta, opts, err);
 	if (r && opts && opts->check_direction && ds_result_spun(r)) {
-		if (!(r = check_direction(det, r, &art, &src, opts, err))) {
+		if (!(r = check_direction(det, r, &art, s, opts, err))) {
 			ds_buf_free(&joined);
 			return NULL;
 		}
