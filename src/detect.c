@@ -407,7 +407,11 @@ int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const s
 {
 	int dir = DS_DIR_UNCERTAIN;
 	double d = 0;
-	if (ba->model == DS_MODEL_SOURCE && ab->model == DS_MODEL_SOURCE) {
+	if (ba->doc->date[0] && ab->doc->date[0] && strcmp(ba->doc->date, ab->doc->date) != 0) {
+		/* ba->doc is b, ab->doc is a: the older one is the source */
+		dir = strcmp(ab->doc->date, ba->doc->date) < 0 ? DS_DIR_A_SOURCE : DS_DIR_B_SOURCE;
+		d = dir == DS_DIR_A_SOURCE ? HUGE_VAL : -HUGE_VAL;
+	} else if (ba->model == DS_MODEL_SOURCE && ab->model == DS_MODEL_SOURCE) {
 		double margin = ds_tune_default.direction_margin;
 		/* the language model prefers the source's words back: the
 		 * fluency balance, which must not contradict the change model's
@@ -447,8 +451,7 @@ int ds_source_direction(struct ds_detector *det, const struct ds_text *a, const 
 			double *balance, struct ds_err *err)
 {
 	struct ds_result *ba = ds_detect(det, b, a, NULL, NULL, err), *ab;
-	int dir = DS_DIR_UNCERTAIN;
-	double d = 0;
+	int dir;
 	if (!ba)
 		return err ? err->code : DS_ENOMEM;
 	ab = ds_detect(det, a, b, NULL, NULL, err);
@@ -456,15 +459,7 @@ int ds_source_direction(struct ds_detector *det, const struct ds_text *a, const 
 		ds_result_free(ba);
 		return err ? err->code : DS_ENOMEM;
 	}
-	if (ba->doc->date[0] && ab->doc->date[0] && strcmp(ba->doc->date, ab->doc->date) != 0) {
-		/* ba->doc is b, ab->doc is a: the older one is the source */
-		dir = strcmp(ab->doc->date, ba->doc->date) < 0 ? DS_DIR_A_SOURCE : DS_DIR_B_SOURCE;
-		d = dir == DS_DIR_A_SOURCE ? HUGE_VAL : -HUGE_VAL;
-	} else {
-		dir = ds_direction_of(det, ba, ab, &d);
-	}
-	if (balance)
-		*balance = d;
+	dir = ds_direction_of(det, ba, ab, balance);
 	ds_result_free(ab);
 	ds_result_free(ba);
 	return dir;

@@ -53,7 +53,8 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n);
 
 /* The direction from two results, ba (b judged against a) and ab (a
- * against b), as ds_source_direction decides it without dates. */
+ * against b), as ds_source_direction decides it: by their date headers
+ * when both have one and they differ, else by the evidence. */
 int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const struct ds_result *ab,
 		    double *balance);
 /* Sets r's role in an unordered pair, "uncertain" or "original" (see

@@ -359,17 +359,13 @@ static int direction_to(struct ds_detector *det, const struct ds_text *art,
 	struct ds_result *own = NULL, *rev;
 	int dir;
 	if (!fwd && !(fwd = own = ds_detect(det, art, src, NULL, o, err)))
-		return err ? -err->code : -DS_ENOMEM;
+		return err ? err->code : DS_ENOMEM;
 	if (!(rev = ds_detect(det, src, art, NULL, o, err))) {
 		ds_result_free(own);
-		return err ? -err->code : -DS_ENOMEM;
+		return err ? err->code : DS_ENOMEM;
 	}
-	if (ds_result_date(fwd)[0] && ds_result_date(rev)[0] &&
-	    strcmp(ds_result_date(rev), ds_result_date(fwd)) != 0)
-		dir = strcmp(ds_result_date(rev), ds_result_date(fwd)) < 0 ? DS_DIR_A_SOURCE
-									  : DS_DIR_B_SOURCE;
-	else /* fwd: the article judged against the source; rev: the other way */
-		dir = ds_direction_of(det, fwd, rev, NULL);
+	/* fwd: the article judged against the source; rev: the other way */
+	dir = ds_direction_of(det, fwd, rev, NULL);
 	ds_result_free(rev);
 	ds_result_free(own);
 	return dir;

@@ -1,8 +1,9 @@
 /* test_score.c - the regression (logit.c), the scorer (score.c) and the
  * tunables they read (tune.h): the logistic function, prediction with
  * clipping, fitting and its fitted thresholds, the features each model
- * uses, the scorer files (models/scorer.tsv and .bin, a round trip, and
- * malformed or corrupt input refused with the file and line named). */
+ * uses, the scorer files (models/scorer.tsv and .bin, a round trip with
+ * the slot and change models, and malformed or corrupt input refused with
+ * the file and line named), and the change model's word-vector cut. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,12 +297,24 @@ T_TEST(files_round_trip)
 	sc.slot.mean[DS_SF_GAIN] = -0.5;
 	sc.slot.sd[DS_SF_GAIN] = 2.5;
 	sc.has_slot = 1;
+	for (int i = 0; i < DS_NCHGF; i++)
+		sc.chg.sd[i] = 1;
+	sc.chg.coef[DS_CF_BIAS] = 0.75;
+	sc.chg.coef[DS_CF_VEC] = 2.5;
+	sc.chg.mean[DS_CF_VEC] = 0.25;
+	sc.chg.sd[DS_CF_VEC] = 0.5;
+	sc.chg.vec_cut = 0.375;
+	sc.has_chg = 1;
 	T_EQ_INT(ds_scorer_write_tsv(&sc, tsv, &err), 0);
 	r = ds_scorer_read_tsv(tsv, &err);
 	T_OK(r != NULL);
 	if (!r)
 		return;
-	T_OK(r->has_slot);
+	T_OK(r->has_slot && r->has_chg);
+	T_NEAR(r->chg.coef[DS_CF_VEC], 2.5, 1e-9);
+	T_NEAR(r->chg.mean[DS_CF_VEC], 0.25, 1e-9);
+	T_NEAR(r->chg.sd[DS_CF_VEC], 0.5, 1e-9);
+	T_NEAR(r->chg.vec_cut, 0.375, 1e-9);
 	T_NEAR(r->slot.coef[DS_SF_GAIN], 1.25, 1e-9);
 	T_NEAR(r->slot.mean[DS_SF_GAIN], -0.5, 1e-9);
 	T_NEAR(r->slot.sd[DS_SF_GAIN], 2.5, 1e-9);
@@ -313,12 +326,18 @@ T_TEST(files_round_trip)
 	b = ds_scorer_load(bin, &err);
 	T_OK(b != NULL);
 	if (b) {
-		T_OK(b->has_slot);
+		T_OK(b->has_slot && b->has_chg);
 		T_OK(memcmp(b->m, r->m, sizeof b->m) == 0);
 		T_OK(memcmp(&b->slot, &r->slot, sizeof b->slot) == 0);
+		T_NEAR(b->chg.coef[DS_CF_BIAS], 0.75, 1e-12);
+		T_NEAR(b->chg.vec_cut, 0.375, 1e-12);
 		/* sigmoid(-1 + 0.5 * (10 - 2) / 4) */
 		f[DS_F_DENSITY] = 10;
 		T_NEAR(ds_scorer_prob(b, DS_MODEL_SOURCE, f), ds_sigmoid(-1 + 0.5 * 2), 1e-12);
+		/* standardised values are clipped at 4 sd */
+		f[DS_F_DENSITY] = 1000;
+		T_NEAR(ds_scorer_prob(b, DS_MODEL_SOURCE, f), ds_sigmoid(-1 + 0.5 * 4), 1e-12);
+		f[DS_F_DENSITY] = 10;
 		/* the solo model has no bias: even odds without top gains */
 		T_NEAR(ds_scorer_prob(b, DS_MODEL_SOLO, f), 0.5, 1e-12);
 		free(b);
@@ -365,6 +384,7 @@ T_TEST(malformed_tsv)
 	refused("despin-scorer\t1\ncoef\tsource\tgtop\t0\t0\t1\n", ":2:");
 	refused("despin-scorer\t1\ncoef\tslot\tgain\t0\t-1\t1\n", ":2:");
 	refused("despin-scorer\t1\ncoef\tslot\tnosuch\t0\t1\t1\n", ":2:");
+	refused("despin-scorer\t1\ncoef\tchange\tnosuch\t0\t1\t1\n", ":2:");
 	refused("despin-scorer\t1\nthreshold\tsolo\n", ":2:");
 	refused("despin-scorer\t1\nthreshold\tsolo\t0.5\n\tsolo\tbias\n", ":3:");
 	/* an empty file is not a scorer */
@@ -427,6 +447,30 @@ T_TEST(corrupt_bin)
 	T_OK(ds_scorer_load("models/scorer.tsv", &err) == NULL);
 }
 
+/* The cut on word-vector similarity parts the unrelated changes, spinner's
+ * (similar words) from editor's (unrelated ones); related changes do not
+ * move it, and only the rows under it are dropped. */
+T_TEST(change_vec_cut)
+{
+	double X[8 * DS_NCHGF] = {0};
+	int y[8] = {1, 1, 1, 0, 0, 0, 1, 0};
+	const double v[8] = {0.6, 0.5, 0.45, 0.1, 0.2, 0.05, 0.0, 0.9};
+	for (int i = 0; i < 8; i++)
+		X[i * DS_NCHGF + DS_CF_VEC] = v[i];
+	/* row 7: an editor's change the lexicon relates */
+	X[7 * DS_NCHGF + DS_CF_LEXW] = 0.5;
+	/* row 6: a spinner's change with no vector */
+	X[6 * DS_NCHGF + DS_CF_VECUNK] = 1;
+	T_NEAR(ds_chg_vec_cut(X, y, 8), 0.45, 1e-12);
+	T_EQ_INT(ds_chg_keep(X, y, 8, 0.45), 4);
+	T_NEAR(X[3 * DS_NCHGF + DS_CF_VEC], 0.9, 0);
+	T_EQ_INT(y[3], 0);
+	/* no spinner's change among the unrelated: nothing gets through */
+	for (int i = 0; i < 8; i++)
+		y[i] = 0;
+	T_NEAR(ds_chg_vec_cut(X, y, 8), 1, 0);
+}
+
 int main(void)
 {
 	int pid = (int)getpid();
@@ -444,6 +488,7 @@ int main(void)
 	T_RUN(files_round_trip);
 	T_RUN(malformed_tsv);
 	T_RUN(corrupt_bin);
+	T_RUN(change_vec_cut);
 	unlink(tsv);
 	unlink(tsv2);
 	unlink(bin);
