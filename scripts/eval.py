@@ -4,7 +4,8 @@
 
   scripts/eval.py [--despin build/despin] [--bench corpus/bench] [--models models]
                   [-j 2] [--quick] [--train-cap N] [--test-pos N] [--test-neg N]
-                  [--work DIR] [--only DIM] [--json OUT.json]
+                  [--work DIR] [--only DIM] [--json OUT.json] [--results OUT.json]
+                  [--rescan] [--report-from RESULTS.json]
 
 Every article of the benchmark belongs to a family in each of three
 dimensions: its spinner (thesaurus family, round trip, context-aware
@@ -30,6 +31,15 @@ right originals, and a reliability table of per-flag confidence, with
 source-backed and model flags apart.  The confidence of a flag is its `p`
 when the detector gives one, else its `gain` (log10 LM gain of the
 original), binned.
+
+Below each dimension's table, the issue's per-rate goals: detection of
+spins at about 10% substitutions (rate < 0.175), from 25% and of round
+trips, and false positives by kind of negative (rewrites; copy edits and
+republications; clean texts), per held-out family, the worst family and
+the pooled share.  --results keeps every article's result so that
+--report-from prints the tables again; --rescan scans with the folds'
+models an earlier run left in --work (the detector changed, not what it
+is fitted on).
 """
 import argparse
 import concurrent.futures
@@ -167,6 +177,10 @@ def scan(despin, models, files, extra):
 def run_fold(fold, a, work, index):
     dim, fam, held, train, test = fold
     d = os.path.join(work, "fold-%s-%s" % (dim, fam))
+    if a.rescan:
+        if not os.path.exists(os.path.join(d, "models", "scorer.bin")):
+            return None          # not fitted by the earlier run
+        return scan_fold(fold, a, d, index, 0.0, time.time())
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(os.path.join(d, "models"))
     t0 = time.time()
@@ -191,7 +205,13 @@ def run_fold(fold, a, work, index):
     subprocess.run([a.despin, "scorer", "build", "-o", os.path.join(mdir, "scorer.bin"),
                     os.path.join(d, "scorer.tsv")], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    t_fit = time.time() - t0
+    return scan_fold(fold, a, d, index, time.time() - t0, t0)
+
+
+def scan_fold(fold, a, d, index, t_fit, t0):
+    """Scans a fold's test articles with the fold's fitted models (in d)."""
+    dim, fam, held, train, test = fold
+    mdir = os.path.join(d, "models")
     files = [os.path.join(a.bench, r["file"]) for r in test]
     res_src = scan(a.despin, mdir, files, ["-i", index])
     res_solo = scan(a.despin, mdir, files, ["--solo"])
@@ -272,13 +292,92 @@ def flag_figures(results, recs_by_file, mode):
                         st["right"] += ok
                         st["orig"] += orig
                         st["conf"].append((s.get("p"), s.get("gain"), ok))
-            # recall counts every truth span, whichever evidence found it
-            st = by_ev.setdefault("all", {"truth": 0, "found": 0})
-            st["truth"] += len(thes)
+            # recall counts every truth span, whichever evidence found it:
+            # of articles judged spun (what a user is shown), and of all
+            st = by_ev.setdefault("all", {"truth": 0, "found": 0, "truth_all": 0})
+            st["truth_all"] += len(thes)
             if flagged:
+                st["truth"] += len(thes)
                 st["found"] += sum(1 for t in thes if any(
                     s["start"] < t["end"] and t["start"] < s["end"] for s in r["subs"]))
     return by_ev
+
+
+# The issue's per-rate goals: detection by substitution rate and of round
+# trips, false positives by kind of negative, at the fitted threshold.
+RATE_CLASSES = (("spin<17.5%", lambda r: r.get("rate") is not None and r["rate"] < 0.175, 0.99),
+                ("spin>=25%", lambda r: r.get("rate") is not None and r["rate"] >= 0.25, 0.995),
+                ("roundtrip", lambda r: r["kind"] == "roundtrip", 0.98))
+NEG_CLASSES = (("rewrite", ("rewrite", "partial-rewrite"), 0.01),
+               ("edit/repub", ("edit", "partial-edit", "republish"), 0.005),
+               ("clean", ("clean",), None))
+
+
+def goal_figures(fold, recs_by_file, mode, family):
+    """{class: [n, hits]} of one held-out family of a fold: its spun
+    articles detected by rate class, its negatives flagged by kind."""
+    fig = {c: [0, 0] for c, _, _ in RATE_CLASSES + NEG_CLASSES}
+    for f in fold["test"]:
+        r = fold[mode].get(f)
+        rec = recs_by_file[f]
+        if r is None or rec["fam"][fold["dim"]] not in (family, None):
+            continue
+        hit = r["verdict"] == "spun"
+        if rec["label"] == "spun":
+            for c, test, _ in RATE_CLASSES:
+                if test(rec):
+                    fig[c][0] += 1
+                    fig[c][1] += hit
+        else:
+            for c, kinds, _ in NEG_CLASSES:
+                if rec["kind"] in kinds:
+                    fig[c][0] += 1
+                    fig[c][1] += hit
+    return fig
+
+
+def goal_report(results, recs_by_file, mode, out):
+    """Per held-out family: detection by rate class, false positives by
+    kind; the minimum (detection) and maximum (false positives) over the
+    families in the headline, and the pooled counts, against the goals."""
+    classes = [c for c, _, _ in RATE_CLASSES + NEG_CLASSES]
+    out.write("  goals by rate and kind (detected: spun articles; fp: negatives flagged):\n")
+    out.write("  %-26s" % "held-out family" + "".join("%13s" % c for c in classes) + "\n")
+    worst = {c: None for c in classes}
+    pooled = {c: [0, 0] for c in classes}
+    for f in results:
+        for fam in f["held"]:
+            fig = goal_figures(f, recs_by_file, mode, fam)
+            cells = []
+            for c in classes:
+                n, k = fig[c]
+                cells.append("%13s" % ("%d/%d" % (k, n) if n else "-"))
+                pooled[c][0] += n
+                pooled[c][1] += k
+                if n and fam not in NOT_IN_MIN:
+                    share = k / n
+                    if worst[c] is None or (share < worst[c][0] if c in dict(
+                            (x, 1) for x, _, _ in RATE_CLASSES) else share > worst[c][0]):
+                        worst[c] = (share, "%s=%s" % (f["dim"], fam), n)
+            out.write("  %-26s" % ("%s=%s" % (f["dim"], fam))[:26] + "".join(cells) + "\n")
+    goals = dict((c, g) for c, _, g in RATE_CLASSES + NEG_CLASSES)
+    res = {}
+    out.write("  %-26s" % "worst family" + "".join(
+        "%13s" % (fmt(worst[c][0], True).strip() if worst[c] else "-") for c in classes) + "\n")
+    out.write("  %-26s" % "pooled" + "".join(
+        "%13s" % (fmt(pooled[c][1] / pooled[c][0], True).strip() if pooled[c][0] else "-")
+        for c in classes) + "\n")
+    out.write("  %-26s" % "goal" + "".join(
+        "%13s" % (("%s%s" % (">=" if c in dict((x, 1) for x, _, _ in RATE_CLASSES) else "<=",
+                             fmt(goals[c], True).strip())) if goals[c] is not None else "-")
+        for c in classes) + "\n")
+    for c in classes:
+        w = worst[c]
+        res[c] = {"worst": w[0] if w else None, "worst_family": w[1] if w else None,
+                  "worst_n": w[2] if w else 0, "pooled_n": pooled[c][0],
+                  "pooled": pooled[c][1] / pooled[c][0] if pooled[c][0] else None,
+                  "goal": goals[c]}
+    return res
 
 
 def reliability(conf):
@@ -339,6 +438,7 @@ def report(results, recs_by_file, out):
             "auc": min((x["auc"] for x in allm), default=float("nan")),
             "det": min((x["det"] for x in allm), default=float("nan")),
             "fp": max((x["fp"] for x in allm), default=float("nan"))}
+        summary[mode]["goals"] = goal_report(results, recs_by_file, mode, out)
         h = summary[mode]["all"]
         out.write("  HEADLINE %s: minimum over families AUC %s, detected %s; "
                   "worst false positives %s\n" % (mode, fmt(h["auc"]).strip(),
@@ -363,12 +463,34 @@ def report(results, recs_by_file, out):
             summary[mode]["flags_" + ev] = {"n": st["pred"], "precision": st["right"] / st["pred"],
                                             "originals": st["orig"] / st["pred"],
                                             "reliability": {"by": key, "bins": rows}}
-        al = ff.get("all", {"truth": 0, "found": 0})
+        al = ff.get("all", {"truth": 0, "found": 0, "truth_all": 0})
         rec_ = al["found"] / al["truth"] if al["truth"] else float("nan")
+        rec_all = al["found"] / al["truth_all"] if al["truth_all"] else float("nan")
         summary[mode]["span_recall"] = rec_
-        out.write("    span recall (spinner's words flagged, any evidence): %s of %d\n" %
-                  (fmt(rec_), al["truth"]))
+        summary[mode]["span_recall_all"] = rec_all
+        out.write("    span recall (spinner's words flagged in articles judged spun, any "
+                  "evidence): %s of %d\n" % (fmt(rec_), al["truth"]))
+        out.write("    (of every spun article's words, missed articles included: %s of %d)\n" %
+                  (fmt(rec_all), al["truth_all"]))
     return summary
+
+
+def write_report(results, recs_by_file, a, n_recs, t0):
+    """The tables of finished folds, and their JSON when asked for."""
+    n_art = len({f for res in results for f in res["test"]})
+    sys.stdout.write("despin leave-one-family-out evaluation: %d folds, %d benchmark "
+                     "articles (%d distinct test articles), training cap %d per fold%s; "
+                     "language model %s\n"
+                     % (len(results), n_recs, n_art, a.train_cap,
+                        " (EVAL_QUICK)" if a.quick else "", lm_name(a.models)))
+    summary = report(results, recs_by_file, sys.stdout)
+    if t0 is not None:
+        sys.stdout.write("\neval: %.0f s in all\n" % (time.time() - t0))
+    if a.json:
+        with open(a.json, "w", encoding="utf-8") as f:
+            json.dump({"summary": summary,
+                       "folds": [{k: v for k, v in x.items() if k not in ("source", "solo", "test")}
+                                 for x in results]}, f, indent=1, default=str)
 
 
 def main():
@@ -385,6 +507,11 @@ def main():
     ap.add_argument("--only", help="comma-separated dimensions to run")
     ap.add_argument("--json", help="write the per-fold figures and the summary here")
     ap.add_argument("--list-folds", action="store_true", help="print the folds and their sizes, run nothing")
+    ap.add_argument("--results", help="write every fold's per-article results here (JSON), "
+                    "for --report-from")
+    ap.add_argument("--rescan", action="store_true",
+                    help="scan again with the folds' models fitted by an earlier run in --work")
+    ap.add_argument("--report-from", help="print the tables of results saved by --results, run nothing")
     a = ap.parse_args()
     if a.train_cap is None:
         a.train_cap = 100 if a.quick else 400
@@ -395,6 +522,11 @@ def main():
     t0 = time.time()
     recs = read_manifest(a.bench)
     recs_by_file = {r["file"]: r for r in recs}
+    if a.report_from:
+        with open(a.report_from, encoding="utf-8") as f:
+            results = json.load(f)
+        write_report(results, recs_by_file, a, len(recs), None)
+        return
     folds = make_folds(recs, a)
     if a.list_folds:
         for dim, name, held, train, test in folds:
@@ -421,6 +553,8 @@ def main():
         solo = ["%d\t%s\t-\n" % (1 if r["label"] == "spun" else 0, os.path.join(a.bench, r["file"]))
                 for r in union.values()]
         halves = [solo[0::2], solo[1::2]] if a.j > 1 else [solo]
+        if a.rescan:
+            halves = []          # the folds' models are fitted already
         procs = []
         for k, h in enumerate(halves):
             path = os.path.join(work, "warm%d.tsv" % k)
@@ -442,24 +576,19 @@ def main():
             futs = {ex.submit(run_fold, fold, a, work, index): fold for fold in folds}
             for fu in concurrent.futures.as_completed(futs):
                 res = fu.result()
+                if res is None:
+                    continue
                 sys.stderr.write("eval: fold %s=%s: fit %.0f s, all %.0f s\n" %
                                  (res["dim"], res["fold"], res["t_fit"], res["t_all"]))
                 results.append(res)
+        if not results:
+            sys.exit("eval: no fold to report")
         order = {(d, f): i for i, (d, f, _, _, _) in enumerate(folds)}
         results.sort(key=lambda x: order[(x["dim"], x["fold"])])
-        n_art = len({f for res in results for f in res["test"]})
-        sys.stdout.write("despin leave-one-family-out evaluation: %d folds, %d benchmark "
-                         "articles (%d distinct test articles), training cap %d per fold%s; "
-                         "language model %s\n"
-                         % (len(results), len(recs), n_art, a.train_cap,
-                            " (EVAL_QUICK)" if a.quick else "", lm_name(a.models)))
-        summary = report(results, recs_by_file, sys.stdout)
-        sys.stdout.write("\neval: %.0f s in all\n" % (time.time() - t0))
-        if a.json:
-            with open(a.json, "w", encoding="utf-8") as f:
-                json.dump({"summary": summary,
-                           "folds": [{k: v for k, v in x.items() if k not in ("source", "solo", "test")}
-                                     for x in results]}, f, indent=1, default=str)
+        if a.results:
+            with open(a.results, "w", encoding="utf-8") as f:
+                json.dump(results, f, default=str)
+        write_report(results, recs_by_file, a, len(recs), t0)
     finally:
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)

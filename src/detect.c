@@ -297,6 +297,21 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 	r->threshold = sc->threshold;
 }
 
+/* Candidate changes (no evidence for the article, or a ratio that favours
+ * the editor) stay flags only when, in an article judged with its source,
+ * the article's odds make them more likely a spinner's than not. */
+static void drop_candidates(struct ds_result *r)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->ev.nsubs; i++) {
+		const struct ds_ev_sub *s = &r->ev.subs[i];
+		if (s->cand && !(r->model == DS_MODEL_SOURCE && s->p >= 0.5f))
+			continue;
+		r->ev.subs[k++] = *s;
+	}
+	r->ev.nsubs = k;
+}
+
 struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 				const struct ds_text *source, const struct ds_source_meta *meta,
 				const struct ds_detect_opts *opts, struct ds_err *err)
@@ -367,14 +382,21 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	 * odds that the article is spun at all (its score) */
 	if (r->model == DS_MODEL_SOURCE) {
 		double sc = r->score < 1e-6 ? 1e-6 : r->score > 1 - 1e-6 ? 1 - 1e-6 : r->score;
+		/* a candidate's prior is also the share of the article's weighed
+		 * changes that the change model calls a spinner's (log odds,
+		 * smoothed): in a spin nearly all, in an edited copy few */
+		double share = log((r->ev.f[DS_F_NFLAG] + 1) /
+				   (r->ev.f[DS_F_NCHG] - r->ev.f[DS_F_NFLAG] + 1));
 		for (size_t i = 0; i < r->ev.nsubs; i++) {
 			struct ds_ev_sub *s = &r->ev.subs[i];
 			double p = s->p;
 			if (s->kind != DS_EV_SOURCE || !(p > 0 && p < 1))
 				continue;
-			s->p = (float)ds_sigmoid(log(p / (1 - p)) + log(sc / (1 - sc)));
+			s->p = (float)ds_sigmoid(log(p / (1 - p)) + log(sc / (1 - sc)) +
+						 (s->cand ? share : 0));
 		}
 	}
+	drop_candidates(r);
 	/* which text copied which is unclear: never accuse either */
 	if (r->src && opts && opts->uncertain_source) {
 		r->direction = "uncertain";

@@ -152,7 +152,9 @@ struct ds_ev_sub {
 				     * or -1 when no model gives one */
 	uint8_t kind;               /* enum ds_ev_kind */
 	uint8_t lexrel;             /* 1 when the lexicon relates the pair */
-	uint8_t pad[2];
+	uint8_t cand;               /* 1: a flag only if the article's odds make
+				     * it a spinner's (DS_EV_SOURCE; see ds_detect) */
+	uint8_t pad[1];
 };
 
 struct ds_ev {

@@ -189,8 +189,9 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	struct ds_lex_rel rel;
 	float w = 0;
 	char ha[DS_LEX_MAX_PHRASE * 2 + 8], hs[DS_LEX_MAX_PHRASE * 2 + 8];
-	int related = 0, names = 1, never, spun, fa, fs, two;
+	int related = 0, names = 1, never, spun, fa, fs, two, func;
 	double gain = 0, p = -1, llr = 0, vs;
+	int cand = 0;
 	size_t na, ns, la, ls;
 	ds_lm_id ids[DS_EV_MAX_WORDS];
 	size_t ni;
@@ -230,24 +231,26 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	if (al >= 4 && sl >= 4 && (al > sl ? al - sl : sl - al) <= 3 &&
 	    memcmp(a, s, al < sl ? al - 1 : sl - 1) == 0)
 		return 0; /* another inflection of the same word: small / smaller */
-	if ((fa || fs) && !related)
-		return 0; /* "a criminal" -> "an", "Iran's" -> "the", "did" -> "the";
-			   * a pair the lexicon lists ("just" -> "simply") is weighed */
+	/* "a criminal" -> "an", "Iran's" -> "the", "did" -> "the": no
+	 * evidence (a pair the lexicon lists, "just" -> "simply", is weighed) */
+	func = (fa || fs) && !related;
 	la = house_form(a, al, ha, sizeof ha);
 	ls = house_form(s, sl, hs, sizeof hs);
 	if (la && la == ls && memcmp(ha, hs, la) == 0)
 		return 0; /* house style: "Mr." / "Mr", "isn't" / "is not" */
 	if (has_number(doc, ab, ae) && has_number(src, sb, se))
 		return 0; /* a number corrected */
+	if (func && (c->chg_dump || !c->cm))
+		return 0; /* not fitted on, and no ratio without the model */
 	/* sides with no relation at all (no lexicon pair, no two lexicon
 	 * steps, word vectors apart: "did" -> "talks", a clause restructured)
 	 * are no spin evidence on their own: the cut is fitted with the change
 	 * model (the dump still gets them, to fit it) */
 	two = related || (c->lex && lex_two_steps(c, s, sl, a, al));
 	vs = c->vec ? ds_vec_sim(c->vec, s, sl, a, al) : DS_VEC_UNKNOWN;
-	never = !two && (vs == DS_VEC_UNKNOWN ||
-			 vs < (c->cm ? c->cm->vec_cut : ds_tune_default.rel_min_sim));
-	if (never && !c->chg_dump)
+	never = func || (!two && (vs == DS_VEC_UNKNOWN ||
+				  vs < (c->cm ? c->cm->vec_cut : ds_tune_default.rel_min_sim)));
+	if (never && !c->chg_dump && !c->cm)
 		return 0;
 	ni = ev_phrase_ids(c->lm, s, sl, ids);
 	if (ni && c->tokpos[ab] != UINT32_MAX && c->tokpos[ae - 1] != UINT32_MAX)
@@ -281,12 +284,15 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		x[DS_CF_NW] = (double)(na + ns);
 		x[DS_CF_FUNC] = fa || fs;
 		x[DS_CF_RUN] = run;
-		if (c->chg_dump)
+		if (c->chg_dump && !func)
 			c->chg_dump(c->chg_ud, doc, doc->tok[ab].start, doc->tok[ae - 1].end, x);
-		if (never)
-			return 0;
-		if (c->cm) {
+		if (!c->cm) {
+			if (never)
+				return 0;
+		} else {
 			p = ds_logit_prob(x, DS_NCHGF, c->cm->mean, c->cm->sd, c->cm->coef);
+		}
+		if (c->cm && !never) {
 			/* the model weighs the classes equally, so its log odds are the
 			 * log likelihood ratio, spinner against editor */
 			llr = log(p > 1e-9 ? p : 1e-9) - log(1 - p > 1e-9 ? 1 - p : 1e-9);
@@ -296,7 +302,12 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		}
 	}
 	if (c->cm) {
-		spun = p >= 0.5;
+		/* a change that is no evidence for the article, or whose ratio
+		 * favours the editor, is still a candidate flag: in an article
+		 * judged spun on its other changes, the article's odds may make
+		 * it a spinner's (ds_detect keeps it only then) */
+		spun = p >= 0.5 && !never;
+		cand = !spun;
 	} else {
 		/* without the lexicon's word, only a short swap of common words
 		 * that the model clearly prefers back looks like a spinner's */
@@ -304,9 +315,13 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		       (related || (!run && count_words(doc, ab, ae) <= 2 && count_words(src, sb, se) <= 2 &&
 				    !has_cap_word(src, sb, se) && gain > ds_tune_default.src_gain));
 	}
-	if (!spun)
+	if (!spun && !cand)
 		return 0;
-	if (c->cm)
+	if (cand)
+		snprintf(why, sizeof why,
+			 "the source has '%s' here; on its own %.2f times as likely a spinner's change as an editor's, a spinner's in an article this likely spun (lexicon weight %.2f, the original reads %.1fx more likely)",
+			 s, p / (1 - p > 1e-9 ? 1 - p : 1e-9), (double)w, pow(10.0, gain > 6 ? 6 : gain));
+	else if (c->cm)
 		snprintf(why, sizeof why,
 			 "the source has '%s' here; %.1f times likelier a spinner's change than an editor's (lexicon weight %.2f, the original reads %.1fx more likely)",
 			 s, p / (1 - p > 1e-9 ? 1 - p : 1e-9), (double)w, pow(10.0, gain > 6 ? 6 : gain));
@@ -319,9 +334,13 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 			 "the source has '%s' here; the original reads %.1fx more likely in context",
 			 s, pow(10.0, gain > 6 ? 6 : gain));
 	*rc = ev_add_sub(ev, doc, ab, ae, src, sb, se, s, sl, why, gain, w, DS_EV_SOURCE, related);
-	if (!*rc)
+	if (!*rc) {
 		ev->subs[ev->nsubs - 1].p =
 			c->cm ? (float)p : (related ? DS_EV_SOURCE_P_REL : DS_EV_SOURCE_P);
+		ev->subs[ev->nsubs - 1].cand = (uint8_t)cand;
+	}
+	if (cand)
+		return 0;
 	ss->sub_words += count_words(doc, ab, ae);
 	return 1;
 }

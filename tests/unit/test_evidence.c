@@ -300,6 +300,16 @@ T_TEST(swap_by_rules)
 	ds_ev_ctx_free(c);
 }
 
+/* Substitutions flagged outright (not candidates left to the article's
+ * odds). */
+static size_t n_flags(const struct ds_ev *ev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ev->nsubs; i++)
+		n += !ev->subs[i].cand;
+	return n;
+}
+
 struct dump {
 	size_t n;
 	double x[8][DS_NCHGF];
@@ -352,10 +362,16 @@ T_TEST(change_model)
 	T_OK(s != NULL);
 	if (s)
 		T_NEAR(s->p, ds_sigmoid(2.0), 1e-6);
-	/* a model that finds every change an editor's flags nothing */
+	/* a model that finds every change an editor's flags nothing: the
+	 * swap is left a candidate, with its ratio */
 	cm.coef[DS_CF_BIAS] = -2.0;
 	T_EQ_INT(compute(c, ART_HOUSE, SRC, &ev), 0);
-	T_EQ_INT(ev.nsubs, 0);
+	T_EQ_INT(n_flags(&ev), 0);
+	T_EQ_INT(ev.nsubs, 1);
+	s = sub_at(&ev, ART_HOUSE, "big");
+	T_OK(s != NULL && s->cand);
+	if (s)
+		T_NEAR(s->p, ds_sigmoid(-2.0), 1e-6);
 	T_NEAR(ev.f[DS_F_LLR], -2.0, 1e-6);
 	ds_ev_clear(&ev);
 	ds_ev_ctx_free(c);
@@ -390,12 +406,17 @@ T_TEST(never_spin)
 	T_EQ_INT(d.start[0], (uint32_t)(strstr(ARTU, "purple") - ARTU));
 	T_NEAR(d.x[0][DS_CF_LEXW], 0, 0);
 	T_NEAR(d.x[0][DS_CF_LEX2], 0, 0);
-	T_EQ_INT(ev.nsubs, 0);
+	/* no evidence for the article; a candidate flag only */
+	T_EQ_INT(n_flags(&ev), 0);
+	T_EQ_INT(ev.nsubs, 1);
+	T_OK(ev.nsubs == 1 && ev.subs[0].cand);
 	T_NEAR(ev.f[DS_F_LLR], 0, 0);
+	T_NEAR(ev.f[DS_F_NCHG], 0, 0);
 	/* over the cut, the same change is weighed */
 	cm.vec_cut = -1;
 	T_EQ_INT(compute(c, ARTU, SRC, &ev), 0);
 	T_EQ_INT(ev.nsubs, 1);
+	T_EQ_INT(n_flags(&ev), 1);
 	T_NEAR(ev.f[DS_F_LLR], 9.0, 1e-6);
 	ds_ev_clear(&ev);
 	ds_ev_ctx_free(c);
