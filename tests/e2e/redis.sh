@@ -7,40 +7,12 @@
 # mid-scan gives one error line per article, and with --retry the scan
 # resumes when it is back.  Prints TAP; skips if redis-server is missing.
 . "$(dirname "$0")/lib/tap.sh"
-
-for cmd in redis-server redis-cli python3; do
-	if ! command -v $cmd >/dev/null 2>&1; then
-		echo "ok 1 - redis index # SKIP $cmd not installed"
-		exit 0
-	fi
-done
-W=$(mktemp -d)
-PID=
-stop() {
-	[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	rm -f "$W/redis.pid"
-	PID=
-}
-trap 'stop; rm -rf "$W"' EXIT
-trap 'exit 2' INT TERM
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+. "$(dirname "$0")/lib/redis.sh"
+PORT=$(redis_free_port)
 U=redis://127.0.0.1:$PORT
-mkdir "$W/data"
-
-start() { # starts the server on $W/data (AOF replayed if there is one)
-	redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly yes \
-		--appendfsync always --dir "$W/data" --pidfile "$W/redis.pid" --daemonize no \
-		> "$W/server.log" 2>&1 3>&- &
-	PID=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		[ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "# redis-server did not start: $(tail -3 "$W/server.log")"
-	return 1
-}
+# the server keeps its data in $W/$PORT, so a restart replays the AOF
+start() { redis_start "$PORT" --appendfsync always; }
+stop() { redis_stop "$PORT"; }
 start || { nok "redis-server starts"; exit 1; }
 ok "redis-server starts on 127.0.0.1:$PORT"
 
@@ -207,6 +179,32 @@ check "check finds a junk member in the id set" \
 	$([ $? = 2 ] && grep -q "holds 'junk', not a source id" "$W/check3"; echo $?)
 redis-cli -p "$PORT" zrem '{ds:00}:ids' junk > /dev/null
 
+# vacuum: the killed add's staged postings and records go once a mark set
+# by an earlier vacuum is older than the staging time to live and an hour
+# (the mark's clock is set back here instead of waiting a day)
+"$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt $S/001_455d42bae2579fa5.txt > "$W/q.before" 2>&1
+"$DESPIN" index vacuum -i "$U" > "$W/vac1" 2>&1
+check "a first vacuum sets its mark and removes nothing" \
+	$(grep -qx "postings removed   0" "$W/vac1" && grep -qx "records removed    0" "$W/vac1" &&
+	  grep -qx "next sweep in      25.0 h" "$W/vac1"; echo $?)
+"$DESPIN" index vacuum -i "$U" > "$W/vac2" 2>&1
+check "a vacuum before the mark is ripe removes nothing and keeps the mark" \
+	$(grep -qx "postings removed   0" "$W/vac2" && grep -q "^next sweep in      2[45]\.[0-9] h" "$W/vac2"; echo $?)
+mark=$(redis-cli -p "$PORT" hget '{ds}:meta' vacuum)
+redis-cli -p "$PORT" hset '{ds}:meta' vacuum "${mark% *} $((${mark#* } - 90000001))" > /dev/null
+"$DESPIN" index vacuum -i "$U" > "$W/vac3" 2>&1
+sed 's/^/# /' "$W/vac3"
+check "a ripe vacuum removes the killed add's postings and its $((staged - 4)) staged records" \
+	$(awk '/^postings removed/ { p = $3 } /^records removed/ { r = $3 } END { exit !(p > 0 && r == '$((staged - 4))') }' "$W/vac3"; echo $?)
+check "no record is left but the sources' (4)" \
+	$([ "$(redis-cli -p "$PORT" --scan --pattern '{src:*}' | wc -l)" = 4 ]; echo $?)
+"$DESPIN" index list -i "$U" > "$W/after3" 2>&1
+same "vacuum leaves the sources as they were" "$W/before" "$W/after3"
+"$DESPIN" index check -i "$U" > /dev/null 2>&1
+check "check passes after the vacuum" $?
+"$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt $S/001_455d42bae2579fa5.txt > "$W/q.after" 2>&1
+same "queries answer as before the vacuum" "$W/q.before" "$W/q.after"
+
 # server gone mid-scan: one error line per article, no hang
 if [ $SCAN = 1 ]; then
 	mkfifo "$W/in"
@@ -243,7 +241,6 @@ if [ $SCAN = 1 ]; then
 	wait $spid
 	rc=$?
 	wait $rpid
-	PID=$(cat "$W/redis.pid" 2>/dev/null)
 	check "with --retry the scan waits for the server and resumes" \
 		$([ $rc -le 1 ] && grep -q "^spun .*a2$" "$W/fout" && grep -q "a3$" "$W/fout" && [ ! -s "$W/ferr" ]; echo $?)
 
@@ -263,8 +260,7 @@ if [ $SCAN = 1 ]; then
 	"$DESPIN" index add -i "$U" $A > /dev/null 2>&1
 	run_fifo --retry 30
 	stop
-	rm -rf "$W/data"
-	mkdir "$W/data"
+	rm -rf "$W/$PORT"
 	start
 	rec a2 $S/003_cc34e14e2e5a732a.txt >&3
 	rec a3 $S/001_455d42bae2579fa5.txt >&3
