@@ -324,6 +324,15 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 		ds_doc_free(doc);
 		return NULL;
 	}
+	if (n == 0 && qo.exclude_id) {
+		/* no other source: the article is a verbatim copy (a republication)
+		 * of the known text, judged against it rather than on its own */
+		qo.exclude_id = 0;
+		if (ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err)) {
+			ds_doc_free(doc);
+			return NULL;
+		}
+	}
 	s = ds_sources_choose(f->ix, doc, m, n, NULL, err);
 	ds_matches_free(m, n);
 	if (s && (!(s->name = strdup(article->name)) ||
