@@ -17,8 +17,9 @@
  * the caller: it is a small plain struct that may be copied freely.
  *
  * Binary files (kind "LM" of binfmt.h) are memory-mapped: loading checks the
- * envelope and the layout and touches nothing else, so it costs a checksum
- * pass over the file.  Hash tables use open addressing; n-gram keys are exact
+ * envelope's header, the file's size and the layout and touches nothing
+ * else; the payload's checksum is checked by ds_models_check (`despin
+ * check-models`), once after building or copying.  Hash tables use open addressing; n-gram keys are exact
  * (no false positives): (first word, slot of the rest in the table one order
  * down).
  */

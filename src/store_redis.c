@@ -129,6 +129,17 @@ static const char create_lua[] =
 	"end\n"
 	"return 0\n";
 
+/* The loop both posting scripts share: for each (field, id) pair of ARGV,
+ * the passage key's four fields in parts, and o, the name of its set when
+ * it has moved to one (field's value 'o' + count, 5 bytes). */
+#define POST_EACH_PAIR \
+	"for i = 1, #ARGV, 2 do\n" \
+	"  local f, id = ARGV[i], ARGV[i + 1]\n" \
+	"  local names = {f, f .. '\\1', f .. '\\2', f .. '\\3'}\n" \
+	"  local parts = redis.call('HMGET', b, names[1], names[2], names[3], names[4])\n" \
+	"  if parts[1] and #parts[1] == 5 then\n" \
+	"    local o = b .. 'o' .. f\n"
+
 /* Puts ids under passage keys of one bucket (KEYS[1]).  ARGV: pairs
  * (field, id as 4 bytes little-endian).  A passage key's ids fill up to 4
  * fields of 14 ids each (56 bytes, under hash-max-listpack-value): field,
@@ -149,12 +160,7 @@ static const char post_add_lua[] =
 	"  redis.call('HDEL', b, f .. '\\1', f .. '\\2', f .. '\\3')\n"
 	"  redis.call('HSET', b, f, 'o' .. struct.pack('<I4', redis.call('SCARD', o)))\n"
 	"end\n"
-	"for i = 1, #ARGV, 2 do\n"
-	"  local f, id = ARGV[i], ARGV[i + 1]\n"
-	"  local names = {f, f .. '\\1', f .. '\\2', f .. '\\3'}\n"
-	"  local parts = redis.call('HMGET', b, names[1], names[2], names[3], names[4])\n"
-	"  if parts[1] and #parts[1] == 5 then\n"
-	"    local o = b .. 'o' .. f\n"
+	POST_EACH_PAIR
 	"    if redis.call('SADD', o, (struct.unpack('<I4', id))) == 1 then\n"
 	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', redis.call('SCARD', o)))\n"
 	"    end\n"
@@ -180,12 +186,7 @@ static const char post_add_lua[] =
  * to 56 ids goes back into the fields. */
 static const char post_rem_lua[] =
 	"local b = KEYS[1]\n"
-	"for i = 1, #ARGV, 2 do\n"
-	"  local f, id = ARGV[i], ARGV[i + 1]\n"
-	"  local names = {f, f .. '\\1', f .. '\\2', f .. '\\3'}\n"
-	"  local parts = redis.call('HMGET', b, names[1], names[2], names[3], names[4])\n"
-	"  if parts[1] and #parts[1] == 5 then\n"
-	"    local o = b .. 'o' .. f\n"
+	POST_EACH_PAIR
 	"    redis.call('SREM', o, (struct.unpack('<I4', id)))\n"
 	"    local n = redis.call('SCARD', o)\n"
 	"    if n <= 56 then\n"

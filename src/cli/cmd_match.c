@@ -1,4 +1,6 @@
 /* cmd_match.c - despin match: fingerprint similarity of two articles. */
+#include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,16 +10,23 @@
 #include "../text.h"
 
 static const char USAGE[] =
-	"despin match A B\n"
+	"despin match [--direction [--models DIR]] A B\n"
 	"\n"
 	"Prints how the fingerprints of two articles compare (for audits and\n"
 	"tests): similarity (shared shingles over the smaller set), containment\n"
 	"each way (share of one's shingles found in the other), coverage each\n"
 	"way (share of one's text, by sentences, that the other covers), and the\n"
 	"shingle counts (immutable: function words, names and numbers; stem:\n"
-	"content words).  Exit status 0, or 2 on errors.";
+	"content words).  --direction also weighs which of the two is the other's\n"
+	"source, as batch mode does (older date header, else the changes'\n"
+	"evidence each way), with the models: 'a is the source', 'b is the\n"
+	"source' or 'uncertain', and why: the older date header, or the balance\n"
+	"of the evidence in nats in favour of a.\n"
+	"Exit status 0, or 2 on errors.";
 
-static struct ds_fprint *load(const char *path, struct ds_stemmer *st, size_t *words)
+/* Reads path into t (its data is the caller's to free) and fingerprints it. */
+static struct ds_fprint *load(const char *path, struct ds_stemmer *st, size_t *words,
+			      struct ds_text *t)
 {
 	struct ds_err err = {0};
 	struct ds_doc *d;
@@ -31,8 +40,10 @@ static struct ds_fprint *load(const char *path, struct ds_stemmer *st, size_t *w
 		cli_error("%s", err.msg);
 		return NULL;
 	}
+	t->name = name;
+	t->data = text;
+	t->len = len;
 	d = ds_doc_new(text, len, name, cli_max_input, &err);
-	free(text);
 	if (!d) {
 		cli_error("%s", err.msg);
 		return NULL;
@@ -46,20 +57,71 @@ static struct ds_fprint *load(const char *path, struct ds_stemmer *st, size_t *w
 	return fp;
 }
 
+/* Prints which of ta and tb is the other's source (ds_source_direction). */
+static int direction(const char *models, const struct ds_text *ta, const struct ds_text *tb)
+{
+	static const char *const said[] = {
+		[DS_DIR_UNCERTAIN] = "uncertain",
+		[DS_DIR_A_SOURCE] = "a is the source",
+		[DS_DIR_B_SOURCE] = "b is the source",
+	};
+	struct ds_err err = {0};
+	struct ds_models *m = cli_models_open(models, 1, &err);
+	struct ds_detector *det = m ? ds_detector_new(m, &err) : NULL;
+	double balance = 0;
+	int dir = det ? ds_source_direction(det, ta, tb, &balance, &err) : err.code;
+
+	if (dir < 0)
+		cli_error("%s", err.msg);
+	else if (isinf(balance))
+		printf("direction        %s (older date header)\n", said[dir]);
+	else
+		printf("direction        %s (balance %.1f nats)\n", said[dir], balance);
+	ds_detector_free(det);
+	ds_models_free(m);
+	return dir < 0 ? EXIT_ERROR : EXIT_CLEAN;
+}
+
 int cmd_match(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{"direction", no_argument, NULL, 'd'},
+		{"models", required_argument, NULL, 'm'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
 	struct ds_stemmer *st;
 	struct ds_fprint *a = NULL, *b = NULL;
+	struct ds_text ta = {0}, tb = {0};
 	struct ds_fp_cmp c;
 	size_t wa = 0, wb = 0;
-	int rc = EXIT_ERROR;
+	const char *models = NULL;
+	int rc = EXIT_ERROR, dir = 0, ch;
 
 	if (argc >= 2 && cli_is_help(argv[1])) {
 		printf("usage: %s\n", USAGE);
 		return EXIT_CLEAN;
 	}
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = 1;
+			break;
+		case 'm':
+			models = optarg;
+			break;
+		case 'h':
+			printf("usage: %s\n", USAGE);
+			return EXIT_CLEAN;
+		default:
+			return cli_usage("despin match [--direction [--models DIR]] A B");
+		}
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc != 3)
-		return cli_usage("despin match A B");
+		return cli_usage("despin match [--direction [--models DIR]] A B");
 	if (strcmp(argv[1], "-") == 0 && strcmp(argv[2], "-") == 0) {
 		cli_error("match: only one input may be '-'");
 		return EXIT_ERROR;
@@ -68,7 +130,7 @@ int cmd_match(int argc, char **argv)
 		cli_error("out of memory");
 		return EXIT_ERROR;
 	}
-	if (!(a = load(argv[1], st, &wa)) || !(b = load(argv[2], st, &wb)))
+	if (!(a = load(argv[1], st, &wa, &ta)) || !(b = load(argv[2], st, &wb, &tb)))
 		goto done;
 	ds_fprint_cmp(a, b, &c);
 	printf("a                %s\n", argv[1]);
@@ -85,8 +147,10 @@ int cmd_match(int argc, char **argv)
 	       ds_fprint_count_kind(b, DS_FP_KIND_IMM), ds_fprint_count_kind(b, DS_FP_KIND_STEM));
 	printf("common           %zu (immutable %zu, stem %zu)\n", c.common, c.common_imm,
 	       c.common_stem);
-	rc = EXIT_CLEAN;
+	rc = dir ? direction(models, &ta, &tb) : EXIT_CLEAN;
 done:
+	free((char *)ta.data);
+	free((char *)tb.data);
 	ds_fprint_free(a);
 	ds_fprint_free(b);
 	ds_stemmer_free(st);

@@ -7,40 +7,12 @@
 # mid-scan gives one error line per article, and with --retry the scan
 # resumes when it is back.  Prints TAP; skips if redis-server is missing.
 . "$(dirname "$0")/lib/tap.sh"
-
-for cmd in redis-server redis-cli python3; do
-	if ! command -v $cmd >/dev/null 2>&1; then
-		echo "ok 1 - redis index # SKIP $cmd not installed"
-		exit 0
-	fi
-done
-W=$(mktemp -d)
-PID=
-stop() {
-	[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	rm -f "$W/redis.pid"
-	PID=
-}
-trap 'stop; rm -rf "$W"' EXIT
-trap 'exit 2' INT TERM
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+. "$(dirname "$0")/lib/redis.sh"
+PORT=$(redis_free_port)
 U=redis://127.0.0.1:$PORT
-mkdir "$W/data"
-
-start() { # starts the server on $W/data (AOF replayed if there is one)
-	redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly yes \
-		--appendfsync always --dir "$W/data" --pidfile "$W/redis.pid" --daemonize no \
-		> "$W/server.log" 2>&1 3>&- &
-	PID=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		[ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "# redis-server did not start: $(tail -3 "$W/server.log")"
-	return 1
-}
+# the server keeps its data in $W/$PORT, so a restart replays the AOF
+start() { redis_start "$PORT" --appendfsync always; }
+stop() { redis_stop "$PORT"; }
 start || { nok "redis-server starts"; exit 1; }
 ok "redis-server starts on 127.0.0.1:$PORT"
 
@@ -243,7 +215,6 @@ if [ $SCAN = 1 ]; then
 	wait $spid
 	rc=$?
 	wait $rpid
-	PID=$(cat "$W/redis.pid" 2>/dev/null)
 	check "with --retry the scan waits for the server and resumes" \
 		$([ $rc -le 1 ] && grep -q "^spun .*a2$" "$W/fout" && grep -q "a3$" "$W/fout" && [ ! -s "$W/ferr" ]; echo $?)
 
@@ -263,8 +234,7 @@ if [ $SCAN = 1 ]; then
 	"$DESPIN" index add -i "$U" $A > /dev/null 2>&1
 	run_fifo --retry 30
 	stop
-	rm -rf "$W/data"
-	mkdir "$W/data"
+	rm -rf "$W/$PORT"
 	start
 	rec a2 $S/003_cc34e14e2e5a732a.txt >&3
 	rec a3 $S/001_455d42bae2579fa5.txt >&3

@@ -17,7 +17,9 @@ for cmd in redis-server redis-cli python3; do
 done
 W=$(mktemp -d)
 REDIS_PIDS=
-trap 'for p in $REDIS_PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
+# the servers started here, and those started in a subshell (their pid is
+# only in their spid file)
+trap 'for p in $REDIS_PIDS $(cat "$W"/*/spid 2>/dev/null); do kill -9 "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
 trap 'exit 2' INT TERM
 
 redis_free_port() {
