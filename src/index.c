@@ -360,6 +360,12 @@ int ds_index_check(struct ds_index *ix, struct ds_err *err)
 	return ix->st->ops->check(ix->st, err);
 }
 
+int ds_index_vacuum(struct ds_index *ix, struct ds_index_vacuum *v, struct ds_err *err)
+{
+	memset(v, 0, sizeof *v);
+	return ix->st->ops->vacuum ? ix->st->ops->vacuum(ix->st, v, err) : 0;
+}
+
 struct text_ctx {
 	char *text;
 	size_t len;

@@ -122,6 +122,25 @@ int ds_index_stats(struct ds_index *ix, struct ds_index_stats *st, struct ds_err
 /* Full consistency check (SQLite integrity_check): 0 or DS_ECORRUPT. */
 int ds_index_check(struct ds_index *ix, struct ds_err *err);
 
+/* What ds_index_vacuum did. */
+struct ds_index_vacuum {
+	uint64_t postings;     /* Redis: postings of abandoned adds and removals taken out */
+	uint64_t records;      /* Redis: their records (and texts) deleted */
+	uint64_t bytes_before; /* SQLite: the file's pages in use before and after */
+	uint64_t bytes_after;
+	int64_t next_ms;       /* Redis: in how long a vacuum can sweep the adds
+				* begun until now (0: SQLite) */
+};
+/* Reclaims storage; needs a writable index.  SQLite: VACUUM (rewrites the
+ * file, holding the write lock meanwhile) and a WAL checkpoint.  Redis
+ * (writers take no lock, so a writer that dies leaves its staged ids under
+ * their passage keys, where they count towards the common-key limit):
+ * takes out the postings and records of ids never registered that were
+ * given out before a mark an earlier vacuum set at least a day and an hour
+ * ago (the staged records' time to live, and a margin), then sets a new
+ * mark; run it daily.  Sources in the index are never touched. */
+int ds_index_vacuum(struct ds_index *ix, struct ds_index_vacuum *v, struct ds_err *err);
+
 /* The stored text of source id (malloc'd, NUL-terminated, owned by the
  * caller; *len excludes the NUL). */
 int ds_index_get_text(struct ds_index *ix, int64_t id, char **text, size_t *len,

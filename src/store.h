@@ -56,6 +56,7 @@ struct ds_store_stats {
 };
 
 struct ds_store;
+struct ds_index_vacuum;
 typedef int (*ds_store_id_fn)(void *ctx, int64_t id);
 typedef int (*ds_store_src_fn)(void *ctx, const struct ds_store_src *src);
 
@@ -123,6 +124,8 @@ struct ds_store_ops {
 	int (*set_timeout)(struct ds_store *s, int timeout_ms, struct ds_err *err);
 	/* Full consistency check of the storage. */
 	int (*check)(struct ds_store *s, struct ds_err *err);
+	/* Reclaims storage (see ds_index_vacuum); fills *v. */
+	int (*vacuum)(struct ds_store *s, struct ds_index_vacuum *v, struct ds_err *err);
 	void (*close)(struct ds_store *s);
 	/* Named blobs kept with the sources (the in-domain language model
 	 * learnt from them and its bookkeeping), apart from the source tables.

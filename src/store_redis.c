@@ -52,6 +52,7 @@
  * when it is gone or changed; each connection notes the server's run_id, so
  * the message can say that the server restarted.
  */
+#include "index.h"
 #include "store.h"
 #include "srcrec.h"
 
@@ -2389,6 +2390,16 @@ struct check_sum {
 	int64_t *id;
 	uint32_t *nkeys, *found;
 	size_t n, cap;
+	/* vacuum: ids up to cutoff that are not registered are abandoned;
+	 * their postings are collected in dead */
+	int64_t cutoff;
+	struct dead_posting {
+		char bk[40];
+		unsigned char f[16];
+		size_t blen, flen;
+		int64_t id;
+	} *dead;
+	size_t ndead, capdead;
 };
 
 static int check_chunk(struct rstore *s, const int64_t *ids, size_t n, struct check_sum *sum,
@@ -2475,9 +2486,8 @@ out:
 	return rc;
 }
 
-/* One posting: id under a passage key of generation g. */
-static int check_posting(struct rstore *s, struct check_sum *sum, int g, int64_t id,
-			 struct ds_err *err)
+/* Where id is among the registered ids of sum, or sum->n. */
+static size_t reg_find(const struct check_sum *sum, int64_t id)
 {
 	size_t lo = 0, hi = sum->n;
 	while (lo < hi) {
@@ -2487,8 +2497,38 @@ static int check_posting(struct rstore *s, struct check_sum *sum, int g, int64_t
 		else
 			hi = mid;
 	}
-	if (lo == sum->n || sum->id[lo] != id)
-		return 0; /* not registered: staged by a writer that died, or removed */
+	return lo < sum->n && sum->id[lo] == id ? lo : sum->n;
+}
+
+/* One posting: id under the passage key field f of bucket bk, of
+ * generation g. */
+static int check_posting(struct rstore *s, struct check_sum *sum, int g, int64_t id,
+			 const char *bk, size_t blen, const redisReply *f, struct ds_err *err)
+{
+	size_t lo = reg_find(sum, id);
+	if (lo == sum->n) {
+		/* not registered: staged by a writer that died, or removed */
+		struct dead_posting *d;
+		if (id > sum->cutoff)
+			return 0;
+		if (blen >= sizeof d->bk || (size_t)f->len > sizeof d->f)
+			return ds_err_set(err, DS_ECORRUPT,
+					  "index %s is damaged: a posting key of %zu bytes", s->uri,
+					  blen + (size_t)f->len);
+		if (ds_grow(&sum->dead, &sum->capdead, sum->ndead + 1, sizeof *sum->dead))
+			return no_mem(s, err);
+		d = &sum->dead[sum->ndead++];
+		memcpy(d->bk, bk, blen);
+		d->blen = blen;
+		/* the removal script takes the passage key's first field, not
+		 * the continuation fields (its name and one byte, 1 to 3) */
+		d->flen = (size_t)(64 - gen_bits(g) + 7) / 8;
+		if ((size_t)f->len < d->flen)
+			d->flen = (size_t)f->len;
+		memcpy(d->f, f->str, d->flen);
+		d->id = id;
+		return 0;
+	}
 	if (gen_of(id) != g)
 		return ds_err_set(err, DS_ECORRUPT,
 				  "index %s is damaged: source %lld is posted in generation %d, not %d",
@@ -2511,7 +2551,8 @@ static int check_bucket(struct rstore *s, struct node *nd, const char *bk, size_
 		if (v->len % 4 == 0 && v->len > 0) {
 			for (size_t j = 0; j < (size_t)v->len && rc == 0; j += 4)
 				rc = check_posting(s, sum, g,
-						   get32le((const unsigned char *)v->str + j), err);
+						   get32le((const unsigned char *)v->str + j), bk,
+						   blen, f, err);
 		} else if (v->len == 5 && v->str[0] == 'o') {
 			redisReply *m = redisCommand(nd->c, "SMEMBERS %b%s%b", bk, blen, "o", f->str,
 						     (size_t)f->len);
@@ -2525,7 +2566,7 @@ static int check_bucket(struct rstore *s, struct node *nd, const char *bk, size_
 						s->uri, (int)blen, bk);
 			for (size_t j = 0; rc == 0 && j < m->elements; j++)
 				if (parse_i64(m->element[j], &id) == 0)
-					rc = check_posting(s, sum, g, id, err);
+					rc = check_posting(s, sum, g, id, bk, blen, f, err);
 			freeReplyObject(m);
 		} else {
 			rc = ds_err_set(err, DS_ECORRUPT,
@@ -2612,6 +2653,183 @@ static int op_check(struct ds_store *b, struct ds_err *err)
 	return 0;
 }
 
+/* ---- vacuum ---- */
+
+/* The vacuum mark in the meta hash: "ID MS", the id counter and the
+ * server's clock (ms) when an earlier vacuum set it.  Once the mark is
+ * older than the staging time to live (the records of ids given out
+ * before it have expired, so their adds can no longer commit) and an hour
+ * (a commit that made its records permanent just in time is registered
+ * within seconds), an id up to ID that is not registered belongs to an
+ * add or a removal whose writer died: its postings and record are
+ * garbage. */
+#define VACUUM_FIELD "vacuum"
+#define VACUUM_MARGIN_MS 3600000LL
+
+/* Every registered id, in order, into sum (ids, no records read). */
+static int vacuum_ids(struct rstore *s, struct check_sum *sum, struct ds_err *err)
+{
+	int64_t last = 0, ids[EACH_CHUNK];
+	int rc;
+	for (;;) {
+		size_t n = 0;
+		if ((rc = next_ids(s, last, ids, &n, 1, err)) != 0 || n == 0)
+			return rc;
+		if (ds_grow(&sum->id, &sum->cap, sum->n + n, sizeof *sum->id) ||
+		    !(sum->found = realloc(sum->found, sum->cap * sizeof *sum->found)))
+			return no_mem(s, err);
+		memcpy(sum->id + sum->n, ids, n * sizeof *ids);
+		memset(sum->found + sum->n, 0, n * sizeof *sum->found);
+		sum->n += n;
+		last = ids[n - 1];
+		if (n < EACH_CHUNK)
+			return 0;
+	}
+}
+
+/* A batch of {src:*} key names: the abandoned ones (ids up to the cutoff,
+ * not registered) go into the vector of ids to delete (ctx: struct
+ * vacuum_recs). */
+struct vacuum_recs {
+	const struct check_sum *sum;
+	int64_t *id;
+	size_t n, cap;
+};
+
+static int vacuum_rec_keys(struct rstore *s, struct node *nd, const redisReply *keys, void *ctx,
+			   struct ds_err *err)
+{
+	struct vacuum_recs *vr = ctx;
+	(void)nd;
+	for (size_t k = 0; k < keys->elements; k++) {
+		const redisReply *e = keys->element[k];
+		char *end;
+		long long id;
+		if (e->type != REDIS_REPLY_STRING || e->len < 7 || memcmp(e->str, "{src:", 5) != 0 ||
+		    text_key_name(e->str, (size_t)e->len))
+			continue;
+		id = strtoll(e->str + 5, &end, 10);
+		if (*end != '}' || id <= 0 || id > vr->sum->cutoff || reg_find(vr->sum, id) < vr->sum->n)
+			continue;
+		if (ds_grow(&vr->id, &vr->cap, vr->n + 1, sizeof *vr->id))
+			return no_mem(s, err);
+		vr->id[vr->n++] = id;
+	}
+	return 0;
+}
+
+/* Runs p when it has grown past n commands (or at the end, n = 0), every
+ * reply checked. */
+static int pipe_flush(struct rstore *s, struct pipe *p, size_t n, struct ds_err *err)
+{
+	int rc = 0;
+	if (p->n == 0 || p->n < n)
+		return 0;
+	if ((rc = pipe_run(s, p, err)) == 0)
+		for (size_t i = 0; i < p->n && rc == 0; i++)
+			rc = reply_ok(s, p, i, err);
+	pipe_reset(p);
+	return rc;
+}
+
+static int op_vacuum(struct ds_store *b, struct ds_index_vacuum *v, struct ds_err *err)
+{
+	struct rstore *s = (struct rstore *)b;
+	struct check_sum sum = {0};
+	struct vacuum_recs vr = {.sum = &sum};
+	struct pipe p = {0};
+	long long mark_id = 0, mark_ms = -1, now_ms, next = 0;
+	const long long age = strtoll(STAGE_TTL_MS, NULL, 10) + VACUUM_MARGIN_MS;
+	const redisReply *t;
+	char mark[64];
+	int rc;
+
+	memset(v, 0, sizeof *v);
+	if ((rc = writable(s, err)) != 0)
+		return rc;
+	/* the server's clock, the id counter and the mark, in one round trip */
+	if (pipe_add(&p, slot_of(K_META), ARGS(S("TIME"))) ||
+	    pipe_add(&p, slot_of(K_NEXT), ARGS(S("GET"), S(K_NEXT))) ||
+	    pipe_add(&p, slot_of(K_META), ARGS(S("HGET"), S(K_META), S(VACUUM_FIELD)))) {
+		rc = no_mem(s, err);
+		goto out;
+	}
+	if ((rc = pipe_run(s, &p, err)) != 0)
+		goto out;
+	for (size_t i = 0; i < 3 && rc == 0; i++)
+		rc = reply_ok(s, &p, i, err);
+	if (rc)
+		goto out;
+	t = p.c[0].r;
+	if (t->type != REDIS_REPLY_ARRAY || t->elements != 2 ||
+	    t->element[0]->type != REDIS_REPLY_STRING || t->element[1]->type != REDIS_REPLY_STRING) {
+		rc = ds_err_set(err, DS_EDB, "index %s: unexpected reply to TIME", s->uri);
+		goto out;
+	}
+	now_ms = strtoll(t->element[0]->str, NULL, 10) * 1000 +
+		 strtoll(t->element[1]->str, NULL, 10) / 1000;
+	if (p.c[1].r->type == REDIS_REPLY_STRING)
+		next = strtoll(p.c[1].r->str, NULL, 10);
+	if (p.c[2].r->type == REDIS_REPLY_STRING &&
+	    sscanf(p.c[2].r->str, "%lld %lld", &mark_id, &mark_ms) != 2) {
+		rc = ds_err_set(err, DS_ECORRUPT, "index %s is damaged: its vacuum mark is '%.40s'",
+				s->uri, p.c[2].r->str);
+		goto out;
+	}
+	pipe_reset(&p);
+	if (mark_ms >= 0 && now_ms - mark_ms < age) {
+		/* too young: keep it, say when it is ripe */
+		v->next_ms = age - (now_ms - mark_ms);
+		goto out;
+	}
+	if (mark_ms >= 0 && mark_id > 0) {
+		sum.cutoff = mark_id;
+		if ((rc = vacuum_ids(s, &sum, err)) != 0 ||
+		    (rc = scan_keys(s, "{p*", check_buckets, &sum, err)) != 0 ||
+		    (rc = scan_keys(s, "{src:*", vacuum_rec_keys, &vr, err)) != 0)
+			goto out;
+		for (size_t i = 0; i < sum.ndead && rc == 0; i++) {
+			const struct dead_posting *d = &sum.dead[i];
+			unsigned char idb[4];
+			put32le(idb, (uint32_t)d->id);
+			if (pipe_add(&p, key_slot(d->bk, d->blen),
+				     ARGS(S("EVALSHA"), S(s->sha[1]), S("1"), B(d->bk, d->blen),
+					  B(d->f, d->flen), B(idb, 4))))
+				rc = no_mem(s, err);
+			else
+				rc = pipe_flush(s, &p, 1024, err);
+		}
+		for (size_t i = 0; i < vr.n && rc == 0; i++) {
+			char key[40], tkey[40];
+			src_key(key, sizeof key, vr.id[i]);
+			text_key(tkey, sizeof tkey, vr.id[i]);
+			if (pipe_add(&p, slot_of(key), ARGS(S("DEL"), S(key))) ||
+			    pipe_add(&p, slot_of(tkey), ARGS(S("DEL"), S(tkey))))
+				rc = no_mem(s, err);
+			else
+				rc = pipe_flush(s, &p, 1024, err);
+		}
+		if (rc || (rc = pipe_flush(s, &p, 0, err)) != 0)
+			goto out;
+		v->postings = sum.ndead;
+		v->records = vr.n;
+	}
+	/* the next mark: the ids given out until now */
+	snprintf(mark, sizeof mark, "%lld %lld", next, now_ms);
+	rc = pipe_add(&p, slot_of(K_META), ARGS(S("HSET"), S(K_META), S(VACUUM_FIELD), S(mark)))
+		     ? no_mem(s, err)
+		     : pipe_flush(s, &p, 0, err);
+	if (rc == 0)
+		v->next_ms = age;
+out:
+	pipe_free(&p);
+	free(sum.id);
+	free(sum.found);
+	free(sum.dead);
+	free(vr.id);
+	return rc;
+}
+
 static void op_close(struct ds_store *b)
 {
 	struct rstore *s = (struct rstore *)b;
@@ -2696,6 +2914,7 @@ static const struct ds_store_ops redis_ops = {
 	.count = op_count,
 	.set_timeout = op_set_timeout,
 	.check = op_check,
+	.vacuum = op_vacuum,
 	.close = op_close,
 	.blob_get = op_blob_get,
 	.blob_put = op_blob_put,

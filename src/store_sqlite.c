@@ -1,4 +1,5 @@
 /* store_sqlite.c - the embedded store: one SQLite file in WAL mode (store.h). */
+#include "index.h"
 #include "store.h"
 
 #include <sys/statvfs.h>
@@ -576,6 +577,28 @@ static int op_stats(struct ds_store *b, struct ds_store_stats *out, struct ds_er
 	return 0;
 }
 
+/* The database file's size (its pages; the WAL apart). */
+static int file_bytes(struct sqlite_store *s, uint64_t *bytes, struct ds_err *err)
+{
+	int64_t pages, page_size;
+	int rc;
+	if ((rc = one_int(s, "PRAGMA page_count", &pages, err)) != 0 ||
+	    (rc = one_int(s, "PRAGMA page_size", &page_size, err)) != 0)
+		return rc;
+	*bytes = (uint64_t)(pages * page_size);
+	return 0;
+}
+
+static int op_vacuum(struct ds_store *b, struct ds_index_vacuum *v, struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	int rc;
+	if ((rc = file_bytes(s, &v->bytes_before, err)) != 0 || (rc = exec(s, "VACUUM", err)) != 0 ||
+	    (rc = exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", err)) != 0)
+		return rc;
+	return file_bytes(s, &v->bytes_after, err);
+}
+
 static int op_count(struct ds_store *b, uint64_t limit, uint64_t *n, struct ds_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)b;
@@ -718,6 +741,7 @@ static const struct ds_store_ops sqlite_ops = {
 	.count = op_count,
 	.set_timeout = op_set_timeout,
 	.check = op_check,
+	.vacuum = op_vacuum,
 	.close = op_close,
 	.blob_get = op_blob_get,
 	.blob_put = op_blob_put,

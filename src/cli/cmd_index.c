@@ -15,7 +15,7 @@ static const char USAGE[] =
 	"despin index add -i INDEX [-q] [--name NAME] [--batch N] [--no-train] [--progress]\n"
 	"                  [--stdin-json | FILE...]\n"
 	"       despin index remove -i INDEX [--id] NAME...\n"
-	"       despin index list|stats|check -i INDEX\n"
+	"       despin index list|stats|check|vacuum -i INDEX\n"
 	"       despin index query -i INDEX [-n N] [--min-sim X] [--min-coverage X] [--timing]\n"
 	"                  FILE...\n"
 	"       despin index train -i INDEX [--models DIR]\n"
@@ -39,6 +39,11 @@ static const char USAGE[] =
 	"  list             one line per source: id, date, words, shingles, name\n"
 	"  stats            sizes of the index\n"
 	"  check            full consistency check of the index file\n"
+	"  vacuum           reclaim storage: SQLite rewrites the file; on Redis,\n"
+	"                   the postings and records of adds whose writer died\n"
+	"                   (ids older than the mark an earlier vacuum set a day\n"
+	"                   and an hour before, never registered) are taken out\n"
+	"                   and a new mark is set: run it daily\n"
 	"  query FILE...    the nearest sources of each article\n"
 	"  train            train the index's in-domain language model on its\n"
 	"                   sources (mixed into the language model by 'lm score -i'\n"
@@ -500,6 +505,25 @@ static int do_check(struct ds_index *ix, const struct opts *o)
 	return EXIT_CLEAN;
 }
 
+static int do_vacuum(struct ds_index *ix)
+{
+	struct ds_err err = {0};
+	struct ds_index_vacuum v;
+	if (ds_index_vacuum(ix, &v, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	if (v.next_ms > 0) { /* a store with marks (Redis) */
+		printf("postings removed   %llu\n", (unsigned long long)v.postings);
+		printf("records removed    %llu\n", (unsigned long long)v.records);
+		printf("next sweep in      %.1f h\n", (double)v.next_ms / 3600000.0);
+	} else {
+		printf("bytes before       %llu\n", (unsigned long long)v.bytes_before);
+		printf("bytes after        %llu\n", (unsigned long long)v.bytes_after);
+	}
+	return EXIT_CLEAN;
+}
+
 /* ---- query ---- */
 
 struct query_ctx {
@@ -695,6 +719,7 @@ static const struct cli_sub_options index_options[] = {
 	{"list", "it"},
 	{"stats", "it"},
 	{"check", "it"},
+	{"vacuum", "it"},
 	{"query", "inmCTtS"},
 	{"train", "itM"},
 	{"copy", "bt"},
@@ -734,7 +759,7 @@ int cmd_index(int argc, char **argv)
 		return EXIT_CLEAN;
 	}
 	if (argc < 2)
-		return cli_usage("despin index add|remove|list|stats|check|query -i INDEX");
+		return cli_usage("despin index add|remove|list|stats|check|vacuum|query -i INDEX");
 	sub = argv[1];
 	argc--;
 	argv++;
@@ -779,7 +804,7 @@ int cmd_index(int argc, char **argv)
 				return EXIT_ERROR;
 			break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
-		default: return cli_usage("despin index add|remove|list|stats|check|query -i INDEX");
+		default: return cli_usage("despin index add|remove|list|stats|check|vacuum|query -i INDEX");
 		}
 	}
 	argc -= optind;
@@ -795,13 +820,14 @@ int cmd_index(int argc, char **argv)
 
 	if (strcmp(sub, "add") == 0)
 		flags = DS_INDEX_CREATE;
-	else if (strcmp(sub, "remove") == 0 || strcmp(sub, "train") == 0)
+	else if (strcmp(sub, "remove") == 0 || strcmp(sub, "train") == 0 ||
+		 strcmp(sub, "vacuum") == 0)
 		flags = 0;
 	else if (strcmp(sub, "list") == 0 || strcmp(sub, "stats") == 0 ||
 		 strcmp(sub, "check") == 0 || strcmp(sub, "query") == 0)
 		flags = DS_INDEX_READONLY;
 	else {
-		cli_error("'%s' is not an index command (add, remove, list, stats, check, query, train, copy)",
+		cli_error("'%s' is not an index command (add, remove, list, stats, check, vacuum, query, train, copy)",
 			  sub);
 		return EXIT_ERROR;
 	}
@@ -824,6 +850,8 @@ int cmd_index(int argc, char **argv)
 		rc = do_stats(ix);
 	else if (strcmp(sub, "check") == 0)
 		rc = do_check(ix, &o);
+	else if (strcmp(sub, "vacuum") == 0)
+		rc = argc ? cli_usage("despin index vacuum -i INDEX") : do_vacuum(ix);
 	else
 		rc = do_query(ix, &o, argv, argc);
 	if ((strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) && rc != EXIT_ERROR && !o.no_train)

@@ -32,6 +32,7 @@ expect "scan scorer" sc
 expect "explain" exp
 expect "add" index a
 expect "check copy" index c
+expect "vacuum" index v
 expect "score" lm sc
 expect "json text" scan --format ""
 expect "always auto" explain --color a

@@ -179,6 +179,32 @@ check "check finds a junk member in the id set" \
 	$([ $? = 2 ] && grep -q "holds 'junk', not a source id" "$W/check3"; echo $?)
 redis-cli -p "$PORT" zrem '{ds:00}:ids' junk > /dev/null
 
+# vacuum: the killed add's staged postings and records go once a mark set
+# by an earlier vacuum is older than the staging time to live and an hour
+# (the mark's clock is set back here instead of waiting a day)
+"$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt $S/001_455d42bae2579fa5.txt > "$W/q.before" 2>&1
+"$DESPIN" index vacuum -i "$U" > "$W/vac1" 2>&1
+check "a first vacuum sets its mark and removes nothing" \
+	$(grep -qx "postings removed   0" "$W/vac1" && grep -qx "records removed    0" "$W/vac1" &&
+	  grep -qx "next sweep in      25.0 h" "$W/vac1"; echo $?)
+"$DESPIN" index vacuum -i "$U" > "$W/vac2" 2>&1
+check "a vacuum before the mark is ripe removes nothing and keeps the mark" \
+	$(grep -qx "postings removed   0" "$W/vac2" && grep -q "^next sweep in      2[45]\.[0-9] h" "$W/vac2"; echo $?)
+mark=$(redis-cli -p "$PORT" hget '{ds}:meta' vacuum)
+redis-cli -p "$PORT" hset '{ds}:meta' vacuum "${mark% *} $((${mark#* } - 90000001))" > /dev/null
+"$DESPIN" index vacuum -i "$U" > "$W/vac3" 2>&1
+sed 's/^/# /' "$W/vac3"
+check "a ripe vacuum removes the killed add's postings and its $((staged - 4)) staged records" \
+	$(awk '/^postings removed/ { p = $3 } /^records removed/ { r = $3 } END { exit !(p > 0 && r == '$((staged - 4))') }' "$W/vac3"; echo $?)
+check "no record is left but the sources' (4)" \
+	$([ "$(redis-cli -p "$PORT" --scan --pattern '{src:*}' | wc -l)" = 4 ]; echo $?)
+"$DESPIN" index list -i "$U" > "$W/after3" 2>&1
+same "vacuum leaves the sources as they were" "$W/before" "$W/after3"
+"$DESPIN" index check -i "$U" > /dev/null 2>&1
+check "check passes after the vacuum" $?
+"$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt $S/001_455d42bae2579fa5.txt > "$W/q.after" 2>&1
+same "queries answer as before the vacuum" "$W/q.before" "$W/q.after"
+
 # server gone mid-scan: one error line per article, no hang
 if [ $SCAN = 1 ]; then
 	mkfifo "$W/in"

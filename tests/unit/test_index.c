@@ -421,6 +421,46 @@ T_TEST(refuses_foreign_and_damaged_files)
 	ds_doc_free(d0);
 }
 
+/* vacuum of an SQLite file: the space of removed sources comes back, the
+ * rest answers as before */
+T_TEST(vacuum_gives_space_back)
+{
+	struct ds_err err = {0};
+	char path[512];
+	struct ds_index *ix;
+	struct ds_index_vacuum v;
+	struct ds_doc *d[5] = {seed("000"), seed("001"), seed("002"), seed("003"), seed("004")};
+	struct ds_match m[2];
+	int64_t id[5];
+	size_t n;
+	path_in_tmp(path, sizeof path, "vacuum.db");
+	unlink(path);
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	T_OK(ix != NULL);
+	for (int i = 0; ix && i < 5; i++)
+		id[i] = d[i] ? add(ix, d[i], NULL) : 0;
+	for (int i = 1; ix && i < 5; i++)
+		if (i != 3)
+			T_EQ_INT(ds_index_remove(ix, id[i], &err), 0);
+	if (ix) {
+		T_EQ_INT(ds_index_vacuum(ix, &v, &err), 0);
+		T_OK(v.bytes_after > 0 && v.bytes_after < v.bytes_before);
+		T_EQ_INT(v.postings, 0);
+		T_EQ_INT(v.next_ms, 0);
+		T_EQ_INT(ds_index_check(ix, &err), 0);
+		n = query(ix, d[3], m, 2, id[3]); /* 003 still finds 000 */
+		T_OK(n == 1 && m[0].id == id[0]);
+		ds_matches_free(m, n);
+	}
+	ds_index_close(ix);
+	/* read-only: refused, the file untouched */
+	ix = ds_index_open(path, DS_INDEX_READONLY, &err);
+	T_OK(ix && ds_index_vacuum(ix, &v, &err) != 0 && strstr(err.msg, path));
+	ds_index_close(ix);
+	for (int i = 0; i < 5; i++)
+		ds_doc_free(d[i]);
+}
+
 static int count_sources(const char *path, struct ds_err *err)
 {
 	struct ds_index *ix = ds_index_open(path, DS_INDEX_READONLY, err);
@@ -531,6 +571,7 @@ int main(void)
 	T_RUN(duplicate_remove_text);
 	T_RUN(lsh_finds_spun_copy_among_distractors);
 	T_RUN(refuses_foreign_and_damaged_files);
+	T_RUN(vacuum_gives_space_back);
 	T_RUN(killed_add_leaves_index_as_it_was);
 	T_RUN(locked_index_fails_after_timeout);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
