@@ -129,7 +129,7 @@ models/mix.bin: models/lm.bin models/bg.bin corpus/heldout.txt | $(DESPIN)
 	$(DESPIN) lm mix -o $@ --fit models/mix-fit.tmp models/lm.bin models/bg.bin
 	rm -f models/mix-fit.tmp
 
-models/lex.bin: corpus/train.txt scripts/lexicon.sh | $(DESPIN)
+models/lex.bin: corpus/train.txt scripts/lexicon.sh src/lex_fmt.h | $(DESPIN)
 	scripts/lexicon.sh $(DESPIN) $@
 
 models/vec.bin: corpus/train.txt src/vec_build.c src/vec.h | $(DESPIN)

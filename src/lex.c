@@ -17,12 +17,12 @@ struct ds_lex {
 	const struct ds_lex_hdr *h;
 	const struct ds_lex_phrase *ph;
 	const struct ds_lex_edge *edge;
-	const uint32_t *rev;
+	const struct ds_lex_redge *redge;
 	const struct ds_lex_stem *stem;
 	const uint32_t *member;
 	const struct ds_lex_exc *exc;
 	const uint32_t *phash, *shash, *xform, *xbase;
-	const char *pool;
+	const char *pool, *rpool;
 	uint64_t bytes;
 };
 
@@ -63,7 +63,7 @@ static int lex_attach(struct ds_lex *lex, const unsigned char *p, size_t len,
 	    h->xform_cap <= h->nexc || h->xbase_cap <= h->nexc ||
 	    !sect(h, len, h->off_phrase, h->nphrase + 1, sizeof(struct ds_lex_phrase)) ||
 	    !sect(h, len, h->off_edge, h->nedge, sizeof(struct ds_lex_edge)) ||
-	    !sect(h, len, h->off_rev, h->nedge, 4) ||
+	    !sect(h, len, h->off_redge, h->nedge, sizeof(struct ds_lex_redge)) ||
 	    !sect(h, len, h->off_stem, h->nstem + 1, sizeof(struct ds_lex_stem)) ||
 	    !sect(h, len, h->off_member, h->nphrase, 4) ||
 	    !sect(h, len, h->off_exc, h->nexc, sizeof(struct ds_lex_exc)) ||
@@ -72,13 +72,15 @@ static int lex_attach(struct ds_lex *lex, const unsigned char *p, size_t len,
 	    !sect(h, len, h->off_xform, h->xform_cap, 4) ||
 	    !sect(h, len, h->off_xbase, h->xbase_cap, 4) ||
 	    !sect(h, len, h->off_pool, h->pool_len, 1) || h->pool_len == 0 ||
-	    p[h->off_pool + h->pool_len - 1] != 0)
+	    p[h->off_pool + h->pool_len - 1] != 0 ||
+	    !sect(h, len, h->off_rpool, h->rpool_len, 1) || h->rpool_len == 0 ||
+	    p[h->off_rpool + h->rpool_len - 1] != 0)
 		return ds_err_set(err, DS_EFORMAT,
 				  "%s: malformed lexicon tables; rebuild it with 'make models'", name);
 	lex->h = h;
 	lex->ph = (const void *)(p + h->off_phrase);
 	lex->edge = (const void *)(p + h->off_edge);
-	lex->rev = (const void *)(p + h->off_rev);
+	lex->redge = (const void *)(p + h->off_redge);
 	lex->stem = (const void *)(p + h->off_stem);
 	lex->member = (const void *)(p + h->off_member);
 	lex->exc = (const void *)(p + h->off_exc);
@@ -87,11 +89,12 @@ static int lex_attach(struct ds_lex *lex, const unsigned char *p, size_t len,
 	lex->xform = (const void *)(p + h->off_xform);
 	lex->xbase = (const void *)(p + h->off_xbase);
 	lex->pool = (const char *)(p + h->off_pool);
+	lex->rpool = (const char *)(p + h->off_rpool);
 
 	/* Every index is checked once here, so queries need no bounds checks;
 	 * a file 'despin check-models' vouched for (binfmt.h) was checked
 	 * already, and its pages are read only when queries touch them. */
-	uint64_t np = h->nphrase, ne = h->nedge, pl = h->pool_len;
+	uint64_t np = h->nphrase, ne = h->nedge, pl = h->pool_len, rl = h->rpool_len;
 	if (checked)
 		return 0;
 	for (uint64_t i = 0; i <= np; i++) {
@@ -105,7 +108,9 @@ static int lex_attach(struct ds_lex *lex, const unsigned char *p, size_t len,
 	if (lex->ph[np].fwd != ne || lex->ph[np].rev != ne)
 		goto bad;
 	for (uint64_t i = 0; i < ne; i++)
-		if (lex->edge[i].orig >= np || lex->edge[i].subst >= np || lex->rev[i] >= ne)
+		if (lex->edge[i].orig >= np || lex->edge[i].subst >= np || lex->redge[i].orig >= np ||
+		    (uint64_t)lex->redge[i].text + lex->redge[i].len >= rl ||
+		    lex->rpool[lex->redge[i].text + lex->redge[i].len] != 0)
 			goto bad;
 	for (uint64_t i = 0; i <= h->nstem; i++) {
 		const struct ds_lex_stem *s = &lex->stem[i];
@@ -233,17 +238,40 @@ int ds_lex_has(const struct ds_lex *lex, const char *phrase, size_t len, uint32_
 	return id >= 0;
 }
 
-static void set_hit(const struct ds_lex *lex, struct ds_lex_hit *h,
-		    const struct ds_lex_edge *e, uint32_t other, int match, float factor)
+/* Pair r of a phrase's pairs as original (fwd: edge r, the other side its
+ * substitute) or as substitute (redge r, the other side its original). */
+struct pair {
+	uint32_t other;     /* the other side's phrase id */
+	const char *text;   /* its text */
+	uint32_t len;
+	float weight;
+	uint16_t sources;
+	uint8_t senses, pos;
+};
+
+static inline void pair_at(const struct ds_lex *lex, int want_orig, uint32_t r, struct pair *v)
 {
-	const struct ds_lex_phrase *p = &lex->ph[other];
-	h->text = lex->pool + p->off;
-	h->len = p->len;
-	h->weight = e->weight * factor;
-	h->sources = e->sources;
-	h->pos = e->pos;
+	if (want_orig) {
+		const struct ds_lex_redge *e = &lex->redge[r];
+		*v = (struct pair){e->orig, lex->rpool + e->text, e->len,
+				   e->weight, e->sources, e->senses, e->pos};
+	} else {
+		const struct ds_lex_edge *e = &lex->edge[r];
+		const struct ds_lex_phrase *p = &lex->ph[e->subst];
+		*v = (struct pair){e->subst, lex->pool + p->off, p->len,
+				   e->weight, e->sources, e->senses, e->pos};
+	}
+}
+
+static void set_hit(struct ds_lex_hit *h, const struct pair *v, int match, float factor)
+{
+	h->text = v->text;
+	h->len = v->len;
+	h->weight = v->weight * factor;
+	h->sources = v->sources;
+	h->pos = v->pos;
 	h->match = (uint8_t)match;
-	h->senses = e->senses;
+	h->senses = v->senses;
 }
 
 size_t ds_lex_originals(const struct ds_lex *lex, const char *phrase, size_t len,
@@ -254,8 +282,9 @@ size_t ds_lex_originals(const struct ds_lex *lex, const char *phrase, size_t len
 	if (id < 0)
 		return 0;
 	for (uint32_t r = lex->ph[id].rev; r < lex->ph[id + 1].rev && n < max; r++) {
-		const struct ds_lex_edge *e = &lex->edge[lex->rev[r]];
-		set_hit(lex, &out[n++], e, e->orig, DS_LEX_MATCH_SURFACE, 1.0f);
+		struct pair v;
+		pair_at(lex, 1, r, &v);
+		set_hit(&out[n++], &v, DS_LEX_MATCH_SURFACE, 1.0f);
 	}
 	return n;
 }
@@ -268,8 +297,9 @@ size_t ds_lex_substitutes(const struct ds_lex *lex, const char *phrase, size_t l
 	if (id < 0)
 		return 0;
 	for (uint32_t r = lex->ph[id].fwd; r < lex->ph[id + 1].fwd && n < max; r++) {
-		const struct ds_lex_edge *e = &lex->edge[r];
-		set_hit(lex, &out[n++], e, e->subst, DS_LEX_MATCH_SURFACE, 1.0f);
+		struct pair v;
+		pair_at(lex, 0, r, &v);
+		set_hit(&out[n++], &v, DS_LEX_MATCH_SURFACE, 1.0f);
 	}
 	return n;
 }
@@ -682,12 +712,12 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 		uint32_t a = want_orig ? lex->ph[id].rev : lex->ph[id].fwd;
 		uint32_t z = want_orig ? lex->ph[id + 1].rev : lex->ph[id + 1].fwd;
 		for (uint32_t r = a; r < z && n < max; r++) {
-			const struct ds_lex_edge *e = &lex->edge[want_orig ? lex->rev[r] : r];
-			if (e->pos && !(e->pos & fm->pos))
+			struct pair pv;
+			pair_at(lex, want_orig, r, &pv);
+			if (pv.pos && !(pv.pos & fm->pos))
 				continue;
-			const struct ds_lex_phrase *o = &lex->ph[want_orig ? e->orig : e->subst];
 			for (unsigned v = 0; n < max; v++) {
-				int tl = ds_lex_inflect(lex, lex->pool + o->off, o->len, fm->pos,
+				int tl = ds_lex_inflect(lex, pv.text, pv.len, fm->pos,
 							fm->infl, v, tmp, sizeof tmp);
 				if (tl <= 0)
 					break;
@@ -696,8 +726,7 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 				if (seen_add(&seen, tmp, (size_t)tl))
 					continue;
 				memcpy(buf + used, tmp, (size_t)tl + 1);
-				set_hit(lex, &out[n], e, want_orig ? e->orig : e->subst,
-					DS_LEX_MATCH_LEMMA, LEMMA_FACTOR);
+				set_hit(&out[n], &pv, DS_LEX_MATCH_LEMMA, LEMMA_FACTOR);
 				out[n].text = buf + used;
 				out[n].len = (uint32_t)tl;
 				n++;
@@ -715,12 +744,11 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 				uint32_t a = want_orig ? lex->ph[id].rev : lex->ph[id].fwd;
 				uint32_t z = want_orig ? lex->ph[id + 1].rev : lex->ph[id + 1].fwd;
 				for (uint32_t r = a; r < z && n < max; r++) {
-					const struct ds_lex_edge *e = &lex->edge[want_orig ? lex->rev[r] : r];
-					uint32_t other = want_orig ? e->orig : e->subst;
-					const struct ds_lex_phrase *o = &lex->ph[other];
-					if (seen_add(&seen, lex->pool + o->off, o->len))
+					struct pair pv;
+					pair_at(lex, want_orig, r, &pv);
+					if (seen_add(&seen, pv.text, pv.len))
 						continue;
-					set_hit(lex, &out[n++], e, other, DS_LEX_MATCH_STEM, STEM_FACTOR);
+					set_hit(&out[n++], &pv, DS_LEX_MATCH_STEM, STEM_FACTOR);
 				}
 			}
 		}
@@ -804,9 +832,12 @@ static void stem_pairs(const struct ds_lex *lex, int64_t go, int64_t gs, struct 
 			if (lex->ph[lex->edge[e].subst].stem == (uint32_t)gs)
 				rel_take(r, &lex->edge[e], NULL, STEM_FACTOR, DS_LEX_MATCH_STEM);
 		for (uint32_t e = lex->ph[id].rev; e < lex->ph[id + 1].rev; e++) {
-			const struct ds_lex_edge *ed = &lex->edge[lex->rev[e]];
-			if (lex->ph[ed->orig].stem == (uint32_t)gs)
-				rel_take(r, NULL, ed, STEM_FACTOR, DS_LEX_MATCH_STEM);
+			const struct ds_lex_redge *re = &lex->redge[e];
+			if (lex->ph[re->orig].stem == (uint32_t)gs) {
+				struct ds_lex_edge ed = {re->orig, (uint32_t)id, re->weight, re->sources,
+							 re->senses, re->pos};
+				rel_take(r, NULL, &ed, STEM_FACTOR, DS_LEX_MATCH_STEM);
+			}
 		}
 	}
 }

@@ -7,7 +7,10 @@
  * aligned; offsets count from the payload start.
  * Phrases are sorted by text; phrase i's pairs as original are edges
  * [ph[i].fwd, ph[i+1].fwd) (sorted by weight, best first) and as substitute
- * rev[ph[i].rev .. ph[i+1].rev) (edge indices, best first).  Stem groups
+ * redge[ph[i].rev .. ph[i+1].rev) (best first): the same pairs again, each
+ * with a copy of its original's text in the reverse pool (rpool), so that
+ * the detector's question (which originals could this word have replaced?)
+ * reads a few contiguous pages instead of three scattered ones per pair.  Stem groups
  * list the phrases sharing a stem key in member[stem[g].begin ..
  * stem[g+1].begin).  Hash tables use open addressing with linear probing on
  * ds_hash64(text, hash_seed); a slot holds index + 1, 0 when empty; the
@@ -23,8 +26,9 @@ struct ds_lex_hdr {
 	uint64_t hash_seed;
 	uint64_t nphrase, nedge, nstem, nexc, pool_len;
 	uint64_t phash_cap, shash_cap, xform_cap, xbase_cap;
-	uint64_t off_phrase, off_edge, off_rev, off_stem, off_member, off_exc;
+	uint64_t off_phrase, off_edge, off_redge, off_stem, off_member, off_exc;
 	uint64_t off_phash, off_shash, off_xform, off_xbase, off_pool;
+	uint64_t off_rpool, rpool_len;  /* since version 2 */
 };
 
 struct ds_lex_phrase {      /* nphrase + 1 entries (the last one ends ranges) */
@@ -43,6 +47,17 @@ struct ds_lex_edge {
 	uint16_t sources;
 	uint8_t senses;
 	uint8_t pos;
+};
+
+struct ds_lex_redge {        /* nedge entries, by substitute then weight */
+	uint32_t orig;      /* the original's phrase id */
+	uint32_t text;      /* its text in rpool, NUL-terminated */
+	float weight;
+	uint16_t sources;
+	uint8_t senses;
+	uint8_t pos;
+	uint16_t len;       /* its text's length */
+	uint16_t pad;
 };
 
 struct ds_lex_stem {        /* nstem + 1 entries */

@@ -234,8 +234,9 @@ int lexb_make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges, 
 	uint32_t *rev = malloc((ne + 1) * sizeof *rev);
 	struct ds_strtab stems = {0};
 	uint32_t *stem_of = malloc((N + 1) * sizeof *stem_of);
-	struct ds_buf b = DS_BUF_INIT, pool = DS_BUF_INIT;
+	struct ds_buf b = DS_BUF_INIT, pool = DS_BUF_INIT, rpool = DS_BUF_INIT;
 	struct ds_lex_phrase *ph = NULL;
+	struct ds_lex_redge *re = NULL;
 	struct ds_lex_stem *sg = NULL;
 	uint32_t *member = NULL, *phash = NULL, *shash = NULL, *xform = NULL, *xbase = NULL;
 	struct ds_lex_exc *xe = NULL;
@@ -428,7 +429,23 @@ int lexb_make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges, 
 		goto oom;
 	}
 	free(le);
-	SECTION(off_rev, rev, ne * 4);
+	/* the pairs again by substitute, each with a copy of its original's text */
+	re = calloc(ne + 1, sizeof *re);
+	if (!re || ds_buf_putc(&rpool, 0))
+		goto oom;
+	for (size_t r = 0; r < ne; r++) {
+		const struct bedge *e = &edges[rev[r]];
+		re[r].orig = e->o;
+		re[r].text = (uint32_t)rpool.len;
+		re[r].len = ph[e->o].len;
+		re[r].weight = e->w;
+		re[r].sources = e->src;
+		re[r].senses = e->senses;
+		re[r].pos = e->pos;
+		if (ds_buf_append(&rpool, pool.data + ph[e->o].off, ph[e->o].len + 1u))
+			goto oom;
+	}
+	SECTION(off_redge, re, ne * sizeof *re);
 	SECTION(off_stem, sg, (ns + 1) * sizeof *sg);
 	SECTION(off_member, member, np * 4);
 	SECTION(off_exc, xe, c->nexc * sizeof *xe);
@@ -438,6 +455,8 @@ int lexb_make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges, 
 	SECTION(off_xbase, xbase, xcap * 4);
 	SECTION(off_pool, pool.data, pool.len);
 	h.pool_len = pool.len;
+	SECTION(off_rpool, rpool.data, rpool.len);
+	h.rpool_len = rpool.len;
 	if (pad8(&b))
 		goto oom;
 #undef SECTION
@@ -451,6 +470,8 @@ oom:
 out:
 	ds_buf_free(&b);
 	ds_buf_free(&pool);
+	ds_buf_free(&rpool);
+	free(re);
 	free(rank);
 	free(newid);
 	free(order);

@@ -759,31 +759,59 @@ static double span1(const struct ds_lm *lm, const struct ds_lm_state *in, const 
 	return total;
 }
 
-double ds_lm_score_span(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
-			size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
+/* A mixture's span: word by word, each component's lookups prefetched
+ * ahead as span1 does, MIX_CHUNK words at a time. */
+#define MIX_CHUNK 256
+static double span_mix(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
+		       size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
 {
-	if (!lm->mix)
-		return span1(lm, in, w, n, out, per_word, ngram_len);
+	ds_lm_id ids[DS_LM_MIX_MAX][MIX_CHUNK];
+	uint32_t ring[DS_LM_MIX_MAX][DS_LM_MAX_ORDER][PF_RING];
+	const struct ds_lm *part[DS_LM_MIX_MAX];
 	struct ds_lm_state st = *in;
 	double total = 0;
-	for (size_t i = 0; i < n; i++) {
-		float p;
-		int len = 0;
-		if (w[i] == DS_LM_BOS) {
-			ds_lm_begin(lm, &st);
-			p = 0;
-		} else {
-			p = ds_lm_score(lm, &st, w[i], &st, &len);
+	ptrdiff_t lead = 0;
+	int np = 0;
+
+	while (np < DS_LM_MIX_MAX && (part[np] = ds_lm_mix_part(lm, np)) != NULL) {
+		if ((ptrdiff_t)(part[np]->order - 1) * PF_STEP > lead)
+			lead = (ptrdiff_t)(part[np]->order - 1) * PF_STEP;
+		np++;
+	}
+	for (size_t at = 0; at < n; at += MIX_CHUNK) {
+		const ptrdiff_t m = (ptrdiff_t)(n - at < MIX_CHUNK ? n - at : MIX_CHUNK);
+		for (int c = 0; c < np; c++)
+			ds_lm_mix_ids(lm, c, w + at, (size_t)m, ids[c]);
+		for (ptrdiff_t i = -lead; i < m; i++) {
+			for (int c = 0; c < np; c++)
+				span_prefetch(part[c], ids[c], m, i, ring[c]);
+			if (i < 0)
+				continue;
+			float p;
+			int len = 0;
+			if (w[at + (size_t)i] == DS_LM_BOS) {
+				ds_lm_begin(lm, &st);
+				p = 0;
+			} else {
+				p = ds_lm_score(lm, &st, w[at + (size_t)i], &st, &len);
+			}
+			total += p;
+			if (per_word)
+				per_word[at + (size_t)i] = p;
+			if (ngram_len)
+				ngram_len[at + (size_t)i] = len;
 		}
-		total += p;
-		if (per_word)
-			per_word[i] = p;
-		if (ngram_len)
-			ngram_len[i] = len;
 	}
 	if (out)
 		*out = st;
 	return total;
+}
+
+double ds_lm_score_span(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
+			size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
+{
+	return lm->mix ? span_mix(lm, in, w, n, out, per_word, ngram_len)
+		       : span1(lm, in, w, n, out, per_word, ngram_len);
 }
 
 double ds_lm_score_sentence(const struct ds_lm *lm, const ds_lm_id *w, size_t n)

@@ -68,6 +68,9 @@ void ds_lm_mix_begin(const struct ds_lm *lm, struct ds_lm_state *st);
 ds_lm_id ds_lm_mix_vocab(const struct ds_lm *lm, const char *w, size_t len);
 const char *ds_lm_mix_word(const struct ds_lm *lm, ds_lm_id id);
 void ds_lm_mix_stats(const struct ds_lm *lm, struct ds_lm_stats *st);
+/* Component c's ids of mixture words w[0..n) into out (for prefetching
+ * only: a words-only component's nonword slots get its id all the same). */
+void ds_lm_mix_ids(const struct ds_lm *lm, int c, const ds_lm_id *w, size_t n, ds_lm_id *out);
 /* Loads a mixture file (kind DS_LM_MIX_KIND) whose image is m. */
 struct ds_lm *ds_lm_mix_load_map(struct ds_map *m, const char *path, struct ds_err *err);
 

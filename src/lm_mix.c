@@ -114,6 +114,15 @@ const char *ds_lm_mix_word(const struct ds_lm *lm, ds_lm_id id)
 
 /* ---- queries -------------------------------------------------------------- */
 
+void ds_lm_mix_ids(const struct ds_lm *lm, int c, const ds_lm_id *w, size_t n, ds_lm_id *out)
+{
+	const struct lm_mix *mx = lm->mix;
+	for (size_t i = 0; i < n; i++) {
+		ds_lm_id id = w[i] < lm->vocab ? w[i] : DS_LM_UNK;
+		out[i] = c == 0 ? (id < mx->v0 ? id : DS_LM_UNK) : mx->map[c][id];
+	}
+}
+
 /* log10 r(id): the unigram probability of a mixture word in the first
  * component that knows it. */
 static float ref_unigram(const struct lm_mix *mx, ds_lm_id id)

@@ -668,6 +668,14 @@ int ds_map_open(struct ds_map *m, const char *path, struct ds_err *err)
 	close(fd);
 	if (p == MAP_FAILED)
 		return ds_err_sys(err, errno, "cannot map %s", path);
+#ifdef MADV_HUGEPAGE
+	/* Pages read from disk through this mapping come into the page cache
+	 * in large folios, and a fault maps a whole folio: a later start's
+	 * scattered model lookups then fault a few dozen times instead of a
+	 * thousand (docs/README-perf.md).  Pages cached already stay as they
+	 * are; a kernel without transparent huge pages ignores the hint. */
+	(void)madvise(p, (size_t)st.st_size, MADV_HUGEPAGE);
+#endif
 	m->data = p;
 	m->len = (size_t)st.st_size;
 	return 0;

@@ -2,7 +2,6 @@
 #include "vec.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +15,7 @@ struct ds_vec {
 	const float *v;
 	const char *blob;
 	uint32_t blob_len;
-	/* A hash of the words (word index + 1 per slot, 0 empty), built at the
-	 * first lookup rather than at load; until then, or without memory for
-	 * it, lookups search the sorted words. */
-	pthread_mutex_t lock;
-	atomic_int ready;          /* 0 not built, 1 built, 2 no memory */
-	uint32_t *slot;
+	const uint32_t *slot;      /* the word hash, in the file */
 	uint32_t mask;
 	uint64_t serial;           /* unique among the loads of this process */
 };
@@ -30,22 +24,42 @@ static atomic_uint_fast64_t loads;
 
 static const uint64_t WORD_SEED = 0x766563776f7264ULL;
 
+uint32_t ds_vec_slots_cap(uint32_t n)
+{
+	uint32_t cap = 16;
+	while (cap < 2 * (uint64_t)n)
+		cap *= 2;
+	return cap;
+}
+
+void ds_vec_fill_slots(const uint32_t *off, const char *blob, uint32_t n, uint32_t *slot,
+		       uint32_t cap)
+{
+	memset(slot, 0, (size_t)cap * sizeof *slot);
+	for (uint32_t i = 0; i < n; i++) {
+		const char *w = blob + off[i];
+		uint64_t j = ds_hash64(w, strlen(w), WORD_SEED) & (cap - 1);
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = i + 1;
+	}
+}
+
 struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 {
 	struct ds_vec *v = calloc(1, sizeof *v);
 	const unsigned char *p;
 	const void *payload;
-	size_t len, offlen;
+	size_t len, offlen, slot_at;
 	uint32_t hdr[4];
+	int empty = 0;
 	if (!v) {
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
-	pthread_mutex_init(&v->lock, NULL);
 	v->serial = atomic_fetch_add(&loads, 1) + 1;
 	if (ds_bin_open(&v->map, path, DS_VEC_KIND, DS_VEC_VERSION, "make models", &payload, &len,
 			err)) {
-		pthread_mutex_destroy(&v->lock);
 		free(v);
 		return NULL;
 	}
@@ -57,22 +71,33 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 	v->dim = hdr[1];
 	v->blob_len = hdr[2];
 	offlen = ((size_t)v->n * 4 + 7) & ~(size_t)7;
-	if (!v->n || !v->dim || v->dim > DS_VEC_MAX_DIM ||
-	    len != 16 + offlen + (size_t)v->n * v->dim * 4 + v->blob_len || !v->blob_len)
+	slot_at = (16 + offlen + (size_t)v->n * v->dim * 4 + v->blob_len + 3) & ~(size_t)3;
+	if (!v->n || !v->dim || v->dim > DS_VEC_MAX_DIM || !v->blob_len ||
+	    hdr[3] != ds_vec_slots_cap(v->n) || len != slot_at + (size_t)hdr[3] * 4)
 		goto bad;
 	v->off = (const uint32_t *)(p + 16);
 	v->v = (const float *)(p + 16 + offlen);
 	v->blob = (const char *)(p + 16 + offlen + (size_t)v->n * v->dim * 4);
+	v->slot = (const uint32_t *)(p + slot_at);
+	v->mask = hdr[3] - 1;
 	if (v->blob[v->blob_len - 1] != 0)
 		goto bad;
-	/* every offset and the order of the words were checked by 'despin
-	 * check-models' for a stamped file (binfmt.h): its pages stay unread */
+	/* every offset, the order of the words and the hash were checked by
+	 * 'despin check-models' for a stamped file (binfmt.h): its pages stay
+	 * unread */
 	if (ds_bin_stamp_ok(path, v->map.data))
 		return v;
 	for (uint32_t i = 0; i < v->n; i++)
 		if (v->off[i] >= v->blob_len ||
 		    (i && strcmp(v->blob + v->off[i - 1], v->blob + v->off[i]) >= 0))
 			goto bad;
+	for (uint32_t j = 0; j < hdr[3]; j++) {
+		if (v->slot[j] > v->n)
+			goto bad;
+		empty |= v->slot[j] == 0;
+	}
+	if (!empty)
+		goto bad;
 	return v;
 bad:
 	ds_err_set(err, DS_ECORRUPT, "%s: malformed word vectors; rebuild them with 'make models'",
@@ -86,8 +111,6 @@ void ds_vec_free(struct ds_vec *v)
 	if (!v)
 		return;
 	ds_map_close(&v->map);
-	free(v->slot);
-	pthread_mutex_destroy(&v->lock);
 	free(v);
 }
 
@@ -99,58 +122,12 @@ const char *ds_vec_word(const struct ds_vec *v, size_t i)
 	return i < v->n ? v->blob + v->off[i] : NULL;
 }
 
-/* The word hash, built once by whichever thread looks a word up first. */
-static const uint32_t *word_slots(const struct ds_vec *cv)
-{
-	struct ds_vec *v = (struct ds_vec *)cv; /* the lazily built part only */
-	int r = atomic_load_explicit(&v->ready, memory_order_acquire);
-	if (r)
-		return r == 1 ? v->slot : NULL;
-	pthread_mutex_lock(&v->lock);
-	if (!atomic_load_explicit(&v->ready, memory_order_relaxed)) {
-		uint32_t cap = 16;
-		while (cap < 2 * v->n)
-			cap *= 2;
-		if ((v->slot = calloc(cap, sizeof *v->slot)) != NULL) {
-			v->mask = cap - 1;
-			for (uint32_t i = 0; i < v->n; i++) {
-				const char *w = v->blob + v->off[i];
-				uint64_t j = ds_hash64(w, strlen(w), WORD_SEED) & v->mask;
-				while (v->slot[j])
-					j = (j + 1) & v->mask;
-				v->slot[j] = i + 1;
-			}
-		}
-		atomic_store_explicit(&v->ready, v->slot ? 1 : 2, memory_order_release);
-	}
-	pthread_mutex_unlock(&v->lock);
-	return v->slot;
-}
-
 const float *ds_vec_get(const struct ds_vec *v, const char *w, size_t n)
 {
-	size_t lo = 0, hi = v->n;
-	const uint32_t *slot = word_slots(v);
-	if (slot) {
-		for (uint64_t j = ds_hash64(w, n, WORD_SEED) & v->mask; slot[j]; j = (j + 1) & v->mask) {
-			const char *s = v->blob + v->off[slot[j] - 1];
-			if (strncmp(s, w, n) == 0 && s[n] == 0)
-				return v->v + (size_t)(slot[j] - 1) * v->dim;
-		}
-		return NULL;
-	}
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *s = v->blob + v->off[mid];
-		int c = strncmp(s, w, n);
-		if (c == 0)
-			c = s[n] ? 1 : 0;
-		if (c == 0)
-			return v->v + mid * v->dim;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (uint64_t j = ds_hash64(w, n, WORD_SEED) & v->mask; v->slot[j]; j = (j + 1) & v->mask) {
+		const char *s = v->blob + v->off[v->slot[j] - 1];
+		if (strncmp(s, w, n) == 0 && s[n] == 0)
+			return v->v + (size_t)(v->slot[j] - 1) * v->dim;
 	}
 	return NULL;
 }

@@ -7,11 +7,15 @@
  *
  * File: models/vec.bin (binfmt kind "VEC"), built by 'make models' with
  * 'despin vec build'.  Payload (little-endian, 8-byte aligned):
- *     uint32 nwords, dim, blob_len, 0
+ *     uint32 nwords, dim, blob_len, cap
  *     uint32 off[nwords]        word offsets in blob, sorted by word bytes
  *                               (padded to 8 bytes)
  *     float  v[nwords * dim]    unit vectors, in the order of off
  *     char   blob[blob_len]     lower-case words, NUL-terminated
+ *                               (padded to 4 bytes)
+ *     uint32 slot[cap]          since version 2: a hash of the words
+ *                               (ds_vec_fill_slots), stored so that a
+ *                               start need not build it from every word
  *
  * A struct ds_vec is read-only after loading and may be shared by threads.
  */
@@ -23,10 +27,17 @@
 #include "util.h"
 
 #define DS_VEC_KIND "VEC"
-#define DS_VEC_VERSION 1
+#define DS_VEC_VERSION 2
 #define DS_VEC_MAX_DIM 512
 
 struct ds_vec;
+
+/* The word hash of a model: open addressing with linear probing on
+ * ds_hash64 of each word, word index + 1 per slot, 0 empty; cap (a power of
+ * two, ds_vec_slots_cap(n)) slots.  For the builder (vec_build.c). */
+uint32_t ds_vec_slots_cap(uint32_t n);
+void ds_vec_fill_slots(const uint32_t *off, const char *blob, uint32_t n, uint32_t *slot,
+		       uint32_t cap);
 
 /* Maps path; NULL with err set (naming the file and "make models"). */
 struct ds_vec *ds_vec_load(const char *path, struct ds_err *err);

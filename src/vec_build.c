@@ -308,19 +308,20 @@ int ds_vec_build(const char *corpus, const struct ds_vec_build_opts *o, const ch
 	}
 	/* the file */
 	{
-		size_t offlen = (nw * 4 + 7) & ~(size_t)7, blob = 0, plen;
-		uint32_t hdr[4], *off;
+		size_t offlen = (nw * 4 + 7) & ~(size_t)7, blob = 0, plen, slot_at;
+		uint32_t hdr[4], *off, cap = ds_vec_slots_cap((uint32_t)nw);
 		char *bp;
 		for (size_t i = 0; i < nw; i++)
 			blob += strlen(order[i].w) + 1;
-		plen = 16 + offlen + nw * dim * 4 + blob;
+		slot_at = (16 + offlen + nw * dim * 4 + blob + 3) & ~(size_t)3;
+		plen = slot_at + (size_t)cap * 4;
 		payload = calloc(1, plen);
 		if (!payload)
 			goto oom;
 		hdr[0] = (uint32_t)nw;
 		hdr[1] = (uint32_t)dim;
 		hdr[2] = (uint32_t)blob;
-		hdr[3] = 0;
+		hdr[3] = cap;
 		memcpy(payload, hdr, 16);
 		off = (uint32_t *)(payload + 16);
 		memcpy(payload + 16 + offlen, vecs, nw * dim * 4);
@@ -333,6 +334,7 @@ int ds_vec_build(const char *corpus, const struct ds_vec_build_opts *o, const ch
 			memcpy(bp + blob, w, l);
 			blob += l;
 		}
+		ds_vec_fill_slots(off, bp, (uint32_t)nw, (uint32_t *)(payload + slot_at), cap);
 		rc = ds_bin_write(out, DS_VEC_KIND, DS_VEC_VERSION, payload, plen, err);
 	}
 	goto out;

@@ -263,6 +263,49 @@ T_TEST(fitted_model_falls_back_to_lm_bin)
 	unlink(path);
 }
 
+/* A long span (several prefetch chunks, <s> inside, ids past the
+ * vocabulary, words of one component only) scores word for word as single
+ * steps do. */
+T_TEST(span_matches_single_steps)
+{
+	static const char *const words[] = {"the", "cat", "market", "rose", ",", "dollar",
+					    "mat", ".", "zebra", "on", "monday", "sat"};
+	struct ds_lm *m = two();
+	enum { N = 1000 };
+	ds_lm_id ids[N];
+	float per[N];
+	int lens[N], bad = 0;
+	struct ds_lm_state st, a, b;
+	double sum = 0, span;
+	T_OK(m != NULL);
+	if (!m)
+		return;
+	for (size_t i = 0; i < N; i++) {
+		const char *w = words[(i * 7 + i / 13) % DS_ARRAY_LEN(words)];
+		ids[i] = i % 97 == 5 ? DS_LM_BOS : i % 89 == 7 ? ds_lm_vocab_size(m) + 3
+							      : ds_lm_vocab(m, w, strlen(w));
+	}
+	ds_lm_begin(m, &st);
+	span = ds_lm_score_span(m, &st, ids, N, &a, per, lens);
+	for (size_t i = 0; i < N; i++) {
+		float p;
+		int len = 0;
+		if (ids[i] == DS_LM_BOS) {
+			ds_lm_begin(m, &st);
+			p = 0;
+		} else {
+			p = ds_lm_score(m, &st, ids[i], &st, &len);
+		}
+		bad += p != per[i] || len != lens[i];
+		sum += p;
+	}
+	b = st;
+	T_EQ_INT(bad, 0);
+	T_OK(span == sum);
+	T_OK(memcmp(&a, &b, sizeof a) == 0);
+	ds_lm_free(m);
+}
+
 int main(void)
 {
 	char path[256];
@@ -273,6 +316,7 @@ int main(void)
 	T_RUN(em_fit_follows_the_text);
 	T_RUN(mixture_file_round_trip);
 	T_RUN(real_mixture_sums_to_one);
+	T_RUN(span_matches_single_steps);
 	T_RUN(fitted_model_falls_back_to_lm_bin);
 	for (const char *const *f = (const char *const[]){"a.bin", "b.bin", "mix.bin", NULL}; *f; f++) {
 		snprintf(path, sizeof path, "%s/%s", dir, *f);
