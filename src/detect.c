@@ -298,14 +298,17 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 }
 
 /* Candidate changes (no evidence for the article, or a ratio that favours
- * the editor) stay flags only when, in an article judged with its source,
- * the article's odds make them more likely a spinner's than not. */
+ * the editor) stay flags only when, in an article judged with its source
+ * that covers most of it, the article's odds make them more likely a
+ * spinner's than not. */
 static void drop_candidates(struct ds_result *r)
 {
 	size_t k = 0;
+	int whole = r->model == DS_MODEL_SOURCE &&
+		    r->ev.f[DS_F_COVER] >= ds_tune_default.cand_min_cover;
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
 		const struct ds_ev_sub *s = &r->ev.subs[i];
-		if (s->cand && !(r->model == DS_MODEL_SOURCE && s->p >= 0.5f))
+		if (s->cand && !(whole && s->p >= 0.5f))
 			continue;
 		r->ev.subs[k++] = *s;
 	}

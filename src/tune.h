@@ -47,6 +47,11 @@ struct ds_tune {
 	/* ... or, with fewer pairs, this share of the article's words (a short
 	 * article copied whole) */
 	double min_cover_few;
+	/* detection: least share of the article's words in sentences paired
+	 * with the source for changes that are no evidence on their own to be
+	 * flagged on the article's odds (a partial copy's pairs are loose: the
+	 * alignment meets unrelated text there) */
+	double cand_min_cover;
 	/* detection: articles with fewer words are not judged (score 0) */
 	size_t min_words;
 	/* batch direction: log likelihood ratio (natural log) by which one
@@ -73,7 +78,7 @@ struct ds_tune {
 	{                                                                             \
 		.name_freq = 30, .rel_extra = 4, .rel_min_sim = 0.3, .rel_max_freq = 3000, .anom_cut = -0.3, \
 		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0,                 \
-		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .min_words = 40, .logit_clip = 4.0, \
+		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .cand_min_cover = 0.5, .min_words = 40, .logit_clip = 4.0, \
 		.direction_margin = 6.0, .direction_gain_margin = 1.0,                 \
 		.solo_floor = 0.5, .source_floor = 0, .max_threshold = 0.99         \
 	}
