@@ -303,7 +303,7 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 {
 	struct ds_doc *doc = ds_doc_new(article->data, article->len, article->name, max_bytes, err);
 	struct ds_query_opts qo;
-	struct ds_match m[QUERY_MAX];
+	struct ds_match m[QUERY_MAX + 1];
 	struct ds_sources *s;
 	struct ds_err e2 = {0};
 	size_t n = 0;
@@ -318,20 +318,24 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 	}
 	ds_query_opts_init(&qo);
 	qo.sent_cover = 1;
-	if (ds_index_find_doc(f->ix, doc, &self, &e2) == 0)
-		qo.exclude_id = self; /* the article is itself a known source */
-	if (ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err)) {
+	if (ds_index_find_doc(f->ix, doc, &self, &e2) != 0)
+		self = 0;
+	if (ds_index_query(f->ix, doc, &qo, m, QUERY_MAX + 1, &n, err)) {
 		ds_doc_free(doc);
 		return NULL;
 	}
-	if (n == 0 && qo.exclude_id) {
-		/* no other source: the article is a verbatim copy (a republication)
-		 * of the known text, judged against it rather than on its own */
-		qo.exclude_id = 0;
-		if (ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err)) {
-			ds_doc_free(doc);
-			return NULL;
+	/* the article is itself a known source: it is judged against the
+	 * others, or, with no other, against that text (a verbatim
+	 * republication) rather than on its own; one query either way */
+	for (size_t k = 0; self && n > 1 && k < n; k++)
+		if (m[k].id == self) {
+			ds_matches_free(m + k, 1);
+			drop_match(m, NULL, &n, k);
+			break;
 		}
+	if (n > QUERY_MAX) {
+		ds_matches_free(m + QUERY_MAX, n - QUERY_MAX);
+		n = QUERY_MAX;
 	}
 	s = ds_sources_choose(f->ix, doc, m, n, NULL, err);
 	ds_matches_free(m, n);
