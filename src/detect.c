@@ -472,22 +472,29 @@ void ds_result_set_direction(struct ds_result *r, const char *direction,
 	}
 }
 
+int ds_direction_weigh(struct ds_detector *det, const struct ds_text *art,
+		       const struct ds_text *src, const struct ds_result *fwd,
+		       const struct ds_detect_opts *o, double *balance, struct ds_err *err)
+{
+	struct ds_result *own = NULL, *rev;
+	int dir;
+	if (!fwd && !(fwd = own = ds_detect(det, art, src, NULL, o, err)))
+		return err ? err->code : DS_ENOMEM;
+	if (!(rev = ds_detect(det, src, art, NULL, o, err))) {
+		ds_result_free(own);
+		return err ? err->code : DS_ENOMEM;
+	}
+	dir = ds_direction_of(det, fwd, rev, balance);
+	ds_result_free(rev);
+	ds_result_free(own);
+	return dir;
+}
+
 int ds_source_direction(struct ds_detector *det, const struct ds_text *a, const struct ds_text *b,
 			double *balance, struct ds_err *err)
 {
-	struct ds_result *ba = ds_detect(det, b, a, NULL, NULL, err), *ab;
-	int dir;
-	if (!ba)
-		return err ? err->code : DS_ENOMEM;
-	ab = ds_detect(det, a, b, NULL, NULL, err);
-	if (!ab) {
-		ds_result_free(ba);
-		return err ? err->code : DS_ENOMEM;
-	}
-	dir = ds_direction_of(det, ba, ab, balance);
-	ds_result_free(ab);
-	ds_result_free(ba);
-	return dir;
+	/* b judged against a: DS_DIR_A_SOURCE when a is b's source */
+	return ds_direction_weigh(det, b, a, NULL, NULL, balance, err);
 }
 
 int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n)

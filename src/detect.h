@@ -57,6 +57,14 @@ int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src
  * when both have one and they differ, else by the evidence. */
 int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const struct ds_result *ab,
 		    double *balance);
+/* Whether src is art's source (DS_DIR_A_SOURCE), art src's
+ * (DS_DIR_B_SOURCE) or neither is clear (DS_DIR_UNCERTAIN): art judged
+ * against src (fwd when the caller has it, else judged here) and src
+ * against art, with options o (may be NULL); a negative DS_E* code with err
+ * set on failure.  ds_source_direction(a, b) is (b, a). */
+int ds_direction_weigh(struct ds_detector *det, const struct ds_text *art,
+		       const struct ds_text *src, const struct ds_result *fwd,
+		       const struct ds_detect_opts *o, double *balance, struct ds_err *err);
 /* Sets r's role in an unordered pair, "uncertain" or "original" (see
  * ds_result_source_direction): r is then not spun (and lists no
  * substitutions unless opts->all_subs); direction must be a literal. */

@@ -66,6 +66,18 @@ double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NF
 
 /* ---- files ---- */
 
+/* A row 'coef MODEL NAME mean sd coef' into feature i (-1: unknown) of the
+ * arrays; -1 unless i is known and sd > 0. */
+static int coef_row(char **f, int i, double *mean, double *sd, double *coef)
+{
+	if (i < 0)
+		return -1;
+	mean[i] = strtod(f[3], NULL);
+	sd[i] = strtod(f[4], NULL);
+	coef[i] = strtod(f[5], NULL);
+	return sd[i] > 0 ? 0 : -1;
+}
+
 /* Binary payload: uint32 nfeat, nmodels, nslotf, has_slot, nchgf, has_chg;
  * the article models; the slot model; the change model. */
 #define PAYLOAD_LEN                                                                  \
@@ -207,36 +219,19 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 				goto bad;
 			s->m[k].threshold = strtod(f[2], NULL);
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0 && strcmp(f[1], "slot") == 0) {
-			int i = slotf_index(f[2]);
-			if (i < 0)
+			if (coef_row(f, slotf_index(f[2]), s->slot.mean, s->slot.sd, s->slot.coef))
 				goto bad;
-			s->slot.mean[i] = strtod(f[3], NULL);
-			s->slot.sd[i] = strtod(f[4], NULL);
-			s->slot.coef[i] = strtod(f[5], NULL);
 			s->has_slot = 1;
-			if (!(s->slot.sd[i] > 0))
-				goto bad;
 		} else if (nf == 4 && strcmp(f[0], "cut") == 0 && strcmp(f[1], "change") == 0 &&
 			   strcmp(f[2], "vec") == 0) {
 			s->chg.vec_cut = strtod(f[3], NULL);
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0 && strcmp(f[1], "change") == 0) {
-			int i = chgf_index(f[2]);
-			if (i < 0)
+			if (coef_row(f, chgf_index(f[2]), s->chg.mean, s->chg.sd, s->chg.coef))
 				goto bad;
-			s->chg.mean[i] = strtod(f[3], NULL);
-			s->chg.sd[i] = strtod(f[4], NULL);
-			s->chg.coef[i] = strtod(f[5], NULL);
 			s->has_chg = 1;
-			if (!(s->chg.sd[i] > 0))
-				goto bad;
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0) {
-			int k = model_index(f[1]), i = feat_index(f[2]);
-			if (k < 0 || i < 0)
-				goto bad;
-			s->m[k].mean[i] = strtod(f[3], NULL);
-			s->m[k].sd[i] = strtod(f[4], NULL);
-			s->m[k].coef[i] = strtod(f[5], NULL);
-			if (!(s->m[k].sd[i] > 0))
+			int k = model_index(f[1]);
+			if (k < 0 || coef_row(f, feat_index(f[2]), s->m[k].mean, s->m[k].sd, s->m[k].coef))
 				goto bad;
 		} else {
 			goto bad;

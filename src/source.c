@@ -360,30 +360,6 @@ static int cmp_first(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* The direction between the article and one source: DS_DIR_A_SOURCE when
- * the source is its source (by date, else by the evidence both ways),
- * DS_DIR_B_SOURCE when the article looks the source's source,
- * DS_DIR_UNCERTAIN otherwise; a negative DS_E* code on error.  fwd: the
- * article already judged against this source alone, or NULL. */
-static int direction_to(struct ds_detector *det, const struct ds_text *art,
-			const struct ds_text *src, const struct ds_result *fwd,
-			const struct ds_detect_opts *o, struct ds_err *err)
-{
-	struct ds_result *own = NULL, *rev;
-	int dir;
-	if (!fwd && !(fwd = own = ds_detect(det, art, src, NULL, o, err)))
-		return err ? err->code : DS_ENOMEM;
-	if (!(rev = ds_detect(det, src, art, NULL, o, err))) {
-		ds_result_free(own);
-		return err ? err->code : DS_ENOMEM;
-	}
-	/* fwd: the article judged against the source; rev: the other way */
-	dir = ds_direction_of(det, fwd, rev, NULL);
-	ds_result_free(rev);
-	ds_result_free(own);
-	return dir;
-}
-
 /* An article r judged spun against the sources of s: each source is also
  * weighed the other way, and r keeps its verdict when the evidence (or a
  * date) shows the article is the copy of one of them.  When it shows the
@@ -401,7 +377,7 @@ static struct ds_result *check_direction(struct ds_detector *det, struct ds_resu
 	o.all_subs = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		struct ds_text src = {s->f[i].name, s->f[i].text, s->f[i].len};
-		int dir = direction_to(det, art, &src, s->n == 1 ? r : NULL, &o, err);
+		int dir = ds_direction_weigh(det, art, &src, s->n == 1 ? r : NULL, &o, NULL, err);
 		if (dir < 0) {
 			ds_result_free(r);
 			return NULL;
