@@ -218,7 +218,15 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*DS_VERSION_STRING "\(.*\)"/\1/p' src/despin.h)|g' \
 	    docs/despin.pc.in > $(PCDIR)/despin.pc
 	install -m 644 docs/despin.1 $(MANDIR)/despin.1
-	install -m 644 $(MODELS) models/solo.tsv $(DATADIR)/
+	@# Models are copied in large writes (install and cp use copy_file_range,
+	@# which leaves the copy in 4 kB pages of the page cache and makes every
+	@# start fault 4-5 times as often: docs/README-perf.md), then checked
+	@# once and stamped, as 'make models' does.
+	for m in $(MODELS) models/solo.tsv; do \
+		dd if=$$m of=$(DATADIR)/$${m#models/}.tmp bs=8M status=none && chmod 644 $(DATADIR)/$${m#models/}.tmp && \
+		mv -f $(DATADIR)/$${m#models/}.tmp $(DATADIR)/$${m#models/} || exit 1; \
+	done
+	$(DESPIN) check-models --models $(DATADIR) > /dev/null
 	install -m 644 docs/despin.bash-completion $(COMPDIR)/despin
 
 uninstall:

@@ -21,10 +21,13 @@
 size_t cli_max_input;
 
 /* Prints one message line with control bytes, bytes that are not UTF-8
- * and bidi controls escaped (file names come from anywhere). */
+ * and bidi controls escaped (file names come from anywhere).  What was
+ * printed to stdout goes out first, so that with both streams on one
+ * terminal or file the message follows the output it is about. */
 static void message(const char *prefix, const char *fmt, va_list ap)
 {
 	char raw[2048], esc[4096];
+	fflush(stdout);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	cli_escape_name(esc, sizeof esc, raw);
 	fprintf(stderr, "%s%s\n", prefix, esc);

@@ -262,9 +262,11 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 			putchar('\n');
 	}
 	free(out);
-	if (left)
+	if (left) {
+		fflush(stdout);
 		fprintf(stderr, "despin: %s: left %zu of %zu flag%s below p %.2f\n", cli_name(name), left,
 			n, n == 1 ? "" : "s", o->min_p);
+	}
 }
 
 static int on_result(void *ctx, const char *name, struct ds_result *r, const char *err)

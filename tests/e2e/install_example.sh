@@ -37,6 +37,10 @@ for f in bin/despin lib/libdespin.a include/despin.h lib/pkgconfig/despin.pc \
 	share/bash-completion/completions/despin; do
 	check "installed $P/$f" $([ -s "$STAGE$P/$f" ]; echo $?)
 done
+for f in lm.bin lex.bin scorer.bin; do
+	check "installed model $f is checked and stamped" \
+		$(grep -q '^despin-checked ' "$STAGE$P/share/despin/$f.checked"; echo $?)
+done
 check "installed binary is executable" $([ -x "$STAGE$P/bin/despin" ]; echo $?)
 MANPATH=$STAGE$P/share/man man -w despin > "$T/man.path" 2>/dev/null
 check "man finds the installed page ($(cat "$T/man.path"))" \
