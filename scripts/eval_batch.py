@@ -8,6 +8,11 @@ no index (the batch is its own reference set) and counts originals flagged,
 copies flagged, and pairs marked "source_direction": "uncertain".
 
   scripts/eval_batch.py [--despin D] [--models DIR] [--bench DIR] [--n 150]
+                        [--keep DIR]
+
+--keep writes the batch into DIR (created; kept afterwards) to look into,
+with DIR.roles.tsv naming each file's role (original or copy) and the
+copy's kind.
 """
 import argparse
 import json
@@ -29,6 +34,7 @@ def main():
     ap.add_argument("--bench", default="corpus/bench")
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", help="write the batch here and keep it")
     a = ap.parse_args()
     by_src = {}
     with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:
@@ -41,7 +47,11 @@ def main():
     srcs = sorted(by_src)
     rng.shuffle(srcs)
     srcs = srcs[:a.n]
-    tmp = tempfile.mkdtemp(prefix="despin-batch-")
+    if a.keep:
+        os.makedirs(a.keep)
+        tmp = a.keep
+    else:
+        tmp = tempfile.mkdtemp(prefix="despin-batch-")
     role = {}
     kind = {}
     try:
@@ -56,6 +66,10 @@ def main():
                     f.write(text)
                 role[os.path.join(tmp, name)] = what
             kind[names[0]] = kind[names[1]] = "%s %s" % (spin["kind"], spin.get("thesaurus") or "")
+        if a.keep:
+            with open(a.keep.rstrip("/") + ".roles.tsv", "w", encoding="utf-8") as f:
+                for path in sorted(role):
+                    f.write("%s\t%s\t%s\n" % (path, role[path], kind[os.path.basename(path)]))
         p = subprocess.run([a.despin, "scan", "--format", "json", "--models", a.models, tmp],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if p.returncode not in (0, 1):
@@ -82,7 +96,8 @@ def main():
               % (len(srcs), flagged["original"], n["original"], against_copy,
                  flagged["copy"], n["copy"], uncertain))
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not a.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

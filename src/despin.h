@@ -137,7 +137,8 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 /* Which of two near-copies is the other's source, from the evidence: the
  * older date header when both have one, else the balance of the changes'
  * log likelihood ratios each way (the spun side's differing words are the
- * less fluent, the rarer, the lexicon's substitutes).  Returns
+ * less fluent, the rarer, the lexicon's substitutes), when neither the
+ * differing words' fluency nor the whole texts' contradicts it.  Returns
  * DS_DIR_A_SOURCE, DS_DIR_B_SOURCE or DS_DIR_UNCERTAIN (also when the texts
  * do not align), or a negative DS_E* code with err set.  *balance (may be
  * NULL) gets the log likelihood ratio in favour of a being the source. */

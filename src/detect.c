@@ -444,15 +444,21 @@ int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const s
 		 * ratios) */
 		double g = ba->ev.f[DS_F_SUBGAIN] * ba->ev.f[DS_F_SMALL] -
 			   ab->ev.f[DS_F_SUBGAIN] * ab->ev.f[DS_F_SMALL];
+		/* and the whole texts' fluency (mean log probability per token,
+		 * unknown words included) must not contradict either: a round
+		 * trip's untranslated words, which the pairs' ratios and gains
+		 * do not weigh, or an old text whose spinner wrote today's
+		 * words, where the ratios alone would accuse the original */
+		double flu = ab->ev.f[DS_F_LP] - ba->ev.f[DS_F_LP];
 		if (det->m->scorer && det->m->scorer->has_chg) {
 			d = ba->ev.f[DS_F_LLR] - ab->ev.f[DS_F_LLR];
 		} else {
 			d = g;
 			margin = ds_tune_default.direction_gain_margin;
 		}
-		if (d > margin && g > 0)
+		if (d > margin && g > 0 && flu > 0)
 			dir = DS_DIR_A_SOURCE;
-		else if (d < -margin && g < 0)
+		else if (d < -margin && g < 0 && flu < 0)
 			dir = DS_DIR_B_SOURCE;
 	}
 	if (balance)
