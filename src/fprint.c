@@ -125,7 +125,8 @@ static const char *number_word(const char *lower, size_t n)
 	if (n < 3 || n > 8 || !strchr("zotfsenhm", lower[0]))
 		return NULL; /* not one of the words below */
 	for (size_t i = 0; i < DS_ARRAY_LEN(number_words); i++)
-		if (strlen(number_words[i][0]) == n && memcmp(number_words[i][0], lower, n) == 0)
+		if (number_words[i][0][0] == lower[0] && strncmp(number_words[i][0], lower, n) == 0 &&
+		    number_words[i][0][n] == '\0')
 			return number_words[i][1];
 	return NULL;
 }
@@ -175,25 +176,40 @@ static uint32_t shingle_hash(const struct item *it, size_t k, unsigned kind)
 	return ((uint32_t)(h >> 40) & 0xfffffeu) | kind;
 }
 
-/* Sorts a[0..n) (tmp: room for n), 11 bits a pass from the lowest, as
- * many passes as the largest key needs. */
-static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
+/* Sorts a[0..n) (tmp: room for n), 8 bits a pass from the lowest, as many
+ * passes as the largest key needs; a pass whose byte is the same in every
+ * key is skipped.  The counts of all passes are taken in one read of the
+ * keys.  Small tables (256 counts) suit the few hundred to few thousand
+ * keys of an article. */
+void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n)
 {
 	uint64_t max = 0, *src = a, *dst = tmp, *t;
+	size_t count[8][256];
+	unsigned passes = 0;
+	if (n < 2)
+		return;
 	for (size_t i = 0; i < n; i++)
-		if (a[i] > max)
-			max = a[i];
-	for (unsigned shift = 0; shift < 64 && (max >> shift) != 0; shift += 11) {
-		size_t count[2048] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift) & 2047]++;
-		for (size_t i = 0, sum = 0; i < 2048; i++) {
-			size_t c = count[i];
-			count[i] = sum;
-			sum += c;
+		max |= a[i];
+	while (passes < 8 && (max >> (8 * passes)) != 0)
+		passes++;
+	memset(count, 0, passes * sizeof count[0]);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = a[i];
+		for (unsigned p = 0; p < passes; p++, x >>= 8)
+			count[p][x & 255]++;
+	}
+	for (unsigned p = 0; p < passes; p++) {
+		size_t *c = count[p];
+		unsigned shift = 8 * p;
+		if (c[(src[0] >> shift) & 255] == n)
+			continue; /* one value of this byte: the order stays */
+		for (size_t i = 0, sum = 0; i < 256; i++) {
+			size_t k = c[i];
+			c[i] = sum;
+			sum += k;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 2047]++] = src[i];
+			dst[c[(src[i] >> shift) & 255]++] = src[i];
 		t = src;
 		src = dst;
 		dst = t;
@@ -305,7 +321,7 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 	/* the occurrences by sentence, then hash */
 	for (size_t i = 0; i < fp->nocc; i++)
 		keys[i] = (uint64_t)fp->occ[i].sent << 24 | fp->occ[i].h;
-	radix_sort(keys, keys + fp->nocc, fp->nocc);
+	ds_fprint_sort64(keys, keys + fp->nocc, fp->nocc);
 	for (size_t i = 0; i < fp->nocc; i++) {
 		fp->occ[i].h = (uint32_t)(keys[i] & 0xffffff);
 		fp->occ[i].sent = (uint32_t)(keys[i] >> 24);
@@ -313,7 +329,7 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 	/* the distinct hashes */
 	for (size_t i = 0; i < fp->nocc; i++)
 		keys[i] = fp->occ[i].h;
-	radix_sort(keys, keys + fp->nocc, fp->nocc);
+	ds_fprint_sort64(keys, keys + fp->nocc, fp->nocc);
 	for (size_t i = 0; i < fp->nocc; i++)
 		if (fp->nset == 0 || fp->set[fp->nset - 1] != (uint32_t)keys[i]) {
 			fp->set[fp->nset++] = (uint32_t)keys[i];

@@ -137,12 +137,6 @@ static int tx_end(struct ds_index *ix, int own, int rc, struct ds_err *err)
 
 /* ---- adding and removing ---- */
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* The distinct passage keys of a source (what the store files it under). */
 static int source_keys(const struct ds_fprint *fp, uint64_t **keys, size_t *n)
 {
@@ -152,14 +146,15 @@ static int source_keys(const struct ds_fprint *fp, uint64_t **keys, size_t *n)
 	*n = 0;
 	if (ds_fprint_passage_keys(fp, &pk, &npk))
 		return DS_ENOMEM;
-	if (!(*keys = malloc((npk + 1) * sizeof **keys))) {
+	/* the keys, then room for the sort */
+	if (!(*keys = malloc((2 * npk + 1) * sizeof **keys))) {
 		free(pk);
 		return DS_ENOMEM;
 	}
 	for (size_t i = 0; i < npk; i++)
 		(*keys)[i] = pk[i].key;
 	free(pk);
-	qsort(*keys, npk, sizeof **keys, cmp_u64);
+	ds_fprint_sort64(*keys, *keys + npk, npk);
 	for (size_t i = 0; i < npk; i++)
 		if (k == 0 || (*keys)[k - 1] != (*keys)[i])
 			(*keys)[k++] = (*keys)[i];
