@@ -166,21 +166,28 @@ static int source_keys(const struct ds_fprint *fp, uint64_t **keys, size_t *n)
  * two 64-bit hashes with different seeds, as 32 hex digits. */
 static int content_hash(const struct ds_doc *doc, char out[33], struct ds_err *err)
 {
-	struct ds_buf b = DS_BUF_INIT;
 	uint64_t h1, h2;
+	size_t len = 0;
+	char *buf;
+	/* the words, each followed by a space, in a buffer sized first */
+	for (size_t i = 0; i < doc->ntok; i++)
+		if (doc->tok[i].kind != DS_TOK_PUNCT && !(doc->tok[i].flags & DS_TF_BOILER))
+			len += doc->tok[i].norm_len + 1u;
+	if (!(buf = malloc(len + 1)))
+		return ds_err_set(err, DS_ENOMEM, "out of memory hashing %s", doc->name);
+	len = 0;
 	for (size_t i = 0; i < doc->ntok; i++) {
 		const struct ds_token *t = &doc->tok[i];
 		if (t->kind == DS_TOK_PUNCT || (t->flags & DS_TF_BOILER))
 			continue;
-		if (ds_buf_append(&b, ds_tok_lower(doc, i), t->norm_len) || ds_buf_putc(&b, ' ')) {
-			ds_buf_free(&b);
-			return ds_err_set(err, DS_ENOMEM, "out of memory hashing %s", doc->name);
-		}
+		memcpy(buf + len, ds_tok_lower(doc, i), t->norm_len);
+		len += t->norm_len;
+		buf[len++] = ' ';
 	}
-	h1 = ds_hash64(b.data ? b.data : "", b.len, 0x636f6e74656e7431ULL);
-	h2 = ds_hash64(b.data ? b.data : "", b.len, 0x636f6e74656e7432ULL ^ b.len);
+	h1 = ds_hash64(buf, len, 0x636f6e74656e7431ULL);
+	h2 = ds_hash64(buf, len, 0x636f6e74656e7432ULL ^ len);
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
-	ds_buf_free(&b);
+	free(buf);
 	return 0;
 }
 
