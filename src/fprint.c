@@ -80,25 +80,9 @@ static struct ds_hmap fw_map;
 static const char *fw_canon[DS_ARRAY_LEN(function_words)]; /* the form hashed into shingles */
 static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
 
-/* The function words of at most 8 bytes (nearly all of them, and all the
- * common ones) also by their bytes packed in 64 bits: no string hash and no
- * string comparison for the words of a text that are that short. */
-#define FW_SHORT_SLOTS 512u
-static uint64_t fw_short_key[FW_SHORT_SLOTS]; /* 0 = empty */
-static uint16_t fw_short_val[FW_SHORT_SLOTS];
-
-static inline uint64_t fw_pack(const char *w, size_t n)
-{
-	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)(unsigned char)w[i] << (8 * i);
-	return v;
-}
-
-static inline size_t fw_short_slot(uint64_t v)
-{
-	return (size_t)((v * 0x9E3779B97F4A7C15ULL) >> 55);
-}
+/* The function words of at most DS_PACK_MAX bytes (nearly all of them, and
+ * all the common ones) also by their packed bytes. */
+static struct ds_packset fw_short;
 
 static void fw_build(void)
 {
@@ -108,16 +92,8 @@ static void fw_build(void)
 		size_t n = strlen(w);
 		ds_hmap_put(&fw_map, ds_hash64(w, n, 0x66776f7264ULL), (uint32_t)i, NULL, NULL,
 			    NULL);
-		if (n <= 8) {
-			uint64_t v = fw_pack(w, n);
-			size_t k = fw_short_slot(v);
-			while (fw_short_key[k] && fw_short_key[k] != v)
-				k = (k + 1) & (FW_SHORT_SLOTS - 1);
-			if (!fw_short_key[k]) {
-				fw_short_key[k] = v;
-				fw_short_val[k] = (uint16_t)i;
-			}
-		}
+		if (n <= DS_PACK_MAX)
+			ds_packset_add(&fw_short, w, n, (uint16_t)i);
 		fw_canon[i] = w;
 		for (size_t k = 0; k < DS_ARRAY_LEN(fw_classes); k++)
 			if (strcmp(fw_classes[k][0], w) == 0)
@@ -142,13 +118,9 @@ static const char *function_word(const char *lower, size_t n)
 	struct fw_probe p = {lower, n};
 	const uint32_t *i;
 	pthread_once(&fw_once, fw_build);
-	if (n >= 1 && n <= 8) {
-		uint64_t v = fw_pack(lower, n);
-		for (size_t k = fw_short_slot(v); fw_short_key[k];
-		     k = (k + 1) & (FW_SHORT_SLOTS - 1))
-			if (fw_short_key[k] == v)
-				return fw_canon[fw_short_val[k]];
-		return NULL;
+	if (n >= 1 && n <= DS_PACK_MAX) {
+		int k = ds_packset_find(&fw_short, lower, n);
+		return k >= 0 ? fw_canon[k] : NULL;
 	}
 	i = ds_hmap_find(&fw_map, ds_hash64(lower, n, 0x66776f7264ULL), fw_eq, &p);
 	return i ? fw_canon[*i] : NULL;

@@ -309,46 +309,21 @@ static int wset_has(const struct wordset *ws, const char *w, size_t n)
 
 static struct wordset ws_titles, ws_abbrevs, ws_starters;
 
-/* The function words (all of at most 4 bytes) as their bytes packed in a
- * 32-bit value, in a small table of their own: a paragraph's words are
- * looked up there without a hash of the string. */
-#define FUNC_SLOTS 128
-static uint32_t func_packed[FUNC_SLOTS];
+/* The function words (all of at most 4 bytes) by their packed bytes: a
+ * paragraph's words are looked up without a hash of the string. */
+static struct ds_packset func_set;
 
-static inline uint32_t pack4(const char *w, size_t n)
+void ds_packset_add(struct ds_packset *s, const char *w, size_t n, uint16_t val)
 {
-	uint32_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v |= (uint32_t)(unsigned char)w[i] << (8 * i);
-	return v;
-}
-
-static inline size_t func_slot(uint32_t v)
-{
-	return (size_t)((v * 0x9E3779B1u) >> 25);
-}
-
-static void func_build(const char *const *list)
-{
-	for (size_t i = 0; list[i]; i++) {
-		uint32_t v = pack4(list[i], strlen(list[i]));
-		size_t k = func_slot(v);
-		while (func_packed[k])
-			k = (k + 1) & (FUNC_SLOTS - 1);
-		func_packed[k] = v;
+	uint64_t v = ds_pack_word(w, n);
+	size_t k = ds_pack_slot(v);
+	while (s->key[k] && s->key[k] != v)
+		k = (k + 1) & (DS_PACK_SLOTS - 1);
+	if (!s->key[k]) {
+		s->key[k] = v;
+		s->val[k] = val;
 	}
-}
-
-/* Is w (lower case, 1..4 bytes) one of FUNC_WORDS? */
-static int is_func_word(const char *w, size_t n)
-{
-	uint32_t v = pack4(w, n);
-	for (size_t k = func_slot(v); func_packed[k]; k = (k + 1) & (FUNC_SLOTS - 1))
-		if (func_packed[k] == v)
-			return 1;
-	return 0;
-}
-static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
+}static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
 static void ws_init(void);
 
 /* Is w (any case, n bytes) one of the list's words? */
@@ -719,7 +694,8 @@ static void ws_init(void)
 	wset_build(&ws_titles, TITLES);
 	wset_build(&ws_abbrevs, ABBREVS);
 	wset_build(&ws_starters, STARTERS);
-	func_build(FUNC_WORDS);
+	for (size_t i = 0; FUNC_WORDS[i]; i++)
+		ds_packset_add(&func_set, FUNC_WORDS[i], strlen(FUNC_WORDS[i]), 1);
 }
 
 static int word_in(const char *const *list, const char *w)
@@ -747,7 +723,7 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 			if (d->tok[i].flags & DS_TF_CAP)
 				f->ncap++;
 			/* the list's words are short, and lw is lower case already */
-			if (l <= 4 && l > 0 && is_func_word(lw, l))
+			if (l <= 4 && ds_packset_find(&func_set, lw, l) >= 0)
 				f->nfunc++;
 		}
 		if (ll + l + 2 < sizeof line) {
