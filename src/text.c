@@ -323,7 +323,9 @@ void ds_packset_add(struct ds_packset *s, const char *w, size_t n, uint16_t val)
 		s->key[k] = v;
 		s->val[k] = val;
 	}
-}static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
+}
+
+static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
 static void ws_init(void);
 
 /* Is w (any case, n bytes) one of the list's words? */
