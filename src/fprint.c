@@ -80,13 +80,20 @@ static struct ds_hmap fw_map;
 static const char *fw_canon[DS_ARRAY_LEN(function_words)]; /* the form hashed into shingles */
 static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
 
+/* The function words of at most DS_PACK_MAX bytes (nearly all of them, and
+ * all the common ones) also by their packed bytes. */
+static struct ds_packset fw_short;
+
 static void fw_build(void)
 {
 	ds_hmap_init_fixed(&fw_map, fw_key, fw_val, FW_SLOTS);
 	for (size_t i = 0; i < DS_ARRAY_LEN(function_words); i++) {
 		const char *w = function_words[i];
-		ds_hmap_put(&fw_map, ds_hash64(w, strlen(w), 0x66776f7264ULL), (uint32_t)i, NULL, NULL,
+		size_t n = strlen(w);
+		ds_hmap_put(&fw_map, ds_hash64(w, n, 0x66776f7264ULL), (uint32_t)i, NULL, NULL,
 			    NULL);
+		if (n <= DS_PACK_MAX)
+			ds_packset_add(&fw_short, w, n, (uint16_t)i);
 		fw_canon[i] = w;
 		for (size_t k = 0; k < DS_ARRAY_LEN(fw_classes); k++)
 			if (strcmp(fw_classes[k][0], w) == 0)
@@ -111,6 +118,10 @@ static const char *function_word(const char *lower, size_t n)
 	struct fw_probe p = {lower, n};
 	const uint32_t *i;
 	pthread_once(&fw_once, fw_build);
+	if (n >= 1 && n <= DS_PACK_MAX) {
+		int k = ds_packset_find(&fw_short, lower, n);
+		return k >= 0 ? fw_canon[k] : NULL;
+	}
 	i = ds_hmap_find(&fw_map, ds_hash64(lower, n, 0x66776f7264ULL), fw_eq, &p);
 	return i ? fw_canon[*i] : NULL;
 }
@@ -125,7 +136,8 @@ static const char *number_word(const char *lower, size_t n)
 	if (n < 3 || n > 8 || !strchr("zotfsenhm", lower[0]))
 		return NULL; /* not one of the words below */
 	for (size_t i = 0; i < DS_ARRAY_LEN(number_words); i++)
-		if (strlen(number_words[i][0]) == n && memcmp(number_words[i][0], lower, n) == 0)
+		if (number_words[i][0][0] == lower[0] && strncmp(number_words[i][0], lower, n) == 0 &&
+		    number_words[i][0][n] == '\0')
 			return number_words[i][1];
 	return NULL;
 }
@@ -175,25 +187,40 @@ static uint32_t shingle_hash(const struct item *it, size_t k, unsigned kind)
 	return ((uint32_t)(h >> 40) & 0xfffffeu) | kind;
 }
 
-/* Sorts a[0..n) (tmp: room for n), 11 bits a pass from the lowest, as
- * many passes as the largest key needs. */
-static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
+/* Sorts a[0..n) (tmp: room for n), 8 bits a pass from the lowest, as many
+ * passes as the largest key needs; a pass whose byte is the same in every
+ * key is skipped.  The counts of all passes are taken in one read of the
+ * keys.  Small tables (256 counts) suit the few hundred to few thousand
+ * keys of an article. */
+void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n)
 {
 	uint64_t max = 0, *src = a, *dst = tmp, *t;
+	size_t count[8][256];
+	unsigned passes = 0;
+	if (n < 2)
+		return;
 	for (size_t i = 0; i < n; i++)
-		if (a[i] > max)
-			max = a[i];
-	for (unsigned shift = 0; shift < 64 && (max >> shift) != 0; shift += 11) {
-		size_t count[2048] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift) & 2047]++;
-		for (size_t i = 0, sum = 0; i < 2048; i++) {
-			size_t c = count[i];
-			count[i] = sum;
-			sum += c;
+		max |= a[i];
+	while (passes < 8 && (max >> (8 * passes)) != 0)
+		passes++;
+	memset(count, 0, passes * sizeof count[0]);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = a[i];
+		for (unsigned p = 0; p < passes; p++, x >>= 8)
+			count[p][x & 255]++;
+	}
+	for (unsigned p = 0; p < passes; p++) {
+		size_t *c = count[p];
+		unsigned shift = 8 * p;
+		if (c[(src[0] >> shift) & 255] == n)
+			continue; /* one value of this byte: the order stays */
+		for (size_t i = 0, sum = 0; i < 256; i++) {
+			size_t k = c[i];
+			c[i] = sum;
+			sum += k;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 2047]++] = src[i];
+			dst[c[(src[i] >> shift) & 255]++] = src[i];
 		t = src;
 		src = dst;
 		dst = t;
@@ -305,7 +332,7 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 	/* the occurrences by sentence, then hash */
 	for (size_t i = 0; i < fp->nocc; i++)
 		keys[i] = (uint64_t)fp->occ[i].sent << 24 | fp->occ[i].h;
-	radix_sort(keys, keys + fp->nocc, fp->nocc);
+	ds_fprint_sort64(keys, keys + fp->nocc, fp->nocc);
 	for (size_t i = 0; i < fp->nocc; i++) {
 		fp->occ[i].h = (uint32_t)(keys[i] & 0xffffff);
 		fp->occ[i].sent = (uint32_t)(keys[i] >> 24);
@@ -313,7 +340,7 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 	/* the distinct hashes */
 	for (size_t i = 0; i < fp->nocc; i++)
 		keys[i] = fp->occ[i].h;
-	radix_sort(keys, keys + fp->nocc, fp->nocc);
+	ds_fprint_sort64(keys, keys + fp->nocc, fp->nocc);
 	for (size_t i = 0; i < fp->nocc; i++)
 		if (fp->nset == 0 || fp->set[fp->nset - 1] != (uint32_t)keys[i]) {
 			fp->set[fp->nset++] = (uint32_t)keys[i];

@@ -93,6 +93,10 @@ struct ds_fp_key {
  * frees; *n their number.  Returns 0 or DS_ENOMEM (then *keys is NULL). */
 int ds_fprint_passage_keys(const struct ds_fprint *fp, struct ds_fp_key **keys, size_t *n);
 
+/* Sorts a[0..n) in ascending order (radix sort; tmp: room for n values,
+ * overwritten). */
+void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n);
+
 /* Number of hashes present in both sorted sets. */
 size_t ds_fprint_common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 

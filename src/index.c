@@ -137,12 +137,6 @@ static int tx_end(struct ds_index *ix, int own, int rc, struct ds_err *err)
 
 /* ---- adding and removing ---- */
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* The distinct passage keys of a source (what the store files it under). */
 static int source_keys(const struct ds_fprint *fp, uint64_t **keys, size_t *n)
 {
@@ -152,14 +146,15 @@ static int source_keys(const struct ds_fprint *fp, uint64_t **keys, size_t *n)
 	*n = 0;
 	if (ds_fprint_passage_keys(fp, &pk, &npk))
 		return DS_ENOMEM;
-	if (!(*keys = malloc((npk + 1) * sizeof **keys))) {
+	/* the keys, then room for the sort */
+	if (!(*keys = malloc((2 * npk + 1) * sizeof **keys))) {
 		free(pk);
 		return DS_ENOMEM;
 	}
 	for (size_t i = 0; i < npk; i++)
 		(*keys)[i] = pk[i].key;
 	free(pk);
-	qsort(*keys, npk, sizeof **keys, cmp_u64);
+	ds_fprint_sort64(*keys, *keys + npk, npk);
 	for (size_t i = 0; i < npk; i++)
 		if (k == 0 || (*keys)[k - 1] != (*keys)[i])
 			(*keys)[k++] = (*keys)[i];
@@ -171,21 +166,28 @@ static int source_keys(const struct ds_fprint *fp, uint64_t **keys, size_t *n)
  * two 64-bit hashes with different seeds, as 32 hex digits. */
 static int content_hash(const struct ds_doc *doc, char out[33], struct ds_err *err)
 {
-	struct ds_buf b = DS_BUF_INIT;
 	uint64_t h1, h2;
+	size_t len = 0;
+	char *buf;
+	/* the words, each followed by a space, in a buffer sized first */
+	for (size_t i = 0; i < doc->ntok; i++)
+		if (doc->tok[i].kind != DS_TOK_PUNCT && !(doc->tok[i].flags & DS_TF_BOILER))
+			len += doc->tok[i].norm_len + 1u;
+	if (!(buf = malloc(len + 1)))
+		return ds_err_set(err, DS_ENOMEM, "out of memory hashing %s", doc->name);
+	len = 0;
 	for (size_t i = 0; i < doc->ntok; i++) {
 		const struct ds_token *t = &doc->tok[i];
 		if (t->kind == DS_TOK_PUNCT || (t->flags & DS_TF_BOILER))
 			continue;
-		if (ds_buf_append(&b, ds_tok_lower(doc, i), t->norm_len) || ds_buf_putc(&b, ' ')) {
-			ds_buf_free(&b);
-			return ds_err_set(err, DS_ENOMEM, "out of memory hashing %s", doc->name);
-		}
+		memcpy(buf + len, ds_tok_lower(doc, i), t->norm_len);
+		len += t->norm_len;
+		buf[len++] = ' ';
 	}
-	h1 = ds_hash64(b.data ? b.data : "", b.len, 0x636f6e74656e7431ULL);
-	h2 = ds_hash64(b.data ? b.data : "", b.len, 0x636f6e74656e7432ULL ^ b.len);
+	h1 = ds_hash64(buf, len, 0x636f6e74656e7431ULL);
+	h2 = ds_hash64(buf, len, 0x636f6e74656e7432ULL ^ len);
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
-	ds_buf_free(&b);
+	free(buf);
 	return 0;
 }
 

@@ -112,6 +112,19 @@ static const uint8_t ASCII_CLASS[128] = {
 #undef CL
 };
 
+/* Per byte: 0 for anything but an ASCII letter or digit, else 1 for a
+ * letter plus 2 for an upper-case one, 4 for a digit (the scanner's fast
+ * path over runs of plain ASCII letters and digits). */
+static const uint8_t ALNUM_BITS[256] = {
+	['0'] = 4, ['1'] = 4, ['2'] = 4, ['3'] = 4, ['4'] = 4,
+	['5'] = 4, ['6'] = 4, ['7'] = 4, ['8'] = 4, ['9'] = 4,
+#define UP(x) [x] = 3, [x + 32] = 1
+	UP('A'), UP('B'), UP('C'), UP('D'), UP('E'), UP('F'), UP('G'), UP('H'), UP('I'),
+	UP('J'), UP('K'), UP('L'), UP('M'), UP('N'), UP('O'), UP('P'), UP('Q'), UP('R'),
+	UP('S'), UP('T'), UP('U'), UP('V'), UP('W'), UP('X'), UP('Y'), UP('Z')
+#undef UP
+};
+
 static inline void ascii_char(struct ch *c, unsigned b)
 {
 	uint8_t k = ASCII_CLASS[b & 0x7f];
@@ -294,7 +307,24 @@ static int wset_has(const struct wordset *ws, const char *w, size_t n)
 	return ds_hmap_find(&ws->map, ds_hash64(w, n, 11), NULL, NULL) != NULL;
 }
 
-static struct wordset ws_titles, ws_abbrevs, ws_starters, ws_func;
+static struct wordset ws_titles, ws_abbrevs, ws_starters;
+
+/* The function words (all of at most 4 bytes) by their packed bytes: a
+ * paragraph's words are looked up without a hash of the string. */
+static struct ds_packset func_set;
+
+void ds_packset_add(struct ds_packset *s, const char *w, size_t n, uint16_t val)
+{
+	uint64_t v = ds_pack_word(w, n);
+	size_t k = ds_pack_slot(v);
+	while (s->key[k] && s->key[k] != v)
+		k = (k + 1) & (DS_PACK_SLOTS - 1);
+	if (!s->key[k]) {
+		s->key[k] = v;
+		s->val[k] = val;
+	}
+}
+
 static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
 static void ws_init(void);
 
@@ -499,18 +529,25 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 			}
 			seg_len++;
 			i = c.next;
-			/* fast path: a run of plain ASCII letters and digits */
-			while (i < n && p[i] < 0x80 && nlen < DS_TOK_MAX_BYTES) {
-				uint8_t k = ASCII_CLASS[p[i]];
-				if ((k & 0x3f) == C_LETTER) {
-					letters++;
-					uppers += (k & 0x80) != 0;
-					digits_only = 0;
-				} else if ((k & 0x3f) != C_DIGIT) {
-					break;
+			/* fast path: a run of plain ASCII letters and digits,
+			 * measured first, then copied */
+			{
+				size_t j = i, lim = i + (DS_TOK_MAX_BYTES - nlen);
+				int run_letters = 0, run_uppers = 0;
+				if (lim > n)
+					lim = n;
+				for (uint8_t k; j < lim && (k = ALNUM_BITS[p[j]]) != 0; j++) {
+					run_letters += k & 1;
+					run_uppers += (k >> 1) & 1;
 				}
-				norm[nlen++] = (char)p[i++];
-				seg_len++;
+				memcpy(norm + nlen, p + i, j - i);
+				nlen += j - i;
+				seg_len += (int)(j - i);
+				letters += run_letters;
+				uppers += run_uppers;
+				if (run_letters)
+					digits_only = 0;
+				i = j;
 			}
 			if (i >= n)
 				break;
@@ -659,7 +696,8 @@ static void ws_init(void)
 	wset_build(&ws_titles, TITLES);
 	wset_build(&ws_abbrevs, ABBREVS);
 	wset_build(&ws_starters, STARTERS);
-	wset_build(&ws_func, FUNC_WORDS);
+	for (size_t i = 0; FUNC_WORDS[i]; i++)
+		ds_packset_add(&func_set, FUNC_WORDS[i], strlen(FUNC_WORDS[i]), 1);
 }
 
 static int word_in(const char *const *list, const char *w)
@@ -687,7 +725,7 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 			if (d->tok[i].flags & DS_TF_CAP)
 				f->ncap++;
 			/* the list's words are short, and lw is lower case already */
-			if (l <= 4 && l > 0 && wset_has(&ws_func, lw, l))
+			if (l <= 4 && ds_packset_find(&func_set, lw, l) >= 0)
 				f->nfunc++;
 		}
 		if (ll + l + 2 < sizeof line) {
@@ -1039,6 +1077,11 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 				/* count invalid sequences inside the word (only
 				 * bytes past ASCII can start one) */
 				size_t k = start_inv;
+				for (uint64_t x; k + 8 <= e; k += 8) {
+					memcpy(&x, b.p + k, 8);
+					if (x & 0x8080808080808080ULL)
+						break;
+				}
 				while (k < e && b.p[k] < 0x80)
 					k++;
 				while (k < e) {

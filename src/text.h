@@ -133,6 +133,42 @@ int ds_doc_stem(struct ds_doc *doc, struct ds_stemmer *st);
  * src into dst (n bytes; dst may equal src). */
 void ds_lower(char *dst, const char *src, size_t n);
 
+/* A fixed set of short words (at most DS_PACK_MAX bytes, no NUL), each
+ * with a 16-bit value, found by the word's bytes packed into 64 bits: no
+ * string hash and no string comparison.  For word lists of at most 256
+ * words; zero-initialise, then ds_packset_add each word. */
+#define DS_PACK_MAX 8
+#define DS_PACK_SLOTS 512u
+struct ds_packset {
+	uint64_t key[DS_PACK_SLOTS]; /* 0 = empty */
+	uint16_t val[DS_PACK_SLOTS];
+};
+static inline uint64_t ds_pack_word(const char *w, size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)(unsigned char)w[i] << (8 * i);
+	return v;
+}
+static inline size_t ds_pack_slot(uint64_t v)
+{
+	return (size_t)((v * 0x9E3779B97F4A7C15ULL) >> 55);
+}
+/* Adds w (1..DS_PACK_MAX bytes) with val; a word already there keeps its value. */
+void ds_packset_add(struct ds_packset *s, const char *w, size_t n, uint16_t val);
+/* The value of w, or -1 when absent (or longer than DS_PACK_MAX, or empty). */
+static inline int ds_packset_find(const struct ds_packset *s, const char *w, size_t n)
+{
+	uint64_t v;
+	if (n == 0 || n > DS_PACK_MAX)
+		return -1;
+	v = ds_pack_word(w, n);
+	for (size_t k = ds_pack_slot(v); s->key[k]; k = (k + 1) & (DS_PACK_SLOTS - 1))
+		if (s->key[k] == v)
+			return s->val[k];
+	return -1;
+}
+
 /* Number class used by the language model and lexicon: returns a static
  * class token such as "<num>" for a number form, or NULL for other words. */
 const char *ds_num_class(const char *norm, size_t len);

@@ -2,7 +2,7 @@
  * bench_text.c - throughput of the text pipeline (tokenisation, then
  * tokenisation with Snowball stemming) on one file, in one thread.
  *
- * usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] [-t raw] FILE
+ * usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] [-t raw] [-s whole|articles] FILE
  *
  * The file is read once into memory; each measure runs REPEAT times and the
  * best run is reported.  Rates are per second of this thread's CPU time, so
@@ -10,7 +10,8 @@
  * the best pass is printed beside.  Two shapes of input: the whole file as one document, and the file
  * cut at line ends into articles of about ARTICLE_BYTES (default 3000, some
  * 500 words), one document each, as a scan sees them: with the command
- * line's allocator settings (-t raw: glibc's defaults).  Prints "text: ..."
+ * line's allocator settings (-t raw: glibc's defaults); -s runs one shape
+ * only (for a profiler).  Prints "text: ..."
  * lines; exit status 2 on error.
  */
 #include <errno.h>
@@ -98,7 +99,7 @@ static int measure(const char *label, const char *buf, size_t bytes, const struc
 
 int main(int argc, char **argv)
 {
-	int repeat = 5, raw_malloc = 0;
+	int repeat = 5, raw_malloc = 0, shapes = 3; /* 1 whole, 2 articles */
 	size_t article = 3000;
 	int argi = 1, status = 2;
 	char *buf = NULL;
@@ -113,14 +114,17 @@ int main(int argc, char **argv)
 			repeat = atoi(argv[argi + 1]);
 		else if (strcmp(argv[argi], "-t") == 0 && strcmp(argv[argi + 1], "raw") == 0)
 			raw_malloc = 1;
+		else if (strcmp(argv[argi], "-s") == 0)
+			shapes = strcmp(argv[argi + 1], "whole") == 0 ? 1
+				 : strcmp(argv[argi + 1], "articles") == 0 ? 2 : 0;
 		else if (strcmp(argv[argi], "-a") == 0)
 			article = strtoul(argv[argi + 1], NULL, 10);
 		else
 			break;
 		argi += 2;
 	}
-	if (argi != argc - 1 || repeat < 1 || article < 100) {
-		fprintf(stderr, "usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] [-t raw] FILE\n");
+	if (argi != argc - 1 || repeat < 1 || article < 100 || !shapes) {
+		fprintf(stderr, "usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] [-t raw] [-s whole|articles] FILE\n");
 		return 2;
 	}
 	f = fopen(argv[argi], "rb");
@@ -179,10 +183,12 @@ int main(int argc, char **argv)
 		goto out;
 	printf("text: %s: %.2f MB, %zu tokens, %zu words; %zu articles of ~%zu bytes\n",
 	       argv[argi], len / 1e6, c.tokens, c.words, narts, article);
-	if (measure("tokenise (whole file)", buf, len, &whole, 1, NULL, repeat) ||
-	    measure("tokenise+stem (whole file)", buf, len, &whole, 1, st, repeat) ||
-	    measure("tokenise (articles)", buf, len, arts, narts, NULL, repeat) ||
-	    measure("tokenise+stem (articles)", buf, len, arts, narts, st, repeat))
+	if (((shapes & 1) &&
+	     (measure("tokenise (whole file)", buf, len, &whole, 1, NULL, repeat) ||
+	      measure("tokenise+stem (whole file)", buf, len, &whole, 1, st, repeat))) ||
+	    ((shapes & 2) &&
+	     (measure("tokenise (articles)", buf, len, arts, narts, NULL, repeat) ||
+	      measure("tokenise+stem (articles)", buf, len, arts, narts, st, repeat))))
 		goto out;
 	status = 0;
 	goto out;

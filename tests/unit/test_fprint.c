@@ -321,6 +321,38 @@ out:
 	ds_doc_free(b);
 }
 
+/* The radix sort against a plain one: random 64-bit keys, keys of a few
+ * bits (passes skipped), shared high bytes, duplicates, 0 and 1 keys. */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+T_TEST(sort64_matches_qsort)
+{
+	static const uint64_t masks[] = {UINT64_MAX, 0xff, 0xfff, 0xff00ff0000ULL, 0x3fffffffULL};
+	enum { N = 3000 };
+	uint64_t *a = malloc(2 * N * sizeof *a), *b = malloc(N * sizeof *b), x = 88172645463325252ULL;
+	T_OK(a && b);
+	if (!a || !b)
+		goto out;
+	for (size_t m = 0; m < DS_ARRAY_LEN(masks); m++)
+		for (size_t n = 0; n <= N; n = n ? n * 7 : 1) {
+			for (size_t i = 0; i < n; i++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				b[i] = a[i] = (x & masks[m]) | (m == 3 ? 0x7700000000000000ULL : 0);
+			}
+			ds_fprint_sort64(a, a + N, n);
+			qsort(b, n, sizeof *b, cmp_u64);
+			if (n && memcmp(a, b, n * sizeof *a) != 0)
+				T_FAIL("mask %zu, %zu keys: not sorted as qsort sorts them", m, n);
+		}
+out:
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	stemmer = ds_stemmer_new();
@@ -331,6 +363,7 @@ int main(void)
 	T_RUN(seeds);
 	T_RUN(spun_copy_still_matches);
 	T_RUN(stemmed_doc_same_as_stemmer);
+	T_RUN(sort64_matches_qsort);
 	ds_stemmer_free(stemmer);
 	return t_done();
 }

@@ -302,8 +302,30 @@ T_TEST(lower_case_ascii_runs)
 	T_EQ_INT(bad, 0);
 }
 
+/* The packed-word set: every word added is found with its value (the
+ * first value for a word added twice); prefixes, extensions, other cases,
+ * empty and over-long words are not. */
+T_TEST(packset_finds_exactly_its_words)
+{
+	static struct ds_packset set;
+	static const char *const words[] = {"a", "an", "and", "the", "they", "them", "without",
+					    "whatever", "I", "it's", "na\xC3\xAFve"};
+	for (size_t i = 0; i < DS_ARRAY_LEN(words); i++)
+		ds_packset_add(&set, words[i], strlen(words[i]), (uint16_t)(i + 10));
+	ds_packset_add(&set, "the", 3, 99);
+	for (size_t i = 0; i < DS_ARRAY_LEN(words); i++)
+		T_EQ_INT(ds_packset_find(&set, words[i], strlen(words[i])), (long long)i + 10);
+	T_EQ_INT(ds_packset_find(&set, "th", 2), -1);
+	T_EQ_INT(ds_packset_find(&set, "thee", 4), -1);
+	T_EQ_INT(ds_packset_find(&set, "The", 3), -1);
+	T_EQ_INT(ds_packset_find(&set, "and", 0), -1);
+	T_EQ_INT(ds_packset_find(&set, "whatevers", 9), -1);
+	T_EQ_INT(ds_packset_find(&set, "andand", 3), 12); /* only n bytes are read */
+}
+
 int main(void)
 {
+	T_RUN(packset_finds_exactly_its_words);
 	T_RUN(words_keep_abbreviations_and_apostrophes);
 	T_RUN(numbers_stay_whole);
 	T_RUN(hyphens_and_dashes);
