@@ -7,6 +7,7 @@ from its clean ones, and which does not.
   scripts/diag_solo.py --models DIR [--despin build/despin] [--bench corpus/bench]
                        [--domain FAMILY[,FAMILY]] [--test-pos N] [--test-neg N]
                        [--corpus TEXT] [--counts WORDS.tsv] [--json OUT]
+                       [--slots [--scorer SCORER.tsv]]
 
 DIR is a models directory (a fold's models of an eval.py --work run, whose
 scorer never saw the domain, or the shipped one).  The articles are those
@@ -31,6 +32,13 @@ keeps them in a file):
   rare         share of content words seen fewer than 20 times in the corpus
                (or never)
   unk          share of words the model does not know
+
+--slots adds the slots' view (despin scorer slots on the same articles,
+round trips left out): the slots over a spinner's word against every slot
+of the clean articles, the share of each with a candidate original and with
+a gain over 2 (log10), and the AUC of the slot model's log-odds (with
+--scorer, the fold's scorer.tsv, whose slot rows the models' scorer.bin was
+built from) and of each slot feature alone.
 """
 import argparse
 import collections
@@ -83,7 +91,7 @@ def lm_words(despin, models, path):
 def lm_stats(words, cnt, total, func):
     surp = {True: [], False: []}
     low = {True: [], False: []}
-    rare = unk = n = 0
+    rare = unk = n = ncontent = 0
     for w, lp, u in words:
         if w == "</s>" or not w[:1].isalpha():
             continue
@@ -91,6 +99,7 @@ def lm_stats(words, cnt, total, func):
         unk += u
         isf = w in func
         if not isf:
+            ncontent += 1
             rare += cnt.get(w, 0) < 20
         if u:
             continue
@@ -101,10 +110,63 @@ def lm_stats(words, cnt, total, func):
 
     def mean(v):
         return sum(v) / len(v) if v else 0.0
-    nc = len(surp[False]) or 1
     return {"surp_c": mean(surp[False]) - mean(surp[True]),
             "low_c": mean(low[False]) - mean(low[True]),
-            "rare": rare / nc, "unk": unk / max(n, 1)}
+            "rare": rare / max(ncontent, 1), "unk": unk / max(n, 1)}
+
+
+def slot_logit(coef, x):
+    return sum(w if k == "bias" else (x[k] - m) / sd * w
+               for k, (m, sd, w) in coef.items() if k in x or k == "bias")
+
+
+def slot_view(a, test, held):
+    coef = {}
+    if a.scorer:
+        with open(a.scorer, encoding="utf-8") as f:
+            for line in f:
+                c = line.rstrip("\n").split("\t")
+                if c[0] == "coef" and c[1] == "slot":
+                    coef[c[2]] = tuple(map(float, c[3:6]))
+    recs = {os.path.join(a.bench, r["file"]): r for r in test if r["kind"] != "roundtrip"}
+    pairs = os.path.join(os.environ.get("TMPDIR", "/tmp"), "diag_solo.%d.tsv" % os.getpid())
+    with open(pairs, "w", encoding="utf-8") as f:
+        for path, r in recs.items():
+            f.write("%d\t%s\t-\n" % (r["label"] == "spun", path))
+    p = subprocess.run([a.despin, "scorer", "slots", "--models", a.models, "--pairs", pairs],
+                       stdout=subprocess.PIPE, text=True)
+    os.unlink(pairs)
+    lines = p.stdout.splitlines()
+    hdr = lines[0].split("\t")
+    rows = collections.defaultdict(lambda: ([], []))
+    for line in lines[1:]:
+        c = line.split("\t")
+        r = recs[c[0]]
+        s, e = int(c[1]), int(c[2])
+        x = dict(zip(hdr[3:], map(float, c[3:])))
+        if coef:
+            x["logit"] = slot_logit(coef, x)
+        if any(t["start"] < e and s < t["end"] for t in r.get("substitutions") or []):
+            rows[r["fam"]["domain"]][0].append(x)
+        elif r["label"] == "clean":
+            rows[r["fam"]["domain"]][1].append(x)
+    feats = (["logit"] if coef else []) + ["gain", "follow", "lpslot", "lfw", "lfo", "ncand",
+                                           "vsim", "logw"]
+    print("slots: the spinner's words against every slot of the clean articles")
+    print("  %-10s %5s %6s %6s | %6s %6s %6s | " % ("domain", "spun", "cand", "gain>2",
+                                                 "clean", "cand", "gain>2")
+          + " ".join("%6s" % f[:6] for f in feats))
+    for dom in held:
+        pos, neg = rows[dom]
+        if not pos or not neg:
+            continue
+
+        def share(v, f):
+            return sum(1 for x in v if f(x)) / len(v)
+        print("  %-10s %5d %6.3f %6.3f | %6d %6.3f %6.3f | " % (
+            dom, len(pos), share(pos, lambda x: x["ncand"] > 0), share(pos, lambda x: x["gain"] > 2),
+            len(neg), share(neg, lambda x: x["ncand"] > 0), share(neg, lambda x: x["gain"] > 2))
+            + " ".join("%6.3f" % ev.auc([x[f] for x in pos], [x[f] for x in neg]) for f in feats))
 
 
 def main():
@@ -119,6 +181,8 @@ def main():
                     help="text whose unigram counts the statistics use")
     ap.add_argument("--counts", help="cache of the corpus's unigram counts")
     ap.add_argument("--json", help="write every article's statistics here")
+    ap.add_argument("--slots", action="store_true", help="add the slots' view")
+    ap.add_argument("--scorer", help="with --slots: the scorer TSV of the models (slot rows)")
     a = ap.parse_args()
     held = a.domain.split(",")
     recs = ev.read_manifest(a.bench)
@@ -171,6 +235,8 @@ def main():
         if rec:
             print("  spinner's words under a flag: %.3f (mean over %d articles; %d words)"
                   % (sum(rec) / len(rec), len(rec), sum(x["n_truth"] for x in pos if "n_truth" in x)))
+    if a.slots:
+        slot_view(a, test, held)
     if a.json:
         with open(a.json, "w", encoding="utf-8") as f:
             json.dump(rows, f)

@@ -12,7 +12,7 @@ if ! command -v python3 >/dev/null 2>&1 || [ ! -x "$DESPIN" ] || [ ! -f models/s
 	exit 0
 fi
 OUT=${TMPDIR:-/tmp}/ds-diag-solo.$$
-trap 'rm -rf "$OUT"' EXIT INT TERM
+trap '[ -n "${DS_KEEP:-}" ] || rm -rf "$OUT"' EXIT INT TERM
 mkdir -p "$OUT/b/a"
 for s in 000 001 002 003 004; do cp corpus/seeds/${s}_*.txt "$OUT/b/a/$s.txt"; done
 python3 - "$OUT/b" <<'PY'
@@ -32,6 +32,7 @@ with open(os.path.join(d, "manifest.jsonl"), "w") as f:
         f.write(json.dumps(r) + "\n")
 PY
 if python3 scripts/diag_solo.py --despin "$DESPIN" --bench "$OUT/b" --models models --domain fiction \
+	--slots --scorer models/scorer.tsv \
 	--corpus corpus/seeds/000_fcd469a446cc7cc8.txt --json "$OUT/rows.json" > "$OUT/out.txt" 2> "$OUT/err.txt"; then
 	ok "diag_solo.py runs on a domain fold"
 else
@@ -47,6 +48,11 @@ if grep -Eq '^  score +1\.000 ' "$OUT/out.txt"; then
 else
 	nok "the solo score ranks spun 003 above the clean seeds (AUC 1)"; sed 's/^/# /' "$OUT/out.txt"
 fi
+if grep -Eq '^  fiction +2 +0\.500 +0\.500 \| +[0-9]+ ' "$OUT/out.txt"; then
+	ok "slots: the two spinner's words, one with a candidate that gains over 2"
+else
+	nok "slots: the two spinner's words, one with a candidate that gains over 2"; sed 's/^/# /' "$OUT/out.txt"
+fi
 python3 - "$OUT/rows.json" "$DESPIN" > "$OUT/rows.txt" 2>&1 <<'PY'
 import json, subprocess, sys
 rows = {r["file"]: r for r in json.load(open(sys.argv[1]))}
@@ -58,6 +64,7 @@ assert r["nflag"] == len(scan["substitutions"]), (r["nflag"], len(scan["substitu
 assert abs(r["score"] - scan["score"]) < 1e-9, (r["score"], scan["score"])
 assert r["n_truth"] == 2 and r["recall"] == 0.5, r
 assert "recall" not in rows["a/001.txt"], rows["a/001.txt"]
+assert all(0 <= x["rare"] <= 1 and 0 <= x["unk"] <= 1 for x in rows.values()), rows
 for k in ("surp_c", "low_c", "rare", "unk"):
     assert all(isinstance(x[k], float) for x in rows.values()), k
 PY
