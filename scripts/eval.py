@@ -19,8 +19,10 @@ family of each dimension, one fold:
     texts and edits);
   - the detector, with a models directory of the fold's scorer and links to
     the other models, scans the held-out family's test articles and the
-    test negatives (clean texts and edits of the test split, of that
-    domain for domain folds), once with sources found through an index of
+    test negatives (clean texts and edits of the test split; for domain
+    folds, as many of each held-out domain, and the context-aware
+    spinner's copies left out of the positives), once with sources found
+    through an index of
     every benchmark source and clean text, once solo.
 
 It prints one table per dimension and mode (ROC AUC, detection rate, false
@@ -149,10 +151,20 @@ def make_folds(recs, a):
             pos = [r for r in train if r["label"] == "spun"][:a.train_cap // 2]
             neg = [r for r in train if r["label"] == "clean"][:a.train_cap - len(pos)]
             test.sort(key=lambda r: rank_key("test", dim, fam, r["file"]))
-            tpos = []
+            tpos, tneg = [], []
             for h in held:
-                tpos += [r for r in test if r["label"] == "spun" and r["fam"][dim] == h][:a.test_pos]
-            tneg = [r for r in test if r["label"] == "clean"][:a.test_neg]
+                # the context-aware spinner is reported apart (its own
+                # spinner fold), not in a domain's positives
+                tpos += [r for r in test if r["label"] == "spun" and r["fam"][dim] == h and
+                         (dim != "domain" or r["fam"]["spinner"] not in NOT_IN_MIN)][:a.test_pos]
+            if dim == "domain":
+                # a domain's spins are judged against negatives of that
+                # domain: as many for each held-out domain of the fold
+                for h in held:
+                    tneg += [r for r in test if r["label"] == "clean" and
+                             r["fam"]["domain"] == h][:a.test_neg]
+            else:
+                tneg = [r for r in test if r["label"] == "clean"][:a.test_neg]
             if not tpos or len({r["label"] for r in pos + neg}) < 2:
                 continue
             folds.append((dim, fam, held, pos + neg, tpos + tneg))
