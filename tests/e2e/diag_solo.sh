@@ -38,21 +38,17 @@ if python3 scripts/diag_solo.py --despin "$DESPIN" --bench "$OUT/b" --models mod
 else
 	nok "diag_solo.py runs on a domain fold"; sed 's/^/# /' "$OUT/err.txt"
 fi
-if grep -q '^fiction: 1 spun, 3 clean$' "$OUT/out.txt"; then
-	ok "the fold's test articles: the domain's spun and clean ones"
-else
-	nok "the fold's test articles: the domain's spun and clean ones"; sed 's/^/# /' "$OUT/out.txt"
-fi
-if grep -Eq '^  score +1\.000 ' "$OUT/out.txt"; then
-	ok "the solo score ranks spun 003 above the clean seeds (AUC 1)"
-else
-	nok "the solo score ranks spun 003 above the clean seeds (AUC 1)"; sed 's/^/# /' "$OUT/out.txt"
-fi
-if grep -Eq '^  fiction +2 +0\.500 +0\.500 \| +[0-9]+ ' "$OUT/out.txt"; then
-	ok "slots: the two spinner's words, one with a candidate that gains over 2"
-else
-	nok "slots: the two spinner's words, one with a candidate that gains over 2"; sed 's/^/# /' "$OUT/out.txt"
-fi
+# expect ERE DESC: a line of the report matches ERE
+expect() {
+	if grep -Eq "$1" "$OUT/out.txt"; then
+		ok "$2"
+	else
+		nok "$2"; sed 's/^/# /' "$OUT/out.txt"
+	fi
+}
+expect '^fiction: 1 spun, 3 clean$' "the fold's test articles: the domain's spun and clean ones"
+expect '^  score +1\.000 ' "the solo score ranks spun 003 above the clean seeds (AUC 1)"
+expect '^  fiction +2 +0\.500 +0\.500 \| +[0-9]+ ' "slots: the two spinner's words, one with a candidate that gains over 2"
 python3 - "$OUT/rows.json" "$DESPIN" > "$OUT/rows.txt" 2>&1 <<'PY'
 import json, subprocess, sys
 rows = {r["file"]: r for r in json.load(open(sys.argv[1]))}
