@@ -40,6 +40,29 @@ void ev_cand_reset(struct ds_ev_ctx *c)
 	c->ctext.len = 0;
 }
 
+void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out)
+{
+	*out = c->cstats;
+	out->used = c->ctab_used;
+	out->max = c->ctab_max;
+}
+
+int ds_ev_set_cache_size(struct ds_ev_ctx *c, size_t max)
+{
+	struct ev_centry *t;
+	if (!max)
+		max = CTAB_MAX;
+	if (max > UINT32_MAX / 2)
+		return DS_EINVAL;
+	if (!(t = calloc(max + 1, sizeof *t)))
+		return DS_ENOMEM;
+	ev_cand_reset(c);
+	free(c->ctab);
+	c->ctab = t;
+	c->ctab_max = max;
+	return 0;
+}
+
 /* A candidate found beyond the exact reverse pair. */
 struct ev_extra {
 	char text[48];
@@ -49,19 +72,32 @@ struct ev_extra {
 	double key;
 };
 
+/* Texts one cand_related call turned down for good: unknown to the model,
+ * a function word, or too far from the phrase (the hashes of their texts).
+ * The two-step search meets the same words again and again. */
+#define REJECT_SLOTS 1024 /* power of two; more than the hits of one call / 0.7 */
+
 /* Adds text (from a lexicon hit h of weight w) to the extras unless it is
  * the phrase itself, a candidate already or unknown to the model. */
 static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		      const struct ev_centry *ce, const char *text, size_t len, float w,
-		      uint16_t sources, struct ev_extra *ex, size_t *nex, size_t max)
+		      uint16_t sources, struct ev_extra *ex, size_t *nex, size_t max,
+		      struct ds_hmap *rejected)
 {
 	ds_lm_id id;
 	double key, sim;
 	struct ds_lm_state nul, tmp;
+	uint64_t h;
 	if (len >= sizeof ex->text || memchr(text, ' ', len) ||
-	    (len == plen && memcmp(text, phrase, plen) == 0) ||
-	    ev_phrase_ids(c->lm, text, len, &id) != 1 || ev_is_function_word(text, len))
+	    (len == plen && memcmp(text, phrase, plen) == 0))
 		return;
+	h = ds_hash64(text, len, 0x4e7);
+	if (ds_hmap_find(rejected, h, NULL, NULL))
+		return;
+	if (ev_phrase_ids(c->lm, text, len, &id) != 1 || ev_is_function_word(text, len)) {
+		ds_hmap_put(rejected, h, 0, NULL, NULL, NULL); /* full: kept no more */
+		return;
+	}
 	for (uint32_t i = 0; i < ce->n; i++) {
 		const struct ev_cand *cd = &c->cands[ce->first + i];
 		if (cd->len == len && memcmp(c->ctext.data + cd->text, text, len) == 0)
@@ -75,8 +111,10 @@ static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		}
 	/* related by use in the corpus too: distributional similarity */
 	sim = c->vec ? ds_vec_sim(c->vec, phrase, plen, text, len) : DS_VEC_UNKNOWN;
-	if (sim < ds_tune_default.rel_min_sim)
+	if (sim < ds_tune_default.rel_min_sim) {
+		ds_hmap_put(rejected, h, 0, NULL, NULL, NULL);
 		return;
+	}
 	ds_lm_null(&nul);
 	key = ds_lm_score(c->lm, &nul, id, &tmp, NULL) + log10(w > 0.01f ? w : 0.01f) + 2 * sim;
 	if (*nex == max) {
@@ -110,6 +148,9 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	char via[2 * DS_EV_REL_VIA][48];
 	float via_w[2 * DS_EV_REL_VIA];
 	size_t nex = 0, nvia = 0, nh, max = ds_tune_default.rel_extra;
+	uint64_t rej_key[REJECT_SLOTS];
+	uint32_t rej_val[REJECT_SLOTS];
+	struct ds_hmap rejected;
 	/* common and function words are what spinners replace, not what
 	 * they write */
 	if (!c->vec || !max || ce->freq >= ds_tune_default.rel_max_freq ||
@@ -117,6 +158,7 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		return 0;
 	if (max > DS_ARRAY_LEN(ex))
 		max = DS_ARRAY_LEN(ex);
+	ds_hmap_init_fixed(&rejected, rej_key, rej_val, REJECT_SLOTS);
 	/* step one: the phrase's own substitutes */
 	nh = ds_lex_substitutes_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_LOOKUP,
 					  c->hitbuf, sizeof c->hitbuf);
@@ -129,7 +171,7 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			via_w[nvia++] = c->hits[h].weight;
 		}
 		extra_add(c, phrase, plen, ce, c->hits[h].text, c->hits[h].len, w,
-			  c->hits[h].sources, ex, &nex, max);
+			  c->hits[h].sources, ex, &nex, max, &rejected);
 	}
 	/* the closest exact candidates lead on too */
 	for (uint32_t i = 0; i < ce->n && nvia < DS_ARRAY_LEN(via); i++) {
@@ -150,7 +192,8 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			for (size_t h = 0; h < nh; h++)
 				extra_add(c, phrase, plen, ce, c->hits[h].text, c->hits[h].len,
 					  0.5f * via_w[v] * c->hits[h].weight,
-					  c->hits[h].sources | DS_EV_SRC_TWOSTEP, ex, &nex, max);
+					  c->hits[h].sources | DS_EV_SRC_TWOSTEP, ex, &nex, max,
+					  &rejected);
 		}
 	}
 	for (size_t i = 0; i < nex; i++) {
@@ -241,22 +284,58 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	return 0;
 }
 
+/* The phrase an entry of cmap names, for ds_hmap_find. */
+struct phrase_key {
+	const struct ds_ev_ctx *c;
+	const char *s;
+	size_t n;
+};
+
+static int centry_eq(const void *ctx, uint32_t val)
+{
+	const struct phrase_key *k = ctx;
+	const struct ev_centry *ce = &k->c->ctab[val];
+	return ce->plen == k->n && memcmp(k->c->ctext.data + ce->ptext, k->s, k->n) == 0;
+}
+
+/* The candidates of a phrase, from the cache or looked up and kept.  A
+ * phrase of several words that the lexicon does not hold has none, and is
+ * not kept: most word pairs of an article are such, and each is met once.
+ * The entry returned is valid until the next call. */
 static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phrase, size_t plen)
 {
-	uint64_t h = ds_hash64(phrase, plen, 0xca7d) | 1;
+	struct phrase_key key = {c, phrase, plen};
+	uint64_t h;
 	const uint32_t *i;
 	struct ev_centry *ce;
-	if (!c->ctab && !(c->ctab = calloc(CTAB_MAX, sizeof *c->ctab)))
+	uint32_t freq = 0;
+	if (!c->ctab && !(c->ctab = calloc(c->ctab_max + 1, sizeof *c->ctab)))
 		return NULL;
-	if ((i = ds_hmap_find(&c->cmap, h, NULL, NULL)))
+	if (memchr(phrase, ' ', plen) && !ds_lex_has(c->lex, phrase, plen, &freq)) {
+		ce = &c->ctab[c->ctab_max]; /* the spare entry past the kept ones */
+		memset(ce, 0, sizeof *ce);
+		ce->freq = freq;
+		ce->first = (uint32_t)c->ncands;
+		return ce;
+	}
+	h = ds_hash64(phrase, plen, 0xca7d);
+	if ((i = ds_hmap_find(&c->cmap, h, centry_eq, &key))) {
+		c->cstats.hits++;
 		return &c->ctab[*i];
-	if (c->ctab_used >= CTAB_MAX)
-		ev_cand_reset(c); /* a very long document: start the cache again */
+	}
+	c->cstats.misses++;
+	if (c->ctab_used >= c->ctab_max) {
+		ev_cand_reset(c); /* full: start the cache again */
+		c->cstats.resets++;
+	}
 	ce = &c->ctab[c->ctab_used];
 	memset(ce, 0, sizeof *ce);
 	if (cand_fill(c, phrase, plen, ce))
 		return NULL;
-	if (!ds_hmap_put(&c->cmap, h, (uint32_t)c->ctab_used, NULL, NULL, NULL))
+	ce->ptext = (uint32_t)c->ctext.len;
+	ce->plen = (uint32_t)plen;
+	if (ds_buf_append(&c->ctext, phrase, plen) ||
+	    !ds_hmap_put(&c->cmap, h, (uint32_t)c->ctab_used, centry_eq, &key, NULL))
 		return NULL;
 	ce->h = h;
 	c->ctab_used++;
@@ -269,7 +348,7 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 {
 	char phrase[DS_LEX_MAX_PHRASE + 1];
 	size_t plen, ncand;
-	uint32_t p0, p1, freq_word = 0;
+	uint32_t p0, p1, freq_word = 0, bi = 0;
 	int found = 0;
 	const struct ev_centry *ce;
 
@@ -330,16 +409,26 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 			best->weight = cd->weight;
 			best->related = cd->related;
 			best->k = k;
-			snprintf(best->orig, sizeof best->orig, "%.*s", (int)cd->len, ctxt);
+			bi = h;
 		}
 	}
 	if (found) {
+		/* what depends on the phrase and its best candidate only: once
+		 * for the pair, kept with the candidate */
+		struct ev_cand *cd = &c->cands[ce->first + bi];
+		snprintf(best->orig, sizeof best->orig, "%.*s", (int)cd->len, c->ctext.data + cd->text);
+		if (!cd->best_done) {
+			cd->freq = 0;
+			ds_lex_has(c->lex, best->orig, strlen(best->orig), &cd->freq);
+			cd->vsim = c->vec ? ds_vec_sim(c->vec, phrase, plen, best->orig,
+						       strlen(best->orig))
+					  : DS_VEC_UNKNOWN;
+			cd->best_done = 1;
+		}
 		best->ncand = ncand;
 		best->freq_word = freq_word;
-		best->freq_orig = 0;
-		ds_lex_has(c->lex, best->orig, strlen(best->orig), &best->freq_orig);
-		best->vsim = c->vec ? ds_vec_sim(c->vec, phrase, plen, best->orig, strlen(best->orig))
-				    : DS_VEC_UNKNOWN;
+		best->freq_orig = cd->freq;
+		best->vsim = cd->vsim;
 	}
 	return found;
 }

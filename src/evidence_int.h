@@ -16,7 +16,11 @@
 #include "lm.h"
 #include "tune.h"
 
-#define CTAB_MAX 3072 /* phrases cached per document before the cache starts again */
+/* Phrases whose candidates a context keeps, over all the documents it
+ * scores, before the cache starts again: a phrase's candidates depend on the
+ * models only, and the words of one language recur from one article to the
+ * next. */
+#define CTAB_MAX 8192
 
 struct ev_cand {
 	ds_lm_id ids[DS_EV_MAX_WORDS];
@@ -25,6 +29,11 @@ struct ev_cand {
 	uint8_t related;     /* not an exact reverse pair (cand_related) */
 	float weight;
 	uint32_t text, len;  /* in ctext */
+	/* what a slot whose best candidate this is reports, computed at the
+	 * first such slot (best_done): corpus count, similarity to the phrase */
+	uint8_t best_done;
+	uint32_t freq;
+	double vsim;
 };
 
 /* Marks, in ev_cand.sources, a candidate two lexicon steps away. */
@@ -32,6 +41,7 @@ struct ev_cand {
 
 struct ev_centry {
 	uint64_t h;          /* hash of the phrase */
+	uint32_t ptext, plen; /* the phrase, in ctext */
 	uint32_t first, n;   /* its candidates in cands */
 	uint32_t freq;       /* its corpus count */
 	int known;           /* in the lexicon */
@@ -59,10 +69,12 @@ struct ds_ev_ctx {
 	size_t gains_cap;
 	float *probs;
 	size_t probs_cap;
-	/* per document: the candidate originals of each phrase met, so that a
-	 * repeated word is looked up and ranked once */
-	struct ev_centry *ctab;   /* CTAB_MAX entries */
-	size_t ctab_used;
+	/* the candidate originals of each phrase met, over the documents this
+	 * context scores, so that a word is looked up and ranked once; emptied
+	 * when ctab_max phrases are kept, and by ds_ev_set_vec */
+	struct ev_centry *ctab;   /* ctab_max entries and a spare one */
+	size_t ctab_used, ctab_max;
+	struct ds_ev_cache_stats cstats;
 	struct ds_hmap cmap;      /* phrase hash -> index in ctab */
 	struct ev_cand *cands;
 	size_t ncands, cands_cap;
@@ -114,7 +126,7 @@ int ev_add_sub(struct ds_ev *ev, const struct ds_doc *doc, uint32_t tb, uint32_t
 /* Scores doc with the language model: per-position state and log10
  * probability in c, fluency features in ev. */
 int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev);
-/* Empties the per-document candidate cache. */
+/* Empties the candidate cache. */
 void ev_cand_reset(struct ds_ev_ctx *c);
 /* Best candidate original for the phrase of tokens [t, t + k); 0: none. */
 int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,
