@@ -56,6 +56,8 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	ds_hmap_free(&c->cmap);
 	free(c->cands);
 	ds_buf_free(&c->ctext);
+	ds_strtab_free(&c->words);
+	free(c->wordv);
 	free(c);
 }
 

@@ -38,6 +38,7 @@ void ev_cand_reset(struct ds_ev_ctx *c)
 	c->ctab_used = 0;
 	c->ncands = 0;
 	c->ctext.len = 0;
+	ds_strtab_free(&c->words);
 }
 
 void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out)
@@ -73,9 +74,39 @@ struct ev_extra {
 };
 
 /* Texts one cand_related call turned down for good: unknown to the model,
- * a function word, or too far from the phrase (the hashes of their texts).
- * The two-step search meets the same words again and again. */
+ * a function word, or too far from the phrase (their ids in c->words).  The
+ * two-step search meets the same words again and again. */
 #define REJECT_SLOTS 1024 /* power of two; more than the hits of one call / 0.7 */
+
+/* The word w[0..n) (no space) as the candidate search sees it, looked up
+ * once per context; its id in c->words goes to *wid.  NULL when out of
+ * memory. */
+static const struct ev_word *word_of(struct ds_ev_ctx *c, const char *w, size_t n,
+				     uint32_t *wid)
+{
+	int64_t id;
+	struct ev_word *e;
+	if ((id = ds_strtab_find(&c->words, w, n)) >= 0) {
+		*wid = (uint32_t)id;
+		return &c->wordv[id];
+	}
+	if ((id = ds_strtab_intern(&c->words, w, n)) < 0 ||
+	    ds_grow(&c->wordv, &c->wordv_cap, (size_t)id + 1, sizeof *c->wordv))
+		return NULL;
+	e = &c->wordv[id];
+	*wid = (uint32_t)id;
+	memset(e, 0, sizeof *e);
+	if (ev_phrase_ids(c->lm, w, n, &e->id) != 1 || ev_is_function_word(w, n)) {
+		e->id = DS_LM_UNK;
+	} else {
+		struct ds_lm_state nul, tmp;
+		ds_lm_null(&nul);
+		e->uni = ds_lm_score(c->lm, &nul, e->id, &tmp, NULL);
+		if (c->vec)
+			ds_vec_word_of(c->vec, w, n, &e->vw);
+	}
+	return e;
+}
 
 /* Adds text (from a lexicon hit h of weight w) to the extras unless it is
  * the phrase itself, a candidate already or unknown to the model. */
@@ -84,20 +115,14 @@ static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		      uint16_t sources, struct ev_extra *ex, size_t *nex, size_t max,
 		      struct ds_hmap *rejected)
 {
-	ds_lm_id id;
+	const struct ev_word *wd;
+	uint32_t wid;
 	double key, sim;
-	struct ds_lm_state nul, tmp;
-	uint64_t h;
 	if (len >= sizeof ex->text || memchr(text, ' ', len) ||
-	    (len == plen && memcmp(text, phrase, plen) == 0))
+	    (len == plen && memcmp(text, phrase, plen) == 0) ||
+	    !(wd = word_of(c, text, len, &wid)) || wd->id == DS_LM_UNK ||
+	    ds_hmap_find(rejected, wid, NULL, NULL))
 		return;
-	h = ds_hash64(text, len, 0x4e7);
-	if (ds_hmap_find(rejected, h, NULL, NULL))
-		return;
-	if (ev_phrase_ids(c->lm, text, len, &id) != 1 || ev_is_function_word(text, len)) {
-		ds_hmap_put(rejected, h, 0, NULL, NULL, NULL); /* full: kept no more */
-		return;
-	}
 	for (uint32_t i = 0; i < ce->n; i++) {
 		const struct ev_cand *cd = &c->cands[ce->first + i];
 		if (cd->len == len && memcmp(c->ctext.data + cd->text, text, len) == 0)
@@ -110,13 +135,12 @@ static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			return;
 		}
 	/* related by use in the corpus too: distributional similarity */
-	sim = c->vec ? ds_vec_sim(c->vec, phrase, plen, text, len) : DS_VEC_UNKNOWN;
+	sim = c->vec ? ds_vec_sim_word(c->vec, phrase, plen, &wd->vw) : DS_VEC_UNKNOWN;
 	if (sim < ds_tune_default.rel_min_sim) {
-		ds_hmap_put(rejected, h, 0, NULL, NULL, NULL);
+		ds_hmap_put(rejected, wid, 0, NULL, NULL, NULL); /* full: kept no more */
 		return;
 	}
-	ds_lm_null(&nul);
-	key = ds_lm_score(c->lm, &nul, id, &tmp, NULL) + log10(w > 0.01f ? w : 0.01f) + 2 * sim;
+	key = wd->uni + log10(w > 0.01f ? w : 0.01f) + 2 * sim;
 	if (*nex == max) {
 		size_t m = 0;
 		for (size_t i = 1; i < *nex; i++)
@@ -159,6 +183,10 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	if (max > DS_ARRAY_LEN(ex))
 		max = DS_ARRAY_LEN(ex);
 	ds_hmap_init_fixed(&rejected, rej_key, rej_val, REJECT_SLOTS);
+	/* one call adds at most DS_EV_MAX_LOOKUP + 2 * DS_ARRAY_LEN(via) * 24
+	 * words; the ids in rejected must stay valid through it */
+	if (c->words.n + 512 > EV_WORDS_MAX)
+		ds_strtab_free(&c->words);
 	/* step one: the phrase's own substitutes */
 	nh = ds_lex_substitutes_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_LOOKUP,
 					  c->hitbuf, sizeof c->hitbuf);

@@ -15,6 +15,7 @@
 #include "lex.h"
 #include "lm.h"
 #include "tune.h"
+#include "vec.h"
 
 /* Phrases whose candidates a context keeps, over all the documents it
  * scores, before the cache starts again: a phrase's candidates depend on the
@@ -47,6 +48,17 @@ struct ev_centry {
 	int known;           /* in the lexicon */
 };
 
+/* What a candidate search needs of a single word whatever the phrase: its
+ * model id (DS_LM_UNK when the model does not know it or it is a function
+ * word, neither of which is a related candidate), its unigram log10
+ * probability and its word vector. */
+struct ev_word {
+	ds_lm_id id;
+	double uni;
+	struct ds_vec_word vw;  /* its word vector (x NULL: none) */
+};
+#define EV_WORDS_MAX 65536 /* words kept before the table starts again */
+
 struct ds_ev_ctx {
 	const struct ds_slot_model *sm;
 	const struct ds_chg_model *cm;  /* change model (NULL: fixed rules) */
@@ -71,7 +83,7 @@ struct ds_ev_ctx {
 	size_t probs_cap;
 	/* the candidate originals of each phrase met, over the documents this
 	 * context scores, so that a word is looked up and ranked once; emptied
-	 * when ctab_max phrases are kept, and by ds_ev_set_vec */
+	 * (with words) when ctab_max phrases are kept, and by ds_ev_set_vec */
 	struct ev_centry *ctab;   /* ctab_max entries and a spare one */
 	size_t ctab_used, ctab_max;
 	struct ds_ev_cache_stats cstats;
@@ -79,6 +91,9 @@ struct ds_ev_ctx {
 	struct ev_cand *cands;
 	size_t ncands, cands_cap;
 	struct ds_buf ctext;
+	struct ds_strtab words;   /* words met by the candidate search... */
+	struct ev_word *wordv;    /* ...and what they are, by id in words */
+	size_t wordv_cap;
 	struct ds_lex_hit hits[DS_EV_MAX_LOOKUP];
 	double hitkey[DS_EV_MAX_LOOKUP];
 	char hitbuf[16384];
