@@ -213,10 +213,18 @@ double ds_vec_sim_word(const struct ds_vec *v, const char *a, size_t an,
 {
 	const struct sim_memo *m = memo_of(v, a, an);
 	double dot = 0;
+	uint32_t d = 0;
 	if (!m->known || !b->x)
 		return DS_VEC_UNKNOWN;
-	/* the sums of vec_sim's one-word case, in the same order */
-	for (uint32_t d = 0; d < v->dim; d++)
+	/* the sums of vec_sim's one-word case, in the same order (four terms
+	 * a turn: one loop test for four) */
+	for (; d + 4 <= v->dim; d += 4) {
+		dot += m->x[d] * (double)b->x[d];
+		dot += m->x[d + 1] * (double)b->x[d + 1];
+		dot += m->x[d + 2] * (double)b->x[d + 2];
+		dot += m->x[d + 3] * (double)b->x[d + 3];
+	}
+	for (; d < v->dim; d++)
 		dot += m->x[d] * (double)b->x[d];
 	if (m->na <= 0 || b->norm2 <= 0)
 		return DS_VEC_UNKNOWN;
