@@ -230,6 +230,7 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		cd.ni = (uint8_t)ev_phrase_ids(c->lm, ex[i].text, ex[i].len, cd.ids);
 		cd.sources = ex[i].sources;
 		cd.weight = ex[i].weight;
+		cd.half_logw = 0.5 * log10(cd.weight > 0.01f ? cd.weight : 0.01f);
 		cd.related = 1;
 		cd.text = (uint32_t)c->ctext.len;
 		cd.len = ex[i].len;
@@ -298,6 +299,7 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			continue;
 		cd.sources = c->hits[h].sources;
 		cd.weight = c->hits[h].weight;
+		cd.half_logw = 0.5 * log10(cd.weight > 0.01f ? cd.weight : 0.01f);
 		cd.text = (uint32_t)c->ctext.len;
 		cd.len = c->hits[h].len;
 		if (ds_buf_append(&c->ctext, c->hits[h].text, c->hits[h].len) ||
@@ -416,7 +418,7 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 		size_t ni = cd->ni;
 		double g, w, fg = 0;
 		g = ev_span_gain2(c, p0, p1, ids, ni, &fg);
-		w = g + 0.5 * log10(cd->weight > 0.01f ? cd->weight : 0.01f);
+		w = g + cd->half_logw;
 		ncand += g > 0;
 		/* the first few single-word candidates (most common first), for
 		 * pairs of spun neighbours */

@@ -29,6 +29,7 @@ struct ev_cand {
 	uint16_t sources;
 	uint8_t related;     /* not an exact reverse pair (cand_related) */
 	float weight;
+	double half_logw;    /* 0.5 log10 of the weight (at least 0.01) */
 	uint32_t text, len;  /* in ctext */
 	/* what a slot whose best candidate this is reports, computed at the
 	 * first such slot (best_done): corpus count, similarity to the phrase */
