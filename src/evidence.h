@@ -211,7 +211,7 @@ struct ds_ev_cache_stats {
 };
 void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out);
 /* Sets the bound (0: the default, CTAB_MAX of evidence_int.h) and empties
- * the cache.  Returns 0 or DS_ENOMEM. */
+ * the cache.  Returns 0, or DS_EINVAL for a bound past UINT32_MAX / 2. */
 int ds_ev_set_cache_size(struct ds_ev_ctx *c, size_t max);
 /* The context's stemmer (for ds_doc_stem). */
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);

@@ -50,16 +50,11 @@ void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out)
 
 int ds_ev_set_cache_size(struct ds_ev_ctx *c, size_t max)
 {
-	struct ev_centry *t;
 	if (!max)
 		max = CTAB_MAX;
 	if (max > UINT32_MAX / 2)
 		return DS_EINVAL;
-	if (!(t = calloc(max + 1, sizeof *t)))
-		return DS_ENOMEM;
 	ev_cand_reset(c);
-	free(c->ctab);
-	c->ctab = t;
 	c->ctab_max = max;
 	return 0;
 }
@@ -339,10 +334,8 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 	const uint32_t *i;
 	struct ev_centry *ce;
 	uint32_t freq = 0;
-	if (!c->ctab && !(c->ctab = calloc(c->ctab_max + 1, sizeof *c->ctab)))
-		return NULL;
 	if (memchr(phrase, ' ', plen) && !ds_lex_has(c->lex, phrase, plen, &freq)) {
-		ce = &c->ctab[c->ctab_max]; /* the spare entry past the kept ones */
+		ce = &c->spare;
 		memset(ce, 0, sizeof *ce);
 		ce->freq = freq;
 		ce->first = (uint32_t)c->ncands;
@@ -358,6 +351,8 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 		ev_cand_reset(c); /* full: start the cache again */
 		c->cstats.resets++;
 	}
+	if (ds_grow(&c->ctab, &c->ctab_cap, c->ctab_used + 1, sizeof *c->ctab))
+		return NULL;
 	ce = &c->ctab[c->ctab_used];
 	memset(ce, 0, sizeof *ce);
 	if (cand_fill(c, phrase, plen, ce))

@@ -21,7 +21,7 @@
  * scores, before the cache starts again: a phrase's candidates depend on the
  * models only, and the words of one language recur from one article to the
  * next. */
-#define CTAB_MAX 8192
+#define CTAB_MAX 16384
 
 struct ev_cand {
 	ds_lm_id ids[DS_EV_MAX_WORDS];
@@ -85,8 +85,9 @@ struct ds_ev_ctx {
 	/* the candidate originals of each phrase met, over the documents this
 	 * context scores, so that a word is looked up and ranked once; emptied
 	 * (with words) when ctab_max phrases are kept, and by ds_ev_set_vec */
-	struct ev_centry *ctab;   /* ctab_max entries and a spare one */
-	size_t ctab_used, ctab_max;
+	struct ev_centry *ctab;   /* grown as phrases come, up to ctab_max */
+	size_t ctab_used, ctab_cap, ctab_max;
+	struct ev_centry spare;   /* the answer for a phrase not kept */
 	struct ds_ev_cache_stats cstats;
 	struct ds_hmap cmap;      /* phrase hash -> index in ctab */
 	struct ev_cand *cands;
