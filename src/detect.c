@@ -714,10 +714,18 @@ char *ds_result_json(const struct ds_result *r)
 	return b.data;
 }
 
-/* Copies orig into b with the capitalisation of the article's words. */
-static int put_cased(struct ds_buf *b, const char *orig, const char *text, size_t tlen)
+/* Copies the original of s into b, cased for the article: as the source
+ * writes it when there is one (proper nouns stay capitalised), else as the
+ * lexicon writes it; all capitals when the article's span is, and a capital
+ * first letter when the span opens a sentence or starts with one while no
+ * source says otherwise. */
+static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct ds_ev_sub *s)
 {
+	const char *text = r->doc->text + s->start;
+	size_t tlen = s->end - s->start;
+	int cased = s->cased != DS_EV_NO_CASED;
 	int first_upper = tlen && isupper((unsigned char)text[0]);
+	int opens = ds_tok_opens_sent(r->doc, s->tok_begin);
 	int all_upper = first_upper;
 	size_t letters = 0, start = b->len;
 	for (size_t i = 0; i < tlen; i++)
@@ -728,13 +736,21 @@ static int put_cased(struct ds_buf *b, const char *orig, const char *text, size_
 		}
 	if (letters < 2)
 		all_upper = 0;
-	if (ds_buf_puts(b, orig))
+	if (ds_buf_puts(b, ds_ev_str(&r->ev, cased ? s->cased : s->orig)))
 		return DS_ENOMEM;
-	for (size_t i = start; i < b->len; i++) {
-		if (all_upper)
+	if (b->len == start)
+		return 0;
+	if (all_upper) {
+		for (size_t i = start; i < b->len; i++)
 			b->data[i] = (char)toupper((unsigned char)b->data[i]);
-		else if (first_upper && i == start)
-			b->data[i] = (char)toupper((unsigned char)b->data[i]);
+	} else if (!cased) {
+		if (first_upper)
+			b->data[start] = (char)toupper((unsigned char)b->data[start]);
+	} else if (opens) {
+		b->data[start] = (char)toupper((unsigned char)b->data[start]);
+	} else if (s->src_first) {
+		/* a capital the source's sentence start gave */
+		b->data[start] = (char)tolower((unsigned char)b->data[start]);
 	}
 	return 0;
 }
@@ -759,7 +775,7 @@ char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, 
 			continue;
 		}
 		ds_buf_append(&b, r->doc->text + pos, s->start - pos);
-		put_cased(&b, ds_ev_str(&r->ev, s->orig), r->doc->text + s->start, s->end - s->start);
+		put_cased(&b, r, s);
 		pos = s->end;
 	}
 	if (ds_buf_append(&b, r->doc->text + pos, r->doc->len - pos)) {

@@ -186,6 +186,21 @@ int ev_add_sub(struct ds_ev *ev, const struct ds_doc *doc, uint32_t tb, uint32_t
 	s->orig = (uint32_t)ev->strs.len;
 	if (ds_buf_append(&ev->strs, orig, olen) || ds_buf_putc(&ev->strs, 0))
 		return DS_ENOMEM;
+	s->cased = DS_EV_NO_CASED;
+	if (src && sb < se) {
+		/* the source's own capitalisation, for restoring proper nouns */
+		s->cased = (uint32_t)ev->strs.len;
+		s->src_first = (uint8_t)ds_tok_opens_sent(src, sb);
+		for (uint32_t i = sb, n = 0; i < se; i++) {
+			if (src->tok[i].kind == DS_TOK_PUNCT)
+				continue;
+			if ((n++ && ds_buf_putc(&ev->strs, ' ')) ||
+			    ds_buf_append(&ev->strs, src->pool + src->tok[i].norm, src->tok[i].norm_len))
+				return DS_ENOMEM;
+		}
+		if (ds_buf_putc(&ev->strs, 0))
+			return DS_ENOMEM;
+	}
 	s->why = (uint32_t)ev->strs.len;
 	if (ds_buf_puts(&ev->strs, why) || ds_buf_putc(&ev->strs, 0))
 		return DS_ENOMEM;

@@ -140,11 +140,15 @@ enum ds_ev_kind {
 };
 
 /* One flagged substitution. */
+#define DS_EV_NO_CASED UINT32_MAX
+
 struct ds_ev_sub {
 	uint32_t start, end;        /* byte offsets in the article */
 	uint32_t src_start, src_end;/* byte offsets in the source (DS_EV_SOURCE) */
 	uint32_t tok_begin, tok_end;/* article tokens */
 	uint32_t orig;              /* offset of the proposed original in strs */
+	uint32_t cased;             /* offset of the original as the source
+				     * writes it, or DS_EV_NO_CASED */
 	uint32_t why;               /* offset of the explanation in strs */
 	float gain;                 /* log10 gain of putting the original back */
 	float weight;               /* lexicon weight of the pair (0 if none) */
@@ -154,7 +158,7 @@ struct ds_ev_sub {
 	uint8_t lexrel;             /* 1 when the lexicon relates the pair */
 	uint8_t cand;               /* 1: a flag only if the article's odds make
 				     * it a spinner's (DS_EV_SOURCE; see ds_detect) */
-	uint8_t pad[1];
+	uint8_t src_first;          /* 1 when the source's span opens its sentence */
 };
 
 struct ds_ev {

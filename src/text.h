@@ -123,6 +123,14 @@ static inline int ds_tok_is_word(const struct ds_doc *d, size_t i)
 {
 	return d->tok[i].kind != DS_TOK_PUNCT;
 }
+/* 1 when no word or number comes before token t in its sentence. */
+static inline int ds_tok_opens_sent(const struct ds_doc *d, size_t t)
+{
+	for (size_t i = d->sent[d->tok[t].sent].tok_begin; i < t; i++)
+		if (ds_tok_is_word(d, i))
+			return 0;
+	return 1;
+}
 
 struct ds_stemmer;
 /* Fills the stems of every word token with the given stemmer (one stemmer

@@ -323,6 +323,20 @@ T_TEST(packset_finds_exactly_its_words)
 	T_EQ_INT(ds_packset_find(&set, "andand", 3), 12); /* only n bytes are read */
 }
 
+T_TEST(opens_sentence_skips_punctuation)
+{
+	struct ds_doc *d = doc("\"The war,\" he said. It ended.");
+	T_OK(d);
+	if (!d)
+		return;
+	T_EQ_STR(joined(d), "\"|The|war|,|\"|he|said|.|It|ended|.");
+	T_EQ_INT(ds_tok_opens_sent(d, 1), 1); /* "The" after the quote mark */
+	T_EQ_INT(ds_tok_opens_sent(d, 2), 0);
+	T_EQ_INT(ds_tok_opens_sent(d, 5), 0); /* "he" */
+	T_EQ_INT(ds_tok_opens_sent(d, 8), 1); /* "It" */
+	ds_doc_free(d);
+}
+
 int main(void)
 {
 	T_RUN(packset_finds_exactly_its_words);
@@ -341,5 +355,6 @@ int main(void)
 	T_RUN(stem_cache_grows);
 	T_RUN(lower_case_latin);
 	T_RUN(lower_case_ascii_runs);
+	T_RUN(opens_sentence_skips_punctuation);
 	return t_done();
 }
