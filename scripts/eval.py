@@ -245,6 +245,13 @@ def slim(r):
 # ---------------------------------------------------------------------------
 # Reporting
 
+def unchanged(rec):
+    """A spin whose spinner changed no word (no substitution, rate 0): its
+    text is its source's, so no detector can tell it; it is no positive."""
+    return (rec["label"] == "spun" and rec["kind"] != "roundtrip" and
+            not rec.get("substitutions"))
+
+
 def fold_figures(fold, recs_by_file, mode, family):
     """Figures of one held-out family of a fold: its spun articles against
     the fold's negatives (of that family too, for domains)."""
@@ -254,7 +261,7 @@ def fold_figures(fold, recs_by_file, mode, family):
         if r is None:
             continue
         rec = recs_by_file[f]
-        if rec["fam"][fold["dim"]] not in (family, None):
+        if rec["fam"][fold["dim"]] not in (family, None) or unchanged(rec):
             continue
         if rec["label"] == "spun":
             pos.append(r["score"])
@@ -289,7 +296,7 @@ def flag_figures(results, recs_by_file, mode):
             if r is None:
                 continue
             if rec["label"] == "spun" and not rec.get("substitutions"):
-                continue
+                continue  # round trips have no spans; unchanged spins no words
             truth = rec.get("substitutions") or []
             thes = [t for t in truth if t.get("how") != "article"]
             flagged = r["verdict"] == "spun"
@@ -333,7 +340,7 @@ def goal_figures(fold, recs_by_file, mode, family, pooled=None, seen=None):
     for f in fold["test"]:
         r = fold[mode].get(f)
         rec = recs_by_file[f]
-        if r is None or rec["fam"][fold["dim"]] not in (family, None):
+        if r is None or rec["fam"][fold["dim"]] not in (family, None) or unchanged(rec):
             continue
         hit = r["verdict"] == "spun"
         first = seen is not None and (fold["dim"], fold["fold"], f) not in seen
