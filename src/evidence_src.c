@@ -76,6 +76,14 @@ static int has_number(const struct ds_doc *d, uint32_t b, uint32_t e)
 	return 0;
 }
 
+static int has_digit(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] >= '0' && p[i] <= '9')
+			return 1;
+	return 0;
+}
+
 /* Writes a canonical form of phrase p for comparing house styles: no
  * dots, hyphens, spaces or apostrophes, contractions spelt out, number
  * words as digits ("Mr." / "Mr", "per cent" / "percent", "isn't" / "is
@@ -142,6 +150,17 @@ static const char *word_at(const struct ds_doc *d, long i, size_t *len)
 	}
 	*len = d->tok[i].norm_len;
 	return d->pool + d->tok[i].lower;
+}
+
+/* 1 when the words either side of [ab, ae) in the article and of [sb, se)
+ * in the source are the same. */
+static int same_context(const struct ds_doc *doc, uint32_t ab, uint32_t ae,
+			const struct ds_doc *src, uint32_t sb, uint32_t se)
+{
+	size_t l1, l2, r1, r2;
+	const char *pa = word_at(doc, (long)ab - 1, &l1), *ps = word_at(src, (long)sb - 1, &l2);
+	const char *nxa = word_at(doc, (long)ae, &r1), *nxs = word_at(src, (long)se, &r2);
+	return l1 == l2 && memcmp(pa, ps, l1) == 0 && r1 == r2 && memcmp(nxa, nxs, r1) == 0;
 }
 
 /* True when a and s are related in two steps through the lexicon: a
@@ -255,6 +274,14 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	ni = ev_phrase_ids(c->lm, s, sl, ids);
 	if (ni && c->tokpos[ab] != UINT32_MAX && c->tokpos[ae - 1] != UINT32_MAX)
 		gain = ev_span_gain(c, c->tokpos[ab], c->tokpos[ae - 1] + 1, ids, ni);
+	/* an unrelated one-word swap in unchanged context that makes its
+	 * sentence far less likely is what a thesaurus the lexicon lacks does;
+	 * an editor's word changes rarely do that (typos, names and numbers
+	 * are out above) */
+	if (never && !func && c->cm && na == 1 && ns == 1 && gain > ds_tune_default.src_unrel_gain &&
+	    !has_cap_word(doc, ab, ae) && !has_cap_word(src, sb, se) && !has_digit(a, al) &&
+	    !has_digit(s, sl) && same_context(doc, ab, ae, src, sb, se))
+		never = 0;
 	if (!never) {
 		ss->small++;
 		ss->small_rel += related;

@@ -40,6 +40,11 @@ struct ds_tune {
 	/* evidence with a source: log10 gain above which a small substitution
 	 * the lexicon does not list still looks spun */
 	double src_gain;
+	/* evidence with a source: log10 gain above which a one-word swap that
+	 * nothing relates (no lexicon pair, no two steps, vectors apart or
+	 * unknown), in unchanged context, is weighed by the change model
+	 * instead of never counting ("It seems to me" -> "It mimics to me") */
+	double src_unrel_gain;
 	/* detection: least alignment with a source for the source model to
 	 * judge (sentence pairs, share of the article's words) */
 	size_t min_pairs;
@@ -77,7 +82,7 @@ struct ds_tune {
 #define DS_TUNE_DEFAULTS                                                              \
 	{                                                                             \
 		.name_freq = 30, .rel_extra = 4, .rel_min_sim = 0.3, .rel_max_freq = 3000, .anom_cut = -0.3, \
-		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0,                 \
+		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0, .src_unrel_gain = 2.0, \
 		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .cand_min_cover = 0.5, .min_words = 40, .logit_clip = 4.0, \
 		.direction_margin = 6.0, .direction_gain_margin = 1.0,                 \
 		.solo_floor = 0.5, .source_floor = 0, .max_threshold = 0.99         \
