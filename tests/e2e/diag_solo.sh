@@ -84,7 +84,11 @@ expect '^mixture: [0-9]+ training slots, 0\.0[0-9][0-9] of them the spinner.s; s
 expect '^  register: 4 clean training articles. mean log-odds vary by sd [0-9.]+ ' \
 	"mixture: the register of the four clean training articles"
 expect '^  fiction +1 +3 +1\.000( +[01]\.[0-9]{3}){7}$' "mixture: each statistic's AUC beside the score's"
-[ -n "$(ls "$OUT/cache"/slots-* 2>/dev/null)" ] && ok "--cache keeps the slot rows" || nok "--cache keeps the slot rows"
+if [ -n "$(ls "$OUT/cache"/slots-* 2>/dev/null)" ]; then
+	ok "--cache keeps the slot rows"
+else
+	nok "--cache keeps the slot rows"
+fi
 python3 - "$OUT/mix.json" > "$OUT/mix.txt" 2>&1 <<'PY'
 import json, math, sys
 sys.path.insert(0, "scripts")
