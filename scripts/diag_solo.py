@@ -60,9 +60,11 @@ less the training clean slots' ('glr_q25'), or by the clean training
 articles' mean log-odds predicted from the article's mean log10 probability
 of its function words ('glr_fw') or of all its words ('glr_all'; least
 squares on the clean training articles of 20 slots or more).  The report
-gives each one's AUC beside the score's, and how far the clean articles'
-mean log-odds vary from article to article against what slot sampling
-alone would give.
+gives each one's AUC beside the score's, how far the clean articles' mean
+log-odds vary from article to article against what slot sampling alone
+would give, and 'glr_iid': the AUC the statistic would reach if slots were
+independent (each test article's slots redrawn from the fold's pooled test
+slots of their class, the spinner's or not, as many of each as it has).
 """
 import argparse
 import bisect
@@ -234,7 +236,7 @@ def line_fit(xs, ys):
     return my - b * mx, b, 1 - res / ss if ss > 0 else 0.0
 
 
-MIX_STATS = ("score", "glr", "glr_bin", "glr_q25", "glr_fw", "glr_all", "pi", "mean_s")
+MIX_STATS = ("score", "glr", "glr_bin", "glr_q25", "glr_fw", "glr_all", "pi", "mean_s", "glr_iid")
 
 
 def mixture(a, test, held, slots, rows, func):
@@ -288,8 +290,25 @@ def mixture(a, test, held, slots, rows, func):
           "alone: %.3f); R2 %.3f against function-word log10 probability, %.3f against all words'"
           % (len(means), math.sqrt(sum((m[0] - mu_all) ** 2 for m in means) / len(means)),
              math.sqrt(sum(m[1] ** 2 for m in means) / len(means)), fw_r2, al_r2))
+    # the same statistic if slots were independent: each article's slots
+    # redrawn from the pooled test slots of their class (the spinner's, or
+    # not), as many of each as it has; round trips have no word-level truth
+    pool, nspin = ([], []), []
+    for r in test:
+        if r["kind"] != "roundtrip":
+            lab = [overlaps(r, x) for x in slots[os.path.join(a.bench, r["file"])]]
+            for x, hit in zip(slots[os.path.join(a.bench, r["file"])], lab):
+                pool[hit].append(slot_logit(coef, x))
+            if r["label"] == "spun" and lab:
+                nspin.append(sum(lab) / len(lab))
+    rnd = random.Random(1)
     for r, row in zip(test, rows):
         ls = [slot_logit(coef, x) for x in slots[os.path.join(a.bench, r["file"])]]
+        k = 0 if r["kind"] == "roundtrip" else sum(overlaps(r, x) for x in
+                                                    slots[os.path.join(a.bench, r["file"])])
+        if pool[0] and pool[1]:
+            row["glr_iid"] = glr([math.exp(min(rnd.choice(pool[i < k]), 30))
+                                  for i in range(len(ls))])[0]
         row["glr"], row["pi"] = glr([math.exp(min(v, 30)) for v in ls])
         row["glr_bin"] = glr([ratio(v) for v in ls])[0]
         sh = quantile(ls, 0.25) - q25 if ls else 0.0
@@ -299,12 +318,17 @@ def mixture(a, test, held, slots, rows, func):
         sh = al_a + al_b * row["lp_all"] - mu_all
         row["glr_all"] = glr([math.exp(min(v - sh, 30)) for v in ls])[0]
         row["mean_s"] = sum(ls) / len(ls) if ls else 0.0
-    print("  %-10s %5s %5s  " % (a.dim, "spun", "clean") + " ".join("%7s" % k for k in MIX_STATS))
+    if pool[0] and pool[1] and nspin:
+        print("  test slots: %d of the spinner's, %d not, slot AUC %.3f; the spinner's share of a "
+              "spun article's slots: mean %.3f" % (len(pool[1]), len(pool[0]),
+                                                   ev.auc(pool[1], pool[0]), sum(nspin) / len(nspin)))
+    stats = [k for k in MIX_STATS if all(k in x for x in rows)]
+    print("  %-10s %5s %5s  " % (a.dim, "spun", "clean") + " ".join("%7s" % k for k in stats))
     for h in held:
         p, n = fold_classes(rows, h, a.dim)
         if p and n:
             print("  %-10s %5d %5d  " % (h, len(p), len(n)) + " ".join(
-                "%7.3f" % ev.auc([x[k] for x in p], [x[k] for x in n]) for k in MIX_STATS))
+                "%7.3f" % ev.auc([x[k] for x in p], [x[k] for x in n]) for k in stats))
     for h in held:
         p, n = fold_classes(rows, h, a.dim)
         if p and n:

@@ -83,7 +83,9 @@ expect '^mixture: [0-9]+ training slots, 0\.0[0-9][0-9] of them the spinner.s; s
 	"mixture: the training slots, a few of them the spinner's"
 expect '^  register: 4 clean training articles. mean log-odds vary by sd [0-9.]+ ' \
 	"mixture: the register of the four clean training articles"
-expect '^  fiction +1 +3 +1\.000( +[01]\.[0-9]{3}){7}$' "mixture: each statistic's AUC beside the score's"
+expect '^  test slots: 2 of the spinner.s, [0-9]+ not, slot AUC [01]\.[0-9]{3}; the spinner.s share of a spun article.s slots: mean 0\.[0-9]{3}$' \
+	"mixture: the test slots, two of them the spinner's"
+expect '^  fiction +1 +3 +1\.000( +[01]\.[0-9]{3}){8}$' "mixture: each statistic's AUC beside the score's, and with independent slots"
 if [ -n "$(ls "$OUT/cache"/slots-* 2>/dev/null)" ]; then
 	ok "--cache keeps the slot rows"
 else
@@ -97,7 +99,7 @@ rows = json.load(open(sys.argv[1]))
 assert len(rows) == 4, rows
 for r in rows:
     assert 0 <= r["pi"] <= 0.5 and r["glr"] >= 0, r
-    for k in ("glr_bin", "glr_q25", "glr_fw", "glr_all"):
+    for k in ("glr_bin", "glr_q25", "glr_fw", "glr_all", "glr_iid"):
         assert r[k] >= 0, (k, r)
 # the generalised likelihood ratio: nothing to gain from ratios of 1 or less,
 # a share of one half when every slot is far more likely spun, and in between
