@@ -38,6 +38,8 @@ keeps them in a file):
   rare         share of content words seen fewer than 20 times in the corpus
                (or never)
   unk          share of words the model does not know
+  lp_func      (in --json) mean log10 p(word | context) of the function
+               words (the corpus's 150 commonest); lp_all: of all words
 
 --slots adds the slots' view (despin scorer slots on the same articles,
 round trips left out): the slots over a spinner's word against every slot
