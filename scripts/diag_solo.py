@@ -295,19 +295,18 @@ def mixture(a, test, held, slots, rows, func):
     # the same statistic if slots were independent: each article's slots
     # redrawn from the pooled test slots of their class (the spinner's, or
     # not), as many of each as it has; round trips have no word-level truth
-    pool, nspin = ([], []), []
+    pool, nspin, arts = ([], []), [], []
     for r in test:
-        if r["kind"] != "roundtrip":
-            lab = [overlaps(r, x) for x in slots[os.path.join(a.bench, r["file"])]]
-            for x, hit in zip(slots[os.path.join(a.bench, r["file"])], lab):
-                pool[hit].append(slot_logit(coef, x))
-            if r["label"] == "spun" and lab:
-                nspin.append(sum(lab) / len(lab))
+        xs = slots[os.path.join(a.bench, r["file"])]
+        ls = [slot_logit(coef, x) for x in xs]
+        lab = [] if r["kind"] == "roundtrip" else [overlaps(r, x) for x in xs]
+        for v, hit in zip(ls, lab):
+            pool[hit].append(v)
+        if r["label"] == "spun" and lab:
+            nspin.append(sum(lab) / len(lab))
+        arts.append((ls, sum(lab)))
     rnd = random.Random(1)
-    for r, row in zip(test, rows):
-        ls = [slot_logit(coef, x) for x in slots[os.path.join(a.bench, r["file"])]]
-        k = 0 if r["kind"] == "roundtrip" else sum(overlaps(r, x) for x in
-                                                    slots[os.path.join(a.bench, r["file"])])
+    for (ls, k), row in zip(arts, rows):
         if pool[0] and pool[1]:
             row["glr_iid"] = glr([math.exp(min(rnd.choice(pool[i < k]), 30))
                                   for i in range(len(ls))])[0]
@@ -322,8 +321,8 @@ def mixture(a, test, held, slots, rows, func):
         row["mean_s"] = sum(ls) / len(ls) if ls else 0.0
     if pool[0] and pool[1] and nspin:
         print("  test slots: %d of the spinner's, %d not, slot AUC %.3f; the spinner's share of a "
-              "spun article's slots: mean %.3f" % (len(pool[1]), len(pool[0]),
-                                                   ev.auc(pool[1], pool[0]), sum(nspin) / len(nspin)))
+              "spun article's slots: mean %.3f"
+              % (len(pool[1]), len(pool[0]), ev.auc(pool[1], pool[0]), sum(nspin) / len(nspin)))
     stats = [k for k in MIX_STATS if all(k in x for x in rows)]
     print("  %-10s %5s %5s  " % (a.dim, "spun", "clean") + " ".join("%7s" % k for k in stats))
     for h in held:
@@ -334,8 +333,9 @@ def mixture(a, test, held, slots, rows, func):
     for h in held:
         p, n = fold_classes(rows, h, a.dim)
         if p and n:
-            print("  %s: an article's mean log-odds, spun %s, clean %s (clean training articles %.3f)"
-                  % (h, mean_sd([x["mean_s"] for x in p]), mean_sd([x["mean_s"] for x in n]), mu_all))
+            print("  %s: an article's mean log-odds, spun %s, clean %s "
+                  "(clean training articles %.3f)" % (h, mean_sd([x["mean_s"] for x in p]),
+                                                       mean_sd([x["mean_s"] for x in n]), mu_all))
 
 
 def mean_sd(v):
@@ -362,7 +362,9 @@ def read_coef(scorer, model="slot"):
 
 
 def overlaps(r, x):
-    return any(t["start"] < x["end"] and x["start"] < t["end"] for t in r.get("substitutions") or [])
+    """Whether slot x overlaps one of the spinner's substitutions in record r."""
+    return any(t["start"] < x["end"] and x["start"] < t["end"]
+               for t in r.get("substitutions") or [])
 
 
 def slot_view(a, test, held, slots):
@@ -440,7 +442,8 @@ def main():
         ps = [x["p"] for x in subs if x.get("p") is not None]
         cw = max(s.get("content_words") or 0, 1)
         row = {"file": r["file"], "label": r["label"], "domain": r["fam"]["domain"],
-               "spinner": r["fam"]["spinner"], "policy": r["fam"]["policy"], "rate": r.get("rate"), "words": s.get("words"),
+               "spinner": r["fam"]["spinner"], "policy": r["fam"]["policy"], "rate": r.get("rate"),
+               "words": s.get("words"),
                "score": s["score"], "nflag": len(subs), "flag_share": len(subs) / cw,
                "lodds": sum(math.log(p / (1 - p)) for p in ps if 0 < p < 1),
                "pmax": max(ps) if ps else 0.0,
