@@ -31,6 +31,7 @@ struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex
 		return NULL;
 	c->lm = lm;
 	c->lex = lex;
+	c->ctab_max = CTAB_MAX;
 	c->st = ds_stemmer_new();
 	if (!c->st) {
 		free(c);
@@ -55,6 +56,8 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	ds_hmap_free(&c->cmap);
 	free(c->cands);
 	ds_buf_free(&c->ctext);
+	ds_strtab_free(&c->words);
+	free(c->wordv);
 	free(c);
 }
 
@@ -65,6 +68,8 @@ void ds_ev_set_solocal(struct ds_ev_ctx *c, const struct ds_solocal *sc)
 
 void ds_ev_set_vec(struct ds_ev_ctx *c, const struct ds_vec *vec)
 {
+	if (c->vec != vec)
+		ev_cand_reset(c); /* the candidates beyond the lexicon's pairs change */
 	c->vec = vec;
 }
 

@@ -199,6 +199,20 @@ void ds_ev_set_solocal(struct ds_ev_ctx *c, const struct ds_solocal *sc);
 struct ds_vec;
 void ds_ev_set_vec(struct ds_ev_ctx *c, const struct ds_vec *vec);
 void ds_ev_ctx_free(struct ds_ev_ctx *c);
+
+/* The context's cache of candidate originals: it keeps up to 'max' phrases
+ * (single words and the lexicon's phrases), over all the documents the
+ * context scores, and starts again empty when full.  Results do not depend
+ * on it. */
+struct ds_ev_cache_stats {
+	uint64_t hits, misses;  /* look-ups of a phrase kept / not kept */
+	uint64_t resets;        /* times the full cache was emptied */
+	size_t used, max;       /* phrases kept now; the bound */
+};
+void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out);
+/* Sets the bound (0: the default, CTAB_MAX of evidence_int.h) and empties
+ * the cache.  Returns 0, or DS_EINVAL for a bound past UINT32_MAX / 2. */
+int ds_ev_set_cache_size(struct ds_ev_ctx *c, size_t max);
 /* The context's stemmer (for ds_doc_stem). */
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);
 

@@ -38,6 +38,25 @@ void ev_cand_reset(struct ds_ev_ctx *c)
 	c->ctab_used = 0;
 	c->ncands = 0;
 	c->ctext.len = 0;
+	ds_strtab_free(&c->words);
+}
+
+void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out)
+{
+	*out = c->cstats;
+	out->used = c->ctab_used;
+	out->max = c->ctab_max;
+}
+
+int ds_ev_set_cache_size(struct ds_ev_ctx *c, size_t max)
+{
+	if (!max)
+		max = CTAB_MAX;
+	if (max > UINT32_MAX / 2)
+		return DS_EINVAL;
+	ev_cand_reset(c);
+	c->ctab_max = max;
+	return 0;
 }
 
 /* A candidate found beyond the exact reverse pair. */
@@ -49,18 +68,55 @@ struct ev_extra {
 	double key;
 };
 
+/* Texts one cand_related call turned down for good: unknown to the model,
+ * a function word, or too far from the phrase (their ids in c->words).  The
+ * two-step search meets the same words again and again. */
+#define REJECT_SLOTS 1024 /* power of two; more than the hits of one call / 0.7 */
+
+/* The word w[0..n) (no space) as the candidate search sees it, looked up
+ * once per context; its id in c->words goes to *wid.  NULL when out of
+ * memory. */
+static const struct ev_word *word_of(struct ds_ev_ctx *c, const char *w, size_t n,
+				     uint32_t *wid)
+{
+	int64_t id;
+	struct ev_word *e;
+	if ((id = ds_strtab_find(&c->words, w, n)) >= 0) {
+		*wid = (uint32_t)id;
+		return &c->wordv[id];
+	}
+	if ((id = ds_strtab_intern(&c->words, w, n)) < 0 ||
+	    ds_grow(&c->wordv, &c->wordv_cap, (size_t)id + 1, sizeof *c->wordv))
+		return NULL;
+	e = &c->wordv[id];
+	*wid = (uint32_t)id;
+	memset(e, 0, sizeof *e);
+	if (ev_phrase_ids(c->lm, w, n, &e->id) != 1 || ev_is_function_word(w, n)) {
+		e->id = DS_LM_UNK;
+	} else {
+		struct ds_lm_state nul, tmp;
+		ds_lm_null(&nul);
+		e->uni = ds_lm_score(c->lm, &nul, e->id, &tmp, NULL);
+		if (c->vec)
+			ds_vec_word_of(c->vec, w, n, &e->vw);
+	}
+	return e;
+}
+
 /* Adds text (from a lexicon hit h of weight w) to the extras unless it is
  * the phrase itself, a candidate already or unknown to the model. */
 static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		      const struct ev_centry *ce, const char *text, size_t len, float w,
-		      uint16_t sources, struct ev_extra *ex, size_t *nex, size_t max)
+		      uint16_t sources, struct ev_extra *ex, size_t *nex, size_t max,
+		      struct ds_hmap *rejected)
 {
-	ds_lm_id id;
+	const struct ev_word *wd;
+	uint32_t wid;
 	double key, sim;
-	struct ds_lm_state nul, tmp;
 	if (len >= sizeof ex->text || memchr(text, ' ', len) ||
 	    (len == plen && memcmp(text, phrase, plen) == 0) ||
-	    ev_phrase_ids(c->lm, text, len, &id) != 1 || ev_is_function_word(text, len))
+	    !(wd = word_of(c, text, len, &wid)) || wd->id == DS_LM_UNK ||
+	    ds_hmap_find(rejected, wid, NULL, NULL))
 		return;
 	for (uint32_t i = 0; i < ce->n; i++) {
 		const struct ev_cand *cd = &c->cands[ce->first + i];
@@ -74,11 +130,12 @@ static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			return;
 		}
 	/* related by use in the corpus too: distributional similarity */
-	sim = c->vec ? ds_vec_sim(c->vec, phrase, plen, text, len) : DS_VEC_UNKNOWN;
-	if (sim < ds_tune_default.rel_min_sim)
+	sim = c->vec ? ds_vec_sim_word(c->vec, phrase, plen, &wd->vw) : DS_VEC_UNKNOWN;
+	if (sim < ds_tune_default.rel_min_sim) {
+		ds_hmap_put(rejected, wid, 0, NULL, NULL, NULL); /* full: kept no more */
 		return;
-	ds_lm_null(&nul);
-	key = ds_lm_score(c->lm, &nul, id, &tmp, NULL) + log10(w > 0.01f ? w : 0.01f) + 2 * sim;
+	}
+	key = wd->uni + log10(w > 0.01f ? w : 0.01f) + 2 * sim;
 	if (*nex == max) {
 		size_t m = 0;
 		for (size_t i = 1; i < *nex; i++)
@@ -110,6 +167,9 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	char via[2 * DS_EV_REL_VIA][48];
 	float via_w[2 * DS_EV_REL_VIA];
 	size_t nex = 0, nvia = 0, nh, max = ds_tune_default.rel_extra;
+	uint64_t rej_key[REJECT_SLOTS];
+	uint32_t rej_val[REJECT_SLOTS];
+	struct ds_hmap rejected;
 	/* common and function words are what spinners replace, not what
 	 * they write */
 	if (!c->vec || !max || ce->freq >= ds_tune_default.rel_max_freq ||
@@ -117,6 +177,11 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		return 0;
 	if (max > DS_ARRAY_LEN(ex))
 		max = DS_ARRAY_LEN(ex);
+	ds_hmap_init_fixed(&rejected, rej_key, rej_val, REJECT_SLOTS);
+	/* one call adds at most DS_EV_MAX_LOOKUP + 2 * DS_ARRAY_LEN(via) * 24
+	 * words; the ids in rejected must stay valid through it */
+	if (c->words.n + 512 > EV_WORDS_MAX)
+		ds_strtab_free(&c->words);
 	/* step one: the phrase's own substitutes */
 	nh = ds_lex_substitutes_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_LOOKUP,
 					  c->hitbuf, sizeof c->hitbuf);
@@ -129,7 +194,7 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			via_w[nvia++] = c->hits[h].weight;
 		}
 		extra_add(c, phrase, plen, ce, c->hits[h].text, c->hits[h].len, w,
-			  c->hits[h].sources, ex, &nex, max);
+			  c->hits[h].sources, ex, &nex, max, &rejected);
 	}
 	/* the closest exact candidates lead on too */
 	for (uint32_t i = 0; i < ce->n && nvia < DS_ARRAY_LEN(via); i++) {
@@ -150,7 +215,8 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			for (size_t h = 0; h < nh; h++)
 				extra_add(c, phrase, plen, ce, c->hits[h].text, c->hits[h].len,
 					  0.5f * via_w[v] * c->hits[h].weight,
-					  c->hits[h].sources | DS_EV_SRC_TWOSTEP, ex, &nex, max);
+					  c->hits[h].sources | DS_EV_SRC_TWOSTEP, ex, &nex, max,
+					  &rejected);
 		}
 	}
 	for (size_t i = 0; i < nex; i++) {
@@ -159,6 +225,7 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		cd.ni = (uint8_t)ev_phrase_ids(c->lm, ex[i].text, ex[i].len, cd.ids);
 		cd.sources = ex[i].sources;
 		cd.weight = ex[i].weight;
+		cd.half_logw = 0.5 * log10(cd.weight > 0.01f ? cd.weight : 0.01f);
 		cd.related = 1;
 		cd.text = (uint32_t)c->ctext.len;
 		cd.len = ex[i].len;
@@ -227,6 +294,7 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			continue;
 		cd.sources = c->hits[h].sources;
 		cd.weight = c->hits[h].weight;
+		cd.half_logw = 0.5 * log10(cd.weight > 0.01f ? cd.weight : 0.01f);
 		cd.text = (uint32_t)c->ctext.len;
 		cd.len = c->hits[h].len;
 		if (ds_buf_append(&c->ctext, c->hits[h].text, c->hits[h].len) ||
@@ -241,22 +309,58 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	return 0;
 }
 
+/* The phrase an entry of cmap names, for ds_hmap_find. */
+struct phrase_key {
+	const struct ds_ev_ctx *c;
+	const char *s;
+	size_t n;
+};
+
+static int centry_eq(const void *ctx, uint32_t val)
+{
+	const struct phrase_key *k = ctx;
+	const struct ev_centry *ce = &k->c->ctab[val];
+	return ce->plen == k->n && memcmp(k->c->ctext.data + ce->ptext, k->s, k->n) == 0;
+}
+
+/* The candidates of a phrase, from the cache or looked up and kept.  A
+ * phrase of several words that the lexicon does not hold has none, and is
+ * not kept: most word pairs of an article are such, and each is met once.
+ * The entry returned is valid until the next call. */
 static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phrase, size_t plen)
 {
-	uint64_t h = ds_hash64(phrase, plen, 0xca7d) | 1;
+	struct phrase_key key = {c, phrase, plen};
+	uint64_t h;
 	const uint32_t *i;
 	struct ev_centry *ce;
-	if (!c->ctab && !(c->ctab = calloc(CTAB_MAX, sizeof *c->ctab)))
-		return NULL;
-	if ((i = ds_hmap_find(&c->cmap, h, NULL, NULL)))
+	uint32_t freq = 0;
+	if (memchr(phrase, ' ', plen) && !ds_lex_has(c->lex, phrase, plen, &freq)) {
+		ce = &c->spare;
+		memset(ce, 0, sizeof *ce);
+		ce->freq = freq;
+		ce->first = (uint32_t)c->ncands;
+		return ce;
+	}
+	h = ds_hash64(phrase, plen, 0xca7d);
+	if ((i = ds_hmap_find(&c->cmap, h, centry_eq, &key))) {
+		c->cstats.hits++;
 		return &c->ctab[*i];
-	if (c->ctab_used >= CTAB_MAX)
-		ev_cand_reset(c); /* a very long document: start the cache again */
+	}
+	c->cstats.misses++;
+	if (c->ctab_used >= c->ctab_max) {
+		ev_cand_reset(c); /* full: start the cache again */
+		c->cstats.resets++;
+	}
+	if (ds_grow(&c->ctab, &c->ctab_cap, c->ctab_used + 1, sizeof *c->ctab))
+		return NULL;
 	ce = &c->ctab[c->ctab_used];
 	memset(ce, 0, sizeof *ce);
 	if (cand_fill(c, phrase, plen, ce))
 		return NULL;
-	if (!ds_hmap_put(&c->cmap, h, (uint32_t)c->ctab_used, NULL, NULL, NULL))
+	ce->ptext = (uint32_t)c->ctext.len;
+	ce->plen = (uint32_t)plen;
+	if (ds_buf_append(&c->ctext, phrase, plen) ||
+	    !ds_hmap_put(&c->cmap, h, (uint32_t)c->ctab_used, centry_eq, &key, NULL))
 		return NULL;
 	ce->h = h;
 	c->ctab_used++;
@@ -269,7 +373,7 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 {
 	char phrase[DS_LEX_MAX_PHRASE + 1];
 	size_t plen, ncand;
-	uint32_t p0, p1, freq_word = 0;
+	uint32_t p0, p1, freq_word = 0, bi = 0;
 	int found = 0;
 	const struct ev_centry *ce;
 
@@ -309,7 +413,7 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 		size_t ni = cd->ni;
 		double g, w, fg = 0;
 		g = ev_span_gain2(c, p0, p1, ids, ni, &fg);
-		w = g + 0.5 * log10(cd->weight > 0.01f ? cd->weight : 0.01f);
+		w = g + cd->half_logw;
 		ncand += g > 0;
 		/* the first few single-word candidates (most common first), for
 		 * pairs of spun neighbours */
@@ -330,16 +434,26 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 			best->weight = cd->weight;
 			best->related = cd->related;
 			best->k = k;
-			snprintf(best->orig, sizeof best->orig, "%.*s", (int)cd->len, ctxt);
+			bi = h;
 		}
 	}
 	if (found) {
+		/* what depends on the phrase and its best candidate only: once
+		 * for the pair, kept with the candidate */
+		struct ev_cand *cd = &c->cands[ce->first + bi];
+		snprintf(best->orig, sizeof best->orig, "%.*s", (int)cd->len, c->ctext.data + cd->text);
+		if (!cd->best_done) {
+			cd->freq = 0;
+			ds_lex_has(c->lex, best->orig, strlen(best->orig), &cd->freq);
+			cd->vsim = c->vec ? ds_vec_sim(c->vec, phrase, plen, best->orig,
+						       strlen(best->orig))
+					  : DS_VEC_UNKNOWN;
+			cd->best_done = 1;
+		}
 		best->ncand = ncand;
 		best->freq_word = freq_word;
-		best->freq_orig = 0;
-		ds_lex_has(c->lex, best->orig, strlen(best->orig), &best->freq_orig);
-		best->vsim = c->vec ? ds_vec_sim(c->vec, phrase, plen, best->orig, strlen(best->orig))
-				    : DS_VEC_UNKNOWN;
+		best->freq_orig = cd->freq;
+		best->vsim = cd->vsim;
 	}
 	return found;
 }

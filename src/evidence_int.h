@@ -15,8 +15,13 @@
 #include "lex.h"
 #include "lm.h"
 #include "tune.h"
+#include "vec.h"
 
-#define CTAB_MAX 3072 /* phrases cached per document before the cache starts again */
+/* Phrases whose candidates a context keeps, over all the documents it
+ * scores, before the cache starts again: a phrase's candidates depend on the
+ * models only, and the words of one language recur from one article to the
+ * next. */
+#define CTAB_MAX 16384
 
 struct ev_cand {
 	ds_lm_id ids[DS_EV_MAX_WORDS];
@@ -24,7 +29,13 @@ struct ev_cand {
 	uint16_t sources;
 	uint8_t related;     /* not an exact reverse pair (cand_related) */
 	float weight;
+	double half_logw;    /* 0.5 log10 of the weight (at least 0.01) */
 	uint32_t text, len;  /* in ctext */
+	/* what a slot whose best candidate this is reports, computed at the
+	 * first such slot (best_done): corpus count, similarity to the phrase */
+	uint8_t best_done;
+	uint32_t freq;
+	double vsim;
 };
 
 /* Marks, in ev_cand.sources, a candidate two lexicon steps away. */
@@ -32,10 +43,22 @@ struct ev_cand {
 
 struct ev_centry {
 	uint64_t h;          /* hash of the phrase */
+	uint32_t ptext, plen; /* the phrase, in ctext */
 	uint32_t first, n;   /* its candidates in cands */
 	uint32_t freq;       /* its corpus count */
 	int known;           /* in the lexicon */
 };
+
+/* What a candidate search needs of a single word whatever the phrase: its
+ * model id (DS_LM_UNK when the model does not know it or it is a function
+ * word, neither of which is a related candidate), its unigram log10
+ * probability and its word vector. */
+struct ev_word {
+	ds_lm_id id;
+	double uni;
+	struct ds_vec_word vw;  /* its word vector (x NULL: none) */
+};
+#define EV_WORDS_MAX 65536 /* words kept before the table starts again */
 
 struct ds_ev_ctx {
 	const struct ds_slot_model *sm;
@@ -59,14 +82,20 @@ struct ds_ev_ctx {
 	size_t gains_cap;
 	float *probs;
 	size_t probs_cap;
-	/* per document: the candidate originals of each phrase met, so that a
-	 * repeated word is looked up and ranked once */
-	struct ev_centry *ctab;   /* CTAB_MAX entries */
-	size_t ctab_used;
+	/* the candidate originals of each phrase met, over the documents this
+	 * context scores, so that a word is looked up and ranked once; emptied
+	 * (with words) when ctab_max phrases are kept, and by ds_ev_set_vec */
+	struct ev_centry *ctab;   /* grown as phrases come, up to ctab_max */
+	size_t ctab_used, ctab_cap, ctab_max;
+	struct ev_centry spare;   /* the answer for a phrase not kept */
+	struct ds_ev_cache_stats cstats;
 	struct ds_hmap cmap;      /* phrase hash -> index in ctab */
 	struct ev_cand *cands;
 	size_t ncands, cands_cap;
 	struct ds_buf ctext;
+	struct ds_strtab words;   /* words met by the candidate search... */
+	struct ev_word *wordv;    /* ...and what they are, by id in words */
+	size_t wordv_cap;
 	struct ds_lex_hit hits[DS_EV_MAX_LOOKUP];
 	double hitkey[DS_EV_MAX_LOOKUP];
 	char hitbuf[16384];
@@ -114,7 +143,7 @@ int ev_add_sub(struct ds_ev *ev, const struct ds_doc *doc, uint32_t tb, uint32_t
 /* Scores doc with the language model: per-position state and log10
  * probability in c, fluency features in ev. */
 int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev);
-/* Empties the per-document candidate cache. */
+/* Empties the candidate cache. */
 void ev_cand_reset(struct ds_ev_ctx *c);
 /* Best candidate original for the phrase of tokens [t, t + k); 0: none. */
 int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,

@@ -104,7 +104,6 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	anomaly(c, doc, ev);
 	if (!c->lex)
 		return 0;
-	ev_cand_reset(c);
 	bests = calloc(doc->ntok + 1, sizeof *bests);
 	used = calloc(doc->ntok + 1, 1);
 	if (!bests || !used) {

@@ -681,6 +681,69 @@ static inline int hit_before(const struct ds_lex_hit *a, const struct ds_lex_hit
 	return a->weight > b->weight || (a->weight == b->weight && a->match < b->match);
 }
 
+/* The order of hit_before, then of i, as one integer, smallest first: the
+ * weight's bits made to sort as unsigned integers (highest weight first),
+ * the match, then i.  0 for a weight that is not a number, which
+ * hit_before does not order. */
+static inline uint64_t hit_key(const struct ds_lex_hit *h, size_t i)
+{
+	float w = h->weight == 0 ? 0.0f : h->weight; /* -0 sorts as 0 */
+	uint32_t u;
+	if (w != w)
+		return 0;
+	memcpy(&u, &w, sizeof u);
+	u = (u & 0x80000000u) ? ~u : u | 0x80000000u; /* ascending as unsigned */
+	return (uint64_t)~u << 32 | (uint64_t)h->match << 16 | i;
+}
+
+/* Sorts the n hits of out (n <= POOL_HITS) into ix: best first by
+ * hit_before, in their order among equals (a stable sort). */
+static void hits_order(const struct ds_lex_hit *out, size_t n, uint16_t *ix)
+{
+	uint64_t k[2][POOL_HITS], *a = k[0], *b = k[1];
+	for (size_t i = 0; i < n; i++)
+		if (!(a[i] = hit_key(&out[i], i)))
+			goto any_weight;
+	/* a merge sort of unique keys, bottom up, between two arrays */
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t p = lo, q = mid, o = lo;
+			while (p < mid && q < hi)
+				b[o++] = a[q] < a[p] ? a[q++] : a[p++];
+			while (p < mid)
+				b[o++] = a[p++];
+			while (q < hi)
+				b[o++] = a[q++];
+		}
+		uint64_t *t = a;
+		a = b;
+		b = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		ix[i] = (uint16_t)(a[i] & 0xffff);
+	return;
+any_weight: {
+	/* the same merge sort on hit_before itself */
+	uint16_t merged[POOL_HITS];
+	for (size_t i = 0; i < n; i++)
+		ix[i] = (uint16_t)i;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo + w < n; lo += 2 * w) {
+			size_t mid = lo + w, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t p = lo, q = mid, o = lo;
+			while (p < mid && q < hi)
+				merged[o++] = hit_before(&out[ix[q]], &out[ix[p]]) ? ix[q++] : ix[p++];
+			while (p < mid)
+				merged[o++] = ix[p++];
+			while (q < hi)
+				merged[o++] = ix[q++];
+			memcpy(ix + lo, merged + lo, (hi - lo) * sizeof *ix);
+		}
+	}
+}
+}
+
 static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const char *phrase,
 			size_t len, struct ds_lex_hit *res, size_t want, char *buf,
 			size_t bufsize, int want_orig)
@@ -754,24 +817,10 @@ static size_t inflected(const struct ds_lex *lex, struct ds_stemmer *st, const c
 		}
 	}
 	/* Best weight first, the closer match first among equals, in a stable
-	 * order: a merge sort of the hits' indices, then the first want. */
+	 * order, then the first want. */
 	{
-		uint16_t ix[POOL_HITS], merged[POOL_HITS];
-		for (size_t i = 0; i < n; i++)
-			ix[i] = (uint16_t)i;
-		for (size_t w = 1; w < n; w *= 2) {
-			for (size_t lo = 0; lo + w < n; lo += 2 * w) {
-				size_t mid = lo + w, hi = lo + 2 * w < n ? lo + 2 * w : n;
-				size_t a = lo, b = mid, k = lo;
-				while (a < mid && b < hi)
-					merged[k++] = hit_before(&out[ix[b]], &out[ix[a]]) ? ix[b++] : ix[a++];
-				while (a < mid)
-					merged[k++] = ix[a++];
-				while (b < hi)
-					merged[k++] = ix[b++];
-				memcpy(ix + lo, merged + lo, (hi - lo) * sizeof *ix);
-			}
-		}
+		uint16_t ix[POOL_HITS];
+		hits_order(out, n, ix);
 		if (n > want)
 			n = want;
 		for (size_t i = 0; i < n; i++)

@@ -13,7 +13,7 @@
 /* The cache starts small and grows with the words seen, so a short text
  * pays for a short cache; at its largest it restarts when its arena is full. */
 #define CACHE_SLOTS_MIN (1u << 10)    /* power of two */
-#define CACHE_SLOTS (1u << 16)        /* power of two, the largest */
+#define CACHE_SLOTS (1u << 17)        /* power of two, the largest */
 #define CACHE_PROBES 8
 #define ARENA_MIN (16u << 10)
 #define ARENA_BYTES (1u << 20)        /* stems kept; the cache restarts when full */
@@ -73,10 +73,11 @@ static struct cache_ent *slot_for(struct cache_ent *tab, size_t slots, uint64_t 
 	return NULL;
 }
 
-/* Four times the slots, entries moved over; on failure the table stays. */
+/* Four times the slots (at most CACHE_SLOTS), entries moved over; on
+ * failure the table stays. */
 static void grow_table(struct ds_stemmer *st)
 {
-	size_t ns = st->slots * 4;
+	size_t ns = st->slots * 4 < CACHE_SLOTS ? st->slots * 4 : CACHE_SLOTS;
 	struct cache_ent *nt = calloc(ns, sizeof *nt), *e;
 	if (!nt)
 		return;

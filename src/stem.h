@@ -3,7 +3,7 @@
  *
  * A struct ds_stemmer is NOT thread-safe: give each thread its own.  It
  * keeps a cache of the stems it has computed, which grows with the words
- * seen (at most about 2 MB).
+ * seen (at most about 3 MB).
  */
 #ifndef DS_STEM_H
 #define DS_STEM_H

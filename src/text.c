@@ -1018,9 +1018,12 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 	d->len = len;
 	if (check_binary(d, nm, err))
 		goto fail;
-	/* rough sizes: one token per 5 bytes */
+	/* rough sizes: one token per 5 bytes; in the pool, the normalised and
+	 * lower-case forms of every word and room for its stem (ds_doc_stem),
+	 * so that stemming a long text does not copy the pool to grow it
+	 * (pages not written are not allocated) */
 	if (ds_grow(&d->tok, &d->tok_cap, len / 5 + 16, sizeof *d->tok) ||
-	    ds_grow(&d->pool, &d->pool_cap, len * 2 + 64, 1)) {
+	    ds_grow(&d->pool, &d->pool_cap, len * 3 + 64, 1)) {
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", nm);
 		goto fail;
 	}

@@ -54,6 +54,16 @@ const char *ds_vec_word(const struct ds_vec *v, size_t i);
  * DS_VEC_UNKNOWN when a side has no known word. */
 #define DS_VEC_UNKNOWN (-2.0)
 double ds_vec_sim(const struct ds_vec *v, const char *a, size_t an, const char *b, size_t bn);
+/* One word's vector (x NULL: unknown) and squared norm, looked up once to
+ * compare the word with many phrases: ds_vec_sim_word(v, a, an, &w) is
+ * ds_vec_sim(v, a, an, word, n) to the bit.  x points into v. */
+struct ds_vec_word {
+	const float *x;
+	double norm2;
+};
+void ds_vec_word_of(const struct ds_vec *v, const char *w, size_t n, struct ds_vec_word *out);
+double ds_vec_sim_word(const struct ds_vec *v, const char *a, size_t an,
+		       const struct ds_vec_word *b);
 
 struct ds_vec_build_opts {
 	unsigned min_count;  /* least corpus count of a word (0: 10) */

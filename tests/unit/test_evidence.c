@@ -3,8 +3,9 @@
  * original, an identical copy with none, solo evidence higher on spun text
  * than on clean text, no lexicon no candidates, feature names, the change
  * model's ratios and dump, changes that are never spin evidence (house
- * style, function words, unrelated words), and the same results again and
- * from threads computing at once. */
+ * style, function words, unrelated words), the cache of candidate
+ * originals, and the same results again and from threads computing at
+ * once. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,7 +258,7 @@ T_TEST(no_lexicon)
 	ds_ev_ctx_free(c);
 }
 
-/* The same document twice in one context (its per-document cache emptied
+/* The same document twice in one context (its candidate cache kept
  * between) and in a fresh context gives the same evidence. */
 T_TEST(deterministic)
 {
@@ -272,6 +273,57 @@ T_TEST(deterministic)
 	T_EQ_INT(compute(c, ART, SRC, &a), 0);
 	T_EQ_INT(compute(d, ART, SRC, &b), 0);
 	T_OK(same_ev(&a, &b));
+	ds_ev_clear(&a);
+	ds_ev_clear(&b);
+	ds_ev_ctx_free(c);
+	ds_ev_ctx_free(d);
+}
+
+/* The cache of candidate originals: a document scored again finds every
+ * phrase kept; a cache of 16 phrases starts again when full and stays
+ * within its bound; changing the word vectors empties it; the evidence is
+ * the same to the bit whatever the cache holds. */
+T_TEST(candidate_cache)
+{
+	struct ds_ev_ctx *c = ctx_new(), *d = ctx_new();
+	struct ds_ev a = {0}, b = {0};
+	struct ds_ev_cache_stats s1, s2, sd;
+	T_OK(c && d);
+	if (!c || !d)
+		goto out;
+	T_EQ_INT(compute(c, SPUN, NULL, &a), 0);
+	ds_ev_cache_stats(c, &s1);
+	T_OK(s1.misses > 20);
+	T_EQ_INT(s1.used, s1.misses);
+	T_EQ_INT(s1.resets, 0);
+	T_EQ_INT(s1.max, 16384);
+	T_EQ_INT(compute(c, SPUN, NULL, &b), 0);
+	ds_ev_cache_stats(c, &s2);
+	T_EQ_INT(s2.misses, s1.misses);              /* nothing looked up again */
+	T_EQ_INT(s2.hits, 2 * s1.hits + s1.misses);  /* every phrase found */
+	T_OK(same_ev(&a, &b));
+	/* a small cache: full, emptied, within bounds, same results */
+	T_EQ_INT(ds_ev_set_cache_size(d, 16), 0);
+	T_EQ_INT(compute(d, SPUN, NULL, &b), 0);
+	ds_ev_cache_stats(d, &sd);
+	T_EQ_INT(sd.max, 16);
+	T_OK(sd.misses > s1.misses);                 /* evicted phrases met again */
+	T_EQ_INT(sd.resets, (sd.misses - 1) / 16);   /* emptied at each 17th new phrase */
+	T_EQ_INT(sd.used, (sd.misses - 1) % 16 + 1);
+	T_OK(same_ev(&a, &b));
+	T_EQ_INT(compute(c, SRC, NULL, &a), 0);
+	T_EQ_INT(compute(d, SRC, NULL, &b), 0);
+	T_OK(same_ev(&a, &b));
+	/* other word vectors, other candidates: the cache is emptied */
+	ds_ev_set_vec(c, NULL);
+	ds_ev_cache_stats(c, &s2);
+	T_EQ_INT(s2.used, 0);
+	ds_ev_set_vec(c, vec);
+	T_EQ_INT(ds_ev_set_cache_size(c, 0), 0);
+	ds_ev_cache_stats(c, &s2);
+	T_EQ_INT(s2.max, 16384);
+	T_EQ_INT(s2.used, 0);
+out:
 	ds_ev_clear(&a);
 	ds_ev_clear(&b);
 	ds_ev_ctx_free(c);
@@ -482,6 +534,7 @@ int main(void)
 	T_RUN(solo_clean_vs_spun);
 	T_RUN(no_lexicon);
 	T_RUN(deterministic);
+	T_RUN(candidate_cache);
 	T_RUN(swap_by_rules);
 	T_RUN(change_model);
 	T_RUN(never_spin);

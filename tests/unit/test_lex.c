@@ -267,6 +267,48 @@ T_TEST(inflected_lookups)
 	ds_lex_free(lex);
 }
 
+/* Inflected look-ups in the full lexicon of models/ come best first: the
+ * weight falling, the closer match first among equal weights, the first
+ * want of the pool kept. */
+T_TEST(inflected_order)
+{
+	static const char *const words[] = {"big", "said", "assemblies", "running", "houses",
+					    "began", "quickly", "larger", "help"};
+	struct ds_err err = {0, ""};
+	struct ds_lex *lex = ds_lex_load("models/lex.bin", &err);
+	struct ds_stemmer *st = ds_stemmer_new();
+	struct ds_lex_hit h[96], few[8];
+	char buf[16384], buf2[16384];
+	size_t total = 0;
+	if (!lex) {
+		T_SKIP("no models/lex.bin (make models)");
+		ds_stemmer_free(st);
+		return;
+	}
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+		for (int fwd = 0; fwd < 2; fwd++) {
+			size_t len = strlen(words[w]), n, m;
+			n = fwd ? ds_lex_substitutes_inflected(lex, st, words[w], len, h, 96, buf,
+							       sizeof buf)
+				: ds_lex_originals_inflected(lex, st, words[w], len, h, 96, buf,
+							     sizeof buf);
+			m = fwd ? ds_lex_substitutes_inflected(lex, st, words[w], len, few, 8, buf2,
+							       sizeof buf2)
+				: ds_lex_originals_inflected(lex, st, words[w], len, few, 8, buf2,
+							     sizeof buf2);
+			total += n;
+			for (size_t i = 1; i < n; i++)
+				T_OK(h[i - 1].weight > h[i].weight ||
+				     (h[i - 1].weight == h[i].weight && h[i - 1].match <= h[i].match));
+			T_EQ_INT(m, n < 8 ? n : 8);
+			for (size_t i = 0; i < m; i++)
+				T_OK(strcmp(few[i].text, h[i].text) == 0 && few[i].weight == h[i].weight);
+		}
+	T_OK(total > 200);
+	ds_stemmer_free(st);
+	ds_lex_free(lex);
+}
+
 T_TEST(relation)
 {
 	struct ds_lex *lex = load();
@@ -436,6 +478,7 @@ int main(void)
 	T_RUN(inflection_rules);
 	T_RUN(analysis);
 	T_RUN(inflected_lookups);
+	T_RUN(inflected_order);
 	T_RUN(relation);
 	T_RUN(corrupt_and_missing);
 	T_RUN(sources_names);

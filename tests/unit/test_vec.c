@@ -1,5 +1,6 @@
 /* test_vec.c - word vectors: building from a small corpus, lookups,
- * similarity of words sharing contexts, phrases, corrupt files. */
+ * similarity of words sharing contexts, phrases, a word looked up once and
+ * compared many times, corrupt files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,24 @@ T_TEST(build_and_compare)
 	T_OK(ds_vec_sim(v, "cat", 3, "zebra dog", 9) == same);
 	T_OK(ds_vec_sim(v, "cat", 3, "dog zebrazebrazebrazebrazebra", 29) == same);
 	T_OK(ds_vec_sim(v, "cat zebrazebrazebrazebrazebra", 29, "dog", 3) == same);
+	/* a word looked up once compares as ds_vec_sim compares it, to the bit */
+	{
+		static const char *const as[] = {"cat", "red car", "zebra", "dog zebra"};
+		struct ds_vec_word w;
+		for (size_t i = 0; i < ds_vec_words(v); i++)
+			for (size_t k = 0; k < sizeof as / sizeof as[0]; k++) {
+				const char *b = ds_vec_word(v, i);
+				ds_vec_word_of(v, b, strlen(b), &w);
+				T_OK(w.x != NULL && w.norm2 > 0.5);
+				T_OK(ds_vec_sim_word(v, as[k], strlen(as[k]), &w) ==
+				     ds_vec_sim(v, as[k], strlen(as[k]), b, strlen(b)));
+			}
+		ds_vec_word_of(v, "zebra", 5, &w);
+		T_OK(w.x == NULL);
+		T_OK(ds_vec_sim_word(v, "cat", 3, &w) == DS_VEC_UNKNOWN);
+		ds_vec_word_of(v, "cat", 0, &w);
+		T_OK(w.x == NULL);
+	}
 	/* every word is found by the hash as by its place in the sorted list */
 	for (size_t i = 0; i < ds_vec_words(v); i++) {
 		const char *w = ds_vec_word(v, i);
