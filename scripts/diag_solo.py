@@ -5,16 +5,20 @@ folds (scripts/eval.py): which evidence separates a domain's spun articles
 from its clean ones, and which does not.
 
   scripts/diag_solo.py --models DIR [--despin build/despin] [--bench corpus/bench]
-                       [--domain FAMILY[,FAMILY]] [--test-pos N] [--test-neg N]
+                       [--dim domain|spinner|policy] [--domain FAMILY[,FAMILY]]
+                       [--test-pos N] [--test-neg N]
                        [--corpus TEXT] [--counts WORDS.tsv] [--json OUT]
-                       [--slots [--scorer SCORER.tsv]]
+                       [--slots [--scorer SCORER.tsv]] [--cache DIR]
+                       [--mixture TRAIN.tsv --scorer SCORER.tsv]
 
 DIR is a models directory (a fold's models of an eval.py --work run, whose
 scorer never saw the domain, or the shipped one).  The articles are those
 the domain fold tests (every split of the held-out domain; at most
 --test-pos spun per family and --test-neg clean, as eval.py picks them);
 each family's spun articles are compared with the clean ones of the same
-domain.  Statistics:
+domain.  --dim spinner (or policy) takes that dimension's fold instead
+(--domain then names its held-out families, e.g. distrib): its test split's
+spins of those families against every clean test article.  Statistics:
 
   score        the article's solo score (despin scan --solo); its AUC's
                90% interval over 1,000 bootstrap draws of both classes, and
@@ -34,15 +38,38 @@ keeps them in a file):
   rare         share of content words seen fewer than 20 times in the corpus
                (or never)
   unk          share of words the model does not know
+  lp_func      (in --json) mean log10 p(word | context) of the function
+               words (the corpus's 150 commonest); lp_all: of all words
 
 --slots adds the slots' view (despin scorer slots on the same articles,
 round trips left out): the slots over a spinner's word against every slot
 of the clean articles, the share of each with a candidate original and with
 a gain over 2 (log10), and the AUC of the slot model's log-odds (with
 --scorer, the fold's scorer.tsv, whose slot rows the models' scorer.bin was
-built from) and of each slot feature alone.
+built from) and of each slot feature alone.  --cache DIR keeps the slot rows
+(scripts/slot_cache.py).
+
+--mixture TRAIN.tsv (the fold's training pairs, eval.py's train.tsv; needs
+--scorer) aggregates each article's slots as a contamination test instead of
+counting flags: with r_i the density ratio f_spun(s_i)/f_clean(s_i) of slot
+i's log-odds s_i, the statistic is the generalised log-likelihood ratio
+max over pi in [0, 0.5] of sum_i log(pi r_i + 1 - pi).  The ratio is taken
+as the slot model's odds exp(s_i) (it is fitted with balanced classes, so
+they are that ratio when calibrated: the report checks this on the training
+slots), or from the training slots' histograms (12 bins, 'glr_bin'); and
+register-adjusted: s_i shifted by the article's lower quartile of log-odds
+less the training clean slots' ('glr_q25'), or by the clean training
+articles' mean log-odds predicted from the article's mean log10 probability
+of its function words ('glr_fw') or of all its words ('glr_all'; least
+squares on the clean training articles of 20 slots or more).  The report
+gives each one's AUC beside the score's, how far the clean articles' mean
+log-odds vary from article to article against what slot sampling alone
+would give, and 'glr_iid': the AUC the statistic would reach if slots were
+independent (each test article's slots redrawn from the fold's pooled test
+slots of their class, the spinner's or not, as many of each as it has).
 """
 import argparse
+import bisect
 import collections
 import json
 import math
@@ -113,7 +140,9 @@ def lm_stats(words, cnt, total, func):
 
     def mean(v):
         return sum(v) / len(v) if v else 0.0
-    return {"surp_c": mean(surp[False]) - mean(surp[True]),
+    return {"lp_func": mean([lp for w, lp, u in words if not u and w in func]),
+            "lp_all": mean([lp for w, lp, u in words if not u and w[:1].isalpha()]),
+            "surp_c": mean(surp[False]) - mean(surp[True]),
             "low_c": mean(low[False]) - mean(low[True]),
             "rare": rare / max(ncontent, 1), "unk": unk / max(n, 1)}
 
@@ -127,44 +156,236 @@ def interval(pos, neg, draws=1000):
 
 
 def slot_logit(coef, x):
-    return sum(w if k == "bias" else (x[k] - m) / sd * w
+    """The slot model's log-odds, as ds_logit_prob computes them (standardised
+    features clipped to +-4)."""
+    return sum(w if k == "bias" else max(-4.0, min(4.0, (x[k] - m) / sd)) * w
                for k, (m, sd, w) in coef.items() if k in x or k == "bias")
 
 
-def slot_view(a, test, held):
-    coef = {}
-    if a.scorer:
-        with open(a.scorer, encoding="utf-8") as f:
-            for line in f:
-                c = line.rstrip("\n").split("\t")
-                if c[0] == "coef" and c[1] == "slot":
-                    coef[c[2]] = tuple(map(float, c[3:6]))
-    recs = {os.path.join(a.bench, r["file"]): r for r in test if r["kind"] != "roundtrip"}
+def slot_rows(a, paths):
+    """{article path: [slot feature dict]}: despin scorer slots (through
+    scripts/slot_cache.py with --cache) on the articles."""
     pairs = os.path.join(os.environ.get("TMPDIR", "/tmp"), "diag_solo.%d.tsv" % os.getpid())
     with open(pairs, "w", encoding="utf-8") as f:
-        for path, r in recs.items():
-            f.write("%d\t%s\t-\n" % (r["label"] == "spun", path))
-    p = subprocess.run([a.despin, "scorer", "slots", "--models", a.models, "--pairs", pairs],
-                       stdout=subprocess.PIPE, text=True)
+        for path in paths:
+            f.write("0\t%s\t-\n" % path)
+    if a.cache:
+        cmd = [sys.executable, os.path.join(HERE, "slot_cache.py"), "--despin", a.despin,
+               "--models", a.models, "--cache", a.cache, pairs]
+    else:
+        cmd = [a.despin, "scorer", "slots", "--models", a.models, "--pairs", pairs]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
     os.unlink(pairs)
     lines = p.stdout.splitlines()
     hdr = lines[0].split("\t")
-    rows = collections.defaultdict(lambda: ([], []))
+    rows = {path: [] for path in paths}
     for line in lines[1:]:
         c = line.split("\t")
-        r = recs[c[0]]
-        s, e = int(c[1]), int(c[2])
         x = dict(zip(hdr[3:], map(float, c[3:])))
-        if coef:
-            x["logit"] = slot_logit(coef, x)
-        if any(t["start"] < e and s < t["end"] for t in r.get("substitutions") or []):
-            rows[r["fam"]["domain"]][0].append(x)
-        elif r["label"] == "clean":
-            rows[r["fam"]["domain"]][1].append(x)
+        x["start"], x["end"] = int(c[1]), int(c[2])
+        rows[c[0]].append(x)
+    return rows
+
+
+def glr(ratios, pi_max=0.5):
+    """(max over pi in [0, pi_max] of sum_i log(pi r_i + 1 - pi), the pi that
+    reaches it): the generalised log-likelihood ratio of a share pi of the
+    slots drawn from the spinner's distribution, ratios r_i = f_spun/f_clean.
+    The sum is concave in pi, so its derivative's root is found by bisection."""
+    def slope(p):
+        return sum((r - 1) / (p * r + 1 - p) for r in ratios)
+    if not ratios or slope(0.0) <= 0:
+        return 0.0, 0.0
+    if slope(pi_max) >= 0:
+        pi = pi_max
+    else:
+        lo, hi = 0.0, pi_max
+        for _ in range(50):
+            mid = (lo + hi) / 2
+            if slope(mid) > 0:
+                lo = mid
+            else:
+                hi = mid
+        pi = lo
+    return sum(math.log(pi * r + 1 - pi) for r in ratios), pi
+
+
+def quantile(v, q):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(q * len(v)))] if v else 0.0
+
+
+def binned_ratio(s, y, nbins=12):
+    """f_spun/f_clean of the log-odds s from labelled slots: equal-count bins,
+    one pseudo-count in each bin of either class."""
+    qs = sorted(s)
+    edges = [qs[len(qs) * i // nbins] for i in range(1, nbins)]
+    pos, neg = [1.0] * nbins, [1.0] * nbins
+    for v, lab in zip(s, y):
+        (pos if lab else neg)[bisect.bisect_right(edges, v)] += 1
+    ratio = [(pos[i] / sum(pos)) / (neg[i] / sum(neg)) for i in range(nbins)]
+    return lambda v: ratio[bisect.bisect_right(edges, v)]
+
+
+def line_fit(xs, ys):
+    """Least squares y = a + b x: (a, b, R2)."""
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx > 0 else 0.0
+    ss = sum((y - my) ** 2 for y in ys)
+    res = sum((y - my - b * (x - mx)) ** 2 for x, y in zip(xs, ys))
+    return my - b * mx, b, 1 - res / ss if ss > 0 else 0.0
+
+
+MIX_STATS = ("score", "glr", "glr_bin", "glr_q25", "glr_fw", "glr_all", "pi", "mean_s", "glr_iid")
+
+
+def mixture(a, test, held, slots, rows, func):
+    """The contamination test (--mixture): fits the slot density ratio and the
+    register line on the fold's training articles, adds each test article's
+    statistics to its row and prints their AUCs."""
+    coef = read_coef(a.scorer)
+    if not coef:
+        sys.exit("diag_solo: --mixture needs --scorer with the slot model's rows")
+    manifest = {os.path.join(a.bench, r["file"]): r for r in ev.read_manifest(a.bench)}
+    train = []
+    with open(a.mixture, encoding="utf-8") as f:
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            if len(c) == 3 and c[2] == "-" and c[1] not in train:
+                train.append(c[1])
+    tslots = slot_rows(a, train)
+    s, y, means = [], [], []
+    for path in train:
+        r = manifest[path]
+        if r["kind"] == "roundtrip":
+            continue
+        ls = [slot_logit(coef, x) for x in tslots[path]]
+        s += ls
+        y += [int(overlaps(r, x)) for x in tslots[path]]
+        if r["label"] == "clean" and len(ls) >= 20:
+            words = lm_words(a.despin, a.models, path)
+            st = lm_stats(words, {}, 1, func)
+            mu = sum(ls) / len(ls)
+            sd = math.sqrt(sum((v - mu) ** 2 for v in ls) / len(ls))
+            means.append((mu, sd / math.sqrt(len(ls)), st["lp_func"], st["lp_all"]))
+    pos = [v for v, lab in zip(s, y) if lab]
+    neg = [v for v, lab in zip(s, y) if not lab]
+    if not pos or not neg or len(means) < 3:
+        sys.exit("diag_solo: --mixture needs labelled spinner's and clean training slots")
+    ratio = binned_ratio(s, y)
+    q25 = quantile(neg, 0.25)
+    mu_all = sum(m[0] for m in means) / len(means)
+    fw_a, fw_b, fw_r2 = line_fit([m[2] for m in means], [m[0] for m in means])
+    al_a, al_b, al_r2 = line_fit([m[3] for m in means], [m[0] for m in means])
+    print("mixture: %d training slots, %.3f of them the spinner's; slot AUC %.3f; mean log-odds "
+          "%.3f (spinner's) against %.3f (clean)" % (len(s), len(pos) / len(s), ev.auc(pos, neg),
+                                                     sum(pos) / len(pos), sum(neg) / len(neg)))
+    # the slot model's odds are the density ratio when it is calibrated: with
+    # balanced class weights the mean spinner's ratio over clean slots is 1
+    print("  calibration: mean odds over clean slots %.3f, mean inverse odds over the spinner's "
+          "%.3f (1 when the odds are the density ratio)" % (
+              sum(math.exp(min(v, 30)) for v in neg) / len(neg),
+              sum(math.exp(-max(v, -30)) for v in pos) / len(pos)))
+    print("  register: %d clean training articles' mean log-odds vary by sd %.3f (slot sampling "
+          "alone: %.3f); R2 %.3f against function-word log10 probability, %.3f against all words'"
+          % (len(means), math.sqrt(sum((m[0] - mu_all) ** 2 for m in means) / len(means)),
+             math.sqrt(sum(m[1] ** 2 for m in means) / len(means)), fw_r2, al_r2))
+    # the same statistic if slots were independent: each article's slots
+    # redrawn from the pooled test slots of their class (the spinner's, or
+    # not), as many of each as it has; round trips have no word-level truth
+    pool, nspin, arts = ([], []), [], []
+    for r in test:
+        xs = slots[os.path.join(a.bench, r["file"])]
+        ls = [slot_logit(coef, x) for x in xs]
+        lab = [] if r["kind"] == "roundtrip" else [overlaps(r, x) for x in xs]
+        for v, hit in zip(ls, lab):
+            pool[hit].append(v)
+        if r["label"] == "spun" and lab:
+            nspin.append(sum(lab) / len(lab))
+        arts.append((ls, sum(lab)))
+    rnd = random.Random(1)
+    for (ls, k), row in zip(arts, rows):
+        if pool[0] and pool[1]:
+            row["glr_iid"] = glr([math.exp(min(rnd.choice(pool[i < k]), 30))
+                                  for i in range(len(ls))])[0]
+        row["glr"], row["pi"] = glr([math.exp(min(v, 30)) for v in ls])
+        row["glr_bin"] = glr([ratio(v) for v in ls])[0]
+        sh = quantile(ls, 0.25) - q25 if ls else 0.0
+        row["glr_q25"] = glr([math.exp(min(v - sh, 30)) for v in ls])[0]
+        sh = fw_a + fw_b * row["lp_func"] - mu_all
+        row["glr_fw"] = glr([math.exp(min(v - sh, 30)) for v in ls])[0]
+        sh = al_a + al_b * row["lp_all"] - mu_all
+        row["glr_all"] = glr([math.exp(min(v - sh, 30)) for v in ls])[0]
+        row["mean_s"] = sum(ls) / len(ls) if ls else 0.0
+    if pool[0] and pool[1] and nspin:
+        print("  test slots: %d of the spinner's, %d not, slot AUC %.3f; the spinner's share of a "
+              "spun article's slots: mean %.3f"
+              % (len(pool[1]), len(pool[0]), ev.auc(pool[1], pool[0]), sum(nspin) / len(nspin)))
+    stats = [k for k in MIX_STATS if all(k in x for x in rows)]
+    print("  %-10s %5s %5s  " % (a.dim, "spun", "clean") + " ".join("%7s" % k for k in stats))
+    for h in held:
+        p, n = fold_classes(rows, h, a.dim)
+        if p and n:
+            print("  %-10s %5d %5d  " % (h, len(p), len(n)) + " ".join(
+                "%7.3f" % ev.auc([x[k] for x in p], [x[k] for x in n]) for k in stats))
+    for h in held:
+        p, n = fold_classes(rows, h, a.dim)
+        if p and n:
+            print("  %s: an article's mean log-odds, spun %s, clean %s "
+                  "(clean training articles %.3f)" % (h, mean_sd([x["mean_s"] for x in p]),
+                                                       mean_sd([x["mean_s"] for x in n]), mu_all))
+
+
+def mean_sd(v):
+    mu = sum(v) / len(v)
+    return "%.3f sd %.3f" % (mu, math.sqrt(sum((x - mu) ** 2 for x in v) / len(v)))
+
+
+def fold_classes(rows, h, dim):
+    """(spun articles of held-out family h, the clean articles they are judged
+    against: of the same domain in a domain fold, every one otherwise)."""
+    return ([x for x in rows if x["label"] == "spun" and x[dim] == h],
+            [x for x in rows if x["label"] == "clean" and (dim != "domain" or x["domain"] == h)])
+
+
+def read_coef(scorer, model="slot"):
+    coef = {}
+    if scorer:
+        with open(scorer, encoding="utf-8") as f:
+            for line in f:
+                c = line.rstrip("\n").split("\t")
+                if c[0] == "coef" and c[1] == model:
+                    coef[c[2]] = tuple(map(float, c[3:6]))
+    return coef
+
+
+def overlaps(r, x):
+    """Whether slot x overlaps one of the spinner's substitutions in record r."""
+    return any(t["start"] < x["end"] and x["start"] < t["end"]
+               for t in r.get("substitutions") or [])
+
+
+def slot_view(a, test, held, slots):
+    coef = read_coef(a.scorer)
+    rows = collections.defaultdict(lambda: ([], []))
+    for r in test:
+        if r["kind"] == "roundtrip":
+            continue
+        for x in slots[os.path.join(a.bench, r["file"])]:
+            if coef:
+                x["logit"] = slot_logit(coef, x)
+            if overlaps(r, x):
+                rows[r["fam"][a.dim]][0].append(x)
+            elif r["label"] == "clean":
+                for h in held:
+                    if a.dim != "domain" or r["fam"]["domain"] == h:
+                        rows[h][1].append(x)
     feats = (["logit"] if coef else []) + ["gain", "follow", "lpslot", "lfw", "lfo", "ncand",
                                            "vsim", "logw"]
     print("slots: the spinner's words against every slot of the clean articles")
-    print("  %-10s %5s %6s %6s | %6s %6s %6s | " % ("domain", "spun", "cand", "gain>2",
+    print("  %-10s %5s %6s %6s | %6s %6s %6s | " % (a.dim, "spun", "cand", "gain>2",
                                                  "clean", "cand", "gain>2")
           + " ".join("%6s" % f[:6] for f in feats))
     for dom in held:
@@ -185,6 +406,8 @@ def main():
     ap.add_argument("--despin", default="build/despin")
     ap.add_argument("--bench", default="corpus/bench")
     ap.add_argument("--models", required=True)
+    ap.add_argument("--dim", default="domain", choices=ev.DIMS,
+                    help="the fold's dimension (--domain names its held-out families)")
     ap.add_argument("--domain", default="fiction,nonfiction")
     ap.add_argument("--test-pos", type=int, default=25)
     ap.add_argument("--test-neg", type=int, default=40)
@@ -194,14 +417,17 @@ def main():
     ap.add_argument("--json", help="write every article's statistics here")
     ap.add_argument("--slots", action="store_true", help="add the slots' view")
     ap.add_argument("--scorer", help="with --slots: the scorer TSV of the models (slot rows)")
+    ap.add_argument("--cache", help="keep the slot rows here (scripts/slot_cache.py)")
+    ap.add_argument("--mixture", metavar="TRAIN.tsv",
+                    help="the contamination test, fitted on these training pairs (needs --scorer)")
     a = ap.parse_args()
     held = a.domain.split(",")
     recs = ev.read_manifest(a.bench)
-    opts = argparse.Namespace(only="domain", train_cap=400, test_pos=a.test_pos,
+    opts = argparse.Namespace(only=a.dim, train_cap=400, test_pos=a.test_pos,
                               test_neg=a.test_neg)
     fold = [f for f in ev.make_folds(recs, opts) if sorted(f[2]) == sorted(held)]
     if not fold:
-        sys.exit("diag_solo: no domain fold holds out %s" % a.domain)
+        sys.exit("diag_solo: no %s fold holds out %s" % (a.dim, a.domain))
     test = fold[0][4]
     files = [os.path.join(a.bench, r["file"]) for r in test]
     scan = ev.scan(a.despin, a.models, files, ["--solo"])
@@ -216,7 +442,8 @@ def main():
         ps = [x["p"] for x in subs if x.get("p") is not None]
         cw = max(s.get("content_words") or 0, 1)
         row = {"file": r["file"], "label": r["label"], "domain": r["fam"]["domain"],
-               "spinner": r["fam"]["spinner"], "rate": r.get("rate"), "words": s.get("words"),
+               "spinner": r["fam"]["spinner"], "policy": r["fam"]["policy"], "rate": r.get("rate"),
+               "words": s.get("words"),
                "score": s["score"], "nflag": len(subs), "flag_share": len(subs) / cw,
                "lodds": sum(math.log(p / (1 - p)) for p in ps if 0 < p < 1),
                "pmax": max(ps) if ps else 0.0,
@@ -232,8 +459,7 @@ def main():
     stats = ["score", "nflag", "flag_share", "lodds", "pmax", "oop", "surp_c", "low_c",
              "rare", "unk"]
     for dom in held:
-        neg = [x for x in rows if x["label"] == "clean" and x["domain"] == dom]
-        pos = [x for x in rows if x["label"] == "spun" and x["domain"] == dom]
+        pos, neg = fold_classes(rows, dom, a.dim)
         if not pos or not neg:
             continue
         print("%s: %d spun, %d clean" % (dom, len(pos), len(neg)))
@@ -255,8 +481,11 @@ def main():
         if rec:
             print("  spinner's words under a flag: %.3f (mean over %d articles; %d words)"
                   % (sum(rec) / len(rec), len(rec), sum(x["n_truth"] for x in pos if "n_truth" in x)))
+    slots = slot_rows(a, files) if a.slots or a.mixture else None
     if a.slots:
-        slot_view(a, test, held)
+        slot_view(a, test, held, slots)
+    if a.mixture:
+        mixture(a, test, held, slots, rows, func)
     if a.json:
         with open(a.json, "w", encoding="utf-8") as f:
             json.dump(rows, f)

@@ -69,4 +69,57 @@ if [ $? -eq 0 ]; then
 else
 	nok "flags, score and the spinner's words under a flag (1 of 2) per article"; sed 's/^/# /' "$OUT/rows.txt"
 fi
+# the contamination test (--mixture), fitted on the seeds as training pairs
+for s in 000 001 002 004; do printf '0\t%s\t-\n' "$OUT/b/a/$s.txt"; done > "$OUT/train.tsv"
+printf '1\t%s\t-\n' "$OUT/b/a/003.txt" >> "$OUT/train.tsv"
+if python3 scripts/diag_solo.py --despin "$DESPIN" --bench "$OUT/b" --models models --domain fiction \
+	--mixture "$OUT/train.tsv" --scorer models/scorer.tsv --cache "$OUT/cache" \
+	--corpus corpus/seeds/000_fcd469a446cc7cc8.txt --json "$OUT/mix.json" > "$OUT/out.txt" 2> "$OUT/err.txt"; then
+	ok "diag_solo.py --mixture runs"
+else
+	nok "diag_solo.py --mixture runs"; sed 's/^/# /' "$OUT/err.txt"
+fi
+expect '^mixture: [0-9]+ training slots, 0\.0[0-9][0-9] of them the spinner.s; slot AUC [01]\.[0-9]{3}' \
+	"mixture: the training slots, a few of them the spinner's"
+expect '^  register: 4 clean training articles. mean log-odds vary by sd [0-9.]+ ' \
+	"mixture: the register of the four clean training articles"
+expect '^  test slots: 2 of the spinner.s, [0-9]+ not, slot AUC [01]\.[0-9]{3}; the spinner.s share of a spun article.s slots: mean 0\.[0-9]{3}$' \
+	"mixture: the test slots, two of them the spinner's"
+expect '^  fiction +1 +3 +1\.000( +[01]\.[0-9]{3}){8}$' "mixture: each statistic's AUC beside the score's, and with independent slots"
+if [ -n "$(ls "$OUT/cache"/slots-* 2>/dev/null)" ]; then
+	ok "--cache keeps the slot rows"
+else
+	nok "--cache keeps the slot rows"
+fi
+python3 - "$OUT/mix.json" > "$OUT/mix.txt" 2>&1 <<'PY'
+import json, math, sys
+sys.path.insert(0, "scripts")
+import diag_solo as d
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 4, rows
+for r in rows:
+    assert 0 <= r["pi"] <= 0.5 and r["glr"] >= 0, r
+    for k in ("glr_bin", "glr_q25", "glr_fw", "glr_all", "glr_iid"):
+        assert r[k] >= 0, (k, r)
+# the generalised likelihood ratio: nothing to gain from ratios of 1 or less,
+# a share of one half when every slot is far more likely spun, and in between
+# the share where the log-likelihood's slope is nought
+assert d.glr([1.0, 1.0, 1.0]) == (0.0, 0.0)
+assert d.glr([0.2, 0.5]) == (0.0, 0.0)
+g, pi = d.glr([100.0] * 10)
+assert pi == 0.5 and abs(g - 10 * math.log(50.5)) < 1e-9, (g, pi)
+v = [20.0] + [0.5] * 30
+g, pi = d.glr(v)
+assert 0 < pi < 0.5 and abs(sum((r - 1) / (pi * r + 1 - pi) for r in v)) < 1e-6, pi
+assert abs(g - sum(math.log(pi * r + 1 - pi) for r in v)) < 1e-12 and g > 0
+# the binned density ratio grows where the spinner's slots lie
+f = d.binned_ratio([i / 100 for i in range(200)], [int(i >= 150) for i in range(200)], nbins=4)
+assert f(1.9) > 1 > f(0.1), (f(1.9), f(0.1))
+assert d.line_fit([0, 1, 2], [1, 3, 5]) == (1.0, 2.0, 1.0)
+PY
+if [ $? -eq 0 ]; then
+	ok "mixture statistics per article, and the likelihood ratio's maximum"
+else
+	nok "mixture statistics per article, and the likelihood ratio's maximum"; sed 's/^/# /' "$OUT/mix.txt"
+fi
 echo "1..$n"
