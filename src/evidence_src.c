@@ -152,15 +152,15 @@ static const char *word_at(const struct ds_doc *d, long i, size_t *len)
 	return d->pool + d->tok[i].lower;
 }
 
-/* 1 when the words either side of [ab, ae) in the article and of [sb, se)
- * in the source are the same. */
-static int same_context(const struct ds_doc *doc, uint32_t ab, uint32_t ae,
-			const struct ds_doc *src, uint32_t sb, uint32_t se)
+/* How many sides of [ab, ae) in the article and of [sb, se) in the source
+ * have the same word next to them: 0, 1 or 2. */
+static int same_sides(const struct ds_doc *doc, uint32_t ab, uint32_t ae,
+		      const struct ds_doc *src, uint32_t sb, uint32_t se)
 {
 	size_t l1, l2, r1, r2;
 	const char *pa = word_at(doc, (long)ab - 1, &l1), *ps = word_at(src, (long)sb - 1, &l2);
 	const char *nxa = word_at(doc, (long)ae, &r1), *nxs = word_at(src, (long)se, &r2);
-	return l1 == l2 && memcmp(pa, ps, l1) == 0 && r1 == r2 && memcmp(nxa, nxs, r1) == 0;
+	return (l1 == l2 && memcmp(pa, ps, l1) == 0) + (r1 == r2 && memcmp(nxa, nxs, r1) == 0);
 }
 
 /* True when a and s are related in two steps through the lexicon: a
@@ -280,7 +280,7 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	 * are out above) */
 	if (never && !func && c->cm && na == 1 && ns == 1 && gain > ds_tune_default.src_unrel_gain &&
 	    !has_cap_word(doc, ab, ae) && !has_cap_word(src, sb, se) && !has_digit(a, al) &&
-	    !has_digit(s, sl) && same_context(doc, ab, ae, src, sb, se))
+	    !has_digit(s, sl) && same_sides(doc, ab, ae, src, sb, se) == 2)
 		never = 0;
 	if (!never) {
 		ss->small++;
@@ -290,9 +290,6 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	if (c->cm || c->chg_dump) {
 		double x[DS_NCHGF];
 		uint32_t fqa = 0, fqs = 0;
-		size_t l1, l2, r1, r2;
-		const char *pa = word_at(doc, (long)ab - 1, &l1), *ps = word_at(src, (long)sb - 1, &l2);
-		const char *nxa = word_at(doc, (long)ae, &r1), *nxs = word_at(src, (long)se, &r2);
 		if (c->lex) {
 			ds_lex_has(c->lex, a, al, &fqa);
 			ds_lex_has(c->lex, s, sl, &fqs);
@@ -305,8 +302,7 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		x[DS_CF_GAIN] = gain > 4 ? 4 : gain < -4 ? -4 : gain;
 		x[DS_CF_FREQD] = log10(1.0 + fqs) - log10(1.0 + fqa);
 		x[DS_CF_ONE] = na == 1 && ns == 1;
-		x[DS_CF_CTX] = (double)((l1 == l2 && memcmp(pa, ps, l1) == 0) +
-					(r1 == r2 && memcmp(nxa, nxs, r1) == 0)) / 2.0;
+		x[DS_CF_CTX] = same_sides(doc, ab, ae, src, sb, se) / 2.0;
 		x[DS_CF_SIM] = pair_sim;
 		x[DS_CF_NW] = (double)(na + ns);
 		x[DS_CF_FUNC] = fa || fs;
