@@ -53,7 +53,7 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	free(c->gains);
 	free(c->probs);
 	free(c->ctab);
-	ds_hmap_free(&c->cmap);
+	ds_strtab_free(&c->phrases);
 	free(c->cands);
 	ds_buf_free(&c->ctext);
 	ds_strtab_free(&c->words);

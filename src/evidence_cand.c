@@ -34,7 +34,7 @@ static int shares_word(const char *a, size_t al, const char *b, size_t bl)
 
 void ev_cand_reset(struct ds_ev_ctx *c)
 {
-	ds_hmap_clear(&c->cmap);
+	ds_strtab_free(&c->phrases);
 	c->ctab_used = 0;
 	c->ncands = 0;
 	c->ctext.len = 0;
@@ -309,31 +309,15 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	return 0;
 }
 
-/* The phrase an entry of cmap names, for ds_hmap_find. */
-struct phrase_key {
-	const struct ds_ev_ctx *c;
-	const char *s;
-	size_t n;
-};
-
-static int centry_eq(const void *ctx, uint32_t val)
-{
-	const struct phrase_key *k = ctx;
-	const struct ev_centry *ce = &k->c->ctab[val];
-	return ce->plen == k->n && memcmp(k->c->ctext.data + ce->ptext, k->s, k->n) == 0;
-}
-
 /* The candidates of a phrase, from the cache or looked up and kept.  A
  * phrase of several words that the lexicon does not hold has none, and is
  * not kept: most word pairs of an article are such, and each is met once.
  * The entry returned is valid until the next call. */
 static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phrase, size_t plen)
 {
-	struct phrase_key key = {c, phrase, plen};
-	uint64_t h;
-	const uint32_t *i;
 	struct ev_centry *ce;
 	uint32_t freq = 0;
+	int64_t id;
 	if (memchr(phrase, ' ', plen) && !ds_lex_has(c->lex, phrase, plen, &freq)) {
 		ce = &c->spare;
 		memset(ce, 0, sizeof *ce);
@@ -341,10 +325,9 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 		ce->first = (uint32_t)c->ncands;
 		return ce;
 	}
-	h = ds_hash64(phrase, plen, 0xca7d);
-	if ((i = ds_hmap_find(&c->cmap, h, centry_eq, &key))) {
+	if ((id = ds_strtab_find(&c->phrases, phrase, plen)) >= 0) {
 		c->cstats.hits++;
-		return &c->ctab[*i];
+		return &c->ctab[id];
 	}
 	c->cstats.misses++;
 	if (c->ctab_used >= c->ctab_max) {
@@ -355,14 +338,8 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 		return NULL;
 	ce = &c->ctab[c->ctab_used];
 	memset(ce, 0, sizeof *ce);
-	if (cand_fill(c, phrase, plen, ce))
+	if (cand_fill(c, phrase, plen, ce) || ds_strtab_intern(&c->phrases, phrase, plen) < 0)
 		return NULL;
-	ce->ptext = (uint32_t)c->ctext.len;
-	ce->plen = (uint32_t)plen;
-	if (ds_buf_append(&c->ctext, phrase, plen) ||
-	    !ds_hmap_put(&c->cmap, h, (uint32_t)c->ctab_used, centry_eq, &key, NULL))
-		return NULL;
-	ce->h = h;
 	c->ctab_used++;
 	return ce;
 }

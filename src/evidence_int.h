@@ -42,8 +42,6 @@ struct ev_cand {
 #define DS_EV_SRC_TWOSTEP 0x100
 
 struct ev_centry {
-	uint64_t h;          /* hash of the phrase */
-	uint32_t ptext, plen; /* the phrase, in ctext */
 	uint32_t first, n;   /* its candidates in cands */
 	uint32_t freq;       /* its corpus count */
 	int known;           /* in the lexicon */
@@ -85,11 +83,11 @@ struct ds_ev_ctx {
 	/* the candidate originals of each phrase met, over the documents this
 	 * context scores, so that a word is looked up and ranked once; emptied
 	 * (with words) when ctab_max phrases are kept, and by ds_ev_set_vec */
+	struct ds_strtab phrases; /* the phrases kept; an id is their index in ctab */
 	struct ev_centry *ctab;   /* grown as phrases come, up to ctab_max */
 	size_t ctab_used, ctab_cap, ctab_max;
 	struct ev_centry spare;   /* the answer for a phrase not kept */
 	struct ds_ev_cache_stats cstats;
-	struct ds_hmap cmap;      /* phrase hash -> index in ctab */
 	struct ev_cand *cands;
 	size_t ncands, cands_cap;
 	struct ds_buf ctext;
