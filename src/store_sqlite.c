@@ -41,9 +41,20 @@ enum {
 };
 
 /* Passage keys are filed BAND_ROWS to a statement (Q_INS_BANDS, whose text
- * is made at open: ?1 the source, ?2.. the keys): one statement a key spent
- * more in running the statement than in the insert itself. */
+ * is made at open: ?1, ?2 the first key and its source, ?3, ?4 the second,
+ * ...): one statement a key spent more in running the statement than in the
+ * insert itself.  A write transaction keeps its sources' keys in memory
+ * (struct band_row) and files them sorted by key when it commits (or before
+ * anything reads or deletes keys, or when PEND_MAX are waiting): inserts in
+ * key order touch each B-tree page once, where a source's keys one by one
+ * land at random places. */
 #define BAND_ROWS 32
+#define PEND_MAX ((size_t)1 << 20)
+
+struct band_row {
+	uint64_t key;
+	int64_t id;
+};
 
 static const char *const queries[NQ] = {
 	[Q_FIND_HASH] = "SELECT id FROM source WHERE hash = ?1",
@@ -77,6 +88,10 @@ struct sqlite_store {
 	size_t textcap;
 	z_stream zs;      /* deflate state, reset for every text */
 	int zs_ready;
+	struct band_row *pend; /* passage keys not yet filed, in insert order */
+	size_t npend, pendcap;
+	struct band_row *pendtmp; /* the sort's other buffer */
+	size_t pendtmpcap;
 };
 
 /* ---- errors ---- */
@@ -222,21 +237,97 @@ static int set_decode(const unsigned char *in, size_t len, size_t n, uint32_t *o
 	return 0;
 }
 
-/* ---- operations ---- *//* ---- operations ---- */
+/* ---- passage keys filed in key order ---- */
+
+/* Sorts rows[0..n) by key as SQLite orders integers (signed), keeping the
+ * order of equal keys (their ids rise already): a byte-wise radix sort
+ * through tmp (n rows), skipping a byte that is the same in every key. */
+static void band_sort(struct band_row *rows, struct band_row *tmp, size_t n)
+{
+	size_t count[8][256] = {{0}};
+	struct band_row *from = rows, *to = tmp;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = rows[i].key ^ (UINT64_C(1) << 63);
+		for (int b = 0; b < 8; b++)
+			count[b][k >> (8 * b) & 0xff]++;
+	}
+	for (int b = 0; b < 8; b++) {
+		size_t sum = 0, *c = count[b];
+		if (n == 0 || c[(from[0].key ^ (UINT64_C(1) << 63)) >> (8 * b) & 0xff] == n)
+			continue;
+		for (int v = 0; v < 256; v++) {
+			size_t t = c[v];
+			c[v] = sum;
+			sum += t;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[c[(from[i].key ^ (UINT64_C(1) << 63)) >> (8 * b) & 0xff]++] = from[i];
+		struct band_row *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != rows)
+		memcpy(rows, from, n * sizeof *rows);
+}
+
+/* Files the waiting passage keys, sorted; 0 or an error. */
+static int band_flush(struct sqlite_store *s, struct ds_err *err)
+{
+	size_t n = 0, np = s->npend;
+	sqlite3_stmt *st;
+	int rc;
+	if (np == 0)
+		return 0;
+	if (ds_grow(&s->pendtmp, &s->pendtmpcap, np, sizeof *s->pendtmp)) {
+		s->npend = 0;
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	}
+	band_sort(s->pend, s->pendtmp, np);
+	s->npend = 0;
+	for (; n + BAND_ROWS <= np; n += BAND_ROWS) {
+		st = stmt(s, Q_INS_BANDS);
+		for (int i = 0; i < BAND_ROWS; i++) {
+			sqlite3_bind_int64(st, 2 * i + 1, (sqlite3_int64)s->pend[n + (size_t)i].key);
+			sqlite3_bind_int64(st, 2 * i + 2, s->pend[n + (size_t)i].id);
+		}
+		if ((rc = run(s, st, err)) != 0)
+			return rc;
+	}
+	for (; n < np; n++) {
+		st = stmt(s, Q_INS_BAND);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)s->pend[n].key);
+		sqlite3_bind_int64(st, 2, s->pend[n].id);
+		if ((rc = run(s, st, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- operations ---- */
 
 static int op_begin(struct ds_store *b, struct ds_err *err)
 {
-	return exec((struct sqlite_store *)b, "BEGIN IMMEDIATE", err);
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	s->npend = 0;
+	return exec(s, "BEGIN IMMEDIATE", err);
 }
 
 static int op_commit(struct ds_store *b, struct ds_err *err)
 {
-	return exec((struct sqlite_store *)b, "COMMIT", err);
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	int rc = band_flush(s, err);
+	if (rc != 0) { /* never commit sources without their keys */
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return exec(s, "COMMIT", err);
 }
 
 static int op_rollback(struct ds_store *b, struct ds_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)b;
+	s->npend = 0;
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
 	return exec(s, "ROLLBACK", err);
@@ -363,23 +454,14 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 	if ((rc = run(s, st, err)) != 0)
 		return rc;
 
-	n = 0;
-	for (; n + BAND_ROWS <= nkeys; n += BAND_ROWS) {
-		st = stmt(s, Q_INS_BANDS);
-		sqlite3_bind_int64(st, 1, *id);
-		for (int i = 0; i < BAND_ROWS; i++)
-			sqlite3_bind_int64(st, i + 2, (sqlite3_int64)keys[n + (size_t)i]);
-		if ((rc = run(s, st, err)) != 0)
-			return rc;
-	}
-	for (; n < nkeys; n++) {
-		st = stmt(s, Q_INS_BAND);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)keys[n]);
-		sqlite3_bind_int64(st, 2, *id);
-		if ((rc = run(s, st, err)) != 0)
-			return rc;
-	}
-	return 0;
+	if (s->npend + nkeys > PEND_MAX && (rc = band_flush(s, err)) != 0)
+		return rc;
+	if (ds_grow(&s->pend, &s->pendcap, s->npend + nkeys, sizeof *s->pend))
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	for (size_t i = 0; i < nkeys; i++)
+		s->pend[s->npend++] = (struct band_row){keys[i], *id};
+	/* outside a transaction the insert above is already committed */
+	return sqlite3_get_autocommit(s->db) ? band_flush(s, err) : 0;
 }
 
 static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys,
@@ -389,6 +471,8 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys,
 	static const int del[] = {Q_DEL_SRC, Q_DEL_SET, Q_DEL_BODY};
 	sqlite3_stmt *st;
 	int rc;
+	if ((rc = band_flush(s, err)) != 0)
+		return rc;
 	for (size_t i = 0; i < DS_ARRAY_LEN(del); i++) {
 		st = stmt(s, del[i]);
 		sqlite3_bind_int64(st, 1, id);
@@ -409,8 +493,11 @@ static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_f
 		   void *ctx, struct ds_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)b;
-	sqlite3_stmt *st = stmt(s, Q_BAND);
+	sqlite3_stmt *st;
 	int rc, stop = 0;
+	if ((rc = band_flush(s, err)) != 0)
+		return rc;
+	st = stmt(s, Q_BAND);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)key);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -576,6 +663,8 @@ static int op_stats(struct ds_store *b, struct ds_store_stats *out, struct ds_er
 		"SELECT total(length(text)) FROM body", "PRAGMA page_count",
 	};
 	int rc;
+	if ((rc = band_flush(s, err)) != 0)
+		return rc;
 	for (size_t i = 0; i < DS_ARRAY_LEN(sql); i++)
 		if ((rc = one_int(s, sql[i], &v[i], err)) != 0)
 			return rc;
@@ -671,6 +760,8 @@ static void op_close(struct ds_store *b)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(s->db);
 	}
+	free(s->pend);
+	free(s->pendtmp);
 	free(s->setbuf);
 	free(s->enc);
 	free(s->textbuf);
@@ -975,14 +1066,14 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 			goto fail;
 	}
 	for (int i = 0; i < NQ; i++) {
-		char bands[64 + 12 * BAND_ROWS];
+		char bands[64 + 20 * BAND_ROWS];
 		const char *sql = queries[i];
 		if (i == Q_INS_BANDS) {
 			size_t o = (size_t)snprintf(bands, sizeof bands,
 						    "INSERT OR IGNORE INTO band(key, id) VALUES ");
 			for (int r = 0; r < BAND_ROWS; r++)
-				o += (size_t)snprintf(bands + o, sizeof bands - o, "%s(?%d, ?1)",
-						      r ? ", " : "", r + 2);
+				o += (size_t)snprintf(bands + o, sizeof bands - o, "%s(?%d, ?%d)",
+						      r ? ", " : "", 2 * r + 1, 2 * r + 2);
 			sql = bands;
 		}
 		rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
