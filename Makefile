@@ -11,11 +11,11 @@ WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wundef -Wno-unused-parameter
 DS_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -DDS_DATADIR=\"$(PREFIX)/share/despin\" -D_FILE_OFFSET_BITS=64 -Isrc -pthread \
             -MMD -MP $(WARN)
-LIBS      = -lstemmer -lgsl -lgslcblas -lsqlite3 -lhiredis -lz -lm -pthread
+LIBS      = -lstemmer -lgsl -lgslcblas -lsqlite3 -lhiredis -lzstd -lz -lm -pthread
 # The command line takes these libraries from their static archives where
 # they are installed (Debian's -dev packages ship them): no dynamic loading
 # and relocation of them at each start.  Otherwise the shared ones.
-STATIC_LIBS = stemmer gsl gslcblas sqlite3 hiredis z
+STATIC_LIBS = stemmer gsl gslcblas sqlite3 hiredis zstd z
 static_lib  = $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))
 CLI_LIBS   := $(foreach l,$(STATIC_LIBS),$(or $(call static_lib,$(l)),-l$(l))) -lm -pthread
 # Relative relocations packed (DT_RELR) where the linker and the C library

@@ -5,7 +5,7 @@
 set -eu
 
 # build and core libraries
-PKGS="build-essential pkg-config libstemmer-dev libgsl-dev libsqlite3-dev sqlite3 libhiredis-dev zlib1g-dev"
+PKGS="build-essential pkg-config libstemmer-dev libgsl-dev libsqlite3-dev sqlite3 libhiredis-dev zlib1g-dev libzstd-dev"
 # model data: thesauri
 PKGS="$PKGS wordnet-base mythes-en-us libaiksaurus-1.2-data"
 # model data: background language model (US English 3-gram, CMU Sphinx, BSD-2)

@@ -11,12 +11,17 @@
 
 #include <sqlite3.h>
 #include <zlib.h>
+#include <zstd.h>
 
 /* "DSPX" in the file header (PRAGMA application_id) and the schema version
  * (PRAGMA user_version).  Version 2: shingle sets Rice-coded, texts
- * deflated (see the codecs below). */
+ * deflated (see the codecs below).  Version 3, made by this despin: the same
+ * with texts compressed by Zstandard.  Both are read and added to, each with
+ * its own text codec. */
 #define APP_ID 0x44535058
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
+#define SCHEMA_DEFLATE 2 /* the oldest version read: texts deflated */
+#define ZSTD_LEVEL 1
 /* Page cache per connection (KiB; SQLite's default is 2 MiB): a writer
  * fills the passage key table at random places; a reader's pages stay in
  * the system's page cache anyway. */
@@ -86,8 +91,11 @@ struct sqlite_store {
 	size_t enccap;
 	char *textbuf;    /* inflated text */
 	size_t textcap;
-	z_stream zs;      /* deflate state, reset for every text */
+	int version;      /* the file's schema version: its text codec */
+	z_stream zs;      /* deflate state, reset for every text (version 2) */
 	int zs_ready;
+	ZSTD_CCtx *zc;    /* Zstandard states (version 3) */
+	ZSTD_DCtx *zd;
 	struct band_row *pend; /* passage keys not yet filed, in insert order */
 	size_t npend, pendcap;
 	struct band_row *pendtmp; /* the sort's other buffer */
@@ -150,7 +158,9 @@ static int run(struct sqlite_store *s, sqlite3_stmt *st, struct ds_err *err)
  * gap >> k in unary (ones ended by a zero) and the k low bits, bits filled
  * from the lowest of each byte.  With 24-bit hashes (fprint.h) that is about
  * 2 bytes a shingle instead of 4.  A text is stored as a 4-byte
- * little-endian length and its zlib stream. */
+ * little-endian length and its zlib stream (version 2) or its Zstandard
+ * frame at level 1 (version 3: half the instructions of deflate at level 1,
+ * for 3% fewer bytes on news texts). */
 
 static size_t set_enc_max(size_t n)
 {
@@ -408,6 +418,27 @@ static size_t deflate_text(struct sqlite_store *s, const char *text, size_t len,
 	return rc == Z_STREAM_END ? room - s->zs.avail_out : 0;
 }
 
+/* Compresses text with the file's codec into out (room for text_bound);
+ * returns the bytes written, 0 on failure. */
+static size_t text_encode(struct sqlite_store *s, const char *text, size_t len,
+			  unsigned char *out, size_t room)
+{
+	size_t n;
+	if (s->version == SCHEMA_DEFLATE)
+		return deflate_text(s, text, len, out, room);
+	if (!s->zc && !(s->zc = ZSTD_createCCtx()))
+		return 0;
+	n = ZSTD_compressCCtx(s->zc, out, room, text, len, ZSTD_LEVEL);
+	return ZSTD_isError(n) ? 0 : n;
+}
+
+static size_t text_bound(size_t len)
+{
+	size_t z = compressBound((uLong)len) + len / 64 + 64; /* any deflate parameters */
+	size_t zs = ZSTD_compressBound(len);
+	return z > zs ? z : zs;
+}
+
 static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 		     const uint64_t *keys, size_t nkeys, int64_t *id, struct ds_err *err)
 {
@@ -429,7 +460,7 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 	for (size_t i = 1; i < src->nset; i++)
 		if (src->set[i] <= src->set[i - 1])
 			return ds_err_set(err, DS_EINVAL, "index %s: shingle set not sorted", s->path);
-	zlen = compressBound((uLong)src->len) + src->len / 64 + 64; /* any deflate parameters */
+	zlen = text_bound(src->len);
 	need = set_enc_max(src->nset);
 	if (need < zlen)
 		need = zlen;
@@ -442,7 +473,7 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 	if ((rc = run(s, st, err)) != 0)
 		return rc;
 
-	if ((zlen = deflate_text(s, src->text ? src->text : "", src->len, s->enc + 4,
+	if ((zlen = text_encode(s, src->text ? src->text : "", src->len, s->enc + 4,
 				 s->enccap - 4)) == 0)
 		return ds_err_set(err, DS_ENOMEM, "index %s: cannot compress the text of %s",
 				  s->path, src->name);
@@ -526,7 +557,6 @@ static int inflate_text(struct sqlite_store *s, sqlite3_stmt *st, struct ds_stor
 {
 	const unsigned char *z = sqlite3_column_blob(st, 0);
 	size_t n = (size_t)sqlite3_column_bytes(st, 0), len = 0;
-	uLongf out;
 	if (n < 4 || !z)
 		goto bad;
 	for (int i = 0; i < 4; i++)
@@ -535,9 +565,19 @@ static int inflate_text(struct sqlite_store *s, sqlite3_stmt *st, struct ds_stor
 		goto bad;
 	if (ds_grow(&s->textbuf, &s->textcap, len + 1, 1))
 		return ds_err_set(err, DS_ENOMEM, "out of memory");
-	out = (uLongf)len;
-	if (uncompress((Bytef *)s->textbuf, &out, z + 4, (uLong)(n - 4)) != Z_OK || out != len)
-		goto bad;
+	if (s->version == SCHEMA_DEFLATE) {
+		uLongf out = (uLongf)len;
+		if (uncompress((Bytef *)s->textbuf, &out, z + 4, (uLong)(n - 4)) != Z_OK ||
+		    out != len)
+			goto bad;
+	} else {
+		size_t out;
+		if (!s->zd && !(s->zd = ZSTD_createDCtx()))
+			return ds_err_set(err, DS_ENOMEM, "out of memory");
+		out = ZSTD_decompressDCtx(s->zd, s->textbuf, len, z + 4, n - 4);
+		if (ZSTD_isError(out) || out != len)
+			goto bad;
+	}
 	s->textbuf[len] = '\0';
 	src->text = s->textbuf;
 	src->len = len;
@@ -767,6 +807,8 @@ static void op_close(struct ds_store *b)
 	free(s->textbuf);
 	if (s->zs_ready)
 		deflateEnd(&s->zs);
+	ZSTD_freeCCtx(s->zc);
+	ZSTD_freeDCtx(s->zd);
 	free(s->path);
 	free(s);
 }
@@ -903,6 +945,7 @@ static int check_schema(struct sqlite_store *s, const char *params, int create,
 		return rc;
 	}
 	if (app == 0 && ver == 0 && ntables == 0) {
+		s->version = SCHEMA_VERSION;
 		if (create)
 			return init_schema(s, params, err);
 		return ds_err_set(err, DS_EFORMAT, "%s is an empty SQLite database, not a despin index",
@@ -911,10 +954,11 @@ static int check_schema(struct sqlite_store *s, const char *params, int create,
 	if (app != APP_ID)
 		return ds_err_set(err, DS_EFORMAT,
 				  "%s is an SQLite database but not a despin index", s->path);
-	if (ver != SCHEMA_VERSION)
+	if (ver < SCHEMA_DEFLATE || ver > SCHEMA_VERSION)
 		return ds_err_set(err, DS_EVERSION,
-				  "index %s has schema version %lld, this despin reads version %d: rebuild it with 'despin index add'",
-				  s->path, (long long)ver, SCHEMA_VERSION);
+				  "index %s has schema version %lld, this despin reads versions %d and %d: rebuild it with 'despin index add'",
+				  s->path, (long long)ver, SCHEMA_DEFLATE, SCHEMA_VERSION);
+	s->version = (int)ver;
 	rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'fingerprint'", -1,
 				&st, NULL);
 	if (rc != SQLITE_OK)

@@ -423,6 +423,90 @@ T_TEST(refuses_foreign_and_damaged_files)
 
 /* vacuum of an SQLite file: the space of removed sources comes back, the
  * rest answers as before */
+/* The first bytes of source id's stored text (after its 4-byte length) and
+ * the file's schema version, read with SQLite itself. */
+static int stored_codec(const char *path, int64_t id, unsigned char head[4], int *version)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char sql[96];
+	int ok = 0;
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return 0;
+	snprintf(sql, sizeof sql, "SELECT text FROM body WHERE id = %lld", (long long)id);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) > 8) {
+			memcpy(head, (const unsigned char *)sqlite3_column_blob(st, 0) + 4, 4);
+			ok = 1;
+		}
+		sqlite3_finalize(st);
+	}
+	if (ok && sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		ok = sqlite3_step(st) == SQLITE_ROW;
+		*version = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return ok;
+}
+
+/* A new index (schema version 3) stores texts as Zstandard frames; one of
+ * version 2 keeps deflating them (zlib streams), and both read back. */
+T_TEST(texts_in_both_schema_versions)
+{
+	static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+	struct ds_err err = {0};
+	struct ds_doc *d0 = seed("000"), *d1 = seed("001");
+	char path[512];
+	for (int ver = 3; ver >= 2; ver--) {
+		struct ds_index *ix;
+		struct ds_match m[2];
+		unsigned char head[4] = {0};
+		int64_t id0 = 0, id1 = 0;
+		int fver = 0;
+		char *text = NULL;
+		size_t len = 0, n;
+		path_in_tmp(path, sizeof path, ver == 3 ? "v3.db" : "v2.db");
+		unlink(path);
+		ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+		T_OK(ix != NULL);
+		ds_index_close(ix);
+		if (ver == 2) {
+			sqlite3 *db;
+			T_OK(sqlite3_open(path, &db) == SQLITE_OK);
+			sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL);
+			sqlite3_close(db);
+		}
+		if (!(ix = ds_index_open(path, 0, &err)) || !d0 || !d1) {
+			T_FAIL("version %d: %s", ver, err.msg);
+			ds_index_close(ix);
+			continue;
+		}
+		id0 = add(ix, d0, NULL);
+		id1 = add(ix, d1, NULL);
+		ds_index_close(ix);
+		T_OK(stored_codec(path, id0, head, &fver));
+		T_EQ_INT(fver, ver);
+		if (ver == 3)
+			T_OK(memcmp(head, zstd_magic, 4) == 0);
+		else
+			T_OK((head[0] & 0x0f) == 8 && (head[0] << 8 | head[1]) % 31 == 0); /* zlib */
+		ix = ds_index_open(path, DS_INDEX_READONLY, &err);
+		T_OK(ix != NULL);
+		if (!ix)
+			continue;
+		T_EQ_INT(ds_index_get_text(ix, id1, &text, &len, &err), 0);
+		T_OK(text && len == d1->len && memcmp(text, d1->text, len) == 0);
+		free(text);
+		n = query(ix, d0, m, 2, 0);
+		T_OK(n >= 1 && m[0].id == id0);
+		ds_matches_free(m, n);
+		ds_index_close(ix);
+	}
+	ds_doc_free(d0);
+	ds_doc_free(d1);
+}
+
 T_TEST(vacuum_gives_space_back)
 {
 	struct ds_err err = {0};
@@ -571,6 +655,7 @@ int main(void)
 	T_RUN(duplicate_remove_text);
 	T_RUN(lsh_finds_spun_copy_among_distractors);
 	T_RUN(refuses_foreign_and_damaged_files);
+	T_RUN(texts_in_both_schema_versions);
 	T_RUN(vacuum_gives_space_back);
 	T_RUN(killed_add_leaves_index_as_it_was);
 	T_RUN(locked_index_fails_after_timeout);
