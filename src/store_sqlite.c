@@ -176,36 +176,43 @@ static unsigned rice_k(const uint32_t *set, size_t n)
 	return k;
 }
 
-/* Encodes set[0..n) into out (set_enc_max(n) bytes); returns the bytes used. */
+/* Encodes set[0..n) into out (set_enc_max(n) bytes); returns the bytes used.
+ * Bits gather in a 64-bit word, flushed a byte at a time from its low end. */
 static size_t set_encode(const uint32_t *set, size_t n, unsigned char *out)
 {
 	unsigned k = rice_k(set, n);
-	size_t bit = 8, cap = set_enc_max(n);
+	size_t o = 1;
+	uint64_t acc = 0;  /* pending bits, the oldest lowest */
+	unsigned nacc = 0; /* how many */
 	uint32_t prev = 0;
-	memset(out, 0, cap);
 	out[0] = (unsigned char)k;
+#define PUTBITS(v, nb)                                               \
+	do {                                                         \
+		acc |= (uint64_t)(v) << nacc;                        \
+		nacc += (nb);                                        \
+		while (nacc >= 8) {                                  \
+			out[o++] = (unsigned char)acc;               \
+			acc >>= 8;                                   \
+			nacc -= 8;                                   \
+		}                                                    \
+	} while (0)
 	for (size_t i = 0; i < n; i++) {
 		uint32_t gap = set[i] - prev;
 		uint64_t q = gap >> k;
 		prev = set[i];
-		if (q > 32) { /* a wild gap: written as 33 ones and 32 raw bits */
-			q = 33;
-			for (uint64_t j = 0; j < q; j++, bit++)
-				out[bit >> 3] |= (unsigned char)(1u << (bit & 7));
-			bit++;
-			for (unsigned j = 0; j < 32; j++, bit++)
-				if (gap >> j & 1)
-					out[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+		if (q > 32) { /* a wild gap: written as 33 ones, a zero and 32 raw bits */
+			PUTBITS(UINT64_C(0x1ffffffff), 34); /* 33 ones, then the zero */
+			PUTBITS(gap, 32);
 			continue;
 		}
-		for (uint64_t j = 0; j < q; j++, bit++)
-			out[bit >> 3] |= (unsigned char)(1u << (bit & 7));
-		bit++;
-		for (unsigned j = 0; j < k; j++, bit++)
-			if (gap >> j & 1)
-				out[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+		/* q ones and the zero (q + 1 <= 33 bits), then the k low bits */
+		PUTBITS((UINT64_C(1) << q) - 1, (unsigned)q + 1);
+		PUTBITS(gap & ((UINT64_C(1) << k) - 1), k);
 	}
-	return (bit + 7) >> 3;
+#undef PUTBITS
+	if (nacc)
+		out[o++] = (unsigned char)acc;
+	return o;
 }
 
 /* Decodes n hashes from in[0..len) into out; -1 when the bytes do not hold
