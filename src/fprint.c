@@ -83,6 +83,8 @@ static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
 /* The function words of at most DS_PACK_MAX bytes (nearly all of them, and
  * all the common ones) also by their packed bytes. */
 static struct ds_packset fw_short;
+/* The number words by their packed bytes: value = index in number_words. */
+static struct ds_packset nw_short;
 
 static void fw_build(void)
 {
@@ -99,6 +101,9 @@ static void fw_build(void)
 			if (strcmp(fw_classes[k][0], w) == 0)
 				fw_canon[i] = fw_classes[k][1];
 	}
+	for (size_t i = 0; i < DS_ARRAY_LEN(number_words); i++)
+		ds_packset_add(&nw_short, number_words[i][0], strlen(number_words[i][0]),
+			       (uint16_t)i);
 }
 
 struct fw_probe {
@@ -133,13 +138,10 @@ int ds_fprint_is_function_word(const char *lower, size_t n)
 
 static const char *number_word(const char *lower, size_t n)
 {
-	if (n < 3 || n > 8 || !strchr("zotfsenhm", lower[0]))
-		return NULL; /* not one of the words below */
-	for (size_t i = 0; i < DS_ARRAY_LEN(number_words); i++)
-		if (number_words[i][0][0] == lower[0] && strncmp(number_words[i][0], lower, n) == 0 &&
-		    number_words[i][0][n] == '\0')
-			return number_words[i][1];
-	return NULL;
+	int k;
+	pthread_once(&fw_once, fw_build);
+	k = ds_packset_find(&nw_short, lower, n); /* every number word has 3-8 bytes */
+	return k >= 0 ? number_words[k][1] : NULL;
 }
 
 /* ---- the fingerprint ---- */
@@ -192,7 +194,9 @@ static uint32_t shingle_hash(const struct item *it, size_t k, unsigned kind)
  * key is skipped.  The counts of all passes are taken in one read of the
  * keys.  Small tables (256 counts) suit the few hundred to few thousand
  * keys of an article. */
-void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n)
+/* The same on the bytes from byte first (0 the lowest) up: the order of
+ * keys equal in those bytes is kept. */
+static void sort_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned first)
 {
 	uint64_t max = 0, *src = a, *dst = tmp, *t;
 	size_t count[8][256];
@@ -201,17 +205,18 @@ void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n)
 		return;
 	for (size_t i = 0; i < n; i++)
 		max |= a[i];
-	while (passes < 8 && (max >> (8 * passes)) != 0)
+	max >>= 8 * first;
+	while (first + passes < 8 && (max >> (8 * passes)) != 0)
 		passes++;
 	memset(count, 0, passes * sizeof count[0]);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t x = a[i];
+		uint64_t x = a[i] >> (8 * first);
 		for (unsigned p = 0; p < passes; p++, x >>= 8)
 			count[p][x & 255]++;
 	}
 	for (unsigned p = 0; p < passes; p++) {
 		size_t *c = count[p];
-		unsigned shift = 8 * p;
+		unsigned shift = 8 * (first + p);
 		if (c[(src[0] >> shift) & 255] == n)
 			continue; /* one value of this byte: the order stays */
 		for (size_t i = 0, sum = 0; i < 256; i++) {
@@ -227,6 +232,11 @@ void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n)
 	}
 	if (src != a)
 		memcpy(a, src, n * sizeof *a);
+}
+
+void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	sort_from(a, tmp, n, 0);
 }
 
 /* The index of h in the sorted set s[0..n) (where it would go if absent). */
@@ -326,8 +336,9 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 	imm = con = NULL;
 
 	fp->set = malloc((fp->nocc + 1) * sizeof *fp->set);
+	fp->oset = malloc((fp->nocc + 1) * sizeof *fp->oset);
 	keys = malloc((2 * fp->nocc + 1) * sizeof *keys);
-	if (!fp->set || !keys)
+	if (!fp->set || !fp->oset || !keys)
 		goto nomem;
 	/* the occurrences by sentence, then hash */
 	for (size_t i = 0; i < fp->nocc; i++)
@@ -337,21 +348,22 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 		fp->occ[i].h = (uint32_t)(keys[i] & 0xffffff);
 		fp->occ[i].sent = (uint32_t)(keys[i] >> 24);
 	}
-	/* the distinct hashes */
+	/* the distinct hashes, and each occurrence's place among them: the
+	 * hashes sorted with the occurrence's index below them (fewer than
+	 * 2^32 occurrences: one per token at most) */
 	for (size_t i = 0; i < fp->nocc; i++)
-		keys[i] = fp->occ[i].h;
-	ds_fprint_sort64(keys, keys + fp->nocc, fp->nocc);
-	for (size_t i = 0; i < fp->nocc; i++)
-		if (fp->nset == 0 || fp->set[fp->nset - 1] != (uint32_t)keys[i]) {
-			fp->set[fp->nset++] = (uint32_t)keys[i];
-			fp->nkind[keys[i] & 1]++;
+		keys[i] = (uint64_t)fp->occ[i].h << 32 | i;
+	sort_from(keys, keys + fp->nocc, fp->nocc, 4);
+	for (size_t i = 0; i < fp->nocc; i++) {
+		uint32_t h = (uint32_t)(keys[i] >> 32);
+		if (fp->nset == 0 || fp->set[fp->nset - 1] != h) {
+			fp->set[fp->nset++] = h;
+			fp->nkind[h & 1]++;
 		}
+		fp->oset[(uint32_t)keys[i]] = (uint32_t)(fp->nset - 1);
+	}
 	free(keys);
 	keys = NULL;
-	if (!(fp->oset = malloc((fp->nocc + 1) * sizeof *fp->oset)))
-		goto nomem;
-	for (size_t i = 0; i < fp->nocc; i++)
-		fp->oset[i] = (uint32_t)set_pos(fp->set, fp->nset, fp->occ[i].h);
 	return fp;
 
 nomem:
