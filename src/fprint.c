@@ -275,7 +275,10 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 	struct ds_fprint *fp = calloc(1, sizeof *fp);
 	struct item *imm = NULL, *con = NULL;
 	uint64_t *keys = NULL;
+	struct occ *old = NULL;
+	size_t *first = NULL; /* per sentence: where its occurrences go */
 	size_t nimm = 0, ncon = 0;
+	uint32_t maxsent = 0;
 
 	if (!fp)
 		goto nomem;
@@ -340,28 +343,40 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 	keys = malloc((2 * fp->nocc + 1) * sizeof *keys);
 	if (!fp->set || !fp->oset || !keys)
 		goto nomem;
-	/* the occurrences by sentence, then hash */
-	for (size_t i = 0; i < fp->nocc; i++)
-		keys[i] = (uint64_t)fp->occ[i].sent << 24 | fp->occ[i].h;
-	ds_fprint_sort64(keys, keys + fp->nocc, fp->nocc);
+	/* the distinct hashes: the hashes sorted with each occurrence's index
+	 * below its hash (fewer than 2^32 occurrences: one per token at most) */
 	for (size_t i = 0; i < fp->nocc; i++) {
-		fp->occ[i].h = (uint32_t)(keys[i] & 0xffffff);
-		fp->occ[i].sent = (uint32_t)(keys[i] >> 24);
-	}
-	/* the distinct hashes, and each occurrence's place among them: the
-	 * hashes sorted with the occurrence's index below them (fewer than
-	 * 2^32 occurrences: one per token at most) */
-	for (size_t i = 0; i < fp->nocc; i++)
 		keys[i] = (uint64_t)fp->occ[i].h << 32 | i;
+		if (fp->occ[i].sent > maxsent)
+			maxsent = fp->occ[i].sent;
+	}
 	sort_from(keys, keys + fp->nocc, fp->nocc, 4);
+	/* then the occurrences by sentence, then hash: the hash order dealt
+	 * into sentences (a stable counting sort), each with its place in the
+	 * set */
+	if (!(old = malloc((fp->nocc + 1) * sizeof *old)) ||
+	    !(first = calloc((size_t)maxsent + 2, sizeof *first)))
+		goto nomem;
+	memcpy(old, fp->occ, fp->nocc * sizeof *old);
+	for (size_t i = 0; i < fp->nocc; i++)
+		first[old[i].sent + 1]++;
+	for (size_t s = 1; s <= (size_t)maxsent + 1; s++)
+		first[s] += first[s - 1];
 	for (size_t i = 0; i < fp->nocc; i++) {
 		uint32_t h = (uint32_t)(keys[i] >> 32);
+		const struct occ *o = &old[(uint32_t)keys[i]];
+		size_t j = first[o->sent]++;
 		if (fp->nset == 0 || fp->set[fp->nset - 1] != h) {
 			fp->set[fp->nset++] = h;
 			fp->nkind[h & 1]++;
 		}
-		fp->oset[(uint32_t)keys[i]] = (uint32_t)(fp->nset - 1);
+		fp->occ[j] = *o;
+		fp->oset[j] = (uint32_t)(fp->nset - 1);
 	}
+	free(old);
+	free(first);
+	old = NULL;
+	first = NULL;
 	free(keys);
 	keys = NULL;
 	return fp;
@@ -370,6 +385,8 @@ nomem:
 	free(imm);
 	free(con);
 	free(keys);
+	free(old);
+	free(first);
 	ds_fprint_free(fp);
 	ds_err_set(err, DS_ENOMEM, "out of memory fingerprinting %s",
 		   doc->name ? doc->name : "a document");
