@@ -1078,8 +1078,12 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 				size_t start_inv = i;
 				size_t e = scan_word(&b, i, &c);
 				/* count invalid sequences inside the word (only
-				 * bytes past ASCII can start one) */
+				 * bytes past ASCII can start one); a word that holds
+				 * one has DS_TF_INVALID (every character of a word is
+				 * kept in it), so a word without has none */
 				size_t k = start_inv;
+				if (!b.err && !(d->tok[d->ntok - 1].flags & DS_TF_INVALID))
+					k = e;
 				for (uint64_t x; k + 8 <= e; k += 8) {
 					memcpy(&x, b.p + k, 8);
 					if (x & 0x8080808080808080ULL)
