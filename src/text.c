@@ -407,6 +407,24 @@ static void close_paragraph(struct builder *b, size_t end_byte)
 	(void)first_sent;
 }
 
+/* Copies src[0..n) to out and its lower case (ds_lower) to low: plain ASCII
+ * in one loop, as words mostly are, the rest through ds_lower. */
+static inline void copy_lower(char *out, char *low, const char *src, size_t n)
+{
+	size_t i = 0;
+	for (; i < n; i++) {
+		unsigned char b = (unsigned char)src[i];
+		if (b & 0x80)
+			break;
+		out[i] = (char)b;
+		low[i] = (char)(b + (((unsigned)(b - 'A') < 26u) << 5));
+	}
+	if (i < n) { /* from a byte that starts a sequence, as ds_lower reads it */
+		memcpy(out + i, src + i, n - i);
+		ds_lower(low + i, src + i, n - i);
+	}
+}
+
 /* Appends a token; norm holds its normalised bytes. */
 static void emit(struct builder *b, size_t start, size_t end, const char *norm, size_t nlen,
 		 int kind, int flags)
@@ -427,10 +445,9 @@ static void emit(struct builder *b, size_t start, size_t end, const char *norm, 
 	t->end = (uint32_t)end;
 	/* the normalised form, then its lower case, both NUL-terminated */
 	low = d->pool + d->pool_len;
-	memcpy(low, norm, nlen);
+	copy_lower(low, low + nlen + 1, norm, nlen);
 	low[nlen] = 0;
 	t->norm = (uint32_t)d->pool_len;
-	ds_lower(low + nlen + 1, norm, nlen);
 	low[2 * nlen + 1] = 0;
 	t->lower = (uint32_t)(d->pool_len + nlen + 1);
 	d->pool_len += 2 * nlen + 2;
