@@ -98,6 +98,7 @@ struct sqlite_store {
 	ZSTD_DCtx *zd;
 	struct band_row *pend; /* passage keys not yet filed, in insert order */
 	size_t npend, pendcap;
+	int pend_lost;         /* a filing failed: this transaction must not commit */
 	struct band_row *pendtmp; /* the sort's other buffer */
 	size_t pendtmpcap;
 };
@@ -287,7 +288,8 @@ static void band_sort(struct band_row *rows, struct band_row *tmp, size_t n)
 		memcpy(rows, from, n * sizeof *rows);
 }
 
-/* Files the waiting passage keys, sorted; 0 or an error. */
+/* Files the waiting passage keys, sorted; 0 or an error (after which the
+ * transaction cannot commit: some keys may be lost). */
 static int band_flush(struct sqlite_store *s, struct ds_err *err)
 {
 	size_t n = 0, np = s->npend;
@@ -295,6 +297,7 @@ static int band_flush(struct sqlite_store *s, struct ds_err *err)
 	int rc;
 	if (np == 0)
 		return 0;
+	s->pend_lost = 1; /* until every key is filed */
 	if (ds_grow(&s->pendtmp, &s->pendtmpcap, np, sizeof *s->pendtmp)) {
 		s->npend = 0;
 		return ds_err_set(err, DS_ENOMEM, "out of memory");
@@ -317,6 +320,7 @@ static int band_flush(struct sqlite_store *s, struct ds_err *err)
 		if ((rc = run(s, st, err)) != 0)
 			return rc;
 	}
+	s->pend_lost = 0;
 	return 0;
 }
 
@@ -326,13 +330,16 @@ static int op_begin(struct ds_store *b, struct ds_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)b;
 	s->npend = 0;
+	s->pend_lost = 0;
 	return exec(s, "BEGIN IMMEDIATE", err);
 }
 
 static int op_commit(struct ds_store *b, struct ds_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)b;
-	int rc = band_flush(s, err);
+	int rc = s->pend_lost ? ds_err_set(err, DS_EDB, "index %s: passage keys not filed",
+					   s->path)
+			      : band_flush(s, err);
 	if (rc != 0) { /* never commit sources without their keys */
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -345,6 +352,7 @@ static int op_rollback(struct ds_store *b, struct ds_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)b;
 	s->npend = 0;
+	s->pend_lost = 0;
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
 	return exec(s, "ROLLBACK", err);

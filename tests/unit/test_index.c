@@ -507,6 +507,50 @@ T_TEST(texts_in_both_schema_versions)
 	ds_doc_free(d1);
 }
 
+/* Passage keys are filed when the transaction commits: when that fails,
+ * nothing of the transaction is committed (no source without its keys). */
+T_TEST(keys_failing_at_commit_leave_nothing)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d0 = seed("000"), *d1 = seed("001");
+	struct ds_index_stats st;
+	struct ds_index *ix;
+	char path[512];
+	sqlite3 *db;
+	path_in_tmp(path, sizeof path, "nokeys.db");
+	unlink(path);
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	if (!ix || !d0 || !d1) {
+		T_FAIL("set-up: %s", err.msg);
+		goto out;
+	}
+	add(ix, d0, NULL);
+	ds_index_close(ix);
+	T_OK(sqlite3_open(path, &db) == SQLITE_OK);
+	T_EQ_INT(sqlite3_exec(db,
+			      "CREATE TRIGGER no_keys BEFORE INSERT ON band"
+			      " BEGIN SELECT RAISE(ABORT, 'no more keys'); END;",
+			      NULL, NULL, NULL),
+		 SQLITE_OK);
+	sqlite3_close(db);
+	ix = ds_index_open(path, 0, &err);
+	T_OK(ix != NULL);
+	if (!ix)
+		goto out;
+	T_EQ_INT(ds_index_begin(ix, &err), 0);
+	add(ix, d1, NULL); /* its keys wait for the commit */
+	T_OK(ds_index_commit(ix, &err) != 0);
+	T_OK(strstr(err.msg, "no more keys") != NULL);
+	ds_index_rollback(ix, NULL);
+	T_EQ_INT(ds_index_stats(ix, &st, &err), 0);
+	T_EQ_INT(st.sources, 1);
+	T_EQ_INT(ds_index_check(ix, &err), 0);
+	ds_index_close(ix);
+out:
+	ds_doc_free(d0);
+	ds_doc_free(d1);
+}
+
 T_TEST(vacuum_gives_space_back)
 {
 	struct ds_err err = {0};
@@ -656,6 +700,7 @@ int main(void)
 	T_RUN(lsh_finds_spun_copy_among_distractors);
 	T_RUN(refuses_foreign_and_damaged_files);
 	T_RUN(texts_in_both_schema_versions);
+	T_RUN(keys_failing_at_commit_leave_nothing);
 	T_RUN(vacuum_gives_space_back);
 	T_RUN(killed_add_leaves_index_as_it_was);
 	T_RUN(locked_index_fails_after_timeout);
