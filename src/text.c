@@ -137,17 +137,12 @@ static inline void ascii_char(struct ch *c, unsigned b)
 	c->upper = (k & 0x80) != 0;
 }
 
-/* Reads the character at byte offset i. */
-static inline void get_ch(const unsigned char *p, size_t n, size_t i, struct ch *c)
+/* get_ch past ASCII: p[i] >= 0x80. */
+static void get_ch_utf8(const unsigned char *p, size_t n, size_t i, struct ch *c)
 {
 	uint32_t cp;
 	size_t l;
 	c->invalid = c->upper = c->lower = 0;
-	if (DS_LIKELY(p[i] < 0x80)) {
-		c->next = i + 1;
-		ascii_char(c, p[i]);
-		return;
-	}
 	l = utf8_decode(p, i, n, &cp);
 	if (l == 0) {
 		c->next = i + 1;
@@ -220,6 +215,20 @@ static inline void get_ch(const unsigned char *p, size_t n, size_t i, struct ch 
 		c->lower = 1;
 	else if (cp >= 0x100 && cp <= 0x17F)
 		(cp & 1) ? (c->lower = 1) : (c->upper = 1);
+}
+
+/* Reads the character at byte offset i: ASCII inline, the rest out of
+ * line. */
+static inline __attribute__((always_inline)) void get_ch(const unsigned char *p, size_t n,
+							 size_t i, struct ch *c)
+{
+	if (DS_LIKELY(p[i] < 0x80)) {
+		c->invalid = c->upper = c->lower = 0;
+		c->next = i + 1;
+		ascii_char(c, p[i]);
+		return;
+	}
+	get_ch_utf8(p, n, i, c);
 }
 
 void ds_lower(char *dst, const char *src, size_t n)
