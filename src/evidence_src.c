@@ -57,6 +57,34 @@ struct src_stats {
 	size_t nflag;        /* of them, those with p >= 0.5 */
 };
 
+/* True when a and s differ only in inflectional endings after their common
+ * stem ("small" / "smaller", "make" / "making", "stop" / "stopped"); a
+ * derivation ("geometric" / "geometrical") is another word. */
+static int inflection(const char *a, size_t al, const char *s, size_t sl)
+{
+	static const char *const END[] = {"", "s", "es", "ed", "d", "ing", "er", "est", "r",
+					  "st", "ies", "ied", "ier", "iest", "y", "e", "ly", "n",
+					  "en", "'s", NULL};
+	size_t k = 0;
+	const char *t[2];
+	size_t tl[2];
+	while (k < al && k < sl && a[k] == s[k])
+		k++;
+	t[0] = a + k, tl[0] = al - k;
+	t[1] = s + k, tl[1] = sl - k;
+	for (int i = 0; i < 2; i++) {
+		size_t j;
+		if (k && tl[i] >= 2 && t[i][0] == a[k - 1])
+			t[i]++, tl[i]--; /* a doubled consonant: stopped */
+		for (j = 0; END[j]; j++)
+			if (strlen(END[j]) == tl[i] && memcmp(END[j], t[i], tl[i]) == 0)
+				break;
+		if (!END[j])
+			return 0;
+	}
+	return 1;
+}
+
 /* True when every word of tokens [b, e) is a function word. */
 static int all_function(const struct ds_doc *d, uint32_t b, uint32_t e)
 {
@@ -67,13 +95,115 @@ static int all_function(const struct ds_doc *d, uint32_t b, uint32_t e)
 	return 1;
 }
 
-/* True when tokens [b, e) hold a number. */
-static int has_number(const struct ds_doc *d, uint32_t b, uint32_t e)
+/* Number words, in the order of their values for house_form. */
+static const char *const NUM_WORDS[] = {"zero", "one", "two", "three", "four", "five", "six",
+					"seven", "eight", "nine", "ten", NULL};
+/* Larger ones, which only say that a phrase holds a number. */
+static const char *const NUM_WORDS_MORE[] = {
+	"eleven", "twelve", "thirteen", "fifteen", "twenty", "thirty", "forty", "fifty",
+	"sixty", "hundred", "thousand", "million", "billion", "percent", "dozen", NULL};
+
+static int in_list(const char *const *list, const char *w, size_t n)
 {
-	for (uint32_t i = b; i < e; i++)
-		if (d->tok[i].kind == DS_TOK_NUM)
+	for (size_t k = 0; list[k]; k++)
+		if (strlen(list[k]) == n && memcmp(list[k], w, n) == 0)
 			return 1;
 	return 0;
+}
+
+/* True when tokens [b, e) hold a number, in digits or in words. */
+static int has_number(const struct ds_doc *d, uint32_t b, uint32_t e)
+{
+	for (uint32_t i = b; i < e; i++) {
+		const char *w = d->pool + d->tok[i].lower;
+		size_t n = d->tok[i].norm_len;
+		if (d->tok[i].kind == DS_TOK_NUM || in_list(NUM_WORDS, w, n) ||
+		    in_list(NUM_WORDS_MORE, w, n))
+			return 1;
+	}
+	return 0;
+}
+
+/* One word's spelling with the British and American differences folded:
+ * z as s (realise, analyse), -our as -or, a final -re as -er (centre,
+ * fibres), doubled consonants single (travelled), ae and oe as e, -ence as
+ * -ense (defence), -ogue as -og, -mme as -m; words under five letters
+ * as they are.  Appends the word and a space to out at o and returns the
+ * new length, 0 when out is too small. */
+static size_t spelling_fold_word(const char *p, size_t n, char *out, size_t o, size_t size)
+{
+	size_t w = o;
+	const char *f;
+	if (o + n + 2 > size)
+		return 0;
+	if (n < 5) { /* "four" / "for" */
+		memcpy(out + o, p, n);
+		o += n;
+		out[o++] = ' ';
+		out[o] = 0;
+		return o;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char ch = p[i];
+		if (ch == 'z')
+			ch = 's';
+		if ((ch == 'a' || ch == 'o') && i + 1 < n && p[i + 1] == 'e')
+			continue; /* anaemia, oecumenical: the e stays */
+		if (ch == 'u' && i > 0 && p[i - 1] == 'o' && i + 1 < n && p[i + 1] == 'r')
+			continue; /* colour */
+		if (o > w && out[o - 1] == ch && !strchr("aeiou", ch))
+			continue; /* travelled */
+		out[o++] = ch;
+	}
+	out[o] = 0;
+	f = out + w;
+	if (memcmp(p + n - 3, "mme", 3) == 0)
+		o -= 1; /* programme: "programe" by now */
+	n = o - w;
+	if (n >= 4 && memcmp(f + n - 4, "ogue", 4) == 0)
+		o -= 2; /* catalogue */
+	else if (n >= 4 && memcmp(f + n - 4, "ence", 4) == 0)
+		out[o - 2] = 's'; /* defence */
+	else if (n >= 4 && memcmp(f + n - 3, "res", 3) == 0 && !strchr("aeiou", f[n - 4])) {
+		out[o - 3] = 'e'; /* fibres */
+		out[o - 2] = 'r';
+	} else if (n >= 3 && memcmp(f + n - 2, "re", 2) == 0 && !strchr("aeiou", f[n - 3])) {
+		out[o - 2] = 'e'; /* centre */
+		out[o - 1] = 'r';
+	}
+	out[o++] = ' ';
+	out[o] = 0;
+	return o;
+}
+
+/* The words of phrase p folded by spelling_fold_word; 0 when too long. */
+static size_t spelling_fold(const char *p, size_t n, char *out, size_t size)
+{
+	size_t o = 0, i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && p[j] != ' ')
+			j++;
+		o = spelling_fold_word(p + i, j - i, out, o, size);
+		if (!o)
+			return 0;
+		i = j + 1;
+	}
+	return o;
+}
+
+/* True when a and s are the same words spelt two ways ("recognised" /
+ * "recognized", "organised labour" / "organized labor"), whatever the
+ * lexicon says of them. */
+static int spelling_variant(const char *a, size_t al, const char *s, size_t sl)
+{
+	char fa[DS_LEX_MAX_PHRASE + 8], fs[DS_LEX_MAX_PHRASE + 8];
+	size_t la, ls;
+	if (al < 5 || sl < 5)
+		return 0; /* "four" / "for" */
+	la = spelling_fold(a, al, fa, sizeof fa);
+	ls = spelling_fold(s, sl, fs, sizeof fs);
+	return la && la == ls && memcmp(fa, fs, la) == 0;
 }
 
 static int has_digit(const char *p, size_t n)
@@ -90,8 +220,7 @@ static int has_digit(const char *p, size_t n)
  * not", "three" / "3").  Returns its length (0 if it does not fit). */
 static size_t house_form(const char *p, size_t n, char *out, size_t size)
 {
-	static const char *const NUM[] = {"zero", "one", "two", "three", "four", "five", "six",
-					  "seven", "eight", "nine", "ten", NULL};
+	const char *const *NUM = NUM_WORDS;
 	static const char *const CONTR[][2] = {
 		{"can't", "cannot"}, {"won't", "willnot"}, {"n't", "not"}, {"'m", "am"},
 		{"'re", "are"}, {"'s", "is"}, {"'ll", "will"}, {"'ve", "have"}, {"'d", "would"}};
@@ -247,8 +376,10 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	}
 	if (!related && al >= 4 && sl >= 4 && edit_distance(a, s) <= 2)
 		return 0; /* a spelling variant: Kiev / Kyiv */
+	if (spelling_variant(a, al, s, sl))
+		return 0; /* the lexicon may list "realise" for "realize" */
 	if (al >= 4 && sl >= 4 && (al > sl ? al - sl : sl - al) <= 3 &&
-	    memcmp(a, s, al < sl ? al - 1 : sl - 1) == 0)
+	    memcmp(a, s, al < sl ? al - 1 : sl - 1) == 0 && inflection(a, al, s, sl))
 		return 0; /* another inflection of the same word: small / smaller */
 	/* "a criminal" -> "an", "Iran's" -> "the", "did" -> "the": no
 	 * evidence (a pair the lexicon lists, "just" -> "simply", is weighed) */
@@ -258,7 +389,7 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	if (la && la == ls && memcmp(ha, hs, la) == 0)
 		return 0; /* house style: "Mr." / "Mr", "isn't" / "is not" */
 	if (has_number(doc, ab, ae) && has_number(src, sb, se))
-		return 0; /* a number corrected */
+		return 0; /* a number corrected or written another way: "$3" / "three" */
 	if (func && (c->chg_dump || !c->cm))
 		return 0; /* not fitted on, and no ratio without the model */
 	/* sides with no relation at all (no lexicon pair, no two lexicon
