@@ -98,7 +98,7 @@ static int all_function(const struct ds_doc *d, uint32_t b, uint32_t e)
 /* Number words, in the order of their values for house_form. */
 static const char *const NUM_WORDS[] = {"zero", "one", "two", "three", "four", "five", "six",
 					"seven", "eight", "nine", "ten", NULL};
-/* Larger ones, which only say that a phrase holds a number. */
+/* Larger ones, which only say that a phrase is a number. */
 static const char *const NUM_WORDS_MORE[] = {
 	"eleven", "twelve", "thirteen", "fifteen", "twenty", "thirty", "forty", "fifty",
 	"sixty", "hundred", "thousand", "million", "billion", "percent", "dozen", NULL};
@@ -111,17 +111,36 @@ static int in_list(const char *const *list, const char *w, size_t n)
 	return 0;
 }
 
-/* True when tokens [b, e) hold a number, in digits or in words. */
+/* Words that go with a number written out ("five dollars", "ten per cent"). */
+static const char *const NUM_UNITS[] = {"dollars", "dollar", "cents", "cent", "per", "percent",
+					"pounds", "euros", "and", "a", NULL};
+
+/* True when tokens [b, e) hold a number in digits. */
 static int has_number(const struct ds_doc *d, uint32_t b, uint32_t e)
 {
+	for (uint32_t i = b; i < e; i++)
+		if (d->tok[i].kind == DS_TOK_NUM)
+			return 1;
+	return 0;
+}
+
+/* True when tokens [b, e) are a number and nothing else: digits, number
+ * words and their units ("$15,000,000", "fifteen million dollars"). */
+static int only_number(const struct ds_doc *d, uint32_t b, uint32_t e)
+{
+	int num = 0;
 	for (uint32_t i = b; i < e; i++) {
 		const char *w = d->pool + d->tok[i].lower;
 		size_t n = d->tok[i].norm_len;
+		if (d->tok[i].kind == DS_TOK_PUNCT)
+			continue;
 		if (d->tok[i].kind == DS_TOK_NUM || in_list(NUM_WORDS, w, n) ||
 		    in_list(NUM_WORDS_MORE, w, n))
-			return 1;
+			num = 1;
+		else if (!in_list(NUM_UNITS, w, n))
+			return 0;
 	}
-	return 0;
+	return num;
 }
 
 /* One word's spelling with the British and American differences folded:
@@ -389,7 +408,9 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	if (la && la == ls && memcmp(ha, hs, la) == 0)
 		return 0; /* house style: "Mr." / "Mr", "isn't" / "is not" */
 	if (has_number(doc, ab, ae) && has_number(src, sb, se))
-		return 0; /* a number corrected or written another way: "$3" / "three" */
+		return 0; /* a number corrected */
+	if (only_number(doc, ab, ae) && only_number(src, sb, se))
+		return 0; /* a number written another way: "$5" / "five dollars" */
 	if (func && (c->chg_dump || !c->cm))
 		return 0; /* not fitted on, and no ratio without the model */
 	/* sides with no relation at all (no lexicon pair, no two lexicon
