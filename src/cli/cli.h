@@ -146,5 +146,9 @@ void index_lm_use(struct ds_models *m, const char *index_uri);
  * index's in-domain model, or base itself when there is none. */
 struct ds_lm;
 struct ds_lm *index_lm_mix(struct ds_lm *base, const char *index_uri);
+/* The language model the scorer of models_dir was fitted with ($DESPIN_LM
+ * when set), which an index's in-domain model is trained on; NULL after
+ * an error on stderr.  The caller frees it. */
+struct ds_lm *cli_base_lm(const char *models_dir);
 
 #endif

@@ -8,7 +8,7 @@
 #include "../detect.h"
 #include "../index_lm.h"
 
-static struct ds_lm *base_model(const char *models_dir)
+struct ds_lm *cli_base_lm(const char *models_dir)
 {
 	struct ds_err err = {0};
 	char note[768];
@@ -25,7 +25,7 @@ int index_lm_train(struct ds_index *ix, const char *models_dir, int quiet)
 {
 	struct ds_err err = {0};
 	struct ds_index_lm_info info;
-	struct ds_lm *base = base_model(models_dir);
+	struct ds_lm *base = cli_base_lm(models_dir);
 	int rc;
 	if (!base)
 		return EXIT_ERROR;

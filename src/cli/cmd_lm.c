@@ -38,7 +38,9 @@ static const char USAGE[] =
 	"tokens   prints the model words of each sentence, one sentence a line\n"
 	"         (the text as the trainer sees it; for other LM toolkits).\n"
 	"\n"
-	"  -m, --model FILE   model (default: lm.bin in the models directory)\n"
+	"  -m, --model FILE   model (default: lm.bin in the models directory; with -i,\n"
+	"                     the model the scorer was fitted with, as the index's\n"
+	"                     in-domain model is trained on it)\n"
 	"  -i, --index INDEX  score: mix in the index's in-domain model ('despin\n"
 	"                     index train')\n"
 	"  --models DIR       the models directory";
@@ -261,7 +263,9 @@ static int lm_score(int argc, char **argv, const char *model, const char *mdir, 
 	c.summary = summary;
 	if (argc < 1)
 		return cli_usage("despin lm score [-m MODEL] FILE...");
-	c.lm = open_model(model, mdir);
+	/* with an index, the model its in-domain model was trained on: the
+	 * scorer's (cli_base_lm), unless -m names another */
+	c.lm = index && !model ? cli_base_lm(mdir) : open_model(model, mdir);
 	if (c.lm && index)
 		c.lm = index_lm_mix((struct ds_lm *)c.lm, index);
 	if (!c.lm)
