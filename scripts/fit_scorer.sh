@@ -40,6 +40,8 @@
 #       sharing articles compute them once (scripts/slot_cache.py).
 # HOLDOUT_THESAURUS=NAME leaves that thesaurus's spins out of the default
 # training list and of the paragraphs (to measure on them).
+# DESPIN_LM=FILE (lm.bin, mix.bin) fits with that language model; unset,
+# with the one the models' scorer was fitted with (MODELS/solo.tsv).
 set -eu
 cd "$(dirname "$0")/.."
 DESPIN=build/despin
@@ -64,6 +66,17 @@ while [ $# -gt 0 ]; do
 		shift ;;
 	esac
 done
+# The language model of every step (slots, changes, features, the solo
+# scans): $DESPIN_LM, else the one the models' scorer was fitted with (the
+# lm row of MODELS/solo.tsv, when that file is there), else lm.bin; exported
+# so that every despin below uses it, and named in the solo.tsv written.
+if [ -z "${DESPIN_LM:-}" ] && [ -f "$MODELS/solo.tsv" ]; then
+	l=$(awk -F'\t' 'NF == 2 && $1 == "lm" { print $2; exit }' "$MODELS/solo.tsv")
+	if [ -n "$l" ] && [ -r "$MODELS/$l" ]; then
+		DESPIN_LM=$l
+		export DESPIN_LM
+	fi
+fi
 PARAS=${PARAS:-corpus/paragraphs}
 [ -f "$BENCH/manifest.jsonl" ] || make bench-corpus
 [ -f "$PARAS/manifest.jsonl" ] || python3 scripts/gen_paragraphs.py --out "$PARAS"
@@ -115,8 +128,9 @@ done
 # (the paragraphs spun with the thesauri of the training articles only)
 python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" "$tmp/slots-labelled.tsv" > "$tmp/flags.tsv"
 "$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$OUT"
-# the language model the slots and features were computed with ($DESPIN_LM,
-# e.g. mix.bin; else lm.bin): named in solo.tsv, detection then uses it
+# the language model the slots and features were computed with ($DESPIN_LM
+# as set above, e.g. mix.bin; else lm.bin): named in solo.tsv, detection
+# then uses it
 LMLINE=
 [ -n "${DESPIN_LM:-}" ] && LMLINE=$(printf 'lm\t%s' "$DESPIN_LM")
 { printf 'despin-solo\t1\nmin_words\t1\n'; [ -z "$LMLINE" ] || echo "$LMLINE"; cat "$tmp/flags.tsv"; } \
