@@ -32,6 +32,13 @@ static int shares_word(const char *a, size_t al, const char *b, size_t bl)
 	return 0;
 }
 
+/* log10 of a lexicon weight, floored at 0.01: what a candidate's weight
+ * adds to its rank and to its gain. */
+static double log_weight(float w)
+{
+	return log10(w > 0.01f ? w : 0.01f);
+}
+
 void ev_cand_reset(struct ds_ev_ctx *c)
 {
 	ds_strtab_free(&c->phrases);
@@ -135,7 +142,7 @@ static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		ds_hmap_put(rejected, wid, 0, NULL, NULL, NULL); /* full: kept no more */
 		return;
 	}
-	key = wd->uni + log10(w > 0.01f ? w : 0.01f) + 2 * sim;
+	key = wd->uni + log_weight(w) + 2 * sim;
 	if (*nex == max) {
 		size_t m = 0;
 		for (size_t i = 1; i < *nex; i++)
@@ -225,7 +232,7 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		cd.ni = (uint8_t)ev_phrase_ids(c->lm, ex[i].text, ex[i].len, cd.ids);
 		cd.sources = ex[i].sources;
 		cd.weight = ex[i].weight;
-		cd.half_logw = 0.5 * log10(cd.weight > 0.01f ? cd.weight : 0.01f);
+		cd.half_logw = 0.5 * log_weight(cd.weight);
 		cd.related = 1;
 		cd.text = (uint32_t)c->ctext.len;
 		cd.len = ex[i].len;
@@ -262,7 +269,7 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 				struct ds_lm_state nul, tmp;
 				ds_lm_null(&nul);
 				key = ds_lm_score(c->lm, &nul, ids[0], &tmp, NULL) - 0.5 * (double)(ni - 1) +
-				      log10(c->hits[h].weight > 0.01f ? c->hits[h].weight : 0.01f);
+				      log_weight(c->hits[h].weight);
 			}
 			c->hitkey[h] = key;
 		}
@@ -294,7 +301,7 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			continue;
 		cd.sources = c->hits[h].sources;
 		cd.weight = c->hits[h].weight;
-		cd.half_logw = 0.5 * log10(cd.weight > 0.01f ? cd.weight : 0.01f);
+		cd.half_logw = 0.5 * log_weight(cd.weight);
 		cd.text = (uint32_t)c->ctext.len;
 		cd.len = c->hits[h].len;
 		if (ds_buf_append(&c->ctext, c->hits[h].text, c->hits[h].len) ||

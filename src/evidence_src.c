@@ -112,8 +112,8 @@ static int in_list(const char *const *list, const char *w, size_t n)
 }
 
 /* Words that go with a number written out ("five dollars", "ten per cent"). */
-static const char *const NUM_UNITS[] = {"dollars", "dollar", "cents", "cent", "per", "percent",
-					"pounds", "euros", "and", "a", NULL};
+static const char *const NUM_UNITS[] = {"dollars", "dollar", "cents", "cent", "per", "pounds",
+					"euros", "and", "a", NULL};
 
 /* True when tokens [b, e) hold a number in digits. */
 static int has_number(const struct ds_doc *d, uint32_t b, uint32_t e)
@@ -239,7 +239,6 @@ static int has_digit(const char *p, size_t n)
  * not", "three" / "3").  Returns its length (0 if it does not fit). */
 static size_t house_form(const char *p, size_t n, char *out, size_t size)
 {
-	const char *const *NUM = NUM_WORDS;
 	static const char *const CONTR[][2] = {
 		{"can't", "cannot"}, {"won't", "willnot"}, {"n't", "not"}, {"'m", "am"},
 		{"'re", "are"}, {"'s", "is"}, {"'ll", "will"}, {"'ve", "have"}, {"'d", "would"}};
@@ -248,10 +247,10 @@ static size_t house_form(const char *p, size_t n, char *out, size_t size)
 		size_t j = i, k;
 		while (j < n && p[j] != ' ')
 			j++;
-		for (k = 0; NUM[k]; k++)
-			if (strlen(NUM[k]) == j - i && memcmp(NUM[k], p + i, j - i) == 0)
+		for (k = 0; NUM_WORDS[k]; k++)
+			if (strlen(NUM_WORDS[k]) == j - i && memcmp(NUM_WORDS[k], p + i, j - i) == 0)
 				break;
-		if (NUM[k]) {
+		if (NUM_WORDS[k]) {
 			int len = snprintf(out + o, size - o, "%zu", k);
 			if (len < 0 || (size_t)len >= size - o)
 				return 0;
