@@ -144,6 +144,10 @@ p1=$("$DESPIN" lm score --summary -i "$U/6" "$W/q.txt" | cut -d' ' -f2)
 check "lm score -i mixes it in: perplexity $p0 -> $p1" \
 	$(awk -v a="$p0" -v b="$p1" 'BEGIN { exit !(b > 0 && b < a / 2) }'; echo $?)
 
+# the queries before the killed add: the vacuum must give them back (until it
+# runs, the dead writer's staged ids count towards a passage key's 48-source
+# limit, so how many it staged changes them)
+"$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt $S/001_455d42bae2579fa5.txt > "$W/q.before" 2>&1
 # a writer killed mid-add leaves nothing visible: SIGKILL during a big add
 mkdir "$W/many"
 i=0
@@ -182,7 +186,6 @@ redis-cli -p "$PORT" zrem '{ds:00}:ids' junk > /dev/null
 # vacuum: the killed add's staged postings and records go once a mark set
 # by an earlier vacuum is older than the staging time to live and an hour
 # (the mark's clock is set back here instead of waiting a day)
-"$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt $S/001_455d42bae2579fa5.txt > "$W/q.before" 2>&1
 "$DESPIN" index vacuum -i "$U" > "$W/vac1" 2>&1
 check "a first vacuum sets its mark and removes nothing" \
 	$(grep -qx "postings removed   0" "$W/vac1" && grep -qx "records removed    0" "$W/vac1" &&
@@ -203,7 +206,7 @@ same "vacuum leaves the sources as they were" "$W/before" "$W/after3"
 "$DESPIN" index check -i "$U" > /dev/null 2>&1
 check "check passes after the vacuum" $?
 "$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt $S/001_455d42bae2579fa5.txt > "$W/q.after" 2>&1
-same "queries answer as before the vacuum" "$W/q.before" "$W/q.after"
+same "after the vacuum, queries answer as before the killed add" "$W/q.before" "$W/q.after"
 
 # server gone mid-scan: one error line per article, no hang
 if [ $SCAN = 1 ]; then
