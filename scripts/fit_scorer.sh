@@ -16,7 +16,9 @@
 #      likelihood ratios, their number, the copied share and the shape of
 #      the changes;
 #   4. the calibration of the judgement without a source (solo.tsv beside
-#      the scorer TSV, scripts/fit_solo.py): the flags' probabilities, the
+#      the scorer TSV, scripts/fit_solo.py): the flags' probabilities
+#      (calibrated on slots judged by models fitted without their spinner
+#      family and domain, 14 folds), the
 #      article's probability by length (on the training articles and on
 #      paragraphs of every length, scripts/gen_paragraphs.py, of the
 #      thesauri the training articles use), the threshold and the shortest
@@ -40,6 +42,8 @@
 #       sharing articles compute them once (scripts/slot_cache.py).
 # HOLDOUT_THESAURUS=NAME leaves that thesaurus's spins out of the default
 # training list and of the paragraphs (to measure on them).
+# FLAG_CALIBRATION=0 leaves the flags' probabilities as the flag model fits
+# them on families it has seen.
 # DESPIN_LM=FILE (lm.bin, mix.bin) fits with that language model; unset,
 # with the one the models' scorer was fitted with (MODELS/solo.tsv).
 set -eu
@@ -126,7 +130,13 @@ done
 "$DESPIN" scorer fit --l2 3 --slot-model "$tmp/parts.tsv" -o "$OUT" "$tmp/features.tsv"
 # 4. solo calibration: flags, then articles and paragraphs of every length
 # (the paragraphs spun with the thesauri of the training articles only)
-python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" "$tmp/slots-labelled.tsv" > "$tmp/flags.tsv"
+# (their probabilities calibrated for a spinner and a domain the fit has
+# not seen; FLAG_CALIBRATION=0 leaves that out)
+CAL=
+[ "${FLAG_CALIBRATION:-1}" = 0 ] || CAL="--bench $BENCH --despin $DESPIN"
+# shellcheck disable=SC2086
+python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" $CAL "$tmp/slots-labelled.tsv" \
+	> "$tmp/flags.tsv"
 "$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$OUT"
 # the language model the slots and features were computed with ($DESPIN_LM
 # as set above, e.g. mix.bin; else lm.bin): named in solo.tsv, detection

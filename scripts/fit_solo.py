@@ -3,10 +3,16 @@
 see src/solocal.h); called by scripts/fit_scorer.sh.  Python 3 standard
 library only.
 
-  scripts/fit_solo.py flags --slot-model SLOT.tsv SLOTS-LABELLED.tsv > FLAGS.tsv
+  scripts/fit_solo.py flags --slot-model SLOT.tsv [--bench DIR --despin D]
+                      SLOTS-LABELLED.tsv > FLAGS.tsv
       the flag model: probability that a slot is a spinner's substitution,
       from the slot model's output and what the rest of the article says,
-      fitted on the labelled slots with their true class balance.
+      fitted on the labelled slots with their true class balance.  With
+      --bench (whose manifest names each article's spinner family and
+      domain) and --despin (to refit the slot model), its log-odds are then
+      scaled and shifted so that the probabilities hold for a spinner and a
+      domain left out of the fit: slots judged by a slot and a flag model
+      fitted without their family and domain.
 
   scripts/fit_solo.py article --flags FLAGS.tsv SCAN.jsonl LABELS.tsv > SOLO.tsv
       the article model: from 'despin scan --solo --all --format json'
@@ -103,12 +109,16 @@ def logit_fit(X, y, w, l2):
     return mean, sd, coef
 
 
-def prob(x, mean, sd, coef):
+def logit_of(x, mean, sd, coef):
     z = coef[0]
     for j in range(1, len(x)):
         if coef[j]:
             z += coef[j] * clip((x[j] - mean[j]) / sd[j])
-    return sigmoid(z)
+    return z
+
+
+def prob(x, mean, sd, coef):
+    return sigmoid(logit_of(x, mean, sd, coef))
 
 
 def read_model(path, kind):
@@ -127,65 +137,206 @@ def model_rows(kind, names, mean, sd, coef):
             for i, n in enumerate(names)]
 
 
-def cmd_flags(args):
-    slotm = args[args.index("--slot-model") + 1]
-    path = [a for i, a in enumerate(args) if i > 0 and args[i - 1] != "--slot-model"
-            and a != "--slot-model"][-1]
-    sm = read_model(slotm, "slot")
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        head = f.readline().rstrip("\n").split("\t")
-        names = head[4:]
-        idx = {n: i for i, n in enumerate(names)}
-        for line in f:
-            c = line.rstrip("\n").split("\t")
-            x = [float(v) for v in c[4:]]
-            z = 0.0
-            for n, (m, s, k) in sm.items():
-                if k and n in idx:
-                    z += k * (1.0 if n == "bias" else clip((x[idx[n]] - m) / s))
-            rows.append((int(c[0]), c[1], x, z))
+def slot_logits(rows, sm, idx):
+    """The slot model's log-odds of each row (label, article, x)."""
+    out = []
+    for r in rows:
+        x = r[2]
+        z = 0.0
+        for n, (m, s, k) in sm.items():
+            if k and n in idx:
+                z += k * (1.0 if n == "bias" else clip((x[idx[n]] - m) / s))
+        out.append(z)
+    return out
+
+
+def flag_x(rows, zs, idx):
+    """The flag model's features of every row, from the slot log-odds zs:
+    the slot's own and what the rest of its article says."""
     by_art = {}
     for i, r in enumerate(rows):
         by_art.setdefault(r[1], []).append(i)
-    X, y = [], []
+    X = [None] * len(rows)
     for art, ids in by_art.items():
-        ps = sorted(sigmoid(rows[i][3]) for i in ids)
+        ps = sorted(sigmoid(zs[i]) for i in ids)
         n = len(ps)
         pmean = sum(ps) / n
         phi = sum(1 for p in ps if p > 0.5) / n
         top = n // 10 + 1
         ptop = sum(ps[n - top:]) / top
         for i in ids:
-            lab, _, x, z = rows[i]
-            X.append([1.0, max(-8.0, min(8.0, z)), x[idx["gain"]], x[idx["logw"]], pmean, phi,
-                      ptop, x[idx["loglen"]], x[idx["multi"]]])
-            y.append(lab)
-    # every positive; the negatives thinned to at most 3 per positive, weighted back
-    pos = sum(y)
-    neg = len(y) - pos
+            x = rows[i][2]
+            X[i] = [1.0, max(-8.0, min(8.0, zs[i])), x[idx["gain"]], x[idx["logw"]], pmean, phi,
+                    ptop, x[idx["loglen"]], x[idx["multi"]]]
+    return X
+
+
+def thinned(n, y):
+    """Every positive; the negatives thinned to at most 3 per positive,
+    weighted back: [(row, weight)]."""
+    pos = sum(y[i] for i in n)
+    neg = len(n) - pos
     keep = max(1, int(math.ceil(neg / max(1, 3 * pos))))
-    Xs, ys, ws = [], [], []
-    k = 0
-    for x, lab in zip(X, y):
-        if lab:
-            Xs.append(x), ys.append(1), ws.append(1.0)
+    out, k = [], 0
+    for i in n:
+        if y[i]:
+            out.append((i, 1.0))
         else:
             k += 1
             if k % keep == 0:
-                Xs.append(x), ys.append(0), ws.append(float(keep))
-    mean, sd, coef = logit_fit(Xs, ys, ws, 1.0)
-    # reliability on the fitted slots, for the record
+                out.append((i, float(keep)))
+    return out
+
+
+def fit_flags(X, y, rows):
+    sel = thinned(rows, y)
+    return logit_fit([X[i] for i, _ in sel], [y[i] for i, _ in sel], [w for _, w in sel], 1.0)
+
+
+def fit_temperature(z, y, w):
+    """(a, b) of p = sigmoid(a z + b) by weighted maximum likelihood."""
+    a, b = 1.0, 0.0
+    for _ in range(50):
+        ga = gb = haa = hab = hbb = 0.0
+        for zi, yi, wi in zip(z, y, w):
+            p = sigmoid(a * zi + b)
+            r = wi * (yi - p)
+            s = wi * p * (1 - p)
+            ga += r * zi
+            gb += r
+            haa += s * zi * zi
+            hab += s * zi
+            hbb += s
+        det = haa * hbb - hab * hab
+        if det <= 1e-12:
+            break
+        da = (hbb * ga - hab * gb) / det
+        db = (haa * gb - hab * ga) / det
+        a, b = a + da, b + db
+        if abs(da) < 1e-7 and abs(db) < 1e-7:
+            break
+    return a, b
+
+
+def deciles(ps, y, w=None):
+    """'right/all' per tenth of p (weighted counts when w is given)."""
     bins = [[0, 0] for _ in range(10)]
-    for x, lab in zip(X, y):
-        p = prob(x, mean, sd, coef)
+    for k, (p, lab) in enumerate(zip(ps, y)):
         b = min(9, int(p * 10))
-        bins[b][0] += 1
-        bins[b][1] += lab
+        bins[b][0] += w[k] if w else 1
+        bins[b][1] += lab * (w[k] if w else 1)
+    return " ".join("%.0f/%.0f" % (b[1], b[0]) for b in bins)
+
+
+FLAG_FLOOR_Z = math.log(0.2 / 0.8)  # log-odds of 0.2, under DS_SC_FLAG_MIN
+
+
+def families_of(bench):
+    """Article path -> (spinner family, domain), from BENCH/manifest.jsonl;
+    a clean article's family is None."""
+    import os
+    out = {}
+    with open(os.path.join(bench, "manifest.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            out[os.path.join(bench, r["file"])] = (r.get("thesaurus") or r.get("family"),
+                                                   r.get("domain"))
+    return out
+
+
+def held_out_logits(rows, y, idx, head, bench, despin):
+    """Flag log-odds of slots from models that never saw their spinner nor
+    their domain, the shift detection meets: in each fold a spinner family
+    and a domain are left out of the slot and the flag model's fit, and the
+    slots of that family's spins of that domain (and of that domain's clean
+    articles) are judged.  Families are paired with domains twice over, by
+    rotation.  Returns ([(row, logit, weight)], folds)."""
+    import os
+    import subprocess
+    import tempfile
+    fam = families_of(bench)
+    spins = sorted({fam[r[1]][0] for r, lab in zip(rows, y) if lab and r[1] in fam})
+    doms = sorted({fam[r[1]][1] for r in rows if r[1] in fam and fam[r[1]][1]})
+    if len(spins) < 3 or len(doms) < 3:
+        return None, []
+    key = [fam.get(r[1], (None, None)) for r in rows]
+    folds = [(t, doms[(i + k) % len(doms)]) for k in (0, 1) for i, t in enumerate(spins)]
+    nclean = sum(1 for k in key if k[0] is None)
+    ratio = nclean / max(1, len(key) - nclean)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "slots.tsv")
+        dst = os.path.join(tmp, "slot.tsv")
+        for t, d in folds:
+            train = [i for i, (ti, di) in enumerate(key) if ti != t and di != d]
+            fit = train[::3]  # a third of the slots is plenty for a fold
+            test = [i for i, (ti, di) in enumerate(key) if di == d and ti in (t, None)]
+            with open(src, "w", encoding="utf-8") as f:
+                f.write(head)
+                for i in train:
+                    f.write(rows[i][3])
+            subprocess.run([despin, "scorer", "fit-slots", "--l2", "1", "-o", dst, src],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            X = flag_x(rows, slot_logits(rows, read_model(dst, "slot"), idx), idx)
+            mean, sd, coef = fit_flags(X, y, fit)
+            # the clean articles' slots weigh as they do in the whole fit
+            # (a fold holds a domain's every clean article but a seventh
+            # of its spins)
+            nc = sum(1 for i in test if key[i][0] is None)
+            wc = ratio * (len(test) - nc) / nc if nc else 1.0
+            out += [(i, logit_of(X[i], mean, sd, coef), wc if key[i][0] is None else 1.0)
+                    for i in test]
+    return out, ["%s/%s" % f for f in folds]
+
+
+def cmd_flags(args):
+    """flags --slot-model SLOT.tsv [--bench DIR --despin D] SLOTS-LABELLED.tsv"""
+    opt = {}
+    rest = []
+    i = 0
+    while i < len(args):
+        if args[i] in ("--slot-model", "--bench", "--despin"):
+            opt[args[i]] = args[i + 1]
+            i += 2
+        else:
+            rest.append(args[i])
+            i += 1
+    sm = read_model(opt["--slot-model"], "slot")
+    rows = []
+    with open(rest[-1], encoding="utf-8") as f:
+        head = f.readline()
+        names = head.rstrip("\n").split("\t")[4:]
+        idx = {n: i for i, n in enumerate(names)}
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            rows.append((int(c[0]), c[1], [float(v) for v in c[4:]], line))
+    y = [r[0] for r in rows]
+    X = flag_x(rows, slot_logits(rows, sm, idx), idx)
+    mean, sd, coef = fit_flags(X, y, range(len(rows)))
+    sys.stderr.write("fit_solo: flag model on %d slots (%d spun); by decile of p: %s\n"
+                     % (len(y), sum(y), deciles([prob(x, mean, sd, coef) for x in X], y)))
+    # a flag's probability must hold for a spinner the fit never saw: a
+    # temperature (and shift) of the log-odds, fitted on each family's
+    # slots as judged by models fitted without that family
+    if "--bench" in opt and "--despin" in opt:
+        oof, folds = held_out_logits(rows, y, idx, head, opt["--bench"], opt["--despin"])
+        if oof:
+            yo = [y[i] for i, _, _ in oof]
+            # fitted where flags are: slots the models give 0.2 or more
+            sel = [(j, w) for j, w in thinned(range(len(oof)), yo) if oof[j][1] >= FLAG_FLOOR_Z]
+            a, b = fit_temperature([oof[j][1] for j, _ in sel], [yo[j] for j, _ in sel],
+                                   [w * oof[j][2] for j, w in sel])
+            a = max(0.2, min(1.5, a))
+            sys.stderr.write("fit_solo: %d folds, each a spinner family and a domain left out "
+                             "(%s); judged slots by decile of p: %s\n"
+                             % (len(folds), " ".join(folds),
+                                deciles([sigmoid(z) for _, z, _ in oof], yo, [w for _, _, w in oof])))
+            sys.stderr.write("fit_solo: temperature %.3f, shift %.3f; the same slots: %s\n"
+                             % (1 / a, b, deciles([sigmoid(a * z + b) for _, z, _ in oof], yo,
+                                           [w for _, _, w in oof])))
+            coef = [a * coef[0] + b] + [a * c for c in coef[1:]]
     out = model_rows("flag", FLAG_FEATS, mean, sd, coef)
     sys.stdout.write("\n".join(out) + "\n")
-    sys.stderr.write("fit_solo: flag model on %d slots (%d spun); by decile of p: %s\n"
-                     % (len(y), pos, " ".join("%d/%d" % (b[1], b[0]) for b in bins)))
 
 
 ART_MIN_P = 0.5  # flags counted by the article model (DS_SC_ARTICLE_MIN_P)
