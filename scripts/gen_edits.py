@@ -99,9 +99,12 @@ def make_variants(todo, a, headlines):
 
 
 def write(path, text):
-    with open(path + ".tmp", "w", encoding="utf-8", newline="") as f:
+    """Writes path atomically; folds run in parallel share the cache, so
+    the temporary file is this process's own."""
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
         f.write(text)
-    os.replace(path + ".tmp", path)
+    os.replace(tmp, path)
 
 
 def main():

@@ -96,12 +96,16 @@ def main():
         for line in (missing or [arts[0][0]]):
             art = line.rstrip("\n").split("\t")[1]
             path = os.path.join(cdir, keys[art])
-            with open(path + ".tmp", "w", encoding="utf-8") as f:
+            # folds run in parallel share the cache: a temporary file of
+            # this process's own, renamed into place
+            tmp = "%s.%d.tmp" % (path, os.getpid())
+            with open(tmp, "w", encoding="utf-8") as f:
                 f.writelines(rows.get(art, []))
-            os.replace(path + ".tmp", path)
-        with open(header_path + ".tmp", "w", encoding="utf-8") as f:
+            os.replace(tmp, path)
+        tmp = "%s.%d.tmp" % (header_path, os.getpid())
+        with open(tmp, "w", encoding="utf-8") as f:
             f.write(lines[0])
-        os.replace(header_path + ".tmp", header_path)
+        os.replace(tmp, header_path)
     out = sys.stdout
     with open(header_path, encoding="utf-8") as f:
         out.write(f.read())
