@@ -16,9 +16,7 @@
 #      likelihood ratios, their number, the copied share and the shape of
 #      the changes;
 #   4. the calibration of the judgement without a source (solo.tsv beside
-#      the scorer TSV, scripts/fit_solo.py): the flags' probabilities
-#      (calibrated on slots judged by models fitted without their spinner
-#      family and domain, 14 folds), the
+#      the scorer TSV, scripts/fit_solo.py): the flags' probabilities, the
 #      article's probability by length (on the training articles and on
 #      paragraphs of every length, scripts/gen_paragraphs.py, of the
 #      thesauri the training articles use), the threshold and the shortest
@@ -42,8 +40,9 @@
 #       sharing articles compute them once (scripts/slot_cache.py).
 # HOLDOUT_THESAURUS=NAME leaves that thesaurus's spins out of the default
 # training list and of the paragraphs (to measure on them).
-# FLAG_CALIBRATION=0 leaves the flags' probabilities as the flag model fits
-# them on families it has seen.
+# FLAG_CALIBRATION=1 scales the flags' log-odds by a temperature and shift
+# fitted on slots judged by models that never saw their spinner family nor
+# their domain (14 folds).
 # DESPIN_LM=FILE (lm.bin, mix.bin) fits with that language model; unset,
 # with the one the models' scorer was fitted with (MODELS/solo.tsv).
 set -eu
@@ -130,10 +129,11 @@ done
 "$DESPIN" scorer fit --l2 3 --slot-model "$tmp/parts.tsv" -o "$OUT" "$tmp/features.tsv"
 # 4. solo calibration: flags, then articles and paragraphs of every length
 # (the paragraphs spun with the thesauri of the training articles only)
-# (their probabilities calibrated for a spinner and a domain the fit has
-# not seen; FLAG_CALIBRATION=0 leaves that out)
+# (FLAG_CALIBRATION=1: their probabilities calibrated on slots held out
+# with their spinner family and domain; measured, not the default:
+# docs/README-solo.md)
 CAL=
-[ "${FLAG_CALIBRATION:-1}" = 0 ] || CAL="--bench $BENCH --despin $DESPIN"
+[ "${FLAG_CALIBRATION:-0}" = 0 ] || CAL="--bench $BENCH --despin $DESPIN"
 # shellcheck disable=SC2086
 python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" $CAL "$tmp/slots-labelled.tsv" \
 	> "$tmp/flags.tsv"
