@@ -818,12 +818,15 @@ static void mark_boilerplate(struct ds_doc *d)
 		else if (x->teaser)
 			x->boiler = 1; /* truncated teaser of another article */
 	}
-	/* runs of >= 3 bulleted lines: lists of headlines or links */
+	/* runs of >= 3 bulleted lines: lists of headlines or links, unless
+	 * most items are sentences (a list of points, which is text) */
 	for (size_t i = 0; i < np;) {
-		size_t j = i;
-		while (j < np && f[j].bullet)
+		size_t j = i, sentences = 0;
+		while (j < np && f[j].bullet) {
+			sentences += f[j].terminal && f[j].nwords >= 6;
 			j++;
-		if (j - i >= 3)
+		}
+		if (j - i >= 3 && sentences * 2 < j - i)
 			for (size_t k = i; k < j; k++)
 				f[k].boiler = 1;
 		i = j > i ? j : i + 1;

@@ -173,6 +173,27 @@ T_TEST(date_header)
 	ds_doc_free(d);
 }
 
+/* Checks that every token of s spelt as a word of text is not marked
+ * boilerplate, and every one spelt as a word of boiler is. */
+static void check_boiler(const char *s, const char *const *text, const char *const *boiler)
+{
+	struct ds_doc *d = doc(s);
+	T_OK(d);
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->ntok; i++) {
+		const char *w = ds_tok_norm(d, i);
+		int b = (d->tok[i].flags & DS_TF_BOILER) != 0;
+		for (size_t k = 0; text[k]; k++)
+			if (!strcmp(w, text[k]))
+				T_OK(!b);
+		for (size_t k = 0; boiler[k]; k++)
+			if (!strcmp(w, boiler[k]))
+				T_OK(b);
+	}
+	ds_doc_free(d);
+}
+
 T_TEST(boilerplate_marked)
 {
 	const char *s =
@@ -181,20 +202,27 @@ T_TEST(boilerplate_marked)
 		"Officials from both sides described the meeting as useful and constructive.\n"
 		"Latest news\n- First Unrelated Headline Here\n- Second Unrelated Headline Here\n"
 		"- Third Unrelated Headline Here\n* indicates required\n";
-	struct ds_doc *d = doc(s);
-	T_OK(d);
-	if (!d)
-		return;
-	for (size_t i = 0; i < d->ntok; i++) {
-		const char *w = ds_tok_norm(d, i);
-		int boiler = (d->tok[i].flags & DS_TF_BOILER) != 0;
-		if (!strcmp(w, "minister") || !strcmp(w, "constructive"))
-			T_OK(!boiler);
-		if (!strcmp(w, "Skip") || !strcmp(w, "Politics") || !strcmp(w, "Unrelated") ||
-		    !strcmp(w, "indicates") || !strcmp(w, "Subscribe"))
-			T_OK(boiler);
-	}
-	ds_doc_free(d);
+	static const char *const text[] = {"minister", "constructive", NULL};
+	static const char *const boiler[] = {"Skip", "Politics", "Unrelated", "indicates",
+					     "Subscribe", NULL};
+	check_boiler(s, text, boiler);
+}
+
+/* A bulleted list of sentences is text, a spinner's as much as the
+ * prose around it; a bulleted list of headlines is not. */
+T_TEST(bullet_points_are_text)
+{
+	const char *s =
+		"Red Hat Linux 8.0 is now available to every subscriber of the network service.\n"
+		"* Instant ISOs of any public release for the duration of your subscription.\n"
+		"* Priority access to updates, with no busy signals and no waiting.\n"
+		"* After purchase, follow the instructions for downloading the images.\n"
+		"Officials from both sides described the meeting as useful and constructive.\n"
+		"- First Unrelated Headline Here\n- Second Unrelated Headline Here\n"
+		"- Third Unrelated Headline Here\n";
+	static const char *const text[] = {"instructions", "Priority", "ISOs", NULL};
+	static const char *const boiler[] = {"Unrelated", NULL};
+	check_boiler(s, text, boiler);
 }
 
 T_TEST(seed_boilerplate)
@@ -350,6 +378,7 @@ int main(void)
 	T_RUN(sentences_and_paragraphs);
 	T_RUN(date_header);
 	T_RUN(boilerplate_marked);
+	T_RUN(bullet_points_are_text);
 	T_RUN(seed_boilerplate);
 	T_RUN(stems);
 	T_RUN(stem_cache_grows);
