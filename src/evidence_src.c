@@ -95,13 +95,9 @@ static int all_function(const struct ds_doc *d, uint32_t b, uint32_t e)
 	return 1;
 }
 
-/* Number words, in the order of their values for house_form. */
-static const char *const NUM_WORDS[] = {"zero", "one", "two", "three", "four", "five", "six",
-					"seven", "eight", "nine", "ten", NULL};
-/* Larger ones, which only say that a phrase is a number. */
-static const char *const NUM_WORDS_MORE[] = {
-	"eleven", "twelve", "thirteen", "fifteen", "twenty", "thirty", "forty", "fifty",
-	"sixty", "hundred", "thousand", "million", "billion", "percent", "dozen", NULL};
+/* Words that make a phrase a number besides the cardinals of
+ * ds_number_word. */
+static const char *const NUM_WORDS_MORE[] = {"percent", "dozen", NULL};
 
 static int in_list(const char *const *list, const char *w, size_t n)
 {
@@ -134,7 +130,7 @@ static int only_number(const struct ds_doc *d, uint32_t b, uint32_t e)
 		size_t n = d->tok[i].norm_len;
 		if (d->tok[i].kind == DS_TOK_PUNCT)
 			continue;
-		if (d->tok[i].kind == DS_TOK_NUM || in_list(NUM_WORDS, w, n) ||
+		if (d->tok[i].kind == DS_TOK_NUM || ds_number_word(w, n) ||
 		    in_list(NUM_WORDS_MORE, w, n))
 			num = 1;
 		else if (!in_list(NUM_UNITS, w, n))
@@ -244,17 +240,16 @@ static size_t house_form(const char *p, size_t n, char *out, size_t size)
 		{"'re", "are"}, {"'s", "is"}, {"'ll", "will"}, {"'ve", "have"}, {"'d", "would"}};
 	size_t o = 0, i = 0;
 	while (i < n) {
-		size_t j = i, k;
+		size_t j = i;
+		const char *num;
 		while (j < n && p[j] != ' ')
 			j++;
-		for (k = 0; NUM_WORDS[k]; k++)
-			if (strlen(NUM_WORDS[k]) == j - i && memcmp(NUM_WORDS[k], p + i, j - i) == 0)
-				break;
-		if (NUM_WORDS[k]) {
-			int len = snprintf(out + o, size - o, "%zu", k);
-			if (len < 0 || (size_t)len >= size - o)
+		if ((num = ds_number_word(p + i, j - i)) != NULL) {
+			size_t len = strlen(num);
+			if (o + len + 1 > size)
 				return 0;
-			o += (size_t)len;
+			memcpy(out + o, num, len);
+			o += len;
 			i = j + 1;
 			continue;
 		}

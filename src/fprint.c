@@ -63,15 +63,6 @@ static const char *const fw_classes[][2] = {
 	{"whom", "who"}, {"onto", "on"}, {"into", "in"},
 };
 
-/* Number words, written as the digits a spinner or translator may use. */
-static const char *const number_words[][2] = {
-	{"zero", "0"}, {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"},
-	{"five", "5"}, {"six", "6"}, {"seven", "7"}, {"eight", "8"},
-	{"nine", "9"}, {"ten", "10"}, {"eleven", "11"}, {"twelve", "12"},
-	{"twenty", "20"}, {"thirty", "30"}, {"forty", "40"}, {"fifty", "50"},
-	{"hundred", "100"}, {"thousand", "1000"}, {"million", "1000000"},
-};
-
 /* The function words by hash, built once: value = index in function_words. */
 #define FW_SLOTS 1024u
 static uint64_t fw_key[FW_SLOTS];
@@ -83,8 +74,6 @@ static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
 /* The function words of at most DS_PACK_MAX bytes (nearly all of them, and
  * all the common ones) also by their packed bytes. */
 static struct ds_packset fw_short;
-/* The number words by their packed bytes: value = index in number_words. */
-static struct ds_packset nw_short;
 
 static void fw_build(void)
 {
@@ -101,9 +90,6 @@ static void fw_build(void)
 			if (strcmp(fw_classes[k][0], w) == 0)
 				fw_canon[i] = fw_classes[k][1];
 	}
-	for (size_t i = 0; i < DS_ARRAY_LEN(number_words); i++)
-		ds_packset_add(&nw_short, number_words[i][0], strlen(number_words[i][0]),
-			       (uint16_t)i);
 }
 
 struct fw_probe {
@@ -136,13 +122,6 @@ int ds_fprint_is_function_word(const char *lower, size_t n)
 	return function_word(lower, n) != NULL;
 }
 
-static const char *number_word(const char *lower, size_t n)
-{
-	int k;
-	pthread_once(&fw_once, fw_build);
-	k = ds_packset_find(&nw_short, lower, n); /* every number word has 3-8 bytes */
-	return k >= 0 ? number_words[k][1] : NULL;
-}
 
 /* ---- the fingerprint ---- */
 
@@ -304,7 +283,7 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 		if (t->kind == DS_TOK_NUM) {
 			imm[nimm].h = digits_hash(lower, t->norm_len);
 			imm[nimm++].sent = s;
-		} else if ((num = number_word(lower, t->norm_len)) != NULL) {
+		} else if ((num = ds_number_word(lower, t->norm_len)) != NULL) {
 			imm[nimm].h = digits_hash(num, strlen(num));
 			imm[nimm++].sent = s;
 		} else if ((fw = function_word(lower, t->norm_len)) != NULL) {

@@ -7,15 +7,10 @@
 #include <string.h>
 
 #include "lex_build_int.h"
+#include "text.h"
 
 /* ---- numbers -------------------------------------------------------------------------- */
 
-static const char *const ONES[] = {"zero", "one", "two", "three", "four", "five", "six",
-				   "seven", "eight", "nine", "ten", "eleven", "twelve",
-				   "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-				   "eighteen", "nineteen"};
-static const char *const TENS[] = {"", "", "twenty", "thirty", "forty", "fifty", "sixty",
-				   "seventy", "eighty", "ninety"};
 static const char *const ORD1[] = {"zeroth", "first", "second", "third", "fourth", "fifth",
 				   "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
 				   "twelfth", "thirteenth", "fourteenth", "fifteenth",
@@ -26,11 +21,12 @@ static const char *const ORD10[] = {"", "", "twentieth", "thirtieth", "fortieth"
 static void number_word(unsigned n, int ordinal, char *buf, size_t size)
 {
 	if (n < 20) {
-		snprintf(buf, size, "%s", ordinal ? ORD1[n] : ONES[n]);
+		snprintf(buf, size, "%s", ordinal ? ORD1[n] : ds_num_ones[n]);
 	} else if (n % 10 == 0) {
-		snprintf(buf, size, "%s", ordinal ? ORD10[n / 10] : TENS[n / 10]);
+		snprintf(buf, size, "%s", ordinal ? ORD10[n / 10] : ds_num_tens[n / 10]);
 	} else {
-		snprintf(buf, size, "%s-%s", TENS[n / 10], ordinal ? ORD1[n % 10] : ONES[n % 10]);
+		snprintf(buf, size, "%s-%s", ds_num_tens[n / 10],
+			 ordinal ? ORD1[n % 10] : ds_num_ones[n % 10]);
 	}
 }
 
@@ -114,7 +110,7 @@ int lexb_gen_numbers(struct bctx *c, int make_pairs)
 	static const char *const mult[] = {"hundred", "thousand", "million", "billion"};
 	for (unsigned m = 1; m < 10; m++)
 		for (size_t i = 0; i < DS_ARRAY_LEN(mult); i++) {
-			snprintf(x, sizeof x, "%s %s", ONES[m], mult[i]);
+			snprintf(x, sizeof x, "%s %s", ds_num_ones[m], mult[i]);
 			snprintf(y, sizeof y, "%u %s", m, mult[i]);
 			if (num_pair(c, x, y, 1, 0))
 				return c->err->code;

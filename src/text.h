@@ -177,6 +177,15 @@ static inline int ds_packset_find(const struct ds_packset *s, const char *w, siz
 	return -1;
 }
 
+/* Cardinal number words, lower case: "zero" to "nineteen", the tens,
+ * "hundred", "thousand", "million" and "billion".  Returns the value as
+ * digits ("15", "1000000"), a static string, or NULL for any other word. */
+const char *ds_number_word(const char *lower, size_t n);
+/* The cardinals under twenty by value, and the tens by value / 10 (""
+ * for 0 and 10): the words ds_number_word knows, for spelling numbers out. */
+extern const char *const ds_num_ones[20];
+extern const char *const ds_num_tens[10];
+
 /* Number class used by the language model and lexicon: returns a static
  * class token such as "<num>" for a number form, or NULL for other words. */
 const char *ds_num_class(const char *norm, size_t len);

@@ -263,6 +263,31 @@ T_TEST(stems)
 	ds_stemmer_free(st);
 }
 
+/* Cardinal number words as digits; other words, capitals, ordinals and
+ * prefixes are not number words. */
+T_TEST(number_words)
+{
+	static const char *const cases[][2] = {
+		{"zero", "0"}, {"seven", "7"}, {"twelve", "12"}, {"seventeen", "17"},
+		{"nineteen", "19"}, {"twenty", "20"}, {"ninety", "90"}, {"hundred", "100"},
+		{"billion", "1000000000"}};
+	static const char *const not[] = {"Seven", "seventh", "seventee", "seventeens",
+					  "tens", "on", "", "millions", "dozen"};
+	for (size_t i = 0; i < DS_ARRAY_LEN(cases); i++) {
+		const char *d = ds_number_word(cases[i][0], strlen(cases[i][0]));
+		T_OK(d != NULL);
+		if (d)
+			T_EQ_STR(d, cases[i][1]);
+	}
+	for (size_t i = 0; i < DS_ARRAY_LEN(not); i++)
+		T_OK(ds_number_word(not[i], strlen(not[i])) == NULL);
+	/* every word under twenty and every ten is one */
+	for (size_t i = 0; i < 20; i++)
+		T_OK(ds_number_word(ds_num_ones[i], strlen(ds_num_ones[i])) != NULL);
+	for (size_t i = 2; i < 10; i++)
+		T_OK(ds_number_word(ds_num_tens[i], strlen(ds_num_tens[i])) != NULL);
+}
+
 T_TEST(lower_case_latin)
 {
 	char out[16];
@@ -382,6 +407,7 @@ int main(void)
 	T_RUN(seed_boilerplate);
 	T_RUN(stems);
 	T_RUN(stem_cache_grows);
+	T_RUN(number_words);
 	T_RUN(lower_case_latin);
 	T_RUN(lower_case_ascii_runs);
 	T_RUN(opens_sentence_skips_punctuation);
