@@ -33,21 +33,22 @@ echo "# despin $("$BUILD/despin" --version 2>/dev/null | cut -d' ' -f2) benchmar
 	"$(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)," \
 	"load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"
 for s in $SECTIONS; do
+	run=sh
 	case $s in
 	text) cmd="scripts/bench_text.sh $BUILD" ;;
 	lm) cmd="scripts/bench_lm.sh $BUILD" ;;
 	lmmix) cmd="scripts/bench_lm_mix.sh $BUILD" ;;
-	lmdomains) cmd="python3 scripts/bench_lm_domains.py --despin $BUILD/despin" ;;
+	lmdomains) run=python3 cmd="scripts/bench_lm_domains.py --despin $BUILD/despin" ;;
 	lex) cmd="scripts/bench_lex.sh $BUILD" ;;
 	index) cmd="scripts/bench_index.sh $BUILD" ;;
 	scan) cmd="scripts/bench_scan.sh $BUILD" ;;
 	*) echo "bench: no section '$s' (text lm lmmix lmdomains lex index scan)" >&2; exit 2 ;;
 	esac
 	echo
-	echo "######## $s: $cmd"
+	echo "######## $s: $run $cmd"
 	t0=$(now)
 	# shellcheck disable=SC2086
-	sh $cmd
+	$run $cmd
 	rc=$?
 	t1=$(now)
 	echo "$t1 $t0" | awk -v s="$s" -v rc="$rc" '{ printf "######## %s: %.0f s%s\n", s, $1 - $2, rc ? " (FAILED, exit " rc ")" : "" }'
