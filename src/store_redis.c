@@ -3070,7 +3070,7 @@ again:
 				s->uri, schema, SCHEMA);
 	else if (strcmp(fp, params) != 0)
 		rc = ds_err_set(err, DS_EVERSION,
-				"index %s was built with fingerprints %s, this despin makes %s: rebuild it with 'despin index add'",
+				"index %s was built with fingerprints %s, this despin makes %s: rebuild it into a new index with 'despin index add'",
 				s->uri, fp, params);
 	if (rc == 0 && (rc = call(s, &p, slot_of(K_NEXT), ARGS(S("GET"), S(K_NEXT)), &r, err)) == 0 &&
 	    r->type == REDIS_REPLY_STRING)

@@ -971,7 +971,7 @@ static int check_schema(struct sqlite_store *s, const char *params, int create,
 				  "%s is an SQLite database but not a despin index", s->path);
 	if (ver < SCHEMA_DEFLATE || ver > SCHEMA_VERSION)
 		return ds_err_set(err, DS_EVERSION,
-				  "index %s has schema version %lld, this despin reads versions %d and %d: rebuild it with 'despin index add'",
+				  "index %s has schema version %lld, this despin reads versions %d and %d: rebuild it into a new index with 'despin index add'",
 				  s->path, (long long)ver, SCHEMA_DEFLATE, SCHEMA_VERSION);
 	s->version = (int)ver;
 	rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'fingerprint'", -1,
@@ -989,7 +989,7 @@ static int check_schema(struct sqlite_store *s, const char *params, int create,
 	}
 	if (strcmp((const char *)sqlite3_column_text(st, 0), params) != 0) {
 		ds_err_set(err, DS_EVERSION,
-			   "index %s was built with fingerprints %s, this despin makes %s: rebuild it with 'despin index add'",
+			   "index %s was built with fingerprints %s, this despin makes %s: rebuild it into a new index with 'despin index add'",
 			   s->path, (const char *)sqlite3_column_text(st, 0), params);
 		sqlite3_finalize(st);
 		return DS_EVERSION;

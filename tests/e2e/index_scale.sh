@@ -98,5 +98,5 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	rc=$?
 	sed 's/^/# /' "$W/sq" "$W/old.err"
 	check "an index of older fingerprints is refused with a way to rebuild it" \
-		$([ $rc -ne 0 ] && grep -q "rebuild it with 'despin index add'" "$W/old.err"; echo $?)
+		$([ $rc -ne 0 ] && grep -q "rebuild it into a new index with 'despin index add'" "$W/old.err"; echo $?)
 fi
