@@ -26,7 +26,10 @@ library only.
 """
 import json
 import math
+import os
+import subprocess
 import sys
+import tempfile
 
 CLIP = 4.0
 
@@ -234,7 +237,6 @@ FLAG_FLOOR_Z = math.log(0.2 / 0.8)  # log-odds of 0.2, under DS_SC_FLAG_MIN
 def families_of(bench):
     """Article path -> (spinner family, domain), from BENCH/manifest.jsonl;
     a clean article's family is None."""
-    import os
     out = {}
     with open(os.path.join(bench, "manifest.jsonl"), encoding="utf-8") as f:
         for line in f:
@@ -251,9 +253,6 @@ def held_out_logits(rows, y, idx, head, bench, despin):
     slots of that family's spins of that domain (and of that domain's clean
     articles) are judged.  Families are paired with domains twice over, by
     rotation.  Returns ([(row, logit, weight)], folds)."""
-    import os
-    import subprocess
-    import tempfile
     fam = families_of(bench)
     spins = sorted({fam[r[1]][0] for r, lab in zip(rows, y) if lab and r[1] in fam})
     doms = sorted({fam[r[1]][1] for r in rows if r[1] in fam and fam[r[1]][1]})
@@ -315,9 +314,9 @@ def cmd_flags(args):
     mean, sd, coef = fit_flags(X, y, range(len(rows)))
     sys.stderr.write("fit_solo: flag model on %d slots (%d spun); by decile of p: %s\n"
                      % (len(y), sum(y), deciles([prob(x, mean, sd, coef) for x in X], y)))
-    # a flag's probability must hold for a spinner the fit never saw: a
-    # temperature (and shift) of the log-odds, fitted on each family's
-    # slots as judged by models fitted without that family
+    # a flag's probability must hold for a spinner and a domain the fit
+    # never saw: a temperature (and shift) of the log-odds, fitted on slots
+    # judged by models fitted without their family and domain
     if "--bench" in opt and "--despin" in opt:
         oof, folds = held_out_logits(rows, y, idx, head, opt["--bench"], opt["--despin"])
         if oof:

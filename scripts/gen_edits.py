@@ -34,7 +34,7 @@ sys.dont_write_bytecode = True
 import gen_bench  # noqa: E402
 import rewrite  # noqa: E402
 import spin  # noqa: E402
-from slot_cache import file_sha1  # noqa: E402
+from slot_cache import file_sha1, write_atomic  # noqa: E402
 
 FAMILIES = ("rewrite", "edit", "republish")
 
@@ -85,7 +85,7 @@ def make_variants(todo, a, headlines):
             qs = [(e, fluency.add(prop, prop.edits[e])) for e in range(len(prop.edits))]
             pending.append((out, r, others, sp, prop, qs))
             continue
-        write(out, text)
+        write_atomic(out, text)
     if pending:
         deltas = fluency.run()
         for out, r, others, sp, prop, qs in pending:
@@ -95,16 +95,7 @@ def make_variants(todo, a, headlines):
             r.shuffle(ok)
             text, _, _ = sp.finish(prop, set(ok[:r.randint(2, 4)]))
             text, _, _ = gen_bench.wrap(text, [], r, others, 0.5)
-            write(out, text)
-
-
-def write(path, text):
-    """Writes path atomically; folds run in parallel share the cache, so
-    the temporary file is this process's own."""
-    tmp = "%s.%d.tmp" % (path, os.getpid())
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.replace(tmp, path)
+            write_atomic(out, text)
 
 
 def main():
@@ -155,7 +146,7 @@ def main():
         for line in p.stdout.decode("utf-8").splitlines(True)[1:]:
             rows.setdefault(line.partition("\t")[0], []).append(line)
         for v, _ in missing:
-            write(os.path.join(rdir, os.path.basename(v)), "".join(rows.get(v, [])))
+            write_atomic(os.path.join(rdir, os.path.basename(v)), "".join(rows.get(v, [])))
     out = sys.stdout
     for v, _ in arts:
         with open(os.path.join(rdir, os.path.basename(v)), encoding="utf-8") as f:

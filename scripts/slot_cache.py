@@ -22,6 +22,15 @@ import sys
 import tempfile
 
 
+def write_atomic(path, text):
+    """Writes text to path through a temporary file of this process's own,
+    renamed into place: folds run in parallel share the caches."""
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 def file_sha1(path):
     h = hashlib.sha1()
     with open(path, "rb") as f:
@@ -96,16 +105,8 @@ def main():
         for line in (missing or [arts[0][0]]):
             art = line.rstrip("\n").split("\t")[1]
             path = os.path.join(cdir, keys[art])
-            # folds run in parallel share the cache: a temporary file of
-            # this process's own, renamed into place
-            tmp = "%s.%d.tmp" % (path, os.getpid())
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.writelines(rows.get(art, []))
-            os.replace(tmp, path)
-        tmp = "%s.%d.tmp" % (header_path, os.getpid())
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(lines[0])
-        os.replace(tmp, header_path)
+            write_atomic(path, "".join(rows.get(art, [])))
+        write_atomic(header_path, lines[0])
     out = sys.stdout
     with open(header_path, encoding="utf-8") as f:
         out.write(f.read())

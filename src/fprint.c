@@ -122,7 +122,6 @@ int ds_fprint_is_function_word(const char *lower, size_t n)
 	return function_word(lower, n) != NULL;
 }
 
-
 /* ---- the fingerprint ---- */
 
 struct occ {

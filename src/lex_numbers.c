@@ -107,11 +107,10 @@ int lexb_gen_numbers(struct bctx *c, int make_pairs)
 	}
 	if (!make_pairs)
 		return 0;
-	static const char *const mult[] = {"hundred", "thousand", "million", "billion"};
 	for (unsigned m = 1; m < 10; m++)
-		for (size_t i = 0; i < DS_ARRAY_LEN(mult); i++) {
-			snprintf(x, sizeof x, "%s %s", ds_num_ones[m], mult[i]);
-			snprintf(y, sizeof y, "%u %s", m, mult[i]);
+		for (size_t i = 0; i < DS_ARRAY_LEN(ds_num_big); i++) {
+			snprintf(x, sizeof x, "%s %s", ds_num_ones[m], ds_num_big[i]);
+			snprintf(y, sizeof y, "%u %s", m, ds_num_big[i]);
 			if (num_pair(c, x, y, 1, 0))
 				return c->err->code;
 		}

@@ -1263,14 +1263,13 @@ const char *const ds_num_ones[20] = {
 	"eighteen", "nineteen"};
 const char *const ds_num_tens[10] = {"", "", "twenty", "thirty", "forty", "fifty", "sixty",
 				     "seventy", "eighty", "ninety"};
-static const char *const NUM_BIG[][2] = {
-	{"hundred", "100"}, {"thousand", "1000"}, {"million", "1000000"},
-	{"billion", "1000000000"}};
+const char *const ds_num_big[4] = {"hundred", "thousand", "million", "billion"};
+static const char *const NUM_BIG_DIGITS[4] = {"100", "1000", "1000000", "1000000000"};
 static const char *const NUM_DIGITS[] = {
 	"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
 	"16", "17", "18", "19", "20", "30", "40", "50", "60", "70", "80", "90"};
 
-static struct ds_packset num_set; /* value: index in NUM_DIGITS, or 100 + NUM_BIG's */
+static struct ds_packset num_set; /* value: index in NUM_DIGITS, or 100 + ds_num_big's */
 static pthread_once_t num_once = PTHREAD_ONCE_INIT;
 
 static void num_init(void)
@@ -1280,20 +1279,22 @@ static void num_init(void)
 			ds_packset_add(&num_set, ds_num_ones[i], strlen(ds_num_ones[i]), (uint16_t)i);
 	for (size_t i = 2; i < 10; i++)
 		ds_packset_add(&num_set, ds_num_tens[i], strlen(ds_num_tens[i]), (uint16_t)(18 + i));
-	for (size_t i = 0; i < DS_ARRAY_LEN(NUM_BIG); i++)
-		ds_packset_add(&num_set, NUM_BIG[i][0], strlen(NUM_BIG[i][0]), (uint16_t)(100 + i));
+	for (size_t i = 0; i < DS_ARRAY_LEN(ds_num_big); i++)
+		ds_packset_add(&num_set, ds_num_big[i], strlen(ds_num_big[i]), (uint16_t)(100 + i));
 }
 
 const char *ds_number_word(const char *lower, size_t n)
 {
 	int k;
-	if (n < 3 || n > 9)
+	if (n > DS_PACK_MAX) { /* "seventeen": too long for the packed set */
+		for (size_t i = 0; i < 20; i++)
+			if (strlen(ds_num_ones[i]) == n && memcmp(ds_num_ones[i], lower, n) == 0)
+				return NUM_DIGITS[i];
 		return NULL;
-	if (n == 9) /* the one longer than a packed word */
-		return memcmp(lower, "seventeen", 9) == 0 ? "17" : NULL;
+	}
 	pthread_once(&num_once, num_init);
 	k = ds_packset_find(&num_set, lower, n);
-	return k < 0 ? NULL : k >= 100 ? NUM_BIG[k - 100][1] : NUM_DIGITS[k];
+	return k < 0 ? NULL : k >= 100 ? NUM_BIG_DIGITS[k - 100] : NUM_DIGITS[k];
 }
 
 const char *ds_num_class(const char *s, size_t n)

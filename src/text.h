@@ -185,6 +185,8 @@ const char *ds_number_word(const char *lower, size_t n);
  * for 0 and 10): the words ds_number_word knows, for spelling numbers out. */
 extern const char *const ds_num_ones[20];
 extern const char *const ds_num_tens[10];
+/* The multipliers ds_number_word knows: "hundred" to "billion". */
+extern const char *const ds_num_big[4];
 
 /* Number class used by the language model and lexicon: returns a static
  * class token such as "<num>" for a number form, or NULL for other words. */
