@@ -22,8 +22,9 @@
 struct cache_ent {
 	uint64_t hash;                /* of the word; 0 = empty */
 	uint32_t off;                 /* of the stem in the arena */
-	uint32_t len;
+	uint32_t len;                 /* of the stem; SAME_WORD: the word itself */
 };
+#define SAME_WORD UINT32_MAX
 
 struct ds_stemmer {
 	struct sb_stemmer *sb;
@@ -116,14 +117,17 @@ static int arena_room(struct ds_stemmer *st, size_t n)
 const char *ds_stem(struct ds_stemmer *st, const char *word, size_t n, size_t *out_len)
 {
 	const sb_symbol *r;
-	uint64_t h = 0;
+	uint64_t h = n <= CACHE_MAX_WORD ? ds_hash64(word, n, 0x57e3) | 1 : 0;
 	size_t len;
 	struct cache_ent *e;
-	if (n <= CACHE_MAX_WORD) {
-		h = ds_hash64(word, n, 0x57e3) | 1;
+	if (h) {
 		for (size_t p = 0; p < CACHE_PROBES; p++) {
 			e = &st->cache[(h + p) & (st->slots - 1)];
 			if (e->hash == h) {
+				if (e->len == SAME_WORD) {
+					*out_len = n;
+					return word;
+				}
 				*out_len = e->len;
 				return st->arena + e->off;
 			}
@@ -136,6 +140,18 @@ const char *ds_stem(struct ds_stemmer *st, const char *word, size_t n, size_t *o
 		return NULL;
 	len = (size_t)sb_stemmer_length(st->sb);
 	*out_len = len;
+	if (h && len == n && memcmp(r, word, n) == 0) {
+		/* its own stem: nothing kept but the mark */
+		if ((st->count + 1) * 2 > st->slots && st->slots < CACHE_SLOTS)
+			grow_table(st);
+		if ((e = slot_for(st->cache, st->slots, h)) != NULL) {
+			e->hash = h;
+			e->off = 0;
+			e->len = SAME_WORD;
+			st->count++;
+		}
+		return word;
+	}
 	if (!h || !arena_room(st, len + 1))
 		return (const char *)r;
 	if ((st->count + 1) * 2 > st->slots && st->slots < CACHE_SLOTS)

@@ -16,9 +16,10 @@ struct ds_stemmer;
 struct ds_stemmer *ds_stemmer_new(void);
 void ds_stemmer_free(struct ds_stemmer *st);
 
-/* Stems a lower-case UTF-8 word of n bytes.  The result belongs to the
- * stemmer and is valid until the next call on it; *out_len gets its length.
- * Returns NULL only when out of memory. */
+/* Stems a lower-case UTF-8 word of n bytes.  The result is word itself
+ * when the word is its own stem, else it belongs to the stemmer and is
+ * valid until the next call on it; *out_len gets its length (the result
+ * is not NUL-terminated).  Returns NULL only when out of memory. */
 const char *ds_stem(struct ds_stemmer *st, const char *word, size_t n, size_t *out_len);
 
 #endif

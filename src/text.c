@@ -125,6 +125,40 @@ static const uint8_t ALNUM_BITS[256] = {
 #undef UP
 };
 
+/* Eight bytes at a time (SWAR): the high bit of each byte of the result is
+ * set where that byte is ASCII and lo < byte < hi (0 <= lo, hi <= 128;
+ * exact, no carries between bytes). */
+#define SWAR_ONES 0x0101010101010101ULL
+#define SWAR_HIGH 0x8080808080808080ULL
+static inline uint64_t swar_between(uint64_t x, unsigned lo, unsigned hi)
+{
+	uint64_t v = x & (SWAR_ONES * 127);
+	return (SWAR_ONES * (127 + hi) - v) & ~x & (v + SWAR_ONES * (127 - lo)) & SWAR_HIGH;
+}
+static inline uint64_t swar_upper(uint64_t x)
+{
+	return swar_between(x, 'A' - 1, 'Z' + 1);
+}
+static inline uint64_t swar_lower(uint64_t x)
+{
+	return swar_between(x, 'a' - 1, 'z' + 1);
+}
+static inline uint64_t swar_digit(uint64_t x)
+{
+	return swar_between(x, '0' - 1, '9' + 1);
+}
+/* The number of bytes whose high bit m sets (a multiply adds them up; no
+ * popcount instruction needed). */
+static inline unsigned swar_count(uint64_t m)
+{
+	return (unsigned)(((m >> 7) * SWAR_ONES) >> 56);
+}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_LE 1
+#else
+#define SWAR_LE 0
+#endif
+
 static inline void ascii_char(struct ch *c, unsigned b)
 {
 	uint8_t k = ASCII_CLASS[b & 0x7f];
@@ -416,11 +450,37 @@ static void close_paragraph(struct builder *b, size_t end_byte)
 	(void)first_sent;
 }
 
-/* Copies src[0..n) to out and its lower case (ds_lower) to low: plain ASCII
- * in one loop, as words mostly are, the rest through ds_lower. */
+/* Copies src[0..n) to out and its lower case (ds_lower) to low = out + n +
+ * 1, each NUL-terminated: plain ASCII eight bytes at a time, as words
+ * mostly are, the rest through ds_lower.  src may be read and low written
+ * up to 7 bytes past their n (the callers' buffers have that room). */
 static inline void copy_lower(char *out, char *low, const char *src, size_t n)
 {
 	size_t i = 0;
+	if (SWAR_LE) {
+		uint64_t any = 0;
+		for (; i < n; i += 8) {
+			uint64_t x;
+			memcpy(&x, src + i, 8);
+			if (n - i < 8)
+				x &= ((uint64_t)1 << (8 * (n - i))) - 1;
+			any |= x;
+			memcpy(out + i, &x, 8);
+		}
+		if (!(any & SWAR_HIGH)) {
+			/* low after out: out's last chunk ran into low's bytes */
+			for (i = 0; i < n; i += 8) {
+				uint64_t x;
+				memcpy(&x, out + i, 8);
+				x |= swar_upper(x) >> 2;
+				memcpy(low + i, &x, 8);
+			}
+			out[n] = 0;
+			low[n] = 0;
+			return;
+		}
+		i = 0;
+	}
 	for (; i < n; i++) {
 		unsigned char b = (unsigned char)src[i];
 		if (b & 0x80)
@@ -432,6 +492,8 @@ static inline void copy_lower(char *out, char *low, const char *src, size_t n)
 		memcpy(out + i, src + i, n - i);
 		ds_lower(low + i, src + i, n - i);
 	}
+	out[n] = 0;
+	low[n] = 0;
 }
 
 /* Appends a token; norm holds its normalised bytes. */
@@ -443,9 +505,10 @@ static void emit(struct builder *b, size_t start, size_t end, const char *norm, 
 	char *low;
 	if (b->err)
 		return;
+	/* the pool has 8 bytes to spare after the two forms (copy_lower) */
 	if ((d->ntok >= d->tok_cap && ds_grow(&d->tok, &d->tok_cap, d->ntok + 1, sizeof *d->tok)) ||
-	    (d->pool_len + 2 * nlen + 2 > d->pool_cap &&
-	     ds_grow(&d->pool, &d->pool_cap, d->pool_len + 2 * nlen + 2, 1))) {
+	    (d->pool_len + 2 * nlen + 10 > d->pool_cap &&
+	     ds_grow(&d->pool, &d->pool_cap, d->pool_len + 2 * nlen + 10, 1))) {
 		b->err = DS_ENOMEM;
 		return;
 	}
@@ -455,9 +518,7 @@ static void emit(struct builder *b, size_t start, size_t end, const char *norm, 
 	/* the normalised form, then its lower case, both NUL-terminated */
 	low = d->pool + d->pool_len;
 	copy_lower(low, low + nlen + 1, norm, nlen);
-	low[nlen] = 0;
 	t->norm = (uint32_t)d->pool_len;
-	low[2 * nlen + 1] = 0;
 	t->lower = (uint32_t)(d->pool_len + nlen + 1);
 	d->pool_len += 2 * nlen + 2;
 	t->stem = DS_NO_STEM;
@@ -515,15 +576,21 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 	size_t n = b->n;
 	char norm[DS_TOK_MAX_BYTES + 8];
 	size_t nlen = 0, start = i, end;
-	struct ch c = *first, c2, c3;
+	struct ch c, c2, c3;
 	int letters = 0, uppers = 0, digits_only = 1, has_inner_period = 0;
 	int single_letter_segments = 1, seg_len = 0, flags = 0, kind;
 	int is_num = first->cls == C_DIGIT || first->cls == C_CURRENCY;
 	int abbrev = 0; /* 1 title, 2 general */
 
+	/* decoded again rather than copied: a copy of *first, written a byte
+	 * at a time a moment ago, costs a stalled load */
+	get_ch(p, n, i, &c);
 #define PUT(ch)                                                                  \
 	do {                                                                     \
-		memcpy(norm + nlen, (ch).fold, (ch).flen);                       \
+		if ((ch).flen == 1)                                              \
+			norm[nlen] = (ch).fold[0];                               \
+		else                                                             \
+			memcpy(norm + nlen, (ch).fold, (ch).flen);               \
 		nlen += (ch).flen;                                               \
 	} while (0)
 
@@ -545,28 +612,53 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 				flags |= DS_TF_LONG;
 				break;
 			}
-			PUT(c);
-			if (c.invalid)
-				flags |= DS_TF_INVALID;
-			if (c.cls == C_LETTER) {
-				letters++;
-				uppers += c.upper;
-				digits_only = 0;
+			if (p[i] >= 0x80) { /* a character past ASCII, on its own */
+				PUT(c);
+				if (c.invalid)
+					flags |= DS_TF_INVALID;
+				if (c.cls == C_LETTER) {
+					letters++;
+					uppers += c.upper;
+					digits_only = 0;
+				}
+				seg_len++;
+				i = c.next;
 			}
-			seg_len++;
-			i = c.next;
-			/* fast path: a run of plain ASCII letters and digits,
-			 * measured first, then copied */
+			/* fast path: a run of plain ASCII letters and digits (an
+			 * ASCII character at i starts it), copied as measured:
+			 * whole words of norm written in one store read back in
+			 * one load (copy_lower) */
 			{
 				size_t j = i, lim = i + (DS_TOK_MAX_BYTES - nlen);
 				int run_letters = 0, run_uppers = 0;
 				if (lim > n)
 					lim = n;
+				/* eight bytes at a time while they lie inside the
+				 * text and the token's room (norm has 8 to spare) */
+				while (SWAR_LE && j + 8 <= lim) {
+					uint64_t x, up, let, stop;
+					memcpy(&x, p + j, 8);
+					memcpy(norm + nlen + (j - i), &x, 8);
+					up = swar_upper(x);
+					let = up | swar_lower(x);
+					stop = ~(let | swar_digit(x)) & SWAR_HIGH;
+					if (stop) {
+						uint64_t m = (stop & -stop) - 1; /* bytes before */
+						run_letters += (int)swar_count(let & m);
+						run_uppers += (int)swar_count(up & m);
+						j += (size_t)__builtin_ctzll(stop) >> 3;
+						goto run_end;
+					}
+					run_letters += (int)swar_count(let);
+					run_uppers += (int)swar_count(up);
+					j += 8;
+				}
 				for (uint8_t k; j < lim && (k = ALNUM_BITS[p[j]]) != 0; j++) {
+					norm[nlen + (j - i)] = (char)p[j];
 					run_letters += k & 1;
 					run_uppers += (k >> 1) & 1;
 				}
-				memcpy(norm + nlen, p + i, j - i);
+			run_end:
 				nlen += j - i;
 				seg_len += (int)(j - i);
 				letters += run_letters;
@@ -581,6 +673,10 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 			continue;
 		}
 		if (i >= n || c.next >= n)
+			break;
+		/* only these join what follows them to the word */
+		if (c.cls != C_APOS && c.cls != C_HYPHEN && c.cls != C_PERIOD && c.cls != C_COMMA &&
+		    c.cls != C_COLON)
 			break;
 		get_ch(p, n, c.next, &c2);
 		if (c.cls == C_APOS && c2.cls == C_LETTER && !is_num) {
@@ -1237,7 +1333,7 @@ int ds_doc_stem(struct ds_doc *d, struct ds_stemmer *st)
 		s = ds_stem(st, d->pool + t->lower, t->norm_len, &sl);
 		if (!s)
 			return DS_ENOMEM;
-		if (sl == t->norm_len && memcmp(s, d->pool + t->lower, sl) == 0) {
+		if (s == d->pool + t->lower) { /* the word is its own stem */
 			t->stem = t->lower;
 		} else {
 			if (d->pool_len + sl + 1 > d->pool_cap) {

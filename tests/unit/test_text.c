@@ -355,6 +355,78 @@ T_TEST(lower_case_ascii_runs)
 	T_EQ_INT(bad, 0);
 }
 
+/* Words read eight bytes at a time: for every length around the chunk
+ * sizes, with an upper-case letter, a digit or a character past ASCII at
+ * each place, or all in capitals, the token is the word, its lower case and its flags are
+ * right, and a space, punctuation or the end of the text after it ends
+ * it. */
+T_TEST(word_runs_across_chunks)
+{
+	static const char *const after[] = {" x", "!", ";", ",", "\xC2\xA0", "\n", ""};
+	int bad = 0;
+	for (size_t n = 1; n <= 20; n++)
+		for (size_t at = 0; at < n; at++)
+			for (int kind = 0; kind < 4; kind++)
+				for (size_t a = 0; a < sizeof after / sizeof after[0]; a++) {
+					char w[64], text[80], low[64];
+					size_t wl = 0, up = 0;
+					struct ds_doc *d;
+					for (size_t i = 0; i < n; i++) {
+						if (i == at && kind == 0) {
+							w[wl++] = 'Q';
+							up++;
+						} else if (i == at && kind == 1) {
+							w[wl++] = '7';
+						} else if (i == at && kind == 2) {
+							w[wl++] = (char)0xC3; /* e acute */
+							w[wl++] = (char)0xA9;
+						} else if (kind == 3) { /* all capitals */
+							w[wl++] = (char)('A' + (i * 5 + n) % 26);
+							up++;
+						} else {
+							w[wl++] = (char)('a' + (i * 5 + n) % 26);
+						}
+					}
+					w[wl] = 0;
+					memcpy(low, w, wl + 1);
+					for (size_t i = 0; i < wl; i++)
+						if (low[i] >= 'A' && low[i] <= 'Z')
+							low[i] = (char)(low[i] + 32);
+					snprintf(text, sizeof text, "%s%s", w, after[a]);
+					d = doc(text);
+					if (!d || d->ntok < 1 || d->tok[0].end != wl ||
+					    strcmp(ds_tok_norm(d, 0), w) != 0 ||
+					    strcmp(ds_tok_lower(d, 0), low) != 0 ||
+					    !!(d->tok[0].flags & DS_TF_CAP) != ((up && at == 0) || kind == 3) ||
+					    !!(d->tok[0].flags & DS_TF_UPPER) != (kind == 3 && n >= 2)) {
+						if (bad++ < 3)
+							printf("# %s -> %s\n", text, d ? joined(d) : "(none)");
+					}
+					ds_doc_free(d);
+				}
+	T_EQ_INT(bad, 0);
+}
+
+/* A word that is its own stem keeps its lower-case form as the stem, on
+ * the first call and from the cache. */
+T_TEST(own_stems)
+{
+	struct ds_stemmer *st = ds_stemmer_new();
+	size_t sl = 0;
+	const char *w = "meet meet";
+	T_OK(st);
+	if (!st)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		const char *s = ds_stem(st, w, 4, &sl);
+		T_OK(s == w);
+		T_EQ_INT(sl, 4);
+		s = ds_stem(st, "meetings", 8, &sl);
+		T_OK(s && sl == 4 && memcmp(s, "meet", 4) == 0);
+	}
+	ds_stemmer_free(st);
+}
+
 /* The packed-word set: every word added is found with its value (the
  * first value for a word added twice); prefixes, extensions, other cases,
  * empty and over-long words are not. */
@@ -410,6 +482,8 @@ int main(void)
 	T_RUN(number_words);
 	T_RUN(lower_case_latin);
 	T_RUN(lower_case_ascii_runs);
+	T_RUN(word_runs_across_chunks);
+	T_RUN(own_stems);
 	T_RUN(opens_sentence_skips_punctuation);
 	return t_done();
 }
