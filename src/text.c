@@ -535,6 +535,7 @@ static void emit(struct builder *b, size_t start, size_t end, const char *norm, 
 		t->flags |= DS_TF_SENT_START;
 	t->sent = (uint32_t)d->nsent;
 	d->ntok++;
+	d->n_words += kind != DS_TOK_PUNCT;
 }
 
 static int is_closer(const struct ds_doc *d, size_t i)
@@ -837,27 +838,25 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 	uint32_t te = d->sent[pa->sent_end - 1].tok_end;
 	char line[512];
 	size_t ll = 0;
+	int copyright = 0;
 	pthread_once(&ws_once, ws_init);
 	memset(f, 0, sizeof *f);
+	/* the words, capitals and a copyright sign among the tokens that the
+	 * paragraph's line (its lower-case forms joined by spaces, as much of
+	 * them as fits) would hold */
 	for (uint32_t i = tb; i < te; i++) {
-		const char *lw = ds_tok_lower(d, i);
 		size_t l = d->tok[i].norm_len;
 		if (d->tok[i].kind != DS_TOK_PUNCT) {
 			f->nwords++;
 			if (d->tok[i].flags & DS_TF_CAP)
 				f->ncap++;
-			/* the list's words are short, and lw is lower case already */
-			if (l <= 4 && ds_packset_find(&func_set, lw, l) >= 0)
-				f->nfunc++;
+		} else if (l == 2 && ll + l + 2 < sizeof line &&
+			   memcmp(ds_tok_lower(d, i), "\xC2\xA9", 2) == 0) {
+			copyright = 1;
 		}
-		if (ll + l + 2 < sizeof line) {
-			if (ll)
-				line[ll++] = ' ';
-			memcpy(line + ll, lw, l);
-			ll += l;
-		}
+		if (ll + l + 2 < sizeof line)
+			ll += l + (ll > 0);
 	}
-	line[ll] = 0;
 	{
 		const char *first = ds_tok_norm(d, tb);
 		if (d->tok[tb].kind == DS_TOK_PUNCT && te - tb > 1 &&
@@ -878,8 +877,33 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 		    d->tok[last].start == d->tok[last - 1].end)
 			f->teaser = 1;
 	}
+	/* function words matter only to a line of capitals without a full
+	 * stop (a navigation menu: mark_boilerplate) */
+	if (!f->terminal && f->nwords >= 4 && f->ncap * 10 >= f->nwords * 8)
+		for (uint32_t i = tb; i < te; i++) {
+			size_t l = d->tok[i].norm_len;
+			/* the list's words are short, and the form is lower case already */
+			if (d->tok[i].kind != DS_TOK_PUNCT && l <= 4 &&
+			    ds_packset_find(&func_set, ds_tok_lower(d, i), l) >= 0)
+				f->nfunc++;
+		}
+	if (copyright)
+		f->phrase = 1;
 	/* only short paragraphs can be page furniture by their wording */
-	for (size_t k = 0; f->nwords <= 12 && BOILER_SUBSTR[k]; k++)
+	if (f->phrase || f->nwords > 12)
+		return;
+	ll = 0;
+	for (uint32_t i = tb; i < te; i++) {
+		size_t l = d->tok[i].norm_len;
+		if (ll + l + 2 < sizeof line) {
+			if (ll)
+				line[ll++] = ' ';
+			memcpy(line + ll, ds_tok_lower(d, i), l);
+			ll += l;
+		}
+	}
+	line[ll] = 0;
+	for (size_t k = 0; BOILER_SUBSTR[k]; k++)
 		if (strstr(line, BOILER_SUBSTR[k])) {
 			f->phrase = 1;
 			break;
@@ -888,8 +912,6 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 		f->phrase = 1;
 	if (strstr(line, " / ") && f->nwords <= 8)
 		f->phrase = 1; /* photo credit: "Name / AP" */
-	if (strstr(line, "\xC2\xA9"))
-		f->phrase = 1;
 }
 
 static void mark_boilerplate(struct ds_doc *d)
@@ -974,9 +996,14 @@ static void mark_boilerplate(struct ds_doc *d)
 			for (size_t i = 0; i < np; i++)
 				f[i].boiler = f[i].phrase && f[i].nwords <= 8;
 	}
+	/* every token lies in a paragraph: the words outside boilerplate are
+	 * those of the paragraphs kept */
+	d->n_words = 0;
 	for (size_t i = 0; i < np; i++) {
 		struct ds_para *pa = &d->para[i];
 		pa->boiler = (uint32_t)f[i].boiler;
+		if (!pa->boiler)
+			d->n_words += (size_t)f[i].nwords;
 		for (uint32_t s = pa->sent_begin; s < pa->sent_end; s++) {
 			d->sent[s].boiler = pa->boiler;
 			if (pa->boiler)
@@ -1284,10 +1311,9 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 		ds_err_set(err, DS_EEMPTY, "%s: empty file (no text)", nm);
 		goto fail;
 	}
+	/* n_words counts every word so far (emit); mark_boilerplate leaves
+	 * out those of boilerplate (unless it finds no memory for its work) */
 	mark_boilerplate(d);
-	for (size_t k = 0; k < d->ntok; k++)
-		if (d->tok[k].kind != DS_TOK_PUNCT && !(d->tok[k].flags & DS_TF_BOILER))
-			d->n_words++;
 	return d;
 fail:
 	ds_doc_free(d);
