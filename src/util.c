@@ -445,49 +445,6 @@ static inline uint64_t rd64(const unsigned char *p)
 
 static uint32_t crc32c_sw(uint32_t crc, const void *vp, size_t n);
 
-static inline uint64_t mulfold(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-uint64_t ds_hash64(const void *vp, size_t n, uint64_t seed)
-{
-	const unsigned char *p = vp;
-	const uint64_t k0 = 0x9e3779b97f4a7c15ULL, k1 = 0xd6e8feb86659fd93ULL;
-	uint64_t h = seed ^ (n * k0);
-	while (n >= 16) {
-		h = mulfold(rd64(p) ^ k1 ^ h, rd64(p + 8) ^ k0);
-		p += 16;
-		n -= 16;
-	}
-	if (n >= 8) {
-		h = mulfold(rd64(p) ^ k1, h ^ k0);
-		p += 8;
-		n -= 8;
-	}
-	if (n) {
-		/* the n < 8 bytes left, little-endian and zero-padded (what a
-		 * memcpy into a zeroed word gives), without a call */
-		uint64_t t;
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-		t = 0;
-		memcpy(&t, p, n);
-#else
-		if (n >= 4) {
-			uint32_t lo, hi;
-			memcpy(&lo, p, 4);
-			memcpy(&hi, p + n - 4, 4);
-			t = lo | (uint64_t)hi << (8 * (n - 4));
-		} else {
-			t = p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) | (uint64_t)p[n - 1] << (8 * (n - 1));
-		}
-#endif
-		h = mulfold(t ^ k0, h ^ k1 ^ n);
-	}
-	return ds_mix64(h);
-}
-
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("sse4.2")))
 static uint32_t crc32c_hw(uint32_t crc, const unsigned char *p, size_t n)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "despin.h"
 
@@ -70,8 +71,6 @@ static inline int ds_is_bidi_control(uint32_t cp)
 }
 
 /* ---- hashing and checksums ---- */
-/* Fast 64-bit hash of a byte string (not cryptographic). */
-uint64_t ds_hash64(const void *p, size_t n, uint64_t seed);
 /* 64-bit mixer (a bijection), for hashing integers. */
 static inline uint64_t ds_mix64(uint64_t x)
 {
@@ -79,6 +78,57 @@ static inline uint64_t ds_mix64(uint64_t x)
 	x ^= x >> 27; x *= 0x94d049bb133111ebULL;
 	x ^= x >> 31;
 	return x;
+}
+/* Fast 64-bit hash of a byte string (not cryptographic), inline: most of
+ * its strings are words of a few bytes.  Its values are stored in indexes
+ * and models: they must not change. */
+static inline uint64_t ds_rd64_(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+static inline uint64_t ds_mulfold_(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t ds_hash64(const void *vp, size_t n, uint64_t seed)
+{
+	const unsigned char *p = vp;
+	const uint64_t k0 = 0x9e3779b97f4a7c15ULL, k1 = 0xd6e8feb86659fd93ULL;
+	uint64_t h = seed ^ (n * k0);
+	while (n >= 16) {
+		h = ds_mulfold_(ds_rd64_(p) ^ k1 ^ h, ds_rd64_(p + 8) ^ k0);
+		p += 16;
+		n -= 16;
+	}
+	if (n >= 8) {
+		h = ds_mulfold_(ds_rd64_(p) ^ k1, h ^ k0);
+		p += 8;
+		n -= 8;
+	}
+	if (n) {
+		/* the n < 8 bytes left, little-endian and zero-padded (what a
+		 * memcpy into a zeroed word gives), without a call */
+		uint64_t t;
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+		t = 0;
+		memcpy(&t, p, n);
+#else
+		if (n >= 4) {
+			uint32_t lo, hi;
+			memcpy(&lo, p, 4);
+			memcpy(&hi, p + n - 4, 4);
+			t = lo | (uint64_t)hi << (8 * (n - 4));
+		} else {
+			t = p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) | (uint64_t)p[n - 1] << (8 * (n - 1));
+		}
+#endif
+		h = ds_mulfold_(t ^ k0, h ^ k1 ^ n);
+	}
+	return ds_mix64(h);
 }
 /* CRC-32C (Castagnoli) of a byte string, continuing from crc (start with 0). */
 uint32_t ds_crc32c(uint32_t crc, const void *p, size_t n);
