@@ -92,6 +92,19 @@ fi
 ppl=$("$DESPIN" lm score -m "$TMP/lm.bin" --pretokenized --summary "$TMP/heldout.tok")
 echo "lm: despin heldout   $ppl"
 
+# the compact layout (lm convert --compact): size beside the hashed model and
+# KenLM's 8-bit quantised trie of the same corpus (28 MB, ../shared/lm-reference),
+# held-out perplexity beside the hashed model's, query speed per CPU-second
+"$DESPIN" lm convert --compact "$TMP/lm.bin" "$TMP/lmq.bin"
+qb=$(wc -c < "$TMP/lmq.bin")
+printf 'lm: compact file     %.1f MB = %s of the hashed model, %s of KenLM q8 trie (28 MB)\n' \
+	"$(echo "$qb / 1000000" | bc -l)" "$(ratio "$qb" "$(wc -c < "$TMP/lm.bin")")" "$(ratio "$qb" 28000000)"
+qppl=$("$DESPIN" lm score -m "$TMP/lmq.bin" --pretokenized --summary "$TMP/heldout.tok")
+echo "lm: compact heldout  $qppl"
+echo "$ppl|$qppl" | awk -F'|' '{ split($1, a, " "); split($2, b, " "); printf "lm: compact loss     perplexity %+.2f%%\n", 100 * (b[2] - a[2]) / a[2] }'
+c_q=$(cpu $PIN "$DESPIN" lm score -m "$TMP/lmq.bin" --pretokenized --summary "$TMP/big.tok")
+echo "lm: compact query    $(rate "$c_q") M tokens/s per CPU-s; $(ratio "$c_ds" "$c_q") of the hashed model's"
+
 if [ "${NO_IRSTLM:-0}" != 1 ] && [ -x /usr/lib/irstlm/bin/build-lm.sh ]; then
 	IRSTLM=/usr/lib/irstlm
 	export IRSTLM

@@ -38,9 +38,7 @@ static const uint32_t NEG_ZERO_BITS = 0x80000000u;
 
 static inline int no_ext(float b)
 {
-	uint32_t u;
-	memcpy(&u, &b, 4);
-	return u == NEG_ZERO_BITS;
+	return lm_no_ext(b);
 }
 
 static inline float neg_zero(void)
@@ -109,11 +107,16 @@ static int has_empty_vent(const struct lm_vent *t, uint64_t n)
 	return 0;
 }
 
-static int attach(struct ds_lm *lm, const unsigned char *p, size_t len, const char *name,
-		  struct ds_err *err)
+static int layout_error(const char *name, struct ds_err *err)
+{
+	return ds_err_set(err, DS_ECORRUPT, "%s: inconsistent language model layout; rebuild it with '%s'",
+			  name, DS_LM_REBUILD);
+}
+
+int ds_lm_attach_vocab(struct ds_lm *lm, const unsigned char *p, size_t len, const char *name,
+		       struct ds_err *err)
 {
 	const struct lm_head *h = (const void *)p;
-	const char *hint = DS_LM_REBUILD;
 
 	if (len < sizeof *h || ((uintptr_t)p & 7))
 		goto bad;
@@ -125,10 +128,9 @@ static int attach(struct ds_lm *lm, const unsigned char *p, size_t len, const ch
 	lm->h = h;
 	lm->order = (int)h->order;
 	lm->vocab = h->vocab;
-#define INSIDE(off, n, elt) ((off) % 8 == 0 && (off) <= len && (n) <= (len - (off)) / (elt))
-	if (!INSIDE(h->uni_off, h->vocab, sizeof(struct lm_uni)) ||
-	    !INSIDE(h->vtab_off, h->vslots, sizeof(struct lm_vent)) || h->vslots <= h->vocab ||
-	    !INSIDE(h->stroff_off, h->vocab, 4) || !INSIDE(h->str_off, h->str_len, 1) ||
+	if (!lm_inside(h->uni_off, h->vocab, sizeof(struct lm_uni), len) ||
+	    !lm_inside(h->vtab_off, h->vslots, sizeof(struct lm_vent), len) || h->vslots <= h->vocab ||
+	    !lm_inside(h->stroff_off, h->vocab, 4, len) || !lm_inside(h->str_off, h->str_len, 1, len) ||
 	    h->str_len == 0 || p[h->str_off + h->str_len - 1] != 0)
 		goto bad;
 	lm->uni = (const void *)(p + h->uni_off);
@@ -140,22 +142,32 @@ static int attach(struct ds_lm *lm, const unsigned char *p, size_t len, const ch
 	for (uint32_t i = 0; i < h->vocab; i += 1 + h->vocab / 64)
 		if (lm->stroff[i] >= h->str_len)
 			goto bad;
+	if (!has_empty_vent(lm->vtab, h->vslots))
+		goto bad;
+	return 0;
+bad:
+	return layout_error(name, err);
+}
+
+static int attach(struct ds_lm *lm, const unsigned char *p, size_t len, const char *name,
+		  struct ds_err *err)
+{
+	const struct lm_head *h = (const void *)p;
+	int rc = ds_lm_attach_vocab(lm, p, len, name, err);
+	if (rc)
+		return rc;
 	for (int n = 2; n <= lm->order; n++) {
 		uint64_t s = h->slots[n - 1], off = h->tab_off[n - 1];
-		if (s <= h->count[n - 1] || !INSIDE(off, s, sizeof(struct lm_ent)))
+		if (s <= h->count[n - 1] || !lm_inside(off, s, sizeof(struct lm_ent), len))
 			goto bad;
 		lm->tab[n - 1] = (const void *)(p + off);
 		lm->slots[n - 1] = s;
 		if (!has_empty_ent(lm->tab[n - 1], s))
 			goto bad;
 	}
-	if (!has_empty_vent(lm->vtab, h->vslots))
-		goto bad;
-#undef INSIDE
 	return 0;
 bad:
-	return ds_err_set(err, DS_ECORRUPT, "%s: inconsistent language model layout; rebuild it with '%s'",
-			  name, hint);
+	return layout_error(name, err);
 }
 
 /* ---- building ----------------------------------------------------------- */
@@ -396,6 +408,7 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 	const void *payload;
 	size_t len;
 	struct ds_map m;
+	int compact;
 	int rc = ds_map_open(&m, path, err);
 
 	if (rc) {
@@ -422,8 +435,11 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 	}
 	if (m.len >= DS_BIN_HEADER_SIZE && memcmp(m.data + 8, DS_LM_MIX_KIND, sizeof DS_LM_MIX_KIND) == 0)
 		return ds_lm_mix_load_map(&m, path, err);
-	rc = ds_bin_check(m.data, m.len, path, DS_LM_KIND, DS_LM_BIN_VERSION, DS_LM_REBUILD,
-			  &payload, &len, err);
+	compact = m.len >= DS_BIN_HEADER_SIZE &&
+		  memcmp(m.data + 8, DS_LMQ_KIND, sizeof DS_LMQ_KIND) == 0;
+	rc = ds_bin_check(m.data, m.len, path, compact ? DS_LMQ_KIND : DS_LM_KIND,
+			  compact ? DS_LMQ_VERSION : DS_LM_BIN_VERSION, DS_LM_REBUILD, &payload, &len,
+			  err);
 	if (rc) {
 		ds_map_close(&m);
 		return NULL;
@@ -434,7 +450,7 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", path);
 		return NULL;
 	}
-	if (attach(lm, payload, len, path, err)) {
+	if ((compact ? ds_lmq_attach : attach)(lm, payload, len, path, err)) {
 		ds_map_close(&m);
 		free(lm);
 		return NULL;
@@ -461,7 +477,8 @@ int ds_lm_image(const struct ds_lm *lm, void **data, size_t *len, struct ds_err 
 {
 	if (lm->mix)
 		return ds_err_set(err, DS_EINVAL, "a mixture has no single file image");
-	if (ds_bin_image(DS_LM_KIND, DS_LM_BIN_VERSION, lm->base, lm->size, data, len))
+	if (ds_bin_image(lm->compact ? DS_LMQ_KIND : DS_LM_KIND,
+			 lm->compact ? DS_LMQ_VERSION : DS_LM_BIN_VERSION, lm->base, lm->size, data, len))
 		return ds_err_set(err, DS_ENOMEM, "out of memory writing a language model");
 	return 0;
 }
@@ -496,7 +513,8 @@ int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err)
 {
 	if (lm->mix)
 		return ds_lm_mix_write(lm, path, err);
-	return ds_bin_write(path, DS_LM_KIND, DS_LM_BIN_VERSION, lm->base, lm->size, err);
+	return ds_bin_write(path, lm->compact ? DS_LMQ_KIND : DS_LM_KIND,
+			    lm->compact ? DS_LMQ_VERSION : DS_LM_BIN_VERSION, lm->base, lm->size, err);
 }
 
 const char *ds_lm_path(const struct ds_lm *lm)
@@ -523,6 +541,7 @@ void ds_lm_get_stats(const struct ds_lm *lm, struct ds_lm_stats *st)
 	st->bytes = lm->map.data ? lm->map.len : lm->size;
 	st->mapped = lm->map.data != NULL;
 	st->parts = 1;
+	st->compact = lm->compact;
 }
 
 /* ---- vocabulary ---------------------------------------------------------- */
@@ -634,7 +653,24 @@ float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id 
 	o.backoff[0] = lm->uni[w].backoff;
 	olen = no_ext(o.backoff[0]) ? 0 : 1;
 	slot = w;
-	for (j = 0; j < inlen; j++) {
+	/* the compact layout: the entries of the longer n-gram are the
+	 * sorted children of the shorter one's */
+	for (j = 0; lm->compact && j < inlen; j++) {
+		const int n = (int)j + 2;
+		uint32_t at;
+		if (!lmq_find(lm, n, lm->child[n - 2][slot], lm->child[n - 2][slot + 1], in->words[j], &at))
+			break;
+		slot = at;
+		p = lm->qt->qprob[n - 1][lm->qprob[n - 1][at]];
+		matched = n;
+		if (n - 1 < cmax) {
+			o.words[j + 1] = in->words[j];
+			o.backoff[j + 1] = lm->qt->qbo[n - 1][lm->qbo[n - 1][at]];
+			if (!no_ext(o.backoff[j + 1]))
+				olen = j + 2;
+		}
+	}
+	for (j = 0; !lm->compact && j < inlen; j++) {
 		const struct lm_ent *e = tab_find(lm->tab[j + 1], lm->slots[j + 1], in->words[j], slot, &slot);
 		if (!e)
 			break;
@@ -698,6 +734,8 @@ static void span_prefetch(const struct ds_lm *lm, const ds_lm_id *w, ptrdiff_t n
 			  uint32_t ring[][PF_RING])
 {
 	const int N = lm->order;
+	if (lm->compact)
+		return; /* its searches depend on each other: nothing to fetch ahead */
 	for (int k = 2; k <= N; k++) {
 		ptrdiff_t t = i + (ptrdiff_t)(N - k + 1) * PF_STEP;
 		uint32_t suf, slot;
@@ -925,11 +963,27 @@ void ds_lm_seq_free(struct ds_lm_seq *seq)
 static void slot_ids(const struct ds_lm *lm, int n, uint32_t slot, uint32_t *ids)
 {
 	for (int k = 0; k < n - 1; k++) {
+		if (lm->compact) {
+			ids[k] = ds_lmq_word(lm, n - k, slot);
+			slot = ds_lmq_parent(lm, n - k, slot);
+			continue;
+		}
 		const struct lm_ent *e = &lm->tab[n - k - 1][slot];
 		ids[k] = e->word;
 		slot = e->suffix;
 	}
 	ids[n - 1] = slot;
+}
+
+/* The values of the entry at slot of order n >= 2. */
+static float slot_prob(const struct ds_lm *lm, int n, uint32_t slot)
+{
+	return lm->compact ? lm->qt->qprob[n - 1][lm->qprob[n - 1][slot]] : lm->tab[n - 1][slot].prob;
+}
+
+static float slot_backoff(const struct ds_lm *lm, int n, uint32_t slot)
+{
+	return lm->compact ? lm->qt->qbo[n - 1][lm->qbo[n - 1][slot]] : lm->tab[n - 1][slot].backoff;
 }
 
 /* Rows of word ids compared on their first *(int *)width ids. */
@@ -990,8 +1044,8 @@ int ds_lm_write_arpa(const struct ds_lm *lm, const char *path, struct ds_err *er
 		rows = malloc((lm->h->count[n - 1] + 1) * w * sizeof *rows);
 		if (!rows)
 			goto nomem;
-		for (uint64_t s = 0; s < lm->slots[n - 1]; s++) {
-			if (lm->tab[n - 1][s].word == EMPTY)
+		for (uint64_t s = 0; s < (lm->compact ? lm->h->count[n - 1] : lm->slots[n - 1]); s++) {
+			if (!lm->compact && lm->tab[n - 1][s].word == EMPTY)
 				continue;
 			if (cnt >= lm->h->count[n - 1])
 				break;
@@ -1003,13 +1057,12 @@ int ds_lm_write_arpa(const struct ds_lm *lm, const char *path, struct ds_err *er
 			goto nomem;
 		for (size_t i = 0; i < cnt; i++) {
 			const uint32_t *r = rows + i * w;
-			const struct lm_ent *e = &lm->tab[n - 1][r[n]];
-			if (put_float(&b, e->prob))
+			if (put_float(&b, slot_prob(lm, n, r[n])))
 				goto nomem;
 			for (int k = 0; k < n; k++)
 				if (ds_buf_putc(&b, k ? ' ' : '\t') || ds_buf_puts(&b, ds_lm_word(lm, r[k])))
 					goto nomem;
-			if (n < lm->order && (ds_buf_putc(&b, '\t') || put_float(&b, e->backoff)))
+			if (n < lm->order && (ds_buf_putc(&b, '\t') || put_float(&b, slot_backoff(lm, n, r[n]))))
 				goto nomem;
 			if (ds_buf_putc(&b, '\n'))
 				goto nomem;

@@ -33,6 +33,10 @@ struct ds_doc;
 #define DS_LM_MAX_ORDER 6
 #define DS_LM_BIN_VERSION 1
 #define DS_LM_KIND "LM"
+/* The compact layout: sorted n-grams, 8-bit probabilities and backoffs
+ * (ds_lm_compact). */
+#define DS_LMQ_KIND "LMQ"
+#define DS_LMQ_VERSION 1
 /* What a user runs to rebuild the default model (used in messages). */
 #define DS_LM_REBUILD "make models"
 
@@ -71,6 +75,7 @@ struct ds_lm_stats {
 	size_t bytes;                      /* size of the model in memory or on disk */
 	int mapped;                        /* 1 when memory-mapped from a file */
 	int parts;                         /* components of a mixture, 1 for a single model */
+	int compact;                       /* 1 for the compact layout (ds_lm_compact) */
 };
 
 /* ---- loading and writing ------------------------------------------------ */
@@ -98,6 +103,16 @@ int ds_lm_image(const struct ds_lm *lm, void **data, size_t *len, struct ds_err 
 /* A model from a binary file image in memory (data malloc'ed: taken over,
  * also on failure); name is used in messages.  Checks as ds_lm_load. */
 struct ds_lm *ds_lm_load_image(void *data, size_t len, const char *name, struct ds_err *err);
+
+/* The model in the compact layout, built in memory (ds_lm_write writes it):
+ * the n-grams of each order in one array sorted as a trie, searched by
+ * bisection, and their log10 probabilities and backoffs quantised to 256
+ * values per order (bins of equal counts, each its values' mean; backoffs of
+ * exactly 0 and "no extension" kept exact); unigrams and the vocabulary as
+ * they are.  About a third of the hashed layout's size; scores differ by
+ * the quantisation (docs/README-lm.md measures the perplexity).  lm must
+ * be a single model (not a mixture) with fewer than 2^24 words. */
+struct ds_lm *ds_lm_compact(const struct ds_lm *lm, struct ds_err *err);
 
 /* Writes the model as a despin binary (atomically: temporary file, rename). */
 int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err);

@@ -5,6 +5,8 @@
 #ifndef DS_LM_INTERNAL_H
 #define DS_LM_INTERNAL_H
 
+#include <string.h>
+
 #include "lm.h"
 
 struct lm_head {
@@ -33,6 +35,39 @@ struct lm_vent {
 	uint32_t id, pad;
 };
 
+/* The compact layout (kind DS_LMQ_KIND, lm_compact.c) follows its lm_head
+ * (whose slots[] and tab_off[] are 0): the n-grams of each order n >= 2 in
+ * one array sorted by (parent, word), where the parent is the entry of the
+ * other n-1 words one order down (the word id for n = 2), as the hash
+ * tables are keyed; child[n-1][i] .. child[n-1][i+1] are the entries of
+ * order n+1 whose parent is entry i of order n.  Probabilities and backoffs
+ * are codes into per-order tables of 256 values. */
+#define LMQ_BO_NOEXT 255     /* backoff code of -0.0 (no extension) */
+#define LMQ_BO_ZERO 254      /* backoff code of 0.0 */
+struct lmq_tail {
+	uint64_t child_off[DS_LM_MAX_ORDER]; /* order n < N: uint32_t[count[n-1] + 1] */
+	uint64_t word_off[DS_LM_MAX_ORDER];  /* order n >= 2: 3-byte word ids, 1 byte after */
+	uint64_t prob_off[DS_LM_MAX_ORDER];  /* order n >= 2: uint8_t codes */
+	uint64_t bo_off[DS_LM_MAX_ORDER];    /* 2 <= n < N: uint8_t codes */
+	float qprob[DS_LM_MAX_ORDER][256];   /* order n: code -> log10 probability */
+	float qbo[DS_LM_MAX_ORDER][256];     /* order n: code -> log10 backoff */
+};
+
+/* True when n elements of elt bytes from offset off (8-byte aligned) lie
+ * inside a payload of len bytes. */
+static inline int lm_inside(uint64_t off, uint64_t n, size_t elt, size_t len)
+{
+	return off % 8 == 0 && off <= len && n <= (len - off) / elt;
+}
+
+/* A backoff of exactly -0.0 marks an n-gram that no longer n-gram extends. */
+static inline int lm_no_ext(float b)
+{
+	uint32_t u;
+	memcpy(&u, &b, 4);
+	return u == 0x80000000u;
+}
+
 struct ds_lm {
 	struct ds_map map;        /* when mapped from a file */
 	unsigned char *owned;     /* when built in memory */
@@ -49,11 +84,50 @@ struct ds_lm {
 	const uint32_t *stroff;
 	const char *str;
 	uint64_t str_len;
+	/* the compact layout (lm_compact.c; tab[] and slots[] unused) */
+	int compact;
+	const struct lmq_tail *qt;
+	const uint32_t *child[DS_LM_MAX_ORDER];
+	const uint8_t *qword[DS_LM_MAX_ORDER], *qprob[DS_LM_MAX_ORDER], *qbo[DS_LM_MAX_ORDER];
 	struct lm_mix *mix;       /* a mixture (lm_mix.c): the fields above unused */
 	char *path;               /* the file it was loaded from, or NULL */
 };
 
 struct lm_mix;
+
+/* The vocabulary part of a payload (head, unigrams, vocabulary hash,
+ * strings) checked and attached; 0 or DS_ECORRUPT (lm.c). */
+int ds_lm_attach_vocab(struct ds_lm *lm, const unsigned char *p, size_t len, const char *name,
+		       struct ds_err *err);
+/* A compact payload attached (lm_compact.c); 0 or DS_ECORRUPT. */
+int ds_lmq_attach(struct ds_lm *lm, const unsigned char *p, size_t len, const char *name,
+		  struct ds_err *err);
+/* The entry of word w among entries [lo, hi) of order n of a compact
+ * model; 0 when absent (a damaged range finds nothing). */
+static inline int lmq_find(const struct ds_lm *lm, int n, uint32_t lo, uint32_t hi, uint32_t w,
+			   uint32_t *at)
+{
+	const uint8_t *q = lm->qword[n - 1];
+	if (hi > lm->h->count[n - 1] || lo > hi)
+		return 0;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const uint8_t *x = q + 3 * (size_t)mid;
+		uint32_t v = x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16;
+		if (v == w) {
+			*at = mid;
+			return 1;
+		}
+		if (v < w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+/* Word, parent and the values of entry i of order n >= 2 of a compact model. */
+uint32_t ds_lmq_word(const struct ds_lm *lm, int n, uint32_t i);
+uint32_t ds_lmq_parent(const struct ds_lm *lm, int n, uint32_t i);
 
 /* Single-model scoring on one context (in and out may be the same). */
 float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id w,

@@ -13,7 +13,7 @@
 static const char USAGE[] =
 	"despin lm score [-m MODEL | --models DIR] [-i INDEX] [--pretokenized] [--summary]\n"
 	"                [--time] FILE...\n"
-	"       despin lm convert IN OUT\n"
+	"       despin lm convert [--compact] IN OUT\n"
 	"       despin lm info [-m MODEL | --models DIR]\n"
 	"       despin lm mix [-o OUT] [--fit TEXT] MODEL MODEL [MODEL]\n"
 	"       despin lm check [-m MODEL | --models DIR]\n"
@@ -27,7 +27,9 @@ static const char USAGE[] =
 	"         --summary prints the summary line only; --time reports the load\n"
 	"         time and the scoring speed (tokens/s) on standard error.\n"
 	"convert  reads an ARPA or binary model and writes OUT: ARPA when OUT ends\n"
-	"         in .arpa, else a despin binary model.\n"
+	"         in .arpa, else a despin binary model; --compact writes the\n"
+	"         compact layout (sorted n-grams, probabilities and backoffs in\n"
+	"         8 bits: about a third of the size, scores slightly rounded).\n"
 	"info     order, vocabulary, n-gram counts, size and load time (a\n"
 	"         mixture: each component with its weight).\n"
 	"mix      writes a mixture of binary models interpolated per word (default\n"
@@ -297,17 +299,30 @@ static int ends_with(const char *s, const char *suf)
 	return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
-static int lm_convert(int argc, char **argv)
+static int lm_convert(int argc, char **argv, int compact)
 {
 	struct ds_err err = {0};
 	struct ds_lm *lm;
 	int rc;
 	if (argc != 2)
-		return cli_usage("despin lm convert IN OUT");
+		return cli_usage("despin lm convert [--compact] IN OUT");
+	if (compact && ends_with(argv[1], ".arpa")) {
+		cli_error("%s: --compact writes a binary model, not ARPA", argv[1]);
+		return EXIT_ERROR;
+	}
 	lm = ds_lm_load(argv[0], &err);
 	if (!lm) {
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
+	}
+	if (compact) {
+		struct ds_lm *q = ds_lm_compact(lm, &err);
+		ds_lm_free(lm);
+		lm = q;
+		if (!lm) {
+			cli_error("%s", err.msg);
+			return EXIT_ERROR;
+		}
 	}
 	rc = ends_with(argv[1], ".arpa") ? ds_lm_write_arpa(lm, argv[1], &err)
 					 : ds_lm_write(lm, argv[1], &err);
@@ -332,6 +347,8 @@ static int lm_info(const char *model, const char *mdir)
 	ds_lm_get_stats(lm, &st);
 	printf("model\t%s\n", path);
 	printf("format\t%s\n", st.parts > 1 ? "mixture (memory-mapped)"
+				  : st.compact && st.mapped ? "despin compact binary (memory-mapped)"
+				  : st.compact ? "despin compact (built in memory)"
 				  : st.mapped ? "despin binary (memory-mapped)" : "ARPA or Sphinx (built in memory)");
 	printf("order\t%d\n", st.order);
 	printf("vocabulary\t%u\n", st.vocab);
@@ -543,10 +560,11 @@ int cmd_lm(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"fit", required_argument, NULL, 'f'},
 		{"index", required_argument, NULL, 'i'},
+		{"compact", no_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	const char *model = NULL, *mdir = NULL, *sub, *out = NULL, *fit = NULL, *index = NULL;
-	int c, pretok = 0, summary = 0, timing = 0;
+	int c, pretok = 0, summary = 0, timing = 0, compact = 0;
 
 	if (argc < 2)
 		return cli_usage(SHORT_USAGE);
@@ -560,7 +578,7 @@ int cmd_lm(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:o:i:h", opts, NULL)) != -1) {
 		static const struct cli_sub_options lm_options[] = {
-			{"score", "mMtsTi"}, {"convert", ""}, {"info", "mM"}, {"mix", "oMf"},
+			{"score", "mMtsTi"}, {"convert", "C"}, {"info", "mM"}, {"mix", "oMf"},
 			{"check", "mM"}, {"tokens", ""}, {NULL, NULL}};
 		if (cli_option_applies("lm", sub, lm_options, c, opts))
 			return EXIT_ERROR;
@@ -573,6 +591,7 @@ int cmd_lm(int argc, char **argv)
 		case 't': pretok = 1; break;
 		case 's': summary = 1; break;
 		case 'T': timing = 1; break;
+		case 'C': compact = 1; break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default: return cli_usage(SHORT_USAGE);
 		}
@@ -582,7 +601,7 @@ int cmd_lm(int argc, char **argv)
 	if (strcmp(sub, "score") == 0)
 		return lm_score(argc, argv, model, mdir, pretok, summary, timing, index);
 	if (strcmp(sub, "convert") == 0)
-		return lm_convert(argc, argv);
+		return lm_convert(argc, argv, compact);
 	if (strcmp(sub, "info") == 0) {
 		if (argc > 0)
 			return cli_usage("despin lm info [-m MODEL]");

@@ -1,6 +1,8 @@
 /* fuzz_lm_bin.c - the binary language-model loader (ds_lm_load): whole files,
- * and payloads inside a valid envelope (fuzz.h).  A refusal must name the
- * file and say how to rebuild it; an accepted model must answer queries. */
+ * and payloads inside a valid envelope (fuzz.h), of the hashed layout or,
+ * when bit 1 of the first byte is set, of the compact one.  A refusal must
+ * name the file and say how to rebuild it; an accepted model must answer
+ * queries. */
 #define _GNU_SOURCE /* memmem */
 #include "fuzz.h"
 #include "lm_probe.h"
@@ -10,7 +12,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ds_err err = {0};
-	const char *path = fz_model_file(data, size, DS_LM_KIND, DS_LM_BIN_VERSION);
+	int compact = size > 0 && (data[0] & 2);
+	const char *path = fz_model_file(data, size, compact ? DS_LMQ_KIND : DS_LM_KIND,
+					 compact ? DS_LMQ_VERSION : DS_LM_BIN_VERSION);
 	struct ds_lm *lm;
 
 	if (!path)

@@ -26,6 +26,7 @@ gen_seeds() {
 	rm -rf "$t"; mkdir -p "$t"
 	for f in corpus/seeds/*.txt; do head -c 1500 "$f"; echo; done > "$t/train.txt"
 	"$DESPIN" train -q --order 3 -o "$t/lm.bin" --arpa "$t/lm.arpa" "$t/train.txt" >/dev/null 2>&1 || true
+	"$DESPIN" lm convert --compact "$t/lm.bin" "$t/lmq.bin" >/dev/null 2>&1 || true
 	printf '# tiny lexicon\nwar\tbattle\t0.9\twordnet\t1\tn\t10\t5\nmeeting\tassembly\t0.8\twordnet,mythes\t2\tn\t9\t3\nyear\t12 months\t0.7\tnumber\t1\tn\t20\t1\nsecurity council\tsafety council\t0.6\tdist\t0\tn\t4\t0\ntell\tinstruct\t0.5\tmythes\t1\tv\t7\t2\n' > "$t/lex.tsv"
 	"$DESPIN" lex build -o "$t/lex.bin" "$t/lex.tsv" >/dev/null 2>&1 || true
 	"$DESPIN" scorer build -o "$t/scorer.bin" models/scorer.tsv >/dev/null 2>&1 || true
@@ -42,6 +43,11 @@ gen_seeds() {
 		{ printf '\0'; cat "$t/$k.bin"; } > "$SEEDS/fuzz_${k}_bin/file"
 		{ printf '\1'; tail -c +65 "$t/$k.bin"; } > "$SEEDS/fuzz_${k}_bin/payload"
 	done
+	# the compact layout: bit 1 of byte 0 names its kind for a payload
+	if [ -f "$t/lmq.bin" ]; then
+		{ printf '\0'; cat "$t/lmq.bin"; } > "$SEEDS/fuzz_lm_bin/compact-file"
+		{ printf '\3'; tail -c +65 "$t/lmq.bin"; } > "$SEEDS/fuzz_lm_bin/compact-payload"
+	fi
 	[ -f "$t/lm.arpa" ] && cp "$t/lm.arpa" "$SEEDS/fuzz_arpa/tiny.arpa" &&
 		{ printf '\0'; cat "$t/lm.arpa"; } > "$SEEDS/fuzz_lm_bin/arpa"
 	[ -f "$t/index.db" ] && cp "$t/index.db" "$SEEDS/fuzz_index/tiny.db"

@@ -9,6 +9,7 @@
 
 #include "t.h"
 #include "lm.h"
+#include "lm_internal.h"
 #include "lm_train.h"
 #include "binfmt.h"
 #include "text.h"
@@ -455,6 +456,213 @@ T_TEST(score_span_matches_single_steps)
 	ds_lm_free(lm);
 }
 
+/* A text of n sentences drawn from a small vocabulary by a fixed
+ * generator (words follow their predecessor more often than not, so that
+ * the model has n-grams of every order); malloc'ed. */
+static char *gen_text(int n, unsigned seed)
+{
+	static const char *const W[] = {"the", "cat", "dog", "sat", "on", "a", "mat", "log", "saw",
+					"and", "ran", "to", "house", "big", "small", "red", "old",
+					"man", "tree", "by"};
+	struct ds_buf b = DS_BUF_INIT;
+	unsigned x = seed;
+	for (int i = 0; i < n; i++) {
+		int len = 3 + (int)(x % 9), prev = (int)(x % 20);
+		for (int k = 0; k < len; k++) {
+			x = x * 1103515245u + 12345u;
+			prev = (x >> 16) % 3 ? (prev * 7 + 3) % 20 : (int)((x >> 8) % 20);
+			ds_buf_printf(&b, "%s%s", k ? " " : "", W[prev]);
+		}
+		ds_buf_putc(&b, '\n');
+	}
+	return b.data;
+}
+
+/* Per-token scores and n-gram lengths of the sentences of text. */
+static void score_all(const struct ds_lm *lm, const char *text, float *per, int *lens, size_t *n)
+{
+	ds_lm_id ids[64];
+	size_t k = 0, total = 0;
+	struct ds_lm_state st;
+	const char *p = text;
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t m = 0;
+		char line[512];
+		size_t l = (size_t)(e - p);
+		memcpy(line, p, l);
+		line[l] = 0;
+		for (char *save = NULL, *t = strtok_r(line, " ", &save); t && m < 63;
+		     t = strtok_r(NULL, " ", &save))
+			ids[m++] = id_of(lm, t);
+		ids[m++] = DS_LM_EOS;
+		ds_lm_begin(lm, &st);
+		ds_lm_score_span(lm, &st, ids, m, NULL, per + total, lens + total);
+		total += m;
+		p = e + 1;
+		k++;
+	}
+	*n = total;
+}
+
+/* The compact layout: its scores are those of the backoff model its
+ * quantised values describe (written as ARPA and read back into the hashed
+ * layout: the same scores and n-gram lengths), within 1% of the full
+ * model's perplexity; written and loaded again it scores the same; a
+ * compact model or a mixture is not made compact again. */
+T_TEST(compact_layout)
+{
+	char *train = gen_text(3000, 7), *test = gen_text(200, 99);
+	struct ds_lm *lm = train_text(train, 4, 0, NULL), *q = NULL, *qa = NULL, *ql = NULL;
+	struct ds_err err = {0};
+	char bin[64], arpa[64];
+	static float p0[20000], p1[20000], p2[20000], p3[20000];
+	static int l0[20000], l1[20000], l2[20000], l3[20000];
+	size_t n0, n1, n2, n3;
+	double s0 = 0, s1 = 0;
+	int bad = 0;
+	snprintf(bin, sizeof bin, "/tmp/test_lmq.%d.bin", (int)getpid());
+	snprintf(arpa, sizeof arpa, "/tmp/test_lmq.%d.arpa", (int)getpid());
+	T_OK(lm != NULL);
+	if (!lm)
+		goto out;
+	q = ds_lm_compact(lm, &err);
+	T_OK(q != NULL);
+	if (!q) {
+		printf("# %s\n", err.msg);
+		goto out;
+	}
+	{
+		struct ds_lm_stats a, b;
+		ds_lm_get_stats(lm, &a);
+		ds_lm_get_stats(q, &b);
+		T_EQ_INT(b.compact, 1);
+		T_OK(a.count[1] > 256 && a.count[3] > 256); /* more values than codes */
+		for (int k = 0; k < 4; k++)
+			T_EQ_INT(a.count[k], b.count[k]);
+		T_OK(b.bytes * 2 < a.bytes);
+	}
+	T_EQ_INT(ds_lm_write_arpa(q, arpa, &err), 0);
+	T_EQ_INT(ds_lm_write(q, bin, &err), 0);
+	qa = ds_lm_load(arpa, &err);
+	ql = ds_lm_load(bin, &err);
+	T_OK(qa && ql);
+	if (!qa || !ql)
+		goto out;
+	score_all(lm, test, p0, l0, &n0);
+	score_all(q, test, p1, l1, &n1);
+	score_all(qa, test, p2, l2, &n2);
+	score_all(ql, test, p3, l3, &n3);
+	T_EQ_INT(n1, n0);
+	T_EQ_INT(n2, n0);
+	T_EQ_INT(n3, n0);
+	for (size_t i = 0; i < n0 && n1 == n0 && n2 == n0 && n3 == n0; i++) {
+		bad += l1[i] != l0[i] || l2[i] != l1[i] || l3[i] != l1[i];
+		bad += fabsf(p2[i] - p1[i]) > 1e-5f || p3[i] != p1[i];
+		s0 += p0[i];
+		s1 += p1[i];
+	}
+	T_EQ_INT(bad, 0);
+	/* perplexity within 1% */
+	T_OK(fabs(pow(10, -s1 / (double)n0) / pow(10, -s0 / (double)n0) - 1) < 0.01);
+	T_OK(s1 != s0); /* quantised, not a copy */
+	{
+		struct ds_lm_stats c;
+		ds_lm_get_stats(ql, &c);
+		T_EQ_INT(c.compact, 1);
+		T_EQ_INT(c.mapped, 1);
+	}
+	T_OK(ds_lm_compact(q, &err) == NULL);
+	T_EQ_INT(err.code, DS_EINVAL);
+out:
+	ds_lm_free(lm);
+	ds_lm_free(q);
+	ds_lm_free(qa);
+	ds_lm_free(ql);
+	unlink(bin);
+	unlink(arpa);
+	free(train);
+	free(test);
+}
+
+/* A damaged compact file: a truncated one and one whose child offsets do
+ * not end where the next order does are refused, naming the file; word ids
+ * overwritten are found by the checksum, and queries on them stay inside
+ * the file. */
+T_TEST(compact_damaged)
+{
+	char *train = gen_text(300, 3);
+	struct ds_lm *lm = train_text(train, 3, 0, NULL), *q = NULL, *bad;
+	struct ds_err err = {0};
+	char bin[64], *data = NULL;
+	size_t n = 0;
+	snprintf(bin, sizeof bin, "/tmp/test_lmq_bad.%d.bin", (int)getpid());
+	if (lm)
+		q = ds_lm_compact(lm, &err);
+	T_OK(q != NULL);
+	if (!q)
+		goto out;
+	T_EQ_INT(ds_lm_write(q, bin, &err), 0);
+	T_EQ_INT(ds_read_file(bin, 0, &data, &n, &err), 0);
+	write_bytes(bin, data, n - 40);
+	bad = ds_lm_load(bin, &err);
+	T_OK(bad == NULL);
+	T_EQ_INT(err.code, DS_ECORRUPT);
+	T_OK(strstr(err.msg, bin) != NULL);
+	{
+		/* the payload after the envelope's header: lm_head, then the tail */
+		struct lmq_tail tail;
+		size_t toff = DS_BIN_HEADER_SIZE + ((sizeof(struct lm_head) + 7) & ~(size_t)7);
+		uint32_t v;
+		memcpy(&tail, data + toff, sizeof tail);
+		T_OK(tail.child_off[1] > 0 && DS_BIN_HEADER_SIZE + tail.child_off[1] < n);
+		/* the last child of order 2: one more than there are 3-grams */
+		{
+			struct ds_lm_stats st;
+			ds_lm_get_stats(q, &st);
+			size_t at = DS_BIN_HEADER_SIZE + tail.child_off[1] + 4 * (size_t)st.count[1];
+			memcpy(&v, data + at, 4);
+			T_EQ_INT(v, st.count[2]);
+			v++;
+			memcpy(data + at, &v, 4);
+			write_bytes(bin, data, n);
+			bad = ds_lm_load(bin, &err);
+			T_OK(bad == NULL);
+			T_EQ_INT(err.code, DS_ECORRUPT);
+			T_OK(strstr(err.msg, "compact") != NULL);
+			v--;
+			memcpy(data + at, &v, 4);
+			/* every child offset of order 1 made huge: found nothing, no
+			 * read outside */
+			for (size_t i = 0; i + 1 < st.count[0]; i++) {
+				uint32_t big = 0xfffffff0u;
+				memcpy(data + DS_BIN_HEADER_SIZE + tail.child_off[0] + 4 * i, &big, 4);
+			}
+			write_bytes(bin, data, n);
+			bad = ds_lm_load(bin, &err);
+			T_OK(bad != NULL);
+			if (bad) {
+				const char *w[] = {"the", "cat", "sat"};
+				double s = score_words(bad, w, 3);
+				T_OK(s < 0 && s > -100);
+				ds_lm_free(bad);
+			}
+			{
+				char kind[9];
+				uint32_t version;
+				T_EQ_INT(ds_bin_check_file(bin, kind, &version, &err), DS_ECORRUPT);
+				T_EQ_STR(kind, "LMQ");
+			}
+		}
+	}
+out:
+	unlink(bin);
+	free(data);
+	free(train);
+	ds_lm_free(q);
+	ds_lm_free(lm);
+}
+
 static int collect(void *ctx, const char *w, size_t len, uint32_t tok)
 {
 	struct ds_buf *b = ctx;
@@ -623,5 +831,7 @@ int main(void)
 	T_RUN(score_span_matches_single_steps);
 	T_RUN(long_span_matches_single_steps);
 	T_RUN(document_words);
+	T_RUN(compact_layout);
+	T_RUN(compact_damaged);
 	return t_done();
 }
