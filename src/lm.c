@@ -661,7 +661,7 @@ float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id 
 		if (!lmq_find(lm, n, lm->child[n - 2][slot], lm->child[n - 2][slot + 1], in->words[j], &at))
 			break;
 		slot = at;
-		p = lm->qt->qprob[n - 1][lm->qprob[n - 1][at]];
+		p = lmq_prob(lm, n, at);
 		matched = n;
 		if (n - 1 < cmax) {
 			o.words[j + 1] = in->words[j];
@@ -978,7 +978,7 @@ static void slot_ids(const struct ds_lm *lm, int n, uint32_t slot, uint32_t *ids
 /* The values of the entry at slot of order n >= 2. */
 static float slot_prob(const struct ds_lm *lm, int n, uint32_t slot)
 {
-	return lm->compact ? lm->qt->qprob[n - 1][lm->qprob[n - 1][slot]] : lm->tab[n - 1][slot].prob;
+	return lm->compact ? lmq_prob(lm, n, slot) : lm->tab[n - 1][slot].prob;
 }
 
 static float slot_backoff(const struct ds_lm *lm, int n, uint32_t slot)

@@ -106,12 +106,13 @@ struct ds_lm *ds_lm_load_image(void *data, size_t len, const char *name, struct 
 
 /* The model in the compact layout, built in memory (ds_lm_write writes it):
  * the n-grams of each order in one array sorted as a trie, searched by
- * bisection, and their log10 probabilities and backoffs quantised to 256
- * values per order (bins of equal counts, each its values' mean; backoffs of
- * exactly 0 and "no extension" kept exact); unigrams and the vocabulary as
- * they are.  About a third of the hashed layout's size; scores differ by
- * the quantisation (docs/README-lm.md measures the perplexity).  lm must
- * be a single model (not a mixture) with fewer than 2^24 words. */
+ * bisection; their log10 probabilities in 16-bit fixed point per order,
+ * their backoffs quantised to 256 values per order (bins of equal counts,
+ * each its values' mean; backoffs of exactly 0 and "no extension" kept
+ * exact); unigrams and the vocabulary as they are.  About a third of the
+ * hashed layout's size; scores differ by the rounding (docs/README-lm.md
+ * measures the perplexity).  lm must be a single model (not a mixture) with
+ * fewer than 2^24 words. */
 struct ds_lm *ds_lm_compact(const struct ds_lm *lm, struct ds_err *err);
 
 /* Writes the model as a despin binary (atomically: temporary file, rename). */

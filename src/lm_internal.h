@@ -41,15 +41,17 @@ struct lm_vent {
  * other n-1 words one order down (the word id for n = 2), as the hash
  * tables are keyed; child[n-1][i] .. child[n-1][i+1] are the entries of
  * order n+1 whose parent is entry i of order n.  Probabilities and backoffs
- * are codes into per-order tables of 256 values. */
+ * are codes: a log10 probability in 16-bit fixed point per order, a backoff
+ * one of 256 values per order. */
 #define LMQ_BO_NOEXT 255     /* backoff code of -0.0 (no extension) */
 #define LMQ_BO_ZERO 254      /* backoff code of 0.0 */
 struct lmq_tail {
 	uint64_t child_off[DS_LM_MAX_ORDER]; /* order n < N: uint32_t[count[n-1] + 1] */
 	uint64_t word_off[DS_LM_MAX_ORDER];  /* order n >= 2: 3-byte word ids, 1 byte after */
-	uint64_t prob_off[DS_LM_MAX_ORDER];  /* order n >= 2: uint8_t codes */
+	uint64_t prob_off[DS_LM_MAX_ORDER];  /* order n >= 2: uint16_t codes */
 	uint64_t bo_off[DS_LM_MAX_ORDER];    /* 2 <= n < N: uint8_t codes */
-	float qprob[DS_LM_MAX_ORDER][256];   /* order n: code -> log10 probability */
+	float prob_lo[DS_LM_MAX_ORDER];      /* order n: log10 p = lo + code * step */
+	float prob_step[DS_LM_MAX_ORDER];
 	float qbo[DS_LM_MAX_ORDER][256];     /* order n: code -> log10 backoff */
 };
 
@@ -88,7 +90,8 @@ struct ds_lm {
 	int compact;
 	const struct lmq_tail *qt;
 	const uint32_t *child[DS_LM_MAX_ORDER];
-	const uint8_t *qword[DS_LM_MAX_ORDER], *qprob[DS_LM_MAX_ORDER], *qbo[DS_LM_MAX_ORDER];
+	const uint8_t *qword[DS_LM_MAX_ORDER], *qbo[DS_LM_MAX_ORDER];
+	const uint16_t *qprob[DS_LM_MAX_ORDER];
 	struct lm_mix *mix;       /* a mixture (lm_mix.c): the fields above unused */
 	char *path;               /* the file it was loaded from, or NULL */
 };
@@ -110,7 +113,7 @@ static inline int lmq_find(const struct ds_lm *lm, int n, uint32_t lo, uint32_t 
 	const uint8_t *q = lm->qword[n - 1];
 	if (hi > lm->h->count[n - 1] || lo > hi)
 		return 0;
-	while (lo < hi) {
+	while (hi - lo > 8) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		const uint8_t *x = q + 3 * (size_t)mid;
 		uint32_t v = x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16;
@@ -123,9 +126,22 @@ static inline int lmq_find(const struct ds_lm *lm, int n, uint32_t lo, uint32_t 
 		else
 			hi = mid;
 	}
+	/* the last few in one pass, without unpredictable branches between */
+	for (; lo < hi; lo++) {
+		const uint8_t *x = q + 3 * (size_t)lo;
+		if ((x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16) == w) {
+			*at = lo;
+			return 1;
+		}
+	}
 	return 0;
 }
-/* Word, parent and the values of entry i of order n >= 2 of a compact model. */
+/* The log10 probability of entry i of order n >= 2 of a compact model. */
+static inline float lmq_prob(const struct ds_lm *lm, int n, uint32_t i)
+{
+	return lm->qt->prob_lo[n - 1] + (float)lm->qprob[n - 1][i] * lm->qt->prob_step[n - 1];
+}
+/* Word and parent of entry i of order n >= 2 of a compact model. */
 uint32_t ds_lmq_word(const struct ds_lm *lm, int n, uint32_t i);
 uint32_t ds_lmq_parent(const struct ds_lm *lm, int n, uint32_t i);
 
