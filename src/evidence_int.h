@@ -21,7 +21,7 @@
  * scores, before the cache starts again: a phrase's candidates depend on the
  * models only, and the words of one language recur from one article to the
  * next. */
-#define CTAB_MAX 16384
+#define CTAB_MAX 65536
 
 struct ev_cand {
 	ds_lm_id ids[DS_EV_MAX_WORDS];

@@ -13,6 +13,7 @@
 
 #include "align.h"
 #include "evidence.h"
+#include "evidence_int.h"
 #include "lex.h"
 #include "lm.h"
 #include "logit.h"
@@ -296,7 +297,7 @@ T_TEST(candidate_cache)
 	T_OK(s1.misses > 20);
 	T_EQ_INT(s1.used, s1.misses);
 	T_EQ_INT(s1.resets, 0);
-	T_EQ_INT(s1.max, 16384);
+	T_EQ_INT(s1.max, CTAB_MAX);
 	T_EQ_INT(compute(c, SPUN, NULL, &b), 0);
 	ds_ev_cache_stats(c, &s2);
 	T_EQ_INT(s2.misses, s1.misses);              /* nothing looked up again */
@@ -321,7 +322,7 @@ T_TEST(candidate_cache)
 	ds_ev_set_vec(c, vec);
 	T_EQ_INT(ds_ev_set_cache_size(c, 0), 0);
 	ds_ev_cache_stats(c, &s2);
-	T_EQ_INT(s2.max, 16384);
+	T_EQ_INT(s2.max, CTAB_MAX);
 	T_EQ_INT(s2.used, 0);
 out:
 	ds_ev_clear(&a);
