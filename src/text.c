@@ -450,6 +450,12 @@ static void close_paragraph(struct builder *b, size_t end_byte)
 	(void)first_sent;
 }
 
+/* A token's normalised bytes as the scanner builds them: at most
+ * DS_TOK_MAX_BYTES of the word itself, then an abbreviation's period and a
+ * possessive "'s" (or a number's percent sign), and the 7 bytes copy_lower
+ * reads past the end. */
+#define NORM_ROOM (DS_TOK_MAX_BYTES + 16)
+
 /* Copies src[0..n) to out and its lower case (ds_lower) to low = out + n +
  * 1, each NUL-terminated: plain ASCII eight bytes at a time, as words
  * mostly are, the rest through ds_lower.  src may be read and low written
@@ -575,7 +581,7 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 {
 	const unsigned char *p = b->p;
 	size_t n = b->n;
-	char norm[DS_TOK_MAX_BYTES + 8];
+	char norm[NORM_ROOM];
 	size_t nlen = 0, start = i, end;
 	struct ch c, c2, c3;
 	int letters = 0, uppers = 0, digits_only = 1, has_inner_period = 0;
@@ -635,7 +641,7 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 				if (lim > n)
 					lim = n;
 				/* eight bytes at a time while they lie inside the
-				 * text and the token's room (norm has 8 to spare) */
+				 * text and the token's room (NORM_ROOM) */
 				while (SWAR_LE && j + 8 <= lim) {
 					uint64_t x, up, let, stop;
 					memcpy(&x, p + j, 8);
@@ -1259,7 +1265,7 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 			/* punctuation: runs of . - ! ? stay together */
 			{
 				size_t start = i, e = c.next;
-				char norm[DS_TOK_MAX_BYTES + 8];
+				char norm[NORM_ROOM];
 				size_t nlen = 0;
 				memcpy(norm, c.fold, c.flen);
 				nlen = c.flen;

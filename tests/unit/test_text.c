@@ -407,6 +407,41 @@ T_TEST(word_runs_across_chunks)
 	T_EQ_INT(bad, 0);
 }
 
+/* The longest tokens the scanner makes: a run of 255 bytes of single
+ * letters and periods read as an abbreviation, with its period and a
+ * possessive after it, and a number of 255 digits with a percent sign
+ * (under AddressSanitizer, 'make asan', their copies stay in bounds). */
+T_TEST(longest_tokens)
+{
+	char text[600];
+	size_t n = 0;
+	struct ds_doc *d;
+	n += (size_t)snprintf(text + n, sizeof text - n, "Word ");
+	for (int i = 0; i < 127; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "a.");
+	n += (size_t)snprintf(text + n, sizeof text - n, "a.'s end.");
+	d = doc(text);
+	T_OK(d && d->ntok >= 3);
+	if (d) {
+		T_EQ_INT(d->tok[1].norm_len, 258);
+		T_OK(strcmp(ds_tok_norm(d, 1) + 254, "a.'s") == 0);
+		T_OK(strcmp(ds_tok_lower(d, 1) + 254, "a.'s") == 0);
+		ds_doc_free(d);
+	}
+	n = (size_t)snprintf(text, sizeof text, "It was ");
+	for (int i = 0; i < 255; i++)
+		text[n++] = '1';
+	snprintf(text + n, sizeof text - n, "%% of it.");
+	d = doc(text);
+	T_OK(d && d->ntok >= 3);
+	if (d) {
+		T_EQ_INT(d->tok[2].norm_len, 256);
+		T_EQ_INT(ds_tok_norm(d, 2)[255], '%');
+		T_EQ_INT(d->tok[2].kind, DS_TOK_NUM);
+		ds_doc_free(d);
+	}
+}
+
 /* A word that is its own stem keeps its lower-case form as the stem, on
  * the first call and from the cache. */
 T_TEST(own_stems)
@@ -484,6 +519,7 @@ int main(void)
 	T_RUN(lower_case_ascii_runs);
 	T_RUN(word_runs_across_chunks);
 	T_RUN(own_stems);
+	T_RUN(longest_tokens);
 	T_RUN(opens_sentence_skips_punctuation);
 	return t_done();
 }
