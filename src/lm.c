@@ -34,19 +34,6 @@
 #define EMPTY UINT32_MAX
 #define VOCAB_SEED 0x6c6d766f63616231ULL   /* "lmvocab1" */
 
-static const uint32_t NEG_ZERO_BITS = 0x80000000u;
-
-static inline int no_ext(float b)
-{
-	return lm_no_ext(b);
-}
-
-static inline float neg_zero(void)
-{
-	float f;
-	memcpy(&f, &NEG_ZERO_BITS, 4);
-	return f;
-}
 
 static inline uint64_t fastrange(uint64_t h, uint64_t n)
 {
@@ -372,8 +359,8 @@ struct ds_lm *ds_lm_build(const struct ds_lm_lists *L, const char *name, struct 
 			else
 				b = &((struct lm_ent *)(p + tab_off[n - 1]))[i].backoff;
 			if (!has && *b == 0.0f)
-				*b = neg_zero();
-			else if (has && no_ext(*b))
+				*b = lm_neg_zero();
+			else if (has && lm_no_ext(*b))
 				*b = 0.0f;
 		}
 	}
@@ -437,9 +424,8 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 		return ds_lm_mix_load_map(&m, path, err);
 	compact = m.len >= DS_BIN_HEADER_SIZE &&
 		  memcmp(m.data + 8, DS_LMQ_KIND, sizeof DS_LMQ_KIND) == 0;
-	rc = ds_bin_check(m.data, m.len, path, compact ? DS_LMQ_KIND : DS_LM_KIND,
-			  compact ? DS_LMQ_VERSION : DS_LM_BIN_VERSION, DS_LM_REBUILD, &payload, &len,
-			  err);
+	rc = ds_bin_check(m.data, m.len, path, lm_kind(compact), lm_version(compact), DS_LM_REBUILD,
+			  &payload, &len, err);
 	if (rc) {
 		ds_map_close(&m);
 		return NULL;
@@ -477,8 +463,7 @@ int ds_lm_image(const struct ds_lm *lm, void **data, size_t *len, struct ds_err 
 {
 	if (lm->mix)
 		return ds_err_set(err, DS_EINVAL, "a mixture has no single file image");
-	if (ds_bin_image(lm->compact ? DS_LMQ_KIND : DS_LM_KIND,
-			 lm->compact ? DS_LMQ_VERSION : DS_LM_BIN_VERSION, lm->base, lm->size, data, len))
+	if (ds_bin_image(lm_kind(lm->compact), lm_version(lm->compact), lm->base, lm->size, data, len))
 		return ds_err_set(err, DS_ENOMEM, "out of memory writing a language model");
 	return 0;
 }
@@ -513,8 +498,8 @@ int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err)
 {
 	if (lm->mix)
 		return ds_lm_mix_write(lm, path, err);
-	return ds_bin_write(path, lm->compact ? DS_LMQ_KIND : DS_LM_KIND,
-			    lm->compact ? DS_LMQ_VERSION : DS_LM_BIN_VERSION, lm->base, lm->size, err);
+	return ds_bin_write(path, lm_kind(lm->compact), lm_version(lm->compact), lm->base, lm->size,
+			    err);
 }
 
 const char *ds_lm_path(const struct ds_lm *lm)
@@ -619,7 +604,7 @@ void ds_lm_begin1(const struct ds_lm *lm, struct ds_lm_ctx *c)
 		return;
 	c->words[0] = DS_LM_BOS;
 	c->backoff[0] = lm->uni[DS_LM_BOS].backoff;
-	c->len = no_ext(c->backoff[0]) ? 0 : 1;
+	c->len = lm_no_ext(c->backoff[0]) ? 0 : 1;
 }
 
 void ds_lm_begin(const struct ds_lm *lm, struct ds_lm_state *st)
@@ -651,7 +636,7 @@ float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id 
 	p = lm->uni[w].prob;
 	o.words[0] = w;
 	o.backoff[0] = lm->uni[w].backoff;
-	olen = no_ext(o.backoff[0]) ? 0 : 1;
+	olen = lm_no_ext(o.backoff[0]) ? 0 : 1;
 	slot = w;
 	/* the compact layout: the entries of the longer n-gram are the
 	 * sorted children of the shorter one's */
@@ -665,8 +650,8 @@ float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id 
 		matched = n;
 		if (n - 1 < cmax) {
 			o.words[j + 1] = in->words[j];
-			o.backoff[j + 1] = lm->qt->qbo[n - 1][lm->qbo[n - 1][at]];
-			if (!no_ext(o.backoff[j + 1]))
+			o.backoff[j + 1] = lmq_backoff(lm, n, at);
+			if (!lm_no_ext(o.backoff[j + 1]))
 				olen = j + 2;
 		}
 	}
@@ -679,7 +664,7 @@ float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id 
 		if ((int)j + 1 < cmax) {
 			o.words[j + 1] = in->words[j];
 			o.backoff[j + 1] = e->backoff;
-			if (!no_ext(e->backoff))
+			if (!lm_no_ext(e->backoff))
 				olen = j + 2;
 		}
 	}
@@ -964,7 +949,7 @@ static void slot_ids(const struct ds_lm *lm, int n, uint32_t slot, uint32_t *ids
 {
 	for (int k = 0; k < n - 1; k++) {
 		if (lm->compact) {
-			ids[k] = ds_lmq_word(lm, n - k, slot);
+			ids[k] = lmq_word(lm, n - k, slot);
 			slot = ds_lmq_parent(lm, n - k, slot);
 			continue;
 		}
@@ -983,7 +968,7 @@ static float slot_prob(const struct ds_lm *lm, int n, uint32_t slot)
 
 static float slot_backoff(const struct ds_lm *lm, int n, uint32_t slot)
 {
-	return lm->compact ? lm->qt->qbo[n - 1][lm->qbo[n - 1][slot]] : lm->tab[n - 1][slot].backoff;
+	return lm->compact ? lmq_backoff(lm, n, slot) : lm->tab[n - 1][slot].backoff;
 }
 
 /* Rows of word ids compared on their first *(int *)width ids. */

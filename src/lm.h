@@ -33,8 +33,8 @@ struct ds_doc;
 #define DS_LM_MAX_ORDER 6
 #define DS_LM_BIN_VERSION 1
 #define DS_LM_KIND "LM"
-/* The compact layout: sorted n-grams, 8-bit probabilities and backoffs
- * (ds_lm_compact). */
+/* The compact layout: sorted n-grams, 16-bit probabilities and 8-bit
+ * backoffs (ds_lm_compact). */
 #define DS_LMQ_KIND "LMQ"
 #define DS_LMQ_VERSION 1
 /* What a user runs to rebuild the default model (used in messages). */

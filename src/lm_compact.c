@@ -38,12 +38,6 @@ static size_t align8(size_t x)
 	return (x + 7) & ~(size_t)7;
 }
 
-uint32_t ds_lmq_word(const struct ds_lm *lm, int n, uint32_t i)
-{
-	const uint8_t *x = lm->qword[n - 1] + 3 * (size_t)i;
-	return x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16;
-}
-
 /* The parent of entry i of order n: the last entry p of order n-1 whose
  * children start at or before i. */
 uint32_t ds_lmq_parent(const struct ds_lm *lm, int n, uint32_t i)
@@ -198,7 +192,6 @@ static int backoff_codes(const float *v, size_t n, uint8_t *code, float *tab)
 	float ub[256], mean[256];
 	double sum[256] = {0};
 	size_t cnt[256] = {0}, m = 0;
-	uint32_t nz = 0x80000000u;
 	int k;
 	if (!w || !tmp) {
 		free(w);
@@ -223,7 +216,7 @@ static int backoff_codes(const float *v, size_t n, uint8_t *code, float *tab)
 	for (int c = 0; c < 256; c++)
 		tab[c] = c < k ? (cnt[c] ? (float)(sum[c] / (double)cnt[c]) : mean[c]) : 0.0f;
 	tab[LMQ_BO_ZERO] = 0.0f;
-	memcpy(&tab[LMQ_BO_NOEXT], &nz, 4);
+	tab[LMQ_BO_NOEXT] = lm_neg_zero();
 	free(w);
 	free(tmp);
 	return 0;

@@ -63,11 +63,29 @@ static inline int lm_inside(uint64_t off, uint64_t n, size_t elt, size_t len)
 }
 
 /* A backoff of exactly -0.0 marks an n-gram that no longer n-gram extends. */
+#define LM_NEG_ZERO_BITS 0x80000000u
 static inline int lm_no_ext(float b)
 {
 	uint32_t u;
 	memcpy(&u, &b, 4);
-	return u == 0x80000000u;
+	return u == LM_NEG_ZERO_BITS;
+}
+static inline float lm_neg_zero(void)
+{
+	const uint32_t u = LM_NEG_ZERO_BITS;
+	float f;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+/* The file kind and version of a model's layout (a single model). */
+static inline const char *lm_kind(int compact)
+{
+	return compact ? DS_LMQ_KIND : DS_LM_KIND;
+}
+static inline uint32_t lm_version(int compact)
+{
+	return compact ? DS_LMQ_VERSION : DS_LM_BIN_VERSION;
 }
 
 struct ds_lm {
@@ -105,18 +123,22 @@ int ds_lm_attach_vocab(struct ds_lm *lm, const unsigned char *p, size_t len, con
 /* A compact payload attached (lm_compact.c); 0 or DS_ECORRUPT. */
 int ds_lmq_attach(struct ds_lm *lm, const unsigned char *p, size_t len, const char *name,
 		  struct ds_err *err);
+/* The word of entry i of order n >= 2 of a compact model (3 bytes,
+ * little-endian). */
+static inline uint32_t lmq_word(const struct ds_lm *lm, int n, uint32_t i)
+{
+	const uint8_t *x = lm->qword[n - 1] + 3 * (size_t)i;
+	return x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16;
+}
 /* The entry of word w among entries [lo, hi) of order n of a compact
  * model; 0 when absent (a damaged range finds nothing). */
 static inline int lmq_find(const struct ds_lm *lm, int n, uint32_t lo, uint32_t hi, uint32_t w,
 			   uint32_t *at)
 {
-	const uint8_t *q = lm->qword[n - 1];
 	if (hi > lm->h->count[n - 1] || lo > hi)
 		return 0;
 	while (hi - lo > 8) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		const uint8_t *x = q + 3 * (size_t)mid;
-		uint32_t v = x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16;
+		uint32_t mid = lo + (hi - lo) / 2, v = lmq_word(lm, n, mid);
 		if (v == w) {
 			*at = mid;
 			return 1;
@@ -128,21 +150,24 @@ static inline int lmq_find(const struct ds_lm *lm, int n, uint32_t lo, uint32_t 
 	}
 	/* the last few in one pass, without unpredictable branches between */
 	for (; lo < hi; lo++) {
-		const uint8_t *x = q + 3 * (size_t)lo;
-		if ((x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16) == w) {
+		if (lmq_word(lm, n, lo) == w) {
 			*at = lo;
 			return 1;
 		}
 	}
 	return 0;
 }
-/* The log10 probability of entry i of order n >= 2 of a compact model. */
+/* The log10 probability and backoff of entry i of order n >= 2 (the
+ * backoff: n below the order) of a compact model. */
 static inline float lmq_prob(const struct ds_lm *lm, int n, uint32_t i)
 {
 	return lm->qt->prob_lo[n - 1] + (float)lm->qprob[n - 1][i] * lm->qt->prob_step[n - 1];
 }
-/* Word and parent of entry i of order n >= 2 of a compact model. */
-uint32_t ds_lmq_word(const struct ds_lm *lm, int n, uint32_t i);
+static inline float lmq_backoff(const struct ds_lm *lm, int n, uint32_t i)
+{
+	return lm->qt->qbo[n - 1][lm->qbo[n - 1][i]];
+}
+/* The parent of entry i of order n >= 2 of a compact model. */
 uint32_t ds_lmq_parent(const struct ds_lm *lm, int n, uint32_t i);
 
 /* Single-model scoring on one context (in and out may be the same). */

@@ -114,6 +114,20 @@ static int arena_room(struct ds_stemmer *st, size_t n)
 	return n <= st->arena_cap;
 }
 
+/* A new entry for key h (the table grown first when half full), its
+ * hash set and counted; NULL when its neighbourhood is full. */
+static struct cache_ent *cache_slot(struct ds_stemmer *st, uint64_t h)
+{
+	struct cache_ent *e;
+	if ((st->count + 1) * 2 > st->slots && st->slots < CACHE_SLOTS)
+		grow_table(st);
+	if ((e = slot_for(st->cache, st->slots, h)) != NULL) {
+		e->hash = h;
+		st->count++;
+	}
+	return e;
+}
+
 const char *ds_stem(struct ds_stemmer *st, const char *word, size_t n, size_t *out_len)
 {
 	const sb_symbol *r;
@@ -142,28 +156,20 @@ const char *ds_stem(struct ds_stemmer *st, const char *word, size_t n, size_t *o
 	*out_len = len;
 	if (h && len == n && memcmp(r, word, n) == 0) {
 		/* its own stem: nothing kept but the mark */
-		if ((st->count + 1) * 2 > st->slots && st->slots < CACHE_SLOTS)
-			grow_table(st);
-		if ((e = slot_for(st->cache, st->slots, h)) != NULL) {
-			e->hash = h;
+		if ((e = cache_slot(st, h)) != NULL) {
 			e->off = 0;
 			e->len = SAME_WORD;
-			st->count++;
 		}
 		return word;
 	}
 	if (!h || !arena_room(st, len + 1))
 		return (const char *)r;
-	if ((st->count + 1) * 2 > st->slots && st->slots < CACHE_SLOTS)
-		grow_table(st);
-	if (!(e = slot_for(st->cache, st->slots, h)))
+	if (!(e = cache_slot(st, h)))
 		return (const char *)r; /* neighbourhood full: not cached */
 	memcpy(st->arena + st->used, r, len);
 	st->arena[st->used + len] = 0;
-	e->hash = h;
 	e->off = (uint32_t)st->used;
 	e->len = (uint32_t)len;
 	st->used += len + 1;
-	st->count++;
 	return st->arena + e->off;
 }
