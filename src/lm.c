@@ -389,6 +389,13 @@ static int looks_arpa(const unsigned char *d, size_t n)
 	return n - i >= 6 && memcmp(d + i, "\\data\\", 6) == 0;
 }
 
+/* True when a binary file image's envelope names the compact layout. */
+static int compact_file(const void *data, size_t len)
+{
+	return len >= DS_BIN_HEADER_SIZE &&
+	       memcmp((const char *)data + 8, DS_LMQ_KIND, sizeof DS_LMQ_KIND) == 0;
+}
+
 struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 {
 	struct ds_lm *lm;
@@ -422,8 +429,7 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 	}
 	if (m.len >= DS_BIN_HEADER_SIZE && memcmp(m.data + 8, DS_LM_MIX_KIND, sizeof DS_LM_MIX_KIND) == 0)
 		return ds_lm_mix_load_map(&m, path, err);
-	compact = m.len >= DS_BIN_HEADER_SIZE &&
-		  memcmp(m.data + 8, DS_LMQ_KIND, sizeof DS_LMQ_KIND) == 0;
+	compact = compact_file(m.data, m.len);
 	rc = ds_bin_check(m.data, m.len, path, lm_kind(compact), lm_version(compact), DS_LM_REBUILD,
 			  &payload, &len, err);
 	if (rc) {
@@ -474,8 +480,9 @@ struct ds_lm *ds_lm_load_image(void *data, size_t len, const char *name, struct 
 	const void *payload;
 	size_t plen;
 	/* the payload must be 8-byte aligned: malloc'ed data is, and the header is 64 bytes */
-	if (ds_bin_check(data, len, name, DS_LM_KIND, DS_LM_BIN_VERSION, DS_LM_REBUILD, &payload,
-			 &plen, err)) {
+	int compact = compact_file(data, len);
+	if (ds_bin_check(data, len, name, lm_kind(compact), lm_version(compact), DS_LM_REBUILD,
+			 &payload, &plen, err)) {
 		free(data);
 		return NULL;
 	}
@@ -485,7 +492,7 @@ struct ds_lm *ds_lm_load_image(void *data, size_t len, const char *name, struct 
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
 		return NULL;
 	}
-	if (attach(lm, payload, plen, name, err)) {
+	if ((compact ? ds_lmq_attach : attach)(lm, payload, plen, name, err)) {
 		free(data);
 		free(lm);
 		return NULL;

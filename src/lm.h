@@ -98,7 +98,8 @@ int ds_lm_is_sphinx(const void *data, size_t len);
 void ds_lm_free(struct ds_lm *lm);
 
 /* The model's binary file image in memory (*data malloc'ed, owned by the
- * caller), as ds_lm_write would write it; a single model only. */
+ * caller), as ds_lm_write would write it (hashed or compact layout); a
+ * single model only. */
 int ds_lm_image(const struct ds_lm *lm, void **data, size_t *len, struct ds_err *err);
 /* A model from a binary file image in memory (data malloc'ed: taken over,
  * also on failure); name is used in messages.  Checks as ds_lm_load. */

@@ -574,6 +574,23 @@ T_TEST(compact_layout)
 	}
 	T_OK(ds_lm_compact(q, &err) == NULL);
 	T_EQ_INT(err.code, DS_EINVAL);
+	{
+		/* the file image in memory loads back as the file does */
+		void *img = NULL;
+		size_t ilen = 0;
+		struct ds_lm *qi;
+		T_EQ_INT(ds_lm_image(q, &img, &ilen, &err), 0);
+		qi = img ? ds_lm_load_image(img, ilen, "image", &err) : NULL;
+		T_OK(qi != NULL);
+		if (qi) {
+			score_all(qi, test, p2, l2, &n2);
+			T_EQ_INT(n2, n0);
+			for (size_t i = 0; i < n0 && n2 == n0; i++)
+				bad += p2[i] != p1[i] || l2[i] != l1[i];
+			T_EQ_INT(bad, 0);
+			ds_lm_free(qi);
+		}
+	}
 out:
 	ds_lm_free(lm);
 	ds_lm_free(q);
