@@ -59,6 +59,20 @@ struct ds_err {
 /* Returns a static, human-readable name for an error code. */
 const char *ds_strerror(int code);
 
+/* Removes the temporary files the library has open at this moment (an
+ * atomic write's "FILE.tmp.PID", a batch's index and its -wal and -shm
+ * files, and those a program lists with ds_temp_add).  Async-signal-safe:
+ * for a program's handler of SIGINT or SIGTERM, which then ends the
+ * process (the files are gone, so nothing may use them after).  A normal
+ * return or an error path removes them anyway; this is for being killed. */
+void ds_temp_remove_all(void);
+/* Lists PATH (copied; at most 4,095 bytes) until ds_temp_del: a file, or a
+ * folder when is_dir (removed after the files).  0, or DS_ETOOBIG when the
+ * list of 64 is full or the path too long (the file is then only not
+ * removed on a signal). */
+int ds_temp_add(const char *path, int is_dir);
+void ds_temp_del(const char *path);
+
 
 /* ---- models ---------------------------------------------------------------
  * The language model (lm.bin), the substitution lexicon (lex.bin) and the

@@ -477,6 +477,22 @@ struct ds_batch {
 	pthread_mutex_t lock;
 };
 
+/* Lists the batch's index file and SQLite's files beside it for removal
+ * on a signal (add), or takes them off the list (!add). */
+static void batch_temp(const char *path, int add)
+{
+	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+	char p[4096];
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		if ((size_t)snprintf(p, sizeof p, "%s%s", path, ext[i]) >= sizeof p)
+			return; /* not listed: only not removed on a signal */
+		if (add)
+			(void)ds_temp_add(p, 0);
+		else
+			ds_temp_del(p);
+	}
+}
+
 struct ds_batch *ds_batch_new(const char *dir, struct ds_err *err)
 {
 	struct ds_batch *b = calloc(1, sizeof *b);
@@ -502,6 +518,7 @@ struct ds_batch *ds_batch_new(const char *dir, struct ds_err *err)
 		return NULL;
 	}
 	close(fd);
+	batch_temp(b->path, 1);
 	if (!(b->ix = ds_index_open(b->path, DS_INDEX_CREATE, err)) ||
 	    ds_index_begin(b->ix, err)) {
 		ds_batch_free(b);
@@ -516,7 +533,7 @@ void ds_batch_free(struct ds_batch *b)
 		return;
 	ds_index_close(b->ix);
 	if (b->path[0]) {
-		size_t len = strlen(b->path) + 8;
+		size_t len = strlen(b->path) + 16;
 		char *p = malloc(len);
 		unlink(b->path);
 		if (p) {
@@ -524,8 +541,11 @@ void ds_batch_free(struct ds_batch *b)
 			unlink(p);
 			snprintf(p, len, "%s-shm", b->path);
 			unlink(p);
+			snprintf(p, len, "%s-journal", b->path);
+			unlink(p);
 			free(p);
 		}
+		batch_temp(b->path, 0);
 	}
 	for (size_t i = 0; i < b->n; i++)
 		free(b->it[i].name);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -648,6 +649,59 @@ void ds_map_close(struct ds_map *m)
 	}
 }
 
+/* ---- temporary files removed on a signal ----
+ * A fixed table, so that a signal handler can walk it without locks or
+ * allocation: a slot's path is written while its state is 0 and published
+ * by setting the state; the handler reads only published slots. */
+#define TEMP_SLOTS 64
+#define TEMP_PATH 4096
+
+static struct {
+	_Atomic int state; /* 0 free, 1 being written, 2 file, 3 folder */
+	char path[TEMP_PATH];
+} temp_slot[TEMP_SLOTS];
+
+int ds_temp_add(const char *path, int is_dir)
+{
+	size_t n = strlen(path);
+	if (n >= TEMP_PATH)
+		return DS_ETOOBIG;
+	for (int i = 0; i < TEMP_SLOTS; i++) {
+		int expect = 0;
+		if (atomic_compare_exchange_strong(&temp_slot[i].state, &expect, 1)) {
+			memcpy(temp_slot[i].path, path, n + 1);
+			atomic_store(&temp_slot[i].state, is_dir ? 3 : 2);
+			return 0;
+		}
+	}
+	return DS_ETOOBIG;
+}
+
+void ds_temp_del(const char *path)
+{
+	for (int i = 0; i < TEMP_SLOTS; i++) {
+		int st = atomic_load(&temp_slot[i].state);
+		if ((st == 2 || st == 3) && strcmp(temp_slot[i].path, path) == 0) {
+			atomic_store(&temp_slot[i].state, 0);
+			return;
+		}
+	}
+}
+
+void ds_temp_remove_all(void)
+{
+	int saved = errno;
+	for (int pass = 2; pass <= 3; pass++)
+		for (int i = 0; i < TEMP_SLOTS; i++)
+			if (atomic_load(&temp_slot[i].state) == pass) {
+				if (pass == 2)
+					unlink(temp_slot[i].path);
+				else
+					rmdir(temp_slot[i].path);
+			}
+	errno = saved;
+}
+
 int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err)
 {
 	size_t n = strlen(path) + 32;
@@ -694,6 +748,7 @@ int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err)
 		f->path = f->tmp = NULL;
 		return ds_err_sys(err, e, "cannot create %s", path);
 	}
+	(void)ds_temp_add(f->tmp, 0);
 	return 0;
 }
 
@@ -724,8 +779,10 @@ void ds_afile_abort(struct ds_afile *f)
 {
 	if (f->fd >= 0)
 		close(f->fd);
-	if (f->tmp)
+	if (f->tmp) {
 		unlink(f->tmp);
+		ds_temp_del(f->tmp);
+	}
 	free(f->tmp);
 	free(f->path);
 	f->fd = -1;
@@ -759,6 +816,7 @@ int ds_afile_commit(struct ds_afile *f, struct ds_err *err)
 		ds_afile_abort(f);
 		return rc;
 	}
+	ds_temp_del(f->tmp);
 	free(f->tmp);
 	free(f->path);
 	f->tmp = f->path = NULL;

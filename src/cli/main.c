@@ -63,6 +63,31 @@ static void on_sigbus(int sig)
 	_exit(EXIT_ERROR);
 }
 
+/* A signal that ends the process (an interrupt, a kill, a hang-up, or
+ * output to a pipe its reader closed, as in 'despin scan DIR | head')
+ * first removes the library's temporary files (a batch's index, an atomic
+ * write's ".tmp" file), then ends it as the signal would have.  Commands with a clean stop of their own ('index
+ * add', 'worker') install their handlers over this one. */
+static void on_fatal_signal(int sig)
+{
+	ds_temp_remove_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void remove_temp_on_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		/* a signal ignored by whoever started us (nohup, a background
+		 * job) stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
 static int run(const struct command *c, int argc, char **argv)
 {
 	/* getopt names the command in its messages: "despin scan: ..." */
@@ -83,6 +108,7 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigbus;
 	sigaction(SIGBUS, &sa, NULL);
+	remove_temp_on_signals();
 #ifdef M_TRIM_THRESHOLD
 	/* every article allocates and frees its token arrays: without this,
 	 * glibc gives the top of the heap back to the kernel after each one

@@ -347,18 +347,21 @@ out:
 
 /* ---- several sources (-s A -s B): a temporary index of them ---- */
 
+static const char *const sources_files[] = {"sources.db", "sources.db-wal", "sources.db-shm",
+					    "sources.db-journal"};
+
 static void sources_index_remove(struct engine *e)
 {
-	static const char *const files[] = {"sources.db", "sources.db-wal", "sources.db-shm",
-					    "sources.db-journal"};
 	char p[4200];
 	if (!e->tmpdir[0])
 		return;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(p, sizeof p, "%s/%s", e->tmpdir, files[i]);
+	for (size_t i = 0; i < sizeof sources_files / sizeof sources_files[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", e->tmpdir, sources_files[i]);
 		unlink(p);
+		ds_temp_del(p);
 	}
 	rmdir(e->tmpdir);
+	ds_temp_del(e->tmpdir);
 	e->tmpdir[0] = 0;
 }
 
@@ -378,6 +381,12 @@ static int sources_index(struct engine *e)
 			  strerror(errno));
 		e->tmpdir[0] = 0;
 		return -1;
+	}
+	/* removed on SIGINT or SIGTERM too (main.c) */
+	(void)ds_temp_add(e->tmpdir, 1);
+	for (size_t i = 0; i < sizeof sources_files / sizeof sources_files[0]; i++) {
+		snprintf(uri, sizeof uri, "%s/%s", e->tmpdir, sources_files[i]);
+		(void)ds_temp_add(uri, 0);
 	}
 	snprintf(uri, sizeof uri, "%s/sources.db", e->tmpdir);
 	if (!(ix = ds_index_open(uri, DS_INDEX_CREATE, &err)) || ds_index_begin(ix, &err)) {

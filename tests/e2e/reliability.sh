@@ -391,4 +391,62 @@ if command -v strace > /dev/null 2>&1 && strace -f -o /dev/null true 2> /dev/nul
 else
 	skip "network and file-write checks" "strace not usable here"
 fi
+
+# Signals: a command ended by SIGTERM, SIGHUP or SIGINT part way removes its
+# temporary files (a batch's index, the index of -s sources, an atomic
+# write's FILE.tmp.PID) and ends as the signal would (128 + its number).
+# killed_clean LABEL SIG WATCH GLOB CMD...: runs CMD with TMPDIR=$S, waits
+# until WATCH/GLOB exists, sends SIG, and checks the exit status and that
+# neither $S nor WATCH holds a match of GLOB or anything in $S afterwards.
+S=$W/sigtmp
+killed_clean() {
+	label=$1 sig=$2 watch=$3 glob=$4
+	shift 4
+	rm -rf "$S"
+	mkdir -p "$S"
+	# a background job of a script starts with SIGINT ignored: env gives
+	# the command the default disposition, as a terminal's Ctrl-C finds it
+	env --default-signal=INT TMPDIR="$S" "$@" > /dev/null 2> "$W/sig.err" &
+	pid=$!
+	i=0
+	while [ $i -lt 3000 ] && ! ls "$watch"/$glob > /dev/null 2>&1 && kill -0 $pid 2> /dev/null; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	seen=no
+	ls "$watch"/$glob > /dev/null 2>&1 && seen=yes
+	kill -s "$sig" $pid 2> /dev/null
+	{ wait $pid; } 2> /dev/null
+	rc=$?
+	case $sig in HUP) want=129 ;; INT) want=130 ;; *) want=143 ;; esac
+	left=$(ls -A "$S"; ls -d "$watch"/$glob 2> /dev/null)
+	if [ $seen = yes ] && [ $rc = $want ] && [ -z "$left" ]; then
+		ok "$label: SIG$sig leaves no temporary file (exit $rc)"
+	else
+		nok "$label: SIG$sig: temporary file seen: $seen, exit $rc (want $want), left: $(echo $left)"
+	fi
+}
+if [ $have_models = 1 ] && env --default-signal=INT true 2> /dev/null; then
+	killed_clean "scan of a batch" TERM "$S" 'despin-batch.*' \
+		"$DESPIN" scan --models "$MODELS" corpus/bench/spun corpus/bench/sources
+	killed_clean "scan of a batch" INT "$S" 'despin-batch.*' \
+		"$DESPIN" scan --models "$MODELS" corpus/bench/spun corpus/bench/sources
+	killed_clean "scan -s A -s B" HUP "$S" 'despin-sources.*' \
+		"$DESPIN" scan --models "$MODELS" -s corpus/seeds/000_*.txt -s corpus/seeds/001_*.txt \
+		corpus/bench/spun
+	# a reader that stops early (SIGPIPE on the second line)
+	rm -rf "$S"
+	mkdir -p "$S"
+	rc=$( (TMPDIR="$S" "$DESPIN" scan --format json --models "$MODELS" corpus/seeds 2> /dev/null
+	       echo $? > "$W/sig.rc") | head -c 100 > /dev/null; cat "$W/sig.rc")
+	left=$(ls -A "$S")
+	check "scan of a batch into a pipe closed early: SIGPIPE leaves no temporary file (exit $rc, left: $left)" \
+		$([ "$rc" = 141 ] && [ -z "$left" ]; echo $?)
+	mkdir -p "$W/conv"
+	# (the ARPA text of the corpus model: 175 MB written as it is made)
+	killed_clean "lm convert to ARPA" TERM "$W/conv" 'c.arpa.tmp.*' \
+		"$DESPIN" lm convert "$MODELS/lm.bin" "$W/conv/c.arpa"
+else
+	skip "temporary files on signals" "models not built, or env without --default-signal"
+fi
 echo "1..$n"

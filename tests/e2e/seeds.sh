@@ -77,9 +77,13 @@ for mode, path in (("batch", sys.argv[2]), ("solo", sys.argv[3])):
         # mixture language model their flags' p falls under the floor of
         # reported flags (0.35); the corpus model gave "Safety" 0.46-0.48
         # and "Home" 0.38, "Common" 0.21
+        # (a test that passes once they come back, skipped until then)
         for t in ("safety", "home", "common"):
-            n += 1
-            print("ok %d - batch 003 flags '%s' where no source covers # SKIP known miss" % (n, t))
+            if any(t in x.split() for x in texts):
+                report(True, "batch 003 flags '%s' where no source covers" % t)
+            else:
+                n += 1
+                print("ok %d - batch 003 flags '%s' where no source covers # SKIP known miss" % (n, t))
         # offsets point at the flagged text in the file
         text = open("corpus/seeds/003_cc34e14e2e5a732a.txt", "rb").read()
         good = all(text[s["start"]:s["end"]].decode("utf-8") == s["text"] for s in subs)

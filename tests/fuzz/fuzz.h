@@ -30,12 +30,36 @@
 		}                                                                \
 	} while (0)
 
-/* A per-process temporary path ending in suffix (static storage). */
+/* The temporary paths handed out, removed when the fuzzer exits. */
+static char fz_made[8][256];
+static int fz_nmade;
+
+static void fz_remove_made(void)
+{
+	static const char *const side[] = {"", "-wal", "-shm", "-journal", ".checked"};
+	char p[300];
+	for (int i = 0; i < fz_nmade; i++)
+		for (size_t k = 0; k < sizeof side / sizeof side[0]; k++) {
+			snprintf(p, sizeof p, "%s%s", fz_made[i], side[k]);
+			unlink(p);
+		}
+}
+
+/* A per-process temporary path ending in suffix (static storage); the file
+ * (and an index's or a model's files beside it) is removed at exit. */
 static inline const char *fz_tmp_path(const char *suffix)
 {
 	static char path[256];
 	const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	int i;
 	snprintf(path, sizeof path, "%s/despin-fuzz-%ld%s", dir, (long)getpid(), suffix);
+	for (i = 0; i < fz_nmade && strcmp(fz_made[i], path) != 0; i++)
+		;
+	if (i == fz_nmade && fz_nmade < 8) {
+		if (fz_nmade == 0)
+			atexit(fz_remove_made);
+		memcpy(fz_made[fz_nmade++], path, sizeof path);
+	}
 	return path;
 }
 

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 static int t_num, t_failed_tests, t_cur_failed, t_cur_skipped;
 
@@ -89,6 +91,26 @@ static inline int t_done(void)
 static inline const char *t_path(const char *rel)
 {
 	return rel;
+}
+
+/* Removes DIR, a test's scratch directory, with every file in it (the
+ * library leaves sidecars such as a model's ".checked" next to the files
+ * a test wrote).  Not recursive: scratch directories hold files only. */
+static inline void t_rmdir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[1024];
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
 }
 
 #endif

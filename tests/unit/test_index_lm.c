@@ -141,8 +141,6 @@ int main(void)
 	    write_base(other_path, "Other words make another model.\nNothing in common here at all.\n"))
 		return 1;
 	T_RUN(train_store_load);
-	unlink(base_path);
-	unlink(other_path);
-	rmdir(dir);
+	t_rmdir(dir);
 	return t_done();
 }

@@ -308,7 +308,6 @@ T_TEST(span_matches_single_steps)
 
 int main(void)
 {
-	char path[256];
 	if (!mkdtemp(dir))
 		return 1;
 	T_RUN(union_of_words);
@@ -318,10 +317,6 @@ int main(void)
 	T_RUN(real_mixture_sums_to_one);
 	T_RUN(span_matches_single_steps);
 	T_RUN(fitted_model_falls_back_to_lm_bin);
-	for (const char *const *f = (const char *const[]){"a.bin", "b.bin", "mix.bin", NULL}; *f; f++) {
-		snprintf(path, sizeof path, "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	t_rmdir(dir);
 	return t_done();
 }

@@ -6,6 +6,8 @@
 #include "t.h"
 #include "util.h"
 
+#include <sys/stat.h>
+
 /* a string table on top of the map: key = hash, value = index in words[] */
 struct words {
 	const char *w[64];
@@ -191,6 +193,66 @@ T_TEST(hash64_values_stay)
 	T_OK(ds_hash64("the", 3, 0) == ref_hash64((const unsigned char *)"the", 3, 0));
 }
 
+static int exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* Listed temporary files and folders go on ds_temp_remove_all, files
+ * before folders; taken off the list, they stay; an atomic write's
+ * temporary file is listed until its commit or abort. */
+T_TEST(temp_files_removed_on_demand)
+{
+	char dir[] = "/tmp/despin-temp-XXXXXX", a[64], b[64], out[64], tmp[96];
+	struct ds_afile f;
+	FILE *fp;
+	T_OK(mkdtemp(dir) != NULL);
+	snprintf(a, sizeof a, "%s/a", dir);
+	snprintf(b, sizeof b, "%s/b", dir);
+	snprintf(out, sizeof out, "%s/out", dir);
+	for (const char *p = a; p; p = p == a ? b : NULL)
+		if ((fp = fopen(p, "w")) != NULL)
+			fclose(fp);
+	T_EQ_INT(ds_temp_add(dir, 1), 0);
+	T_EQ_INT(ds_temp_add(a, 0), 0);
+	T_EQ_INT(ds_temp_add(b, 0), 0);
+	ds_temp_del(b);
+	ds_temp_remove_all();
+	T_OK(!exists(a));
+	T_OK(exists(b));
+	T_OK(exists(dir)); /* b is still in it */
+	unlink(b);
+	/* an atomic write in progress */
+	T_EQ_INT(ds_afile_open(&f, out, NULL), 0);
+	snprintf(tmp, sizeof tmp, "%s", f.tmp);
+	T_OK(exists(tmp));
+	ds_temp_remove_all();
+	T_OK(!exists(tmp));
+	T_OK(!exists(dir));
+	ds_afile_abort(&f);
+	/* committed: off the list, the file stays */
+	T_OK(mkdir(dir, 0700) == 0);
+	T_EQ_INT(ds_afile_open(&f, out, NULL), 0);
+	T_EQ_INT(ds_afile_write(&f, "x", 1), 0);
+	T_EQ_INT(ds_afile_commit(&f, NULL), 0);
+	ds_temp_del(dir);
+	ds_temp_remove_all();
+	T_OK(exists(out));
+	/* a path too long is refused, not cut */
+	{
+		char *longp = malloc(5000);
+		if (longp) {
+			memset(longp, 'x', 4999);
+			longp[4999] = 0;
+			T_EQ_INT(ds_temp_add(longp, 0), DS_ETOOBIG);
+			free(longp);
+		}
+	}
+	unlink(out);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	T_RUN(hmap_integers);
@@ -199,5 +261,6 @@ int main(void)
 	T_RUN(strtab_interns);
 	T_RUN(sort_stable_with_context);
 	T_RUN(hash64_values_stay);
+	T_RUN(temp_files_removed_on_demand);
 	return t_done();
 }
