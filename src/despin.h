@@ -74,6 +74,28 @@ int ds_temp_add(const char *path, int is_dir);
 void ds_temp_del(const char *path);
 
 
+/* ---- HTML input ------------------------------------------------------------
+ * A saved web page is judged on the text a reader sees.  ds_html_is says
+ * whether len bytes are an HTML document: after a byte-order mark, blanks,
+ * comments and an XML declaration, "<!DOCTYPE html", "<html", "<head",
+ * "<body", "<meta" or "<title" (any case).  ds_html_text returns that text
+ * (malloc'd, NUL-terminated, owned by the caller), ready for ds_doc_new:
+ * - blocks (p, div, h1-h6, li, td, blockquote, article, ...) end a paragraph,
+ *   <br> a line; inline markup (a, span, em, ...) is dropped, its text kept;
+ * - scripts, styles, the title, comments, and menus, forms, asides,
+ *   footers and embedded media (nav, form, aside, footer, svg, ...) are
+ *   dropped with what they hold (a page that never closes one is read again
+ *   with them kept);
+ * - character references are decoded (numeric, and the named ones news
+ *   pages use; an unknown name stays as written); blanks are collapsed;
+ * - a publication date (<meta property="article:published_time">,
+ *   itemprop "datePublished", <time datetime>, ...) becomes the text's
+ *   "date YYYY-MM-DD" header, which batch mode reads.
+ * Offsets in a result are then offsets in this text, not in the page.
+ * Returns 0, or DS_ENOMEM. */
+int ds_html_is(const char *text, size_t len);
+int ds_html_text(const char *html, size_t len, char **text, size_t *text_len, struct ds_err *err);
+
 /* ---- models ---------------------------------------------------------------
  * The language model (lm.bin), the substitution lexicon (lex.bin) and the
  * scorer (scorer.bin) of one directory, memory-mapped.  Read-only once open:

@@ -343,6 +343,28 @@ static int parse_whole(const char *arg, int is_signed, unsigned long long *mag, 
 	return errno || *end ? -1 : 0;
 }
 
+int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *html,
+		     struct ds_err *err)
+{
+	char *t;
+	size_t n;
+	int rc = ds_read_file(path, max, text, len, err);
+	if (html)
+		*html = 0;
+	if (rc || !ds_html_is(*text, *len))
+		return rc;
+	if (html)
+		*html = 1;
+	rc = ds_html_text(*text, *len, &t, &n, err);
+	free(*text);
+	*text = NULL;
+	if (rc)
+		return ds_err_set(err, rc, "%s: out of memory", strcmp(path, "-") ? path : "<stdin>");
+	*text = t;
+	*len = n;
+	return 0;
+}
+
 int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out)
 {
 	unsigned long long v;

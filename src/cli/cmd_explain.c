@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "scan.h"
+#include "../text.h"
 #include "../util.h"
 
 static const char EXPLAIN_USAGE[] =
@@ -233,6 +234,31 @@ fail:
 	return -1;
 }
 
+/* Whether the file at path still holds the text that was judged: a web
+ * page was judged on its text (ds_html_text), and writing that text over it
+ * would lose its markup; a file changed since it was read would lose the
+ * change. */
+static int in_place_ok(const char *path, const char *judged, size_t jlen)
+{
+	struct ds_err err = {0};
+	char *now;
+	size_t len;
+	int ok;
+	if (ds_read_file(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &now, &len,
+			 &err)) {
+		cli_error("%s", err.msg);
+		return 0;
+	}
+	ok = len == jlen && memcmp(now, judged, len) == 0;
+	if (ds_html_is(now, len))
+		cli_error("%s: a web page, judged on its text: not restored in place (without "
+			  "--in-place the restored text is printed)", cli_name(path));
+	else if (!ok)
+		cli_error("%s: changed since it was read: not restored", cli_name(path));
+	free(now);
+	return ok;
+}
+
 static void restore_one(struct explain_out *o, const char *name, struct ds_result *r)
 {
 	size_t len, olen, left = 0, n = ds_result_nsubs(r);
@@ -243,7 +269,9 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 		o->failed = 1;
 		return;
 	}
-	if (o->in_place) {
+	if (o->in_place && !in_place_ok(name, orig, olen)) {
+		o->failed = 1;
+	} else if (o->in_place) {
 		if (left == n) {
 			printf("unchanged %s\n", cli_name(name));
 		} else if (write_in_place(name, orig, olen, out, len) == 0) {

@@ -85,8 +85,8 @@ static struct ds_doc *read_doc(const char *path, const char *name, struct ds_err
 	struct ds_doc *d;
 	char *text;
 	size_t len;
-	if (ds_read_file(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
-			 &len, err))
+	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
+			 &len, NULL, err))
 		return NULL;
 	d = ds_doc_new(text, len, name, cli_max_input, err);
 	free(text);

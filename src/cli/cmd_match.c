@@ -35,8 +35,8 @@ static struct ds_fprint *load(const char *path, struct ds_stemmer *st, size_t *w
 	size_t len;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 
-	if (ds_read_file(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
-			 &len, &err)) {
+	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
+			 &len, NULL, &err)) {
 		cli_error("%s", err.msg);
 		return NULL;
 	}

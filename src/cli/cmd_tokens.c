@@ -9,17 +9,20 @@
 #include "../text.h"
 
 static const char USAGE[] =
-	"despin tokens [--stems] [--max-size BYTES] FILE...\n"
+	"despin tokens [--stems | --text] [--max-size BYTES] FILE...\n"
 	"\n"
 	"Prints each input's tokens, one a line: byte offsets START END into the\n"
 	"file, kind (word, num, punct), flags and the normalised form (and the\n"
 	"Snowball stem with --stems).  Flags: S sentence start, P paragraph start,\n"
 	"B boilerplate, C capitalised, U upper case, Q quoted, L piece of an\n"
 	"over-long word, I held invalid UTF-8; '-' when none.  FILE may be a\n"
-	"directory (read recursively) or '-' for standard input.";
+	"directory (read recursively) or '-' for standard input.  A web page is\n"
+	"read as its text (markup, scripts and menus left out), and offsets are\n"
+	"in that text: --text prints it instead of the tokens.";
 
 struct tok_ctx {
 	int stems;
+	int text; /* --text: the text judged, not its tokens */
 	int many;
 	int nerr;
 	struct ds_stemmer *st;
@@ -38,12 +41,22 @@ static int tokens_one(const char *path, void *vctx)
 	size_t len;
 	struct ds_doc *d;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	int html;
 
-	if (ds_read_file(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT,
-			 &text, &len, &err)) {
+	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT,
+			 &text, &len, &html, &err)) {
 		cli_error("%s", err.msg);
 		ctx->nerr++;
 		return 0;
+	}
+	if (ctx->text) {
+		if (ctx->many)
+			printf("== %s\n", cli_name(name));
+		fwrite(text, 1, len, stdout);
+		if (len && text[len - 1] != '\n')
+			putchar('\n');
+		free(text);
+		return ferror(stdout) ? 1 : 0;
 	}
 	d = ds_doc_new(text, len, name, cli_max_input, &err);
 	free(text);
@@ -60,6 +73,8 @@ static int tokens_one(const char *path, void *vctx)
 	}
 	if (ctx->many)
 		printf("== %s\n", cli_name(name));
+	if (html)
+		printf("# web page: offsets are in its text (despin tokens --text)\n");
 	if (d->date[0])
 		printf("# date %s\n", d->date);
 	if (d->n_invalid) {
@@ -94,6 +109,7 @@ int cmd_tokens(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"stems", no_argument, NULL, 's'},
+		{"text", no_argument, NULL, 't'},
 		{"max-size", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -103,6 +119,7 @@ int cmd_tokens(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "sh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': ctx.stems = 1; break;
+		case 't': ctx.text = 1; break;
 		case 'M':
 			if (cli_parse_size("--max-size", optarg, 1, (size_t)1 << 40, &cli_max_input))
 				return EXIT_ERROR;
@@ -113,6 +130,8 @@ int cmd_tokens(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage("despin tokens [--stems] FILE...");
+	if (ctx.stems && ctx.text)
+		return cli_usage("despin tokens [--stems | --text] FILE...");
 	if (ctx.stems && !(ctx.st = ds_stemmer_new())) {
 		cli_error("cannot create the English stemmer");
 		return EXIT_ERROR;

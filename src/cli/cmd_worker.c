@@ -241,7 +241,7 @@ static int judge(struct worker *w, const redisReply *entry)
 	struct ds_err err = {0};
 	struct ds_sources *found;
 	struct ds_result *res = NULL;
-	char *json = NULL, lat[32], trips[32];
+	char *json = NULL, *page = NULL, lat[32], trips[32];
 	double t0 = now_s();
 	uint64_t rt0 = ds_finder_round_trips(w->fd);
 	redisReply *r;
@@ -260,7 +260,17 @@ static int judge(struct worker *w, const redisReply *entry)
 	art.data = text && text->type == REDIS_REPLY_STRING ? text->str : "";
 	art.len = text && text->type == REDIS_REPLY_STRING ? (size_t)text->len : 0;
 	memset(&opts, 0, sizeof opts);
-	if ((found = ds_finder_find(w->fd, &art, 0, &err)) != NULL) {
+	if (ds_html_is(art.data, art.len)) {
+		/* a producer other than 'despin submit' may send web pages */
+		size_t n;
+		if (ds_html_text(art.data, art.len, &page, &n, &err) == 0) {
+			art.data = page;
+			art.len = n;
+		}
+	}
+	if (err.code) {
+		snprintf(err.msg, sizeof err.msg, "%s: out of memory", art.name);
+	} else if ((found = ds_finder_find(w->fd, &art, 0, &err)) != NULL) {
 		res = ds_detect_found(w->det, found, &opts, &err);
 		ds_sources_free(found);
 	}
@@ -281,6 +291,7 @@ static int judge(struct worker *w, const redisReply *entry)
 		r = conn_cmd(&w->q, (int)(sizeof argv / sizeof argv[0]), argv, lens);
 	}
 	free(json);
+	free(page);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
 		cli_error("worker %s: cannot write the result of %s: %s", w->name, id,
 			  r ? r->str : "the server went away");
@@ -521,7 +532,7 @@ static int submit_one(const char *path, void *vctx)
 	size_t len;
 	redisReply *r;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	if (ds_read_file(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, &err)) {
+	if (cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err)) {
 		cli_error("%s", err.msg);
 		s->nerr++;
 		return 0;

@@ -5,7 +5,25 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "../despin.h"
 #include "../json.h"
+
+/* A record's text that is a web page becomes the page's text; the page's
+ * date header gives way to the record's "date".  0 or DS_ENOMEM. */
+static int page_text(struct cli_record *r)
+{
+	char *t;
+	size_t n, skip = 0;
+	if (ds_html_text(r->text, r->len, &t, &n, NULL))
+		return DS_ENOMEM;
+	if (r->date && n > 17 && memcmp(t, "date ", 5) == 0 && memcmp(t + 15, "\n\n", 2) == 0)
+		skip = 17;
+	memmove(t, t + skip, n - skip + 1);
+	free(r->text);
+	r->text = t;
+	r->len = n - skip;
+	return 0;
+}
 
 static int member(void *ctx, const char *key, const char *val, size_t vlen, int is_string)
 {
@@ -99,6 +117,8 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 		else if (!rec->text)
 			snprintf(rec->err, sizeof rec->err, "stdin:%zu: record without a \"text\" string",
 				 rec->line);
+		else if (ds_html_is(rec->text, rec->len) && page_text(rec))
+			snprintf(rec->err, sizeof rec->err, "stdin:%zu: out of memory", rec->line);
 	}
 	free(line);
 	if (rec->err[0]) {

@@ -1,7 +1,8 @@
 /*
  * records.h - the JSON Lines records the command line reads on standard
  * input (scan --stdin-json, index add --stdin-json): one object a line,
- * {"id": ..., "text": ..., "date": ...}; blank lines are skipped.
+ * {"id": ..., "text": ..., "date": ...}; blank lines are skipped.  A text
+ * that is a web page (ds_html_is) is replaced by the page's text.
  */
 #ifndef DS_CLI_RECORDS_H
 #define DS_CLI_RECORDS_H

@@ -134,7 +134,7 @@ static struct item *next_file(struct engine *e)
 	}
 	if (e->perr[e->next_path])
 		snprintf(it->err, sizeof it->err, "%s", e->perr[e->next_path]);
-	else if (ds_read_file(path, max, &it->text, &it->len, &err))
+	else if (cli_read_article(path, max, &it->text, &it->len, NULL, &err))
 		snprintf(it->err, sizeof it->err, "%s", err.msg);
 	e->next_path++;
 	return it;
@@ -399,7 +399,7 @@ static int sources_index(struct engine *e)
 		char *text = NULL;
 		size_t len;
 		struct ds_doc *d = NULL;
-		if (ds_read_file(path, max, &text, &len, &err) ||
+		if (cli_read_article(path, max, &text, &len, NULL, &err) ||
 		    !(d = ds_doc_new(text, len, path, e->o->max_bytes, &err)) ||
 		    ds_index_add(ix, path, d, NULL, NULL, &err)) {
 			cli_error("%s", err.msg);
@@ -473,8 +473,8 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			goto out;
 		}
 	} else if (o->source) {
-		if (ds_read_file(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
-				 &e.srcfile, &e.srcfile_len, &err)) {
+		if (cli_read_article(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
+				 &e.srcfile, &e.srcfile_len, NULL, &err)) {
 			cli_error("%s", err.msg);
 			rc = -1;
 			goto out;

@@ -34,7 +34,7 @@ gen_seeds() {
 	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
 	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
 
-	for k in doc json arpa lm_bin lex_bin scorer_bin index report; do
+	for k in doc html json arpa lm_bin lex_bin scorer_bin index report; do
 		mkdir -p "$SEEDS/fuzz_$k"
 	done
 	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.

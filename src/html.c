@@ -1,0 +1,553 @@
+/* html.c - the text of a saved web page, as a reader sees it (despin.h,
+ * "HTML input").  One pass over the bytes, no tree: tags are read for their
+ * name only, blocks become paragraph breaks, markup that is not the page's
+ * prose (scripts, styles, menus, forms, asides, footers) is dropped, and
+ * character references are decoded. */
+#include "despin.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ---- sniffing ---- */
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Whether s[i..n) starts with the lower-case ASCII word w, case-insensitively. */
+static int starts_ci(const char *s, size_t i, size_t n, const char *w)
+{
+	size_t k = 0;
+	for (; w[k]; k++)
+		if (i + k >= n || lower((unsigned char)s[i + k]) != w[k])
+			return 0;
+	return 1;
+}
+
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+int ds_html_is(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (int comments = 0; comments < 8; comments++) {
+		while (i < n && is_blank((unsigned char)s[i]))
+			i++;
+		if (i >= n || s[i] != '<')
+			return 0;
+		if (starts_ci(s, i, n, "<!doctype html") || starts_ci(s, i, n, "<html") ||
+		    starts_ci(s, i, n, "<head") || starts_ci(s, i, n, "<body") ||
+		    starts_ci(s, i, n, "<meta") || starts_ci(s, i, n, "<title"))
+			return 1;
+		if (starts_ci(s, i, n, "<?xml")) { /* XHTML: the declaration first */
+			const char *e = memchr(s + i, '>', n - i);
+			if (!e)
+				return 0;
+			i = (size_t)(e - s) + 1;
+			continue;
+		}
+		if (!starts_ci(s, i, n, "<!--"))
+			return 0;
+		/* a comment before the document (a saved page's "saved from url") */
+		for (i += 4; i + 2 < n && memcmp(s + i, "-->", 3) != 0; i++)
+			;
+		if (i + 2 >= n)
+			return 0;
+		i += 3;
+	}
+	return 0;
+}
+
+/* ---- elements ---- */
+
+enum { EL_INLINE, EL_BLOCK, EL_BREAK, EL_RAW_DROP, EL_DROP };
+
+/* What an element does to the text: most are inline (nothing); blocks end
+ * a paragraph; raw-text elements (script, style, title, ...) hold no markup
+ * and are skipped to their end tag; dropped elements are skipped with what
+ * they hold, counting nested elements of the same name. */
+static int element_kind(const char *name)
+{
+	static const char *const block[] = {
+		"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt",
+		"dd", "table", "tr", "td", "th", "thead", "tbody", "tfoot", "caption",
+		"blockquote", "pre", "section", "article", "header", "main", "figure",
+		"figcaption", "hr", "address", "details", "summary", "body", "html", "center",
+		"legend", "fieldset", "hgroup", "dialog", NULL};
+	static const char *const raw[] = {"script", "style", "title", "textarea", "xmp",
+					  "noscript", "iframe", "noembed", "noframes", NULL};
+	static const char *const drop[] = {"nav", "aside", "footer", "form", "select",
+					   "button", "svg", "math", "template", "object",
+					   "video", "audio", "canvas", "map", "head", NULL};
+	if (strcmp(name, "br") == 0)
+		return EL_BREAK;
+	for (int i = 0; block[i]; i++)
+		if (strcmp(name, block[i]) == 0)
+			return EL_BLOCK;
+	for (int i = 0; raw[i]; i++)
+		if (strcmp(name, raw[i]) == 0)
+			return EL_RAW_DROP;
+	for (int i = 0; drop[i]; i++)
+		if (strcmp(name, drop[i]) == 0)
+			return EL_DROP;
+	return EL_INLINE;
+}
+
+/* ---- character references ---- */
+
+struct ent {
+	const char *name;
+	uint32_t cp;
+};
+
+/* The references news pages use (HTML's full table has 2,231; an unknown
+ * name is kept as written). */
+static const struct ent ents[] = {
+	{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''},
+	{"nbsp", ' '}, {"ensp", ' '}, {"emsp", ' '}, {"thinsp", ' '}, {"shy", 0xAD},
+	{"zwnj", 0x200C}, {"zwj", 0x200D}, {"lrm", 0x200E}, {"rlm", 0x200F},
+	{"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}, {"lsquo", 0x2018},
+	{"rsquo", 0x2019}, {"sbquo", 0x201A}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
+	{"bdquo", 0x201E}, {"laquo", 0xAB}, {"raquo", 0xBB}, {"lsaquo", 0x2039},
+	{"rsaquo", 0x203A}, {"copy", 0xA9}, {"reg", 0xAE}, {"trade", 0x2122},
+	{"deg", 0xB0}, {"middot", 0xB7}, {"bull", 0x2022}, {"prime", 0x2032},
+	{"Prime", 0x2033}, {"euro", 0x20AC}, {"pound", 0xA3}, {"yen", 0xA5},
+	{"cent", 0xA2}, {"sect", 0xA7}, {"para", 0xB6}, {"times", 0xD7},
+	{"divide", 0xF7}, {"plusmn", 0xB1}, {"minus", 0x2212}, {"frac12", 0xBD},
+	{"frac14", 0xBC}, {"frac34", 0xBE}, {"sup2", 0xB2}, {"sup3", 0xB3},
+	{"micro", 0xB5}, {"iexcl", 0xA1}, {"iquest", 0xBF}, {"dagger", 0x2020},
+	{"Dagger", 0x2021}, {"permil", 0x2030}, {"larr", 0x2190}, {"rarr", 0x2192},
+	{"uarr", 0x2191}, {"darr", 0x2193}, {"szlig", 0xDF}, {"aelig", 0xE6},
+	{"AElig", 0xC6}, {"oelig", 0x153}, {"OElig", 0x152}, {"oslash", 0xF8},
+	{"Oslash", 0xD8}, {"aring", 0xE5}, {"Aring", 0xC5}, {"ccedil", 0xE7},
+	{"Ccedil", 0xC7}, {"ntilde", 0xF1}, {"Ntilde", 0xD1}, {"eth", 0xF0},
+	{"thorn", 0xFE}, {"scaron", 0x161}, {"Scaron", 0x160}, {"zcaron", 0x17E},
+	{"Zcaron", 0x17D}, {"yuml", 0xFF}, {"Yuml", 0x178},
+	{NULL, 0}};
+
+/* Letters with an accent: &Xacute; and its kin, from the base letter. */
+static uint32_t accented(const char *name, size_t n)
+{
+	static const uint16_t acute[] = {0xE1, 0xE9, 0xED, 0xF3, 0xFA, 0xFD},
+			      grave[] = {0xE0, 0xE8, 0xEC, 0xF2, 0xF9},
+			      circ[] = {0xE2, 0xEA, 0xEE, 0xF4, 0xFB},
+			      uml[] = {0xE4, 0xEB, 0xEF, 0xF6, 0xFC}, tilde[] = {0xE3, 0xF5};
+	static const struct {
+		const char *suffix;
+		const char *bases;   /* the letters that take it, in order */
+		const uint16_t *cps; /* their code points, lower case */
+	} acc[] = {
+		{"acute", "aeiouy", acute}, {"grave", "aeiou", grave}, {"circ", "aeiou", circ},
+		{"uml", "aeiou", uml},       {"tilde", "ao", tilde},
+	};
+	if (n < 2)
+		return 0;
+	for (size_t k = 0; k < sizeof acc / sizeof acc[0]; k++) {
+		size_t sl = strlen(acc[k].suffix);
+		const char *p;
+		int up = name[0] >= 'A' && name[0] <= 'Z';
+		if (n != sl + 1 || memcmp(name + 1, acc[k].suffix, sl) != 0)
+			continue;
+		if ((p = strchr(acc[k].bases, lower((unsigned char)name[0]))) == NULL || !*p)
+			return 0;
+		/* Latin-1's capitals are 0x20 below their small letters */
+		return (uint32_t)acc[k].cps[p - acc[k].bases] - (up ? 0x20 : 0);
+	}
+	return 0;
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Decodes the reference at s[i] == '&': its code point in *cp and its
+ * length, or 0 when it is not one (the '&' is then text). */
+static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
+{
+	size_t j = i + 1;
+	if (j < n && s[j] == '#') {
+		uint32_t v = 0;
+		int hex = 0, digits = 0;
+		j++;
+		if (j < n && (s[j] == 'x' || s[j] == 'X')) {
+			hex = 1;
+			j++;
+		}
+		for (; j < n && digits < 8; j++, digits++) {
+			int c = (unsigned char)s[j], d;
+			if (c >= '0' && c <= '9')
+				d = c - '0';
+			else if (hex && lower(c) >= 'a' && lower(c) <= 'f')
+				d = lower(c) - 'a' + 10;
+			else
+				break;
+			v = v * (hex ? 16 : 10) + (uint32_t)d;
+		}
+		if (!digits)
+			return 0;
+		while (j < n && digits >= 8 && ((s[j] >= '0' && s[j] <= '9') ||
+						(hex && lower((unsigned char)s[j]) >= 'a' &&
+						 lower((unsigned char)s[j]) <= 'f'))) {
+			v = 0x110000; /* too long: out of range */
+			j++;
+		}
+		/* Windows-1252 in numeric references, as browsers read them */
+		static const uint16_t w1252[32] = {
+			0x20AC, 0, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030,
+			0x160, 0x2039, 0x152, 0, 0x17D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D,
+			0x2022, 0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0, 0x17E, 0x178};
+		if (v >= 0x80 && v < 0xA0 && w1252[v - 0x80])
+			v = w1252[v - 0x80];
+		*cp = v;
+		return (j < n && s[j] == ';' ? j + 1 : j) - i;
+	}
+	while (j < n && j - i <= 10 && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+					(s[j] >= '0' && s[j] <= '9')))
+		j++;
+	if (j == i + 1 || j >= n || s[j] != ';')
+		return 0; /* named references are read with their ';' only */
+	{
+		const char *name = s + i + 1;
+		size_t len = j - i - 1;
+		uint32_t a;
+		for (int k = 0; ents[k].name; k++)
+			if (strlen(ents[k].name) == len && memcmp(ents[k].name, name, len) == 0) {
+				*cp = ents[k].cp;
+				return j + 1 - i;
+			}
+		if ((a = accented(name, len)) != 0) {
+			*cp = a;
+			return j + 1 - i;
+		}
+	}
+	return 0;
+}
+
+/* ---- extraction ---- */
+
+struct out {
+	struct ds_buf b;
+	int space;  /* a blank is pending before the next text */
+	int breaks; /* line breaks pending (1: a <br>, 2: a paragraph) */
+};
+
+static int put_text(struct out *o, const char *p, size_t n)
+{
+	if (o->b.len) {
+		if (o->breaks >= 2 && ds_buf_puts(&o->b, "\n\n"))
+			return DS_ENOMEM;
+		if (o->breaks == 1 && ds_buf_putc(&o->b, '\n'))
+			return DS_ENOMEM;
+		if (!o->breaks && o->space && ds_buf_putc(&o->b, ' '))
+			return DS_ENOMEM;
+	}
+	o->breaks = o->space = 0;
+	return ds_buf_append(&o->b, p, n);
+}
+
+/* Reads the tag at s[i] == '<' followed by a letter or '/': its lower-case
+ * name (cut at 15 bytes), whether it closes, and where it ends (past '>',
+ * or n when it does not end). */
+static size_t read_tag(const char *s, size_t i, size_t n, char name[16], int *closing,
+		       const char **attrs, size_t *attrs_len)
+{
+	size_t j = i + 1, k = 0;
+	char q = 0;
+	*closing = 0;
+	if (j < n && s[j] == '/') {
+		*closing = 1;
+		j++;
+	}
+	while (j < n && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+			 (s[j] >= '0' && s[j] <= '9') || s[j] == '-' || s[j] == ':')) {
+		if (k < 15)
+			name[k++] = (char)lower((unsigned char)s[j]);
+		j++;
+	}
+	name[k] = 0;
+	*attrs = s + j;
+	for (; j < n; j++) {
+		if (q) {
+			if (s[j] == q)
+				q = 0;
+		} else if (s[j] == '"' || s[j] == '\'') {
+			/* a quote starts a value only after '=' (with blanks) */
+			size_t b = j;
+			while (b > i && is_blank((unsigned char)s[b - 1]))
+				b--;
+			if (b > i && s[b - 1] == '=')
+				q = s[j];
+		} else if (s[j] == '>') {
+			*attrs_len = (size_t)(s + j - *attrs);
+			return j + 1;
+		}
+	}
+	*attrs_len = (size_t)(s + n - *attrs);
+	return n;
+}
+
+/* The value of attribute name (lower case) in attrs, or NULL; *len gets its
+ * length. */
+static const char *attr_value(const char *a, size_t n, const char *name, size_t *len)
+{
+	size_t nl = strlen(name);
+	for (size_t i = 0; i + nl < n; i++) {
+		size_t j;
+		char q;
+		if ((i && !is_blank((unsigned char)a[i - 1])) || !starts_ci(a, i, n, name))
+			continue;
+		j = i + nl;
+		while (j < n && is_blank((unsigned char)a[j]))
+			j++;
+		if (j >= n || a[j] != '=')
+			continue;
+		j++;
+		while (j < n && is_blank((unsigned char)a[j]))
+			j++;
+		if (j >= n)
+			return NULL;
+		q = a[j];
+		if (q == '"' || q == '\'') {
+			const char *e = memchr(a + j + 1, q, n - j - 1);
+			if (!e)
+				return NULL;
+			*len = (size_t)(e - (a + j + 1));
+			return a + j + 1;
+		}
+		for (i = j; i < n && !is_blank((unsigned char)a[i]) && a[i] != '>'; i++)
+			;
+		*len = i - j;
+		return a + j;
+	}
+	return NULL;
+}
+
+/* A publication date in a <meta> or <time> tag: "YYYY-MM-DD" into date. */
+static void find_date(const char *name, const char *attrs, size_t alen, char date[11])
+{
+	static const char *const keys[] = {"article:published_time", "datepublished",
+					   "date", "pubdate", "publish-date", "dc.date",
+					   "dc.date.issued", "parsely-pub-date", NULL};
+	const char *v = NULL, *key;
+	size_t vl = 0, kl = 0;
+	if (date[0])
+		return;
+	if (strcmp(name, "time") == 0) {
+		v = attr_value(attrs, alen, "datetime", &vl);
+	} else if (strcmp(name, "meta") == 0) {
+		key = attr_value(attrs, alen, "property", &kl);
+		if (!key)
+			key = attr_value(attrs, alen, "name", &kl);
+		if (!key)
+			key = attr_value(attrs, alen, "itemprop", &kl);
+		if (!key)
+			return;
+		for (int k = 0; keys[k]; k++)
+			if (strlen(keys[k]) == kl && starts_ci(key, 0, kl, keys[k])) {
+				v = attr_value(attrs, alen, "content", &vl);
+				break;
+			}
+	}
+	if (!v || vl < 10)
+		return;
+	for (int k = 0; k < 10; k++) {
+		char c = v[k];
+		if ((k == 4 || k == 7) ? c != '-' : (c < '0' || c > '9'))
+			return;
+	}
+	if (vl > 10 && v[10] != 'T' && v[10] != ' ' && v[10] != 't')
+		return;
+	memcpy(date, v, 10);
+	date[10] = 0;
+}
+
+/* One pass; drop: whether EL_DROP elements are dropped.  Returns 0, or
+ * DS_ENOMEM; *unclosed is set when the text ended inside a dropped
+ * element (a page that never closes its <nav>, say). */
+static int extract(const char *s, size_t n, int drop, struct out *o, char date[11],
+		   int *unclosed)
+{
+	char drop_name[16] = "";
+	int depth = 0; /* inside a dropped element: its nesting */
+	size_t i = 0, run = 0;
+	int rc = 0;
+	*unclosed = 0;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < n && rc == 0) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '<' && i + 1 < n) {
+			unsigned char d = (unsigned char)s[i + 1];
+			if (d == '!' || d == '?') {
+				const char *e;
+				if (starts_ci(s, i, n, "<!--")) {
+					size_t j = i + 4;
+					while (j + 2 < n && memcmp(s + j, "-->", 3) != 0)
+						j++;
+					i = j + 2 < n ? j + 3 : n;
+				} else {
+					e = memchr(s + i, '>', n - i);
+					i = e ? (size_t)(e - s) + 1 : n;
+				}
+				continue;
+			}
+			if (d == '/' || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z')) {
+				char name[16];
+				int closing, kind;
+				const char *attrs;
+				size_t alen, end = read_tag(s, i, n, name, &closing, &attrs, &alen);
+				kind = element_kind(name);
+				if (!closing)
+					find_date(name, attrs, alen, date);
+				if (depth) {
+					if (strcmp(name, drop_name) == 0) {
+						depth += closing ? -1 : 1;
+						/* a <head> ends where <body> starts, even unclosed */
+					}
+					if (strcmp(drop_name, "head") == 0 && !closing &&
+					    strcmp(name, "body") == 0)
+						depth = 0;
+					i = end;
+					continue;
+				}
+				if (!closing && kind == EL_RAW_DROP) {
+					/* skip to its end tag: the text holds no markup */
+					size_t j = end;
+					char close[20];
+					snprintf(close, sizeof close, "</%s", name);
+					while (j < n && !starts_ci(s, j, n, close))
+						j++;
+					if (j < n) {
+						const char *e = memchr(s + j, '>', n - j);
+						j = e ? (size_t)(e - s) + 1 : n;
+					}
+					i = j;
+					o->space = 1;
+					continue;
+				}
+				if (!closing && kind == EL_DROP && drop &&
+				    !(end >= 2 && s[end - 2] == '/')) {
+					memcpy(drop_name, name, sizeof drop_name);
+					depth = 1;
+					i = end;
+					continue;
+				}
+				if (kind == EL_BLOCK)
+					o->breaks = 2;
+				else if (kind == EL_BREAK && o->breaks < 1)
+					o->breaks = 1;
+				else if (strcmp(name, "img") == 0 || strcmp(name, "td") == 0)
+					o->space = 1;
+				i = end;
+				continue;
+			}
+		}
+		if (depth) {
+			i++;
+			continue;
+		}
+		if (is_blank(c)) {
+			o->space = 1;
+			i++;
+			continue;
+		}
+		if (c == '&') {
+			uint32_t cp;
+			size_t len = reference(s, i, n, &cp);
+			if (len) {
+				char u[4];
+				size_t ul;
+				i += len;
+				if (cp == 0x20 || cp == 0xA0 || (cp > 0 && cp < 0x20) || cp == 0x7F) {
+					/* a no-break space, and control characters
+					 * (&#10; is a newline in the source, not a
+					 * paragraph), are blanks */
+					o->space = 1;
+					continue;
+				}
+				if (cp == 0xAD || cp == 0x200B)
+					continue; /* soft hyphen, zero-width space: nothing */
+				ul = put_utf8(u, cp);
+				rc = put_text(o, u, ul);
+				continue;
+			}
+		}
+		/* a run of plain text up to the next blank, '<' or '&' */
+		run = i + 1;
+		while (run < n && s[run] != '<' && s[run] != '&' && !is_blank((unsigned char)s[run]))
+			run++;
+		rc = put_text(o, s + i, run - i);
+		i = run;
+	}
+	*unclosed = depth > 0;
+	return rc;
+}
+
+int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds_err *err)
+{
+	struct out o;
+	char date[11] = "";
+	int unclosed = 0, rc;
+	memset(&o, 0, sizeof o);
+	rc = extract(html, n, 1, &o, date, &unclosed);
+	if (rc == 0 && unclosed) {
+		/* a dropped element never closed took the rest of the page with
+		 * it: read the page again keeping them */
+		ds_buf_free(&o.b);
+		memset(&o, 0, sizeof o);
+		date[0] = 0;
+		rc = extract(html, n, 0, &o, date, &unclosed);
+	}
+	if (rc == 0 && date[0] && o.b.len) {
+		/* the date header despin reads (docs: "date YYYY-MM-DD" first) */
+		struct ds_buf h = {0};
+		if (ds_buf_printf(&h, "date %s\n\n", date) || ds_buf_append(&h, o.b.data, o.b.len)) {
+			ds_buf_free(&h);
+			rc = DS_ENOMEM;
+		} else {
+			ds_buf_free(&o.b);
+			o.b = h;
+		}
+	}
+	if (rc == 0 && ds_buf_putc(&o.b, '\n'))
+		rc = DS_ENOMEM;
+	if (rc) {
+		ds_buf_free(&o.b);
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	}
+	o.b.data[o.b.len] = 0;
+	*text = o.b.data;
+	*len = o.b.len;
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* fuzz_html.c - the text of web pages (ds_html_is, ds_html_text) on
+ * arbitrary bytes, then tokenised; checks what despin.h promises: the text
+ * is NUL-terminated, paragraph breaks are at most one blank line, and its
+ * size is bounded by the page's. */
+#include "fuzz.h"
+#include "text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d;
+	char *t;
+	size_t n;
+
+	(void)ds_html_is((const char *)data, size);
+	FZ_ASSERT(ds_html_text((const char *)data, size, &t, &n, &err) == 0);
+	FZ_ASSERT(t[n] == 0);
+	/* every input byte gives at most two ("<p>" is two newlines, a
+	 * reference at least as many as its UTF-8), plus the date header and
+	 * the final newline */
+	FZ_ASSERT(n <= 2 * size + 18);
+	FZ_ASSERT(n >= 1 && t[n - 1] == '\n');
+	for (size_t i = 0; i + 2 < n; i++)
+		FZ_ASSERT(!(t[i] == '\n' && t[i + 1] == '\n' && t[i + 2] == '\n'));
+	d = ds_doc_new(t, n, "fuzz", 0, &err);
+	if (d)
+		ds_doc_free(d);
+	else
+		FZ_ASSERT(err.code == DS_EBINARY || err.code == DS_EEMPTY ||
+			  err.code == DS_ETOOBIG || err.code == DS_ENOMEM);
+	free(t);
+	return 0;
+}

@@ -1,0 +1,127 @@
+/* Unit tests of the text of web pages (src/html.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "t.h"
+#include "text.h"
+#include "despin.h"
+
+/* The text of page s, or "(error)"; static storage. */
+static const char *text_of(const char *s)
+{
+	static char buf[4096];
+	char *t;
+	size_t n;
+	struct ds_err err = {0};
+	if (ds_html_text(s, strlen(s), &t, &n, &err))
+		return "(error)";
+	snprintf(buf, sizeof buf, "%s", t);
+	T_OK(strlen(t) == n);
+	free(t);
+	return buf;
+}
+
+T_TEST(documents_are_recognised)
+{
+	static const char *const yes[] = {
+		"<!DOCTYPE html><p>x</p>", "  \n<html><body>x", "<HTML lang=en>",
+		"\xEF\xBB\xBF<!doctype HTML>", "<!-- saved from url=(0014)about:internet -->\n<html>",
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0\"><html>",
+		"<head><title>t</title>", "<meta charset=utf-8><p>x", NULL};
+	static const char *const no[] = {
+		"", "Hello <b>world</b>", "The <html> tag starts a page.", "<p>a fragment</p>",
+		"<!-- a comment never closed <html>", "date 2025-02-22 <html>", "<htm", NULL};
+	for (int i = 0; yes[i]; i++)
+		if (!ds_html_is(yes[i], strlen(yes[i])))
+			T_FAIL("not taken for HTML: %s", yes[i]);
+	for (int i = 0; no[i]; i++)
+		if (ds_html_is(no[i], strlen(no[i])))
+			T_FAIL("taken for HTML: %s", no[i]);
+}
+
+T_TEST(blocks_break_inline_joins)
+{
+	T_EQ_STR(text_of("<html><body><h1>Title</h1><p>One <b>bold</b> and <a href=\"/x\">a "
+			 "link</a>.</p><p>Two\n   lines\tjoined.</p><div>Three<br>four</div>"
+			 "<ul><li>five</li><li>six</li></ul></body></html>"),
+		 "Title\n\nOne bold and a link.\n\nTwo lines joined.\n\nThree\nfour\n\nfive\n\nsix\n");
+	/* inline markup inside a word does not split it */
+	T_EQ_STR(text_of("<html><p>Hel<i>lo</i>, w<span class=x>or</span>ld</p>"), "Hello, world\n");
+	/* a quoted attribute may hold '>' */
+	T_EQ_STR(text_of("<html><p><a title=\"a > b\" href='c>d'>x</a> y</p>"), "x y\n");
+	/* '<' that opens no tag is text */
+	T_EQ_STR(text_of("<html><p>a < b and 3<4</p>"), "a < b and 3<4\n");
+}
+
+T_TEST(what_is_not_prose_is_dropped)
+{
+	T_EQ_STR(text_of("<!DOCTYPE html><html><head><title>Site | Page</title>"
+			 "<style>p { color: red }</style><script>var s = \"</p><p>x\"; if (a<b) f();"
+			 "</script></head><body><nav><ul><li><a>Home</a></li></ul><nav>inner</nav>"
+			 "still nav</nav><!-- <p>a comment</p> --><p>Story.</p><aside>Related</aside>"
+			 "<form><button>Go</button></form><footer>&copy; 2025</footer>"
+			 "<noscript>Enable scripts</noscript><svg><text>chart</text></svg></body></html>"),
+		 "Story.\n");
+	/* a <nav> never closed: read again with it kept, not the page lost */
+	T_EQ_STR(text_of("<html><body><nav>Menu<p>The story itself.</p></body></html>"),
+		 "Menu\n\nThe story itself.\n");
+	/* a <head> never closed ends at <body> */
+	T_EQ_STR(text_of("<html><head><meta charset=utf-8><body><p>Text.</p>"), "Text.\n");
+	/* unterminated comment and tag: the rest is dropped, nothing read past */
+	T_EQ_STR(text_of("<html><p>Kept.</p><!-- open"), "Kept.\n");
+	T_EQ_STR(text_of("<html><p>Kept.</p><a href=\"x"), "Kept.\n");
+	T_EQ_STR(text_of("<html><script>never closed"), "\n");
+}
+
+T_TEST(references_are_decoded)
+{
+	T_EQ_STR(text_of("<html><p>AT&amp;T &lt;tag&gt; &quot;q&quot; it&rsquo;s &#8220;x&#x201D; "
+			 "caf&eacute; &Eacute;cole na&iuml;ve &ntilde; a&nbsp;b &mdash; &hellip;</p>"),
+		 "AT&T <tag> \"q\" it\xE2\x80\x99s \xE2\x80\x9Cx\xE2\x80\x9D caf\xC3\xA9 "
+		 "\xC3\x89" "cole na\xC3\xAFve \xC3\xB1 a b \xE2\x80\x94 \xE2\x80\xA6\n");
+	/* unknown names and a bare '&' stay as written; Windows-1252 numbers
+	 * read as browsers read them; NUL, surrogates and past U+10FFFF are
+	 * U+FFFD; a soft hyphen is dropped */
+	T_EQ_STR(text_of("<html><p>&bogus; R&D &#150; &#0; &#xD800; &#x110000; "
+			 "&#99999999999; co&shy;op</p>"),
+		 "&bogus; R&D \xE2\x80\x93 \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD "
+		 "coop\n");
+	/* control characters written as references are blanks, not line or
+	 * paragraph breaks (found by fuzz_html) */
+	T_EQ_STR(text_of("<html><p>a&#10;&#10;&#10;b&#9;c</p><p>&#13;d</p>"), "a b c\n\nd\n");
+}
+
+T_TEST(publication_date_becomes_the_header)
+{
+	const char *t = text_of("<html><head><meta property=\"article:published_time\" "
+				"content=\"2025-02-22T10:00:00Z\"></head><body><p>Words here.</p>");
+	struct ds_err err = {0};
+	struct ds_doc *d;
+	T_EQ_STR(t, "date 2025-02-22\n\nWords here.\n");
+	d = ds_doc_new(t, strlen(t), "page", 0, &err);
+	T_OK(d != NULL);
+	if (d) {
+		T_EQ_STR(d->date, "2025-02-22");
+		ds_doc_free(d);
+	}
+	T_EQ_STR(text_of("<html><p>By X, <time datetime=\"2024-12-31\">Dec 31</time>.</p>"),
+		 "date 2024-12-31\n\nBy X, Dec 31.\n");
+	T_EQ_STR(text_of("<html><meta itemprop=datePublished content=2023-01-05><p>x</p>"),
+		 "date 2023-01-05\n\nx\n");
+	/* no text, no header (found by fuzz_html) */
+	T_EQ_STR(text_of("<html><time datetime=\"2024-12-31\"></time><style>never closed"), "\n");
+	/* not a date, or a meta that does not date the article */
+	T_EQ_STR(text_of("<html><meta name=\"description\" content=\"2025-02-22\">"
+			 "<time datetime=\"soon\">later</time>"), "later\n");
+}
+
+int main(void)
+{
+	T_RUN(documents_are_recognised);
+	T_RUN(blocks_break_inline_joins);
+	T_RUN(what_is_not_prose_is_dropped);
+	T_RUN(references_are_decoded);
+	T_RUN(publication_date_becomes_the_header);
+	return t_done();
+}
