@@ -88,6 +88,8 @@ void ds_temp_del(const char *path);
  *   with them kept);
  * - character references are decoded (numeric, and the named ones news
  *   pages use; an unknown name stays as written); blanks are collapsed;
+ * - a page that declares Windows-1252 or Latin-1 (<meta charset>) and is
+ *   not well-formed UTF-8 is read as Windows-1252; other bytes are kept;
  * - a publication date (<meta property="article:published_time">,
  *   itemprop "datePublished", <time datetime>, ...) becomes the text's
  *   "date YYYY-MM-DD" header, which batch mode reads.

@@ -191,6 +191,13 @@ static size_t put_utf8(char *o, uint32_t cp)
 	return 4;
 }
 
+/* Windows-1252's characters 0x80-0x9F (0: undefined there); its other
+ * bytes are Latin-1's, the code point of the same number. */
+static const uint16_t w1252[32] = {
+	0x20AC, 0, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030,
+	0x160, 0x2039, 0x152, 0, 0x17D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D,
+	0x2022, 0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0, 0x17E, 0x178};
+
 /* Decodes the reference at s[i] == '&': its code point in *cp and its
  * length, or 0 when it is not one (the '&' is then text). */
 static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
@@ -223,10 +230,6 @@ static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
 			j++;
 		}
 		/* Windows-1252 in numeric references, as browsers read them */
-		static const uint16_t w1252[32] = {
-			0x20AC, 0, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030,
-			0x160, 0x2039, 0x152, 0, 0x17D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D,
-			0x2022, 0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0, 0x17E, 0x178};
 		if (v >= 0x80 && v < 0xA0 && w1252[v - 0x80])
 			v = w1252[v - 0x80];
 		*cp = v;
@@ -258,6 +261,7 @@ static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
 
 struct out {
 	struct ds_buf b;
+	int latin;  /* the page's bytes are Windows-1252 (or Latin-1) */
 	int space;  /* a blank is pending before the next text */
 	int breaks; /* line breaks pending (1: a <br>, 2: a paragraph) */
 };
@@ -273,6 +277,17 @@ static int put_text(struct out *o, const char *p, size_t n)
 			return DS_ENOMEM;
 	}
 	o->breaks = o->space = 0;
+	if (o->latin) {
+		/* each byte a character: 0x80 and up to UTF-8 */
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)p[i];
+			char u[4];
+			uint32_t cp = c < 0x80 ? c : c < 0xA0 && w1252[c - 0x80] ? w1252[c - 0x80] : c;
+			if (ds_buf_append(&o->b, u, put_utf8(u, cp)))
+				return DS_ENOMEM;
+		}
+		return 0;
+	}
 	return ds_buf_append(&o->b, p, n);
 }
 
@@ -514,18 +529,76 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 	return rc;
 }
 
+/* Whether all of s is well-formed UTF-8 with at least one non-ASCII
+ * character. */
+static int utf8_text(const char *s, size_t n)
+{
+	int wide = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l;
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((l = ds_utf8_seq((const unsigned char *)s + i, n - i, &cp)) == 0)
+			return 0;
+		wide = 1;
+		i += l;
+	}
+	return wide;
+}
+
+/* Whether the page says its bytes are Windows-1252 or Latin-1 (<meta
+ * charset=...> or http-equiv's "charset=", in its first 4 kB) and they are
+ * not well-formed UTF-8 (pages that say Latin-1 and hold UTF-8 are common:
+ * UTF-8 is kept then, as a byte-order mark would keep it). */
+static int latin_page(const char *s, size_t n)
+{
+	static const char *const names[] = {"windows-1252", "cp1252", "iso-8859-1", "iso8859-1",
+					    "latin1", "latin-1", "us-ascii", NULL};
+	size_t head = n < 4096 ? n : 4096;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		return 0;
+	for (size_t i = 0; i + 8 < head; i++) {
+		size_t j;
+		if (!starts_ci(s, i, head, "charset"))
+			continue;
+		j = i + 7;
+		while (j < head && is_blank((unsigned char)s[j]))
+			j++;
+		if (j >= head || s[j] != '=')
+			continue;
+		j++;
+		while (j < head && (is_blank((unsigned char)s[j]) || s[j] == '"' || s[j] == '\''))
+			j++;
+		for (int k = 0; names[k]; k++) {
+			size_t l = strlen(names[k]);
+			if (starts_ci(s, j, head, names[k]) &&
+			    (j + l >= head || !((s[j + l] >= 'a' && s[j + l] <= 'z') ||
+						(s[j + l] >= 'A' && s[j + l] <= 'Z') ||
+						(s[j + l] >= '0' && s[j + l] <= '9') || s[j + l] == '-')))
+				return !utf8_text(s, n);
+		}
+		return 0; /* another charset: read as UTF-8 */
+	}
+	return 0;
+}
+
 int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds_err *err)
 {
 	struct out o;
 	char date[11] = "";
-	int unclosed = 0, rc;
+	int unclosed = 0, rc, latin = latin_page(html, n);
 	memset(&o, 0, sizeof o);
+	o.latin = latin;
 	rc = extract(html, n, 1, &o, date, &unclosed);
 	if (rc == 0 && unclosed) {
 		/* a dropped element never closed took the rest of the page with
 		 * it: read the page again keeping them */
 		ds_buf_free(&o.b);
 		memset(&o, 0, sizeof o);
+		o.latin = latin;
 		date[0] = 0;
 		rc = extract(html, n, 0, &o, date, &unclosed);
 	}

@@ -116,6 +116,22 @@ T_TEST(publication_date_becomes_the_header)
 			 "<time datetime=\"soon\">later</time>"), "later\n");
 }
 
+/* A page in Windows-1252 or Latin-1 (by its meta) is read as such; one that
+ * says so but holds UTF-8 stays UTF-8; undeclared bytes are left for the
+ * tokeniser (which replaces what is not UTF-8). */
+T_TEST(latin_pages_are_transcoded)
+{
+	T_EQ_STR(text_of("<html><head><meta charset=\"iso-8859-1\"></head><p>caf\xE9 "
+			 "\x93quoted\x94 \x80 5</p>"),
+		 "caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D \xE2\x82\xAC 5\n");
+	T_EQ_STR(text_of("<html><meta http-equiv=\"Content-Type\" content=\"text/html; "
+			 "charset=windows-1252\"><p>na\xEFve</p>"),
+		 "na\xC3\xAFve\n");
+	T_EQ_STR(text_of("<html><meta charset=latin1><p>caf\xC3\xA9</p>"), "caf\xC3\xA9\n");
+	T_EQ_STR(text_of("<html><meta charset=utf-8><p>caf\xE9</p>"), "caf\xE9\n");
+	T_EQ_STR(text_of("<html><p>caf\xE9</p>"), "caf\xE9\n");
+}
+
 int main(void)
 {
 	T_RUN(documents_are_recognised);
@@ -123,5 +139,6 @@ int main(void)
 	T_RUN(what_is_not_prose_is_dropped);
 	T_RUN(references_are_decoded);
 	T_RUN(publication_date_becomes_the_header);
+	T_RUN(latin_pages_are_transcoded);
 	return t_done();
 }
