@@ -116,8 +116,9 @@ extern size_t cli_max_input;
 
 /* Reads an article or a source from path ('-': standard input) as
  * ds_read_file does (max bytes, the limit applying to the file as read); a
- * saved web page (ds_html_is) is replaced by its text (ds_html_text), and
- * *html (may be NULL) says so. */
+ * saved web page (ds_html_is, or a file named .html, .htm or .xhtml that
+ * starts with '<': a fragment of one) is replaced by its text
+ * (ds_html_text), and *html (may be NULL) says so. */
 int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *html,
 		     struct ds_err *err);
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -343,6 +344,28 @@ static int parse_whole(const char *arg, int is_signed, unsigned long long *mag, 
 	return errno || *end ? -1 : 0;
 }
 
+/* A fragment of a page saved on its own ("<div class=story>...") has no
+ * <html> to be known by: its name (.html, .htm, .xhtml) and a first
+ * character '<' say it is one. */
+static int html_fragment(const char *path, const char *s, size_t n)
+{
+	static const char *const ext[] = {".html", ".htm", ".xhtml", NULL};
+	size_t pl = strlen(path), i = 0;
+	int named = 0;
+	for (int k = 0; ext[k]; k++) {
+		size_t el = strlen(ext[k]);
+		if (pl > el && strcasecmp(path + pl - el, ext[k]) == 0)
+			named = 1;
+	}
+	if (!named)
+		return 0;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i < n && s[i] == '<';
+}
+
 int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *html,
 		     struct ds_err *err)
 {
@@ -351,7 +374,7 @@ int cli_read_article(const char *path, size_t max, char **text, size_t *len, int
 	int rc = ds_read_file(path, max, text, len, err);
 	if (html)
 		*html = 0;
-	if (rc || !ds_html_is(*text, *len))
+	if (rc || !(ds_html_is(*text, *len) || html_fragment(path, *text, *len)))
 		return rc;
 	if (html)
 		*html = 1;
