@@ -155,13 +155,22 @@ struct ds_detect_opts {
 	int uncertain_source; /* which text copied which is uncertain (see
 			       * ds_source_direction): the article is scored
 			       * but never flagged, and says so */
-	int check_direction;  /* ds_detect_found: an article judged spun against
+	int check_direction;  /* ds_detect_found: 1, an article judged spun against
 			       * a source that no date shows is older is also
 			       * weighed the other way (ds_source_direction);
 			       * unless the evidence shows it is the copy it is
 			       * not flagged ("uncertain", or "original" when it
-			       * looks the source).  Batch mode sets it. */
+			       * looks the source).  Batch mode sets it.
+			       * DS_DIRECTION_IF_NEWER: only when a source's
+			       * date header is later than the article's (an
+			       * index of clean sources that took in a later
+			       * copy), and then the evidence alone decides:
+			       * when it shows the article is the source of
+			       * every one, the article is judged on its own
+			       * ("original"); otherwise the verdict stands.
+			       * Scans with an index set it. */
 };
+#define DS_DIRECTION_IF_NEWER 2
 
 /* Scores one article, against source when it is not NULL, on its own
  * otherwise.  Returns a result (free with ds_result_free) or NULL with err

@@ -428,11 +428,12 @@ fail:
 }
 
 int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const struct ds_result *ab,
-		    double *balance)
+		    int dates, double *balance)
 {
 	int dir = DS_DIR_UNCERTAIN;
 	double d = 0;
-	if (ba->doc->date[0] && ab->doc->date[0] && strcmp(ba->doc->date, ab->doc->date) != 0) {
+	if (dates && ba->doc->date[0] && ab->doc->date[0] &&
+	    strcmp(ba->doc->date, ab->doc->date) != 0) {
 		/* ba->doc is b, ab->doc is a: the older one is the source */
 		dir = strcmp(ab->doc->date, ba->doc->date) < 0 ? DS_DIR_A_SOURCE : DS_DIR_B_SOURCE;
 		d = dir == DS_DIR_A_SOURCE ? HUGE_VAL : -HUGE_VAL;
@@ -480,7 +481,8 @@ void ds_result_set_direction(struct ds_result *r, const char *direction,
 
 int ds_direction_weigh(struct ds_detector *det, const struct ds_text *art,
 		       const struct ds_text *src, const struct ds_result *fwd,
-		       const struct ds_detect_opts *o, double *balance, struct ds_err *err)
+		       const struct ds_detect_opts *o, int dates, double *balance,
+		       struct ds_err *err)
 {
 	struct ds_result *own = NULL, *rev;
 	int dir;
@@ -490,7 +492,7 @@ int ds_direction_weigh(struct ds_detector *det, const struct ds_text *art,
 		ds_result_free(own);
 		return err ? err->code : DS_ENOMEM;
 	}
-	dir = ds_direction_of(det, fwd, rev, balance);
+	dir = ds_direction_of(det, fwd, rev, dates, balance);
 	ds_result_free(rev);
 	ds_result_free(own);
 	return dir;
@@ -500,7 +502,7 @@ int ds_source_direction(struct ds_detector *det, const struct ds_text *a, const 
 			double *balance, struct ds_err *err)
 {
 	/* b judged against a: DS_DIR_A_SOURCE when a is b's source */
-	return ds_direction_weigh(det, b, a, NULL, NULL, balance, err);
+	return ds_direction_weigh(det, b, a, NULL, NULL, 1, balance, err);
 }
 
 int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n)

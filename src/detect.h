@@ -54,17 +54,20 @@ int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src
 
 /* The direction from two results, ba (b judged against a) and ab (a
  * against b), as ds_source_direction decides it: by their date headers
- * when both have one and they differ, else by the evidence. */
+ * when dates is set and both have one and they differ, else by the
+ * evidence. */
 int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const struct ds_result *ab,
-		    double *balance);
+		    int dates, double *balance);
 /* Whether src is art's source (DS_DIR_A_SOURCE), art src's
  * (DS_DIR_B_SOURCE) or neither is clear (DS_DIR_UNCERTAIN): art judged
  * against src (fwd when the caller has it, else judged here) and src
- * against art, with options o (may be NULL); a negative DS_E* code with err
+ * against art, with options o (may be NULL), dates as ds_direction_of
+ * takes them; a negative DS_E* code with err
  * set on failure.  ds_source_direction(a, b) is (b, a). */
 int ds_direction_weigh(struct ds_detector *det, const struct ds_text *art,
 		       const struct ds_text *src, const struct ds_result *fwd,
-		       const struct ds_detect_opts *o, double *balance, struct ds_err *err);
+		       const struct ds_detect_opts *o, int dates, double *balance,
+		       struct ds_err *err);
 /* Sets r's role in an unordered pair, "uncertain" or "original" (see
  * ds_result_source_direction): r is then not spun (and lists no
  * substitutions unless opts->all_subs); direction must be a literal. */

@@ -482,7 +482,7 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 					o->breaks = 2;
 				else if (kind == EL_BREAK && o->breaks < 1)
 					o->breaks = 1;
-				else if (strcmp(name, "img") == 0 || strcmp(name, "td") == 0)
+				else if (strcmp(name, "img") == 0)
 					o->space = 1;
 				i = end;
 				continue;

@@ -373,11 +373,16 @@ static struct ds_result *check_direction(struct ds_detector *det, struct ds_resu
 {
 	struct ds_detect_opts o = *opts;
 	int all_original = 1;
+	/* an index's sources are presumed clean: a later date only asks the
+	 * evidence, and the article stays judged unless it shows the source
+	 * copied the article (a date header can be wrong) */
+	int presumed = opts->check_direction == DS_DIRECTION_IF_NEWER;
 	o.check_direction = 0;
 	o.all_subs = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		struct ds_text src = {s->f[i].name, s->f[i].text, s->f[i].len};
-		int dir = ds_direction_weigh(det, art, &src, s->n == 1 ? r : NULL, &o, NULL, err);
+		int dir = ds_direction_weigh(det, art, &src, s->n == 1 ? r : NULL, &o, !presumed,
+					     NULL, err);
 		if (dir < 0) {
 			ds_result_free(r);
 			return NULL;
@@ -387,7 +392,8 @@ static struct ds_result *check_direction(struct ds_detector *det, struct ds_resu
 		all_original &= dir == DS_DIR_B_SOURCE;
 	}
 	if (!all_original) {
-		ds_result_set_direction(r, "uncertain", opts);
+		if (!presumed)
+			ds_result_set_direction(r, "uncertain", opts);
 		return r;
 	}
 	ds_result_free(r);
@@ -397,6 +403,19 @@ static struct ds_result *check_direction(struct ds_detector *det, struct ds_resu
 		return NULL;
 	ds_result_set_direction(r, "original", opts);
 	return r;
+}
+
+/* Whether the article, dated (its "date" header), has a source whose own
+ * header dates it later: a text cannot copy one written after it. */
+static int source_dated_after(const char *art_date, const struct ds_sources *s)
+{
+	char d[11];
+	if (!art_date[0])
+		return 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (ds_text_date(s->f[i].text, s->f[i].len, d) && strcmp(d, art_date) > 0)
+			return 1;
+	return 0;
 }
 
 struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
@@ -409,6 +428,7 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 	struct ds_buf joined = DS_BUF_INIT;
 	struct ds_doc *doc = s->doc;
 	struct ds_result *r;
+	int dated_after = 0;
 
 	s->doc = NULL;
 	if (!doc && !(doc = ds_doc_new(s->text, s->len, s->name, s->max_bytes, err)))
@@ -432,8 +452,11 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 	src.len = joined.len;
 	meta.similarity = s->f[0].similarity;
 	meta.coverage = s->f[0].coverage;
+	if (opts && opts->check_direction == DS_DIRECTION_IF_NEWER)
+		dated_after = source_dated_after(doc->date, s);
 	r = ds_detect_doc(det, doc, &src, &meta, opts, err);
-	if (r && opts && opts->check_direction && ds_result_spun(r)) {
+	if (r && opts && ds_result_spun(r) &&
+	    (opts->check_direction == 1 || dated_after)) {
 		if (!(r = check_direction(det, r, &art, s, opts, err))) {
 			ds_buf_free(&joined);
 			return NULL;

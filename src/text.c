@@ -1022,10 +1022,10 @@ static void mark_boilerplate(struct ds_doc *d)
 
 /* ---- the date header ---- */
 
-static size_t parse_date_header(struct ds_doc *d)
+size_t ds_text_date(const char *s, size_t n, char date[11])
 {
-	const char *s = d->text;
-	size_t i = 0, n = d->len;
+	size_t i = 0;
+	date[0] = 0;
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
@@ -1045,12 +1045,17 @@ static size_t parse_date_header(struct ds_doc *d)
 	if (i + 10 < n && !(s[i + 10] == ' ' || s[i + 10] == '\t' || s[i + 10] == '\n' ||
 			    s[i + 10] == '\r'))
 		return 0;
-	memcpy(d->date, s + i, 10);
-	d->date[10] = 0;
+	memcpy(date, s + i, 10);
+	date[10] = 0;
 	i += 10;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	return i;
+}
+
+static size_t parse_date_header(struct ds_doc *d)
+{
+	return ds_text_date(d->text, d->len, d->date);
 }
 
 /* ---- main entry ---- */

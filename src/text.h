@@ -97,6 +97,11 @@ struct ds_doc {
 struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 			  size_t max_bytes, struct ds_err *err);
 
+/* The "date YYYY-MM-DD" header that may open a text (after a byte-order
+ * mark and blanks): the date into date ("" when there is none) and the
+ * offset of the text after it (0 when none). */
+size_t ds_text_date(const char *text, size_t len, char date[11]);
+
 /* Counts the whitespace-separated runs of text (a run of more than
  * DS_TOK_MAX_BYTES counting once per DS_TOK_MAX_BYTES, as the tokeniser
  * cuts it), stopping past limit: a cheap look at its size (no allocation)

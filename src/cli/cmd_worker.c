@@ -260,6 +260,7 @@ static int judge(struct worker *w, const redisReply *entry)
 	art.data = text && text->type == REDIS_REPLY_STRING ? text->str : "";
 	art.len = text && text->type == REDIS_REPLY_STRING ? (size_t)text->len : 0;
 	memset(&opts, 0, sizeof opts);
+	opts.check_direction = DS_DIRECTION_IF_NEWER; /* as scan -i does */
 	if (ds_html_is(art.data, art.len)) {
 		/* a producer other than 'despin submit' may send web pages */
 		size_t n;

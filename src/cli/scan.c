@@ -174,6 +174,8 @@ static void work(void *ctx, int w, void *vit)
 		src.len = e->srcfile_len;
 		sp = &src;
 	} else if (e->index) {
+		/* a source dated after the article is its copy, not its source */
+		opts.check_direction = DS_DIRECTION_IF_NEWER;
 		/* tokenised once, for the index query and the detector */
 		ds_result_free(it->res);
 		it->res = NULL;

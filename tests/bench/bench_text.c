@@ -11,8 +11,11 @@
  * cut at line ends into articles of about ARTICLE_BYTES (default 3000, some
  * 500 words), one document each, as a scan sees them: with the command
  * line's allocator settings (-t raw: glibc's defaults); -s runs one shape
- * only (for a profiler).  Prints "text: ..."
- * lines; exit status 2 on error.
+ * only (for a profiler).  A third shape is the articles as saved web pages
+ * (each line a <p>, '&', '<' and '>' as references, a head with a script, a
+ * style and a date, a menu and a footer around the article): their text
+ * (ds_html_text), then that text tokenised and stemmed, MB/s of page bytes.
+ * Prints "text: ..." lines; exit status 2 on error.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -21,8 +24,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "despin.h"
 #include "stem.h"
 #include "text.h"
+#include "util.h"
 
 static double clock_s(clockid_t id)
 {
@@ -39,15 +44,34 @@ struct counts {
 	size_t docs, tokens, words, stems;
 };
 
-/* Tokenises (and stems when st is not NULL) each piece once; fills c. */
+/* Tokenises (and stems when st is not NULL) each piece once; fills c.
+ * html: each piece is a web page, read as its text first (html 2: only
+ * that, nothing tokenised). */
 static int run(const char *buf, const struct piece *p, size_t np, struct ds_stemmer *st,
-	       struct counts *c)
+	       int html, struct counts *c)
 {
 	struct ds_err err = {0};
 
 	memset(c, 0, sizeof *c);
 	for (size_t i = 0; i < np; i++) {
-		struct ds_doc *d = ds_doc_new(buf + p[i].off, p[i].len, "bench", 0, &err);
+		const char *text = buf + p[i].off;
+		size_t len = p[i].len;
+		char *page = NULL;
+		struct ds_doc *d;
+		if (html) {
+			if (ds_html_text(text, len, &page, &len, &err)) {
+				fprintf(stderr, "bench_text: out of memory\n");
+				return -1;
+			}
+			c->docs++;
+			text = page;
+			if (html == 2) {
+				free(page);
+				continue;
+			}
+		}
+		d = ds_doc_new(text, len, "bench", 0, &err);
+		free(page);
 		if (!d) {
 			if (err.code == DS_EEMPTY)
 				continue;
@@ -59,7 +83,7 @@ static int run(const char *buf, const struct piece *p, size_t np, struct ds_stem
 			ds_doc_free(d);
 			return -1;
 		}
-		c->docs++;
+		c->docs += !html;
 		c->tokens += d->ntok;
 		c->words += d->n_words;
 		if (st)
@@ -72,14 +96,14 @@ static int run(const char *buf, const struct piece *p, size_t np, struct ds_stem
 
 /* Runs one measure repeat times; prints the best throughput. */
 static int measure(const char *label, const char *buf, size_t bytes, const struct piece *p,
-		   size_t np, struct ds_stemmer *st, int repeat)
+		   size_t np, struct ds_stemmer *st, int html, int repeat)
 {
 	double best = 1e30, wall = 1e30;
 	struct counts c = {0};
 
 	for (int r = 0; r < repeat; r++) {
 		double c0 = clock_s(CLOCK_THREAD_CPUTIME_ID), t0 = clock_s(CLOCK_MONOTONIC);
-		if (run(buf, p, np, st, &c) != 0)
+		if (run(buf, p, np, st, html, &c) != 0)
 			return -1;
 		double dc = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0, dt = clock_s(CLOCK_MONOTONIC) - t0;
 		if (dc < best)
@@ -99,12 +123,13 @@ static int measure(const char *label, const char *buf, size_t bytes, const struc
 
 int main(int argc, char **argv)
 {
-	int repeat = 5, raw_malloc = 0, shapes = 3; /* 1 whole, 2 articles */
+	int repeat = 5, raw_malloc = 0, shapes = 7; /* 1 whole, 2 articles, 4 pages */
 	size_t article = 3000;
 	int argi = 1, status = 2;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	struct piece whole, *arts = NULL;
+	struct piece whole, *arts = NULL, *page_pieces = NULL;
+	struct ds_buf pages = DS_BUF_INIT;
 	size_t narts = 0;
 	struct ds_stemmer *st = NULL;
 	FILE *f = NULL;
@@ -116,7 +141,8 @@ int main(int argc, char **argv)
 			raw_malloc = 1;
 		else if (strcmp(argv[argi], "-s") == 0)
 			shapes = strcmp(argv[argi + 1], "whole") == 0 ? 1
-				 : strcmp(argv[argi + 1], "articles") == 0 ? 2 : 0;
+				 : strcmp(argv[argi + 1], "articles") == 0 ? 2
+				 : strcmp(argv[argi + 1], "pages") == 0 ? 4 : 0;
 		else if (strcmp(argv[argi], "-a") == 0)
 			article = strtoul(argv[argi + 1], NULL, 10);
 		else
@@ -124,7 +150,7 @@ int main(int argc, char **argv)
 		argi += 2;
 	}
 	if (argi != argc - 1 || repeat < 1 || article < 100 || !shapes) {
-		fprintf(stderr, "usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] [-t raw] [-s whole|articles] FILE\n");
+		fprintf(stderr, "usage: bench_text [-r REPEAT] [-a ARTICLE_BYTES] [-t raw] [-s whole|articles|pages] FILE\n");
 		return 2;
 	}
 	f = fopen(argv[argi], "rb");
@@ -151,7 +177,8 @@ int main(int argc, char **argv)
 
 	/* articles: cut at the first line end after each ARTICLE_BYTES */
 	arts = malloc((len / article + 2) * sizeof *arts);
-	if (!arts)
+	page_pieces = malloc((len / article + 2) * sizeof *page_pieces);
+	if (!arts || !page_pieces)
 		goto oom;
 	for (size_t off = 0; off < len;) {
 		size_t end = off + article < len ? off + article : len;
@@ -178,18 +205,57 @@ int main(int argc, char **argv)
 	}
 #endif
 
+	/* the articles as web pages */
+	for (size_t i = 0; i < narts; i++) {
+		static const char head[] =
+			"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			"<meta property=\"article:published_time\" content=\"2025-01-02T03:04:05Z\">"
+			"<title>A story | The Example Post</title><style>p { margin: 0 }</style>"
+			"<script>var t = \"<p>not text</p>\"; if (a < b) { f(); }</script></head>\n"
+			"<body><nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/world\">World"
+			"</a></li></ul></nav>\n<article>\n<p>";
+		static const char foot[] = "</p>\n</article>\n<footer>&copy; 2025 The Example Post"
+					   "</footer></body></html>\n";
+		const char *a = buf + arts[i].off;
+		size_t start = pages.len;
+		if (ds_buf_puts(&pages, head))
+			goto oom;
+		for (size_t k = 0; k < arts[i].len; k++) {
+			char ch = a[k];
+			int r = ch == '&'   ? ds_buf_puts(&pages, "&amp;")
+				: ch == '<' ? ds_buf_puts(&pages, "&lt;")
+				: ch == '>' ? ds_buf_puts(&pages, "&gt;")
+				: ch == '\n' && k + 1 < arts[i].len ? ds_buf_puts(&pages, "</p>\n<p>")
+				: ch == '\n' ? 0 : ds_buf_putc(&pages, ch);
+			if (r)
+				goto oom;
+		}
+		if (ds_buf_puts(&pages, foot))
+			goto oom;
+		page_pieces[i].off = start;
+		page_pieces[i].len = pages.len - start;
+	}
+
 	struct counts c;
-	if (run(buf, &whole, 1, NULL, &c) != 0)
+	if (run(buf, &whole, 1, NULL, 0, &c) != 0)
 		goto out;
 	printf("text: %s: %.2f MB, %zu tokens, %zu words; %zu articles of ~%zu bytes\n",
 	       argv[argi], len / 1e6, c.tokens, c.words, narts, article);
 	if (((shapes & 1) &&
-	     (measure("tokenise (whole file)", buf, len, &whole, 1, NULL, repeat) ||
-	      measure("tokenise+stem (whole file)", buf, len, &whole, 1, st, repeat))) ||
+	     (measure("tokenise (whole file)", buf, len, &whole, 1, NULL, 0, repeat) ||
+	      measure("tokenise+stem (whole file)", buf, len, &whole, 1, st, 0, repeat))) ||
 	    ((shapes & 2) &&
-	     (measure("tokenise (articles)", buf, len, arts, narts, NULL, repeat) ||
-	      measure("tokenise+stem (articles)", buf, len, arts, narts, st, repeat))))
+	     (measure("tokenise (articles)", buf, len, arts, narts, NULL, 0, repeat) ||
+	      measure("tokenise+stem (articles)", buf, len, arts, narts, st, 0, repeat))))
 		goto out;
+	if (shapes & 4) {
+		printf("text: the articles as web pages: %.2f MB\n", pages.len / 1e6);
+		if (measure("page text (pages)", pages.data, pages.len, page_pieces, narts, NULL, 2,
+			    repeat) ||
+		    measure("page+tokenise+stem (pages)", pages.data, pages.len, page_pieces,
+			    narts, st, 1, repeat))
+			goto out;
+	}
 	status = 0;
 	goto out;
 oom:
@@ -197,6 +263,8 @@ oom:
 out:
 	ds_stemmer_free(st);
 	free(arts);
+	free(page_pieces);
+	ds_buf_free(&pages);
 	free(buf);
 	if (f)
 		fclose(f);
