@@ -1083,16 +1083,50 @@ static const char *utf16_kind(const unsigned char *p, size_t n)
 	return NULL;
 }
 
+/* What a document that is not text is, by its first bytes, with how to get
+ * its text; NULL when it is none of these. */
+static const char *document_kind(const unsigned char *p, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *what;
+	} kinds[] = {
+		{"%PDF-", 5, "a PDF document, not text: extract its text first, e.g. with "
+			     "'pdftotext FILE -'"},
+		{"PK\x03\x04", 4, "a ZIP archive (a .docx, .odt or .epub is one), not text: save "
+				 "or extract its text first"},
+		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old Office document, not text: save "
+							 "it as plain text first"},
+		{"{\\rtf", 5, "an RTF document, not plain text: save it as plain text first"},
+		{"\x1F\x8B", 2, "gzip-compressed, not text: decompress it first (zcat)"},
+		{"\x28\xB5\x2F\xFD", 4, "zstd-compressed, not text: decompress it first (zstdcat)"},
+		{"\xFD" "7zXZ", 5, "xz-compressed, not text: decompress it first (xzcat)"},
+		{"BZh", 3, NULL}, /* bzip2 only with its block magic after the level */
+	};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		if (n < kinds[k].len || memcmp(p, kinds[k].magic, kinds[k].len) != 0)
+			continue;
+		if (kinds[k].what)
+			return kinds[k].what;
+		if (n >= 10 && p[3] >= '1' && p[3] <= '9' && memcmp(p + 4, "1AY&SY", 6) == 0)
+			return "bzip2-compressed, not text: decompress it first (bzcat)";
+	}
+	return NULL;
+}
+
 static int check_binary(const struct ds_doc *d, const char *name, struct ds_err *err)
 {
 	const unsigned char *p = (const unsigned char *)d->text;
 	size_t n = d->len, ctrl = 0, bad = 0, i = 0;
 	const void *nul = memchr(p, 0, n);
-	const char *u16 = utf16_kind(p, n);
+	const char *u16 = utf16_kind(p, n), *kind = document_kind(p, n);
 	if (u16)
 		return ds_err_set(err, DS_EBINARY,
 				  "%s: UTF-16 text (%s), not UTF-8: convert it first, e.g. with "
 				  "'iconv -f UTF-16 -t UTF-8'", name, u16);
+	if (kind)
+		return ds_err_set(err, DS_EBINARY, "%s: %s", name, kind);
 	if (nul)
 		return ds_err_set(err, DS_EBINARY,
 				  "%s: binary file (NUL byte at offset %zu), not text", name,
