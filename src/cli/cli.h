@@ -34,8 +34,9 @@ int cli_usage(const char *usage);
 bool cli_is_help(const char *s);
 
 /* Calls fn for every input named by paths: regular files, directories
- * (recursively, in name order, skipping hidden entries) and "-" (standard
- * input).  Errors walking (unreadable directory, missing file) are reported
+ * (recursively, in name order, skipping hidden entries, the assets beside
+ * saved web pages (.css, .js, images, fonts, media) and a page's NAME_files
+ * folder, with one note at the end) and "-" (standard input).  Errors walking (unreadable directory, missing file) are reported
  * as one line each and counted in *nerr; the walk goes on.  A directory
  * met again (by device and inode: a symbolic link loop) is skipped with a
  * warning.  fn returns 0 to

@@ -118,7 +118,43 @@ struct walker {
 	void *ctx;
 	int *nerr;
 	size_t count;
+	size_t assets;      /* files skipped: a page's assets or media */
+	size_t asset_dirs;  /* folders skipped: a saved page's NAME_files */
 };
+
+/* A file a folder of saved pages holds beside the pages that is no article:
+ * styles, scripts, images, fonts, media. */
+static int asset_name(const char *name)
+{
+	static const char *const ext[] = {
+		"css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg",
+		"ico", "bmp", "tif", "tiff", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4",
+		"m4a", "webm", "ogg", "wav", "avi", "mov", "swf", NULL};
+	const char *dot = strrchr(name, '.');
+	if (!dot || dot == name)
+		return 0;
+	for (int k = 0; ext[k]; k++)
+		if (strcasecmp(dot + 1, ext[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether names[i] is the folder of a saved page's assets ("Save Page As",
+ * complete: "story.html" beside "story_files"), by a sibling page. */
+static int saved_page_assets(char **names, size_t n, size_t i)
+{
+	size_t l = strlen(names[i]);
+	if (l < 7 || strcmp(names[i] + l - 6, "_files") != 0)
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t kl = strlen(names[k]);
+		for (const char *const *e = (const char *const[]){".html", ".htm", NULL}; *e; e++)
+			if (kl == l - 6 + strlen(*e) && strncmp(names[k], names[i], l - 6) == 0 &&
+			    strcasecmp(names[k] + l - 6, *e) == 0)
+				return 1;
+	}
+	return 0;
+}
 
 static int walk_fail(struct walker *w, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -186,10 +222,17 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 				stop = walk_fail(w, names[i], "cannot open %s: %s", names[i],
 						 strerror(errno));
 			} else if (S_ISDIR(st.st_mode)) {
-				stop = walk_dir(names[i], &st, seen, w);
+				if (saved_page_assets(names, n, i))
+					w->asset_dirs++;
+				else
+					stop = walk_dir(names[i], &st, seen, w);
 			} else if (S_ISREG(st.st_mode)) {
-				w->count++;
-				stop = w->fn(names[i], w->ctx);
+				if (asset_name(names[i])) {
+					w->assets++;
+				} else {
+					w->count++;
+					stop = w->fn(names[i], w->ctx);
+				}
 			}
 		}
 		free(names[i]);
@@ -201,7 +244,7 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err, void *ctx,
 		     int *nerr)
 {
-	struct walker w = {fn, err, ctx, nerr, 0};
+	struct walker w = {fn, err, ctx, nerr, 0, 0, 0};
 	struct seen_dirs seen = {NULL, 0, 0};
 	for (int i = 0; i < n; i++) {
 		struct stat st;
@@ -226,6 +269,11 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 		}
 	}
 	free(seen.ids);
+	if (w.assets || w.asset_dirs)
+		cli_note("skipped in folders: %zu file%s of styles, scripts, images, fonts or media, "
+			 "and %zu folder%s of saved pages' assets (NAME_files beside NAME.html); "
+			 "name a file to read it",
+			 w.assets, w.assets == 1 ? "" : "s", w.asset_dirs, w.asset_dirs == 1 ? "" : "s");
 	return w.count;
 }
 
