@@ -93,10 +93,19 @@ void ds_temp_del(const char *path);
  * - a publication date (<meta property="article:published_time">,
  *   itemprop "datePublished", <time datetime>, ...) becomes the text's
  *   "date YYYY-MM-DD" header, which batch mode reads.
- * Offsets in a result are then offsets in this text, not in the page.
- * Returns 0, or DS_ENOMEM. */
+ * Returns 0, or DS_ENOMEM.  Offsets in a result are offsets in this text;
+ * ds_html_text_map also returns where the text's bytes come from in the
+ * page (*map, owned by the caller: ds_html_map_free), so that
+ * ds_html_map_page gives the page offset of a text offset (end: of the end
+ * of a span), and ds_result_set_page makes a result's JSON give page
+ * offsets.  A page of 4 GiB or more has no map (DS_ETOOBIG). */
 int ds_html_is(const char *text, size_t len);
 int ds_html_text(const char *html, size_t len, char **text, size_t *text_len, struct ds_err *err);
+struct ds_html_map;
+int ds_html_text_map(const char *html, size_t len, char **text, size_t *text_len,
+		     struct ds_html_map **map, struct ds_err *err);
+size_t ds_html_map_page(const struct ds_html_map *map, size_t text_off, int end);
+void ds_html_map_free(struct ds_html_map *map);
 
 /* ---- models ---------------------------------------------------------------
  * The language model (lm.bin), the substitution lexicon (lex.bin) and the
@@ -308,6 +317,11 @@ struct ds_sub {
 				     * substitution (calibrated on held-out
 				     * spins); -1 when no model gives one */
 };
+
+/* Gives r the page its text was read from (ds_html_text_map; r owns map
+ * from now on, NULL for none): its JSON then gives the substitutions'
+ * start and end, and the sources' ranges, as byte offsets in the page. */
+void ds_result_set_page(struct ds_result *r, struct ds_html_map *map);
 
 const char *ds_result_name(const struct ds_result *r);
 int ds_result_spun(const struct ds_result *r);          /* 1 spun, 0 clean */

@@ -53,6 +53,7 @@ struct ds_result {
 	char **texts;     /* per substitution: the article's words */
 	struct ds_found_source *srcs; /* with several sources (ds_detect_found) */
 	size_t nsrcs;
+	struct ds_html_map *page; /* the page the text was read from (JSON offsets), or NULL */
 };
 
 struct ds_models *ds_models_open(const char *dir, struct ds_err *err)
@@ -563,7 +564,21 @@ void ds_result_free(struct ds_result *r)
 	ds_ev_clear(&r->ev);
 	ds_doc_free(r->doc);
 	ds_doc_free(r->src);
+	ds_html_map_free(r->page);
 	free(r);
+}
+
+void ds_result_set_page(struct ds_result *r, struct ds_html_map *map)
+{
+	ds_html_map_free(r->page);
+	r->page = map;
+}
+
+/* An offset in the article as the JSON gives it: in the page it was read
+ * from, when there is one. */
+static size_t json_off(const struct ds_result *r, size_t off, int end)
+{
+	return r->page ? ds_html_map_page(r->page, off, end) : off;
 }
 
 const char *ds_result_name(const struct ds_result *r) { return r->doc->name; }
@@ -674,8 +689,8 @@ char *ds_result_json(const struct ds_result *r)
 		json_num(&b, fs.coverage);
 		ds_buf_puts(&b, ",\"ranges\":[");
 		for (size_t k = 0; k < fs.nranges; k++)
-			ds_buf_printf(&b, "%s[%zu,%zu]", k ? "," : "", fs.ranges[k].start,
-				      fs.ranges[k].end);
+			ds_buf_printf(&b, "%s[%zu,%zu]", k ? "," : "", json_off(r, fs.ranges[k].start, 0),
+				      json_off(r, fs.ranges[k].end, 1));
 		ds_buf_puts(&b, "]}");
 	}
 	ds_buf_putc(&b, ']');
@@ -692,8 +707,8 @@ char *ds_result_json(const struct ds_result *r)
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
 		struct ds_sub s;
 		ds_result_sub(r, i, &s);
-		ds_buf_printf(&b, "%s{\"start\":%zu,\"end\":%zu,\"text\":\"", i ? "," : "", s.start,
-			      s.end);
+		ds_buf_printf(&b, "%s{\"start\":%zu,\"end\":%zu,\"text\":\"", i ? "," : "",
+			      json_off(r, s.start, 0), json_off(r, s.end, 1));
 		ds_buf_json_str(&b, s.text, strlen(s.text));
 		ds_buf_puts(&b, "\",\"original\":\"");
 		ds_buf_json_str(&b, s.original, strlen(s.original));

@@ -259,14 +259,70 @@ static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
 
 /* ---- extraction ---- */
 
+/* Where the text's bytes come from in the page: segment k covers the text
+ * from out[k] to out[k + 1] (or its end); a verbatim one is the page's
+ * bytes from in[k] on, one for one; another (a reference, a transcoded
+ * byte) stands for the in_len[k] page bytes at in[k] as a whole. */
+struct ds_html_map {
+	size_t n, cap;
+	uint32_t *out, *in, *in_len;
+	unsigned char *verbatim;
+	uint32_t shift; /* the date header's bytes, before the first segment */
+};
+
 struct out {
 	struct ds_buf b;
 	int latin;  /* the page's bytes are Windows-1252 (or Latin-1) */
 	int space;  /* a blank is pending before the next text */
 	int breaks; /* line breaks pending (1: a <br>, 2: a paragraph) */
+	struct ds_html_map *map; /* or NULL */
 };
 
-static int put_text(struct out *o, const char *p, size_t n)
+/* Records that the text from o->b.len on comes from the page at in: len
+ * page bytes, verbatim or as a whole.  A verbatim run that continues the
+ * last one in both (a single space between) extends it. */
+static int map_add(struct out *o, size_t in, size_t len, int verbatim)
+{
+	struct ds_html_map *m = o->map;
+	size_t k;
+	if (!m)
+		return 0;
+	if (m->n && verbatim && m->verbatim[m->n - 1]) {
+		k = m->n - 1;
+		if (o->b.len - m->out[k] == in - m->in[k]) {
+			m->in_len[k] = (uint32_t)(in + len - m->in[k]);
+			return 0;
+		}
+	}
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 256;
+		uint32_t *a = realloc(m->out, nc * sizeof *a), *b, *c;
+		unsigned char *v;
+		if (!a)
+			return DS_ENOMEM;
+		m->out = a;
+		if (!(b = realloc(m->in, nc * sizeof *b)))
+			return DS_ENOMEM;
+		m->in = b;
+		if (!(c = realloc(m->in_len, nc * sizeof *c)))
+			return DS_ENOMEM;
+		m->in_len = c;
+		if (!(v = realloc(m->verbatim, nc)))
+			return DS_ENOMEM;
+		m->verbatim = v;
+		m->cap = nc;
+	}
+	k = m->n++;
+	m->out[k] = (uint32_t)o->b.len;
+	m->in[k] = (uint32_t)in;
+	m->in_len[k] = (uint32_t)len;
+	m->verbatim[k] = (unsigned char)verbatim;
+	return 0;
+}
+
+/* Appends n bytes of text that stand for the page's bytes [in, in + in_len)
+ * (verbatim: they are those bytes), after the pending blank or breaks. */
+static int put_text(struct out *o, const char *p, size_t n, size_t in, size_t in_len, int verbatim)
 {
 	if (o->b.len) {
 		if (o->breaks >= 2 && ds_buf_puts(&o->b, "\n\n"))
@@ -277,17 +333,20 @@ static int put_text(struct out *o, const char *p, size_t n)
 			return DS_ENOMEM;
 	}
 	o->breaks = o->space = 0;
-	if (o->latin) {
+	if (o->latin && verbatim) {
 		/* each byte a character: 0x80 and up to UTF-8 */
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)p[i];
 			char u[4];
 			uint32_t cp = c < 0x80 ? c : c < 0xA0 && w1252[c - 0x80] ? w1252[c - 0x80] : c;
-			if (ds_buf_append(&o->b, u, put_utf8(u, cp)))
+			if (map_add(o, in + i, 1, c < 0x80) ||
+			    ds_buf_append(&o->b, u, put_utf8(u, cp)))
 				return DS_ENOMEM;
 		}
 		return 0;
 	}
+	if (map_add(o, in, in_len, verbatim))
+		return DS_ENOMEM;
 	return ds_buf_append(&o->b, p, n);
 }
 
@@ -514,7 +573,7 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 				if (cp == 0xAD || cp == 0x200B)
 					continue; /* soft hyphen, zero-width space: nothing */
 				ul = put_utf8(u, cp);
-				rc = put_text(o, u, ul);
+				rc = put_text(o, u, ul, i - len, len, 0);
 				continue;
 			}
 		}
@@ -522,7 +581,7 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 		run = i + 1;
 		while (run < n && s[run] != '<' && s[run] != '&' && !is_blank((unsigned char)s[run]))
 			run++;
-		rc = put_text(o, s + i, run - i);
+		rc = put_text(o, s + i, run - i, i, run - i, 1);
 		i = run;
 	}
 	*unclosed = depth > 0;
@@ -585,13 +644,61 @@ static int latin_page(const char *s, size_t n)
 	return 0;
 }
 
+void ds_html_map_free(struct ds_html_map *m)
+{
+	if (!m)
+		return;
+	free(m->out);
+	free(m->in);
+	free(m->in_len);
+	free(m->verbatim);
+	free(m);
+}
+
+size_t ds_html_map_page(const struct ds_html_map *m, size_t off, int end)
+{
+	size_t lo = 0, hi, k, at;
+	if (!m || !m->n || (end ? off <= m->shift : off < m->shift))
+		return 0; /* no text, or inside the date header the page has no bytes for */
+	at = off - m->shift - (end ? 1 : 0); /* the byte at the start, or before the end */
+	hi = m->n;
+	while (hi - lo > 1) { /* the last segment that starts at or before at */
+		size_t mid = (lo + hi) / 2;
+		if (m->out[mid] <= at)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	k = lo;
+	if (m->verbatim[k]) {
+		size_t d = at - m->out[k] + (end ? 1 : 0);
+		return m->in[k] + (d < m->in_len[k] ? d : m->in_len[k]);
+	}
+	return m->in[k] + (end ? m->in_len[k] : 0);
+}
+
 int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds_err *err)
+{
+	return ds_html_text_map(html, n, text, len, NULL, err);
+}
+
+int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
+		     struct ds_html_map **map, struct ds_err *err)
 {
 	struct out o;
 	char date[11] = "";
-	int unclosed = 0, rc, latin = latin_page(html, n);
+	int unclosed = 0, rc = 0, latin = latin_page(html, n);
+	struct ds_html_map *m = NULL;
+	if (map) {
+		*map = NULL;
+		if (n >= UINT32_MAX)
+			return ds_err_set(err, DS_ETOOBIG, "a page of %zu bytes: too large to map", n);
+		if (!(m = calloc(1, sizeof *m)))
+			return ds_err_set(err, DS_ENOMEM, "out of memory");
+	}
 	memset(&o, 0, sizeof o);
 	o.latin = latin;
+	o.map = m;
 	rc = extract(html, n, 1, &o, date, &unclosed);
 	if (rc == 0 && unclosed) {
 		/* a dropped element never closed took the rest of the page with
@@ -599,6 +706,9 @@ int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds
 		ds_buf_free(&o.b);
 		memset(&o, 0, sizeof o);
 		o.latin = latin;
+		if (m)
+			m->n = 0;
+		o.map = m;
 		date[0] = 0;
 		rc = extract(html, n, 0, &o, date, &unclosed);
 	}
@@ -611,16 +721,21 @@ int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds
 		} else {
 			ds_buf_free(&o.b);
 			o.b = h;
+			if (m)
+				m->shift = 17;
 		}
 	}
 	if (rc == 0 && ds_buf_putc(&o.b, '\n'))
 		rc = DS_ENOMEM;
 	if (rc) {
 		ds_buf_free(&o.b);
+		ds_html_map_free(m);
 		return ds_err_set(err, DS_ENOMEM, "out of memory");
 	}
 	o.b.data[o.b.len] = 0;
 	*text = o.b.data;
 	*len = o.b.len;
+	if (map)
+		*map = m;
 	return 0;
 }

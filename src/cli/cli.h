@@ -122,6 +122,10 @@ extern size_t cli_max_input;
  * (ds_html_text), and *html (may be NULL) says so. */
 int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *html,
 		     struct ds_err *err);
+/* cli_read_article, with a web page's map of where its text comes from in
+ * *map (NULL for text; ds_html_map_free). */
+int cli_read_page(const char *path, size_t max, char **text, size_t *len,
+		  struct ds_html_map **map, struct ds_err *err);
 
 /* The subcommands. */
 int cmd_tokens(int argc, char **argv);

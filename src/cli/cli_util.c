@@ -414,26 +414,35 @@ static int html_fragment(const char *path, const char *s, size_t n)
 	return i < n && s[i] == '<';
 }
 
-int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *html,
-		     struct ds_err *err)
+int cli_read_page(const char *path, size_t max, char **text, size_t *len,
+		  struct ds_html_map **map, struct ds_err *err)
 {
 	char *t;
 	size_t n;
 	int rc = ds_read_file(path, max, text, len, err);
-	if (html)
-		*html = 0;
+	*map = NULL;
 	if (rc || !(ds_html_is(*text, *len) || html_fragment(path, *text, *len)))
 		return rc;
-	if (html)
-		*html = 1;
-	rc = ds_html_text(*text, *len, &t, &n, err);
+	rc = ds_html_text_map(*text, *len, &t, &n, map, err);
 	free(*text);
 	*text = NULL;
 	if (rc)
-		return ds_err_set(err, rc, "%s: out of memory", strcmp(path, "-") ? path : "<stdin>");
+		return ds_err_set(err, rc, "%s: %s", strcmp(path, "-") ? path : "<stdin>",
+				  rc == DS_ETOOBIG ? "a web page of 4 GiB or more" : "out of memory");
 	*text = t;
 	*len = n;
 	return 0;
+}
+
+int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *html,
+		     struct ds_err *err)
+{
+	struct ds_html_map *map;
+	int rc = cli_read_page(path, max, text, len, &map, err);
+	if (html)
+		*html = map != NULL;
+	ds_html_map_free(map);
+	return rc;
 }
 
 int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out)

@@ -294,9 +294,16 @@ static void add_records(struct add_ctx *c)
 			snprintf(r.err, sizeof r.err, "stdin:%zu: \"date\" is not YYYY-MM-DD", r.line);
 		if (!r.err[0]) {
 			struct ds_buf b = DS_BUF_INIT;
-			if (r.date)
+			size_t skip = 0;
+			if (r.date) {
+				/* the record's date wins over the text's own header
+				 * (a web page's publication date) */
+				char own[11];
+				if (r.page)
+					skip = ds_text_date(r.text, r.len, own);
 				ds_buf_printf(&b, "date %s\n", r.date);
-			if (ds_buf_append(&b, r.text, r.len))
+			}
+			if (ds_buf_append(&b, r.text + skip, r.len - skip))
 				snprintf(r.err, sizeof r.err, "stdin:%zu: out of memory", r.line);
 			else if (!(d = ds_doc_new(b.data, b.len, r.id, cli_max_input, &err)))
 				snprintf(r.err, sizeof r.err, "%.500s", err.msg);

@@ -242,6 +242,7 @@ static int judge(struct worker *w, const redisReply *entry)
 	struct ds_sources *found;
 	struct ds_result *res = NULL;
 	char *json = NULL, *page = NULL, lat[32], trips[32];
+	struct ds_html_map *map = NULL;
 	double t0 = now_s();
 	uint64_t rt0 = ds_finder_round_trips(w->fd);
 	redisReply *r;
@@ -264,7 +265,7 @@ static int judge(struct worker *w, const redisReply *entry)
 	if (ds_html_is(art.data, art.len)) {
 		/* a producer other than 'despin submit' may send web pages */
 		size_t n;
-		if (ds_html_text(art.data, art.len, &page, &n, &err) == 0) {
+		if (ds_html_text_map(art.data, art.len, &page, &n, &map, &err) == 0) {
 			art.data = page;
 			art.len = n;
 		}
@@ -274,6 +275,10 @@ static int judge(struct worker *w, const redisReply *entry)
 	} else if ((found = ds_finder_find(w->fd, &art, 0, &err)) != NULL) {
 		res = ds_detect_found(w->det, found, &opts, &err);
 		ds_sources_free(found);
+	}
+	if (res && map) { /* offsets in the page */
+		ds_result_set_page(res, map);
+		map = NULL;
 	}
 	if (res && !(json = ds_result_json(res)))
 		snprintf(err.msg, sizeof err.msg, "%s: out of memory", art.name);
@@ -293,6 +298,7 @@ static int judge(struct worker *w, const redisReply *entry)
 	}
 	free(json);
 	free(page);
+	ds_html_map_free(map);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
 		cli_error("worker %s: cannot write the result of %s: %s", w->name, id,
 			  r ? r->str : "the server went away");

@@ -8,20 +8,17 @@
 #include "../despin.h"
 #include "../json.h"
 
-/* A record's text that is a web page becomes the page's text; the page's
- * date header gives way to the record's "date".  0 or DS_ENOMEM. */
+/* A record's text that is a web page becomes the page's text, with its
+ * map.  0 or DS_ENOMEM. */
 static int page_text(struct cli_record *r)
 {
 	char *t;
-	size_t n, skip = 0;
-	if (ds_html_text(r->text, r->len, &t, &n, NULL))
+	size_t n;
+	if (ds_html_text_map(r->text, r->len, &t, &n, &r->page, NULL))
 		return DS_ENOMEM;
-	if (r->date && n > 17 && memcmp(t, "date ", 5) == 0 && memcmp(t + 15, "\n\n", 2) == 0)
-		skip = 17;
-	memmove(t, t + skip, n - skip + 1);
 	free(r->text);
 	r->text = t;
-	r->len = n - skip;
+	r->len = n;
 	return 0;
 }
 
@@ -85,7 +82,9 @@ void cli_record_free(struct cli_record *rec)
 	free(rec->id);
 	free(rec->text);
 	free(rec->date);
+	ds_html_map_free(rec->page);
 	rec->id = rec->text = rec->date = NULL;
+	rec->page = NULL;
 }
 
 int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec)

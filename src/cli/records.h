@@ -2,7 +2,8 @@
  * records.h - the JSON Lines records the command line reads on standard
  * input (scan --stdin-json, index add --stdin-json): one object a line,
  * {"id": ..., "text": ..., "date": ...}; blank lines are skipped.  A text
- * that is a web page (ds_html_is) is replaced by the page's text.
+ * that is a web page (ds_html_is) is replaced by the page's text, with the
+ * page's map in page.
  */
 #ifndef DS_CLI_RECORDS_H
 #define DS_CLI_RECORDS_H
@@ -10,11 +11,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../despin.h"
+
 struct cli_record {
 	char *id;        /* the "id" member (string or number), or "stdin:LINE" */
 	char *text;      /* the "text" string (NULL when err is set) */
 	size_t len;
 	char *date;      /* the "date" string, or NULL */
+	struct ds_html_map *page; /* a text that was a web page: its map, or NULL */
 	size_t line;     /* its line number on the input */
 	char err[512];   /* why the record cannot be used ("" when it can) */
 };

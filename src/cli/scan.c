@@ -23,6 +23,7 @@ struct item {
 	struct ds_result *res;
 	struct ds_source_meta meta;
 	size_t bidx;             /* batch mode: its number in the batch */
+	struct ds_html_map *page; /* a web page's map, for the result's offsets */
 };
 
 struct engine {
@@ -62,6 +63,7 @@ static void item_free(struct item *it)
 	free(it->name);
 	free(it->text);
 	ds_result_free(it->res);
+	ds_html_map_free(it->page);
 	free(it);
 }
 
@@ -108,7 +110,9 @@ static struct item *next_json(struct engine *e)
 	it->name = r.id;
 	it->text = r.text;
 	it->len = r.len;
+	it->page = r.page;
 	r.id = r.text = NULL;
+	r.page = NULL;
 	snprintf(it->err, sizeof it->err, "%s", r.err);
 	cli_record_free(&r);
 	return it;
@@ -134,7 +138,7 @@ static struct item *next_file(struct engine *e)
 	}
 	if (e->perr[e->next_path])
 		snprintf(it->err, sizeof it->err, "%s", e->perr[e->next_path]);
-	else if (cli_read_article(path, max, &it->text, &it->len, NULL, &err))
+	else if (cli_read_page(path, max, &it->text, &it->len, &it->page, &err))
 		snprintf(it->err, sizeof it->err, "%s", err.msg);
 	e->next_path++;
 	return it;
@@ -212,6 +216,10 @@ static void emit(struct engine *e, struct item *it)
 		return;
 	if (!it->res)
 		e->nerr++;
+	if (it->res && it->page) { /* offsets in the page it was read from */
+		ds_result_set_page(it->res, it->page);
+		it->page = NULL;
+	}
 	if (e->fn(e->ctx, it->name, it->res, it->res ? NULL : it->err))
 		e->stop = 1;
 	it->res = NULL; /* the callback owns it */

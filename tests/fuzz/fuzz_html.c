@@ -14,8 +14,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *t;
 	size_t n;
 
+	struct ds_html_map *m = NULL;
+	size_t last = 0;
+
 	(void)ds_html_is((const char *)data, size);
-	FZ_ASSERT(ds_html_text((const char *)data, size, &t, &n, &err) == 0);
+	FZ_ASSERT(ds_html_text_map((const char *)data, size, &t, &n, &m, &err) == 0 && m);
+	/* every text offset maps into the page, starts in order, and a byte's
+	 * end at or after its start */
+	for (size_t off = 0; off < n; off++) {
+		size_t a = ds_html_map_page(m, off, 0), b = ds_html_map_page(m, off + 1, 1);
+		FZ_ASSERT(a <= size && b <= size);
+		FZ_ASSERT(b >= a || b == 0);
+		FZ_ASSERT(a >= last || a == 0);
+		if (a)
+			last = a;
+	}
+	ds_html_map_free(m);
 	FZ_ASSERT(t[n] == 0);
 	/* every input byte gives at most three (a Windows-1252 byte of a
 	 * Latin page as UTF-8; "<p>" is two newlines, a reference at least as

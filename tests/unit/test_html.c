@@ -132,6 +132,63 @@ T_TEST(latin_pages_are_transcoded)
 	T_EQ_STR(text_of("<html><p>caf\xE9</p>"), "caf\xE9\n");
 }
 
+/* The page bytes a span of the text comes from. */
+static void page_span(const char *page, const char *text, const struct ds_html_map *m,
+		      const char *words, char *out, size_t cap)
+{
+	const char *at = strstr(text, words);
+	size_t a, b;
+	if (!at) {
+		snprintf(out, cap, "(not in the text)");
+		return;
+	}
+	a = ds_html_map_page(m, (size_t)(at - text), 0);
+	b = ds_html_map_page(m, (size_t)(at - text) + strlen(words), 1);
+	snprintf(out, cap, "%.*s", b >= a ? (int)(b - a) : 0, page + a);
+}
+
+/* Offsets in the text map back to the page: plain words one for one,
+ * a reference as a whole, after a date header and across blanks and tags. */
+T_TEST(text_offsets_map_to_the_page)
+{
+	static const char page[] =
+		"<html><head><meta property=\"article:published_time\" content=\"2025-01-02\">"
+		"</head><body><nav>Home</nav><p>The caf&eacute; is\n  open.</p>"
+		"<p>Tom&rsquo;s <b>big</b> dog barked.</p>";
+	char *t = NULL, buf[256];
+	size_t n;
+	struct ds_html_map *m = NULL;
+	T_EQ_INT(ds_html_text_map(page, strlen(page), &t, &n, &m, NULL), 0);
+	if (!t || !m)
+		return;
+	T_EQ_STR(t, "date 2025-01-02\n\nThe caf\xC3\xA9 is open.\n\nTom\xE2\x80\x99s big dog barked.\n");
+	page_span(page, t, m, "The", buf, sizeof buf);
+	T_EQ_STR(buf, "The");
+	page_span(page, t, m, "caf\xC3\xA9", buf, sizeof buf);
+	T_EQ_STR(buf, "caf&eacute;");
+	page_span(page, t, m, "is open", buf, sizeof buf);
+	T_EQ_STR(buf, "is\n  open");
+	page_span(page, t, m, "Tom\xE2\x80\x99s big dog", buf, sizeof buf);
+	T_EQ_STR(buf, "Tom&rsquo;s <b>big</b> dog");
+	page_span(page, t, m, "barked.", buf, sizeof buf);
+	T_EQ_STR(buf, "barked.");
+	/* the date header has no bytes in the page */
+	T_EQ_INT(ds_html_map_page(m, 3, 0), 0);
+	free(t);
+	ds_html_map_free(m);
+	/* a Latin page: a transcoded byte stands for itself */
+	{
+		static const char lat[] = "<html><meta charset=latin1><p>na\xEFve caf\xE9s</p>";
+		T_EQ_INT(ds_html_text_map(lat, strlen(lat), &t, &n, &m, NULL), 0);
+		if (t && m) {
+			page_span(lat, t, m, "na\xC3\xAFve caf\xC3\xA9s", buf, sizeof buf);
+			T_EQ_STR(buf, "na\xEFve caf\xE9s");
+		}
+		free(t);
+		ds_html_map_free(m);
+	}
+}
+
 int main(void)
 {
 	T_RUN(documents_are_recognised);
@@ -140,5 +197,6 @@ int main(void)
 	T_RUN(references_are_decoded);
 	T_RUN(publication_date_becomes_the_header);
 	T_RUN(latin_pages_are_transcoded);
+	T_RUN(text_offsets_map_to_the_page);
 	return t_done();
 }
