@@ -260,13 +260,17 @@ static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
 /* ---- extraction ---- */
 
 /* Where the text's bytes come from in the page: segment k covers the text
- * from out[k] to out[k + 1] (or its end); a verbatim one is the page's
- * bytes from in[k] on, one for one; another (a reference, a transcoded
- * byte) stands for the in_len[k] page bytes at in[k] as a whole. */
+ * from out to the next segment's out (or its end); a verbatim one is the
+ * page's bytes from in on, one for one; another (a reference, a transcoded
+ * byte) stands for the in_len page bytes at in as a whole. */
+struct seg {
+	uint32_t out, in, in_len;
+	uint32_t verbatim;
+};
+
 struct ds_html_map {
+	struct seg *seg;
 	size_t n, cap;
-	uint32_t *out, *in, *in_len;
-	unsigned char *verbatim;
 	uint32_t shift; /* the date header's bytes, before the first segment */
 };
 
@@ -284,39 +288,18 @@ struct out {
 static int map_add(struct out *o, size_t in, size_t len, int verbatim)
 {
 	struct ds_html_map *m = o->map;
-	size_t k;
+	struct seg *last;
 	if (!m)
 		return 0;
-	if (m->n && verbatim && m->verbatim[m->n - 1]) {
-		k = m->n - 1;
-		if (o->b.len - m->out[k] == in - m->in[k]) {
-			m->in_len[k] = (uint32_t)(in + len - m->in[k]);
-			return 0;
-		}
+	last = m->n ? &m->seg[m->n - 1] : NULL;
+	if (last && verbatim && last->verbatim && o->b.len - last->out == in - last->in) {
+		last->in_len = (uint32_t)(in + len - last->in);
+		return 0;
 	}
-	if (m->n == m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 256;
-		uint32_t *a = realloc(m->out, nc * sizeof *a), *b, *c;
-		unsigned char *v;
-		if (!a)
-			return DS_ENOMEM;
-		m->out = a;
-		if (!(b = realloc(m->in, nc * sizeof *b)))
-			return DS_ENOMEM;
-		m->in = b;
-		if (!(c = realloc(m->in_len, nc * sizeof *c)))
-			return DS_ENOMEM;
-		m->in_len = c;
-		if (!(v = realloc(m->verbatim, nc)))
-			return DS_ENOMEM;
-		m->verbatim = v;
-		m->cap = nc;
-	}
-	k = m->n++;
-	m->out[k] = (uint32_t)o->b.len;
-	m->in[k] = (uint32_t)in;
-	m->in_len[k] = (uint32_t)len;
-	m->verbatim[k] = (unsigned char)verbatim;
+	if (ds_grow(&m->seg, &m->cap, m->n + 1, sizeof *m->seg))
+		return DS_ENOMEM;
+	m->seg[m->n++] = (struct seg){(uint32_t)o->b.len, (uint32_t)in, (uint32_t)len,
+				      (uint32_t)verbatim};
 	return 0;
 }
 
@@ -646,35 +629,32 @@ static int latin_page(const char *s, size_t n)
 
 void ds_html_map_free(struct ds_html_map *m)
 {
-	if (!m)
-		return;
-	free(m->out);
-	free(m->in);
-	free(m->in_len);
-	free(m->verbatim);
+	if (m)
+		free(m->seg);
 	free(m);
 }
 
 size_t ds_html_map_page(const struct ds_html_map *m, size_t off, int end)
 {
-	size_t lo = 0, hi, k, at;
+	size_t lo = 0, hi, at;
+	const struct seg *k;
 	if (!m || !m->n || (end ? off <= m->shift : off < m->shift))
 		return 0; /* no text, or inside the date header the page has no bytes for */
 	at = off - m->shift - (end ? 1 : 0); /* the byte at the start, or before the end */
 	hi = m->n;
 	while (hi - lo > 1) { /* the last segment that starts at or before at */
 		size_t mid = (lo + hi) / 2;
-		if (m->out[mid] <= at)
+		if (m->seg[mid].out <= at)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	k = lo;
-	if (m->verbatim[k]) {
-		size_t d = at - m->out[k] + (end ? 1 : 0);
-		return m->in[k] + (d < m->in_len[k] ? d : m->in_len[k]);
+	k = &m->seg[lo];
+	if (k->verbatim) {
+		size_t d = at - k->out + (end ? 1 : 0);
+		return k->in + (d < k->in_len ? d : k->in_len);
 	}
-	return m->in[k] + (end ? m->in_len[k] : 0);
+	return k->in + (end ? k->in_len : 0);
 }
 
 int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds_err *err)
