@@ -27,6 +27,7 @@ static const char USAGE[] =
 	"                  input that failed: {\"file\"|\"id\": ..., \"error\": ...});\n"
 	"                  fields in docs/despin-output.schema.json\n"
 	"  --stdin-json    read {\"id\": ..., \"text\": ...} records from stdin\n"
+	"                  (\"html\" instead of \"text\": a web page or a piece of one)\n"
 	"  -j N            N worker threads sharing one set of models\n"
 	"  --progress      a progress line on stderr (only on a terminal)\n"
 	"  --all           list candidate substitutions of clean articles too\n"

@@ -28,8 +28,12 @@ static int member(void *ctx, const char *key, const char *val, size_t vlen, int 
 	char **dst = NULL;
 	if (strcmp(key, "id") == 0)
 		dst = &r->id;
-	else if (strcmp(key, "text") == 0 && is_string)
+	else if ((strcmp(key, "text") == 0 || strcmp(key, "html") == 0) && is_string) {
+		if (r->text && r->html != (key[0] == 'h'))
+			return DS_EINVAL; /* both: one text per record */
+		r->html = key[0] == 'h';
 		dst = &r->text;
+	}
 	else if (strcmp(key, "date") == 0 && is_string)
 		dst = &r->date;
 	if (!dst)
@@ -111,12 +115,16 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 			 rec->line, total);
 	} else {
 		struct ds_err err = {0};
-		if (ds_json_object(line, (size_t)n, member, rec, &err))
+		int rc = ds_json_object(line, (size_t)n, member, rec, &err);
+		if (rc == DS_EINVAL)
+			snprintf(rec->err, sizeof rec->err,
+				 "stdin:%zu: a record with both \"text\" and \"html\"", rec->line);
+		else if (rc)
 			snprintf(rec->err, sizeof rec->err, "stdin:%zu: %.400s", rec->line, err.msg);
 		else if (!rec->text)
-			snprintf(rec->err, sizeof rec->err, "stdin:%zu: record without a \"text\" string",
-				 rec->line);
-		else if (ds_html_is(rec->text, rec->len) && page_text(rec))
+			snprintf(rec->err, sizeof rec->err,
+				 "stdin:%zu: record without a \"text\" or \"html\" string", rec->line);
+		else if ((rec->html || ds_html_is(rec->text, rec->len)) && page_text(rec))
 			snprintf(rec->err, sizeof rec->err, "stdin:%zu: out of memory", rec->line);
 	}
 	free(line);

@@ -2,8 +2,9 @@
  * records.h - the JSON Lines records the command line reads on standard
  * input (scan --stdin-json, index add --stdin-json): one object a line,
  * {"id": ..., "text": ..., "date": ...}; blank lines are skipped.  A text
- * that is a web page (ds_html_is) is replaced by the page's text, with the
- * page's map in page.
+ * that is a web page (ds_html_is), or one given as "html" instead of
+ * "text" (a page or a fragment of one), is replaced by the page's text,
+ * with the page's map in page.
  */
 #ifndef DS_CLI_RECORDS_H
 #define DS_CLI_RECORDS_H
@@ -19,6 +20,7 @@ struct cli_record {
 	size_t len;
 	char *date;      /* the "date" string, or NULL */
 	struct ds_html_map *page; /* a text that was a web page: its map, or NULL */
+	int html;        /* given as "html" */
 	size_t line;     /* its line number on the input */
 	char err[512];   /* why the record cannot be used ("" when it can) */
 };
