@@ -235,8 +235,10 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 				}
 			}
 		}
-		free(names[i]);
 	}
+	/* freed after the loop: saved_page_assets looks at every name */
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
 	return stop;
 }
