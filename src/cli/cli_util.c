@@ -26,6 +26,8 @@ size_t cli_max_input;
  * printed to stdout goes out first, so that with both streams on one
  * terminal or file the message follows the output it is about. */
 static void message(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void message(const char *prefix, const char *fmt, va_list ap)
 {
 	char raw[2048], esc[4096];
 	fflush(stdout);
