@@ -165,30 +165,13 @@ static uint32_t accented(const char *name, size_t n)
 	return 0;
 }
 
+/* ds_utf8_put, with what is no character (NUL, a surrogate, past U+10FFFF)
+ * as U+FFFD, as browsers show it. */
 static size_t put_utf8(char *o, uint32_t cp)
 {
 	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		cp = 0xFFFD;
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
+	return ds_utf8_put(o, cp);
 }
 
 /* Windows-1252's characters 0x80-0x9F (0: undefined there); its other
@@ -436,13 +419,8 @@ static void find_date(const char *name, const char *attrs, size_t alen, char dat
 				break;
 			}
 	}
-	if (!v || vl < 10)
+	if (!v || vl < 10 || !ds_is_iso_date(v))
 		return;
-	for (int k = 0; k < 10; k++) {
-		char c = v[k];
-		if ((k == 4 || k == 7) ? c != '-' : (c < '0' || c > '9'))
-			return;
-	}
 	if (vl > 10 && v[10] != 'T' && v[10] != ' ' && v[10] != 't')
 		return;
 	memcpy(date, v, 10);

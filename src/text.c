@@ -1030,18 +1030,9 @@ size_t ds_text_date(const char *s, size_t n, char date[11])
 		i = 3;
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
-	if (i + 15 > n || strncmp(s + i, "date ", 5) != 0)
+	if (i + 15 > n || strncmp(s + i, "date ", 5) != 0 || !ds_is_iso_date(s + i + 5))
 		return 0;
 	i += 5;
-	for (int k = 0; k < 10; k++) {
-		char c = s[i + (size_t)k];
-		if (k == 4 || k == 7) {
-			if (c != '-')
-				return 0;
-		} else if (c < '0' || c > '9') {
-			return 0;
-		}
-	}
 	if (i + 10 < n && !(s[i + 10] == ' ' || s[i + 10] == '\t' || s[i + 10] == '\n' ||
 			    s[i + 10] == '\r'))
 		return 0;

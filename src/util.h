@@ -62,6 +62,9 @@ int ds_grow(void *arr, size_t *cap, size_t need, size_t elt);
 /* Length (1-4) of the well-formed UTF-8 sequence at p[0..n), with its code
  * point in *cp; 0 if p does not start one (stray, overlong, surrogate, cut). */
 size_t ds_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
+/* Writes code point cp (at most U+10FFFF) as UTF-8 into out; its length,
+ * 1-4.  No check: the caller maps what it cannot write to U+FFFD. */
+size_t ds_utf8_put(char out[4], uint32_t cp);
 /* Characters that reorder the text around them on screen: Unicode bidi
  * embeddings, overrides, isolates and marks. */
 static inline int ds_is_bidi_control(uint32_t cp)
@@ -296,5 +299,15 @@ void ds_afile_abort(struct ds_afile *f);
 
 /* Monotonic clock in seconds. */
 double ds_now(void);
+
+/* Whether the 10 bytes at s have the shape of a date, YYYY-MM-DD (digits and
+ * dashes; the date headers, records and pages' dates all read so). */
+static inline int ds_is_iso_date(const char *s)
+{
+	for (int k = 0; k < 10; k++)
+		if (k == 4 || k == 7 ? s[k] != '-' : !(s[k] >= '0' && s[k] <= '9'))
+			return 0;
+	return 1;
+}
 
 #endif

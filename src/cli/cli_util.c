@@ -288,14 +288,6 @@ size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr)
 
 /* ---- names in output ---- */
 
-/* Characters that reorder the text around them on screen (Unicode bidi
- * embeddings, overrides, isolates and marks). */
-static int is_bidi_control(uint32_t cp)
-{
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
-}
-
 size_t cli_escape_name(char *out, size_t cap, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -341,7 +333,7 @@ size_t cli_escape_name(char *out, size_t cap, const char *s)
 			/* not UTF-8: the byte in hex */
 			tmp[0] = '\\'; tmp[1] = 'x'; tmp[2] = hex[p[i] >> 4]; tmp[3] = hex[p[i] & 15];
 			tl = 4;
-		} else if (p[i] >= 0x80 && is_bidi_control(cp)) {
+		} else if (p[i] >= 0x80 && ds_is_bidi_control(cp)) {
 			/* would reorder what follows on screen */
 			tl = (size_t)snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp);
 			adv = l;
@@ -418,16 +410,25 @@ static int html_fragment(const char *path, const char *s, size_t n)
 	return i < n && s[i] == '<';
 }
 
-int cli_read_page(const char *path, size_t max, char **text, size_t *len,
-		  struct ds_html_map **map, struct ds_err *err)
+/* ds_read_file, with a web page replaced by its text: its map in *map when
+ * map is not NULL (none is built otherwise); *html (may be NULL) says
+ * whether it was a page. */
+static int read_input(const char *path, size_t max, char **text, size_t *len, int *html,
+		      struct ds_html_map **map, struct ds_err *err)
 {
 	char *t;
 	size_t n;
 	int rc = ds_read_file(path, max, text, len, err);
-	*map = NULL;
+	if (map)
+		*map = NULL;
+	if (html)
+		*html = 0;
 	if (rc || !(ds_html_is(*text, *len) || html_fragment(path, *text, *len)))
 		return rc;
-	rc = ds_html_text_map(*text, *len, &t, &n, map, err);
+	if (html)
+		*html = 1;
+	rc = map ? ds_html_text_map(*text, *len, &t, &n, map, err)
+		 : ds_html_text(*text, *len, &t, &n, err);
 	free(*text);
 	*text = NULL;
 	if (rc)
@@ -438,15 +439,16 @@ int cli_read_page(const char *path, size_t max, char **text, size_t *len,
 	return 0;
 }
 
+int cli_read_page(const char *path, size_t max, char **text, size_t *len,
+		  struct ds_html_map **map, struct ds_err *err)
+{
+	return read_input(path, max, text, len, NULL, map, err);
+}
+
 int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *html,
 		     struct ds_err *err)
 {
-	struct ds_html_map *map;
-	int rc = cli_read_page(path, max, text, len, &map, err);
-	if (html)
-		*html = map != NULL;
-	ds_html_map_free(map);
-	return rc;
+	return read_input(path, max, text, len, html, NULL, err);
 }
 
 int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out)

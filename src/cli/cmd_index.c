@@ -275,10 +275,7 @@ static int add_walk_error(const char *path, const char *msg, void *vctx)
 
 static int is_date(const char *s)
 {
-	for (int k = 0; k < 10; k++)
-		if (k == 4 || k == 7 ? s[k] != '-' : !(s[k] >= '0' && s[k] <= '9'))
-			return 0;
-	return s[10] == 0;
+	return strlen(s) == 10 && ds_is_iso_date(s);
 }
 
 /* --stdin-json: {"id", "text", "date"} records, one a line; the date (YYYY-MM-DD)
