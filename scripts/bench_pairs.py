@@ -50,6 +50,8 @@ def main():
                 continue
             if like is not None and r.get("thesaurus") and r["thesaurus"] not in like:
                 continue
+            if r["label"] == "spun" and r["kind"] != "roundtrip" and not r.get("substitutions"):
+                continue  # a spin that changed no word (older benchmarks): its source's text
             label = 1 if r["label"] == "spun" else 0
             art = os.path.join(a.bench, r["file"])
             out.write("%d\t%s\t-\n" % (label, art))

@@ -145,6 +145,8 @@ def make_folds(recs, a):
                 train = [r for r in recs if r["split"] == "train" and r["fam"][dim] not in held]
                 test = [r for r in recs if r["split"] == "test" and
                         (r["fam"][dim] in held or r["label"] == "clean")]
+            # a spin that changed no word is its source's text: no positive to learn
+            train = [r for r in train if not unchanged(r)]
             # the same articles lead every fold's ranking, so the folds share
             # most training articles (and their cached slot rows)
             train.sort(key=lambda r: rank_key("train", r["file"]))

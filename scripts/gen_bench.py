@@ -625,6 +625,7 @@ def main():
     t_load = time.time() - t0
 
     records = []
+    unchanged = 0  # spins that found nothing to swap: not written
     srcrecs = []
     fluency = spin.Fluency(a.despin, a.models) if use_lm else None
     pending = []      # (kind, doc, state) finished after the context checks
@@ -656,6 +657,10 @@ def main():
                 text, subs, n_content = spin_paragraphs(sp, d["text"], rate, func_rate, name_rate, frac)
             else:
                 text, subs, n_content = sp.spin(d["text"], rate, func_rate, name_rate)
+            if not subs:
+                # nothing to swap at this rate: a copy of its source is no spin
+                unchanged += 1
+                continue
             text, subs, wrappers = wrap(text, subs, r, headlines, 0.25)
             rel = "spun/%s.s%d.r%02d.txt" % (d["id"], k + 1, int(round(rate * 100)))
             write(rel, text)
@@ -717,6 +722,9 @@ def main():
             want = int(round(rate * prop.n_content))
             keep = set(fluent[:want])
             text, subs, n_content = sp.finish(prop, keep)
+            if not subs:
+                unchanged += 1
+                continue
             text, subs, wrappers = wrap(text, subs, r, headlines, 0.25)
             rel = "context/%s.ctx.txt" % d["id"]
             write(rel, text)
@@ -782,6 +790,8 @@ def main():
                       t_load, t_spin - t_load, t_ctx - t_spin, time.time() - t0))
     for k in sorted(kinds):
         sys.stderr.write("gen_bench:   %-9s %-5s %d\n" % (k[0], k[1], kinds[k]))
+    if unchanged:
+        sys.stderr.write("gen_bench:   %d spins changed no word and were left out\n" % unchanged)
     return 0
 
 

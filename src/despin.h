@@ -107,6 +107,23 @@ int ds_html_text_map(const char *html, size_t len, char **text, size_t *text_len
 size_t ds_html_map_page(const struct ds_html_map *map, size_t text_off, int end);
 void ds_html_map_free(struct ds_html_map *map);
 
+/* Text in an 8-bit encoding.  Old text files and mail are often Windows-1252
+ * or Latin-1, and scraped UTF-8 text often holds a stray byte of them (0x92,
+ * a curly apostrophe).  ds_text_legacy_bytes counts the bytes of text that
+ * are no part of well-formed UTF-8 (the first at *first, may be NULL); 0
+ * when there are none, and when the bytes are no text this reading can fix
+ * (a NUL byte, UTF-16, a PDF or other document, or as many odd bytes as a
+ * binary file has: ds_doc_new refuses those).  ds_text_from_1252 reads
+ * each such byte as the Windows-1252 character (Latin-1 for 0xA0-0xFF; the
+ * five bytes Windows-1252 leaves undefined become U+FFFD) and keeps the rest
+ * as it is: the UTF-8 text in *text (NUL-terminated, owned by the caller),
+ * and in *map (may be NULL; ds_html_map_free) where its bytes come from,
+ * for ds_result_set_page.  Returns 0, DS_ENOMEM, or DS_ETOOBIG for a map of
+ * 4 GiB or more.  The reading is a guess: say so where it is made. */
+size_t ds_text_legacy_bytes(const char *text, size_t len, size_t *first);
+int ds_text_from_1252(const char *in, size_t len, char **text, size_t *text_len,
+		      struct ds_html_map **map, struct ds_err *err);
+
 /* ---- models ---------------------------------------------------------------
  * The language model (lm.bin), the substitution lexicon (lex.bin) and the
  * scorer (scorer.bin) of one directory, memory-mapped.  Read-only once open:

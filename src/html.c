@@ -635,6 +635,73 @@ size_t ds_html_map_page(const struct ds_html_map *m, size_t off, int end)
 	return k->in + (end ? k->in_len : 0);
 }
 
+/* A map for n input bytes in *m when map is not NULL (*map cleared). */
+static int map_start(size_t n, struct ds_html_map **map, struct ds_html_map **m,
+		     struct ds_err *err)
+{
+	*m = NULL;
+	if (!map)
+		return 0;
+	*map = NULL;
+	if (n >= UINT32_MAX)
+		return ds_err_set(err, DS_ETOOBIG, "%zu bytes: too large to map", n);
+	if (!(*m = calloc(1, sizeof **m)))
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Hands o's text (NUL-terminated) and the map m to the caller, or frees
+ * both when rc says the work failed. */
+static int finish(struct out *o, struct ds_html_map *m, int rc, char **text, size_t *len,
+		  struct ds_html_map **map, struct ds_err *err)
+{
+	if (rc || ds_buf_reserve(&o->b, 1)) {
+		ds_buf_free(&o->b);
+		ds_html_map_free(m);
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	}
+	o->b.data[o->b.len] = 0;
+	*text = o->b.data;
+	*len = o->b.len;
+	if (map)
+		*map = m;
+	return 0;
+}
+
+int ds_text_from_1252(const char *in, size_t n, char **text, size_t *len,
+		      struct ds_html_map **map, struct ds_err *err)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	struct out o;
+	struct ds_html_map *m = NULL;
+	size_t i = 0;
+	int rc = 0;
+	*text = NULL;
+	*len = 0;
+	if ((rc = map_start(n, map, &m, err)) != 0)
+		return rc;
+	memset(&o, 0, sizeof o);
+	o.map = m;
+	while (i < n && !rc) {
+		uint32_t cp;
+		size_t l = 0, j = i;
+		/* a run of ASCII and well-formed UTF-8, kept as it is */
+		while (j < n && (p[j] < 0x80 || (l = ds_utf8_seq(p + j, n - j, &cp)) != 0))
+			j += p[j] < 0x80 ? 1 : l;
+		if (j > i)
+			rc = map_add(&o, i, j - i, 1) || ds_buf_append(&o.b, in + i, j - i);
+		if (j < n && !rc) {
+			char u[4];
+			unsigned char c = p[j];
+			cp = c < 0xA0 ? w1252[c - 0x80] : c;
+			rc = map_add(&o, j, 1, 0) || ds_buf_append(&o.b, u, put_utf8(u, cp));
+			j++;
+		}
+		i = j;
+	}
+	return finish(&o, m, rc, text, len, map, err);
+}
+
 int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds_err *err)
 {
 	return ds_html_text_map(html, n, text, len, NULL, err);
@@ -646,14 +713,9 @@ int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
 	struct out o;
 	char date[11] = "";
 	int unclosed = 0, rc = 0, latin = latin_page(html, n);
-	struct ds_html_map *m = NULL;
-	if (map) {
-		*map = NULL;
-		if (n >= UINT32_MAX)
-			return ds_err_set(err, DS_ETOOBIG, "a page of %zu bytes: too large to map", n);
-		if (!(m = calloc(1, sizeof *m)))
-			return ds_err_set(err, DS_ENOMEM, "out of memory");
-	}
+	struct ds_html_map *m;
+	if ((rc = map_start(n, map, &m, err)) != 0)
+		return rc;
 	memset(&o, 0, sizeof o);
 	o.latin = latin;
 	o.map = m;
@@ -685,15 +747,5 @@ int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
 	}
 	if (rc == 0 && ds_buf_putc(&o.b, '\n'))
 		rc = DS_ENOMEM;
-	if (rc) {
-		ds_buf_free(&o.b);
-		ds_html_map_free(m);
-		return ds_err_set(err, DS_ENOMEM, "out of memory");
-	}
-	o.b.data[o.b.len] = 0;
-	*text = o.b.data;
-	*len = o.b.len;
-	if (map)
-		*map = m;
-	return 0;
+	return finish(&o, m, rc, text, len, map, err);
 }

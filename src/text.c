@@ -1106,22 +1106,14 @@ static const char *document_kind(const unsigned char *p, size_t n)
 	return NULL;
 }
 
-static int check_binary(const struct ds_doc *d, const char *name, struct ds_err *err)
+/* Counts the bytes of p that are no part of well-formed UTF-8 (*bad, the
+ * first at *first) and the control bytes that text does not hold (*ctrl). */
+static void count_bytes(const unsigned char *p, size_t n, size_t *bad, size_t *ctrl,
+			size_t *first)
 {
-	const unsigned char *p = (const unsigned char *)d->text;
-	size_t n = d->len, ctrl = 0, bad = 0, i = 0;
-	const void *nul = memchr(p, 0, n);
-	const char *u16 = utf16_kind(p, n), *kind = document_kind(p, n);
-	if (u16)
-		return ds_err_set(err, DS_EBINARY,
-				  "%s: UTF-16 text (%s), not UTF-8: convert it first, e.g. with "
-				  "'iconv -f UTF-16 -t UTF-8'", name, u16);
-	if (kind)
-		return ds_err_set(err, DS_EBINARY, "%s: %s", name, kind);
-	if (nul)
-		return ds_err_set(err, DS_EBINARY,
-				  "%s: binary file (NUL byte at offset %zu), not text", name,
-				  (size_t)((const unsigned char *)nul - p));
+	size_t i = 0;
+	*bad = *ctrl = 0;
+	*first = n;
 	while (i < n) {
 		uint32_t cp;
 		size_t l;
@@ -1139,23 +1131,67 @@ static int check_binary(const struct ds_doc *d, const char *name, struct ds_err 
 		if (p[i] < 0x80) {
 			if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t' &&
 			    p[i] != '\f' && p[i] != '\v')
-				ctrl++;
+				(*ctrl)++;
 			i++;
 			continue;
 		}
 		l = utf8_decode(p, i, n, &cp);
 		if (l == 0) {
-			bad++;
+			if (!*bad)
+				*first = i;
+			(*bad)++;
 			i++;
 		} else {
 			i += l;
 		}
 	}
-	if (n >= 64 && (bad + ctrl) * 10 > n)
+}
+
+/* Whether n bytes with bad invalid UTF-8 and ctrl control bytes are too
+ * few of them text to be read as text. */
+static int binary_share(size_t n, size_t bad, size_t ctrl)
+{
+	return n >= 64 && (bad + ctrl) * 10 > n;
+}
+
+static int check_binary(const struct ds_doc *d, const char *name, struct ds_err *err)
+{
+	const unsigned char *p = (const unsigned char *)d->text;
+	size_t n = d->len, ctrl, bad, first;
+	const void *nul = memchr(p, 0, n);
+	const char *u16 = utf16_kind(p, n), *kind = document_kind(p, n);
+	if (u16)
+		return ds_err_set(err, DS_EBINARY,
+				  "%s: UTF-16 text (%s), not UTF-8: convert it first, e.g. with "
+				  "'iconv -f UTF-16 -t UTF-8'", name, u16);
+	if (kind)
+		return ds_err_set(err, DS_EBINARY, "%s: %s", name, kind);
+	if (nul)
+		return ds_err_set(err, DS_EBINARY,
+				  "%s: binary file (NUL byte at offset %zu), not text", name,
+				  (size_t)((const unsigned char *)nul - p));
+	count_bytes(p, n, &bad, &ctrl, &first);
+	if (binary_share(n, bad, ctrl))
 		return ds_err_set(err, DS_EBINARY,
 				  "%s: binary file (%zu invalid UTF-8 and %zu control bytes in %zu), not text",
 				  name, bad, ctrl, n);
 	return 0;
+}
+
+size_t ds_text_legacy_bytes(const char *text, size_t len, size_t *first)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t bad, ctrl, at;
+	if (first)
+		*first = 0;
+	if (memchr(p, 0, len) || utf16_kind(p, len) || document_kind(p, len))
+		return 0;
+	count_bytes(p, len, &bad, &ctrl, &at);
+	if (!bad || binary_share(len, bad, ctrl))
+		return 0;
+	if (first)
+		*first = at;
+	return bad;
 }
 
 /* Asks for huge pages under a large array (where the system gives them on

@@ -119,11 +119,15 @@ extern size_t cli_max_input;
  * ds_read_file does (max bytes, the limit applying to the file as read); a
  * saved web page (ds_html_is, or a file named .html, .htm or .xhtml that
  * starts with '<': a fragment of one) is replaced by its text
- * (ds_html_text), and *html (may be NULL) says so. */
-int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *html,
+ * (ds_html_text); text that is not UTF-8 but reads as Windows-1252 or
+ * Latin-1 (ds_text_legacy_bytes) is read so, with a note on stderr.  *how
+ * (may be NULL) says which: CLI_READ_TEXT, CLI_READ_PAGE or CLI_READ_1252. */
+enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_1252 };
+int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *how,
 		     struct ds_err *err);
-/* cli_read_article, with a web page's map of where its text comes from in
- * *map (NULL for text; ds_html_map_free). */
+/* cli_read_article, with a map of where the text comes from in the file's
+ * bytes, for a web page or text read as Windows-1252, in *map (NULL for
+ * UTF-8 text; ds_html_map_free). */
 int cli_read_page(const char *path, size_t max, char **text, size_t *len,
 		  struct ds_html_map **map, struct ds_err *err);
 

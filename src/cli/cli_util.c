@@ -410,30 +410,42 @@ static int html_fragment(const char *path, const char *s, size_t n)
 	return i < n && s[i] == '<';
 }
 
-/* ds_read_file, with a web page replaced by its text: its map in *map when
- * map is not NULL (none is built otherwise); *html (may be NULL) says
- * whether it was a page. */
-static int read_input(const char *path, size_t max, char **text, size_t *len, int *html,
+/* ds_read_file, with a web page replaced by its text and text in an 8-bit
+ * encoding read as Windows-1252: the map of where the text comes from in
+ * *map when map is not NULL (none is built otherwise); *how (may be NULL)
+ * says which it was (CLI_READ_...). */
+static int read_input(const char *path, size_t max, char **text, size_t *len, int *how,
 		      struct ds_html_map **map, struct ds_err *err)
 {
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	char *t;
-	size_t n;
-	int rc = ds_read_file(path, max, text, len, err);
+	size_t n, odd = 0, first = 0;
+	int rc = ds_read_file(path, max, text, len, err), page;
 	if (map)
 		*map = NULL;
-	if (html)
-		*html = 0;
-	if (rc || !(ds_html_is(*text, *len) || html_fragment(path, *text, *len)))
+	if (how)
+		*how = CLI_READ_TEXT;
+	if (rc)
 		return rc;
-	if (html)
-		*html = 1;
-	rc = map ? ds_html_text_map(*text, *len, &t, &n, map, err)
-		 : ds_html_text(*text, *len, &t, &n, err);
+	page = ds_html_is(*text, *len) || html_fragment(path, *text, *len);
+	if (!page && !(odd = ds_text_legacy_bytes(*text, *len, &first)))
+		return 0;
+	if (page)
+		rc = map ? ds_html_text_map(*text, *len, &t, &n, map, err)
+			 : ds_html_text(*text, *len, &t, &n, err);
+	else
+		rc = ds_text_from_1252(*text, *len, &t, &n, map, err);
 	free(*text);
 	*text = NULL;
 	if (rc)
-		return ds_err_set(err, rc, "%s: %s", strcmp(path, "-") ? path : "<stdin>",
-				  rc == DS_ETOOBIG ? "a web page of 4 GiB or more" : "out of memory");
+		return ds_err_set(err, rc, "%s: %s", name,
+				  rc != DS_ETOOBIG ? "out of memory"
+				  : page ? "a web page of 4 GiB or more" : "4 GiB or more to re-encode");
+	if (how)
+		*how = page ? CLI_READ_PAGE : CLI_READ_1252;
+	if (!page)
+		cli_note("%s: not UTF-8: %zu byte%s read as Windows-1252 (the first at byte %zu)",
+			 cli_name(name), odd, odd == 1 ? "" : "s", first);
 	*text = t;
 	*len = n;
 	return 0;
@@ -445,10 +457,10 @@ int cli_read_page(const char *path, size_t max, char **text, size_t *len,
 	return read_input(path, max, text, len, NULL, map, err);
 }
 
-int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *html,
+int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *how,
 		     struct ds_err *err)
 {
-	return read_input(path, max, text, len, html, NULL, err);
+	return read_input(path, max, text, len, how, NULL, err);
 }
 
 int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out)

@@ -236,7 +236,8 @@ fail:
 
 /* Whether the file at path still holds the text that was judged: a web
  * page was judged on its text (ds_html_text), and writing that text over it
- * would lose its markup; a file changed since it was read would lose the
+ * would lose its markup; text read as Windows-1252 would come back in
+ * another encoding; a file changed since it was read would lose the
  * change. */
 static int in_place_ok(const char *path, const char *judged, size_t jlen)
 {
@@ -253,6 +254,9 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen)
 	if (ds_html_is(now, len))
 		cli_error("%s: a web page, judged on its text: not restored in place (without "
 			  "--in-place the restored text is printed)", cli_name(path));
+	else if (ds_text_legacy_bytes(now, len, NULL))
+		cli_error("%s: not UTF-8, judged as Windows-1252: not restored in place (without "
+			  "--in-place the restored UTF-8 text is printed)", cli_name(path));
 	else if (!ok)
 		cli_error("%s: changed since it was read: not restored", cli_name(path));
 	free(now);

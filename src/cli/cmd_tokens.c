@@ -41,10 +41,10 @@ static int tokens_one(const char *path, void *vctx)
 	size_t len;
 	struct ds_doc *d;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	int html;
+	int how;
 
 	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT,
-			 &text, &len, &html, &err)) {
+			 &text, &len, &how, &err)) {
 		cli_error("%s", err.msg);
 		ctx->nerr++;
 		return 0;
@@ -73,8 +73,10 @@ static int tokens_one(const char *path, void *vctx)
 	}
 	if (ctx->many)
 		printf("== %s\n", cli_name(name));
-	if (html)
+	if (how == CLI_READ_PAGE)
 		printf("# web page: offsets are in its text (despin tokens --text)\n");
+	else if (how == CLI_READ_1252)
+		printf("# read as Windows-1252: offsets are in its UTF-8 text (despin tokens --text)\n");
 	if (d->date[0])
 		printf("# date %s\n", d->date);
 	if (d->n_invalid) {

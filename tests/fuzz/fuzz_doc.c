@@ -1,12 +1,46 @@
-/* fuzz_doc.c - the UTF-8 decoder and tokenizer (ds_doc_new, ds_doc_stem) on
- * arbitrary bytes; checks the invariants text.h promises of every document. */
+/* fuzz_doc.c - the UTF-8 decoder and tokenizer (ds_doc_new, ds_doc_stem),
+ * and the reading of 8-bit text (ds_text_from_1252), on arbitrary bytes;
+ * checks the invariants text.h promises of every document. */
 #include "fuzz.h"
 #include "stem.h"
 #include "text.h"
+#include "util.h"
 
 static struct ds_stemmer *stemmer;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Text read as Windows-1252 (ds_text_legacy_bytes, ds_text_from_1252):
+ * the result is well-formed UTF-8, at most three bytes for one, and its
+ * map gives every byte a place in the input, in order. */
+static void legacy(const uint8_t *data, size_t size)
+{
+	size_t first, odd = ds_text_legacy_bytes((const char *)data, size, &first), n, last = 0;
+	char *t;
+	struct ds_html_map *m = NULL;
+	struct ds_err err = {0};
+	if (!odd)
+		return;
+	FZ_ASSERT(first < size && odd <= size);
+	FZ_ASSERT(ds_text_from_1252((const char *)data, size, &t, &n, &m, &err) == 0 && m);
+	FZ_ASSERT(t[n] == 0 && n <= 3 * size && n >= size);
+	FZ_ASSERT(ds_text_legacy_bytes(t, n, NULL) == 0);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l = (unsigned char)t[i] < 0x80 ? 1 : ds_utf8_seq((const unsigned char *)t + i,
+								      n - i, &cp);
+		FZ_ASSERT(l > 0);
+		i += l;
+	}
+	for (size_t off = 0; off < n; off++) {
+		size_t a = ds_html_map_page(m, off, 0), b = ds_html_map_page(m, off + 1, 1);
+		FZ_ASSERT(a < size && b <= size && b > a);
+		FZ_ASSERT(a >= last);
+		last = a;
+	}
+	ds_html_map_free(m);
+	free(t);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -15,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!stemmer)
 		stemmer = ds_stemmer_new();
+	legacy(data, size);
 	d = ds_doc_new((const char *)data, size, "fuzz", 0, &err);
 	if (!d) {
 		FZ_ASSERT(err.code == DS_EBINARY || err.code == DS_EEMPTY ||

@@ -189,6 +189,48 @@ T_TEST(text_offsets_map_to_the_page)
 	}
 }
 
+/* Plain text in an 8-bit encoding: only text that reads as it is counted;
+ * each byte that is no UTF-8 becomes its Windows-1252 character, the rest
+ * stays, and the map gives each character's bytes in the file. */
+T_TEST(text_in_8_bit_encodings)
+{
+	static const char mixed[] = "He said \x93hi\x94, caf\xC3\xA9 \x81 na\xEFve.";
+	char bin[200], *t = NULL, buf[64];
+	size_t first = 99, n;
+	struct ds_html_map *m = NULL;
+	T_EQ_INT(ds_text_legacy_bytes("caf\xE9 au lait", 12, &first), 1);
+	T_EQ_INT(first, 3);
+	T_EQ_INT(ds_text_legacy_bytes("caf\xC3\xA9 au lait", 13, &first), 0);
+	T_EQ_INT(ds_text_legacy_bytes("plain ASCII", 11, NULL), 0);
+	T_EQ_INT(ds_text_legacy_bytes("caf\xE9\0x", 6, NULL), 0);          /* a NUL: binary */
+	T_EQ_INT(ds_text_legacy_bytes("%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", 15, NULL), 0);
+	memset(bin, 'a', sizeof bin);
+	for (size_t i = 0; i < sizeof bin; i += 4)
+		bin[i] = '\xE9'; /* a quarter odd bytes: what a binary file has */
+	T_EQ_INT(ds_text_legacy_bytes(bin, sizeof bin, NULL), 0);
+	T_EQ_INT(ds_text_legacy_bytes(mixed, strlen(mixed), &first), 4);
+	T_EQ_INT(first, 8);
+	T_EQ_INT(ds_text_from_1252(mixed, strlen(mixed), &t, &n, &m, NULL), 0);
+	if (!t || !m)
+		return;
+	T_EQ_STR(t, "He said \xE2\x80\x9Chi\xE2\x80\x9D, caf\xC3\xA9 \xEF\xBF\xBD na\xC3\xAFve.");
+	T_EQ_INT(n, strlen(t));
+	T_EQ_INT(ds_text_legacy_bytes(t, n, NULL), 0);
+	page_span(mixed, t, m, "\xE2\x80\x9Chi\xE2\x80\x9D", buf, sizeof buf);
+	T_EQ_STR(buf, "\x93hi\x94");
+	page_span(mixed, t, m, "caf\xC3\xA9", buf, sizeof buf);
+	T_EQ_STR(buf, "caf\xC3\xA9");
+	page_span(mixed, t, m, "na\xC3\xAFve.", buf, sizeof buf);
+	T_EQ_STR(buf, "na\xEFve.");
+	free(t);
+	ds_html_map_free(m);
+	/* without a map */
+	T_EQ_INT(ds_text_from_1252("\x80\x85", 2, &t, &n, NULL, NULL), 0);
+	if (t)
+		T_EQ_STR(t, "\xE2\x82\xAC\xE2\x80\xA6");
+	free(t);
+}
+
 int main(void)
 {
 	T_RUN(documents_are_recognised);
@@ -198,5 +240,6 @@ int main(void)
 	T_RUN(publication_date_becomes_the_header);
 	T_RUN(latin_pages_are_transcoded);
 	T_RUN(text_offsets_map_to_the_page);
+	T_RUN(text_in_8_bit_encodings);
 	return t_done();
 }
