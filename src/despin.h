@@ -124,6 +124,17 @@ size_t ds_text_legacy_bytes(const char *text, size_t len, size_t *first);
 int ds_text_from_1252(const char *in, size_t len, char **text, size_t *text_len,
 		      struct ds_html_map **map, struct ds_err *err);
 
+/* Gives a text the date header batch mode reads ("date DATE", DATE a
+ * YYYY-MM-DD string): the date of the header the text has is overwritten,
+ * else "date DATE" and a blank line go before the text, and *text (owned
+ * by the caller, NUL-terminated; realloc'd) and *len change.  *map, where
+ * the text comes from (a page's map, or NULL for text as it was read: one
+ * is made), is kept true: offsets in the text still give the same input
+ * bytes, and the header none.  Returns 0, DS_EINVAL for a date that is not
+ * YYYY-MM-DD, DS_ETOOBIG for a text of 4 GiB or more, or DS_ENOMEM (then
+ * nothing changed). */
+int ds_text_set_date(char **text, size_t *len, const char *date, struct ds_html_map **map);
+
 /* ---- models ---------------------------------------------------------------
  * The language model (lm.bin), the substitution lexicon (lex.bin) and the
  * scorer (scorer.bin) of one directory, memory-mapped.  Read-only once open:

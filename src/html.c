@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 /* ---- sniffing ---- */
@@ -700,6 +701,47 @@ int ds_text_from_1252(const char *in, size_t n, char **text, size_t *len,
 		i = j;
 	}
 	return finish(&o, m, rc, text, len, map, err);
+}
+
+int ds_text_set_date(char **text, size_t *len, const char *date, struct ds_html_map **map)
+{
+	char own[11], *t;
+	size_t end = ds_text_date(*text, *len, own);
+	struct ds_html_map *m = *map;
+	if (strlen(date) != 10 || !ds_is_iso_date(date))
+		return DS_EINVAL;
+	if (end) {
+		/* the header's date is its last ten bytes but blanks */
+		while (end && ((*text)[end - 1] == ' ' || (*text)[end - 1] == '\t'))
+			end--;
+		memcpy(*text + end - 10, date, 10);
+		return 0;
+	}
+	if (*len >= UINT32_MAX - 32)
+		return DS_ETOOBIG;
+	if (!m) {
+		/* the text as read: one run, the input's bytes one for one */
+		if (!(m = calloc(1, sizeof *m)) || !(m->seg = malloc(sizeof *m->seg))) {
+			free(m);
+			return DS_ENOMEM;
+		}
+		m->seg[0] = (struct seg){0, 0, (uint32_t)*len, 1};
+		m->n = m->cap = 1;
+	}
+	if (!(t = realloc(*text, *len + 18))) {
+		if (m != *map)
+			ds_html_map_free(m);
+		return DS_ENOMEM;
+	}
+	memmove(t + 17, t, *len + 1);
+	memcpy(t, "date ", 5);
+	memcpy(t + 5, date, 10);
+	memcpy(t + 15, "\n\n", 2);
+	*text = t;
+	*len += 17;
+	m->shift += 17;
+	*map = m;
+	return 0;
 }
 
 int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds_err *err)

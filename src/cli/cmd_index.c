@@ -273,13 +273,8 @@ static int add_walk_error(const char *path, const char *msg, void *vctx)
 	return 0;
 }
 
-static int is_date(const char *s)
-{
-	return strlen(s) == 10 && ds_is_iso_date(s);
-}
-
 /* --stdin-json: {"id", "text", "date"} records, one a line; the date (YYYY-MM-DD)
- * becomes the source's date header. */
+ * becomes the source's date header (records.h). */
 static void add_records(struct add_ctx *c)
 {
 	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, lineno = 0;
@@ -288,25 +283,8 @@ static void add_records(struct add_ctx *c)
 	while (!interrupted && !c->fatal && (got = cli_record_read(stdin, max * 2 + 1024, &lineno, &r)) > 0) {
 		struct ds_err err = {0};
 		struct ds_doc *d = NULL;
-		if (!r.err[0] && r.date && !is_date(r.date))
-			snprintf(r.err, sizeof r.err, "stdin:%zu: \"date\" is not YYYY-MM-DD", r.line);
-		if (!r.err[0]) {
-			struct ds_buf b = DS_BUF_INIT;
-			size_t skip = 0;
-			if (r.date) {
-				/* the record's date wins over the text's own header
-				 * (a web page's publication date) */
-				char own[11];
-				if (r.page)
-					skip = ds_text_date(r.text, r.len, own);
-				ds_buf_printf(&b, "date %s\n", r.date);
-			}
-			if (ds_buf_append(&b, r.text + skip, r.len - skip))
-				snprintf(r.err, sizeof r.err, "stdin:%zu: out of memory", r.line);
-			else if (!(d = ds_doc_new(b.data, b.len, r.id, cli_max_input, &err)))
-				snprintf(r.err, sizeof r.err, "%.500s", err.msg);
-			ds_buf_free(&b);
-		}
+		if (!r.err[0] && !(d = ds_doc_new(r.text, r.len, r.id, cli_max_input, &err)))
+			snprintf(r.err, sizeof r.err, "%.500s", err.msg);
 		if (r.err[0]) {
 			add_newline(c);
 			cli_error("%s", r.err);

@@ -126,6 +126,11 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 				 "stdin:%zu: record without a \"text\" or \"html\" string", rec->line);
 		else if ((rec->html || ds_html_is(rec->text, rec->len)) && page_text(rec))
 			snprintf(rec->err, sizeof rec->err, "stdin:%zu: out of memory", rec->line);
+		else if (rec->date && (rc = ds_text_set_date(&rec->text, &rec->len, rec->date,
+							     &rec->page)) != 0)
+			snprintf(rec->err, sizeof rec->err, "stdin:%zu: %s", rec->line,
+				 rc == DS_EINVAL ? "\"date\" is not YYYY-MM-DD"
+				 : rc == DS_ETOOBIG ? "text too large" : "out of memory");
 	}
 	free(line);
 	if (rec->err[0]) {

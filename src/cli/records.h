@@ -4,7 +4,10 @@
  * {"id": ..., "text": ..., "date": ...}; blank lines are skipped.  A text
  * that is a web page (ds_html_is), or one given as "html" instead of
  * "text" (a page or a fragment of one), is replaced by the page's text,
- * with the page's map in page.
+ * with the page's map in page.  A "date" (YYYY-MM-DD) becomes the text's
+ * date header, over the one the text has (a page's publication date); the
+ * text then has a map in page too, which gives offsets in the record's
+ * text (ds_text_set_date).
  */
 #ifndef DS_CLI_RECORDS_H
 #define DS_CLI_RECORDS_H
@@ -19,7 +22,8 @@ struct cli_record {
 	char *text;      /* the "text" string (NULL when err is set) */
 	size_t len;
 	char *date;      /* the "date" string, or NULL */
-	struct ds_html_map *page; /* a text that was a web page: its map, or NULL */
+	struct ds_html_map *page; /* where text comes from in the record's page or
+				   * text (a page, a date header), or NULL */
 	int html;        /* given as "html" */
 	size_t line;     /* its line number on the input */
 	char err[512];   /* why the record cannot be used ("" when it can) */

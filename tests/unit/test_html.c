@@ -231,6 +231,41 @@ T_TEST(text_in_8_bit_encodings)
 	free(t);
 }
 
+/* A date header given to a text: over the text's own, else before it, and
+ * offsets still give the input's bytes (none for the header). */
+T_TEST(date_header_given_to_a_text)
+{
+	static const char page[] = "<html><p>The caf&eacute; is open.</p>";
+	char *t = strdup("Rain fell on Tuesday.\n"), buf[64];
+	size_t n = strlen(t);
+	struct ds_html_map *m = NULL;
+	T_EQ_INT(ds_text_set_date(&t, &n, "2025-3-4", &m), DS_EINVAL);
+	T_EQ_INT(ds_text_set_date(&t, &n, "2025-03-04", &m), 0);
+	T_EQ_STR(t, "date 2025-03-04\n\nRain fell on Tuesday.\n");
+	T_EQ_INT(n, strlen(t));
+	T_EQ_INT(m != NULL, 1);
+	page_span("Rain fell on Tuesday.\n", t, m, "fell on", buf, sizeof buf);
+	T_EQ_STR(buf, "fell on");
+	T_EQ_INT(ds_html_map_page(m, 3, 0), 0);
+	/* a second date overwrites the header: nothing moves */
+	T_EQ_INT(ds_text_set_date(&t, &n, "2024-12-31", &m), 0);
+	T_EQ_STR(t, "date 2024-12-31\n\nRain fell on Tuesday.\n");
+	page_span("Rain fell on Tuesday.\n", t, m, "Tuesday", buf, sizeof buf);
+	T_EQ_STR(buf, "Tuesday");
+	free(t);
+	ds_html_map_free(m);
+	/* a page's text: its map shifts */
+	T_EQ_INT(ds_html_text_map(page, strlen(page), &t, &n, &m, NULL), 0);
+	if (!t || !m)
+		return;
+	T_EQ_INT(ds_text_set_date(&t, &n, "2025-03-04", &m), 0);
+	T_EQ_STR(t, "date 2025-03-04\n\nThe caf\xC3\xA9 is open.\n");
+	page_span(page, t, m, "caf\xC3\xA9 is", buf, sizeof buf);
+	T_EQ_STR(buf, "caf&eacute; is");
+	free(t);
+	ds_html_map_free(m);
+}
+
 int main(void)
 {
 	T_RUN(documents_are_recognised);
@@ -241,5 +276,6 @@ int main(void)
 	T_RUN(latin_pages_are_transcoded);
 	T_RUN(text_offsets_map_to_the_page);
 	T_RUN(text_in_8_bit_encodings);
+	T_RUN(date_header_given_to_a_text);
 	return t_done();
 }
