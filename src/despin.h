@@ -89,7 +89,9 @@ void ds_temp_del(const char *path);
  * - character references are decoded (numeric, and the named ones news
  *   pages use; an unknown name stays as written); blanks are collapsed;
  * - a page that declares Windows-1252 or Latin-1 (<meta charset>) and is
- *   not well-formed UTF-8 is read as Windows-1252; other bytes are kept;
+ *   not well-formed UTF-8 is read as Windows-1252 (ds_html_is_1252 says
+ *   whether it is one); on another page, the bytes that are no part of
+ *   UTF-8 are (as ds_text_from_1252 reads text);
  * - a publication date (<meta property="article:published_time">,
  *   itemprop "datePublished", <time datetime>, ...) becomes the text's
  *   "date YYYY-MM-DD" header, which batch mode reads.
@@ -100,6 +102,7 @@ void ds_temp_del(const char *path);
  * of a span), and ds_result_set_page makes a result's JSON give page
  * offsets.  A page of 4 GiB or more has no map (DS_ETOOBIG). */
 int ds_html_is(const char *text, size_t len);
+int ds_html_is_1252(const char *html, size_t len);
 int ds_html_text(const char *html, size_t len, char **text, size_t *text_len, struct ds_err *err);
 struct ds_html_map;
 int ds_html_text_map(const char *html, size_t len, char **text, size_t *text_len,

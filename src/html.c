@@ -261,6 +261,8 @@ struct ds_html_map {
 struct out {
 	struct ds_buf b;
 	int latin;  /* the page's bytes are Windows-1252 (or Latin-1) */
+	int odd;    /* it declares no 8-bit charset and has bytes that are no
+		     * UTF-8: those are read as Windows-1252 */
 	int space;  /* a blank is pending before the next text */
 	int breaks; /* line breaks pending (1: a <br>, 2: a paragraph) */
 	struct ds_html_map *map; /* or NULL */
@@ -300,15 +302,25 @@ static int put_text(struct out *o, const char *p, size_t n, size_t in, size_t in
 			return DS_ENOMEM;
 	}
 	o->breaks = o->space = 0;
-	if (o->latin && verbatim) {
-		/* each byte a character: 0x80 and up to UTF-8 */
-		for (size_t i = 0; i < n; i++) {
+	if ((o->latin || o->odd) && verbatim) {
+		/* each byte a character, 0x80 and up to UTF-8; on a page that
+		 * declares none, only the bytes that are no part of UTF-8 */
+		for (size_t i = 0; i < n;) {
 			unsigned char c = (unsigned char)p[i];
 			char u[4];
-			uint32_t cp = c < 0x80 ? c : c < 0xA0 && w1252[c - 0x80] ? w1252[c - 0x80] : c;
-			if (map_add(o, in + i, 1, c < 0x80) ||
-			    ds_buf_append(&o->b, u, put_utf8(u, cp)))
+			uint32_t cp;
+			size_t l = c < 0x80 ? 1 : o->latin ? 0 : ds_utf8_seq((const unsigned char *)p + i,
+									   n - i, &cp);
+			if (l) {
+				if (map_add(o, in + i, l, 1) || ds_buf_append(&o->b, p + i, l))
+					return DS_ENOMEM;
+				i += l;
+				continue;
+			}
+			cp = c < 0xA0 ? w1252[c - 0x80] : c;
+			if (map_add(o, in + i, 1, 0) || ds_buf_append(&o->b, u, put_utf8(u, cp)))
 				return DS_ENOMEM;
+			i++;
 		}
 		return 0;
 	}
@@ -574,7 +586,7 @@ static int utf8_text(const char *s, size_t n)
  * charset=...> or http-equiv's "charset=", in its first 4 kB) and they are
  * not well-formed UTF-8 (pages that say Latin-1 and hold UTF-8 are common:
  * UTF-8 is kept then, as a byte-order mark would keep it). */
-static int latin_page(const char *s, size_t n)
+int ds_html_is_1252(const char *s, size_t n)
 {
 	static const char *const names[] = {"windows-1252", "cp1252", "iso-8859-1", "iso8859-1",
 					    "latin1", "latin-1", "us-ascii", NULL};
@@ -754,12 +766,14 @@ int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
 {
 	struct out o;
 	char date[11] = "";
-	int unclosed = 0, rc = 0, latin = latin_page(html, n);
+	int unclosed = 0, rc = 0, latin = ds_html_is_1252(html, n);
+	int odd = !latin && ds_text_legacy_bytes(html, n, NULL) > 0;
 	struct ds_html_map *m;
 	if ((rc = map_start(n, map, &m, err)) != 0)
 		return rc;
 	memset(&o, 0, sizeof o);
 	o.latin = latin;
+	o.odd = odd;
 	o.map = m;
 	rc = extract(html, n, 1, &o, date, &unclosed);
 	if (rc == 0 && unclosed) {
@@ -768,6 +782,7 @@ int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
 		ds_buf_free(&o.b);
 		memset(&o, 0, sizeof o);
 		o.latin = latin;
+		o.odd = odd;
 		if (m)
 			m->n = 0;
 		o.map = m;

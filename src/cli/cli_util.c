@@ -410,8 +410,8 @@ static int html_fragment(const char *path, const char *s, size_t n)
 	return i < n && s[i] == '<';
 }
 
-/* ds_read_file, with a web page replaced by its text and text in an 8-bit
- * encoding read as Windows-1252: the map of where the text comes from in
+/* ds_read_file, with a web page replaced by its text and bytes that are no
+ * part of UTF-8 read as Windows-1252: the map of where the text comes from in
  * *map when map is not NULL (none is built otherwise); *how (may be NULL)
  * says which it was (CLI_READ_...). */
 static int read_input(const char *path, size_t max, char **text, size_t *len, int *how,
@@ -428,7 +428,9 @@ static int read_input(const char *path, size_t max, char **text, size_t *len, in
 	if (rc)
 		return rc;
 	page = ds_html_is(*text, *len) || html_fragment(path, *text, *len);
-	if (!page && !(odd = ds_text_legacy_bytes(*text, *len, &first)))
+	if (!page || !ds_html_is_1252(*text, *len))
+		odd = ds_text_legacy_bytes(*text, *len, &first);
+	if (!page && !odd)
 		return 0;
 	if (page)
 		rc = map ? ds_html_text_map(*text, *len, &t, &n, map, err)
@@ -443,7 +445,7 @@ static int read_input(const char *path, size_t max, char **text, size_t *len, in
 				  : page ? "a web page of 4 GiB or more" : "4 GiB or more to re-encode");
 	if (how)
 		*how = page ? CLI_READ_PAGE : CLI_READ_1252;
-	if (!page)
+	if (odd) /* a guess: said (a page that declares its charset is read so) */
 		cli_note("%s: not UTF-8: %zu byte%s read as Windows-1252 (the first at byte %zu)",
 			 cli_name(name), odd, odd == 1 ? "" : "s", first);
 	*text = t;

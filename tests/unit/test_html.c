@@ -117,8 +117,8 @@ T_TEST(publication_date_becomes_the_header)
 }
 
 /* A page in Windows-1252 or Latin-1 (by its meta) is read as such; one that
- * says so but holds UTF-8 stays UTF-8; undeclared bytes are left for the
- * tokeniser (which replaces what is not UTF-8). */
+ * says so but holds UTF-8 stays UTF-8; on any other page, the bytes that are
+ * no part of UTF-8 are read as Windows-1252 and the rest stays. */
 T_TEST(latin_pages_are_transcoded)
 {
 	T_EQ_STR(text_of("<html><head><meta charset=\"iso-8859-1\"></head><p>caf\xE9 "
@@ -128,8 +128,13 @@ T_TEST(latin_pages_are_transcoded)
 			 "charset=windows-1252\"><p>na\xEFve</p>"),
 		 "na\xC3\xAFve\n");
 	T_EQ_STR(text_of("<html><meta charset=latin1><p>caf\xC3\xA9</p>"), "caf\xC3\xA9\n");
-	T_EQ_STR(text_of("<html><meta charset=utf-8><p>caf\xE9</p>"), "caf\xE9\n");
-	T_EQ_STR(text_of("<html><p>caf\xE9</p>"), "caf\xE9\n");
+	T_EQ_STR(text_of("<html><meta charset=utf-8><p>caf\xE9 caf\xC3\xA9</p>"),
+		 "caf\xC3\xA9 caf\xC3\xA9\n");
+	T_EQ_STR(text_of("<html><p>it\x92s caf\xE9 \x81</p>"),
+		 "it\xE2\x80\x99s caf\xC3\xA9 \xEF\xBF\xBD\n");
+	T_EQ_INT(ds_html_is_1252("<html><meta charset=latin1><p>caf\xE9</p>", 38), 1);
+	T_EQ_INT(ds_html_is_1252("<html><meta charset=latin1><p>caf\xC3\xA9</p>", 39), 0);
+	T_EQ_INT(ds_html_is_1252("<html><p>caf\xE9</p>", 17), 0);
 }
 
 /* The page bytes a span of the text comes from. */
