@@ -1,7 +1,8 @@
 /* fuzz_html.c - the text of web pages (ds_html_is, ds_html_text) on
- * arbitrary bytes, then tokenised; checks what despin.h promises: the text
- * is NUL-terminated, paragraph breaks are at most one blank line, and its
- * size is bounded by the page's. */
+ * arbitrary bytes, then tokenised, and a date header given to it
+ * (ds_text_set_date); checks what despin.h promises: the text is
+ * NUL-terminated, paragraph breaks are at most one blank line, its size is
+ * bounded by the page's, and offsets map into the page. */
 #include "fuzz.h"
 #include "text.h"
 
@@ -28,6 +29,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ASSERT(a >= last || a == 0);
 		if (a)
 			last = a;
+	}
+	/* a record's date given to the text (ds_text_set_date): the header
+	 * is the text's first line and the map still gives page offsets */
+	{
+		char *c = malloc(n + 1), date[11];
+		size_t cn = n;
+		FZ_ASSERT(c != NULL);
+		memcpy(c, t, n + 1);
+		FZ_ASSERT(ds_text_set_date(&c, &cn, "2025-01-02", &m) == 0);
+		FZ_ASSERT(cn == n || cn == n + 17);
+		FZ_ASSERT(ds_text_date(c, cn, date) > 0 && strcmp(date, "2025-01-02") == 0);
+		for (size_t off = 0; off < cn; off++)
+			FZ_ASSERT(ds_html_map_page(m, off, 0) <= size &&
+				  ds_html_map_page(m, off + 1, 1) <= size);
+		free(c);
 	}
 	ds_html_map_free(m);
 	FZ_ASSERT(t[n] == 0);
