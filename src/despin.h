@@ -127,6 +127,22 @@ size_t ds_text_legacy_bytes(const char *text, size_t len, size_t *first);
 int ds_text_from_1252(const char *in, size_t len, char **text, size_t *text_len,
 		      struct ds_html_map **map, struct ds_err *err);
 
+/* A MIME message: a web page saved as one file (.mhtml, "Webpage, Single
+ * File") or an e-mail (.eml).  ds_mime_is says whether text is one: a
+ * header block with MIME-Version and a Content-Type of multipart/ or
+ * text/.  ds_mime_text_map gives the text of its first part that is text
+ * (text/plain or text/html, not an attachment; through nested multiparts
+ * and forwarded messages): quoted-printable and base64 decoded, bytes that
+ * are no UTF-8 read as Windows-1252, a page read as ds_html_text reads one,
+ * and an e-mail's Date as the date header (a saved page's Date is when it
+ * was saved: not used).  *text (NUL-terminated) and *map (may be NULL:
+ * where the text comes from in the message, for ds_result_set_page) are
+ * owned by the caller.  Returns 0, DS_EEMPTY for a message with no text
+ * part, DS_ETOOBIG (4 GiB or more) or DS_ENOMEM. */
+int ds_mime_is(const char *text, size_t len);
+int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
+		     struct ds_html_map **map, struct ds_err *err);
+
 /* Gives a text the date header batch mode reads ("date DATE", DATE a
  * YYYY-MM-DD string): the date of the header the text has is overwritten,
  * else "date DATE" and a blank line go before the text, and *text (owned

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "textmap.h"
 #include "util.h"
 
 /* ---- sniffing ---- */
@@ -256,6 +257,7 @@ struct ds_html_map {
 	struct seg *seg;
 	size_t n, cap;
 	uint32_t shift; /* the date header's bytes, before the first segment */
+	struct ds_html_map *next; /* the map the input offsets go on through */
 };
 
 struct out {
@@ -273,20 +275,7 @@ struct out {
  * last one in both (a single space between) extends it. */
 static int map_add(struct out *o, size_t in, size_t len, int verbatim)
 {
-	struct ds_html_map *m = o->map;
-	struct seg *last;
-	if (!m)
-		return 0;
-	last = m->n ? &m->seg[m->n - 1] : NULL;
-	if (last && verbatim && last->verbatim && o->b.len - last->out == in - last->in) {
-		last->in_len = (uint32_t)(in + len - last->in);
-		return 0;
-	}
-	if (ds_grow(&m->seg, &m->cap, m->n + 1, sizeof *m->seg))
-		return DS_ENOMEM;
-	m->seg[m->n++] = (struct seg){(uint32_t)o->b.len, (uint32_t)in, (uint32_t)len,
-				      (uint32_t)verbatim};
-	return 0;
+	return o->map ? ds_map_add(o->map, o->b.len, in, len, verbatim) : 0;
 }
 
 /* Appends n bytes of text that stand for the page's bytes [in, in + in_len)
@@ -618,18 +607,49 @@ int ds_html_is_1252(const char *s, size_t n)
 	return 0;
 }
 
-void ds_html_map_free(struct ds_html_map *m)
+struct ds_html_map *ds_map_new(void)
 {
-	if (m)
-		free(m->seg);
-	free(m);
+	return calloc(1, sizeof(struct ds_html_map));
 }
 
-size_t ds_html_map_page(const struct ds_html_map *m, size_t off, int end)
+int ds_map_add(struct ds_html_map *m, size_t out, size_t in, size_t len, int verbatim)
+{
+	struct seg *last = m->n ? &m->seg[m->n - 1] : NULL;
+	if (out >= UINT32_MAX || in + len >= UINT32_MAX)
+		return DS_ETOOBIG;
+	if (last && verbatim && last->verbatim && out - last->out == in - last->in) {
+		last->in_len = (uint32_t)(in + len - last->in);
+		return 0;
+	}
+	if (ds_grow(&m->seg, &m->cap, m->n + 1, sizeof *m->seg))
+		return DS_ENOMEM;
+	m->seg[m->n++] = (struct seg){(uint32_t)out, (uint32_t)in, (uint32_t)len,
+				      (uint32_t)verbatim};
+	return 0;
+}
+
+void ds_map_chain(struct ds_html_map *m, struct ds_html_map *inner)
+{
+	m->next = inner;
+}
+
+void ds_html_map_free(struct ds_html_map *m)
+{
+	while (m) {
+		struct ds_html_map *next = m->next;
+		free(m->seg);
+		free(m);
+		m = next;
+	}
+}
+
+/* The input offset of text offset off by m alone (end: of the end of a
+ * span) in *res; 0 when there is none (no text, or the date header). */
+static int map_one(const struct ds_html_map *m, size_t off, int end, size_t *res)
 {
 	size_t lo = 0, hi, at;
 	const struct seg *k;
-	if (!m || !m->n || (end ? off <= m->shift : off < m->shift))
+	if (!m->n || (end ? off <= m->shift : off < m->shift))
 		return 0; /* no text, or inside the date header the page has no bytes for */
 	at = off - m->shift - (end ? 1 : 0); /* the byte at the start, or before the end */
 	hi = m->n;
@@ -643,9 +663,32 @@ size_t ds_html_map_page(const struct ds_html_map *m, size_t off, int end)
 	k = &m->seg[lo];
 	if (k->verbatim) {
 		size_t d = at - k->out + (end ? 1 : 0);
-		return k->in + (d < k->in_len ? d : k->in_len);
+		*res = k->in + (d < k->in_len ? d : k->in_len);
+	} else {
+		*res = k->in + (end ? k->in_len : 0);
 	}
-	return k->in + (end ? k->in_len : 0);
+	return 1;
+}
+
+static size_t map_chain(const struct ds_html_map *m, size_t off, int end)
+{
+	for (; m; m = m->next)
+		if (!map_one(m, off, end, &off))
+			return 0;
+	return off;
+}
+
+size_t ds_html_map_page(const struct ds_html_map *m, size_t off, int end)
+{
+	size_t r = map_chain(m, off, end), s;
+	/* a byte the text put in (a blank between a page's words) stands at
+	 * the input offset where the next one starts; through a chain, the end
+	 * of a span that closes on it could fall before that start (across
+	 * bytes a decoder skipped): the end is never before its last byte's
+	 * start */
+	if (end && r && m && m->next && off > 0 && (s = map_chain(m, off - 1, 0)) > r)
+		r = s;
+	return r;
 }
 
 /* A map for n input bytes in *m when map is not NULL (*map cleared). */
@@ -658,7 +701,7 @@ static int map_start(size_t n, struct ds_html_map **map, struct ds_html_map **m,
 	*map = NULL;
 	if (n >= UINT32_MAX)
 		return ds_err_set(err, DS_ETOOBIG, "%zu bytes: too large to map", n);
-	if (!(*m = calloc(1, sizeof **m)))
+	if (!(*m = ds_map_new()))
 		return ds_err_set(err, DS_ENOMEM, "out of memory");
 	return 0;
 }
@@ -733,12 +776,10 @@ int ds_text_set_date(char **text, size_t *len, const char *date, struct ds_html_
 		return DS_ETOOBIG;
 	if (!m) {
 		/* the text as read: one run, the input's bytes one for one */
-		if (!(m = calloc(1, sizeof *m)) || !(m->seg = malloc(sizeof *m->seg))) {
-			free(m);
+		if (!(m = ds_map_new()) || ds_map_add(m, 0, 0, *len, 1)) {
+			ds_html_map_free(m);
 			return DS_ENOMEM;
 		}
-		m->seg[0] = (struct seg){0, 0, (uint32_t)*len, 1};
-		m->n = m->cap = 1;
 	}
 	if (!(t = realloc(*text, *len + 18))) {
 		if (m != *map)

@@ -119,15 +119,17 @@ extern size_t cli_max_input;
  * ds_read_file does (max bytes, the limit applying to the file as read); a
  * saved web page (ds_html_is, or a file named .html, .htm or .xhtml that
  * starts with '<': a fragment of one) is replaced by its text
- * (ds_html_text); text that is not UTF-8 but reads as Windows-1252 or
- * Latin-1 (ds_text_legacy_bytes) is read so, with a note on stderr.  *how
- * (may be NULL) says which: CLI_READ_TEXT, CLI_READ_PAGE or CLI_READ_1252. */
-enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_1252 };
+ * (ds_html_text); a MIME message (a page saved as .mhtml, an e-mail) by
+ * the text of its text part (ds_mime_text_map); text that is not UTF-8 but
+ * reads as Windows-1252 or Latin-1 (ds_text_legacy_bytes) is read so, with
+ * a note on stderr.  *how (may be NULL) says which: CLI_READ_TEXT,
+ * CLI_READ_PAGE, CLI_READ_MIME or CLI_READ_1252. */
+enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_MIME, CLI_READ_1252 };
 int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *how,
 		     struct ds_err *err);
 /* cli_read_article, with a map of where the text comes from in the file's
- * bytes, for a web page or text read as Windows-1252, in *map (NULL for
- * UTF-8 text; ds_html_map_free). */
+ * bytes, for a web page, a MIME message or text read as Windows-1252, in
+ * *map (NULL for UTF-8 text; ds_html_map_free). */
 int cli_read_page(const char *path, size_t max, char **text, size_t *len,
 		  struct ds_html_map **map, struct ds_err *err);
 

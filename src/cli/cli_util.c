@@ -410,8 +410,8 @@ static int html_fragment(const char *path, const char *s, size_t n)
 	return i < n && s[i] == '<';
 }
 
-/* ds_read_file, with a web page replaced by its text and bytes that are no
- * part of UTF-8 read as Windows-1252: the map of where the text comes from in
+/* ds_read_file, with a web page or a MIME message replaced by its text and
+ * bytes that are no part of UTF-8 read as Windows-1252: the map of where the text comes from in
  * *map when map is not NULL (none is built otherwise); *how (may be NULL)
  * says which it was (CLI_READ_...). */
 static int read_input(const char *path, size_t max, char **text, size_t *len, int *how,
@@ -420,19 +420,22 @@ static int read_input(const char *path, size_t max, char **text, size_t *len, in
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	char *t;
 	size_t n, odd = 0, first = 0;
-	int rc = ds_read_file(path, max, text, len, err), page;
+	int rc = ds_read_file(path, max, text, len, err), page, mime;
 	if (map)
 		*map = NULL;
 	if (how)
 		*how = CLI_READ_TEXT;
 	if (rc)
 		return rc;
-	page = ds_html_is(*text, *len) || html_fragment(path, *text, *len);
-	if (!page || !ds_html_is_1252(*text, *len))
+	mime = ds_mime_is(*text, *len);
+	page = !mime && (ds_html_is(*text, *len) || html_fragment(path, *text, *len));
+	if (!mime && (!page || !ds_html_is_1252(*text, *len)))
 		odd = ds_text_legacy_bytes(*text, *len, &first);
-	if (!page && !odd)
+	if (!mime && !page && !odd)
 		return 0;
-	if (page)
+	if (mime)
+		rc = ds_mime_text_map(*text, *len, &t, &n, map, err);
+	else if (page)
 		rc = map ? ds_html_text_map(*text, *len, &t, &n, map, err)
 			 : ds_html_text(*text, *len, &t, &n, err);
 	else
@@ -441,10 +444,12 @@ static int read_input(const char *path, size_t max, char **text, size_t *len, in
 	*text = NULL;
 	if (rc)
 		return ds_err_set(err, rc, "%s: %s", name,
-				  rc != DS_ETOOBIG ? "out of memory"
+				  rc == DS_EEMPTY ? "a MIME message (.mhtml, .eml) with no text part"
+				  : rc != DS_ETOOBIG ? "out of memory"
+				  : mime ? "a MIME message of 4 GiB or more"
 				  : page ? "a web page of 4 GiB or more" : "4 GiB or more to re-encode");
 	if (how)
-		*how = page ? CLI_READ_PAGE : CLI_READ_1252;
+		*how = mime ? CLI_READ_MIME : page ? CLI_READ_PAGE : CLI_READ_1252;
 	if (odd) /* a guess: said (a page that declares its charset is read so) */
 		cli_note("%s: not UTF-8: %zu byte%s read as Windows-1252 (the first at byte %zu)",
 			 cli_name(name), odd, odd == 1 ? "" : "s", first);

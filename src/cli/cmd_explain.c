@@ -235,8 +235,8 @@ fail:
 }
 
 /* Whether the file at path still holds the text that was judged: a web
- * page was judged on its text (ds_html_text), and writing that text over it
- * would lose its markup; text read as Windows-1252 would come back in
+ * page or a MIME message was judged on its text (ds_html_text,
+ * ds_mime_text_map), and writing that text over it would lose the rest; text read as Windows-1252 would come back in
  * another encoding; a file changed since it was read would lose the
  * change. */
 static int in_place_ok(const char *path, const char *judged, size_t jlen)
@@ -251,7 +251,10 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen)
 		return 0;
 	}
 	ok = len == jlen && memcmp(now, judged, len) == 0;
-	if (ds_html_is(now, len))
+	if (ds_mime_is(now, len))
+		cli_error("%s: a MIME message, judged on its text part: not restored in place "
+			  "(without --in-place the restored text is printed)", cli_name(path));
+	else if (ds_html_is(now, len))
 		cli_error("%s: a web page, judged on its text: not restored in place (without "
 			  "--in-place the restored text is printed)", cli_name(path));
 	else if (ds_text_legacy_bytes(now, len, NULL))

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "binfmt.h"
+#include "despin.h"
+#include "text.h"
 #include "util.h"
 
 /* Aborts (a finding for libFuzzer) when an invariant does not hold. */
@@ -123,6 +125,34 @@ static inline const char *fz_model_file(const uint8_t *data, size_t size, const 
 		return NULL;
 	}
 	return path;
+}
+
+/* Every offset of a text of n bytes that map gives is inside the size
+ * input bytes, starts come in order, and a byte's end is at or after its
+ * start (0: no input bytes, a date header's). */
+static inline void fz_check_map(const struct ds_html_map *m, size_t n, size_t size)
+{
+	size_t last = 0;
+	for (size_t off = 0; off < n; off++) {
+		size_t a = ds_html_map_page(m, off, 0), b = ds_html_map_page(m, off + 1, 1);
+		FZ_ASSERT(a <= size && b <= size);
+		FZ_ASSERT(b >= a || b == 0);
+		FZ_ASSERT(a >= last || a == 0);
+		if (a)
+			last = a;
+	}
+}
+
+/* A text a reader made tokenises, or is refused for what it is. */
+static inline void fz_check_doc(const char *t, size_t n)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d = ds_doc_new(t, n, "fuzz", 0, &err);
+	if (d)
+		ds_doc_free(d);
+	else
+		FZ_ASSERT(err.code == DS_EBINARY || err.code == DS_EEMPTY ||
+			  err.code == DS_ETOOBIG || err.code == DS_ENOMEM);
 }
 
 /* A refusal must say what went wrong with which file. */

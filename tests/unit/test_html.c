@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "t.h"
+#include "t_map.h"
 #include "text.h"
 #include "despin.h"
 
@@ -137,21 +138,6 @@ T_TEST(latin_pages_are_transcoded)
 	T_EQ_INT(ds_html_is_1252("<html><p>caf\xE9</p>", 17), 0);
 }
 
-/* The page bytes a span of the text comes from. */
-static void page_span(const char *page, const char *text, const struct ds_html_map *m,
-		      const char *words, char *out, size_t cap)
-{
-	const char *at = strstr(text, words);
-	size_t a, b;
-	if (!at) {
-		snprintf(out, cap, "(not in the text)");
-		return;
-	}
-	a = ds_html_map_page(m, (size_t)(at - text), 0);
-	b = ds_html_map_page(m, (size_t)(at - text) + strlen(words), 1);
-	snprintf(out, cap, "%.*s", b >= a ? (int)(b - a) : 0, page + a);
-}
-
 /* Offsets in the text map back to the page: plain words one for one,
  * a reference as a whole, after a date header and across blanks and tags. */
 T_TEST(text_offsets_map_to_the_page)
@@ -167,15 +153,15 @@ T_TEST(text_offsets_map_to_the_page)
 	if (!t || !m)
 		return;
 	T_EQ_STR(t, "date 2025-01-02\n\nThe caf\xC3\xA9 is open.\n\nTom\xE2\x80\x99s big dog barked.\n");
-	page_span(page, t, m, "The", buf, sizeof buf);
+	t_map_span(page, t, m, "The", buf, sizeof buf);
 	T_EQ_STR(buf, "The");
-	page_span(page, t, m, "caf\xC3\xA9", buf, sizeof buf);
+	t_map_span(page, t, m, "caf\xC3\xA9", buf, sizeof buf);
 	T_EQ_STR(buf, "caf&eacute;");
-	page_span(page, t, m, "is open", buf, sizeof buf);
+	t_map_span(page, t, m, "is open", buf, sizeof buf);
 	T_EQ_STR(buf, "is\n  open");
-	page_span(page, t, m, "Tom\xE2\x80\x99s big dog", buf, sizeof buf);
+	t_map_span(page, t, m, "Tom\xE2\x80\x99s big dog", buf, sizeof buf);
 	T_EQ_STR(buf, "Tom&rsquo;s <b>big</b> dog");
-	page_span(page, t, m, "barked.", buf, sizeof buf);
+	t_map_span(page, t, m, "barked.", buf, sizeof buf);
 	T_EQ_STR(buf, "barked.");
 	/* the date header has no bytes in the page */
 	T_EQ_INT(ds_html_map_page(m, 3, 0), 0);
@@ -186,7 +172,7 @@ T_TEST(text_offsets_map_to_the_page)
 		static const char lat[] = "<html><meta charset=latin1><p>na\xEFve caf\xE9s</p>";
 		T_EQ_INT(ds_html_text_map(lat, strlen(lat), &t, &n, &m, NULL), 0);
 		if (t && m) {
-			page_span(lat, t, m, "na\xC3\xAFve caf\xC3\xA9s", buf, sizeof buf);
+			t_map_span(lat, t, m, "na\xC3\xAFve caf\xC3\xA9s", buf, sizeof buf);
 			T_EQ_STR(buf, "na\xEFve caf\xE9s");
 		}
 		free(t);
@@ -221,11 +207,11 @@ T_TEST(text_in_8_bit_encodings)
 	T_EQ_STR(t, "He said \xE2\x80\x9Chi\xE2\x80\x9D, caf\xC3\xA9 \xEF\xBF\xBD na\xC3\xAFve.");
 	T_EQ_INT(n, strlen(t));
 	T_EQ_INT(ds_text_legacy_bytes(t, n, NULL), 0);
-	page_span(mixed, t, m, "\xE2\x80\x9Chi\xE2\x80\x9D", buf, sizeof buf);
+	t_map_span(mixed, t, m, "\xE2\x80\x9Chi\xE2\x80\x9D", buf, sizeof buf);
 	T_EQ_STR(buf, "\x93hi\x94");
-	page_span(mixed, t, m, "caf\xC3\xA9", buf, sizeof buf);
+	t_map_span(mixed, t, m, "caf\xC3\xA9", buf, sizeof buf);
 	T_EQ_STR(buf, "caf\xC3\xA9");
-	page_span(mixed, t, m, "na\xC3\xAFve.", buf, sizeof buf);
+	t_map_span(mixed, t, m, "na\xC3\xAFve.", buf, sizeof buf);
 	T_EQ_STR(buf, "na\xEFve.");
 	free(t);
 	ds_html_map_free(m);
@@ -249,13 +235,13 @@ T_TEST(date_header_given_to_a_text)
 	T_EQ_STR(t, "date 2025-03-04\n\nRain fell on Tuesday.\n");
 	T_EQ_INT(n, strlen(t));
 	T_EQ_INT(m != NULL, 1);
-	page_span("Rain fell on Tuesday.\n", t, m, "fell on", buf, sizeof buf);
+	t_map_span("Rain fell on Tuesday.\n", t, m, "fell on", buf, sizeof buf);
 	T_EQ_STR(buf, "fell on");
 	T_EQ_INT(ds_html_map_page(m, 3, 0), 0);
 	/* a second date overwrites the header: nothing moves */
 	T_EQ_INT(ds_text_set_date(&t, &n, "2024-12-31", &m), 0);
 	T_EQ_STR(t, "date 2024-12-31\n\nRain fell on Tuesday.\n");
-	page_span("Rain fell on Tuesday.\n", t, m, "Tuesday", buf, sizeof buf);
+	t_map_span("Rain fell on Tuesday.\n", t, m, "Tuesday", buf, sizeof buf);
 	T_EQ_STR(buf, "Tuesday");
 	free(t);
 	ds_html_map_free(m);
@@ -265,7 +251,7 @@ T_TEST(date_header_given_to_a_text)
 		return;
 	T_EQ_INT(ds_text_set_date(&t, &n, "2025-03-04", &m), 0);
 	T_EQ_STR(t, "date 2025-03-04\n\nThe caf\xC3\xA9 is open.\n");
-	page_span(page, t, m, "caf\xC3\xA9 is", buf, sizeof buf);
+	t_map_span(page, t, m, "caf\xC3\xA9 is", buf, sizeof buf);
 	T_EQ_STR(buf, "caf&eacute; is");
 	free(t);
 	ds_html_map_free(m);

@@ -1,0 +1,427 @@
+/* mime.c - the text of a MIME message: a web page saved as one file
+ * (.mhtml, "Webpage, Single File") or an e-mail (.eml).  The first part
+ * that is text (text/plain or text/html, not an attachment) is taken,
+ * decoded (quoted-printable, base64; bytes that are no UTF-8 read as
+ * Windows-1252) and, when it is a page, read as one (html.c).  See
+ * despin.h. */
+#include "despin.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text.h"
+#include "textmap.h"
+#include "util.h"
+
+#define MIME_DEPTH 8        /* nested multiparts followed */
+#define MIME_HEAD_MAX 65536 /* bytes of a header block looked at */
+
+enum { ENC_IDENTITY, ENC_QP, ENC_BASE64 };
+
+/* What the headers of a message or part say. */
+struct part {
+	size_t body, end;    /* the body: bytes [body, end) of the message */
+	char type[64];       /* lower case; "" when not given (text/plain) */
+	char boundary[72];   /* of a multipart */
+	int enc;             /* ENC_... */
+	int attachment;      /* Content-Disposition: attachment */
+	int mime_version;    /* MIME-Version: seen */
+	int snapshot;        /* Snapshot-Content-Location: a saved page */
+	char date[11];       /* Date:, as YYYY-MM-DD ("" when none or unread) */
+};
+
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The end of the line at i (at its '\n', or n). */
+static size_t line_end(const char *s, size_t i, size_t n)
+{
+	const char *p = memchr(s + i, '\n', n - i);
+	return p ? (size_t)(p - s) : n;
+}
+
+/* Whether s[i, e) is a header field's first line: a name of printable
+ * characters but ':' and blanks, then ':'. */
+static int field_line(const char *s, size_t i, size_t e)
+{
+	size_t j = i;
+	while (j < e && s[j] > ' ' && s[j] < 127 && s[j] != ':')
+		j++;
+	return j > i && j < e && s[j] == ':';
+}
+
+/* Copies a parameter's value at v[0, n) (quoted or a token) into out. */
+static void param_value(const char *v, size_t n, char *out, size_t cap, int lower)
+{
+	size_t i = 0, k = 0;
+	int quoted = n && v[0] == '"';
+	if (quoted)
+		i = 1;
+	for (; i < n && k + 1 < cap; i++) {
+		char c = v[i];
+		if (quoted ? c == '"' : (c == ';' || is_blank(c) || c == '\r' || c == '\n'))
+			break;
+		if (quoted && c == '\\' && i + 1 < n)
+			c = v[++i];
+		out[k++] = lower && c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	}
+	out[k] = 0;
+}
+
+/* The value of parameter name in a header value v[0, n) ("type/sub;
+ * a=b; c="d""), into out ("" when absent). */
+static void param(const char *v, size_t n, const char *name, char *out, size_t cap, int lower)
+{
+	size_t l = strlen(name);
+	out[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] != ';')
+			continue;
+		i++;
+		while (i < n && (is_blank(v[i]) || v[i] == '\r' || v[i] == '\n'))
+			i++;
+		if (i + l < n && strncasecmp(v + i, name, l) == 0) {
+			size_t j = i + l;
+			while (j < n && is_blank(v[j]))
+				j++;
+			if (j < n && v[j] == '=') {
+				j++;
+				while (j < n && is_blank(v[j]))
+					j++;
+				param_value(v + j, n - j, out, cap, lower);
+				return;
+			}
+		}
+		i--;
+	}
+}
+
+/* "Tue, 1 Dec 2026 15:27:07 +0000" (RFC 5322) as "2026-12-01"; "" when it
+ * reads otherwise. */
+static void mail_date(const char *v, size_t n, char date[11])
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	size_t i = 0;
+	unsigned day = 0, year = 0, mon = 0;
+	date[0] = 0;
+	while (i < n && !(v[i] >= '0' && v[i] <= '9')) /* the day's name */
+		i++;
+	while (i < n && v[i] >= '0' && v[i] <= '9' && day < 100)
+		day = day * 10 + (unsigned)(v[i++] - '0');
+	while (i < n && is_blank(v[i]))
+		i++;
+	for (unsigned m = 0; m < 12 && i + 3 <= n; m++)
+		if (strncasecmp(v + i, months + 3 * m, 3) == 0)
+			mon = m + 1;
+	i += 3;
+	while (i < n && is_blank(v[i]))
+		i++;
+	for (int k = 0; k < 4 && i < n && v[i] >= '0' && v[i] <= '9'; k++)
+		year = year * 10 + (unsigned)(v[i++] - '0');
+	if (!mon || day < 1 || day > 31 || year < 1000 || year > 9999 ||
+	    (i < n && v[i] >= '0' && v[i] <= '9'))
+		return;
+	date[0] = (char)('0' + year / 1000);
+	date[1] = (char)('0' + year / 100 % 10);
+	date[2] = (char)('0' + year / 10 % 10);
+	date[3] = (char)('0' + year % 10);
+	date[4] = '-';
+	date[5] = (char)('0' + mon / 10);
+	date[6] = (char)('0' + mon % 10);
+	date[7] = '-';
+	date[8] = (char)('0' + day / 10);
+	date[9] = (char)('0' + day % 10);
+	date[10] = 0;
+}
+
+/* Reads the header block at s[i, n) into *p (the body starts after its
+ * blank line).  Returns 0 when s[i] does not start a header block that
+ * ends. */
+static int headers(const char *s, size_t i, size_t n, struct part *p)
+{
+	size_t limit = n - i > MIME_HEAD_MAX ? i + MIME_HEAD_MAX : n;
+	memset(p, 0, sizeof *p);
+	p->end = n;
+	while (i < limit) {
+		size_t e = line_end(s, i, n), ve, name_len;
+		const char *name = s + i, *v;
+		if (e == i || (e == i + 1 && s[i] == '\r')) { /* the blank line */
+			p->body = e < n ? e + 1 : n;
+			return 1;
+		}
+		if (!field_line(s, i, e))
+			return 0;
+		name_len = (size_t)((const char *)memchr(name, ':', e - i) - name);
+		/* the value, with the lines that fold into it */
+		v = name + name_len + 1;
+		ve = e;
+		while (ve + 1 < n && is_blank(s[ve + 1]))
+			ve = line_end(s, ve + 1, n);
+		while (v < s + ve && (is_blank(*v) || *v == '\r' || *v == '\n'))
+			v++;
+#define FIELD(x) (name_len == sizeof x - 1 && strncasecmp(name, x, name_len) == 0)
+		if (FIELD("content-type")) {
+			param_value(v, (size_t)(s + ve - v), p->type, sizeof p->type, 1);
+			param(v, (size_t)(s + ve - v), "boundary", p->boundary, sizeof p->boundary, 0);
+		} else if (FIELD("content-transfer-encoding")) {
+			char enc[24];
+			param_value(v, (size_t)(s + ve - v), enc, sizeof enc, 1);
+			p->enc = strcmp(enc, "quoted-printable") == 0 ? ENC_QP
+				 : strcmp(enc, "base64") == 0	    ? ENC_BASE64
+									    : ENC_IDENTITY;
+		} else if (FIELD("content-disposition")) {
+			p->attachment = (size_t)(s + ve - v) >= 10 &&
+					strncasecmp(v, "attachment", 10) == 0;
+		} else if (FIELD("mime-version")) {
+			p->mime_version = 1;
+		} else if (FIELD("snapshot-content-location")) {
+			p->snapshot = 1;
+		} else if (FIELD("date")) {
+			mail_date(v, (size_t)(s + ve - v), p->date);
+		}
+#undef FIELD
+		i = ve < n ? ve + 1 : n;
+	}
+	return 0;
+}
+
+int ds_mime_is(const char *s, size_t n)
+{
+	struct part p;
+	size_t i = 0;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	return headers(s, i, n, &p) && p.mime_version && p.type[0] &&
+	       (strncmp(p.type, "multipart/", 10) == 0 || strncmp(p.type, "text/", 5) == 0);
+}
+
+/* Whether s[i, e) is the delimiter line "--boundary" (close: "--boundary--"). */
+static int delimiter(const char *s, size_t i, size_t e, const char *b, size_t bl, int *close)
+{
+	if (e - i < bl + 2 || s[i] != '-' || s[i + 1] != '-' || memcmp(s + i + 2, b, bl) != 0)
+		return 0;
+	i += bl + 2;
+	*close = e - i >= 2 && s[i] == '-' && s[i + 1] == '-';
+	if (*close)
+		i += 2;
+	while (i < e && (is_blank(s[i]) || s[i] == '\r'))
+		i++;
+	return i == e;
+}
+
+/* The first text part of *p (a message or a part: the first text/plain or
+ * text/html that is not an attachment, in order, through nested
+ * multiparts) into *out; 0 when there is none. */
+static int text_part(const char *s, const struct part *p, int depth, struct part *out)
+{
+	size_t i, bl;
+	if (strcmp(p->type, "message/rfc822") == 0 && !p->attachment && depth < MIME_DEPTH) {
+		struct part inner; /* a message forwarded whole */
+		return headers(s, p->body, p->end, &inner) && text_part(s, &inner, depth + 1, out);
+	}
+	if (strncmp(p->type, "multipart/", 10) != 0) {
+		if (p->attachment ||
+		    !(p->type[0] == 0 || strcmp(p->type, "text/plain") == 0 ||
+		      strcmp(p->type, "text/html") == 0))
+			return 0;
+		*out = *p;
+		return 1;
+	}
+	bl = strlen(p->boundary);
+	if (!bl || depth >= MIME_DEPTH)
+		return 0;
+	/* the parts: from after each delimiter line to the line break before
+	 * the next */
+	i = p->body;
+	while (i < p->end) {
+		size_t e = line_end(s, i, p->end), start;
+		int close = 0;
+		if (!delimiter(s, i, e, p->boundary, bl, &close)) {
+			i = e + 1;
+			continue;
+		}
+		if (close)
+			return 0;
+		start = e < p->end ? e + 1 : p->end;
+		for (i = start; i < p->end;) {
+			size_t e2 = line_end(s, i, p->end);
+			int c2;
+			if (delimiter(s, i, e2, p->boundary, bl, &c2)) {
+				struct part child;
+				size_t stop = i;
+				if (stop > start && s[stop - 1] == '\n')
+					stop--;
+				if (stop > start && s[stop - 1] == '\r')
+					stop--;
+				if (headers(s, start, stop, &child)) {
+					if (!child.type[0] && strcmp(p->type, "multipart/digest") == 0)
+						strcpy(child.type, "message/rfc822");
+					if (text_part(s, &child, depth + 1, out))
+						return 1;
+				}
+				break;
+			}
+			i = e2 + 1;
+		}
+		if (i >= p->end)
+			return 0; /* no delimiter after the part: unterminated */
+	}
+	return 0;
+}
+
+static int hex(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				      : -1;
+}
+
+static int b64(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A'
+	       : c >= 'a' && c <= 'z' ? c - 'a' + 26
+	       : c >= '0' && c <= '9' ? c - '0' + 52
+	       : c == '+'	      ? 62
+	       : c == '/'	      ? 63
+				      : -1;
+}
+
+/* Decodes the body of part p into *b, with *m mapping it to the message's
+ * bytes.  0 or DS_ENOMEM. */
+static int decode(const char *s, const struct part *p, struct ds_buf *b, struct ds_html_map *m)
+{
+	size_t i = p->body, e = p->end;
+	if (p->enc == ENC_IDENTITY)
+		return ds_map_add(m, 0, i, e - i, 1) || ds_buf_append(b, s + i, e - i) ? DS_ENOMEM : 0;
+	if (p->enc == ENC_QP) {
+		while (i < e) {
+			int h, l;
+			if (s[i] != '=') {
+				if (ds_map_add(m, b->len, i, 1, 1) || ds_buf_putc(b, s[i]))
+					return DS_ENOMEM;
+				i++;
+			} else if (i + 1 < e && (s[i + 1] == '\n' || s[i + 1] == '\r')) {
+				i += s[i + 1] == '\r' && i + 2 < e && s[i + 2] == '\n' ? 3 : 2;
+			} else if (i + 2 < e && (h = hex((unsigned char)s[i + 1])) >= 0 &&
+				   (l = hex((unsigned char)s[i + 2])) >= 0) {
+				if (ds_map_add(m, b->len, i, 3, 0) || ds_buf_putc(b, (char)(h * 16 + l)))
+					return DS_ENOMEM;
+				i += 3;
+			} else { /* a stray '=' stays */
+				if (ds_map_add(m, b->len, i, 1, 1) || ds_buf_putc(b, '='))
+					return DS_ENOMEM;
+				i++;
+			}
+		}
+		return 0;
+	}
+	/* base64: each group of four characters gives three bytes */
+	{
+		uint32_t acc = 0;
+		int k = 0;
+		size_t from = i;
+		for (; i < e; i++) {
+			int v = b64((unsigned char)s[i]);
+			if (s[i] == '=')
+				break;
+			if (v < 0)
+				continue;
+			if (k == 0)
+				from = i;
+			acc = acc << 6 | (uint32_t)v;
+			if (++k == 4) {
+				char t[3] = {(char)(acc >> 16), (char)(acc >> 8), (char)acc};
+				if (ds_map_add(m, b->len, from, i + 1 - from, 0) || ds_buf_append(b, t, 3))
+					return DS_ENOMEM;
+				k = 0;
+				acc = 0;
+			}
+		}
+		if (k >= 2) { /* the last, short group */
+			char t[2];
+			acc <<= 6 * (4 - k);
+			t[0] = (char)(acc >> 16);
+			t[1] = (char)(acc >> 8);
+			if (ds_map_add(m, b->len, from, i - from, 0) || ds_buf_append(b, t, (size_t)k - 1))
+				return DS_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int ds_mime_text_map(const char *msg, size_t n, char **text, size_t *len,
+		     struct ds_html_map **map, struct ds_err *err)
+{
+	struct part top, leaf;
+	struct ds_buf b = DS_BUF_INIT;
+	struct ds_html_map *dm = NULL, *m = NULL;
+	char *t = NULL, own[11];
+	size_t tn = 0, at = 0;
+	int rc = 0;
+	*text = NULL;
+	*len = 0;
+	if (map)
+		*map = NULL;
+	if (n >= UINT32_MAX)
+		return ds_err_set(err, DS_ETOOBIG, "%zu bytes: too large to map", n);
+	if (n >= 3 && memcmp(msg, "\xEF\xBB\xBF", 3) == 0)
+		at = 3;
+	if (!headers(msg, at, n, &top) || !text_part(msg, &top, 0, &leaf))
+		return ds_err_set(err, DS_EEMPTY, "a MIME message with no text part");
+	if (!(dm = ds_map_new()) || decode(msg, &leaf, &b, dm) || ds_buf_reserve(&b, 1)) {
+		rc = ds_err_set(err, DS_ENOMEM, "out of memory");
+		goto fail;
+	}
+	b.data[b.len] = 0;
+	/* a part in Windows-1252 or Latin-1 (whatever its charset says), or
+	 * with a stray byte of them: as ds_text_from_1252 reads text */
+	if (ds_text_legacy_bytes(b.data, b.len, NULL)) {
+		struct ds_html_map *lm = NULL;
+		if ((rc = ds_text_from_1252(b.data, b.len, &t, &tn, &lm, err)) != 0)
+			goto fail;
+		ds_map_chain(lm, dm);
+		dm = lm;
+		ds_buf_free(&b);
+		b.data = t;
+		b.len = tn;
+		t = NULL;
+	}
+	if (strcmp(leaf.type, "text/html") == 0) {
+		if ((rc = ds_html_text_map(b.data, b.len, &t, &tn, &m, err)) != 0)
+			goto fail;
+		ds_map_chain(m, dm);
+		dm = NULL;
+		ds_buf_free(&b);
+	} else {
+		t = b.data;
+		tn = b.len;
+		b.data = NULL;
+		m = dm;
+		dm = NULL;
+	}
+	/* an e-mail's date is when it was written, a saved page's when it was
+	 * saved: only the first dates the text, and not over a date of its own */
+	if (top.date[0] && !top.snapshot && !ds_text_date(t, tn, own) &&
+	    ds_text_set_date(&t, &tn, top.date, &m) == DS_ENOMEM) {
+		rc = ds_err_set(err, DS_ENOMEM, "out of memory");
+		goto fail;
+	}
+	*text = t;
+	*len = tn;
+	if (map)
+		*map = m;
+	else
+		ds_html_map_free(m);
+	return 0;
+fail:
+	ds_buf_free(&b);
+	ds_html_map_free(dm);
+	ds_html_map_free(m);
+	free(t);
+	return rc;
+}

@@ -1,0 +1,141 @@
+/* Unit tests of the text of MIME messages (src/mime.c): saved pages
+ * (.mhtml) and e-mails (.eml). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "t.h"
+#include "t_map.h"
+#include "despin.h"
+
+/* The text of message s, or "(error N)"; static storage. */
+static const char *text_of(const char *s)
+{
+	static char buf[4096];
+	char *t;
+	size_t n;
+	struct ds_err err = {0};
+	int rc = ds_mime_text_map(s, strlen(s), &t, &n, NULL, &err);
+	if (rc) {
+		snprintf(buf, sizeof buf, "(error %d)", rc);
+		return buf;
+	}
+	snprintf(buf, sizeof buf, "%s", t);
+	T_OK(strlen(t) == n);
+	free(t);
+	return buf;
+}
+
+/* A message is known by a header block with MIME-Version and a text or
+ * multipart Content-Type; text that merely starts with a field is not. */
+T_TEST(messages_are_recognised)
+{
+	static const char eml[] = "From: a@b\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHi.\n";
+	static const char folded[] = "MIME-Version: 1.0\nContent-Type:\n multipart/related;\n"
+				     "\tboundary=\"b\"\n\n--b\n\nx\n--b--\n";
+	T_EQ_INT(ds_mime_is(eml, strlen(eml)), 1);
+	T_EQ_INT(ds_mime_is(folded, strlen(folded)), 1);
+	T_EQ_INT(ds_mime_is("Note: the council met.\n\nIt voted.\n", 34), 0);
+	T_EQ_INT(ds_mime_is("From: a@b\nContent-Type: text/plain\n\nHi.\n", 38), 0);
+	T_EQ_INT(ds_mime_is("MIME-Version: 1.0\nContent-Type: image/png\n\nx", 44), 0);
+	T_EQ_INT(ds_mime_is("MIME-Version: 1.0\nContent-Type: text/plain\nno blank line", 56), 0);
+}
+
+/* Quoted-printable (soft line breaks, =XX) and base64 are decoded; bytes
+ * that are no UTF-8 are read as Windows-1252. */
+T_TEST(transfer_encodings_are_decoded)
+{
+	T_EQ_STR(text_of("MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+			 "Content-Transfer-Encoding: quoted-printable\n\n"
+			 "The caf=C3=A9 is op=\nen; a=3Db.\n"),
+		 "The caf\xC3\xA9 is open; a=b.\n");
+	T_EQ_STR(text_of("MIME-Version: 1.0\nContent-Type: text/plain; charset=iso-8859-1\n"
+			 "Content-Transfer-Encoding: quoted-printable\n\nna=EFve it=92s\n"),
+		 "na\xC3\xAFve it\xE2\x80\x99s\n");
+	T_EQ_STR(text_of("MIME-Version: 1.0\nContent-Type: text/plain\n"
+			 "Content-Transfer-Encoding: base64\n\nVGhlIGNvdW5jaWwg\nbWV0Lg==\n"),
+		 "The council met.");
+}
+
+/* The first text part is taken, through nested multiparts and forwarded
+ * messages; attachments and parts that are no text are passed over; a
+ * page is read as one. */
+T_TEST(the_first_text_part_is_taken)
+{
+	static const char alt[] =
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"o\"\n\npreamble\n"
+		"--o\nContent-Type: image/png\n\nPNG\n"
+		"--o\nContent-Type: text/plain\nContent-Disposition: attachment\n\nnot this\n"
+		"--o\nContent-Type: multipart/alternative; boundary=i\n\n"
+		"--i\nContent-Type: text/plain\n\nThe plain text.\n"
+		"--i\nContent-Type: text/html\n\n<p>The page.</p>\n--i--\n--o--\n";
+	static const char fwd[] =
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=o\n\n"
+		"--o\nContent-Type: message/rfc822\n\nFrom: c@d\nContent-Type: text/html\n\n"
+		"<html><body><nav>Menu</nav><p>A &amp; B.</p></body></html>\n--o--\n";
+	T_EQ_STR(text_of(alt), "The plain text.");
+	T_EQ_STR(text_of(fwd), "A & B.\n");
+	T_EQ_STR(text_of("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=o\n\n"
+			 "--o\nContent-Type: image/png\n\nPNG\n--o--\n"),
+		 "(error -7)");
+	/* a part never closed by its boundary is no part */
+	T_EQ_STR(text_of("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=o\n\n"
+			 "--o\nContent-Type: text/plain\n\nnever closed\n"),
+		 "(error -7)");
+}
+
+/* An e-mail's Date is its date header; a saved page's Date (when it was
+ * saved) is not, nor is it over the page's own publication date. */
+T_TEST(dates_of_mail_not_of_saving)
+{
+	T_EQ_STR(text_of("Date: Tue, 4 Mar 2025 10:00:00 +0000\nMIME-Version: 1.0\n"
+			 "Content-Type: text/plain\n\nThe council met.\n"),
+		 "date 2025-03-04\n\nThe council met.\n");
+	T_EQ_STR(text_of("Date: 9 Sep 2024 08:00 -0500\nMIME-Version: 1.0\n"
+			 "Content-Type: text/plain\n\nHi.\n"),
+		 "date 2024-09-09\n\nHi.\n");
+	T_EQ_STR(text_of("Date: someday\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHi.\n"),
+		 "Hi.\n");
+	T_EQ_STR(text_of("Snapshot-Content-Location: https://a/\nDate: Tue, 4 Mar 2025 10:00:00 +0000\n"
+			 "MIME-Version: 1.0\nContent-Type: text/html\n\n<p>Hi.</p>\n"),
+		 "Hi.\n");
+	T_EQ_STR(text_of("Date: Tue, 4 Mar 2025 10:00:00 +0000\nMIME-Version: 1.0\n"
+			 "Content-Type: text/html\n\n<html><meta property=\"article:published_time\" "
+			 "content=\"2025-01-02\"><p>Hi.</p>\n"),
+		 "date 2025-01-02\n\nHi.\n");
+}
+
+/* Offsets of the text map to the message's bytes: a quoted-printable word
+ * to its encoded bytes, a reference of the decoded page to its encoding. */
+T_TEST(offsets_map_to_the_message)
+{
+	static const char msg[] =
+		"MIME-Version: 1.0\nContent-Type: multipart/related; boundary=\"b\"\n\n"
+		"--b\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n"
+		"<p class=3D\"x\">The caf=C3=A9 is open on Sun=\nday &amp; Monday.</p>\n--b--\n";
+	char *t = NULL, buf[128];
+	size_t n;
+	struct ds_html_map *m = NULL;
+	T_EQ_INT(ds_mime_text_map(msg, strlen(msg), &t, &n, &m, NULL), 0);
+	if (!t || !m)
+		return;
+	T_EQ_STR(t, "The caf\xC3\xA9 is open on Sunday & Monday.\n");
+	t_map_span(msg, t, m, "The", buf, sizeof buf);
+	T_EQ_STR(buf, "The");
+	t_map_span(msg, t, m, "caf\xC3\xA9", buf, sizeof buf);
+	T_EQ_STR(buf, "caf=C3=A9");
+	t_map_span(msg, t, m, "Sunday & Monday", buf, sizeof buf);
+	T_EQ_STR(buf, "Sun=\nday &amp; Monday");
+	free(t);
+	ds_html_map_free(m);
+}
+
+int main(void)
+{
+	T_RUN(messages_are_recognised);
+	T_RUN(transfer_encodings_are_decoded);
+	T_RUN(the_first_text_part_is_taken);
+	T_RUN(dates_of_mail_not_of_saving);
+	T_RUN(offsets_map_to_the_message);
+	return t_done();
+}
