@@ -115,6 +115,18 @@ const char *cli_model_path(const char *dir, const char *file);
 /* Maximum input size in bytes (the --max-size option; 0 = default). */
 extern size_t cli_max_input;
 
+enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_MIME, CLI_READ_1252 };
+
+/* The text judged of an input's bytes s[0, n), as an article or a source:
+ * a web page's text (ds_html_text; page: read s as a page whatever it
+ * starts with), a MIME message's text part (ds_mime_text_map: a page saved
+ * as .mhtml, an e-mail), or text read as Windows-1252 when it is not UTF-8
+ * (ds_text_legacy_bytes; with a note on stderr naming name).  *text (NULL
+ * when s is judged as it is) and *map (NULL when not wanted or none; where
+ * the text comes from in s) are the caller's; *how (may be NULL) says which
+ * (CLI_READ_...).  0, or an error code with err naming name. */
+int cli_text_of(const char *name, const char *s, size_t n, int page, char **text, size_t *len,
+		int *how, struct ds_html_map **map, struct ds_err *err);
 /* Reads an article or a source from path ('-': standard input) as
  * ds_read_file does (max bytes, the limit applying to the file as read); a
  * saved web page (ds_html_is, or a file named .html, .htm or .xhtml that
@@ -124,7 +136,6 @@ extern size_t cli_max_input;
  * reads as Windows-1252 or Latin-1 (ds_text_legacy_bytes) is read so, with
  * a note on stderr.  *how (may be NULL) says which: CLI_READ_TEXT,
  * CLI_READ_PAGE, CLI_READ_MIME or CLI_READ_1252. */
-enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_MIME, CLI_READ_1252 };
 int cli_read_article(const char *path, size_t max, char **text, size_t *len, int *how,
 		     struct ds_err *err);
 /* cli_read_article, with a map of where the text comes from in the file's

@@ -410,38 +410,29 @@ static int html_fragment(const char *path, const char *s, size_t n)
 	return i < n && s[i] == '<';
 }
 
-/* ds_read_file, with a web page or a MIME message replaced by its text and
- * bytes that are no part of UTF-8 read as Windows-1252: the map of where the text comes from in
- * *map when map is not NULL (none is built otherwise); *how (may be NULL)
- * says which it was (CLI_READ_...). */
-static int read_input(const char *path, size_t max, char **text, size_t *len, int *how,
-		      struct ds_html_map **map, struct ds_err *err)
+int cli_text_of(const char *name, const char *s, size_t n, int page, char **text, size_t *len,
+		int *how, struct ds_html_map **map, struct ds_err *err)
 {
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	char *t;
-	size_t n, odd = 0, first = 0;
-	int rc = ds_read_file(path, max, text, len, err), page, mime;
+	size_t odd = 0, first = 0;
+	int mime = !page && ds_mime_is(s, n), rc;
+	*text = NULL;
+	*len = 0;
 	if (map)
 		*map = NULL;
 	if (how)
 		*how = CLI_READ_TEXT;
-	if (rc)
-		return rc;
-	mime = ds_mime_is(*text, *len);
-	page = !mime && (ds_html_is(*text, *len) || html_fragment(path, *text, *len));
-	if (!mime && (!page || !ds_html_is_1252(*text, *len)))
-		odd = ds_text_legacy_bytes(*text, *len, &first);
+	page = !mime && (page || ds_html_is(s, n));
+	if (!mime && (!page || !ds_html_is_1252(s, n)))
+		odd = ds_text_legacy_bytes(s, n, &first);
 	if (!mime && !page && !odd)
 		return 0;
 	if (mime)
-		rc = ds_mime_text_map(*text, *len, &t, &n, map, err);
+		rc = ds_mime_text_map(s, n, text, len, map, err);
 	else if (page)
-		rc = map ? ds_html_text_map(*text, *len, &t, &n, map, err)
-			 : ds_html_text(*text, *len, &t, &n, err);
+		rc = map ? ds_html_text_map(s, n, text, len, map, err)
+			 : ds_html_text(s, n, text, len, err);
 	else
-		rc = ds_text_from_1252(*text, *len, &t, &n, map, err);
-	free(*text);
-	*text = NULL;
+		rc = ds_text_from_1252(s, n, text, len, map, err);
 	if (rc)
 		return ds_err_set(err, rc, "%s: %s", name,
 				  rc == DS_EEMPTY ? "a MIME message (.mhtml, .eml) with no text part"
@@ -453,8 +444,35 @@ static int read_input(const char *path, size_t max, char **text, size_t *len, in
 	if (odd) /* a guess: said (a page that declares its charset is read so) */
 		cli_note("%s: not UTF-8: %zu byte%s read as Windows-1252 (the first at byte %zu)",
 			 cli_name(name), odd, odd == 1 ? "" : "s", first);
-	*text = t;
-	*len = n;
+	return 0;
+}
+
+/* ds_read_file, then cli_text_of: the map of where the text comes from in
+ * *map when map is not NULL (none is built otherwise). */
+static int read_input(const char *path, size_t max, char **text, size_t *len, int *how,
+		      struct ds_html_map **map, struct ds_err *err)
+{
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	char *t;
+	size_t n;
+	int rc = ds_read_file(path, max, text, len, err);
+	if (map)
+		*map = NULL;
+	if (how)
+		*how = CLI_READ_TEXT;
+	if (rc)
+		return rc;
+	rc = cli_text_of(name, *text, *len, html_fragment(path, *text, *len), &t, &n, how, map, err);
+	if (rc) {
+		free(*text);
+		*text = NULL;
+		return rc;
+	}
+	if (t) {
+		free(*text);
+		*text = t;
+		*len = n;
+	}
 	return 0;
 }
 

@@ -262,16 +262,18 @@ static int judge(struct worker *w, const redisReply *entry)
 	art.len = text && text->type == REDIS_REPLY_STRING ? (size_t)text->len : 0;
 	memset(&opts, 0, sizeof opts);
 	opts.check_direction = DS_DIRECTION_IF_NEWER; /* as scan -i does */
-	if (ds_html_is(art.data, art.len)) {
-		/* a producer other than 'despin submit' may send web pages */
+	{
+		/* a producer other than 'despin submit' may send web pages, MIME
+		 * messages or text that is not UTF-8 */
 		size_t n;
-		if (ds_html_text_map(art.data, art.len, &page, &n, &map, &err) == 0) {
+		if (cli_text_of(art.name, art.data, art.len, 0, &page, &n, NULL, &map, &err) == 0 &&
+		    page) {
 			art.data = page;
 			art.len = n;
 		}
 	}
 	if (err.code) {
-		snprintf(err.msg, sizeof err.msg, "%s: out of memory", art.name);
+		/* err names the entry and the problem */
 	} else if ((found = ds_finder_find(w->fd, &art, 0, &err)) != NULL) {
 		res = ds_detect_found(w->det, found, &opts, &err);
 		ds_sources_free(found);

@@ -7,15 +7,19 @@
 
 #include "../despin.h"
 #include "../json.h"
+#include "cli.h"
 
-/* A record's text that is a web page becomes the page's text, with its
- * map.  0 or DS_ENOMEM. */
-static int page_text(struct cli_record *r)
+/* A record's text that is a web page or a MIME message becomes the text
+ * judged (cli_text_of), with its map.  0, or an error code with err set. */
+static int judged_text(struct cli_record *r, struct ds_err *err)
 {
-	char *t;
+	char *t, name[32];
 	size_t n;
-	if (ds_html_text_map(r->text, r->len, &t, &n, &r->page, NULL))
-		return DS_ENOMEM;
+	int rc;
+	snprintf(name, sizeof name, "stdin:%zu", r->line);
+	rc = cli_text_of(name, r->text, r->len, r->html, &t, &n, NULL, &r->page, err);
+	if (rc || !t)
+		return rc;
 	free(r->text);
 	r->text = t;
 	r->len = n;
@@ -124,8 +128,8 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 		else if (!rec->text)
 			snprintf(rec->err, sizeof rec->err,
 				 "stdin:%zu: record without a \"text\" or \"html\" string", rec->line);
-		else if ((rec->html || ds_html_is(rec->text, rec->len)) && page_text(rec))
-			snprintf(rec->err, sizeof rec->err, "stdin:%zu: out of memory", rec->line);
+		else if (judged_text(rec, &err))
+			snprintf(rec->err, sizeof rec->err, "%.500s", err.msg);
 		else if (rec->date && (rc = ds_text_set_date(&rec->text, &rec->len, rec->date,
 							     &rec->page)) != 0)
 			snprintf(rec->err, sizeof rec->err, "stdin:%zu: %s", rec->line,
