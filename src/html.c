@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
 #include "textmap.h"
 #include "util.h"
 
@@ -167,22 +166,6 @@ static uint32_t accented(const char *name, size_t n)
 	return 0;
 }
 
-/* ds_utf8_put, with what is no character (NUL, a surrogate, past U+10FFFF)
- * as U+FFFD, as browsers show it. */
-static size_t put_utf8(char *o, uint32_t cp)
-{
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	return ds_utf8_put(o, cp);
-}
-
-/* Windows-1252's characters 0x80-0x9F (0: undefined there); its other
- * bytes are Latin-1's, the code point of the same number. */
-static const uint16_t w1252[32] = {
-	0x20AC, 0, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030,
-	0x160, 0x2039, 0x152, 0, 0x17D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D,
-	0x2022, 0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0, 0x17E, 0x178};
-
 /* Decodes the reference at s[i] == '&': its code point in *cp and its
  * length, or 0 when it is not one (the '&' is then text). */
 static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
@@ -215,8 +198,8 @@ static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
 			j++;
 		}
 		/* Windows-1252 in numeric references, as browsers read them */
-		if (v >= 0x80 && v < 0xA0 && w1252[v - 0x80])
-			v = w1252[v - 0x80];
+		if (v >= 0x80 && v < 0xA0 && ds_cp1252(v))
+			v = ds_cp1252(v);
 		*cp = v;
 		return (j < n && s[j] == ';' ? j + 1 : j) - i;
 	}
@@ -243,22 +226,6 @@ static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
 }
 
 /* ---- extraction ---- */
-
-/* Where the text's bytes come from in the page: segment k covers the text
- * from out to the next segment's out (or its end); a verbatim one is the
- * page's bytes from in on, one for one; another (a reference, a transcoded
- * byte) stands for the in_len page bytes at in as a whole. */
-struct seg {
-	uint32_t out, in, in_len;
-	uint32_t verbatim;
-};
-
-struct ds_html_map {
-	struct seg *seg;
-	size_t n, cap;
-	uint32_t shift; /* the date header's bytes, before the first segment */
-	struct ds_html_map *next; /* the map the input offsets go on through */
-};
 
 struct out {
 	struct ds_buf b;
@@ -306,8 +273,8 @@ static int put_text(struct out *o, const char *p, size_t n, size_t in, size_t in
 				i += l;
 				continue;
 			}
-			cp = c < 0xA0 ? w1252[c - 0x80] : c;
-			if (map_add(o, in + i, 1, 0) || ds_buf_append(&o->b, u, put_utf8(u, cp)))
+			cp = ds_cp1252(c);
+			if (map_add(o, in + i, 1, 0) || ds_buf_append(&o->b, u, ds_put_char(u, cp)))
 				return DS_ENOMEM;
 			i++;
 		}
@@ -535,7 +502,7 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 				}
 				if (cp == 0xAD || cp == 0x200B)
 					continue; /* soft hyphen, zero-width space: nothing */
-				ul = put_utf8(u, cp);
+				ul = ds_put_char(u, cp);
 				rc = put_text(o, u, ul, i - len, len, 0);
 				continue;
 			}
@@ -607,196 +574,6 @@ int ds_html_is_1252(const char *s, size_t n)
 	return 0;
 }
 
-struct ds_html_map *ds_map_new(void)
-{
-	return calloc(1, sizeof(struct ds_html_map));
-}
-
-int ds_map_add(struct ds_html_map *m, size_t out, size_t in, size_t len, int verbatim)
-{
-	struct seg *last = m->n ? &m->seg[m->n - 1] : NULL;
-	if (out >= UINT32_MAX || in + len >= UINT32_MAX)
-		return DS_ETOOBIG;
-	if (last && verbatim && last->verbatim && out - last->out == in - last->in) {
-		last->in_len = (uint32_t)(in + len - last->in);
-		return 0;
-	}
-	if (ds_grow(&m->seg, &m->cap, m->n + 1, sizeof *m->seg))
-		return DS_ENOMEM;
-	m->seg[m->n++] = (struct seg){(uint32_t)out, (uint32_t)in, (uint32_t)len,
-				      (uint32_t)verbatim};
-	return 0;
-}
-
-void ds_map_chain(struct ds_html_map *m, struct ds_html_map *inner)
-{
-	m->next = inner;
-}
-
-void ds_html_map_free(struct ds_html_map *m)
-{
-	while (m) {
-		struct ds_html_map *next = m->next;
-		free(m->seg);
-		free(m);
-		m = next;
-	}
-}
-
-/* The input offset of text offset off by m alone (end: of the end of a
- * span) in *res; 0 when there is none (no text, or the date header). */
-static int map_one(const struct ds_html_map *m, size_t off, int end, size_t *res)
-{
-	size_t lo = 0, hi, at;
-	const struct seg *k;
-	if (!m->n || (end ? off <= m->shift : off < m->shift))
-		return 0; /* no text, or inside the date header the page has no bytes for */
-	at = off - m->shift - (end ? 1 : 0); /* the byte at the start, or before the end */
-	hi = m->n;
-	while (hi - lo > 1) { /* the last segment that starts at or before at */
-		size_t mid = (lo + hi) / 2;
-		if (m->seg[mid].out <= at)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	k = &m->seg[lo];
-	if (k->verbatim) {
-		size_t d = at - k->out + (end ? 1 : 0);
-		*res = k->in + (d < k->in_len ? d : k->in_len);
-	} else {
-		*res = k->in + (end ? k->in_len : 0);
-	}
-	return 1;
-}
-
-static size_t map_chain(const struct ds_html_map *m, size_t off, int end)
-{
-	for (; m; m = m->next)
-		if (!map_one(m, off, end, &off))
-			return 0;
-	return off;
-}
-
-size_t ds_html_map_page(const struct ds_html_map *m, size_t off, int end)
-{
-	size_t r = map_chain(m, off, end), s;
-	/* a byte the text put in (a blank between a page's words) stands at
-	 * the input offset where the next one starts; through a chain, the end
-	 * of a span that closes on it could fall before that start (across
-	 * bytes a decoder skipped): the end is never before its last byte's
-	 * start */
-	if (end && r && m && m->next && off > 0 && (s = map_chain(m, off - 1, 0)) > r)
-		r = s;
-	return r;
-}
-
-/* A map for n input bytes in *m when map is not NULL (*map cleared). */
-static int map_start(size_t n, struct ds_html_map **map, struct ds_html_map **m,
-		     struct ds_err *err)
-{
-	*m = NULL;
-	if (!map)
-		return 0;
-	*map = NULL;
-	if (n >= UINT32_MAX)
-		return ds_err_set(err, DS_ETOOBIG, "%zu bytes: too large to map", n);
-	if (!(*m = ds_map_new()))
-		return ds_err_set(err, DS_ENOMEM, "out of memory");
-	return 0;
-}
-
-/* Hands o's text (NUL-terminated) and the map m to the caller, or frees
- * both when rc says the work failed. */
-static int finish(struct out *o, struct ds_html_map *m, int rc, char **text, size_t *len,
-		  struct ds_html_map **map, struct ds_err *err)
-{
-	if (rc || ds_buf_reserve(&o->b, 1)) {
-		ds_buf_free(&o->b);
-		ds_html_map_free(m);
-		return ds_err_set(err, DS_ENOMEM, "out of memory");
-	}
-	o->b.data[o->b.len] = 0;
-	*text = o->b.data;
-	*len = o->b.len;
-	if (map)
-		*map = m;
-	return 0;
-}
-
-int ds_text_from_1252(const char *in, size_t n, char **text, size_t *len,
-		      struct ds_html_map **map, struct ds_err *err)
-{
-	const unsigned char *p = (const unsigned char *)in;
-	struct out o;
-	struct ds_html_map *m = NULL;
-	size_t i = 0;
-	int rc = 0;
-	*text = NULL;
-	*len = 0;
-	if ((rc = map_start(n, map, &m, err)) != 0)
-		return rc;
-	memset(&o, 0, sizeof o);
-	o.map = m;
-	while (i < n && !rc) {
-		uint32_t cp;
-		size_t l = 0, j = i;
-		/* a run of ASCII and well-formed UTF-8, kept as it is */
-		while (j < n && (p[j] < 0x80 || (l = ds_utf8_seq(p + j, n - j, &cp)) != 0))
-			j += p[j] < 0x80 ? 1 : l;
-		if (j > i)
-			rc = map_add(&o, i, j - i, 1) || ds_buf_append(&o.b, in + i, j - i);
-		if (j < n && !rc) {
-			char u[4];
-			unsigned char c = p[j];
-			cp = c < 0xA0 ? w1252[c - 0x80] : c;
-			rc = map_add(&o, j, 1, 0) || ds_buf_append(&o.b, u, put_utf8(u, cp));
-			j++;
-		}
-		i = j;
-	}
-	return finish(&o, m, rc, text, len, map, err);
-}
-
-int ds_text_set_date(char **text, size_t *len, const char *date, struct ds_html_map **map)
-{
-	char own[11], *t;
-	size_t end = ds_text_date(*text, *len, own);
-	struct ds_html_map *m = *map;
-	if (strlen(date) != 10 || !ds_is_iso_date(date))
-		return DS_EINVAL;
-	if (end) {
-		/* the header's date is its last ten bytes but blanks */
-		while (end && ((*text)[end - 1] == ' ' || (*text)[end - 1] == '\t'))
-			end--;
-		memcpy(*text + end - 10, date, 10);
-		return 0;
-	}
-	if (*len >= UINT32_MAX - 32)
-		return DS_ETOOBIG;
-	if (!m) {
-		/* the text as read: one run, the input's bytes one for one */
-		if (!(m = ds_map_new()) || ds_map_add(m, 0, 0, *len, 1)) {
-			ds_html_map_free(m);
-			return DS_ENOMEM;
-		}
-	}
-	if (!(t = realloc(*text, *len + 18))) {
-		if (m != *map)
-			ds_html_map_free(m);
-		return DS_ENOMEM;
-	}
-	memmove(t + 17, t, *len + 1);
-	memcpy(t, "date ", 5);
-	memcpy(t + 5, date, 10);
-	memcpy(t + 15, "\n\n", 2);
-	*text = t;
-	*len += 17;
-	m->shift += 17;
-	*map = m;
-	return 0;
-}
-
 int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds_err *err)
 {
 	return ds_html_text_map(html, n, text, len, NULL, err);
@@ -810,7 +587,7 @@ int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
 	int unclosed = 0, rc = 0, latin = ds_html_is_1252(html, n);
 	int odd = !latin && ds_text_legacy_bytes(html, n, NULL) > 0;
 	struct ds_html_map *m;
-	if ((rc = map_start(n, map, &m, err)) != 0)
+	if ((rc = ds_map_begin(n, map, &m, err)) != 0)
 		return rc;
 	memset(&o, 0, sizeof o);
 	o.latin = latin;
@@ -825,7 +602,7 @@ int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
 		o.latin = latin;
 		o.odd = odd;
 		if (m)
-			m->n = 0;
+			ds_map_reset(m);
 		o.map = m;
 		date[0] = 0;
 		rc = extract(html, n, 0, &o, date, &unclosed);
@@ -840,10 +617,10 @@ int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
 			ds_buf_free(&o.b);
 			o.b = h;
 			if (m)
-				m->shift = 17;
+				ds_map_shift(m, 17);
 		}
 	}
 	if (rc == 0 && ds_buf_putc(&o.b, '\n'))
 		rc = DS_ENOMEM;
-	return finish(&o, m, rc, text, len, map, err);
+	return ds_map_finish(&o.b, m, rc, text, len, map, err);
 }
