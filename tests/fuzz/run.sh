@@ -34,7 +34,7 @@ gen_seeds() {
 	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
 	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
 
-	for k in doc html json arpa lm_bin lex_bin scorer_bin index report; do
+	for k in doc html mime json arpa lm_bin lex_bin scorer_bin index report; do
 		mkdir -p "$SEEDS/fuzz_$k"
 	done
 	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.
@@ -76,7 +76,7 @@ run_one() {
 	name=$1
 	bin=$FB/fuzz/$name
 	corp=$FB/corpus/$name
-	mkdir -p "$corp"
+	mkdir -p "$corp" "$SEEDS/$name" # a target without generated seeds has its own
 	log=$FB/logs/$name.log
 	dirs="$corp $SEEDS/$name"
 	[ -d "tests/fuzz/corpus-seeds/$name" ] && dirs="$dirs tests/fuzz/corpus-seeds/$name"
