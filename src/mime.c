@@ -291,52 +291,91 @@ static int b64(int c)
 				      : -1;
 }
 
+/* A run of decoded bytes that stands for the message's bytes [in, end) as a
+ * whole, from text offset out on: quoted-printable escapes in a row (the
+ * bytes of one character, "=C3=A9").  One segment a run, as one a line of
+ * base64, not one a byte: a 64 MiB part stays a few MB of map. */
+struct run {
+	size_t out, in, end;
+	int on;
+};
+
+static int run_flush(struct run *r, struct ds_html_map *m)
+{
+	int rc = r->on ? ds_map_add(m, r->out, r->in, r->end - r->in, 0) : 0;
+	r->on = 0;
+	return rc;
+}
+
+/* Bytes [in, end) of the message, now decoded from text offset out on, go
+ * into r: they continue it when they follow it in the message. */
+static int run_add(struct run *r, struct ds_html_map *m, size_t out, size_t in, size_t end)
+{
+	if (r->on && r->end == in) {
+		r->end = end;
+		return 0;
+	}
+	if (run_flush(r, m))
+		return DS_ENOMEM;
+	*r = (struct run){out, in, end, 1};
+	return 0;
+}
+
 /* Decodes the body of part p into *b, with *m mapping it to the message's
  * bytes.  0 or DS_ENOMEM. */
 static int decode(const char *s, const struct part *p, struct ds_buf *b, struct ds_html_map *m)
 {
 	size_t i = p->body, e = p->end;
+	struct run r = {0, 0, 0, 0};
 	if (p->enc == ENC_IDENTITY)
 		return ds_map_add(m, 0, i, e - i, 1) || ds_buf_append(b, s + i, e - i) ? DS_ENOMEM : 0;
 	if (p->enc == ENC_QP) {
 		while (i < e) {
 			int h, l;
-			if (s[i] != '=') {
-				if (ds_map_add(m, b->len, i, 1, 1) || ds_buf_putc(b, s[i]))
-					return DS_ENOMEM;
-				i++;
-			} else if (i + 1 < e && (s[i + 1] == '\n' || s[i + 1] == '\r')) {
-				i += s[i + 1] == '\r' && i + 2 < e && s[i + 2] == '\n' ? 3 : 2;
-			} else if (i + 2 < e && (h = hex((unsigned char)s[i + 1])) >= 0 &&
+			if (s[i] == '=' && i + 1 < e && (s[i + 1] == '\n' || s[i + 1] == '\r')) {
+				/* a soft line break: nothing, inside a run or not */
+				size_t k = s[i + 1] == '\r' && i + 2 < e && s[i + 2] == '\n' ? 3 : 2;
+				if (r.on && r.end == i)
+					r.end += k;
+				i += k;
+			} else if (s[i] == '=' && i + 2 < e && (h = hex((unsigned char)s[i + 1])) >= 0 &&
 				   (l = hex((unsigned char)s[i + 2])) >= 0) {
-				if (ds_map_add(m, b->len, i, 3, 0) || ds_buf_putc(b, (char)(h * 16 + l)))
+				if (run_add(&r, m, b->len, i, i + 3) || ds_buf_putc(b, (char)(h * 16 + l)))
 					return DS_ENOMEM;
 				i += 3;
-			} else { /* a stray '=' stays */
-				if (ds_map_add(m, b->len, i, 1, 1) || ds_buf_putc(b, '='))
+			} else { /* a byte as it is (a stray '=' too) */
+				if (run_flush(&r, m) || ds_map_add(m, b->len, i, 1, 1) ||
+				    ds_buf_putc(b, s[i]))
 					return DS_ENOMEM;
 				i++;
 			}
 		}
-		return 0;
+		return run_flush(&r, m);
 	}
-	/* base64: each group of four characters gives three bytes */
+	/* base64: each group of four characters gives three bytes; the bytes
+	 * of a line stand for the line */
 	{
 		uint32_t acc = 0;
-		int k = 0;
-		size_t from = i;
-		for (; i < e; i++) {
+		int k = 0, any = 0;
+		size_t line = i, line_out = 0;
+		for (; i < e && s[i] != '='; i++) {
 			int v = b64((unsigned char)s[i]);
-			if (s[i] == '=')
-				break;
+			if (s[i] == '\n') {
+				if (any && ds_map_add(m, line_out, line, i - line, 0))
+					return DS_ENOMEM;
+				any = 0;
+				line = i + 1;
+				continue;
+			}
 			if (v < 0)
 				continue;
-			if (k == 0)
-				from = i;
 			acc = acc << 6 | (uint32_t)v;
 			if (++k == 4) {
 				char t[3] = {(char)(acc >> 16), (char)(acc >> 8), (char)acc};
-				if (ds_map_add(m, b->len, from, i + 1 - from, 0) || ds_buf_append(b, t, 3))
+				if (!any)
+					line_out = b->len;
+				any = 1;
+				if (ds_buf_append(b, t, 3))
 					return DS_ENOMEM;
 				k = 0;
 				acc = 0;
@@ -347,9 +386,14 @@ static int decode(const char *s, const struct part *p, struct ds_buf *b, struct 
 			acc <<= 6 * (4 - k);
 			t[0] = (char)(acc >> 16);
 			t[1] = (char)(acc >> 8);
-			if (ds_map_add(m, b->len, from, i - from, 0) || ds_buf_append(b, t, (size_t)k - 1))
+			if (!any)
+				line_out = b->len;
+			any = 1;
+			if (ds_buf_append(b, t, (size_t)k - 1))
 				return DS_ENOMEM;
 		}
+		if (any && ds_map_add(m, line_out, line, i - line, 0))
+			return DS_ENOMEM;
 	}
 	return 0;
 }
