@@ -57,6 +57,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
+import bench_pairs  # noqa: E402
 from gen_bench import domain_of  # noqa: E402
 from slot_cache import lm_name  # noqa: E402
 DIMS = ("spinner", "policy", "domain")
@@ -247,11 +248,7 @@ def slim(r):
 # ---------------------------------------------------------------------------
 # Reporting
 
-def unchanged(rec):
-    """A spin whose spinner changed no word (no substitution, rate 0): its
-    text is its source's, so no detector can tell it; it is no positive."""
-    return (rec["label"] == "spun" and rec["kind"] != "roundtrip" and
-            not rec.get("substitutions"))
+unchanged = bench_pairs.unchanged_spin
 
 
 def fold_figures(fold, recs_by_file, mode, family):

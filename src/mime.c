@@ -326,10 +326,10 @@ static int run_add(struct run *r, struct ds_html_map *m, size_t out, size_t in, 
 static int decode(const char *s, const struct part *p, struct ds_buf *b, struct ds_html_map *m)
 {
 	size_t i = p->body, e = p->end;
-	struct run r = {0, 0, 0, 0};
 	if (p->enc == ENC_IDENTITY)
 		return ds_map_add(m, 0, i, e - i, 1) || ds_buf_append(b, s + i, e - i) ? DS_ENOMEM : 0;
 	if (p->enc == ENC_QP) {
+		struct run r = {0, 0, 0, 0};
 		while (i < e) {
 			int h, l;
 			if (s[i] == '=' && i + 1 < e && (s[i + 1] == '\n' || s[i + 1] == '\r')) {

@@ -127,6 +127,14 @@ enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_MIME, CLI_READ_1252 };
  * (CLI_READ_...).  0, or an error code with err naming name. */
 int cli_text_of(const char *name, const char *s, size_t n, int page, char **text, size_t *len,
 		int *how, struct ds_html_map **map, struct ds_err *err);
+/* How cli_text_of reads s (page: as a page whatever it starts with): its
+ * CLI_READ_... kind, with *odd (may be NULL) the bytes that are no UTF-8 it
+ * reads as Windows-1252 in a guess (0 for a page that declares it), the
+ * first at *first (may be NULL).  Nothing is printed. */
+int cli_input_kind(const char *s, size_t n, int page, size_t *odd, size_t *first);
+/* Whether the file at path holding s is a fragment of a web page by its
+ * name (.html, .htm, .xhtml) and a first character '<': read as a page. */
+int cli_html_named(const char *path, const char *s, size_t n);
 /* Reads an article or a source from path ('-': standard input) as
  * ds_read_file does (max bytes, the limit applying to the file as read); a
  * saved web page (ds_html_is, or a file named .html, .htm or .xhtml that

@@ -391,7 +391,7 @@ static int parse_whole(const char *arg, int is_signed, unsigned long long *mag, 
 /* A fragment of a page saved on its own ("<div class=story>...") has no
  * <html> to be known by: its name (.html, .htm, .xhtml) and a first
  * character '<' say it is one. */
-static int html_fragment(const char *path, const char *s, size_t n)
+int cli_html_named(const char *path, const char *s, size_t n)
 {
 	static const char *const ext[] = {".html", ".htm", ".xhtml", NULL};
 	size_t pl = strlen(path), i = 0;
@@ -410,21 +410,35 @@ static int html_fragment(const char *path, const char *s, size_t n)
 	return i < n && s[i] == '<';
 }
 
+int cli_input_kind(const char *s, size_t n, int page, size_t *odd, size_t *first)
+{
+	int kind = !page && ds_mime_is(s, n) ? CLI_READ_MIME
+		   : page || ds_html_is(s, n) ? CLI_READ_PAGE
+					      : CLI_READ_TEXT;
+	size_t o = 0, f = 0;
+	/* a page that declares Windows-1252 is read so: no guess to tell */
+	if (kind == CLI_READ_TEXT || (kind == CLI_READ_PAGE && !ds_html_is_1252(s, n)))
+		o = ds_text_legacy_bytes(s, n, &f);
+	if (odd)
+		*odd = o;
+	if (first)
+		*first = f;
+	return kind == CLI_READ_TEXT && o ? CLI_READ_1252 : kind;
+}
+
 int cli_text_of(const char *name, const char *s, size_t n, int page, char **text, size_t *len,
 		int *how, struct ds_html_map **map, struct ds_err *err)
 {
-	size_t odd = 0, first = 0;
-	int mime = !page && ds_mime_is(s, n), rc;
+	size_t odd, first;
+	int kind = cli_input_kind(s, n, page, &odd, &first), mime = kind == CLI_READ_MIME, rc;
 	*text = NULL;
 	*len = 0;
 	if (map)
 		*map = NULL;
 	if (how)
 		*how = CLI_READ_TEXT;
-	page = !mime && (page || ds_html_is(s, n));
-	if (!mime && (!page || !ds_html_is_1252(s, n)))
-		odd = ds_text_legacy_bytes(s, n, &first);
-	if (!mime && !page && !odd)
+	page = kind == CLI_READ_PAGE;
+	if (kind == CLI_READ_TEXT)
 		return 0;
 	if (mime)
 		rc = ds_mime_text_map(s, n, text, len, map, err);
@@ -440,7 +454,7 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 				  : mime ? "a MIME message of 4 GiB or more"
 				  : page ? "a web page of 4 GiB or more" : "4 GiB or more to re-encode");
 	if (how)
-		*how = mime ? CLI_READ_MIME : page ? CLI_READ_PAGE : CLI_READ_1252;
+		*how = kind;
 	if (odd) /* a guess: said (a page that declares its charset is read so) */
 		cli_note("%s: not UTF-8: %zu byte%s read as Windows-1252 (the first at byte %zu)",
 			 cli_name(name), odd, odd == 1 ? "" : "s", first);
@@ -462,7 +476,7 @@ static int read_input(const char *path, size_t max, char **text, size_t *len, in
 		*how = CLI_READ_TEXT;
 	if (rc)
 		return rc;
-	rc = cli_text_of(name, *text, *len, html_fragment(path, *text, *len), &t, &n, how, map, err);
+	rc = cli_text_of(name, *text, *len, cli_html_named(path, *text, *len), &t, &n, how, map, err);
 	if (rc) {
 		free(*text);
 		*text = NULL;

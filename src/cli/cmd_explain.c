@@ -235,10 +235,10 @@ fail:
 }
 
 /* Whether the file at path still holds the text that was judged: a web
- * page or a MIME message was judged on its text (ds_html_text,
- * ds_mime_text_map), and writing that text over it would lose the rest; text read as Windows-1252 would come back in
- * another encoding; a file changed since it was read would lose the
- * change. */
+ * page or a MIME message was judged on its text, and writing that text over
+ * it would lose the rest; text read as Windows-1252 would come back in
+ * another encoding (cli_input_kind says which it was); a file changed since
+ * it was read would lose the change. */
 static int in_place_ok(const char *path, const char *judged, size_t jlen)
 {
 	struct ds_err err = {0};
@@ -251,17 +251,23 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen)
 		return 0;
 	}
 	ok = len == jlen && memcmp(now, judged, len) == 0;
-	if (ds_mime_is(now, len))
+	switch (cli_input_kind(now, len, cli_html_named(path, now, len), NULL, NULL)) {
+	case CLI_READ_MIME:
 		cli_error("%s: a MIME message, judged on its text part: not restored in place "
 			  "(without --in-place the restored text is printed)", cli_name(path));
-	else if (ds_html_is(now, len))
+		break;
+	case CLI_READ_PAGE:
 		cli_error("%s: a web page, judged on its text: not restored in place (without "
 			  "--in-place the restored text is printed)", cli_name(path));
-	else if (ds_text_legacy_bytes(now, len, NULL))
+		break;
+	case CLI_READ_1252:
 		cli_error("%s: not UTF-8, judged as Windows-1252: not restored in place (without "
 			  "--in-place the restored UTF-8 text is printed)", cli_name(path));
-	else if (!ok)
-		cli_error("%s: changed since it was read: not restored", cli_name(path));
+		break;
+	default:
+		if (!ok)
+			cli_error("%s: changed since it was read: not restored", cli_name(path));
+	}
 	free(now);
 	return ok;
 }
