@@ -351,6 +351,9 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 	return ce;
 }
 
+/* Candidates of a slot whose gains are computed together. */
+#define CAND_AT_ONCE 16
+
 /* Best candidate for the phrase of tokens [t, t + k). */
 int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,
 			  struct slot_best *best)
@@ -360,6 +363,7 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 	uint32_t p0, p1, freq_word = 0, bi = 0;
 	int found = 0;
 	const struct ev_centry *ce;
+	double gains[CAND_AT_ONCE], follows[CAND_AT_ONCE];
 
 	memset(best, 0, sizeof *best);
 
@@ -395,8 +399,19 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 		const char *ctxt = c->ctext.data + cd->text;
 		const ds_lm_id *ids = cd->ids;
 		size_t ni = cd->ni;
-		double g, w, fg = 0;
-		g = ev_span_gain2(c, p0, p1, ids, ni, &fg);
+		double g, w, fg;
+		if (h % CAND_AT_ONCE == 0) { /* the next candidates' gains, side by side */
+			const ds_lm_id *span[CAND_AT_ONCE];
+			size_t len[CAND_AT_ONCE];
+			uint32_t m = ce->n - h < CAND_AT_ONCE ? ce->n - h : CAND_AT_ONCE;
+			for (uint32_t i = 0; i < m; i++) {
+				span[i] = c->cands[ce->first + h + i].ids;
+				len[i] = c->cands[ce->first + h + i].ni;
+			}
+			ev_span_gains(c, p0, p1, span, len, m, gains, follows);
+		}
+		g = gains[h % CAND_AT_ONCE];
+		fg = follows[h % CAND_AT_ONCE];
 		w = g + cd->half_logw;
 		ncand += g > 0;
 		/* the first few single-word candidates (most common first), for

@@ -125,8 +125,12 @@ int ev_is_function_word(const char *w, size_t n);
 /* Splits a phrase into model ids; returns the count, 0 if a word is unknown
  * or there are too many. */
 size_t ev_phrase_ids(const struct ds_lm *lm, const char *p, size_t len, ds_lm_id *out);
-/* Log10 gain of replacing positions [p0, p1) with cand[0..nc) (see
- * evidence_lm.c); *follow (may be NULL) gets the following tokens' part. */
+/* Log10 gains of replacing positions [p0, p1) with each of n candidates,
+ * scored side by side (see evidence_lm.c); follow (may be NULL) gets the
+ * following tokens' part of each. */
+void ev_span_gains(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *const *cand,
+		   const size_t *nc, size_t n, double *gain, double *follow);
+/* The same for one candidate. */
 double ev_span_gain2(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
 		     size_t nc, double *follow);
 double ev_span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,

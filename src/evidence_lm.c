@@ -34,37 +34,68 @@ size_t ev_phrase_ids(const struct ds_lm *lm, const char *p, size_t len, ds_lm_id
 	return n;
 }
 
-/* Log10 gain of replacing positions [p0, p1) with cand[0..nc), over the
- * slot and the DS_EV_FOLLOW tokens after it; *follow (may be NULL) gets the
- * part of it earned by the following tokens alone, which does not depend on
- * how common the candidate itself is. */
-double ev_span_gain2(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
-			 size_t nc, double *follow)
+/* Candidates whose gains one ds_lm_score_spans call computes. */
+#define GAINS_AT_ONCE 16
+
+/* Log10 gain of replacing positions [p0, p1) with each of the n candidates
+ * cand[i][0..nc[i]), over the slot and the DS_EV_FOLLOW tokens after it,
+ * into gain[i]; follow[i] (follow may be NULL) gets the part of it earned
+ * by the following tokens alone, which does not depend on how common the
+ * candidate itself is.  The candidates are scored side by side
+ * (ds_lm_score_spans). */
+void ev_span_gains(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *const *cand,
+		   const size_t *nc, size_t n, double *gain, double *follow)
 {
-	ds_lm_id buf[DS_EV_MAX_WORDS + DS_EV_FOLLOW + 2];
-	float per[DS_EV_MAX_WORDS + DS_EV_FOLLOW + 2];
+	ds_lm_id buf[GAINS_AT_ONCE][DS_EV_MAX_WORDS + DS_EV_FOLLOW + 2];
+	float per[GAINS_AT_ONCE][DS_EV_MAX_WORDS + DS_EV_FOLLOW + 2];
+	const ds_lm_id *span[GAINS_AT_ONCE];
+	float *perp[GAINS_AT_ONCE];
+	size_t len[GAINS_AT_ONCE];
+	double alt[GAINS_AT_ONCE];
+	ds_lm_id after[DS_EV_FOLLOW];
 	size_t nf = 0, q = p1;
-	double orig = 0, alt, orig_f = 0, alt_f = 0;
+	double orig = 0, orig_f = 0;
 	for (size_t p = p0; p < p1; p++)
 		orig += c->lp[p];
-	memcpy(buf, cand, nc * sizeof *buf);
 	while (q < c->seq.n && nf < DS_EV_FOLLOW) {
 		ds_lm_id id = c->seq.id[q];
 		if (id == DS_LM_BOS)
 			break;
-		buf[nc + nf++] = id;
+		after[nf++] = id;
 		orig_f += c->lp[q];
 		q++;
 		if (id == DS_LM_EOS)
 			break;
 	}
-	alt = ds_lm_score_span(c->lm, &c->before[p0], buf, nc + nf, NULL, follow ? per : NULL, NULL);
-	if (follow) {
-		for (size_t i = nc; i < nc + nf; i++)
-			alt_f += per[i];
-		*follow = alt_f - orig_f;
+	for (size_t at = 0; at < n; at += GAINS_AT_ONCE) {
+		const size_t m = n - at < GAINS_AT_ONCE ? n - at : GAINS_AT_ONCE;
+		for (size_t i = 0; i < m; i++) {
+			memcpy(buf[i], cand[at + i], nc[at + i] * sizeof *buf[i]);
+			memcpy(buf[i] + nc[at + i], after, nf * sizeof *after);
+			span[i] = buf[i];
+			len[i] = nc[at + i] + nf;
+			perp[i] = per[i];
+		}
+		ds_lm_score_spans(c->lm, &c->before[p0], span, len, m, alt, follow ? perp : NULL);
+		for (size_t i = 0; i < m; i++) {
+			if (follow) {
+				double alt_f = 0;
+				for (size_t k = nc[at + i]; k < len[i]; k++)
+					alt_f += per[i][k];
+				follow[at + i] = alt_f - orig_f;
+			}
+			gain[at + i] = alt[i] - (orig + orig_f);
+		}
 	}
-	return alt - (orig + orig_f);
+}
+
+/* The gain of one candidate (see ev_span_gains). */
+double ev_span_gain2(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,
+			 size_t nc, double *follow)
+{
+	double g;
+	ev_span_gains(c, p0, p1, &cand, &nc, 1, &g, follow);
+	return g;
 }
 
 double ev_span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *cand,

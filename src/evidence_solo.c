@@ -169,17 +169,28 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 				}
 			}
 		}
-		for (int i = 0; i < a->ntop; i++)
-			for (int j = 0; j < b2->ntop; j++) {
-				ds_lm_id ids[2] = {a->top[i], b2->top[j]};
-				double fg, g = ev_span_gain2(c, c->tokpos[t], c->tokpos[t] + 2, ids, 2, &fg);
-				if (g > best_g) {
-					best_g = g;
-					bi = i;
-					bj = j;
-					bf = fg;
+		{ /* every pair's gain, side by side */
+			enum { NP = (DS_EV_PAIR_TOP + 1) * (DS_EV_PAIR_TOP + 1) };
+			ds_lm_id ids[NP][2];
+			const ds_lm_id *span[NP];
+			size_t len[NP], np = 0;
+			double g[NP], fg[NP];
+			for (int i = 0; i < a->ntop; i++)
+				for (int j = 0; j < b2->ntop; j++) {
+					ids[np][0] = a->top[i];
+					ids[np][1] = b2->top[j];
+					span[np] = ids[np];
+					len[np++] = 2;
 				}
-			}
+			ev_span_gains(c, c->tokpos[t], c->tokpos[t] + 2, span, len, np, g, fg);
+			for (size_t x = 0; x < np; x++)
+				if (g[x] > best_g) {
+					best_g = g[x];
+					bi = (int)x / b2->ntop;
+					bj = (int)x % b2->ntop;
+					bf = fg[x];
+				}
+		}
 		if (bi < 0 || best_g < 1.0 || best_g < a->raw + 0.5 || best_g < b2->raw + 0.5)
 			continue;
 		a->k = 2;

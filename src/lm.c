@@ -837,6 +837,118 @@ static double span_mix(const struct ds_lm *lm, const struct ds_lm_state *in, con
 	return total;
 }
 
+/* ---- scoring spans side by side: their lookups overlapped --------------- */
+
+/* One query in flight: a model (a single one, hash layout), the context,
+ * and the slot of the n-gram found so far (EMPTY: no longer one). */
+struct lm_q {
+	const struct ds_lm *m;
+	const struct ds_lm_ctx *ctx;
+	uint32_t slot;
+};
+
+/* Warms the cache for queries q[0..n), independent of each other: order by
+ * order, every query's next entry is prefetched before any is probed, so
+ * their misses overlap.  Touches nothing but the cache. */
+static void warm_queries(struct lm_q *q, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		__builtin_prefetch(&q[i].m->uni[q[i].slot]);
+	for (uint32_t j = 0; j + 1 < DS_LM_MAX_ORDER; j++) {
+		size_t live = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct ds_lm *m = q[i].m;
+			if (q[i].slot == EMPTY || j >= q[i].ctx->len || (int)j + 2 > m->order) {
+				q[i].slot = EMPTY;
+				continue;
+			}
+			__builtin_prefetch(
+				&m->tab[j + 1][ent_home(q[i].ctx->words[j], q[i].slot, m->slots[j + 1])]);
+			live++;
+		}
+		if (!live)
+			return;
+		for (size_t i = 0; i < n; i++) {
+			const struct ds_lm *m = q[i].m;
+			if (q[i].slot != EMPTY &&
+			    !tab_find(m->tab[j + 1], m->slots[j + 1], q[i].ctx->words[j], q[i].slot,
+				      &q[i].slot))
+				q[i].slot = EMPTY;
+		}
+	}
+}
+
+/* Spans scored side by side, at most this many at once. */
+#define SPANS_AT_ONCE 16
+
+void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
+		       const ds_lm_id *const *w, const size_t *n, size_t ns, double *total,
+		       float *const *per_word)
+{
+	struct ds_lm_state st[SPANS_AT_ONCE];
+	struct ds_lm_ctx ctx[SPANS_AT_ONCE * DS_LM_MIX_MAX];
+	struct lm_q q[SPANS_AT_ONCE * DS_LM_MIX_MAX];
+	const struct ds_lm *part[DS_LM_MIX_MAX];
+	int np = 0;
+
+	if (lm->mix) {
+		while (np < DS_LM_MIX_MAX && (part[np] = ds_lm_mix_part(lm, np)) != NULL)
+			np++;
+	} else {
+		part[np++] = lm;
+	}
+	for (size_t at = 0; at < ns; at += SPANS_AT_ONCE) {
+		const size_t m = ns - at < SPANS_AT_ONCE ? ns - at : SPANS_AT_ONCE;
+		size_t longest = 0;
+		for (size_t s = 0; s < m; s++) {
+			st[s] = *in;
+			total[at + s] = 0;
+			if (n[at + s] > longest)
+				longest = n[at + s];
+		}
+		for (size_t i = 0; i < longest; i++) {
+			size_t nq = 0;
+			for (size_t s = 0; s < m; s++) {
+				ds_lm_id word;
+				if (i >= n[at + s] || (word = w[at + s][i]) == DS_LM_BOS)
+					continue;
+				for (int c = 0; c < np; c++) {
+					if (part[c]->compact)
+						continue; /* its searches depend on each other */
+					if (lm->mix) {
+						ds_lm_mix_ctx(lm, c, &st[s], &ctx[nq]);
+						ds_lm_mix_ids(lm, c, &word, 1, &q[nq].slot);
+					} else {
+						ctx[nq].len = st[s].len;
+						memcpy(ctx[nq].words, st[s].words, sizeof ctx[nq].words);
+						q[nq].slot = span_id(lm, word);
+					}
+					q[nq].m = part[c];
+					q[nq].ctx = &ctx[nq];
+					if (q[nq].slot >= part[c]->vocab)
+						q[nq].slot = DS_LM_UNK;
+					nq++;
+				}
+			}
+			warm_queries(q, nq);
+			for (size_t s = 0; s < m; s++) {
+				float p;
+				if (i >= n[at + s])
+					continue;
+				if (w[at + s][i] == DS_LM_BOS) {
+					ds_lm_begin(lm, &st[s]);
+					p = 0;
+				} else {
+					p = ds_lm_score(lm, &st[s], w[at + s][i], &st[s], NULL);
+				}
+				total[at + s] += p;
+				if (per_word && per_word[at + s])
+					per_word[at + s][i] = p;
+			}
+		}
+	}
+}
+
 double ds_lm_score_span(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
 			size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
 {

@@ -166,6 +166,17 @@ double ds_lm_score_span(const struct ds_lm *lm, const struct ds_lm_state *in,
 			const ds_lm_id *w, size_t n, struct ds_lm_state *out,
 			float *per_word, int *ngram_len);
 
+/* Scores ns spans that all start from the context *in (the candidates for
+ * one slot): total[s] gets what ds_lm_score_span(lm, in, w[s], n[s], NULL,
+ * per_word[s], NULL) returns, and per_word (NULL, or ns pointers of which
+ * any may be NULL) each word's score, the same figures to the bit.  The
+ * spans are scored side by side, word i of each before word i + 1 of any,
+ * so that their n-gram lookups are fetched from memory together rather than
+ * one after another. */
+void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
+		       const ds_lm_id *const *w, const size_t *n, size_t ns, double *total,
+		       float *const *per_word);
+
 /* Scores a whole sentence given as ids without markers: <s> w... </s>.
  * Returns the total log10 probability including </s>. */
 double ds_lm_score_sentence(const struct ds_lm *lm, const ds_lm_id *w, size_t n);

@@ -186,6 +186,10 @@ void ds_lm_mix_stats(const struct ds_lm *lm, struct ds_lm_stats *st);
 /* Component c's ids of mixture words w[0..n) into out (for prefetching
  * only: a words-only component's nonword slots get its id all the same). */
 void ds_lm_mix_ids(const struct ds_lm *lm, int c, const ds_lm_id *w, size_t n, ds_lm_id *out);
+/* Component c's context in state s (c = 0: the state's head) into *ctx.
+ * For prefetching only. */
+void ds_lm_mix_ctx(const struct ds_lm *lm, int c, const struct ds_lm_state *s,
+		   struct ds_lm_ctx *ctx);
 /* Loads a mixture file (kind DS_LM_MIX_KIND) whose image is m. */
 struct ds_lm *ds_lm_mix_load_map(struct ds_map *m, const char *path, struct ds_err *err);
 

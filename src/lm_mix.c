@@ -123,6 +123,19 @@ void ds_lm_mix_ids(const struct ds_lm *lm, int c, const ds_lm_id *w, size_t n, d
 	}
 }
 
+void ds_lm_mix_ctx(const struct ds_lm *lm, int c, const struct ds_lm_state *s,
+		   struct ds_lm_ctx *ctx)
+{
+	(void)lm;
+	if (c == 0) {
+		ctx->len = s->len;
+		memcpy(ctx->words, s->words, sizeof ctx->words);
+		memcpy(ctx->backoff, s->backoff, sizeof ctx->backoff);
+	} else {
+		*ctx = s->part[c - 1];
+	}
+}
+
 /* log10 r(id): the unigram probability of a mixture word in the first
  * component that knows it. */
 static float ref_unigram(const struct lm_mix *mx, ds_lm_id id)

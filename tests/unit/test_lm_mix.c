@@ -263,13 +263,24 @@ T_TEST(fitted_model_falls_back_to_lm_bin)
 	unlink(path);
 }
 
+/* n ids of words of both components, with <s> at every i % bos == 5 and
+ * an id past the vocabulary at every i % past == 7. */
+static void mixed_ids(const struct ds_lm *m, ds_lm_id *ids, size_t n, size_t bos, size_t past)
+{
+	static const char *const words[] = {"the", "cat", "market", "rose", ",", "dollar",
+					    "mat", ".", "zebra", "on", "monday", "sat"};
+	for (size_t i = 0; i < n; i++) {
+		const char *w = words[(i * 7 + i / 13) % DS_ARRAY_LEN(words)];
+		ids[i] = i % bos == 5 ? DS_LM_BOS : i % past == 7 ? ds_lm_vocab_size(m) + 3
+								  : ds_lm_vocab(m, w, strlen(w));
+	}
+}
+
 /* A long span (several prefetch chunks, <s> inside, ids past the
  * vocabulary, words of one component only) scores word for word as single
  * steps do. */
 T_TEST(span_matches_single_steps)
 {
-	static const char *const words[] = {"the", "cat", "market", "rose", ",", "dollar",
-					    "mat", ".", "zebra", "on", "monday", "sat"};
 	struct ds_lm *m = two();
 	enum { N = 1000 };
 	ds_lm_id ids[N];
@@ -280,11 +291,7 @@ T_TEST(span_matches_single_steps)
 	T_OK(m != NULL);
 	if (!m)
 		return;
-	for (size_t i = 0; i < N; i++) {
-		const char *w = words[(i * 7 + i / 13) % DS_ARRAY_LEN(words)];
-		ids[i] = i % 97 == 5 ? DS_LM_BOS : i % 89 == 7 ? ds_lm_vocab_size(m) + 3
-							      : ds_lm_vocab(m, w, strlen(w));
-	}
+	mixed_ids(m, ids, N, 97, 89);
 	ds_lm_begin(m, &st);
 	span = ds_lm_score_span(m, &st, ids, N, &a, per, lens);
 	for (size_t i = 0; i < N; i++) {
@@ -306,6 +313,54 @@ T_TEST(span_matches_single_steps)
 	ds_lm_free(m);
 }
 
+/* Spans scored side by side (more than one batch of them, of lengths 0 to
+ * 12, with <s> and ids past the vocabulary) score to the bit as each
+ * scored alone does, word for word; a NULL per-word row is skipped. */
+static int spans_differ(const struct ds_lm *m, const ds_lm_id *pool, size_t npool)
+{
+	enum { NS = 40, L = 12 };
+	const ds_lm_id *w[NS];
+	size_t n[NS];
+	float per[NS][L], one[L];
+	float *rows[NS];
+	double total[NS];
+	struct ds_lm_state st;
+	int bad = 0;
+	ds_lm_begin(m, &st);
+	ds_lm_score_span(m, &st, pool, 3, &st, NULL, NULL);
+	for (size_t s = 0; s < NS; s++) {
+		w[s] = pool + (s * 5) % (npool - L);
+		n[s] = s % (L + 1);
+		rows[s] = s % 7 == 3 ? NULL : per[s];
+	}
+	ds_lm_score_spans(m, &st, w, n, NS, total, rows);
+	for (size_t s = 0; s < NS; s++) {
+		double alone = ds_lm_score_span(m, &st, w[s], n[s], NULL, one, NULL);
+		bad += alone != total[s];
+		for (size_t i = 0; rows[s] && i < n[s]; i++)
+			bad += one[i] != per[s][i];
+	}
+	return bad;
+}
+
+T_TEST(spans_side_by_side_match_one_by_one)
+{
+	struct ds_lm *m = two();
+	enum { N = 300 };
+	ds_lm_id ids[N];
+	T_OK(m != NULL);
+	if (!m)
+		return;
+	mixed_ids(m, ids, N, 23, 19);
+	T_EQ_INT(spans_differ(m, ids, N), 0);
+	/* a single model: its own ids (the first component's are the mixture's) */
+	for (size_t i = 0; i < N; i++)
+		if (ids[i] != DS_LM_BOS && ids[i] >= ds_lm_vocab_size(ds_lm_mix_part(m, 0)))
+			ids[i] = DS_LM_UNK;
+	T_EQ_INT(spans_differ(ds_lm_mix_part(m, 0), ids, N), 0);
+	ds_lm_free(m);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -316,6 +371,7 @@ int main(void)
 	T_RUN(mixture_file_round_trip);
 	T_RUN(real_mixture_sums_to_one);
 	T_RUN(span_matches_single_steps);
+	T_RUN(spans_side_by_side_match_one_by_one);
 	T_RUN(fitted_model_falls_back_to_lm_bin);
 	t_rmdir(dir);
 	return t_done();
