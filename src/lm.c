@@ -628,8 +628,11 @@ void ds_lm_begin(const struct ds_lm *lm, struct ds_lm_state *st)
 	memcpy(st->backoff, c.backoff, sizeof c.backoff);
 }
 
-float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id w,
-		   struct ds_lm_ctx *out, int *ngram_len)
+/* ds_lm_score1, with the entries of the hash layout's n-grams found
+ * already when found is not NULL: found[j] is that of order j + 2 (NULL
+ * from the first not stored on), as the probes would find them. */
+static inline float score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id w,
+			   struct ds_lm_ctx *out, int *ngram_len, const struct lm_ent *const *found)
 {
 	struct ds_lm_ctx o = {0}; /* whole struct defined: states are compared with memcmp */
 	uint32_t slot, j, inlen = in->len;
@@ -663,7 +666,9 @@ float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id 
 		}
 	}
 	for (j = 0; !lm->compact && j < inlen; j++) {
-		const struct lm_ent *e = tab_find(lm->tab[j + 1], lm->slots[j + 1], in->words[j], slot, &slot);
+		const struct lm_ent *e =
+			found ? found[j]
+			      : tab_find(lm->tab[j + 1], lm->slots[j + 1], in->words[j], slot, &slot);
 		if (!e)
 			break;
 		p = e->prob;
@@ -686,22 +691,41 @@ float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id 
 	return p;
 }
 
-float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
-		  struct ds_lm_state *out, int *ngram_len)
+float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id w,
+		   struct ds_lm_ctx *out, int *ngram_len)
+{
+	return score1(lm, in, w, out, ngram_len, NULL);
+}
+
+float ds_lm_score1_found(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id w,
+			 struct ds_lm_ctx *out, int *ngram_len, const struct lm_ent *const *found)
+{
+	return score1(lm, in, w, out, ngram_len, found);
+}
+
+/* ds_lm_score of a single model (found: see score1). */
+static float score_state(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
+			 struct ds_lm_state *out, int *ngram_len, const struct lm_ent *const *found)
 {
 	struct ds_lm_ctx c;
 	float p;
-	if (lm->mix)
-		return ds_lm_mix_score(lm, in, w, out, ngram_len);
 	c.len = in->len;
 	memcpy(c.words, in->words, sizeof c.words);
 	memcpy(c.backoff, in->backoff, sizeof c.backoff);
-	p = ds_lm_score1(lm, &c, w, &c, ngram_len);
+	p = score1(lm, &c, w, &c, ngram_len, found);
 	memset(out, 0, sizeof *out);
 	out->len = c.len;
 	memcpy(out->words, c.words, sizeof c.words);
 	memcpy(out->backoff, c.backoff, sizeof c.backoff);
 	return p;
+}
+
+float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
+		  struct ds_lm_state *out, int *ngram_len)
+{
+	if (lm->mix)
+		return ds_lm_mix_score(lm, in, w, out, ngram_len);
+	return score_state(lm, in, w, out, ngram_len, NULL);
 }
 
 /* ---- scoring a run of words: lookups prefetched ahead ------------------- */
@@ -845,15 +869,18 @@ struct lm_q {
 	const struct ds_lm *m;
 	const struct ds_lm_ctx *ctx;
 	uint32_t slot;
+	const struct lm_ent *found[DS_LM_MAX_ORDER - 1]; /* see score1 */
 };
 
-/* Warms the cache for queries q[0..n), independent of each other: order by
- * order, every query's next entry is prefetched before any is probed, so
- * their misses overlap.  Touches nothing but the cache. */
-static void warm_queries(struct lm_q *q, size_t n)
+/* Finds the n-gram entries of queries q[0..n), independent of each other:
+ * order by order, every query's next entry is prefetched before any is
+ * probed, so their misses overlap. */
+static void find_queries(struct lm_q *q, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		memset(q[i].found, 0, sizeof q[i].found);
 		__builtin_prefetch(&q[i].m->uni[q[i].slot]);
+	}
 	for (uint32_t j = 0; j + 1 < DS_LM_MAX_ORDER; j++) {
 		size_t live = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -871,8 +898,8 @@ static void warm_queries(struct lm_q *q, size_t n)
 		for (size_t i = 0; i < n; i++) {
 			const struct ds_lm *m = q[i].m;
 			if (q[i].slot != EMPTY &&
-			    !tab_find(m->tab[j + 1], m->slots[j + 1], q[i].ctx->words[j], q[i].slot,
-				      &q[i].slot))
+			    !(q[i].found[j] = tab_find(m->tab[j + 1], m->slots[j + 1], q[i].ctx->words[j],
+						       q[i].slot, &q[i].slot)))
 				q[i].slot = EMPTY;
 		}
 	}
@@ -888,6 +915,7 @@ void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 	struct ds_lm_state st[SPANS_AT_ONCE];
 	struct ds_lm_ctx ctx[SPANS_AT_ONCE * DS_LM_MIX_MAX];
 	struct lm_q q[SPANS_AT_ONCE * DS_LM_MIX_MAX];
+	const struct lm_ent *const *found[SPANS_AT_ONCE][DS_LM_MIX_MAX];
 	const struct ds_lm *part[DS_LM_MIX_MAX];
 	int np = 0;
 
@@ -910,11 +938,14 @@ void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 			size_t nq = 0;
 			for (size_t s = 0; s < m; s++) {
 				ds_lm_id word;
+				for (int c = 0; c < np; c++)
+					found[s][c] = NULL;
 				if (i >= n[at + s] || (word = w[at + s][i]) == DS_LM_BOS)
 					continue;
 				for (int c = 0; c < np; c++) {
 					if (part[c]->compact)
 						continue; /* its searches depend on each other */
+					found[s][c] = q[nq].found;
 					if (lm->mix) {
 						ds_lm_mix_ctx(lm, c, &st[s], &ctx[nq]);
 						ds_lm_mix_ids(lm, c, &word, 1, &q[nq].slot);
@@ -930,7 +961,7 @@ void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 					nq++;
 				}
 			}
-			warm_queries(q, nq);
+			find_queries(q, nq);
 			for (size_t s = 0; s < m; s++) {
 				float p;
 				if (i >= n[at + s])
@@ -938,8 +969,11 @@ void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 				if (w[at + s][i] == DS_LM_BOS) {
 					ds_lm_begin(lm, &st[s]);
 					p = 0;
+				} else if (lm->mix) {
+					p = ds_lm_mix_score_found(lm, &st[s], w[at + s][i], &st[s], NULL,
+								  found[s]);
 				} else {
-					p = ds_lm_score(lm, &st[s], w[at + s][i], &st[s], NULL);
+					p = score_state(lm, &st[s], w[at + s][i], &st[s], NULL, found[s][0]);
 				}
 				total[at + s] += p;
 				if (per_word && per_word[at + s])

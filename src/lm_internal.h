@@ -174,11 +174,21 @@ uint32_t ds_lmq_parent(const struct ds_lm *lm, int n, uint32_t i);
 float ds_lm_score1(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id w,
 		   struct ds_lm_ctx *out, int *ngram_len);
 void ds_lm_begin1(const struct ds_lm *lm, struct ds_lm_ctx *c);
+/* ds_lm_score1 given the hash layout's entries of the n-grams that end in
+ * w (found[j]: order j + 2, NULL from the first that is not stored on, as
+ * probing in's context finds them); found NULL: ds_lm_score1. */
+float ds_lm_score1_found(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_lm_id w,
+			 struct ds_lm_ctx *out, int *ngram_len, const struct lm_ent *const *found);
 
 /* Mixture side of the public calls (lm_mix.c). */
 void ds_lm_mix_free_parts(struct lm_mix *mx);
 float ds_lm_mix_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
 		      struct ds_lm_state *out, int *ngram_len);
+/* ds_lm_mix_score given each component's entries (found[c] as
+ * ds_lm_score1_found takes them, or NULL: probed). */
+float ds_lm_mix_score_found(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
+			    struct ds_lm_state *out, int *ngram_len,
+			    const struct lm_ent *const *const *found);
 void ds_lm_mix_begin(const struct ds_lm *lm, struct ds_lm_state *st);
 ds_lm_id ds_lm_mix_vocab(const struct ds_lm *lm, const char *w, size_t len);
 const char *ds_lm_mix_word(const struct ds_lm *lm, ds_lm_id id);

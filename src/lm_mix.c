@@ -175,7 +175,8 @@ void ds_lm_mix_begin(const struct ds_lm *lm, struct ds_lm_state *st)
 
 /* Each component's log10 probability of w (pc) and the state after it. */
 static int mix_parts(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
-		     struct ds_lm_state *out, float *pc, int *ngram_len)
+		     struct ds_lm_state *out, float *pc, int *ngram_len,
+		     const struct lm_ent *const *const *found)
 {
 	const struct lm_mix *mx = lm->mix;
 	struct ds_lm_state o;
@@ -189,7 +190,8 @@ static int mix_parts(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm
 	 * a distribution */
 	bucket = (int)in->len * DS_LM_MAX_ORDER + (mx->n > 1 ? (int)in->part[0].len : 0);
 	head_get(in, &c);
-	pc[0] = ds_lm_score1(mx->comp[0], &c, w < mx->v0 ? w : DS_LM_UNK, &c, &best);
+	pc[0] = ds_lm_score1_found(mx->comp[0], &c, w < mx->v0 ? w : DS_LM_UNK, &c, &best,
+				   found ? found[0] : NULL);
 	if (w >= mx->v0)
 		pc[0] += ref_unigram(mx, w) - mx->lunk[0];
 	head_put(&o, &c);
@@ -199,7 +201,8 @@ static int mix_parts(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm
 			pc[i] = pc[0];
 			continue;
 		}
-		pc[i] = ds_lm_score1(mx->comp[i], &in->part[i - 1], mx->map[i][w], &o.part[i - 1], &nl);
+		pc[i] = ds_lm_score1_found(mx->comp[i], &in->part[i - 1], mx->map[i][w],
+					   &o.part[i - 1], &nl, found ? found[i] : NULL);
 		if (mx->map[i][w] == DS_LM_UNK && w != DS_LM_UNK)
 			pc[i] += ref_unigram(mx, w) - mx->lunk[i];
 		if (mx->words_only[i])
@@ -216,10 +219,17 @@ static int mix_parts(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm
 float ds_lm_mix_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
 		      struct ds_lm_state *out, int *ngram_len)
 {
+	return ds_lm_mix_score_found(lm, in, w, out, ngram_len, NULL);
+}
+
+float ds_lm_mix_score_found(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
+			    struct ds_lm_state *out, int *ngram_len,
+			    const struct lm_ent *const *const *found)
+{
 	const struct lm_mix *mx = lm->mix;
 	float pc[DS_LM_MIX_MAX];
 	double sum = 0;
-	int b = mix_parts(lm, in, w, out, pc, ngram_len);
+	int b = mix_parts(lm, in, w, out, pc, ngram_len, found);
 	for (int i = 0; i < mx->n; i++)
 		sum += mx->w[b][i] * exp((double)pc[i] * M_LN10);
 	return sum > 0 ? (float)log10(sum) : -100.0f;
@@ -533,7 +543,7 @@ size_t ds_lm_mix_fit(struct ds_lm *lm, const ds_lm_id *ids, size_t n, int iterat
 			ds_lm_begin(lm, &st);
 			continue;
 		}
-		b = mix_parts(lm, &st, ids[i], &st, p, NULL);
+		b = mix_parts(lm, &st, ids[i], &st, p, NULL, NULL);
 		if (ids[i] == DS_LM_UNK)
 			continue;
 		for (int c = 0; c < k; c++)
