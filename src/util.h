@@ -300,14 +300,22 @@ void ds_afile_abort(struct ds_afile *f);
 /* Monotonic clock in seconds. */
 double ds_now(void);
 
-/* Whether the 10 bytes at s have the shape of a date, YYYY-MM-DD (digits and
- * dashes; the date headers, records and pages' dates all read so). */
+/* Whether the 10 bytes at s are a date of the Gregorian calendar written
+ * YYYY-MM-DD (the date headers, records and pages' dates all read so):
+ * "2024-02-29" is, "2025-02-29" and "2025-13-40" are not. */
 static inline int ds_is_iso_date(const char *s)
 {
+	static const unsigned char days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
 	for (int k = 0; k < 10; k++)
 		if (k == 4 || k == 7 ? s[k] != '-' : !(s[k] >= '0' && s[k] <= '9'))
 			return 0;
-	return 1;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return 0;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
 }
 
 #endif

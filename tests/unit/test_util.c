@@ -179,6 +179,23 @@ static uint64_t ref_hash64(const unsigned char *p, size_t n, uint64_t seed)
 	return ds_mix64(h);
 }
 
+/* Dates are read only when the calendar has them. */
+T_TEST(iso_dates)
+{
+	T_OK(ds_is_iso_date("2025-02-28"));
+	T_OK(ds_is_iso_date("2024-02-29"));
+	T_OK(ds_is_iso_date("2000-02-29"));
+	T_OK(ds_is_iso_date("1999-12-31"));
+	T_OK(!ds_is_iso_date("2025-02-29"));
+	T_OK(!ds_is_iso_date("1900-02-29"));
+	T_OK(!ds_is_iso_date("2025-13-01"));
+	T_OK(!ds_is_iso_date("2025-00-10"));
+	T_OK(!ds_is_iso_date("2025-04-31"));
+	T_OK(!ds_is_iso_date("2025-01-00"));
+	T_OK(!ds_is_iso_date("2025-1-010"));
+	T_OK(!ds_is_iso_date("2025/01/01"));
+}
+
 T_TEST(hash64_values_stay)
 {
 	unsigned char buf[64];
@@ -260,6 +277,7 @@ int main(void)
 	T_RUN(hmap_fixed);
 	T_RUN(strtab_interns);
 	T_RUN(sort_stable_with_context);
+	T_RUN(iso_dates);
 	T_RUN(hash64_values_stay);
 	T_RUN(temp_files_removed_on_demand);
 	return t_done();
