@@ -132,7 +132,9 @@ int ds_text_from_1252(const char *in, size_t len, char **text, size_t *text_len,
  * header block with MIME-Version and a Content-Type of multipart/ or
  * text/.  ds_mime_text_map gives the text of its first part that is text
  * (text/plain or text/html, not an attachment; through nested multiparts
- * and forwarded messages): quoted-printable and base64 decoded, bytes that
+ * and forwarded messages; of a plain text and a page that are alternatives,
+ * the plain text unless it has under half the page's words, a stub of it):
+ * quoted-printable and base64 decoded, bytes that
  * are no UTF-8 read as Windows-1252, a page read as ds_html_text reads one,
  * and an e-mail's Date as the date header (a saved page's Date is when it
  * was saved: not used).  *text (NUL-terminated) and *map (may be NULL:

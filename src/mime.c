@@ -1,8 +1,9 @@
 /* mime.c - the text of a MIME message: a web page saved as one file
  * (.mhtml, "Webpage, Single File") or an e-mail (.eml).  The first part
- * that is text (text/plain or text/html, not an attachment) is taken,
- * decoded (quoted-printable, base64; bytes that are no UTF-8 read as
- * Windows-1252) and, when it is a page, read as one (html.c).  See
+ * that is text (text/plain or text/html, not an attachment) is taken (of
+ * alternatives, a plain text and a page, the page when the plain text is a
+ * stub of it), decoded (quoted-printable, base64; bytes that are no UTF-8
+ * read as Windows-1252) and, when it is a page, read as one (html.c).  See
  * despin.h. */
 #include "despin.h"
 
@@ -213,20 +214,30 @@ static int delimiter(const char *s, size_t i, size_t e, const char *b, size_t bl
 	return i == e;
 }
 
+/* Whether a part's type is one of text: text/plain (or none given) or
+ * text/html. */
+static int is_text_type(const char *type)
+{
+	return type[0] == 0 || strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0;
+}
+
 /* The first text part of *p (a message or a part: the first text/plain or
  * text/html that is not an attachment, in order, through nested
- * multiparts) into *out; 0 when there is none. */
-static int text_part(const char *s, const struct part *p, int depth, struct part *out)
+ * multiparts) into *out; 0 when there is none.  In a multipart/alternative
+ * whose first text is plain and a later one a page, or the other way
+ * round, the other goes to *alt (alt->type[0] stays 0 when there is none):
+ * the same text in the other form, which ds_mime_text_map weighs. */
+static int text_part(const char *s, const struct part *p, int depth, struct part *out,
+		     struct part *alt)
 {
 	size_t i, bl;
+	int found = 0, alternative;
 	if (strcmp(p->type, "message/rfc822") == 0 && !p->attachment && depth < MIME_DEPTH) {
 		struct part inner; /* a message forwarded whole */
-		return headers(s, p->body, p->end, &inner) && text_part(s, &inner, depth + 1, out);
+		return headers(s, p->body, p->end, &inner) && text_part(s, &inner, depth + 1, out, alt);
 	}
 	if (strncmp(p->type, "multipart/", 10) != 0) {
-		if (p->attachment ||
-		    !(p->type[0] == 0 || strcmp(p->type, "text/plain") == 0 ||
-		      strcmp(p->type, "text/html") == 0))
+		if (p->attachment || !is_text_type(p->type))
 			return 0;
 		*out = *p;
 		return 1;
@@ -234,6 +245,7 @@ static int text_part(const char *s, const struct part *p, int depth, struct part
 	bl = strlen(p->boundary);
 	if (!bl || depth >= MIME_DEPTH)
 		return 0;
+	alternative = strcmp(p->type, "multipart/alternative") == 0;
 	/* the parts: from after each delimiter line to the line break before
 	 * the next */
 	i = p->body;
@@ -245,32 +257,44 @@ static int text_part(const char *s, const struct part *p, int depth, struct part
 			continue;
 		}
 		if (close)
-			return 0;
+			return found;
 		start = e < p->end ? e + 1 : p->end;
 		for (i = start; i < p->end;) {
 			size_t e2 = line_end(s, i, p->end);
 			int c2;
 			if (delimiter(s, i, e2, p->boundary, bl, &c2)) {
-				struct part child;
+				struct part child, leaf, inner_alt;
 				size_t stop = i;
 				if (stop > start && s[stop - 1] == '\n')
 					stop--;
 				if (stop > start && s[stop - 1] == '\r')
 					stop--;
+				inner_alt.type[0] = 0;
 				if (headers(s, start, stop, &child)) {
 					if (!child.type[0] && strcmp(p->type, "multipart/digest") == 0)
 						strcpy(child.type, "message/rfc822");
-					if (text_part(s, &child, depth + 1, out))
-						return 1;
+					if (text_part(s, &child, depth + 1, &leaf, &inner_alt)) {
+						if (!found) {
+							*out = leaf;
+							*alt = inner_alt;
+							found = 1;
+						} else if (!alt->type[0] &&
+							   (strcmp(leaf.type, "text/html") == 0) !=
+								   (strcmp(out->type, "text/html") == 0)) {
+							*alt = leaf;
+						}
+						if (!alternative || alt->type[0])
+							return 1;
+					}
 				}
 				break;
 			}
 			i = e2 + 1;
 		}
 		if (i >= p->end)
-			return 0; /* no delimiter after the part: unterminated */
+			return found; /* no delimiter after the part: unterminated */
 	}
-	return 0;
+	return found;
 }
 
 static int hex(int c)
@@ -398,26 +422,18 @@ static int decode(const char *s, const struct part *p, struct ds_buf *b, struct 
 	return 0;
 }
 
-int ds_mime_text_map(const char *msg, size_t n, char **text, size_t *len,
+/* The text of part *leaf of msg and its map into the message: decoded,
+ * odd bytes read as Windows-1252, a page read as a page.  0, or an error
+ * code with err set. */
+static int leaf_text(const char *msg, const struct part *leaf, char **text, size_t *len,
 		     struct ds_html_map **map, struct ds_err *err)
 {
-	struct part top, leaf;
 	struct ds_buf b = DS_BUF_INIT;
 	struct ds_html_map *dm = NULL, *m = NULL;
-	char *t = NULL, own[11];
-	size_t tn = 0, at = 0;
+	char *t = NULL;
+	size_t tn = 0;
 	int rc = 0;
-	*text = NULL;
-	*len = 0;
-	if (map)
-		*map = NULL;
-	if (n >= UINT32_MAX)
-		return ds_err_set(err, DS_ETOOBIG, "%zu bytes: too large to map", n);
-	if (n >= 3 && memcmp(msg, "\xEF\xBB\xBF", 3) == 0)
-		at = 3;
-	if (!headers(msg, at, n, &top) || !text_part(msg, &top, 0, &leaf))
-		return ds_err_set(err, DS_EEMPTY, "a MIME message with no text part");
-	if (!(dm = ds_map_new()) || decode(msg, &leaf, &b, dm) || ds_buf_reserve(&b, 1)) {
+	if (!(dm = ds_map_new()) || decode(msg, leaf, &b, dm) || ds_buf_reserve(&b, 1)) {
 		rc = ds_err_set(err, DS_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -435,7 +451,7 @@ int ds_mime_text_map(const char *msg, size_t n, char **text, size_t *len,
 		b.len = tn;
 		t = NULL;
 	}
-	if (strcmp(leaf.type, "text/html") == 0) {
+	if (strcmp(leaf->type, "text/html") == 0) {
 		if ((rc = ds_html_text_map(b.data, b.len, &t, &tn, &m, err)) != 0)
 			goto fail;
 		ds_map_chain(m, dm);
@@ -447,6 +463,78 @@ int ds_mime_text_map(const char *msg, size_t n, char **text, size_t *len,
 		b.data = NULL;
 		m = dm;
 		dm = NULL;
+	}
+	*text = t;
+	*len = tn;
+	*map = m;
+	return 0;
+fail:
+	ds_buf_free(&b);
+	ds_html_map_free(dm);
+	ds_html_map_free(m);
+	free(t);
+	return rc;
+}
+
+/* Words of a text: runs of bytes other than blanks and line breaks. */
+static size_t count_words(const char *t, size_t n)
+{
+	size_t w = 0;
+	int in = 0;
+	for (size_t i = 0; i < n; i++) {
+		int sp = t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r';
+		w += !sp && !in;
+		in = !sp;
+	}
+	return w;
+}
+
+int ds_mime_text_map(const char *msg, size_t n, char **text, size_t *len,
+		     struct ds_html_map **map, struct ds_err *err)
+{
+	struct part top, leaf, alt;
+	struct ds_html_map *m = NULL;
+	char *t = NULL, own[11];
+	size_t tn = 0, at = 0;
+	int rc = 0;
+	*text = NULL;
+	*len = 0;
+	if (map)
+		*map = NULL;
+	if (n >= UINT32_MAX)
+		return ds_err_set(err, DS_ETOOBIG, "%zu bytes: too large to map", n);
+	if (n >= 3 && memcmp(msg, "\xEF\xBB\xBF", 3) == 0)
+		at = 3;
+	alt.type[0] = 0;
+	if (!headers(msg, at, n, &top) || !text_part(msg, &top, 0, &leaf, &alt))
+		return ds_err_set(err, DS_EEMPTY, "a MIME message with no text part");
+	if ((rc = leaf_text(msg, &leaf, &t, &tn, &m, err)) != 0)
+		return rc;
+	if (alt.type[0]) {
+		/* the same message as plain text and as a page: the plain text,
+		 * unless it is a stub of the page ("view this message in your
+		 * browser"), under half its words */
+		struct ds_html_map *am = NULL;
+		char *a = NULL;
+		size_t an = 0;
+		int leaf_html = strcmp(leaf.type, "text/html") == 0;
+		if ((rc = leaf_text(msg, &alt, &a, &an, &am, err)) == DS_ENOMEM)
+			goto fail;
+		if (rc == 0) {
+			size_t wl = count_words(t, tn), wa = count_words(a, an);
+			size_t plain = leaf_html ? wa : wl, page = leaf_html ? wl : wa;
+			if (leaf_html == (2 * plain < page)) {
+				free(a); /* the first one stands */
+				ds_html_map_free(am);
+			} else {
+				free(t);
+				ds_html_map_free(m);
+				t = a;
+				tn = an;
+				m = am;
+			}
+		}
+		rc = 0;
 	}
 	/* an e-mail's date is when it was written, a saved page's when it was
 	 * saved: only the first dates the text, and not over a date of its own */
@@ -463,8 +551,6 @@ int ds_mime_text_map(const char *msg, size_t n, char **text, size_t *len,
 		ds_html_map_free(m);
 	return 0;
 fail:
-	ds_buf_free(&b);
-	ds_html_map_free(dm);
 	ds_html_map_free(m);
 	free(t);
 	return rc;

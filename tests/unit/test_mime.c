@@ -84,6 +84,50 @@ T_TEST(the_first_text_part_is_taken)
 		 "(error -7)");
 }
 
+/* The same message as plain text and as a page (multipart/alternative):
+ * the plain text, unless it has under half the page's words, a stub
+ * ("view it in your browser"), in either order and through a
+ * multipart/related page. */
+T_TEST(a_plain_stub_gives_way_to_its_page)
+{
+	static const char page[] =
+		"<html><body><p>The council met on Monday and voted to raise the budget of the "
+		"city library by a tenth.</p></body></html>\n";
+	static const char plain[] =
+		"The council met on Monday and voted to raise the library budget.\n";
+	static const char stub[] = "View this message in your browser.\n";
+	static const char want_page[] =
+		"The council met on Monday and voted to raise the budget of the city library by a "
+		"tenth.\n";
+	char msg[2048];
+	snprintf(msg, sizeof msg,
+		 "Date: Tue, 4 Mar 2025 10:00:00 +0000\nMIME-Version: 1.0\n"
+		 "Content-Type: multipart/alternative; boundary=a\n\n"
+		 "--a\nContent-Type: text/plain\n\n%s--a\nContent-Type: text/html\n\n%s--a--\n",
+		 stub, page);
+	T_EQ_STR(text_of(msg), "date 2025-03-04\n\nThe council met on Monday and voted to raise "
+			       "the budget of the city library by a tenth.\n");
+	snprintf(msg, sizeof msg,
+		 "MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=a\n\n"
+		 "--a\nContent-Type: text/html\n\n%s--a\nContent-Type: text/plain\n\n%s--a--\n",
+		 page, plain);
+	T_EQ_STR(text_of(msg), "The council met on Monday and voted to raise the library budget.");
+	snprintf(msg, sizeof msg,
+		 "MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=a\n\n"
+		 "--a\nContent-Type: text/html\n\n%s--a\nContent-Type: text/plain\n\n%s--a--\n",
+		 page, stub);
+	T_EQ_STR(text_of(msg), want_page);
+	snprintf(msg, sizeof msg,
+		 "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=o\n\n"
+		 "--o\nContent-Type: multipart/alternative; boundary=a\n\n"
+		 "--a\nContent-Type: text/plain\n\n%s"
+		 "--a\nContent-Type: multipart/related; boundary=r\n\n"
+		 "--r\nContent-Type: text/html\n\n%s--r\nContent-Type: image/png\n\nPNG\n--r--\n"
+		 "--a--\n--o\nContent-Type: text/plain\nContent-Disposition: attachment\n\nx\n--o--\n",
+		 stub, page);
+	T_EQ_STR(text_of(msg), want_page);
+}
+
 /* An e-mail's Date is its date header; a saved page's Date (when it was
  * saved) is not, nor is it over the page's own publication date. */
 T_TEST(dates_of_mail_not_of_saving)
@@ -135,6 +179,7 @@ int main(void)
 	T_RUN(messages_are_recognised);
 	T_RUN(transfer_encodings_are_decoded);
 	T_RUN(the_first_text_part_is_taken);
+	T_RUN(a_plain_stub_gives_way_to_its_page);
 	T_RUN(dates_of_mail_not_of_saving);
 	T_RUN(offsets_map_to_the_message);
 	return t_done();
