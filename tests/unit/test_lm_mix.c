@@ -313,9 +313,10 @@ T_TEST(span_matches_single_steps)
 	ds_lm_free(m);
 }
 
-/* Spans scored side by side (more than one batch of them, of lengths 0 to
- * 12, with <s> and ids past the vocabulary) score to the bit as each
- * scored alone does, word for word; a NULL per-word row is skipped. */
+/* The spans that differ when scored side by side (more than one batch of
+ * them, of lengths 0 to 12, with <s> and ids past the vocabulary) from each
+ * scored alone, word for word; a NULL per-word row is skipped.  Checked for
+ * a mixture, a single model and a compact one. */
 static int spans_differ(const struct ds_lm *m, const ds_lm_id *pool, size_t npool)
 {
 	enum { NS = 40, L = 12 };
@@ -358,6 +359,15 @@ T_TEST(spans_side_by_side_match_one_by_one)
 		if (ids[i] != DS_LM_BOS && ids[i] >= ds_lm_vocab_size(ds_lm_mix_part(m, 0)))
 			ids[i] = DS_LM_UNK;
 	T_EQ_INT(spans_differ(ds_lm_mix_part(m, 0), ids, N), 0);
+	/* the compact layout, whose searches are not overlapped */
+	{
+		struct ds_err err = {0};
+		struct ds_lm *q = ds_lm_compact(ds_lm_mix_part(m, 0), &err);
+		T_OK(q != NULL);
+		if (q)
+			T_EQ_INT(spans_differ(q, ids, N), 0);
+		ds_lm_free(q);
+	}
 	ds_lm_free(m);
 }
 
