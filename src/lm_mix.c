@@ -123,19 +123,6 @@ void ds_lm_mix_ids(const struct ds_lm *lm, int c, const ds_lm_id *w, size_t n, d
 	}
 }
 
-void ds_lm_mix_ctx(const struct ds_lm *lm, int c, const struct ds_lm_state *s,
-		   struct ds_lm_ctx *ctx)
-{
-	(void)lm;
-	if (c == 0) {
-		ctx->len = s->len;
-		memcpy(ctx->words, s->words, sizeof ctx->words);
-		memcpy(ctx->backoff, s->backoff, sizeof ctx->backoff);
-	} else {
-		*ctx = s->part[c - 1];
-	}
-}
-
 /* log10 r(id): the unigram probability of a mixture word in the first
  * component that knows it. */
 static float ref_unigram(const struct lm_mix *mx, ds_lm_id id)
@@ -160,6 +147,16 @@ static void head_put(struct ds_lm_state *s, const struct ds_lm_ctx *c)
 	s->len = c->len;
 	memcpy(s->words, c->words, sizeof c->words);
 	memcpy(s->backoff, c->backoff, sizeof c->backoff);
+}
+
+void ds_lm_mix_ctx(const struct ds_lm *lm, int c, const struct ds_lm_state *s,
+		   struct ds_lm_ctx *ctx)
+{
+	(void)lm;
+	if (c == 0)
+		head_get(s, ctx);
+	else
+		*ctx = s->part[c - 1];
 }
 
 void ds_lm_mix_begin(const struct ds_lm *lm, struct ds_lm_state *st)
