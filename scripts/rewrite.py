@@ -30,7 +30,8 @@ BRITISH = [("color", "colour"), ("honor", "honour"), ("labor", "labour"), ("favo
            ("program", "programme"), ("catalog", "catalogue"), ("traveled", "travelled"),
            ("traveling", "travelling"), ("canceled", "cancelled"), ("labeled", "labelled"),
            ("modeled", "modelled"), ("jewelry", "jewellery"), ("gray", "grey"),
-           ("tire", "tyre"), ("plow", "plough"), ("check", "cheque"), ("aluminum", "aluminium"),
+           ("centered", "centred"), ("centering", "centring"),
+           ("plow", "plough"), ("aluminum", "aluminium"),
            ("organize", "organise"), ("recognize", "recognise"), ("realize", "realise"),
            ("criticize", "criticise"), ("emphasize", "emphasise"), ("apologize", "apologise"),
            ("authorize", "authorise"), ("organization", "organisation"),
@@ -140,12 +141,21 @@ def restructure(text, rng, rate=0.35):
     return sep.join(out) + "\n", sorted(ops)
 
 
+# Spelt the British way as nouns only: their verbs keep the American
+# spelling ("licensed", "programmed") or change otherwise ("centred", above),
+# so only the plural follows.  Words whose British spelling is another word
+# as often as not ("tire" / "tyre": "tired"; "check" / "cheque": "checked")
+# are not in the list.
+NOUN_ONLY = {"center", "theater", "meter", "fiber", "license", "program", "catalog"}
+
+
 def british(text):
     """American to British spelling (with the -s, -ed, -ing, -ation forms)."""
     t = text
     for am, br in BRITISH:
-        t = re.sub(r"\b%s(s|ed|ing|d)?\b" % am, lambda m: br + (m.group(1) or ""), t)
-        t = re.sub(r"\b%s(s|ed|ing|d)?\b" % am.capitalize(),
+        ends = "(s)?" if am in NOUN_ONLY else "(s|ed|ing|d)?"
+        t = re.sub(r"\b%s%s\b" % (am, ends), lambda m: br + (m.group(1) or ""), t)
+        t = re.sub(r"\b%s%s\b" % (am.capitalize(), ends),
                    lambda m: br.capitalize() + (m.group(1) or ""), t)
     return t
 

@@ -114,4 +114,18 @@ if [ -z "$RT" ]; then
 		! grep -Eq '(^|[[:space:]])[*#@][[:alpha:]]|\[\[\[' '$OUT'/b1/roundtrip/*.txt"
 fi
 check "unknown source is an error" sh -c "! scripts/gen_bench.py --src '$OUT/none' --out '$OUT/b3' 2>/dev/null"
+# a human rewrite's British spellings are words: no "tyred", "chequed",
+# "centreed" or "licenceed"
+check "British spellings of rewrites are words" python3 -c '
+import sys
+sys.path.insert(0, "scripts")
+sys.dont_write_bytecode = True
+import rewrite
+got = rewrite.british("They were tired and checked the center, centered on a licensed program. "
+                      "Honored colors, organized labor, two licenses, the catalogs.")
+want = ("They were tired and checked the centre, centred on a licensed programme. "
+        "Honoured colours, organised labour, two licences, the catalogues.")
+assert got == want, got
+'
+
 echo "1..$n"
