@@ -141,8 +141,9 @@ static int only_number(const struct ds_doc *d, uint32_t b, uint32_t e)
 
 /* One word's spelling with the British and American differences folded:
  * z as s (realise, analyse), -our as -or, a final -re as -er (centre,
- * fibres), doubled consonants single (travelled), ae and oe as e, -ence as
- * -ense (defence), -ogue as -og, -mme as -m; words under five letters
+ * fibres), doubled consonants single (travelled), ae and oe as e, -ence
+ * and -ences as -ense and -enses (defence, offences), -ogue as -og, -mme as
+ * -m; words under five letters
  * as they are.  Appends the word and a space to out at o and returns the
  * new length, 0 when out is too small. */
 static size_t spelling_fold_word(const char *p, size_t n, char *out, size_t o, size_t size)
@@ -179,6 +180,8 @@ static size_t spelling_fold_word(const char *p, size_t n, char *out, size_t o, s
 		o -= 2; /* catalogue */
 	else if (n >= 4 && memcmp(f + n - 4, "ence", 4) == 0)
 		out[o - 2] = 's'; /* defence */
+	else if (n >= 5 && memcmp(f + n - 5, "ences", 5) == 0)
+		out[o - 3] = 's'; /* offences */
 	else if (n >= 4 && memcmp(f + n - 3, "res", 3) == 0 && !strchr("aeiou", f[n - 4])) {
 		out[o - 3] = 'e'; /* fibres */
 		out[o - 2] = 'r';
