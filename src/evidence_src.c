@@ -139,6 +139,52 @@ static int only_number(const struct ds_doc *d, uint32_t b, uint32_t e)
 	return num;
 }
 
+/* British words whose American spelling no rule below makes (their forms
+ * with -s, -es, -ed, -d, -ing and -ly follow). */
+static const char *const BRITISH_WORDS[][2] = {
+	{"acknowledgement", "acknowledgment"}, {"aeroplane", "airplane"}, {"ageing", "aging"},
+	{"aluminium", "aluminum"}, {"axe", "ax"}, {"cheque", "check"}, {"doughnut", "donut"},
+	{"draught", "draft"}, {"enrol", "enroll"}, {"fulfil", "fulfill"}, {"gaol", "jail"},
+	{"grey", "gray"}, {"instalment", "installment"}, {"jewellery", "jewelry"},
+	{"judgement", "judgment"}, {"kerb", "curb"}, {"mould", "mold"}, {"moult", "molt"},
+	{"moustache", "mustache"}, {"plough", "plow"}, {"practise", "practice"},
+	{"pyjama", "pajama"}, {"pyjamas", "pajamas"}, {"sceptic", "skeptic"},
+	{"sceptical", "skeptical"}, {"scepticism", "skepticism"}, {"skilful", "skillful"},
+	{"smoulder", "smolder"}, {"speciality", "specialty"}, {"storey", "story"},
+	{"storeys", "stories"}, {"sulphur", "sulfur"}, {"tyre", "tire"}, {"wilful", "willful"},
+};
+
+/* The American spelling of British word p[0, n) of BRITISH_WORDS, or of one
+ * of its forms ("ploughed" -> "plowed", "practising" -> "practicing"),
+ * into out; its length, 0 when the word is none of them. */
+static size_t american_word(const char *p, size_t n, char *out, size_t size)
+{
+	static const struct {
+		const char *sfx;
+		int e; /* the stem lost a final e: "practis|ing" */
+	} FORMS[] = {{"", 0}, {"s", 0}, {"es", 0}, {"d", 0}, {"ed", 0}, {"ing", 1}, {"ing", 0}, {"ly", 0}};
+	for (size_t f = 0; f < DS_ARRAY_LEN(FORMS); f++) {
+		size_t sl = strlen(FORMS[f].sfx), stem;
+		if (n <= sl || memcmp(p + n - sl, FORMS[f].sfx, sl) != 0)
+			continue;
+		stem = n - sl;
+		for (size_t k = 0; k < DS_ARRAY_LEN(BRITISH_WORDS); k++) {
+			const char *br = BRITISH_WORDS[k][0], *am = BRITISH_WORDS[k][1];
+			size_t bl = strlen(br), ml = strlen(am);
+			if (bl != stem + (size_t)FORMS[f].e || memcmp(br, p, stem) != 0 ||
+			    (FORMS[f].e && br[bl - 1] != 'e'))
+				continue;
+			ml -= (size_t)FORMS[f].e; /* practic|ing */
+			if (ml + sl >= size)
+				return 0;
+			memcpy(out, am, ml);
+			memcpy(out + ml, FORMS[f].sfx, sl);
+			return ml + sl;
+		}
+	}
+	return 0;
+}
+
 /* One word's spelling with the British and American differences folded:
  * z as s (realise, analyse), -our as -or, a final -re as -er (centre,
  * fibres), doubled consonants single (travelled), ae and oe as e, -ence
@@ -146,10 +192,17 @@ static int only_number(const struct ds_doc *d, uint32_t b, uint32_t e)
  * -m; words under five letters
  * as they are.  Appends the word and a space to out at o and returns the
  * new length, 0 when out is too small. */
-static size_t spelling_fold_word(const char *p, size_t n, char *out, size_t o, size_t size)
+static size_t spelling_fold_word(const char *p, size_t n, char *out, size_t o, size_t size,
+				 int *listed)
 {
-	size_t w = o;
+	size_t w = o, m;
 	const char *f;
+	char am[32];
+	if ((m = american_word(p, n, am, sizeof am)) != 0) {
+		p = am; /* grey, ploughed: listed */
+		n = m;
+		*listed = 1;
+	}
 	if (o + n + 2 > size)
 		return 0;
 	if (n < 5) { /* "four" / "for" */
@@ -194,15 +247,16 @@ static size_t spelling_fold_word(const char *p, size_t n, char *out, size_t o, s
 	return o;
 }
 
-/* The words of phrase p folded by spelling_fold_word; 0 when too long. */
-static size_t spelling_fold(const char *p, size_t n, char *out, size_t size)
+/* The words of phrase p folded by spelling_fold_word; 0 when too long.
+ * *listed is set when a word is one of BRITISH_WORDS. */
+static size_t spelling_fold(const char *p, size_t n, char *out, size_t size, int *listed)
 {
 	size_t o = 0, i = 0;
 	while (i < n) {
 		size_t j = i;
 		while (j < n && p[j] != ' ')
 			j++;
-		o = spelling_fold_word(p + i, j - i, out, o, size);
+		o = spelling_fold_word(p + i, j - i, out, o, size, listed);
 		if (!o)
 			return 0;
 		i = j + 1;
@@ -211,16 +265,17 @@ static size_t spelling_fold(const char *p, size_t n, char *out, size_t size)
 }
 
 /* True when a and s are the same words spelt two ways ("recognised" /
- * "recognized", "organised labour" / "organized labor"), whatever the
- * lexicon says of them. */
+ * "recognized", "organised labour" / "organized labor", "grey" / "gray"),
+ * whatever the lexicon says of them. */
 static int spelling_variant(const char *a, size_t al, const char *s, size_t sl)
 {
 	char fa[DS_LEX_MAX_PHRASE + 8], fs[DS_LEX_MAX_PHRASE + 8];
 	size_t la, ls;
-	if (al < 5 || sl < 5)
-		return 0; /* "four" / "for" */
-	la = spelling_fold(a, al, fa, sizeof fa);
-	ls = spelling_fold(s, sl, fs, sizeof fs);
+	int listed = 0;
+	la = spelling_fold(a, al, fa, sizeof fa, &listed);
+	ls = spelling_fold(s, sl, fs, sizeof fs, &listed);
+	if ((al < 5 || sl < 5) && !listed)
+		return 0; /* "four" / "for"; "grey" / "gray" is listed */
 	return la && la == ls && memcmp(fa, fs, la) == 0;
 }
 
