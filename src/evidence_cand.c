@@ -75,6 +75,11 @@ struct ev_extra {
 	double key;
 };
 
+/* Related candidates a phrase keeps, at most (ds_tune.rel_extra is
+ * capped to it): a phrase has at most DS_EV_MAX_HITS + REL_EXTRA_MAX. */
+#define REL_EXTRA_MAX 16
+#define CAND_MAX (DS_EV_MAX_HITS + REL_EXTRA_MAX)
+
 /* Texts one cand_related call turned down for good: unknown to the model,
  * a function word, or too far from the phrase (their ids in c->words).  The
  * two-step search meets the same words again and again. */
@@ -170,7 +175,7 @@ static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			struct ev_centry *ce)
 {
-	struct ev_extra ex[16];
+	struct ev_extra ex[REL_EXTRA_MAX];
 	char via[2 * DS_EV_REL_VIA][48];
 	float via_w[2 * DS_EV_REL_VIA];
 	size_t nex = 0, nvia = 0, nh, max = ds_tune_default.rel_extra;
@@ -351,9 +356,6 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 	return ce;
 }
 
-/* Candidates of a slot whose gains are computed together. */
-#define CAND_AT_ONCE 16
-
 /* Best candidate for the phrase of tokens [t, t + k). */
 int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,
 			  struct slot_best *best)
@@ -363,7 +365,9 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 	uint32_t p0, p1, freq_word = 0, bi = 0;
 	int found = 0;
 	const struct ev_centry *ce;
-	double gains[CAND_AT_ONCE], follows[CAND_AT_ONCE];
+	double gains[CAND_MAX], follows[CAND_MAX];
+	const ds_lm_id *span[CAND_MAX];
+	size_t len[CAND_MAX];
 
 	memset(best, 0, sizeof *best);
 
@@ -394,25 +398,18 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 	p0 = c->tokpos[t];
 	p1 = c->tokpos[t + k - 1] + 1;
 	ncand = 0;
+	/* every candidate's gain, side by side */
+	for (uint32_t h = 0; h < ce->n; h++) {
+		span[h] = c->cands[ce->first + h].ids;
+		len[h] = c->cands[ce->first + h].ni;
+	}
+	ev_span_gains(c, p0, p1, span, len, ce->n, gains, follows);
 	for (uint32_t h = 0; h < ce->n; h++) {
 		const struct ev_cand *cd = &c->cands[ce->first + h];
 		const char *ctxt = c->ctext.data + cd->text;
 		const ds_lm_id *ids = cd->ids;
 		size_t ni = cd->ni;
-		double g, w, fg;
-		if (h % CAND_AT_ONCE == 0) { /* the next candidates' gains, side by side */
-			const ds_lm_id *span[CAND_AT_ONCE];
-			size_t len[CAND_AT_ONCE];
-			uint32_t m = ce->n - h < CAND_AT_ONCE ? ce->n - h : CAND_AT_ONCE;
-			for (uint32_t i = 0; i < m; i++) {
-				span[i] = c->cands[ce->first + h + i].ids;
-				len[i] = c->cands[ce->first + h + i].ni;
-			}
-			ev_span_gains(c, p0, p1, span, len, m, gains, follows);
-		}
-		g = gains[h % CAND_AT_ONCE];
-		fg = follows[h % CAND_AT_ONCE];
-		w = g + cd->half_logw;
+		double g = gains[h], fg = follows[h], w = g + cd->half_logw;
 		ncand += g > 0;
 		/* the first few single-word candidates (most common first), for
 		 * pairs of spun neighbours */

@@ -27,4 +27,13 @@ static inline void t_map_span(const char *input, const char *text, const struct 
 	snprintf(out, cap, "%.*s", b >= a ? (int)(b - a) : 0, input + a);
 }
 
+/* Checks that words of text come from the bytes want of input (T_EQ_STR
+ * of t.h, reported at the caller's line). */
+#define T_MAP_SPAN(input, text, m, words, want)                                   \
+	do {                                                                       \
+		char t_span_[256];                                                 \
+		t_map_span(input, text, m, words, t_span_, sizeof t_span_);        \
+		T_EQ_STR(t_span_, want);                                           \
+	} while (0)
+
 #endif

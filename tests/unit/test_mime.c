@@ -157,19 +157,16 @@ T_TEST(offsets_map_to_the_message)
 		"MIME-Version: 1.0\nContent-Type: multipart/related; boundary=\"b\"\n\n"
 		"--b\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n"
 		"<p class=3D\"x\">The caf=C3=A9 is open on Sun=\nday &amp; Monday.</p>\n--b--\n";
-	char *t = NULL, buf[128];
+	char *t = NULL;
 	size_t n;
 	struct ds_html_map *m = NULL;
 	T_EQ_INT(ds_mime_text_map(msg, strlen(msg), &t, &n, &m, NULL), 0);
 	if (!t || !m)
 		return;
 	T_EQ_STR(t, "The caf\xC3\xA9 is open on Sunday & Monday.\n");
-	t_map_span(msg, t, m, "The", buf, sizeof buf);
-	T_EQ_STR(buf, "The");
-	t_map_span(msg, t, m, "caf\xC3\xA9", buf, sizeof buf);
-	T_EQ_STR(buf, "caf=C3=A9");
-	t_map_span(msg, t, m, "Sunday & Monday", buf, sizeof buf);
-	T_EQ_STR(buf, "Sun=\nday &amp; Monday");
+	T_MAP_SPAN(msg, t, m, "The", "The");
+	T_MAP_SPAN(msg, t, m, "caf\xC3\xA9", "caf=C3=A9");
+	T_MAP_SPAN(msg, t, m, "Sunday & Monday", "Sun=\nday &amp; Monday");
 	free(t);
 	ds_html_map_free(m);
 }
