@@ -331,6 +331,87 @@ out:
 	ds_stemmer_free(st);
 }
 
+/* A word of one or two bytes is its own stem without asking the stemmer:
+ * Porter2 leaves words of fewer than three letters as they are.  Every
+ * such word of letters, digits, apostrophes and UTF-8 lead bytes agrees
+ * with libstemmer. */
+T_TEST(short_words_own_stems)
+{
+	struct ds_stemmer *st = ds_stemmer_new();
+	struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
+	int bad = 0, n = 0;
+	T_OK(st != NULL && sb != NULL);
+	if (!st || !sb)
+		goto out;
+	for (int a = 0; a < 256; a++)
+		for (int b = -1; b < 256; b++) {
+			char w[2] = {(char)a, (char)b};
+			size_t len = b < 0 ? 1 : 2, sl;
+			const char *s;
+			const sb_symbol *r;
+			if (!a || !b)
+				continue;
+			s = ds_stem(st, w, len, &sl);
+			r = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)len);
+			n++;
+			if (!s || (r && (sl != (size_t)sb_stemmer_length(sb) ||
+					 memcmp(s, r, sl) != 0)))
+				bad++;
+		}
+	T_OK(n > 60000);
+	T_EQ_INT(bad, 0);
+out:
+	if (sb)
+		sb_stemmer_delete(sb);
+	ds_stemmer_free(st);
+}
+
+/* A document's stems, asked for ahead of the word in hand, are the words'
+ * own stems one by one: every word of a long text, with numbers,
+ * punctuation and boilerplate between them. */
+T_TEST(doc_stems_match_word_stems)
+{
+	static const char *const w[] = {"meetings", "of", "the", "organisation", "officials",
+					"2025", "running", "--", "a", "generously", "hopping",
+					"connection", "is", "nationalities", "I", "\xc3\xa9t\xc3\xa9s"};
+	struct ds_buf b = {0};
+	struct ds_err err = {0};
+	struct ds_stemmer *st = ds_stemmer_new(), *one = ds_stemmer_new();
+	struct ds_doc *d = NULL;
+	int bad = 0, words = 0;
+	unsigned x = 12345;
+	T_OK(st != NULL && one != NULL);
+	for (int i = 0; i < 5000; i++) {
+		x = x * 1103515245u + 12345u;
+		ds_buf_printf(&b, "%s%s", w[(x >> 16) % (sizeof w / sizeof w[0])],
+			      (x >> 8) % 13 == 0 ? ".\n\n" : (x >> 8) % 5 == 0 ? ", " : " ");
+	}
+	d = b.data ? ds_doc_new(b.data, b.len, "t", 0, &err) : NULL;
+	T_OK(d != NULL);
+	if (!d || !st || !one)
+		goto out;
+	T_EQ_INT(ds_doc_stem(d, st), 0);
+	for (size_t i = 0; i < d->ntok; i++) {
+		const struct ds_token *t = &d->tok[i];
+		size_t sl;
+		const char *s;
+		if (t->kind != DS_TOK_WORD)
+			continue;
+		words++;
+		s = ds_stem(one, d->pool + t->lower, t->norm_len, &sl);
+		if (!s || t->stem == DS_NO_STEM || sl != t->stem_len ||
+		    memcmp(s, d->pool + t->stem, sl) != 0)
+			bad++;
+	}
+	T_OK(words > 4000);
+	T_EQ_INT(bad, 0);
+out:
+	ds_doc_free(d);
+	ds_buf_free(&b);
+	ds_stemmer_free(st);
+	ds_stemmer_free(one);
+}
+
 /* Every ASCII byte at every place of runs long enough for the eight-byte
  * path, and runs broken by a non-ASCII byte, lower-cased as byte by byte. */
 T_TEST(lower_case_ascii_runs)
@@ -514,6 +595,8 @@ int main(void)
 	T_RUN(seed_boilerplate);
 	T_RUN(stems);
 	T_RUN(stem_cache_grows);
+	T_RUN(short_words_own_stems);
+	T_RUN(doc_stems_match_word_stems);
 	T_RUN(number_words);
 	T_RUN(lower_case_latin);
 	T_RUN(lower_case_ascii_runs);
