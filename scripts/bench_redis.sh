@@ -1,7 +1,8 @@
 #!/bin/sh
 # The shared index on Redis, measured at BENCH_SOURCES sources: the
 # benchmark's sources plus synthetic ones (scripts/gen_synthetic.py: 3 to
-# 9 paragraphs, lines of corpus/train.txt).  Prints
+# 9 paragraphs, lines of corpus/train.txt; with BENCH_SYNTHETIC=novel, new
+# text of a Markov chain of its words, as distinct real sources are).  Prints
 #   - memory per source: 'index stats' (MEMORY USAGE of the index's keys),
 #     and by kind of key (postings, records, texts, registry), with and
 #     without the texts;
@@ -15,7 +16,8 @@
 # Usage: scripts/bench_redis.sh [BUILD_DIR]   (default: build)
 # Environment: BENCH_SOURCES (default 10000), BENCH_N articles (default 160),
 # BENCH_FSYNC the server's appendfsync (default everysec), BENCH_SQLITE=0 to
-# skip the SQLite comparison.
+# skip the SQLite comparison, BENCH_SYNTHETIC=novel for synthetic sources of
+# new text (default lines: lines of the corpus, which repeat across sources).
 set -eu
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +27,8 @@ NSRC=${BENCH_SOURCES:-10000}
 N=${BENCH_N:-160}
 FSYNC=${BENCH_FSYNC:-everysec}
 SQL=${BENCH_SQLITE:-1}
+SYN=${BENCH_SYNTHETIC:-lines}
+case "$SYN" in lines) SYNOPT= ;; novel) SYNOPT=--novel ;; *) echo "bench_redis: BENCH_SYNTHETIC is lines or novel" >&2; exit 2 ;; esac
 die() { echo "bench_redis: $*" >&2; exit 2; }
 [ -x "$DESPIN" ] || die "$DESPIN is missing; run 'make'"
 command -v redis-server >/dev/null || die "redis-server is needed (scripts/deps.sh)"
@@ -64,11 +68,12 @@ echo "# redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), appendfsy
 
 # the sources: the benchmark's, then synthetic ones up to NSRC
 nbench=$(find "$SRC" -name '*.txt' | wc -l)
-python3 scripts/gen_synthetic.py "$W/syn" $((NSRC > nbench ? NSRC - nbench : 0))
+# shellcheck disable=SC2086
+python3 scripts/gen_synthetic.py $SYNOPT "$W/syn" $((NSRC > nbench ? NSRC - nbench : 0))
 # the stream: the first N articles, in name order (the kinds of copies mix)
 find $STREAM -name '*.txt' | awk -F/ '{ print $NF "\t" $0 }' | sort | cut -f2 | head -n "$N" > "$W/stream"
 NA=$(wc -l < "$W/stream")
-echo "# $NSRC sources ($nbench of $SRC, the rest synthetic), $NA articles from $STREAM"
+echo "# $NSRC sources ($nbench of $SRC, the rest synthetic: $SYN), $NA articles from $STREAM"
 
 # adds
 s0=$(srvcpu)
