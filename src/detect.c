@@ -301,19 +301,51 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 /* Candidate changes (no evidence for the article, or a ratio that favours
  * the editor) stay flags only when, in an article judged with its source
  * that covers most of it, the article's odds make them more likely a
- * spinner's than not. */
-static void drop_candidates(struct ds_result *r)
+ * spinner's than not.  An article judged spun against its source on many
+ * changes none of which is, each with its probability under one half
+ * (fifteen one-for-one swaps in a verbatim copy, each of a kind an editor
+ * might make), keeps the changes it was judged on as its flags: a verdict
+ * shows what it rests on.  Changes that are never evidence never stay. */
+/* Ends a kept candidate's explanation with why it stayed.  0 or
+ * DS_ENOMEM. */
+static int why_stays(struct ds_ev *ev, struct ds_ev_sub *s, const char *reason)
+{
+	char *old = strdup(ev->strs.data + s->why);
+	size_t off = ev->strs.len;
+	int rc = !old || ds_buf_printf(&ev->strs, "%s; %s", old, reason) ||
+		 ds_buf_putc(&ev->strs, 0);
+	free(old);
+	if (rc)
+		return DS_ENOMEM;
+	s->why = (uint32_t)off;
+	return 0;
+}
+
+static int drop_candidates(struct ds_result *r)
 {
 	size_t k = 0;
 	int whole = r->model == DS_MODEL_SOURCE &&
 		    r->ev.f[DS_F_COVER] >= ds_tune_default.cand_min_cover;
+	int weighed = 0;
+	if (r->spun && r->model == DS_MODEL_SOURCE) {
+		weighed = 1;
+		for (size_t i = 0; i < r->ev.nsubs && weighed; i++) {
+			const struct ds_ev_sub *s = &r->ev.subs[i];
+			weighed = s->cand && !(whole && s->p >= 0.5f);
+		}
+	}
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
-		const struct ds_ev_sub *s = &r->ev.subs[i];
-		if (s->cand && !(whole && s->p >= 0.5f))
+		struct ds_ev_sub *s = &r->ev.subs[i];
+		if (s->cand && !(whole && s->p >= 0.5f) && !(weighed && s->cand == DS_EV_CAND))
 			continue;
+		if (s->cand &&
+		    why_stays(&r->ev, s, s->p >= 0.5f ? "a spinner's in an article this likely spun"
+						     : "one of the changes the verdict of spun rests on"))
+			return DS_ENOMEM;
 		r->ev.subs[k++] = *s;
 	}
 	r->ev.nsubs = k;
+	return 0;
 }
 
 struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
@@ -400,13 +432,15 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 						 (s->cand ? share : 0));
 		}
 	}
-	drop_candidates(r);
+	if (drop_candidates(r))
+		goto nomem;
 	/* which text copied which is unclear: never accuse either */
 	if (r->src && opts && opts->uncertain_source) {
 		r->direction = "uncertain";
 		r->spun = 0;
 	}
 	ds_align_free(al);
+	al = NULL;
 	/* a clean article's weak evidence is not a flag */
 	if (!r->spun && !(opts && opts->all_subs))
 		r->ev.nsubs = 0;

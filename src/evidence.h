@@ -139,6 +139,9 @@ enum ds_ev_kind {
 	DS_EV_MODEL = 2   /* the language model prefers a likely original */
 };
 
+/* ds_ev_sub.cand */
+enum { DS_EV_CAND = 1, DS_EV_CAND_NEVER = 2 };
+
 /* One flagged substitution. */
 #define DS_EV_NO_CASED UINT32_MAX
 
@@ -156,8 +159,11 @@ struct ds_ev_sub {
 				     * or -1 when no model gives one */
 	uint8_t kind;               /* enum ds_ev_kind */
 	uint8_t lexrel;             /* 1 when the lexicon relates the pair */
-	uint8_t cand;               /* 1: a flag only if the article's odds make
-				     * it a spinner's (DS_EV_SOURCE; see ds_detect) */
+	uint8_t cand;               /* DS_EV_CAND: a flag only if the article's
+				     * odds make it a spinner's, or if it is among
+				     * the changes a verdict of spun rests on;
+				     * DS_EV_CAND_NEVER: a change that is never
+				     * evidence (DS_EV_SOURCE; see ds_detect) */
 	uint8_t src_first;          /* 1 when the source's span opens its sentence */
 };
 

@@ -546,7 +546,7 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		return 0;
 	if (cand)
 		snprintf(why, sizeof why,
-			 "the source has '%s' here; on its own %.2f times as likely a spinner's change as an editor's, a spinner's in an article this likely spun (lexicon weight %.2f, the original reads %.1fx more likely)",
+			 "the source has '%s' here; on its own %.2f times as likely a spinner's change as an editor's (lexicon weight %.2f, the original reads %.1fx more likely)",
 			 s, p / (1 - p > 1e-9 ? 1 - p : 1e-9), (double)w, pow(10.0, gain > 6 ? 6 : gain));
 	else if (c->cm)
 		snprintf(why, sizeof why,
@@ -564,7 +564,8 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	if (!*rc) {
 		ev->subs[ev->nsubs - 1].p =
 			c->cm ? (float)p : (related ? DS_EV_SOURCE_P_REL : DS_EV_SOURCE_P);
-		ev->subs[ev->nsubs - 1].cand = (uint8_t)cand;
+		ev->subs[ev->nsubs - 1].cand =
+			(uint8_t)(!cand ? 0 : never ? DS_EV_CAND_NEVER : DS_EV_CAND);
 	}
 	if (cand)
 		return 0;
