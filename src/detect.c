@@ -305,7 +305,18 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
  * changes none of which is, each with its probability under one half
  * (fifteen one-for-one swaps in a verbatim copy, each of a kind an editor
  * might make), keeps the changes it was judged on as its flags: a verdict
- * shows what it rests on.  Changes that are never evidence never stay. */
+ * shows what it rests on.  Their probability is then their likelihood
+ * ratio times the article's odds, as a flag's is: the share of changes
+ * that look a spinner's, which the verdict outweighed, is left out of it.
+ * Changes that are never evidence never stay. */
+/* A candidate's prior is also the share of the article's weighed changes
+ * that the change model calls a spinner's (log odds, smoothed): in a spin
+ * nearly all, in an edited copy few. */
+static double cand_share(const struct ds_result *r)
+{
+	return log((r->ev.f[DS_F_NFLAG] + 1) / (r->ev.f[DS_F_NCHG] - r->ev.f[DS_F_NFLAG] + 1));
+}
+
 /* Ends a kept candidate's explanation with why it stayed.  0 or
  * DS_ENOMEM. */
 static int why_stays(struct ds_ev *ev, struct ds_ev_sub *s, const char *reason)
@@ -338,6 +349,8 @@ static int drop_candidates(struct ds_result *r)
 		struct ds_ev_sub *s = &r->ev.subs[i];
 		if (s->cand && !(whole && s->p >= 0.5f) && !(weighed && s->cand == DS_EV_CAND))
 			continue;
+		if (s->cand && !(whole && s->p >= 0.5f) && s->p > 0 && s->p < 1)
+			s->p = (float)ds_sigmoid(log(s->p / (1 - s->p)) - cand_share(r));
 		if (s->cand &&
 		    why_stays(&r->ev, s, s->p >= 0.5f ? "a spinner's in an article this likely spun"
 						     : "one of the changes the verdict of spun rests on"))
@@ -418,11 +431,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	 * odds that the article is spun at all (its score) */
 	if (r->model == DS_MODEL_SOURCE) {
 		double sc = r->score < 1e-6 ? 1e-6 : r->score > 1 - 1e-6 ? 1 - 1e-6 : r->score;
-		/* a candidate's prior is also the share of the article's weighed
-		 * changes that the change model calls a spinner's (log odds,
-		 * smoothed): in a spin nearly all, in an edited copy few */
-		double share = log((r->ev.f[DS_F_NFLAG] + 1) /
-				   (r->ev.f[DS_F_NCHG] - r->ev.f[DS_F_NFLAG] + 1));
+		double share = cand_share(r);
 		for (size_t i = 0; i < r->ev.nsubs; i++) {
 			struct ds_ev_sub *s = &r->ev.subs[i];
 			double p = s->p;
