@@ -298,17 +298,6 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 	r->threshold = sc->threshold;
 }
 
-/* Candidate changes (no evidence for the article, or a ratio that favours
- * the editor) stay flags only when, in an article judged with its source
- * that covers most of it, the article's odds make them more likely a
- * spinner's than not.  An article judged spun against its source on many
- * changes none of which is, each with its probability under one half
- * (fifteen one-for-one swaps in a verbatim copy, each of a kind an editor
- * might make), keeps the changes it was judged on as its flags: a verdict
- * shows what it rests on.  Their probability is then their likelihood
- * ratio times the article's odds, as a flag's is: the share of changes
- * that look a spinner's, which the verdict outweighed, is left out of it.
- * Changes that are never evidence never stay. */
 /* A candidate's prior is also the share of the article's weighed changes
  * that the change model calls a spinner's (log odds, smoothed): in a spin
  * nearly all, in an edited copy few. */
@@ -332,25 +321,37 @@ static int why_stays(struct ds_ev *ev, struct ds_ev_sub *s, const char *reason)
 	return 0;
 }
 
+/* Candidate changes (no evidence for the article, or a ratio that favours
+ * the editor) stay flags only when, in an article judged with its source
+ * that covers most of it, the article's odds make them more likely a
+ * spinner's than not.  An article judged spun against its source on many
+ * changes none of which is, each with its probability under one half
+ * (fifteen one-for-one swaps in a verbatim copy, each of a kind an editor
+ * might make), keeps the changes it was judged on as its flags: a verdict
+ * shows what it rests on.  Their probability is then their likelihood
+ * ratio times the article's odds, as a flag's is: the share of changes
+ * that look a spinner's, which the verdict outweighed, is left out of it.
+ * Changes that are never evidence never stay. */
 static int drop_candidates(struct ds_result *r)
 {
 	size_t k = 0;
 	int whole = r->model == DS_MODEL_SOURCE &&
 		    r->ev.f[DS_F_COVER] >= ds_tune_default.cand_min_cover;
-	int weighed = 0;
-	if (r->spun && r->model == DS_MODEL_SOURCE) {
-		weighed = 1;
-		for (size_t i = 0; i < r->ev.nsubs && weighed; i++) {
-			const struct ds_ev_sub *s = &r->ev.subs[i];
-			weighed = s->cand && !(whole && s->p >= 0.5f);
-		}
+	/* weighed: no change is a flag, and the verdict is spun */
+	int weighed = r->spun && r->model == DS_MODEL_SOURCE;
+	for (size_t i = 0; i < r->ev.nsubs && weighed; i++) {
+		const struct ds_ev_sub *s = &r->ev.subs[i];
+		weighed = s->cand && !(whole && s->p >= 0.5f);
 	}
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
 		struct ds_ev_sub *s = &r->ev.subs[i];
-		if (s->cand && !(whole && s->p >= 0.5f) && !(weighed && s->cand == DS_EV_CAND))
-			continue;
-		if (s->cand && !(whole && s->p >= 0.5f) && s->p > 0 && s->p < 1)
-			s->p = (float)ds_sigmoid(log(s->p / (1 - s->p)) - cand_share(r));
+		int on_odds = s->cand && whole && s->p >= 0.5f;
+		if (s->cand && !on_odds) {
+			if (!weighed || s->cand != DS_EV_CAND)
+				continue;
+			if (s->p > 0 && s->p < 1)
+				s->p = (float)ds_sigmoid(log(s->p / (1 - s->p)) - cand_share(r));
+		}
 		if (s->cand &&
 		    why_stays(&r->ev, s, s->p >= 0.5f ? "a spinner's in an article this likely spun"
 						     : "one of the changes the verdict of spun rests on"))
