@@ -128,28 +128,10 @@ static struct cache_ent *cache_slot(struct ds_stemmer *st, uint64_t h)
 	return e;
 }
 
-/* 0: not cached (too long) */
-uint64_t ds_stem_key(const char *word, size_t n)
-{
-	return n <= CACHE_MAX_WORD ? ds_hash64(word, n, 0x57e3) | 1 : 0;
-}
-
-void ds_stem_prefetch(const struct ds_stemmer *st, uint64_t key)
-{
-	if (key)
-		__builtin_prefetch(&st->cache[key & (st->slots - 1)]);
-}
-
 const char *ds_stem(struct ds_stemmer *st, const char *word, size_t n, size_t *out_len)
 {
-	return ds_stem_keyed(st, ds_stem_key(word, n), word, n, out_len);
-}
-
-const char *ds_stem_keyed(struct ds_stemmer *st, uint64_t key, const char *word,
-			  size_t n, size_t *out_len)
-{
 	const sb_symbol *r;
-	uint64_t h = key;
+	uint64_t h;
 	size_t len;
 	struct cache_ent *e;
 	/* Porter2 leaves a word of fewer than three letters as it is */
@@ -157,6 +139,7 @@ const char *ds_stem_keyed(struct ds_stemmer *st, uint64_t key, const char *word,
 		*out_len = n;
 		return word;
 	}
+	h = n <= CACHE_MAX_WORD ? ds_hash64(word, n, 0x57e3) | 1 : 0;
 	if (h) {
 		for (size_t p = 0; p < CACHE_PROBES; p++) {
 			e = &st->cache[(h + p) & (st->slots - 1)];

@@ -9,7 +9,6 @@
 #define DS_STEM_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 struct ds_stemmer;
 
@@ -22,13 +21,5 @@ void ds_stemmer_free(struct ds_stemmer *st);
  * valid until the next call on it; *out_len gets its length (the result
  * is not NUL-terminated).  Returns NULL only when out of memory. */
 const char *ds_stem(struct ds_stemmer *st, const char *word, size_t n, size_t *out_len);
-
-/* The same for a word whose cache key ds_stem_key gave; with
- * ds_stem_prefetch, a pass over many words asks for the cache lines of the
- * next words before it stems this one, so that their misses overlap. */
-uint64_t ds_stem_key(const char *word, size_t n);
-void ds_stem_prefetch(const struct ds_stemmer *st, uint64_t key);
-const char *ds_stem_keyed(struct ds_stemmer *st, uint64_t key, const char *word,
-			  size_t n, size_t *out_len);
 
 #endif

@@ -1420,34 +1420,15 @@ void ds_doc_free(struct ds_doc *d)
 	free(d);
 }
 
-/* words of the document whose stem cache lines are asked for before the
- * word in hand is stemmed (power of two) */
-#define STEM_AHEAD 16
-
-static int stem_wanted(const struct ds_token *t)
-{
-	return t->kind == DS_TOK_WORD && t->stem == DS_NO_STEM;
-}
-
 int ds_doc_stem(struct ds_doc *d, struct ds_stemmer *st)
 {
-	/* keys of the next STEM_AHEAD wanted words, by their rank among them */
-	uint64_t key[STEM_AHEAD];
-	size_t next = 0, ahead = 0, done = 0;
 	for (size_t i = 0; i < d->ntok; i++) {
 		struct ds_token *t = &d->tok[i];
 		const char *s;
 		size_t sl;
-		if (!stem_wanted(t))
+		if (t->kind != DS_TOK_WORD || t->stem != DS_NO_STEM)
 			continue;
-		while (ahead - done < STEM_AHEAD && next < d->ntok) {
-			const struct ds_token *u = &d->tok[next++];
-			if (!stem_wanted(u))
-				continue;
-			key[ahead % STEM_AHEAD] = ds_stem_key(d->pool + u->lower, u->norm_len);
-			ds_stem_prefetch(st, key[ahead++ % STEM_AHEAD]);
-		}
-		s = ds_stem_keyed(st, key[done++ % STEM_AHEAD], d->pool + t->lower, t->norm_len, &sl);
+		s = ds_stem(st, d->pool + t->lower, t->norm_len, &sl);
 		if (!s)
 			return DS_ENOMEM;
 		if (s == d->pool + t->lower) { /* the word is its own stem */
