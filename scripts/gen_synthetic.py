@@ -16,8 +16,10 @@ saturated, every line being in many sources (at a million articles, some
 With --novel each paragraph is new text: words drawn one after another
 from a Markov chain of order 2 over the words (as split by white space) of
 corpus/train.txt's lines, from a line's start to its end.  Its sentences
-are, past a few words, in no other article, as those of distinct real
-sources are, while its vocabulary and paragraph lengths are the corpus's.
+are, as those of distinct real sources are, in no other article (of the
+sentences of 8 words or more of 20,000 articles, 0.55% are in more than
+one, 0.26% are the corpus's), while its vocabulary and paragraph lengths
+are the corpus's.
 """
 import multiprocessing
 import os

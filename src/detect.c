@@ -321,41 +321,62 @@ static int why_stays(struct ds_ev *ev, struct ds_ev_sub *s, const char *reason)
 	return 0;
 }
 
-/* Candidate changes (no evidence for the article, or a ratio that favours
- * the editor) stay flags only when, in an article judged with its source
- * that covers most of it, the article's odds make them more likely a
- * spinner's than not.  An article judged spun against its source on many
- * changes none of which is, each with its probability under one half
- * (fifteen one-for-one swaps in a verbatim copy, each of a kind an editor
- * might make), keeps the changes it was judged on as its flags: a verdict
- * shows what it rests on.  Their probability is then their likelihood
- * ratio times the article's odds, as a flag's is: the share of changes
- * that look a spinner's, which the verdict outweighed, is left out of it.
- * Changes that are never evidence never stay. */
-static int drop_candidates(struct ds_result *r)
+/* A source-backed change's probability of being a spinner's on the
+ * article's log odds lo: its likelihood ratio (the change model's odds,
+ * fitted on even classes) times the prior odds that the article is spun
+ * (its score), times exp(extra). */
+static float src_p(const struct ds_ev_sub *s, double lo, double extra)
+{
+	double p = s->p;
+	if (s->kind != DS_EV_SOURCE || !(p > 0 && p < 1))
+		return s->p;
+	return (float)ds_sigmoid(log(p / (1 - p)) + lo + extra);
+}
+
+/* The flags of an article judged with its source, with their
+ * probabilities (src_p).  Candidate changes (no evidence for the article,
+ * or a ratio that favours the editor) stay flags only when, in an article
+ * that the source covers for the most part, the article's odds and
+ * cand_share's make them more likely a spinner's than not.  An article
+ * judged spun on many changes none of which stays so (fifteen one-for-one
+ * swaps in a verbatim copy, each of a kind an editor might make) keeps the
+ * changes it was weighed on as its flags: a verdict shows what it rests
+ * on.  Their probability is then src_p's without cand_share, which the
+ * verdict outweighed; changes that are never evidence are not among them.
+ * An article judged on its own keeps no candidate.  0 or DS_ENOMEM. */
+static int source_flags(struct ds_result *r)
 {
 	size_t k = 0;
-	int whole = r->model == DS_MODEL_SOURCE &&
-		    r->ev.f[DS_F_COVER] >= ds_tune_default.cand_min_cover;
-	/* weighed: no change is a flag, and the verdict is spun */
-	int weighed = r->spun && r->model == DS_MODEL_SOURCE;
+	int src = r->model == DS_MODEL_SOURCE;
+	int whole = src && r->ev.f[DS_F_COVER] >= ds_tune_default.cand_min_cover;
+	double sc = r->score < 1e-6 ? 1e-6 : r->score > 1 - 1e-6 ? 1 - 1e-6 : r->score;
+	double lo = log(sc / (1 - sc)), share = cand_share(r);
+	/* weighed: the verdict is spun and no change stays a flag on its own */
+	int weighed = r->spun && src;
 	for (size_t i = 0; i < r->ev.nsubs && weighed; i++) {
 		const struct ds_ev_sub *s = &r->ev.subs[i];
-		weighed = s->cand && !(whole && s->p >= 0.5f);
+		weighed = s->cand && !(whole && src_p(s, lo, share) >= 0.5f);
 	}
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
 		struct ds_ev_sub *s = &r->ev.subs[i];
-		int on_odds = s->cand && whole && s->p >= 0.5f;
-		if (s->cand && !on_odds) {
-			if (!weighed || s->cand != DS_EV_CAND)
+		if (!src) {
+			if (s->cand)
 				continue;
-			if (s->p > 0 && s->p < 1)
-				s->p = (float)ds_sigmoid(log(s->p / (1 - s->p)) - cand_share(r));
+		} else if (!s->cand) {
+			s->p = src_p(s, lo, 0);
+		} else {
+			float on_odds = src_p(s, lo, share);
+			if (whole && on_odds >= 0.5f)
+				s->p = on_odds;
+			else if (weighed && s->cand == DS_EV_CAND)
+				s->p = src_p(s, lo, 0);
+			else
+				continue;
+			if (why_stays(&r->ev, s,
+				      s->p >= 0.5f ? "a spinner's in an article this likely spun"
+						   : "one of the changes the verdict of spun rests on"))
+				return DS_ENOMEM;
 		}
-		if (s->cand &&
-		    why_stays(&r->ev, s, s->p >= 0.5f ? "a spinner's in an article this likely spun"
-						     : "one of the changes the verdict of spun rests on"))
-			return DS_ENOMEM;
 		r->ev.subs[k++] = *s;
 	}
 	r->ev.nsubs = k;
@@ -427,22 +448,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	if (!r->judged)
 		r->score = 0;
 	r->spun = r->score >= r->threshold;
-	/* a change's probability of being a spinner's: its likelihood ratio
-	 * (the change model's odds, fitted on even classes) times the prior
-	 * odds that the article is spun at all (its score) */
-	if (r->model == DS_MODEL_SOURCE) {
-		double sc = r->score < 1e-6 ? 1e-6 : r->score > 1 - 1e-6 ? 1 - 1e-6 : r->score;
-		double share = cand_share(r);
-		for (size_t i = 0; i < r->ev.nsubs; i++) {
-			struct ds_ev_sub *s = &r->ev.subs[i];
-			double p = s->p;
-			if (s->kind != DS_EV_SOURCE || !(p > 0 && p < 1))
-				continue;
-			s->p = (float)ds_sigmoid(log(p / (1 - p)) + log(sc / (1 - sc)) +
-						 (s->cand ? share : 0));
-		}
-	}
-	if (drop_candidates(r))
+	if (source_flags(r))
 		goto nomem;
 	/* which text copied which is unclear: never accuse either */
 	if (r->src && opts && opts->uncertain_source) {
