@@ -104,15 +104,21 @@ int ds_bin_check(const unsigned char *d, size_t size, const char *name,
 	return 0;
 }
 
-/* The stamp line of a file: size, modification time (ns) and the header's
- * checksum (which covers the payload checksum). */
+/* The stamp line of a file: which file (device and inode), its size, its
+ * modification and status-change times (ns) and the header's checksum
+ * (which covers the payload checksum).  The status-change time moves with
+ * every write and every change of the other times, so a file altered in
+ * place and dated back ('touch -r') or a copy made with its dates ('cp -p',
+ * 'rsync -a', beside a copied stamp) is no longer vouched for. */
 static int stamp_line(const char *path, const unsigned char *hdr, char *buf, size_t cap)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return -1;
-	snprintf(buf, cap, "despin-checked 1 %lld %lld.%09ld %08x\n", (long long)st.st_size,
-		 (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, get32(hdr + 44));
+	snprintf(buf, cap, "despin-checked 2 %llu %llu %lld %lld.%09ld %lld.%09ld %08x\n",
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		 (long long)st.st_size, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+		 (long long)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec, get32(hdr + 44));
 	return 0;
 }
 
@@ -123,7 +129,7 @@ static void stamp_path(const char *path, char *buf, size_t cap)
 
 int ds_bin_stamp_ok(const char *path, const unsigned char *hdr)
 {
-	char want[128], have[128] = "", sp[4096];
+	char want[256], have[256] = "", sp[4096];
 	FILE *f;
 	size_t n;
 	if (stamp_line(path, hdr, want, sizeof want))
@@ -139,7 +145,7 @@ int ds_bin_stamp_ok(const char *path, const unsigned char *hdr)
 
 static void stamp_write(const char *path, const unsigned char *hdr, int ok)
 {
-	char line[128], sp[4096];
+	char line[256], sp[4096];
 	struct ds_afile f;
 	stamp_path(path, sp, sizeof sp);
 	if (!ok || stamp_line(path, hdr, line, sizeof line)) {

@@ -57,14 +57,16 @@ int ds_bin_verify(const unsigned char *data, size_t size, const char *name,
 
 /* Checks a model file of any kind completely (header and payload checksum);
  * kind (9 bytes) and *version receive what its header says.  A sound file
- * gets a stamp beside it, PATH.checked (its size, modification time and
- * header checksum; nothing when the directory is read-only), a damaged one
- * loses it. */
+ * gets a stamp beside it, PATH.checked (its device and inode, size,
+ * modification and status-change times and header checksum; nothing when
+ * the directory is read-only), a damaged one loses it. */
 int ds_bin_check_file(const char *path, char kind[9], uint32_t *version, struct ds_err *err);
 
 /* True when PATH.checked vouches for the file whose header is hdr (as
  * ds_bin_check_file left it, and unchanged since): a loader may then skip
- * the checks that read every page (the lexicon's index ranges). */
+ * the checks that read every page (the lexicon's index ranges).  Damage
+ * that no write made (the disk's own) goes unseen until the next
+ * ds_bin_check_file. */
 int ds_bin_stamp_ok(const char *path, const unsigned char *hdr);
 
 #endif
