@@ -8,7 +8,12 @@ no index (the batch is its own reference set) and counts originals flagged,
 copies flagged, and pairs marked "source_direction": "uncertain".
 
   scripts/eval_batch.py [--despin D] [--models DIR] [--bench DIR] [--n 150]
-                        [--keep DIR]
+                        [--family NAME] [--keep DIR]
+
+The copies are the benchmark's spins and round trips, or, with --family, the
+articles of that family alone (e.g. context: the spinner that checks its
+words against their context, which leaves the copy as fluent as the
+original).
 
 --keep writes the batch into DIR (created; kept afterwards) to look into,
 with DIR.roles.tsv naming each file's role (original or copy) and the
@@ -34,14 +39,18 @@ def main():
     ap.add_argument("--bench", default="corpus/bench")
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--family", help="copies of this family only (e.g. context)")
     ap.add_argument("--keep", help="write the batch here and keep it")
     a = ap.parse_args()
     by_src = {}
     with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            if r["split"] == "test" and r["label"] == "spun" and r["kind"] in ("spin", "roundtrip") \
-                    and r.get("source"):
+            if a.family:
+                wanted = r.get("family") == a.family
+            else:
+                wanted = r["kind"] in ("spin", "roundtrip")
+            if r["split"] == "test" and r["label"] == "spun" and wanted and r.get("source"):
                 by_src.setdefault(r["source"], []).append(r)
     rng = random.Random(a.seed)
     srcs = sorted(by_src)
@@ -92,7 +101,7 @@ def main():
             if what == "original" and r.get("source") and role.get(r["source"]) == "copy":
                 against_copy += 1
         print("pairs %d: originals flagged %d of %d (judged against their copy: %d), "
-              "copies flagged %d of %d, uncertain %d"
+              "copies flagged %d of %d, articles marked uncertain %d"
               % (len(srcs), flagged["original"], n["original"], against_copy,
                  flagged["copy"], n["copy"], uncertain))
     finally:

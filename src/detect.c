@@ -33,6 +33,7 @@ struct ds_models {
 	struct ds_solocal *solo;  /* NULL: no solo calibration */
 	struct ds_vec *vec;       /* NULL: no word vectors */
 	char lm_note[768];        /* "": the language model chosen was loaded */
+	char opt_note[2400];       /* "": no optional model file is missing */
 };
 
 struct ds_detector {
@@ -139,6 +140,11 @@ const char *ds_models_lm_note(const struct ds_models *m)
 	return m->lm_note[0] ? m->lm_note : NULL;
 }
 
+const char *ds_models_missing_note(const struct ds_models *m)
+{
+	return m->opt_note[0] ? m->opt_note : NULL;
+}
+
 struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
 				    struct ds_err *err)
 {
@@ -156,14 +162,25 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 	/* word vectors are optional: without them relatedness comes from the
 	 * lexicon alone (a file that is there must load) */
 	snprintf(path, sizeof path, "%s/vec.bin", dir);
-	if (access(path, F_OK) == 0 && !(m->vec = ds_vec_load(path, err)))
+	if (access(path, F_OK) != 0)
+		snprintf(m->opt_note, sizeof m->opt_note,
+			 "%.1000s is missing: relatedness comes from the lexicon alone and texts are judged "
+			 "less well ('make models' builds it)", path);
+	else if (!(m->vec = ds_vec_load(path, err)))
 		goto fail;
 	snprintf(path, sizeof path, "%s/scorer.bin", dir);
 	if (!(m->scorer = ds_scorer_load(path, err)) && need_scorer)
 		goto fail;
 	snprintf(path, sizeof path, "%s/%s", dir, DS_SOLOCAL_FILE);
-	if (access(path, F_OK) == 0 && !(m->solo = ds_solocal_read(path, err)))
+	if (access(path, F_OK) != 0) {
+		size_t k = strlen(m->opt_note);
+		snprintf(m->opt_note + k, sizeof m->opt_note - k,
+			 "%s%.1000s is missing: flags without a source are not calibrated and the "
+			 "scorer's own threshold judges texts on their own",
+			 k ? "; " : "", path);
+	} else if (!(m->solo = ds_solocal_read(path, err))) {
 		goto fail;
+	}
 	return m;
 fail:
 	ds_models_free(m);
@@ -508,9 +525,10 @@ int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const s
 			d = g;
 			margin = ds_tune_default.direction_gain_margin;
 		}
-		if (d > margin && g > 0 && flu > 0)
+		double fm = ds_tune_default.direction_flu_margin;
+		if (d > margin && g > 0 && flu > fm)
 			dir = DS_DIR_A_SOURCE;
-		else if (d < -margin && g < 0 && flu < 0)
+		else if (d < -margin && g < 0 && flu < -fm)
 			dir = DS_DIR_B_SOURCE;
 	}
 	if (balance)

@@ -1,15 +1,19 @@
 /* store_redis.c - a shared store on a Redis server or Redis Cluster (store.h).
  *
- * Key layout, schema 2 (every key of the registry carries the hash tag {ds},
- * so one Lua script can change them all at once, also in a cluster):
+ * Key layout, schema 2.  The registry is spread over RBUCKETS buckets, each
+ * with its own hash tag {ds:XX} (XX: the first two hex digits of the
+ * source's content hash), so that a cluster puts them on all its shards and
+ * one Lua script per bucket can change a bucket's keys at once:
  *
  *   {ds}:meta          hash: magic, schema, fingerprint parameters, gen (a
  *                      random token written when the index is created)
  *   {ds}:next          counter: INCR gives new source ids (never reused)
- *   {ds}:ids           sorted set: id -> id, the registered (visible) sources
- *   {ds}:hash          hash: content hash -> id
- *   {ds}:n:NAME        sorted set: ids of the sources named NAME
- *   {ds}:stats         hash: sources, words, shingles, band_keys, text_bytes
+ *   {ds:XX}:hash       hash: content hash -> id, for the hashes starting XX
+ *   {ds:XX}:ids        sorted set: id -> id, those registered (visible)
+ *                      sources
+ *   {ds:XX}:n:NAME     sorted set: ids of those sources named NAME
+ *   {ds:XX}:stats      hash: their sources, words, shingles, band_keys,
+ *                      text_bytes
  *   {src:ID}           string: the packed record (srcrec.h: live mark, fields,
  *                      Rice-coded shingle set)
  *   {src:ID}t          string: the text, deflated (zlib); same slot
@@ -34,9 +38,10 @@
  * Adding: INCR gives the id; the record and the text are written with a
  * time to live (STAGE_TTL_MS) and the id is put under its passage keys
  * (one script per bucket).  Commit makes them permanent (PERSIST), then
- * one script on {ds} checks each content hash and registers the new ids
- * (and unregisters removed ones) at once, then marks the records live.
- * Until that script runs nothing is visible: a reader that meets an
+ * one script per registry bucket (all in one pipeline) checks each content
+ * hash of its bucket and registers the new ids (and unregisters removed
+ * ones) at once, then the records are marked live.
+ * Until its bucket's script runs a source is invisible: a reader that meets an
  * unpublished id under a passage key finds no live mark and no
  * registration and skips it.  A writer killed before the script leaves
  * records that expire and ids under passage keys that point nowhere.

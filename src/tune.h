@@ -67,6 +67,13 @@ struct ds_tune {
 	 * log10 gains of the other's words back, weighed by the share of small
 	 * changes */
 	double direction_gain_margin;
+	/* ... and the mean log10 probability per token by which the copy must
+	 * read less fluently than the other as a whole: a spinner that checks
+	 * its words against their context (or an editor bringing an old text's
+	 * words up to date) leaves the copy as fluent as the original or more,
+	 * and every fluency-based sign then points at the original; the text
+	 * called the copy must be clearly the less fluent one */
+	double direction_flu_margin;
 	/* regression: standardised features are clipped to +-this */
 	double logit_clip;
 	/* scoring: fitted thresholds are kept within [floor, max].  The solo
@@ -85,6 +92,7 @@ struct ds_tune {
 		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0, .src_unrel_gain = 2.0, \
 		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .cand_min_cover = 0.5, .min_words = 40, .logit_clip = 4.0, \
 		.direction_margin = 6.0, .direction_gain_margin = 1.0,                 \
+		.direction_flu_margin = 0.05,                                          \
 		.solo_floor = 0.5, .source_floor = 0, .max_threshold = 0.99         \
 	}
 

@@ -97,9 +97,10 @@ int cli_stdout_failed(void);
  * ../models, when it holds lm.bin), else the installed share/despin.
  * Returns a static buffer. */
 const char *cli_models_dir(const char *opt);
-/* Prints "despin: MSG" about a model that could not be opened, then where
- * models are looked for (all four places). */
-void cli_models_error(const char *msg);
+/* Prints "despin: MSG" about a model that could not be used, then, when
+ * it could not be read (DS_EIO: missing, say), where models are looked for
+ * (all four places). */
+void cli_models_error(const struct ds_err *err);
 /* The language model file of the models directory the detecting commands
  * use: $DESPIN_LM (e.g. mix.bin, the mixture with the background model), or
  * NULL: the one the scorer was fitted with (ds_models_load_lm). */

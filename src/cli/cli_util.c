@@ -661,9 +661,11 @@ const char *cli_models_dir(const char *opt)
 	return buf;
 }
 
-void cli_models_error(const char *msg)
+void cli_models_error(const struct ds_err *err)
 {
-	cli_error("%s", msg);
+	cli_error("%s", err->msg);
+	if (err->code != DS_EIO)
+		return; /* found but unusable: where models are looked for is no help */
 	fprintf(stderr,
 		"despin: models are looked for in --models DIR, else $DESPIN_MODELS, else the\n"
 		"        models folder of the build tree beside the despin binary, else the\n"
@@ -686,6 +688,8 @@ struct ds_models *cli_models_open(const char *models, int need_scorer, struct ds
 			 env);
 	if (m && ds_models_lm_note(m))
 		cli_note("%s", ds_models_lm_note(m));
+	if (m && ds_models_missing_note(m))
+		cli_note("%s", ds_models_missing_note(m));
 	return m;
 }
 

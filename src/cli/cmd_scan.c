@@ -22,15 +22,18 @@ static const char USAGE[] =
 	"message (a page saved as .mhtml, an e-mail) is judged on its text part.\n"
 	"Bytes that are not UTF-8 are read as Windows-1252 (Latin-1), with a note.\n"
 	"\n"
-	"  --format text   a table (default): verdict, score, flags, source, file,\n"
-	"                  then a summary line (articles, spun, clean, not judged,\n"
-	"                  errors)\n"
+	"  --format text   a table (default): verdict (spun, clean, unsure: one of a\n"
+	"                  pair of inputs is a copy but the evidence does not show\n"
+	"                  which, unjudged, error), score, flags, source, file, then\n"
+	"                  a summary line (articles, spun, clean, not judged, errors)\n"
 	"  --format json   JSON Lines, one object per input, in input order (an\n"
 	"                  input that failed: {\"file\"|\"id\": ..., \"error\": ...});\n"
 	"                  fields in docs/despin-output.schema.json\n"
 	"  --stdin-json    read {\"id\": ..., \"text\": ...} records from stdin\n"
 	"                  (\"html\" instead of \"text\": a web page or a piece of one;\n"
-	"                  \"date\": \"YYYY-MM-DD\", the article's date)\n"
+	"                  \"date\": \"YYYY-MM-DD\", the article's date); streamed, the\n"
+	"                  records are not compared with one another: each is\n"
+	"                  judged on its own unless -i or -s gives sources\n"
 	"  -j N            N worker threads sharing one set of models\n"
 	"  --progress      a progress line on stderr (only on a terminal)\n"
 	"  --all           list candidate substitutions of clean articles too\n"
@@ -59,6 +62,19 @@ static void table_header(struct scan_out *o)
 		return;
 	printf("%-8s %6s %5s  %-32s %s\n", "VERDICT", "SCORE", "FLAGS", "SOURCE (SIM)", "FILE");
 	o->header = 1;
+}
+
+/* The table's verdict: "unsure" for an article of a batch pair whose
+ * score says one side is a copy when the evidence does not show which
+ * (source_direction "uncertain"; neither is flagged, JSON says "clean"). */
+static const char *table_verdict(const struct ds_result *r)
+{
+	const char *dir = ds_result_source_direction(r);
+	if (!ds_result_judged(r, NULL))
+		return "unjudged";
+	if (ds_result_spun(r))
+		return "spun";
+	return dir && strcmp(dir, "uncertain") == 0 ? "unsure" : "clean";
 }
 
 static int print_result(void *ctx, const char *name, struct ds_result *r, const char *err)
@@ -92,8 +108,7 @@ static int print_result(void *ctx, const char *name, struct ds_result *r, const 
 				 ds_result_source_similarity(r));
 		else
 			snprintf(srcbuf, sizeof srcbuf, "-");
-		printf("%-8s %6s %5zu  %-32s %s\n",
-		       !ds_result_judged(r, NULL) ? "unjudged" : ds_result_spun(r) ? "spun" : "clean",
+		printf("%-8s %6s %5zu  %-32s %s\n", table_verdict(r),
 		       cli_score(ds_result_score(r), ds_result_threshold(r)), ds_result_nsubs(r), srcbuf,
 		       cli_name(name));
 	}

@@ -2,11 +2,13 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "../detect.h"
 #include "../score.h"
 #include "../evidence.h"
+#include "../solocal.h"
 
 static const char USAGE[] =
 	"despin scorer features [--models DIR] --pairs LIST\n"
@@ -375,6 +377,30 @@ out:
 	return rc;
 }
 
+/* The solo calibration's part of 'scorer info': with it, judging without
+ * a source uses its article model and threshold, not the solo model's. */
+static int solo_info(const char *path)
+{
+	struct ds_err err = {0};
+	struct ds_solocal *sc;
+	if (access(path, F_OK) != 0) {
+		printf("solo calibration none (%s is missing: the solo model's threshold judges)\n",
+		       path);
+		return EXIT_CLEAN;
+	}
+	if (!(sc = ds_solocal_read(path, &err))) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	printf("solo calibration %s\n", path);
+	if (sc->article.present)
+		printf("  threshold %.4f (judging without a source: used in place of the solo model's)\n",
+		       sc->threshold);
+	printf("  min_words %u, language model %s\n", sc->min_words, sc->lm[0] ? sc->lm : "lm.bin");
+	free(sc);
+	return EXIT_CLEAN;
+}
+
 int cmd_scorer(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -472,7 +498,7 @@ int cmd_scorer(int argc, char **argv)
 					       s->m[k].coef[i], s->m[k].mean[i], s->m[k].sd[i]);
 		}
 		free(s);
-		return EXIT_CLEAN;
+		return solo_info(cli_model_path(cli_models_dir(models), DS_SOLOCAL_FILE));
 	}
 	cli_error("unknown scorer command '%s'", sub);
 	return EXIT_ERROR;

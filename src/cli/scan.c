@@ -449,6 +449,16 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		cli_error("-i, -s and --solo exclude one another");
 		return -1;
 	}
+	/* options that would be ignored are refused */
+	if (o->retry > 0 && !(o->index && strncmp(o->index, "redis://", 8) == 0)) {
+		cli_error("--retry reconnects to a redis:// index (-i redis://...); it has none here");
+		return -1;
+	}
+	if (o->all_subs && o->only_spun) {
+		cli_error("--all lists the candidates of clean articles, which --only-spun hides: "
+			  "give one of them");
+		return -1;
+	}
 	e.o = o;
 	e.fn = fn;
 	e.ctx = ctx;
@@ -470,7 +480,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	}
 	e.models = cli_models_open(o->models, o->need_scorer, &err);
 	if (!e.models) {
-		cli_models_error(err.msg);
+		cli_models_error(&err);
 		rc = -1;
 		goto out;
 	}
