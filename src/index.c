@@ -33,6 +33,12 @@ static const char *fp_params(void)
 
 struct ds_index *ds_index_open(const char *uri, int flags, struct ds_err *err)
 {
+	return ds_index_open_wait(uri, flags, DS_INDEX_TIMEOUT_MS, err);
+}
+
+struct ds_index *ds_index_open_wait(const char *uri, int flags, int timeout_ms,
+				    struct ds_err *err)
+{
 	struct ds_index *ix = calloc(1, sizeof *ix);
 	int sflags = 0;
 	if (!ix || !(ix->uri = strdup(uri)) || !(ix->stemmer = ds_stemmer_new())) {
@@ -46,11 +52,14 @@ struct ds_index *ds_index_open(const char *uri, int flags, struct ds_err *err)
 	if (strcmp(uri, ":memory:") == 0)
 		sflags = DS_STORE_CREATE;
 	if (ds_store_is_redis(uri))
-		ix->st = ds_store_redis_open(uri, sflags, DS_INDEX_TIMEOUT_MS, fp_params(), err);
+		ix->st = ds_store_redis_open(uri, sflags, timeout_ms, fp_params(), err);
 	else
-		ix->st = ds_store_sqlite_open(uri, sflags, DS_INDEX_TIMEOUT_MS, fp_params(), err);
+		ix->st = ds_store_sqlite_open(uri, sflags, timeout_ms, fp_params(), err);
 	if (!ix->st)
 		goto fail;
+	/* and after the open too: a Redis address's own ?timeout= holds only
+	 * while connecting */
+	ix->st->ops->set_timeout(ix->st, timeout_ms, NULL);
 	return ix;
 fail:
 	ds_index_close(ix);

@@ -53,6 +53,11 @@ struct ds_index;
  * another fingerprint version) or is damaged is refused with a message
  * naming it.  Returns NULL with err set on failure; ds_index_close frees. */
 struct ds_index *ds_index_open(const char *uri, int flags, struct ds_err *err);
+/* The same, with ds_index_set_timeout(timeout_ms) in force from the start:
+ * creating an index takes the write lock, and two processes creating one
+ * wait for each other. */
+struct ds_index *ds_index_open_wait(const char *uri, int flags, int timeout_ms,
+				    struct ds_err *err);
 void ds_index_close(struct ds_index *ix);
 /* The index's store (for modules that keep their own data with the
  * sources, such as index_lm.h); owned by the index. */

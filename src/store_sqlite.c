@@ -84,6 +84,9 @@ struct sqlite_store {
 	sqlite3 *db;
 	char *path;
 	int timeout_ms;
+	double busy_t0;   /* when the current wait for a lock began */
+	int gave_up_ms;   /* how long the last wait lasted before it gave up
+			   * (-1: none since the last error said so) */
 	sqlite3_stmt *q[NQ];
 	uint32_t *setbuf; /* decoded shingle set */
 	size_t setcap;
@@ -103,18 +106,55 @@ struct sqlite_store {
 	size_t pendtmpcap;
 };
 
+/* ---- waiting for another process's lock ----
+ *
+ * SQLite's own busy timeout, but kept here so that an error can say how
+ * long was waited, and that nothing was when SQLite failed without asking
+ * to wait (see set_wal). */
+
+/* SQLite's pauses (ms), the last one repeated. */
+static const int busy_pause[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+
+/* The count-th retry of a wait that began at t0: pauses and returns 1 while
+ * the timeout has not passed, else records the wait and returns 0. */
+static int wait_more(struct sqlite_store *s, double t0, int count)
+{
+	int waited = (int)((ds_now() - t0) * 1000), pause;
+	if (waited >= s->timeout_ms) {
+		s->gave_up_ms = waited;
+		return 0;
+	}
+	pause = busy_pause[count < (int)DS_ARRAY_LEN(busy_pause) ? count
+								  : (int)DS_ARRAY_LEN(busy_pause) - 1];
+	sqlite3_sleep(pause < s->timeout_ms - waited ? pause : s->timeout_ms - waited);
+	return 1;
+}
+
+static int on_busy(void *arg, int count)
+{
+	struct sqlite_store *s = arg;
+	if (count == 0)
+		s->busy_t0 = ds_now();
+	return wait_more(s, s->busy_t0, count);
+}
+
 /* ---- errors ---- */
 
 static int db_err(struct sqlite_store *s, int rc, struct ds_err *err, const char *what)
 {
-	int code = DS_EDB;
+	int code = DS_EDB, waited = s->gave_up_ms;
 	const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
+		s->gave_up_ms = -1;
+		if (waited > 0)
+			return ds_err_set(err, DS_EBUSY,
+					  "index %s is locked by another process (waited %d ms)",
+					  s->path, waited);
 		return ds_err_set(err, DS_EBUSY,
-				  "index %s is locked by another process (waited %d ms)",
-				  s->path, s->timeout_ms);
+				  "index %s is locked by another process (gave up at once, without waiting)",
+				  s->path);
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: %s", s->path, msg);
@@ -755,6 +795,7 @@ static int op_vacuum(struct ds_store *b, struct ds_index_vacuum *v, struct ds_er
 	if ((rc = file_bytes(s, &v->bytes_before, err)) != 0 || (rc = exec(s, "VACUUM", err)) != 0 ||
 	    (rc = exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", err)) != 0)
 		return rc;
+	s->gave_up_ms = -1; /* a checkpoint that gave up waiting for readers is no error */
 	return file_bytes(s, &v->bytes_after, err);
 }
 
@@ -799,7 +840,6 @@ static int op_set_timeout(struct ds_store *b, int timeout_ms, struct ds_err *err
 {
 	struct sqlite_store *s = (struct sqlite_store *)b;
 	s->timeout_ms = timeout_ms < 0 ? 0 : timeout_ms;
-	sqlite3_busy_timeout(s->db, s->timeout_ms);
 	return 0;
 }
 
@@ -912,14 +952,47 @@ static const struct ds_store_ops sqlite_ops = {
 
 /* ---- opening ---- */
 
-/* Creates the schema in an empty database. */
+/* What marks the file: its application id, schema version and number of
+ * tables, read by one statement, so at one moment (another process may be
+ * creating the schema meanwhile). */
+static int read_marks(struct sqlite_store *s, int64_t *app, int64_t *ver, int64_t *ntables,
+		      struct ds_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db,
+				    "SELECT (SELECT application_id FROM pragma_application_id),"
+				    " (SELECT user_version FROM pragma_user_version),"
+				    " (SELECT count(*) FROM sqlite_master)",
+				    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(s, rc, err, "read");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*app = sqlite3_column_int64(st, 0);
+		*ver = sqlite3_column_int64(st, 1);
+		*ntables = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_err(s, rc, err, "read");
+}
+
+/* Creates the schema in an empty database.  Returns 1, creating nothing,
+ * when the database is no longer empty once the write lock is held: another
+ * process created it first, and what it made is to be checked. */
 static int init_schema(struct sqlite_store *s, const char *params, struct ds_err *err)
 {
 	char sql[256];
 	sqlite3_stmt *st;
+	int64_t app = 0, ver = 0, ntables = 0;
 	int rc;
 	if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != 0)
 		return rc;
+	if ((rc = read_marks(s, &app, &ver, &ntables, err)) != 0)
+		goto rollback;
+	if (app != 0 || ver != 0 || ntables != 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return 1;
+	}
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
 		 APP_ID, SCHEMA_VERSION);
 	if ((rc = exec(s, schema, err)) != 0 || (rc = exec(s, sql, err)) != 0)
@@ -950,9 +1023,8 @@ static int check_schema(struct sqlite_store *s, const char *params, int create,
 	int64_t app = 0, ver = 0, ntables = 0;
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = one_int(s, "PRAGMA application_id", &app, err)) != 0 ||
-	    (rc = one_int(s, "PRAGMA user_version", &ver, err)) != 0 ||
-	    (rc = one_int(s, "SELECT count(*) FROM sqlite_master", &ntables, err)) != 0) {
+again:
+	if ((rc = read_marks(s, &app, &ver, &ntables, err)) != 0) {
 		if (rc == DS_ECORRUPT || rc == DS_EDB)
 			return ds_err_set(err, DS_EFORMAT,
 					  "%s is not a despin index (not a readable SQLite database)",
@@ -961,10 +1033,13 @@ static int check_schema(struct sqlite_store *s, const char *params, int create,
 	}
 	if (app == 0 && ver == 0 && ntables == 0) {
 		s->version = SCHEMA_VERSION;
-		if (create)
-			return init_schema(s, params, err);
-		return ds_err_set(err, DS_EFORMAT, "%s is an empty SQLite database, not a despin index",
-				  s->path);
+		if (!create)
+			return ds_err_set(err, DS_EFORMAT,
+					  "%s is an empty SQLite database, not a despin index",
+					  s->path);
+		if ((rc = init_schema(s, params, err)) != 1)
+			return rc;
+		goto again; /* made by another process meanwhile: checked as any */
 	}
 	if (app != APP_ID)
 		return ds_err_set(err, DS_EFORMAT,
@@ -1048,6 +1123,34 @@ static char *immutable_uri(const char *path)
 	return u;
 }
 
+/* Puts the file in WAL mode; nothing to do once it is.  The change asks
+ * for the write lock while it reads the file, and there SQLite fails at
+ * once instead of calling the busy handler (a reader waiting for the writer
+ * that waits for it to finish would wait forever): two processes creating
+ * one index meet here.  So the statement is run again, a new read each
+ * time, with the busy handler's pauses until the timeout. */
+static int set_wal(struct sqlite_store *s, struct ds_err *err)
+{
+	double t0 = ds_now();
+	sqlite3_stmt *st;
+	int rc;
+	for (int n = 0;; n++) {
+		rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+		if ((rc & 0xff) != SQLITE_BUSY || !wait_more(s, t0, n))
+			break;
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+		return ds_err_set(err, DS_EFORMAT,
+				  "%s is not a despin index (not a readable SQLite database)", s->path);
+	return db_err(s, rc, err, "open");
+}
+
 struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_ms,
 				      const char *params, struct ds_err *err)
 {
@@ -1069,7 +1172,8 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 		return NULL;
 	}
 	s->base.ops = &sqlite_ops;
-	s->timeout_ms = timeout_ms;
+	s->timeout_ms = timeout_ms < 0 ? 0 : timeout_ms;
+	s->gave_up_ms = -1;
 	oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (ro && !memory && on_readonly_fs(path)) {
 		/* a WAL index on a read-only file system: SQLite cannot make the
@@ -1090,29 +1194,14 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 			   path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, timeout_ms);
+	sqlite3_busy_handler(s->db, on_busy, s);
 	sqlite3_extended_result_codes(s->db, 0);
 	if (!memory && !ro) {
 		/* WAL: readers go on while one writer adds; a crash at any point
 		 * leaves the last committed state.  NORMAL sync is safe against a
 		 * crash of the process (not of the machine, where the last
 		 * commits may be lost but the file stays consistent). */
-		sqlite3_stmt *st;
-		rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
-		if (rc == SQLITE_OK) {
-			rc = sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-		if (rc != SQLITE_ROW && rc != SQLITE_OK) {
-			if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
-				ds_err_set(err, DS_EFORMAT,
-					   "%s is not a despin index (not a readable SQLite database)",
-					   path);
-			else
-				db_err(s, rc, err, "open");
-			goto fail;
-		}
-		if (exec(s, "PRAGMA synchronous = NORMAL", err) != 0)
+		if (set_wal(s, err) != 0 || exec(s, "PRAGMA synchronous = NORMAL", err) != 0)
 			goto fail;
 	}
 	if (check_schema(s, params, create, err) != 0)

@@ -644,7 +644,7 @@ static int do_copy(const struct opts *o, char **args, int n)
 	struct copy_ctx c = {NULL, NULL, NULL, NULL, o->batch > 0 ? o->batch : 500, 0, 0, 0};
 	struct ds_err err = {0};
 	struct sigaction sa;
-	int rc = EXIT_ERROR;
+	int rc = EXIT_ERROR, ms = o->timeout_s * 1000;
 
 	if (n != 2)
 		return cli_usage("despin index copy [--batch N] SRC DST");
@@ -654,13 +654,11 @@ static int do_copy(const struct opts *o, char **args, int n)
 		cli_error("cannot copy index %s onto itself", args[0]);
 		return EXIT_ERROR;
 	}
-	if (!(c.src = ds_index_open(args[0], DS_INDEX_READONLY, &err)) ||
-	    !(c.dst = ds_index_open(args[1], DS_INDEX_CREATE, &err))) {
+	if (!(c.src = ds_index_open_wait(args[0], DS_INDEX_READONLY, ms, &err)) ||
+	    !(c.dst = ds_index_open_wait(args[1], DS_INDEX_CREATE, ms, &err))) {
 		cli_error("%s", err.msg);
 		goto out;
 	}
-	ds_index_set_timeout(c.src, o->timeout_s * 1000, NULL);
-	ds_index_set_timeout(c.dst, o->timeout_s * 1000, NULL);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -814,11 +812,10 @@ int cmd_index(int argc, char **argv)
 			  sub);
 		return EXIT_ERROR;
 	}
-	if (!(ix = ds_index_open(o.index, flags, &err))) {
+	if (!(ix = ds_index_open_wait(o.index, flags, o.timeout_s * 1000, &err))) {
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
-	ds_index_set_timeout(ix, o.timeout_s * 1000, NULL);
 
 	if (strcmp(sub, "add") == 0)
 		rc = do_add(ix, &o, argv, argc);
