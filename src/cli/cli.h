@@ -28,6 +28,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "despin: note: MSG" on stderr: information, not a fault. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Why one input failed, as one line that names it: "NAME: MSG" into out
+ * (cap bytes), or MSG as it is when it starts with "NAME: " already (an
+ * index's error names the index, not the article being looked up). */
+void cli_input_error(char *out, size_t cap, const char *name, const char *msg);
+/* msg without its leading "NAME: " (the reason alone, for records that
+ * carry the name apart). */
+const char *cli_error_reason(const char *name, const char *msg);
 /* Prints "usage: ..." to stderr, with a hint to --help; returns EXIT_ERROR. */
 int cli_usage(const char *usage);
 /* True if s is -h or --help. */

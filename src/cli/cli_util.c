@@ -60,6 +60,22 @@ void cli_note(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_input_error(char *out, size_t cap, const char *name, const char *msg)
+{
+	if (cli_error_reason(name, msg) != msg)
+		snprintf(out, cap, "%s", msg);
+	else
+		snprintf(out, cap, "%s: %s", name, msg);
+}
+
+const char *cli_error_reason(const char *name, const char *msg)
+{
+	size_t n = strlen(name);
+	if (strncmp(msg, name, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+		return msg + n + 2;
+	return msg;
+}
+
 int cli_usage(const char *usage)
 {
 	const char *sp = strchr(usage, ' ');

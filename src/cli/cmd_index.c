@@ -553,10 +553,14 @@ static int query_one(const char *path, void *vctx)
 			(ds_now() - t0) * 1e3, (cpu_now() - c0) * 1e3,
 			(unsigned long long)(ds_index_round_trips(c->ix) - trips0), name);
 	if (rc) {
-		cli_error("cannot query %s: %s", name, err.msg);
+		/* as scan does: the other inputs are still looked up (a damaged
+		 * page of the index fails only the articles that reach it) */
+		char why[sizeof err.msg + 4096];
+		cli_input_error(why, sizeof why, name, err.msg);
+		cli_error("%s", why);
 		ds_doc_free(d);
 		c->nerr++;
-		return 1;
+		return 0;
 	}
 	if (n == 0)
 		printf("%s\tnone\n", cli_name(name));

@@ -188,13 +188,13 @@ static void work(void *ctx, int w, void *vit)
 			ds_sources_free(found);
 		}
 		if (!it->res)
-			snprintf(it->err, sizeof it->err, "%s", err.msg);
+			cli_input_error(it->err, sizeof it->err, it->name, err.msg);
 		return;
 	}
 	ds_result_free(it->res);
 	it->res = ds_detect(e->det[w], &art, sp, &it->meta, &opts, &err);
 	if (!it->res)
-		snprintf(it->err, sizeof it->err, "%s", err.msg);
+		cli_input_error(it->err, sizeof it->err, it->name, err.msg);
 }
 
 static void progress(struct engine *e)
@@ -270,7 +270,7 @@ static void batch_work(void *ctx, int w, void *vit)
 	switch (e->batch_pass) {
 	case 1: /* which articles share passages */
 		if (ds_batch_related(e->batch, e->fd[w], it->bidx, &err))
-			snprintf(it->err, sizeof it->err, "%s", err.msg);
+			cli_input_error(it->err, sizeof it->err, it->name, err.msg);
 		return;
 	case 2: /* the solo score of those that do */
 		s = ds_batch_article(e->batch, e->fd[w], it->bidx, &err);
@@ -282,7 +282,7 @@ static void batch_work(void *ctx, int w, void *vit)
 	it->res = s ? ds_detect_found(e->det[w], s, &opts, &err) : NULL;
 	ds_sources_free(s);
 	if (!it->res) {
-		snprintf(it->err, sizeof it->err, "%s", err.msg);
+		cli_input_error(it->err, sizeof it->err, it->name, err.msg);
 	} else if (e->batch_pass == 2) {
 		ds_batch_set_score(e->batch, it->bidx, ds_result_score(it->res));
 		ds_result_free(it->res);
@@ -321,7 +321,7 @@ static int run_batch(struct engine *e)
 		if (!it->err[0]) {
 			struct ds_text art = {it->name, it->text, it->len};
 			if (ds_batch_add(e->batch, &art, e->o->max_bytes, &it->bidx, &err))
-				snprintf(it->err, sizeof it->err, "%s", err.msg);
+				cli_input_error(it->err, sizeof it->err, it->name, err.msg);
 		}
 		free(it->text); /* kept in the batch's index */
 		it->text = NULL;
@@ -572,18 +572,10 @@ out:
 
 /* ---- records of the outcome ---- */
 
-const char *scan_error_reason(const char *name, const char *err)
-{
-	size_t n = strlen(name);
-	if (strncmp(err, name, n) == 0 && err[n] == ':' && err[n + 1] == ' ')
-		return err + n + 2;
-	return err;
-}
-
 int scan_print_error_json(const struct scan_opts *o, const char *name, const char *err)
 {
 	struct ds_buf b = DS_BUF_INIT;
-	const char *why = scan_error_reason(name, err);
+	const char *why = cli_error_reason(name, err);
 	int rc;
 	ds_buf_puts(&b, o->stdin_json ? "{\"id\":\"" : "{\"file\":\"");
 	ds_buf_json_str(&b, name, strlen(name));

@@ -61,8 +61,6 @@ void scan_tally_add(struct scan_tally *t, const struct ds_result *r);
 void scan_tally_print(const struct scan_tally *t);
 /* The JSON Lines record of a result (ds_result_json) on standard output. */
 void scan_print_json(const char *name, const struct ds_result *r);
-/* err without its leading "NAME: " (the reason alone). */
-const char *scan_error_reason(const char *name, const char *err);
 /* The JSON Lines record of an input that failed, in its place:
  * {"file": NAME, "error": REASON}, or {"id": ...} for a --stdin-json
  * record.  0, or DS_ENOMEM. */
