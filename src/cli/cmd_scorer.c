@@ -16,7 +16,8 @@ static const char USAGE[] =
 	"       despin scorer fit-slots -o OUT.tsv SLOTS.tsv\n"
 	"       despin scorer changes [--models DIR] --pairs LIST\n"
 	"       despin scorer fit-changes [--slot-model TSV] -o OUT.tsv CHANGES.tsv\n"
-	"       despin scorer fit [--l2 X] [--fp RATE] -o OUT.tsv FEATURES.tsv\n"
+	"       despin scorer fit [--l2 X] [--fp RATE] [--slot-model TSV] -o OUT.tsv\n"
+	"           FEATURES.tsv\n"
 	"       despin scorer build -o OUT.bin SCORER.tsv\n"
 	"       despin scorer info [--models DIR]\n"
 	"\n"
@@ -436,7 +437,9 @@ int cmd_scorer(int argc, char **argv)
 		case 'f': fp = strtod(optarg, NULL); break;
 		case 's': slotm = optarg; break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
-		default: return cli_usage("despin scorer features|fit|build|info ...");
+		default:
+			return cli_usage("despin scorer features|slots|fit-slots|changes|"
+					 "fit-changes|fit|build|info ...");
 		}
 	}
 	if (strcmp(sub, "features") == 0) {
@@ -446,7 +449,8 @@ int cmd_scorer(int argc, char **argv)
 	}
 	if (strcmp(sub, "fit") == 0) {
 		if (!out || optind != argc - 1)
-			return cli_usage("despin scorer fit -o OUT.tsv FEATURES.tsv");
+			return cli_usage("despin scorer fit [--slot-model TSV] -o OUT.tsv "
+					 "FEATURES.tsv");
 		return fit(argv[optind], out, l2, fp, slotm);
 	}
 	if (strcmp(sub, "slots") == 0) {

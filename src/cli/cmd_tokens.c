@@ -8,8 +8,10 @@
 #include "../stem.h"
 #include "../text.h"
 
+#define SYNOPSIS "despin tokens [--stems | --text] [--max-size BYTES] FILE..."
+
 static const char USAGE[] =
-	"despin tokens [--stems | --text] [--max-size BYTES] FILE...\n"
+	SYNOPSIS "\n"
 	"\n"
 	"Prints each input's tokens, one a line: byte offsets START END into the\n"
 	"file, kind (word, num, punct), flags and the normalised form (and the\n"
@@ -129,13 +131,11 @@ int cmd_tokens(int argc, char **argv)
 				return EXIT_ERROR;
 			break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
-		default: return cli_usage("despin tokens [--stems] FILE...");
+		default: return cli_usage(SYNOPSIS);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage("despin tokens [--stems] FILE...");
-	if (ctx.stems && ctx.text)
-		return cli_usage("despin tokens [--stems | --text] FILE...");
+	if (optind >= argc || (ctx.stems && ctx.text))
+		return cli_usage(SYNOPSIS);
 	if (ctx.stems && !(ctx.st = ds_stemmer_new())) {
 		cli_error("cannot create the English stemmer");
 		return EXIT_ERROR;

@@ -34,6 +34,8 @@ expect "add" index a
 expect "check copy" index c
 expect "vacuum" index v
 expect "score" lm sc
+expect "changes" scorer ch
+expect "fit fit-changes fit-slots" scorer fit
 expect "json text" scan --format ""
 expect "always auto" explain --color a
 expect "--only-spun" scan --only
