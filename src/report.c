@@ -12,46 +12,9 @@
 
 int ds_html_escape(struct ds_buf *b, const char *s, size_t n)
 {
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *e = NULL;
-		unsigned char c = (unsigned char)s[i];
-		char mark[24];
-		if (c >= 0x80) {
-			/* bytes that are not UTF-8 become U+FFFD; bidi controls,
-			 * which would reorder what follows (a name "\u202etxt.exe"
-			 * shown as "exe.txt"), are shown by their code */
-			uint32_t cp;
-			size_t l = ds_utf8_seq((const unsigned char *)s + i, n - i, &cp);
-			if (l && !ds_is_bidi_control(cp)) {
-				i += l - 1;
-				continue;
-			}
-			if (l)
-				snprintf(mark, sizeof mark, "[U+%04X]", (unsigned)cp);
-			if (ds_buf_append(b, s + run, i - run) || ds_buf_puts(b, l ? mark : "&#xFFFD;"))
-				return DS_ENOMEM;
-			run = i + (l ? l : 1);
-			i = run - 1;
-			continue;
-		}
-		switch (c) {
-		case '&': e = "&amp;"; break;
-		case '<': e = "&lt;"; break;
-		case '>': e = "&gt;"; break;
-		case '"': e = "&quot;"; break;
-		case '\'': e = "&#39;"; break;
-		default:
-			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-				e = "&#xFFFD;";
-		}
-		if (!e)
-			continue;
-		if (ds_buf_append(b, s + run, i - run) || ds_buf_puts(b, e))
-			return DS_ENOMEM;
-		run = i + 1;
-	}
-	return ds_buf_append(b, s + run, n - run);
+	static const char *const markup[128] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+						['"'] = "&quot;", ['\''] = "&#39;"};
+	return ds_buf_shown(b, s, n, markup, "&#xFFFD;");
 }
 
 /* ---- the page being written: every append goes through these, and the

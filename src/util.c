@@ -459,6 +459,42 @@ void ds_buf_free(struct ds_buf *b)
 	b->len = b->cap = 0;
 }
 
+/* Whether the control character at s[i] lays out text and does nothing
+ * else: a newline, a tab, a carriage return ending a line (CR LF).  A lone
+ * carriage return would let what follows it cover the line on screen. */
+static int lays_out(const char *s, size_t n, size_t i)
+{
+	return s[i] == '\n' || s[i] == '\t' || (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n');
+}
+
+int ds_buf_shown(struct ds_buf *b, const char *s, size_t n, const char *const esc[128],
+		 const char *bad)
+{
+	size_t i = 0, run = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp = c;
+		size_t l = c < 0x80 ? 1 : ds_utf8_seq((const unsigned char *)s + i, n - i, &cp);
+		const char *e = NULL;
+		char code[16];
+		if (l == 0 || (ds_is_control(cp) && !lays_out(s, n, i))) {
+			e = bad;
+			l = l ? l : 1; /* a byte that is not UTF-8 goes alone */
+		} else if (ds_is_bidi_control(cp)) {
+			snprintf(code, sizeof code, "[U+%04X]", (unsigned)cp);
+			e = code;
+		} else if (c < 0x80 && esc) {
+			e = esc[c];
+		}
+		if (e && (ds_buf_append(b, s + run, i - run) || ds_buf_puts(b, e)))
+			return DS_ENOMEM;
+		i += l;
+		if (e)
+			run = i;
+	}
+	return ds_buf_append(b, s + run, n - run);
+}
+
 /* ---- hashing ---- */
 
 static inline uint64_t rd64(const unsigned char *p)

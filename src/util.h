@@ -52,6 +52,15 @@ int ds_buf_putc(struct ds_buf *b, char c);
 int ds_buf_printf(struct ds_buf *b, const char *fmt, ...) DS_PRINTF(2, 3);
 /* Appends s as the body of a JSON string (no quotes), escaping as needed. */
 int ds_buf_json_str(struct ds_buf *b, const char *s, size_t n);
+/* Appends s[0..n) to b so that showing it, on a terminal or in a page,
+ * shows the text and does nothing else (an article's escape sequences
+ * would fake a highlight; a bidi override would show "\u202etxt.exe" as
+ * "exe.txt"): control characters but newline, tab and the CR of a CR LF,
+ * and bytes that are not UTF-8, become bad; bidi controls are shown by
+ * their code, as "[U+202E]"; an ASCII character c with esc[c] set becomes
+ * esc[c] (the markup of a page; esc may be NULL).  0 or DS_ENOMEM. */
+int ds_buf_shown(struct ds_buf *b, const char *s, size_t n, const char *const esc[128],
+		 const char *bad);
 void ds_buf_free(struct ds_buf *b);
 
 /* Grows *arr (element size elt) so that it holds at least need elements.
@@ -71,6 +80,12 @@ static inline int ds_is_bidi_control(uint32_t cp)
 {
 	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
 	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+/* Control characters, which a terminal acts on instead of showing: C0
+ * (newline and tab among them), DEL and C1 (U+0080-U+009F). */
+static inline int ds_is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
 }
 
 /* ---- hashing and checksums ---- */

@@ -61,8 +61,9 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 /* Writes s into out (cap bytes, NUL-terminated, cut if need be) as it may
  * be shown on a terminal or in a line-based listing: control bytes and
  * backslashes as \n \t \r \\ \xNN, bytes that are not UTF-8 as \xNN,
- * bidi controls (U+202A-202E, U+2066-2069, U+200E, U+200F, U+061C) as
- * \uNNNN.  Returns the length of the whole escaped form. */
+ * bidi controls (U+202A-202E, U+2066-2069, U+200E, U+200F, U+061C) and C1
+ * controls (U+0080-U+009F) as \uNNNN.  Returns the length of the whole
+ * escaped form. */
 size_t cli_escape_name(char *out, size_t cap, const char *s);
 /* cli_escape_name into one of 4 rotating per-thread buffers of 4 KiB. */
 const char *cli_name(const char *s);

@@ -349,8 +349,9 @@ size_t cli_escape_name(char *out, size_t cap, const char *s)
 			/* not UTF-8: the byte in hex */
 			tmp[0] = '\\'; tmp[1] = 'x'; tmp[2] = hex[p[i] >> 4]; tmp[3] = hex[p[i] & 15];
 			tl = 4;
-		} else if (p[i] >= 0x80 && ds_is_bidi_control(cp)) {
-			/* would reorder what follows on screen */
+		} else if (p[i] >= 0x80 && (ds_is_bidi_control(cp) || ds_is_control(cp))) {
+			/* would reorder what follows on screen, or (C1) be
+			 * taken for a terminal's control */
 			tl = (size_t)snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp);
 			adv = l;
 		} else if (p[i] >= 0x80) {

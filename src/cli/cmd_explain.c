@@ -59,6 +59,8 @@ struct explain_out {
 	int flagged;
 	int failed;
 	double min_p;
+	struct ds_buf shown[3]; /* see shown() */
+	int oom;
 };
 
 #define C_SPUN "\033[1;31m"
@@ -68,16 +70,39 @@ struct explain_out {
 #define C_BOLD "\033[1m"
 #define C_OFF "\033[0m"
 
+/* s[0..n) as it may be shown on a terminal (ds_buf_shown): an article's
+ * escape sequences would fake or hide a highlight, its bidi controls
+ * reorder a line.  Control characters and bytes that are not UTF-8 come
+ * out as U+FFFD, bidi controls as "[U+202E]".  Kept in buffer k (one for
+ * each string of a printf) until the next call with k; "" when out of
+ * memory, which o->oom remembers. */
+static const char *shown(struct explain_out *o, int k, const char *s, size_t n)
+{
+	struct ds_buf *b = &o->shown[k];
+	b->len = 0;
+	if (ds_buf_shown(b, s, n, NULL, "\xef\xbf\xbd")) {
+		o->oom = 1;
+		return "";
+	}
+	return b->data;
+}
+
+static const char *shown_str(struct explain_out *o, int k, const char *s)
+{
+	return shown(o, k, s, strlen(s));
+}
+
 static void header(struct explain_out *o, const char *name, struct ds_result *r)
 {
 	const char *src = ds_result_source(r), *why;
 	double sc = ds_result_score(r), th = ds_result_threshold(r);
-	printf("%s%s%s: %s, score %s (threshold %s), %zu words\n", o->color ? C_BOLD : "", name,
-	       o->color ? C_OFF : "", ds_result_spun(r) ? "SPUN" : "clean", cli_score(sc, th),
-	       cli_score(th, sc), ds_result_words(r));
+	printf("%s%s%s: %s, score %s (threshold %s), %zu words\n", o->color ? C_BOLD : "",
+	       cli_name(name), o->color ? C_OFF : "", ds_result_spun(r) ? "SPUN" : "clean",
+	       cli_score(sc, th), cli_score(th, sc), ds_result_words(r));
 	if (src)
-		printf("source: %s (similarity %.2f, covers %.0f%% of the article)\n", src,
-		       ds_result_source_similarity(r), 100 * ds_result_source_coverage(r));
+		printf("source: %s (similarity %.2f, covers %.0f%% of the article)\n",
+		       cli_name(src), ds_result_source_similarity(r),
+		       100 * ds_result_source_coverage(r));
 	else
 		printf("source: none (scored on its own)\n");
 	if (!ds_result_judged(r, &why))
@@ -114,7 +139,7 @@ static struct mark *source_marks(struct explain_out *o, struct ds_result *r, siz
 	printf("parts: [N> ... <] marks text from source N; the rest is scored on its own\n");
 	for (size_t i = 0; i < n; i++) {
 		ds_result_source_at(r, i, &fs);
-		printf("  %zu %s: covers %.0f%%, similarity %.2f, bytes", i + 1, fs.name,
+		printf("  %zu %s: covers %.0f%%, similarity %.2f, bytes", i + 1, cli_name(fs.name),
 		       100 * fs.coverage, fs.similarity);
 		for (size_t j = 0; j < fs.nranges; j++) {
 			printf("%s %zu-%zu", j ? "," : "", fs.ranges[j].start, fs.ranges[j].end);
@@ -136,14 +161,14 @@ static void put_text(struct explain_out *o, const char *text, size_t from, size_
 	while (*next < nm && m[*next].pos < to) {
 		const struct mark *k = &m[(*next)++];
 		size_t at = k->pos < from ? from : k->pos;
-		fwrite(text + from, 1, at - from, stdout);
+		fputs(shown(o, 0, text + from, at - from), stdout);
 		from = at;
 		if (k->label > 0)
 			printf("%s[%d>%s", o->color ? C_DIM : "", k->label, o->color ? C_OFF : "");
 		else
 			printf("%s<]%s", o->color ? C_DIM : "", o->color ? C_OFF : "");
 	}
-	fwrite(text + from, 1, to - from, stdout);
+	fputs(shown(o, 0, text + from, to - from), stdout);
 }
 
 static void explain_one(struct explain_out *o, const char *name, struct ds_result *r)
@@ -156,18 +181,21 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 	putchar('\n');
 	for (size_t i = 0; i < n; i++) {
 		struct ds_sub s;
+		const char *text_s, *orig_s;
 		ds_result_sub(r, i, &s);
 		if (s.start < pos)
 			continue;
 		put_text(o, text, pos, s.start, marks, nm, &next);
+		text_s = shown_str(o, 0, s.text);
+		orig_s = shown_str(o, 1, s.original);
 		if (s.evidence == DS_EVIDENCE_SOURCE && o->color)
-			printf(C_SPUN "%s" C_OFF C_ORIG " [%s]" C_OFF, s.text, s.original);
+			printf(C_SPUN "%s" C_OFF C_ORIG " [%s]" C_OFF, text_s, orig_s);
 		else if (s.evidence == DS_EVIDENCE_SOURCE)
-			printf("[%s -> %s]", s.text, s.original);
+			printf("[%s -> %s]", text_s, orig_s);
 		else if (o->color)
-			printf(C_MODEL "%s" C_OFF C_DIM " {%s? %.2f}" C_OFF, s.text, s.original, s.p);
+			printf(C_MODEL "%s" C_OFF C_DIM " {%s? %.2f}" C_OFF, text_s, orig_s, s.p);
 		else
-			printf("{%s ~> %s? %.2f}", s.text, s.original, s.p);
+			printf("{%s ~> %s? %.2f}", text_s, orig_s, s.p);
 		pos = s.end;
 	}
 	put_text(o, text, pos, len, marks, nm, &next);
@@ -184,9 +212,16 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 		ds_result_sub(r, i, &s);
 		src = s.evidence == DS_EVIDENCE_SOURCE;
 		printf("  %6zu-%-6zu %s%s%s %s %s%s%s  (%s, p %.2f, gain %.2f) %s\n", s.start, s.end,
-		       o->color ? (src ? C_SPUN : C_MODEL) : "", s.text, o->color ? C_OFF : "",
-		       src ? "->" : "~>", o->color ? (src ? C_ORIG : C_DIM) : "", s.original,
-		       o->color ? C_OFF : "", src ? "source" : "model", s.p, s.gain, s.why);
+		       o->color ? (src ? C_SPUN : C_MODEL) : "", shown_str(o, 0, s.text),
+		       o->color ? C_OFF : "", src ? "->" : "~>",
+		       o->color ? (src ? C_ORIG : C_DIM) : "", shown_str(o, 1, s.original),
+		       o->color ? C_OFF : "", src ? "source" : "model", s.p, s.gain,
+		       shown_str(o, 2, s.why));
+	}
+	if (o->oom) {
+		cli_error("%s: out of memory", cli_name(name));
+		o->failed = 1;
+		o->oom = 0;
 	}
 }
 
@@ -297,11 +332,11 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 			o->failed = 1;
 		}
 	} else if (o->diff) {
-		printf("--- %s\n", name);
+		printf("--- %s\n", cli_name(name));
 		print_diff(orig, olen, out, len);
 	} else {
 		if (o->many)
-			printf("==> %s <==\n", name);
+			printf("==> %s <==\n", cli_name(name));
 		fwrite(out, 1, len, stdout);
 		if (o->many && len && out[len - 1] != '\n')
 			putchar('\n');
@@ -424,6 +459,8 @@ static int run(int argc, char **argv, int restore)
 		}
 	out.many = many_inputs(argv + optind, argc - optind, so.stdin_json);
 	rc = scan_run(&so, argv + optind, argc - optind, on_result, &out);
+	for (size_t k = 0; k < DS_ARRAY_LEN(out.shown); k++)
+		ds_buf_free(&out.shown[k]);
 	if (rc != 0 || out.failed)
 		return EXIT_ERROR;
 	return out.flagged ? EXIT_FLAGGED : EXIT_CLEAN;

@@ -42,6 +42,10 @@ T_TEST(escape_controls)
 	char *e = ESC("a\0b\x01\x1b[31m\x7f\n\tc");
 	T_EQ_STR(e, "a&#xFFFD;b&#xFFFD;&#xFFFD;[31m&#xFFFD;\n\tc");
 	free(e);
+	/* nor do C1 controls (U+0080-U+009F), written in UTF-8 */
+	e = ESC("\xc2\x9b" "31m\xc2\x85x\xc2\xa0");
+	T_EQ_STR(e, "&#xFFFD;31m&#xFFFD;x\xc2\xa0");
+	free(e);
 }
 
 T_TEST(escape_utf8_and_bidi)

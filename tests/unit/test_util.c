@@ -1,4 +1,5 @@
-/* Unit tests of util's hash map, string table and sort. */
+/* Unit tests of util's hash map, string table, sort and text shown
+ * safely. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,31 @@ T_TEST(temp_files_removed_on_demand)
 	rmdir(dir);
 }
 
+/* Whether ds_buf_shown shows s[0..n) as want (controls as "?"). */
+static int shows_as(const char *s, size_t n, const char *want)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	int ok = ds_buf_shown(&b, s, n, NULL, "?") == 0 && b.len == strlen(want) &&
+		 memcmp(b.data ? b.data : "", want, b.len) == 0;
+	ds_buf_free(&b);
+	return ok;
+}
+
+#define SHOWS(lit, want) T_OK(shows_as(lit, sizeof lit - 1, want))
+
+/* Text on a terminal does nothing but show: C0 and C1 controls, DEL, a
+ * lone carriage return and bytes that are not UTF-8 are replaced, bidi
+ * controls shown by their code; newline, tab, CR LF and other UTF-8 stay. */
+T_TEST(shown_text_does_nothing_else)
+{
+	SHOWS("a\x1b[31mred\x07\x7f b\0c\n\td\r\ne\rf", "a?[31mred?? b?c\n\td\r\ne?f");
+	SHOWS("c1 \xc2\x9b" "31m \xc2\x85 nbsp\xc2\xa0 caf\xc3\xa9",
+	      "c1 ?31m ? nbsp\xc2\xa0 caf\xc3\xa9");
+	SHOWS("\xe2\x80\xaetxt.exe \xe2\x81\xa6x\xe2\x81\xa9 \xff\xc3 \xed\xa0\x80",
+	      "[U+202E]txt.exe [U+2066]x[U+2069] ?? ???");
+	SHOWS("", "");
+}
+
 int main(void)
 {
 	T_RUN(hmap_integers);
@@ -280,5 +306,6 @@ int main(void)
 	T_RUN(iso_dates);
 	T_RUN(hash64_values_stay);
 	T_RUN(temp_files_removed_on_demand);
+	T_RUN(shown_text_does_nothing_else);
 	return t_done();
 }
