@@ -762,12 +762,51 @@ void ds_temp_remove_all(void)
 	errno = saved;
 }
 
-int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err)
+/* Opens the temporary file beside path that f's commit renames. */
+static int afile_open_temp(struct ds_afile *f, const char *path, struct ds_err *err)
 {
 	size_t n = strlen(path) + 32;
-	struct stat lst, st;
+	f->path = strdup(path);
+	f->tmp = malloc(n);
+	if (!f->path || !f->tmp) {
+		free(f->path);
+		free(f->tmp);
+		f->path = f->tmp = NULL;
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	}
+	snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0) {
+		/* the temporary file is named: it is what could not be made
+		 * (in /proc, say, path exists but no new file can) */
+		int rc = ds_err_sys(err, errno, "cannot create %s (the temporary file for %s)",
+				    f->tmp, path);
+		free(f->path);
+		free(f->tmp);
+		f->path = f->tmp = NULL;
+		return rc;
+	}
+	(void)ds_temp_add(f->tmp, 0);
+	return 0;
+}
+
+/* An empty name would make the temporary file ".tmp.PID" in the current
+ * folder and fail only when renaming it. */
+static int afile_start(struct ds_afile *f, const char *path, struct ds_err *err)
+{
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
+	if (!*path)
+		return ds_err_set(err, DS_EINVAL, "cannot write a file with an empty name");
+	return 0;
+}
+
+int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err)
+{
+	struct stat lst, st;
+	int rc = afile_start(f, path, err);
+	if (rc)
+		return rc;
 	if (lstat(path, &lst) == 0 && !S_ISREG(lst.st_mode)) {
 		/* Only a regular file (or nothing) is replaced by renaming a
 		 * temporary file over it.  A symbolic link, a device or a FIFO
@@ -792,24 +831,7 @@ int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err)
 		f->inplace = 1;
 		return 0;
 	}
-	f->path = strdup(path);
-	f->tmp = malloc(n);
-	if (!f->path || !f->tmp) {
-		free(f->path);
-		free(f->tmp);
-		return ds_err_set(err, DS_ENOMEM, "out of memory");
-	}
-	snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (f->fd < 0) {
-		int e = errno;
-		free(f->path);
-		free(f->tmp);
-		f->path = f->tmp = NULL;
-		return ds_err_sys(err, e, "cannot create %s", path);
-	}
-	(void)ds_temp_add(f->tmp, 0);
-	return 0;
+	return afile_open_temp(f, path, err);
 }
 
 int ds_afile_write(struct ds_afile *f, const void *vp, size_t n)

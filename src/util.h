@@ -298,7 +298,7 @@ void ds_map_close(struct ds_map *m);
  * Only a regular file (or no file) is replaced that way: a PATH that is a
  * symbolic link, a character device or a FIFO is opened and written in
  * place (the link stays a link, /dev/null stays a device); a directory or
- * a block device is refused. */
+ * a block device is refused, and so is an empty PATH (DS_EINVAL). */
 struct ds_afile {
 	int fd;
 	char *path;

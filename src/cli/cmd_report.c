@@ -98,6 +98,11 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!out || (optind >= argc && !so.stdin_json))
 		return cli_usage("despin report --html OUT.html FILE...");
+	if (!*out) {
+		/* said now, not after every article was scanned */
+		cli_error("--html takes the name of the page to write, not an empty one");
+		return EXIT_ERROR;
+	}
 	rc = scan_run(&so, argv + optind, argc - optind, collect, &ctx);
 	if (rc >= 0 && ctx.n > 0) {
 		if (ds_report_html(out, (const struct ds_result *const *)ctx.res, ctx.n, ctx.failed,
