@@ -762,7 +762,7 @@ void ds_temp_remove_all(void)
 	errno = saved;
 }
 
-/* Opens the temporary file beside path that f's commit renames. */
+/* Opens the temporary file beside path that f's commit renames or links. */
 static int afile_open_temp(struct ds_afile *f, const char *path, struct ds_err *err)
 {
 	size_t n = strlen(path) + 32;
@@ -799,6 +799,15 @@ static int afile_start(struct ds_afile *f, const char *path, struct ds_err *err)
 	if (!*path)
 		return ds_err_set(err, DS_EINVAL, "cannot write a file with an empty name");
 	return 0;
+}
+
+int ds_afile_open_new(struct ds_afile *f, const char *path, struct ds_err *err)
+{
+	int rc = afile_start(f, path, err);
+	if (rc)
+		return rc;
+	f->is_new = 1;
+	return afile_open_temp(f, path, err);
 }
 
 int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err)
@@ -857,6 +866,25 @@ int ds_afile_write(struct ds_afile *f, const void *vp, size_t n)
 	return 0;
 }
 
+/* Puts the finished temporary file at f->path unless something is there:
+ * 0, 1 when something was (f->path as it was), or -errno. */
+static int link_new(struct ds_afile *f)
+{
+	struct stat st;
+	if (link(f->tmp, f->path) == 0) {
+		unlink(f->tmp);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 1;
+	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS)
+		return -errno;
+	/* no hard links on this file system: checked, then renamed */
+	if (lstat(f->path, &st) == 0)
+		return 1;
+	return rename(f->tmp, f->path) == 0 ? 0 : -errno;
+}
+
 void ds_afile_abort(struct ds_afile *f)
 {
 	if (f->fd >= 0)
@@ -893,7 +921,14 @@ int ds_afile_commit(struct ds_afile *f, struct ds_err *err)
 		f->path = NULL;
 		return 0;
 	}
-	if (rename(f->tmp, f->path) < 0) {
+	if (f->is_new) {
+		int made = link_new(f);
+		if (made != 0) {
+			rc = made > 0 ? 1 : ds_err_sys(err, -made, "cannot create %s", f->path);
+			ds_afile_abort(f);
+			return rc;
+		}
+	} else if (rename(f->tmp, f->path) < 0) {
 		rc = ds_err_sys(err, errno, "cannot rename %s to %s", f->tmp, f->path);
 		ds_afile_abort(f);
 		return rc;

@@ -298,16 +298,23 @@ void ds_map_close(struct ds_map *m);
  * Only a regular file (or no file) is replaced that way: a PATH that is a
  * symbolic link, a character device or a FIFO is opened and written in
  * place (the link stays a link, /dev/null stays a device); a directory or
- * a block device is refused, and so is an empty PATH (DS_EINVAL). */
+ * a block device is refused, and so is an empty PATH (DS_EINVAL).
+ * ds_afile_open_new is for a file that must never replace another (a
+ * backup): it always writes a temporary file, and its commit makes PATH
+ * only if nothing is there by then (a hard link, which fails when PATH
+ * exists; where the file system has none, a check and a rename), else
+ * leaves PATH as it is, removes the temporary file and returns 1. */
 struct ds_afile {
 	int fd;
 	char *path;
 	char *tmp;
 	int failed;  /* a write failed: commit will refuse */
 	int inplace; /* written in place, not renamed */
+	int is_new;  /* opened by ds_afile_open_new: never over a file */
 	struct ds_err err;
 };
 int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err);
+int ds_afile_open_new(struct ds_afile *f, const char *path, struct ds_err *err);
 int ds_afile_write(struct ds_afile *f, const void *p, size_t n);
 int ds_afile_commit(struct ds_afile *f, struct ds_err *err);
 void ds_afile_abort(struct ds_afile *f);

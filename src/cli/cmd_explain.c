@@ -43,10 +43,11 @@ static const char RESTORE_USAGE[] =
 	"with a line '==> FILE <=='.  --diff prints only the changed lines, as\n"
 	"'-' (article) and '+' (restored) pairs with their line numbers, after a\n"
 	"'--- FILE' line.  --in-place rewrites each file that has something to\n"
-	"put back, keeping the article as it was in FILE.orig (both written to a\n"
-	"temporary file first and renamed: never a partial file).  Also: -j N,\n"
-	"--all, --threshold X, --max-size BYTES, --max-words N, --retry N,\n"
-	"--progress, as for 'despin scan'.";
+	"put back, keeping the article as it was in FILE.orig (an existing\n"
+	"FILE.orig is kept: the article before the first restore); both are\n"
+	"written to a temporary file first and renamed: never a partial file.\n"
+	"Also: -j N, --all, --threshold X, --max-size BYTES, --max-words N,\n"
+	"--retry N, --progress, as for 'despin scan'.";
 
 struct explain_out {
 	const struct scan_opts *so;
@@ -248,19 +249,25 @@ static void print_diff(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 /* Writes the restored article over path, its former text to path.orig
- * first; each through a temporary file renamed when complete. */
+ * first; each through a temporary file renamed when complete.  A
+ * path.orig already there is kept as the backup: after an earlier restore
+ * it holds the article as it first was, which this run would replace with
+ * that restore's output. */
 static int write_in_place(const char *path, const char *orig, size_t olen, const char *out,
 			  size_t len)
 {
 	struct ds_afile f;
 	struct ds_err err = {0};
 	char bak[4200];
+	int rc;
 	snprintf(bak, sizeof bak, "%s.orig", path);
-	if (ds_afile_open(&f, bak, &err))
+	if (ds_afile_open_new(&f, bak, &err))
 		goto fail;
 	ds_afile_write(&f, orig, olen);
-	if (ds_afile_commit(&f, &err))
+	if ((rc = ds_afile_commit(&f, &err)) < 0)
 		goto fail;
+	if (rc == 1)
+		cli_note("%s exists: kept as the backup, not overwritten", cli_name(bak));
 	if (ds_afile_open(&f, path, &err))
 		goto fail;
 	ds_afile_write(&f, out, len);

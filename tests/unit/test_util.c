@@ -1,5 +1,5 @@
-/* Unit tests of util's hash map, string table, sort and text shown
- * safely. */
+/* Unit tests of util's hash map, string table, sort, text shown safely
+ * and atomic writes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,6 +296,53 @@ T_TEST(shown_text_does_nothing_else)
 	SHOWS("", "");
 }
 
+/* Whether path holds want. */
+static int file_is(const char *path, const char *want)
+{
+	char got[64] = "";
+	FILE *fp = fopen(path, "r");
+	size_t n = fp ? fread(got, 1, sizeof got - 1, fp) : 0;
+	if (fp)
+		fclose(fp);
+	return fp && n == strlen(want) && memcmp(got, want, n) == 0;
+}
+
+/* text written to path atomically (is_new: by ds_afile_open_new): the
+ * commit's return. */
+static int write_as(const char *path, int is_new, const char *text)
+{
+	struct ds_afile f;
+	int rc = is_new ? ds_afile_open_new(&f, path, NULL) : ds_afile_open(&f, path, NULL);
+	if (rc)
+		return rc;
+	ds_afile_write(&f, text, strlen(text));
+	return ds_afile_commit(&f, NULL);
+}
+
+/* ds_afile_open_new never replaces a file: its commit makes PATH when
+ * nothing is there, else leaves it and says 1; no temporary file stays.
+ * An empty name is refused before anything is written. */
+T_TEST(afile_new_keeps_a_file)
+{
+	char dir[] = "/tmp/despin-afile-XXXXXX", bak[64], tmp[96];
+	struct ds_afile f;
+	struct ds_err err = {0};
+	T_OK(mkdtemp(dir) != NULL);
+	snprintf(bak, sizeof bak, "%s/a.orig", dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", bak, (long)getpid());
+	T_EQ_INT(write_as(bak, 1, "first"), 0);
+	T_OK(file_is(bak, "first"));
+	T_EQ_INT(write_as(bak, 1, "second"), 1);
+	T_OK(file_is(bak, "first"));
+	T_OK(!exists(tmp));
+	T_EQ_INT(write_as(bak, 0, "third"), 0); /* replaced */
+	T_OK(file_is(bak, "third"));
+	T_EQ_INT(ds_afile_open(&f, "", &err), DS_EINVAL);
+	T_OK(strstr(err.msg, "empty name") != NULL);
+	unlink(bak);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	T_RUN(hmap_integers);
@@ -307,5 +354,6 @@ int main(void)
 	T_RUN(hash64_values_stay);
 	T_RUN(temp_files_removed_on_demand);
 	T_RUN(shown_text_does_nothing_else);
+	T_RUN(afile_new_keeps_a_file);
 	return t_done();
 }
