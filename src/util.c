@@ -866,6 +866,16 @@ int ds_afile_write(struct ds_afile *f, const void *vp, size_t n)
 	return 0;
 }
 
+int ds_afile_chmod(struct ds_afile *f, unsigned mode)
+{
+	if (f->failed)
+		return f->err.code;
+	if (f->inplace || fchmod(f->fd, (mode_t)mode) == 0)
+		return 0;
+	f->failed = 1;
+	return ds_err_sys(&f->err, errno, "cannot set the mode of %s", f->tmp);
+}
+
 /* Puts the finished temporary file at f->path unless something is there:
  * 0, 1 when something was (f->path as it was), or -errno. */
 static int link_new(struct ds_afile *f)

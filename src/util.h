@@ -298,7 +298,9 @@ void ds_map_close(struct ds_map *m);
  * Only a regular file (or no file) is replaced that way: a PATH that is a
  * symbolic link, a character device or a FIFO is opened and written in
  * place (the link stays a link, /dev/null stays a device); a directory or
- * a block device is refused, and so is an empty PATH (DS_EINVAL).
+ * a block device is refused, and so is an empty PATH (DS_EINVAL).  The
+ * new file has mode 0644 less the umask unless ds_afile_chmod says
+ * otherwise.
  * ds_afile_open_new is for a file that must never replace another (a
  * backup): it always writes a temporary file, and its commit makes PATH
  * only if nothing is there by then (a hard link, which fails when PATH
@@ -316,6 +318,10 @@ struct ds_afile {
 int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err);
 int ds_afile_open_new(struct ds_afile *f, const char *path, struct ds_err *err);
 int ds_afile_write(struct ds_afile *f, const void *p, size_t n);
+/* Gives the new file the permission bits mode (those of a file it takes
+ * the place of, say), whatever the umask; a file written in place keeps
+ * its own.  Like a write, a failure is told by the commit, which refuses. */
+int ds_afile_chmod(struct ds_afile *f, unsigned mode);
 int ds_afile_commit(struct ds_afile *f, struct ds_err *err);
 void ds_afile_abort(struct ds_afile *f);
 

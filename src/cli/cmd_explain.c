@@ -1,5 +1,6 @@
 /* cmd_explain.c - despin explain and despin restore: an article with its
  * flagged substitutions shown in place, or put back to the originals. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +45,11 @@ static const char RESTORE_USAGE[] =
 	"'-' (article) and '+' (restored) pairs with their line numbers, after a\n"
 	"'--- FILE' line.  --in-place rewrites each file that has something to\n"
 	"put back, keeping the article as it was in FILE.orig (an existing\n"
-	"FILE.orig is kept: the article before the first restore); both are\n"
-	"written to a temporary file first and renamed: never a partial file.\n"
-	"Also: -j N, --all, --threshold X, --max-size BYTES, --max-words N,\n"
-	"--retry N, --progress, as for 'despin scan'.";
+	"FILE.orig is kept: the article before the first restore); both keep the\n"
+	"file's permissions and are written to a temporary file first and\n"
+	"renamed: never a partial file.  Also: -j N, --all, --threshold X,\n"
+	"--max-size BYTES, --max-words N, --retry N, --progress, as for\n"
+	"'despin scan'.";
 
 struct explain_out {
 	const struct scan_opts *so;
@@ -249,7 +251,8 @@ static void print_diff(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 /* Writes the restored article over path, its former text to path.orig
- * first; each through a temporary file renamed when complete.  A
+ * first; each through a temporary file renamed when complete, with the
+ * permission bits path had (a private article stays private).  A
  * path.orig already there is kept as the backup: after an earlier restore
  * it holds the article as it first was, which this run would replace with
  * that restore's output. */
@@ -258,12 +261,18 @@ static int write_in_place(const char *path, const char *orig, size_t olen, const
 {
 	struct ds_afile f;
 	struct ds_err err = {0};
+	struct stat st;
 	char bak[4200];
 	int rc;
 	snprintf(bak, sizeof bak, "%s.orig", path);
+	if (stat(path, &st) < 0) {
+		ds_err_sys(&err, errno, "cannot read %s", path);
+		goto fail;
+	}
 	if (ds_afile_open_new(&f, bak, &err))
 		goto fail;
 	ds_afile_write(&f, orig, olen);
+	ds_afile_chmod(&f, st.st_mode & 0777);
 	if ((rc = ds_afile_commit(&f, &err)) < 0)
 		goto fail;
 	if (rc == 1)
@@ -271,6 +280,7 @@ static int write_in_place(const char *path, const char *orig, size_t olen, const
 	if (ds_afile_open(&f, path, &err))
 		goto fail;
 	ds_afile_write(&f, out, len);
+	ds_afile_chmod(&f, st.st_mode & 0777);
 	if (ds_afile_commit(&f, &err))
 		goto fail;
 	return 0;

@@ -296,33 +296,37 @@ T_TEST(shown_text_does_nothing_else)
 	SHOWS("", "");
 }
 
-/* Whether path holds want. */
-static int file_is(const char *path, const char *want)
+/* Whether path holds want and has the permission bits mode. */
+static int file_is(const char *path, const char *want, unsigned mode)
 {
 	char got[64] = "";
+	struct stat st;
 	FILE *fp = fopen(path, "r");
 	size_t n = fp ? fread(got, 1, sizeof got - 1, fp) : 0;
 	if (fp)
 		fclose(fp);
-	return fp && n == strlen(want) && memcmp(got, want, n) == 0;
+	return fp && n == strlen(want) && memcmp(got, want, n) == 0 && stat(path, &st) == 0 &&
+	       (st.st_mode & 0777) == mode;
 }
 
-/* text written to path atomically (is_new: by ds_afile_open_new): the
- * commit's return. */
-static int write_as(const char *path, int is_new, const char *text)
+/* text written to path atomically (is_new: by ds_afile_open_new) with
+ * the permission bits mode: the commit's return. */
+static int write_as(const char *path, int is_new, const char *text, unsigned mode)
 {
 	struct ds_afile f;
 	int rc = is_new ? ds_afile_open_new(&f, path, NULL) : ds_afile_open(&f, path, NULL);
 	if (rc)
 		return rc;
 	ds_afile_write(&f, text, strlen(text));
+	ds_afile_chmod(&f, mode);
 	return ds_afile_commit(&f, NULL);
 }
 
 /* ds_afile_open_new never replaces a file: its commit makes PATH when
  * nothing is there, else leaves it and says 1; no temporary file stays.
- * An empty name is refused before anything is written. */
-T_TEST(afile_new_keeps_a_file)
+ * ds_afile_chmod sets the new file's mode whatever the umask; an empty
+ * name is refused before anything is written. */
+T_TEST(afile_new_and_mode)
 {
 	char dir[] = "/tmp/despin-afile-XXXXXX", bak[64], tmp[96];
 	struct ds_afile f;
@@ -330,13 +334,13 @@ T_TEST(afile_new_keeps_a_file)
 	T_OK(mkdtemp(dir) != NULL);
 	snprintf(bak, sizeof bak, "%s/a.orig", dir);
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", bak, (long)getpid());
-	T_EQ_INT(write_as(bak, 1, "first"), 0);
-	T_OK(file_is(bak, "first"));
-	T_EQ_INT(write_as(bak, 1, "second"), 1);
-	T_OK(file_is(bak, "first"));
+	T_EQ_INT(write_as(bak, 1, "first", 0600), 0);
+	T_OK(file_is(bak, "first", 0600));
+	T_EQ_INT(write_as(bak, 1, "second", 0644), 1);
+	T_OK(file_is(bak, "first", 0600));
 	T_OK(!exists(tmp));
-	T_EQ_INT(write_as(bak, 0, "third"), 0); /* replaced */
-	T_OK(file_is(bak, "third"));
+	T_EQ_INT(write_as(bak, 0, "third", 0640), 0); /* replaced */
+	T_OK(file_is(bak, "third", 0640));
 	T_EQ_INT(ds_afile_open(&f, "", &err), DS_EINVAL);
 	T_OK(strstr(err.msg, "empty name") != NULL);
 	unlink(bak);
@@ -354,6 +358,6 @@ int main(void)
 	T_RUN(hash64_values_stay);
 	T_RUN(temp_files_removed_on_demand);
 	T_RUN(shown_text_does_nothing_else);
-	T_RUN(afile_new_keeps_a_file);
+	T_RUN(afile_new_and_mode);
 	return t_done();
 }
