@@ -866,6 +866,12 @@ int ds_afile_write(struct ds_afile *f, const void *vp, size_t n)
 	return 0;
 }
 
+void ds_afile_chown(struct ds_afile *f, long uid, long gid)
+{
+	if (!f->failed && !f->inplace)
+		(void)!fchown(f->fd, (uid_t)uid, (gid_t)gid); /* as far as allowed */
+}
+
 int ds_afile_chmod(struct ds_afile *f, unsigned mode)
 {
 	if (f->failed)

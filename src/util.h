@@ -318,6 +318,11 @@ struct ds_afile {
 int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err);
 int ds_afile_open_new(struct ds_afile *f, const char *path, struct ds_err *err);
 int ds_afile_write(struct ds_afile *f, const void *p, size_t n);
+/* Gives the new file the owner and group uid and gid (those of a file it
+ * takes the place of, say) as far as the process may: root can give any,
+ * another user only a group of its own; what it may not is left as is,
+ * silently.  A file written in place keeps its own. */
+void ds_afile_chown(struct ds_afile *f, long uid, long gid);
 /* Gives the new file the permission bits mode (those of a file it takes
  * the place of, say), whatever the umask; a file written in place keeps
  * its own.  Like a write, a failure is told by the commit, which refuses. */

@@ -251,6 +251,11 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 					w->count++;
 					stop = w->fn(names[i], w->ctx);
 				}
+			} else {
+				/* a FIFO, socket or device inside a folder: reading it
+				 * could block or never end; given by name, it is read */
+				cli_warn("%s: not a regular file (a FIFO, socket or device), skipped",
+					 cli_name(names[i]));
 			}
 		}
 	}

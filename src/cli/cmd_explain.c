@@ -252,7 +252,8 @@ static void print_diff(const char *a, size_t alen, const char *b, size_t blen)
 
 /* Writes the restored article over path, its former text to path.orig
  * first; each through a temporary file renamed when complete, with the
- * permission bits path had (a private article stays private).  A
+ * permission bits, owner and group path had (a private article stays
+ * private, and its owner's).  A
  * path.orig already there is kept as the backup: after an earlier restore
  * it holds the article as it first was, which this run would replace with
  * that restore's output. */
@@ -272,6 +273,7 @@ static int write_in_place(const char *path, const char *orig, size_t olen, const
 	if (ds_afile_open_new(&f, bak, &err))
 		goto fail;
 	ds_afile_write(&f, orig, olen);
+	ds_afile_chown(&f, (long)st.st_uid, (long)st.st_gid);
 	ds_afile_chmod(&f, st.st_mode & 0777);
 	if ((rc = ds_afile_commit(&f, &err)) < 0)
 		goto fail;
@@ -280,6 +282,7 @@ static int write_in_place(const char *path, const char *orig, size_t olen, const
 	if (ds_afile_open(&f, path, &err))
 		goto fail;
 	ds_afile_write(&f, out, len);
+	ds_afile_chown(&f, (long)st.st_uid, (long)st.st_gid);
 	ds_afile_chmod(&f, st.st_mode & 0777);
 	if (ds_afile_commit(&f, &err))
 		goto fail;

@@ -181,7 +181,7 @@ static int relate(int argc, char **argv)
 		return EXIT_ERROR;
 	struct ds_stemmer *st = ds_stemmer_new();
 	char *text = NULL;
-	size_t len = 0, total = 0, related = 0;
+	size_t len = 0, total = 0, related = 0, lineno = 0, skipped = 0;
 	int rc = EXIT_CLEAN;
 	if (file) {
 		struct ds_err err = {0, ""};
@@ -201,18 +201,29 @@ static int relate(int argc, char **argv)
 			if (!eol)
 				eol = end;
 			*eol = 0;
+			lineno++;
+			if (eol > p && eol[-1] == '\r')
+				eol[-1] = 0;
 			char *tab = strchr(p, '\t');
-			if (*p == '#' || !tab) {
+			if (*p == '#' || !*p) { /* comments and empty lines */
 				p = eol + 1;
 				continue;
 			}
-			*tab = 0;
-			char *tab2 = strchr(tab + 1, '\t');
-			if (tab2)
-				*tab2 = 0;
-			clean(p, o, sizeof o);
-			clean(tab + 1, s, sizeof s);
+			if (tab) {
+				*tab = 0;
+				char *tab2 = strchr(tab + 1, '\t');
+				if (tab2)
+					*tab2 = 0;
+				clean(p, o, sizeof o);
+				clean(tab + 1, s, sizeof s);
+			}
 			p = eol + 1;
+			if (!tab || !*o || !*s) {
+				cli_note("%s:%zu: not 'original TAB substitute': skipped", cli_name(file),
+					 lineno);
+				skipped++;
+				continue;
+			}
 		} else {
 			clean(argv[i], o, sizeof o);
 			clean(argv[i + 1], s, sizeof s);
@@ -229,8 +240,9 @@ static int relate(int argc, char **argv)
 			break;
 	}
 	if (file)
-		printf("# related %zu of %zu pairs (%.1f%%) in the direction original -> substitute\n",
-		       related, total, total ? 100.0 * related / total : 0.0);
+		printf("# related %zu of %zu pairs (%.1f%%) in the direction original -> substitute%s\n",
+		       related, total, total ? 100.0 * related / total : 0.0,
+		       skipped ? "; lines skipped: see the notes" : "");
 	else if (!related)
 		rc = EXIT_FLAGGED;
 out:

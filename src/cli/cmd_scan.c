@@ -64,6 +64,38 @@ static void table_header(struct scan_out *o)
 	o->header = 1;
 }
 
+#define SOURCE_CELL 24 /* bytes of a source's name in the table */
+
+/* A source's name in the table: its file name when it sits in the article's
+ * folder, else as many of its path's last parts as fit in SOURCE_CELL bytes
+ * (the whole path when it fits: "a/x.txt" and "b/x.txt" stay apart); a
+ * file name longer than that is "..." and its end, which tells apart the
+ * names that share a beginning.  A static buffer. */
+static const char *source_cell(const char *src, const char *article)
+{
+	static char cell[SOURCE_CELL + 1];
+	const char *slash = strrchr(src, '/'), *aslash = article ? strrchr(article, '/') : NULL;
+	size_t dl = slash ? (size_t)(slash - src) : 0, al = aslash ? (size_t)(aslash - article) : 0;
+	const char *shown, *tail, *cut;
+	size_t n;
+	if (dl == al && (dl == 0 || memcmp(src, article, dl) == 0))
+		src = slash ? slash + 1 : src; /* the article's folder */
+	shown = cli_name(src);
+	n = strlen(shown);
+	if (n <= SOURCE_CELL)
+		return shown;
+	/* the last parts of the path that fit, at least the file name */
+	for (cut = shown + n - SOURCE_CELL - 1; *cut && *cut != '/'; cut++)
+		;
+	if (*cut == '/' && cut[1])
+		return cut + 1;
+	tail = shown + n - (SOURCE_CELL - 3);
+	while ((*tail & 0xC0) == 0x80) /* not inside a UTF-8 character */
+		tail++;
+	snprintf(cell, sizeof cell, "...%s", tail);
+	return cell;
+}
+
 /* The table's verdict: "unsure" for an article of a batch pair whose
  * score says one side is a copy when the evidence does not show which
  * (source_direction "uncertain"; neither is flagged, JSON says "clean"). */
@@ -100,11 +132,10 @@ static int print_result(void *ctx, const char *name, struct ds_result *r, const 
 		scan_print_json(name, r);
 	} else {
 		const char *src = ds_result_source(r);
-		const char *base = src ? strrchr(src, '/') : NULL;
 		char srcbuf[96];
 		table_header(o);
 		if (src)
-			snprintf(srcbuf, sizeof srcbuf, "%.24s (%.2f)", cli_name(base ? base + 1 : src),
+			snprintf(srcbuf, sizeof srcbuf, "%s (%.2f)", source_cell(src, name),
 				 ds_result_source_similarity(r));
 		else
 			snprintf(srcbuf, sizeof srcbuf, "-");
