@@ -425,7 +425,8 @@ int cmd_scorer(int argc, char **argv)
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "p:o:h", opts, NULL)) != -1) {
 		static const struct cli_sub_options scorer_options[] = {
-			{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "ol"}, {"fit", "olfs"},
+			{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "ol"}, {"changes", "mp"},
+			{"fit-changes", "ols"}, {"fit", "olfs"},
 			{"build", "o"}, {"info", "m"}, {NULL, NULL}};
 		if (cli_option_applies("scorer", sub, scorer_options, c, opts))
 			return EXIT_ERROR;
