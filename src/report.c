@@ -202,6 +202,20 @@ static const char *base_name(const char *s)
 
 /* The number of the article named name (exactly, else by a unique base
  * name), 0 when none. */
+/* Whether a's pair of inputs left it unflagged because the evidence does
+ * not show which of the two is the copy (source_direction "uncertain"). */
+static int unsure(const struct art *a)
+{
+	const char *dir = ds_result_source_direction(a->r);
+	return a->v == V_CLEAN && dir && strcmp(dir, "uncertain") == 0;
+}
+
+/* The verdict a reader sees: "unsure" for such a clean one. */
+static const char *vname(const struct art *a)
+{
+	return unsure(a) ? "unsure" : VNAME[a->v];
+}
+
 static size_t find_article(const struct art *a, size_t n, const char *name)
 {
 	size_t hit = 0, nb = 0;
@@ -639,10 +653,13 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 	     a->num, a->v == V_SPUN ? " open=\"open\"" : "", a->num);
 	esc(pg, ds_result_name(r));
 	putf(pg, "</h2> <span class=\"v %s\">%s</span> score %.*f, threshold %.*f</summary>\n",
-	     VCLASS[a->v], VNAME[a->v], d, score, d, thr);
+	     VCLASS[a->v], vname(a), d, score, d, thr);
 	put(pg, "<p class=\"facts\">");
 	if (a->v == V_NJ)
 		putf(pg, "<span class=\"f\">not judged: %s</span>", reason ? reason : "too short");
+	if (unsure(a))
+		put(pg, "<span class=\"f\">direction uncertain: the evidence does not show which of "
+			"the pair is the copy, so neither is flagged</span>");
 	putf(pg, "<span class=\"f\">%zu words</span><span class=\"f\">%zu source-backed flag%s, "
 		 "%zu model flag%s</span>",
 	     ds_result_tokens(r), a->nsrc, a->nsrc == 1 ? "" : "s", a->nmodel,
@@ -817,7 +834,7 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 		putf(&pg, "</a></td><td data-v=\"%d\"><span class=\"v %s\">%s</span></td>"
 			  "<td class=\"n\">%.*f</td><td class=\"n\">%.*f</td>"
 			  "<td class=\"n\" data-v=\"%zu\">%zu",
-		     a[i].v, VCLASS[a[i].v], VNAME[a[i].v], d, score, d, thr,
+		     a[i].v, VCLASS[a[i].v], vname(&a[i]), d, score, d, thr,
 		     a[i].nsrc + a[i].nmodel, a[i].nsrc + a[i].nmodel);
 		if (a[i].nmodel && a[i].nsrc)
 			putf(&pg, " (%zu source, %zu model)", a[i].nsrc, a[i].nmodel);

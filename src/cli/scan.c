@@ -608,13 +608,19 @@ void scan_tally_add(struct scan_tally *t, const struct ds_result *r)
 		t->unjudged++;
 	else if (ds_result_spun(r))
 		t->spun++;
-	else
+	else {
+		const char *dir = ds_result_source_direction(r);
 		t->clean++;
+		t->unsure += dir && strcmp(dir, "uncertain") == 0;
+	}
 }
 
 void scan_tally_print(const struct scan_tally *t)
 {
-	printf("%zu article%s, %zu spun, %zu clean, %zu not judged, %zu error%s\n", t->articles,
-	       t->articles == 1 ? "" : "s", t->spun, t->clean, t->unjudged, t->errors,
+	char unsure[40] = "";
+	if (t->unsure)
+		snprintf(unsure, sizeof unsure, " (%zu unsure)", t->unsure);
+	printf("%zu article%s, %zu spun, %zu clean%s, %zu not judged, %zu error%s\n", t->articles,
+	       t->articles == 1 ? "" : "s", t->spun, t->clean, unsure, t->unjudged, t->errors,
 	       t->errors == 1 ? "" : "s");
 }

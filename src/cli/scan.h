@@ -54,10 +54,12 @@ int scan_add_source(struct scan_opts *o, const char *path);
 /* What a run judged: every input counts once. */
 struct scan_tally {
 	size_t articles, spun, clean, unjudged, errors;
+	size_t unsure; /* of the clean: a batch pair's direction uncertain */
 };
 /* Counts one outcome (r NULL: an input that failed). */
 void scan_tally_add(struct scan_tally *t, const struct ds_result *r);
-/* "N articles, N spun, N clean, N not judged, N errors" on standard output. */
+/* "N articles, N spun, N clean, N not judged, N errors" on standard output;
+ * "N clean (N unsure)" when some clean ones are of an uncertain pair. */
 void scan_tally_print(const struct scan_tally *t);
 /* The JSON Lines record of a result (ds_result_json) on standard output. */
 void scan_print_json(const char *name, const struct ds_result *r);
