@@ -76,8 +76,17 @@ static void on_stop(int sig)
 struct conn {
 	char host[256];
 	int port, db, retry;
+	int reached;    /* connected once: a later loss is retried */
+	char why[160];  /* why the last command got no reply */
 	redisContext *c;
 };
+
+/* Why q's last command failed: the connection's own reason when it had
+ * one ("Connection refused"), else that the server went away. */
+static const char *conn_why(const struct conn *q)
+{
+	return q->why[0] ? q->why : "the server went away";
+}
 
 static int conn_parse(struct conn *q, const char *uri)
 {
@@ -113,9 +122,12 @@ static int conn_open(struct conn *q)
 	conn_close(q);
 	q->c = redisConnectWithTimeout(q->host, q->port, tv);
 	if (!q->c || q->c->err) {
+		snprintf(q->why, sizeof q->why, "cannot connect: %s",
+			 q->c ? q->c->errstr : "out of memory");
 		conn_close(q);
 		return -1;
 	}
+	q->why[0] = 0;
 	tv.tv_sec = 30;
 	redisSetTimeout(q->c, tv);
 	if (q->db > 0) {
@@ -139,6 +151,10 @@ static redisReply *conn_cmd(struct conn *q, int argc, const char **argv, const s
 		redisReply *r = NULL;
 		if (q->c || conn_open(q) == 0)
 			r = redisCommandArgv(q->c, argc, argv, lens);
+		if (r)
+			q->reached = 1;
+		else if (q->c && q->c->err)
+			snprintf(q->why, sizeof q->why, "%s", q->c->errstr);
 		if (r && r->type == REDIS_REPLY_ERROR &&
 		    (strncmp(r->str, "MOVED ", 6) == 0 || strncmp(r->str, "LOADING", 7) == 0 ||
 		     strncmp(r->str, "TRYAGAIN", 8) == 0 || strncmp(r->str, "CLUSTERDOWN", 11) == 0) &&
@@ -157,7 +173,9 @@ static redisReply *conn_cmd(struct conn *q, int argc, const char **argv, const s
 		if (r)
 			return r;
 		conn_close(q);
-		if (attempt >= q->retry || stopping)
+		/* a server never reached is not waited for: that is a wrong
+		 * address or a server not started, said at once */
+		if (attempt >= q->retry || stopping || !q->reached)
 			return NULL;
 		usleep(attempt < 4 ? 100000u << attempt : 1000000u);
 	}
@@ -303,7 +321,7 @@ static int judge(struct worker *w, const redisReply *entry)
 	ds_html_map_free(map);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
 		cli_error("worker %s: cannot write the result of %s: %s", w->name, id,
-			  r ? r->str : "the server went away");
+			  r ? r->str : conn_why(&w->q));
 		if (r)
 			freeReplyObject(r);
 		return -1;
@@ -338,7 +356,7 @@ static int step(struct worker *w)
 	}
 	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
 		cli_error("worker %s: XAUTOCLAIM: %s", w->name,
-			  r && r->type == REDIS_REPLY_ERROR ? r->str : "the server went away");
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&w->q));
 		if (r)
 			freeReplyObject(r);
 		return -1;
@@ -359,7 +377,7 @@ static int step(struct worker *w)
 		r = conn_cmd(&w->q, 11, argv, lens);
 	}
 	if (!r || r->type == REDIS_REPLY_ERROR) {
-		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : "the server went away");
+		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : conn_why(&w->q));
 		if (r)
 			freeReplyObject(r);
 		return -1;
@@ -380,7 +398,8 @@ static int print_stats(struct conn *q)
 	redisReply *r = cmd(q, "HGETALL", STATS, NULL, NULL, NULL), *len, *groups;
 	long long processed = 0, failed = 0, lat = 0, trips = 0;
 	if (!r || r->type != REDIS_REPLY_ARRAY) {
-		cli_error("cannot read %s from %s:%d", STATS, q->host, q->port);
+		cli_error("cannot read %s from %s:%d: %s", STATS, q->host, q->port,
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(q));
 		if (r)
 			freeReplyObject(r);
 		return EXIT_ERROR;
@@ -495,7 +514,7 @@ int cmd_worker(int argc, char **argv)
 	}
 	if (!r || (r->type == REDIS_REPLY_ERROR && !strstr(r->str, "BUSYGROUP"))) {
 		cli_error("worker %s: cannot join group %s of %s at %s:%d: %s", w.name, GROUP, STREAM,
-			  w.q.host, w.q.port, r ? r->str : "no answer");
+			  w.q.host, w.q.port, r ? r->str : conn_why(&w.q));
 		if (r)
 			freeReplyObject(r);
 		rc = EXIT_ERROR;
@@ -554,7 +573,7 @@ static int submit_one(const char *path, void *vctx)
 	free(text);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
 		cli_error("cannot add %s to %s at %s:%d: %s", name, STREAM, s->q.host, s->q.port,
-			  r ? r->str : "the server went away");
+			  r ? r->str : conn_why(&s->q));
 		if (r)
 			freeReplyObject(r);
 		s->nerr++;
