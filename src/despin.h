@@ -171,10 +171,19 @@ void ds_models_free(struct ds_models *m);
  * would read every page at every start).  This checks every model file of
  * DIR completely, once after building or copying them: lm.bin, lex.bin,
  * scorer.bin and, when present, vec.bin, bg.bin and mix.bin (the language-model
- * mixture).  fn (may be NULL) is called for each file with 0 or its error.
+ * mixture, with its components: ds_model_check_file).  fn (may be NULL) is called for each file with 0 or its error.
  * Returns 0 when all are sound, else the first error code. */
 typedef void (*ds_models_check_fn)(void *ctx, const char *path, int rc, const struct ds_err *err);
 int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx);
+/* Checks one model file of any kind completely, as ds_models_check checks
+ * each: its header and payload checksum; a mixture is also loaded (its
+ * components found beside it, and still the files it was built from) and
+ * each of its components is checked the same way.  fn (may be NULL) is told
+ * each file found sound, with the kind and format version its header gives:
+ * path first, then a mixture's components.  Returns 0 or the first error,
+ * with err naming the file. */
+typedef void (*ds_model_ok_fn)(void *ctx, const char *path, const char *kind, uint32_t version);
+int ds_model_check_file(const char *path, ds_model_ok_fn fn, void *ctx, struct ds_err *err);
 
 /* ---- detection --------------------------------------------------------------
  * A detector holds one thread's scratch space (a stemmer, buffers) over

@@ -896,6 +896,37 @@ static int check_tables(const char *file, const char *path, struct ds_err *err)
 	return err->code ? err->code : DS_ECORRUPT;
 }
 
+int ds_model_check_file(const char *path, ds_model_ok_fn fn, void *ctx, struct ds_err *err)
+{
+	struct ds_err e = {0};
+	struct ds_lm *mix;
+	char kind[9];
+	uint32_t version;
+	int rc = ds_bin_check_file(path, kind, &version, &e);
+	if (!rc && fn)
+		fn(ctx, path, kind, version);
+	if (rc || strcmp(kind, DS_LM_MIX_KIND) != 0)
+		goto done;
+	/* a sound mixture file is of no use when its components are not
+	 * where it finds them, or are no longer the files it was built from:
+	 * loading it says which */
+	if (!(mix = ds_lm_load(path, &e))) {
+		rc = e.code ? e.code : DS_ECORRUPT;
+		goto done;
+	}
+	for (int i = 0; !rc && i < ds_lm_mix_weights(mix, NULL); i++) {
+		const char *p = ds_lm_path(ds_lm_mix_part(mix, i));
+		rc = ds_bin_check_file(p, kind, &version, &e);
+		if (!rc && fn)
+			fn(ctx, p, kind, version);
+	}
+	ds_lm_free(mix);
+done:
+	if (rc && err)
+		*err = e;
+	return rc;
+}
+
 int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
 {
 	static const struct {
@@ -917,7 +948,7 @@ int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
 		 * is renewed */
 		snprintf(stamp, sizeof stamp, "%s.checked", path);
 		unlink(stamp);
-		rc = ds_bin_check_file(path, kind, &version, &err);
+		rc = ds_model_check_file(path, NULL, NULL, &err);
 		if (!rc && has_tables(files[i].file)) {
 			unlink(stamp);
 			rc = check_tables(files[i].file, path, &err);

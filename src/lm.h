@@ -262,9 +262,16 @@ const struct ds_lm *ds_lm_mix_part(const struct ds_lm *mix, int i);
  * NULL) receives their total log10 probability under the fitted weights. */
 size_t ds_lm_mix_fit(struct ds_lm *mix, const ds_lm_id *ids, size_t n, int iterations,
 		     double *log10_total);
-/* Writes a mixture file (its components must have been loaded from files
- * in the same directory as path). */
+/* Writes a mixture file, which names its components by their file names:
+ * the loader looks for them in the mixture's folder, so that the folder
+ * moves as a whole.  Each component must have been loaded from a file that
+ * is found there (ds_lm_mix_can_name); nothing is written otherwise. */
 int ds_lm_mix_write(const struct ds_lm *mix, const char *path, struct ds_err *err);
+/* Whether a mixture written to path can name the model file comp: comp is
+ * found in path's folder under its own file name (the same file, or a link
+ * to it), and is not path itself.  0, or an error code with err naming comp
+ * and saying why. */
+int ds_lm_mix_can_name(const char *path, const char *comp, struct ds_err *err);
 
 /* ---- building (used by the trainer and the ARPA reader) --------------- */
 

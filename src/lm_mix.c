@@ -13,10 +13,13 @@
  */
 #include "lm_internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "binfmt.h"
 
@@ -604,6 +607,40 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* A mixture records its components' file names, not their paths, and the
+ * loader looks for them in the mixture's own folder: a folder of models
+ * (the shipped models/) then moves or installs as a whole, and a path
+ * recorded as given (relative to the working folder of 'lm mix', or
+ * absolute) would break when it does.  So a component must already be
+ * found there under its name: the same file, or a link to it. */
+int ds_lm_mix_can_name(const char *path, const char *comp, struct ds_err *err)
+{
+	const char *name = base_name(comp), *slash = strrchr(path, '/');
+	char beside[4096 + NAME_MAX_LEN];
+	struct stat cs, ps, bs;
+	if (strlen(name) >= NAME_MAX_LEN)
+		return ds_err_set(err, DS_EINVAL,
+				  "%s: a mixture's component needs a file name shorter than %d bytes",
+				  comp, NAME_MAX_LEN);
+	if (stat(comp, &cs) != 0)
+		return ds_err_set(err, DS_EIO, "cannot open %s: %s", comp, strerror(errno));
+	if (stat(path, &ps) == 0 && same_file(&ps, &cs))
+		return ds_err_set(err, DS_EINVAL,
+				  "%s: the mixture cannot be written over one of its own components", path);
+	snprintf(beside, sizeof beside, "%.*s%s", slash ? (int)(slash - path + 1) : 0, path, name);
+	if (stat(beside, &bs) != 0 || !same_file(&bs, &cs))
+		return ds_err_set(err, DS_EINVAL,
+				  "%s: not in the folder of %s: a mixture finds its components there by "
+				  "name (write the mixture beside them, or link them into its folder)",
+				  comp, path);
+	return 0;
+}
+
 /* The payload length and checksum recorded in a mapped component's header. */
 static int comp_identity(const struct ds_lm *c, uint64_t *len, uint32_t *crc)
 {
@@ -634,11 +671,12 @@ int ds_lm_mix_write(const struct ds_lm *lm, const char *path, struct ds_err *err
 	off = align8(sizeof h);
 	for (int c = 0; c < mx->n; c++) {
 		const struct ds_lm *cm = mx->comp[c];
-		if (!cm->path || comp_identity(cm, &h.clen[c], &h.ccrc[c]) ||
-		    strlen(base_name(cm->path)) >= NAME_MAX_LEN)
+		if (!cm->path || comp_identity(cm, &h.clen[c], &h.ccrc[c]))
 			return ds_err_set(err, DS_EINVAL,
 					  "%s: component %d of the mixture is not a despin binary model file",
 					  path, c + 1);
+		if ((rc = ds_lm_mix_can_name(path, cm->path, err)) != 0)
+			return rc;
 		snprintf(h.name[c], NAME_MAX_LEN, "%s", base_name(cm->path));
 		h.cvocab[c] = ds_lm_vocab_size(cm);
 		h.words_only[c] = (uint32_t)mx->words_only[c];
@@ -697,6 +735,12 @@ struct ds_lm *ds_lm_mix_load_map(struct ds_map *m, const char *path, struct ds_e
 		if (memchr(h->name[c], 0, NAME_MAX_LEN) == NULL || strchr(h->name[c], '/'))
 			goto bad;
 		snprintf(cp, sizeof cp, "%s%s", dir, h->name[c]);
+		if (access(cp, R_OK) != 0) {
+			/* the component, not the mixture, is missing: both named */
+			ds_err_set(err, DS_EIO, "%s: cannot open its component %s: %s", path, cp,
+				   strerror(errno));
+			goto fail;
+		}
 		comp[c] = ds_lm_load(cp, err);
 		if (!comp[c])
 			goto fail;

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../binfmt.h"
 #include "../despin.h"
 
 static const char USAGE[] =
@@ -12,7 +11,8 @@ static const char USAGE[] =
 	"\n"
 	"Verifies every model file of the models directory completely (header and\n"
 	"payload checksum): lm.bin, lex.bin, scorer.bin and, when present, vec.bin,\n"
-	"bg.bin and mix.bin.  Loading a model checks only its header and size, so\n"
+	"bg.bin and mix.bin (a mixture: with the components it names, which must\n"
+	"load from beside it).  Loading a model checks only its header and size, so\n"
 	"run this once after building or copying models; sound files get a stamp\n"
 	"(FILE.checked) that lets loading skip the lexicon's full range checks.\n"
 	"With FILE arguments: those model files (any kind), checksums only.\n"
@@ -48,9 +48,7 @@ int cmd_check_models(int argc, char **argv)
 		int bad = 0;
 		for (int i = optind; i < argc; i++) {
 			struct ds_err err = {0};
-			char kind[9];
-			uint32_t version;
-			int rc = ds_bin_check_file(argv[i], kind, &version, &err);
+			int rc = ds_model_check_file(argv[i], NULL, NULL, &err);
 			report(NULL, argv[i], rc, &err);
 			bad |= rc != 0;
 		}

@@ -4,9 +4,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
-#include "../binfmt.h"
 #include "../lm.h"
 #include "../text.h"
 
@@ -33,8 +33,11 @@ static const char USAGE[] =
 	"info     order, vocabulary, n-gram counts, size and load time (a\n"
 	"         mixture: each component with its weight).\n"
 	"mix      writes a mixture of binary models interpolated per word (default\n"
-	"         OUT models/mix.bin, in the models' directory); --fit fits the\n"
-	"         weights by EM on TEXT (one paragraph a line), else they are equal.\n"
+	"         OUT models/mix.bin, in the models' directory; a mixture there is\n"
+	"         replaced, and the message says so); --fit fits the weights by EM\n"
+	"         on TEXT (one paragraph a line), else they are equal.  A mixture\n"
+	"         finds its models by name in its own folder (which may move as a\n"
+	"         whole): each MODEL must be there, or linked there.\n"
 	"check    verifies a model file completely (header and payload checksum;\n"
 	"         a mixture: with its components), as loading does not.\n"
 	"tokens   prints the model words of each sentence, one sentence a line\n"
@@ -424,9 +427,17 @@ static int lm_mix(int argc, char **argv, const char *out, const char *fit)
 	struct ds_lm *comp[DS_LM_MIX_MAX], *mix;
 	struct ds_lm_seq seq = {0};
 	double w[DS_LM_MIX_BUCKETS * DS_LM_MIX_MAX];
-	int rc;
+	int rc, replacing;
 	if (argc < 2 || argc > DS_LM_MIX_MAX)
 		return cli_usage("despin lm mix [-o OUT] [--fit TEXT] MODEL MODEL [MODEL]");
+	/* said before the models are loaded and the weights fitted (the
+	 * writer would refuse them too) */
+	for (int i = 0; i < argc; i++)
+		if (ds_lm_mix_can_name(out, argv[i], &err)) {
+			cli_error("%s", err.msg);
+			return EXIT_ERROR;
+		}
+	replacing = access(out, F_OK) == 0;
 	for (int i = 0; i < argc; i++) {
 		comp[i] = ds_lm_load(argv[i], &err);
 		if (!comp[i]) {
@@ -459,7 +470,8 @@ static int lm_mix(int argc, char **argv, const char *out, const char *fit)
 	if (rc)
 		cli_error("%s", err.msg);
 	else {
-		fprintf(stderr, "despin lm mix: wrote %s; weights by context lengths:", out);
+		fprintf(stderr, "despin lm mix: %s %s; weights by context lengths:",
+			replacing ? "replaced" : "wrote", out);
 		for (int b = 0; b < ds_lm_order(comp[0]); b++)
 			for (int b1 = 0; b1 < ds_lm_order(comp[1]); b1++) {
 				fprintf(stderr, " %d%d:", b, b1);
@@ -473,30 +485,27 @@ static int lm_mix(int argc, char **argv, const char *out, const char *fit)
 	return rc ? EXIT_ERROR : EXIT_CLEAN;
 }
 
+static void print_ok(void *ctx, const char *path, const char *kind, uint32_t version)
+{
+	(void)ctx;
+	printf("ok\t%s\t%s version %u\n", path, kind, version);
+}
+
 static int lm_check(const char *model, const char *mdir)
 {
 	struct ds_err err = {0};
 	const char *path = model ? model : cli_model_path(cli_models_dir(mdir), "lm.bin");
+	/* loading says whether it is a language model at all and checks its
+	 * layout; the check reads every byte (a mixture's components too) */
 	struct ds_lm *lm = open_model(path, NULL);
-	int bad = 0;
 	if (!lm)
 		return EXIT_ERROR;
-	for (int i = -1; i < DS_LM_MIX_MAX; i++) {
-		const char *p = i < 0 ? ds_lm_path(lm) : (ds_lm_mix_weights(lm, NULL) > 1 && ds_lm_mix_part(lm, i)
-							     ? ds_lm_path(ds_lm_mix_part(lm, i)) : NULL);
-		char kind[9];
-		uint32_t version;
-		if (!p)
-			continue;
-		if (ds_bin_check_file(p, kind, &version, &err)) {
-			cli_error("%s", err.msg);
-			bad = 1;
-		} else {
-			printf("ok\t%s\t%s version %u\n", p, kind, version);
-		}
-	}
 	ds_lm_free(lm);
-	return bad ? EXIT_ERROR : EXIT_CLEAN;
+	if (ds_model_check_file(path, print_ok, NULL, &err)) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	return EXIT_CLEAN;
 }
 
 struct tokens_ctx {

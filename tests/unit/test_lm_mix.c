@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "t.h"
@@ -178,6 +179,32 @@ T_TEST(mixture_file_round_trip)
 	T_OK(back == NULL);
 	T_OK(strstr(err.msg, "changed since the mixture was built") != NULL);
 	ds_lm_free(back);
+}
+
+/* A mixture names its components by file name and finds them in its own
+ * folder: one written elsewhere, or over a component, is refused before
+ * anything is written. */
+T_TEST(mixture_beside_its_components)
+{
+	struct ds_lm *m = two();
+	struct ds_err err = {0};
+	char sub[200], path[256];
+	if (!m)
+		T_SKIP("no mixture");
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	T_EQ_INT(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof path, "%s/mix.bin", sub);
+	T_EQ_INT(ds_lm_write(m, path, &err), DS_EINVAL);
+	T_OK(strstr(err.msg, "a.bin: not in the folder of") != NULL);
+	T_OK(access(path, F_OK) != 0);
+	snprintf(path, sizeof path, "%s/b.bin", dir);
+	T_EQ_INT(ds_lm_write(m, path, &err), DS_EINVAL);
+	T_OK(strstr(err.msg, "cannot be written over one of its own components") != NULL);
+	T_EQ_INT(ds_lm_mix_can_name(path, path, &err), DS_EINVAL);
+	snprintf(path, sizeof path, "%s/mix.bin", dir);
+	T_EQ_INT(ds_lm_write(m, path, &err), 0);
+	ds_lm_free(m);
+	rmdir(sub);
 }
 
 /* The shipped mixture (when built: needs pocketsphinx-en-us) is a
@@ -379,6 +406,7 @@ int main(void)
 	T_RUN(scores_form_a_distribution);
 	T_RUN(em_fit_follows_the_text);
 	T_RUN(mixture_file_round_trip);
+	T_RUN(mixture_beside_its_components);
 	T_RUN(real_mixture_sums_to_one);
 	T_RUN(span_matches_single_steps);
 	T_RUN(spans_side_by_side_match_one_by_one);
