@@ -181,7 +181,9 @@ int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx);
  * each of its components is checked the same way.  fn (may be NULL) is told
  * each file found sound, with the kind and format version its header gives:
  * path first, then a mixture's components.  Returns 0 or the first error,
- * with err naming the file. */
+ * with err naming the file (an ARPA or Sphinx model, which despin reads but
+ * has no checksum, is refused saying so and what makes a despin model of
+ * it). */
 typedef void (*ds_model_ok_fn)(void *ctx, const char *path, const char *kind, uint32_t version);
 int ds_model_check_file(const char *path, ds_model_ok_fn fn, void *ctx, struct ds_err *err);
 

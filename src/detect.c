@@ -900,9 +900,15 @@ int ds_model_check_file(const char *path, ds_model_ok_fn fn, void *ctx, struct d
 {
 	struct ds_err e = {0};
 	struct ds_lm *mix;
+	const char *what;
 	char kind[9];
 	uint32_t version;
 	int rc = ds_bin_check_file(path, kind, &version, &e);
+	/* a model despin reads but does not check (it has no checksum): what
+	 * it is, rather than a rebuild */
+	if (rc == DS_EFORMAT && (what = ds_lm_foreign_kind(path)) != NULL)
+		ds_err_set(&e, rc, "%s: not a despin model file (%s: 'despin lm convert' makes one)",
+			   path, what);
 	if (!rc && fn)
 		fn(ctx, path, kind, version);
 	if (rc || strcmp(kind, DS_LM_MIX_KIND) != 0)

@@ -396,6 +396,20 @@ static int compact_file(const void *data, size_t len)
 	       memcmp((const char *)data + 8, DS_LMQ_KIND, sizeof DS_LMQ_KIND) == 0;
 }
 
+const char *ds_lm_foreign_kind(const char *path)
+{
+	struct ds_map m;
+	const char *what = NULL;
+	if (ds_map_open(&m, path, NULL))
+		return NULL;
+	if (looks_arpa(m.data, m.len < 4096 ? m.len : 4096))
+		what = "an ARPA text model";
+	else if (ds_lm_is_sphinx(m.data, m.len))
+		what = "a Sphinx model";
+	ds_map_close(&m);
+	return what;
+}
+
 struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 {
 	struct ds_lm *lm;

@@ -95,6 +95,10 @@ struct ds_lm *ds_lm_load_arpa(const char *path, struct ds_err *err);
 struct ds_lm *ds_lm_load_sphinx(const char *path, struct ds_err *err);
 /* True when data (len bytes) starts like a Sphinx trie binary model. */
 int ds_lm_is_sphinx(const void *data, size_t len);
+/* What the file at path is when ds_lm_load reads it but it is no despin
+ * binary model: "an ARPA text model" or "a Sphinx model" (static strings);
+ * NULL for anything else. */
+const char *ds_lm_foreign_kind(const char *path);
 void ds_lm_free(struct ds_lm *lm);
 
 /* The model's binary file image in memory (*data malloc'ed, owned by the
