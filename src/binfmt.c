@@ -61,6 +61,11 @@ int ds_bin_write(const char *path, const char *kind, uint32_t version,
 	return ds_afile_commit(&f, err);
 }
 
+int ds_bin_is(const void *data, size_t len)
+{
+	return len >= DS_BIN_HEADER_SIZE && memcmp(data, MAGIC, 8) == 0;
+}
+
 int ds_bin_check(const unsigned char *d, size_t size, const char *name,
 		 const char *kind, uint32_t version, const char *hint,
 		 const void **payload, size_t *len, struct ds_err *err)
@@ -68,36 +73,37 @@ int ds_bin_check(const unsigned char *d, size_t size, const char *name,
 	char k[9];
 	double test;
 	uint64_t plen;
-	const char *h = hint ? hint : "make models";
+	const char *h = hint ? hint : DS_BIN_REBUILD;
 
-	if (size < DS_BIN_HEADER_SIZE || memcmp(d, MAGIC, 8) != 0)
-		return ds_err_set(err, DS_EFORMAT,
-				  "%s: not a despin model file; rebuild it with '%s'", name, h);
+	if (!ds_bin_is(d, size))
+		return ds_err_set(err, DS_EFORMAT, "%s: not a despin model file%s%s%s", name,
+				  hint ? "; if it was one, rebuild it (" : "", hint ? hint : "",
+				  hint ? ")" : "");
 	if (get32(d + 44) != ds_crc32c(0, d, 44) || get64(d + 48) != 0 || get64(d + 56) != 0)
 		return ds_err_set(err, DS_ECORRUPT,
-				  "%s: corrupt header; rebuild it with '%s'", name, h);
+				  "%s: corrupt header; rebuild it (%s)", name, h);
 	memcpy(k, d + 8, 8);
 	k[8] = 0;
 	if (strcmp(k, kind) != 0)
 		return ds_err_set(err, DS_EFORMAT,
-				  "%s: holds a %s model, not a %s model; rebuild it with '%s'",
+				  "%s: holds a %s model, not a %s model; rebuild it (%s)",
 				  name, k, kind, h);
 	if (get32(d + 20) != BYTE_ORDER_MARK)
 		return ds_err_set(err, DS_EFORMAT,
-				  "%s: written on a machine of another byte order; rebuild it with '%s'",
+				  "%s: written on a machine of another byte order; rebuild it (%s)",
 				  name, h);
 	memcpy(&test, d + 24, 8);
 	if (test != 1.0 / 3.0)
 		return ds_err_set(err, DS_EFORMAT,
-				  "%s: floating-point test value mismatch; rebuild it with '%s'", name, h);
+				  "%s: floating-point test value mismatch; rebuild it (%s)", name, h);
 	if (get32(d + 16) != version)
 		return ds_err_set(err, DS_EVERSION,
-				  "%s: format version %u, this despin reads version %u; rebuild it with '%s'",
+				  "%s: format version %u, this despin reads version %u; rebuild it (%s)",
 				  name, get32(d + 16), version, h);
 	plen = get64(d + 32);
 	if (plen != size - DS_BIN_HEADER_SIZE)
 		return ds_err_set(err, DS_ECORRUPT,
-				  "%s: truncated or padded (payload %llu bytes, file holds %zu); rebuild it with '%s'",
+				  "%s: truncated or padded (payload %llu bytes, file holds %zu); rebuild it (%s)",
 				  name, (unsigned long long)plen, size - DS_BIN_HEADER_SIZE, h);
 	*payload = d + DS_BIN_HEADER_SIZE;
 	*len = (size_t)plen;
@@ -168,8 +174,8 @@ int ds_bin_verify(const unsigned char *d, size_t size, const char *name, const c
 	if (plen != size - DS_BIN_HEADER_SIZE ||
 	    get32(d + 40) != ds_crc32c(0, d + DS_BIN_HEADER_SIZE, (size_t)plen))
 		return ds_err_set(err, DS_ECORRUPT,
-				  "%s: checksum mismatch, the file is corrupt; rebuild it with '%s'",
-				  name, hint ? hint : "make models");
+				  "%s: checksum mismatch, the file is corrupt; rebuild it (%s)",
+				  name, hint ? hint : DS_BIN_REBUILD);
 	return 0;
 }
 
@@ -204,8 +210,8 @@ int ds_bin_open(struct ds_map *m, const char *path, const char *kind,
 	if (rc) {
 		if (err && rc != DS_ENOMEM) {
 			size_t n = strlen(err->msg);
-			snprintf(err->msg + n, sizeof err->msg - n, "; build it with '%s'",
-				 hint ? hint : "make models");
+			snprintf(err->msg + n, sizeof err->msg - n, "; build it (%s)",
+				 hint ? hint : DS_BIN_REBUILD);
 		}
 		return rc;
 	}

@@ -24,6 +24,12 @@
 
 #define DS_BIN_HEADER_SIZE 64
 
+/* How a damaged or missing model file is made again, as messages say it:
+ * "rebuild it (DS_BIN_REBUILD)".  The library cannot tell the models
+ * folder's own files from a user's (despin train -o, lex build, scorer
+ * build), so it names what rebuilds the shipped ones as such. */
+#define DS_BIN_REBUILD "'make models' for the shipped models"
+
 /* Writes header + payload to path atomically.  kind is at most 8 chars. */
 int ds_bin_write(const char *path, const char *kind, uint32_t version,
 		 const void *payload, size_t len, struct ds_err *err);
@@ -33,6 +39,10 @@ int ds_bin_write(const char *path, const char *kind, uint32_t version,
 int ds_bin_image(const char *kind, uint32_t version, const void *payload, size_t len,
 		 void **out, size_t *out_len);
 
+/* True when data (len bytes) starts with the envelope's magic: a despin
+ * model file, sound or not. */
+int ds_bin_is(const void *data, size_t len);
+
 /* Maps path (lazily: pages are read when touched) and checks the envelope's
  * header: magic, header checksum, kind, version, byte order, test value and
  * length.  The payload checksum is not computed here (it would read every
@@ -40,7 +50,9 @@ int ds_bin_image(const char *kind, uint32_t version, const void *payload, size_t
  * after a build or a copy ('despin check-models').  On success *payload and
  * *len describe the payload inside the map (which the caller closes with
  * ds_map_close).  On failure the message names the file, the problem, and
- * says "rebuild it with HINT". */
+ * says "rebuild it (HINT)" (NULL: DS_BIN_REBUILD); a file that is no despin
+ * model file at all gets that advice only when hint is given (a loader's
+ * file was one; any file handed to ds_bin_check_file may be anything). */
 int ds_bin_open(struct ds_map *m, const char *path, const char *kind,
 		uint32_t version, const char *hint, const void **payload,
 		size_t *len, struct ds_err *err);
@@ -56,7 +68,8 @@ int ds_bin_verify(const unsigned char *data, size_t size, const char *name,
 		  const char *hint, struct ds_err *err);
 
 /* Checks a model file of any kind completely (header and payload checksum);
- * kind (9 bytes) and *version receive what its header says.  A sound file
+ * kind (9 bytes) and *version receive what its header says.  A file that is
+ * no despin model file is said to be one, without advice to rebuild it.  A sound file
  * gets a stamp beside it, PATH.checked (its device and inode, size,
  * modification and status-change times and header checksum; nothing when
  * the directory is read-only), a damaged one loses it. */

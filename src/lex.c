@@ -76,7 +76,7 @@ static int lex_attach(struct ds_lex *lex, const unsigned char *p, size_t len,
 	    !sect(h, len, h->off_rpool, h->rpool_len, 1) || h->rpool_len == 0 ||
 	    p[h->off_rpool + h->rpool_len - 1] != 0)
 		return ds_err_set(err, DS_EFORMAT,
-				  "%s: malformed lexicon tables; rebuild it with 'make models'", name);
+				  "%s: malformed lexicon tables; rebuild it (" DS_BIN_REBUILD ")", name);
 	lex->h = h;
 	lex->ph = (const void *)(p + h->off_phrase);
 	lex->edge = (const void *)(p + h->off_edge);
@@ -135,7 +135,7 @@ static int lex_attach(struct ds_lex *lex, const unsigned char *p, size_t len,
 		goto bad;
 	return 0;
 bad:
-	return ds_err_set(err, DS_ECORRUPT, "%s: lexicon index out of range; rebuild it with 'make models'",
+	return ds_err_set(err, DS_ECORRUPT, "%s: lexicon index out of range; rebuild it (" DS_BIN_REBUILD ")",
 			  name);
 }
 
@@ -148,7 +148,7 @@ struct ds_lex *ds_lex_load(const char *path, struct ds_err *err)
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", path);
 		return NULL;
 	}
-	if (ds_bin_open(&lex->map, path, LEX_KIND, DS_LEX_FORMAT_VERSION, "make models",
+	if (ds_bin_open(&lex->map, path, LEX_KIND, DS_LEX_FORMAT_VERSION, DS_BIN_REBUILD,
 			&payload, &len, err) < 0)
 		goto fail_alloc;
 	if (lex_attach(lex, payload, len, path, ds_bin_stamp_ok(path, lex->map.data), err) < 0)

@@ -96,7 +96,7 @@ static int has_empty_vent(const struct lm_vent *t, uint64_t n)
 
 static int layout_error(const char *name, struct ds_err *err)
 {
-	return ds_err_set(err, DS_ECORRUPT, "%s: inconsistent language model layout; rebuild it with '%s'",
+	return ds_err_set(err, DS_ECORRUPT, "%s: inconsistent language model layout; rebuild it (%s)",
 			  name, DS_LM_REBUILD);
 }
 
@@ -422,7 +422,7 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 	if (rc) {
 		if (err && rc != DS_ENOMEM) {
 			size_t k = strlen(err->msg);
-			snprintf(err->msg + k, sizeof err->msg - k, "; build it with '%s'", DS_LM_REBUILD);
+			snprintf(err->msg + k, sizeof err->msg - k, "; build it (%s)", DS_LM_REBUILD);
 		}
 		return NULL;
 	}
@@ -436,12 +436,20 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 		if (!lm && err && err->code != DS_ENOMEM) {
 			size_t k = strlen(err->msg);
 			snprintf(err->msg + k, sizeof err->msg - k,
-				 "; reinstall pocketsphinx-en-us (scripts/deps.sh), then '%s'",
+				 "; reinstall pocketsphinx-en-us (scripts/deps.sh), then %s",
 				 DS_LM_REBUILD);
 		}
 		return lm;
 	}
-	if (m.len >= DS_BIN_HEADER_SIZE && memcmp(m.data + 8, DS_LM_MIX_KIND, sizeof DS_LM_MIX_KIND) == 0)
+	if (!ds_bin_is(m.data, m.len)) {
+		/* what the reader takes: lm convert, lm info and -m read all three */
+		ds_map_close(&m);
+		ds_err_set(err, DS_EFORMAT,
+			   "%s: not a language model despin reads (a despin binary, ARPA text or Sphinx "
+			   "model); if it was one, rebuild it (%s)", path, DS_LM_REBUILD);
+		return NULL;
+	}
+	if (memcmp(m.data + 8, DS_LM_MIX_KIND, sizeof DS_LM_MIX_KIND) == 0)
 		return ds_lm_mix_load_map(&m, path, err);
 	compact = compact_file(m.data, m.len);
 	rc = ds_bin_check(m.data, m.len, path, lm_kind(compact), lm_version(compact), DS_LM_REBUILD,

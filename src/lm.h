@@ -26,6 +26,7 @@
 #ifndef DS_LM_H
 #define DS_LM_H
 
+#include "binfmt.h"
 #include "util.h"
 
 struct ds_doc;
@@ -37,8 +38,8 @@ struct ds_doc;
  * backoffs (ds_lm_compact). */
 #define DS_LMQ_KIND "LMQ"
 #define DS_LMQ_VERSION 1
-/* What a user runs to rebuild the default model (used in messages). */
-#define DS_LM_REBUILD "make models"
+/* How a damaged or missing model is made again (used in messages). */
+#define DS_LM_REBUILD DS_BIN_REBUILD
 
 typedef uint32_t ds_lm_id;
 #define DS_LM_UNK 0u
@@ -82,8 +83,10 @@ struct ds_lm_stats {
 
 /* Loads a model file: a despin binary model (memory-mapped) or, when the
  * file starts with "\data\" (after blank lines), an ARPA file, or a Sphinx
- * trie binary model (both built in memory).  Corrupt, truncated and other-version binaries are refused with a
- * message naming the file and saying "rebuild it with 'make models'". */
+ * trie binary model (both built in memory).  Corrupt, truncated and
+ * other-version binaries are refused with a message naming the file and
+ * saying "rebuild it (DS_LM_REBUILD)"; a file of none of the three kinds,
+ * with one naming them. */
 struct ds_lm *ds_lm_load(const char *path, struct ds_err *err);
 /* Reads an ARPA file (KenLM, SRILM, IRSTLM output).  Every n-gram's
  * context and suffix must be present, as in any complete model; <unk> is

@@ -95,7 +95,7 @@ int ds_lmq_attach(struct ds_lm *lm, const unsigned char *p, size_t len, const ch
 	return 0;
 bad:
 	return ds_err_set(err, DS_ECORRUPT,
-			  "%s: inconsistent compact language model layout; rebuild it with 'despin lm convert --compact' from a model of '%s'",
+			  "%s: inconsistent compact language model layout; rebuild it with 'despin lm convert --compact' from a whole model (%s)",
 			  name, DS_LM_REBUILD);
 }
 

@@ -24,6 +24,8 @@
 #include "binfmt.h"
 
 #define NAME_MAX_LEN 128
+/* How a mixture is made again: 'make models' makes the shipped one. */
+#define MIX_REBUILD "'despin lm mix'; " DS_LM_REBUILD
 
 struct mix_head {
 	uint32_t n, vocab;
@@ -719,7 +721,7 @@ struct ds_lm *ds_lm_mix_load_map(struct ds_map *m, const char *path, struct ds_e
 	const char *slash = strrchr(path, '/');
 	int n;
 
-	if (ds_bin_check(m->data, m->len, path, DS_LM_MIX_KIND, DS_LM_MIX_VERSION, DS_LM_REBUILD,
+	if (ds_bin_check(m->data, m->len, path, DS_LM_MIX_KIND, DS_LM_MIX_VERSION, MIX_REBUILD,
 			 &payload, &len, err))
 		goto fail;
 	p = payload;
@@ -737,8 +739,8 @@ struct ds_lm *ds_lm_mix_load_map(struct ds_map *m, const char *path, struct ds_e
 		snprintf(cp, sizeof cp, "%s%s", dir, h->name[c]);
 		if (access(cp, R_OK) != 0) {
 			/* the component, not the mixture, is missing: both named */
-			ds_err_set(err, DS_EIO, "%s: cannot open its component %s: %s", path, cp,
-				   strerror(errno));
+			ds_err_set(err, DS_EIO, "%s: cannot open its component %s: %s; build it (%s)",
+				   path, cp, strerror(errno), DS_LM_REBUILD);
 			goto fail;
 		}
 		comp[c] = ds_lm_load(cp, err);
@@ -746,8 +748,8 @@ struct ds_lm *ds_lm_mix_load_map(struct ds_map *m, const char *path, struct ds_e
 			goto fail;
 		if (comp[c]->mix || comp_identity(comp[c], &clen, &crc) || clen != h->clen[c] ||
 		    crc != h->ccrc[c] || ds_lm_vocab_size(comp[c]) != h->cvocab[c]) {
-			ds_err_set(err, DS_ECORRUPT, "%s: %s changed since the mixture was built; rebuild it with '%s'",
-				   path, cp, DS_LM_REBUILD);
+			ds_err_set(err, DS_ECORRUPT, "%s: %s changed since the mixture was built; rebuild it (%s)",
+				   path, cp, MIX_REBUILD);
 			goto fail;
 		}
 	}
@@ -784,8 +786,8 @@ struct ds_lm *ds_lm_mix_load_map(struct ds_map *m, const char *path, struct ds_e
 	lm->mix->file = *m;
 	return lm;
 bad:
-	ds_err_set(err, DS_ECORRUPT, "%s: inconsistent mixture file; rebuild it with '%s'", path,
-		   DS_LM_REBUILD);
+	ds_err_set(err, DS_ECORRUPT, "%s: inconsistent mixture file; rebuild it (%s)", path,
+		   MIX_REBUILD);
 fail:
 	for (int c = 0; c < DS_LM_MIX_MAX; c++)
 		ds_lm_free(comp[c]);

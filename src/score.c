@@ -92,12 +92,12 @@ struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 	struct ds_scorer *s;
 	const unsigned char *p;
 	uint32_t hdr[6];
-	if (ds_bin_open(&map, path, DS_SCORER_KIND, DS_SCORER_VERSION, "make models", &payload,
+	if (ds_bin_open(&map, path, DS_SCORER_KIND, DS_SCORER_VERSION, DS_BIN_REBUILD, &payload,
 			&len, err))
 		return NULL;
 	p = payload;
 	if (len < 24) {
-		ds_err_set(err, DS_ECORRUPT, "%s: truncated scorer; rebuild it with 'make models'",
+		ds_err_set(err, DS_ECORRUPT, "%s: truncated scorer; rebuild it (" DS_BIN_REBUILD ")",
 			   path);
 		goto fail;
 	}
@@ -105,7 +105,7 @@ struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 	if (hdr[0] != DS_NFEAT || hdr[1] != DS_NMODELS || hdr[2] != DS_NSLOTF || hdr[3] > 1 ||
 	    hdr[4] != DS_NCHGF || hdr[5] > 1 || len != PAYLOAD_LEN) {
 		ds_err_set(err, DS_EVERSION,
-			   "%s: scorer for %u features, this despin has %d; rebuild it with 'make models'",
+			   "%s: scorer for %u features, this despin has %d; rebuild it (" DS_BIN_REBUILD ")",
 			   path, hdr[0], DS_NFEAT);
 		goto fail;
 	}
@@ -135,7 +135,7 @@ struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 		goto bad;
 	return s;
 bad:
-	ds_err_set(err, DS_ECORRUPT, "%s: invalid coefficient; rebuild it with 'make models'", path);
+	ds_err_set(err, DS_ECORRUPT, "%s: invalid coefficient; rebuild it (" DS_BIN_REBUILD ")", path);
 	free(s);
 	return NULL;
 fail:

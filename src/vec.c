@@ -58,7 +58,7 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 		return NULL;
 	}
 	v->serial = atomic_fetch_add(&loads, 1) + 1;
-	if (ds_bin_open(&v->map, path, DS_VEC_KIND, DS_VEC_VERSION, "make models", &payload, &len,
+	if (ds_bin_open(&v->map, path, DS_VEC_KIND, DS_VEC_VERSION, DS_BIN_REBUILD, &payload, &len,
 			err)) {
 		free(v);
 		return NULL;
@@ -100,7 +100,7 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 		goto bad;
 	return v;
 bad:
-	ds_err_set(err, DS_ECORRUPT, "%s: malformed word vectors; rebuild them with 'make models'",
+	ds_err_set(err, DS_ECORRUPT, "%s: malformed word vectors; rebuild them (" DS_BIN_REBUILD ")",
 		   path);
 	ds_vec_free(v);
 	return NULL;

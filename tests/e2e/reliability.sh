@@ -126,7 +126,7 @@ for kind in ("lm", "lex", "scorer"):
                 why = "loaded (exit %d) and check-models passed it" % p.returncode
         elif path not in err:
             why = "message does not name the file"
-        elif "build it with" not in err:
+        elif "build it (" not in err:
             why = "message does not say how to rebuild"
         if why:
             bad.append("%s: %s: %s" % (what, why, err.strip()[:200]))

@@ -387,7 +387,7 @@ T_TEST(damaged_files_are_refused)
 	bad = ds_lm_load(bin, &err);
 	T_OK(bad == NULL);
 	T_EQ_INT(err.code, DS_ECORRUPT);
-	T_OK(strstr(err.msg, "rebuild it with 'make models'") != NULL);
+	T_OK(strstr(err.msg, "rebuild it ('make models' for the shipped models)") != NULL);
 	T_OK(strstr(err.msg, bin) != NULL);
 	/* one flipped byte in the payload: loading reads only the header and
 	 * the layout; the full check (lm check, check-models) catches it */
