@@ -65,6 +65,10 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
  * controls (U+0080-U+009F) as \uNNNN.  Returns the length of the whole
  * escaped form. */
 size_t cli_escape_name(char *out, size_t cap, const char *s);
+/* A phrase as the lexicon and the word vectors hold it: s lower-cased, its
+ * words joined by one space ("Loss  of Life" -> "loss of life"), into buf
+ * (size bytes, NUL-terminated; cut if need be).  Returns its length. */
+size_t cli_phrase(const char *s, char *buf, size_t size);
 /* cli_escape_name into one of 4 rotating per-thread buffers of 4 KiB. */
 const char *cli_name(const char *s);
 

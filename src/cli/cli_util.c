@@ -394,6 +394,25 @@ const char *cli_name(const char *s)
 	return b;
 }
 
+size_t cli_phrase(const char *s, char *buf, size_t size)
+{
+	size_t k = 0;
+	int sp = 0;
+	for (; *s && k + 2 < size; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			sp = k > 0;
+			continue;
+		}
+		if (sp)
+			buf[k++] = ' ';
+		sp = 0;
+		buf[k++] = *s;
+	}
+	ds_lower(buf, buf, k);
+	buf[k] = 0;
+	return k;
+}
+
 /* ---- numbers in options ---- */
 
 /* arg as a whole number: decimal digits, after a '-' when signed; its

@@ -47,26 +47,6 @@ static const char *default_model(void)
 	return cli_model_path(cli_models_dir(models_dir), "lex.bin");
 }
 
-/* Lower-cases and joins words by one space: "Loss  of Life" -> "loss of life". */
-static size_t clean(const char *s, char *buf, size_t size)
-{
-	size_t k = 0;
-	int sp = 0;
-	for (; *s && k + 2 < size; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-			sp = k > 0;
-			continue;
-		}
-		if (sp)
-			buf[k++] = ' ';
-		sp = 0;
-		buf[k++] = *s;
-	}
-	ds_lower(buf, buf, k);
-	buf[k] = 0;
-	return k;
-}
-
 static const char *match_name(int m)
 {
 	return m == DS_LEX_MATCH_SURFACE ? "surface" : m == DS_LEX_MATCH_LEMMA ? "lemma" : "stem";
@@ -131,7 +111,7 @@ static int query(int argc, char **argv)
 	int rc = EXIT_CLEAN;
 	for (; i < argc; i++) {
 		char p[DS_LEX_MAX_PHRASE + 8];
-		size_t len = clean(argv[i], p, sizeof p);
+		size_t len = cli_phrase(argv[i], p, sizeof p);
 		uint32_t freq = 0;
 		if (!len || len > DS_LEX_MAX_PHRASE) {
 			cli_error("'%s': expected a word or phrase of at most %d bytes", argv[i],
@@ -214,8 +194,8 @@ static int relate(int argc, char **argv)
 				char *tab2 = strchr(tab + 1, '\t');
 				if (tab2)
 					*tab2 = 0;
-				clean(p, o, sizeof o);
-				clean(tab + 1, s, sizeof s);
+				cli_phrase(p, o, sizeof o);
+				cli_phrase(tab + 1, s, sizeof s);
 			}
 			p = eol + 1;
 			if (!tab || !*o || !*s) {
@@ -225,8 +205,8 @@ static int relate(int argc, char **argv)
 				continue;
 			}
 		} else {
-			clean(argv[i], o, sizeof o);
-			clean(argv[i + 1], s, sizeof s);
+			cli_phrase(argv[i], o, sizeof o);
+			cli_phrase(argv[i + 1], s, sizeof s);
 		}
 		struct ds_lex_rel r;
 		ds_lex_relation(lex, st, o, s, &r);

@@ -22,9 +22,10 @@ static void help(void)
 	       "  --dim N       dimensions (64)     --contexts N  context words (800)\n"
 	       "  --words N     words kept (20000)  --min-count N least uses (10)\n"
 	       "  --window N    words either side (2)\n"
-	       "sim           cosine similarity of two words or phrases ('unknown' when a\n"
+	       "sim           cosine similarity of two words or phrases, in any case\n"
+	       "              (the vectors are of lower-case words; 'unknown' when a\n"
 	       "              side has no known word)\n"
-	       "near          the N (10) nearest words to WORD\n"
+	       "near          the N (10, at most 10000) nearest words to WORD\n"
 	       "  --models DIR  models folder holding vec.bin\n");
 }
 
@@ -36,6 +37,9 @@ static struct ds_vec *open_vec(const char *dir)
 		cli_error("%s", err.msg);
 	return v;
 }
+
+/* Most neighbours near lists (-n). */
+#define NEAR_MAX 10000
 
 static int near(struct ds_vec *v, const char *w, size_t k)
 {
@@ -82,6 +86,25 @@ static int near(struct ds_vec *v, const char *w, size_t k)
 	return EXIT_CLEAN;
 }
 
+/* A --dim, --contexts, --words, --min-count or --window value (getopt code
+ * c) into o: a whole number from 1 (0 would mean the default), --dim at most
+ * DS_VEC_MAX_DIM.  0, or -1 after a message. */
+static int build_opt(struct ds_vec_build_opts *o, int c, const char *arg,
+		     const struct option *longopts)
+{
+	unsigned *to = c == 'd' ? &o->dim : c == 'c' ? &o->contexts : c == 'w' ? &o->max_words
+		     : c == 'f' ? &o->min_count : &o->window;
+	char name[32] = "--";
+	long v;
+	for (size_t k = 0; longopts[k].name; k++)
+		if (longopts[k].val == c)
+			snprintf(name, sizeof name, "--%s", longopts[k].name);
+	if (cli_parse_int(name, arg, 1, c == 'd' ? DS_VEC_MAX_DIM : (long)UINT32_MAX, &v))
+		return -1;
+	*to = (unsigned)v;
+	return 0;
+}
+
 int cmd_vec(int argc, char **argv)
 {
 	static const struct option LONG[] = {
@@ -97,6 +120,7 @@ int cmd_vec(int argc, char **argv)
 	struct ds_vec_build_opts o;
 	const char *out = NULL, *dir = NULL, *sub;
 	size_t n = 10;
+	long v;
 	int c;
 	memset(&o, 0, sizeof o);
 	if (argc < 2)
@@ -116,12 +140,19 @@ int cmd_vec(int argc, char **argv)
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'm': dir = optarg; break;
-		case 'n': n = strtoul(optarg, NULL, 10); break;
-		case 'd': o.dim = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'c': o.contexts = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'w': o.max_words = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'f': o.min_count = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'k': o.window = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'n':
+			if (cli_parse_int("-n", optarg, 1, NEAR_MAX, &v))
+				return EXIT_ERROR;
+			n = (size_t)v;
+			break;
+		case 'd':
+		case 'c':
+		case 'w':
+		case 'f':
+		case 'k':
+			if (build_opt(&o, c, optarg, LONG))
+				return EXIT_ERROR;
+			break;
 		case 'h': help(); return EXIT_CLEAN;
 		default: return cli_usage(USAGE);
 		}
@@ -137,23 +168,28 @@ int cmd_vec(int argc, char **argv)
 		return EXIT_CLEAN;
 	}
 	if (strcmp(sub, "sim") == 0 || strcmp(sub, "near") == 0) {
-		struct ds_vec *v;
+		struct ds_vec *vec;
+		char a[1024], b[1024];
+		size_t al;
 		int rc = EXIT_CLEAN;
-		if (optind != argc - (sub[0] == 's' ? 2 : 1) || !n)
+		if (optind != argc - (sub[0] == 's' ? 2 : 1))
 			return cli_usage(USAGE);
-		if (!(v = open_vec(dir)))
+		if (!(vec = open_vec(dir)))
 			return EXIT_ERROR;
+		/* the vectors are of lower-case words (vec_build.c counts them
+		 * so): "War" is looked up as "war" */
+		al = cli_phrase(argv[optind], a, sizeof a);
 		if (sub[0] == 's') {
-			double s = ds_vec_sim(v, argv[optind], strlen(argv[optind]), argv[optind + 1],
-					      strlen(argv[optind + 1]));
+			size_t bl = cli_phrase(argv[optind + 1], b, sizeof b);
+			double s = ds_vec_sim(vec, a, al, b, bl);
 			if (s == DS_VEC_UNKNOWN)
 				printf("unknown\n");
 			else
 				printf("%.3f\n", s);
 		} else {
-			rc = near(v, argv[optind], n);
+			rc = near(vec, a, n);
 		}
-		ds_vec_free(v);
+		ds_vec_free(vec);
 		return rc;
 	}
 	return cli_usage(USAGE);
