@@ -122,6 +122,11 @@ int cmd_match(int argc, char **argv)
 	argv += optind - 1;
 	if (argc != 3)
 		return cli_usage("despin match [--direction [--models DIR]] A B");
+	if (models && !dir) {
+		/* only the direction reads models */
+		cli_error("match: --models does not apply without --direction (see 'despin match --help')");
+		return EXIT_ERROR;
+	}
 	if (strcmp(argv[1], "-") == 0 && strcmp(argv[2], "-") == 0) {
 		cli_error("match: only one input may be '-'");
 		return EXIT_ERROR;
