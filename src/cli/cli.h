@@ -90,6 +90,10 @@ struct cli_sub_options {
 };
 int cli_option_applies(const char *cmd, const char *sub, const struct cli_sub_options *allowed,
 		       int c, const struct option *longopts);
+/* Whether sub is one of the subcommands of allowed.  A command asks before
+ * reading its options, so that 'CMD NOTASUB --help' is the error that
+ * 'CMD NOTASUB' is, not the help. */
+bool cli_sub_known(const struct cli_sub_options *allowed, const char *sub);
 
 /* v printed with 2 decimals, or as many more (up to 6) as it takes for it
  * not to read like other when they differ (a score beside its threshold).

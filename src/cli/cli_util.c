@@ -618,6 +618,14 @@ int cli_option_applies(const char *cmd, const char *sub, const struct cli_sub_op
 	return -1;
 }
 
+bool cli_sub_known(const struct cli_sub_options *allowed, const char *sub)
+{
+	for (; allowed->sub; allowed++)
+		if (strcmp(allowed->sub, sub) == 0)
+			return true;
+	return false;
+}
+
 /* ---- figures and colour ---- */
 
 const char *cli_score(double v, double other)

@@ -746,6 +746,11 @@ int cmd_index(int argc, char **argv)
 	if (argc < 2)
 		return cli_usage("despin index add|remove|list|stats|check|vacuum|query -i INDEX");
 	sub = argv[1];
+	if (!cli_sub_known(index_options, sub)) {
+		cli_error("'%s' is not an index command (add, remove, list, stats, check, vacuum, query, train, copy)",
+			  sub);
+		return EXIT_ERROR;
+	}
 	argc--;
 	argv++;
 	optind = 1;
@@ -808,14 +813,8 @@ int cmd_index(int argc, char **argv)
 	else if (strcmp(sub, "remove") == 0 || strcmp(sub, "train") == 0 ||
 		 strcmp(sub, "vacuum") == 0)
 		flags = 0;
-	else if (strcmp(sub, "list") == 0 || strcmp(sub, "stats") == 0 ||
-		 strcmp(sub, "check") == 0 || strcmp(sub, "query") == 0)
+	else /* list, stats, check, query */
 		flags = DS_INDEX_READONLY;
-	else {
-		cli_error("'%s' is not an index command (add, remove, list, stats, check, vacuum, query, train, copy)",
-			  sub);
-		return EXIT_ERROR;
-	}
 	if (!(ix = ds_index_open_wait(o.index, flags, o.timeout_s * 1000, &err))) {
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;

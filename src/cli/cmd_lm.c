@@ -53,6 +53,11 @@ static const char USAGE[] =
 
 static const char SHORT_USAGE[] = "despin lm score|convert|info|mix|check|tokens ...";
 
+/* The subcommands and the options (getopt codes) each takes. */
+static const struct cli_sub_options LM_SUBS[] = {
+	{"score", "mMtsTi"}, {"convert", "C"}, {"info", "mM"}, {"mix", "oMf"},
+	{"check", "mM"}, {"tokens", ""}, {NULL, NULL}};
+
 struct score_ctx {
 	const struct ds_lm *lm;
 	int pretok, summary, nerr, timing;
@@ -559,6 +564,15 @@ static int tokens_one(const char *path, void *vctx)
 	return 0;
 }
 
+static int lm_tokens(int argc, char **argv)
+{
+	struct tokens_ctx tc = {0, 1};
+	if (argc < 1)
+		return cli_usage("despin lm tokens FILE...");
+	cli_walk(argv, argc, tokens_one, &tc, &tc.nerr);
+	return tc.nerr ? EXIT_ERROR : EXIT_CLEAN;
+}
+
 int cmd_lm(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -583,14 +597,15 @@ int cmd_lm(int argc, char **argv)
 		return EXIT_CLEAN;
 	}
 	sub = argv[1];
+	if (!cli_sub_known(LM_SUBS, sub)) {
+		cli_error("'%s' is not a 'despin lm' command; see 'despin lm --help'", sub);
+		return EXIT_ERROR;
+	}
 	argc--;
 	argv++;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:o:i:h", opts, NULL)) != -1) {
-		static const struct cli_sub_options lm_options[] = {
-			{"score", "mMtsTi"}, {"convert", "C"}, {"info", "mM"}, {"mix", "oMf"},
-			{"check", "mM"}, {"tokens", ""}, {NULL, NULL}};
-		if (cli_option_applies("lm", sub, lm_options, c, opts))
+		if (cli_option_applies("lm", sub, LM_SUBS, c, opts))
 			return EXIT_ERROR;
 		switch (c) {
 		case 'i': index = optarg; break;
@@ -624,13 +639,5 @@ int cmd_lm(int argc, char **argv)
 			return cli_usage("despin lm check [-m MODEL]");
 		return lm_check(model, mdir);
 	}
-	if (strcmp(sub, "tokens") == 0) {
-		struct tokens_ctx tc = {0, 1};
-		if (argc < 1)
-			return cli_usage("despin lm tokens FILE...");
-		cli_walk(argv, argc, tokens_one, &tc, &tc.nerr);
-		return tc.nerr ? EXIT_ERROR : EXIT_CLEAN;
-	}
-	cli_error("'%s' is not a 'despin lm' command; see 'despin lm --help'", sub);
-	return EXIT_ERROR;
+	return lm_tokens(argc, argv);
 }

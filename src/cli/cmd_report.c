@@ -8,7 +8,8 @@
 #include "../report.h"
 
 static const char USAGE[] =
-	"despin report --html OUT.html [-i INDEX | -s SOURCE... | --solo] [--models DIR] FILE...\n"
+	"despin report --html OUT.html [-i INDEX | -s SOURCE... | --solo] [-j N]\n"
+	"              [--threshold X] [--models DIR] FILE...\n"
 	"\n"
 	"Writes one self-contained HTML page (no network resources, readable\n"
 	"without scripts) for an audit: spun articles first, filters by verdict and\n"
@@ -16,7 +17,10 @@ static const char USAGE[] =
 	"score and threshold, coverage and flags (each linked to its place), with\n"
 	"the article beside its source in aligned sentence rows; clean articles\n"
 	"are folded.  The page is written to a temporary file and renamed to\n"
-	"OUT.html when complete.";
+	"OUT.html when complete.  -j N scores with N worker threads and\n"
+	"--threshold X makes an article scoring X or more spun, as in 'despin\n"
+	"scan'; also as there: --stdin-json, --max-size BYTES, --max-words N,\n"
+	"--retry N, --progress, --all.";
 
 struct report_ctx {
 	struct ds_result **res;

@@ -402,6 +402,32 @@ static int solo_info(const char *path)
 	return EXIT_CLEAN;
 }
 
+static int scorer_info(const char *models)
+{
+	struct ds_err err = {0};
+	const char *path = cli_model_path(cli_models_dir(models), "scorer.bin");
+	struct ds_scorer *s = ds_scorer_load(path, &err);
+	if (!s) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	printf("scorer %s\n", path);
+	for (int k = 0; k < DS_NMODELS; k++) {
+		printf("model %s threshold %.4f\n", k ? "source" : "solo", s->m[k].threshold);
+		for (int i = 0; i < DS_NFEAT; i++)
+			if (s->m[k].coef[i] != 0)
+				printf("  %-9s coef %8.4f  mean %9.4f  sd %8.4f\n", ds_feat_names[i],
+				       s->m[k].coef[i], s->m[k].mean[i], s->m[k].sd[i]);
+	}
+	free(s);
+	return solo_info(cli_model_path(cli_models_dir(models), DS_SOLOCAL_FILE));
+}
+
+/* The subcommands and the options (getopt codes) each takes. */
+static const struct cli_sub_options SCORER_SUBS[] = {
+	{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "ol"}, {"changes", "mp"},
+	{"fit-changes", "ols"}, {"fit", "olfs"}, {"build", "o"}, {"info", "m"}, {NULL, NULL}};
+
 int cmd_scorer(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -422,13 +448,13 @@ int cmd_scorer(int argc, char **argv)
 		return argc < 2 ? EXIT_ERROR : EXIT_CLEAN;
 	}
 	sub = argv[1];
+	if (!cli_sub_known(SCORER_SUBS, sub)) {
+		cli_error("unknown scorer command '%s'", sub);
+		return EXIT_ERROR;
+	}
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "p:o:h", opts, NULL)) != -1) {
-		static const struct cli_sub_options scorer_options[] = {
-			{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "ol"}, {"changes", "mp"},
-			{"fit-changes", "ols"}, {"fit", "olfs"},
-			{"build", "o"}, {"info", "m"}, {NULL, NULL}};
-		if (cli_option_applies("scorer", sub, scorer_options, c, opts))
+		if (cli_option_applies("scorer", sub, SCORER_SUBS, c, opts))
 			return EXIT_ERROR;
 		switch (c) {
 		case 'm': models = optarg; break;
@@ -487,24 +513,5 @@ int cmd_scorer(int argc, char **argv)
 		free(s);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(sub, "info") == 0) {
-		const char *path = cli_model_path(cli_models_dir(models), "scorer.bin");
-		struct ds_scorer *s = ds_scorer_load(path, &err);
-		if (!s) {
-			cli_error("%s", err.msg);
-			return EXIT_ERROR;
-		}
-		printf("scorer %s\n", path);
-		for (int k = 0; k < DS_NMODELS; k++) {
-			printf("model %s threshold %.4f\n", k ? "source" : "solo", s->m[k].threshold);
-			for (int i = 0; i < DS_NFEAT; i++)
-				if (s->m[k].coef[i] != 0)
-					printf("  %-9s coef %8.4f  mean %9.4f  sd %8.4f\n", ds_feat_names[i],
-					       s->m[k].coef[i], s->m[k].mean[i], s->m[k].sd[i]);
-		}
-		free(s);
-		return solo_info(cli_model_path(cli_models_dir(models), DS_SOLOCAL_FILE));
-	}
-	cli_error("unknown scorer command '%s'", sub);
-	return EXIT_ERROR;
+	return scorer_info(models);
 }

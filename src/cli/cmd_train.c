@@ -7,8 +7,13 @@
 #include "cli.h"
 #include "../lm_train.h"
 
+/* The whole synopsis, for --help and for a usage error alike. */
+#define SYNOPSIS                                                                          \
+	"despin train [-o OUT] [--order N] [--prune N] [--pretokenized] [--arpa OUT.arpa]\n" \
+	"             [-q] FILE..."
+
 static const char USAGE[] =
-	"despin train [-o OUT] [--order N] [--prune N] [--pretokenized] [--arpa OUT.arpa] FILE...\n"
+	SYNOPSIS "\n"
 	"\n"
 	"Trains the n-gram language model of clean English (interpolated modified\n"
 	"Kneser-Ney) and writes it as a despin binary model (default models/lm.bin).\n"
@@ -20,7 +25,7 @@ static const char USAGE[] =
 	"  --prune N          drop n-grams of order 2 and more seen fewer than N times\n"
 	"  --pretokenized     one sentence a line, words separated by spaces, taken\n"
 	"                     as they are (no case folding, no number classes)\n"
-	"  --arpa FILE        also write the model as an ARPA file\n"
+	"  --arpa OUT.arpa    also write the model as an ARPA file\n"
 	"  -q, --quiet        no progress or summary on standard error";
 
 struct train_ctx {
@@ -120,11 +125,11 @@ int cmd_train(int argc, char **argv)
 		case 'a': arpa = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
-		default: return cli_usage("despin train [-o OUT] [--order N] [--prune N] FILE...");
+		default: return cli_usage(SYNOPSIS);
 		}
 	}
 	if (optind >= argc)
-		return cli_usage("despin train [-o OUT] [--order N] [--prune N] FILE...");
+		return cli_usage(SYNOPSIS);
 	ctx.tty = !quiet && isatty(2);
 	o.progress = show_progress;
 	o.progress_ctx = &ctx;

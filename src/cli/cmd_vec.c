@@ -13,6 +13,10 @@ static const char USAGE[] =
 	"       despin vec sim [--models DIR] WORD_OR_PHRASE WORD_OR_PHRASE\n"
 	"       despin vec near [--models DIR] [-n N] WORD";
 
+/* The subcommands and the options (getopt codes) each takes. */
+static const struct cli_sub_options VEC_SUBS[] = {
+	{"build", "odcwfk"}, {"sim", "m"}, {"near", "mn"}, {NULL, NULL}};
+
 static void help(void)
 {
 	printf("usage: %s\n\n", USAGE);
@@ -105,6 +109,34 @@ static int build_opt(struct ds_vec_build_opts *o, int c, const char *arg,
 	return 0;
 }
 
+/* vec sim A B, vec near WORD (argv: the words). */
+static int sim_or_near(const char *sub, int argc, char **argv, const char *dir, size_t n)
+{
+	struct ds_vec *vec;
+	char a[1024], b[1024];
+	size_t al;
+	int rc = EXIT_CLEAN;
+	if (argc != (sub[0] == 's' ? 2 : 1))
+		return cli_usage(USAGE);
+	if (!(vec = open_vec(dir)))
+		return EXIT_ERROR;
+	/* the vectors are of lower-case words (vec_build.c counts them so):
+	 * "War" is looked up as "war" */
+	al = cli_phrase(argv[0], a, sizeof a);
+	if (sub[0] == 's') {
+		size_t bl = cli_phrase(argv[1], b, sizeof b);
+		double s = ds_vec_sim(vec, a, al, b, bl);
+		if (s == DS_VEC_UNKNOWN)
+			printf("unknown\n");
+		else
+			printf("%.3f\n", s);
+	} else {
+		rc = near(vec, a, n);
+	}
+	ds_vec_free(vec);
+	return rc;
+}
+
 int cmd_vec(int argc, char **argv)
 {
 	static const struct option LONG[] = {
@@ -130,12 +162,12 @@ int cmd_vec(int argc, char **argv)
 		return EXIT_CLEAN;
 	}
 	sub = argv[1];
+	if (!cli_sub_known(VEC_SUBS, sub))
+		return cli_usage(USAGE);
 	argc--;
 	argv++;
 	while ((c = getopt_long(argc, argv, "o:n:h", LONG, NULL)) != -1) {
-		static const struct cli_sub_options vec_options[] = {
-			{"build", "odcwfk"}, {"sim", "m"}, {"near", "mn"}, {NULL, NULL}};
-		if (cli_option_applies("vec", sub, vec_options, c, LONG))
+		if (cli_option_applies("vec", sub, VEC_SUBS, c, LONG))
 			return EXIT_ERROR;
 		switch (c) {
 		case 'o': out = optarg; break;
@@ -167,30 +199,5 @@ int cmd_vec(int argc, char **argv)
 		}
 		return EXIT_CLEAN;
 	}
-	if (strcmp(sub, "sim") == 0 || strcmp(sub, "near") == 0) {
-		struct ds_vec *vec;
-		char a[1024], b[1024];
-		size_t al;
-		int rc = EXIT_CLEAN;
-		if (optind != argc - (sub[0] == 's' ? 2 : 1))
-			return cli_usage(USAGE);
-		if (!(vec = open_vec(dir)))
-			return EXIT_ERROR;
-		/* the vectors are of lower-case words (vec_build.c counts them
-		 * so): "War" is looked up as "war" */
-		al = cli_phrase(argv[optind], a, sizeof a);
-		if (sub[0] == 's') {
-			size_t bl = cli_phrase(argv[optind + 1], b, sizeof b);
-			double s = ds_vec_sim(vec, a, al, b, bl);
-			if (s == DS_VEC_UNKNOWN)
-				printf("unknown\n");
-			else
-				printf("%.3f\n", s);
-		} else {
-			rc = near(vec, a, n);
-		}
-		ds_vec_free(vec);
-		return rc;
-	}
-	return cli_usage(USAGE);
+	return sim_or_near(sub, argc - optind, argv + optind, dir, n);
 }

@@ -37,8 +37,9 @@
 #define GROUP "despin"
 
 static const char USAGE_WORKER[] =
-	"despin worker -i INDEX [--queue redis://HOST[:PORT][/DB]] [-m MODELS]\n"
+	"despin worker -i INDEX [--queue redis://HOST[:PORT][/DB]] [--models DIR]\n"
 	"              [--name NAME] [--claim-ms MS] [--max N] [--until-empty]\n"
+	"              [--retry N]\n"
 	"despin worker --stats [--queue redis://HOST[:PORT][/DB]]\n"
 	"\n"
 	"Judges the articles of the Redis stream " STREAM " (fed by 'despin\n"
@@ -51,6 +52,8 @@ static const char USAGE_WORKER[] =
 	"worker finishes its article and stops.\n"
 	"\n"
 	"  --queue URI     the server of the streams (default: INDEX's, if redis://)\n"
+	"  --models DIR    the models folder (-m DIR too; default as for 'despin\n"
+	"                  scan')\n"
 	"  --name NAME     this worker's name in the group (default HOST-PID)\n"
 	"  --max N         stop after N articles\n"
 	"  --until-empty   stop when the stream has nothing left for this worker\n"

@@ -43,6 +43,10 @@ expect "--in-place" restore --in
 has "--stdin-json" index add -i x.db --st
 has "--models" lex --mo
 has "--models" scan --mo
+has "--models" worker --mo
+has "--retry" worker --re
+has "--threshold" report --th
+has "--max-size" scan --max-s
 has "corpus/seeds" scan corpus/se
 has "corpus/seeds/000_fcd469a446cc7cc8.txt" scan corpus/seeds/000
 # an option another command has is not offered
