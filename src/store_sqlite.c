@@ -2,12 +2,15 @@
 #include "index.h"
 #include "store.h"
 
-#include <sys/statvfs.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #include <zlib.h>
@@ -104,6 +107,8 @@ struct sqlite_store {
 	int pend_lost;         /* a filing failed: this transaction must not commit */
 	struct band_row *pendtmp; /* the sort's other buffer */
 	size_t pendtmpcap;
+	int immutable;           /* read as a file no one writes (open_unwritable) */
+	struct stat at_open;     /* then the file as it was when opened */
 };
 
 /* ---- waiting for another process's lock ----
@@ -140,6 +145,18 @@ static int on_busy(void *arg, int count)
 
 /* ---- errors ---- */
 
+/* Whether the file read as immutable has been written since it was opened
+ * (open_unwritable): what seemed damaged was a writer's checkpoint. */
+static int changed_since_open(const struct sqlite_store *s)
+{
+	struct stat sb;
+	const struct stat *o = &s->at_open;
+	if (!s->immutable || stat(s->path, &sb) != 0)
+		return 0;
+	return sb.st_ino != o->st_ino || sb.st_dev != o->st_dev || sb.st_size != o->st_size ||
+	       sb.st_mtim.tv_sec != o->st_mtim.tv_sec || sb.st_mtim.tv_nsec != o->st_mtim.tv_nsec;
+}
+
 static int db_err(struct sqlite_store *s, int rc, struct ds_err *err, const char *what)
 {
 	int code = DS_EDB, waited = s->gave_up_ms;
@@ -157,6 +174,10 @@ static int db_err(struct sqlite_store *s, int rc, struct ds_err *err, const char
 				  s->path);
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
+		if (changed_since_open(s))
+			return ds_err_set(err, DS_EBUSY,
+					  "index %s was written while this process read it as it was (it may not write the index, so cannot follow a writer): run again",
+					  s->path);
 		return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: %s", s->path, msg);
 	case SQLITE_NOMEM:
 		return ds_err_set(err, DS_ENOMEM, "out of memory using index %s", s->path);
@@ -1102,25 +1123,192 @@ static int check_header(const char *path, int *exists, struct ds_err *err)
 	return 0;
 }
 
-static int on_readonly_fs(const char *path)
+/* The directory of path into dir (size bytes; "." when path names none);
+ * -1 when it does not fit. */
+static int dir_of(const char *path, char *dir, size_t size)
 {
-	struct statvfs vs;
-	return statvfs(path, &vs) == 0 && (vs.f_flag & ST_RDONLY);
+	const char *slash = strrchr(path, '/');
+	size_t n = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+	if (n + 2 > size)
+		return -1;
+	if (n == 0)
+		dir[n++] = '.';
+	else
+		memcpy(dir, path, n);
+	dir[n] = '\0';
+	return 0;
 }
 
-/* "file:PATH?immutable=1", PATH's %, ? and # escaped (malloc'd). */
-static char *immutable_uri(const char *path)
+/* PATH with suffix ("-wal", "-shm") into out (PATH_MAX bytes); -1 when it
+ * does not fit. */
+static int side_file(const char *path, const char *suffix, char *out)
 {
-	size_t n = strlen(path);
-	char *u = malloc(3 * n + 32), *o;
+	return (size_t)snprintf(out, PATH_MAX, "%s%s", path, suffix) < PATH_MAX ? 0 : -1;
+}
+
+/* Refuses a writer the index file, or the -wal or -shm beside it, that it
+ * may not write (made by a reader of another user with an earlier despin,
+ * say), naming the file, instead of SQLite's "attempt to write a readonly
+ * database" at the first write.  real: the file's path, links resolved. */
+static int check_writable(const char *path, const char *real, struct ds_err *err)
+{
+	static const char *const sides[] = {"", "-wal", "-shm"};
+	char name[PATH_MAX];
+	for (size_t i = 0; i < DS_ARRAY_LEN(sides); i++) {
+		if (side_file(real, sides[i], name) != 0 || access(name, F_OK) != 0)
+			continue;
+		if (faccessat(AT_FDCWD, name, W_OK, AT_EACCESS) != 0)
+			return i == 0 ? ds_err_sys(err, errno, "cannot write index %s", path)
+				      : ds_err_sys(err, errno, "cannot write index %s: %s", path, name);
+	}
+	return 0;
+}
+
+/* ---- readers that may not write the index ----
+ *
+ * SQLite reads a WAL database with two files beside it: PATH-wal, the log
+ * of commits not yet copied into the file, and PATH-shm, the log's index
+ * in shared memory.  A reader opened as usual creates both when they are
+ * missing, owned by itself and with the index file's mode bits.  When the
+ * reader may not write the index (another user; a file of mode 444) they
+ * come out unwritable to the index's writers, whose next write fails
+ * ("attempt to write a readonly database") until someone removes them; and
+ * when it may not create files in the directory, its open fails.  So a
+ * reader that may not write the index, or create files beside it, creates
+ * nothing:
+ *
+ *   - no PATH-wal: no process has the index open (one that has keeps the
+ *     log, which the last to close copies into the file and removes), so
+ *     the file holds every commit, and it is read as immutable: no locks,
+ *     no other files.  A writer that begins meanwhile is not seen; should
+ *     it copy its commits into the file before this reader is done (when
+ *     its log passes 1000 pages, or at its close), a read meeting a page
+ *     it rewrote may go wrong, and where SQLite sees it, the error says
+ *     that the index was written meanwhile (changed_since_open), not that
+ *     it is damaged.
+ *   - a PATH-wal: it is opened as it is, never created (the VFS below), and
+ *     PATH-shm read-only (readonly_shm=1), which SQLite supports: it reads
+ *     the log's index from the shared memory a writer keeps up to date, or
+ *     with no writer about rebuilds it from the log in private memory, and
+ *     holds the read lock that keeps a checkpoint from rewriting pages it
+ *     reads.  Commits still in the log are seen, as by any reader.
+ *   - a PATH-wal holding commits but no PATH-shm (removed by hand, or the
+ *     files copied without it): refused, as the file alone would show the
+ *     index without its last commits.  A log without commits (its header
+ *     at most) and without PATH-shm is as no log. */
+
+#define RO_VFS "despin-ro"
+#define WAL_HEADER 32 /* the bytes of a log before its first commit */
+
+static sqlite3_vfs *base_vfs; /* SQLite's default, which RO_VFS wraps */
+static sqlite3_vfs ro_vfs;
+static pthread_once_t ro_vfs_once = PTHREAD_ONCE_INIT;
+
+/* Opens a log without O_CREAT: one that is not there fails (CANTOPEN). */
+static int ro_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	if (flags & SQLITE_OPEN_WAL)
+		flags &= ~SQLITE_OPEN_CREATE;
+	return base_vfs->xOpen(base_vfs, name, f, flags, out);
+}
+
+static void ro_vfs_register(void)
+{
+	sqlite3_vfs *base = sqlite3_vfs_find(NULL);
+	if (!base)
+		return;
+	ro_vfs = *base;
+	ro_vfs.pNext = NULL;
+	ro_vfs.zName = RO_VFS;
+	ro_vfs.xOpen = ro_open;
+	base_vfs = base;
+	if (sqlite3_vfs_register(&ro_vfs, 0) != SQLITE_OK)
+		base_vfs = NULL;
+}
+
+/* Whether this process may write the index file at real (its path, links
+ * resolved) and create files beside it.  A file that no one may write
+ * (mode 444) counts as read-only even for root: the -wal and -shm SQLite
+ * would make would get its mode, and no writer but root could use them. */
+static int may_write(const char *real)
+{
+	char dir[PATH_MAX];
+	struct stat sb;
+	return stat(real, &sb) == 0 && (sb.st_mode & 0222) &&
+	       faccessat(AT_FDCWD, real, W_OK, AT_EACCESS) == 0 &&
+	       dir_of(real, dir, sizeof dir) == 0 &&
+	       faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == 0;
+}
+
+/* After sqlite3_open_v2: its error, else the connection's settings. */
+static int opened(struct sqlite_store *s, int rc, struct ds_err *err)
+{
+	if (rc != SQLITE_OK)
+		return ds_err_set(err, rc == SQLITE_NOMEM ? DS_ENOMEM : DS_EIO,
+				  "cannot open index %s: %s", s->path,
+				  s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	sqlite3_busy_handler(s->db, on_busy, s);
+	sqlite3_extended_result_codes(s->db, 0);
+	return 0;
+}
+
+/* Opens s->db read-only on "file:PATH?query" (PATH's %, ? and # escaped)
+ * with the VFS vfs (NULL: the default). */
+static int open_uri(struct sqlite_store *s, const char *path, const char *query,
+		    const char *vfs, struct ds_err *err)
+{
+	char *u = malloc(3 * strlen(path) + strlen(query) + 16), *o;
+	int rc;
 	if (!u)
-		return NULL;
-	o = u + sprintf(u, "file:");
+		return ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", s->path);
+	o = u + sprintf(u, path[0] == '/' ? "file://" : "file:"); /* never an authority */
 	for (const char *p = path; *p; p++)
 		o += *p == '%' || *p == '?' || *p == '#' ? sprintf(o, "%%%02x", (unsigned char)*p)
 							  : (*o = *p, 1);
-	strcpy(o, "?immutable=1");
-	return u;
+	sprintf(o, "?%s", query);
+	rc = sqlite3_open_v2(u, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+			     vfs);
+	free(u);
+	return opened(s, rc, err);
+}
+
+/* Opens s->db for a reader that may not write the index at real (its path,
+ * links resolved), creating no file (see above). */
+static int open_unwritable(struct sqlite_store *s, const char *real, struct ds_err *err)
+{
+	char wal[PATH_MAX], shm[PATH_MAX];
+	struct stat sb;
+	int rc;
+	if (side_file(real, "-wal", wal) != 0 || side_file(real, "-shm", shm) != 0)
+		return ds_err_set(err, DS_EINVAL, "cannot open index %s: path too long", s->path);
+	pthread_once(&ro_vfs_once, ro_vfs_register);
+	if (!base_vfs)
+		return ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", s->path);
+	if (stat(wal, &sb) == 0) {
+		if ((rc = open_uri(s, real, "readonly_shm=1", RO_VFS, err)) != 0)
+			return rc;
+		/* the first read opens the log and its index */
+		rc = sqlite3_exec(s->db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_CANTOPEN)
+			return 0; /* any other failure is the next read's to tell */
+		sqlite3_close(s->db);
+		s->db = NULL;
+		/* the log may have gone meanwhile, its last user closing */
+		if (stat(wal, &sb) == 0 && sb.st_size > WAL_HEADER) {
+			if (access(wal, R_OK) != 0)
+				return ds_err_sys(err, errno, "cannot read index %s: %s", s->path, wal);
+			if (access(shm, F_OK) != 0)
+				return ds_err_set(err, DS_EIO,
+						  "cannot read index %s: %s holds commits not yet in the file, and %s, needed to read them, is missing (it is made when a user who may write the index opens it)",
+						  s->path, wal, shm);
+			return ds_err_sys(err, access(shm, R_OK) != 0 ? errno : EIO,
+					  "cannot read index %s: %s", s->path, shm);
+		}
+	}
+	if (stat(real, &s->at_open) != 0)
+		return ds_err_sys(err, errno, "cannot open index %s", s->path);
+	s->immutable = 1;
+	return open_uri(s, real, "immutable=1", NULL, err);
 }
 
 /* Puts the file in WAL mode; nothing to do once it is.  The change asks
@@ -1158,6 +1346,7 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 	int memory = strcmp(path, ":memory:") == 0;
 	int ro = (flags & DS_STORE_READONLY) != 0;
 	int create = !ro && (flags & DS_STORE_CREATE);
+	char *real = NULL; /* path, links resolved: SQLite's files go beside it */
 	int exists = 0, oflags, rc;
 
 	if (!memory && check_header(path, &exists, err) != 0)
@@ -1174,28 +1363,21 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 	s->base.ops = &sqlite_ops;
 	s->timeout_ms = timeout_ms < 0 ? 0 : timeout_ms;
 	s->gave_up_ms = -1;
-	oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (ro && !memory && on_readonly_fs(path)) {
-		/* a WAL index on a read-only file system: SQLite cannot make the
-		 * shared-memory file readers need, but nothing can write there
-		 * either, so the file is read as immutable */
-		char *uri = immutable_uri(path);
-		if (!uri) {
-			ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", path);
-			goto fail;
-		}
-		rc = sqlite3_open_v2(uri, &s->db, oflags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
-		free(uri);
-	} else {
-		rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
-	}
-	if (rc != SQLITE_OK) {
-		ds_err_set(err, rc == SQLITE_NOMEM ? DS_ENOMEM : DS_EIO, "cannot open index %s: %s",
-			   path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	if (!memory && !(real = realpath(path, NULL)) && !(real = strdup(path))) {
+		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", path);
 		goto fail;
 	}
-	sqlite3_busy_handler(s->db, on_busy, s);
-	sqlite3_extended_result_codes(s->db, 0);
+	if (ro && !memory && !may_write(real)) {
+		if (open_unwritable(s, real, err) != 0)
+			goto fail;
+	} else {
+		if (!ro && !memory && exists && check_writable(path, real, err) != 0)
+			goto fail;
+		oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+		if (opened(s, sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL),
+			   err) != 0)
+			goto fail;
+	}
 	if (!memory && !ro) {
 		/* WAL: readers go on while one writer adds; a crash at any point
 		 * leaves the last committed state.  NORMAL sync is safe against a
@@ -1232,8 +1414,10 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 			goto fail;
 		}
 	}
+	free(real);
 	return &s->base;
 fail:
+	free(real);
 	op_close(&s->base);
 	return NULL;
 }
