@@ -1139,6 +1139,30 @@ static int dir_of(const char *path, char *dir, size_t size)
 	return 0;
 }
 
+/* Refuses to create an index in a directory that is not there or that this
+ * process may not write (SQLite would say only "unable to open database
+ * file"). */
+static int check_dir(const char *path, struct ds_err *err)
+{
+	char dir[PATH_MAX];
+	struct stat sb;
+	if (dir_of(path, dir, sizeof dir) != 0)
+		return 0; /* SQLite tells */
+	if (stat(dir, &sb) != 0) {
+		if (errno == ENOENT)
+			return ds_err_set(err, DS_ENOTFOUND,
+					  "cannot create index %s: directory %s does not exist", path,
+					  dir);
+		return ds_err_sys(err, errno, "cannot create index %s: %s", path, dir);
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return ds_err_set(err, DS_EINVAL, "cannot create index %s: %s is not a directory",
+				  path, dir);
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0)
+		return ds_err_sys(err, errno, "cannot create index %s in %s", path, dir);
+	return 0;
+}
+
 /* PATH with suffix ("-wal", "-shm") into out (PATH_MAX bytes); -1 when it
  * does not fit. */
 static int side_file(const char *path, const char *suffix, char *out)
@@ -1371,7 +1395,8 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 		if (open_unwritable(s, real, err) != 0)
 			goto fail;
 	} else {
-		if (!ro && !memory && exists && check_writable(path, real, err) != 0)
+		if (!ro && !memory &&
+		    (exists ? check_writable(path, real, err) : check_dir(path, err)) != 0)
 			goto fail;
 		oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 		if (opened(s, sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL),
