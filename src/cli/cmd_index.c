@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,7 +59,7 @@ static const char USAGE[] =
 	"options:\n"
 	"  -i, --index FILE     the index (an SQLite file; created by 'add')\n"
 	"  -q, --quiet          add: print only the summary\n"
-	"      --name NAME      add: the name of the (single) input, e.g. for '-'\n"
+	"      --name NAME      add: the name of the single input (a file or '-')\n"
 	"      --batch N        add: commit every N new sources (default: once);\n"
 	"                       copy: default 500\n"
 	"      --id             remove: arguments are ids\n"
@@ -116,6 +117,12 @@ struct opts {
 };
 
 /* ---- add ---- */
+
+static int is_dir(const char *path)
+{
+	struct stat sb;
+	return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
 
 /* An add of the open transaction, printed once committed. */
 struct add_line {
@@ -314,8 +321,13 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 	}
 	if (n == 0 && !o->stdin_json)
 		return cli_usage("despin index add -i INDEX FILE...");
-	if (o->name && n != 1) {
-		cli_error("--name applies to a single input");
+	if (o->name && (n != 1 || is_dir(args[0]))) {
+		/* a directory's files would all get the one name */
+		if (n == 1)
+			cli_error("--name applies to a single input, not a directory (%s)",
+				  cli_name(args[0]));
+		else
+			cli_error("--name applies to a single input");
 		return EXIT_ERROR;
 	}
 	memset(&sa, 0, sizeof sa);
