@@ -350,6 +350,14 @@ int ds_index_list(struct ds_index *ix,
 	return ix->st->ops->each(ix->st, 0, list_one, &c, err);
 }
 
+int ds_index_get_info(struct ds_index *ix, int64_t id,
+		      int (*fn)(void *ctx, const struct ds_source_info *src), void *ctx,
+		      struct ds_err *err)
+{
+	struct list_ctx c = {fn, ctx};
+	return ix->st->ops->get(ix->st, id, 0, list_one, &c, err);
+}
+
 int ds_index_stats(struct ds_index *ix, struct ds_index_stats *out, struct ds_err *err)
 {
 	struct ds_store_stats s = {0};

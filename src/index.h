@@ -117,6 +117,11 @@ struct ds_source_info {
 int ds_index_list(struct ds_index *ix,
 		  int (*fn)(void *ctx, const struct ds_source_info *src), void *ctx,
 		  struct ds_err *err);
+/* Calls fn once with source id, as ds_index_list would; DS_ENOTFOUND when
+ * there is none.  Returns 0, fn's non-zero value, or a DS_E* code. */
+int ds_index_get_info(struct ds_index *ix, int64_t id,
+		      int (*fn)(void *ctx, const struct ds_source_info *src), void *ctx,
+		      struct ds_err *err);
 
 struct ds_index_stats {
 	uint64_t sources, words, shingles, band_keys, text_bytes;

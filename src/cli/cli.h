@@ -39,6 +39,9 @@ const char *cli_error_reason(const char *name, const char *msg);
 int cli_usage(const char *usage);
 /* True if s is -h or --help. */
 bool cli_is_help(const char *s);
+/* Names a command's subcommand in getopt's messages ("despin index remove:
+ * invalid option -- 'x'"): argv is the subcommand's own, argv[0] its name. */
+void cli_sub_argv0(char **argv, const char *cmd);
 
 /* Calls fn for every input named by paths: regular files, directories
  * (recursively, in name order, skipping hidden entries, the assets beside

@@ -93,6 +93,13 @@ bool cli_is_help(const char *s)
 	return strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0;
 }
 
+void cli_sub_argv0(char **argv, const char *cmd)
+{
+	static char name[128];
+	snprintf(name, sizeof name, "despin %s %s", cmd, argv[0]);
+	argv[0] = name;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

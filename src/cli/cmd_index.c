@@ -1,4 +1,5 @@
 /* cmd_index.c - despin index: build, inspect and query an index of sources. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -37,7 +38,8 @@ static const char USAGE[] =
 	"                   page); a bad record is an error, the others\n"
 	"                   are added\n"
 	"  remove NAME...   remove the sources of that name (as 'list' shows it);\n"
-	"                   with --id, arguments are source ids\n"
+	"                   with --id, arguments are source ids; a name or id the\n"
+	"                   index lacks is an error, the others are removed\n"
 	"  list             one line per source: id, date, words, shingles, name\n"
 	"  stats            sizes of the index\n"
 	"  check            full consistency check of the index file\n"
@@ -384,6 +386,48 @@ static int collect_id(void *ctx, int64_t id)
 	return 0;
 }
 
+/* The refusal of a word that remove --id cannot take for an id. */
+static int not_an_id(const char *word)
+{
+	cli_error("index remove: '%s' is not a source id (ids are positive whole numbers)",
+		  cli_name(word));
+	return EXIT_ERROR;
+}
+
+/* A source id as remove --id takes it: a positive whole number; 0 for any
+ * other word. */
+static int64_t source_id(const char *word)
+{
+	char *end;
+	long long v;
+	errno = 0;
+	v = strtoll(word, &end, 10);
+	return *word && *end == '\0' && v > 0 && errno == 0 ? (int64_t)v : 0;
+}
+
+static int copy_name(void *ctx, const struct ds_source_info *si)
+{
+	char **name = ctx;
+	return (*name = strdup(si->name)) ? 0 : DS_ENOMEM;
+}
+
+/* Removes source id and prints it with its name; DS_ENOTFOUND (err set)
+ * when the index has no such source. */
+static int remove_id(struct ds_index *ix, int64_t id, struct ds_err *err)
+{
+	char *name = NULL;
+	int rc = ds_index_get_info(ix, id, copy_name, &name, err);
+	if (rc == DS_ENOMEM && !name)
+		ds_err_set(err, rc, "out of memory");
+	if (rc == 0 && (rc = ds_index_remove(ix, id, err)) == 0)
+		printf("removed %lld %s\n", (long long)id, cli_name(name));
+	free(name);
+	return rc;
+}
+
+/* A name or id the index does not hold is an error (exit 2), said on a
+ * line of its own; the others are removed all the same, and the summary
+ * counts both. */
 static int do_remove(struct ds_index *ix, const struct opts *o, char **args, int n)
 {
 	struct ds_err err = {0};
@@ -391,52 +435,48 @@ static int do_remove(struct ds_index *ix, const struct opts *o, char **args, int
 
 	if (n == 0)
 		return cli_usage("despin index remove -i INDEX [--id] NAME|ID...");
+	for (int i = 0; o->by_id && i < n; i++)
+		if (!source_id(args[i]))
+			return not_an_id(args[i]);
 	if (ds_index_begin(ix, &err))
 		goto fail;
 	for (int i = 0; i < n; i++) {
 		struct rm_ctx r = {{0}, 0};
-		int found;
+		int found, rc, named = 0;
 		if (o->by_id) {
-			char *end;
-			long long v = strtoll(args[i], &end, 10);
-			if (*args[i] == '\0' || *end != '\0' || v <= 0) {
-				cli_error("'%s' is not a source id", args[i]);
-				ds_index_rollback(ix, NULL);
-				return EXIT_ERROR;
-			}
-			r.ids[r.n++] = v;
-		} else {
-			do {
-				r.n = 0;
-				found = ds_index_find_name(ix, args[i], collect_id, &r, &err);
-				if (found < 0)
-					goto fail;
-				for (int k = 0; k < r.n; k++) {
-					if (ds_index_remove(ix, r.ids[k], &err))
-						goto fail;
-					printf("removed %lld %s\n", (long long)r.ids[k], cli_name(args[i]));
-					removed++;
-				}
-			} while (found > r.n); /* more than one batch of ids */
-			if (r.n == 0 && found == 0) {
-				cli_warn("no source named %s in %s", args[i], o->index);
+			if ((rc = remove_id(ix, source_id(args[i]), &err)) == 0) {
+				removed++;
+			} else if (rc == DS_ENOTFOUND) {
+				cli_error("%s", err.msg);
 				missing++;
+			} else {
+				goto fail;
 			}
 			continue;
 		}
-		if (ds_index_remove(ix, r.ids[0], &err)) {
-			if (err.code != DS_ENOTFOUND)
+		do {
+			r.n = 0;
+			found = ds_index_find_name(ix, args[i], collect_id, &r, &err);
+			if (found < 0)
 				goto fail;
-			cli_warn("%s", err.msg);
+			for (int k = 0; k < r.n; k++) {
+				if (remove_id(ix, r.ids[k], &err))
+					goto fail;
+				removed++;
+				named++;
+			}
+		} while (found > r.n); /* more than one batch of ids */
+		if (named == 0) {
+			cli_error("no source named %s in %s", cli_name(args[i]), o->index);
 			missing++;
-			continue;
 		}
-		printf("removed %lld\n", (long long)r.ids[0]);
-		removed++;
 	}
 	if (ds_index_commit(ix, &err))
 		goto fail;
-	printf("%d removed\n", removed);
+	printf("%d removed", removed);
+	if (missing)
+		printf(", %d not found", missing);
+	printf("\n");
 	return missing ? EXIT_ERROR : EXIT_CLEAN;
 fail:
 	cli_error("%s", err.msg);
@@ -708,6 +748,49 @@ out:
 
 /* ---- dispatch ---- */
 
+static const char SHORTOPTS[] = "+i:qn:h";
+
+/* Whether word is an option whose value is the next word: -i or -n (last
+ * in a cluster), or a long option taking one (as getopt reads it, a prefix
+ * will do). */
+static int value_follows(const char *word, const struct option *longopts)
+{
+	const char *o;
+	if (word[0] != '-' || word[1] == '\0')
+		return 0;
+	if (word[1] != '-') { /* a cluster: the first letter taking a value */
+		for (const char *p = word + 1; *p; p++)
+			if (*p != ':' && (o = strchr(SHORTOPTS, *p)) && o[1] == ':')
+				return p[1] == '\0';
+		return 0;
+	}
+	if (word[2] == '\0' || strchr(word, '='))
+		return 0;
+	for (size_t k = 0; longopts[k].name; k++)
+		if (strncmp(longopts[k].name, word + 2, strlen(word + 2)) == 0)
+			return longopts[k].has_arg == required_argument;
+	return 0;
+}
+
+/* remove --id -1: getopt would read a minus and digits as options, and call
+ * them invalid; with --id they are an id, and not a positive one.  The first
+ * such word before "--" (not an option's value), or NULL. */
+static const char *negative_id(int argc, char **argv, const struct option *longopts)
+{
+	const char *neg = NULL;
+	int by_id = 0;
+	for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++) {
+		const char *w = argv[k];
+		if (strcmp(w, "--id") == 0)
+			by_id = 1;
+		else if (!neg && w[0] == '-' && w[1] && strspn(w + 1, "0123456789") == strlen(w + 1))
+			neg = w;
+		else if (value_follows(w, longopts))
+			k++;
+	}
+	return by_id ? neg : NULL;
+}
+
 /* The option codes each subcommand takes (an option it would ignore is
  * refused). */
 static const struct cli_sub_options index_options[] = {
@@ -747,7 +830,7 @@ int cmd_index(int argc, char **argv)
 			 .min_sim = DS_INDEX_MIN_SIMILARITY, .min_cov = DS_INDEX_MIN_COVERAGE};
 	struct ds_err err = {0};
 	struct ds_index *ix;
-	const char *sub;
+	const char *sub, *bad_id;
 	int c, flags, rc;
 	long v;
 
@@ -765,8 +848,11 @@ int cmd_index(int argc, char **argv)
 	}
 	argc--;
 	argv++;
+	cli_sub_argv0(argv, "index");
+	if (strcmp(sub, "remove") == 0 && (bad_id = negative_id(argc, argv, longopts)))
+		return not_an_id(bad_id);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+i:qn:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_option_applies("index", sub, index_options, c, longopts))
 			return EXIT_ERROR;
 		switch (c) {

@@ -603,6 +603,7 @@ int cmd_lm(int argc, char **argv)
 	}
 	argc--;
 	argv++;
+	cli_sub_argv0(argv, "lm");
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:o:i:h", opts, NULL)) != -1) {
 		if (cli_option_applies("lm", sub, LM_SUBS, c, opts))

@@ -166,6 +166,7 @@ int cmd_vec(int argc, char **argv)
 		return cli_usage(USAGE);
 	argc--;
 	argv++;
+	cli_sub_argv0(argv, "vec");
 	while ((c = getopt_long(argc, argv, "o:n:h", LONG, NULL)) != -1) {
 		if (cli_option_applies("vec", sub, VEC_SUBS, c, LONG))
 			return EXIT_ERROR;
