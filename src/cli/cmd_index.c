@@ -34,9 +34,9 @@ static const char USAGE[] =
 	"                   (--progress: always)\n"
 	"  add --stdin-json sources as JSON Lines records on standard input:\n"
 	"                   {\"id\": NAME, \"text\": ..., \"date\": \"YYYY-MM-DD\"}\n"
-	"                   (date optional; \"html\" instead of \"text\": a web\n"
-	"                   page); a bad record is an error, the others\n"
-	"                   are added\n"
+	"                   (the id, the source's name, required; date optional;\n"
+	"                   \"html\" instead of \"text\": a web page); a bad\n"
+	"                   record is an error, the others are added\n"
 	"  remove NAME...   remove the sources of that name (as 'list' shows it);\n"
 	"                   with --id, arguments are source ids; a name or id the\n"
 	"                   index lacks is an error, the others are removed\n"
@@ -283,7 +283,9 @@ static int add_walk_error(const char *path, const char *msg, void *vctx)
 }
 
 /* --stdin-json: {"id", "text", "date"} records, one a line; the date (YYYY-MM-DD)
- * becomes the source's date header (records.h). */
+ * becomes the source's date header (records.h).  The id is the source's
+ * name, kept in the index: a record without one is an error in its place
+ * (scan, whose names last only for its output, calls it stdin:LINE). */
 static void add_records(struct add_ctx *c)
 {
 	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, lineno = 0;
@@ -292,6 +294,9 @@ static void add_records(struct add_ctx *c)
 	while (!interrupted && !c->fatal && (got = cli_record_read(stdin, max * 2 + 1024, &lineno, &r)) > 0) {
 		struct ds_err err = {0};
 		struct ds_doc *d = NULL;
+		if (!r.err[0] && (r.no_id || !r.id[0]))
+			snprintf(r.err, sizeof r.err, "stdin:%zu: record %s \"id\" (the source's name)",
+				 r.line, r.no_id ? "without an" : "with an empty");
 		if (!r.err[0] && !(d = ds_doc_new(r.text, r.len, r.id, cli_max_input, &err)))
 			snprintf(r.err, sizeof r.err, "%.500s", err.msg);
 		if (r.err[0]) {

@@ -143,6 +143,7 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 		rec->len = 0;
 	}
 	if (!rec->id) {
+		rec->no_id = 1;
 		rec->id = malloc(32);
 		if (!rec->id) {
 			cli_record_free(rec);

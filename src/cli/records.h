@@ -19,6 +19,7 @@
 
 struct cli_record {
 	char *id;        /* the "id" member (string or number), or "stdin:LINE" */
+	int no_id;       /* the record has no "id" (id is "stdin:LINE") */
 	char *text;      /* the "text" string (NULL when err is set) */
 	size_t len;
 	char *date;      /* the "date" string, or NULL */
