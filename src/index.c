@@ -82,6 +82,11 @@ struct ds_store *ds_index_store(struct ds_index *ix)
 	return ix->st;
 }
 
+const char *ds_index_uri(const struct ds_index *ix)
+{
+	return ix->uri;
+}
+
 int ds_index_set_timeout(struct ds_index *ix, int timeout_ms, struct ds_err *err)
 {
 	return ix->st->ops->set_timeout(ix->st, timeout_ms, err);

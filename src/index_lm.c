@@ -164,15 +164,16 @@ int ds_index_lm_train(struct ds_index *ix, const struct ds_lm *base,
 	if (o.holdout < 2)
 		o.holdout = 20;
 	if (!o.min_sources)
-		o.min_sources = 100;
+		o.min_sources = DS_INDEX_LM_MIN_SOURCES;
 	memset(&inf, 0, sizeof inf);
 	memset(&c, 0, sizeof c);
 	if ((rc = st->ops->count(st, UINT64_MAX, &nsrc, err)) != 0)
 		return rc;
 	if (nsrc < o.min_sources)
 		return ds_err_set(err, DS_EINVAL,
-				  "index holds %llu sources, an in-domain model needs at least %llu",
-				  (unsigned long long)nsrc, (unsigned long long)o.min_sources);
+				  "index %s holds %llu sources, an in-domain model needs at least %llu",
+				  ds_index_uri(ix), (unsigned long long)nsrc,
+				  (unsigned long long)o.min_sources);
 	to.order = o.order;
 	to.prune = o.prune;
 	c.t = ds_lm_trainer_new(&to, err);
@@ -303,7 +304,7 @@ int ds_index_lm_due(struct ds_index *ix, uint64_t min_sources, int *due, struct 
 	int rc;
 	*due = 0;
 	if (!min_sources)
-		min_sources = 100;
+		min_sources = DS_INDEX_LM_MIN_SOURCES;
 	if ((rc = st->ops->count(st, UINT64_MAX, &n, err)) != 0)
 		return rc;
 	if (n < min_sources)

@@ -22,11 +22,14 @@
 #include "index.h"
 #include "lm.h"
 
+/* The fewest sources an in-domain model is trained on by default. */
+#define DS_INDEX_LM_MIN_SOURCES 100
+
 struct ds_index_lm_opts {
 	int order;          /* n-gram order (0: 3) */
 	uint64_t prune;     /* drop n-grams of order >= 2 seen fewer times (0: 2) */
 	int holdout;        /* every holdout-th source held out for the weights (0: 20) */
-	uint64_t min_sources;   /* no model below this many sources (0: 100) */
+	uint64_t min_sources;   /* no model below this many sources (0: DS_INDEX_LM_MIN_SOURCES) */
 };
 
 struct ds_index_lm_info {
@@ -54,7 +57,7 @@ int ds_index_lm_load(struct ds_index *ix, const struct ds_lm *base, struct ds_lm
 
 /* *due = 1 when the index should be trained again: a model was trained
  * (the first training is asked for), the index holds at least min_sources
- * sources (0: 100), and the number of sources changed by a quarter (at
+ * sources (0: DS_INDEX_LM_MIN_SOURCES), and the number of sources changed by a quarter (at
  * least 50) since that training or the model was stored by another version. */
 int ds_index_lm_due(struct ds_index *ix, uint64_t min_sources, int *due, struct ds_err *err);
 

@@ -198,10 +198,12 @@ int index_lm_train(struct ds_index *ix, const char *models_dir, int quiet);
 void index_lm_maybe_train(struct ds_index *ix, const char *models_dir, int quiet);
 /* Scanning with an index, when $DESPIN_INDEX_LM is 1: adds its in-domain
  * model to the models' language model when one was trained (a note on
- * stderr when it is out of date). */
+ * stderr when none was, or it is out of date). */
 void index_lm_use(struct ds_models *m, const char *index_uri);
 /* The same for a language model alone: base (taken over) mixed with the
- * index's in-domain model, or base itself when there is none. */
+ * index's in-domain model, or base itself when there is none (with the
+ * note); NULL after an error on stderr when the index cannot be opened
+ * (base freed). */
 struct ds_lm;
 struct ds_lm *index_lm_mix(struct ds_lm *base, const char *index_uri);
 /* The language model the scorer of models_dir was fitted with ($DESPIN_LM

@@ -57,20 +57,31 @@ void index_lm_maybe_train(struct ds_index *ix, const char *models_dir, int quiet
 	index_lm_train(ix, models_dir, 1);
 }
 
-/* The index's in-domain model and weights for base; NULL when there is none
- * (a note on stderr when it is out of date). */
-static struct ds_lm *stored_model(const struct ds_lm *base, const char *index_uri, double *w)
+/* The index's in-domain model and weights for base, or NULL: a note on
+ * stderr says why when the index has none or one for other models.  An
+ * index that cannot be opened is told here when failed is given (*failed
+ * set), else left to the caller, which opens it itself. */
+static struct ds_lm *stored_model(const struct ds_lm *base, const char *index_uri, double *w,
+				  int *failed)
 {
 	struct ds_err err = {0};
 	struct ds_lm *in = NULL;
 	struct ds_index *ix = ds_index_open(index_uri, DS_INDEX_READONLY, &err);
 	int rc;
-	if (!ix)
-		return NULL;   /* the caller reports it when it opens the index itself */
+	if (!ix) {
+		if (failed) {
+			cli_error("%s", err.msg);
+			*failed = 1;
+		}
+		return NULL;
+	}
 	rc = ds_index_lm_load(ix, base, &in, w, &err);
 	ds_index_close(ix);
-	if (rc && rc != DS_ENOTFOUND)
-		fprintf(stderr, "despin: note: %s\n", err.msg);
+	if (rc == DS_ENOTFOUND)
+		cli_note("index %s has no in-domain model: 'despin index train -i %s' builds one (at least %d sources)",
+			 index_uri, index_uri, DS_INDEX_LM_MIN_SOURCES);
+	else if (rc)
+		cli_note("%s", err.msg);
 	return rc ? NULL : in;
 }
 
@@ -83,7 +94,7 @@ void index_lm_use(struct ds_models *m, const char *index_uri)
 	/* opt-in: the shipped scorer is fitted on the corpus model's evidence */
 	if (!on || strcmp(on, "1") != 0)
 		return;
-	in = stored_model(ds_models_lm(m), index_uri, w);
+	in = stored_model(ds_models_lm(m), index_uri, w, NULL);
 	if (in && ds_models_add_lm(m, in, w, &err))
 		cli_error("%s", err.msg);
 }
@@ -92,7 +103,12 @@ struct ds_lm *index_lm_mix(struct ds_lm *base, const char *index_uri)
 {
 	struct ds_err err = {0};
 	double w[DS_LM_MIX_BUCKETS * DS_LM_MIX_MAX];
-	struct ds_lm *in = stored_model(base, index_uri, w);
+	int failed = 0;
+	struct ds_lm *in = stored_model(base, index_uri, w, &failed);
+	if (failed) {
+		ds_lm_free(base);
+		return NULL;
+	}
 	if (!in)
 		return base;
 	if (ds_lm_mix_weights(base, NULL) > 1) {
