@@ -1172,15 +1172,23 @@ static int side_file(const char *path, const char *suffix, char *out)
 
 /* Refuses a writer the index file, or the -wal or -shm beside it, that it
  * may not write (made by a reader of another user with an earlier despin,
- * say), naming the file, instead of SQLite's "attempt to write a readonly
- * database" at the first write.  real: the file's path, links resolved. */
+ * say), or a directory where it may not make the missing ones, naming the
+ * file, instead of SQLite's "attempt to write a readonly database" at the
+ * first write.  real: the file's path, links resolved. */
 static int check_writable(const char *path, const char *real, struct ds_err *err)
 {
 	static const char *const sides[] = {"", "-wal", "-shm"};
-	char name[PATH_MAX];
+	char name[PATH_MAX], dir[PATH_MAX];
 	for (size_t i = 0; i < DS_ARRAY_LEN(sides); i++) {
-		if (side_file(real, sides[i], name) != 0 || access(name, F_OK) != 0)
+		if (side_file(real, sides[i], name) != 0)
 			continue;
+		if (access(name, F_OK) != 0) {
+			if (dir_of(real, dir, sizeof dir) == 0 &&
+			    faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0)
+				return ds_err_sys(err, errno, "cannot write index %s: %s cannot be made in %s",
+						  path, name, dir);
+			continue;
+		}
 		if (faccessat(AT_FDCWD, name, W_OK, AT_EACCESS) != 0)
 			return i == 0 ? ds_err_sys(err, errno, "cannot write index %s", path)
 				      : ds_err_sys(err, errno, "cannot write index %s: %s", path, name);

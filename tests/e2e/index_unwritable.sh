@@ -51,6 +51,15 @@ fi
 check "... which leave no file beside the index" $([ "$(files "$W/own")" = s.db ]; echo $?)
 as daemon "$DESPIN" index list -i "$W/own/s.db" > "$W/list.owner" 2> "$W/err"
 same "... and list what its owner lists" "$W/list.owner" "$W/list"
+as nobody "$DESPIN" index add -i "$W/own/s.db" "$NEW" > "$W/out" 2> "$W/err"
+check "an add by that user is refused, naming the file (exit 2)" \
+	$([ $? = 2 ] && grep -q "cannot write index .*own/s.db: Permission denied" "$W/err"; echo $?)
+rm -f "$W/own/s.db-wal" "$W/own/s.db-shm" # the owner's list left them
+chmod 666 "$W/own/s.db"
+as nobody "$DESPIN" index add -i "$W/own/s.db" "$NEW" > "$W/out" 2> "$W/err"
+check "... and so is one that may write the file, not the directory its log goes to" \
+	$([ $? = 2 ] && grep -q "own/s.db-wal cannot be made in .*own: Permission denied" "$W/err"; echo $?)
+chmod 644 "$W/own/s.db"
 
 # ---- a file of mode 444 in a directory anyone may write ----
 mkdir "$W/shared"
