@@ -157,14 +157,27 @@ int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
 int ds_text_set_date(char **text, size_t *len, const char *date, struct ds_html_map **map);
 
 /* ---- models ---------------------------------------------------------------
- * The language model (lm.bin), the substitution lexicon (lex.bin) and the
- * scorer (scorer.bin) of one directory, memory-mapped.  Read-only once open:
- * one struct ds_models may be shared by any number of threads. */
+ * The language model, the substitution lexicon (lex.bin), the scorer
+ * (scorer.bin) and what goes with them, of one directory, memory-mapped.
+ * Read-only once open: one struct ds_models may be shared by any number of
+ * threads. */
 struct ds_models;
 
-/* Opens DIR/lm.bin, DIR/lex.bin and DIR/scorer.bin.  NULL with the reason
- * (naming the file and how to rebuild it) in err. */
+/* Opens the models of DIR: lex.bin, scorer.bin and the language model the
+ * scorer was fitted with (the lm row of solo.tsv: mix.bin, the mixture with
+ * bg.bin beside it; lm.bin without that row), which must be there, and
+ * vec.bin (word vectors) and solo.tsv (the calibration of judging without
+ * a source), which may be missing.  Results depend on all of them: a
+ * fitted language model that cannot be read is replaced by lm.bin, and
+ * missing optional files change verdicts; ds_models_note says so.  NULL
+ * with the reason (naming the file and how to rebuild it) in err; an empty
+ * DIR is DS_EINVAL. */
 struct ds_models *ds_models_open(const char *dir, struct ds_err *err);
+/* The i-th sentence (i = 0, 1, ... until NULL) saying what m lacks or
+ * replaced, for an application to show: the language model that stood in
+ * for the fitted one, the optional files missing and what detection does
+ * without them.  NULL at once when m is complete.  Owned by m. */
+const char *ds_models_note(const struct ds_models *m, size_t i);
 void ds_models_free(struct ds_models *m);
 
 /* Opening a model checks its header and size, not its payload checksum (that
@@ -219,7 +232,9 @@ struct ds_source_meta {
 struct ds_detect_opts {
 	size_t max_bytes;   /* refuse larger inputs (0: 64 MiB) */
 	size_t max_words;   /* the work bound (0: DS_DETECT_MAX_WORDS_DEFAULT) */
-	double threshold;   /* verdict threshold; 0: the scorer's own */
+	double threshold;   /* verdict threshold, 0 to 1 (0: the scorer's own);
+			     * another value (NaN, negative, past 1) is
+			     * refused with DS_EINVAL */
 	int all_subs;       /* list candidate substitutions of clean articles too */
 	int uncertain_source; /* which text copied which is uncertain (see
 			       * ds_source_direction): the article is scored

@@ -145,12 +145,25 @@ const char *ds_models_missing_note(const struct ds_models *m)
 	return m->opt_note[0] ? m->opt_note : NULL;
 }
 
+const char *ds_models_note(const struct ds_models *m, size_t i)
+{
+	const char *notes[2] = {ds_models_lm_note(m), ds_models_missing_note(m)};
+	for (size_t k = 0; k < DS_ARRAY_LEN(notes); k++)
+		if (notes[k] && i-- == 0)
+			return notes[k];
+	return NULL;
+}
+
 struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
 				    struct ds_err *err)
 {
-	struct ds_models *m = calloc(1, sizeof *m);
+	struct ds_models *m;
 	char path[4096];
-	if (!m) {
+	if (!dir || !*dir) {
+		ds_err_set(err, DS_EINVAL, "no models directory given");
+		return NULL;
+	}
+	if (!(m = calloc(1, sizeof *m))) {
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -412,6 +425,14 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	if (!r) {
 		ds_doc_free(doc);
 		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (opts && !(opts->threshold >= 0 && opts->threshold <= 1)) {
+		/* NaN fails both */
+		ds_err_set(err, DS_EINVAL, "the verdict threshold is a probability from 0 to 1, not %g",
+			   opts->threshold);
+		ds_doc_free(doc);
+		free(r);
 		return NULL;
 	}
 	if (doc->n_words > max_words(opts)) {

@@ -1184,6 +1184,8 @@ size_t ds_text_legacy_bytes(const char *text, size_t len, size_t *first)
 	size_t bad, ctrl, at;
 	if (first)
 		*first = 0;
+	if (!len) /* text may then be NULL, which memchr may not be given */
+		return 0;
 	if (memchr(p, 0, len) || utf16_kind(p, len) || document_kind(p, len))
 		return 0;
 	count_bytes(p, len, &bad, &ctrl, &at);

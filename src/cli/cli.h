@@ -147,7 +147,7 @@ enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_MIME, CLI_READ_1252 };
  * (CLI_READ_...).  0, or an error code with err naming name. */
 int cli_text_of(const char *name, const char *s, size_t n, int page, char **text, size_t *len,
 		int *how, struct ds_html_map **map, struct ds_err *err);
-/* How cli_text_of reads s (page: as a page whatever it starts with): its
+/* How cli_text_of reads s (page: as a page unless it is a MIME message): its
  * CLI_READ_... kind, with *odd (may be NULL) the bytes that are no UTF-8 it
  * reads as Windows-1252 in a guess (0 for a page that declares it), the
  * first at *first (may be NULL).  Nothing is printed. */

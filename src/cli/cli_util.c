@@ -460,7 +460,10 @@ int cli_html_named(const char *path, const char *s, size_t n)
 
 int cli_input_kind(const char *s, size_t n, int page, size_t *odd, size_t *first)
 {
-	int kind = !page && ds_mime_is(s, n) ? CLI_READ_MIME
+	/* a MIME message is one whatever it was handed over as (an "html"
+	 * record, a page's name): its headers start with MIME-Version and a
+	 * text or multipart type, which no page does */
+	int kind = ds_mime_is(s, n) ? CLI_READ_MIME
 		   : page || ds_html_is(s, n) ? CLI_READ_PAGE
 					      : CLI_READ_TEXT;
 	size_t o = 0, f = 0;
@@ -742,10 +745,8 @@ struct ds_models *cli_models_open(const char *models, int need_scorer, struct ds
 	if (m && env && strchr(env, '/'))
 		cli_note("DESPIN_LM=%s ignored: it names a model file of the models directory (no '/'; --models DIR for another directory)",
 			 env);
-	if (m && ds_models_lm_note(m))
-		cli_note("%s", ds_models_lm_note(m));
-	if (m && ds_models_missing_note(m))
-		cli_note("%s", ds_models_missing_note(m));
+	for (size_t i = 0; m && ds_models_note(m, i); i++)
+		cli_note("%s", ds_models_note(m, i));
 	return m;
 }
 

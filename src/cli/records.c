@@ -108,7 +108,10 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 			return 0;
 		}
 		++*lineno;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		/* blank lines (spaces and tabs too, as JSON allows around a
+		 * value) hold no record */
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' ||
+				 line[n - 1] == '\t'))
 			line[--n] = 0;
 		if (n > 0)
 			break;

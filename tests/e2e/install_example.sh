@@ -104,6 +104,12 @@ if [ -x "$E" ]; then
 	check "embed 003 with source 000 exits 1 (spun)" $([ $rc = 1 ]; echo $?)
 	check "embed 003 with source 000: verdict spun, source named" \
 		$(grep -q '^source: .*003_cc34e14e2e5a732a.txt spun .* source .*000_fcd469a446cc7cc8.txt' "$T/pair.out"; echo $?)
+	# examples/README.md shows this run's output, abridged: its verdict
+	# lines and the restored size are the program's
+	shown=$(sed -n 's/^    \(solo: .*\|source: .*\|restored: [0-9]* bytes\).*/\1/p' "$TOP/examples/README.md")
+	got=$(sed -n 's/^\(solo: .*\|source: .*\|restored: [0-9]* bytes\).*/\1/p' "$T/pair.out" | sed "s|$TOP/||g")
+	check "examples/README.md's output is the program's (verdict lines, restored size)" \
+		$([ -n "$shown" ] && [ "$shown" = "$got" ]; echo $?)
 	# the substitutions listed after the "source:" line
 	awk '/^source: /{on=1; next} /^[a-z]/{on=0} on' "$T/pair.out" > "$T/pair.subs"
 	nsrc=$(grep -c '	source	' "$T/pair.subs")

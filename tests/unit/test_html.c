@@ -23,6 +23,19 @@ static const char *text_of(const char *s)
 	return buf;
 }
 
+/* An empty page, NULL with length 0 as an empty buffer may be, is an
+ * empty text and no undefined behaviour (under the sanitizers) */
+T_TEST(empty_page_null)
+{
+	char *t = NULL;
+	size_t n = 1;
+	struct ds_err err = {0};
+	int rc = ds_html_text(NULL, 0, &t, &n, &err);
+	T_OK(rc == 0 || rc == DS_EEMPTY);
+	T_OK(rc != 0 || n <= 1); /* at most a line end */
+	free(t);
+}
+
 T_TEST(documents_are_recognised)
 {
 	static const char *const yes[] = {
@@ -246,6 +259,7 @@ T_TEST(date_header_given_to_a_text)
 
 int main(void)
 {
+	T_RUN(empty_page_null);
 	T_RUN(documents_are_recognised);
 	T_RUN(blocks_break_inline_joins);
 	T_RUN(what_is_not_prose_is_dropped);

@@ -185,6 +185,62 @@ T_TEST(hostile_report)
 	ds_models_free(m);
 }
 
+/* What ds_models_open needs and says: an empty directory is refused; a
+ * folder of the three required files opens and says in one note which
+ * optional files it lacks; the full folder has no note.  A verdict
+ * threshold out of 0..1 is refused. */
+T_TEST(models_notes_and_threshold)
+{
+	static const char text[] = "The Safety Council held an assembly on the battle for 12 months.";
+	struct ds_err err = {0};
+	struct ds_models *m = ds_models_open("", &err), *full;
+	char dir[] = "/tmp/despin-test-models-XXXXXX", cwd[4096], src[8200], dst[8200];
+	static const char *const files[] = {"lm.bin", "lex.bin", "scorer.bin"};
+	T_OK(m == NULL && err.code == DS_EINVAL);
+	if (!(full = ds_models_open("models", &err)))
+		T_SKIP("models not built (make models)");
+	T_OK(ds_models_note(full, 0) == NULL);
+	T_OK(mkdtemp(dir) != NULL && getcwd(cwd, sizeof cwd) != NULL);
+	for (size_t i = 0; i < DS_ARRAY_LEN(files); i++) {
+		snprintf(src, sizeof src, "%s/models/%s", cwd, files[i]);
+		snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+		T_EQ_INT(symlink(src, dst), 0);
+	}
+	m = ds_models_open(dir, &err);
+	T_OK(m != NULL);
+	if (m) {
+		const char *n0 = ds_models_note(m, 0);
+		T_OK(n0 && strstr(n0, "vec.bin") && strstr(n0, "solo.tsv"));
+		T_OK(ds_models_note(m, 1) == NULL);
+		ds_models_free(m);
+	}
+	for (size_t i = 0; i < DS_ARRAY_LEN(files); i++) {
+		snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+		unlink(dst);
+	}
+	rmdir(dir);
+	{
+		struct ds_detector *det = ds_detector_new(full, &err);
+		struct ds_text a = {"t.txt", text, sizeof text - 1};
+		static const double bad[] = {-0.1, 1.5, INFINITY, NAN};
+		struct ds_detect_opts o = {0};
+		struct ds_result *r;
+		T_OK(det != NULL);
+		for (size_t i = 0; det && i < DS_ARRAY_LEN(bad); i++) {
+			o.threshold = bad[i];
+			r = ds_detect(det, &a, NULL, NULL, &o, &err);
+			T_OK(r == NULL && err.code == DS_EINVAL);
+			ds_result_free(r);
+		}
+		o.threshold = 0.5;
+		r = det ? ds_detect(det, &a, NULL, NULL, &o, &err) : NULL;
+		T_OK(r != NULL && ds_result_threshold(r) == 0.5);
+		ds_result_free(r);
+		ds_detector_free(det);
+	}
+	ds_models_free(full);
+}
+
 int main(void)
 {
 	T_RUN(escape_specials);
@@ -194,5 +250,6 @@ int main(void)
 	T_RUN(checker_catches_injection);
 	T_RUN(empty_report);
 	T_RUN(hostile_report);
+	T_RUN(models_notes_and_threshold);
 	return t_done();
 }
