@@ -14,8 +14,8 @@
 struct ds_result;
 
 /* Appends s[0..n) to b, HTML-escaped: & < > " ' as entities, control
- * characters and bytes that are not UTF-8 as U+FFFD, bidi controls by
- * their code (ds_buf_shown). */
+ * characters and bytes that are not UTF-8 as U+FFFD, a CR alone (old Mac
+ * text) as a newline, bidi controls by their code (ds_buf_shown). */
 int ds_html_escape(struct ds_buf *b, const char *s, size_t n);
 
 /* An input that could not be scored (the strings are the caller's). */

@@ -265,6 +265,14 @@ static inline __attribute__((always_inline)) void get_ch(const unsigned char *p,
 	get_ch_utf8(p, n, i, c);
 }
 
+/* Whether p[i] is a CR alone (no LF after it): the line end of old Mac
+ * text, read as a LF.  The CR of a CR LF is passed over (C_SKIP): its LF
+ * ends the line. */
+static inline int lone_cr(const unsigned char *p, size_t n, size_t i)
+{
+	return p[i] == '\r' && (i + 1 >= n || p[i + 1] != '\n');
+}
+
 void ds_lower(char *dst, const char *src, size_t n)
 {
 	size_t i = 0;
@@ -607,7 +615,10 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 		get_ch(p, n, i, &c);
 	}
 	for (;;) {
-		if (c.cls == C_SKIP && c.next < n) {
+		/* a character that is not shown (a soft hyphen, a zero-width
+		 * space) is passed over inside a word; a CR ends it there, as
+		 * the LF of its line would (the word of "word\r\n" is "word") */
+		if (c.cls == C_SKIP && c.next < n && p[i] != '\r') {
 			i = c.next;
 			get_ch(p, n, i, &c);
 			if (!is_alnum_cls(c.cls))
@@ -1275,6 +1286,8 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 			get_ch(b.p, len, i, &c);
 			if (c.invalid)
 				d->n_invalid++, d->first_invalid = d->n_invalid == 1 ? i : d->first_invalid;
+			if (DS_UNLIKELY(c.cls == C_SKIP) && lone_cr(b.p, len, i))
+				c.cls = C_NL;
 			if (c.cls == C_SPACE || c.cls == C_SKIP) {
 				i = c.next;
 				continue;

@@ -477,7 +477,11 @@ int ds_buf_shown(struct ds_buf *b, const char *s, size_t n, const char *const es
 		size_t l = c < 0x80 ? 1 : ds_utf8_seq((const unsigned char *)s + i, n - i, &cp);
 		const char *e = NULL;
 		char code[16];
-		if (l == 0 || (ds_is_control(cp) && !lays_out(s, n, i))) {
+		if (c == '\r' && !lays_out(s, n, i)) {
+			/* a CR alone ends a line of old Mac text, read as a
+			 * newline (text.c): shown as one */
+			e = esc && esc['\n'] ? esc['\n'] : "\n";
+		} else if (l == 0 || (ds_is_control(cp) && !lays_out(s, n, i))) {
 			e = bad;
 			l = l ? l : 1; /* a byte that is not UTF-8 goes alone */
 		} else if (ds_is_bidi_control(cp)) {

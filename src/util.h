@@ -56,9 +56,11 @@ int ds_buf_json_str(struct ds_buf *b, const char *s, size_t n);
  * shows the text and does nothing else (an article's escape sequences
  * would fake a highlight; a bidi override would show "\u202etxt.exe" as
  * "exe.txt"): control characters but newline, tab and the CR of a CR LF,
- * and bytes that are not UTF-8, become bad; bidi controls are shown by
- * their code, as "[U+202E]"; an ASCII character c with esc[c] set becomes
- * esc[c] (the markup of a page; esc may be NULL).  0 or DS_ENOMEM. */
+ * and bytes that are not UTF-8, become bad; a CR alone (a line end of old
+ * Mac text, which on a terminal would let the next line cover this one)
+ * becomes a newline; bidi controls are shown by their code, as
+ * "[U+202E]"; an ASCII character c with esc[c] set becomes esc[c] (the
+ * markup of a page; esc may be NULL).  0 or DS_ENOMEM. */
 int ds_buf_shown(struct ds_buf *b, const char *s, size_t n, const char *const esc[128],
 		 const char *bad);
 void ds_buf_free(struct ds_buf *b);

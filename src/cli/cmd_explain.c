@@ -76,7 +76,8 @@ struct explain_out {
 /* s[0..n) as it may be shown on a terminal (ds_buf_shown): an article's
  * escape sequences would fake or hide a highlight, its bidi controls
  * reorder a line.  Control characters and bytes that are not UTF-8 come
- * out as U+FFFD, bidi controls as "[U+202E]".  Kept in buffer k (one for
+ * out as U+FFFD, a CR alone (old Mac text) as a newline, bidi controls as
+ * "[U+202E]".  Kept in buffer k (one for
  * each string of a printf) until the next call with k; "" when out of
  * memory, which o->oom remembers. */
 static const char *shown(struct explain_out *o, int k, const char *s, size_t n)
@@ -206,7 +207,7 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 		printf("%s%s%s", o->color ? C_DIM : "", marks[next].label > 0 ? "" : "<]",
 		       o->color ? C_OFF : "");
 	free(marks);
-	if (len && text[len - 1] != '\n')
+	if (len && text[len - 1] != '\n' && text[len - 1] != '\r') /* a last CR shows as one */
 		putchar('\n');
 	printf("\n%zu substitution%s flagged\n", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
@@ -228,15 +229,20 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 	}
 }
 
+/* The end of the line of s (n bytes) that starts at i: its LF, its CR
+ * when alone (old Mac text, whose lines the tokeniser reads so too), or n. */
+static size_t line_end(const char *s, size_t n, size_t i)
+{
+	while (i < n && s[i] != '\n' && !(s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n')))
+		i++;
+	return i;
+}
+
 static void print_diff(const char *a, size_t alen, const char *b, size_t blen)
 {
 	size_t i = 0, j = 0, line = 1;
 	while (i < alen || j < blen) {
-		size_t ie = i, je = j;
-		while (ie < alen && a[ie] != '\n')
-			ie++;
-		while (je < blen && b[je] != '\n')
-			je++;
+		size_t ie = line_end(a, alen, i), je = line_end(b, blen, j);
 		if (ie - i != je - j || memcmp(a + i, b + j, ie - i) != 0) {
 			printf("@@ line %zu\n-", line);
 			fwrite(a + i, 1, ie - i, stdout);

@@ -564,6 +564,85 @@ T_TEST(packset_finds_exactly_its_words)
 	T_EQ_INT(ds_packset_find(&set, "andand", 3), 12); /* only n bytes are read */
 }
 
+/* s with each LF written as eol (a copy to free). */
+static char *with_line_ends(const char *s, const char *eol)
+{
+	size_t n = 0, k = strlen(eol);
+	char *out = malloc(strlen(s) * k + 1);
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		if (*s == '\n') {
+			memcpy(out + n, eol, k);
+			n += k;
+		} else {
+			out[n++] = *s;
+		}
+	}
+	out[n] = 0;
+	return out;
+}
+
+/* Whether d and e hold the same tokens (forms, kinds, flags, the bytes
+ * they span), sentences and paragraphs; offsets too when same_offsets. */
+static int read_alike(const struct ds_doc *d, const struct ds_doc *e, int same_offsets)
+{
+	if (d->ntok != e->ntok || d->nsent != e->nsent || d->npara != e->npara ||
+	    d->n_words != e->n_words || strcmp(d->date, e->date) != 0)
+		return 0;
+	for (size_t i = 0; i < d->ntok; i++) {
+		const struct ds_token *a = &d->tok[i], *b = &e->tok[i];
+		if (strcmp(ds_tok_norm(d, i), ds_tok_norm(e, i)) != 0 || a->kind != b->kind ||
+		    a->flags != b->flags || a->sent != b->sent || a->end - a->start != b->end - b->start ||
+		    memcmp(d->text + a->start, e->text + b->start, a->end - a->start) != 0 ||
+		    (same_offsets && (a->start != b->start || a->end != b->end)))
+			return 0;
+	}
+	for (size_t i = 0; i < d->npara; i++)
+		if (d->para[i].boiler != e->para[i].boiler ||
+		    d->para[i].sent_end != e->para[i].sent_end)
+			return 0;
+	return 1;
+}
+
+/* Old Mac text ends its lines with a CR alone: it reads as LF text does
+ * (paragraphs, wrapped lines, a photo credit as boilerplate), at the same
+ * offsets; CR LF text too, its words ending before the CR. */
+T_TEST(cr_line_ends_read_as_lf)
+{
+	const char *lf = "date 2025-02-22\nTalks in Geneva\n"
+			 "The minister said on Monday that the talks would\n"
+			 "continue next week in Geneva, where both sides met.\n"
+			 "Evelyn Hockstein / AP\n\n"
+			 "Officials described the meeting as useful and constructive\n"
+			 "It ended late";
+	static const char *const text[] = {"minister", "continue", NULL};
+	static const char *const boiler[] = {"Hockstein", "AP", NULL};
+	char *cr = with_line_ends(lf, "\r"), *crlf = with_line_ends(lf, "\r\n");
+	struct ds_doc *d = doc(lf), *e = cr ? doc(cr) : NULL, *f = crlf ? doc(crlf) : NULL;
+	T_OK(d && e && f);
+	if (d && e && f) {
+		T_EQ_INT(e->npara, 5); /* the wrapped line ("continue") joins the one before */
+		T_OK(read_alike(d, e, 1));
+		T_OK(read_alike(d, f, 0));
+		check_boiler(cr, text, boiler);
+	}
+	ds_doc_free(d);
+	ds_doc_free(e);
+	ds_doc_free(f);
+	free(cr);
+	free(crlf);
+	/* a CR alone ends a word as a line end does, the last one too */
+	d = doc("It ended late.\rNext one\r");
+	T_OK(d);
+	if (d) {
+		T_EQ_STR(joined(d), "It|ended|late|.|Next|one");
+		T_EQ_INT(d->npara, 2);
+		T_EQ_INT(d->tok[5].end, 23);
+	}
+	ds_doc_free(d);
+}
+
 T_TEST(opens_sentence_skips_punctuation)
 {
 	struct ds_doc *d = doc("\"The war,\" he said. It ended.");
@@ -589,6 +668,7 @@ int main(void)
 	T_RUN(binary_and_empty_refused);
 	T_RUN(long_runs_are_bounded);
 	T_RUN(sentences_and_paragraphs);
+	T_RUN(cr_line_ends_read_as_lf);
 	T_RUN(date_header);
 	T_RUN(boilerplate_marked);
 	T_RUN(bullet_points_are_text);

@@ -283,12 +283,13 @@ static int shows_as(const char *s, size_t n, const char *want)
 
 #define SHOWS(lit, want) T_OK(shows_as(lit, sizeof lit - 1, want))
 
-/* Text on a terminal does nothing but show: C0 and C1 controls, DEL, a
- * lone carriage return and bytes that are not UTF-8 are replaced, bidi
- * controls shown by their code; newline, tab, CR LF and other UTF-8 stay. */
+/* Text on a terminal does nothing but show: C0 and C1 controls, DEL and
+ * bytes that are not UTF-8 are replaced, bidi controls shown by their
+ * code, a lone carriage return (the line end of old Mac text) shown as a
+ * newline; newline, tab, CR LF and other UTF-8 stay. */
 T_TEST(shown_text_does_nothing_else)
 {
-	SHOWS("a\x1b[31mred\x07\x7f b\0c\n\td\r\ne\rf", "a?[31mred?? b?c\n\td\r\ne?f");
+	SHOWS("a\x1b[31mred\x07\x7f b\0c\n\td\r\ne\rf\r", "a?[31mred?? b?c\n\td\r\ne\nf\n");
 	SHOWS("c1 \xc2\x9b" "31m \xc2\x85 nbsp\xc2\xa0 caf\xc3\xa9",
 	      "c1 ?31m ? nbsp\xc2\xa0 caf\xc3\xa9");
 	SHOWS("\xe2\x80\xaetxt.exe \xe2\x81\xa6x\xe2\x81\xa9 \xff\xc3 \xed\xa0\x80",
