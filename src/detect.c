@@ -52,7 +52,7 @@ struct ds_result {
 	const char *direction; /* "uncertain", "original" or NULL */
 	int judged;
 	char **texts;     /* per substitution: the article's words */
-	struct ds_found_source *srcs; /* with several sources (ds_detect_found) */
+	struct ds_found_source *srcs; /* the sources judged against (ds_result_set_sources) */
 	size_t nsrcs;
 	struct ds_html_map *page; /* the page the text was read from (JSON offsets), or NULL */
 };
@@ -413,6 +413,43 @@ static int source_flags(struct ds_result *r)
 	return 0;
 }
 
+void ds_ranges_add_sent(const struct ds_doc *doc, size_t i, int joined, struct ds_range *rg,
+			size_t *n)
+{
+	const struct ds_sent *se = &doc->sent[i];
+	size_t a = doc->tok[se->tok_begin].start, b = doc->tok[se->tok_end - 1].end;
+	if (joined && *n)
+		rg[*n - 1].end = b;
+	else
+		rg[(*n)++] = (struct ds_range){a, b};
+}
+
+/* Records the source r was given as its only one, with the parts of the
+ * article it covers: the sentences aligned with the source's (al), runs of
+ * them as one range, as ds_sources_choose gives a found source's; the
+ * share of the article's words in them is DS_F_COVER.  ds_detect_found
+ * records its sources over it.  0 or DS_ENOMEM. */
+static int given_source(struct ds_result *r, const struct ds_align *al)
+{
+	const struct ds_doc *d = r->doc;
+	struct ds_found_source fs = {r->src->name, r->similarity, r->coverage, NULL, 0};
+	struct ds_range *rg = malloc((al->npairs + 1) * sizeof *rg);
+	unsigned char *paired = calloc(d->nsent + 1, 1);
+	int rc = DS_ENOMEM;
+	if (rg && paired) {
+		for (size_t k = 0; k < al->npairs; k++)
+			paired[al->pairs[k].a_sent] = 1;
+		for (size_t i = 0; i < d->nsent; i++)
+			if (paired[i])
+				ds_ranges_add_sent(d, i, i > 0 && paired[i - 1], rg, &fs.nranges);
+		fs.ranges = rg;
+		rc = ds_result_set_sources(r, &fs, 1);
+	}
+	free(rg);
+	free(paired);
+	return rc;
+}
+
 struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 				const struct ds_text *source, const struct ds_source_meta *meta,
 				const struct ds_detect_opts *opts, struct ds_err *err)
@@ -462,6 +499,8 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 		r->similarity = meta && meta->similarity >= 0 ? meta->similarity
 							    : fp_similarity(det, r->doc, r->src);
 		r->coverage = meta && meta->coverage >= 0 ? meta->coverage : r->ev.f[DS_F_COVER];
+		if (given_source(r, al))
+			goto nomem;
 	}
 	/* a source that shares only a sentence or two says too little: such
 	 * an article is judged on its own */
@@ -595,8 +634,20 @@ int ds_source_direction(struct ds_detector *det, const struct ds_text *a, const 
 	return ds_direction_weigh(det, b, a, NULL, NULL, 1, balance, err);
 }
 
+static void free_sources(struct ds_result *r)
+{
+	for (size_t i = 0; i < r->nsrcs; i++) {
+		free((char *)r->srcs[i].name);
+		free((struct ds_range *)r->srcs[i].ranges);
+	}
+	free(r->srcs);
+	r->srcs = NULL;
+	r->nsrcs = 0;
+}
+
 int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n)
 {
+	free_sources(r);
 	if (!(r->srcs = calloc(n + 1, sizeof *r->srcs)))
 		return DS_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -618,22 +669,14 @@ int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src
 
 size_t ds_result_nsources(const struct ds_result *r)
 {
-	return r->srcs ? r->nsrcs : r->src != NULL;
+	return r->nsrcs;
 }
 
 int ds_result_source_at(const struct ds_result *r, size_t i, struct ds_found_source *out)
 {
-	if (i >= ds_result_nsources(r))
+	if (i >= r->nsrcs)
 		return DS_EINVAL;
-	if (r->srcs) {
-		*out = r->srcs[i];
-		return 0;
-	}
-	out->name = r->src->name;
-	out->similarity = r->similarity;
-	out->coverage = r->coverage;
-	out->ranges = NULL;
-	out->nranges = 0;
+	*out = r->srcs[i];
 	return 0;
 }
 
@@ -641,11 +684,7 @@ void ds_result_free(struct ds_result *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nsrcs; i++) {
-		free((char *)r->srcs[i].name);
-		free((struct ds_range *)r->srcs[i].ranges);
-	}
-	free(r->srcs);
+	free_sources(r);
 	if (r->texts)
 		for (size_t i = 0; i < r->ev.nsubs; i++)
 			free(r->texts[i]);

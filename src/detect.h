@@ -52,9 +52,16 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 				const struct ds_text *source, const struct ds_source_meta *meta,
 				const struct ds_detect_opts *opts, struct ds_err *err);
 
-/* Records the sources r was judged against (copied; the first is the
- * main one, whose name ds_result_source gives): 0 or DS_ENOMEM. */
+/* Records the sources r was judged against (copied, in place of those
+ * recorded before; the first is the main one, whose name
+ * ds_result_source gives): 0 or DS_ENOMEM. */
 int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n);
+/* Adds sentence i of doc (its first token's start to its last token's
+ * end) to the byte ranges rg[0..*n) of the article's parts that a source
+ * covers: to the last range when joined (sentence i - 1 ends it), else as
+ * a new one (rg has room for it). */
+void ds_ranges_add_sent(const struct ds_doc *doc, size_t i, int joined, struct ds_range *rg,
+			size_t *n);
 
 /* The direction from two results, ba (b judged against a) and ab (a
  * against b), as ds_source_direction decides it: by their date headers

@@ -104,14 +104,6 @@ int ds_sources_get(const struct ds_sources *s, size_t i, struct ds_found_source 
 	return 0;
 }
 
-/* Byte range of sentence i of doc (its first to its last token). */
-static void sent_range(const struct ds_doc *doc, size_t i, size_t *start, size_t *end)
-{
-	const struct ds_sent *se = &doc->sent[i];
-	*start = doc->tok[se->tok_begin].start;
-	*end = doc->tok[se->tok_end - 1].end;
-}
-
 /* Sentence i's words (as fingerprinted: words and numbers outside
  * boilerplate). */
 static size_t sent_words(const struct ds_doc *doc, size_t i)
@@ -264,16 +256,12 @@ again:
 		if (!(f->ranges = malloc((s->doc->nsent + 1) * sizeof *f->ranges)))
 			goto nomem;
 		for (size_t i = 0; i < s->doc->nsent; i++) {
-			size_t a, b;
 			if (owner[i] != (int)pick[j])
 				continue;
 			covered += words[i];
-			sent_range(s->doc, i, &a, &b);
 			/* sentences next to each other make one range */
-			if (f->nranges && (i > 0 && owner[i - 1] == (int)pick[j]))
-				f->ranges[f->nranges - 1].end = b;
-			else
-				f->ranges[f->nranges++] = (struct ds_range){a, b};
+			ds_ranges_add_sent(s->doc, i, i > 0 && owner[i - 1] == (int)pick[j], f->ranges,
+					   &f->nranges);
 		}
 		f->coverage = total ? (double)covered / (double)total : 0;
 		f->first = f->nranges ? f->ranges[0].start : 0;
