@@ -28,6 +28,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "despin: note: MSG" on stderr: information, not a fault. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Draws a progress line on stderr (the caller checks that stderr is a
+ * terminal), over the one drawn before: its cursor stays at the line's end
+ * until cli_progress_clear, which erases it ("\r\033[K") so that output
+ * or a message takes its place (the messages above erase it themselves);
+ * the caller draws it again below them. */
+void cli_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_progress_clear(void);
 /* Why one input failed, as one line that names it: "NAME: MSG" into out
  * (cap bytes), or MSG as it is when it starts with "NAME: " already (an
  * index's error names the index, not the article being looked up). */

@@ -21,6 +21,30 @@
 
 size_t cli_max_input;
 
+/* Whether a progress line (cli_progress) stands unended on standard error. */
+static int progress_open;
+
+void cli_progress(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout); /* what was printed before stands above the line */
+	fputc('\r', stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	progress_open = 1;
+}
+
+void cli_progress_clear(void)
+{
+	if (!progress_open)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	progress_open = 0;
+}
+
 /* Prints one message line with control bytes, bytes that are not UTF-8
  * and bidi controls escaped (file names come from anywhere).  What was
  * printed to stdout goes out first, so that with both streams on one
@@ -30,6 +54,7 @@ static void message(const char *prefix, const char *fmt, va_list ap)
 static void message(const char *prefix, const char *fmt, va_list ap)
 {
 	char raw[2048], esc[4096];
+	cli_progress_clear(); /* the message on its own line, not after a count */
 	fflush(stdout);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	cli_escape_name(esc, sizeof esc, raw);

@@ -197,32 +197,36 @@ static void work(void *ctx, int w, void *vit)
 		cli_input_error(it->err, sizeof it->err, it->name, err.msg);
 }
 
+/* Counts an article done, and shows the count on a terminal when asked. */
 static void progress(struct engine *e)
 {
+	e->done++;
 	if (!e->o->progress || !isatty(2))
 		return;
-	e->done++;
 	if (e->total)
-		fprintf(stderr, "\rdespin: %zu/%zu articles", e->done, e->total);
+		cli_progress("despin: %zu/%zu articles", e->done, e->total);
 	else
-		fprintf(stderr, "\rdespin: %zu articles", e->done);
-	fflush(stderr);
+		cli_progress("despin: %zu articles", e->done);
 }
 
 static void emit(struct engine *e, struct item *it)
 {
-	progress(e);
-	if (e->stop)
-		return;
-	if (!it->res)
-		e->nerr++;
-	if (it->res && it->page) { /* offsets in the page it was read from */
-		ds_result_set_page(it->res, it->page);
-		it->page = NULL;
+	if (!e->stop) {
+		if (!it->res)
+			e->nerr++;
+		if (it->res && it->page) { /* offsets in the page it was read from */
+			ds_result_set_page(it->res, it->page);
+			it->page = NULL;
+		}
+		/* the article's output where the progress line stood (a table
+		 * row would follow the count on the line), the count drawn
+		 * again below it */
+		cli_progress_clear();
+		if (e->fn(e->ctx, it->name, it->res, it->res ? NULL : it->err))
+			e->stop = 1;
+		it->res = NULL; /* the callback owns it */
 	}
-	if (e->fn(e->ctx, it->name, it->res, it->res ? NULL : it->err))
-		e->stop = 1;
-	it->res = NULL; /* the callback owns it */
+	progress(e);
 }
 
 /* streaming mode */
@@ -341,8 +345,6 @@ static int run_batch(struct engine *e)
 			goto out;
 		}
 	}
-	if (e->o->progress && isatty(2))
-		fputc('\n', stderr);
 out:
 	for (int w = 0; w < e->nthreads; w++) {
 		ds_finder_close(e->fd[w]);
@@ -540,9 +542,9 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			cli_error("cannot start worker threads");
 			rc = -1;
 		}
-		if (o->progress && isatty(2) && e.done)
-			fputc('\n', stderr);
 	}
+	/* the summary (or the prompt) in the progress line's place */
+	cli_progress_clear();
 	if (rc == 0 && o->stdin_json && e.seq == 0) {
 		cli_error("no input: no record on standard input");
 		rc = -1;
