@@ -460,8 +460,14 @@ int cmd_scorer(int argc, char **argv)
 		case 'm': models = optarg; break;
 		case 'p': pairs = optarg; break;
 		case 'o': out = optarg; break;
-		case 'l': l2 = strtod(optarg, NULL); break;
-		case 'f': fp = strtod(optarg, NULL); break;
+		case 'l':
+			if (cli_parse_real("--l2", optarg, 0, 1e9, 0, &l2))
+				return EXIT_ERROR;
+			break;
+		case 'f':
+			if (cli_parse_real("--fp", optarg, 0, 1, 1, &fp))
+				return EXIT_ERROR;
+			break;
 		case 's': slotm = optarg; break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default:

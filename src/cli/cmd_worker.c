@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -456,7 +457,7 @@ int cmd_worker(int argc, char **argv)
 		{"stats", no_argument, NULL, 'S'},        {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	const char *index = NULL, *models = NULL, *queue = NULL, *name = NULL;
-	long max = -1;
+	long max = -1, v;
 	int c, stats = 0, until_empty = 0, retry = 30, rc = EXIT_CLEAN;
 	struct worker w;
 	struct ds_models *m = NULL;
@@ -473,10 +474,22 @@ int cmd_worker(int argc, char **argv)
 		case 'm': models = optarg; break;
 		case 'Q': queue = optarg; break;
 		case 'N': name = optarg; break;
-		case 'C': w.claim_ms = atoi(optarg); break;
-		case 'X': max = atol(optarg); break;
+		case 'C':
+			if (cli_parse_int("--claim-ms", optarg, 1, 86400000, &v))
+				return EXIT_ERROR;
+			w.claim_ms = (int)v;
+			break;
+		case 'X':
+			if (cli_parse_int("--max", optarg, 0, LONG_MAX, &v))
+				return EXIT_ERROR;
+			max = v;
+			break;
 		case 'E': until_empty = 1; break;
-		case 'R': retry = atoi(optarg); break;
+		case 'R':
+			if (cli_parse_int("--retry", optarg, 0, 1000, &v))
+				return EXIT_ERROR;
+			retry = (int)v;
+			break;
 		case 'S': stats = 1; break;
 		case 'h': puts(USAGE_WORKER); return EXIT_CLEAN;
 		default: return cli_usage("despin worker -i INDEX [--queue URI]");
