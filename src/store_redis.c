@@ -3030,6 +3030,7 @@ static int check_meta(struct rstore *s, const char *params, int create, struct d
 	int64_t nkeys;
 	const char *magic, *schema, *fp;
 	char gen[40];
+	int looked_again = 0;
 again:
 	rc = call(s, &p, slot_of(K_META),
 		  ARGS(S("HMGET"), S(K_META), S("magic"), S("schema"), S("fingerprint"), S("gen")), &r,
@@ -3050,6 +3051,12 @@ again:
 		}
 		if ((rc = db_keys(s, &nkeys, err)) != 0)
 			goto out;
+		if (nkeys > 0 && !looked_again) {
+			/* another writer may have made the index between the two
+			 * reads (its meta hash the keys counted): read it again */
+			looked_again = 1;
+			goto again;
+		}
 		if (nkeys > 0) {
 			rc = ds_err_set(err, DS_EFORMAT,
 					"%s holds %lld keys but no despin index: use another database (redis://HOST:PORT/DB)",

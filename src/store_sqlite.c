@@ -1094,15 +1094,17 @@ again:
 	return 0;
 }
 
-/* Refuses a file that is not an SQLite database before SQLite touches it. */
-static int check_header(const char *path, int *exists, struct ds_err *err)
+/* Whether path is there (*exists) and holds bytes (*filled); refuses a
+ * directory.  The bytes themselves are read through SQLite's own file
+ * (magic_ok): a file descriptor of this process's own on the database,
+ * once closed, would drop every lock the process holds on it, the shared
+ * lock of another connection's open WAL index among them, and a writer
+ * closing in another process would then take the log away under it
+ * ("database disk image is malformed" in a reader beside a writer). */
+static int check_header(const char *path, int *exists, int *filled, struct ds_err *err)
 {
-	static const char magic[16] = "SQLite format 3";
-	char head[16];
 	struct stat sb;
-	FILE *f;
-	size_t n;
-	*exists = 0;
+	*exists = *filled = 0;
 	if (stat(path, &sb) < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -1111,15 +1113,24 @@ static int check_header(const char *path, int *exists, struct ds_err *err)
 	*exists = 1;
 	if (S_ISDIR(sb.st_mode))
 		return ds_err_set(err, DS_EINVAL, "cannot open index %s: is a directory", path);
-	if (sb.st_size == 0)
-		return 0;
-	if (!(f = fopen(path, "rb")))
-		return ds_err_sys(err, errno, "cannot open index %s", path);
-	n = fread(head, 1, sizeof head, f);
-	fclose(f);
-	if (n < sizeof head || memcmp(head, magic, sizeof magic) != 0)
+	*filled = sb.st_size > 0;
+	return 0;
+}
+
+/* Refuses a file that is not an SQLite database, reading its first bytes
+ * through the connection's file before SQLite reads or writes anything. */
+static int magic_ok(struct sqlite_store *s, struct ds_err *err)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	sqlite3_file *f = NULL;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+	    !f->pMethods)
+		return ds_err_set(err, DS_EIO, "cannot open index %s", s->path);
+	if (f->pMethods->xRead(f, head, sizeof head, 0) != SQLITE_OK ||
+	    memcmp(head, magic, sizeof magic) != 0)
 		return ds_err_set(err, DS_EFORMAT,
-				  "%s is not a despin index (not an SQLite database)", path);
+				  "%s is not a despin index (not an SQLite database)", s->path);
 	return 0;
 }
 
@@ -1379,9 +1390,9 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 	int ro = (flags & DS_STORE_READONLY) != 0;
 	int create = !ro && (flags & DS_STORE_CREATE);
 	char *real = NULL; /* path, links resolved: SQLite's files go beside it */
-	int exists = 0, oflags, rc;
+	int exists = 0, filled = 0, oflags, rc;
 
-	if (!memory && check_header(path, &exists, err) != 0)
+	if (!memory && check_header(path, &exists, &filled, err) != 0)
 		return NULL;
 	if (!memory && !exists && !create) {
 		ds_err_set(err, DS_ENOTFOUND, "cannot open index %s: no such file", path);
@@ -1411,6 +1422,8 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 			   err) != 0)
 			goto fail;
 	}
+	if (filled && magic_ok(s, err) != 0)
+		goto fail;
 	if (!memory && !ro) {
 		/* WAL: readers go on while one writer adds; a crash at any point
 		 * leaves the last committed state.  NORMAL sync is safe against a
