@@ -7,6 +7,8 @@ case $DESPIN in /*) ;; *) DESPIN=$TOP/$DESPIN ;; esac
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+# skip_all LABEL REASON: the whole test skipped, as one TAP line; exits.
+skip_all() { echo "ok 1 - $1 # SKIP $2"; echo "1..1"; exit 0; }
 # check LABEL STATUS: ok when STATUS is 0.
 check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
 # same LABEL FILE1 FILE2: ok when the files are equal, else their diff.
