@@ -57,7 +57,9 @@ static const char USAGE_WORKER[] =
 	"                  scan')\n"
 	"  --name NAME     this worker's name in the group (default HOST-PID)\n"
 	"  --max N         stop after N articles\n"
-	"  --until-empty   stop when the stream has nothing left for this worker\n"
+	"  --until-empty   stop when the stream has nothing left: no new entry and\n"
+	"                  none another worker read and has not finished (one a\n"
+	"                  dead worker left is taken over after --claim-ms)\n"
 	"  --retry N       reconnections to a server that went away (default 30)\n"
 	"  --stats         print the counters of the workers and of the stream";
 
@@ -397,6 +399,23 @@ static int step(struct worker *w)
 	return got < 0 ? -1 : got > 0;
 }
 
+/* Entries of the group read and not yet acknowledged (by any worker):
+ * their count, or -1 after a message. */
+static long long pending(struct worker *w)
+{
+	redisReply *r = cmd(&w->q, "XPENDING", STREAM, GROUP, NULL, NULL);
+	long long n = -1;
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
+	    r->element[0]->type == REDIS_REPLY_INTEGER)
+		n = r->element[0]->integer;
+	else
+		cli_error("worker %s: XPENDING: %s", w->name,
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&w->q));
+	if (r)
+		freeReplyObject(r);
+	return n;
+}
+
 static int print_stats(struct conn *q)
 {
 	redisReply *r = cmd(q, "HGETALL", STATS, NULL, NULL, NULL), *len, *groups;
@@ -547,8 +566,18 @@ int cmd_worker(int argc, char **argv)
 			rc = EXIT_ERROR;
 			break;
 		}
-		if (got == 0 && until_empty)
-			break;
+		if (got == 0 && until_empty) {
+			/* nothing new; an entry another worker read and has not
+			 * finished is still to do: it finishes it, or, dead, leaves
+			 * it to be taken over once --claim-ms has passed */
+			long long left = pending(&w);
+			if (left < 0) {
+				rc = EXIT_ERROR;
+				break;
+			}
+			if (left == 0)
+				break;
+		}
 	}
 	printf("worker %s: %ld processed, %ld failed, %ld finished by another worker%s\n", w.name,
 	       w.processed, w.failed, w.dropped, stopping ? " (stopped by a signal)" : "");
