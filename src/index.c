@@ -41,7 +41,9 @@ struct ds_index *ds_index_open_wait(const char *uri, int flags, int timeout_ms,
 {
 	struct ds_index *ix = calloc(1, sizeof *ix);
 	int sflags = 0;
-	if (!ix || !(ix->uri = strdup(uri)) || !(ix->stemmer = ds_stemmer_new())) {
+	if (ix && (ix->uri = strdup(uri)) != NULL)
+		ds_store_star_password(ix->uri); /* the address messages show */
+	if (!ix || !ix->uri || !(ix->stemmer = ds_stemmer_new())) {
 		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", uri);
 		goto fail;
 	}

@@ -157,6 +157,11 @@ struct ds_store {
 struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_ms,
 				      const char *params, struct ds_err *err);
 
+/* Replaces the password of a redis://[USER]:PASSWORD@HOST address by "***"
+ * (a password under three characters by as many stars), in place: the
+ * address as messages show it. */
+void ds_store_star_password(char *uri);
+
 /* Opens (or with DS_STORE_CREATE creates) a store on a Redis server or
  * Redis Cluster (src/store_redis.c): uri is
  * redis://HOST[:PORT][/DB][?timeout=MS&retry=N&wait=N&wait_ms=MS].

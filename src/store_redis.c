@@ -262,7 +262,8 @@ struct centry {
 
 struct rstore {
 	struct ds_store base;
-	char *uri;
+	char *uri;          /* the address for messages: options cut, password starred */
+	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH on connecting */
 	int db, readonly, cluster;
 	int timeout_ms, retry;
 	int wait_replicas;  /* ?wait=N: a commit waits for N replicas of each shard */
@@ -492,8 +493,31 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 	}
 	redisSetTimeout(nd->c, ms_tv(s->timeout_ms > 0 ? s->timeout_ms : 1));
 	redisEnableKeepAlive(nd->c);
+	if (s->pass[0]) {
+		r = s->user[0] ? redisCommand(nd->c, "AUTH %s %s", s->user, s->pass)
+			       : redisCommand(nd->c, "AUTH %s", s->pass);
+		if (!r || r->type == REDIS_REPLY_ERROR) {
+			ds_err_set(err, DS_EINVAL, "index %s: the server refused the password: %s",
+				   s->uri, r ? r->str : nd->c->errstr);
+			if (r)
+				freeReplyObject(r);
+			redisFree(nd->c);
+			nd->c = NULL;
+			return DS_EINVAL;
+		}
+		freeReplyObject(r);
+	}
 	/* the server's run_id: another one after a reconnection is a restart */
 	r = redisCommand(nd->c, "INFO server");
+	if (r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOAUTH", 6) == 0) {
+		ds_err_set(err, DS_EINVAL,
+			   "index %s: the server asks for a password: give it in the address (redis://[USER]:PASSWORD@HOST[:PORT])",
+			   s->uri);
+		freeReplyObject(r);
+		redisFree(nd->c);
+		nd->c = NULL;
+		return DS_EINVAL;
+	}
 	if (r && r->type == REDIS_REPLY_STRING) {
 		const char *ri = strstr(r->str, "run_id:");
 		char id[48];
@@ -2927,12 +2951,43 @@ static const struct ds_store_ops redis_ops = {
 
 /* ---- opening ---- */
 
-/* redis://HOST[:PORT][,HOST[:PORT]...][/DB][?timeout=MS&retry=N&wait=N&wait_ms=MS]:
+/* A whole number from min to max at s (ending at '&' or the end) into *v;
+ * -1 when it is not one. */
+static int uri_number(const char *s, long min, long max, int *v)
+{
+	char *e;
+	long n;
+	errno = 0;
+	n = strtol(s, &e, 10);
+	if (errno || e == s || (*e && *e != '&') || n < min || n > max)
+		return -1;
+	*v = (int)n;
+	return 0;
+}
+
+/* redis://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...][/DB]
+ *   [?timeout=MS&retry=N&wait=N&wait_ms=MS]:
  * several nodes of a cluster, tried in turn (any one that answers gives
- * the slot map), so that the index opens while one of them is down. */
+ * the slot map), so that the index opens while one of them is down.
+ * Messages name s->uri, which shows no password. */
 static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 {
-	const char *p = uri + strlen("redis://"), *end, *q;
+	const char *p = uri + strlen("redis://"), *end, *q, *at;
+	at = memchr(p, '@', strcspn(p, "/?"));
+	if (at) {
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+		size_t ul = (size_t)((colon ? colon : at) - p), pl = colon ? (size_t)(at - colon - 1) : 0;
+		if (ul >= sizeof s->user || pl >= sizeof s->pass)
+			return ds_err_set(err, DS_EINVAL, "index %s: user name or password too long",
+					  s->uri);
+		memcpy(s->user, p, ul);
+		s->user[ul] = 0;
+		if (colon)
+			memcpy(s->pass, colon + 1, pl);
+		s->pass[pl] = 0;
+		p = at + 1;
+	}
+	uri = s->uri; /* the messages' */
 	end = p + strcspn(p, "/?");
 	for (const char *h = p; h < end;) {
 		const char *he = h + strcspn(h, ",/?"), *colon = memchr(h, ':', (size_t)(he - h));
@@ -2959,16 +3014,21 @@ static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 		s->db = (int)v;
 	}
 	for (q = strchr(p, '?'); q && *q; q = strchr(q + 1, '&')) {
+		int bad = 0;
 		if (starts(q + 1, "timeout="))
-			s->timeout_ms = atoi(q + 1 + strlen("timeout="));
+			bad = uri_number(q + 1 + strlen("timeout="), 1, 86400000, &s->timeout_ms);
 		else if (starts(q + 1, "retry="))
-			s->retry = atoi(q + 1 + strlen("retry="));
+			bad = uri_number(q + 1 + strlen("retry="), 0, 1000, &s->retry);
 		else if (starts(q + 1, "wait="))
-			s->wait_replicas = atoi(q + 1 + strlen("wait="));
+			bad = uri_number(q + 1 + strlen("wait="), 0, 1000, &s->wait_replicas);
 		else if (starts(q + 1, "wait_ms="))
-			s->wait_ms = atoi(q + 1 + strlen("wait_ms="));
+			bad = uri_number(q + 1 + strlen("wait_ms="), 1, 86400000, &s->wait_ms);
 		else
 			return ds_err_set(err, DS_EINVAL, "index %s: unknown option %s", uri, q + 1);
+		if (bad)
+			return ds_err_set(err, DS_EINVAL,
+					  "index %s: %.*s takes a whole number (timeout and wait_ms: 1 to 86400000 ms; retry and wait: 0 to 1000)",
+					  uri, (int)strcspn(q + 1, "&"), q + 1);
 	}
 	if (s->timeout_ms <= 0)
 		s->timeout_ms = 1;
@@ -3097,6 +3157,22 @@ bool ds_store_is_redis(const char *uri)
 	return strncmp(uri, "redis://", 8) == 0;
 }
 
+void ds_store_star_password(char *uri)
+{
+	char *p = uri + strlen("redis://"), *at, *colon;
+	if (!starts(uri, "redis://"))
+		return; /* a file's name is as it is */
+	at = memchr(p, '@', strcspn(p, "/?"));
+	if (!at || !(colon = memchr(p, ':', (size_t)(at - p))))
+		return;
+	if (at - colon - 1 < 3) { /* too short to become "***": starred as it is */
+		memset(colon + 1, '*', (size_t)(at - colon - 1));
+		return;
+	}
+	memmove(colon + 4, at, strlen(at) + 1);
+	memcpy(colon + 1, "***", 3);
+}
+
 struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 				     const char *params, struct ds_err *err)
 {
@@ -3110,10 +3186,11 @@ struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 	s->readonly = (flags & DS_STORE_READONLY) != 0;
 	s->timeout_ms = timeout_ms;
 	s->retry = 0; /* ?retry=N in the address */
+	/* the address for messages: no options, no password */
+	s->uri[strcspn(s->uri, "?")] = '\0';
+	ds_store_star_password(s->uri);
 	if (parse_uri(s, uri, err) != 0)
 		goto fail;
-	/* the address without options, for messages */
-	s->uri[strcspn(s->uri, "?")] = '\0';
 	/* not reachable: with retries, wait for it like any command */
 	for (int i = 0, rc = load_slots(s, err); rc != 0; i++) {
 		if (rc != DS_EIO || i >= s->retry)

@@ -81,6 +81,7 @@ static void on_stop(int sig)
 
 struct conn {
 	char host[256];
+	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH */
 	int port, db, retry;
 	int reached;    /* connected once: a later loss is retried */
 	char why[160];  /* why the last command got no reply */
@@ -102,6 +103,25 @@ static int conn_parse(struct conn *q, const char *uri)
 		return -1;
 	}
 	p = uri + 8;
+	{ /* [USER]:PASSWORD@ */
+		const char *at = memchr(p, '@', strcspn(p, "/?")), *sep;
+		if (at) {
+			size_t ul, pl;
+			sep = memchr(p, ':', (size_t)(at - p));
+			ul = (size_t)((sep ? sep : at) - p);
+			pl = sep ? (size_t)(at - sep - 1) : 0;
+			if (ul >= sizeof q->user || pl >= sizeof q->pass) {
+				cli_error("--queue: user name or password too long");
+				return -1;
+			}
+			memcpy(q->user, p, ul);
+			q->user[ul] = 0;
+			if (sep)
+				memcpy(q->pass, sep + 1, pl);
+			q->pass[pl] = 0;
+			p = at + 1;
+		}
+	}
 	end = p + strcspn(p, "/?");
 	colon = memchr(p, ':', (size_t)(end - p));
 	snprintf(q->host, sizeof q->host, "%.*s", (int)((colon ? colon : end) - p), p);
@@ -136,6 +156,19 @@ static int conn_open(struct conn *q)
 	q->why[0] = 0;
 	tv.tv_sec = 30;
 	redisSetTimeout(q->c, tv);
+	if (q->pass[0]) {
+		r = q->user[0] ? redisCommand(q->c, "AUTH %s %s", q->user, q->pass)
+			       : redisCommand(q->c, "AUTH %s", q->pass);
+		if (!r || r->type == REDIS_REPLY_ERROR) {
+			snprintf(q->why, sizeof q->why, "the server refused the password: %.120s",
+				 r ? r->str : q->c->errstr);
+			if (r)
+				freeReplyObject(r);
+			conn_close(q);
+			return -1;
+		}
+		freeReplyObject(r);
+	}
 	if (q->db > 0) {
 		r = redisCommand(q->c, "SELECT %d", q->db);
 		if (!r || r->type == REDIS_REPLY_ERROR) {
@@ -223,11 +256,14 @@ static double now_s(void)
 /* ---- the worker ---- */
 
 /* Acknowledges entry and, if it was still pending (no other worker
- * finished it), writes its result and counters, all at once.  KEYS: stream,
+ * finished it), deletes it from the stream (its text is done with: the
+ * stream holds only articles still to judge), writes its result and
+ * counters, all at once.  KEYS: stream,
  * results, stats; ARGV: group, entry, name, worker, field (json|error),
  * value, failed (0|1), latency_us, round trips.  Returns 1 if written. */
 static const char finish_lua[] =
 	"if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end\n"
+	"redis.call('XDEL', KEYS[1], ARGV[2])\n"
 	"redis.call('XADD', KEYS[2], '*', 'entry', ARGV[2], 'name', ARGV[3], 'worker', ARGV[4],\n"
 	"           ARGV[5], ARGV[6])\n"
 	"redis.call('HINCRBY', KEYS[3], ARGV[7] == '1' and 'failed' or 'processed', 1)\n"

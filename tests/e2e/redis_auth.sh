@@ -1,0 +1,46 @@
+#!/bin/sh
+# A Redis server that asks for a password: the address carries it
+# (redis://[USER]:PASSWORD@HOST:PORT) for the index and for the streams of
+# submit and worker; without it, or with a wrong one, a one-line message
+# says so and never shows the password.  Options of the address are checked.
+# Prints TAP; skips if redis-server is missing.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/redis.sh"
+[ -f models/scorer.bin ] || skip_all "redis with a password" "models not built (make models)"
+PORT=$(redis_free_port)
+export REDISCLI_AUTH=s3cret-pw
+redis_start "$PORT" --requirepass s3cret-pw || { nok "redis-server starts"; echo "1..$n"; exit 1; }
+ok "redis-server with a password starts on 127.0.0.1:$PORT"
+S=corpus/seeds
+U=redis://:s3cret-pw@127.0.0.1:$PORT
+"$DESPIN" index list -i "redis://127.0.0.1:$PORT" > /dev/null 2> "$W/e1"
+rc=$?
+sed 's/^/# /' "$W/e1"
+check "without the password: exit 2, one line saying the server asks for one" \
+	$([ $rc = 2 ] && [ "$(wc -l < "$W/e1")" = 1 ] && grep -q "asks for a password" "$W/e1"; echo $?)
+"$DESPIN" index list -i "redis://:wr0ng-pw@127.0.0.1:$PORT" > /dev/null 2> "$W/e2"
+rc=$?
+sed 's/^/# /' "$W/e2"
+check "a wrong password: exit 2, refused, the password not shown" \
+	$([ $rc = 2 ] && grep -q "refused the password" "$W/e2" && ! grep -q "wr0ng" "$W/e2"; echo $?)
+"$DESPIN" index add -q -i "$U" $S/000_fcd469a446cc7cc8.txt > /dev/null 2>&1
+check "index add with the password in the address" $?
+"$DESPIN" scan -i "$U" --format json $S/003_cc34e14e2e5a732a.txt > "$W/scan" 2>&1
+check "scan -i finds the source and judges 003 spun" \
+	$(grep -q '"verdict":"spun","score":[0-9.]*,"source":"corpus/seeds/000_fcd469a446cc7cc8.txt"' "$W/scan"; echo $?)
+"$DESPIN" submit --queue "$U" $S/003_cc34e14e2e5a732a.txt > /dev/null 2>&1 &&
+	"$DESPIN" worker -i "$U" --until-empty > "$W/w" 2>&1 &&
+	"$DESPIN" worker --stats --queue "$U" > "$W/st" 2>&1
+check "submit, worker and worker --stats with the password: 1 processed" \
+	$(grep -q "^processed  *1$" "$W/st"; echo $?)
+"$DESPIN" worker --stats --queue "redis://:wr0ng-pw@127.0.0.1:$PORT" > /dev/null 2> "$W/e3"
+rc=$?
+sed 's/^/# /' "$W/e3"
+check "worker --stats with a wrong password: exit 2, refused, the password not shown" \
+	$([ $rc = 2 ] && grep -q "refused the password" "$W/e3" && ! grep -q "wr0ng" "$W/e3"; echo $?)
+"$DESPIN" index list -i "$U?timeout=abc" > /dev/null 2> "$W/e4"
+rc=$?
+sed 's/^/# /' "$W/e4"
+check "?timeout=abc refused: exit 2, the password not shown" \
+	$([ $rc = 2 ] && grep -q "timeout=abc takes a whole number" "$W/e4" && ! grep -q "s3cret" "$W/e4"; echo $?)
+echo "1..$n"
