@@ -161,6 +161,10 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
  * (a password under three characters by as many stars), in place: the
  * address as messages show it. */
 void ds_store_star_password(char *uri);
+/* The [USER]:PASSWORD@ of the address part at *p (after "redis://"), when
+ * there is one, into user and pass (ucap, pcap bytes; "" when absent), *p
+ * moved past it: 0, or -1 when either does not fit. */
+int ds_redis_userinfo(const char **p, char *user, size_t ucap, char *pass, size_t pcap);
 
 /* Opens (or with DS_STORE_CREATE creates) a store on a Redis server or
  * Redis Cluster (src/store_redis.c): uri is

@@ -476,6 +476,17 @@ static int load_scripts(struct rstore *s, struct node *nd, struct ds_err *err)
 	return 0;
 }
 
+/* Drops nd's new connection after a refusal (r, may be NULL, freed):
+ * DS_EINVAL. */
+static int connect_refused(struct node *nd, redisReply *r)
+{
+	if (r)
+		freeReplyObject(r);
+	redisFree(nd->c);
+	nd->c = NULL;
+	return DS_EINVAL;
+}
+
 static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 {
 	redisReply *r;
@@ -499,11 +510,7 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 		if (!r || r->type == REDIS_REPLY_ERROR) {
 			ds_err_set(err, DS_EINVAL, "index %s: the server refused the password: %s",
 				   s->uri, r ? r->str : nd->c->errstr);
-			if (r)
-				freeReplyObject(r);
-			redisFree(nd->c);
-			nd->c = NULL;
-			return DS_EINVAL;
+			return connect_refused(nd, r);
 		}
 		freeReplyObject(r);
 	}
@@ -513,10 +520,7 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 		ds_err_set(err, DS_EINVAL,
 			   "index %s: the server asks for a password: give it in the address (redis://[USER]:PASSWORD@HOST[:PORT])",
 			   s->uri);
-		freeReplyObject(r);
-		redisFree(nd->c);
-		nd->c = NULL;
-		return DS_EINVAL;
+		return connect_refused(nd, r);
 	}
 	if (r && r->type == REDIS_REPLY_STRING) {
 		const char *ri = strstr(r->str, "run_id:");
@@ -543,11 +547,7 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 		if (!r || r->type == REDIS_REPLY_ERROR) {
 			ds_err_set(err, DS_EINVAL, "index %s: cannot select database %d: %s", s->uri,
 				   s->db, r ? r->str : nd->c->errstr);
-			if (r)
-				freeReplyObject(r);
-			redisFree(nd->c);
-			nd->c = NULL;
-			return DS_EINVAL;
+			return connect_refused(nd, r);
 		}
 		freeReplyObject(r);
 	}
@@ -2973,20 +2973,9 @@ static int uri_number(const char *s, long min, long max, int *v)
 static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 {
 	const char *p = uri + strlen("redis://"), *end, *q, *at;
-	at = memchr(p, '@', strcspn(p, "/?"));
-	if (at) {
-		const char *colon = memchr(p, ':', (size_t)(at - p));
-		size_t ul = (size_t)((colon ? colon : at) - p), pl = colon ? (size_t)(at - colon - 1) : 0;
-		if (ul >= sizeof s->user || pl >= sizeof s->pass)
-			return ds_err_set(err, DS_EINVAL, "index %s: user name or password too long",
-					  s->uri);
-		memcpy(s->user, p, ul);
-		s->user[ul] = 0;
-		if (colon)
-			memcpy(s->pass, colon + 1, pl);
-		s->pass[pl] = 0;
-		p = at + 1;
-	}
+	(void)at;
+	if (ds_redis_userinfo(&p, s->user, sizeof s->user, s->pass, sizeof s->pass) != 0)
+		return ds_err_set(err, DS_EINVAL, "index %s: user name or password too long", s->uri);
 	uri = s->uri; /* the messages' */
 	end = p + strcspn(p, "/?");
 	for (const char *h = p; h < end;) {
@@ -3155,6 +3144,26 @@ out:
 bool ds_store_is_redis(const char *uri)
 {
 	return strncmp(uri, "redis://", 8) == 0;
+}
+
+int ds_redis_userinfo(const char **p, char *user, size_t ucap, char *pass, size_t pcap)
+{
+	const char *at = memchr(*p, '@', strcspn(*p, "/?")), *sep;
+	size_t ul, pl;
+	user[0] = pass[0] = 0;
+	if (!at)
+		return 0;
+	sep = memchr(*p, ':', (size_t)(at - *p));
+	ul = (size_t)((sep ? sep : at) - *p);
+	pl = sep ? (size_t)(at - sep - 1) : 0;
+	if (ul >= ucap || pl >= pcap)
+		return -1;
+	memcpy(user, *p, ul);
+	user[ul] = 0;
+	memcpy(pass, sep ? sep + 1 : at, pl);
+	pass[pl] = 0;
+	*p = at + 1;
+	return 0;
 }
 
 void ds_store_star_password(char *uri)

@@ -30,6 +30,7 @@
 
 #include "cli.h"
 #include "../detect.h"
+#include "../store.h"
 #include "../text.h"
 
 #define STREAM "{despin}:articles"
@@ -103,24 +104,9 @@ static int conn_parse(struct conn *q, const char *uri)
 		return -1;
 	}
 	p = uri + 8;
-	{ /* [USER]:PASSWORD@ */
-		const char *at = memchr(p, '@', strcspn(p, "/?")), *sep;
-		if (at) {
-			size_t ul, pl;
-			sep = memchr(p, ':', (size_t)(at - p));
-			ul = (size_t)((sep ? sep : at) - p);
-			pl = sep ? (size_t)(at - sep - 1) : 0;
-			if (ul >= sizeof q->user || pl >= sizeof q->pass) {
-				cli_error("--queue: user name or password too long");
-				return -1;
-			}
-			memcpy(q->user, p, ul);
-			q->user[ul] = 0;
-			if (sep)
-				memcpy(q->pass, sep + 1, pl);
-			q->pass[pl] = 0;
-			p = at + 1;
-		}
+	if (ds_redis_userinfo(&p, q->user, sizeof q->user, q->pass, sizeof q->pass) != 0) {
+		cli_error("--queue: user name or password too long");
+		return -1;
 	}
 	end = p + strcspn(p, "/?");
 	colon = memchr(p, ':', (size_t)(end - p));
