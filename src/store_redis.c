@@ -3093,9 +3093,16 @@ again:
 	fp = r->element[2]->type == REDIS_REPLY_STRING ? r->element[2]->str : "?";
 	if (!magic && r->element[1]->type == REDIS_REPLY_NIL) {
 		if (!create) {
-			rc = ds_err_set(err, DS_ENOTFOUND,
-					"cannot open index %s: no despin index there (the first 'despin index add' creates it)",
-					s->uri);
+			/* a database of other keys is not one the first add takes */
+			if ((rc = db_keys(s, &nkeys, err)) != 0)
+				goto out;
+			rc = nkeys > 0
+				     ? ds_err_set(err, DS_ENOTFOUND,
+						  "cannot open index %s: it holds %lld keys but no despin index (use another database: redis://HOST:PORT/DB)",
+						  s->uri, (long long)nkeys)
+				     : ds_err_set(err, DS_ENOTFOUND,
+						  "cannot open index %s: no despin index there (the first 'despin index add' creates it)",
+						  s->uri);
 			goto out;
 		}
 		if ((rc = db_keys(s, &nkeys, err)) != 0)

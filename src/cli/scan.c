@@ -245,13 +245,32 @@ static void stream_done(void *ctx, void *vit)
 
 /* batch mode: passes over e->items (names and errors only: the texts are
  * in the batch's index) */
+/* Whether pass (1 related, 2 solo scores, 3 with sources) has work for it. */
+static int batch_wants(const struct engine *e, int pass, const struct item *it)
+{
+	return pass == 3 ||
+	       (!it->err[0] && (pass == 1 || ds_batch_needs_score(e->batch, it->bidx)));
+}
+
+/* The steps of the passes from pass on, for the progress count. */
+static size_t batch_steps(const struct engine *e, int pass)
+{
+	size_t n = 0;
+	for (int p = pass; p <= 3; p++)
+		for (size_t i = 0; i < e->nitems; i++)
+			/* pass 2's work is known once pass 1 is done: until then, the
+			 * articles it may take */
+			n += p == 2 && pass == 1 ? !e->items[i]->err[0]
+						 : batch_wants(e, p, e->items[i]);
+	return n;
+}
+
 static void *batch_next(void *ctx)
 {
 	struct engine *e = ctx;
 	while (e->next_item < e->nitems) {
 		struct item *it = e->items[e->next_item++];
-		if (e->batch_pass == 3 || (!it->err[0] && (e->batch_pass == 1 ||
-							   ds_batch_needs_score(e->batch, it->bidx))))
+		if (batch_wants(e, e->batch_pass, it))
 			return it;
 	}
 	return NULL;
@@ -336,9 +355,9 @@ static int run_batch(struct engine *e)
 			rc = -1;
 			goto out;
 		}
-	e->total = e->nitems * 3;
 	for (e->batch_pass = 1; e->batch_pass <= 3; e->batch_pass++) {
 		e->next_item = 0;
+		e->total = e->done + batch_steps(e, e->batch_pass);
 		if (pool_run(e->nthreads, batch_next, batch_work, batch_done, e) < 0) {
 			cli_error("cannot start worker threads");
 			rc = -1;

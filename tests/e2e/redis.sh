@@ -23,6 +23,13 @@ A="$S/000_fcd469a446cc7cc8.txt $S/001_455d42bae2579fa5.txt $S/002_1eca5ce8543663
 rc=$?
 check "list of an empty server fails (exit 2) naming it" \
 	$([ $rc = 2 ] && grep -q "cannot open index $U: no despin index there" "$W/err"; echo $?)
+# a database of other keys: not one that the first add would take
+redis-cli -p "$PORT" -n 6 set other-program 1 > /dev/null
+"$DESPIN" index list -i "$U/6" > /dev/null 2> "$W/err"
+rc=$?
+check "list of a database of other keys fails (exit 2) saying so, not that an add creates it" \
+	$([ $rc = 2 ] && grep -q "holds 1 keys but no despin index (use another database" "$W/err"; echo $?)
+redis-cli -p "$PORT" -n 6 flushdb > /dev/null
 
 # an index of the first key layout (schema 1) is refused, naming the fix
 redis-cli -p "$PORT" -n 3 hset '{ds}:meta' magic despin-index schema 1 fingerprint x > /dev/null
