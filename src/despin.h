@@ -421,6 +421,10 @@ size_t ds_result_words(const struct ds_result *r);
  * article the evidence takes for the other's source: judged on its own,
  * never spun), or NULL. */
 const char *ds_result_source_direction(const struct ds_result *r);
+/* Whether r is left unflagged because the evidence does not show which of
+ * its batch pair is the copy (source_direction "uncertain"): a reader's
+ * "unsure". */
+int ds_result_unsure(const struct ds_result *r);
 size_t ds_result_nsubs(const struct ds_result *r);
 /* Sources the article was judged against (0 without a source; 1 for a
  * source given with ds_detect) and source i (< ds_result_nsources; 0 or

@@ -135,12 +135,16 @@ struct ds_lm *ds_models_load_lm(const char *dir, const char *lm_file, char *note
 	return lm;
 }
 
-const char *ds_models_lm_note(const struct ds_models *m)
+/* The sentence of ds_models_load_lm when m's models fell back to lm.bin,
+ * else NULL. */
+static const char *ds_models_lm_note(const struct ds_models *m)
 {
 	return m->lm_note[0] ? m->lm_note : NULL;
 }
 
-const char *ds_models_missing_note(const struct ds_models *m)
+/* The sentence naming m's missing optional files (vec.bin, solo.tsv) and
+ * what detection does without them, else NULL. */
+static const char *ds_models_missing_note(const struct ds_models *m)
 {
 	return m->opt_note[0] ? m->opt_note : NULL;
 }
@@ -728,6 +732,10 @@ const char *ds_result_date(const struct ds_result *r) { return r->doc->date; }
 size_t ds_result_tokens(const struct ds_result *r) { return r->doc->ntok; }
 size_t ds_result_words(const struct ds_result *r) { return r->doc->n_words; }
 const char *ds_result_source_direction(const struct ds_result *r) { return r->direction; }
+int ds_result_unsure(const struct ds_result *r)
+{
+	return r->direction && strcmp(r->direction, "uncertain") == 0;
+}
 size_t ds_result_nsubs(const struct ds_result *r) { return r->ev.nsubs; }
 
 int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out)

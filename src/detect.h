@@ -23,13 +23,6 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
  * nothing was replaced; note may be NULL).  The caller frees the model. */
 struct ds_lm *ds_models_load_lm(const char *dir, const char *lm_file, char *note, size_t n,
 				struct ds_err *err);
-/* The sentence of ds_models_load_lm when m's models fell back to lm.bin,
- * else NULL.  Owned by m.  The library does not print it. */
-const char *ds_models_lm_note(const struct ds_models *m);
-/* A sentence naming the optional model files of m's folder that are
- * missing (vec.bin, solo.tsv) and what detection does without them, else
- * NULL.  Owned by m.  The library does not print it. */
-const char *ds_models_missing_note(const struct ds_models *m);
 /* The language model of m. */
 const struct ds_lm *ds_models_lm(const struct ds_models *m);
 /* Adds lm (taken over, also on failure) to m's language model as one more

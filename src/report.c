@@ -202,12 +202,10 @@ static const char *base_name(const char *s)
 
 /* The number of the article named name (exactly, else by a unique base
  * name), 0 when none. */
-/* Whether a's pair of inputs left it unflagged because the evidence does
- * not show which of the two is the copy (source_direction "uncertain"). */
+/* Whether a is clean only because its batch pair's direction is uncertain. */
 static int unsure(const struct art *a)
 {
-	const char *dir = ds_result_source_direction(a->r);
-	return a->v == V_CLEAN && dir && strcmp(dir, "uncertain") == 0;
+	return a->v == V_CLEAN && ds_result_unsure(a->r);
 }
 
 /* The verdict a reader sees: "unsure" for such a clean one. */

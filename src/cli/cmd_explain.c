@@ -111,7 +111,7 @@ static void header(struct explain_out *o, const char *name, struct ds_result *r)
 		printf("source: none (scored on its own)\n");
 	if (!ds_result_judged(r, &why))
 		printf("not judged: %s\n", why);
-	if ((why = ds_result_source_direction(r)) != NULL && strcmp(why, "uncertain") == 0)
+	if (ds_result_unsure(r))
 		printf("direction: uncertain (the evidence does not show which of the two is the "
 		       "copy, so neither is flagged)\n");
 }

@@ -106,12 +106,11 @@ static const char *source_cell(const char *src, const char *article)
  * (source_direction "uncertain"; neither is flagged, JSON says "clean"). */
 static const char *table_verdict(const struct ds_result *r)
 {
-	const char *dir = ds_result_source_direction(r);
 	if (!ds_result_judged(r, NULL))
 		return "unjudged";
 	if (ds_result_spun(r))
 		return "spun";
-	return dir && strcmp(dir, "uncertain") == 0 ? "unsure" : "clean";
+	return ds_result_unsure(r) ? "unsure" : "clean";
 }
 
 static int print_result(void *ctx, const char *name, struct ds_result *r, const char *err)

@@ -630,9 +630,8 @@ void scan_tally_add(struct scan_tally *t, const struct ds_result *r)
 	else if (ds_result_spun(r))
 		t->spun++;
 	else {
-		const char *dir = ds_result_source_direction(r);
 		t->clean++;
-		t->unsure += dir && strcmp(dir, "uncertain") == 0;
+		t->unsure += ds_result_unsure(r) != 0;
 	}
 }
 
