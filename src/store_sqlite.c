@@ -126,7 +126,8 @@ static int wait_more(struct sqlite_store *s, double t0, int count)
 {
 	int waited = (int)((ds_now() - t0) * 1000), pause;
 	if (waited >= s->timeout_ms) {
-		s->gave_up_ms = waited;
+		/* with no timeout, nothing was waited for, however slow the call */
+		s->gave_up_ms = s->timeout_ms > 0 ? waited : 0;
 		return 0;
 	}
 	pause = busy_pause[count < (int)DS_ARRAY_LEN(busy_pause) ? count
