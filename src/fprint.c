@@ -164,7 +164,7 @@ static uint32_t shingle_hash(const struct item *it, size_t k, unsigned kind)
 	uint64_t h = 0x5348494e474c45ULL + kind;
 	for (size_t i = 0; i < k; i++)
 		h = ds_mix64(h ^ it[i].h) + 0x9e3779b97f4a7c15ULL;
-	return ((uint32_t)(h >> 40) & 0xfffffeu) | kind;
+	return ((uint32_t)(h >> (64 - DS_FP_HASH_BITS)) & ((1u << DS_FP_HASH_BITS) - 2)) | kind;
 }
 
 /* Sorts a[0..n) (tmp: room for n), 8 bits a pass from the lowest, as many
@@ -244,6 +244,21 @@ static void add_shingles(struct ds_fprint *fp, const struct item *it, size_t n,
 	for (size_t i = 0; i + k <= n; i++) {
 		fp->occ[fp->nocc].h = shingle_hash(it + i, k, kind);
 		fp->occ[fp->nocc++].sent = it[i].sent;
+	}
+}
+
+void ds_fprint_reduce(uint32_t *set, size_t n)
+{
+	/* the keys of sorted hashes are sorted but within runs of hashes that
+	 * share their top bits and differ in kind: an insertion sort costs
+	 * about one pass */
+	int bits = ds_fprint_rkey_bits(n);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t k = ds_fprint_rkey(set[i], bits);
+		size_t j = i;
+		for (; j > 0 && set[j - 1] > k; j--)
+			set[j] = set[j - 1];
+		set[j] = k;
 	}
 }
 
@@ -485,31 +500,66 @@ static int in_set(const uint32_t *s, size_t n, uint32_t h)
 	return p < n && s[p] == h;
 }
 
-size_t ds_fprint_sent_cover(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc,
-			    float *out)
+/* The merge of fp's hashes, as keys of the given bits, with src, sorted
+ * keys of those bits (bits DS_FP_HASH_BITS: hashes): as if fp's keys were
+ * sorted, each key matching one equal key of src.  The keys of sorted
+ * hashes are in order but within a run of hashes that share their top bits,
+ * whose keys are the run's top bits and a kind: kind 0 first, then kind 1,
+ * each in the hashes' order.  Returns the keys matched; hit (if not NULL)
+ * gets 1 at the index of each matched hash, *imm (if not NULL) the matched
+ * keys of kind DS_FP_KIND_IMM. */
+static size_t merge_keys(const struct ds_fprint *fp, int bits, const uint32_t *src,
+			 size_t nsrc, unsigned char *hit, size_t *imm)
 {
-	size_t covered = 0, i = 0, a = 0, b = 0;
+	size_t c = 0, j = 0, i = 0;
+	const int shift = DS_FP_HASH_BITS + 1 - bits;
+	if (imm)
+		*imm = 0;
+	while (i < fp->nset && j < nsrc) {
+		uint32_t top = fp->set[i] >> shift;
+		size_t end = i + 1;
+		while (end < fp->nset && fp->set[end] >> shift == top)
+			end++;
+		for (uint32_t kind = 0; kind < 2; kind++) {
+			uint32_t k = top << 1 | kind;
+			while (j < nsrc && src[j] < k)
+				j++;
+			for (size_t x = i; x < end && j < nsrc && src[j] == k; x++)
+				if ((fp->set[x] & 1) == kind) {
+					if (hit)
+						hit[x] = 1;
+					if (imm && kind == DS_FP_KIND_IMM)
+						(*imm)++;
+					c++;
+					j++;
+				}
+		}
+		i = end;
+	}
+	return c;
+}
+
+/* Sentence cover of fp's document by src, sorted keys of the given bits. */
+static size_t sent_cover(const struct ds_fprint *fp, int bits, const uint32_t *src, size_t nsrc,
+			 float *out)
+{
+	size_t covered = 0, i = 0;
 	unsigned char *hit = calloc(fp->nset + 1, 1);
 	if (out)
 		for (size_t s = 0; s < fp->nsent; s++)
 			out[s] = 0;
 	/* which of the document's hashes src holds: one merge of the sets */
-	while (hit && a < fp->nset && b < nsrc) {
-		if (fp->set[a] < src[b])
-			a++;
-		else if (fp->set[a] > src[b])
-			b++;
-		else
-			hit[a++] = 1, b++;
-	}
+	if (hit)
+		merge_keys(fp, bits, src, nsrc, hit, NULL);
 	while (i < fp->nocc) {
 		uint32_t s = fp->occ[i].sent;
 		size_t t = 0, f = 0, stem = 0;
 		for (; i < fp->nocc && fp->occ[i].sent == s; i++) {
-			int in = hit ? hit[fp->oset[i]] : in_set(src, nsrc, fp->occ[i].h);
+			uint32_t h = fp->occ[i].h;
+			int in = hit ? hit[fp->oset[i]] : in_set(src, nsrc, ds_fprint_rkey(h, bits));
 			t++;
 			f += in;
-			stem += in && (fp->occ[i].h & 1) == DS_FP_KIND_STEM;
+			stem += in && (h & 1) == DS_FP_KIND_STEM;
 		}
 		if (s >= fp->nsent)
 			continue;
@@ -521,6 +571,12 @@ size_t ds_fprint_sent_cover(const struct ds_fprint *fp, const uint32_t *src, siz
 	}
 	free(hit);
 	return covered;
+}
+
+size_t ds_fprint_sent_cover(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc,
+			    float *out)
+{
+	return sent_cover(fp, ds_fprint_rkey_bits(nsrc), src, nsrc, out);
 }
 
 /* Words of the sentences that have shingles. */
@@ -540,47 +596,36 @@ static size_t shingled_words(const struct ds_fprint *fp)
 double ds_fprint_coverage(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc)
 {
 	size_t total = shingled_words(fp);
-	return total ? (double)ds_fprint_sent_cover(fp, src, nsrc, NULL) / (double)total : 0.0;
+	return total ? (double)sent_cover(fp, DS_FP_HASH_BITS, src, nsrc, NULL) / (double)total
+		     : 0.0;
 }
 
-static size_t common_kind(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-			  size_t *imm)
+/* a against b, sorted keys of the given bits (DS_FP_HASH_BITS: hashes). */
+static void cmp_with(const struct ds_fprint *a, int bits, const uint32_t *b, size_t nb,
+		     struct ds_fp_cmp *out)
 {
-	size_t i = 0, j = 0, c = 0;
-	*imm = 0;
-	while (i < na && j < nb) {
-		if (a[i] < b[j])
-			i++;
-		else if (a[i] > b[j])
-			j++;
-		else {
-			c++;
-			*imm += (a[i] & 1) == DS_FP_KIND_IMM;
-			i++;
-			j++;
-		}
-	}
-	return c;
+	size_t na = a->nset, mn = na < nb ? na : nb;
+	size_t total = shingled_words(a);
+	memset(out, 0, sizeof *out);
+	out->n_a = na;
+	out->n_b = nb;
+	out->common = merge_keys(a, bits, b, nb, NULL, &out->common_imm);
+	out->common_stem = out->common - out->common_imm;
+	out->similarity = mn ? (double)out->common / (double)mn : 0.0;
+	out->containment_ab = na ? (double)out->common / (double)na : 0.0;
+	out->containment_ba = nb ? (double)out->common / (double)nb : 0.0;
+	out->coverage_ab = total ? (double)sent_cover(a, bits, b, nb, NULL) / (double)total : 0.0;
 }
 
 void ds_fprint_cmp_set(const struct ds_fprint *a, const uint32_t *b, size_t nb,
 		       struct ds_fp_cmp *out)
 {
-	size_t na = a->nset, mn = na < nb ? na : nb;
-	memset(out, 0, sizeof *out);
-	out->n_a = na;
-	out->n_b = nb;
-	out->common = common_kind(a->set, na, b, nb, &out->common_imm);
-	out->common_stem = out->common - out->common_imm;
-	out->similarity = mn ? (double)out->common / (double)mn : 0.0;
-	out->containment_ab = na ? (double)out->common / (double)na : 0.0;
-	out->containment_ba = nb ? (double)out->common / (double)nb : 0.0;
-	out->coverage_ab = ds_fprint_coverage(a, b, nb);
+	cmp_with(a, ds_fprint_rkey_bits(nb), b, nb, out);
 }
 
 void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,
 		   struct ds_fp_cmp *out)
 {
-	ds_fprint_cmp_set(a, b->set, b->nset, out);
+	cmp_with(a, DS_FP_HASH_BITS, b->set, b->nset, out);
 	out->coverage_ba = ds_fprint_coverage(b, a->set, a->nset);
 }

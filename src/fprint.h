@@ -61,9 +61,10 @@ struct ds_stemmer;
 /* At most this many passage keys per document (the first sentences'). */
 #define DS_FP_MAX_KEYS 1024
 
-/* Kind bit of a shingle hash. */
+/* Kind bit of a shingle hash (its bit 0; a hash has DS_FP_HASH_BITS). */
 #define DS_FP_KIND_IMM 0u
 #define DS_FP_KIND_STEM 1u
+#define DS_FP_HASH_BITS 24
 
 struct ds_fprint;
 
@@ -102,6 +103,33 @@ void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n);
 /* Number of hashes present in both sorted sets. */
 size_t ds_fprint_common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
+/* A shingle hash as an index keeps it, a key: the hash's top b - 1 bits
+ * and its kind (bit 0), b bits in all, where b depends on the size n of
+ * the source's set (ds_fprint_rkey_bits): the bits that n sorted hashes
+ * need plus DS_FP_RKEY_SLACK, at most DS_FP_HASH_BITS.  So a shingle of an
+ * article meets a false match in a source's keys at most once in
+ * 2^DS_FP_RKEY_SLACK, whatever the source's length (an article of 700
+ * shingles: about one false common shingle a source, against hundreds of
+ * true ones in a copy), and a store keeps about DS_FP_RKEY_SLACK + 2 bits
+ * a shingle, Rice-coded, instead of about 16 for the hash of a source of
+ * 700.  A store's sets hold these keys, sorted, one per shingle (two
+ * hashes of a source that share a key are both kept). */
+#define DS_FP_RKEY_SLACK 9
+static inline int ds_fprint_rkey_bits(size_t n)
+{
+	int b = DS_FP_RKEY_SLACK + 1;
+	while (b < DS_FP_HASH_BITS && ((size_t)1 << (b - DS_FP_RKEY_SLACK)) < n)
+		b++;
+	return b;
+}
+static inline uint32_t ds_fprint_rkey(uint32_t h, int bits)
+{
+	return (h >> (DS_FP_HASH_BITS + 1 - bits)) << 1 | (h & 1u);
+}
+/* Turns a sorted set of n hashes into its sorted keys (of
+ * ds_fprint_rkey_bits(n) bits), in place; n stays. */
+void ds_fprint_reduce(uint32_t *set, size_t n);
+
 /* Share (0..1) of fp's document that the sorted set src covers: the words of
  * its covered sentences over the words of the sentences that have shingles.
  * A sentence is covered when at least a quarter (and at least two, or the
@@ -113,8 +141,10 @@ double ds_fprint_coverage(const struct ds_fprint *fp, const uint32_t *src, size_
 size_t ds_fprint_nsents(const struct ds_fprint *fp);
 uint32_t ds_fprint_sent_words(const struct ds_fprint *fp, size_t i);
 /* For each sentence i of fp's document, out[i] = the share of its shingles
- * found in src when src covers it (see ds_fprint_coverage), 0 otherwise.
- * out has ds_fprint_nsents(fp) entries.  Returns the words covered. */
+ * found in src when src covers it (see ds_fprint_coverage), 0 otherwise;
+ * src is a store's set of keys (ds_fprint_reduce), compared with the keys
+ * of fp's hashes.  out has ds_fprint_nsents(fp) entries.  Returns the words
+ * covered. */
 size_t ds_fprint_sent_cover(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc,
 			    float *out);
 
@@ -129,8 +159,9 @@ struct ds_fp_cmp {
 	size_t common_imm, common_stem; /* common shingles by kind */
 };
 
-/* Similarity of a query fingerprint (a side known in full) against a bare
- * sorted set (b side: only set figures, coverage_ba left 0). */
+/* Similarity of a query fingerprint (a side known in full) against a
+ * store's sorted set of keys (ds_fprint_reduce; b side: only set figures,
+ * coverage_ba left 0).  The keys of a's hashes are compared. */
 void ds_fprint_cmp_set(const struct ds_fprint *a, const uint32_t *b, size_t nb,
 		       struct ds_fp_cmp *out);
 /* All figures, both ways. */

@@ -164,7 +164,9 @@ struct ds_match {
 	int64_t id;
 	char *name;          /* owned by the match: ds_matches_free */
 	char date[11];       /* "YYYY-MM-DD" or "" */
-	double similarity;   /* shared shingles / the smaller set's size */
+	double similarity;   /* shared shingles / the smaller set's size,
+			      * counted on the store's keys (fprint.h
+			      * ds_fprint_reduce) */
 	double coverage;     /* share of the article's words (in sentences) that
 			      * the source covers (fprint.h ds_fprint_coverage) */
 	double containment;  /* share of the article's shingles found in the source */
@@ -198,5 +200,13 @@ int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 		   const struct ds_query_opts *opts, struct ds_match *out, size_t max,
 		   size_t *n, struct ds_err *err);
 void ds_matches_free(struct ds_match *m, size_t n);
+
+/* The similarity of doc and text[0..len) (a source's text, from
+ * ds_index_get_text) counted on their full shingle hashes, as fprint.h
+ * ds_fprint_cmp and 'despin match' give it; a query's ds_match.similarity
+ * counts the store's keys, which a few false matches may raise.  Returns 0
+ * with *sim set (unchanged for a text without words) or DS_ENOMEM. */
+int ds_index_similarity(struct ds_index *ix, const struct ds_doc *doc, const char *text,
+			size_t len, double *sim, struct ds_err *err);
 
 #endif

@@ -253,6 +253,10 @@ again:
 		f->len = tlen[j];
 		text[j] = NULL;
 		f->similarity = c->similarity;
+		/* the figure shown: on full hashes, as 'despin match' and a
+		 * given source show it */
+		if (ds_index_similarity(ix, s->doc, f->text, f->len, &f->similarity, err))
+			goto fail;
 		if (!(f->ranges = malloc((s->doc->nsent + 1) * sizeof *f->ranges)))
 			goto nomem;
 		for (size_t i = 0; i < s->doc->nsent; i++) {

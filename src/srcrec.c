@@ -1,5 +1,6 @@
 /* srcrec.c - packed source records with Rice-coded shingle sets (srcrec.h). */
 #include "srcrec.h"
+#include "fprint.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,16 +89,17 @@ static int rice_k(const uint32_t *set, size_t n)
 	return k;
 }
 
-int ds_srcrec_pack(struct ds_buf *out, int live, uint64_t words, uint64_t text_len,
-		   uint64_t nkeys, const char *hash, const char *name, const char *date,
-		   const uint32_t *set, size_t nset)
+int ds_srcrec_pack(struct ds_buf *out, int version, int live, uint64_t words,
+		   uint64_t text_len, uint64_t nkeys, const char *hash, const char *name,
+		   const char *date, const uint32_t *set, size_t nset)
 {
-	unsigned char h[16], head[2] = {live ? 1 : 0, DS_SRCREC_VERSION};
+	unsigned char h[16], head[2] = {live ? 1 : 0, (unsigned char)version};
 	size_t nl = strlen(name), dl = date ? strlen(date) : 0;
 	struct bw w = {out, 0, 0, 0};
-	int k = rice_k(set, nset);
-	uint32_t prev = 0;
-	if (strlen(hash) != 32)
+	uint32_t prev = 0, *keys = NULL;
+	const uint32_t *v = set;
+	int k;
+	if (strlen(hash) != 32 || (version != 1 && version != 2))
 		return DS_EINVAL;
 	for (int i = 0; i < 16; i++) {
 		int a = hexval(hash[2 * i]), b = hexval(hash[2 * i + 1]);
@@ -108,14 +110,29 @@ int ds_srcrec_pack(struct ds_buf *out, int live, uint64_t words, uint64_t text_l
 	for (size_t i = 1; i < nset; i++)
 		if (set[i] <= set[i - 1])
 			return DS_EINVAL;
+	if (nset && set[nset - 1] >> DS_FP_HASH_BITS)
+		return DS_EINVAL;
+	if (version == 2) {
+		if (!(keys = malloc((nset + 1) * sizeof *keys)))
+			return DS_ENOMEM;
+		if (nset)
+			memcpy(keys, set, nset * sizeof *keys);
+		ds_fprint_reduce(keys, nset);
+		v = keys;
+	}
+	k = rice_k(v, nset);
 	if (ds_buf_append(out, head, 2) || put_varint(out, words) || put_varint(out, nset) ||
 	    put_varint(out, text_len) || put_varint(out, nkeys) || ds_buf_append(out, h, 16) ||
 	    put_varint(out, nl) || ds_buf_append(out, name, nl) || put_varint(out, dl) ||
-	    ds_buf_append(out, date ? date : "", dl) || ds_buf_putc(out, (char)k))
+	    ds_buf_append(out, date ? date : "", dl) ||
+	    (version == 2 && ds_buf_putc(out, (char)ds_fprint_rkey_bits(nset))) ||
+	    ds_buf_putc(out, (char)k)) {
+		free(keys);
 		return DS_ENOMEM;
+	}
 	for (size_t i = 0; i < nset; i++) {
-		uint32_t gap = set[i] - prev, q = gap >> k;
-		prev = set[i];
+		uint32_t gap = v[i] - prev, q = gap >> k;
+		prev = v[i];
 		while (q >= 32) {
 			bw_bits(&w, 0xffffffffu, 32);
 			q -= 32;
@@ -125,6 +142,7 @@ int ds_srcrec_pack(struct ds_buf *out, int live, uint64_t words, uint64_t text_l
 		bw_bits(&w, gap, k);
 	}
 	bw_flush(&w);
+	free(keys);
 	return w.rc ? DS_ENOMEM : 0;
 }
 
@@ -147,10 +165,12 @@ int ds_srcrec_unpack(const void *data, size_t len, struct ds_srcrec *rec, uint32
 {
 	static const char hex[] = "0123456789abcdef";
 	struct rd r = {data, (const unsigned char *)data + len};
-	int k, rc;
-	if (len < 2 || r.p[1] != DS_SRCREC_VERSION)
+	int k, rc, version;
+	uint64_t max = (1u << DS_FP_HASH_BITS) - 1;
+	if (len < 2 || (r.p[1] != 1 && r.p[1] != 2))
 		return DS_ECORRUPT;
 	rec->live = r.p[0] == 1;
+	rec->version = version = r.p[1];
 	r.p += 2;
 	if (get_varint(&r, &rec->words) || get_varint(&r, &rec->nset) ||
 	    get_varint(&r, &rec->text_len) || get_varint(&r, &rec->nkeys) || r.end - r.p < 16)
@@ -164,6 +184,12 @@ int ds_srcrec_unpack(const void *data, size_t len, struct ds_srcrec *rec, uint32
 	if ((rc = get_str(&r, &rec->name, &rec->namecap)) != 0 ||
 	    (rc = get_str(&r, &rec->date, &rec->datecap)) != 0)
 		return rc;
+	if (version == 2) {
+		int bits = ds_fprint_rkey_bits((size_t)rec->nset);
+		if (r.p == r.end || *r.p++ != bits)
+			return DS_ECORRUPT;
+		max = (1u << bits) - 1;
+	}
 	if (r.p == r.end || (k = *r.p++) > 31)
 		return DS_ECORRUPT;
 	/* every shingle takes at least k + 1 bits */
@@ -192,12 +218,15 @@ int ds_srcrec_unpack(const void *data, size_t len, struct ds_srcrec *rec, uint32
 			for (int j = 0; j < k; j++, bit++)
 				low |= (uint64_t)(b[bit >> 3] >> (bit & 7) & 1) << j;
 			v = prev + (q << k | low);
-			if ((i > 0 && v <= prev) || v > 0xffffffffu)
+			/* version 1: distinct hashes; version 2: keys, one a shingle */
+			if ((version == 1 && i > 0 && v <= prev) || v > max)
 				return DS_ECORRUPT;
 			(*set)[i] = (uint32_t)v;
 			prev = v;
 		}
 	}
+	if (version == 1)
+		ds_fprint_reduce(*set, (size_t)rec->nset);
 	return 0;
 }
 

@@ -39,7 +39,8 @@ struct ds_store_src {
 	const char *date;   /* "YYYY-MM-DD" or "" */
 	const char *hash;   /* content hash: 32 lower-case hex digits */
 	uint64_t words;
-	const uint32_t *set; /* sorted shingle hashes (DS_STORE_SET) */
+	const uint32_t *set; /* put: sorted distinct shingle hashes; get: their
+			      * keys, sorted (fprint.h ds_fprint_reduce) (DS_STORE_SET) */
 	size_t nset;         /* always filled */
 	const char *text;    /* original bytes (DS_STORE_TEXT), not NUL-terminated */
 	size_t len;

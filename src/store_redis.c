@@ -1,6 +1,7 @@
 /* store_redis.c - a shared store on a Redis server or Redis Cluster (store.h).
  *
- * Key layout, schema 2.  The registry is spread over RBUCKETS buckets, each
+ * Key layout, schema 3 (schema 2, read and written too, differs only in
+ * its records: srcrec.h version 1, full shingle hashes).  The registry is spread over RBUCKETS buckets, each
  * with its own hash tag {ds:XX} (XX: the first two hex digits of the
  * source's content hash), so that a cluster puts them on all its shards and
  * one Lua script per bucket can change a bucket's keys at once:
@@ -15,12 +16,13 @@
  *   {ds:XX}:stats      hash: their sources, words, shingles, band_keys,
  *                      text_bytes
  *   {src:ID}           string: the packed record (srcrec.h: live mark, fields,
- *                      Rice-coded shingle set)
+ *                      Rice-coded shingle keys)
  *   {src:ID}t          string: the text, deflated (zlib); same slot
  *   {pG:PREFIX}        hash: passage key postings of the sources of
  *                      generation G (below), bucketed by the top bits of
  *                      the passage key (PREFIX, hex); field = the key's
- *                      other bits (little-endian bytes), value = the ids
+ *                      low 32 bits (schema 2: all its other bits),
+ *                      little-endian bytes, value = the ids
  *                      under it, 4 bytes each, little-endian, or, past
  *                      INLINE_IDS ids, 'o' + their count (4 bytes), the
  *                      ids then in the set {pG:PREFIX}o + field (same slot)
@@ -72,7 +74,8 @@
 #include <zlib.h>
 
 #define MAGIC "despin-index"
-#define SCHEMA "2"
+#define SCHEMA "3"     /* made by this despin: records of version 2 */
+#define SCHEMA_OLD "2" /* still read and written: records of version 1 */
 #define INLINE_IDS 56 /* ids in a passage key's fields (4 of 14 ids); past that, in a set */
 #define GEN0_IDS 1024
 #define MAX_ID 0xffffffffLL /* ids are 4 bytes in postings */
@@ -265,6 +268,7 @@ struct rstore {
 	char *uri;          /* the address for messages: options cut, password starred */
 	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH on connecting */
 	int db, readonly, cluster;
+	int recver;         /* the record version its schema holds (srcrec.h) */
 	int timeout_ms, retry;
 	int wait_replicas;  /* ?wait=N: a commit waits for N replicas of each shard */
 	int wait_ms;        /* ?wait_ms=MS: for at most this long (default 1000) */
@@ -401,13 +405,25 @@ static int gen_bits(int g)
 	return 11 + (g > 0 ? g - 1 : 0);
 }
 
+/* Bytes of a passage key's field in generation g: schema 3, the low 32
+ * bits of the key (with the bucket's 11 bits or more, 43 bits or more of
+ * it tell keys apart: two of a bucket's 35 share a field once in 2^32
+ * pairs, and share their postings then); schema 2, all its bits below the
+ * bucket's (6 or 7 bytes). */
+static size_t field_len(const struct rstore *s, int g)
+{
+	return s->recver >= 2 ? 4 : (size_t)(64 - gen_bits(g) + 7) / 8;
+}
+
 /* A passage key in generation g: its bucket's key (returns its length)
- * and its field there (*flen bytes: the key's bits below the prefix). */
-static size_t post_key(char bk[32], unsigned char field[8], size_t *flen, int g, uint64_t key)
+ * and its field there (*flen bytes of the key's bits below the prefix,
+ * from the lowest). */
+static size_t post_key(const struct rstore *s, char bk[32], unsigned char field[8], size_t *flen,
+		       int g, uint64_t key)
 {
 	int bits = gen_bits(g);
 	uint64_t low = key & ((1ull << (64 - bits)) - 1);
-	*flen = (size_t)(64 - bits + 7) / 8;
+	*flen = field_len(s, g);
 	for (size_t i = 0; i < *flen; i++)
 		field[i] = (unsigned char)(low >> (8 * i));
 	return (size_t)snprintf(bk, 32, "{p%d:%llx}", g, (unsigned long long)(key >> (64 - bits)));
@@ -1062,7 +1078,7 @@ static int queue_postings(struct rstore *s, struct pipe *p, int64_t id, const ui
 	int g = gen_of(id), rc = 0;
 	put32le(idb, (uint32_t)id);
 	for (size_t k = 0; k < nkeys && rc == 0; k++) {
-		blen = post_key(bk, field, &flen, g, keys[k]);
+		blen = post_key(s, bk, field, &flen, g, keys[k]);
 		if (how == POST_NEW)
 			rc = pipe_add(p, key_slot(bk, blen),
 				      ARGS(S("HSETNX"), B(bk, blen), B(field, flen), B(idb, 4)));
@@ -1525,7 +1541,7 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	}
 	s->nadd++; /* from here on, rollback discards what was written */
 
-	if ((rc = ds_srcrec_pack(&rec, 0, src->words, src->len, e->nkeys, src->hash, src->name,
+	if ((rc = ds_srcrec_pack(&rec, s->recver, 0, src->words, src->len, e->nkeys, src->hash, src->name,
 				 src->date ? src->date : "", src->set, src->nset)) != 0) {
 		rc = rc == DS_EINVAL ? ds_err_set(err, DS_EINVAL,
 						  "index %s: source '%s' has a bad hash or shingle set",
@@ -1980,13 +1996,14 @@ static redisReply *look_reply(const struct look *l, size_t k, int g)
 }
 
 /* Queues HGET of keys[0..nkeys) in generations from..to. */
-static int queue_look(struct pipe *p, const uint64_t *keys, size_t nkeys, int from, int to)
+static int queue_look(const struct rstore *s, struct pipe *p, const uint64_t *keys, size_t nkeys,
+		      int from, int to)
 {
 	for (size_t k = 0; k < nkeys; k++)
 		for (int g = from; g <= to; g++) {
 			char bk[32];
 			unsigned char field[8];
-			size_t flen, blen = post_key(bk, field, &flen, g, keys[k]);
+			size_t flen, blen = post_key(s, bk, field, &flen, g, keys[k]);
 			unsigned char f[4][9];
 			for (int j = 0; j < 4; j++) {
 				memcpy(f[j], field, flen);
@@ -2023,7 +2040,7 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 		goto out;
 	}
 	l.g1 = l.g2 = gen_of(s->maxid > 0 ? s->maxid : 1);
-	if (queue_look(&l.p, keys, nkeys, 0, l.g1) ||
+	if (queue_look(s, &l.p, keys, nkeys, 0, l.g1) ||
 	    pipe_add(&l.p, slot_of(K_NEXT), ARGS(S("GET"), S(K_NEXT)))) {
 		rc = no_mem(s, err);
 		goto out;
@@ -2034,7 +2051,7 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 	    next > s->maxid)
 		s->maxid = next;
 	if ((l.g2 = gen_of(s->maxid > 0 ? s->maxid : 1)) > l.g1) {
-		if (queue_look(&l.q, keys, nkeys, l.g1 + 1, l.g2)) {
+		if (queue_look(s, &l.q, keys, nkeys, l.g1 + 1, l.g2)) {
 			rc = no_mem(s, err);
 			goto out;
 		}
@@ -2069,7 +2086,7 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 			v = r->element[0];
 			if (rc || !all || v->type != REDIS_REPLY_STRING || v->len != 5)
 				continue;
-			blen = post_key(bk, field, &flen, g, keys[k]);
+			blen = post_key(s, bk, field, &flen, g, keys[k]);
 			bk[blen++] = 'o';
 			memcpy(bk + blen, field, flen);
 			blen += flen;
@@ -2551,7 +2568,7 @@ static int check_posting(struct rstore *s, struct check_sum *sum, int g, int64_t
 		d->blen = blen;
 		/* the removal script takes the passage key's first field, not
 		 * the continuation fields (its name and one byte, 1 to 3) */
-		d->flen = (size_t)(64 - gen_bits(g) + 7) / 8;
+		d->flen = field_len(s, g);
 		if ((size_t)f->len < d->flen)
 			d->flen = (size_t)f->len;
 		memcpy(d->f, f->str, d->flen);
@@ -3132,14 +3149,16 @@ again:
 	if (!magic || strcmp(magic, MAGIC) != 0)
 		rc = ds_err_set(err, DS_EFORMAT, "%s holds a key %s that is not a despin index", s->uri,
 				K_META);
-	else if (strcmp(schema, SCHEMA) != 0)
+	else if (strcmp(schema, SCHEMA) != 0 && strcmp(schema, SCHEMA_OLD) != 0)
 		rc = ds_err_set(err, DS_EVERSION,
-				"index %s has schema version %s, this despin reads version %s (another key layout): rebuild it in an empty database with 'despin index add' of its texts, or 'despin index copy' from an SQLite index of them",
-				s->uri, schema, SCHEMA);
+				"index %s has schema version %s, this despin reads versions %s and %s (another key layout): rebuild it in an empty database with 'despin index add' of its texts, or 'despin index copy' from an SQLite index of them",
+				s->uri, schema, SCHEMA_OLD, SCHEMA);
 	else if (strcmp(fp, params) != 0)
 		rc = ds_err_set(err, DS_EVERSION,
 				"index %s was built with fingerprints %s, this despin makes %s: rebuild it into a new index with 'despin index add'",
 				s->uri, fp, params);
+	if (rc == 0)
+		s->recver = strcmp(schema, SCHEMA) == 0 ? 2 : 1;
 	if (rc == 0 && (rc = call(s, &p, slot_of(K_NEXT), ARGS(S("GET"), S(K_NEXT)), &r, err)) == 0 &&
 	    r->type == REDIS_REPLY_STRING)
 		parse_i64(r, &s->maxid);

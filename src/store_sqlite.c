@@ -1,5 +1,6 @@
 /* store_sqlite.c - the embedded store: one SQLite file in WAL mode (store.h). */
 #include "index.h"
+#include "fprint.h"
 #include "store.h"
 
 #include <errno.h>
@@ -691,6 +692,7 @@ static int fill_blobs(struct sqlite_store *s, struct ds_store_src *src, unsigned
 			return ds_err_set(err, DS_ECORRUPT,
 					  "index %s is damaged: shingle set of source %lld does not decode",
 					  s->path, (long long)src->id);
+		ds_fprint_reduce(s->setbuf, src->nset);
 		src->set = s->setbuf;
 	}
 	if (what & DS_STORE_TEXT) {

@@ -295,6 +295,71 @@ out:
 	ds_doc_free(sp);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A store's set of keys (ds_fprint_reduce) compares as the full hashes do,
+ * but for rare false matches: at most a few more common shingles against
+ * a seed, about n_a / 2^DS_FP_RKEY_SLACK against a source of any size. */
+T_TEST(store_keys_compare_as_hashes)
+{
+	static const char *const ids[] = {"000", "001", "003", "004"};
+	struct ds_doc *d[4];
+	struct ds_fprint *f[4];
+	int ok = 1;
+	for (int i = 0; i < 4; i++)
+		ok &= (f[i] = fp_of(d[i] = seed(ids[i]))) != NULL;
+	T_OK(ok);
+	for (int i = 1; ok && i < 4; i++) {
+		struct ds_fp_cmp full, keys;
+		size_t n;
+		const uint32_t *set = ds_fprint_set(f[0], &n);
+		uint32_t *k = malloc((n + 1) * sizeof *k);
+		memcpy(k, set, n * sizeof *k);
+		ds_fprint_reduce(k, n);
+		for (size_t j = 1; j < n; j++)
+			if (k[j] < k[j - 1])
+				T_FAIL("keys out of order at %zu", j);
+		ds_fprint_cmp(f[i], f[0], &full);
+		ds_fprint_cmp_set(f[i], k, n, &keys);
+		T_EQ_INT(keys.n_b, n);
+		T_OK(keys.common >= full.common && keys.common <= full.common + 3);
+		T_OK(keys.common_imm >= full.common_imm);
+		T_OK(keys.coverage_ab >= full.coverage_ab && keys.coverage_ab <= full.coverage_ab + 0.05);
+		free(k);
+	}
+	for (size_t n = 3000; ok && n <= 30000; n *= 10) {
+		/* a source of n random shingles shares no true one with 004: its
+		 * keys meet about one false one in 2^DS_FP_RKEY_SLACK */
+		size_t na, m = 0;
+		uint32_t *big = malloc(n * sizeof *big);
+		uint64_t x = 0x9e3779b97f4a7c15ull;
+		struct ds_fp_cmp c;
+		ds_fprint_set(f[3], &na);
+		for (size_t j = 0; j < n; j++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			big[j] = (uint32_t)x & ((1u << DS_FP_HASH_BITS) - 1);
+		}
+		qsort(big, n, sizeof *big, cmp_u32);
+		for (size_t j = 0; j < n; j++)
+			if (m == 0 || big[j] != big[m - 1])
+				big[m++] = big[j];
+		ds_fprint_reduce(big, m);
+		ds_fprint_cmp_set(f[3], big, m, &c);
+		printf("# 004 against %zu random keys of %d bits: %zu of %zu common\n", m,
+		       ds_fprint_rkey_bits(m), c.common, na);
+		T_OK(c.common <= na / 64);
+		free(big);
+	}
+	for (int i = 0; i < 4; i++) {
+		ds_fprint_free(f[i]);
+		ds_doc_free(d[i]);
+	}
+}
+
 T_TEST(stemmed_doc_same_as_stemmer)
 {
 	/* a doc stemmed beforehand and one stemmed during fingerprinting agree */
@@ -362,6 +427,7 @@ int main(void)
 	T_RUN(passage_keys_survive_in_a_larger_text);
 	T_RUN(seeds);
 	T_RUN(spun_copy_still_matches);
+	T_RUN(store_keys_compare_as_hashes);
 	T_RUN(stemmed_doc_same_as_stemmer);
 	T_RUN(sort64_matches_qsort);
 	ds_stemmer_free(stemmer);
