@@ -34,7 +34,7 @@ gen_seeds() {
 	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
 	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
 
-	for k in doc html mime json arpa lm_bin lex_bin scorer_bin index report; do
+	for k in doc html mime json arpa lm_bin lex_bin scorer_bin index report srcrec; do
 		mkdir -p "$SEEDS/fuzz_$k"
 	done
 	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.
@@ -51,6 +51,10 @@ gen_seeds() {
 	[ -f "$t/lm.arpa" ] && cp "$t/lm.arpa" "$SEEDS/fuzz_arpa/tiny.arpa" &&
 		{ printf '\0'; cat "$t/lm.arpa"; } > "$SEEDS/fuzz_lm_bin/arpa"
 	[ -f "$t/index.db" ] && cp "$t/index.db" "$SEEDS/fuzz_index/tiny.db"
+	# the record target's packing mode: 'P' and sorted 3-byte hashes (its
+	# records of both versions are in tests/fuzz/corpus-seeds/fuzz_srcrec)
+	mkdir -p "$SEEDS/fuzz_srcrec"
+	printf 'P\000\000\001\000\020\000\001\000\003\177\377\376' > "$SEEDS/fuzz_srcrec/pack"
 	for f in corpus/seeds/*.txt tests/fixtures/*.txt; do
 		[ -f "$f" ] && head -c 3000 "$f" > "$SEEDS/fuzz_doc/$(basename "$f")"
 	done
