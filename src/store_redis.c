@@ -3149,6 +3149,11 @@ again:
 	if (!magic || strcmp(magic, MAGIC) != 0)
 		rc = ds_err_set(err, DS_EFORMAT, "%s holds a key %s that is not a despin index", s->uri,
 				K_META);
+	else if (strcmp(schema, SCHEMA) != 0 && strcmp(schema, SCHEMA_OLD) != 0 &&
+		 atoi(schema) > atoi(SCHEMA))
+		rc = ds_err_set(err, DS_EVERSION,
+				"index %s has schema version %s, made by a newer despin: this one reads versions %s and %s (read it with that despin, or rebuild it in an empty database with 'despin index add' of its texts)",
+				s->uri, schema, SCHEMA_OLD, SCHEMA);
 	else if (strcmp(schema, SCHEMA) != 0 && strcmp(schema, SCHEMA_OLD) != 0)
 		rc = ds_err_set(err, DS_EVERSION,
 				"index %s has schema version %s, this despin reads versions %s and %s (another key layout): rebuild it in an empty database with 'despin index add' of its texts, or 'despin index copy' from an SQLite index of them",

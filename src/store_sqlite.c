@@ -1068,7 +1068,11 @@ again:
 	if (app != APP_ID)
 		return ds_err_set(err, DS_EFORMAT,
 				  "%s is an SQLite database but not a despin index", s->path);
-	if (ver < SCHEMA_DEFLATE || ver > SCHEMA_VERSION)
+	if (ver > SCHEMA_VERSION)
+		return ds_err_set(err, DS_EVERSION,
+				  "index %s has schema version %lld, made by a newer despin: this one reads versions %d and %d (read it with that despin, or rebuild it into a new index with 'despin index add')",
+				  s->path, (long long)ver, SCHEMA_DEFLATE, SCHEMA_VERSION);
+	if (ver < SCHEMA_DEFLATE)
 		return ds_err_set(err, DS_EVERSION,
 				  "index %s has schema version %lld, this despin reads versions %d and %d: rebuild it into a new index with 'despin index add'",
 				  s->path, (long long)ver, SCHEMA_DEFLATE, SCHEMA_VERSION);

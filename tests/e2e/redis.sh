@@ -31,13 +31,19 @@ check "list of a database of other keys fails (exit 2) saying so, not that an ad
 	$([ $rc = 2 ] && grep -q "holds 1 keys but no despin index (use another database" "$W/err"; echo $?)
 redis-cli -p "$PORT" -n 6 flushdb > /dev/null
 
-# an index of the first key layout (schema 1) is refused, naming the fix
-redis-cli -p "$PORT" -n 3 hset '{ds}:meta' magic despin-index schema 1 fingerprint x > /dev/null
-"$DESPIN" index list -i "$U/3" > /dev/null 2> "$W/err"
-rc=$?
-check "an index of schema 1 is refused (exit 2), saying how to rebuild it" \
-	$([ $rc = 2 ] && grep -q "index $U/3 has schema version 1, this despin reads versions 2 and 3 .*rebuild it" "$W/err"; echo $?)
-redis-cli -p "$PORT" -n 3 flushdb > /dev/null
+# refused SCHEMA LABEL MESSAGE: an index of that schema is refused (exit 2)
+# with the message
+refused() {
+	redis-cli -p "$PORT" -n 3 hset '{ds}:meta' magic despin-index schema "$1" fingerprint x > /dev/null
+	"$DESPIN" index list -i "$U/3" > /dev/null 2> "$W/err"
+	rc=$?
+	check "$2" $([ $rc = 2 ] && grep -q "index $U/3 has schema version $1, $3" "$W/err"; echo $?)
+	redis-cli -p "$PORT" -n 3 flushdb > /dev/null
+}
+refused 1 "an index of the first key layout (schema 1) is refused (exit 2), saying how to rebuild it" \
+	"this despin reads versions 2 and 3 .*rebuild it"
+refused 4 "an index of schema 4 is refused (exit 2) as made by a newer despin" \
+	"made by a newer despin: this one reads versions 2 and 3"
 
 # A new index is of schema 3: records of version 2 (shingle keys) and
 # passage-key fields of 4 bytes.  An index of schema 2 (made by an

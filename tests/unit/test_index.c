@@ -376,7 +376,16 @@ T_TEST(refuses_foreign_and_damaged_files)
 	ix = ds_index_open(path, 0, &err);
 	T_OK(ix == NULL);
 	T_EQ_INT(err.code, DS_EVERSION);
-	T_OK(strstr(err.msg, "schema version 99") != NULL);
+	T_OK(strstr(err.msg, "schema version 99, made by a newer despin") != NULL);
+	ds_index_close(ix);
+	if (sqlite3_open(path, &db) == SQLITE_OK) {
+		sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
+		sqlite3_close(db);
+	}
+	ix = ds_index_open(path, 0, &err);
+	T_OK(ix == NULL && err.code == DS_EVERSION);
+	T_OK(strstr(err.msg, "schema version 1, this despin reads versions 2 and 3: rebuild it") !=
+	     NULL);
 	ds_index_close(ix);
 
 	/* a missing file is not created without DS_INDEX_CREATE */
