@@ -415,6 +415,16 @@ static size_t field_len(const struct rstore *s, int g)
 	return s->recver >= 2 ? 4 : (size_t)(64 - gen_bits(g) + 7) / 8;
 }
 
+/* Do passage keys a and b have one posting in generation g (one bucket,
+ * one field)? */
+static int same_posting(const struct rstore *s, int g, uint64_t a, uint64_t b)
+{
+	int bits = gen_bits(g);
+	if (field_len(s, g) * 8 >= (size_t)(64 - bits))
+		return a == b;
+	return a >> (64 - bits) == b >> (64 - bits) && (uint32_t)a == (uint32_t)b;
+}
+
 /* A passage key in generation g: its bucket's key (returns its length)
  * and its field there (*flen bytes of the key's bits below the prefix,
  * from the lowest). */
@@ -1531,10 +1541,13 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	e->words = src->words;
 	e->nset = src->nset;
 	e->len = src->len;
-	/* distinct passage keys (the band table holds (key, id) once) */
+	/* distinct passage keys (the band table holds (key, id) once), as
+	 * their postings tell them apart: two that share a bucket and a field
+	 * are posted once, and counted once in the record, which 'check'
+	 * compares with the postings found */
 	for (size_t i = 0; i < nkeys; i++) {
 		size_t j;
-		for (j = 0; j < e->nkeys && e->keys[j] != keys[i]; j++)
+		for (j = 0; j < e->nkeys && !same_posting(s, gen_of(*id), e->keys[j], keys[i]); j++)
 			;
 		if (j == e->nkeys)
 			e->keys[e->nkeys++] = keys[i];
