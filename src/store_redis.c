@@ -2636,6 +2636,13 @@ static int check_bucket(struct rstore *s, struct node *nd, const char *bk, size_
 	return rc;
 }
 
+/* Is k (n bytes) a bucket of postings, {pG:PREFIX}, and not an overflow
+ * set, {pG:PREFIX}o + field, whose field's last byte may be '}' too? */
+static int bucket_key_name(const char *k, size_t n)
+{
+	return n > 2 && memchr(k, '}', n) == k + n - 1;
+}
+
 /* A batch of bucket keys: their HGETALL, all the replies read before a
  * bucket with an overflow set sends one more command on the connection. */
 static int check_buckets(struct rstore *s, struct node *nd, const redisReply *keys, void *ctx,
@@ -2647,12 +2654,12 @@ static int check_buckets(struct rstore *s, struct node *nd, const redisReply *ke
 		return no_mem(s, err);
 	for (size_t k = 0; k < keys->elements; k++) {
 		redisReply *e = keys->element[k];
-		if (e->len > 2 && e->str[e->len - 1] == '}') /* not an overflow set */
+		if (bucket_key_name(e->str, (size_t)e->len))
 			redisAppendCommand(nd->c, "HGETALL %b", e->str, (size_t)e->len);
 	}
 	for (size_t k = 0; k < keys->elements && rc == 0; k++) {
 		redisReply *e = keys->element[k];
-		if (e->len > 2 && e->str[e->len - 1] == '}' &&
+		if (bucket_key_name(e->str, (size_t)e->len) &&
 		    (redisGetReply(nd->c, (void **)&rv[k]) != REDIS_OK || !rv[k]))
 			rc = lost(s, nd, err);
 	}

@@ -116,6 +116,33 @@ nsets() { redis-cli -p "$PORT" -n 4 --scan --pattern '{p*}o*' | wc -l; }
 overflow=$(nsets)
 check "60 sources under one key: their ids are in sets ($overflow)" $([ "$overflow" -gt 0 ]; echo $?)
 qsame "60 sources under the shared keys"
+# An overflow set's name is its bucket's name, 'o' and the key's field,
+# whose last byte may be '}' like a bucket's: one such set (an overflow set
+# and its bucket field moved to such a field, here by hand) must not be
+# read as a bucket by check (it was: "is not a hash"); then moved back.
+move_field() { # LAST-BYTE-LUA-EXPR: moves the field of the overflow set
+	# first by its name but the last byte (the same set both ways)
+	redis-cli -p "$PORT" -n 4 eval "
+local k
+for _, x in ipairs(redis.call('KEYS', '{p*}o*')) do
+  if not k or string.sub(x, 1, -2) < string.sub(k, 1, -2) then k = x end
+end
+local i = string.find(k, '}', 1, true)
+local bk, f = string.sub(k, 1, i), string.sub(k, i + 2)
+local f2 = string.sub(f, 1, -2) .. $1
+if f2 == f then return 'same' end
+redis.call('HSET', bk, f2, redis.call('HGET', bk, f))
+redis.call('HDEL', bk, f)
+redis.call('RENAME', k, bk .. 'o' .. f2)
+return string.byte(f, -1)" 0
+}
+last=$(move_field "'}'")
+"$DESPIN" index check -i "$U/4" > "$W/cq.check" 2>&1
+check "an overflow set whose field ends in '}' is not taken for a bucket: check passes" \
+	$(grep -q ": ok$" "$W/cq.check"; echo $?)
+[ "$last" = same ] || move_field "string.char($last)" > /dev/null
+"$DESPIN" index check -i "$U/4" > "$W/cq.check" 2>&1
+check "moved back: check passes" $(grep -q ": ok$" "$W/cq.check"; echo $?)
 names() { i=$1; while [ $i -le $2 ]; do printf '%s/common/c%02d.txt ' "$W" $i; i=$((i + 1)); done; }
 "$DESPIN" index remove -i "$W/common.db" $(names 1 29) > /dev/null 2>&1
 "$DESPIN" index remove -i "$U/4" $(names 1 29) > /dev/null 2>&1
