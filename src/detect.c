@@ -252,26 +252,6 @@ void ds_detector_free(struct ds_detector *d)
 	free(d);
 }
 
-/* The similarity of two texts as an index and 'despin match' give it
- * (shared shingles over the smaller set), so that one pair shows one figure
- * whichever way its source was found; -1 when out of memory. */
-static double fp_similarity(struct ds_detector *det, const struct ds_doc *a,
-			    const struct ds_doc *b)
-{
-	struct ds_err err = {0};
-	struct ds_fprint *fa = ds_fprint_new(a, ds_ev_stemmer(det->ev), &err);
-	struct ds_fprint *fb = fa ? ds_fprint_new(b, ds_ev_stemmer(det->ev), &err) : NULL;
-	struct ds_fp_cmp c = {0};
-	double sim = -1;
-	if (fb) {
-		ds_fprint_cmp(fa, fb, &c);
-		sim = c.similarity;
-	}
-	ds_fprint_free(fa);
-	ds_fprint_free(fb);
-	return sim;
-}
-
 static size_t max_words(const struct ds_detect_opts *opts)
 {
 	return opts && opts->max_words ? opts->max_words : DS_DETECT_MAX_WORDS_DEFAULT;
@@ -501,7 +481,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	}
 	if (r->src) {
 		r->similarity = meta && meta->similarity >= 0 ? meta->similarity
-							    : fp_similarity(det, r->doc, r->src);
+							    : ds_fprint_similarity(r->doc, r->src, ds_ev_stemmer(det->ev));
 		r->coverage = meta && meta->coverage >= 0 ? meta->coverage : r->ev.f[DS_F_COVER];
 		if (given_source(r, al))
 			goto nomem;

@@ -477,23 +477,6 @@ int ds_fprint_passage_keys(const struct ds_fprint *fp, struct ds_fp_key **keys, 
 
 /* ---- comparisons ---- */
 
-size_t ds_fprint_common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-	size_t i = 0, j = 0, c = 0;
-	while (i < na && j < nb) {
-		if (a[i] < b[j])
-			i++;
-		else if (a[i] > b[j])
-			j++;
-		else {
-			c++;
-			i++;
-			j++;
-		}
-	}
-	return c;
-}
-
 static int in_set(const uint32_t *s, size_t n, uint32_t h)
 {
 	size_t p = set_pos(s, n, h);
@@ -628,4 +611,20 @@ void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,
 {
 	cmp_with(a, DS_FP_HASH_BITS, b->set, b->nset, out);
 	out->coverage_ba = ds_fprint_coverage(b, a->set, a->nset);
+}
+
+double ds_fprint_similarity(const struct ds_doc *a, const struct ds_doc *b, struct ds_stemmer *st)
+{
+	struct ds_err err = {0};
+	struct ds_fprint *fa = ds_fprint_new(a, st, &err);
+	struct ds_fprint *fb = fa ? ds_fprint_new(b, st, &err) : NULL;
+	struct ds_fp_cmp c = {0};
+	double sim = -1;
+	if (fb) {
+		ds_fprint_cmp(fa, fb, &c);
+		sim = c.similarity;
+	}
+	ds_fprint_free(fa);
+	ds_fprint_free(fb);
+	return sim;
 }

@@ -100,8 +100,6 @@ int ds_fprint_passage_keys(const struct ds_fprint *fp, struct ds_fp_key **keys, 
  * overwritten). */
 void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n);
 
-/* Number of hashes present in both sorted sets. */
-size_t ds_fprint_common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
 /* A shingle hash as an index keeps it, a key: the hash's top b - 1 bits
  * and its kind (bit 0), b bits in all, where b depends on the size n of
@@ -167,6 +165,10 @@ void ds_fprint_cmp_set(const struct ds_fprint *a, const uint32_t *b, size_t nb,
 /* All figures, both ways. */
 void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,
 		   struct ds_fp_cmp *out);
+
+/* The similarity of two documents on their full hashes (ds_fprint_cmp's
+ * overlap coefficient), as 'despin match' gives it; -1 when out of memory. */
+double ds_fprint_similarity(const struct ds_doc *a, const struct ds_doc *b, struct ds_stemmer *st);
 
 /* True if the lower-cased word (n bytes) is in the built-in function-word
  * list (articles, pronouns, prepositions, conjunctions, auxiliaries, ...). */

@@ -302,21 +302,15 @@ int ds_index_similarity(struct ds_index *ix, const struct ds_doc *doc, const cha
 {
 	struct ds_err e = {0};
 	struct ds_doc *src = ds_doc_new(text, len, "source", len + 1, &e);
-	struct ds_fprint *fa = NULL, *fb = NULL;
-	struct ds_fp_cmp c;
-	int rc = 0;
+	double v;
 	if (!src)
 		return e.code == DS_ENOMEM ? ds_err_set(err, DS_ENOMEM, "out of memory") : 0;
-	if (!(fa = ds_fprint_new(doc, ix->stemmer, err)) || !(fb = ds_fprint_new(src, ix->stemmer, err))) {
-		rc = DS_ENOMEM;
-	} else {
-		ds_fprint_cmp(fa, fb, &c);
-		*sim = c.similarity;
-	}
-	ds_fprint_free(fa);
-	ds_fprint_free(fb);
+	v = ds_fprint_similarity(doc, src, ix->stemmer);
 	ds_doc_free(src);
-	return rc;
+	if (v < 0)
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	*sim = v;
+	return 0;
 }
 
 int ds_index_remove(struct ds_index *ix, int64_t id, struct ds_err *err)
