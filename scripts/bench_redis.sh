@@ -5,7 +5,7 @@
 # text of a Markov chain of its words, as distinct real sources are).  Prints
 #   - memory per source: 'index stats' (MEMORY USAGE of the index's keys),
 #     and by kind of key (postings, records, texts, registry; the postings'
-#     buckets by encoding, their fields, and the overflow sets), with and
+#     buckets by encoding, their fields, and the overflows), with and
 #     without the texts;
 #   - adds/s into Redis (and the CPU time of the adding process);
 #   - queries/s of 'index query' over BENCH_N articles (wall and CPU), its
@@ -123,7 +123,7 @@ print("memory %d bytes per source (index stats: %d bytes, %d sources)" % (total 
 print("memory without the texts %d bytes per source" % ((total - text) / n))
 print("memory by kind, bytes per source: postings %d (%.1f a passage key), records %d, texts %d, registry %d, other %d"
       % (post / n, post / int(st["band keys"]), rec / n, text / n, reg / n, other / n))
-print("postings: %d buckets (%d listpacks, %d hash tables), %.1f fields a bucket; %d overflow sets, %d bytes per source"
+print("postings: %d buckets (%d listpacks, %d hash tables), %.1f fields a bucket; %d overflows (sets or packed strings), %d bytes per source"
       % (nb, nlp, nb - nlp, fields / max(nb, 1), sets, setmem / n))
 PY
 

@@ -1,7 +1,11 @@
 /* store_redis.c - a shared store on a Redis server or Redis Cluster (store.h).
  *
- * Key layout, schema 3 (schema 2, read and written too, differs only in
- * its records: srcrec.h version 1, full shingle hashes).  The registry is spread over RBUCKETS buckets, each
+ * Key layout, schema 4.  Schemas 3 and 2, read and written too, keep a
+ * passage key's ids past INLINE_IDS in a set of integers instead of a
+ * packed string (which a set of more than set-max-intset-entries ids, 512
+ * by default, turns into a hash table of some 40 bytes an id); schema 2
+ * also has records of srcrec.h version 1 (full shingle hashes) and longer
+ * fields (field_len).  The registry is spread over RBUCKETS buckets, each
  * with its own hash tag {ds:XX} (XX: the first two hex digits of the
  * source's content hash), so that a cluster puts them on all its shards and
  * one Lua script per bucket can change a bucket's keys at once:
@@ -25,7 +29,8 @@
  *                      little-endian bytes, value = the ids
  *                      under it, 4 bytes each, little-endian, or, past
  *                      INLINE_IDS ids, 'o' + their count (4 bytes), the
- *                      ids then in the set {pG:PREFIX}o + field (same slot)
+ *                      ids then in the string {pG:PREFIX}o + field (same
+ *                      slot), 4 bytes each, big-endian, ascending
  *
  * Generations: ids 1..1024 are generation 0, then each generation holds as
  * many ids as all before it (1025..2048 is 1, 2049..4096 is 2, ...), and
@@ -74,8 +79,9 @@
 #include <zlib.h>
 
 #define MAGIC "despin-index"
-#define SCHEMA "3"     /* made by this despin: records of version 2 */
-#define SCHEMA_OLD "2" /* still read and written: records of version 1 */
+#define SCHEMA 4     /* made by this despin: records of version 2, packed overflows */
+#define SCHEMA_MIN 2 /* the oldest still read and written (3: records of version 2
+		      * and overflow sets; 2: records of version 1, overflow sets) */
 #define INLINE_IDS 56 /* ids in a passage key's fields (4 of 14 ids); past that, in a set */
 #define GEN0_IDS 1024
 #define MAX_ID 0xffffffffLL /* ids are 4 bytes in postings */
@@ -138,40 +144,92 @@ static const char create_lua[] =
 	"end\n"
 	"return 0\n";
 
-/* The loop both posting scripts share: for each (field, id) pair of ARGV,
- * the passage key's four fields in parts, and o, the name of its set when
- * it has moved to one (field's value 'o' + count, 5 bytes). */
-#define POST_EACH_PAIR \
-	"for i = 1, #ARGV, 2 do\n" \
+/* What both posting scripts share.  ARGV[1] says how the index keeps the
+ * ids of a passage key past INLINE_IDS (its overflow): 'p' (schema 4) a
+ * string of the ids, 4 bytes each, big-endian, ascending; 's' (schemas 2
+ * and 3) a set of the ids as integers.  Then for each (field, id) pair of
+ * ARGV: the passage key's four fields in parts, and o, the name of its
+ * overflow when it has moved to one (field's value 'o' + count, 5 bytes).
+ * A new id is most often the highest (ids grow): it is appended (APPEND:
+ * no copy of the string, which Redis grows to twice its length, so an id
+ * takes 4 to 8 bytes, about 5.5 on average); otherwise, and to take an id
+ * away, its place is found by binary search and the string written anew.
+ * A set of more than set-max-intset-entries (512) ids becomes a hash table
+ * of some 40 bytes an id. */
+#define POST_OVERFLOW \
+	"local packed = ARGV[1] == 'p'\n" \
+	"local function pk_find(s, x)\n" \
+	"  local lo, hi = 1, #s / 4 + 1\n" \
+	"  while lo < hi do\n" \
+	"    local m = math.floor((lo + hi) / 2)\n" \
+	"    if (struct.unpack('>I4', s, 4 * m - 3)) < x then lo = m + 1 else hi = m end\n" \
+	"  end\n" \
+	"  return lo, lo <= #s / 4 and (struct.unpack('>I4', s, 4 * lo - 3)) == x\n" \
+	"end\n" \
+	"local function o_add(o, x)\n" \
+	"  if not packed then return redis.call('SADD', o, x) end\n" \
+	"  local last = redis.call('GETRANGE', o, -4, -1)\n" \
+	"  if #last < 4 or (struct.unpack('>I4', last)) < x then\n" \
+	"    redis.call('APPEND', o, struct.pack('>I4', x))\n" \
+	"    return 1\n" \
+	"  end\n" \
+	"  local s = redis.call('GET', o) or ''\n" \
+	"  local p, has = pk_find(s, x)\n" \
+	"  if has then return 0 end\n" \
+	"  redis.call('SET', o, string.sub(s, 1, 4 * p - 4) .. struct.pack('>I4', x) .. string.sub(s, 4 * p - 3))\n" \
+	"  return 1\n" \
+	"end\n" \
+	"local function o_rem(o, x)\n" \
+	"  if not packed then return redis.call('SREM', o, x) end\n" \
+	"  local s = redis.call('GET', o) or ''\n" \
+	"  local p, has = pk_find(s, x)\n" \
+	"  if not has then return 0 end\n" \
+	"  s = string.sub(s, 1, 4 * p - 4) .. string.sub(s, 4 * p + 1)\n" \
+	"  if #s == 0 then redis.call('DEL', o) else redis.call('SET', o, s) end\n" \
+	"  return 1\n" \
+	"end\n" \
+	"local function o_count(o)\n" \
+	"  if packed then return redis.call('STRLEN', o) / 4 end\n" \
+	"  return redis.call('SCARD', o)\n" \
+	"end\n" \
+	"local function o_members(o)\n" \
+	"  if not packed then return redis.call('SMEMBERS', o) end\n" \
+	"  local s, t = redis.call('GET', o) or '', {}\n" \
+	"  for j = 1, #s, 4 do t[#t + 1] = (struct.unpack('>I4', s, j)) end\n" \
+	"  return t\n" \
+	"end\n" \
+	"local function o_new(o, t)\n" \
+	"  if not packed then\n" \
+	"    for _, x in ipairs(t) do redis.call('SADD', o, x) end\n" \
+	"    return\n" \
+	"  end\n" \
+	"  table.sort(t)\n" \
+	"  local u = {}\n" \
+	"  for i, x in ipairs(t) do\n" \
+	"    if i == 1 or x ~= t[i - 1] then u[#u + 1] = struct.pack('>I4', x) end\n" \
+	"  end\n" \
+	"  redis.call('SET', o, table.concat(u))\n" \
+	"end\n" \
+	"for i = 2, #ARGV, 2 do\n" \
 	"  local f, id = ARGV[i], ARGV[i + 1]\n" \
 	"  local names = {f, f .. '\\1', f .. '\\2', f .. '\\3'}\n" \
 	"  local parts = redis.call('HMGET', b, names[1], names[2], names[3], names[4])\n" \
 	"  if parts[1] and #parts[1] == 5 then\n" \
 	"    local o = b .. 'o' .. f\n"
 
-/* Puts ids under passage keys of one bucket (KEYS[1]).  ARGV: pairs
- * (field, id as 4 bytes little-endian).  A passage key's ids fill up to 4
- * fields of 14 ids each (56 bytes, under hash-max-listpack-value): field,
- * field .. "\\1", "\\2", "\\3", all read with one HMGET.  The 57th moves
- * them all to the set KEYS[1] .. 'o' .. field (same hash tag, so same
- * slot) and field's value becomes 'o' + their count (4 bytes): a key
- * that a query leaves out (more than 48 ids) whatever the ids are. */
+/* Puts ids under passage keys of one bucket (KEYS[1]).  ARGV: the
+ * overflow's kind, then pairs (field, id as 4 bytes little-endian).  A
+ * passage key's ids fill up to 4 fields of 14 ids each (56 bytes, under
+ * hash-max-listpack-value): field, field .. "\\1", "\\2", "\\3", all read
+ * with one HMGET.  The 57th moves them all to the overflow KEYS[1] .. 'o'
+ * .. field (same hash tag, so same slot) and field's value becomes 'o' +
+ * their count (4 bytes): a key that a query leaves out (more than 48 ids)
+ * whatever the ids are. */
 static const char post_add_lua[] =
 	"local b = KEYS[1]\n"
-	"local function set_of(f, parts, id)\n"
-	"  local o = b .. 'o' .. f\n"
-	"  for _, v in ipairs(parts) do\n"
-	"    if v then\n"
-	"      for j = 1, #v, 4 do redis.call('SADD', o, (struct.unpack('<I4', string.sub(v, j, j + 3)))) end\n"
-	"    end\n"
-	"  end\n"
-	"  if id then redis.call('SADD', o, (struct.unpack('<I4', id))) end\n"
-	"  redis.call('HDEL', b, f .. '\\1', f .. '\\2', f .. '\\3')\n"
-	"  redis.call('HSET', b, f, 'o' .. struct.pack('<I4', redis.call('SCARD', o)))\n"
-	"end\n"
-	POST_EACH_PAIR
-	"    if redis.call('SADD', o, (struct.unpack('<I4', id))) == 1 then\n"
-	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', redis.call('SCARD', o)))\n"
+	POST_OVERFLOW
+	"    if o_add(o, (struct.unpack('<I4', id))) == 1 then\n"
+	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', o_count(o)))\n"
 	"    end\n"
 	"  else\n"
 	"    local has, free = false, nil\n"
@@ -185,22 +243,29 @@ static const char post_add_lua[] =
 	"    if not has and free then\n"
 	"      redis.call('HSET', b, names[free], (parts[free] or '') .. id)\n"
 	"    elseif not has then\n"
-	"      set_of(f, parts, id)\n"
+	"      local o, t = b .. 'o' .. f, {(struct.unpack('<I4', id))}\n"
+	"      for k = 1, 4 do\n"
+	"        local v = parts[k] or ''\n"
+	"        for j = 1, #v, 4 do t[#t + 1] = (struct.unpack('<I4', v, j)) end\n"
+	"      end\n"
+	"      o_new(o, t)\n"
+	"      redis.call('HDEL', b, names[2], names[3], names[4])\n"
+	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', o_count(o)))\n"
 	"    end\n"
 	"  end\n"
 	"end\n"
 	"return 0\n";
 
-/* Takes ids from under passage keys of one bucket (same ARGV); a set down
- * to 56 ids goes back into the fields. */
+/* Takes ids from under passage keys of one bucket (same ARGV); an
+ * overflow down to 56 ids goes back into the fields. */
 static const char post_rem_lua[] =
 	"local b = KEYS[1]\n"
-	POST_EACH_PAIR
-	"    redis.call('SREM', o, (struct.unpack('<I4', id)))\n"
-	"    local n = redis.call('SCARD', o)\n"
+	POST_OVERFLOW
+	"    o_rem(o, (struct.unpack('<I4', id)))\n"
+	"    local n = o_count(o)\n"
 	"    if n <= 56 then\n"
 	"      local t = {'', '', '', ''}\n"
-	"      for k, x in ipairs(redis.call('SMEMBERS', o)) do\n"
+	"      for k, x in ipairs(o_members(o)) do\n"
 	"        local p = math.floor((k - 1) / 14) + 1\n"
 	"        t[p] = t[p] .. struct.pack('<I4', tonumber(x))\n"
 	"      end\n"
@@ -268,6 +333,7 @@ struct rstore {
 	char *uri;          /* the address for messages: options cut, password starred */
 	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH on connecting */
 	int db, readonly, cluster;
+	int schema;         /* its key layout (SCHEMA_MIN..SCHEMA) */
 	int recver;         /* the record version its schema holds (srcrec.h) */
 	int timeout_ms, retry;
 	int wait_replicas;  /* ?wait=N: a commit waits for N replicas of each shard */
@@ -323,6 +389,13 @@ static void put32le(unsigned char *p, uint32_t v)
 static uint32_t get32le(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The ids of a packed overflow are big-endian, so that their bytes sort as
+ * they do. */
+static uint32_t get32be(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
 
@@ -405,7 +478,7 @@ static int gen_bits(int g)
 	return 11 + (g > 0 ? g - 1 : 0);
 }
 
-/* Bytes of a passage key's field in generation g: schema 3, the low 32
+/* Bytes of a passage key's field in generation g: schemas 3 and 4, the low 32
  * bits of the key (with the bucket's 11 bits or more, 43 bits or more of
  * it tell keys apart: two of a bucket's 35 share a field once in 2^32
  * pairs, and share their postings then); schema 2, all its bits below the
@@ -413,6 +486,13 @@ static int gen_bits(int g)
 static size_t field_len(const struct rstore *s, int g)
 {
 	return s->recver >= 2 ? 4 : (size_t)(64 - gen_bits(g) + 7) / 8;
+}
+
+/* How the index keeps the ids of a passage key past INLINE_IDS, as the
+ * posting scripts' ARGV[1] says it: 'p' a packed string, 's' a set. */
+static const char *overflow_kind(const struct rstore *s)
+{
+	return s->schema >= 4 ? "p" : "s";
 }
 
 /* Do passage keys a and b have one posting in generation g (one bucket,
@@ -1095,7 +1175,7 @@ static int queue_postings(struct rstore *s, struct pipe *p, int64_t id, const ui
 		else
 			rc = pipe_add(p, key_slot(bk, blen),
 				      ARGS(S("EVALSHA"), S(s->sha[how == POST_ADD ? 0 : 1]), S("1"),
-					   B(bk, blen), B(field, flen), B(idb, 4)));
+					   B(bk, blen), S(overflow_kind(s)), B(field, flen), B(idb, 4)));
 	}
 	return rc;
 }
@@ -2103,9 +2183,18 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 			bk[blen++] = 'o';
 			memcpy(bk + blen, field, flen);
 			blen += flen;
-			snprintf(lim, sizeof lim, "%zu", limit);
 			l.oat[k * 24 + (size_t)g] = l.o.n + 1;
-			if (pipe_add(&l.o, key_slot(bk, blen), ARGS(S("SRANDMEMBER"), B(bk, blen), S(lim))))
+			/* a packed overflow: its lowest ids, a set: ids at random */
+			if (s->schema >= 4) {
+				snprintf(lim, sizeof lim, "%zu", 4 * limit - 1);
+				rc = pipe_add(&l.o, key_slot(bk, blen),
+					      ARGS(S("GETRANGE"), B(bk, blen), S("0"), S(lim)));
+			} else {
+				snprintf(lim, sizeof lim, "%zu", limit);
+				rc = pipe_add(&l.o, key_slot(bk, blen),
+					      ARGS(S("SRANDMEMBER"), B(bk, blen), S(lim)));
+			}
+			if (rc)
 				rc = no_mem(s, err);
 		}
 	}
@@ -2127,6 +2216,11 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 				o = l.o.c[at - 1].r;
 				for (size_t i = 0; o->type == REDIS_REPLY_ARRAY && i < o->elements && n < limit; i++)
 					if (parse_i64(o->element[i], &ids[n]) == 0 && !removed_in_tx(s, ids[n]))
+						n++;
+				for (size_t i = 0; o->type == REDIS_REPLY_STRING && i + 4 <= (size_t)o->len &&
+						   n < limit; i += 4)
+					if ((ids[n] = get32be((const unsigned char *)o->str + i)) > 0 &&
+					    !removed_in_tx(s, ids[n]))
 						n++;
 				continue;
 			}
@@ -2613,19 +2707,29 @@ static int check_bucket(struct rstore *s, struct node *nd, const char *bk, size_
 						   get32le((const unsigned char *)v->str + j), bk,
 						   blen, f, err);
 		} else if (v->len == 5 && v->str[0] == 'o') {
-			redisReply *m = redisCommand(nd->c, "SMEMBERS %b%s%b", bk, blen, "o", f->str,
-						     (size_t)f->len);
+			redisReply *m = redisCommand(nd->c, s->schema >= 4 ? "GET %b%s%b" : "SMEMBERS %b%s%b",
+						     bk, blen, "o", f->str, (size_t)f->len);
+			uint32_t count = get32le((const unsigned char *)v->str + 1);
 			int64_t id;
 			if (!m)
 				return lost(s, nd, err);
-			if (m->type != REDIS_REPLY_ARRAY ||
-			    m->elements != get32le((const unsigned char *)v->str + 1))
+			if (s->schema >= 4 ? m->type != REDIS_REPLY_STRING || (size_t)m->len != 4 * (size_t)count
+					   : m->type != REDIS_REPLY_ARRAY || m->elements != count)
 				rc = ds_err_set(err, DS_ECORRUPT,
-						"index %s is damaged: an overflow set of %.*s does not hold its count",
+						"index %s is damaged: an overflow of %.*s does not hold its count",
 						s->uri, (int)blen, bk);
-			for (size_t j = 0; rc == 0 && j < m->elements; j++)
+			for (size_t j = 0; rc == 0 && m->type == REDIS_REPLY_ARRAY && j < m->elements; j++)
 				if (parse_i64(m->element[j], &id) == 0)
 					rc = check_posting(s, sum, g, id, bk, blen, f, err);
+			for (size_t j = 0; rc == 0 && m->type == REDIS_REPLY_STRING && j < (size_t)m->len; j += 4) {
+				id = get32be((const unsigned char *)m->str + j);
+				if (j > 0 && id <= (int64_t)get32be((const unsigned char *)m->str + j - 4))
+					rc = ds_err_set(err, DS_ECORRUPT,
+							"index %s is damaged: an overflow of %.*s is not in ascending order",
+							s->uri, (int)blen, bk);
+				else
+					rc = check_posting(s, sum, g, id, bk, blen, f, err);
+			}
 			freeReplyObject(m);
 		} else {
 			rc = ds_err_set(err, DS_ECORRUPT,
@@ -2860,7 +2964,7 @@ static int op_vacuum(struct ds_store *b, struct ds_index_vacuum *v, struct ds_er
 			put32le(idb, (uint32_t)d->id);
 			if (pipe_add(&p, key_slot(d->bk, d->blen),
 				     ARGS(S("EVALSHA"), S(s->sha[1]), S("1"), B(d->bk, d->blen),
-					  B(d->f, d->flen), B(idb, 4))))
+					  S(overflow_kind(s)), B(d->f, d->flen), B(idb, 4))))
 				rc = no_mem(s, err);
 			else
 				rc = pipe_flush(s, &p, 1024, err);
@@ -3115,8 +3219,8 @@ static int check_meta(struct rstore *s, const char *params, int create, struct d
 	int rc;
 	int64_t nkeys;
 	const char *magic, *schema, *fp;
-	char gen[40];
-	int looked_again = 0;
+	char gen[40], sbuf[16];
+	int looked_again = 0, sv;
 again:
 	rc = call(s, &p, slot_of(K_META),
 		  ARGS(S("HMGET"), S(K_META), S("magic"), S("schema"), S("fingerprint"), S("gen")), &r,
@@ -3157,8 +3261,9 @@ again:
 			goto out;
 		}
 		new_gen(gen, sizeof gen);
+		snprintf(sbuf, sizeof sbuf, "%d", SCHEMA);
 		rc = call(s, &p, slot_of(K_META),
-			  ARGS(S("EVAL"), S(create_lua), S("1"), S(K_META), S(MAGIC), S(SCHEMA),
+			  ARGS(S("EVAL"), S(create_lua), S("1"), S(K_META), S(MAGIC), S(sbuf),
 			       S(params), S(gen)),
 			  &r, err);
 		if (rc)
@@ -3166,24 +3271,30 @@ again:
 		create = 0;
 		goto again;
 	}
+	/* a schema is a number written without leading zeros */
+	sv = strlen(schema) <= 4 && strspn(schema, "0123456789") == strlen(schema) ? atoi(schema) : -1;
+	snprintf(sbuf, sizeof sbuf, "%d", sv);
+	if (strcmp(sbuf, schema) != 0)
+		sv = -1;
 	if (!magic || strcmp(magic, MAGIC) != 0)
 		rc = ds_err_set(err, DS_EFORMAT, "%s holds a key %s that is not a despin index", s->uri,
 				K_META);
-	else if (strcmp(schema, SCHEMA) != 0 && strcmp(schema, SCHEMA_OLD) != 0 &&
-		 atoi(schema) > atoi(SCHEMA))
+	else if (sv > SCHEMA)
 		rc = ds_err_set(err, DS_EVERSION,
-				"index %s has schema version %s, made by a newer despin: this one reads versions %s and %s (read it with that despin, or rebuild it in an empty database with 'despin index add' of its texts)",
-				s->uri, schema, SCHEMA_OLD, SCHEMA);
-	else if (strcmp(schema, SCHEMA) != 0 && strcmp(schema, SCHEMA_OLD) != 0)
+				"index %s has schema version %s, made by a newer despin: this one reads versions %d to %d (read it with that despin, or rebuild it in an empty database with 'despin index add' of its texts)",
+				s->uri, schema, SCHEMA_MIN, SCHEMA);
+	else if (sv < SCHEMA_MIN)
 		rc = ds_err_set(err, DS_EVERSION,
-				"index %s has schema version %s, this despin reads versions %s and %s (another key layout): rebuild it in an empty database with 'despin index add' of its texts, or 'despin index copy' from an SQLite index of them",
-				s->uri, schema, SCHEMA_OLD, SCHEMA);
+				"index %s has schema version %s, this despin reads versions %d to %d (another key layout): rebuild it in an empty database with 'despin index add' of its texts, or 'despin index copy' from an SQLite index of them",
+				s->uri, schema, SCHEMA_MIN, SCHEMA);
 	else if (strcmp(fp, params) != 0)
 		rc = ds_err_set(err, DS_EVERSION,
 				"index %s was built with fingerprints %s, this despin makes %s: rebuild it into a new index with 'despin index add'",
 				s->uri, fp, params);
-	if (rc == 0)
-		s->recver = strcmp(schema, SCHEMA) == 0 ? 2 : 1;
+	if (rc == 0) {
+		s->schema = sv;
+		s->recver = sv >= 3 ? 2 : 1;
+	}
 	if (rc == 0 && (rc = call(s, &p, slot_of(K_NEXT), ARGS(S("GET"), S(K_NEXT)), &r, err)) == 0 &&
 	    r->type == REDIS_REPLY_STRING)
 		parse_i64(r, &s->maxid);

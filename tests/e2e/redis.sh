@@ -41,12 +41,14 @@ refused() {
 	redis-cli -p "$PORT" -n 3 flushdb > /dev/null
 }
 refused 1 "an index of the first key layout (schema 1) is refused (exit 2), saying how to rebuild it" \
-	"this despin reads versions 2 and 3 .*rebuild it"
-refused 4 "an index of schema 4 is refused (exit 2) as made by a newer despin" \
-	"made by a newer despin: this one reads versions 2 and 3"
+	"this despin reads versions 2 to 4 .*rebuild it"
+refused 5 "an index of schema 5 is refused (exit 2) as made by a newer despin" \
+	"made by a newer despin: this one reads versions 2 to 4"
+refused 04 "a schema written 04 is not taken for 4" \
+	"this despin reads versions 2 to 4"
 
-# A new index is of schema 3: records of version 2 (shingle keys) and
-# passage-key fields of 4 bytes.  An index of schema 2 (made by an
+# A new index is of schema 4: records of version 2 (shingle keys),
+# passage-key fields of 4 bytes (and packed overflows: redis_races.sh).  An index of schema 2 (made by an
 # earlier despin: the meta hash is written here as it wrote it) is read
 # and added to in its own layout, records of version 1 and fields of 7
 # bytes in generation 0, and answers as the new one and SQLite do.
@@ -58,12 +60,12 @@ check "an index of schema 2 is added to" $?
 recver() { redis-cli -p "$PORT" -n "$1" --no-raw getrange '{src:1}' 1 1; }
 flen() { redis-cli -p "$PORT" -n "$1" --scan --pattern '{p0:*}' | head -1 |
 	xargs -I K redis-cli -p "$PORT" -n "$1" --raw hkeys K | head -1 | tr -d '\n' | wc -c; }
-check "schema 3 (new): record version 2, 4-byte fields; schema 2: version 1, 7-byte fields" 	$([ "$(redis-cli -p "$PORT" -n 7 hget '{ds}:meta' schema)" = 3 ] && [ "$(recver 7)" = '"\x02"' ] &&
+check "schema 4 (new): record version 2, 4-byte fields; schema 2: version 1, 7-byte fields" 	$([ "$(redis-cli -p "$PORT" -n 7 hget '{ds}:meta' schema)" = 4 ] && [ "$(recver 7)" = '"\x02"' ] &&
 	  [ "$(recver 8)" = '"\x01"' ] && [ "$(flen 7)" = 4 ] && [ "$(flen 8)" = 7 ]; echo $?)
 "$DESPIN" index add -q -i "$W/ref3.db" $A > /dev/null 2>&1
 for d in 7 8; do "$DESPIN" index query -i "$U/$d" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q$d" 2>&1; done
 "$DESPIN" index query -i "$W/ref3.db" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.ref3" 2>&1
-same "query of 003 on schema 2 gives what schema 3 gives" "$W/q7" "$W/q8"
+same "query of 003 on schema 2 gives what schema 4 gives" "$W/q7" "$W/q8"
 same "and what SQLite gives" "$W/q.ref3" "$W/q7"
 "$DESPIN" index remove -i "$U/8" $S/004_1faaaa5fa0c635fb.txt > /dev/null 2>&1 &&
 	"$DESPIN" index check -i "$U/8" > "$W/check8" 2>&1

@@ -88,9 +88,14 @@ else
 fi
 
 # 60 sources under the shared passage keys: past 56 ids a key's ids move
-# from its bucket's fields to a set, and back when removals bring it down.
-# Queries give what SQLite gives at 60 (left out), 31 and 10 sources, and
-# check passes.
+# from its bucket's fields to an overflow, and back when removals bring it
+# down.  Queries give what SQLite gives at 60 (left out), 31 and 10
+# sources, and check passes, on an index of schema 4 (db 4: overflows are
+# strings of packed ids) and on one of schema 3 (db 9, made as an earlier
+# despin made it: overflows are sets).
+fp=$(redis-cli -p "$PORT" -n 4 hget '{ds}:meta' fingerprint)
+redis-cli -p "$PORT" -n 9 hset '{ds}:meta' magic despin-index schema 3 fingerprint "$fp" gen 0123456789abcdef > /dev/null
+"$DESPIN" index add -q -i "$U/9" "$W/common" > /dev/null 2>&1
 python3 - "$W/common" <<'PY'
 import sys
 shared = ("The committee approved the annual budget for the regional transport "
@@ -104,17 +109,35 @@ PY
 for i in 49 50 51 52 53 54 55 56 57 58 59; do
 	"$DESPIN" index add -q -i "$W/common.db" "$W/common/c$i.txt" > /dev/null 2>&1
 	"$DESPIN" index add -q -i "$U/4" "$W/common/c$i.txt" > /dev/null 2>&1
+	"$DESPIN" index add -q -i "$U/9" "$W/common/c$i.txt" > /dev/null 2>&1
 done
 qsame() { # LABEL
 	"$DESPIN" index query -i "$W/common.db" -n 70 "$W/common/c00.txt" "$W/common/c59.txt" > "$W/cq.sqlite" 2>&1
-	"$DESPIN" index query -i "$U/4" -n 70 "$W/common/c00.txt" "$W/common/c59.txt" > "$W/cq.redis" 2>&1
-	"$DESPIN" index check -i "$U/4" > "$W/cq.check" 2>&1
-	check "$1: the same query answers as SQLite ($(grep -c . "$W/cq.redis") lines), check passes" \
-		$(cmp -s "$W/cq.sqlite" "$W/cq.redis" && grep -q ": ok$" "$W/cq.check"; echo $?)
+	for d in 4 9; do
+		"$DESPIN" index query -i "$U/$d" -n 70 "$W/common/c00.txt" "$W/common/c59.txt" > "$W/cq.redis$d" 2>&1
+		"$DESPIN" index check -i "$U/$d" > "$W/cq.check$d" 2>&1
+	done
+	check "$1: the same query answers as SQLite ($(grep -c . "$W/cq.redis4") lines) in schemas 4 and 3, check passes" \
+		$(cmp -s "$W/cq.sqlite" "$W/cq.redis4" && cmp -s "$W/cq.sqlite" "$W/cq.redis9" &&
+		  grep -q ": ok$" "$W/cq.check4" && grep -q ": ok$" "$W/cq.check9"; echo $?)
 }
-nsets() { redis-cli -p "$PORT" -n 4 --scan --pattern '{p*}o*' | wc -l; }
-overflow=$(nsets)
-check "60 sources under one key: their ids are in sets ($overflow)" $([ "$overflow" -gt 0 ]; echo $?)
+nsets() { redis-cli -p "$PORT" -n "${1:-4}" --scan --pattern '{p*}o*' | wc -l; }
+otypes() { redis-cli -p "$PORT" -n "$1" eval "local t = {}
+for _, k in ipairs(redis.call('KEYS', '{p*}o*')) do t[redis.call('TYPE', k).ok] = 1 end
+local u = {}
+for x in pairs(t) do u[#u + 1] = x end
+table.sort(u)
+return table.concat(u, ' ')" 0; }
+overflow=$(nsets 4)
+check "60 sources under one key: their ids are in overflows, strings in schema 4 ($overflow: $(otypes 4)), sets in schema 3 ($(nsets 9): $(otypes 9))" \
+	$([ "$overflow" -gt 0 ] && [ "$(nsets 9)" = "$overflow" ] && [ "$(otypes 4)" = string ] &&
+	  [ "$(otypes 9)" = set ]; echo $?)
+# a packed overflow: 4 bytes an id, big-endian, ascending
+okey=$(redis-cli -p "$PORT" -n 4 --scan --pattern '{p*}o*' | head -1)
+ohex=$(redis-cli -p "$PORT" -n 4 eval "return (string.gsub(redis.call('GET', KEYS[1]), '.', function(c) return string.format('%02x', string.byte(c)) end))" 1 "$okey")
+check "a packed overflow holds its ids in ascending order, 4 bytes each ($((${#ohex} / 8)) ids)" \
+	$(python3 -c 'import sys; h = sys.argv[1]; ids = [int(h[i:i + 8], 16) for i in range(0, len(h), 8)]
+sys.exit(0 if len(h) % 8 == 0 and len(ids) >= 57 and ids == sorted(set(ids)) and ids[0] >= 1 else 1)' "$ohex"; echo $?)
 qsame "60 sources under the shared keys"
 # An overflow set's name is its bucket's name, 'o' and the key's field,
 # whose last byte may be '}' like a bucket's: one such set (an overflow set
@@ -146,10 +169,12 @@ check "moved back: check passes" $(grep -q ": ok$" "$W/cq.check"; echo $?)
 names() { i=$1; while [ $i -le $2 ]; do printf '%s/common/c%02d.txt ' "$W" $i; i=$((i + 1)); done; }
 "$DESPIN" index remove -i "$W/common.db" $(names 1 29) > /dev/null 2>&1
 "$DESPIN" index remove -i "$U/4" $(names 1 29) > /dev/null 2>&1
-check "31 sources: the ids are back in the fields" $([ "$(nsets)" = 0 ]; echo $?)
+"$DESPIN" index remove -i "$U/9" $(names 1 29) > /dev/null 2>&1
+check "31 sources: the ids are back in the fields" $([ "$(nsets 4)" = 0 ] && [ "$(nsets 9)" = 0 ]; echo $?)
 qsame "31 sources under the shared keys"
 "$DESPIN" index remove -i "$W/common.db" $(names 30 50) > /dev/null 2>&1
 "$DESPIN" index remove -i "$U/4" $(names 30 50) > /dev/null 2>&1
+"$DESPIN" index remove -i "$U/9" $(names 30 50) > /dev/null 2>&1
 qsame "10 sources under the shared keys"
 
 # Two writers make one new index at once (an empty database, 20 times): the
