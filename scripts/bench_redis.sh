@@ -150,7 +150,9 @@ if [ "$SQL" = 1 ]; then
 		echo "same answers as SQLite: NO"
 fi
 
-# workers: 1, then 2, draining the same N articles
+# workers: 1, then 2, draining the same N articles (a run in which no
+# article was processed says why and makes the script fail)
+FAILED=
 if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ]; then
 	for w in 1 2; do
 		cli del '{despin}:articles' '{despin}:results' '{despin}:stats' > /dev/null
@@ -159,7 +161,7 @@ if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ]; th
 		WPIDS=
 		i=0
 		while [ $i -lt $w ]; do
-			$TIME -f '%U %S' -o "$W/w$w.$i.time" "$DESPIN" worker -i "$R" --name "bench$i" --until-empty \
+			$TIME -f '%U %S' -o "$W/w$w.$i.time" "$DESPIN" worker -i "$R" --models "$TOP/models" --name "bench$i" --until-empty \
 				> "$W/w$w.$i.out" 2>&1 &
 			WPIDS="$WPIDS $!"
 			i=$((i + 1))
@@ -171,11 +173,14 @@ if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ]; th
 		cpu=$(cat "$W"/w$w.*.time | awk '{ s += $1 + $2 } END { print s }')
 		done_n=$(awk '/^processed/ { print $2 }' "$W/wstats.$w")
 		rt=$(awk '/^round trips/ { print $3 }' "$W/wstats.$w")
-		python3 -c 'import sys; n, t, c = int(sys.argv[2]), float(sys.argv[4]) - float(sys.argv[3]), float(sys.argv[5])
+		python3 -c 'import sys; n, t, c = int(sys.argv[2]), float(sys.argv[4]) - float(sys.argv[3]), float(sys.argv[5] or 0)
+if n == 0 or c == 0:
+    sys.exit("workers %s: no article processed (%s)" % (sys.argv[1], sys.argv[7]))
 print("workers %s: %d articles in %.1f s: %.1f articles/s (wall), %.1f articles/s of CPU (%.1f s, models loaded per worker); round trips per article %s"
-      % (sys.argv[1], n, t, n / t, n / c, c, sys.argv[6]))' "$w" "${done_n:-0}" "$t0" "$t1" "$cpu" "${rt:-?}"
+      % (sys.argv[1], n, t, n / t, n / c, c, sys.argv[6]))' "$w" "${done_n:-0}" "$t0" "$t1" "$cpu" "${rt:-?}" "$(head -c 300 "$W/w$w.0.out")" || FAILED=1
 	done
 else
 	echo "workers: skipped (models missing: make models)"
 fi
 echo "# load $(cut -d' ' -f1-3 /proc/loadavg)"
+exit ${FAILED:-0}
