@@ -121,7 +121,9 @@ qsame() { # LABEL
 		$(cmp -s "$W/cq.sqlite" "$W/cq.redis4" && cmp -s "$W/cq.sqlite" "$W/cq.redis9" &&
 		  grep -q ": ok$" "$W/cq.check4" && grep -q ": ok$" "$W/cq.check9"; echo $?)
 }
-nsets() { redis-cli -p "$PORT" -n "${1:-4}" --scan --pattern '{p*}o*' | wc -l; }
+# (overflow keys end in a binary field, which may hold a newline: they are
+# counted and read by scripts, not through redis-cli's lines)
+nsets() { redis-cli -p "$PORT" -n "${1:-4}" eval "return #redis.call('KEYS', '{p*}o*')" 0; }
 otypes() { redis-cli -p "$PORT" -n "$1" eval "local t = {}
 for _, k in ipairs(redis.call('KEYS', '{p*}o*')) do t[redis.call('TYPE', k).ok] = 1 end
 local u = {}
@@ -133,8 +135,8 @@ check "60 sources under one key: their ids are in overflows, strings in schema 4
 	$([ "$overflow" -gt 0 ] && [ "$(nsets 9)" = "$overflow" ] && [ "$(otypes 4)" = string ] &&
 	  [ "$(otypes 9)" = set ]; echo $?)
 # a packed overflow: 4 bytes an id, big-endian, ascending
-okey=$(redis-cli -p "$PORT" -n 4 --scan --pattern '{p*}o*' | head -1)
-ohex=$(redis-cli -p "$PORT" -n 4 eval "return (string.gsub(redis.call('GET', KEYS[1]), '.', function(c) return string.format('%02x', string.byte(c)) end))" 1 "$okey")
+ohex=$(redis-cli -p "$PORT" -n 4 eval "local k = redis.call('KEYS', '{p*}o*')[1]
+return (string.gsub(redis.call('GET', k), '.', function(c) return string.format('%02x', string.byte(c)) end))" 0)
 check "a packed overflow holds its ids in ascending order, 4 bytes each ($((${#ohex} / 8)) ids)" \
 	$(python3 -c 'import sys; h = sys.argv[1]; ids = [int(h[i:i + 8], 16) for i in range(0, len(h), 8)]
 sys.exit(0 if len(h) % 8 == 0 and len(ids) >= 57 and ids == sorted(set(ids)) and ids[0] >= 1 else 1)' "$ohex"; echo $?)
