@@ -89,7 +89,7 @@ print("adds %d sources in %.1f s: %.0f adds/s (wall); CPU per add %.2f ms in des
 "$DESPIN" index stats -i "$R" > "$W/stats"
 cli eval "
 local cur, m = '0', {post = 0, rec = 0, text = 0, reg = 0, other = 0}
-local b = {n = 0, lp = 0, fields = 0, sets = 0, setmem = 0}
+local b = {n = 0, lp = 0, fields = 0, ov = 0, ovmem = 0}
 repeat
   local r = redis.call('SCAN', cur, 'COUNT', 5000)
   cur = r[1]
@@ -107,24 +107,24 @@ repeat
         b.fields = b.fields + redis.call('HLEN', k)
         if e == 'listpack' or e == 'ziplist' then b.lp = b.lp + 1 end
       else
-        b.sets = b.sets + 1
-        b.setmem = b.setmem + u
+        b.ov = b.ov + 1
+        b.ovmem = b.ovmem + u
       end
     end
   end
 until cur == '0'
-return {m.post, m.rec, m.text, m.reg, m.other, b.n, b.lp, b.fields, b.sets, b.setmem}" 0 | tr '\n' ' ' > "$W/kinds"
+return {m.post, m.rec, m.text, m.reg, m.other, b.n, b.lp, b.fields, b.ov, b.ovmem}" 0 | tr '\n' ' ' > "$W/kinds"
 python3 - "$W/stats" $(cat "$W/kinds") <<'PY'
 import sys
 st = dict((l[:19].strip(), l[19:].strip()) for l in open(sys.argv[1]))
 n, total = int(st["sources"]), int(st["bytes"])
-post, rec, text, reg, other, nb, nlp, fields, sets, setmem = map(int, sys.argv[2:12])
+post, rec, text, reg, other, nb, nlp, fields, nov, ovmem = map(int, sys.argv[2:12])
 print("memory %d bytes per source (index stats: %d bytes, %d sources)" % (total / n, total, n))
 print("memory without the texts %d bytes per source" % ((total - text) / n))
 print("memory by kind, bytes per source: postings %d (%.1f a passage key), records %d, texts %d, registry %d, other %d"
       % (post / n, post / int(st["band keys"]), rec / n, text / n, reg / n, other / n))
 print("postings: %d buckets (%d listpacks, %d hash tables), %.1f fields a bucket; %d overflows (sets or packed strings), %d bytes per source"
-      % (nb, nlp, nb - nlp, fields / max(nb, 1), sets, setmem / n))
+      % (nb, nlp, nb - nlp, fields / max(nb, 1), nov, ovmem / n))
 PY
 
 # queries: index query over the stream; per query wall and CPU time and

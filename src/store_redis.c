@@ -82,7 +82,7 @@
 #define SCHEMA 4     /* made by this despin: records of version 2, packed overflows */
 #define SCHEMA_MIN 2 /* the oldest still read and written (3: records of version 2
 		      * and overflow sets; 2: records of version 1, overflow sets) */
-#define INLINE_IDS 56 /* ids in a passage key's fields (4 of 14 ids); past that, in a set */
+#define INLINE_IDS 56 /* ids in a passage key's fields (4 of 14 ids); past that, in its overflow */
 #define GEN0_IDS 1024
 #define MAX_ID 0xffffffffLL /* ids are 4 bytes in postings */
 #define MAX_NODES 64
@@ -151,9 +151,11 @@ static const char create_lua[] =
  * ARGV: the passage key's four fields in parts, and o, the name of its
  * overflow when it has moved to one (field's value 'o' + count, 5 bytes).
  * A new id is most often the highest (ids grow): it is appended (APPEND:
- * no copy of the string, which Redis grows to twice its length, so an id
- * takes 4 to 8 bytes, about 5.5 on average); otherwise, and to take an id
- * away, its place is found by binary search and the string written anew.
+ * the string is not rewritten, and Redis gives a string it grows room for
+ * twice its length, so an id takes 4 to 8 bytes, about 5.5 on average);
+ * otherwise, and to take an id away, its place is found by binary search
+ * and the string written anew.  o_add gives the overflow's count after the
+ * add, or nil when it held the id already.
  * A set of more than set-max-intset-entries (512) ids becomes a hash table
  * of some 40 bytes an id. */
 #define POST_OVERFLOW \
@@ -167,17 +169,19 @@ static const char create_lua[] =
 	"  return lo, lo <= #s / 4 and (struct.unpack('>I4', s, 4 * lo - 3)) == x\n" \
 	"end\n" \
 	"local function o_add(o, x)\n" \
-	"  if not packed then return redis.call('SADD', o, x) end\n" \
+	"  if not packed then\n" \
+	"    if redis.call('SADD', o, x) == 0 then return nil end\n" \
+	"    return redis.call('SCARD', o)\n" \
+	"  end\n" \
 	"  local last = redis.call('GETRANGE', o, -4, -1)\n" \
 	"  if #last < 4 or (struct.unpack('>I4', last)) < x then\n" \
-	"    redis.call('APPEND', o, struct.pack('>I4', x))\n" \
-	"    return 1\n" \
+	"    return redis.call('APPEND', o, struct.pack('>I4', x)) / 4\n" \
 	"  end\n" \
 	"  local s = redis.call('GET', o) or ''\n" \
 	"  local p, has = pk_find(s, x)\n" \
-	"  if has then return 0 end\n" \
+	"  if has then return nil end\n" \
 	"  redis.call('SET', o, string.sub(s, 1, 4 * p - 4) .. struct.pack('>I4', x) .. string.sub(s, 4 * p - 3))\n" \
-	"  return 1\n" \
+	"  return #s / 4 + 1\n" \
 	"end\n" \
 	"local function o_rem(o, x)\n" \
 	"  if not packed then return redis.call('SREM', o, x) end\n" \
@@ -228,9 +232,8 @@ static const char create_lua[] =
 static const char post_add_lua[] =
 	"local b = KEYS[1]\n"
 	POST_OVERFLOW
-	"    if o_add(o, (struct.unpack('<I4', id))) == 1 then\n"
-	"      redis.call('HSET', b, f, 'o' .. struct.pack('<I4', o_count(o)))\n"
-	"    end\n"
+	"    local n = o_add(o, (struct.unpack('<I4', id)))\n"
+	"    if n then redis.call('HSET', b, f, 'o' .. struct.pack('<I4', n)) end\n"
 	"  else\n"
 	"    local has, free = false, nil\n"
 	"    for k = 1, 4 do\n"
@@ -333,8 +336,8 @@ struct rstore {
 	char *uri;          /* the address for messages: options cut, password starred */
 	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH on connecting */
 	int db, readonly, cluster;
-	int schema;         /* its key layout (SCHEMA_MIN..SCHEMA) */
-	int recver;         /* the record version its schema holds (srcrec.h) */
+	int schema;         /* its key layout (SCHEMA_MIN..SCHEMA): rec_version, field_len
+			     * and packed_overflows follow from it */
 	int timeout_ms, retry;
 	int wait_replicas;  /* ?wait=N: a commit waits for N replicas of each shard */
 	int wait_ms;        /* ?wait_ms=MS: for at most this long (default 1000) */
@@ -485,14 +488,27 @@ static int gen_bits(int g)
  * bucket's (6 or 7 bytes). */
 static size_t field_len(const struct rstore *s, int g)
 {
-	return s->recver >= 2 ? 4 : (size_t)(64 - gen_bits(g) + 7) / 8;
+	return s->schema >= 3 ? 4 : (size_t)(64 - gen_bits(g) + 7) / 8;
+}
+
+/* The record version its schema holds (srcrec.h): 2 from schema 3 on. */
+static int rec_version(const struct rstore *s)
+{
+	return s->schema >= 3 ? 2 : 1;
+}
+
+/* Does the index keep a passage key's ids past INLINE_IDS packed in a
+ * string (schema 4), not in a set? */
+static int packed_overflows(const struct rstore *s)
+{
+	return s->schema >= 4;
 }
 
 /* How the index keeps the ids of a passage key past INLINE_IDS, as the
  * posting scripts' ARGV[1] says it: 'p' a packed string, 's' a set. */
 static const char *overflow_kind(const struct rstore *s)
 {
-	return s->schema >= 4 ? "p" : "s";
+	return packed_overflows(s) ? "p" : "s";
 }
 
 /* Do passage keys a and b have one posting in generation g (one bucket,
@@ -1634,7 +1650,7 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	}
 	s->nadd++; /* from here on, rollback discards what was written */
 
-	if ((rc = ds_srcrec_pack(&rec, s->recver, 0, src->words, src->len, e->nkeys, src->hash, src->name,
+	if ((rc = ds_srcrec_pack(&rec, rec_version(s), 0, src->words, src->len, e->nkeys, src->hash, src->name,
 				 src->date ? src->date : "", src->set, src->nset)) != 0) {
 		rc = rc == DS_EINVAL ? ds_err_set(err, DS_EINVAL,
 						  "index %s: source '%s' has a bad hash or shingle set",
@@ -2185,7 +2201,7 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 			blen += flen;
 			l.oat[k * 24 + (size_t)g] = l.o.n + 1;
 			/* a packed overflow: its lowest ids, a set: ids at random */
-			if (s->schema >= 4) {
+			if (packed_overflows(s)) {
 				snprintf(lim, sizeof lim, "%zu", 4 * limit - 1);
 				rc = pipe_add(&l.o, key_slot(bk, blen),
 					      ARGS(S("GETRANGE"), B(bk, blen), S("0"), S(lim)));
@@ -2707,13 +2723,13 @@ static int check_bucket(struct rstore *s, struct node *nd, const char *bk, size_
 						   get32le((const unsigned char *)v->str + j), bk,
 						   blen, f, err);
 		} else if (v->len == 5 && v->str[0] == 'o') {
-			redisReply *m = redisCommand(nd->c, s->schema >= 4 ? "GET %b%s%b" : "SMEMBERS %b%s%b",
+			redisReply *m = redisCommand(nd->c, packed_overflows(s) ? "GET %b%s%b" : "SMEMBERS %b%s%b",
 						     bk, blen, "o", f->str, (size_t)f->len);
 			uint32_t count = get32le((const unsigned char *)v->str + 1);
 			int64_t id;
 			if (!m)
 				return lost(s, nd, err);
-			if (s->schema >= 4 ? m->type != REDIS_REPLY_STRING || (size_t)m->len != 4 * (size_t)count
+			if (packed_overflows(s) ? m->type != REDIS_REPLY_STRING || (size_t)m->len != 4 * (size_t)count
 					   : m->type != REDIS_REPLY_ARRAY || m->elements != count)
 				rc = ds_err_set(err, DS_ECORRUPT,
 						"index %s is damaged: an overflow of %.*s does not hold its count",
@@ -3291,10 +3307,8 @@ again:
 		rc = ds_err_set(err, DS_EVERSION,
 				"index %s was built with fingerprints %s, this despin makes %s: rebuild it into a new index with 'despin index add'",
 				s->uri, fp, params);
-	if (rc == 0) {
+	if (rc == 0)
 		s->schema = sv;
-		s->recver = sv >= 3 ? 2 : 1;
-	}
 	if (rc == 0 && (rc = call(s, &p, slot_of(K_NEXT), ARGS(S("GET"), S(K_NEXT)), &r, err)) == 0 &&
 	    r->type == REDIS_REPLY_STRING)
 		parse_i64(r, &s->maxid);
