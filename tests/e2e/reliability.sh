@@ -437,6 +437,15 @@ fi
 # until WATCH/GLOB exists, sends SIG, and checks the exit status and that
 # neither $S nor WATCH holds a match of GLOB or anything in $S afterwards.
 S=$W/sigtmp
+# exists DIR GLOB: a match of GLOB is in DIR.  Each match is tested on its
+# own: a file matched a moment ago may be gone (SQLite's journal lives for
+# a few milliseconds), and ls of a list fails for one missing name.
+exists() {
+	for f in "$1"/$2; do
+		[ -e "$f" ] && return 0
+	done
+	return 1
+}
 killed_clean() {
 	label=$1 sig=$2 watch=$3 glob=$4
 	shift 4
@@ -446,13 +455,15 @@ killed_clean() {
 	# the command the default disposition, as a terminal's Ctrl-C finds it
 	env --default-signal=INT TMPDIR="$S" "$@" > /dev/null 2> "$W/sig.err" &
 	pid=$!
-	i=0
-	while [ $i -lt 3000 ] && ! ls "$watch"/$glob > /dev/null 2>&1 && kill -0 $pid 2> /dev/null; do
+	i=0 seen=no
+	while [ $i -lt 3000 ] && kill -0 $pid 2> /dev/null; do
+		if exists "$watch" "$glob"; then
+			seen=yes
+			break
+		fi
 		sleep 0.01
 		i=$((i + 1))
 	done
-	seen=no
-	ls "$watch"/$glob > /dev/null 2>&1 && seen=yes
 	kill -s "$sig" $pid 2> /dev/null
 	{ wait $pid; } 2> /dev/null
 	rc=$?
