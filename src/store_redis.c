@@ -82,7 +82,12 @@
 #define SCHEMA 4     /* made by this despin: records of version 2, packed overflows */
 #define SCHEMA_MIN 2 /* the oldest still read and written (3: records of version 2
 		      * and overflow sets; 2: records of version 1, overflow sets) */
-#define INLINE_IDS 56 /* ids in a passage key's fields (4 of 14 ids); past that, in its overflow */
+#define CHUNK_IDS 14  /* ids in one field of a passage key (56 bytes) */
+#define INLINE_IDS 56 /* ids in a passage key's 4 fields; past that, in its overflow */
+_Static_assert(INLINE_IDS == 4 * CHUNK_IDS, "a passage key has 4 fields of CHUNK_IDS ids");
+/* A number macro as a string literal, for the scripts' text. */
+#define NUM_(x) #x
+#define NUM(x) NUM_(x)
 #define GEN0_IDS 1024
 #define MAX_ID 0xffffffffLL /* ids are 4 bytes in postings */
 #define MAX_NODES 64
@@ -223,7 +228,7 @@ static const char create_lua[] =
 
 /* Puts ids under passage keys of one bucket (KEYS[1]).  ARGV: the
  * overflow's kind, then pairs (field, id as 4 bytes little-endian).  A
- * passage key's ids fill up to 4 fields of 14 ids each (56 bytes, under
+ * passage key's ids fill up to 4 fields of CHUNK_IDS (14) ids each (56 bytes, under
  * hash-max-listpack-value): field, field .. "\\1", "\\2", "\\3", all read
  * with one HMGET.  The 57th moves them all to the overflow KEYS[1] .. 'o'
  * .. field (same hash tag, so same slot) and field's value becomes 'o' +
@@ -241,7 +246,7 @@ static const char post_add_lua[] =
 	"      for j = 1, #v, 4 do\n"
 	"        if string.sub(v, j, j + 3) == id then has = true end\n"
 	"      end\n"
-	"      if not free and #v < 56 then free = k end\n"
+	"      if not free and #v < 4 * " NUM(CHUNK_IDS) " then free = k end\n"
 	"    end\n"
 	"    if not has and free then\n"
 	"      redis.call('HSET', b, names[free], (parts[free] or '') .. id)\n"
@@ -260,16 +265,16 @@ static const char post_add_lua[] =
 	"return 0\n";
 
 /* Takes ids from under passage keys of one bucket (same ARGV); an
- * overflow down to 56 ids goes back into the fields. */
+ * overflow down to INLINE_IDS ids goes back into the fields. */
 static const char post_rem_lua[] =
 	"local b = KEYS[1]\n"
 	POST_OVERFLOW
 	"    o_rem(o, (struct.unpack('<I4', id)))\n"
 	"    local n = o_count(o)\n"
-	"    if n <= 56 then\n"
+	"    if n <= " NUM(INLINE_IDS) " then\n"
 	"      local t = {'', '', '', ''}\n"
 	"      for k, x in ipairs(o_members(o)) do\n"
-	"        local p = math.floor((k - 1) / 14) + 1\n"
+	"        local p = math.floor((k - 1) / " NUM(CHUNK_IDS) ") + 1\n"
 	"        t[p] = t[p] .. struct.pack('<I4', tonumber(x))\n"
 	"      end\n"
 	"      redis.call('DEL', o)\n"

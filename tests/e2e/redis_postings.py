@@ -4,13 +4,13 @@
 usage: redis_postings.py SOURCE PORT MODE STEPS SEED
 
 Reads post_add_lua and post_rem_lua from SOURCE (the C string literals, the
-POST_OVERFLOW macro expanded), then, on the server at 127.0.0.1:PORT, puts
+POST_OVERFLOW macro and the NUM(...) numbers expanded), then, on the server at 127.0.0.1:PORT, puts
 ids under one passage key and takes them away STEPS times at random (new
 highest ids most often, ids out of order and ids not there too), with the
 overflow kind MODE ('p' packed string, 's' set), and after each step
-compares what the key holds with the set of ids it should hold: up to 56
-ids in its four fields, each once; past 56 the field's 'o' and count and
-the overflow (for 'p' 4-byte big-endian ids in ascending order).  Prints
+compares what the key holds with the set of ids it should hold: up to
+INLINE_IDS (56) ids in its four fields, each once; past that the field's
+'o' and count and the overflow (for 'p' 4-byte big-endian ids in ascending order).  Prints
 one line; exits 1 at the first difference.
 """
 import ast
@@ -26,9 +26,19 @@ def literal(src, name):
     m = re.search(r"#define %s \\\n(.*?)\n\n" % name, src, re.S) or \
         re.search(r"static const char %s\[\] =\n(.*?);\n" % name, src, re.S)
     out = ""
-    for s, macro in re.findall(r'"((?:[^"\\]|\\.)*)"|\b(POST_OVERFLOW)\b', m.group(1)):
-        out += literal(src, macro) if macro else ast.literal_eval('"' + s + '"')
+    for s, macro, num in re.findall(r'"((?:[^"\\]|\\.)*)"|\b(POST_OVERFLOW)\b|\bNUM\((\w+)\)', m.group(1)):
+        if macro:
+            out += literal(src, macro)
+        elif num:
+            out += str(number(src, num))
+        else:
+            out += ast.literal_eval('"' + s + '"')
     return out
+
+
+def number(src, name):
+    """The value of the number macro name."""
+    return int(re.search(r"#define %s (\d+)" % name, src).group(1))
 
 
 class Redis:
@@ -61,6 +71,7 @@ def main():
     src, port, mode, steps, seed = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
     text = open(src).read()
     add, rem = literal(text, "post_add_lua"), literal(text, "post_rem_lua")
+    inline = number(text, "INLINE_IDS")
     r, rnd = Redis(port), random.Random(seed)
     bucket, field = "{p9:abc}", b"\x01\x02\x03}"
     names = [field + s for s in (b"", b"\x01", b"\x02", b"\x03")]
@@ -89,10 +100,10 @@ def main():
                 got = [struct.unpack(">I", v[i:i + 4])[0] for i in range(0, len(v), 4)]
             else:
                 got = sorted(int(x) for x in r("SMEMBERS", over))
-            ok = got == sorted(model) and count == len(model) > 56 and not any(parts[1:])
+            ok = got == sorted(model) and count == len(model) > inline and not any(parts[1:])
         else:
             got = [struct.unpack("<I", p[i:i + 4])[0] for p in parts if p for i in range(0, len(p), 4)]
-            ok = sorted(got) == sorted(model) and len(got) <= 56 and r("EXISTS", over) == b"0"
+            ok = sorted(got) == sorted(model) and len(got) <= inline and r("EXISTS", over) == b"0"
         if not ok:
             print("step %d (id %d): the key holds %d ids, it should hold %d" % (step, x, len(got), len(model)))
             return 1
