@@ -1,7 +1,7 @@
 #!/bin/sh
 # The posting scripts of the Redis store against a model (redis_postings.py):
 # ids put under one passage key and taken away at random, in both kinds of
-# overflow (schema 4's packed strings, schema 3's sets).
+# overflow (the packed strings of schemas 4 and 5, schema 3's sets).
 # Prints TAP; skips if redis-server is missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"

@@ -90,7 +90,7 @@ fi
 # 60 sources under the shared passage keys: past 56 ids a key's ids move
 # from its bucket's fields to an overflow, and back when removals bring it
 # down.  Queries give what SQLite gives at 60 (left out), 31 and 10
-# sources, and check passes, on an index of schema 4 (db 4: overflows are
+# sources, and check passes, on an index of schema 5 (db 4: overflows are
 # strings of packed ids) and on one of schema 3 (db 9, made as an earlier
 # despin made it: overflows are sets).
 fp=$(redis-cli -p "$PORT" -n 4 hget '{ds}:meta' fingerprint)
@@ -117,7 +117,7 @@ qsame() { # LABEL
 		"$DESPIN" index query -i "$U/$d" -n 70 "$W/common/c00.txt" "$W/common/c59.txt" > "$W/cq.redis$d" 2>&1
 		"$DESPIN" index check -i "$U/$d" > "$W/cq.check$d" 2>&1
 	done
-	check "$1: the same query answers as SQLite ($(grep -c . "$W/cq.redis4") lines) in schemas 4 and 3, check passes" \
+	check "$1: the same query answers as SQLite ($(grep -c . "$W/cq.redis4") lines) in schemas 5 and 3, check passes" \
 		$(cmp -s "$W/cq.sqlite" "$W/cq.redis4" && cmp -s "$W/cq.sqlite" "$W/cq.redis9" &&
 		  grep -q ": ok$" "$W/cq.check4" && grep -q ": ok$" "$W/cq.check9"; echo $?)
 }
@@ -131,7 +131,7 @@ for x in pairs(t) do u[#u + 1] = x end
 table.sort(u)
 return table.concat(u, ' ')" 0; }
 overflow=$(nsets 4)
-check "60 sources under one key: their ids are in overflows, strings in schema 4 ($overflow: $(otypes 4)), sets in schema 3 ($(nsets 9): $(otypes 9))" \
+check "60 sources under one key: their ids are in overflows, strings in schema 5 ($overflow: $(otypes 4)), sets in schema 3 ($(nsets 9): $(otypes 9))" \
 	$([ "$overflow" -gt 0 ] && [ "$(nsets 9)" = "$overflow" ] && [ "$(otypes 4)" = string ] &&
 	  [ "$(otypes 9)" = set ]; echo $?)
 # a packed overflow: 4 bytes an id, big-endian, ascending

@@ -105,7 +105,8 @@ check "SIGTERM stops a worker cleanly (exit 0, its article finished, nothing pen
 	  [ "$($R xpending '{despin}:articles' despin | head -1)" = 0 ]; echo $?)
 
 # a generation of ids opened after the worker opened the index (the counter
-# moved past 3000): the worker's next look-up reads it too and finds 000
+# moved past 20000, into generation 1, ids 16385..32768): the worker's next
+# look-up reads it too and finds 000
 S=corpus/seeds
 "$DESPIN" index add -q -i "$U/7" $S/002_1eca5ce85436633a.txt $S/004_1faaaa5fa0c635fb.txt > /dev/null 2>&1
 "$DESPIN" worker -i "$U/7" --name G > "$W/G.out" 2>&1 &
@@ -115,7 +116,7 @@ while [ $i -lt 400 ] && ! $R -n 7 xinfo groups '{despin}:articles' 2> /dev/null 
 	sleep 0.05
 	i=$((i + 1))
 done
-$R -n 7 set '{ds}:next' 3000 > /dev/null
+$R -n 7 set '{ds}:next' 20000 > /dev/null
 "$DESPIN" index add -q -i "$U/7" $S/000_fcd469a446cc7cc8.txt > /dev/null 2>&1
 "$DESPIN" submit --queue "$U/7" $S/003_cc34e14e2e5a732a.txt > /dev/null 2>&1
 i=0
@@ -123,7 +124,8 @@ while [ $i -lt 400 ] && [ "$($R -n 7 xlen '{despin}:results')" != 1 ]; do sleep 
 kill -TERM $gpid
 wait $gpid
 $R -n 7 xrange '{despin}:results' - + > "$W/G.results"
-check "a generation opened while a worker runs: its next article finds the source there (id 3001)" \
+check "a generation opened while a worker runs: its next article finds the source there (id 20001)" \
 	$(grep -q '"source": *"corpus/seeds/000_fcd469a446cc7cc8.txt"' "$W/G.results" &&
-	  "$DESPIN" index list -i "$U/7" | grep -q '^ *3001 .*000_fcd469a446cc7cc8.txt$'; echo $?)
+	  "$DESPIN" index list -i "$U/7" | grep -q '^ *20001 .*000_fcd469a446cc7cc8.txt$' &&
+	  [ "$($R -n 7 --scan --pattern '{p1:*' | head -1)" ]; echo $?)
 echo "1..$n"
