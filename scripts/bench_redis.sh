@@ -16,7 +16,9 @@
 # One redis-server on loopback, started and stopped here.
 # Usage: scripts/bench_redis.sh [BUILD_DIR]   (default: build)
 # Environment: BENCH_SOURCES (default 10000), BENCH_N articles (default 160),
-# BENCH_FSYNC the server's appendfsync (default everysec), BENCH_SQLITE=0 to
+# BENCH_FSYNC the server's appendfsync (default everysec), BENCH_WRITERS the
+# 'index add' processes adding at once (default 1; the sources dealt out in
+# turn, the CPU per add summed over them), BENCH_SQLITE=0 to
 # skip the SQLite comparison, BENCH_SYNTHETIC=novel for synthetic sources of
 # new text (default lines: lines of the corpus, which repeat across sources).
 set -eu
@@ -27,6 +29,7 @@ DESPIN=${DESPIN:-$TOP/$BUILD/despin}
 NSRC=${BENCH_SOURCES:-10000}
 N=${BENCH_N:-160}
 FSYNC=${BENCH_FSYNC:-everysec}
+WRITERS=${BENCH_WRITERS:-1}
 SQL=${BENCH_SQLITE:-1}
 SYN=${BENCH_SYNTHETIC:-lines}
 case "$SYN" in lines) SYNOPT= ;; novel) SYNOPT=--novel ;; *) echo "bench_redis: BENCH_SYNTHETIC is lines or novel" >&2; exit 2 ;; esac
@@ -46,7 +49,7 @@ fi
 W=$(mktemp -d "${TMPDIR:-/tmp}/despin-bench-redis.XXXXXX")
 PID=
 WPIDS=
-trap 'for p in $WPIDS $PID; do kill "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
+trap 'for p in $APIDS $WPIDS $PID; do kill "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
 trap 'exit 2' INT TERM
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync "$FSYNC" \
@@ -61,8 +64,6 @@ cli() { redis-cli -p "$PORT" "$@"; }
 now() { python3 -c 'import time; print(time.time())'; }
 # srvcpu: the server's user + system seconds so far
 srvcpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$PID/stat"; }
-# cputime FILE: user + system seconds of a /usr/bin/time -f '%U %S' file
-cputime() { awk 'END { print $1 + $2 }' "$1"; }
 TIME=/usr/bin/time
 [ -x "$TIME" ] || die "/usr/bin/time is needed (Debian package time)"
 echo "# redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), appendfsync $FSYNC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -76,14 +77,31 @@ find $STREAM -name '*.txt' | awk -F/ '{ print $NF "\t" $0 }' | sort | cut -f2 | 
 NA=$(wc -l < "$W/stream")
 echo "# $NSRC sources ($nbench of $SRC, the rest synthetic: $SYN), $NA articles from $STREAM"
 
-# adds
+# adds: one writer, or BENCH_WRITERS at once, each given every Nth file
 s0=$(srvcpu)
 t0=$(now)
-$TIME -f '%U %S' -o "$W/add.time" "$DESPIN" index add -q --batch 500 -i "$R" "$SRC" "$W/syn" > "$W/add.out"
+if [ "$WRITERS" -le 1 ]; then
+	$TIME -f '%U %S' -o "$W/add.time.0" "$DESPIN" index add -q --batch 500 -i "$R" "$SRC" "$W/syn" > "$W/add.out.0"
+else
+	find "$SRC" "$W/syn" -name '*.txt' | sort > "$W/add.list"
+	APIDS=
+	i=0
+	while [ $i -lt "$WRITERS" ]; do
+		awk -v n="$WRITERS" -v i=$i 'NR % n == i' "$W/add.list" > "$W/add.list.$i"
+		$TIME -f '%U %S' -o "$W/add.time.$i" xargs -a "$W/add.list.$i" "$DESPIN" index add -q --batch 500 \
+			-i "$R" > "$W/add.out.$i" &
+		APIDS="$APIDS $!"
+		i=$((i + 1))
+	done
+	for p in $APIDS; do wait "$p" || die "a writer failed ($(cat "$W"/add.out.* | head -c 300))"; done
+fi
 t1=$(now)
-python3 -c 'import sys; n = int(open(sys.argv[1]).read().split()[0]); t = float(sys.argv[3]) - float(sys.argv[2]); c = float(sys.argv[4]); sc = float(sys.argv[6]) - float(sys.argv[5])
-print("adds %d sources in %.1f s: %.0f adds/s (wall); CPU per add %.2f ms in despin, %.2f ms in redis-server" % (n, t, n / t, 1000 * c / n, 1000 * sc / n))' \
-	"$W/add.out" "$t0" "$t1" "$(cputime "$W/add.time")" "$s0" "$(srvcpu)"
+python3 -c 'import sys, glob
+n = sum(int(l.split()[0]) for f in glob.glob(sys.argv[1] + "/add.out.*") for l in open(f) if l.strip())
+c = sum(float(x) for f in glob.glob(sys.argv[1] + "/add.time.*") for x in open(f).read().split()[-2:])
+t = float(sys.argv[3]) - float(sys.argv[2]); sc = float(sys.argv[5]) - float(sys.argv[4])
+print("adds %d sources in %.1f s by %s writer(s): %.0f adds/s (wall); CPU per add %.2f ms in despin, %.2f ms in redis-server" % (n, t, sys.argv[6], n / t, 1000 * c / n, 1000 * sc / n))' \
+	"$W" "$t0" "$t1" "$s0" "$(srvcpu)" "$WRITERS"
 
 # memory: index stats, then by kind of key (MEMORY USAGE over a SCAN)
 "$DESPIN" index stats -i "$R" > "$W/stats"
