@@ -49,8 +49,9 @@ fi
 W=$(mktemp -d "${TMPDIR:-/tmp}/despin-bench-redis.XXXXXX")
 PID=
 WPIDS=
+APIDS=
 trap 'for p in $APIDS $WPIDS $PID; do kill "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
-trap 'exit 2' INT TERM
+trap 'exit 2' HUP INT PIPE TERM
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync "$FSYNC" \
 	--dir "$W" --daemonize no > "$W/server.log" 2>&1 &

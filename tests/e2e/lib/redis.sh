@@ -20,7 +20,8 @@ REDIS_PIDS=
 # the servers started here, and those started in a subshell (their pid is
 # only in their spid file)
 trap 'for p in $REDIS_PIDS $(cat "$W"/*/spid 2>/dev/null); do kill -9 "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
-trap 'exit 2' INT TERM
+# a test ended by a signal (its reader gone: SIGPIPE) stops its servers too
+trap 'exit 2' HUP INT PIPE TERM
 
 redis_free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
