@@ -394,6 +394,8 @@ int ds_index_stats(struct ds_index *ix, struct ds_index_stats *out, struct ds_er
 	out->text_bytes = s.text_bytes;
 	out->bytes = strcmp(ix->uri, ":memory:") == 0 ? 0 : s.bytes;
 	out->text_store_bytes = s.text_store_bytes;
+	out->version = s.version;
+	out->version_new = s.version_new;
 	return 0;
 }
 

@@ -129,6 +129,9 @@ struct ds_index_stats {
 	uint64_t sources, words, shingles, band_keys, text_bytes;
 	uint64_t bytes; /* storage in use (0 for ":memory:") */
 	uint64_t text_store_bytes; /* of bytes, the stored texts' (0: not counted apart) */
+	int version;        /* the index's format (schema) version */
+	int version_new;    /* the version a new index gets; 'index copy' into a new
+			     * index moves one of an older version to it */
 };
 int ds_index_stats(struct ds_index *ix, struct ds_index_stats *st, struct ds_err *err);
 /* Full consistency check (SQLite integrity_check): 0 or DS_ECORRUPT. */

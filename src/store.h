@@ -54,6 +54,8 @@ struct ds_store_stats {
 	uint64_t text_bytes;
 	uint64_t bytes;     /* size of the store (file pages in use), 0 if unknown */
 	uint64_t text_store_bytes; /* of bytes, the stored texts' (0: not counted apart) */
+	int version;        /* the store's format (schema) version */
+	int version_new;    /* the version this despin gives a new store */
 };
 
 struct ds_store;

@@ -2508,6 +2508,8 @@ static int op_stats(struct ds_store *b, struct ds_store_stats *st, struct ds_err
 {
 	struct rstore *s = (struct rstore *)b;
 	int rc = counters(s, st, err);
+	st->version = s->schema;
+	st->version_new = SCHEMA;
 	return rc ? rc : data_bytes(s, st, err);
 }
 

@@ -797,6 +797,8 @@ static int op_stats(struct ds_store *b, struct ds_store_stats *out, struct ds_er
 	out->band_keys = (uint64_t)v[3];
 	out->text_bytes = (uint64_t)v[4];
 	out->bytes = (uint64_t)((pages - free_pages) * page_size);
+	out->version = s->version;
+	out->version_new = SCHEMA_VERSION;
 	return 0;
 }
 

@@ -42,7 +42,7 @@ static const char USAGE[] =
 	"                   with --id, arguments are source ids; a name or id the\n"
 	"                   index lacks is an error, the others are removed\n"
 	"  list             one line per source: id, date, words, shingles, name\n"
-	"  stats            sizes of the index\n"
+	"  stats            sizes of the index and its format version\n"
 	"  check            full consistency check of the index file\n"
 	"  vacuum           reclaim storage: SQLite rewrites the file; on Redis,\n"
 	"                   the postings and records of adds whose writer died\n"
@@ -532,6 +532,11 @@ static int do_stats(struct ds_index *ix)
 		printf("per source no text %llu\n",
 		       (unsigned long long)(s.sources ? (s.bytes - s.text_store_bytes) / s.sources : 0));
 	}
+	if (s.version < s.version_new)
+		printf("format             %d (older: 'index copy' into a new index gives %d)\n",
+		       s.version, s.version_new);
+	else
+		printf("format             %d\n", s.version);
 	return EXIT_CLEAN;
 }
 

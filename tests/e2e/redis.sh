@@ -158,6 +158,11 @@ check "schema 5's buckets: 2^15 in generation 0, 2^16 in 2, 2^17 in 3" \
 	$([ "$(cat "$W/gens6")" = "0:15 2:16 3:17" ]; echo $?)
 check "schema 4's buckets: 2^11 in generation 0, 2^12 in 2, 2^13 in 3" \
 	$([ "$(cat "$W/gens5")" = "0:11 2:12 3:13" ]; echo $?)
+"$DESPIN" index stats -i "$U/6" > "$W/stats6" 2>&1
+"$DESPIN" index stats -i "$U/5" > "$W/stats5" 2>&1
+check "stats names the format: 5, and 4 as older, saying how to move it to 5" \
+	$(grep -qx "format  *5" "$W/stats6" &&
+	  grep -qx "format  *4 (older: 'index copy' into a new index gives 5)" "$W/stats5"; echo $?)
 redis-cli -p "$PORT" -n 5 flushdb > /dev/null
 redis-cli -p "$PORT" -n 6 flushdb > /dev/null
 "$DESPIN" index query -i "$W/ref.db" -n 3 $S/003_cc34e14e2e5a732a.txt > "$W/q.sqlite"
