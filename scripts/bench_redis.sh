@@ -50,7 +50,9 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/despin-bench-redis.XXXXXX")
 PID=
 WPIDS=
 APIDS=
-trap 'for p in $APIDS $WPIDS $PID; do kill "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
+# (kill of a process already ended fails: under set -e that would end the
+# trap before the server is stopped and the files removed)
+trap 'for p in $APIDS $WPIDS $PID; do kill "$p" 2>/dev/null || true; done; rm -rf "$W"' EXIT
 trap 'exit 2' HUP INT PIPE TERM
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync "$FSYNC" \
@@ -95,6 +97,7 @@ else
 		i=$((i + 1))
 	done
 	for p in $APIDS; do wait "$p" || die "a writer failed ($(cat "$W"/add.out.* | head -c 300))"; done
+	APIDS=
 fi
 t1=$(now)
 python3 -c 'import sys, glob
