@@ -80,25 +80,21 @@ find $STREAM -name '*.txt' | awk -F/ '{ print $NF "\t" $0 }' | sort | cut -f2 | 
 NA=$(wc -l < "$W/stream")
 echo "# $NSRC sources ($nbench of $SRC, the rest synthetic: $SYN), $NA articles from $STREAM"
 
-# adds: one writer, or BENCH_WRITERS at once, each given every Nth file
+# adds: BENCH_WRITERS writers at once (default one), each given every Nth
+# file (xargs: one 'index add' per command line's worth of files)
+find "$SRC" "$W/syn" -name '*.txt' | sort > "$W/add.list"
 s0=$(srvcpu)
 t0=$(now)
-if [ "$WRITERS" -le 1 ]; then
-	$TIME -f '%U %S' -o "$W/add.time.0" "$DESPIN" index add -q --batch 500 -i "$R" "$SRC" "$W/syn" > "$W/add.out.0"
-else
-	find "$SRC" "$W/syn" -name '*.txt' | sort > "$W/add.list"
-	APIDS=
-	i=0
-	while [ $i -lt "$WRITERS" ]; do
-		awk -v n="$WRITERS" -v i=$i 'NR % n == i' "$W/add.list" > "$W/add.list.$i"
-		$TIME -f '%U %S' -o "$W/add.time.$i" xargs -a "$W/add.list.$i" "$DESPIN" index add -q --batch 500 \
-			-i "$R" > "$W/add.out.$i" &
-		APIDS="$APIDS $!"
-		i=$((i + 1))
-	done
-	for p in $APIDS; do wait "$p" || die "a writer failed ($(cat "$W"/add.out.* | head -c 300))"; done
-	APIDS=
-fi
+i=0
+while [ $i -lt "$WRITERS" ]; do
+	awk -v n="$WRITERS" -v i=$i 'NR % n == i' "$W/add.list" > "$W/add.list.$i"
+	$TIME -f '%U %S' -o "$W/add.time.$i" xargs -a "$W/add.list.$i" "$DESPIN" index add -q --batch 500 \
+		-i "$R" > "$W/add.out.$i" &
+	APIDS="$APIDS $!"
+	i=$((i + 1))
+done
+for p in $APIDS; do wait "$p" || die "a writer failed ($(cat "$W"/add.out.* | head -c 300))"; done
+APIDS=
 t1=$(now)
 python3 -c 'import sys, glob
 n = sum(int(l.split()[0]) for f in glob.glob(sys.argv[1] + "/add.out.*") for l in open(f) if l.strip())

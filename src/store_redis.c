@@ -97,6 +97,7 @@ _Static_assert(INLINE_IDS == 4 * CHUNK_IDS, "a passage key has 4 fields of CHUNK
 #define NUM_(x) #x
 #define NUM(x) NUM_(x)
 #define MAX_ID 0xffffffffLL /* ids are 4 bytes in postings */
+#define MAX_GENS 24 /* generations of 32-bit ids: at most 32 - 10 + 1 (gen_of) */
 #define MAX_NODES 64
 #define NSLOTS 16384
 #define NO_NODE 0xff
@@ -500,9 +501,9 @@ static int gen_bits(const struct rstore *s, int g)
 	return gen0_log2(s) + 1 + (g > 0 ? g - 1 : 0);
 }
 
-/* Bytes of a passage key's field in generation g: schemas 3 and 4, the low 32
- * bits of the key (with the bucket's 11 bits or more, 43 bits or more of
- * it tell keys apart: two of a bucket's 35 share a field once in 2^32
+/* Bytes of a passage key's field in generation g: from schema 3, the low 32
+ * bits of the key (with the bucket's 11 bits or more, 15 from schema 5,
+ * 43 bits or more of it tell keys apart: two of a bucket's 35 share a field once in 2^32
  * pairs, and share their postings then); schema 2, all its bits below the
  * bucket's (6 or 7 bytes). */
 static size_t field_len(const struct rstore *s, int g)
@@ -2163,7 +2164,7 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 		rc = ds_err_set(err, DS_EINVAL, "index %s: at most %d ids a key", s->uri, INLINE_IDS);
 		goto out;
 	}
-	if (!ids || !total || !(l.oat = calloc(nkeys * 24 + 1, sizeof *l.oat))) {
+	if (!ids || !total || !(l.oat = calloc(nkeys * MAX_GENS + 1, sizeof *l.oat))) {
 		rc = no_mem(s, err);
 		goto out;
 	}
@@ -2218,7 +2219,7 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 			bk[blen++] = 'o';
 			memcpy(bk + blen, field, flen);
 			blen += flen;
-			l.oat[k * 24 + (size_t)g] = l.o.n + 1;
+			l.oat[k * MAX_GENS + (size_t)g] = l.o.n + 1;
 			/* a packed overflow: its lowest ids, a set: ids at random */
 			if (packed_overflows(s)) {
 				snprintf(lim, sizeof lim, "%zu", 4 * limit - 1);
@@ -2243,7 +2244,7 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 		}
 		for (int g = 0; g <= l.g2 && n < limit && rc == 0; g++) {
 			redisReply *r = look_reply(&l, k, g);
-			size_t at = l.oat[k * 24 + (size_t)g];
+			size_t at = l.oat[k * MAX_GENS + (size_t)g];
 			if (at) {
 				redisReply *o;
 				if ((rc = reply_ok(s, &l.o, at - 1, err)) != 0)
