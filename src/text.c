@@ -565,10 +565,15 @@ static int is_closer(const struct ds_doc *d, size_t i)
 static void maybe_break(struct builder *b, const struct ch *c, const char *word, size_t wlen)
 {
 	if (b->end_pending) {
-		if (c->cls == C_QUOTE && !b->in_quote) {
-			close_sentence(b);
-		} else if (c->upper || c->cls == C_DIGIT || c->cls == C_QUOTE ||
-			   c->cls == C_CURRENCY || c->cp == '(' || (c->cls == C_LETTER && !c->lower)) {
+		/* an opening quote starts the next sentence; a closing one
+		 * ('over." Then', '"Why?" he asked') ends this one, and the
+		 * quote branch of the tokeniser keeps the end pending for the
+		 * word after it */
+		if (c->cls == C_QUOTE) {
+			if (!b->in_quote)
+				close_sentence(b);
+		} else if (c->upper || c->cls == C_DIGIT || c->cls == C_CURRENCY || c->cp == '(' ||
+			   (c->cls == C_LETTER && !c->lower)) {
 			close_sentence(b);
 		}
 		b->end_pending = 0;

@@ -657,6 +657,36 @@ T_TEST(opens_sentence_skips_punctuation)
 	ds_doc_free(d);
 }
 
+/* A closing quote after a sentence end belongs to that sentence; the next
+ * sentence starts with the word after it, or not at all when that word is
+ * lower case ("Why?" he asked); an opening quote starts one. */
+T_TEST(closing_quotes_end_their_sentence)
+{
+	static const char *const cases[][2] = {
+		/* text, the sentences as tokens joined by | and sentences by / */
+		{"\"It is over.\" Then he left.", "\"|It|is|over|.|\"/Then|he|left|."},
+		{"\xE2\x80\x9CWhy?\xE2\x80\x9D he asked. \xE2\x80\x9CGo!\xE2\x80\x9D She went.",
+		 "\"|Why|?|\"|he|asked|./\"|Go|!|\"/She|went|."},
+		{"He left. \"Next,\" she said. (See the note.) It ended.",
+		 "He|left|./\"|Next|,|\"|she|said|./(|See|the|note|.|)/It|ended|."},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct ds_doc *d = doc(cases[k][0]);
+		char buf[256];
+		size_t n = 0;
+		T_OK(d);
+		if (!d)
+			continue;
+		for (size_t s = 0; s < d->nsent; s++)
+			for (uint32_t i = d->sent[s].tok_begin; i < d->sent[s].tok_end; i++)
+				n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s",
+						      i == d->sent[s].tok_begin ? (s ? "/" : "") : "|",
+						      ds_tok_norm(d, i));
+		T_EQ_STR(buf, cases[k][1]);
+		ds_doc_free(d);
+	}
+}
+
 int main(void)
 {
 	T_RUN(packset_finds_exactly_its_words);
@@ -684,5 +714,6 @@ int main(void)
 	T_RUN(own_stems);
 	T_RUN(longest_tokens);
 	T_RUN(opens_sentence_skips_punctuation);
+	T_RUN(closing_quotes_end_their_sentence);
 	return t_done();
 }
