@@ -562,20 +562,32 @@ static int is_closer(const struct ds_doc *d, size_t i)
 
 /* Called before a token of the given first character is emitted: decides
  * whether a pending sentence end takes effect. */
+/* Whether the quote mark at bytes [start, end) closes a quotation: a curly
+ * mark says which it is (U+201D, U+00BB close; U+201C, U+201E, U+00AB
+ * open); a straight one closes the quotation that is open. */
+static int quote_closes(const struct builder *b, size_t start, size_t end)
+{
+	const unsigned char *q = b->p + start;
+	if (end - start == 3 && q[0] == 0xE2 && q[1] == 0x80) {
+		if (q[2] == 0x9D)
+			return 1;
+		if (q[2] == 0x9C || q[2] == 0x9E)
+			return 0;
+	} else if (end - start == 2 && q[0] == 0xC2) {
+		if (q[1] == 0xBB)
+			return 1;
+		if (q[1] == 0xAB)
+			return 0;
+	}
+	return b->in_quote;
+}
+
 static void maybe_break(struct builder *b, const struct ch *c, const char *word, size_t wlen)
 {
 	if (b->end_pending) {
-		/* an opening quote starts the next sentence; a closing one
-		 * ('over." Then', '"Why?" he asked') ends this one, and the
-		 * quote branch of the tokeniser keeps the end pending for the
-		 * word after it */
-		if (c->cls == C_QUOTE) {
-			if (!b->in_quote)
-				close_sentence(b);
-		} else if (c->upper || c->cls == C_DIGIT || c->cls == C_CURRENCY || c->cp == '(' ||
-			   (c->cls == C_LETTER && !c->lower)) {
+		if (c->upper || c->cls == C_DIGIT || c->cls == C_CURRENCY || c->cp == '(' ||
+		    (c->cls == C_LETTER && !c->lower))
 			close_sentence(b);
-		}
 		b->end_pending = 0;
 	} else if (b->abbrev_pending) {
 		if (c->upper && in_set(&ws_starters, word, wlen))
@@ -1369,11 +1381,17 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 					}
 				}
 				if (c.cls == C_QUOTE) {
-					maybe_break(&b, &c, norm, nlen);
+					/* an opening quote after a sentence end starts the
+					 * next sentence; a closing one ends this one, and
+					 * the word after it decides as after any end
+					 * ('over." Then', '"Why?" he asked') */
+					int closes = quote_closes(&b, start, e);
+					if (b.end_pending && !closes)
+						close_sentence(&b);
+					b.end_pending = b.abbrev_pending = 0;
 					emit(&b, start, e, norm, nlen, DS_TOK_PUNCT, 0);
-					b.in_quote = !b.in_quote;
-					if (!b.in_quote && d->ntok >= 2) {
-						/* closing quote after a sentence end keeps it pending */
+					b.in_quote = !closes;
+					if (closes && d->ntok >= 2) {
 						const char *prev = ds_tok_norm(d, d->ntok - 2);
 						if (strchr(".!?", prev[0]))
 							b.end_pending = 1;

@@ -659,7 +659,8 @@ T_TEST(opens_sentence_skips_punctuation)
 
 /* A closing quote after a sentence end belongs to that sentence; the next
  * sentence starts with the word after it, or not at all when that word is
- * lower case ("Why?" he asked); an opening quote starts one. */
+ * lower case ("Why?" he asked); an opening quote starts one.  Curly marks
+ * face one way; straight ones close the quotation that is open. */
 T_TEST(closing_quotes_end_their_sentence)
 {
 	static const char *const cases[][2] = {
@@ -669,6 +670,10 @@ T_TEST(closing_quotes_end_their_sentence)
 		 "\"|Why|?|\"|he|asked|./\"|Go|!|\"/She|went|."},
 		{"He left. \"Next,\" she said. (See the note.) It ended.",
 		 "He|left|./\"|Next|,|\"|she|said|./(|See|the|note|.|)/It|ended|."},
+		/* a curly mark says which way it faces, whatever came before
+		 * (here a stray closing one) */
+		{"A stray \xE2\x80\x9D mark. \xE2\x80\x9CNew, too.\xE2\x80\x9D Then.",
+		 "A|stray|\"|mark|./\"|New|,|too|.|\"/Then|."},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		struct ds_doc *d = doc(cases[k][0]);
