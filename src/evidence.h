@@ -36,7 +36,7 @@ enum ds_feat {
 	DS_F_PHRASE,      /* share of slots won by a multi-word phrase, gain > 1 */
 	DS_F_CTX,         /* mean log10 gain of the context over the unigram */
 	DS_F_LOWOOV,      /* share of lower-case words unknown to the model */
-	DS_F_GTOP,        /* mean of the top tenth of slot gains */
+	DS_F_GTOP,        /* mean of the top tenth of slot gains, over the median */
 	DS_F_F05,         /* share of slots whose following tokens gain > 0.5 */
 	DS_F_FMEAN,       /* mean positive gain of the following tokens */
 	DS_F_PMEAN,       /* mean probability that a slot is a substitution */

@@ -241,6 +241,51 @@ T_TEST(solo_clean_vs_spun)
 	ds_ev_ctx_free(c);
 }
 
+struct gains {
+	float g[4096];
+	size_t n;
+};
+
+static void keep_gain(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
+		      const double *x)
+{
+	struct gains *gs = ud;
+	(void)doc, (void)start, (void)end;
+	if (gs->n < sizeof gs->g / sizeof gs->g[0])
+		gs->g[gs->n++] = (float)x[DS_SF_WGAIN];
+}
+
+static int cmp_f(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* gtop is the mean of the top tenth of the slots' gains over their median:
+ * a text far from the model's register raises every gain, a spinner its
+ * swaps' */
+T_TEST(gtop_over_median)
+{
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev ev = {0};
+	struct gains gs = {.n = 0};
+	size_t top;
+	double sum = 0;
+	ds_ev_set_slot_dump(c, keep_gain, &gs);
+	/* the clean text: no gain reaches the dump's clip at 6 */
+	T_EQ_INT(compute(c, SRC, NULL, &ev), 0);
+	T_OK(gs.n >= 10 && gs.n == ev.n_slots);
+	qsort(gs.g, gs.n, sizeof gs.g[0], cmp_f);
+	T_OK(gs.g[gs.n - 1] < 6);
+	top = gs.n / 10 + 1;
+	for (size_t i = gs.n - top; i < gs.n; i++)
+		sum += gs.g[i];
+	T_NEAR(ev.f[DS_F_GTOP], sum / (double)top - gs.g[gs.n / 2], 1e-9);
+	T_NEAR(ev.f[DS_F_GMED], gs.g[gs.n / 2], 1e-9);
+	ds_ev_clear(&ev);
+	ds_ev_ctx_free(c);
+}
+
 /* Without a lexicon there are no candidate originals: fluency only. */
 T_TEST(no_lexicon)
 {
@@ -533,6 +578,7 @@ int main(void)
 	T_RUN(identical_copy);
 	T_RUN(lexicon_swap);
 	T_RUN(solo_clean_vs_spun);
+	T_RUN(gtop_over_median);
 	T_RUN(no_lexicon);
 	T_RUN(deterministic);
 	T_RUN(candidate_cache);
