@@ -210,7 +210,17 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 		s->chg.sd[i] = 1;
 	while ((nf = ds_tsv_next(&t, f, 8)) >= 0) {
 		if (!header) {
-			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0 || strcmp(f[1], "1") != 0)
+			if (nf == 2 && strcmp(f[0], "despin-scorer") == 0 && strcmp(f[1], "1") == 0) {
+				ds_tsv_close(&t);
+				free(s);
+				ds_err_set(err, DS_EVERSION,
+					   "%s: a scorer of format 1, fitted when gtop was the plain mean "
+					   "of the top gains; refit it (scripts/fit_scorer.sh)",
+					   path);
+				return NULL;
+			}
+			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0 ||
+			    strcmp(f[1], DS_SCORER_TSV_VERSION) != 0)
 				goto bad;
 			header = 1;
 		} else if (nf == 3 && strcmp(f[0], "threshold") == 0) {
@@ -256,7 +266,7 @@ int ds_scorer_write_tsv(const struct ds_scorer *s, const char *path, struct ds_e
 	struct ds_buf b = DS_BUF_INIT;
 	struct ds_afile f;
 	int rc;
-	ds_buf_puts(&b, "despin-scorer\t1\n");
+	ds_buf_puts(&b, "despin-scorer\t" DS_SCORER_TSV_VERSION "\n");
 	if (s->has_slot)
 		for (int i = 0; i < DS_NSLOTF; i++)
 			if (s->slot.coef[i] != 0)

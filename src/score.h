@@ -11,7 +11,7 @@
  * Files: a TSV source of truth (models/scorer.tsv, written by fitting) and
  * its binary form (models/scorer.bin, binfmt kind "SCORER"), which the
  * detector loads.  TSV rows:
- *     despin-scorer  1
+ *     despin-scorer  2
  *     threshold  MODEL  VALUE
  *     coef  MODEL  FEATURE  MEAN  SD  COEF
  * where MODEL is "solo" or "source" and FEATURE a name of ds_feat_names, or
@@ -23,6 +23,10 @@
  * coefficient 0.  The change model's cut on word-vector similarity:
  *     cut  change  vec  VALUE
  *
+ * Format 2: gtop counts over the article's median slot gain.  A file of
+ * format 1 weighs the plain mean of the top gains and is refused, with the
+ * way to refit it.
+ *
  * A struct ds_scorer is read-only after loading and may be shared by threads.
  */
 #ifndef DS_SCORE_H
@@ -31,7 +35,8 @@
 #include "evidence.h"
 #include "logit.h"
 
-#define DS_SCORER_VERSION 4
+#define DS_SCORER_VERSION 5 /* binary; 5: gtop over the median (TSV format 2) */
+#define DS_SCORER_TSV_VERSION "2"
 #define DS_SCORER_KIND "SCORER"
 
 enum { DS_MODEL_SOLO = 0, DS_MODEL_SOURCE = 1, DS_NMODELS = 2 };
