@@ -191,7 +191,7 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 {
 	struct ds_tsv t;
 	char *f[8];
-	int nf, header = 0;
+	int nf, header = 0, old = 0;
 	struct ds_scorer *s;
 	if (ds_tsv_open(&t, path, 1 << 20, err))
 		return NULL;
@@ -210,18 +210,12 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 		s->chg.sd[i] = 1;
 	while ((nf = ds_tsv_next(&t, f, 8)) >= 0) {
 		if (!header) {
-			if (nf == 2 && strcmp(f[0], "despin-scorer") == 0 && strcmp(f[1], "1") == 0) {
-				ds_tsv_close(&t);
-				free(s);
-				ds_err_set(err, DS_EVERSION,
-					   "%s: a scorer of format 1, fitted when gtop was the plain mean "
-					   "of the top gains; refit it (scripts/fit_scorer.sh)",
-					   path);
-				return NULL;
-			}
-			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0 ||
-			    strcmp(f[1], DS_SCORER_TSV_VERSION) != 0)
+			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0)
 				goto bad;
+			if (strcmp(f[1], DS_SCORER_TSV_VERSION) != 0) {
+				old = strcmp(f[1], "1") == 0;
+				goto bad;
+			}
 			header = 1;
 		} else if (nf == 3 && strcmp(f[0], "threshold") == 0) {
 			int k = model_index(f[1]);
@@ -257,7 +251,13 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 bad:
 	ds_tsv_close(&t);
 	free(s);
-	ds_err_set(err, DS_EFORMAT, "%s:%d: malformed scorer line", path, t.lineno);
+	if (old)
+		ds_err_set(err, DS_EVERSION,
+			   "%s: a scorer of format 1, fitted when gtop was the plain mean of the "
+			   "top gains; refit it (scripts/fit_scorer.sh)",
+			   path);
+	else
+		ds_err_set(err, DS_EFORMAT, "%s:%d: malformed scorer line", path, t.lineno);
 	return NULL;
 }
 

@@ -502,10 +502,10 @@ static int gen_bits(const struct rstore *s, int g)
 }
 
 /* Bytes of a passage key's field in generation g: from schema 3, the low 32
- * bits of the key (with the bucket's 11 bits or more, 15 from schema 5,
- * 43 bits or more of it tell keys apart: two of a bucket's 35 share a field once in 2^32
- * pairs, and share their postings then); schema 2, all its bits below the
- * bucket's (6 or 7 bytes). */
+ * bits of the key (with the bucket's 11 bits or more, 15 from schema 5, 43
+ * bits or more of it tell keys apart: two of a bucket's 35 share a field
+ * once in 2^32 pairs, and share their postings then); schema 2, all its
+ * bits below the bucket's (6 or 7 bytes). */
 static size_t field_len(const struct rstore *s, int g)
 {
 	return s->schema >= 3 ? 4 : (size_t)(64 - gen_bits(s, g) + 7) / 8;

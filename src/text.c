@@ -560,28 +560,25 @@ static int is_closer(const struct ds_doc *d, size_t i)
 		strcmp(s, "]") == 0);
 }
 
-/* Called before a token of the given first character is emitted: decides
- * whether a pending sentence end takes effect. */
-/* Whether the quote mark at bytes [start, end) closes a quotation: a curly
+/* Whether the quote mark starting at byte start closes a quotation: a curly
  * mark says which it is (U+201D, U+00BB close; U+201C, U+201E, U+00AB
  * open); a straight one closes the quotation that is open. */
-static int quote_closes(const struct builder *b, size_t start, size_t end)
+static int quote_closes(const struct builder *b, size_t start)
 {
-	const unsigned char *q = b->p + start;
-	if (end - start == 3 && q[0] == 0xE2 && q[1] == 0x80) {
-		if (q[2] == 0x9D)
-			return 1;
-		if (q[2] == 0x9C || q[2] == 0x9E)
-			return 0;
-	} else if (end - start == 2 && q[0] == 0xC2) {
-		if (q[1] == 0xBB)
-			return 1;
-		if (q[1] == 0xAB)
-			return 0;
+	uint32_t cp;
+	if (utf8_decode(b->p, start, b->n, &cp) == 0)
+		return b->in_quote;
+	switch (cp) {
+	case 0x201D: case 0x00BB:
+		return 1;
+	case 0x201C: case 0x201E: case 0x00AB:
+		return 0;
 	}
 	return b->in_quote;
 }
 
+/* Called before a token of the given first character is emitted: decides
+ * whether a pending sentence end takes effect. */
 static void maybe_break(struct builder *b, const struct ch *c, const char *word, size_t wlen)
 {
 	if (b->end_pending) {
@@ -1385,7 +1382,7 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 					 * next sentence; a closing one ends this one, and
 					 * the word after it decides as after any end
 					 * ('over." Then', '"Why?" he asked') */
-					int closes = quote_closes(&b, start, e);
+					int closes = quote_closes(&b, start);
 					if (b.end_pending && !closes)
 						close_sentence(&b);
 					b.end_pending = b.abbrev_pending = 0;
