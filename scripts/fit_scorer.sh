@@ -93,36 +93,39 @@ else
 		"$BENCH" > "$tmp/pairs.tsv"
 fi
 grep -P '\t-$' "$tmp/pairs.tsv" > "$tmp/solo.tsv" || true
+# the models without their scorer and calibration: the slot and change rows
+# do not depend on them, and a scorer of an earlier format (refused) is what
+# a refit replaces
+mkdir "$tmp/models"
+for f in "$MODELS"/*; do
+	case "$f" in */scorer.*|*/solo.tsv) continue ;; esac
+	ln -s "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$tmp/models/"
+done
 # 1. slot model
 if [ -n "$CACHE" ]; then
-	python3 scripts/slot_cache.py --despin "$DESPIN" --models "$MODELS" --cache "$CACHE" \
+	python3 scripts/slot_cache.py --despin "$DESPIN" --models "$tmp/models" --cache "$CACHE" \
 		"$tmp/solo.tsv" > "$tmp/slots.tsv"
 else
-	"$DESPIN" scorer slots --models "$MODELS" --pairs "$tmp/solo.tsv" > "$tmp/slots.tsv"
+	"$DESPIN" scorer slots --models "$tmp/models" --pairs "$tmp/solo.tsv" > "$tmp/slots.tsv"
 fi
 python3 scripts/label_slots.py "$BENCH" "$tmp/slots.tsv" > "$tmp/slots-labelled.tsv"
 "$DESPIN" scorer fit-slots --l2 1 -o "$tmp/slot.tsv" "$tmp/slots-labelled.tsv"
 # 2. change model (spinner against editor; CHANGE_MODEL=0 leaves it out)
 if [ "${CHANGE_MODEL:-1}" = 1 ]; then
 	grep -v -P '\t-$' "$tmp/pairs.tsv" > "$tmp/withsrc.tsv" || true
-	"$DESPIN" scorer changes --models "$MODELS" --pairs "$tmp/withsrc.tsv" > "$tmp/changes.tsv"
+	"$DESPIN" scorer changes --models "$tmp/models" --pairs "$tmp/withsrc.tsv" > "$tmp/changes.tsv"
 	python3 scripts/label_slots.py "$BENCH" "$tmp/changes.tsv" > "$tmp/changes-labelled.tsv"
 	# the editor's side: rewrites, copy edits and republications of the
 	# same sources (the benchmark's own clean articles are too few beside
 	# the spins)
 	python3 scripts/gen_edits.py --bench "$BENCH" --pairs "$tmp/withsrc.tsv" --despin "$DESPIN" \
-		--models "$MODELS" --dir "${CACHE:-$BENCH/editor-cache}/editor" \
+		--models "$tmp/models" --dir "${CACHE:-$BENCH/editor-cache}/editor" \
 		>> "$tmp/changes-labelled.tsv"
 	"$DESPIN" scorer fit-changes --l2 1 --slot-model "$tmp/slot.tsv" -o "$tmp/parts.tsv" \
 		"$tmp/changes-labelled.tsv"
 else
 	cp "$tmp/slot.tsv" "$tmp/parts.tsv"
 fi
-mkdir "$tmp/models"
-for f in "$MODELS"/*; do
-	case "$f" in */scorer.*|*/solo.tsv) continue ;; esac
-	ln -s "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$tmp/models/"
-done
 "$DESPIN" scorer build -o "$tmp/models/scorer.bin" "$tmp/parts.tsv"
 # 3. article models
 "$DESPIN" scorer features --models "$tmp/models" --pairs "$tmp/pairs.tsv" > "$tmp/features.tsv"
@@ -143,7 +146,7 @@ python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" $CAL "$tmp/slots-
 # then uses it
 LMLINE=
 [ -n "${DESPIN_LM:-}" ] && LMLINE=$(printf 'lm\t%s' "$DESPIN_LM")
-{ printf 'despin-solo\t1\nmin_words\t1\n'; [ -z "$LMLINE" ] || echo "$LMLINE"; cat "$tmp/flags.tsv"; } \
+{ printf 'despin-solo\t2\nmin_words\t1\n'; [ -z "$LMLINE" ] || echo "$LMLINE"; cat "$tmp/flags.tsv"; } \
 	> "$tmp/models/solo.tsv"
 python3 scripts/bench_pairs.py --split fit --like "$BENCH" "$tmp/solo.tsv" "$PARAS" > "$tmp/paras.tsv"
 cut -f1,2 "$tmp/solo.tsv" "$tmp/paras.tsv" > "$tmp/labels.tsv"

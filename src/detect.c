@@ -185,8 +185,11 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 			 "less well ('make models' builds it)", path);
 	else if (!(m->vec = ds_vec_load(path, err)))
 		goto fail;
+	/* the scorer may be missing when it is not needed (fitting one), but
+	 * one that is there must load: a stale or damaged scorer left out
+	 * would change the features computed without a word */
 	snprintf(path, sizeof path, "%s/scorer.bin", dir);
-	if (!(m->scorer = ds_scorer_load(path, err)) && need_scorer)
+	if (!(m->scorer = ds_scorer_load(path, err)) && (need_scorer || access(path, F_OK) == 0))
 		goto fail;
 	snprintf(path, sizeof path, "%s/%s", dir, DS_SOLOCAL_FILE);
 	if (access(path, F_OK) != 0) {

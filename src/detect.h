@@ -8,7 +8,9 @@
 #include "despin.h"
 
 /* Like ds_models_open; with need_scorer 0 a missing scorer.bin is not an
- * error (results then score 0): used to compute features for fitting. */
+ * error (results then score 0): used to compute features for fitting.  A
+ * scorer.bin that is there but does not load (an older version, damaged)
+ * is an error either way. */
 struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds_err *err);
 /* Same, with the language model ds_models_load_lm loads. */
 struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,

@@ -70,7 +70,8 @@ extern const char *const ds_feat_names[DS_NFEAT];
  * the slot model: how likely it is that a spinner put it there. */
 enum ds_slot_feat {
 	DS_SF_BIAS,
-	DS_SF_GAIN,     /* log10 gain of the best candidate original */
+	DS_SF_GAIN,     /* log10 gain of the best candidate original, over the
+			 * article's median slot gain */
 	DS_SF_FOLLOW,   /* the part of it earned by the following tokens */
 	DS_SF_WGAIN,    /* gain weighted by the lexicon weight */
 	DS_SF_LOGW,     /* log10 lexicon weight of the pair */
@@ -78,7 +79,8 @@ enum ds_slot_feat {
 	DS_SF_LFO,      /* log10(1 + corpus count) of the original */
 	DS_SF_CAP,      /* capitalised */
 	DS_SF_MULTI,    /* a phrase on either side */
-	DS_SF_LPSLOT,   /* log10 probability of the word in its context */
+	DS_SF_LPSLOT,   /* log10 probability of the word in its context, over
+			 * the article's median slot word's */
 	DS_SF_FUNC,     /* a function word */
 	DS_SF_DIST,     /* the pair comes from corpus neighbours only */
 	DS_SF_NCAND,    /* candidates with a positive gain */

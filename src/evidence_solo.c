@@ -28,7 +28,11 @@ static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 			  const struct slot_best *b, double x[DS_NSLOTF])
 {
 	const struct ds_token *tk = &doc->tok[t];
-	double g = b->raw > 6 ? 6 : b->raw < -6 ? -6 : b->raw;
+	/* gain and fluency count from the article's median slot: a text far
+	 * from the language model's register (an old novel) raises every
+	 * gain and lowers every word's probability, a spinner only its
+	 * swaps' */
+	double g = (b->raw > 6 ? 6 : b->raw < -6 ? -6 : b->raw) - c->slot_gmed;
 	double fg = b->follow > 6 ? 6 : b->follow < -6 ? -6 : b->follow;
 	x[DS_SF_BIAS] = 1;
 	x[DS_SF_GAIN] = g;
@@ -39,7 +43,7 @@ static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 	x[DS_SF_LFO] = log10(1.0 + b->freq_orig);
 	x[DS_SF_CAP] = (tk->flags & DS_TF_CAP) != 0;
 	x[DS_SF_MULTI] = b->k > 1 || strchr(b->orig, ' ') != NULL;
-	x[DS_SF_LPSLOT] = c->lp[c->tokpos[t]];
+	x[DS_SF_LPSLOT] = c->lp[c->tokpos[t]] - c->slot_lpmed;
 	x[DS_SF_FUNC] = ev_is_function_word(doc->pool + tk->lower, tk->norm_len);
 	x[DS_SF_DIST] = (b->sources & ~(DS_LEX_SRC_DIST | DS_LEX_SRC_INFLECTED)) == 0;
 	x[DS_SF_NCAND] = b->ncand;
@@ -203,6 +207,21 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		b2->k = 0;
 		t++;
 	}
+	/* the article's median slot gain and slot word probability, which
+	 * each slot's features count from */
+	c->slot_gmed = c->slot_lpmed = 0;
+	for (uint32_t t = 0; t < doc->ntok; t++)
+		if (bests[t].k) {
+			c->gains[nslots] = (float)bests[t].gain;
+			c->probs[nslots++] = c->lp[c->tokpos[t]];
+		}
+	if (nslots) {
+		qsort(c->gains, nslots, sizeof *c->gains, cmp_float);
+		qsort(c->probs, nslots, sizeof *c->probs, cmp_float);
+		c->slot_gmed = c->gains[nslots / 2];
+		c->slot_lpmed = c->probs[nslots / 2];
+	}
+	nslots = 0;
 	for (uint32_t t = 0; t < doc->ntok; t++) {
 		struct slot_best b = bests[t];
 		if (!b.k)

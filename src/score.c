@@ -213,7 +213,7 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0)
 				goto bad;
 			if (strcmp(f[1], DS_SCORER_TSV_VERSION) != 0) {
-				old = strcmp(f[1], "1") == 0;
+				old = strcmp(f[1], "1") == 0 ? 1 : strcmp(f[1], "2") == 0 ? 2 : 0;
 				goto bad;
 			}
 			header = 1;
@@ -252,10 +252,10 @@ bad:
 	ds_tsv_close(&t);
 	free(s);
 	if (old)
-		ds_err_set(err, DS_EVERSION,
-			   "%s: a scorer of format 1, fitted when gtop was the plain mean of the "
-			   "top gains; refit it (scripts/fit_scorer.sh)",
-			   path);
+		ds_err_set(err, DS_EVERSION, "%s: a scorer of format %d, fitted when %s; refit it "
+			   "(scripts/fit_scorer.sh)", path, old,
+			   old == 1 ? "gtop was the plain mean of the top gains"
+				    : "a slot's gain and fluency were not counted from the article's median");
 	else
 		ds_err_set(err, DS_EFORMAT, "%s:%d: malformed scorer line", path, t.lineno);
 	return NULL;

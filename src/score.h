@@ -11,7 +11,7 @@
  * Files: a TSV source of truth (models/scorer.tsv, written by fitting) and
  * its binary form (models/scorer.bin, binfmt kind "SCORER"), which the
  * detector loads.  TSV rows:
- *     despin-scorer  2
+ *     despin-scorer  3
  *     threshold  MODEL  VALUE
  *     coef  MODEL  FEATURE  MEAN  SD  COEF
  * where MODEL is "solo" or "source" and FEATURE a name of ds_feat_names, or
@@ -23,9 +23,10 @@
  * coefficient 0.  The change model's cut on word-vector similarity:
  *     cut  change  vec  VALUE
  *
- * Format 2: gtop counts over the article's median slot gain.  A file of
- * format 1 weighs the plain mean of the top gains and is refused, with the
- * way to refit it.
+ * Format 2: gtop counts over the article's median slot gain.  Format 3:
+ * the slot model's gain and lpslot count from the article's median slot
+ * (evidence.h).  A file of an earlier format weighs features this despin
+ * computes otherwise and is refused, with the way to refit it.
  *
  * A struct ds_scorer is read-only after loading and may be shared by threads.
  */
@@ -35,8 +36,10 @@
 #include "evidence.h"
 #include "logit.h"
 
-#define DS_SCORER_VERSION 5 /* binary; 5: gtop over the median (TSV format 2) */
-#define DS_SCORER_TSV_VERSION "2"
+/* binary; 5: gtop over the median (TSV format 2); 6: slot gain and
+ * fluency over the article's median (TSV format 3) */
+#define DS_SCORER_VERSION 6
+#define DS_SCORER_TSV_VERSION "3"
 #define DS_SCORER_KIND "SCORER"
 
 enum { DS_MODEL_SOLO = 0, DS_MODEL_SOURCE = 1, DS_NMODELS = 2 };

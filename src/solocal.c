@@ -42,7 +42,18 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 	sc->threshold = 0.5;
 	while ((nf = ds_tsv_next(&t, f, 8)) >= 0) {
 		if (!header) {
-			if (nf != 2 || strcmp(f[0], "despin-solo") != 0 || strcmp(f[1], "1") != 0)
+			if (nf == 2 && strcmp(f[0], "despin-solo") == 0 && strcmp(f[1], "1") == 0) {
+				ds_err_set(err, DS_EVERSION,
+					   "%s: a solo calibration of format 1, fitted when a slot's gain "
+					   "was not counted from the article's median; refit it "
+					   "(scripts/fit_scorer.sh)",
+					   path);
+				ds_tsv_close(&t);
+				free(sc);
+				return NULL;
+			}
+			if (nf != 2 || strcmp(f[0], "despin-solo") != 0 ||
+			    strcmp(f[1], DS_SOLOCAL_VERSION) != 0)
 				goto bad;
 			header = 1;
 		} else if (nf == 2 && strcmp(f[0], "threshold") == 0) {

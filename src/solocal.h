@@ -13,7 +13,7 @@
  * on whole articles and on paragraphs of every length.
  *
  * File: models/solo.tsv, written by scripts/fit_scorer.sh (scripts/fit_solo.py):
- *     despin-solo  1
+ *     despin-solo  2
  *     coef  flag     FEATURE  MEAN  SD  COEF     (names of ds_sc_flagf_names)
  *     coef  article  FEATURE  MEAN  SD  COEF     (names of ds_sc_artf_names)
  *     threshold  VALUE        (article probability of a "spun" verdict)
@@ -35,6 +35,9 @@
 #include "util.h"
 
 #define DS_SOLOCAL_FILE "solo.tsv"
+/* Format 2: the flag model's gain is the slot model's, over the article's
+ * median slot gain (evidence.h); a file of format 1 is refused. */
+#define DS_SOLOCAL_VERSION "2"
 
 /* Flags below this probability are not reported. */
 #define DS_SC_FLAG_MIN 0.35

@@ -6,6 +6,7 @@
  * style, function words, unrelated words), the cache of candidate
  * originals, and the same results again and from threads computing at
  * once. */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,18 +242,19 @@ T_TEST(solo_clean_vs_spun)
 	ds_ev_ctx_free(c);
 }
 
-struct gains {
-	float g[4096];
+/* The slot features of an article's slots, as the slot dump gives them. */
+struct slotx {
+	double x[2048][DS_NSLOTF];
 	size_t n;
 };
 
-static void keep_gain(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
+static void keep_slot(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
 		      const double *x)
 {
-	struct gains *gs = ud;
+	struct slotx *sx = ud;
 	(void)doc, (void)start, (void)end;
-	if (gs->n < sizeof gs->g / sizeof gs->g[0])
-		gs->g[gs->n++] = (float)x[DS_SF_WGAIN];
+	if (sx->n < sizeof sx->x / sizeof sx->x[0])
+		memcpy(sx->x[sx->n++], x, sizeof sx->x[0]);
 }
 
 static int cmp_f(const void *a, const void *b)
@@ -268,20 +270,59 @@ T_TEST(gtop_over_median)
 {
 	struct ds_ev_ctx *c = ctx_new();
 	struct ds_ev ev = {0};
-	struct gains gs = {.n = 0};
-	size_t top;
+	static struct slotx sx;
+	static float g[2048];
+	size_t top, n;
 	double sum = 0;
-	ds_ev_set_slot_dump(c, keep_gain, &gs);
+	sx.n = 0;
+	ds_ev_set_slot_dump(c, keep_slot, &sx);
 	/* the clean text: no gain reaches the dump's clip at 6 */
 	T_EQ_INT(compute(c, SRC, NULL, &ev), 0);
-	T_OK(gs.n >= 10 && gs.n == ev.n_slots);
-	qsort(gs.g, gs.n, sizeof gs.g[0], cmp_f);
-	T_OK(gs.g[gs.n - 1] < 6);
-	top = gs.n / 10 + 1;
-	for (size_t i = gs.n - top; i < gs.n; i++)
-		sum += gs.g[i];
-	T_NEAR(ev.f[DS_F_GTOP], sum / (double)top - gs.g[gs.n / 2], 1e-9);
-	T_NEAR(ev.f[DS_F_GMED], gs.g[gs.n / 2], 1e-9);
+	n = sx.n;
+	T_OK(n >= 10 && n == ev.n_slots);
+	for (size_t i = 0; i < n; i++)
+		g[i] = (float)sx.x[i][DS_SF_WGAIN];
+	qsort(g, n, sizeof g[0], cmp_f);
+	T_OK(g[n - 1] < 6);
+	top = n / 10 + 1;
+	for (size_t i = n - top; i < n; i++)
+		sum += g[i];
+	T_NEAR(ev.f[DS_F_GTOP], sum / (double)top - g[n / 2], 1e-9);
+	T_NEAR(ev.f[DS_F_GMED], g[n / 2], 1e-9);
+	ds_ev_clear(&ev);
+	ds_ev_ctx_free(c);
+}
+
+/* A slot's gain and the probability of its word count from the article's
+ * median slot: the median slot's fluency is 0, and a gain is the slot's
+ * own (its weighted gain less half the log weight) less the median gain */
+T_TEST(slot_features_over_median)
+{
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev ev = {0};
+	static struct slotx sx;
+	static float lp[2048];
+	size_t checked = 0;
+	sx.n = 0;
+	ds_ev_set_slot_dump(c, keep_slot, &sx);
+	T_EQ_INT(compute(c, SPUN, NULL, &ev), 0);
+	T_OK(sx.n >= 10 && sx.n == ev.n_slots);
+	for (size_t i = 0; i < sx.n; i++)
+		lp[i] = (float)sx.x[i][DS_SF_LPSLOT];
+	qsort(lp, sx.n, sizeof lp[0], cmp_f);
+	T_NEAR(lp[sx.n / 2], 0, 0);
+	T_OK(lp[0] < 0 && lp[sx.n - 1] > 0);
+	T_OK(ev.f[DS_F_GMED] != 0);
+	for (size_t i = 0; i < sx.n; i++) {
+		const double *x = sx.x[i];
+		double own = x[DS_SF_WGAIN] - 0.5 * x[DS_SF_LOGW];
+		/* unclipped, and a weight whose log the gain saw unfloored */
+		if (fabs(x[DS_SF_WGAIN]) >= 6 || fabs(own) >= 6 || x[DS_SF_LOGW] < -2)
+			continue;
+		T_NEAR(x[DS_SF_GAIN], own - ev.f[DS_F_GMED], 1e-6);
+		checked++;
+	}
+	T_OK(checked >= 10);
 	ds_ev_clear(&ev);
 	ds_ev_ctx_free(c);
 }
@@ -579,6 +620,7 @@ int main(void)
 	T_RUN(lexicon_swap);
 	T_RUN(solo_clean_vs_spun);
 	T_RUN(gtop_over_median);
+	T_RUN(slot_features_over_median);
 	T_RUN(no_lexicon);
 	T_RUN(deterministic);
 	T_RUN(candidate_cache);
