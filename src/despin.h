@@ -160,7 +160,9 @@ int ds_text_set_date(char **text, size_t *len, const char *date, struct ds_html_
  * The language model, the substitution lexicon (lex.bin), the scorer
  * (scorer.bin) and what goes with them, of one directory, memory-mapped.
  * Read-only once open: one struct ds_models may be shared by any number of
- * threads. */
+ * threads (the detectors made from it share, behind a lock, a cache of the
+ * candidate originals they have looked up).  Free it after every detector
+ * made from it. */
 struct ds_models;
 
 /* Opens the models of DIR: lex.bin, scorer.bin and the language model the

@@ -32,6 +32,7 @@ struct ds_models {
 	struct ds_scorer *scorer;
 	struct ds_solocal *solo;  /* NULL: no solo calibration */
 	struct ds_vec *vec;       /* NULL: no word vectors */
+	struct ds_ev_share *share; /* the candidate cache its detectors share */
 	char lm_note[768];        /* "": the language model chosen was loaded */
 	char opt_note[2400];       /* "": no optional model file is missing */
 };
@@ -75,6 +76,8 @@ const struct ds_lm *ds_models_lm(const struct ds_models *m)
 int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, struct ds_err *err)
 {
 	struct ds_lm *comp[2];
+	/* the candidates found so far came from the model before */
+	ds_ev_share_clear(m->share);
 	if (ds_lm_mix_weights(m->lm, NULL) > 1)
 		return ds_lm_mix_add(m->lm, lm, w, err);
 	comp[0] = m->lm;
@@ -167,7 +170,8 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 		ds_err_set(err, DS_EINVAL, "no models directory given");
 		return NULL;
 	}
-	if (!(m = calloc(1, sizeof *m))) {
+	if (!(m = calloc(1, sizeof *m)) || !(m->share = ds_ev_share_new())) {
+		free(m);
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -216,6 +220,7 @@ void ds_models_free(struct ds_models *m)
 	free(m->scorer);
 	free(m->solo);
 	ds_vec_free(m->vec);
+	ds_ev_share_free(m->share);
 	free(m);
 }
 
@@ -233,6 +238,7 @@ struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *er
 		ds_ev_set_change_model(d->ev, &m->scorer->chg);
 	ds_ev_set_solocal(d->ev, m->solo);
 	ds_ev_set_vec(d->ev, m->vec);
+	ds_ev_set_share(d->ev, m->share);
 	d->m = m;
 	return d;
 }

@@ -44,6 +44,7 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 {
 	if (!c)
 		return;
+	ds_ev_set_share(c, NULL);
 	ds_stemmer_free(c->st);
 	ds_lm_seq_free(&c->seq);
 	free(c->before);

@@ -220,11 +220,27 @@ struct ds_ev_cache_stats {
 	uint64_t hits, misses;  /* look-ups of a phrase kept / not kept */
 	uint64_t resets;        /* times the full cache was emptied */
 	size_t used, max;       /* phrases kept now; the bound */
+	uint64_t shared_hits;   /* of the misses, those the shared cache answered */
 };
 void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out);
 /* Sets the bound (0: the default, CTAB_MAX of evidence_int.h) and empties
  * the cache.  Returns 0, or DS_EINVAL for a bound past UINT32_MAX / 2. */
 int ds_ev_set_cache_size(struct ds_ev_ctx *c, size_t max);
+/* A candidate cache that the contexts of several threads share: what one
+ * thread looked up in the lexicon, another copies instead of looking it up
+ * again.  Behind a mutex; used once two contexts are attached (one context
+ * has its own cache).  A context uses it only with the language model,
+ * lexicon and word vectors of the first context attached.  Owned by the
+ * caller, who frees it after every context attached to it. */
+struct ds_ev_share;
+struct ds_ev_share *ds_ev_share_new(void);
+void ds_ev_share_free(struct ds_ev_share *s);
+/* Forgets what it holds and the models it served (they changed: the next
+ * context attached names them). */
+void ds_ev_share_clear(struct ds_ev_share *s);
+/* Attaches c to s (NULL: detaches). */
+void ds_ev_set_share(struct ds_ev_ctx *c, struct ds_ev_share *s);
+
 /* The context's stemmer (for ds_doc_stem). */
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);
 

@@ -4,6 +4,7 @@
 #include "evidence_int.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +322,169 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	return 0;
 }
 
+/* ---- the cache shared by the contexts of several threads ---- */
+
+struct ds_ev_share {
+	pthread_mutex_t mu;
+	int users;                /* contexts attached */
+	int keyed;                /* the models below are set */
+	const struct ds_lm *lm;   /* the models of the first context attached: */
+	const struct ds_lex *lex; /* a context with others does not use it */
+	const struct ds_vec *vec;
+	struct ds_strtab phrases; /* an id is the index in ents */
+	struct ev_centry *ents;   /* first, n: in cands */
+	size_t ents_cap;
+	struct ev_cand *cands;    /* text: in text */
+	size_t ncands, cands_cap;
+	struct ds_buf text;
+};
+
+struct ds_ev_share *ds_ev_share_new(void)
+{
+	struct ds_ev_share *s = calloc(1, sizeof *s);
+	if (s && pthread_mutex_init(&s->mu, NULL) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void share_empty(struct ds_ev_share *s)
+{
+	ds_strtab_free(&s->phrases);
+	s->ncands = 0;
+	s->text.len = 0;
+}
+
+void ds_ev_share_clear(struct ds_ev_share *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	share_empty(s);
+	s->keyed = 0; /* the next context attached names the models */
+	pthread_mutex_unlock(&s->mu);
+}
+
+void ds_ev_share_free(struct ds_ev_share *s)
+{
+	if (!s)
+		return;
+	ds_strtab_free(&s->phrases);
+	free(s->ents);
+	free(s->cands);
+	ds_buf_free(&s->text);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+void ds_ev_set_share(struct ds_ev_ctx *c, struct ds_ev_share *s)
+{
+	if (c->share) {
+		pthread_mutex_lock(&c->share->mu);
+		c->share->users--;
+		pthread_mutex_unlock(&c->share->mu);
+	}
+	c->share = s;
+	if (s) {
+		pthread_mutex_lock(&s->mu);
+		if (!s->keyed) {
+			s->lm = c->lm;
+			s->lex = c->lex;
+			s->vec = c->vec;
+			s->keyed = 1;
+		}
+		s->users++;
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+/* Whether c may use s now (s locked): another context shares it, and c's
+ * candidates come from the same models. */
+static int share_usable(const struct ds_ev_share *s, const struct ds_ev_ctx *c)
+{
+	return s->users > 1 && s->lm == c->lm && s->lex == c->lex && s->vec == c->vec;
+}
+
+/* Copies n candidates of from (their texts in ftext) to the end of *to
+ * (texts appended to ttext), without what a slot computes of them later.
+ * Returns 0 or DS_ENOMEM (then *to and ttext are as they were). */
+static int cands_copy(const struct ev_cand *from, size_t n, const struct ds_buf *ftext,
+		      struct ev_cand **to, size_t *nto, size_t *cap, struct ds_buf *ttext)
+{
+	size_t tlen = ttext->len;
+	if (ds_grow(to, cap, *nto + n, sizeof **to))
+		return DS_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct ev_cand cd = from[i];
+		cd.text = (uint32_t)ttext->len;
+		cd.best_done = 0;
+		cd.freq = 0;
+		cd.vsim = 0;
+		if (ds_buf_append(ttext, ftext->data + from[i].text, from[i].len) ||
+		    ds_buf_putc(ttext, 0)) {
+			ttext->len = tlen;
+			return DS_ENOMEM;
+		}
+		(*to)[*nto + i] = cd;
+	}
+	*nto += n;
+	return 0;
+}
+
+/* The candidates of phrase from c's share into c's own arrays and ce.
+ * Returns 1 when the share held them, 0 when not, DS_ENOMEM. */
+static int share_get(struct ds_ev_ctx *c, const char *phrase, size_t plen, struct ev_centry *ce)
+{
+	struct ds_ev_share *s = c->share;
+	int64_t id;
+	int rc = 0;
+	pthread_mutex_lock(&s->mu);
+	if (share_usable(s, c) && (id = ds_strtab_find(&s->phrases, phrase, plen)) >= 0) {
+		const struct ev_centry *e = &s->ents[id];
+		size_t first = c->ncands;
+		rc = cands_copy(s->cands + e->first, e->n, &s->text, &c->cands, &c->ncands,
+				&c->cands_cap, &c->ctext);
+		if (rc == 0) {
+			*ce = *e;
+			ce->first = (uint32_t)first;
+			rc = 1;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+/* Keeps a copy of the candidates c found for phrase (ce) in c's share.
+ * Out of memory, the share goes without them. */
+static void share_put(struct ds_ev_ctx *c, const char *phrase, size_t plen,
+		      const struct ev_centry *ce)
+{
+	struct ds_ev_share *s = c->share;
+	size_t first, tlen;
+	int64_t id;
+	pthread_mutex_lock(&s->mu);
+	if (!share_usable(s, c) || ds_strtab_find(&s->phrases, phrase, plen) >= 0)
+		goto out; /* another thread kept it first */
+	if (s->phrases.n >= CTAB_MAX)
+		share_empty(s);
+	first = s->ncands;
+	tlen = s->text.len;
+	if (ds_grow(&s->ents, &s->ents_cap, s->phrases.n + 1, sizeof *s->ents) ||
+	    cands_copy(c->cands + ce->first, ce->n, &c->ctext, &s->cands, &s->ncands,
+		       &s->cands_cap, &s->text))
+		goto out;
+	if ((id = ds_strtab_intern(&s->phrases, phrase, plen)) < 0) {
+		s->ncands = first;
+		s->text.len = tlen;
+		goto out;
+	}
+	s->ents[id] = *ce;
+	s->ents[id].first = (uint32_t)first;
+out:
+	pthread_mutex_unlock(&s->mu);
+}
+
 /* The candidates of a phrase, from the cache or looked up and kept.  A
  * phrase of several words that the lexicon does not hold has none, and is
  * not kept: most word pairs of an article are such, and each is met once.
@@ -330,6 +494,7 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 	struct ev_centry *ce;
 	uint32_t freq = 0;
 	int64_t id;
+	int shared;
 	if (memchr(phrase, ' ', plen) && !ds_lex_has(c->lex, phrase, plen, &freq)) {
 		ce = &c->spare;
 		memset(ce, 0, sizeof *ce);
@@ -350,7 +515,18 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 		return NULL;
 	ce = &c->ctab[c->ctab_used];
 	memset(ce, 0, sizeof *ce);
-	if (cand_fill(c, phrase, plen, ce) || ds_strtab_intern(&c->phrases, phrase, plen) < 0)
+	/* another thread may have looked it up already */
+	if ((shared = c->share ? share_get(c, phrase, plen, ce) : 0) < 0)
+		return NULL;
+	if (shared) {
+		c->cstats.shared_hits++;
+	} else {
+		if (cand_fill(c, phrase, plen, ce))
+			return NULL;
+		if (c->share)
+			share_put(c, phrase, plen, ce);
+	}
+	if (ds_strtab_intern(&c->phrases, phrase, plen) < 0)
 		return NULL;
 	c->ctab_used++;
 	return ce;

@@ -561,10 +561,65 @@ T_TEST(never_spin)
 	ds_ev_ctx_free(c);
 }
 
+/* Contexts sharing a candidate cache: the second finds the first's
+ * look-ups there and gets what a context alone gets; a context alone with
+ * the cache, or one with other word vectors, does not use it. */
+T_TEST(shared_cache)
+{
+	enum { N = 5 };
+	struct ds_ev_share *s = ds_ev_share_new();
+	struct ds_ev_ctx *c[N], *alone = ctx_new();
+	struct ds_ev ref = {0}, a = {0};
+	struct ds_ev_cache_stats st[N];
+	int ok = s && alone;
+	for (int i = 0; i < N; i++)
+		ok &= (c[i] = ctx_new()) != NULL;
+	T_OK(ok);
+	if (!ok)
+		goto out;
+	T_EQ_INT(compute(alone, SPUN, NULL, &ref), 0);
+	/* one context: its own cache only, nothing kept in the share */
+	ds_ev_set_share(c[0], s);
+	T_EQ_INT(compute(c[0], SPUN, NULL, &a), 0);
+	/* two: the second finds nothing there, and keeps what it looks up */
+	ds_ev_set_share(c[1], s);
+	T_EQ_INT(compute(c[1], SPUN, NULL, &a), 0);
+	/* a third copies it all */
+	ds_ev_set_share(c[2], s);
+	T_EQ_INT(compute(c[2], SPUN, NULL, &a), 0);
+	T_OK(same_ev(&a, &ref));
+	/* other word vectors, other candidates: not from the share */
+	ds_ev_set_share(c[3], s);
+	ds_ev_set_vec(c[3], NULL);
+	T_EQ_INT(compute(c[3], SPUN, NULL, &a), 0);
+	/* emptied: looked up again */
+	ds_ev_share_clear(s);
+	ds_ev_set_share(c[4], s);
+	T_EQ_INT(compute(c[4], SPUN, NULL, &a), 0);
+	T_OK(same_ev(&a, &ref));
+	for (int i = 0; i < N; i++)
+		ds_ev_cache_stats(c[i], &st[i]);
+	T_OK(st[0].misses > 20);
+	T_EQ_INT(st[0].shared_hits, 0);
+	T_EQ_INT(st[1].shared_hits, 0);
+	T_EQ_INT(st[2].misses, st[0].misses);
+	T_EQ_INT(st[2].shared_hits, st[2].misses);
+	T_EQ_INT(st[3].shared_hits, 0);
+	T_EQ_INT(st[4].shared_hits, 0);
+out:
+	ds_ev_clear(&ref);
+	ds_ev_clear(&a);
+	for (int i = 0; i < N; i++)
+		ds_ev_ctx_free(c[i]);
+	ds_ev_ctx_free(alone);
+	ds_ev_share_free(s);
+}
+
 /* Threads computing at once (each with its own context over the shared
- * models) get the results of one thread alone. */
+ * models, sharing a candidate cache) get the results of one thread alone. */
 struct job {
 	struct ds_ev solo, src;
+	struct ds_ev_share *share;
 	int rc;
 };
 
@@ -573,6 +628,8 @@ static void *run_job(void *arg)
 	struct job *j = arg;
 	struct ds_ev_ctx *c = ctx_new();
 	j->rc = -1;
+	if (c && j->share)
+		ds_ev_set_share(c, j->share);
 	if (c && compute(c, SPUN, NULL, &j->solo) == 0 && compute(c, ART, SRC, &j->src) == 0)
 		j->rc = 0;
 	ds_ev_ctx_free(c);
@@ -584,12 +641,16 @@ T_TEST(threads)
 	enum { NT = 4 };
 	pthread_t th[NT];
 	struct job jobs[NT], one;
+	struct ds_ev_share *share = ds_ev_share_new();
+	T_OK(share != NULL);
 	memset(jobs, 0, sizeof jobs);
 	memset(&one, 0, sizeof one);
 	run_job(&one);
 	T_EQ_INT(one.rc, 0);
-	for (int i = 0; i < NT; i++)
+	for (int i = 0; i < NT; i++) {
+		jobs[i].share = share;
 		T_EQ_INT(pthread_create(&th[i], NULL, run_job, &jobs[i]), 0);
+	}
 	for (int i = 0; i < NT; i++)
 		pthread_join(th[i], NULL);
 	for (int i = 0; i < NT; i++) {
@@ -602,6 +663,7 @@ T_TEST(threads)
 	T_EQ_INT(one.src.nsubs, 1);
 	ds_ev_clear(&one.solo);
 	ds_ev_clear(&one.src);
+	ds_ev_share_free(share);
 }
 
 int main(void)
@@ -627,6 +689,7 @@ int main(void)
 	T_RUN(swap_by_rules);
 	T_RUN(change_model);
 	T_RUN(never_spin);
+	T_RUN(shared_cache);
 	T_RUN(threads);
 	free(scorer);
 	ds_vec_free(vec);
