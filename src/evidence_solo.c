@@ -208,7 +208,8 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		t++;
 	}
 	/* the article's median slot gain and slot word probability, which
-	 * each slot's features count from */
+	 * each slot's features count from (c->probs as scratch: the loop
+	 * below fills it with the slots' probabilities) */
 	c->slot_gmed = c->slot_lpmed = 0;
 	for (uint32_t t = 0; t < doc->ntok; t++)
 		if (bests[t].k) {

@@ -27,7 +27,7 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 {
 	struct ds_tsv t;
 	char *f[8];
-	int nf, header = 0;
+	int nf, header = 0, old = 0;
 	struct ds_solocal *sc;
 	if (ds_tsv_open(&t, path, 1 << 20, err))
 		return NULL;
@@ -42,19 +42,12 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 	sc->threshold = 0.5;
 	while ((nf = ds_tsv_next(&t, f, 8)) >= 0) {
 		if (!header) {
-			if (nf == 2 && strcmp(f[0], "despin-solo") == 0 && strcmp(f[1], "1") == 0) {
-				ds_err_set(err, DS_EVERSION,
-					   "%s: a solo calibration of format 1, fitted when a slot's gain "
-					   "was not counted from the article's median; refit it "
-					   "(scripts/fit_scorer.sh)",
-					   path);
-				ds_tsv_close(&t);
-				free(sc);
-				return NULL;
-			}
-			if (nf != 2 || strcmp(f[0], "despin-solo") != 0 ||
-			    strcmp(f[1], DS_SOLOCAL_VERSION) != 0)
+			if (nf != 2 || strcmp(f[0], "despin-solo") != 0)
 				goto bad;
+			if (strcmp(f[1], DS_SOLOCAL_VERSION) != 0) {
+				old = strcmp(f[1], "1") == 0;
+				goto bad;
+			}
 			header = 1;
 		} else if (nf == 2 && strcmp(f[0], "threshold") == 0) {
 			sc->threshold = strtod(f[1], NULL);
@@ -103,8 +96,15 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 	ds_tsv_close(&t);
 	return sc;
 bad:
-	ds_err_set(err, DS_EFORMAT, "%s:%d: not a solo calibration row; rebuild it with scripts/fit_scorer.sh",
-		   path, t.lineno);
+	if (old)
+		ds_err_set(err, DS_EVERSION,
+			   "%s: a solo calibration of format 1, fitted when a slot's gain was not "
+			   "counted from the article's median; refit it (scripts/fit_scorer.sh)",
+			   path);
+	else
+		ds_err_set(err, DS_EFORMAT,
+			   "%s:%d: not a solo calibration row; rebuild it with scripts/fit_scorer.sh",
+			   path, t.lineno);
 	ds_tsv_close(&t);
 	free(sc);
 	return NULL;
