@@ -309,7 +309,7 @@ def flag_figures(results, recs_by_file, mode):
                         st["pred"] += 1
                         st["right"] += ok
                         st["orig"] += orig
-                        st["conf"].append((s.get("p"), s.get("gain"), ok))
+                        st["conf"].append((s.get("p"), s.get("gain"), ok, orig))
             # recall counts every truth span, whichever evidence found it:
             # of articles judged spun (what a user is shown), and of all
             st = by_ev.setdefault("all", {"truth": 0, "found": 0, "truth_all": 0})
@@ -404,14 +404,14 @@ def goal_report(results, recs_by_file, mode, out):
 def reliability(conf):
     """Bins of confidence -> (n, share right).  Uses p when every flag has
     one, else gain."""
-    if conf and all(p is not None for p, _, _ in conf):
+    if conf and all(c[0] is not None for c in conf):
         edges = [i / 10 for i in range(11)]
         key = "p"
-        vals = [(p, ok) for p, _, ok in conf]
+        vals = [(c[0], c[2]) for c in conf]
     else:
         edges = [float("-inf"), 0.5, 1, 2, 3, 4, 6, 8, float("inf")]
         key = "gain"
-        vals = [(g if g is not None else float("-inf"), ok) for _, g, ok in conf]
+        vals = [(c[1] if c[1] is not None else float("-inf"), c[2]) for c in conf]
     rows = []
     for lo, hi in zip(edges, edges[1:]):
         last = hi == edges[-1]
@@ -481,6 +481,12 @@ def report(results, recs_by_file, out):
                 out.write("        %6s .. %-6s %6d flags  %5.1f%% right\n" % (
                     "%.1f" % lo if lo != float("-inf") else "-inf",
                     "%.1f" % hi if hi != float("inf") else "inf", n, 100 * share))
+            if key == "p":
+                # what restore puts back by default
+                hi = [c for c in st["conf"] if c[0] >= 0.8]
+                out.write("      at p >= 0.8 (restore's default): %d flags, %d right, %d with "
+                          "the right original\n" % (len(hi), sum(c[2] for c in hi),
+                                                      sum(c[3] for c in hi)))
             summary[mode]["flags_" + ev] = {"n": st["pred"], "precision": st["right"] / st["pred"],
                                             "originals": st["orig"] / st["pred"],
                                             "reliability": {"by": key, "bins": rows}}

@@ -207,9 +207,10 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		b2->k = 0;
 		t++;
 	}
-	/* the article's median slot gain and slot word probability, which
-	 * each slot's features count from (c->probs as scratch: the loop
-	 * below fills it with the slots' probabilities) */
+	/* the slots' gains, sorted (for their median, which each slot's
+	 * features count from, and for the top tenth), and the median slot
+	 * word's probability (c->probs as scratch: the loop below fills it
+	 * with the slots' probabilities) */
 	c->slot_gmed = c->slot_lpmed = 0;
 	for (uint32_t t = 0; t < doc->ntok; t++)
 		if (bests[t].k) {
@@ -241,7 +242,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			}
 		}
 		bests[t] = b;
-		c->gains[nslots++] = (float)b.gain;
+		nslots++;
 		gsum += b.gain > 0 ? b.gain : 0;
 		g05 += b.gain > 0.5;
 		g1 += b.gain > 1.0;
@@ -250,11 +251,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		f05 += b.follow > 0.5;
 		fsum += b.follow > 0 ? b.follow : 0;
 	}
-	if (nslots) {
-		float *g = c->gains;
-		qsort(g, nslots, sizeof *g, cmp_float);
-		med = g[nslots / 2];
-	}
+	med = c->slot_gmed;
 	ev->n_slots = nslots;
 	ev->f[DS_F_SLOTS] = nwords ? (double)nslots / (double)nwords : 0;
 	if (nslots) {
