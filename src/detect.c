@@ -497,11 +497,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	}
 	/* a source that shares only a sentence or two says too little: such
 	 * an article is judged on its own */
-	r->model = al && al->npairs > 0 &&
-			   ((al->npairs >= ds_tune_default.min_pairs &&
-			     r->ev.f[DS_F_COVER] >= ds_tune_default.min_cover) ||
-			    r->ev.f[DS_F_COVER] >= ds_tune_default.min_cover_few)
-			   ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
+	r->model = ds_ev_uses_source(al, &r->ev) ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
 	if (det->m->scorer) {
 		r->score = ds_scorer_prob(det->m->scorer, r->model, r->ev.f);
 		r->threshold = det->m->scorer->m[r->model].threshold;

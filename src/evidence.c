@@ -220,6 +220,25 @@ static int cmp_sub(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+int ds_ev_uses_source(const struct ds_align *al, const struct ds_ev *ev)
+{
+	const struct ds_tune *t = &ds_tune_default;
+	return al && al->npairs > 0 &&
+	       ((al->npairs >= t->min_pairs && ev->f[DS_F_COVER] >= t->min_cover) ||
+		ev->f[DS_F_COVER] >= t->min_cover_few);
+}
+
+/* An article judged against its source: its words the source does not
+ * cover are judged on their own if there are enough of them. */
+static enum ev_skip rest_skip(const struct ds_doc *doc, const uint8_t *covered)
+{
+	size_t rest = 0;
+	for (uint32_t t = 0; t < doc->ntok; t++)
+		rest += !covered[t] && doc->tok[t].kind != DS_TOK_PUNCT &&
+			!(doc->tok[t].flags & DS_TF_BOILER);
+	return rest >= ds_tune_default.rest_min_words ? EV_SKIP_COVERED : EV_SKIP_ALL;
+}
+
 int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
 		  const struct ds_align *al, struct ds_ev *ev)
 {
@@ -239,7 +258,9 @@ int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds
 		if (rc)
 			goto out;
 	}
-	rc = ev_solo_pass(c, doc, covered, ev);
+	rc = ev_solo_pass(c, doc, covered,
+			  covered && ds_ev_uses_source(al, ev) ? rest_skip(doc, covered) : EV_SKIP_NONE,
+			  ev);
 	if (rc)
 		goto out;
 	if (ev->nsubs > 1)

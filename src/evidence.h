@@ -244,9 +244,19 @@ void ds_ev_set_share(struct ds_ev_ctx *c, struct ds_ev_share *s);
 /* The context's stemmer (for ds_doc_stem). */
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);
 
+/* True when an article aligned to its source by al, with evidence ev from
+ * ds_ev_compute, is judged against that source: the source shares enough
+ * of it (DS_F_COVER, ds_tune's min_pairs, min_cover and min_cover_few).
+ * Otherwise it is judged on its own. */
+int ds_ev_uses_source(const struct ds_align *al, const struct ds_ev *ev);
+
 /* Computes the evidence for doc, against src/al when both are given (src
  * and al NULL: solo).  doc must be stemmed.  ev is reset first; release it
- * with ds_ev_clear.  Returns 0 or DS_ENOMEM. */
+ * with ds_ev_clear.  An article judged against its source
+ * (ds_ev_uses_source) gets no candidate originals in the text the source
+ * covers (they would neither be flagged nor score it), nor in the rest
+ * when it holds fewer than ds_tune's rest_min_words words, unless slots
+ * are being written out (ds_ev_set_slot_dump).  Returns 0 or DS_ENOMEM. */
 int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
 		  const struct ds_align *al, struct ds_ev *ev);
 void ds_ev_clear(struct ds_ev *ev);

@@ -154,10 +154,19 @@ void ev_cand_reset(struct ds_ev_ctx *c);
 /* Best candidate original for the phrase of tokens [t, t + k); 0: none. */
 int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t, uint32_t k,
 		      struct slot_best *best);
+/* Which words of an article judged against its source ev_solo_pass gives
+ * no candidates (while slots are dumped, every word gets them). */
+enum ev_skip {
+	EV_SKIP_NONE,    /* judged on its own: none skipped */
+	EV_SKIP_COVERED, /* the words the source covers */
+	EV_SKIP_ALL      /* all: the rest is too short to judge alone */
+};
 /* Solo evidence over doc; tokens with covered[t] set (covered may be NULL)
- * are not flagged. */
+ * are not flagged, and those that skip (enum ev_skip) get no candidates:
+ * the slot statistics are then those of the text the source does not
+ * cover. */
 int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
-		 struct ds_ev *ev);
+		 enum ev_skip skip, struct ds_ev *ev);
 /* Evidence against src aligned by al; sets covered[t] for article tokens in
  * paired sentences. */
 int ev_source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,

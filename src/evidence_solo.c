@@ -95,7 +95,7 @@ static void anomaly(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev 
 }
 
 int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
-		     struct ds_ev *ev)
+		 enum ev_skip skip, struct ds_ev *ev)
 {
 	size_t nslots = 0, nwords = 0, nphrase = 0;
 	size_t g05 = 0, g1 = 0, g2 = 0, f05 = 0, phi = 0, phi8 = 0;
@@ -127,6 +127,11 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		    c->tokpos[t] == UINT32_MAX)
 			continue;
 		nwords++;
+		/* an article judged against its source: what the source covers
+		 * is judged there (the slots' statistics are then those of the
+		 * rest, which they flag), and a rest too short is not judged */
+		if (!c->dump && (skip == EV_SKIP_ALL || (skip == EV_SKIP_COVERED && covered[t])))
+			continue;
 		for (uint32_t k = 1; k <= DS_EV_MAX_WORDS; k++) {
 			if (!ev_best_candidate(c, doc, t, k, &cur))
 				continue;

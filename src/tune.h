@@ -59,6 +59,11 @@ struct ds_tune {
 	double cand_min_cover;
 	/* detection: articles with fewer words are not judged (score 0) */
 	size_t min_words;
+	/* an article judged against its source: the words the source does not
+	 * cover are judged on their own (candidate originals, model flags)
+	 * when there are at least this many; fewer (a date line, a headline, a
+	 * sentence the alignment left out) are too little to judge alone */
+	size_t rest_min_words;
 	/* batch direction: log likelihood ratio (natural log) by which one
 	 * text must look the other's spun copy for the direction to be
 	 * decided; under it the direction is uncertain */
@@ -90,7 +95,7 @@ struct ds_tune {
 	{                                                                             \
 		.name_freq = 30, .rel_extra = 4, .rel_min_sim = 0.3, .rel_max_freq = 3000, .anom_cut = -0.3, \
 		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0, .src_unrel_gain = 2.0, \
-		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .cand_min_cover = 0.5, .min_words = 40, .logit_clip = 4.0, \
+		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .cand_min_cover = 0.5, .min_words = 40, .rest_min_words = 40, .logit_clip = 4.0, \
 		.direction_margin = 6.0, .direction_gain_margin = 1.0,                 \
 		.direction_flu_margin = 0.05,                                          \
 		.solo_floor = 0.5, .source_floor = 0, .max_threshold = 0.99         \

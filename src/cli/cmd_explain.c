@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "scan.h"
 #include "../text.h"
+#include "../tune.h"
 #include "../util.h"
 
 static const char EXPLAIN_USAGE[] =
@@ -140,7 +141,8 @@ static struct mark *source_marks(struct explain_out *o, struct ds_result *r, siz
 			cap += 2 * fs.nranges;
 	if (cap == 0 || !(m = malloc(cap * sizeof *m)))
 		return NULL;
-	printf("parts: [N> ... <] marks text from source N; the rest is scored on its own\n");
+	printf("parts: [N> ... <] marks text from source N; the rest is scored on its own when it holds %zu words or more\n",
+	       ds_tune_default.rest_min_words);
 	for (size_t i = 0; i < n; i++) {
 		ds_result_source_at(r, i, &fs);
 		printf("  %zu %s: covers %.0f%%, similarity %.2f, bytes", i + 1, cli_name(fs.name),

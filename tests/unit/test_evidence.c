@@ -417,6 +417,72 @@ out:
 	ds_ev_ctx_free(d);
 }
 
+static void count_slot(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
+		       const double x[DS_NSLOTF])
+{
+	(void)doc, (void)start, (void)end, (void)x;
+	++*(size_t *)ud;
+}
+
+/* An article judged against its source gets no candidate originals in the
+ * text the source covers: none in a copy; in a partial copy only in the
+ * paragraph the source lacks (where the solo flags are), or none when that
+ * paragraph is too short to judge on its own; the source evidence is the
+ * same.  While slots are written out for fitting, every word has them. */
+T_TEST(covered_no_candidates)
+{
+	static const char LONG[] =
+		"Merchants in the aged downtown quarter additionally asked for a halt to the "
+		"scheme, saying purchasers would drive to the malls outside town. Their "
+		"association plans a petition, and its chairman expects many thousand "
+		"signatures before the hearing, which will be held in a school gymnasium.\n";
+	static const char SHORT[] = "Associates said so on the following day.\n";
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev solo = {0}, copy = {0}, part = {0}, whole = {0};
+	char *art = malloc(sizeof ART + sizeof LONG);
+	size_t dumped = 0;
+	T_OK(c && art);
+	if (!c || !art)
+		goto out;
+	T_EQ_INT(compute(c, ART, NULL, &solo), 0);
+	T_OK(solo.n_slots > 20);
+	T_EQ_INT(compute(c, ART, SRC, &copy), 0);
+	T_NEAR(copy.f[DS_F_COVER], 1, 1e-9);
+	T_EQ_INT(copy.n_slots, 0);
+	T_EQ_INT(copy.nsubs, 1); /* "big" for "large", against the source */
+	/* a rest of 46 words: judged on its own */
+	memcpy(art, ART, sizeof ART - 1);
+	memcpy(art + sizeof ART - 1, LONG, sizeof LONG);
+	T_EQ_INT(compute(c, art, NULL, &whole), 0);
+	T_EQ_INT(compute(c, art, SRC, &part), 0);
+	T_OK(part.f[DS_F_COVER] < 1 && part.f[DS_F_COVER] > 0.5);
+	T_OK(part.n_slots > 10 && part.n_slots + solo.n_slots / 2 < whole.n_slots);
+	T_NEAR(part.f[DS_F_LLR], copy.f[DS_F_LLR], 1e-9);
+	T_OK(part.nsubs > 1);
+	for (size_t i = 0; i < part.nsubs; i++)
+		if (part.subs[i].kind != DS_EV_SOURCE)
+			T_OK(part.subs[i].start >= sizeof ART - 1);
+	/* a rest of 7 words: not judged */
+	memcpy(art + sizeof ART - 1, SHORT, sizeof SHORT);
+	T_EQ_INT(compute(c, art, SRC, &part), 0);
+	T_OK(part.f[DS_F_COVER] < 1);
+	T_EQ_INT(part.n_slots, 0);
+	T_EQ_INT(part.nsubs, 1);
+	/* the slots of the covered text again, for a dump */
+	ds_ev_set_slot_dump(c, count_slot, &dumped);
+	T_EQ_INT(compute(c, ART, SRC, &copy), 0);
+	T_EQ_INT(copy.n_slots, solo.n_slots);
+	T_EQ_INT(dumped, solo.n_slots);
+	ds_ev_set_slot_dump(c, NULL, NULL);
+out:
+	free(art);
+	ds_ev_clear(&solo);
+	ds_ev_clear(&copy);
+	ds_ev_clear(&part);
+	ds_ev_clear(&whole);
+	ds_ev_ctx_free(c);
+}
+
 /* Without a change model: the lexicon's swap is flagged with the source's
  * word as the original and the fixed probability of a related pair. */
 T_TEST(swap_by_rules)
@@ -686,6 +752,7 @@ int main(void)
 	T_RUN(no_lexicon);
 	T_RUN(deterministic);
 	T_RUN(candidate_cache);
+	T_RUN(covered_no_candidates);
 	T_RUN(swap_by_rules);
 	T_RUN(change_model);
 	T_RUN(never_spin);
