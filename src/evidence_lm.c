@@ -110,7 +110,7 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 {
 	struct ds_lm_state cur;
 	size_t n, ntok = 0, oov = 0, uni = 0, ftri = 0, fbad = 0, nlow = 0, lowoov = 0;
-	double lp = 0, ctx = 0;
+	double lp = 0;
 	int rc = ds_lm_doc_seq(c->lm, doc, &c->seq);
 	if (rc)
 		return rc;
@@ -163,11 +163,6 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 		lp += c->lp[p];
 		ntok++;
 		oov += id == DS_LM_UNK;
-		if (id != DS_LM_EOS) {
-			struct ds_lm_state nul, tmp;
-			ds_lm_null(&nul);
-			ctx += c->lp[p] - ds_lm_score(c->lm, &nul, id, &tmp, NULL);
-		}
 		if (t != DS_LM_NO_TOK && doc->tok[t].kind == DS_TOK_WORD &&
 		    !(doc->tok[t].flags & (DS_TF_CAP | DS_TF_UPPER))) {
 			nlow++;
@@ -195,7 +190,19 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 	ev->f[DS_F_OOV] = ntok ? (double)oov / (double)ntok : 0;
 	ev->f[DS_F_UNI] = ntok ? (double)uni / (double)ntok : 0;
 	ev->f[DS_F_FUNC] = ftri ? (double)fbad / (double)ftri : 0;
-	ev->f[DS_F_CTX] = ntok ? ctx / (double)ntok : 0;
 	ev->f[DS_F_LOWOOV] = nlow ? (double)lowoov / (double)nlow : 0;
 	return 0;
+}
+
+void ev_context_gain(struct ds_ev_ctx *c, struct ds_ev *ev)
+{
+	struct ds_lm_state nul, tmp;
+	double ctx = 0;
+	ds_lm_null(&nul);
+	for (size_t p = 0; p < c->seq.n; p++) {
+		ds_lm_id id = c->seq.id[p];
+		if (id != DS_LM_BOS && id != DS_LM_EOS)
+			ctx += c->lp[p] - ds_lm_score(c->lm, &nul, id, &tmp, NULL);
+	}
+	ev->f[DS_F_CTX] = ev->n_tokens ? ctx / (double)ev->n_tokens : 0;
 }

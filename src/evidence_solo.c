@@ -105,7 +105,11 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	uint32_t *order = NULL;
 	int rc = 0;
 
-	anomaly(c, doc, ev);
+	/* what only the solo model and its calibration read */
+	if (skip == EV_SKIP_NONE) {
+		ev_context_gain(c, ev);
+		anomaly(c, doc, ev);
+	}
 	if (!c->lex)
 		return 0;
 	bests = calloc(doc->ntok + 1, sizeof *bests);

@@ -428,7 +428,9 @@ static void count_slot(void *ud, const struct ds_doc *doc, uint32_t start, uint3
  * text the source covers: none in a copy; in a partial copy only in the
  * paragraph the source lacks (where the solo flags are), or none when that
  * paragraph is too short to judge on its own; the source evidence is the
- * same.  While slots are written out for fitting, every word has them. */
+ * same, and the features only the solo model reads (the context's gain,
+ * the out-of-place words) are left at 0.  While slots are written out for
+ * fitting, every word has them. */
 T_TEST(covered_no_candidates)
 {
 	static const char LONG[] =
@@ -450,6 +452,10 @@ T_TEST(covered_no_candidates)
 	T_NEAR(copy.f[DS_F_COVER], 1, 1e-9);
 	T_EQ_INT(copy.n_slots, 0);
 	T_EQ_INT(copy.nsubs, 1); /* "big" for "large", against the source */
+	/* nor what only the solo model reads */
+	T_OK(solo.f[DS_F_CTX] != 0 && solo.n_content > 20);
+	T_NEAR(copy.f[DS_F_CTX], 0, 0);
+	T_EQ_INT(copy.n_content, 0);
 	/* a rest of 46 words: judged on its own */
 	memcpy(art, ART, sizeof ART - 1);
 	memcpy(art + sizeof ART - 1, LONG, sizeof LONG);
