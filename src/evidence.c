@@ -228,15 +228,13 @@ int ds_ev_uses_source(const struct ds_align *al, const struct ds_ev *ev)
 		ev->f[DS_F_COVER] >= t->min_cover_few);
 }
 
-/* An article judged against its source: its words the source does not
- * cover are judged on their own if there are enough of them. */
-static enum ev_skip rest_skip(const struct ds_doc *doc, const uint8_t *covered)
+/* An article judged against its source: its words outside the sentences
+ * paired with the source (the words ev_source_pass leaves uncovered) are
+ * judged on their own if there are enough of them. */
+static enum ev_skip rest_skip(const struct ds_align *al)
 {
-	size_t rest = 0;
-	for (uint32_t t = 0; t < doc->ntok; t++)
-		rest += !covered[t] && doc->tok[t].kind != DS_TOK_PUNCT &&
-			!(doc->tok[t].flags & DS_TF_BOILER);
-	return rest >= ds_tune_default.rest_min_words ? EV_SKIP_COVERED : EV_SKIP_ALL;
+	return al->a_words - al->a_words_paired >= ds_tune_default.rest_min_words
+		       ? EV_SKIP_COVERED : EV_SKIP_ALL;
 }
 
 int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
@@ -259,7 +257,7 @@ int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds
 			goto out;
 	}
 	rc = ev_solo_pass(c, doc, covered,
-			  covered && ds_ev_uses_source(al, ev) ? rest_skip(doc, covered) : EV_SKIP_NONE,
+			  covered && ds_ev_uses_source(al, ev) ? rest_skip(al) : EV_SKIP_NONE,
 			  ev);
 	if (rc)
 		goto out;
