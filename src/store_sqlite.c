@@ -31,6 +31,7 @@
  * the system's page cache anyway. */
 #define CACHE_KIB_WRITER 65536
 #define CACHE_KIB_READER 8192
+#define MMAP_BYTES (1LL << 30)
 
 static const char schema[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -279,8 +280,25 @@ static size_t set_encode(const uint32_t *set, size_t n, unsigned char *out)
 	return o;
 }
 
+/* The bits of in[0..len) from bit on, the first in the lowest place: 57
+ * of them at least, zeros past the end. */
+static inline uint64_t bits_at(const unsigned char *in, size_t len, size_t bit)
+{
+	size_t at = bit >> 3;
+	uint64_t w = 0;
+	if (at + 8 <= len) {
+		for (int i = 0; i < 8; i++)
+			w |= (uint64_t)in[at + i] << (8 * i);
+	} else {
+		for (size_t i = 0; at + i < len; i++)
+			w |= (uint64_t)in[at + i] << (8 * i);
+	}
+	return w >> (bit & 7);
+}
+
 /* Decodes n hashes from in[0..len) into out; -1 when the bytes do not hold
- * n strictly increasing hashes. */
+ * n strictly increasing hashes.  A word of bits at a time: the run of ones
+ * by counting trailing ones, the k low bits by a mask. */
 static int set_decode(const unsigned char *in, size_t len, size_t n, uint32_t *out)
 {
 	size_t bit = 8, end = len * 8;
@@ -291,14 +309,13 @@ static int set_decode(const unsigned char *in, size_t len, size_t n, uint32_t *o
 	if ((k = in[0]) > 31)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t q = 0, gap = 0;
+		uint64_t w = bits_at(in, len, bit), q, gap;
 		unsigned bits = k;
-		while (bit < end && (in[bit >> 3] >> (bit & 7) & 1)) {
-			q++;
-			bit++;
-			if (q > 33)
-				return -1;
-		}
+		/* at most 33 ones, then a zero, within the 57 bits read */
+		q = ~w ? (uint64_t)__builtin_ctzll(~w) : 64;
+		if (q > 33)
+			return -1;
+		bit += q;
 		if (bit++ >= end)
 			return -1;
 		if (q == 33) {
@@ -307,8 +324,8 @@ static int set_decode(const unsigned char *in, size_t len, size_t n, uint32_t *o
 		}
 		if (bit + bits > end)
 			return -1;
-		for (unsigned j = 0; j < bits; j++, bit++)
-			gap |= (uint64_t)(in[bit >> 3] >> (bit & 7) & 1) << j;
+		gap = bits ? bits_at(in, len, bit) & ((UINT64_C(1) << bits) - 1) : 0;
+		bit += bits;
 		gap |= q << k;
 		if ((i && gap == 0) || prev + gap > UINT32_MAX)
 			return -1;
@@ -1444,9 +1461,9 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 	if (check_schema(s, params, create, err) != 0)
 		goto fail;
 	{
-		char sql[64];
-		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d",
-			 ro ? CACHE_KIB_READER : CACHE_KIB_WRITER);
+		char sql[128];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d; PRAGMA mmap_size = %lld",
+			 ro ? CACHE_KIB_READER : CACHE_KIB_WRITER, (long long)MMAP_BYTES);
 		if (exec(s, sql, err) != 0)
 			goto fail;
 	}
