@@ -53,6 +53,10 @@ SPHINX_LM ?= /usr/share/pocketsphinx/model/en-us/en-us.lm.bin
 ifneq ($(wildcard $(SPHINX_LM)),)
 MODELS  += models/bg.bin models/mix.bin
 endif
+# The candidate originals of every phrase, searched once with the models
+# detection loads (src/candtab.h): made again by every new despin, which
+# takes seconds, so that the table always holds what its search finds.
+MODELS  += models/cand.bin
 
 .PHONY: all lib deps models check test asan tsan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
         clean distclean corpus bench-corpus
@@ -140,6 +144,9 @@ models/lex.bin: corpus/train.txt scripts/lexicon.sh src/lex_fmt.h $(TOKENISER) |
 
 models/vec.bin: corpus/train.txt src/vec_build.c src/vec.h $(TOKENISER) | $(DESPIN)
 	$(DESPIN) vec build -o $@ corpus/train.txt
+
+models/cand.bin: $(filter-out models/cand.bin,$(MODELS)) models/solo.tsv $(DESPIN)
+	$(DESPIN) lex cands --models models -o $@
 
 models/scorer.bin: models/scorer.tsv src/score.h src/evidence.h | $(DESPIN)
 	$(DESPIN) scorer build -o $@ models/scorer.tsv

@@ -15,6 +15,7 @@
 
 #include "binfmt.h"
 #include "align.h"
+#include "candtab.h"
 #include "evidence.h"
 #include "fprint.h"
 #include "lex.h"
@@ -33,8 +34,11 @@ struct ds_models {
 	struct ds_solocal *solo;  /* NULL: no solo calibration */
 	struct ds_vec *vec;       /* NULL: no word vectors */
 	struct ds_ev_share *share; /* the candidate cache its detectors share */
+	struct ds_candtab *cands;  /* precomputed candidates (cand.bin), or NULL */
+	struct ds_candtab_id id;   /* the models loaded, as a table names them */
+	int cands_ok;              /* cands answers for the models loaded */
 	char lm_note[768];        /* "": the language model chosen was loaded */
-	char opt_note[2400];       /* "": no optional model file is missing */
+	char opt_note[3600];       /* "": no optional model file is missing or stale */
 };
 
 struct ds_detector {
@@ -76,8 +80,11 @@ const struct ds_lm *ds_models_lm(const struct ds_models *m)
 int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, struct ds_err *err)
 {
 	struct ds_lm *comp[2];
-	/* the candidates found so far came from the model before */
+	/* the candidates found so far came from the model before, and so did
+	 * the table's */
 	ds_ev_share_clear(m->share);
+	m->cands_ok = 0;
+	m->id.lm = 0;
 	if (ds_lm_mix_weights(m->lm, NULL) > 1)
 		return ds_lm_mix_add(m->lm, lm, w, err);
 	comp[0] = m->lm;
@@ -205,6 +212,32 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 	} else if (!(m->solo = ds_solocal_read(path, err))) {
 		goto fail;
 	}
+	/* the candidate table is optional too (a table that is there must
+	 * load), and of use only when built from the models just loaded */
+	m->id.lm = ds_lm_path(m->lm) ? ds_bin_file_id(ds_lm_path(m->lm)) : 0;
+	snprintf(path, sizeof path, "%s/lex.bin", dir);
+	m->id.lex = ds_bin_file_id(path);
+	if (m->vec) {
+		snprintf(path, sizeof path, "%s/vec.bin", dir);
+		m->id.vec = ds_bin_file_id(path);
+	}
+	m->id.algo = DS_EV_CAND_ALGO;
+	snprintf(path, sizeof path, "%s/%s", dir, DS_CANDTAB_FILE);
+	if (access(path, F_OK) == 0) {
+		if (!(m->cands = ds_candtab_load(path, err)))
+			goto fail;
+		m->cands_ok = ds_candtab_matches(m->cands, &m->id);
+		if (!m->cands_ok) {
+			size_t k = strlen(m->opt_note);
+			snprintf(m->opt_note + k, sizeof m->opt_note - k,
+				 "%s%.1000s holds the candidates of other models than those loaded "
+				 "(another language model, lexicon or word vectors, or another "
+				 "version of the search): they are searched as texts come, more "
+				 "slowly, with the same results ('despin lex cands' makes a table "
+				 "for the models loaded)",
+				 k ? "; " : "", path);
+		}
+	}
 	return m;
 fail:
 	ds_models_free(m);
@@ -221,6 +254,7 @@ void ds_models_free(struct ds_models *m)
 	free(m->solo);
 	ds_vec_free(m->vec);
 	ds_ev_share_free(m->share);
+	ds_candtab_free(m->cands);
 	free(m);
 }
 
@@ -239,8 +273,67 @@ struct ds_detector *ds_detector_new(const struct ds_models *m, struct ds_err *er
 	ds_ev_set_solocal(d->ev, m->solo);
 	ds_ev_set_vec(d->ev, m->vec);
 	ds_ev_set_share(d->ev, m->share);
+	ds_ev_set_candtab(d->ev, m->cands_ok ? m->cands : NULL);
 	d->m = m;
 	return d;
+}
+
+int ds_models_build_cands(const struct ds_models *m, const char *path, size_t *nphrases,
+			  struct ds_err *err)
+{
+	struct ds_candtab_builder *b = ds_candtab_builder_new(&m->id);
+	struct ds_ev_ctx *c = ds_ev_ctx_new(m->lm, m->lex);
+	uint32_t vocab = ds_lm_vocab_size(m->lm);
+	size_t np = ds_lex_phrases(m->lex);
+	int rc = 0;
+	if (!b || !c) {
+		rc = ds_err_set(err, DS_ENOMEM, "out of memory building %s", path);
+		goto out;
+	}
+	if (!m->id.lm || !m->id.lex)
+		rc = ds_err_set(err, DS_EINVAL,
+				"%s: the language model or lexicon loaded is no model file of its own "
+				"(a mixture made at run time), so no table can name it",
+				path);
+	ds_ev_set_vec(c, m->vec);
+	/* the lexicon's phrases, then the model's words (a word in both is
+	 * added once) */
+	for (size_t i = 0; rc == 0 && i < np; i++) {
+		size_t len;
+		const char *p = ds_lex_phrase(m->lex, i, &len);
+		rc = ds_ev_candtab_add(c, b, p, len);
+	}
+	for (ds_lm_id id = 0; rc == 0 && id < vocab; id++) {
+		const char *w = ds_lm_word(m->lm, id);
+		if (w && w[0] && w[0] != '<')
+			rc = ds_ev_candtab_add(c, b, w, strlen(w));
+	}
+	if (rc && err && !err->msg[0])
+		ds_err_set(err, rc, "out of memory building %s", path);
+	if (rc == 0) {
+		if (nphrases)
+			*nphrases = ds_candtab_builder_count(b);
+		rc = ds_candtab_builder_write(b, path, err);
+	}
+out:
+	ds_ev_ctx_free(c);
+	ds_candtab_builder_free(b);
+	return rc;
+}
+
+int ds_models_cands_match(const struct ds_models *m, const char *dir)
+{
+	char path[4096];
+	struct ds_candtab *t;
+	int ok;
+	if (m->cands)
+		return m->cands_ok;
+	snprintf(path, sizeof path, "%s/%s", dir, DS_CANDTAB_FILE);
+	if (!(t = ds_candtab_load(path, NULL)))
+		return -1;
+	ok = ds_candtab_matches(t, &m->id);
+	ds_candtab_free(t);
+	return ok;
 }
 
 void ds_detector_dump_slots(struct ds_detector *det, ds_ev_slot_fn fn, void *ud)
@@ -991,8 +1084,8 @@ int ds_models_check(const char *dir, ds_models_check_fn fn, void *ctx)
 	static const struct {
 		const char *file;
 		int optional;
-	} files[] = {{"lm.bin", 0},  {"lex.bin", 0}, {"scorer.bin", 0},
-		     {"vec.bin", 1}, {"bg.bin", 1},  {"mix.bin", 1}};
+	} files[] = {{"lm.bin", 0},  {"lex.bin", 0}, {"scorer.bin", 0}, {"vec.bin", 1},
+		     {"bg.bin", 1},  {"mix.bin", 1}, {DS_CANDTAB_FILE, 1}};
 	int first = 0;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[4096], stamp[4200], kind[9];

@@ -221,6 +221,7 @@ struct ds_ev_cache_stats {
 	uint64_t resets;        /* times the full cache was emptied */
 	size_t used, max;       /* phrases kept now; the bound */
 	uint64_t shared_hits;   /* of the misses, those the shared cache answered */
+	uint64_t table_hits;    /* of the misses, those the candidate table answered */
 };
 void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out);
 /* Sets the bound (0: the default, CTAB_MAX of evidence_int.h) and empties
@@ -240,6 +241,23 @@ void ds_ev_share_free(struct ds_ev_share *s);
 void ds_ev_share_clear(struct ds_ev_share *s);
 /* Attaches c to s (NULL: detaches). */
 void ds_ev_set_share(struct ds_ev_ctx *c, struct ds_ev_share *s);
+
+/* Candidates computed once when the models were built (candtab.h): a
+ * phrase the table holds is copied from it instead of searched for.  The
+ * caller gives a table built from the context's models (ds_candtab_matches)
+ * or NULL (none); results do not depend on it.  Owned by the caller. */
+struct ds_candtab;
+/* The version of the candidate search (evidence_cand.c) that a table
+ * records: a change to what the search finds changes it, and tables of
+ * another version go unused until rebuilt. */
+#define DS_EV_CAND_ALGO 1
+void ds_ev_set_candtab(struct ds_ev_ctx *c, const struct ds_candtab *t);
+/* Searches the candidates of phrase p[0..len) as detection does without a
+ * table, and adds them to b (a phrase no slot can be, a several-word
+ * phrase the lexicon does not hold, is not added).  0 or a DS_E* code. */
+struct ds_candtab_builder;
+int ds_ev_candtab_add(struct ds_ev_ctx *c, struct ds_candtab_builder *b, const char *p,
+		      size_t len);
 
 /* The context's stemmer (for ds_doc_stem). */
 struct ds_stemmer *ds_ev_stemmer(struct ds_ev_ctx *c);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "candtab.h"
 #include "stem.h"
 #include "vec.h"
 
@@ -485,6 +486,91 @@ out:
 	pthread_mutex_unlock(&s->mu);
 }
 
+_Static_assert(DS_CANDTAB_MAX_IDS == DS_EV_MAX_WORDS, "a table's candidate holds a phrase's ids");
+
+void ds_ev_set_candtab(struct ds_ev_ctx *c, const struct ds_candtab *t)
+{
+	c->tab = t;
+}
+
+/* The candidates of phrase from c's table into c's arrays and ce.  Returns
+ * 1 when the table held them, 0 when not (or what it holds is damaged),
+ * DS_ENOMEM. */
+static int tab_get(struct ds_ev_ctx *c, const char *phrase, size_t plen, struct ev_centry *ce)
+{
+	struct ds_candtab_ent e;
+	size_t first = c->ncands, tlen = c->ctext.len;
+	uint32_t vocab = ds_lm_vocab_size(c->lm);
+	if (ds_candtab_find(c->tab, phrase, plen, &e) != 0)
+		return 0;
+	if (ds_grow(&c->cands, &c->cands_cap, first + e.n, sizeof *c->cands))
+		return DS_ENOMEM;
+	for (uint32_t i = 0; i < e.n; i++) {
+		struct ds_candtab_cand tc;
+		struct ev_cand cd;
+		int ok = ds_candtab_cand(c->tab, &e, i, &tc) == 0 && tc.ni > 0;
+		for (uint8_t k = 0; ok && k < tc.ni; k++)
+			ok = tc.ids[k] < vocab;
+		if (!ok) {
+			c->ctext.len = tlen;
+			return 0;
+		}
+		memset(&cd, 0, sizeof cd);
+		memcpy(cd.ids, tc.ids, sizeof cd.ids);
+		cd.ni = tc.ni;
+		cd.sources = tc.sources;
+		cd.related = tc.related;
+		cd.weight = tc.weight;
+		cd.half_logw = 0.5 * log_weight(cd.weight);
+		cd.text = (uint32_t)c->ctext.len;
+		cd.len = tc.len;
+		if (ds_buf_append(&c->ctext, tc.text, tc.len) || ds_buf_putc(&c->ctext, 0)) {
+			c->ctext.len = tlen;
+			return DS_ENOMEM;
+		}
+		c->cands[first + i] = cd;
+	}
+	c->ncands = first + e.n;
+	ce->first = (uint32_t)first;
+	ce->n = e.n;
+	ce->freq = e.freq;
+	ce->known = e.known;
+	return 1;
+}
+
+int ds_ev_candtab_add(struct ds_ev_ctx *c, struct ds_candtab_builder *b, const char *p,
+		      size_t len)
+{
+	struct ds_candtab_cand tc[CAND_MAX];
+	struct ev_centry ce;
+	size_t first = c->ncands, tlen = c->ctext.len;
+	int rc;
+	if (!len || len > DS_LEX_MAX_PHRASE)
+		return 0;
+	memset(&ce, 0, sizeof ce);
+	if ((rc = cand_fill(c, p, len, &ce)) != 0)
+		return rc;
+	if (memchr(p, ' ', len) && !ce.known)
+		return 0;
+	for (uint32_t i = 0; i < ce.n && i < CAND_MAX; i++) {
+		const struct ev_cand *cd = &c->cands[ce.first + i];
+		memset(&tc[i], 0, sizeof tc[i]);
+		tc[i].text = c->ctext.data + cd->text;
+		tc[i].len = cd->len;
+		memcpy(tc[i].ids, cd->ids, sizeof tc[i].ids);
+		tc[i].ni = cd->ni;
+		tc[i].related = cd->related;
+		tc[i].sources = cd->sources;
+		tc[i].weight = cd->weight;
+	}
+	rc = ce.n > CAND_MAX ? DS_EINVAL
+			     : ds_candtab_builder_add(b, p, len, ce.known, ce.freq, tc, ce.n);
+	/* the search's scratch goes: this context caches nothing of it */
+	c->ncands = first;
+	c->ctext.len = tlen;
+	return rc;
+}
+
 /* The candidates of a phrase, from the cache or looked up and kept.  A
  * phrase of several words that the lexicon does not hold has none, and is
  * not kept: most word pairs of an article are such, and each is met once.
@@ -515,10 +601,14 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 		return NULL;
 	ce = &c->ctab[c->ctab_used];
 	memset(ce, 0, sizeof *ce);
-	/* another thread may have looked it up already */
-	if ((shared = c->share ? share_get(c, phrase, plen, ce) : 0) < 0)
+	/* the table built with the models, or another thread, may have it */
+	if ((shared = c->tab ? tab_get(c, phrase, plen, ce) : 0) < 0)
 		return NULL;
 	if (shared) {
+		c->cstats.table_hits++;
+	} else if ((shared = c->share ? share_get(c, phrase, plen, ce) : 0) < 0) {
+		return NULL;
+	} else if (shared) {
 		c->cstats.shared_hits++;
 	} else {
 		if (cand_fill(c, phrase, plen, ce))

@@ -92,6 +92,7 @@ struct ds_ev_ctx {
 	struct ev_centry spare;   /* the answer for a phrase not kept */
 	struct ds_ev_cache_stats cstats;
 	struct ds_ev_share *share; /* shared with other threads' contexts, or NULL */
+	const struct ds_candtab *tab; /* precomputed candidates, or NULL */
 	struct ev_cand *cands;
 	size_t ncands, cands_cap;
 	struct ds_buf ctext;

@@ -191,6 +191,17 @@ void ds_lex_free(struct ds_lex *lex)
 	free(lex);
 }
 
+size_t ds_lex_phrases(const struct ds_lex *lex)
+{
+	return lex->h->nphrase;
+}
+
+const char *ds_lex_phrase(const struct ds_lex *lex, size_t i, size_t *len)
+{
+	*len = lex->ph[i].len;
+	return lex->pool + lex->ph[i].off;
+}
+
 void ds_lex_info(const struct ds_lex *lex, struct ds_lex_info *info)
 {
 	info->phrases = lex->h->nphrase;

@@ -109,6 +109,10 @@ struct ds_lex_info {
 struct ds_lex *ds_lex_load(const char *path, struct ds_err *err);
 void ds_lex_free(struct ds_lex *lex);
 void ds_lex_info(const struct ds_lex *lex, struct ds_lex_info *info);
+/* The phrases of the lexicon, i < ds_lex_phrases: NUL-terminated, *len
+ * bytes (points into the model). */
+size_t ds_lex_phrases(const struct ds_lex *lex);
+const char *ds_lex_phrase(const struct ds_lex *lex, size_t i, size_t *len);
 
 /* True when the phrase (lower-case, words separated by one space) is in the
  * lexicon on either side.  *freq (may be NULL) gets its count in the corpus

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "candtab.h"
+#include "detect.h"
 #include "lex.h"
 #include "lex_build.h"
 #include "stem.h"
@@ -15,6 +17,7 @@ static const char USAGE[] =
 	"       despin lex relate [-m MODEL | --models DIR] [ORIGINAL SUBSTITUTE | -f PAIRS.tsv]\n"
 	"       despin lex info [-m MODEL | --models DIR]\n"
 	"       despin lex bench [-m MODEL | --models DIR] [-r ROUNDS] FILE...\n"
+	"       despin lex cands [--models DIR] [-o OUT.bin]\n"
 	"       despin lex build [--observed FILE] [--wordnet DIR] -o OUT.bin LEX.tsv\n"
 	"       despin lex build-tsv [--wordnet DIR] [--mythes FILE] [--corpus FILE]\n"
 	"                            [--no-numbers] [--min-cosine C] [--neighbours K]\n"
@@ -33,6 +36,11 @@ static void help(void)
 	       "                file (original TAB substitute), with the share related\n"
 	       "info            sizes of the model\n"
 	       "bench           lookups per second over the words of FILE\n"
+	       "cands           searches the candidate originals of every phrase of the\n"
+	       "                lexicon and word of the language model with the models of\n"
+	       "                the folder, as detection does, and writes them to OUT.bin\n"
+	       "                (default: cand.bin in the models folder), which detection\n"
+	       "                with the same models then reads instead of searching\n"
 	       "build           compiles the TSV source of truth into the binary model,\n"
 	       "                merging pairs observed in aligned texts (--observed)\n"
 	       "build-tsv       writes the TSV from WordNet, the OpenOffice thesaurus,\n"
@@ -232,21 +240,32 @@ out:
 	return rc;
 }
 
-static int info(int argc, char **argv)
+/* The arguments [FLAG VALUE] [--models DIR] of info (-m) and cands (-o):
+ * -1 when read (*val set when given), else the exit status to return now
+ * (help shown, or the usage). */
+static int flag_and_models(int argc, char **argv, const char *flag, const char **val)
 {
-	const char *model = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
 			help();
 			return EXIT_CLEAN;
-		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
-			model = argv[++i];
+		} else if (strcmp(argv[i], flag) == 0 && i + 1 < argc) {
+			*val = argv[++i];
 		} else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) {
 			models_dir = argv[++i];
 		} else {
 			return cli_usage(USAGE);
 		}
 	}
+	return -1;
+}
+
+static int info(int argc, char **argv)
+{
+	const char *model = NULL;
+	int rc = flag_and_models(argc, argv, "-m", &model);
+	if (rc >= 0)
+		return rc;
 	double t0 = ds_now();
 	struct ds_lex *lex = open_model(model ? model : default_model());
 	if (!lex)
@@ -433,6 +452,35 @@ static int build_tsv(int argc, char **argv)
 	return EXIT_CLEAN;
 }
 
+static int cands(int argc, char **argv)
+{
+	struct ds_err err = {0, ""};
+	struct ds_models *m;
+	const char *out = NULL, *dir;
+	size_t n = 0;
+	double t0;
+	int rc = flag_and_models(argc, argv, "-o", &out);
+	if (rc >= 0)
+		return rc;
+	dir = cli_models_dir(models_dir);
+	if (!out)
+		out = cli_model_path(dir, DS_CANDTAB_FILE);
+	t0 = ds_now();
+	if (!(m = cli_models_open(models_dir, 0, &err))) {
+		cli_models_error(&err);
+		return EXIT_ERROR;
+	}
+	rc = ds_models_build_cands(m, out, &n, &err);
+	ds_models_free(m);
+	if (rc) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	fprintf(stderr, "despin: lex: candidates of %zu phrases, %.2f s -> %s\n", n,
+		ds_now() - t0, out);
+	return EXIT_CLEAN;
+}
+
 int cmd_lex(int argc, char **argv)
 {
 	if (argc >= 2) {
@@ -446,6 +494,8 @@ int cmd_lex(int argc, char **argv)
 			return info(argc - 1, argv + 1);
 		if (strcmp(argv[1], "bench") == 0)
 			return bench(argc - 1, argv + 1);
+		if (strcmp(argv[1], "cands") == 0)
+			return cands(argc - 1, argv + 1);
 	}
 	return query(argc, argv);
 }

@@ -4,8 +4,8 @@
  * than on clean text, no lexicon no candidates, feature names, the change
  * model's ratios and dump, changes that are never spin evidence (house
  * style, function words, unrelated words), the cache of candidate
- * originals, and the same results again and from threads computing at
- * once. */
+ * originals and the table of them built with the models, and the same
+ * results again and from threads computing at once. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "align.h"
+#include "candtab.h"
 #include "evidence.h"
 #include "evidence_int.h"
 #include "lex.h"
@@ -417,6 +418,95 @@ out:
 	ds_ev_ctx_free(d);
 }
 
+/* Candidates from a table built by the same search: the same evidence to
+ * the bit as searching, every phrase of the table answered from it, the
+ * others searched; a phrase the table holds damaged is searched too. */
+static size_t add_words(struct ds_ev_ctx *c, struct ds_candtab_builder *b, const char *text)
+{
+	char w[3][64], ph[200];
+	size_t n = 0, k = 0, nw = 0;
+	for (const char *p = text;; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+			if (k + 1 < sizeof w[0])
+				w[nw % 3][k++] = (char)(*p | 0x20);
+			continue;
+		}
+		if (k) {
+			w[nw % 3][k] = 0;
+			nw++;
+			/* the word, and the two and three words it ends */
+			for (size_t m = 1; m <= 3 && m <= nw; m++) {
+				size_t len = 0;
+				for (size_t j = nw - m; j < nw; j++)
+					len += (size_t)snprintf(ph + len, sizeof ph - len, "%s%s",
+								j > nw - m ? " " : "", w[j % 3]);
+				n += ds_ev_candtab_add(c, b, ph, len) == 0;
+			}
+		}
+		k = 0;
+		if (!*p)
+			break;
+	}
+	return n;
+}
+
+T_TEST(candidate_table)
+{
+	static const struct ds_candtab_id id = {1, 2, 3, DS_EV_CAND_ALGO};
+	struct ds_ev_ctx *c = ctx_new(), *d = ctx_new(), *e = ctx_new();
+	struct ds_candtab_builder *b = ds_candtab_builder_new(&id);
+	struct ds_candtab *t = NULL;
+	struct ds_ev a = {0}, x = {0};
+	struct ds_ev_cache_stats sc, sd;
+	struct ds_err err = {0};
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/test_evidence_cands_%d.bin", (int)getpid());
+	T_OK(c && d && e && b);
+	if (!c || !d || !e || !b)
+		goto out;
+	/* the words and phrases of the spun text and "12 months"; not those
+	 * of SRC */
+	T_OK(add_words(e, b, SPUN) > 40);
+	T_EQ_INT(ds_ev_candtab_add(e, b, "12 months", 9), 0);
+	/* a phrase no slot can be is not added */
+	T_EQ_INT(ds_ev_candtab_add(e, b, "purple seven zebra", 18), 0);
+	T_EQ_INT(ds_candtab_builder_write(b, path, &err), 0);
+	T_OK((t = ds_candtab_load(path, &err)) != NULL);
+	if (!t)
+		goto out;
+	{
+		struct ds_candtab_ent en;
+		T_EQ_INT(ds_candtab_find(t, "12 months", 9, &en), 0);
+		T_OK(en.known && en.n > 0);
+		T_EQ_INT(ds_candtab_find(t, "purple seven zebra", 18, &en), -1);
+	}
+	ds_ev_set_candtab(c, t);
+	T_EQ_INT(compute(c, SPUN, NULL, &a), 0);
+	T_EQ_INT(compute(d, SPUN, NULL, &x), 0);
+	T_OK(same_ev(&a, &x));
+	T_OK(a.nsubs > 3);
+	ds_ev_cache_stats(c, &sc);
+	ds_ev_cache_stats(d, &sd);
+	T_EQ_INT(sc.misses, sd.misses);
+	T_EQ_INT(sc.table_hits, sc.misses); /* every phrase of SPUN in the table */
+	T_EQ_INT(sd.table_hits, 0);
+	/* words the table lacks are searched */
+	T_EQ_INT(compute(c, SRC, NULL, &a), 0);
+	T_EQ_INT(compute(d, SRC, NULL, &x), 0);
+	T_OK(same_ev(&a, &x));
+	ds_ev_cache_stats(c, &sd);
+	T_OK(sd.misses > sc.misses && sd.table_hits < sd.misses);
+out:
+	ds_ev_clear(&a);
+	ds_ev_clear(&x);
+	ds_ev_ctx_free(c);
+	ds_ev_ctx_free(d);
+	ds_ev_ctx_free(e);
+	ds_candtab_free(t);
+	ds_candtab_builder_free(b);
+	unlink(path);
+}
+
 /* An article judged against its source gets no candidate originals in the
  * text the source covers: none in a copy; in a partial copy only in the
  * paragraph the source lacks (where the solo flags are), or none when that
@@ -752,6 +842,7 @@ int main(void)
 	T_RUN(no_lexicon);
 	T_RUN(deterministic);
 	T_RUN(candidate_cache);
+	T_RUN(candidate_table);
 	T_RUN(covered_no_candidates);
 	T_RUN(swap_by_rules);
 	T_RUN(change_model);
