@@ -202,21 +202,26 @@ int ds_srcrec_unpack(const void *data, size_t len, struct ds_srcrec *rec, uint32
 	{
 		uint64_t bit = 0, nbits = (uint64_t)(r.end - r.p) * 8, prev = 0;
 		const unsigned char *b = r.p;
+		const size_t blen = (size_t)(r.end - r.p);
 		for (uint64_t i = 0; i < rec->nset; i++) {
-			uint64_t q = 0, low = 0, v;
+			uint64_t q = 0, low, v;
+			/* the run of ones, 57 bits a step; the zero that ends it must
+			 * be in the record, not past its end */
 			for (;;) {
-				if (bit >= nbits)
-					return DS_ECORRUPT;
-				if (!(b[bit >> 3] >> (bit & 7) & 1))
+				uint64_t w = bit < nbits ? ds_bits_at(b, blen, bit) : 0;
+				unsigned ones = ~w ? (unsigned)__builtin_ctzll(~w) : 64;
+				if (ones < 57) {
+					q += ones;
+					bit += ones;
 					break;
-				q++;
-				bit++;
+				}
+				q += 57;
+				bit += 57;
 			}
-			bit++;
-			if (bit + (uint64_t)k > nbits)
+			if (bit++ >= nbits || bit + (uint64_t)k > nbits)
 				return DS_ECORRUPT;
-			for (int j = 0; j < k; j++, bit++)
-				low |= (uint64_t)(b[bit >> 3] >> (bit & 7) & 1) << j;
+			low = k ? ds_bits_at(b, blen, bit) & ((UINT64_C(1) << k) - 1) : 0;
+			bit += (uint64_t)k;
 			v = prev + (q << k | low);
 			/* version 1: distinct hashes; version 2: keys, one a shingle */
 			if ((version == 1 && i > 0 && v <= prev) || v > max)

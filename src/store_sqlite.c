@@ -280,22 +280,6 @@ static size_t set_encode(const uint32_t *set, size_t n, unsigned char *out)
 	return o;
 }
 
-/* The bits of in[0..len) from bit on, the first in the lowest place: 57
- * of them at least, zeros past the end. */
-static inline uint64_t bits_at(const unsigned char *in, size_t len, size_t bit)
-{
-	size_t at = bit >> 3;
-	uint64_t w = 0;
-	if (at + 8 <= len) {
-		for (int i = 0; i < 8; i++)
-			w |= (uint64_t)in[at + i] << (8 * i);
-	} else {
-		for (size_t i = 0; at + i < len; i++)
-			w |= (uint64_t)in[at + i] << (8 * i);
-	}
-	return w >> (bit & 7);
-}
-
 /* Decodes n hashes from in[0..len) into out; -1 when the bytes do not hold
  * n strictly increasing hashes.  A word of bits at a time: the run of ones
  * by counting trailing ones, the k low bits by a mask. */
@@ -309,7 +293,7 @@ static int set_decode(const unsigned char *in, size_t len, size_t n, uint32_t *o
 	if ((k = in[0]) > 31)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t w = bits_at(in, len, bit), q, gap;
+		uint64_t w = ds_bits_at(in, len, bit), q, gap;
 		unsigned bits = k;
 		/* at most 33 ones, then a zero, within the 57 bits read */
 		q = ~w ? (uint64_t)__builtin_ctzll(~w) : 64;
@@ -324,7 +308,7 @@ static int set_decode(const unsigned char *in, size_t len, size_t n, uint32_t *o
 		}
 		if (bit + bits > end)
 			return -1;
-		gap = bits ? bits_at(in, len, bit) & ((UINT64_C(1) << bits) - 1) : 0;
+		gap = bits ? ds_bits_at(in, len, bit) & ((UINT64_C(1) << bits) - 1) : 0;
 		bit += bits;
 		gap |= q << k;
 		if ((i && gap == 0) || prev + gap > UINT32_MAX)

@@ -114,6 +114,23 @@ static inline uint64_t ds_mulfold_(uint64_t a, uint64_t b)
 	return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
+/* The bits of in[0..len) from bit on, the first in the lowest place: 57 of
+ * them at least, zeros past the end (for Rice-coded sets: a run of ones is
+ * counted with __builtin_ctzll of the complement). */
+static inline uint64_t ds_bits_at(const unsigned char *in, size_t len, uint64_t bit)
+{
+	size_t at = (size_t)(bit >> 3);
+	uint64_t w = 0;
+	if (at + 8 <= len) {
+		for (int i = 0; i < 8; i++)
+			w |= (uint64_t)in[at + i] << (8 * i);
+	} else {
+		for (size_t i = 0; at + i < len; i++)
+			w |= (uint64_t)in[at + i] << (8 * i);
+	}
+	return w >> (bit & 7);
+}
+
 static inline uint64_t ds_hash64(const void *vp, size_t n, uint64_t seed)
 {
 	const unsigned char *p = vp;
