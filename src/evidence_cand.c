@@ -444,8 +444,11 @@ static int share_get(struct ds_ev_ctx *c, const char *phrase, size_t plen, struc
 	if (share_usable(s, c) && (id = ds_strtab_find(&s->phrases, phrase, plen)) >= 0) {
 		const struct ev_centry *e = &s->ents[id];
 		size_t first = c->ncands;
-		rc = cands_copy(s->cands + e->first, e->n, &s->text, &c->cands, &c->ncands,
-				&c->cands_cap, &c->ctext);
+		/* a phrase without candidates may be all the share holds yet
+		 * (cands NULL) */
+		rc = e->n ? cands_copy(s->cands + e->first, e->n, &s->text, &c->cands, &c->ncands,
+				       &c->cands_cap, &c->ctext)
+			  : 0;
 		if (rc == 0) {
 			*ce = *e;
 			ce->first = (uint32_t)first;
@@ -472,8 +475,8 @@ static void share_put(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	first = s->ncands;
 	tlen = s->text.len;
 	if (ds_grow(&s->ents, &s->ents_cap, s->phrases.n + 1, sizeof *s->ents) ||
-	    cands_copy(c->cands + ce->first, ce->n, &c->ctext, &s->cands, &s->ncands,
-		       &s->cands_cap, &s->text))
+	    (ce->n && cands_copy(c->cands + ce->first, ce->n, &c->ctext, &s->cands, &s->ncands,
+				 &s->cands_cap, &s->text)))
 		goto out;
 	if ((id = ds_strtab_intern(&s->phrases, phrase, plen)) < 0) {
 		s->ncands = first;

@@ -496,6 +496,34 @@ T_TEST(candidate_table)
 	T_OK(same_ev(&a, &x));
 	ds_ev_cache_stats(c, &sd);
 	T_OK(sd.misses > sc.misses && sd.table_hits < sd.misses);
+	/* two contexts sharing a cache beside the table: what the table lacks
+	 * passes through the share, here only words without candidates, so
+	 * that the share holds phrases and no candidate yet */
+	{
+		static const char ODD[] = "Associates said the zorblax met quentaris.\n";
+		struct ds_ev_share *sh = ds_ev_share_new();
+		struct ds_ev_ctx *p = ctx_new(), *q = ctx_new();
+		struct ds_ev y = {0};
+		T_OK(sh && p && q);
+		if (sh && p && q) {
+			ds_ev_set_candtab(p, t);
+			ds_ev_set_candtab(q, t);
+			ds_ev_set_share(p, sh);
+			ds_ev_set_share(q, sh);
+			T_EQ_INT(compute(d, ODD, NULL, &x), 0);
+			T_EQ_INT(compute(p, ODD, NULL, &y), 0);
+			T_OK(same_ev(&y, &x));
+			T_EQ_INT(compute(q, ODD, NULL, &y), 0);
+			T_OK(same_ev(&y, &x));
+			ds_ev_cache_stats(q, &sd);
+			T_EQ_INT(sd.shared_hits, 2); /* "zorblax", "quentaris" */
+			T_OK(sd.table_hits > 0);
+		}
+		ds_ev_clear(&y);
+		ds_ev_ctx_free(p);
+		ds_ev_ctx_free(q);
+		ds_ev_share_free(sh);
+	}
 out:
 	ds_ev_clear(&a);
 	ds_ev_clear(&x);
