@@ -158,7 +158,7 @@ int ds_candtab_find(const struct ds_candtab *t, const char *p, size_t len,
 			continue;
 		if ((uint64_t)ph->first + ph->n > t->ncand)
 			return -1;
-		e->known = ph->known;
+		e->known = ph->known != 0;
 		e->freq = ph->freq;
 		e->n = ph->n;
 		e->first = ph->first;
@@ -181,10 +181,13 @@ int ds_candtab_cand(const struct ds_candtab *t, const struct ds_candtab_ent *e, 
 	if (w->ni > DS_CANDTAB_MAX_IDS || !(out->text = pool_text(t, w->off, w->len)) ||
 	    out->text[w->len] != 0 || memchr(out->text, 0, w->len))
 		return -1;
+	/* a weight is a lexicon weight or a share of one */
+	if (!(c->weight >= 0 && c->weight <= 1))
+		return -1;
 	out->len = w->len;
 	memcpy(out->ids, w->ids, sizeof out->ids);
 	out->ni = (uint8_t)w->ni;
-	out->related = c->related;
+	out->related = c->related != 0;
 	out->sources = c->sources;
 	out->weight = c->weight;
 	return 0;

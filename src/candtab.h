@@ -91,7 +91,8 @@ size_t ds_candtab_phrases(const struct ds_candtab *t);
 int ds_candtab_find(const struct ds_candtab *t, const char *p, size_t len,
 		    struct ds_candtab_ent *e);
 /* Candidate i (< e->n) of an entry ds_candtab_find gave: 0, or -1 when
- * damaged. */
+ * damaged (its text out of the pool or not of its length, more than
+ * DS_CANDTAB_MAX_IDS ids, a weight outside [0, 1]). */
 int ds_candtab_cand(const struct ds_candtab *t, const struct ds_candtab_ent *e, uint32_t i,
 		    struct ds_candtab_cand *out);
 
