@@ -4,7 +4,9 @@
 # temporary directory, drops the copies from the page cache
 # (posix_fadvise DONTNEED on files no other process maps), runs one cold
 # start, then N warm starts under 'perf stat -e task-clock,page-faults', and
-# prints the peak resident size of one more.  The copies are removed after.
+# prints the peak resident size of one more, and how much of a scan's
+# resident memory it owns and how much is mapped model pages.  The copies
+# are removed after.
 # How the kernel cached a model decides what a start costs (large folios
 # when read through despin's mapping, small pages when a copy was written
 # with cp or install): docs/README-perf.md.
@@ -51,5 +53,17 @@ while [ $# -ge 2 ]; do
 	stat_line "  cold (models read from disk)" "$d" scan --solo --models "$m" "$work/one.txt"
 	stat_line "  warm (mean of $runs)" -r "$runs" "$d" scan --solo --models "$m" "$work/one.txt"
 	/usr/bin/time -f "  peak resident %M kB" "$d" scan --solo --models "$m" "$work/one.txt" 2>&1 > /dev/null | tail -1
+	# of it, what the process owns (RssAnon) and the model pages it maps,
+	# shared with the page cache and other processes (RssFile): read from
+	# /proc while a scan of the same sentence waits for more input
+	{ printf '{"id": "one", "text": "%s"}\n' "$(cat "$work/one.txt")"; sleep 1; } |
+		"$d" scan --solo --stdin-json --models "$m" > /dev/null 2>&1 &
+	pid=$!
+	sleep 0.5
+	awk '/^RssAnon|^RssFile/ { v[$1] = $2 } END {
+		printf "  of it: %d kB its own (RssAnon), %d kB of mapped model pages (RssFile)\n",
+			v["RssAnon:"], v["RssFile:"] }' "/proc/$pid/status" 2> /dev/null ||
+		echo "  of it: not read (the scan ended before)"
+	wait
 	rm -rf "$m"
 done
