@@ -297,19 +297,28 @@ static int keys_of(void *ctx, const struct ds_store_src *src)
 	return rc;
 }
 
-int ds_index_similarity(struct ds_index *ix, const struct ds_doc *doc, const char *text,
+struct ds_fprint *ds_index_fprint(struct ds_index *ix, const struct ds_doc *doc,
+				  struct ds_err *err)
+{
+	return ds_fprint_new(doc, ix->stemmer, err);
+}
+
+int ds_index_similarity(struct ds_index *ix, const struct ds_fprint *fp, const char *text,
 			size_t len, double *sim, struct ds_err *err)
 {
 	struct ds_err e = {0};
 	struct ds_doc *src = ds_doc_new(text, len, "source", len + 1, &e);
-	double v;
+	struct ds_fprint *sfp;
+	struct ds_fp_cmp c = {0};
 	if (!src)
 		return e.code == DS_ENOMEM ? ds_err_set(err, DS_ENOMEM, "out of memory") : 0;
-	v = ds_fprint_similarity(doc, src, ix->stemmer);
+	sfp = ds_fprint_new(src, ix->stemmer, &e);
 	ds_doc_free(src);
-	if (v < 0)
+	if (!sfp)
 		return ds_err_set(err, DS_ENOMEM, "out of memory");
-	*sim = v;
+	ds_fprint_cmp(fp, sfp, &c);
+	ds_fprint_free(sfp);
+	*sim = c.similarity;
 	return 0;
 }
 
@@ -709,8 +718,16 @@ int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 		   const struct ds_query_opts *opts, struct ds_match *out, size_t max,
 		   size_t *n, struct ds_err *err)
 {
+	return ds_index_query_fp(ix, doc, NULL, opts, out, max, n, err);
+}
+
+int ds_index_query_fp(struct ds_index *ix, const struct ds_doc *doc, const struct ds_fprint *given,
+		      const struct ds_query_opts *opts, struct ds_match *out, size_t max,
+		      size_t *n, struct ds_err *err)
+{
 	struct ds_query_opts def;
-	struct ds_fprint *fp = NULL;
+	struct ds_fprint *own = NULL;
+	const struct ds_fprint *fp = given;
 	struct cand *cand = NULL;
 	struct scorer sc;
 	size_t ncand = 0;
@@ -723,7 +740,7 @@ int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 	}
 	if (max == 0)
 		return 0;
-	if (!(fp = ds_fprint_new(doc, ix->stemmer, err)))
+	if (!fp && !(fp = own = ds_fprint_new(doc, ix->stemmer, err)))
 		return DS_ENOMEM;
 	memset(&sc, 0, sizeof sc);
 	sc.fp = fp;
@@ -778,6 +795,6 @@ done:
 		ix->st->ops->read_end(ix->st);
 	free(sc.cover);
 	free(cand);
-	ds_fprint_free(fp);
+	ds_fprint_free(own);
 	return rc;
 }

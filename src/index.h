@@ -202,14 +202,25 @@ void ds_query_opts_init(struct ds_query_opts *opts);
 int ds_index_query(struct ds_index *ix, const struct ds_doc *doc,
 		   const struct ds_query_opts *opts, struct ds_match *out, size_t max,
 		   size_t *n, struct ds_err *err);
+/* The same with doc's fingerprint made already (ds_index_fprint), which
+ * the caller keeps. */
+struct ds_fprint;
+int ds_index_query_fp(struct ds_index *ix, const struct ds_doc *doc, const struct ds_fprint *fp,
+		      const struct ds_query_opts *opts, struct ds_match *out, size_t max,
+		      size_t *n, struct ds_err *err);
 void ds_matches_free(struct ds_match *m, size_t n);
+/* doc's fingerprint as the index's queries make it (ds_fprint_free frees
+ * it); NULL with err set when out of memory. */
+struct ds_fprint *ds_index_fprint(struct ds_index *ix, const struct ds_doc *doc,
+				  struct ds_err *err);
 
-/* The similarity of doc and text[0..len) (a source's text, from
- * ds_index_get_text) counted on their full shingle hashes, as fprint.h
- * ds_fprint_cmp and 'despin match' give it; a query's ds_match.similarity
- * counts the store's keys, which a few false matches may raise.  Returns 0
- * with *sim set (unchanged for a text without words) or DS_ENOMEM. */
-int ds_index_similarity(struct ds_index *ix, const struct ds_doc *doc, const char *text,
+/* The similarity of a document, by its fingerprint fp (ds_index_fprint),
+ * and text[0..len) (a source's text, from ds_index_get_text) counted on
+ * their full shingle hashes, as fprint.h ds_fprint_cmp and 'despin match'
+ * give it; a query's ds_match.similarity counts the store's keys, which a
+ * few false matches may raise.  Returns 0 with *sim set (unchanged for a
+ * text without words) or DS_ENOMEM. */
+int ds_index_similarity(struct ds_index *ix, const struct ds_fprint *fp, const char *text,
 			size_t len, double *sim, struct ds_err *err);
 
 #endif

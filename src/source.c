@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "detect.h"
+#include "fprint.h"
 #include "index.h"
 #include "stem.h"
 #include "text.h"
@@ -198,9 +199,10 @@ static void drop_match(struct ds_match *m, double *rank, size_t *n, size_t k)
 }
 
 struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
-				     const struct ds_match *m0, size_t n, const double *rank0,
-				     struct ds_err *err)
+				     const struct ds_fprint *fp, const struct ds_match *m0, size_t n,
+				     const double *rank0, struct ds_err *err)
 {
+	struct ds_fprint *own = NULL;
 	struct ds_sources *s = calloc(1, sizeof *s);
 	size_t *words = NULL, total = 0, pick[DS_SOURCES_MAX], npick = 0;
 	size_t tlen[DS_SOURCES_MAX];
@@ -255,7 +257,9 @@ again:
 		f->similarity = c->similarity;
 		/* the figure shown: on full hashes, as 'despin match' and a
 		 * given source show it */
-		if (ds_index_similarity(ix, s->doc, f->text, f->len, &f->similarity, err))
+		if (!fp && !(fp = own = ds_index_fprint(ix, s->doc, err)))
+			goto fail;
+		if (ds_index_similarity(ix, fp, f->text, f->len, &f->similarity, err))
 			goto fail;
 		if (!(f->ranges = malloc((s->doc->nsent + 1) * sizeof *f->ranges)))
 			goto nomem;
@@ -271,6 +275,7 @@ again:
 		f->first = f->nranges ? f->ranges[0].start : 0;
 	}
 	qsort(s->f, s->n, sizeof *s->f, cmp_found);
+	ds_fprint_free(own);
 	free(words);
 	free(owner);
 	free(m);
@@ -279,6 +284,7 @@ again:
 nomem:
 	ds_err_set(err, DS_ENOMEM, "out of memory choosing sources");
 fail:
+	ds_fprint_free(own);
 	for (size_t j = 0; j < DS_SOURCES_MAX; j++)
 		free(text[j]);
 	ds_doc_free(doc);
@@ -297,13 +303,16 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 	struct ds_query_opts qo;
 	struct ds_match m[QUERY_MAX + 1];
 	struct ds_sources *s;
+	struct ds_fprint *fp;
 	struct ds_err e2 = {0};
 	size_t n = 0;
 	int64_t self = 0;
 
 	if (!doc)
 		return NULL;
-	if (ds_doc_stem(doc, f->st)) {
+	/* its fingerprint, made once for the query and the similarity of
+	 * each source chosen */
+	if (ds_doc_stem(doc, f->st) || !(fp = ds_index_fprint(f->ix, doc, err))) {
 		ds_doc_free(doc);
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", article->name);
 		return NULL;
@@ -312,7 +321,8 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 	qo.sent_cover = 1;
 	if (ds_index_find_doc(f->ix, doc, &self, &e2) != 0)
 		self = 0;
-	if (ds_index_query(f->ix, doc, &qo, m, QUERY_MAX + 1, &n, err)) {
+	if (ds_index_query_fp(f->ix, doc, fp, &qo, m, QUERY_MAX + 1, &n, err)) {
+		ds_fprint_free(fp);
 		ds_doc_free(doc);
 		return NULL;
 	}
@@ -329,7 +339,8 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 		ds_matches_free(m + QUERY_MAX, n - QUERY_MAX);
 		n = QUERY_MAX;
 	}
-	s = ds_sources_choose(f->ix, doc, m, n, NULL, err);
+	s = ds_sources_choose(f->ix, doc, fp, m, n, NULL, err);
+	ds_fprint_free(fp);
 	ds_matches_free(m, n);
 	if (s && (!(s->name = strdup(article->name)) ||
 		  !(s->text = malloc(article->len + 1)))) {
@@ -789,7 +800,7 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 		rank[k] = age_rank(&b->it[j]);
 		m[k++] = m[i];
 	}
-	s = ds_sources_choose(f->ix, doc, m, k, rank, err);
+	s = ds_sources_choose(f->ix, doc, NULL, m, k, rank, err);
 	ds_matches_free(m, k);
 	if (s) {
 		s->text = text;

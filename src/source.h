@@ -30,15 +30,17 @@ struct ds_doc;
 struct ds_index;
 struct ds_match;
 
-/* Builds the choice for doc (tokenised and stemmed) from the index's
- * matches m[0..n) (queried with sent_cover); doc is taken over (freed by
- * ds_sources_free).  rank (NULL: none) ranks the matches, lower first:
+/* Builds the choice for doc (tokenised and stemmed; fp its fingerprint,
+ * ds_index_fprint, or NULL: made here) from the index's matches m[0..n)
+ * (queried with sent_cover); doc is taken over (freed by
+ * ds_sources_free), fp is the caller's.  rank (NULL: none) ranks the matches, lower first:
  * of the sources covering at least 0.6 of what the best one covers, the
  * best ranked is chosen (batch mode ranks the oldest first).  Source texts
  * are read from ix.  NULL with err set when out of memory or the index
  * fails. */
+struct ds_fprint;
 struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
-				     const struct ds_match *m, size_t n, const double *rank,
-				     struct ds_err *err);
+				     const struct ds_fprint *fp, const struct ds_match *m, size_t n,
+				     const double *rank, struct ds_err *err);
 
 #endif
