@@ -142,23 +142,18 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 	}
 	for (size_t i = 0; i < doc->ntok; i++)
 		c->tokpos[i] = UINT32_MAX;
+	/* every token's probability and the context before it, in one run
+	 * whose n-gram lookups are fetched ahead */
 	ds_lm_null(&cur);
+	ds_lm_score_span_states(c->lm, &cur, c->seq.id, n, c->before, NULL, c->lp, c->nlen);
 	for (size_t p = 0; p < n; p++) {
 		ds_lm_id id = c->seq.id[p];
 		uint32_t t = c->seq.tok[p];
-		c->before[p] = cur;
 		if (t != DS_LM_NO_TOK)
 			c->tokpos[t] = (uint32_t)p;
 		if (id == DS_LM_BOS) {
-			c->lp[p] = 0;
 			c->nlen[p] = 1;
-			ds_lm_begin(c->lm, &cur);
 			continue;
-		}
-		{
-			struct ds_lm_state next;
-			c->lp[p] = ds_lm_score(c->lm, &cur, id, &next, &c->nlen[p]);
-			cur = next;
 		}
 		lp += c->lp[p];
 		ntok++;

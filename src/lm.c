@@ -797,8 +797,18 @@ static void span_prefetch(const struct ds_lm *lm, const ds_lm_id *w, ptrdiff_t n
 	}
 }
 
+/* The state of a single model's context c (as ds_lm_score keeps it). */
+static void state_of_ctx(const struct ds_lm_ctx *c, struct ds_lm_state *st)
+{
+	memset(st, 0, sizeof *st);
+	st->len = c->len;
+	memcpy(st->words, c->words, sizeof c->words);
+	memcpy(st->backoff, c->backoff, sizeof c->backoff);
+}
+
 static double span1(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
-		    size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
+		    size_t n, struct ds_lm_state *before, struct ds_lm_state *out, float *per_word,
+		    int *ngram_len)
 {
 	uint32_t ring[DS_LM_MAX_ORDER][PF_RING];
 	struct ds_lm_ctx c;
@@ -814,6 +824,8 @@ static double span1(const struct ds_lm *lm, const struct ds_lm_state *in, const 
 		float p;
 		int len = 0;
 		span_prefetch(lm, w, nn, i, ring);
+		if (before)
+			state_of_ctx(&c, &before[i]);
 		if (w[i] == DS_LM_BOS) {
 			ds_lm_begin1(lm, &c);
 			p = 0;
@@ -826,12 +838,8 @@ static double span1(const struct ds_lm *lm, const struct ds_lm_state *in, const 
 		if (ngram_len)
 			ngram_len[i] = len;
 	}
-	if (out) {
-		memset(out, 0, sizeof *out);
-		out->len = c.len;
-		memcpy(out->words, c.words, sizeof c.words);
-		memcpy(out->backoff, c.backoff, sizeof c.backoff);
-	}
+	if (out)
+		state_of_ctx(&c, out);
 	return total;
 }
 
@@ -839,7 +847,8 @@ static double span1(const struct ds_lm *lm, const struct ds_lm_state *in, const 
  * ahead as span1 does, MIX_CHUNK words at a time. */
 #define MIX_CHUNK 256
 static double span_mix(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
-		       size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
+		       size_t n, struct ds_lm_state *before, struct ds_lm_state *out,
+		       float *per_word, int *ngram_len)
 {
 	ds_lm_id ids[DS_LM_MIX_MAX][MIX_CHUNK];
 	uint32_t ring[DS_LM_MIX_MAX][DS_LM_MAX_ORDER][PF_RING];
@@ -865,6 +874,8 @@ static double span_mix(const struct ds_lm *lm, const struct ds_lm_state *in, con
 				continue;
 			float p;
 			int len = 0;
+			if (before)
+				before[at + (size_t)i] = st;
 			if (w[at + (size_t)i] == DS_LM_BOS) {
 				ds_lm_begin(lm, &st);
 				p = 0;
@@ -1008,8 +1019,16 @@ void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 double ds_lm_score_span(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
 			size_t n, struct ds_lm_state *out, float *per_word, int *ngram_len)
 {
-	return lm->mix ? span_mix(lm, in, w, n, out, per_word, ngram_len)
-		       : span1(lm, in, w, n, out, per_word, ngram_len);
+	return lm->mix ? span_mix(lm, in, w, n, NULL, out, per_word, ngram_len)
+		       : span1(lm, in, w, n, NULL, out, per_word, ngram_len);
+}
+
+double ds_lm_score_span_states(const struct ds_lm *lm, const struct ds_lm_state *in,
+			       const ds_lm_id *w, size_t n, struct ds_lm_state *before,
+			       struct ds_lm_state *out, float *per_word, int *ngram_len)
+{
+	return lm->mix ? span_mix(lm, in, w, n, before, out, per_word, ngram_len)
+		       : span1(lm, in, w, n, before, out, per_word, ngram_len);
 }
 
 double ds_lm_score_sentence(const struct ds_lm *lm, const ds_lm_id *w, size_t n)

@@ -172,6 +172,13 @@ float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in,
 double ds_lm_score_span(const struct ds_lm *lm, const struct ds_lm_state *in,
 			const ds_lm_id *w, size_t n, struct ds_lm_state *out,
 			float *per_word, int *ngram_len);
+/* The same, with before[i] (n states; NULL: not wanted) the context before
+ * word i, as ds_lm_score would have it stepping word by word from *in: a
+ * document's pass that needs every context, with the lookups of the words
+ * ahead fetched while a word is scored. */
+double ds_lm_score_span_states(const struct ds_lm *lm, const struct ds_lm_state *in,
+			       const ds_lm_id *w, size_t n, struct ds_lm_state *before,
+			       struct ds_lm_state *out, float *per_word, int *ngram_len);
 
 /* Scores ns spans that all start from the context *in (the candidates for
  * one slot): total[s] gets what ds_lm_score_span(lm, in, w[s], n[s], NULL,

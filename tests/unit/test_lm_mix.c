@@ -337,6 +337,36 @@ T_TEST(span_matches_single_steps)
 	T_EQ_INT(bad, 0);
 	T_OK(span == sum);
 	T_OK(memcmp(&a, &b, sizeof a) == 0);
+	/* with the context before each word too: the mixture's, and its first
+	 * component's alone */
+	for (int k = 0; k < 2; k++) {
+		const struct ds_lm *x = k ? ds_lm_mix_part(m, 0) : m;
+		static struct ds_lm_state before[N];
+		struct ds_lm_state in;
+		float per2[N];
+		int lens2[N];
+		bad = 0;
+		ds_lm_begin(x, &in);
+		st = in;
+		span = ds_lm_score_span_states(x, &in, ids, N, before, &a, per2, lens2);
+		sum = 0;
+		for (size_t i = 0; i < N; i++) {
+			float p;
+			int len = 0;
+			bad += memcmp(&before[i], &st, sizeof st) != 0;
+			if (ids[i] == DS_LM_BOS) {
+				ds_lm_begin(x, &st);
+				p = 0;
+			} else {
+				p = ds_lm_score(x, &st, ids[i], &st, &len);
+			}
+			bad += p != per2[i] || len != lens2[i];
+			sum += p;
+		}
+		T_EQ_INT(bad, 0);
+		T_OK(span == sum);
+		T_OK(memcmp(&a, &st, sizeof a) == 0);
+	}
 	ds_lm_free(m);
 }
 
