@@ -309,7 +309,9 @@ int ds_models_build_cands(const struct ds_models *m, const char *path, size_t *n
 			rc = ds_ev_candtab_add(c, b, w, strlen(w));
 	}
 	if (rc && err && !err->msg[0])
-		ds_err_set(err, rc, "out of memory building %s", path);
+		ds_err_set(err, rc, rc == DS_ENOMEM ? "out of memory building %s"
+						    : "%s: too many phrases or candidates for a table",
+			   path);
 	if (rc == 0) {
 		if (nphrases)
 			*nphrases = ds_candtab_builder_count(b);
@@ -319,21 +321,6 @@ out:
 	ds_ev_ctx_free(c);
 	ds_candtab_builder_free(b);
 	return rc;
-}
-
-int ds_models_cands_match(const struct ds_models *m, const char *dir)
-{
-	char path[4096];
-	struct ds_candtab *t;
-	int ok;
-	if (m->cands)
-		return m->cands_ok;
-	snprintf(path, sizeof path, "%s/%s", dir, DS_CANDTAB_FILE);
-	if (!(t = ds_candtab_load(path, NULL)))
-		return -1;
-	ok = ds_candtab_matches(t, &m->id);
-	ds_candtab_free(t);
-	return ok;
 }
 
 void ds_detector_dump_slots(struct ds_detector *det, ds_ev_slot_fn fn, void *ud)

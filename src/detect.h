@@ -39,10 +39,6 @@ int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, str
  * count written.  0 or a DS_E* code with err set. */
 int ds_models_build_cands(const struct ds_models *m, const char *path, size_t *nphrases,
 			  struct ds_err *err);
-/* Whether the candidate table of the models folder dir (cand.bin) answers
- * for m's models: 1 it does, 0 it was built from other models or another
- * search (rebuild it), -1 there is none. */
-int ds_models_cands_match(const struct ds_models *m, const char *dir);
 
 /* Hands every slot's features of the articles det scores to fn (for fitting
  * the slot model); fn NULL turns it off. */

@@ -551,10 +551,12 @@ int ds_ev_candtab_add(struct ds_ev_ctx *c, struct ds_candtab_builder *b, const c
 	if (!len || len > DS_LEX_MAX_PHRASE)
 		return 0;
 	memset(&ce, 0, sizeof ce);
-	if ((rc = cand_fill(c, p, len, &ce)) != 0)
+	rc = cand_fill(c, p, len, &ce);
+	if (rc || (memchr(p, ' ', len) && !ce.known)) {
+		c->ncands = first;
+		c->ctext.len = tlen;
 		return rc;
-	if (memchr(p, ' ', len) && !ce.known)
-		return 0;
+	}
 	for (uint32_t i = 0; i < ce.n && i < CAND_MAX; i++) {
 		const struct ev_cand *cd = &c->cands[ce.first + i];
 		memset(&tc[i], 0, sizeof tc[i]);
