@@ -226,8 +226,13 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 	if (access(path, F_OK) == 0) {
 		if (!(m->cands = ds_candtab_load(path, err)))
 			goto fail;
+		struct ds_candtab_id tid;
 		m->cands_ok = ds_candtab_matches(m->cands, &m->id);
-		if (!m->cands_ok) {
+		ds_candtab_get_id(m->cands, &tid);
+		/* a language model asked for by name (DESPIN_LM) that the table
+		 * was not built with is a choice, not a stale table: no note */
+		if (!m->cands_ok && !(lm_file && tid.lm != m->id.lm && tid.lex == m->id.lex &&
+				      tid.vec == m->id.vec && tid.algo == m->id.algo)) {
 			size_t k = strlen(m->opt_note);
 			snprintf(m->opt_note + k, sizeof m->opt_note - k,
 				 "%s%.1000s holds the candidates of other models than those loaded "

@@ -2,8 +2,9 @@
 # The candidate table (models/cand.bin) changes speed, never results: the
 # seeds scanned in batch and alone give the same JSON with the table, without
 # it, and with a table of other models (which is then not used, and a note
-# says so); 'despin lex cands' writes one for a models folder, and
-# check-models verifies it.  Prints TAP.
+# says so, unless the other model is a language model asked for by name);
+# 'despin lex cands' writes one for a models folder, and check-models
+# verifies it.  Prints TAP.
 . "$(dirname "$0")/lib/tap.sh"
 [ -f models/cand.bin ] || skip_all "candidate table" "models/cand.bin missing (make models builds it)"
 W=$(mktemp -d)
@@ -53,6 +54,15 @@ run other other.solo --solo $SEEDS
 same "... a folder with vectors does not use it: the same JSON" "$W/other.solo.out" "$W/without.solo.out"
 check "... and a note names the table and says why" \
 	$(grep -q "^despin: note: .*/other/cand.bin holds the candidates of other models" "$W/other.solo.err"; echo $?)
+
+# another language model asked for by name: the table is not used, and
+# that is no news
+DESPIN_LM=lm.bin "$DESPIN" scan --models "$W/with" --format json --all --solo $SEEDS \
+	> "$W/lmbin.with.out" 2> "$W/lmbin.with.err"
+DESPIN_LM=lm.bin "$DESPIN" scan --models "$W/without" --format json --all --solo $SEEDS \
+	> "$W/lmbin.without.out" 2> /dev/null
+same "DESPIN_LM=lm.bin: the same JSON with the table and without" "$W/lmbin.with.out" "$W/lmbin.without.out"
+check "... and no note" $([ ! -s "$W/lmbin.with.err" ]; echo $?)
 
 "$DESPIN" check-models --models "$W/with" > "$W/check.out" 2>&1
 check "check-models verifies cand.bin" $(grep -q "^ok.*/with/cand.bin" "$W/check.out"; echo $?)
