@@ -1,7 +1,6 @@
 /* binfmt.c - versioned, checksummed envelope for model files (see binfmt.h). */
 #include "binfmt.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -222,16 +221,11 @@ int ds_bin_open(struct ds_map *m, const char *path, const char *kind,
 	return rc;
 }
 
-uint32_t ds_bin_file_id(const char *path)
+uint32_t ds_bin_map_id(const struct ds_map *m)
 {
-	unsigned char h[DS_BIN_HEADER_SIZE];
-	uint32_t id = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	const unsigned char *h = m->data;
+	if (!h || !ds_bin_is(h, m->len))
 		return 0;
-	if (pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h && ds_bin_is(h, sizeof h))
-		id = (uint32_t)h[44] | (uint32_t)h[45] << 8 | (uint32_t)h[46] << 16 |
-		     (uint32_t)h[47] << 24;
-	close(fd);
-	return id;
+	return (uint32_t)h[44] | (uint32_t)h[45] << 8 | (uint32_t)h[46] << 16 |
+	       (uint32_t)h[47] << 24;
 }

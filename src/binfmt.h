@@ -82,10 +82,10 @@ int ds_bin_check_file(const char *path, char kind[9], uint32_t *version, struct 
  * ds_bin_check_file. */
 int ds_bin_stamp_ok(const char *path, const unsigned char *hdr);
 
-/* What names the content of the model file at path: its header checksum,
- * which covers the kind, version, length and payload checksum.  0 when the
- * file cannot be read or is no despin model file (a file built from it
- * then matches nothing). */
-uint32_t ds_bin_file_id(const char *path);
+/* What names the content of a model file mapped by ds_bin_open (m): its
+ * header checksum, which covers the kind, version, length and payload
+ * checksum.  0 for no map (a model built in memory): a file built from it
+ * then matches nothing. */
+uint32_t ds_bin_map_id(const struct ds_map *m);
 
 #endif

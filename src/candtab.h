@@ -11,8 +11,8 @@
  * language model's words, so that the search runs only for the rest.
  *
  * File: models/cand.bin (binfmt kind "CANDS"), built by 'make models' with
- * 'despin cands build'.  It answers for the models it was built from only:
- * their ids (ds_bin_file_id of the language model, lexicon and word vectors)
+ * 'despin lex cands'.  It answers for the models it was built from only:
+ * their ids (ds_bin_map_id of the language model, lexicon and word vectors)
  * and the search's version are in its header, and detection uses it only
  * when they are those of the models loaded (ds_candtab_matches).
  * Payload (little-endian, 4-byte fields, 8-byte aligned sections):
@@ -48,7 +48,7 @@
 
 /* The models a table answers for, and the search that filled it. */
 struct ds_candtab_id {
-	uint32_t lm, lex, vec; /* ds_bin_file_id of each (vec 0: none) */
+	uint32_t lm, lex, vec; /* ds_bin_map_id of each file (vec 0: none) */
 	uint32_t algo;         /* version of the candidate search */
 };
 

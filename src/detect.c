@@ -81,7 +81,7 @@ int ds_models_add_lm(struct ds_models *m, struct ds_lm *lm, const double *w, str
 {
 	struct ds_lm *comp[2];
 	/* the candidates found so far came from the model before, and so did
-	 * the table's */
+	 * the table's (a mixture made here has no file id: none matches) */
 	ds_ev_share_clear(m->share);
 	m->cands_ok = 0;
 	m->id.lm = 0;
@@ -214,13 +214,9 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 	}
 	/* the candidate table is optional too (a table that is there must
 	 * load), and of use only when built from the models just loaded */
-	m->id.lm = ds_lm_path(m->lm) ? ds_bin_file_id(ds_lm_path(m->lm)) : 0;
-	snprintf(path, sizeof path, "%s/lex.bin", dir);
-	m->id.lex = ds_bin_file_id(path);
-	if (m->vec) {
-		snprintf(path, sizeof path, "%s/vec.bin", dir);
-		m->id.vec = ds_bin_file_id(path);
-	}
+	m->id.lm = ds_lm_file_id(m->lm);
+	m->id.lex = ds_lex_file_id(m->lex);
+	m->id.vec = m->vec ? ds_vec_file_id(m->vec) : 0;
 	m->id.algo = DS_EV_CAND_ALGO;
 	snprintf(path, sizeof path, "%s/%s", dir, DS_CANDTAB_FILE);
 	if (access(path, F_OK) == 0) {
@@ -295,11 +291,13 @@ int ds_models_build_cands(const struct ds_models *m, const char *path, size_t *n
 		rc = ds_err_set(err, DS_ENOMEM, "out of memory building %s", path);
 		goto out;
 	}
-	if (!m->id.lm || !m->id.lex)
+	if (!m->id.lm || !m->id.lex) {
 		rc = ds_err_set(err, DS_EINVAL,
 				"%s: the language model or lexicon loaded is no model file of its own "
 				"(a mixture made at run time), so no table can name it",
 				path);
+		goto out;
+	}
 	ds_ev_set_vec(c, m->vec);
 	/* the lexicon's phrases, then the model's words (a word in both is
 	 * added once) */

@@ -407,13 +407,20 @@ static int share_usable(const struct ds_ev_share *s, const struct ds_ev_ctx *c)
 	return s->users > 1 && s->lm == c->lm && s->lex == c->lex && s->vec == c->vec;
 }
 
-/* Copies n candidates of from (their texts in ftext) to the end of *to
- * (texts appended to ttext), without what a slot computes of them later.
- * Returns 0 or DS_ENOMEM (then *to and ttext are as they were). */
-static int cands_copy(const struct ev_cand *from, size_t n, const struct ds_buf *ftext,
-		      struct ev_cand **to, size_t *nto, size_t *cap, struct ds_buf *ttext)
+/* Copies the n candidates base[first..first+n) (their texts in ftext) to
+ * the end of *to (texts appended to ttext), without what a slot computes
+ * of them later.  base may be NULL when n is 0 (an array that holds no
+ * candidate yet).  Returns 0 or DS_ENOMEM (then *to and ttext are as they
+ * were). */
+static int cands_copy(const struct ev_cand *base, size_t first, size_t n,
+		      const struct ds_buf *ftext, struct ev_cand **to, size_t *nto, size_t *cap,
+		      struct ds_buf *ttext)
 {
 	size_t tlen = ttext->len;
+	const struct ev_cand *from;
+	if (n == 0)
+		return 0;
+	from = base + first;
 	if (ds_grow(to, cap, *nto + n, sizeof **to))
 		return DS_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -444,11 +451,8 @@ static int share_get(struct ds_ev_ctx *c, const char *phrase, size_t plen, struc
 	if (share_usable(s, c) && (id = ds_strtab_find(&s->phrases, phrase, plen)) >= 0) {
 		const struct ev_centry *e = &s->ents[id];
 		size_t first = c->ncands;
-		/* a phrase without candidates may be all the share holds yet
-		 * (cands NULL) */
-		rc = e->n ? cands_copy(s->cands + e->first, e->n, &s->text, &c->cands, &c->ncands,
-				       &c->cands_cap, &c->ctext)
-			  : 0;
+		rc = cands_copy(s->cands, e->first, e->n, &s->text, &c->cands, &c->ncands,
+				&c->cands_cap, &c->ctext);
 		if (rc == 0) {
 			*ce = *e;
 			ce->first = (uint32_t)first;
@@ -475,8 +479,8 @@ static void share_put(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	first = s->ncands;
 	tlen = s->text.len;
 	if (ds_grow(&s->ents, &s->ents_cap, s->phrases.n + 1, sizeof *s->ents) ||
-	    (ce->n && cands_copy(c->cands + ce->first, ce->n, &c->ctext, &s->cands, &s->ncands,
-				 &s->cands_cap, &s->text)))
+	    cands_copy(c->cands, ce->first, ce->n, &c->ctext, &s->cands, &s->ncands,
+		       &s->cands_cap, &s->text))
 		goto out;
 	if ((id = ds_strtab_intern(&s->phrases, phrase, plen)) < 0) {
 		s->ncands = first;

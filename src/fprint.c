@@ -613,18 +613,24 @@ void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,
 	out->coverage_ba = ds_fprint_coverage(b, a->set, a->nset);
 }
 
+double ds_fprint_similarity_to(const struct ds_fprint *a, const struct ds_doc *b,
+			       struct ds_stemmer *st)
+{
+	struct ds_err err = {0};
+	struct ds_fprint *fb = ds_fprint_new(b, st, &err);
+	struct ds_fp_cmp c = {0};
+	if (!fb)
+		return -1;
+	ds_fprint_cmp(a, fb, &c);
+	ds_fprint_free(fb);
+	return c.similarity;
+}
+
 double ds_fprint_similarity(const struct ds_doc *a, const struct ds_doc *b, struct ds_stemmer *st)
 {
 	struct ds_err err = {0};
 	struct ds_fprint *fa = ds_fprint_new(a, st, &err);
-	struct ds_fprint *fb = fa ? ds_fprint_new(b, st, &err) : NULL;
-	struct ds_fp_cmp c = {0};
-	double sim = -1;
-	if (fb) {
-		ds_fprint_cmp(fa, fb, &c);
-		sim = c.similarity;
-	}
+	double sim = fa ? ds_fprint_similarity_to(fa, b, st) : -1;
 	ds_fprint_free(fa);
-	ds_fprint_free(fb);
 	return sim;
 }

@@ -169,6 +169,9 @@ void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,
 /* The similarity of two documents on their full hashes (ds_fprint_cmp's
  * overlap coefficient), as 'despin match' gives it; -1 when out of memory. */
 double ds_fprint_similarity(const struct ds_doc *a, const struct ds_doc *b, struct ds_stemmer *st);
+/* The same with a's fingerprint made already. */
+double ds_fprint_similarity_to(const struct ds_fprint *a, const struct ds_doc *b,
+			       struct ds_stemmer *st);
 
 /* True if the lower-cased word (n bytes) is in the built-in function-word
  * list (articles, pronouns, prepositions, conjunctions, auxiliaries, ...). */

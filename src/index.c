@@ -308,17 +308,14 @@ int ds_index_similarity(struct ds_index *ix, const struct ds_fprint *fp, const c
 {
 	struct ds_err e = {0};
 	struct ds_doc *src = ds_doc_new(text, len, "source", len + 1, &e);
-	struct ds_fprint *sfp;
-	struct ds_fp_cmp c = {0};
+	double v;
 	if (!src)
 		return e.code == DS_ENOMEM ? ds_err_set(err, DS_ENOMEM, "out of memory") : 0;
-	sfp = ds_fprint_new(src, ix->stemmer, &e);
+	v = ds_fprint_similarity_to(fp, src, ix->stemmer);
 	ds_doc_free(src);
-	if (!sfp)
+	if (v < 0)
 		return ds_err_set(err, DS_ENOMEM, "out of memory");
-	ds_fprint_cmp(fp, sfp, &c);
-	ds_fprint_free(sfp);
-	*sim = c.similarity;
+	*sim = v;
 	return 0;
 }
 

@@ -196,6 +196,11 @@ size_t ds_lex_phrases(const struct ds_lex *lex)
 	return lex->h->nphrase;
 }
 
+uint32_t ds_lex_file_id(const struct ds_lex *lex)
+{
+	return ds_bin_map_id(&lex->map);
+}
+
 const char *ds_lex_phrase(const struct ds_lex *lex, size_t i, size_t *len)
 {
 	*len = lex->ph[i].len;

@@ -112,6 +112,8 @@ void ds_lex_info(const struct ds_lex *lex, struct ds_lex_info *info);
 /* The phrases of the lexicon, i < ds_lex_phrases: NUL-terminated, *len
  * bytes (points into the model). */
 size_t ds_lex_phrases(const struct ds_lex *lex);
+/* The model file's id (binfmt.h ds_bin_map_id); 0 when built in memory. */
+uint32_t ds_lex_file_id(const struct ds_lex *lex);
 const char *ds_lex_phrase(const struct ds_lex *lex, size_t i, size_t *len);
 
 /* True when the phrase (lower-case, words separated by one space) is in the

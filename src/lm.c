@@ -536,6 +536,11 @@ const char *ds_lm_path(const struct ds_lm *lm)
 	return lm->path;
 }
 
+uint32_t ds_lm_file_id(const struct ds_lm *lm)
+{
+	return ds_bin_map_id(lm->mix ? ds_lm_mix_file(lm) : &lm->map);
+}
+
 int ds_lm_order(const struct ds_lm *lm)
 {
 	return lm->order;   /* a mixture: its highest component order */
@@ -726,19 +731,31 @@ float ds_lm_score1_found(const struct ds_lm *lm, const struct ds_lm_ctx *in, ds_
 }
 
 /* ds_lm_score of a single model (found: see score1). */
+/* A single model's context from its state, and back (as ds_lm_score keeps
+ * it: the mixture's fields zero). */
+static void ctx_of_state(const struct ds_lm_state *st, struct ds_lm_ctx *c)
+{
+	c->len = st->len;
+	memcpy(c->words, st->words, sizeof c->words);
+	memcpy(c->backoff, st->backoff, sizeof c->backoff);
+}
+
+static void state_of_ctx(const struct ds_lm_ctx *c, struct ds_lm_state *st)
+{
+	memset(st, 0, sizeof *st);
+	st->len = c->len;
+	memcpy(st->words, c->words, sizeof c->words);
+	memcpy(st->backoff, c->backoff, sizeof c->backoff);
+}
+
 static float score_state(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id w,
 			 struct ds_lm_state *out, int *ngram_len, const struct lm_ent *const *found)
 {
 	struct ds_lm_ctx c;
 	float p;
-	c.len = in->len;
-	memcpy(c.words, in->words, sizeof c.words);
-	memcpy(c.backoff, in->backoff, sizeof c.backoff);
+	ctx_of_state(in, &c);
 	p = score1(lm, &c, w, &c, ngram_len, found);
-	memset(out, 0, sizeof *out);
-	out->len = c.len;
-	memcpy(out->words, c.words, sizeof c.words);
-	memcpy(out->backoff, c.backoff, sizeof c.backoff);
+	state_of_ctx(&c, out);
 	return p;
 }
 
@@ -797,15 +814,6 @@ static void span_prefetch(const struct ds_lm *lm, const ds_lm_id *w, ptrdiff_t n
 	}
 }
 
-/* The state of a single model's context c (as ds_lm_score keeps it). */
-static void state_of_ctx(const struct ds_lm_ctx *c, struct ds_lm_state *st)
-{
-	memset(st, 0, sizeof *st);
-	st->len = c->len;
-	memcpy(st->words, c->words, sizeof c->words);
-	memcpy(st->backoff, c->backoff, sizeof c->backoff);
-}
-
 static double span1(const struct ds_lm *lm, const struct ds_lm_state *in, const ds_lm_id *w,
 		    size_t n, struct ds_lm_state *before, struct ds_lm_state *out, float *per_word,
 		    int *ngram_len)
@@ -815,9 +823,7 @@ static double span1(const struct ds_lm *lm, const struct ds_lm_state *in, const 
 	double total = 0;
 	const ptrdiff_t nn = (ptrdiff_t)n, lead = (ptrdiff_t)(lm->order - 1) * PF_STEP;
 
-	c.len = in->len;
-	memcpy(c.words, in->words, sizeof c.words);
-	memcpy(c.backoff, in->backoff, sizeof c.backoff);
+	ctx_of_state(in, &c);
 	for (ptrdiff_t i = -lead; i < 0; i++)
 		span_prefetch(lm, w, nn, i, ring);
 	for (ptrdiff_t i = 0; i < nn; i++) {

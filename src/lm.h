@@ -133,6 +133,10 @@ int ds_lm_write_arpa(const struct ds_lm *lm, const char *path, struct ds_err *er
 int ds_lm_order(const struct ds_lm *lm);
 /* The file the model was loaded from (NULL for a model built in memory). */
 const char *ds_lm_path(const struct ds_lm *lm);
+/* The model file's id (binfmt.h ds_bin_map_id: its header checksum), a
+ * mixture's its own file's; 0 for a model not mapped from a despin model
+ * file (built in memory, read from ARPA, a mixture made at run time). */
+uint32_t ds_lm_file_id(const struct ds_lm *lm);
 void ds_lm_get_stats(const struct ds_lm *lm, struct ds_lm_stats *st);
 
 /* ---- vocabulary ---------------------------------------------------------- */

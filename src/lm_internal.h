@@ -202,5 +202,7 @@ void ds_lm_mix_ctx(const struct ds_lm *lm, int c, const struct ds_lm_state *s,
 		   struct ds_lm_ctx *ctx);
 /* Loads a mixture file (kind DS_LM_MIX_KIND) whose image is m. */
 struct ds_lm *ds_lm_mix_load_map(struct ds_map *m, const char *path, struct ds_err *err);
+/* The map of a mixture's own file (zero for one made at run time). */
+const struct ds_map *ds_lm_mix_file(const struct ds_lm *lm);
 
 #endif

@@ -709,6 +709,11 @@ int ds_lm_mix_write(const struct ds_lm *lm, const char *path, struct ds_err *err
 	return rc;
 }
 
+const struct ds_map *ds_lm_mix_file(const struct ds_lm *lm)
+{
+	return &lm->mix->file;
+}
+
 struct ds_lm *ds_lm_mix_load_map(struct ds_map *m, const char *path, struct ds_err *err)
 {
 	const unsigned char *p;

@@ -773,6 +773,7 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 	struct ds_match m[QUERY_MAX];
 	double rank[QUERY_MAX];
 	struct ds_sources *s = NULL;
+	struct ds_fprint *fp;
 	struct ds_doc *doc;
 	char *text = NULL;
 	size_t len, n = 0, k = 0;
@@ -785,7 +786,10 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 	ds_query_opts_init(&qo);
 	qo.exclude_id = b->it[idx].id;
 	qo.sent_cover = 1;
-	if (ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err)) {
+	/* one fingerprint for the query and the sources' similarity */
+	if (!(fp = ds_index_fprint(f->ix, doc, err)) ||
+	    ds_index_query_fp(f->ix, doc, fp, &qo, m, QUERY_MAX, &n, err)) {
+		ds_fprint_free(fp);
 		ds_doc_free(doc);
 		free(text);
 		return NULL;
@@ -800,7 +804,8 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 		rank[k] = age_rank(&b->it[j]);
 		m[k++] = m[i];
 	}
-	s = ds_sources_choose(f->ix, doc, NULL, m, k, rank, err);
+	s = ds_sources_choose(f->ix, doc, fp, m, k, rank, err);
+	ds_fprint_free(fp);
 	ds_matches_free(m, k);
 	if (s) {
 		s->text = text;

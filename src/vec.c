@@ -115,6 +115,7 @@ void ds_vec_free(struct ds_vec *v)
 }
 
 size_t ds_vec_words(const struct ds_vec *v) { return v->n; }
+uint32_t ds_vec_file_id(const struct ds_vec *v) { return ds_bin_map_id(&v->map); }
 size_t ds_vec_dim(const struct ds_vec *v) { return v->dim; }
 
 const char *ds_vec_word(const struct ds_vec *v, size_t i)

@@ -44,6 +44,8 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err);
 void ds_vec_free(struct ds_vec *v);
 
 size_t ds_vec_words(const struct ds_vec *v);
+/* The model file's id (binfmt.h ds_bin_map_id). */
+uint32_t ds_vec_file_id(const struct ds_vec *v);
 size_t ds_vec_dim(const struct ds_vec *v);
 /* The unit vector of a lower-case word of n bytes, or NULL if unknown. */
 const float *ds_vec_get(const struct ds_vec *v, const char *w, size_t n);

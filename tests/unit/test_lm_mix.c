@@ -303,16 +303,48 @@ static void mixed_ids(const struct ds_lm *m, ds_lm_id *ids, size_t n, size_t bos
 	}
 }
 
+/* Steps x through ids[0..n) word by word from the beginning of a sentence,
+ * as ds_lm_score does: the words whose score or n-gram length is not
+ * per[i] and lens[i], or whose context before is not before[i] (before
+ * NULL: not compared); *sum gets the total and *end the last context. */
+static int steps_differ(const struct ds_lm *x, const ds_lm_id *ids, size_t n, const float *per,
+			const int *lens, const struct ds_lm_state *before, double *sum,
+			struct ds_lm_state *end)
+{
+	struct ds_lm_state st;
+	int bad = 0;
+	ds_lm_begin(x, &st);
+	*sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		float p;
+		int len = 0;
+		if (before)
+			bad += memcmp(&before[i], &st, sizeof st) != 0;
+		if (ids[i] == DS_LM_BOS) {
+			ds_lm_begin(x, &st);
+			p = 0;
+		} else {
+			p = ds_lm_score(x, &st, ids[i], &st, &len);
+		}
+		bad += p != per[i] || len != lens[i];
+		*sum += p;
+	}
+	*end = st;
+	return bad;
+}
+
 /* A long span (several prefetch chunks, <s> inside, ids past the
  * vocabulary, words of one component only) scores word for word as single
- * steps do. */
+ * steps do; with the context before each word too, for the mixture and its
+ * first component alone. */
 T_TEST(span_matches_single_steps)
 {
 	struct ds_lm *m = two();
 	enum { N = 1000 };
+	static struct ds_lm_state before[N];
 	ds_lm_id ids[N];
 	float per[N];
-	int lens[N], bad = 0;
+	int lens[N];
 	struct ds_lm_state st, a, b;
 	double sum = 0, span;
 	T_OK(m != NULL);
@@ -321,51 +353,16 @@ T_TEST(span_matches_single_steps)
 	mixed_ids(m, ids, N, 97, 89);
 	ds_lm_begin(m, &st);
 	span = ds_lm_score_span(m, &st, ids, N, &a, per, lens);
-	for (size_t i = 0; i < N; i++) {
-		float p;
-		int len = 0;
-		if (ids[i] == DS_LM_BOS) {
-			ds_lm_begin(m, &st);
-			p = 0;
-		} else {
-			p = ds_lm_score(m, &st, ids[i], &st, &len);
-		}
-		bad += p != per[i] || len != lens[i];
-		sum += p;
-	}
-	b = st;
-	T_EQ_INT(bad, 0);
+	T_EQ_INT(steps_differ(m, ids, N, per, lens, NULL, &sum, &b), 0);
 	T_OK(span == sum);
 	T_OK(memcmp(&a, &b, sizeof a) == 0);
-	/* with the context before each word too: the mixture's, and its first
-	 * component's alone */
 	for (int k = 0; k < 2; k++) {
 		const struct ds_lm *x = k ? ds_lm_mix_part(m, 0) : m;
-		static struct ds_lm_state before[N];
-		struct ds_lm_state in;
-		float per2[N];
-		int lens2[N];
-		bad = 0;
-		ds_lm_begin(x, &in);
-		st = in;
-		span = ds_lm_score_span_states(x, &in, ids, N, before, &a, per2, lens2);
-		sum = 0;
-		for (size_t i = 0; i < N; i++) {
-			float p;
-			int len = 0;
-			bad += memcmp(&before[i], &st, sizeof st) != 0;
-			if (ids[i] == DS_LM_BOS) {
-				ds_lm_begin(x, &st);
-				p = 0;
-			} else {
-				p = ds_lm_score(x, &st, ids[i], &st, &len);
-			}
-			bad += p != per2[i] || len != lens2[i];
-			sum += p;
-		}
-		T_EQ_INT(bad, 0);
+		ds_lm_begin(x, &st);
+		span = ds_lm_score_span_states(x, &st, ids, N, before, &a, per, lens);
+		T_EQ_INT(steps_differ(x, ids, N, per, lens, before, &sum, &b), 0);
 		T_OK(span == sum);
-		T_OK(memcmp(&a, &st, sizeof a) == 0);
+		T_OK(memcmp(&a, &b, sizeof a) == 0);
 	}
 	ds_lm_free(m);
 }
