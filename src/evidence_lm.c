@@ -53,6 +53,7 @@ void ev_span_gains(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *co
 	size_t len[GAINS_AT_ONCE];
 	double alt[GAINS_AT_ONCE];
 	ds_lm_id after[DS_EV_FOLLOW];
+	struct ds_lm_tail tail;
 	size_t nf = 0, q = p1;
 	double orig = 0, orig_f = 0;
 	for (size_t p = p0; p < p1; p++)
@@ -67,6 +68,11 @@ void ev_span_gains(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *co
 		if (id == DS_LM_EOS)
 			break;
 	}
+	/* the tokens after the slot, as the text has them: a candidate's span
+	 * scores as the text once the model has forgotten the candidate */
+	tail.n = nf;
+	tail.st = &c->before[p1];
+	tail.p = &c->lp[p1];
 	for (size_t at = 0; at < n; at += GAINS_AT_ONCE) {
 		const size_t m = n - at < GAINS_AT_ONCE ? n - at : GAINS_AT_ONCE;
 		for (size_t i = 0; i < m; i++) {
@@ -76,7 +82,8 @@ void ev_span_gains(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *co
 			len[i] = nc[at + i] + nf;
 			perp[i] = per[i];
 		}
-		ds_lm_score_spans(c->lm, &c->before[p0], span, len, m, alt, follow ? perp : NULL);
+		ds_lm_score_spans_tail(c->lm, &c->before[p0], span, len, m, &tail, alt,
+				       follow ? perp : NULL);
 		for (size_t i = 0; i < m; i++) {
 			if (follow) {
 				double alt_f = 0;

@@ -947,10 +947,52 @@ static void find_queries(struct lm_q *q, size_t n)
 /* Spans scored side by side, at most this many at once. */
 #define SPANS_AT_ONCE 16
 
+static int ctx_same(uint32_t len, const ds_lm_id *aw, const float *ab, uint32_t blen,
+		    const ds_lm_id *bw, const float *bb)
+{
+	return len == blen && memcmp(aw, bw, len * sizeof *aw) == 0 &&
+	       memcmp(ab, bb, len * sizeof *ab) == 0;
+}
+
+int ds_lm_state_same(const struct ds_lm_state *a, const struct ds_lm_state *b)
+{
+	if (!ctx_same(a->len, a->words, a->backoff, b->len, b->words, b->backoff))
+		return 0;
+	for (int i = 0; i < DS_LM_MIX_MAX - 1; i++)
+		if (!ctx_same(a->part[i].len, a->part[i].words, a->part[i].backoff, b->part[i].len,
+			      b->part[i].words, b->part[i].backoff))
+			return 0;
+	return 1;
+}
+
 void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 		       const ds_lm_id *const *w, const size_t *n, size_t ns, double *total,
 		       float *const *per_word)
 {
+	ds_lm_score_spans_tail(lm, in, w, n, ns, NULL, total, per_word);
+}
+
+/* Span s of a run joins the text's tail before its word i: the rest of its
+ * scores are the text's.  Returns 1 when it did. */
+static int span_join(const struct ds_lm_tail *tail, const struct ds_lm_state *st, size_t n,
+		     size_t i, double *total, float *per_word)
+{
+	size_t k;
+	if (!tail || i + tail->n < n || !ds_lm_state_same(st, &tail->st[i + tail->n - n]))
+		return 0;
+	for (k = i + tail->n - n; k < tail->n; k++, i++) {
+		*total += tail->p[k];
+		if (per_word)
+			per_word[i] = tail->p[k];
+	}
+	return 1;
+}
+
+void ds_lm_score_spans_tail(const struct ds_lm *lm, const struct ds_lm_state *in,
+			    const ds_lm_id *const *w, const size_t *n, size_t ns,
+			    const struct ds_lm_tail *tail, double *total, float *const *per_word)
+{
+	size_t end[SPANS_AT_ONCE];
 	struct ds_lm_state st[SPANS_AT_ONCE];
 	struct ds_lm_ctx ctx[SPANS_AT_ONCE * DS_LM_MIX_MAX];
 	struct lm_q q[SPANS_AT_ONCE * DS_LM_MIX_MAX];
@@ -967,9 +1009,12 @@ void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 	for (size_t at = 0; at < ns; at += SPANS_AT_ONCE) {
 		const size_t m = ns - at < SPANS_AT_ONCE ? ns - at : SPANS_AT_ONCE;
 		size_t longest = 0;
+		if (tail && !tail->n)
+			tail = NULL;
 		for (size_t s = 0; s < m; s++) {
 			st[s] = *in;
 			total[at + s] = 0;
+			end[s] = n[at + s];
 			if (n[at + s] > longest)
 				longest = n[at + s];
 		}
@@ -979,7 +1024,10 @@ void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 				ds_lm_id word;
 				for (int c = 0; c < np; c++)
 					found[s][c] = NULL;
-				if (i >= n[at + s] || (word = w[at + s][i]) == DS_LM_BOS)
+				if (i < end[s] && span_join(tail, &st[s], n[at + s], i, &total[at + s],
+							    per_word ? per_word[at + s] : NULL))
+					end[s] = i;
+				if (i >= end[s] || (word = w[at + s][i]) == DS_LM_BOS)
 					continue;
 				for (int c = 0; c < np; c++) {
 					if (part[c]->compact)
@@ -1003,7 +1051,7 @@ void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 			find_queries(q, nq);
 			for (size_t s = 0; s < m; s++) {
 				float p;
-				if (i >= n[at + s])
+				if (i >= end[s])
 					continue;
 				if (w[at + s][i] == DS_LM_BOS) {
 					ds_lm_begin(lm, &st[s]);

@@ -195,6 +195,31 @@ void ds_lm_score_spans(const struct ds_lm *lm, const struct ds_lm_state *in,
 		       const ds_lm_id *const *w, const size_t *n, size_t ns, double *total,
 		       float *const *per_word);
 
+/* A tail of words that every span of ds_lm_score_spans_tail ends with, as
+ * it reads in a text already scored: st[k] the state before its word k
+ * there and p[k] that word's score.  Borrowed: the caller keeps both. */
+struct ds_lm_tail {
+	size_t n;
+	const struct ds_lm_state *st;
+	const float *p;
+};
+
+/* ds_lm_score_spans where span s ends with the n words of tail (its last
+ * tail->n words are those the text has after the slot).  Once a span's
+ * state before a tail word is the text's own state there, the rest of
+ * the span scores as the text does, so its scores are taken from tail->p
+ * instead of being looked up: the same figures to the bit, with fewer
+ * lookups (an n-gram model forgets a candidate a few words on, sooner when
+ * it backs off).  tail NULL or empty: ds_lm_score_spans. */
+void ds_lm_score_spans_tail(const struct ds_lm *lm, const struct ds_lm_state *in,
+			    const ds_lm_id *const *w, const size_t *n, size_t ns,
+			    const struct ds_lm_tail *tail, double *total, float *const *per_word);
+
+/* 1 when a and b are the same state of lm: the same contexts (words and
+ * backoffs, as far as each context's length), whatever else the structs
+ * hold; the scores of any words that follow are then the same. */
+int ds_lm_state_same(const struct ds_lm_state *a, const struct ds_lm_state *b);
+
 /* Scores a whole sentence given as ids without markers: <s> w... </s>.
  * Returns the total log10 probability including </s>. */
 double ds_lm_score_sentence(const struct ds_lm *lm, const ds_lm_id *w, size_t n);

@@ -425,6 +425,100 @@ T_TEST(spans_side_by_side_match_one_by_one)
 	ds_lm_free(m);
 }
 
+/* Spans that end with the text's own next words (a candidate put in the
+ * place of the text's words [p, p + k), then the three words after them):
+ * with the text's states and scores as their tail, the same totals and
+ * per-word scores to the bit as without; *joins counts the spans whose
+ * state, stepped word by word, meets the text's before the tail ends (where
+ * the tail's scores are taken instead of looked up). */
+static int tail_spans_differ(const struct ds_lm *m, const ds_lm_id *ids, size_t n, int *joins)
+{
+	enum { NS = 24, F = 3, L = 2 + F };
+	static struct ds_lm_state before[400];
+	static float text[400];
+	ds_lm_id buf[NS][L];
+	const ds_lm_id *w[NS];
+	size_t len[NS];
+	float per[NS][L], per2[NS][L];
+	float *rows[NS], *rows2[NS];
+	double total[NS], total2[NS];
+	struct ds_lm_state st;
+	int bad = 0;
+	if (n > 400)
+		return -1;
+	ds_lm_begin(m, &st);
+	ds_lm_score_span_states(m, &st, ids, n, before, NULL, text, NULL);
+	for (size_t p = 1; p + 2 + F < n; p += 11) {
+		size_t k = 1 + p % 2, p1 = p + k;
+		struct ds_lm_tail tail = {F, &before[p1], &text[p1]};
+		int skip = 0;
+		for (size_t i = p1; i < p1 + F; i++)
+			skip |= ids[i] == DS_LM_BOS;
+		if (skip)
+			continue;
+		for (size_t s = 0; s < NS; s++) {
+			size_t nc = s % 3 == 2 ? 2 : 1;
+			/* the text's own words first, then others of the text */
+			for (size_t i = 0; i < nc; i++)
+				buf[s][i] = s == 0 && nc == k ? ids[p + i] : ids[(p * 3 + s * 7 + i) % n];
+			if (buf[s][0] == DS_LM_BOS)
+				buf[s][0] = DS_LM_UNK;
+			memcpy(buf[s] + nc, ids + p1, F * sizeof *ids);
+			w[s] = buf[s];
+			len[s] = nc + F;
+			rows[s] = s % 5 == 4 ? NULL : per[s];
+			rows2[s] = s % 5 == 4 ? NULL : per2[s];
+		}
+		ds_lm_score_spans(m, &before[p], w, len, NS, total, rows);
+		ds_lm_score_spans_tail(m, &before[p], w, len, NS, &tail, total2, rows2);
+		for (size_t s = 0; s < NS; s++) {
+			struct ds_lm_state t = before[p];
+			bad += total[s] != total2[s];
+			for (size_t i = 0; rows[s] && i < len[s]; i++)
+				bad += per[s][i] != per2[s][i];
+			for (size_t i = 0; i < len[s]; i++) {
+				if (i + F >= len[s] && ds_lm_state_same(&t, &before[p1 + i + F - len[s]])) {
+					++*joins;
+					break;
+				}
+				ds_lm_score(m, &t, w[s][i], &t, NULL);
+			}
+		}
+	}
+	return bad;
+}
+
+T_TEST(spans_with_the_texts_tail)
+{
+	struct ds_lm *m = two();
+	enum { N = 300 };
+	ds_lm_id ids[N];
+	struct ds_lm_state a, b;
+	int joins = 0;
+	T_OK(m != NULL);
+	if (!m)
+		return;
+	mixed_ids(m, ids, N, 41, 37);
+	T_EQ_INT(tail_spans_differ(m, ids, N, &joins), 0);
+	T_OK(joins > 10);
+	for (size_t i = 0; i < N; i++)
+		if (ids[i] != DS_LM_BOS && ids[i] >= ds_lm_vocab_size(ds_lm_mix_part(m, 0)))
+			ids[i] = DS_LM_UNK;
+	joins = 0;
+	T_EQ_INT(tail_spans_differ(ds_lm_mix_part(m, 0), ids, N, &joins), 0);
+	T_OK(joins > 10);
+	/* the same state whatever lies past each context's length */
+	ds_lm_begin(m, &a);
+	ds_lm_score(m, &a, ids[1], &a, NULL);
+	b = a;
+	b.words[DS_LM_MAX_ORDER - 2] ^= 1u;
+	b.part[DS_LM_MIX_MAX - 2].backoff[DS_LM_MAX_ORDER - 2] += 1.0f;
+	T_OK(a.len < DS_LM_MAX_ORDER - 1 && ds_lm_state_same(&a, &b));
+	b.len = a.len + 1;
+	T_OK(!ds_lm_state_same(&a, &b));
+	ds_lm_free(m);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -437,6 +531,7 @@ int main(void)
 	T_RUN(real_mixture_sums_to_one);
 	T_RUN(span_matches_single_steps);
 	T_RUN(spans_side_by_side_match_one_by_one);
+	T_RUN(spans_with_the_texts_tail);
 	T_RUN(fitted_model_falls_back_to_lm_bin);
 	t_rmdir(dir);
 	return t_done();
