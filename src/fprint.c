@@ -522,18 +522,16 @@ static size_t merge_keys(const struct ds_fprint *fp, int bits, const uint32_t *s
 	return c;
 }
 
-/* Sentence cover of fp's document by src, sorted keys of the given bits. */
-static size_t sent_cover(const struct ds_fprint *fp, int bits, const uint32_t *src, size_t nsrc,
-			 float *out)
+/* Sentence cover of fp's document by src, sorted keys of the given bits,
+ * from hit (1 at the index of each of fp's hashes that src holds; NULL:
+ * each looked up in src). */
+static size_t cover_of(const struct ds_fprint *fp, int bits, const uint32_t *src, size_t nsrc,
+		       const unsigned char *hit, float *out)
 {
 	size_t covered = 0, i = 0;
-	unsigned char *hit = calloc(fp->nset + 1, 1);
 	if (out)
 		for (size_t s = 0; s < fp->nsent; s++)
 			out[s] = 0;
-	/* which of the document's hashes src holds: one merge of the sets */
-	if (hit)
-		merge_keys(fp, bits, src, nsrc, hit, NULL);
 	while (i < fp->nocc) {
 		uint32_t s = fp->occ[i].sent;
 		size_t t = 0, f = 0, stem = 0;
@@ -552,6 +550,19 @@ static size_t sent_cover(const struct ds_fprint *fp, int bits, const uint32_t *s
 				out[s] = (float)f / (float)t;
 		}
 	}
+	return covered;
+}
+
+/* Sentence cover of fp's document by src, sorted keys of the given bits. */
+static size_t sent_cover(const struct ds_fprint *fp, int bits, const uint32_t *src, size_t nsrc,
+			 float *out)
+{
+	size_t covered;
+	unsigned char *hit = calloc(fp->nset + 1, 1);
+	/* which of the document's hashes src holds: one merge of the sets */
+	if (hit)
+		merge_keys(fp, bits, src, nsrc, hit, NULL);
+	covered = cover_of(fp, bits, src, nsrc, hit, out);
 	free(hit);
 	return covered;
 }
@@ -583,33 +594,47 @@ double ds_fprint_coverage(const struct ds_fprint *fp, const uint32_t *src, size_
 		     : 0.0;
 }
 
-/* a against b, sorted keys of the given bits (DS_FP_HASH_BITS: hashes). */
-static void cmp_with(const struct ds_fprint *a, int bits, const uint32_t *b, size_t nb,
-		     struct ds_fp_cmp *out)
+/* a against b, sorted keys of the given bits (DS_FP_HASH_BITS: hashes);
+ * returns the words of a's sentences b covers, each sentence's share into
+ * cover (NULL: not wanted). */
+static size_t cmp_with(const struct ds_fprint *a, int bits, const uint32_t *b, size_t nb,
+		       struct ds_fp_cmp *out, float *cover)
 {
 	size_t na = a->nset, mn = na < nb ? na : nb;
-	size_t total = shingled_words(a);
+	size_t total = shingled_words(a), covered;
+	/* one merge of the sets gives the keys in common and which of a's
+	 * hashes b holds, which the sentence cover counts */
+	unsigned char *hit = calloc(a->nset + 1, 1);
 	memset(out, 0, sizeof *out);
 	out->n_a = na;
 	out->n_b = nb;
-	out->common = merge_keys(a, bits, b, nb, NULL, &out->common_imm);
+	out->common = merge_keys(a, bits, b, nb, hit, &out->common_imm);
 	out->common_stem = out->common - out->common_imm;
 	out->similarity = mn ? (double)out->common / (double)mn : 0.0;
 	out->containment_ab = na ? (double)out->common / (double)na : 0.0;
 	out->containment_ba = nb ? (double)out->common / (double)nb : 0.0;
-	out->coverage_ab = total ? (double)sent_cover(a, bits, b, nb, NULL) / (double)total : 0.0;
+	covered = cover_of(a, bits, b, nb, hit, cover);
+	out->coverage_ab = total ? (double)covered / (double)total : 0.0;
+	free(hit);
+	return covered;
 }
 
 void ds_fprint_cmp_set(const struct ds_fprint *a, const uint32_t *b, size_t nb,
 		       struct ds_fp_cmp *out)
 {
-	cmp_with(a, ds_fprint_rkey_bits(nb), b, nb, out);
+	cmp_with(a, ds_fprint_rkey_bits(nb), b, nb, out, NULL);
+}
+
+size_t ds_fprint_cmp_cover(const struct ds_fprint *a, const uint32_t *b, size_t nb,
+			   struct ds_fp_cmp *out, float *cover)
+{
+	return cmp_with(a, ds_fprint_rkey_bits(nb), b, nb, out, cover);
 }
 
 void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,
 		   struct ds_fp_cmp *out)
 {
-	cmp_with(a, DS_FP_HASH_BITS, b->set, b->nset, out);
+	cmp_with(a, DS_FP_HASH_BITS, b->set, b->nset, out, NULL);
 	out->coverage_ba = ds_fprint_coverage(b, a->set, a->nset);
 }
 

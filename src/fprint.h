@@ -162,6 +162,11 @@ struct ds_fp_cmp {
  * coverage_ba left 0).  The keys of a's hashes are compared. */
 void ds_fprint_cmp_set(const struct ds_fprint *a, const uint32_t *b, size_t nb,
 		       struct ds_fp_cmp *out);
+/* ds_fprint_cmp_set and ds_fprint_sent_cover of the same set at once, from
+ * one merge of the sets: *out as the first gives it, cover (NULL, or
+ * ds_fprint_nsents(a) entries) and the return value as the second. */
+size_t ds_fprint_cmp_cover(const struct ds_fprint *a, const uint32_t *b, size_t nb,
+			   struct ds_fp_cmp *out, float *cover);
 /* All figures, both ways. */
 void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,
 		   struct ds_fp_cmp *out);

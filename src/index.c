@@ -560,7 +560,8 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 	ds_fprint_set(s->fp, &nq);
 	if (src->id == s->o->exclude_id || nq == 0 || src->nset == 0)
 		return 0;
-	covered = ds_fprint_sent_cover(s->fp, src->set, src->nset, s->cover);
+	/* the sentences covered and the set figures, from one merge */
+	covered = ds_fprint_cmp_cover(s->fp, src->set, src->nset, &c, s->cover);
 	for (size_t i = 0; i < ns; i++) {
 		total += ds_fprint_sent_words(s->fp, i);
 		nsent += s->cover[i] > 0;
@@ -568,7 +569,6 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 	/* two covered sentences at least: one shared sentence is a quotation */
 	if (nsent < 2 || !total || (double)covered / (double)total < s->o->min_coverage)
 		return 0;
-	ds_fprint_cmp_set(s->fp, src->set, src->nset, &c);
 	if (c.similarity < s->o->min_similarity)
 		return 0;
 	memset(&cur, 0, sizeof cur);

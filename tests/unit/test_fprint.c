@@ -360,6 +360,46 @@ T_TEST(store_keys_compare_as_hashes)
 	}
 }
 
+/* The set figures and the sentence cover from one merge are those of the
+ * two calls that each merge the sets, against a store's keys. */
+T_TEST(cmp_and_cover_at_once)
+{
+	static const char *const ids[] = {"000", "001", "003", "004"};
+	struct ds_doc *d[4];
+	struct ds_fprint *f[4];
+	int ok = 1;
+	size_t covered_any = 0;
+	for (int i = 0; i < 4; i++)
+		ok &= (f[i] = fp_of(d[i] = seed(ids[i]))) != NULL;
+	T_OK(ok);
+	for (int i = 0; ok && i < 4; i++)
+		for (int j = 0; j < 4; j++) {
+			struct ds_fp_cmp one, two;
+			size_t n, ns = ds_fprint_nsents(f[i]), c1, c2;
+			const uint32_t *set = ds_fprint_set(f[j], &n);
+			uint32_t *k = malloc((n + 1) * sizeof *k);
+			float *cov1 = calloc(ns + 1, sizeof *cov1), *cov2 = calloc(ns + 1, sizeof *cov2);
+			memcpy(k, set, n * sizeof *k);
+			ds_fprint_reduce(k, n);
+			c1 = ds_fprint_cmp_cover(f[i], k, n, &one, cov1);
+			c2 = ds_fprint_sent_cover(f[i], k, n, cov2);
+			ds_fprint_cmp_set(f[i], k, n, &two);
+			T_EQ_INT(c1, c2);
+			T_OK(memcmp(cov1, cov2, ns * sizeof *cov1) == 0);
+			T_OK(memcmp(&one, &two, sizeof one) == 0);
+			T_OK(ds_fprint_cmp_cover(f[i], k, n, &one, NULL) == c2);
+			covered_any += i != j && c1 > 0;
+			free(k);
+			free(cov1);
+			free(cov2);
+		}
+	T_OK(covered_any >= 2); /* 001 and 003 share text with 000 */
+	for (int i = 0; i < 4; i++) {
+		ds_fprint_free(f[i]);
+		ds_doc_free(d[i]);
+	}
+}
+
 T_TEST(stemmed_doc_same_as_stemmer)
 {
 	/* a doc stemmed beforehand and one stemmed during fingerprinting agree */
@@ -428,6 +468,7 @@ int main(void)
 	T_RUN(seeds);
 	T_RUN(spun_copy_still_matches);
 	T_RUN(store_keys_compare_as_hashes);
+	T_RUN(cmp_and_cover_at_once);
 	T_RUN(stemmed_doc_same_as_stemmer);
 	T_RUN(sort64_matches_qsort);
 	ds_stemmer_free(stemmer);
