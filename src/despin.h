@@ -329,8 +329,9 @@ void ds_sources_free(struct ds_sources *s);
  * or under $TMPDIR, or /tmp; removed by ds_batch_free) and finds each one's
  * sources among the others, with the same passage matching as an index.
  * Of two related articles the older one (by their "date" headers) is the
- * source; undated, each may be the other's (the cleaner one, by the solo
- * score set with ds_batch_set_score, is preferred among several), and the
+ * source; undated or of one date, each may be the other's (the cleaner one,
+ * by the solo score set with ds_batch_set_score, is preferred among
+ * several), and the
  * evidence decides which is the copy (ds_detect_opts' check_direction).
  * Memory: about 100 bytes per article plus the
  * index's page cache (64 MiB per handle); the texts live in the file.
@@ -353,9 +354,10 @@ size_t ds_batch_count(const struct ds_batch *b);
 /* A finder on the batch's index, for one thread; close with
  * ds_finder_close before ds_batch_free. */
 struct ds_finder *ds_batch_finder(struct ds_batch *b, struct ds_err *err);
-/* Looks up article idx: the articles it shares passages with (and itself)
- * will need a solo score to settle which is the source.  Returns 0 or a
- * negative DS_E* code.  Thread-safe for distinct finders. */
+/* Looks up article idx: when it shares passages with several others,
+ * they will need a solo score, to rank them as its possible sources (one
+ * alone needs none).  Returns 0 or a negative DS_E* code.  Thread-safe for
+ * distinct finders. */
 int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct ds_err *err);
 /* 1 when article idx needs its solo score (after every ds_batch_related). */
 int ds_batch_needs_score(const struct ds_batch *b, size_t idx);

@@ -680,9 +680,12 @@ int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct
 	ds_query_opts_init(&qo);
 	qo.exclude_id = b->it[idx].id;
 	rc = ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err);
-	if (rc == 0 && n) {
+	/* the solo scores rank an article's candidate sources, the cleaner
+	 * first (ds_sources_choose): a single candidate needs none, and the
+	 * article's own score is needed only where it is one of several
+	 * (that article's look-up marks it) */
+	if (rc == 0 && n >= 2) {
 		pthread_mutex_lock(&b->lock);
-		b->it[idx].need = 1;
 		for (size_t k = 0; k < n; k++) {
 			size_t j = item_of(b, m[k].id);
 			if (j != SIZE_MAX)
@@ -718,8 +721,8 @@ static int may_be_source(const struct bitem *j, const struct bitem *i)
 	return 1;
 }
 
-/* Lower for an older (dated before undated, then by date) or, undated,
- * cleaner article. */
+/* Lower for an older (dated before undated, then by date) or, of the
+ * same date or undated, cleaner article. */
 static double age_rank(const struct bitem *it)
 {
 	if (it->date[0]) {
@@ -727,7 +730,9 @@ static double age_rank(const struct bitem *it)
 		for (const char *p = it->date; *p; p++)
 			if (*p >= '0' && *p <= '9')
 				d = d * 10 + (*p - '0');
-		return d; /* YYYYMMDD */
+		/* YYYYMMDD, days apart by 1 or more; the solo score (0 to 1)
+		 * orders one day's articles */
+		return d + 0.5 * it->score;
 	}
 	return 1e9 + it->score;
 }

@@ -37,6 +37,37 @@ PY
 		sed 's/^/# /' "$OUT/$d.verdicts" "$OUT/$d.err"
 	fi
 done
+# a copy of a copy: each copy is flagged against the original (the cleaner
+# of its candidate sources), undated and with one date on all three (an
+# outlet's scraper keeps the date line), and the original is not flagged
+scripts/spin.py --thesaurus wordnet --policy random --rate 0.1 --seed 3 < "$orig" > "$OUT/a-copy.txt"
+scripts/spin.py --thesaurus wordnet --policy random --rate 0.1 --seed 5 < "$OUT/a-copy.txt" > "$OUT/b-copy.txt"
+for dated in undated dated; do
+	mkdir -p "$OUT/$dated"
+	for f in orig:"$orig" a:"$OUT/a-copy.txt" b:"$OUT/b-copy.txt"; do
+		if [ $dated = dated ]; then
+			cat "${f#*:}"
+		else
+			sed '1s/^ *date [0-9-]* *//' "${f#*:}"
+		fi > "$OUT/$dated/${f%%:*}.txt"
+	done
+	"$DESPIN" scan --format json "$OUT/$dated" > "$OUT/$dated.jsonl"
+	python3 - "$OUT/$dated.jsonl" > "$OUT/$dated.verdicts" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    src = j["source"].rsplit("/", 1)[-1] if j["source"] else "-"
+    print(j["file"].rsplit("/", 1)[1], j["verdict"], src)
+PY
+	if [ "$(cat "$OUT/$dated.verdicts")" = "a.txt spun orig.txt
+b.txt spun orig.txt
+orig.txt clean -" ]; then
+		ok "a copy of a copy, $dated: both copies flagged against the original"
+	else
+		nok "a copy of a copy, $dated: both copies flagged against the original"
+		sed 's/^/# /' "$OUT/$dated.verdicts"
+	fi
+done
 # a text and a trimmed copy (a paragraph dropped): no change tells which
 # copied which, and neither is flagged
 cp "$orig" "$OUT/c/0-x.txt"
