@@ -1006,11 +1006,11 @@ void ds_lm_score_spans_tail(const struct ds_lm *lm, const struct ds_lm_state *in
 	} else {
 		part[np++] = lm;
 	}
+	if (tail && !tail->n)
+		tail = NULL;
 	for (size_t at = 0; at < ns; at += SPANS_AT_ONCE) {
 		const size_t m = ns - at < SPANS_AT_ONCE ? ns - at : SPANS_AT_ONCE;
 		size_t longest = 0;
-		if (tail && !tail->n)
-			tail = NULL;
 		for (size_t s = 0; s < m; s++) {
 			st[s] = *in;
 			total[at + s] = 0;

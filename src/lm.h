@@ -215,8 +215,8 @@ void ds_lm_score_spans_tail(const struct ds_lm *lm, const struct ds_lm_state *in
 			    const ds_lm_id *const *w, const size_t *n, size_t ns,
 			    const struct ds_lm_tail *tail, double *total, float *const *per_word);
 
-/* 1 when a and b are the same state of lm: the same contexts (words and
- * backoffs, as far as each context's length), whatever else the structs
+/* 1 when a and b are the same state of one model: the same contexts (words
+ * and backoffs, as far as each context's length), whatever else the structs
  * hold; the scores of any words that follow are then the same. */
 int ds_lm_state_same(const struct ds_lm_state *a, const struct ds_lm_state *b);
 
