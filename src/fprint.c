@@ -553,26 +553,6 @@ static size_t cover_of(const struct ds_fprint *fp, int bits, const uint32_t *src
 	return covered;
 }
 
-/* Sentence cover of fp's document by src, sorted keys of the given bits. */
-static size_t sent_cover(const struct ds_fprint *fp, int bits, const uint32_t *src, size_t nsrc,
-			 float *out)
-{
-	size_t covered;
-	unsigned char *hit = calloc(fp->nset + 1, 1);
-	/* which of the document's hashes src holds: one merge of the sets */
-	if (hit)
-		merge_keys(fp, bits, src, nsrc, hit, NULL);
-	covered = cover_of(fp, bits, src, nsrc, hit, out);
-	free(hit);
-	return covered;
-}
-
-size_t ds_fprint_sent_cover(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc,
-			    float *out)
-{
-	return sent_cover(fp, ds_fprint_rkey_bits(nsrc), src, nsrc, out);
-}
-
 /* Words of the sentences that have shingles. */
 static size_t shingled_words(const struct ds_fprint *fp)
 {
@@ -585,13 +565,6 @@ static size_t shingled_words(const struct ds_fprint *fp)
 			total += fp->sent_words[s];
 	}
 	return total;
-}
-
-double ds_fprint_coverage(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc)
-{
-	size_t total = shingled_words(fp);
-	return total ? (double)sent_cover(fp, DS_FP_HASH_BITS, src, nsrc, NULL) / (double)total
-		     : 0.0;
 }
 
 /* a against b, sorted keys of the given bits (DS_FP_HASH_BITS: hashes);
@@ -619,16 +592,30 @@ static size_t cmp_with(const struct ds_fprint *a, int bits, const uint32_t *b, s
 	return covered;
 }
 
-void ds_fprint_cmp_set(const struct ds_fprint *a, const uint32_t *b, size_t nb,
-		       struct ds_fp_cmp *out)
+double ds_fprint_coverage(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc)
 {
-	cmp_with(a, ds_fprint_rkey_bits(nb), b, nb, out, NULL);
+	struct ds_fp_cmp c;
+	cmp_with(fp, DS_FP_HASH_BITS, src, nsrc, &c, NULL);
+	return c.coverage_ab;
 }
 
 size_t ds_fprint_cmp_cover(const struct ds_fprint *a, const uint32_t *b, size_t nb,
 			   struct ds_fp_cmp *out, float *cover)
 {
 	return cmp_with(a, ds_fprint_rkey_bits(nb), b, nb, out, cover);
+}
+
+void ds_fprint_cmp_set(const struct ds_fprint *a, const uint32_t *b, size_t nb,
+		       struct ds_fp_cmp *out)
+{
+	ds_fprint_cmp_cover(a, b, nb, out, NULL);
+}
+
+size_t ds_fprint_sent_cover(const struct ds_fprint *fp, const uint32_t *src, size_t nsrc,
+			    float *out)
+{
+	struct ds_fp_cmp c;
+	return ds_fprint_cmp_cover(fp, src, nsrc, &c, out);
 }
 
 void ds_fprint_cmp(const struct ds_fprint *a, const struct ds_fprint *b,

@@ -360,8 +360,11 @@ T_TEST(store_keys_compare_as_hashes)
 	}
 }
 
-/* The set figures and the sentence cover from one merge are those of the
- * two calls that each merge the sets, against a store's keys. */
+/* The set figures and the sentence cover come from one merge of the sets
+ * (ds_fprint_cmp_cover), which ds_fprint_cmp_set and ds_fprint_sent_cover
+ * share: each call gives the same figures, the words covered are those of
+ * the sentences given a share (each at least a quarter of their shingles),
+ * and the texts that share passages are found covered. */
 T_TEST(cmp_and_cover_at_once)
 {
 	static const char *const ids[] = {"000", "001", "003", "004"};
@@ -375,7 +378,7 @@ T_TEST(cmp_and_cover_at_once)
 	for (int i = 0; ok && i < 4; i++)
 		for (int j = 0; j < 4; j++) {
 			struct ds_fp_cmp one, two;
-			size_t n, ns = ds_fprint_nsents(f[i]), c1, c2;
+			size_t n, ns = ds_fprint_nsents(f[i]), c1, c2, words = 0;
 			const uint32_t *set = ds_fprint_set(f[j], &n);
 			uint32_t *k = malloc((n + 1) * sizeof *k);
 			float *cov1 = calloc(ns + 1, sizeof *cov1), *cov2 = calloc(ns + 1, sizeof *cov2);
@@ -388,6 +391,15 @@ T_TEST(cmp_and_cover_at_once)
 			T_OK(memcmp(cov1, cov2, ns * sizeof *cov1) == 0);
 			T_OK(memcmp(&one, &two, sizeof one) == 0);
 			T_OK(ds_fprint_cmp_cover(f[i], k, n, &one, NULL) == c2);
+			for (size_t s = 0; s < ns; s++) {
+				if (cov1[s] > 0)
+					words += ds_fprint_sent_words(f[i], s);
+				if (cov1[s] != 0 && (cov1[s] < 0.25f || cov1[s] > 1.0f))
+					T_FAIL("sentence %zu of %s covered by %s at %g", s, ids[i], ids[j],
+					       (double)cov1[s]);
+			}
+			T_EQ_INT(words, c1);
+			T_OK(i != j || one.common == one.n_a);
 			covered_any += i != j && c1 > 0;
 			free(k);
 			free(cov1);
