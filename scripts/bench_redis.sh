@@ -12,7 +12,10 @@
 #     round trips per query (--timing), and whether its answers are those
 #     of an SQLite index of the same texts;
 #   - articles/s of 1 and of 2 'despin worker's draining BENCH_N submitted
-#     articles (wall and CPU), and round trips per article (worker --stats).
+#     articles (wall and CPU), round trips per article, and the time a
+#     worker waited for look-ups (worker --stats) as a share of its wall time
+#     per article; again for 1 worker with --prefetch 0 (each article looked
+#     up, then scored).
 # One redis-server on loopback, started and stopped here.
 # Usage: scripts/bench_redis.sh [BUILD_DIR]   (default: build)
 # Environment: BENCH_SOURCES (default 10000), BENCH_N articles (default 160),
@@ -172,30 +175,37 @@ fi
 # article was processed says why and makes the script fail)
 FAILED=
 if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ]; then
-	for w in 1 2; do
+	for run in 1 2 1p0; do
+		w=${run%p0}
+		PF=
+		[ "$run" = 1p0 ] && PF="--prefetch 0"
 		cli del '{despin}:articles' '{despin}:results' '{despin}:stats' > /dev/null
 		xargs "$DESPIN" submit --queue "$R" < "$W/stream" > /dev/null
 		t0=$(now)
 		WPIDS=
 		i=0
 		while [ $i -lt $w ]; do
-			$TIME -f '%U %S' -o "$W/w$w.$i.time" "$DESPIN" worker -i "$R" --models "$TOP/models" --name "bench$i" --until-empty \
-				> "$W/w$w.$i.out" 2>&1 &
+			# shellcheck disable=SC2086
+			$TIME -f '%U %S' -o "$W/w$run.$i.time" "$DESPIN" worker -i "$R" --models "$TOP/models" --name "bench$i" --until-empty $PF \
+				> "$W/w$run.$i.out" 2>&1 &
 			WPIDS="$WPIDS $!"
 			i=$((i + 1))
 		done
 		for p in $WPIDS; do wait "$p" || true; done
 		WPIDS=
 		t1=$(now)
-		"$DESPIN" worker --stats --queue "$R" > "$W/wstats.$w"
-		cpu=$(cat "$W"/w$w.*.time | awk '{ s += $1 + $2 } END { print s }')
-		done_n=$(awk '/^processed/ { print $2 }' "$W/wstats.$w")
-		rt=$(awk '/^round trips/ { print $3 }' "$W/wstats.$w")
+		"$DESPIN" worker --stats --queue "$R" > "$W/wstats.$run"
+		cpu=$(cat "$W"/w$run.*.time | awk '{ s += $1 + $2 } END { print s }')
+		done_n=$(awk '/^processed/ { print $2 }' "$W/wstats.$run")
+		rt=$(awk '/^round trips/ { print $3 }' "$W/wstats.$run")
+		lw=$(awk '/^look-up wait/ { print $4 }' "$W/wstats.$run")
 		python3 -c 'import sys; n, t, c = int(sys.argv[2]), float(sys.argv[4]) - float(sys.argv[3]), float(sys.argv[5] or 0)
 if n == 0 or c == 0:
     sys.exit("workers %s: no article processed (%s)" % (sys.argv[1], sys.argv[7]))
-print("workers %s: %d articles in %.1f s: %.1f articles/s (wall), %.1f articles/s of CPU (%.1f s, models loaded per worker); round trips per article %s"
-      % (sys.argv[1], n, t, n / t, n / c, c, sys.argv[6]))' "$w" "${done_n:-0}" "$t0" "$t1" "$cpu" "${rt:-?}" "$(head -c 300 "$W/w$w.0.out")" || FAILED=1
+w = int(sys.argv[1].split()[0])
+lw = float(sys.argv[8])
+print("workers %s: %d articles in %.2f s: %.1f articles/s (wall), %.1f articles/s of CPU (%.2f s, models loaded per worker); round trips per article %s; look-up wait %.3f ms an article, %.1f%% of a worker'"'"'s wall time an article (%.2f ms)"
+      % (sys.argv[1], n, t, n / t, n / c, c, sys.argv[6], lw, 100 * lw / (t * w / n * 1e3), t * w / n * 1e3))' "$w${PF:+ ($PF)}" "${done_n:-0}" "$t0" "$t1" "$cpu" "${rt:-?}" "$(head -c 300 "$W/w$run.0.out")" "${lw:-0}" || FAILED=1
 	done
 else
 	echo "workers: skipped (models missing: make models)"

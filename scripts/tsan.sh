@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs the unit test programs and multi-threaded scans (scan -j 4: solo,
-# batch, with an index, --stdin-json) built with ThreadSanitizer (make tsan
+# Runs the unit test programs, multi-threaded scans (scan -j 4: solo,
+# batch, with an index, --stdin-json) and, when redis-server is installed,
+# a worker (its reader and judge threads) built with ThreadSanitizer (make tsan
 # builds BUILD, default build-tsan).  Exit 1 on any report of a data race
 # or any failure.  Usage: scripts/tsan.sh [BUILD]
 BUILD=${1:-build-tsan}
@@ -10,7 +11,9 @@ DESPIN=$TOP/$BUILD/despin
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 export DS_TOP="$TOP"
 W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+RPID=
+trap 'if [ -n "$RPID" ]; then kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null; fi; rm -rf "$W"' EXIT
+trap 'exit 2' HUP INT TERM
 pass=0 fail=0
 run() { # LABEL CMD...: passes on exit 0 or 1 (a verdict) without a report
 	label=$1
@@ -43,5 +46,20 @@ for p in sys.argv[1:]:
     print(json.dumps({"id": p, "text": open(p).read()}))
 ' "$@" > "$W/in.jsonl"
 run "scan --stdin-json -j 4" sh -c "'$DESPIN' scan --solo --stdin-json -j 4 < '$W/in.jsonl'"
+if command -v redis-server > /dev/null && command -v redis-cli > /dev/null; then
+	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$W" \
+		> "$W/redis.log" 2>&1 &
+	RPID=$!
+	i=0
+	until [ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] || [ $i -ge 100 ]; do
+		i=$((i + 1)); sleep 0.05
+	done
+	U=redis://127.0.0.1:$PORT
+	"$DESPIN" index add -q -i "$U" corpus/seeds > /dev/null 2>&1
+	"$DESPIN" submit --queue "$U" "$@" > /dev/null 2>&1
+	run "worker (reader and judge threads)" "$DESPIN" worker -i "$U" --until-empty
+	run "worker --stats" sh -c "'$DESPIN' worker --stats --queue '$U' | grep -qx 'processed *$#'"
+fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

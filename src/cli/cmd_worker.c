@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
@@ -41,7 +43,7 @@
 static const char USAGE_WORKER[] =
 	"despin worker -i INDEX [--queue redis://HOST[:PORT][/DB]] [--models DIR]\n"
 	"              [--name NAME] [--claim-ms MS] [--max N] [--until-empty]\n"
-	"              [--retry N]\n"
+	"              [--retry N] [--prefetch N]\n"
 	"despin worker --stats [--queue redis://HOST[:PORT][/DB]]\n"
 	"\n"
 	"Judges the articles of the Redis stream " STREAM " (fed by 'despin\n"
@@ -50,8 +52,10 @@ static const char USAGE_WORKER[] =
 	"of workers, on any machines, share the stream (consumer group '" GROUP "');\n"
 	"the models are loaded once per worker.  An article a worker read and did\n"
 	"not finish within --claim-ms (default 60000) is taken over by another (a\n"
-	"worker that died); each article gets one result.  SIGTERM or SIGINT: the\n"
-	"worker finishes its article and stops.\n"
+	"worker that died); each article gets one result.  While it scores an\n"
+	"article, a worker reads the next and looks up its sources (--prefetch).\n"
+	"SIGTERM or SIGINT: the worker finishes the articles it has read and\n"
+	"stops.\n"
 	"\n"
 	"  --queue URI     the server of the streams (default: INDEX's, if redis://)\n"
 	"  --models DIR    the models folder (-m DIR too; default as for 'despin\n"
@@ -62,6 +66,8 @@ static const char USAGE_WORKER[] =
 	"                  none another worker read and has not finished (one a\n"
 	"                  dead worker left is taken over after --claim-ms)\n"
 	"  --retry N       reconnections to a server that went away (default 30)\n"
+	"  --prefetch N    articles read and looked up ahead of the one scored, on a\n"
+	"                  thread of their own (default 2; 0: one article at a time)\n"
 	"  --stats         print the counters of the workers and of the stream";
 
 static const char USAGE_SUBMIT[] =
@@ -246,7 +252,8 @@ static double now_s(void)
  * stream holds only articles still to judge), writes its result and
  * counters, all at once.  KEYS: stream,
  * results, stats; ARGV: group, entry, name, worker, field (json|error),
- * value, failed (0|1), latency_us, round trips.  Returns 1 if written. */
+ * value, failed (0|1), latency_us, round trips, look-up wait_us.  Returns
+ * 1 if written. */
 static const char finish_lua[] =
 	"if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end\n"
 	"redis.call('XDEL', KEYS[1], ARGV[2])\n"
@@ -256,16 +263,61 @@ static const char finish_lua[] =
 	"redis.call('HINCRBY', KEYS[3], 'processed:' .. ARGV[4], 1)\n"
 	"redis.call('HINCRBY', KEYS[3], 'latency_us', ARGV[8])\n"
 	"redis.call('HINCRBY', KEYS[3], 'round_trips', ARGV[9])\n"
+	"redis.call('HINCRBY', KEYS[3], 'lookup_wait_us', ARGV[10])\n"
 	"return 1\n";
 
+/* An article read from the stream, its sources looked up. */
+struct item {
+	redisReply *r;          /* the read's reply, which holds the entry */
+	const char *id;         /* the entry's id, in r */
+	struct ds_text art;     /* name and text, in r or page */
+	char *page;             /* the text taken out of a page or message */
+	struct ds_html_map *map;
+	struct ds_sources *found; /* NULL: err says why */
+	struct ds_err err;
+	double t_read;          /* when it was read */
+	double t_look, t_found; /* when its look-up began and ended */
+	uint64_t trips;         /* the look-up's round trips to the index */
+};
+
+static void item_free(struct item *it)
+{
+	ds_sources_free(it->found);
+	ds_html_map_free(it->map);
+	free(it->page);
+	if (it->r)
+		freeReplyObject(it->r);
+	memset(it, 0, sizeof *it);
+}
+
+#define PREFETCH_MAX 64
+
+/* The worker: a reader that takes articles from the stream and looks up
+ * their sources (with --prefetch N > 0, on a thread of its own, up to N
+ * articles ahead), and the judge, which scores each article against its
+ * sources and writes the result.  The reader's and the judge's
+ * connections are their own (a hiredis context is one thread's). */
 struct worker {
-	struct conn q;
+	struct conn q;          /* the judge's: results and counters */
+	struct conn rq;         /* the reader's: XAUTOCLAIM, XREADGROUP, XPENDING */
 	char name[128];
 	struct ds_detector *det;
-	struct ds_finder *fd;
+	struct ds_finder *fd;   /* the reader's */
 	long processed, failed, dropped;
-	char cursor[64]; /* XAUTOCLAIM's */
+	char cursor[64];        /* XAUTOCLAIM's */
 	int claim_ms;
+	long max;               /* articles to read, -1 no limit */
+	long nread;
+	int until_empty;
+	/* the queue between reader and judge */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct item ring[PREFETCH_MAX];
+	size_t head, count, depth;
+	int busy;               /* the judge holds an article */
+	int done;               /* the reader stopped: rc in reader_rc */
+	int quit;               /* the judge stopped: the reader stops too */
+	int reader_rc;
 };
 
 static const redisReply *field(const redisReply *fields, const char *name)
@@ -277,78 +329,263 @@ static const redisReply *field(const redisReply *fields, const char *name)
 	return NULL;
 }
 
-/* Judges one entry [id, [field, value, ...]] and finishes it. */
-static int judge(struct worker *w, const redisReply *entry)
+/* Takes entry [id, [field, value, ...]] of reply r into it (which then
+ * owns r).  Returns 0 (r not taken) for an entry deleted meanwhile or not
+ * an entry. */
+static int item_take(struct item *it, redisReply *r, const redisReply *entry)
 {
 	const redisReply *fields, *name, *text;
-	const char *id;
-	struct ds_text art;
-	struct ds_detect_opts opts;
-	struct ds_err err = {0};
-	struct ds_sources *found;
-	struct ds_result *res = NULL;
-	char *json = NULL, *page = NULL, lat[32], trips[32];
-	struct ds_html_map *map = NULL;
-	double t0 = now_s();
-	uint64_t rt0 = ds_finder_round_trips(w->fd);
-	redisReply *r;
-	int failed;
-
 	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
 	    entry->element[0]->type != REDIS_REPLY_STRING)
 		return 0;
-	id = entry->element[0]->str;
 	fields = entry->element[1];
 	if (fields->type != REDIS_REPLY_ARRAY)
 		return 0; /* deleted from the stream meanwhile */
+	memset(it, 0, sizeof *it);
+	it->r = r;
+	it->id = entry->element[0]->str;
 	name = field(fields, "name");
 	text = field(fields, "text");
-	art.name = name && name->type == REDIS_REPLY_STRING ? name->str : id;
-	art.data = text && text->type == REDIS_REPLY_STRING ? text->str : "";
-	art.len = text && text->type == REDIS_REPLY_STRING ? (size_t)text->len : 0;
-	memset(&opts, 0, sizeof opts);
-	opts.check_direction = DS_DIRECTION_IF_NEWER; /* as scan -i does */
+	it->art.name = name && name->type == REDIS_REPLY_STRING ? name->str : it->id;
+	it->art.data = text && text->type == REDIS_REPLY_STRING ? text->str : "";
+	it->art.len = text && text->type == REDIS_REPLY_STRING ? (size_t)text->len : 0;
+	it->t_read = now_s();
+	return 1;
+}
+
+/* Reads one article: a stale entry claimed, or a new one (waiting up to
+ * 1 s for one, except with --until-empty).  Returns 1 with it filled, 0 if
+ * there was none, -1 on error. */
+static int reader_read(struct worker *w, struct item *it)
+{
+	char idle[32];
+	redisReply *r;
+	snprintf(idle, sizeof idle, "%d", w->claim_ms);
 	{
-		/* a producer other than 'despin submit' may send web pages, MIME
-		 * messages or text that is not UTF-8 */
-		size_t n;
-		if (cli_text_of(art.name, art.data, art.len, 0, &page, &n, NULL, &map, &err) == 0 &&
-		    page) {
-			art.data = page;
-			art.len = n;
+		const char *argv[] = {"XAUTOCLAIM", STREAM, GROUP, w->name, idle, w->cursor,
+				      "COUNT", "1"};
+		size_t lens[8];
+		for (int i = 0; i < 8; i++)
+			lens[i] = strlen(argv[i]);
+		r = conn_cmd(&w->rq, 8, argv, lens);
+	}
+	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+		cli_error("worker %s: XAUTOCLAIM: %s", w->name,
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&w->rq));
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	if (r->element[0]->type == REDIS_REPLY_STRING)
+		snprintf(w->cursor, sizeof w->cursor, "%s", r->element[0]->str);
+	if (r->element[1]->type == REDIS_REPLY_ARRAY && r->element[1]->elements > 0 &&
+	    item_take(it, r, r->element[1]->element[0]))
+		return 1;
+	freeReplyObject(r);
+	{
+		/* --until-empty: an empty stream ends the run, not waited on */
+		const char *argv[] = {"XREADGROUP", "GROUP", GROUP, w->name, "COUNT", "1",
+				      "STREAMS", STREAM, ">", "BLOCK", "1000"};
+		int argc = w->until_empty ? 9 : 11;
+		size_t lens[11];
+		if (!w->until_empty) { /* BLOCK before STREAMS */
+			memmove(argv + 8, argv + 6, 3 * sizeof *argv);
+			argv[6] = "BLOCK";
+			argv[7] = "1000";
+		}
+		for (int i = 0; i < argc; i++)
+			lens[i] = strlen(argv[i]);
+		r = conn_cmd(&w->rq, argc, argv, lens);
+	}
+	if (!r || r->type == REDIS_REPLY_ERROR) {
+		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : conn_why(&w->rq));
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	/* [[stream, [entry]]] or nil */
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2 &&
+	    r->element[0]->element[1]->elements > 0 &&
+	    item_take(it, r, r->element[0]->element[1]->element[0]))
+		return 1;
+	freeReplyObject(r);
+	return 0;
+}
+
+/* Makes it's text (a producer other than 'despin submit' may send web
+ * pages, MIME messages or text that is not UTF-8) and looks up its
+ * sources; a failure is kept in it->err for the judge to report. */
+static void reader_look_up(struct worker *w, struct item *it)
+{
+	size_t n;
+	uint64_t rt0 = ds_finder_round_trips(w->fd);
+	it->t_look = now_s();
+	if (cli_text_of(it->art.name, it->art.data, it->art.len, 0, &it->page, &n, NULL, &it->map,
+			&it->err) == 0 &&
+	    it->page) {
+		it->art.data = it->page;
+		it->art.len = n;
+	}
+	if (!it->err.code)
+		it->found = ds_finder_find(w->fd, &it->art, 0, &it->err);
+	it->t_found = now_s();
+	it->trips = ds_finder_round_trips(w->fd) - rt0;
+}
+
+/* Entries of the group read and not yet acknowledged (by any worker):
+ * their count, or -1 after a message. */
+static long long pending(struct worker *w)
+{
+	redisReply *r = cmd(&w->rq, "XPENDING", STREAM, GROUP, NULL, NULL);
+	long long n = -1;
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
+	    r->element[0]->type == REDIS_REPLY_INTEGER)
+		n = r->element[0]->integer;
+	else
+		cli_error("worker %s: XPENDING: %s", w->name,
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&w->rq));
+	if (r)
+		freeReplyObject(r);
+	return n;
+}
+
+/* Waits on w->cv for at most 100 ms (a signal sets 'stopping' without
+ * waking the thread).  Called with w->mu held. */
+static void wait_a_while(struct worker *w)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 100000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+}
+
+/* Reads one article and looks it up, without a thread: 1 with it filled,
+ * 0 for none (the stream is empty: with --until-empty, stop), -1 error. */
+static int reader_next(struct worker *w, struct item *it)
+{
+	for (;;) {
+		int got;
+		if (stopping || (w->max >= 0 && w->nread >= w->max))
+			return 0;
+		if ((got = reader_read(w, it)) != 0) {
+			if (got > 0) {
+				w->nread++;
+				reader_look_up(w, it);
+			}
+			return got;
+		}
+		if (w->until_empty) {
+			/* nothing new; an entry another worker read and has not
+			 * finished is still to do: it finishes it, or, dead, leaves
+			 * it to be taken over once --claim-ms has passed */
+			long long left = pending(w);
+			if (left <= 0)
+				return left < 0 ? -1 : 0;
+			usleep(100000);
 		}
 	}
-	if (err.code) {
-		/* err names the entry and the problem */
-	} else if ((found = ds_finder_find(w->fd, &art, 0, &err)) != NULL) {
-		res = ds_detect_found(w->det, found, &opts, &err);
-		ds_sources_free(found);
+}
+
+/* The reader's thread: fills the queue, up to w->depth articles ahead of
+ * the judge. */
+static void *reader_main(void *arg)
+{
+	struct worker *w = arg;
+	int rc = 0;
+	for (;;) {
+		struct item it;
+		int got;
+		pthread_mutex_lock(&w->mu);
+		while (w->count >= w->depth && !stopping && !w->quit)
+			wait_a_while(w);
+		if (w->quit || stopping || (w->max >= 0 && w->nread >= w->max)) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		pthread_mutex_unlock(&w->mu);
+		if ((got = reader_read(w, &it)) < 0) {
+			rc = -1;
+			break;
+		}
+		if (got > 0) {
+			w->nread++;
+			reader_look_up(w, &it);
+			pthread_mutex_lock(&w->mu);
+			w->ring[(w->head + w->count) % PREFETCH_MAX] = it;
+			w->count++;
+			pthread_cond_broadcast(&w->cv);
+			pthread_mutex_unlock(&w->mu);
+			continue;
+		}
+		if (w->until_empty) {
+			long long left;
+			/* what this worker holds is pending too: wait for it */
+			pthread_mutex_lock(&w->mu);
+			while ((w->count || w->busy) && !w->quit)
+				wait_a_while(w);
+			pthread_mutex_unlock(&w->mu);
+			if ((left = pending(w)) <= 0) {
+				rc = left < 0 ? -1 : 0;
+				break;
+			}
+			usleep(100000);
+		}
 	}
-	if (res && map) { /* offsets in the page */
-		ds_result_set_page(res, map);
-		map = NULL;
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	w->reader_rc = rc;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Scores it against its sources and finishes it; t_wait: when the judge
+ * began waiting for it (its look-up's time after that was waited for).
+ * Returns 0, or -1 if the result could not be written. */
+static int judge(struct worker *w, struct item *it, double t_wait)
+{
+	struct ds_detect_opts opts;
+	struct ds_err err = it->err;
+	struct ds_result *res = NULL;
+	char *json = NULL, lat[32], trips[32], waited[32];
+	double since = t_wait > it->t_look ? t_wait : it->t_look;
+	redisReply *r;
+	int failed;
+
+	memset(&opts, 0, sizeof opts);
+	opts.check_direction = DS_DIRECTION_IF_NEWER; /* as scan -i does */
+	if (!err.code && it->found)
+		res = ds_detect_found(w->det, it->found, &opts, &err);
+	if (res && it->map) { /* offsets in the page */
+		ds_result_set_page(res, it->map);
+		it->map = NULL;
 	}
 	if (res && !(json = ds_result_json(res)))
-		snprintf(err.msg, sizeof err.msg, "%s: out of memory", art.name);
+		snprintf(err.msg, sizeof err.msg, "%s: out of memory", it->art.name);
 	failed = json == NULL;
 	ds_result_free(res);
-	snprintf(lat, sizeof lat, "%.0f", (now_s() - t0) * 1e6);
-	snprintf(trips, sizeof trips, "%llu",
-		 (unsigned long long)(ds_finder_round_trips(w->fd) - rt0));
+	snprintf(lat, sizeof lat, "%.0f", (now_s() - it->t_read) * 1e6);
+	snprintf(trips, sizeof trips, "%llu", (unsigned long long)it->trips);
+	snprintf(waited, sizeof waited, "%.0f",
+		 it->t_found > since ? (it->t_found - since) * 1e6 : 0.0);
 	{
-		const char *argv[] = {"EVAL", finish_lua, "3", STREAM, RESULTS, STATS, GROUP, id,
-				      art.name, w->name, failed ? "error" : "json",
-				      failed ? err.msg : json, failed ? "1" : "0", lat, trips};
+		const char *argv[] = {"EVAL", finish_lua, "3", STREAM, RESULTS, STATS, GROUP,
+				      it->id, it->art.name, w->name, failed ? "error" : "json",
+				      failed ? err.msg : json, failed ? "1" : "0", lat, trips,
+				      waited};
 		size_t lens[sizeof argv / sizeof argv[0]];
 		for (size_t i = 0; i < sizeof argv / sizeof argv[0]; i++)
 			lens[i] = strlen(argv[i]);
 		r = conn_cmd(&w->q, (int)(sizeof argv / sizeof argv[0]), argv, lens);
 	}
 	free(json);
-	free(page);
-	ds_html_map_free(map);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
-		cli_error("worker %s: cannot write the result of %s: %s", w->name, id,
+		cli_error("worker %s: cannot write the result of %s: %s", w->name, it->id,
 			  r ? r->str : conn_why(&w->q));
 		if (r)
 			freeReplyObject(r);
@@ -363,85 +600,73 @@ static int judge(struct worker *w, const redisReply *entry)
 		w->dropped++; /* another worker finished it first */
 	}
 	freeReplyObject(r);
-	return 1;
+	return 0;
 }
 
-/* One step: a stale entry claimed, or a new one read (waiting up to 1 s).
- * Returns 1 if an entry was judged, 0 if there was none, -1 on error. */
-static int step(struct worker *w)
+/* Judges every article the reader gives.  Returns 0, or -1 after a
+ * message. */
+static int run(struct worker *w)
 {
-	char idle[32];
-	redisReply *r;
-	int got = 0;
-	snprintf(idle, sizeof idle, "%d", w->claim_ms);
-	{
-		const char *argv[] = {"XAUTOCLAIM", STREAM, GROUP, w->name, idle, w->cursor,
-				      "COUNT", "1"};
-		size_t lens[8];
-		for (int i = 0; i < 8; i++)
-			lens[i] = strlen(argv[i]);
-		r = conn_cmd(&w->q, 8, argv, lens);
+	pthread_t th;
+	int rc = 0;
+	if (w->depth == 0) { /* --prefetch 0: one thread, one article at a time */
+		struct item it;
+		int got;
+		while ((got = reader_next(w, &it)) > 0) {
+			rc = judge(w, &it, it.t_look);
+			item_free(&it);
+			if (rc)
+				return -1;
+		}
+		return got;
 	}
-	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
-		cli_error("worker %s: XAUTOCLAIM: %s", w->name,
-			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&w->q));
-		if (r)
-			freeReplyObject(r);
+	if (pthread_create(&th, NULL, reader_main, w) != 0) {
+		cli_error("worker %s: cannot start a thread", w->name);
 		return -1;
 	}
-	if (r->element[0]->type == REDIS_REPLY_STRING)
-		snprintf(w->cursor, sizeof w->cursor, "%s", r->element[0]->str);
-	for (size_t i = 0; i < r->element[1]->elements && got >= 0; i++)
-		got = judge(w, r->element[1]->element[i]) < 0 ? -1 : got + 1;
-	freeReplyObject(r);
-	if (got)
-		return got < 0 ? -1 : 1;
-	{
-		const char *argv[] = {"XREADGROUP", "GROUP", GROUP, w->name, "COUNT", "1",
-				      "BLOCK", "1000", "STREAMS", STREAM, ">"};
-		size_t lens[11];
-		for (int i = 0; i < 11; i++)
-			lens[i] = strlen(argv[i]);
-		r = conn_cmd(&w->q, 11, argv, lens);
+	for (;;) {
+		struct item it;
+		double t_wait;
+		pthread_mutex_lock(&w->mu);
+		t_wait = now_s();
+		while (w->count == 0 && !w->done)
+			wait_a_while(w);
+		if (w->count == 0) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		it = w->ring[w->head];
+		w->head = (w->head + 1) % PREFETCH_MAX;
+		w->count--;
+		w->busy = 1;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		rc = judge(w, &it, t_wait);
+		item_free(&it);
+		pthread_mutex_lock(&w->mu);
+		w->busy = 0;
+		if (rc)
+			w->quit = 1;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		if (rc)
+			break;
 	}
-	if (!r || r->type == REDIS_REPLY_ERROR) {
-		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : conn_why(&w->q));
-		if (r)
-			freeReplyObject(r);
-		return -1;
+	pthread_join(th, NULL);
+	/* articles read and not judged (the judge failed) stay pending: another
+	 * worker takes them over after --claim-ms */
+	while (w->count) {
+		item_free(&w->ring[w->head]);
+		w->head = (w->head + 1) % PREFETCH_MAX;
+		w->count--;
 	}
-	/* [[stream, [entry...]]] or nil */
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
-	    r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2) {
-		const redisReply *entries = r->element[0]->element[1];
-		for (size_t i = 0; i < entries->elements && got >= 0; i++)
-			got = judge(w, entries->element[i]) < 0 ? -1 : got + 1;
-	}
-	freeReplyObject(r);
-	return got < 0 ? -1 : got > 0;
-}
-
-/* Entries of the group read and not yet acknowledged (by any worker):
- * their count, or -1 after a message. */
-static long long pending(struct worker *w)
-{
-	redisReply *r = cmd(&w->q, "XPENDING", STREAM, GROUP, NULL, NULL);
-	long long n = -1;
-	if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
-	    r->element[0]->type == REDIS_REPLY_INTEGER)
-		n = r->element[0]->integer;
-	else
-		cli_error("worker %s: XPENDING: %s", w->name,
-			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&w->q));
-	if (r)
-		freeReplyObject(r);
-	return n;
+	return rc ? -1 : w->reader_rc;
 }
 
 static int print_stats(struct conn *q)
 {
 	redisReply *r = cmd(q, "HGETALL", STATS, NULL, NULL, NULL), *len, *groups;
-	long long processed = 0, failed = 0, lat = 0, trips = 0;
+	long long processed = 0, failed = 0, lat = 0, trips = 0, waited = 0;
 	if (!r || r->type != REDIS_REPLY_ARRAY) {
 		cli_error("cannot read %s from %s:%d: %s", STATS, q->host, q->port,
 			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(q));
@@ -460,6 +685,8 @@ static int print_stats(struct conn *q)
 			lat = v;
 		else if (strcmp(k, "round_trips") == 0)
 			trips = v;
+		else if (strcmp(k, "lookup_wait_us") == 0)
+			waited = v;
 	}
 	len = cmd(q, "XLEN", STREAM, NULL, NULL, NULL);
 	groups = cmd(q, "XPENDING", STREAM, GROUP, NULL, NULL);
@@ -476,6 +703,8 @@ static int print_stats(struct conn *q)
 	       processed + failed ? (double)lat / 1e3 / (double)(processed + failed) : 0.0);
 	printf("round trips        %.2f (mean, per article, to the index)\n",
 	       processed + failed ? (double)trips / (double)(processed + failed) : 0.0);
+	printf("look-up wait ms    %.3f (mean, per article: the judge waiting for its sources)\n",
+	       processed + failed ? (double)waited / 1e3 / (double)(processed + failed) : 0.0);
 	for (size_t i = 0; i + 1 < r->elements; i += 2)
 		if (strncmp(r->element[i]->str, "processed:", 10) == 0)
 			printf("worker %-20s %s processed\n", r->element[i]->str + 10,
@@ -496,6 +725,7 @@ int cmd_worker(int argc, char **argv)
 		{"claim-ms", required_argument, NULL, 'C'}, {"max", required_argument, NULL, 'X'},
 		{"until-empty", no_argument, NULL, 'E'},  {"retry", required_argument, NULL, 'R'},
 		{"stats", no_argument, NULL, 'S'},        {"help", no_argument, NULL, 'h'},
+		{"prefetch", required_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0}};
 	const char *index = NULL, *models = NULL, *queue = NULL, *name = NULL;
 	long max = -1, v;
@@ -508,6 +738,9 @@ int cmd_worker(int argc, char **argv)
 
 	memset(&w, 0, sizeof w);
 	w.claim_ms = 60000;
+	w.depth = 2;
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:m:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -532,6 +765,11 @@ int cmd_worker(int argc, char **argv)
 			retry = (int)v;
 			break;
 		case 'S': stats = 1; break;
+		case 'P':
+			if (cli_parse_int("--prefetch", optarg, 0, PREFETCH_MAX, &v))
+				return EXIT_ERROR;
+			w.depth = (size_t)v;
+			break;
 		case 'h': puts(USAGE_WORKER); return EXIT_CLEAN;
 		default: return cli_usage("despin worker -i INDEX [--queue URI]");
 		}
@@ -539,6 +777,7 @@ int cmd_worker(int argc, char **argv)
 	if (queue_of(&w.q, queue, index))
 		return EXIT_ERROR;
 	w.q.retry = retry;
+	w.rq = w.q; /* not connected yet: the reader's own connection */
 	if (stats) {
 		rc = print_stats(&w.q);
 		conn_close(&w.q);
@@ -582,25 +821,10 @@ int cmd_worker(int argc, char **argv)
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	while (!stopping && (max < 0 || w.processed + w.failed < max)) {
-		int got = step(&w);
-		if (got < 0) {
-			rc = EXIT_ERROR;
-			break;
-		}
-		if (got == 0 && until_empty) {
-			/* nothing new; an entry another worker read and has not
-			 * finished is still to do: it finishes it, or, dead, leaves
-			 * it to be taken over once --claim-ms has passed */
-			long long left = pending(&w);
-			if (left < 0) {
-				rc = EXIT_ERROR;
-				break;
-			}
-			if (left == 0)
-				break;
-		}
-	}
+	w.max = max;
+	w.until_empty = until_empty;
+	if (run(&w))
+		rc = EXIT_ERROR;
 	printf("worker %s: %ld processed, %ld failed, %ld finished by another worker%s\n", w.name,
 	       w.processed, w.failed, w.dropped, stopping ? " (stopped by a signal)" : "");
 out:
@@ -608,6 +832,9 @@ out:
 	ds_detector_free(w.det);
 	ds_models_free(m);
 	conn_close(&w.q);
+	conn_close(&w.rq);
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
 	return rc;
 }
 

@@ -16,6 +16,14 @@ U=redis://127.0.0.1:$PORT
 redis_start "$PORT" || { nok "redis-server starts"; echo "1..$n"; exit 1; }
 ok "redis-server starts on 127.0.0.1:$PORT"
 R="redis-cli -p $PORT"
+# joined DB: waits (up to 20 s) until a worker on database DB has joined the group
+joined() {
+	i=0
+	while [ $i -lt 400 ] && ! $R -n "$1" xinfo groups '{despin}:articles' 2> /dev/null | grep -q despin; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 
 "$DESPIN" index add -q -i "$U" corpus/seeds > /dev/null 2>&1
 mkdir "$W/in"
@@ -104,6 +112,38 @@ check "SIGTERM stops a worker cleanly (exit 0, its article finished, nothing pen
 	$([ $rc = 0 ] && grep -q "stopped by a signal" "$W/E.out" &&
 	  [ "$($R xpending '{despin}:articles' despin | head -1)" = 0 ]; echo $?)
 
+# SIGTERM while the worker holds articles read ahead (--prefetch 2): it
+# judges those it holds and stops; what it did not read stays in the stream
+"$DESPIN" index add -q -i "$U/5" corpus/seeds > /dev/null 2>&1
+"$DESPIN" worker -i "$U/5" --name H > "$W/H.out" 2>&1 &
+hpid=$!
+joined 5
+"$DESPIN" submit --queue "$U/5" "$W/in" > /dev/null 2>&1
+i=0
+while [ $i -lt 400 ] && [ "$($R -n 5 xlen '{despin}:results')" = 0 ]; do sleep 0.01; i=$((i + 1)); done
+kill -TERM $hpid
+wait $hpid
+rc=$?
+sed 's/^/# /' "$W/H.out"
+hres=$($R -n 5 xlen '{despin}:results')
+hleft=$($R -n 5 xlen '{despin}:articles')
+echo "# $hres judged, $hleft left in the stream"
+check "SIGTERM with articles read ahead: each one read judged, the rest left unread ($hres + $hleft = $total)" \
+	$([ $rc = 0 ] && [ $((hres + hleft)) = "$total" ] && [ "$hleft" -gt 0 ] &&
+	  [ "$($R -n 5 xpending '{despin}:articles' despin | head -1)" = 0 ]; echo $?)
+# the rest, one article at a time (--prefetch 0): the verdicts are those of
+# scan -i, and the judge waited for every look-up
+"$DESPIN" worker -i "$U/5" --name I --prefetch 0 --until-empty > "$W/I.out" 2>&1
+$R -n 5 xrange '{despin}:results' - + | awk 'p == "json" { print } { p = $0 }' > "$W/I.json"
+python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    print("verdict", r["file"].split("/")[-1], r["verdict"])' "$W/I.json" | sort > "$W/I.v"
+"$DESPIN" worker --stats --queue "$U/5" > "$W/I.stats"
+check "worker --prefetch 0 and the default judge as scan -i does ($(wc -l < "$W/I.v") articles)" \
+	$(cmp -s "$W/scan.v" "$W/I.v" && grep -qx "processed *$total" "$W/I.stats"; echo $?)
+
 # a generation of ids opened after the worker opened the index (the counter
 # moved past 20000, into generation 1, ids 16385..32768): the worker's next
 # look-up reads it too and finds 000
@@ -111,11 +151,7 @@ S=corpus/seeds
 "$DESPIN" index add -q -i "$U/7" $S/002_1eca5ce85436633a.txt $S/004_1faaaa5fa0c635fb.txt > /dev/null 2>&1
 "$DESPIN" worker -i "$U/7" --name G > "$W/G.out" 2>&1 &
 gpid=$!
-i=0
-while [ $i -lt 400 ] && ! $R -n 7 xinfo groups '{despin}:articles' 2> /dev/null | grep -q despin; do
-	sleep 0.05
-	i=$((i + 1))
-done
+joined 7
 $R -n 7 set '{ds}:next' 20000 > /dev/null
 "$DESPIN" index add -q -i "$U/7" $S/000_fcd469a446cc7cc8.txt > /dev/null 2>&1
 "$DESPIN" submit --queue "$U/7" $S/003_cc34e14e2e5a732a.txt > /dev/null 2>&1
