@@ -58,7 +58,7 @@ if command -v redis-server > /dev/null && command -v redis-cli > /dev/null; then
 	U=redis://127.0.0.1:$PORT
 	"$DESPIN" index add -q -i "$U" corpus/seeds > /dev/null 2>&1
 	"$DESPIN" submit --queue "$U" "$@" > /dev/null 2>&1
-	run "worker (reader and judge threads)" "$DESPIN" worker -i "$U" --until-empty
+	run "worker (two readers and the judge)" "$DESPIN" worker -i "$U" --until-empty --readers 2
 	run "worker --stats" sh -c "'$DESPIN' worker --stats --queue '$U' | grep -qx 'processed *$#'"
 fi
 echo "$pass passed, $fail failed"

@@ -43,7 +43,7 @@
 static const char USAGE_WORKER[] =
 	"despin worker -i INDEX [--queue redis://HOST[:PORT][/DB]] [--models DIR]\n"
 	"              [--name NAME] [--claim-ms MS] [--max N] [--until-empty]\n"
-	"              [--retry N] [--prefetch N]\n"
+	"              [--retry N] [--prefetch N] [--readers N]\n"
 	"despin worker --stats [--queue redis://HOST[:PORT][/DB]]\n"
 	"\n"
 	"Judges the articles of the Redis stream " STREAM " (fed by 'despin\n"
@@ -66,8 +66,10 @@ static const char USAGE_WORKER[] =
 	"                  none another worker read and has not finished (one a\n"
 	"                  dead worker left is taken over after --claim-ms)\n"
 	"  --retry N       reconnections to a server that went away (default 30)\n"
-	"  --prefetch N    articles read and looked up ahead of the one scored, on a\n"
-	"                  thread of their own (default 2; 0: one article at a time)\n"
+	"  --prefetch N    articles read and looked up ahead of the one scored, on\n"
+	"                  threads of their own (default 2; 0: one article at a time)\n"
+	"  --readers N     threads that read and look up articles (default 1; more\n"
+	"                  when a look-up takes longer than scoring an article)\n"
 	"  --stats         print the counters of the workers and of the stream";
 
 static const char USAGE_SUBMIT[] =
@@ -291,33 +293,46 @@ static void item_free(struct item *it)
 }
 
 #define PREFETCH_MAX 64
+#define READERS_MAX 16
 
-/* The worker: a reader that takes articles from the stream and looks up
- * their sources (with --prefetch N > 0, on a thread of its own, up to N
- * articles ahead), and the judge, which scores each article against its
- * sources and writes the result.  The reader's and the judge's
- * connections are their own (a hiredis context is one thread's). */
+struct worker;
+
+/* A reader: takes articles from the stream and looks up their sources, on
+ * a thread of its own with --prefetch N > 0. */
+struct reader {
+	struct worker *w;
+	struct conn q;          /* XAUTOCLAIM, XREADGROUP, XPENDING */
+	struct ds_finder *fd;
+	char cursor[64];        /* XAUTOCLAIM's */
+	pthread_t th;
+};
+
+/* The worker: --readers readers, which look up articles up to --prefetch
+ * ahead of the judge, and the judge, which scores each article against its
+ * sources and writes the result.  Each thread has its own connection (a
+ * hiredis context is one thread's). */
 struct worker {
 	struct conn q;          /* the judge's: results and counters */
-	struct conn rq;         /* the reader's: XAUTOCLAIM, XREADGROUP, XPENDING */
 	char name[128];
 	struct ds_detector *det;
-	struct ds_finder *fd;   /* the reader's */
+	struct reader rd[READERS_MAX];
+	int nreaders;
 	long processed, failed, dropped;
-	char cursor[64];        /* XAUTOCLAIM's */
 	int claim_ms;
 	long max;               /* articles to read, -1 no limit */
-	long nread;
 	int until_empty;
-	/* the queue between reader and judge */
+	/* the queue between readers and judge, under mu */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	long nread;             /* articles read or being read */
 	struct item ring[PREFETCH_MAX];
 	size_t head, count, depth;
+	int looking;            /* articles the readers are reading or looking up */
 	int busy;               /* the judge holds an article */
-	int done;               /* the reader stopped: rc in reader_rc */
-	int quit;               /* the judge stopped: the reader stops too */
-	int reader_rc;
+	int active;             /* readers still running */
+	int done;               /* every reader stopped */
+	int quit;               /* a thread failed: the readers stop */
+	int reader_rc;          /* -1 if a reader failed */
 };
 
 static const redisReply *field(const redisReply *fields, const char *name)
@@ -356,28 +371,29 @@ static int item_take(struct item *it, redisReply *r, const redisReply *entry)
 /* Reads one article: a stale entry claimed, or a new one (waiting up to
  * 1 s for one, except with --until-empty).  Returns 1 with it filled, 0 if
  * there was none, -1 on error. */
-static int reader_read(struct worker *w, struct item *it)
+static int reader_read(struct reader *rd, struct item *it)
 {
+	struct worker *w = rd->w;
 	char idle[32];
 	redisReply *r;
 	snprintf(idle, sizeof idle, "%d", w->claim_ms);
 	{
-		const char *argv[] = {"XAUTOCLAIM", STREAM, GROUP, w->name, idle, w->cursor,
+		const char *argv[] = {"XAUTOCLAIM", STREAM, GROUP, w->name, idle, rd->cursor,
 				      "COUNT", "1"};
 		size_t lens[8];
 		for (int i = 0; i < 8; i++)
 			lens[i] = strlen(argv[i]);
-		r = conn_cmd(&w->rq, 8, argv, lens);
+		r = conn_cmd(&rd->q, 8, argv, lens);
 	}
 	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
 		cli_error("worker %s: XAUTOCLAIM: %s", w->name,
-			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&w->rq));
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&rd->q));
 		if (r)
 			freeReplyObject(r);
 		return -1;
 	}
 	if (r->element[0]->type == REDIS_REPLY_STRING)
-		snprintf(w->cursor, sizeof w->cursor, "%s", r->element[0]->str);
+		snprintf(rd->cursor, sizeof rd->cursor, "%s", r->element[0]->str);
 	if (r->element[1]->type == REDIS_REPLY_ARRAY && r->element[1]->elements > 0 &&
 	    item_take(it, r, r->element[1]->element[0]))
 		return 1;
@@ -395,10 +411,10 @@ static int reader_read(struct worker *w, struct item *it)
 		}
 		for (int i = 0; i < argc; i++)
 			lens[i] = strlen(argv[i]);
-		r = conn_cmd(&w->rq, argc, argv, lens);
+		r = conn_cmd(&rd->q, argc, argv, lens);
 	}
 	if (!r || r->type == REDIS_REPLY_ERROR) {
-		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : conn_why(&w->rq));
+		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : conn_why(&rd->q));
 		if (r)
 			freeReplyObject(r);
 		return -1;
@@ -416,10 +432,10 @@ static int reader_read(struct worker *w, struct item *it)
 /* Makes it's text (a producer other than 'despin submit' may send web
  * pages, MIME messages or text that is not UTF-8) and looks up its
  * sources; a failure is kept in it->err for the judge to report. */
-static void reader_look_up(struct worker *w, struct item *it)
+static void reader_look_up(struct reader *rd, struct item *it)
 {
 	size_t n;
-	uint64_t rt0 = ds_finder_round_trips(w->fd);
+	uint64_t rt0 = ds_finder_round_trips(rd->fd);
 	it->t_look = now_s();
 	if (cli_text_of(it->art.name, it->art.data, it->art.len, 0, &it->page, &n, NULL, &it->map,
 			&it->err) == 0 &&
@@ -428,23 +444,23 @@ static void reader_look_up(struct worker *w, struct item *it)
 		it->art.len = n;
 	}
 	if (!it->err.code)
-		it->found = ds_finder_find(w->fd, &it->art, 0, &it->err);
+		it->found = ds_finder_find(rd->fd, &it->art, 0, &it->err);
 	it->t_found = now_s();
-	it->trips = ds_finder_round_trips(w->fd) - rt0;
+	it->trips = ds_finder_round_trips(rd->fd) - rt0;
 }
 
 /* Entries of the group read and not yet acknowledged (by any worker):
  * their count, or -1 after a message. */
-static long long pending(struct worker *w)
+static long long pending(struct reader *rd)
 {
-	redisReply *r = cmd(&w->rq, "XPENDING", STREAM, GROUP, NULL, NULL);
+	redisReply *r = cmd(&rd->q, "XPENDING", STREAM, GROUP, NULL, NULL);
 	long long n = -1;
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
 	    r->element[0]->type == REDIS_REPLY_INTEGER)
 		n = r->element[0]->integer;
 	else
-		cli_error("worker %s: XPENDING: %s", w->name,
-			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&w->rq));
+		cli_error("worker %s: XPENDING: %s", rd->w->name,
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&rd->q));
 	if (r)
 		freeReplyObject(r);
 	return n;
@@ -466,16 +482,17 @@ static void wait_a_while(struct worker *w)
 
 /* Reads one article and looks it up, without a thread: 1 with it filled,
  * 0 for none (the stream is empty: with --until-empty, stop), -1 error. */
-static int reader_next(struct worker *w, struct item *it)
+static int reader_next(struct reader *rd, struct item *it)
 {
+	struct worker *w = rd->w;
 	for (;;) {
 		int got;
 		if (stopping || (w->max >= 0 && w->nread >= w->max))
 			return 0;
-		if ((got = reader_read(w, it)) != 0) {
+		if ((got = reader_read(rd, it)) != 0) {
 			if (got > 0) {
 				w->nread++;
-				reader_look_up(w, it);
+				reader_look_up(rd, it);
 			}
 			return got;
 		}
@@ -483,7 +500,7 @@ static int reader_next(struct worker *w, struct item *it)
 			/* nothing new; an entry another worker read and has not
 			 * finished is still to do: it finishes it, or, dead, leaves
 			 * it to be taken over once --claim-ms has passed */
-			long long left = pending(w);
+			long long left = pending(rd);
 			if (left <= 0)
 				return left < 0 ? -1 : 0;
 			usleep(100000);
@@ -491,45 +508,51 @@ static int reader_next(struct worker *w, struct item *it)
 	}
 }
 
-/* The reader's thread: fills the queue, up to w->depth articles ahead of
- * the judge. */
+/* A reader's thread: fills the queue, the readers together at most
+ * w->depth articles ahead of the judge. */
 static void *reader_main(void *arg)
 {
-	struct worker *w = arg;
+	struct reader *rd = arg;
+	struct worker *w = rd->w;
 	int rc = 0;
 	for (;;) {
 		struct item it;
 		int got;
 		pthread_mutex_lock(&w->mu);
-		while (w->count >= w->depth && !stopping && !w->quit)
+		while (w->count + (size_t)w->looking >= w->depth && !stopping && !w->quit)
 			wait_a_while(w);
 		if (w->quit || stopping || (w->max >= 0 && w->nread >= w->max)) {
 			pthread_mutex_unlock(&w->mu);
 			break;
 		}
+		w->looking++;
+		w->nread++;
 		pthread_mutex_unlock(&w->mu);
-		if ((got = reader_read(w, &it)) < 0) {
+		got = reader_read(rd, &it);
+		if (got > 0)
+			reader_look_up(rd, &it);
+		pthread_mutex_lock(&w->mu);
+		w->looking--;
+		if (got > 0) {
+			w->ring[(w->head + w->count) % PREFETCH_MAX] = it;
+			w->count++;
+		} else {
+			w->nread--;
+		}
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		if (got < 0) {
 			rc = -1;
 			break;
 		}
-		if (got > 0) {
-			w->nread++;
-			reader_look_up(w, &it);
-			pthread_mutex_lock(&w->mu);
-			w->ring[(w->head + w->count) % PREFETCH_MAX] = it;
-			w->count++;
-			pthread_cond_broadcast(&w->cv);
-			pthread_mutex_unlock(&w->mu);
-			continue;
-		}
-		if (w->until_empty) {
+		if (got == 0 && w->until_empty) {
 			long long left;
 			/* what this worker holds is pending too: wait for it */
 			pthread_mutex_lock(&w->mu);
-			while ((w->count || w->busy) && !w->quit)
+			while ((w->count || w->busy || w->looking) && !w->quit)
 				wait_a_while(w);
 			pthread_mutex_unlock(&w->mu);
-			if ((left = pending(w)) <= 0) {
+			if ((left = pending(rd)) <= 0) {
 				rc = left < 0 ? -1 : 0;
 				break;
 			}
@@ -537,8 +560,12 @@ static void *reader_main(void *arg)
 		}
 	}
 	pthread_mutex_lock(&w->mu);
-	w->done = 1;
-	w->reader_rc = rc;
+	if (rc) {
+		w->reader_rc = rc;
+		w->quit = 1;
+	}
+	if (--w->active == 0)
+		w->done = 1;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
@@ -607,12 +634,11 @@ static int judge(struct worker *w, struct item *it, double t_wait)
  * message. */
 static int run(struct worker *w)
 {
-	pthread_t th;
 	int rc = 0;
 	if (w->depth == 0) { /* --prefetch 0: one thread, one article at a time */
 		struct item it;
 		int got;
-		while ((got = reader_next(w, &it)) > 0) {
+		while ((got = reader_next(&w->rd[0], &it)) > 0) {
 			rc = judge(w, &it, it.t_look);
 			item_free(&it);
 			if (rc)
@@ -620,9 +646,21 @@ static int run(struct worker *w)
 		}
 		return got;
 	}
-	if (pthread_create(&th, NULL, reader_main, w) != 0) {
-		cli_error("worker %s: cannot start a thread", w->name);
-		return -1;
+	w->active = w->nreaders; /* before any reader can stop */
+	for (int i = 0; i < w->nreaders; i++) {
+		if (pthread_create(&w->rd[i].th, NULL, reader_main, &w->rd[i]) != 0) {
+			cli_error("worker %s: cannot start a thread", w->name);
+			pthread_mutex_lock(&w->mu);
+			w->quit = 1;
+			w->reader_rc = -1;
+			w->active -= w->nreaders - i;
+			if (w->active == 0)
+				w->done = 1;
+			pthread_cond_broadcast(&w->cv);
+			pthread_mutex_unlock(&w->mu);
+			w->nreaders = i;
+			break;
+		}
 	}
 	for (;;) {
 		struct item it;
@@ -652,7 +690,8 @@ static int run(struct worker *w)
 		if (rc)
 			break;
 	}
-	pthread_join(th, NULL);
+	for (int i = 0; i < w->nreaders; i++)
+		pthread_join(w->rd[i].th, NULL);
 	/* articles read and not judged (the judge failed) stay pending: another
 	 * worker takes them over after --claim-ms */
 	while (w->count) {
@@ -725,7 +764,7 @@ int cmd_worker(int argc, char **argv)
 		{"claim-ms", required_argument, NULL, 'C'}, {"max", required_argument, NULL, 'X'},
 		{"until-empty", no_argument, NULL, 'E'},  {"retry", required_argument, NULL, 'R'},
 		{"stats", no_argument, NULL, 'S'},        {"help", no_argument, NULL, 'h'},
-		{"prefetch", required_argument, NULL, 'P'},
+		{"prefetch", required_argument, NULL, 'P'}, {"readers", required_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0}};
 	const char *index = NULL, *models = NULL, *queue = NULL, *name = NULL;
 	long max = -1, v;
@@ -739,6 +778,7 @@ int cmd_worker(int argc, char **argv)
 	memset(&w, 0, sizeof w);
 	w.claim_ms = 60000;
 	w.depth = 2;
+	w.nreaders = 1;
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
 	optind = 1;
@@ -770,6 +810,11 @@ int cmd_worker(int argc, char **argv)
 				return EXIT_ERROR;
 			w.depth = (size_t)v;
 			break;
+		case 'D':
+			if (cli_parse_int("--readers", optarg, 1, READERS_MAX, &v))
+				return EXIT_ERROR;
+			w.nreaders = (int)v;
+			break;
 		case 'h': puts(USAGE_WORKER); return EXIT_CLEAN;
 		default: return cli_usage("despin worker -i INDEX [--queue URI]");
 		}
@@ -777,7 +822,6 @@ int cmd_worker(int argc, char **argv)
 	if (queue_of(&w.q, queue, index))
 		return EXIT_ERROR;
 	w.q.retry = retry;
-	w.rq = w.q; /* not connected yet: the reader's own connection */
 	if (stats) {
 		rc = print_stats(&w.q);
 		conn_close(&w.q);
@@ -787,6 +831,13 @@ int cmd_worker(int argc, char **argv)
 		return cli_usage("despin worker -i INDEX [--queue URI]");
 	if (w.claim_ms < 1)
 		w.claim_ms = 1;
+	if (w.depth == 0 && w.nreaders > 1) {
+		cli_error("--readers %d needs --prefetch above 0 (one article at a time has one reader)",
+			  w.nreaders);
+		return EXIT_ERROR;
+	}
+	if (w.depth > 0 && w.depth < (size_t)w.nreaders)
+		w.depth = (size_t)w.nreaders; /* room for each reader's article */
 	if (name) {
 		snprintf(w.name, sizeof w.name, "%s", name);
 	} else {
@@ -794,14 +845,23 @@ int cmd_worker(int argc, char **argv)
 		gethostname(host, sizeof host - 1);
 		snprintf(w.name, sizeof w.name, "%s-%ld", host, (long)getpid());
 	}
-	snprintf(w.cursor, sizeof w.cursor, "0-0");
 	/* the models and the index, once */
 	if (!(m = cli_models_open(models, 1, &err)) ||
-	    (index_lm_use(m, index), !(w.det = ds_detector_new(m, &err))) ||
-	    !(w.fd = ds_finder_open(index, &err))) {
+	    (index_lm_use(m, index), !(w.det = ds_detector_new(m, &err)))) {
 		cli_error("%s", err.msg);
 		rc = EXIT_ERROR;
 		goto out;
+	}
+	for (int i = 0; i < w.nreaders; i++) {
+		struct reader *rd = &w.rd[i];
+		rd->w = &w;
+		rd->q = w.q; /* not connected yet: the reader's own connection */
+		snprintf(rd->cursor, sizeof rd->cursor, "0-0");
+		if (!(rd->fd = ds_finder_open(index, &err))) {
+			cli_error("%s", err.msg);
+			rc = EXIT_ERROR;
+			goto out;
+		}
 	}
 	r = cmd(&w.q, "XGROUP", "CREATE", STREAM, GROUP, "0");
 	if (r && r->type == REDIS_REPLY_ERROR && strstr(r->str, "requires the key to exist")) {
@@ -828,11 +888,13 @@ int cmd_worker(int argc, char **argv)
 	printf("worker %s: %ld processed, %ld failed, %ld finished by another worker%s\n", w.name,
 	       w.processed, w.failed, w.dropped, stopping ? " (stopped by a signal)" : "");
 out:
-	ds_finder_close(w.fd);
+	for (int i = 0; i < w.nreaders; i++) {
+		ds_finder_close(w.rd[i].fd);
+		conn_close(&w.rd[i].q);
+	}
 	ds_detector_free(w.det);
 	ds_models_free(m);
 	conn_close(&w.q);
-	conn_close(&w.rq);
 	pthread_cond_destroy(&w.cv);
 	pthread_mutex_destroy(&w.mu);
 	return rc;

@@ -33,7 +33,8 @@ total=$(ls "$W/in" | wc -l)
 "$DESPIN" submit --queue "$U" "$W/in" > "$W/submit" 2>&1
 check "submit adds every article ($total)" $(grep -qx "$total submitted to {despin}:articles" "$W/submit"; echo $?)
 
-# worker A is killed once it holds an article it has not finished
+# worker A is killed once it holds an article it has not finished; B (one
+# reader) and C (two) drain the stream
 "$DESPIN" worker -i "$U" --name A --claim-ms 1500 > "$W/A.out" 2>&1 &
 apid=$!
 i=0
@@ -50,7 +51,7 @@ echo "# worker A killed holding entry $held"
 check "worker A was killed holding an unfinished article" $([ -n "$held" ]; echo $?)
 "$DESPIN" worker -i "$U" --name B --claim-ms 1500 --until-empty > "$W/B.out" 2>&1 &
 bpid=$!
-"$DESPIN" worker -i "$U" --name C --claim-ms 1500 --until-empty > "$W/C.out" 2>&1
+"$DESPIN" worker -i "$U" --name C --claim-ms 1500 --until-empty --readers 2 > "$W/C.out" 2>&1
 wait $bpid
 # the entry A held goes idle for 1.5 s: workers that stop at an empty
 # stream wait for it (it is pending) and one of them takes it over
