@@ -187,6 +187,7 @@ int cmd_lex(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
+int cmd_results(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

@@ -1,13 +1,6 @@
-/* cmd_worker.c - despin worker and despin submit: articles through a Redis
- * Stream, judged by any number of worker processes against one index.
+/* cmd_worker.c - despin worker: the articles of a Redis stream (streams.h),
+ * judged by any number of worker processes against one index.
  *
- * Keys (one hash tag, so one slot, also in a cluster):
- *   {despin}:articles  the stream of articles: fields name, text
- *   {despin}:results   one entry per judged article: entry (the article's
- *                      entry id), name, worker, json (the verdict, as scan
- *                      --format json prints it) or error
- *   {despin}:stats     counters: processed, failed, latency_us, round_trips,
- *                      and processed:WORKER per worker
  * Workers read with XREADGROUP in one consumer group, and first claim, with
  * XAUTOCLAIM, entries that another worker read and did not acknowledge for
  * --claim-ms (a worker that died).  One script acknowledges an entry and
@@ -31,14 +24,10 @@
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
+#include "streams.h"
 #include "../detect.h"
 #include "../store.h"
 #include "../text.h"
-
-#define STREAM "{despin}:articles"
-#define RESULTS "{despin}:results"
-#define STATS "{despin}:stats"
-#define GROUP "despin"
 
 static const char USAGE_WORKER[] =
 	"despin worker -i INDEX [--queue redis://HOST[:PORT][/DB]] [--models DIR]\n"
@@ -46,10 +35,10 @@ static const char USAGE_WORKER[] =
 	"              [--retry N] [--prefetch N] [--readers N]\n"
 	"despin worker --stats [--queue redis://HOST[:PORT][/DB]]\n"
 	"\n"
-	"Judges the articles of the Redis stream " STREAM " (fed by 'despin\n"
+	"Judges the articles of the Redis stream " DS_STREAM_ARTICLES " (fed by 'despin\n"
 	"submit') against INDEX, and writes one verdict per article to the stream\n"
-	RESULTS " (fields entry, name, worker, json or error).  Any number\n"
-	"of workers, on any machines, share the stream (consumer group '" GROUP "');\n"
+	DS_STREAM_RESULTS " (fields entry, name, worker, json or error).  Any number\n"
+	"of workers, on any machines, share the stream (consumer group '" DS_STREAM_GROUP "');\n"
 	"the models are loaded once per worker.  An article a worker read and did\n"
 	"not finish within --claim-ms (default 60000) is taken over by another (a\n"
 	"worker that died); each article gets one result.  While it scores an\n"
@@ -71,174 +60,6 @@ static const char USAGE_WORKER[] =
 	"  --readers N     threads that read and look up articles (default 1; more\n"
 	"                  when a look-up takes longer than scoring an article)\n"
 	"  --stats         print the counters of the workers and of the stream";
-
-static const char USAGE_SUBMIT[] =
-	"despin submit [--queue redis://HOST[:PORT][/DB]] FILE...\n"
-	"\n"
-	"Adds each article (files, directories) to the Redis stream " STREAM "\n"
-	"that 'despin worker' reads, and prints how many were added.";
-
-static volatile sig_atomic_t stopping;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
-/* ---- the connection: one server (or the node of the streams' slot) ---- */
-
-struct conn {
-	char host[256];
-	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH */
-	int port, db, retry;
-	int reached;    /* connected once: a later loss is retried */
-	char why[160];  /* why the last command got no reply */
-	redisContext *c;
-};
-
-/* Why q's last command failed: the connection's own reason when it had
- * one ("Connection refused"), else that the server went away. */
-static const char *conn_why(const struct conn *q)
-{
-	return q->why[0] ? q->why : "the server went away";
-}
-
-static int conn_parse(struct conn *q, const char *uri)
-{
-	const char *p, *end, *colon;
-	if (strncmp(uri, "redis://", 8) != 0) {
-		cli_error("--queue must be a redis:// address (here '%s')", uri);
-		return -1;
-	}
-	p = uri + 8;
-	if (ds_redis_userinfo(&p, q->user, sizeof q->user, q->pass, sizeof q->pass) != 0) {
-		cli_error("--queue: user name or password too long");
-		return -1;
-	}
-	end = p + strcspn(p, "/?");
-	colon = memchr(p, ':', (size_t)(end - p));
-	snprintf(q->host, sizeof q->host, "%.*s", (int)((colon ? colon : end) - p), p);
-	q->port = colon ? atoi(colon + 1) : 6379;
-	q->db = *end == '/' ? atoi(end + 1) : 0;
-	if (!q->host[0] || q->port <= 0) {
-		cli_error("bad address '%s'", uri);
-		return -1;
-	}
-	return 0;
-}
-
-static void conn_close(struct conn *q)
-{
-	if (q->c)
-		redisFree(q->c);
-	q->c = NULL;
-}
-
-static int conn_open(struct conn *q)
-{
-	struct timeval tv = {2, 0};
-	redisReply *r;
-	conn_close(q);
-	q->c = redisConnectWithTimeout(q->host, q->port, tv);
-	if (!q->c || q->c->err) {
-		snprintf(q->why, sizeof q->why, "cannot connect: %s",
-			 q->c ? q->c->errstr : "out of memory");
-		conn_close(q);
-		return -1;
-	}
-	q->why[0] = 0;
-	tv.tv_sec = 30;
-	redisSetTimeout(q->c, tv);
-	if (q->pass[0]) {
-		r = q->user[0] ? redisCommand(q->c, "AUTH %s %s", q->user, q->pass)
-			       : redisCommand(q->c, "AUTH %s", q->pass);
-		if (!r || r->type == REDIS_REPLY_ERROR) {
-			snprintf(q->why, sizeof q->why, "the server refused the password: %.120s",
-				 r ? r->str : q->c->errstr);
-			if (r)
-				freeReplyObject(r);
-			conn_close(q);
-			return -1;
-		}
-		freeReplyObject(r);
-	}
-	if (q->db > 0) {
-		r = redisCommand(q->c, "SELECT %d", q->db);
-		if (!r || r->type == REDIS_REPLY_ERROR) {
-			if (r)
-				freeReplyObject(r);
-			conn_close(q);
-			return -1;
-		}
-		freeReplyObject(r);
-	}
-	return 0;
-}
-
-/* Runs a command (argv form), reconnecting up to q->retry times when the
- * server goes away and following a cluster's MOVED; NULL when it failed. */
-static redisReply *conn_cmd(struct conn *q, int argc, const char **argv, const size_t *lens)
-{
-	for (int attempt = 0;; attempt++) {
-		redisReply *r = NULL;
-		if (q->c || conn_open(q) == 0)
-			r = redisCommandArgv(q->c, argc, argv, lens);
-		if (r)
-			q->reached = 1;
-		else if (q->c && q->c->err)
-			snprintf(q->why, sizeof q->why, "%s", q->c->errstr);
-		if (r && r->type == REDIS_REPLY_ERROR &&
-		    (strncmp(r->str, "MOVED ", 6) == 0 || strncmp(r->str, "LOADING", 7) == 0 ||
-		     strncmp(r->str, "TRYAGAIN", 8) == 0 || strncmp(r->str, "CLUSTERDOWN", 11) == 0) &&
-		    attempt < q->retry) {
-			const char *addr = strrchr(r->str, ' ');
-			if (strncmp(r->str, "MOVED ", 6) == 0 && addr && strrchr(addr, ':')) {
-				snprintf(q->host, sizeof q->host, "%.*s",
-					 (int)(strrchr(addr, ':') - addr - 1), addr + 1);
-				q->port = atoi(strrchr(addr, ':') + 1);
-			}
-			freeReplyObject(r);
-			conn_close(q);
-			usleep(100000);
-			continue;
-		}
-		if (r)
-			return r;
-		conn_close(q);
-		/* a server never reached is not waited for: that is a wrong
-		 * address or a server not started, said at once */
-		if (attempt >= q->retry || stopping || !q->reached)
-			return NULL;
-		usleep(attempt < 4 ? 100000u << attempt : 1000000u);
-	}
-}
-
-static redisReply *cmd(struct conn *q, const char *a0, const char *a1, const char *a2,
-		       const char *a3, const char *a4)
-{
-	const char *argv[5] = {a0, a1, a2, a3, a4};
-	size_t lens[5];
-	int argc = 0;
-	while (argc < 5 && argv[argc]) {
-		lens[argc] = strlen(argv[argc]);
-		argc++;
-	}
-	return conn_cmd(q, argc, argv, lens);
-}
-
-static int queue_of(struct conn *q, const char *queue, const char *index)
-{
-	memset(q, 0, sizeof *q);
-	q->retry = 30;
-	if (!queue && index && strncmp(index, "redis://", 8) == 0)
-		queue = index;
-	if (!queue) {
-		cli_error("no Redis server for the streams: give --queue redis://HOST:PORT");
-		return -1;
-	}
-	return conn_parse(q, queue);
-}
 
 static double now_s(void)
 {
@@ -301,7 +122,7 @@ struct worker;
  * a thread of its own with --prefetch N > 0. */
 struct reader {
 	struct worker *w;
-	struct conn q;          /* XAUTOCLAIM, XREADGROUP, XPENDING */
+	struct stream_conn q;          /* XAUTOCLAIM, XREADGROUP, XPENDING */
 	struct ds_finder *fd;
 	char cursor[64];        /* XAUTOCLAIM's */
 	pthread_t th;
@@ -312,7 +133,7 @@ struct reader {
  * sources and writes the result.  Each thread has its own connection (a
  * hiredis context is one thread's). */
 struct worker {
-	struct conn q;          /* the judge's: results and counters */
+	struct stream_conn q;          /* the judge's: results and counters */
 	char name[128];
 	struct ds_detector *det;
 	struct reader rd[READERS_MAX];
@@ -335,15 +156,6 @@ struct worker {
 	int reader_rc;          /* -1 if a reader failed */
 };
 
-static const redisReply *field(const redisReply *fields, const char *name)
-{
-	for (size_t i = 0; fields && i + 1 < fields->elements; i += 2)
-		if (fields->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(fields->element[i]->str, name) == 0)
-			return fields->element[i + 1];
-	return NULL;
-}
-
 /* Takes entry [id, [field, value, ...]] of reply r into it (which then
  * owns r).  Returns 0 (r not taken) for an entry deleted meanwhile or not
  * an entry. */
@@ -359,8 +171,8 @@ static int item_take(struct item *it, redisReply *r, const redisReply *entry)
 	memset(it, 0, sizeof *it);
 	it->r = r;
 	it->id = entry->element[0]->str;
-	name = field(fields, "name");
-	text = field(fields, "text");
+	name = stream_field(fields, "name");
+	text = stream_field(fields, "text");
 	it->art.name = name && name->type == REDIS_REPLY_STRING ? name->str : it->id;
 	it->art.data = text && text->type == REDIS_REPLY_STRING ? text->str : "";
 	it->art.len = text && text->type == REDIS_REPLY_STRING ? (size_t)text->len : 0;
@@ -378,16 +190,16 @@ static int reader_read(struct reader *rd, struct item *it)
 	redisReply *r;
 	snprintf(idle, sizeof idle, "%d", w->claim_ms);
 	{
-		const char *argv[] = {"XAUTOCLAIM", STREAM, GROUP, w->name, idle, rd->cursor,
+		const char *argv[] = {"XAUTOCLAIM", DS_STREAM_ARTICLES, DS_STREAM_GROUP, w->name, idle, rd->cursor,
 				      "COUNT", "1"};
 		size_t lens[8];
 		for (int i = 0; i < 8; i++)
 			lens[i] = strlen(argv[i]);
-		r = conn_cmd(&rd->q, 8, argv, lens);
+		r = stream_conn_cmd(&rd->q, 8, argv, lens);
 	}
 	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
 		cli_error("worker %s: XAUTOCLAIM: %s", w->name,
-			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&rd->q));
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : stream_conn_why(&rd->q));
 		if (r)
 			freeReplyObject(r);
 		return -1;
@@ -400,8 +212,8 @@ static int reader_read(struct reader *rd, struct item *it)
 	freeReplyObject(r);
 	{
 		/* --until-empty: an empty stream ends the run, not waited on */
-		const char *argv[] = {"XREADGROUP", "GROUP", GROUP, w->name, "COUNT", "1",
-				      "STREAMS", STREAM, ">", "BLOCK", "1000"};
+		const char *argv[] = {"XREADGROUP", "GROUP", DS_STREAM_GROUP, w->name, "COUNT", "1",
+				      "STREAMS", DS_STREAM_ARTICLES, ">", "BLOCK", "1000"};
 		int argc = w->until_empty ? 9 : 11;
 		size_t lens[11];
 		if (!w->until_empty) { /* BLOCK before STREAMS */
@@ -411,10 +223,10 @@ static int reader_read(struct reader *rd, struct item *it)
 		}
 		for (int i = 0; i < argc; i++)
 			lens[i] = strlen(argv[i]);
-		r = conn_cmd(&rd->q, argc, argv, lens);
+		r = stream_conn_cmd(&rd->q, argc, argv, lens);
 	}
 	if (!r || r->type == REDIS_REPLY_ERROR) {
-		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : conn_why(&rd->q));
+		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : stream_conn_why(&rd->q));
 		if (r)
 			freeReplyObject(r);
 		return -1;
@@ -453,20 +265,20 @@ static void reader_look_up(struct reader *rd, struct item *it)
  * their count, or -1 after a message. */
 static long long pending(struct reader *rd)
 {
-	redisReply *r = cmd(&rd->q, "XPENDING", STREAM, GROUP, NULL, NULL);
+	redisReply *r = stream_cmd(&rd->q, "XPENDING", DS_STREAM_ARTICLES, DS_STREAM_GROUP, NULL, NULL);
 	long long n = -1;
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
 	    r->element[0]->type == REDIS_REPLY_INTEGER)
 		n = r->element[0]->integer;
 	else
 		cli_error("worker %s: XPENDING: %s", rd->w->name,
-			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(&rd->q));
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : stream_conn_why(&rd->q));
 	if (r)
 		freeReplyObject(r);
 	return n;
 }
 
-/* Waits on w->cv for at most 100 ms (a signal sets 'stopping' without
+/* Waits on w->cv for at most 100 ms (a signal sets 'stream_stopping' without
  * waking the thread).  Called with w->mu held. */
 static void wait_a_while(struct worker *w)
 {
@@ -487,7 +299,7 @@ static int reader_next(struct reader *rd, struct item *it)
 	struct worker *w = rd->w;
 	for (;;) {
 		int got;
-		if (stopping || (w->max >= 0 && w->nread >= w->max))
+		if (stream_stopping || (w->max >= 0 && w->nread >= w->max))
 			return 0;
 		if ((got = reader_read(rd, it)) != 0) {
 			if (got > 0) {
@@ -519,9 +331,9 @@ static void *reader_main(void *arg)
 		struct item it;
 		int got;
 		pthread_mutex_lock(&w->mu);
-		while (w->count + (size_t)w->looking >= w->depth && !stopping && !w->quit)
+		while (w->count + (size_t)w->looking >= w->depth && !stream_stopping && !w->quit)
 			wait_a_while(w);
-		if (w->quit || stopping || (w->max >= 0 && w->nread >= w->max)) {
+		if (w->quit || stream_stopping || (w->max >= 0 && w->nread >= w->max)) {
 			pthread_mutex_unlock(&w->mu);
 			break;
 		}
@@ -601,19 +413,19 @@ static int judge(struct worker *w, struct item *it, double t_wait)
 	snprintf(waited, sizeof waited, "%.0f",
 		 it->t_found > since ? (it->t_found - since) * 1e6 : 0.0);
 	{
-		const char *argv[] = {"EVAL", finish_lua, "3", STREAM, RESULTS, STATS, GROUP,
+		const char *argv[] = {"EVAL", finish_lua, "3", DS_STREAM_ARTICLES, DS_STREAM_RESULTS, DS_STREAM_STATS, DS_STREAM_GROUP,
 				      it->id, it->art.name, w->name, failed ? "error" : "json",
 				      failed ? err.msg : json, failed ? "1" : "0", lat, trips,
 				      waited};
 		size_t lens[sizeof argv / sizeof argv[0]];
 		for (size_t i = 0; i < sizeof argv / sizeof argv[0]; i++)
 			lens[i] = strlen(argv[i]);
-		r = conn_cmd(&w->q, (int)(sizeof argv / sizeof argv[0]), argv, lens);
+		r = stream_conn_cmd(&w->q, (int)(sizeof argv / sizeof argv[0]), argv, lens);
 	}
 	free(json);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
 		cli_error("worker %s: cannot write the result of %s: %s", w->name, it->id,
-			  r ? r->str : conn_why(&w->q));
+			  r ? r->str : stream_conn_why(&w->q));
 		if (r)
 			freeReplyObject(r);
 		return -1;
@@ -702,13 +514,13 @@ static int run(struct worker *w)
 	return rc ? -1 : w->reader_rc;
 }
 
-static int print_stats(struct conn *q)
+static int print_stats(struct stream_conn *q)
 {
-	redisReply *r = cmd(q, "HGETALL", STATS, NULL, NULL, NULL), *len, *groups;
+	redisReply *r = stream_cmd(q, "HGETALL", DS_STREAM_STATS, NULL, NULL, NULL), *len, *groups;
 	long long processed = 0, failed = 0, lat = 0, trips = 0, waited = 0;
 	if (!r || r->type != REDIS_REPLY_ARRAY) {
-		cli_error("cannot read %s from %s:%d: %s", STATS, q->host, q->port,
-			  r && r->type == REDIS_REPLY_ERROR ? r->str : conn_why(q));
+		cli_error("cannot read %s from %s:%d: %s", DS_STREAM_STATS, q->host, q->port,
+			  r && r->type == REDIS_REPLY_ERROR ? r->str : stream_conn_why(q));
 		if (r)
 			freeReplyObject(r);
 		return EXIT_ERROR;
@@ -727,9 +539,9 @@ static int print_stats(struct conn *q)
 		else if (strcmp(k, "lookup_wait_us") == 0)
 			waited = v;
 	}
-	len = cmd(q, "XLEN", STREAM, NULL, NULL, NULL);
-	groups = cmd(q, "XPENDING", STREAM, GROUP, NULL, NULL);
-	printf("stream             %s\n", STREAM);
+	len = stream_cmd(q, "XLEN", DS_STREAM_ARTICLES, NULL, NULL, NULL);
+	groups = stream_cmd(q, "XPENDING", DS_STREAM_ARTICLES, DS_STREAM_GROUP, NULL, NULL);
+	printf("stream             %s\n", DS_STREAM_ARTICLES);
 	printf("entries            %lld\n", len && len->type == REDIS_REPLY_INTEGER ? len->integer : 0);
 	printf("pending            %lld\n",
 	       groups && groups->type == REDIS_REPLY_ARRAY && groups->elements > 0 &&
@@ -819,12 +631,12 @@ int cmd_worker(int argc, char **argv)
 		default: return cli_usage("despin worker -i INDEX [--queue URI]");
 		}
 	}
-	if (queue_of(&w.q, queue, index))
+	if (stream_queue_of(&w.q, queue, index))
 		return EXIT_ERROR;
 	w.q.retry = retry;
 	if (stats) {
 		rc = print_stats(&w.q);
-		conn_close(&w.q);
+		stream_conn_close(&w.q);
 		return rc;
 	}
 	if (!index || optind < argc)
@@ -863,14 +675,14 @@ int cmd_worker(int argc, char **argv)
 			goto out;
 		}
 	}
-	r = cmd(&w.q, "XGROUP", "CREATE", STREAM, GROUP, "0");
+	r = stream_cmd(&w.q, "XGROUP", "CREATE", DS_STREAM_ARTICLES, DS_STREAM_GROUP, "0");
 	if (r && r->type == REDIS_REPLY_ERROR && strstr(r->str, "requires the key to exist")) {
 		freeReplyObject(r);
-		r = redisCommand(w.q.c, "XGROUP CREATE %s %s 0 MKSTREAM", STREAM, GROUP);
+		r = redisCommand(w.q.c, "XGROUP CREATE %s %s 0 MKSTREAM", DS_STREAM_ARTICLES, DS_STREAM_GROUP);
 	}
 	if (!r || (r->type == REDIS_REPLY_ERROR && !strstr(r->str, "BUSYGROUP"))) {
-		cli_error("worker %s: cannot join group %s of %s at %s:%d: %s", w.name, GROUP, STREAM,
-			  w.q.host, w.q.port, r ? r->str : conn_why(&w.q));
+		cli_error("worker %s: cannot join group %s of %s at %s:%d: %s", w.name, DS_STREAM_GROUP, DS_STREAM_ARTICLES,
+			  w.q.host, w.q.port, r ? r->str : stream_conn_why(&w.q));
 		if (r)
 			freeReplyObject(r);
 		rc = EXIT_ERROR;
@@ -878,7 +690,7 @@ int cmd_worker(int argc, char **argv)
 	}
 	freeReplyObject(r);
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
+	sa.sa_handler = stream_on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	w.max = max;
@@ -886,85 +698,17 @@ int cmd_worker(int argc, char **argv)
 	if (run(&w))
 		rc = EXIT_ERROR;
 	printf("worker %s: %ld processed, %ld failed, %ld finished by another worker%s\n", w.name,
-	       w.processed, w.failed, w.dropped, stopping ? " (stopped by a signal)" : "");
+	       w.processed, w.failed, w.dropped, stream_stopping ? " (stopped by a signal)" : "");
 out:
 	for (int i = 0; i < w.nreaders; i++) {
 		ds_finder_close(w.rd[i].fd);
-		conn_close(&w.rd[i].q);
+		stream_conn_close(&w.rd[i].q);
 	}
 	ds_detector_free(w.det);
 	ds_models_free(m);
-	conn_close(&w.q);
+	stream_conn_close(&w.q);
 	pthread_cond_destroy(&w.cv);
 	pthread_mutex_destroy(&w.mu);
 	return rc;
 }
 
-/* ---- submit ---- */
-
-struct submit_ctx {
-	struct conn q;
-	long n;
-	int nerr;
-};
-
-static int submit_one(const char *path, void *vctx)
-{
-	struct submit_ctx *s = vctx;
-	struct ds_err err = {0};
-	char *text;
-	size_t len;
-	redisReply *r;
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	if (cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err)) {
-		cli_error("%s", err.msg);
-		s->nerr++;
-		return 0;
-	}
-	{
-		const char *argv[] = {"XADD", STREAM, "*", "name", name, "text", text};
-		size_t lens[] = {4, strlen(STREAM), 1, 4, strlen(name), 4, len};
-		r = conn_cmd(&s->q, 7, argv, lens);
-	}
-	free(text);
-	if (!r || r->type == REDIS_REPLY_ERROR) {
-		cli_error("cannot add %s to %s at %s:%d: %s", name, STREAM, s->q.host, s->q.port,
-			  r ? r->str : conn_why(&s->q));
-		if (r)
-			freeReplyObject(r);
-		s->nerr++;
-		return 1;
-	}
-	freeReplyObject(r);
-	s->n++;
-	return 0;
-}
-
-int cmd_submit(int argc, char **argv)
-{
-	static const struct option longopts[] = {{"queue", required_argument, NULL, 'Q'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	const char *queue = NULL;
-	struct submit_ctx s;
-	int c;
-	memset(&s, 0, sizeof s);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'Q')
-			queue = optarg;
-		else if (c == 'h')
-			return puts(USAGE_SUBMIT), EXIT_CLEAN;
-		else
-			return cli_usage("despin submit --queue URI FILE...");
-	}
-	if (optind >= argc)
-		return cli_usage("despin submit --queue URI FILE...");
-	if (queue_of(&s.q, queue, NULL))
-		return EXIT_ERROR;
-	s.q.retry = 3;
-	cli_walk(argv + optind, argc - optind, submit_one, &s, &s.nerr);
-	printf("%ld submitted to %s\n", s.n, STREAM);
-	conn_close(&s.q);
-	return s.nerr ? EXIT_ERROR : EXIT_CLEAN;
-}

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"index", cmd_index, "build, inspect and query an index of clean sources"},
 	{"worker", cmd_worker, "judge the articles of a Redis stream against an index"},
 	{"submit", cmd_submit, "add articles to the Redis stream that workers read"},
+	{"results", cmd_results, "print (and take) the verdicts workers wrote"},
 	{"match", cmd_match, "print the fingerprint similarity of two articles"},
 	{"scorer", cmd_scorer, "compute evidence features, fit and build the scorer"},
 	{"vec", cmd_vec, "build word vectors from a corpus; compare words"},

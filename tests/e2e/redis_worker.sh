@@ -57,14 +57,16 @@ wait $bpid
 # stream wait for it (it is pending) and one of them takes it over
 cat "$W/B.out" "$W/C.out" | sed 's/^/# /'
 $R xrange '{despin}:results' - + > "$W/results"
-python3 - "$W/results" "$total" > "$W/check" <<'PY'
+python3 - "$W/results" "$held" > "$W/check" <<'PY'
 import sys, json
 lines = open(sys.argv[1]).read().split("\n")
-entries, names, verdicts = [], [], {}
+entries, names, verdicts, by = [], [], {}, {}
 i = 0
 while i < len(lines):
     if lines[i] == "entry":
         entries.append(lines[i + 1])
+    if lines[i] == "worker":
+        by[entries[-1]] = lines[i + 1]
     if lines[i] == "name":
         names.append(lines[i + 1])
     if lines[i] == "json":
@@ -73,15 +75,16 @@ while i < len(lines):
     i += 1
 print("results", len(entries), "distinct", len(set(entries)), "names", len(set(names)),
       "verdicts", len(verdicts))
+print("held by", by.get(sys.argv[2], "none"))
 for k in sorted(verdicts):
     print("verdict", k.split("/")[-1], verdicts[k])
 PY
-sed 's/^/# /' "$W/check" | head -3
+sed 's/^/# /' "$W/check" | head -4
 check "every article has exactly one result ($total), none lost, none twice" \
 	$(grep -qx "results $total distinct $total names $total verdicts $total" "$W/check"; echo $?)
-check "the killed worker's article was taken over (A processed nothing, pending 0)" \
+check "the killed worker's article was taken over (judged by B or C, pending 0)" \
 	$([ "$($R xpending '{despin}:articles' despin | head -1)" = 0 ] &&
-	  ! $R hget '{despin}:stats' processed:A | grep -q .; echo $?)
+	  grep -qx "held by [BC]" "$W/check"; echo $?)
 "$DESPIN" scan -i "$U" --format json "$W/in" 2> /dev/null |
 	python3 -c 'import sys, json
 for l in sys.stdin:
@@ -115,11 +118,15 @@ check "SIGTERM stops a worker cleanly (exit 0, its article finished, nothing pen
 
 # SIGTERM while the worker holds articles read ahead (--prefetch 2): it
 # judges those it holds and stops; what it did not read stays in the stream
+# (the articles submitted K times over, at least 40 entries)
+K=$(((40 + total - 1) / total))
+many=$((K * total))
 "$DESPIN" index add -q -i "$U/5" corpus/seeds > /dev/null 2>&1
 "$DESPIN" worker -i "$U/5" --name H > "$W/H.out" 2>&1 &
 hpid=$!
 joined 5
-"$DESPIN" submit --queue "$U/5" "$W/in" > /dev/null 2>&1
+i=0
+while [ $i -lt $K ]; do "$DESPIN" submit --queue "$U/5" "$W/in" > /dev/null 2>&1; i=$((i + 1)); done
 i=0
 while [ $i -lt 400 ] && [ "$($R -n 5 xlen '{despin}:results')" = 0 ]; do sleep 0.01; i=$((i + 1)); done
 kill -TERM $hpid
@@ -129,8 +136,8 @@ sed 's/^/# /' "$W/H.out"
 hres=$($R -n 5 xlen '{despin}:results')
 hleft=$($R -n 5 xlen '{despin}:articles')
 echo "# $hres judged, $hleft left in the stream"
-check "SIGTERM with articles read ahead: each one read judged, the rest left unread ($hres + $hleft = $total)" \
-	$([ $rc = 0 ] && [ $((hres + hleft)) = "$total" ] && [ "$hleft" -gt 0 ] &&
+check "SIGTERM with articles read ahead: each one read judged, the rest left unread ($hres + $hleft = $many)" \
+	$([ $rc = 0 ] && [ $((hres + hleft)) = "$many" ] && [ "$hleft" -gt 0 ] &&
 	  [ "$($R -n 5 xpending '{despin}:articles' despin | head -1)" = 0 ]; echo $?)
 # the rest, one article at a time (--prefetch 0): the verdicts are those of
 # scan -i, and the judge waited for every look-up
@@ -140,10 +147,49 @@ python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
-    print("verdict", r["file"].split("/")[-1], r["verdict"])' "$W/I.json" | sort > "$W/I.v"
+    print("verdict", r["file"].split("/")[-1], r["verdict"])' "$W/I.json" | sort -u > "$W/I.v"
 "$DESPIN" worker --stats --queue "$U/5" > "$W/I.stats"
 check "worker --prefetch 0 and the default judge as scan -i does ($(wc -l < "$W/I.v") articles)" \
-	$(cmp -s "$W/scan.v" "$W/I.v" && grep -qx "processed *$total" "$W/I.stats"; echo $?)
+	$(cmp -s "$W/scan.v" "$W/I.v" && grep -qx "processed *$many" "$W/I.stats"; echo $?)
+
+# despin results: the verdicts as JSON Lines, taken from the stream once
+# printed (--keep leaves them)
+"$DESPIN" results --queue "$U/5" --keep > "$W/R1.jsonl"
+rrc=$?
+"$DESPIN" results --queue "$U/5" > "$W/R2.jsonl"
+"$DESPIN" results --queue "$U/5" > "$W/R3.jsonl"
+rrc3=$?
+python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    print("verdict", r["file"].split("/")[-1], r["verdict"])' "$W/R2.jsonl" | sort -u > "$W/R2.v"
+check "results prints each verdict, exit 1 with spun ones; --keep leaves them, then they are taken" \
+	$([ $rrc = 1 ] && cmp -s "$W/R1.jsonl" "$W/R2.jsonl" && cmp -s "$W/scan.v" "$W/R2.v" &&
+	  [ "$(wc -l < "$W/R2.jsonl")" = "$many" ] &&
+	  [ ! -s "$W/R3.jsonl" ] && [ $rrc3 = 0 ] &&
+	  [ "$($R -n 5 xlen '{despin}:results')" = 0 ]; echo $?)
+# --follow prints results as a worker writes them; an article that could
+# not be judged is an error record and exit 2
+"$DESPIN" index add -q -i "$U/6" corpus/seeds > /dev/null 2>&1
+"$DESPIN" results --queue "$U/6" --follow > "$W/F.jsonl" 2> "$W/F.err" &
+fpid=$!
+"$DESPIN" worker -i "$U/6" --name F > "$W/F.out" 2>&1 &
+wpid=$!
+"$DESPIN" submit --queue "$U/6" corpus/seeds/001_455d42bae2579fa5.txt corpus/seeds/003_cc34e14e2e5a732a.txt > /dev/null 2>&1
+$R -n 6 xadd '{despin}:articles' '*' name empty.txt text '' > /dev/null
+i=0
+while [ $i -lt 400 ] && [ "$(wc -l < "$W/F.jsonl")" -lt 3 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $fpid $wpid
+wait $fpid
+frc=$?
+wait $wpid
+sed 's/^/# /' "$W/F.jsonl" | cut -c1-120
+check "results --follow prints each verdict as it is written, the empty article as an error (exit 2)" \
+	$([ $frc = 2 ] && [ "$(wc -l < "$W/F.jsonl")" = 3 ] &&
+	  grep -q '^{"file":"empty.txt","error":"' "$W/F.jsonl" &&
+	  grep -q '"file":"corpus/seeds/003_cc34e14e2e5a732a.txt","verdict":"spun"' "$W/F.jsonl" &&
+	  [ "$($R -n 6 xlen '{despin}:results')" = 0 ]; echo $?)
 
 # a generation of ids opened after the worker opened the index (the counter
 # moved past 20000, into generation 1, ids 16385..32768): the worker's next

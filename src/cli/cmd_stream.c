@@ -1,0 +1,283 @@
+/* cmd_stream.c - despin submit and despin results: articles into the Redis
+ * stream that despin worker reads, and the workers' verdicts out of theirs
+ * (streams.h). */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+
+#include "cli.h"
+#include "streams.h"
+#include "../json.h"
+#include "../text.h"
+
+static const char USAGE_SUBMIT[] =
+	"despin submit [--queue redis://HOST[:PORT][/DB]] FILE...\n"
+	"\n"
+	"Adds each article (files, directories) to the Redis stream " DS_STREAM_ARTICLES "\n"
+	"that 'despin worker' reads, and prints how many were added.";
+
+static const char USAGE_RESULTS[] =
+	"despin results [--queue redis://HOST[:PORT][/DB]] [--keep] [--follow]\n"
+	"               [--max N]\n"
+	"\n"
+	"Prints the verdicts that workers wrote to the stream " DS_STREAM_RESULTS ",\n"
+	"oldest first, as JSON Lines: each as 'despin scan --format json' prints\n"
+	"it, an article that could not be judged as {\"file\": ..., \"error\": ...};\n"
+	"then deletes them from the stream, so that each is printed once.  Exit 1\n"
+	"if an article printed is spun, 2 on an error (one of an article too).\n"
+	"\n"
+	"  --queue URI   the server of the streams\n"
+	"  --keep        leave the results in the stream\n"
+	"  --follow      go on printing results as workers write them, until\n"
+	"                SIGINT or SIGTERM\n"
+	"  --max N       print at most N results";
+
+/* ---- results ---- */
+
+static int is_spun(void *ctx, const char *key, const char *val, size_t vlen, int is_string)
+{
+	(void)vlen;
+	if (is_string && strcmp(key, "verdict") == 0 && strcmp(val, "spun") == 0)
+		*(int *)ctx = 1;
+	return 0;
+}
+
+/* Prints the result entry e ([id, [field, value, ...]]); sets *spun and
+ * *failed from it.  Returns 0, or -1 when e is not a result. */
+static int print_result(const redisReply *e, int *spun, int *failed)
+{
+	const redisReply *fields, *name, *json, *error;
+	struct ds_err err = {0};
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    e->element[1]->type != REDIS_REPLY_ARRAY)
+		return -1;
+	fields = e->element[1];
+	name = stream_field(fields, "name");
+	json = stream_field(fields, "json");
+	error = stream_field(fields, "error");
+	if (json && json->type == REDIS_REPLY_STRING) {
+		int s = 0;
+		fwrite(json->str, 1, json->len, stdout);
+		putchar('\n');
+		if (ds_json_object(json->str, json->len, is_spun, &s, &err) == 0 && s)
+			*spun = 1;
+		return 0;
+	}
+	if (error && error->type == REDIS_REPLY_STRING) {
+		struct ds_buf b = DS_BUF_INIT;
+		const char *nm = name && name->type == REDIS_REPLY_STRING ? name->str : "";
+		const char *why = cli_error_reason(nm, error->str);
+		ds_buf_puts(&b, "{\"file\":\"");
+		ds_buf_json_str(&b, nm, strlen(nm));
+		ds_buf_puts(&b, "\",\"error\":\"");
+		ds_buf_json_str(&b, why, strlen(why));
+		if (ds_buf_puts(&b, "\"}") == 0)
+			puts(b.data);
+		ds_buf_free(&b);
+		*failed = 1;
+		return 0;
+	}
+	return -1;
+}
+
+int cmd_results(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"queue", required_argument, NULL, 'Q'}, {"keep", no_argument, NULL, 'K'},
+		{"follow", no_argument, NULL, 'F'},      {"max", required_argument, NULL, 'X'},
+		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+	const char *queue = NULL;
+	char last[64] = "0-0", count[32];
+	long max = -1, printed = 0, v;
+	int c, keep = 0, follow = 0, spun = 0, failed = 0, rc = 0;
+	struct stream_conn q;
+	struct sigaction sa;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'Q': queue = optarg; break;
+		case 'K': keep = 1; break;
+		case 'F': follow = 1; break;
+		case 'X':
+			if (cli_parse_int("--max", optarg, 0, LONG_MAX, &v))
+				return EXIT_ERROR;
+			max = v;
+			break;
+		case 'h': puts(USAGE_RESULTS); return EXIT_CLEAN;
+		default: return cli_usage("despin results [--queue URI] [--keep] [--follow]");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("despin results [--queue URI] [--keep] [--follow]");
+	if (stream_queue_of(&q, queue, NULL))
+		return EXIT_ERROR;
+	q.retry = follow ? 30 : 3;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = stream_on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stream_stopping && (max < 0 || printed < max)) {
+		const redisReply *entries = NULL;
+		redisReply *r;
+		snprintf(count, sizeof count, "%ld", max < 0 || max - printed > 100 ? 100 : max - printed);
+		{
+			/* XREAD [BLOCK 1000] COUNT n STREAMS results last: the entries after last */
+			const char *argv_[] = {"XREAD", "COUNT", count, "STREAMS", DS_STREAM_RESULTS, last,
+					       "BLOCK", "1000"};
+			size_t lens[8];
+			int n = 6;
+			if (follow) {
+				memmove(argv_ + 3, argv_ + 1, 5 * sizeof *argv_);
+				argv_[1] = "BLOCK";
+				argv_[2] = "1000";
+				n = 8;
+			}
+			for (int i = 0; i < n; i++)
+				lens[i] = strlen(argv_[i]);
+			r = stream_conn_cmd(&q, n, argv_, lens);
+		}
+		if (!r || r->type == REDIS_REPLY_ERROR) {
+			cli_error("cannot read %s from %s:%d: %s", DS_STREAM_RESULTS, q.host, q.port,
+				  r ? r->str : stream_conn_why(&q));
+			if (r)
+				freeReplyObject(r);
+			rc = -1;
+			break;
+		}
+		/* [[stream, [entry...]]] or nil */
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+		    r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2)
+			entries = r->element[0]->element[1];
+		if (!entries || entries->elements == 0) {
+			freeReplyObject(r);
+			if (follow)
+				continue;
+			break;
+		}
+		{
+			const char **ids = malloc((entries->elements + 2) * sizeof *ids);
+			size_t *lens = malloc((entries->elements + 2) * sizeof *lens), nid = 2;
+			if (!ids || !lens) {
+				free(ids);
+				free(lens);
+				freeReplyObject(r);
+				cli_error("out of memory");
+				rc = -1;
+				break;
+			}
+			ids[0] = "XDEL";
+			ids[1] = DS_STREAM_RESULTS;
+			for (size_t i = 0; i < entries->elements; i++) {
+				const redisReply *e = entries->element[i];
+				if (e->type != REDIS_REPLY_ARRAY || e->elements < 1 ||
+				    e->element[0]->type != REDIS_REPLY_STRING)
+					continue;
+				snprintf(last, sizeof last, "%s", e->element[0]->str);
+				if (print_result(e, &spun, &failed) == 0)
+					printed++;
+				ids[nid++] = e->element[0]->str;
+			}
+			/* deleted only once printed: a failed write leaves them */
+			if (fflush(stdout) != 0 || ferror(stdout)) {
+				cli_error("cannot write the results: %s", strerror(errno));
+				rc = -1;
+			} else if (!keep && nid > 2) {
+				redisReply *d;
+				for (size_t i = 0; i < nid; i++)
+					lens[i] = strlen(ids[i]);
+				d = stream_conn_cmd(&q, (int)nid, ids, lens);
+				if (!d || d->type == REDIS_REPLY_ERROR) {
+					cli_error("cannot delete the results printed from %s: %s",
+						  DS_STREAM_RESULTS, d ? d->str : stream_conn_why(&q));
+					rc = -1;
+				}
+				if (d)
+					freeReplyObject(d);
+			}
+			free(ids);
+			free(lens);
+		}
+		freeReplyObject(r);
+		if (rc)
+			break;
+	}
+	stream_conn_close(&q);
+	if (rc || failed)
+		return EXIT_ERROR;
+	return spun ? EXIT_FLAGGED : EXIT_CLEAN;
+}
+
+/* ---- submit ---- */
+
+struct submit_ctx {
+	struct stream_conn q;
+	long n;
+	int nerr;
+};
+
+static int submit_one(const char *path, void *vctx)
+{
+	struct submit_ctx *s = vctx;
+	struct ds_err err = {0};
+	char *text;
+	size_t len;
+	redisReply *r;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	if (cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err)) {
+		cli_error("%s", err.msg);
+		s->nerr++;
+		return 0;
+	}
+	{
+		const char *argv[] = {"XADD", DS_STREAM_ARTICLES, "*", "name", name, "text", text};
+		size_t lens[] = {4, strlen(DS_STREAM_ARTICLES), 1, 4, strlen(name), 4, len};
+		r = stream_conn_cmd(&s->q, 7, argv, lens);
+	}
+	free(text);
+	if (!r || r->type == REDIS_REPLY_ERROR) {
+		cli_error("cannot add %s to %s at %s:%d: %s", name, DS_STREAM_ARTICLES, s->q.host, s->q.port,
+			  r ? r->str : stream_conn_why(&s->q));
+		if (r)
+			freeReplyObject(r);
+		s->nerr++;
+		return 1;
+	}
+	freeReplyObject(r);
+	s->n++;
+	return 0;
+}
+
+int cmd_submit(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"queue", required_argument, NULL, 'Q'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	const char *queue = NULL;
+	struct submit_ctx s;
+	int c;
+	memset(&s, 0, sizeof s);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'Q')
+			queue = optarg;
+		else if (c == 'h')
+			return puts(USAGE_SUBMIT), EXIT_CLEAN;
+		else
+			return cli_usage("despin submit --queue URI FILE...");
+	}
+	if (optind >= argc)
+		return cli_usage("despin submit --queue URI FILE...");
+	if (stream_queue_of(&s.q, queue, NULL))
+		return EXIT_ERROR;
+	s.q.retry = 3;
+	cli_walk(argv + optind, argc - optind, submit_one, &s, &s.nerr);
+	printf("%ld submitted to %s\n", s.n, DS_STREAM_ARTICLES);
+	stream_conn_close(&s.q);
+	return s.nerr ? EXIT_ERROR : EXIT_CLEAN;
+}

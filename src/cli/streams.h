@@ -1,0 +1,58 @@
+/* streams.h - the Redis streams that despin worker, submit and results
+ * share (one hash tag, so one slot, also in a cluster):
+ *   {despin}:articles  the stream of articles: fields name, text
+ *   {despin}:results   one entry per judged article: entry (the article's
+ *                      entry id), name, worker, json (the verdict, as scan
+ *                      --format json prints it) or error
+ *   {despin}:stats     counters: processed, failed, latency_us, round_trips,
+ *                      lookup_wait_us, and processed:WORKER per worker
+ * and a connection to their server.  Command-line code: it prints its
+ * errors (cli_error). */
+#ifndef DS_CLI_STREAMS_H
+#define DS_CLI_STREAMS_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include <hiredis/hiredis.h>
+
+#define DS_STREAM_ARTICLES "{despin}:articles"
+#define DS_STREAM_RESULTS "{despin}:results"
+#define DS_STREAM_STATS "{despin}:stats"
+#define DS_STREAM_GROUP "despin"
+
+/* Set by stream_on_stop (SIGTERM, SIGINT): a connection then gives up
+ * reconnecting, and the commands stop after what they hold. */
+extern volatile sig_atomic_t stream_stopping;
+void stream_on_stop(int sig);
+
+/* One server (or the node of the streams' slot).  Zeroed, then filled by
+ * stream_queue_of; connected on its first command; one thread's. */
+struct stream_conn {
+	char host[256];
+	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH */
+	int port, db, retry;
+	int reached;    /* connected once: a later loss is retried */
+	char why[160];  /* why the last command got no reply */
+	redisContext *c;
+};
+
+/* Parses the server's address: queue, else index if it is a redis://
+ * address.  -1 after a message when there is none or it is not valid. */
+int stream_queue_of(struct stream_conn *q, const char *queue, const char *index);
+/* Runs a command (argv form), reconnecting up to q->retry times when the
+ * server goes away and following a cluster's MOVED; NULL when it failed
+ * (stream_conn_why says why).  The caller frees the reply. */
+redisReply *stream_conn_cmd(struct stream_conn *q, int argc, const char **argv,
+			    const size_t *lens);
+/* The same with up to five NUL-terminated arguments, the first NULL ending them. */
+redisReply *stream_cmd(struct stream_conn *q, const char *a0, const char *a1, const char *a2,
+		       const char *a3, const char *a4);
+/* Why q's last command failed. */
+const char *stream_conn_why(const struct stream_conn *q);
+void stream_conn_close(struct stream_conn *q);
+
+/* The value of field name in an entry's [field, value, ...], or NULL. */
+const redisReply *stream_field(const redisReply *fields, const char *name);
+
+#endif
