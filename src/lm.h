@@ -37,7 +37,7 @@ struct ds_doc;
 /* The compact layout: sorted n-grams, 16-bit probabilities and 8-bit
  * backoffs (ds_lm_compact). */
 #define DS_LMQ_KIND "LMQ"
-#define DS_LMQ_VERSION 1
+#define DS_LMQ_VERSION 2
 /* How a damaged or missing model is made again (used in messages). */
 #define DS_LM_REBUILD DS_BIN_REBUILD
 

@@ -2,7 +2,7 @@
  * lm_compact.c - the language model's compact layout: building it from a
  * hashed model, attaching a file of it (see lm_internal.h, struct lmq_tail).
  *
- * Payload layout (kind DS_LMQ_KIND, version 1; offsets from the start of
+ * Payload layout (kind DS_LMQ_KIND, version 2; offsets from the start of
  * the payload, every array 8-byte aligned):
  *
  *   struct lm_head                    counts and the vocabulary's offsets
@@ -13,8 +13,10 @@
  *   uint32_t        stroff[vocab]     offset of each word in strings
  *   char            strings[]         NUL-terminated words
  *   for each order n < N:  uint32_t child[count[n-1] + 1]
- *   for each order n >= 2: uint8_t word[3 * count[n-1] + 1] (little-endian
- *                          ids), uint16_t prob[count[n-1]], and for n < N
+ *   for each order n >= 2: uint8_t word[B * count[n-1] + 1] (little-endian
+ *                          ids of B = tail.word_bytes bytes: 2 for a
+ *                          vocabulary of at most 65,536 words, else 3),
+ *                          uint16_t prob[count[n-1]], and for n < N
  *                          uint8_t backoff[count[n-1]]
  *
  * The entries of order n are sorted by (parent, word): a query walks from
@@ -66,6 +68,10 @@ int ds_lmq_attach(struct ds_lm *lm, const unsigned char *p, size_t len, const ch
 	if (len < toff + sizeof *q || h->vocab >= (1u << 24))
 		goto bad;
 	q = (const void *)(p + toff);
+	if ((q->word_bytes != 2 && q->word_bytes != 3) ||
+	    (q->word_bytes == 2 && h->vocab > (1u << 16)))
+		goto bad;
+	lm->qwb = q->word_bytes;
 	for (int n = 1; n <= lm->order; n++) {
 		uint64_t c = h->count[n - 1];
 		if (c >= UINT32_MAX || (n >= 2 && c == 0))
@@ -80,7 +86,7 @@ int ds_lmq_attach(struct ds_lm *lm, const unsigned char *p, size_t len, const ch
 				goto bad;
 		}
 		if (n >= 2) {
-			if (!lm_inside(q->word_off[n - 1], 3 * c + 1, 1, len) ||
+			if (!lm_inside(q->word_off[n - 1], lm->qwb * c + 1, 1, len) ||
 			    !lm_inside(q->prob_off[n - 1], c, 2, len) ||
 			    (n < lm->order && !lm_inside(q->bo_off[n - 1], c, 1, len)))
 				goto bad;
@@ -238,6 +244,8 @@ struct ds_lm *ds_lm_compact(const struct ds_lm *src, struct ds_err *err)
 	struct lmq_tail *q;
 	const char *name = src->path ? src->path : "model";
 	size_t most = 1;
+	/* word ids in 2 bytes when they fit */
+	const unsigned wb = src->vocab <= (1u << 16) ? 2 : 3;
 	int rc = DS_ENOMEM;
 
 	if (src->mix || src->compact) {
@@ -291,7 +299,7 @@ struct ds_lm *ds_lm_compact(const struct ds_lm *src, struct ds_err *err)
 		}
 		if (n >= 2) {
 			word_off[n - 1] = off;
-			off = align8(off + 3 * c + 1);
+			off = align8(off + wb * c + 1);
 			prob_off[n - 1] = off;
 			off = align8(off + 2 * c);
 			if (n < N) {
@@ -308,6 +316,7 @@ struct ds_lm *ds_lm_compact(const struct ds_lm *src, struct ds_err *err)
 	q = (struct lmq_tail *)(p + align8(sizeof *h));
 	h->order = (uint32_t)N;
 	h->vocab = src->vocab;
+	q->word_bytes = wb;
 	memcpy(h->count, sh->count, sizeof h->count);
 	h->uni_off = uni_off;
 	h->vtab_off = vtab_off;
@@ -346,9 +355,10 @@ struct ds_lm *ds_lm_compact(const struct ds_lm *src, struct ds_err *err)
 			uint8_t *wd = p + word_off[n - 1];
 			for (size_t i = 0; i < c; i++) {
 				uint32_t w = e[n - 1][i].word;
-				wd[3 * i] = (uint8_t)w;
-				wd[3 * i + 1] = (uint8_t)(w >> 8);
-				wd[3 * i + 2] = (uint8_t)(w >> 16);
+				wd[wb * i] = (uint8_t)w;
+				wd[wb * i + 1] = (uint8_t)(w >> 8);
+				if (wb == 3)
+					wd[wb * i + 2] = (uint8_t)(w >> 16);
 			}
 			for (size_t i = 0; i < c; i++)
 				vals[i] = src->tab[n - 1][e[n - 1][i].slot].prob;

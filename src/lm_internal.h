@@ -47,12 +47,15 @@ struct lm_vent {
 #define LMQ_BO_ZERO 254      /* backoff code of 0.0 */
 struct lmq_tail {
 	uint64_t child_off[DS_LM_MAX_ORDER]; /* order n < N: uint32_t[count[n-1] + 1] */
-	uint64_t word_off[DS_LM_MAX_ORDER];  /* order n >= 2: 3-byte word ids, 1 byte after */
+	uint64_t word_off[DS_LM_MAX_ORDER];  /* order n >= 2: word ids of word_bytes bytes, 1
+					      * byte after */
 	uint64_t prob_off[DS_LM_MAX_ORDER];  /* order n >= 2: uint16_t codes */
 	uint64_t bo_off[DS_LM_MAX_ORDER];    /* 2 <= n < N: uint8_t codes */
 	float prob_lo[DS_LM_MAX_ORDER];      /* order n: log10 p = lo + code * step */
 	float prob_step[DS_LM_MAX_ORDER];
 	float qbo[DS_LM_MAX_ORDER][256];     /* order n: code -> log10 backoff */
+	uint32_t word_bytes;                 /* 2 (a vocabulary of at most 65,536 words) or 3 */
+	uint32_t reserved;                   /* 0 */
 };
 
 /* True when n elements of elt bytes from offset off (8-byte aligned) lie
@@ -109,6 +112,7 @@ struct ds_lm {
 	const struct lmq_tail *qt;
 	const uint32_t *child[DS_LM_MAX_ORDER];
 	const uint8_t *qword[DS_LM_MAX_ORDER], *qbo[DS_LM_MAX_ORDER];
+	unsigned qwb;             /* bytes of a word id in qword: 2 or 3 */
 	const uint16_t *qprob[DS_LM_MAX_ORDER];
 	struct lm_mix *mix;       /* a mixture (lm_mix.c): the fields above unused */
 	char *path;               /* the file it was loaded from, or NULL */
@@ -123,12 +127,13 @@ int ds_lm_attach_vocab(struct ds_lm *lm, const unsigned char *p, size_t len, con
 /* A compact payload attached (lm_compact.c); 0 or DS_ECORRUPT. */
 int ds_lmq_attach(struct ds_lm *lm, const unsigned char *p, size_t len, const char *name,
 		  struct ds_err *err);
-/* The word of entry i of order n >= 2 of a compact model (3 bytes,
+/* The word of entry i of order n >= 2 of a compact model (2 or 3 bytes,
  * little-endian). */
 static inline uint32_t lmq_word(const struct ds_lm *lm, int n, uint32_t i)
 {
-	const uint8_t *x = lm->qword[n - 1] + 3 * (size_t)i;
-	return x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16;
+	const uint8_t *x = lm->qword[n - 1] + lm->qwb * (size_t)i;
+	uint32_t w = x[0] | (uint32_t)x[1] << 8;
+	return lm->qwb == 2 ? w : w | (uint32_t)x[2] << 16;
 }
 /* The entry of word w among entries [lo, hi) of order n of a compact
  * model; 0 when absent (a damaged range finds nothing). */

@@ -606,6 +606,63 @@ out:
  * not end where the next order does are refused, naming the file; word ids
  * overwritten are found by the checksum, and queries on them stay inside
  * the file. */
+/* A vocabulary of more than 65,536 words: word ids take 3 bytes in the
+ * compact layout (2 below), and score as the hashed model's do. */
+T_TEST(compact_wide_ids)
+{
+	struct ds_buf b = DS_BUF_INIT, t = DS_BUF_INIT;
+	struct ds_lm *lm = NULL, *q = NULL;
+	struct ds_err err = {0};
+	static float p0[4000], p1[4000];
+	static int l0[4000], l1[4000];
+	size_t n0 = 0, n1 = 0;
+	int bad = 0;
+	/* 70,000 distinct words, each seen twice in a fixed neighbourhood, so
+	 * that the higher orders hold high ids too */
+	for (int i = 0; i < 70000; i += 10) {
+		for (int r = 0; r < 2; r++) {
+			for (int k = 0; k < 10; k++)
+				ds_buf_printf(&b, "%sw%d", k ? " " : "", i + k);
+			ds_buf_puts(&b, "\n");
+		}
+		if (i >= 69000)
+			for (int k = 0; k < 10; k++)
+				ds_buf_printf(&t, "%sw%d%s", k ? " " : "", i + k, k == 9 ? "\n" : "");
+	}
+	T_OK(b.data && t.data);
+	if (!b.data || !t.data)
+		goto out;
+	lm = train_text(b.data, 3, 0, NULL);
+	T_OK(lm != NULL);
+	if (!lm)
+		goto out;
+	q = ds_lm_compact(lm, &err);
+	T_OK(q != NULL);
+	if (!q)
+		goto out;
+	{
+		struct ds_lm_stats a, c;
+		ds_lm_get_stats(lm, &a);
+		ds_lm_get_stats(q, &c);
+		T_OK(a.count[0] > 70000);
+		T_EQ_INT(c.compact, 1);
+	}
+	score_all(lm, t.data, p0, l0, &n0);
+	score_all(q, t.data, p1, l1, &n1);
+	T_EQ_INT(n1, n0);
+	T_OK(n0 > 1000);
+	for (size_t i = 0; i < n0 && n1 == n0; i++)
+		bad += l1[i] != l0[i] || fabsf(p1[i] - p0[i]) > 1e-3f;
+	T_EQ_INT(bad, 0);
+	/* the high ids are found in the longest n-grams */
+	T_OK(n0 > 20 && l0[n0 - 2] == 3);
+out:
+	ds_buf_free(&b);
+	ds_buf_free(&t);
+	ds_lm_free(lm);
+	ds_lm_free(q);
+}
+
 T_TEST(compact_damaged)
 {
 	char *train = gen_text(300, 3);
@@ -849,6 +906,7 @@ int main(void)
 	T_RUN(long_span_matches_single_steps);
 	T_RUN(document_words);
 	T_RUN(compact_layout);
+	T_RUN(compact_wide_ids);
 	T_RUN(compact_damaged);
 	return t_done();
 }
