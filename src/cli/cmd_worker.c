@@ -122,7 +122,7 @@ struct worker;
  * a thread of its own with --prefetch N > 0. */
 struct reader {
 	struct worker *w;
-	struct stream_conn q;          /* XAUTOCLAIM, XREADGROUP, XPENDING */
+	struct stream_conn q;   /* XAUTOCLAIM, XREADGROUP, XPENDING */
 	struct ds_finder *fd;
 	char cursor[64];        /* XAUTOCLAIM's */
 	pthread_t th;
@@ -133,7 +133,7 @@ struct reader {
  * sources and writes the result.  Each thread has its own connection (a
  * hiredis context is one thread's). */
 struct worker {
-	struct stream_conn q;          /* the judge's: results and counters */
+	struct stream_conn q;   /* the judge's: results and counters */
 	char name[128];
 	struct ds_detector *det;
 	struct reader rd[READERS_MAX];
@@ -190,8 +190,8 @@ static int reader_read(struct reader *rd, struct item *it)
 	redisReply *r;
 	snprintf(idle, sizeof idle, "%d", w->claim_ms);
 	{
-		const char *argv[] = {"XAUTOCLAIM", DS_STREAM_ARTICLES, DS_STREAM_GROUP, w->name, idle, rd->cursor,
-				      "COUNT", "1"};
+		const char *argv[] = {"XAUTOCLAIM", DS_STREAM_ARTICLES, DS_STREAM_GROUP, w->name,
+				      idle, rd->cursor, "COUNT", "1"};
 		size_t lens[8];
 		for (int i = 0; i < 8; i++)
 			lens[i] = strlen(argv[i]);
@@ -413,7 +413,8 @@ static int judge(struct worker *w, struct item *it, double t_wait)
 	snprintf(waited, sizeof waited, "%.0f",
 		 it->t_found > since ? (it->t_found - since) * 1e6 : 0.0);
 	{
-		const char *argv[] = {"EVAL", finish_lua, "3", DS_STREAM_ARTICLES, DS_STREAM_RESULTS, DS_STREAM_STATS, DS_STREAM_GROUP,
+		const char *argv[] = {"EVAL", finish_lua, "3", DS_STREAM_ARTICLES,
+				      DS_STREAM_RESULTS, DS_STREAM_STATS, DS_STREAM_GROUP,
 				      it->id, it->art.name, w->name, failed ? "error" : "json",
 				      failed ? err.msg : json, failed ? "1" : "0", lat, trips,
 				      waited};
@@ -681,7 +682,8 @@ int cmd_worker(int argc, char **argv)
 		r = redisCommand(w.q.c, "XGROUP CREATE %s %s 0 MKSTREAM", DS_STREAM_ARTICLES, DS_STREAM_GROUP);
 	}
 	if (!r || (r->type == REDIS_REPLY_ERROR && !strstr(r->str, "BUSYGROUP"))) {
-		cli_error("worker %s: cannot join group %s of %s at %s:%d: %s", w.name, DS_STREAM_GROUP, DS_STREAM_ARTICLES,
+		cli_error("worker %s: cannot join group %s of %s at %s:%d: %s", w.name,
+			  DS_STREAM_GROUP, DS_STREAM_ARTICLES,
 			  w.q.host, w.q.port, r ? r->str : stream_conn_why(&w.q));
 		if (r)
 			freeReplyObject(r);
