@@ -14,6 +14,12 @@
 #          (scripts/bench_index.sh)
 #   scan   detection latency, scan throughput solo and against a 10,000-article
 #          index, -j 1 vs -j 2, peak memory (scripts/bench_scan.sh)
+#   redis  the shared index on a Redis server of 10,000 sources of new text:
+#          memory per source, adds/s, query latency and round trips, workers'
+#          articles/s and the share of their time spent waiting on look-ups
+#          (scripts/bench_redis.sh with BENCH_SOURCES=10000 BENCH_SQLITE=0
+#          BENCH_SYNTHETIC=novel BENCH_N=640 unless set; skipped without
+#          redis-server)
 # Usage: scripts/bench.sh [BUILD_DIR] [SECTION...]   (default: build, all)
 # Environment: each script's own variables.  To keep 'make bench' within ten
 # minutes on two cores, two defaults of bench_index.sh are lowered here:
@@ -21,7 +27,7 @@
 # BENCH_MT=40 (machine-translation round trips, ~1 s each).
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
-SECTIONS=${*:-text lm lmmix lmdomains lex index scan}
+SECTIONS=${*:-text lm lmmix lmdomains lex index scan redis}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 export BENCH_LARGE=${BENCH_LARGE:-0} BENCH_MT=${BENCH_MT:-40}
@@ -42,7 +48,16 @@ for s in $SECTIONS; do
 	lex) cmd="scripts/bench_lex.sh $BUILD" ;;
 	index) cmd="scripts/bench_index.sh $BUILD" ;;
 	scan) cmd="scripts/bench_scan.sh $BUILD" ;;
-	*) echo "bench: no section '$s' (text lm lmmix lmdomains lex index scan)" >&2; exit 2 ;;
+	redis)
+		if ! command -v redis-server > /dev/null 2>&1; then
+			echo
+			echo "######## redis: skipped (no redis-server: scripts/deps.sh installs it)"
+			continue
+		fi
+		export BENCH_SOURCES=${BENCH_SOURCES:-10000} BENCH_SQLITE=${BENCH_SQLITE:-0} \
+			BENCH_SYNTHETIC=${BENCH_SYNTHETIC:-novel} BENCH_N=${BENCH_N:-640}
+		cmd="scripts/bench_redis.sh $BUILD" ;;
+	*) echo "bench: no section '$s' (text lm lmmix lmdomains lex index scan redis)" >&2; exit 2 ;;
 	esac
 	echo
 	echo "######## $s: $run $cmd"
