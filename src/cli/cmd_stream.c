@@ -179,9 +179,12 @@ int cmd_results(int argc, char **argv)
 				    e->element[0]->type != REDIS_REPLY_STRING)
 					continue;
 				snprintf(last, sizeof last, "%s", e->element[0]->str);
-				if (print_result(e, &spun, &failed) == 0)
+				/* an entry that is no result (another program's) is
+				 * passed over and left in the stream */
+				if (print_result(e, &spun, &failed) == 0) {
 					printed++;
-				ids[nid++] = e->element[0]->str;
+					ids[nid++] = e->element[0]->str;
+				}
 			}
 			/* deleted only once printed: a failed write leaves them */
 			if (fflush(stdout) != 0 || ferror(stdout)) {

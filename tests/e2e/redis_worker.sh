@@ -153,7 +153,9 @@ check "worker --prefetch 0 and the default judge as scan -i does ($(wc -l < "$W/
 	$(cmp -s "$W/scan.v" "$W/I.v" && grep -qx "processed *$many" "$W/I.stats"; echo $?)
 
 # despin results: the verdicts as JSON Lines, taken from the stream once
-# printed (--keep leaves them)
+# printed (--keep leaves them); an entry of another program's is passed over
+# and left
+$R -n 5 xadd '{despin}:results' '*' note other > /dev/null
 "$DESPIN" results --queue "$U/5" --keep > "$W/R1.jsonl"
 rrc=$?
 "$DESPIN" results --queue "$U/5" > "$W/R2.jsonl"
@@ -164,11 +166,11 @@ import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
     print("verdict", r["file"].split("/")[-1], r["verdict"])' "$W/R2.jsonl" | sort -u > "$W/R2.v"
-check "results prints each verdict, exit 1 with spun ones; --keep leaves them, then they are taken" \
+check "results prints each verdict, exit 1 with spun ones; --keep leaves them, then they are taken, not the other entry" \
 	$([ $rrc = 1 ] && cmp -s "$W/R1.jsonl" "$W/R2.jsonl" && cmp -s "$W/scan.v" "$W/R2.v" &&
 	  [ "$(wc -l < "$W/R2.jsonl")" = "$many" ] &&
 	  [ ! -s "$W/R3.jsonl" ] && [ $rrc3 = 0 ] &&
-	  [ "$($R -n 5 xlen '{despin}:results')" = 0 ]; echo $?)
+	  [ "$($R -n 5 xlen '{despin}:results')" = 1 ]; echo $?)
 # --follow prints results as a worker writes them; an article that could
 # not be judged is an error record and exit 2
 "$DESPIN" index add -q -i "$U/6" corpus/seeds > /dev/null 2>&1
