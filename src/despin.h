@@ -331,8 +331,8 @@ void ds_sources_free(struct ds_sources *s);
  * Of two related articles the older one (by their "date" headers) is the
  * source; undated or of one date, each may be the other's (the cleaner one,
  * by the solo score set with ds_batch_set_score, is preferred among
- * several), and the
- * evidence decides which is the copy (ds_detect_opts' check_direction).
+ * several), and the evidence decides which is the copy (ds_detect_opts'
+ * check_direction).
  * Memory: about 100 bytes per article plus the
  * index's page cache (64 MiB per handle); the texts live in the file.
  *

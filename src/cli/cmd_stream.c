@@ -12,6 +12,7 @@
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
+#include "scan.h"
 #include "streams.h"
 #include "../json.h"
 #include "../text.h"
@@ -70,16 +71,10 @@ static int print_result(const redisReply *e, int *spun, int *failed)
 		return 0;
 	}
 	if (error && error->type == REDIS_REPLY_STRING) {
-		struct ds_buf b = DS_BUF_INIT;
-		const char *nm = name && name->type == REDIS_REPLY_STRING ? name->str : "";
-		const char *why = cli_error_reason(nm, error->str);
-		ds_buf_puts(&b, "{\"file\":\"");
-		ds_buf_json_str(&b, nm, strlen(nm));
-		ds_buf_puts(&b, "\",\"error\":\"");
-		ds_buf_json_str(&b, why, strlen(why));
-		if (ds_buf_puts(&b, "\"}") == 0)
-			puts(b.data);
-		ds_buf_free(&b);
+		static const struct scan_opts files; /* {"file": ..., "error": ...} */
+		scan_print_error_json(&files,
+				      name && name->type == REDIS_REPLY_STRING ? name->str : "",
+				      error->str);
 		*failed = 1;
 		return 0;
 	}
@@ -97,7 +92,6 @@ int cmd_results(int argc, char **argv)
 	long max = -1, printed = 0, v;
 	int c, keep = 0, follow = 0, spun = 0, failed = 0, rc = 0;
 	struct stream_conn q;
-	struct sigaction sa;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -118,29 +112,25 @@ int cmd_results(int argc, char **argv)
 	if (stream_queue_of(&q, queue, NULL))
 		return EXIT_ERROR;
 	q.retry = follow ? 30 : 3;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = stream_on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	stream_catch_stop();
 	while (!stream_stopping && (max < 0 || printed < max)) {
 		const redisReply *entries = NULL;
 		redisReply *r;
 		snprintf(count, sizeof count, "%ld", max < 0 || max - printed > 100 ? 100 : max - printed);
 		{
-			/* XREAD [BLOCK 1000] COUNT n STREAMS results last: the entries after last */
-			const char *argv_[] = {"XREAD", "COUNT", count, "STREAMS", DS_STREAM_RESULTS, last,
-					       "BLOCK", "1000"};
-			size_t lens[8];
-			int n = 6;
+			/* the entries after last */
+			const char *args[8] = {"XREAD"};
+			int n = 1;
 			if (follow) {
-				memmove(argv_ + 3, argv_ + 1, 5 * sizeof *argv_);
-				argv_[1] = "BLOCK";
-				argv_[2] = "1000";
-				n = 8;
+				args[n++] = "BLOCK";
+				args[n++] = "1000";
 			}
-			for (int i = 0; i < n; i++)
-				lens[i] = strlen(argv_[i]);
-			r = stream_conn_cmd(&q, n, argv_, lens);
+			args[n++] = "COUNT";
+			args[n++] = count;
+			args[n++] = "STREAMS";
+			args[n++] = DS_STREAM_RESULTS;
+			args[n++] = last;
+			r = stream_cmdv(&q, n, args);
 		}
 		if (!r || r->type == REDIS_REPLY_ERROR) {
 			cli_error("cannot read %s from %s:%d: %s", DS_STREAM_RESULTS, q.host, q.port,
@@ -150,11 +140,7 @@ int cmd_results(int argc, char **argv)
 			rc = -1;
 			break;
 		}
-		/* [[stream, [entry...]]] or nil */
-		if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
-		    r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2)
-			entries = r->element[0]->element[1];
-		if (!entries || entries->elements == 0) {
+		if (!(entries = stream_entries(r))) {
 			freeReplyObject(r);
 			if (follow)
 				continue;

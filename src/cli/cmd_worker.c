@@ -28,6 +28,7 @@
 #include "../detect.h"
 #include "../store.h"
 #include "../text.h"
+#include "../util.h"
 
 static const char USAGE_WORKER[] =
 	"despin worker -i INDEX [--queue redis://HOST[:PORT][/DB]] [--models DIR]\n"
@@ -60,13 +61,6 @@ static const char USAGE_WORKER[] =
 	"  --readers N     threads that read and look up articles (default 1; more\n"
 	"                  when a look-up takes longer than scoring an article)\n"
 	"  --stats         print the counters of the workers and of the stream";
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---- the worker ---- */
 
@@ -176,7 +170,7 @@ static int item_take(struct item *it, redisReply *r, const redisReply *entry)
 	it->art.name = name && name->type == REDIS_REPLY_STRING ? name->str : it->id;
 	it->art.data = text && text->type == REDIS_REPLY_STRING ? text->str : "";
 	it->art.len = text && text->type == REDIS_REPLY_STRING ? (size_t)text->len : 0;
-	it->t_read = now_s();
+	it->t_read = ds_now();
 	return 1;
 }
 
@@ -192,10 +186,7 @@ static int reader_read(struct reader *rd, struct item *it)
 	{
 		const char *argv[] = {"XAUTOCLAIM", DS_STREAM_ARTICLES, DS_STREAM_GROUP, w->name,
 				      idle, rd->cursor, "COUNT", "1"};
-		size_t lens[8];
-		for (int i = 0; i < 8; i++)
-			lens[i] = strlen(argv[i]);
-		r = stream_conn_cmd(&rd->q, 8, argv, lens);
+		r = stream_cmdv(&rd->q, 8, argv);
 	}
 	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
 		cli_error("worker %s: XAUTOCLAIM: %s", w->name,
@@ -211,19 +202,16 @@ static int reader_read(struct reader *rd, struct item *it)
 		return 1;
 	freeReplyObject(r);
 	{
-		/* --until-empty: an empty stream ends the run, not waited on */
-		const char *argv[] = {"XREADGROUP", "GROUP", DS_STREAM_GROUP, w->name, "COUNT", "1",
-				      "STREAMS", DS_STREAM_ARTICLES, ">", "BLOCK", "1000"};
-		int argc = w->until_empty ? 9 : 11;
-		size_t lens[11];
-		if (!w->until_empty) { /* BLOCK before STREAMS */
-			memmove(argv + 8, argv + 6, 3 * sizeof *argv);
-			argv[6] = "BLOCK";
-			argv[7] = "1000";
+		const char *argv[11] = {"XREADGROUP", "GROUP", DS_STREAM_GROUP, w->name, "COUNT", "1"};
+		int argc = 6;
+		if (!w->until_empty) { /* --until-empty: an empty stream ends the run */
+			argv[argc++] = "BLOCK";
+			argv[argc++] = "1000";
 		}
-		for (int i = 0; i < argc; i++)
-			lens[i] = strlen(argv[i]);
-		r = stream_conn_cmd(&rd->q, argc, argv, lens);
+		argv[argc++] = "STREAMS";
+		argv[argc++] = DS_STREAM_ARTICLES;
+		argv[argc++] = ">";
+		r = stream_cmdv(&rd->q, argc, argv);
 	}
 	if (!r || r->type == REDIS_REPLY_ERROR) {
 		cli_error("worker %s: XREADGROUP: %s", w->name, r ? r->str : stream_conn_why(&rd->q));
@@ -231,11 +219,7 @@ static int reader_read(struct reader *rd, struct item *it)
 			freeReplyObject(r);
 		return -1;
 	}
-	/* [[stream, [entry]]] or nil */
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
-	    r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2 &&
-	    r->element[0]->element[1]->elements > 0 &&
-	    item_take(it, r, r->element[0]->element[1]->element[0]))
+	if (stream_entries(r) && item_take(it, r, stream_entries(r)->element[0]))
 		return 1;
 	freeReplyObject(r);
 	return 0;
@@ -248,7 +232,7 @@ static void reader_look_up(struct reader *rd, struct item *it)
 {
 	size_t n;
 	uint64_t rt0 = ds_finder_round_trips(rd->fd);
-	it->t_look = now_s();
+	it->t_look = ds_now();
 	if (cli_text_of(it->art.name, it->art.data, it->art.len, 0, &it->page, &n, NULL, &it->map,
 			&it->err) == 0 &&
 	    it->page) {
@@ -257,25 +241,36 @@ static void reader_look_up(struct reader *rd, struct item *it)
 	}
 	if (!it->err.code)
 		it->found = ds_finder_find(rd->fd, &it->art, 0, &it->err);
-	it->t_found = now_s();
+	it->t_found = ds_now();
 	it->trips = ds_finder_round_trips(rd->fd) - rt0;
 }
 
-/* Entries of the group read and not yet acknowledged (by any worker):
- * their count, or -1 after a message. */
-static long long pending(struct reader *rd)
+/* After a read found nothing: whether entries are still to do, read by
+ * some worker and not acknowledged (it finishes them, or, dead, leaves them
+ * to be taken over once --claim-ms has passed).  1 (after a short wait:
+ * read again), 0 (the stream is done with), -1 after a message. */
+static int still_to_do(struct reader *rd)
 {
-	redisReply *r = stream_cmd(&rd->q, "XPENDING", DS_STREAM_ARTICLES, DS_STREAM_GROUP, NULL, NULL);
-	long long n = -1;
-	if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
-	    r->element[0]->type == REDIS_REPLY_INTEGER)
-		n = r->element[0]->integer;
-	else
-		cli_error("worker %s: XPENDING: %s", rd->w->name,
-			  r && r->type == REDIS_REPLY_ERROR ? r->str : stream_conn_why(&rd->q));
-	if (r)
-		freeReplyObject(r);
-	return n;
+	char why[160];
+	long long left = stream_pending(&rd->q, why, sizeof why);
+	if (left < 0) {
+		cli_error("worker %s: XPENDING: %s", rd->w->name, why);
+		return -1;
+	}
+	if (left == 0)
+		return 0;
+	usleep(100000);
+	return 1;
+}
+
+/* Reads one article and looks up its sources: 1 with it filled, 0 for
+ * none, -1 on error. */
+static int reader_take(struct reader *rd, struct item *it)
+{
+	int got = reader_read(rd, it);
+	if (got > 0)
+		reader_look_up(rd, it);
+	return got;
 }
 
 /* Waits on w->cv for at most 100 ms (a signal sets 'stream_stopping' without
@@ -298,25 +293,15 @@ static int reader_next(struct reader *rd, struct item *it)
 {
 	struct worker *w = rd->w;
 	for (;;) {
-		int got;
+		int got, more;
 		if (stream_stopping || (w->max >= 0 && w->nread >= w->max))
 			return 0;
-		if ((got = reader_read(rd, it)) != 0) {
-			if (got > 0) {
-				w->nread++;
-				reader_look_up(rd, it);
-			}
+		if ((got = reader_take(rd, it)) != 0) {
+			w->nread += got > 0;
 			return got;
 		}
-		if (w->until_empty) {
-			/* nothing new; an entry another worker read and has not
-			 * finished is still to do: it finishes it, or, dead, leaves
-			 * it to be taken over once --claim-ms has passed */
-			long long left = pending(rd);
-			if (left <= 0)
-				return left < 0 ? -1 : 0;
-			usleep(100000);
-		}
+		if (w->until_empty && (more = still_to_do(rd)) <= 0)
+			return more;
 	}
 }
 
@@ -340,9 +325,7 @@ static void *reader_main(void *arg)
 		w->looking++;
 		w->nread++;
 		pthread_mutex_unlock(&w->mu);
-		got = reader_read(rd, &it);
-		if (got > 0)
-			reader_look_up(rd, &it);
+		got = reader_take(rd, &it);
 		pthread_mutex_lock(&w->mu);
 		w->looking--;
 		if (got > 0) {
@@ -358,17 +341,16 @@ static void *reader_main(void *arg)
 			break;
 		}
 		if (got == 0 && w->until_empty) {
-			long long left;
+			int more;
 			/* what this worker holds is pending too: wait for it */
 			pthread_mutex_lock(&w->mu);
 			while ((w->count || w->busy || w->looking) && !w->quit)
 				wait_a_while(w);
 			pthread_mutex_unlock(&w->mu);
-			if ((left = pending(rd)) <= 0) {
-				rc = left < 0 ? -1 : 0;
+			if ((more = still_to_do(rd)) <= 0) {
+				rc = more;
 				break;
 			}
-			usleep(100000);
 		}
 	}
 	pthread_mutex_lock(&w->mu);
@@ -408,7 +390,7 @@ static int judge(struct worker *w, struct item *it, double t_wait)
 		snprintf(err.msg, sizeof err.msg, "%s: out of memory", it->art.name);
 	failed = json == NULL;
 	ds_result_free(res);
-	snprintf(lat, sizeof lat, "%.0f", (now_s() - it->t_read) * 1e6);
+	snprintf(lat, sizeof lat, "%.0f", (ds_now() - it->t_read) * 1e6);
 	snprintf(trips, sizeof trips, "%llu", (unsigned long long)it->trips);
 	snprintf(waited, sizeof waited, "%.0f",
 		 it->t_found > since ? (it->t_found - since) * 1e6 : 0.0);
@@ -418,10 +400,7 @@ static int judge(struct worker *w, struct item *it, double t_wait)
 				      it->id, it->art.name, w->name, failed ? "error" : "json",
 				      failed ? err.msg : json, failed ? "1" : "0", lat, trips,
 				      waited};
-		size_t lens[sizeof argv / sizeof argv[0]];
-		for (size_t i = 0; i < sizeof argv / sizeof argv[0]; i++)
-			lens[i] = strlen(argv[i]);
-		r = stream_conn_cmd(&w->q, (int)(sizeof argv / sizeof argv[0]), argv, lens);
+		r = stream_cmdv(&w->q, (int)(sizeof argv / sizeof argv[0]), argv);
 	}
 	free(json);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
@@ -441,6 +420,15 @@ static int judge(struct worker *w, struct item *it, double t_wait)
 	}
 	freeReplyObject(r);
 	return 0;
+}
+
+/* The queue's first article, taken out (w->mu held, w->count > 0). */
+static struct item ring_pop(struct worker *w)
+{
+	struct item it = w->ring[w->head];
+	w->head = (w->head + 1) % PREFETCH_MAX;
+	w->count--;
+	return it;
 }
 
 /* Judges every article the reader gives.  Returns 0, or -1 after a
@@ -479,16 +467,14 @@ static int run(struct worker *w)
 		struct item it;
 		double t_wait;
 		pthread_mutex_lock(&w->mu);
-		t_wait = now_s();
+		t_wait = ds_now();
 		while (w->count == 0 && !w->done)
 			wait_a_while(w);
 		if (w->count == 0) {
 			pthread_mutex_unlock(&w->mu);
 			break;
 		}
-		it = w->ring[w->head];
-		w->head = (w->head + 1) % PREFETCH_MAX;
-		w->count--;
+		it = ring_pop(w);
 		w->busy = 1;
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
@@ -508,17 +494,17 @@ static int run(struct worker *w)
 	/* articles read and not judged (the judge failed) stay pending: another
 	 * worker takes them over after --claim-ms */
 	while (w->count) {
-		item_free(&w->ring[w->head]);
-		w->head = (w->head + 1) % PREFETCH_MAX;
-		w->count--;
+		struct item it = ring_pop(w);
+		item_free(&it);
 	}
 	return rc ? -1 : w->reader_rc;
 }
 
 static int print_stats(struct stream_conn *q)
 {
-	redisReply *r = stream_cmd(q, "HGETALL", DS_STREAM_STATS, NULL, NULL, NULL), *len, *groups;
-	long long processed = 0, failed = 0, lat = 0, trips = 0, waited = 0;
+	redisReply *r = stream_cmd(q, "HGETALL", DS_STREAM_STATS, NULL, NULL, NULL), *len;
+	long long processed = 0, failed = 0, lat = 0, trips = 0, waited = 0, pend;
+	char why[160];
 	if (!r || r->type != REDIS_REPLY_ARRAY) {
 		cli_error("cannot read %s from %s:%d: %s", DS_STREAM_STATS, q->host, q->port,
 			  r && r->type == REDIS_REPLY_ERROR ? r->str : stream_conn_why(q));
@@ -541,14 +527,10 @@ static int print_stats(struct stream_conn *q)
 			waited = v;
 	}
 	len = stream_cmd(q, "XLEN", DS_STREAM_ARTICLES, NULL, NULL, NULL);
-	groups = stream_cmd(q, "XPENDING", DS_STREAM_ARTICLES, DS_STREAM_GROUP, NULL, NULL);
+	pend = stream_pending(q, why, sizeof why);
 	printf("stream             %s\n", DS_STREAM_ARTICLES);
 	printf("entries            %lld\n", len && len->type == REDIS_REPLY_INTEGER ? len->integer : 0);
-	printf("pending            %lld\n",
-	       groups && groups->type == REDIS_REPLY_ARRAY && groups->elements > 0 &&
-			       groups->element[0]->type == REDIS_REPLY_INTEGER
-		       ? groups->element[0]->integer
-		       : 0);
+	printf("pending            %lld\n", pend < 0 ? 0 : pend);
 	printf("processed          %lld\n", processed);
 	printf("failed             %lld\n", failed);
 	printf("latency ms         %.1f (mean, per article)\n",
@@ -564,8 +546,6 @@ static int print_stats(struct stream_conn *q)
 	freeReplyObject(r);
 	if (len)
 		freeReplyObject(len);
-	if (groups)
-		freeReplyObject(groups);
 	return EXIT_CLEAN;
 }
 
@@ -585,7 +565,6 @@ int cmd_worker(int argc, char **argv)
 	struct worker w;
 	struct ds_models *m = NULL;
 	struct ds_err err = {0};
-	struct sigaction sa;
 	redisReply *r;
 
 	memset(&w, 0, sizeof w);
@@ -691,10 +670,7 @@ int cmd_worker(int argc, char **argv)
 		goto out;
 	}
 	freeReplyObject(r);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = stream_on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	stream_catch_stop();
 	w.max = max;
 	w.until_empty = until_empty;
 	if (run(&w))

@@ -22,6 +22,14 @@ void stream_on_stop(int sig)
 	stream_stopping = 1;
 }
 
+void stream_catch_stop(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = stream_on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
 
 /* Why q's last command failed: the connection's own reason when it had
  * one ("Connection refused"), else that the server went away. */
@@ -141,17 +149,26 @@ redisReply *stream_conn_cmd(struct stream_conn *q, int argc, const char **argv,
 	}
 }
 
+redisReply *stream_cmdv(struct stream_conn *q, int argc, const char **argv)
+{
+	size_t lens[32];
+	if (argc > 32) {
+		snprintf(q->why, sizeof q->why, "a command of %d arguments", argc);
+		return NULL;
+	}
+	for (int i = 0; i < argc; i++)
+		lens[i] = strlen(argv[i]);
+	return stream_conn_cmd(q, argc, argv, lens);
+}
+
 redisReply *stream_cmd(struct stream_conn *q, const char *a0, const char *a1, const char *a2,
 		       const char *a3, const char *a4)
 {
 	const char *argv[5] = {a0, a1, a2, a3, a4};
-	size_t lens[5];
 	int argc = 0;
-	while (argc < 5 && argv[argc]) {
-		lens[argc] = strlen(argv[argc]);
+	while (argc < 5 && argv[argc])
 		argc++;
-	}
-	return stream_conn_cmd(q, argc, argv, lens);
+	return stream_cmdv(q, argc, argv);
 }
 
 int stream_queue_of(struct stream_conn *q, const char *queue, const char *index)
@@ -174,4 +191,29 @@ const redisReply *stream_field(const redisReply *fields, const char *name)
 		    strcmp(fields->element[i]->str, name) == 0)
 			return fields->element[i + 1];
 	return NULL;
+}
+
+const redisReply *stream_entries(const redisReply *r)
+{
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2 &&
+	    r->element[0]->element[1]->type == REDIS_REPLY_ARRAY &&
+	    r->element[0]->element[1]->elements > 0)
+		return r->element[0]->element[1];
+	return NULL;
+}
+
+long long stream_pending(struct stream_conn *q, char *why, size_t whylen)
+{
+	redisReply *r = stream_cmd(q, "XPENDING", DS_STREAM_ARTICLES, DS_STREAM_GROUP, NULL, NULL);
+	long long n = -1;
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
+	    r->element[0]->type == REDIS_REPLY_INTEGER)
+		n = r->element[0]->integer;
+	else
+		snprintf(why, whylen, "%s",
+			 r && r->type == REDIS_REPLY_ERROR ? r->str : stream_conn_why(q));
+	if (r)
+		freeReplyObject(r);
+	return n;
 }

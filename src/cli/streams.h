@@ -25,6 +25,8 @@
  * reconnecting, and the commands stop after what they hold. */
 extern volatile sig_atomic_t stream_stopping;
 void stream_on_stop(int sig);
+/* Installs stream_on_stop for SIGTERM and SIGINT. */
+void stream_catch_stop(void);
 
 /* One server (or the node of the streams' slot).  Zeroed, then filled by
  * stream_queue_of; connected on its first command; one thread's. */
@@ -45,6 +47,8 @@ int stream_queue_of(struct stream_conn *q, const char *queue, const char *index)
  * (stream_conn_why says why).  The caller frees the reply. */
 redisReply *stream_conn_cmd(struct stream_conn *q, int argc, const char **argv,
 			    const size_t *lens);
+/* The same with argc (at most 32) NUL-terminated arguments. */
+redisReply *stream_cmdv(struct stream_conn *q, int argc, const char **argv);
 /* The same with up to five NUL-terminated arguments, the first NULL ending them. */
 redisReply *stream_cmd(struct stream_conn *q, const char *a0, const char *a1, const char *a2,
 		       const char *a3, const char *a4);
@@ -54,5 +58,12 @@ void stream_conn_close(struct stream_conn *q);
 
 /* The value of field name in an entry's [field, value, ...], or NULL. */
 const redisReply *stream_field(const redisReply *fields, const char *name);
+/* The entries [id, [field, value, ...]]... of an XREAD or XREADGROUP reply
+ * on one stream ([[stream, [entry...]]]), or NULL when it has none (nil). */
+const redisReply *stream_entries(const redisReply *r);
+/* The entries of the articles' stream that the workers' group read and did
+ * not acknowledge: their count, or -1 with why[0..whylen) saying why (the
+ * server's error or stream_conn_why). */
+long long stream_pending(struct stream_conn *q, char *why, size_t whylen);
 
 #endif

@@ -16,6 +16,15 @@ U=redis://127.0.0.1:$PORT
 redis_start "$PORT" || { nok "redis-server starts"; echo "1..$n"; exit 1; }
 ok "redis-server starts on 127.0.0.1:$PORT"
 R="redis-cli -p $PORT"
+# verdicts < JSONL: "verdict NAME VERDICT" for each JSON verdict line, sorted
+# and without repeats
+verdicts() {
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    print("verdict", r["file"].split("/")[-1], r["verdict"])' | sort -u
+}
 # joined DB: waits (up to 20 s) until a worker on database DB has joined the group
 joined() {
 	i=0
@@ -86,10 +95,7 @@ check "the killed worker's article was taken over (judged by B or C, pending 0)"
 	$([ "$($R xpending '{despin}:articles' despin | head -1)" = 0 ] &&
 	  grep -qx "held by [BC]" "$W/check"; echo $?)
 "$DESPIN" scan -i "$U" --format json "$W/in" 2> /dev/null |
-	python3 -c 'import sys, json
-for l in sys.stdin:
-    j = json.loads(l)
-    print("verdict", j["file"].split("/")[-1], j["verdict"])' | sort > "$W/scan.v"
+	verdicts > "$W/scan.v"
 grep '^verdict' "$W/check" | sort > "$W/worker.v"
 check "the workers' verdicts are those of scan -i" $(cmp -s "$W/scan.v" "$W/worker.v"; echo $?)
 "$DESPIN" worker --stats --queue "$U" > "$W/stats" 2>&1
@@ -143,11 +149,7 @@ check "SIGTERM with articles read ahead: each one read judged, the rest left unr
 # scan -i, and the judge waited for every look-up
 "$DESPIN" worker -i "$U/5" --name I --prefetch 0 --until-empty > "$W/I.out" 2>&1
 $R -n 5 xrange '{despin}:results' - + | awk 'p == "json" { print } { p = $0 }' > "$W/I.json"
-python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    print("verdict", r["file"].split("/")[-1], r["verdict"])' "$W/I.json" | sort -u > "$W/I.v"
+verdicts < "$W/I.json" > "$W/I.v"
 "$DESPIN" worker --stats --queue "$U/5" > "$W/I.stats"
 check "worker --prefetch 0 and the default judge as scan -i does ($(wc -l < "$W/I.v") articles)" \
 	$(cmp -s "$W/scan.v" "$W/I.v" && grep -qx "processed *$many" "$W/I.stats"; echo $?)
@@ -161,11 +163,7 @@ rrc=$?
 "$DESPIN" results --queue "$U/5" > "$W/R2.jsonl"
 "$DESPIN" results --queue "$U/5" > "$W/R3.jsonl"
 rrc3=$?
-python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    print("verdict", r["file"].split("/")[-1], r["verdict"])' "$W/R2.jsonl" | sort -u > "$W/R2.v"
+verdicts < "$W/R2.jsonl" > "$W/R2.v"
 check "results prints each verdict, exit 1 with spun ones; --keep leaves them, then they are taken, not the other entry" \
 	$([ $rrc = 1 ] && cmp -s "$W/R1.jsonl" "$W/R2.jsonl" && cmp -s "$W/scan.v" "$W/R2.v" &&
 	  [ "$(wc -l < "$W/R2.jsonl")" = "$many" ] &&
