@@ -45,6 +45,20 @@ static inline uint64_t ent_home(uint32_t word, uint32_t suffix, uint64_t slots)
 	return fastrange(ds_mix64(((uint64_t)suffix << 32 | word) + 0x9e3779b97f4a7c15ULL), slots);
 }
 
+/* Prefetches the lines a probe from t[home] reads.  The tables are two
+ * thirds full (table_slots), so a probe for an n-gram that is not stored
+ * reads five entries on average (Knuth's 1/2 (1 + 1/(1 - a)^2)), 80 bytes
+ * from anywhere in a line: fetching only the home line left the rest of
+ * the chain to miss (docs/README-lm.md, "Beside KenLM").  A prefetch past
+ * the table's end is harmless, so the addresses are not clamped. */
+static inline void probe_prefetch(const struct lm_ent *t, uint64_t home)
+{
+	const uintptr_t a = (uintptr_t)(t + home);
+	__builtin_prefetch((const void *)a);
+	__builtin_prefetch((const void *)(a + 64));
+	__builtin_prefetch((const void *)(a + 128));
+}
+
 /* Finds (word, suffix) in table t of nslots slots; NULL when absent. */
 static inline const struct lm_ent *tab_find(const struct lm_ent *t, uint64_t nslots,
 					    uint32_t word, uint32_t suffix, uint32_t *slot)
@@ -771,11 +785,12 @@ float ds_lm_score(const struct ds_lm *lm, const struct ds_lm_state *in, ds_lm_id
 
 /* A span's lookups run as a pipeline ahead of the scoring: PF_STEP words
  * before a word's lookup in the table of order k, its slot in the table of
- * order k-1 is found (that line was fetched PF_STEP words earlier still) and
- * the home line of order k is prefetched.  The scoring itself is
- * ds_lm_score1's, unchanged: the pipeline only warms the cache, so results
- * are identical whatever it finds.  PF_RING holds the slots of the words in
- * flight: more than (DS_LM_MAX_ORDER - 3) * PF_STEP of them. */
+ * order k-1 is found (those lines were fetched PF_STEP words earlier still)
+ * and the lines of its probe in the table of order k are prefetched.  The
+ * scoring itself is ds_lm_score1's, unchanged: the pipeline only warms the
+ * cache, so results are identical whatever it finds.  PF_RING holds the
+ * slots of the words in flight: more than (DS_LM_MAX_ORDER - 3) * PF_STEP
+ * of them. */
 #define PF_STEP 3
 #define PF_RING 16
 _Static_assert(PF_RING > (DS_LM_MAX_ORDER - 3) * PF_STEP, "PF_RING holds the words in flight");
@@ -810,7 +825,7 @@ static void span_prefetch(const struct ds_lm *lm, const ds_lm_id *w, ptrdiff_t n
 				continue;
 			suf = slot;
 		}
-		__builtin_prefetch(&lm->tab[k - 1][ent_home(span_id(lm, w[t - k + 1]), suf, lm->slots[k - 1])]);
+		probe_prefetch(lm->tab[k - 1], ent_home(span_id(lm, w[t - k + 1]), suf, lm->slots[k - 1]));
 	}
 }
 
@@ -928,8 +943,7 @@ static void find_queries(struct lm_q *q, size_t n)
 				q[i].slot = EMPTY;
 				continue;
 			}
-			__builtin_prefetch(
-				&m->tab[j + 1][ent_home(q[i].ctx->words[j], q[i].slot, m->slots[j + 1])]);
+			probe_prefetch(m->tab[j + 1], ent_home(q[i].ctx->words[j], q[i].slot, m->slots[j + 1]));
 			live++;
 		}
 		if (!live)
