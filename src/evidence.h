@@ -47,7 +47,7 @@ enum ds_feat {
 	DS_F_HAS_SRC,     /* 1 when a source was aligned */
 	DS_F_COVER,       /* share of article words in sentences paired with it */
 	DS_F_MATCHED,     /* share of paired words identical to the source */
-	DS_F_SUBRATE,     /* words in spinner-like substitutions / paired words */
+	DS_F_SUBRATE,     /* words in spinner-like substitutions / article words */
 	DS_F_EDITRATE,    /* words in any substitution or insertion / paired words */
 	DS_F_SUBREL,      /* share of small substitutions related in the lexicon */
 	DS_F_SUBGAIN,     /* mean gain of small substitutions */

@@ -624,10 +624,12 @@ int ev_source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct d
 	}
 	ev->f[DS_F_HAS_SRC] = 1;
 	ev->f[DS_F_COVER] = al->a_words ? (double)al->a_words_paired / (double)al->a_words : 0;
+	/* per word of the whole article: a partial copy (a quoted paragraph
+	 * in an article of its own) dilutes its swaps */
+	ev->f[DS_F_SUBRATE] = al->a_words ? (double)ss.sub_words / (double)al->a_words : 0;
 	if (al->a_words_paired) {
 		double pw = (double)al->a_words_paired;
 		ev->f[DS_F_MATCHED] = (double)al->a_words_matched / pw;
-		ev->f[DS_F_SUBRATE] = (double)ss.sub_words / pw;
 		ev->f[DS_F_EDITRATE] = (double)ss.edit_words / pw;
 		ev->f[DS_F_NAMES] = (double)ss.names / pw;
 	}

@@ -163,6 +163,41 @@ T_TEST(identical_copy)
 	ds_ev_ctx_free(c);
 }
 
+/* A swap's density is per word of the whole article: the same copied
+ * paragraph, with its one swap, inside an article that says as much again
+ * of its own has half the density and the same flag. */
+T_TEST(subrate_per_article_word)
+{
+	static const char OWN[] =
+		"\n\nFarmers north of the river expect an early harvest after a dry spring. "
+		"Prices at the weekly market have fallen for the third month in a row. "
+		"A new bridge over the canal should open to traffic before the winter. "
+		"The school board plans two more classrooms for the growing district. "
+		"Local shops will stay open later on Fridays through the end of the year.\n";
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev ev = {0};
+	char *both = malloc(sizeof ART + sizeof OWN);
+	double whole, part;
+	T_OK(both != NULL);
+	if (!both) {
+		ds_ev_ctx_free(c);
+		return;
+	}
+	memcpy(both, ART, sizeof ART - 1);
+	memcpy(both + sizeof ART - 1, OWN, sizeof OWN);
+	T_EQ_INT(compute(c, ART, SRC, &ev), 0);
+	whole = ev.f[DS_F_SUBRATE];
+	T_EQ_INT(compute(c, both, SRC, &ev), 0);
+	part = ev.f[DS_F_SUBRATE];
+	T_OK(sub_at(&ev, both, "big") != NULL);
+	T_OK(ev.f[DS_F_COVER] > 0.4 && ev.f[DS_F_COVER] < 0.6);
+	T_OK(whole > 0);
+	T_NEAR(part / whole, ev.f[DS_F_COVER], 0.02);
+	ds_ev_clear(&ev);
+	free(both);
+	ds_ev_ctx_free(c);
+}
+
 /* The lexicon lists "large" -> "big": the swap is flagged against the
  * source, with the source's word as the original and the fixed probability
  * of a related pair; nothing else is. */
@@ -864,6 +899,7 @@ int main(void)
 	T_RUN(feature_names);
 	T_RUN(identical_copy);
 	T_RUN(lexicon_swap);
+	T_RUN(subrate_per_article_word);
 	T_RUN(solo_clean_vs_spun);
 	T_RUN(gtop_over_median);
 	T_RUN(slot_features_over_median);

@@ -155,13 +155,14 @@ T_TEST(scorer_uses)
 	T_OK(!ds_scorer_uses(DS_MODEL_SOLO, DS_F_MATCHED));
 	T_OK(!ds_scorer_uses(DS_MODEL_SOLO, DS_F_LLR));
 	T_OK(!ds_scorer_uses(DS_MODEL_SOLO, DS_F_DENSITY));
-	/* with a source: accumulated evidence, not the copied share nor the
-	 * article's own fluency */
+	/* with a source: accumulated evidence and its density in the
+	 * article, not the copied share nor the article's own fluency */
 	T_OK(ds_scorer_uses(DS_MODEL_SOURCE, DS_F_LLR));
 	T_OK(ds_scorer_uses(DS_MODEL_SOURCE, DS_F_NFLAG));
+	T_OK(ds_scorer_uses(DS_MODEL_SOURCE, DS_F_SUBRATE));
 	T_OK(!ds_scorer_uses(DS_MODEL_SOURCE, DS_F_MATCHED));
+	T_OK(!ds_scorer_uses(DS_MODEL_SOURCE, DS_F_COVER));
 	T_OK(!ds_scorer_uses(DS_MODEL_SOURCE, DS_F_GTOP));
-	T_OK(!ds_scorer_uses(DS_MODEL_SOURCE, DS_F_SUBRATE));
 }
 
 /* The fitted threshold lets through at most the given share of clean
