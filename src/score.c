@@ -23,13 +23,13 @@ int ds_scorer_uses(int model, int feat)
 		 * word of the article (DS_F_SUBRATE: three spinner's swaps in a
 		 * 150-word copy are a heavier sign than in a 900-word one, or in
 		 * a paragraph quoted by an article of its own).  With none of
-		 * them the score is the fitted
-		 * prior, low: a rewrite that shares little text, or a copy with
-		 * a few edits, is not spun for what it does not share.  How much
-		 * was copied and the article's own fluency describe the editor,
-		 * the genre and the spinner's thesaurus more than spinning, and
-		 * are left out: measured on held-out families, the copied share
-		 * as a feature flagged human rewrites (docs/README-bench.md). */
+		 * them the score is the fitted prior, low: a rewrite that shares
+		 * little text, or a copy with a few edits, is not spun for what
+		 * it does not share.  How much was copied and the article's own
+		 * fluency describe the editor, the genre and the spinner's
+		 * thesaurus more than spinning, and are left out: measured on
+		 * held-out families, the copied share as a feature flagged human
+		 * rewrites (docs/README-bench.md). */
 		switch (feat) {
 		case DS_F_BIAS:
 		case DS_F_LLR:
