@@ -11,8 +11,7 @@ if ! command -v python3 >/dev/null 2>&1 || [ ! -x "$DESPIN" ] || [ ! -f models/s
 	echo "1..0 # SKIP python3, despin or the models missing (make models)"
 	exit 0
 fi
-OUT=${TMPDIR:-/tmp}/ds-diag-solo.$$
-trap '[ -n "${DS_KEEP:-}" ] || rm -rf "$OUT"' EXIT INT TERM
+workdir diag-solo
 mkdir -p "$OUT/b/a"
 for s in 000 001 002 003 004; do cp corpus/seeds/${s}_*.txt "$OUT/b/a/$s.txt"; done
 python3 - "$OUT/b" <<'PY'

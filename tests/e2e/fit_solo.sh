@@ -12,8 +12,7 @@ if ! command -v python3 >/dev/null 2>&1 || [ ! -x "$DESPIN" ]; then
 	echo "1..0 # SKIP python3 or despin missing"
 	exit 0
 fi
-OUT=${TMPDIR:-/tmp}/ds-fit-solo.$$
-trap '[ -n "${DS_KEEP:-}" ] || rm -rf "$OUT"' EXIT INT TERM
+workdir fit-solo
 mkdir -p "$OUT/b"
 
 # 1. the temperature of sigmoid(0.6 z - 0.4), from 20,000 draws

@@ -10,9 +10,7 @@ if ! command -v python3 >/dev/null 2>&1 || [ ! -x "$DESPIN" ]; then
 	echo "1..0 # SKIP python3 or despin missing"
 	exit 0
 fi
-OUT=${TMPDIR:-/tmp}/ds-scorer-fit.$$
-trap '[ -n "${DS_KEEP:-}" ] || rm -rf "$OUT"' EXIT INT TERM
-mkdir -p "$OUT"
+workdir scorer-fit
 
 # the column names 'scorer features' prints, then 1,000 rows per model:
 # spun rows have more and denser swaps, with overlap

@@ -18,3 +18,10 @@ same() {
 		diff "$2" "$3" | sed 's/^/# /' | head -20
 	fi
 }
+# workdir NAME: $OUT, a fresh scratch folder ${TMPDIR:-/tmp}/ds-NAME.PID,
+# removed on exit unless DS_KEEP is set (to look into it after a failure).
+workdir() {
+	OUT=${TMPDIR:-/tmp}/ds-$1.$$
+	trap '[ -n "${DS_KEEP:-}" ] || rm -rf "$OUT"' EXIT INT TERM
+	mkdir -p "$OUT"
+}
