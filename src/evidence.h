@@ -127,6 +127,14 @@ struct ds_chg_model {
 	double pad;
 };
 
+/* True when a function word swapped for words the lexicon does not relate
+ * is weighed by the change model: a swap in unchanged context (ctx, as
+ * DS_CF_CTX, 1) of a closely paired sentence (sim, as DS_CF_SIM, at least
+ * ds_tune's src_func_sim) that the source's words read likelier in (gain,
+ * as DS_CF_GAIN, over src_func_gain): "but" -> "however".  Any other is
+ * never spin evidence: "Iran's" -> "the", a clause rewritten round it. */
+int ds_chg_func_weighed(double gain, double ctx, double sim);
+
 /* Receives each change's features (for fitting the change model): byte
  * offsets in the article. */
 typedef void (*ds_ev_chg_fn)(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,

@@ -8,7 +8,8 @@
  * lexicon's own pair (word vectors, two lexicon steps, fluency, structure);
  * their sum is the article's evidence (DS_F_LLR).  Changes that are never
  * spin evidence (names, numbers, spelling variants, inflections of one
- * word, function words put in or taken out) get no ratio at all. */
+ * word, function words put in or taken out, a function word swapped for
+ * words that read as well in context) get no ratio at all. */
 #include "evidence_int.h"
 
 #include <math.h>
@@ -434,8 +435,7 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		    (!(src->tok[i].flags & DS_TF_CAP) || (src->tok[i].flags & DS_TF_SENT_START)))
 			names = 0;
 	/* never spin evidence, whatever the fluency: names, numbers, spelling
-	 * variants, inflections of one word, house style, function words put
-	 * in, taken out or swapped for an unrelated word; these are not even
+	 * variants, inflections of one word, house style; these are not even
 	 * weighed (nor dumped: the change model is fitted on what it judges) */
 	fa = all_function(doc, ab, ae);
 	fs = all_function(src, sb, se);
@@ -452,8 +452,12 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	if (al >= 4 && sl >= 4 && (al > sl ? al - sl : sl - al) <= 3 &&
 	    memcmp(a, s, al < sl ? al - 1 : sl - 1) == 0 && inflection(a, al, s, sl))
 		return 0; /* another inflection of the same word: small / smaller */
-	/* "a criminal" -> "an", "Iran's" -> "the", "did" -> "the": no
-	 * evidence (a pair the lexicon lists, "just" -> "simply", is weighed) */
+	/* a function word swapped for words the lexicon does not relate:
+	 * weighed below only in the spinner's shape, unchanged context and
+	 * the source's words reading likelier ("but" -> "however", "also" ->
+	 * "additionally"); "a criminal" -> "an", "Iran's" -> "the" read as well
+	 * and are no evidence (a pair the lexicon lists, "just" -> "simply", is
+	 * weighed like any other) */
 	func = (fa || fs) && !related;
 	la = house_form(a, al, ha, sizeof ha);
 	ls = house_form(s, sl, hs, sizeof hs);
@@ -463,21 +467,25 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		return 0; /* a number corrected */
 	if (only_number(doc, ab, ae) && only_number(src, sb, se))
 		return 0; /* a number written another way: "$5" / "five dollars" */
-	if (func && (c->chg_dump || !c->cm))
-		return 0; /* not fitted on, and no ratio without the model */
+	if (func && !c->chg_dump && !c->cm)
+		return 0; /* no ratio without the model */
 	/* sides with no relation at all (no lexicon pair, no two lexicon
 	 * steps, word vectors apart: "did" -> "talks", a clause restructured)
 	 * are no spin evidence on their own: the cut is fitted with the change
 	 * model (the dump still gets them, to fit it) */
 	two = related || (c->lex && lex_two_steps(c, s, sl, a, al));
 	vs = c->vec ? ds_vec_sim(c->vec, s, sl, a, al) : DS_VEC_UNKNOWN;
-	never = func || (!two && (vs == DS_VEC_UNKNOWN ||
-				  vs < (c->cm ? c->cm->vec_cut : ds_tune_default.rel_min_sim)));
+	never = !func && !two &&
+		(vs == DS_VEC_UNKNOWN ||
+		 vs < (c->cm ? c->cm->vec_cut : ds_tune_default.rel_min_sim));
 	if (never && !c->chg_dump && !c->cm)
 		return 0;
 	ni = ev_phrase_ids(c->lm, s, sl, ids);
 	if (ni && c->tokpos[ab] != UINT32_MAX && c->tokpos[ae - 1] != UINT32_MAX)
 		gain = ev_span_gain(c, c->tokpos[ab], c->tokpos[ae - 1] + 1, ids, ni);
+	/* a function word swapped in the spinner's shape (ds_chg_func_weighed) */
+	if (func)
+		never = !ds_chg_func_weighed(gain, same_sides(doc, ab, ae, src, sb, se) / 2.0, pair_sim);
 	/* an unrelated one-word swap in unchanged context that makes its
 	 * sentence far less likely is what a thesaurus the lexicon lacks does;
 	 * an editor's word changes rarely do that (typos, names and numbers
@@ -511,7 +519,7 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		x[DS_CF_NW] = (double)(na + ns);
 		x[DS_CF_FUNC] = fa || fs;
 		x[DS_CF_RUN] = run;
-		if (c->chg_dump && !func)
+		if (c->chg_dump)
 			c->chg_dump(c->chg_ud, doc, doc->tok[ab].start, doc->tok[ae - 1].end, x);
 		if (!c->cm) {
 			if (never)
@@ -571,6 +579,12 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		return 0;
 	ss->sub_words += count_words(doc, ab, ae);
 	return 1;
+}
+
+int ds_chg_func_weighed(double gain, double ctx, double sim)
+{
+	return ctx >= 1 && sim >= ds_tune_default.src_func_sim &&
+	       gain > ds_tune_default.src_func_gain;
 }
 
 int ev_source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,

@@ -360,9 +360,11 @@ static int cmp_cut_row(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sides the lexicon relates neither directly nor in two steps (a function
+ * word swapped for another is judged on its fluency instead). */
 static int chg_unrelated(const double *x)
 {
-	return x[DS_CF_LEXW] == 0 && x[DS_CF_LEX2] == 0;
+	return x[DS_CF_LEXW] == 0 && x[DS_CF_LEX2] == 0 && x[DS_CF_FUNC] == 0;
 }
 
 double ds_chg_vec_cut(const double *X, const int *y, size_t n)
@@ -412,6 +414,10 @@ size_t ds_chg_keep(double *X, int *y, size_t n, double cut)
 	for (size_t i = 0; i < n; i++) {
 		const double *x = X + i * DS_NCHGF;
 		if (chg_unrelated(x) && (x[DS_CF_VECUNK] != 0 || x[DS_CF_VEC] < cut))
+			continue;
+		/* what the detector never weighs (evidence_src.c) */
+		if (x[DS_CF_FUNC] != 0 && x[DS_CF_LEXW] == 0 &&
+		    !ds_chg_func_weighed(x[DS_CF_GAIN], x[DS_CF_CTX], x[DS_CF_SIM]))
 			continue;
 		if (k != i) {
 			memmove(X + k * DS_NCHGF, x, DS_NCHGF * sizeof *X);

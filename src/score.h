@@ -83,13 +83,15 @@ int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const i
 
 /* The change model's cut on word-vector similarity, from n rows of
  * DS_NCHGF change features X with labels y (1 a spinner's): among the
- * changes with no lexicon relation, even in two steps, and known vectors,
+ * changes with no lexicon relation, even in two steps, that are not
+ * function-word swaps, and with known vectors,
  * the similarity that best parts spinner's from editor's (the most true
  * positive rate over false positive rate, classes weighed equally); 1 when
  * no such change is a spinner's. */
 double ds_chg_vec_cut(const double *X, const int *y, size_t n);
-/* Moves to the front the rows the change model weighs (related, or over
- * the cut) and returns how many. */
+/* Moves to the front the rows the change model weighs (related, over the
+ * cut, or a function-word swap ds_chg_func_weighed takes) and returns how
+ * many. */
 size_t ds_chg_keep(double *X, int *y, size_t n, double cut);
 
 #endif

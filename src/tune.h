@@ -45,6 +45,14 @@ struct ds_tune {
 	 * unknown), in unchanged context, is weighed by the change model
 	 * instead of never counting ("It seems to me" -> "It mimics to me") */
 	double src_unrel_gain;
+	/* evidence with a source: a function word swapped for words the
+	 * lexicon does not relate ("however" for "but") is weighed by the
+	 * change model only in unchanged context, in a sentence pair at least
+	 * this similar, when the source's words read over this log10 gain
+	 * likelier back in context (ds_chg_func_weighed); any other ("Iran's"
+	 * -> "the", "a criminal" -> "an") never counts */
+	double src_func_gain;
+	double src_func_sim;
 	/* detection: least alignment with a source for the source model to
 	 * judge (sentence pairs, share of the article's words) */
 	size_t min_pairs;
@@ -95,6 +103,7 @@ struct ds_tune {
 	{                                                                             \
 		.name_freq = 30, .rel_extra = 4, .rel_min_sim = 0.3, .rel_max_freq = 3000, .anom_cut = -0.3, \
 		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0, .src_unrel_gain = 2.0, \
+		.src_func_gain = 0.5, .src_func_sim = 0.6, \
 		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .cand_min_cover = 0.5, .min_words = 40, .rest_min_words = 40, .logit_clip = 4.0, \
 		.direction_margin = 6.0, .direction_gain_margin = 1.0,                 \
 		.direction_flu_margin = 0.05,                                          \

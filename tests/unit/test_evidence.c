@@ -687,6 +687,21 @@ static void on_change(void *ud, const struct ds_doc *doc, uint32_t start, uint32
 	d->n++;
 }
 
+/* A change model that gives every change it weighs the log odds 'bias',
+ * with word vectors under 'cut' never spin; set on c with its dump to d. */
+static void set_flat_model(struct ds_ev_ctx *c, struct ds_chg_model *cm, double bias, double cut,
+			   struct dump *d)
+{
+	memset(cm, 0, sizeof *cm);
+	for (int i = 0; i < DS_NCHGF; i++)
+		cm->sd[i] = 1;
+	cm->coef[DS_CF_BIAS] = bias;
+	cm->vec_cut = cut;
+	ds_ev_set_change_model(c, cm);
+	ds_ev_set_change_dump(c, on_change, d);
+	ds_ev_set_vec(c, vec);
+}
+
 /* With a change model: only the swap is weighed and dumped (house style and
  * numbers are never spin evidence, not even for fitting); its log odds are
  * the article's ratio. */
@@ -697,14 +712,7 @@ T_TEST(change_model)
 	struct ds_chg_model cm;
 	struct dump d = {0};
 	const struct ds_ev_sub *s;
-	memset(&cm, 0, sizeof cm);
-	for (int i = 0; i < DS_NCHGF; i++)
-		cm.sd[i] = 1;
-	cm.coef[DS_CF_BIAS] = 2.0; /* log odds 2 for every change weighed */
-	cm.vec_cut = 0.2;
-	ds_ev_set_change_model(c, &cm);
-	ds_ev_set_change_dump(c, on_change, &d);
-	ds_ev_set_vec(c, vec);
+	set_flat_model(c, &cm, 2.0, 0.2, &d); /* log odds 2 for every change weighed */
 	T_EQ_INT(compute(c, ART_HOUSE, SRC, &ev), 0);
 	T_EQ_INT(d.n, 1); /* big; not Mr, isn't, 3 */
 	T_EQ_INT(d.start[0], (uint32_t)(strstr(ART_HOUSE, "big") - ART_HOUSE));
@@ -735,35 +743,32 @@ T_TEST(change_model)
 	ds_ev_ctx_free(c);
 }
 
-/* Never spin evidence, whatever the model says: a function word swapped
- * ("the" for "a") is not even dumped; words with no relation (no lexicon
- * pair, no two steps, vectors under the cut) are dumped, for fitting the
- * cut, but not weighed. */
+/* SRC with its first 'from' replaced by 'to', in buf (of n bytes). */
+static const char *src_with(char *buf, size_t n, const char *from, const char *to)
+{
+	const char *at = strstr(SRC, from);
+	snprintf(buf, n, "%.*s%s%s", at ? (int)(at - SRC) : 0, SRC, to, at ? at + strlen(from) : "");
+	return buf;
+}
+
+/* Never spin evidence, whatever the model says: words with no relation (no
+ * lexicon pair, no two steps, vectors under the cut) are dumped, for
+ * fitting the cut, but not weighed. */
 T_TEST(never_spin)
 {
-	static const char ARTU[] =
-		"The city council met on Tuesday to discuss a new budget for the coming year. "
-		"Members said the plan would raise taxes on large companies and cut spending on purple. "
-		"Mr. Smith, who leads the council, said the vote is not expected before March. "
-		"The mayor has three weeks to answer the proposal and may ask for changes. "
-		"Residents will be able to comment at a public meeting next month in the old library.\n";
 	struct ds_ev_ctx *c = ds_ev_ctx_new(lm, lex);
 	struct ds_ev ev = {0};
 	struct ds_chg_model cm;
 	struct dump d = {0};
-	memset(&cm, 0, sizeof cm);
-	for (int i = 0; i < DS_NCHGF; i++)
-		cm.sd[i] = 1;
-	cm.coef[DS_CF_BIAS] = 9.0; /* the model would call any change spin */
-	cm.vec_cut = 0.99;
-	ds_ev_set_change_model(c, &cm);
-	ds_ev_set_change_dump(c, on_change, &d);
-	ds_ev_set_vec(c, vec);
-	T_EQ_INT(compute(c, ARTU, SRC, &ev), 0);
+	char buf[sizeof SRC + 16];
+	const char *artu = src_with(buf, sizeof buf, "on roads", "on purple");
+	set_flat_model(c, &cm, 9.0, 0.99, &d); /* the model would call any change spin */
+	T_EQ_INT(compute(c, artu, SRC, &ev), 0);
 	T_EQ_INT(d.n, 1); /* purple */
-	T_EQ_INT(d.start[0], (uint32_t)(strstr(ARTU, "purple") - ARTU));
+	T_EQ_INT(d.start[0], (uint32_t)(strstr(artu, "purple") - artu));
 	T_NEAR(d.x[0][DS_CF_LEXW], 0, 0);
 	T_NEAR(d.x[0][DS_CF_LEX2], 0, 0);
+	T_NEAR(d.x[0][DS_CF_FUNC], 0, 0);
 	/* no evidence for the article; a candidate flag only */
 	T_EQ_INT(n_flags(&ev), 0);
 	T_EQ_INT(ev.nsubs, 1);
@@ -772,10 +777,47 @@ T_TEST(never_spin)
 	T_NEAR(ev.f[DS_F_NCHG], 0, 0);
 	/* over the cut, the same change is weighed */
 	cm.vec_cut = -1;
-	T_EQ_INT(compute(c, ARTU, SRC, &ev), 0);
+	T_EQ_INT(compute(c, artu, SRC, &ev), 0);
 	T_EQ_INT(ev.nsubs, 1);
 	T_EQ_INT(n_flags(&ev), 1);
 	T_NEAR(ev.f[DS_F_LLR], 9.0, 1e-6);
+	ds_ev_clear(&ev);
+	ds_ev_ctx_free(c);
+}
+
+/* A function word swapped for another: dumped and weighed when the
+ * source's word reads likelier in the article's unchanged context ("within
+ * the old library" for "in the old library" here), never when the
+ * article's reads as well (the same pair the other way round). */
+T_TEST(function_word_swap)
+{
+	struct ds_ev_ctx *c = ds_ev_ctx_new(lm, lex);
+	struct ds_ev ev = {0};
+	struct ds_chg_model cm;
+	struct dump d = {0};
+	double gain;
+	char buf[sizeof SRC + 16];
+	const char *art_func = src_with(buf, sizeof buf, "month in the", "month within the");
+	set_flat_model(c, &cm, 9.0, 0.99, &d);
+	T_EQ_INT(compute(c, art_func, SRC, &ev), 0);
+	T_EQ_INT(d.n, 1);
+	T_EQ_INT(d.start[0], (uint32_t)(strstr(art_func, "within") - art_func));
+	T_NEAR(d.x[0][DS_CF_FUNC], 1, 0);
+	T_NEAR(d.x[0][DS_CF_LEXW], 0, 0);
+	T_NEAR(d.x[0][DS_CF_CTX], 1, 0);
+	gain = d.x[0][DS_CF_GAIN];
+	T_OK(gain > ds_tune_default.src_func_gain);
+	T_NEAR(ev.f[DS_F_NCHG], 1, 0);
+	T_NEAR(ev.f[DS_F_LLR], 9.0, 1e-6);
+	T_EQ_INT(n_flags(&ev), 1);
+	/* the other way round the article reads better than its source */
+	d.n = 0;
+	T_EQ_INT(compute(c, SRC, art_func, &ev), 0);
+	T_EQ_INT(d.n, 1);
+	T_OK(d.x[0][DS_CF_GAIN] <= ds_tune_default.src_func_gain);
+	T_NEAR(ev.f[DS_F_NCHG], 0, 0);
+	T_NEAR(ev.f[DS_F_LLR], 0, 0);
+	T_EQ_INT(n_flags(&ev), 0);
 	ds_ev_clear(&ev);
 	ds_ev_ctx_free(c);
 }
@@ -911,6 +953,7 @@ int main(void)
 	T_RUN(swap_by_rules);
 	T_RUN(change_model);
 	T_RUN(never_spin);
+	T_RUN(function_word_swap);
 	T_RUN(shared_cache);
 	T_RUN(threads);
 	free(scorer);

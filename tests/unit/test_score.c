@@ -485,6 +485,41 @@ T_TEST(change_vec_cut)
 	T_NEAR(ds_chg_vec_cut(X, y, 8), 1, 0);
 }
 
+/* Function-word swaps are kept out of the cut and kept for the fit only
+ * as the detector weighs them (ds_chg_func_weighed): in unchanged context,
+ * in a close sentence pair, the source's words reading likelier. */
+T_TEST(change_keep_function_words)
+{
+	enum { N = 6 };
+	double X[N * DS_NCHGF] = {0};
+	int y[N] = {1, 0, 0, 1, 0, 0};
+	const double g[N] = {1.5, -0.5, 0.0, 0.8, 2.0, 2.0};
+	const double ctx[N] = {1, 1, 1, 1, 0.5, 1};
+	const double sim[N] = {0.9, 0.9, 0.9, 0.7, 0.9, 0.3};
+	for (int i = 0; i < N; i++) {
+		X[i * DS_NCHGF + DS_CF_FUNC] = 1;
+		X[i * DS_NCHGF + DS_CF_GAIN] = g[i];
+		X[i * DS_NCHGF + DS_CF_CTX] = ctx[i];
+		X[i * DS_NCHGF + DS_CF_SIM] = sim[i];
+		X[i * DS_NCHGF + DS_CF_VEC] = 0.1 * i;
+	}
+	/* a related function-word pair is kept whatever its gain */
+	X[1 * DS_NCHGF + DS_CF_LEXW] = 0.4;
+	/* no unrelated content-word change: no cut */
+	T_NEAR(ds_chg_vec_cut(X, y, N), 1, 0);
+	/* kept: 0, 1 (related), 3; not 2 (no gain), 4 (context changed), 5
+	 * (a loose pair) */
+	T_EQ_INT(ds_chg_keep(X, y, N, 1), 3);
+	T_NEAR(X[0 * DS_NCHGF + DS_CF_GAIN], 1.5, 0);
+	T_NEAR(X[1 * DS_NCHGF + DS_CF_GAIN], -0.5, 0);
+	T_NEAR(X[2 * DS_NCHGF + DS_CF_GAIN], 0.8, 0);
+	T_EQ_INT(y[2], 1);
+	T_OK(ds_chg_func_weighed(0.6, 1, 0.6));
+	T_OK(!ds_chg_func_weighed(0.5, 1, 0.9));
+	T_OK(!ds_chg_func_weighed(3, 0.5, 0.9));
+	T_OK(!ds_chg_func_weighed(3, 1, 0.59));
+}
+
 int main(void)
 {
 	int pid = (int)getpid();
@@ -503,6 +538,7 @@ int main(void)
 	T_RUN(malformed_tsv);
 	T_RUN(corrupt_bin);
 	T_RUN(change_vec_cut);
+	T_RUN(change_keep_function_words);
 	unlink(tsv);
 	unlink(tsv2);
 	unlink(bin);
