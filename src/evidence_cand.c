@@ -252,19 +252,32 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	return 0;
 }
 
+/* Length of phrase without its final possessive "'s" ("12 months's" ->
+ * "12 months"), 0 when it has none. */
+static size_t possessive_base(const char *p, size_t n)
+{
+	return n > 3 && p[n - 2] == '\'' && p[n - 1] == 's' && p[n - 3] != ' ' ? n - 2 : 0;
+}
+
 /* Looks up, ranks and keeps the candidate originals of a phrase: a
  * spinner picks any listed synonym, but the writer of the original most
  * likely used a common word, so the candidates the model knows best come
- * first.  Returns 0 or DS_ENOMEM. */
+ * first.  A possessive the lexicon does not hold takes the candidates of
+ * the phrase it is the possessive of, possessive too ("this 12 months's"
+ * -> "this year's").  Returns 0 or DS_ENOMEM. */
 static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		     struct ev_centry *ce)
 {
-	size_t nh;
+	size_t nh, base = 0;
 	ce->known = ds_lex_has(c->lex, phrase, plen, &ce->freq);
 	ce->first = (uint32_t)c->ncands;
 	ce->n = 0;
+	if (!ce->known && (base = possessive_base(phrase, plen)) != 0)
+		ce->known = ds_lex_has(c->lex, phrase, base, &ce->freq);
 	if (!ce->known && memchr(phrase, ' ', plen))
 		return 0; /* a phrase the lexicon does not hold is no slot */
+	if (base)
+		plen = base;
 	nh = ds_lex_originals_inflected(c->lex, c->st, phrase, plen, c->hits, DS_EV_MAX_LOOKUP,
 					c->hitbuf, sizeof c->hitbuf);
 	if (nh > DS_EV_MAX_HITS) {
@@ -298,27 +311,38 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	}
 	for (size_t h = 0; h < nh; h++) {
 		struct ev_cand cd;
+		char pt[DS_LEX_MAX_PHRASE + 3];
+		const char *text = c->hits[h].text;
+		size_t tlen = c->hits[h].len;
 		memset(&cd, 0, sizeof cd);
-		if (c->hits[h].len == plen && memcmp(c->hits[h].text, phrase, plen) == 0)
+		if (tlen == plen && memcmp(text, phrase, plen) == 0)
 			continue;
-		if (shares_word(c->hits[h].text, c->hits[h].len, phrase, plen))
+		if (shares_word(text, tlen, phrase, plen))
 			continue; /* "vladimir putin" / "putin", "start out" / "start" */
-		cd.ni = (uint8_t)ev_phrase_ids(c->lm, c->hits[h].text, c->hits[h].len, cd.ids);
+		if (base) {
+			if (tlen + 3 > sizeof pt)
+				continue;
+			memcpy(pt, text, tlen);
+			memcpy(pt + tlen, "'s", 3);
+			text = pt;
+			tlen += 2;
+		}
+		cd.ni = (uint8_t)ev_phrase_ids(c->lm, text, tlen, cd.ids);
 		if (!cd.ni)
 			continue;
 		cd.sources = c->hits[h].sources;
 		cd.weight = c->hits[h].weight;
 		cd.half_logw = 0.5 * log_weight(cd.weight);
 		cd.text = (uint32_t)c->ctext.len;
-		cd.len = c->hits[h].len;
-		if (ds_buf_append(&c->ctext, c->hits[h].text, c->hits[h].len) ||
+		cd.len = tlen;
+		if (ds_buf_append(&c->ctext, text, tlen) ||
 		    ds_buf_putc(&c->ctext, 0) ||
 		    ds_grow(&c->cands, &c->cands_cap, c->ncands + 1, sizeof *c->cands))
 			return DS_ENOMEM;
 		c->cands[c->ncands++] = cd;
 		ce->n++;
 	}
-	if (!memchr(phrase, ' ', plen))
+	if (!base && !memchr(phrase, ' ', plen))
 		return cand_related(c, phrase, plen, ce);
 	return 0;
 }
@@ -590,7 +614,9 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 	uint32_t freq = 0;
 	int64_t id;
 	int shared;
-	if (memchr(phrase, ' ', plen) && !ds_lex_has(c->lex, phrase, plen, &freq)) {
+	size_t base = possessive_base(phrase, plen);
+	if (memchr(phrase, ' ', plen) && !ds_lex_has(c->lex, phrase, plen, &freq) &&
+	    !(base && ds_lex_has(c->lex, phrase, base, &freq))) {
 		ce = &c->spare;
 		memset(ce, 0, sizeof *ce);
 		ce->freq = freq;
@@ -646,8 +672,10 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 
 	memset(best, 0, sizeof *best);
 
+	/* words, and numbers inside a phrase the lexicon holds ("12 months") */
 	for (uint32_t i = t; i < t + k; i++)
-		if (i >= doc->ntok || doc->tok[i].kind != DS_TOK_WORD ||
+		if (i >= doc->ntok ||
+		    (doc->tok[i].kind != DS_TOK_WORD && (k == 1 || doc->tok[i].kind != DS_TOK_NUM)) ||
 		    (doc->tok[i].flags & DS_TF_BOILER) || c->tokpos[i] == UINT32_MAX ||
 		    (i > t && c->tokpos[i] != c->tokpos[i - 1] + 1))
 			return 0;

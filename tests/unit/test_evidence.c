@@ -293,6 +293,64 @@ static void keep_slot(void *ud, const struct ds_doc *doc, uint32_t start, uint32
 		memcpy(sx->x[sx->n++], x, sizeof sx->x[0]);
 }
 
+/* The spans of an article's slots and their gains, as the slot dump gives
+ * them. */
+struct slot_spans {
+	uint32_t start[512], end[512];
+	double gain[512];
+	size_t n;
+};
+
+static void keep_span(void *ud, const struct ds_doc *doc, uint32_t start, uint32_t end,
+		      const double *x)
+{
+	struct slot_spans *sp = ud;
+	(void)doc;
+	if (sp->n < sizeof sp->start / sizeof sp->start[0]) {
+		sp->start[sp->n] = start;
+		sp->end[sp->n] = end;
+		sp->gain[sp->n++] = x[DS_SF_GAIN];
+	}
+}
+
+/* The slot of sp over bytes [start, end), or -1. */
+static int span_at(const struct slot_spans *sp, size_t start, size_t end)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->start[i] == start && sp->end[i] == end)
+			return (int)i;
+	return -1;
+}
+
+/* A number inside a phrase the lexicon holds is part of the slot ("for 12
+ * months" -> "for a year"), and a phrase's possessive takes the phrase's
+ * originals, possessive too ("this 12 months's" -> "this year's"). */
+T_TEST(number_and_possessive_slots)
+{
+	static const char TXT[] =
+		"The city council said on Tuesday that this 12 months's budget is the largest "
+		"it has passed, and that taxes on large companies would rise again. "
+		"The mayor has waited for 12 months to see the plan, and residents will be able "
+		"to comment on it at a public meeting next month in the old library.\n";
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev ev = {0};
+	static struct slot_spans sp;
+	const char *poss = strstr(TXT, "12 months's"), *plain = strstr(TXT, "12 months to");
+	int i;
+	sp.n = 0;
+	ds_ev_set_slot_dump(c, keep_span, &sp);
+	T_EQ_INT(compute(c, TXT, NULL, &ev), 0);
+	i = span_at(&sp, (size_t)(poss - TXT), (size_t)(poss - TXT) + strlen("12 months's"));
+	T_OK(i >= 0);
+	if (i >= 0)
+		T_OK(sp.gain[i] > 0);
+	T_OK(span_at(&sp, (size_t)(plain - TXT), (size_t)(plain - TXT) + strlen("12 months")) >= 0);
+	/* a number alone is no slot */
+	T_OK(span_at(&sp, (size_t)(plain - TXT), (size_t)(plain - TXT) + 2) < 0);
+	ds_ev_clear(&ev);
+	ds_ev_ctx_free(c);
+}
+
 static int cmp_f(const void *a, const void *b)
 {
 	float x = *(const float *)a, y = *(const float *)b;
@@ -944,6 +1002,7 @@ int main(void)
 	T_RUN(subrate_per_article_word);
 	T_RUN(solo_clean_vs_spun);
 	T_RUN(gtop_over_median);
+	T_RUN(number_and_possessive_slots);
 	T_RUN(slot_features_over_median);
 	T_RUN(no_lexicon);
 	T_RUN(deterministic);
