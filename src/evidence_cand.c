@@ -253,10 +253,15 @@ static int cand_related(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 }
 
 /* Length of phrase without its final possessive "'s" ("12 months's" ->
- * "12 months"), 0 when it has none. */
+ * "12 months"), 0 when it has none: a function word's "'s" is a
+ * contraction ("it's", "that's", "there's"). */
 static size_t possessive_base(const char *p, size_t n)
 {
-	return n > 3 && p[n - 2] == '\'' && p[n - 1] == 's' && p[n - 3] != ' ' ? n - 2 : 0;
+	if (n <= 3 || p[n - 2] != '\'' || p[n - 1] != 's' || p[n - 3] == ' ')
+		return 0;
+	if (!memchr(p, ' ', n - 2) && ev_is_function_word(p, n - 2))
+		return 0;
+	return n - 2;
 }
 
 /* Looks up, ranks and keeps the candidate originals of a phrase: a
