@@ -264,6 +264,19 @@ static size_t possessive_base(const char *p, size_t n)
 	return n - 2;
 }
 
+/* Whether the lexicon holds phrase or, failing that, the phrase it is the
+ * possessive of; *base is that phrase's length (0: not a possessive) and
+ * *freq the corpus count of what was found. */
+static int lex_known(const struct ds_ev_ctx *c, const char *phrase, size_t plen, uint32_t *freq,
+		     size_t *base)
+{
+	*base = 0;
+	if (ds_lex_has(c->lex, phrase, plen, freq))
+		return 1;
+	*base = possessive_base(phrase, plen);
+	return *base && ds_lex_has(c->lex, phrase, *base, freq);
+}
+
 /* Looks up, ranks and keeps the candidate originals of a phrase: a
  * spinner picks any listed synonym, but the writer of the original most
  * likely used a common word, so the candidates the model knows best come
@@ -273,12 +286,10 @@ static size_t possessive_base(const char *p, size_t n)
 static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 		     struct ev_centry *ce)
 {
-	size_t nh, base = 0;
-	ce->known = ds_lex_has(c->lex, phrase, plen, &ce->freq);
+	size_t nh, base;
+	ce->known = lex_known(c, phrase, plen, &ce->freq, &base);
 	ce->first = (uint32_t)c->ncands;
 	ce->n = 0;
-	if (!ce->known && (base = possessive_base(phrase, plen)) != 0)
-		ce->known = ds_lex_has(c->lex, phrase, base, &ce->freq);
 	if (!ce->known && memchr(phrase, ' ', plen))
 		return 0; /* a phrase the lexicon does not hold is no slot */
 	if (base)
@@ -619,9 +630,8 @@ static const struct ev_centry *cand_lookup(struct ds_ev_ctx *c, const char *phra
 	uint32_t freq = 0;
 	int64_t id;
 	int shared;
-	size_t base = possessive_base(phrase, plen);
-	if (memchr(phrase, ' ', plen) && !ds_lex_has(c->lex, phrase, plen, &freq) &&
-	    !(base && ds_lex_has(c->lex, phrase, base, &freq))) {
+	size_t base;
+	if (memchr(phrase, ' ', plen) && !lex_known(c, phrase, plen, &freq, &base)) {
 		ce = &c->spare;
 		memset(ce, 0, sizeof *ce);
 		ce->freq = freq;

@@ -409,7 +409,7 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	struct ds_lex_rel rel;
 	float w = 0;
 	char ha[DS_LEX_MAX_PHRASE * 2 + 8], hs[DS_LEX_MAX_PHRASE * 2 + 8];
-	int related = 0, names = 1, never, spun, fa, fs, two, func;
+	int related = 0, names = 1, never, spun, fa, fs, two, func, sides;
 	double gain = 0, p = -1, llr = 0, vs;
 	int cand = 0;
 	size_t na, ns, la, ls;
@@ -480,19 +480,20 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		 vs < (c->cm ? c->cm->vec_cut : ds_tune_default.rel_min_sim));
 	if (never && !c->chg_dump && !c->cm)
 		return 0;
+	sides = same_sides(doc, ab, ae, src, sb, se); /* 2: unchanged context */
 	ni = ev_phrase_ids(c->lm, s, sl, ids);
 	if (ni && c->tokpos[ab] != UINT32_MAX && c->tokpos[ae - 1] != UINT32_MAX)
 		gain = ev_span_gain(c, c->tokpos[ab], c->tokpos[ae - 1] + 1, ids, ni);
 	/* a function word swapped in the spinner's shape (ds_chg_func_weighed) */
 	if (func)
-		never = !ds_chg_func_weighed(gain, same_sides(doc, ab, ae, src, sb, se) / 2.0, pair_sim);
+		never = !ds_chg_func_weighed(gain, sides / 2.0, pair_sim);
 	/* an unrelated one-word swap in unchanged context that makes its
 	 * sentence far less likely is what a thesaurus the lexicon lacks does;
 	 * an editor's word changes rarely do that (typos, names and numbers
 	 * are out above) */
 	if (never && !func && c->cm && na == 1 && ns == 1 && gain > ds_tune_default.src_unrel_gain &&
 	    !has_cap_word(doc, ab, ae) && !has_cap_word(src, sb, se) && !has_digit(a, al) &&
-	    !has_digit(s, sl) && same_sides(doc, ab, ae, src, sb, se) == 2)
+	    !has_digit(s, sl) && sides == 2)
 		never = 0;
 	if (!never) {
 		ss->small++;
@@ -514,7 +515,7 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		x[DS_CF_GAIN] = gain > 4 ? 4 : gain < -4 ? -4 : gain;
 		x[DS_CF_FREQD] = log10(1.0 + fqs) - log10(1.0 + fqa);
 		x[DS_CF_ONE] = na == 1 && ns == 1;
-		x[DS_CF_CTX] = same_sides(doc, ab, ae, src, sb, se) / 2.0;
+		x[DS_CF_CTX] = sides / 2.0;
 		x[DS_CF_SIM] = pair_sim;
 		x[DS_CF_NW] = (double)(na + ns);
 		x[DS_CF_FUNC] = fa || fs;

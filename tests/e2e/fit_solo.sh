@@ -8,10 +8,7 @@
 # written as fitted.  Speaks TAP.
 DS_TOP=${DS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$DS_TOP/tests/e2e/lib/tap.sh"
-if ! command -v python3 >/dev/null 2>&1 || [ ! -x "$DESPIN" ]; then
-	echo "1..0 # SKIP python3 or despin missing"
-	exit 0
-fi
+need_python_despin
 workdir fit-solo
 mkdir -p "$OUT/b"
 

@@ -9,6 +9,14 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
 # skip_all LABEL REASON: the whole test skipped, as one TAP line; exits.
 skip_all() { echo "ok 1 - $1 # SKIP $2"; echo "1..1"; exit 0; }
+# need_python_despin: the whole test skipped (no plan) unless python3 and
+# $DESPIN are there; exits.
+need_python_despin() {
+	if ! command -v python3 >/dev/null 2>&1 || [ ! -x "$DESPIN" ]; then
+		echo "1..0 # SKIP python3 or despin missing"
+		exit 0
+	fi
+}
 # check LABEL STATUS: ok when STATUS is 0.
 check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; fi; }
 # same LABEL FILE1 FILE2: ok when the files are equal, else their diff.
