@@ -400,6 +400,42 @@ static const char *const STARTERS[] = {
 
 /* ---- document building ---- */
 
+/* Whether the text's writer starts sentences in lower case ("thanks. i
+ * tried it. then it worked.", as in many e-mails and chat messages): of
+ * the full stops after a word of two letters or more and before a letter,
+ * at least LOWER_STYLE_MIN are followed by a lower-case one, more than
+ * twice as many as by a capital.  Such a text's full stops end sentences
+ * whatever the case of the next word; any other text's need a capital
+ * ("approx. three" goes on). */
+#define LOWER_STYLE_MIN 3
+static int lower_style(const unsigned char *p, size_t n, size_t from)
+{
+	size_t lower = 0, upper = 0;
+	const unsigned char *q = p + from, *end = p + n;
+	while ((q = memchr(q, '.', (size_t)(end - q))) != NULL) {
+		const unsigned char *w = q, *a = q + 1;
+		size_t wl = 0;
+		while (w > p && ((w[-1] | 0x20) >= 'a' && (w[-1] | 0x20) <= 'z')) {
+			w--;
+			wl++;
+		}
+		q++;
+		if (wl < 3 || (w > p && w[-1] == '.'))
+			continue; /* "e.g.", "U.S.", "cu. ft.", an initial */
+		if (a >= end || (*a != ' ' && *a != '\n'))
+			continue;
+		while (a < end && (*a == ' ' || *a == '\n'))
+			a++;
+		if (a >= end)
+			break;
+		if (*a >= 'a' && *a <= 'z')
+			lower++;
+		else if (*a >= 'A' && *a <= 'Z')
+			upper++;
+	}
+	return lower >= LOWER_STYLE_MIN && lower > 2 * upper;
+}
+
 struct builder {
 	struct ds_doc *d;
 	const unsigned char *p;
@@ -412,6 +448,7 @@ struct builder {
 	int end_pending;          /* last token ended a sentence (. ! ?) */
 	int abbrev_pending;       /* last token was a general abbreviation */
 	int new_para;             /* next token starts a paragraph */
+	int lower_style;          /* sentences may start in lower case (lower_style) */
 };
 
 static void close_sentence(struct builder *b)
@@ -583,7 +620,7 @@ static void maybe_break(struct builder *b, const struct ch *c, const char *word,
 {
 	if (b->end_pending) {
 		if (c->upper || c->cls == C_DIGIT || c->cls == C_CURRENCY || c->cp == '(' ||
-		    (c->cls == C_LETTER && !c->lower))
+		    (c->cls == C_LETTER && (!c->lower || b->lower_style)))
 			close_sentence(b);
 		b->end_pending = 0;
 	} else if (b->abbrev_pending) {
@@ -1288,6 +1325,7 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 	b.p = (const unsigned char *)d->text;
 	b.n = len;
 	b.new_para = 1;
+	b.lower_style = lower_style(b.p, len, i);
 	{
 		int nl_run = 0;            /* newlines since the last token */
 		size_t nl_pos = 0;

@@ -657,6 +657,25 @@ T_TEST(opens_sentence_skips_punctuation)
 	ds_doc_free(d);
 }
 
+/* The text's sentences as its tokens joined by | and sentences by /
+ * are want. */
+static void check_sentences(const char *text, const char *want)
+{
+	struct ds_doc *d = doc(text);
+	char buf[256];
+	size_t n = 0;
+	T_OK(d);
+	if (!d)
+		return;
+	for (size_t s = 0; s < d->nsent; s++)
+		for (uint32_t i = d->sent[s].tok_begin; i < d->sent[s].tok_end; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s",
+					      i == d->sent[s].tok_begin ? (s ? "/" : "") : "|",
+					      ds_tok_norm(d, i));
+	T_EQ_STR(buf, want);
+	ds_doc_free(d);
+}
+
 /* A closing quote after a sentence end belongs to that sentence; the next
  * sentence starts with the word after it, or not at all when that word is
  * lower case ("Why?" he asked); an opening quote starts one.  Curly marks
@@ -675,21 +694,29 @@ T_TEST(closing_quotes_end_their_sentence)
 		{"A stray \xE2\x80\x9D mark. \xE2\x80\x9CNew, too.\xE2\x80\x9D Then.",
 		 "A|stray|\"|mark|./\"|New|,|too|.|\"/Then|."},
 	};
-	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-		struct ds_doc *d = doc(cases[k][0]);
-		char buf[256];
-		size_t n = 0;
-		T_OK(d);
-		if (!d)
-			continue;
-		for (size_t s = 0; s < d->nsent; s++)
-			for (uint32_t i = d->sent[s].tok_begin; i < d->sent[s].tok_end; i++)
-				n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s",
-						      i == d->sent[s].tok_begin ? (s ? "/" : "") : "|",
-						      ds_tok_norm(d, i));
-		T_EQ_STR(buf, cases[k][1]);
-		ds_doc_free(d);
-	}
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		check_sentences(cases[k][0], cases[k][1]);
+}
+
+/* A writer who starts sentences in lower case (many e-mails) still writes
+ * sentences: when most full stops are followed by a lower-case word, each
+ * ends one.  In any other text a lower-case word goes on the sentence. */
+T_TEST(lower_case_writers_sentences)
+{
+	static const char *const cases[][2] = {
+		{"thanks for the help. i tried it again. then it worked. see you.",
+		 "thanks|for|the|help|./i|tried|it|again|./then|it|worked|./see|you|."},
+		/* one lower-case start among capitals: not the writer's style */
+		{"He said no. but she went on. It ended. They left.",
+		 "He|said|no|.|but|she|went|on|./It|ended|./They|left|."},
+		/* too few full stops to tell */
+		{"it broke. then it worked.", "it|broke|.|then|it|worked|."},
+		/* abbreviations and initials do not count, nor end sentences */
+		{"see the docs, e.g. the faq. it helps. mr. smith agrees. ok then.",
+		 "see|the|docs|,|e.g.|the|faq|./it|helps|./mr.|smith|agrees|./ok|then|."},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		check_sentences(cases[k][0], cases[k][1]);
 }
 
 int main(void)
@@ -720,5 +747,6 @@ int main(void)
 	T_RUN(longest_tokens);
 	T_RUN(opens_sentence_skips_punctuation);
 	T_RUN(closing_quotes_end_their_sentence);
+	T_RUN(lower_case_writers_sentences);
 	return t_done();
 }
