@@ -146,6 +146,44 @@ T_TEST(seed_003_against_000)
 	ds_doc_free(s);
 }
 
+/* A sentence of hundreds of words (a long period of old prose, machine
+ * output pasted into an e-mail) is aligned word by word like any other. */
+T_TEST(long_sentences_are_aligned)
+{
+	struct ds_buf bs = {0}, ba = {0};
+	struct ds_doc *s, *a;
+	struct ds_err err = {0};
+	struct ds_align *al;
+	for (int i = 0; i < 120; i++) {
+		ds_buf_printf(&bs, "%sthe whale number %d swam on", i ? ", " : "", i);
+		ds_buf_printf(&ba, "%sthe whale number %d %s on", i ? ", " : "", i,
+			      i == 100 ? "paddled" : "swam");
+	}
+	ds_buf_printf(&bs, ".");
+	ds_buf_printf(&ba, ".");
+	s = mk(bs.data);
+	a = mk(ba.data);
+	T_OK(s && a);
+	if (!s || !a)
+		goto out;
+	T_EQ_INT(a->nsent, 1);
+	T_OK(a->ntok > 700);
+	al = ds_align_new(a, s, &err);
+	T_OK(al);
+	if (al) {
+		T_EQ_INT(al->npairs, 1);
+		T_EQ_INT(al->nedits, 1);
+		T_OK(has_sub(al, a, s, "paddled", "swam"));
+		T_EQ_INT(al->a_words_paired, al->a_words);
+		ds_align_free(al);
+	}
+out:
+	ds_doc_free(a);
+	ds_doc_free(s);
+	ds_buf_free(&bs);
+	ds_buf_free(&ba);
+}
+
 int main(void)
 {
 	st = ds_stemmer_new();
@@ -153,6 +191,7 @@ int main(void)
 	T_RUN(multiword_and_insertions);
 	T_RUN(unrelated_text_is_not_paired);
 	T_RUN(seed_003_against_000);
+	T_RUN(long_sentences_are_aligned);
 	ds_stemmer_free(st);
 	return t_done();
 }
