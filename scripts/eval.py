@@ -48,6 +48,7 @@ import concurrent.futures
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -99,6 +100,7 @@ def read_manifest(bench):
         for line in f:
             r = json.loads(line)
             r["fam"] = families(r)
+            r["path"] = os.path.join(bench, r["file"])
             recs.append(r)
     return recs
 
@@ -273,10 +275,31 @@ def fold_figures(fold, recs_by_file, mode, family):
             "fp": fp / len(neg) if neg else float("nan")}
 
 
-def flag_right(s, truth):
+def words_of(text):
+    return " ".join(re.findall(r"[\w'\u2019-]+", text.lower()))
+
+
+def flag_right(s, truth, text=None):
+    """Whether a flag covers a spinner's swap, and whether its original is
+    the swap's.  A flag over several swaps, or over a swap and words the
+    spinner left ("accord giving" -> "treaty providing"), has the right
+    original when it reads as the source did over the flag's words: each
+    swap inside it put back (text: the article's bytes)."""
     hit = [t for t in truth if s["start"] < t["end"] and t["start"] < s["end"]]
-    return bool(hit), any((s.get("original") or "").lower() == (t.get("original") or "").lower()
-                          for t in hit)
+    want = (s.get("original") or "").lower()
+    if not hit:
+        return False, False
+    if any(want == (t.get("original") or "").lower() for t in hit):
+        return True, True
+    if text is None or not all(s["start"] <= t["start"] and t["end"] <= s["end"] for t in hit):
+        return True, False
+    parts, at = [], s["start"]
+    for t in sorted(hit, key=lambda t: t["start"]):
+        parts.append(text[at:t["start"]].decode("utf-8", "replace"))
+        parts.append(t.get("original") or "")
+        at = t["end"]
+    parts.append(text[at:s["end"]].decode("utf-8", "replace"))
+    return True, words_of("".join(parts)) == words_of(want)
 
 
 def flag_figures(results, recs_by_file, mode):
@@ -304,8 +327,12 @@ def flag_figures(results, recs_by_file, mode):
                                            "found": 0, "conf": []})
                 subs = [s for s in r["subs"] if (s.get("evidence") == "model") == (ev == "model")]
                 if flagged:
+                    text = None
+                    if subs and truth and "path" in rec:
+                        with open(rec["path"], "rb") as fh:
+                            text = fh.read()
                     for s in subs:
-                        ok, orig = flag_right(s, truth)
+                        ok, orig = flag_right(s, truth, text)
                         st["pred"] += 1
                         st["right"] += ok
                         st["orig"] += orig

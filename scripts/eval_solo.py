@@ -12,7 +12,7 @@ that 1% of those clean texts reach, and at the verdict threshold; false
 positives on clean paragraphs of 40-200 words and on legitimate edits; the
 model flags' precision and proposed originals right by band of p (a flag
 is true when it overlaps a spinner substitution, its original right when it
-equals the spinner's original); texts not judged.  --family limits the
+reads as the source did: scripts/eval.py's flag_right); texts not judged.  --family limits the
 spun texts to one thesaurus (the one a fit left out).
 """
 import argparse
@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eval import auc  # noqa: E402  (the one rank-sum AUC)
+from eval import auc, flag_right  # noqa: E402  (the one rank-sum AUC, the one flag test)
 
 
 def manifest(d, split):
@@ -119,16 +119,19 @@ def main():
                 continue
             if a.family and r["label"] == "spun" and r.get("thesaurus") != a.family:
                 continue
-            truth = [(s["start"], s["end"], s["original"].lower()) for s in r.get("substitutions", [])]
+            truth = r.get("substitutions", [])
+            text = None
             for s in res[f]["substitutions"]:
                 if s["evidence"] != "model" or res[f]["verdict"] != "spun":
                     continue
+                if text is None:
+                    with open(f, "rb") as fh:
+                        text = fh.read()
                 b = min(9, int(s["p"] * 10))
-                hit = [t for t in truth if s["start"] < t[1] and t[0] < s["end"]]
-                right = any(t[2] == s["original"].lower() for t in hit)
+                hit, right = flag_right(s, truth, text)
                 n = bands.setdefault(b, [0, 0, 0])
                 n[0] += 1
-                n[1] += bool(hit)
+                n[1] += hit
                 n[2] += right
     print("model flags of texts judged spun, by p:")
     for b in sorted(bands):

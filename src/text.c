@@ -402,11 +402,12 @@ static const char *const STARTERS[] = {
 
 /* Whether the text's writer starts sentences in lower case ("thanks. i
  * tried it. then it worked.", as in many e-mails and chat messages): of
- * the full stops after a word of two letters or more and before a letter,
- * at least LOWER_STYLE_MIN are followed by a lower-case one, more than
- * twice as many as by a capital.  Such a text's full stops end sentences
- * whatever the case of the next word; any other text's need a capital
- * ("approx. three" goes on). */
+ * the full stops after a word of three letters or more and before a
+ * letter, at least LOWER_STYLE_MIN are followed by a lower-case one, more
+ * than twice as many as by a capital.  In such a text a sentence's end (a
+ * full stop, "?", "!") ends it whatever the case of the next word; in any
+ * other a lower-case word goes on the sentence ("approx. three", '"Why?"
+ * he asked').  One pass of memchr over the text. */
 #define LOWER_STYLE_MIN 3
 static int lower_style(const unsigned char *p, size_t n, size_t from)
 {

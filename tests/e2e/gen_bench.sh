@@ -128,4 +128,25 @@ want = ("They were tired and checked the centre, centred on a licensed programme
 assert got == want, got
 '
 
+# the evaluation's flag figures: a flag over two swaps proposes the source's
+# words over its span, and that is the right original; an unchanged word
+# inside the flag must read as it is
+check "eval.py judges the original of a flag over several swaps" python3 -c '
+import sys
+sys.path.insert(0, "scripts")
+sys.dont_write_bytecode = True
+from eval import flag_right
+text = "The accord giving aid was signed.".encode()
+truth = [{"start": 4, "end": 10, "original": "treaty"}, {"start": 11, "end": 17, "original": "providing"}]
+flag = {"start": 4, "end": 17, "original": "treaty providing"}
+assert flag_right(flag, truth, text) == (True, True)
+assert flag_right(flag, truth) == (True, False)  # without the text, parts only
+assert flag_right(dict(flag, original="pact providing"), truth, text) == (True, False)
+wide = {"start": 4, "end": 21, "original": "treaty providing help"}
+assert flag_right(wide, truth, text) == (True, False)  # "aid" was not swapped
+assert flag_right(dict(wide, original="treaty providing aid"), truth, text) == (True, True)
+assert flag_right({"start": 4, "end": 10, "original": "Treaty"}, truth, text) == (True, True)
+assert flag_right({"start": 22, "end": 25, "original": "is"}, truth, text) == (False, False)
+'
+
 echo "1..$n"
