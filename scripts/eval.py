@@ -45,6 +45,7 @@ is fitted on).
 """
 import argparse
 import concurrent.futures
+import functools
 import hashlib
 import json
 import os
@@ -275,6 +276,13 @@ def fold_figures(fold, recs_by_file, mode, family):
             "fp": fp / len(neg) if neg else float("nan")}
 
 
+@functools.lru_cache(maxsize=4096)
+def article_bytes(path):
+    """An article's bytes, read once for both modes' flag figures."""
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
 def words_of(text):
     return " ".join(re.findall(r"[\w'\u2019-]+", text.lower()))
 
@@ -327,10 +335,7 @@ def flag_figures(results, recs_by_file, mode):
                                            "found": 0, "conf": []})
                 subs = [s for s in r["subs"] if (s.get("evidence") == "model") == (ev == "model")]
                 if flagged:
-                    text = None
-                    if subs and truth and "path" in rec:
-                        with open(rec["path"], "rb") as fh:
-                            text = fh.read()
+                    text = article_bytes(rec["path"]) if subs and truth and "path" in rec else None
                     for s in subs:
                         ok, orig = flag_right(s, truth, text)
                         st["pred"] += 1
