@@ -488,9 +488,9 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	if (func)
 		never = !ds_chg_func_weighed(gain, sides / 2.0, pair_sim);
 	/* an unrelated one-word swap in unchanged context that makes its
-	 * sentence far less likely is what a thesaurus the lexicon lacks does;
-	 * an editor's word changes rarely do that (typos, names and numbers
-	 * are out above) */
+	 * sentence less likely is what a thesaurus the lexicon lacks does; an
+	 * editor's word changes rarely do that (typos, names and numbers are
+	 * out above), and the change model weighs how much less likely */
 	if (never && !func && c->cm && na == 1 && ns == 1 && gain > ds_tune_default.src_unrel_gain &&
 	    !has_cap_word(doc, ab, ae) && !has_cap_word(src, sb, se) && !has_digit(a, al) &&
 	    !has_digit(s, sl) && sides == 2)

@@ -43,7 +43,10 @@ struct ds_tune {
 	/* evidence with a source: log10 gain above which a one-word swap that
 	 * nothing relates (no lexicon pair, no two steps, vectors apart or
 	 * unknown), in unchanged context, is weighed by the change model
-	 * instead of never counting ("It seems to me" -> "It mimics to me") */
+	 * instead of never counting ("It seems to me" -> "It mimics to me",
+	 * "a face-to-face meeting" -> "a face-to-face russian"); 0: whenever
+	 * the source's word reads likelier, the model then weighing how much
+	 * (docs/README-bench.md, "Unrelated swaps that read worse") */
 	double src_unrel_gain;
 	/* evidence with a source: a function word swapped for words the
 	 * lexicon does not relate ("however" for "but") is weighed by the
@@ -102,7 +105,7 @@ struct ds_tune {
 #define DS_TUNE_DEFAULTS                                                              \
 	{                                                                             \
 		.name_freq = 30, .rel_extra = 4, .rel_min_sim = 0.3, .rel_max_freq = 3000, .anom_cut = -0.3, \
-		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0, .src_unrel_gain = 2.0, \
+		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0, .src_unrel_gain = 0.0, \
 		.src_func_gain = 0.5, .src_func_sim = 0.6, \
 		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .cand_min_cover = 0.5, .min_words = 40, .rest_min_words = 40, .logit_clip = 4.0, \
 		.direction_margin = 6.0, .direction_gain_margin = 1.0,                 \

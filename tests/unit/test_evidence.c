@@ -811,7 +811,11 @@ static const char *src_with(char *buf, size_t n, const char *from, const char *t
 
 /* Never spin evidence, whatever the model says: words with no relation (no
  * lexicon pair, no two steps, vectors under the cut) are dumped, for
- * fitting the cut, but not weighed. */
+ * fitting the cut, but not weighed; unless the swap is one word for one in
+ * unchanged context and the source's word reads likelier there, what a
+ * thesaurus the lexicon lacks does ("on purple" for "on roads").  The same
+ * pair the other way round ("roads" for "purple") reads better than its
+ * source and is no evidence. */
 T_TEST(never_spin)
 {
 	struct ds_ev_ctx *c = ds_ev_ctx_new(lm, lex);
@@ -821,12 +825,14 @@ T_TEST(never_spin)
 	char buf[sizeof SRC + 16];
 	const char *artu = src_with(buf, sizeof buf, "on roads", "on purple");
 	set_flat_model(c, &cm, 9.0, 0.99, &d); /* the model would call any change spin */
-	T_EQ_INT(compute(c, artu, SRC, &ev), 0);
-	T_EQ_INT(d.n, 1); /* purple */
-	T_EQ_INT(d.start[0], (uint32_t)(strstr(artu, "purple") - artu));
+	T_EQ_INT(compute(c, SRC, artu, &ev), 0); /* "roads" for "purple" */
+	T_EQ_INT(d.n, 1);
+	T_EQ_INT(d.start[0], (uint32_t)(strstr(SRC, "roads") - SRC));
 	T_NEAR(d.x[0][DS_CF_LEXW], 0, 0);
 	T_NEAR(d.x[0][DS_CF_LEX2], 0, 0);
 	T_NEAR(d.x[0][DS_CF_FUNC], 0, 0);
+	T_NEAR(d.x[0][DS_CF_CTX], 1, 0);
+	T_OK(d.x[0][DS_CF_GAIN] <= ds_tune_default.src_unrel_gain);
 	/* no evidence for the article; a candidate flag only */
 	T_EQ_INT(n_flags(&ev), 0);
 	T_EQ_INT(ev.nsubs, 1);
@@ -835,8 +841,17 @@ T_TEST(never_spin)
 	T_NEAR(ev.f[DS_F_NCHG], 0, 0);
 	/* over the cut, the same change is weighed */
 	cm.vec_cut = -1;
-	T_EQ_INT(compute(c, artu, SRC, &ev), 0);
+	T_EQ_INT(compute(c, SRC, artu, &ev), 0);
 	T_EQ_INT(ev.nsubs, 1);
+	T_EQ_INT(n_flags(&ev), 1);
+	T_NEAR(ev.f[DS_F_LLR], 9.0, 1e-6);
+	/* under the cut again, "purple" for "roads", which reads worse */
+	cm.vec_cut = 0.99;
+	d.n = 0;
+	T_EQ_INT(compute(c, artu, SRC, &ev), 0);
+	T_EQ_INT(d.n, 1);
+	T_EQ_INT(d.start[0], (uint32_t)(strstr(artu, "purple") - artu));
+	T_OK(d.x[0][DS_CF_GAIN] > ds_tune_default.src_unrel_gain);
 	T_EQ_INT(n_flags(&ev), 1);
 	T_NEAR(ev.f[DS_F_LLR], 9.0, 1e-6);
 	ds_ev_clear(&ev);
