@@ -1,5 +1,6 @@
 /* binfmt.c - versioned, checksummed envelope for model files (see binfmt.h). */
 #include "binfmt.h"
+#include "text.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@ static void make_header(unsigned char *h, const char *kind, uint32_t version, co
 	put64(h + 32, (uint64_t)len);
 	put32(h + 40, ds_crc32c(0, payload, len));
 	put32(h + 44, ds_crc32c(0, h, 44));
+	put32(h + 48, DS_TOK_VERSION);
 }
 
 int ds_bin_image(const char *kind, uint32_t version, const void *payload, size_t len,
@@ -73,13 +75,14 @@ int ds_bin_check(const unsigned char *d, size_t size, const char *name,
 	char k[9];
 	double test;
 	uint64_t plen;
+	uint32_t tok;
 	const char *h = hint ? hint : DS_BIN_REBUILD;
 
 	if (!ds_bin_is(d, size))
 		return ds_err_set(err, DS_EFORMAT, "%s: not a despin model file%s%s%s", name,
 				  hint ? "; if it was one, rebuild it (" : "", hint ? hint : "",
 				  hint ? ")" : "");
-	if (get32(d + 44) != ds_crc32c(0, d, 44) || get64(d + 48) != 0 || get64(d + 56) != 0)
+	if (get32(d + 44) != ds_crc32c(0, d, 44) || get32(d + 52) != 0 || get64(d + 56) != 0)
 		return ds_err_set(err, DS_ECORRUPT,
 				  "%s: corrupt header; rebuild it (%s)", name, h);
 	memcpy(k, d + 8, 8);
@@ -100,6 +103,14 @@ int ds_bin_check(const unsigned char *d, size_t size, const char *name,
 		return ds_err_set(err, DS_EVERSION,
 				  "%s: format version %u, this despin reads version %u; rebuild it (%s)",
 				  name, get32(d + 16), version, h);
+	/* files from before the tokeniser's version was recorded hold 0: the
+	 * tokeniser then was version 1 */
+	tok = get32(d + 48) ? get32(d + 48) : 1;
+	if (tok != DS_TOK_VERSION)
+		return ds_err_set(err, DS_EVERSION,
+				  "%s: made with tokeniser version %u, this despin's is version %u; "
+				  "rebuild it (%s)",
+				  name, tok, (unsigned)DS_TOK_VERSION, h);
 	plen = get64(d + 32);
 	if (plen != size - DS_BIN_HEADER_SIZE)
 		return ds_err_set(err, DS_ECORRUPT,

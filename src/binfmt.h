@@ -11,7 +11,10 @@
  *  32  uint64   payload_len bytes of payload after the 64-byte header
  *  40  uint32   crc32c      CRC-32C of the payload
  *  44  uint32   header_crc  CRC-32C of bytes 0..43
- *  48  uint64   reserved[2] zero
+ *  48  uint32   tok_version the writer's DS_TOK_VERSION (text.h); 0 in files
+ *                           written before it was recorded, read as 1
+ *  52  uint32   reserved    zero
+ *  56  uint64   reserved    zero
  *  64  payload (8-byte aligned)
  *
  * Files are written to a temporary name and renamed only when complete
@@ -44,8 +47,8 @@ int ds_bin_image(const char *kind, uint32_t version, const void *payload, size_t
 int ds_bin_is(const void *data, size_t len);
 
 /* Maps path (lazily: pages are read when touched) and checks the envelope's
- * header: magic, header checksum, kind, version, byte order, test value and
- * length.  The payload checksum is not computed here (it would read every
+ * header: magic, header checksum, kind, version, tokeniser version, byte
+ * order, test value and length.  The payload checksum is not computed here (it would read every
  * page at every start): ds_bin_verify and ds_bin_check_file do that, once,
  * after a build or a copy ('despin check-models').  On success *payload and
  * *len describe the payload inside the map (which the caller closes with

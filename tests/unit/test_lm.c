@@ -400,8 +400,25 @@ T_TEST(damaged_files_are_refused)
 		T_OK(strstr(err.msg, "checksum mismatch") != NULL);
 		T_EQ_STR(kind, "LM");
 	}
-	/* another version */
+	/* the writer's tokeniser version is in the header; a file from before
+	 * it was recorded (0) reads as version 1, a file of another tokeniser
+	 * is refused */
 	data[n - 9] ^= 0x40;
+	T_EQ_INT(data[48], DS_TOK_VERSION);
+	data[48] = 0;
+	write_bytes(bin, data, n);
+	bad = ds_lm_load(bin, &err);
+	T_EQ_INT(bad != NULL, DS_TOK_VERSION == 1);
+	ds_lm_free(bad);
+	data[48] = DS_TOK_VERSION + 1;
+	write_bytes(bin, data, n);
+	bad = ds_lm_load(bin, &err);
+	T_OK(bad == NULL);
+	T_EQ_INT(err.code, DS_EVERSION);
+	T_OK(strstr(err.msg, "tokeniser version") != NULL);
+	T_OK(strstr(err.msg, "make models") != NULL);
+	data[48] = DS_TOK_VERSION;
+	/* another version */
 	data[16] = 99;
 	write_bytes(bin, data, n);
 	bad = ds_lm_load(bin, &err);

@@ -719,6 +719,81 @@ T_TEST(lower_case_writers_sentences)
 		check_sentences(cases[k][0], cases[k][1]);
 }
 
+/* The digest of tokens_are_versioned for DS_TOK_VERSION 1. */
+#define TOKENS_DIGEST_V1 0xda93115e0ab6f458ULL
+
+/* FNV-1a over n bytes, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* A digest of what the tokeniser makes of a text: every token's offsets,
+ * kind, flags, sentence and normal forms, every sentence's paragraph and
+ * boilerplate mark. */
+static uint64_t tokens_digest(uint64_t h, const char *text, size_t len)
+{
+	struct ds_err err = {0};
+	struct ds_doc *d = ds_doc_new(text, len, "t", 0, &err);
+	if (!d)
+		return 0; /* no digest of any version */
+	for (size_t i = 0; i < d->ntok; i++) {
+		const struct ds_token *t = &d->tok[i];
+		uint32_t f[5] = {t->start, t->end, t->sent, t->kind, t->flags};
+		h = fnv(h, f, sizeof f);
+		h = fnv(h, d->pool + t->norm, t->norm_len + 1u);
+		h = fnv(h, d->pool + t->lower, t->norm_len + 1u);
+	}
+	for (size_t i = 0; i < d->nsent; i++) {
+		uint32_t f[4] = {d->sent[i].tok_begin, d->sent[i].tok_end, d->sent[i].para,
+				 d->sent[i].boiler};
+		h = fnv(h, f, sizeof f);
+	}
+	ds_doc_free(d);
+	return h;
+}
+
+/* The models hold words as the tokeniser cut them, and each model file
+ * records the tokeniser's version (DS_TOK_VERSION, binfmt.h).  This digest
+ * of the tokens of the seeds and of a text of the tokeniser's hard cases
+ * changes with any change to the tokens: bump DS_TOK_VERSION with it (the
+ * models are then rebuilt and older files refused), and write the new
+ * digest here for the new version. */
+T_TEST(tokens_are_versioned)
+{
+	static const char *seeds[] = {
+		"corpus/seeds/000_fcd469a446cc7cc8.txt", "corpus/seeds/001_455d42bae2579fa5.txt",
+		"corpus/seeds/002_1eca5ce85436633a.txt", "corpus/seeds/003_cc34e14e2e5a732a.txt",
+		"corpus/seeds/004_1faaaa5fa0c635fb.txt"};
+	static const char hard[] =
+		"Mr. O'Neill paid $5.50 (3.5%) on Jan. 3, 2025 -- at 10:30 a.m. -- in the U.S.\r\n"
+		"\xe2\x80\x9cIt\xe2\x80\x99s well-known,\xe2\x80\x9d she said.\xc2\xa0" "Caf\xc3\xa9 "
+		"na\xc3\xafve r\xc3\xb4le e.g. the co-op's 1st-rate 12-month plan, see "
+		"https://example.com/a?b=1 or x@example.org.\n\n"
+		"save your changes, and exit. to stop it, type q. then restart. "
+		"it works. ok.\n\nSkip to content | Privacy Policy | Terms of Use\n";
+	uint64_t h = 0xcbf29ce484222325ULL;
+	struct ds_err err = {0};
+	for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+		char *text;
+		size_t len;
+		if (ds_read_file(seeds[i], 0, &text, &len, &err))
+			T_SKIP("the seeds are not in corpus/seeds");
+		h = tokens_digest(h, text, len);
+		free(text);
+	}
+	h = tokens_digest(h, hard, sizeof hard - 1);
+	T_EQ_INT(DS_TOK_VERSION, 1);
+	if (h != TOKENS_DIGEST_V1)
+		printf("# tokens digest %016llx\n", (unsigned long long)h);
+	T_OK(h == TOKENS_DIGEST_V1);
+}
+
 int main(void)
 {
 	T_RUN(packset_finds_exactly_its_words);
@@ -748,5 +823,6 @@ int main(void)
 	T_RUN(opens_sentence_skips_punctuation);
 	T_RUN(closing_quotes_end_their_sentence);
 	T_RUN(lower_case_writers_sentences);
+	T_RUN(tokens_are_versioned);
 	return t_done();
 }
