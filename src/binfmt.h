@@ -48,11 +48,11 @@ int ds_bin_is(const void *data, size_t len);
 
 /* Maps path (lazily: pages are read when touched) and checks the envelope's
  * header: magic, header checksum, kind, version, tokeniser version, byte
- * order, test value and length.  The payload checksum is not computed here (it would read every
- * page at every start): ds_bin_verify and ds_bin_check_file do that, once,
- * after a build or a copy ('despin check-models').  On success *payload and
- * *len describe the payload inside the map (which the caller closes with
- * ds_map_close).  On failure the message names the file, the problem, and
+ * order, test value and length.  The payload checksum is not computed here
+ * (it would read every page at every start): ds_bin_verify and
+ * ds_bin_check_file do that, once, after a build or a copy ('despin
+ * check-models').  On success *payload and *len describe the payload inside
+ * the map (which the caller closes with ds_map_close).  On failure the message names the file, the problem, and
  * says "rebuild it (HINT)" (NULL: DS_BIN_REBUILD); a file that is no despin
  * model file at all gets that advice only when hint is given (a loader's
  * file was one; any file handed to ds_bin_check_file may be anything). */
