@@ -335,7 +335,7 @@ def flag_figures(results, recs_by_file, mode):
                                            "found": 0, "conf": []})
                 subs = [s for s in r["subs"] if (s.get("evidence") == "model") == (ev == "model")]
                 if flagged:
-                    text = article_bytes(rec["path"]) if subs and truth and "path" in rec else None
+                    text = article_bytes(rec["path"]) if subs and truth else None
                     for s in subs:
                         ok, orig = flag_right(s, truth, text)
                         st["pred"] += 1

@@ -24,14 +24,18 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+from eval import RATE_CLASSES  # noqa: E402  (the evaluation's rate bands)
+
 CLEAN_SEEDS = ("000", "001", "002", "004")   # 003 is the spun one
 
 
 def band(rec):
+    """The evaluation's rate band of a spin, else the kind of the article."""
     if rec["kind"] != "spin":
         return rec["kind"]
-    r = rec.get("rate") or 0
-    return "spin <17.5%" if r < 0.175 else "spin >=25%" if r >= 0.25 else "spin 17.5-25%"
+    return next((c for c, test, _ in RATE_CLASSES if test(rec)), "spin 17.5-25%")
 
 
 def main():
@@ -82,7 +86,7 @@ def main():
                 missed.append(r)
         print("spins of the clean seeds (news of 2025), each judged against its source "
               "(%d draws, %d articles)" % (a.draws, len(rows)))
-        order = ("spin <17.5%", "spin 17.5-25%", "spin >=25%", "context", "roundtrip",
+        order = ("spin<17.5%", "spin 17.5-25%", "spin>=25%", "context", "roundtrip",
                  "rewrite", "edit", "republish")
         for b in sorted(want, key=lambda x: order.index(x) if x in order else len(order)):
             what = "flagged" if b in ("rewrite", "edit", "republish") else "caught"

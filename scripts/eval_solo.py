@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eval import auc, flag_right  # noqa: E402  (the one rank-sum AUC, the one flag test)
+from eval import article_bytes, auc, flag_right  # noqa: E402  (the one rank-sum AUC, the one flag test)
 
 
 def manifest(d, split):
@@ -120,13 +120,10 @@ def main():
             if a.family and r["label"] == "spun" and r.get("thesaurus") != a.family:
                 continue
             truth = r.get("substitutions", [])
-            text = None
             for s in res[f]["substitutions"]:
                 if s["evidence"] != "model" or res[f]["verdict"] != "spun":
                     continue
-                if text is None:
-                    with open(f, "rb") as fh:
-                        text = fh.read()
+                text = article_bytes(f)
                 b = min(9, int(s["p"] * 10))
                 hit, right = flag_right(s, truth, text)
                 n = bands.setdefault(b, [0, 0, 0])

@@ -720,22 +720,11 @@ T_TEST(lower_case_writers_sentences)
 }
 
 /* The digest of tokens_are_versioned for DS_TOK_VERSION 1. */
-#define TOKENS_DIGEST_V1 0xda93115e0ab6f458ULL
-
-/* FNV-1a over n bytes, continuing from h. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
+#define TOKENS_DIGEST_V1 0x45946c994c0b8bbaULL
 
 /* A digest of what the tokeniser makes of a text: every token's offsets,
  * kind, flags, sentence and normal forms, every sentence's paragraph and
- * boilerplate mark. */
+ * boilerplate mark, each hashed (ds_hash64) on the hash before it. */
 static uint64_t tokens_digest(uint64_t h, const char *text, size_t len)
 {
 	struct ds_err err = {0};
@@ -745,14 +734,14 @@ static uint64_t tokens_digest(uint64_t h, const char *text, size_t len)
 	for (size_t i = 0; i < d->ntok; i++) {
 		const struct ds_token *t = &d->tok[i];
 		uint32_t f[5] = {t->start, t->end, t->sent, t->kind, t->flags};
-		h = fnv(h, f, sizeof f);
-		h = fnv(h, d->pool + t->norm, t->norm_len + 1u);
-		h = fnv(h, d->pool + t->lower, t->norm_len + 1u);
+		h = ds_hash64(f, sizeof f, h);
+		h = ds_hash64(d->pool + t->norm, t->norm_len + 1u, h);
+		h = ds_hash64(d->pool + t->lower, t->norm_len + 1u, h);
 	}
 	for (size_t i = 0; i < d->nsent; i++) {
 		uint32_t f[4] = {d->sent[i].tok_begin, d->sent[i].tok_end, d->sent[i].para,
 				 d->sent[i].boiler};
-		h = fnv(h, f, sizeof f);
+		h = ds_hash64(f, sizeof f, h);
 	}
 	ds_doc_free(d);
 	return h;
@@ -777,7 +766,7 @@ T_TEST(tokens_are_versioned)
 		"https://example.com/a?b=1 or x@example.org.\n\n"
 		"save your changes, and exit. to stop it, type q. then restart. "
 		"it works. ok.\n\nSkip to content | Privacy Policy | Terms of Use\n";
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 1;
 	struct ds_err err = {0};
 	for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
 		char *text;
