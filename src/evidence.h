@@ -113,6 +113,9 @@ enum ds_chg_feat {
 	DS_CF_NW,       /* words on both sides */
 	DS_CF_FUNC,     /* a side is function words only */
 	DS_CF_RUN,      /* part of a run of word-for-word swaps */
+	DS_CF_PLAIN,    /* no digit, nor capitalised word inside a sentence, on
+			 * either side; not a regressor (its coefficient stays
+			 * 0): it says which changes ds_chg_weighed takes */
 	DS_NCHGF
 };
 extern const char *const ds_chgf_names[DS_NCHGF];
@@ -134,6 +137,19 @@ struct ds_chg_model {
  * as DS_CF_GAIN, over src_func_gain): "but" -> "however".  Any other is
  * never spin evidence: "Iran's" -> "the", a clause rewritten round it. */
 int ds_chg_func_weighed(double gain, double ctx, double sim);
+
+/* True when the change model weighs the change x (DS_NCHGF features) at
+ * all, with the fitted word-vector cut; the detector and the fit
+ * (ds_chg_keep) both ask it, so the model is fitted on what it judges:
+ * - a function word swapped for words the lexicon does not relate: as
+ *   ds_chg_func_weighed says;
+ * - sides the lexicon relates, directly or in two steps: always;
+ * - others: when their word vectors are at least vec_cut alike, or when it
+ *   is a plain (DS_CF_PLAIN) one-word swap in unchanged context that the
+ *   source's word reads likelier in (gain over ds_tune's src_unrel_gain),
+ *   what a thesaurus the lexicon lacks does ("russian" for "meeting").
+ * Any other is never spin evidence: "did" -> "talks", a clause rewritten. */
+int ds_chg_weighed(const double x[DS_NCHGF], double vec_cut);
 
 /* Receives each change's features (for fitting the change model): byte
  * offsets in the article. */

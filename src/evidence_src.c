@@ -21,7 +21,7 @@
 
 const char *const ds_chgf_names[DS_NCHGF] = {
 	"bias", "lexw", "lex2", "vec", "vecunk", "gain", "freqd", "one", "ctx", "sim", "nw",
-	"func", "run"
+	"func", "run", "plain"
 };
 
 /* Levenshtein distance of two short strings (capped at 9). */
@@ -410,7 +410,7 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	float w = 0;
 	char ha[DS_LEX_MAX_PHRASE * 2 + 8], hs[DS_LEX_MAX_PHRASE * 2 + 8];
 	int related = 0, names = 1, never, spun, fa, fs, two, func, sides;
-	double gain = 0, p = -1, llr = 0, vs;
+	double gain = 0, p = -1, llr = 0, vs, x[DS_NCHGF];
 	int cand = 0;
 	size_t na, ns, la, ls;
 	ds_lm_id ids[DS_EV_MAX_WORDS];
@@ -471,37 +471,22 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		return 0; /* no ratio without the model */
 	/* sides with no relation at all (no lexicon pair, no two lexicon
 	 * steps, word vectors apart: "did" -> "talks", a clause restructured)
-	 * are no spin evidence on their own: the cut is fitted with the change
-	 * model (the dump still gets them, to fit it) */
+	 * are no spin evidence on their own, but for the shape ds_chg_weighed
+	 * takes; the cut is fitted with the change model (the dump still gets
+	 * them, to fit it) */
 	two = related || (c->lex && lex_two_steps(c, s, sl, a, al));
 	vs = c->vec ? ds_vec_sim(c->vec, s, sl, a, al) : DS_VEC_UNKNOWN;
 	never = !func && !two &&
-		(vs == DS_VEC_UNKNOWN ||
-		 vs < (c->cm ? c->cm->vec_cut : ds_tune_default.rel_min_sim));
+		(vs == DS_VEC_UNKNOWN || vs < (c->cm ? c->cm->vec_cut : ds_tune_default.rel_min_sim));
 	if (never && !c->chg_dump && !c->cm)
 		return 0;
 	sides = same_sides(doc, ab, ae, src, sb, se); /* 2: unchanged context */
 	ni = ev_phrase_ids(c->lm, s, sl, ids);
 	if (ni && c->tokpos[ab] != UINT32_MAX && c->tokpos[ae - 1] != UINT32_MAX)
 		gain = ev_span_gain(c, c->tokpos[ab], c->tokpos[ae - 1] + 1, ids, ni);
-	/* a function word swapped in the spinner's shape (ds_chg_func_weighed) */
 	if (func)
 		never = !ds_chg_func_weighed(gain, sides / 2.0, pair_sim);
-	/* an unrelated one-word swap in unchanged context that makes its
-	 * sentence less likely is what a thesaurus the lexicon lacks does; an
-	 * editor's word changes rarely do that (typos, names and numbers are
-	 * out above), and the change model weighs how much less likely */
-	if (never && !func && c->cm && na == 1 && ns == 1 && gain > ds_tune_default.src_unrel_gain &&
-	    !has_cap_word(doc, ab, ae) && !has_cap_word(src, sb, se) && !has_digit(a, al) &&
-	    !has_digit(s, sl) && sides == 2)
-		never = 0;
-	if (!never) {
-		ss->small++;
-		ss->small_rel += related;
-		ss->small_gain += gain > 4 ? 4 : gain < -4 ? -4 : gain;
-	}
 	if (c->cm || c->chg_dump) {
-		double x[DS_NCHGF];
 		uint32_t fqa = 0, fqs = 0;
 		if (c->lex) {
 			ds_lex_has(c->lex, a, al, &fqa);
@@ -520,6 +505,18 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		x[DS_CF_NW] = (double)(na + ns);
 		x[DS_CF_FUNC] = fa || fs;
 		x[DS_CF_RUN] = run;
+		x[DS_CF_PLAIN] = !has_cap_word(doc, ab, ae) && !has_cap_word(src, sb, se) &&
+				 !has_digit(a, al) && !has_digit(s, sl);
+		/* the change model weighs what its fit kept (ds_chg_keep) */
+		if (c->cm)
+			never = !ds_chg_weighed(x, c->cm->vec_cut);
+	}
+	if (!never) {
+		ss->small++;
+		ss->small_rel += related;
+		ss->small_gain += gain > 4 ? 4 : gain < -4 ? -4 : gain;
+	}
+	if (c->cm || c->chg_dump) {
 		if (c->chg_dump)
 			c->chg_dump(c->chg_ud, doc, doc->tok[ab].start, doc->tok[ae - 1].end, x);
 		if (!c->cm) {
@@ -586,6 +583,18 @@ int ds_chg_func_weighed(double gain, double ctx, double sim)
 {
 	return ctx >= 1 && sim >= ds_tune_default.src_func_sim &&
 	       gain > ds_tune_default.src_func_gain;
+}
+
+int ds_chg_weighed(const double x[DS_NCHGF], double vec_cut)
+{
+	if (x[DS_CF_FUNC] != 0 && x[DS_CF_LEXW] == 0)
+		return ds_chg_func_weighed(x[DS_CF_GAIN], x[DS_CF_CTX], x[DS_CF_SIM]);
+	if (x[DS_CF_LEXW] != 0 || x[DS_CF_LEX2] != 0)
+		return 1;
+	if (x[DS_CF_VECUNK] == 0 && x[DS_CF_VEC] >= vec_cut)
+		return 1;
+	return x[DS_CF_ONE] != 0 && x[DS_CF_CTX] >= 1 && x[DS_CF_PLAIN] != 0 &&
+	       x[DS_CF_GAIN] > ds_tune_default.src_unrel_gain;
 }
 
 int ev_source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,

@@ -376,7 +376,8 @@ double ds_chg_vec_cut(const double *X, const int *y, size_t n)
 		return 1;
 	for (size_t i = 0; i < n; i++) {
 		const double *x = X + i * DS_NCHGF;
-		if (!chg_unrelated(x) || x[DS_CF_VECUNK] != 0)
+		/* the cut decides only rows ds_chg_weighed leaves to it */
+		if (!chg_unrelated(x) || x[DS_CF_VECUNK] != 0 || ds_chg_weighed(x, 2))
 			continue;
 		r[m].v = x[DS_CF_VEC];
 		r[m].y = y[i];
@@ -413,11 +414,7 @@ size_t ds_chg_keep(double *X, int *y, size_t n, double cut)
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const double *x = X + i * DS_NCHGF;
-		if (chg_unrelated(x) && (x[DS_CF_VECUNK] != 0 || x[DS_CF_VEC] < cut))
-			continue;
-		/* what the detector never weighs (evidence_src.c) */
-		if (x[DS_CF_FUNC] != 0 && x[DS_CF_LEXW] == 0 &&
-		    !ds_chg_func_weighed(x[DS_CF_GAIN], x[DS_CF_CTX], x[DS_CF_SIM]))
+		if (!ds_chg_weighed(x, cut))
 			continue;
 		if (k != i) {
 			memmove(X + k * DS_NCHGF, x, DS_NCHGF * sizeof *X);

@@ -37,8 +37,9 @@
 #include "logit.h"
 
 /* binary; 5: gtop over the median (TSV format 2); 6: slot gain and
- * fluency over the article's median (TSV format 3) */
-#define DS_SCORER_VERSION 6
+ * fluency over the article's median (TSV format 3); 7: the change
+ * feature plain */
+#define DS_SCORER_VERSION 7
 #define DS_SCORER_TSV_VERSION "3"
 #define DS_SCORER_KIND "SCORER"
 
@@ -84,14 +85,14 @@ int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const i
 /* The change model's cut on word-vector similarity, from n rows of
  * DS_NCHGF change features X with labels y (1 a spinner's): among the
  * changes with no lexicon relation, even in two steps, that are not
- * function-word swaps, and with known vectors,
+ * function-word swaps, that ds_chg_weighed does not take whatever the cut
+ * (a plain one-word swap), and with known vectors,
  * the similarity that best parts spinner's from editor's (the most true
  * positive rate over false positive rate, classes weighed equally); 1 when
  * no such change is a spinner's. */
 double ds_chg_vec_cut(const double *X, const int *y, size_t n);
-/* Moves to the front the rows the change model weighs (related, over the
- * cut, or a function-word swap ds_chg_func_weighed takes) and returns how
- * many. */
+/* Moves to the front the rows the detector weighs with this cut
+ * (ds_chg_weighed) and returns how many. */
 size_t ds_chg_keep(double *X, int *y, size_t n, double cut);
 
 #endif

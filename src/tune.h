@@ -42,7 +42,8 @@ struct ds_tune {
 	double src_gain;
 	/* evidence with a source: log10 gain above which a one-word swap that
 	 * nothing relates (no lexicon pair, no two steps, vectors apart or
-	 * unknown), in unchanged context, is weighed by the change model
+	 * unknown), in unchanged context, with no digit nor capitalised word,
+	 * is weighed by the change model (ds_chg_weighed, in its fit too)
 	 * instead of never counting ("It seems to me" -> "It mimics to me",
 	 * "a face-to-face meeting" -> "a face-to-face russian"); 0: whenever
 	 * the source's word reads likelier, the model then weighing how much

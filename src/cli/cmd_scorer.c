@@ -264,7 +264,7 @@ static int fit_slots(const char *in, const char *out, double l2, int changes, co
 	if (changes) {
 		size_t kept;
 		for (int i = 0; i < DS_NCHGF; i++)
-			use[i] = 1;
+			use[i] = i != DS_CF_PLAIN; /* says what is weighed, no more */
 		sc.chg.vec_cut = ds_chg_vec_cut(X, y, n);
 		kept = ds_chg_keep(X, y, n, sc.chg.vec_cut);
 		fprintf(stderr, "despin: unrelated changes under word-vector similarity %.3f are never spin\n",

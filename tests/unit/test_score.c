@@ -520,6 +520,55 @@ T_TEST(change_keep_function_words)
 	T_OK(!ds_chg_func_weighed(3, 1, 0.59));
 }
 
+/* A plain one-word swap in unchanged context that nothing relates is
+ * weighed, whatever its vectors, when the source's word reads likelier
+ * (ds_chg_weighed), by the detector and so in the fit: ds_chg_keep keeps
+ * it and the cut is chosen on the other unrelated changes alone. */
+T_TEST(change_keep_unrelated_swaps)
+{
+	enum { N = 10 };
+	double X[N * DS_NCHGF] = {0};
+	int y[N] = {1, 1, 0, 0, 1, 1, 1, 0, 0, 0};
+	const double v[N] = {0.6, 0.5, 0.1, 0.2, 0.15, 0.15, 0.15, 0.05, 0.05, 0.05};
+	for (int i = 0; i < N; i++)
+		X[i * DS_NCHGF + DS_CF_VEC] = v[i];
+	/* rows 4-9: one word for one in unchanged context, the source's word
+	 * reading likelier; 4-6 plain */
+	for (int i = 4; i < N; i++) {
+		X[i * DS_NCHGF + DS_CF_ONE] = 1;
+		X[i * DS_NCHGF + DS_CF_CTX] = 1;
+		X[i * DS_NCHGF + DS_CF_PLAIN] = i < 7;
+		X[i * DS_NCHGF + DS_CF_GAIN] = 0.3;
+	}
+	/* 7: a digit or a capitalised word; 8: no gain; 9: context changed */
+	X[8 * DS_NCHGF + DS_CF_PLAIN] = 1;
+	X[8 * DS_NCHGF + DS_CF_GAIN] = ds_tune_default.src_unrel_gain;
+	X[9 * DS_NCHGF + DS_CF_PLAIN] = 1;
+	X[9 * DS_NCHGF + DS_CF_CTX] = 0.5;
+	T_OK(ds_chg_weighed(X + 4 * DS_NCHGF, 0.5));
+	T_OK(!ds_chg_weighed(X + 7 * DS_NCHGF, 0.5));
+	T_OK(!ds_chg_weighed(X + 8 * DS_NCHGF, 0.5));
+	T_OK(!ds_chg_weighed(X + 9 * DS_NCHGF, 0.5));
+	T_OK(ds_chg_weighed(X + 9 * DS_NCHGF, 0.05));
+	/* with rows 4-6 counted, the cut would fall to 0.15 */
+	T_NEAR(ds_chg_vec_cut(X, y, N), 0.5, 1e-12);
+	/* kept: 0, 1 (over the cut), 4, 5, 6 */
+	T_EQ_INT(ds_chg_keep(X, y, N, 0.5), 5);
+	T_NEAR(X[2 * DS_NCHGF + DS_CF_VEC], 0.15, 0);
+	T_NEAR(X[4 * DS_NCHGF + DS_CF_GAIN], 0.3, 0);
+	/* a function-word swap is judged as ds_chg_func_weighed says */
+	X[0 * DS_NCHGF + DS_CF_FUNC] = 1;
+	X[0 * DS_NCHGF + DS_CF_GAIN] = 0.6;
+	X[0 * DS_NCHGF + DS_CF_CTX] = 1;
+	X[0 * DS_NCHGF + DS_CF_SIM] = 0.6;
+	T_OK(ds_chg_weighed(X, 2));
+	X[0 * DS_NCHGF + DS_CF_SIM] = 0.5;
+	T_OK(!ds_chg_weighed(X, 0));
+	/* a related pair always */
+	X[0 * DS_NCHGF + DS_CF_LEXW] = 0.1;
+	T_OK(ds_chg_weighed(X, 2));
+}
+
 int main(void)
 {
 	int pid = (int)getpid();
@@ -539,6 +588,7 @@ int main(void)
 	T_RUN(corrupt_bin);
 	T_RUN(change_vec_cut);
 	T_RUN(change_keep_function_words);
+	T_RUN(change_keep_unrelated_swaps);
 	unlink(tsv);
 	unlink(tsv2);
 	unlink(bin);
