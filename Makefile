@@ -129,7 +129,8 @@ TOKENISER = src/text.c src/text.h src/stem.c src/stem.h
 models/lm.bin: corpus/train.txt $(TOKENISER) | $(DESPIN)
 	$(DESPIN) train -o $@ corpus/train.txt
 
-models/bg.bin: $(SPHINX_LM) | $(DESPIN)
+# src/text.h: its file records the tokeniser's version (DS_TOK_VERSION)
+models/bg.bin: $(SPHINX_LM) src/text.h | $(DESPIN)
 	$(DESPIN) lm convert $(SPHINX_LM) $@
 
 # The mixture of the two, weights fitted on the odd paragraphs of the
@@ -148,7 +149,7 @@ models/vec.bin: corpus/train.txt src/vec_build.c src/vec.h $(TOKENISER) | $(DESP
 models/cand.bin: $(filter-out models/cand.bin,$(MODELS)) models/solo.tsv $(DESPIN)
 	$(DESPIN) lex cands --models models -o $@
 
-models/scorer.bin: models/scorer.tsv src/score.h src/evidence.h | $(DESPIN)
+models/scorer.bin: models/scorer.tsv src/score.h src/evidence.h src/text.h | $(DESPIN)
 	$(DESPIN) scorer build -o $@ models/scorer.tsv
 
 # ---- tests -------------------------------------------------------------------

@@ -220,8 +220,22 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 	m->id.algo = DS_EV_CAND_ALGO;
 	snprintf(path, sizeof path, "%s/%s", dir, DS_CANDTAB_FILE);
 	if (access(path, F_OK) == 0) {
-		if (!(m->cands = ds_candtab_load(path, err)))
-			goto fail;
+		struct ds_err cerr = {0};
+		if (!(m->cands = ds_candtab_load(path, &cerr))) {
+			size_t k = strlen(m->opt_note);
+			if (cerr.code != DS_EVERSION) {
+				*err = cerr;
+				goto fail;
+			}
+			/* made by another despin (its format or tokeniser): a
+			 * table of other models, as below */
+			snprintf(m->opt_note + k, sizeof m->opt_note - k,
+				 "%s%.1000s was made by another version of despin: candidates are "
+				 "searched as texts come, more slowly, with the same results "
+				 "('despin lex cands' makes a table for this one)",
+				 k ? "; " : "", path);
+			return m;
+		}
 		struct ds_candtab_id tid;
 		m->cands_ok = ds_candtab_matches(m->cands, &m->id);
 		ds_candtab_get_id(m->cands, &tid);

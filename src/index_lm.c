@@ -289,6 +289,11 @@ int ds_index_lm_load(struct ds_index *ix, const struct ds_lm *base, struct ds_lm
 	if ((rc = st->ops->blob_get(st, BLOB_MODEL, &data, &len, err)) != 0)
 		return rc;
 	*lm = ds_lm_load_image(data, len, "the index's language model", err);
+	if (!*lm && err && err->code == DS_EVERSION)
+		/* another format or tokeniser: the shipped models' remedy
+		 * ('make models') is not this one's */
+		return ds_err_set(err, DS_EVERSION,
+				  "the index's language model was made by another version of despin; run 'despin index train'");
 	if (!*lm)
 		return err ? err->code : DS_ECORRUPT;
 	memcpy(w, meta.w, sizeof meta.w);

@@ -646,6 +646,7 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 	struct ch c, c2, c3;
 	int letters = 0, uppers = 0, digits_only = 1, has_inner_period = 0;
 	int single_letter_segments = 1, seg_len = 0, flags = 0, kind;
+	int seg_letters0 = 0, seg_uppers0 = 0; /* letters, uppers before the segment */
 	int is_num = first->cls == C_DIGIT || first->cls == C_CURRENCY;
 	int abbrev = 0; /* 1 title, 2 general */
 
@@ -756,7 +757,16 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 			if (c.flen != 1)
 				break;
 		} else if (c.cls == C_PERIOD && c.flen == 1 && is_alnum_cls(c2.cls)) {
-			/* U.S, 1.13, example.com */
+			/* U.S, 1.13, example.com; but a full stop whose space was
+			 * lost ("accessible.Then") ends the word: after two
+			 * lower-case letters or more, before a capital and a
+			 * lower-case letter ("ASP.NET", "node.JS" stay whole) */
+			if (c2.cls == C_LETTER && c2.upper && seg_len >= 2 && uppers == seg_uppers0 &&
+			    letters - seg_letters0 == seg_len && c2.next < n) {
+				get_ch(p, n, c2.next, &c3);
+				if (c3.cls == C_LETTER && c3.lower)
+					break;
+			}
 			has_inner_period = 1;
 			if (seg_len != 1)
 				single_letter_segments = 0;
@@ -782,10 +792,11 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 		PUT(c);
 		i = c.next;
 		c = c2;
-		if (c.cls == C_LETTER && seg_len == -1)
+		if (seg_len == -1) {
 			seg_len = 0;
-		else if (seg_len == -1)
-			seg_len = 0;
+			seg_letters0 = letters;
+			seg_uppers0 = uppers;
+		}
 	}
 	end = i;
 	if (seg_len != 1)
