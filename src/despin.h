@@ -389,6 +389,9 @@ struct ds_sub {
 	size_t src_start, src_end;  /* byte offsets in the source (evidence SOURCE) */
 	const char *text;           /* the article's words (a copy) */
 	const char *original;       /* the original they most likely replaced */
+	const char *restored;       /* that original as restore puts it back:
+				     * capitalised as the article, or with a
+				     * source as the source writes it */
 	int evidence;               /* enum ds_evidence */
 	double gain;                /* log10 gain of putting the original back */
 	const char *why;            /* one-line explanation */

@@ -540,6 +540,31 @@ static int given_source(struct ds_result *r, const struct ds_align *al)
 	return rc;
 }
 
+static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct ds_ev_sub *s);
+
+/* Copies each substitution's words and, after them, its original as
+ * restore puts it back (cased: put_cased), into one allocation each. */
+static int sub_texts(struct ds_result *r)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	r->texts = calloc(r->ev.nsubs + 1, sizeof *r->texts);
+	if (!r->texts)
+		return DS_ENOMEM;
+	for (size_t i = 0; i < r->ev.nsubs; i++) {
+		const struct ds_ev_sub *s = &r->ev.subs[i];
+		b.len = 0;
+		if (ds_buf_append(&b, r->doc->text + s->start, s->end - s->start) ||
+		    ds_buf_putc(&b, 0) || put_cased(&b, r, s) || ds_buf_putc(&b, 0) ||
+		    !(r->texts[i] = malloc(b.len))) {
+			ds_buf_free(&b);
+			return DS_ENOMEM;
+		}
+		memcpy(r->texts[i], b.data, b.len);
+	}
+	ds_buf_free(&b);
+	return 0;
+}
+
 struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 				const struct ds_text *source, const struct ds_source_meta *meta,
 				const struct ds_detect_opts *opts, struct ds_err *err)
@@ -623,15 +648,8 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	/* a clean article's weak evidence is not a flag */
 	if (!r->spun && !(opts && opts->all_subs))
 		r->ev.nsubs = 0;
-	r->texts = calloc(r->ev.nsubs + 1, sizeof *r->texts);
-	if (!r->texts)
+	if (sub_texts(r))
 		goto nomem;
-	for (size_t i = 0; i < r->ev.nsubs; i++) {
-		const struct ds_ev_sub *s = &r->ev.subs[i];
-		r->texts[i] = strndup(r->doc->text + s->start, s->end - s->start);
-		if (!r->texts[i])
-			goto nomem;
-	}
 	return r;
 nomem:
 	ds_err_set(err, DS_ENOMEM, "out of memory");
@@ -832,6 +850,7 @@ int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out)
 	out->src_end = s->src_end;
 	out->text = r->texts[i];
 	out->original = ds_ev_str(&r->ev, s->orig);
+	out->restored = r->texts[i] + (s->end - s->start) + 1;
 	out->evidence = s->kind == DS_EV_SOURCE ? DS_EVIDENCE_SOURCE : DS_EVIDENCE_MODEL;
 	out->gain = s->gain;
 	out->why = ds_ev_str(&r->ev, s->why);

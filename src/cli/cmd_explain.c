@@ -19,8 +19,9 @@ static const char EXPLAIN_USAGE[] =
 	"               FILE...\n"
 	"\n"
 	"Prints each article with every flagged substitution highlighted and the\n"
-	"original it most likely replaced beside it, then the list of flags with\n"
-	"their evidence, the score and the source.  Without -s or -i, several\n"
+	"original it most likely replaced beside it (cased as 'despin restore'\n"
+	"puts it back), then the list of flags with their evidence, the score\n"
+	"and the source.  Without -s or -i, several\n"
 	"files are compared with one another as in 'despin scan'.  Colour is used\n"
 	"on a terminal unless NO_COLOR is set (--color always|never|auto; an\n"
 	"explicit --color always wins over NO_COLOR).  Without colour a flag\n"
@@ -193,7 +194,7 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 			continue;
 		put_text(o, text, pos, s.start, marks, nm, &next);
 		text_s = shown_str(o, 0, s.text);
-		orig_s = shown_str(o, 1, s.original);
+		orig_s = shown_str(o, 1, s.restored);
 		if (s.evidence == DS_EVIDENCE_SOURCE && o->color)
 			printf(C_SPUN "%s" C_OFF C_ORIG " [%s]" C_OFF, text_s, orig_s);
 		else if (s.evidence == DS_EVIDENCE_SOURCE)
@@ -220,7 +221,7 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 		printf("  %6zu-%-6zu %s%s%s %s %s%s%s  (%s, p %.2f, gain %.2f) %s\n", s.start, s.end,
 		       o->color ? (src ? C_SPUN : C_MODEL) : "", shown_str(o, 0, s.text),
 		       o->color ? C_OFF : "", src ? "->" : "~>",
-		       o->color ? (src ? C_ORIG : C_DIM) : "", shown_str(o, 1, s.original),
+		       o->color ? (src ? C_ORIG : C_DIM) : "", shown_str(o, 1, s.restored),
 		       o->color ? C_OFF : "", src ? "source" : "model", s.p, s.gain,
 		       shown_str(o, 2, s.why));
 	}
