@@ -224,7 +224,8 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 		if (!(m->cands = ds_candtab_load(path, &cerr))) {
 			size_t k = strlen(m->opt_note);
 			if (cerr.code != DS_EVERSION) {
-				*err = cerr;
+				if (err)
+					*err = cerr;
 				goto fail;
 			}
 			/* made by another despin (its format or tokeniser): a
