@@ -407,7 +407,7 @@ static void article_cell(struct page *pg, struct body *bd, size_t to)
 		put(pg, "\">");
 		escn(pg, bd->t + s->start, s->end - s->start);
 		put(pg, src ? "</mark><ins class=\"orig\"> [" : "</mark><ins class=\"guess\"> {");
-		esc(pg, s->original);
+		esc(pg, s->restored);
 		if (src)
 			put(pg, "]</ins>");
 		else
@@ -710,7 +710,7 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 				putf(pg, "<a href=\"#a%zu-f%zu\">", a->num, k);
 			esc(pg, s->text);
 			put(pg, bd.shown[k] ? "</a></td><td>" : "</td><td>");
-			esc(pg, s->original);
+			esc(pg, s->restored);
 			putf(pg, "</td><td>%s %.2f</td><td class=\"why\">", src ? "source" : "model", s->p);
 			esc(pg, s->why);
 			put(pg, "</td></tr>\n");
