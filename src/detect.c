@@ -213,7 +213,8 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 		goto fail;
 	}
 	/* the candidate table is optional too (a table that is there must
-	 * load), and of use only when built from the models just loaded */
+	 * load, unless another despin made it), and of use only when built
+	 * from the models just loaded */
 	m->id.lm = ds_lm_file_id(m->lm);
 	m->id.lex = ds_lex_file_id(m->lex);
 	m->id.vec = m->vec ? ds_vec_file_id(m->vec) : 0;
@@ -221,36 +222,29 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 	snprintf(path, sizeof path, "%s/%s", dir, DS_CANDTAB_FILE);
 	if (access(path, F_OK) == 0) {
 		struct ds_err cerr = {0};
-		if (!(m->cands = ds_candtab_load(path, &cerr))) {
-			size_t k = strlen(m->opt_note);
-			if (cerr.code != DS_EVERSION) {
-				if (err)
-					*err = cerr;
-				goto fail;
-			}
-			/* made by another despin (its format or tokeniser): a
-			 * table of other models, as below */
-			snprintf(m->opt_note + k, sizeof m->opt_note - k,
-				 "%s%.1000s was made by another version of despin: candidates are "
-				 "searched as texts come, more slowly, with the same results "
-				 "('despin lex cands' makes a table for this one)",
-				 k ? "; " : "", path);
-			return m;
-		}
 		struct ds_candtab_id tid;
-		m->cands_ok = ds_candtab_matches(m->cands, &m->id);
-		ds_candtab_get_id(m->cands, &tid);
-		/* a language model asked for by name (DESPIN_LM) that the table
-		 * was not built with is a choice, not a stale table: no note */
-		if (!m->cands_ok && !(lm_file && tid.lm != m->id.lm && tid.lex == m->id.lex &&
-				      tid.vec == m->id.vec && tid.algo == m->id.algo)) {
+		int stale = 1; /* made by another despin (its format or tokeniser) */
+		if ((m->cands = ds_candtab_load(path, &cerr)) != NULL) {
+			m->cands_ok = ds_candtab_matches(m->cands, &m->id);
+			ds_candtab_get_id(m->cands, &tid);
+			/* a language model asked for by name (DESPIN_LM) that the
+			 * table was not built with is a choice, not a stale table:
+			 * no note */
+			stale = !m->cands_ok && !(lm_file && tid.lm != m->id.lm && tid.lex == m->id.lex &&
+						  tid.vec == m->id.vec && tid.algo == m->id.algo);
+		} else if (cerr.code != DS_EVERSION) {
+			if (err)
+				*err = cerr;
+			goto fail;
+		}
+		if (stale) {
 			size_t k = strlen(m->opt_note);
 			snprintf(m->opt_note + k, sizeof m->opt_note - k,
 				 "%s%.1000s holds the candidates of other models than those loaded "
 				 "(another language model, lexicon or word vectors, or another "
-				 "version of the search): they are searched as texts come, more "
-				 "slowly, with the same results ('despin lex cands' makes a table "
-				 "for the models loaded)",
+				 "version of the search or of despin): they are searched as texts "
+				 "come, more slowly, with the same results ('despin lex cands' makes "
+				 "a table for the models loaded)",
 				 k ? "; " : "", path);
 		}
 	}
@@ -541,7 +535,46 @@ static int given_source(struct ds_result *r, const struct ds_align *al)
 	return rc;
 }
 
-static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct ds_ev_sub *s);
+/* Copies the original of s into b, cased for the article: as the source
+ * writes it when there is one (proper nouns stay capitalised), else as the
+ * lexicon writes it; all capitals when the article's span is, and a capital
+ * first letter when the span opens a sentence or starts with one while no
+ * source says otherwise. */
+static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct ds_ev_sub *s)
+{
+	const char *text = r->doc->text + s->start;
+	size_t tlen = s->end - s->start;
+	int cased = s->cased != DS_EV_NO_CASED;
+	int first_upper = tlen && isupper((unsigned char)text[0]);
+	int opens = ds_tok_opens_sent(r->doc, s->tok_begin);
+	int all_upper = first_upper;
+	size_t letters = 0, start = b->len;
+	for (size_t i = 0; i < tlen; i++)
+		if (isalpha((unsigned char)text[i])) {
+			letters++;
+			if (!isupper((unsigned char)text[i]))
+				all_upper = 0;
+		}
+	if (letters < 2)
+		all_upper = 0;
+	if (ds_buf_puts(b, ds_ev_str(&r->ev, cased ? s->cased : s->orig)))
+		return DS_ENOMEM;
+	if (b->len == start)
+		return 0;
+	if (all_upper) {
+		for (size_t i = start; i < b->len; i++)
+			b->data[i] = (char)toupper((unsigned char)b->data[i]);
+	} else if (!cased) {
+		if (first_upper)
+			b->data[start] = (char)toupper((unsigned char)b->data[start]);
+	} else if (opens) {
+		b->data[start] = (char)toupper((unsigned char)b->data[start]);
+	} else if (s->src_first) {
+		/* a capital the source's sentence start gave */
+		b->data[start] = (char)tolower((unsigned char)b->data[start]);
+	}
+	return 0;
+}
 
 /* Copies each substitution's words and, after them, its original as
  * restore puts it back (cased: put_cased), into one allocation each. */
@@ -564,6 +597,12 @@ static int sub_texts(struct ds_result *r)
 	}
 	ds_buf_free(&b);
 	return 0;
+}
+
+/* The original of substitution i as restore puts it back (sub_texts). */
+static const char *sub_restored(const struct ds_result *r, size_t i)
+{
+	return r->texts[i] + (r->ev.subs[i].end - r->ev.subs[i].start) + 1;
 }
 
 struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
@@ -851,7 +890,7 @@ int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out)
 	out->src_end = s->src_end;
 	out->text = r->texts[i];
 	out->original = ds_ev_str(&r->ev, s->orig);
-	out->restored = r->texts[i] + (s->end - s->start) + 1;
+	out->restored = sub_restored(r, i);
 	out->evidence = s->kind == DS_EV_SOURCE ? DS_EVIDENCE_SOURCE : DS_EVIDENCE_MODEL;
 	out->gain = s->gain;
 	out->why = ds_ev_str(&r->ev, s->why);
@@ -969,47 +1008,6 @@ char *ds_result_json(const struct ds_result *r)
 	return b.data;
 }
 
-/* Copies the original of s into b, cased for the article: as the source
- * writes it when there is one (proper nouns stay capitalised), else as the
- * lexicon writes it; all capitals when the article's span is, and a capital
- * first letter when the span opens a sentence or starts with one while no
- * source says otherwise. */
-static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct ds_ev_sub *s)
-{
-	const char *text = r->doc->text + s->start;
-	size_t tlen = s->end - s->start;
-	int cased = s->cased != DS_EV_NO_CASED;
-	int first_upper = tlen && isupper((unsigned char)text[0]);
-	int opens = ds_tok_opens_sent(r->doc, s->tok_begin);
-	int all_upper = first_upper;
-	size_t letters = 0, start = b->len;
-	for (size_t i = 0; i < tlen; i++)
-		if (isalpha((unsigned char)text[i])) {
-			letters++;
-			if (!isupper((unsigned char)text[i]))
-				all_upper = 0;
-		}
-	if (letters < 2)
-		all_upper = 0;
-	if (ds_buf_puts(b, ds_ev_str(&r->ev, cased ? s->cased : s->orig)))
-		return DS_ENOMEM;
-	if (b->len == start)
-		return 0;
-	if (all_upper) {
-		for (size_t i = start; i < b->len; i++)
-			b->data[i] = (char)toupper((unsigned char)b->data[i]);
-	} else if (!cased) {
-		if (first_upper)
-			b->data[start] = (char)toupper((unsigned char)b->data[start]);
-	} else if (opens) {
-		b->data[start] = (char)toupper((unsigned char)b->data[start]);
-	} else if (s->src_first) {
-		/* a capital the source's sentence start gave */
-		b->data[start] = (char)tolower((unsigned char)b->data[start]);
-	}
-	return 0;
-}
-
 char *ds_result_restore(const struct ds_result *r, size_t *len)
 {
 	return ds_result_restore_p(r, DS_RESTORE_MIN_P, len, NULL);
@@ -1030,7 +1028,7 @@ char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, 
 			continue;
 		}
 		ds_buf_append(&b, r->doc->text + pos, s->start - pos);
-		put_cased(&b, r, s);
+		ds_buf_puts(&b, sub_restored(r, i));
 		pos = s->end;
 	}
 	if (ds_buf_append(&b, r->doc->text + pos, r->doc->len - pos)) {

@@ -376,8 +376,9 @@ double ds_chg_vec_cut(const double *X, const int *y, size_t n)
 		return 1;
 	for (size_t i = 0; i < n; i++) {
 		const double *x = X + i * DS_NCHGF;
-		/* the cut decides only rows ds_chg_weighed leaves to it */
-		if (!chg_unrelated(x) || x[DS_CF_VECUNK] != 0 || ds_chg_weighed(x, 2))
+		/* the cut decides only rows ds_chg_weighed leaves to it (it
+		 * takes them with no cut at all) */
+		if (!chg_unrelated(x) || x[DS_CF_VECUNK] != 0 || ds_chg_weighed(x, HUGE_VAL))
 			continue;
 		r[m].v = x[DS_CF_VEC];
 		r[m].y = y[i];
