@@ -9,6 +9,10 @@
 #   lmdomains  the same per domain of the evaluation, and each model's solo
 #          ROC AUC with the e-mail domain held out, with indexes of 1,000 and
 #          ~4,500 e-mails (scripts/bench_lm_domains.py; two scorer fits)
+#   lmnews  news of 1987 (Reuters-21578, from the npm registry): perplexity and
+#          the shipped scorer's solo ROC AUC with the mixture alone and with
+#          indexes of 1,000 and 10,000 in-domain stories
+#          (scripts/bench_lm_news.py)
 #   lex    synonym lexicon: size, load, lookups, coverage (scripts/bench_lex.sh)
 #   index  source index: recall among distractors, lookup latency
 #          (scripts/bench_index.sh)
@@ -27,7 +31,7 @@
 # BENCH_MT=40 (machine-translation round trips, ~1 s each).
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
-SECTIONS=${*:-text lm lmmix lmdomains lex index scan redis}
+SECTIONS=${*:-text lm lmmix lmdomains lmnews lex index scan redis}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 export BENCH_LARGE=${BENCH_LARGE:-0} BENCH_MT=${BENCH_MT:-40}
@@ -45,6 +49,7 @@ for s in $SECTIONS; do
 	lm) cmd="scripts/bench_lm.sh $BUILD" ;;
 	lmmix) cmd="scripts/bench_lm_mix.sh $BUILD" ;;
 	lmdomains) run=python3 cmd="scripts/bench_lm_domains.py --despin $BUILD/despin" ;;
+	lmnews) run=python3 cmd="scripts/bench_lm_news.py --despin $BUILD/despin" ;;
 	lex) cmd="scripts/bench_lex.sh $BUILD" ;;
 	index) cmd="scripts/bench_index.sh $BUILD" ;;
 	scan) cmd="scripts/bench_scan.sh $BUILD" ;;
@@ -57,7 +62,7 @@ for s in $SECTIONS; do
 		export BENCH_SOURCES=${BENCH_SOURCES:-10000} BENCH_SQLITE=${BENCH_SQLITE:-0} \
 			BENCH_SYNTHETIC=${BENCH_SYNTHETIC:-novel} BENCH_N=${BENCH_N:-640}
 		cmd="scripts/bench_redis.sh $BUILD" ;;
-	*) echo "bench: no section '$s' (text lm lmmix lmdomains lex index scan redis)" >&2; exit 2 ;;
+	*) echo "bench: no section '$s' (text lm lmmix lmdomains lmnews lex index scan redis)" >&2; exit 2 ;;
 	esac
 	echo
 	echo "######## $s: $run $cmd"

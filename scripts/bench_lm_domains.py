@@ -78,6 +78,20 @@ def add_index(D, ix, files, work):
                        check=True, stdout=subprocess.DEVNULL)
 
 
+def pool_without(D, pool, texts, work):
+    """pool less every file that an index of it gives as the source of one
+    of texts, again until it gives none (near-copies hide behind one another)."""
+    ix = os.path.join(work, "ix-whole.db")
+    for _ in range(5):
+        add_index(D, ix, pool, work)
+        out = run([D, "index", "query", "-i", ix] + texts)
+        seen = {f for line in out.splitlines() for f in line.split("\t")[1:]}
+        if not seen & set(pool):
+            break
+        pool = [p for p in pool if p not in seen]
+    return pool
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--despin", default="build/despin")
@@ -117,14 +131,7 @@ def bench(a, D, work):
     if pool:
         mails = sorted({os.path.join(a.bench, r[k]) for r in recs if r["fam"]["domain"] == "email"
                         for k in ("file", "source") if r.get(k)})
-        ix = os.path.join(work, "ix-whole.db")
-        for _ in range(5):  # near-copies hide behind one another: again until none is found
-            add_index(D, ix, pool, work)
-            out = run([D, "index", "query", "-i", ix] + mails)
-            seen = {f for line in out.splitlines() for f in line.split("\t")[1:]}
-            if not seen & set(pool):
-                break
-            pool = [p for p in pool if p not in seen]
+        pool = pool_without(D, pool, mails, work)
     ixs = []
     for name, files in (("1k", pool[:1000]), ("all", pool)):
         if len(files) < 1000:

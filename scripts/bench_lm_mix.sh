@@ -4,8 +4,9 @@
 #   corpus       models/lm.bin (Brown + State of the Union 4-gram)
 #   background   models/bg.bin (CMU Sphinx US English 3-gram, pocketsphinx-en-us)
 #                on the words-only stream (lower case, no punctuation or number
-#                classes: what it models), next to the corpus model on that
-#                stream; both without OOVs (the Sphinx model has no <unk>)
+#                classes: what it models), without OOVs (the Sphinx model has
+#                no <unk>), next to the corpus model and the mixture on that
+#                stream (with OOVs / without)
 #   mixture      models/mix.bin (the two interpolated per word, EM weights)
 #   +index 1k    the mixture plus the in-domain model of an index of 1,000
 #                e-mails ('despin index train'), on held-out e-mails
@@ -52,12 +53,14 @@ done
 
 # "PPL (OOV%)" from a summary line; fmtx: the perplexity without OOVs
 fmt() { awk '/^perplexity/ { printf "%.1f (%.1f%%)", $2, 100 * $8 / $6 }'; }
+# fmtb: with OOVs / without (OOV%)
+fmtb() { awk '/^perplexity/ { sub(/\):$/, "", $5); printf "%.1f / %.1f (%.1f%%)", $2, $5, 100 * $8 / $6 }'; }
 fmtx() { awk '/^perplexity/ { sub(/\):$/, "", $5); printf "%.1f (%.1f%%)", $5, 100 * $8 / $6 }'; }
 words_only() { # the model words without punctuation and number classes, one sentence a line
 	"$D" lm tokens "$@" | awk '{ o = ""; for (i = 1; i <= NF; i++) if ($i ~ /[[:alnum:]]/ && $i !~ /^<.*>$/) o = o (o ? " " : "") $i; if (o != "") print o }'
 }
-printf '\n| register | tokens | corpus | mixture | mixture + index 1k | mixture + index %s | words only: corpus | words only: background |\n' "$(wc -l < "$W/email-pool.lst" | tr -d ' ')"
-echo '|---|---|---|---|---|---|---|---|'
+printf '\n| register | tokens | corpus | mixture | mixture + index 1k | mixture + index %s | words only: corpus | words only: background | words only: mixture |\n' "$(wc -l < "$W/email-pool.lst" | tr -d ' ')"
+echo '|---|---|---|---|---|---|---|---|---|'
 for r in "$@"; do
 	name=${r%%|*}
 	files=${r#*|}
@@ -75,9 +78,10 @@ for r in "$@"; do
 	fi
 	# shellcheck disable=SC2086
 	words_only $files > "$W/$name.words"
-	wc=$("$D" lm score --summary --pretokenized -m models/lm.bin "$W/$name.words" | fmtx)
 	wb=$("$D" lm score --summary --pretokenized -m models/bg.bin "$W/$name.words" | fmtx)
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$tokens" "$(echo "$c" | fmt)" "$m" "$i1" "$ia" "$wc" "$wb"
+	wm=$("$D" lm score --summary --pretokenized -m models/mix.bin "$W/$name.words" | fmtb)
+	wc=$("$D" lm score --summary --pretokenized -m models/lm.bin "$W/$name.words" | fmtb)
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$tokens" "$(echo "$c" | fmt)" "$m" "$i1" "$ia" "$wc" "$wb" "$wm"
 done
 
 echo

