@@ -671,8 +671,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	if (opts && opts->threshold > 0)
 		r->threshold = opts->threshold;
 	/* a few words are no evidence either way */
-	r->judged = r->doc->n_words >= (det->m->solo && det->m->solo->min_words
-						? det->m->solo->min_words : ds_tune_default.min_words);
+	r->judged = r->doc->n_words >= ds_solocal_min_words(det->m->solo);
 	if (!r->judged)
 		r->score = 0;
 	r->spun = r->score >= r->threshold;

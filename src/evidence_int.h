@@ -164,7 +164,9 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 enum ev_skip {
 	EV_SKIP_NONE,    /* judged on its own: none skipped */
 	EV_SKIP_COVERED, /* the words the source covers */
-	EV_SKIP_ALL      /* all: the rest is too short to judge alone */
+	EV_SKIP_ALL,     /* all: the rest is too short to judge alone */
+	EV_SKIP_SHORT    /* the text is too short to judge: no slot at all,
+			  * the fluency features only */
 };
 /* Solo evidence over doc; tokens with covered[t] set (covered may be NULL)
  * are not flagged, and those that skip (enum ev_skip) get no candidates:

@@ -106,11 +106,11 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	int rc = 0;
 
 	/* what only the solo model and its calibration read */
-	if (skip == EV_SKIP_NONE) {
+	if (skip == EV_SKIP_NONE || skip == EV_SKIP_SHORT) {
 		ev_context_gain(c, ev);
 		anomaly(c, doc, ev);
 	}
-	if (!c->lex)
+	if (!c->lex || skip == EV_SKIP_SHORT)
 		return 0;
 	bests = calloc(doc->ntok + 1, sizeof *bests);
 	used = calloc(doc->ntok + 1, 1);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "logit.h"
+#include "tune.h"
 
 const char *const ds_sc_flagf_names[DS_NFLAGF] = {
 	"bias", "slot", "gain", "logw", "pmean", "phi", "ptop", "loglen", "multi"
@@ -156,4 +157,9 @@ double ds_solocal_article_p(const struct ds_solocal *sc, double base, const doub
 	if (!sc || !sc->article.present)
 		return base;
 	return ds_logit_prob(x, DS_NARTF, sc->article.mean, sc->article.sd, sc->article.coef);
+}
+
+unsigned ds_solocal_min_words(const struct ds_solocal *sc)
+{
+	return sc && sc->min_words ? sc->min_words : (unsigned)ds_tune_default.min_words;
 }

@@ -89,6 +89,11 @@ struct ds_solocal {
 	char lm[64];           /* language model file the fit used ("": lm.bin) */
 };
 
+/* The fewest words a text is judged on: sc's min_words, else (sc NULL or
+ * without the row) ds_tune_default.min_words.  A shorter text scores 0 and
+ * gets no candidate search. */
+unsigned ds_solocal_min_words(const struct ds_solocal *sc);
+
 /* Reads the TSV; NULL with err set (naming the file and line).  Free with
  * free(). */
 struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err);

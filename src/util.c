@@ -664,6 +664,43 @@ close_fd:
 	return rc;
 }
 
+/* A read-only map of the whole file, placed one page off the 2 MB
+ * alignment of its offsets.  A kernel maps a 2 MB folio of the page cache
+ * whole (one page-table entry for all of it) only where the address and
+ * the offset agree modulo 2 MB; off by a page, a fault maps the pages
+ * around it (fault-around, 64 kB by default).  So a short scan's few
+ * hundred scattered lookups keep a few MB of model pages resident instead
+ * of nearly every page of every model (docs/README-perf.md).  Falls back
+ * to a plain map where the reservation fails. */
+static void *map_off_huge(int fd, size_t len)
+{
+	const size_t huge = (size_t)2 << 20;
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t page = pg > 0 ? (size_t)pg : 4096, span = len + 2 * huge;
+	unsigned char *r, *a;
+	void *p;
+	if (span < len || page >= huge)
+		return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	a = (unsigned char *)(((uintptr_t)r + huge - 1) & ~(uintptr_t)(huge - 1)) + page;
+	p = mmap(a, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED) {
+		munmap(r, span);
+		return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	}
+	/* the reservation's head and tail, around the file's pages */
+	{
+		size_t mapped = (len + page - 1) & ~(page - 1);
+		if (a > r)
+			munmap(r, (size_t)(a - r));
+		if (a + mapped < r + span)
+			munmap(a + mapped, (size_t)(r + span - (a + mapped)));
+	}
+	return p;
+}
+
 int ds_map_open(struct ds_map *m, const char *path, struct ds_err *err)
 {
 	struct stat st;
@@ -686,16 +723,16 @@ int ds_map_open(struct ds_map *m, const char *path, struct ds_err *err)
 		close(fd);
 		return ds_err_set(err, DS_ECORRUPT, "%s: empty file", path);
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	p = map_off_huge(fd, (size_t)st.st_size);
 	close(fd);
 	if (p == MAP_FAILED)
 		return ds_err_sys(err, errno, "cannot map %s", path);
 #ifdef MADV_HUGEPAGE
 	/* Pages read from disk through this mapping come into the page cache
-	 * in large folios, and a fault maps a whole folio: a later start's
-	 * scattered model lookups then fault a few dozen times instead of a
-	 * thousand (docs/README-perf.md).  Pages cached already stay as they
-	 * are; a kernel without transparent huge pages ignores the hint. */
+	 * in large folios, which a later start's faults find and map a
+	 * window at a time (docs/README-perf.md).  Pages cached already stay
+	 * as they are; a kernel without transparent huge pages ignores the
+	 * hint. */
 	(void)madvise(p, (size_t)st.st_size, MADV_HUGEPAGE);
 #endif
 	m->data = p;

@@ -17,6 +17,7 @@
 #include "evidence.h"
 #include "evidence_int.h"
 #include "lex.h"
+#include "solocal.h"
 #include "lm.h"
 #include "logit.h"
 #include "score.h"
@@ -594,11 +595,15 @@ T_TEST(candidate_table)
 	 * that the share holds phrases and no candidate yet */
 	{
 		static const char ODD[] = "Associates said the zorblax met quentaris.\n";
+		static struct ds_solocal all = {.min_words = 1}; /* judge six words */
 		struct ds_ev_share *sh = ds_ev_share_new();
 		struct ds_ev_ctx *p = ctx_new(), *q = ctx_new();
 		struct ds_ev y = {0};
 		T_OK(sh && p && q);
 		if (sh && p && q) {
+			ds_ev_set_solocal(d, &all);
+			ds_ev_set_solocal(p, &all);
+			ds_ev_set_solocal(q, &all);
 			ds_ev_set_candtab(p, t);
 			ds_ev_set_candtab(q, t);
 			ds_ev_set_share(p, sh);
@@ -635,6 +640,43 @@ out:
  * same, and the features only the solo model reads (the context's gain,
  * the out-of-place words) are left at 0.  While slots are written out for
  * fitting, every word has them. */
+/* A text shorter than the calibration's min_words is not judged: it gets
+ * the fluency features but no candidate search, unless slots are dumped. */
+T_TEST(short_text_no_candidates)
+{
+	static const char SIX[] = "The Safety Council met on Tuesday.\n";
+	static struct ds_solocal eight = {.min_words = 8}, one = {.min_words = 1};
+	struct ds_ev_ctx *c = ctx_new(), *d = ctx_new();
+	struct ds_ev a = {0}, b = {0};
+	struct ds_ev_cache_stats sa, sb;
+	T_OK(c && d);
+	if (!c || !d)
+		goto out;
+	ds_ev_set_solocal(c, &eight);
+	ds_ev_set_solocal(d, &one);
+	T_EQ_INT(compute(c, SIX, NULL, &a), 0);
+	T_EQ_INT(compute(d, SIX, NULL, &b), 0);
+	ds_ev_cache_stats(c, &sa);
+	ds_ev_cache_stats(d, &sb);
+	T_EQ_INT(sa.misses, 0);
+	T_EQ_INT(a.n_slots, 0);
+	T_EQ_INT(a.nsubs, 0);
+	T_OK(sb.misses > 0 && b.n_slots > 0);
+	/* the fluency features are the same either way */
+	T_EQ_INT(a.n_content, b.n_content);
+	T_NEAR(a.f[DS_F_CTX], b.f[DS_F_CTX], 0);
+	T_NEAR(a.logprob, b.logprob, 0);
+	/* without a calibration the default minimum holds (40 words) */
+	ds_ev_set_solocal(c, NULL);
+	T_EQ_INT(compute(c, SIX, NULL, &a), 0);
+	T_EQ_INT(a.n_slots, 0);
+out:
+	ds_ev_clear(&a);
+	ds_ev_clear(&b);
+	ds_ev_ctx_free(c);
+	ds_ev_ctx_free(d);
+}
+
 T_TEST(covered_no_candidates)
 {
 	static const char LONG[] =
@@ -1023,6 +1065,7 @@ int main(void)
 	T_RUN(deterministic);
 	T_RUN(candidate_cache);
 	T_RUN(candidate_table);
+	T_RUN(short_text_no_candidates);
 	T_RUN(covered_no_candidates);
 	T_RUN(swap_by_rules);
 	T_RUN(change_model);
