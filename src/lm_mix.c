@@ -231,10 +231,15 @@ float ds_lm_mix_score_found(const struct ds_lm *lm, const struct ds_lm_state *in
 	const struct lm_mix *mx = lm->mix;
 	float pc[DS_LM_MIX_MAX];
 	double sum = 0;
-	int b = mix_parts(lm, in, w, out, pc, ngram_len, found);
+	int b = mix_parts(lm, in, w, out, pc, ngram_len, found), top = 0;
+	/* log10 of the sum of w_i 10^pc_i, counted from the likeliest
+	 * component's term: one exp fewer per word */
+	for (int i = 1; i < mx->n; i++)
+		if (pc[i] > pc[top])
+			top = i;
 	for (int i = 0; i < mx->n; i++)
-		sum += mx->w[b][i] * exp((double)pc[i] * M_LN10);
-	return sum > 0 ? (float)log10(sum) : -100.0f;
+		sum += mx->w[b][i] * (i == top ? 1.0 : exp((double)(pc[i] - pc[top]) * M_LN10));
+	return sum > 0 ? (float)(pc[top] + log10(sum)) : -100.0f;
 }
 
 void ds_lm_mix_stats(const struct ds_lm *lm, struct ds_lm_stats *st)
