@@ -238,8 +238,8 @@ float ds_lm_mix_score_found(const struct ds_lm *lm, const struct ds_lm_state *in
 		if (pc[i] > pc[top])
 			top = i;
 	for (int i = 0; i < mx->n; i++)
-		sum += mx->w[b][i] * (i == top ? 1.0 : exp((double)(pc[i] - pc[top]) * M_LN10));
-	return sum > 0 ? (float)(pc[top] + log10(sum)) : -100.0f;
+		sum += mx->w[b][i] * (i == top ? 1.0 : (double)expf((pc[i] - pc[top]) * (float)M_LN10));
+	return sum > 0 ? pc[top] + logf((float)sum) * (float)(1 / M_LN10) : -100.0f;
 }
 
 void ds_lm_mix_stats(const struct ds_lm *lm, struct ds_lm_stats *st)
