@@ -26,7 +26,7 @@ for f in sorted(os.listdir(src)):
         continue
     for r in json.load(open(os.path.join(src, f), encoding="utf-8")):
         body = html.unescape(r.get("body") or "").replace("\x03", "")
-        body = re.sub(r"\s*\bREUTER\s*$", "", body.strip())
+        body = re.sub(r"(?i)\s*\bREUTERS?\b[.\s]*$", "", body.strip())
         # a paragraph starts on an indented line; the lines between are wrapped
         paras = [" ".join(p.split()) for p in re.split(r"\n(?=[ \t])", body)]
         paras = [p for p in paras if p]
