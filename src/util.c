@@ -664,41 +664,36 @@ close_fd:
 	return rc;
 }
 
-/* A read-only map of the whole file, placed one page off the 2 MB
- * alignment of its offsets.  A kernel maps a 2 MB folio of the page cache
- * whole (one page-table entry for all of it) only where the address and
- * the offset agree modulo 2 MB; off by a page, a fault maps the pages
- * around it (fault-around, 64 kB by default).  So a short scan's few
- * hundred scattered lookups keep a few MB of model pages resident instead
- * of nearly every page of every model (docs/README-perf.md).  Falls back
- * to a plain map where the reservation fails. */
+/* A read-only map of the whole file, placed one page past a 2 MB boundary
+ * of the address space, so that no 2 MB of it starts on one.  A kernel maps
+ * a 2 MB folio of the page cache whole (one page-table entry for all of it)
+ * only where the address and the file offset agree modulo 2 MB; one page
+ * off, a fault maps the pages around it (fault-around, 64 kB by default).
+ * So a short scan's few hundred scattered lookups keep a few MB of model
+ * pages resident instead of nearly every page of every model
+ * (docs/README-perf.md).  A plain map where the address space cannot be
+ * reserved. */
 static void *map_off_huge(int fd, size_t len)
 {
 	const size_t huge = (size_t)2 << 20;
 	long pg = sysconf(_SC_PAGESIZE);
-	size_t page = pg > 0 ? (size_t)pg : 4096, span = len + 2 * huge;
-	unsigned char *r, *a;
-	void *p;
-	if (span < len || page >= huge)
-		return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-	r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	size_t page = pg > 0 ? (size_t)pg : 4096, span = len + 2 * huge, mapped;
+	unsigned char *r = MAP_FAILED, *a;
+	if (span > len && page < huge)
+		r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (r == MAP_FAILED)
 		return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	a = (unsigned char *)(((uintptr_t)r + huge - 1) & ~(uintptr_t)(huge - 1)) + page;
-	p = mmap(a, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
-	if (p == MAP_FAILED) {
+	if (mmap(a, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
 		munmap(r, span);
 		return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	}
-	/* the reservation's head and tail, around the file's pages */
-	{
-		size_t mapped = (len + page - 1) & ~(page - 1);
-		if (a > r)
-			munmap(r, (size_t)(a - r));
-		if (a + mapped < r + span)
-			munmap(a + mapped, (size_t)(r + span - (a + mapped)));
-	}
-	return p;
+	/* the reservation's head and tail, around the file's pages (both are
+	 * at least a page: a is page..2 MB past r, and span leaves 2 MB more) */
+	mapped = (len + page - 1) & ~(page - 1);
+	munmap(r, (size_t)(a - r));
+	munmap(a + mapped, (size_t)(r + span - (a + mapped)));
+	return a;
 }
 
 int ds_map_open(struct ds_map *m, const char *path, struct ds_err *err)
