@@ -26,7 +26,9 @@ shipped scorer was fitted on the other domains of the benchmark only).
    mixture alone ('scan --solo') and with each index's in-domain model
    (DESPIN_INDEX_LM=1, 'scan -i'; a text that finds a source there would be
    judged with it, and the count is printed).  The context-aware spins are
-   reported on their own, as in the evaluation.
+   reported on their own, as in the evaluation.  And, as a register the news
+   is not, with the in-domain model of an index of 1,000 e-mails
+   (scripts/corpus_email.sh), where the corpus is at hand.
 Perplexities count </s> and unknown words (KenLM's convention, as 'despin lm
 score' prints them).
 """
@@ -112,6 +114,14 @@ def bench(a, D, work):
         ixs.append((n, ix))
         print("index of %d stories: added in %.1f s, trained in %.1f s: %s"
               % (n, t1 - t0, t2 - t1, tr.strip().splitlines()[-1] if tr.strip() else ""))
+    # an index of another register: 1,000 e-mails (scripts/corpus_email.sh)
+    other = None
+    if subprocess.run([os.path.join(HERE, "corpus_email.sh")]).returncode == 0:
+        mails = sorted(os.path.join("corpus/email", n) for n in os.listdir("corpus/email")
+                       if n.endswith(".txt"))[:1000]
+        other = os.path.join(work, "ix-email.db")
+        add_index(D, other, mails, work)
+        run([D, "index", "train", "--models", a.models, "-i", other], env={"DESPIN_LM": "mix.bin"})
     print("Reuters-21578: %d stories; %d set aside for the benchmark (%d texts made of them), "
           "pool %d after leaving out near-copies" % (len(names), len(os.listdir(held)), len(recs), len(pool)))
 
@@ -164,6 +174,9 @@ def bench(a, D, work):
     for n, ix in ixs:
         configs.append(("mixture + index %d" % n, {"DESPIN_LM": "mix.bin", "DESPIN_INDEX_LM": "1"},
                         ["-i", ix]))
+    if other:
+        configs.append(("mixture + 1000 e-mails", {"DESPIN_LM": "mix.bin", "DESPIN_INDEX_LM": "1"},
+                        ["-i", other]))
     npos = sum(1 for v in label.values() if v in POS)
     nneg = sum(1 for v in label.values() if v in NEG)
     nctx = sum(1 for v in label.values() if v == "context")
