@@ -107,17 +107,29 @@ def main():
         return
     if subprocess.run([os.path.join(HERE, "corpus_email.sh")]).returncode != 0:
         print("bench_lm_domains: no e-mail corpus; the in-domain indexes are left out")
-    for m in ("lm.bin", "bg.bin", "mix.bin"):
-        if not os.path.exists(os.path.join(a.models, m)):
-            print("bench_lm_domains: no %s/%s (install pocketsphinx-en-us, then make models)" % (a.models, m))
-            return
-    work = a.work or tempfile.mkdtemp(prefix="despin-lmdom.")
-    os.makedirs(work, exist_ok=True)
+    if not models_missing("bench_lm_domains", a.models, ("lm.bin", "bg.bin", "mix.bin")):
+        in_work(a.work, "despin-lmdom.", lambda work: bench(a, D, work))
+
+
+def models_missing(who, models, names):
+    """True, after saying which, when one of the model files names is not in
+    models."""
+    for m in names:
+        if not os.path.exists(os.path.join(models, m)):
+            print("%s: no %s/%s (install pocketsphinx-en-us, then make models)" % (who, models, m))
+            return True
+    return False
+
+
+def in_work(work, prefix, fn):
+    """fn(DIR) in the folder work, or in a temporary one removed after."""
+    d = work or tempfile.mkdtemp(prefix=prefix)
+    os.makedirs(d, exist_ok=True)
     try:
-        bench(a, D, work)
+        fn(os.path.abspath(d))
     finally:
-        if not a.work:
-            shutil.rmtree(work, ignore_errors=True)
+        if not work:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def bench(a, D, work):

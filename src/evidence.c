@@ -238,17 +238,19 @@ static enum ev_skip rest_skip(const struct ds_align *al)
 		       ? EV_SKIP_COVERED : EV_SKIP_ALL;
 }
 
-/* What the solo pass leaves out: a text too short to judge gets no
- * candidate search (its score is 0 whatever its slots say; while slots or
- * changes are dumped for a fit, every text gets it); an article judged
- * against its source, the words the source covers. */
+/* What the solo pass leaves out: an article judged against its source,
+ * the words the source covers (rest_skip); one judged on its own but too
+ * short to judge, the candidate search (its score is 0 whatever its slots
+ * say; while slots or changes are dumped for a fit, every text gets it). */
 static enum ev_skip solo_skip(const struct ds_ev_ctx *c, const struct ds_doc *doc,
 			      const struct ds_align *al, const uint8_t *covered,
 			      const struct ds_ev *ev)
 {
+	if (covered && ds_ev_uses_source(al, ev))
+		return rest_skip(al);
 	if (!c->dump && !c->chg_dump && doc->n_words < ds_solocal_min_words(c->sc))
 		return EV_SKIP_SHORT;
-	return covered && ds_ev_uses_source(al, ev) ? rest_skip(al) : EV_SKIP_NONE;
+	return EV_SKIP_NONE;
 }
 
 int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
