@@ -16,6 +16,7 @@ struct sinfo {
 	uint32_t ntoks;
 	uint64_t *words;    /* distinct word hashes, sorted */
 	uint32_t nwords;
+	double *widf;       /* the article's: idf of each of words */
 	double weight;      /* sum of idf weights of its distinct words */
 };
 
@@ -26,6 +27,7 @@ struct side {
 	struct sinfo *s;    /* per sentence */
 	uint32_t *tokbuf;
 	uint64_t *wordbuf;
+	double *idfbuf;     /* the article's: room for every sentence's widf */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -41,6 +43,7 @@ static void side_free(struct side *sd)
 	free(sd->s);
 	free(sd->tokbuf);
 	free(sd->wordbuf);
+	free(sd->idfbuf);
 }
 
 static int side_init(struct side *sd, const struct ds_doc *d)
@@ -125,9 +128,10 @@ static double idf(const struct dfmap *m, uint64_t k, double nsent)
 	return log((nsent + 1.0) / (df_get(m, k) + 0.5));
 }
 
-/* Weighted overlap of article sentence x with source sentences [f, l]. */
+/* Weighted overlap of article sentence x with source sentences [f, l]
+ * (the idf of x's words computed once, in x->widf). */
 static double overlap(const struct sinfo *x, const struct side *s, uint32_t f, uint32_t l,
-		      const struct dfmap *df, double ns, double *sw)
+		      double *sw)
 {
 	double shared = 0, wsrc = 0;
 	for (uint32_t k = f; k <= l; k++) {
@@ -140,7 +144,7 @@ static double overlap(const struct sinfo *x, const struct side *s, uint32_t f, u
 			else if (x->words[i] > y->words[j])
 				j++;
 			else {
-				shared += idf(df, x->words[i], ns);
+				shared += x->widf[i];
 				i++;
 				j++;
 			}
@@ -211,6 +215,7 @@ static int align_pair(struct ds_align *al, const struct side *A, const struct si
 	uint32_t n = x->ntoks, m = 0;
 	uint32_t xs[2 * MAX_SENT_TOKENS + 2];
 	uint16_t *dp;
+	uint64_t *ha;
 	uint32_t i, j, pa, ps, matched = 0, words = 0;
 	int rc = 0;
 
@@ -223,25 +228,50 @@ static int align_pair(struct ds_align *al, const struct side *A, const struct si
 	}
 	if (n == 0 || n > MAX_SENT_TOKENS || m == 0)
 		return 0;
-	dp = calloc((size_t)(n + 1) * (m + 1), sizeof *dp);
-	if (!dp)
+	/* the table and, per position of either side, its hashes and whether
+	 * it is a word (the loop reads them in order, not through the
+	 * documents' tokens) */
+	ha = malloc((size_t)(n + m) * 2 * sizeof *ha + (size_t)(n + 1) * (m + 1) * sizeof *dp +
+		    (size_t)(n + m));
+	if (!ha)
 		return DS_ENOMEM;
+	dp = (uint16_t *)(ha + 2 * ((size_t)n + m));
 #define DP(i, j) dp[(size_t)(i) * (m + 1) + (j)]
-	/* suffix LCS with weights: identical word 3, same stem 2, punctuation 1 */
-	for (i = n; i-- > 0;) {
-		uint32_t ta = x->toks[i];
-		for (j = m; j-- > 0;) {
-			uint32_t ts = xs[j];
-			uint16_t best = DP(i + 1, j) > DP(i, j + 1) ? DP(i + 1, j) : DP(i, j + 1);
-			uint16_t w = 0;
-			if (A->h[ta] == S->h[ts])
-				w = A->d->tok[ta].kind == DS_TOK_PUNCT ? 1 : 3;
-			else if (A->hs[ta] == S->hs[ts] && A->d->tok[ta].kind == DS_TOK_WORD &&
-				 S->d->tok[ts].kind == DS_TOK_WORD)
-				w = 2;
-			if (w && DP(i + 1, j + 1) + w > best)
-				best = (uint16_t)(DP(i + 1, j + 1) + w);
-			DP(i, j) = best;
+	for (j = 0; j <= m; j++)
+		DP(n, j) = 0;
+	for (i = 0; i < n; i++)
+		DP(i, m) = 0;
+	{
+		uint64_t *hsa = ha + n, *hb = hsa + n, *hsb = hb + m;
+		uint8_t *ka = (uint8_t *)(dp + (size_t)(n + 1) * (m + 1)), *kb = ka + n;
+		for (i = 0; i < n; i++) {
+			uint32_t ta = x->toks[i];
+			ha[i] = A->h[ta];
+			hsa[i] = A->hs[ta];
+			ka[i] = (uint8_t)A->d->tok[ta].kind;
+		}
+		for (j = 0; j < m; j++) {
+			hb[j] = S->h[xs[j]];
+			hsb[j] = S->hs[xs[j]];
+			kb[j] = (uint8_t)S->d->tok[xs[j]].kind;
+		}
+		/* suffix LCS with weights: identical word 3, same stem 2, punctuation 1 */
+		for (i = n; i-- > 0;) {
+			uint16_t *row = &DP(i, 0), *below = &DP(i + 1, 0);
+			uint64_t h = ha[i], hs = hsa[i];
+			uint16_t same = ka[i] == DS_TOK_PUNCT ? 1 : 3;
+			int word = ka[i] == DS_TOK_WORD;
+			for (j = m; j-- > 0;) {
+				uint16_t best = below[j] > row[j + 1] ? below[j] : row[j + 1];
+				uint16_t w = 0;
+				if (h == hb[j])
+					w = same;
+				else if (hs == hsb[j] && word && kb[j] == DS_TOK_WORD)
+					w = 2;
+				if (w && below[j + 1] + w > best)
+					best = (uint16_t)(below[j + 1] + w);
+				row[j] = best;
+			}
 		}
 	}
 	/* walk forward, emitting blocks between anchors */
@@ -299,7 +329,7 @@ static int align_pair(struct ds_align *al, const struct side *A, const struct si
 		al->pairs[pair].sim = (double)matched / (double)(words > swords ? words : swords);
 	}
 out:
-	free(dp);
+	free(ha); /* and dp */
 #undef DP
 	return rc;
 }
@@ -315,7 +345,8 @@ struct ds_align *ds_align_new(const struct ds_doc *a, const struct ds_doc *s,
 
 	memset(&A, 0, sizeof A);
 	memset(&S, 0, sizeof S);
-	if (!al || side_init(&A, a) || side_init(&S, s) || df_build(&df, &S))
+	if (!al || side_init(&A, a) || side_init(&S, s) || df_build(&df, &S) ||
+	    !(A.idfbuf = malloc((a->ntok + 1) * sizeof *A.idfbuf)))
 		goto nomem;
 	al->a_match = malloc((a->ntok + 1) * sizeof *al->a_match);
 	if (!al->a_match)
@@ -336,8 +367,9 @@ struct ds_align *ds_align_new(const struct ds_doc *a, const struct ds_doc *s,
 		uint32_t bf = 0, bl = 0;
 		int found = 0;
 		x->weight = 0;
+		x->widf = A.idfbuf + (x->words - A.wordbuf);
 		for (uint32_t j = 0; j < x->nwords; j++)
-			x->weight += idf(&df, x->words[j], ns);
+			x->weight += x->widf[j] = idf(&df, x->words[j], ns);
 		if (x->nwords < 3)
 			continue;
 		/* the best single source sentence, then widen it by a neighbour */
@@ -345,7 +377,7 @@ struct ds_align *ds_align_new(const struct ds_doc *a, const struct ds_doc *s,
 			double sw, sh, sim;
 			if (S.s[j].nwords == 0)
 				continue;
-			sh = overlap(x, &S, j, j, &df, ns, &sw);
+			sh = overlap(x, &S, j, j, &sw);
 			sim = sh / (x->weight > sw ? x->weight : sw);
 			if (sim > best) {
 				best = sim;
@@ -361,7 +393,7 @@ struct ds_align *ds_align_new(const struct ds_doc *a, const struct ds_doc *s,
 			double sw, sh, sim;
 			if (l >= s->nsent || (f == bf && l == bl) || S.s[side ? l : f].nwords == 0)
 				continue;
-			sh = overlap(x, &S, f, l, &df, ns, &sw);
+			sh = overlap(x, &S, f, l, &sw);
 			sim = sh / (x->weight > sw ? x->weight : sw);
 			if (sim > best + 0.05) {
 				best = sim;

@@ -609,6 +609,23 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 				const struct ds_text *source, const struct ds_source_meta *meta,
 				const struct ds_detect_opts *opts, struct ds_err *err)
 {
+	return ds_detect_docs(det, doc, source, NULL, meta, opts, err);
+}
+
+/* True when src, source's text tokenised, is within the limits load_doc
+ * checks (else load_doc gives the error). */
+static int within_limits(const struct ds_text *t, const struct ds_doc *src, size_t max,
+			 size_t maxw)
+{
+	return t->len <= (max ? max : DS_DOC_MAX_BYTES_DEFAULT) &&
+	       ds_text_count_runs(t->data, t->len, 2 * maxw) <= 2 * maxw && src->n_words <= maxw;
+}
+
+struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
+				 const struct ds_text *source, struct ds_doc *src,
+				 const struct ds_source_meta *meta,
+				 const struct ds_detect_opts *opts, struct ds_err *err)
+{
 	struct ds_result *r = calloc(1, sizeof *r);
 	struct ds_align *al = NULL;
 	size_t max = opts ? opts->max_bytes : 0;
@@ -616,6 +633,7 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 
 	if (!r) {
 		ds_doc_free(doc);
+		ds_doc_free(src);
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -624,20 +642,26 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 		ds_err_set(err, DS_EINVAL, "the verdict threshold is a probability from 0 to 1, not %g",
 			   opts->threshold);
 		ds_doc_free(doc);
+		ds_doc_free(src);
 		free(r);
 		return NULL;
 	}
 	if (doc->n_words > max_words(opts)) {
 		too_long(doc->name, doc->n_words, max_words(opts), 1, err);
 		ds_doc_free(doc);
+		ds_doc_free(src);
 		free(r);
 		return NULL;
 	}
 	r->similarity = r->coverage = -1;
 	r->doc = doc;
+	if (src && !(source && within_limits(source, src, max, max_words(opts)))) {
+		ds_doc_free(src); /* no source, or one over the limits: load_doc says so */
+		src = NULL;
+	}
 	if (source) {
 		struct ds_err serr;
-		r->src = load_doc(det, source, max, max_words(opts), &serr);
+		r->src = src ? src : load_doc(det, source, max, max_words(opts), &serr);
 		if (!r->src) {
 			ds_err_set(err, serr.code, "source %s", serr.msg);
 			goto fail;

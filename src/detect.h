@@ -54,6 +54,13 @@ struct ds_doc;
 struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 				const struct ds_text *source, const struct ds_source_meta *meta,
 				const struct ds_detect_opts *opts, struct ds_err *err);
+/* The same with source's text tokenised already (src, stemmed; NULL: it
+ * is tokenised here), taken over like doc.  The limits of opts apply to
+ * it as to a text given: one over them is refused with the same error. */
+struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
+				 const struct ds_text *source, struct ds_doc *src,
+				 const struct ds_source_meta *meta,
+				 const struct ds_detect_opts *opts, struct ds_err *err);
 
 /* Records the sources r was judged against (copied, in place of those
  * recorded before; the first is the main one, whose name

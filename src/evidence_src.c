@@ -171,7 +171,11 @@ static size_t american_word(const char *p, size_t n, char *out, size_t size)
 		stem = n - sl;
 		for (size_t k = 0; k < DS_ARRAY_LEN(BRITISH_WORDS); k++) {
 			const char *br = BRITISH_WORDS[k][0], *am = BRITISH_WORDS[k][1];
-			size_t bl = strlen(br), ml = strlen(am);
+			size_t bl, ml;
+			if (br[0] != p[0])
+				continue; /* most words: no strlen */
+			bl = strlen(br);
+			ml = strlen(am);
 			if (bl != stem + (size_t)FORMS[f].e || memcmp(br, p, stem) != 0 ||
 			    (FORMS[f].e && br[bl - 1] != 'e'))
 				continue;
@@ -315,7 +319,9 @@ static size_t house_form(const char *p, size_t n, char *out, size_t size)
 		while (i < j) {
 			const char *rep = NULL;
 			size_t skip = 1;
-			for (size_t c = 0; c < DS_ARRAY_LEN(CONTR) && !rep; c++) {
+			/* a contraction starts with one of these (most letters: no search) */
+			int may = p[i] == '\'' || p[i] == 'n' || p[i] == 'c' || p[i] == 'w';
+			for (size_t c = 0; may && c < DS_ARRAY_LEN(CONTR) && !rep; c++) {
 				size_t cl = strlen(CONTR[c][0]);
 				if (j - i >= cl && memcmp(p + i, CONTR[c][0], cl) == 0 &&
 				    (i + cl == j || p[i + cl] == ' ')) {

@@ -303,20 +303,19 @@ struct ds_fprint *ds_index_fprint(struct ds_index *ix, const struct ds_doc *doc,
 	return ds_fprint_new(doc, ix->stemmer, err);
 }
 
-int ds_index_similarity(struct ds_index *ix, const struct ds_fprint *fp, const char *text,
-			size_t len, double *sim, struct ds_err *err)
+int ds_index_similarity(struct ds_index *ix, const struct ds_fprint *fp,
+			const struct ds_doc *src, double *sim, struct ds_err *err)
 {
-	struct ds_err e = {0};
-	struct ds_doc *src = ds_doc_new(text, len, "source", len + 1, &e);
-	double v;
-	if (!src)
-		return e.code == DS_ENOMEM ? ds_err_set(err, DS_ENOMEM, "out of memory") : 0;
-	v = ds_fprint_similarity_to(fp, src, ix->stemmer);
-	ds_doc_free(src);
+	double v = ds_fprint_similarity_to(fp, src, ix->stemmer);
 	if (v < 0)
 		return ds_err_set(err, DS_ENOMEM, "out of memory");
 	*sim = v;
 	return 0;
+}
+
+struct ds_stemmer *ds_index_stemmer(struct ds_index *ix)
+{
+	return ix->stemmer;
 }
 
 int ds_index_remove(struct ds_index *ix, int64_t id, struct ds_err *err)

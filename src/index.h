@@ -215,12 +215,16 @@ struct ds_fprint *ds_index_fprint(struct ds_index *ix, const struct ds_doc *doc,
 				  struct ds_err *err);
 
 /* The similarity of a document, by its fingerprint fp (ds_index_fprint),
- * and text[0..len) (a source's text, from ds_index_get_text) counted on
- * their full shingle hashes, as fprint.h ds_fprint_cmp and 'despin match'
- * give it; a query's ds_match.similarity counts the store's keys, which a
- * few false matches may raise.  Returns 0 with *sim set (unchanged for a
- * text without words) or DS_ENOMEM. */
-int ds_index_similarity(struct ds_index *ix, const struct ds_fprint *fp, const char *text,
-			size_t len, double *sim, struct ds_err *err);
+ * and src (a source's text from ds_index_get_text, tokenised; stemmed or
+ * not: its stems are used where it has them) counted on their full
+ * shingle hashes, as fprint.h ds_fprint_cmp and 'despin match' give it; a
+ * query's ds_match.similarity counts the store's keys, which a few false
+ * matches may raise.  Returns 0 with *sim set, or DS_ENOMEM. */
+int ds_index_similarity(struct ds_index *ix, const struct ds_fprint *fp,
+			const struct ds_doc *src, double *sim, struct ds_err *err);
+/* The stemmer the index's fingerprints use (the index owns it; one thread,
+ * as the handle): a caller that stems with it shares its cache. */
+struct ds_stemmer *ds_index_stemmer(struct ds_index *ix);
+
 
 #endif

@@ -626,8 +626,12 @@ size_t ds_lex_analyse(const struct ds_lex *lex, const char *phrase, size_t len,
 		/* regular rules */
 		for (size_t r = 0; r < DS_ARRAY_LEN(rules); r++) {
 			const struct rule *ru = &rules[r];
-			size_t sl = strlen(ru->suf), rl = strlen(ru->rep);
-			if (ru->pos != pos || wn <= sl + 1 || !ends(w, wn, ru->suf))
+			size_t sl, rl;
+			if (ru->pos != pos)
+				continue;
+			sl = strlen(ru->suf);
+			rl = strlen(ru->rep);
+			if (wn <= sl + 1 || !ends(w, wn, ru->suf))
 				continue;
 			size_t stem = wn - sl;
 			size_t tl = b + stem + rl + (len - e);

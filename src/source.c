@@ -27,6 +27,7 @@ struct found {
 	struct ds_range *ranges;
 	size_t nranges;
 	size_t first;     /* byte offset of its first range (source order) */
+	struct ds_doc *doc; /* text tokenised and stemmed, for the detector (or NULL) */
 };
 
 struct ds_sources {
@@ -41,7 +42,7 @@ struct ds_sources {
 
 struct ds_finder {
 	struct ds_index *ix;
-	struct ds_stemmer *st;
+	struct ds_stemmer *st; /* the index's: one cache for articles and sources */
 };
 
 uint64_t ds_finder_round_trips(const struct ds_finder *f)
@@ -52,8 +53,7 @@ uint64_t ds_finder_round_trips(const struct ds_finder *f)
 struct ds_finder *ds_finder_open(const char *uri, struct ds_err *err)
 {
 	struct ds_finder *f = calloc(1, sizeof *f);
-	if (!f || !(f->st = ds_stemmer_new())) {
-		free(f);
+	if (!f) {
 		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", uri);
 		return NULL;
 	}
@@ -61,6 +61,7 @@ struct ds_finder *ds_finder_open(const char *uri, struct ds_err *err)
 		ds_finder_close(f);
 		return NULL;
 	}
+	f->st = ds_index_stemmer(f->ix);
 	return f;
 }
 
@@ -69,7 +70,6 @@ void ds_finder_close(struct ds_finder *f)
 	if (!f)
 		return;
 	ds_index_close(f->ix);
-	ds_stemmer_free(f->st);
 	free(f);
 }
 
@@ -81,6 +81,7 @@ void ds_sources_free(struct ds_sources *s)
 		free(s->f[i].name);
 		free(s->f[i].text);
 		free(s->f[i].ranges);
+		ds_doc_free(s->f[i].doc);
 	}
 	ds_doc_free(s->doc);
 	free(s->name);
@@ -248,6 +249,7 @@ again:
 		struct found *f = &s->f[s->n];
 		const struct ds_match *c = &m[pick[j]];
 		size_t covered = 0;
+		struct ds_err e = {0};
 		if (!(f->name = strdup(c->name)))
 			goto nomem;
 		s->n++;
@@ -256,10 +258,16 @@ again:
 		text[j] = NULL;
 		f->similarity = c->similarity;
 		/* the figure shown: on full hashes, as 'despin match' and a
-		 * given source show it */
+		 * given source show it; the text tokenised and stemmed once,
+		 * for this and for the detector (ds_detect_found) */
 		if (!fp && !(fp = own = ds_index_fprint(ix, s->doc, err)))
 			goto fail;
-		if (ds_index_similarity(ix, fp, f->text, f->len, &f->similarity, err))
+		f->doc = ds_doc_new(f->text, f->len, f->name, f->len + 1, &e);
+		if (!f->doc && e.code == DS_ENOMEM)
+			goto nomem;
+		if (f->doc && ds_doc_stem(f->doc, ds_index_stemmer(ix)))
+			goto nomem;
+		if (f->doc && ds_index_similarity(ix, fp, f->doc, &f->similarity, err))
 			goto fail;
 		if (!(f->ranges = malloc((s->doc->nsent + 1) * sizeof *f->ranges)))
 			goto nomem;
@@ -457,7 +465,11 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 	meta.coverage = s->f[0].coverage;
 	if (opts && opts->check_direction == DS_DIRECTION_IF_NEWER)
 		dated_after = source_dated_after(doc->date, s);
-	r = ds_detect_doc(det, doc, &src, &meta, opts, err);
+	/* one source: its text as the finder tokenised it (the detector
+	 * takes the document over) */
+	r = ds_detect_docs(det, doc, &src, s->n == 1 ? s->f[0].doc : NULL, &meta, opts, err);
+	if (s->n == 1)
+		s->f[0].doc = NULL;
 	if (r && opts && ds_result_spun(r) &&
 	    (opts->check_direction == 1 || dated_after)) {
 		if (!(r = check_direction(det, r, &art, s, opts, err))) {
