@@ -47,7 +47,7 @@ static const char schema[] =
 enum {
 	Q_FIND_HASH, Q_FIND_NAME, Q_INS_SRC, Q_INS_SET, Q_INS_BODY, Q_INS_BAND,
 	Q_DEL_SRC, Q_DEL_SET, Q_DEL_BODY, Q_DEL_BAND, Q_BAND, Q_GET_SRC,
-	Q_GET_SET, Q_GET_BODY, Q_EACH, Q_INS_BANDS, NQ
+	Q_GET_SET, Q_GET_BODY, Q_EACH, Q_DATA_VERSION, Q_INS_BANDS, NQ
 };
 
 /* Passage keys are filed BAND_ROWS to a statement (Q_INS_BANDS, whose text
@@ -82,6 +82,7 @@ static const char *const queries[NQ] = {
 	[Q_GET_SET] = "SELECT hashes FROM shingles WHERE id = ?1",
 	[Q_GET_BODY] = "SELECT text FROM body WHERE id = ?1",
 	[Q_EACH] = "SELECT id, name, date, hash, words, nset FROM source ORDER BY id",
+	[Q_DATA_VERSION] = "PRAGMA data_version",
 };
 
 struct sqlite_store {
@@ -110,6 +111,14 @@ struct sqlite_store {
 	struct band_row *pendtmp; /* the sort's other buffer */
 	size_t pendtmpcap;
 	int immutable;           /* read as a file no one writes (open_unwritable) */
+	/* keys found holding full_limit ids or more, which a query leaves out
+	 * (op_bands): known while the file is as it was (data_version) and
+	 * this connection has written nothing since */
+	struct ds_hmap full;
+	size_t full_limit;
+	int64_t full_ver;
+	int64_t *idbuf;          /* one key's ids */
+	size_t idcap;
 	struct stat at_open;     /* then the file as it was when opened */
 };
 
@@ -518,6 +527,13 @@ static size_t text_bound(size_t len)
 	return z > zs ? z : zs;
 }
 
+/* Forgets the keys op_bands found full. */
+static void full_forget(struct sqlite_store *s)
+{
+	if (s->full.n)
+		ds_hmap_clear(&s->full);
+}
+
 static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 		     const uint64_t *keys, size_t nkeys, int64_t *id, struct ds_err *err)
 {
@@ -526,6 +542,8 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 	size_t zlen;
 	size_t need, n;
 	int rc;
+
+	full_forget(s); /* its keys may join those counted */
 
 	sqlite3_bind_text(st, 1, src->hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
@@ -581,6 +599,7 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys,
 	static const int del[] = {Q_DEL_SRC, Q_DEL_SET, Q_DEL_BODY};
 	sqlite3_stmt *st;
 	int rc;
+	full_forget(s); /* a key may hold fewer ids now */
 	if ((rc = band_flush(s, err)) != 0)
 		return rc;
 	for (size_t i = 0; i < DS_ARRAY_LEN(del); i++) {
@@ -617,6 +636,71 @@ static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_f
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "band lookup");
+}
+
+/* Forgets the full keys when another connection has changed the file
+ * since they were counted (PRAGMA data_version, which this connection's
+ * own writes leave as it is: op_insert and op_remove forget them). */
+static int full_check(struct sqlite_store *s, struct ds_err *err)
+{
+	sqlite3_stmt *st = stmt(s, Q_DATA_VERSION);
+	int rc = sqlite3_step(st);
+	int64_t v;
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return db_err(s, rc, err, "read");
+	}
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (v != s->full_ver) {
+		full_forget(s);
+		s->full_ver = v;
+	}
+	return 0;
+}
+
+/* The ids under each key, as op_band gives them; a key holding limit ids
+ * or more comes with ids NULL, and is remembered (struct sqlite_store's
+ * full): the commonest keys are looked up by nearly every query, each time
+ * for limit rows the index leaves out. */
+static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size_t limit,
+		    int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
+		    struct ds_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+	if ((rc = band_flush(s, err)) != 0)
+		return rc;
+	if (ds_grow(&s->idbuf, &s->idcap, limit + 1, sizeof *s->idbuf))
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	if (limit != s->full_limit) {
+		full_forget(s);
+		s->full_limit = limit;
+	}
+	for (size_t k = 0; k < nkeys && !stop; k++) {
+		size_t n = 0;
+		/* after the first look-up, which began the query's read view
+		 * (op_read_begin): is what was counted still so in it? */
+		if (k == 1 && (rc = full_check(s, err)) != 0)
+			return rc;
+		if (k > 0 && ds_hmap_find(&s->full, keys[k], NULL, NULL)) {
+			stop = fn(ctx, k, NULL, limit);
+			continue;
+		}
+		st = stmt(s, Q_BAND);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)keys[k]);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+		while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			s->idbuf[n++] = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (n < limit && rc != SQLITE_DONE)
+			return db_err(s, rc, err, "band lookup");
+		if (n >= limit)
+			(void)ds_hmap_put(&s->full, keys[k], 0, NULL, NULL, NULL); /* or not remembered */
+		stop = fn(ctx, k, n >= limit ? NULL : s->idbuf, n);
+	}
+	return stop;
 }
 
 static void row_src(sqlite3_stmt *st, struct ds_store_src *src)
@@ -884,6 +968,8 @@ static void op_close(struct ds_store *b)
 	}
 	free(s->pend);
 	free(s->pendtmp);
+	ds_hmap_free(&s->full);
+	free(s->idbuf);
 	free(s->setbuf);
 	free(s->enc);
 	free(s->textbuf);
@@ -964,6 +1050,7 @@ static const struct ds_store_ops sqlite_ops = {
 	.remove = op_remove,
 	.read_begin = op_read_begin,
 	.read_end = op_read_end,
+	.bands = op_bands,
 	.band = op_band,
 	.get = op_get,
 	.each = op_each,

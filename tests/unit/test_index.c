@@ -205,6 +205,90 @@ T_TEST(seeds_find_their_sources)
 	ds_doc_free(d4);
 }
 
+/* 50 copies of one text, each with a sentence of its own: its other
+ * passage keys hold 50 sources, more than a query counts. */
+static struct ds_doc *variant(int k)
+{
+	struct ds_doc *base = synthetic(7);
+	char buf[9000], name[32];
+	if (!base)
+		return NULL;
+	snprintf(buf, sizeof buf, "%.*sVariant number %d of the text has a sentence all its own here.\n",
+		 (int)base->len, base->text, k);
+	snprintf(name, sizeof name, "variant-%d", k);
+	ds_doc_free(base);
+	return doc_of(buf, name);
+}
+
+/* Queries art through a and through a handle opened now: the same
+ * matches, with the same votes (a remembers no key that changed since);
+ * their number. */
+static size_t query_as_fresh(struct ds_index *a, const char *path, struct ds_doc *art)
+{
+	struct ds_err err = {0};
+	struct ds_index *c = ds_index_open(path, DS_INDEX_READONLY, &err);
+	struct ds_match m[4], f[4];
+	size_t n, nf;
+	if (!c) {
+		T_FAIL("open: %s", err.msg);
+		return 0;
+	}
+	n = query(a, art, m, 4, 0);
+	nf = query(c, art, f, 4, 0);
+	T_EQ_INT(n, nf);
+	for (size_t i = 0; i < n && i < nf; i++) {
+		T_EQ_INT(m[i].id, f[i].id);
+		T_EQ_INT(m[i].votes, f[i].votes);
+	}
+	ds_matches_free(m, n);
+	ds_matches_free(f, nf);
+	ds_index_close(c);
+	return n;
+}
+
+T_TEST(common_keys_follow_other_writers)
+{
+	struct ds_err err = {0};
+	char path[300];
+	struct ds_index *a, *b;
+	struct ds_doc *art = synthetic(7);
+	int64_t id[50];
+	snprintf(path, sizeof path, "%s/common.db", tmpdir);
+	a = ds_index_open(path, DS_INDEX_CREATE, &err);
+	b = a ? ds_index_open(path, 0, &err) : NULL;
+	if (!a || !b || !art) {
+		T_FAIL("set-up: %s", err.msg);
+		goto out;
+	}
+	for (int k = 0; k < 50; k++) {
+		struct ds_doc *d = variant(k);
+		id[k] = add(b, d, NULL);
+		ds_doc_free(d);
+	}
+	/* the article's keys are held by 50 sources, more than a query
+	 * counts; a second query remembers them so */
+	for (int r = 0; r < 2; r++)
+		T_EQ_INT(query_as_fresh(a, path, art), 0);
+	/* another writer removes three (47): they count again for a */
+	for (int k = 0; k < 3; k++)
+		T_EQ_INT(ds_index_remove(b, id[k], &err), 0);
+	T_EQ_INT(query_as_fresh(a, path, art), 4);
+	/* a itself adds one back (48: they count), then another (49: full) */
+	for (int k = 0; k < 2; k++) {
+		struct ds_doc *d = variant(k);
+		add(a, d, NULL);
+		ds_doc_free(d);
+		T_EQ_INT(query_as_fresh(a, path, art), k == 0 ? 4 : 0);
+	}
+	/* and a removes one (48): they count again */
+	T_EQ_INT(ds_index_remove(a, id[10], &err), 0);
+	T_EQ_INT(query_as_fresh(a, path, art), 4);
+out:
+	ds_index_close(a);
+	ds_index_close(b);
+	ds_doc_free(art);
+}
+
 T_TEST(duplicate_remove_text)
 {
 	struct ds_err err = {0};
@@ -706,6 +790,7 @@ int main(void)
 	mkdir(tmpdir, 0700);
 	T_RUN(seeds_find_their_sources);
 	T_RUN(duplicate_remove_text);
+	T_RUN(common_keys_follow_other_writers);
 	T_RUN(lsh_finds_spun_copy_among_distractors);
 	T_RUN(refuses_foreign_and_damaged_files);
 	T_RUN(texts_in_both_schema_versions);
