@@ -953,7 +953,7 @@ static void json_num(struct ds_buf *b, double v)
 	if (!isfinite(v))
 		ds_buf_puts(b, "null");
 	else
-		ds_buf_printf(b, "%.4f", v);
+		ds_buf_fixed4(b, v);
 }
 
 char *ds_result_json(const struct ds_result *r)
@@ -1007,13 +1007,16 @@ char *ds_result_json(const struct ds_result *r)
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
 		struct ds_sub s;
 		ds_result_sub(r, i, &s);
-		ds_buf_printf(&b, "%s{\"start\":%zu,\"end\":%zu,\"text\":\"", i ? "," : "",
-			      json_off(r, s.start, 0), json_off(r, s.end, 1));
+		ds_buf_puts(&b, i ? ",{\"start\":" : "{\"start\":");
+		ds_buf_size(&b, json_off(r, s.start, 0));
+		ds_buf_puts(&b, ",\"end\":");
+		ds_buf_size(&b, json_off(r, s.end, 1));
+		ds_buf_puts(&b, ",\"text\":\"");
 		ds_buf_json_str(&b, s.text, strlen(s.text));
 		ds_buf_puts(&b, "\",\"original\":\"");
 		ds_buf_json_str(&b, s.original, strlen(s.original));
-		ds_buf_printf(&b, "\",\"evidence\":\"%s\",\"gain\":",
-			      s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model");
+		ds_buf_puts(&b, s.evidence == DS_EVIDENCE_SOURCE ? "\",\"evidence\":\"source\",\"gain\":"
+								 : "\",\"evidence\":\"model\",\"gain\":");
 		json_num(&b, s.gain);
 		ds_buf_puts(&b, ",\"p\":");
 		if (s.p >= 0)

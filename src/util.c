@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -355,6 +357,46 @@ int ds_buf_printf(struct ds_buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+int ds_buf_size(struct ds_buf *b, size_t n)
+{
+	char d[24];
+	size_t k = sizeof d;
+	do {
+		d[--k] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	return ds_buf_append(b, d + k, sizeof d - k);
+}
+
+int ds_buf_fixed4(struct ds_buf *b, double v)
+{
+#if LDBL_MANT_DIG >= 64
+	/* exact: 10000 is 625 * 16, so the product needs 53 + 10 significant
+	 * bits, which an x87 or quadruple long double holds; rounded to the
+	 * nearest, ties to even, as printf rounds the exact value */
+	long double x = (long double)v * 10000.0L;
+	if (isfinite(v) && fabsl(x) < 1e18L) {
+		long long n = llrintl(x);
+		unsigned long long u = (unsigned long long)(n < 0 ? -n : n);
+		char d[32];
+		size_t k = sizeof d;
+		for (int i = 0; i < 4; i++) {
+			d[--k] = (char)('0' + u % 10);
+			u /= 10;
+		}
+		d[--k] = '.';
+		do {
+			d[--k] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (signbit(v)) /* "-0.0000" too, as printf writes it */
+			d[--k] = '-';
+		return ds_buf_append(b, d + k, sizeof d - k);
+	}
+#endif
+	return ds_buf_printf(b, "%.4f", v);
 }
 
 size_t ds_utf8_put(char out[4], uint32_t cp)

@@ -50,6 +50,11 @@ int ds_buf_append(struct ds_buf *b, const void *p, size_t n);
 int ds_buf_puts(struct ds_buf *b, const char *s);
 int ds_buf_putc(struct ds_buf *b, char c);
 int ds_buf_printf(struct ds_buf *b, const char *fmt, ...) DS_PRINTF(2, 3);
+/* Appends v as printf's "%.4f" writes it (the same bytes, without the
+ * cost of the format machinery: a scan writes a few numbers per change). */
+int ds_buf_fixed4(struct ds_buf *b, double v);
+/* Appends n in decimal, as "%zu" writes it. */
+int ds_buf_size(struct ds_buf *b, size_t n);
 /* Appends s as the body of a JSON string (no quotes), escaping as needed. */
 int ds_buf_json_str(struct ds_buf *b, const char *s, size_t n);
 /* Appends s[0..n) to b so that showing it, on a terminal or in a page,

@@ -1,5 +1,6 @@
 /* Unit tests of util's hash map, string table, sort, text shown safely
  * and atomic writes. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,51 @@ static int word_eq(const void *ctx, uint32_t v)
 {
 	const struct words *ws = ctx;
 	return strcmp(ws->w[v], ws->probe) == 0;
+}
+
+/* ds_buf_fixed4 and ds_buf_size write what printf writes, ties and
+ * signs included. */
+T_TEST(fixed4_as_printf)
+{
+	static const double fixed[] = {0, -0.0, 0.00005, 0.00015, 0.00025, -0.00005, 1.00005,
+				       2.5e-5, 0.99995, 0.999949999, 123.45675, 1e-300, -1e-300,
+				       4.9e-324, 1e13, 99999999999999.99995, -7.25, 0.5, 1.0 / 3};
+	struct ds_buf b = DS_BUF_INIT;
+	char want[400];
+	uint64_t r = 42;
+	size_t bad = 0, n = 0;
+	for (size_t i = 0; i < DS_ARRAY_LEN(fixed) + 200000; i++) {
+		double v;
+		if (i < DS_ARRAY_LEN(fixed)) {
+			v = fixed[i];
+		} else if (i % 4 == 0) { /* ties and near ties of the fourth place */
+			r = ds_mix64(r + i);
+			v = (double)(int64_t)(r % 2000000 - 1000000) / 20000.0;
+		} else {
+			r = ds_mix64(r + i);
+			v = ((double)(r >> 11) / 9007199254740992.0 - 0.5) * pow(10.0, (double)(r % 24) - 8);
+		}
+		b.len = 0;
+		ds_buf_fixed4(&b, v);
+		snprintf(want, sizeof want, "%.4f", v);
+		n++;
+		if (b.len != strlen(want) || memcmp(b.data, want, b.len) != 0) {
+			if (bad++ < 5)
+				T_FAIL("%.17g: %.*s, printf %s", v, (int)b.len, b.data, want);
+		}
+	}
+	T_EQ_INT(bad, 0);
+	printf("# %zu numbers written as printf's %%.4f writes them\n", n);
+	{
+		static const size_t sizes[] = {0, 7, 10, 4294967296u, SIZE_MAX};
+		for (size_t i = 0; i < DS_ARRAY_LEN(sizes); i++) {
+			b.len = 0;
+			ds_buf_size(&b, sizes[i]);
+			snprintf(want, sizeof want, "%zu", sizes[i]);
+			T_OK(b.len == strlen(want) && memcmp(b.data, want, b.len) == 0);
+		}
+	}
+	ds_buf_free(&b);
 }
 
 T_TEST(hmap_integers)
@@ -350,6 +396,7 @@ T_TEST(afile_new_and_mode)
 
 int main(void)
 {
+	T_RUN(fixed4_as_printf);
 	T_RUN(hmap_integers);
 	T_RUN(hmap_colliding_keys);
 	T_RUN(hmap_fixed);
