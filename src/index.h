@@ -226,5 +226,4 @@ int ds_index_similarity(struct ds_index *ix, const struct ds_fprint *fp,
  * as the handle): a caller that stems with it shares its cache. */
 struct ds_stemmer *ds_index_stemmer(struct ds_index *ix);
 
-
 #endif

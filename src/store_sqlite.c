@@ -111,6 +111,7 @@ struct sqlite_store {
 	struct band_row *pendtmp; /* the sort's other buffer */
 	size_t pendtmpcap;
 	int immutable;           /* read as a file no one writes (open_unwritable) */
+	struct stat at_open;     /* then the file as it was when opened */
 	/* keys found holding full_limit ids or more, which a query leaves out
 	 * (op_bands): known while the file is as it was (data_version) and
 	 * this connection has written nothing since */
@@ -119,7 +120,6 @@ struct sqlite_store {
 	int64_t full_ver;
 	int64_t *idbuf;          /* one key's ids */
 	size_t idcap;
-	struct stat at_open;     /* then the file as it was when opened */
 };
 
 /* ---- waiting for another process's lock ----
