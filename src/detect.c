@@ -368,14 +368,22 @@ static int too_long(const char *name, size_t words, size_t max, int exact, struc
 /* The work bound, first on the raw text: twice the bound in
  * whitespace-separated runs is refused before tokenising. */
 static struct ds_doc *load_doc(struct ds_detector *det, const struct ds_text *t, size_t max,
-			       size_t maxw, struct ds_err *err)
+			       size_t maxw, struct ds_doc *made, struct ds_err *err)
 {
 	struct ds_doc *d;
 	if (ds_text_count_runs(t->data, t->len, 2 * maxw) > 2 * maxw) {
 		too_long(t->name ? t->name : "<input>", 2 * maxw, maxw, 0, err);
+		ds_doc_free(made);
 		return NULL;
 	}
-	d = ds_doc_new(t->data, t->len, t->name, max, err);
+	/* t tokenised already: held to the same limits (one over max bytes is
+	 * tokenised again, for ds_doc_new's error) */
+	if (made && t->len <= (max ? max : DS_DOC_MAX_BYTES_DEFAULT)) {
+		d = made;
+	} else {
+		ds_doc_free(made);
+		d = ds_doc_new(t->data, t->len, t->name, max, err);
+	}
 	if (d && d->n_words > maxw) {
 		too_long(d->name, d->n_words, maxw, 1, err);
 		ds_doc_free(d);
@@ -393,7 +401,8 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 			    const struct ds_text *source, const struct ds_source_meta *meta,
 			    const struct ds_detect_opts *opts, struct ds_err *err)
 {
-	struct ds_doc *doc = load_doc(det, article, opts ? opts->max_bytes : 0, max_words(opts), err);
+	struct ds_doc *doc = load_doc(det, article, opts ? opts->max_bytes : 0, max_words(opts), NULL,
+				      err);
 	if (!doc)
 		return NULL;
 	return ds_detect_doc(det, doc, source, meta, opts, err);
@@ -612,15 +621,6 @@ struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 	return ds_detect_docs(det, doc, source, NULL, meta, opts, err);
 }
 
-/* True when src, source's text tokenised, is within the limits load_doc
- * checks (else load_doc gives the error). */
-static int within_limits(const struct ds_text *t, const struct ds_doc *src, size_t max,
-			 size_t maxw)
-{
-	return t->len <= (max ? max : DS_DOC_MAX_BYTES_DEFAULT) &&
-	       ds_text_count_runs(t->data, t->len, 2 * maxw) <= 2 * maxw && src->n_words <= maxw;
-}
-
 struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 				 const struct ds_text *source, struct ds_doc *src,
 				 const struct ds_source_meta *meta,
@@ -655,13 +655,11 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 	}
 	r->similarity = r->coverage = -1;
 	r->doc = doc;
-	if (src && !(source && within_limits(source, src, max, max_words(opts)))) {
-		ds_doc_free(src); /* no source, or one over the limits: load_doc says so */
-		src = NULL;
-	}
+	if (!source)
+		ds_doc_free(src); /* nothing to judge against */
 	if (source) {
 		struct ds_err serr;
-		r->src = src ? src : load_doc(det, source, max, max_words(opts), &serr);
+		r->src = load_doc(det, source, max, max_words(opts), src, &serr);
 		if (!r->src) {
 			ds_err_set(err, serr.code, "source %s", serr.msg);
 			goto fail;

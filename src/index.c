@@ -498,24 +498,6 @@ static int vote(struct votes *v, int64_t id, uint32_t sent)
 	return 0;
 }
 
-/* The ids under one key, at most KEY_LIMIT + 1 of them.  A key is left
- * out when it holds more than KEY_LIMIT ids, counting every id the store
- * gives (the excluded one too), so that every store leaves out the same
- * keys whatever order it gives the ids in. */
-struct posting {
-	int64_t id[KEY_LIMIT + 1];
-	size_t n, seen;
-	int64_t exclude;
-};
-
-static int post(void *ctx, int64_t id)
-{
-	struct posting *p = ctx;
-	if (p->seen++ < KEY_LIMIT + 1 && id != p->exclude)
-		p->id[p->n++] = id;
-	return 0;
-}
-
 struct cand {
 	int64_t id;
 	uint32_t votes;
@@ -609,7 +591,7 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 	return 0;
 }
 
-/* Many keys at once (a store with a batched look-up). */
+/* The votes of a query's keys, as the store hands them over. */
 struct many {
 	struct votes *v;
 	const struct ds_fp_key *keys;
@@ -634,39 +616,29 @@ static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct
 		   struct cand **cand, size_t *ncand, struct ds_err *err)
 {
 	struct votes v = {DS_HMAP_INIT, NULL, 0, 0};
-	struct posting *p = malloc(sizeof *p);
 	struct ds_fp_key *keys = NULL;
+	uint64_t *kv = NULL;
 	size_t nkeys = 0, nsent = 0, k = 0;
 	uint32_t min_votes;
 	int rc = 0;
 
 	*cand = NULL;
 	*ncand = 0;
-	if (!p || ds_fprint_passage_keys(fp, &keys, &nkeys)) {
+	if (ds_fprint_passage_keys(fp, &keys, &nkeys) ||
+	    !(kv = malloc((nkeys + 1) * sizeof *kv))) {
 		rc = DS_ENOMEM;
 		goto out;
 	}
-	p->exclude = o->exclude_id;
-	for (size_t i = 0; i < nkeys; i++)
+	for (size_t i = 0; i < nkeys; i++) {
 		nsent += i == 0 || keys[i].sent != keys[i - 1].sent;
-	if (ix->st->ops->bands) {
-		struct many m = {&v, keys, o->exclude_id};
-		uint64_t *kv = malloc((nkeys + 1) * sizeof *kv);
-		if (!kv) {
-			rc = DS_ENOMEM;
-			goto out;
-		}
-		for (size_t i = 0; i < nkeys; i++)
-			kv[i] = keys[i].key;
-		rc = ix->st->ops->bands(ix->st, kv, nkeys, KEY_LIMIT + 1, vote_many, &m, err);
-		free(kv);
+		kv[i] = keys[i].key;
 	}
-	for (size_t i = 0; !ix->st->ops->bands && i < nkeys && rc == 0; i++) {
-		p->n = p->seen = 0;
-		rc = ix->st->ops->band(ix->st, keys[i].key, KEY_LIMIT + 1, post, p, err);
-		if (rc == 0 && p->seen <= KEY_LIMIT)
-			for (size_t j = 0; j < p->n && rc == 0; j++)
-				rc = vote(&v, p->id[j], keys[i].sent);
+	{
+		/* a key holding more than KEY_LIMIT ids is left out, counting
+		 * every id the store holds (the excluded one too), so that every
+		 * store leaves out the same keys */
+		struct many m = {&v, keys, o->exclude_id};
+		rc = ix->st->ops->bands(ix->st, kv, nkeys, KEY_LIMIT + 1, vote_many, &m, err);
 	}
 	if (rc)
 		goto out;
@@ -688,7 +660,7 @@ out:
 	if (rc == DS_ENOMEM)
 		ds_err_set(err, rc, "out of memory querying index %s", ix->uri);
 	free(keys);
-	free(p);
+	free(kv);
 	ds_hmap_free(&v.map);
 	free(v.e);
 	return rc;

@@ -41,8 +41,7 @@ struct ds_sources {
 };
 
 struct ds_finder {
-	struct ds_index *ix;
-	struct ds_stemmer *st; /* the index's: one cache for articles and sources */
+	struct ds_index *ix; /* its stemmer stems articles and sources: one cache */
 };
 
 uint64_t ds_finder_round_trips(const struct ds_finder *f)
@@ -61,7 +60,6 @@ struct ds_finder *ds_finder_open(const char *uri, struct ds_err *err)
 		ds_finder_close(f);
 		return NULL;
 	}
-	f->st = ds_index_stemmer(f->ix);
 	return f;
 }
 
@@ -320,7 +318,7 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 		return NULL;
 	/* its fingerprint, made once for the query and the similarity of
 	 * each source chosen */
-	if (ds_doc_stem(doc, f->st) || !(fp = ds_index_fprint(f->ix, doc, err))) {
+	if (ds_doc_stem(doc, ds_index_stemmer(f->ix)) || !(fp = ds_index_fprint(f->ix, doc, err))) {
 		ds_doc_free(doc);
 		ds_err_set(err, DS_ENOMEM, "%s: out of memory", article->name);
 		return NULL;
@@ -660,7 +658,7 @@ static struct ds_doc *batch_doc(struct ds_batch *b, struct ds_finder *f, size_t 
 		return NULL;
 	if (!(doc = ds_doc_new(*text, *len, b->it[idx].name, *len + 1, err)))
 		goto fail;
-	if (ds_doc_stem(doc, f->st)) {
+	if (ds_doc_stem(doc, ds_index_stemmer(f->ix))) {
 		ds_doc_free(doc);
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		goto fail;

@@ -95,18 +95,15 @@ struct ds_store_ops {
 	 * the store's locks.  Not used inside begin ... commit. */
 	int (*read_begin)(struct ds_store *s, struct ds_err *err);
 	void (*read_end)(struct ds_store *s);
-	/* Optional (NULL: band is called per key): the ids under each of
-	 * keys[0..nkeys), at most limit per key, handed to fn key by key (k the
-	 * key's index, ids valid during the call) -- one round trip for a
-	 * server instead of one per key.  A key holding limit ids or more may
-	 * come with n = limit and ids NULL (the index leaves such keys out);
-	 * the Redis store refuses a limit above 56. */
+	/* The ids under each of the band keys keys[0..nkeys), at most limit per
+	 * key, handed to fn key by key (k the key's index, ids valid during the
+	 * call): one call for a query, one round trip for a server.  A key
+	 * holding limit ids or more may come with n = limit and ids NULL (the
+	 * index leaves such keys out); the Redis store refuses a limit above
+	 * 56. */
 	int (*bands)(struct ds_store *s, const uint64_t *keys, size_t nkeys, size_t limit,
 		     int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
 		     struct ds_err *err);
-	/* Calls fn with every source id under band key, at most limit of them. */
-	int (*band)(struct ds_store *s, uint64_t key, size_t limit,
-		    ds_store_id_fn fn, void *ctx, struct ds_err *err);
 	/* Calls fn once with source id; what = DS_STORE_SET | DS_STORE_TEXT. */
 	int (*get)(struct ds_store *s, int64_t id, unsigned what,
 		   ds_store_src_fn fn, void *ctx, struct ds_err *err);

@@ -2111,10 +2111,9 @@ static int op_each(struct ds_store *b, unsigned what, ds_store_src_fn fn, void *
 
 /* The posting value of key k in generation g: its reply. */
 struct look {
-	struct pipe p, q, o; /* generations 0..g1, g1+1..g2, overflow sets */
+	struct pipe p, q; /* generations 0..g1, g1+1..g2 */
 	int g1, g2;
 	size_t nkeys;
-	size_t *oat; /* per (key, generation): 1 + its overflow command in o, or 0 */
 };
 
 static redisReply *look_reply(const struct look *l, size_t k, int g)
@@ -2148,11 +2147,10 @@ static int queue_look(const struct rstore *s, struct pipe *p, const uint64_t *ke
 
 /* The ids under each key in every generation: one round trip (with the
  * counter {ds}:next, which says whether a generation was opened since the
- * last look-up: then one more), and with all one more for the keys whose
- * ids are in a set.  fn gets at most limit ids per key (limit at most
- * INLINE_IDS unless all); a key holding limit ids or more comes with
- * n = limit and, unless all, ids NULL. */
-static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t limit, int all,
+ * last look-up: then one more).  fn gets at most limit ids per key (limit
+ * at most INLINE_IDS); a key holding limit ids or more comes with n = limit
+ * and ids NULL, its overflow set unread. */
+static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t limit,
 		  int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
 		  struct ds_err *err)
 {
@@ -2160,11 +2158,11 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 	int64_t *ids = malloc((limit + 1) * sizeof *ids), next = 0;
 	size_t *total = calloc(nkeys + 1, sizeof *total);
 	int rc = 0;
-	if (!all && limit > INLINE_IDS) {
+	if (limit > INLINE_IDS) {
 		rc = ds_err_set(err, DS_EINVAL, "index %s: at most %d ids a key", s->uri, INLINE_IDS);
 		goto out;
 	}
-	if (!ids || !total || !(l.oat = calloc(nkeys * MAX_GENS + 1, sizeof *l.oat))) {
+	if (!ids || !total) {
 		rc = no_mem(s, err);
 		goto out;
 	}
@@ -2187,13 +2185,11 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 		if ((rc = pipe_run(s, &l.q, err)) != 0)
 			goto out;
 	}
-	/* counts; the sets of keys past INLINE_IDS ids are read only for all */
+	/* counts (an overflow set, past INLINE_IDS ids, is counted, not read:
+	 * its key holds more than limit ids) */
 	for (size_t k = 0; k < nkeys && rc == 0; k++) {
 		for (int g = 0; g <= l.g2 && rc == 0; g++) {
 			redisReply *r = look_reply(&l, k, g), *v;
-			char bk[48], lim[24];
-			unsigned char field[8];
-			size_t flen, blen;
 			if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
 				rc = r && r->type == REDIS_REPLY_ERROR
 					     ? ds_err_set(err, DS_EDB, "index %s: %s", s->uri, r->str)
@@ -2212,54 +2208,18 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 							"index %s is damaged: a posting of %zu bytes", s->uri,
 							(size_t)v->len);
 			}
-			v = r->element[0];
-			if (rc || !all || v->type != REDIS_REPLY_STRING || v->len != 5)
-				continue;
-			blen = post_key(s, bk, field, &flen, g, keys[k]);
-			bk[blen++] = 'o';
-			memcpy(bk + blen, field, flen);
-			blen += flen;
-			l.oat[k * MAX_GENS + (size_t)g] = l.o.n + 1;
-			/* a packed overflow: its lowest ids, a set: ids at random */
-			if (packed_overflows(s)) {
-				snprintf(lim, sizeof lim, "%zu", 4 * limit - 1);
-				rc = pipe_add(&l.o, key_slot(bk, blen),
-					      ARGS(S("GETRANGE"), B(bk, blen), S("0"), S(lim)));
-			} else {
-				snprintf(lim, sizeof lim, "%zu", limit);
-				rc = pipe_add(&l.o, key_slot(bk, blen),
-					      ARGS(S("SRANDMEMBER"), B(bk, blen), S(lim)));
-			}
-			if (rc)
-				rc = no_mem(s, err);
 		}
 	}
-	if (rc || (l.o.n && (rc = pipe_run(s, &l.o, err)) != 0))
+	if (rc)
 		goto out;
 	for (size_t k = 0; k < nkeys && rc == 0; k++) {
 		size_t n = 0;
-		if (total[k] >= limit && !all) {
+		if (total[k] >= limit) {
 			rc = fn(ctx, k, NULL, limit);
 			continue;
 		}
 		for (int g = 0; g <= l.g2 && n < limit && rc == 0; g++) {
 			redisReply *r = look_reply(&l, k, g);
-			size_t at = l.oat[k * MAX_GENS + (size_t)g];
-			if (at) {
-				redisReply *o;
-				if ((rc = reply_ok(s, &l.o, at - 1, err)) != 0)
-					break;
-				o = l.o.c[at - 1].r;
-				for (size_t i = 0; o->type == REDIS_REPLY_ARRAY && i < o->elements && n < limit; i++)
-					if (parse_i64(o->element[i], &ids[n]) == 0 && !removed_in_tx(s, ids[n]))
-						n++;
-				for (size_t i = 0; o->type == REDIS_REPLY_STRING && i + 4 <= (size_t)o->len &&
-						   n < limit; i += 4)
-					if ((ids[n] = get32be((const unsigned char *)o->str + i)) > 0 &&
-					    !removed_in_tx(s, ids[n]))
-						n++;
-				continue;
-			}
 			for (size_t j = 0; j < 4; j++) {
 				redisReply *v = r->element[j];
 				for (size_t i = 0; v->type == REDIS_REPLY_STRING && i + 4 <= (size_t)v->len &&
@@ -2275,33 +2235,9 @@ static int lookup(struct rstore *s, const uint64_t *keys, size_t nkeys, size_t l
 out:
 	free(ids);
 	free(total);
-	free(l.oat);
 	pipe_free(&l.p);
 	pipe_free(&l.q);
-	pipe_free(&l.o);
 	return rc;
-}
-
-struct band1 {
-	ds_store_id_fn fn;
-	void *ctx;
-};
-
-static int band_ids(void *ctx, size_t k, const int64_t *ids, size_t n)
-{
-	struct band1 *b = ctx;
-	int rc = 0;
-	(void)k;
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = b->fn(b->ctx, ids[i]);
-	return rc;
-}
-
-static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_fn fn,
-		   void *ctx, struct ds_err *err)
-{
-	struct band1 one = {fn, ctx};
-	return lookup((struct rstore *)b, &key, 1, limit, 1, band_ids, &one, err);
 }
 
 /* Every key's postings in one pipeline (to all the shards at once). */
@@ -2309,7 +2245,7 @@ static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size
 		    int (*fn)(void *ctx, size_t k, const int64_t *ids, size_t n), void *ctx,
 		    struct ds_err *err)
 {
-	return lookup((struct rstore *)b, keys, nkeys, limit, 0, fn, ctx, err);
+	return lookup((struct rstore *)b, keys, nkeys, limit, fn, ctx, err);
 }
 
 static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys, size_t nkeys,
@@ -3113,7 +3049,6 @@ static const struct ds_store_ops redis_ops = {
 	.remove = op_remove,
 	.read_begin = op_read_begin,
 	.read_end = op_read_end,
-	.band = op_band,
 	.bands = op_bands,
 	.get = op_get,
 	.gets = op_gets,

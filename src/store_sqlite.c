@@ -114,7 +114,7 @@ struct sqlite_store {
 	struct stat at_open;     /* then the file as it was when opened */
 	/* keys found holding full_limit ids or more, which a query leaves out
 	 * (op_bands): known while the file is as it was (data_version) and
-	 * this connection has written nothing since */
+	 * this connection has removed nothing nor rolled back since */
 	struct ds_hmap full;
 	size_t full_limit;
 	int64_t full_ver;
@@ -421,11 +421,19 @@ static int op_commit(struct ds_store *b, struct ds_err *err)
 	return exec(s, "COMMIT", err);
 }
 
+/* Forgets the keys op_bands found full. */
+static void full_forget(struct sqlite_store *s)
+{
+	if (s->full.n)
+		ds_hmap_clear(&s->full);
+}
+
 static int op_rollback(struct ds_store *b, struct ds_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)b;
 	s->npend = 0;
 	s->pend_lost = 0;
+	full_forget(s); /* keys the transaction's own inserts filled */
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
 	return exec(s, "ROLLBACK", err);
@@ -527,13 +535,6 @@ static size_t text_bound(size_t len)
 	return z > zs ? z : zs;
 }
 
-/* Forgets the keys op_bands found full. */
-static void full_forget(struct sqlite_store *s)
-{
-	if (s->full.n)
-		ds_hmap_clear(&s->full);
-}
-
 static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 		     const uint64_t *keys, size_t nkeys, int64_t *id, struct ds_err *err)
 {
@@ -542,8 +543,6 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src,
 	size_t zlen;
 	size_t need, n;
 	int rc;
-
-	full_forget(s); /* its keys may join those counted */
 
 	sqlite3_bind_text(st, 1, src->hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
@@ -618,29 +617,10 @@ static int op_remove(struct ds_store *b, int64_t id, const uint64_t *keys,
 	return 0;
 }
 
-static int op_band(struct ds_store *b, uint64_t key, size_t limit, ds_store_id_fn fn,
-		   void *ctx, struct ds_err *err)
-{
-	struct sqlite_store *s = (struct sqlite_store *)b;
-	sqlite3_stmt *st;
-	int rc, stop = 0;
-	if ((rc = band_flush(s, err)) != 0)
-		return rc;
-	st = stmt(s, Q_BAND);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)key);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((stop = fn(ctx, sqlite3_column_int64(st, 0))) != 0)
-			break;
-	sqlite3_reset(st);
-	if (stop)
-		return stop;
-	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "band lookup");
-}
-
 /* Forgets the full keys when another connection has changed the file
  * since they were counted (PRAGMA data_version, which this connection's
- * own writes leave as it is: op_insert and op_remove forget them). */
+ * own writes leave as it is: op_remove and op_rollback forget them; an
+ * insert only adds ids, so a full key stays full). */
 static int full_check(struct sqlite_store *s, struct ds_err *err)
 {
 	sqlite3_stmt *st = stmt(s, Q_DATA_VERSION);
@@ -659,8 +639,8 @@ static int full_check(struct sqlite_store *s, struct ds_err *err)
 	return 0;
 }
 
-/* The ids under each key, as op_band gives them; a key holding limit ids
- * or more comes with ids NULL, and is remembered (struct sqlite_store's
+/* The ids under each key (store.h); a key holding limit ids or more
+ * comes with ids NULL, and is remembered (struct sqlite_store's
  * full): the commonest keys are looked up by nearly every query, each time
  * for limit rows the index leaves out. */
 static int op_bands(struct ds_store *b, const uint64_t *keys, size_t nkeys, size_t limit,
@@ -1051,7 +1031,6 @@ static const struct ds_store_ops sqlite_ops = {
 	.read_begin = op_read_begin,
 	.read_end = op_read_end,
 	.bands = op_bands,
-	.band = op_band,
 	.get = op_get,
 	.each = op_each,
 	.stats = op_stats,

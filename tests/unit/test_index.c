@@ -283,6 +283,21 @@ T_TEST(common_keys_follow_other_writers)
 	/* and a removes one (48): they count again */
 	T_EQ_INT(ds_index_remove(a, id[10], &err), 0);
 	T_EQ_INT(query_as_fresh(a, path, art), 4);
+	/* a transaction of a fills them (50), then rolls back (48) */
+	T_EQ_INT(ds_index_begin(a, &err), 0);
+	for (int k = 60; k < 62; k++) {
+		struct ds_doc *d = variant(k);
+		add(a, d, NULL);
+		ds_doc_free(d);
+	}
+	{
+		struct ds_match m[4];
+		size_t n = query(a, art, m, 4, 0);
+		T_EQ_INT(n, 0);
+		ds_matches_free(m, n);
+	}
+	T_EQ_INT(ds_index_rollback(a, &err), 0);
+	T_EQ_INT(query_as_fresh(a, path, art), 4);
 out:
 	ds_index_close(a);
 	ds_index_close(b);
