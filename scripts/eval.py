@@ -38,7 +38,9 @@ Below each dimension's table, the issue's per-rate goals: detection of
 spins at about 10% substitutions (rate < 0.175), from 25% and of round
 trips, and false positives by kind of negative (rewrites; copy edits and
 republications; clean texts), per held-out family, the worst family and
-the pooled share.  --results keeps every article's result so that
+the pooled share; then detection by the share of the article's words the
+spinner replaced (under 2%, 2-5%, 5-10%, from 10%), which the rate setting
+does not say.  --results keeps every article's result so that
 --report-from prints the tables again; --rescan scans with the folds'
 models an earlier run left in --work (the detector changed, not what it
 is fitted on).
@@ -390,16 +392,21 @@ def goal_figures(fold, recs_by_file, mode, family, pooled=None, seen=None):
     return fig
 
 
+def table_start(out, title, cols):
+    """Writes a per-family table's title and header; returns the worst,
+    pooled and seen accumulators its rows fill."""
+    out.write("  %s:\n" % title)
+    out.write("  %-26s" % "held-out family" + "".join("%13s" % c for c in cols) + "\n")
+    return {c: None for c in cols}, {c: [0, 0] for c in cols}, set()
+
+
 def goal_report(results, recs_by_file, mode, out):
     """Per held-out family: detection by rate class, false positives by
     kind; the minimum (detection) and maximum (false positives) over the
     families in the headline, and the pooled counts, against the goals."""
     classes = [c for c, _, _ in RATE_CLASSES + NEG_CLASSES]
-    out.write("  goals by rate and kind (detected: spun articles; fp: negatives flagged):\n")
-    out.write("  %-26s" % "held-out family" + "".join("%13s" % c for c in classes) + "\n")
-    worst = {c: None for c in classes}
-    pooled = {c: [0, 0] for c in classes}
-    seen = set()
+    worst, pooled, seen = table_start(
+        out, "goals by rate and kind (detected: spun articles; fp: negatives flagged)", classes)
     for f in results:
         for fam in f["held"]:
             fig = goal_figures(f, recs_by_file, mode, fam, pooled, seen)
@@ -431,6 +438,69 @@ def goal_report(results, recs_by_file, mode, out):
                   "pooled": pooled[c][1] / pooled[c][0] if pooled[c][0] else None,
                   "goal": goals[c]}
     return res
+
+
+# The nominal rate is the spinner's setting; what it did depends on the share
+# of paragraphs it touched and on its thesaurus's reach ("spin>=25%" holds
+# spins that changed two words of 661).  Detection by the share of the
+# article's words the spinner actually replaced shows what the rate hides.
+SHARE_BINS = (("<2%", 0.0, 0.02), ("2-5%", 0.02, 0.05), ("5-10%", 0.05, 0.10),
+              (">=10%", 0.10, float("inf")))
+
+
+def replaced_share(rec):
+    """Words inside the spinner's swaps over the article's words; None for
+    articles without word-level truth (round trips)."""
+    subs = rec.get("substitutions")
+    if not subs or rec["kind"] == "roundtrip":
+        return None
+    n = len(article_bytes(rec["path"]).split())
+    return sum(len(s["text"].split()) for s in subs) / n if n else None
+
+
+def share_report(results, recs_by_file, mode, out):
+    """Spun articles detected by the share of their words the spinner
+    replaced: per held-out family, the worst family and pooled per fold."""
+    names = [b for b, _, _ in SHARE_BINS]
+    worst, pooled, seen = table_start(
+        out, "detected by share of words replaced (the spinner's swaps / article words)", names)
+    for f in results:
+        for fam in f["held"]:
+            fig = {b: [0, 0] for b in names}
+            for a in f["test"]:
+                r = f[mode].get(a)
+                rec = recs_by_file[a]
+                if r is None or rec["label"] != "spun" or rec["fam"][f["dim"]] != fam:
+                    continue
+                share = replaced_share(rec)
+                if share is None:
+                    continue
+                b = next(b for b, lo, hi in SHARE_BINS if lo <= share < hi)
+                hit = r["verdict"] == "spun"
+                fig[b][0] += 1
+                fig[b][1] += hit
+                if (f["dim"], f["fold"], a) not in seen:
+                    seen.add((f["dim"], f["fold"], a))
+                    pooled[b][0] += 1
+                    pooled[b][1] += hit
+            for b in names:
+                n, k = fig[b]
+                if n and fam not in NOT_IN_MIN and (worst[b] is None or k / n < worst[b][0]):
+                    worst[b] = (k / n, "%s=%s" % (f["dim"], fam), n)
+            out.write("  %-26s" % ("%s=%s" % (f["dim"], fam))[:26] + "".join(
+                "%13s" % ("%d/%d" % (fig[b][1], fig[b][0]) if fig[b][0] else "-")
+                for b in names) + "\n")
+    out.write("  %-26s" % "worst family" + "".join(
+        "%13s" % (fmt(worst[b][0], True).strip() if worst[b] else "-") for b in names) + "\n")
+    out.write("  %-26s" % "pooled (per fold)" + "".join(
+        "%13s" % ("%d/%d" % (pooled[b][1], pooled[b][0]) if pooled[b][0] else "-")
+        for b in names) + "\n")
+    return {b: {"worst": worst[b][0] if worst[b] else None,
+                "worst_family": worst[b][1] if worst[b] else None,
+                "worst_n": worst[b][2] if worst[b] else 0,
+                "pooled_n": pooled[b][0],
+                "pooled": pooled[b][1] / pooled[b][0] if pooled[b][0] else None}
+            for b in names}
 
 
 def reliability(conf):
@@ -492,6 +562,7 @@ def report(results, recs_by_file, out):
             "det": min((x["det"] for x in allm), default=float("nan")),
             "fp": max((x["fp"] for x in allm), default=float("nan"))}
         summary[mode]["goals"] = goal_report(results, recs_by_file, mode, out)
+        summary[mode]["by_share"] = share_report(results, recs_by_file, mode, out)
         h = summary[mode]["all"]
         out.write("  HEADLINE %s: minimum over families AUC %s, detected %s; "
                   "worst false positives %s\n" % (mode, fmt(h["auc"]).strip(),

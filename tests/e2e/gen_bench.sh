@@ -149,4 +149,39 @@ assert flag_right({"start": 4, "end": 10, "original": "Treaty"}, truth, text) ==
 assert flag_right({"start": 22, "end": 25, "original": "is"}, truth, text) == (False, False)
 '
 
+# the evaluation's detection by share of words replaced: the words inside
+# the spinner's swaps over the article's words, whatever the rate setting
+check "eval.py counts the share of words a spin replaced" python3 -c '
+import io, os, sys, tempfile
+sys.path.insert(0, "scripts")
+sys.dont_write_bytecode = True
+import eval as ev
+d = tempfile.mkdtemp()
+def art(name, words):
+    p = os.path.join(d, name)
+    open(p, "w").write(" ".join(words))
+    return p
+a = art("a.txt", ["w"] * 99 + ["big"])
+b = art("b.txt", ["w"] * 8 + ["two", "words"])
+recs = {
+    "a": {"path": a, "kind": "spin", "label": "spun", "rate": 0.4, "fam": {"spinner": "x"},
+          "substitutions": [{"text": "big"}]},
+    "b": {"path": b, "kind": "spin", "label": "spun", "rate": 0.05, "fam": {"spinner": "x"},
+          "substitutions": [{"text": "two words"}]},
+    "c": {"path": b, "kind": "roundtrip", "label": "spun", "fam": {"spinner": "x"},
+          "substitutions": [{"text": "two"}]},
+}
+assert ev.replaced_share(recs["a"]) == 0.01
+assert ev.replaced_share(recs["b"]) == 0.2
+assert ev.replaced_share(recs["c"]) is None
+fold = {"dim": "spinner", "fold": "x", "held": ["x"], "test": ["a", "b", "c"],
+        "source": {"a": {"verdict": "clean"}, "b": {"verdict": "spun"}, "c": {"verdict": "spun"}}}
+out = io.StringIO()
+res = ev.share_report([fold], recs, "source", out)
+assert res["<2%"]["pooled_n"] == 1 and res["<2%"]["pooled"] == 0, res
+assert res[">=10%"]["pooled_n"] == 1 and res[">=10%"]["pooled"] == 1, res
+assert res["2-5%"]["pooled_n"] == 0 and res["2-5%"]["worst"] is None, res
+assert "0/1" in out.getvalue() and "1/1" in out.getvalue(), out.getvalue()
+'
+
 echo "1..$n"
