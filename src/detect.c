@@ -544,11 +544,26 @@ static int given_source(struct ds_result *r, const struct ds_align *al)
 	return rc;
 }
 
+/* Whether every word of text (n bytes, two words or more) starts with a
+ * capital: a name ("White Home"). */
+static int title_words(const char *text, size_t n)
+{
+	size_t words = 0;
+	for (size_t i = 0; i < n; i++)
+		if (isalpha((unsigned char)text[i]) && (i == 0 || text[i - 1] == ' ')) {
+			if (!isupper((unsigned char)text[i]))
+				return 0;
+			words++;
+		}
+	return words > 1;
+}
+
 /* Copies the original of s into b, cased for the article: as the source
  * writes it when there is one (proper nouns stay capitalised), else as the
- * lexicon writes it; all capitals when the article's span is, and a capital
- * first letter when the span opens a sentence or starts with one while no
- * source says otherwise. */
+ * lexicon writes it; all capitals when the article's span is, every word
+ * capitalised when each of the span's is (a name: "White Home" -> "White
+ * House"), and a capital first letter when the span opens a sentence or
+ * starts with one while no source says otherwise. */
 static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct ds_ev_sub *s)
 {
 	const char *text = r->doc->text + s->start;
@@ -574,8 +589,10 @@ static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct d
 		for (size_t i = start; i < b->len; i++)
 			b->data[i] = (char)toupper((unsigned char)b->data[i]);
 	} else if (!cased) {
-		if (first_upper)
-			b->data[start] = (char)toupper((unsigned char)b->data[start]);
+		int title = title_words(text, tlen);
+		for (size_t i = start; i < b->len; i++)
+			if (i == start ? first_upper : title && b->data[i - 1] == ' ')
+				b->data[i] = (char)toupper((unsigned char)b->data[i]);
 	} else if (opens) {
 		b->data[start] = (char)toupper((unsigned char)b->data[start]);
 	} else if (s->src_first) {

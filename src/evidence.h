@@ -87,6 +87,9 @@ enum ds_slot_feat {
 	DS_SF_LOGLEN,   /* log(1 + words of the article): for the flag model */
 	DS_SF_RELATED,  /* the original is not an exact reverse pair of the lexicon */
 	DS_SF_VSIM,     /* distributional similarity of word and original (0 unknown) */
+	DS_SF_COMPOUND, /* two capitalised words whose original is a compound the
+			 * lexicon holds and they are not ("the Safety Council" ->
+			 * "security council"): a name a spinner broke */
 	DS_NSLOTF
 };
 extern const char *const ds_slotf_names[DS_NSLOTF];

@@ -113,6 +113,7 @@ struct slot_best {
 	uint32_t ncand;      /* candidates with a positive gain */
 	uint16_t sources;    /* lexicon sources of the best pair */
 	uint8_t related;     /* the best is not an exact reverse pair */
+	uint8_t compound;    /* the best restores a compound name (DS_SF_COMPOUND) */
 	double vsim;         /* distributional similarity of word and original */
 	uint32_t freq_word, freq_orig;
 	float weight;

@@ -14,7 +14,7 @@
 
 const char *const ds_slotf_names[DS_NSLOTF] = {
 	"bias", "gain", "follow", "wgain", "logw", "lfw", "lfo", "cap", "multi", "lpslot",
-	"func", "dist", "ncand", "loglen", "related", "vsim"
+	"func", "dist", "ncand", "loglen", "related", "vsim", "compound"
 };
 
 static int cmp_float(const void *a, const void *b)
@@ -50,6 +50,7 @@ static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 	x[DS_SF_LOGLEN] = log1p((double)doc->n_words);
 	x[DS_SF_RELATED] = b->related;
 	x[DS_SF_VSIM] = b->vsim > -1.5 ? b->vsim : 0;
+	x[DS_SF_COMPOUND] = b->compound;
 }
 
 /* The flag model's features of a slot with slot features sx and slot
@@ -92,6 +93,140 @@ static void anomaly(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev 
 		ev->n_content++;
 		ev->n_anom += c->lp[p] - uni < ds_tune_default.anom_cut;
 	}
+}
+
+/* ---- compound names a spinner broke ------------------------------------ */
+
+/* Words a side of a compound may have been: the word itself (weight 1),
+ * the originals it may stand for and, as synonymy runs both ways, its
+ * substitutes; single words only. */
+#define COMPOUND_SIDE 64
+#define COMPOUND_MAX 32
+struct compound_side {
+	char w[COMPOUND_SIDE + 1][DS_LEX_MAX_PHRASE + 1];
+	uint8_t len[COMPOUND_SIDE + 1];
+	float weight[COMPOUND_SIDE + 1];
+	uint16_t sources[COMPOUND_SIDE + 1];
+	uint8_t reverse[COMPOUND_SIDE + 1]; /* an exact reverse pair (or the word) */
+	size_t n;
+};
+
+static void compound_side(const struct ds_lex *lex, const char *w, size_t len,
+			  struct compound_side *sd)
+{
+	struct ds_lex_hit h[COMPOUND_SIDE];
+	sd->n = 0;
+	memcpy(sd->w[0], w, len);
+	sd->w[0][len] = 0;
+	sd->len[0] = (uint8_t)len;
+	sd->weight[0] = 1;
+	sd->sources[0] = 0;
+	sd->reverse[0] = 1;
+	sd->n = 1;
+	for (int dir = 0; dir < 2; dir++) {
+		size_t nh = dir ? ds_lex_substitutes(lex, w, len, h, COMPOUND_SIDE / 2)
+				: ds_lex_originals(lex, w, len, h, COMPOUND_SIDE / 2);
+		for (size_t i = 0; i < nh && sd->n <= COMPOUND_SIDE; i++) {
+			int dup = 0;
+			if (h[i].len > DS_LEX_MAX_PHRASE || memchr(h[i].text, ' ', h[i].len))
+				continue;
+			for (size_t j = 0; j < sd->n && !dup; j++)
+				dup = sd->len[j] == h[i].len && memcmp(sd->w[j], h[i].text, h[i].len) == 0;
+			if (dup)
+				continue;
+			memcpy(sd->w[sd->n], h[i].text, h[i].len + 1);
+			sd->len[sd->n] = (uint8_t)h[i].len;
+			sd->weight[sd->n] = h[i].weight;
+			sd->sources[sd->n] = h[i].sources;
+			sd->reverse[sd->n] = !dir;
+			sd->n++;
+		}
+	}
+}
+
+/* Tokens t and t + 1, two capitalised words that are not a compound the
+ * lexicon holds, read as one that it does once either or both are put back
+ * ("the Safety Council" -> "security council", "the Common Meeting" ->
+ * "general assembly"): the best such compound, scored by the language
+ * model as the pair rule scores neighbours, becomes the slot at t when it
+ * explains the words at least as well as their own slots do.  Returns 1
+ * when it did. */
+static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
+			 struct slot_best *a, struct slot_best *b2)
+{
+	const struct ds_token *x[2] = {&doc->tok[t], &doc->tok[t + 1]};
+	char written[2 * DS_LEX_MAX_PHRASE + 2], cand[COMPOUND_MAX][2 * DS_LEX_MAX_PHRASE + 2];
+	struct compound_side sd[2];
+	ds_lm_id ids[COMPOUND_MAX][2];
+	const ds_lm_id *span[COMPOUND_MAX];
+	size_t len[COMPOUND_MAX], nc = 0, bi = 0;
+	uint32_t ci[COMPOUND_MAX][2];
+	double g[COMPOUND_MAX], fg[COMPOUND_MAX], best = 0;
+	int found = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (x[i]->kind != DS_TOK_WORD || !(x[i]->flags & DS_TF_CAP) ||
+		    (x[i]->flags & (DS_TF_UPPER | DS_TF_BOILER)) || x[i]->norm_len > DS_LEX_MAX_PHRASE ||
+		    memchr(doc->pool + x[i]->lower, '.', x[i]->norm_len))
+			return 0;
+	if (c->tokpos[t] == UINT32_MAX || c->tokpos[t + 1] != c->tokpos[t] + 1)
+		return 0;
+	snprintf(written, sizeof written, "%.*s %.*s", (int)x[0]->norm_len, doc->pool + x[0]->lower,
+		 (int)x[1]->norm_len, doc->pool + x[1]->lower);
+	if (ds_lex_has(c->lex, written, strlen(written), NULL))
+		return 0;
+	compound_side(c->lex, doc->pool + x[0]->lower, x[0]->norm_len, &sd[0]);
+	compound_side(c->lex, doc->pool + x[1]->lower, x[1]->norm_len, &sd[1]);
+	for (size_t i = 0; i < sd[0].n && nc < COMPOUND_MAX; i++)
+		for (size_t j = i ? 0 : 1; j < sd[1].n && nc < COMPOUND_MAX; j++) {
+			size_t n = (size_t)sd[0].len[i] + 1 + sd[1].len[j];
+			memcpy(cand[nc], sd[0].w[i], sd[0].len[i]);
+			cand[nc][sd[0].len[i]] = ' ';
+			memcpy(cand[nc] + sd[0].len[i] + 1, sd[1].w[j], sd[1].len[j] + 1);
+			if (!ds_lex_has(c->lex, cand[nc], n, NULL) ||
+			    ev_phrase_ids(c->lm, cand[nc], n, ids[nc]) != 2)
+				continue;
+			span[nc] = ids[nc];
+			len[nc] = 2;
+			ci[nc][0] = (uint32_t)i;
+			ci[nc][1] = (uint32_t)j;
+			nc++;
+		}
+	if (nc)
+		ev_span_gains(c, c->tokpos[t], c->tokpos[t] + 2, span, len, nc, g, fg);
+	for (size_t k = 0; k < nc; k++) {
+		float w = fminf(sd[0].weight[ci[k][0]], sd[1].weight[ci[k][1]]);
+		double wg = g[k] + 0.5 * log10(w > 0.01f ? w : 0.01f);
+		if (!found || wg > best) {
+			found = 1;
+			best = wg;
+			bi = k;
+		}
+	}
+	if (found && g[bi] >= 1.0 && g[bi] + 0.5 >= (a->k == 1 ? a->raw : 0) &&
+	    g[bi] + 0.5 >= (b2->k == 1 ? b2->raw : 0)) {
+		uint32_t i = ci[bi][0], j = ci[bi][1], freq = 0;
+		if (!a->k) {
+			ds_lex_has(c->lex, sd[0].w[0], strlen(sd[0].w[0]), &freq);
+			a->freq_word = freq;
+			a->ncand = 0;
+		}
+		ds_lex_has(c->lex, cand[bi], strlen(cand[bi]), &freq);
+		a->k = 2;
+		a->raw = g[bi];
+		a->gain = best;
+		a->follow = fg[bi];
+		a->weight = fminf(sd[0].weight[i], sd[1].weight[j]);
+		a->sources = sd[0].sources[i] | sd[1].sources[j];
+		a->related = !(sd[0].reverse[i] && sd[1].reverse[j]);
+		a->freq_orig = freq;
+		a->vsim = c->vec ? ds_vec_sim(c->vec, written, strlen(written), cand[bi], strlen(cand[bi]))
+				 : DS_VEC_UNKNOWN;
+		a->compound = 1;
+		snprintf(a->orig, sizeof a->orig, "%s", cand[bi]);
+		b2->k = 0;
+	}
+	return a->compound;
 }
 
 int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
@@ -156,12 +291,21 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			bests[t].k = 0;
 	}
 	/* neighbours spun together ("the Common Meeting" for "the General
-	 * Assembly"): neither original helps alone, both together do */
+	 * Assembly"): neither original helps alone, both together do.  Two
+	 * capitalised words are first read as a broken compound name
+	 * (compound_slot), others as a pair of their common candidates; the
+	 * words a source covers are judged against it */
 	for (uint32_t t = 0; t + 1 < doc->ntok; t++) {
 		struct slot_best *a = &bests[t], *b2 = &bests[t + 1];
 		double best_g = 0;
 		int bi = -1, bj = -1;
 		double bf = 0;
+		int judged = c->dump || (skip != EV_SKIP_ALL &&
+					 !(skip == EV_SKIP_COVERED && (covered[t] || covered[t + 1])));
+		if (judged && a->k <= 1 && b2->k <= 1 && compound_slot(c, doc, t, a, b2)) {
+			t++;
+			continue;
+		}
 		if (a->k != 1 || b2->k != 1 || !a->ntop || !b2->ntop ||
 		    c->tokpos[t + 1] != c->tokpos[t] + 1)
 			continue;
@@ -346,7 +490,10 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 				for (uint32_t x = t; x < t + k; x++)
 					used[x] = 1;
 				snprintf(why, sizeof why,
-					 "the language model finds '%s' %.0fx more likely here; lexicon weight %.2f",
+					 "%s%s%sthe language model finds '%s' %.0fx more likely here; lexicon weight %.2f",
+					 bests[t].compound ? "'" : "",
+					 bests[t].compound ? bests[t].orig : "",
+					 bests[t].compound ? "' is a name the lexicon knows and these words are not; " : "",
 					 bests[t].orig, pow(10.0, bests[t].raw > 6 ? 6 : bests[t].raw),
 					 (double)bests[t].weight);
 				rc = ev_add_sub(ev, doc, t, t + k, NULL, 0, 0, bests[t].orig,

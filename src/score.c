@@ -110,8 +110,9 @@ struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 	if (hdr[0] != DS_NFEAT || hdr[1] != DS_NMODELS || hdr[2] != DS_NSLOTF || hdr[3] > 1 ||
 	    hdr[4] != DS_NCHGF || hdr[5] > 1 || len != PAYLOAD_LEN) {
 		ds_err_set(err, DS_EVERSION,
-			   "%s: scorer for %u features, this despin has %d; rebuild it (" DS_BIN_REBUILD ")",
-			   path, hdr[0], DS_NFEAT);
+			   "%s: scorer for %u article, %u slot and %u change features, this despin has "
+			   "%d, %d and %d; rebuild it (" DS_BIN_REBUILD ")",
+			   path, hdr[0], hdr[2], hdr[4], DS_NFEAT, DS_NSLOTF, DS_NCHGF);
 		goto fail;
 	}
 	s = calloc(1, sizeof *s);

@@ -38,8 +38,8 @@
 
 /* binary; 5: gtop over the median (TSV format 2); 6: slot gain and
  * fluency over the article's median (TSV format 3); 7: the change
- * feature plain */
-#define DS_SCORER_VERSION 7
+ * feature plain; 8: the slot feature compound */
+#define DS_SCORER_VERSION 8
 #define DS_SCORER_TSV_VERSION "3"
 #define DS_SCORER_KIND "SCORER"
 

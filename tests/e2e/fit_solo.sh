@@ -35,7 +35,7 @@ import json, os, random, sys
 d = sys.argv[1]
 r = random.Random(11)
 cols = ["bias", "gain", "follow", "wgain", "logw", "lfw", "lfo", "cap", "multi", "lpslot",
-        "func", "dist", "ncand", "loglen", "related", "vsim"]
+        "func", "dist", "ncand", "loglen", "related", "vsim", "compound"]
 print("label\tarticle\tstart\tend\t" + "\t".join(cols))
 sig = {"fam1": "gain", "fam2": "lpslot", "fam3": "vsim"}
 man = open(os.path.join(d, "manifest.jsonl"), "w")
