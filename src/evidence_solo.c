@@ -160,7 +160,7 @@ static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t
 	ds_lm_id ids[COMPOUND_MAX][2];
 	const ds_lm_id *span[COMPOUND_MAX];
 	size_t len[COMPOUND_MAX], nc = 0, bi = 0;
-	uint32_t ci[COMPOUND_MAX][2];
+	uint32_t ci[COMPOUND_MAX][2], oi, oj, freq = 0;
 	double g[COMPOUND_MAX], fg[COMPOUND_MAX], best = 0;
 	int found = 0;
 
@@ -203,30 +203,31 @@ static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t
 			bi = k;
 		}
 	}
-	if (found && g[bi] >= 1.0 && g[bi] + 0.5 >= (a->k == 1 ? a->raw : 0) &&
-	    g[bi] + 0.5 >= (b2->k == 1 ? b2->raw : 0)) {
-		uint32_t i = ci[bi][0], j = ci[bi][1], freq = 0;
-		if (!a->k) {
-			ds_lex_has(c->lex, sd[0].w[0], strlen(sd[0].w[0]), &freq);
-			a->freq_word = freq;
-			a->ncand = 0;
-		}
-		ds_lex_has(c->lex, cand[bi], strlen(cand[bi]), &freq);
-		a->k = 2;
-		a->raw = g[bi];
-		a->gain = best;
-		a->follow = fg[bi];
-		a->weight = fminf(sd[0].weight[i], sd[1].weight[j]);
-		a->sources = sd[0].sources[i] | sd[1].sources[j];
-		a->related = !(sd[0].reverse[i] && sd[1].reverse[j]);
-		a->freq_orig = freq;
-		a->vsim = c->vec ? ds_vec_sim(c->vec, written, strlen(written), cand[bi], strlen(cand[bi]))
-				 : DS_VEC_UNKNOWN;
-		a->compound = 1;
-		snprintf(a->orig, sizeof a->orig, "%s", cand[bi]);
-		b2->k = 0;
+	if (!found || g[bi] < 1.0 || g[bi] + 0.5 < (a->k == 1 ? a->raw : 0) ||
+	    g[bi] + 0.5 < (b2->k == 1 ? b2->raw : 0))
+		return 0;
+	oi = ci[bi][0];
+	oj = ci[bi][1];
+	if (!a->k) {
+		ds_lex_has(c->lex, sd[0].w[0], strlen(sd[0].w[0]), &freq);
+		a->freq_word = freq;
+		a->ncand = 0;
 	}
-	return a->compound;
+	ds_lex_has(c->lex, cand[bi], strlen(cand[bi]), &freq);
+	a->k = 2;
+	a->raw = g[bi];
+	a->gain = best;
+	a->follow = fg[bi];
+	a->weight = fminf(sd[0].weight[oi], sd[1].weight[oj]);
+	a->sources = sd[0].sources[oi] | sd[1].sources[oj];
+	a->related = !(sd[0].reverse[oi] && sd[1].reverse[oj]);
+	a->freq_orig = freq;
+	a->vsim = c->vec ? ds_vec_sim(c->vec, written, strlen(written), cand[bi], strlen(cand[bi]))
+			 : DS_VEC_UNKNOWN;
+	a->compound = 1;
+	snprintf(a->orig, sizeof a->orig, "%s", cand[bi]);
+	b2->k = 0;
+	return 1;
 }
 
 int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
@@ -286,9 +287,8 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			}
 			any = 1;
 		}
-		bests[t] = b;
-		if (!any)
-			bests[t].k = 0;
+		if (any) /* else no slot: bests is zeroed */
+			bests[t] = b;
 	}
 	/* neighbours spun together ("the Common Meeting" for "the General
 	 * Assembly"): neither original helps alone, both together do.  Two
