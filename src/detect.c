@@ -544,13 +544,21 @@ static int given_source(struct ds_result *r, const struct ds_align *al)
 	return rc;
 }
 
+/* Whether byte i of text starts a word: the first byte, or one after white
+ * space (a line break inside a name, a no-break space U+00A0). */
+static int word_start(const char *text, size_t i)
+{
+	return i == 0 || isspace((unsigned char)text[i - 1]) ||
+	       (i >= 2 && (unsigned char)text[i - 2] == 0xc2 && (unsigned char)text[i - 1] == 0xa0);
+}
+
 /* Whether every word of text (n bytes, two words or more) starts with a
- * capital: a name ("White Home"). */
+ * capital: a name ("White Home", also broken across a line). */
 static int title_words(const char *text, size_t n)
 {
 	size_t words = 0;
 	for (size_t i = 0; i < n; i++)
-		if (isalpha((unsigned char)text[i]) && (i == 0 || text[i - 1] == ' ')) {
+		if (isalpha((unsigned char)text[i]) && word_start(text, i)) {
 			if (!isupper((unsigned char)text[i]))
 				return 0;
 			words++;
