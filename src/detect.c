@@ -72,6 +72,15 @@ struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds
 	return ds_models_open_lm(dir, NULL, need_scorer, err);
 }
 
+struct ds_models *ds_models_open_many(const char *dir, const char *lm_file, int need_scorer,
+				      struct ds_err *err)
+{
+	int prev = ds_map_whole_folios(1);
+	struct ds_models *m = ds_models_open_lm(dir, lm_file, need_scorer, err);
+	ds_map_whole_folios(prev);
+	return m;
+}
+
 const struct ds_lm *ds_models_lm(const struct ds_models *m)
 {
 	return m->lm;

@@ -706,8 +706,18 @@ close_fd:
 	return rc;
 }
 
+static _Thread_local int map_whole;
+
+int ds_map_whole_folios(int whole)
+{
+	int prev = map_whole;
+	map_whole = whole != 0;
+	return prev;
+}
+
 /* A read-only map of the whole file, placed one page past a 2 MB boundary
- * of the address space, so that no 2 MB of it starts on one.  A kernel maps
+ * of the address space, so that no 2 MB of it starts on one (with whole,
+ * on the boundary: see ds_map_whole_folios).  A kernel maps
  * a 2 MB folio of the page cache whole (one page-table entry for all of it)
  * only where the address and the file offset agree modulo 2 MB; one page
  * off, a fault maps the pages around it (fault-around, 64 kB by default).
@@ -715,7 +725,7 @@ close_fd:
  * pages resident instead of nearly every page of every model
  * (docs/README-perf.md).  A plain map where the address space cannot be
  * reserved. */
-static void *map_off_huge(int fd, size_t len)
+static void *map_off_huge(int fd, size_t len, int whole)
 {
 	const size_t huge = (size_t)2 << 20;
 	long pg = sysconf(_SC_PAGESIZE);
@@ -725,15 +735,17 @@ static void *map_off_huge(int fd, size_t len)
 		r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (r == MAP_FAILED)
 		return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-	a = (unsigned char *)(((uintptr_t)r + huge - 1) & ~(uintptr_t)(huge - 1)) + page;
+	a = (unsigned char *)(((uintptr_t)r + huge - 1) & ~(uintptr_t)(huge - 1)) + (whole ? 0 : page);
 	if (mmap(a, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
 		munmap(r, span);
 		return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	}
-	/* the reservation's head and tail, around the file's pages (both are
-	 * at least a page: a is page..2 MB past r, and span leaves 2 MB more) */
+	/* the reservation's head and tail, around the file's pages (the tail
+	 * is at least a page: span leaves 2 MB more; the head is none when r
+	 * was on a boundary and whole put a there) */
 	mapped = (len + page - 1) & ~(page - 1);
-	munmap(r, (size_t)(a - r));
+	if (a > r)
+		munmap(r, (size_t)(a - r));
 	munmap(a + mapped, (size_t)(r + span - (a + mapped)));
 	return a;
 }
@@ -760,7 +772,7 @@ int ds_map_open(struct ds_map *m, const char *path, struct ds_err *err)
 		close(fd);
 		return ds_err_set(err, DS_ECORRUPT, "%s: empty file", path);
 	}
-	p = map_off_huge(fd, (size_t)st.st_size);
+	p = map_off_huge(fd, (size_t)st.st_size, map_whole);
 	close(fd);
 	if (p == MAP_FAILED)
 		return ds_err_sys(err, errno, "cannot map %s", path);

@@ -318,6 +318,15 @@ struct ds_map {
 };
 int ds_map_open(struct ds_map *m, const char *path, struct ds_err *err);
 void ds_map_close(struct ds_map *m);
+/* Where ds_map_open places the maps the calling thread makes from now on:
+ * with whole 0 (the default) one page past a 2 MB boundary, so that a
+ * fault maps the 64 kB around it and a short run keeps few model pages
+ * resident; with whole 1 on a 2 MB boundary, so that a 2 MB folio of the
+ * page cache is mapped whole by one page-table entry: fewer TLB misses for
+ * a process that goes on to judge many articles (docs/README-perf.md).
+ * Returns the previous setting.  Thread-local: other threads' maps are
+ * not affected. */
+int ds_map_whole_folios(int whole);
 
 /* Atomic write: data goes to "PATH.tmp.PID", is flushed to disk, and is
  * renamed over PATH only by ds_afile_commit.  ds_afile_abort (or a failed

@@ -132,9 +132,14 @@ void cli_models_error(const struct ds_err *err);
  * NULL: the one the scorer was fitted with (ds_models_load_lm). */
 const char *cli_lm_file(void);
 /* ds_models_open_lm of the models folder cli_models_dir(models) with
- * cli_lm_file(); when the language model the scorer was fitted with cannot
- * be loaded and lm.bin stands in, prints a one-line note on stderr. */
-struct ds_models *cli_models_open(const char *models, int need_scorer, struct ds_err *err);
+ * cli_lm_file() (ds_models_open_many when many: the command goes on to
+ * judge many articles); when the language model the scorer was fitted with
+ * cannot be loaded and lm.bin stands in, prints a one-line note on stderr. */
+struct ds_models *cli_models_open(const char *models, int need_scorer, int many,
+				  struct ds_err *err);
+/* Inputs from which a scan opens its models for many articles
+ * (cli_models_open): under it a short run keeps few model pages resident. */
+#define CLI_MANY_ARTICLES 16
 /* Joins the models dir and a file name into a static buffer (one of 4
  * rotating buffers, so up to 4 results may be used at once). */
 const char *cli_model_path(const char *dir, const char *file);

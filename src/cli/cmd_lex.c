@@ -466,7 +466,7 @@ static int cands(int argc, char **argv)
 	if (!out)
 		out = cli_model_path(dir, DS_CANDTAB_FILE);
 	t0 = ds_now();
-	if (!(m = cli_models_open(models_dir, 0, &err))) {
+	if (!(m = cli_models_open(models_dir, 0, 1, &err))) {
 		cli_models_error(&err);
 		return EXIT_ERROR;
 	}

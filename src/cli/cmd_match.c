@@ -66,7 +66,7 @@ static int direction(const char *models, const struct ds_text *ta, const struct 
 		[DS_DIR_B_SOURCE] = "b is the source",
 	};
 	struct ds_err err = {0};
-	struct ds_models *m = cli_models_open(models, 1, &err);
+	struct ds_models *m = cli_models_open(models, 1, 0, &err);
 	struct ds_detector *det = m ? ds_detector_new(m, &err) : NULL;
 	double balance = 0;
 	int dir = det ? ds_source_direction(det, ta, tb, &balance, &err) : err.code;

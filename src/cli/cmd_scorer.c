@@ -54,7 +54,7 @@ static int open_list(const char *models, const char *list, char **text,
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
-	*m = cli_models_open(models, 0, &err);
+	*m = cli_models_open(models, 0, 1, &err);
 	*det = *m ? ds_detector_new(*m, &err) : NULL;
 	if (!*det) {
 		cli_error("%s", err.msg);

@@ -638,7 +638,7 @@ int cmd_worker(int argc, char **argv)
 		snprintf(w.name, sizeof w.name, "%s-%ld", host, (long)getpid());
 	}
 	/* the models and the index, once */
-	if (!(m = cli_models_open(models, 1, &err)) ||
+	if (!(m = cli_models_open(models, 1, 1, &err)) ||
 	    (index_lm_use(m, index), !(w.det = ds_detector_new(m, &err)))) {
 		cli_error("%s", err.msg);
 		rc = EXIT_ERROR;

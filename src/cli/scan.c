@@ -499,7 +499,10 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			return -1;
 		}
 	}
-	e.models = cli_models_open(o->models, o->need_scorer, &err);
+	/* a folder's worth of articles, or a stream: the models mapped for
+	 * many lookups */
+	e.models = cli_models_open(o->models, o->need_scorer,
+				   o->stdin_json || e.npaths >= CLI_MANY_ARTICLES, &err);
 	if (!e.models) {
 		cli_models_error(&err);
 		rc = -1;

@@ -8,6 +8,9 @@
 #include "t.h"
 #include "util.h"
 
+#include <pthread.h>
+#include <stdint.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 /* a string table on top of the map: key = hash, value = index in words[] */
@@ -394,6 +397,56 @@ T_TEST(afile_new_and_mode)
 	rmdir(dir);
 }
 
+/* Where a map of path starts within its 2 MB of address space. */
+static uintptr_t map_phase(const char *path)
+{
+	struct ds_map m;
+	uintptr_t phase;
+	if (ds_map_open(&m, path, NULL))
+		return UINTPTR_MAX;
+	phase = (uintptr_t)m.data & (((uintptr_t)2 << 20) - 1);
+	T_EQ_INT(m.data[0], 'x');
+	T_EQ_INT(m.data[m.len - 1], 'y');
+	ds_map_close(&m);
+	return phase;
+}
+
+static void *phase_in_thread(void *path)
+{
+	static uintptr_t phase;
+	phase = map_phase(path);
+	return &phase;
+}
+
+/* Maps are one page past a 2 MB boundary by default (a short run's faults
+ * map 64 kB, not a 2 MB folio), on one after ds_map_whole_folios(1), and
+ * the setting is the calling thread's alone. */
+T_TEST(maps_whole_folios_on_demand)
+{
+	char path[] = "/tmp/despin-map-XXXXXX";
+	const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	int fd = mkstemp(path);
+	pthread_t th;
+	void *ret;
+	FILE *fp;
+	T_OK(fd >= 0);
+	T_OK((fp = fdopen(fd, "w")) != NULL);
+	fputc('x', fp);
+	for (long i = 0; i < (3L << 20); i++)
+		fputc('.', fp);
+	fputc('y', fp);
+	fclose(fp);
+	T_EQ_INT((long)map_phase(path), (long)page);
+	T_EQ_INT(ds_map_whole_folios(1), 0);
+	T_EQ_INT((long)map_phase(path), 0);
+	T_OK(pthread_create(&th, NULL, phase_in_thread, path) == 0);
+	T_OK(pthread_join(th, &ret) == 0);
+	T_EQ_INT((long)*(uintptr_t *)ret, (long)page); /* another thread: the default */
+	T_EQ_INT(ds_map_whole_folios(0), 1);
+	T_EQ_INT((long)map_phase(path), (long)page);
+	unlink(path);
+}
+
 int main(void)
 {
 	T_RUN(fixed4_as_printf);
@@ -407,5 +460,6 @@ int main(void)
 	T_RUN(temp_files_removed_on_demand);
 	T_RUN(shown_text_does_nothing_else);
 	T_RUN(afile_new_and_mode);
+	T_RUN(maps_whole_folios_on_demand);
 	return t_done();
 }
