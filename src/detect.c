@@ -72,8 +72,13 @@ struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds
 	return ds_models_open_lm(dir, NULL, need_scorer, err);
 }
 
-struct ds_models *ds_models_open_many(const char *dir, const char *lm_file, int need_scorer,
-				      struct ds_err *err)
+struct ds_models *ds_models_open_many(const char *dir, struct ds_err *err)
+{
+	return ds_models_open_lm_many(dir, NULL, 1, err);
+}
+
+struct ds_models *ds_models_open_lm_many(const char *dir, const char *lm_file, int need_scorer,
+					 struct ds_err *err)
 {
 	int prev = ds_map_whole_folios(1);
 	struct ds_models *m = ds_models_open_lm(dir, lm_file, need_scorer, err);

@@ -15,14 +15,12 @@ struct ds_models *ds_models_open_opt(const char *dir, int need_scorer, struct ds
 /* Same, with the language model ds_models_load_lm loads. */
 struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int need_scorer,
 				    struct ds_err *err);
-/* ds_models_open_lm for a process that goes on to judge many articles (a
- * scan of a folder, a stream, a worker): each model file is mapped where
- * the kernel's 2 MB folios of it map whole (ds_map_whole_folios), so the
- * scattered lookups of detection miss the TLB less (about a tenth less CPU
- * per article), while the first few articles make most model pages count
- * as resident.  The same models, the same results. */
-struct ds_models *ds_models_open_many(const char *dir, const char *lm_file, int need_scorer,
-				      struct ds_err *err);
+/* ds_models_open_lm as ds_models_open_many opens them: for a process that
+ * goes on to judge many articles (a scan of a folder, a stream, a worker),
+ * each model file mapped where the kernel's 2 MB folios of it map whole
+ * (ds_map_whole_folios). */
+struct ds_models *ds_models_open_lm_many(const char *dir, const char *lm_file, int need_scorer,
+					 struct ds_err *err);
 /* Loads the language model of the models folder dir that detection uses:
  * lm_file (e.g. mix.bin, the mixture with the background model) when given,
  * an error if it cannot be loaded; else the one the scorer was fitted with

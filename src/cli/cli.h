@@ -132,7 +132,7 @@ void cli_models_error(const struct ds_err *err);
  * NULL: the one the scorer was fitted with (ds_models_load_lm). */
 const char *cli_lm_file(void);
 /* ds_models_open_lm of the models folder cli_models_dir(models) with
- * cli_lm_file() (ds_models_open_many when many: the command goes on to
+ * cli_lm_file() (ds_models_open_lm_many when many: the command goes on to
  * judge many articles); when the language model the scorer was fitted with
  * cannot be loaded and lm.bin stands in, prints a one-line note on stderr. */
 struct ds_models *cli_models_open(const char *models, int need_scorer, int many,

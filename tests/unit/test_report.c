@@ -241,6 +241,52 @@ T_TEST(models_notes_and_threshold)
 	ds_models_free(full);
 }
 
+/* The JSON of seed 003, solo and against seed 000, by a detector of m. */
+static char *seed_json(struct ds_models *m, int solo)
+{
+	struct ds_err err = {0};
+	struct ds_detector *det = ds_detector_new(m, &err);
+	struct ds_detect_opts o = {0};
+	struct ds_text a = {"003", NULL, 0}, s = {"000", NULL, 0};
+	char *art = NULL, *src = NULL, *json = NULL;
+	struct ds_result *r = NULL;
+	if (det && !ds_read_file("corpus/seeds/003_cc34e14e2e5a732a.txt", 0, &art, &a.len, &err) &&
+	    !ds_read_file("corpus/seeds/000_fcd469a446cc7cc8.txt", 0, &src, &s.len, &err)) {
+		a.data = art;
+		s.data = src;
+		r = ds_detect(det, &a, solo ? NULL : &s, NULL, &o, &err);
+	}
+	if (r)
+		json = ds_result_json(r);
+	ds_result_free(r);
+	ds_detector_free(det);
+	free(art);
+	free(src);
+	return json;
+}
+
+/* Models opened for many articles give the results the plain opening
+ * gives (only their maps differ). */
+T_TEST(models_open_many_same_results)
+{
+	struct ds_err err = {0};
+	struct ds_models *one = ds_models_open("models", &err), *many;
+	if (!one)
+		T_SKIP("models not built (make models)");
+	many = ds_models_open_many("models", &err);
+	T_OK(many != NULL);
+	for (int solo = 0; many && solo < 2; solo++) {
+		char *a = seed_json(one, solo), *b = seed_json(many, solo);
+		T_OK(a && b && strstr(a, "\"verdict\":\"spun\"") != NULL);
+		T_OK(a && b && strcmp(a, b) == 0);
+		free(a);
+		free(b);
+	}
+	T_OK(!ds_models_open_many("", &err) && err.code == DS_EINVAL);
+	ds_models_free(many);
+	ds_models_free(one);
+}
+
 int main(void)
 {
 	T_RUN(escape_specials);
@@ -251,5 +297,6 @@ int main(void)
 	T_RUN(empty_report);
 	T_RUN(hostile_report);
 	T_RUN(models_notes_and_threshold);
+	T_RUN(models_open_many_same_results);
 	return t_done();
 }
