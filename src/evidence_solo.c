@@ -97,17 +97,18 @@ static void anomaly(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev 
 
 /* ---- compound names a spinner broke ------------------------------------ */
 
-/* Words a side of a compound may have been: the word itself (weight 1),
- * the originals it may stand for and, as synonymy runs both ways, its
- * substitutes; single words only. */
-#define COMPOUND_SIDE 64
+/* Words a side of a compound may have been: the word itself (weight 1) and
+ * the originals the lexicon says it may stand for; single words only.  Not
+ * its substitutes: what a word may be replaced by is no sign of what it
+ * replaced, and a name's words have many ("Ukrainian" -> "state", "land":
+ * "Ukrainian International" read as "state socialism"). */
+#define COMPOUND_SIDE 32
 #define COMPOUND_MAX 32
 struct compound_side {
 	char w[COMPOUND_SIDE + 1][DS_LEX_MAX_PHRASE + 1];
 	uint8_t len[COMPOUND_SIDE + 1];
 	float weight[COMPOUND_SIDE + 1];
 	uint16_t sources[COMPOUND_SIDE + 1];
-	uint8_t reverse[COMPOUND_SIDE + 1]; /* an exact reverse pair (or the word) */
 	size_t n;
 };
 
@@ -115,32 +116,26 @@ static void compound_side(const struct ds_lex *lex, const char *w, size_t len,
 			  struct compound_side *sd)
 {
 	struct ds_lex_hit h[COMPOUND_SIDE];
-	sd->n = 0;
+	size_t nh = ds_lex_originals(lex, w, len, h, COMPOUND_SIDE);
 	memcpy(sd->w[0], w, len);
 	sd->w[0][len] = 0;
 	sd->len[0] = (uint8_t)len;
 	sd->weight[0] = 1;
 	sd->sources[0] = 0;
-	sd->reverse[0] = 1;
 	sd->n = 1;
-	for (int dir = 0; dir < 2; dir++) {
-		size_t nh = dir ? ds_lex_substitutes(lex, w, len, h, COMPOUND_SIDE / 2)
-				: ds_lex_originals(lex, w, len, h, COMPOUND_SIDE / 2);
-		for (size_t i = 0; i < nh && sd->n <= COMPOUND_SIDE; i++) {
-			int dup = 0;
-			if (h[i].len > DS_LEX_MAX_PHRASE || memchr(h[i].text, ' ', h[i].len))
-				continue;
-			for (size_t j = 0; j < sd->n && !dup; j++)
-				dup = sd->len[j] == h[i].len && memcmp(sd->w[j], h[i].text, h[i].len) == 0;
-			if (dup)
-				continue;
-			memcpy(sd->w[sd->n], h[i].text, h[i].len + 1);
-			sd->len[sd->n] = (uint8_t)h[i].len;
-			sd->weight[sd->n] = h[i].weight;
-			sd->sources[sd->n] = h[i].sources;
-			sd->reverse[sd->n] = !dir;
-			sd->n++;
-		}
+	for (size_t i = 0; i < nh; i++) {
+		int dup = 0;
+		if (h[i].len > DS_LEX_MAX_PHRASE || memchr(h[i].text, ' ', h[i].len))
+			continue;
+		for (size_t j = 0; j < sd->n && !dup; j++)
+			dup = sd->len[j] == h[i].len && memcmp(sd->w[j], h[i].text, h[i].len) == 0;
+		if (dup)
+			continue;
+		memcpy(sd->w[sd->n], h[i].text, h[i].len + 1);
+		sd->len[sd->n] = (uint8_t)h[i].len;
+		sd->weight[sd->n] = h[i].weight;
+		sd->sources[sd->n] = h[i].sources;
+		sd->n++;
 	}
 }
 
@@ -220,7 +215,7 @@ static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t
 	a->follow = fg[bi];
 	a->weight = fminf(sd[0].weight[oi], sd[1].weight[oj]);
 	a->sources = sd[0].sources[oi] | sd[1].sources[oj];
-	a->related = !(sd[0].reverse[oi] && sd[1].reverse[oj]);
+	a->related = 0; /* every option is an exact reverse pair */
 	a->freq_orig = freq;
 	a->vsim = c->vec ? ds_vec_sim(c->vec, written, strlen(written), cand[bi], strlen(cand[bi]))
 			 : DS_VEC_UNKNOWN;
