@@ -483,7 +483,6 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	e.o = o;
 	e.fn = fn;
 	e.ctx = ctx;
-	e.nthreads = o->jobs > 0 ? o->jobs : 1;
 	if (o->stdin_json && npaths > 0) {
 		cli_error("--stdin-json reads its articles from standard input: no FILE arguments "
 			  "(here '%s')", paths[0]);
@@ -498,6 +497,20 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 				cli_error("no input: the folders given hold no file to read");
 			return -1;
 		}
+	}
+	/* without -j, files get a thread per core, no more than there are
+	 * of them; a stream one thread, which writes each verdict as soon as
+	 * it is made (with workers, the calling thread hands a verdict back
+	 * only once the next record or the end of the input has come) */
+	if (o->jobs > 0) {
+		e.nthreads = o->jobs;
+	} else if (o->stdin_json) {
+		e.nthreads = 1;
+	} else {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		e.nthreads = ncpu > 1 ? (ncpu < 256 ? (int)ncpu : 256) : 1;
+		if (e.npaths < (size_t)e.nthreads)
+			e.nthreads = e.npaths > 0 ? (int)e.npaths : 1;
 	}
 	/* a folder's worth of articles, or a stream: the models mapped for
 	 * many lookups */

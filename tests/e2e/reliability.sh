@@ -494,10 +494,12 @@ PY
 	killed_clean "scan -s A -s B" HUP "$S" 'despin-sources.*' \
 		"$DESPIN" scan --models "$MODELS" -s corpus/seeds/000_*.txt -s corpus/seeds/001_*.txt \
 		"$W/runs"
-	# a reader that stops early (SIGPIPE on the second line)
+	# a reader that stops early (SIGPIPE on the second line; one thread,
+	# so that the second line comes an article's judging after the first,
+	# when the reader is gone, not with it in the pipe's buffer)
 	rm -rf "$S"
 	mkdir -p "$S"
-	rc=$( (TMPDIR="$S" "$DESPIN" scan --format json --models "$MODELS" corpus/seeds 2> /dev/null
+	rc=$( (TMPDIR="$S" "$DESPIN" scan -j 1 --format json --models "$MODELS" corpus/seeds 2> /dev/null
 	       echo $? > "$W/sig.rc") | head -c 100 > /dev/null; cat "$W/sig.rc")
 	left=$(ls -A "$S")
 	check "scan of a batch into a pipe closed early: SIGPIPE leaves no temporary file (exit $rc, left: $left)" \
