@@ -29,14 +29,19 @@ check "20 records by default ($(wc -l < "$W/default.out"))" \
 	$([ "$(wc -l < "$W/default.out")" = 20 ]; echo $?)
 same "the same records, in input order, by default as with -j 1" "$W/one.out" "$W/default.out"
 
-# 2. the threads started (strace counts the clone calls)
-clones() { # clone calls of 'despin scan --solo' with arguments "$@"
-	strace -f -e trace=clone,clone3 -o "$W/strace.log" "$DESPIN" scan --solo "$@" \
+# 2. the threads started (strace counts the clone calls, over those of a
+# process that starts none of its own: a sanitizer's runtime may start one)
+calls() { # clone calls of despin with arguments "$@"
+	strace -f -e trace=clone,clone3 -o "$W/strace.log" "$DESPIN" "$@" \
 		< "$W/stream.in" > /dev/null 2>&1
 	grep -c -E '^[0-9]+ +clone3?\(' "$W/strace.log"
 }
+clones() { # threads 'despin scan --solo' with arguments "$@" starts
+	echo $(($(calls scan --solo "$@") - base))
+}
 printf '{"id": "a", "text": "The Safety Council met on Tuesday to vote."}\n' > "$W/stream.in"
 if command -v strace > /dev/null && strace -f -o /dev/null true 2> /dev/null; then
+	base=$(calls --version)
 	want=$ncpu
 	[ "$want" -gt 20 ] && want=20
 	[ "$want" -le 1 ] && want=0 # one thread: everything on the calling one
