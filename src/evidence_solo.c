@@ -112,6 +112,14 @@ struct compound_side {
 	size_t n;
 };
 
+/* The sides of the last pair compound_slot looked up: the right one is
+ * the left one of the next pair in a run of capitalised words ("Russian
+ * President Vladimir Putin"). */
+struct compound_sides {
+	struct compound_side sd[2];
+	uint32_t right_at; /* the token sd[1] is of; UINT32_MAX: none */
+};
+
 static void compound_side(const struct ds_lex *lex, const char *w, size_t len,
 			  struct compound_side *sd)
 {
@@ -147,11 +155,11 @@ static void compound_side(const struct ds_lex *lex, const char *w, size_t len,
  * explains the words at least as well as their own slots do.  Returns 1
  * when it did. */
 static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
-			 struct slot_best *a, struct slot_best *b2)
+			 struct slot_best *a, struct slot_best *b2, struct compound_sides *cs)
 {
 	const struct ds_token *x[2] = {&doc->tok[t], &doc->tok[t + 1]};
 	char written[2 * DS_LEX_MAX_PHRASE + 2], cand[COMPOUND_MAX][2 * DS_LEX_MAX_PHRASE + 2];
-	struct compound_side sd[2];
+	struct compound_side *sd = cs->sd;
 	ds_lm_id ids[COMPOUND_MAX][2];
 	const ds_lm_id *span[COMPOUND_MAX];
 	size_t len[COMPOUND_MAX], nc = 0, bi = 0;
@@ -170,8 +178,12 @@ static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t
 		 (int)x[1]->norm_len, doc->pool + x[1]->lower);
 	if (ds_lex_has(c->lex, written, strlen(written), NULL))
 		return 0;
-	compound_side(c->lex, doc->pool + x[0]->lower, x[0]->norm_len, &sd[0]);
+	if (cs->right_at == t)
+		sd[0] = sd[1];
+	else
+		compound_side(c->lex, doc->pool + x[0]->lower, x[0]->norm_len, &sd[0]);
 	compound_side(c->lex, doc->pool + x[1]->lower, x[1]->norm_len, &sd[1]);
+	cs->right_at = t + 1;
 	for (size_t i = 0; i < sd[0].n && nc < COMPOUND_MAX; i++)
 		for (size_t j = i ? 0 : 1; j < sd[1].n && nc < COMPOUND_MAX; j++) {
 			size_t n = (size_t)sd[0].len[i] + 1 + sd[1].len[j];
@@ -225,6 +237,16 @@ static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t
 	return 1;
 }
 
+/* Whether token t is judged here: what a source covers is judged against
+ * it (the slots' statistics are then those of the rest, which they flag),
+ * a rest too short is not judged at all; everything when slots are dumped
+ * for a fit. */
+static int judged_here(const struct ds_ev_ctx *c, enum ev_skip skip, const uint8_t *covered,
+		       uint32_t t)
+{
+	return c->dump || (skip != EV_SKIP_ALL && !(skip == EV_SKIP_COVERED && covered[t]));
+}
+
 int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
 		 enum ev_skip skip, struct ds_ev *ev)
 {
@@ -232,6 +254,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	size_t g05 = 0, g1 = 0, g2 = 0, f05 = 0, phi = 0, phi8 = 0;
 	double gsum = 0, med = 0, fsum = 0, psum = 0;
 	struct slot_best *bests = NULL;
+	struct compound_sides sides; /* compound_slot's, along the text */
 	uint8_t *used = NULL;
 	uint32_t *order = NULL;
 	int rc = 0;
@@ -262,10 +285,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		    c->tokpos[t] == UINT32_MAX)
 			continue;
 		nwords++;
-		/* an article judged against its source: what the source covers
-		 * is judged there (the slots' statistics are then those of the
-		 * rest, which they flag), and a rest too short is not judged */
-		if (!c->dump && (skip == EV_SKIP_ALL || (skip == EV_SKIP_COVERED && covered[t])))
+		if (!judged_here(c, skip, covered, t))
 			continue;
 		for (uint32_t k = 1; k <= DS_EV_MAX_WORDS; k++) {
 			if (!ev_best_candidate(c, doc, t, k, &cur))
@@ -290,14 +310,14 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	 * capitalised words are first read as a broken compound name
 	 * (compound_slot), others as a pair of their common candidates; the
 	 * words a source covers are judged against it */
+	sides.right_at = UINT32_MAX;
 	for (uint32_t t = 0; t + 1 < doc->ntok; t++) {
 		struct slot_best *a = &bests[t], *b2 = &bests[t + 1];
 		double best_g = 0;
 		int bi = -1, bj = -1;
 		double bf = 0;
-		int judged = c->dump || (skip != EV_SKIP_ALL &&
-					 !(skip == EV_SKIP_COVERED && (covered[t] || covered[t + 1])));
-		if (judged && a->k <= 1 && b2->k <= 1 && compound_slot(c, doc, t, a, b2)) {
+		if (judged_here(c, skip, covered, t) && judged_here(c, skip, covered, t + 1) &&
+		    a->k <= 1 && b2->k <= 1 && compound_slot(c, doc, t, a, b2, &sides)) {
 			t++;
 			continue;
 		}
@@ -475,7 +495,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 					m = j;
 			{
 				uint32_t t = order[m], k = bests[t].k, free_ = 1;
-				char why[400];
+				char why[400], name[sizeof bests[t].orig + 64] = "";
 				order[m] = order[i];
 				order[i] = t;
 				for (uint32_t x = t; x < t + k; x++)
@@ -484,12 +504,13 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 					continue;
 				for (uint32_t x = t; x < t + k; x++)
 					used[x] = 1;
+				if (bests[t].compound)
+					snprintf(name, sizeof name,
+						 "'%s' is a name the lexicon knows and these words are not; ",
+						 bests[t].orig);
 				snprintf(why, sizeof why,
-					 "%s%s%sthe language model finds '%s' %.0fx more likely here; lexicon weight %.2f",
-					 bests[t].compound ? "'" : "",
-					 bests[t].compound ? bests[t].orig : "",
-					 bests[t].compound ? "' is a name the lexicon knows and these words are not; " : "",
-					 bests[t].orig, pow(10.0, bests[t].raw > 6 ? 6 : bests[t].raw),
+					 "%sthe language model finds '%s' %.0fx more likely here; lexicon weight %.2f",
+					 name, bests[t].orig, pow(10.0, bests[t].raw > 6 ? 6 : bests[t].raw),
 					 (double)bests[t].weight);
 				rc = ev_add_sub(ev, doc, t, t + k, NULL, 0, 0, bests[t].orig,
 					     strlen(bests[t].orig), why, bests[t].raw, bests[t].weight,

@@ -725,7 +725,7 @@ int ds_map_whole_folios(int whole)
  * pages resident instead of nearly every page of every model
  * (docs/README-perf.md).  A plain map where the address space cannot be
  * reserved. */
-static void *map_off_huge(int fd, size_t len, int whole)
+static void *map_placed(int fd, size_t len, int whole)
 {
 	const size_t huge = (size_t)2 << 20;
 	long pg = sysconf(_SC_PAGESIZE);
@@ -772,7 +772,7 @@ int ds_map_open(struct ds_map *m, const char *path, struct ds_err *err)
 		close(fd);
 		return ds_err_set(err, DS_ECORRUPT, "%s: empty file", path);
 	}
-	p = map_off_huge(fd, (size_t)st.st_size, map_whole);
+	p = map_placed(fd, (size_t)st.st_size, map_whole);
 	close(fd);
 	if (p == MAP_FAILED)
 		return ds_err_sys(err, errno, "cannot map %s", path);

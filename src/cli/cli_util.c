@@ -767,10 +767,8 @@ struct ds_models *cli_models_open(const char *models, int need_scorer, int many,
 				  struct ds_err *err)
 {
 	const char *env = getenv("DESPIN_LM");
-	struct ds_models *m = many ? ds_models_open_lm_many(cli_models_dir(models), cli_lm_file(),
-							    need_scorer, err)
-				   : ds_models_open_lm(cli_models_dir(models), cli_lm_file(),
-						       need_scorer, err);
+	struct ds_models *m = (many ? ds_models_open_lm_many : ds_models_open_lm)(
+		cli_models_dir(models), cli_lm_file(), need_scorer, err);
 	if (m && env && strchr(env, '/'))
 		cli_note("DESPIN_LM=%s ignored: it names a model file of the models directory (no '/'; --models DIR for another directory)",
 			 env);

@@ -7,7 +7,6 @@
 # is a symbolic link or a device; a model file shrunk under a running scan.
 # Prints TAP.
 . "$(dirname "$0")/lib/tap.sh"
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 check() { if [ "$2" = 0 ]; then ok "$1"; else nok "$1"; sed 's/^/# /' "$W/err" 2>/dev/null | head -5; fi; }
 
 base=/tmp

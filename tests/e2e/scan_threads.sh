@@ -5,7 +5,6 @@
 # Prints TAP.
 DS_TOP=${DS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$(dirname "$0")/lib/tap.sh"
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 [ -f models/scorer.bin ] || skip_all "scan threads" "models not built"
 workdir threads

@@ -315,6 +315,20 @@ static void keep_span(void *ud, const struct ds_doc *doc, uint32_t start, uint32
 	}
 }
 
+/* The slots of txt, judged on its own, into sp; compute's status. */
+static int slot_spans_of(const char *txt, struct slot_spans *sp)
+{
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev ev = {0};
+	int rc;
+	sp->n = 0;
+	ds_ev_set_slot_dump(c, keep_span, sp);
+	rc = compute(c, txt, NULL, &ev);
+	ds_ev_clear(&ev);
+	ds_ev_ctx_free(c);
+	return rc;
+}
+
 /* The slot of sp over bytes [start, end), or -1. */
 static int span_at(const struct slot_spans *sp, size_t start, size_t end)
 {
@@ -334,14 +348,10 @@ T_TEST(number_and_possessive_slots)
 		"it has passed, and that taxes on large companies would rise again. "
 		"The mayor has waited for 12 months to see the plan, and residents will be able "
 		"to comment on it at a public meeting next month in the old library.\n";
-	struct ds_ev_ctx *c = ctx_new();
-	struct ds_ev ev = {0};
 	static struct slot_spans sp;
 	const char *poss = strstr(TXT, "12 months's"), *plain = strstr(TXT, "12 months to");
 	int i;
-	sp.n = 0;
-	ds_ev_set_slot_dump(c, keep_span, &sp);
-	T_EQ_INT(compute(c, TXT, NULL, &ev), 0);
+	T_EQ_INT(slot_spans_of(TXT, &sp), 0);
 	i = span_at(&sp, (size_t)(poss - TXT), (size_t)(poss - TXT) + strlen("12 months's"));
 	T_OK(i >= 0);
 	if (i >= 0)
@@ -349,8 +359,6 @@ T_TEST(number_and_possessive_slots)
 	T_OK(span_at(&sp, (size_t)(plain - TXT), (size_t)(plain - TXT) + strlen("12 months")) >= 0);
 	/* a number alone is no slot */
 	T_OK(span_at(&sp, (size_t)(plain - TXT), (size_t)(plain - TXT) + 2) < 0);
-	ds_ev_clear(&ev);
-	ds_ev_ctx_free(c);
 }
 
 /* Whether a slot of sp over the bytes of needle in txt restores a compound
@@ -374,12 +382,8 @@ T_TEST(compound_names)
 		"Council could not pass. Tom Glocer, a banker, said the Security Council and the "
 		"assembly would meet again next week to discuss the war and the peace talks. "
 		"Rubio spoke with Ukrainian International Minister Andrii Sybiha on Friday.\n";
-	struct ds_ev_ctx *c = ctx_new();
-	struct ds_ev ev = {0};
 	static struct slot_spans sn;
-	sn.n = 0;
-	ds_ev_set_slot_dump(c, keep_span, &sn);
-	T_EQ_INT(compute(c, TXT, NULL, &ev), 0);
+	T_EQ_INT(slot_spans_of(TXT, &sn), 0);
 	T_EQ_INT(name_slot(&sn, TXT, "Safety Council"), 1);
 	T_EQ_INT(name_slot(&sn, TXT, "White Home"), 1);
 	T_EQ_INT(name_slot(&sn, TXT, "Common Meeting"), 1);
@@ -395,8 +399,6 @@ T_TEST(compound_names)
 			names += sn.compound[i] != 0;
 		T_EQ_INT((int)names, 4);
 	}
-	ds_ev_clear(&ev);
-	ds_ev_ctx_free(c);
 }
 
 static int cmp_f(const void *a, const void *b)

@@ -7,6 +7,8 @@ case $DESPIN in /*) ;; *) DESPIN=$TOP/$DESPIN ;; esac
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+# skip LABEL REASON: one check skipped.
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 # skip_all LABEL REASON: the whole test skipped, as one TAP line; exits.
 skip_all() { echo "ok 1 - $1 # SKIP $2"; echo "1..1"; exit 0; }
 # need_python_despin: the whole test skipped (no plan) unless python3 and
