@@ -87,6 +87,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIBA) $(LIBS)
 
+# The command line's thread pool, tested on its own.
+$(BUILD)/tests/test_pool: tests/unit/test_pool.c tests/unit/t.h $(BUILD)/src/cli/pool.o
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -Isrc/cli -o $@ $< \
+	    $(BUILD)/src/cli/pool.o -pthread
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # ---- set-up ------------------------------------------------------------------

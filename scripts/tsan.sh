@@ -1,9 +1,9 @@
 #!/bin/sh
 # Runs the unit test programs, multi-threaded scans (scan -j 4: solo,
-# batch, with an index, --stdin-json) and, when redis-server is installed,
-# a worker (its reader and judge threads) built with ThreadSanitizer (make tsan
-# builds BUILD, default build-tsan).  Exit 1 on any report of a data race
-# or any failure.  Usage: scripts/tsan.sh [BUILD]
+# batch, with an index, --stdin-json; explain and report -j 4) and, when
+# redis-server is installed, a worker (its reader and judge threads) built
+# with ThreadSanitizer (make tsan builds BUILD, default build-tsan).  Exit 1
+# on any report of a data race or any failure.  Usage: scripts/tsan.sh [BUILD]
 BUILD=${1:-build-tsan}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
@@ -46,6 +46,9 @@ for p in sys.argv[1:]:
     print(json.dumps({"id": p, "text": open(p).read()}))
 ' "$@" > "$W/in.jsonl"
 run "scan --stdin-json -j 4" sh -c "'$DESPIN' scan --solo --stdin-json -j 4 < '$W/in.jsonl'"
+# the verdicts are handed back on the workers: explain's and report's too
+run "explain --solo -j 4" "$DESPIN" explain --solo -j 4 "$@"
+run "report --solo -j 4" "$DESPIN" report --html "$W/report.html" --solo -j 4 "$@"
 if command -v redis-server > /dev/null && command -v redis-cli > /dev/null; then
 	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$W" \

@@ -1,22 +1,34 @@
-/* pool.c - ordered parallel map with bounded in-flight items (see pool.h). */
+/* pool.c - ordered parallel map with bounded in-flight items (see pool.h).
+ *
+ * The calling thread only produces: it reads items while fewer than cap are
+ * in flight.  A worker that finishes an item hands back every finished item
+ * at the head of the ring, in order, unless another worker is doing so
+ * already (then that one takes it on: it looks at the head again before it
+ * lets go).  So an item is handed back as soon as it and those before it
+ * are done, while the calling thread may be waiting for the next input. */
 #include "pool.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 
+enum { SLOT_EMPTY, SLOT_QUEUED, SLOT_WORKING, SLOT_DONE };
+
 struct slot {
 	void *item;
-	int state; /* 0 empty, 1 queued, 2 working, 3 done */
+	int state;
 };
 
 struct pool {
 	pthread_mutex_t mu;
-	pthread_cond_t cv_work, cv_done;
+	pthread_cond_t cv_work;  /* an item queued, or closing */
+	pthread_cond_t cv_space; /* an item handed back: room in the ring */
 	struct slot *ring;
 	size_t cap, head, tail; /* items [head, tail) are in flight */
 	size_t next_work;       /* first queued item not taken yet */
 	int closing;
+	int handing;            /* a worker is handing items back */
 	pool_work_fn work;
+	pool_done_fn done;
 	void *ctx;
 };
 
@@ -24,6 +36,28 @@ struct worker {
 	struct pool *p;
 	int id;
 };
+
+/* Hands back the finished items at the head, in order; called with the
+ * lock held, returns with it held.  One thread at a time does it, so done
+ * never runs twice at once and sees the items in input order. */
+static void hand_back(struct pool *p)
+{
+	if (p->handing)
+		return;
+	p->handing = 1;
+	while (p->head != p->tail && p->ring[p->head % p->cap].state == SLOT_DONE) {
+		struct slot *s = &p->ring[p->head % p->cap];
+		void *item = s->item;
+		pthread_mutex_unlock(&p->mu);
+		p->done(p->ctx, item);
+		pthread_mutex_lock(&p->mu);
+		s->item = NULL;
+		s->state = SLOT_EMPTY;
+		p->head++;
+		pthread_cond_broadcast(&p->cv_space);
+	}
+	p->handing = 0;
+}
 
 static void *worker_main(void *arg)
 {
@@ -34,19 +68,26 @@ static void *worker_main(void *arg)
 		struct slot *s;
 		while (p->next_work == p->tail && !p->closing)
 			pthread_cond_wait(&p->cv_work, &p->mu);
-		if (p->next_work == p->tail && p->closing)
-			break;
+		if (p->next_work == p->tail)
+			break; /* closing, and nothing left to take */
 		s = &p->ring[p->next_work % p->cap];
 		p->next_work++;
-		s->state = 2;
+		s->state = SLOT_WORKING;
 		pthread_mutex_unlock(&p->mu);
 		p->work(p->ctx, wk->id, s->item);
 		pthread_mutex_lock(&p->mu);
-		s->state = 3;
-		pthread_cond_broadcast(&p->cv_done);
+		s->state = SLOT_DONE;
+		hand_back(p);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
+}
+
+static void pool_free(struct pool *p, pthread_t *th, struct worker *wk)
+{
+	free(p->ring);
+	free(th);
+	free(wk);
 }
 
 int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn done, void *ctx)
@@ -54,7 +95,7 @@ int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn do
 	struct pool p;
 	pthread_t *th;
 	struct worker *wk;
-	int started = 0, eof = 0;
+	int started = 0;
 
 	if (nthreads <= 1) {
 		void *item;
@@ -69,17 +110,16 @@ int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn do
 	th = calloc((size_t)nthreads, sizeof *th);
 	wk = calloc((size_t)nthreads, sizeof *wk);
 	if (!p.ring || !th || !wk) {
-		free(p.ring);
-		free(th);
-		free(wk);
+		pool_free(&p, th, wk);
 		return -1;
 	}
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv_work, NULL);
-	pthread_cond_init(&p.cv_done, NULL);
+	pthread_cond_init(&p.cv_space, NULL);
 	p.head = p.tail = p.next_work = 0;
-	p.closing = 0;
+	p.closing = p.handing = 0;
 	p.work = work;
+	p.done = done;
 	p.ctx = ctx;
 	for (int i = 0; i < nthreads; i++) {
 		wk[i].p = &p;
@@ -89,40 +129,30 @@ int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn do
 		started++;
 	}
 	if (started == 0) {
-		free(p.ring);
-		free(th);
-		free(wk);
+		pthread_mutex_destroy(&p.mu);
+		pthread_cond_destroy(&p.cv_work);
+		pthread_cond_destroy(&p.cv_space);
+		pool_free(&p, th, wk);
 		return -1;
 	}
 	pthread_mutex_lock(&p.mu);
-	while (!eof || p.head != p.tail) {
-		/* fill free slots */
-		while (!eof && p.tail - p.head < p.cap) {
-			void *item;
-			pthread_mutex_unlock(&p.mu);
-			item = next(ctx);
-			pthread_mutex_lock(&p.mu);
-			if (!item) {
-				eof = 1;
-				break;
-			}
-			p.ring[p.tail % p.cap].item = item;
-			p.ring[p.tail % p.cap].state = 1;
-			p.tail++;
-			pthread_cond_signal(&p.cv_work);
-		}
-		/* hand back finished items in order */
-		while (p.head != p.tail && p.ring[p.head % p.cap].state != 3)
-			pthread_cond_wait(&p.cv_done, &p.mu);
-		while (p.head != p.tail && p.ring[p.head % p.cap].state == 3) {
-			void *item = p.ring[p.head % p.cap].item;
-			p.ring[p.head % p.cap].state = 0;
-			p.head++;
-			pthread_mutex_unlock(&p.mu);
-			done(ctx, item);
-			pthread_mutex_lock(&p.mu);
-		}
+	for (;;) {
+		void *item;
+		while (p.tail - p.head == p.cap)
+			pthread_cond_wait(&p.cv_space, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		item = next(ctx); /* may wait for input: the workers go on */
+		pthread_mutex_lock(&p.mu);
+		if (!item)
+			break;
+		p.ring[p.tail % p.cap].item = item;
+		p.ring[p.tail % p.cap].state = SLOT_QUEUED;
+		p.tail++;
+		pthread_cond_signal(&p.cv_work);
 	}
+	/* the end of the input: every item handed back, then the workers go */
+	while (p.head != p.tail)
+		pthread_cond_wait(&p.cv_space, &p.mu);
 	p.closing = 1;
 	pthread_cond_broadcast(&p.cv_work);
 	pthread_mutex_unlock(&p.mu);
@@ -130,9 +160,7 @@ int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn do
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.cv_work);
-	pthread_cond_destroy(&p.cv_done);
-	free(p.ring);
-	free(th);
-	free(wk);
+	pthread_cond_destroy(&p.cv_space);
+	pool_free(&p, th, wk);
 	return 0;
 }

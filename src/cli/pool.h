@@ -2,7 +2,9 @@
  * pool.h - ordered parallel map for the command line: items come from a
  * producer, are processed by N worker threads, and are handed back to the
  * consumer in input order.  At most 4 * N items are in flight, so an endless
- * input stream is processed with bounded memory.
+ * input stream is processed with bounded memory; an item is handed back
+ * without waiting for the next one to be read, so a stream's reader that
+ * waits for each answer before it sends more is answered.
  */
 #ifndef DS_POOL_H
 #define DS_POOL_H
@@ -13,7 +15,9 @@
 typedef void *(*pool_next_fn)(void *ctx);
 /* Processes an item on worker thread number w (0 <= w < nthreads). */
 typedef void (*pool_work_fn)(void *ctx, int w, void *item);
-/* Receives each processed item, in input order (on the calling thread). */
+/* Receives each processed item, in input order, as soon as it and those
+ * before it are processed: with workers, on one of them (never two calls
+ * at once), while the calling thread may be waiting in next. */
 typedef void (*pool_done_fn)(void *ctx, void *item);
 
 /* Runs the pipeline; with nthreads <= 1 everything runs on the calling

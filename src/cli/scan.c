@@ -2,6 +2,7 @@
 #include "scan.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ struct engine {
 	scan_result_fn fn;
 	void *ctx;
 	int nerr;
-	int stop;
+	atomic_int stop;        /* set where verdicts are handed back, read by the reader */
 	size_t done, total;
 };
 
@@ -211,7 +212,7 @@ static void progress(struct engine *e)
 
 static void emit(struct engine *e, struct item *it)
 {
-	if (!e->stop) {
+	if (!atomic_load(&e->stop)) {
 		if (!it->res)
 			e->nerr++;
 		if (it->res && it->page) { /* offsets in the page it was read from */
@@ -223,7 +224,7 @@ static void emit(struct engine *e, struct item *it)
 		 * again below it */
 		cli_progress_clear();
 		if (e->fn(e->ctx, it->name, it->res, it->res ? NULL : it->err))
-			e->stop = 1;
+			atomic_store(&e->stop, 1);
 		it->res = NULL; /* the callback owns it */
 	}
 	progress(e);
@@ -233,7 +234,7 @@ static void emit(struct engine *e, struct item *it)
 static void *stream_next(void *ctx)
 {
 	struct engine *e = ctx;
-	return e->stop ? NULL : next_input(e);
+	return atomic_load(&e->stop) ? NULL : next_input(e);
 }
 
 static void stream_done(void *ctx, void *vit)
@@ -466,6 +467,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	struct ds_err err = {0};
 	int rc = 0, batch;
 	memset(&e, 0, sizeof e);
+	atomic_init(&e.stop, 0);
 	if (!!o->index + !!o->source + !!o->solo > 1) {
 		cli_error("-i, -s and --solo exclude one another");
 		return -1;
@@ -498,18 +500,15 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			return -1;
 		}
 	}
-	/* without -j, files get a thread per core, no more than there are
-	 * of them; a stream one thread, which writes each verdict as soon as
-	 * it is made (with workers, the calling thread hands a verdict back
-	 * only once the next record or the end of the input has come) */
+	/* without -j, a thread per core; files no more than there are of
+	 * them (a stream's verdicts are written as soon as they are made, in
+	 * input order, whatever the threads) */
 	if (o->jobs > 0) {
 		e.nthreads = o->jobs;
-	} else if (o->stdin_json) {
-		e.nthreads = 1;
 	} else {
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		e.nthreads = ncpu > 1 ? (ncpu < 256 ? (int)ncpu : 256) : 1;
-		if (e.npaths < (size_t)e.nthreads)
+		if (!o->stdin_json && e.npaths < (size_t)e.nthreads)
 			e.nthreads = e.npaths > 0 ? (int)e.npaths : 1;
 	}
 	/* a folder's worth of articles, or a stream: the models mapped for

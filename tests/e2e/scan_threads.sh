@@ -1,8 +1,9 @@
 #!/bin/sh
-# Threads of 'despin scan' without -j: files get one worker per core (no
-# more than there are files), a stream none (each verdict is written as
-# soon as it is made); the output is the same as with -j 1, in input order.
-# Prints TAP.
+# Threads of 'despin scan' without -j: one worker per core (files: no more
+# than there are files); the output is the same as with -j 1, in input
+# order, and a stream's verdict is written as soon as it is made, so a
+# reader that waits for each verdict before it sends the next record is
+# answered.  Prints TAP.
 DS_TOP=${DS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$(dirname "$0")/lib/tap.sh"
 
@@ -51,12 +52,43 @@ if command -v strace > /dev/null && strace -f -o /dev/null true 2> /dev/null; th
 	check "20 files with -j 1: no worker thread ($got started)" $([ "$got" = 0 ]; echo $?)
 	got=$(clones "$W/in/1-003_cc34e14e2e5a732a.txt")
 	check "one file: no worker thread ($got started)" $([ "$got" = 0 ]; echo $?)
+	want=$ncpu
+	[ "$want" -gt 256 ] && want=256
+	[ "$want" -le 1 ] && want=0
 	got=$(clones --stdin-json)
-	check "a stream without -j: no worker thread, each verdict written at once ($got started)" \
-		$([ "$got" = 0 ]; echo $?)
+	check "a stream without -j: a worker per core ($ncpu cores: $got started, want $want)" \
+		$([ "$got" = "$want" ]; echo $?)
 	got=$(clones --stdin-json -j 3)
 	check "a stream with -j 3: three workers ($got started)" $([ "$got" = 3 ]; echo $?)
 else
 	skip "threads started" "no strace"
 fi
+
+# 3. a reader that sends a record and waits for its verdict before it sends
+# the next, with the default threads and with -j 3: each verdict comes
+# while the stream is still open
+for j in "" "-j 3"; do
+	# shellcheck disable=SC2086
+	out=$(python3 - "$DESPIN" $j << 'EOF' 2>&1
+import json, select, subprocess, sys
+p = subprocess.Popen([sys.argv[1], "scan", "--solo", "--stdin-json", "--format", "json"]
+                     + sys.argv[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+got = []
+for i, text in enumerate(["The Safety Council met on Tuesday to vote.",
+                          "The board will meet again next week in Geneva."]):
+    p.stdin.write((json.dumps({"id": "r%d" % i, "text": text}) + "\n").encode())
+    p.stdin.flush()
+    if not select.select([p.stdout], [], [], 60)[0]:
+        print("no verdict for r%d within 60 s while the stream is open" % i)
+        p.kill()
+        sys.exit(1)
+    got.append(json.loads(p.stdout.readline())["file"])
+p.stdin.close()
+rest = p.stdout.read()
+print(" ".join(got), "exit", p.wait(), "then", len(rest), "bytes")
+EOF
+)
+	check "a stream ${j:-without -j}: each verdict before the next record is sent ($out)" \
+		$([ "$out" = "r0 r1 exit 0 then 0 bytes" ]; echo $?)
+done
 echo "1..$n"
