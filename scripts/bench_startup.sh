@@ -55,9 +55,10 @@ while [ $# -ge 2 ]; do
 	/usr/bin/time -f "  peak resident %M kB" "$d" scan --solo --models "$m" "$work/one.txt" 2>&1 > /dev/null | tail -1
 	# of it, what the process owns (RssAnon) and the model pages it maps,
 	# shared with the page cache and other processes (RssFile): read from
-	# /proc while a scan of the same sentence waits for more input
+	# /proc while a scan of the same sentence waits for more input (on one
+	# thread, as the file is scanned)
 	{ printf '{"id": "one", "text": "%s"}\n' "$(cat "$work/one.txt")"; sleep 1; } |
-		"$d" scan --solo --stdin-json --models "$m" > /dev/null 2>&1 &
+		"$d" scan --solo --stdin-json -j 1 --models "$m" > /dev/null 2>&1 &
 	pid=$!
 	sleep 0.5
 	awk '/^RssAnon|^RssFile/ { v[$1] = $2 } END {
