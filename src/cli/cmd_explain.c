@@ -421,7 +421,7 @@ static int on_result(void *ctx, const char *name, struct ds_result *r, const cha
 	if (o->so->only_spun && !ds_result_spun(r)) {
 		/* not shown */
 	} else if (o->json) {
-		scan_print_json(name, r);
+		scan_print_json(o->so, name, r);
 	} else if (o->restore) {
 		restore_one(o, name, r);
 	} else {

@@ -27,7 +27,8 @@ static const char USAGE[] =
 	"                  which, unjudged, error), score, flags, source, file, then\n"
 	"                  a summary line (articles, spun, clean, not judged, errors)\n"
 	"  --format json   JSON Lines, one object per input, in input order (an\n"
-	"                  input that failed: {\"file\"|\"id\": ..., \"error\": ...});\n"
+	"                  input that failed: {\"file\"|\"id\": ..., \"error\": ...};\n"
+	"                  a --stdin-json record's verdict starts with its \"id\");\n"
 	"                  fields in docs/despin-output.schema.json\n"
 	"  --stdin-json    read {\"id\": ..., \"text\": ...} records from stdin\n"
 	"                  (\"html\" instead of \"text\": a web page or a piece of one;\n"
@@ -135,7 +136,7 @@ static int print_result(void *ctx, const char *name, struct ds_result *r, const 
 	if (o->so->only_spun && !ds_result_spun(r)) {
 		/* counted, not shown */
 	} else if (o->json) {
-		scan_print_json(name, r);
+		scan_print_json(o->so, name, r);
 	} else {
 		const char *src = ds_result_source(r);
 		char srcbuf[96];

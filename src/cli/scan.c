@@ -624,15 +624,21 @@ int scan_print_error_json(const struct scan_opts *o, const char *name, const cha
 	return rc;
 }
 
-void scan_print_json(const char *name, const struct ds_result *r)
+void scan_print_json(const struct scan_opts *o, const char *name, const struct ds_result *r)
 {
+	struct ds_buf b = DS_BUF_INIT;
 	char *j = ds_result_json(r);
-	if (j) {
-		puts(j);
-		free(j);
-	} else {
+	int rc = j ? 0 : DS_ENOMEM;
+	if (j && o->stdin_json && j[0] == '{' &&
+	    (ds_buf_puts(&b, "{\"id\":\"") || ds_buf_json_str(&b, name, strlen(name)) ||
+	     ds_buf_puts(&b, "\",") || ds_buf_puts(&b, j + 1)))
+		rc = DS_ENOMEM;
+	if (rc == 0)
+		puts(b.data ? b.data : j);
+	else
 		cli_error("%s: out of memory", name);
-	}
+	ds_buf_free(&b);
+	free(j);
 }
 
 void scan_tally_add(struct scan_tally *t, const struct ds_result *r)

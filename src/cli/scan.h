@@ -61,8 +61,10 @@ void scan_tally_add(struct scan_tally *t, const struct ds_result *r);
 /* "N articles, N spun, N clean, N not judged, N errors" on standard output;
  * "N clean (N unsure)" when some clean ones are of an uncertain pair. */
 void scan_tally_print(const struct scan_tally *t);
-/* The JSON Lines record of a result (ds_result_json) on standard output. */
-void scan_print_json(const char *name, const struct ds_result *r);
+/* The JSON Lines record of a result (ds_result_json) on standard output;
+ * a --stdin-json record's starts with its "id" (as its error record has
+ * it), before "file", which holds the same. */
+void scan_print_json(const struct scan_opts *o, const char *name, const struct ds_result *r);
 /* The JSON Lines record of an input that failed, in its place:
  * {"file": NAME, "error": REASON}, or {"id": ...} for a --stdin-json
  * record.  0, or DS_ENOMEM. */
