@@ -146,7 +146,7 @@ python3 scripts/fit_solo.py flags --slot-model "$tmp/slot.tsv" $CAL "$tmp/slots-
 # then uses it
 LMLINE=
 [ -n "${DESPIN_LM:-}" ] && LMLINE=$(printf 'lm\t%s' "$DESPIN_LM")
-{ printf 'despin-solo\t2\nmin_words\t1\n'; [ -z "$LMLINE" ] || echo "$LMLINE"; cat "$tmp/flags.tsv"; } \
+{ printf 'despin-solo\t3\nmin_words\t1\n'; [ -z "$LMLINE" ] || echo "$LMLINE"; cat "$tmp/flags.tsv"; } \
 	> "$tmp/models/solo.tsv"
 python3 scripts/bench_pairs.py --split fit --like "$BENCH" "$tmp/solo.tsv" "$PARAS" > "$tmp/paras.tsv"
 cut -f1,2 "$tmp/solo.tsv" "$tmp/paras.tsv" > "$tmp/labels.tsv"

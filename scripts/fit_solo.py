@@ -416,7 +416,7 @@ def cmd_article(args):
             min_words = lo
             break
     min_words = max(min_words, 8)
-    out = ["despin-solo\t2"]
+    out = ["despin-solo\t3"]
     with open(flags, encoding="utf-8") as f:
         out += [l.rstrip("\n") for l in f if l.startswith("coef\tflag\t")]
     out += model_rows("article", ART_FEATS, mean, sd, coef)

@@ -28,7 +28,7 @@ enum ds_feat {
 	DS_F_G2,          /* ... > 2 */
 	DS_F_GMEAN,       /* mean positive gain over candidate slots */
 	DS_F_GMED,        /* median gain over candidate slots */
-	DS_F_GREL,        /* share of slots with gain > median + 1 */
+	DS_F_GREL,        /* share of slots with gain > lower quartile + 1 */
 	DS_F_LP,          /* mean log10 probability per token */
 	DS_F_OOV,         /* share of out-of-vocabulary tokens */
 	DS_F_FUNC,        /* share of improbable function-word trigrams */
@@ -36,7 +36,7 @@ enum ds_feat {
 	DS_F_PHRASE,      /* share of slots won by a multi-word phrase, gain > 1 */
 	DS_F_CTX,         /* mean log10 gain of the context over the unigram */
 	DS_F_LOWOOV,      /* share of lower-case words unknown to the model */
-	DS_F_GTOP,        /* mean of the top tenth of slot gains, over the median */
+	DS_F_GTOP,        /* mean of the top tenth of slot gains, over the lower quartile */
 	DS_F_F05,         /* share of slots whose following tokens gain > 0.5 */
 	DS_F_FMEAN,       /* mean positive gain of the following tokens */
 	DS_F_PMEAN,       /* mean probability that a slot is a substitution */
@@ -71,7 +71,7 @@ extern const char *const ds_feat_names[DS_NFEAT];
 enum ds_slot_feat {
 	DS_SF_BIAS,
 	DS_SF_GAIN,     /* log10 gain of the best candidate original, over the
-			 * article's median slot gain */
+			 * article's lower-quartile slot gain */
 	DS_SF_FOLLOW,   /* the part of it earned by the following tokens */
 	DS_SF_WGAIN,    /* gain weighted by the lexicon weight */
 	DS_SF_LOGW,     /* log10 lexicon weight of the pair */

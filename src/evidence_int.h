@@ -80,9 +80,10 @@ struct ds_ev_ctx {
 	size_t gains_cap;
 	float *probs;
 	size_t probs_cap;
-	/* the article's median slot gain and median log10 probability of a
-	 * slot's word, which slot_features counts the slot's own from */
-	double slot_gmed, slot_lpmed;
+	/* what slot_features counts a slot's own from: the article's
+	 * lower-quartile slot gain and median log10 probability of a slot's
+	 * word */
+	double slot_gbase, slot_lpmed;
 	/* the candidate originals of each phrase met, over the documents this
 	 * context scores, so that a word is looked up and ranked once; emptied
 	 * (with words) when ctab_max phrases are kept, and by ds_ev_set_vec */

@@ -28,11 +28,12 @@ static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 			  const struct slot_best *b, double x[DS_NSLOTF])
 {
 	const struct ds_token *tk = &doc->tok[t];
-	/* gain and fluency count from the article's median slot: a text far
+	/* gain and fluency count from the article's own slots: a text far
 	 * from the language model's register (an old novel) raises every
 	 * gain and lowers every word's probability, a spinner only its
-	 * swaps' */
-	double g = (b->raw > 6 ? 6 : b->raw < -6 ? -6 : b->raw) - c->slot_gmed;
+	 * swaps' (the gain from the lower quartile, which the swaps, at the
+	 * top, leave alone) */
+	double g = (b->raw > 6 ? 6 : b->raw < -6 ? -6 : b->raw) - c->slot_gbase;
 	double fg = b->follow > 6 ? 6 : b->follow < -6 ? -6 : b->follow;
 	x[DS_SF_BIAS] = 1;
 	x[DS_SF_GAIN] = g;
@@ -375,11 +376,11 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		b2->k = 0;
 		t++;
 	}
-	/* the slots' gains, sorted (for their median, which each slot's
-	 * features count from, and for the top tenth), and the median slot
-	 * word's probability (c->probs as scratch: the loop below fills it
-	 * with the slots' probabilities) */
-	c->slot_gmed = c->slot_lpmed = 0;
+	/* the slots' gains, sorted (for their lower quartile, which each
+	 * slot's gain counts from, their median and their top tenth), and
+	 * the median slot word's probability (c->probs as scratch: the loop
+	 * below fills it with the slots' probabilities) */
+	c->slot_gbase = c->slot_lpmed = 0;
 	for (uint32_t t = 0; t < doc->ntok; t++)
 		if (bests[t].k) {
 			c->gains[nslots] = (float)bests[t].gain;
@@ -388,7 +389,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	if (nslots) {
 		qsort(c->gains, nslots, sizeof *c->gains, cmp_float);
 		qsort(c->probs, nslots, sizeof *c->probs, cmp_float);
-		c->slot_gmed = c->gains[nslots / 2];
+		c->slot_gbase = c->gains[nslots / 4];
 		c->slot_lpmed = c->probs[nslots / 2];
 	}
 	nslots = 0;
@@ -419,7 +420,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		f05 += b.follow > 0.5;
 		fsum += b.follow > 0 ? b.follow : 0;
 	}
-	med = c->slot_gmed;
+	med = nslots ? c->gains[nslots / 2] : 0;
 	ev->n_slots = nslots;
 	ev->f[DS_F_SLOTS] = nwords ? (double)nslots / (double)nwords : 0;
 	if (nslots) {
@@ -430,7 +431,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		ev->f[DS_F_GMEAN] = gsum / (double)nslots;
 		ev->f[DS_F_GMED] = med;
 		for (size_t i = 0; i < nslots; i++)
-			rel += c->gains[i] > med + 1.0;
+			rel += c->gains[i] > c->slot_gbase + 1.0;
 		ev->f[DS_F_GREL] = (double)rel / (double)nslots;
 		ev->f[DS_F_PHRASE] = (double)nphrase / (double)nslots;
 		ev->f[DS_F_F05] = (double)f05 / (double)nslots;
@@ -452,10 +453,10 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			double sum = 0;
 			for (size_t i = nslots - top; i < nslots; i++)
 				sum += c->gains[i];
-			/* over the article's median slot: a text far from the
-			 * model's own register (an old novel) raises every gain,
-			 * a spinner the few of its swaps */
-			ev->f[DS_F_GTOP] = sum / (double)top - med;
+			/* over the article's lower-quartile slot: a text far
+			 * from the model's own register (an old novel) raises
+			 * every gain, a spinner the few of its swaps */
+			ev->f[DS_F_GTOP] = sum / (double)top - c->slot_gbase;
 		}
 	}
 	/* each slot's calibrated probability: the flag model's when there is

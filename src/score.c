@@ -219,7 +219,10 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0)
 				goto bad;
 			if (strcmp(f[1], DS_SCORER_TSV_VERSION) != 0) {
-				old = strcmp(f[1], "1") == 0 ? 1 : strcmp(f[1], "2") == 0 ? 2 : 0;
+				old = strcmp(f[1], "1") == 0   ? 1
+				      : strcmp(f[1], "2") == 0 ? 2
+				      : strcmp(f[1], "3") == 0 ? 3
+							       : 0;
 				goto bad;
 			}
 			header = 1;
@@ -260,8 +263,10 @@ bad:
 	if (old)
 		ds_err_set(err, DS_EVERSION, "%s: a scorer of format %d, fitted when %s; refit it "
 			   "(scripts/fit_scorer.sh)", path, old,
-			   old == 1 ? "gtop was the plain mean of the top gains"
-				    : "a slot's gain and fluency were not counted from the article's median");
+			   old == 1   ? "gtop was the plain mean of the top gains"
+			   : old == 2 ? "a slot's gain and fluency were not counted from the article's median"
+				      : "a slot's gain and gtop counted from the article's median, not its "
+					"lower quartile");
 	else
 		ds_err_set(err, DS_EFORMAT, "%s:%d: malformed scorer line", path, t.lineno);
 	return NULL;

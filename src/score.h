@@ -25,8 +25,9 @@
  *
  * Format 2: gtop counts over the article's median slot gain.  Format 3:
  * the slot model's gain and lpslot count from the article's median slot
- * (evidence.h).  A file of an earlier format weighs features this despin
- * computes otherwise and is refused, with the way to refit it.
+ * (evidence.h).  Format 4: the slot gain and gtop count from the article's
+ * lower-quartile slot gain.  A file of an earlier format weighs features
+ * this despin computes otherwise and is refused, with the way to refit it.
  *
  * A struct ds_scorer is read-only after loading and may be shared by threads.
  */
@@ -38,9 +39,10 @@
 
 /* binary; 5: gtop over the median (TSV format 2); 6: slot gain and
  * fluency over the article's median (TSV format 3); 7: the change
- * feature plain; 8: the slot feature compound */
-#define DS_SCORER_VERSION 8
-#define DS_SCORER_TSV_VERSION "3"
+ * feature plain; 8: the slot feature compound; 9: slot gain and gtop over
+ * the lower quartile (TSV format 4) */
+#define DS_SCORER_VERSION 9
+#define DS_SCORER_TSV_VERSION "4"
 #define DS_SCORER_KIND "SCORER"
 
 enum { DS_MODEL_SOLO = 0, DS_MODEL_SOURCE = 1, DS_NMODELS = 2 };

@@ -46,7 +46,7 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 			if (nf != 2 || strcmp(f[0], "despin-solo") != 0)
 				goto bad;
 			if (strcmp(f[1], DS_SOLOCAL_VERSION) != 0) {
-				old = strcmp(f[1], "1") == 0;
+				old = strcmp(f[1], "1") == 0 ? 1 : strcmp(f[1], "2") == 0 ? 2 : 0;
 				goto bad;
 			}
 			header = 1;
@@ -99,9 +99,11 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 bad:
 	if (old)
 		ds_err_set(err, DS_EVERSION,
-			   "%s: a solo calibration of format 1, fitted when a slot's gain was not "
-			   "counted from the article's median; refit it (scripts/fit_scorer.sh)",
-			   path);
+			   "%s: a solo calibration of format %d, fitted when a slot's gain was %s; "
+			   "refit it (scripts/fit_scorer.sh)",
+			   path, old,
+			   old == 1 ? "not counted from the article's median"
+				    : "counted from the article's median, not its lower quartile");
 	else
 		ds_err_set(err, DS_EFORMAT,
 			   "%s:%d: not a solo calibration row; rebuild it with scripts/fit_scorer.sh",

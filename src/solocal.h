@@ -36,8 +36,9 @@
 
 #define DS_SOLOCAL_FILE "solo.tsv"
 /* Format 2: the flag model's gain is the slot model's, over the article's
- * median slot gain (evidence.h); a file of format 1 is refused. */
-#define DS_SOLOCAL_VERSION "2"
+ * median slot gain (evidence.h); format 3: over its lower-quartile slot
+ * gain.  A file of an earlier format is refused. */
+#define DS_SOLOCAL_VERSION "3"
 
 /* Flags below this probability are not reported. */
 #define DS_SC_FLAG_MIN 0.35

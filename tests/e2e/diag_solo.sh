@@ -47,7 +47,7 @@ expect() {
 }
 expect '^fiction: 1 spun, 3 clean$' "the fold's test articles: the domain's spun and clean ones"
 expect '^  score +1\.000 ' "the solo score ranks spun 003 above the clean seeds (AUC 1)"
-expect '^  fiction +2 +0\.500 +0\.500 \| +[0-9]+ ' "slots: the two spinner's words, one with a candidate that gains over 2"
+expect '^  fiction +2 +0\.500 +1\.000 \| +[0-9]+ ' "slots: the two spinner's words, one with a candidate, both over 2 above the lower-quartile slot gain"
 python3 - "$OUT/rows.json" "$DESPIN" > "$OUT/rows.txt" 2>&1 <<'PY'
 import json, subprocess, sys
 rows = {r["file"]: r for r in json.load(open(sys.argv[1]))}

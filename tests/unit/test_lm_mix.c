@@ -260,7 +260,7 @@ T_TEST(fitted_model_falls_back_to_lm_bin)
 	T_OK(f != NULL);
 	if (!f)
 		return;
-	fputs("despin-solo\t2\nlm\tmix.bin\n", f);
+	fputs("despin-solo\t3\nlm\tmix.bin\n", f);
 	fclose(f);
 	/* all there: the mixture, no note */
 	got = ds_models_load_lm(dir, NULL, note, sizeof note, &err);

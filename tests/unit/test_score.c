@@ -379,15 +379,15 @@ T_TEST(malformed_tsv)
 {
 	struct ds_err err;
 	refused("despin-solo\t1\n", ":1:");
-	refused("despin-scorer\t4\n", ":1:");
-	refused("despin-scorer\t3\nthreshold\tsolo\t0.5\ncoef\tsolo\tnosuch\t0\t1\t1\n", ":3:");
-	refused("despin-scorer\t3\ncoef\tnosuch\tbias\t0\t1\t1\n", ":2:");
-	refused("despin-scorer\t3\ncoef\tsource\tgtop\t0\t0\t1\n", ":2:");
-	refused("despin-scorer\t3\ncoef\tslot\tgain\t0\t-1\t1\n", ":2:");
-	refused("despin-scorer\t3\ncoef\tslot\tnosuch\t0\t1\t1\n", ":2:");
-	refused("despin-scorer\t3\ncoef\tchange\tnosuch\t0\t1\t1\n", ":2:");
-	refused("despin-scorer\t3\nthreshold\tsolo\n", ":2:");
-	refused("despin-scorer\t3\nthreshold\tsolo\t0.5\n\tsolo\tbias\n", ":3:");
+	refused("despin-scorer\t5\n", ":1:");
+	refused("despin-scorer\t4\nthreshold\tsolo\t0.5\ncoef\tsolo\tnosuch\t0\t1\t1\n", ":3:");
+	refused("despin-scorer\t4\ncoef\tnosuch\tbias\t0\t1\t1\n", ":2:");
+	refused("despin-scorer\t4\ncoef\tsource\tgtop\t0\t0\t1\n", ":2:");
+	refused("despin-scorer\t4\ncoef\tslot\tgain\t0\t-1\t1\n", ":2:");
+	refused("despin-scorer\t4\ncoef\tslot\tnosuch\t0\t1\t1\n", ":2:");
+	refused("despin-scorer\t4\ncoef\tchange\tnosuch\t0\t1\t1\n", ":2:");
+	refused("despin-scorer\t4\nthreshold\tsolo\n", ":2:");
+	refused("despin-scorer\t4\nthreshold\tsolo\t0.5\n\tsolo\tbias\n", ":3:");
 	/* a file of format 1 weighs gtop as the plain mean of the top gains,
 	 * one of format 2 the slots' own gains: refused with the way to refit
 	 * it */
@@ -401,13 +401,19 @@ T_TEST(malformed_tsv)
 	T_EQ_INT(err.code, DS_EVERSION);
 	T_OK(strstr(err.msg, tsv2) != NULL && strstr(err.msg, "format 2") != NULL &&
 	     strstr(err.msg, "median") != NULL && strstr(err.msg, "refit it") != NULL);
+	/* one of format 3 counts a slot's gain and gtop from the median */
+	T_OK(write_file(tsv2, "despin-scorer\t3\nthreshold\tsolo\t0.7\n") == 0);
+	T_OK(ds_scorer_read_tsv(tsv2, &err) == NULL);
+	T_EQ_INT(err.code, DS_EVERSION);
+	T_OK(strstr(err.msg, tsv2) != NULL && strstr(err.msg, "format 3") != NULL &&
+	     strstr(err.msg, "lower quartile") != NULL && strstr(err.msg, "refit it") != NULL);
 	/* an empty file is not a scorer */
 	refused("", ": not a despin scorer file");
 	/* a file that is not there */
 	T_OK(ds_scorer_read_tsv("/nonexistent/scorer.tsv", &err) == NULL);
 	T_OK(strstr(err.msg, "/nonexistent/scorer.tsv") != NULL);
 	/* a well-formed one is accepted: the refusals above are the lines' */
-	T_OK(write_file(tsv2, "despin-scorer\t3\nthreshold\tsolo\t0.7\n"
+	T_OK(write_file(tsv2, "despin-scorer\t4\nthreshold\tsolo\t0.7\n"
 			      "coef\tsolo\tgtop\t3\t0.5\t2\n") == 0);
 	{
 		struct ds_scorer *s = ds_scorer_read_tsv(tsv2, &err);

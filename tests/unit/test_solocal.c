@@ -26,7 +26,7 @@ T_TEST(read_and_predict)
 	struct ds_solocal *sc;
 	double fx[DS_NFLAGF] = {0}, ax[DS_NARTF];
 	float p[3] = {0.9f, 0.85f, 0.4f};
-	T_OK(write_file("despin-solo\t2\n"
+	T_OK(write_file("despin-solo\t3\n"
 			"coef\tflag\tbias\t0\t1\t-1\n"
 			"coef\tflag\tslot\t0\t2\t2\n"
 			"coef\tarticle\tbias\t0\t1\t0\n"
@@ -73,15 +73,15 @@ T_TEST(bad_files)
 	T_OK(write_file("despin-scorer\t1\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	T_OK(strstr(err.msg, ":1:") != NULL);
-	T_OK(write_file("despin-solo\t2\ncoef\tflag\tnosuch\t0\t1\t1\n") == 0);
+	T_OK(write_file("despin-solo\t3\ncoef\tflag\tnosuch\t0\t1\t1\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	T_OK(strstr(err.msg, ":2:") != NULL);
-	T_OK(write_file("despin-solo\t2\ncoef\tflag\tslot\t0\t0\t1\n") == 0);
+	T_OK(write_file("despin-solo\t3\ncoef\tflag\tslot\t0\t0\t1\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
-	T_OK(write_file("despin-solo\t2\nthreshold\t1.5\n") == 0);
+	T_OK(write_file("despin-solo\t3\nthreshold\t1.5\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	/* the language model is a file of the models directory */
-	T_OK(write_file("despin-solo\t2\nlm\t../lm.bin\n") == 0);
+	T_OK(write_file("despin-solo\t3\nlm\t../lm.bin\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	T_OK(write_file("") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
@@ -92,6 +92,12 @@ T_TEST(bad_files)
 	T_EQ_INT(err.code, DS_EVERSION);
 	T_OK(strstr(err.msg, path) != NULL && strstr(err.msg, "format 1") != NULL &&
 	     strstr(err.msg, "refit it") != NULL);
+	/* format 2 counts them from the median, not the lower quartile */
+	T_OK(write_file("despin-solo\t2\nthreshold\t0.5\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	T_EQ_INT(err.code, DS_EVERSION);
+	T_OK(strstr(err.msg, path) != NULL && strstr(err.msg, "format 2") != NULL &&
+	     strstr(err.msg, "lower quartile") != NULL && strstr(err.msg, "refit it") != NULL);
 }
 
 int main(void)
