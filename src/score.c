@@ -265,8 +265,8 @@ bad:
 			   "(scripts/fit_scorer.sh)", path, old,
 			   old == 1   ? "gtop was the plain mean of the top gains"
 			   : old == 2 ? "a slot's gain and fluency were not counted from the article's median"
-				      : "a slot's gain and gtop counted from the article's median, not its "
-					"lower quartile");
+				      : "a slot's gain and gtop were counted from the article's median, "
+					"not its lower quartile");
 	else
 		ds_err_set(err, DS_EFORMAT, "%s:%d: malformed scorer line", path, t.lineno);
 	return NULL;
