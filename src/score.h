@@ -11,7 +11,7 @@
  * Files: a TSV source of truth (models/scorer.tsv, written by fitting) and
  * its binary form (models/scorer.bin, binfmt kind "SCORER"), which the
  * detector loads.  TSV rows:
- *     despin-scorer  3
+ *     despin-scorer  4
  *     threshold  MODEL  VALUE
  *     coef  MODEL  FEATURE  MEAN  SD  COEF
  * where MODEL is "solo" or "source" and FEATURE a name of ds_feat_names, or

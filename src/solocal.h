@@ -13,7 +13,7 @@
  * on whole articles and on paragraphs of every length.
  *
  * File: models/solo.tsv, written by scripts/fit_scorer.sh (scripts/fit_solo.py):
- *     despin-solo  2
+ *     despin-solo  3
  *     coef  flag     FEATURE  MEAN  SD  COEF     (names of ds_sc_flagf_names)
  *     coef  article  FEATURE  MEAN  SD  COEF     (names of ds_sc_artf_names)
  *     threshold  VALUE        (article probability of a "spun" verdict)
