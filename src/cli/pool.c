@@ -1,7 +1,8 @@
 /* pool.c - ordered parallel map with bounded in-flight items (see pool.h).
  *
  * The calling thread only produces: it reads items while fewer than cap are
- * in flight.  A worker that finishes an item hands back every finished item
+ * in flight (and, when they are weighed, while they weigh under the
+ * budget).  A worker that finishes an item hands back every finished item
  * at the head of the ring, in order, unless another worker is doing so
  * already (then that one takes it on: it looks at the head again before it
  * lets go).  So an item is handed back as soon as it and those before it
@@ -9,12 +10,14 @@
 #include "pool.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 enum { SLOT_EMPTY, SLOT_QUEUED, SLOT_WORKING, SLOT_DONE };
 
 struct slot {
 	void *item;
+	size_t weight; /* what pool_weigh_fn said of it */
 	int state;
 };
 
@@ -27,6 +30,7 @@ struct pool {
 	size_t next_work;       /* first queued item not taken yet */
 	int closing;
 	int handing;            /* a worker is handing items back */
+	size_t weight, budget;  /* of the items in flight, and its bound */
 	pool_work_fn work;
 	pool_done_fn done;
 	void *ctx;
@@ -51,7 +55,9 @@ static void hand_back(struct pool *p)
 		pthread_mutex_unlock(&p->mu);
 		p->done(p->ctx, item);
 		pthread_mutex_lock(&p->mu);
+		p->weight -= s->weight;
 		s->item = NULL;
+		s->weight = 0;
 		s->state = SLOT_EMPTY;
 		p->head++;
 		pthread_cond_broadcast(&p->cv_space);
@@ -92,6 +98,12 @@ static void pool_free(struct pool *p, pthread_t *th, struct worker *wk)
 
 int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn done, void *ctx)
 {
+	return pool_run_weighed(nthreads, next, work, done, NULL, 0, ctx);
+}
+
+int pool_run_weighed(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn done,
+		     pool_weigh_fn weigh, size_t budget, void *ctx)
+{
 	struct pool p;
 	pthread_t *th;
 	struct worker *wk;
@@ -118,6 +130,8 @@ int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn do
 	pthread_cond_init(&p.cv_space, NULL);
 	p.head = p.tail = p.next_work = 0;
 	p.closing = p.handing = 0;
+	p.weight = 0;
+	p.budget = weigh ? budget : SIZE_MAX;
 	p.work = work;
 	p.done = done;
 	p.ctx = ctx;
@@ -138,7 +152,9 @@ int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn do
 	pthread_mutex_lock(&p.mu);
 	for (;;) {
 		void *item;
-		while (p.tail - p.head == p.cap)
+		/* room in the ring, and in the budget (one item is always let
+		 * in: a larger one waits only for those before it) */
+		while (p.tail - p.head == p.cap || (p.weight >= p.budget && p.tail != p.head))
 			pthread_cond_wait(&p.cv_space, &p.mu);
 		pthread_mutex_unlock(&p.mu);
 		item = next(ctx); /* may wait for input: the workers go on */
@@ -146,6 +162,8 @@ int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn do
 		if (!item)
 			break;
 		p.ring[p.tail % p.cap].item = item;
+		p.ring[p.tail % p.cap].weight = weigh ? weigh(ctx, item) : 0;
+		p.weight += p.ring[p.tail % p.cap].weight;
 		p.ring[p.tail % p.cap].state = SLOT_QUEUED;
 		p.tail++;
 		pthread_cond_signal(&p.cv_work);

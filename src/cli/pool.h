@@ -20,8 +20,17 @@ typedef void (*pool_work_fn)(void *ctx, int w, void *item);
  * at once), while the calling thread may be waiting in next. */
 typedef void (*pool_done_fn)(void *ctx, void *item);
 
+/* What an item weighs (its bytes, say), called on the calling thread as it
+ * is read. */
+typedef size_t (*pool_weigh_fn)(void *ctx, void *item);
+
 /* Runs the pipeline; with nthreads <= 1 everything runs on the calling
  * thread.  Returns 0, or -1 if threads could not be started. */
 int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn done, void *ctx);
+/* pool_run, and no item is read while the items in flight weigh budget or
+ * more (weigh NULL: no bound but the count); one item is always let in,
+ * so the memory held is under budget plus the heaviest item. */
+int pool_run_weighed(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn done,
+		     pool_weigh_fn weigh, size_t budget, void *ctx);
 
 #endif

@@ -237,6 +237,20 @@ static void *stream_next(void *ctx)
 	return atomic_load(&e->stop) ? NULL : next_input(e);
 }
 
+/* What an input holds while it waits or is judged: its text.  The inputs
+ * read ahead of the verdicts weigh at most SCAN_READ_AHEAD bytes (and the
+ * one let in after them): a folder or stream of large inputs on many
+ * cores holds a bounded amount of memory, not 4 per thread of --max-size
+ * each. */
+#define SCAN_READ_AHEAD ((size_t)256 << 20)
+
+static size_t stream_weigh(void *ctx, void *vit)
+{
+	const struct item *it = vit;
+	(void)ctx;
+	return it->len;
+}
+
 static void stream_done(void *ctx, void *vit)
 {
 	struct engine *e = ctx;
@@ -572,7 +586,8 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		rc = run_batch(&e);
 	} else {
 		e.total = o->stdin_json ? 0 : e.npaths;
-		if (pool_run(e.nthreads, stream_next, work, stream_done, &e) < 0) {
+		if (pool_run_weighed(e.nthreads, stream_next, work, stream_done, stream_weigh,
+				     SCAN_READ_AHEAD, &e) < 0) {
 			cli_error("cannot start worker threads");
 			rc = -1;
 		}

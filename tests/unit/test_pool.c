@@ -21,7 +21,14 @@ struct run {
 	int worked[NITEMS];
 	int bad_worker;
 	int nthreads;
+	size_t wread, whanded, wmost; /* weights read, handed back, most in flight */
 };
+
+/* Item i's weight: every third is heavy. */
+static size_t weight_of(int i)
+{
+	return i % 3 == 0 ? 1000 : 10;
+}
 
 static void *next(void *ctx)
 {
@@ -41,9 +48,12 @@ static void *next(void *ctx)
 	}
 	if (r->nread < NITEMS) {
 		r->items[r->nread] = (int)r->nread;
+		r->wread += weight_of((int)r->nread);
 		item = &r->items[r->nread++];
 		if (r->nread - r->nhanded > r->most_in_flight)
 			r->most_in_flight = r->nread - r->nhanded;
+		if (r->wread - r->whanded > r->wmost)
+			r->wmost = r->wread - r->whanded;
 	}
 	pthread_mutex_unlock(&r->mu);
 	return item;
@@ -76,6 +86,7 @@ static void done(void *ctx, void *item)
 	if ((size_t)i != r->nhanded)
 		r->order_bad++;
 	r->nhanded++;
+	r->whanded += weight_of(i);
 	pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->mu);
 }
@@ -131,6 +142,30 @@ T_TEST(answers_a_reader_that_waits)
 	}
 }
 
+static size_t weigh(void *ctx, void *item)
+{
+	(void)ctx;
+	return weight_of(*(int *)item);
+}
+
+/* Weighed, the items in flight stay under the budget plus the heaviest
+ * one, and an item heavier than the whole budget still gets through; the
+ * count alone lets sixteen in (more than four heavy ones) */
+T_TEST(read_ahead_within_budget)
+{
+	static struct run r;
+	run_init(&r, 4, 0);
+	T_EQ_INT(pool_run(4, next, work, done, &r), 0);
+	T_OK(r.wmost > 3000);
+	run_check(&r);
+	for (int n = 2; n <= 8; n *= 2) {
+		run_init(&r, n, 0);
+		T_EQ_INT(pool_run_weighed(n, next, work, done, weigh, 100, &r), 0);
+		T_OK(r.wmost < 100 + 1000);
+		run_check(&r);
+	}
+}
+
 static void *nothing(void *ctx)
 {
 	(void)ctx;
@@ -151,6 +186,7 @@ int main(void)
 {
 	T_RUN(hands_back_in_input_order);
 	T_RUN(answers_a_reader_that_waits);
+	T_RUN(read_ahead_within_budget);
 	T_RUN(empty_input);
 	return t_done();
 }
