@@ -390,6 +390,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		qsort(c->gains, nslots, sizeof *c->gains, cmp_float);
 		qsort(c->probs, nslots, sizeof *c->probs, cmp_float);
 		c->slot_gbase = c->gains[nslots / 4];
+		med = c->gains[nslots / 2];
 		c->slot_lpmed = c->probs[nslots / 2];
 	}
 	nslots = 0;
@@ -420,7 +421,6 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		f05 += b.follow > 0.5;
 		fsum += b.follow > 0 ? b.follow : 0;
 	}
-	med = nslots ? c->gains[nslots / 2] : 0;
 	ev->n_slots = nslots;
 	ev->f[DS_F_SLOTS] = nwords ? (double)nslots / (double)nwords : 0;
 	if (nslots) {

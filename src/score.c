@@ -193,6 +193,15 @@ static int chgf_index(const char *name)
 	return -1;
 }
 
+/* Why a scorer of an earlier format (index) weighs its features otherwise:
+ * one reason for each format before DS_SCORER_TSV_VERSION. */
+static const char *const OLD_FORMAT[] = {
+	NULL,
+	"gtop was the plain mean of the top gains",
+	"a slot's gain and fluency were not counted from the article's median",
+	"a slot's gain and gtop were counted from the article's median, not its lower quartile",
+};
+
 struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 {
 	struct ds_tsv t;
@@ -219,10 +228,7 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0)
 				goto bad;
 			if (strcmp(f[1], DS_SCORER_TSV_VERSION) != 0) {
-				old = strcmp(f[1], "1") == 0   ? 1
-				      : strcmp(f[1], "2") == 0 ? 2
-				      : strcmp(f[1], "3") == 0 ? 3
-							       : 0;
+				old = ds_old_format(f[1], DS_ARRAY_LEN(OLD_FORMAT));
 				goto bad;
 			}
 			header = 1;
@@ -262,11 +268,7 @@ bad:
 	free(s);
 	if (old)
 		ds_err_set(err, DS_EVERSION, "%s: a scorer of format %d, fitted when %s; refit it "
-			   "(scripts/fit_scorer.sh)", path, old,
-			   old == 1   ? "gtop was the plain mean of the top gains"
-			   : old == 2 ? "a slot's gain and fluency were not counted from the article's median"
-				      : "a slot's gain and gtop were counted from the article's median, "
-					"not its lower quartile");
+			   "(scripts/fit_scorer.sh)", path, old, OLD_FORMAT[old]);
 	else
 		ds_err_set(err, DS_EFORMAT, "%s:%d: malformed scorer line", path, t.lineno);
 	return NULL;

@@ -24,6 +24,14 @@ static int name_index(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
+/* How a slot's gain was counted in a calibration of an earlier format:
+ * one for each format before DS_SOLOCAL_VERSION. */
+static const char *const OLD_FORMAT[] = {
+	NULL,
+	"not counted from the article's median",
+	"counted from the article's median, not its lower quartile",
+};
+
 struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 {
 	struct ds_tsv t;
@@ -46,7 +54,7 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 			if (nf != 2 || strcmp(f[0], "despin-solo") != 0)
 				goto bad;
 			if (strcmp(f[1], DS_SOLOCAL_VERSION) != 0) {
-				old = strcmp(f[1], "1") == 0 ? 1 : strcmp(f[1], "2") == 0 ? 2 : 0;
+				old = ds_old_format(f[1], DS_ARRAY_LEN(OLD_FORMAT));
 				goto bad;
 			}
 			header = 1;
@@ -101,9 +109,7 @@ bad:
 		ds_err_set(err, DS_EVERSION,
 			   "%s: a solo calibration of format %d, fitted when a slot's gain was %s; "
 			   "refit it (scripts/fit_scorer.sh)",
-			   path, old,
-			   old == 1 ? "not counted from the article's median"
-				    : "counted from the article's median, not its lower quartile");
+			   path, old, OLD_FORMAT[old]);
 	else
 		ds_err_set(err, DS_EFORMAT,
 			   "%s:%d: not a solo calibration row; rebuild it with scripts/fit_scorer.sh",

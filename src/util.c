@@ -102,6 +102,13 @@ int ds_tsv_open(struct ds_tsv *t, const char *path, size_t max_bytes, struct ds_
 	return ds_read_file(path, max_bytes, &t->text, &len, err);
 }
 
+int ds_old_format(const char *s, size_t n)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	return *s >= '1' && *s <= '9' && *end == 0 && v >= 1 && (size_t)v < n ? (int)v : 0;
+}
+
 int ds_tsv_next(struct ds_tsv *t, char **f, int nmax)
 {
 	char *line;

@@ -191,6 +191,9 @@ struct ds_tsv {
 };
 int ds_tsv_open(struct ds_tsv *t, const char *path, size_t max_bytes, struct ds_err *err);
 int ds_tsv_next(struct ds_tsv *t, char **f, int nmax);
+/* The format a file's header field s names when it is 1 .. n - 1 (an
+ * earlier format the reader has a reason to refuse), else 0. */
+int ds_old_format(const char *s, size_t n);
 void ds_tsv_close(struct ds_tsv *t);
 
 /* ---- hash map: 64-bit keys to 32-bit values ----

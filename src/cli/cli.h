@@ -140,6 +140,8 @@ struct ds_models *cli_models_open(const char *models, int need_scorer, int many,
 /* Inputs from which a scan opens its models for many articles
  * (cli_models_open): under it a short run keeps few model pages resident. */
 #define CLI_MANY_ARTICLES 16
+/* The most worker threads -j takes, and the default's bound. */
+#define CLI_MAX_JOBS 256
 /* Joins the models dir and a file name into a static buffer (one of 4
  * rotating buffers, so up to 4 results may be used at once). */
 const char *cli_model_path(const char *dir, const char *file);

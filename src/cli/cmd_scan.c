@@ -167,7 +167,7 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 	case 'S': so->solo = 1; return 1;
 	case 'm': so->models = arg; return 1;
 	case 'j':
-		if (cli_parse_int("-j", arg, 1, 256, &v))
+		if (cli_parse_int("-j", arg, 1, CLI_MAX_JOBS, &v))
 			return -1;
 		so->jobs = (int)v;
 		return 1;

@@ -96,6 +96,15 @@ static void pool_free(struct pool *p, pthread_t *th, struct worker *wk)
 	free(wk);
 }
 
+/* pool_free, once the lock and conditions were made. */
+static void pool_close(struct pool *p, pthread_t *th, struct worker *wk)
+{
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv_work);
+	pthread_cond_destroy(&p->cv_space);
+	pool_free(p, th, wk);
+}
+
 int pool_run(int nthreads, pool_next_fn next, pool_work_fn work, pool_done_fn done, void *ctx)
 {
 	return pool_run_weighed(nthreads, next, work, done, NULL, 0, ctx);
@@ -143,14 +152,13 @@ int pool_run_weighed(int nthreads, pool_next_fn next, pool_work_fn work, pool_do
 		started++;
 	}
 	if (started == 0) {
-		pthread_mutex_destroy(&p.mu);
-		pthread_cond_destroy(&p.cv_work);
-		pthread_cond_destroy(&p.cv_space);
-		pool_free(&p, th, wk);
+		pool_close(&p, th, wk);
 		return -1;
 	}
 	pthread_mutex_lock(&p.mu);
 	for (;;) {
+		struct slot *s;
+		size_t w;
 		void *item;
 		/* room in the ring, and in the budget (one item is always let
 		 * in: a larger one waits only for those before it) */
@@ -158,13 +166,15 @@ int pool_run_weighed(int nthreads, pool_next_fn next, pool_work_fn work, pool_do
 			pthread_cond_wait(&p.cv_space, &p.mu);
 		pthread_mutex_unlock(&p.mu);
 		item = next(ctx); /* may wait for input: the workers go on */
+		w = item && weigh ? weigh(ctx, item) : 0;
 		pthread_mutex_lock(&p.mu);
 		if (!item)
 			break;
-		p.ring[p.tail % p.cap].item = item;
-		p.ring[p.tail % p.cap].weight = weigh ? weigh(ctx, item) : 0;
-		p.weight += p.ring[p.tail % p.cap].weight;
-		p.ring[p.tail % p.cap].state = SLOT_QUEUED;
+		s = &p.ring[p.tail % p.cap];
+		s->item = item;
+		s->weight = w;
+		s->state = SLOT_QUEUED;
+		p.weight += w;
 		p.tail++;
 		pthread_cond_signal(&p.cv_work);
 	}
@@ -176,9 +186,6 @@ int pool_run_weighed(int nthreads, pool_next_fn next, pool_work_fn work, pool_do
 	pthread_mutex_unlock(&p.mu);
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv_work);
-	pthread_cond_destroy(&p.cv_space);
-	pool_free(&p, th, wk);
+	pool_close(&p, th, wk);
 	return 0;
 }

@@ -21,7 +21,7 @@ typedef void (*pool_work_fn)(void *ctx, int w, void *item);
 typedef void (*pool_done_fn)(void *ctx, void *item);
 
 /* What an item weighs (its bytes, say), called on the calling thread as it
- * is read. */
+ * is read, outside the pool's lock. */
 typedef size_t (*pool_weigh_fn)(void *ctx, void *item);
 
 /* Runs the pipeline; with nthreads <= 1 everything runs on the calling

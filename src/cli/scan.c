@@ -521,7 +521,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		e.nthreads = o->jobs;
 	} else {
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		e.nthreads = ncpu > 1 ? (ncpu < 256 ? (int)ncpu : 256) : 1;
+		e.nthreads = ncpu > 1 ? (ncpu < CLI_MAX_JOBS ? (int)ncpu : CLI_MAX_JOBS) : 1;
 		if (!o->stdin_json && e.npaths < (size_t)e.nthreads)
 			e.nthreads = e.npaths > 0 ? (int)e.npaths : 1;
 	}
@@ -623,14 +623,22 @@ out:
 
 /* ---- records of the outcome ---- */
 
+/* Starts a record {"KEY":"NAME", in b; 0 or DS_ENOMEM. */
+static int record_start(struct ds_buf *b, const char *key, const char *name)
+{
+	return ds_buf_puts(b, "{\"") || ds_buf_puts(b, key) || ds_buf_puts(b, "\":\"") ||
+			       ds_buf_json_str(b, name, strlen(name)) || ds_buf_puts(b, "\",")
+		       ? DS_ENOMEM
+		       : 0;
+}
+
 int scan_print_error_json(const struct scan_opts *o, const char *name, const char *err)
 {
 	struct ds_buf b = DS_BUF_INIT;
 	const char *why = cli_error_reason(name, err);
 	int rc;
-	ds_buf_puts(&b, o->stdin_json ? "{\"id\":\"" : "{\"file\":\"");
-	ds_buf_json_str(&b, name, strlen(name));
-	ds_buf_puts(&b, "\",\"error\":\"");
+	record_start(&b, o->stdin_json ? "id" : "file", name);
+	ds_buf_puts(&b, "\"error\":\"");
 	ds_buf_json_str(&b, why, strlen(why));
 	rc = ds_buf_puts(&b, "\"}");
 	if (rc == 0)
@@ -643,15 +651,13 @@ void scan_print_json(const struct scan_opts *o, const char *name, const struct d
 {
 	struct ds_buf b = DS_BUF_INIT;
 	char *j = ds_result_json(r);
-	int rc = j ? 0 : DS_ENOMEM;
-	if (j && o->stdin_json && j[0] == '{' &&
-	    (ds_buf_puts(&b, "{\"id\":\"") || ds_buf_json_str(&b, name, strlen(name)) ||
-	     ds_buf_puts(&b, "\",") || ds_buf_puts(&b, j + 1)))
-		rc = DS_ENOMEM;
-	if (rc == 0)
-		puts(b.data ? b.data : j);
-	else
+	int id = j && o->stdin_json && j[0] == '{';
+	if (!j || (id && record_start(&b, "id", name)))
 		cli_error("%s: out of memory", name);
+	else if (id)
+		printf("%s%s\n", b.data, j + 1); /* {"id":"...", then the record's fields */
+	else
+		puts(j);
 	ds_buf_free(&b);
 	free(j);
 }

@@ -447,6 +447,19 @@ T_TEST(maps_whole_folios_on_demand)
 	unlink(path);
 }
 
+/* an earlier format named by a file's header: 1 .. n - 1, nothing else */
+T_TEST(old_format_numbers)
+{
+	T_EQ_INT(ds_old_format("1", 4), 1);
+	T_EQ_INT(ds_old_format("3", 4), 3);
+	T_EQ_INT(ds_old_format("4", 4), 0);
+	T_EQ_INT(ds_old_format("0", 4), 0);
+	T_EQ_INT(ds_old_format("01", 4), 0);
+	T_EQ_INT(ds_old_format("2x", 4), 0);
+	T_EQ_INT(ds_old_format("", 4), 0);
+	T_EQ_INT(ds_old_format("-1", 4), 0);
+}
+
 int main(void)
 {
 	T_RUN(fixed4_as_printf);
@@ -461,5 +474,6 @@ int main(void)
 	T_RUN(shown_text_does_nothing_else);
 	T_RUN(afile_new_and_mode);
 	T_RUN(maps_whole_folios_on_demand);
+	T_RUN(old_format_numbers);
 	return t_done();
 }
