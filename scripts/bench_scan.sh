@@ -5,7 +5,8 @@
 #     source, one core (tests/bench/bench_detect.c);
 #   - 'despin scan' throughput, wall time per article and peak memory, solo
 #     and against an index of 10,000 articles (the benchmark's sources plus
-#     distractors from scripts/gen_distractors.py), each with -j 1 and -j 2
+#     distractors from scripts/gen_distractors.py), and all of them as one
+#     batch (each other's reference set, no index), each with -j 1 and -j 2
 #     in the same run, and the speed-up;
 #   - how many articles the index mode attached to their true source.
 # Usage: scripts/bench_scan.sh [BUILD_DIR]   (default: build)
@@ -137,6 +138,16 @@ run "solo -j2" --solo -j 2
 speedup "solo -j1" "solo -j2"
 ndiff=$(diff "$W/out.solo -j1" "$W/out.solo -j2" | grep -c '^<' || true)
 echo "scan: -j 1 and -j 2 outputs identical: $([ "$ndiff" = 0 ] && echo yes || echo "NO, $ndiff lines differ")"
+
+# batch mode (no -i, -s nor --solo): the articles are each other's
+# reference set; the spins of one source find one another and are judged
+# against the most fluent of their candidate sources
+echo "-- despin scan -j N of them all as one batch (each other's sources)"
+run "batch -j1" -j 1
+run "batch -j2" -j 2
+speedup "batch -j1" "batch -j2"
+ndiff=$(diff "$W/out.batch -j1" "$W/out.batch -j2" | grep -c '^<' || true)
+echo "scan: batch -j 1 and -j 2 outputs identical: $([ "$ndiff" = 0 ] && echo yes || echo "NO, $ndiff lines differ")"
 
 # the model load alone: one short article
 head -c 2000 "$(head -n 1 "$W/articles")" > "$W/one.txt"

@@ -8,7 +8,13 @@ no index (the batch is its own reference set) and counts originals flagged,
 copies flagged, and pairs marked "source_direction": "uncertain".
 
   scripts/eval_batch.py [--despin D] [--models DIR] [--bench DIR] [--n 150]
-                        [--family NAME] [--keep DIR]
+                        [--copies K] [--family NAME] [--keep DIR]
+
+--copies K puts up to K copies of each original in the batch (distinct
+spins or round trips of it, default 1): then each copy has several
+candidate sources, the original and the other copies, and batch mode's
+ranking of them (the more fluent first) decides which it is judged
+against.
 
 The copies are the benchmark's spins and round trips, or, with --family, the
 articles of that family alone (e.g. context: the spinner that checks its
@@ -39,6 +45,7 @@ def main():
     ap.add_argument("--bench", default="corpus/bench")
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--copies", type=int, default=1, help="copies of each original (default 1)")
     ap.add_argument("--family", help="copies of this family only (e.g. context)")
     ap.add_argument("--keep", help="write the batch here and keep it")
     a = ap.parse_args()
@@ -65,16 +72,23 @@ def main():
     kind = {}
     try:
         for k, s in enumerate(srcs):
-            spin = rng.choice(by_src[s])
-            names = ["%04d-%d.txt" % (k, b) for b in (0, 1)]
+            if a.copies == 1:
+                spins = [rng.choice(by_src[s])]
+            else:
+                spins = rng.sample(by_src[s], min(a.copies, len(by_src[s])))
+            names = ["%04d-%d.txt" % (k, b) for b in range(len(spins) + 1)]
             rng.shuffle(names)
-            for name, path, what in ((names[0], s, "original"), (names[1], spin["file"], "copy")):
+            what = [(names[0], s, "original")]
+            what += [(names[i + 1], spin["file"], "copy") for i, spin in enumerate(spins)]
+            for name, path, role_of in what:
                 with open(os.path.join(a.bench, path), encoding="utf-8") as f:
                     text = DATE_RE.sub("", f.read())
                 with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
                     f.write(text)
-                role[os.path.join(tmp, name)] = what
-            kind[names[0]] = kind[names[1]] = "%s %s" % (spin["kind"], spin.get("thesaurus") or "")
+                role[os.path.join(tmp, name)] = role_of
+            for i, name in enumerate(names):
+                spin = spins[max(i - 1, 0)]  # the original: its first copy's
+                kind[name] = "%s %s" % (spin["kind"], spin.get("thesaurus") or "")
         if a.keep:
             with open(a.keep.rstrip("/") + ".roles.tsv", "w", encoding="utf-8") as f:
                 for path in sorted(role):
@@ -85,7 +99,7 @@ def main():
             sys.exit("eval_batch: despin scan failed (%d): %s" % (p.returncode, p.stderr[-2000:]))
         n = {"original": 0, "copy": 0}
         flagged = {"original": 0, "copy": 0}
-        against_copy = uncertain = 0
+        against_copy = uncertain = copy_on_original = 0
         for line in p.stdout.splitlines():
             r = json.loads(line)
             what = role.get(r["file"])
@@ -100,10 +114,13 @@ def main():
             uncertain += r.get("source_direction") == "uncertain"
             if what == "original" and r.get("source") and role.get(r["source"]) == "copy":
                 against_copy += 1
-        print("pairs %d: originals flagged %d of %d (judged against their copy: %d), "
-              "copies flagged %d of %d, articles marked uncertain %d"
-              % (len(srcs), flagged["original"], n["original"], against_copy,
-                 flagged["copy"], n["copy"], uncertain))
+            if what == "copy" and r.get("source") and role.get(r["source"]) == "original":
+                copy_on_original += 1
+        print("%s %d: originals flagged %d of %d (judged against their copy: %d), "
+              "copies flagged %d of %d (judged against their original: %d), "
+              "articles marked uncertain %d"
+              % ("pairs" if a.copies == 1 else "groups", len(srcs), flagged["original"], n["original"], against_copy,
+                 flagged["copy"], n["copy"], copy_on_original, uncertain))
     finally:
         if not a.keep:
             shutil.rmtree(tmp, ignore_errors=True)

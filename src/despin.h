@@ -337,17 +337,16 @@ void ds_sources_free(struct ds_sources *s);
  * or under $TMPDIR, or /tmp; removed by ds_batch_free) and finds each one's
  * sources among the others, with the same passage matching as an index.
  * Of two related articles the older one (by their "date" headers) is the
- * source; undated or of one date, each may be the other's (the cleaner one,
- * by the solo score set with ds_batch_set_score, is preferred among
- * several), and the evidence decides which is the copy (ds_detect_opts'
- * check_direction).
+ * source; undated or of one date, each may be the other's (the more
+ * fluent one, by ds_batch_rank, is preferred among several), and the
+ * evidence decides which is the copy (ds_detect_opts' check_direction).
  * Memory: about 100 bytes per article plus the
  * index's page cache (64 MiB per handle); the texts live in the file.
  *
  * Use: ds_batch_add every article (one thread); then, on any number of
  * threads, each with its own finder (ds_batch_finder): ds_batch_related for
- * every article, ds_batch_set_score for those ds_batch_needs_score
- * names, and ds_batch_find for every article. */
+ * every article, ds_batch_rank for those ds_batch_needs_rank names, and
+ * ds_batch_find for every article. */
 struct ds_batch;
 
 struct ds_batch *ds_batch_new(const char *dir, struct ds_err *err);
@@ -363,16 +362,19 @@ size_t ds_batch_count(const struct ds_batch *b);
  * ds_finder_close before ds_batch_free. */
 struct ds_finder *ds_batch_finder(struct ds_batch *b, struct ds_err *err);
 /* Looks up article idx: when it shares passages with several others,
- * they will need a solo score, to rank them as its possible sources (one
- * alone needs none).  Returns 0 or a negative DS_E* code.  Thread-safe for
- * distinct finders. */
+ * they will need ranking, as its possible sources (one alone needs
+ * none).  Returns 0 or a negative DS_E* code.  Thread-safe for distinct
+ * finders. */
 int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct ds_err *err);
-/* 1 when article idx needs its solo score (after every ds_batch_related). */
-int ds_batch_needs_score(const struct ds_batch *b, size_t idx);
-void ds_batch_set_score(struct ds_batch *b, size_t idx, double solo_score);
-/* Article idx alone, with no source (for its solo score: ds_detect_found). */
-struct ds_sources *ds_batch_article(struct ds_batch *b, struct ds_finder *f, size_t idx,
-				    struct ds_err *err);
+/* 1 when article idx needs ranking (after every ds_batch_related). */
+int ds_batch_needs_rank(const struct ds_batch *b, size_t idx);
+/* Ranks article idx among the candidate sources of the others: its
+ * fluency, the mean log10 probability per token under det's language
+ * model, the more fluent first (a spinner's copy reads worse than its
+ * source); no judgement, no candidate search.  Returns 0 or a negative
+ * DS_E* code.  Thread-safe for distinct finders and detectors. */
+int ds_batch_rank(struct ds_batch *b, struct ds_finder *f, struct ds_detector *det,
+		  size_t idx, struct ds_err *err);
 /* The sources of article idx among the others that may be its source, with
  * its text (for ds_detect_found). */
 struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t idx,

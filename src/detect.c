@@ -653,6 +653,14 @@ static const char *sub_restored(const struct ds_result *r, size_t i)
 	return r->texts[i] + (r->ev.subs[i].end - r->ev.subs[i].start) + 1;
 }
 
+int ds_detect_fluency(struct ds_detector *det, const struct ds_doc *doc, double *lp,
+		      struct ds_err *err)
+{
+	if (ds_ev_fluency(det->ev, doc, lp))
+		return ds_err_set(err, DS_ENOMEM, "%s: out of memory", doc->name);
+	return 0;
+}
+
 struct ds_result *ds_detect_doc(struct ds_detector *det, struct ds_doc *doc,
 				const struct ds_text *source, const struct ds_source_meta *meta,
 				const struct ds_detect_opts *opts, struct ds_err *err)

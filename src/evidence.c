@@ -253,6 +253,17 @@ static enum ev_skip solo_skip(const struct ds_ev_ctx *c, const struct ds_doc *do
 	return EV_SKIP_NONE;
 }
 
+int ds_ev_fluency(struct ds_ev_ctx *c, const struct ds_doc *doc, double *lp)
+{
+	struct ds_ev ev;
+	int rc;
+	memset(&ev, 0, sizeof ev);
+	rc = ev_lm_pass(c, doc, &ev);
+	*lp = rc ? 0 : ev.f[DS_F_LP];
+	ds_ev_clear(&ev);
+	return rc;
+}
+
 int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
 		  const struct ds_align *al, struct ds_ev *ev)
 {

@@ -305,6 +305,10 @@ int ds_ev_uses_source(const struct ds_align *al, const struct ds_ev *ev);
 int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
 		  const struct ds_align *al, struct ds_ev *ev);
 void ds_ev_clear(struct ds_ev *ev);
+/* The language-model pass of ds_ev_compute alone: *lp gets doc's mean log10
+ * probability per token (DS_F_LP, unknown words included), with no
+ * candidate search.  Returns 0 or DS_ENOMEM. */
+int ds_ev_fluency(struct ds_ev_ctx *c, const struct ds_doc *doc, double *lp);
 
 static inline const char *ds_ev_str(const struct ds_ev *ev, uint32_t off)
 {

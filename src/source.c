@@ -497,7 +497,7 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 struct bitem {
 	char *name;
 	int64_t id;       /* in the batch's index (a repeated text shares one) */
-	double score;     /* solo score (ds_batch_set_score) */
+	double rank;      /* 0 (fluent) to 1 (not): ds_batch_rank */
 	char date[11];
 	unsigned char need;
 };
@@ -690,10 +690,10 @@ int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct
 	ds_query_opts_init(&qo);
 	qo.exclude_id = b->it[idx].id;
 	rc = ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err);
-	/* the solo scores rank an article's candidate sources, the cleaner
+	/* the fluency ranks an article's candidate sources, the more fluent
 	 * first (ds_sources_choose): a single candidate needs none, and the
-	 * article's own score is needed only where it is one of several
-	 * (that article's look-up marks it) */
+	 * article's own rank is needed only where it is one of several (that
+	 * article's look-up marks it) */
 	if (rc == 0 && n >= 2) {
 		pthread_mutex_lock(&b->lock);
 		for (size_t k = 0; k < n; k++) {
@@ -709,15 +709,30 @@ int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct
 	return rc;
 }
 
-int ds_batch_needs_score(const struct ds_batch *b, size_t idx)
+int ds_batch_needs_rank(const struct ds_batch *b, size_t idx)
 {
 	return idx < b->n && b->it[idx].need;
 }
 
-void ds_batch_set_score(struct ds_batch *b, size_t idx, double solo_score)
+int ds_batch_rank(struct ds_batch *b, struct ds_finder *f, struct ds_detector *det,
+		  size_t idx, struct ds_err *err)
 {
-	if (idx < b->n)
-		b->it[idx].score = solo_score;
+	struct ds_doc *doc;
+	char *text = NULL;
+	size_t len;
+	double lp = 0;
+	int rc;
+	if (idx >= b->n)
+		return ds_err_set(err, DS_EINVAL, "no article %zu in the batch", idx);
+	if (!(doc = batch_doc(b, f, idx, &text, &len, err)))
+		return err ? err->code : DS_ENOMEM;
+	rc = ds_detect_fluency(det, doc, &lp, err);
+	ds_doc_free(doc);
+	free(text);
+	/* -lp >= 0 onto [0, 1): less fluent, higher */
+	if (rc == 0)
+		b->it[idx].rank = -lp / (1 - lp);
+	return rc;
 }
 
 /* May article j be the source of article i?  The earlier one by the date
@@ -732,7 +747,7 @@ static int may_be_source(const struct bitem *j, const struct bitem *i)
 }
 
 /* Lower for an older (dated before undated, then by date) or, of the
- * same date or undated, cleaner article. */
+ * same date or undated, more fluent article. */
 static double age_rank(const struct bitem *it)
 {
 	if (it->date[0]) {
@@ -740,45 +755,11 @@ static double age_rank(const struct bitem *it)
 		for (const char *p = it->date; *p; p++)
 			if (*p >= '0' && *p <= '9')
 				d = d * 10 + (*p - '0');
-		/* YYYYMMDD, days apart by 1 or more; the solo score (0 to 1)
-		 * orders one day's articles */
-		return d + 0.5 * it->score;
+		/* YYYYMMDD, days apart by 1 or more; the fluency rank (0 to
+		 * 1) orders one day's articles */
+		return d + 0.5 * it->rank;
 	}
-	return 1e9 + it->score;
-}
-
-/* Wraps the article (doc, text) as a ds_sources with no source. */
-static struct ds_sources *bare(struct ds_batch *b, size_t idx, struct ds_doc *doc, char *text,
-			       size_t len, struct ds_err *err)
-{
-	struct ds_sources *s = calloc(1, sizeof *s);
-	if (!s || !(s->name = strdup(b->it[idx].name))) {
-		free(s);
-		ds_doc_free(doc);
-		free(text);
-		ds_err_set(err, DS_ENOMEM, "out of memory");
-		return NULL;
-	}
-	s->doc = doc;
-	s->text = text;
-	s->len = len;
-	s->max_bytes = len + 1;
-	return s;
-}
-
-struct ds_sources *ds_batch_article(struct ds_batch *b, struct ds_finder *f, size_t idx,
-				    struct ds_err *err)
-{
-	struct ds_doc *doc;
-	char *text = NULL;
-	size_t len;
-	if (idx >= b->n) {
-		ds_err_set(err, DS_EINVAL, "no article %zu in the batch", idx);
-		return NULL;
-	}
-	if (!(doc = batch_doc(b, f, idx, &text, &len, err)))
-		return NULL;
-	return bare(b, idx, doc, text, len, err);
+	return 1e9 + it->rank;
 }
 
 struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t idx,

@@ -48,7 +48,7 @@ struct engine {
 	struct ds_batch *batch;
 	struct item **items;
 	size_t nitems, items_cap, next_item;
-	int batch_pass;          /* 1 related, 2 solo scores, 3 with sources */
+	int batch_pass;          /* 1 related, 2 fluency ranks, 3 with sources */
 	/* output */
 	scan_result_fn fn;
 	void *ctx;
@@ -260,11 +260,11 @@ static void stream_done(void *ctx, void *vit)
 
 /* batch mode: passes over e->items (names and errors only: the texts are
  * in the batch's index) */
-/* Whether pass (1 related, 2 solo scores, 3 with sources) has work for it. */
+/* Whether pass (1 related, 2 fluency ranks, 3 with sources) has work for it. */
 static int batch_wants(const struct engine *e, int pass, const struct item *it)
 {
 	return pass == 3 ||
-	       (!it->err[0] && (pass == 1 || ds_batch_needs_score(e->batch, it->bidx)));
+	       (!it->err[0] && (pass == 1 || ds_batch_needs_rank(e->batch, it->bidx)));
 }
 
 /* The steps of the passes from pass on, for the progress count. */
@@ -310,22 +310,18 @@ static void batch_work(void *ctx, int w, void *vit)
 		if (ds_batch_related(e->batch, e->fd[w], it->bidx, &err))
 			cli_input_error(it->err, sizeof it->err, it->name, err.msg);
 		return;
-	case 2: /* the solo score of those that do */
-		s = ds_batch_article(e->batch, e->fd[w], it->bidx, &err);
-		break;
+	case 2: /* the fluency of those that may be one of several sources */
+		if (ds_batch_rank(e->batch, e->fd[w], e->det[w], it->bidx, &err))
+			cli_input_error(it->err, sizeof it->err, it->name, err.msg);
+		return;
 	default: /* each against the sources chosen among the others */
 		s = ds_batch_find(e->batch, e->fd[w], it->bidx, &err);
 		break;
 	}
 	it->res = s ? ds_detect_found(e->det[w], s, &opts, &err) : NULL;
 	ds_sources_free(s);
-	if (!it->res) {
+	if (!it->res)
 		cli_input_error(it->err, sizeof it->err, it->name, err.msg);
-	} else if (e->batch_pass == 2) {
-		ds_batch_set_score(e->batch, it->bidx, ds_result_score(it->res));
-		ds_result_free(it->res);
-		it->res = NULL;
-	}
 }
 
 static void batch_done(void *ctx, void *vit)
