@@ -14,8 +14,9 @@
 #   - articles/s of 1 and of 2 'despin worker's draining BENCH_N submitted
 #     articles (wall and CPU), round trips per article, and the time a
 #     worker waited for look-ups (worker --stats) as a share of its wall time
-#     per article; again for 1 worker with two readers (--readers 2) and
-#     with --prefetch 0 (each article looked up, then scored).
+#     per article; again for 1 worker with two readers (--readers 2), with
+#     two judging threads (-j 2) and with --prefetch 0 (each article looked
+#     up, then scored).
 # One redis-server on loopback, started and stopped here.
 # Usage: scripts/bench_redis.sh [BUILD_DIR]   (default: build)
 # Environment: BENCH_SOURCES (default 10000), BENCH_N articles (default 160),
@@ -177,11 +178,12 @@ FAILED=
 if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ]; then
 	# the models' pages read once before, so that no run pays for them
 	cat models/*.bin > /dev/null
-	for run in 1 1r2 2 1p0; do
-		w=${run%%[pr]*}
+	for run in 1 1r2 2 1j2 1p0; do
+		w=${run%%[prj]*}
 		case $run in
 		*p0) PF="--prefetch 0" ;;
 		*r2) PF="--readers 2" ;;
+		*j2) PF="-j 2" ;;
 		*) PF= ;;
 		esac
 		cli del '{despin}:articles' '{despin}:results' '{despin}:stats' > /dev/null

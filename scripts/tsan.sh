@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the unit test programs, multi-threaded scans (scan -j 4: solo,
 # batch, with an index, --stdin-json; explain and report -j 4) and, when
-# redis-server is installed, a worker (its reader and judge threads) built
+# redis-server is installed, workers (reader and judge threads, -j 3) built
 # with ThreadSanitizer (make tsan builds BUILD, default build-tsan).  Exit 1
 # on any report of a data race or any failure.  Usage: scripts/tsan.sh [BUILD]
 BUILD=${1:-build-tsan}
@@ -63,6 +63,9 @@ if command -v redis-server > /dev/null && command -v redis-cli > /dev/null; then
 	"$DESPIN" submit --queue "$U" "$@" > /dev/null 2>&1
 	run "worker (two readers and the judge)" "$DESPIN" worker -i "$U" --until-empty --readers 2
 	run "worker --stats" sh -c "'$DESPIN' worker --stats --queue '$U' | grep -qx 'processed *$#'"
+	"$DESPIN" submit --queue "$U" "$@" > /dev/null 2>&1
+	run "worker -j 3 (three judges, two readers)" "$DESPIN" worker -i "$U" --until-empty -j 3
+	run "worker --stats after -j 3" sh -c "'$DESPIN' worker --stats --queue '$U' | grep -qx 'processed *$(($# * 2))'"
 fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -33,17 +33,18 @@
 static const char USAGE_WORKER[] =
 	"despin worker -i INDEX [--queue redis://HOST[:PORT][/DB]] [--models DIR]\n"
 	"              [--name NAME] [--claim-ms MS] [--max N] [--until-empty]\n"
-	"              [--retry N] [--prefetch N] [--readers N]\n"
+	"              [--retry N] [-j N] [--prefetch N] [--readers N]\n"
 	"despin worker --stats [--queue redis://HOST[:PORT][/DB]]\n"
 	"\n"
 	"Judges the articles of the Redis stream " DS_STREAM_ARTICLES " (fed by 'despin\n"
 	"submit') against INDEX, and writes one verdict per article to the stream\n"
 	DS_STREAM_RESULTS " (fields entry, name, worker, json or error).  Any number\n"
 	"of workers, on any machines, share the stream (consumer group '" DS_STREAM_GROUP "');\n"
-	"the models are loaded once per worker.  An article a worker read and did\n"
-	"not finish within --claim-ms (default 60000) is taken over by another (a\n"
-	"worker that died); each article gets one result.  While it scores an\n"
-	"article, a worker reads the next and looks up its sources (--prefetch).\n"
+	"the models are loaded once per worker, and its -j threads judge with\n"
+	"them.  An article a worker read and did not finish within --claim-ms\n"
+	"(default 60000) is taken over by another (a worker that died); each\n"
+	"article gets one result.  While it scores an article, a worker reads the\n"
+	"next and looks up its sources (--prefetch).\n"
 	"SIGTERM or SIGINT: the worker finishes the articles it has read and\n"
 	"stops.\n"
 	"\n"
@@ -56,10 +57,14 @@ static const char USAGE_WORKER[] =
 	"                  none another worker read and has not finished (one a\n"
 	"                  dead worker left is taken over after --claim-ms)\n"
 	"  --retry N       reconnections to a server that went away (default 30)\n"
-	"  --prefetch N    articles read and looked up ahead of the one scored, on\n"
-	"                  threads of their own (default 2; 0: one article at a time)\n"
-	"  --readers N     threads that read and look up articles (default 1; more\n"
-	"                  when a look-up takes longer than scoring an article)\n"
+	"  -j N            threads that judge articles (default 1: one worker per\n"
+	"                  core, or one worker with -j CORES; at most 64)\n"
+	"  --prefetch N    articles read and looked up ahead of those scored, on\n"
+	"                  threads of their own (default 2 per judging thread; 0:\n"
+	"                  one article at a time, with -j 1)\n"
+	"  --readers N     threads that read and look up articles (default one per\n"
+	"                  two judging threads; more when a look-up takes longer\n"
+	"                  than scoring an article)\n"
 	"  --stats         print the counters of the workers and of the stream";
 
 /* ---- the worker ---- */
@@ -107,8 +112,9 @@ static void item_free(struct item *it)
 	memset(it, 0, sizeof *it);
 }
 
-#define PREFETCH_MAX 64
+#define PREFETCH_MAX 256
 #define READERS_MAX 16
+#define JUDGES_MAX 64
 
 struct worker;
 
@@ -122,28 +128,38 @@ struct reader {
 	pthread_t th;
 };
 
-/* The worker: --readers readers, which look up articles up to --prefetch
- * ahead of the judge, and the judge, which scores each article against its
- * sources and writes the result.  Each thread has its own connection (a
- * hiredis context is one thread's). */
-struct worker {
-	struct stream_conn q;   /* the judge's: results and counters */
-	char name[128];
+/* A judge: scores articles against their sources and writes the results,
+ * -j of them, the first on the worker's own thread. */
+struct judge {
+	struct worker *w;
+	struct stream_conn q;   /* results and counters */
 	struct ds_detector *det;
+	long processed, failed, dropped;
+	int rc;                 /* -1: a result could not be written */
+	pthread_t th;
+};
+
+/* The worker: --readers readers, which look up articles up to --prefetch
+ * ahead of the judges, and -j judges.  Each thread has its own connection
+ * (a hiredis context is one thread's). */
+struct worker {
+	struct stream_conn q;   /* joins the group */
+	char name[128];
 	struct reader rd[READERS_MAX];
 	int nreaders;
-	long processed, failed, dropped;
+	struct judge jd[JUDGES_MAX];
+	int njudges;
 	int claim_ms;
 	long max;               /* articles to read, -1 no limit */
 	int until_empty;
-	/* the queue between readers and judge, under mu */
+	/* the queue between readers and judges, under mu */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	long nread;             /* articles read or being read */
 	struct item ring[PREFETCH_MAX];
 	size_t head, count, depth;
 	int looking;            /* articles the readers are reading or looking up */
-	int busy;               /* the judge holds an article */
+	int busy;               /* articles the judges hold */
 	int active;             /* readers still running */
 	int done;               /* every reader stopped */
 	int quit;               /* a thread failed: the readers stop */
@@ -368,8 +384,9 @@ static void *reader_main(void *arg)
 /* Scores it against its sources and finishes it; t_wait: when the judge
  * began waiting for it (its look-up's time after that was waited for).
  * Returns 0, or -1 if the result could not be written. */
-static int judge(struct worker *w, struct item *it, double t_wait)
+static int judge(struct judge *jd, struct item *it, double t_wait)
 {
+	struct worker *w = jd->w;
 	struct ds_detect_opts opts;
 	struct ds_err err = it->err;
 	struct ds_result *res = NULL;
@@ -381,7 +398,7 @@ static int judge(struct worker *w, struct item *it, double t_wait)
 	memset(&opts, 0, sizeof opts);
 	opts.check_direction = DS_DIRECTION_IF_NEWER; /* as scan -i does */
 	if (!err.code && it->found)
-		res = ds_detect_found(w->det, it->found, &opts, &err);
+		res = ds_detect_found(jd->det, it->found, &opts, &err);
 	if (res && it->map) { /* offsets in the page */
 		ds_result_set_page(res, it->map);
 		it->map = NULL;
@@ -400,23 +417,23 @@ static int judge(struct worker *w, struct item *it, double t_wait)
 				      it->id, it->art.name, w->name, failed ? "error" : "json",
 				      failed ? err.msg : json, failed ? "1" : "0", lat, trips,
 				      waited};
-		r = stream_cmdv(&w->q, (int)(sizeof argv / sizeof argv[0]), argv);
+		r = stream_cmdv(&jd->q, (int)(sizeof argv / sizeof argv[0]), argv);
 	}
 	free(json);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
 		cli_error("worker %s: cannot write the result of %s: %s", w->name, it->id,
-			  r ? r->str : stream_conn_why(&w->q));
+			  r ? r->str : stream_conn_why(&jd->q));
 		if (r)
 			freeReplyObject(r);
 		return -1;
 	}
 	if (r->integer == 1) {
 		if (failed)
-			w->failed++;
+			jd->failed++;
 		else
-			w->processed++;
+			jd->processed++;
 	} else {
-		w->dropped++; /* another worker finished it first */
+		jd->dropped++; /* another worker finished it first */
 	}
 	freeReplyObject(r);
 	return 0;
@@ -431,16 +448,65 @@ static struct item ring_pop(struct worker *w)
 	return it;
 }
 
-/* Judges every article the reader gives.  Returns 0, or -1 after a
+/* A judge's loop: takes the queue's articles until the readers are done
+ * and it is empty, or a thread failed. */
+static void *judge_main(void *arg)
+{
+	struct judge *jd = arg;
+	struct worker *w = jd->w;
+	for (;;) {
+		struct item it;
+		double t_wait;
+		int rc;
+		pthread_mutex_lock(&w->mu);
+		t_wait = ds_now();
+		while (w->count == 0 && !w->done && !w->quit)
+			wait_a_while(w);
+		if (w->count == 0 || w->quit) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		it = ring_pop(w);
+		w->busy++;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		rc = judge(jd, &it, t_wait);
+		item_free(&it);
+		pthread_mutex_lock(&w->mu);
+		w->busy--;
+		if (rc) {
+			jd->rc = -1;
+			w->quit = 1;
+		}
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		if (rc)
+			break;
+	}
+	return NULL;
+}
+
+/* Sets w->quit after thread start failures: the threads started stop. */
+static void start_failed(struct worker *w)
+{
+	cli_error("worker %s: cannot start a thread", w->name);
+	pthread_mutex_lock(&w->mu);
+	w->quit = 1;
+	w->reader_rc = -1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Judges every article the readers give.  Returns 0, or -1 after a
  * message. */
 static int run(struct worker *w)
 {
-	int rc = 0;
+	int rc = 0, nstarted = 1;
 	if (w->depth == 0) { /* --prefetch 0: one thread, one article at a time */
 		struct item it;
 		int got;
 		while ((got = reader_next(&w->rd[0], &it)) > 0) {
-			rc = judge(w, &it, it.t_look);
+			rc = judge(&w->jd[0], &it, it.t_look);
 			item_free(&it);
 			if (rc)
 				return -1;
@@ -450,10 +516,8 @@ static int run(struct worker *w)
 	w->active = w->nreaders; /* before any reader can stop */
 	for (int i = 0; i < w->nreaders; i++) {
 		if (pthread_create(&w->rd[i].th, NULL, reader_main, &w->rd[i]) != 0) {
-			cli_error("worker %s: cannot start a thread", w->name);
+			start_failed(w);
 			pthread_mutex_lock(&w->mu);
-			w->quit = 1;
-			w->reader_rc = -1;
 			w->active -= w->nreaders - i;
 			if (w->active == 0)
 				w->done = 1;
@@ -463,40 +527,24 @@ static int run(struct worker *w)
 			break;
 		}
 	}
-	for (;;) {
-		struct item it;
-		double t_wait;
-		pthread_mutex_lock(&w->mu);
-		t_wait = ds_now();
-		while (w->count == 0 && !w->done)
-			wait_a_while(w);
-		if (w->count == 0) {
-			pthread_mutex_unlock(&w->mu);
+	for (; nstarted < w->njudges; nstarted++)
+		if (pthread_create(&w->jd[nstarted].th, NULL, judge_main, &w->jd[nstarted]) != 0) {
+			start_failed(w);
 			break;
 		}
-		it = ring_pop(w);
-		w->busy = 1;
-		pthread_cond_broadcast(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-		rc = judge(w, &it, t_wait);
-		item_free(&it);
-		pthread_mutex_lock(&w->mu);
-		w->busy = 0;
-		if (rc)
-			w->quit = 1;
-		pthread_cond_broadcast(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-		if (rc)
-			break;
-	}
+	judge_main(&w->jd[0]);
+	for (int i = 1; i < nstarted; i++)
+		pthread_join(w->jd[i].th, NULL);
 	for (int i = 0; i < w->nreaders; i++)
 		pthread_join(w->rd[i].th, NULL);
-	/* articles read and not judged (the judge failed) stay pending: another
+	/* articles read and not judged (a judge failed) stay pending: another
 	 * worker takes them over after --claim-ms */
 	while (w->count) {
 		struct item it = ring_pop(w);
 		item_free(&it);
 	}
+	for (int i = 0; i < nstarted; i++)
+		rc |= w->jd[i].rc;
 	return rc ? -1 : w->reader_rc;
 }
 
@@ -558,10 +606,10 @@ int cmd_worker(int argc, char **argv)
 		{"until-empty", no_argument, NULL, 'E'},  {"retry", required_argument, NULL, 'R'},
 		{"stats", no_argument, NULL, 'S'},        {"help", no_argument, NULL, 'h'},
 		{"prefetch", required_argument, NULL, 'P'}, {"readers", required_argument, NULL, 'D'},
-		{NULL, 0, NULL, 0}};
+		{"jobs", required_argument, NULL, 'j'},   {NULL, 0, NULL, 0}};
 	const char *index = NULL, *models = NULL, *queue = NULL, *name = NULL;
-	long max = -1, v;
-	int c, stats = 0, until_empty = 0, retry = 30, rc = EXIT_CLEAN;
+	long max = -1, v, depth = -1;
+	int c, stats = 0, until_empty = 0, retry = 30, rc = EXIT_CLEAN, nreaders = 0;
 	struct worker w;
 	struct ds_models *m = NULL;
 	struct ds_err err = {0};
@@ -569,12 +617,11 @@ int cmd_worker(int argc, char **argv)
 
 	memset(&w, 0, sizeof w);
 	w.claim_ms = 60000;
-	w.depth = 2;
-	w.nreaders = 1;
+	w.njudges = 1;
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:m:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:m:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': index = optarg; break;
 		case 'm': models = optarg; break;
@@ -600,12 +647,17 @@ int cmd_worker(int argc, char **argv)
 		case 'P':
 			if (cli_parse_int("--prefetch", optarg, 0, PREFETCH_MAX, &v))
 				return EXIT_ERROR;
-			w.depth = (size_t)v;
+			depth = v;
 			break;
 		case 'D':
 			if (cli_parse_int("--readers", optarg, 1, READERS_MAX, &v))
 				return EXIT_ERROR;
-			w.nreaders = (int)v;
+			nreaders = (int)v;
+			break;
+		case 'j':
+			if (cli_parse_int("-j", optarg, 1, JUDGES_MAX, &v))
+				return EXIT_ERROR;
+			w.njudges = (int)v;
 			break;
 		case 'h': puts(USAGE_WORKER); return EXIT_CLEAN;
 		default: return cli_usage("despin worker -i INDEX [--queue URI]");
@@ -623,11 +675,21 @@ int cmd_worker(int argc, char **argv)
 		return cli_usage("despin worker -i INDEX [--queue URI]");
 	if (w.claim_ms < 1)
 		w.claim_ms = 1;
-	if (w.depth == 0 && w.nreaders > 1) {
+	if (depth == 0 && nreaders > 1) {
 		cli_error("--readers %d needs --prefetch above 0 (one article at a time has one reader)",
-			  w.nreaders);
+			  nreaders);
 		return EXIT_ERROR;
 	}
+	if (depth == 0 && w.njudges > 1) {
+		cli_error("-j %d needs --prefetch above 0 (one article at a time has one judge)",
+			  w.njudges);
+		return EXIT_ERROR;
+	}
+	/* by default two articles read ahead per judge, one reader per two */
+	w.nreaders = nreaders ? nreaders : (w.njudges + 1) / 2;
+	if (w.nreaders > READERS_MAX)
+		w.nreaders = READERS_MAX;
+	w.depth = depth >= 0 ? (size_t)depth : 2 * (size_t)w.njudges;
 	if (w.depth > 0 && w.depth < (size_t)w.nreaders)
 		w.depth = (size_t)w.nreaders; /* room for each reader's article */
 	if (name) {
@@ -638,11 +700,21 @@ int cmd_worker(int argc, char **argv)
 		snprintf(w.name, sizeof w.name, "%s-%ld", host, (long)getpid());
 	}
 	/* the models and the index, once */
-	if (!(m = cli_models_open(models, 1, 1, &err)) ||
-	    (index_lm_use(m, index), !(w.det = ds_detector_new(m, &err)))) {
+	if (!(m = cli_models_open(models, 1, 1, &err))) {
 		cli_error("%s", err.msg);
 		rc = EXIT_ERROR;
 		goto out;
+	}
+	index_lm_use(m, index);
+	for (int i = 0; i < w.njudges; i++) {
+		struct judge *jd = &w.jd[i];
+		jd->w = &w;
+		jd->q = w.q; /* not connected yet: the judge's own connection */
+		if (!(jd->det = ds_detector_new(m, &err))) {
+			cli_error("%s", err.msg);
+			rc = EXIT_ERROR;
+			goto out;
+		}
 	}
 	for (int i = 0; i < w.nreaders; i++) {
 		struct reader *rd = &w.rd[i];
@@ -675,14 +747,26 @@ int cmd_worker(int argc, char **argv)
 	w.until_empty = until_empty;
 	if (run(&w))
 		rc = EXIT_ERROR;
-	printf("worker %s: %ld processed, %ld failed, %ld finished by another worker%s\n", w.name,
-	       w.processed, w.failed, w.dropped, stream_stopping ? " (stopped by a signal)" : "");
+	{
+		long processed = 0, failed = 0, dropped = 0;
+		for (int i = 0; i < w.njudges; i++) {
+			processed += w.jd[i].processed;
+			failed += w.jd[i].failed;
+			dropped += w.jd[i].dropped;
+		}
+		printf("worker %s: %ld processed, %ld failed, %ld finished by another worker%s\n",
+		       w.name, processed, failed, dropped,
+		       stream_stopping ? " (stopped by a signal)" : "");
+	}
 out:
 	for (int i = 0; i < w.nreaders; i++) {
 		ds_finder_close(w.rd[i].fd);
 		stream_conn_close(&w.rd[i].q);
 	}
-	ds_detector_free(w.det);
+	for (int i = 0; i < w.njudges; i++) {
+		ds_detector_free(w.jd[i].det);
+		stream_conn_close(&w.jd[i].q);
+	}
 	ds_models_free(m);
 	stream_conn_close(&w.q);
 	pthread_cond_destroy(&w.cv);

@@ -2,7 +2,8 @@
 # despin worker and despin submit on a real Redis server: three workers
 # drain one stream while one of them is killed (SIGKILL) in the middle of an
 # article; every article gets exactly one result, the verdicts of scan -i;
-# SIGTERM stops a worker cleanly.  Prints TAP; skips if redis-server or the
+# SIGTERM stops a worker cleanly; one worker judges on several threads
+# (-j).  Prints TAP; skips if redis-server or the
 # models are missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
@@ -153,6 +154,25 @@ verdicts < "$W/I.json" > "$W/I.v"
 "$DESPIN" worker --stats --queue "$U/5" > "$W/I.stats"
 check "worker --prefetch 0 and the default judge as scan -i does ($(wc -l < "$W/I.v") articles)" \
 	$(cmp -s "$W/scan.v" "$W/I.v" && grep -qx "processed *$many" "$W/I.stats"; echo $?)
+
+# one worker, three judging threads (-j 3, its readers and read-ahead by
+# default): every article one result, the verdicts of scan -i
+"$DESPIN" index add -q -i "$U/8" corpus/seeds > /dev/null 2>&1
+"$DESPIN" submit --queue "$U/8" "$W/in" > /dev/null 2>&1
+"$DESPIN" submit --queue "$U/8" "$W/in" > /dev/null 2>&1
+"$DESPIN" worker -i "$U/8" --name J -j 3 --until-empty > "$W/J.out" 2>&1
+jrc=$?
+sed 's/^/# /' "$W/J.out"
+$R -n 8 xrange '{despin}:results' - + | awk 'p == "json" { print } { p = $0 }' > "$W/J.json"
+verdicts < "$W/J.json" > "$W/J.v"
+check "worker -j 3 judges each article once, as scan -i does ($((2 * total)) articles)" \
+	$([ $jrc = 0 ] && grep -qx "worker J: $((2 * total)) processed, 0 failed, 0 finished by another worker" "$W/J.out" &&
+	  [ "$(wc -l < "$W/J.json")" = $((2 * total)) ] && cmp -s "$W/scan.v" "$W/J.v" &&
+	  [ "$($R -n 8 xpending '{despin}:articles' despin | head -1)" = 0 ]; echo $?)
+"$DESPIN" worker -i "$U/8" -j 2 --prefetch 0 > "$W/J0.out" 2>&1
+j0rc=$?
+check "worker -j 2 --prefetch 0 is refused (exit 2, one line)" \
+	$([ $j0rc = 2 ] && grep -qx 'despin: -j 2 needs --prefetch above 0 (one article at a time has one judge)' "$W/J0.out"; echo $?)
 
 # despin results: the verdicts as JSON Lines, taken from the stream once
 # printed (--keep leaves them); an entry of another program's is passed over
