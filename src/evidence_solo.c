@@ -248,6 +248,48 @@ static int judged_here(const struct ds_ev_ctx *c, enum ev_skip skip, const uint8
 	return c->dump || (skip != EV_SKIP_ALL && !(skip == EV_SKIP_COVERED && covered[t]));
 }
 
+/* Whether the slots at t and u (compound names, two words each) are the
+ * same name in lower case with the same original. */
+static int same_name(const struct ds_doc *doc, const struct slot_best *bests, uint32_t t,
+		     uint32_t u)
+{
+	for (uint32_t i = 0; i < 2; i++) {
+		const struct ds_token *x = &doc->tok[t + i], *y = &doc->tok[u + i];
+		if (x->norm_len != y->norm_len ||
+		    memcmp(doc->pool + x->lower, doc->pool + y->lower, x->norm_len) != 0)
+			return 0;
+	}
+	return strcmp(bests[t].orig, bests[u].orig) == 0;
+}
+
+/* A broken name is one decision, not one per sentence: every occurrence of
+ * the same compound slot ("the Safety Council" -> "security council", three
+ * times in an article) takes the probability of its likeliest one.  idx
+ * (room for doc->ntok) is scratch. */
+static void same_names_alike(const struct ds_doc *doc, struct slot_best *bests, uint32_t *idx)
+{
+	size_t n = 0;
+	for (uint32_t t = 0; t < doc->ntok; t++)
+		if (bests[t].k == 2 && bests[t].compound)
+			idx[n++] = t;
+	for (size_t i = 0; i < n; i++) {
+		double p = bests[idx[i]].p;
+		size_t first = i;
+		for (size_t j = 0; j < n; j++)
+			if (same_name(doc, bests, idx[i], idx[j])) {
+				if (j < first)
+					first = j;
+				if (bests[idx[j]].p > p)
+					p = bests[idx[j]].p;
+			}
+		if (first < i)
+			continue; /* its group was done at its first member */
+		for (size_t j = i; j < n; j++)
+			if (same_name(doc, bests, idx[i], idx[j]))
+				bests[idx[j]].p = p;
+	}
+}
+
 int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,
 		 enum ev_skip skip, struct ds_ev *ev)
 {
@@ -480,6 +522,8 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		rc = DS_ENOMEM;
 		goto out;
 	}
+	if (c->sm)
+		same_names_alike(doc, bests, order);
 	{
 		size_t no = 0;
 		double min_p = c->sc && c->sc->flag.present ? DS_SC_FLAG_MIN : ds_tune_default.flag_prob;
