@@ -163,6 +163,7 @@ struct worker {
 	int active;             /* readers still running */
 	int done;               /* every reader stopped */
 	int quit;               /* a thread failed: the readers stop */
+	int judge_failed;       /* a result could not be written: the judges stop */
 	int reader_rc;          /* -1 if a reader failed */
 };
 
@@ -460,9 +461,10 @@ static void *judge_main(void *arg)
 		int rc;
 		pthread_mutex_lock(&w->mu);
 		t_wait = ds_now();
-		while (w->count == 0 && !w->done && !w->quit)
+		/* what the readers hold is judged, also after one failed */
+		while (w->count == 0 && !w->done && !w->judge_failed)
 			wait_a_while(w);
-		if (w->count == 0 || w->quit) {
+		if (w->count == 0 || w->judge_failed) {
 			pthread_mutex_unlock(&w->mu);
 			break;
 		}
@@ -477,6 +479,7 @@ static void *judge_main(void *arg)
 		if (rc) {
 			jd->rc = -1;
 			w->quit = 1;
+			w->judge_failed = 1;
 		}
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
