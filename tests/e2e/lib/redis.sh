@@ -52,7 +52,11 @@ redis_stop() { # PORT
 	return 0
 }
 
-redis_cluster_ports() { # N: N free ports P below 55536 whose bus ports P + 10000 are free too
+# Both ports lie under the kernel's ephemeral range (32768 and up here,
+# /proc/sys/net/ipv4/ip_local_port_range): a port free when chosen is not
+# then taken by an outgoing connection (the nodes' own, redis-cli's) before
+# its server binds it.
+redis_cluster_ports() { # N: N free ports P whose bus ports P + 10000 are free too, all under the ephemeral range
 	python3 - "$1" <<'PY'
 import random, socket, sys
 def free(p):
@@ -64,9 +68,14 @@ def free(p):
         return False
     finally:
         s.close()
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+top = max(min(low, 65536) - 10000, 11025)
 got = []
 for _ in range(5000):
-    p = random.randrange(20000, 45000)
+    p = random.randrange(10000, top)
     if p not in got and p + 10000 not in got and free(p) and free(p + 10000):
         got.append(p)
     if len(got) == int(sys.argv[1]):
