@@ -60,6 +60,7 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	ds_buf_free(&c->ctext);
 	ds_strtab_free(&c->words);
 	free(c->wordv);
+	free(c->names);
 	free(c);
 }
 

@@ -249,6 +249,9 @@ struct ds_ev_cache_stats {
 	size_t used, max;       /* phrases kept now; the bound */
 	uint64_t shared_hits;   /* of the misses, those the shared cache answered */
 	uint64_t table_hits;    /* of the misses, those the candidate table answered */
+	/* pairs of capitalised words read as a broken name: their lexicon
+	 * pairings found kept / looked up */
+	uint64_t name_hits, name_misses;
 };
 void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out);
 /* Sets the bound (0: the default, CTAB_MAX of evidence_int.h) and empties

@@ -103,6 +103,10 @@ struct ds_ev_ctx {
 	struct ds_lex_hit hits[DS_EV_MAX_LOOKUP];
 	double hitkey[DS_EV_MAX_LOOKUP];
 	char hitbuf[16384];
+	/* the lexicon pairings of capitalised word pairs met (evidence_solo.c,
+	 * compound_slot), over the documents this context scores; NULL until
+	 * the first */
+	struct ev_name_memo *names;
 };
 
 struct slot_best {

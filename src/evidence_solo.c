@@ -148,6 +148,56 @@ static void compound_side(const struct ds_lex *lex, const char *w, size_t len,
 	}
 }
 
+/* What compound_slot learns of a pair of words from the models alone:
+ * whether the pair is a lexicon phrase itself, and which pairings of the
+ * sides' words (their indexes, ci) the lexicon holds as a phrase and the
+ * language model knows (their ids).  A name recurs in an article and from
+ * one article to the next, and its pairings cost up to 1,089 lexicon
+ * look-ups (10% of a solo scan of news), so a context keeps them:
+ * NAME_MEMO entries, direct-mapped by the pair's hash, a later pair taking
+ * an earlier one's place. */
+#define NAME_MEMO 512
+struct ev_name_memo {
+	char key[2 * DS_LEX_MAX_PHRASE + 2]; /* "w1 w2" in lower case; "" empty */
+	uint8_t known;
+	uint8_t nc;
+	uint8_t ci[COMPOUND_MAX][2];
+	ds_lm_id ids[COMPOUND_MAX][2];
+};
+
+/* Word i of side 0 and word j of side 1 as one phrase into out (room for
+ * 2 * DS_LEX_MAX_PHRASE + 2 bytes); returns its length. */
+static size_t pairing_text(const struct compound_side *sd, size_t i, size_t j, char *out)
+{
+	memcpy(out, sd[0].w[i], sd[0].len[i]);
+	out[sd[0].len[i]] = ' ';
+	memcpy(out + sd[0].len[i] + 1, sd[1].w[j], sd[1].len[j] + 1);
+	return (size_t)sd[0].len[i] + 1 + sd[1].len[j];
+}
+
+/* The memo entry of written (n bytes): *hit 1 when it holds written's
+ * pairings, else 0 and the entry is the caller's to fill (key set, known
+ * and nc 0).  NULL when out of memory (then nothing is kept). */
+static struct ev_name_memo *name_memo(struct ds_ev_ctx *c, const char *written, size_t n,
+				      int *hit)
+{
+	struct ev_name_memo *e;
+	*hit = 0;
+	if (!c->names && !(c->names = calloc(NAME_MEMO, sizeof *c->names)))
+		return NULL;
+	e = &c->names[ds_hash64(written, n, 0) & (NAME_MEMO - 1)];
+	if (strcmp(e->key, written) == 0) {
+		c->cstats.name_hits++;
+		*hit = 1;
+		return e;
+	}
+	c->cstats.name_misses++;
+	memcpy(e->key, written, n + 1);
+	e->known = 0;
+	e->nc = 0;
+	return e;
+}
+
 /* Tokens t and t + 1, two capitalised words that are not a compound the
  * lexicon holds, read as one that it does once either or both are put back
  * ("the Safety Council" -> "security council", "the Common Meeting" ->
@@ -166,7 +216,8 @@ static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t
 	size_t len[COMPOUND_MAX], nc = 0, bi = 0;
 	uint32_t ci[COMPOUND_MAX][2], oi, oj, freq = 0;
 	double g[COMPOUND_MAX], fg[COMPOUND_MAX], best = 0;
-	int found = 0;
+	struct ev_name_memo *memo;
+	int found = 0, hit;
 
 	for (int i = 0; i < 2; i++)
 		if (x[i]->kind != DS_TOK_WORD || !(x[i]->flags & DS_TF_CAP) ||
@@ -177,29 +228,49 @@ static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t
 		return 0;
 	snprintf(written, sizeof written, "%.*s %.*s", (int)x[0]->norm_len, doc->pool + x[0]->lower,
 		 (int)x[1]->norm_len, doc->pool + x[1]->lower);
-	if (ds_lex_has(c->lex, written, strlen(written), NULL))
+	memo = name_memo(c, written, strlen(written), &hit);
+	if (hit ? memo->known : ds_lex_has(c->lex, written, strlen(written), NULL)) {
+		if (memo)
+			memo->known = 1;
 		return 0;
+	}
 	if (cs->right_at == t)
 		sd[0] = sd[1];
 	else
 		compound_side(c->lex, doc->pool + x[0]->lower, x[0]->norm_len, &sd[0]);
 	compound_side(c->lex, doc->pool + x[1]->lower, x[1]->norm_len, &sd[1]);
 	cs->right_at = t + 1;
-	for (size_t i = 0; i < sd[0].n && nc < COMPOUND_MAX; i++)
-		for (size_t j = i ? 0 : 1; j < sd[1].n && nc < COMPOUND_MAX; j++) {
-			size_t n = (size_t)sd[0].len[i] + 1 + sd[1].len[j];
-			memcpy(cand[nc], sd[0].w[i], sd[0].len[i]);
-			cand[nc][sd[0].len[i]] = ' ';
-			memcpy(cand[nc] + sd[0].len[i] + 1, sd[1].w[j], sd[1].len[j] + 1);
-			if (!ds_lex_has(c->lex, cand[nc], n, NULL) ||
-			    ev_phrase_ids(c->lm, cand[nc], n, ids[nc]) != 2)
-				continue;
+	if (hit) { /* the pairings found before: their texts again */
+		for (nc = 0; nc < memo->nc; nc++) {
+			size_t i = memo->ci[nc][0], j = memo->ci[nc][1];
+			pairing_text(sd, i, j, cand[nc]);
+			memcpy(ids[nc], memo->ids[nc], sizeof ids[nc]);
 			span[nc] = ids[nc];
 			len[nc] = 2;
 			ci[nc][0] = (uint32_t)i;
 			ci[nc][1] = (uint32_t)j;
-			nc++;
 		}
+	} else {
+		for (size_t i = 0; i < sd[0].n && nc < COMPOUND_MAX; i++)
+			for (size_t j = i ? 0 : 1; j < sd[1].n && nc < COMPOUND_MAX; j++) {
+				size_t n = pairing_text(sd, i, j, cand[nc]);
+				if (!ds_lex_has(c->lex, cand[nc], n, NULL) ||
+				    ev_phrase_ids(c->lm, cand[nc], n, ids[nc]) != 2)
+					continue;
+				span[nc] = ids[nc];
+				len[nc] = 2;
+				ci[nc][0] = (uint32_t)i;
+				ci[nc][1] = (uint32_t)j;
+				if (memo) {
+					memo->ci[nc][0] = (uint8_t)i;
+					memo->ci[nc][1] = (uint8_t)j;
+					memcpy(memo->ids[nc], ids[nc], sizeof memo->ids[nc]);
+				}
+				nc++;
+			}
+		if (memo)
+			memo->nc = (uint8_t)nc;
+	}
 	if (nc)
 		ev_span_gains(c, c->tokpos[t], c->tokpos[t] + 2, span, len, nc, g, fg);
 	for (size_t k = 0; k < nc; k++) {

@@ -401,6 +401,41 @@ T_TEST(compound_names)
 	}
 }
 
+/* The pairings of a capitalised pair (up to 1,089 lexicon look-ups) are
+ * looked up once per context: a second article with the same names finds
+ * them kept, and judges as a fresh context does. */
+T_TEST(names_kept)
+{
+	static const char TXT[] =
+		"The foreign minister spoke to the Safety Council on Friday, and the White Home "
+		"said the Common Meeting will vote on Monday on the resolution that the Safety "
+		"Council could not pass. Tom Glocer, a banker, said the Security Council and the "
+		"Common Meeting would meet again next week to discuss the war and the peace talks.\n";
+	struct ds_ev_ctx *c = ctx_new(), *d = ctx_new();
+	struct ds_ev a = {0}, b = {0};
+	struct ds_ev_cache_stats s1, s2;
+	T_OK(c && d);
+	if (!c || !d)
+		goto out;
+	T_EQ_INT(compute(c, TXT, NULL, &a), 0);
+	ds_ev_cache_stats(c, &s1);
+	T_OK(s1.name_misses >= 5);  /* Safety Council, White Home, Common Meeting, ... */
+	T_OK(s1.name_hits >= 2);    /* the second Safety Council and Common Meeting */
+	T_EQ_INT(compute(c, TXT, NULL, &b), 0);
+	ds_ev_cache_stats(c, &s2);
+	T_EQ_INT(s2.name_misses, s1.name_misses);  /* nothing looked up again */
+	T_EQ_INT(s2.name_hits, 2 * s1.name_hits + s1.name_misses);
+	T_OK(same_ev(&a, &b));
+	ds_ev_clear(&b);
+	T_EQ_INT(compute(d, TXT, NULL, &b), 0);
+	T_OK(same_ev(&a, &b));
+out:
+	ds_ev_clear(&a);
+	ds_ev_clear(&b);
+	ds_ev_ctx_free(c);
+	ds_ev_ctx_free(d);
+}
+
 static int cmp_f(const void *a, const void *b)
 {
 	float x = *(const float *)a, y = *(const float *)b;
@@ -1123,6 +1158,7 @@ int main(void)
 	T_RUN(gtop_over_lower_quartile);
 	T_RUN(number_and_possessive_slots);
 	T_RUN(compound_names);
+	T_RUN(names_kept);
 	T_RUN(slot_features_over_article);
 	T_RUN(no_lexicon);
 	T_RUN(deterministic);
