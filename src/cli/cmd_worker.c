@@ -57,8 +57,8 @@ static const char USAGE_WORKER[] =
 	"                  none another worker read and has not finished (one a\n"
 	"                  dead worker left is taken over after --claim-ms)\n"
 	"  --retry N       reconnections to a server that went away (default 30)\n"
-	"  -j N            threads that judge articles (default 1: one worker per\n"
-	"                  core, or one worker with -j CORES; at most 64)\n"
+	"  -j N            threads that judge articles, at most 64 (default 1: run\n"
+	"                  a worker per core, or one worker with -j CORES)\n"
 	"  --prefetch N    articles read and looked up ahead of those scored, on\n"
 	"                  threads of their own (default 2 per judging thread; 0:\n"
 	"                  one article at a time, with -j 1)\n"
@@ -450,7 +450,7 @@ static struct item ring_pop(struct worker *w)
 }
 
 /* A judge's loop: takes the queue's articles until the readers are done
- * and it is empty, or a thread failed. */
+ * and it is empty, or until a judge could not write a result. */
 static void *judge_main(void *arg)
 {
 	struct judge *jd = arg;
