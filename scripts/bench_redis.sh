@@ -209,9 +209,12 @@ if [ -f models/lm.bin ] && [ -f models/lex.bin ] && [ -f models/scorer.bin ]; th
 		python3 -c 'import sys; n, t, c = int(sys.argv[2]), float(sys.argv[4]) - float(sys.argv[3]), float(sys.argv[5] or 0)
 if n == 0 or c == 0:
     sys.exit("workers %s: no article processed (%s)" % (sys.argv[1], sys.argv[7]))
+# judges: the workers times their -j (each judge waits for its own look-ups)
 w = int(sys.argv[1].split()[0])
+if "-j " in sys.argv[1]:
+    w *= int(sys.argv[1].split("-j ")[1].split(")")[0])
 lw = float(sys.argv[8])
-print("workers %s: %d articles in %.2f s: %.1f articles/s (wall), %.1f articles/s of CPU (%.2f s, models loaded per worker); round trips per article %s; look-up wait %.3f ms an article, %.1f%% of a worker'"'"'s wall time an article (%.2f ms)"
+print("workers %s: %d articles in %.2f s: %.1f articles/s (wall), %.1f articles/s of CPU (%.2f s, models loaded per worker); round trips per article %s; look-up wait %.3f ms an article, %.1f%% of a judge'"'"'s wall time an article (%.2f ms)"
       % (sys.argv[1], n, t, n / t, n / c, c, sys.argv[6], lw, 100 * lw / (t * w / n * 1e3), t * w / n * 1e3))' "$w${PF:+ ($PF)}" "${done_n:-0}" "$t0" "$t1" "$cpu" "${rt:-?}" "$(head -c 300 "$W/w$run.0.out")" "${lw:-0}" || FAILED=1
 	done
 else
