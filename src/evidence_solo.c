@@ -176,8 +176,8 @@ static size_t pairing_text(const struct compound_side *sd, size_t i, size_t j, c
 }
 
 /* The memo entry of written (n bytes): *hit 1 when it holds written's
- * pairings, else 0 and the entry is the caller's to fill (key set, known
- * and nc 0).  NULL when out of memory (then nothing is kept). */
+ * pairings, else 0 and the entry (its key set) is the caller's to fill.
+ * NULL when out of memory (then nothing is kept). */
 static struct ev_name_memo *name_memo(struct ds_ev_ctx *c, const char *written, size_t n,
 				      int *hit)
 {
@@ -193,8 +193,6 @@ static struct ev_name_memo *name_memo(struct ds_ev_ctx *c, const char *written, 
 	}
 	c->cstats.name_misses++;
 	memcpy(e->key, written, n + 1);
-	e->known = 0;
-	e->nc = 0;
 	return e;
 }
 
@@ -216,7 +214,7 @@ static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t
 	size_t len[COMPOUND_MAX], nc = 0, bi = 0;
 	uint32_t ci[COMPOUND_MAX][2], oi, oj, freq = 0;
 	double g[COMPOUND_MAX], fg[COMPOUND_MAX], best = 0;
-	struct ev_name_memo *memo;
+	struct ev_name_memo *pm, tmp;
 	int found = 0, hit;
 
 	for (int i = 0; i < 2; i++)
@@ -228,48 +226,39 @@ static int compound_slot(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t
 		return 0;
 	snprintf(written, sizeof written, "%.*s %.*s", (int)x[0]->norm_len, doc->pool + x[0]->lower,
 		 (int)x[1]->norm_len, doc->pool + x[1]->lower);
-	memo = name_memo(c, written, strlen(written), &hit);
-	if (hit ? memo->known : ds_lex_has(c->lex, written, strlen(written), NULL)) {
-		if (memo)
-			memo->known = 1;
+	/* out of memory, nothing is kept: the pair's pairings go to tmp */
+	if (!(pm = name_memo(c, written, strlen(written), &hit)))
+		pm = &tmp;
+	if (!hit)
+		pm->known = (uint8_t)ds_lex_has(c->lex, written, strlen(written), NULL);
+	if (pm->known)
 		return 0;
-	}
 	if (cs->right_at == t)
 		sd[0] = sd[1];
 	else
 		compound_side(c->lex, doc->pool + x[0]->lower, x[0]->norm_len, &sd[0]);
 	compound_side(c->lex, doc->pool + x[1]->lower, x[1]->norm_len, &sd[1]);
 	cs->right_at = t + 1;
-	if (hit) { /* the pairings found before: their texts again */
-		for (nc = 0; nc < memo->nc; nc++) {
-			size_t i = memo->ci[nc][0], j = memo->ci[nc][1];
-			pairing_text(sd, i, j, cand[nc]);
-			memcpy(ids[nc], memo->ids[nc], sizeof ids[nc]);
-			span[nc] = ids[nc];
-			len[nc] = 2;
-			ci[nc][0] = (uint32_t)i;
-			ci[nc][1] = (uint32_t)j;
-		}
-	} else {
-		for (size_t i = 0; i < sd[0].n && nc < COMPOUND_MAX; i++)
-			for (size_t j = i ? 0 : 1; j < sd[1].n && nc < COMPOUND_MAX; j++) {
-				size_t n = pairing_text(sd, i, j, cand[nc]);
-				if (!ds_lex_has(c->lex, cand[nc], n, NULL) ||
-				    ev_phrase_ids(c->lm, cand[nc], n, ids[nc]) != 2)
+	if (!hit) { /* the pairings the lexicon holds and the model knows */
+		pm->nc = 0;
+		for (size_t i = 0; i < sd[0].n && pm->nc < COMPOUND_MAX; i++)
+			for (size_t j = i ? 0 : 1; j < sd[1].n && pm->nc < COMPOUND_MAX; j++) {
+				size_t n = pairing_text(sd, i, j, cand[0]);
+				if (!ds_lex_has(c->lex, cand[0], n, NULL) ||
+				    ev_phrase_ids(c->lm, cand[0], n, pm->ids[pm->nc]) != 2)
 					continue;
-				span[nc] = ids[nc];
-				len[nc] = 2;
-				ci[nc][0] = (uint32_t)i;
-				ci[nc][1] = (uint32_t)j;
-				if (memo) {
-					memo->ci[nc][0] = (uint8_t)i;
-					memo->ci[nc][1] = (uint8_t)j;
-					memcpy(memo->ids[nc], ids[nc], sizeof memo->ids[nc]);
-				}
-				nc++;
+				pm->ci[pm->nc][0] = (uint8_t)i;
+				pm->ci[pm->nc][1] = (uint8_t)j;
+				pm->nc++;
 			}
-		if (memo)
-			memo->nc = (uint8_t)nc;
+	}
+	for (nc = 0; nc < pm->nc; nc++) {
+		ci[nc][0] = pm->ci[nc][0];
+		ci[nc][1] = pm->ci[nc][1];
+		pairing_text(sd, ci[nc][0], ci[nc][1], cand[nc]);
+		memcpy(ids[nc], pm->ids[nc], sizeof ids[nc]);
+		span[nc] = ids[nc];
+		len[nc] = 2;
 	}
 	if (nc)
 		ev_span_gains(c, c->tokpos[t], c->tokpos[t] + 2, span, len, nc, g, fg);
@@ -343,22 +332,11 @@ static void same_names_alike(const struct ds_doc *doc, struct slot_best *bests, 
 	for (uint32_t t = 0; t < doc->ntok; t++)
 		if (bests[t].k == 2 && bests[t].compound)
 			idx[n++] = t;
-	for (size_t i = 0; i < n; i++) {
-		double p = bests[idx[i]].p;
-		size_t first = i;
+	/* a group's maximum stays its maximum as its members take it */
+	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++)
-			if (same_name(doc, bests, idx[i], idx[j])) {
-				if (j < first)
-					first = j;
-				if (bests[idx[j]].p > p)
-					p = bests[idx[j]].p;
-			}
-		if (first < i)
-			continue; /* its group was done at its first member */
-		for (size_t j = i; j < n; j++)
-			if (same_name(doc, bests, idx[i], idx[j]))
-				bests[idx[j]].p = p;
-	}
+			if (bests[idx[j]].p > bests[idx[i]].p && same_name(doc, bests, idx[i], idx[j]))
+				bests[idx[i]].p = bests[idx[j]].p;
 }
 
 int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *covered,

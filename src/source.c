@@ -649,8 +649,9 @@ struct ds_finder *ds_batch_finder(struct ds_batch *b, struct ds_err *err)
 	return rc ? NULL : ds_finder_open(b->path, err);
 }
 
-/* The article idx, tokenised and stemmed (text from the index). */
-static struct ds_doc *batch_doc(struct ds_batch *b, struct ds_finder *f, size_t idx,
+/* The article idx, tokenised, and stemmed when stem is set (text from the
+ * index). */
+static struct ds_doc *batch_doc(struct ds_batch *b, struct ds_finder *f, size_t idx, int stem,
 				char **text, size_t *len, struct ds_err *err)
 {
 	struct ds_doc *doc;
@@ -658,7 +659,7 @@ static struct ds_doc *batch_doc(struct ds_batch *b, struct ds_finder *f, size_t 
 		return NULL;
 	if (!(doc = ds_doc_new(*text, *len, b->it[idx].name, *len + 1, err)))
 		goto fail;
-	if (ds_doc_stem(doc, ds_index_stemmer(f->ix))) {
+	if (stem && ds_doc_stem(doc, ds_index_stemmer(f->ix))) {
 		ds_doc_free(doc);
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		goto fail;
@@ -685,7 +686,7 @@ int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct
 	int rc;
 	if (idx >= b->n)
 		return ds_err_set(err, DS_EINVAL, "no article %zu in the batch", idx);
-	if (!(doc = batch_doc(b, f, idx, &text, &len, err)))
+	if (!(doc = batch_doc(b, f, idx, 1, &text, &len, err)))
 		return err ? err->code : DS_ENOMEM;
 	ds_query_opts_init(&qo);
 	qo.exclude_id = b->it[idx].id;
@@ -724,7 +725,8 @@ int ds_batch_rank(struct ds_batch *b, struct ds_finder *f, struct ds_detector *d
 	int rc;
 	if (idx >= b->n)
 		return ds_err_set(err, DS_EINVAL, "no article %zu in the batch", idx);
-	if (!(doc = batch_doc(b, f, idx, &text, &len, err)))
+	/* the language model reads the words, not their stems */
+	if (!(doc = batch_doc(b, f, idx, 0, &text, &len, err)))
 		return err ? err->code : DS_ENOMEM;
 	rc = ds_detect_fluency(det, doc, &lp, err);
 	ds_doc_free(doc);
@@ -777,7 +779,7 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 		ds_err_set(err, DS_EINVAL, "no article %zu in the batch", idx);
 		return NULL;
 	}
-	if (!(doc = batch_doc(b, f, idx, &text, &len, err)))
+	if (!(doc = batch_doc(b, f, idx, 1, &text, &len, err)))
 		return NULL;
 	ds_query_opts_init(&qo);
 	qo.exclude_id = b->it[idx].id;
