@@ -9,7 +9,8 @@ For a share F (default 0.25) of the spun copies (kinds spin and context)
 it writes partial/ID.mix.txt: the copy's first 40-70% of paragraphs
 followed by the last paragraphs of one or two spun copies of other texts of
 the same split (so each part is partly spun), labelled spun with the first
-one's source and its spinner family.  For the same share of the human
+one's source and its spinner family (none where the parts taken hold none of
+the spinner's words).  For the same share of the human
 edits and rewrites it writes partial/ID.cite.txt: their first paragraphs
 followed by paragraphs of one or two other clean articles, labelled clean
 (a republication with reporting of its own).  Ground-truth substitutions
@@ -106,6 +107,8 @@ def main():
             subs += [dict(x, start=x["start"] - plo + shift, end=x["end"] - plo + shift) for x in psubs]
             body += pb
         body += b"\n"
+        if spun and not subs:
+            continue  # its parts hold none of the spinner's words: not a spun text
         for x in subs:
             assert body[x["start"]:x["end"]].decode("utf-8") == x["text"]
         name = os.path.basename(r["file"]).rsplit(".txt", 1)[0]
