@@ -34,7 +34,7 @@ import tempfile
 CLIP = 4.0
 
 FLAG_FEATS = ("bias", "slot", "gain", "logw", "pmean", "phi", "ptop", "loglen", "multi")
-ART_FEATS = ("bias", "base", "loglen", "baselen", "psum", "n8", "pmax", "anom")
+ART_FEATS = ("bias", "base", "loglen", "baselen", "psum", "n8", "pmax", "anom", "unseen")
 BANDS = (0, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 150, 200, 100000)
 FP_AIM = 0.01
 
@@ -341,17 +341,29 @@ def cmd_flags(args):
 ART_MIN_P = 0.5  # flags counted by the article model (DS_SC_ARTICLE_MIN_P)
 
 
-def art_x(base, words, ps, q, ncontent, nanom):
+def rate_z(k, n, q):
+    """The z-score of k of n against the rate q, clipped (solocal.c)."""
+    if not q > 0 or not n:
+        return 0.0
+    return max(-10.0, min(10.0, (k / n - q) / math.sqrt(q * (1 - q) / n)))
+
+
+def art_x(base, words, ps, rates, r):
     ps = [p for p in ps if p >= ART_MIN_P]
     b = -10.0 if base <= 0 else 10.0 if base >= 1 else math.log(base / (1 - base))
     b = max(-10.0, min(10.0, b))
     ll = math.log1p(words)
-    z = 0.0
-    if q > 0 and ncontent:
-        z = (nanom / ncontent - q) / math.sqrt(q * (1 - q) / ncontent)
-        z = max(-10.0, min(10.0, z))
     return [1.0, b, ll, b * ll, (sum(ps) / words) if words else 0.0,
-            math.log1p(sum(1 for p in ps if p >= 0.8)), max(ps) if ps else 0.0, z]
+            math.log1p(sum(1 for p in ps if p >= 0.8)), max(ps) if ps else 0.0,
+            rate_z(r.get("out_of_place", 0), r.get("content_words", 0), rates[0]),
+            rate_z(r.get("unseen_pairs", 0), r.get("common_pairs", 0), rates[1])]
+
+
+def clean_rate(recs, lab, part, whole):
+    """The share part / whole over the clean texts of recs."""
+    n = sum(r.get(whole, 0) for r in recs if not lab[r["file"]])
+    k = sum(r.get(part, 0) for r in recs if not lab[r["file"]])
+    return k / n if n else 0.0
 
 
 def cmd_article(args):
@@ -369,16 +381,15 @@ def cmd_article(args):
             r = json.loads(line)
             if r["file"] in lab:
                 recs.append(r)
-    # the rate of out-of-place content words in clean text
-    cc = sum(r.get("content_words", 0) for r in recs if not lab[r["file"]])
-    ca = sum(r.get("out_of_place", 0) for r in recs if not lab[r["file"]])
-    q = ca / cc if cc else 0.0
+    # the rates of out-of-place content words and of unseen common-word
+    # pairs in clean text
+    base_rates = (clean_rate(recs, lab, "out_of_place", "content_words"),
+             clean_rate(recs, lab, "unseen_pairs", "common_pairs"))
     X, y, words, kinds = [], [], [], []
     for r in recs:
         kinds.append("paragraph" if "/paragraphs/" in r["file"] else "article")
         ps = [s["p"] for s in r["substitutions"] if s.get("evidence") == "model" and "p" in s]
-        X.append(art_x(r["score"], r["words"], ps, q, r.get("content_words", 0),
-                       r.get("out_of_place", 0)))
+        X.append(art_x(r["score"], r["words"], ps, base_rates, r))
         y.append(lab[r["file"]])
         words.append(r["words"])
     # short texts weigh as much as long ones: each class weighted to equal totals
@@ -422,8 +433,10 @@ def cmd_article(args):
     out += model_rows("article", ART_FEATS, mean, sd, coef)
     out.append("threshold\t%.6f" % thr)
     out.append("min_words\t%d" % min_words)
-    if q > 0:
-        out.append("anom_rate\t%.6f" % q)
+    if base_rates[0] > 0:
+        out.append("anom_rate\t%.6f" % base_rates[0])
+    if base_rates[1] > 0:
+        out.append("unseen_rate\t%.6f" % base_rates[1])
     for lo, fp, n, det in rates:
         if fp is not None:
             out.append("fp_by_length\t%d\t%.4f" % (lo, fp))

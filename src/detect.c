@@ -428,10 +428,11 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 	float p[256];
 	size_t np = 0;
 	double x[DS_NARTF];
+	const struct ds_sc_counts n = {r->ev.n_content, r->ev.n_anom, r->ev.n_pairs, r->ev.n_unseen};
 	for (size_t i = 0; i < r->ev.nsubs && np < DS_ARRAY_LEN(p); i++)
 		if (r->ev.subs[i].kind == DS_EV_MODEL)
 			p[np++] = r->ev.subs[i].p;
-	ds_solocal_article_x(sc, r->score, r->doc->n_words, p, np, r->ev.n_content, r->ev.n_anom, x);
+	ds_solocal_article_x(sc, r->score, r->doc->n_words, p, np, &n, x);
 	r->score = ds_solocal_article_p(sc, r->score, x);
 	r->threshold = sc->threshold;
 }
@@ -1044,8 +1045,10 @@ char *ds_result_json(const struct ds_result *r)
 	if (!r->judged)
 		ds_buf_puts(&b, ",\"reason\":\"too short to judge\"");
 	if (r->model == DS_MODEL_SOLO)
-		ds_buf_printf(&b, ",\"content_words\":%zu,\"out_of_place\":%zu", r->ev.n_content,
-			      r->ev.n_anom);
+		ds_buf_printf(&b,
+			      ",\"content_words\":%zu,\"out_of_place\":%zu,\"common_pairs\":%zu,"
+			      "\"unseen_pairs\":%zu",
+			      r->ev.n_content, r->ev.n_anom, r->ev.n_pairs, r->ev.n_unseen);
 	if (r->doc->date[0])
 		ds_buf_printf(&b, ",\"date\":\"%s\"", r->doc->date);
 	ds_buf_puts(&b, ",\"substitutions\":[");

@@ -113,10 +113,44 @@ double ev_span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *c
 
 /* ---- language-model pass ---- */
 
+/* Common words side by side that the corpus model never saw together are
+ * what a garbled sentence has ("the of", "has been the being") and a
+ * written one rarely.  The corpus model is a mixture's first component (a
+ * mixture's ids below its vocabulary size are that model's): the larger
+ * background model has seen nearly every pair of common words, in garble
+ * too.  1 when position p of the sequence is a word of the text (not a
+ * number, punctuation or boilerplate) common in m. */
+static int common_word(const struct ds_lm *m, struct ds_ev_ctx *c, const struct ds_doc *doc,
+		       size_t p)
+{
+	struct ds_lm_state nul, tmp;
+	uint32_t t = c->seq.tok[p];
+	ds_lm_id id = c->seq.id[p];
+	if (t == DS_LM_NO_TOK || id == DS_LM_UNK || id >= ds_lm_vocab_size(m) ||
+	    doc->tok[t].kind != DS_TOK_WORD || (doc->tok[t].flags & DS_TF_BOILER))
+		return 0;
+	ds_lm_null(&nul);
+	return ds_lm_score(m, &nul, id, &tmp, NULL) >= ds_tune_default.common_cut;
+}
+
+/* 1 when m has never seen the bigram a b. */
+static int pair_unseen(const struct ds_lm *m, ds_lm_id a, ds_lm_id b)
+{
+	struct ds_lm_state st;
+	int len = 0;
+	ds_lm_null(&st);
+	ds_lm_score(m, &st, a, &st, NULL);
+	ds_lm_score(m, &st, b, &st, &len);
+	return len <= 1;
+}
+
 int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 {
 	struct ds_lm_state cur;
 	size_t n, ntok = 0, oov = 0, uni = 0, ftri = 0, fbad = 0, nlow = 0, lowoov = 0;
+	size_t pairs = 0, unseen = 0;
+	const struct ds_lm *m0 = ds_lm_mix_part(c->lm, 0);
+	int common, prev_common = 0;
 	double lp = 0;
 	int rc = ds_lm_doc_seq(c->lm, doc, &c->seq);
 	if (rc)
@@ -160,8 +194,15 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 			c->tokpos[t] = (uint32_t)p;
 		if (id == DS_LM_BOS) {
 			c->nlen[p] = 1;
+			prev_common = 0;
 			continue;
 		}
+		common = common_word(m0, c, doc, p);
+		if (prev_common && common) {
+			pairs++;
+			unseen += pair_unseen(m0, c->seq.id[p - 1], id);
+		}
+		prev_common = common;
 		lp += c->lp[p];
 		ntok++;
 		oov += id == DS_LM_UNK;
@@ -187,6 +228,8 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 		}
 	}
 	ev->n_tokens = ntok;
+	ev->n_pairs = pairs;
+	ev->n_unseen = unseen;
 	ev->logprob = lp;
 	ev->f[DS_F_LP] = ntok ? lp / (double)ntok : 0;
 	ev->f[DS_F_OOV] = ntok ? (double)oov / (double)ntok : 0;

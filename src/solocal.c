@@ -13,7 +13,7 @@ const char *const ds_sc_flagf_names[DS_NFLAGF] = {
 };
 
 const char *const ds_sc_artf_names[DS_NARTF] = {
-	"bias", "base", "loglen", "baselen", "psum", "n8", "pmax", "anom"
+	"bias", "base", "loglen", "baselen", "psum", "n8", "pmax", "anom", "unseen"
 };
 
 static int name_index(const char *const *names, size_t n, const char *s)
@@ -67,6 +67,10 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 		} else if (nf == 2 && strcmp(f[0], "anom_rate") == 0) {
 			sc->anom_rate = strtod(f[1], NULL);
 			if (!(sc->anom_rate > 0 && sc->anom_rate < 1))
+				goto bad;
+		} else if (nf == 2 && strcmp(f[0], "unseen_rate") == 0) {
+			sc->unseen_rate = strtod(f[1], NULL);
+			if (!(sc->unseen_rate > 0 && sc->unseen_rate < 1))
 				goto bad;
 		} else if (nf == 2 && strcmp(f[0], "lm") == 0) {
 			if (strlen(f[1]) >= sizeof sc->lm || strchr(f[1], '/') || f[1][0] == '.')
@@ -126,11 +130,21 @@ double ds_solocal_flag_p(const struct ds_solocal *sc, const double x[DS_NFLAGF])
 	return ds_logit_prob(x, DS_NFLAGF, sc->flag.mean, sc->flag.sd, sc->flag.coef);
 }
 
+/* The z-score of k of n against the rate q, clipped to +-10; 0 without a
+ * rate or a count. */
+static double rate_z(size_t k, size_t n, double q)
+{
+	double z;
+	if (!(q > 0) || !n)
+		return 0;
+	z = ((double)k / (double)n - q) / sqrt(q * (1 - q) / (double)n);
+	return z > 10 ? 10 : z < -10 ? -10 : z;
+}
+
 void ds_solocal_article_x(const struct ds_solocal *sc, double base, size_t words,
-			  const float *p, size_t np, size_t ncontent, size_t nanom,
+			  const float *p, size_t np, const struct ds_sc_counts *n,
 			  double x[DS_NARTF])
 {
-	double q = sc && sc->anom_rate > 0 ? sc->anom_rate : 0, z = 0;
 	double b = base <= 0 ? -10 : base >= 1 ? 10 : log(base / (1 - base));
 	double sum = 0, max = 0;
 	size_t n8 = 0;
@@ -153,11 +167,8 @@ void ds_solocal_article_x(const struct ds_solocal *sc, double base, size_t words
 	x[DS_AF_PSUM] = words ? sum / (double)words : 0;
 	x[DS_AF_N8] = log1p((double)n8);
 	x[DS_AF_PMAX] = max;
-	if (q > 0 && ncontent) {
-		z = ((double)nanom / (double)ncontent - q) / sqrt(q * (1 - q) / (double)ncontent);
-		z = z > 10 ? 10 : z < -10 ? -10 : z;
-	}
-	x[DS_AF_ANOM] = z;
+	x[DS_AF_ANOM] = rate_z(n->anom, n->content, sc ? sc->anom_rate : 0);
+	x[DS_AF_UNSEEN] = rate_z(n->unseen, n->pairs, sc ? sc->unseen_rate : 0);
 }
 
 double ds_solocal_article_p(const struct ds_solocal *sc, double base, const double x[DS_NARTF])

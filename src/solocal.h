@@ -19,6 +19,8 @@
  *     threshold  VALUE        (article probability of a "spun" verdict)
  *     min_words  N            (fewer words: not judged)
  *     anom_rate  R            (share of out-of-place content words, clean text)
+ *     unseen_rate  R          (share of common-word pairs the model never
+ *                              saw together, clean text)
  *     lm  FILE                (the language model of the models directory the
  *                              fit used, e.g. mix.bin; absent: lm.bin)
  *     fp_by_length  WORDS  RATE  (measured, for the record; ignored)
@@ -73,6 +75,8 @@ enum ds_sc_artf {
 	DS_AF_PMAX,    /* highest flag probability */
 	DS_AF_ANOM,    /* out-of-place content words against clean text: the
 			* z-score of their share under the clean rate */
+	DS_AF_UNSEEN,  /* pairs of common words the model never saw together,
+			* against clean text: the z-score of their share */
 	DS_NARTF
 };
 extern const char *const ds_sc_artf_names[DS_NARTF];
@@ -86,6 +90,7 @@ struct ds_solocal {
 	struct ds_sc_model flag, article;
 	double threshold;      /* article probability of a spun verdict */
 	double anom_rate;      /* share of out-of-place content words in clean text */
+	double unseen_rate;    /* share of unseen common-word pairs in clean text */
 	unsigned min_words;    /* fewer words: not judged */
 	char lm[64];           /* language model file the fit used ("": lm.bin) */
 };
@@ -103,12 +108,20 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err);
  * substitution; -1 when there is no flag model. */
 double ds_solocal_flag_p(const struct ds_solocal *sc, const double x[DS_NFLAGF]);
 
+/* What the language-model pass counted in an article (struct ds_ev,
+ * evidence.h). */
+struct ds_sc_counts {
+	size_t content, anom;  /* lower-case content words the model knows; of
+				* them, those out of place in their context */
+	size_t pairs, unseen;  /* adjacent common words; of them, pairs the
+				* model never saw together */
+};
+
 /* Article features from the solo scorer's probability, the article's word
  * count, its flags' probabilities (p[0..np); those under
- * DS_SC_ARTICLE_MIN_P are not counted) and its
- * out-of-place content words (nanom of ncontent, evidence.h). */
+ * DS_SC_ARTICLE_MIN_P are not counted) and its counts n. */
 void ds_solocal_article_x(const struct ds_solocal *sc, double base, size_t words,
-			  const float *p, size_t np, size_t ncontent, size_t nanom,
+			  const float *p, size_t np, const struct ds_sc_counts *n,
 			  double x[DS_NARTF]);
 /* The article's probability of being spun; base when there is no article
  * model. */

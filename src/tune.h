@@ -33,6 +33,9 @@ struct ds_tune {
 	/* anomaly: a content word is out of place when its log10 probability
 	 * in context is this far under its unigram probability */
 	double anom_cut;
+	/* a word is common when its log10 unigram probability is at least
+	 * this (about the 200 most frequent words of English) */
+	double common_cut;
 	/* solo evidence: a slot is flagged at or above this probability of the
 	 * slot model, or (without a slot model) this log10 gain */
 	double flag_prob;
@@ -106,6 +109,7 @@ struct ds_tune {
 #define DS_TUNE_DEFAULTS                                                              \
 	{                                                                             \
 		.name_freq = 30, .rel_extra = 4, .rel_min_sim = 0.3, .rel_max_freq = 3000, .anom_cut = -0.3, \
+		.common_cut = -3.45,                                                   \
 		.flag_prob = 0.65, .flag_gain = 1.5, .src_gain = 1.0, .src_unrel_gain = 0.0, \
 		.src_func_gain = 0.5, .src_func_sim = 0.6, \
 		.min_pairs = 3, .min_cover = 0.15, .min_cover_few = 0.5, .cand_min_cover = 0.5, .min_words = 40, .rest_min_words = 40, .logit_clip = 4.0, \

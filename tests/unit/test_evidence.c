@@ -1,7 +1,8 @@
 /* test_evidence.c - evidence against a source and on its own, with the
  * models of models/ (built by make models): a lexicon swap flagged with its
  * original, an identical copy with none, solo evidence higher on spun text
- * than on clean text, no lexicon no candidates, feature names, the change
+ * than on clean text, common words never seen together in a round trip,
+ * no lexicon no candidates, feature names, the change
  * model's ratios and dump, changes that are never spin evidence (house
  * style, function words, unrelated words), the cache of candidate
  * originals and the table of them built with the models, and the same
@@ -276,6 +277,36 @@ T_TEST(solo_clean_vs_spun)
 	     ds_scorer_prob(scorer, DS_MODEL_SOLO, clean.f));
 	ds_ev_clear(&clean);
 	ds_ev_clear(&spun);
+	ds_ev_ctx_free(c);
+}
+
+/* Sentences of a Brown press story (ca06) after a round trip through
+ * Esperanto, with the Esperanto words it left out. */
+static const char GARBLED[] =
+	"It is urgent effort endorse up sinking candidate that proved him can not answer any "
+	"questions about New Jersey. Sheets, that is candidate for the Democrat gubernatorial "
+	"nomination, today solicited finish to votes in those counties in the state that yet "
+	"uses them. The offer, Sheets said, represent part of his program for election reform "
+	"necessary do democracy in New Jersey more than a word.\n";
+
+/* Common words side by side that the corpus model never saw together: a
+ * round trip has them, the clean text none; counted in every pass. */
+T_TEST(unseen_pairs)
+{
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev clean = {0}, garbled = {0}, copy = {0};
+	T_EQ_INT(compute(c, SRC, NULL, &clean), 0);
+	T_EQ_INT(compute(c, GARBLED, NULL, &garbled), 0);
+	T_EQ_INT(compute(c, SRC, SRC, &copy), 0);
+	T_OK(clean.n_pairs >= 10);
+	T_EQ_INT(clean.n_unseen, 0);
+	T_OK(garbled.n_pairs >= 10);
+	T_OK(garbled.n_unseen >= 2 && garbled.n_unseen <= garbled.n_pairs);
+	T_EQ_INT(copy.n_pairs, clean.n_pairs);
+	T_EQ_INT(copy.n_unseen, clean.n_unseen);
+	ds_ev_clear(&clean);
+	ds_ev_clear(&garbled);
+	ds_ev_clear(&copy);
 	ds_ev_ctx_free(c);
 }
 
@@ -1155,6 +1186,7 @@ int main(void)
 	T_RUN(lexicon_swap);
 	T_RUN(subrate_per_article_word);
 	T_RUN(solo_clean_vs_spun);
+	T_RUN(unseen_pairs);
 	T_RUN(gtop_over_lower_quartile);
 	T_RUN(number_and_possessive_slots);
 	T_RUN(compound_names);

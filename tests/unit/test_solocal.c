@@ -26,6 +26,7 @@ T_TEST(read_and_predict)
 	struct ds_solocal *sc;
 	double fx[DS_NFLAGF] = {0}, ax[DS_NARTF];
 	float p[3] = {0.9f, 0.85f, 0.4f};
+	struct ds_sc_counts counts = {10, 2, 50, 4};
 	T_OK(write_file("despin-solo\t3\n"
 			"coef\tflag\tbias\t0\t1\t-1\n"
 			"coef\tflag\tslot\t0\t2\t2\n"
@@ -34,6 +35,7 @@ T_TEST(read_and_predict)
 			"threshold\t0.7\n"
 			"min_words\t25\n"
 			"anom_rate\t0.1\n"
+			"unseen_rate\t0.01\n"
 			"lm\tmix.bin\n"
 			"fp_by_length\t40\t0.0050\n") == 0);
 	sc = ds_solocal_read(path, &err);
@@ -43,6 +45,7 @@ T_TEST(read_and_predict)
 	T_EQ_INT(sc->min_words, 25);
 	T_NEAR(sc->threshold, 0.7, 1e-9);
 	T_NEAR(sc->anom_rate, 0.1, 1e-9);
+	T_NEAR(sc->unseen_rate, 0.01, 1e-9);
 	T_OK(strcmp(sc->lm, "mix.bin") == 0);
 	/* flag: sigmoid(-1 + 2 * slot / 2) */
 	fx[DS_FF_BIAS] = 1;
@@ -51,14 +54,23 @@ T_TEST(read_and_predict)
 	fx[DS_FF_SLOT] = 3;
 	T_NEAR(ds_solocal_flag_p(sc, fx), 1 / (1 + exp(-2.0)), 1e-9);
 	/* article: two flags at 0.8 or more; 2 of 10 content words out of
-	 * place against a clean rate of 0.1 */
-	ds_solocal_article_x(sc, 0.5, 100, p, 3, 10, 2, ax);
+	 * place against a clean rate of 0.1; 4 of 50 common-word pairs
+	 * unseen against 0.01 */
+	ds_solocal_article_x(sc, 0.5, 100, p, 3, &counts, ax);
 	T_NEAR(ax[DS_AF_BASE], 0, 1e-9);
 	T_NEAR(ax[DS_AF_N8], log(3.0), 1e-9);
 	T_NEAR(ax[DS_AF_PMAX], 0.9, 1e-6);
 	/* the flag under DS_SC_ARTICLE_MIN_P does not count */
 	T_NEAR(ax[DS_AF_PSUM], 1.75 / 100, 1e-6);
 	T_NEAR(ax[DS_AF_ANOM], (0.2 - 0.1) / sqrt(0.1 * 0.9 / 10), 1e-9);
+	T_NEAR(ax[DS_AF_UNSEEN], (0.08 - 0.01) / sqrt(0.01 * 0.99 / 50), 1e-9);
+	/* a z-score past 10 is clipped; no pairs, no score */
+	counts.unseen = 40;
+	ds_solocal_article_x(sc, 0.5, 100, p, 3, &counts, ax);
+	T_NEAR(ax[DS_AF_UNSEEN], 10, 1e-9);
+	counts.pairs = counts.unseen = 0;
+	ds_solocal_article_x(sc, 0.5, 100, p, 3, &counts, ax);
+	T_NEAR(ax[DS_AF_UNSEEN], 0, 1e-12);
 	T_NEAR(ds_solocal_article_p(sc, 0.3, ax), 1 / (1 + exp(-log(3.0))), 1e-9);
 	free(sc);
 	/* no models: the base probability and no flag model */
