@@ -206,9 +206,10 @@ struct ds_ev {
 	size_t n_anom;              /* of them, those far less likely in context
 				     * than their frequency predicts */
 	size_t n_pairs;             /* adjacent words of a sentence, both common
-				     * (ds_tune.common_cut) */
-	size_t n_unseen;            /* of them, pairs the model never saw
-				     * together (it backs off to the unigram) */
+				     * in the corpus model (ds_tune.common_cut) */
+	size_t n_unseen;            /* of them, pairs the corpus model (a
+				     * mixture's first component) never saw
+				     * together: it backs off to the unigram */
 	size_t n_tokens;            /* tokens scored by the language model */
 	double logprob;             /* their total log10 probability */
 };

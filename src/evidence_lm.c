@@ -114,12 +114,13 @@ double ev_span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *c
 /* ---- language-model pass ---- */
 
 /* Common words side by side that the corpus model never saw together are
- * what a garbled sentence has ("the of", "has been the being") and a
- * written one rarely.  The corpus model is a mixture's first component (a
- * mixture's ids below its vocabulary size are that model's): the larger
- * background model has seen nearly every pair of common words, in garble
- * too.  1 when position p of the sequence is a word of the text (not a
- * number, punctuation or boilerplate) common in m. */
+ * what a round trip of machine translation leaves ("proved him can not
+ * answer", "reform necessary do democracy") and a writer rarely does.  The
+ * corpus model is a mixture's first component (a mixture's ids below its
+ * vocabulary size are that model's): the larger background model has seen
+ * nearly every pair of common words, in garble too.  1 when position p of
+ * the sequence is a word of the text (not a number, punctuation or
+ * boilerplate) common in m. */
 static int common_word(const struct ds_lm *m, struct ds_ev_ctx *c, const struct ds_doc *doc,
 		       size_t p)
 {

@@ -33,8 +33,9 @@ struct ds_tune {
 	/* anomaly: a content word is out of place when its log10 probability
 	 * in context is this far under its unigram probability */
 	double anom_cut;
-	/* a word is common when its log10 unigram probability is at least
-	 * this (about the 200 most frequent words of English) */
+	/* a word is common when its log10 unigram probability in the corpus
+	 * model is at least this (about its 200 most frequent words: 186 at
+	 * -3.4, 249 at -3.5) */
 	double common_cut;
 	/* solo evidence: a slot is flagged at or above this probability of the
 	 * slot model, or (without a slot model) this log10 gain */
