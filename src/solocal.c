@@ -78,6 +78,9 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 			strcpy(sc->lm, f[1]);
 		} else if (nf == 3 && strcmp(f[0], "fp_by_length") == 0) {
 			continue;
+		} else if (nf == 3 && strcmp(f[0], "calibrated") == 0) {
+			sc->calibrated_n = strtoul(f[1], NULL, 10);
+			sc->calibrated_fp = strtod(f[2], NULL);
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0) {
 			struct ds_sc_model *m;
 			int i;

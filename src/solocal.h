@@ -24,6 +24,9 @@
  *     lm  FILE                (the language model of the models directory the
  *                              fit used, e.g. mix.bin; absent: lm.bin)
  *     fp_by_length  WORDS  RATE  (measured, for the record; ignored)
+ *     calibrated  N  RATE     (the threshold was set by 'despin scorer
+ *                              calibrate' on N clean texts, at most RATE
+ *                              of them above it)
  * A feature not listed has coefficient 0; a model with no row is absent.
  *
  * A struct ds_solocal is read-only after loading and may be shared by
@@ -92,6 +95,9 @@ struct ds_solocal {
 	double anom_rate;      /* share of out-of-place content words in clean text */
 	double unseen_rate;    /* share of unseen common-word pairs in clean text */
 	unsigned min_words;    /* fewer words: not judged */
+	unsigned long calibrated_n; /* 'scorer calibrate': the clean texts the
+				     * threshold was set on (0: the fit's) */
+	double calibrated_fp;  /* and the share of them it lets through */
 	char lm[64];           /* language model file the fit used ("": lm.bin) */
 };
 

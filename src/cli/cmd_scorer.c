@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "scan.h"
 #include "../detect.h"
 #include "../score.h"
 #include "../evidence.h"
@@ -20,6 +21,7 @@ static const char USAGE[] =
 	"           -o OUT.tsv FEATURES.tsv\n"
 	"       despin scorer build -o OUT.bin SCORER.tsv\n"
 	"       despin scorer info [--models DIR]\n"
+	"       despin scorer calibrate [--models DIR] [--fp RATE] [-j N] -o OUT.tsv CLEAN...\n"
 	"\n"
 	"features: for each line 'LABEL<TAB>ARTICLE<TAB>SOURCE' of LIST (SOURCE '-'\n"
 	"  for none), prints 'LABEL<TAB>MODEL<TAB>ARTICLE<TAB>' and the evidence\n"
@@ -39,7 +41,15 @@ static const char USAGE[] =
 	"  (0.005); --slot-model TSV carries the fitted slot and change models over\n"
 	"  into OUT.\n"
 	"build: turns the TSV into the binary the detector loads.\n"
-	"info: prints the scorer in use.";
+	"info: prints the scorer in use.\n"
+	"calibrate: judges CLEAN (files or folders of texts known to be clean, of the\n"
+	"  kind you will scan) on their own and writes the models' solo calibration\n"
+	"  (solo.tsv) to OUT with the threshold at which at most RATE (--fp, 0.01)\n"
+	"  of them are judged spun, never under 0.5; at least 1/RATE texts long\n"
+	"  enough to judge are needed.  Use it in a copy of the models folder\n"
+	"  (OUT may be its solo.tsv): the shipped threshold keeps 1% of the\n"
+	"  benchmark's clean texts, a 19th-century novel among them, and your\n"
+	"  texts may read differently.";
 
 /* Reads the pairs list and opens the models (scorer optional) and a
  * detector; on failure reports and returns EXIT_ERROR. */
@@ -401,6 +411,10 @@ static int solo_info(const char *path)
 	if (sc->article.present)
 		printf("  threshold %.4f (judging without a source: used in place of the solo model's)\n",
 		       sc->threshold);
+	if (sc->calibrated_n)
+		printf("  threshold set by 'scorer calibrate' on %lu clean texts, at most %g of them "
+		       "above it\n",
+		       sc->calibrated_n, sc->calibrated_fp);
 	printf("  min_words %u, language model %s\n", sc->min_words, sc->lm[0] ? sc->lm : "lm.bin");
 	free(sc);
 	return EXIT_CLEAN;
@@ -427,10 +441,162 @@ static int scorer_info(const char *models)
 	return solo_info(cli_model_path(cli_models_dir(models), DS_SOLOCAL_FILE));
 }
 
+/* The scores of the clean texts 'scorer calibrate' judged. */
+struct calib {
+	double *score;
+	size_t n, cap;
+	size_t unjudged, failed;
+};
+
+static int calib_add(void *ctx, const char *name, struct ds_result *r, const char *err)
+{
+	struct calib *c = ctx;
+	(void)name;
+	if (!r) {
+		cli_error("%s", err);
+		c->failed++;
+		return 0;
+	}
+	if (!ds_result_judged(r, NULL)) {
+		c->unjudged++;
+	} else {
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? 2 * c->cap : 1024;
+			double *s = realloc(c->score, cap * sizeof *s);
+			if (!s) {
+				ds_result_free(r);
+				cli_error("out of memory");
+				return -1;
+			}
+			c->score = s;
+			c->cap = cap;
+		}
+		c->score[c->n++] = ds_result_score(r);
+	}
+	ds_result_free(r);
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static size_t count_at_least(const double *v, size_t n, double t)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += v[i] >= t;
+	return k;
+}
+
+/* The lowest threshold at which at most fp of the sorted scores v[0..n)
+ * reach it (as scripts/fit_solo.py sets it), never under 0.5 nor over
+ * 0.99. */
+static double calib_threshold(const double *v, size_t n, double fp)
+{
+	size_t k = (size_t)((double)n * (1 - fp));
+	double t = v[k < n ? k : n - 1] + 1e-4;
+	return t < 0.5 ? 0.5 : t > 0.99 ? 0.99 : t;
+}
+
+/* Writes the solo calibration in at OUT, its threshold row set to t and a
+ * 'calibrated N RATE' row after it (one written by an earlier calibration
+ * is dropped); through a temporary file renamed into place. */
+static int calib_write(const char *in, const char *out, double t, size_t n, double fp)
+{
+	struct ds_err err = {0};
+	struct ds_afile f;
+	char *text, *line, *save = NULL;
+	size_t len;
+	int bad = 0;
+	if (ds_read_file(in, 0, &text, &len, &err) || ds_afile_open(&f, out, &err)) {
+		if (err.msg[0])
+			cli_error("%s", err.msg);
+		return -1;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char buf[96];
+		if (strncmp(line, "calibrated\t", 11) == 0)
+			continue;
+		if (strncmp(line, "threshold\t", 10) == 0) {
+			int k = snprintf(buf, sizeof buf, "threshold\t%.6f\ncalibrated\t%zu\t%g\n", t, n,
+					 fp);
+			bad |= ds_afile_write(&f, buf, (size_t)k);
+			continue;
+		}
+		bad |= ds_afile_write(&f, line, strlen(line));
+		bad |= ds_afile_write(&f, "\n", 1);
+	}
+	free(text);
+	if (bad) {
+		ds_afile_abort(&f);
+		cli_error("%s: cannot write", out);
+		return -1;
+	}
+	if (ds_afile_commit(&f, &err)) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int calibrate(struct scan_opts *so, char **paths, int npaths, const char *out, double fp)
+{
+	struct ds_err err = {0};
+	const char *in = cli_model_path(cli_models_dir(so->models), DS_SOLOCAL_FILE);
+	struct ds_solocal *sc = ds_solocal_read(in, &err);
+	struct calib c = {0};
+	size_t need = (size_t)(1 / fp + 0.5);
+	double t;
+	int rc;
+	if (!sc) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	so->solo = 1;
+	so->need_scorer = 1;
+	rc = scan_run(so, paths, npaths, calib_add, &c);
+	if (rc < 0) {
+		free(sc);
+		free(c.score);
+		return EXIT_ERROR;
+	}
+	if (c.n < need) {
+		cli_error("%zu text%s judged (%zu too short, %zu failed): a rate of %g needs at "
+			  "least %zu; %s not written",
+			  c.n, c.n == 1 ? "" : "s", c.unjudged, c.failed, fp, need, out);
+		free(sc);
+		free(c.score);
+		return EXIT_ERROR;
+	}
+	qsort(c.score, c.n, sizeof *c.score, cmp_double);
+	t = calib_threshold(c.score, c.n, fp);
+	if (calib_write(in, out, t, c.n, fp)) {
+		free(sc);
+		free(c.score);
+		return EXIT_ERROR;
+	}
+	printf("judged %zu clean text%s (%zu too short to judge, %zu failed)\n", c.n,
+	       c.n == 1 ? "" : "s", c.unjudged, c.failed);
+	printf("the models' threshold %.4f: %zu of them judged spun (%.1f%%)\n", sc->threshold,
+	       count_at_least(c.score, c.n, sc->threshold),
+	       100.0 * (double)count_at_least(c.score, c.n, sc->threshold) / (double)c.n);
+	printf("the calibrated threshold %.4f%s: %zu of them judged spun (%.1f%%)\n", t,
+	       t == 0.5 ? " (the floor)" : "", count_at_least(c.score, c.n, t),
+	       100.0 * (double)count_at_least(c.score, c.n, t) / (double)c.n);
+	printf("wrote %s\n", out);
+	free(sc);
+	free(c.score);
+	return c.failed ? EXIT_ERROR : EXIT_CLEAN;
+}
+
 /* The subcommands and the options (getopt codes) each takes. */
 static const struct cli_sub_options SCORER_SUBS[] = {
 	{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "ol"}, {"changes", "mp"},
-	{"fit-changes", "ols"}, {"fit", "olfFs"}, {"build", "o"}, {"info", "m"}, {NULL, NULL}};
+	{"fit-changes", "ols"}, {"fit", "olfFs"}, {"build", "o"}, {"info", "m"},
+	{"calibrate", "mofj"}, {NULL, NULL}};
 
 int cmd_scorer(int argc, char **argv)
 {
@@ -442,6 +608,7 @@ int cmd_scorer(int argc, char **argv)
 		{"fp", required_argument, NULL, 'f'},
 		{"fp-source", required_argument, NULL, 'F'},
 		{"slot-model", required_argument, NULL, 's'},
+		{"jobs", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	const char *models = NULL, *pairs = NULL, *out = NULL, *sub, *slotm = NULL;
@@ -449,8 +616,10 @@ int cmd_scorer(int argc, char **argv)
 	 * of copy edits and 1% of human rewrites, the hardest of its clean
 	 * training rows (docs/README-bench.md) */
 	double l2 = 1.0, fp = 0.01, fp_src = 0.005;
+	struct scan_opts so;
 	struct ds_err err = {0};
 	int c;
+	memset(&so, 0, sizeof so);
 	if (argc < 2 || cli_is_help(argv[1])) {
 		printf("usage: %s\n", USAGE);
 		return argc < 2 ? EXIT_ERROR : EXIT_CLEAN;
@@ -461,7 +630,7 @@ int cmd_scorer(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "p:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:j:h", opts, NULL)) != -1) {
 		if (cli_option_applies("scorer", sub, SCORER_SUBS, c, opts))
 			return EXIT_ERROR;
 		switch (c) {
@@ -481,10 +650,14 @@ int cmd_scorer(int argc, char **argv)
 				return EXIT_ERROR;
 			break;
 		case 's': slotm = optarg; break;
+		case 'j':
+			if (scan_common_opt(&so, c, optarg) < 0)
+				return EXIT_ERROR;
+			break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default:
 			return cli_usage("despin scorer features|slots|fit-slots|changes|"
-					 "fit-changes|fit|build|info ...");
+					 "fit-changes|fit|build|info|calibrate ...");
 		}
 	}
 	if (strcmp(sub, "features") == 0) {
@@ -517,6 +690,13 @@ int cmd_scorer(int argc, char **argv)
 		if (!out || optind != argc - 1)
 			return cli_usage("despin scorer fit-changes -o OUT.tsv CHANGES.tsv");
 		return fit_slots(argv[optind], out, l2, 1, slotm);
+	}
+	if (strcmp(sub, "calibrate") == 0) {
+		if (!out || optind >= argc)
+			return cli_usage("despin scorer calibrate [--models DIR] [--fp RATE] [-j N] "
+					 "-o OUT.tsv CLEAN...");
+		so.models = models;
+		return calibrate(&so, argv + optind, argc - optind, out, fp);
 	}
 	if (strcmp(sub, "build") == 0) {
 		struct ds_scorer *s;

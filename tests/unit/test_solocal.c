@@ -37,7 +37,8 @@ T_TEST(read_and_predict)
 			"anom_rate\t0.1\n"
 			"unseen_rate\t0.01\n"
 			"lm\tmix.bin\n"
-			"fp_by_length\t40\t0.0050\n") == 0);
+			"fp_by_length\t40\t0.0050\n"
+			"calibrated\t250\t0.02\n") == 0);
 	sc = ds_solocal_read(path, &err);
 	T_OK(sc != NULL);
 	if (!sc)
@@ -46,6 +47,8 @@ T_TEST(read_and_predict)
 	T_NEAR(sc->threshold, 0.7, 1e-9);
 	T_NEAR(sc->anom_rate, 0.1, 1e-9);
 	T_NEAR(sc->unseen_rate, 0.01, 1e-9);
+	T_EQ_INT(sc->calibrated_n, 250);
+	T_NEAR(sc->calibrated_fp, 0.02, 1e-12);
 	T_OK(strcmp(sc->lm, "mix.bin") == 0);
 	/* flag: sigmoid(-1 + 2 * slot / 2) */
 	fx[DS_FF_BIAS] = 1;
