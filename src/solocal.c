@@ -2,6 +2,7 @@
 #include "solocal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,7 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 	struct ds_tsv t;
 	char *f[8];
 	int nf, header = 0, old = 0;
+	char unknown[32] = "";
 	struct ds_solocal *sc;
 	if (ds_tsv_open(&t, path, 1 << 20, err))
 		return NULL;
@@ -93,8 +95,10 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 			} else {
 				goto bad;
 			}
-			if (i < 0)
+			if (i < 0) {
+				snprintf(unknown, sizeof unknown, "%s", f[2]);
 				goto bad;
+			}
 			m->mean[i] = strtod(f[3], NULL);
 			m->sd[i] = strtod(f[4], NULL);
 			m->coef[i] = strtod(f[5], NULL);
@@ -102,6 +106,8 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 			if (!(m->sd[i] > 0))
 				goto bad;
 		} else {
+			if (nf >= 2 && strspn(f[0], "abcdefghijklmnopqrstuvwxyz_") == strlen(f[0]))
+				snprintf(unknown, sizeof unknown, "%s", f[0]);
 			goto bad;
 		}
 	}
@@ -117,6 +123,11 @@ bad:
 			   "%s: a solo calibration of format %d, fitted when a slot's gain was %s; "
 			   "refit it (scripts/fit_scorer.sh)",
 			   path, old, OLD_FORMAT[old]);
+	else if (unknown[0])
+		ds_err_set(err, DS_EFORMAT,
+			   "%s:%d: '%s' is not a row or feature this despin knows: written by a "
+			   "newer despin, or damaged; rebuild it with scripts/fit_scorer.sh",
+			   path, t.lineno, unknown);
 	else
 		ds_err_set(err, DS_EFORMAT,
 			   "%s:%d: not a solo calibration row; rebuild it with scripts/fit_scorer.sh",

@@ -91,6 +91,15 @@ T_TEST(bad_files)
 	T_OK(write_file("despin-solo\t3\ncoef\tflag\tnosuch\t0\t1\t1\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	T_OK(strstr(err.msg, ":2:") != NULL);
+	/* a row or a feature of a later despin is named as such */
+	T_OK(strstr(err.msg, "'nosuch'") != NULL && strstr(err.msg, "newer despin") != NULL);
+	T_OK(write_file("despin-solo\t3\nthreshold\t0.5\nlater_rate\t0.1\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	T_OK(strstr(err.msg, ":3:") != NULL && strstr(err.msg, "'later_rate'") != NULL);
+	/* a line that is no row at all is not called a newer one */
+	T_OK(write_file("despin-solo\t3\n\x01\x02 3\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	T_OK(strstr(err.msg, "not a solo calibration row") != NULL);
 	T_OK(write_file("despin-solo\t3\ncoef\tflag\tslot\t0\t0\t1\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	T_OK(write_file("despin-solo\t3\nthreshold\t1.5\n") == 0);
