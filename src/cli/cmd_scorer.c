@@ -502,33 +502,36 @@ static double calib_threshold(const double *v, size_t n, double fp)
 }
 
 /* Writes the solo calibration in at OUT, its threshold row set to t and a
- * 'calibrated N RATE' row after it (one written by an earlier calibration
- * is dropped); through a temporary file renamed into place. */
+ * 'calibrated N RATE' row after it (in place of the threshold row, or at
+ * the end without one; a row of an earlier calibration is dropped);
+ * through a temporary file renamed into place. */
 static int calib_write(const char *in, const char *out, double t, size_t n, double fp)
 {
 	struct ds_err err = {0};
 	struct ds_afile f;
 	char *text, *line, *save = NULL;
+	char rows[96];
 	size_t len;
-	int bad = 0;
+	int bad = 0, done = 0;
+	int k = snprintf(rows, sizeof rows, "threshold\t%.6f\ncalibrated\t%zu\t%g\n", t, n, fp);
 	if (ds_read_file(in, 0, &text, &len, &err) || ds_afile_open(&f, out, &err)) {
 		if (err.msg[0])
 			cli_error("%s", err.msg);
 		return -1;
 	}
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char buf[96];
-		if (strncmp(line, "calibrated\t", 11) == 0)
+		if (strncmp(line, "calibrated\t", 11) == 0 || (done && strncmp(line, "threshold\t", 10) == 0))
 			continue;
 		if (strncmp(line, "threshold\t", 10) == 0) {
-			int k = snprintf(buf, sizeof buf, "threshold\t%.6f\ncalibrated\t%zu\t%g\n", t, n,
-					 fp);
-			bad |= ds_afile_write(&f, buf, (size_t)k);
+			bad |= ds_afile_write(&f, rows, (size_t)k);
+			done = 1;
 			continue;
 		}
 		bad |= ds_afile_write(&f, line, strlen(line));
 		bad |= ds_afile_write(&f, "\n", 1);
 	}
+	if (!done)
+		bad |= ds_afile_write(&f, rows, (size_t)k);
 	free(text);
 	if (bad) {
 		ds_afile_abort(&f);
