@@ -501,85 +501,78 @@ static double calib_threshold(const double *v, size_t n, double fp)
 	return t < 0.5 ? 0.5 : t > 0.99 ? 0.99 : t;
 }
 
-/* Writes the solo calibration in at OUT, its threshold row set to t and a
- * 'calibrated N RATE' row after it (in place of the threshold row, or at
- * the end without one; a row of an earlier calibration is dropped);
- * through a temporary file renamed into place. */
-static int calib_write(const char *in, const char *out, double t, size_t n, double fp)
+/* Writes the solo calibration text (NUL-terminated, taken apart) to f,
+ * its threshold row set to t and a 'calibrated N RATE' row after it (in
+ * place of the threshold row, or at the end without one; a row of an
+ * earlier calibration is dropped).  Nonzero when a write failed. */
+static int calib_write(struct ds_afile *f, char *text, double t, size_t n, double fp)
 {
-	struct ds_err err = {0};
-	struct ds_afile f;
-	char *text, *line, *save = NULL;
+	char *line, *save = NULL;
 	char rows[96];
-	size_t len;
 	int bad = 0, done = 0;
 	int k = snprintf(rows, sizeof rows, "threshold\t%.6f\ncalibrated\t%zu\t%g\n", t, n, fp);
-	if (ds_read_file(in, 0, &text, &len, &err) || ds_afile_open(&f, out, &err)) {
-		if (err.msg[0])
-			cli_error("%s", err.msg);
-		return -1;
-	}
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "calibrated\t", 11) == 0 || (done && strncmp(line, "threshold\t", 10) == 0))
+		int thr = strncmp(line, "threshold\t", 10) == 0;
+		if (strncmp(line, "calibrated\t", 11) == 0 || (done && thr))
 			continue;
-		if (strncmp(line, "threshold\t", 10) == 0) {
-			bad |= ds_afile_write(&f, rows, (size_t)k);
+		if (thr) {
+			bad |= ds_afile_write(f, rows, (size_t)k);
 			done = 1;
 			continue;
 		}
-		bad |= ds_afile_write(&f, line, strlen(line));
-		bad |= ds_afile_write(&f, "\n", 1);
+		bad |= ds_afile_write(f, line, strlen(line));
+		bad |= ds_afile_write(f, "\n", 1);
 	}
 	if (!done)
-		bad |= ds_afile_write(&f, rows, (size_t)k);
-	free(text);
-	if (bad) {
-		ds_afile_abort(&f);
-		cli_error("%s: cannot write", out);
-		return -1;
-	}
-	if (ds_afile_commit(&f, &err)) {
-		cli_error("%s", err.msg);
-		return -1;
-	}
-	return 0;
+		bad |= ds_afile_write(f, rows, (size_t)k);
+	return bad;
 }
 
+/* 'scorer calibrate': the models' solo calibration and the output are
+ * opened before any text is judged, so that a path that cannot be read
+ * or written is said at once; the output is renamed into place only once
+ * it is whole. */
 static int calibrate(struct scan_opts *so, char **paths, int npaths, const char *out, double fp)
 {
 	struct ds_err err = {0};
-	const char *in = cli_model_path(cli_models_dir(so->models), DS_SOLOCAL_FILE);
-	struct ds_solocal *sc = ds_solocal_read(in, &err);
+	char *in = strdup(cli_model_path(cli_models_dir(so->models), DS_SOLOCAL_FILE));
+	struct ds_solocal *sc = NULL;
+	struct ds_afile f;
 	struct calib c = {0};
-	size_t need = (size_t)(1 / fp + 0.5);
+	size_t need = (size_t)(1 / fp + 0.5), len;
+	char *text = NULL;
 	double t;
-	int rc;
-	if (!sc) {
-		cli_error("%s", err.msg);
+	int rc = EXIT_ERROR, opened = 0;
+	if (!in) {
+		cli_error("out of memory");
 		return EXIT_ERROR;
 	}
+	if (!(sc = ds_solocal_read(in, &err)) || ds_read_file(in, 0, &text, &len, &err) ||
+	    ds_afile_open(&f, out, &err)) {
+		cli_error("%s", err.msg);
+		goto done;
+	}
+	opened = 1;
 	so->solo = 1;
 	so->need_scorer = 1;
-	rc = scan_run(so, paths, npaths, calib_add, &c);
-	if (rc < 0) {
-		free(sc);
-		free(c.score);
-		return EXIT_ERROR;
-	}
+	if (scan_run(so, paths, npaths, calib_add, &c) < 0)
+		goto done;
 	if (c.n < need) {
 		cli_error("%zu text%s judged (%zu too short, %zu failed): a rate of %g needs at "
 			  "least %zu; %s not written",
 			  c.n, c.n == 1 ? "" : "s", c.unjudged, c.failed, fp, need, out);
-		free(sc);
-		free(c.score);
-		return EXIT_ERROR;
+		goto done;
 	}
 	qsort(c.score, c.n, sizeof *c.score, cmp_double);
 	t = calib_threshold(c.score, c.n, fp);
-	if (calib_write(in, out, t, c.n, fp)) {
-		free(sc);
-		free(c.score);
-		return EXIT_ERROR;
+	if (calib_write(&f, text, t, c.n, fp)) {
+		cli_error("%s: cannot write", out);
+		goto done;
+	}
+	opened = 0;
+	if (ds_afile_commit(&f, &err)) {
+		cli_error("%s", err.msg);
+		goto done;
 	}
 	printf("judged %zu clean text%s (%zu too short to judge, %zu failed)\n", c.n,
 	       c.n == 1 ? "" : "s", c.unjudged, c.failed);
@@ -590,9 +583,15 @@ static int calibrate(struct scan_opts *so, char **paths, int npaths, const char 
 	       t == 0.5 ? " (the floor)" : "", count_at_least(c.score, c.n, t),
 	       100.0 * (double)count_at_least(c.score, c.n, t) / (double)c.n);
 	printf("wrote %s\n", out);
+	rc = c.failed ? EXIT_ERROR : EXIT_CLEAN;
+done:
+	if (opened)
+		ds_afile_abort(&f);
+	free(text);
 	free(sc);
+	free(in);
 	free(c.score);
-	return c.failed ? EXIT_ERROR : EXIT_CLEAN;
+	return rc;
 }
 
 /* The subcommands and the options (getopt codes) each takes. */
