@@ -120,28 +120,28 @@ double ev_span_gain(struct ds_ev_ctx *c, size_t p0, size_t p1, const ds_lm_id *c
  * vocabulary size are that model's): the larger background model has seen
  * nearly every pair of common words, in garble too.  1 when position p of
  * the sequence is a word of the text (not a number, punctuation or
- * boilerplate) common in m. */
+ * boilerplate) common in m; *after is then m's state after the word alone,
+ * from which the next word's bigram is looked up. */
 static int common_word(const struct ds_lm *m, struct ds_ev_ctx *c, const struct ds_doc *doc,
-		       size_t p)
+		       size_t p, struct ds_lm_state *after)
 {
-	struct ds_lm_state nul, tmp;
+	struct ds_lm_state nul;
 	uint32_t t = c->seq.tok[p];
 	ds_lm_id id = c->seq.id[p];
 	if (t == DS_LM_NO_TOK || id == DS_LM_UNK || id >= ds_lm_vocab_size(m) ||
 	    doc->tok[t].kind != DS_TOK_WORD || (doc->tok[t].flags & DS_TF_BOILER))
 		return 0;
 	ds_lm_null(&nul);
-	return ds_lm_score(m, &nul, id, &tmp, NULL) >= ds_tune_default.common_cut;
+	return ds_lm_score(m, &nul, id, after, NULL) >= ds_tune_default.common_cut;
 }
 
-/* 1 when m has never seen the bigram a b. */
-static int pair_unseen(const struct ds_lm *m, ds_lm_id a, ds_lm_id b)
+/* 1 when m has never seen word b after the word whose state is *after_a
+ * (common_word's). */
+static int pair_unseen(const struct ds_lm *m, const struct ds_lm_state *after_a, ds_lm_id b)
 {
-	struct ds_lm_state st;
+	struct ds_lm_state tmp;
 	int len = 0;
-	ds_lm_null(&st);
-	ds_lm_score(m, &st, a, &st, NULL);
-	ds_lm_score(m, &st, b, &st, &len);
+	ds_lm_score(m, after_a, b, &tmp, &len);
 	return len <= 1;
 }
 
@@ -151,7 +151,8 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 	size_t n, ntok = 0, oov = 0, uni = 0, ftri = 0, fbad = 0, nlow = 0, lowoov = 0;
 	size_t pairs = 0, unseen = 0;
 	const struct ds_lm *m0 = ds_lm_mix_part(c->lm, 0);
-	int common, prev_common = 0;
+	struct ds_lm_state after[2];
+	int common, prev_common = 0, half = 0;
 	double lp = 0;
 	int rc = ds_lm_doc_seq(c->lm, doc, &c->seq);
 	if (rc)
@@ -198,12 +199,14 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 			prev_common = 0;
 			continue;
 		}
-		common = common_word(m0, c, doc, p);
+		/* after[half]: this word's state alone, after[half ^ 1] the last one's */
+		common = common_word(m0, c, doc, p, &after[half]);
 		if (prev_common && common) {
 			pairs++;
-			unseen += pair_unseen(m0, c->seq.id[p - 1], id);
+			unseen += pair_unseen(m0, &after[half ^ 1], id);
 		}
 		prev_common = common;
+		half ^= 1;
 		lp += c->lp[p];
 		ntok++;
 		oov += id == DS_LM_UNK;

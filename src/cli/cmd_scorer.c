@@ -10,6 +10,7 @@
 #include "../score.h"
 #include "../evidence.h"
 #include "../solocal.h"
+#include "../tune.h"
 
 static const char USAGE[] =
 	"despin scorer features [--models DIR] --pairs LIST\n"
@@ -491,14 +492,17 @@ static size_t count_at_least(const double *v, size_t n, double t)
 	return k;
 }
 
-/* The lowest threshold at which at most fp of the sorted scores v[0..n)
- * reach it (as scripts/fit_solo.py sets it), never under 0.5 nor over
- * 0.99. */
+/* The threshold that at most fp of the sorted scores v[0..n) reach, as
+ * scripts/fit_solo.py sets the solo calibration's (one over the clean
+ * score at rank n (1 - fp)), between the floor and the ceiling that
+ * ds_scorer_fit keeps the solo model's in (tune.h). */
 static double calib_threshold(const double *v, size_t n, double fp)
 {
 	size_t k = (size_t)((double)n * (1 - fp));
 	double t = v[k < n ? k : n - 1] + 1e-4;
-	return t < 0.5 ? 0.5 : t > 0.99 ? 0.99 : t;
+	if (t < ds_tune_default.solo_floor)
+		t = ds_tune_default.solo_floor;
+	return t > ds_tune_default.max_threshold ? ds_tune_default.max_threshold : t;
 }
 
 /* Writes the solo calibration text (NUL-terminated, taken apart) to f,
@@ -539,7 +543,7 @@ static int calibrate(struct scan_opts *so, char **paths, int npaths, const char 
 	struct ds_solocal *sc = NULL;
 	struct ds_afile f;
 	struct calib c = {0};
-	size_t need = (size_t)(1 / fp + 0.5), len;
+	size_t need = (size_t)(1 / fp + 0.5), len, before, after;
 	char *text = NULL;
 	double t;
 	int rc = EXIT_ERROR, opened = 0;
@@ -574,14 +578,15 @@ static int calibrate(struct scan_opts *so, char **paths, int npaths, const char 
 		cli_error("%s", err.msg);
 		goto done;
 	}
+	before = count_at_least(c.score, c.n, sc->threshold);
+	after = count_at_least(c.score, c.n, t);
 	printf("judged %zu clean text%s (%zu too short to judge, %zu failed)\n", c.n,
 	       c.n == 1 ? "" : "s", c.unjudged, c.failed);
 	printf("the models' threshold %.4f: %zu of them judged spun (%.1f%%)\n", sc->threshold,
-	       count_at_least(c.score, c.n, sc->threshold),
-	       100.0 * (double)count_at_least(c.score, c.n, sc->threshold) / (double)c.n);
+	       before, 100.0 * (double)before / (double)c.n);
 	printf("the calibrated threshold %.4f%s: %zu of them judged spun (%.1f%%)\n", t,
-	       t == 0.5 ? " (the floor)" : "", count_at_least(c.score, c.n, t),
-	       100.0 * (double)count_at_least(c.score, c.n, t) / (double)c.n);
+	       t == ds_tune_default.solo_floor ? " (the floor)" : "", after,
+	       100.0 * (double)after / (double)c.n);
 	printf("wrote %s\n", out);
 	rc = c.failed ? EXIT_ERROR : EXIT_CLEAN;
 done:
