@@ -3,11 +3,13 @@
 see src/solocal.h); called by scripts/fit_scorer.sh.  Python 3 standard
 library only.
 
-  scripts/fit_solo.py flags --slot-model SLOT.tsv [--bench DIR --despin D]
-                      SLOTS-LABELLED.tsv > FLAGS.tsv
+  scripts/fit_solo.py flags --slot-model SLOT.tsv [--slot-logits LOGITS.tsv]
+                      [--bench DIR --despin D] SLOTS-LABELLED.tsv > FLAGS.tsv
       the flag model: probability that a slot is a spinner's substitution,
       from the slot model's output and what the rest of the article says,
-      fitted on the labelled slots with their true class balance.  With
+      fitted on the labelled slots with their true class balance.  A slot
+      model of trees needs --slot-logits, their log-odds of every slot
+      ('despin scorer slot-logits').  With
       --bench (whose manifest names each article's spinner family and
       domain) and --despin (to refit the slot model), its log-odds are then
       scaled and shifted so that the probabilities hold for a spinner and a
@@ -140,6 +142,41 @@ def model_rows(kind, names, mean, sd, coef):
             for i, n in enumerate(names)]
 
 
+def has_trees(path):
+    """True when the slot model of the scorer TSV is gradient-boosted trees
+    (they decide; their log-odds come from 'despin scorer slot-logits')."""
+    with open(path, encoding="utf-8") as f:
+        return any(line.startswith("trees\tslot\t") for line in f)
+
+
+def read_logits(path, rows):
+    """Each row's slot log-odds from 'despin scorer slot-logits' output,
+    matched by article, start and end."""
+    by = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            by[(c[0], c[1], c[2])] = float(c[3])
+    out = []
+    for r in rows:
+        c = r[3].split("\t", 4)
+        k = (c[1], c[2], c[3])
+        if k not in by:
+            sys.exit("fit_solo: no slot log-odds for %s %s-%s in %s" % (k + (path,)))
+        out.append(by[k])
+    return out
+
+
+def despin_logits(despin, model, slots, rows):
+    """The log-odds the slot model of the TSV model gives rows (read from
+    the labelled slots file slots), computed by despin."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "logits.tsv")
+        subprocess.run([despin, "scorer", "slot-logits", "--slot-model", model, "-o", out,
+                        slots], check=True, stdout=subprocess.DEVNULL)
+        return read_logits(out, rows)
+
+
 def slot_logits(rows, sm, idx):
     """The slot model's log-odds of each row (label, article, x)."""
     out = []
@@ -246,7 +283,7 @@ def families_of(bench):
     return out
 
 
-def held_out_logits(rows, y, idx, head, bench, despin):
+def held_out_logits(rows, y, idx, head, bench, despin, slots):
     """Flag log-odds of slots from models that never saw their spinner nor
     their domain, the shift detection meets: in each fold a spinner family
     and a domain are left out of the slot and the flag model's fit, and the
@@ -276,7 +313,7 @@ def held_out_logits(rows, y, idx, head, bench, despin):
                     f.write(rows[i][3])
             subprocess.run([despin, "scorer", "fit-slots", "--l2", "1", "-o", dst, src],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            X = flag_x(rows, slot_logits(rows, read_model(dst, "slot"), idx), idx)
+            X = flag_x(rows, despin_logits(despin, dst, slots, rows), idx)
             mean, sd, coef = fit_flags(X, y, fit)
             # the clean articles' slots weigh as they do in the whole fit
             # (a fold holds a domain's every clean article but a seventh
@@ -294,7 +331,7 @@ def cmd_flags(args):
     rest = []
     i = 0
     while i < len(args):
-        if args[i] in ("--slot-model", "--bench", "--despin"):
+        if args[i] in ("--slot-model", "--slot-logits", "--bench", "--despin"):
             opt[args[i]] = args[i + 1]
             i += 2
         else:
@@ -310,7 +347,14 @@ def cmd_flags(args):
             c = line.rstrip("\n").split("\t")
             rows.append((int(c[0]), c[1], [float(v) for v in c[4:]], line))
     y = [r[0] for r in rows]
-    X = flag_x(rows, slot_logits(rows, sm, idx), idx)
+    if "--slot-logits" in opt:
+        zs = read_logits(opt["--slot-logits"], rows)
+    elif has_trees(opt["--slot-model"]):
+        sys.exit("fit_solo: %s holds trees: give their log-odds with --slot-logits "
+                 "(despin scorer slot-logits)" % opt["--slot-model"])
+    else:
+        zs = slot_logits(rows, sm, idx)
+    X = flag_x(rows, zs, idx)
     mean, sd, coef = fit_flags(X, y, range(len(rows)))
     sys.stderr.write("fit_solo: flag model on %d slots (%d spun); by decile of p: %s\n"
                      % (len(y), sum(y), deciles([prob(x, mean, sd, coef) for x in X], y)))
@@ -318,7 +362,8 @@ def cmd_flags(args):
     # never saw: a temperature (and shift) of the log-odds, fitted on slots
     # judged by models fitted without their family and domain
     if "--bench" in opt and "--despin" in opt:
-        oof, folds = held_out_logits(rows, y, idx, head, opt["--bench"], opt["--despin"])
+        oof, folds = held_out_logits(rows, y, idx, head, opt["--bench"], opt["--despin"],
+                                     rest[-1])
         if oof:
             yo = [y[i] for i, _, _ in oof]
             # fitted where flags are: slots the models give 0.2 or more

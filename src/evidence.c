@@ -9,6 +9,7 @@
  * and style cancel out.
  */
 #include "evidence_int.h"
+#include "logit.h"
 #include "solocal.h"
 
 #include <math.h>
@@ -79,6 +80,18 @@ void ds_ev_set_vec(struct ds_ev_ctx *c, const struct ds_vec *vec)
 void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm)
 {
 	c->sm = sm;
+}
+
+double ds_slot_logit(const struct ds_slot_model *sm, const double x[DS_NSLOTF])
+{
+	if (sm->trees.ntrees)
+		return ds_gbt_logit(&sm->trees, x);
+	return ds_logit_odds(x, DS_NSLOTF, sm->mean, sm->sd, sm->coef);
+}
+
+double ds_slot_prob(const struct ds_slot_model *sm, const double x[DS_NSLOTF])
+{
+	return ds_sigmoid(ds_slot_logit(sm, x));
 }
 
 void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud)

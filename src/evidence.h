@@ -12,6 +12,7 @@
 #define DS_EVIDENCE_H
 
 #include "align.h"
+#include "gbt.h"
 #include "text.h"
 
 struct ds_lm;
@@ -94,9 +95,18 @@ enum ds_slot_feat {
 };
 extern const char *const ds_slotf_names[DS_NSLOTF];
 
+/* The slot model: logistic regression (mean, sd, coef), or, when
+ * trees.ntrees > 0, gradient-boosted trees over the same features, which
+ * then decide alone. */
 struct ds_slot_model {
 	double mean[DS_NSLOTF], sd[DS_NSLOTF], coef[DS_NSLOTF];
+	struct ds_gbt trees;
 };
+
+/* The slot model's probability that a slot of features x is a spinner's
+ * substitution, and its log-odds. */
+double ds_slot_prob(const struct ds_slot_model *sm, const double x[DS_NSLOTF]);
+double ds_slot_logit(const struct ds_slot_model *sm, const double x[DS_NSLOTF]);
 
 /* Features of one change against the source (a small substitution found
  * by the alignment), for the change model: spinner against editor.  They

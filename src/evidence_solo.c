@@ -495,7 +495,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			if (c->dump)
 				c->dump(c->dump_ud, doc, doc->tok[t].start, doc->tok[t + b.k - 1].end, x);
 			if (c->sm) {
-				b.prob = ds_logit_prob(x, DS_NSLOTF, c->sm->mean, c->sm->sd, c->sm->coef);
+				b.prob = ds_slot_prob(c->sm, x);
 				psum += b.prob;
 				phi += b.prob > 0.5;
 				phi8 += b.prob > 0.8;
@@ -576,8 +576,12 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	{
 		size_t no = 0;
 		double min_p = c->sc && c->sc->flag.present ? DS_SC_FLAG_MIN : ds_tune_default.flag_prob;
+		/* a flag says the language model finds its original likelier
+		 * here: a slot whose original reads worse is never one, however
+		 * the slot model ranks it (its trees see the gain among
+		 * others, and need not fall with it everywhere) */
 		for (uint32_t t = 0; t < doc->ntok; t++)
-			if (bests[t].k && !(covered && covered[t]) &&
+			if (bests[t].k && !(covered && covered[t]) && bests[t].raw > 0 &&
 			    (c->sm ? bests[t].p >= min_p : bests[t].gain >= ds_tune_default.flag_gain))
 				order[no++] = t;
 		/* selection sort is fine: flagged slots are few */

@@ -142,7 +142,7 @@ out:
 	return rc;
 }
 
-double ds_logit_prob(const double *x, size_t d, const double *mean, const double *sd,
+double ds_logit_odds(const double *x, size_t d, const double *mean, const double *sd,
 		     const double *coef)
 {
 	double z = 0;
@@ -151,5 +151,11 @@ double ds_logit_prob(const double *x, size_t d, const double *mean, const double
 			continue;
 		z += coef[i] * (i == 0 ? 1.0 : clip((x[i] - mean[i]) / sd[i]));
 	}
-	return ds_sigmoid(z);
+	return z;
+}
+
+double ds_logit_prob(const double *x, size_t d, const double *mean, const double *sd,
+		     const double *coef)
+{
+	return ds_sigmoid(ds_logit_odds(x, d, mean, sd, coef));
 }

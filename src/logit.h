@@ -21,6 +21,9 @@
  * class), DS_ENOMEM or DS_EFORMAT (singular system), with err set. */
 int ds_logit_fit(const double *X, const int *y, size_t n, size_t d, const int *use, double l2,
 		 double *mean, double *sd, double *coef, struct ds_err *err);
+/* The log-odds of the model (mean, sd, coef of d columns) for row x. */
+double ds_logit_odds(const double *x, size_t d, const double *mean, const double *sd,
+		     const double *coef);
 /* The probability of the model (mean, sd, coef of d columns) for row x. */
 double ds_logit_prob(const double *x, size_t d, const double *mean, const double *sd,
 		     const double *coef);

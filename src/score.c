@@ -134,6 +134,8 @@ struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 	for (int i = 0; i < DS_NSLOTF; i++)
 		if (!(s->slot.sd[i] > 0) || !isfinite(s->slot.coef[i]) || !isfinite(s->slot.mean[i]))
 			goto bad;
+	if (ds_gbt_check(&s->slot.trees, DS_NSLOTF))
+		goto bad;
 	for (int i = 0; i < DS_NCHGF; i++)
 		if (!(s->chg.sd[i] > 0) || !isfinite(s->chg.coef[i]) || !isfinite(s->chg.mean[i]))
 			goto bad;
@@ -241,6 +243,28 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 			if (coef_row(f, slotf_index(f[2]), s->slot.mean, s->slot.sd, s->slot.coef))
 				goto bad;
 			s->has_slot = 1;
+		} else if (nf == 4 && strcmp(f[0], "trees") == 0 && strcmp(f[1], "slot") == 0 &&
+			   strcmp(f[2], "base") == 0) {
+			s->slot.trees.base = strtod(f[3], NULL);
+			s->has_slot = 1;
+		} else if (nf == 3 && strcmp(f[0], "tree") == 0 && strcmp(f[1], "slot") == 0) {
+			struct ds_gbt *g = &s->slot.trees;
+			if (g->ntrees == DS_GBT_MAX_TREES || (uint32_t)atol(f[2]) != g->nnodes)
+				goto bad;
+			g->root[g->ntrees++] = g->nnodes;
+		} else if (nf == 8 && strcmp(f[0], "node") == 0 && strcmp(f[1], "slot") == 0) {
+			struct ds_gbt *g = &s->slot.trees;
+			struct ds_gbt_node *nd;
+			int leaf = strcmp(f[3], "-") == 0;
+			if (!g->ntrees || g->nnodes == DS_GBT_MAX_NODES ||
+			    (uint32_t)atol(f[2]) != g->nnodes || (!leaf && slotf_index(f[3]) < 0))
+				goto bad;
+			nd = &g->node[g->nnodes++];
+			nd->feat = leaf ? -1 : slotf_index(f[3]);
+			nd->thr = strtod(f[4], NULL);
+			nd->left = (int32_t)atol(f[5]);
+			nd->right = (int32_t)atol(f[6]);
+			nd->value = strtod(f[7], NULL);
 		} else if (nf == 4 && strcmp(f[0], "cut") == 0 && strcmp(f[1], "change") == 0 &&
 			   strcmp(f[2], "vec") == 0) {
 			s->chg.vec_cut = strtod(f[3], NULL);
@@ -260,6 +284,11 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 	if (!header) {
 		free(s);
 		ds_err_set(err, DS_EFORMAT, "%s: not a despin scorer file", path);
+		return NULL;
+	}
+	if (ds_gbt_check(&s->slot.trees, DS_NSLOTF)) {
+		free(s);
+		ds_err_set(err, DS_EFORMAT, "%s: the slot model's trees are malformed", path);
 		return NULL;
 	}
 	return s;
@@ -285,6 +314,20 @@ int ds_scorer_write_tsv(const struct ds_scorer *s, const char *path, struct ds_e
 			if (s->slot.coef[i] != 0)
 				ds_buf_printf(&b, "coef\tslot\t%s\t%.9g\t%.9g\t%.9g\n", ds_slotf_names[i],
 					      s->slot.mean[i], s->slot.sd[i], s->slot.coef[i]);
+	if (s->has_slot && s->slot.trees.ntrees) {
+		const struct ds_gbt *g = &s->slot.trees;
+		ds_buf_printf(&b, "trees\tslot\tbase\t%.17g\n", g->base);
+		for (uint32_t t = 0, i = 0; t < g->ntrees; t++) {
+			const uint32_t end = t + 1 < g->ntrees ? g->root[t + 1] : g->nnodes;
+			ds_buf_printf(&b, "tree\tslot\t%u\n", g->root[t]);
+			for (; i < end; i++) {
+				const struct ds_gbt_node *nd = &g->node[i];
+				ds_buf_printf(&b, "node\tslot\t%u\t%s\t%.17g\t%d\t%d\t%.17g\n", i,
+					      nd->feat < 0 ? "-" : ds_slotf_names[nd->feat], nd->thr,
+					      nd->left, nd->right, nd->value);
+			}
+		}
+	}
 	if (s->has_chg)
 		ds_buf_printf(&b, "cut\tchange\tvec\t%.6f\n", s->chg.vec_cut);
 	if (s->has_chg)

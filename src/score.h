@@ -14,6 +14,13 @@
  *     despin-scorer  4
  *     threshold  MODEL  VALUE
  *     coef  MODEL  FEATURE  MEAN  SD  COEF
+ * The slot model may instead be gradient-boosted trees (gbt.h), which then
+ * decide alone:
+ *     trees  slot  base  LOGODDS
+ *     tree   slot  FIRST          (a tree starts at node FIRST)
+ *     node   slot  I  FEATURE  THR  LEFT  RIGHT  VALUE
+ * nodes numbered from 0 in order; FEATURE "-" for a leaf (VALUE added to
+ * the log-odds), else x[FEATURE] <= THR goes to node LEFT, else RIGHT.
  * where MODEL is "solo" or "source" and FEATURE a name of ds_feat_names, or
  * MODEL is "slot" and FEATURE a name of ds_slotf_names (the slot model,
  * fitted first: its probabilities feed the article models), or MODEL is
@@ -40,8 +47,8 @@
 /* binary; 5: gtop over the median (TSV format 2); 6: slot gain and
  * fluency over the article's median (TSV format 3); 7: the change
  * feature plain; 8: the slot feature compound; 9: slot gain and gtop over
- * the lower quartile (TSV format 4) */
-#define DS_SCORER_VERSION 9
+ * the lower quartile (TSV format 4); 10: the slot model's trees */
+#define DS_SCORER_VERSION 10
 #define DS_SCORER_TSV_VERSION "4"
 #define DS_SCORER_KIND "SCORER"
 

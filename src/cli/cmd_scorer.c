@@ -15,7 +15,8 @@
 static const char USAGE[] =
 	"despin scorer features [--models DIR] --pairs LIST\n"
 	"       despin scorer slots [--models DIR] --pairs LIST\n"
-	"       despin scorer fit-slots -o OUT.tsv SLOTS.tsv\n"
+	"       despin scorer fit-slots [--trees N] -o OUT.tsv SLOTS.tsv\n"
+	"       despin scorer slot-logits --slot-model TSV -o OUT.tsv SLOTS.tsv\n"
 	"       despin scorer changes [--models DIR] --pairs LIST\n"
 	"       despin scorer fit-changes [--slot-model TSV] -o OUT.tsv CHANGES.tsv\n"
 	"       despin scorer fit [--l2 X] [--fp RATE] [--fp-source RATE] [--slot-model TSV]\n"
@@ -30,7 +31,11 @@ static const char USAGE[] =
 	"slots: prints 'ARTICLE<TAB>START<TAB>END<TAB>' and the features of every\n"
 	"  slot (word with candidate originals) of the articles of LIST.\n"
 	"fit-slots: fits the slot model on such rows with a label column first\n"
-	"  (1: the slot is a spinner's substitution) and writes it as a scorer TSV.\n"
+	"  (1: the slot is a spinner's substitution) and writes it as a scorer TSV:\n"
+	"  N gradient-boosted trees of depth 4 (--trees, 120), which decide, and a\n"
+	"  logistic regression kept beside them (--trees 0: the regression alone).\n"
+	"slot-logits: the log-odds the slot model of TSV gives each row of such a\n"
+	"  file, as 'ARTICLE<TAB>START<TAB>END<TAB>LOGODDS'.\n"
 	"changes: prints 'ARTICLE<TAB>START<TAB>END<TAB>' and the features of every\n"
 	"  change against the source of the lines of LIST that have one.\n"
 	"fit-changes: fits the change model (spinner against editor) on such rows\n"
@@ -220,12 +225,14 @@ static int slots(const char *models, const char *list, int changes)
 /* Fits the slot model (changes = 0) or the change model (changes = 1) on
  * labelled rows; carry (may be NULL) is a scorer TSV whose other parts are
  * kept. */
-static int fit_slots(const char *in, const char *out, double l2, int changes, const char *carry)
+static int fit_slots(const char *in, const char *out, double l2, int changes, const char *carry,
+		     int trees, int apply)
 {
 	struct ds_err err = {0};
 	char *text, *line, *save = NULL;
-	size_t len, n = 0, cap = 0, ycap = 0;
+	size_t len, n = 0, cap = 0, ycap = 0, kcap = 0;
 	double *X = NULL;
+	char **key = NULL; /* each row's article, start and end (apply) */
 	int *y = NULL, use[DS_NSLOTF + DS_NCHGF], rc = EXIT_CLEAN;
 	const int d = changes ? DS_NCHGF : DS_NSLOTF;
 	struct ds_scorer sc;
@@ -242,12 +249,14 @@ static int fit_slots(const char *in, const char *out, double l2, int changes, co
 		if (nf != d + 4 || strcmp(f[0], "label") == 0)
 			continue;
 		if (ds_grow(&X, &cap, (n + 1) * (size_t)d, sizeof *X) ||
-		    ds_grow(&y, &ycap, n + 1, sizeof *y)) {
+		    ds_grow(&y, &ycap, n + 1, sizeof *y) ||
+		    ds_grow(&key, &kcap, 3 * (n + 1), sizeof *key)) {
 			cli_error("out of memory");
 			rc = EXIT_ERROR;
 			goto out;
 		}
 		y[n] = atoi(f[0]) != 0;
+		memcpy(key + 3 * n, f + 1, 3 * sizeof *key);
 		for (int i = 0; i < d; i++)
 			X[n * (size_t)d + (size_t)i] = strtod(f[4 + i], NULL);
 		n++;
@@ -271,6 +280,30 @@ static int fit_slots(const char *in, const char *out, double l2, int changes, co
 		}
 		sc = *cs;
 		free(cs);
+	}
+	if (apply) {
+		/* slot-logits: the carried slot model's log-odds of each row */
+		struct ds_buf b = DS_BUF_INIT;
+		struct ds_afile lf;
+		if (!sc.has_slot) {
+			cli_error("%s: no slot model", carry);
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		for (size_t r = 0; r < n; r++)
+			ds_buf_printf(&b, "%s\t%s\t%s\t%.9g\n", key[3 * r], key[3 * r + 1],
+				      key[3 * r + 2], ds_slot_logit(&sc.slot, X + r * DS_NSLOTF));
+		if (n && !b.data) {
+			cli_error("out of memory");
+			rc = EXIT_ERROR;
+		} else if (ds_afile_open(&lf, out, &err) ||
+			   (ds_afile_write(&lf, b.data ? b.data : "", b.len),
+			    ds_afile_commit(&lf, &err))) {
+			cli_error("%s", err.msg);
+			rc = EXIT_ERROR;
+		}
+		ds_buf_free(&b);
+		goto out;
 	}
 	if (changes) {
 		size_t kept;
@@ -302,7 +335,19 @@ static int fit_slots(const char *in, const char *out, double l2, int changes, co
 		goto out;
 	}
 	sc.has_slot = 1;
-	fprintf(stderr, "despin: fitted the slot model on %zu slots\n", n);
+	memset(&sc.slot.trees, 0, sizeof sc.slot.trees);
+	if (trees) {
+		/* the trees decide; the regression stays in the file, readable */
+		struct ds_gbt_params gp = ds_gbt_default;
+		gp.trees = trees;
+		if (ds_gbt_fit(X, y, n, DS_NSLOTF, use, &gp, &sc.slot.trees, &err)) {
+			cli_error("%s: %s", in, err.msg);
+			rc = EXIT_ERROR;
+			goto out;
+		}
+	}
+	fprintf(stderr, "despin: fitted the slot model on %zu slots (%s)\n", n,
+		trees ? "gradient-boosted trees" : "logistic regression");
 write:
 	if (ds_scorer_write_tsv(&sc, out, &err)) {
 		cli_error("%s", err.msg);
@@ -311,6 +356,7 @@ write:
 out:
 	free(X);
 	free(y);
+	free(key);
 	free(text);
 	return rc;
 }
@@ -601,7 +647,7 @@ done:
 
 /* The subcommands and the options (getopt codes) each takes. */
 static const struct cli_sub_options SCORER_SUBS[] = {
-	{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "ol"}, {"changes", "mp"},
+	{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "olt"}, {"slot-logits", "os"}, {"changes", "mp"},
 	{"fit-changes", "ols"}, {"fit", "olfFs"}, {"build", "o"}, {"info", "m"},
 	{"calibrate", "mofj"}, {NULL, NULL}};
 
@@ -616,9 +662,11 @@ int cmd_scorer(int argc, char **argv)
 		{"fp-source", required_argument, NULL, 'F'},
 		{"slot-model", required_argument, NULL, 's'},
 		{"jobs", required_argument, NULL, 'j'},
+		{"trees", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	const char *models = NULL, *pairs = NULL, *out = NULL, *sub, *slotm = NULL;
+	int trees = ds_gbt_default.trees;
 	/* the source model's budget is the stricter: its goals allow 0.5%
 	 * of copy edits and 1% of human rewrites, the hardest of its clean
 	 * training rows (docs/README-bench.md) */
@@ -657,13 +705,20 @@ int cmd_scorer(int argc, char **argv)
 				return EXIT_ERROR;
 			break;
 		case 's': slotm = optarg; break;
+		case 't': {
+			long t;
+			if (cli_parse_int("--trees", optarg, 0, DS_GBT_MAX_TREES, &t))
+				return EXIT_ERROR;
+			trees = (int)t;
+			break;
+		}
 		case 'j':
 			if (scan_common_opt(&so, c, optarg) < 0)
 				return EXIT_ERROR;
 			break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default:
-			return cli_usage("despin scorer features|slots|fit-slots|changes|"
+			return cli_usage("despin scorer features|slots|fit-slots|slot-logits|changes|"
 					 "fit-changes|fit|build|info|calibrate ...");
 		}
 	}
@@ -685,8 +740,13 @@ int cmd_scorer(int argc, char **argv)
 	}
 	if (strcmp(sub, "fit-slots") == 0) {
 		if (!out || optind != argc - 1)
-			return cli_usage("despin scorer fit-slots -o OUT.tsv SLOTS.tsv");
-		return fit_slots(argv[optind], out, l2, 0, NULL);
+			return cli_usage("despin scorer fit-slots [--trees N] -o OUT.tsv SLOTS.tsv");
+		return fit_slots(argv[optind], out, l2, 0, NULL, trees, 0);
+	}
+	if (strcmp(sub, "slot-logits") == 0) {
+		if (!out || !slotm || optind != argc - 1)
+			return cli_usage("despin scorer slot-logits --slot-model TSV -o OUT.tsv SLOTS.tsv");
+		return fit_slots(argv[optind], out, l2, 0, slotm, 0, 1);
 	}
 	if (strcmp(sub, "changes") == 0) {
 		if (!pairs)
@@ -696,7 +756,7 @@ int cmd_scorer(int argc, char **argv)
 	if (strcmp(sub, "fit-changes") == 0) {
 		if (!out || optind != argc - 1)
 			return cli_usage("despin scorer fit-changes -o OUT.tsv CHANGES.tsv");
-		return fit_slots(argv[optind], out, l2, 1, slotm);
+		return fit_slots(argv[optind], out, l2, 1, slotm, 0, 0);
 	}
 	if (strcmp(sub, "calibrate") == 0) {
 		if (!out || optind >= argc)

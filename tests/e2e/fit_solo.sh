@@ -59,13 +59,22 @@ for dom in ("press", "fiction", "email"):
 man.close()
 PY
 "$DESPIN" scorer fit-slots --l2 1 -o "$OUT/slot.tsv" "$OUT/slots.tsv" 2> /dev/null
-check "the slot model is fitted on the synthetic slots" $?
+check "the slot model is fitted on the synthetic slots" \
+	$([ $? = 0 ] && grep -q '^trees	slot	base	' "$OUT/slot.tsv"; echo $?)
+"$DESPIN" scorer slot-logits --slot-model "$OUT/slot.tsv" -o "$OUT/logits.tsv" "$OUT/slots.tsv"
+check "slot-logits: one log-odds a slot, keyed by article, start and end" \
+	$([ $? = 0 ] && [ "$(wc -l < "$OUT/logits.tsv")" = "$(($(wc -l < "$OUT/slots.tsv") - 1))" ] &&
+	  awk -F'\t' 'NF != 4 || $4 !~ /^-?[0-9.e+-]+$/ { exit 1 }' "$OUT/logits.tsv"; echo $?)
 python3 scripts/fit_solo.py flags --slot-model "$OUT/slot.tsv" "$OUT/slots.tsv" \
-	> "$OUT/plain.tsv" 2> "$OUT/plain.err"
+	> "$OUT/nologits.tsv" 2> "$OUT/nologits.err"
+check "trees without their log-odds are refused, the option named" \
+	$([ $? != 0 ] && grep -q -- "--slot-logits" "$OUT/nologits.err"; echo $?)
+python3 scripts/fit_solo.py flags --slot-model "$OUT/slot.tsv" --slot-logits "$OUT/logits.tsv" \
+	"$OUT/slots.tsv" > "$OUT/plain.tsv" 2> "$OUT/plain.err"
 check "without --bench: 9 flag rows, no calibration" \
 	$([ "$(grep -c '^coef	flag	' "$OUT/plain.tsv")" = 9 ] && ! grep -q temperature "$OUT/plain.err"; echo $?)
-python3 scripts/fit_solo.py flags --slot-model "$OUT/slot.tsv" --bench "$OUT/b" --despin "$DESPIN" \
-	"$OUT/slots.tsv" > "$OUT/cal.tsv" 2> "$OUT/cal.err"
+python3 scripts/fit_solo.py flags --slot-model "$OUT/slot.tsv" --slot-logits "$OUT/logits.tsv" \
+	--bench "$OUT/b" --despin "$DESPIN" "$OUT/slots.tsv" > "$OUT/cal.tsv" 2> "$OUT/cal.err"
 check "with --bench: 9 flag rows" $([ "$(grep -c '^coef	flag	' "$OUT/cal.tsv")" = 9 ]; echo $?)
 sed 's/^/# /' "$OUT/cal.err" | grep -v "fitted the slot"
 check "6 folds, each a family and a domain left out" \

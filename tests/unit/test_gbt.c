@@ -1,0 +1,177 @@
+/* test_gbt.c - gradient-boosted trees (gbt.c): they learn what a linear
+ * model cannot (an interaction), weigh the classes evenly, keep to the
+ * columns allowed, refuse what they cannot fit, and ds_gbt_check refuses
+ * a malformed model. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gbt.h"
+#include "logit.h"
+#include "t.h"
+
+static double rnd(unsigned long *s)
+{
+	*s = *s * 6364136223846793005UL + 1442695040888963407UL;
+	return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+/* n rows of 3 columns: y is 1 when x0 and x1 are on the same side of 0.5
+ * (a checkerboard no line separates), flipped for a tenth of the rows; x2
+ * is noise. */
+static void checkerboard(double *X, int *y, size_t n, unsigned long seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		double a = rnd(&seed), b = rnd(&seed);
+		X[i * 3] = a;
+		X[i * 3 + 1] = b;
+		X[i * 3 + 2] = rnd(&seed);
+		y[i] = (a > 0.5) == (b > 0.5);
+		if (rnd(&seed) < 0.1)
+			y[i] = !y[i];
+	}
+}
+
+static double accuracy(const struct ds_gbt *g, const double *X, const int *y, size_t n)
+{
+	size_t right = 0;
+	for (size_t i = 0; i < n; i++)
+		right += (ds_gbt_logit(g, X + i * 3) > 0) == (y[i] != 0);
+	return (double)right / (double)n;
+}
+
+T_TEST(learns_an_interaction)
+{
+	enum { N = 4000 };
+	static double X[N * 3], T[N * 3];
+	static int y[N], yt[N];
+	static struct ds_gbt g;
+	struct ds_gbt_params p = ds_gbt_default;
+	struct ds_err err;
+	p.trees = 40;
+	p.min_leaf = 50;
+	checkerboard(X, y, N, 1);
+	checkerboard(T, yt, N, 2);
+	T_EQ_INT(ds_gbt_fit(X, y, N, 3, NULL, &p, &g, &err), 0);
+	T_EQ_INT((int)g.ntrees, 40);
+	T_EQ_INT(ds_gbt_check(&g, 3), 0);
+	/* every walk takes the full depth */
+	for (uint32_t t = 0; t < g.ntrees; t++) {
+		int steps = 0;
+		for (uint32_t i = g.root[t]; g.node[i].feat >= 0; i = (uint32_t)g.node[i].left)
+			steps++;
+		T_EQ_INT(steps, p.depth);
+	}
+	/* nine in ten is the best any model can do on rows it never saw */
+	T_OK(accuracy(&g, T, yt, N) > 0.85);
+	/* a linear model stays near chance */
+	{
+		double mean[4], sd[4], coef[4], Xl[N * 4];
+		int use[4] = {1, 1, 1, 1};
+		size_t right = 0;
+		for (size_t i = 0; i < N; i++) {
+			Xl[i * 4] = 1;
+			memcpy(Xl + i * 4 + 1, X + i * 3, 3 * sizeof *X);
+		}
+		T_EQ_INT(ds_logit_fit(Xl, y, N, 4, use, 1.0, mean, sd, coef, &err), 0);
+		for (size_t i = 0; i < N; i++) {
+			double x[4] = {1, T[i * 3], T[i * 3 + 1], T[i * 3 + 2]};
+			right += (ds_logit_prob(x, 4, mean, sd, coef) > 0.5) == (yt[i] != 0);
+		}
+		T_OK((double)right / N < 0.6);
+	}
+}
+
+/* A column no split may test is never tested; with none useful left the
+ * model says the even prior it was fitted for, whatever the class balance. */
+T_TEST(columns_and_balance)
+{
+	enum { N = 3000 };
+	static double X[N * 3];
+	static int y[N];
+	static struct ds_gbt g;
+	struct ds_gbt_params p = ds_gbt_default;
+	struct ds_err err;
+	int use[3] = {0, 0, 1};
+	unsigned long s = 7;
+	p.trees = 20;
+	p.min_leaf = 100;
+	checkerboard(X, y, N, 3);
+	T_EQ_INT(ds_gbt_fit(X, y, N, 3, use, &p, &g, &err), 0);
+	for (uint32_t i = 0; i < g.nnodes; i++) /* a split, not a pass-through */
+		if (g.node[i].feat >= 0 && g.node[i].left != g.node[i].right)
+			T_EQ_INT(g.node[i].feat, 2);
+	/* one row in ten positive, features alike: log-odds near 0 */
+	for (size_t i = 0; i < N; i++) {
+		X[i * 3] = X[i * 3 + 1] = X[i * 3 + 2] = 1.0;
+		y[i] = rnd(&s) < 0.1;
+	}
+	T_EQ_INT(ds_gbt_fit(X, y, N, 3, NULL, &p, &g, &err), 0);
+	/* nothing to split: a leaf a tree, at the full depth (4) */
+	T_EQ_INT((int)g.nnodes, 20 * 5);
+	T_EQ_INT(g.node[0].left, 1);
+	T_EQ_INT(g.node[0].right, 1);
+	T_EQ_INT(g.node[4].feat, -1);
+	T_NEAR(ds_gbt_logit(&g, X), 0.0, 1e-9);
+}
+
+T_TEST(refusals)
+{
+	enum { N = 100 };
+	static double X[N * 3];
+	static int y[N];
+	static struct ds_gbt g;
+	struct ds_gbt_params p = ds_gbt_default;
+	struct ds_err err;
+	memset(y, 0, sizeof y);
+	T_EQ_INT(ds_gbt_fit(X, y, N, 3, NULL, &p, &g, &err), DS_EINVAL);
+	T_OK(strstr(err.msg, "class") != NULL);
+	y[3] = 1;
+	p.depth = DS_GBT_MAX_DEPTH + 1;
+	T_EQ_INT(ds_gbt_fit(X, y, N, 3, NULL, &p, &g, &err), DS_EINVAL);
+	p = ds_gbt_default;
+	p.trees = DS_GBT_MAX_TREES; /* too many nodes at depth 4 */
+	p.depth = 6;
+	T_EQ_INT(ds_gbt_fit(X, y, N, 3, NULL, &p, &g, &err), DS_EINVAL);
+	T_EQ_INT((int)g.ntrees, 0);
+}
+
+T_TEST(check_refuses_malformed)
+{
+	static struct ds_gbt g, bad;
+	memset(&g, 0, sizeof g);
+	T_EQ_INT(ds_gbt_check(&g, 3), 0); /* no model */
+	/* one stump: x1 <= 0.5 -> -1, else +1 */
+	g.ntrees = 1;
+	g.nnodes = 3;
+	g.node[0] = (struct ds_gbt_node){.thr = 0.5, .feat = 1, .left = 1, .right = 2};
+	g.node[1] = (struct ds_gbt_node){.value = -1, .feat = -1, .left = -1, .right = -1};
+	g.node[2] = (struct ds_gbt_node){.value = 1, .feat = -1, .left = -1, .right = -1};
+	T_EQ_INT(ds_gbt_check(&g, 3), 0);
+	T_NEAR(ds_gbt_logit(&g, (double[]){0, 0.25, 0}), -1, 1e-12);
+	T_NEAR(ds_gbt_logit(&g, (double[]){0, 0.75, 0}), 1, 1e-12);
+	T_OK(ds_gbt_check(&g, 1) != 0); /* tests a column rows do not have */
+	bad = g;
+	bad.node[0].left = 0; /* a loop */
+	T_OK(ds_gbt_check(&bad, 3) != 0);
+	bad = g;
+	bad.node[0].right = 3; /* past the tree */
+	T_OK(ds_gbt_check(&bad, 3) != 0);
+	bad = g;
+	bad.node[2].value = NAN;
+	T_OK(ds_gbt_check(&bad, 3) != 0);
+	bad = g;
+	bad.root[0] = 1;
+	T_OK(ds_gbt_check(&bad, 3) != 0);
+	bad = g;
+	bad.nnodes = DS_GBT_MAX_NODES + 1;
+	T_OK(ds_gbt_check(&bad, 3) != 0);
+}
+
+int main(void)
+{
+	T_RUN(learns_an_interaction);
+	T_RUN(columns_and_balance);
+	T_RUN(refusals);
+	T_RUN(check_refuses_malformed);
+	return t_done();
+}
