@@ -36,6 +36,8 @@ expect "vacuum" index v
 expect "score" lm sc
 expect "changes" scorer ch
 expect "fit fit-changes fit-slots" scorer fit
+expect "slot-logits slots" scorer sl
+expect "calibrate changes" scorer c
 expect "json text" scan --format ""
 expect "always auto" explain --color a
 expect "--only-spun" scan --only
