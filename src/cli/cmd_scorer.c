@@ -47,7 +47,8 @@ static const char USAGE[] =
 	"  (0.005); --slot-model TSV carries the fitted slot and change models over\n"
 	"  into OUT.\n"
 	"build: turns the TSV into the binary the detector loads.\n"
-	"info: prints the scorer in use.\n"
+	"info: prints the scorer in use: its article models, the kind of its slot\n"
+	"  and change models, and the solo calibration.\n"
 	"calibrate: judges CLEAN (files or folders of texts known to be clean, of the\n"
 	"  kind you will scan) on their own and writes the models' solo calibration\n"
 	"  (solo.tsv) to OUT with the threshold at which at most RATE (--fp, 0.01)\n"
@@ -222,6 +223,22 @@ static int slots(const char *models, const char *list, int changes)
 	return nerr ? EXIT_ERROR : EXIT_CLEAN;
 }
 
+/* Fits trees of the default shape on the rows (the trees decide; the
+ * regression beside them stays in the file, readable); reports a failure
+ * naming in. */
+static int fit_trees(const double *X, const int *y, size_t n, int d, const int *use, int trees,
+		     struct ds_gbt *g, const char *in)
+{
+	struct ds_err err = {0};
+	struct ds_gbt_params gp = ds_gbt_default;
+	gp.trees = trees;
+	if (ds_gbt_fit(X, y, n, (size_t)d, use, &gp, g, &err)) {
+		cli_error("%s: %s", in, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* Fits the slot model (changes = 0) or the change model (changes = 1) on
  * labelled rows; carry (may be NULL) is a scorer TSV whose other parts are
  * kept. */
@@ -336,16 +353,8 @@ static int fit_slots(const char *in, const char *out, double l2, int changes, co
 	}
 	sc.has_slot = 1;
 	memset(&sc.slot.trees, 0, sizeof sc.slot.trees);
-	if (trees) {
-		/* the trees decide; the regression stays in the file, readable */
-		struct ds_gbt_params gp = ds_gbt_default;
-		gp.trees = trees;
-		if (ds_gbt_fit(X, y, n, DS_NSLOTF, use, &gp, &sc.slot.trees, &err)) {
-			cli_error("%s: %s", in, err.msg);
-			rc = EXIT_ERROR;
-			goto out;
-		}
-	}
+	if (trees && fit_trees(X, y, n, DS_NSLOTF, use, trees, &sc.slot.trees, in))
+		goto fail;
 	fprintf(stderr, "despin: fitted the slot model on %zu slots (%s)\n", n,
 		trees ? "gradient-boosted trees" : "logistic regression");
 write:
@@ -353,6 +362,9 @@ write:
 		cli_error("%s", err.msg);
 		rc = EXIT_ERROR;
 	}
+	goto out;
+fail:
+	rc = EXIT_ERROR;
 out:
 	free(X);
 	free(y);
@@ -483,6 +495,22 @@ static int scorer_info(const char *models)
 			if (s->m[k].coef[i] != 0)
 				printf("  %-9s coef %8.4f  mean %9.4f  sd %8.4f\n", ds_feat_names[i],
 				       s->m[k].coef[i], s->m[k].mean[i], s->m[k].sd[i]);
+	}
+	if (!s->has_slot) {
+		printf("slot model: none (slots are flagged on their gain)\n");
+	} else if (s->slot.trees.ntrees) {
+		int leaves = 0;
+		for (uint32_t i = 0; i < s->slot.trees.nnodes; i++)
+			leaves += s->slot.trees.node[i].feat < 0;
+		printf("slot model: %u gradient-boosted trees, %d leaves (a logistic regression "
+		       "beside them, not used)\n", s->slot.trees.ntrees, leaves);
+	} else {
+		printf("slot model: logistic regression\n");
+	}
+	if (!s->has_chg) {
+		printf("change model: none (changes are judged by fixed rules)\n");
+	} else {
+		printf("change model: logistic regression\n");
 	}
 	free(s);
 	return solo_info(cli_model_path(cli_models_dir(models), DS_SOLOCAL_FILE));
@@ -647,9 +675,9 @@ done:
 
 /* The subcommands and the options (getopt codes) each takes. */
 static const struct cli_sub_options SCORER_SUBS[] = {
-	{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "olt"}, {"slot-logits", "os"}, {"changes", "mp"},
-	{"fit-changes", "ols"}, {"fit", "olfFs"}, {"build", "o"}, {"info", "m"},
-	{"calibrate", "mofj"}, {NULL, NULL}};
+	{"features", "mp"}, {"slots", "mp"}, {"fit-slots", "olt"}, {"slot-logits", "os"},
+	{"changes", "mp"}, {"fit-changes", "ols"}, {"fit", "olfFs"}, {"build", "o"},
+	{"info", "m"}, {"calibrate", "mofj"}, {NULL, NULL}};
 
 int cmd_scorer(int argc, char **argv)
 {
