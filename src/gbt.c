@@ -9,6 +9,7 @@
  * Newton step -G / (H + l2), scaled by the learning rate. */
 #include "gbt.h"
 
+#include <gsl/gsl_sort_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,12 +170,6 @@ static void grow(struct fit *f, uint32_t at, size_t lo, size_t hi, int depth, co
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Column c's bin edges at its quantiles (distinct values), into edge[0..);
  * returns the number of bins (edges + 1: the last bin is open). */
 static int column_edges(const double *X, size_t n, size_t d, size_t c, int bins, double *tmp,
@@ -183,7 +178,7 @@ static int column_edges(const double *X, size_t n, size_t d, size_t c, int bins,
 	int k = 0;
 	for (size_t i = 0; i < n; i++)
 		tmp[i] = X[i * d + c];
-	qsort(tmp, n, sizeof *tmp, cmp_double);
+	gsl_sort(tmp, 1, n);
 	for (int b = 1; b < bins; b++) {
 		double q = tmp[(size_t)((double)b * (double)n / bins)];
 		if (q >= tmp[n - 1])
@@ -319,11 +314,8 @@ double ds_gbt_logit(const struct ds_gbt *g, const double *x)
 	}
 	for (; t < g->ntrees; t++) {
 		const struct ds_gbt_node *nd = &g->node[g->root[t]];
-		/* without a branch on the row: the trees' walks overlap */
-		while (nd->feat >= 0) {
-			const int32_t r = x[nd->feat] > nd->thr;
-			nd = &g->node[nd->left + r * (nd->right - nd->left)];
-		}
+		while (nd->feat >= 0)
+			nd = step(g, nd, x);
 		z += nd->value;
 	}
 	return z;

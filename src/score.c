@@ -204,6 +204,18 @@ static const char *const OLD_FORMAT[] = {
 	"a slot's gain and gtop were counted from the article's median, not its lower quartile",
 };
 
+void ds_scorer_blank(struct ds_scorer *s)
+{
+	memset(s, 0, sizeof *s);
+	for (int k = 0; k < DS_NMODELS; k++)
+		for (int i = 0; i < DS_NFEAT; i++)
+			s->m[k].sd[i] = 1;
+	for (int i = 0; i < DS_NSLOTF; i++)
+		s->slot.sd[i] = 1;
+	for (int i = 0; i < DS_NCHGF; i++)
+		s->chg.sd[i] = 1;
+}
+
 struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 {
 	struct ds_tsv t;
@@ -218,13 +230,7 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
-	for (int k = 0; k < DS_NMODELS; k++)
-		for (int i = 0; i < DS_NFEAT; i++)
-			s->m[k].sd[i] = 1;
-	for (int i = 0; i < DS_NSLOTF; i++)
-		s->slot.sd[i] = 1;
-	for (int i = 0; i < DS_NCHGF; i++)
-		s->chg.sd[i] = 1;
+	ds_scorer_blank(s);
 	while ((nf = ds_tsv_next(&t, f, 8)) >= 0) {
 		if (!header) {
 			if (nf != 2 || strcmp(f[0], "despin-scorer") != 0)

@@ -73,6 +73,10 @@ struct ds_scorer {
 /* Features each model uses (1) or ignores (0). */
 int ds_scorer_uses(int model, int feat);
 
+/* Sets *s to a scorer of no coefficients, every sd 1, no slot or change
+ * model: what the readers start from and a fit fills in. */
+void ds_scorer_blank(struct ds_scorer *s);
+
 /* Loads models/scorer.bin; NULL with err set. Free with free(). */
 struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err);
 /* Reads the TSV form; NULL with err set (naming the file and line). */

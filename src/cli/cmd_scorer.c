@@ -278,16 +278,9 @@ static int fit_slots(const char *in, const char *out, double l2, int changes, co
 			X[n * (size_t)d + (size_t)i] = strtod(f[4 + i], NULL);
 		n++;
 	}
-	memset(&sc, 0, sizeof sc);
-	for (int k = 0; k < DS_NMODELS; k++) {
-		for (int i = 0; i < DS_NFEAT; i++)
-			sc.m[k].sd[i] = 1;
+	ds_scorer_blank(&sc);
+	for (int k = 0; k < DS_NMODELS; k++)
 		sc.m[k].threshold = 0.9;
-	}
-	for (int i = 0; i < DS_NSLOTF; i++)
-		sc.slot.sd[i] = 1;
-	for (int i = 0; i < DS_NCHGF; i++)
-		sc.chg.sd[i] = 1;
 	if (carry) {
 		struct ds_scorer *cs = ds_scorer_read_tsv(carry, &err);
 		if (!cs) {

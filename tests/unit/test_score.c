@@ -287,25 +287,18 @@ T_TEST(files_round_trip)
 	struct ds_scorer sc, *r, *b;
 	struct ds_err err;
 	double f[DS_NFEAT] = {0};
-	memset(&sc, 0, sizeof sc);
-	for (int k = 0; k < DS_NMODELS; k++) {
-		for (int i = 0; i < DS_NFEAT; i++)
-			sc.m[k].sd[i] = 1;
+	ds_scorer_blank(&sc);
+	for (int k = 0; k < DS_NMODELS; k++)
 		sc.m[k].threshold = 0.5 + 0.1 * k;
-	}
 	sc.m[DS_MODEL_SOURCE].coef[DS_F_BIAS] = -1;
 	sc.m[DS_MODEL_SOURCE].coef[DS_F_DENSITY] = 0.5;
 	sc.m[DS_MODEL_SOURCE].mean[DS_F_DENSITY] = 2;
 	sc.m[DS_MODEL_SOURCE].sd[DS_F_DENSITY] = 4;
 	sc.m[DS_MODEL_SOLO].coef[DS_F_GTOP] = 0.125;
-	for (int i = 0; i < DS_NSLOTF; i++)
-		sc.slot.sd[i] = 1;
 	sc.slot.coef[DS_SF_GAIN] = 1.25;
 	sc.slot.mean[DS_SF_GAIN] = -0.5;
 	sc.slot.sd[DS_SF_GAIN] = 2.5;
 	sc.has_slot = 1;
-	for (int i = 0; i < DS_NCHGF; i++)
-		sc.chg.sd[i] = 1;
 	sc.chg.coef[DS_CF_BIAS] = 0.75;
 	sc.chg.coef[DS_CF_VEC] = 2.5;
 	sc.chg.mean[DS_CF_VEC] = 0.25;
@@ -358,19 +351,6 @@ T_TEST(files_round_trip)
 	free(r);
 }
 
-/* A scorer of no coefficients, every sd 1: what a reader accepts. */
-static void blank_scorer(struct ds_scorer *sc)
-{
-	memset(sc, 0, sizeof *sc);
-	for (int k = 0; k < DS_NMODELS; k++)
-		for (int i = 0; i < DS_NFEAT; i++)
-			sc->m[k].sd[i] = 1;
-	for (int i = 0; i < DS_NSLOTF; i++)
-		sc->slot.sd[i] = 1;
-	for (int i = 0; i < DS_NCHGF; i++)
-		sc->chg.sd[i] = 1;
-}
-
 /* A slot model of trees: written, read back and built to the same model,
  * which decides over the regression beside it; malformed trees refused. */
 T_TEST(trees_round_trip)
@@ -380,7 +360,7 @@ T_TEST(trees_round_trip)
 	struct ds_gbt *g = &sc.slot.trees;
 	struct ds_err err;
 	double x[DS_NSLOTF] = {0};
-	blank_scorer(&sc);
+	ds_scorer_blank(&sc);
 	sc.slot.coef[DS_SF_GAIN] = 1; /* the regression: logit = gain */
 	sc.has_slot = 1;
 	/* two trees: gain <= 2 -> -0.5 else (follow <= 0 -> 0.25 else 1.5);
@@ -516,7 +496,7 @@ T_TEST(corrupt_bin)
 	struct ds_scorer sc, *b;
 	struct ds_err err;
 	FILE *fh;
-	blank_scorer(&sc);
+	ds_scorer_blank(&sc);
 	T_EQ_INT(ds_scorer_write_bin(&sc, bin, &err), 0);
 	b = ds_scorer_load(bin, &err);
 	T_OK(b != NULL);
