@@ -40,9 +40,9 @@
 #       sharing articles compute them once (scripts/slot_cache.py).
 # HOLDOUT_THESAURUS=NAME leaves that thesaurus's spins out of the default
 # training list and of the paragraphs (to measure on them).
-# FLAG_CALIBRATION=1 scales the flags' log-odds by a temperature and shift
-# fitted on slots judged by models that never saw their spinner family nor
-# their domain (14 folds).
+# The flags' log-odds are scaled by a temperature and shift fitted on the
+# slots of spins judged by models that never saw their spinner family, or
+# never saw their domain (one fold each); FLAG_CALIBRATION=0 leaves that out.
 # DESPIN_LM=FILE (lm.bin, mix.bin) fits with that language model; unset,
 # with the one the models' scorer was fitted with (MODELS/solo.tsv).
 set -eu
@@ -132,11 +132,11 @@ fi
 "$DESPIN" scorer fit --l2 3 --slot-model "$tmp/parts.tsv" -o "$OUT" "$tmp/features.tsv"
 # 4. solo calibration: flags, then articles and paragraphs of every length
 # (the paragraphs spun with the thesauri of the training articles only)
-# (FLAG_CALIBRATION=1: their probabilities calibrated on slots held out
-# with their spinner family and domain; measured, not the default:
-# docs/README-solo.md)
+# (their probabilities calibrated on the slots of spins held out with their
+# spinner family or their domain: docs/README-solo.md, "Flag probabilities
+# on held-out families"; FLAG_CALIBRATION=0: as fitted)
 CAL=
-[ "${FLAG_CALIBRATION:-0}" = 0 ] || CAL="--bench $BENCH --despin $DESPIN"
+[ "${FLAG_CALIBRATION:-1}" = 0 ] || CAL="--bench $BENCH --despin $DESPIN"
 # The flag model reads the slot model's log-odds.  Trees are surer of the
 # slots they were fitted on than of new ones, so each slot's log-odds come
 # from trees fitted without its article (three parts, articles in turn):

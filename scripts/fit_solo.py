@@ -12,9 +12,9 @@ library only.
       ('despin scorer slot-logits').  With
       --bench (whose manifest names each article's spinner family and
       domain) and --despin (to refit the slot model), its log-odds are then
-      scaled and shifted so that the probabilities hold for a spinner and a
-      domain left out of the fit: slots judged by a slot and a flag model
-      fitted without their family and domain.
+      scaled and shifted so that the probabilities hold for a spinner or a
+      domain left out of the fit: the slots of spins judged by a slot and a
+      flag model fitted without their family, or without their domain.
 
   scripts/fit_solo.py article --flags FLAGS.tsv SCAN.jsonl LABELS.tsv > SOLO.tsv
       the article model: from 'despin scan --solo --all --format json'
@@ -258,14 +258,14 @@ def fit_temperature(z, y, w):
     return a, b
 
 
-def deciles(ps, y, w=None):
-    """'right/all' per tenth of p (weighted counts when w is given)."""
+def deciles(ps, y):
+    """'right/all' per tenth of p."""
     bins = [[0, 0] for _ in range(10)]
-    for k, (p, lab) in enumerate(zip(ps, y)):
+    for p, lab in zip(ps, y):
         b = min(9, int(p * 10))
-        bins[b][0] += w[k] if w else 1
-        bins[b][1] += lab * (w[k] if w else 1)
-    return " ".join("%.0f/%.0f" % (b[1], b[0]) for b in bins)
+        bins[b][0] += 1
+        bins[b][1] += lab
+    return " ".join("%d/%d" % (b[1], b[0]) for b in bins)
 
 
 FLAG_FLOOR_Z = math.log(0.2 / 0.8)  # log-odds of 0.2, under DS_SC_FLAG_MIN
@@ -283,46 +283,51 @@ def families_of(bench):
     return out
 
 
-def held_out_logits(rows, y, idx, head, bench, despin, slots):
-    """Flag log-odds of slots from models that never saw their spinner nor
-    their domain, the shift detection meets: in each fold a spinner family
-    and a domain are left out of the slot and the flag model's fit, and the
-    slots of that family's spins of that domain (and of that domain's clean
-    articles) are judged.  Families are paired with domains twice over, by
-    rotation.  Returns ([(row, logit, weight)], folds)."""
+def held_out_logits(rows, y, zs, idx, head, bench, despin):
+    """Flag log-odds of slots from models that never saw their spinner, or
+    never saw their domain, the shifts detection meets: in each fold one
+    spinner family, or one domain, is left out of the slot and the flag
+    model's fit, and the slots of the spins left out are judged (a flag is
+    shown in a text judged spun: its probability is that of a slot of a
+    spin).  Each fold's flag model is fitted as the whole one is, on the
+    slot log-odds zs (out of fold for trees); the slots judged take theirs
+    from trees fitted without their family or domain.  Returns
+    ([(row, logit)], folds)."""
     fam = families_of(bench)
     spins = sorted({fam[r[1]][0] for r, lab in zip(rows, y) if lab and r[1] in fam})
     doms = sorted({fam[r[1]][1] for r in rows if r[1] in fam and fam[r[1]][1]})
     if len(spins) < 3 or len(doms) < 3:
         return None, []
     key = [fam.get(r[1], (None, None)) for r in rows]
-    folds = [(t, doms[(i + k) % len(doms)]) for k in (0, 1) for i, t in enumerate(spins)]
-    nclean = sum(1 for k in key if k[0] is None)
-    ratio = nclean / max(1, len(key) - nclean)
+    folds = [(t, None) for t in spins] + [(None, d) for d in doms]
     out = []
+    Xz = flag_x(rows, zs, idx)
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "slots.tsv")
         dst = os.path.join(tmp, "slot.tsv")
+        part = os.path.join(tmp, "test.tsv")
         for t, d in folds:
-            train = [i for i, (ti, di) in enumerate(key) if ti != t and di != d]
+            out_fold = [(t is None or ti == t) and (d is None or di == d) for ti, di in key]
+            train = [i for i, (ti, di) in enumerate(key)
+                     if (t is None or ti != t) and (d is None or di != d)]
             fit = train[::3]  # a third of the slots is plenty for a fold
-            test = [i for i, (ti, di) in enumerate(key) if di == d and ti in (t, None)]
+            test = [i for i, k in enumerate(key) if out_fold[i] and k[0] is not None]
             with open(src, "w", encoding="utf-8") as f:
                 f.write(head)
                 for i in train:
                     f.write(rows[i][3])
             subprocess.run([despin, "scorer", "fit-slots", "--l2", "1", "-o", dst, src],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            X = flag_x(rows, despin_logits(despin, dst, slots, rows), idx)
-            mean, sd, coef = fit_flags(X, y, fit)
-            # the clean articles' slots weigh as they do in the whole fit
-            # (a fold holds a domain's every clean article but a seventh
-            # of its spins)
-            nc = sum(1 for i in test if key[i][0] is None)
-            wc = ratio * (len(test) - nc) / nc if nc else 1.0
-            out += [(i, logit_of(X[i], mean, sd, coef), wc if key[i][0] is None else 1.0)
-                    for i in test]
-    return out, ["%s/%s" % f for f in folds]
+            mean, sd, coef = fit_flags(Xz, y, fit)
+            # the judged slots are whole articles: their rows alone
+            with open(part, "w", encoding="utf-8") as f:
+                f.write(head)
+                for i in test:
+                    f.write(rows[i][3])
+            sub = [rows[i] for i in test]
+            Xt = flag_x(sub, despin_logits(despin, dst, part, sub), idx)
+            out += [(i, logit_of(Xt[k], mean, sd, coef)) for k, i in enumerate(test)]
+    return out, [t or d for t, d in folds]
 
 
 def cmd_flags(args):
@@ -358,26 +363,23 @@ def cmd_flags(args):
     mean, sd, coef = fit_flags(X, y, range(len(rows)))
     sys.stderr.write("fit_solo: flag model on %d slots (%d spun); by decile of p: %s\n"
                      % (len(y), sum(y), deciles([prob(x, mean, sd, coef) for x in X], y)))
-    # a flag's probability must hold for a spinner and a domain the fit
-    # never saw: a temperature (and shift) of the log-odds, fitted on slots
-    # judged by models fitted without their family and domain
+    # a flag's probability must hold for a spinner or a domain the fit
+    # never saw: a temperature (and shift) of the log-odds, fitted on the
+    # slots of spins judged by models fitted without their family or domain
     if "--bench" in opt and "--despin" in opt:
-        oof, folds = held_out_logits(rows, y, idx, head, opt["--bench"], opt["--despin"],
-                                     rest[-1])
+        oof, folds = held_out_logits(rows, y, zs, idx, head, opt["--bench"], opt["--despin"])
         if oof:
-            yo = [y[i] for i, _, _ in oof]
+            yo = [y[i] for i, _ in oof]
             # fitted where flags are: slots the models give 0.2 or more
             sel = [(j, w) for j, w in thinned(range(len(oof)), yo) if oof[j][1] >= FLAG_FLOOR_Z]
             a, b = fit_temperature([oof[j][1] for j, _ in sel], [yo[j] for j, _ in sel],
-                                   [w * oof[j][2] for j, w in sel])
+                                   [w for _, w in sel])
             a = max(0.2, min(1.5, a))
-            sys.stderr.write("fit_solo: %d folds, each a spinner family and a domain left out "
-                             "(%s); judged slots by decile of p: %s\n"
-                             % (len(folds), " ".join(folds),
-                                deciles([sigmoid(z) for _, z, _ in oof], yo, [w for _, _, w in oof])))
+            sys.stderr.write("fit_solo: %d folds, each a spinner family or a domain left out "
+                             "(%s); judged slots of spins by decile of p: %s\n"
+                             % (len(folds), " ".join(folds), deciles([sigmoid(z) for _, z in oof], yo)))
             sys.stderr.write("fit_solo: temperature %.3f, shift %.3f; the same slots: %s\n"
-                             % (1 / a, b, deciles([sigmoid(a * z + b) for _, z, _ in oof], yo,
-                                           [w for _, _, w in oof])))
+                             % (1 / a, b, deciles([sigmoid(a * z + b) for _, z in oof], yo)))
             coef = [a * coef[0] + b] + [a * c for c in coef[1:]]
     out = model_rows("flag", FLAG_FEATS, mean, sd, coef)
     sys.stdout.write("\n".join(out) + "\n")
