@@ -46,7 +46,8 @@ round trips left out): the slots over a spinner's word against every slot
 of the clean articles, the share of each with a candidate original and with
 a gain over 2 (log10), and the AUC of the slot model's log-odds (with
 --scorer, the fold's scorer.tsv, whose slot rows the models' scorer.bin was
-built from) and of each slot feature alone.  --cache DIR keeps the slot rows
+built from: its trees' log-odds through 'despin scorer slot-logits', or its
+regression's) and of each slot feature alone.  --cache DIR keeps the slot rows
 (scripts/slot_cache.py).
 
 --mixture TRAIN.tsv (the fold's training pairs, eval.py's train.tsv; needs
@@ -75,13 +76,16 @@ import json
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 import eval as ev  # noqa: E402
+from fit_solo import has_trees  # noqa: E402
 
 
 def counts(despin, corpus, cache):
@@ -162,9 +166,44 @@ def slot_logit(coef, x):
                for k, (m, sd, w) in coef.items() if k in x or k == "bias")
 
 
+def add_logits(a, hdr, lines, rows):
+    """Each slot's log-odds under --scorer's slot model as x["logit"]: the
+    trees' from 'despin scorer slot-logits' (what the detector computes),
+    else the regression's rows.  No --scorer: no logit."""
+    if not a.scorer:
+        return
+    if not has_trees(a.scorer):
+        coef = read_coef(a.scorer)
+        if coef:
+            for xs in rows.values():
+                for x in xs:
+                    x["logit"] = slot_logit(coef, x)
+        return
+    tmp = tempfile.mkdtemp(prefix="diag_solo.")
+    try:
+        src, dst = os.path.join(tmp, "slots.tsv"), os.path.join(tmp, "logits.tsv")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write("label\t" + "\t".join(hdr) + "\n")
+            for line in lines:
+                f.write("0\t" + line + "\n")
+        subprocess.run([a.despin, "scorer", "slot-logits", "--slot-model", a.scorer, "-o", dst, src],
+                       check=True, stdout=subprocess.DEVNULL)
+        by = {}
+        with open(dst, encoding="utf-8") as f:
+            for line in f:
+                c = line.rstrip("\n").split("\t")
+                by[(c[0], int(c[1]), int(c[2]))] = float(c[3])
+    finally:
+        shutil.rmtree(tmp)
+    for path, xs in rows.items():
+        for x in xs:
+            x["logit"] = by[(path, x["start"], x["end"])]
+
+
 def slot_rows(a, paths):
     """{article path: [slot feature dict]}: despin scorer slots (through
-    scripts/slot_cache.py with --cache) on the articles."""
+    scripts/slot_cache.py with --cache) on the articles, each with its
+    log-odds under --scorer's slot model ("logit") when one is given."""
     pairs = os.path.join(os.environ.get("TMPDIR", "/tmp"), "diag_solo.%d.tsv" % os.getpid())
     with open(pairs, "w", encoding="utf-8") as f:
         for path in paths:
@@ -184,6 +223,7 @@ def slot_rows(a, paths):
         x = dict(zip(hdr[3:], map(float, c[3:])))
         x["start"], x["end"] = int(c[1]), int(c[2])
         rows[c[0]].append(x)
+    add_logits(a, hdr, lines[1:], rows)
     return rows
 
 
@@ -245,8 +285,7 @@ def mixture(a, test, held, slots, rows, func):
     """The contamination test (--mixture): fits the slot density ratio and the
     register line on the fold's training articles, adds each test article's
     statistics to its row and prints their AUCs."""
-    coef = read_coef(a.scorer)
-    if not coef:
+    if not a.scorer or not (has_trees(a.scorer) or read_coef(a.scorer)):
         sys.exit("diag_solo: --mixture needs --scorer with the slot model's rows")
     manifest = {os.path.join(a.bench, r["file"]): r for r in ev.read_manifest(a.bench)}
     train = []
@@ -261,7 +300,7 @@ def mixture(a, test, held, slots, rows, func):
         r = manifest[path]
         if r["kind"] == "roundtrip":
             continue
-        ls = [slot_logit(coef, x) for x in tslots[path]]
+        ls = [x["logit"] for x in tslots[path]]
         s += ls
         y += [int(overlaps(r, x)) for x in tslots[path]]
         if r["label"] == "clean" and len(ls) >= 20:
@@ -298,7 +337,7 @@ def mixture(a, test, held, slots, rows, func):
     pool, nspin, arts = ([], []), [], []
     for r in test:
         xs = slots[os.path.join(a.bench, r["file"])]
-        ls = [slot_logit(coef, x) for x in xs]
+        ls = [x["logit"] for x in xs]
         lab = [] if r["kind"] == "roundtrip" else [overlaps(r, x) for x in xs]
         for v, hit in zip(ls, lab):
             pool[hit].append(v)
@@ -368,21 +407,20 @@ def overlaps(r, x):
 
 
 def slot_view(a, test, held, slots):
-    coef = read_coef(a.scorer)
+    has_logit = False
     rows = collections.defaultdict(lambda: ([], []))
     for r in test:
         if r["kind"] == "roundtrip":
             continue
         for x in slots[os.path.join(a.bench, r["file"])]:
-            if coef:
-                x["logit"] = slot_logit(coef, x)
+            has_logit = has_logit or "logit" in x
             if overlaps(r, x):
                 rows[r["fam"][a.dim]][0].append(x)
             elif r["label"] == "clean":
                 for h in held:
                     if a.dim != "domain" or r["fam"]["domain"] == h:
                         rows[h][1].append(x)
-    feats = (["logit"] if coef else []) + ["gain", "follow", "lpslot", "lfw", "lfo", "ncand",
+    feats = (["logit"] if has_logit else []) + ["gain", "follow", "lpslot", "lfw", "lfo", "ncand",
                                            "vsim", "logw"]
     print("slots: the spinner's words against every slot of the clean articles")
     print("  %-10s %5s %6s %6s | %6s %6s %6s | " % (a.dim, "spun", "cand", "gain>2",

@@ -121,4 +121,25 @@ if [ $? -eq 0 ]; then
 else
 	nok "mixture statistics per article, and the likelihood ratio's maximum"; sed 's/^/# /' "$OUT/mix.txt"
 fi
+# the slots' log-odds are those the detector computes: the shipped scorer's
+# trees (despin scorer slot-logits), not the regression kept beside them
+python3 - "$DESPIN" "$OUT/b/a/003.txt" > "$OUT/logit.txt" 2>&1 <<'PY'
+import argparse, sys
+sys.path.insert(0, "scripts")
+import diag_solo as d
+a = argparse.Namespace(despin=sys.argv[1], models="models", scorer="models/scorer.tsv", cache=None)
+assert d.has_trees(a.scorer)  # the shipped slot model
+xs = d.slot_rows(a, [sys.argv[2]])[sys.argv[2]]
+assert len(xs) > 100 and all("logit" in x for x in xs), len(xs)
+coef = d.read_coef(a.scorer)
+diff = sum(abs(x["logit"] - d.slot_logit(coef, x)) > 0.01 for x in xs)
+assert diff > len(xs) // 2, (diff, len(xs))
+a.scorer = None
+assert not any("logit" in x for x in d.slot_rows(a, [sys.argv[2]])[sys.argv[2]])
+PY
+if [ $? -eq 0 ]; then
+	ok "slot log-odds from the scorer's trees, none without --scorer"
+else
+	nok "slot log-odds from the scorer's trees, none without --scorer"; sed 's/^/# /' "$OUT/logit.txt"
+fi
 echo "1..$n"
