@@ -368,7 +368,11 @@ def cmd_flags(args):
     # slots of spins judged by models fitted without their family or domain
     if "--bench" in opt and "--despin" in opt:
         oof, folds = held_out_logits(rows, y, zs, idx, head, opt["--bench"], opt["--despin"])
-        if oof:
+        if not oof:
+            sys.stderr.write("fit_solo: flags not tempered: %s names fewer than 3 spinner "
+                             "families or 3 domains among these slots' articles\n"
+                             % os.path.join(opt["--bench"], "manifest.jsonl"))
+        else:
             yo = [y[i] for i, _ in oof]
             # fitted where flags are: slots the models give 0.2 or more
             sel = [(j, w) for j, w in thinned(range(len(oof)), yo) if oof[j][1] >= FLAG_FLOOR_Z]

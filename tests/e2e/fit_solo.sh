@@ -84,4 +84,22 @@ check "held out, the flags are made less sure (temperature > 1, slot coefficient
 	$(awk -F'\t' 'FNR == NR && $3 == "slot" { p = $6 } FNR != NR && $3 == "slot" { c = $6 }
 		END { exit !(c > 0 && c < p) }' "$OUT/plain.tsv" "$OUT/cal.tsv" &&
 	  awk '/temperature/ { t = $3 + 0 } END { exit !(t > 1) }' "$OUT/cal.err"; echo $?)
+# two spinner families only: nothing to leave out in turn, said, and the
+# flag model written as fitted
+python3 - "$OUT/b/manifest.jsonl" "$OUT/slots.tsv" > "$OUT/two.tsv" <<'PY'
+import json, os, sys
+d = os.path.dirname(sys.argv[1])
+fam3 = {os.path.join(d, r["file"]) for r in map(json.loads, open(sys.argv[1]))
+        if r["thesaurus"] == "fam3"}
+for i, line in enumerate(open(sys.argv[2])):
+    if i == 0 or line.split("\t")[1] not in fam3:
+        sys.stdout.write(line)
+PY
+python3 scripts/fit_solo.py flags --slot-model "$OUT/slot.tsv" --slot-logits "$OUT/logits.tsv" \
+	--bench "$OUT/b" --despin "$DESPIN" "$OUT/two.tsv" > "$OUT/two-cal.tsv" 2> "$OUT/two.err"
+python3 scripts/fit_solo.py flags --slot-model "$OUT/slot.tsv" --slot-logits "$OUT/logits.tsv" \
+	"$OUT/two.tsv" > "$OUT/two-plain.tsv" 2> /dev/null
+check "two families: not tempered, the manifest named, the flag model as fitted" \
+	$(grep -q "^fit_solo: flags not tempered: .*manifest.jsonl names fewer than 3" "$OUT/two.err" &&
+	  ! grep -q temperature "$OUT/two.err" && cmp -s "$OUT/two-cal.tsv" "$OUT/two-plain.tsv"; echo $?)
 echo "1..$n"
