@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_sort_double.h>
+
 #include "binfmt.h"
 #include "logit.h"
 #include "tune.h"
@@ -362,12 +364,6 @@ int ds_scorer_write_tsv(const struct ds_scorer *s, const char *path, struct ds_e
 
 /* ---- fitting ---- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const int *y,
 		  size_t n, double l2, double fp_rate, struct ds_err *err)
 {
@@ -389,7 +385,7 @@ int ds_scorer_fit(struct ds_scorer_model *m, int model, const double *X, const i
 	for (size_t r = 0; r < n; r++)
 		if (!y[r])
 			scores[k++] = ds_logit_prob(X + r * DS_NFEAT, DS_NFEAT, m->mean, m->sd, m->coef);
-	qsort(scores, k, sizeof *scores, cmp_double);
+	gsl_sort(scores, 1, k);
 	allowed = (size_t)floor(fp_rate * (double)k);
 	m->threshold = scores[k - 1 - allowed] + 1e-6;
 	/* never under even odds: the probability is calibrated for an even

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_sort_double.h>
+
 #include "cli.h"
 #include "scan.h"
 #include "../detect.h"
@@ -545,12 +547,6 @@ static int calib_add(void *ctx, const char *name, struct ds_result *r, const cha
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static size_t count_at_least(const double *v, size_t n, double t)
 {
 	size_t k = 0;
@@ -634,7 +630,7 @@ static int calibrate(struct scan_opts *so, char **paths, int npaths, const char 
 			  c.n, c.n == 1 ? "" : "s", c.unjudged, c.failed, fp, need, out);
 		goto done;
 	}
-	qsort(c.score, c.n, sizeof *c.score, cmp_double);
+	gsl_sort(c.score, 1, c.n);
 	t = calib_threshold(c.score, c.n, fp);
 	if (calib_write(&f, text, t, c.n, fp)) {
 		cli_error("%s: cannot write", out);
