@@ -155,14 +155,21 @@ fail:
 
 int ds_scorer_write_bin(const struct ds_scorer *s, const char *path, struct ds_err *err)
 {
-	unsigned char buf[PAYLOAD_LEN];
+	/* on the heap: the payload (the slot trees) is a quarter of a
+	 * megabyte, more than a thread's stack may hold */
+	unsigned char *buf = malloc(PAYLOAD_LEN);
 	uint32_t hdr[6] = {DS_NFEAT, DS_NMODELS, DS_NSLOTF, (uint32_t)(s->has_slot != 0),
 			   DS_NCHGF, (uint32_t)(s->has_chg != 0)};
+	int rc;
+	if (!buf)
+		return ds_err_set(err, DS_ENOMEM, "%s: out of memory", path);
 	memcpy(buf, hdr, 24);
 	memcpy(buf + 24, s->m, sizeof s->m);
 	memcpy(buf + 24 + sizeof s->m, &s->slot, sizeof s->slot);
 	memcpy(buf + 24 + sizeof s->m + sizeof s->slot, &s->chg, sizeof s->chg);
-	return ds_bin_write(path, DS_SCORER_KIND, DS_SCORER_VERSION, buf, sizeof buf, err);
+	rc = ds_bin_write(path, DS_SCORER_KIND, DS_SCORER_VERSION, buf, PAYLOAD_LEN, err);
+	free(buf);
+	return rc;
 }
 
 static int model_index(const char *name)

@@ -4,6 +4,7 @@
  * uses, the scorer files (models/scorer.tsv and .bin, a round trip with
  * the slot and change models, and malformed or corrupt input refused with
  * the file and line named), and the change model's word-vector cut. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,6 +491,38 @@ T_TEST(malformed_tsv)
 	}
 }
 
+/* The library writes and loads a scorer from a thread whose stack is
+ * smaller than the scorer's payload (a quarter of a megabyte of trees). */
+static void *small_stack_round_trip(void *arg)
+{
+	struct ds_scorer *sc = calloc(1, sizeof *sc), *b = NULL;
+	struct ds_err err;
+	int *ok = arg;
+	if (!sc)
+		return NULL;
+	ds_scorer_blank(sc);
+	sc->m[DS_MODEL_SOLO].coef[DS_F_GTOP] = 1.5;
+	if (ds_scorer_write_bin(sc, bin, &err) == 0 && (b = ds_scorer_load(bin, &err)) != NULL)
+		*ok = b->m[DS_MODEL_SOLO].coef[DS_F_GTOP] == 1.5;
+	free(b);
+	free(sc);
+	return NULL;
+}
+
+T_TEST(bin_small_stack)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	int ok = 0;
+	T_OK(sizeof(struct ds_scorer) > 128 * 1024);
+	T_EQ_INT(pthread_attr_init(&attr), 0);
+	T_EQ_INT(pthread_attr_setstacksize(&attr, 128 * 1024), 0);
+	T_EQ_INT(pthread_create(&th, &attr, small_stack_round_trip, &ok), 0);
+	T_EQ_INT(pthread_join(th, NULL), 0);
+	pthread_attr_destroy(&attr);
+	T_OK(ok);
+}
+
 /* A damaged or foreign binary is refused. */
 T_TEST(corrupt_bin)
 {
@@ -647,6 +680,7 @@ int main(void)
 	T_RUN(trees_round_trip);
 	T_RUN(malformed_tsv);
 	T_RUN(corrupt_bin);
+	T_RUN(bin_small_stack);
 	T_RUN(change_vec_cut);
 	T_RUN(change_keep_function_words);
 	T_RUN(change_keep_unrelated_swaps);
