@@ -559,22 +559,15 @@ static int given_source(struct ds_result *r, const struct ds_align *al)
 	return rc;
 }
 
-/* Whether byte i of text starts a word: the first byte, or one after white
- * space (a line break inside a name, a no-break space U+00A0). */
-static int word_start(const char *text, size_t i)
-{
-	return i == 0 || isspace((unsigned char)text[i - 1]) ||
-	       (i >= 2 && (unsigned char)text[i - 2] == 0xc2 && (unsigned char)text[i - 1] == 0xa0);
-}
-
-/* Whether every word of text (n bytes, two words or more) starts with a
- * capital: a name ("White Home", also broken across a line). */
-static int title_words(const char *text, size_t n)
+/* Whether every word of tokens [b, e) of d (two words or more) starts
+ * with a capital: a name ("White Home", also broken across a line or
+ * joined by any space the tokeniser reads as one). */
+static int title_words(const struct ds_doc *d, uint32_t b, uint32_t e)
 {
 	size_t words = 0;
-	for (size_t i = 0; i < n; i++)
-		if (isalpha((unsigned char)text[i]) && word_start(text, i)) {
-			if (!isupper((unsigned char)text[i]))
+	for (uint32_t t = b; t < e && t < d->ntok; t++)
+		if (d->tok[t].kind == DS_TOK_WORD) {
+			if (!(d->tok[t].flags & DS_TF_CAP))
 				return 0;
 			words++;
 		}
@@ -612,7 +605,7 @@ static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct d
 		for (size_t i = start; i < b->len; i++)
 			b->data[i] = (char)toupper((unsigned char)b->data[i]);
 	} else if (!cased) {
-		int title = title_words(text, tlen);
+		int title = title_words(r->doc, s->tok_begin, s->tok_end);
 		for (size_t i = start; i < b->len; i++)
 			if (i == start ? first_upper : title && b->data[i - 1] == ' ')
 				b->data[i] = (char)toupper((unsigned char)b->data[i]);
