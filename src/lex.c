@@ -23,6 +23,7 @@ struct ds_lex {
 	const struct ds_lex_exc *exc;
 	const uint32_t *phash, *shash, *xform, *xbase;
 	const char *pool, *rpool;
+	const uint64_t *mbloom; /* lex_fmt.h */
 	uint64_t bytes;
 };
 
@@ -74,7 +75,8 @@ static int lex_attach(struct ds_lex *lex, const unsigned char *p, size_t len,
 	    !sect(h, len, h->off_pool, h->pool_len, 1) || h->pool_len == 0 ||
 	    p[h->off_pool + h->pool_len - 1] != 0 ||
 	    !sect(h, len, h->off_rpool, h->rpool_len, 1) || h->rpool_len == 0 ||
-	    p[h->off_rpool + h->rpool_len - 1] != 0)
+	    p[h->off_rpool + h->rpool_len - 1] != 0 || !pow2(h->mbloom_words) ||
+	    !sect(h, len, h->off_mbloom, h->mbloom_words, 8))
 		return ds_err_set(err, DS_EFORMAT,
 				  "%s: malformed lexicon tables; rebuild it (" DS_BIN_REBUILD ")", name);
 	lex->h = h;
@@ -90,6 +92,7 @@ static int lex_attach(struct ds_lex *lex, const unsigned char *p, size_t len,
 	lex->xbase = (const void *)(p + h->off_xbase);
 	lex->pool = (const char *)(p + h->off_pool);
 	lex->rpool = (const char *)(p + h->off_rpool);
+	lex->mbloom = (const void *)(p + h->off_mbloom);
 
 	/* Every index is checked once here, so queries need no bounds checks;
 	 * a file 'despin check-models' vouched for (binfmt.h) was checked
@@ -221,8 +224,13 @@ void ds_lex_info(const struct ds_lex *lex, struct ds_lex_info *info)
 static int64_t find_phrase(const struct ds_lex *lex, const char *s, size_t n)
 {
 	uint64_t mask = lex->h->phash_cap - 1;
-	uint64_t i = ds_hash64(s, n, lex->h->hash_seed) & mask;
+	uint64_t h = ds_hash64(s, n, lex->h->hash_seed), i = h & mask, bits;
 	uint32_t v;
+	/* a phrase of several words: the filter first (lex_fmt.h) */
+	if (n > 2 && memchr(s + 1, ' ', n - 2) &&
+	    ((bits = ds_lex_mbloom_bits(h)) &
+	     ~lex->mbloom[ds_lex_mbloom_word(h, lex->h->mbloom_words)]) != 0)
+		return -1;
 	while ((v = lex->phash[i]) != 0) {
 		const struct ds_lex_phrase *p = &lex->ph[v - 1];
 		if (p->len == n && memcmp(lex->pool + p->off, s, n) == 0)

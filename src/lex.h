@@ -31,7 +31,7 @@
 
 #include "util.h"
 
-#define DS_LEX_FORMAT_VERSION 2
+#define DS_LEX_FORMAT_VERSION 3 /* 3: a filter of the phrases of several words */
 #define DS_LEX_MAX_WORDS 3     /* words per phrase */
 #define DS_LEX_MAX_PHRASE 96   /* bytes per phrase, NUL excluded */
 

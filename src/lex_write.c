@@ -239,6 +239,7 @@ int lexb_make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges, 
 	struct ds_lex_redge *re = NULL;
 	struct ds_lex_stem *sg = NULL;
 	uint32_t *member = NULL, *phash = NULL, *shash = NULL, *xform = NULL, *xbase = NULL;
+	uint64_t *mbloom = NULL;
 	struct ds_lex_exc *xe = NULL;
 	int rc = 0;
 	size_t np = 0;
@@ -385,6 +386,20 @@ int lexb_make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges, 
 		xbase[h] = (uint32_t)i + 1;
 	}
 	sg[ns].begin = (uint32_t)np;
+	/* the filter of the phrases of several words */
+	size_t nmulti = 0, mwords = 1;
+	for (size_t i = 0; i < np; i++)
+		nmulti += memchr(pool.data + ph[i].off, ' ', ph[i].len) != NULL;
+	while (mwords * 64 < nmulti * DS_LEX_MBLOOM_BITS)
+		mwords *= 2;
+	mbloom = calloc(mwords, 8);
+	if (!mbloom)
+		goto oom;
+	for (size_t i = 0; i < np; i++)
+		if (memchr(pool.data + ph[i].off, ' ', ph[i].len)) {
+			uint64_t hh = ds_hash64(pool.data + ph[i].off, ph[i].len, HASH_SEED);
+			mbloom[ds_lex_mbloom_word(hh, mwords)] |= ds_lex_mbloom_bits(hh);
+		}
 	/* assemble */
 	struct ds_lex_hdr h;
 	memset(&h, 0, sizeof h);
@@ -397,6 +412,7 @@ int lexb_make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges, 
 	h.shash_cap = scap;
 	h.xform_cap = xcap;
 	h.xbase_cap = xcap;
+	h.mbloom_words = mwords;
 	if (ds_buf_append(&b, &h, sizeof h))
 		goto oom;
 #define SECTION(field, ptr, bytes)                                        \
@@ -457,6 +473,7 @@ int lexb_make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges, 
 	h.pool_len = pool.len;
 	SECTION(off_rpool, rpool.data, rpool.len);
 	h.rpool_len = rpool.len;
+	SECTION(off_mbloom, mbloom, mwords * 8);
 	if (pad8(&b))
 		goto oom;
 #undef SECTION
@@ -481,6 +498,7 @@ out:
 	free(ph);
 	free(sg);
 	free(member);
+	free(mbloom);
 	free(xe);
 	free(phash);
 	free(shash);

@@ -373,6 +373,40 @@ T_TEST(corrupt_and_missing)
 	T_OK(ds_lex_build_bin(tmp("bad.tsv"), NULL, NULL, tmp("bad.bin"), NULL, &err) < 0);
 }
 
+/* The filter of phrases of several words (lex_fmt.h) never hides one the
+ * lexicon holds: 3,000 pairs of two- and three-word phrases, every one
+ * found, and pairs it does not hold not found. */
+T_TEST(multiword_filter)
+{
+	struct ds_err err = {0, ""};
+	FILE *f = fopen(tmp("gen.tsv"), "w");
+	char a[64], b[64];
+	struct ds_lex *lex;
+	size_t missing = 0, false_hits = 0;
+	T_OK(f != NULL);
+	if (!f)
+		return;
+	for (int i = 0; i < 3000; i++)
+		fprintf(f, "w%dx w%dy\tv%dx v%dy v%dz\t0.5\tdist\t0\tn\t10\t10\n", i, i, i, i, i);
+	fclose(f);
+	T_EQ_INT(ds_lex_build_bin(tmp("gen.tsv"), NULL, NULL, tmp("gen.bin"), NULL, &err), 0);
+	lex = ds_lex_load(tmp("gen.bin"), &err);
+	T_OK(lex != NULL);
+	if (!lex)
+		return;
+	for (int i = 0; i < 3000; i++) {
+		int n = snprintf(a, sizeof a, "w%dx w%dy", i, i);
+		missing += !ds_lex_has(lex, a, (size_t)n, NULL);
+		n = snprintf(b, sizeof b, "v%dx v%dy v%dz", i, i, i);
+		missing += !ds_lex_has(lex, b, (size_t)n, NULL);
+		n = snprintf(a, sizeof a, "w%dx w%dy", i, i + 1);
+		false_hits += ds_lex_has(lex, a, (size_t)n, NULL);
+	}
+	T_EQ_INT(missing, 0);
+	T_EQ_INT(false_hits, 0);
+	ds_lex_free(lex);
+}
+
 T_TEST(sources_names)
 {
 	char b[128];
@@ -481,6 +515,7 @@ int main(void)
 	T_RUN(inflected_order);
 	T_RUN(relation);
 	T_RUN(corrupt_and_missing);
+	T_RUN(multiword_filter);
 	T_RUN(sources_names);
 	T_RUN(build_tsv_from_sources);
 	T_RUN(seed003_coverage);
