@@ -76,7 +76,6 @@ import json
 import math
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,7 +84,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 import eval as ev  # noqa: E402
-from fit_solo import has_trees  # noqa: E402
+from fit_solo import despin_logits, has_trees  # noqa: E402
 
 
 def counts(despin, corpus, cache):
@@ -179,22 +178,18 @@ def add_logits(a, hdr, lines, rows):
                 for x in xs:
                     x["logit"] = slot_logit(coef, x)
         return
-    tmp = tempfile.mkdtemp(prefix="diag_solo.")
-    try:
-        src, dst = os.path.join(tmp, "slots.tsv"), os.path.join(tmp, "logits.tsv")
+    # fit_solo's rows: the labelled line last
+    labelled = [(None, None, None, "0\t" + line + "\n") for line in lines]
+    with tempfile.TemporaryDirectory(prefix="diag_solo.") as tmp:
+        src = os.path.join(tmp, "slots.tsv")
         with open(src, "w", encoding="utf-8") as f:
             f.write("label\t" + "\t".join(hdr) + "\n")
-            for line in lines:
-                f.write("0\t" + line + "\n")
-        subprocess.run([a.despin, "scorer", "slot-logits", "--slot-model", a.scorer, "-o", dst, src],
-                       check=True, stdout=subprocess.DEVNULL)
-        by = {}
-        with open(dst, encoding="utf-8") as f:
-            for line in f:
-                c = line.rstrip("\n").split("\t")
-                by[(c[0], int(c[1]), int(c[2]))] = float(c[3])
-    finally:
-        shutil.rmtree(tmp)
+            f.writelines(r[3] for r in labelled)
+        zs = despin_logits(a.despin, a.scorer, src, labelled)
+    by = {}
+    for line, z in zip(lines, zs):
+        c = line.split("\t", 3)
+        by[(c[0], int(c[1]), int(c[2]))] = z
     for path, xs in rows.items():
         for x in xs:
             x["logit"] = by[(path, x["start"], x["end"])]

@@ -308,8 +308,7 @@ def held_out_logits(rows, y, zs, idx, head, bench, despin):
         part = os.path.join(tmp, "test.tsv")
         for t, d in folds:
             out_fold = [(t is None or ti == t) and (d is None or di == d) for ti, di in key]
-            train = [i for i, (ti, di) in enumerate(key)
-                     if (t is None or ti != t) and (d is None or di != d)]
+            train = [i for i, o in enumerate(out_fold) if not o]
             fit = train[::3]  # a third of the slots is plenty for a fold
             test = [i for i, k in enumerate(key) if out_fold[i] and k[0] is not None]
             with open(src, "w", encoding="utf-8") as f:
