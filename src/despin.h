@@ -300,6 +300,10 @@ struct ds_sources;
  * damaged, or of another format (then it names the command to rebuild it). */
 struct ds_finder *ds_finder_open(const char *uri, struct ds_err *err);
 void ds_finder_close(struct ds_finder *f);
+/* The work bound of the articles judged (ds_detect_opts' max_words; 0, the
+ * default: DS_DETECT_MAX_WORDS_DEFAULT): a source of more words is not
+ * taken, since judged against it the article would be refused. */
+void ds_finder_set_max_words(struct ds_finder *f, size_t max_words);
 /* Requests the finder sent to its index's server so far (a pipeline
  * counts once; 0 for an SQLite index). */
 uint64_t ds_finder_round_trips(const struct ds_finder *f);
@@ -376,13 +380,18 @@ int ds_batch_needs_rank(const struct ds_batch *b, size_t idx);
 int ds_batch_rank(struct ds_batch *b, struct ds_finder *f, struct ds_detector *det,
 		  size_t idx, struct ds_err *err);
 /* The sources of article idx among the others that may be its source, with
- * its text (for ds_detect_found). */
+ * its text (for ds_detect_found).  A copy of the article, or one it copies
+ * (aligned word by word, no word replaced), is left out while another
+ * candidate remains. */
 struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t idx,
 				 struct ds_err *err);
 
 /* Scores the article of s against all its sources at once (on its own when
  * there are none): like ds_detect, and the result lists every source
- * (ds_result_nsources).  s may be freed after the call. */
+ * (ds_result_nsources).  The work bound (opts' max_words) holds for the
+ * sources joined: one that would take them past it is left out (the one
+ * covering most is taken first), and not listed.  s may be freed after the
+ * call. */
 struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 				  const struct ds_detect_opts *opts, struct ds_err *err);
 
@@ -448,6 +457,9 @@ size_t ds_result_nsubs(const struct ds_result *r);
  * DS_EINVAL): the main source first. */
 size_t ds_result_nsources(const struct ds_result *r);
 int ds_result_source_at(const struct ds_result *r, size_t i, struct ds_found_source *out);
+/* Sources found (in an index or a batch) but not judged against: past the
+ * work bound (ds_detect_opts' max_words, max_bytes; ds_finder_set_max_words). */
+size_t ds_result_sources_left_out(const struct ds_result *r);
 /* Fills *out with substitution i (< ds_result_nsubs); returns 0 or DS_EINVAL. */
 int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out);
 /* The article's text (its bytes as given) and length. */

@@ -58,6 +58,7 @@ struct ds_result {
 	int judged;
 	char **texts;     /* per substitution: the article's words */
 	struct ds_found_source *srcs; /* the sources judged against (ds_result_set_sources) */
+	size_t left_out;              /* sources found past the work bound, not taken */
 	size_t nsrcs;
 	struct ds_html_map *page; /* the page the text was read from (JSON offsets), or NULL */
 };
@@ -849,6 +850,16 @@ static void free_sources(struct ds_result *r)
 	free(r->srcs);
 	r->srcs = NULL;
 	r->nsrcs = 0;
+}
+
+void ds_result_set_left_out(struct ds_result *r, size_t n)
+{
+	r->left_out = n;
+}
+
+size_t ds_result_sources_left_out(const struct ds_result *r)
+{
+	return r->left_out;
 }
 
 int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n)

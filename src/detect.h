@@ -78,6 +78,9 @@ int ds_detect_fluency(struct ds_detector *det, const struct ds_doc *doc, double 
  * recorded before; the first is the main one, whose name
  * ds_result_source gives): 0 or DS_ENOMEM. */
 int ds_result_set_sources(struct ds_result *r, const struct ds_found_source *src, size_t n);
+/* Records how many sources found were left out past the work bound
+ * (ds_result_sources_left_out). */
+void ds_result_set_left_out(struct ds_result *r, size_t n);
 /* Adds sentence i of doc (its first token's start to its last token's
  * end) to the byte ranges rg[0..*n) of the article's parts that a source
  * covers: to the last range when joined (sentence i - 1 ends it), else as

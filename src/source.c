@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "align.h"
 #include "detect.h"
 #include "fprint.h"
 #include "index.h"
@@ -18,6 +19,11 @@
 
 /* Matches asked of the index per article. */
 #define QUERY_MAX 8
+/* A batch candidate whose store similarity reaches this is aligned with
+ * the article to tell whether it is a copy (is_copy): no word replaced,
+ * and this share at least of the shorter one's words matched. */
+#define DS_BATCH_COPY_SIMILARITY 0.95
+#define DS_BATCH_COPY_MATCHED 0.98
 
 struct found {
 	char *name;
@@ -38,11 +44,19 @@ struct ds_sources {
 	size_t max_bytes;
 	struct found f[DS_SOURCES_MAX];
 	size_t n;
+	size_t left_out;     /* sources found past the work bound, not taken */
 };
 
 struct ds_finder {
 	struct ds_index *ix; /* its stemmer stems articles and sources: one cache */
+	size_t max_words;    /* longer sources are not taken (0: the default) */
 };
+
+void ds_finder_set_max_words(struct ds_finder *f, size_t max_words)
+{
+	f->max_words = max_words;
+}
+
 
 uint64_t ds_finder_round_trips(const struct ds_finder *f)
 {
@@ -71,16 +85,20 @@ void ds_finder_close(struct ds_finder *f)
 	free(f);
 }
 
+static void found_free(struct found *f)
+{
+	free(f->name);
+	free(f->text);
+	free(f->ranges);
+	ds_doc_free(f->doc);
+}
+
 void ds_sources_free(struct ds_sources *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->f[i].name);
-		free(s->f[i].text);
-		free(s->f[i].ranges);
-		ds_doc_free(s->f[i].doc);
-	}
+	for (size_t i = 0; i < s->n; i++)
+		found_free(&s->f[i]);
 	ds_doc_free(s->doc);
 	free(s->name);
 	free(s->text);
@@ -197,6 +215,22 @@ static void drop_match(struct ds_match *m, double *rank, size_t *n, size_t k)
 	(*n)--;
 }
 
+/* Leaves out of m[0..*n) (and rank, when given) the sources longer than
+ * the work bound: judged against one, the article would be refused.
+ * Returns how many. */
+static size_t drop_too_long(const struct ds_finder *f, struct ds_match *m, double *rank,
+			    size_t *n)
+{
+	size_t maxw = f->max_words ? f->max_words : DS_DETECT_MAX_WORDS_DEFAULT, dropped = 0;
+	for (size_t k = *n; k-- > 0;)
+		if (m[k].source_words > maxw) {
+			ds_matches_free(m + k, 1);
+			drop_match(m, rank, n, k);
+			dropped++;
+		}
+	return dropped;
+}
+
 struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 				     const struct ds_fprint *fp, const struct ds_match *m0, size_t n,
 				     const double *rank0, struct ds_err *err)
@@ -311,7 +345,7 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 	struct ds_sources *s;
 	struct ds_fprint *fp;
 	struct ds_err e2 = {0};
-	size_t n = 0;
+	size_t n = 0, left_out;
 	int64_t self = 0;
 
 	if (!doc)
@@ -341,6 +375,7 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 			drop_match(m, NULL, &n, k);
 			break;
 		}
+	left_out = drop_too_long(f, m, NULL, &n);
 	if (n > QUERY_MAX) {
 		ds_matches_free(m + QUERY_MAX, n - QUERY_MAX);
 		n = QUERY_MAX;
@@ -355,6 +390,7 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 		return NULL;
 	}
 	if (s) {
+		s->left_out = left_out;
 		memcpy(s->text, article->data, article->len);
 		s->text[article->len] = 0;
 		s->len = article->len;
@@ -427,6 +463,29 @@ static int source_dated_after(const char *art_date, const struct ds_sources *s)
 	return 0;
 }
 
+/* The work bound (max words, and max bytes for one text) holds for the
+ * sources judged against, one at a time and joined: taken in order (the
+ * one covering most first), a source that would take the words past it is
+ * left out (counted in left_out), so that a long text found as a source
+ * does not cost the article its verdict.  With none left, the article is
+ * judged on its own. */
+static void fit_sources(struct ds_sources *s, size_t maxw, size_t maxb)
+{
+	size_t k = 0, total = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		struct found *f = &s->f[i];
+		size_t w = f->doc ? f->doc->n_words : ds_text_count_runs(f->text, f->len, maxw);
+		if (w > maxw || total + w > maxw || f->len > maxb) {
+			found_free(f);
+			s->left_out++;
+			continue;
+		}
+		total += w;
+		s->f[k++] = *f;
+	}
+	s->n = k;
+}
+
 struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 				  const struct ds_detect_opts *opts, struct ds_err *err)
 {
@@ -442,6 +501,14 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 	s->doc = NULL;
 	if (!doc && !(doc = ds_doc_new(s->text, s->len, s->name, s->max_bytes, err)))
 		return NULL;
+	fit_sources(s, opts && opts->max_words ? opts->max_words : DS_DETECT_MAX_WORDS_DEFAULT,
+		    opts && opts->max_bytes ? opts->max_bytes : DS_DOC_MAX_BYTES_DEFAULT);
+	if (s->n == 0 && s->left_out) {
+		if (!(r = ds_detect_doc(det, doc, NULL, NULL, opts, err)))
+			return NULL;
+		ds_result_set_left_out(r, s->left_out);
+		return r;
+	}
 	if (s->n == 0)
 		return ds_detect_doc(det, doc, NULL, NULL, opts, err);
 	/* the sources' texts in the order the article uses them */
@@ -476,6 +543,7 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 		}
 		if (!ds_result_source(r)) { /* the original, judged on its own */
 			ds_buf_free(&joined);
+			ds_result_set_left_out(r, s->left_out);
 			return r;
 		}
 	}
@@ -489,6 +557,7 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
+	ds_result_set_left_out(r, s->left_out);
 	return r;
 }
 
@@ -764,6 +833,84 @@ static double age_rank(const struct bitem *it)
 	return 1e9 + it->rank;
 }
 
+/* Is the candidate m a copy of the article doc, or the article a copy of
+ * it: aligned word by word, does each hold the other's words with none
+ * replaced, whatever was added or left out around them or how the lines
+ * were broken?  1, 0, or -1 with err set. */
+static int is_copy(struct ds_finder *f, const struct ds_doc *doc, const struct ds_match *m,
+		   struct ds_err *err)
+{
+	struct ds_err e = {0};
+	struct ds_align *al;
+	struct ds_doc *d;
+	char *text = NULL;
+	size_t len, least;
+	int copy;
+	if (m->similarity < DS_BATCH_COPY_SIMILARITY)
+		return 0;
+	if (ds_index_get_text(f->ix, m->id, &text, &len, err))
+		return -1;
+	d = ds_doc_new(text, len, m->name, len + 1, &e);
+	free(text);
+	if (!d) {
+		if (e.code != DS_ENOMEM)
+			return 0; /* no words: not a copy of anything */
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return -1;
+	}
+	if (!(al = ds_align_new(doc, d, err))) {
+		ds_doc_free(d);
+		return -1;
+	}
+	least = al->a_words < d->n_words ? al->a_words : d->n_words;
+	copy = least > 0 && (double)al->a_words_matched >= DS_BATCH_COPY_MATCHED * (double)least;
+	for (size_t i = 0; copy && i < al->nedits; i++) {
+		const struct ds_edit *x = &al->edits[i];
+		if (x->kind != DS_EDIT_SUB)
+			continue;
+		for (uint32_t t = x->a_begin; copy && t < x->a_end; t++)
+			copy = !ds_tok_is_word(doc, t);
+		for (uint32_t t = x->s_begin; copy && t < x->s_end; t++)
+			copy = !ds_tok_is_word(d, t);
+	}
+	ds_align_free(al);
+	ds_doc_free(d);
+	return copy;
+}
+
+/* Of an article's candidate sources, those that are copies of it (is_copy)
+ * are left out when others remain: judged against its copy, a spun
+ * article is clean, and two copies of one spin in a batch (one
+ * republished with a line added, or its lines joined) would hide it from
+ * the source they were both spun from.  With no other candidate the copy
+ * stays, and the pair is what it is: two copies of one text.  0 or a
+ * negative DS_E* code. */
+static int drop_copies(struct ds_finder *f, const struct ds_doc *doc, struct ds_match *m,
+		       double *rank, size_t *n, struct ds_err *err)
+{
+	unsigned char copy[QUERY_MAX];
+	size_t ncopy = 0, k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		int c = is_copy(f, doc, &m[i], err);
+		if (c < 0)
+			return err ? err->code : DS_ENOMEM;
+		copy[i] = (unsigned char)c;
+		ncopy += (size_t)c;
+	}
+	if (ncopy == 0 || ncopy == *n)
+		return 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (copy[i]) {
+			ds_matches_free(&m[i], 1);
+			continue;
+		}
+		rank[k] = rank[i];
+		m[k++] = m[i];
+	}
+	*n = k;
+	return 0;
+}
+
 struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t idx,
 				 struct ds_err *err)
 {
@@ -774,7 +921,7 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 	struct ds_fprint *fp;
 	struct ds_doc *doc;
 	char *text = NULL;
-	size_t len, n = 0, k = 0;
+	size_t len, n = 0, k = 0, left_out;
 	if (idx >= b->n) {
 		ds_err_set(err, DS_EINVAL, "no article %zu in the batch", idx);
 		return NULL;
@@ -802,10 +949,19 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 		rank[k] = age_rank(&b->it[j]);
 		m[k++] = m[i];
 	}
+	left_out = drop_too_long(f, m, rank, &k);
+	if (drop_copies(f, doc, m, rank, &k, err)) {
+		ds_matches_free(m, k);
+		ds_fprint_free(fp);
+		ds_doc_free(doc);
+		free(text);
+		return NULL;
+	}
 	s = ds_sources_choose(f->ix, doc, fp, m, k, rank, err);
 	ds_fprint_free(fp);
 	ds_matches_free(m, k);
 	if (s) {
+		s->left_out = left_out;
 		s->text = text;
 		s->len = len;
 		s->max_bytes = len + 1;

@@ -57,13 +57,17 @@ void cli_sub_argv0(char **argv, const char *cmd);
  * as one line each and counted in *nerr; the walk goes on.  A directory
  * met again (by device and inode: a symbolic link loop) is skipped with a
  * warning.  fn returns 0 to
- * go on, or non-zero to stop.  Returns the number of inputs seen. */
+ * go on, or non-zero to stop.  Returns the number of inputs seen; none at
+ * all, with no error either (folders holding no file), is an error too
+ * (cli_no_input, counted in *nerr). */
 typedef int (*cli_input_fn)(const char *path, void *ctx);
 size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr);
+/* The error of a walk that found no input in paths[0..n). */
+void cli_no_input(char **paths, int n);
 /* cli_walk, with each path that cannot be read handed to err (path, the
  * one-line message, ctx) instead of printed, so that it keeps its place
  * among the inputs; err returns 0 to go on.  *nerr (may be NULL) counts
- * them. */
+ * them.  No input at all is left to the caller. */
 typedef int (*cli_input_err_fn)(const char *path, const char *msg, void *ctx);
 size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err, void *ctx,
 		     int *nerr);

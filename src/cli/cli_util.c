@@ -170,7 +170,16 @@ struct walker {
 	size_t count;
 	size_t assets;      /* files skipped: a page's assets or media */
 	size_t asset_dirs;  /* folders skipped: a saved page's NAME_files */
+	size_t backups;     /* files skipped: NAME.orig, the backups restore keeps */
 };
+
+/* The backup 'restore --in-place' keeps of an article it rewrites
+ * (NAME.orig, NAME.orig.orig, ...): not an article of its own. */
+static int backup_name(const char *name)
+{
+	size_t l = strlen(name);
+	return l > 5 && strcmp(name + l - 5, ".orig") == 0;
+}
 
 /* A file a folder of saved pages holds beside the pages that is no article:
  * styles, scripts, images, fonts, media. */
@@ -279,6 +288,8 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 			} else if (S_ISREG(st.st_mode)) {
 				if (asset_name(names[i])) {
 					w->assets++;
+				} else if (backup_name(names[i])) {
+					w->backups++;
 				} else {
 					w->count++;
 					stop = w->fn(names[i], w->ctx);
@@ -301,7 +312,7 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err, void *ctx,
 		     int *nerr)
 {
-	struct walker w = {fn, err, ctx, nerr, 0, 0, 0};
+	struct walker w = {fn, err, ctx, nerr, 0, 0, 0, 0};
 	struct seen_dirs seen = {NULL, 0, 0};
 	for (int i = 0; i < n; i++) {
 		struct stat st;
@@ -331,12 +342,30 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 			 "and %zu folder%s of saved pages' assets (NAME_files beside NAME.html); "
 			 "name a file to read it",
 			 w.assets, w.assets == 1 ? "" : "s", w.asset_dirs, w.asset_dirs == 1 ? "" : "s");
+	if (w.backups)
+		cli_note("skipped in folders: %zu backup%s (NAME.orig, as 'restore --in-place' keeps "
+			 "them); name a file to read it",
+			 w.backups, w.backups == 1 ? "" : "s");
 	return w.count;
+}
+
+void cli_no_input(char **paths, int n)
+{
+	if (n == 1)
+		cli_error("no input: %s holds no file to read", paths[0]);
+	else
+		cli_error("no input: the folders given hold no file to read");
 }
 
 size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr)
 {
-	return cli_walk_each(paths, n, fn, NULL, ctx, nerr);
+	int before = nerr ? *nerr : 0;
+	size_t count = cli_walk_each(paths, n, fn, NULL, ctx, nerr);
+	if (count == 0 && n > 0 && nerr && *nerr == before) {
+		cli_no_input(paths, n);
+		(*nerr)++;
+	}
+	return count;
 }
 
 /* ---- names in output ---- */

@@ -102,16 +102,19 @@ static void header(struct explain_out *o, const char *name, struct ds_result *r)
 {
 	const char *src = ds_result_source(r), *why;
 	double sc = ds_result_score(r), th = ds_result_threshold(r);
+	int judged = ds_result_judged(r, &why);
+	/* the verdict words of scan's table */
 	printf("%s%s%s: %s, score %s (threshold %s), %zu words\n", o->color ? C_BOLD : "",
-	       cli_name(name), o->color ? C_OFF : "", ds_result_spun(r) ? "SPUN" : "clean",
-	       cli_score(sc, th), cli_score(th, sc), ds_result_words(r));
+	       cli_name(name), o->color ? C_OFF : "",
+	       ds_result_spun(r) ? "SPUN" : judged ? "clean" : "unjudged", cli_score(sc, th),
+	       cli_score(th, sc), ds_result_words(r));
 	if (src)
 		printf("source: %s (similarity %.2f, covers %.0f%% of the article)\n",
 		       cli_name(src), ds_result_source_similarity(r),
 		       100 * ds_result_source_coverage(r));
 	else
 		printf("source: none (scored on its own)\n");
-	if (!ds_result_judged(r, &why))
+	if (!judged)
 		printf("not judged: %s\n", why);
 	if (ds_result_unsure(r))
 		printf("direction: uncertain (the evidence does not show which of the two is the "
@@ -264,6 +267,10 @@ static void hunk_side(char mark, const char *s, size_t n, size_t from, size_t to
 static void print_diff(const char *name, const char *a, size_t alen, const char *b, size_t blen)
 {
 	size_t i = 0, j = 0, line = 1, hi = 0, hj = 0, first = 0, count = 0;
+	/* nothing put back: no diff at all, as diff(1) prints (a header alone
+	 * is no patch, and patch(1) refuses it) */
+	if (alen == blen && memcmp(a, b, alen) == 0)
+		return;
 	printf("--- %s\n+++ %s\n", name, name);
 	for (;;) {
 		int end = i >= alen && j >= blen;
@@ -483,9 +490,10 @@ static int run(int argc, char **argv, int restore)
 		case 'd': out.diff = 1; break;
 		case 'I': out.in_place = 1; break;
 		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				out.json = 1;
-			else if (strcmp(optarg, "text") != 0) {
+			/* the last --format given wins, as for every option */
+			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0)
+				out.json = optarg[0] == 'j';
+			else {
 				cli_error("unknown format '%s' (text or json)", optarg);
 				goto bad;
 			}

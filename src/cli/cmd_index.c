@@ -207,6 +207,12 @@ static int add_doc(struct add_ctx *c, const char *name, struct ds_doc *d)
 	struct ds_err err = {0};
 	int64_t id;
 	int added;
+	if (d->n_words > DS_DETECT_MAX_WORDS_DEFAULT) {
+		add_newline(c);
+		cli_note("%s: %zu words, past the work bound of one article (%d): a scan takes it "
+			 "as a source only with --max-words %zu or more",
+			 name, d->n_words, DS_DETECT_MAX_WORDS_DEFAULT, d->n_words);
+	}
 	if (ds_index_add(c->ix, name, d, &id, &added, &err)) {
 		add_newline(c);
 		cli_error("cannot add %s: %s", name, err.msg);
@@ -348,10 +354,12 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
-	if (o->stdin_json)
+	if (o->stdin_json) {
 		add_records(&c);
-	else
-		cli_walk_each(args, n, add_one, add_walk_error, &c, NULL);
+	} else if (cli_walk_each(args, n, add_one, add_walk_error, &c, NULL) == 0 && !c.nerr) {
+		cli_no_input(args, n);
+		c.fatal = 1;
+	}
 	add_progress(&c, 1);
 	if (c.fatal || interrupted) {
 		ds_index_rollback(ix, NULL);

@@ -232,10 +232,8 @@ static int score_one(const char *path, void *vctx)
 	} else {
 		struct ds_doc *d = ds_doc_new(text, len, name, cli_max_input, &err);
 		if (!d) {
-			if (err.code != DS_EEMPTY) {
-				cli_error("%s", err.msg);
-				c->nerr++;
-			}
+			cli_error("%s", err.msg);
+			c->nerr++;
 		} else {
 			double t0 = ds_now();
 			int rc = score_doc(c, d);
@@ -249,6 +247,17 @@ static int score_one(const char *path, void *vctx)
 	}
 	free(text);
 	return 0;
+}
+
+static void score_ctx_free(struct score_ctx *c)
+{
+	ds_lm_seq_free(&c->seq);
+	free(c->pw);
+	free(c->nl);
+	free(c->ids);
+	free(c->wp);
+	free(c->wl);
+	ds_lm_free((struct ds_lm *)c->lm);
 }
 
 static struct ds_lm *open_model(const char *model, const char *models_dir)
@@ -287,18 +296,16 @@ static int lm_score(int argc, char **argv, const char *model, const char *mdir, 
 		fprintf(stderr, "despin lm: model loaded in %.2f ms; %llu tokens scored in %.3f s: %.0f tokens/s\n",
 			tload * 1e3, (unsigned long long)c.tokens, c.busy,
 			c.busy > 0 ? (double)c.tokens / c.busy : 0.0);
-	ppl = c.tokens ? pow(10.0, -c.total / (double)c.tokens) : 0;
+	if (c.tokens == 0) { /* every input failed (said above): no figure to give */
+		score_ctx_free(&c);
+		return EXIT_ERROR;
+	}
+	ppl = pow(10.0, -c.total / (double)c.tokens);
 	ppl_x = c.tokens > c.oovs ? pow(10.0, -(c.total - c.oov_total) / (double)(c.tokens - c.oovs)) : 0;
 	printf("perplexity %.4f (without OOVs %.4f): %llu tokens, %llu OOVs, %llu sentences, log10 %.4f\n",
 	       ppl, ppl_x, (unsigned long long)c.tokens, (unsigned long long)c.oovs,
 	       (unsigned long long)c.sentences, c.total);
-	ds_lm_seq_free(&c.seq);
-	free(c.pw);
-	free(c.nl);
-	free(c.ids);
-	free(c.wp);
-	free(c.wl);
-	ds_lm_free((struct ds_lm *)c.lm);
+	score_ctx_free(&c);
 	return c.nerr ? EXIT_ERROR : EXIT_CLEAN;
 }
 

@@ -17,7 +17,8 @@ static const char USAGE[] =
 	"score and threshold, coverage and flags (each linked to its place), with\n"
 	"the article beside its source in aligned sentence rows; clean articles\n"
 	"are folded.  The page is written to a temporary file and renamed to\n"
-	"OUT.html when complete.  -j N scores with N worker threads and\n"
+	"OUT.html when complete ('--html -' writes it to standard output).\n"
+	"-j N scores with N worker threads and\n"
 	"--threshold X makes an article scoring X or more spun, as in 'despin\n"
 	"scan'; also as there: --stdin-json, --max-size BYTES, --max-words N,\n"
 	"--retry N, --progress, --all.";
@@ -107,6 +108,9 @@ int cmd_report(int argc, char **argv)
 		cli_error("--html takes the name of the page to write, not an empty one");
 		return EXIT_ERROR;
 	}
+	/* '-' is standard output, as an input '-' is standard input */
+	if (strcmp(out, "-") == 0)
+		out = "/dev/stdout";
 	rc = scan_run(&so, argv + optind, argc - optind, collect, &ctx);
 	if (rc >= 0 && ctx.n > 0) {
 		if (ds_report_html(out, (const struct ds_result *const *)ctx.res, ctx.n, ctx.failed,

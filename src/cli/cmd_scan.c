@@ -51,7 +51,9 @@ static const char USAGE[] =
 	"  --retry N       with a redis:// index, reconnect up to N times when the\n"
 	"                  server goes away, and resume\n"
 	"  --max-words N   the work bound of one article (default 50000): a longer\n"
-	"                  article or source is 'too long to judge' (an error)\n"
+	"                  article is 'too long to judge' (an error); a longer\n"
+	"                  source is not taken, nor one that would take the\n"
+	"                  article's sources together past it\n"
 	"\n"
 	"Exit status: 0 nothing flagged, 1 something flagged, 2 error (the other\n"
 	"inputs are still scanned; no input at all is an error).";
@@ -213,9 +215,10 @@ int cmd_scan(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				out.json = 1;
-			else if (strcmp(optarg, "text") != 0) {
+			/* the last --format given wins, as for every option */
+			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0)
+				out.json = optarg[0] == 'j';
+			else {
 				cli_error("unknown format '%s' (text or json)", optarg);
 				return EXIT_ERROR;
 			}

@@ -215,6 +215,13 @@ static void emit(struct engine *e, struct item *it)
 	if (!atomic_load(&e->stop)) {
 		if (!it->res)
 			e->nerr++;
+		if (it->res && ds_result_sources_left_out(it->res)) {
+			size_t k = ds_result_sources_left_out(it->res);
+			cli_progress_clear();
+			cli_note("%s: %zu source%s found past the work bound of one article "
+				 "(--max-words, --max-size) not judged against",
+				 cli_name(it->name), k, k == 1 ? "" : "s");
+		}
 		if (it->res && it->page) { /* offsets in the page it was read from */
 			ds_result_set_page(it->res, it->page);
 			it->page = NULL;
@@ -365,6 +372,8 @@ static int run_batch(struct engine *e)
 			cli_error("cannot open the batch index: %s", err.msg);
 			rc = -1;
 			goto out;
+		} else {
+			ds_finder_set_max_words(e->fd[w], e->o->max_words);
 		}
 	for (e->batch_pass = 1; e->batch_pass <= 3; e->batch_pass++) {
 		e->next_item = 0;
@@ -503,10 +512,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	if (!o->stdin_json) {
 		cli_walk_each(paths, npaths, collect_path, collect_error, &e, NULL);
 		if (e.npaths == 0) {
-			if (npaths == 1)
-				cli_error("no input: %s holds no file to read", paths[0]);
-			else
-				cli_error("no input: the folders given hold no file to read");
+			cli_no_input(paths, npaths);
 			return -1;
 		}
 	}
@@ -575,6 +581,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 				rc = -1;
 				goto out;
 			}
+			ds_finder_set_max_words(e.fd[w], o->max_words);
 		}
 	}
 	batch = !e.index && !o->source && !o->solo && !o->stdin_json && e.npaths > 1;
