@@ -130,7 +130,8 @@ int ds_text_from_1252(const char *in, size_t len, char **text, size_t *text_len,
 /* A MIME message: a web page saved as one file (.mhtml, "Webpage, Single
  * File") or an e-mail (.eml).  ds_mime_is says whether text is one: a
  * header block with MIME-Version and a Content-Type of multipart/ or
- * text/.  ds_mime_text_map gives the text of its first part that is text
+ * text/, or a plain e-mail's (no MIME-Version; From: and a Subject:, Date:
+ * or To:, and no Content-Type other than text/plain).  ds_mime_text_map gives the text of its first part that is text
  * (text/plain or text/html, not an attachment; through nested multiparts
  * and forwarded messages; of a plain text and a page that are alternatives,
  * the plain text unless it has under half the page's words, a stub of it):

@@ -29,6 +29,7 @@ struct part {
 	int enc;             /* ENC_... */
 	int attachment;      /* Content-Disposition: attachment */
 	int mime_version;    /* MIME-Version: seen */
+	int from, about;     /* From: seen; Subject:, Date: or To: seen */
 	int snapshot;        /* Snapshot-Content-Location: a saved page */
 	char date[11];       /* Date:, as YYYY-MM-DD ("" when none or unread) */
 };
@@ -179,9 +180,14 @@ static int headers(const char *s, size_t i, size_t n, struct part *p)
 					strncasecmp(v, "attachment", 10) == 0;
 		} else if (FIELD("mime-version")) {
 			p->mime_version = 1;
+		} else if (FIELD("from")) {
+			p->from = 1;
+		} else if (FIELD("subject") || FIELD("to")) {
+			p->about = 1;
 		} else if (FIELD("snapshot-content-location")) {
 			p->snapshot = 1;
 		} else if (FIELD("date")) {
+			p->about = 1;
 			mail_date(v, (size_t)(s + ve - v), p->date);
 		}
 #undef FIELD
@@ -196,8 +202,13 @@ int ds_mime_is(const char *s, size_t n)
 	size_t i = 0;
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
-	return headers(s, i, n, &p) && p.mime_version && p.type[0] &&
-	       (strncmp(p.type, "multipart/", 10) == 0 || strncmp(p.type, "text/", 5) == 0);
+	if (!headers(s, i, n, &p))
+		return 0;
+	/* a MIME message; or a plain e-mail (RFC 5322, no MIME-Version: its
+	 * body is text), told by a From: and a Subject:, Date: or To: */
+	if (p.mime_version && p.type[0])
+		return strncmp(p.type, "multipart/", 10) == 0 || strncmp(p.type, "text/", 5) == 0;
+	return p.from && p.about && (!p.type[0] || strcmp(p.type, "text/plain") == 0);
 }
 
 /* Whether s[i, e) is the delimiter line "--boundary" (close: "--boundary--"). */

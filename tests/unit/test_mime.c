@@ -39,6 +39,18 @@ T_TEST(messages_are_recognised)
 	T_EQ_INT(ds_mime_is("From: a@b\nContent-Type: text/plain\n\nHi.\n", 38), 0);
 	T_EQ_INT(ds_mime_is("MIME-Version: 1.0\nContent-Type: image/png\n\nx", 44), 0);
 	T_EQ_INT(ds_mime_is("MIME-Version: 1.0\nContent-Type: text/plain\nno blank line", 56), 0);
+	/* a plain e-mail (no MIME-Version): From: and a Subject:, Date: or
+	 * To:; its body is the text, its Date the date */
+	{
+		static const char mail[] = "From: Jane <j@x.org>\nSubject: Talks\n"
+					   "Date: Sat, 22 Feb 2025 10:00:00 +0000\n\nThe council met.\n";
+		T_EQ_INT(ds_mime_is(mail, strlen(mail)), 1);
+		T_EQ_STR(text_of(mail), "date 2025-02-22\n\nThe council met.\n");
+	}
+	T_EQ_INT(ds_mime_is("From: a@b\nTo: c@d\n\nHi.\n", 23), 1);
+	T_EQ_INT(ds_mime_is("From: a@b\nNote: the council\n\nHi.\n", 33), 0);
+	T_EQ_INT(ds_mime_is("Subject: x\nDate: today\n\nHi.\n", 28), 0);
+	T_EQ_INT(ds_mime_is("From: a@b\nTo: c@d\nContent-Type: image/png\n\nx", 44), 0);
 }
 
 /* Quoted-printable (soft line breaks, =XX) and base64 are decoded; bytes
