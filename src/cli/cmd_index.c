@@ -609,6 +609,8 @@ static int query_one(const char *path, void *vctx)
 	int rc;
 
 	if (!d) {
+		/* its row in its place, as scan's error rows; why on stderr */
+		printf("%s\terror\n", cli_name(name));
 		c->nerr++;
 		return 0;
 	}
@@ -629,6 +631,7 @@ static int query_one(const char *path, void *vctx)
 		char why[sizeof err.msg + 4096];
 		cli_input_error(why, sizeof why, name, err.msg);
 		cli_error("%s", why);
+		printf("%s\terror\n", cli_name(name));
 		ds_doc_free(d);
 		c->nerr++;
 		return 0;

@@ -72,10 +72,12 @@ named_errors() {
 "$DESPIN" index query -i "$IX" $(cat "$W/arts") > "$W/q.out" 2> "$W/q.err"
 rc=$?
 sed 's/^/# /' "$W/q.err" | head -3
-cut -f1 "$W/q.out" > "$W/q.names"
-check "index query: exit 2, $(wc -l < "$W/q.out") answered and $(wc -l < "$W/q.err") failed of 30" \
-	$([ $rc = 2 ] && [ -s "$W/q.out" ] && [ -s "$W/q.err" ]; echo $?)
+awk -F '\t' '$2 != "error"' "$W/q.out" | cut -f1 > "$W/q.names"
+awk -F '\t' '$2 == "error"' "$W/q.out" | cut -f1 | sort > "$W/q.rows"
+check "index query: exit 2, $(wc -l < "$W/q.names") answered and $(wc -l < "$W/q.err") failed of 30" \
+	$([ $rc = 2 ] && [ -s "$W/q.names" ] && [ -s "$W/q.err" ]; echo $?)
 check "... each error line names its article" $(named_errors "$W/q.err" "$W/q.failed"; echo $?)
+check "... and each failed article has its error row" $(sort "$W/q.failed" | cmp -s - "$W/q.rows"; echo $?)
 cat "$W/q.failed" >> "$W/q.names"
 check "... every input answered or failed, once" $(inputs_once "$W/q.names"; echo $?)
 
