@@ -136,7 +136,7 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 		else if (rec->date && (rc = ds_text_set_date(&rec->text, &rec->len, rec->date,
 							     &rec->page)) != 0)
 			snprintf(rec->err, sizeof rec->err, "stdin:%zu: %s", rec->line,
-				 rc == DS_EINVAL ? "\"date\" is not a date written YYYY-MM-DD"
+				 rc == DS_EINVAL ? "\"date\" is not a day of the calendar written YYYY-MM-DD"
 				 : rc == DS_ETOOBIG ? "text too large" : "out of memory");
 	}
 	free(line);
