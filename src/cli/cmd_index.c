@@ -927,6 +927,13 @@ int cmd_index(int argc, char **argv)
 	}
 	if (strcmp(sub, "copy") == 0)
 		return do_copy(&o, argv, argc);
+	if (argc && (strcmp(sub, "list") == 0 || strcmp(sub, "stats") == 0 ||
+		     strcmp(sub, "check") == 0 || strcmp(sub, "vacuum") == 0 ||
+		     strcmp(sub, "train") == 0)) {
+		/* said before the index is opened, and nothing done */
+		cli_error("index %s takes no operand (here '%s')", sub, argv[0]);
+		return EXIT_ERROR;
+	}
 
 	if (strcmp(sub, "add") == 0)
 		flags = DS_INDEX_CREATE;
@@ -945,8 +952,7 @@ int cmd_index(int argc, char **argv)
 	else if (strcmp(sub, "remove") == 0)
 		rc = do_remove(ix, &o, argv, argc);
 	else if (strcmp(sub, "train") == 0)
-		rc = argc ? cli_usage("despin index train -i INDEX [--models DIR]")
-			  : index_lm_train(ix, o.models, 0);
+		rc = index_lm_train(ix, o.models, 0);
 	else if (strcmp(sub, "list") == 0)
 		rc = do_list(ix);
 	else if (strcmp(sub, "stats") == 0)
@@ -954,7 +960,7 @@ int cmd_index(int argc, char **argv)
 	else if (strcmp(sub, "check") == 0)
 		rc = do_check(ix, &o);
 	else if (strcmp(sub, "vacuum") == 0)
-		rc = argc ? cli_usage("despin index vacuum -i INDEX") : do_vacuum(ix);
+		rc = do_vacuum(ix);
 	else
 		rc = do_query(ix, &o, argv, argc);
 	if ((strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) && rc != EXIT_ERROR && !o.no_train)
