@@ -514,6 +514,10 @@ static int run(int argc, char **argv, int restore)
 	}
 	if ((out.color = cli_color(when)) < 0)
 		goto bad;
+	if (out.json && when) { /* an option it would ignore */
+		cli_error("--color colours the text format: not with --format json");
+		goto bad;
+	}
 	if (out.in_place && (out.diff || so.stdin_json)) {
 		cli_error("--in-place rewrites files: not with %s", out.diff ? "--diff" : "--stdin-json");
 		goto bad;
