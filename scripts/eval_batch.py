@@ -21,6 +21,10 @@ articles of that family alone (e.g. context: the spinner that checks its
 words against their context, which leaves the copy as fluent as the
 original).
 
+--republish adds, beside each copy, a republication of it (a credit line
+on top, the text unchanged): the two copies of one spin must not hide it
+by being judged against each other.
+
 --keep writes the batch into DIR (created; kept afterwards) to look into,
 with DIR.roles.tsv naming each file's role (original or copy) and the
 copy's kind.
@@ -48,6 +52,8 @@ def main():
     ap.add_argument("--copies", type=int, default=1, help="copies of each original (default 1)")
     ap.add_argument("--family", help="copies of this family only (e.g. context)")
     ap.add_argument("--keep", help="write the batch here and keep it")
+    ap.add_argument("--republish", action="store_true",
+                    help="beside each copy, its republication (a credit line added on top)")
     a = ap.parse_args()
     by_src = {}
     with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:
@@ -76,19 +82,23 @@ def main():
                 spins = [rng.choice(by_src[s])]
             else:
                 spins = rng.sample(by_src[s], min(a.copies, len(by_src[s])))
-            names = ["%04d-%d.txt" % (k, b) for b in range(len(spins) + 1)]
+            reps = spins if a.republish else []
+            names = ["%04d-%d.txt" % (k, b) for b in range(len(spins) + len(reps) + 1)]
             rng.shuffle(names)
-            what = [(names[0], s, "original")]
-            what += [(names[i + 1], spin["file"], "copy") for i, spin in enumerate(spins)]
-            for name, path, role_of in what:
+            what = [(names[0], s, "original", "")]
+            what += [(names[i + 1], spin["file"], "copy", "") for i, spin in enumerate(spins)]
+            what += [(names[len(spins) + i + 1], spin["file"], "copy", "Republished from the wire.\n\n")
+                     for i, spin in enumerate(reps)]
+            for name, path, role_of, credit in what:
                 with open(os.path.join(a.bench, path), encoding="utf-8") as f:
                     text = DATE_RE.sub("", f.read())
                 with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
-                    f.write(text)
+                    f.write(credit + text)
                 role[os.path.join(tmp, name)] = role_of
             for i, name in enumerate(names):
-                spin = spins[max(i - 1, 0)]  # the original: its first copy's
-                kind[name] = "%s %s" % (spin["kind"], spin.get("thesaurus") or "")
+                spin = (spins + reps)[max(i - 1, 0)]  # the original: its first copy's
+                kind[name] = "%s %s%s" % (spin["kind"], spin.get("thesaurus") or "",
+                                          " republished" if i > len(spins) else "")
         if a.keep:
             with open(a.keep.rstrip("/") + ".roles.tsv", "w", encoding="utf-8") as f:
                 for path in sorted(role):
