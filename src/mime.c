@@ -26,6 +26,7 @@ struct part {
 	size_t body, end;    /* the body: bytes [body, end) of the message */
 	char type[64];       /* lower case; "" when not given (text/plain) */
 	char boundary[72];   /* of a multipart */
+	char charset[24];    /* lower case; "" when not given */
 	int enc;             /* ENC_... */
 	int attachment;      /* Content-Disposition: attachment */
 	int mime_version;    /* MIME-Version: seen */
@@ -169,6 +170,7 @@ static int headers(const char *s, size_t i, size_t n, struct part *p)
 		if (FIELD("content-type")) {
 			param_value(v, (size_t)(s + ve - v), p->type, sizeof p->type, 1);
 			param(v, (size_t)(s + ve - v), "boundary", p->boundary, sizeof p->boundary, 0);
+			param(v, (size_t)(s + ve - v), "charset", p->charset, sizeof p->charset, 1);
 		} else if (FIELD("content-transfer-encoding")) {
 			char enc[24];
 			param_value(v, (size_t)(s + ve - v), enc, sizeof enc, 1);
@@ -444,6 +446,13 @@ static int leaf_text(const char *msg, const struct part *leaf, char **text, size
 	char *t = NULL;
 	size_t tn = 0;
 	int rc = 0;
+	/* a part in UTF-16 or UTF-32 decodes to bytes with NULs among the
+	 * letters: said for what it is, not read as text */
+	if (strncmp(leaf->charset, "utf-16", 6) == 0 || strncmp(leaf->charset, "utf-32", 6) == 0 ||
+	    strncmp(leaf->charset, "ucs-", 4) == 0 || strncmp(leaf->charset, "unicode", 7) == 0)
+		return ds_err_set(err, DS_EBINARY,
+				  "its text part is in %s: only parts in UTF-8 (or ASCII) and "
+				  "Windows-1252 are read", leaf->charset);
 	if (!(dm = ds_map_new()) || decode(msg, leaf, &b, dm) || ds_buf_reserve(&b, 1)) {
 		rc = ds_err_set(err, DS_ENOMEM, "out of memory");
 		goto fail;

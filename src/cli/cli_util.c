@@ -552,6 +552,11 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 			 : ds_html_text(s, n, text, len, err);
 	else
 		rc = ds_text_from_1252(s, n, text, len, map, err);
+	if (rc == DS_EBINARY) { /* the reader's own words (a part it cannot read) */
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err->msg);
+		return ds_err_set(err, rc, "%s: %s", name, why);
+	}
 	if (rc)
 		return ds_err_set(err, rc, "%s: %s", name,
 				  rc == DS_EEMPTY ? "a MIME message (.mhtml, .eml) with no text part"

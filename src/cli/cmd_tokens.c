@@ -51,6 +51,15 @@ static int tokens_one(const char *path, void *vctx)
 		ctx->nerr++;
 		return 0;
 	}
+	/* the text is read as detection reads it, so that --text refuses
+	 * what scan refuses (a part in UTF-16, NUL bytes, no words) */
+	d = ds_doc_new(text, len, name, cli_max_input, &err);
+	if (!d) {
+		free(text);
+		cli_error("%s", err.msg);
+		ctx->nerr++;
+		return 0;
+	}
 	if (ctx->text) {
 		if (ctx->many)
 			printf("== %s\n", cli_name(name));
@@ -58,15 +67,10 @@ static int tokens_one(const char *path, void *vctx)
 		if (len && text[len - 1] != '\n')
 			putchar('\n');
 		free(text);
+		ds_doc_free(d);
 		return ferror(stdout) ? 1 : 0;
 	}
-	d = ds_doc_new(text, len, name, cli_max_input, &err);
 	free(text);
-	if (!d) {
-		cli_error("%s", err.msg);
-		ctx->nerr++;
-		return 0;
-	}
 	if (ctx->stems && ds_doc_stem(d, ctx->st)) {
 		cli_error("%s: out of memory", name);
 		ds_doc_free(d);

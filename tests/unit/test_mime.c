@@ -51,6 +51,19 @@ T_TEST(messages_are_recognised)
 	T_EQ_INT(ds_mime_is("From: a@b\nNote: the council\n\nHi.\n", 33), 0);
 	T_EQ_INT(ds_mime_is("Subject: x\nDate: today\n\nHi.\n", 28), 0);
 	T_EQ_INT(ds_mime_is("From: a@b\nTo: c@d\nContent-Type: image/png\n\nx", 44), 0);
+	/* a text part in UTF-16 is refused for what it is (not read as text
+	 * with NULs between its letters) */
+	{
+		static const char u16[] = "From: a@b\nMIME-Version: 1.0\n"
+					  "Content-Type: text/plain; charset=\"UTF-16\"\n"
+					  "Content-Transfer-Encoding: base64\n\nSABpAC4A\n";
+		struct ds_err err = {0};
+		char *t = NULL;
+		size_t n;
+		T_EQ_INT(ds_mime_text_map(u16, strlen(u16), &t, &n, NULL, &err), DS_EBINARY);
+		T_OK(strstr(err.msg, "utf-16") != NULL);
+		T_OK(t == NULL);
+	}
 }
 
 /* Quoted-printable (soft line breaks, =XX) and base64 are decoded; bytes
