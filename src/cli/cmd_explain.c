@@ -471,6 +471,7 @@ static int run(int argc, char **argv, int restore)
 	struct scan_opts so;
 	struct explain_out out = {0};
 	const char *when = "auto";
+	int color_given = 0;
 	int c, rc;
 	memset(&so, 0, sizeof so);
 	so.need_scorer = 1;
@@ -486,7 +487,7 @@ static int run(int argc, char **argv, int restore)
 		if (k)
 			continue;
 		switch (c) {
-		case 'c': when = optarg; break;
+		case 'c': when = optarg; color_given = 1; break;
 		case 'd': out.diff = 1; break;
 		case 'I': out.in_place = 1; break;
 		case 'f':
@@ -514,7 +515,7 @@ static int run(int argc, char **argv, int restore)
 	}
 	if ((out.color = cli_color(when)) < 0)
 		goto bad;
-	if (out.json && when) { /* an option it would ignore */
+	if (out.json && color_given) { /* an option it would ignore */
 		cli_error("--color colours the text format: not with --format json");
 		goto bad;
 	}
