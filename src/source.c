@@ -57,7 +57,6 @@ void ds_finder_set_max_words(struct ds_finder *f, size_t max_words)
 	f->max_words = max_words;
 }
 
-
 uint64_t ds_finder_round_trips(const struct ds_finder *f)
 {
 	return f ? ds_index_round_trips(f->ix) : 0;
@@ -475,7 +474,7 @@ static void fit_sources(struct ds_sources *s, size_t maxw, size_t maxb)
 	for (size_t i = 0; i < s->n; i++) {
 		struct found *f = &s->f[i];
 		size_t w = f->doc ? f->doc->n_words : ds_text_count_runs(f->text, f->len, maxw);
-		if (w > maxw || total + w > maxw || f->len > maxb) {
+		if (total + w > maxw || f->len > maxb) {
 			found_free(f);
 			s->left_out++;
 			continue;
@@ -503,14 +502,11 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 		return NULL;
 	fit_sources(s, opts && opts->max_words ? opts->max_words : DS_DETECT_MAX_WORDS_DEFAULT,
 		    opts && opts->max_bytes ? opts->max_bytes : DS_DOC_MAX_BYTES_DEFAULT);
-	if (s->n == 0 && s->left_out) {
-		if (!(r = ds_detect_doc(det, doc, NULL, NULL, opts, err)))
-			return NULL;
-		ds_result_set_left_out(r, s->left_out);
+	if (s->n == 0) {
+		if ((r = ds_detect_doc(det, doc, NULL, NULL, opts, err)) != NULL)
+			ds_result_set_left_out(r, s->left_out);
 		return r;
 	}
-	if (s->n == 0)
-		return ds_detect_doc(det, doc, NULL, NULL, opts, err);
 	/* the sources' texts in the order the article uses them */
 	for (size_t i = 0; i < s->n; i++)
 		order[i] = &s->f[i];
@@ -889,7 +885,7 @@ static int drop_copies(struct ds_finder *f, const struct ds_doc *doc, struct ds_
 		       double *rank, size_t *n, struct ds_err *err)
 {
 	unsigned char copy[QUERY_MAX];
-	size_t ncopy = 0, k = 0;
+	size_t ncopy = 0;
 	for (size_t i = 0; i < *n; i++) {
 		int c = is_copy(f, doc, &m[i], err);
 		if (c < 0)
@@ -899,15 +895,11 @@ static int drop_copies(struct ds_finder *f, const struct ds_doc *doc, struct ds_
 	}
 	if (ncopy == 0 || ncopy == *n)
 		return 0;
-	for (size_t i = 0; i < *n; i++) {
-		if (copy[i]) {
-			ds_matches_free(&m[i], 1);
-			continue;
+	for (size_t k = *n; k-- > 0;)
+		if (copy[k]) {
+			ds_matches_free(m + k, 1);
+			drop_match(m, rank, n, k);
 		}
-		rank[k] = rank[i];
-		m[k++] = m[i];
-	}
-	*n = k;
 	return 0;
 }
 
