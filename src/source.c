@@ -34,6 +34,7 @@ struct found {
 	size_t nranges;
 	size_t first;     /* byte offset of its first range (source order) */
 	struct ds_doc *doc; /* text tokenised and stemmed, for the detector (or NULL) */
+	int copy;           /* a copy of the article, taken last (ds_sources_choose) */
 };
 
 struct ds_sources {
@@ -131,75 +132,99 @@ static size_t sent_words(const struct ds_doc *doc, size_t i)
 	return w;
 }
 
+/* Words of the article's sentences no chosen source has (owner[s] < 0)
+ * that match k shares text with, and how many sentences. */
+static size_t free_words(const struct ds_doc *doc, const struct ds_match *mk, const int *owner,
+			 const size_t *words, size_t *ns)
+{
+	size_t w = 0;
+	*ns = 0;
+	for (size_t s = 0; s < doc->nsent && s < mk->nsents; s++)
+		if (owner[s] < 0 && mk->sent_cover[s] > 0) {
+			w += words[s];
+			(*ns)++;
+		}
+	return w;
+}
+
 /* The greedy choice (source.h): the indexes of the chosen matches in
- * pick[0..*npick) and, per sentence, the chosen match it goes to (-1). */
+ * pick[0..*npick) and, per sentence, the chosen match it goes to (-1).
+ * The matches marked last (NULL: none) are taken only for sentences no
+ * other candidate has. */
 static void choose(const struct ds_doc *doc, const struct ds_match *m, size_t n,
-		   const double *rank, const size_t *words, size_t total, int *owner, size_t *pick,
-		   size_t *npick)
+		   const double *rank, const unsigned char *last, const size_t *words, size_t total,
+		   int *owner, size_t *pick, size_t *npick)
 {
 	*npick = 0;
 	for (size_t s = 0; s < doc->nsent; s++)
 		owner[s] = -1;
 	while (*npick < DS_SOURCES_MAX) {
 		size_t best = n, best_w = 0, best_s = 0;
-		for (size_t k = 0; k < n; k++) {
-			size_t w = 0, ns = 0, used = 0;
-			for (size_t j = 0; j < *npick; j++)
-				used |= pick[j] == k;
-			if (used || !m[k].sent_cover)
-				continue;
-			for (size_t s = 0; s < doc->nsent && s < m[k].nsents; s++)
-				if (owner[s] < 0 && m[k].sent_cover[s] > 0) {
-					w += words[s];
-					ns++;
+		for (int want = 0; want < 2; want++) {
+			for (size_t k = 0; k < n; k++) {
+				size_t w, ns, used = 0;
+				for (size_t j = 0; j < *npick; j++)
+					used |= pick[j] == k;
+				if (used || !m[k].sent_cover || (last ? last[k] : 0) != want)
+					continue;
+				if ((w = free_words(doc, &m[k], owner, words, &ns)) > best_w) {
+					best = k;
+					best_w = w;
+					best_s = ns;
 				}
-			if (w > best_w) {
-				best = k;
-				best_w = w;
-				best_s = ns;
 			}
-		}
-		/* with ranks, the best ranked of those covering nearly as much:
-		 * the copies of a copy lead back to the original */
-		for (size_t k = 0; rank && best < n && k < n; k++) {
-			size_t w = 0, ns = 0, used = 0;
-			for (size_t j = 0; j < *npick; j++)
-				used |= pick[j] == k;
-			if (used || !m[k].sent_cover || rank[k] >= rank[best])
-				continue;
-			for (size_t s = 0; s < doc->nsent && s < m[k].nsents; s++)
-				if (owner[s] < 0 && m[k].sent_cover[s] > 0) {
-					w += words[s];
-					ns++;
+			/* with ranks, the best ranked of those covering nearly
+			 * as much: the copies of a copy lead back to the
+			 * original */
+			for (size_t k = 0; rank && best < n && k < n; k++) {
+				size_t w, ns, used = 0;
+				for (size_t j = 0; j < *npick; j++)
+					used |= pick[j] == k;
+				if (used || !m[k].sent_cover || rank[k] >= rank[best] ||
+				    (last ? last[k] : 0) != want)
+					continue;
+				w = free_words(doc, &m[k], owner, words, &ns);
+				if (ns >= 2 && (double)w >= 0.6 * (double)best_w) {
+					best = k;
+					best_w = w;
+					best_s = ns;
 				}
-			if (ns >= 2 && (double)w >= 0.6 * (double)best_w) {
-				best = k;
-				best_w = w;
-				best_s = ns;
 			}
+			if (best < n && best_s >= 2 &&
+			    (double)best_w >= DS_INDEX_MIN_COVERAGE * (double)total)
+				break;
+			best = n;
+			best_w = best_s = 0;
 		}
-		if (best == n || best_s < 2 || (double)best_w < DS_INDEX_MIN_COVERAGE * (double)total)
+		if (best == n)
 			break;
 		for (size_t s = 0; s < doc->nsent && s < m[best].nsents; s++)
 			if (owner[s] < 0 && m[best].sent_cover[s] > 0)
 				owner[s] = (int)best;
 		pick[(*npick)++] = best;
 	}
-	/* each covered sentence to the chosen source nearest to it */
+	/* each covered sentence to the chosen source nearest to it; what a
+	 * match marked last took stays its */
 	for (size_t s = 0; s < doc->nsent; s++) {
-		if (owner[s] < 0)
+		if (owner[s] < 0 || (last && last[owner[s]]))
 			continue;
 		for (size_t j = 0; j < *npick; j++) {
 			const struct ds_match *c = &m[pick[j]];
-			if (s < c->nsents && c->sent_cover[s] > m[owner[s]].sent_cover[s])
+			if (s < c->nsents && !(last && last[pick[j]]) &&
+			    c->sent_cover[s] > m[owner[s]].sent_cover[s])
 				owner[s] = (int)pick[j];
 		}
 	}
 }
 
+/* The sources by the share of the article they cover, the article's
+ * copies after the others: the first is the one shown, and a copy holds
+ * only the sentences no other source has. */
 static int cmp_found(const void *a, const void *b)
 {
 	const struct found *x = a, *y = b;
+	if (x->copy != y->copy)
+		return x->copy - y->copy;
 	if (x->coverage != y->coverage)
 		return x->coverage > y->coverage ? -1 : 1;
 	return strcmp(x->name, y->name);
@@ -230,9 +255,35 @@ static size_t drop_too_long(const struct ds_finder *f, struct ds_match *m, doubl
 	return dropped;
 }
 
+/* A copy of the article that shares it with other sources stands for the
+ * sentences only it has (its ranges): its text becomes the article's own
+ * there (the copy holds the same words), so that the sentences the others
+ * have are aligned with theirs, not with the copy's.  0, or -1 when out of
+ * memory. */
+static int copy_stands_in(const struct ds_doc *doc, struct found *f)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	for (size_t r = 0; r < f->nranges; r++)
+		if ((r && ds_buf_puts(&b, "\n\n")) ||
+		    ds_buf_append(&b, doc->text + f->ranges[r].start,
+				  f->ranges[r].end - f->ranges[r].start)) {
+			ds_buf_free(&b);
+			return -1;
+		}
+	if (!b.data && ds_buf_puts(&b, ""))
+		return -1;
+	free(f->text);
+	f->text = b.data;
+	f->len = b.len;
+	ds_doc_free(f->doc);
+	f->doc = NULL;
+	return 0;
+}
+
 struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 				     const struct ds_fprint *fp, const struct ds_match *m0, size_t n,
-				     const double *rank0, struct ds_err *err)
+				     const double *rank0, const unsigned char *last0,
+				     struct ds_err *err)
 {
 	struct ds_fprint *own = NULL;
 	struct ds_sources *s = calloc(1, sizeof *s);
@@ -241,22 +292,26 @@ struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 	char *text[DS_SOURCES_MAX] = {NULL};
 	struct ds_match *m = NULL;
 	double *rank = NULL;
+	unsigned char *last = NULL;
 	int *owner = NULL, rc;
 
 	if (!s || !(words = calloc(doc->nsent + 1, sizeof *words)) ||
 	    !(owner = calloc(doc->nsent + 1, sizeof *owner)) ||
-	    !(m = malloc((n + 1) * sizeof *m)) || (rank0 && !(rank = malloc((n + 1) * sizeof *rank))))
+	    !(m = malloc((n + 1) * sizeof *m)) || (rank0 && !(rank = malloc((n + 1) * sizeof *rank))) ||
+	    (last0 && !(last = malloc(n + 1))))
 		goto nomem;
 	if (n)
 		memcpy(m, m0, n * sizeof *m);
 	if (rank0 && n)
 		memcpy(rank, rank0, n * sizeof *rank);
+	if (last0 && n)
+		memcpy(last, last0, n);
 	s->doc = doc;
 	doc = NULL;
 	for (size_t i = 0; i < s->doc->nsent; i++)
 		total += words[i] = sent_words(s->doc, i);
 again:
-	choose(s->doc, m, n, rank, words, total, owner, pick, &npick);
+	choose(s->doc, m, n, rank, last, words, total, owner, pick, &npick);
 	/* the texts first: a source removed since the query (by another
 	 * writer of a shared index) is left out and the choice made again */
 	for (size_t j = 0; j < npick; j++) {
@@ -270,6 +325,8 @@ again:
 				err->code = 0;
 				err->msg[0] = '\0';
 			}
+			if (last)
+				memmove(last + pick[j], last + pick[j] + 1, n - pick[j] - 1);
 			drop_match(m, rank, &n, pick[j]);
 			goto again;
 		}
@@ -312,6 +369,9 @@ again:
 		}
 		f->coverage = total ? (double)covered / (double)total : 0;
 		f->first = f->nranges ? f->ranges[0].start : 0;
+		f->copy = last && last[pick[j]];
+		if (f->copy && npick > 1 && copy_stands_in(s->doc, f))
+			goto nomem;
 	}
 	qsort(s->f, s->n, sizeof *s->f, cmp_found);
 	ds_fprint_free(own);
@@ -319,6 +379,7 @@ again:
 	free(owner);
 	free(m);
 	free(rank);
+	free(last);
 	return s;
 nomem:
 	ds_err_set(err, DS_ENOMEM, "out of memory choosing sources");
@@ -331,6 +392,7 @@ fail:
 	free(owner);
 	free(m);
 	free(rank);
+	free(last);
 	ds_sources_free(s);
 	return NULL;
 }
@@ -341,6 +403,7 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 	struct ds_doc *doc = ds_doc_new(article->data, article->len, article->name, max_bytes, err);
 	struct ds_query_opts qo;
 	struct ds_match m[QUERY_MAX + 1];
+	unsigned char copy[QUERY_MAX + 1];
 	struct ds_sources *s;
 	struct ds_fprint *fp;
 	struct ds_err e2 = {0};
@@ -365,21 +428,19 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 		ds_doc_free(doc);
 		return NULL;
 	}
-	/* the article is itself a known source: it is judged against the
-	 * others, or, with no other, against that text (a verbatim
-	 * republication) rather than on its own; one query either way */
-	for (size_t k = 0; self && n > 1 && k < n; k++)
-		if (m[k].id == self) {
-			ds_matches_free(m + k, 1);
-			drop_match(m, NULL, &n, k);
-			break;
-		}
+	/* the article's words are a known source's (the article itself, or
+	 * a republication of it under another header or layout): that text
+	 * is its copy, taken last (mark_copies): the article is judged
+	 * against the others for what they have, and against its copy for
+	 * the rest rather than on its own.  One query either way */
 	left_out = drop_too_long(f, m, NULL, &n);
 	if (n > QUERY_MAX) {
 		ds_matches_free(m + QUERY_MAX, n - QUERY_MAX);
 		n = QUERY_MAX;
 	}
-	s = ds_sources_choose(f->ix, doc, fp, m, n, NULL, err);
+	for (size_t k = 0; k < n; k++)
+		copy[k] = self && m[k].id == self;
+	s = ds_sources_choose(f->ix, doc, fp, m, n, NULL, copy, err);
 	ds_fprint_free(fp);
 	ds_matches_free(m, n);
 	if (s && (!(s->name = strdup(article->name)) ||
@@ -562,6 +623,7 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 struct bitem {
 	char *name;
 	int64_t id;       /* in the batch's index (a repeated text shares one) */
+	unsigned char repeated; /* another article of the batch shares its id */
 	double rank;      /* 0 (fluent) to 1 (not): ds_batch_rank */
 	char date[11];
 	unsigned char need;
@@ -695,6 +757,9 @@ int ds_batch_add(struct ds_batch *b, const struct ds_text *article, size_t max_b
 		while (b->nid <= (size_t)id)
 			b->of_id[b->nid++] = SIZE_MAX;
 		b->of_id[id] = b->n;
+	} else if (id > 0 && (size_t)id < b->nid && b->of_id[id] != SIZE_MAX) {
+		it->repeated = 1;
+		b->it[b->of_id[id]].repeated = 1;
 	}
 	it->id = id;
 	*idx = b->n++;
@@ -741,6 +806,23 @@ static size_t item_of(const struct ds_batch *b, int64_t id)
 	return id > 0 && (size_t)id < b->nid ? b->of_id[id] : SIZE_MAX;
 }
 
+/* The id an article's look-up leaves out: its own, unless another article
+ * of the batch has the same words (a repeated text shares one id), when
+ * that text is a candidate as the copy's (ds_batch_find). */
+static int64_t exclude_of(const struct ds_batch *b, size_t idx)
+{
+	return b->it[idx].repeated ? 0 : b->it[idx].id;
+}
+
+/* Another article of the batch with the words of article idx, or SIZE_MAX. */
+static size_t other_copy(const struct ds_batch *b, size_t idx)
+{
+	for (size_t j = 0; j < b->n; j++)
+		if (j != idx && b->it[j].id == b->it[idx].id)
+			return j;
+	return SIZE_MAX;
+}
+
 int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct ds_err *err)
 {
 	struct ds_query_opts qo;
@@ -754,7 +836,7 @@ int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct
 	if (!(doc = batch_doc(b, f, idx, 1, &text, &len, err)))
 		return err ? err->code : DS_ENOMEM;
 	ds_query_opts_init(&qo);
-	qo.exclude_id = b->it[idx].id;
+	qo.exclude_id = exclude_of(b, idx);
 	rc = ds_index_query(f->ix, doc, &qo, m, QUERY_MAX, &n, err);
 	/* the fluency ranks an article's candidate sources, the more fluent
 	 * first (ds_sources_choose): a single candidate needs none, and the
@@ -874,32 +956,23 @@ static int is_copy(struct ds_finder *f, const struct ds_doc *doc, const struct d
 	return copy;
 }
 
-/* Of an article's candidate sources, those that are copies of it (is_copy)
- * are left out when others remain: judged against its copy, a spun
- * article is clean, and two copies of one spin in a batch (one
- * republished with a line added, or its lines joined) would hide it from
- * the source they were both spun from.  With no other candidate the copy
- * stays, and the pair is what it is: two copies of one text.  0 or a
- * negative DS_E* code. */
-static int drop_copies(struct ds_finder *f, const struct ds_doc *doc, struct ds_match *m,
-		       double *rank, size_t *n, struct ds_err *err)
+/* Marks in copy[0..n) the article's candidate sources that are copies of
+ * it (its own words, id own, or is_copy), to be taken last (ds_sources_choose): judged against its
+ * copy, a spun article is clean, and two copies of one spin in a batch
+ * (one republished with a line added, or its lines joined) would hide it
+ * from the source they were both spun from.  So the other candidates take
+ * the sentences they share with the article first, and a copy takes only
+ * the rest: the sentences that would otherwise be judged with no source.
+ * 0 or a negative DS_E* code. */
+static int mark_copies(struct ds_finder *f, const struct ds_doc *doc, const struct ds_match *m,
+		       size_t n, int64_t own, unsigned char *copy, struct ds_err *err)
 {
-	unsigned char copy[QUERY_MAX];
-	size_t ncopy = 0;
-	for (size_t i = 0; i < *n; i++) {
-		int c = is_copy(f, doc, &m[i], err);
+	for (size_t i = 0; i < n; i++) {
+		int c = m[i].id == own ? 1 : is_copy(f, doc, &m[i], err);
 		if (c < 0)
 			return err ? err->code : DS_ENOMEM;
 		copy[i] = (unsigned char)c;
-		ncopy += (size_t)c;
 	}
-	if (ncopy == 0 || ncopy == *n)
-		return 0;
-	for (size_t k = *n; k-- > 0;)
-		if (copy[k]) {
-			ds_matches_free(m + k, 1);
-			drop_match(m, rank, n, k);
-		}
 	return 0;
 }
 
@@ -909,6 +982,7 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 	struct ds_query_opts qo;
 	struct ds_match m[QUERY_MAX];
 	double rank[QUERY_MAX];
+	unsigned char copy[QUERY_MAX];
 	struct ds_sources *s = NULL;
 	struct ds_fprint *fp;
 	struct ds_doc *doc;
@@ -921,7 +995,7 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 	if (!(doc = batch_doc(b, f, idx, 1, &text, &len, err)))
 		return NULL;
 	ds_query_opts_init(&qo);
-	qo.exclude_id = b->it[idx].id;
+	qo.exclude_id = exclude_of(b, idx);
 	qo.sent_cover = 1;
 	/* one fingerprint for the query and the sources' similarity */
 	if (!(fp = ds_index_fprint(f->ix, doc, err)) ||
@@ -931,25 +1005,41 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 		free(text);
 		return NULL;
 	}
-	/* only those that may be its source */
+	/* only those that may be its source; its own words, when repeated,
+	 * under the name of the other article that has them */
 	for (size_t i = 0; i < n; i++) {
-		size_t j = item_of(b, m[i].id);
+		size_t j = m[i].id == b->it[idx].id ? other_copy(b, idx) : item_of(b, m[i].id);
+		char *nm;
 		if (j == SIZE_MAX || !may_be_source(&b->it[j], &b->it[idx])) {
 			ds_matches_free(&m[i], 1);
 			continue;
+		}
+		if (m[i].id == b->it[idx].id) {
+			if (!(nm = strdup(b->it[j].name))) {
+				ds_matches_free(m, k);
+				ds_matches_free(m + i, n - i);
+				ds_fprint_free(fp);
+				ds_doc_free(doc);
+				free(text);
+				ds_err_set(err, DS_ENOMEM, "out of memory");
+				return NULL;
+			}
+			free(m[i].name);
+			m[i].name = nm;
+			memcpy(m[i].date, b->it[j].date, sizeof m[i].date);
 		}
 		rank[k] = age_rank(&b->it[j]);
 		m[k++] = m[i];
 	}
 	left_out = drop_too_long(f, m, rank, &k);
-	if (drop_copies(f, doc, m, rank, &k, err)) {
+	if (mark_copies(f, doc, m, k, b->it[idx].id, copy, err)) {
 		ds_matches_free(m, k);
 		ds_fprint_free(fp);
 		ds_doc_free(doc);
 		free(text);
 		return NULL;
 	}
-	s = ds_sources_choose(f->ix, doc, fp, m, k, rank, err);
+	s = ds_sources_choose(f->ix, doc, fp, m, k, rank, copy, err);
 	ds_fprint_free(fp);
 	ds_matches_free(m, k);
 	if (s) {

@@ -35,12 +35,14 @@ struct ds_match;
  * (queried with sent_cover); doc is taken over (freed by
  * ds_sources_free), fp is the caller's.  rank (NULL: none) ranks the matches, lower first:
  * of the sources covering at least 0.6 of what the best one covers, the
- * best ranked is chosen (batch mode ranks the oldest first).  Source texts
- * are read from ix.  NULL with err set when out of memory or the index
- * fails. */
+ * best ranked is chosen (batch mode ranks the oldest first).  The
+ * matches marked in last (NULL: none; the article's copies) are taken
+ * only for the sentences no other match has.  Source texts are read from
+ * ix.  NULL with err set when out of memory or the index fails. */
 struct ds_fprint;
 struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 				     const struct ds_fprint *fp, const struct ds_match *m, size_t n,
-				     const double *rank, struct ds_err *err);
+				     const double *rank, const unsigned char *last,
+				     struct ds_err *err);
 
 #endif

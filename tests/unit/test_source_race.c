@@ -88,7 +88,7 @@ T_TEST(source_removed_after_the_query)
 	racy_ops = *real_ops;
 	racy_ops.get = racy_get;
 	ds_index_store(ix)->ops = &racy_ops;
-	s = ds_sources_choose(ix, q, NULL, m, n, NULL, &err);
+	s = ds_sources_choose(ix, q, NULL, m, n, NULL, NULL, &err);
 	q = NULL; /* taken over */
 	ds_index_store(ix)->ops = real_ops;
 	T_OK(removed);
