@@ -165,7 +165,7 @@ static void choose(const struct ds_doc *doc, const struct ds_match *m, size_t n,
 				size_t w, ns, used = 0;
 				for (size_t j = 0; j < *npick; j++)
 					used |= pick[j] == k;
-				if (used || !m[k].sent_cover || (last ? last[k] : 0) != want)
+				if (used || !m[k].sent_cover || (last && last[k] ? 1 : 0) != want)
 					continue;
 				if ((w = free_words(doc, &m[k], owner, words, &ns)) > best_w) {
 					best = k;
@@ -181,7 +181,7 @@ static void choose(const struct ds_doc *doc, const struct ds_match *m, size_t n,
 				for (size_t j = 0; j < *npick; j++)
 					used |= pick[j] == k;
 				if (used || !m[k].sent_cover || rank[k] >= rank[best] ||
-				    (last ? last[k] : 0) != want)
+				    (last && last[k] ? 1 : 0) != want)
 					continue;
 				w = free_words(doc, &m[k], owner, words, &ns);
 				if (ns >= 2 && (double)w >= 0.6 * (double)best_w) {
@@ -315,6 +315,14 @@ again:
 	/* the texts first: a source removed since the query (by another
 	 * writer of a shared index) is left out and the choice made again */
 	for (size_t j = 0; j < npick; j++) {
+		if (last && last[pick[j]] == DS_COPY_OWN_WORDS) {
+			/* the article's own words: its text, not read again */
+			if (!(text[j] = malloc(s->doc->len + 1)))
+				goto nomem;
+			memcpy(text[j], s->doc->text, s->doc->len + 1);
+			tlen[j] = s->doc->len;
+			continue;
+		}
 		rc = ds_index_get_text(ix, m[pick[j]].id, &text[j], &tlen[j], err);
 		if (rc == DS_ENOTFOUND) {
 			for (size_t k = 0; k < j; k++) {
@@ -439,7 +447,7 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 		n = QUERY_MAX;
 	}
 	for (size_t k = 0; k < n; k++)
-		copy[k] = self && m[k].id == self;
+		copy[k] = self && m[k].id == self ? DS_COPY_OWN_WORDS : 0;
 	s = ds_sources_choose(f->ix, doc, fp, m, n, NULL, copy, err);
 	ds_fprint_free(fp);
 	ds_matches_free(m, n);
@@ -968,7 +976,7 @@ static int mark_copies(struct ds_finder *f, const struct ds_doc *doc, const stru
 		       size_t n, int64_t own, unsigned char *copy, struct ds_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		int c = m[i].id == own ? 1 : is_copy(f, doc, &m[i], err);
+		int c = m[i].id == own ? DS_COPY_OWN_WORDS : is_copy(f, doc, &m[i], err);
 		if (c < 0)
 			return err ? err->code : DS_ENOMEM;
 		copy[i] = (unsigned char)c;

@@ -37,9 +37,12 @@ struct ds_match;
  * of the sources covering at least 0.6 of what the best one covers, the
  * best ranked is chosen (batch mode ranks the oldest first).  The
  * matches marked in last (NULL: none; the article's copies) are taken
- * only for the sentences no other match has.  Source texts are read from
+ * only for the sentences no other match has; one marked
+ * DS_COPY_OWN_WORDS has the article's very words, and the article's text
+ * stands for it (it is not read from ix).  Source texts are read from
  * ix.  NULL with err set when out of memory or the index fails. */
 struct ds_fprint;
+#define DS_COPY_OWN_WORDS 2
 struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 				     const struct ds_fprint *fp, const struct ds_match *m, size_t n,
 				     const double *rank, const unsigned char *last,
