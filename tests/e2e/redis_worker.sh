@@ -125,15 +125,17 @@ check "SIGTERM stops a worker cleanly (exit 0, its article finished, nothing pen
 
 # SIGTERM while the worker holds articles read ahead (--prefetch 2): it
 # judges those it holds and stops; what it did not read stays in the stream
-# (the articles submitted K times over, at least 40 entries)
+# (the articles submitted K times over, at least 40 entries, before the
+# worker starts: submitted while it runs, they could all be judged as they
+# come, before the signal)
 K=$(((40 + total - 1) / total))
 many=$((K * total))
 "$DESPIN" index add -q -i "$U/5" corpus/seeds > /dev/null 2>&1
+i=0
+while [ $i -lt $K ]; do "$DESPIN" submit --queue "$U/5" "$W/in" > /dev/null 2>&1; i=$((i + 1)); done
 "$DESPIN" worker -i "$U/5" --name H > "$W/H.out" 2>&1 &
 hpid=$!
 joined 5
-i=0
-while [ $i -lt $K ]; do "$DESPIN" submit --queue "$U/5" "$W/in" > /dev/null 2>&1; i=$((i + 1)); done
 i=0
 while [ $i -lt 400 ] && [ "$($R -n 5 xlen '{despin}:results')" = 0 ]; do sleep 0.01; i=$((i + 1)); done
 kill -TERM $hpid
