@@ -38,7 +38,11 @@ joined() {
 "$DESPIN" index add -q -i "$U" corpus/seeds > /dev/null 2>&1
 mkdir "$W/in"
 cp corpus/seeds/*.txt "$W/in/"
-ls corpus/bench/spun/*.txt | head -13 | while read -r f; do cp "$f" "$W/in/"; done
+ls corpus/bench/spun/*.txt 2> /dev/null | head -13 | while read -r f; do cp "$f" "$W/in/"; done
+# first in the stream, a long article (the first 100 kB of the corpus,
+# judged on its own): worker A below is still on it when it is killed,
+# however fast the others are judged
+head -c 100000 corpus/train.txt > "$W/in/000-long.txt"
 total=$(ls "$W/in" | wc -l)
 "$DESPIN" submit --queue "$U" "$W/in" > "$W/submit" 2>&1
 check "submit adds every article ($total)" $(grep -qx "$total submitted to {despin}:articles" "$W/submit"; echo $?)
