@@ -528,6 +528,11 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		if (!c->cm) {
 			if (never)
 				return 0;
+		} else if (never) {
+			/* the model was not fitted on such changes (ds_chg_keep):
+			 * its ratio for them would be an extrapolation; even odds,
+			 * and the article's odds decide (ds_detect) */
+			p = 0.5;
 		} else {
 			p = ds_logit_prob(x, DS_NCHGF, c->cm->mean, c->cm->sd, c->cm->coef);
 		}
@@ -556,7 +561,11 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 	}
 	if (!spun && !cand)
 		return 0;
-	if (cand)
+	if (cand && never)
+		snprintf(why, sizeof why,
+			 "the source has '%s' here; no evidence on its own, a change of a kind the change model does not weigh (lexicon weight %.2f, the original reads %.1fx more likely)",
+			 s, (double)w, pow(10.0, gain > 6 ? 6 : gain));
+	else if (cand)
 		snprintf(why, sizeof why,
 			 "the source has '%s' here; on its own %.2f times as likely a spinner's change as an editor's (lexicon weight %.2f, the original reads %.1fx more likely)",
 			 s, p / (1 - p > 1e-9 ? 1 - p : 1e-9), (double)w, pow(10.0, gain > 6 ? 6 : gain));

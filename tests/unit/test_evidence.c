@@ -1003,10 +1003,15 @@ T_TEST(never_spin)
 	T_NEAR(d.x[0][DS_CF_FUNC], 0, 0);
 	T_NEAR(d.x[0][DS_CF_CTX], 1, 0);
 	T_OK(d.x[0][DS_CF_GAIN] <= ds_tune_default.src_unrel_gain);
-	/* no evidence for the article; a candidate flag only */
+	/* no evidence for the article; a candidate flag only, at even odds
+	 * (the model's ratio of 9 would be an extrapolation), saying so */
 	T_EQ_INT(n_flags(&ev), 0);
 	T_EQ_INT(ev.nsubs, 1);
-	T_OK(ev.nsubs == 1 && ev.subs[0].cand);
+	T_OK(ev.nsubs == 1 && ev.subs[0].cand == DS_EV_CAND_NEVER);
+	if (ev.nsubs == 1) {
+		T_NEAR(ev.subs[0].p, 0.5, 1e-6);
+		T_OK(strstr(ev.strs.data + ev.subs[0].why, "no evidence on its own") != NULL);
+	}
 	T_NEAR(ev.f[DS_F_LLR], 0, 0);
 	T_NEAR(ev.f[DS_F_NCHG], 0, 0);
 	/* over the cut, the same change is weighed */
