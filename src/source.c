@@ -436,16 +436,17 @@ struct ds_sources *ds_finder_find(struct ds_finder *f, const struct ds_text *art
 		ds_doc_free(doc);
 		return NULL;
 	}
-	/* the article's words are a known source's (the article itself, or
-	 * a republication of it under another header or layout): that text
-	 * is its copy, taken last (mark_copies): the article is judged
-	 * against the others for what they have, and against its copy for
-	 * the rest rather than on its own.  One query either way */
 	left_out = drop_too_long(f, m, NULL, &n);
 	if (n > QUERY_MAX) {
 		ds_matches_free(m + QUERY_MAX, n - QUERY_MAX);
 		n = QUERY_MAX;
 	}
+	/* the article's words are a known source's (the article itself, or
+	 * a republication of it under another header or layout): that text
+	 * is its copy, taken last as a batch's copies are (mark_copies), and
+	 * the article's own text stands for it: the article is judged
+	 * against the others for what they have, and against its copy for
+	 * the rest rather than on its own.  One query either way */
 	for (size_t k = 0; k < n; k++)
 		copy[k] = self && m[k].id == self ? DS_COPY_OWN_WORDS : 0;
 	s = ds_sources_choose(f->ix, doc, fp, m, n, NULL, copy, err);
