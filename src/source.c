@@ -147,6 +147,18 @@ static size_t free_words(const struct ds_doc *doc, const struct ds_match *mk, co
 	return w;
 }
 
+/* May match k be chosen in this round of choose: not chosen yet, with
+ * sentences it covers, and of the kind sought (want: 1 for the matches
+ * marked last, 0 for the others)? */
+static int open_match(const struct ds_match *m, size_t k, const size_t *pick, size_t npick,
+		      const unsigned char *last, int want)
+{
+	for (size_t j = 0; j < npick; j++)
+		if (pick[j] == k)
+			return 0;
+	return m[k].sent_cover && (last && last[k] ? 1 : 0) == want;
+}
+
 /* The greedy choice (source.h): the indexes of the chosen matches in
  * pick[0..*npick) and, per sentence, the chosen match it goes to (-1).
  * The matches marked last (NULL: none) are taken only for sentences no
@@ -162,10 +174,8 @@ static void choose(const struct ds_doc *doc, const struct ds_match *m, size_t n,
 		size_t best = n, best_w = 0, best_s = 0;
 		for (int want = 0; want < 2; want++) {
 			for (size_t k = 0; k < n; k++) {
-				size_t w, ns, used = 0;
-				for (size_t j = 0; j < *npick; j++)
-					used |= pick[j] == k;
-				if (used || !m[k].sent_cover || (last && last[k] ? 1 : 0) != want)
+				size_t w, ns;
+				if (!open_match(m, k, pick, *npick, last, want))
 					continue;
 				if ((w = free_words(doc, &m[k], owner, words, &ns)) > best_w) {
 					best = k;
@@ -177,11 +187,8 @@ static void choose(const struct ds_doc *doc, const struct ds_match *m, size_t n,
 			 * as much: the copies of a copy lead back to the
 			 * original */
 			for (size_t k = 0; rank && best < n && k < n; k++) {
-				size_t w, ns, used = 0;
-				for (size_t j = 0; j < *npick; j++)
-					used |= pick[j] == k;
-				if (used || !m[k].sent_cover || rank[k] >= rank[best] ||
-				    (last && last[k] ? 1 : 0) != want)
+				size_t w, ns;
+				if (rank[k] >= rank[best] || !open_match(m, k, pick, *npick, last, want))
 					continue;
 				w = free_words(doc, &m[k], owner, words, &ns);
 				if (ns >= 2 && (double)w >= 0.6 * (double)best_w) {
@@ -966,13 +973,13 @@ static int is_copy(struct ds_finder *f, const struct ds_doc *doc, const struct d
 }
 
 /* Marks in copy[0..n) the article's candidate sources that are copies of
- * it (its own words, id own, or is_copy), to be taken last (ds_sources_choose): judged against its
- * copy, a spun article is clean, and two copies of one spin in a batch
- * (one republished with a line added, or its lines joined) would hide it
- * from the source they were both spun from.  So the other candidates take
- * the sentences they share with the article first, and a copy takes only
- * the rest: the sentences that would otherwise be judged with no source.
- * 0 or a negative DS_E* code. */
+ * it (its own words, id own, or is_copy), to be taken last
+ * (ds_sources_choose): judged against its copy, a spun article is clean,
+ * and two copies of one spin in a batch (one republished with a line
+ * added, or its lines joined) would hide it from the source they were both
+ * spun from.  So the other candidates take the sentences they share with
+ * the article first, and a copy takes only the rest: the sentences that
+ * would otherwise be judged with no source.  0 or a negative DS_E* code. */
 static int mark_copies(struct ds_finder *f, const struct ds_doc *doc, const struct ds_match *m,
 		       size_t n, int64_t own, unsigned char *copy, struct ds_err *err)
 {

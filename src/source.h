@@ -27,8 +27,13 @@
 #define DS_SOURCES_MAX 4
 
 struct ds_doc;
+struct ds_fprint;
 struct ds_index;
 struct ds_match;
+
+/* A mark of ds_sources_choose's last: the match has the article's very
+ * words (its content hash), and the article's text stands for it. */
+#define DS_COPY_OWN_WORDS 2
 
 /* Builds the choice for doc (tokenised and stemmed; fp its fingerprint,
  * ds_index_fprint, or NULL: made here) from the index's matches m[0..n)
@@ -41,8 +46,6 @@ struct ds_match;
  * DS_COPY_OWN_WORDS has the article's very words, and the article's text
  * stands for it (it is not read from ix).  Source texts are read from
  * ix.  NULL with err set when out of memory or the index fails. */
-struct ds_fprint;
-#define DS_COPY_OWN_WORDS 2
 struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 				     const struct ds_fprint *fp, const struct ds_match *m, size_t n,
 				     const double *rank, const unsigned char *last,
