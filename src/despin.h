@@ -141,7 +141,8 @@ int ds_text_from_1252(const char *in, size_t len, char **text, size_t *text_len,
  * was saved: not used).  *text (NUL-terminated) and *map (may be NULL:
  * where the text comes from in the message, for ds_result_set_page) are
  * owned by the caller.  Returns 0, DS_EEMPTY for a message with no text
- * part, DS_ETOOBIG (4 GiB or more) or DS_ENOMEM. */
+ * part, DS_EBINARY for a text part in UTF-16 or UTF-32 (its charset),
+ * DS_ETOOBIG (4 GiB or more) or DS_ENOMEM. */
 int ds_mime_is(const char *text, size_t len);
 int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
 		     struct ds_html_map **map, struct ds_err *err);
