@@ -23,10 +23,13 @@ trap 'rm -rf "$W"' EXIT INT TERM
 VG="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 --track-origins=yes"
 pass=0 fail=0
 
-# run NAME CMD...: one run under valgrind (exit status 99 = memcheck errors).
+# run NAME WANT CMD...: one run under valgrind (exit status 99 = memcheck
+# errors); WANT is the exit status the run must have (0 nothing flagged, 1
+# flagged, 2 an error the run is there to provoke).
 run() {
 	name=$1
-	shift
+	want=$2
+	shift 2
 	t0=$(date +%s)
 	$VG --log-file="$LOGS/$name.log" "$@" > "$LOGS/$name.out" 2>&1
 	rc=$?
@@ -39,6 +42,10 @@ run() {
 	elif [ $rc -ge 128 ]; then
 		fail=$((fail + 1))
 		echo "FAIL $name: killed by signal $((rc - 128))"
+	elif [ $rc != "$want" ]; then
+		fail=$((fail + 1))
+		echo "FAIL $name: exit $rc, not $want (see $LOGS/$name.out)"
+		tail -n 3 "$LOGS/$name.out" | sed 's/^/    /'
 	else
 		pass=$((pass + 1))
 		echo "ok   $name (exit $rc, $((t1 - t0)) s)"
@@ -50,41 +57,41 @@ M=$W/models
 mkdir -p "$M"
 for f in corpus/seeds/*.txt; do head -c 1500 "$f"; echo; done > "$W/train.txt"
 printf 'war\tbattle\t0.9\twordnet\t1\tn\t10\t5\nmeeting\tassembly\t0.8\twordnet,mythes\t2\tn\t9\t3\nyear\t12 months\t0.7\tnumber\t1\tn\t20\t1\n' > "$W/lex.tsv"
-run train "$DESPIN" train -q --order 3 -o "$M/lm.bin" --arpa "$W/lm.arpa" "$W/train.txt"
-run lex_build "$DESPIN" lex build -o "$M/lex.bin" "$W/lex.tsv"
+run train 0 "$DESPIN" train -q --order 3 -o "$M/lm.bin" --arpa "$W/lm.arpa" "$W/train.txt"
+run lex_build 0 "$DESPIN" lex build -o "$M/lex.bin" "$W/lex.tsv"
 if [ -f models/scorer.tsv ]; then
-	run scorer_build "$DESPIN" scorer build -o "$M/scorer.bin" models/scorer.tsv
+	run scorer_build 0 "$DESPIN" scorer build -o "$M/scorer.bin" models/scorer.tsv
 fi
-run lm_convert "$DESPIN" lm convert "$W/lm.arpa" "$W/lm2.bin"
-run lm_score "$DESPIN" lm score -m "$M/lm.bin" --summary corpus/seeds/001_455d42bae2579fa5.txt
-run tokens "$DESPIN" tokens --stems corpus/seeds tests/fixtures/tokens1.txt
+run lm_convert 0 "$DESPIN" lm convert "$W/lm.arpa" "$W/lm2.bin"
+run lm_score 0 "$DESPIN" lm score -m "$M/lm.bin" --summary corpus/seeds/001_455d42bae2579fa5.txt
+run tokens 0 "$DESPIN" tokens --stems corpus/seeds tests/fixtures/tokens1.txt
 head -c 3000 corpus/seeds/000_*.txt > "$W/a.txt"
 head -c 3000 corpus/seeds/003_*.txt > "$W/b.txt"
 printf '\377\376<x>\000binary' > "$W/bin.txt"
-run tokens_bad "$DESPIN" tokens "$W/bin.txt" /nonexistent
-run index_add "$DESPIN" index add -q -i "$W/idx.db" "$W/a.txt" corpus/seeds/001_455d42bae2579fa5.txt
-run index_query "$DESPIN" index query -i "$W/idx.db" "$W/b.txt"
-run index_list "$DESPIN" index list -i "$W/idx.db"
-run index_check "$DESPIN" index check -i "$W/idx.db"
-run match "$DESPIN" match "$W/a.txt" "$W/b.txt"
+run tokens_bad 2 "$DESPIN" tokens "$W/bin.txt" /nonexistent
+run index_add 0 "$DESPIN" index add -q -i "$W/idx.db" "$W/a.txt" corpus/seeds/001_455d42bae2579fa5.txt
+run index_query 0 "$DESPIN" index query -i "$W/idx.db" "$W/b.txt"
+run index_list 0 "$DESPIN" index list -i "$W/idx.db"
+run index_check 0 "$DESPIN" index check -i "$W/idx.db"
+run match 0 "$DESPIN" match "$W/a.txt" "$W/b.txt"
 if [ -f "$M/scorer.bin" ]; then
-	run scan_batch "$DESPIN" scan --models "$M" --format json "$W/a.txt" "$W/b.txt"
-	run scan_solo "$DESPIN" scan --solo --models "$M" "$W/b.txt" "$W/bin.txt"
-	run scan_index "$DESPIN" scan -i "$W/idx.db" --models "$M" -j 2 "$W/b.txt"
+	run scan_batch 0 "$DESPIN" scan --models "$M" --format json "$W/a.txt" "$W/b.txt"
+	run scan_solo 2 "$DESPIN" scan --solo --models "$M" "$W/b.txt" "$W/bin.txt"
+	run scan_index 1 "$DESPIN" scan -i "$W/idx.db" --models "$M" -j 2 "$W/b.txt"
 	printf '{"id":1,"text":"The council met."}\n{"id":"x","text":"bad\n{"id":2}\n' > "$W/in.jsonl"
-	run scan_stdin "$DESPIN" scan --solo --stdin-json --models "$M" --format json < "$W/in.jsonl"
-	run explain "$DESPIN" explain --models "$M" -s "$W/a.txt" "$W/b.txt"
-	run restore "$DESPIN" restore --models "$M" -s "$W/a.txt" "$W/b.txt"
-	run report "$DESPIN" report --html "$W/r.html" --models "$M" "$W/a.txt" "$W/b.txt"
+	run scan_stdin 2 "$DESPIN" scan --solo --stdin-json --models "$M" --format json < "$W/in.jsonl"
+	run explain 1 "$DESPIN" explain --models "$M" -s "$W/a.txt" "$W/b.txt"
+	run restore 1 "$DESPIN" restore --models "$M" -s "$W/a.txt" "$W/b.txt"
+	run report 0 "$DESPIN" report --html "$W/r.html" --models "$M" "$W/a.txt" "$W/b.txt"
 fi
 printf 'DESPIN\r\nLM\0\0\0\0\0\0garbage' > "$W/bad.bin"
-run corrupt_model "$DESPIN" lm info -m "$W/bad.bin"
+run corrupt_model 2 "$DESPIN" lm info -m "$W/bad.bin"
 
 # Unit test programs.
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	case $t in *.d) continue ;; esac
-	run "unit_$(basename "$t")" "$t"
+	run "unit_$(basename "$t")" 0 "$t"
 done
 echo "valgrind: $pass passed, $fail failed"
 [ $fail = 0 ]

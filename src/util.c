@@ -377,6 +377,17 @@ int ds_buf_size(struct ds_buf *b, size_t n)
 	return ds_buf_append(b, d + k, sizeof d - k);
 }
 
+#if LDBL_MANT_DIG >= 64
+/* 1 when long double arithmetic keeps the precision its type declares.  An
+ * emulator may compute it in double (valgrind does), and the product below
+ * would then be rounded before llrintl rounds it again. */
+static int long_double_exact(void)
+{
+	volatile long double one = 1.0L, eps = LDBL_EPSILON;
+	return one + eps != one;
+}
+#endif
+
 int ds_buf_fixed4(struct ds_buf *b, double v)
 {
 #if LDBL_MANT_DIG >= 64
@@ -384,7 +395,7 @@ int ds_buf_fixed4(struct ds_buf *b, double v)
 	 * bits, which an x87 or quadruple long double holds; rounded to the
 	 * nearest, ties to even, as printf rounds the exact value */
 	long double x = (long double)v * 10000.0L;
-	if (isfinite(v) && fabsl(x) < 1e18L) {
+	if (isfinite(v) && fabsl(x) < 1e18L && long_double_exact()) {
 		long long n = llrintl(x);
 		unsigned long long u = (unsigned long long)(n < 0 ? -n : n);
 		char d[32];
