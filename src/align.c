@@ -28,6 +28,8 @@ struct side {
 	uint32_t *tokbuf;
 	uint64_t *wordbuf;
 	double *idfbuf;     /* the article's: room for every sentence's widf */
+	size_t words;       /* word tokens outside boilerplate */
+	size_t words_short; /* of them in sentences of < DS_ALIGN_MIN_WORDS distinct words */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -68,6 +70,7 @@ static int side_init(struct side *sd, const struct ds_doc *d)
 		uint64_t *wp = sd->wordbuf;
 		for (size_t s = 0; s < d->nsent; s++) {
 			struct sinfo *si = &sd->s[s];
+			uint32_t words;
 			si->toks = tp;
 			si->words = wp;
 			if (d->sent[s].boiler)
@@ -79,6 +82,7 @@ static int side_init(struct side *sd, const struct ds_doc *d)
 				if (d->tok[i].kind != DS_TOK_PUNCT)
 					wp[si->nwords++] = sd->h[i];
 			}
+			words = si->nwords;
 			qsort(wp, si->nwords, sizeof *wp, cmp_u64);
 			{
 				uint32_t k = 0;
@@ -87,6 +91,9 @@ static int side_init(struct side *sd, const struct ds_doc *d)
 						wp[k++] = wp[j];
 				si->nwords = k;
 			}
+			sd->words += words;
+			if (si->nwords < DS_ALIGN_MIN_WORDS)
+				sd->words_short += words;
 			tp += si->ntoks;
 			wp += si->nwords;
 		}
@@ -356,6 +363,9 @@ struct ds_align *ds_align_new(const struct ds_doc *a, const struct ds_doc *s,
 		if (a->tok[i].kind != DS_TOK_PUNCT && !(a->tok[i].flags & DS_TF_BOILER))
 			al->a_words++;
 	}
+	al->a_words_short = A.words_short;
+	al->s_words = S.words;
+	al->s_words_short = S.words_short;
 	for (size_t k = 0; k < s->nsent; k++) {
 		struct sinfo *y = &S.s[k];
 		for (uint32_t j = 0; j < y->nwords; j++)
@@ -370,7 +380,7 @@ struct ds_align *ds_align_new(const struct ds_doc *a, const struct ds_doc *s,
 		x->widf = A.idfbuf + (x->words - A.wordbuf);
 		for (uint32_t j = 0; j < x->nwords; j++)
 			x->weight += x->widf[j] = idf(&df, x->words[j], ns);
-		if (x->nwords < 3)
+		if (x->nwords < DS_ALIGN_MIN_WORDS)
 			continue;
 		/* the best single source sentence, then widen it by a neighbour */
 		for (uint32_t j = 0; j < s->nsent; j++) {

@@ -51,10 +51,16 @@ struct ds_align {
 	size_t a_words;          /* article word tokens outside boilerplate */
 	size_t a_words_paired;   /* of them in a matched sentence pair */
 	size_t a_words_matched;  /* of them aligned with an identical word */
+	size_t a_words_short;    /* of them in sentences too short to pair */
+	size_t s_words;          /* source word tokens outside boilerplate */
+	size_t s_words_short;    /* of them in sentences too short to pair */
 };
 
 /* Minimum share of shared words for two sentences to be paired. */
 #define DS_ALIGN_MIN_SIM 0.25
+/* An article sentence of fewer distinct words is not paired ("Isn't.",
+ * "He snapped."): the share of shared words says nothing about so few. */
+#define DS_ALIGN_MIN_WORDS 3
 
 /* Aligns article a with source s.  Returns NULL on allocation failure (with
  * err set). */

@@ -287,6 +287,44 @@ static int copy_stands_in(const struct ds_doc *doc, struct found *f)
 	return 0;
 }
 
+/* A sentence pair whose words match less says too little of where the
+ * article's sentence came from: a spinner leaves most of them. */
+#define GIVE_BACK_SIM 0.5
+
+/* Gives the sentences a copy took (owner) to another chosen source f[j]
+ * that the detector would pair them with (ds_align_new, the best paired
+ * first): the fingerprint's cover misses a sentence whose words a spinner
+ * replaced, and the copy, which holds it word for word, would then be its
+ * source and hide the spin wherever the spinner worked hardest.  0 or
+ * DS_ENOMEM. */
+static int give_back(const struct ds_doc *doc, const struct found *f, const size_t *pick,
+		     size_t npick, const unsigned char *last, int *owner)
+{
+	double *best = calloc(doc->nsent + 1, sizeof *best);
+	if (!best)
+		return DS_ENOMEM;
+	for (size_t j = 0; j < npick; j++) {
+		struct ds_align *al;
+		if (last[pick[j]] || !f[j].doc)
+			continue;
+		if (!(al = ds_align_new(doc, f[j].doc, NULL))) {
+			free(best);
+			return DS_ENOMEM;
+		}
+		for (size_t k = 0; k < al->npairs; k++) {
+			uint32_t i = al->pairs[k].a_sent;
+			if (owner[i] >= 0 && (last[owner[i]] || best[i] > 0) &&
+			    al->pairs[k].sim >= GIVE_BACK_SIM && al->pairs[k].sim > best[i]) {
+				owner[i] = (int)pick[j];
+				best[i] = al->pairs[k].sim;
+			}
+		}
+		ds_align_free(al);
+	}
+	free(best);
+	return 0;
+}
+
 struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 				     const struct ds_fprint *fp, const struct ds_match *m0, size_t n,
 				     const double *rank0, const unsigned char *last0,
@@ -301,6 +339,7 @@ struct ds_sources *ds_sources_choose(struct ds_index *ix, struct ds_doc *doc,
 	double *rank = NULL;
 	unsigned char *last = NULL;
 	int *owner = NULL, rc;
+	size_t copies = 0;
 
 	if (!s || !(words = calloc(doc->nsent + 1, sizeof *words)) ||
 	    !(owner = calloc(doc->nsent + 1, sizeof *owner)) ||
@@ -351,7 +390,6 @@ again:
 	for (size_t j = 0; j < npick; j++) {
 		struct found *f = &s->f[s->n];
 		const struct ds_match *c = &m[pick[j]];
-		size_t covered = 0;
 		struct ds_err e = {0};
 		if (!(f->name = strdup(c->name)))
 			goto nomem;
@@ -372,6 +410,14 @@ again:
 			goto nomem;
 		if (f->doc && ds_index_similarity(ix, fp, f->doc, &f->similarity, err))
 			goto fail;
+		if (last && last[pick[j]])
+			copies++;
+	}
+	if (copies && copies < npick && (rc = give_back(s->doc, s->f, pick, npick, last, owner)))
+		goto nomem;
+	for (size_t j = 0; j < npick; j++) {
+		struct found *f = &s->f[j];
+		size_t covered = 0;
 		if (!(f->ranges = malloc((s->doc->nsent + 1) * sizeof *f->ranges)))
 			goto nomem;
 		for (size_t i = 0; i < s->doc->nsent; i++) {
@@ -387,6 +433,16 @@ again:
 		f->copy = last && last[pick[j]];
 		if (f->copy && npick > 1 && copy_stands_in(s->doc, f))
 			goto nomem;
+	}
+	if (copies && copies < npick) { /* a copy the others left nothing to */
+		size_t k = 0;
+		for (size_t j = 0; j < s->n; j++) {
+			if (s->f[j].copy && !s->f[j].nranges)
+				found_free(&s->f[j]);
+			else
+				s->f[k++] = s->f[j];
+		}
+		s->n = k;
 	}
 	qsort(s->f, s->n, sizeof *s->f, cmp_found);
 	ds_fprint_free(own);
@@ -956,7 +1012,11 @@ static int is_copy(struct ds_finder *f, const struct ds_doc *doc, const struct d
 		ds_doc_free(d);
 		return -1;
 	}
-	least = al->a_words < d->n_words ? al->a_words : d->n_words;
+	/* the words of sentences too short to pair are never matched: out of
+	 * the count on both sides (a dialogue's "Isn't." and "He snapped.") */
+	least = al->a_words - al->a_words_short;
+	if (al->s_words - al->s_words_short < least)
+		least = al->s_words - al->s_words_short;
 	copy = least > 0 && (double)al->a_words_matched >= DS_BATCH_COPY_MATCHED * (double)least;
 	for (size_t i = 0; copy && i < al->nedits; i++) {
 		const struct ds_edit *x = &al->edits[i];

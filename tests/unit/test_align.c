@@ -120,6 +120,30 @@ T_TEST(unrelated_text_is_not_paired)
 	ds_doc_free(s);
 }
 
+/* Sentences of fewer than DS_ALIGN_MIN_WORDS distinct words are never
+ * paired; their words are counted on each side, so that a caller can tell
+ * "unmatched" from "too short to pair". */
+T_TEST(short_sentences_are_counted)
+{
+	struct ds_doc *s = mk("Why did you duck? He snapped. \"No no.\" The rock was wet and cold today.");
+	struct ds_doc *a = mk("Why did you duck? He snapped. \"No no.\" The rock was wet and cold today.\n\n"
+			      "Yes.");
+	struct ds_err err = {0};
+	struct ds_align *al = ds_align_new(a, s, &err);
+	T_OK(al);
+	if (!al)
+		return;
+	T_EQ_INT(al->a_words, 16);
+	T_EQ_INT(al->a_words_short, 5);  /* He snapped, No no, Yes */
+	T_EQ_INT(al->s_words, 15);
+	T_EQ_INT(al->s_words_short, 4);
+	T_EQ_INT(al->a_words_matched, 11);
+	T_EQ_INT(al->nedits, 0);
+	ds_align_free(al);
+	ds_doc_free(a);
+	ds_doc_free(s);
+}
+
 T_TEST(seed_003_against_000)
 {
 	struct ds_doc *a = load("corpus/seeds/003_cc34e14e2e5a732a.txt");
@@ -190,6 +214,7 @@ int main(void)
 	T_RUN(substitutions_with_offsets);
 	T_RUN(multiword_and_insertions);
 	T_RUN(unrelated_text_is_not_paired);
+	T_RUN(short_sentences_are_counted);
 	T_RUN(seed_003_against_000);
 	T_RUN(long_sentences_are_aligned);
 	ds_stemmer_free(st);
