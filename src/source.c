@@ -695,7 +695,7 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 struct bitem {
 	char *name;
 	int64_t id;       /* in the batch's index (a repeated text shares one) */
-	unsigned char repeated; /* another article of the batch shares its id */
+	size_t twin;      /* another article of the batch with its id, or SIZE_MAX */
 	double rank;      /* 0 (fluent) to 1 (not): ds_batch_rank */
 	char date[11];
 	unsigned char need;
@@ -814,6 +814,7 @@ int ds_batch_add(struct ds_batch *b, const struct ds_text *article, size_t max_b
 	}
 	it = &b->it[b->n];
 	memset(it, 0, sizeof *it);
+	it->twin = SIZE_MAX;
 	snprintf(it->date, sizeof it->date, "%s", doc->date);
 	rc = ds_index_add(b->ix, article->name, doc, &id, &added, err);
 	ds_doc_free(doc);
@@ -830,8 +831,10 @@ int ds_batch_add(struct ds_batch *b, const struct ds_text *article, size_t max_b
 			b->of_id[b->nid++] = SIZE_MAX;
 		b->of_id[id] = b->n;
 	} else if (id > 0 && (size_t)id < b->nid && b->of_id[id] != SIZE_MAX) {
-		it->repeated = 1;
-		b->it[b->of_id[id]].repeated = 1;
+		/* the first article with the text, and for it the first repeat */
+		it->twin = b->of_id[id];
+		if (b->it[it->twin].twin == SIZE_MAX)
+			b->it[it->twin].twin = b->n;
 	}
 	it->id = id;
 	*idx = b->n++;
@@ -883,16 +886,14 @@ static size_t item_of(const struct ds_batch *b, int64_t id)
  * that text is a candidate as the copy's (ds_batch_find). */
 static int64_t exclude_of(const struct ds_batch *b, size_t idx)
 {
-	return b->it[idx].repeated ? 0 : b->it[idx].id;
+	return b->it[idx].twin != SIZE_MAX ? 0 : b->it[idx].id;
 }
 
-/* Another article of the batch with the words of article idx, or SIZE_MAX. */
+/* Another article of the batch with the words of article idx (the first
+ * of them), or SIZE_MAX. */
 static size_t other_copy(const struct ds_batch *b, size_t idx)
 {
-	for (size_t j = 0; j < b->n; j++)
-		if (j != idx && b->it[j].id == b->it[idx].id)
-			return j;
-	return SIZE_MAX;
+	return b->it[idx].twin;
 }
 
 int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct ds_err *err)
