@@ -26,7 +26,8 @@
  * any change to the tokens of text (the unit test tokens_are_versioned
  * holds a digest of the tokens of the seeds and other texts, and fails
  * until it is bumped and the digest renewed). */
-#define DS_TOK_VERSION 2 /* 2: "accessible.Then" is two sentences */
+#define DS_TOK_VERSION 3 /* 2: "accessible.Then" is two sentences; 3: so is
+			  * "Tuesday.The", and "Mr.Smith" is two words */
 
 /* Inputs larger than this are refused with DS_ETOOBIG unless the caller
  * passes another limit to ds_doc_new (the command line's --max-size). */
