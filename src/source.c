@@ -431,7 +431,8 @@ again:
 		f->coverage = total ? (double)covered / (double)total : 0;
 		f->first = f->nranges ? f->ranges[0].start : 0;
 		f->copy = last && last[pick[j]];
-		if (f->copy && npick > 1 && copy_stands_in(s->doc, f))
+		/* (a copy given nothing is dropped below) */
+		if (f->copy && npick > 1 && f->nranges && copy_stands_in(s->doc, f))
 			goto nomem;
 	}
 	if (copies && copies < npick) { /* a copy the others left nothing to */
@@ -695,7 +696,9 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 struct bitem {
 	char *name;
 	int64_t id;       /* in the batch's index (a repeated text shares one) */
-	size_t twin;      /* another article of the batch with its id, or SIZE_MAX */
+	size_t twin;      /* another article of the batch with its id (for the
+			   * first, the first repeat; for a repeat, the first),
+			   * or SIZE_MAX */
 	double rank;      /* 0 (fluent) to 1 (not): ds_batch_rank */
 	char date[11];
 	unsigned char need;
@@ -889,13 +892,6 @@ static int64_t exclude_of(const struct ds_batch *b, size_t idx)
 	return b->it[idx].twin != SIZE_MAX ? 0 : b->it[idx].id;
 }
 
-/* Another article of the batch with the words of article idx (the first
- * of them), or SIZE_MAX. */
-static size_t other_copy(const struct ds_batch *b, size_t idx)
-{
-	return b->it[idx].twin;
-}
-
 int ds_batch_related(struct ds_batch *b, struct ds_finder *f, size_t idx, struct ds_err *err)
 {
 	struct ds_query_opts qo;
@@ -1085,7 +1081,7 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 	/* only those that may be its source; its own words, when repeated,
 	 * under the name of the other article that has them */
 	for (size_t i = 0; i < n; i++) {
-		size_t j = m[i].id == b->it[idx].id ? other_copy(b, idx) : item_of(b, m[i].id);
+		size_t j = m[i].id == b->it[idx].id ? b->it[idx].twin : item_of(b, m[i].id);
 		char *nm;
 		if (j == SIZE_MAX || !may_be_source(&b->it[j], &b->it[idx])) {
 			ds_matches_free(&m[i], 1);
