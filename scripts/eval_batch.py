@@ -8,7 +8,8 @@ no index (the batch is its own reference set) and counts originals flagged,
 copies flagged, and pairs marked "source_direction": "uncertain".
 
   scripts/eval_batch.py [--despin D] [--models DIR] [--bench DIR] [--n 150]
-                        [--copies K] [--family NAME] [--keep DIR]
+                        [--copies K] [--family NAME] [--republish]
+                        [--dialogue] [--keep DIR]
 
 --copies K puts up to K copies of each original in the batch (distinct
 spins or round trips of it, default 1): then each copy has several
@@ -25,6 +26,11 @@ original).
 on top, the text unchanged): the two copies of one spin must not hide it
 by being judged against each other.
 
+--dialogue adds to each copy a short line of dialogue after every third
+line ('"Really?" "Yes."'): what a copy adds that its original lacks, highly
+probable text of its own, must not make the copy look the more fluent of
+the two.
+
 --keep writes the batch into DIR (created; kept afterwards) to look into,
 with DIR.roles.tsv naming each file's role (original or copy) and the
 copy's kind.
@@ -40,6 +46,18 @@ import sys
 import tempfile
 
 DATE_RE = re.compile(r"^ date \d{4}-\d\d-\d\d \n?")
+DIALOGUE = ['"Really?" "Yes."', 'He laughed. "No." She nodded.',
+            '"I see," he said. "Thank you."', '"Is it true?" "It is."']
+
+
+def add_dialogue(text):
+    """text with a line of DIALOGUE after every third line of it"""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        out.append(line)
+        if line.strip() and i % 3 == 2:
+            out.append(DIALOGUE[i % len(DIALOGUE)])
+    return "\n".join(out)
 
 
 def main():
@@ -54,6 +72,8 @@ def main():
     ap.add_argument("--keep", help="write the batch here and keep it")
     ap.add_argument("--republish", action="store_true",
                     help="beside each copy, its republication (a credit line added on top)")
+    ap.add_argument("--dialogue", action="store_true",
+                    help="a line of dialogue added to each copy after every third line")
     a = ap.parse_args()
     by_src = {}
     with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:
@@ -92,6 +112,8 @@ def main():
             for name, path, role_of, credit in what:
                 with open(os.path.join(a.bench, path), encoding="utf-8") as f:
                     text = DATE_RE.sub("", f.read())
+                if a.dialogue and role_of == "copy":
+                    text = add_dialogue(text)
                 with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
                     f.write(credit + text)
                 role[os.path.join(tmp, name)] = role_of

@@ -762,6 +762,15 @@ fail:
 	return NULL;
 }
 
+/* Mean log10 probability per token of the sentences paired with the
+ * source, or of the whole text when none is */
+static double paired_fluency(const struct ds_ev *ev)
+{
+	if (!ev->paired_tokens)
+		return ev->f[DS_F_LP];
+	return ev->paired_logprob / (double)ev->paired_tokens;
+}
+
 int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const struct ds_result *ab,
 		    int dates, double *balance)
 {
@@ -780,12 +789,14 @@ int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const s
 		 * ratios) */
 		double g = ba->ev.f[DS_F_SUBGAIN] * ba->ev.f[DS_F_SMALL] -
 			   ab->ev.f[DS_F_SUBGAIN] * ab->ev.f[DS_F_SMALL];
-		/* and the whole texts' fluency (mean log probability per token,
+		/* and the texts' fluency (mean log probability per token,
 		 * unknown words included) must not contradict either: a round
 		 * trip's untranslated words, which the pairs' ratios and gains
 		 * do not weigh, or an old text whose spinner wrote today's
-		 * words, where the ratios alone would accuse the original */
-		double flu = ab->ev.f[DS_F_LP] - ba->ev.f[DS_F_LP];
+		 * words, where the ratios alone would accuse the original.  It
+		 * is measured on the sentences the two share, so that what one
+		 * side adds (a line of dialogue, a caption) does not weigh */
+		double flu = paired_fluency(&ab->ev) - paired_fluency(&ba->ev);
 		if (det->m->scorer && det->m->scorer->has_chg) {
 			d = ba->ev.f[DS_F_LLR] - ab->ev.f[DS_F_LLR];
 		} else {

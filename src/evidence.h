@@ -222,6 +222,10 @@ struct ds_ev {
 				     * together: it backs off to the unigram */
 	size_t n_tokens;            /* tokens scored by the language model */
 	double logprob;             /* their total log10 probability */
+	/* against a source: the tokens of the sentences the alignment pairs
+	 * with it, and their total log10 probability (0 without a source) */
+	size_t paired_tokens;
+	double paired_logprob;
 };
 
 struct ds_ev_ctx;

@@ -156,6 +156,10 @@ int ev_add_sub(struct ds_ev *ev, const struct ds_doc *doc, uint32_t tb, uint32_t
 /* Scores doc with the language model: per-position state and log10
  * probability in c, fluency features in ev. */
 int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev);
+/* The fluency of the sentences al pairs with the source (ev's
+ * paired_tokens, paired_logprob), after ev_lm_pass. */
+void ev_paired_fluency(const struct ds_ev_ctx *c, const struct ds_doc *doc,
+		       const struct ds_align *al, struct ds_ev *ev);
 /* The mean log10 gain of each token's context over its unigram probability
  * (DS_F_CTX), after ev_lm_pass; only an article judged on its own needs
  * it. */

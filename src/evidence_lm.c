@@ -243,6 +243,25 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 	return 0;
 }
 
+void ev_paired_fluency(const struct ds_ev_ctx *c, const struct ds_doc *doc,
+		       const struct ds_align *al, struct ds_ev *ev)
+{
+	size_t n = 0;
+	double lp = 0;
+	for (size_t k = 0; k < al->npairs; k++) {
+		const struct ds_sent *s = &doc->sent[al->pairs[k].a_sent];
+		for (uint32_t t = s->tok_begin; t < s->tok_end; t++) {
+			uint32_t p = c->tokpos[t];
+			if (p != UINT32_MAX) {
+				lp += c->lp[p];
+				n++;
+			}
+		}
+	}
+	ev->paired_tokens = n;
+	ev->paired_logprob = lp;
+}
+
 void ev_context_gain(struct ds_ev_ctx *c, struct ds_ev *ev)
 {
 	struct ds_lm_state nul, tmp;

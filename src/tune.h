@@ -89,7 +89,8 @@ struct ds_tune {
 	 * changes */
 	double direction_gain_margin;
 	/* ... and the mean log10 probability per token by which the copy must
-	 * read less fluently than the other as a whole: a spinner that checks
+	 * read less fluently than the other on the sentences the two share (the
+	 * whole text when none is shared): a spinner that checks
 	 * its words against their context (or an editor bringing an old text's
 	 * words up to date) leaves the copy as fluent as the original or more,
 	 * and every fluency-based sign then points at the original; the text

@@ -6,7 +6,8 @@
  * model's ratios and dump, changes that are never spin evidence (house
  * style, function words, unrelated words), the cache of candidate
  * originals and the table of them built with the models, and the same
- * results again and from threads computing at once. */
+ * results again and from threads computing at once, and the fluency of
+ * the sentences paired with the source. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -162,6 +163,38 @@ T_TEST(identical_copy)
 	T_NEAR(ev.f[DS_F_EDITRATE], 0, 0);
 	T_NEAR(ev.f[DS_F_DENSITY], 0, 0);
 	ds_ev_clear(&ev);
+	ds_ev_ctx_free(c);
+}
+
+/* The fluency of the sentences paired with the source: lines of dialogue
+ * the article adds ('"Really?" "Yes."', too short to pair) count in the
+ * whole text's, not in it; the shared sentences' is the same to the bit;
+ * on its own an article has none. */
+T_TEST(paired_fluency)
+{
+	static const char DLG[] =
+		"The city council met on Tuesday to discuss the new budget for the coming year.\n"
+		"\"Really?\" \"Yes.\"\n"
+		"Members said the plan would raise taxes on large companies and cut spending on roads. "
+		"Mr. Smith, who leads the council, said the vote is not expected before March.\n"
+		"\"Really?\" \"Yes.\"\n"
+		"The mayor has three weeks to answer the proposal and may ask for changes. "
+		"Residents will be able to comment at a public meeting next month in the old library.\n";
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev same = {0}, added = {0}, solo = {0};
+	T_EQ_INT(compute(c, SRC, SRC, &same), 0);
+	T_EQ_INT(compute(c, DLG, SRC, &added), 0);
+	T_EQ_INT(compute(c, SRC, NULL, &solo), 0);
+	T_OK(same.paired_tokens > 60 && same.paired_tokens <= same.n_tokens);
+	T_EQ_INT(added.paired_tokens, same.paired_tokens);
+	T_NEAR(added.paired_logprob, same.paired_logprob, 1e-9);
+	T_OK(added.n_tokens > same.n_tokens);
+	T_OK(added.logprob != same.logprob);
+	T_EQ_INT(solo.paired_tokens, 0);
+	T_NEAR(solo.paired_logprob, 0, 0);
+	ds_ev_clear(&same);
+	ds_ev_clear(&added);
+	ds_ev_clear(&solo);
 	ds_ev_ctx_free(c);
 }
 
@@ -1188,6 +1221,7 @@ int main(void)
 	}
 	T_RUN(feature_names);
 	T_RUN(identical_copy);
+	T_RUN(paired_fluency);
 	T_RUN(lexicon_swap);
 	T_RUN(subrate_per_article_word);
 	T_RUN(solo_clean_vs_spun);
