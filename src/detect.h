@@ -68,8 +68,9 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 				 const struct ds_source_meta *meta,
 				 const struct ds_detect_opts *opts, struct ds_err *err);
 
-/* doc's mean log10 probability per token under det's language model
- * (ds_ev_fluency): how fluent a text is, without judging it.  doc stays
+/* doc's mean log10 probability per token under det's language model, over
+ * its sentences of DS_ALIGN_MIN_WORDS words or more (ds_ev_fluency): how
+ * fluent a text is, without judging it.  doc stays
  * the caller's.  0 or DS_ENOMEM with err set. */
 int ds_detect_fluency(struct ds_detector *det, const struct ds_doc *doc, double *lp,
 		      struct ds_err *err);

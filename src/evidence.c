@@ -273,7 +273,7 @@ int ds_ev_fluency(struct ds_ev_ctx *c, const struct ds_doc *doc, double *lp)
 	int rc;
 	memset(&ev, 0, sizeof ev);
 	rc = ev_lm_pass(c, doc, &ev);
-	*lp = rc ? 0 : ev.f[DS_F_LP];
+	*lp = rc ? 0 : ev_sentence_fluency(c, doc, &ev);
 	ds_ev_clear(&ev);
 	return rc;
 }
@@ -293,7 +293,9 @@ int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds
 		covered = calloc(doc->ntok + 1, 1);
 		if (!covered)
 			return DS_ENOMEM;
-		ev_paired_fluency(c, doc, al, ev);
+		rc = ev_paired_fluency(c, doc, al, ev);
+		if (rc)
+			goto out;
 		rc = ev_source_pass(c, doc, src, al, covered, ev);
 		if (rc)
 			goto out;

@@ -328,8 +328,10 @@ int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds
 		  const struct ds_align *al, struct ds_ev *ev);
 void ds_ev_clear(struct ds_ev *ev);
 /* The language-model pass of ds_ev_compute alone: *lp gets doc's mean log10
- * probability per token (DS_F_LP, unknown words included), with no
- * candidate search.  Returns 0 or DS_ENOMEM. */
+ * probability per token (unknown words included) over its sentences of
+ * DS_ALIGN_MIN_WORDS words or more ("Really?" "Yes." say nothing of how
+ * fluent a text is, and common words make them probable), DS_F_LP when it
+ * has none; with no candidate search.  Returns 0 or DS_ENOMEM. */
 int ds_ev_fluency(struct ds_ev_ctx *c, const struct ds_doc *doc, double *lp);
 
 static inline const char *ds_ev_str(const struct ds_ev *ev, uint32_t off)

@@ -243,23 +243,77 @@ int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 	return 0;
 }
 
-void ev_paired_fluency(const struct ds_ev_ctx *c, const struct ds_doc *doc,
-		       const struct ds_align *al, struct ds_ev *ev)
+/* Walks doc's sentences as ev_lm_pass scored them (a sentence marked boiler
+ * or empty has no run): for each sentence that want(ud, i, words) keeps,
+ * where words counts its word and number tokens, adds the log10
+ * probabilities of its tokens (not its start or end marks) to *lp and their
+ * number to *n.  (With the ends, the batch figures of docs/README-index.md
+ * were a little worse: 279 for 280 copies flagged, 263 for 266 copies
+ * ranked under their original.) */
+static void sent_runs(const struct ds_ev_ctx *c, const struct ds_doc *doc,
+		      int (*want)(const void *ud, size_t i, size_t words), const void *ud,
+		      double *lp, size_t *n)
+{
+	size_t p = 0;
+	for (size_t i = 0; i < doc->nsent && p < c->seq.n; i++) {
+		const struct ds_sent *se = &doc->sent[i];
+		size_t q, words = 0;
+		double l = 0;
+		if (se->boiler || se->tok_end <= se->tok_begin)
+			continue;
+		/* c->seq.id[p] is this sentence's DS_LM_BOS */
+		for (q = p + 1; q < c->seq.n && c->seq.id[q] != DS_LM_EOS; q++) {
+			uint32_t t = c->seq.tok[q];
+			words += doc->tok[t].kind == DS_TOK_WORD || doc->tok[t].kind == DS_TOK_NUM;
+		}
+		if (want(ud, i, words)) {
+			for (size_t k = p + 1; k < q; k++)
+				l += c->lp[k];
+			*lp += l;
+			*n += q - (p + 1);
+		}
+		p = q + 1;
+	}
+}
+
+static int is_paired(const void *ud, size_t i, size_t words)
+{
+	(void)words;
+	return ((const uint8_t *)ud)[i];
+}
+
+static int long_enough(const void *ud, size_t i, size_t words)
+{
+	(void)ud;
+	(void)i;
+	return words >= DS_ALIGN_MIN_WORDS;
+}
+
+int ev_paired_fluency(const struct ds_ev_ctx *c, const struct ds_doc *doc,
+		      const struct ds_align *al, struct ds_ev *ev)
+{
+	uint8_t *paired = calloc(doc->nsent + 1, 1);
+	size_t n = 0;
+	double lp = 0;
+	if (!paired)
+		return DS_ENOMEM;
+	for (size_t k = 0; k < al->npairs; k++)
+		if (al->pairs[k].a_sent < doc->nsent)
+			paired[al->pairs[k].a_sent] = 1;
+	sent_runs(c, doc, is_paired, paired, &lp, &n);
+	free(paired);
+	ev->paired_tokens = n;
+	ev->paired_logprob = lp;
+	return 0;
+}
+
+double ev_sentence_fluency(const struct ds_ev_ctx *c, const struct ds_doc *doc,
+			   const struct ds_ev *ev)
 {
 	size_t n = 0;
 	double lp = 0;
-	for (size_t k = 0; k < al->npairs; k++) {
-		const struct ds_sent *s = &doc->sent[al->pairs[k].a_sent];
-		for (uint32_t t = s->tok_begin; t < s->tok_end; t++) {
-			uint32_t p = c->tokpos[t];
-			if (p != UINT32_MAX) {
-				lp += c->lp[p];
-				n++;
-			}
-		}
-	}
-	ev->paired_tokens = n;
-	ev->paired_logprob = lp;
+	sent_runs(c, doc, long_enough, NULL, &lp, &n);
+	return n ? lp / (double)n : ev->f[DS_F_LP];
 }
 
 void ev_context_gain(struct ds_ev_ctx *c, struct ds_ev *ev)

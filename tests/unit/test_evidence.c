@@ -169,7 +169,8 @@ T_TEST(identical_copy)
 /* The fluency of the sentences paired with the source: lines of dialogue
  * the article adds ('"Really?" "Yes."', too short to pair) count in the
  * whole text's, not in it; the shared sentences' is the same to the bit;
- * on its own an article has none. */
+ * on its own an article has none.  Nor do they count in the fluency that
+ * ranks candidate sources (ds_ev_fluency). */
 T_TEST(paired_fluency)
 {
 	static const char DLG[] =
@@ -192,6 +193,21 @@ T_TEST(paired_fluency)
 	T_OK(added.logprob != same.logprob);
 	T_EQ_INT(solo.paired_tokens, 0);
 	T_NEAR(solo.paired_logprob, 0, 0);
+	/* the fluency that ranks candidate sources reads sentences of three
+	 * words or more: the dialogue does not count in it either */
+	{
+		struct ds_doc *a = doc_of(c, SRC), *b = doc_of(c, DLG);
+		double la = 0, lb = 1;
+		T_OK(a && b);
+		T_EQ_INT(a && b ? ds_ev_fluency(c, a, &la) : -1, 0);
+		T_EQ_INT(a && b ? ds_ev_fluency(c, b, &lb) : -1, 0);
+		T_NEAR(lb, la, 1e-12);
+		T_NEAR(la, same.paired_logprob / (double)same.paired_tokens, 1e-12);
+		T_OK(la < solo.f[DS_F_LP]); /* the sentences' ends, left out, are probable */
+		T_OK(added.f[DS_F_LP] > la); /* over every sentence, more fluent */
+		ds_doc_free(a);
+		ds_doc_free(b);
+	}
 	ds_ev_clear(&same);
 	ds_ev_clear(&added);
 	ds_ev_clear(&solo);
