@@ -9,7 +9,7 @@ copies flagged, and pairs marked "source_direction": "uncertain".
 
   scripts/eval_batch.py [--despin D] [--models DIR] [--bench DIR] [--n 150]
                         [--copies K] [--family NAME] [--republish]
-                        [--dialogue] [--keep DIR]
+                        [--dialogue] [--drop] [--keep DIR]
 
 --copies K puts up to K copies of each original in the batch (distinct
 spins or round trips of it, default 1): then each copy has several
@@ -30,6 +30,9 @@ by being judged against each other.
 line ('"Really?" "Yes."'): what a copy adds that its original lacks, highly
 probable text of its own, must not make the copy look the more fluent of
 the two.
+
+--drop leaves out every fourth line of each copy: what the original has
+and the copy lacks must not make the original look the less fluent.
 
 --keep writes the batch into DIR (created; kept afterwards) to look into,
 with DIR.roles.tsv naming each file's role (original or copy) and the
@@ -74,6 +77,8 @@ def main():
                     help="beside each copy, its republication (a credit line added on top)")
     ap.add_argument("--dialogue", action="store_true",
                     help="a line of dialogue added to each copy after every third line")
+    ap.add_argument("--drop", action="store_true",
+                    help="every fourth line of each copy left out")
     a = ap.parse_args()
     by_src = {}
     with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:
@@ -112,6 +117,8 @@ def main():
             for name, path, role_of, credit in what:
                 with open(os.path.join(a.bench, path), encoding="utf-8") as f:
                     text = DATE_RE.sub("", f.read())
+                if a.drop and role_of == "copy":
+                    text = "\n".join(line for i, line in enumerate(text.split("\n")) if i % 4 != 3)
                 if a.dialogue and role_of == "copy":
                     text = add_dialogue(text)
                 with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
