@@ -261,8 +261,9 @@ static void sent_runs(const struct ds_ev_ctx *c, const struct ds_doc *doc,
 		double l = 0;
 		if (se->boiler || se->tok_end <= se->tok_begin)
 			continue;
-		/* c->seq.id[p] is this sentence's DS_LM_BOS */
-		for (q = p + 1; q < c->seq.n && c->seq.id[q] != DS_LM_EOS; q++) {
+		/* c->seq's run of this sentence: its start mark at p, its tokens,
+		 * its end mark at q (the marks stand for no token) */
+		for (q = p + 1; q < c->seq.n && c->seq.tok[q] != DS_LM_NO_TOK; q++) {
 			uint32_t t = c->seq.tok[q];
 			words += doc->tok[t].kind == DS_TOK_WORD || doc->tok[t].kind == DS_TOK_NUM;
 		}
