@@ -75,14 +75,15 @@ run index_list 0 "$DESPIN" index list -i "$W/idx.db"
 run index_check 0 "$DESPIN" index check -i "$W/idx.db"
 run match 0 "$DESPIN" match "$W/a.txt" "$W/b.txt"
 if [ -f "$M/scorer.bin" ]; then
-	run scan_batch 0 "$DESPIN" scan --models "$M" --format json "$W/a.txt" "$W/b.txt"
+	# b is a's spin: flagged (exit 1), a not
+	run scan_batch 1 "$DESPIN" scan --models "$M" --format json "$W/a.txt" "$W/b.txt"
 	run scan_solo 2 "$DESPIN" scan --solo --models "$M" "$W/b.txt" "$W/bin.txt"
 	run scan_index 1 "$DESPIN" scan -i "$W/idx.db" --models "$M" -j 2 "$W/b.txt"
 	printf '{"id":1,"text":"The council met."}\n{"id":"x","text":"bad\n{"id":2}\n' > "$W/in.jsonl"
 	run scan_stdin 2 "$DESPIN" scan --solo --stdin-json --models "$M" --format json < "$W/in.jsonl"
 	run explain 1 "$DESPIN" explain --models "$M" -s "$W/a.txt" "$W/b.txt"
 	run restore 1 "$DESPIN" restore --models "$M" -s "$W/a.txt" "$W/b.txt"
-	run report 0 "$DESPIN" report --html "$W/r.html" --models "$M" "$W/a.txt" "$W/b.txt"
+	run report 1 "$DESPIN" report --html "$W/r.html" --models "$M" "$W/a.txt" "$W/b.txt"
 fi
 printf 'DESPIN\r\nLM\0\0\0\0\0\0garbage' > "$W/bad.bin"
 run corrupt_model 2 "$DESPIN" lm info -m "$W/bad.bin"
