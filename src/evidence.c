@@ -293,9 +293,7 @@ int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds
 		covered = calloc(doc->ntok + 1, 1);
 		if (!covered)
 			return DS_ENOMEM;
-		rc = ev_paired_fluency(c, doc, al, ev);
-		if (rc)
-			goto out;
+		ev_paired_fluency(c, doc, al, ev);
 		rc = ev_source_pass(c, doc, src, al, covered, ev);
 		if (rc)
 			goto out;

@@ -157,10 +157,9 @@ int ev_add_sub(struct ds_ev *ev, const struct ds_doc *doc, uint32_t tb, uint32_t
  * probability in c, fluency features in ev. */
 int ev_lm_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev);
 /* The fluency of the sentences al pairs with the source (ev's
- * paired_tokens, paired_logprob: their tokens), after
- * ev_lm_pass.  0 or DS_ENOMEM. */
-int ev_paired_fluency(const struct ds_ev_ctx *c, const struct ds_doc *doc,
-		      const struct ds_align *al, struct ds_ev *ev);
+ * paired_tokens, paired_logprob: their tokens), after ev_lm_pass. */
+void ev_paired_fluency(const struct ds_ev_ctx *c, const struct ds_doc *doc,
+		       const struct ds_align *al, struct ds_ev *ev);
 /* The mean log10 probability per token of doc's sentences of at least
  * DS_ALIGN_MIN_WORDS words (ev's DS_F_LP when it has none), after
  * ev_lm_pass filled ev. */
