@@ -400,8 +400,11 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	/* neighbours spun together ("the Common Meeting" for "the General
 	 * Assembly"): neither original helps alone, both together do.  Two
 	 * capitalised words are first read as a broken compound name
-	 * (compound_slot), others as a pair of their common candidates; the
-	 * words a source covers are judged against it */
+	 * (compound_slot), others as a pair of their common candidates that
+	 * the lexicon holds as a phrase ("common meeting" -> "general
+	 * assembly"; any two candidates the language model likes together,
+	 * "being process", were as often put back in clean text as in spun);
+	 * the words a source covers are judged against it */
 	sides.right_at = UINT32_MAX;
 	for (uint32_t t = 0; t + 1 < doc->ntok; t++) {
 		struct slot_best *a = &bests[t], *b2 = &bests[t + 1];
@@ -439,19 +442,29 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			const ds_lm_id *span[NP];
 			size_t len[NP], np = 0;
 			double g[NP], fg[NP];
+			int pi[NP], pj[NP];
 			for (int i = 0; i < a->ntop; i++)
 				for (int j = 0; j < b2->ntop; j++) {
+					char ph[2 * sizeof a->top_txt[0] + 2];
+					int n = snprintf(ph, sizeof ph, "%s %s", a->top_txt[i],
+							 b2->top_txt[j]);
+					if (!ds_lex_has(c->lex, ph, (size_t)n, NULL))
+						continue;
 					ids[np][0] = a->top[i];
 					ids[np][1] = b2->top[j];
+					pi[np] = i;
+					pj[np] = j;
 					span[np] = ids[np];
 					len[np++] = 2;
 				}
-			ev_span_gains(c, c->tokpos[t], c->tokpos[t] + 2, span, len, np, g, fg);
+			if (np)
+				ev_span_gains(c, c->tokpos[t], c->tokpos[t] + 2, span, len, np, g,
+					      fg);
 			for (size_t x = 0; x < np; x++)
 				if (g[x] > best_g) {
 					best_g = g[x];
-					bi = (int)x / b2->ntop;
-					bj = (int)x % b2->ntop;
+					bi = pi[x];
+					bj = pj[x];
 					bf = fg[x];
 				}
 		}

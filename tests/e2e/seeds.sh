@@ -99,11 +99,13 @@ for mode, path in (("batch", sys.argv[2]), ("solo", sys.argv[3])):
         for t, n in SOLO_003_FLAGGED:
             got_n = sum(1 for x in texts if t in x)
             report(got_n >= n, "solo 003 flags '%s' (%d of %d)" % (t, got_n, n))
-        # a broken name is one decision: each "Safety Council" of 003 (three,
-        # in different sentences) is flagged with the same probability
+        # a broken name is one decision: the "Safety Council"s of 003 (three,
+        # in different sentences) are flagged with the same probability, or
+        # none is (its probability under the flags' floor)
         text = open("corpus/seeds/003_cc34e14e2e5a732a.txt", encoding="utf-8").read()
         names = [s for s in model if s["text"] == "Safety Council"]
-        report(len(names) == text.count("Safety Council") and len({s["p"] for s in names}) == 1,
+        report(text.count("Safety Council") == 3 and
+               len(names) in (0, text.count("Safety Council")) and len({s["p"] for s in names}) <= 1,
                "solo 003 flags every 'Safety Council' alike (%d of %d, p %s)"
                % (len(names), text.count("Safety Council"),
                   ",".join(sorted({"%.3f" % s["p"] for s in names}))))

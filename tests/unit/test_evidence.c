@@ -441,6 +441,25 @@ T_TEST(number_and_possessive_slots)
 	T_OK(span_at(&sp, (size_t)(plain - TXT), (size_t)(plain - TXT) + 2) < 0);
 }
 
+/* Two lower-case neighbours are one slot when the pair put back is a phrase
+ * the lexicon holds ("jurisprudence shoal" -> "law school"), not when it is
+ * any two candidates the language model likes side by side ("delegates
+ * said" -> "place had"). */
+T_TEST(pair_slots_are_phrases)
+{
+	static const char TXT[] =
+		"After college she went to jurisprudence shoal in Boston, and the delegates said "
+		"she worked for a judge for three years before she opened her own office in the "
+		"city.\n";
+	static struct slot_spans sp;
+	const char *law = strstr(TXT, "jurisprudence shoal"), *said = strstr(TXT, "delegates said");
+	T_EQ_INT(slot_spans_of(TXT, &sp), 0);
+	T_OK(span_at(&sp, (size_t)(law - TXT), (size_t)(law - TXT) + strlen("jurisprudence shoal")) >= 0);
+	T_OK(span_at(&sp, (size_t)(said - TXT), (size_t)(said - TXT) + strlen("delegates said")) < 0);
+	/* each word is still a slot of its own */
+	T_OK(span_at(&sp, (size_t)(said - TXT), (size_t)(said - TXT) + strlen("delegates")) >= 0);
+}
+
 /* Whether a slot of sp over the bytes of needle in txt restores a compound
  * name: 1 yes, 0 a slot that does not, -1 no slot there. */
 static int name_slot(const struct slot_spans *sp, const char *txt, const char *needle)
@@ -1244,6 +1263,7 @@ int main(void)
 	T_RUN(unseen_pairs);
 	T_RUN(gtop_over_lower_quartile);
 	T_RUN(number_and_possessive_slots);
+	T_RUN(pair_slots_are_phrases);
 	T_RUN(compound_names);
 	T_RUN(names_kept);
 	T_RUN(slot_features_over_article);
