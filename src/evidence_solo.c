@@ -403,7 +403,8 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 	 * (compound_slot), others as a pair of their common candidates that
 	 * the lexicon holds as a phrase ("common meeting" -> "general
 	 * assembly"; any two candidates the language model likes together,
-	 * "being process", were as often put back in clean text as in spun);
+	 * "being process", were mostly put back where no word was swapped, in
+	 * clean text and spun alike);
 	 * the words a source covers are judged against it */
 	sides.right_at = UINT32_MAX;
 	for (uint32_t t = 0; t + 1 < doc->ntok; t++) {
