@@ -398,14 +398,15 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			bests[t] = b;
 	}
 	/* neighbours spun together ("the Common Meeting" for "the General
-	 * Assembly"): neither original helps alone, both together do.  Two
+	 * Assembly"): both originals put back read likelier than either alone
+	 * (a gain of at least 1, and 0.5 over each word's own slot).  Two
 	 * capitalised words are first read as a broken compound name
 	 * (compound_slot), others as a pair of their common candidates that
-	 * the lexicon holds as a phrase ("common meeting" -> "general
-	 * assembly"; any two candidates the language model likes together,
+	 * the lexicon holds as a phrase ("jurisprudence shoal" -> "law
+	 * school"; any two candidates the language model likes together,
 	 * "being process", were mostly put back where no word was swapped, in
-	 * clean text and spun alike);
-	 * the words a source covers are judged against it */
+	 * clean text and spun alike); the words a source covers are judged
+	 * against it */
 	sides.right_at = UINT32_MAX;
 	for (uint32_t t = 0; t + 1 < doc->ntok; t++) {
 		struct slot_best *a = &bests[t], *b2 = &bests[t + 1];
