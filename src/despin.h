@@ -72,6 +72,12 @@ void ds_temp_remove_all(void);
  * removed on a signal). */
 int ds_temp_add(const char *path, int is_dir);
 void ds_temp_del(const char *path);
+/* mkstemp (is_dir 0) or mkdtemp (is_dir 1) of TMPL, a name ending in
+ * "XXXXXX" that is rewritten in place, listed as ds_temp_add does with no
+ * moment between in which a signal finds the new file unlisted.  Returns
+ * the open descriptor of the file (the caller's to close), 0 for a folder,
+ * or -1 with errno set. */
+int ds_temp_create(char *tmpl, int is_dir);
 
 
 /* ---- HTML input ------------------------------------------------------------

@@ -721,7 +721,8 @@ static void batch_temp(const char *path, int add)
 {
 	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
 	char p[4096];
-	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+	/* the index itself was listed by ds_temp_create as it was made */
+	for (size_t i = add ? 1 : 0; i < sizeof ext / sizeof ext[0]; i++) {
 		if ((size_t)snprintf(p, sizeof p, "%s%s", path, ext[i]) >= sizeof p)
 			return; /* not listed: only not removed on a signal */
 		if (add)
@@ -749,13 +750,14 @@ struct ds_batch *ds_batch_new(const char *dir, struct ds_err *err)
 	}
 	pthread_mutex_init(&b->lock, NULL);
 	snprintf(b->path, len, "%s/despin-batch.XXXXXX", tmp);
-	if ((fd = mkstemp(b->path)) < 0) {
+	if ((fd = ds_temp_create(b->path, 0)) < 0) {
 		ds_err_set(err, DS_EIO, "cannot create a batch index in %s: %s", tmp, strerror(errno));
 		b->path[0] = 0;
 		ds_batch_free(b);
 		return NULL;
 	}
 	close(fd);
+	/* its -wal, -shm and -journal listed before they exist */
 	batch_temp(b->path, 1);
 	if (!(b->ix = ds_index_open(b->path, DS_INDEX_CREATE, err)) ||
 	    ds_index_begin(b->ix, err)) {

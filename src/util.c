@@ -7,6 +7,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -856,6 +857,28 @@ void ds_temp_del(const char *path)
 	}
 }
 
+/* Signals are held off from the making to the listing: a SIGTERM that came
+ * between the two would end the program with a file on disk that its
+ * handler's ds_temp_remove_all did not know of.  A held signal arrives
+ * when the mask is restored, with the file listed. */
+int ds_temp_create(char *tmpl, int is_dir)
+{
+	sigset_t all, old;
+	int fd, saved;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (is_dir)
+		fd = mkdtemp(tmpl) ? 0 : -1;
+	else
+		fd = mkstemp(tmpl);
+	saved = errno;
+	if (fd >= 0)
+		(void)ds_temp_add(tmpl, is_dir);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return fd;
+}
+
 void ds_temp_remove_all(void)
 {
 	int saved = errno;
@@ -883,8 +906,13 @@ static int afile_open_temp(struct ds_afile *f, const char *path, struct ds_err *
 		return ds_err_set(err, DS_ENOMEM, "out of memory");
 	}
 	snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	/* listed before it is made: a signal between the two finds it */
+	(void)ds_temp_add(f->tmp, 0);
 	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (f->fd < 0) {
+		int e = errno;
+		ds_temp_del(f->tmp);
+		errno = e;
 		/* the temporary file is named: it is what could not be made
 		 * (in /proc, say, path exists but no new file can) */
 		int rc = ds_err_sys(err, errno, "cannot create %s (the temporary file for %s)",
@@ -894,7 +922,6 @@ static int afile_open_temp(struct ds_afile *f, const char *path, struct ds_err *
 		f->path = f->tmp = NULL;
 		return rc;
 	}
-	(void)ds_temp_add(f->tmp, 0);
 	return 0;
 }
 

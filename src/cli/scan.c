@@ -427,14 +427,13 @@ static int sources_index(struct engine *e)
 	struct ds_index *ix;
 	int rc = 0;
 	snprintf(e->tmpdir, sizeof e->tmpdir, "%s/despin-sources.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(e->tmpdir)) {
+	if (ds_temp_create(e->tmpdir, 1) < 0) {
 		cli_error("cannot create a folder in %s: %s", tmp && *tmp ? tmp : "/tmp",
 			  strerror(errno));
 		e->tmpdir[0] = 0;
 		return -1;
 	}
-	/* removed on SIGINT or SIGTERM too (main.c) */
-	(void)ds_temp_add(e->tmpdir, 1);
+	/* removed on SIGINT or SIGTERM too (main.c), with the files in it */
 	for (size_t i = 0; i < sizeof sources_files / sizeof sources_files[0]; i++) {
 		snprintf(uri, sizeof uri, "%s/%s", e->tmpdir, sources_files[i]);
 		(void)ds_temp_add(uri, 0);

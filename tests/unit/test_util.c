@@ -1,6 +1,8 @@
 /* Unit tests of util's hash map, string table, sort, text shown safely
  * and atomic writes. */
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +10,15 @@
 #include "t.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 
 /* a string table on top of the map: key = hash, value = index in words[] */
 struct words {
@@ -320,6 +327,97 @@ T_TEST(temp_files_removed_on_demand)
 	rmdir(dir);
 }
 
+/* ds_temp_create makes a file or a folder from a template and lists it
+ * (ds_temp_remove_all takes both), fails with errno where mkstemp would
+ * and lists nothing then, and gives the signal mask back as it found it. */
+T_TEST(temp_create_lists_what_it_makes)
+{
+	char dir[] = "/tmp/despin-tc-XXXXXX", file[64], missing[] = "/nonexistent-despin/f.XXXXXX";
+	sigset_t before, after;
+	int fd;
+	pthread_sigmask(SIG_SETMASK, NULL, &before);
+	T_EQ_INT(ds_temp_create(dir, 1), 0);
+	T_OK(strstr(dir, "XXXXXX") == NULL);
+	T_OK(exists(dir));
+	snprintf(file, sizeof file, "%s/f.XXXXXX", dir);
+	fd = ds_temp_create(file, 0);
+	T_OK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	T_OK(strstr(file, "XXXXXX") == NULL);
+	T_OK(exists(file));
+	pthread_sigmask(SIG_SETMASK, NULL, &after);
+	T_EQ_INT(sigismember(&after, SIGTERM), sigismember(&before, SIGTERM));
+	T_EQ_INT(sigismember(&after, SIGINT), sigismember(&before, SIGINT));
+	errno = 0;
+	T_EQ_INT(ds_temp_create(missing, 0), -1);
+	T_EQ_INT(errno, ENOENT);
+	ds_temp_remove_all();
+	T_OK(!exists(file));
+	T_OK(!exists(dir));
+	ds_temp_del(file);
+	ds_temp_del(dir);
+}
+
+#ifdef __linux__
+static void remove_and_exit(int sig)
+{
+	(void)sig;
+	ds_temp_remove_all();
+	_exit(0);
+}
+
+/* A kill the instant the file appears (inotify) still finds it listed: a
+ * child makes one temporary file and waits, the parent sends SIGTERM on
+ * the file's creation, and the child's handler must remove it.  With the
+ * listing after mkstemp, a third of such kills left the file behind. */
+T_TEST(temp_create_no_window_for_a_signal)
+{
+	char dir[] = "/tmp/despin-tw-XXXXXX";
+	int left = 0, tries = 30;
+	T_OK(mkdtemp(dir) != NULL);
+	for (int t = 0; t < tries; t++) {
+		int in = inotify_init1(IN_CLOEXEC), st;
+		char buf[4096];
+		pid_t pid;
+		DIR *d;
+		struct dirent *e;
+		if (in < 0 || inotify_add_watch(in, dir, IN_CREATE) < 0) {
+			T_OK(0);
+			break;
+		}
+		if ((pid = fork()) == 0) {
+			char f[64];
+			struct sigaction sa;
+			memset(&sa, 0, sizeof sa);
+			sa.sa_handler = remove_and_exit;
+			sigaction(SIGTERM, &sa, NULL);
+			snprintf(f, sizeof f, "%s/f.XXXXXX", dir);
+			if (ds_temp_create(f, 0) >= 0)
+				for (;;)
+					pause();
+			_exit(1);
+		}
+		if (read(in, buf, sizeof buf) > 0)
+			kill(pid, SIGTERM);
+		waitpid(pid, &st, 0);
+		close(in);
+		if ((d = opendir(dir)) != NULL) {
+			while ((e = readdir(d)) != NULL)
+				if (e->d_name[0] != '.') {
+					char f[320];
+					snprintf(f, sizeof f, "%s/%s", dir, e->d_name);
+					unlink(f);
+					left++;
+				}
+			closedir(d);
+		}
+	}
+	T_EQ_INT(left, 0);
+	rmdir(dir);
+}
+#endif
+
 /* Whether ds_buf_shown shows s[0..n) as want (controls as "?"). */
 static int shows_as(const char *s, size_t n, const char *want)
 {
@@ -471,6 +569,10 @@ int main(void)
 	T_RUN(iso_dates);
 	T_RUN(hash64_values_stay);
 	T_RUN(temp_files_removed_on_demand);
+	T_RUN(temp_create_lists_what_it_makes);
+#ifdef __linux__
+	T_RUN(temp_create_no_window_for_a_signal);
+#endif
 	T_RUN(shown_text_does_nothing_else);
 	T_RUN(afile_new_and_mode);
 	T_RUN(maps_whole_folios_on_demand);
