@@ -715,8 +715,9 @@ struct ds_batch {
 	pthread_mutex_t lock;
 };
 
-/* Lists the batch's index file and SQLite's files beside it for removal
- * on a signal (add), or takes them off the list (!add). */
+/* Lists SQLite's files beside the batch's index for removal on a signal
+ * (add), or removes the index and those files and takes them all off the
+ * list (!add). */
 static void batch_temp(const char *path, int add)
 {
 	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
@@ -724,11 +725,13 @@ static void batch_temp(const char *path, int add)
 	/* the index itself was listed by ds_temp_create as it was made */
 	for (size_t i = add ? 1 : 0; i < sizeof ext / sizeof ext[0]; i++) {
 		if ((size_t)snprintf(p, sizeof p, "%s%s", path, ext[i]) >= sizeof p)
-			return; /* not listed: only not removed on a signal */
-		if (add)
+			continue; /* longer than SQLite opens (512 bytes): never made */
+		if (add) {
 			(void)ds_temp_add(p, 0);
-		else
+		} else {
+			unlink(p);
 			ds_temp_del(p);
+		}
 	}
 }
 
@@ -772,21 +775,8 @@ void ds_batch_free(struct ds_batch *b)
 	if (!b)
 		return;
 	ds_index_close(b->ix);
-	if (b->path[0]) {
-		size_t len = strlen(b->path) + 16;
-		char *p = malloc(len);
-		unlink(b->path);
-		if (p) {
-			snprintf(p, len, "%s-wal", b->path);
-			unlink(p);
-			snprintf(p, len, "%s-shm", b->path);
-			unlink(p);
-			snprintf(p, len, "%s-journal", b->path);
-			unlink(p);
-			free(p);
-		}
+	if (b->path[0])
 		batch_temp(b->path, 0);
-	}
 	for (size_t i = 0; i < b->n; i++)
 		free(b->it[i].name);
 	free(b->it);

@@ -910,13 +910,11 @@ static int afile_open_temp(struct ds_afile *f, const char *path, struct ds_err *
 	(void)ds_temp_add(f->tmp, 0);
 	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (f->fd < 0) {
-		int e = errno;
-		ds_temp_del(f->tmp);
-		errno = e;
 		/* the temporary file is named: it is what could not be made
 		 * (in /proc, say, path exists but no new file can) */
 		int rc = ds_err_sys(err, errno, "cannot create %s (the temporary file for %s)",
 				    f->tmp, path);
+		ds_temp_del(f->tmp);
 		free(f->path);
 		free(f->tmp);
 		f->path = f->tmp = NULL;

@@ -370,7 +370,7 @@ static void remove_and_exit(int sig)
 /* A kill the instant the file appears (inotify) still finds it listed: a
  * child makes one temporary file and waits, the parent sends SIGTERM on
  * the file's creation, and the child's handler must remove it.  With the
- * listing after mkstemp, a third of such kills left the file behind. */
+ * listing after mkstemp and no signal held, the test fails. */
 T_TEST(temp_create_no_window_for_a_signal)
 {
 	char dir[] = "/tmp/despin-tw-XXXXXX";
