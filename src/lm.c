@@ -1233,6 +1233,30 @@ static float slot_backoff(const struct ds_lm *lm, int n, uint32_t slot)
 	return lm->compact ? lmq_backoff(lm, n, slot) : lm->tab[n - 1][slot].backoff;
 }
 
+int ds_lm_each_bigram(const struct ds_lm *lm, ds_lm_bigram_fn fn, void *ud)
+{
+	uint64_t cnt = 0;
+	if (lm->mix || lm->order < 2)
+		return DS_EINVAL;
+	for (uint64_t s = 0; s < (lm->compact ? lm->h->count[1] : lm->slots[1]) && cnt < lm->h->count[1];
+	     s++) {
+		uint32_t ids[2];
+		int rc;
+		if (!lm->compact && lm->tab[1][s].word == EMPTY)
+			continue;
+		cnt++;
+		slot_ids(lm, 2, (uint32_t)s, ids);
+		if ((rc = fn(ud, ids[0], ids[1], slot_prob(lm, 2, (uint32_t)s))) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+float ds_lm_unigram(const struct ds_lm *lm, ds_lm_id w)
+{
+	return lm->mix || w >= lm->vocab ? -99.0f : lm->uni[w].prob;
+}
+
 /* Rows of word ids compared on their first *(int *)width ids. */
 static int cmp_ids(const void *a, const void *b, void *width)
 {

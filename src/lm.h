@@ -130,6 +130,16 @@ int ds_lm_write(const struct ds_lm *lm, const char *path, struct ds_err *err);
  * reentrant: one ARPA writer at a time per process. */
 int ds_lm_write_arpa(const struct ds_lm *lm, const char *path, struct ds_err *err);
 
+/* Calls fn(ud, w1, w2, prob) for every bigram "w1 w2" the model holds
+ * (prob: log10 P(w2 | w1) as stored, without backing off), in no
+ * particular order, until fn returns non-zero, which is returned.
+ * DS_EINVAL for a mixture or a model of order 1. */
+typedef int (*ds_lm_bigram_fn)(void *ud, ds_lm_id w1, ds_lm_id w2, float prob);
+int ds_lm_each_bigram(const struct ds_lm *lm, ds_lm_bigram_fn fn, void *ud);
+/* The unigram log10 probability of word w; -99 for a mixture or an id out
+ * of range. */
+float ds_lm_unigram(const struct ds_lm *lm, ds_lm_id w);
+
 int ds_lm_order(const struct ds_lm *lm);
 /* The file the model was loaded from (NULL for a model built in memory). */
 const char *ds_lm_path(const struct ds_lm *lm);

@@ -80,4 +80,19 @@ struct ds_vec_build_opts {
 int ds_vec_build(const char *corpus, const struct ds_vec_build_opts *o, const char *out,
 		 struct ds_err *err);
 
+/* Learns vectors from the bigrams of a language model (not a mixture)
+ * instead of a corpus: a word's contexts are its left and right neighbours
+ * among the o->contexts likeliest words (0: 800 each side; <s> among the
+ * left, </s> among the right), weighed by their pointwise mutual
+ * information, log P(b | a) - log P(b) of each bigram "a b" the model
+ * holds, when positive; rows are the o->max_words likeliest words (0:
+ * 40000) of lower-case letters, apostrophes and hyphens; o->dim as above;
+ * min_count and window are not used.  A model of a large corpus (CMU
+ * Sphinx's US English 3-gram) knows far more words in far more contexts
+ * than a corpus small enough to read.  Writes out atomically; returns 0 or
+ * a DS_E* code with err set.  lm stays the caller's. */
+struct ds_lm;
+int ds_vec_build_lm(const struct ds_lm *lm, const struct ds_vec_build_opts *o, const char *out,
+		    struct ds_err *err);
+
 #endif

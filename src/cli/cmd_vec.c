@@ -5,17 +5,19 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../lm.h"
 #include "../vec.h"
 
 static const char USAGE[] =
 	"despin vec build [--dim N] [--contexts N] [--words N] [--min-count N] [--window N]\n"
 	"                 -o OUT.bin CORPUS.txt\n"
+	"       despin vec build --lm [--dim N] [--contexts N] [--words N] -o OUT.bin MODEL\n"
 	"       despin vec sim [--models DIR] WORD_OR_PHRASE WORD_OR_PHRASE\n"
 	"       despin vec near [--models DIR] [-n N] WORD";
 
 /* The subcommands and the options (getopt codes) each takes. */
 static const struct cli_sub_options VEC_SUBS[] = {
-	{"build", "odcwfk"}, {"sim", "m"}, {"near", "mn"}, {NULL, NULL}};
+	{"build", "odcwfkl"}, {"sim", "m"}, {"near", "mn"}, {NULL, NULL}};
 
 static void help(void)
 {
@@ -26,6 +28,11 @@ static void help(void)
 	       "  --dim N       dimensions (64)     --contexts N  context words (800)\n"
 	       "  --words N     words kept (20000)  --min-count N least uses (10)\n"
 	       "  --window N    words either side (2)\n"
+	       "build --lm    learns them from the bigrams of a language model (MODEL:\n"
+	       "              despin binary, ARPA or Sphinx): a word's contexts are its\n"
+	       "              left and right neighbours among the N likeliest words\n"
+	       "              (--contexts, 800 each side), weighed by how much likelier\n"
+	       "              the pair is than its words apart; --words 40000\n"
 	       "sim           cosine similarity of two words or phrases, in any case\n"
 	       "              (the vectors are of lower-case words; 'unknown' when a\n"
 	       "              side has no known word)\n"
@@ -145,6 +152,7 @@ int cmd_vec(int argc, char **argv)
 		{"words", required_argument, NULL, 'w'},
 		{"min-count", required_argument, NULL, 'f'},
 		{"window", required_argument, NULL, 'k'},
+		{"lm", no_argument, NULL, 'l'},
 		{"models", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
@@ -153,7 +161,7 @@ int cmd_vec(int argc, char **argv)
 	const char *out = NULL, *dir = NULL, *sub;
 	size_t n = 10;
 	long v;
-	int c;
+	int c, from_lm = 0;
 	memset(&o, 0, sizeof o);
 	if (argc < 2)
 		return cli_usage(USAGE);
@@ -173,6 +181,7 @@ int cmd_vec(int argc, char **argv)
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'm': dir = optarg; break;
+		case 'l': from_lm = 1; break;
 		case 'n':
 			if (cli_parse_int("-n", optarg, 1, NEAR_MAX, &v))
 				return EXIT_ERROR;
@@ -194,6 +203,25 @@ int cmd_vec(int argc, char **argv)
 		struct ds_err err;
 		if (!out || optind != argc - 1)
 			return cli_usage(USAGE);
+		if (from_lm) {
+			struct ds_lm *lm;
+			int rc;
+			if (o.min_count || o.window) {
+				cli_error("vec build: --min-count and --window are for a corpus, not --lm");
+				return EXIT_ERROR;
+			}
+			if (!(lm = ds_lm_load(argv[optind], &err))) {
+				cli_error("%s", err.msg);
+				return EXIT_ERROR;
+			}
+			rc = ds_vec_build_lm(lm, &o, out, &err);
+			ds_lm_free(lm);
+			if (rc) {
+				cli_error("%s", err.msg);
+				return EXIT_ERROR;
+			}
+			return EXIT_CLEAN;
+		}
 		if (ds_vec_build(argv[optind], &o, out, &err)) {
 			cli_error("%s", err.msg);
 			return EXIT_ERROR;

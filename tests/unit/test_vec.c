@@ -1,11 +1,13 @@
-/* test_vec.c - word vectors: building from a small corpus, lookups,
- * similarity of words sharing contexts, phrases, a word looked up once and
- * compared many times, corrupt files. */
+/* test_vec.c - word vectors: building from a small corpus and from a
+ * language model's bigrams, lookups, similarity of words sharing contexts,
+ * phrases, a word looked up once and compared many times, corrupt files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lm.h"
+#include "lm_train.h"
 #include "t.h"
 #include "vec.h"
 
@@ -110,6 +112,126 @@ T_TEST(build_and_compare)
 	ds_vec_free(v);
 }
 
+/* A bigram model of the corpus, trained in memory (order 2; 1 for one of
+ * unigrams alone); NULL on failure. */
+static struct ds_lm *corpus_lm(int order)
+{
+	struct ds_lm_train_opts o = {0};
+	struct ds_err err = {0};
+	struct ds_lm_trainer *t;
+	struct ds_lm *lm = NULL;
+	char *text = NULL;
+	size_t len;
+	o.order = order;
+	if (ds_read_file(corpus, 0, &text, &len, &err) || !(t = ds_lm_trainer_new(&o, &err))) {
+		free(text);
+		return NULL;
+	}
+	if (!ds_lm_trainer_add_text(t, text, len, "corpus", &err))
+		lm = ds_lm_trainer_finish(t, NULL, &err);
+	ds_lm_trainer_free(t);
+	free(text);
+	return lm;
+}
+
+struct bigrams_seen {
+	const struct ds_lm *lm;
+	uint64_t n, bad;
+	int the_cat;
+};
+
+static int see_bigram(void *ud, ds_lm_id a, ds_lm_id b, float prob)
+{
+	struct bigrams_seen *s = ud;
+	struct ds_lm_state st, out;
+	s->n++;
+	/* what the model answers for b after a, with a's context alone */
+	ds_lm_null(&st);
+	ds_lm_score(s->lm, &st, a, &st, NULL);
+	s->bad += ds_lm_score(s->lm, &st, b, &out, NULL) != prob;
+	s->the_cat |= strcmp(ds_lm_word(s->lm, a), "the") == 0 &&
+		      strcmp(ds_lm_word(s->lm, b), "cat") == 0;
+	return 0;
+}
+
+static int stop_at_third(void *ud, ds_lm_id a, ds_lm_id b, float prob)
+{
+	(void)a, (void)b, (void)prob;
+	return ++*(int *)ud == 3 ? 42 : 0;
+}
+
+T_TEST(build_from_bigrams)
+{
+	struct ds_vec_build_opts o = {.contexts = 30, .dim = 8};
+	struct ds_err err;
+	struct ds_lm *lm = corpus_lm(2), *uni = corpus_lm(1), *parts[2], *mix;
+	struct ds_lm_stats stats;
+	struct bigrams_seen seen = {0};
+	struct ds_vec *v;
+	int calls = 0;
+	T_OK(lm != NULL && uni != NULL);
+	if (!lm || !uni) {
+		ds_lm_free(lm);
+		ds_lm_free(uni);
+		return;
+	}
+	/* every bigram once, with the probability the model gives it */
+	seen.lm = lm;
+	ds_lm_get_stats(lm, &stats);
+	T_EQ_INT(ds_lm_each_bigram(lm, see_bigram, &seen), 0);
+	T_EQ_INT(seen.n, stats.count[1]);
+	T_EQ_INT(seen.bad, 0);
+	T_OK(seen.the_cat);
+	T_EQ_INT(ds_lm_each_bigram(lm, stop_at_third, &calls), 42);
+	T_EQ_INT(calls, 3);
+	T_EQ_INT(ds_lm_each_bigram(uni, see_bigram, &seen), DS_EINVAL);
+	T_OK(ds_lm_unigram(lm, ds_lm_vocab(lm, "the", 3)) > ds_lm_unigram(lm, ds_lm_vocab(lm, "cat", 3)));
+	T_OK(ds_lm_unigram(lm, ds_lm_vocab_size(lm)) == -99.0f);
+
+	T_EQ_INT(ds_vec_build_lm(lm, &o, model, &err), 0);
+	v = ds_vec_load(model, &err);
+	T_OK(v != NULL);
+	if (v) {
+		double same = ds_vec_sim(v, "cat", 3, "dog", 3), other = ds_vec_sim(v, "cat", 3, "truck", 5);
+		if (!(same > other + 0.3))
+			printf("# from bigrams: cat/dog %.3f, cat/truck %.3f\n", same, other);
+		T_EQ_INT(ds_vec_dim(v), 8);
+		T_OK(same > 0.9);
+		T_OK(same > other + 0.3);
+		T_OK(ds_vec_sim(v, "car", 3, "truck", 5) > 0.9);
+		/* the model's markers and punctuation are no words of the vectors */
+		T_OK(ds_vec_get(v, "<s>", 3) == NULL);
+		T_OK(ds_vec_get(v, ".", 1) == NULL);
+		for (size_t i = 1; i < ds_vec_words(v); i++)
+			T_OK(strcmp(ds_vec_word(v, i - 1), ds_vec_word(v, i)) < 0);
+		ds_vec_free(v);
+	}
+	/* a model of unigrams alone, a mixture, too many contexts or
+	 * dimensions: refused, nothing written */
+	unlink(model);
+	T_EQ_INT(ds_vec_build_lm(uni, &o, model, &err), DS_EINVAL);
+	T_OK(strstr(err.msg, "unigrams") != NULL);
+	parts[0] = lm;
+	parts[1] = corpus_lm(2);
+	/* the mixture takes its parts over, also when it fails */
+	mix = parts[1] ? ds_lm_mix_new(parts, 2, NULL, &err) : (ds_lm_free(lm), NULL);
+	T_OK(mix != NULL);
+	if (mix) {
+		T_EQ_INT(ds_vec_build_lm(mix, &o, model, &err), DS_EINVAL);
+		T_OK(strstr(err.msg, "mixture") != NULL);
+		ds_lm_free(mix);
+	}
+	lm = corpus_lm(2);
+	o.contexts = 500;
+	T_EQ_INT(ds_vec_build_lm(lm, &o, model, &err), DS_EINVAL);
+	o.contexts = 30;
+	o.dim = 61;
+	T_EQ_INT(ds_vec_build_lm(lm, &o, model, &err), DS_EINVAL);
+	T_OK(access(model, F_OK) != 0);
+	ds_lm_free(lm);
+	ds_lm_free(uni);
+}
+
 T_TEST(bad_options_and_files)
 {
 	struct ds_vec_build_opts o = {.min_count = 5, .contexts = 12, .dim = 13};
@@ -136,6 +258,7 @@ int main(void)
 	snprintf(model, sizeof model, "/tmp/test_vec_%d.bin", (int)getpid());
 	write_corpus();
 	T_RUN(build_and_compare);
+	T_RUN(build_from_bigrams);
 	T_RUN(bad_options_and_files);
 	unlink(corpus);
 	unlink(model);
