@@ -1204,7 +1204,7 @@ void ds_lm_seq_free(struct ds_lm_seq *seq)
 	seq->n = seq->cap = 0;
 }
 
-/* ---- enumerating n-grams (for ARPA output) -------------------------------- */
+/* ---- enumerating n-grams (ARPA output, the bigrams of word vectors) ------- */
 
 /* Fills ids (n words) of the entry at slot of order n. */
 static void slot_ids(const struct ds_lm *lm, int n, uint32_t slot, uint32_t *ids)

@@ -184,6 +184,20 @@ T_TEST(build_from_bigrams)
 	T_OK(seen.the_cat);
 	T_EQ_INT(ds_lm_each_bigram(lm, stop_at_third, &calls), 42);
 	T_EQ_INT(calls, 3);
+	/* the compact layout walks its sorted bigrams alike */
+	{
+		struct ds_lm *q = ds_lm_compact(lm, &err);
+		struct bigrams_seen qs = {0};
+		T_OK(q != NULL);
+		if (q) {
+			qs.lm = q;
+			T_EQ_INT(ds_lm_each_bigram(q, see_bigram, &qs), 0);
+			T_EQ_INT(qs.n, stats.count[1]);
+			T_EQ_INT(qs.bad, 0);
+			T_OK(qs.the_cat);
+			ds_lm_free(q);
+		}
+	}
 	T_EQ_INT(ds_lm_each_bigram(uni, see_bigram, &seen), DS_EINVAL);
 	T_OK(ds_lm_unigram(lm, ds_lm_vocab(lm, "the", 3)) > ds_lm_unigram(lm, ds_lm_vocab(lm, "cat", 3)));
 	T_OK(ds_lm_unigram(lm, ds_lm_vocab_size(lm)) == -99.0f);
