@@ -451,9 +451,11 @@ killed_clean() {
 	shift 4
 	rm -rf "$S"
 	mkdir -p "$S"
-	# a background job of a script starts with SIGINT ignored: env gives
-	# the command the default disposition, as a terminal's Ctrl-C finds it
-	env --default-signal=INT TMPDIR="$S" "$@" > /dev/null 2> "$W/sig.err" &
+	# a background job of a script starts with SIGINT ignored, and one
+	# run under nohup with SIGHUP ignored (a signal ignored at start stays
+	# ignored): env gives the command the default disposition of both, as
+	# a terminal's Ctrl-C and hang-up find it
+	env --default-signal=INT,HUP TMPDIR="$S" "$@" > /dev/null 2> "$W/sig.err" &
 	pid=$!
 	i=0 seen=no
 	while [ $i -lt 3000 ] && kill -0 $pid 2> /dev/null; do
@@ -475,7 +477,7 @@ killed_clean() {
 		nok "$label: SIG$sig: temporary file seen: $seen, exit $rc (want $want), left: $(echo $left)"
 	fi
 }
-if [ $have_models = 1 ] && env --default-signal=INT true 2> /dev/null; then
+if [ $have_models = 1 ] && env --default-signal=INT,HUP true 2> /dev/null; then
 	# a batch that takes seconds: every run of four lines of the seeds
 	mkdir -p "$W/runs"
 	python3 - "$W/runs" <<'PY'
