@@ -15,10 +15,11 @@ RPID=
 trap 'if [ -n "$RPID" ]; then kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null; fi; rm -rf "$W"' EXIT
 trap 'exit 2' HUP INT TERM
 pass=0 fail=0
-run() { # LABEL CMD...: passes on exit 0 or 1 (a verdict) without a report
+run() { # LABEL CMD...: passes on exit 0 or 1 (a verdict) without a report,
+	# within ten minutes (a hang fails, status 124)
 	label=$1
 	shift
-	"$@" > "$W/out" 2> "$W/err"
+	timeout -k 10 600 "$@" > "$W/out" 2> "$W/err"
 	rc=$?
 	if [ $rc -le 1 ] && ! grep -q "WARNING: ThreadSanitizer" "$W/err"; then
 		pass=$((pass + 1)); echo "ok - $label"

@@ -4,7 +4,8 @@
 # tests/cli/run.sh) and end-to-end tests (tests/e2e/*.sh).
 # Usage: tests/run.sh BUILD_DIR [NAME...]: with names, only the suites whose
 # path contains one of them (e.g. "tests/run.sh build test_lex redis.sh").
-# Ends with the line "N passed, N failed".
+# Ends with the line "N passed, N failed".  A suite still running after
+# DS_TEST_TIMEOUT seconds (default 1200) is stopped and counted failed.
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
 picked() { # SUITE: chosen by the names on the command line (all without)
@@ -22,6 +23,23 @@ OUT="$TOP/tests/out"
 rm -rf "$OUT"; mkdir -p "$OUT"
 pass=0 fail=0 skip=0
 failed_names=""
+LIMIT=${DS_TEST_TIMEOUT:-1200}
+
+# limited CMD...: CMD, stopped (TERM, then KILL ten seconds on) after LIMIT
+# seconds; status 124 then
+limited() {
+	if command -v timeout > /dev/null 2>&1; then
+		timeout -k 10 "$LIMIT" "$@"
+	else
+		"$@"
+	fi
+}
+
+timed_out() { # SUITE: counts and names a suite stopped by the limit
+	fail=$((fail + 1)); failed_names="$failed_names
+  $1: still running after $LIMIT s, stopped"
+	echo "not ok - $1 still running after $LIMIT s, stopped"
+}
 
 tally() { # reads TAP on stdin, prints it, counts
 	while IFS= read -r line; do
@@ -40,10 +58,12 @@ for t in "$BUILD"/tests/test_*; do
 	picked "$t" || continue
 	suite=$(basename "$t")
 	echo "# $suite"
-	"$t" > "$OUT/$suite.tap" 2>&1
+	limited "$t" > "$OUT/$suite.tap" 2>&1
 	rc=$?
 	tally < "$OUT/$suite.tap"
-	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$OUT/$suite.tap"; then
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		timed_out "$suite"
+	elif [ $rc -ne 0 ] && ! grep -q '^not ok' "$OUT/$suite.tap"; then
 		fail=$((fail + 1)); failed_names="$failed_names
   $suite: exited with status $rc"
 		echo "not ok - $suite exited with status $rc"
@@ -55,8 +75,10 @@ for t in tests/cli/run.sh tests/e2e/*.sh; do
 	picked "$t" || continue
 	suite=$t
 	echo "# $suite"
-	sh "$t" > "$OUT/$(echo "$suite" | tr / _).tap" 2>&1
+	limited sh "$t" > "$OUT/$(echo "$suite" | tr / _).tap" 2>&1
+	rc=$?
 	tally < "$OUT/$(echo "$suite" | tr / _).tap"
+	[ $rc -eq 124 ] || [ $rc -eq 137 ] && timed_out "$suite"
 done
 
 [ -n "$failed_names" ] && printf 'failed:%s\n' "$failed_names"
