@@ -142,12 +142,14 @@ static int cooc_block(void *ud, const struct ds_doc *d)
 /* ---- the reduction and the file, shared by both sources ---- */
 
 /* A PPMI matrix of nw rows and ncol columns, row by row: row r's non-zero
- * values are val[ptr[r] .. ptr[r + 1]), in column order (col). */
+ * values are val[ptr[r] .. ptr[r + 1]), in column order (col); row r is
+ * the vector of word[r] (borrowed strings, the array owned). */
 struct sparse {
 	size_t nw, ncol;
 	size_t *ptr;
 	uint32_t *col;
 	float *val;
+	const char **word;
 };
 
 static void sparse_free(struct sparse *m)
@@ -155,17 +157,30 @@ static void sparse_free(struct sparse *m)
 	free(m->ptr);
 	free(m->col);
 	free(m->val);
+	free(m->word);
+}
+
+/* Gives back the room of m's entries beyond its first n (kept as they
+ * are where the system cannot shrink them). */
+static void sparse_shrink(struct sparse *m, size_t n)
+{
+	uint32_t *c = realloc(m->col, (n + 1) * sizeof *c);
+	float *v;
+	if (c)
+		m->col = c;
+	if ((v = realloc(m->val, (n + 1) * sizeof *v)))
+		m->val = v;
 }
 
 /* Reduces m to dim dimensions (the Gram matrix M'M, contexts x contexts,
  * decomposed with gsl_linalg_SV_decomp: M'M = V S V'; a word's vector is
  * its row projected on the first dim right singular vectors, scaled by
  * S^-1/4, that is U sqrt(Sigma) of M's SVD, then normalised) and writes
- * the model of words (row r is words[r], in byte order) to out. */
-static int reduce_write(const struct sparse *m, const char *const *words, size_t dim,
-			const char *out, struct ds_err *err)
+ * the model (its words in byte order) to out. */
+static int reduce_write(const struct sparse *m, size_t dim, const char *out, struct ds_err *err)
 {
 	const size_t nw = m->nw, ncol = m->ncol;
+	const char *const *words = m->word;
 	gsl_matrix *G = gsl_matrix_calloc(ncol, ncol), *Vm = gsl_matrix_alloc(ncol, ncol);
 	gsl_vector *S = gsl_vector_alloc(ncol), *work = gsl_vector_alloc(ncol);
 	float *vecs = NULL;
@@ -293,7 +308,6 @@ int ds_vec_build(const char *corpus, const struct ds_vec_build_opts *o, const ch
 	struct wref *order = NULL;
 	int32_t *row = NULL, *col = NULL;
 	double *colw = NULL, *rowsum = NULL;
-	const char **words = NULL;
 	int rc;
 
 	if (dim > DS_VEC_MAX_DIM || dim > ncol) {
@@ -352,6 +366,8 @@ int ds_vec_build(const char *corpus, const struct ds_vec_build_opts *o, const ch
 		goto oom;
 	for (size_t i = 0; i < nw * ncol; i++)
 		nnz += cc.m[i] != 0;
+	/* room for every count; the PMI keeps the positive ones, and the
+	 * arrays shrink to them below */
 	sm.col = malloc((nnz + 1) * sizeof *sm.col);
 	sm.val = malloc((nnz + 1) * sizeof *sm.val);
 	if (!sm.col || !sm.val)
@@ -382,20 +398,20 @@ int ds_vec_build(const char *corpus, const struct ds_vec_build_opts *o, const ch
 			}
 		}
 		sm.ptr[nw] = at;
+		sparse_shrink(&sm, at);
 	}
 	free(cc.m);
 	cc.m = NULL;
-	if (!(words = malloc(nw * sizeof *words)))
+	if (!(sm.word = malloc(nw * sizeof *sm.word)))
 		goto oom;
 	for (size_t i = 0; i < nw; i++)
-		words[i] = order[i].w;
-	rc = reduce_write(&sm, words, dim, out, err);
+		sm.word[i] = order[i].w;
+	rc = reduce_write(&sm, dim, out, err);
 	goto out;
 oom:
 	rc = ds_err_set(err, DS_ENOMEM, "out of memory");
 out:
 	sparse_free(&sm);
-	free(words);
 	free(colw);
 	free(rowsum);
 	free(cc.m);
@@ -411,7 +427,8 @@ out:
 /* ---- from a language model's bigrams ---- */
 
 /* A word the vectors keep: lower-case letters (any non-ASCII byte taken for
- * one), apostrophes and inner hyphens; what ds_vec_get is asked for. */
+ * one), apostrophes and hyphens, not as its first byte; what ds_vec_get is
+ * asked for. */
 static int vector_word(const char *w)
 {
 	if (!*w || *w == '-' || *w == '\'')
@@ -482,7 +499,6 @@ int ds_vec_build_lm(const struct ds_lm *lm, const struct ds_vec_build_opts *o, c
 	int32_t *row = NULL, *ctx = NULL;
 	struct sparse sm = {0};
 	struct bigram_pass bp = {0};
-	const char **words = NULL;
 	size_t nw = 0, nc = 0, kept = 0;
 	int rc;
 
@@ -555,7 +571,7 @@ int ds_vec_build_lm(const struct ds_lm *lm, const struct ds_vec_build_opts *o, c
 	ds_lm_each_bigram(lm, bigram_entry, &bp);
 	/* rows sorted by column; a word without a context it is likelier
 	 * beside than alone has no direction: it is left out */
-	if (!(words = malloc(nw * sizeof *words)))
+	if (!(sm.word = malloc(nw * sizeof *sm.word)))
 		goto oom;
 	kept = 0;
 	for (size_t r = 0, at = 0; r < nw; r++) {
@@ -567,18 +583,18 @@ int ds_vec_build_lm(const struct ds_lm *lm, const struct ds_vec_build_opts *o, c
 		sm.ptr[kept] = at;
 		at += e - b;
 		sm.ptr[kept + 1] = at;
-		words[kept++] = order[r].w;
+		sm.word[kept++] = order[r].w;
 		sort_row(&sm, kept - 1);
 	}
 	sm.nw = kept;
-	rc = reduce_write(&sm, words, dim, out, err);
+	sparse_shrink(&sm, sm.ptr[kept]);
+	rc = reduce_write(&sm, dim, out, err);
 	goto out;
 oom:
 	rc = ds_err_set(err, DS_ENOMEM, "out of memory");
 out:
 	sparse_free(&sm);
 	free(bp.fill);
-	free(words);
 	free(order);
 	free(row);
 	free(ctx);
