@@ -83,6 +83,22 @@ size_t cli_escape_name(char *out, size_t cap, const char *s);
  * words joined by one space ("Loss  of Life" -> "loss of life"), into buf
  * (size bytes, NUL-terminated; cut if need be).  Returns its length. */
 size_t cli_phrase(const char *s, char *buf, size_t size);
+/* A file of pairs, one "A TAB B" a line (a third column and more ignored),
+ * read whole by cli_pairs_open (path "-": stdin) and line by line by
+ * cli_pairs_next: each side as cli_phrase puts it into a and b (size bytes
+ * each), comments (#) and empty lines passed over, a line without two
+ * sides noted ("FILE:LINE: not 'what': skipped") and counted in skipped.
+ * cli_pairs_next returns 1 with a pair, 0 at the end; cli_pairs_open 0, or
+ * -1 after the error is printed.  The text is the reader's until
+ * cli_pairs_close. */
+struct cli_pairs {
+	const char *path, *what;
+	char *text, *p, *end;
+	size_t lineno, skipped;
+};
+int cli_pairs_open(struct cli_pairs *r, const char *path, const char *what);
+int cli_pairs_next(struct cli_pairs *r, char *a, char *b, size_t size);
+void cli_pairs_close(struct cli_pairs *r);
 /* cli_escape_name into one of 4 rotating per-thread buffers of 4 KiB. */
 const char *cli_name(const char *s);
 

@@ -168,50 +168,18 @@ static int relate(int argc, char **argv)
 	if (!lex)
 		return EXIT_ERROR;
 	struct ds_stemmer *st = ds_stemmer_new();
-	char *text = NULL;
-	size_t len = 0, total = 0, related = 0, lineno = 0, skipped = 0;
+	struct cli_pairs pairs = {0};
+	size_t total = 0, related = 0;
 	int rc = EXIT_CLEAN;
-	if (file) {
-		struct ds_err err = {0, ""};
-		if (ds_read_file(file, 0, &text, &len, &err) < 0) {
-			cli_error("%s", err.msg);
-			rc = EXIT_ERROR;
-			goto out;
-		}
+	if (file && cli_pairs_open(&pairs, file, "original TAB substitute")) {
+		rc = EXIT_ERROR;
+		goto out;
 	}
-	char *p = text, *end = text ? text + len : NULL;
 	for (;;) {
 		char o[DS_LEX_MAX_PHRASE + 8], s[DS_LEX_MAX_PHRASE + 8];
 		if (file) {
-			if (p >= end)
+			if (!cli_pairs_next(&pairs, o, s, sizeof o))
 				break;
-			char *eol = memchr(p, '\n', (size_t)(end - p));
-			if (!eol)
-				eol = end;
-			*eol = 0;
-			lineno++;
-			if (eol > p && eol[-1] == '\r')
-				eol[-1] = 0;
-			char *tab = strchr(p, '\t');
-			if (*p == '#' || !*p) { /* comments and empty lines */
-				p = eol + 1;
-				continue;
-			}
-			if (tab) {
-				*tab = 0;
-				char *tab2 = strchr(tab + 1, '\t');
-				if (tab2)
-					*tab2 = 0;
-				cli_phrase(p, o, sizeof o);
-				cli_phrase(tab + 1, s, sizeof s);
-			}
-			p = eol + 1;
-			if (!tab || !*o || !*s) {
-				cli_note("%s:%zu: not 'original TAB substitute': skipped", cli_name(file),
-					 lineno);
-				skipped++;
-				continue;
-			}
 		} else {
 			cli_phrase(argv[i], o, sizeof o);
 			cli_phrase(argv[i + 1], s, sizeof s);
@@ -230,11 +198,11 @@ static int relate(int argc, char **argv)
 	if (file)
 		printf("# related %zu of %zu pairs (%.1f%%) in the direction original -> substitute%s\n",
 		       related, total, total ? 100.0 * related / total : 0.0,
-		       skipped ? "; lines skipped: see the notes" : "");
+		       pairs.skipped ? "; lines skipped: see the notes" : "");
 	else if (!related)
 		rc = EXIT_FLAGGED;
 out:
-	free(text);
+	cli_pairs_close(&pairs);
 	ds_stemmer_free(st);
 	ds_lex_free(lex);
 	return rc;

@@ -12,12 +12,13 @@ static const char USAGE[] =
 	"despin vec build [--dim N] [--contexts N] [--words N] [--min-count N] [--window N]\n"
 	"                 -o OUT.bin CORPUS.txt\n"
 	"       despin vec build --lm [--dim N] [--contexts N] [--words N] -o OUT.bin MODEL\n"
-	"       despin vec sim [--models DIR] WORD_OR_PHRASE WORD_OR_PHRASE\n"
-	"       despin vec near [--models DIR] [-n N] WORD";
+	"       despin vec sim [-m VEC.bin | --models DIR] WORD_OR_PHRASE WORD_OR_PHRASE\n"
+	"       despin vec sim [-m VEC.bin | --models DIR] -f PAIRS.tsv\n"
+	"       despin vec near [-m VEC.bin | --models DIR] [-n N] WORD";
 
 /* The subcommands and the options (getopt codes) each takes. */
 static const struct cli_sub_options VEC_SUBS[] = {
-	{"build", "odcwfkl"}, {"sim", "m"}, {"near", "mn"}, {NULL, NULL}};
+	{"build", "odcwNkl"}, {"sim", "Mmf"}, {"near", "Mmn"}, {NULL, NULL}};
 
 static void help(void)
 {
@@ -36,14 +37,19 @@ static void help(void)
 	       "sim           cosine similarity of two words or phrases, in any case\n"
 	       "              (the vectors are of lower-case words; 'unknown' when a\n"
 	       "              side has no known word)\n"
+	       "  -f PAIRS.tsv  each line's two sides (A TAB B; '-': stdin), printed\n"
+	       "                as A TAB B TAB cosine, then how many were known\n"
 	       "near          the N (10, at most 10000) nearest words to WORD\n"
+	       "  -m VEC.bin    the vectors (default: vec.bin of the models folder)\n"
 	       "  --models DIR  models folder holding vec.bin\n");
 }
 
-static struct ds_vec *open_vec(const char *dir)
+/* The vectors of file, else vec.bin of the models folder dir. */
+static struct ds_vec *open_vec(const char *file, const char *dir)
 {
 	struct ds_err err;
-	struct ds_vec *v = ds_vec_load(cli_model_path(cli_models_dir(dir), "vec.bin"), &err);
+	struct ds_vec *v =
+		ds_vec_load(file ? file : cli_model_path(cli_models_dir(dir), "vec.bin"), &err);
 	if (!v)
 		cli_error("%s", err.msg);
 	return v;
@@ -104,7 +110,7 @@ static int build_opt(struct ds_vec_build_opts *o, int c, const char *arg,
 		     const struct option *longopts)
 {
 	unsigned *to = c == 'd' ? &o->dim : c == 'c' ? &o->contexts : c == 'w' ? &o->max_words
-		     : c == 'f' ? &o->min_count : &o->window;
+		     : c == 'N' ? &o->min_count : &o->window;
 	char name[32] = "--";
 	long v;
 	for (size_t k = 0; longopts[k].name; k++)
@@ -116,17 +122,49 @@ static int build_opt(struct ds_vec_build_opts *o, int c, const char *arg,
 	return 0;
 }
 
-/* vec sim A B, vec near WORD (argv: the words). */
-static int sim_or_near(const char *sub, int argc, char **argv, const char *dir, size_t n)
+/* vec sim -f PAIRS: each pair's cosine, then how many both sides of were
+ * known. */
+static int sim_pairs(struct ds_vec *vec, const char *path)
+{
+	struct cli_pairs pairs;
+	char a[1024], b[1024];
+	size_t total = 0, known = 0;
+	if (cli_pairs_open(&pairs, path, "word TAB word"))
+		return EXIT_ERROR;
+	while (cli_pairs_next(&pairs, a, b, sizeof a)) {
+		double s = ds_vec_sim(vec, a, strlen(a), b, strlen(b));
+		total++;
+		if (s == DS_VEC_UNKNOWN) {
+			printf("%s\t%s\tunknown\n", a, b);
+		} else {
+			printf("%s\t%s\t%.3f\n", a, b, s);
+			known++;
+		}
+	}
+	printf("# known %zu of %zu pairs (%.1f%%)%s\n", known, total,
+	       total ? 100.0 * known / total : 0.0,
+	       pairs.skipped ? "; lines skipped: see the notes" : "");
+	cli_pairs_close(&pairs);
+	return EXIT_CLEAN;
+}
+
+/* vec sim A B, vec sim -f PAIRS, vec near WORD (argv: the words). */
+static int sim_or_near(const char *sub, int argc, char **argv, const char *file,
+		       const char *dir, const char *pairs, size_t n)
 {
 	struct ds_vec *vec;
 	char a[1024], b[1024];
 	size_t al;
 	int rc = EXIT_CLEAN;
-	if (argc != (sub[0] == 's' ? 2 : 1))
+	if (argc != (pairs ? 0 : sub[0] == 's' ? 2 : 1))
 		return cli_usage(USAGE);
-	if (!(vec = open_vec(dir)))
+	if (!(vec = open_vec(file, dir)))
 		return EXIT_ERROR;
+	if (pairs) {
+		rc = sim_pairs(vec, pairs);
+		ds_vec_free(vec);
+		return rc;
+	}
 	/* the vectors are of lower-case words (vec_build.c counts them so):
 	 * "War" is looked up as "war" */
 	al = cli_phrase(argv[0], a, sizeof a);
@@ -150,15 +188,15 @@ int cmd_vec(int argc, char **argv)
 		{"dim", required_argument, NULL, 'd'},
 		{"contexts", required_argument, NULL, 'c'},
 		{"words", required_argument, NULL, 'w'},
-		{"min-count", required_argument, NULL, 'f'},
+		{"min-count", required_argument, NULL, 'N'},
 		{"window", required_argument, NULL, 'k'},
 		{"lm", no_argument, NULL, 'l'},
-		{"models", required_argument, NULL, 'm'},
+		{"models", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
 	struct ds_vec_build_opts o;
-	const char *out = NULL, *dir = NULL, *sub;
+	const char *out = NULL, *dir = NULL, *file = NULL, *pairs = NULL, *sub;
 	size_t n = 10;
 	long v;
 	int c, from_lm = 0;
@@ -175,12 +213,14 @@ int cmd_vec(int argc, char **argv)
 	argc--;
 	argv++;
 	cli_sub_argv0(argv, "vec");
-	while ((c = getopt_long(argc, argv, "o:n:h", LONG, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:m:f:h", LONG, NULL)) != -1) {
 		if (cli_option_applies("vec", sub, VEC_SUBS, c, LONG))
 			return EXIT_ERROR;
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 'm': dir = optarg; break;
+		case 'M': dir = optarg; break;
+		case 'm': file = optarg; break;
+		case 'f': pairs = optarg; break;
 		case 'l': from_lm = 1; break;
 		case 'n':
 			if (cli_parse_int("-n", optarg, 1, NEAR_MAX, &v))
@@ -190,7 +230,7 @@ int cmd_vec(int argc, char **argv)
 		case 'd':
 		case 'c':
 		case 'w':
-		case 'f':
+		case 'N':
 		case 'k':
 			if (build_opt(&o, c, optarg, LONG))
 				return EXIT_ERROR;
@@ -228,5 +268,5 @@ int cmd_vec(int argc, char **argv)
 		}
 		return EXIT_CLEAN;
 	}
-	return sim_or_near(sub, argc - optind, argv + optind, dir, n);
+	return sim_or_near(sub, argc - optind, argv + optind, file, dir, pairs, n);
 }
