@@ -5,7 +5,7 @@
 # Usage: tests/run.sh BUILD_DIR [NAME...]: with names, only the suites whose
 # path contains one of them (e.g. "tests/run.sh build test_lex redis.sh").
 # Ends with the line "N passed, N failed".  A suite still running after
-# DS_TEST_TIMEOUT seconds (default 1200) is stopped and counted failed.
+# DS_TEST_TIMEOUT seconds (default 600) is stopped and counted failed.
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
 picked() { # SUITE: chosen by the names on the command line (all without)
@@ -23,7 +23,7 @@ OUT="$TOP/tests/out"
 rm -rf "$OUT"; mkdir -p "$OUT"
 pass=0 fail=0 skip=0
 failed_names=""
-LIMIT=${DS_TEST_TIMEOUT:-1200}
+LIMIT=${DS_TEST_TIMEOUT:-600}
 
 # limited CMD...: CMD, stopped (TERM, then KILL ten seconds on) after LIMIT
 # seconds; status 124 then
