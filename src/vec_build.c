@@ -587,7 +587,6 @@ int ds_vec_build_lm(const struct ds_lm *lm, const struct ds_vec_build_opts *o, c
 		sort_row(&sm, kept - 1);
 	}
 	sm.nw = kept;
-	sparse_shrink(&sm, sm.ptr[kept]);
 	rc = reduce_write(&sm, dim, out, err);
 	goto out;
 oom:

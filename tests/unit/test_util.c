@@ -404,9 +404,9 @@ static int wait_bounded(pid_t pid)
  * listing after mkstemp and no signal held, the test fails.  A child that
  * does not end fails the test, after ten seconds, instead of hanging it.
  * Skipped under ThreadSanitizer: its runtime defers a signal that arrives
- * inside an intercepted call (here the sigprocmask that unblocks it), and
- * in about one run in six one of the thirty signals never reached the
- * handler. */
+ * inside an intercepted call (here the sigprocmask that unblocks it); a
+ * child in pause() then waited for ever, and one waiting in 10 ms sleeps
+ * instead still missed one of the thirty signals in 6 of 40 runs. */
 T_TEST(temp_create_no_window_for_a_signal)
 {
 	char dir[] = "/tmp/despin-tw-XXXXXX";
