@@ -98,9 +98,13 @@ int ds_grow(void *arr, size_t *cap, size_t need, size_t elt)
 
 int ds_tsv_open(struct ds_tsv *t, const char *path, size_t max_bytes, struct ds_err *err)
 {
-	size_t len;
+	size_t len = 0;
 	memset(t, 0, sizeof *t);
-	return ds_read_file(path, max_bytes, &t->text, &len, err);
+	if (ds_read_file(path, max_bytes, &t->text, &len, err) < 0)
+		return -1;
+	t->p = t->text;
+	t->end = t->text + len;
+	return 0;
 }
 
 int ds_old_format(const char *s, size_t n)
@@ -112,28 +116,34 @@ int ds_old_format(const char *s, size_t n)
 
 int ds_tsv_next(struct ds_tsv *t, char **f, int nmax)
 {
-	char *line;
-	for (;;) {
-		char *tsave = NULL;
+	while (t->p && t->p < t->end) {
+		char *line = t->p, *eol = memchr(line, '\n', (size_t)(t->end - line));
 		int nf = 0;
-		line = strtok_r(t->started ? NULL : t->text, "\n", &t->save);
-		t->started = 1;
-		if (!line)
-			return -1;
+		if (!eol)
+			eol = t->end;
+		*eol = 0;
+		t->p = eol + 1;
 		t->lineno++;
+		if (eol > line && eol[-1] == '\r')
+			*--eol = 0;
 		if (line[0] == '#' || line[0] == 0)
 			continue;
-		for (char *tk = strtok_r(line, "\t", &tsave); tk && nf < nmax;
-		     tk = strtok_r(NULL, "\t", &tsave))
-			f[nf++] = tk;
+		for (char *fld = line; fld && nf < nmax;) {
+			char *tab = memchr(fld, '\t', (size_t)(eol - fld));
+			if (tab)
+				*tab = 0;
+			f[nf++] = fld;
+			fld = tab ? tab + 1 : NULL;
+		}
 		return nf;
 	}
+	return -1;
 }
 
 void ds_tsv_close(struct ds_tsv *t)
 {
 	free(t->text);
-	t->text = NULL;
+	t->text = t->p = t->end = NULL;
 }
 
 /* ---- hash map ---- */

@@ -179,15 +179,17 @@ static inline uint64_t ds_hash64(const void *vp, size_t n, uint64_t seed)
 uint32_t ds_crc32c(uint32_t crc, const void *p, size_t n);
 
 /* ---- tab-separated text files (the models' text sources of truth) ----
- * ds_tsv_open reads PATH whole (at most max_bytes, see ds_read_file);
- * ds_tsv_next splits the next line that is neither empty nor a '#' comment
- * at its tabs into f[0..nmax) (further fields are dropped) and returns the
- * number of fields (0 for a line of tabs alone), or -1 at the end.  t->lineno numbers the non-empty lines
- * read so far, for messages.  The fields point into t's copy of the file,
- * valid until ds_tsv_close. */
+ * ds_tsv_open reads PATH whole (at most max_bytes, see ds_read_file; "-"
+ * is standard input); ds_tsv_next splits the next line that is neither
+ * empty nor a '#' comment at each tab into f[0..nmax) (an empty field
+ * between two tabs is one; fields after the nmax-th are dropped; a CR
+ * before the line's end is not part of it) and returns the number of
+ * fields it stored, or -1 at the end.  t->lineno is the number of that
+ * line in the file, counting every line, for messages.  The fields point
+ * into t's copy of the file, valid until ds_tsv_close. */
 struct ds_tsv {
-	char *text, *save;
-	int lineno, started;
+	char *text, *p, *end;
+	int lineno;
 };
 int ds_tsv_open(struct ds_tsv *t, const char *path, size_t max_bytes, struct ds_err *err);
 int ds_tsv_next(struct ds_tsv *t, char **f, int nmax);

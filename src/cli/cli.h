@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "despin.h"
+#include "../util.h"   /* struct ds_tsv, for struct cli_pairs */
 
 /* Exit codes of the despin command. */
 enum {
@@ -93,8 +94,8 @@ size_t cli_phrase(const char *s, char *buf, size_t size);
  * cli_pairs_close. */
 struct cli_pairs {
 	const char *path, *what;
-	char *text, *p, *end;
-	size_t lineno, skipped;
+	struct ds_tsv t;
+	size_t skipped;
 };
 int cli_pairs_open(struct cli_pairs *r, const char *path, const char *what);
 int cli_pairs_next(struct cli_pairs *r, char *a, char *b, size_t size);

@@ -477,45 +477,30 @@ size_t cli_phrase(const char *s, char *buf, size_t size)
 int cli_pairs_open(struct cli_pairs *r, const char *path, const char *what)
 {
 	struct ds_err err = {0, ""};
-	size_t len = 0;
 	memset(r, 0, sizeof *r);
 	r->path = path;
 	r->what = what;
-	if (ds_read_file(path, 0, &r->text, &len, &err) < 0) {
+	if (ds_tsv_open(&r->t, path, 0, &err) < 0) {
 		cli_error("%s", err.msg);
 		return -1;
 	}
-	r->p = r->text;
-	r->end = r->text + len;
 	return 0;
 }
 
 int cli_pairs_next(struct cli_pairs *r, char *a, char *b, size_t size)
 {
-	while (r->p < r->end) {
-		char *line = r->p, *eol = memchr(line, '\n', (size_t)(r->end - line)), *tab;
-		if (!eol)
-			eol = r->end;
-		*eol = 0;
-		r->p = eol + 1;
-		r->lineno++;
-		if (eol > line && eol[-1] == '\r')
-			eol[-1] = 0;
-		if (*line == '#' || !*line) /* comments and empty lines */
-			continue;
+	char *f[2];
+	int nf;
+	while ((nf = ds_tsv_next(&r->t, f, 2)) >= 0) {
 		*a = *b = 0;
-		if ((tab = strchr(line, '\t')) != NULL) {
-			char *tab2 = strchr(tab + 1, '\t');
-			*tab = 0;
-			if (tab2)
-				*tab2 = 0;
-			cli_phrase(line, a, size);
-			cli_phrase(tab + 1, b, size);
+		if (nf == 2) {
+			cli_phrase(f[0], a, size);
+			cli_phrase(f[1], b, size);
 		}
 		if (*a && *b)
 			return 1;
-		cli_note("%s:%zu: not '%s': skipped",
-			 strcmp(r->path, "-") ? cli_name(r->path) : "<stdin>", r->lineno, r->what);
+		cli_note("%s:%d: not '%s': skipped",
+			 strcmp(r->path, "-") ? cli_name(r->path) : "<stdin>", r->t.lineno, r->what);
 		r->skipped++;
 	}
 	return 0;
@@ -523,8 +508,7 @@ int cli_pairs_next(struct cli_pairs *r, char *a, char *b, size_t size)
 
 void cli_pairs_close(struct cli_pairs *r)
 {
-	free(r->text);
-	r->text = r->p = r->end = NULL;
+	ds_tsv_close(&r->t);
 }
 
 /* ---- numbers in options ---- */

@@ -96,6 +96,14 @@ T_TEST(bad_files)
 	T_OK(write_file("despin-solo\t3\nthreshold\t0.5\nlater_rate\t0.1\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	T_OK(strstr(err.msg, ":3:") != NULL && strstr(err.msg, "'later_rate'") != NULL);
+	/* the line named is the file's, blank lines and comments counted */
+	T_OK(write_file("despin-solo\t3\n\n# fitted\n\nthreshold\t0.5\nlater_rate\t0.1\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	T_OK(strstr(err.msg, ":6:") != NULL && strstr(err.msg, "'later_rate'") != NULL);
+	/* two tabs make an empty field, not one separator */
+	T_OK(write_file("despin-solo\t3\nthreshold\t\t0.5\n") == 0);
+	T_OK(ds_solocal_read(path, &err) == NULL);
+	T_OK(strstr(err.msg, ":2:") != NULL);
 	/* a line that is no row at all is not called a newer one */
 	T_OK(write_file("despin-solo\t3\n\x01\x02 3\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);

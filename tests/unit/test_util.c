@@ -1,4 +1,4 @@
-/* Unit tests of util's hash map, string table, sort, text shown safely
+/* Unit tests of util's hash map, string table, sort, tab-separated files,
  * and atomic writes. */
 #include <errno.h>
 #include <math.h>
@@ -584,6 +584,41 @@ T_TEST(maps_whole_folios_on_demand)
 	unlink(path);
 }
 
+/* ds_tsv: every line counted (blank ones and comments too), empty fields
+ * kept, a CR before the line's end dropped, fields past nmax dropped, a
+ * last line without its newline read */
+T_TEST(tsv_lines_and_fields)
+{
+	static const struct {
+		int nf, lineno;
+		const char *f[3];
+	} want[] = {
+		{2, 3, {"a", "b"}},  {3, 6, {"c", "", "d"}}, {3, 7, {"e", "f", "g"}},
+		{2, 8, {"", ""}},    {1, 9, {"last"}},
+	};
+	char path[] = "/tmp/despin-tsv-XXXXXX", *f[3];
+	int fd = mkstemp(path);
+	const char *text = "# comment\n\na\tb\n\n\nc\t\td\r\ne\tf\tg\th\n\t\nlast";
+	struct ds_tsv t;
+	struct ds_err err = {0, ""};
+	T_OK(fd >= 0);
+	T_EQ_INT((long)write(fd, text, strlen(text)), (long)strlen(text));
+	close(fd);
+	T_EQ_INT(ds_tsv_open(&t, path, 0, &err), 0);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		T_EQ_INT(ds_tsv_next(&t, f, 3), want[i].nf);
+		T_EQ_INT(t.lineno, want[i].lineno);
+		for (int k = 0; k < want[i].nf; k++)
+			T_EQ_STR(f[k], want[i].f[k]);
+	}
+	T_EQ_INT(ds_tsv_next(&t, f, 3), -1);
+	T_EQ_INT(ds_tsv_next(&t, f, 3), -1);
+	ds_tsv_close(&t);
+	T_OK(ds_tsv_open(&t, "/nonexistent-despin/x.tsv", 0, &err) < 0);
+	T_OK(strstr(err.msg, "/nonexistent-despin/x.tsv") != NULL);
+	unlink(path);
+}
+
 /* an earlier format named by a file's header: 1 .. n - 1, nothing else */
 T_TEST(old_format_numbers)
 {
@@ -616,5 +651,6 @@ int main(void)
 	T_RUN(afile_new_and_mode);
 	T_RUN(maps_whole_folios_on_demand);
 	T_RUN(old_format_numbers);
+	T_RUN(tsv_lines_and_fields);
 	return t_done();
 }
