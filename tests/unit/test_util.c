@@ -1,5 +1,5 @@
 /* Unit tests of util's hash map, string table, sort, tab-separated files,
- * and atomic writes. */
+ * text shown safely and atomic writes. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
