@@ -18,6 +18,7 @@ Usage: scripts/vec_pairs.py [--despin PATH] [--manifest FILE] VEC.bin...
 Standard library only.
 """
 import argparse
+import bisect
 import json
 import random
 import re
@@ -78,8 +79,11 @@ def main():
         origs = sorted({o for o, _ in pairs})
         tests[f] = []
         for o, t in pairs:
-            pool = [x for x in origs if x != o]
-            others = rng.sample(pool, min(OTHERS, len(pool)))
+            # OTHERS of the originals but o, drawn as from a list without
+            # it (an index past o's stands for the next original)
+            io = bisect.bisect_left(origs, o)
+            draw = rng.sample(range(len(origs) - 1), min(OTHERS, len(origs) - 1))
+            others = [origs[j + (j >= io)] for j in draw]
             tests[f].append((o, t, others))
             asked.add((t, o))
             asked.update((t, x) for x in others)

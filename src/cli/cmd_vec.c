@@ -123,15 +123,14 @@ static int build_opt(struct ds_vec_build_opts *o, int c, const char *arg,
 }
 
 /* vec sim -f PAIRS: each pair's cosine, then how many both sides of were
- * known. */
-static int sim_pairs(struct ds_vec *vec, const char *path)
+ * known; a and b are the caller's buffers of size bytes for the sides. */
+static int sim_pairs(struct ds_vec *vec, const char *path, char *a, char *b, size_t size)
 {
 	struct cli_pairs pairs;
-	char a[1024], b[1024];
 	size_t total = 0, known = 0;
 	if (cli_pairs_open(&pairs, path, "word TAB word"))
 		return EXIT_ERROR;
-	while (cli_pairs_next(&pairs, a, b, sizeof a)) {
+	while (cli_pairs_next(&pairs, a, b, size)) {
 		double s = ds_vec_sim(vec, a, strlen(a), b, strlen(b));
 		total++;
 		if (s == DS_VEC_UNKNOWN) {
@@ -161,7 +160,7 @@ static int sim_or_near(const char *sub, int argc, char **argv, const char *file,
 	if (!(vec = open_vec(file, dir)))
 		return EXIT_ERROR;
 	if (pairs) {
-		rc = sim_pairs(vec, pairs);
+		rc = sim_pairs(vec, pairs, a, b, sizeof a);
 		ds_vec_free(vec);
 		return rc;
 	}
