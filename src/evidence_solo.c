@@ -382,15 +382,17 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		for (uint32_t k = 1; k <= DS_EV_MAX_WORDS; k++) {
 			if (!ev_best_candidate(c, doc, t, k, &cur))
 				continue;
-			if (!any || cur.gain > b.gain) {
-				struct slot_best keep = b;
+			if (!any) {
 				b = cur;
-				if (any && k > 1) { /* keep the single-word candidates */
-					memcpy(b.top, keep.top, sizeof b.top);
-					memcpy(b.top_w, keep.top_w, sizeof b.top_w);
-					memcpy(b.top_txt, keep.top_txt, sizeof b.top_txt);
-					b.ntop = keep.ntop;
+			} else if (cur.gain > b.gain) {
+				/* a phrase wins: the single-word candidates stay */
+				if (k > 1) {
+					memcpy(cur.top, b.top, sizeof cur.top);
+					memcpy(cur.top_w, b.top_w, sizeof cur.top_w);
+					memcpy(cur.top_txt, b.top_txt, sizeof cur.top_txt);
+					cur.ntop = b.ntop;
 				}
+				b = cur;
 			}
 			any = 1;
 		}

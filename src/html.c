@@ -574,26 +574,26 @@ int ds_html_is_1252(const char *s, size_t n)
 	return 0;
 }
 
-int ds_html_text(const char *html, size_t n, char **text, size_t *len, struct ds_err *err)
+int ds_html_text(const char *html, size_t len, char **text, size_t *text_len, struct ds_err *err)
 {
-	return ds_html_text_map(html, n, text, len, NULL, err);
+	return ds_html_text_map(html, len, text, text_len, NULL, err);
 }
 
-int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
+int ds_html_text_map(const char *html, size_t len, char **text, size_t *text_len,
 		     struct ds_html_map **map, struct ds_err *err)
 {
 	struct out o;
 	char date[11] = "";
-	int unclosed = 0, rc = 0, latin = ds_html_is_1252(html, n);
-	int odd = !latin && ds_text_legacy_bytes(html, n, NULL) > 0;
+	int unclosed = 0, rc = 0, latin = ds_html_is_1252(html, len);
+	int odd = !latin && ds_text_legacy_bytes(html, len, NULL) > 0;
 	struct ds_html_map *m;
-	if ((rc = ds_map_begin(n, map, &m, err)) != 0)
+	if ((rc = ds_map_begin(len, map, &m, err)) != 0)
 		return rc;
 	memset(&o, 0, sizeof o);
 	o.latin = latin;
 	o.odd = odd;
 	o.map = m;
-	rc = extract(html, n, 1, &o, date, &unclosed);
+	rc = extract(html, len, 1, &o, date, &unclosed);
 	if (rc == 0 && unclosed) {
 		/* a dropped element never closed took the rest of the page with
 		 * it: read the page again keeping them */
@@ -605,7 +605,7 @@ int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
 			ds_map_reset(m);
 		o.map = m;
 		date[0] = 0;
-		rc = extract(html, n, 0, &o, date, &unclosed);
+		rc = extract(html, len, 0, &o, date, &unclosed);
 	}
 	if (rc == 0 && date[0] && o.b.len) {
 		/* the date header despin reads (docs: "date YYYY-MM-DD" first) */
@@ -622,5 +622,5 @@ int ds_html_text_map(const char *html, size_t n, char **text, size_t *len,
 	}
 	if (rc == 0 && ds_buf_putc(&o.b, '\n'))
 		rc = DS_ENOMEM;
-	return ds_map_finish(&o.b, m, rc, text, len, map, err);
+	return ds_map_finish(&o.b, m, rc, text, text_len, map, err);
 }

@@ -509,7 +509,7 @@ static size_t count_words(const char *t, size_t n)
 	return w;
 }
 
-int ds_mime_text_map(const char *msg, size_t n, char **text, size_t *len,
+int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
 		     struct ds_html_map **map, struct ds_err *err)
 {
 	struct part top, leaf, alt;
@@ -518,15 +518,15 @@ int ds_mime_text_map(const char *msg, size_t n, char **text, size_t *len,
 	size_t tn = 0, at = 0;
 	int rc = 0;
 	*text = NULL;
-	*len = 0;
+	*text_len = 0;
 	if (map)
 		*map = NULL;
-	if (n >= UINT32_MAX)
-		return ds_err_set(err, DS_ETOOBIG, "%zu bytes: too large to map", n);
-	if (n >= 3 && memcmp(msg, "\xEF\xBB\xBF", 3) == 0)
+	if (len >= UINT32_MAX)
+		return ds_err_set(err, DS_ETOOBIG, "%zu bytes: too large to map", len);
+	if (len >= 3 && memcmp(msg, "\xEF\xBB\xBF", 3) == 0)
 		at = 3;
 	alt.type[0] = 0;
-	if (!headers(msg, at, n, &top) || !text_part(msg, &top, 0, &leaf, &alt))
+	if (!headers(msg, at, len, &top) || !text_part(msg, &top, 0, &leaf, &alt))
 		return ds_err_set(err, DS_EEMPTY, "a MIME message with no text part");
 	if ((rc = leaf_text(msg, &leaf, &t, &tn, &m, err)) != 0)
 		return rc;
@@ -564,7 +564,7 @@ int ds_mime_text_map(const char *msg, size_t n, char **text, size_t *len,
 		goto fail;
 	}
 	*text = t;
-	*len = tn;
+	*text_len = tn;
 	if (map)
 		*map = m;
 	else

@@ -169,7 +169,7 @@ void ds_map_shift(struct ds_html_map *m, size_t header)
 	m->shift += (uint32_t)header;
 }
 
-int ds_text_from_1252(const char *in, size_t n, char **text, size_t *len,
+int ds_text_from_1252(const char *in, size_t len, char **text, size_t *text_len,
 		      struct ds_html_map **map, struct ds_err *err)
 {
 	const unsigned char *p = (const unsigned char *)in;
@@ -178,18 +178,18 @@ int ds_text_from_1252(const char *in, size_t n, char **text, size_t *len,
 	size_t i = 0;
 	int rc = 0;
 	*text = NULL;
-	*len = 0;
-	if ((rc = ds_map_begin(n, map, &m, err)) != 0)
+	*text_len = 0;
+	if ((rc = ds_map_begin(len, map, &m, err)) != 0)
 		return rc;
-	while (i < n && !rc) {
+	while (i < len && !rc) {
 		uint32_t cp;
 		size_t l = 0, j = i;
 		/* a run of ASCII and well-formed UTF-8, kept as it is */
-		while (j < n && (p[j] < 0x80 || (l = ds_utf8_seq(p + j, n - j, &cp)) != 0))
+		while (j < len && (p[j] < 0x80 || (l = ds_utf8_seq(p + j, len - j, &cp)) != 0))
 			j += p[j] < 0x80 ? 1 : l;
 		if (j > i)
 			rc = (m && ds_map_add(m, b.len, i, j - i, 1)) || ds_buf_append(&b, in + i, j - i);
-		if (j < n && !rc) {
+		if (j < len && !rc) {
 			char u[4];
 			rc = (m && ds_map_add(m, b.len, j, 1, 0)) ||
 			     ds_buf_append(&b, u, ds_put_char(u, ds_cp1252(p[j])));
@@ -197,7 +197,7 @@ int ds_text_from_1252(const char *in, size_t n, char **text, size_t *len,
 		}
 		i = j;
 	}
-	return ds_map_finish(&b, m, rc, text, len, map, err);
+	return ds_map_finish(&b, m, rc, text, text_len, map, err);
 }
 
 int ds_text_set_date(char **text, size_t *len, const char *date, struct ds_html_map **map)
