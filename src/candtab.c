@@ -234,13 +234,11 @@ int ds_candtab_builder_add(struct ds_candtab_builder *b, const char *p, size_t l
 {
 	int64_t tid;
 	int is_new;
-	uint32_t *slot;
 	if (n > UINT16_MAX || b->ncand + n > UINT32_MAX / 2)
 		return DS_EINVAL;
 	if ((tid = ds_strtab_intern(&b->texts, p, len)) < 0)
 		return (int)tid;
-	if (!(slot = ds_hmap_put(&b->phrase_of, (uint64_t)tid, (uint32_t)b->nph, NULL, NULL,
-				 &is_new)))
+	if (!ds_hmap_put(&b->phrase_of, (uint64_t)tid, (uint32_t)b->nph, NULL, NULL, &is_new))
 		return DS_ENOMEM;
 	if (!is_new)
 		return 0;

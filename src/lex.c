@@ -224,11 +224,11 @@ void ds_lex_info(const struct ds_lex *lex, struct ds_lex_info *info)
 static int64_t find_phrase(const struct ds_lex *lex, const char *s, size_t n)
 {
 	uint64_t mask = lex->h->phash_cap - 1;
-	uint64_t h = ds_hash64(s, n, lex->h->hash_seed), i = h & mask, bits;
+	uint64_t h = ds_hash64(s, n, lex->h->hash_seed), i = h & mask;
 	uint32_t v;
 	/* a phrase of several words: the filter first (lex_fmt.h) */
 	if (n > 2 && memchr(s + 1, ' ', n - 2) &&
-	    ((bits = ds_lex_mbloom_bits(h)) &
+	    (ds_lex_mbloom_bits(h) &
 	     ~lex->mbloom[ds_lex_mbloom_word(h, lex->h->mbloom_words)]) != 0)
 		return -1;
 	while ((v = lex->phash[i]) != 0) {

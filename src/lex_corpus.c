@@ -451,7 +451,8 @@ int lexb_distributional(struct bctx *c, struct corpus *k, const struct ds_lex_bu
 		cand[2 * ncand + 1] = cnt;
 		ncand++;
 	}
-	qsort(cand, ncand, 2 * sizeof *cand, cmp_u64_desc_count);
+	if (ncand)
+		qsort(cand, ncand, 2 * sizeof *cand, cmp_u64_desc_count);
 	for (size_t i = 0; i < ncand && i < maxph; i++) {
 		uint64_t key = cand[2 * i];
 		if (ds_grow(&tg, &tcap, nt + 1, sizeof *tg))

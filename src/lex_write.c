@@ -423,6 +423,7 @@ int lexb_make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges, 
 		if ((bytes) != 0 && ds_buf_append(&b, (ptr), (bytes)))         \
 			goto oom;                                         \
 	} while (0)
+	SECTION(off_phrase, ph, (np + 1) * sizeof *ph);
 	struct ds_lex_edge *le = malloc((ne + 1) * sizeof *le);
 	if (!le)
 		goto oom;
@@ -434,7 +435,6 @@ int lexb_make_payload(struct bctx *c, const uint8_t *keep, struct bedge *edges, 
 		le[i].senses = edges[i].senses;
 		le[i].pos = edges[i].pos;
 	}
-	SECTION(off_phrase, ph, (np + 1) * sizeof *ph);
 	if (pad8(&b)) {
 		free(le);
 		goto oom;

@@ -339,18 +339,20 @@ static void set_lunk(struct ds_lm *lm)
 static int build_maps(struct ds_lm *lm)
 {
 	struct lm_mix *mx = lm->mix;
+	const int n = mx->n;
 	void *own[2 * DS_LM_MIX_MAX + 1] = {0};
 	uint32_t *inv[DS_LM_MIX_MAX] = {0}, *map[DS_LM_MIX_MAX] = {0};
+	uint32_t cv[DS_LM_MIX_MAX] = {0};   /* the components' vocabularies */
 	uint8_t *nonword;
 	uint32_t V = mx->v0;
 
-	for (int c = 1; c < mx->n; c++) {
-		uint32_t cv = ds_lm_vocab_size(mx->comp[c]);
-		inv[c] = malloc((size_t)cv * sizeof *inv[c]);
+	for (int c = 1; c < n; c++) {
+		cv[c] = ds_lm_vocab_size(mx->comp[c]);
+		inv[c] = malloc((size_t)cv[c] * sizeof *inv[c]);
 		own[2 * c] = inv[c];
 		if (!inv[c])
 			goto nomem;
-		for (uint32_t k = 0; k < cv; k++) {
+		for (uint32_t k = 0; k < cv[c]; k++) {
 			const char *s = ds_lm_word(mx->comp[c], k);
 			size_t l = s ? strlen(s) : 0;
 			ds_lm_id id = DS_LM_UNK;
@@ -367,15 +369,14 @@ static int build_maps(struct ds_lm *lm)
 			inv[c][k] = id != DS_LM_UNK ? id : V++;
 		}
 	}
-	for (int c = 1; c < mx->n; c++) {
-		uint32_t cv = ds_lm_vocab_size(mx->comp[c]);
+	for (int c = 1; c < n; c++) {
 		map[c] = malloc((size_t)V * sizeof *map[c]);
 		own[2 * c + 1] = map[c];
 		if (!map[c])
 			goto nomem;
 		for (uint32_t i = 0; i < V; i++)
 			map[c][i] = DS_LM_UNK;
-		for (uint32_t k = 0; k < cv; k++)
+		for (uint32_t k = 0; k < cv[c]; k++)
 			if (k == DS_LM_UNK || inv[c][k] != DS_LM_UNK)
 				map[c][inv[c][k]] = k;
 		map[c][DS_LM_UNK] = DS_LM_UNK;
@@ -387,7 +388,7 @@ static int build_maps(struct ds_lm *lm)
 	lm->vocab = V;
 	free_own(mx);
 	memcpy(mx->own, own, sizeof own);
-	for (int c = 1; c < mx->n; c++) {
+	for (int c = 1; c < n; c++) {
 		mx->inv[c] = inv[c];
 		mx->map[c] = map[c];
 	}

@@ -553,8 +553,7 @@ int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
 				tn = an;
 				m = am;
 			}
-		}
-		rc = 0;
+		} /* else the alternative cannot be read: the first stands */
 	}
 	/* an e-mail's date is when it was written, a saved page's when it was
 	 * saved: only the first dates the text, and not over a date of its own */

@@ -869,7 +869,7 @@ static size_t scan_word(struct builder *b, size_t i, const struct ch *first)
 					if (c3.cp == 's' && (c3.next >= n || !is_alnum_cls((get_ch(p, n, c3.next, &c), c.cls)))) {
 						PUT(c2);
 						PUT(c3);
-						end = i = c3.next;
+						end = c3.next;
 					}
 				}
 			}
@@ -973,10 +973,9 @@ static void para_features(const struct ds_doc *d, size_t pi, struct para_info *f
 	}
 	{
 		uint32_t last = te - 1;
-		const char *s = ds_tok_norm(d, last);
 		while (last > tb && is_closer(d, last))
 			last--;
-		s = ds_tok_norm(d, last);
+		const char *s = ds_tok_norm(d, last);
 		if (d->tok[last].kind == DS_TOK_PUNCT &&
 		    (strchr(".!?:;", s[0]) != NULL))
 			f->terminal = 1;

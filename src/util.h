@@ -233,7 +233,8 @@ typedef int (*ds_hmap_eq)(const void *ctx, uint32_t val);
 
 /* Makes room for n entries without growing: 0 or DS_ENOMEM. */
 int ds_hmap_reserve(struct ds_hmap *m, size_t n);
-/* Uses the caller's arrays of cap slots (a power of two); clears them. */
+/* Uses the caller's arrays of cap slots (a power of two, at least 2: the
+ * slot is the key's top log2(cap) bits); clears them. */
 void ds_hmap_init_fixed(struct ds_hmap *m, uint64_t *key, uint32_t *val, size_t cap);
 /* Empties the map, keeping its memory. */
 void ds_hmap_clear(struct ds_hmap *m);
