@@ -564,7 +564,7 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 	cur.source_words = src->words;
 	cur.votes = s->votes;
 	if (s->n < s->max) {
-		slot = &s->m[s->n++];
+		slot = &s->m[s->n];
 	} else {
 		/* replace the worst kept match if this one is better */
 		slot = &s->m[0];
@@ -573,21 +573,25 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 				slot = &s->m[i];
 		if (cmp_match(&cur, slot) >= 0)
 			return 0;
+	}
+	/* the copies first: out of memory, the kept matches stay as they are */
+	cur.name = strdup(src->name ? src->name : "");
+	if (s->o->sent_cover && (cur.sent_cover = malloc((ns + 1) * sizeof *cur.sent_cover))) {
+		memcpy(cur.sent_cover, s->cover, ns * sizeof *s->cover);
+		cur.nsents = ns;
+	}
+	if (!cur.name || (s->o->sent_cover && !cur.sent_cover)) {
+		free(cur.name);
+		free(cur.sent_cover);
+		return DS_ENOMEM;
+	}
+	if (s->n < s->max) {
+		s->n++;
+	} else {
 		free(slot->name);
 		free(slot->sent_cover);
 	}
 	*slot = cur;
-	slot->name = strdup(src->name ? src->name : "");
-	if (s->o->sent_cover && (slot->sent_cover = malloc((ns + 1) * sizeof *slot->sent_cover))) {
-		memcpy(slot->sent_cover, s->cover, ns * sizeof *s->cover);
-		slot->nsents = ns;
-	}
-	if (!slot->name || (s->o->sent_cover && !slot->sent_cover)) {
-		free(slot->name);
-		free(slot->sent_cover);
-		s->n--;
-		return DS_ENOMEM;
-	}
 	return 0;
 }
 

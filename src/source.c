@@ -413,7 +413,7 @@ again:
 		if (last && last[pick[j]])
 			copies++;
 	}
-	if (copies && copies < npick && (rc = give_back(s->doc, s->f, pick, npick, last, owner)))
+	if (copies && copies < npick && give_back(s->doc, s->f, pick, npick, last, owner))
 		goto nomem;
 	for (size_t j = 0; j < npick; j++) {
 		struct found *f = &s->f[j];

@@ -1703,8 +1703,10 @@ static int op_insert(struct ds_store *b, const struct ds_store_src *src, const u
 	for (size_t i = 0; i < p.n && rc == 0; i++)
 		rc = reply_ok(s, &p, i, err);
 	/* keys that other sources of the generation have: the script */
-	if (rc == 0 && !(old = malloc((e->nkeys + 1) * sizeof *old)))
+	if (rc == 0 && !(old = malloc((e->nkeys + 1) * sizeof *old))) {
 		rc = no_mem(s, err);
+		goto out;
+	}
 	for (size_t k = 0; k < e->nkeys && rc == 0; k++)
 		if (p.c[2 + k].r->type == REDIS_REPLY_INTEGER && p.c[2 + k].r->integer == 0)
 			old[nold++] = e->keys[k];

@@ -870,7 +870,7 @@ static int op_stats(struct ds_store *b, struct ds_store_stats *out, struct ds_er
 /* The database file's size (its pages; the WAL apart). */
 static int file_bytes(struct sqlite_store *s, uint64_t *bytes, struct ds_err *err)
 {
-	int64_t pages, page_size;
+	int64_t pages = 0, page_size = 0;
 	int rc;
 	if ((rc = one_int(s, "PRAGMA page_count", &pages, err)) != 0 ||
 	    (rc = one_int(s, "PRAGMA page_size", &page_size, err)) != 0)

@@ -306,7 +306,7 @@ static void add_records(struct add_ctx *c)
 				 r.line, r.no_id ? "without an" : "with an empty");
 		if (!r.err[0] && !(d = ds_doc_new(r.text, r.len, r.id, cli_max_input, &err)))
 			snprintf(r.err, sizeof r.err, "%.500s", err.msg);
-		if (r.err[0]) {
+		if (r.err[0] || !d) {
 			add_newline(c);
 			cli_error("%s", r.err);
 			c->nerr++;

@@ -15,6 +15,20 @@
 
 static char tmpdir[256];
 
+/* strdup fails for this one string when set (out of memory, on demand);
+ * the library's calls come here, the test binary's definition first */
+static const char *strdup_fails_for;
+char *strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p;
+	if (strdup_fails_for && strcmp(s, strdup_fails_for) == 0)
+		return NULL;
+	if ((p = malloc(n)) != NULL)
+		memcpy(p, s, n);
+	return p;
+}
+
 static struct ds_doc *doc_of(const char *text, const char *name)
 {
 	struct ds_err err = {0};
@@ -798,6 +812,74 @@ out:
 	ds_doc_free(d);
 }
 
+/* sentence i of a synthetic text: 8 words before the twelfth, 40 after */
+static void oom_sentence(char *buf, size_t *k, size_t cap, int i)
+{
+	for (int w = 0; w < (i < 12 ? 8 : 40); w++)
+		*k += (size_t)snprintf(buf + *k, cap - *k, "%sw%dx%d", w ? " " : "", i, w);
+	*k += (size_t)snprintf(buf + *k, cap - *k, ".\n");
+}
+
+static struct ds_doc *oom_doc(const char *name, const int *which, int n)
+{
+	static char buf[65536];
+	size_t k = 0;
+	for (int i = 0; i < n; i++)
+		oom_sentence(buf, &k, sizeof buf, which[i]);
+	buf[k] = 0;
+	return doc_of(buf, name);
+}
+
+/* Out of memory while a better source replaces a kept match (max 2, three
+ * sources): the query fails with DS_ENOMEM, the matches it hands back are
+ * whole, and each is freed once (a double free or a leak otherwise, which
+ * the sanitizer and valgrind runs of this test report). */
+T_TEST(query_out_of_memory_keeps_matches)
+{
+	static const int all[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17};
+	static const int x[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+	static const int y[] = {0, 1, 2, 3, 12, 13, 14, 15};
+	static const int z[] = {12, 13, 14, 15, 16, 17};
+	const char *names[] = {"X", "Y", "Z"};
+	const int *which[] = {x, y, z};
+	const int nw[] = {12, 8, 6};
+	struct ds_err err = {0};
+	struct ds_index *ix = ds_index_open(":memory:", DS_INDEX_CREATE, &err);
+	struct ds_query_opts o;
+	struct ds_match m[3];
+	struct ds_doc *a;
+	size_t n = 0;
+	T_OK(ix != NULL);
+	if (!ix)
+		return;
+	for (int i = 0; i < 3; i++) {
+		struct ds_doc *d = oom_doc(names[i], which[i], nw[i]);
+		add(ix, d, NULL);
+		ds_doc_free(d);
+	}
+	a = oom_doc("article", all, 18);
+	T_OK(a != NULL);
+	ds_query_opts_init(&o);
+	for (int cover = 0; cover <= 1 && a; cover++) {
+		o.sent_cover = cover;
+		/* with memory: all three found */
+		T_EQ_INT(ds_index_query(ix, a, &o, m, 3, &n, &err), 0);
+		T_EQ_INT((long)n, 3);
+		ds_matches_free(m, n);
+		/* Z's name cannot be copied when it comes to replace a kept match */
+		strdup_fails_for = "Z";
+		n = 0;
+		T_EQ_INT(ds_index_query(ix, a, &o, m, 2, &n, &err), DS_ENOMEM);
+		strdup_fails_for = NULL;
+		T_OK(n <= 2);
+		for (size_t i = 0; i < n; i++)
+			T_OK(m[i].name && strcmp(m[i].name, "Z") != 0);
+		ds_matches_free(m, n);
+	}
+	ds_doc_free(a);
+	ds_index_close(ix);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -813,6 +895,7 @@ int main(void)
 	T_RUN(vacuum_gives_space_back);
 	T_RUN(killed_add_leaves_index_as_it_was);
 	T_RUN(locked_index_fails_after_timeout);
+	T_RUN(query_out_of_memory_keeps_matches);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	(void)system(cmd);
 	return t_done();
