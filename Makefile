@@ -58,7 +58,7 @@ endif
 # takes seconds, so that the table always holds what its search finds.
 MODELS  += models/cand.bin
 
-.PHONY: all lib deps models check test asan tsan bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
+.PHONY: all lib deps models check test asan tsan analyze bench bench-bins bench-index eval fuzz fuzz-bins install uninstall \
         clean distclean corpus bench-corpus
 .DELETE_ON_ERROR:
 
@@ -187,6 +187,16 @@ tsan: deps
 	    LDFLAGS="-fsanitize=thread" all test-bins
 	@scripts/tsan.sh build-tsan
 
+# Clang's static analyser (scan-build, Debian's clang-tools) over the
+# library and the command, built afresh into build-analyze; the report in
+# build-analyze/report.  What it finds, and why each finding left is no
+# bug: docs/README-reliability.md, "Static analysis".
+analyze:
+	@command -v scan-build > /dev/null || { echo "analyze: scan-build is missing (apt-get install clang-tools)" >&2; exit 2; }
+	@rm -rf build-analyze
+	@scan-build -o build-analyze/report $(MAKE) --no-print-directory BUILD=build-analyze CC=clang \
+	    build-analyze/despin 2>&1 | grep -E 'warning:|scan-build:'
+
 # libFuzzer targets (tests/fuzz/fuzz_*.c, docs/README-reliability.md), built
 # into build-fuzz and each run FUZZ_SECONDS on seeds from tests and models.
 FUZZ_SECONDS ?= 10
@@ -255,7 +265,7 @@ uninstall:
 	rm -rf $(DATADIR)
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz tests/out
+	rm -rf build build-asan build-tsan build-fuzz build-analyze tests/out
 
 distclean: clean
 	rm -f models/*.bin corpus/train.txt corpus/heldout.txt
