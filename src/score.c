@@ -74,14 +74,12 @@ double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NF
 /* ---- files ---- */
 
 /* A row 'coef MODEL NAME mean sd coef' into feature i (-1: unknown) of the
- * arrays; -1 unless i is known and sd > 0. */
+ * arrays; -1 unless i is known, the three are finite numbers and sd > 0. */
 static int coef_row(char **f, int i, double *mean, double *sd, double *coef)
 {
-	if (i < 0)
+	if (i < 0 || ds_field_real(f[3], &mean[i]) || ds_field_real(f[4], &sd[i]) ||
+	    ds_field_real(f[5], &coef[i]))
 		return -1;
-	mean[i] = strtod(f[3], NULL);
-	sd[i] = strtod(f[4], NULL);
-	coef[i] = strtod(f[5], NULL);
 	return sd[i] > 0 ? 0 : -1;
 }
 
@@ -128,11 +126,14 @@ struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 	s->has_slot = (int)hdr[3];
 	s->has_chg = (int)hdr[5];
 	ds_map_close(&map);
-	for (int k = 0; k < DS_NMODELS; k++)
+	for (int k = 0; k < DS_NMODELS; k++) {
+		if (!(s->m[k].threshold >= 0 && s->m[k].threshold <= 1))
+			goto bad;
 		for (int i = 0; i < DS_NFEAT; i++)
 			if (!(s->m[k].sd[i] > 0) || !isfinite(s->m[k].coef[i]) ||
 			    !isfinite(s->m[k].mean[i]))
 				goto bad;
+	}
 	for (int i = 0; i < DS_NSLOTF; i++)
 		if (!(s->slot.sd[i] > 0) || !isfinite(s->slot.coef[i]) || !isfinite(s->slot.mean[i]))
 			goto bad;
@@ -251,16 +252,17 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 			header = 1;
 		} else if (nf == 3 && strcmp(f[0], "threshold") == 0) {
 			int k = model_index(f[1]);
-			if (k < 0)
+			if (k < 0 || ds_field_real(f[2], &s->m[k].threshold) ||
+			    !(s->m[k].threshold >= 0 && s->m[k].threshold <= 1))
 				goto bad;
-			s->m[k].threshold = strtod(f[2], NULL);
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0 && strcmp(f[1], "slot") == 0) {
 			if (coef_row(f, slotf_index(f[2]), s->slot.mean, s->slot.sd, s->slot.coef))
 				goto bad;
 			s->has_slot = 1;
 		} else if (nf == 4 && strcmp(f[0], "trees") == 0 && strcmp(f[1], "slot") == 0 &&
 			   strcmp(f[2], "base") == 0) {
-			s->slot.trees.base = strtod(f[3], NULL);
+			if (ds_field_real(f[3], &s->slot.trees.base))
+				goto bad;
 			s->has_slot = 1;
 		} else if (nf == 3 && strcmp(f[0], "tree") == 0 && strcmp(f[1], "slot") == 0) {
 			struct ds_gbt *g = &s->slot.trees;
@@ -276,13 +278,14 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 				goto bad;
 			nd = &g->node[g->nnodes++];
 			nd->feat = leaf ? -1 : slotf_index(f[3]);
-			nd->thr = strtod(f[4], NULL);
+			if (ds_field_real(f[4], &nd->thr) || ds_field_real(f[7], &nd->value))
+				goto bad;
 			nd->left = (int32_t)atol(f[5]);
 			nd->right = (int32_t)atol(f[6]);
-			nd->value = strtod(f[7], NULL);
 		} else if (nf == 4 && strcmp(f[0], "cut") == 0 && strcmp(f[1], "change") == 0 &&
 			   strcmp(f[2], "vec") == 0) {
-			s->chg.vec_cut = strtod(f[3], NULL);
+			if (ds_field_real(f[3], &s->chg.vec_cut))
+				goto bad;
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0 && strcmp(f[1], "change") == 0) {
 			if (coef_row(f, chgf_index(f[2]), s->chg.mean, s->chg.sd, s->chg.coef))
 				goto bad;

@@ -61,18 +61,18 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 			}
 			header = 1;
 		} else if (nf == 2 && strcmp(f[0], "threshold") == 0) {
-			sc->threshold = strtod(f[1], NULL);
-			if (!(sc->threshold > 0 && sc->threshold < 1))
+			if (ds_field_real(f[1], &sc->threshold) ||
+			    !(sc->threshold > 0 && sc->threshold < 1))
 				goto bad;
 		} else if (nf == 2 && strcmp(f[0], "min_words") == 0) {
 			sc->min_words = (unsigned)strtoul(f[1], NULL, 10);
 		} else if (nf == 2 && strcmp(f[0], "anom_rate") == 0) {
-			sc->anom_rate = strtod(f[1], NULL);
-			if (!(sc->anom_rate > 0 && sc->anom_rate < 1))
+			if (ds_field_real(f[1], &sc->anom_rate) ||
+			    !(sc->anom_rate > 0 && sc->anom_rate < 1))
 				goto bad;
 		} else if (nf == 2 && strcmp(f[0], "unseen_rate") == 0) {
-			sc->unseen_rate = strtod(f[1], NULL);
-			if (!(sc->unseen_rate > 0 && sc->unseen_rate < 1))
+			if (ds_field_real(f[1], &sc->unseen_rate) ||
+			    !(sc->unseen_rate > 0 && sc->unseen_rate < 1))
 				goto bad;
 		} else if (nf == 2 && strcmp(f[0], "lm") == 0) {
 			if (strlen(f[1]) >= sizeof sc->lm || strchr(f[1], '/') || f[1][0] == '.')
@@ -82,7 +82,8 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 			continue;
 		} else if (nf == 3 && strcmp(f[0], "calibrated") == 0) {
 			sc->calibrated_n = strtoul(f[1], NULL, 10);
-			sc->calibrated_fp = strtod(f[2], NULL);
+			if (ds_field_real(f[2], &sc->calibrated_fp))
+				goto bad;
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0) {
 			struct ds_sc_model *m;
 			int i;
@@ -99,12 +100,10 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 				snprintf(unknown, sizeof unknown, "%s", f[2]);
 				goto bad;
 			}
-			m->mean[i] = strtod(f[3], NULL);
-			m->sd[i] = strtod(f[4], NULL);
-			m->coef[i] = strtod(f[5], NULL);
-			m->present = 1;
-			if (!(m->sd[i] > 0))
+			if (ds_field_real(f[3], &m->mean[i]) || ds_field_real(f[4], &m->sd[i]) ||
+			    ds_field_real(f[5], &m->coef[i]) || !(m->sd[i] > 0))
 				goto bad;
+			m->present = 1;
 		} else {
 			if (nf >= 2 && strspn(f[0], "abcdefghijklmnopqrstuvwxyz_") == strlen(f[0]))
 				snprintf(unknown, sizeof unknown, "%s", f[0]);

@@ -114,6 +114,16 @@ int ds_old_format(const char *s, size_t n)
 	return *s >= '1' && *s <= '9' && *end == 0 && v >= 1 && (size_t)v < n ? (int)v : 0;
 }
 
+int ds_field_real(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !isfinite(v)) /* "nan", "inf", a number overflowed */
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int ds_tsv_next(struct ds_tsv *t, char **f, int nmax)
 {
 	while (t->p && t->p < t->end) {

@@ -196,6 +196,9 @@ int ds_tsv_next(struct ds_tsv *t, char **f, int nmax);
 /* The format a file's header field s names when it is 1 .. n - 1 (an
  * earlier format the reader has a reason to refuse), else 0. */
 int ds_old_format(const char *s, size_t n);
+/* A field that is a finite number and nothing else (after optional
+ * blanks before it), in *out: 0, else -1 and *out unchanged. */
+int ds_field_real(const char *s, double *out);
 void ds_tsv_close(struct ds_tsv *t);
 
 /* ---- hash map: 64-bit keys to 32-bit values ----

@@ -36,7 +36,7 @@ gen_seeds() {
 	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
 	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
 
-	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin index report srcrec; do
+	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin index report srcrec tsv; do
 		mkdir -p "$SEEDS/fuzz_$k"
 	done
 	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.
@@ -53,6 +53,10 @@ gen_seeds() {
 	[ -f "$t/lm.arpa" ] && cp "$t/lm.arpa" "$SEEDS/fuzz_arpa/tiny.arpa" &&
 		{ printf '\0'; cat "$t/lm.arpa"; } > "$SEEDS/fuzz_lm_bin/arpa"
 	[ -f "$t/index.db" ] && cp "$t/index.db" "$SEEDS/fuzz_index/tiny.db"
+	# the text forms: byte 0 even for a scorer, odd for a solo calibration
+	[ -f models/scorer.tsv ] && { printf '\0'; awk -F'\t' '$1 == "tree" { nt++ }
+		nt < 2 || ($1 != "tree" && $1 != "node")' models/scorer.tsv; } > "$SEEDS/fuzz_tsv/scorer"
+	[ -f models/solo.tsv ] && { printf '\1'; cat models/solo.tsv; } > "$SEEDS/fuzz_tsv/solo"
 	# the record target's packing mode: 'P' and sorted 3-byte hashes (its
 	# records of both versions are in tests/fuzz/corpus-seeds/fuzz_srcrec)
 	mkdir -p "$SEEDS/fuzz_srcrec"

@@ -450,6 +450,15 @@ T_TEST(malformed_tsv)
 	refused("despin-scorer\t4\ncoef\tchange\tnosuch\t0\t1\t1\n", ":2:");
 	refused("despin-scorer\t4\nthreshold\tsolo\n", ":2:");
 	refused("despin-scorer\t4\nthreshold\tsolo\t0.5\n\tsolo\tbias\n", ":3:");
+	/* numbers that are not finite, or not numbers to the field's end */
+	refused("despin-scorer\t4\ncoef\tsolo\tbias\t0\t1\tnan\n", ":2:");
+	refused("despin-scorer\t4\ncoef\tsolo\tbias\tinf\t1\t1\n", ":2:");
+	refused("despin-scorer\t4\ncoef\tsolo\tbias\t0\t1e999\t1\n", ":2:");
+	refused("despin-scorer\t4\ncoef\tsolo\tbias\t0\t1\t0.5x\n", ":2:");
+	refused("despin-scorer\t4\nthreshold\tsolo\tnan\n", ":2:");
+	refused("despin-scorer\t4\nthreshold\tsolo\t1.5\n", ":2:");
+	refused("despin-scorer\t4\ncut\tchange\tvec\t-inf\n", ":2:");
+	refused("despin-scorer\t4\ntrees\tslot\tbase\t\n", ":2:");
 	/* a file of format 1 weighs gtop as the plain mean of the top gains,
 	 * one of format 2 the slots' own gains: refused with the way to refit
 	 * it */

@@ -112,6 +112,20 @@ T_TEST(bad_files)
 	T_OK(ds_solocal_read(path, &err) == NULL);
 	T_OK(write_file("despin-solo\t3\nthreshold\t1.5\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);
+	/* numbers that are not finite, or not numbers to the field's end:
+	 * refused on their line */
+	{
+		static const char *const bad[] = {
+			"threshold\tnan", "coef\tflag\tbias\t0\t1\tinf",
+			"coef\tarticle\tbias\t0\tnan\t1", "anom_rate\t0.1%",
+			"calibrated\t10\tnan"};
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			char text[128];
+			snprintf(text, sizeof text, "despin-solo\t3\n%s\n", bad[i]);
+			T_OK(write_file(text) == 0);
+			T_OK(ds_solocal_read(path, &err) == NULL && strstr(err.msg, ":2:") != NULL);
+		}
+	}
 	/* the language model is a file of the models directory */
 	T_OK(write_file("despin-solo\t3\nlm\t../lm.bin\n") == 0);
 	T_OK(ds_solocal_read(path, &err) == NULL);

@@ -619,6 +619,26 @@ T_TEST(tsv_lines_and_fields)
 	unlink(path);
 }
 
+/* ds_field_real: a finite number to the field's end, nothing else */
+T_TEST(field_real_numbers)
+{
+	static const char *const bad[] = {"", " ", "nan", "NaN", "inf", "-inf", "1e999",
+					  "0.5x", "1 ", "x1", "--1", "0.5\t1"};
+	double v = 7;
+	T_EQ_INT(ds_field_real("0.25", &v), 0);
+	T_NEAR(v, 0.25, 1e-15);
+	T_EQ_INT(ds_field_real("-1.5e-3", &v), 0);
+	T_NEAR(v, -1.5e-3, 1e-18);
+	T_EQ_INT(ds_field_real("  3", &v), 0);
+	T_NEAR(v, 3, 0);
+	T_EQ_INT(ds_field_real("1e-320", &v), 0); /* subnormal, still a number */
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = 7;
+		T_EQ_INT(ds_field_real(bad[i], &v), -1);
+		T_NEAR(v, 7, 0);
+	}
+}
+
 /* an earlier format named by a file's header: 1 .. n - 1, nothing else */
 T_TEST(old_format_numbers)
 {
@@ -652,5 +672,6 @@ int main(void)
 	T_RUN(maps_whole_folios_on_demand);
 	T_RUN(old_format_numbers);
 	T_RUN(tsv_lines_and_fields);
+	T_RUN(field_real_numbers);
 	return t_done();
 }
