@@ -1407,7 +1407,7 @@ static int parse_float(const char **s, const char *e, float *out)
 	buf[n] = 0;
 	errno = 0;
 	*out = strtof(buf, &endp);
-	if (*endp || errno == EINVAL)
+	if (*endp || errno == EINVAL || !isfinite(*out)) /* "nan", "inf" (-99 is log 0) */
 		return -1;
 	*s = q + n;
 	return 0;

@@ -294,6 +294,10 @@ struct ds_lm *ds_lm_load_sphinx(const char *path, struct ds_err *err)
 		}
 		L.g[0].prob[id] = (float)(scale * getf(u));
 		L.g[0].backoff[id] = (float)(scale * getf(u + 4));
+		if (!isfinite(L.g[0].prob[id]) || !isfinite(L.g[0].backoff[id])) {
+			ds_err_set(err, DS_EFORMAT, "%s: word %u's probability is no number", path, i);
+			goto fail;
+		}
 	}
 	for (unsigned n = 2; n <= N; n++) {
 		struct ds_lm_grams *g = &L.g[n - 1];
@@ -333,9 +337,15 @@ struct ds_lm *ds_lm_load_sphinx(const char *path, struct ds_err *err)
 			for (unsigned k = 0; k < n; k++)   /* oldest first */
 				g->ids[g->n * n + k] = ctx[n - 1 - k];
 			g->prob[g->n] = (float)(scale * ent_prob(t, i));
+			if (n < N)
+				g->backoff[g->n] = (float)(scale * ent_backoff(t, i));
+			if (!isfinite(g->prob[g->n]) || (n < N && !isfinite(g->backoff[g->n]))) {
+				ds_err_set(err, DS_EFORMAT, "%s: %u-gram %u's probability is no number",
+					   path, n, i);
+				goto fail;
+			}
 			if (n < N) {
 				uint32_t b = ent_next(t, i), e = ent_next(t, i + 1);
-				g->backoff[g->n] = (float)(scale * ent_backoff(t, i));
 				if (b > e || e > tab[n].entries) {
 					ds_err_set(err, DS_EFORMAT, "%s: bad %u-gram range", path, n + 1);
 					goto fail;

@@ -392,9 +392,15 @@ static int build_tsv(int argc, char **argv)
 		} else if (strcmp(argv[i], "--no-numbers") == 0) {
 			o.numbers = 0;
 		} else if (strcmp(argv[i], "--min-cosine") == 0 && i + 1 < argc) {
-			o.min_cosine = strtof(argv[++i], NULL);
+			double v;
+			if (cli_parse_real("--min-cosine", argv[++i], 0, 1, 0, &v))
+				return EXIT_ERROR;
+			o.min_cosine = (float)v;
 		} else if (strcmp(argv[i], "--neighbours") == 0 && i + 1 < argc) {
-			o.neighbours = (unsigned)strtoul(argv[++i], NULL, 10);
+			long v;
+			if (cli_parse_int("--neighbours", argv[++i], 0, 100000, &v))
+				return EXIT_ERROR;
+			o.neighbours = (unsigned)v;
 		} else {
 			return cli_usage(USAGE);
 		}

@@ -369,6 +369,12 @@ T_TEST(corrupt_and_missing)
 	T_OK(ds_lex_build_bin(tmp("bad.tsv"), NULL, NULL, tmp("bad.bin"), NULL, &err) < 0);
 	T_EQ_INT(err.code, DS_EFORMAT);
 	T_OK(strstr(err.msg, "bad.tsv:2") != NULL);
+	/* a weight that is no number in (0, 1] */
+	put(tmp("bad.tsv"), "meeting\tassembly\tnan\twordnet\t1\tn\t1\t1\n");
+	T_OK(ds_lex_build_bin(tmp("bad.tsv"), NULL, NULL, tmp("bad.bin"), NULL, &err) < 0);
+	T_OK(strstr(err.msg, "bad.tsv:1") != NULL && strstr(err.msg, "bad weight") != NULL);
+	put(tmp("bad.tsv"), "meeting\tassembly\t\twordnet\t1\tn\t1\t1\n");
+	T_OK(ds_lex_build_bin(tmp("bad.tsv"), NULL, NULL, tmp("bad.bin"), NULL, &err) < 0);
 	put(tmp("bad.tsv"), "meeting\tassembly\t0.5\tnosuchsource\t1\tn\t1\t1\n");
 	T_OK(ds_lex_build_bin(tmp("bad.tsv"), NULL, NULL, tmp("bad.bin"), NULL, &err) < 0);
 }

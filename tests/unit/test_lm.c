@@ -439,6 +439,24 @@ T_TEST(damaged_files_are_refused)
 		T_EQ_INT(err.code, DS_EFORMAT);
 		T_OK(strstr(err.msg, "'b'") != NULL);
 	}
+	/* ARPA probabilities and back-offs that are no finite numbers, each
+	 * refused on its line (-99 is how a model writes log 0) */
+	{
+		static const char *const bad_num[] = {"nan", "inf", "-inf", "1e99x"};
+		for (size_t i = 0; i < sizeof bad_num / sizeof bad_num[0]; i++) {
+			char arpa[256];
+			int len = snprintf(arpa, sizeof arpa,
+					 "\\data\\\nngram 1=3\nngram 2=1\n\n\\1-grams:\n-99\t<s>\t%s\n"
+					 "-1\t</s>\n-1\ta\t-0.3\n\n\\2-grams:\n-0.5\t<s> a\n\n\\end\\\n",
+					 bad_num[i]);
+			write_bytes(bin, arpa, (size_t)len);
+			bad = ds_lm_load(bin, &err);
+			T_OK(bad == NULL);
+			T_EQ_INT(err.code, DS_EFORMAT);
+			T_OK(strstr(err.msg, ":6:") != NULL);
+			ds_lm_free(bad);
+		}
+	}
 	unlink(bin);
 	free(data);
 	ds_lm_free(lm);

@@ -128,6 +128,32 @@ T_TEST(binary_round_trip_and_damage)
 	T_OK(strstr(err.msg, "pocketsphinx-en-us") != NULL);
 	T_OK(strstr(err.msg, DS_LM_REBUILD) != NULL);
 	unlink(bad);
+	/* a copy whose 2-gram probability centres are no numbers (NaN) is
+	 * refused, not turned into a model that scores NaN */
+	memcpy(bad + sizeof bad - 7, "XXXXXX", 6);
+	fd = mkstemp(bad);
+	T_OK(fd >= 0);
+	if (fd >= 0) {
+		FILE *in = fopen(SPHINX_LM, "rb"), *out = fdopen(fd, "wb");
+		static char buf[1 << 20];
+		const size_t at = 19 + 1 + 4 * 3 + 4; /* magic, order, 3 counts, unused */
+		const unsigned char nan_le[4] = {0x00, 0x00, 0xc0, 0x7f};
+		size_t n;
+		int first = 1;
+		while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+			for (size_t k = 0; first && k < 65536; k++)
+				memcpy(buf + at + 4 * k, nan_le, 4);
+			first = 0;
+			fwrite(buf, 1, n, out);
+		}
+		fclose(in);
+		fclose(out);
+	}
+	lm = ds_lm_load(bad, &err);
+	T_OK(lm == NULL);
+	T_OK(strstr(err.msg, bad) != NULL && strstr(err.msg, "no number") != NULL);
+	ds_lm_free(lm);
+	unlink(bad);
 }
 
 int main(void)
