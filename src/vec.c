@@ -27,6 +27,8 @@ static const uint64_t WORD_SEED = 0x766563776f7264ULL;
 uint32_t ds_vec_slots_cap(uint32_t n)
 {
 	uint32_t cap = 16;
+	if (n > UINT32_MAX / 4) /* more words than a table of 2^31 slots can hold */
+		return 0;
 	while (cap < 2 * (uint64_t)n)
 		cap *= 2;
 	return cap;
@@ -72,7 +74,7 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 	v->blob_len = hdr[2];
 	offlen = ((size_t)v->n * 4 + 7) & ~(size_t)7;
 	slot_at = (16 + offlen + (size_t)v->n * v->dim * 4 + v->blob_len + 3) & ~(size_t)3;
-	if (!v->n || !v->dim || v->dim > DS_VEC_MAX_DIM || !v->blob_len ||
+	if (!v->n || !v->dim || v->dim > DS_VEC_MAX_DIM || !v->blob_len || !hdr[3] ||
 	    hdr[3] != ds_vec_slots_cap(v->n) || len != slot_at + (size_t)hdr[3] * 4)
 		goto bad;
 	v->off = (const uint32_t *)(p + 16);
@@ -91,6 +93,9 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 		if (v->off[i] >= v->blob_len ||
 		    (i && strcmp(v->blob + v->off[i - 1], v->blob + v->off[i]) >= 0))
 			goto bad;
+	for (size_t k = 0; k < (size_t)v->n * v->dim; k++) /* unit vectors: within [-1, 1] */
+		if (!(v->v[k] >= -1.0001f && v->v[k] <= 1.0001f))
+			goto bad;
 	for (uint32_t j = 0; j < hdr[3]; j++) {
 		if (v->slot[j] > v->n)
 			goto bad;
@@ -98,6 +103,15 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 	}
 	if (!empty)
 		goto bad;
+	/* every word where its hash leads (so that each is found) */
+	for (uint32_t i = 0; i < v->n; i++) {
+		const char *w = v->blob + v->off[i];
+		uint64_t j = ds_hash64(w, strlen(w), WORD_SEED) & v->mask;
+		while (v->slot[j] && v->slot[j] != i + 1)
+			j = (j + 1) & v->mask;
+		if (!v->slot[j])
+			goto bad;
+	}
 	return v;
 bad:
 	ds_err_set(err, DS_ECORRUPT, "%s: malformed word vectors; rebuild them (" DS_BIN_REBUILD ")",
@@ -201,7 +215,8 @@ static const struct sim_memo *memo_of(const struct ds_vec *v, const char *a, siz
 void ds_vec_word_of(const struct ds_vec *v, const char *w, size_t n, struct ds_vec_word *out)
 {
 	out->norm2 = 0;
-	if (!n || !(out->x = ds_vec_get(v, w, n)))
+	out->x = n ? ds_vec_get(v, w, n) : NULL;
+	if (!out->x)
 		return;
 	for (uint32_t d = 0; d < v->dim; d++) {
 		double y = out->x[d];

@@ -34,7 +34,8 @@ struct ds_vec;
 
 /* The word hash of a model: open addressing with linear probing on
  * ds_hash64 of each word, word index + 1 per slot, 0 empty; cap (a power of
- * two, ds_vec_slots_cap(n)) slots.  For the builder (vec_build.c). */
+ * two, ds_vec_slots_cap(n); 0 for more than 2^30 words, which no model
+ * holds) slots.  For the builder (vec_build.c). */
 uint32_t ds_vec_slots_cap(uint32_t n);
 void ds_vec_fill_slots(const uint32_t *off, const char *blob, uint32_t n, uint32_t *slot,
 		       uint32_t cap);

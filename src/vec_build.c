@@ -233,7 +233,7 @@ static int reduce_write(const struct sparse *m, size_t dim, const char *out, str
 			blob += strlen(words[i]) + 1;
 		slot_at = (16 + offlen + nw * dim * 4 + blob + 3) & ~(size_t)3;
 		plen = slot_at + (size_t)cap * 4;
-		payload = calloc(1, plen);
+		payload = cap ? calloc(1, plen) : NULL; /* no cap: over 2^30 words */
 		if (!payload)
 			goto oom;
 		hdr[0] = (uint32_t)nw;

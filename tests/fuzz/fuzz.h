@@ -163,4 +163,11 @@ static inline void fz_check_refusal(const struct ds_err *err, const char *path)
 	FZ_ASSERT(strstr(err->msg, path) != NULL || err->code == DS_ENOMEM);
 }
 
+/* A model loader's refusal: as above, and it says how to rebuild the file. */
+static inline void fz_check_model_refusal(const struct ds_err *err, const char *path)
+{
+	fz_check_refusal(err, path);
+	FZ_ASSERT(err->code == DS_ENOMEM || strstr(err->msg, "make models") != NULL);
+}
+
 #endif

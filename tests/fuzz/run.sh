@@ -30,17 +30,18 @@ gen_seeds() {
 	printf '# tiny lexicon\nwar\tbattle\t0.9\twordnet\t1\tn\t10\t5\nmeeting\tassembly\t0.8\twordnet,mythes\t2\tn\t9\t3\nyear\t12 months\t0.7\tnumber\t1\tn\t20\t1\nsecurity council\tsafety council\t0.6\tdist\t0\tn\t4\t0\ntell\tinstruct\t0.5\tmythes\t1\tv\t7\t2\n' > "$t/lex.tsv"
 	"$DESPIN" lex build -o "$t/lex.bin" "$t/lex.tsv" >/dev/null 2>&1 || true
 	"$DESPIN" scorer build -o "$t/scorer.bin" models/scorer.tsv >/dev/null 2>&1 || true
+	"$DESPIN" vec build -o "$t/vec.bin" --min-count 3 --dim 4 --contexts 50 "$t/train.txt" >/dev/null 2>&1 || true
 	# a candidate table of the tiny models
 	"$DESPIN" lex cands --models "$t" -o "$t/cand.bin" >/dev/null 2>&1 || true
 	head -c 1200 corpus/seeds/000_*.txt > "$t/a.txt"
 	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
 	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
 
-	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin index report srcrec tsv; do
+	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin vec_bin index report srcrec tsv; do
 		mkdir -p "$SEEDS/fuzz_$k"
 	done
 	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.
-	for k in lm lex scorer cand; do
+	for k in lm lex scorer cand vec; do
 		[ -f "$t/$k.bin" ] || continue
 		{ printf '\0'; cat "$t/$k.bin"; } > "$SEEDS/fuzz_${k}_bin/file"
 		{ printf '\1'; tail -c +65 "$t/$k.bin"; } > "$SEEDS/fuzz_${k}_bin/payload"

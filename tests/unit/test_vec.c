@@ -8,6 +8,7 @@
 
 #include "lm.h"
 #include "lm_train.h"
+#include "binfmt.h"
 #include "t.h"
 #include "vec.h"
 
@@ -266,6 +267,62 @@ T_TEST(bad_options_and_files)
 	T_OK(strstr(err.msg, "make models") != NULL);
 }
 
+/* Files whose envelope is sound but whose payload lies: refused at once
+ * (no endless loop over a table size that cannot be), a word its hash does
+ * not lead to, a vector that is no unit vector. */
+T_TEST(lying_payloads_refused)
+{
+	/* two words "a", "b" of 1 dimension: header, offsets, vectors, blob,
+	 * 16 slots */
+	uint32_t pay[4 + 2 + 2 + 1 + 16] = {2, 1, 4, 16, 0, 2};
+	const float x[2] = {1, -1};
+	char path[64];
+	struct ds_err err;
+	struct ds_vec *v;
+	snprintf(path, sizeof path, "/tmp/test_vec_lie_%d.bin", (int)getpid());
+	memcpy(&pay[6], x, sizeof x);
+	memcpy(&pay[8], "a\0b\0", 4);
+	ds_vec_fill_slots(&pay[4], (const char *)&pay[8], 2, &pay[9], 16);
+	T_EQ_INT(ds_bin_write(path, DS_VEC_KIND, DS_VEC_VERSION, pay, sizeof pay, &err), 0);
+	v = ds_vec_load(path, &err);
+	T_OK(v != NULL);
+	if (v)
+		T_NEAR(ds_vec_sim(v, "a", 1, "b", 1), -1, 1e-9);
+	ds_vec_free(v);
+	{ /* 2^31 words: no table of slots holds them */
+		uint32_t big[4] = {1u << 31, 1, 4, 0};
+		T_EQ_INT(ds_bin_write(path, DS_VEC_KIND, DS_VEC_VERSION, big, sizeof big, &err), 0);
+		T_OK(ds_vec_load(path, &err) == NULL && strstr(err.msg, "malformed") != NULL);
+	}
+	{ /* "b" moved out of its hash's reach: unfindable */
+		uint32_t lie[sizeof pay / 4];
+		memcpy(lie, pay, sizeof pay);
+		int jb = 0, k;
+		while (lie[9 + jb] != 2)
+			jb++;
+		/* one slot back from where the probe found it (two when "a" is
+		 * there, its probe then ending at the empty slot left) */
+		k = (jb + 15) % 16;
+		if (lie[9 + k])
+			k = (jb + 14) % 16;
+		lie[9 + jb] = 0;
+		lie[9 + k] = 2;
+		T_EQ_INT(ds_bin_write(path, DS_VEC_KIND, DS_VEC_VERSION, lie, sizeof lie, &err), 0);
+		v = ds_vec_load(path, &err);
+		T_OK(v == NULL);
+		ds_vec_free(v);
+	}
+	{ /* a vector of length 2 */
+		uint32_t lie[sizeof pay / 4];
+		const float two = 2;
+		memcpy(lie, pay, sizeof pay);
+		memcpy(&lie[6], &two, 4);
+		T_EQ_INT(ds_bin_write(path, DS_VEC_KIND, DS_VEC_VERSION, lie, sizeof lie, &err), 0);
+		T_OK(ds_vec_load(path, &err) == NULL && strstr(err.msg, path) != NULL);
+	}
+	unlink(path);
+}
+
 int main(void)
 {
 	snprintf(corpus, sizeof corpus, "/tmp/test_vec_%d.txt", (int)getpid());
@@ -274,6 +331,7 @@ int main(void)
 	T_RUN(build_and_compare);
 	T_RUN(build_from_bigrams);
 	T_RUN(bad_options_and_files);
+	T_RUN(lying_payloads_refused);
 	unlink(corpus);
 	unlink(model);
 	return t_done();
