@@ -54,7 +54,6 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 	const void *payload;
 	size_t len, offlen, slot_at;
 	uint32_t hdr[4];
-	int empty = 0;
 	if (!v) {
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
@@ -96,20 +95,20 @@ struct ds_vec *ds_vec_load(const char *path, struct ds_err *err)
 	for (size_t k = 0; k < (size_t)v->n * v->dim; k++) /* unit vectors: within [-1, 1] */
 		if (!(v->v[k] >= -1.0001f && v->v[k] <= 1.0001f))
 			goto bad;
-	for (uint32_t j = 0; j < hdr[3]; j++) {
-		if (v->slot[j] > v->n)
-			goto bad;
-		empty |= v->slot[j] == 0;
-	}
-	if (!empty)
-		goto bad;
-	/* every word where its hash leads (so that each is found) */
-	for (uint32_t i = 0; i < v->n; i++) {
-		const char *w = v->blob + v->off[i];
-		uint64_t j = ds_hash64(w, strlen(w), WORD_SEED) & v->mask;
-		while (v->slot[j] && v->slot[j] != i + 1)
-			j = (j + 1) & v->mask;
-		if (!v->slot[j])
+	/* the word hash is the one the builder makes of these words (every
+	 * word found, no probe sequence longer than theirs) */
+	{
+		uint32_t *slot = calloc(hdr[3], sizeof *slot);
+		int same;
+		if (!slot) {
+			ds_err_set(err, DS_ENOMEM, "out of memory");
+			ds_vec_free(v);
+			return NULL;
+		}
+		ds_vec_fill_slots(v->off, v->blob, v->n, slot, hdr[3]);
+		same = memcmp(slot, v->slot, (size_t)hdr[3] * sizeof *slot) == 0;
+		free(slot);
+		if (!same)
 			goto bad;
 	}
 	return v;
