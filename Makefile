@@ -194,8 +194,8 @@ tsan: deps
 analyze:
 	@command -v scan-build > /dev/null || { echo "analyze: scan-build is missing (apt-get install clang-tools)" >&2; exit 2; }
 	@rm -rf build-analyze
-	@scan-build -o build-analyze/report $(MAKE) --no-print-directory BUILD=build-analyze CC=clang \
-	    build-analyze/despin 2>&1 | grep -E 'warning:|scan-build:'
+	@scan-build -o build-analyze/report $(MAKE) -s --no-print-directory BUILD=build-analyze CC=clang \
+	    build-analyze/despin
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c, docs/README-reliability.md), built
 # into build-fuzz and each run FUZZ_SECONDS on seeds from tests and models.

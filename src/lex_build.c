@@ -312,11 +312,11 @@ static int read_pairs(struct bctx *c, const char *path, int observed)
 			pa->obs += cnt ? (uint32_t)cnt : 1;
 			c->stats->observed++;
 		} else {
-			char *e1, *e2;
-			double w = strtod(f[2], &e1);
+			char *e2;
+			double w = 0;
 			int src = ds_lex_sources_parse(f[3], strlen(f[3]));
 			unsigned long senses = strtoul(f[4], &e2, 10);
-			if (*e1 || e1 == f[2] || !(w > 0 && w <= 1) || src < 0 || *e2) {
+			if (ds_field_real(f[2], &w) || !(w > 0 && w <= 1) || src < 0 || *e2) {
 				rc = ds_err_set(c->err, DS_EFORMAT, "%s:%zu: bad weight, sources or senses",
 						path, line);
 				break;
