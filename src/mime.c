@@ -535,11 +535,14 @@ int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
 		 * unless it is a stub of the page ("view this message in your
 		 * browser"), under half its words */
 		struct ds_html_map *am = NULL;
+		struct ds_err aerr = {0}; /* an unreadable alternative is no error */
 		char *a = NULL;
 		size_t an = 0;
 		int leaf_html = strcmp(leaf.type, "text/html") == 0;
-		if ((rc = leaf_text(msg, &alt, &a, &an, &am, err)) == DS_ENOMEM)
+		if ((rc = leaf_text(msg, &alt, &a, &an, &am, &aerr)) == DS_ENOMEM) {
+			*err = aerr;
 			goto fail;
+		}
 		if (rc == 0) {
 			size_t wl = count_words(t, tn), wa = count_words(a, an);
 			size_t plain = leaf_html ? wa : wl, page = leaf_html ? wl : wa;

@@ -241,6 +241,34 @@ static int fit_trees(const double *X, const int *y, size_t n, int d, const int *
 	return 0;
 }
 
+/* Reads the numbers of one labelled row of a features file into x: f[0]
+ * the label (0 or 1) into *label, then nkey key fields, then nx numbers.
+ * 0, or -1 after a message naming the file, the line and the field; a
+ * header line (first field "label") gives 1. */
+static int labelled_row(const struct ds_tsv *t, const char *path, char **f, int nf, int nkey,
+			int nx, int *label, double *x)
+{
+	if (strcmp(f[0], "label") == 0)
+		return 1;
+	if (nf != 1 + nkey + nx) {
+		cli_error("%s:%d: %d fields, expected %d (a label, %d keys and %d features)", path,
+			  t->lineno, nf, 1 + nkey + nx, nkey, nx);
+		return -1;
+	}
+	if (strcmp(f[0], "0") != 0 && strcmp(f[0], "1") != 0) {
+		cli_error("%s:%d: label '%s' is neither 0 nor 1", path, t->lineno, f[0]);
+		return -1;
+	}
+	*label = f[0][0] == '1';
+	for (int i = 0; i < nx; i++)
+		if (ds_field_real(f[1 + nkey + i], &x[i])) {
+			cli_error("%s:%d: field %d '%s' is not a finite number", path, t->lineno,
+				  2 + nkey + i, f[1 + nkey + i]);
+			return -1;
+		}
+	return 0;
+}
+
 /* Fits the slot model (changes = 0) or the change model (changes = 1) on
  * labelled rows; carry (may be NULL) is a scorer TSV whose other parts are
  * kept. */
@@ -248,36 +276,31 @@ static int fit_slots(const char *in, const char *out, double l2, int changes, co
 		     int trees, int apply)
 {
 	struct ds_err err = {0};
-	char *text, *line, *save = NULL;
-	size_t len, n = 0, cap = 0, ycap = 0, kcap = 0;
+	struct ds_tsv t;
+	size_t n = 0, cap = 0, ycap = 0, kcap = 0;
 	double *X = NULL;
-	char **key = NULL; /* each row's article, start and end (apply) */
-	int *y = NULL, use[DS_NSLOTF + DS_NCHGF], rc = EXIT_CLEAN;
+	char **key = NULL; /* each row's article, start and end (apply), in t */
+	int *y = NULL, use[DS_NSLOTF + DS_NCHGF], rc = EXIT_CLEAN, nf;
 	const int d = changes ? DS_NCHGF : DS_NSLOTF;
 	struct ds_scorer sc;
-	if (ds_read_file(in, 0, &text, &len, &err)) {
+	char *f[DS_NSLOTF + DS_NCHGF + 5];
+	if (ds_tsv_open(&t, in, 0, &err)) {
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[DS_NSLOTF + DS_NCHGF + 6], *t = NULL;
-		int nf = 0;
-		for (char *tk = strtok_r(line, "\t", &t); tk && nf < d + 6;
-		     tk = strtok_r(NULL, "\t", &t))
-			f[nf++] = tk;
-		if (nf != d + 4 || strcmp(f[0], "label") == 0)
-			continue;
+	while ((nf = ds_tsv_next(&t, f, d + 5)) >= 0) {
+		int r;
 		if (ds_grow(&X, &cap, (n + 1) * (size_t)d, sizeof *X) ||
 		    ds_grow(&y, &ycap, n + 1, sizeof *y) ||
 		    ds_grow(&key, &kcap, 3 * (n + 1), sizeof *key)) {
 			cli_error("out of memory");
-			rc = EXIT_ERROR;
-			goto out;
+			goto fail;
 		}
-		y[n] = atoi(f[0]) != 0;
+		if ((r = labelled_row(&t, in, f, nf, 3, d, &y[n], X + n * (size_t)d)) < 0)
+			goto fail;
+		if (r > 0)
+			continue;
 		memcpy(key + 3 * n, f + 1, 3 * sizeof *key);
-		for (int i = 0; i < d; i++)
-			X[n * (size_t)d + (size_t)i] = strtod(f[4 + i], NULL);
 		n++;
 	}
 	ds_scorer_blank(&sc);
@@ -364,7 +387,7 @@ out:
 	free(X);
 	free(y);
 	free(key);
-	free(text);
+	ds_tsv_close(&t);
 	return rc;
 }
 
@@ -372,42 +395,45 @@ static int fit(const char *in, const char *out, double l2, double fp, double fp_
 	       const char *slotm)
 {
 	struct ds_err err = {0};
-	char *text, *line, *save = NULL;
-	size_t len, n[DS_NMODELS] = {0}, cap[DS_NMODELS] = {0};
+	struct ds_tsv t;
+	char *f[DS_NFEAT + 4];
+	size_t n[DS_NMODELS] = {0}, cap[DS_NMODELS] = {0};
 	double *X[DS_NMODELS] = {NULL, NULL};
 	int *y[DS_NMODELS] = {NULL, NULL};
 	size_t ycap[DS_NMODELS] = {0};
 	struct ds_scorer sc;
-	int rc = EXIT_CLEAN, lineno = 0;
-	if (ds_read_file(in, 0, &text, &len, &err)) {
+	int rc = EXIT_CLEAN, nf;
+	if (ds_tsv_open(&t, in, 0, &err)) {
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[DS_NFEAT + 4], *t = NULL;
-		int nf = 0, k;
-		lineno++;
-		for (char *tk = strtok_r(line, "\t", &t); tk && nf < DS_NFEAT + 4;
-		     tk = strtok_r(NULL, "\t", &t))
-			f[nf++] = tk;
-		if (nf == 0 || (lineno == 1 && strcmp(f[0], "label") == 0))
+	while ((nf = ds_tsv_next(&t, f, DS_NFEAT + 4)) >= 0) {
+		int k, r;
+		/* LABEL, MODEL, ARTICLE, the features */
+		if (nf >= 2 && strcmp(f[1], "source") == 0) {
+			k = DS_MODEL_SOURCE;
+		} else if (nf >= 2 && strcmp(f[1], "solo") == 0) {
+			k = DS_MODEL_SOLO;
+		} else if (strcmp(f[0], "label") == 0) {
 			continue;
-		if (nf != DS_NFEAT + 3) {
-			cli_error("%s:%d: expected %d columns", in, lineno, DS_NFEAT + 3);
+		} else {
+			cli_error("%s:%d: the second field is not a model (solo or source)", in,
+				  t.lineno);
 			rc = EXIT_ERROR;
 			goto out;
 		}
-		k = strcmp(f[1], "source") == 0 ? DS_MODEL_SOURCE : DS_MODEL_SOLO;
 		if (ds_grow(&X[k], &cap[k], (n[k] + 1) * DS_NFEAT, sizeof *X[k]) ||
 		    ds_grow(&y[k], &ycap[k], n[k] + 1, sizeof *y[k])) {
 			cli_error("out of memory");
 			rc = EXIT_ERROR;
 			goto out;
 		}
-		y[k][n[k]] = atoi(f[0]) != 0;
-		for (int i = 0; i < DS_NFEAT; i++)
-			X[k][n[k] * DS_NFEAT + (size_t)i] = strtod(f[3 + i], NULL);
-		n[k]++;
+		if ((r = labelled_row(&t, in, f, nf, 2, DS_NFEAT, &y[k][n[k]],
+				      X[k] + n[k] * DS_NFEAT)) < 0) {
+			rc = EXIT_ERROR;
+			goto out;
+		}
+		n[k] += r == 0;
 	}
 	memset(&sc, 0, sizeof sc);
 	if (slotm) {
@@ -442,7 +468,7 @@ out:
 		free(X[k]);
 		free(y[k]);
 	}
-	free(text);
+	ds_tsv_close(&t);
 	return rc;
 }
 

@@ -93,4 +93,24 @@ check "with 5% budgets, more clean rows pass and no threshold is higher" \
 	$(awk 'FNR == NR { s[$1] = $2; t[$1] = $3; next }
 		{ ok += $2 > s[$1] && $2 <= 0.05 && $3 <= t[$1] }
 		END { exit ok != 2 }' "$OUT/default.share" "$OUT/loose.share"; echo $?)
+
+# a row the fit cannot read is refused with its file and line, and nothing
+# is written: a feature that is no number, a label other than 0 or 1, a
+# model other than solo or source, a field too few; fit-slots alike
+refused() { # NAME AWK-PROGRAM WANT: the features with one row changed
+	awk -F'\t' -v OFS='\t' "$2" "$OUT/features.tsv" > "$OUT/$1.tsv"
+	"$DESPIN" scorer fit -o "$OUT/$1.out" "$OUT/$1.tsv" 2> "$OUT/$1.err"
+	check "scorer fit refuses $1 (exit 2, file:line, nothing written)" \
+		$([ $? = 2 ] && grep -q "$1.tsv:$3" "$OUT/$1.err" && [ "$(wc -l < "$OUT/$1.err")" = 1 ] &&
+		  [ ! -e "$OUT/$1.out" ]; echo $?)
+}
+refused nan 'NR == 7 { $6 = "nan" } { print }' '7: field 6'
+refused words 'NR == 9 { $5 = "high" } { print }' '9: field 5'
+refused label 'NR == 3 { $1 = 2 } { print }' "3: label '2'"
+refused model 'NR == 4 { $2 = "solo2" } { print }' '4: the second field'
+refused short 'NR == 5 { NF = NF - 1 } { print }' '5: '
+printf 'label\tarticle\tstart\tend\tx\n1\ta\t0\t3\t0.5\n' > "$OUT/slots.tsv"
+"$DESPIN" scorer fit-slots -o "$OUT/slots.out" "$OUT/slots.tsv" 2> "$OUT/slots.err"
+check "scorer fit-slots refuses a row of the wrong width" \
+	$([ $? = 2 ] && grep -q 'slots.tsv:2: 5 fields' "$OUT/slots.err" && [ ! -e "$OUT/slots.out" ]; echo $?)
 echo "1..$n"

@@ -64,6 +64,25 @@ T_TEST(messages_are_recognised)
 		T_OK(strstr(err.msg, "utf-16") != NULL);
 		T_OK(t == NULL);
 	}
+	/* an alternative that cannot be read leaves the first part standing,
+	 * and no error behind */
+	{
+		static const char alt[] = "From: a@b\nMIME-Version: 1.0\n"
+					  "Content-Type: multipart/alternative; boundary=\"b\"\n\n"
+					  "--b\nContent-Type: text/plain\n\nThe council met.\n"
+					  "--b\nContent-Type: text/html; charset=\"UTF-16\"\n"
+					  "Content-Transfer-Encoding: base64\n\nSABpAC4A\n--b--\n";
+		struct ds_err err = {0};
+		char *t = NULL;
+		size_t n;
+		T_EQ_INT(ds_mime_text_map(alt, strlen(alt), &t, &n, NULL, &err), 0);
+		T_OK(t != NULL);
+		if (t)
+			T_EQ_STR(t, "The council met.");
+		T_EQ_INT(err.code, 0);
+		T_EQ_STR(err.msg, "");
+		free(t);
+	}
 }
 
 /* Quoted-printable (soft line breaks, =XX) and base64 are decoded; bytes
