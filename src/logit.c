@@ -159,3 +159,19 @@ double ds_logit_prob(const double *x, size_t d, const double *mean, const double
 {
 	return ds_sigmoid(ds_logit_odds(x, d, mean, sd, coef));
 }
+
+int ds_logit_read_column(char *const f[3], size_t i, double *mean, double *sd, double *coef)
+{
+	if (ds_field_real(f[0], &mean[i]) || ds_field_real(f[1], &sd[i]) ||
+	    ds_field_real(f[2], &coef[i]))
+		return -1;
+	return sd[i] > 0 ? 0 : -1;
+}
+
+int ds_logit_check(size_t d, const double *mean, const double *sd, const double *coef)
+{
+	for (size_t i = 0; i < d; i++)
+		if (!(sd[i] > 0) || !isfinite(coef[i]) || !isfinite(mean[i]))
+			return -1; /* NaN fails every comparison: !(sd > 0) */
+	return 0;
+}

@@ -27,6 +27,13 @@ double ds_logit_odds(const double *x, size_t d, const double *mean, const double
 /* The probability of the model (mean, sd, coef of d columns) for row x. */
 double ds_logit_prob(const double *x, size_t d, const double *mean, const double *sd,
 		     const double *coef);
+/* Column i of a model from the three text fields mean, sd and coef (a
+ * model file's row): 0 when each is a finite number (ds_field_real) and
+ * sd > 0, else -1 with the arrays' values unspecified. */
+int ds_logit_read_column(char *const f[3], size_t i, double *mean, double *sd, double *coef);
+/* 0 when each of the d columns has a finite mean and coef and sd > 0 (a
+ * model read back from a binary file), else -1. */
+int ds_logit_check(size_t d, const double *mean, const double *sd, const double *coef);
 /* The logistic function, computed without overflow. */
 double ds_sigmoid(double z);
 

@@ -77,10 +77,26 @@ double ds_scorer_prob(const struct ds_scorer *s, int model, const double f[DS_NF
  * arrays; -1 unless i is known, the three are finite numbers and sd > 0. */
 static int coef_row(char **f, int i, double *mean, double *sd, double *coef)
 {
-	if (i < 0 || ds_field_real(f[3], &mean[i]) || ds_field_real(f[4], &sd[i]) ||
-	    ds_field_real(f[5], &coef[i]))
-		return -1;
-	return sd[i] > 0 ? 0 : -1;
+	return i < 0 ? -1 : ds_logit_read_column(f + 3, (size_t)i, mean, sd, coef);
+}
+
+/* What the scorer's models must hold, however they were read: thresholds
+ * in [0, 1], finite coefficients over positive spreads, well-formed trees
+ * and a finite cut.  0, or the part that is not: "coefficient" or
+ * "trees". */
+static const char *invalid_part(const struct ds_scorer *s)
+{
+	for (int k = 0; k < DS_NMODELS; k++)
+		if (!(s->m[k].threshold >= 0 && s->m[k].threshold <= 1) ||
+		    ds_logit_check(DS_NFEAT, s->m[k].mean, s->m[k].sd, s->m[k].coef))
+			return "coefficient";
+	if (ds_logit_check(DS_NSLOTF, s->slot.mean, s->slot.sd, s->slot.coef) ||
+	    ds_logit_check(DS_NCHGF, s->chg.mean, s->chg.sd, s->chg.coef) ||
+	    !isfinite(s->chg.vec_cut))
+		return "coefficient";
+	if (ds_gbt_check(&s->slot.trees, DS_NSLOTF))
+		return "trees";
+	return NULL;
 }
 
 /* Binary payload: uint32 nfeat, nmodels, nslotf, has_slot, nchgf, has_chg;
@@ -96,6 +112,7 @@ struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 	size_t len;
 	struct ds_scorer *s;
 	const unsigned char *p;
+	const char *wrong;
 	uint32_t hdr[6];
 	if (ds_bin_open(&map, path, DS_SCORER_KIND, DS_SCORER_VERSION, DS_BIN_REBUILD, &payload,
 			&len, err))
@@ -126,29 +143,13 @@ struct ds_scorer *ds_scorer_load(const char *path, struct ds_err *err)
 	s->has_slot = (int)hdr[3];
 	s->has_chg = (int)hdr[5];
 	ds_map_close(&map);
-	for (int k = 0; k < DS_NMODELS; k++) {
-		if (!(s->m[k].threshold >= 0 && s->m[k].threshold <= 1))
-			goto bad;
-		for (int i = 0; i < DS_NFEAT; i++)
-			if (!(s->m[k].sd[i] > 0) || !isfinite(s->m[k].coef[i]) ||
-			    !isfinite(s->m[k].mean[i]))
-				goto bad;
+	if ((wrong = invalid_part(s)) != NULL) {
+		ds_err_set(err, DS_ECORRUPT, "%s: invalid %s; rebuild it (" DS_BIN_REBUILD ")", path,
+			   wrong);
+		free(s);
+		return NULL;
 	}
-	for (int i = 0; i < DS_NSLOTF; i++)
-		if (!(s->slot.sd[i] > 0) || !isfinite(s->slot.coef[i]) || !isfinite(s->slot.mean[i]))
-			goto bad;
-	if (ds_gbt_check(&s->slot.trees, DS_NSLOTF))
-		goto bad;
-	for (int i = 0; i < DS_NCHGF; i++)
-		if (!(s->chg.sd[i] > 0) || !isfinite(s->chg.coef[i]) || !isfinite(s->chg.mean[i]))
-			goto bad;
-	if (!isfinite(s->chg.vec_cut))
-		goto bad;
 	return s;
-bad:
-	ds_err_set(err, DS_ECORRUPT, "%s: invalid coefficient; rebuild it (" DS_BIN_REBUILD ")", path);
-	free(s);
-	return NULL;
 fail:
 	ds_map_close(&map);
 	return NULL;
@@ -230,6 +231,7 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 {
 	struct ds_tsv t;
 	char *f[8];
+	const char *wrong;
 	int nf, header = 0, old = 0;
 	struct ds_scorer *s;
 	if (ds_tsv_open(&t, path, 1 << 20, err))
@@ -265,23 +267,30 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 				goto bad;
 			s->has_slot = 1;
 		} else if (nf == 3 && strcmp(f[0], "tree") == 0 && strcmp(f[1], "slot") == 0) {
+			/* a tree starts at the next node: its row says which */
 			struct ds_gbt *g = &s->slot.trees;
-			if (g->ntrees == DS_GBT_MAX_TREES || (uint32_t)atol(f[2]) != g->nnodes)
+			long at;
+			if (g->ntrees == DS_GBT_MAX_TREES ||
+			    ds_field_long(f[2], 0, DS_GBT_MAX_NODES, &at) || (uint32_t)at != g->nnodes)
 				goto bad;
 			g->root[g->ntrees++] = g->nnodes;
 		} else if (nf == 8 && strcmp(f[0], "node") == 0 && strcmp(f[1], "slot") == 0) {
 			struct ds_gbt *g = &s->slot.trees;
 			struct ds_gbt_node *nd;
 			int leaf = strcmp(f[3], "-") == 0;
+			long at, left, right;
 			if (!g->ntrees || g->nnodes == DS_GBT_MAX_NODES ||
-			    (uint32_t)atol(f[2]) != g->nnodes || (!leaf && slotf_index(f[3]) < 0))
+			    ds_field_long(f[2], 0, DS_GBT_MAX_NODES, &at) || (uint32_t)at != g->nnodes ||
+			    (!leaf && slotf_index(f[3]) < 0) ||
+			    ds_field_long(f[5], -1, DS_GBT_MAX_NODES, &left) ||
+			    ds_field_long(f[6], -1, DS_GBT_MAX_NODES, &right))
 				goto bad;
 			nd = &g->node[g->nnodes++];
 			nd->feat = leaf ? -1 : slotf_index(f[3]);
 			if (ds_field_real(f[4], &nd->thr) || ds_field_real(f[7], &nd->value))
 				goto bad;
-			nd->left = (int32_t)atol(f[5]);
-			nd->right = (int32_t)atol(f[6]);
+			nd->left = (int32_t)left;
+			nd->right = (int32_t)right;
 		} else if (nf == 4 && strcmp(f[0], "cut") == 0 && strcmp(f[1], "change") == 0 &&
 			   strcmp(f[2], "vec") == 0) {
 			if (ds_field_real(f[3], &s->chg.vec_cut))
@@ -304,9 +313,13 @@ struct ds_scorer *ds_scorer_read_tsv(const char *path, struct ds_err *err)
 		ds_err_set(err, DS_EFORMAT, "%s: not a despin scorer file", path);
 		return NULL;
 	}
-	if (ds_gbt_check(&s->slot.trees, DS_NSLOTF)) {
+	/* what the binary loader refuses is refused here, so that no scorer
+	 * read from text is built into one that will not load */
+	if ((wrong = invalid_part(s)) != NULL) {
 		free(s);
-		ds_err_set(err, DS_EFORMAT, "%s: the slot model's trees are malformed", path);
+		ds_err_set(err, DS_EFORMAT, "%s: %s", path,
+			   strcmp(wrong, "trees") == 0 ? "the slot model's trees are malformed"
+						     : "an invalid coefficient");
 		return NULL;
 	}
 	return s;

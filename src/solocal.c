@@ -1,6 +1,7 @@
 /* solocal.c - calibration of the judgement without a source (see solocal.h). */
 #include "solocal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,10 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 			    !(sc->threshold > 0 && sc->threshold < 1))
 				goto bad;
 		} else if (nf == 2 && strcmp(f[0], "min_words") == 0) {
-			sc->min_words = (unsigned)strtoul(f[1], NULL, 10);
+			long v;
+			if (ds_field_long(f[1], 0, 1000000, &v))
+				goto bad;
+			sc->min_words = (unsigned)v;
 		} else if (nf == 2 && strcmp(f[0], "anom_rate") == 0) {
 			if (ds_field_real(f[1], &sc->anom_rate) ||
 			    !(sc->anom_rate > 0 && sc->anom_rate < 1))
@@ -81,9 +85,11 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 		} else if (nf == 3 && strcmp(f[0], "fp_by_length") == 0) {
 			continue;
 		} else if (nf == 3 && strcmp(f[0], "calibrated") == 0) {
-			sc->calibrated_n = strtoul(f[1], NULL, 10);
-			if (ds_field_real(f[2], &sc->calibrated_fp))
+			long v;
+			if (ds_field_long(f[1], 0, LONG_MAX, &v) ||
+			    ds_field_real(f[2], &sc->calibrated_fp))
 				goto bad;
+			sc->calibrated_n = (unsigned long)v;
 		} else if (nf == 6 && strcmp(f[0], "coef") == 0) {
 			struct ds_sc_model *m;
 			int i;
@@ -100,8 +106,7 @@ struct ds_solocal *ds_solocal_read(const char *path, struct ds_err *err)
 				snprintf(unknown, sizeof unknown, "%s", f[2]);
 				goto bad;
 			}
-			if (ds_field_real(f[3], &m->mean[i]) || ds_field_real(f[4], &m->sd[i]) ||
-			    ds_field_real(f[5], &m->coef[i]) || !(m->sd[i] > 0))
+			if (ds_logit_read_column(f + 3, (size_t)i, m->mean, m->sd, m->coef))
 				goto bad;
 			m->present = 1;
 		} else {

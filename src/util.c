@@ -114,6 +114,18 @@ int ds_old_format(const char *s, size_t n)
 	return *s >= '1' && *s <= '9' && *end == 0 && v >= 1 && (size_t)v < n ? (int)v : 0;
 }
 
+int ds_field_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno == ERANGE || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int ds_field_real(const char *s, double *out)
 {
 	char *end;

@@ -199,6 +199,9 @@ int ds_old_format(const char *s, size_t n);
 /* A field that is a finite number and nothing else (after optional
  * blanks before it), in *out: 0, else -1 and *out unchanged. */
 int ds_field_real(const char *s, double *out);
+/* A field that is a decimal integer in [lo, hi] and nothing else (after
+ * optional blanks before it), in *out: 0, else -1 and *out unchanged. */
+int ds_field_long(const char *s, long lo, long hi, long *out);
 void ds_tsv_close(struct ds_tsv *t);
 
 /* ---- hash map: 64-bit keys to 32-bit values ----

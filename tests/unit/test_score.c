@@ -99,6 +99,30 @@ T_TEST(logit_prob)
 /* One informative column, one noise column, 9 negatives to 1 positive:
  * classes weigh equally, so the boundary stays near halfway between the
  * class means; the noise gets a small coefficient, an unused column none. */
+/* a model's column read from its text fields, and a model checked */
+T_TEST(logit_columns)
+{
+	double mean[2] = {0, 0}, sd[2] = {1, 1}, coef[2] = {0, 0};
+	char a[] = "0.5", b[] = "2", c[] = "-1.25", z[] = "0", n[] = "nan", w[] = "1x";
+	char *good[3] = {a, b, c}, *flat[3] = {a, z, c}, *nan[3] = {a, b, n}, *word[3] = {w, b, c};
+	T_EQ_INT(ds_logit_read_column(good, 1, mean, sd, coef), 0);
+	T_NEAR(mean[1], 0.5, 0);
+	T_NEAR(sd[1], 2, 0);
+	T_NEAR(coef[1], -1.25, 0);
+	T_EQ_INT(ds_logit_check(2, mean, sd, coef), 0);
+	T_EQ_INT(ds_logit_read_column(flat, 1, mean, sd, coef), -1); /* sd 0 */
+	T_EQ_INT(ds_logit_read_column(nan, 1, mean, sd, coef), -1);
+	T_EQ_INT(ds_logit_read_column(word, 1, mean, sd, coef), -1);
+	sd[1] = 0;
+	T_EQ_INT(ds_logit_check(2, mean, sd, coef), -1);
+	sd[1] = 1;
+	coef[0] = NAN;
+	T_EQ_INT(ds_logit_check(2, mean, sd, coef), -1);
+	coef[0] = 0;
+	sd[0] = NAN;
+	T_EQ_INT(ds_logit_check(2, mean, sd, coef), -1);
+}
+
 T_TEST(logit_fit)
 {
 	enum { N = 2000, D = 3 };
@@ -459,6 +483,12 @@ T_TEST(malformed_tsv)
 	refused("despin-scorer\t4\nthreshold\tsolo\t1.5\n", ":2:");
 	refused("despin-scorer\t4\ncut\tchange\tvec\t-inf\n", ":2:");
 	refused("despin-scorer\t4\ntrees\tslot\tbase\t\n", ":2:");
+	/* a tree's or node's index, and a node's children, are whole numbers */
+	refused("despin-scorer\t4\ntrees\tslot\tbase\t0\ntree\tslot\t0x\n", ":3:");
+	refused("despin-scorer\t4\ntrees\tslot\tbase\t0\ntree\tslot\t0\n"
+		"node\tslot\t0\t-\t0\t-1\t-1x\t0.5\n", ":4:");
+	refused("despin-scorer\t4\ntrees\tslot\tbase\t0\ntree\tslot\t0\n"
+		"node\tslot\tzero\t-\t0\t-1\t-1\t0.5\n", ":4:");
 	/* a file of format 1 weighs gtop as the plain mean of the top gains,
 	 * one of format 2 the slots' own gains: refused with the way to refit
 	 * it */
@@ -680,6 +710,7 @@ int main(void)
 	T_RUN(tune_defaults);
 	T_RUN(sigmoid);
 	T_RUN(logit_prob);
+	T_RUN(logit_columns);
 	T_RUN(logit_fit);
 	T_RUN(logit_fit_needs_both_classes);
 	T_RUN(scorer_uses);

@@ -118,7 +118,8 @@ T_TEST(bad_files)
 		static const char *const bad[] = {
 			"threshold\tnan", "coef\tflag\tbias\t0\t1\tinf",
 			"coef\tarticle\tbias\t0\tnan\t1", "anom_rate\t0.1%",
-			"calibrated\t10\tnan"};
+			"calibrated\t10\tnan", "calibrated\tten\t0.01", "calibrated\t-3\t0.01",
+			"min_words\teight", "min_words\t8x", "min_words\t-1"};
 		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 			char text[128];
 			snprintf(text, sizeof text, "despin-solo\t3\n%s\n", bad[i]);

@@ -639,6 +639,25 @@ T_TEST(field_real_numbers)
 	}
 }
 
+/* ds_field_long: a decimal integer in [lo, hi] to the field's end */
+T_TEST(field_long_numbers)
+{
+	static const char *const bad[] = {"", " ", "x", "1x", "1 ", "0.5", "1e3", "11",
+					  "-2", "99999999999999999999", "0x1"};
+	long v = 7;
+	T_EQ_INT(ds_field_long("10", -1, 10, &v), 0);
+	T_EQ_INT(v, 10);
+	T_EQ_INT(ds_field_long("-1", -1, 10, &v), 0);
+	T_EQ_INT(v, -1);
+	T_EQ_INT(ds_field_long(" 3", -1, 10, &v), 0);
+	T_EQ_INT(v, 3);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = 7;
+		T_EQ_INT(ds_field_long(bad[i], -1, 10, &v), -1);
+		T_EQ_INT(v, 7);
+	}
+}
+
 /* an earlier format named by a file's header: 1 .. n - 1, nothing else */
 T_TEST(old_format_numbers)
 {
@@ -673,5 +692,6 @@ int main(void)
 	T_RUN(old_format_numbers);
 	T_RUN(tsv_lines_and_fields);
 	T_RUN(field_real_numbers);
+	T_RUN(field_long_numbers);
 	return t_done();
 }
