@@ -41,8 +41,16 @@ const char *stream_conn_why(const struct stream_conn *q)
 static int stream_conn_parse(struct stream_conn *q, const char *uri)
 {
 	const char *p, *end, *colon;
+	char shown[512]; /* the address for messages: no password */
+	snprintf(shown, sizeof shown, "%s", uri);
+	ds_store_star_password(shown);
 	if (strncmp(uri, "redis://", 8) != 0) {
-		cli_error("--queue must be a redis:// address (here '%s')", uri);
+		const char *scheme = strstr(uri, "://"); /* what follows may hold a password */
+		if (scheme)
+			cli_error("--queue must be a redis:// address (here a %.*s:// one)",
+				  (int)(scheme - uri), uri);
+		else
+			cli_error("--queue must be a redis:// address (here '%s')", uri);
 		return -1;
 	}
 	p = uri + 8;
@@ -53,10 +61,35 @@ static int stream_conn_parse(struct stream_conn *q, const char *uri)
 	end = p + strcspn(p, "/?");
 	colon = memchr(p, ':', (size_t)(end - p));
 	snprintf(q->host, sizeof q->host, "%.*s", (int)((colon ? colon : end) - p), p);
-	q->port = colon ? atoi(colon + 1) : 6379;
-	q->db = *end == '/' ? atoi(end + 1) : 0;
-	if (!q->host[0] || q->port <= 0) {
-		cli_error("bad address '%s'", uri);
+	q->port = 6379;
+	q->db = 0;
+	/* HOST[:PORT][/DB], nothing else: a port or database that is no
+	 * whole number in range, or an option, is refused rather than read
+	 * as far as its digits go */
+	if (!q->host[0] || (size_t)((colon ? colon : end) - p) >= sizeof q->host) {
+		cli_error("--queue %s: no host in the address", shown);
+		return -1;
+	}
+	if (colon) {
+		char port[8];
+		long v;
+		snprintf(port, sizeof port, "%.*s", (int)(end - colon - 1), colon + 1);
+		if (end - colon - 1 >= (long)sizeof port || ds_field_long(port, 1, 65535, &v) ||
+		    port[0] == ' ') {
+			cli_error("--queue %s: bad port (1 to 65535)", shown);
+			return -1;
+		}
+		q->port = (int)v;
+	}
+	if (*end == '/' && end[1]) {
+		long v;
+		if (end[1] == ' ' || ds_field_long(end + 1, 0, 100000, &v)) {
+			cli_error("--queue %s: bad database number", shown);
+			return -1;
+		}
+		q->db = (int)v;
+	} else if (*end == '?') {
+		cli_error("--queue %s: a queue address takes no options", shown);
 		return -1;
 	}
 	return 0;
