@@ -5,6 +5,7 @@
  * This file holds the build context and the two entry points; each data
  * source and the writers have a file of their own (lex_build_int.h).
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,39 +261,43 @@ static size_t clean_phrase(const char *s, size_t n, char *buf, size_t size)
 
 static int read_pairs(struct bctx *c, const char *path, int observed)
 {
-	char *text;
-	size_t len;
-	int rc = ds_read_file(path, 0, &text, &len, c->err);
+	struct ds_tsv t;
+	char *f[8];
+	int nf, rc = ds_tsv_open(&t, path, 0, c->err);
 	if (rc < 0)
 		return rc;
-	char *p = text, *end = text + len;
-	size_t line = 0;
-	while (p < end && !rc) {
-		char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		line++;
-		*eol = 0;
-		if (*p == '#' || p == eol || (eol == p + 1 && *p == '\r'))
-			goto next;
-		char *f[8];
-		size_t nf = 0;
-		f[nf++] = p;
-		for (char *q = p; *q && nf < 8; q++)
-			if (*q == '\t') {
-				*q = 0;
-				f[nf++] = q + 1;
-			}
+	while (!rc && (nf = ds_tsv_next(&t, f, 8)) >= 0) {
+		/* observed: ORIG SUBST [COUNT]; the lexicon: ORIG SUBST WEIGHT
+		 * SOURCES SENSES POS FREQ_ORIG FREQ_SUBST */
+		long cnt = 1, senses = 0, fo = 0, fs = 0;
+		double w = 0;
+		int src = 0;
 		if (nf < 2 || (!observed && nf < 8)) {
-			rc = ds_err_set(c->err, DS_EFORMAT, "%s:%zu: expected %s tab-separated fields",
-					path, line, observed ? "2 or 3" : "8");
+			rc = ds_err_set(c->err, DS_EFORMAT, "%s:%d: expected %s tab-separated fields",
+					path, t.lineno, observed ? "2 or 3" : "8");
+			break;
+		}
+		if (observed && nf >= 3 && ds_field_long(f[2], 0, UINT32_MAX, &cnt)) {
+			rc = ds_err_set(c->err, DS_EFORMAT, "%s:%d: bad count '%s'", path, t.lineno,
+					f[2]);
+			break;
+		}
+		if (!observed && (ds_field_real(f[2], &w) || !(w > 0 && w <= 1) ||
+				  (src = ds_lex_sources_parse(f[3], strlen(f[3]))) < 0 ||
+				  ds_field_long(f[4], 0, LONG_MAX, &senses) ||
+				  ds_field_long(f[6], 0, UINT32_MAX, &fo) ||
+				  ds_field_long(f[7], 0, UINT32_MAX, &fs))) {
+			rc = ds_err_set(c->err, DS_EFORMAT,
+					"%s:%d: bad weight, sources, senses or frequencies", path,
+					t.lineno);
 			break;
 		}
 		char a[DS_LEX_MAX_PHRASE + 2], b[DS_LEX_MAX_PHRASE + 2];
 		size_t al = clean_phrase(f[0], strlen(f[0]), a, sizeof a);
 		size_t bl = clean_phrase(f[1], strlen(f[1]), b, sizeof b);
 		if (!al || !bl || al > DS_LEX_MAX_PHRASE || bl > DS_LEX_MAX_PHRASE) {
-			rc = ds_err_set(c->err, DS_EFORMAT, "%s:%zu: empty or over-long phrase", path, line);
+			rc = ds_err_set(c->err, DS_EFORMAT, "%s:%d: empty or over-long phrase", path,
+					t.lineno);
 			break;
 		}
 		int64_t o = lexb_phrase_id(c, a, al), s = lexb_phrase_id(c, b, bl);
@@ -301,37 +306,25 @@ static int read_pairs(struct bctx *c, const char *path, int observed)
 			break;
 		}
 		if (o == s)
-			goto next;
+			continue;
 		struct pacc *pa = lexb_pair_get(&c->pairs, (uint32_t)o, (uint32_t)s);
 		if (!pa) {
 			rc = lexb_nomem(c);
 			break;
 		}
 		if (observed) {
-			unsigned long cnt = nf >= 3 ? strtoul(f[2], NULL, 10) : 1;
 			pa->obs += cnt ? (uint32_t)cnt : 1;
 			c->stats->observed++;
 		} else {
-			char *e2;
-			double w = 0;
-			int src = ds_lex_sources_parse(f[3], strlen(f[3]));
-			unsigned long senses = strtoul(f[4], &e2, 10);
-			if (ds_field_real(f[2], &w) || !(w > 0 && w <= 1) || src < 0 || *e2) {
-				rc = ds_err_set(c->err, DS_EFORMAT, "%s:%zu: bad weight, sources or senses",
-						path, line);
-				break;
-			}
 			pa->weight = (float)w;
 			pa->sources |= (uint16_t)src;
 			pa->senses = (uint16_t)(senses > 255 ? 255 : senses);
 			pa->pos |= (uint8_t)parse_pos(f[5], strlen(f[5]));
-			c->freq[o] = (uint32_t)strtoul(f[6], NULL, 10);
-			c->freq[s] = (uint32_t)strtoul(f[7], NULL, 10);
+			c->freq[o] = (uint32_t)fo;
+			c->freq[s] = (uint32_t)fs;
 		}
-next:
-		p = eol + 1;
 	}
-	free(text);
+	ds_tsv_close(&t);
 	return rc;
 }
 

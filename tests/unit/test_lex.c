@@ -70,7 +70,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	const char *names[] = {"lex.tsv", "observed.tsv", "lex.bin", "bad.bin", "bad.tsv",
+	const char *names[] = {"lex.tsv", "observed.tsv", "lex.bin", "bad.bin", "bad.tsv", "bad.obs",
 			       "wn/verb.exc", "wn/noun.exc", "wn/adj.exc", "wn/adv.exc",
 			       "th.dat", "gen.tsv", "gen.bin", "corpus.txt"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -377,6 +377,29 @@ T_TEST(corrupt_and_missing)
 	T_OK(ds_lex_build_bin(tmp("bad.tsv"), NULL, NULL, tmp("bad.bin"), NULL, &err) < 0);
 	put(tmp("bad.tsv"), "meeting\tassembly\t0.5\tnosuchsource\t1\tn\t1\t1\n");
 	T_OK(ds_lex_build_bin(tmp("bad.tsv"), NULL, NULL, tmp("bad.bin"), NULL, &err) < 0);
+	/* senses and frequencies are whole numbers, an observed count too;
+	 * the line named counts blank lines and comments */
+	{
+		static const char *const bad[] = {
+			"meeting\tassembly\t0.5\twordnet\tone\tn\t1\t1\n",
+			"meeting\tassembly\t0.5\twordnet\t1\tn\t1x\t1\n",
+			"meeting\tassembly\t0.5\twordnet\t1\tn\t1\t-4\n",
+			"meeting\tassembly\t0.5\twordnet\t1\tn\t1\t99999999999\n"};
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			char text[160];
+			snprintf(text, sizeof text, "# pairs\n\n%s", bad[i]);
+			put(tmp("bad.tsv"), text);
+			T_OK(ds_lex_build_bin(tmp("bad.tsv"), NULL, NULL, tmp("bad.bin"), NULL, &err) < 0);
+			T_OK(strstr(err.msg, "bad.tsv:3") != NULL);
+		}
+		put(tmp("bad.tsv"), "meeting\tassembly\t0.5\twordnet\t1\tn\t1\t1\r\n");
+		put(tmp("bad.obs"), "war\tbattle\t2\nwar\tfight\tmany\n");
+		T_OK(ds_lex_build_bin(tmp("bad.tsv"), tmp("bad.obs"), NULL, tmp("bad.bin"), NULL,
+				      &err) < 0);
+		T_OK(strstr(err.msg, "bad.obs:2") != NULL && strstr(err.msg, "'many'") != NULL);
+		/* a CR before the line end is no part of the last field */
+		T_EQ_INT(ds_lex_build_bin(tmp("bad.tsv"), NULL, NULL, tmp("bad.bin"), NULL, &err), 0);
+	}
 }
 
 /* The filter of phrases of several words (lex_fmt.h) never hides one the
