@@ -234,41 +234,35 @@ int ds_candtab_builder_add(struct ds_candtab_builder *b, const char *p, size_t l
 {
 	int64_t tid;
 	int is_new;
+	/* everything that can be refused is checked, and every array grown,
+	 * before the phrase is entered: a failed add leaves the builder as it
+	 * was but for texts and word records no phrase uses */
 	if (n > UINT16_MAX || b->ncand + n > UINT32_MAX / 2)
 		return DS_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].ni > DS_CANDTAB_MAX_IDS)
+			return DS_EINVAL;
 	if ((tid = ds_strtab_intern(&b->texts, p, len)) < 0)
 		return (int)tid;
-	if (!ds_hmap_put(&b->phrase_of, (uint64_t)tid, (uint32_t)b->nph, NULL, NULL, &is_new))
-		return DS_ENOMEM;
-	if (!is_new)
+	if (ds_hmap_find(&b->phrase_of, (uint64_t)tid, NULL, NULL))
 		return 0;
 	if (ds_grow(&b->ph, &b->ph_cap, b->nph + 1, sizeof *b->ph) ||
 	    ds_grow(&b->cand, &b->cand_cap, b->ncand + n, sizeof *b->cand))
 		return DS_ENOMEM;
-	memset(&b->ph[b->nph], 0, sizeof *b->ph);
-	b->ph[b->nph].off = (uint32_t)tid; /* a text id until written */
-	b->ph[b->nph].len = (uint32_t)len;
-	b->ph[b->nph].freq = freq;
-	b->ph[b->nph].first = (uint32_t)b->ncand;
-	b->ph[b->nph].n = (uint16_t)n;
-	b->ph[b->nph].known = known != 0;
 	for (size_t i = 0; i < n; i++) {
 		int64_t wt;
 		uint32_t *wi;
 		int wnew;
-		if (c[i].ni > DS_CANDTAB_MAX_IDS)
-			return DS_EINVAL;
 		if ((wt = ds_strtab_intern(&b->texts, c[i].text, c[i].len)) < 0)
 			return (int)wt;
-		/* one word record per text: a text has the same ids throughout */
-		if (!(wi = ds_hmap_put(&b->word_of, (uint64_t)wt, (uint32_t)b->nword, NULL, NULL,
+		/* one word record per text: a text has the same ids throughout;
+		 * room for it first, so that no entry names a missing record */
+		if (ds_grow(&b->word, &b->word_cap, b->nword + 1, sizeof *b->word) ||
+		    !(wi = ds_hmap_put(&b->word_of, (uint64_t)wt, (uint32_t)b->nword, NULL, NULL,
 				       &wnew)))
 			return DS_ENOMEM;
 		if (wnew) {
-			struct tab_word *w;
-			if (ds_grow(&b->word, &b->word_cap, b->nword + 1, sizeof *b->word))
-				return DS_ENOMEM;
-			w = &b->word[b->nword++];
+			struct tab_word *w = &b->word[b->nword++];
 			memset(w, 0, sizeof *w);
 			w->off = (uint32_t)wt; /* a text id until written */
 			w->len = c[i].len;
@@ -281,6 +275,15 @@ int ds_candtab_builder_add(struct ds_candtab_builder *b, const char *p, size_t l
 		b->cand[b->ncand + i].sources = c[i].sources;
 		b->cand[b->ncand + i].related = c[i].related;
 	}
+	if (!ds_hmap_put(&b->phrase_of, (uint64_t)tid, (uint32_t)b->nph, NULL, NULL, &is_new))
+		return DS_ENOMEM;
+	memset(&b->ph[b->nph], 0, sizeof *b->ph);
+	b->ph[b->nph].off = (uint32_t)tid; /* a text id until written */
+	b->ph[b->nph].len = (uint32_t)len;
+	b->ph[b->nph].freq = freq;
+	b->ph[b->nph].first = (uint32_t)b->ncand;
+	b->ph[b->nph].n = (uint16_t)n;
+	b->ph[b->nph].known = known != 0;
 	b->ncand += n;
 	b->nph++;
 	return 0;

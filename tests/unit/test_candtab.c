@@ -31,9 +31,20 @@ static struct ds_candtab_cand cand(const char *text, uint32_t id, float w, uint1
 
 static const struct ds_candtab_id ID = {11, 22, 33, 1};
 
-T_TEST(round_trip)
+/* The table of builder b, written to path and loaded back (b freed). */
+static struct ds_candtab *written(struct ds_candtab_builder *b)
 {
 	struct ds_err err = {0};
+	struct ds_candtab *t = NULL;
+	T_EQ_INT(ds_candtab_builder_write(b, path, &err), 0);
+	ds_candtab_builder_free(b);
+	t = ds_candtab_load(path, &err);
+	T_OK(t != NULL);
+	return t;
+}
+
+T_TEST(round_trip)
+{
 	struct ds_candtab_builder *b = ds_candtab_builder_new(&ID);
 	struct ds_candtab_cand war[2] = {cand("war", 7, 0.75f, 1, 0), cand("conflict", 9, 0.5f, 3, 1)};
 	struct ds_candtab_cand twelve = cand("year", 4, 1.0f, 32, 0);
@@ -51,11 +62,7 @@ T_TEST(round_trip)
 	/* added twice: the first stays */
 	T_EQ_INT(ds_candtab_builder_add(b, "battle", 6, 0, 1, NULL, 0), 0);
 	T_EQ_INT(ds_candtab_builder_count(b), 3);
-	T_EQ_INT(ds_candtab_builder_write(b, path, &err), 0);
-	ds_candtab_builder_free(b);
-	t = ds_candtab_load(path, &err);
-	T_OK(t != NULL);
-	if (!t)
+	if (!(t = written(b)))
 		return;
 	T_EQ_INT(ds_candtab_phrases(t), 3);
 	ds_candtab_get_id(t, &id);
@@ -97,6 +104,37 @@ T_TEST(round_trip)
 	T_EQ_INT(e.known, 0);
 	T_EQ_INT(ds_candtab_find(t, "battl", 5, &e), -1);
 	T_EQ_INT(ds_candtab_find(t, "peace", 5, &e), -1);
+	ds_candtab_free(t);
+}
+
+/* A refused add leaves no trace: the phrase can be added again, and the
+ * phrases after it keep their own entries. */
+T_TEST(refused_add_leaves_no_phrase)
+{
+	struct ds_candtab_builder *b = ds_candtab_builder_new(&ID);
+	struct ds_candtab_cand bad[2] = {cand("war", 7, 0.75f, 1, 0), cand("fight", 8, 0.5f, 1, 0)};
+	struct ds_candtab_cand good = cand("war", 7, 0.75f, 1, 0), other = cand("year", 4, 1, 1, 0);
+	struct ds_candtab_ent e;
+	struct ds_candtab_cand got;
+	struct ds_candtab *t;
+	T_OK(b != NULL);
+	if (!b)
+		return;
+	bad[1].ni = DS_CANDTAB_MAX_IDS + 1; /* the second candidate is refused */
+	T_EQ_INT(ds_candtab_builder_add(b, "battle", 6, 1, 5, bad, 2), DS_EINVAL);
+	T_EQ_INT(ds_candtab_builder_count(b), 0);
+	T_EQ_INT(ds_candtab_builder_add(b, "battle", 6, 1, 5, &good, 1), 0);
+	T_EQ_INT(ds_candtab_builder_add(b, "12 months", 9, 1, 3, &other, 1), 0);
+	T_EQ_INT(ds_candtab_builder_count(b), 2);
+	if (!(t = written(b)))
+		return;
+	T_EQ_INT(ds_candtab_find(t, "battle", 6, &e), 0);
+	T_EQ_INT(e.n, 1);
+	T_EQ_INT(ds_candtab_cand(t, &e, 0, &got), 0);
+	T_EQ_STR(got.text, "war");
+	T_EQ_INT(ds_candtab_find(t, "12 months", 9, &e), 0);
+	T_EQ_INT(ds_candtab_cand(t, &e, 0, &got), 0);
+	T_EQ_STR(got.text, "year");
 	ds_candtab_free(t);
 }
 
@@ -185,6 +223,7 @@ int main(void)
 {
 	snprintf(path, sizeof path, "/tmp/test_candtab_%d.bin", (int)getpid());
 	T_RUN(round_trip);
+	T_RUN(refused_add_leaves_no_phrase);
 	T_RUN(refuses_bad_files);
 	T_RUN(damaged_payload_stays_in_bounds);
 	unlink(path);
