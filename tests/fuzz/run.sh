@@ -3,7 +3,8 @@
 # Usage: tests/fuzz/run.sh FUZZ_BUILD SECONDS [TARGET...]
 # Each target runs SECONDS on its corpus FUZZ_BUILD/corpus/TARGET, seeded from
 # tests/fuzz/corpus-seeds/TARGET and from small models, texts and an index
-# built here with $DESPIN (default build/despin).  Crashes are written to
+# built here with $DESPIN (default build/despin) and tiny Sphinx models
+# written by tests/fuzz/sphinx_seed.py.  Crashes are written to
 # FUZZ_BUILD/artifacts/TARGET-*; the summary gives executions per target.
 # FUZZ_JOBS=2 runs two targets at a time.  Exit status 1 if any target failed.
 set -u
@@ -54,6 +55,9 @@ gen_seeds() {
 	[ -f "$t/lm.arpa" ] && cp "$t/lm.arpa" "$SEEDS/fuzz_arpa/tiny.arpa" &&
 		{ printf '\0'; cat "$t/lm.arpa"; } > "$SEEDS/fuzz_lm_bin/arpa"
 	[ -f "$t/index.db" ] && cp "$t/index.db" "$SEEDS/fuzz_index/tiny.db"
+	# Sphinx models: byte 0 even = whole file, odd = without its magic and
+	# quantisation tables (fuzz_sphinx.c)
+	python3 tests/fuzz/sphinx_seed.py "$SEEDS/fuzz_sphinx" || true
 	# the text forms: byte 0 even for a scorer, odd for a solo calibration
 	[ -f models/scorer.tsv ] && { printf '\0'; awk -F'\t' '$1 == "tree" { nt++ }
 		nt < 2 || ($1 != "tree" && $1 != "node")' models/scorer.tsv; } > "$SEEDS/fuzz_tsv/scorer"
