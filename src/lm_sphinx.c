@@ -301,9 +301,12 @@ struct ds_lm *ds_lm_load_sphinx(const char *path, struct ds_err *err)
 	}
 	for (unsigned n = 2; n <= N; n++) {
 		struct ds_lm_grams *g = &L.g[n - 1];
-		g->ids = malloc((size_t)tab[n - 1].entries * n * sizeof *g->ids);
-		g->prob = malloc((size_t)tab[n - 1].entries * sizeof *g->prob);
-		g->backoff = n < N ? malloc((size_t)tab[n - 1].entries * sizeof *g->backoff) : NULL;
+		/* at least one entry: malloc(0) may give NULL, which is no
+		 * shortage of memory */
+		size_t e = tab[n - 1].entries ? tab[n - 1].entries : 1;
+		g->ids = malloc(e * n * sizeof *g->ids);
+		g->prob = malloc(e * sizeof *g->prob);
+		g->backoff = n < N ? malloc(e * sizeof *g->backoff) : NULL;
 		if (!g->ids || !g->prob || (n < N && !g->backoff))
 			goto nomem;
 	}
