@@ -60,16 +60,15 @@ static const char USAGE[] =
 	"  benchmark's clean texts, a 19th-century novel among them, and your\n"
 	"  texts may read differently.";
 
-/* Reads the pairs list and opens the models (scorer optional) and a
- * detector; on failure reports and returns EXIT_ERROR. */
-static int open_list(const char *models, const char *list, char **text,
+/* Opens the pairs list and the models (scorer optional) and a detector;
+ * on failure reports and returns EXIT_ERROR. */
+static int open_list(const char *models, const char *list, struct ds_tsv *t,
 		     struct ds_models **m, struct ds_detector **det)
 {
 	struct ds_err err = {0};
-	size_t len;
 	*m = NULL;
 	*det = NULL;
-	if (ds_read_file(list, 0, text, &len, &err)) {
+	if (ds_tsv_open(t, list, 0, &err)) {
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
@@ -78,40 +77,51 @@ static int open_list(const char *models, const char *list, char **text,
 	if (!*det) {
 		cli_error("%s", err.msg);
 		ds_models_free(*m);
-		free(*text);
+		ds_tsv_close(t);
 		return EXIT_ERROR;
 	}
 	return EXIT_CLEAN;
 }
 
+/* The next line of the pairs list, LABEL ARTICLE SOURCE, into f; 1, or 0
+ * at the end.  A line of another shape is reported (counted in *nerr) and
+ * passed over. */
+static int next_pair(struct ds_tsv *t, const char *list, char *f[3], int *nerr)
+{
+	char *g[4];
+	int nf;
+	while ((nf = ds_tsv_next(t, g, 4)) >= 0) {
+		if (nf == 3 && g[1][0] && g[2][0]) {
+			memcpy(f, g, 3 * sizeof *f);
+			return 1;
+		}
+		cli_error("%s:%d: expected LABEL<TAB>ARTICLE<TAB>SOURCE ('-' for none)", list,
+			  t->lineno);
+		(*nerr)++;
+	}
+	return 0;
+}
+
 static int features(const char *models, const char *list)
 {
 	struct ds_err err = {0};
-	char *text, *line, *save = NULL;
+	struct ds_tsv t;
+	char *f3[3];
 	struct ds_models *m;
 	struct ds_detector *det;
-	int nerr = 0, lineno = 0;
-	if (open_list(models, list, &text, &m, &det))
+	int nerr = 0;
+	if (open_list(models, list, &t, &m, &det))
 		return EXIT_ERROR;
 	printf("label\tmodel\tarticle");
 	for (size_t i = 0; ds_feature_name(i); i++)
 		printf("\t%s", ds_feature_name(i));
 	putchar('\n');
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *label, *art, *src, *t = NULL;
+	while (next_pair(&t, list, f3, &nerr)) {
+		const char *label = f3[0], *art = f3[1], *src = f3[2];
 		char *a = NULL, *s = NULL;
 		size_t alen, slen = 0;
 		struct ds_text at, st;
 		struct ds_result *r;
-		lineno++;
-		label = strtok_r(line, "\t", &t);
-		art = strtok_r(NULL, "\t", &t);
-		src = strtok_r(NULL, "\t", &t);
-		if (!label || !art || !src) {
-			cli_error("%s:%d: expected LABEL<TAB>ARTICLE<TAB>SOURCE", list, lineno);
-			nerr++;
-			continue;
-		}
 		if (ds_read_file(art, 0, &a, &alen, &err) ||
 		    (strcmp(src, "-") && ds_read_file(src, 0, &s, &slen, &err))) {
 			cli_error("%s", err.msg);
@@ -143,7 +153,7 @@ static int features(const char *models, const char *list)
 	}
 	ds_detector_free(det);
 	ds_models_free(m);
-	free(text);
+	ds_tsv_close(&t);
 	return nerr ? EXIT_ERROR : EXIT_CLEAN;
 }
 
@@ -172,30 +182,27 @@ static void print_change(void *ud, const struct ds_doc *doc, uint32_t start, uin
 static int slots(const char *models, const char *list, int changes)
 {
 	struct ds_err err = {0};
-	char *text, *line, *save = NULL;
+	struct ds_tsv t;
+	char *f3[3];
 	struct ds_models *m;
 	struct ds_detector *det;
 	int nerr = 0;
-	if (open_list(models, list, &text, &m, &det))
+	if (open_list(models, list, &t, &m, &det))
 		return EXIT_ERROR;
 	printf("article\tstart\tend");
 	for (int i = 0; i < (changes ? DS_NCHGF : DS_NSLOTF); i++)
 		printf("\t%s", changes ? ds_chgf_names[i] : ds_slotf_names[i]);
 	putchar('\n');
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *t = NULL, *art, *src, *a = NULL, *s = NULL;
+	while (next_pair(&t, list, f3, &nerr)) {
+		char *art = f3[1], *src = f3[2], *a = NULL, *s = NULL;
 		size_t alen, slen = 0;
 		struct ds_text at, st;
 		struct ds_result *r;
-		strtok_r(line, "\t", &t);
-		art = strtok_r(NULL, "\t", &t);
-		src = strtok_r(NULL, "\t", &t);
-		if (changes && (!src || strcmp(src, "-") == 0))
+		if (changes && strcmp(src, "-") == 0)
 			continue;
-		if (!art || ds_read_file(art, 0, &a, &alen, &err) ||
+		if (ds_read_file(art, 0, &a, &alen, &err) ||
 		    (changes && ds_read_file(src, 0, &s, &slen, &err))) {
-			if (art)
-				cli_error("%s", err.msg);
+			cli_error("%s", err.msg);
 			free(a);
 			nerr++;
 			continue;
@@ -221,7 +228,7 @@ static int slots(const char *models, const char *list, int changes)
 	}
 	ds_detector_free(det);
 	ds_models_free(m);
-	free(text);
+	ds_tsv_close(&t);
 	return nerr ? EXIT_ERROR : EXIT_CLEAN;
 }
 

@@ -113,4 +113,15 @@ printf 'label\tarticle\tstart\tend\tx\n1\ta\t0\t3\t0.5\n' > "$OUT/slots.tsv"
 "$DESPIN" scorer fit-slots -o "$OUT/slots.out" "$OUT/slots.tsv" 2> "$OUT/slots.err"
 check "scorer fit-slots refuses a row of the wrong width" \
 	$([ $? = 2 ] && grep -q 'slots.tsv:2: 5 fields' "$OUT/slots.err" && [ ! -e "$OUT/slots.out" ]; echo $?)
+
+# a list line that is not LABEL ARTICLE SOURCE is said with its line (blank
+# lines and comments counted) and the other lines are still read
+printf '# pairs\n\n0\tcorpus/seeds/001_455d42bae2579fa5.txt\n1\tcorpus/seeds/003_cc34e14e2e5a732a.txt\t-\n' \
+	> "$OUT/list.tsv"
+for sub in features slots; do
+	"$DESPIN" scorer $sub --pairs "$OUT/list.tsv" > "$OUT/$sub.out" 2> "$OUT/$sub.err"
+	check "scorer $sub names line 3 of a bad list, exits 2 and reads line 4" \
+		$([ $? = 2 ] && grep -q 'list.tsv:3: expected LABEL<TAB>ARTICLE<TAB>SOURCE' "$OUT/$sub.err" &&
+		  grep -q 003_cc34e14e2e5a732a "$OUT/$sub.out" && ! grep -q 001_455d "$OUT/$sub.out"; echo $?)
+done
 echo "1..$n"
