@@ -38,6 +38,12 @@ const char *stream_conn_why(const struct stream_conn *q)
 	return q->why[0] ? q->why : "the server went away";
 }
 
+/* 1 when s is decimal digits and nothing else. */
+static int digits(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
 static int stream_conn_parse(struct stream_conn *q, const char *uri)
 {
 	const char *p, *end, *colon;
@@ -74,8 +80,8 @@ static int stream_conn_parse(struct stream_conn *q, const char *uri)
 		char port[8];
 		long v;
 		snprintf(port, sizeof port, "%.*s", (int)(end - colon - 1), colon + 1);
-		if (end - colon - 1 >= (long)sizeof port || ds_field_long(port, 1, 65535, &v) ||
-		    port[0] == ' ') {
+		if (end - colon - 1 >= (long)sizeof port || !digits(port) ||
+		    ds_field_long(port, 1, 65535, &v)) {
 			cli_error("--queue %s: bad port (1 to 65535)", shown);
 			return -1;
 		}
@@ -83,7 +89,7 @@ static int stream_conn_parse(struct stream_conn *q, const char *uri)
 	}
 	if (*end == '/' && end[1]) {
 		long v;
-		if (end[1] == ' ' || ds_field_long(end + 1, 0, 100000, &v)) {
+		if (!digits(end + 1) || ds_field_long(end + 1, 0, 100000, &v)) {
 			cli_error("--queue %s: bad database number", shown);
 			return -1;
 		}
