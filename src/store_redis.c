@@ -75,6 +75,7 @@
 #include "store.h"
 #include "srcrec.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -3075,7 +3076,7 @@ static int uri_number(const char *s, long min, long max, int *v)
 	long n;
 	errno = 0;
 	n = strtol(s, &e, 10);
-	if (errno || e == s || (*e && *e != '&') || n < min || n > max)
+	if (errno || !isdigit((unsigned char)*s) || (*e && *e != '&') || n < min || n > max)
 		return -1;
 	*v = (int)n;
 	return 0;
@@ -3103,7 +3104,7 @@ static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 		if (colon) {
 			char *e;
 			long v = strtol(colon + 1, &e, 10);
-			if (e != he || v <= 0 || v > 65535)
+			if (e != he || !isdigit((unsigned char)colon[1]) || v <= 0 || v > 65535)
 				return ds_err_set(err, DS_EINVAL, "index %s: bad port", uri);
 			port = (int)v;
 		}
@@ -3114,7 +3115,7 @@ static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 	if (*end == '/' && end[1] && end[1] != '?') {
 		char *e;
 		long v = strtol(end + 1, &e, 10);
-		if ((*e && *e != '?') || v < 0 || v > 100000)
+		if ((*e && *e != '?') || !isdigit((unsigned char)end[1]) || v < 0 || v > 100000)
 			return ds_err_set(err, DS_EINVAL, "index %s: bad database number", uri);
 		s->db = (int)v;
 	}
