@@ -161,10 +161,27 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
  * (a password under three characters by as many stars), in place: the
  * address as messages show it. */
 void ds_store_star_password(char *uri);
-/* The [USER]:PASSWORD@ of the address part at *p (after "redis://"), when
- * there is one, into user and pass (ucap, pcap bytes; "" when absent), *p
- * moved past it: 0, or -1 when either does not fit. */
-int ds_redis_userinfo(const char **p, char *user, size_t ucap, char *pass, size_t pcap);
+/* A redis:// address taken apart, the one reading of it that the index
+ * and the streams of submit and worker share:
+ *   redis://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...][/DB]
+ *     [?timeout=MS&retry=N&wait=N&wait_ms=MS]
+ * Ports (1 to 65535, default 6379), the database (0 to 100000, default 0)
+ * and option values are decimal digits; a node named twice counts once. */
+#define DS_REDIS_MAX_NODES 64
+struct ds_redis_addr {
+	char user[128], pass[256]; /* "" when absent */
+	struct {
+		char host[128];
+		int port;
+	} node[DS_REDIS_MAX_NODES];
+	int nnodes, db;
+	/* the options: left as the caller set them when absent */
+	int timeout_ms, retry, wait_replicas, wait_ms;
+};
+/* Reads uri into *a: 0, or DS_EINVAL (DS_ENOMEM) with err's message
+ * naming the address, its options cut and its password starred, and the
+ * problem ("redis://h:80x: bad port"). */
+int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err *err);
 
 /* Opens (or with DS_STORE_CREATE creates) a store on a Redis server or
  * Redis Cluster (src/store_redis.c): uri is

@@ -3068,8 +3068,31 @@ static const struct ds_store_ops redis_ops = {
 
 /* ---- opening ---- */
 
-/* A whole number from min to max at s (ending at '&' or the end) into *v;
- * -1 when it is not one. */
+/* The [USER]:PASSWORD@ of the address part at *p (after "redis://"), when
+ * there is one, into user and pass (ucap, pcap bytes; "" when absent), *p
+ * moved past it: 0, or -1 when either does not fit. */
+static int ds_redis_userinfo(const char **p, char *user, size_t ucap, char *pass, size_t pcap)
+{
+	const char *at = memchr(*p, '@', strcspn(*p, "/?")), *sep;
+	size_t ul, pl;
+	user[0] = pass[0] = 0;
+	if (!at)
+		return 0;
+	sep = memchr(*p, ':', (size_t)(at - *p));
+	ul = (size_t)((sep ? sep : at) - *p);
+	pl = sep ? (size_t)(at - sep - 1) : 0;
+	if (ul >= ucap || pl >= pcap)
+		return -1;
+	memcpy(user, *p, ul);
+	user[ul] = 0;
+	memcpy(pass, sep ? sep + 1 : at, pl);
+	pass[pl] = 0;
+	*p = at + 1;
+	return 0;
+}
+
+/* A whole number from min to max at s (decimal digits ending at '&' or the
+ * end) into *v; -1 when it is not one. */
 static int uri_number(const char *s, long min, long max, int *v)
 {
 	char *e;
@@ -3082,68 +3105,125 @@ static int uri_number(const char *s, long min, long max, int *v)
 	return 0;
 }
 
-/* redis://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...][/DB]
- *   [?timeout=MS&retry=N&wait=N&wait_ms=MS]:
- * several nodes of a cluster, tried in turn (any one that answers gives
- * the slot map), so that the index opens while one of them is down.
- * Messages name s->uri, which shows no password. */
-static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
+int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err *err)
 {
-	const char *p = uri + strlen("redis://"), *end, *q, *at;
-	(void)at;
-	if (ds_redis_userinfo(&p, s->user, sizeof s->user, s->pass, sizeof s->pass) != 0)
-		return ds_err_set(err, DS_EINVAL, "index %s: user name or password too long", s->uri);
-	uri = s->uri; /* the messages' */
+	const char *p = uri + strlen("redis://"), *end, *q;
+	char *shown = strdup(uri); /* the messages' address: no options, no password */
+	int rc = 0;
+	if (!shown)
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	shown[strcspn(shown, "?")] = '\0';
+	ds_store_star_password(shown);
+	a->nnodes = a->db = 0;
+	if (!starts(uri, "redis://")) {
+		rc = ds_err_set(err, DS_EINVAL, "%s: not a redis:// address", shown);
+		goto out;
+	}
+	if (ds_redis_userinfo(&p, a->user, sizeof a->user, a->pass, sizeof a->pass) != 0) {
+		rc = ds_err_set(err, DS_EINVAL, "%s: user name or password too long", shown);
+		goto out;
+	}
 	end = p + strcspn(p, "/?");
-	for (const char *h = p; h < end;) {
+	for (const char *h = p; h < end && !rc;) {
 		const char *he = h + strcspn(h, ",/?"), *colon = memchr(h, ':', (size_t)(he - h));
 		size_t hlen = (size_t)((colon ? colon : he) - h);
-		int port = 6379;
-		if (hlen == 0 || hlen >= sizeof s->node[0].host)
-			return ds_err_set(err, DS_EINVAL, "index %s: no host in the address", uri);
+		int port = 6379, i;
+		if (hlen == 0 || hlen >= sizeof a->node[0].host) {
+			rc = ds_err_set(err, DS_EINVAL, "%s: no host in the address", shown);
+			break;
+		}
 		if (colon) {
 			char *e;
 			long v = strtol(colon + 1, &e, 10);
-			if (e != he || !isdigit((unsigned char)colon[1]) || v <= 0 || v > 65535)
-				return ds_err_set(err, DS_EINVAL, "index %s: bad port", uri);
+			if (e != he || !isdigit((unsigned char)colon[1]) || v <= 0 || v > 65535) {
+				rc = ds_err_set(err, DS_EINVAL, "%s: bad port (1 to 65535)", shown);
+				break;
+			}
 			port = (int)v;
 		}
-		if (find_node(s, h, hlen, port) < 0)
-			return ds_err_set(err, DS_EINVAL, "index %s: too many nodes", uri);
+		for (i = 0; i < a->nnodes; i++)
+			if (a->node[i].port == port && strlen(a->node[i].host) == hlen &&
+			    memcmp(a->node[i].host, h, hlen) == 0)
+				break;
+		if (i == a->nnodes) {
+			if (a->nnodes == DS_REDIS_MAX_NODES) {
+				rc = ds_err_set(err, DS_EINVAL, "%s: too many nodes", shown);
+				break;
+			}
+			memcpy(a->node[i].host, h, hlen);
+			a->node[i].host[hlen] = '\0';
+			a->node[i].port = port;
+			a->nnodes++;
+		}
 		h = *he == ',' ? he + 1 : he;
 	}
-	if (*end == '/' && end[1] && end[1] != '?') {
+	if (!rc && !a->nnodes)
+		rc = ds_err_set(err, DS_EINVAL, "%s: no host in the address", shown);
+	if (!rc && *end == '/' && end[1] && end[1] != '?') {
 		char *e;
 		long v = strtol(end + 1, &e, 10);
 		if ((*e && *e != '?') || !isdigit((unsigned char)end[1]) || v < 0 || v > 100000)
-			return ds_err_set(err, DS_EINVAL, "index %s: bad database number", uri);
-		s->db = (int)v;
+			rc = ds_err_set(err, DS_EINVAL, "%s: bad database number", shown);
+		else
+			a->db = (int)v;
 	}
-	for (q = strchr(p, '?'); q && *q; q = strchr(q + 1, '&')) {
+	for (q = strchr(p, '?'); !rc && q && *q; q = strchr(q + 1, '&')) {
 		int bad = 0;
 		if (starts(q + 1, "timeout="))
-			bad = uri_number(q + 1 + strlen("timeout="), 1, 86400000, &s->timeout_ms);
+			bad = uri_number(q + 1 + strlen("timeout="), 1, 86400000, &a->timeout_ms);
 		else if (starts(q + 1, "retry="))
-			bad = uri_number(q + 1 + strlen("retry="), 0, 1000, &s->retry);
+			bad = uri_number(q + 1 + strlen("retry="), 0, 1000, &a->retry);
 		else if (starts(q + 1, "wait="))
-			bad = uri_number(q + 1 + strlen("wait="), 0, 1000, &s->wait_replicas);
+			bad = uri_number(q + 1 + strlen("wait="), 0, 1000, &a->wait_replicas);
 		else if (starts(q + 1, "wait_ms="))
-			bad = uri_number(q + 1 + strlen("wait_ms="), 1, 86400000, &s->wait_ms);
+			bad = uri_number(q + 1 + strlen("wait_ms="), 1, 86400000, &a->wait_ms);
 		else
-			return ds_err_set(err, DS_EINVAL, "index %s: unknown option %s", uri, q + 1);
+			rc = ds_err_set(err, DS_EINVAL, "%s: unknown option %s", shown, q + 1);
 		if (bad)
-			return ds_err_set(err, DS_EINVAL,
-					  "index %s: %.*s takes a whole number (timeout and wait_ms: 1 to 86400000 ms; retry and wait: 0 to 1000)",
-					  uri, (int)strcspn(q + 1, "&"), q + 1);
+			rc = ds_err_set(err, DS_EINVAL,
+					"%s: %.*s takes a whole number (timeout and wait_ms: 1 to 86400000 ms; retry and wait: 0 to 1000)",
+					shown, (int)strcspn(q + 1, "&"), q + 1);
 	}
-	if (s->timeout_ms <= 0)
-		s->timeout_ms = 1;
-	if (s->retry < 0)
-		s->retry = 0;
-	if (s->retry > 1000)
-		s->retry = 1000;
-	if (s->nnodes == 0)
-		return ds_err_set(err, DS_EINVAL, "index %s: no host in the address", uri);
+out:
+	free(shown);
+	return rc;
+}
+
+_Static_assert(MAX_NODES == DS_REDIS_MAX_NODES && sizeof(((struct node *)0)->host) ==
+			       sizeof(((struct ds_redis_addr *)0)->node[0].host) &&
+		       sizeof(((struct rstore *)0)->user) == sizeof(((struct ds_redis_addr *)0)->user) &&
+		       sizeof(((struct rstore *)0)->pass) == sizeof(((struct ds_redis_addr *)0)->pass),
+	       "an index holds every node, user and password an address can name");
+
+/* The index's address into s: its user, nodes, database and options.
+ * Messages name the index (s->uri shows no password). */
+static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
+{
+	struct ds_redis_addr *a = calloc(1, sizeof *a); /* 17 kB: not on a thread's stack */
+	int rc;
+	if (!a)
+		return ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", s->uri);
+	a->timeout_ms = s->timeout_ms;
+	a->retry = s->retry;
+	a->wait_replicas = s->wait_replicas;
+	a->wait_ms = s->wait_ms;
+	if ((rc = ds_redis_addr_parse(uri, a, err)) != 0) {
+		char why[sizeof err->msg];
+		memcpy(why, err->msg, sizeof why);
+		ds_err_set(err, rc, "index %s", why);
+		free(a);
+		return rc;
+	}
+	memcpy(s->user, a->user, sizeof s->user);
+	memcpy(s->pass, a->pass, sizeof s->pass);
+	for (int i = 0; i < a->nnodes; i++)
+		find_node(s, a->node[i].host, strlen(a->node[i].host), a->node[i].port);
+	s->db = a->db;
+	s->timeout_ms = a->timeout_ms > 0 ? a->timeout_ms : 1;
+	s->retry = a->retry < 0 ? 0 : a->retry > 1000 ? 1000 : a->retry;
+	s->wait_replicas = a->wait_replicas;
+	s->wait_ms = a->wait_ms;
+	free(a);
 	return 0;
 }
 
@@ -3280,26 +3360,6 @@ out:
 bool ds_store_is_redis(const char *uri)
 {
 	return strncmp(uri, "redis://", 8) == 0;
-}
-
-int ds_redis_userinfo(const char **p, char *user, size_t ucap, char *pass, size_t pcap)
-{
-	const char *at = memchr(*p, '@', strcspn(*p, "/?")), *sep;
-	size_t ul, pl;
-	user[0] = pass[0] = 0;
-	if (!at)
-		return 0;
-	sep = memchr(*p, ':', (size_t)(at - *p));
-	ul = (size_t)((sep ? sep : at) - *p);
-	pl = sep ? (size_t)(at - sep - 1) : 0;
-	if (ul >= ucap || pl >= pcap)
-		return -1;
-	memcpy(user, *p, ul);
-	user[ul] = 0;
-	memcpy(pass, sep ? sep + 1 : at, pl);
-	pass[pl] = 0;
-	*p = at + 1;
-	return 0;
 }
 
 void ds_store_star_password(char *uri)

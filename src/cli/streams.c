@@ -38,66 +38,40 @@ const char *stream_conn_why(const struct stream_conn *q)
 	return q->why[0] ? q->why : "the server went away";
 }
 
-/* 1 when s is decimal digits and nothing else. */
-static int digits(const char *s)
+/* The streams' server from address uri (what names it in messages: the
+ * option or the index it came from): the first node of the address (a
+ * cluster's other nodes are reached by its redirections), its database,
+ * user and password, and its retry option. */
+static int stream_conn_parse(struct stream_conn *q, const char *uri, const char *what)
 {
-	return *s && strspn(s, "0123456789") == strlen(s);
-}
-
-static int stream_conn_parse(struct stream_conn *q, const char *uri)
-{
-	const char *p, *end, *colon;
-	char shown[512]; /* the address for messages: no password */
-	snprintf(shown, sizeof shown, "%s", uri);
-	ds_store_star_password(shown);
+	struct ds_err err = {0};
+	struct ds_redis_addr *a;
 	if (strncmp(uri, "redis://", 8) != 0) {
 		const char *scheme = strstr(uri, "://"); /* what follows may hold a password */
 		if (scheme)
-			cli_error("--queue must be a redis:// address (here a %.*s:// one)",
+			cli_error("%s must be a redis:// address (here a %.*s:// one)", what,
 				  (int)(scheme - uri), uri);
 		else
-			cli_error("--queue must be a redis:// address (here '%s')", uri);
+			cli_error("%s must be a redis:// address (here '%s')", what, uri);
 		return -1;
 	}
-	p = uri + 8;
-	if (ds_redis_userinfo(&p, q->user, sizeof q->user, q->pass, sizeof q->pass) != 0) {
-		cli_error("--queue: user name or password too long");
+	if (!(a = calloc(1, sizeof *a))) {
+		cli_error("out of memory");
 		return -1;
 	}
-	end = p + strcspn(p, "/?");
-	colon = memchr(p, ':', (size_t)(end - p));
-	snprintf(q->host, sizeof q->host, "%.*s", (int)((colon ? colon : end) - p), p);
-	q->port = 6379;
-	q->db = 0;
-	/* HOST[:PORT][/DB], nothing else: a port or database that is no
-	 * whole number in range, or an option, is refused rather than read
-	 * as far as its digits go */
-	if (!q->host[0] || (size_t)((colon ? colon : end) - p) >= sizeof q->host) {
-		cli_error("--queue %s: no host in the address", shown);
+	a->retry = q->retry;
+	if (ds_redis_addr_parse(uri, a, &err) != 0) {
+		cli_error("%s %s", what, err.msg);
+		free(a);
 		return -1;
 	}
-	if (colon) {
-		char port[8];
-		long v;
-		snprintf(port, sizeof port, "%.*s", (int)(end - colon - 1), colon + 1);
-		if (end - colon - 1 >= (long)sizeof port || !digits(port) ||
-		    ds_field_long(port, 1, 65535, &v)) {
-			cli_error("--queue %s: bad port (1 to 65535)", shown);
-			return -1;
-		}
-		q->port = (int)v;
-	}
-	if (*end == '/' && end[1]) {
-		long v;
-		if (!digits(end + 1) || ds_field_long(end + 1, 0, 100000, &v)) {
-			cli_error("--queue %s: bad database number", shown);
-			return -1;
-		}
-		q->db = (int)v;
-	} else if (*end == '?') {
-		cli_error("--queue %s: a queue address takes no options", shown);
-		return -1;
-	}
+	snprintf(q->host, sizeof q->host, "%s", a->node[0].host);
+	q->port = a->node[0].port;
+	q->db = a->db;
+	q->retry = a->retry;
+	snprintf(q->user, sizeof q->user, "%s", a->user);
+	snprintf(q->pass, sizeof q->pass, "%s", a->pass);
+	free(a);
 	return 0;
 }
 
@@ -214,13 +188,12 @@ int stream_queue_of(struct stream_conn *q, const char *queue, const char *index)
 {
 	memset(q, 0, sizeof *q);
 	q->retry = 30;
-	if (!queue && index && strncmp(index, "redis://", 8) == 0)
-		queue = index;
-	if (!queue) {
-		cli_error("no Redis server for the streams: give --queue redis://HOST:PORT");
-		return -1;
-	}
-	return stream_conn_parse(q, queue);
+	if (queue)
+		return stream_conn_parse(q, queue, "--queue");
+	if (index && strncmp(index, "redis://", 8) == 0)
+		return stream_conn_parse(q, index, "index");
+	cli_error("no Redis server for the streams: give --queue redis://HOST:PORT");
+	return -1;
 }
 
 const redisReply *stream_field(const redisReply *fields, const char *name)
