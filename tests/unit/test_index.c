@@ -11,6 +11,7 @@
 #include "t.h"
 #include "fprint.h"
 #include "index.h"
+#include "store.h"
 #include "text.h"
 
 static char tmpdir[256];
@@ -880,6 +881,60 @@ T_TEST(query_out_of_memory_keeps_matches)
 	ds_index_close(ix);
 }
 
+/* A redis:// address taken apart: user, password, nodes (one named twice
+ * counts once), database and options; what does not read is refused with
+ * the address, its password starred and its options cut. */
+T_TEST(redis_addresses)
+{
+	struct ds_redis_addr *a = calloc(1, sizeof *a);
+	struct ds_err err = {0};
+	static const struct {
+		const char *uri, *why;
+	} bad[] = {
+		{"redis://h:80x", "redis://h:80x: bad port"},
+		{"redis://h:+80", "bad port"},
+		{"redis://h:0", "bad port"},
+		{"redis://h:65536", "bad port"},
+		{"redis://:80", "no host"},
+		{"redis://", "no host"},
+		{"redis://h,,g", "no host"},
+		{"redis://h/+1", "bad database number"},
+		{"redis://h/1x", "bad database number"},
+		{"redis://u:secret@h?retry=x", "redis://u:***@h: retry=x takes a whole number"},
+		{"redis://h?wait_ms=0", "wait_ms=0 takes a whole number"},
+		{"redis://h?colour=blue", "unknown option colour=blue"},
+		{"http://h", "not a redis:// address"},
+	};
+	T_OK(a != NULL);
+	if (!a)
+		return;
+	a->retry = 30;
+	a->timeout_ms = 10000;
+	T_EQ_INT(ds_redis_addr_parse("redis://bob:pw@h1:7000,h2,h1:7000/3?retry=5&wait=1", a, &err), 0);
+	T_EQ_STR(a->user, "bob");
+	T_EQ_STR(a->pass, "pw");
+	T_EQ_INT(a->nnodes, 2);
+	T_EQ_STR(a->node[0].host, "h1");
+	T_EQ_INT(a->node[0].port, 7000);
+	T_EQ_STR(a->node[1].host, "h2");
+	T_EQ_INT(a->node[1].port, 6379);
+	T_EQ_INT(a->db, 3);
+	T_EQ_INT(a->retry, 5);
+	T_EQ_INT(a->wait_replicas, 1);
+	T_EQ_INT(a->timeout_ms, 10000); /* not given: as the caller set it */
+	T_EQ_INT(ds_redis_addr_parse("redis://h:12/", a, &err), 0);
+	T_EQ_INT(a->nnodes, 1);
+	T_EQ_INT(a->db, 0);
+	T_EQ_STR(a->user, "");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err.msg[0] = 0;
+		T_EQ_INT(ds_redis_addr_parse(bad[i].uri, a, &err), DS_EINVAL);
+		T_OK(strstr(err.msg, bad[i].why) != NULL);
+		T_OK(strstr(err.msg, "secret") == NULL);
+	}
+	free(a);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -896,6 +951,7 @@ int main(void)
 	T_RUN(killed_add_leaves_index_as_it_was);
 	T_RUN(locked_index_fails_after_timeout);
 	T_RUN(query_out_of_memory_keeps_matches);
+	T_RUN(redis_addresses);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	(void)system(cmd);
 	return t_done();
