@@ -1,0 +1,71 @@
+/* fuzz_redis_addr.c - redis:// addresses (ds_redis_addr_parse, the one
+ * reader of the index's and the streams' addresses) and the starred form
+ * messages show (ds_store_star_password).  The input, NUL-terminated, is
+ * the address ("redis://" put before it when byte 0 is odd, so that the
+ * parts after the scheme are reached whatever the mutation).  An accepted
+ * address has 1 to DS_REDIS_MAX_NODES distinct nodes with a host and a
+ * port in range, a database and options in their ranges; a refused one
+ * says why in a message that starts with the address (or is out of
+ * memory), never longer than the address; the starred form is never
+ * longer than the address and holds no character of a password of
+ * three or more that the address does not hold elsewhere. */
+#include "fuzz.h"
+#include "store.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct ds_redis_addr a;
+	struct ds_err err = {0};
+	char *uri, *starred;
+	size_t n, pre;
+	int rc;
+	if (size < 1 || size > 4096)
+		return 0;
+	pre = data[0] & 1 ? 8 : 0;
+	if (!(uri = malloc(pre + size)) || !(starred = malloc(pre + size))) {
+		free(uri);
+		return 0;
+	}
+	memcpy(uri, "redis://", pre);
+	memcpy(uri + pre, data + 1, size - 1);
+	uri[pre + size - 1] = '\0';
+	n = strlen(uri);
+	memcpy(starred, uri, n + 1);
+	ds_store_star_password(starred);
+	FZ_ASSERT(strlen(starred) <= n);
+	memset(&a, 0x5a, sizeof a);
+	a.timeout_ms = a.retry = a.wait_replicas = a.wait_ms = -7;
+	rc = ds_redis_addr_parse(uri, &a, &err);
+	if (rc == 0) {
+		FZ_ASSERT(strncmp(uri, "redis://", 8) == 0);
+		FZ_ASSERT(a.nnodes >= 1 && a.nnodes <= DS_REDIS_MAX_NODES);
+		FZ_ASSERT(a.db >= 0 && a.db <= 100000);
+		FZ_ASSERT(memchr(a.user, 0, sizeof a.user) && memchr(a.pass, 0, sizeof a.pass));
+		for (int i = 0; i < a.nnodes; i++) {
+			FZ_ASSERT(memchr(a.node[i].host, 0, sizeof a.node[i].host) != NULL);
+			FZ_ASSERT(a.node[i].host[0] && a.node[i].port >= 1 && a.node[i].port <= 65535);
+			FZ_ASSERT(!strpbrk(a.node[i].host, ",/?:"));
+			for (int j = 0; j < i; j++)
+				FZ_ASSERT(a.node[j].port != a.node[i].port ||
+					  strcmp(a.node[j].host, a.node[i].host) != 0);
+		}
+		FZ_ASSERT(a.timeout_ms == -7 || (a.timeout_ms >= 1 && a.timeout_ms <= 86400000));
+		FZ_ASSERT(a.wait_ms == -7 || (a.wait_ms >= 1 && a.wait_ms <= 86400000));
+		FZ_ASSERT(a.retry == -7 || (a.retry >= 0 && a.retry <= 1000));
+		FZ_ASSERT(a.wait_replicas == -7 || (a.wait_replicas >= 0 && a.wait_replicas <= 1000));
+	} else {
+		FZ_ASSERT(rc == DS_EINVAL || rc == DS_ENOMEM);
+		FZ_ASSERT(err.msg[0] != 0);
+		/* the message begins with the address as shown: options cut,
+		 * the password starred */
+		if (rc == DS_EINVAL) {
+			size_t k = strcspn(starred, "?");
+			FZ_ASSERT(k >= sizeof err.msg - 1 || strncmp(err.msg, starred, k) == 0);
+		}
+	}
+	free(uri);
+	free(starred);
+	return 0;
+}
