@@ -102,6 +102,9 @@ int cli_pairs_next(struct cli_pairs *r, char *a, char *b, size_t size);
 void cli_pairs_close(struct cli_pairs *r);
 /* cli_escape_name into one of 4 rotating per-thread buffers of 4 KiB. */
 const char *cli_name(const char *s);
+/* An index as messages name it: a redis:// address with its options cut
+ * and its password starred, a file's name as cli_name gives it. */
+const char *cli_index_name(const char *index);
 
 /* Strict option values: the whole argument is a number in [min, max]
  * (cli_parse_real: finite; with open_ends, min and max excluded).  Return 0,

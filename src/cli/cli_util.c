@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "../detect.h"
+#include "../store.h"
 
 #ifndef DS_DATADIR
 #define DS_DATADIR "/usr/local/share/despin"
@@ -453,6 +454,17 @@ const char *cli_name(const char *s)
 	if (cli_escape_name(b, sizeof bufs[0], s) >= sizeof bufs[0])
 		memcpy(b + sizeof bufs[0] - 4, "...", 4);
 	return b;
+}
+
+const char *cli_index_name(const char *index)
+{
+	char shown[4096];
+	if (!index || strncmp(index, "redis://", 8) != 0)
+		return cli_name(index);
+	snprintf(shown, sizeof shown, "%s", index);
+	shown[strcspn(shown, "?")] = '\0';
+	ds_store_star_password(shown);
+	return cli_name(shown);
 }
 
 size_t cli_phrase(const char *s, char *buf, size_t size)

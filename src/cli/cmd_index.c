@@ -481,7 +481,8 @@ static int do_remove(struct ds_index *ix, const struct opts *o, char **args, int
 			}
 		} while (found > r.n); /* more than one batch of ids */
 		if (named == 0) {
-			cli_error("no source named %s in %s", cli_name(args[i]), o->index);
+			cli_error("no source named %s in %s", cli_name(args[i]),
+				  cli_index_name(o->index));
 			missing++;
 		}
 	}
@@ -555,7 +556,7 @@ static int do_check(struct ds_index *ix, const struct opts *o)
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
-	printf("%s: ok\n", o->index);
+	printf("%s: ok\n", cli_index_name(o->index));
 	return EXIT_CLEAN;
 }
 

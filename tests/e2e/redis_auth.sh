@@ -43,4 +43,11 @@ rc=$?
 sed 's/^/# /' "$W/e4"
 check "?timeout=abc refused: exit 2, the password not shown" \
 	$([ $rc = 2 ] && grep -q "timeout=abc takes a whole number" "$W/e4" && ! grep -q "s3cret" "$W/e4"; echo $?)
+# what despin prints of the index names it without the password
+"$DESPIN" index check -i "$U?retry=2" > "$W/chk" 2>&1
+check "index check says ok, the address starred and its options cut" \
+	$(grep -qx "redis://:\*\*\*@127.0.0.1:$PORT: ok" "$W/chk" && ! grep -q s3cret "$W/chk"; echo $?)
+"$DESPIN" index remove -i "$U" no-such-source.txt > /dev/null 2> "$W/e5"
+check "index remove of a name it lacks says so, the password not shown" \
+	$(grep -q "no source named no-such-source.txt in redis://:\*\*\*@" "$W/e5" && ! grep -q s3cret "$W/e5"; echo $?)
 echo "1..$n"
