@@ -166,7 +166,10 @@ void ds_store_star_password(char *uri);
  *   redis://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...][/DB]
  *     [?timeout=MS&retry=N&wait=N&wait_ms=MS]
  * Ports (1 to 65535, default 6379), the database (0 to 100000, default 0)
- * and option values are decimal digits; a node named twice counts once. */
+ * and option values are decimal digits; a node named twice counts once.
+ * An address without a password takes the environment's
+ * DESPIN_REDIS_PASSWORD (and DESPIN_REDIS_USER, without a user), so that
+ * the password need not be on a command line. */
 #define DS_REDIS_MAX_NODES 64
 struct ds_redis_addr {
 	char user[128], pass[256]; /* "" when absent */

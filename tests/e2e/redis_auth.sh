@@ -1,8 +1,9 @@
 #!/bin/sh
 # A Redis server that asks for a password: the address carries it
-# (redis://[USER]:PASSWORD@HOST:PORT) for the index and for the streams of
-# submit and worker; without it, or with a wrong one, a one-line message
-# says so and never shows the password.  Options of the address are checked.
+# (redis://[USER]:PASSWORD@HOST:PORT), or DESPIN_REDIS_PASSWORD does, for
+# the index and for the streams of submit and worker; without it, or with
+# a wrong one, a one-line message says so and never shows the password.
+# Options of the address are checked.
 # Prints TAP; skips if redis-server is missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
@@ -43,6 +44,12 @@ rc=$?
 sed 's/^/# /' "$W/e4"
 check "?timeout=abc refused: exit 2, the password not shown" \
 	$([ $rc = 2 ] && grep -q "timeout=abc takes a whole number" "$W/e4" && ! grep -q "s3cret" "$W/e4"; echo $?)
+# the password from the environment, off the command line
+DESPIN_REDIS_PASSWORD=s3cret-pw "$DESPIN" index list -i "redis://127.0.0.1:$PORT" > "$W/envl" 2>&1 &&
+	DESPIN_REDIS_PASSWORD=s3cret-pw "$DESPIN" worker --stats --queue "redis://127.0.0.1:$PORT" \
+		> "$W/envst" 2>&1
+check "DESPIN_REDIS_PASSWORD serves an address without one: index list and worker --stats" \
+	$(grep -q 000_fcd469a446cc7cc8 "$W/envl" && grep -q "^processed  *1$" "$W/envst"; echo $?)
 # what despin prints of the index names it without the password
 "$DESPIN" index check -i "$U?retry=2" > "$W/chk" 2>&1
 check "index check says ok, the address starred and its options cut" \

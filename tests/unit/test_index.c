@@ -908,6 +908,8 @@ T_TEST(redis_addresses)
 	T_OK(a != NULL);
 	if (!a)
 		return;
+	unsetenv("DESPIN_REDIS_PASSWORD");
+	unsetenv("DESPIN_REDIS_USER");
 	a->retry = 30;
 	a->timeout_ms = 10000;
 	T_EQ_INT(ds_redis_addr_parse("redis://bob:pw@h1:7000,h2,h1:7000/3?retry=5&wait=1", a, &err), 0);
@@ -926,6 +928,21 @@ T_TEST(redis_addresses)
 	T_EQ_INT(a->nnodes, 1);
 	T_EQ_INT(a->db, 0);
 	T_EQ_STR(a->user, "");
+	/* the environment's password, for an address without one; the
+	 * address's own wins */
+	setenv("DESPIN_REDIS_PASSWORD", "from-env", 1);
+	setenv("DESPIN_REDIS_USER", "eve", 1);
+	T_EQ_INT(ds_redis_addr_parse("redis://h", a, &err), 0);
+	T_EQ_STR(a->pass, "from-env");
+	T_EQ_STR(a->user, "eve");
+	T_EQ_INT(ds_redis_addr_parse("redis://bob@h", a, &err), 0);
+	T_EQ_STR(a->user, "bob");
+	T_EQ_STR(a->pass, "from-env");
+	T_EQ_INT(ds_redis_addr_parse("redis://:pw@h", a, &err), 0);
+	T_EQ_STR(a->pass, "pw");
+	T_EQ_STR(a->user, "");
+	unsetenv("DESPIN_REDIS_PASSWORD");
+	unsetenv("DESPIN_REDIS_USER");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		err.msg[0] = 0;
 		T_EQ_INT(ds_redis_addr_parse(bad[i].uri, a, &err), DS_EINVAL);
