@@ -3071,7 +3071,7 @@ static const struct ds_store_ops redis_ops = {
 /* The [USER]:PASSWORD@ of the address part at *p (after "redis://"), when
  * there is one, into user and pass (ucap, pcap bytes; "" when absent), *p
  * moved past it: 0, or -1 when either does not fit. */
-static int ds_redis_userinfo(const char **p, char *user, size_t ucap, char *pass, size_t pcap)
+static int uri_userinfo(const char **p, char *user, size_t ucap, char *pass, size_t pcap)
 {
 	const char *at = memchr(*p, '@', strcspn(*p, "/?")), *sep;
 	size_t ul, pl;
@@ -3107,7 +3107,7 @@ static int uri_number(const char *s, long min, long max, int *v)
 
 int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err *err)
 {
-	const char *p = uri + strlen("redis://"), *end, *q;
+	const char *p, *end, *q;
 	char *shown = strdup(uri); /* the messages' address: no options, no password */
 	int rc = 0;
 	if (!shown)
@@ -3119,7 +3119,8 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 		rc = ds_err_set(err, DS_EINVAL, "%s: not a redis:// address", shown);
 		goto out;
 	}
-	if (ds_redis_userinfo(&p, a->user, sizeof a->user, a->pass, sizeof a->pass) != 0) {
+	p = uri + strlen("redis://");
+	if (uri_userinfo(&p, a->user, sizeof a->user, a->pass, sizeof a->pass) != 0) {
 		rc = ds_err_set(err, DS_EINVAL, "%s: user name or password too long", shown);
 		goto out;
 	}
@@ -3216,7 +3217,7 @@ _Static_assert(MAX_NODES == DS_REDIS_MAX_NODES && sizeof(((struct node *)0)->hos
  * Messages name the index (s->uri shows no password). */
 static int parse_uri(struct rstore *s, const char *uri, struct ds_err *err)
 {
-	struct ds_redis_addr *a = calloc(1, sizeof *a); /* 17 kB: not on a thread's stack */
+	struct ds_redis_addr *a = calloc(1, sizeof *a); /* 9 kB: off a thread's stack */
 	int rc;
 	if (!a)
 		return ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", s->uri);
