@@ -41,7 +41,8 @@ const char *stream_conn_why(const struct stream_conn *q)
 /* The streams' server from address uri (what names it in messages: the
  * option or the index it came from): the first node of the address (a
  * cluster's other nodes are reached by its redirections), its database,
- * user and password, and its retry option. */
+ * user and password.  Its options are checked and left to the index: the
+ * commands keep their own reconnections (--retry) and timeouts. */
 static int stream_conn_parse(struct stream_conn *q, const char *uri, const char *what)
 {
 	struct ds_err err = {0};
@@ -59,7 +60,6 @@ static int stream_conn_parse(struct stream_conn *q, const char *uri, const char 
 		cli_error("out of memory");
 		return -1;
 	}
-	a->retry = q->retry;
 	if (ds_redis_addr_parse(uri, a, &err) != 0) {
 		cli_error("%s %s", what, err.msg);
 		free(a);
@@ -68,7 +68,6 @@ static int stream_conn_parse(struct stream_conn *q, const char *uri, const char 
 	snprintf(q->host, sizeof q->host, "%s", a->node[0].host);
 	q->port = a->node[0].port;
 	q->db = a->db;
-	q->retry = a->retry;
 	snprintf(q->user, sizeof q->user, "%s", a->user);
 	snprintf(q->pass, sizeof q->pass, "%s", a->pass);
 	free(a);
