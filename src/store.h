@@ -161,6 +161,9 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
  * (a password under three characters by as many stars), in place: the
  * address as messages show it. */
 void ds_store_star_password(char *uri);
+/* The same, and a redis:// address's ?options cut, in place: the address
+ * as the store's messages name it.  A file's name is left as it is. */
+void ds_store_shown_uri(char *uri);
 /* A redis:// address taken apart, the one reading of it that the index
  * and the streams of submit and worker share:
  *   redis://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...][/DB]

@@ -3091,18 +3091,30 @@ static int uri_userinfo(const char **p, char *user, size_t ucap, char *pass, siz
 	return 0;
 }
 
-/* A whole number from min to max at s (decimal digits ending at '&' or the
- * end) into *v; -1 when it is not one. */
-static int uri_number(const char *s, long min, long max, int *v)
+/* A whole number from min to max written as the decimal digits s[0..n)
+ * and nothing else (no sign, no blank) into *v; -1 when it is not one.
+ * The address's ports, database and option values. */
+static int uri_number(const char *s, size_t n, long min, long max, int *v)
 {
-	char *e;
-	long n;
-	errno = 0;
-	n = strtol(s, &e, 10);
-	if (errno || !isdigit((unsigned char)*s) || (*e && *e != '&') || n < min || n > max)
+	long x = 0;
+	if (n == 0)
 		return -1;
-	*v = (int)n;
+	for (size_t i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		if (x <= max) /* past max it stays past: no overflow */
+			x = 10 * x + (s[i] - '0');
+	}
+	if (x < min || x > max)
+		return -1;
+	*v = (int)x;
 	return 0;
+}
+
+/* An option's value: the digits up to the next '&' or the end. */
+static int option_number(const char *s, long min, long max, int *v)
+{
+	return uri_number(s, strcspn(s, "&"), min, max, v);
 }
 
 int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err *err)
@@ -3112,8 +3124,7 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 	int rc = 0;
 	if (!shown)
 		return ds_err_set(err, DS_ENOMEM, "out of memory");
-	shown[strcspn(shown, "?")] = '\0';
-	ds_store_star_password(shown);
+	ds_store_shown_uri(shown);
 	a->nnodes = a->db = 0;
 	if (!starts(uri, "redis://")) {
 		rc = ds_err_set(err, DS_EINVAL, "%s: not a redis:// address", shown);
@@ -3150,14 +3161,9 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 			rc = ds_err_set(err, DS_EINVAL, "%s: no host in the address", shown);
 			break;
 		}
-		if (colon) {
-			char *e;
-			long v = strtol(colon + 1, &e, 10);
-			if (e != he || !isdigit((unsigned char)colon[1]) || v <= 0 || v > 65535) {
-				rc = ds_err_set(err, DS_EINVAL, "%s: bad port (1 to 65535)", shown);
-				break;
-			}
-			port = (int)v;
+		if (colon && uri_number(colon + 1, (size_t)(he - colon - 1), 1, 65535, &port)) {
+			rc = ds_err_set(err, DS_EINVAL, "%s: bad port (1 to 65535)", shown);
+			break;
 		}
 		for (i = 0; i < a->nnodes; i++)
 			if (a->node[i].port == port && strlen(a->node[i].host) == hlen &&
@@ -3177,24 +3183,19 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 	}
 	if (!rc && !a->nnodes)
 		rc = ds_err_set(err, DS_EINVAL, "%s: no host in the address", shown);
-	if (!rc && *end == '/' && end[1] && end[1] != '?') {
-		char *e;
-		long v = strtol(end + 1, &e, 10);
-		if ((*e && *e != '?') || !isdigit((unsigned char)end[1]) || v < 0 || v > 100000)
-			rc = ds_err_set(err, DS_EINVAL, "%s: bad database number", shown);
-		else
-			a->db = (int)v;
-	}
+	if (!rc && *end == '/' && end[1] && end[1] != '?' &&
+	    uri_number(end + 1, strcspn(end + 1, "?"), 0, 100000, &a->db))
+		rc = ds_err_set(err, DS_EINVAL, "%s: bad database number", shown);
 	for (q = strchr(p, '?'); !rc && q && *q; q = strchr(q + 1, '&')) {
 		int bad = 0;
 		if (starts(q + 1, "timeout="))
-			bad = uri_number(q + 1 + strlen("timeout="), 1, 86400000, &a->timeout_ms);
+			bad = option_number(q + 1 + strlen("timeout="), 1, 86400000, &a->timeout_ms);
 		else if (starts(q + 1, "retry="))
-			bad = uri_number(q + 1 + strlen("retry="), 0, 1000, &a->retry);
+			bad = option_number(q + 1 + strlen("retry="), 0, 1000, &a->retry);
 		else if (starts(q + 1, "wait="))
-			bad = uri_number(q + 1 + strlen("wait="), 0, 1000, &a->wait_replicas);
+			bad = option_number(q + 1 + strlen("wait="), 0, 1000, &a->wait_replicas);
 		else if (starts(q + 1, "wait_ms="))
-			bad = uri_number(q + 1 + strlen("wait_ms="), 1, 86400000, &a->wait_ms);
+			bad = option_number(q + 1 + strlen("wait_ms="), 1, 86400000, &a->wait_ms);
 		else
 			rc = ds_err_set(err, DS_EINVAL, "%s: unknown option %s", shown, q + 1);
 		if (bad)
@@ -3396,6 +3397,14 @@ void ds_store_star_password(char *uri)
 	memcpy(colon + 1, "***", 3);
 }
 
+void ds_store_shown_uri(char *uri)
+{
+	if (!starts(uri, "redis://"))
+		return;
+	uri[strcspn(uri, "?")] = '\0';
+	ds_store_star_password(uri);
+}
+
 struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 				     const char *params, struct ds_err *err)
 {
@@ -3409,9 +3418,7 @@ struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 	s->readonly = (flags & DS_STORE_READONLY) != 0;
 	s->timeout_ms = timeout_ms;
 	s->retry = 0; /* ?retry=N in the address */
-	/* the address for messages: no options, no password */
-	s->uri[strcspn(s->uri, "?")] = '\0';
-	ds_store_star_password(s->uri);
+	ds_store_shown_uri(s->uri); /* the address for messages */
 	if (parse_uri(s, uri, err) != 0)
 		goto fail;
 	/* not reachable: with retries, wait for it like any command */

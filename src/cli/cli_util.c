@@ -462,8 +462,7 @@ const char *cli_index_name(const char *index)
 	if (!index || strncmp(index, "redis://", 8) != 0)
 		return cli_name(index);
 	snprintf(shown, sizeof shown, "%s", index);
-	shown[strcspn(shown, "?")] = '\0';
-	ds_store_star_password(shown);
+	ds_store_shown_uri(shown);
 	return cli_name(shown);
 }
 
