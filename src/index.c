@@ -42,9 +42,11 @@ struct ds_index *ds_index_open_wait(const char *uri, int flags, int timeout_ms,
 	struct ds_index *ix = calloc(1, sizeof *ix);
 	int sflags = 0;
 	if (ix && (ix->uri = strdup(uri)) != NULL)
-		ds_store_star_password(ix->uri); /* the address messages show */
+		ds_store_shown_uri(ix->uri); /* the address messages show */
 	if (!ix || !ix->uri || !(ix->stemmer = ds_stemmer_new())) {
-		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", uri);
+		char shown[sizeof err->msg];
+		ds_store_shown_uri_to(uri, shown, sizeof shown);
+		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", shown);
 		goto fail;
 	}
 	if (flags & DS_INDEX_READONLY)

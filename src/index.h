@@ -62,7 +62,8 @@ void ds_index_close(struct ds_index *ix);
 /* The index's store (for modules that keep their own data with the
  * sources, such as index_lm.h); owned by the index. */
 struct ds_store *ds_index_store(struct ds_index *ix);
-/* The uri the index was opened with (for messages); owned by the index. */
+/* The address the index was opened with as messages show it (a redis://
+ * password starred, its ?options cut); owned by the index. */
 const char *ds_index_uri(const struct ds_index *ix);
 /* How long this handle waits for a lock held by another process before
  * failing with DS_EBUSY (default DS_INDEX_TIMEOUT_MS; 0 = fail at once). */

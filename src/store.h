@@ -164,12 +164,18 @@ void ds_store_star_password(char *uri);
 /* The same, and a redis:// address's ?options cut, in place: the address
  * as the store's messages name it.  A file's name is left as it is. */
 void ds_store_shown_uri(char *uri);
+/* The address as messages show it, into out (cap bytes, always
+ * terminated), for when no copy can be allocated: an address too long for
+ * out loses its user information whole, never shows part of a password. */
+void ds_store_shown_uri_to(const char *uri, char *out, size_t cap);
 /* A redis:// address taken apart, the one reading of it that the index
  * and the streams of submit and worker share:
  *   redis://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...][/DB]
  *     [?timeout=MS&retry=N&wait=N&wait_ms=MS]
  * Ports (1 to 65535, default 6379), the database (0 to 100000, default 0)
  * and option values are decimal digits; a node named twice counts once.
+ * USER and PASSWORD are percent-decoded ("%40" is '@', as redis-cli reads
+ * them), and the user information ends at the last '@' before the host.
  * An address without a password takes the environment's
  * DESPIN_REDIS_PASSWORD (and DESPIN_REDIS_USER, without a user), so that
  * the password need not be on a command line. */

@@ -3068,25 +3068,61 @@ static const struct ds_store_ops redis_ops = {
 
 /* ---- opening ---- */
 
+/* The '@' that ends the user information of the address part p (after
+ * "redis://"), or NULL without one: the last before the first '/' or '?',
+ * so that a password's own '@' left unencoded does not end it early. */
+static const char *uri_at(const char *p)
+{
+	const char *at = NULL;
+	for (const char *c = p; *c && *c != '/' && *c != '?'; c++)
+		if (*c == '@')
+			at = c;
+	return at;
+}
+
+/* The n bytes at s, percent-decoded ("%40" is '@'), into out (cap bytes,
+ * NUL-terminated): 0, -1 when they do not fit, -2 for a '%' not followed by
+ * two hexadecimal digits or one that makes a NUL. */
+static int uri_decode(const char *s, size_t n, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (c == '%') {
+			const char *hi, *lo;
+			if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) ||
+			    !isxdigit((unsigned char)s[i + 2]))
+				return -2;
+			hi = strchr(hex, tolower((unsigned char)s[i + 1]));
+			lo = strchr(hex, tolower((unsigned char)s[i + 2]));
+			if ((c = (int)(16 * (hi - hex) + (lo - hex))) == 0)
+				return -2;
+			i += 2;
+		}
+		if (o + 1 >= cap)
+			return -1;
+		out[o++] = (char)c;
+	}
+	out[o] = 0;
+	return 0;
+}
+
 /* The [USER]:PASSWORD@ of the address part at *p (after "redis://"), when
- * there is one, into user and pass (ucap, pcap bytes; "" when absent), *p
- * moved past it: 0, or -1 when either does not fit. */
+ * there is one, percent-decoded, into user and pass (ucap, pcap bytes; ""
+ * when absent), *p moved past it: 0, -1 when either does not fit, -2 for a
+ * bad percent-encoding. */
 static int uri_userinfo(const char **p, char *user, size_t ucap, char *pass, size_t pcap)
 {
-	const char *at = memchr(*p, '@', strcspn(*p, "/?")), *sep;
-	size_t ul, pl;
+	const char *at = uri_at(*p), *sep;
+	int rc;
 	user[0] = pass[0] = 0;
 	if (!at)
 		return 0;
 	sep = memchr(*p, ':', (size_t)(at - *p));
-	ul = (size_t)((sep ? sep : at) - *p);
-	pl = sep ? (size_t)(at - sep - 1) : 0;
-	if (ul >= ucap || pl >= pcap)
-		return -1;
-	memcpy(user, *p, ul);
-	user[ul] = 0;
-	memcpy(pass, sep ? sep + 1 : at, pl);
-	pass[pl] = 0;
+	if ((rc = uri_decode(*p, (size_t)((sep ? sep : at) - *p), user, ucap)) != 0 ||
+	    (sep && (rc = uri_decode(sep + 1, (size_t)(at - sep - 1), pass, pcap)) != 0))
+		return rc;
 	*p = at + 1;
 	return 0;
 }
@@ -3131,8 +3167,11 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 		goto out;
 	}
 	p = uri + strlen("redis://");
-	if (uri_userinfo(&p, a->user, sizeof a->user, a->pass, sizeof a->pass) != 0) {
-		rc = ds_err_set(err, DS_EINVAL, "%s: user name or password too long", shown);
+	if ((rc = uri_userinfo(&p, a->user, sizeof a->user, a->pass, sizeof a->pass)) != 0) {
+		rc = ds_err_set(err, DS_EINVAL,
+				rc == -1 ? "%s: user name or password too long"
+					 : "%s: bad percent-encoding in the user name or password (%%XX, not %%00)",
+				shown);
 		goto out;
 	}
 	if (!a->pass[0]) {
@@ -3386,7 +3425,7 @@ void ds_store_star_password(char *uri)
 	char *p = uri + strlen("redis://"), *at, *colon;
 	if (!starts(uri, "redis://"))
 		return; /* a file's name is as it is */
-	at = memchr(p, '@', strcspn(p, "/?"));
+	at = (char *)uri_at(p);
 	if (!at || !(colon = memchr(p, ':', (size_t)(at - p))))
 		return;
 	if (at - colon - 1 < 3) { /* too short to become "***": starred as it is */
@@ -3405,13 +3444,35 @@ void ds_store_shown_uri(char *uri)
 	ds_store_star_password(uri);
 }
 
+void ds_store_shown_uri_to(const char *uri, char *out, size_t cap)
+{
+	const char *at;
+	size_t n = strlen(uri);
+	if (!cap)
+		return;
+	if (n < cap) {
+		memcpy(out, uri, n + 1);
+		ds_store_shown_uri(out);
+	} else if (!starts(uri, "redis://")) {
+		snprintf(out, cap, "%s", uri); /* a file's name, cut short */
+	} else {
+		/* too long to star in place: what follows the user information */
+		at = uri_at(uri + strlen("redis://"));
+		snprintf(out, cap, "redis://%s%.*s", at ? "***@" : "",
+			 (int)strcspn(at ? at + 1 : uri + strlen("redis://"), "?"),
+			 at ? at + 1 : uri + strlen("redis://"));
+	}
+}
+
 struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 				     const char *params, struct ds_err *err)
 {
 	struct rstore *s = calloc(1, sizeof *s);
 	if (!s || !(s->uri = strdup(uri))) {
+		char shown[sizeof err->msg];
 		free(s);
-		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", uri);
+		ds_store_shown_uri_to(uri, shown, sizeof shown);
+		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", shown);
 		return NULL;
 	}
 	s->base.ops = &redis_ops;

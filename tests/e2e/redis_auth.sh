@@ -50,6 +50,10 @@ DESPIN_REDIS_PASSWORD=s3cret-pw "$DESPIN" index list -i "redis://127.0.0.1:$PORT
 		> "$W/envst" 2>&1
 check "DESPIN_REDIS_PASSWORD serves an address without one: index list and worker --stats" \
 	$(grep -q 000_fcd469a446cc7cc8 "$W/envl" && grep -q "^processed  *1$" "$W/envst"; echo $?)
+# a password percent-encoded in the address, as redis-cli -u reads it
+"$DESPIN" index list -i "redis://:s3cret%2Dpw@127.0.0.1:$PORT" > "$W/pct" 2>&1
+check "a percent-encoded password (%2D for '-') is decoded: index list" \
+	$(grep -q 000_fcd469a446cc7cc8 "$W/pct"; echo $?)
 # what despin prints of the index names it without the password
 "$DESPIN" index check -i "$U?retry=2" > "$W/chk" 2>&1
 check "index check says ok, the address starred and its options cut" \

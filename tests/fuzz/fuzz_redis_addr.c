@@ -8,7 +8,9 @@
  * says why in a message that starts with the address (or is out of
  * memory), never longer than the address; the starred form is never
  * longer than the address and holds no character of a password of
- * three or more that the address does not hold elsewhere. */
+ * three or more that the address does not hold elsewhere; the form
+ * written into a buffer (ds_store_shown_uri_to) is the same when it fits,
+ * and cut short shows no part of a password the whole form hides. */
 #include "fuzz.h"
 #include "store.h"
 
@@ -63,6 +65,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc == DS_EINVAL) {
 			size_t k = strcspn(starred, "?");
 			FZ_ASSERT(k >= sizeof err.msg - 1 || strncmp(err.msg, starred, k) == 0);
+		}
+	}
+	/* the form written into a buffer, for messages made without
+	 * allocating: the in-place form when it fits; cut short, it is
+	 * terminated and shows no password that the in-place form hides */
+	{
+		char out[64], whole[4200];
+		size_t cap = 1 + data[0] % sizeof out;
+		ds_store_shown_uri_to(uri, whole, sizeof whole);
+		memcpy(starred, uri, n + 1);
+		ds_store_shown_uri(starred);
+		FZ_ASSERT(strcmp(whole, starred) == 0);
+		ds_store_shown_uri_to(uri, out, cap);
+		FZ_ASSERT(strlen(out) < cap);
+		if (strncmp(uri, "redis://", 8) == 0 && strstr(starred, ":***@")) {
+			const char *pw = strchr(uri + 8, ':') + 1;
+			size_t pl = (size_t)(strstr(pw, "@") - pw);
+			char *p8 = pl >= 8 ? strndup(pw, 8) : NULL;
+			if (p8 && !strstr(starred, p8))
+				FZ_ASSERT(!strstr(out, p8));
+			free(p8);
 		}
 	}
 	free(uri);

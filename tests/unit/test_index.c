@@ -904,7 +904,12 @@ T_TEST(redis_addresses)
 		{"redis://h?wait_ms=0", "wait_ms=0 takes a whole number"},
 		{"redis://h?colour=blue", "unknown option colour=blue"},
 		{"http://h", "not a redis:// address"},
+		{"redis://u:secret%4@h", "redis://u:***@h: bad percent-encoding"},
+		{"redis://u:secret%zz@h", "bad percent-encoding"},
+		{"redis://u:secret%00@h", "bad percent-encoding"},
+		{"redis://u%:secret@h", "bad percent-encoding"},
 	};
+	char shown[64], longer[600];
 	T_OK(a != NULL);
 	if (!a)
 		return;
@@ -943,6 +948,33 @@ T_TEST(redis_addresses)
 	T_EQ_STR(a->user, "");
 	unsetenv("DESPIN_REDIS_PASSWORD");
 	unsetenv("DESPIN_REDIS_USER");
+	/* user and password percent-decoded, as redis-cli reads them; a
+	 * password's own '@' left unencoded stays in it */
+	T_EQ_INT(ds_redis_addr_parse("redis://b%6fb:p%40ss%3Aw%2Frd%3f@h:7000", a, &err), 0);
+	T_EQ_STR(a->user, "bob");
+	T_EQ_STR(a->pass, "p@ss:w/rd?");
+	T_EQ_STR(a->node[0].host, "h");
+	T_EQ_INT(ds_redis_addr_parse("redis://u:a@b@h", a, &err), 0);
+	T_EQ_STR(a->pass, "a@b");
+	T_EQ_STR(a->node[0].host, "h");
+	T_EQ_INT(a->nnodes, 1);
+	/* as messages show an address: the whole password starred */
+	snprintf(shown, sizeof shown, "redis://u:a@b@h?retry=1");
+	ds_store_shown_uri(shown);
+	T_EQ_STR(shown, "redis://u:***@h");
+	ds_store_shown_uri_to("redis://u:secret@h:1/2?retry=3", shown, sizeof shown);
+	T_EQ_STR(shown, "redis://u:***@h:1/2");
+	ds_store_shown_uri_to("index.db", shown, sizeof shown);
+	T_EQ_STR(shown, "index.db");
+	/* too long to copy whole: never part of a password */
+	memset(longer, 0, sizeof longer);
+	memcpy(longer, "redis://u:", 10);
+	memset(longer + 10, 's', 200);
+	memcpy(longer + 210, "@host:1/2?retry=3", 17);
+	ds_store_shown_uri_to(longer, shown, 40);
+	T_EQ_STR(shown, "redis://***@host:1/2");
+	ds_store_shown_uri_to(longer, shown, 12);
+	T_EQ_STR(shown, "redis://***");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		err.msg[0] = 0;
 		T_EQ_INT(ds_redis_addr_parse(bad[i].uri, a, &err), DS_EINVAL);
