@@ -43,7 +43,7 @@ const char *ds_strerror(int code)
 	return "unknown error";
 }
 
-int ds_err_set(struct ds_err *err, int code, const char *fmt, ...)
+int (ds_err_set)(struct ds_err *err, int code, const char *fmt, ...)
 {
 	if (err) {
 		va_list ap;
