@@ -382,6 +382,10 @@ struct ds_lm *ds_lm_trainer_finish(struct ds_lm_trainer *t, struct ds_lm_train_i
 		ds_err_set(err, DS_EEMPTY, "no training text");
 		return NULL;
 	}
+	if (N < 1 || N > DS_LM_MAX_ORDER) { /* ds_lm_trainer_new refuses such an order */
+		ds_err_set(err, DS_EINVAL, "model order %d is not 1 to %d", N, DS_LM_MAX_ORDER);
+		return NULL;
+	}
 
 	/* n-grams ending at each position */
 	progress(t, "counting", 0);
