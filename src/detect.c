@@ -714,7 +714,7 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 		ds_err_set(err, rc, "%s: out of memory", doc->name);
 		goto fail;
 	}
-	if (r->src) {
+	if (al) { /* a source, aligned with the article */
 		r->similarity = meta && meta->similarity >= 0 ? meta->similarity
 							    : ds_fprint_similarity(r->doc, r->src, ds_ev_stemmer(det->ev));
 		r->coverage = meta && meta->coverage >= 0 ? meta->coverage : r->ev.f[DS_F_COVER];

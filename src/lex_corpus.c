@@ -105,7 +105,7 @@ int lexb_read_corpus(struct bctx *c, struct corpus *k, const char *path)
 		char *eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
 			eol = end;
-		struct ds_err e;
+		struct ds_err e = {0};
 		struct ds_doc *d = eol > p ? ds_doc_new(p, (size_t)(eol - p), path, 0, &e) : NULL;
 		if (d) {
 			uint32_t sent = UINT32_MAX;
@@ -492,7 +492,7 @@ int lexb_distributional(struct bctx *c, struct corpus *k, const struct ds_lex_bu
 	}
 	/* context ids: the NCTX most frequent forms */
 	{
-		uint64_t *order = malloc(V * 2 * sizeof *order);
+		uint64_t *order = malloc((V + 1) * 2 * sizeof *order); /* + 1: never of size 0 */
 		if (!order)
 			goto oom;
 		for (size_t v = 0; v < V; v++) {
@@ -500,7 +500,7 @@ int lexb_distributional(struct bctx *c, struct corpus *k, const struct ds_lex_bu
 			order[2 * v + 1] = k->count[v];
 		}
 		qsort(order, V, 2 * sizeof *order, cmp_u64_desc_count);
-		ctx = malloc(V * sizeof *ctx);
+		ctx = malloc((V + 1) * sizeof *ctx);
 		if (!ctx) {
 			free(order);
 			goto oom;
