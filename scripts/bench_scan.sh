@@ -7,13 +7,14 @@
 #     and against an index of 10,000 articles (the benchmark's sources plus
 #     distractors from scripts/gen_distractors.py), and all of them as one
 #     batch (each other's reference set, no index), each with -j 1 and -j 2
-#     in the same run, and the speed-up;
+#     in the same run (their runs alternating), and the speed-up;
 #   - how many articles the index mode attached to their true source.
 # Usage: scripts/bench_scan.sh [BUILD_DIR]   (default: build)
 # Environment:
 #   SCAN_ARTICLES  articles scanned (default: all of the test split, ~430)
 #   SCAN_INDEX     articles in the index (default 10000; 0 skips index mode)
-#   SCAN_REPEAT    runs of each scan, the fastest reported (default 3)
+#   SCAN_REPEAT    runs of each scan, the fastest reported (default 3; the
+#                  -j 1 and -j 2 runs of a mode alternate)
 #   SCAN_KEEP=1    keep the work directory
 set -eu
 BUILD=${1:-build}
@@ -89,27 +90,30 @@ once() {
 	fi
 }
 
-# run TAG ARGS...: despin scan ARGS on every article, SCAN_REPEAT times; prints
-# one line for the fastest run (wall time) and the wall times of all: on a
-# shared machine the same binary's runs differ by half, and the fastest is
-# the one least slowed by others
-run() {
+# try TAG ARGS...: despin scan ARGS on every article once; the run is kept
+# when it is TAG's fastest so far (wall time: on a shared machine the same
+# binary's runs differ by half, and the fastest is the one least slowed by
+# others)
+try() {
 	tag=$1
 	shift
-	best="" all=""
-	r=0
-	while [ "$r" -lt "$REP" ]; do
-		once "$tag" "$@"
-		all="$all $secs"
-		if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$secs bkb=$kb bcpus=$cpus brc=$rc
-			cp "$W/out.$tag" "$W/best.$tag"
-			cp "$W/err.$tag" "$W/besterr.$tag"
-		fi
-		r=$((r + 1))
-	done
-	secs=$best kb=$bkb cpus=$bcpus rc=$brc
-	mv "$W/best.$tag" "$W/out.$tag"
+	once "$tag" "$@"
+	printf ' %s' "$secs" >> "$W/all.$tag"
+	if [ ! -f "$W/best.$tag" ] ||
+		awk -v a="$secs" -v b="$(cut -d' ' -f1 "$W/best.$tag")" 'BEGIN { exit !(a < b) }'; then
+		echo "$secs $kb $cpus $rc" > "$W/best.$tag"
+		cp "$W/out.$tag" "$W/bestout.$tag"
+		cp "$W/err.$tag" "$W/besterr.$tag"
+	fi
+}
+
+# report TAG ARGS...: one line for TAG's fastest run, and the wall times of all
+report() {
+	tag=$1
+	shift
+	read -r secs kb cpus rc < "$W/best.$tag"
+	all=$(cat "$W/all.$tag")
+	mv "$W/bestout.$tag" "$W/out.$tag"
 	mv "$W/besterr.$tag" "$W/err.$tag"
 	got=$(wc -l < "$W/out.$tag")
 	[ "$rc" -le 1 ] || [ "$got" -gt 0 ] || { sed 's/^/# /' "$W/err.$tag" | head -5; die "despin scan $* failed (exit $rc)"; }
@@ -127,14 +131,31 @@ run() {
 			printf "; fastest of %d runs (s:%s)", rep, all
 		printf "\n" }'
 }
+
+# pair TAG1 TAG2 ARGS...: despin scan ARGS -j 1 (TAG1) and -j 2 (TAG2),
+# SCAN_REPEAT times each, the two alternating: the machine's speed drifts
+# over minutes (another tenant's load), and alternating slows both alike,
+# where a block of -j 1 runs then one of -j 2 ran at two speeds
+pair() {
+	t1=$1 t2=$2
+	shift 2
+	rm -f "$W/best.$t1" "$W/all.$t1" "$W/best.$t2" "$W/all.$t2"
+	r=0
+	while [ "$r" -lt "$REP" ]; do
+		try "$t1" "$@" -j 1
+		try "$t2" "$@" -j 2
+		r=$((r + 1))
+	done
+	report "$t1" "$@" -j 1
+	report "$t2" "$@" -j 2
+}
 speedup() { # TAG1 TAG2
 	awk -v a="$(cat "$W/secs.$1")" -v b="$(cat "$W/secs.$2")" -v t="$2/$1" \
 		'BEGIN { printf "scan: speed-up %-18s %.2fx (wall)\n", t, a / b }'
 }
 
 echo "-- despin scan --solo -j N (whole process: model load included)"
-run "solo -j1" --solo -j 1
-run "solo -j2" --solo -j 2
+pair "solo -j1" "solo -j2" --solo
 speedup "solo -j1" "solo -j2"
 ndiff=$(diff "$W/out.solo -j1" "$W/out.solo -j2" | grep -c '^<' || true)
 echo "scan: -j 1 and -j 2 outputs identical: $([ "$ndiff" = 0 ] && echo yes || echo "NO, $ndiff lines differ")"
@@ -143,8 +164,7 @@ echo "scan: -j 1 and -j 2 outputs identical: $([ "$ndiff" = 0 ] && echo yes || e
 # reference set; the spins of one source find one another and are judged
 # against the most fluent of their candidate sources
 echo "-- despin scan -j N of them all as one batch (each other's sources)"
-run "batch -j1" -j 1
-run "batch -j2" -j 2
+pair "batch -j1" "batch -j2"
 speedup "batch -j1" "batch -j2"
 ndiff=$(diff "$W/out.batch -j1" "$W/out.batch -j2" | grep -c '^<' || true)
 echo "scan: batch -j 1 and -j 2 outputs identical: $([ "$ndiff" = 0 ] && echo yes || echo "NO, $ndiff lines differ")"
@@ -176,8 +196,7 @@ if [ "$NIDX" -gt 0 ]; then
 	t1=$(date +%s.%N)
 	n=$("$DESPIN" index stats -i "$W/ix.db" | awk '/^sources/ { print $2 }')
 	echo "$t1 $t0" | awk -v n="$n" '{ printf "-- index of %d articles (%d sources of the benchmark, the rest distractors), built in %.1f s\n", n, '"$NSRC"', $1 - $2 }'
-	run "index -j1" -i "$W/ix.db" -j 1
-	run "index -j2" -i "$W/ix.db" -j 2
+	pair "index -j1" "index -j2" -i "$W/ix.db"
 	speedup "index -j1" "index -j2"
 	# sources found: an article made from a source should be attached to it;
 	# a clean article (no source) should be attached to none
