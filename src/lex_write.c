@@ -77,7 +77,9 @@ static int cmp_id_text(const void *a, const void *b, void *tab)
 static uint32_t *text_ranks(const struct ds_strtab *t)
 {
 	uint32_t *order = malloc((t->n + 1) * sizeof *order);
-	uint32_t *rank = calloc(t->n + 1, sizeof *rank); /* zeroed: make analyze cannot see that a permutation sets every entry */
+	/* zeroed, though the permutation below sets every entry: make analyze
+	 * cannot see that */
+	uint32_t *rank = calloc(t->n + 1, sizeof *rank);
 	if (!order || !rank) {
 		free(order);
 		free(rank);
