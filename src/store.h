@@ -176,9 +176,8 @@ void ds_store_shown_uri_to(const char *uri, char *out, size_t cap);
  * and option values are decimal digits; a node named twice counts once.
  * USER and PASSWORD are percent-decoded ("%40" is '@', as redis-cli reads
  * them), and the user information ends at the last '@' before the host.
- * An address without a password takes the environment's
- * DESPIN_REDIS_PASSWORD (and DESPIN_REDIS_USER, without a user), so that
- * the password need not be on a command line. */
+ * (The command line puts DESPIN_REDIS_PASSWORD into an address without a
+ * password; the library reads no environment.) */
 #define DS_REDIS_MAX_NODES 64
 struct ds_redis_addr {
 	char user[128], pass[256]; /* "" when absent */

@@ -3174,23 +3174,6 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 				shown);
 		goto out;
 	}
-	if (!a->pass[0]) {
-		/* a password kept out of the command line, where other users of
-		 * the machine can read it (ps) */
-		const char *pw = getenv("DESPIN_REDIS_PASSWORD"), *user = getenv("DESPIN_REDIS_USER");
-		if (pw && pw[0]) {
-			if (strlen(pw) >= sizeof a->pass ||
-			    (!a->user[0] && user && strlen(user) >= sizeof a->user)) {
-				rc = ds_err_set(err, DS_EINVAL,
-						"%s: DESPIN_REDIS_PASSWORD or DESPIN_REDIS_USER too long",
-						shown);
-				goto out;
-			}
-			strcpy(a->pass, pw);
-			if (!a->user[0] && user)
-				strcpy(a->user, user);
-		}
-	}
 	end = p + strcspn(p, "/?");
 	for (const char *h = p; h < end && !rc;) {
 		const char *he = h + strcspn(h, ",/?"), *colon = memchr(h, ':', (size_t)(he - h));

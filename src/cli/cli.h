@@ -105,6 +105,13 @@ const char *cli_name(const char *s);
 /* An index as messages name it: a redis:// address with its options cut
  * and its password starred, a file's name as cli_name gives it. */
 const char *cli_index_name(const char *index);
+/* A redis:// address (an index or a queue) with the password of
+ * DESPIN_REDIS_PASSWORD put in, percent-encoded, when the address gives
+ * none (and DESPIN_REDIS_USER as its user when it names none): the
+ * password need not be on a command line, where other users of the
+ * machine can read it (ps).  Anything else is returned as it is.  The
+ * address made is kept until exit. */
+const char *cli_redis_address(const char *uri);
 
 /* Strict option values: the whole argument is a number in [min, max]
  * (cli_parse_real: finite; with open_ends, min and max excluded).  Return 0,

@@ -735,8 +735,8 @@ static int do_copy(const struct opts *o, char **args, int n)
 		cli_error("cannot copy index %s onto itself", args[0]);
 		return EXIT_ERROR;
 	}
-	if (!(c.src = ds_index_open_wait(args[0], DS_INDEX_READONLY, ms, &err)) ||
-	    !(c.dst = ds_index_open_wait(args[1], DS_INDEX_CREATE, ms, &err))) {
+	if (!(c.src = ds_index_open_wait(cli_redis_address(args[0]), DS_INDEX_READONLY, ms, &err)) ||
+	    !(c.dst = ds_index_open_wait(cli_redis_address(args[1]), DS_INDEX_CREATE, ms, &err))) {
 		cli_error("%s", err.msg);
 		goto out;
 	}
@@ -881,7 +881,7 @@ int cmd_index(int argc, char **argv)
 		if (cli_option_applies("index", sub, index_options, c, longopts))
 			return EXIT_ERROR;
 		switch (c) {
-		case 'i': o.index = optarg; break;
+		case 'i': o.index = cli_redis_address(optarg); break;
 		case 'q': o.quiet = 1; break;
 		case 'N': o.name = optarg; break;
 		case 'b':

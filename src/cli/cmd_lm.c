@@ -616,7 +616,7 @@ int cmd_lm(int argc, char **argv)
 		if (cli_option_applies("lm", sub, LM_SUBS, c, opts))
 			return EXIT_ERROR;
 		switch (c) {
-		case 'i': index = optarg; break;
+		case 'i': index = cli_redis_address(optarg); break;
 		case 'o': out = optarg; break;
 		case 'f': fit = optarg; break;
 		case 'm': model = optarg; break;

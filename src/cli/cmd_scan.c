@@ -161,7 +161,7 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 {
 	long v;
 	switch (c) {
-	case 'i': so->index = arg; return 1;
+	case 'i': so->index = cli_redis_address(arg); return 1;
 	case 's':
 		if (scan_add_source(so, arg))
 			return -1;

@@ -95,7 +95,7 @@ int cmd_results(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'Q': queue = optarg; break;
+		case 'Q': queue = cli_redis_address(optarg); break;
 		case 'K': keep = 1; break;
 		case 'F': follow = 1; break;
 		case 'X':
@@ -254,7 +254,7 @@ int cmd_submit(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'Q')
-			queue = optarg;
+			queue = cli_redis_address(optarg);
 		else if (c == 'h')
 			return puts(USAGE_SUBMIT), EXIT_CLEAN;
 		else

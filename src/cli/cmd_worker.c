@@ -626,9 +626,9 @@ int cmd_worker(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:m:j:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'i': index = optarg; break;
+		case 'i': index = cli_redis_address(optarg); break;
 		case 'm': models = optarg; break;
-		case 'Q': queue = optarg; break;
+		case 'Q': queue = cli_redis_address(optarg); break;
 		case 'N': name = optarg; break;
 		case 'C':
 			if (cli_parse_int("--claim-ms", optarg, 1, 86400000, &v))

@@ -933,16 +933,16 @@ T_TEST(redis_addresses)
 	T_EQ_INT(a->nnodes, 1);
 	T_EQ_INT(a->db, 0);
 	T_EQ_STR(a->user, "");
-	/* the environment's password, for an address without one; the
-	 * address's own wins */
+	/* the library reads no environment: DESPIN_REDIS_PASSWORD is the
+	 * command line's (cli_redis_address) */
 	setenv("DESPIN_REDIS_PASSWORD", "from-env", 1);
 	setenv("DESPIN_REDIS_USER", "eve", 1);
 	T_EQ_INT(ds_redis_addr_parse("redis://h", a, &err), 0);
-	T_EQ_STR(a->pass, "from-env");
-	T_EQ_STR(a->user, "eve");
+	T_EQ_STR(a->pass, "");
+	T_EQ_STR(a->user, "");
 	T_EQ_INT(ds_redis_addr_parse("redis://bob@h", a, &err), 0);
 	T_EQ_STR(a->user, "bob");
-	T_EQ_STR(a->pass, "from-env");
+	T_EQ_STR(a->pass, "");
 	T_EQ_INT(ds_redis_addr_parse("redis://:pw@h", a, &err), 0);
 	T_EQ_STR(a->pass, "pw");
 	T_EQ_STR(a->user, "");
