@@ -193,6 +193,11 @@ struct ds_redis_addr {
  * naming the address, its options cut and its password starred, and the
  * problem ("redis://h:80x: bad port"). */
 int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err *err);
+/* uri, a redis:// address that gives no password, with pass put in and,
+ * when it names no user, user (may be NULL), both percent-encoded: a new
+ * string the caller frees.  NULL when uri is no redis:// address, gives a
+ * password of its own, or memory runs out. */
+char *ds_redis_addr_with_password(const char *uri, const char *user, const char *pass);
 
 /* Opens (or with DS_STORE_CREATE creates) a store on a Redis server or
  * Redis Cluster (src/store_redis.c): uri is

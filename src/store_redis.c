@@ -3427,6 +3427,39 @@ void ds_store_shown_uri(char *uri)
 	ds_store_star_password(uri);
 }
 
+/* s percent-encoded (every byte but letters, digits and "-._~") onto b,
+ * what uri_decode reads back. */
+static int uri_encode(struct ds_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+		if ((isalnum(c) || strchr("-._~", c)) ? ds_buf_append(b, s, 1) : ds_buf_append(b, e, 3))
+			return -1;
+	}
+	return 0;
+}
+
+char *ds_redis_addr_with_password(const char *uri, const char *user, const char *pass)
+{
+	const char *p, *at;
+	struct ds_buf b = {0};
+	if (!starts(uri, "redis://"))
+		return NULL;
+	p = uri + strlen("redis://");
+	if ((at = uri_at(p)) != NULL && memchr(p, ':', (size_t)(at - p)))
+		return NULL; /* a password of its own */
+	if (ds_buf_append(&b, uri, strlen("redis://")) ||
+	    (at ? ds_buf_append(&b, p, (size_t)(at - p)) : uri_encode(&b, user ? user : "")) ||
+	    ds_buf_append(&b, ":", 1) || uri_encode(&b, pass) || ds_buf_append(&b, "@", 1) ||
+	    ds_buf_append(&b, at ? at + 1 : p, strlen(at ? at + 1 : p))) {
+		ds_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
 void ds_store_shown_uri_to(const char *uri, char *out, size_t cap)
 {
 	const char *at;

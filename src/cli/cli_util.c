@@ -1,5 +1,4 @@
 /* cli_util.c - messages, input walking and model paths for the command line. */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -466,19 +465,6 @@ const char *cli_index_name(const char *index)
 	return cli_name(shown);
 }
 
-/* s percent-encoded (every byte but letters, digits and "-._~") onto b. */
-static int pct_encode(struct ds_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-		if ((isalnum(c) || strchr("-._~", c)) ? ds_buf_append(b, s, 1) : ds_buf_append(b, e, 3))
-			return -1;
-	}
-	return 0;
-}
-
 /* The addresses made below, freed at exit. */
 static char *env_addr[16];
 static size_t n_env_addr;
@@ -491,29 +477,15 @@ static void env_addr_free(void)
 
 const char *cli_redis_address(const char *uri)
 {
-	const char *pw = getenv("DESPIN_REDIS_PASSWORD"), *user = getenv("DESPIN_REDIS_USER");
-	const char *p, *at = NULL;
-	struct ds_buf b = {0};
-	if (!uri || strncmp(uri, "redis://", 8) != 0 || !pw || !*pw ||
-	    n_env_addr == sizeof env_addr / sizeof env_addr[0])
-		return uri;
-	p = uri + 8;
-	for (const char *c = p; *c && *c != '/' && *c != '?'; c++)
-		if (*c == '@')
-			at = c; /* the user information ends at the last '@' (store.h) */
-	if (at && memchr(p, ':', (size_t)(at - p)))
-		return uri; /* the address's own password */
-	if (ds_buf_append(&b, uri, 8) ||
-	    (at ? ds_buf_append(&b, p, (size_t)(at - p)) : pct_encode(&b, user ? user : "")) ||
-	    ds_buf_append(&b, ":", 1) || pct_encode(&b, pw) || ds_buf_append(&b, "@", 1) ||
-	    ds_buf_append(&b, at ? at + 1 : p, strlen(at ? at + 1 : p))) {
-		ds_buf_free(&b);
-		return uri; /* out of memory: the address as given, which the server refuses */
-	}
+	const char *pw = getenv("DESPIN_REDIS_PASSWORD");
+	char *a;
+	if (!uri || !pw || !*pw || n_env_addr == sizeof env_addr / sizeof env_addr[0] ||
+	    !(a = ds_redis_addr_with_password(uri, getenv("DESPIN_REDIS_USER"), pw)))
+		return uri; /* as given: no password to put in, or out of memory */
 	if (!n_env_addr)
 		atexit(env_addr_free);
-	env_addr[n_env_addr++] = b.data;
-	return b.data;
+	env_addr[n_env_addr++] = a;
+	return a;
 }
 
 size_t cli_phrase(const char *s, char *buf, size_t size)

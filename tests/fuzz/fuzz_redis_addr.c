@@ -10,7 +10,8 @@
  * longer than the address and holds no character of a password of
  * three or more that the address does not hold elsewhere; the form
  * written into a buffer (ds_store_shown_uri_to) is the same when it fits,
- * and cut short shows no part of a password the whole form hides. */
+ * and cut short shows no part of a password the whole form hides; a
+ * password put in (ds_redis_addr_with_password) reads back as it was. */
 #include "fuzz.h"
 #include "store.h"
 
@@ -65,6 +66,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc == DS_EINVAL) {
 			size_t k = strcspn(starred, "?");
 			FZ_ASSERT(k >= sizeof err.msg - 1 || strncmp(err.msg, starred, k) == 0);
+		}
+	}
+	/* a password put in reads back as it was, wherever the address
+	 * itself reads */
+	if (rc == 0) {
+		char *w = ds_redis_addr_with_password(uri, "u @:", "p@:/?%&#");
+		if (w) {
+			FZ_ASSERT(ds_redis_addr_parse(w, &a, &err) == 0);
+			FZ_ASSERT(strcmp(a.pass, "p@:/?%&#") == 0);
+			free(w);
 		}
 	}
 	/* the form written into a buffer, for messages made without

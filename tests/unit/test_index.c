@@ -958,6 +958,20 @@ T_TEST(redis_addresses)
 	T_EQ_STR(a->pass, "a@b");
 	T_EQ_STR(a->node[0].host, "h");
 	T_EQ_INT(a->nnodes, 1);
+	/* a password put into an address without one, encoded as read back */
+	{
+		char *w = ds_redis_addr_with_password("redis://h:1/2?retry=3", "ev e", "p@ss/w?rd");
+		T_EQ_STR(w ? w : "", "redis://ev%20e:p%40ss%2Fw%3Frd@h:1/2?retry=3");
+		T_EQ_INT(w ? ds_redis_addr_parse(w, a, &err) : -1, 0);
+		T_EQ_STR(a->user, "ev e");
+		T_EQ_STR(a->pass, "p@ss/w?rd");
+		free(w);
+		w = ds_redis_addr_with_password("redis://bob@h", "eve", "pw");
+		T_EQ_STR(w ? w : "", "redis://bob:pw@h");
+		free(w);
+		T_OK(ds_redis_addr_with_password("redis://:own@h", "eve", "pw") == NULL);
+		T_OK(ds_redis_addr_with_password("index.db", NULL, "pw") == NULL);
+	}
 	/* as messages show an address: the whole password starred */
 	snprintf(shown, sizeof shown, "redis://u:a@b@h?retry=1");
 	ds_store_shown_uri(shown);
