@@ -143,6 +143,7 @@ static const char *const FUNCTION_WORDS[] = {
 
 /* The function words as a set of their hashes, built once. */
 #define FW_SLOTS 256
+_Static_assert(DS_HMAP_FIXED_OK(FW_SLOTS), "FW_SLOTS: a power of two, at least 2");
 static uint64_t fw_key[FW_SLOTS];
 static uint32_t fw_val[FW_SLOTS];
 static struct ds_hmap fw_set;

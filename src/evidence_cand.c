@@ -86,6 +86,7 @@ struct ev_extra {
  * a function word, or too far from the phrase (their ids in c->words).  The
  * two-step search meets the same words again and again. */
 #define REJECT_SLOTS 1024 /* power of two; more than the hits of one call / 0.7 */
+_Static_assert(DS_HMAP_FIXED_OK(REJECT_SLOTS), "REJECT_SLOTS: a power of two, at least 2");
 
 /* The word w[0..n) (no space) as the candidate search sees it, looked up
  * once per context; its id in c->words goes to *wid.  NULL when out of

@@ -65,6 +65,7 @@ static const char *const fw_classes[][2] = {
 
 /* The function words by hash, built once: value = index in function_words. */
 #define FW_SLOTS 1024u
+_Static_assert(DS_HMAP_FIXED_OK(FW_SLOTS), "FW_SLOTS: a power of two, at least 2");
 static uint64_t fw_key[FW_SLOTS];
 static uint32_t fw_val[FW_SLOTS];
 static struct ds_hmap fw_map;

@@ -693,6 +693,7 @@ int ds_lex_stem_key(struct ds_stemmer *st, const char *s, size_t n, char *buf, s
 
 #define POOL_HITS 256
 #define SEEN_SLOTS 512 /* power of two, > POOL_HITS / 0.7 */
+_Static_assert(DS_HMAP_FIXED_OK(SEEN_SLOTS), "SEEN_SLOTS: a power of two, at least 2");
 
 /* A set of hit texts (their 64-bit hashes), to keep one hit per text
  * without comparing every pair.  Returns 1 when s was in the set already. */

@@ -164,9 +164,9 @@ void ds_store_star_password(char *uri);
 /* The same, and a redis:// address's ?options cut, in place: the address
  * as the store's messages name it.  A file's name is left as it is. */
 void ds_store_shown_uri(char *uri);
-/* The address as messages show it, into out (cap bytes, always
- * terminated), for when no copy can be allocated: an address too long for
- * out loses its user information whole, never shows part of a password. */
+/* The same into out (cap bytes, always terminated), for when no copy can
+ * be allocated: an address too long for out is cut short, an exact prefix
+ * of what ds_store_shown_uri makes, so it never shows part of a password. */
 void ds_store_shown_uri_to(const char *uri, char *out, size_t cap);
 /* A redis:// address taken apart, the one reading of it that the index
  * and the streams of submit and worker share:

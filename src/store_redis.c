@@ -3156,11 +3156,9 @@ static int option_number(const char *s, long min, long max, int *v)
 int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err *err)
 {
 	const char *p, *end, *q;
-	char *shown = strdup(uri); /* the messages' address: no options, no password */
+	char shown[sizeof err->msg]; /* the messages' address: no options, no password */
 	int rc = 0;
-	if (!shown)
-		return ds_err_set(err, DS_ENOMEM, "out of memory");
-	ds_store_shown_uri(shown);
+	ds_store_shown_uri_to(uri, shown, sizeof shown);
 	a->nnodes = a->db = 0;
 	if (!starts(uri, "redis://")) {
 		rc = ds_err_set(err, DS_EINVAL, "%s: not a redis:// address", shown);
@@ -3226,7 +3224,6 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 					shown, (int)strcspn(q + 1, "&"), q + 1);
 	}
 out:
-	free(shown);
 	return rc;
 }
 
@@ -3403,28 +3400,47 @@ bool ds_store_is_redis(const char *uri)
 	return strncmp(uri, "redis://", 8) == 0;
 }
 
+/* The address as messages show it, into out (cap bytes, always terminated;
+ * cut short when it does not fit, so an exact prefix of the whole): the
+ * password of a redis:// address starred ("***", or a star for each
+ * character of a shorter one) and, with cut, its ?options left out.  A
+ * file's name is copied as it is.  out may be uri itself: a star stands
+ * for at least one byte, so what is written never overtakes what is
+ * read. */
+static void shown_into(const char *uri, char *out, size_t cap, int cut)
+{
+	const char *p = uri + strlen("redis://"), *at = NULL, *colon = NULL, *end;
+	size_t o = 0;
+	if (!cap)
+		return;
+	end = uri + strlen(uri);
+	if (starts(uri, "redis://")) {
+		if (cut)
+			end = uri + strcspn(uri, "?");
+		if ((at = uri_at(p)) != NULL)
+			colon = memchr(p, ':', (size_t)(at - p));
+	}
+	for (const char *c = uri; c < end && o + 1 < cap; c++) {
+		if (colon && c == colon + 1 && c < at) {
+			size_t stars = (size_t)(at - c) < 3 ? (size_t)(at - c) : 3;
+			for (; stars && o + 1 < cap; stars--)
+				out[o++] = '*';
+			c = at - 1; /* on to the '@' */
+			continue;
+		}
+		out[o++] = *c;
+	}
+	out[o] = '\0';
+}
+
 void ds_store_star_password(char *uri)
 {
-	char *p = uri + strlen("redis://"), *at, *colon;
-	if (!starts(uri, "redis://"))
-		return; /* a file's name is as it is */
-	at = (char *)uri_at(p);
-	if (!at || !(colon = memchr(p, ':', (size_t)(at - p))))
-		return;
-	if (at - colon - 1 < 3) { /* too short to become "***": starred as it is */
-		memset(colon + 1, '*', (size_t)(at - colon - 1));
-		return;
-	}
-	memmove(colon + 4, at, strlen(at) + 1);
-	memcpy(colon + 1, "***", 3);
+	shown_into(uri, uri, strlen(uri) + 1, 0);
 }
 
 void ds_store_shown_uri(char *uri)
 {
-	if (!starts(uri, "redis://"))
-		return;
-	uri[strcspn(uri, "?")] = '\0';
-	ds_store_star_password(uri);
+	shown_into(uri, uri, strlen(uri) + 1, 1);
 }
 
 /* s percent-encoded (every byte but letters, digits and "-._~") onto b,
@@ -3462,22 +3478,7 @@ char *ds_redis_addr_with_password(const char *uri, const char *user, const char 
 
 void ds_store_shown_uri_to(const char *uri, char *out, size_t cap)
 {
-	const char *at;
-	size_t n = strlen(uri);
-	if (!cap)
-		return;
-	if (n < cap) {
-		memcpy(out, uri, n + 1);
-		ds_store_shown_uri(out);
-	} else if (!starts(uri, "redis://")) {
-		snprintf(out, cap, "%s", uri); /* a file's name, cut short */
-	} else {
-		/* too long to star in place: what follows the user information */
-		at = uri_at(uri + strlen("redis://"));
-		snprintf(out, cap, "redis://%s%.*s", at ? "***@" : "",
-			 (int)strcspn(at ? at + 1 : uri + strlen("redis://"), "?"),
-			 at ? at + 1 : uri + strlen("redis://"));
-	}
+	shown_into(uri, out, cap, 1);
 }
 
 struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,

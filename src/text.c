@@ -340,6 +340,7 @@ static const char *const ABBREVS[] = {
 /* The word lists are looked up through small hash sets of their words,
  * built once. */
 #define WSET_SLOTS 256
+_Static_assert(DS_HMAP_FIXED_OK(WSET_SLOTS), "WSET_SLOTS: a power of two, at least 2");
 struct wordset {
 	uint64_t key[WSET_SLOTS];   /* storage of map: hashes of the words */
 	uint32_t val[WSET_SLOTS];

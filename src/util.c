@@ -222,8 +222,14 @@ void ds_hmap_init_fixed(struct ds_hmap *m, uint64_t *key, uint32_t *val, size_t 
 {
 	m->key = key;
 	m->val = val;
-	hmap_geometry(m, cap);
+	m->n = 0;
 	m->fixed = 1;
+	if (!DS_HMAP_FIXED_OK(cap)) { /* no slot: never a shift by 64 */
+		m->cap = m->limit = 0;
+		m->shift = 63;
+		return;
+	}
+	hmap_geometry(m, cap);
 	ds_hmap_clear(m);
 }
 

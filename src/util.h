@@ -246,8 +246,11 @@ typedef int (*ds_hmap_eq)(const void *ctx, uint32_t val);
 /* Makes room for n entries without growing: 0 or DS_ENOMEM. */
 int ds_hmap_reserve(struct ds_hmap *m, size_t n);
 /* Uses the caller's arrays of cap slots (a power of two, at least 2: the
- * slot is the key's top log2(cap) bits); clears them. */
+ * slot is the key's top log2(cap) bits); clears them.  Any other cap makes
+ * a map of no slots, which finds nothing and takes nothing.  Callers give a
+ * constant and check it where it is defined with DS_HMAP_FIXED_OK. */
 void ds_hmap_init_fixed(struct ds_hmap *m, uint64_t *key, uint32_t *val, size_t cap);
+#define DS_HMAP_FIXED_OK(cap) ((cap) >= 2 && ((cap) & ((cap) - 1)) == 0)
 /* Empties the map, keeping its memory. */
 void ds_hmap_clear(struct ds_hmap *m);
 void ds_hmap_free(struct ds_hmap *m);

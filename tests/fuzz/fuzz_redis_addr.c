@@ -10,7 +10,8 @@
  * longer than the address and holds no character of a password of
  * three or more that the address does not hold elsewhere; the form
  * written into a buffer (ds_store_shown_uri_to) is the same when it fits,
- * and cut short shows no part of a password the whole form hides; a
+ * and cut short an exact prefix of it, showing no part of a password the
+ * whole form hides; a
  * password put in (ds_redis_addr_with_password) reads back as it was. */
 #include "fuzz.h"
 #include "store.h"
@@ -90,6 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ASSERT(strcmp(whole, starred) == 0);
 		ds_store_shown_uri_to(uri, out, cap);
 		FZ_ASSERT(strlen(out) < cap);
+		/* cut short: an exact prefix of the whole */
+		FZ_ASSERT(strlen(out) == (strlen(starred) < cap ? strlen(starred) : cap - 1));
+		FZ_ASSERT(strncmp(out, starred, strlen(out)) == 0);
 		if (strncmp(uri, "redis://", 8) == 0 && strstr(starred, ":***@")) {
 			const char *pw = strchr(uri + 8, ':') + 1;
 			size_t pl = (size_t)(strstr(pw, "@") - pw);

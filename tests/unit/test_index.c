@@ -980,15 +980,28 @@ T_TEST(redis_addresses)
 	T_EQ_STR(shown, "redis://u:***@h:1/2");
 	ds_store_shown_uri_to("index.db", shown, sizeof shown);
 	T_EQ_STR(shown, "index.db");
-	/* too long to copy whole: never part of a password */
+	/* longer than the buffer: the starred form, cut short, never part of
+	 * a password; short passwords are starred a star a character; an
+	 * empty one is no password to star */
 	memset(longer, 0, sizeof longer);
 	memcpy(longer, "redis://u:", 10);
 	memset(longer + 10, 's', 200);
 	memcpy(longer + 210, "@host:1/2?retry=3", 17);
 	ds_store_shown_uri_to(longer, shown, 40);
-	T_EQ_STR(shown, "redis://***@host:1/2");
+	T_EQ_STR(shown, "redis://u:***@host:1/2");
 	ds_store_shown_uri_to(longer, shown, 12);
-	T_EQ_STR(shown, "redis://***");
+	T_EQ_STR(shown, "redis://u:*");
+	ds_store_shown_uri(longer);
+	T_EQ_STR(longer, "redis://u:***@host:1/2");
+	snprintf(shown, sizeof shown, "redis://u:pw@h/1?x=1");
+	ds_store_star_password(shown);
+	T_EQ_STR(shown, "redis://u:**@h/1?x=1");
+	snprintf(shown, sizeof shown, "redis://u:@h");
+	ds_store_shown_uri(shown);
+	T_EQ_STR(shown, "redis://u:@h");
+	snprintf(shown, sizeof shown, "dir/a?b.db");
+	ds_store_shown_uri(shown);
+	T_EQ_STR(shown, "dir/a?b.db");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		err.msg[0] = 0;
 		T_EQ_INT(ds_redis_addr_parse(bad[i].uri, a, &err), DS_EINVAL);

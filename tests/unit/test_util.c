@@ -144,6 +144,19 @@ T_TEST(hmap_fixed)
 	T_OK(m.key == key && m.cap == 16);
 	T_OK(ds_hmap_find(&m, 3, NULL, NULL) != NULL);
 	ds_hmap_free(&m);
+	/* a size that is no power of two of at least 2 makes a map of no
+	 * slots (a shift by 64 otherwise), and the caller's arrays stay */
+	for (size_t cap = 0; cap < 4; cap += cap == 1 ? 2 : 1) {
+		val[0] = 7;
+		ds_hmap_init_fixed(&m, key, val, cap);
+		T_EQ_INT(m.cap, 0);
+		T_OK(ds_hmap_put(&m, 5, 1, NULL, NULL, NULL) == NULL);
+		T_OK(ds_hmap_find(&m, 5, NULL, NULL) == NULL);
+		T_EQ_INT(val[0], 7);
+		ds_hmap_free(&m);
+	}
+	T_OK(DS_HMAP_FIXED_OK(2) && DS_HMAP_FIXED_OK(1024) && !DS_HMAP_FIXED_OK(1) &&
+	     !DS_HMAP_FIXED_OK(0) && !DS_HMAP_FIXED_OK(48));
 }
 
 T_TEST(strtab_interns)
