@@ -172,7 +172,7 @@ void ds_tsv_close(struct ds_tsv *t)
 
 static void hmap_geometry(struct ds_hmap *m, size_t cap)
 {
-	unsigned lg = 0;
+	unsigned lg = 1; /* cap is at least 2: never a shift by 64 */
 	while (((size_t)1 << lg) < cap)
 		lg++;
 	m->cap = cap;
