@@ -616,6 +616,15 @@ static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct d
 		/* a capital the source's sentence start gave */
 		b->data[start] = (char)tolower((unsigned char)b->data[start]);
 	}
+	/* a possessive keeps the article's apostrophe: after a right single
+	 * quotation mark (U+2019, "12 months\u2019s"), "year\u2019s", not
+	 * "year's" */
+	if (tlen >= 4 && memcmp(text + tlen - 4, "\xe2\x80\x99s", 4) == 0 && b->len - start >= 2 &&
+	    memcmp(b->data + b->len - 2, "'s", 2) == 0) {
+		b->len -= 2;
+		if (ds_buf_puts(b, "\xe2\x80\x99s"))
+			return DS_ENOMEM;
+	}
 	return 0;
 }
 

@@ -699,8 +699,10 @@ int ds_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
 			rc = ds_err_set(err, DS_EIO, "cannot read %s: is a directory", name);
 			goto close_fd;
 		}
-		if (!is_stdin && !S_ISREG(st.st_mode)) {
-			/* a FIFO may never end, a device may be endless (/dev/zero) */
+		if (!is_stdin && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+			/* a device may be endless (/dev/zero); a pipe given by
+			 * name (the shell's <(command)) is read as standard
+			 * input is, to its end or the size limit */
 			rc = ds_err_set(err, DS_EIO,
 					"cannot read %s: not a regular file (%s); give it as '-' on standard input",
 					name, S_ISFIFO(st.st_mode)   ? "a FIFO"

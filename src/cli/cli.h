@@ -100,6 +100,12 @@ struct cli_pairs {
 int cli_pairs_open(struct cli_pairs *r, const char *path, const char *what);
 int cli_pairs_next(struct cli_pairs *r, char *a, char *b, size_t size);
 void cli_pairs_close(struct cli_pairs *r);
+/* 1, with a message, when out names an existing file that is also one of
+ * the n paths (the inputs, sources or index a command reads): writing it
+ * would lose that input.  Files are compared by device and inode, so
+ * another name of the same file ("./a.txt", a link) is found too; "-" and
+ * paths that name nothing are no file.  0 otherwise. */
+int cli_output_is_input(const char *out, const char *const *paths, size_t n);
 /* cli_escape_name into one of 4 rotating per-thread buffers of 4 KiB. */
 const char *cli_name(const char *s);
 /* An index as messages name it: a redis:// address with its options cut

@@ -443,6 +443,30 @@ size_t cli_escape_name(char *out, size_t cap, const char *s)
 	return o;
 }
 
+int cli_output_is_input(const char *out, const char *const *paths, size_t n)
+{
+	struct stat so, si;
+	/* a file to be made, or standard output: no input is lost */
+	if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!paths[i] || strcmp(paths[i], "-") == 0 || stat(paths[i], &si) != 0)
+			continue;
+		if (si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+			if (strcmp(out, paths[i]) == 0)
+				cli_error("%s is an input too: writing it would lose it; name another "
+					  "output",
+					  cli_name(out));
+			else
+				cli_error("%s is an input too (as %s): writing it would lose it; name "
+					  "another output",
+					  cli_name(out), cli_name(paths[i]));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 const char *cli_name(const char *s)
 {
 	static _Thread_local char bufs[4][4096];

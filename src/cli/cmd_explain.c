@@ -323,8 +323,22 @@ static int write_in_place(const char *path, const char *orig, size_t olen, const
 	ds_afile_chmod(&f, st.st_mode & 0777);
 	if ((rc = ds_afile_commit(&f, &err)) < 0)
 		goto fail;
-	if (rc == 1)
+	if (rc == 1) {
+		struct stat bst;
+		/* a backup only when it is a file: a folder, or a link to
+		 * nothing, would leave the article with none */
+		const char *what = stat(bak, &bst) < 0
+					   ? (errno == ENOENT ? "a link to nothing" : "unreadable")
+				   : S_ISDIR(bst.st_mode) ? "a folder"
+				   : !S_ISREG(bst.st_mode) ? "not a regular file"
+							   : NULL;
+		if (what) {
+			cli_error("%s exists and is %s: %s not restored, it would have no backup",
+				  cli_name(bak), what, cli_name(path));
+			return -1;
+		}
 		cli_note("%s exists: kept as the backup, not overwritten", cli_name(bak));
+	}
 	if (ds_afile_open(&f, path, &err))
 		goto fail;
 	ds_afile_write(&f, out, len);
@@ -346,9 +360,14 @@ fail:
 static int in_place_ok(const char *path, const char *judged, size_t jlen)
 {
 	struct ds_err err = {0};
+	struct stat st;
 	char *now;
 	size_t len;
 	int ok;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		cli_error("%s: not a regular file (a pipe): not restored in place", cli_name(path));
+		return 0;
+	}
 	if (ds_read_file(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &now, &len,
 			 &err)) {
 		cli_error("%s", err.msg);

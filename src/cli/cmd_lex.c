@@ -359,6 +359,9 @@ static int build(int argc, char **argv)
 	}
 	if (!out || !tsv)
 		return cli_usage(USAGE);
+	const char *in[] = {tsv, observed, wordnet};
+	if (cli_output_is_input(out, in, 3))
+		return EXIT_ERROR;
 	struct ds_err err = {0, ""};
 	struct ds_lex_build_stats stats;
 	if (ds_lex_build_bin(tsv, observed, wordnet, out, &stats, &err) < 0) {
@@ -407,6 +410,9 @@ static int build_tsv(int argc, char **argv)
 	}
 	if (!out)
 		return cli_usage(USAGE);
+	const char *in[] = {o.corpus_path, o.mythes_path};
+	if (cli_output_is_input(out, in, 2))
+		return EXIT_ERROR;
 	struct ds_err err = {0, ""};
 	struct ds_lex_build_stats s;
 	if (ds_lex_build_tsv(out, &o, &s, &err) < 0) {

@@ -108,6 +108,11 @@ int cmd_report(int argc, char **argv)
 		cli_error("--html takes the name of the page to write, not an empty one");
 		return EXIT_ERROR;
 	}
+	/* said before any article is scanned: the page would replace one */
+	if (cli_output_is_input(out, (const char *const *)(argv + optind), (size_t)(argc - optind)) ||
+	    cli_output_is_input(out, so.sources, so.nsources) ||
+	    cli_output_is_input(out, &so.index, 1))
+		return EXIT_ERROR;
 	/* '-' is standard output, as an input '-' is standard input */
 	if (strcmp(out, "-") == 0)
 		out = "/dev/stdout";

@@ -772,6 +772,13 @@ int cmd_scorer(int argc, char **argv)
 					 "fit-changes|fit|build|info|calibrate ...");
 		}
 	}
+	{
+		const char *in[] = {pairs, slotm};
+		if (cli_output_is_input(out, (const char *const *)(argv + optind),
+					(size_t)(argc - optind)) ||
+		    cli_output_is_input(out, in, 2))
+			return EXIT_ERROR;
+	}
 	if (strcmp(sub, "features") == 0) {
 		if (!pairs)
 			return cli_usage("despin scorer features --pairs LIST");

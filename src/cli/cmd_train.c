@@ -130,6 +130,9 @@ int cmd_train(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage(SYNOPSIS);
+	if (cli_output_is_input(out, (const char *const *)(argv + optind), (size_t)(argc - optind)) ||
+	    cli_output_is_input(arpa, (const char *const *)(argv + optind), (size_t)(argc - optind)))
+		return EXIT_ERROR;
 	ctx.tty = !quiet && isatty(2);
 	o.progress = show_progress;
 	o.progress_ctx = &ctx;

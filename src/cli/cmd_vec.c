@@ -242,6 +242,8 @@ int cmd_vec(int argc, char **argv)
 		struct ds_err err;
 		if (!out || optind != argc - 1)
 			return cli_usage(USAGE);
+		if (cli_output_is_input(out, (const char *const *)(argv + optind), 1))
+			return EXIT_ERROR;
 		if (from_lm) {
 			struct ds_lm *lm;
 			int rc;

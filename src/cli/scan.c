@@ -500,6 +500,19 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			  "give one of them");
 		return -1;
 	}
+	{
+		/* standard input is read once: a second reader would find it
+		 * empty, and say so of a file that is not */
+		int readers = !!o->stdin_json;
+		for (int i = 0; i < npaths; i++)
+			readers += strcmp(paths[i], "-") == 0;
+		for (size_t i = 0; i < o->nsources; i++)
+			readers += strcmp(o->sources[i], "-") == 0;
+		if (readers > 1) {
+			cli_error("only one input may be standard input ('-', -s -, --stdin-json)");
+			return -1;
+		}
+	}
 	e.o = o;
 	e.fn = fn;
 	e.ctx = ctx;

@@ -95,8 +95,11 @@ fi
 # ---- inputs that are not regular files ----
 mkfifo "$W/fifo"
 timeout 10 "$DESPIN" tokens "$W/fifo" > /dev/null 2> "$W/err"
-check "a FIFO given by name is refused at once (exit 2), not waited on" \
-	$([ $? = 2 ] && grep -q "not a regular file (a FIFO); give it as '-'" "$W/err"; echo $?)
+check "a FIFO given by name with no writer is not waited on: empty (exit 2)" \
+	$([ $? = 2 ] && grep -q "fifo: empty file (no text)" "$W/err"; echo $?)
+printf 'Words written into a pipe.\n' | timeout 10 "$DESPIN" tokens /dev/stdin > "$W/out" 2> "$W/err"
+check "a pipe given by name (/dev/stdin, the shell's <(command)) is read" \
+	$([ $? = 0 ] && grep -q "pipe" "$W/out"; echo $?)
 timeout 10 "$DESPIN" tokens /dev/zero > /dev/null 2> "$W/err"
 check "/dev/zero given by name is refused at once" \
 	$([ $? = 2 ] && grep -q "not a regular file (a character device)" "$W/err"; echo $?)
