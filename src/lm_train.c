@@ -169,7 +169,13 @@ int ds_lm_trainer_add_text(struct ds_lm_trainer *t, const char *text, size_t len
 	const char *w[1024];
 	size_t wl[1024];
 	size_t lines = 0;
+	int rc;
 
+	/* the whole text is checked first: a line of it alone cannot show a
+	 * file that is no text (UTF-16, compressed, binary), and one that is
+	 * adds nothing rather than the few lines that pass for text */
+	if ((rc = ds_text_check(text, len, name, err)))
+		return rc;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end;
@@ -198,7 +204,7 @@ int ds_lm_trainer_add_text(struct ds_lm_trainer *t, const char *text, size_t len
 			struct ds_err e2;
 			struct ds_doc *d = ds_doc_new(p, (size_t)(e - p), name, (size_t)(e - p) + 1, &e2);
 			if (d) {
-				int rc = ds_lm_trainer_add_doc(t, d, err);
+				rc = ds_lm_trainer_add_doc(t, d, err);
 				ds_doc_free(d);
 				if (rc)
 					return rc;

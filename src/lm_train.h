@@ -52,7 +52,10 @@ void ds_lm_trainer_free(struct ds_lm_trainer *t);
 
 /* Adds text.  Raw text (the default): one paragraph a line, tokenised with
  * text.h and mapped with ds_lm_doc_words, as queries are.  Pre-tokenised
- * (opts.pretokenized): one sentence a line, words as written. */
+ * (opts.pretokenized): one sentence a line, words as written.  Text that is
+ * no text as a whole (ds_text_check: UTF-16, compressed, binary, empty) is
+ * refused with DS_EBINARY or DS_EEMPTY, err naming name, and nothing of it
+ * is added; a line that is none alone is passed over. */
 int ds_lm_trainer_add_text(struct ds_lm_trainer *t, const char *text, size_t len,
 			   const char *name, struct ds_err *err);
 /* Adds a tokenised document (its sentences, without boilerplate). */

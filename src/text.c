@@ -1255,10 +1255,9 @@ static int binary_share(size_t n, size_t bad, size_t ctrl)
 	return n >= 64 && (bad + ctrl) * 10 > n;
 }
 
-static int check_binary(const struct ds_doc *d, const char *name, struct ds_err *err)
+static int check_binary(const unsigned char *p, size_t n, const char *name, struct ds_err *err)
 {
-	const unsigned char *p = (const unsigned char *)d->text;
-	size_t n = d->len, ctrl, bad, first;
+	size_t ctrl, bad, first;
 	const void *nul = memchr(p, 0, n);
 	const char *u16 = utf16_kind(p, n), *kind = document_kind(p, n);
 	if (u16)
@@ -1295,6 +1294,42 @@ size_t ds_text_legacy_bytes(const char *text, size_t len, size_t *first)
 	if (first)
 		*first = at;
 	return bad;
+}
+
+/* The error of a text without a single token. */
+static int empty_error(const char *name, struct ds_err *err)
+{
+	return ds_err_set(err, DS_EEMPTY, "%s: empty file (no text)", name);
+}
+
+/* Whether p[i, n) holds a token: ds_doc_new makes one of every character
+ * that is not a blank, a line end or one passed over (a soft hyphen, a
+ * zero-width space, a byte-order mark).  Looked for without tokenising, and
+ * most texts show one in their first bytes. */
+static int holds_token(const unsigned char *p, size_t n, size_t i)
+{
+	while (i < n) {
+		struct ch c;
+		get_ch(p, n, i, &c);
+		if (c.cls != C_SPACE && c.cls != C_NL && c.cls != C_SKIP)
+			return 1;
+		i = c.next;
+	}
+	return 0;
+}
+
+int ds_text_check(const char *text, size_t len, const char *name, struct ds_err *err)
+{
+	const char *nm = name ? name : "<input>";
+	char date[11];
+	int rc;
+	if (!len) /* text may then be NULL, which memchr may not be given */
+		return empty_error(nm, err);
+	if ((rc = check_binary((const unsigned char *)text, len, nm, err)))
+		return rc;
+	if (!holds_token((const unsigned char *)text, len, ds_text_date(text, len, date)))
+		return empty_error(nm, err);
+	return 0;
 }
 
 /* Asks for huge pages under a large array (where the system gives them on
@@ -1343,7 +1378,7 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 		memcpy(d->text, text, len);
 	d->text[len] = 0;
 	d->len = len;
-	if (check_binary(d, nm, err))
+	if (check_binary((const unsigned char *)d->text, len, nm, err))
 		goto fail;
 	/* rough sizes: one token per 5 bytes; in the pool, the normalised and
 	 * lower-case forms of every word and room for its stem (ds_doc_stem),
@@ -1492,7 +1527,7 @@ struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 		goto fail;
 	}
 	if (d->ntok == 0) {
-		ds_err_set(err, DS_EEMPTY, "%s: empty file (no text)", nm);
+		empty_error(nm, err);
 		goto fail;
 	}
 	/* n_words counts every word so far (emit); mark_boilerplate leaves

@@ -107,6 +107,14 @@ struct ds_doc {
 struct ds_doc *ds_doc_new(const char *text, size_t len, const char *name,
 			  size_t max_bytes, struct ds_err *err);
 
+/* Whether len bytes are text at all, as ds_doc_new judges a whole input
+ * before its tokens: fails, err naming name, with DS_EBINARY (UTF-16, a PDF
+ * or other document, compressed, NUL bytes, mostly non-text) or DS_EEMPTY
+ * (no token), in ds_doc_new's words.  For text tokenised a line at a time
+ * (training text), whose lines alone cannot tell: a line of a UTF-16 file
+ * holds no NUL, say, and one of an empty file is just an empty line. */
+int ds_text_check(const char *text, size_t len, const char *name, struct ds_err *err);
+
 /* The "date YYYY-MM-DD" header that may open a text (after a byte-order
  * mark and blanks): the date into date ("" when there is none) and the
  * offset of the text after it (0 when none). */

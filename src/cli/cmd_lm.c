@@ -17,7 +17,7 @@ static const char USAGE[] =
 	"       despin lm info [-m MODEL | --models DIR]\n"
 	"       despin lm mix [-o OUT] [--fit TEXT] MODEL MODEL [MODEL]\n"
 	"       despin lm check [-m MODEL | --models DIR]\n"
-	"       despin lm tokens FILE...\n"
+	"       despin lm tokens [--max-size BYTES] FILE...\n"
 	"\n"
 	"score    prints, for every model word of the text, the word, its log10\n"
 	"         probability and the length of the longest n-gram matched, one a\n"
@@ -42,21 +42,26 @@ static const char USAGE[] =
 	"         checksum; a mixture: with its components), as loading does not;\n"
 	"         an ARPA or Sphinx model has no checksum: 'lm convert' it first.\n"
 	"tokens   prints the model words of each sentence, one sentence a line\n"
-	"         (the text as the trainer sees it; for other LM toolkits).\n"
+	"         (the text as the trainer sees it; for other LM toolkits).  A FILE\n"
+	"         that is no text (empty, binary, UTF-16, compressed, a PDF or\n"
+	"         other document) or is larger than --max-size (default 64 MiB) is\n"
+	"         named on standard error and left out, as 'despin train' leaves\n"
+	"         it out; the others are printed, and the exit status is 2.\n"
 	"\n"
 	"  -m, --model FILE   model (default: lm.bin in the models directory; with -i,\n"
 	"                     the model the scorer was fitted with, as the index's\n"
 	"                     in-domain model is trained on it)\n"
 	"  -i, --index INDEX  score: mix in the index's in-domain model ('despin\n"
 	"                     index train')\n"
-	"  --models DIR       the models directory";
+	"  --models DIR       the models directory\n"
+	"  --max-size BYTES   tokens: the largest FILE read";
 
 static const char SHORT_USAGE[] = "despin lm score|convert|info|mix|check|tokens ...";
 
 /* The subcommands and the options (getopt codes) each takes. */
 static const struct cli_sub_options LM_SUBS[] = {
 	{"score", "mMtsTi"}, {"convert", "C"}, {"info", "mM"}, {"mix", "oMf"},
-	{"check", "mM"}, {"tokens", ""}, {NULL, NULL}};
+	{"check", "mM"}, {"tokens", "S"}, {NULL, NULL}};
 
 struct score_ctx {
 	const struct ds_lm *lm;
@@ -542,6 +547,9 @@ static int tokens_word(void *vctx, const char *w, size_t len, uint32_t tok)
 	return 0;
 }
 
+/* One input read and checked as 'despin train' reads and checks it
+ * (ds_lm_trainer_add_text): a file that is no text as a whole is named and
+ * left out, a line that is none alone passed over. */
 static int tokens_one(const char *path, void *vctx)
 {
 	struct tokens_ctx *c = vctx;
@@ -549,9 +557,16 @@ static int tokens_one(const char *path, void *vctx)
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	char *text;
 	size_t len;
-	if (ds_read_file(path, 0, &text, &len, &err)) {
+	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
+			     &len, NULL, &err)) {
 		cli_error("%s", err.msg);
 		c->nerr++;
+		return 0;
+	}
+	if (ds_text_check(text, len, name, &err)) {
+		cli_error("%s", err.msg);
+		c->nerr++;
+		free(text);
 		return 0;
 	}
 	/* one paragraph a line, as the trainer reads it */
@@ -563,20 +578,26 @@ static int tokens_one(const char *path, void *vctx)
 			if (d) {
 				ds_lm_doc_words(d, tokens_word, c);
 				ds_doc_free(d);
+			} else if (err.code != DS_EEMPTY && err.code != DS_EBINARY) {
+				cli_error("%s", err.msg); /* out of memory: the rest unread */
+				c->nerr++;
+				break;
 			}
 		}
 		p = nl ? nl + 1 : end;
 	}
 	free(text);
-	return 0;
+	return ferror(stdout) ? 1 : 0; /* a failed write stops the walk */
 }
 
 static int lm_tokens(int argc, char **argv)
 {
 	struct tokens_ctx tc = {0, 1};
 	if (argc < 1)
-		return cli_usage("despin lm tokens FILE...");
+		return cli_usage("despin lm tokens [--max-size BYTES] FILE...");
 	cli_walk(argv, argc, tokens_one, &tc, &tc.nerr);
+	if (cli_stdout_failed())
+		return EXIT_ERROR;
 	return tc.nerr ? EXIT_ERROR : EXIT_CLEAN;
 }
 
@@ -592,6 +613,7 @@ int cmd_lm(int argc, char **argv)
 		{"fit", required_argument, NULL, 'f'},
 		{"index", required_argument, NULL, 'i'},
 		{"compact", no_argument, NULL, 'C'},
+		{"max-size", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	const char *model = NULL, *mdir = NULL, *sub, *out = NULL, *fit = NULL, *index = NULL;
@@ -625,6 +647,10 @@ int cmd_lm(int argc, char **argv)
 		case 's': summary = 1; break;
 		case 'T': timing = 1; break;
 		case 'C': compact = 1; break;
+		case 'S':
+			if (cli_parse_size("--max-size", optarg, 1, (size_t)1 << 40, &cli_max_input))
+				return EXIT_ERROR;
+			break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default: return cli_usage(SHORT_USAGE);
 		}

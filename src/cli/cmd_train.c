@@ -6,11 +6,12 @@
 
 #include "cli.h"
 #include "../lm_train.h"
+#include "../text.h"
 
 /* The whole synopsis, for --help and for a usage error alike. */
 #define SYNOPSIS                                                                          \
 	"despin train [-o OUT] [--order N] [--prune N] [--pretokenized] [--arpa OUT.arpa]\n" \
-	"             [-q] FILE..."
+	"             [--max-size BYTES] [-q] FILE..."
 
 static const char USAGE[] =
 	SYNOPSIS "\n"
@@ -18,7 +19,12 @@ static const char USAGE[] =
 	"Trains the n-gram language model of clean English (interpolated modified\n"
 	"Kneser-Ney) and writes it as a despin binary model (default models/lm.bin).\n"
 	"Each line of a FILE is a paragraph of raw text, tokenised as 'despin scan'\n"
-	"does (lower case, numbers as classes such as <num>).\n"
+	"does (lower case, numbers as classes such as <num>); a web page is read as\n"
+	"its text.  FILE may be a directory (read recursively) or '-' for standard\n"
+	"input.  A FILE that is no text (empty, binary, UTF-16, compressed, a PDF or\n"
+	"other document) or is larger than --max-size is named on standard error\n"
+	"and left out: the model is written from the others, and the exit status\n"
+	"is 2.  When no FILE can be used, nothing is written.\n"
 	"\n"
 	"  -o, --output OUT   binary model to write (default models/lm.bin)\n"
 	"  --order N          n-gram order, 1 to 6 (default 4)\n"
@@ -26,11 +32,15 @@ static const char USAGE[] =
 	"  --pretokenized     one sentence a line, words separated by spaces, taken\n"
 	"                     as they are (no case folding, no number classes)\n"
 	"  --arpa OUT.arpa    also write the model as an ARPA file\n"
+	"  --max-size BYTES   the largest FILE read (default 64 MiB)\n"
 	"  -q, --quiet        no progress or summary on standard error";
 
 struct train_ctx {
 	struct ds_lm_trainer *t;
-	int nerr;
+	int pretok;
+	int nerr;     /* inputs that could not be used, each named */
+	int fatal;    /* the trainer failed: no model */
+	size_t used;  /* inputs trained on */
 	int tty;
 	const char *file;
 	double last;
@@ -46,30 +56,44 @@ static void show_progress(void *vctx, const char *stage, double done)
 	if (done < 1.0 && now - c->last < 0.1)
 		return;
 	c->last = now;
-	fprintf(stderr, "\rdespin train: %-10s %3.0f%%  %-40.40s", stage, done * 100.0,
-		strcmp(stage, "reading") == 0 && c->file ? c->file : "");
-	fflush(stderr);
+	/* cli_progress: a message about an input left out erases the line */
+	cli_progress("despin train: %-10s %3.0f%%  %-40.40s", stage, done * 100.0,
+		     strcmp(stage, "reading") == 0 && c->file ? c->file : "");
 }
 
+/* Reads one input as scan reads an article (pre-tokenised text as it is,
+ * its words taken as written) and trains on it.  An input that cannot be
+ * read or is no text as a whole is named and left out, and the others are
+ * still read; a failure of the trainer (out of memory) stops the walk. */
 static int train_one(const char *path, void *vctx)
 {
 	struct train_ctx *c = vctx;
 	struct ds_err err = {0};
+	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT;
 	char *text;
 	size_t len;
-	if (ds_read_file(path, 0, &text, &len, &err)) {
+	int rc = c->pretok ? ds_read_file(path, max, &text, &len, &err)
+			   : cli_read_article(path, max, &text, &len, NULL, &err);
+	if (rc) {
 		cli_error("%s", err.msg);
 		c->nerr++;
 		return 0;
 	}
 	c->file = path;
-	if (ds_lm_trainer_add_text(c->t, text, len, strcmp(path, "-") ? path : "<stdin>", &err)) {
-		cli_error("%s", err.msg);
-		c->nerr++;
-		free(text);
-		return 1;
-	}
+	rc = ds_lm_trainer_add_text(c->t, text, len, strcmp(path, "-") ? path : "<stdin>", &err);
 	free(text);
+	if (rc) {
+		cli_error("%s", err.msg);
+		/* refused whole, nothing of it counted; any other failure may
+		 * leave part of the input in the counts */
+		if (rc != DS_EBINARY && rc != DS_EEMPTY) {
+			c->fatal = 1;
+			return 1;
+		}
+		c->nerr++;
+		return 0;
+	}
+	c->used++;
 	return 0;
 }
 
@@ -93,6 +117,7 @@ int cmd_train(int argc, char **argv)
 		{"prune", required_argument, NULL, 'p'},
 		{"pretokenized", no_argument, NULL, 't'},
 		{"arpa", required_argument, NULL, 'a'},
+		{"max-size", required_argument, NULL, 'S'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -123,6 +148,10 @@ int cmd_train(int argc, char **argv)
 			break;
 		case 't': o.pretokenized = 1; break;
 		case 'a': arpa = optarg; break;
+		case 'S':
+			if (cli_parse_size("--max-size", optarg, 1, (size_t)1 << 40, &cli_max_input))
+				return EXIT_ERROR;
+			break;
 		case 'q': quiet = 1; break;
 		case 'h': printf("usage: %s\n", USAGE); return EXIT_CLEAN;
 		default: return cli_usage(SYNOPSIS);
@@ -134,6 +163,7 @@ int cmd_train(int argc, char **argv)
 	    cli_output_is_input(arpa, (const char *const *)(argv + optind), (size_t)(argc - optind)))
 		return EXIT_ERROR;
 	ctx.tty = !quiet && isatty(2);
+	ctx.pretok = o.pretokenized;
 	o.progress = show_progress;
 	o.progress_ctx = &ctx;
 	ctx.t = ds_lm_trainer_new(&o, &err);
@@ -142,17 +172,17 @@ int cmd_train(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	cli_walk(argv + optind, argc - optind, train_one, &ctx, &ctx.nerr);
-	if (ctx.nerr) {
+	if (ctx.fatal || !ctx.used) {
 		ds_lm_trainer_free(ctx.t);
-		if (ctx.tty)
-			fputc('\n', stderr);
+		if (!ctx.fatal) /* each input said why above */
+			cli_error("%s not written: no input could be used", out);
+		cli_progress_clear();
 		return EXIT_ERROR;
 	}
 	ctx.file = NULL;
 	lm = ds_lm_trainer_finish(ctx.t, &info, &err);
 	ds_lm_trainer_free(ctx.t);
-	if (ctx.tty)
-		fputs("\r\033[K", stderr);
+	cli_progress_clear();
 	if (!lm) {
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;
@@ -176,5 +206,10 @@ int cmd_train(int argc, char **argv)
 				cli_warn("too little text to estimate the discounts of order %d; used 0.5 1 1.5", n);
 	}
 	ds_lm_free(lm);
+	if (ctx.nerr) { /* the model is of the inputs that could be used */
+		cli_error("%s written from %zu of %zu inputs: %d could not be used", out, ctx.used,
+			  ctx.used + (size_t)ctx.nerr, ctx.nerr);
+		return EXIT_ERROR;
+	}
 	return EXIT_CLEAN;
 }

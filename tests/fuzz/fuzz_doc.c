@@ -44,19 +44,25 @@ static void legacy(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ds_err err = {0};
+	struct ds_err err = {0}, check_err = {0};
 	struct ds_doc *d;
+	int check;
 
 	if (!stemmer)
 		stemmer = ds_stemmer_new();
 	legacy(data, size);
+	/* the whole-text check refuses what the tokenizer refuses, in its words */
+	check = ds_text_check((const char *)data, size, "fuzz", &check_err);
 	d = ds_doc_new((const char *)data, size, "fuzz", 0, &err);
 	if (!d) {
 		FZ_ASSERT(err.code == DS_EBINARY || err.code == DS_EEMPTY ||
 			  err.code == DS_ETOOBIG || err.code == DS_ENOMEM);
 		FZ_ASSERT(err.msg[0] != 0);
+		if (err.code == DS_EBINARY || err.code == DS_EEMPTY)
+			FZ_ASSERT(check == err.code && strcmp(check_err.msg, err.msg) == 0);
 		return 0;
 	}
+	FZ_ASSERT(check == 0);
 	FZ_ASSERT(d->len == size);
 	FZ_ASSERT(memcmp(d->text, data, size) == 0 && d->text[size] == 0);
 	FZ_ASSERT(d->body_start <= d->len);

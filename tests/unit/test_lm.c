@@ -782,6 +782,36 @@ static int collect(void *ctx, const char *w, size_t len, uint32_t tok)
 	return 0;
 }
 
+/* A text that is no text as a whole is refused with nothing of it added
+ * (its lines alone would pass: a line of UTF-16 ends in a NUL the next one
+ * starts with), and the trainer goes on with the next text. */
+T_TEST(training_refuses_no_text_whole)
+{
+	static const char u16[] = "\xFF\xFE" "a\0 \0b\0\n\0c\0 \0d\0\n\0";
+	struct ds_lm_train_opts o = {0};
+	struct ds_lm_train_info info;
+	struct ds_err err = {0};
+	struct ds_lm_trainer *t;
+	struct ds_lm *lm;
+	o.order = 2;
+	o.pretokenized = 1;
+	t = ds_lm_trainer_new(&o, &err);
+	T_OK(t != NULL);
+	if (!t)
+		return;
+	T_EQ_INT(ds_lm_trainer_add_text(t, u16, sizeof u16 - 1, "u.txt", &err), DS_EBINARY);
+	T_OK(strstr(err.msg, "u.txt: UTF-16 text") == err.msg);
+	T_EQ_INT(ds_lm_trainer_add_text(t, " \n\n", 3, "e.txt", &err), DS_EEMPTY);
+	T_EQ_STR(err.msg, "e.txt: empty file (no text)");
+	T_EQ_INT(ds_lm_trainer_add_text(t, "a b\n", 4, "good", &err), 0);
+	lm = ds_lm_trainer_finish(t, &info, &err);
+	ds_lm_trainer_free(t);
+	T_OK(lm != NULL);
+	T_EQ_INT(info.words, 2);
+	T_EQ_INT(info.sentences, 1);
+	ds_lm_free(lm);
+}
+
 T_TEST(document_words)
 {
 	const char txt[] = "The 12 cats sat on 3.5% of the mats. Then they left!";
@@ -939,6 +969,7 @@ int main(void)
 	T_RUN(damaged_files_are_refused);
 	T_RUN(score_span_matches_single_steps);
 	T_RUN(long_span_matches_single_steps);
+	T_RUN(training_refuses_no_text_whole);
 	T_RUN(document_words);
 	T_RUN(compact_layout);
 	T_RUN(compact_wide_ids);

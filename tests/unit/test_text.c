@@ -119,6 +119,37 @@ T_TEST(binary_and_empty_refused)
 	T_EQ_INT(err.code, DS_ETOOBIG);
 }
 
+/* ds_text_check refuses what ds_doc_new refuses of a whole text, in its
+ * words, without tokenising it. */
+T_TEST(whole_text_check)
+{
+	static const char u16[] = "\xFF\xFET\0h\0e\0 \0c\0a\0t\0.\0\n\0";
+	static const char gz[] = "\x1F\x8B\x08\0\0\0\0\0";
+	static const char *const none[] = {"", "  \n\n ", "\xC2\xA0\t\xE2\x80\x8B\r\n\xEF\xBB\xBF",
+					   "date 2024-01-02\n\n"};
+	static const char *const some[] = {"word", "\xE2\x80\x8B.", "\n\n  1", "caf\xE9"};
+	struct ds_err err = {0}, doc_err = {0};
+	T_EQ_INT(ds_text_check(u16, sizeof u16 - 1, "u.txt", &err), DS_EBINARY);
+	T_OK(ds_doc_new(u16, sizeof u16 - 1, "u.txt", 0, &doc_err) == NULL);
+	T_EQ_STR(err.msg, doc_err.msg);
+	T_EQ_INT(ds_text_check(gz, sizeof gz - 1, "c.gz", &err), DS_EBINARY);
+	T_EQ_STR(err.msg, "c.gz: gzip-compressed, not text: decompress it first (zcat)");
+	T_EQ_INT(ds_text_check("a\0b", 3, NULL, &err), DS_EBINARY);
+	T_EQ_STR(err.msg, "<input>: binary file (NUL byte at offset 1), not text");
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		T_EQ_INT(ds_text_check(none[i], strlen(none[i]), "e.txt", &err), DS_EEMPTY);
+		T_EQ_STR(err.msg, "e.txt: empty file (no text)");
+		T_OK(ds_doc_new(none[i], strlen(none[i]), "e.txt", 0, &doc_err) == NULL);
+		T_EQ_INT(doc_err.code, DS_EEMPTY);
+	}
+	for (size_t i = 0; i < sizeof some / sizeof some[0]; i++) {
+		struct ds_doc *d = ds_doc_new(some[i], strlen(some[i]), "t", 0, &doc_err);
+		T_EQ_INT(ds_text_check(some[i], strlen(some[i]), "t", &err), 0);
+		T_OK(d != NULL);
+		ds_doc_free(d);
+	}
+}
+
 T_TEST(long_runs_are_bounded)
 {
 	size_t n = 100000;
@@ -806,6 +837,7 @@ int main(void)
 	T_RUN(normalisation_keeps_original_offsets);
 	T_RUN(invalid_utf8_is_replaced_not_fatal);
 	T_RUN(binary_and_empty_refused);
+	T_RUN(whole_text_check);
 	T_RUN(long_runs_are_bounded);
 	T_RUN(sentences_and_paragraphs);
 	T_RUN(cr_line_ends_read_as_lf);
