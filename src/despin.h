@@ -164,6 +164,19 @@ int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
  * nothing changed). */
 int ds_text_set_date(char **text, size_t *len, const char *date, struct ds_html_map **map);
 
+/* A first line that looks like a date header but gives no day of the
+ * calendar, so that the text has none and the line is read as its text
+ * ("date 2025-02-29", "date 2025-13-01", "date 29/02/2025"): where the
+ * header would be (past a byte-order mark and blanks), "date", one space,
+ * then a run of digits, '-', '/' and '.' of at most 20 bytes that starts
+ * with a digit and has a digit after one of the separators, ended by a
+ * blank, a line end or the end of the text, and that is no YYYY-MM-DD
+ * date of the calendar.  Its length ("date" and the run), its offset in
+ * *at; 0 when text has a date header or no such line ("date 3 was fun",
+ * "date night", "date 2025-02-28T10:00" are none).  For the caller to
+ * say so: the text is still read. */
+size_t ds_text_bad_date(const char *text, size_t len, size_t *at);
+
 /* ---- models ---------------------------------------------------------------
  * The language model, the substitution lexicon (lex.bin), the scorer
  * (scorer.bin) and what goes with them, of one directory, memory-mapped.

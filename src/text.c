@@ -1123,14 +1123,21 @@ static void mark_boilerplate(struct ds_doc *d)
 
 /* ---- the date header ---- */
 
-size_t ds_text_date(const char *s, size_t n, char date[11])
+/* Where a date header would start: past a byte-order mark and blanks. */
+static size_t header_start(const char *s, size_t n)
 {
 	size_t i = 0;
-	date[0] = 0;
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
+	return i;
+}
+
+size_t ds_text_date(const char *s, size_t n, char date[11])
+{
+	size_t i = header_start(s, n);
+	date[0] = 0;
 	if (i + 15 > n || strncmp(s + i, "date ", 5) != 0 || !ds_is_iso_date(s + i + 5))
 		return 0;
 	i += 5;
@@ -1145,6 +1152,29 @@ size_t ds_text_date(const char *s, size_t n, char date[11])
 	return i;
 }
 
+enum { DATE_LIKE_MAX = 20 }; /* bytes of what looks like a date (ds_text_bad_date) */
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_sep(char c) { return c == '-' || c == '/' || c == '.'; }
+
+size_t ds_text_bad_date(const char *s, size_t n, size_t *at)
+{
+	size_t i = header_start(s, n), j = i + 5;
+	int two_parts = 0; /* a digit after a separator */
+	char date[11];
+	*at = 0;
+	if (n - i < 6 || memcmp(s + i, "date ", 5) != 0 || !is_digit(s[j]) ||
+	    ds_text_date(s, n, date))
+		return 0;
+	for (; j < n && (is_digit(s[j]) || is_sep(s[j])); j++)
+		two_parts |= is_digit(s[j]) && is_sep(s[j - 1]);
+	if (!two_parts || j - i - 5 > DATE_LIKE_MAX ||
+	    (j < n && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r'))
+		return 0;
+	*at = i;
+	return j - i;
+}
+
 static size_t parse_date_header(struct ds_doc *d)
 {
 	return ds_text_date(d->text, d->len, d->date);
@@ -1152,27 +1182,62 @@ static size_t parse_date_header(struct ds_doc *d)
 
 /* ---- main entry ---- */
 
-/* "little-endian" or "big-endian" if p looks like UTF-16 text (a byte order
- * mark, or NUL in most of the high bytes of its first 256 code units and in
- * none of the low ones), else NULL. */
-static const char *utf16_kind(const unsigned char *p, size_t n)
+/* Whether c is a code point of text: a Unicode scalar value that is no
+ * NUL and no control but the blanks and line ends. */
+static int text_point(uint32_t c)
 {
-	size_t zero[2] = {0, 0}, units = n / 2 < 256 ? n / 2 : 256;
-	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
-		return "little-endian";
-	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
-		return "big-endian";
+	return c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF) &&
+	       (c >= 0x20 || (c >= '\t' && c <= '\r'));
+}
+
+/* Text in UTF-32 or UTF-16, which a reader of UTF-8 cannot take: its
+ * name, byte order and whether it opens with a byte order mark. */
+struct wide {
+	const char *name; /* "UTF-32", "UTF-16", or NULL for neither */
+	int big;          /* big-endian */
+	int bom;
+};
+
+/* UTF-32 if p has its byte order mark (FF FE 00 00 or 00 00 FE FF, tried
+ * before UTF-16's, FF FE being the start of one), or if its first 256 code
+ * units are all code points of text (text_point) and three in four of them
+ * ASCII; else UTF-16 if p has its mark, or NUL in most of the high bytes of
+ * its first 256 code units and in none of the low ones; else neither.  The
+ * two readings exclude each other: ASCII in UTF-32 has NUL in the low byte
+ * of every other UTF-16 unit, and UTF-16 no NUL high byte in UTF-32's. */
+static struct wide wide_kind(const unsigned char *p, size_t n)
+{
+	struct wide w = {NULL, 0, 0};
+	size_t zero[2] = {0, 0}, units = n / 4 < 256 ? n / 4 : 256, ascii[2] = {0, 0};
+	int text[2] = {1, 1}; /* little-, big-endian */
+	if (n >= 4 && (memcmp(p, "\xFF\xFE\0\0", 4) == 0 || memcmp(p, "\0\0\xFE\xFF", 4) == 0))
+		return (struct wide){"UTF-32", p[0] == 0, 1};
+	for (size_t i = 0; i < units && (text[0] || text[1]); i++) {
+		const unsigned char *u = p + 4 * i;
+		uint32_t le = u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
+		uint32_t be = u[3] | (uint32_t)u[2] << 8 | (uint32_t)u[1] << 16 | (uint32_t)u[0] << 24;
+		text[0] = text[0] && text_point(le);
+		text[1] = text[1] && text_point(be);
+		ascii[0] += le < 0x80;
+		ascii[1] += be < 0x80;
+	}
+	for (int b = 0; b < 2 && units >= 2; b++)
+		if (text[b] && ascii[b] * 4 >= units * 3)
+			return (struct wide){"UTF-32", b, 0};
+	if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+		return (struct wide){"UTF-16", p[0] == 0xfe, 1};
+	units = n / 2 < 256 ? n / 2 : 256;
 	if (units < 2)
-		return NULL;
+		return w;
 	for (size_t i = 0; i < units; i++) {
 		zero[0] += p[2 * i] == 0;
 		zero[1] += p[2 * i + 1] == 0;
 	}
 	if (zero[1] * 4 >= units * 3 && zero[0] == 0)
-		return "little-endian";
+		return (struct wide){"UTF-16", 0, 0};
 	if (zero[0] * 4 >= units * 3 && zero[1] == 0)
-		return "big-endian";
-	return NULL;
+		return (struct wide){"UTF-16", 1, 0};
+	return w;
 }
 
 /* What a document that is not text is, by its first bytes, with how to get
@@ -1259,11 +1324,15 @@ static int check_binary(const unsigned char *p, size_t n, const char *name, stru
 {
 	size_t ctrl, bad, first;
 	const void *nul = memchr(p, 0, n);
-	const char *u16 = utf16_kind(p, n), *kind = document_kind(p, n);
-	if (u16)
+	const char *kind = document_kind(p, n);
+	struct wide w = wide_kind(p, n);
+	/* iconv reads the byte order from a mark; without one it is named */
+	if (w.name)
 		return ds_err_set(err, DS_EBINARY,
-				  "%s: UTF-16 text (%s), not UTF-8: convert it first, e.g. with "
-				  "'iconv -f UTF-16 -t UTF-8'", name, u16);
+				  "%s: %s text (%s), not UTF-8: convert it first, e.g. with "
+				  "'iconv -f %s%s -t UTF-8'", name, w.name,
+				  w.big ? "big-endian" : "little-endian", w.name,
+				  w.bom ? "" : w.big ? "BE" : "LE");
 	if (kind)
 		return ds_err_set(err, DS_EBINARY, "%s: %s", name, kind);
 	if (nul)
@@ -1286,7 +1355,7 @@ size_t ds_text_legacy_bytes(const char *text, size_t len, size_t *first)
 		*first = 0;
 	if (!len) /* text may then be NULL, which memchr may not be given */
 		return 0;
-	if (memchr(p, 0, len) || utf16_kind(p, len) || document_kind(p, len))
+	if (memchr(p, 0, len) || wide_kind(p, len).name || document_kind(p, len))
 		return 0;
 	count_bytes(p, len, &bad, &ctrl, &at);
 	if (!bad || binary_share(len, bad, ctrl))

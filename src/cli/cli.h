@@ -192,7 +192,9 @@ enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_MIME, CLI_READ_1252 };
  * a web page's text (ds_html_text; page: read s as a page whatever it
  * starts with), a MIME message's text part (ds_mime_text_map: a page saved
  * as .mhtml, an e-mail), or text read as Windows-1252 when it is not UTF-8
- * (ds_text_legacy_bytes; with a note on stderr naming name).  *text (NULL
+ * (ds_text_legacy_bytes; with a note on stderr naming name), with a note
+ * too for a first line that looks like a date header but gives no day of
+ * the calendar (ds_text_bad_date).  *text (NULL
  * when s is judged as it is) and *map (NULL when not wanted or none; where
  * the text comes from in s) are the caller's; *how (may be NULL) says which
  * (CLI_READ_...).  0, or an error code with err naming name. */

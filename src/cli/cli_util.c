@@ -625,6 +625,17 @@ int cli_input_kind(const char *s, size_t n, int page, size_t *odd, size_t *first
 	return kind == CLI_READ_TEXT && o ? CLI_READ_1252 : kind;
 }
 
+/* A first line of the text judged that looks like a date header but gives
+ * no day of the calendar (ds_text_bad_date): a note, the text being
+ * judged all the same (without a date). */
+static void bad_date_note(const char *name, const char *s, size_t n)
+{
+	size_t at, l = ds_text_bad_date(s, n, &at);
+	if (l)
+		cli_note("%s: '%.*s' is not a day of the calendar written YYYY-MM-DD; read as text",
+			 cli_name(name), (int)l, s + at);
+}
+
 int cli_text_of(const char *name, const char *s, size_t n, int page, char **text, size_t *len,
 		int *how, struct ds_html_map **map, struct ds_err *err)
 {
@@ -637,8 +648,10 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 	if (how)
 		*how = CLI_READ_TEXT;
 	page = kind == CLI_READ_PAGE;
-	if (kind == CLI_READ_TEXT)
+	if (kind == CLI_READ_TEXT) {
+		bad_date_note(name, s, n);
 		return 0;
+	}
 	if (mime)
 		rc = ds_mime_text_map(s, n, text, len, map, err);
 	else if (page)
@@ -662,6 +675,7 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 	if (odd) /* a guess: said (a page that declares its charset is read so) */
 		cli_note("%s: not UTF-8: %zu byte%s read as Windows-1252 (the first at byte %zu)",
 			 cli_name(name), odd, odd == 1 ? "" : "s", first);
+	bad_date_note(name, *text, *len);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* fuzz_doc.c - the UTF-8 decoder and tokenizer (ds_doc_new, ds_doc_stem),
- * and the reading of 8-bit text (ds_text_from_1252), on arbitrary bytes;
+ * the reading of 8-bit text (ds_text_from_1252) and of a first line that
+ * looks like a date header (ds_text_bad_date), on arbitrary bytes;
  * checks the invariants text.h promises of every document. */
 #include "fuzz.h"
 #include "stem.h"
@@ -42,6 +43,24 @@ static void legacy(const uint8_t *data, size_t size)
 	free(t);
 }
 
+/* A line that looks like a date header but gives no day of the calendar
+ * (ds_text_bad_date): within the text, "date" and a run of at most 20
+ * digits and separators, and never beside a header the text has. */
+static void bad_date(const uint8_t *data, size_t size)
+{
+	const char *s = (const char *)data;
+	char date[11];
+	size_t at, l = ds_text_bad_date(s, size, &at);
+	if (!l) {
+		FZ_ASSERT(at == 0);
+		return;
+	}
+	FZ_ASSERT(at + l <= size && l > 5 && l <= 25 && memcmp(s + at, "date ", 5) == 0);
+	FZ_ASSERT(ds_text_date(s, size, date) == 0 && date[0] == 0);
+	for (size_t i = at + 5; i < at + l; i++)
+		FZ_ASSERT((s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '/' || s[i] == '.');
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ds_err err = {0}, check_err = {0};
@@ -53,6 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	legacy(data, size);
 	/* the whole-text check refuses what the tokenizer refuses, in its words */
 	check = ds_text_check((const char *)data, size, "fuzz", &check_err);
+	bad_date(data, size);
 	d = ds_doc_new((const char *)data, size, "fuzz", 0, &err);
 	if (!d) {
 		FZ_ASSERT(err.code == DS_EBINARY || err.code == DS_EEMPTY ||

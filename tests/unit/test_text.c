@@ -150,6 +150,69 @@ T_TEST(whole_text_check)
 	}
 }
 
+/* s in UTF-32 or UTF-16 (unit 4 or 2 bytes), big-endian or not, after the
+ * byte order mark when bom: into out, its length returned. */
+static size_t wide(const char *s, int unit, int big, int bom, char *out)
+{
+	size_t n = 0;
+	for (size_t i = bom ? 0 : 1; i <= strlen(s); i++) {
+		uint32_t c = i ? (unsigned char)s[i - 1] : 0xFEFF;
+		for (int k = 0; k < unit; k++)
+			out[n++] = (char)(c >> 8 * (big ? unit - 1 - k : k));
+	}
+	return n - (size_t)unit; /* not the NUL */
+}
+
+/* Text in UTF-32 is named so, not UTF-16 (whose mark FF FE starts the
+ * little-endian one's) nor binary, with the iconv that converts it: the
+ * byte order from its mark, else named. */
+T_TEST(wide_text_named)
+{
+	static const struct {
+		int unit, big, bom;
+		const char *msg;
+	} c[] = {
+		{4, 0, 1, "w.txt: UTF-32 text (little-endian), not UTF-8: convert it first, e.g. with 'iconv -f UTF-32 -t UTF-8'"},
+		{4, 1, 1, "w.txt: UTF-32 text (big-endian), not UTF-8: convert it first, e.g. with 'iconv -f UTF-32 -t UTF-8'"},
+		{4, 0, 0, "w.txt: UTF-32 text (little-endian), not UTF-8: convert it first, e.g. with 'iconv -f UTF-32LE -t UTF-8'"},
+		{4, 1, 0, "w.txt: UTF-32 text (big-endian), not UTF-8: convert it first, e.g. with 'iconv -f UTF-32BE -t UTF-8'"},
+		{2, 0, 1, "w.txt: UTF-16 text (little-endian), not UTF-8: convert it first, e.g. with 'iconv -f UTF-16 -t UTF-8'"},
+		{2, 1, 1, "w.txt: UTF-16 text (big-endian), not UTF-8: convert it first, e.g. with 'iconv -f UTF-16 -t UTF-8'"},
+		{2, 0, 0, "w.txt: UTF-16 text (little-endian), not UTF-8: convert it first, e.g. with 'iconv -f UTF-16LE -t UTF-8'"},
+		{2, 1, 0, "w.txt: UTF-16 text (big-endian), not UTF-8: convert it first, e.g. with 'iconv -f UTF-16BE -t UTF-8'"},
+	};
+	const char *text = "The council met on Tuesday.\nIt voted 7-2 for the budget.\n";
+	char buf[512];
+	struct ds_err err = {0};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		size_t n = wide(text, c[i].unit, c[i].big, c[i].bom, buf);
+		memset(&err, 0, sizeof err);
+		T_OK(ds_doc_new(buf, n, "w.txt", 0, &err) == NULL);
+		T_EQ_INT(err.code, DS_EBINARY);
+		T_EQ_STR(err.msg, c[i].msg);
+		T_EQ_INT(ds_text_legacy_bytes(buf, n, NULL), 0);
+	}
+	/* a code point past ASCII in one unit in four is still UTF-32 */
+	T_OK(ds_doc_new("c\0\0\0a\0\0\0f\0\0\0\xE9\0\0\0", 16, "w.txt", 0, &err) == NULL);
+	T_OK(strstr(err.msg, "UTF-32 text (little-endian)") != NULL);
+	/* one unit is too little to tell; a control code point, a surrogate,
+	 * a value past U+10FFFF, or small numbers of four bytes are no text */
+	static const struct {
+		const char *s;
+		size_t n;
+	} no[] = {
+		{"a\0\0\0", 4},
+		{"a\0\0\0\x01\0\0\0b\0\0\0", 12},
+		{"a\0\0\0\0\xD8\0\0b\0\0\0", 12},
+		{"a\0\0\0b\0\x11\0c\0\0\0", 12},
+		{"\x05\0\0\0\x10\0\0\0\x02\0\0\0", 12},
+	};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+		T_OK(ds_doc_new(no[i].s, no[i].n, "b.bin", 0, &err) == NULL);
+		T_OK(strncmp(err.msg, "b.bin: binary file (NUL byte at offset", 38) == 0);
+	}
+}
+
 T_TEST(long_runs_are_bounded)
 {
 	size_t n = 100000;
@@ -201,6 +264,57 @@ T_TEST(date_header)
 	ds_doc_free(d);
 	d = doc("date 2025-02 is not a header.");
 	T_OK(d && d->date[0] == 0);
+	ds_doc_free(d);
+}
+
+/* A first line that looks like a date header but gives no day of the
+ * calendar is found, for a note; one that gives one, or text that merely
+ * starts with the word "date", is not. */
+T_TEST(bad_date_header_found)
+{
+	static const struct {
+		const char *s, *said; /* said: the header as written, or NULL */
+		size_t at;
+	} c[] = {
+		{"date 2025-02-29\nText.", "date 2025-02-29", 0},
+		{"date 2025-13-01 Text.", "date 2025-13-01", 0},
+		{"\xEF\xBB\xBF \n date 29/02/2025\r\nText.", "date 29/02/2025", 6},
+		{"date 2025-2-5\tText.", "date 2025-2-5", 0},
+		{"date 2025-02", "date 2025-02", 0},
+		{"date 2025-02-28-1\nText.", "date 2025-02-28-1", 0},
+		{"date 31.12.2024\nText.", "date 31.12.2024", 0},
+		{"date 2025-02-28\nText.", NULL, 0},    /* a header */
+		{"date 2024-02-29 Text.", NULL, 0},     /* a header: a leap day */
+		{"date night was fun.", NULL, 0},
+		{"date 3 was fun.", NULL, 0},           /* no separator */
+		{"date 2025- was fun.", NULL, 0},       /* no digit after it */
+		{"date -2025-02-29\nText.", NULL, 0},   /* starts with no digit */
+		{"date 2025-02-28T10:00\nText.", NULL, 0},
+		{"date 2025-02-29x\nText.", NULL, 0},
+		{"Date 2025-02-29\nText.", NULL, 0},
+		{"date  2025-02-29\nText.", NULL, 0},
+		{"date\t2025-02-29\nText.", NULL, 0},
+		{"date 1-2-3-4-5-6-7-8-9-10-11\nText.", NULL, 0}, /* over 20 bytes */
+		{"Text first.\ndate 2025-02-29\n", NULL, 0},
+		{"date ", NULL, 0},
+		{"", NULL, 0},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		size_t at = 99, n = ds_text_bad_date(c[i].s, strlen(c[i].s), &at);
+		if (!c[i].said) {
+			T_EQ_INT(n, 0);
+			T_EQ_INT(at, 0);
+			continue;
+		}
+		T_EQ_INT(n, strlen(c[i].said));
+		T_EQ_INT(at, c[i].at);
+		T_OK(strncmp(c[i].s + at, c[i].said, n) == 0);
+	}
+	/* the line is read as text: no date, its words tokens */
+	struct ds_doc *d = doc("date 2025-02-29\nThe talks ended.");
+	T_OK(d && d->date[0] == 0 && d->body_start == 0);
+	if (d)
+		T_EQ_STR(ds_tok_norm(d, 0), "date");
 	ds_doc_free(d);
 }
 
@@ -838,10 +952,12 @@ int main(void)
 	T_RUN(invalid_utf8_is_replaced_not_fatal);
 	T_RUN(binary_and_empty_refused);
 	T_RUN(whole_text_check);
+	T_RUN(wide_text_named);
 	T_RUN(long_runs_are_bounded);
 	T_RUN(sentences_and_paragraphs);
 	T_RUN(cr_line_ends_read_as_lf);
 	T_RUN(date_header);
+	T_RUN(bad_date_header_found);
 	T_RUN(boilerplate_marked);
 	T_RUN(bullet_points_are_text);
 	T_RUN(seed_boilerplate);
