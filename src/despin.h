@@ -402,8 +402,9 @@ int ds_batch_rank(struct ds_batch *b, struct ds_finder *f, struct ds_detector *d
 		  size_t idx, struct ds_err *err);
 /* The sources of article idx among the others that may be its source, with
  * its text (for ds_detect_found).  A copy of the article, or one it copies
- * (aligned word by word, no word replaced), is left out while another
- * candidate remains. */
+ * (aligned word by word, no word replaced), takes only the sentences no
+ * other candidate has; with copies alone there is no source (the article
+ * is judged on its own). */
 struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t idx,
 				 struct ds_err *err);
 

@@ -1104,6 +1104,18 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 		free(text);
 		return NULL;
 	}
+	/* copies alone say nothing: a batch's inputs are not known to be
+	 * clean, and two copies of one spin would each be the other's clean
+	 * source; the article is judged on its own, as without a source */
+	{
+		size_t ncopy = 0;
+		for (size_t i = 0; i < k; i++)
+			ncopy += copy[i] != 0;
+		if (ncopy == k) {
+			ds_matches_free(m, k);
+			k = 0;
+		}
+	}
 	s = ds_sources_choose(f->ix, doc, fp, m, k, rank, copy, err);
 	ds_fprint_free(fp);
 	ds_matches_free(m, k);

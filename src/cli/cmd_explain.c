@@ -235,13 +235,14 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 	}
 }
 
-/* The end of the line of s (n bytes) that starts at i: its LF, its CR
- * when alone (old Mac text, whose lines the tokeniser reads so too), or n. */
+/* The end of the line of s (n bytes) that starts at i: its LF, or n.  The
+ * lines are patch(1)'s: a CR stays in its line (a CRLF file's lines end in
+ * it, and old Mac text, whose lines end in a CR alone, is one line), so
+ * that the diff applies to the file as it is. */
 static size_t line_end(const char *s, size_t n, size_t i)
 {
-	while (i < n && s[i] != '\n' && !(s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n')))
-		i++;
-	return i;
+	const char *e = i < n ? memchr(s + i, '\n', n - i) : NULL;
+	return e ? (size_t)(e - s) : n;
 }
 
 /* One side of a hunk: the lines [from, to) of s, each after mark, and the
