@@ -338,11 +338,19 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 		}
 	}
 	free(seen.ids);
-	if (w.assets || w.asset_dirs)
+	if (w.assets && w.asset_dirs)
 		cli_note("skipped in folders: %zu file%s of styles, scripts, images, fonts or media, "
 			 "and %zu folder%s of saved pages' assets (NAME_files beside NAME.html); "
 			 "name a file to read it",
 			 w.assets, w.assets == 1 ? "" : "s", w.asset_dirs, w.asset_dirs == 1 ? "" : "s");
+	else if (w.assets)
+		cli_note("skipped in folders: %zu file%s of styles, scripts, images, fonts or media; "
+			 "name a file to read it",
+			 w.assets, w.assets == 1 ? "" : "s");
+	else if (w.asset_dirs)
+		cli_note("skipped in folders: %zu folder%s of saved pages' assets (NAME_files beside "
+			 "NAME.html); name a file to read it",
+			 w.asset_dirs, w.asset_dirs == 1 ? "" : "s");
 	if (w.backups)
 		cli_note("skipped in folders: %zu backup%s (NAME.orig, as 'restore --in-place' keeps "
 			 "them); name a file to read it",

@@ -138,7 +138,12 @@ int cmd_tokens(int argc, char **argv)
 		default: return cli_usage(SYNOPSIS);
 		}
 	}
-	if (optind >= argc || (ctx.stems && ctx.text))
+	if (ctx.stems && ctx.text) {
+		cli_error("--stems and --text exclude one another: --text prints the text, not its "
+			  "tokens");
+		return EXIT_ERROR;
+	}
+	if (optind >= argc)
 		return cli_usage(SYNOPSIS);
 	if (ctx.stems && !(ctx.st = ds_stemmer_new())) {
 		cli_error("cannot create the English stemmer");

@@ -557,8 +557,11 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			goto out;
 		}
 	} else if (o->source) {
+		/* a source that is no text is said once, before any article,
+		 * as one that cannot be read is */
 		if (cli_read_article(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
-				 &e.srcfile, &e.srcfile_len, NULL, &err)) {
+				 &e.srcfile, &e.srcfile_len, NULL, &err) ||
+		    ds_text_check(e.srcfile, e.srcfile_len, o->source, &err)) {
 			cli_error("%s", err.msg);
 			rc = -1;
 			goto out;
