@@ -70,6 +70,13 @@ fail:
 	return NULL;
 }
 
+int ds_index_discard(struct ds_index *ix)
+{
+	if (!ix || !ix->st || !ix->st->ops->discard)
+		return 0;
+	return ix->st->ops->discard(ix->st);
+}
+
 void ds_index_close(struct ds_index *ix)
 {
 	if (!ix)

@@ -59,6 +59,13 @@ struct ds_index *ds_index_open(const char *uri, int flags, struct ds_err *err);
 struct ds_index *ds_index_open_wait(const char *uri, int flags, int timeout_ms,
 				    struct ds_err *err);
 void ds_index_close(struct ds_index *ix);
+/* For a command that added nothing: removes the index file this handle
+ * created (DS_INDEX_CREATE, no file there when it was opened), with the
+ * -wal and -shm beside it, when it still holds no source and no other
+ * process has it open or has added to it; any open transaction is rolled
+ * back.  1 when removed (the handle is then good only for ds_index_close),
+ * 0 when it stays (an index that was there before always does). */
+int ds_index_discard(struct ds_index *ix);
 /* The index's store (for modules that keep their own data with the
  * sources, such as index_lm.h); owned by the index. */
 struct ds_store *ds_index_store(struct ds_index *ix);

@@ -136,6 +136,12 @@ struct ds_store_ops {
 			struct ds_err *err);
 	int (*blob_put)(struct ds_store *s, const char *key, const void *data, size_t len,
 			struct ds_err *err);
+	/* Optional (NULL: never): removes the store when this handle created
+	 * it (nothing was there when it was opened) and it still holds no
+	 * source, nor did anyone else add one, and no other connection has it
+	 * open; 1 when removed (then only close), 0 when it stays.  Any open
+	 * transaction is rolled back. */
+	int (*discard)(struct ds_store *s);
 };
 
 /* Every backend's handle starts with this. */

@@ -111,6 +111,8 @@ struct sqlite_store {
 	struct band_row *pendtmp; /* the sort's other buffer */
 	size_t pendtmpcap;
 	int immutable;           /* read as a file no one writes (open_unwritable) */
+	int created;             /* the file was not there when the open began
+				  * (op_discard) */
 	struct stat at_open;     /* then the file as it was when opened */
 	/* keys found holding full_limit ids or more, which a query leaves out
 	 * (op_bands): known while the file is as it was (data_version) and
@@ -1019,6 +1021,8 @@ static int op_blob_put(struct ds_store *b, const char *key, const void *data, si
 	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "write");
 }
 
+static int op_discard(struct ds_store *b);
+
 static const struct ds_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.begin = op_begin,
@@ -1041,6 +1045,7 @@ static const struct ds_store_ops sqlite_ops = {
 	.close = op_close,
 	.blob_get = op_blob_get,
 	.blob_put = op_blob_put,
+	.discard = op_discard,
 };
 
 /* ---- opening ---- */
@@ -1109,7 +1114,9 @@ rollback:
 	return rc;
 }
 
-/* Checks that the database holds a despin index made with params. */
+/* Checks that the database holds a despin index made with params; create:
+ * an empty database gets the schema (CHECK_ONLY: is accepted as it is). */
+#define CHECK_ONLY 2
 static int check_schema(struct sqlite_store *s, const char *params, int create,
 			struct ds_err *err)
 {
@@ -1130,6 +1137,8 @@ again:
 			return ds_err_set(err, DS_EFORMAT,
 					  "%s is an empty SQLite database, not a despin index",
 					  s->path);
+		if (create == CHECK_ONLY)
+			return 0; /* the schema is made by the usual open */
 		if ((rc = init_schema(s, params, err)) != 1)
 			return rc;
 		goto again; /* made by another process meanwhile: checked as any */
@@ -1168,6 +1177,121 @@ again:
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+/* ---- an index created and left empty ----
+ *
+ * An index this handle created (no file was there when the open began) and
+ * to which nothing was added is removed, with the files beside it, so that
+ * a command that added nothing leaves the folder as it was; never one that
+ * another connection has open or has added to.  The switch out of WAL mode
+ * needs the file's exclusive lock, which the shared lock of any other
+ * connection that has the index open refuses at once: then it stays.  With
+ * the lock, SQLite copies the log into the file and removes its -wal and
+ * -shm itself, the file still in place; locking_mode exclusive keeps the
+ * lock until the close, so that from the check that the index holds
+ * nothing to the file's removal no one reads or writes it, and a process
+ * that opened the file meanwhile waits for the lock, then finds the file
+ * gone (still_there) before SQLite reads it or makes anything beside it.
+ * The MEMORY journal: the switch writes the header with no -journal file. */
+
+/* Whether the database holds nothing but what a creator makes: no table at
+ * all, or the despin schema with no source and no blob. */
+static int holds_nothing(struct sqlite_store *s)
+{
+	int64_t app = 0, ver = 0, ntables = 0;
+	sqlite3_stmt *st;
+	int empty;
+	if (read_marks(s, &app, &ver, &ntables, NULL) != 0)
+		return 0;
+	if (app == 0 && ver == 0 && ntables == 0)
+		return 1;
+	if (app != APP_ID ||
+	    sqlite3_prepare_v2(s->db,
+			       "SELECT (SELECT count(*) FROM source),"
+			       " (SELECT count(*) FROM sqlite_master WHERE name = 'blob')",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0 &&
+		sqlite3_column_int64(st, 1) == 0;
+	sqlite3_finalize(st);
+	return empty;
+}
+
+/* Sets the journal mode; whether it is now mode (lowercase). */
+static int journal_mode(struct sqlite_store *s, const char *mode)
+{
+	char sql[64];
+	sqlite3_stmt *st;
+	int ok = 0;
+	snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+		ok = m && strcmp(m, mode) == 0;
+	}
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* 1 when the index was removed (the handle is then good only for closing),
+ * 0 when it stays. */
+static int op_discard(struct ds_store *b)
+{
+	struct sqlite_store *s = (struct sqlite_store *)b;
+	const char *file;
+	int moved = 1;
+	if (!s->created || !s->db)
+		return 0;
+	for (int i = 0; i < NQ; i++)
+		if (s->q[i])
+			sqlite3_reset(s->q[i]);
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->npend = 0;
+	full_forget(s);
+	s->timeout_ms = 0; /* another connection has it: it stays, at once */
+	if (!holds_nothing(s))
+		return 0;
+	if (exec(s, "PRAGMA locking_mode = EXCLUSIVE", NULL) != 0)
+		return 0;
+	if (!journal_mode(s, "memory")) {
+		sqlite3_exec(s->db, "PRAGMA locking_mode = NORMAL", NULL, NULL, NULL);
+		return 0;
+	}
+	file = sqlite3_db_filename(s->db, "main");
+	if (!holds_nothing(s) ||
+	    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK ||
+	    moved || !file || !*file || unlink(file) != 0) {
+		/* added to by a process that has closed it since, or replaced */
+		journal_mode(s, "wal");
+		return 0;
+	}
+	s->created = 0;
+	return 1;
+}
+
+/* Takes the shared lock through the connection's own file, waiting as for
+ * any lock, and tells whether the path still names the file opened: 1 when
+ * it does not (removed by op_discard: open again), 0 when it does, the lock
+ * kept for SQLite's first read to take over, or an error. */
+static int still_there(struct sqlite_store *s, struct ds_err *err)
+{
+	sqlite3_file *f = NULL;
+	double t0 = ds_now();
+	int rc, moved = 0;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+	    !f->pMethods)
+		return ds_err_set(err, DS_EIO, "cannot open index %s", s->path);
+	for (int n = 0; (rc = f->pMethods->xLock(f, SQLITE_LOCK_SHARED)) == SQLITE_BUSY; n++)
+		if (!wait_more(s, t0, n))
+			break;
+	if (rc != SQLITE_OK)
+		return db_err(s, rc, err, "open");
+	if (f->pMethods->xFileControl(f, SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
+		moved = 0;
+	return moved ? 1 : 0;
 }
 
 /* Whether path is there (*exists) and holds bytes (*filled); refuses a
@@ -1458,6 +1582,44 @@ static int set_wal(struct sqlite_store *s, struct ds_err *err)
 	return db_err(s, rc, err, "open");
 }
 
+/* Reads a file that no process has open (no -wal beside it) as immutable,
+ * creating nothing, and refuses it there when it is no despin index, one
+ * this despin does not read, or damaged: opened as usual, a reader would
+ * make a -wal and -shm beside a file in WAL mode that, refused, it could
+ * not remove (a reader's connection never does), and a writer would put a
+ * foreign file in WAL mode before reading its schema.  A file written
+ * meanwhile (a writer opening it) is left to the usual open to judge. */
+static int check_unopened(struct sqlite_store *s, const char *real, const char *params,
+			  int create, struct ds_err *err)
+{
+	struct sqlite_store p;
+	struct ds_err e = {0};
+	char wal[PATH_MAX];
+	struct stat sb;
+	int rc, refused;
+	if (side_file(real, "-wal", wal) != 0 || stat(wal, &sb) == 0)
+		return 0;
+	memset(&p, 0, sizeof p);
+	if (stat(real, &p.at_open) != 0)
+		return 0;
+	p.path = s->path;
+	p.gave_up_ms = -1;
+	p.immutable = 1;
+	rc = open_uri(&p, real, "immutable=1", NULL, &e);
+	if (rc == 0)
+		rc = magic_ok(&p, &e);
+	if (rc == 0)
+		rc = check_schema(&p, params, create ? CHECK_ONLY : 0, &e);
+	refused = (rc == DS_EFORMAT || rc == DS_ECORRUPT || rc == DS_EVERSION) &&
+		  !changed_since_open(&p) && stat(wal, &sb) != 0;
+	sqlite3_close(p.db);
+	if (!refused)
+		return 0;
+	if (err)
+		*err = e;
+	return rc;
+}
+
 struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_ms,
 				      const char *params, struct ds_err *err)
 {
@@ -1466,14 +1628,8 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 	int ro = (flags & DS_STORE_READONLY) != 0;
 	int create = !ro && (flags & DS_STORE_CREATE);
 	char *real = NULL; /* path, links resolved: SQLite's files go beside it */
-	int exists = 0, filled = 0, oflags, rc;
+	int exists = 0, filled = 0, oflags, rc, tries = 0;
 
-	if (!memory && check_header(path, &exists, &filled, err) != 0)
-		return NULL;
-	if (!memory && !exists && !create) {
-		ds_err_set(err, DS_ENOTFOUND, "cannot open index %s: no such file", path);
-		return NULL;
-	}
 	if (!(s = calloc(1, sizeof *s)) || !(s->path = strdup(path))) {
 		free(s);
 		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", path);
@@ -1482,6 +1638,14 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 	s->base.ops = &sqlite_ops;
 	s->timeout_ms = timeout_ms < 0 ? 0 : timeout_ms;
 	s->gave_up_ms = -1;
+again:
+	if (!memory && check_header(path, &exists, &filled, err) != 0)
+		goto fail;
+	if (!memory && !exists && !create) {
+		ds_err_set(err, DS_ENOTFOUND, "cannot open index %s: no such file", path);
+		goto fail;
+	}
+	s->created = !memory && !exists;
 	if (!memory && !(real = realpath(path, NULL)) && !(real = strdup(path))) {
 		ds_err_set(err, DS_ENOMEM, "out of memory opening index %s", path);
 		goto fail;
@@ -1493,10 +1657,28 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 		if (!ro && !memory &&
 		    (exists ? check_writable(path, real, err) : check_dir(path, err)) != 0)
 			goto fail;
+		if (filled && check_unopened(s, real, params, create, err) != 0)
+			goto fail;
 		oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 		if (opened(s, sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL),
 			   err) != 0)
 			goto fail;
+		/* a file removed by its creator as this process opened it
+		 * (op_discard) is opened again: gone, or made anew */
+		if (!memory && (rc = still_there(s, err)) != 0) {
+			if (rc < 0)
+				goto fail;
+			sqlite3_close(s->db);
+			s->db = NULL;
+			free(real);
+			real = NULL;
+			if (++tries < 3)
+				goto again;
+			ds_err_set(err, DS_EBUSY,
+				   "index %s was removed by another process as this one opened it: run again",
+				   path);
+			goto fail;
+		}
 	}
 	if (filled && magic_ok(s, err) != 0)
 		goto fail;
@@ -1540,6 +1722,8 @@ struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_m
 	return &s->base;
 fail:
 	free(real);
+	if (s->created)
+		op_discard(&s->base); /* e.g. no room for the schema */
 	op_close(&s->base);
 	return NULL;
 }

@@ -324,7 +324,10 @@ static void add_records(struct add_ctx *c)
 	}
 }
 
-static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
+/* Adds; *gone set when nothing was added to an index this command created,
+ * which is then removed (ds_index_discard): a command that added nothing
+ * leaves no file behind. */
+static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n, int *gone)
 {
 	struct add_ctx c = {ix, o, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0};
 	struct ds_err err = {0};
@@ -365,6 +368,8 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 	add_progress(&c, 1);
 	if (c.fatal || interrupted) {
 		ds_index_rollback(ix, NULL);
+		if (c.added == c.pending) /* no batch committed */
+			*gone = ds_index_discard(ix);
 		if (interrupted)
 			cli_error("interrupted: %s", o->batch > 0 && c.added > c.pending
 							 ? "sources of earlier batches were kept"
@@ -375,9 +380,13 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n)
 	if (ds_index_commit(ix, &err)) {
 		cli_error("%s", err.msg);
 		ds_index_rollback(ix, NULL);
+		if (c.added == c.pending)
+			*gone = ds_index_discard(ix);
 		add_free(&c);
 		return EXIT_ERROR;
 	}
+	if (c.added == 0)
+		*gone = ds_index_discard(ix);
 	add_flush(&c);
 	add_free(&c);
 	printf("%zu added, %zu already present", c.added, c.present);
@@ -765,7 +774,12 @@ static int do_copy(const struct opts *o, char **args, int n)
 	}
 	printf("%zu copied, %zu already present\n", c.copied, c.present);
 	rc = EXIT_CLEAN;
+	c.pending = 0;
 out:
+	/* a destination this command created and copied nothing into (no
+	 * batch committed) is removed, as by add */
+	if (c.copied == c.pending)
+		ds_index_discard(c.dst);
 	ds_index_close(c.src);
 	ds_index_close(c.dst);
 	return rc;
@@ -856,7 +870,7 @@ int cmd_index(int argc, char **argv)
 	struct ds_err err = {0};
 	struct ds_index *ix;
 	const char *sub, *bad_id;
-	int c, flags, rc;
+	int c, flags, rc, gone = 0;
 	long v;
 
 	if (argc >= 2 && cli_is_help(argv[1])) {
@@ -951,7 +965,7 @@ int cmd_index(int argc, char **argv)
 	}
 
 	if (strcmp(sub, "add") == 0)
-		rc = do_add(ix, &o, argv, argc);
+		rc = do_add(ix, &o, argv, argc, &gone);
 	else if (strcmp(sub, "remove") == 0)
 		rc = do_remove(ix, &o, argv, argc);
 	else if (strcmp(sub, "train") == 0)
@@ -966,7 +980,8 @@ int cmd_index(int argc, char **argv)
 		rc = do_vacuum(ix);
 	else
 		rc = do_query(ix, &o, argv, argc);
-	if ((strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) && rc != EXIT_ERROR && !o.no_train)
+	if ((strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0) && rc != EXIT_ERROR &&
+	    !o.no_train && !gone)
 		index_lm_maybe_train(ix, o.models, o.quiet);
 	ds_index_close(ix);
 	return rc;

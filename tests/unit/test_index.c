@@ -544,6 +544,149 @@ T_TEST(refuses_foreign_and_damaged_files)
 	ds_doc_free(d0);
 }
 
+/* How many of PATH-wal, PATH-shm and PATH-journal are there. */
+static int side_files(const char *path)
+{
+	static const char *const sfx[] = {"-wal", "-shm", "-journal"};
+	char p[600];
+	int n = 0;
+	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+		n += access(p, F_OK) == 0;
+	}
+	return n;
+}
+
+static uint64_t sources_in(const char *path)
+{
+	struct ds_err err = {0};
+	struct ds_index_stats st = {0};
+	struct ds_index *ix = ds_index_open(path, DS_INDEX_READONLY, &err);
+	if (!ix || ds_index_stats(ix, &st, &err))
+		T_FAIL("%s: %s", path, err.msg);
+	ds_index_close(ix);
+	return st.sources;
+}
+
+/* ds_index_discard removes the index its handle created and left empty,
+ * with the files beside it, and no other: not one that was there before,
+ * one another connection has open, or one another added to */
+T_TEST(discard_removes_only_a_new_empty_index)
+{
+	struct ds_err err = {0};
+	char path[512], side[600];
+	struct ds_index *ix, *other;
+	struct ds_doc *d0 = seed("000");
+
+	path_in_tmp(path, sizeof path, "discard.db");
+	unlink(path);
+	/* created, its one add rolled back: removed */
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	T_OK(ix != NULL);
+	if (ix && d0 && ds_index_begin(ix, &err) == 0) {
+		add(ix, d0, NULL);
+		T_EQ_INT(ds_index_rollback(ix, &err), 0);
+	}
+	T_EQ_INT(ds_index_discard(ix), 1);
+	ds_index_close(ix);
+	T_OK(access(path, F_OK) != 0);
+	T_EQ_INT(side_files(path), 0);
+
+	/* created, and another connection has it open: it stays */
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	other = ds_index_open(path, DS_INDEX_READONLY, &err);
+	T_OK(ix && other);
+	T_EQ_INT(ds_index_discard(ix), 0);
+	ds_index_close(other);
+	ds_index_close(ix);
+	T_OK(access(path, F_OK) == 0);
+	T_EQ_INT((int)sources_in(path), 0);
+
+	/* there before: it stays */
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	T_OK(ix != NULL);
+	T_EQ_INT(ds_index_discard(ix), 0);
+	ds_index_close(ix);
+	T_OK(access(path, F_OK) == 0);
+
+	/* created, and another connection added a source and closed: it
+	 * stays, with the source, still in WAL mode */
+	unlink(path);
+	for (int i = 0; i < 2; i++) {
+		snprintf(side, sizeof side, "%s%s", path, i ? "-shm" : "-wal");
+		unlink(side);
+	}
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	other = ds_index_open(path, 0, &err);
+	T_OK(ix && other);
+	if (other && d0)
+		add(other, d0, NULL);
+	ds_index_close(other);
+	T_EQ_INT(ds_index_discard(ix), 0);
+	ds_index_close(ix);
+	T_EQ_INT((int)sources_in(path), 1);
+	{
+		unsigned char head[20] = {0};
+		FILE *f = fopen(path, "rb");
+		T_OK(f && fread(head, 1, sizeof head, f) == sizeof head && head[18] == 2);
+		if (f)
+			fclose(f);
+	}
+	ds_doc_free(d0);
+}
+
+/* A damaged index and a foreign SQLite file are refused by a reader and a
+ * writer with nothing made beside them and the file as it was. */
+T_TEST(refusal_leaves_the_folder_as_it_was)
+{
+	struct ds_err err = {0};
+	char path[512], bad[512];
+	struct ds_index *ix;
+	struct ds_doc *d0 = seed("000");
+	struct stat before, after;
+	sqlite3 *db;
+
+	path_in_tmp(path, sizeof path, "whole.db");
+	unlink(path);
+	ix = ds_index_open(path, DS_INDEX_CREATE, &err);
+	if (ix && d0)
+		add(ix, d0, NULL);
+	ds_index_close(ix);
+	path_in_tmp(bad, sizeof bad, "cut.db");
+	{
+		/* the first 10 kB */
+		static char buf[10240];
+		FILE *f = fopen(path, "rb");
+		size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+		if (f)
+			fclose(f);
+		T_OK(n == sizeof buf);
+		write_file(bad, buf, n);
+	}
+	for (int round = 0; round < 2; round++) {
+		if (round == 1) {
+			/* another application's database, in rollback mode */
+			path_in_tmp(bad, sizeof bad, "theirs.db");
+			unlink(bad);
+			if (sqlite3_open(bad, &db) == SQLITE_OK) {
+				sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
+				sqlite3_close(db);
+			}
+		}
+		T_OK(stat(bad, &before) == 0);
+		for (int flags = 0; flags <= DS_INDEX_CREATE; flags++) {
+			ix = ds_index_open(bad, flags, &err);
+			T_OK(ix == NULL && strstr(err.msg, "not a despin index"));
+			ds_index_close(ix);
+			T_EQ_INT(side_files(bad), 0);
+		}
+		T_OK(stat(bad, &after) == 0 && after.st_size == before.st_size &&
+		     after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+		     after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+	}
+	ds_doc_free(d0);
+}
+
 /* vacuum of an SQLite file: the space of removed sources comes back, the
  * rest answers as before */
 /* The first bytes of source id's stored text (after its 4-byte length) and
@@ -1021,6 +1164,8 @@ int main(void)
 	T_RUN(common_keys_follow_other_writers);
 	T_RUN(lsh_finds_spun_copy_among_distractors);
 	T_RUN(refuses_foreign_and_damaged_files);
+	T_RUN(discard_removes_only_a_new_empty_index);
+	T_RUN(refusal_leaves_the_folder_as_it_was);
 	T_RUN(texts_in_both_schema_versions);
 	T_RUN(keys_failing_at_commit_leave_nothing);
 	T_RUN(vacuum_gives_space_back);
