@@ -524,9 +524,17 @@ static size_t text_encode(struct sqlite_store *s, const char *text, size_t len,
 	size_t n;
 	if (s->version == SCHEMA_DEFLATE)
 		return deflate_text(s, text, len, out, room);
-	if (!s->zc && !(s->zc = ZSTD_createCCtx()))
+	/* each frame with its content checksum (4 bytes), which reading
+	 * checks: a text damaged in the file is refused, never judged
+	 * (deflate's zlib format has its own, Adler-32) */
+	if (!s->zc && (!(s->zc = ZSTD_createCCtx()) ||
+		       ZSTD_isError(ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel, ZSTD_LEVEL)) ||
+		       ZSTD_isError(ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 1)))) {
+		ZSTD_freeCCtx(s->zc);
+		s->zc = NULL;
 		return 0;
-	n = ZSTD_compressCCtx(s->zc, out, room, text, len, ZSTD_LEVEL);
+	}
+	n = ZSTD_compress2(s->zc, out, room, text, len);
 	return ZSTD_isError(n) ? 0 : n;
 }
 
@@ -728,7 +736,8 @@ static int inflate_text(struct sqlite_store *s, sqlite3_stmt *st, struct ds_stor
 	src->len = len;
 	return 0;
 bad:
-	return ds_err_set(err, DS_ECORRUPT, "index %s is damaged: text of source %lld does not inflate",
+	return ds_err_set(err, DS_ECORRUPT,
+			  "index %s is damaged: text of source %lld does not inflate or fails its checksum",
 			  s->path, (long long)src->id);
 }
 
@@ -926,7 +935,21 @@ static int op_check(struct ds_store *b, struct ds_err *err)
 		return DS_ECORRUPT;
 	}
 	sqlite3_finalize(st);
-	return 0;
+	/* the file's pages hold together; every text must also read back
+	 * (its frame's checksum, where it has one) */
+	if ((rc = sqlite3_prepare_v2(s->db, "SELECT text, id FROM body", -1, &st, NULL)) != SQLITE_OK)
+		return db_err(s, rc, err, "check");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ds_store_src src;
+		memset(&src, 0, sizeof src);
+		src.id = sqlite3_column_int64(st, 1);
+		if ((rc = inflate_text(s, st, &src, err)) != 0) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, rc, err, "check");
 }
 
 static int op_set_timeout(struct ds_store *b, int timeout_ms, struct ds_err *err)
