@@ -303,9 +303,9 @@ static void add_records(struct add_ctx *c)
 	while (!interrupted && !c->fatal && (got = cli_record_read(stdin, max * 2 + 1024, &lineno, &r)) > 0) {
 		struct ds_err err = {0};
 		struct ds_doc *d = NULL;
-		if (!r.err[0] && (r.no_id || !r.id[0]))
+		if (!r.err[0] && r.no_id)
 			snprintf(r.err, sizeof r.err, "stdin:%zu: record %s \"id\" (the source's name)",
-				 r.line, r.no_id ? "without an" : "with an empty");
+				 r.line, r.no_id == 1 ? "without an" : "with an empty");
 		if (!r.err[0] && !(d = ds_doc_new(r.text, r.len, r.id, cli_max_input, &err)))
 			snprintf(r.err, sizeof r.err, "%.500s", err.msg);
 		if (r.err[0] || !d) {

@@ -145,8 +145,9 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 		rec->text = NULL;
 		rec->len = 0;
 	}
-	if (!rec->id) {
-		rec->no_id = 1;
+	if (!rec->id || !rec->id[0]) {
+		rec->no_id = rec->id ? 2 : 1;
+		free(rec->id);
 		rec->id = malloc(32);
 		if (!rec->id) {
 			cli_record_free(rec);

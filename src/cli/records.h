@@ -19,7 +19,8 @@
 
 struct cli_record {
 	char *id;        /* the "id" member (string or number), or "stdin:LINE" */
-	int no_id;       /* the record has no "id" (id is "stdin:LINE") */
+	int no_id;       /* 1: the record has no "id", 2: an empty one; either
+			  * way id is "stdin:LINE" */
 	char *text;      /* the "text" string (NULL when err is set) */
 	size_t len;
 	char *date;      /* the "date" string, or NULL */
