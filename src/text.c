@@ -1134,19 +1134,35 @@ static size_t header_start(const char *s, size_t n)
 	return i;
 }
 
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Past the time of an ISO 8601 date and time that may follow a date at j
+ * ("T10:00", "T10:00:00.5Z", "T10:00+02:00"): the offset after it, or j
+ * when none follows. */
+static size_t time_end(const char *s, size_t n, size_t j)
+{
+	size_t k;
+	if (j + 1 >= n || s[j] != 'T' || !is_digit(s[j + 1]))
+		return j;
+	for (k = j + 1; k < n && (is_digit(s[k]) || (s[k] && strchr(":.,+-Z", s[k]))); k++)
+		;
+	return k;
+}
+
 size_t ds_text_date(const char *s, size_t n, char date[11])
 {
-	size_t i = header_start(s, n);
+	size_t i = header_start(s, n), j;
 	date[0] = 0;
 	if (i + 15 > n || strncmp(s + i, "date ", 5) != 0 || !ds_is_iso_date(s + i + 5))
 		return 0;
 	i += 5;
-	if (i + 10 < n && !(s[i + 10] == ' ' || s[i + 10] == '\t' || s[i + 10] == '\n' ||
-			    s[i + 10] == '\r'))
+	j = time_end(s, n, i + 10);
+	if (j < n && !is_blank(s[j]))
 		return 0;
 	memcpy(date, s + i, 10);
 	date[10] = 0;
-	i += 10;
+	i = j;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	return i;
@@ -1154,7 +1170,6 @@ size_t ds_text_date(const char *s, size_t n, char date[11])
 
 enum { DATE_LIKE_MAX = 20 }; /* bytes of what looks like a date (ds_text_bad_date) */
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_sep(char c) { return c == '-' || c == '/' || c == '.'; }
 
 size_t ds_text_bad_date(const char *s, size_t n, size_t *at)
@@ -1168,8 +1183,10 @@ size_t ds_text_bad_date(const char *s, size_t n, size_t *at)
 		return 0;
 	for (; j < n && (is_digit(s[j]) || is_sep(s[j])); j++)
 		two_parts |= is_digit(s[j]) && is_sep(s[j - 1]);
-	if (!two_parts || j - i - 5 > DATE_LIKE_MAX ||
-	    (j < n && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r'))
+	if (!two_parts || j - i - 5 > DATE_LIKE_MAX)
+		return 0;
+	j = time_end(s, n, j);
+	if (j - i - 5 > 2 * DATE_LIKE_MAX || (j < n && !is_blank(s[j])))
 		return 0;
 	*at = i;
 	return j - i;

@@ -265,6 +265,20 @@ T_TEST(date_header)
 	d = doc("date 2025-02 is not a header.");
 	T_OK(d && d->date[0] == 0);
 	ds_doc_free(d);
+	/* an ISO 8601 date and time: the day is read, the time passed over */
+	static const char *const timed[] = {"date 2025-02-22T10:00\nPreparations.",
+					    "date 2025-02-22T10:00:05.5Z Preparations.",
+					    "date 2025-02-22T10:00+02:00\r\nPreparations."};
+	for (size_t i = 0; i < sizeof timed / sizeof timed[0]; i++) {
+		d = doc(timed[i]);
+		T_OK(d && strcmp(d->date, "2025-02-22") == 0);
+		if (d)
+			T_EQ_STR(ds_tok_norm(d, 0), "Preparations");
+		ds_doc_free(d);
+	}
+	d = doc("date 2025-02-22Tea is served.");
+	T_OK(d && d->date[0] == 0);
+	ds_doc_free(d);
 }
 
 /* A first line that looks like a date header but gives no day of the
@@ -289,7 +303,8 @@ T_TEST(bad_date_header_found)
 		{"date 3 was fun.", NULL, 0},           /* no separator */
 		{"date 2025- was fun.", NULL, 0},       /* no digit after it */
 		{"date -2025-02-29\nText.", NULL, 0},   /* starts with no digit */
-		{"date 2025-02-28T10:00\nText.", NULL, 0},
+		{"date 2025-02-28T10:00\nText.", NULL, 0}, /* a header */
+		{"date 2025-02-29T10:00:00Z\nText.", "date 2025-02-29T10:00:00Z", 0},
 		{"date 2025-02-29x\nText.", NULL, 0},
 		{"Date 2025-02-29\nText.", NULL, 0},
 		{"date  2025-02-29\nText.", NULL, 0},
