@@ -22,7 +22,8 @@ static const char USAGE[] =
 	"score    prints, for every model word of the text, the word, its log10\n"
 	"         probability and the length of the longest n-gram matched, one a\n"
 	"         line (sentences end with </s>; unknown words show as WORD=<unk>),\n"
-	"         then a summary line with the perplexity.  --pretokenized reads one\n"
+	"         then a summary line with the perplexity.  A web page or an e-mail\n"
+	"         is scored on its text, as scan reads it.  --pretokenized reads one\n"
 	"         sentence a line, words separated by spaces, as they are;\n"
 	"         --summary prints the summary line only; --time reports the load\n"
 	"         time and the scoring speed (tokens/s) on standard error.\n"
@@ -220,8 +221,11 @@ static int score_one(const char *path, void *vctx)
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	char *text;
 	size_t len;
-	if (ds_read_file(path, c->pretok ? 0 : (cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT),
-			 &text, &len, &err)) {
+	/* a text as scan reads it (a web page or an e-mail: its text);
+	 * pretokenised text as it is */
+	if (c->pretok ? ds_read_file(path, 0, &text, &len, &err)
+		      : cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT,
+					 &text, &len, NULL, &err)) {
 		cli_error("%s", err.msg);
 		c->nerr++;
 		return 0;
