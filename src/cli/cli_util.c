@@ -310,6 +310,33 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 	return stop;
 }
 
+/* One note of what the walk skipped in folders, from its non-empty parts:
+ * "skipped in folders: PART[, PART] and PART; name a file to read it". */
+static void skipped_note(const struct walker *w)
+{
+	char part[3][128], msg[512];
+	size_t np = 0, used = 0;
+	if (w->assets)
+		snprintf(part[np++], sizeof part[0],
+			 "%zu file%s of styles, scripts, images, fonts or media", w->assets,
+			 w->assets == 1 ? "" : "s");
+	if (w->asset_dirs)
+		snprintf(part[np++], sizeof part[0],
+			 "%zu folder%s of saved pages' assets (NAME_files beside NAME.html)",
+			 w->asset_dirs, w->asset_dirs == 1 ? "" : "s");
+	if (w->backups)
+		snprintf(part[np++], sizeof part[0],
+			 "%zu backup%s (NAME.orig, as 'restore --in-place' keeps them)", w->backups,
+			 w->backups == 1 ? "" : "s");
+	if (!np)
+		return;
+	msg[0] = 0;
+	for (size_t i = 0; i < np; i++)
+		used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s",
+					 i == 0 ? "" : i + 1 == np ? ", and " : ", ", part[i]);
+	cli_note("skipped in folders: %s; name a file to read it", msg);
+}
+
 size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err, void *ctx,
 		     int *nerr)
 {
@@ -338,23 +365,7 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 		}
 	}
 	free(seen.ids);
-	if (w.assets && w.asset_dirs)
-		cli_note("skipped in folders: %zu file%s of styles, scripts, images, fonts or media, "
-			 "and %zu folder%s of saved pages' assets (NAME_files beside NAME.html); "
-			 "name a file to read it",
-			 w.assets, w.assets == 1 ? "" : "s", w.asset_dirs, w.asset_dirs == 1 ? "" : "s");
-	else if (w.assets)
-		cli_note("skipped in folders: %zu file%s of styles, scripts, images, fonts or media; "
-			 "name a file to read it",
-			 w.assets, w.assets == 1 ? "" : "s");
-	else if (w.asset_dirs)
-		cli_note("skipped in folders: %zu folder%s of saved pages' assets (NAME_files beside "
-			 "NAME.html); name a file to read it",
-			 w.asset_dirs, w.asset_dirs == 1 ? "" : "s");
-	if (w.backups)
-		cli_note("skipped in folders: %zu backup%s (NAME.orig, as 'restore --in-place' keeps "
-			 "them); name a file to read it",
-			 w.backups, w.backups == 1 ? "" : "s");
+	skipped_note(&w);
 	return w.count;
 }
 
