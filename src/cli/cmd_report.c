@@ -74,6 +74,22 @@ static int collect(void *ctx, const char *name, struct ds_result *r, const char 
 	return 0;
 }
 
+/* The page on standard output ('--html -'): 0, or -1 after the error. */
+static int write_stdout(const struct report_ctx *c)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	int rc = 0;
+	if (ds_report_render(&b, (const struct ds_result *const *)c->res, c->n, c->failed,
+			     c->nfailed)) {
+		cli_error("out of memory rendering the page");
+		rc = -1;
+	} else if (fwrite(b.data, 1, b.len, stdout) != b.len || cli_stdout_failed()) {
+		rc = -1;
+	}
+	ds_buf_free(&b);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -113,11 +129,17 @@ int cmd_report(int argc, char **argv)
 	    cli_output_is_input(out, so.sources, so.nsources) ||
 	    cli_output_is_input(out, &so.index, 1))
 		return EXIT_ERROR;
-	/* '-' is standard output, as an input '-' is standard input */
-	if (strcmp(out, "-") == 0)
-		out = "/dev/stdout";
 	rc = scan_run(&so, argv + optind, argc - optind, collect, &ctx);
-	if (rc >= 0 && ctx.n > 0) {
+	if (rc >= 0 && ctx.n > 0 && strcmp(out, "-") == 0) {
+		/* '-' is standard output, as an input '-' is standard input:
+		 * written where it is, as it is (appended to with '>>', after
+		 * what came before in it), never opened again by a name */
+		if (write_stdout(&ctx))
+			rc = -1;
+		else
+			fprintf(stderr, "despin: wrote standard output (%zu article%s)\n", ctx.n,
+				ctx.n == 1 ? "" : "s");
+	} else if (rc >= 0 && ctx.n > 0) {
 		if (ds_report_html(out, (const struct ds_result *const *)ctx.res, ctx.n, ctx.failed,
 				   ctx.nfailed, &err)) {
 			cli_error("%s", err.msg);
