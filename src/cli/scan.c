@@ -309,6 +309,7 @@ static void batch_work(void *ctx, int w, void *vit)
 		return;
 	memset(&opts, 0, sizeof opts);
 	opts.max_bytes = e->o->max_bytes;
+	opts.max_words = e->o->max_words;
 	opts.threshold = e->o->threshold;
 	opts.all_subs = e->o->all_subs;
 	opts.check_direction = 1;
