@@ -261,6 +261,36 @@ static void hunk_side(char mark, const char *s, size_t n, size_t from, size_t to
 	}
 }
 
+/* The file's name on a header line of a diff ("--- NAME"), as git writes
+ * it, so that patch(1) and 'git apply' find the file: a name holding a
+ * control character, a double quote, a backslash or a byte past ASCII in
+ * double quotes, those C-escaped (\n, \t, \", \\, \ooo); another
+ * name holding a space followed by a tab, which ends it. */
+static void print_diff_name(const char *mark, const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	int quote = 0;
+	for (; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+			quote = 1;
+	if (!quote) {
+		printf("%s %s%s\n", mark, name, strchr(name, ' ') ? "\t" : "");
+		return;
+	}
+	printf("%s \"", mark);
+	for (p = (const unsigned char *)name; *p; p++) {
+		const char *esc = *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : *p == '"' ? "\\\""
+				  : *p == '\\' ? "\\\\" : NULL;
+		if (esc)
+			fputs(esc, stdout);
+		else if (*p < 0x20 || *p >= 0x7f)
+			printf("\\%03o", *p);
+		else
+			putchar(*p);
+	}
+	printf("\"\n");
+}
+
 /* A unified diff without context lines (what 'diff -U0' prints, and
  * 'patch' or 'git apply --unidiff-zero' apply): restoring replaces words
  * within lines, so line k of the article is line k of the result, and each
@@ -272,7 +302,8 @@ static void print_diff(const char *name, const char *a, size_t alen, const char 
 	 * is no patch, and patch(1) refuses it) */
 	if (alen == blen && memcmp(a, b, alen) == 0)
 		return;
-	printf("--- %s\n+++ %s\n", name, name);
+	print_diff_name("---", name);
+	print_diff_name("+++", name);
 	for (;;) {
 		int end = i >= alen && j >= blen;
 		size_t ie = line_end(a, alen, i), je = line_end(b, blen, j);
@@ -418,7 +449,7 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 			o->failed = 1;
 		}
 	} else if (o->diff) {
-		print_diff(cli_name(name), orig, olen, out, len);
+		print_diff(name, orig, olen, out, len);
 	} else {
 		if (o->many)
 			printf("==> %s <==\n", cli_name(name));
