@@ -138,8 +138,8 @@ int cmd_match(int argc, char **argv)
 	if (!(a = load(argv[1], st, &wa, &ta)) || !(b = load(argv[2], st, &wb, &tb)))
 		goto done;
 	ds_fprint_cmp(a, b, &c);
-	printf("a                %s\n", argv[1]);
-	printf("b                %s\n", argv[2]);
+	printf("a                %s\n", cli_name(argv[1]));
+	printf("b                %s\n", cli_name(argv[2]));
 	printf("similarity       %.3f\n", c.similarity);
 	printf("containment a/b  %.3f\n", c.containment_ab);
 	printf("containment b/a  %.3f\n", c.containment_ba);
