@@ -229,7 +229,7 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 		       shown_str(o, 2, s.why));
 	}
 	if (o->oom) {
-		cli_error("%s: out of memory", cli_name(name));
+		cli_error("%s: out of memory", name);
 		o->failed = 1;
 		o->oom = 0;
 	}
@@ -366,10 +366,10 @@ static int write_in_place(const char *path, const char *orig, size_t olen, const
 							   : NULL;
 		if (what) {
 			cli_error("%s exists and is %s: %s not restored, it would have no backup",
-				  cli_name(bak), what, cli_name(path));
+				  bak, what, path);
 			return -1;
 		}
-		cli_note("%s exists: kept as the backup, not overwritten", cli_name(bak));
+		cli_note("%s exists: kept as the backup, not overwritten", bak);
 	}
 	if (ds_afile_open(&f, path, &err))
 		goto fail;
@@ -397,7 +397,7 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen)
 	size_t len;
 	int ok;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		cli_error("%s: not a regular file (a pipe): not restored in place", cli_name(path));
+		cli_error("%s: not a regular file (a pipe): not restored in place", path);
 		return 0;
 	}
 	if (ds_read_file(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &now, &len,
@@ -409,19 +409,19 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen)
 	switch (cli_input_kind(now, len, cli_html_named(path, now, len), NULL, NULL)) {
 	case CLI_READ_MIME:
 		cli_error("%s: a MIME message, judged on its text part: not restored in place "
-			  "(without --in-place the restored text is printed)", cli_name(path));
+			  "(without --in-place the restored text is printed)", path);
 		break;
 	case CLI_READ_PAGE:
 		cli_error("%s: a web page, judged on its text: not restored in place (without "
-			  "--in-place the restored text is printed)", cli_name(path));
+			  "--in-place the restored text is printed)", path);
 		break;
 	case CLI_READ_1252:
 		cli_error("%s: not UTF-8, judged as Windows-1252: not restored in place (without "
-			  "--in-place the restored UTF-8 text is printed)", cli_name(path));
+			  "--in-place the restored UTF-8 text is printed)", path);
 		break;
 	default:
 		if (!ok)
-			cli_error("%s: changed since it was read: not restored", cli_name(path));
+			cli_error("%s: changed since it was read: not restored", path);
 	}
 	free(now);
 	return ok;

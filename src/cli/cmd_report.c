@@ -145,7 +145,7 @@ int cmd_report(int argc, char **argv)
 			cli_error("%s", err.msg);
 			rc = -1;
 		} else {
-			fprintf(stderr, "despin: wrote %s (%zu article%s)\n", out, ctx.n,
+			fprintf(stderr, "despin: wrote %s (%zu article%s)\n", cli_name(out), ctx.n,
 				ctx.n == 1 ? "" : "s");
 		}
 	} else if (rc >= 0) {

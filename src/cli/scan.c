@@ -220,7 +220,7 @@ static void emit(struct engine *e, struct item *it)
 			cli_progress_clear();
 			cli_note("%s: %zu source%s found past the work bound of one article "
 				 "(--max-words, --max-size) not judged against",
-				 cli_name(it->name), k, k == 1 ? "" : "s");
+				 it->name, k, k == 1 ? "" : "s");
 		}
 		if (it->res && it->page) { /* offsets in the page it was read from */
 			ds_result_set_page(it->res, it->page);
