@@ -1,7 +1,9 @@
 /* cmd_report.c - despin report --html: one self-contained page for an audit. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "scan.h"
@@ -90,6 +92,50 @@ static int write_stdout(const struct report_ctx *c)
 	return rc;
 }
 
+/* Opens the page's file before any article is scanned, so that a page that
+ * cannot be written (no such folder, no right to write there, a folder
+ * by that name) is said at once, not after the whole scan: a new file or
+ * a regular one is made as a temporary file beside it, renamed when the
+ * page is written (removed if none is).  A device, a pipe or a link is
+ * written in place at the end, as it was (it is not emptied by a scan
+ * that finds nothing); a folder is refused now.  *f is open when 1 is
+ * returned; 0 leaves it to the end; -1 after the error. */
+static int page_open(struct ds_afile *f, const char *out)
+{
+	struct ds_err err = {0};
+	struct stat st;
+	if (lstat(out, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !(stat(out, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode) ||
+				      S_ISSOCK(st.st_mode))))
+		return 0;
+	if (ds_afile_open(f, out, &err)) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	return 1;
+}
+
+/* The page into f (opened by page_open): 0, or -1 after the error. */
+static int page_write(struct ds_afile *f, const struct report_ctx *c)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	struct ds_err err = {0};
+	if (ds_report_render(&b, (const struct ds_result *const *)c->res, c->n, c->failed,
+			     c->nfailed)) {
+		ds_buf_free(&b);
+		ds_afile_abort(f);
+		cli_error("out of memory rendering the page");
+		return -1;
+	}
+	ds_afile_write(f, b.data, b.len);
+	ds_buf_free(&b);
+	if (ds_afile_commit(f, &err)) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -101,7 +147,8 @@ int cmd_report(int argc, char **argv)
 	struct report_ctx ctx = {0};
 	const char *out = NULL;
 	struct ds_err err = {0};
-	int c, rc;
+	struct ds_afile page;
+	int c, rc, opened = 0;
 	memset(&so, 0, sizeof so);
 	so.need_scorer = 1;
 	optind = 1;
@@ -129,6 +176,8 @@ int cmd_report(int argc, char **argv)
 	    cli_output_is_input(out, so.sources, so.nsources) ||
 	    cli_output_is_input(out, &so.index, 1))
 		return EXIT_ERROR;
+	if (strcmp(out, "-") != 0 && (opened = page_open(&page, out)) < 0)
+		return EXIT_ERROR;
 	rc = scan_run(&so, argv + optind, argc - optind, collect, &ctx);
 	if (rc >= 0 && ctx.n > 0 && strcmp(out, "-") == 0) {
 		/* '-' is standard output, as an input '-' is standard input:
@@ -140,9 +189,15 @@ int cmd_report(int argc, char **argv)
 			fprintf(stderr, "despin: wrote standard output (%zu article%s)\n", ctx.n,
 				ctx.n == 1 ? "" : "s");
 	} else if (rc >= 0 && ctx.n > 0) {
-		if (ds_report_html(out, (const struct ds_result *const *)ctx.res, ctx.n, ctx.failed,
-				   ctx.nfailed, &err)) {
+		int failed;
+		if (opened) {
+			failed = page_write(&page, &ctx);
+			opened = 0; /* renamed, or removed */
+		} else if ((failed = ds_report_html(out, (const struct ds_result *const *)ctx.res,
+						    ctx.n, ctx.failed, ctx.nfailed, &err)) != 0) {
 			cli_error("%s", err.msg);
+		}
+		if (failed) {
 			rc = -1;
 		} else {
 			fprintf(stderr, "despin: wrote %s (%zu article%s)\n", cli_name(out), ctx.n,
@@ -152,6 +207,8 @@ int cmd_report(int argc, char **argv)
 		cli_error("no article could be scanned; %s not written", out);
 		rc = -1;
 	}
+	if (opened)
+		ds_afile_abort(&page); /* no page: nothing made */
 	for (size_t i = 0; i < ctx.n; i++)
 		ds_result_free(ctx.res[i]);
 	free(ctx.res);
