@@ -49,6 +49,7 @@ struct engine {
 	struct item **items;
 	size_t nitems, items_cap, next_item;
 	int batch_pass;          /* 1 related, 2 fluency ranks, 3 with sources */
+	size_t pass_done, pass_total; /* the articles of this pass, for the count */
 	/* output */
 	scan_result_fn fn;
 	void *ctx;
@@ -202,9 +203,15 @@ static void work(void *ctx, int w, void *vit)
 static void progress(struct engine *e)
 {
 	e->done++;
+	e->pass_done++;
 	if (!e->o->progress || !isatty(2))
 		return;
-	if (e->total)
+	/* a batch's articles are gone over in three passes: each counted
+	 * apart, so that the count is of articles, not of steps */
+	if (e->batch_pass)
+		cli_progress("despin: pass %d of 3, %zu/%zu articles", e->batch_pass, e->pass_done,
+			     e->pass_total);
+	else if (e->total)
 		cli_progress("despin: %zu/%zu articles", e->done, e->total);
 	else
 		cli_progress("despin: %zu articles", e->done);
@@ -274,16 +281,12 @@ static int batch_wants(const struct engine *e, int pass, const struct item *it)
 	       (!it->err[0] && (pass == 1 || ds_batch_needs_rank(e->batch, it->bidx)));
 }
 
-/* The steps of the passes from pass on, for the progress count. */
+/* The articles pass has work for, for the progress count. */
 static size_t batch_steps(const struct engine *e, int pass)
 {
 	size_t n = 0;
-	for (int p = pass; p <= 3; p++)
-		for (size_t i = 0; i < e->nitems; i++)
-			/* pass 2's work is known once pass 1 is done: until then, the
-			 * articles it may take */
-			n += p == 2 && pass == 1 ? !e->items[i]->err[0]
-						 : batch_wants(e, p, e->items[i]);
+	for (size_t i = 0; i < e->nitems; i++)
+		n += batch_wants(e, pass, e->items[i]);
 	return n;
 }
 
@@ -378,7 +381,8 @@ static int run_batch(struct engine *e)
 		}
 	for (e->batch_pass = 1; e->batch_pass <= 3; e->batch_pass++) {
 		e->next_item = 0;
-		e->total = e->done + batch_steps(e, e->batch_pass);
+		e->pass_done = 0;
+		e->pass_total = batch_steps(e, e->batch_pass);
 		if (pool_run(e->nthreads, batch_next, batch_work, batch_done, e) < 0) {
 			cli_error("cannot start worker threads");
 			rc = -1;

@@ -55,9 +55,9 @@ for mode in "--solo" "" "--solo --format json"; do
 	tty "$W/plain" scan $mode $S/*.txt
 	tty "$W/progress" scan --progress $mode $S/*.txt
 	check "$label --progress draws its count" \
-		$(grep -q "despin: [0-9]*/[0-9]* articles" "$W/progress"; echo $?)
+		$(grep -q "despin: \(pass [1-3] of 3, \)*[0-9]*/[0-9]* articles" "$W/progress"; echo $?)
 	check "... and never writes after it on its line" \
-		$(! grep -aq "despin: [0-9/]* articles[^$(printf '\r')]" "$W/progress"; echo $?)
+		$(! grep -aq "despin: [a-z0-9 ,]*/[0-9]* articles[^$(printf '\r')]" "$W/progress"; echo $?)
 	screen "$W/plain" > "$W/plain.screen"
 	screen "$W/progress" > "$W/progress.screen"
 	same "... the screen shows what scan shows without it" "$W/plain.screen" "$W/progress.screen"
@@ -70,3 +70,10 @@ screen "$W/plain" > "$W/plain.screen"
 screen "$W/progress" > "$W/progress.screen"
 same "an error message on a terminal with --progress, as without" "$W/plain.screen" \
 	"$W/progress.screen"
+# a batch is gone over in three passes: each counts the articles (5 seeds,
+# not the 15 steps of the passes: "1/15 articles" for 5 files)
+tty "$W/progress" scan --progress $S/*.txt
+check "a batch's count is of its articles, pass by pass" \
+	$(grep -aq "despin: pass 1 of 3, 5/5 articles" "$W/progress" &&
+	  grep -aq "despin: pass 3 of 3, 5/5 articles" "$W/progress" &&
+	  ! grep -aq "/1[0-9] articles" "$W/progress"; echo $?)
