@@ -1,4 +1,6 @@
 /* main.c - the despin command: dispatch to subcommands (src/cli/cmd_*.c). */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -89,6 +91,25 @@ static void remove_temp_on_signals(void)
 			sigaction(sigs[i], &sa, NULL);
 }
 
+/* A standard stream closed by whoever started us ('2>&-') would give its
+ * number to the next file opened: messages meant for standard error would
+ * be written into the page or the article being written.  Each closed one
+ * is held by /dev/null opened the other way round, so that using it fails
+ * (EBADF) as using a closed one does. */
+static void hold_standard_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int got;
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		got = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+		if (got >= 0 && got != fd) {
+			dup2(got, fd);
+			close(got);
+		}
+	}
+}
+
 static int run(const struct command *c, int argc, char **argv)
 {
 	/* getopt names the command in its messages: "despin scan: ..." */
@@ -106,6 +127,7 @@ static int run(const struct command *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
+	hold_standard_fds();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigbus;
 	sigaction(SIGBUS, &sa, NULL);
