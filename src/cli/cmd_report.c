@@ -96,21 +96,29 @@ static int write_stdout(const struct report_ctx *c)
  * cannot be written (no such folder, no right to write there, a folder
  * by that name) is said at once, not after the whole scan: a new file or
  * a regular one is made as a temporary file beside it, renamed when the
- * page is written (removed if none is).  A device, a pipe or a link is
+ * page is written (removed if none is), with the mode, owner and group of
+ * the file it replaces.  A device, a pipe or a link is
  * written in place at the end, as it was (it is not emptied by a scan
  * that finds nothing); a folder is refused now.  *f is open when 1 is
  * returned; 0 leaves it to the end; -1 after the error. */
 static int page_open(struct ds_afile *f, const char *out)
 {
 	struct ds_err err = {0};
-	struct stat st;
-	if (lstat(out, &st) == 0 && !S_ISREG(st.st_mode) &&
+	struct stat st, lst;
+	int there = lstat(out, &lst) == 0;
+	if (there && !S_ISREG(lst.st_mode) &&
 	    !(stat(out, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode) ||
 				      S_ISSOCK(st.st_mode))))
 		return 0;
 	if (ds_afile_open(f, out, &err)) {
 		cli_error("%s", err.msg);
 		return -1;
+	}
+	/* a page written again keeps the permission bits, owner and group
+	 * of the one it replaces (a private report stays private) */
+	if (there && S_ISREG(lst.st_mode)) {
+		ds_afile_chown(f, (long)lst.st_uid, (long)lst.st_gid);
+		ds_afile_chmod(f, lst.st_mode & 0777);
 	}
 	return 1;
 }
