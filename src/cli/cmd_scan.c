@@ -36,7 +36,7 @@ static const char USAGE[] =
 	"                  records are not compared with one another: each is\n"
 	"                  judged on its own unless -i or -s gives sources\n"
 	"  -j N            N worker threads sharing one set of models (default:\n"
-	"                  one per core, for files no more than there are files;\n"
+	"                  one per core; for files no more than there are files;\n"
 	"                  a stream's verdicts are written as soon as made)\n"
 	"  --progress      a progress line on stderr (only on a terminal)\n"
 	"  --all           list candidate substitutions of clean articles too\n"

@@ -533,17 +533,20 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			return -1;
 		}
 	}
-	/* without -j, a thread per core; files no more than there are of
-	 * them (a stream's verdicts are written as soon as they are made, in
+	/* without -j, a thread per core; for files, with -j too, no more
+	 * than there are of them (a stream's verdicts are written as soon as they are made, in
 	 * input order, whatever the threads) */
 	if (o->jobs > 0) {
 		e.nthreads = o->jobs;
 	} else {
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		e.nthreads = ncpu > 1 ? (ncpu < CLI_MAX_JOBS ? (int)ncpu : CLI_MAX_JOBS) : 1;
-		if (!o->stdin_json && e.npaths < (size_t)e.nthreads)
-			e.nthreads = e.npaths > 0 ? (int)e.npaths : 1;
 	}
+	/* a thread more than there are files would only set up its models'
+	 * detector and open the index for nothing (-j 256 for two files took
+	 * seconds) */
+	if (!o->stdin_json && e.npaths < (size_t)e.nthreads)
+		e.nthreads = e.npaths > 0 ? (int)e.npaths : 1;
 	/* a folder's worth of articles, or a stream: the models mapped for
 	 * many lookups */
 	e.models = cli_models_open(o->models, o->need_scorer,
