@@ -963,8 +963,13 @@ static int pipe_exec(struct rstore *s, struct pipe *p, struct ds_err *err)
 				load_slots(s, NULL);
 			continue;
 		}
-		if (!moved)
+		if (!moved) {
+			/* a reconnection that came through leaves no message of
+			 * the attempts before it: the caller's err is for failures */
+			if (attempt && err && err->code == DS_EIO)
+				memset(err, 0, sizeof *err);
 			break;
+		}
 		if (moved == 2) {
 			sleep_ms(attempt < 4 ? 100 << attempt : 1000);
 			attempt++;
@@ -3504,7 +3509,8 @@ struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 		if (rc != DS_EIO || i >= s->retry)
 			goto fail;
 		sleep_ms(i < 4 ? 100 << i : 1000);
-		rc = load_slots(s, err);
+		if ((rc = load_slots(s, err)) == 0 && err)
+			memset(err, 0, sizeof *err); /* reached: no message left */
 	}
 	if (s->cluster && s->db != 0) {
 		ds_err_set(err, DS_EINVAL, "index %s: a cluster has only database 0", s->uri);

@@ -611,6 +611,7 @@ int cmd_worker(int argc, char **argv)
 		{"prefetch", required_argument, NULL, 'P'}, {"readers", required_argument, NULL, 'D'},
 		{"jobs", required_argument, NULL, 'j'},   {NULL, 0, NULL, 0}};
 	const char *index = NULL, *models = NULL, *queue = NULL, *name = NULL;
+	char index_retry[4096];
 	long max = -1, v, depth = -1;
 	int c, stats = 0, until_empty = 0, retry = 30, rc = EXIT_CLEAN, nreaders = 0;
 	struct worker w;
@@ -718,6 +719,14 @@ int cmd_worker(int argc, char **argv)
 			rc = EXIT_ERROR;
 			goto out;
 		}
+	}
+	if (retry > 0 && strncmp(index, "redis://", 8) == 0 &&
+	    !(strchr(index, '?') && strstr(strchr(index, '?'), "retry="))) {
+		/* the index's reconnections too, an option of its address (one
+		 * the address sets wins) */
+		snprintf(index_retry, sizeof index_retry, "%s%cretry=%d", index,
+			 strchr(index, '?') ? '&' : '?', retry);
+		index = index_retry;
 	}
 	for (int i = 0; i < w.nreaders; i++) {
 		struct reader *rd = &w.rd[i];

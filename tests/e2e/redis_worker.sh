@@ -237,4 +237,33 @@ check "a generation opened while a worker runs: its next article finds the sourc
 	$(grep -q '"source": *"corpus/seeds/000_fcd469a446cc7cc8.txt"' "$W/G.results" &&
 	  "$DESPIN" index list -i "$U/7" | grep -q '^ *20001 .*000_fcd469a446cc7cc8.txt$' &&
 	  [ "$($R -n 7 --scan --pattern '{p1:*' | head -1)" ]; echo $?)
+
+# the index's server goes away while a worker drains the stream (held by
+# another server) and comes back (from its AOF) a second later: the worker
+# waits for it (--retry, 30 by default) as it waits for the stream's, and no
+# article fails
+P2=$(redis_free_port)
+redis_start "$P2" || nok "a second redis-server starts"
+U2=redis://127.0.0.1:$P2
+"$DESPIN" index add -q -i "$U2" corpus/seeds > /dev/null 2>&1
+mkdir "$W/many"
+for i in $(seq 1 60); do cp corpus/seeds/003_cc34e14e2e5a732a.txt "$W/many/$i.txt"; done
+"$DESPIN" submit --queue "$U/9" "$W/many" > /dev/null 2>&1
+"$DESPIN" worker -i "$U2" --queue "$U/9" --name K --until-empty > "$W/K.out" 2> "$W/K.err" &
+kpid=$!
+i=0
+while [ $i -lt 400 ] && [ "$($R -n 9 xlen '{despin}:results')" -lt 2 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+redis_stop "$P2"
+sleep 1
+redis_start "$P2"
+wait $kpid
+krc=$?
+sed 's/^/# /' "$W/K.out" "$W/K.err" | head -5
+$R -n 9 xrange '{despin}:results' - + | grep -A1 '^error$' | sed 's/^/# /' | head -4
+check "the index's server restarted under a worker: every article judged, none failed (exit 0)" \
+	$([ $krc = 0 ] && grep -qx "worker K: 60 processed, 0 failed, 0 finished by another worker" "$W/K.out" &&
+	  [ "$($R -n 9 xrange '{despin}:results' - + | grep -c '^error$')" = 0 ]; echo $?)
 echo "1..$n"
