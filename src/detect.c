@@ -141,15 +141,23 @@ struct ds_lm *ds_models_load_lm(const char *dir, const char *lm_file, char *note
 	snprintf(path, sizeof path, "%s/%s", dir, want);
 	lm = ds_lm_load(path, &e);
 	if (!lm && strcmp(want, "lm.bin") != 0 && e.code == DS_EIO) {
+		/* the hint only where the background model is missing: not for
+		 * a misspelt name beside a whole set of models */
+		char bg[4096];
+		int hint;
+		snprintf(bg, sizeof bg, "%s/bg.bin", dir);
+		hint = access(bg, F_OK) != 0;
 		if (lm_file) {
 			size_t k = strlen(e.msg);
-			snprintf(e.msg + k, sizeof e.msg - k, " (%s)", LM_MIX_HINT);
+			if (hint)
+				snprintf(e.msg + k, sizeof e.msg - k, " (%s)", LM_MIX_HINT);
 		} else {
 			/* the fitted model is not there: the corpus model alone */
 			if (note && n)
 				snprintf(note, n, "the scorer was fitted with %s, which cannot be loaded "
 					 "(%s); lm.bin, the corpus model alone, stands in and judges texts "
-					 "without a source less well (%s)", want, e.msg, LM_MIX_HINT);
+					 "without a source less well%s%s%s", want, e.msg,
+					 hint ? " (" : "", hint ? LM_MIX_HINT : "", hint ? ")" : "");
 			snprintf(path, sizeof path, "%s/lm.bin", dir);
 			memset(&e, 0, sizeof e);
 			lm = ds_lm_load(path, &e);
