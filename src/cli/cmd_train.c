@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -109,6 +110,17 @@ static int parse_num(const char *s, const char *opt, long lo, long hi, long *out
 	return 0;
 }
 
+/* Do the two outputs name one file (the same name, or one file already
+ * there under two names)? */
+static int same_output(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (strcmp(a, b) == 0)
+		return 1;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 int cmd_train(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -159,6 +171,11 @@ int cmd_train(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage(SYNOPSIS);
+	if (arpa && same_output(out, arpa)) {
+		cli_error("-o and --arpa name the same file %s: the ARPA text would replace the "
+			  "binary model; name two files", cli_name(arpa));
+		return EXIT_ERROR;
+	}
 	if (cli_output_is_input(out, (const char *const *)(argv + optind), (size_t)(argc - optind)) ||
 	    cli_output_is_input(arpa, (const char *const *)(argv + optind), (size_t)(argc - optind)))
 		return EXIT_ERROR;
