@@ -407,8 +407,15 @@ static int text_seq(const struct ds_lm *lm, const char *path, struct ds_lm_seq *
 	struct ds_lm_seq one = {0};
 	char *text;
 	size_t len;
-	if (ds_read_file(path, 0, &text, &len, &err)) {
+	/* read and checked as 'despin train' reads a file: no text is an error */
+	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
+			     &len, NULL, &err)) {
 		cli_error("%s", err.msg);
+		return -1;
+	}
+	if (ds_text_check(text, len, strcmp(path, "-") == 0 ? "<stdin>" : path, &err)) {
+		cli_error("%s", err.msg);
+		free(text);
 		return -1;
 	}
 	for (const char *p = text, *end = text + len; p < end;) {
