@@ -736,6 +736,15 @@ static int load_slots(struct rstore *s, struct ds_err *err)
 			freeReplyObject(r);
 			if (disabled) {
 				s->cluster = 0;
+				if (i > 0) {
+					/* the server is the node that answered, not
+					 * the ones before it that did not */
+					struct node t = s->node[0];
+					s->node[0] = s->node[i];
+					s->node[i] = t;
+					if (err)
+						memset(err, 0, sizeof *err);
+				}
 				return 0;
 			}
 			continue;

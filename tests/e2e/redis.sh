@@ -306,6 +306,12 @@ check "check passes after the vacuum" $?
 "$DESPIN" index query -i "$U" -n 3 $S/003_cc34e14e2e5a732a.txt $S/001_455d42bae2579fa5.txt > "$W/q.after" 2>&1
 same "after the vacuum, queries answer as before the killed add" "$W/q.before" "$W/q.after"
 
+# an address of two servers, the first one down: the index opens on the
+# second (it used to fail: "cannot connect to" the first)
+DEAD=$(redis_free_port)
+"$DESPIN" index list -i "redis://127.0.0.1:$DEAD,127.0.0.1:$PORT" > "$W/two" 2>&1
+same "an address whose first server is down opens the index on the next" "$W/before" "$W/two"
+
 # server gone mid-scan: one error line per article, no hang
 if [ $SCAN = 1 ]; then
 	mkfifo "$W/in"
