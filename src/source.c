@@ -541,7 +541,8 @@ static int cmp_first(const void *a, const void *b)
 /* An article r judged spun against the sources of s: each source is also
  * weighed the other way, and r keeps its verdict when the evidence (or a
  * date) shows the article is the copy of one of them.  When it shows the
- * article is the source of every one, the article is judged on its own
+ * article is the source of every one (a copy of the article aside: it
+ * cannot tell), the article is judged on its own
  * instead (and not flagged: "original"); otherwise r is not flagged
  * ("uncertain").  Returns r or the result that replaces it (r freed),
  * NULL with err set. */
@@ -555,10 +556,17 @@ static struct ds_result *check_direction(struct ds_detector *det, struct ds_resu
 	 * evidence, and the article stays judged unless it shows the source
 	 * copied the article (a date header can be wrong) */
 	int presumed = opts->check_direction == DS_DIRECTION_IF_NEWER;
+	/* a copy of the article has its words: it cannot say which text came
+	 * first, and is weighed only when no other source is there */
+	int skip_copies = 0;
+	for (size_t i = 0; i < s->n; i++)
+		skip_copies |= !s->f[i].copy;
 	o.check_direction = 0;
 	o.all_subs = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		struct ds_text src = {s->f[i].name, s->f[i].text, s->f[i].len};
+		if (skip_copies && s->f[i].copy)
+			continue;
 		int dir = ds_direction_weigh(det, art, &src, s->n == 1 ? r : NULL, &o, !presumed,
 					     NULL, err);
 		if (dir < 0) {
