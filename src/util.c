@@ -991,11 +991,21 @@ int ds_afile_open(struct ds_afile *f, const char *path, struct ds_err *err)
 		return rc;
 	if (lstat(path, &lst) == 0 && !S_ISREG(lst.st_mode)) {
 		/* Only a regular file (or nothing) is replaced by renaming a
-		 * temporary file over it.  A symbolic link, a device or a FIFO
-		 * is written where it points, in place; a directory or a block
-		 * device is refused. */
+		 * temporary file over it: a symbolic link's file is replaced
+		 * where it is; a device or a FIFO is written in place; a
+		 * directory or a block device is refused. */
 		if (stat(path, &st) < 0)
 			return ds_err_sys(err, errno, "cannot write %s", path);
+		if (S_ISLNK(lst.st_mode) && S_ISREG(st.st_mode)) {
+			/* a link to a file: the file it names is replaced, by a
+			 * temporary file beside it, and the link stays */
+			char *real = realpath(path, NULL);
+			if (!real)
+				return ds_err_sys(err, errno, "cannot write %s", path);
+			rc = afile_open_temp(f, real, err);
+			free(real);
+			return rc;
+		}
 		if (S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode))
 			return ds_err_set(err, DS_EIO, "cannot write %s: %s, not a file", path,
 					  S_ISDIR(st.st_mode) ? "a directory"

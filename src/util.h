@@ -353,9 +353,11 @@ int ds_map_whole_folios(int whole);
  * renamed over PATH only by ds_afile_commit.  ds_afile_abort (or a failed
  * commit) removes the temporary file, so no partial file is ever left.
  * Only a regular file (or no file) is replaced that way: a PATH that is a
- * symbolic link, a character device or a FIFO is opened and written in
- * place (the link stays a link, /dev/null stays a device); a directory or
- * a block device is refused, and so is an empty PATH (DS_EINVAL).  The
+ * symbolic link to a file has that file replaced so (the link stays a
+ * link, the temporary file is made beside the file it names); a character
+ * device or a FIFO is opened and written in place (/dev/null stays a
+ * device); a directory or a block device is refused, and so is an empty
+ * PATH (DS_EINVAL).  The
  * new file has mode 0644 less the umask unless ds_afile_chmod says
  * otherwise.
  * ds_afile_open_new is for a file that must never replace another (a

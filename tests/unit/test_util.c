@@ -341,6 +341,46 @@ T_TEST(temp_files_removed_on_demand)
 	rmdir(dir);
 }
 
+/* An atomic write through a symbolic link to a file replaces the file it
+ * names by renaming a temporary file made beside it: the link stays a
+ * link, and until the commit the file holds its old contents whole. */
+T_TEST(afile_through_link_replaces_its_file)
+{
+	char dir[] = "/tmp/despin-link-XXXXXX", sub[64], target[96], link_[64], buf[16] = {0};
+	struct ds_afile f;
+	struct stat st;
+	FILE *fp;
+	T_OK(mkdtemp(dir) != NULL);
+	snprintf(sub, sizeof sub, "%s/models", dir);
+	snprintf(target, sizeof target, "%s/models/m.bin", dir);
+	snprintf(link_, sizeof link_, "%s/m.bin", dir);
+	T_OK(mkdir(sub, 0700) == 0);
+	if ((fp = fopen(target, "w")) != NULL) {
+		fputs("old", fp);
+		fclose(fp);
+	}
+	T_OK(symlink(target, link_) == 0);
+	T_EQ_INT(ds_afile_open(&f, link_, NULL), 0);
+	T_OK(!f.inplace);
+	T_OK(f.tmp && strncmp(f.tmp, sub, strlen(sub)) == 0); /* beside the file */
+	T_EQ_INT(ds_afile_write(&f, "new", 3), 0);
+	if ((fp = fopen(target, "r")) != NULL) { /* not yet: the old file whole */
+		T_OK(fread(buf, 1, sizeof buf - 1, fp) == 3 && strcmp(buf, "old") == 0);
+		fclose(fp);
+	}
+	T_EQ_INT(ds_afile_commit(&f, NULL), 0);
+	T_OK(lstat(link_, &st) == 0 && S_ISLNK(st.st_mode));
+	memset(buf, 0, sizeof buf);
+	if ((fp = fopen(link_, "r")) != NULL) {
+		T_OK(fread(buf, 1, sizeof buf - 1, fp) == 3 && strcmp(buf, "new") == 0);
+		fclose(fp);
+	}
+	unlink(link_);
+	unlink(target);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 /* ds_temp_create makes a file or a folder from a template and lists it
  * (ds_temp_remove_all takes both), fails with errno where mkstemp would
  * and lists nothing then, and gives the signal mask back as it found it. */
@@ -695,6 +735,7 @@ int main(void)
 	T_RUN(iso_dates);
 	T_RUN(hash64_values_stay);
 	T_RUN(temp_files_removed_on_demand);
+	T_RUN(afile_through_link_replaces_its_file);
 	T_RUN(temp_create_lists_what_it_makes);
 #ifdef __linux__
 	T_RUN(temp_create_no_window_for_a_signal);
