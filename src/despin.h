@@ -90,8 +90,10 @@ int ds_temp_create(char *tmpl, int is_dir);
  *   <br> a line; inline markup (a, span, em, ...) is dropped, its text kept;
  * - scripts, styles, the title, comments, and menus, forms, asides,
  *   footers and embedded media (nav, form, aside, footer, svg, ...) are
- *   dropped with what they hold (a page that never closes one is read again
- *   with them kept);
+ *   dropped with what they hold, and so is an element hidden from the
+ *   reader (the hidden attribute, a style of display:none or
+ *   visibility:hidden) (a page that never closes one is read again with
+ *   them kept);
  * - character references are decoded (numeric, and the named ones news
  *   pages use; an unknown name stays as written); blanks are collapsed;
  * - a page that declares Windows-1252 or Latin-1 (<meta charset>) and is

@@ -362,6 +362,86 @@ static const char *attr_value(const char *a, size_t n, const char *name, size_t 
 	return NULL;
 }
 
+/* Whether attrs hold the attribute name (lower case), with a value or
+ * none (hidden, hidden="", hidden="hidden"); *v and *vl get its value
+ * ("" when it has none). */
+static int attr_present(const char *a, size_t n, const char *name, const char **v, size_t *vl)
+{
+	size_t nl = strlen(name);
+	char q = 0;
+	for (size_t i = 0; i + nl <= n; i++) {
+		size_t j = i + nl;
+		if (q) { /* inside a quoted value */
+			if (a[i] == q)
+				q = 0;
+			continue;
+		}
+		if (a[i] == '"' || a[i] == '\'') {
+			q = a[i];
+			continue;
+		}
+		if ((i && !is_blank((unsigned char)a[i - 1]) && a[i - 1] != '"' && a[i - 1] != '\'' &&
+		     a[i - 1] != '/') ||
+		    !starts_ci(a, i, n, name))
+			continue;
+		if (j < n && !is_blank((unsigned char)a[j]) && a[j] != '=' && a[j] != '/' && a[j] != '>')
+			continue;
+		while (j < n && is_blank((unsigned char)a[j]))
+			j++;
+		*v = "";
+		*vl = 0;
+		if (j < n && a[j] == '=') {
+			const char *val = attr_value(a + i, n - i, name, vl);
+			if (val)
+				*v = val;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether an element's attributes hide it from a reader: the hidden
+ * attribute (but hidden="until-found", which find-in-page opens), or a
+ * style with display:none or visibility:hidden. */
+static int hidden(const char *attrs, size_t alen)
+{
+	const char *v;
+	size_t vl;
+	if (attr_present(attrs, alen, "hidden", &v, &vl) && !(vl == 11 && starts_ci(v, 0, vl, "until-found")))
+		return 1;
+	if (attr_present(attrs, alen, "style", &v, &vl)) {
+		char css[64];
+		size_t k = 0;
+		for (size_t i = 0; i < vl; i++) {
+			/* the declarations without blanks, a window of them */
+			if (is_blank((unsigned char)v[i]))
+				continue;
+			if (k == sizeof css - 1) {
+				memmove(css, css + 32, k - 32);
+				k -= 32;
+			}
+			css[k++] = (char)lower((unsigned char)v[i]);
+			css[k] = 0;
+			if ((k >= 12 && memcmp(css + k - 12, "display:none", 12) == 0) ||
+			    (k >= 17 && memcmp(css + k - 17, "visibility:hidden", 17) == 0))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Elements that have no end tag: hidden or not, they hold no text. */
+static int is_void(const char *name)
+{
+	static const char *const v[] = {"area", "base", "br", "col", "embed", "hr", "img",
+					"input", "link", "meta", "param", "source", "track",
+					"wbr", NULL};
+	for (int i = 0; v[i]; i++)
+		if (strcmp(name, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* A publication date in a <meta> or <time> tag: "YYYY-MM-DD" into date. */
 static void find_date(const char *name, const char *attrs, size_t alen, char date[11])
 {
@@ -460,8 +540,11 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 					o->space = 1;
 					continue;
 				}
-				if (!closing && kind == EL_DROP && drop &&
-				    !(end >= 2 && s[end - 2] == '/')) {
+				if (!closing && drop && !(end >= 2 && s[end - 2] == '/') &&
+				    (kind == EL_DROP ||
+				     (!is_void(name) && name[0] && hidden(attrs, alen)))) {
+					/* dropped, or hidden from a reader: with what
+					 * it holds */
 					memcpy(drop_name, name, sizeof drop_name);
 					depth = 1;
 					i = end;

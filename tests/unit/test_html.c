@@ -88,6 +88,25 @@ T_TEST(what_is_not_prose_is_dropped)
 	T_EQ_STR(text_of("<html><script>never closed"), "\n");
 }
 
+/* Elements hidden from a reader (the hidden attribute, an inline style of
+ * display:none or visibility:hidden) are left out with what they hold; a
+ * class or aria-hidden hides nothing on the screen, and a hidden element
+ * that has no end tag holds no text to leave out */
+T_TEST(hidden_elements_are_dropped)
+{
+	T_EQ_STR(text_of("<html><body><div style=\"display:none\">Buy cheap pills now.</div>"
+			 "<p>The story.</p><div hidden><p>Sign in to read on.</p><div>x</div></div>"
+			 "<p style=\"color: red; DISPLAY : None !important\">Gone.</p>"
+			 "<span style='visibility:hidden'>Gone too.</span>"
+			 "<p>Kept <img hidden src=a.png>too<input type=hidden value=v>.</p>"
+			 "<p class=\"hidden\" data-hidden aria-hidden=\"true\">Seen.</p>"
+			 "<p title=\"hidden\" hidden=\"until-found\">Found.</p></body></html>"),
+		 "The story.\n\nKept too.\n\nSeen.\n\nFound.\n");
+	/* one never closed: read again with it kept, not the page lost */
+	T_EQ_STR(text_of("<html><body><div hidden>Note<p>The story.</p></body></html>"),
+		 "Note\n\nThe story.\n");
+}
+
 T_TEST(references_are_decoded)
 {
 	T_EQ_STR(text_of("<html><p>AT&amp;T &lt;tag&gt; &quot;q&quot; it&rsquo;s &#8220;x&#x201D; "
@@ -263,6 +282,7 @@ int main(void)
 	T_RUN(documents_are_recognised);
 	T_RUN(blocks_break_inline_joins);
 	T_RUN(what_is_not_prose_is_dropped);
+	T_RUN(hidden_elements_are_dropped);
 	T_RUN(references_are_decoded);
 	T_RUN(publication_date_becomes_the_header);
 	T_RUN(latin_pages_are_transcoded);
