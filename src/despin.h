@@ -101,7 +101,8 @@ int ds_temp_create(char *tmpl, int is_dir);
  *   whether it is one); on another page, the bytes that are no part of
  *   UTF-8 are (as ds_text_from_1252 reads text);
  * - a publication date (<meta property="article:published_time">,
- *   itemprop "datePublished", <time datetime>, ...) becomes the text's
+ *   itemprop "datePublished" or "datePublished" in the page's JSON-LD
+ *   <script type="application/ld+json">, <time datetime>, ...) becomes the text's
  *   "date YYYY-MM-DD" header, which batch mode reads.
  * Returns 0, or DS_ENOMEM.  Offsets in a result are offsets in this text;
  * ds_html_text_map also returns where the text's bytes come from in the

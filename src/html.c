@@ -35,6 +35,14 @@ static int is_blank(int c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/* The first byte at or after j that is not blank (n when none is). */
+static size_t past_blanks(const char *s, size_t j, size_t n)
+{
+	while (j < n && is_blank((unsigned char)s[j]))
+		j++;
+	return j;
+}
+
 int ds_html_is(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -336,14 +344,10 @@ static const char *attr_value(const char *a, size_t n, const char *name, size_t 
 		char q;
 		if ((i && !is_blank((unsigned char)a[i - 1])) || !starts_ci(a, i, n, name))
 			continue;
-		j = i + nl;
-		while (j < n && is_blank((unsigned char)a[j]))
-			j++;
+		j = past_blanks(a, i + nl, n);
 		if (j >= n || a[j] != '=')
 			continue;
-		j++;
-		while (j < n && is_blank((unsigned char)a[j]))
-			j++;
+		j = past_blanks(a, j + 1, n);
 		if (j >= n)
 			return NULL;
 		q = a[j];
@@ -476,6 +480,37 @@ static void find_date(const char *name, const char *attrs, size_t alen, char dat
 	date[10] = 0;
 }
 
+/* A publication date in the JSON-LD of a <script type="application/ld+json">
+ * whose text starts at s[i]: the first "datePublished" whose value is
+ * "YYYY-MM-DD...", before the script's end tag.  Returns where the search
+ * ended (a script inside that one is not searched again). */
+static size_t find_json_date(const char *s, size_t i, size_t n, const char *attrs, size_t alen,
+			     char date[11])
+{
+	static const char key[] = "\"datepublished\"";
+	const char *v;
+	size_t vl, e = i;
+	if (!attr_present(attrs, alen, "type", &v, &vl) || vl < 7 || !starts_ci(v, vl - 7, vl, "ld+json"))
+		return i;
+	while (e < n && !starts_ci(s, e, n, "</script"))
+		e++;
+	for (; i + sizeof key - 1 < e && !date[0]; i++) {
+		size_t j;
+		if (!starts_ci(s, i, e, key))
+			continue;
+		j = past_blanks(s, i + sizeof key - 1, e);
+		if (j >= e || s[j] != ':')
+			continue;
+		j = past_blanks(s, j + 1, e);
+		if (j + 11 >= e || s[j] != '"' || !ds_is_iso_date(s + j + 1) ||
+		    (s[j + 11] != '"' && s[j + 11] != 'T' && s[j + 11] != ' ' && s[j + 11] != 't'))
+			continue;
+		memcpy(date, s + j + 1, 10);
+		date[10] = 0;
+	}
+	return e;
+}
+
 /* One pass; drop: whether EL_DROP elements are dropped.  Returns 0, or
  * DS_ENOMEM; *unclosed is set when the text ended inside a dropped
  * element (a page that never closes its <nav>, say). */
@@ -484,7 +519,7 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 {
 	char drop_name[16] = "";
 	int depth = 0; /* inside a dropped element: its nesting */
-	size_t i = 0, run = 0;
+	size_t i = 0, run = 0, json_to = 0; /* JSON-LD searched up to json_to */
 	int rc = 0;
 	*unclosed = 0;
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
@@ -514,6 +549,8 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 				kind = element_kind(name);
 				if (!closing)
 					find_date(name, attrs, alen, date);
+				if (!closing && !date[0] && end >= json_to && strcmp(name, "script") == 0)
+					json_to = find_json_date(s, end, n, attrs, alen, date);
 				if (depth) {
 					if (strcmp(name, drop_name) == 0) {
 						depth += closing ? -1 : 1;

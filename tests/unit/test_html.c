@@ -142,6 +142,16 @@ T_TEST(publication_date_becomes_the_header)
 		 "date 2024-12-31\n\nBy X, Dec 31.\n");
 	T_EQ_STR(text_of("<html><meta itemprop=datePublished content=2023-01-05><p>x</p>"),
 		 "date 2023-01-05\n\nx\n");
+	/* the page's JSON-LD (Yoast and most news sites), in its head or body;
+	 * another script, or a date that is not one, dates nothing */
+	T_EQ_STR(text_of("<html><head><script>var x = {\"datePublished\": \"2020-01-01\"};</script>"
+			 "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+			 "\"dateModified\":\"2025-03-01\",\"datePublished\" : \"2025-02-29\"}</script>"
+			 "<script type='application/ld+json'>\n{\"@graph\": [{\"DatePublished\": "
+			 "\"2025-02-22T09:14:00+00:00\"}]}\n</script></head><body><p>x</p>"),
+		 "date 2025-02-22\n\nx\n");
+	T_EQ_STR(text_of("<html><body><p>x</p><script type=application/ld+json>"
+			 "{\"datePublished\":\"2024-07-04\"}"), "date 2024-07-04\n\nx\n");
 	/* no text, no header (found by fuzz_html) */
 	T_EQ_STR(text_of("<html><time datetime=\"2024-12-31\"></time><style>never closed"), "\n");
 	/* not a date, or a meta that does not date the article */
