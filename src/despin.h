@@ -505,6 +505,17 @@ char *ds_result_json(const struct ds_result *r);
  * *len gets the length and *left (may be NULL) the number of flags left as
  * they were.  NULL when out of memory. */
 char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, size_t *left);
+/* The same put back into the web page the article was read from (page,
+ * page_len: the bytes whose map ds_result_set_page gave r), its markup
+ * kept: each flag's bytes in the page replaced by the original, '&', '<'
+ * and '>' written as references, and every character past ASCII too when
+ * refs is set (a page not in UTF-8).  Words whose bytes in the page hold
+ * markup ("<b>big</b> dog") are left as they were, counted in *in_markup
+ * (may be NULL); *left (may be NULL) counts the flags under min_p.  NULL
+ * when out of memory or r has no page. */
+char *ds_result_restore_page(const struct ds_result *r, const char *page, size_t page_len,
+			     double min_p, int refs, size_t *len, size_t *left,
+			     size_t *in_markup);
 /* ds_result_restore_p at the default confidence, DS_RESTORE_MIN_P. */
 #define DS_RESTORE_MIN_P 0.8
 char *ds_result_restore(const struct ds_result *r, size_t *len);

@@ -1147,6 +1147,67 @@ char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, 
 	return b.data;
 }
 
+/* Appends text t to b as a page's text: '&', '<' and '>' as references,
+ * and each character past ASCII as one when refs is set (a page not in
+ * UTF-8).  Returns 0 or DS_ENOMEM. */
+static int put_page_text(struct ds_buf *b, const char *t, int refs)
+{
+	int rc = 0;
+	for (size_t i = 0; t[i] && rc == 0;) {
+		unsigned char c = (unsigned char)t[i];
+		uint32_t cp;
+		size_t l = c < 0x80 ? 1 : ds_utf8_seq((const unsigned char *)t + i, strlen(t + i), &cp);
+		if (c == '&' || c == '<' || c == '>')
+			rc = ds_buf_puts(b, c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;");
+		else if (refs && c >= 0x80 && l)
+			rc = ds_buf_printf(b, "&#%u;", (unsigned)cp);
+		else
+			rc = ds_buf_append(b, t + i, l ? l : 1);
+		i += l ? l : 1;
+	}
+	return rc ? DS_ENOMEM : 0;
+}
+
+char *ds_result_restore_page(const struct ds_result *r, const char *page, size_t page_len,
+			     double min_p, int refs, size_t *len, size_t *left, size_t *in_markup)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	size_t pos = 0, kept = 0, marked = 0;
+	if (!r->page)
+		return NULL;
+	for (size_t i = 0; i < r->ev.nsubs; i++) {
+		const struct ds_ev_sub *s = &r->ev.subs[i];
+		size_t ps = json_off(r, s->start, 0), pe = json_off(r, s->end, 1);
+		if (s->start < r->doc->body_start)
+			continue;
+		/* words whose bytes hold markup (<b>big</b> dog) are left: put
+		 * back, the markup would be lost */
+		if (s->p < min_p) {
+			kept++;
+			continue;
+		}
+		if (ps < pos || pe > page_len || pe < ps || memchr(page + ps, '<', pe - ps)) {
+			marked++;
+			continue;
+		}
+		if (ds_buf_append(&b, page + pos, ps - pos) || put_page_text(&b, sub_restored(r, i), refs)) {
+			ds_buf_free(&b);
+			return NULL;
+		}
+		pos = pe;
+	}
+	if (ds_buf_append(&b, page + pos, page_len - pos) || !b.data) {
+		ds_buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	if (left)
+		*left = kept;
+	if (in_markup)
+		*in_markup = marked;
+	return b.data;
+}
+
 /* Model files whose loaders check every index unless the file is stamped. */
 static int has_tables(const char *file)
 {

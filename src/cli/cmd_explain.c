@@ -43,7 +43,9 @@ static const char RESTORE_USAGE[] =
 	"likely said.  Only flags whose probability of being a spinner's\n"
 	"substitution is at least P (0.8) are put back; how many were left is\n"
 	"said on standard error.  With several inputs each article starts\n"
-	"with a line '==> FILE <=='.  --diff prints only the changed lines, as a\n"
+	"with a line '==> FILE <=='.  A web page is printed whole, the originals\n"
+	"put back in its markup (words whose markup runs through them are left,\n"
+	"with a note).  --diff prints only the changed lines, as a\n"
 	"unified diff without context ('-' article, '+' restored; 'patch' or\n"
 	"'git apply --unidiff-zero' apply it).  --in-place rewrites each file that has something to\n"
 	"put back, keeping the article as it was in FILE.orig (an existing\n"
@@ -389,7 +391,7 @@ fail:
  * it would lose the rest; text read as Windows-1252 would come back in
  * another encoding (cli_input_kind says which it was); a file changed since
  * it was read would lose the change. */
-static int in_place_ok(const char *path, const char *judged, size_t jlen)
+static int in_place_ok(const char *path, const char *judged, size_t jlen, int page)
 {
 	struct ds_err err = {0};
 	struct stat st;
@@ -412,6 +414,11 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen)
 			  "(without --in-place the restored text is printed)", path);
 		break;
 	case CLI_READ_PAGE:
+		if (page) { /* restored in its own bytes */
+			if (!ok)
+				cli_error("%s: changed since it was read: not restored", cli_name(path));
+			break;
+		}
 		cli_error("%s: a web page, judged on its text: not restored in place (without "
 			  "--in-place the restored text is printed)", path);
 		break;
@@ -427,24 +434,61 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen)
 	return ok;
 }
 
+/* A web page restored in its own bytes, its markup kept: the file read
+ * again (*page, *plen), when it is a page whose text is the one judged.
+ * NULL when it is not (standard input, a record, a message, a text, a
+ * page changed since) or out of memory: its text is restored then. */
+static char *page_restored(const char *name, const struct ds_result *r, double min_p,
+			   char **page, size_t *plen, size_t *len, size_t *left, size_t *in_markup)
+{
+	struct ds_err err = {0};
+	struct stat st;
+	char *t = NULL, *out = NULL;
+	size_t tl = 0, jl;
+	const char *judged = ds_result_text(r, &jl);
+	*page = NULL;
+	if (strcmp(name, "-") == 0 || stat(name, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    ds_read_file(name, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, page, plen,
+			 &err))
+		return NULL;
+	if (cli_input_kind(*page, *plen, cli_html_named(name, *page, *plen), NULL, NULL) ==
+		    CLI_READ_PAGE &&
+	    ds_html_text(*page, *plen, &t, &tl, &err) == 0 && tl == jl && memcmp(t, judged, jl) == 0)
+		out = ds_result_restore_page(r, *page, *plen, min_p,
+					     ds_html_is_1252(*page, *plen) ||
+						     ds_text_legacy_bytes(*page, *plen, NULL) > 0,
+					     len, left, in_markup);
+	free(t);
+	if (!out) {
+		free(*page);
+		*page = NULL;
+	}
+	return out;
+}
+
 static void restore_one(struct explain_out *o, const char *name, struct ds_result *r)
 {
-	size_t len, olen, left = 0, n = ds_result_nsubs(r);
-	char *out = ds_result_restore_p(r, o->min_p, &len, &left);
-	const char *orig = ds_result_text(r, &olen);
+	size_t len, olen, left = 0, in_markup = 0, n = ds_result_nsubs(r);
+	char *page = NULL;
+	char *out = page_restored(name, r, o->min_p, &page, &olen, &len, &left, &in_markup);
+	const char *orig = page;
+	if (!out) {
+		out = ds_result_restore_p(r, o->min_p, &len, &left);
+		orig = ds_result_text(r, &olen);
+	}
 	if (!out) {
 		cli_error("%s: out of memory", name);
 		o->failed = 1;
 		return;
 	}
-	if (o->in_place && !in_place_ok(name, orig, olen)) {
+	if (o->in_place && !in_place_ok(name, orig, olen, page != NULL)) {
 		o->failed = 1;
 	} else if (o->in_place) {
-		if (left == n) {
+		if (left + in_markup == n) {
 			printf("unchanged %s\n", cli_name(name));
 		} else if (write_in_place(name, orig, olen, out, len) == 0) {
 			printf("restored %s (%zu of %zu flag%s put back; the article as it was: %s.orig)\n",
-			       cli_name(name), n - left, n, n == 1 ? "" : "s", cli_name(name));
+			       cli_name(name), n - left - in_markup, n, n == 1 ? "" : "s", cli_name(name));
 		} else {
 			o->failed = 1;
 		}
@@ -458,10 +502,16 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 			putchar('\n');
 	}
 	free(out);
+	free(page);
 	if (left) {
 		fflush(stdout);
 		fprintf(stderr, "despin: %s: left %zu of %zu flag%s below p %.2f\n", cli_name(name), left,
 			n, n == 1 ? "" : "s", o->min_p);
+	}
+	if (in_markup) {
+		fflush(stdout);
+		fprintf(stderr, "despin: %s: left %zu flag%s whose words in the page hold markup\n",
+			cli_name(name), in_markup, in_markup == 1 ? "" : "s");
 	}
 }
 
