@@ -87,7 +87,8 @@ int ds_temp_create(char *tmpl, int is_dir);
  * "<body", "<meta" or "<title" (any case).  ds_html_text returns that text
  * (malloc'd, NUL-terminated, owned by the caller), ready for ds_doc_new:
  * - blocks (p, div, h1-h6, li, td, blockquote, article, ...) end a paragraph,
- *   <br> a line; inline markup (a, span, em, ...) is dropped, its text kept;
+ *   <br> a line, and so does a line break in <pre> (a blank line there, a
+ *   paragraph); inline markup (a, span, em, ...) is dropped, its text kept;
  * - scripts, styles, the title, comments, and menus, forms, asides,
  *   footers and embedded media (nav, form, aside, footer, svg, ...) are
  *   dropped with what they hold, and so is an element hidden from the

@@ -519,6 +519,7 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 {
 	char drop_name[16] = "";
 	int depth = 0; /* inside a dropped element: its nesting */
+	int pre = 0;   /* inside <pre>: its nesting (its line breaks are the text's) */
 	size_t i = 0, run = 0, json_to = 0; /* JSON-LD searched up to json_to */
 	int rc = 0;
 	*unclosed = 0;
@@ -587,6 +588,8 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 					i = end;
 					continue;
 				}
+				if (strcmp(name, "pre") == 0)
+					pre = closing ? (pre > 0 ? pre - 1 : 0) : pre + 1;
 				if (kind == EL_BLOCK)
 					o->breaks = 2;
 				else if (kind == EL_BREAK && o->breaks < 1)
@@ -602,6 +605,8 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 			continue;
 		}
 		if (is_blank(c)) {
+			if (pre && c == '\n') /* a line; two in a row, a paragraph */
+				o->breaks = o->breaks ? 2 : 1;
 			o->space = 1;
 			i++;
 			continue;

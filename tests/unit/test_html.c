@@ -68,6 +68,18 @@ T_TEST(blocks_break_inline_joins)
 	T_EQ_STR(text_of("<html><p>a < b and 3<4</p>"), "a < b and 3<4\n");
 }
 
+/* A <pre> keeps its lines (an e-mail in a list archive, a poem): a line
+ * break is a line, a blank line a paragraph, as a reader sees them; blanks
+ * within a line are collapsed */
+T_TEST(preformatted_lines_are_kept)
+{
+	T_EQ_STR(text_of("<html><body><pre>\nRoses are  red,\r\nviolets blue.\n\n\nNew stanza.\n"
+			 "</pre>After\nthe pre.</body></html>"),
+		 "Roses are red,\nviolets blue.\n\nNew stanza.\n\nAfter the pre.\n");
+	/* an end tag with no <pre> open is no harm */
+	T_EQ_STR(text_of("<html><p>a\nb</pre>c\nd</p>"), "a b\n\nc d\n");
+}
+
 T_TEST(what_is_not_prose_is_dropped)
 {
 	T_EQ_STR(text_of("<!DOCTYPE html><html><head><title>Site | Page</title>"
@@ -291,6 +303,7 @@ int main(void)
 	T_RUN(empty_page_null);
 	T_RUN(documents_are_recognised);
 	T_RUN(blocks_break_inline_joins);
+	T_RUN(preformatted_lines_are_kept);
 	T_RUN(what_is_not_prose_is_dropped);
 	T_RUN(hidden_elements_are_dropped);
 	T_RUN(references_are_decoded);
