@@ -144,7 +144,9 @@ int ds_text_from_1252(const char *in, size_t len, char **text, size_t *text_len,
  * or To:, and no Content-Type other than text/plain).  ds_mime_text_map gives the text of its first part that is text
  * (text/plain or text/html, not an attachment; through nested multiparts
  * and forwarded messages; of a plain text and a page that are alternatives,
- * the plain text unless it has under half the page's words, a stub of it):
+ * the plain text unless it has under half the page's words, a stub of it;
+ * a forwarded message, message/rfc822, whose text is longer than the text
+ * before it, a note sent with it, in that text's place):
  * quoted-printable and base64 decoded, bytes that
  * are no UTF-8 read as Windows-1252, a page read as ds_html_text reads one,
  * and an e-mail's Date as the date header (a saved page's Date is when it

@@ -239,7 +239,9 @@ static int is_text_type(const char *type)
  * multiparts) into *out; 0 when there is none.  In a multipart/alternative
  * whose first text is plain and a later one a page, or the other way
  * round, the other goes to *alt (alt->type[0] stays 0 when there is none):
- * the same text in the other form, which ds_mime_text_map weighs. */
+ * the same text in the other form, which ds_mime_text_map weighs.  In
+ * another multipart, a forwarded message (message/rfc822) whose text is
+ * longer than the text before it (a note sent with it) is taken instead. */
 static int text_part(const char *s, const struct part *p, int depth, struct part *out,
 		     struct part *alt)
 {
@@ -291,12 +293,19 @@ static int text_part(const char *s, const struct part *p, int depth, struct part
 							*out = leaf;
 							*alt = inner_alt;
 							found = 1;
-						} else if (!alt->type[0] &&
-							   (strcmp(leaf.type, "text/html") == 0) !=
-								   (strcmp(out->type, "text/html") == 0)) {
-							*alt = leaf;
+						} else if (alternative) {
+							if (!alt->type[0] &&
+							    (strcmp(leaf.type, "text/html") == 0) !=
+								    (strcmp(out->type, "text/html") == 0))
+								*alt = leaf;
+						} else if (strcmp(child.type, "message/rfc822") == 0 &&
+							   leaf.end - leaf.body > out->end - out->body) {
+							/* a forwarded message beside a shorter
+							 * note ("please check this one") */
+							*out = leaf;
+							*alt = inner_alt;
 						}
-						if (!alternative || alt->type[0])
+						if (alternative && alt->type[0])
 							return 1;
 					}
 				}

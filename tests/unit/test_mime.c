@@ -117,8 +117,22 @@ T_TEST(the_first_text_part_is_taken)
 		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=o\n\n"
 		"--o\nContent-Type: message/rfc822\n\nFrom: c@d\nContent-Type: text/html\n\n"
 		"<html><body><nav>Menu</nav><p>A &amp; B.</p></body></html>\n--o--\n";
+	/* a note sent with a forwarded message: the message, when it is the
+	 * longer; a mailing list's footer after the text: the text */
+	static const char note[] =
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=o\n\n"
+		"--o\nContent-Type: text/plain\n\nPlease check.\n"
+		"--o\nContent-Type: message/rfc822\n\nFrom: c@d\nContent-Type: text/plain\n\n"
+		"The forwarded story, longer than the note.\n"
+		"--o\nContent-Type: text/plain\n\nA list's footer, longer than all of them.\n--o--\n";
+	static const char short_fwd[] =
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=o\n\n"
+		"--o\nContent-Type: text/plain\n\nThe text of the message itself.\n"
+		"--o\nContent-Type: message/rfc822\n\nFrom: c@d\n\nA short one.\n--o--\n";
 	T_EQ_STR(text_of(alt), "The plain text.");
 	T_EQ_STR(text_of(fwd), "A & B.\n");
+	T_EQ_STR(text_of(note), "The forwarded story, longer than the note.");
+	T_EQ_STR(text_of(short_fwd), "The text of the message itself.");
 	T_EQ_STR(text_of("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=o\n\n"
 			 "--o\nContent-Type: image/png\n\nPNG\n--o--\n"),
 		 "(error -7)");
