@@ -242,6 +242,7 @@ struct out {
 		     * UTF-8: those are read as Windows-1252 */
 	int space;  /* a blank is pending before the next text */
 	int breaks; /* line breaks pending (1: a <br>, 2: a paragraph) */
+	size_t hidden; /* bytes of text left out in elements hidden from the reader */
 	struct ds_html_map *map; /* or NULL */
 };
 
@@ -511,14 +512,18 @@ static size_t find_json_date(const char *s, size_t i, size_t n, const char *attr
 	return e;
 }
 
-/* One pass; drop: whether EL_DROP elements are dropped.  Returns 0, or
+enum { DROP_ELEMENTS = 1, DROP_HIDDEN = 2 };
+
+/* One pass; drop: whether EL_DROP elements (DROP_ELEMENTS) and elements
+ * hidden from the reader (DROP_HIDDEN) are dropped.  Returns 0, or
  * DS_ENOMEM; *unclosed is set when the text ended inside a dropped
  * element (a page that never closes its <nav>, say). */
 static int extract(const char *s, size_t n, int drop, struct out *o, char date[11],
 		   int *unclosed)
 {
 	char drop_name[16] = "";
-	int depth = 0; /* inside a dropped element: its nesting */
+	int depth = 0;	/* inside a dropped element: its nesting */
+	int hiding = 0; /* that element is one hidden from the reader */
 	int pre = 0;   /* inside <pre>: its nesting (its line breaks are the text's) */
 	size_t i = 0, run = 0, json_to = 0; /* JSON-LD searched up to json_to */
 	int rc = 0;
@@ -579,10 +584,12 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 					continue;
 				}
 				if (!closing && drop && !(end >= 2 && s[end - 2] == '/') &&
-				    (kind == EL_DROP ||
-				     (!is_void(name) && name[0] && hidden(attrs, alen)))) {
+				    ((kind == EL_DROP && (drop & DROP_ELEMENTS)) ||
+				     ((drop & DROP_HIDDEN) && !is_void(name) && name[0] &&
+				      hidden(attrs, alen)))) {
 					/* dropped, or hidden from a reader: with what
 					 * it holds */
+					hiding = kind != EL_DROP || !(drop & DROP_ELEMENTS);
 					memcpy(drop_name, name, sizeof drop_name);
 					depth = 1;
 					i = end;
@@ -601,6 +608,7 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 			}
 		}
 		if (depth) {
+			o->hidden += hiding && !is_blank(c);
 			i++;
 			continue;
 		}
@@ -641,6 +649,23 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 	}
 	*unclosed = depth > 0;
 	return rc;
+}
+
+/* Reads the page again into *o, as from the start, with drop. */
+static int extract_again(const char *s, size_t n, int drop, struct out *o, char date[11],
+			 int *unclosed)
+{
+	struct out fresh;
+	memset(&fresh, 0, sizeof fresh);
+	fresh.latin = o->latin;
+	fresh.odd = o->odd;
+	fresh.map = o->map;
+	ds_buf_free(&o->b);
+	if (o->map)
+		ds_map_reset(o->map);
+	*o = fresh;
+	date[0] = 0;
+	return extract(s, n, drop, o, date, unclosed);
 }
 
 /* Whether all of s is well-formed UTF-8 with at least one non-ASCII
@@ -718,20 +743,16 @@ int ds_html_text_map(const char *html, size_t len, char **text, size_t *text_len
 	o.latin = latin;
 	o.odd = odd;
 	o.map = m;
-	rc = extract(html, len, 1, &o, date, &unclosed);
-	if (rc == 0 && unclosed) {
+	rc = extract(html, len, DROP_ELEMENTS | DROP_HIDDEN, &o, date, &unclosed);
+	if (rc == 0 && !unclosed && o.hidden > o.b.len)
+		/* a page that hides more text than it shows is one that scripts
+		 * show (<body style="display:none"> until they run): read it
+		 * again keeping what it hides */
+		rc = extract_again(html, len, DROP_ELEMENTS, &o, date, &unclosed);
+	if (rc == 0 && unclosed)
 		/* a dropped element never closed took the rest of the page with
 		 * it: read the page again keeping them */
-		ds_buf_free(&o.b);
-		memset(&o, 0, sizeof o);
-		o.latin = latin;
-		o.odd = odd;
-		if (m)
-			ds_map_reset(m);
-		o.map = m;
-		date[0] = 0;
-		rc = extract(html, len, 0, &o, date, &unclosed);
-	}
+		rc = extract_again(html, len, 0, &o, date, &unclosed);
 	if (rc == 0 && date[0] && o.b.len) {
 		/* the date header despin reads (docs: "date YYYY-MM-DD" first) */
 		struct ds_buf h = {0};

@@ -103,17 +103,26 @@ T_TEST(what_is_not_prose_is_dropped)
 /* Elements hidden from a reader (the hidden attribute, an inline style of
  * display:none or visibility:hidden) are left out with what they hold; a
  * class or aria-hidden hides nothing on the screen, and a hidden element
- * that has no end tag holds no text to leave out */
+ * that has no end tag holds no text to leave out.  A page that hides more
+ * text than it shows is one its scripts show: its hidden text is kept */
 T_TEST(hidden_elements_are_dropped)
 {
 	T_EQ_STR(text_of("<html><body><div style=\"display:none\">Buy cheap pills now.</div>"
-			 "<p>The story.</p><div hidden><p>Sign in to read on.</p><div>x</div></div>"
+			 "<p>The story, which is longer than what the page hides from its reader "
+			 "in all.</p><div hidden><p>Sign in to read on.</p><div>x</div></div>"
 			 "<p style=\"color: red; DISPLAY : None !important\">Gone.</p>"
 			 "<span style='visibility:hidden'>Gone too.</span>"
 			 "<p>Kept <img hidden src=a.png>too<input type=hidden value=v>.</p>"
 			 "<p class=\"hidden\" data-hidden aria-hidden=\"true\">Seen.</p>"
 			 "<p title=\"hidden\" hidden=\"until-found\">Found.</p></body></html>"),
-		 "The story.\n\nKept too.\n\nSeen.\n\nFound.\n");
+		 "The story, which is longer than what the page hides from its reader in all.\n\n"
+		 "Kept too.\n\nSeen.\n\nFound.\n");
+	T_EQ_STR(text_of("<html><body style=\"display: none\"><nav>Menu</nav><p>The story.</p>"
+			 "</body></html>"),
+		 "The story.\n");
+	T_EQ_STR(text_of("<html><body><header>Site</header><main hidden><p>The story.</p></main>"
+			 "</body></html>"),
+		 "Site\n\nThe story.\n");
 	/* one never closed: read again with it kept, not the page lost */
 	T_EQ_STR(text_of("<html><body><div hidden>Note<p>The story.</p></body></html>"),
 		 "Note\n\nThe story.\n");
