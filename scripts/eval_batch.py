@@ -37,6 +37,14 @@ and the copy lacks must not make the original look the less fluent.
 --keep writes the batch into DIR (created; kept afterwards) to look into,
 with DIR.roles.tsv naming each file's role (original or copy) and the
 copy's kind.
+
+--folds WORK makes the count a held-out figure: for each fold that
+scripts/eval.py --work WORK fitted (WORK/fold-DIM-FAM/models, the scorer
+fitted without that spinner family, sense policy or text domain), a batch
+of test sources with copies of that family alone (a domain: the sources of
+that domain), judged with that fold's models; a line per fold, then the
+totals.  --n is then the most pairs a fold (fewer where the family has
+fewer test sources).
 """
 import argparse
 import json
@@ -47,6 +55,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from eval import families  # noqa: E402
 
 DATE_RE = re.compile(r"^ date \d{4}-\d\d-\d\d \n?")
 DIALOGUE = ['"Really?" "Yes."', 'He laughed. "No." She nodded.',
@@ -63,23 +74,9 @@ def add_dialogue(text):
     return "\n".join(out)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--despin", default="build/despin")
-    ap.add_argument("--models", default="models")
-    ap.add_argument("--bench", default="corpus/bench")
-    ap.add_argument("--n", type=int, default=150)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--copies", type=int, default=1, help="copies of each original (default 1)")
-    ap.add_argument("--family", help="copies of this family only (e.g. context)")
-    ap.add_argument("--keep", help="write the batch here and keep it")
-    ap.add_argument("--republish", action="store_true",
-                    help="beside each copy, its republication (a credit line added on top)")
-    ap.add_argument("--dialogue", action="store_true",
-                    help="a line of dialogue added to each copy after every third line")
-    ap.add_argument("--drop", action="store_true",
-                    help="every fourth line of each copy left out")
-    a = ap.parse_args()
+def read_copies(a, held):
+    """{source: [copy records]} of the test split: spins and round trips,
+    or one family's (--family), or one fold's (held: (DIM, {FAM}))."""
     by_src = {}
     with open(os.path.join(a.bench, "manifest.jsonl"), encoding="utf-8") as f:
         for line in f:
@@ -88,15 +85,26 @@ def main():
                 wanted = r.get("family") == a.family
             else:
                 wanted = r["kind"] in ("spin", "roundtrip")
+            if held:  # whole-article copies of the fold's family (its own kind for context)
+                wanted = (r["kind"] in ("spin", "roundtrip", "context") and
+                          families(r)[held[0]] in held[1])
             if r["split"] == "test" and r["label"] == "spun" and wanted and r.get("source"):
                 by_src.setdefault(r["source"], []).append(r)
+    return by_src
+
+
+def run_batch(a, models, held, keep):
+    """Builds one batch and judges it with models: {"pairs", "original",
+    "flagged_original", "against_copy", "copy", "flagged_copy",
+    "copy_on_original", "uncertain"}; prints each original flagged."""
+    by_src = read_copies(a, held)
     rng = random.Random(a.seed)
     srcs = sorted(by_src)
     rng.shuffle(srcs)
     srcs = srcs[:a.n]
-    if a.keep:
-        os.makedirs(a.keep)
-        tmp = a.keep
+    if keep:
+        os.makedirs(keep)
+        tmp = keep
     else:
         tmp = tempfile.mkdtemp(prefix="despin-batch-")
     role = {}
@@ -128,43 +136,87 @@ def main():
                 spin = (spins + reps)[max(i - 1, 0)]  # the original: its first copy's
                 kind[name] = "%s %s%s" % (spin["kind"], spin.get("thesaurus") or "",
                                           " republished" if i > len(spins) else "")
-        if a.keep:
-            with open(a.keep.rstrip("/") + ".roles.tsv", "w", encoding="utf-8") as f:
+        if keep:
+            with open(keep.rstrip("/") + ".roles.tsv", "w", encoding="utf-8") as f:
                 for path in sorted(role):
                     f.write("%s\t%s\t%s\n" % (path, role[path], kind[os.path.basename(path)]))
-        p = subprocess.run([a.despin, "scan", "--format", "json", "--models", a.models, tmp],
+        p = subprocess.run([a.despin, "scan", "--format", "json", "--models", models, tmp],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if p.returncode not in (0, 1):
             sys.exit("eval_batch: despin scan failed (%d): %s" % (p.returncode, p.stderr[-2000:]))
-        n = {"original": 0, "copy": 0}
-        flagged = {"original": 0, "copy": 0}
-        against_copy = uncertain = copy_on_original = 0
+        c = dict.fromkeys(("original", "flagged_original", "against_copy", "copy", "flagged_copy",
+                           "copy_on_original", "uncertain"), 0)
+        c["pairs"] = len(srcs)
         for line in p.stdout.splitlines():
             r = json.loads(line)
             what = role.get(r["file"])
             if what is None:
                 continue
-            n[what] += 1
-            flagged[what] += r["verdict"] == "spun"
+            c[what] += 1
+            c["flagged_" + what] += r["verdict"] == "spun"
             if what == "original" and r["verdict"] == "spun":
                 print("original flagged: %s (source %s, %s, score %.2f; the copy: %s)" % (
                     r["file"], r.get("source"), role.get(r.get("source"), "solo"), r["score"],
                     kind.get(os.path.basename(r["file"]))))
-            uncertain += r.get("source_direction") == "uncertain"
+            c["uncertain"] += r.get("source_direction") == "uncertain"
             if what == "original" and r.get("source") and role.get(r["source"]) == "copy":
-                against_copy += 1
+                c["against_copy"] += 1
             if what == "copy" and r.get("source") and role.get(r["source"]) == "original":
-                copy_on_original += 1
-        print("%s %d: originals flagged %d of %d (judged against their copy: %d), "
-              "copies flagged %d of %d (judged against their original: %d), "
-              "articles marked uncertain %d"
-              % ("pairs" if a.copies == 1 else "groups", len(srcs), flagged["original"], n["original"], against_copy,
-                 flagged["copy"], n["copy"], copy_on_original, uncertain))
+                c["copy_on_original"] += 1
+        return c
     finally:
-        if not a.keep:
+        if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    return 0
 
+
+def say(a, c, prefix=""):
+    print("%s%s %d: originals flagged %d of %d (judged against their copy: %d), "
+          "copies flagged %d of %d (judged against their original: %d), "
+          "articles marked uncertain %d"
+          % (prefix, "pairs" if a.copies == 1 else "groups", c["pairs"], c["flagged_original"],
+             c["original"], c["against_copy"], c["flagged_copy"], c["copy"],
+             c["copy_on_original"], c["uncertain"]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--despin", default="build/despin")
+    ap.add_argument("--models", default="models")
+    ap.add_argument("--bench", default="corpus/bench")
+    ap.add_argument("--n", type=int, default=150)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--copies", type=int, default=1, help="copies of each original (default 1)")
+    ap.add_argument("--family", help="copies of this family only (e.g. context)")
+    ap.add_argument("--folds", metavar="WORK",
+                    help="each fold scripts/eval.py --work WORK fitted: its family's copies, "
+                         "judged with its models (a held-out figure)")
+    ap.add_argument("--keep", help="write the batch here and keep it")
+    ap.add_argument("--republish", action="store_true",
+                    help="beside each copy, its republication (a credit line added on top)")
+    ap.add_argument("--dialogue", action="store_true",
+                    help="a line of dialogue added to each copy after every third line")
+    ap.add_argument("--drop", action="store_true",
+                    help="every fourth line of each copy left out")
+    a = ap.parse_args()
+    if not a.folds:
+        say(a, run_batch(a, a.models, None, a.keep))
+        return 0
+    if a.keep:
+        sys.exit("eval_batch: --keep takes one batch, not --folds")
+    total = {}
+    for d in sorted(os.listdir(a.folds)):
+        models = os.path.join(a.folds, d, "models")
+        if not d.startswith("fold-") or not os.path.exists(os.path.join(models, "scorer.bin")):
+            continue
+        dim, fam = d[len("fold-"):].split("-", 1)
+        c = run_batch(a, models, (dim, set(fam.split("+"))), None)
+        say(a, c, "%s=%s: " % (dim, fam))
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + v
+    if not total:
+        sys.exit("eval_batch: no fitted fold in %s (scripts/eval.py --work %s)" % (a.folds, a.folds))
+    say(a, total, "all folds: ")
+    return 0
 
 if __name__ == "__main__":
     sys.exit(main())
