@@ -1055,7 +1055,7 @@ struct ds_sources *ds_batch_find(struct ds_batch *b, struct ds_finder *f, size_t
 	struct ds_query_opts qo;
 	struct ds_match m[QUERY_MAX];
 	double rank[QUERY_MAX];
-	unsigned char copy[QUERY_MAX];
+	unsigned char copy[QUERY_MAX] = {0}; /* set by mark_copies for the k kept */
 	struct ds_sources *s = NULL;
 	struct ds_fprint *fp;
 	struct ds_doc *doc;

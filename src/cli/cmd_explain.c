@@ -407,7 +407,7 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen, int pa
 		cli_error("%s", err.msg);
 		return 0;
 	}
-	ok = len == jlen && memcmp(now, judged, len) == 0;
+	ok = len == jlen && (len == 0 || (judged && memcmp(now, judged, len) == 0));
 	switch (cli_input_kind(now, len, cli_html_named(path, now, len), NULL, NULL)) {
 	case CLI_READ_MIME:
 		cli_error("%s: a MIME message, judged on its text part: not restored in place "
