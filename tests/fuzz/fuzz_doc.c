@@ -45,20 +45,28 @@ static void legacy(const uint8_t *data, size_t size)
 
 /* A line that looks like a date header but gives no day of the calendar
  * (ds_text_bad_date): within the text, "date" and a run of at most 20
- * digits and separators, and never beside a header the text has. */
+ * digits and separators, then maybe a time ('T', a digit, then digits and
+ * ":.,+-Z"; 40 bytes in all at most), and never beside a header the text
+ * has. */
 static void bad_date(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
 	char date[11];
-	size_t at, l = ds_text_bad_date(s, size, &at);
+	size_t at, l = ds_text_bad_date(s, size, &at), i;
 	if (!l) {
 		FZ_ASSERT(at == 0);
 		return;
 	}
-	FZ_ASSERT(at + l <= size && l > 5 && l <= 25 && memcmp(s + at, "date ", 5) == 0);
+	FZ_ASSERT(at + l <= size && l > 5 && l <= 45 && memcmp(s + at, "date ", 5) == 0);
 	FZ_ASSERT(ds_text_date(s, size, date) == 0 && date[0] == 0);
-	for (size_t i = at + 5; i < at + l; i++)
+	for (i = at + 5; i < at + l && s[i] != 'T'; i++)
 		FZ_ASSERT((s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '/' || s[i] == '.');
+	FZ_ASSERT(i - at - 5 <= 20);
+	if (i < at + l) {
+		FZ_ASSERT(i + 1 < at + l && s[i + 1] >= '0' && s[i + 1] <= '9');
+		for (i++; i < at + l; i++)
+			FZ_ASSERT((s[i] >= '0' && s[i] <= '9') || (s[i] && strchr(":.,+-Z", s[i])));
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
