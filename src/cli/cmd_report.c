@@ -98,8 +98,9 @@ static int write_stdout(const struct report_ctx *c)
  * a regular one is made as a temporary file beside it, renamed when the
  * page is written (removed if none is), with the mode, owner and group of
  * the file it replaces.  A device, a pipe or a link is
- * written in place at the end, as it was (it is not emptied by a scan
- * that finds nothing); a folder is refused now.  *f is open when 1 is
+ * left to the end (ds_report_html: a device or a pipe written in place, a
+ * link's file replaced), so that none is touched by a scan that finds
+ * nothing; a folder is refused now.  *f is open when 1 is
  * returned; 0 leaves it to the end; -1 after the error. */
 static int page_open(struct ds_afile *f, const char *out)
 {
