@@ -1682,9 +1682,17 @@ again:
 			goto fail;
 		if (filled && check_unopened(s, real, params, create, err) != 0)
 			goto fail;
-		oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+		/* a reader that may write the index opens it for writing and
+		 * writes nothing (query_only): SQLite then removes the -wal and
+		 * -shm it made when the last connection closes, as it does for
+		 * a writer; a connection opened read-only never does, and would
+		 * leave them beside the index after every scan */
+		oflags = ro && memory ? SQLITE_OPEN_READONLY
+				      : SQLITE_OPEN_READWRITE | (ro ? 0 : SQLITE_OPEN_CREATE);
 		if (opened(s, sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL),
 			   err) != 0)
+			goto fail;
+		if (ro && !memory && exec(s, "PRAGMA query_only = 1", err) != 0)
 			goto fail;
 		/* a file removed by its creator as this process opened it
 		 * (op_discard) is opened again: gone, or made anew */
