@@ -1147,27 +1147,6 @@ char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, 
 	return b.data;
 }
 
-/* Appends text t to b as a page's text: '&', '<' and '>' as references,
- * and each character past ASCII as one when refs is set (a page not in
- * UTF-8).  Returns 0 or DS_ENOMEM. */
-static int put_page_text(struct ds_buf *b, const char *t, int refs)
-{
-	int rc = 0;
-	for (size_t i = 0; t[i] && rc == 0;) {
-		unsigned char c = (unsigned char)t[i];
-		uint32_t cp;
-		size_t l = c < 0x80 ? 1 : ds_utf8_seq((const unsigned char *)t + i, strlen(t + i), &cp);
-		if (c == '&' || c == '<' || c == '>')
-			rc = ds_buf_puts(b, c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;");
-		else if (refs && c >= 0x80 && l)
-			rc = ds_buf_printf(b, "&#%u;", (unsigned)cp);
-		else
-			rc = ds_buf_append(b, t + i, l ? l : 1);
-		i += l ? l : 1;
-	}
-	return rc ? DS_ENOMEM : 0;
-}
-
 char *ds_result_restore_page(const struct ds_result *r, const char *page, size_t page_len,
 			     double min_p, int refs, size_t *len, size_t *left, size_t *in_markup)
 {
@@ -1190,7 +1169,11 @@ char *ds_result_restore_page(const struct ds_result *r, const char *page, size_t
 			marked++;
 			continue;
 		}
-		if (ds_buf_append(&b, page + pos, ps - pos) || put_page_text(&b, sub_restored(r, i), refs)) {
+		/* put back as the page's text: markup escaped, and past ASCII
+		 * as references on a page not in UTF-8 */
+		const char *t = sub_restored(r, i);
+		if (ds_buf_append(&b, page + pos, ps - pos) ||
+		    ds_html_escape(&b, t, strlen(t), refs ? DS_HTML_REFS : 0)) {
 			ds_buf_free(&b);
 			return NULL;
 		}

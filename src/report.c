@@ -10,13 +10,6 @@
 #include "despin.h"
 #include "text.h"
 
-int ds_html_escape(struct ds_buf *b, const char *s, size_t n)
-{
-	static const char *const markup[128] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-						['"'] = "&quot;", ['\''] = "&#39;"};
-	return ds_buf_shown(b, s, n, markup, "&#xFFFD;");
-}
-
 /* ---- the page being written: every append goes through these, and the
  * first failure is remembered (the page is then discarded) ---- */
 
@@ -45,7 +38,7 @@ static void DS_PRINTF(2, 3) putf(struct page *pg, const char *fmt, ...)
 
 static void escn(struct page *pg, const char *s, size_t n)
 {
-	if (n && ds_html_escape(pg->b, s, n))
+	if (n && ds_html_escape(pg->b, s, n, DS_HTML_SHOWN))
 		pg->oom = 1;
 }
 

@@ -4,7 +4,7 @@
  * articles first, filters by verdict and evidence kind, a legend, a
  * sortable summary table, and per article its flags (linked to their
  * places) and its text beside its source in aligned sentence rows.  Every
- * piece of text, name and value is HTML-escaped.
+ * piece of text, name and value is HTML-escaped (ds_html_escape, util.h).
  */
 #ifndef DS_REPORT_H
 #define DS_REPORT_H
@@ -12,11 +12,6 @@
 #include "util.h"
 
 struct ds_result;
-
-/* Appends s[0..n) to b, HTML-escaped: & < > " ' as entities, control
- * characters and bytes that are not UTF-8 as U+FFFD, a CR alone (old Mac
- * text) as a newline, bidi controls by their code (ds_buf_shown). */
-int ds_html_escape(struct ds_buf *b, const char *s, size_t n);
 
 /* An input that could not be scored (the strings are the caller's). */
 struct ds_report_failure {

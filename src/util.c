@@ -566,8 +566,12 @@ static int lays_out(const char *s, size_t n, size_t i)
 	return s[i] == '\n' || s[i] == '\t' || (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n');
 }
 
-int ds_buf_shown(struct ds_buf *b, const char *s, size_t n, const char *const esc[128],
-		 const char *bad)
+/* s[0..n) appended to b with each ASCII character c that has esc[c] set
+ * as esc[c] (esc may be NULL); with bad set, what ds_buf_shown says of it
+ * shown so; with refs, each UTF-8 character past ASCII as a numeric
+ * reference.  What is left is appended as it is. */
+static int put_escaped(struct ds_buf *b, const char *s, size_t n, const char *const esc[128],
+		       const char *bad, int refs)
 {
 	size_t i = 0, run = 0;
 	while (i < n) {
@@ -576,26 +580,44 @@ int ds_buf_shown(struct ds_buf *b, const char *s, size_t n, const char *const es
 		size_t l = c < 0x80 ? 1 : ds_utf8_seq((const unsigned char *)s + i, n - i, &cp);
 		const char *e = NULL;
 		char code[16];
-		if (c == '\r' && !lays_out(s, n, i)) {
+		if (bad && c == '\r' && !lays_out(s, n, i)) {
 			/* a CR alone ends a line of old Mac text, read as a
 			 * newline (text.c): shown as one */
 			e = esc && esc['\n'] ? esc['\n'] : "\n";
-		} else if (l == 0 || (ds_is_control(cp) && !lays_out(s, n, i))) {
+		} else if (bad && (l == 0 || (ds_is_control(cp) && !lays_out(s, n, i)))) {
 			e = bad;
-			l = l ? l : 1; /* a byte that is not UTF-8 goes alone */
-		} else if (ds_is_bidi_control(cp)) {
+		} else if (bad && ds_is_bidi_control(cp)) {
 			snprintf(code, sizeof code, "[U+%04X]", (unsigned)cp);
+			e = code;
+		} else if (refs && c >= 0x80 && l) {
+			snprintf(code, sizeof code, "&#%u;", (unsigned)cp);
 			e = code;
 		} else if (c < 0x80 && esc) {
 			e = esc[c];
 		}
 		if (e && (ds_buf_append(b, s + run, i - run) || ds_buf_puts(b, e)))
 			return DS_ENOMEM;
-		i += l;
+		i += l ? l : 1; /* a byte that is not UTF-8 goes alone */
 		if (e)
 			run = i;
 	}
 	return ds_buf_append(b, s + run, n - run);
+}
+
+int ds_buf_shown(struct ds_buf *b, const char *s, size_t n, const char *const esc[128],
+		 const char *bad)
+{
+	return put_escaped(b, s, n, esc, bad, 0);
+}
+
+int ds_html_escape(struct ds_buf *b, const char *s, size_t n, unsigned how)
+{
+	static const char *const text[128] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;"};
+	static const char *const shown[128] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+					       ['"'] = "&quot;", ['\''] = "&#39;"};
+	if (how & DS_HTML_SHOWN)
+		return put_escaped(b, s, n, shown, "&#xFFFD;", 0);
+	return put_escaped(b, s, n, text, NULL, (how & DS_HTML_REFS) != 0);
 }
 
 /* ---- hashing ---- */

@@ -74,6 +74,20 @@ int ds_buf_json_str(struct ds_buf *b, const char *s, size_t n);
  * markup of a page; esc may be NULL).  0 or DS_ENOMEM. */
 int ds_buf_shown(struct ds_buf *b, const char *s, size_t n, const char *const esc[128],
 		 const char *bad);
+/* How ds_html_escape writes what is not markup: DS_HTML_SHOWN for text
+ * shown on a page of its own (the report, an attribute's value as well as
+ * an element's text); 0 for text put into a page's own text (a web page
+ * restored), DS_HTML_REFS when that page is not in UTF-8. */
+#define DS_HTML_SHOWN 1
+#define DS_HTML_REFS 2
+/* Appends s[0..n) to b (the caller's, grown as needed) HTML-escaped: '&',
+ * '<' and '>' as references.  With DS_HTML_SHOWN, '"' and '\'' too, and
+ * the rest as ds_buf_shown shows it (control characters and bytes that
+ * are not UTF-8 as U+FFFD, a CR alone as a newline, bidi controls by their
+ * code).  Without it, the rest as it is (the page keeps its bytes), but
+ * with DS_HTML_REFS each UTF-8 character past ASCII as a numeric
+ * reference ("&#233;").  0 or DS_ENOMEM. */
+int ds_html_escape(struct ds_buf *b, const char *s, size_t n, unsigned how);
 void ds_buf_free(struct ds_buf *b);
 
 /* Grows *arr (element size elt) so that it holds at least need elements.

@@ -66,9 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The escaper alone: the text must not leave the text context. */
 	ds_buf_puts(&b, "<p title=\"");
-	FZ_ASSERT(ds_html_escape(&b, s, size) == 0);
+	FZ_ASSERT(ds_html_escape(&b, s, size, DS_HTML_SHOWN) == 0);
 	ds_buf_puts(&b, "\">");
-	ds_html_escape(&b, s, size);
+	ds_html_escape(&b, s, size, DS_HTML_SHOWN);
 	ds_buf_puts(&b, "</p>");
 	check_page(&b);
 	ds_buf_free(&b);

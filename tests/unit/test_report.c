@@ -16,7 +16,7 @@
 static char *escape(const char *s, size_t n)
 {
 	struct ds_buf b = DS_BUF_INIT;
-	ds_html_escape(&b, s, n);
+	ds_html_escape(&b, s, n, DS_HTML_SHOWN);
 	ds_buf_putc(&b, 0);
 	return b.data;
 }
@@ -67,9 +67,9 @@ T_TEST(escape_every_byte)
 	for (int i = 0; i < 256; i++)
 		in[i] = (char)i;
 	ds_buf_puts(&b, "<p title=\"");
-	ds_html_escape(&b, in, 256);
+	ds_html_escape(&b, in, 256, DS_HTML_SHOWN);
 	ds_buf_puts(&b, "\">");
-	ds_html_escape(&b, in, 256);
+	ds_html_escape(&b, in, 256, DS_HTML_SHOWN);
 	ds_buf_puts(&b, "</p>");
 	T_OK(html_check(b.data, b.len, why, sizeof why));
 	for (size_t i = 0; i < b.len; i++)

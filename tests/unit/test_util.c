@@ -536,6 +536,34 @@ T_TEST(shown_text_does_nothing_else)
 	SHOWS("", "");
 }
 
+/* Whether ds_html_escape writes s[0..n) as want, how as given. */
+static int escapes_as(const char *s, size_t n, unsigned how, const char *want)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	int ok = ds_html_escape(&b, s, n, how) == 0 && b.len == strlen(want) &&
+		 memcmp(b.data ? b.data : "", want, b.len) == 0;
+	ds_buf_free(&b);
+	return ok;
+}
+
+#define ESCAPES(lit, how, want) T_OK(escapes_as(lit, sizeof lit - 1, how, want))
+
+/* Text put into a page's own text has its markup escaped and keeps its
+ * other bytes, quotes too; on a page not in UTF-8 a character past ASCII
+ * is a reference, a byte that is not UTF-8 stays.  Text shown on a page
+ * of its own is escaped for an attribute's value as well, and shows
+ * nothing but itself. */
+T_TEST(html_escape_as_text_or_shown)
+{
+	ESCAPES("a<b>&c \"q\" 'x' caf\xc3\xa9 \xe2\x82\xac\x01\r\xff", 0,
+		"a&lt;b&gt;&amp;c \"q\" 'x' caf\xc3\xa9 \xe2\x82\xac\x01\r\xff");
+	ESCAPES("a<b caf\xc3\xa9 \xe2\x82\xac\xff \xf0\x9f\x98\x80", DS_HTML_REFS,
+		"a&lt;b caf&#233; &#8364;\xff &#128512;");
+	ESCAPES("<\"'&> \x01\xe2\x80\xae", DS_HTML_SHOWN,
+		"&lt;&quot;&#39;&amp;&gt; &#xFFFD;[U+202E]");
+	ESCAPES("", 0, "");
+}
+
 /* Whether path holds want and has the permission bits mode. */
 static int file_is(const char *path, const char *want, unsigned mode)
 {
@@ -741,6 +769,7 @@ int main(void)
 	T_RUN(temp_create_no_window_for_a_signal);
 #endif
 	T_RUN(shown_text_does_nothing_else);
+	T_RUN(html_escape_as_text_or_shown);
 	T_RUN(afile_new_and_mode);
 	T_RUN(maps_whole_folios_on_demand);
 	T_RUN(old_format_numbers);
