@@ -853,22 +853,3 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 	free(a);
 	return pg.oom ? DS_ENOMEM : 0;
 }
-
-int ds_report_html(const char *path, const struct ds_result *const *res, size_t n,
-		   const struct ds_report_failure *failed, size_t nfailed, struct ds_err *err)
-{
-	struct ds_buf b = DS_BUF_INIT;
-	struct ds_afile f;
-	int rc;
-	if (ds_report_render(&b, res, n, failed, nfailed)) {
-		ds_buf_free(&b);
-		return ds_err_set(err, DS_ENOMEM, "out of memory rendering %s", path);
-	}
-	rc = ds_afile_open(&f, path, err);
-	if (!rc) {
-		ds_afile_write(&f, b.data, b.len);
-		rc = ds_afile_commit(&f, err);
-	}
-	ds_buf_free(&b);
-	return rc;
-}

@@ -24,8 +24,4 @@ struct ds_report_failure {
 int ds_report_render(struct ds_buf *b, const struct ds_result *const *results, size_t n,
 		     const struct ds_report_failure *failed, size_t nfailed);
 
-/* Renders and writes the page to path atomically. */
-int ds_report_html(const char *path, const struct ds_result *const *results, size_t n,
-		   const struct ds_report_failure *failed, size_t nfailed, struct ds_err *err);
-
 #endif

@@ -76,29 +76,13 @@ static int collect(void *ctx, const char *name, struct ds_result *r, const char 
 	return 0;
 }
 
-/* The page on standard output ('--html -'): 0, or -1 after the error. */
-static int write_stdout(const struct report_ctx *c)
-{
-	struct ds_buf b = DS_BUF_INIT;
-	int rc = 0;
-	if (ds_report_render(&b, (const struct ds_result *const *)c->res, c->n, c->failed,
-			     c->nfailed)) {
-		cli_error("out of memory rendering the page");
-		rc = -1;
-	} else if (fwrite(b.data, 1, b.len, stdout) != b.len || cli_stdout_failed()) {
-		rc = -1;
-	}
-	ds_buf_free(&b);
-	return rc;
-}
-
 /* Opens the page's file before any article is scanned, so that a page that
  * cannot be written (no such folder, no right to write there, a folder
  * by that name) is said at once, not after the whole scan: a new file or
  * a regular one is made as a temporary file beside it, renamed when the
  * page is written (removed if none is), with the mode, owner and group of
  * the file it replaces.  A device, a pipe or a link is
- * left to the end (ds_report_html: a device or a pipe written in place, a
+ * left to the end (page_write: a device or a pipe written in place, a
  * link's file replaced), so that none is touched by a scan that finds
  * nothing; a folder is refused now.  *f is open when 1 is
  * returned; 0 leaves it to the end; -1 after the error. */
@@ -124,25 +108,38 @@ static int page_open(struct ds_afile *f, const char *out)
 	return 1;
 }
 
-/* The page into f (opened by page_open): 0, or -1 after the error. */
-static int page_write(struct ds_afile *f, const struct report_ctx *c)
+/* Renders the page and writes it: for '-' to standard output, where it
+ * is and as it is (appended to with '>>', after what came before in it,
+ * never opened again by a name); else into f, opened by page_open when
+ * opened is set, and otherwise (what page_open left to the end) opened
+ * now, then renamed or, written in place, closed.  0, or -1 after the
+ * error; f is closed either way (its temporary file removed on an error). */
+static int page_write(struct ds_afile *f, int opened, const char *out, const struct report_ctx *c)
 {
 	struct ds_buf b = DS_BUF_INIT;
 	struct ds_err err = {0};
+	int rc = 0;
 	if (ds_report_render(&b, (const struct ds_result *const *)c->res, c->n, c->failed,
 			     c->nfailed)) {
-		ds_buf_free(&b);
-		ds_afile_abort(f);
+		if (opened)
+			ds_afile_abort(f);
 		cli_error("out of memory rendering the page");
-		return -1;
-	}
-	ds_afile_write(f, b.data, b.len);
-	ds_buf_free(&b);
-	if (ds_afile_commit(f, &err)) {
+		rc = -1;
+	} else if (strcmp(out, "-") == 0) {
+		if (fwrite(b.data, 1, b.len, stdout) != b.len || cli_stdout_failed())
+			rc = -1;
+	} else if (!opened && ds_afile_open(f, out, &err)) {
 		cli_error("%s", err.msg);
-		return -1;
+		rc = -1;
+	} else {
+		ds_afile_write(f, b.data, b.len);
+		if (ds_afile_commit(f, &err)) {
+			cli_error("%s", err.msg);
+			rc = -1;
+		}
 	}
-	return 0;
+	ds_buf_free(&b);
+	return rc;
 }
 
 int cmd_report(int argc, char **argv)
@@ -155,7 +152,6 @@ int cmd_report(int argc, char **argv)
 	struct scan_opts so;
 	struct report_ctx ctx = {0};
 	const char *out = NULL;
-	struct ds_err err = {0};
 	struct ds_afile page;
 	int c, rc, opened = 0;
 	memset(&so, 0, sizeof so);
@@ -188,30 +184,15 @@ int cmd_report(int argc, char **argv)
 	if (strcmp(out, "-") != 0 && (opened = page_open(&page, out)) < 0)
 		return EXIT_ERROR;
 	rc = scan_run(&so, argv + optind, argc - optind, collect, &ctx);
-	if (rc >= 0 && ctx.n > 0 && strcmp(out, "-") == 0) {
-		/* '-' is standard output, as an input '-' is standard input:
-		 * written where it is, as it is (appended to with '>>', after
-		 * what came before in it), never opened again by a name */
-		if (write_stdout(&ctx))
+	if (rc >= 0 && ctx.n > 0) {
+		int failed = page_write(&page, opened, out, &ctx);
+		opened = 0; /* renamed, or removed */
+		if (failed)
 			rc = -1;
 		else
-			fprintf(stderr, "despin: wrote standard output (%zu article%s)\n", ctx.n,
+			fprintf(stderr, "despin: wrote %s (%zu article%s)\n",
+				strcmp(out, "-") == 0 ? "standard output" : cli_name(out), ctx.n,
 				ctx.n == 1 ? "" : "s");
-	} else if (rc >= 0 && ctx.n > 0) {
-		int failed;
-		if (opened) {
-			failed = page_write(&page, &ctx);
-			opened = 0; /* renamed, or removed */
-		} else if ((failed = ds_report_html(out, (const struct ds_result *const *)ctx.res,
-						    ctx.n, ctx.failed, ctx.nfailed, &err)) != 0) {
-			cli_error("%s", err.msg);
-		}
-		if (failed) {
-			rc = -1;
-		} else {
-			fprintf(stderr, "despin: wrote %s (%zu article%s)\n", cli_name(out), ctx.n,
-				ctx.n == 1 ? "" : "s");
-		}
 	} else if (rc >= 0) {
 		cli_error("no article could be scanned; %s not written", out);
 		rc = -1;

@@ -1,7 +1,7 @@
 /* test_report.c - the HTML report: ds_html_escape byte by byte, the page
  * checker used here and by the fuzzer (it must catch injected markup), and
  * whole pages for hostile articles and file names (with the models of
- * models/, skipped when they are not built), written atomically. */
+ * models/, skipped when they are not built). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,7 +138,7 @@ T_TEST(hostile_report)
 	struct ds_detect_opts o = {0};
 	struct ds_result *r[2];
 	struct ds_buf b = DS_BUF_INIT;
-	char why[128], path[] = "/tmp/despin-test-report-XXXXXX";
+	char why[128];
 	if (!m)
 		T_SKIP("models not built (make models)");
 	det = ds_detector_new(m, &err);
@@ -161,22 +161,6 @@ T_TEST(hostile_report)
 		T_OK(strstr(b.data, "a&quot;b&#39; onclick=&#39;alert(4)&#39;.txt") != NULL);
 		T_EQ_INT(count(b.data, "<img"), 0);
 		T_EQ_INT(count(b.data, "<svg"), 0);
-		/* the page on disk is the page rendered, written atomically */
-		int fd = mkstemp(path);
-		T_OK(fd >= 0);
-		if (fd >= 0) {
-			char *back = NULL;
-			size_t len = 0;
-			close(fd);
-			T_EQ_INT(ds_report_html(path, list, 2, NULL, 0, &err), 0);
-			T_EQ_INT(ds_read_file(path, 0, &back, &len, &err), 0);
-			T_OK(back && len == b.len && memcmp(back, b.data, len) == 0);
-			free(back);
-			unlink(path);
-		}
-		/* an unwritable place fails with a message naming it */
-		T_OK(ds_report_html("/nonexistent-dir/report.html", list, 2, NULL, 0, &err) < 0);
-		T_OK(strstr(err.msg, "/nonexistent-dir/report.html") != NULL);
 	}
 	ds_buf_free(&b);
 	ds_result_free(r[0]);
