@@ -739,6 +739,24 @@ int cli_read_article(const char *path, size_t max, char **text, size_t *len, int
 	return read_input(path, max, text, len, how, NULL, err);
 }
 
+int cli_read_training(const char *path, int how, char **text, size_t *len)
+{
+	struct ds_err err = {0};
+	size_t max = how & CLI_TRAIN_WHOLE ? 0
+		     : cli_max_input	   ? cli_max_input
+					   : DS_DOC_MAX_BYTES_DEFAULT;
+	int rc = how & CLI_TRAIN_PRETOK ? ds_read_file(path, max, text, len, &err)
+					: cli_read_article(path, max, text, len, NULL, &err);
+	if (!rc && (how & CLI_TRAIN_CHECK) &&
+	    (rc = ds_text_check(*text, *len, strcmp(path, "-") == 0 ? "<stdin>" : path, &err)))
+		free(*text);
+	if (rc) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out)
 {
 	unsigned long long v;

@@ -221,12 +221,10 @@ static int score_one(const char *path, void *vctx)
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	char *text;
 	size_t len;
-	/* a text as scan reads it (a web page or an e-mail: its text);
-	 * pretokenised text as it is */
-	if (c->pretok ? ds_read_file(path, 0, &text, &len, &err)
-		      : cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT,
-					 &text, &len, NULL, &err)) {
-		cli_error("%s", err.msg);
+	/* a text as scan reads it (a web page or an e-mail: its text, which
+	 * ds_doc_new checks); pretokenised text as it is, whatever its size */
+	if (cli_read_training(path, c->pretok ? CLI_TRAIN_PRETOK | CLI_TRAIN_WHOLE : 0, &text,
+			      &len)) {
 		c->nerr++;
 		return 0;
 	}
@@ -408,16 +406,8 @@ static int text_seq(const struct ds_lm *lm, const char *path, struct ds_lm_seq *
 	char *text;
 	size_t len;
 	/* read and checked as 'despin train' reads a file: no text is an error */
-	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
-			     &len, NULL, &err)) {
-		cli_error("%s", err.msg);
+	if (cli_read_training(path, CLI_TRAIN_CHECK, &text, &len))
 		return -1;
-	}
-	if (ds_text_check(text, len, strcmp(path, "-") == 0 ? "<stdin>" : path, &err)) {
-		cli_error("%s", err.msg);
-		free(text);
-		return -1;
-	}
 	for (const char *p = text, *end = text + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end;
@@ -568,16 +558,8 @@ static int tokens_one(const char *path, void *vctx)
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	char *text;
 	size_t len;
-	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
-			     &len, NULL, &err)) {
-		cli_error("%s", err.msg);
+	if (cli_read_training(path, CLI_TRAIN_CHECK, &text, &len)) {
 		c->nerr++;
-		return 0;
-	}
-	if (ds_text_check(text, len, name, &err)) {
-		cli_error("%s", err.msg);
-		c->nerr++;
-		free(text);
 		return 0;
 	}
 	/* one paragraph a line, as the trainer reads it */

@@ -70,13 +70,11 @@ static int train_one(const char *path, void *vctx)
 {
 	struct train_ctx *c = vctx;
 	struct ds_err err = {0};
-	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT;
 	char *text;
 	size_t len;
-	int rc = c->pretok ? ds_read_file(path, max, &text, &len, &err)
-			   : cli_read_article(path, max, &text, &len, NULL, &err);
-	if (rc) {
-		cli_error("%s", err.msg);
+	int rc;
+	/* no text as a whole is refused by the trainer, which checks it */
+	if (cli_read_training(path, c->pretok ? CLI_TRAIN_PRETOK : 0, &text, &len)) {
 		c->nerr++;
 		return 0;
 	}
