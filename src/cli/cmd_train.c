@@ -119,6 +119,19 @@ static int same_output(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
+/* Whether the output path names a directory (one there, or a name ending
+ * in '/'), said in one line: refused before training, where the binary
+ * model would be written before the ARPA file failed, and left behind. */
+static int output_is_dir(const char *opt, const char *path)
+{
+	struct stat st;
+	size_t n = path ? strlen(path) : 0;
+	if (!n || (path[n - 1] != '/' && !(stat(path, &st) == 0 && S_ISDIR(st.st_mode))))
+		return 0;
+	cli_error("%s %s: a directory, not a file; name the file to write", opt, cli_name(path));
+	return 1;
+}
+
 int cmd_train(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -169,6 +182,8 @@ int cmd_train(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage(SYNOPSIS);
+	if (output_is_dir("-o", out) || output_is_dir("--arpa", arpa))
+		return EXIT_ERROR;
 	if (arpa && same_output(out, arpa)) {
 		cli_error("-o and --arpa name the same file %s: the ARPA text would replace the "
 			  "binary model; name two files", cli_name(arpa));
