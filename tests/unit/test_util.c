@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,21 +288,44 @@ static int exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+#define PATH_LEN 96
+
+/* The set-up of the tests of files below: a new folder from the template
+ * dir, and in each buffer that follows (PATH_LEN bytes, up to a NULL) the
+ * path in that folder of the name given after it. */
+static void temp_dir(char *dir, ...)
+{
+	va_list ap;
+	char *path;
+	T_OK(mkdtemp(dir) != NULL);
+	va_start(ap, dir);
+	while ((path = va_arg(ap, char *)) != NULL)
+		snprintf(path, PATH_LEN, "%s/%s", dir, va_arg(ap, const char *));
+	va_end(ap);
+}
+
+/* A file at path holding text. */
+static void put_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	T_OK(fp != NULL);
+	if (fp) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+}
+
 /* Listed temporary files and folders go on ds_temp_remove_all, files
  * before folders; taken off the list, they stay; an atomic write's
  * temporary file is listed until its commit or abort. */
 T_TEST(temp_files_removed_on_demand)
 {
-	char dir[] = "/tmp/despin-temp-XXXXXX", a[64], b[64], out[64], tmp[96];
+	char dir[] = "/tmp/despin-temp-XXXXXX", a[PATH_LEN], b[PATH_LEN], out[PATH_LEN];
+	char tmp[PATH_LEN + 32];
 	struct ds_afile f;
-	FILE *fp;
-	T_OK(mkdtemp(dir) != NULL);
-	snprintf(a, sizeof a, "%s/a", dir);
-	snprintf(b, sizeof b, "%s/b", dir);
-	snprintf(out, sizeof out, "%s/out", dir);
-	for (const char *p = a; p; p = p == a ? b : NULL)
-		if ((fp = fopen(p, "w")) != NULL)
-			fclose(fp);
+	temp_dir(dir, a, "a", b, "b", out, "out", (char *)NULL);
+	put_file(a, "");
+	put_file(b, "");
 	T_EQ_INT(ds_temp_add(dir, 1), 0);
 	T_EQ_INT(ds_temp_add(a, 0), 0);
 	T_EQ_INT(ds_temp_add(b, 0), 0);
@@ -346,19 +370,14 @@ T_TEST(temp_files_removed_on_demand)
  * link, and until the commit the file holds its old contents whole. */
 T_TEST(afile_through_link_replaces_its_file)
 {
-	char dir[] = "/tmp/despin-link-XXXXXX", sub[64], target[96], link_[64], buf[16] = {0};
+	char dir[] = "/tmp/despin-link-XXXXXX", sub[PATH_LEN], target[PATH_LEN], link_[PATH_LEN];
+	char buf[16] = {0};
 	struct ds_afile f;
 	struct stat st;
 	FILE *fp;
-	T_OK(mkdtemp(dir) != NULL);
-	snprintf(sub, sizeof sub, "%s/models", dir);
-	snprintf(target, sizeof target, "%s/models/m.bin", dir);
-	snprintf(link_, sizeof link_, "%s/m.bin", dir);
+	temp_dir(dir, sub, "models", target, "models/m.bin", link_, "m.bin", (char *)NULL);
 	T_OK(mkdir(sub, 0700) == 0);
-	if ((fp = fopen(target, "w")) != NULL) {
-		fputs("old", fp);
-		fclose(fp);
-	}
+	put_file(target, "old");
 	T_OK(symlink(target, link_) == 0);
 	T_EQ_INT(ds_afile_open(&f, link_, NULL), 0);
 	T_OK(!f.inplace);
@@ -596,11 +615,10 @@ static int write_as(const char *path, int is_new, const char *text, unsigned mod
  * name is refused before anything is written. */
 T_TEST(afile_new_and_mode)
 {
-	char dir[] = "/tmp/despin-afile-XXXXXX", bak[64], tmp[96];
+	char dir[] = "/tmp/despin-afile-XXXXXX", bak[PATH_LEN], tmp[PATH_LEN + 32];
 	struct ds_afile f;
 	struct ds_err err = {0};
-	T_OK(mkdtemp(dir) != NULL);
-	snprintf(bak, sizeof bak, "%s/a.orig", dir);
+	temp_dir(dir, bak, "a.orig", (char *)NULL);
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", bak, (long)getpid());
 	T_EQ_INT(write_as(bak, 1, "first", 0600), 0);
 	T_OK(file_is(bak, "first", 0600));
