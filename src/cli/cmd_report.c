@@ -86,6 +86,18 @@ static int collect(void *ctx, const char *name, struct ds_result *r, const char 
  * link's file replaced), so that none is touched by a scan that finds
  * nothing; a folder is refused now.  *f is open when 1 is
  * returned; 0 leaves it to the end; -1 after the error. */
+/* A page written again keeps the permission bits, owner and group of the
+ * file it replaces, there or behind a link (a private report stays
+ * private). */
+static void keep_mode(struct ds_afile *f, const char *out)
+{
+	struct stat st;
+	if (stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
+		ds_afile_chown(f, (long)st.st_uid, (long)st.st_gid);
+		ds_afile_chmod(f, st.st_mode & 0777);
+	}
+}
+
 static int page_open(struct ds_afile *f, const char *out)
 {
 	struct ds_err err = {0};
@@ -99,12 +111,7 @@ static int page_open(struct ds_afile *f, const char *out)
 		cli_error("%s", err.msg);
 		return -1;
 	}
-	/* a page written again keeps the permission bits, owner and group
-	 * of the one it replaces (a private report stays private) */
-	if (there && S_ISREG(lst.st_mode)) {
-		ds_afile_chown(f, (long)lst.st_uid, (long)lst.st_gid);
-		ds_afile_chmod(f, lst.st_mode & 0777);
-	}
+	keep_mode(f, out);
 	return 1;
 }
 
@@ -132,6 +139,8 @@ static int page_write(struct ds_afile *f, int opened, const char *out, const str
 		cli_error("%s", err.msg);
 		rc = -1;
 	} else {
+		if (!opened)
+			keep_mode(f, out);
 		ds_afile_write(f, b.data, b.len);
 		if (ds_afile_commit(f, &err)) {
 			cli_error("%s", err.msg);
