@@ -149,7 +149,10 @@ int ds_text_from_1252(const char *in, size_t len, char **text, size_t *text_len,
  * a forwarded message, message/rfc822, whose text is longer than the text
  * before it, a note sent with it, in that text's place):
  * quoted-printable and base64 decoded, bytes that
- * are no UTF-8 read as Windows-1252, a page read as ds_html_text reads one,
+ * are no UTF-8 read as Windows-1252, a plain text in format=flowed (RFC
+ * 3676) with its wrapped lines joined (a line that ends in a space goes on
+ * in the next; stuffed spaces left out; "-- " stays a line of its own), a
+ * page read as ds_html_text reads one,
  * and an e-mail's Date as the date header (a saved page's Date is when it
  * was saved: not used).  *text (NUL-terminated) and *map (may be NULL:
  * where the text comes from in the message, for ds_result_set_page) are

@@ -3,7 +3,8 @@
  * that is text (text/plain or text/html, not an attachment) is taken (of
  * alternatives, a plain text and a page, the page when the plain text is a
  * stub of it), decoded (quoted-printable, base64; bytes that are no UTF-8
- * read as Windows-1252) and, when it is a page, read as one (html.c).  See
+ * read as Windows-1252; format=flowed lines joined) and, when it is a
+ * page, read as one (html.c).  See
  * despin.h. */
 #include "despin.h"
 
@@ -27,6 +28,7 @@ struct part {
 	char type[64];       /* lower case; "" when not given (text/plain) */
 	char boundary[72];   /* of a multipart */
 	char charset[24];    /* lower case; "" when not given */
+	int flowed, delsp;   /* format=flowed, delsp=yes (RFC 3676) */
 	int enc;             /* ENC_... */
 	int attachment;      /* Content-Disposition: attachment */
 	int mime_version;    /* MIME-Version: seen */
@@ -103,6 +105,14 @@ static void param(const char *v, size_t n, const char *name, char *out, size_t c
 	}
 }
 
+/* Whether parameter name of a header value v[0, n) is value (lower case). */
+static int param_is(const char *v, size_t n, const char *name, const char *value)
+{
+	char got[16];
+	param(v, n, name, got, sizeof got, 1);
+	return strcmp(got, value) == 0;
+}
+
 /* "Tue, 1 Dec 2026 15:27:07 +0000" (RFC 5322) as "2026-12-01"; "" when it
  * reads otherwise. */
 static void mail_date(const char *v, size_t n, char date[11])
@@ -171,6 +181,8 @@ static int headers(const char *s, size_t i, size_t n, struct part *p)
 			param_value(v, (size_t)(s + ve - v), p->type, sizeof p->type, 1);
 			param(v, (size_t)(s + ve - v), "boundary", p->boundary, sizeof p->boundary, 0);
 			param(v, (size_t)(s + ve - v), "charset", p->charset, sizeof p->charset, 1);
+			p->flowed = param_is(v, (size_t)(s + ve - v), "format", "flowed");
+			p->delsp = param_is(v, (size_t)(s + ve - v), "delsp", "yes");
 		} else if (FIELD("content-transfer-encoding")) {
 			char enc[24];
 			param_value(v, (size_t)(s + ve - v), enc, sizeof enc, 1);
@@ -444,6 +456,76 @@ static int decode(const char *s, const struct part *p, struct ds_buf *b, struct 
 	return 0;
 }
 
+/* Bytes [in, in + len) of t, copied to the end of b as they are. */
+static int copy_span(struct ds_buf *b, struct ds_html_map *m, const char *t, size_t in, size_t len)
+{
+	if (!len)
+		return 0;
+	return ds_map_add(m, b->len, in, len, 1) || ds_buf_append(b, t + in, len) ? DS_ENOMEM : 0;
+}
+
+/* A line of a flowed text (RFC 3676): its quote depth (the '>' it starts
+ * with), where its text starts (past them and the space stuffed after
+ * them) and ends (before its line break), and where the next line starts. */
+struct fline {
+	size_t start, text, end, next;
+	int depth;
+};
+
+static void flowed_line(const char *t, size_t i, size_t n, struct fline *l)
+{
+	l->start = i;
+	l->next = line_end(t, i, n);
+	l->end = l->next > i && t[l->next - 1] == '\r' ? l->next - 1 : l->next;
+	if (l->next < n)
+		l->next++;
+	l->depth = 0;
+	while (i < l->end && t[i] == '>')
+		i++, l->depth++;
+	if (i < l->end && t[i] == ' ')
+		i++;
+	l->text = i;
+}
+
+/* Whether line l is the signature separator "-- ", which is no soft break. */
+static int sig_line(const char *t, const struct fline *l)
+{
+	return l->end - l->text == 3 && memcmp(t + l->text, "-- ", 3) == 0;
+}
+
+/* The text t[0, n) of a part in format=flowed (RFC 3676), its lines
+ * joined where the sender wrapped them, into *b with m mapping it to t:
+ * a line that ends in a space goes on in the next one of the same quote
+ * depth that is not blank (delsp: without that space; the signature
+ * separator "-- " ends no line and is no line to go on in), and a space
+ * stuffed at the start of a line is left out; quote marks are kept where
+ * a paragraph starts.  Mail clients wrap a paragraph at 72 or 78 columns
+ * this way, and the text reader would take a line wrapped before a
+ * capital for a paragraph of its own.  0 or DS_ENOMEM. */
+static int unflow(const char *t, size_t n, int delsp, struct ds_buf *b, struct ds_html_map *m)
+{
+	int joined = 0; /* the line goes on from the one before */
+	for (size_t i = 0; i < n;) {
+		struct fline l, next = {0, 0, 0, 0, 0};
+		size_t from, to;
+		int soft;
+		flowed_line(t, i, n, &l);
+		if (l.next < n)
+			flowed_line(t, l.next, n, &next);
+		soft = l.end > l.text && t[l.end - 1] == ' ' && !sig_line(t, &l) && l.next < n &&
+		       next.depth == l.depth && next.end > next.text && !sig_line(t, &next);
+		/* a paragraph starts with its quote marks (and the space after
+		 * them) as written; an unquoted one without its stuffed space */
+		from = joined ? l.text : l.depth ? l.start : l.text;
+		to = soft ? l.end - (delsp ? 1 : 0) : l.next;
+		if (copy_span(b, m, t, from, to - from))
+			return DS_ENOMEM;
+		joined = soft;
+		i = l.next;
+	}
+	return 0;
+}
+
 /* The text of part *leaf of msg and its map into the message: decoded,
  * odd bytes read as Windows-1252, a page read as a page.  0, or an error
  * code with err set. */
@@ -479,6 +561,21 @@ static int leaf_text(const char *msg, const struct part *leaf, char **text, size
 		b.data = t;
 		b.len = tn;
 		t = NULL;
+	}
+	if (leaf->flowed && strcmp(leaf->type, "text/html") != 0) {
+		struct ds_buf fb = DS_BUF_INIT;
+		struct ds_html_map *fm = ds_map_new();
+		if (!fm || unflow(b.data, b.len, leaf->delsp, &fb, fm) || ds_buf_reserve(&fb, 1)) {
+			ds_buf_free(&fb);
+			ds_html_map_free(fm);
+			rc = ds_err_set(err, DS_ENOMEM, "out of memory");
+			goto fail;
+		}
+		fb.data[fb.len] = 0;
+		ds_map_chain(fm, dm);
+		dm = fm;
+		ds_buf_free(&b);
+		b = fb;
 	}
 	if (strcmp(leaf->type, "text/html") == 0) {
 		if ((rc = ds_html_text_map(b.data, b.len, &t, &tn, &m, err)) != 0)

@@ -101,6 +101,52 @@ T_TEST(transfer_encodings_are_decoded)
 		 "The council met.");
 }
 
+/* A part in format=flowed (RFC 3676) has its wrapped lines joined: a line
+ * that ends in a space goes on in the next (delsp=yes: without the
+ * space), a stuffed space is left out, quote depths are not mixed, and
+ * the signature separator "-- " stays a line of its own. */
+T_TEST(flowed_lines_are_joined)
+{
+	static const char head[] = "From: a@b\nMIME-Version: 1.0\n"
+				   "Content-Type: text/plain; charset=utf-8; format=flowed\n\n";
+	char msg[1024];
+	snprintf(msg, sizeof msg, "%s%s", head,
+		 "The council met on Monday and the \nMayor said the budget would \n"
+		 "pass.\n\n From the minutes: it did.\n"
+		 "> Quoted and \n> wrapped.\n>> Deeper \n> shallower.\n"
+		 "Last line \n-- \nJane Doe\n");
+	T_EQ_STR(text_of(msg), "The council met on Monday and the Mayor said the budget would pass.\n\n"
+			       "From the minutes: it did.\n"
+			       "> Quoted and wrapped.\n>> Deeper \n> shallower.\n"
+			       "Last line \n-- \nJane Doe\n");
+	/* delsp=yes, quoted-printable, CRLF line ends; a blank line ends a
+	 * paragraph even after a space */
+	snprintf(msg, sizeof msg, "%s",
+		 "From: a@b\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; format=Flowed;\r\n"
+		 " DelSp=\"yes\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+		 "Un caf=C3=A9 tr=\r\n\xC3\xA8s fort \r\nplease. \r\n\r\nNext.\r\n");
+	T_EQ_STR(text_of(msg), "Un caf\xC3\xA9 tr\xC3\xA8s fortplease. \r\n\r\nNext.\r\n");
+	/* without format=flowed the lines are the sender's */
+	T_EQ_STR(text_of("From: a@b\nMIME-Version: 1.0\nContent-Type: text/plain\n\n"
+			 "The \nMayor spoke.\n"),
+		 "The \nMayor spoke.\n");
+	/* the text maps to the message */
+	{
+		char *t = NULL;
+		size_t n;
+		struct ds_html_map *m = NULL;
+		snprintf(msg, sizeof msg, "%s%s", head, "The \n Mayor said \n\"yes\".\n");
+		T_EQ_INT(ds_mime_text_map(msg, strlen(msg), &t, &n, &m, NULL), 0);
+		if (!t || !m)
+			return;
+		T_EQ_STR(t, "The Mayor said \"yes\".\n");
+		T_MAP_SPAN(msg, t, m, "The Mayor said", "The \n Mayor said");
+		T_MAP_SPAN(msg, t, m, "\"yes\"", "\"yes\"");
+		free(t);
+		ds_html_map_free(m);
+	}
+}
+
 /* The first text part is taken, through nested multiparts and forwarded
  * messages; attachments and parts that are no text are passed over; a
  * page is read as one. */
@@ -233,6 +279,7 @@ int main(void)
 {
 	T_RUN(messages_are_recognised);
 	T_RUN(transfer_encodings_are_decoded);
+	T_RUN(flowed_lines_are_joined);
 	T_RUN(the_first_text_part_is_taken);
 	T_RUN(a_plain_stub_gives_way_to_its_page);
 	T_RUN(dates_of_mail_not_of_saving);
