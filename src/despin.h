@@ -93,9 +93,9 @@ int ds_temp_create(char *tmpl, int is_dir);
  *   footers and embedded media (nav, form, aside, footer, svg, ...) are
  *   dropped with what they hold, and so is an element hidden from the
  *   reader (the hidden attribute, a style of display:none or
- *   visibility:hidden; kept on a page that hides more text than it shows,
- *   one its scripts show) (a page that never closes one is read again with
- *   them kept);
+ *   visibility:hidden, a <dialog> not open; kept on a page that hides
+ *   more text than it shows, one its scripts show) (a page that never
+ *   closes one is read again with them kept);
  * - character references are decoded (numeric, and the named ones news
  *   pages use; an unknown name stays as written); blanks are collapsed;
  * - a page that declares Windows-1252 or Latin-1 (<meta charset>) and is

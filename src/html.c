@@ -405,13 +405,16 @@ static int attr_present(const char *a, size_t n, const char *name, const char **
 	return 0;
 }
 
-/* Whether an element's attributes hide it from a reader: the hidden
- * attribute (but hidden="until-found", which find-in-page opens), or a
- * style with display:none or visibility:hidden. */
-static int hidden(const char *attrs, size_t alen)
+/* Whether an element (name, attributes) is hidden from a reader: the
+ * hidden attribute (but hidden="until-found", which find-in-page opens), a
+ * style with display:none or visibility:hidden, or a <dialog> without
+ * open (a sign-in or cookie box that scripts show). */
+static int hidden(const char *name, const char *attrs, size_t alen)
 {
 	const char *v;
 	size_t vl;
+	if (strcmp(name, "dialog") == 0 && !attr_present(attrs, alen, "open", &v, &vl))
+		return 1;
 	if (attr_present(attrs, alen, "hidden", &v, &vl) && !(vl == 11 && starts_ci(v, 0, vl, "until-found")))
 		return 1;
 	if (attr_present(attrs, alen, "style", &v, &vl)) {
@@ -586,7 +589,7 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 				if (!closing && drop && !(end >= 2 && s[end - 2] == '/') &&
 				    ((kind == EL_DROP && (drop & DROP_ELEMENTS)) ||
 				     ((drop & DROP_HIDDEN) && !is_void(name) && name[0] &&
-				      hidden(attrs, alen)))) {
+				      hidden(name, attrs, alen)))) {
 					/* dropped, or hidden from a reader: with what
 					 * it holds */
 					hiding = kind != EL_DROP || !(drop & DROP_ELEMENTS);

@@ -101,7 +101,7 @@ T_TEST(what_is_not_prose_is_dropped)
 }
 
 /* Elements hidden from a reader (the hidden attribute, an inline style of
- * display:none or visibility:hidden) are left out with what they hold; a
+ * display:none or visibility:hidden, a <dialog> not open) are left out with what they hold; a
  * class or aria-hidden hides nothing on the screen, and a hidden element
  * that has no end tag holds no text to leave out.  A page that hides more
  * text than it shows is one its scripts show: its hidden text is kept */
@@ -123,6 +123,12 @@ T_TEST(hidden_elements_are_dropped)
 	T_EQ_STR(text_of("<html><body><header>Site</header><main hidden><p>The story.</p></main>"
 			 "</body></html>"),
 		 "Site\n\nThe story.\n");
+	/* a <dialog> is shown when open only */
+	T_EQ_STR(text_of("<html><body><dialog id=\"signin\"><p>Sign in to read on.</p>"
+			 "<dialog>Nested.</dialog></dialog><p>The story, which is longer than the "
+			 "dialogs the page holds.</p><dialog open class=\"x\">Shown.</dialog>"
+			 "<DIALOG data-open=\"1\">Closed.</DIALOG></body></html>"),
+		 "The story, which is longer than the dialogs the page holds.\n\nShown.\n");
 	/* one never closed: read again with it kept, not the page lost */
 	T_EQ_STR(text_of("<html><body><div hidden>Note<p>The story.</p></body></html>"),
 		 "Note\n\nThe story.\n");
