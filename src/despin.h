@@ -97,7 +97,9 @@ int ds_temp_create(char *tmpl, int is_dir);
  *   more text than it shows, one its scripts show) (a page that never
  *   closes one is read again with them kept);
  * - character references are decoded (numeric, and the named ones news
- *   pages use; an unknown name stays as written); blanks are collapsed;
+ *   pages use; an unknown name stays as written; the names of HTML 4's
+ *   legacy set, amp, lt, gt, quot and those of Latin-1's characters, also
+ *   without their ';', "&nbsp", "&eacute"); blanks are collapsed;
  * - a page that declares Windows-1252 or Latin-1 (<meta charset>) and is
  *   not well-formed UTF-8 is read as Windows-1252 (ds_html_is_1252 says
  *   whether it is one); on another page, the bytes that are no part of

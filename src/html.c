@@ -119,10 +119,12 @@ struct ent {
 };
 
 /* The references news pages use (HTML's full table has 2,231; an unknown
- * name is kept as written). */
+ * name is kept as written), and every name HTML 4 gave a character of
+ * Latin-1: HTML reads those without their ';' too (bare_name). */
 static const struct ent ents[] = {
 	{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''},
-	{"nbsp", ' '}, {"ensp", ' '}, {"emsp", ' '}, {"thinsp", ' '}, {"shy", 0xAD},
+	{"AMP", '&'}, {"LT", '<'}, {"GT", '>'}, {"QUOT", '"'}, {"COPY", 0xA9}, {"REG", 0xAE},
+	{"nbsp", 0xA0}, {"ensp", ' '}, {"emsp", ' '}, {"thinsp", ' '}, {"shy", 0xAD},
 	{"zwnj", 0x200C}, {"zwj", 0x200D}, {"lrm", 0x200E}, {"rlm", 0x200F},
 	{"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}, {"lsquo", 0x2018},
 	{"rsquo", 0x2019}, {"sbquo", 0x201A}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
@@ -140,7 +142,10 @@ static const struct ent ents[] = {
 	{"Oslash", 0xD8}, {"aring", 0xE5}, {"Aring", 0xC5}, {"ccedil", 0xE7},
 	{"Ccedil", 0xC7}, {"ntilde", 0xF1}, {"Ntilde", 0xD1}, {"eth", 0xF0},
 	{"thorn", 0xFE}, {"scaron", 0x161}, {"Scaron", 0x160}, {"zcaron", 0x17E},
-	{"Zcaron", 0x17D}, {"yuml", 0xFF}, {"Yuml", 0x178},
+	{"Zcaron", 0x17D}, {"yuml", 0xFF}, {"Yuml", 0x178}, {"ETH", 0xD0},
+	{"THORN", 0xDE}, {"curren", 0xA4}, {"brvbar", 0xA6}, {"uml", 0xA8},
+	{"ordf", 0xAA}, {"not", 0xAC}, {"macr", 0xAF}, {"acute", 0xB4},
+	{"cedil", 0xB8}, {"sup1", 0xB9}, {"ordm", 0xBA},
 	{NULL, 0}};
 
 /* Letters with an accent: &Xacute; and its kin, from the base letter. */
@@ -172,6 +177,34 @@ static uint32_t accented(const char *name, size_t n)
 		return (uint32_t)acc[k].cps[p - acc[k].bases] - (up ? 0x20 : 0);
 	}
 	return 0;
+}
+
+/* The code point of the reference named name[0, len) (without '&' and
+ * ';') in *cp; 0 when the name is not known. */
+static int named(const char *name, size_t len, uint32_t *cp)
+{
+	uint32_t a;
+	for (int k = 0; ents[k].name; k++)
+		if (strlen(ents[k].name) == len && memcmp(ents[k].name, name, len) == 0) {
+			*cp = ents[k].cp;
+			return 1;
+		}
+	if ((a = accented(name, len)) != 0) {
+		*cp = a;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether a name of the table for cp is one HTML reads without its ';'
+ * ("&nbsp", "&eacute"): those of amp, lt, gt, quot and of Latin-1's
+ * characters, which are all HTML 4's names (its legacy set; apos, a later
+ * name, is none, and a name added for Latin-1 must be one of HTML 4's).
+ * In an attribute's value one followed by a letter, a digit or '=' is
+ * read as written, but the text holds no attribute. */
+static int bare_name(uint32_t cp)
+{
+	return cp == '&' || cp == '<' || cp == '>' || cp == '"' || (cp >= 0xA0 && cp <= 0xFF);
 }
 
 /* Decodes the reference at s[i] == '&': its code point in *cp and its
@@ -214,22 +247,19 @@ static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
 	while (j < n && j - i <= 10 && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
 					(s[j] >= '0' && s[j] <= '9')))
 		j++;
-	if (j == i + 1 || j >= n || s[j] != ';')
-		return 0; /* named references are read with their ';' only */
-	{
-		const char *name = s + i + 1;
-		size_t len = j - i - 1;
-		uint32_t a;
-		for (int k = 0; ents[k].name; k++)
-			if (strlen(ents[k].name) == len && memcmp(ents[k].name, name, len) == 0) {
-				*cp = ents[k].cp;
-				return j + 1 - i;
-			}
-		if ((a = accented(name, len)) != 0) {
-			*cp = a;
-			return j + 1 - i;
-		}
-	}
+	if (j == i + 1)
+		return 0;
+	if (j < n && s[j] == ';')
+		/* a name this table does not know stays as written, even one
+		 * that starts with a name of the legacy set: HTML's full table
+		 * may know it ("&notin;" is no "&not" before "in;") */
+		return named(s + i + 1, j - i - 1, cp) ? j + 1 - i : 0;
+	/* without ';', the longest name of the legacy set that starts the
+	 * run, as HTML reads "&nbspThe" and "&copy2025": at most 6 letters
+	 * ("eacute") */
+	for (size_t len = j - i - 1 < 6 ? j - i - 1 : 6; len >= 2; len--)
+		if (named(s + i + 1, len, cp) && bare_name(*cp))
+			return len + 1;
 	return 0;
 }
 
