@@ -95,7 +95,10 @@ int ds_temp_create(char *tmpl, int is_dir);
  *   reader (the hidden attribute, a style of display:none or
  *   visibility:hidden, a <dialog> not open; kept on a page that hides
  *   more text than it shows, one its scripts show) (a page that never
- *   closes one is read again with them kept);
+ *   closes one is read again with them kept), and so are headline boxes:
+ *   paragraphs in a row whose text is links alone (nine letters in ten or
+ *   more) with 3 links or more among them (a page of nothing else is read
+ *   with them);
  * - character references are decoded (numeric, and the named ones news
  *   pages use; an unknown name stays as written; the names of HTML 4's
  *   legacy set, amp, lt, gt, quot and those of Latin-1's characters, also

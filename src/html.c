@@ -2,7 +2,9 @@
  * "HTML input").  One pass over the bytes, no tree: tags are read for their
  * name only, blocks become paragraph breaks, markup that is not the page's
  * prose (scripts, styles, menus, forms, asides, footers) is dropped, and
- * character references are decoded. */
+ * character references are decoded.  Headline boxes, runs of paragraphs
+ * of links alone, are found as the page is read and left out as it is
+ * read again. */
 #include "despin.h"
 
 #include <stdint.h>
@@ -265,6 +267,11 @@ static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
 
 /* ---- extraction ---- */
 
+/* Page bytes [from, to): a headline box. */
+struct span {
+	size_t from, to;
+};
+
 struct out {
 	struct ds_buf b;
 	int latin;  /* the page's bytes are Windows-1252 (or Latin-1) */
@@ -274,7 +281,24 @@ struct out {
 	int breaks; /* line breaks pending (1: a <br>, 2: a paragraph) */
 	size_t hidden; /* bytes of text left out in elements hidden from the reader */
 	struct ds_html_map *map; /* or NULL */
+	/* Headline boxes: runs of paragraphs whose text is links alone
+	 * ("Related: Story one | Story two", a list of links), told apart as
+	 * the page is read and left out when it is read again. */
+	int link;             /* inside an <a> (a browser nests none) */
+	int link_new;         /* that <a> has given no text yet */
+	size_t para_in;       /* where the open paragraph's text starts in the page */
+	size_t para_chars;    /* its letters and digits (letters()) */
+	size_t para_link_chars; /* those inside links */
+	size_t para_links;    /* the links whose text starts in it */
+	int run_on;           /* a run of paragraphs of links alone is open */
+	size_t run_in, run_links; /* where it starts in the page; its links */
+	struct span *boxes;   /* the runs of BOX_LINKS links or more found */
+	size_t nboxes, boxes_cap;
+	const struct span *skip; /* boxes left out of this reading, in order */
+	size_t nskip, skip_at;
 };
+
+#define BOX_LINKS 3 /* links in a run of paragraphs of links alone that make it a box */
 
 /* Records that the text from o->b.len on comes from the page at in: len
  * page bytes, verbatim or as a whole.  A verbatim run that continues the
@@ -286,7 +310,7 @@ static int map_add(struct out *o, size_t in, size_t len, int verbatim)
 
 /* Appends n bytes of text that stand for the page's bytes [in, in + in_len)
  * (verbatim: they are those bytes), after the pending blank or breaks. */
-static int put_text(struct out *o, const char *p, size_t n, size_t in, size_t in_len, int verbatim)
+static int put_bytes(struct out *o, const char *p, size_t n, size_t in, size_t in_len, int verbatim)
 {
 	if (o->b.len) {
 		if (o->breaks >= 2 && ds_buf_puts(&o->b, "\n\n"))
@@ -322,6 +346,94 @@ static int put_text(struct out *o, const char *p, size_t n, size_t in, size_t in
 	if (map_add(o, in, in_len, verbatim))
 		return DS_ENOMEM;
 	return ds_buf_append(&o->b, p, n);
+}
+
+/* Letters and digits among the text's bytes p[0, n): the ASCII ones, and
+ * characters past ASCII but Latin-1's signs and General Punctuation's
+ * (dashes, quotes, bullets), which separate links as '|' does. */
+static size_t letters(const char *p, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)p[i];
+		uint32_t cp;
+		size_t l;
+		if (c < 0x80) {
+			k += (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'z');
+			i++;
+			continue;
+		}
+		if ((l = ds_utf8_seq((const unsigned char *)p + i, n - i, &cp)) == 0) {
+			i++; /* no character: a byte of text as it is */
+			continue;
+		}
+		k += !(cp >= 0xA0 && cp <= 0xBF) && !(cp >= 0x2000 && cp <= 0x206F);
+		i += l;
+	}
+	return k;
+}
+
+/* The open run of paragraphs of links alone ends before page offset to:
+ * with BOX_LINKS links or more it is a headline box.  0 or DS_ENOMEM. */
+static int run_end(struct out *o, size_t to)
+{
+	if (o->run_on && o->run_links >= BOX_LINKS) {
+		if (ds_grow(&o->boxes, &o->boxes_cap, o->nboxes + 1, sizeof *o->boxes))
+			return DS_ENOMEM;
+		o->boxes[o->nboxes++] = (struct span){o->run_in, to};
+	}
+	o->run_on = 0;
+	return 0;
+}
+
+/* The open paragraph ends: one whose letters are link text (nine in ten
+ * or more: a "Related:" before the links) goes on the run of them, and
+ * another, prose that may hold links, ends the run; one without letters
+ * ("|" alone) does neither. */
+static int para_end(struct out *o)
+{
+	if (!o->para_chars)
+		return 0;
+	if (o->para_link_chars * 10 < o->para_chars * 9)
+		return run_end(o, o->para_in);
+	if (!o->run_on) {
+		o->run_on = 1;
+		o->run_in = o->para_in;
+		o->run_links = 0;
+	}
+	o->run_links += o->para_links;
+	return 0;
+}
+
+/* put_bytes, where the text's paragraphs are weighed for headline boxes,
+ * and text inside a box found before is left out. */
+static int put_text(struct out *o, const char *p, size_t n, size_t in, size_t in_len, int verbatim)
+{
+	size_t from, k;
+	int rc;
+	while (o->skip_at < o->nskip && o->skip[o->skip_at].to <= in)
+		o->skip_at++;
+	if (o->skip_at < o->nskip && o->skip[o->skip_at].from <= in)
+		return 0;
+	if (!o->b.len || o->breaks >= 2) { /* a paragraph starts */
+		if (o->b.len && (rc = para_end(o)) != 0)
+			return rc;
+		o->para_in = in;
+		o->para_chars = o->para_link_chars = o->para_links = 0;
+	}
+	from = o->b.len;
+	if ((rc = put_bytes(o, p, n, in, in_len, verbatim)) != 0)
+		return rc;
+	k = letters(o->b.data + from, o->b.len - from);
+	o->para_chars += k;
+	if (o->link) {
+		o->para_link_chars += k;
+		if (o->link_new && k) {
+			o->para_links++;
+			o->link_new = 0;
+		}
+	}
+	return 0;
 }
 
 /* Reads the tag at s[i] == '<' followed by a letter or '/': its lower-case
@@ -628,6 +740,11 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 					i = end;
 					continue;
 				}
+				if (strcmp(name, "a") == 0) {
+					/* an <a> inside one closes it, as browsers read it */
+					o->link = !closing;
+					o->link_new = !closing;
+				}
 				if (strcmp(name, "pre") == 0)
 					pre = closing ? (pre > 0 ? pre - 1 : 0) : pre + 1;
 				if (kind == EL_BLOCK)
@@ -680,11 +797,16 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 		rc = put_text(o, s + i, run - i, i, run - i, 1);
 		i = run;
 	}
+	if (rc == 0 && o->b.len)
+		rc = para_end(o);
+	if (rc == 0)
+		rc = run_end(o, SIZE_MAX);
 	*unclosed = depth > 0;
 	return rc;
 }
 
-/* Reads the page again into *o, as from the start, with drop. */
+/* Reads the page again into *o, as from the start, with drop (and
+ * without the boxes o->skip holds). */
 static int extract_again(const char *s, size_t n, int drop, struct out *o, char date[11],
 			 int *unclosed)
 {
@@ -693,6 +815,9 @@ static int extract_again(const char *s, size_t n, int drop, struct out *o, char 
 	fresh.latin = o->latin;
 	fresh.odd = o->odd;
 	fresh.map = o->map;
+	fresh.skip = o->skip;
+	fresh.nskip = o->nskip;
+	free(o->boxes);
 	ds_buf_free(&o->b);
 	if (o->map)
 		ds_map_reset(o->map);
@@ -768,6 +893,7 @@ int ds_html_text_map(const char *html, size_t len, char **text, size_t *text_len
 	struct out o;
 	char date[11] = "";
 	int unclosed = 0, rc = 0, latin = ds_html_is_1252(html, len);
+	int drop = DROP_ELEMENTS | DROP_HIDDEN;
 	int odd = !latin && ds_text_legacy_bytes(html, len, NULL) > 0;
 	struct ds_html_map *m;
 	if ((rc = ds_map_begin(len, map, &m, err)) != 0)
@@ -776,16 +902,32 @@ int ds_html_text_map(const char *html, size_t len, char **text, size_t *text_len
 	o.latin = latin;
 	o.odd = odd;
 	o.map = m;
-	rc = extract(html, len, DROP_ELEMENTS | DROP_HIDDEN, &o, date, &unclosed);
+	rc = extract(html, len, drop, &o, date, &unclosed);
 	if (rc == 0 && !unclosed && o.hidden > o.b.len)
 		/* a page that hides more text than it shows is one that scripts
 		 * show (<body style="display:none"> until they run): read it
 		 * again keeping what it hides */
-		rc = extract_again(html, len, DROP_ELEMENTS, &o, date, &unclosed);
+		rc = extract_again(html, len, drop = DROP_ELEMENTS, &o, date, &unclosed);
 	if (rc == 0 && unclosed)
 		/* a dropped element never closed took the rest of the page with
 		 * it: read the page again keeping them */
-		rc = extract_again(html, len, 0, &o, date, &unclosed);
+		rc = extract_again(html, len, drop = 0, &o, date, &unclosed);
+	if (rc == 0 && o.nboxes) {
+		/* headline boxes: read the page again without them, unless that
+		 * leaves no text (a page of links alone is read as it is) */
+		struct span *boxes = o.boxes;
+		o.skip = boxes;
+		o.nskip = o.nboxes;
+		o.boxes = NULL;
+		rc = extract_again(html, len, drop, &o, date, &unclosed);
+		if (rc == 0 && !o.b.len) {
+			o.nskip = 0;
+			rc = extract_again(html, len, drop, &o, date, &unclosed);
+		}
+		free(boxes);
+		o.skip = NULL;
+	}
+	free(o.boxes);
 	if (rc == 0 && date[0] && o.b.len) {
 		/* the date header despin reads (docs: "date YYYY-MM-DD" first) */
 		struct ds_buf h = {0};

@@ -100,10 +100,54 @@ T_TEST(what_is_not_prose_is_dropped)
 	T_EQ_STR(text_of("<html><script>never closed"), "\n");
 }
 
+/* Headline boxes, paragraphs in a row whose text is links alone (nine
+ * letters in ten or more) with 3 links or more among them, are left out;
+ * prose that holds links, a box of fewer links and a link that wraps
+ * paragraphs are not, and a page of links alone is read as it is. */
+T_TEST(headline_boxes_are_dropped)
+{
+	static const char story[] = "<p>The council met on Monday and voted to approve the budget.</p>";
+	char page[2048];
+	snprintf(page, sizeof page,
+		 "<html><body><article>%s<ul><li><a href=\"/a\">Mayor defends the tax</a></li>"
+		 "<li> <a href=\"/b\">Bakery closes</a> </li><li><a href=\"/c\">Vote "
+		 "delayed</a></li></ul><p>Related: <a href=\"/d\">Police chief to retire next "
+		 "spring</a> | <a href=\"/e\">Bridge repairs close the river road</a> &bull; "
+		 "<a href=\"/f\">Library opens on Sundays</a></p><p>The <a href=\"/g\">budget</a> "
+		 "goes to the <a href=\"/h\">county</a>, which must <a href=\"/i\">approve</a> "
+		 "it.</p><p><a href=\"/j\">One</a><br><a href=\"/k\">Two</a></p><p>It meets "
+		 "again in May.</p></article><p><a href=\"/l\">Earlier</a> | <a href=\"/m\">Later</a> | "
+		 "<a href=\"/n\">Index</a></p></body></html>",
+		 story);
+	T_EQ_STR(text_of(page), "The council met on Monday and voted to approve the budget.\n\n"
+				"The budget goes to the county, which must approve it.\n\nOne\nTwo\n\n"
+				"It meets again in May.\n");
+	/* a link around the whole story is one link */
+	T_EQ_STR(text_of("<html><a href=\"/s\"><p>One.</p><p>Two.</p><p>Three.</p></a>"
+			 "<p>Four.</p>"),
+		 "One.\n\nTwo.\n\nThree.\n\nFour.\n");
+	T_EQ_STR(text_of("<html><ul><li><a>A</a></li><li><a>B</a></li><li><a>C</a></li></ul>"),
+		 "A\n\nB\n\nC\n");
+	/* what is kept maps to the page past a box left out */
+	{
+		char *t = NULL;
+		size_t n;
+		struct ds_html_map *m = NULL;
+		snprintf(page, sizeof page, "<html><p><a>A</a> <a>B</a> <a>C</a></p>%s", story);
+		T_EQ_INT(ds_html_text_map(page, strlen(page), &t, &n, &m, NULL), 0);
+		if (!t || !m)
+			return;
+		T_EQ_STR(t, "The council met on Monday and voted to approve the budget.\n");
+		T_MAP_SPAN(page, t, m, "The council", "The council");
+		free(t);
+		ds_html_map_free(m);
+	}
+}
+
 /* Elements hidden from a reader (the hidden attribute, an inline style of
- * display:none or visibility:hidden, a <dialog> not open) are left out with what they hold; a
- * class or aria-hidden hides nothing on the screen, and a hidden element
- * that has no end tag holds no text to leave out.  A page that hides more
+ * display:none or visibility:hidden, a <dialog> not open) are left out
+ * with what they hold; a class or aria-hidden hides nothing on the screen,
+ * and a hidden element that has no end tag holds no text to leave out.  A page that hides more
  * text than it shows is one its scripts show: its hidden text is kept */
 T_TEST(hidden_elements_are_dropped)
 {
@@ -329,6 +373,7 @@ int main(void)
 	T_RUN(blocks_break_inline_joins);
 	T_RUN(preformatted_lines_are_kept);
 	T_RUN(what_is_not_prose_is_dropped);
+	T_RUN(headline_boxes_are_dropped);
 	T_RUN(hidden_elements_are_dropped);
 	T_RUN(references_are_decoded);
 	T_RUN(publication_date_becomes_the_header);
