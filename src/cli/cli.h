@@ -119,9 +119,11 @@ const char *cli_index_name(const char *index);
  * address made is kept until exit. */
 const char *cli_redis_address(const char *uri);
 
-/* Strict option values: the whole argument is a number in [min, max]
- * (cli_parse_real: finite; with open_ends, min and max excluded).  Return 0,
- * or -1 after printing "OPT takes ...". */
+/* Strict option values: the whole argument is a number in [min, max],
+ * written in decimal digits with nothing around them (no blank, '+', "0x"
+ * or exponent; a '-' only where min is below 0).  cli_parse_real takes one
+ * point among the digits; with open_ends, min and max are excluded.
+ * Return 0, or -1 after printing "OPT takes ...". */
 int cli_parse_size(const char *opt, const char *arg, size_t min, size_t max, size_t *out);
 int cli_parse_int(const char *opt, const char *arg, long min, long max, long *out);
 int cli_parse_real(const char *opt, const char *arg, double min, double max, int open_ends,

@@ -788,24 +788,55 @@ int cli_parse_int(const char *opt, const char *arg, long min, long max, long *ou
 	return 0;
 }
 
+/* arg as an option's real number is written: decimal digits with at most
+ * one point among or after them ("0.5", ".5", "2"), after a '-' only when
+ * negative values are allowed.  strtod alone would also take what no user
+ * means as a threshold and what the range check cannot catch as a typo
+ * (" 0.5", "0x0.8", "1e-1", "inf"); 0, or -1 for any of those. */
+static int plain_decimal(const char *arg, int is_signed)
+{
+	size_t i = is_signed && arg[0] == '-', digits = 0, points = 0;
+	for (; arg[i]; i++) {
+		if (arg[i] >= '0' && arg[i] <= '9')
+			digits++;
+		else if (arg[i] == '.' && points++ == 0)
+			continue;
+		else
+			return -1;
+	}
+	return digits ? 0 : -1;
+}
+
+/* v as plain_decimal takes it back (1000000000, not 1e+09), so that the
+ * range a refusal gives can be typed as it reads. */
+static const char *plain_real(double v, char *buf, size_t size)
+{
+	size_t n;
+	snprintf(buf, size, "%.6f", v);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	return buf;
+}
+
 int cli_parse_real(const char *opt, const char *arg, double min, double max, int open_ends,
 		   double *out)
 {
-	char *end;
+	char lo[64], hi[64];
 	double v;
-	errno = 0;
-	if (!arg || !*arg)
+	if (!arg || plain_decimal(arg, min < 0))
 		goto bad;
-	v = strtod(arg, &end);
-	if (errno || *end || end == arg || !isfinite(v) || v < min || v > max ||
-	    (open_ends && (v == min || v == max)))
+	v = strtod(arg, NULL);
+	if (!isfinite(v) || v < min || v > max || (open_ends && (v == min || v == max)))
 		goto bad;
 	*out = v;
 	return 0;
 bad:
-	cli_error("%s takes a number %s %g %s %g, not '%s'", opt,
-		  open_ends ? "between" : "from", min, open_ends ? "and" : "to", max,
-		  arg ? arg : "");
+	cli_error("%s takes a number %s %s %s %s, not '%s'", opt, open_ends ? "between" : "from",
+		  plain_real(min, lo, sizeof lo), open_ends ? "and" : "to",
+		  plain_real(max, hi, sizeof hi), arg ? arg : "");
 	return -1;
 }
 
