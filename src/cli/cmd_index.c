@@ -450,12 +450,32 @@ static int remove_id(struct ds_index *ix, int64_t id, struct ds_err *err)
 	return rc;
 }
 
+/* Whether arg asks again for what an argument before it asked (the same
+ * name, or the same id however written: "2", "02"; a glob and a name
+ * typed beside it give one twice): 1, 0, or DS_ENOMEM.  seen holds the
+ * arguments so far. */
+static int asked_before(struct ds_strtab *seen, const char *arg, int by_id)
+{
+	char key[32];
+	size_t before = seen->n;
+	int64_t k;
+	if (by_id) {
+		snprintf(key, sizeof key, "%lld", (long long)source_id(arg));
+		arg = key;
+	}
+	k = ds_strtab_intern(seen, arg, strlen(arg));
+	return k < 0 ? (int)k : (size_t)k < before;
+}
+
 /* A name or id the index does not hold is an error (exit 2), said on a
  * line of its own; the others are removed all the same, and the summary
- * counts both. */
+ * counts both.  A name or id given twice is removed and counted once, its
+ * repeat passed over without a word, as git rm does: the second could only
+ * fail to find what the first removed. */
 static int do_remove(struct ds_index *ix, const struct opts *o, char **args, int n)
 {
 	struct ds_err err = {0};
+	struct ds_strtab seen = DS_STRTAB_INIT;
 	int removed = 0, missing = 0;
 
 	if (n == 0)
@@ -468,6 +488,13 @@ static int do_remove(struct ds_index *ix, const struct opts *o, char **args, int
 	for (int i = 0; i < n; i++) {
 		struct rm_ctx r = {{0}, 0};
 		int found, rc, named = 0;
+		if ((rc = asked_before(&seen, args[i], o->by_id)) != 0) {
+			if (rc < 0) {
+				ds_err_set(&err, rc, "out of memory");
+				goto fail;
+			}
+			continue;
+		}
 		if (o->by_id) {
 			if ((rc = remove_id(ix, source_id(args[i]), &err)) == 0) {
 				removed++;
@@ -497,6 +524,7 @@ static int do_remove(struct ds_index *ix, const struct opts *o, char **args, int
 			missing++;
 		}
 	}
+	ds_strtab_free(&seen);
 	if (ds_index_commit(ix, &err))
 		goto fail;
 	printf("%d removed", removed);
@@ -505,6 +533,7 @@ static int do_remove(struct ds_index *ix, const struct opts *o, char **args, int
 	printf("\n");
 	return missing ? EXIT_ERROR : EXIT_CLEAN;
 fail:
+	ds_strtab_free(&seen);
 	cli_error("%s", err.msg);
 	ds_index_rollback(ix, NULL);
 	return EXIT_ERROR;
