@@ -455,7 +455,8 @@ static int sources_index(struct engine *e)
 		size_t len;
 		struct ds_doc *d = NULL;
 		if (cli_read_article(path, max, &text, &len, NULL, &err) ||
-		    !(d = ds_doc_new(text, len, path, e->o->max_bytes, &err)) ||
+		    !(d = ds_doc_new(text, len, strcmp(path, "-") ? path : "<stdin>",
+				     e->o->max_bytes, &err)) ||
 		    ds_index_add(ix, path, d, NULL, NULL, &err)) {
 			cli_error("%s", err.msg);
 			rc = -1;
@@ -569,7 +570,8 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		 * as one that cannot be read is */
 		if (cli_read_article(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
 				 &e.srcfile, &e.srcfile_len, NULL, &err) ||
-		    ds_text_check(e.srcfile, e.srcfile_len, o->source, &err)) {
+		    ds_text_check(e.srcfile, e.srcfile_len,
+				  strcmp(o->source, "-") ? o->source : "<stdin>", &err)) {
 			cli_error("%s", err.msg);
 			rc = -1;
 			goto out;
