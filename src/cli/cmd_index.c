@@ -300,7 +300,7 @@ static void add_records(struct add_ctx *c)
 	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, lineno = 0;
 	struct cli_record r;
 	int got = 0;
-	while (!interrupted && !c->fatal && (got = cli_record_read(stdin, max * 2 + 1024, &lineno, &r)) > 0) {
+	while (!interrupted && !c->fatal && (got = cli_record_read(stdin, max, &lineno, &r)) > 0) {
 		struct ds_err err = {0};
 		struct ds_doc *d = NULL;
 		if (!r.err[0] && r.no_id)

@@ -98,11 +98,12 @@ void cli_record_free(struct cli_record *rec)
 int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec)
 {
 	char *line = NULL;
-	size_t cap = 0, total = 0;
+	/* JSON's escapes may double a text, and the id and date need room */
+	size_t cap = 0, total = 0, limit = max * 2 + 1024;
 	ssize_t n;
 	memset(rec, 0, sizeof *rec);
 	for (;;) {
-		n = get_line_max(in, &line, &cap, max + 1, &total);
+		n = get_line_max(in, &line, &cap, limit + 1, &total);
 		if (n < 0) {
 			free(line);
 			return 0;
@@ -117,9 +118,11 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 			break;
 	}
 	rec->line = *lineno;
-	if ((size_t)n > max) {
-		snprintf(rec->err, sizeof rec->err, "stdin:%zu: record of %zu bytes exceeds the limit",
-			 rec->line, total);
+	if ((size_t)n > limit) {
+		snprintf(rec->err, sizeof rec->err,
+			 "stdin:%zu: record of %zu bytes exceeds the limit of %zu bytes "
+			 "(2 x --max-size + 1024)",
+			 rec->line, total, limit);
 	} else {
 		struct ds_err err = {0};
 		int rc = ds_json_object(line, (size_t)n, member, rec, &err);

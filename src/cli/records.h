@@ -31,11 +31,12 @@ struct cli_record {
 	char err[512];   /* why the record cannot be used ("" when it can) */
 };
 
-/* Reads the next record of in: a line longer than max bytes is read to its
- * end and dropped (memory stays bounded) and gets an error, as does a line
- * that is not a JSON object with a "text" string.  *lineno counts lines.
- * Returns 1 with *rec filled (free with cli_record_free), 0 at the end of
- * input, -1 when out of memory. */
+/* Reads the next record of in, for texts of up to max bytes (--max-size):
+ * a line longer than twice that and 1 KiB is read to its end and dropped
+ * (memory stays bounded) and gets an error that gives the limit, as does a
+ * line that is not a JSON object with a "text" string.  *lineno counts
+ * lines.  Returns 1 with *rec filled (free with cli_record_free), 0 at the
+ * end of input, -1 when out of memory. */
 int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec);
 void cli_record_free(struct cli_record *rec);
 

@@ -101,7 +101,7 @@ static struct item *next_json(struct engine *e)
 	struct cli_record r;
 	struct item *it;
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
-	if (cli_record_read(stdin, max * 2 + 1024, &e->lineno, &r) <= 0)
+	if (cli_record_read(stdin, max, &e->lineno, &r) <= 0)
 		return NULL;
 	it = calloc(1, sizeof *it);
 	if (!it) {
