@@ -50,7 +50,9 @@ enum {
 	DS_ETOOLONG = -13  /* an article past the work bound: too long to judge */
 };
 
-/* A caller-owned error record. */
+/* A caller-owned error record.  A message longer than msg holds has the
+ * middle of its longest word (a long file name, most often) replaced by
+ * "...", so that the problem it ends with is kept. */
 struct ds_err {
 	int code;
 	char msg[512];

@@ -43,13 +43,58 @@ const char *ds_strerror(int code)
 	return "unknown error";
 }
 
+/* A message is formatted whole, then fitted to struct ds_err: a name of a
+ * few thousand bytes (a deep path) would otherwise push the problem the
+ * message is about out of its 512 bytes.  Twice PATH_MAX holds any message
+ * of one or two names. */
+#define DS_MSG_WHOLE 8192
+
+void ds_msg_fit(char *out, size_t cap, const char *s)
+{
+	size_t n = strlen(s), cut, from, to, word = 0, wlen = 0;
+	if (n < cap) {
+		memcpy(out, s, n + 1);
+		return;
+	}
+	/* the bytes left out, "..." in their place */
+	cut = n - (cap - 1) + 3;
+	for (size_t i = 0; i < n;) {
+		size_t start;
+		while (i < n && s[i] == ' ')
+			i++;
+		for (start = i; i < n && s[i] != ' ';)
+			i++;
+		if (i - start > wlen) {
+			word = start;
+			wlen = i - start;
+		}
+	}
+	/* a third of what is kept before the cut, two thirds after: the end
+	 * of a path (the file's name) says more than its start, and the end
+	 * of a message says what went wrong */
+	if (wlen >= cut + 16)
+		from = word + (wlen - cut) / 3;
+	else
+		from = (n - cut) / 3;
+	to = from + cut;
+	while (from > 0 && ((unsigned char)s[from] & 0xc0) == 0x80)
+		from--;
+	while (to < n && ((unsigned char)s[to] & 0xc0) == 0x80)
+		to++;
+	memcpy(out, s, from);
+	memcpy(out + from, "...", 3);
+	memcpy(out + from + 3, s + to, n - to + 1);
+}
+
 int (ds_err_set)(struct ds_err *err, int code, const char *fmt, ...)
 {
 	if (err) {
+		char whole[DS_MSG_WHOLE];
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		vsnprintf(whole, sizeof whole, fmt, ap);
 		va_end(ap);
+		ds_msg_fit(err->msg, sizeof err->msg, whole);
 		err->code = code;
 	}
 	return code;
@@ -59,13 +104,19 @@ int ds_err_sys(struct ds_err *err, int errnum, const char *fmt, ...)
 {
 	int code = errnum == ENOMEM ? DS_ENOMEM : DS_EIO;
 	if (err) {
+		char whole[DS_MSG_WHOLE];
+		const char *why = strerror(errnum);
 		va_list ap;
 		size_t n;
 		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		vsnprintf(whole, sizeof whole, fmt, ap);
 		va_end(ap);
-		n = strlen(err->msg);
-		snprintf(err->msg + n, sizeof err->msg - n, ": %s", strerror(errnum));
+		/* the system's reason is the problem: kept whole */
+		n = strlen(whole);
+		if (n > sizeof whole - strlen(why) - 3)
+			n = sizeof whole - strlen(why) - 3;
+		snprintf(whole + n, sizeof whole - n, ": %s", why);
+		ds_msg_fit(err->msg, sizeof err->msg, whole);
 		err->code = code;
 	}
 	return code;

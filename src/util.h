@@ -37,6 +37,14 @@
 int ds_err_set(struct ds_err *err, int code, const char *fmt, ...) DS_PRINTF(3, 4);
 /* Like ds_err_set, appending ": strerror(errnum)". */
 int ds_err_sys(struct ds_err *err, int errnum, const char *fmt, ...) DS_PRINTF(3, 4);
+/* Copies the message s into out (cap bytes, at least 32, NUL-terminated).
+ * One longer than that is shortened where the cut costs least: in the
+ * middle of its longest word (a file's name, most often), with "..." in
+ * place of what is left out, so that the problem said after the name, and
+ * the end of the name, are kept; only a message with no word that long is
+ * cut in its own middle.  Never inside a UTF-8 character.  ds_err_set and
+ * ds_err_sys fit their messages to struct ds_err with it. */
+void ds_msg_fit(char *out, size_t cap, const char *s);
 #ifdef __clang_analyzer__
 /* The static analyser (make analyze) reads one file at a time: it is told
  * here what ds_err_set returns, the code it is given (never 0), so that

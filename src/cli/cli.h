@@ -37,11 +37,12 @@ void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_progress_clear(void);
 /* Why one input failed, as one line that names it: "NAME: MSG" into out
- * (cap bytes), or MSG as it is when it starts with "NAME: " already (an
- * index's error names the index, not the article being looked up). */
+ * (cap bytes), MSG without the "NAME: " it may start with already (an
+ * index's error names the index, not the article being looked up).  A
+ * line too long for out has the name shortened (ds_msg_fit). */
 void cli_input_error(char *out, size_t cap, const char *name, const char *msg);
-/* msg without its leading "NAME: " (the reason alone, for records that
- * carry the name apart). */
+/* msg without its leading "NAME: ", the name whole or as ds_msg_fit
+ * shortens it (the reason alone, for records that carry the name apart). */
 const char *cli_error_reason(const char *name, const char *msg);
 /* Prints "usage: ..." to stderr, with a hint to --help; returns EXIT_ERROR. */
 int cli_usage(const char *usage);

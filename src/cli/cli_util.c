@@ -46,6 +46,25 @@ void cli_progress_clear(void)
 	progress_open = 0;
 }
 
+/* fmt formatted whole: into buf (cap bytes) when it fits, else into memory
+ * of its own that *heap holds (free it), so that no message is cut (a
+ * long name would push out the problem after it); out of memory, the
+ * start that buf holds. */
+static const char *format_whole(char *buf, size_t cap, char **heap, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static const char *format_whole(char *buf, size_t cap, char **heap, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+	va_copy(again, ap);
+	n = vsnprintf(buf, cap, fmt, ap);
+	*heap = n >= 0 && (size_t)n >= cap ? malloc((size_t)n + 1) : NULL;
+	if (*heap)
+		vsnprintf(*heap, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return *heap ? *heap : buf;
+}
+
 /* Prints one message line with control bytes, bytes that are not UTF-8
  * and bidi controls escaped (file names come from anywhere).  What was
  * printed to stdout goes out first, so that with both streams on one
@@ -54,12 +73,18 @@ static void message(const char *prefix, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 static void message(const char *prefix, const char *fmt, va_list ap)
 {
-	char raw[2048], esc[4096];
+	char raw[2048], esc[4096], *whole, *out = NULL;
+	const char *s;
+	size_t len;
 	cli_progress_clear(); /* the message on its own line, not after a count */
 	fflush(stdout);
-	vsnprintf(raw, sizeof raw, fmt, ap);
-	cli_escape_name(esc, sizeof esc, raw);
-	fprintf(stderr, "%s%s\n", prefix, esc);
+	s = format_whole(raw, sizeof raw, &whole, fmt, ap);
+	len = cli_escape_name(esc, sizeof esc, s);
+	if (len >= sizeof esc && (out = malloc(len + 1)))
+		cli_escape_name(out, len + 1, s);
+	fprintf(stderr, "%s%s\n", prefix, out ? out : esc);
+	free(out);
+	free(whole);
 }
 
 void cli_error(const char *fmt, ...)
@@ -88,10 +113,18 @@ void cli_note(const char *fmt, ...)
 
 void cli_input_error(char *out, size_t cap, const char *name, const char *msg)
 {
-	if (cli_error_reason(name, msg) != msg)
-		snprintf(out, cap, "%s", msg);
-	else
-		snprintf(out, cap, "%s: %s", name, msg);
+	/* the whole name, even where msg has it shortened, then fitted to
+	 * out: what a long name costs is taken from the name */
+	const char *why = cli_error_reason(name, msg);
+	size_t n = strlen(name) + strlen(why) + 3;
+	char *whole = malloc(n);
+	if (!whole) {
+		snprintf(out, cap, "%s: %s", name, why);
+		return;
+	}
+	snprintf(whole, n, "%s: %s", name, why);
+	ds_msg_fit(out, cap, whole);
+	free(whole);
 }
 
 const char *cli_error_reason(const char *name, const char *msg)
@@ -99,6 +132,21 @@ const char *cli_error_reason(const char *name, const char *msg)
 	size_t n = strlen(name);
 	if (strncmp(msg, name, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
 		return msg + n + 2;
+	/* the name as ds_msg_fit shortens one too long for a struct ds_err:
+	 * its start, "...", its end */
+	for (const char *dots = strstr(msg, "..."); dots && (size_t)(dots - msg) < n;
+	     dots = strstr(dots + 1, "...")) {
+		size_t head = (size_t)(dots - msg);
+		if (head == 0 || strncmp(msg, name, head) != 0)
+			break;
+		for (const char *c = strstr(dots + 3, ": "); c; c = strstr(c + 1, ": ")) {
+			size_t tail = (size_t)(c - (dots + 3));
+			if (head + tail >= n)
+				break;
+			if (memcmp(dots + 3, name + n - tail, tail) == 0)
+				return c + 2;
+		}
+	}
 	return msg;
 }
 
@@ -220,17 +268,21 @@ static int walk_fail(struct walker *w, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int walk_fail(struct walker *w, const char *path, const char *fmt, ...)
 {
-	char msg[1024];
+	char buf[1024], *whole;
+	const char *msg;
+	int rc = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg = format_whole(buf, sizeof buf, &whole, fmt, ap);
 	va_end(ap);
 	if (w->nerr)
 		(*w->nerr)++;
 	if (w->err)
-		return w->err(path, msg, w->ctx);
-	cli_error("%s", msg);
-	return 0;
+		rc = w->err(path, msg, w->ctx);
+	else
+		cli_error("%s", msg);
+	free(whole);
+	return rc;
 }
 
 static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *seen,

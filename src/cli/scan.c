@@ -139,7 +139,7 @@ static struct item *next_file(struct engine *e)
 		return NULL;
 	}
 	if (e->perr[e->next_path])
-		snprintf(it->err, sizeof it->err, "%s", e->perr[e->next_path]);
+		ds_msg_fit(it->err, sizeof it->err, e->perr[e->next_path]);
 	else if (cli_read_page(path, max, &it->text, &it->len, &it->page, &err))
 		snprintf(it->err, sizeof it->err, "%s", err.msg);
 	e->next_path++;

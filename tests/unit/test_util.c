@@ -770,6 +770,55 @@ T_TEST(old_format_numbers)
 	T_EQ_INT(ds_old_format("-1", 4), 0);
 }
 
+/* A message too long for struct ds_err loses the middle of its name, not
+ * the problem after it: a deep path's start and end are kept, "..." in
+ * between, and no UTF-8 character is split. */
+T_TEST(err_long_name_keeps_the_problem)
+{
+	char path[3100], fit[64];
+	struct ds_err err = {0};
+	size_t n;
+	const char *dots, *tail;
+	for (n = 0; n < 3000; n++)
+		path[n] = n % 10 == 9 ? '/' : 'd';
+	strcpy(path + n, "name.txt");
+	T_EQ_INT(ds_err_set(&err, DS_EEMPTY, "%s: empty file (no text)", path), DS_EEMPTY);
+	n = strlen(err.msg);
+	T_EQ_INT((long)n, (long)sizeof err.msg - 1);
+	T_OK(strncmp(err.msg, "ddddddddd/", 10) == 0);
+	tail = err.msg + n - strlen("/name.txt: empty file (no text)");
+	T_EQ_STR(tail, "/name.txt: empty file (no text)");
+	T_OK((dots = strstr(err.msg, "...")) != NULL && dots > err.msg + 100 && dots < tail);
+	/* the system's reason is kept as well */
+	ds_err_sys(&err, ENOENT, "cannot open %s", path);
+	T_OK(strlen(err.msg) < sizeof err.msg);
+	n = strlen(err.msg);
+	T_OK(n > 40 && strcmp(err.msg + n - strlen(strerror(ENOENT)), strerror(ENOENT)) == 0);
+	T_OK(strncmp(err.msg, "cannot open ddddddddd/", 22) == 0);
+	/* a short message is copied as it is */
+	T_EQ_INT(ds_err_set(&err, DS_EINVAL, "%s: bad", "a.txt"), DS_EINVAL);
+	T_EQ_STR(err.msg, "a.txt: bad");
+	/* a name of two-byte characters is cut between them */
+	for (n = 0; n + 2 <= 200; n += 2)
+		memcpy(path + n, "\xc3\xa9", 2);
+	strcpy(path + n, ": too long");
+	ds_msg_fit(fit, sizeof fit, path);
+	T_OK(strlen(fit) < sizeof fit);
+	dots = strstr(fit, "...");
+	T_OK(dots && (dots - fit) % 2 == 0);
+	T_OK(strcmp(fit + strlen(fit) - strlen(": too long"), ": too long") == 0);
+	T_OK((strlen(dots + 3) - strlen(": too long")) % 2 == 0);
+	/* a message of short words only is cut in its middle, its end kept */
+	path[0] = 0;
+	for (n = 0; n < 40; n++)
+		strcat(path, "word ");
+	strcat(path, "the end");
+	ds_msg_fit(fit, sizeof fit, path);
+	T_EQ_INT((long)strlen(fit), (long)sizeof fit - 1);
+	T_OK(strncmp(fit, "word word", 9) == 0 && strstr(fit, "...") != NULL);
+	T_OK(strcmp(fit + strlen(fit) - 7, "the end") == 0);
+}
+
 int main(void)
 {
 	T_RUN(fixed4_as_printf);
@@ -794,5 +843,6 @@ int main(void)
 	T_RUN(tsv_lines_and_fields);
 	T_RUN(field_real_numbers);
 	T_RUN(field_long_numbers);
+	T_RUN(err_long_name_keeps_the_problem);
 	return t_done();
 }
