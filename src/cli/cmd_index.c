@@ -419,15 +419,17 @@ static int not_an_id(const char *word)
 	return EXIT_ERROR;
 }
 
-/* A source id as remove --id takes it: a positive whole number; 0 for any
- * other word. */
+/* A source id as remove --id takes it: a positive whole number in digits
+ * alone (strtoll would take " 2" and "+2" too); 0 for any other word. */
 static int64_t source_id(const char *word)
 {
 	char *end;
 	long long v;
+	if (*word < '0' || *word > '9')
+		return 0;
 	errno = 0;
 	v = strtoll(word, &end, 10);
-	return *word && *end == '\0' && v > 0 && errno == 0 ? (int64_t)v : 0;
+	return *end == '\0' && v > 0 && errno == 0 ? (int64_t)v : 0;
 }
 
 static int copy_name(void *ctx, const struct ds_source_info *si)

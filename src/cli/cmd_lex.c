@@ -95,12 +95,8 @@ static int query(int argc, char **argv)
 		} else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) {
 			models_dir = argv[++i];
 		} else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-			char *e;
-			max = strtol(argv[++i], &e, 10);
-			if (*e || max < 1 || max > MAX_HITS) {
-				cli_error("-n wants a number from 1 to %d", MAX_HITS);
+			if (cli_parse_int("-n", argv[++i], 1, MAX_HITS, &max))
 				return EXIT_ERROR;
-			}
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			cli_error("unknown option %s", argv[i]);
 			return cli_usage(USAGE);
@@ -313,9 +309,8 @@ static int bench(int argc, char **argv)
 		} else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) {
 			models_dir = argv[++i];
 		} else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
-			b.rounds = strtol(argv[++i], NULL, 10);
-			if (b.rounds < 1)
-				b.rounds = 1;
+			if (cli_parse_int("-r", argv[++i], 1, 1000000, &b.rounds))
+				return EXIT_ERROR;
 		} else {
 			break;
 		}

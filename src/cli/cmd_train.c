@@ -96,18 +96,6 @@ static int train_one(const char *path, void *vctx)
 	return 0;
 }
 
-static int parse_num(const char *s, const char *opt, long lo, long hi, long *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (*s == 0 || *end || v < lo || v > hi) {
-		cli_error("%s: '%s' is not a number from %ld to %ld", opt, s, lo, hi);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Do the two outputs name one file (the same name, or one file already
  * there under two names)? */
 static int same_output(const char *a, const char *b)
@@ -160,12 +148,12 @@ int cmd_train(int argc, char **argv)
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'n':
-			if (parse_num(optarg, "--order", 1, DS_LM_MAX_ORDER, &v))
+			if (cli_parse_int("--order", optarg, 1, DS_LM_MAX_ORDER, &v))
 				return EXIT_ERROR;
 			o.order = (int)v;
 			break;
 		case 'p':
-			if (parse_num(optarg, "--prune", 0, 1000000000L, &v))
+			if (cli_parse_int("--prune", optarg, 0, 1000000000L, &v))
 				return EXIT_ERROR;
 			o.prune = (uint64_t)v;
 			break;
