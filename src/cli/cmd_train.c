@@ -107,17 +107,31 @@ static int same_output(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
-/* Whether the output path names a directory (one there, or a name ending
- * in '/'), said in one line: refused before training, where the binary
- * model would be written before the ARPA file failed, and left behind. */
-static int output_is_dir(const char *opt, const char *path)
+/* Whether the output path cannot be written, said in one line: a
+ * directory (one there, or a name ending in '/'), or a file that cannot be
+ * made there (no such folder, no right to write in it).  Both outputs are
+ * tried before training, so that the binary model is not written and left
+ * behind when the ARPA file then fails (nor hours of training lost to a
+ * misspelt folder). */
+static int output_refused(const char *opt, const char *path)
 {
 	struct stat st;
+	struct ds_afile f;
+	struct ds_err err = {0};
 	size_t n = path ? strlen(path) : 0;
-	if (!n || (path[n - 1] != '/' && !(stat(path, &st) == 0 && S_ISDIR(st.st_mode))))
+	if (!n)
 		return 0;
-	cli_error("%s %s: a directory, not a file; name the file to write", opt, cli_name(path));
-	return 1;
+	if (path[n - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+		cli_error("%s %s: a directory, not a file; name the file to write", opt,
+			  cli_name(path));
+		return 1;
+	}
+	if (ds_afile_open(&f, path, &err)) {
+		cli_error("%s", err.msg);
+		return 1;
+	}
+	ds_afile_abort(&f);
+	return 0;
 }
 
 int cmd_train(int argc, char **argv)
@@ -170,7 +184,7 @@ int cmd_train(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage(SYNOPSIS);
-	if (output_is_dir("-o", out) || output_is_dir("--arpa", arpa))
+	if (output_refused("-o", out) || output_refused("--arpa", arpa))
 		return EXIT_ERROR;
 	if (arpa && same_output(out, arpa)) {
 		cli_error("-o and --arpa name the same file %s: the ARPA text would replace the "
