@@ -109,6 +109,9 @@ void cli_pairs_close(struct cli_pairs *r);
 int cli_output_is_input(const char *out, const char *const *paths, size_t n);
 /* cli_escape_name into one of 4 rotating per-thread buffers of 4 KiB. */
 const char *cli_name(const char *s);
+/* The name of an input path: "<stdin>" for "-" (a static string), else
+ * path itself. */
+const char *cli_input_name(const char *path);
 /* An index as messages name it: a redis:// address with its options cut
  * and its password starred, a file's name as cli_name gives it. */
 const char *cli_index_name(const char *index);

@@ -538,6 +538,11 @@ int cli_output_is_input(const char *out, const char *const *paths, size_t n)
 	return 0;
 }
 
+const char *cli_input_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
 const char *cli_name(const char *s)
 {
 	static _Thread_local char bufs[4][4096];
@@ -755,7 +760,7 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 static int read_input(const char *path, size_t max, char **text, size_t *len, int *how,
 		      struct ds_html_map **map, struct ds_err *err)
 {
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	const char *name = cli_input_name(path);
 	char *t;
 	size_t n;
 	int rc = ds_read_file(path, max, text, len, err);
@@ -800,7 +805,7 @@ int cli_read_training(const char *path, int how, char **text, size_t *len)
 	int rc = how & CLI_TRAIN_PRETOK ? ds_read_file(path, max, text, len, &err)
 					: cli_read_article(path, max, text, len, NULL, &err);
 	if (!rc && (how & CLI_TRAIN_CHECK) &&
-	    (rc = ds_text_check(*text, *len, strcmp(path, "-") == 0 ? "<stdin>" : path, &err)))
+	    (rc = ds_text_check(*text, *len, cli_input_name(path), &err)))
 		free(*text);
 	if (rc) {
 		cli_error("%s", err.msg);

@@ -262,7 +262,7 @@ static int add_doc(struct add_ctx *c, const char *name, struct ds_doc *d)
 static int add_one(const char *path, void *vctx)
 {
 	struct add_ctx *c = vctx;
-	const char *name = c->o->name ? c->o->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *name = c->o->name ? c->o->name : cli_input_name(path);
 	struct ds_doc *d;
 
 	struct ds_err err = {0};
@@ -644,7 +644,7 @@ static int query_one(const char *path, void *vctx)
 	struct query_ctx *c = vctx;
 	struct ds_err err = {0};
 	struct ds_query_opts qo;
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *name = cli_input_name(path);
 	struct ds_doc *d = load_doc(path, name);
 	size_t n;
 	double t0, c0;

@@ -218,7 +218,7 @@ static int score_one(const char *path, void *vctx)
 {
 	struct score_ctx *c = vctx;
 	struct ds_err err = {0};
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *name = cli_input_name(path);
 	char *text;
 	size_t len;
 	/* a text as scan reads it (a web page or an e-mail: its text, which
@@ -555,7 +555,7 @@ static int tokens_one(const char *path, void *vctx)
 {
 	struct tokens_ctx *c = vctx;
 	struct ds_err err = {0};
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *name = cli_input_name(path);
 	char *text;
 	size_t len;
 	if (cli_read_training(path, CLI_TRAIN_CHECK, &text, &len)) {

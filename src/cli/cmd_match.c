@@ -33,7 +33,7 @@ static struct ds_fprint *load(const char *path, struct ds_stemmer *st, size_t *w
 	struct ds_fprint *fp;
 	char *text;
 	size_t len;
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *name = cli_input_name(path);
 
 	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
 			 &len, NULL, &err)) {

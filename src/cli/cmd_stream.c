@@ -217,7 +217,7 @@ static int submit_one(const char *path, void *vctx)
 	char *text;
 	size_t len;
 	redisReply *r;
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *name = cli_input_name(path);
 	if (cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err)) {
 		cli_error("%s", err.msg);
 		s->nerr++;

@@ -42,7 +42,7 @@ static int tokens_one(const char *path, void *vctx)
 	char *text;
 	size_t len;
 	struct ds_doc *d;
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *name = cli_input_name(path);
 	int how;
 
 	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT,

@@ -79,7 +79,7 @@ static int train_one(const char *path, void *vctx)
 		return 0;
 	}
 	c->file = path;
-	rc = ds_lm_trainer_add_text(c->t, text, len, strcmp(path, "-") ? path : "<stdin>", &err);
+	rc = ds_lm_trainer_add_text(c->t, text, len, cli_input_name(path), &err);
 	free(text);
 	if (rc) {
 		cli_error("%s", err.msg);

@@ -133,7 +133,7 @@ static struct item *next_file(struct engine *e)
 	if (!it)
 		return NULL;
 	it->seq = e->seq++;
-	it->name = strdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
+	it->name = strdup(cli_input_name(path));
 	if (!it->name) {
 		free(it);
 		return NULL;
@@ -175,7 +175,9 @@ static void work(void *ctx, int w, void *vit)
 	opts.all_subs = e->o->all_subs;
 	opts.max_words = e->o->max_words;
 	if (e->o->source && !e->index) {
-		src.name = e->o->source;
+		/* named as an article read from standard input is: "-"
+		 * reads as no source in the table */
+		src.name = cli_input_name(e->o->source);
 		src.data = e->srcfile;
 		src.len = e->srcfile_len;
 		sp = &src;
@@ -451,13 +453,13 @@ static int sources_index(struct engine *e)
 	}
 	for (size_t i = 0; i < e->o->nsources && rc == 0; i++) {
 		const char *path = e->o->sources[i];
+		const char *name = cli_input_name(path);
 		char *text = NULL;
 		size_t len;
 		struct ds_doc *d = NULL;
 		if (cli_read_article(path, max, &text, &len, NULL, &err) ||
-		    !(d = ds_doc_new(text, len, strcmp(path, "-") ? path : "<stdin>",
-				     e->o->max_bytes, &err)) ||
-		    ds_index_add(ix, path, d, NULL, NULL, &err)) {
+		    !(d = ds_doc_new(text, len, name, e->o->max_bytes, &err)) ||
+		    ds_index_add(ix, name, d, NULL, NULL, &err)) {
 			cli_error("%s", err.msg);
 			rc = -1;
 		}
@@ -570,8 +572,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		 * as one that cannot be read is */
 		if (cli_read_article(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
 				 &e.srcfile, &e.srcfile_len, NULL, &err) ||
-		    ds_text_check(e.srcfile, e.srcfile_len,
-				  strcmp(o->source, "-") ? o->source : "<stdin>", &err)) {
+		    ds_text_check(e.srcfile, e.srcfile_len, cli_input_name(o->source), &err)) {
 			cli_error("%s", err.msg);
 			rc = -1;
 			goto out;
