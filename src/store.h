@@ -179,7 +179,9 @@ void ds_store_shown_uri_to(const char *uri, char *out, size_t cap);
  *   redis://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...][/DB]
  *     [?timeout=MS&retry=N&wait=N&wait_ms=MS]
  * Ports (1 to 65535, default 6379), the database (0 to 100000, default 0)
- * and option values are decimal digits; a node named twice counts once.
+ * and option values are decimal digits; a node named twice counts once;
+ * empty options ("?", "&&") are none, an unknown one or one without a
+ * name is refused.
  * USER and PASSWORD are percent-decoded ("%40" is '@', as redis-cli reads
  * them), and the user information ends at the last '@' before the host.
  * (The command line puts DESPIN_REDIS_PASSWORD into an address without a

@@ -3220,22 +3220,28 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 	if (!rc && *end == '/' && end[1] && end[1] != '?' &&
 	    uri_number(end + 1, strcspn(end + 1, "?"), 0, 100000, &a->db))
 		rc = ds_err_set(err, DS_EINVAL, "%s: bad database number", shown);
-	for (q = strchr(p, '?'); !rc && q && *q; q = strchr(q + 1, '&')) {
-		int bad = 0;
-		if (starts(q + 1, "timeout="))
-			bad = option_number(q + 1 + strlen("timeout="), 1, 86400000, &a->timeout_ms);
-		else if (starts(q + 1, "retry="))
-			bad = option_number(q + 1 + strlen("retry="), 0, 1000, &a->retry);
-		else if (starts(q + 1, "wait="))
-			bad = option_number(q + 1 + strlen("wait="), 0, 1000, &a->wait_replicas);
-		else if (starts(q + 1, "wait_ms="))
-			bad = option_number(q + 1 + strlen("wait_ms="), 1, 86400000, &a->wait_ms);
+	for (q = strchr(p, '?'); !rc && q; q = strchr(q + 1, '&')) {
+		const char *o = q + 1;
+		int olen = (int)strcspn(o, "&"), bad = 0;
+		if (olen == 0)
+			continue; /* a lone '?', "&&" or a last '&' names no option */
+		if (*o == '=')
+			rc = ds_err_set(err, DS_EINVAL, "%s: an option without a name (%.*s)", shown,
+					olen, o);
+		else if (starts(o, "timeout="))
+			bad = option_number(o + strlen("timeout="), 1, 86400000, &a->timeout_ms);
+		else if (starts(o, "retry="))
+			bad = option_number(o + strlen("retry="), 0, 1000, &a->retry);
+		else if (starts(o, "wait="))
+			bad = option_number(o + strlen("wait="), 0, 1000, &a->wait_replicas);
+		else if (starts(o, "wait_ms="))
+			bad = option_number(o + strlen("wait_ms="), 1, 86400000, &a->wait_ms);
 		else
-			rc = ds_err_set(err, DS_EINVAL, "%s: unknown option %s", shown, q + 1);
+			rc = ds_err_set(err, DS_EINVAL, "%s: unknown option %.*s", shown, olen, o);
 		if (bad)
 			rc = ds_err_set(err, DS_EINVAL,
 					"%s: %.*s takes a whole number (timeout and wait_ms: 1 to 86400000 ms; retry and wait: 0 to 1000)",
-					shown, (int)strcspn(q + 1, "&"), q + 1);
+					shown, olen, o);
 	}
 out:
 	return rc;

@@ -1046,6 +1046,10 @@ T_TEST(redis_addresses)
 		{"redis://u:secret@h?retry=x", "redis://u:***@h: retry=x takes a whole number"},
 		{"redis://h?wait_ms=0", "wait_ms=0 takes a whole number"},
 		{"redis://h?colour=blue", "unknown option colour=blue"},
+		/* the option refused, not the ones after it */
+		{"redis://h?colour=blue&retry=2", "redis://h: unknown option colour=blue"},
+		{"redis://h?=5", "redis://h: an option without a name (=5)"},
+		{"redis://h?retry=1&=&wait=1", "an option without a name (=)"},
 		{"http://h", "not a redis:// address"},
 		{"redis://u:secret%4@h", "redis://u:***@h: bad percent-encoding"},
 		{"redis://u:secret%zz@h", "bad percent-encoding"},
@@ -1076,6 +1080,12 @@ T_TEST(redis_addresses)
 	T_EQ_INT(a->nnodes, 1);
 	T_EQ_INT(a->db, 0);
 	T_EQ_STR(a->user, "");
+	/* an empty option (a lone '?', "&&", a last '&') is none */
+	T_EQ_INT(ds_redis_addr_parse("redis://h:12/1?", a, &err), 0);
+	T_EQ_INT(a->db, 1);
+	T_EQ_INT(ds_redis_addr_parse("redis://h?&retry=2&&wait=3&", a, &err), 0);
+	T_EQ_INT(a->retry, 2);
+	T_EQ_INT(a->wait_replicas, 3);
 	/* the library reads no environment: DESPIN_REDIS_PASSWORD is the
 	 * command line's (cli_redis_address) */
 	setenv("DESPIN_REDIS_PASSWORD", "from-env", 1);
