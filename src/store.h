@@ -174,14 +174,16 @@ void ds_store_shown_uri(char *uri);
  * be allocated: an address too long for out is cut short, an exact prefix
  * of what ds_store_shown_uri makes, so it never shows part of a password. */
 void ds_store_shown_uri_to(const char *uri, char *out, size_t cap);
-/* A redis:// address taken apart, the one reading of it that the index
- * and the streams of submit and worker share:
+/* A redis:// or unix:// address taken apart, the one reading of it that
+ * the index and the streams of submit and worker share:
  *   redis://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...][/DB]
  *     [?timeout=MS&retry=N&wait=N&wait_ms=MS]
- * Ports (1 to 65535, default 6379), the database (0 to 100000, default 0)
- * and option values are decimal digits; a node named twice counts once;
- * empty options ("?", "&&") are none, an unknown one or one without a
- * name is refused.
+ *   unix://[[USER]:PASSWORD@]/PATH[?db=DB&timeout=MS&...]
+ * A HOST in brackets is an IPv6 address ("[::1]:6379"); unix:// names a
+ * server's Unix socket by its absolute path.  Ports (1 to 65535, default
+ * 6379), the database (0 to 100000, default 0) and option values are
+ * decimal digits; a node named twice counts once; empty options ("?",
+ * "&&") are none, an unknown one or one without a name is refused.
  * USER and PASSWORD are percent-decoded ("%40" is '@', as redis-cli reads
  * them), and the user information ends at the last '@' before the host.
  * (The command line puts DESPIN_REDIS_PASSWORD into an address without a
@@ -190,8 +192,8 @@ void ds_store_shown_uri_to(const char *uri, char *out, size_t cap);
 struct ds_redis_addr {
 	char user[128], pass[256]; /* "" when absent */
 	struct {
-		char host[128];
-		int port;
+		char host[128]; /* an IPv6 address without its brackets */
+		int port;       /* 0: host is the path of a Unix socket */
 	} node[DS_REDIS_MAX_NODES];
 	int nnodes, db;
 	/* the options: left as the caller set them when absent */
@@ -206,10 +208,21 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
  * string the caller frees.  NULL when uri is no redis:// address, gives a
  * password of its own, or memory runs out. */
 char *ds_redis_addr_with_password(const char *uri, const char *user, const char *pass);
+/* A node of an address as messages name it, into out (cap bytes):
+ * "HOST:PORT", "[ADDR]:PORT" for an IPv6 address, or the socket's path
+ * (port 0). */
+void ds_redis_node_name(const char *host, int port, char *out, size_t cap);
+/* A connection to a node (port 0: host is a Unix socket's path), given up
+ * after timeout_ms: hiredis's context, which the caller frees
+ * (redisFree); its err is set when it failed, NULL when out of memory. */
+struct redisContext;
+struct redisContext *ds_redis_connect(const char *host, int port, int timeout_ms);
 
 /* Opens (or with DS_STORE_CREATE creates) a store on a Redis server or
  * Redis Cluster (src/store_redis.c): uri is
- * redis://HOST[:PORT][/DB][?timeout=MS&retry=N&wait=N&wait_ms=MS].
+ * redis://HOST[:PORT][,HOST[:PORT]...][/DB][?timeout=MS&retry=N&wait=N&wait_ms=MS]
+ * (the first node that answers, or every node of a cluster) or
+ * unix:///PATH[?db=DB&...] (above).
  * timeout_ms bounds every command; retry is how many times a lost
  * connection is re-opened, with growing pauses, before an operation fails
  * with DS_EIO; wait=N makes every commit wait (WAIT, at most wait_ms, 1000
@@ -218,7 +231,7 @@ char *ds_redis_addr_with_password(const char *uri, const char *user, const char 
  * Same refusals and same NULL/err convention as ds_store_sqlite_open. */
 struct ds_store *ds_store_redis_open(const char *uri, int flags, int timeout_ms,
 				     const char *params, struct ds_err *err);
-/* True if uri names a Redis store ("redis://..."). */
+/* True if uri names a Redis store ("redis://..." or "unix://..."). */
 bool ds_store_is_redis(const char *uri);
 
 #endif

@@ -80,6 +80,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -586,16 +587,31 @@ static struct timeval ms_tv(int ms)
 	return tv;
 }
 
+void ds_redis_node_name(const char *host, int port, char *out, size_t cap)
+{
+	if (!port)
+		snprintf(out, cap, "%s", host);
+	else
+		snprintf(out, cap, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+}
+
+struct redisContext *ds_redis_connect(const char *host, int port, int timeout_ms)
+{
+	return port ? redisConnectWithTimeout(host, port, ms_tv(timeout_ms))
+		    : redisConnectUnixWithTimeout(host, ms_tv(timeout_ms));
+}
+
 static int conn_fail(struct rstore *s, struct node *nd, const char *what, struct ds_err *err)
 {
 	const char *why = nd->c && nd->c->errstr[0] ? nd->c->errstr : "no answer";
+	char name[160];
+	ds_redis_node_name(nd->host, nd->port, name, sizeof name);
 	if (nd->c && nd->c->err == REDIS_ERR_IO &&
 	    (strcmp(why, strerror(EAGAIN)) == 0 || strcmp(why, strerror(ETIMEDOUT)) == 0))
-		ds_err_set(err, DS_EIO, "index %s: %s:%d did not answer within %d ms", s->uri,
-			   nd->host, nd->port, s->timeout_ms);
+		ds_err_set(err, DS_EIO, "index %s: %s did not answer within %d ms", s->uri, name,
+			   s->timeout_ms);
 	else
-		ds_err_set(err, DS_EIO, "index %s: %s %s:%d: %s", s->uri, what, nd->host, nd->port,
-			   why);
+		ds_err_set(err, DS_EIO, "index %s: %s %s: %s", s->uri, what, name, why);
 	return DS_EIO;
 }
 
@@ -635,8 +651,8 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 	redisReply *r;
 	if (nd->c)
 		return 0;
-	nd->c = redisConnectWithTimeout(nd->host, nd->port,
-					ms_tv(s->timeout_ms < CONNECT_MS ? s->timeout_ms : CONNECT_MS));
+	nd->c = ds_redis_connect(nd->host, nd->port,
+				 s->timeout_ms < CONNECT_MS ? s->timeout_ms : CONNECT_MS);
 	if (!nd->c || nd->c->err) {
 		if (!nd->c)
 			return ds_err_set(err, DS_ENOMEM, "out of memory connecting to %s", s->uri);
@@ -646,7 +662,8 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 		return DS_EIO;
 	}
 	redisSetTimeout(nd->c, ms_tv(s->timeout_ms > 0 ? s->timeout_ms : 1));
-	redisEnableKeepAlive(nd->c);
+	if (nd->port) /* TCP's: on a Unix socket it fails, leaving the context in error */
+		redisEnableKeepAlive(nd->c);
 	if (s->pass[0]) {
 		r = s->user[0] ? redisCommand(nd->c, "AUTH %s %s", s->user, s->pass)
 			       : redisCommand(nd->c, "AUTH %s", s->pass);
@@ -1334,6 +1351,7 @@ static int wait_replicas(struct rstore *s, struct ds_err *err)
 	snprintf(ms, sizeof ms, "%d", s->wait_ms > 0 ? s->wait_ms : 1000);
 	for (int i = 0; i < s->nnodes; i++) {
 		redisReply *r;
+		char name[160];
 		if (!s->node[i].c || !serves(s, i))
 			continue;
 		s->base.round_trips++;
@@ -1344,10 +1362,11 @@ static int wait_replicas(struct rstore *s, struct ds_err *err)
 			return DS_EIO;
 		}
 		if (r->type != REDIS_REPLY_INTEGER || r->integer < s->wait_replicas) {
+			ds_redis_node_name(s->node[i].host, s->node[i].port, name, sizeof name);
 			ds_err_set(err, DS_EIO,
-				   "index %s: the commit reached %lld of %d replicas of %s:%d within %s ms: it is on the master but may be lost if it fails over",
+				   "index %s: the commit reached %lld of %d replicas of %s within %s ms: it is on the master but may be lost if it fails over",
 				   s->uri, r->type == REDIS_REPLY_INTEGER ? r->integer : 0LL,
-				   s->wait_replicas, s->node[i].host, s->node[i].port, ms);
+				   s->wait_replicas, name, ms);
 			freeReplyObject(r);
 			return DS_EIO;
 		}
@@ -3167,18 +3186,108 @@ static int option_number(const char *s, long min, long max, int *v)
 	return uri_number(s, strcspn(s, "&"), min, max, v);
 }
 
+/* The length of uri's scheme and "://" when it is a Redis address: 8 for
+ * redis://HOST..., 7 for unix:///PATH (a Unix socket); 0 for anything
+ * else (a file's name). */
+static size_t redis_scheme(const char *uri)
+{
+	return starts(uri, "redis://") ? 8 : starts(uri, "unix://") ? 7 : 0;
+}
+
+/* The nodes HOST[:PORT][,HOST[:PORT]...] of a redis:// address, from h to
+ * end, into a (a node named twice counts once); a HOST in brackets is an
+ * IPv6 address ("[::1]:6379", RFC 3986).  0, or DS_EINVAL with err's
+ * message naming the address as shown. */
+static int addr_nodes(const char *h, const char *end, struct ds_redis_addr *a,
+		      const char *shown, struct ds_err *err)
+{
+	while (h < end) {
+		const char *hs = h, *he, *colon;
+		size_t hlen;
+		int port = 6379, i;
+		if (*h == '[') {
+			const char *rb = memchr(h, ']', (size_t)(end - h));
+			hs = h + 1;
+			hlen = rb ? (size_t)(rb - hs) : 0;
+			/* hexadecimal digits, ':' and the dots of an IPv4 tail */
+			if (!hlen || strspn(hs, "0123456789abcdefABCDEF:.") < hlen ||
+			    !memchr(hs, ':', hlen))
+				return ds_err_set(err, DS_EINVAL,
+						  "%s: bad IPv6 address in brackets (redis://[::1]:6379)",
+						  shown);
+			he = rb + 1 + strcspn(rb + 1, ",/?");
+			colon = rb + 1;
+			if (colon == he)
+				colon = NULL;
+			else if (*colon != ':')
+				return ds_err_set(err, DS_EINVAL, "%s: bad port (1 to 65535)", shown);
+		} else {
+			he = h + strcspn(h, ",/?");
+			colon = memchr(h, ':', (size_t)(he - h));
+			hlen = (size_t)((colon ? colon : he) - h);
+			if (colon && memchr(colon + 1, ':', (size_t)(he - colon - 1)))
+				return ds_err_set(err, DS_EINVAL,
+						  "%s: an IPv6 address is written in brackets (redis://[::1]:6379)",
+						  shown);
+			if (memchr(h, '[', (size_t)(he - h)) || memchr(h, ']', (size_t)(he - h)))
+				return ds_err_set(err, DS_EINVAL,
+						  "%s: brackets enclose a whole IPv6 address (redis://[::1]:6379)",
+						  shown);
+		}
+		if (hlen == 0 || hlen >= sizeof a->node[0].host)
+			return ds_err_set(err, DS_EINVAL, "%s: no host in the address", shown);
+		if (colon && uri_number(colon + 1, (size_t)(he - colon - 1), 1, 65535, &port))
+			return ds_err_set(err, DS_EINVAL, "%s: bad port (1 to 65535)", shown);
+		for (i = 0; i < a->nnodes; i++)
+			if (a->node[i].port == port && strlen(a->node[i].host) == hlen &&
+			    memcmp(a->node[i].host, hs, hlen) == 0)
+				break;
+		if (i == a->nnodes) {
+			if (a->nnodes == DS_REDIS_MAX_NODES)
+				return ds_err_set(err, DS_EINVAL, "%s: too many nodes", shown);
+			memcpy(a->node[i].host, hs, hlen);
+			a->node[i].host[hlen] = '\0';
+			a->node[i].port = port;
+			a->nnodes++;
+		}
+		h = *he == ',' ? he + 1 : he;
+	}
+	return 0;
+}
+
+/* The socket of a unix:///PATH address, from p to the options: one node,
+ * port 0, whose host is the path (not decoded: a path holds no '?'). */
+static int addr_socket(const char *p, struct ds_redis_addr *a, const char *shown,
+		       struct ds_err *err)
+{
+	size_t n = strcspn(p, "?");
+	if (n == 0 || *p != '/')
+		return ds_err_set(err, DS_EINVAL,
+				  "%s: no socket path (unix:///PATH/TO/redis.sock, the path absolute)",
+				  shown);
+	if (n >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return ds_err_set(err, DS_EINVAL, "%s: socket path longer than %zu bytes", shown,
+				  sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	memcpy(a->node[0].host, p, n);
+	a->node[0].host[n] = '\0';
+	a->node[0].port = 0;
+	a->nnodes = 1;
+	return 0;
+}
+
 int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err *err)
 {
 	const char *p, *end, *q;
 	char shown[sizeof err->msg]; /* the messages' address: no options, no password */
+	size_t sch = redis_scheme(uri);
 	int rc = 0;
 	ds_store_shown_uri_to(uri, shown, sizeof shown);
 	a->nnodes = a->db = 0;
-	if (!starts(uri, "redis://")) {
-		rc = ds_err_set(err, DS_EINVAL, "%s: not a redis:// address", shown);
+	if (!sch) {
+		rc = ds_err_set(err, DS_EINVAL, "%s: not a redis:// or unix:// address", shown);
 		goto out;
 	}
-	p = uri + strlen("redis://");
+	p = uri + sch;
 	if ((rc = uri_userinfo(&p, a->user, sizeof a->user, a->pass, sizeof a->pass)) != 0) {
 		rc = ds_err_set(err, DS_EINVAL,
 				rc == -1 ? "%s: user name or password too long"
@@ -3186,40 +3295,17 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 				shown);
 		goto out;
 	}
-	end = p + strcspn(p, "/?");
-	for (const char *h = p; h < end && !rc;) {
-		const char *he = h + strcspn(h, ",/?"), *colon = memchr(h, ':', (size_t)(he - h));
-		size_t hlen = (size_t)((colon ? colon : he) - h);
-		int port = 6379, i;
-		if (hlen == 0 || hlen >= sizeof a->node[0].host) {
+	if (sch == 7) {
+		rc = addr_socket(p, a, shown, err);
+	} else {
+		end = p + strcspn(p, "/?");
+		rc = addr_nodes(p, end, a, shown, err);
+		if (!rc && !a->nnodes)
 			rc = ds_err_set(err, DS_EINVAL, "%s: no host in the address", shown);
-			break;
-		}
-		if (colon && uri_number(colon + 1, (size_t)(he - colon - 1), 1, 65535, &port)) {
-			rc = ds_err_set(err, DS_EINVAL, "%s: bad port (1 to 65535)", shown);
-			break;
-		}
-		for (i = 0; i < a->nnodes; i++)
-			if (a->node[i].port == port && strlen(a->node[i].host) == hlen &&
-			    memcmp(a->node[i].host, h, hlen) == 0)
-				break;
-		if (i == a->nnodes) {
-			if (a->nnodes == DS_REDIS_MAX_NODES) {
-				rc = ds_err_set(err, DS_EINVAL, "%s: too many nodes", shown);
-				break;
-			}
-			memcpy(a->node[i].host, h, hlen);
-			a->node[i].host[hlen] = '\0';
-			a->node[i].port = port;
-			a->nnodes++;
-		}
-		h = *he == ',' ? he + 1 : he;
+		if (!rc && *end == '/' && end[1] && end[1] != '?' &&
+		    uri_number(end + 1, strcspn(end + 1, "?"), 0, 100000, &a->db))
+			rc = ds_err_set(err, DS_EINVAL, "%s: bad database number", shown);
 	}
-	if (!rc && !a->nnodes)
-		rc = ds_err_set(err, DS_EINVAL, "%s: no host in the address", shown);
-	if (!rc && *end == '/' && end[1] && end[1] != '?' &&
-	    uri_number(end + 1, strcspn(end + 1, "?"), 0, 100000, &a->db))
-		rc = ds_err_set(err, DS_EINVAL, "%s: bad database number", shown);
 	for (q = strchr(p, '?'); !rc && q; q = strchr(q + 1, '&')) {
 		const char *o = q + 1;
 		int olen = (int)strcspn(o, "&"), bad = 0;
@@ -3236,6 +3322,13 @@ int ds_redis_addr_parse(const char *uri, struct ds_redis_addr *a, struct ds_err 
 			bad = option_number(o + strlen("wait="), 0, 1000, &a->wait_replicas);
 		else if (starts(o, "wait_ms="))
 			bad = option_number(o + strlen("wait_ms="), 1, 86400000, &a->wait_ms);
+		else if (starts(o, "db=") && sch == 7) {
+			if (option_number(o + strlen("db="), 0, 100000, &a->db))
+				rc = ds_err_set(err, DS_EINVAL, "%s: bad database number", shown);
+		} else if (starts(o, "db="))
+			rc = ds_err_set(err, DS_EINVAL,
+					"%s: db= is for unix:// addresses (a redis:// one names its database as redis://HOST:PORT/DB)",
+					shown);
 		else
 			rc = ds_err_set(err, DS_EINVAL, "%s: unknown option %.*s", shown, olen, o);
 		if (bad)
@@ -3417,7 +3510,7 @@ out:
 
 bool ds_store_is_redis(const char *uri)
 {
-	return strncmp(uri, "redis://", 8) == 0;
+	return redis_scheme(uri) != 0;
 }
 
 /* The address as messages show it, into out (cap bytes, always terminated;
@@ -3429,12 +3522,12 @@ bool ds_store_is_redis(const char *uri)
  * read. */
 static void shown_into(const char *uri, char *out, size_t cap, int cut)
 {
-	const char *p = uri + strlen("redis://"), *at = NULL, *colon = NULL, *end;
+	const char *p = uri + redis_scheme(uri), *at = NULL, *colon = NULL, *end;
 	size_t o = 0;
 	if (!cap)
 		return;
 	end = uri + strlen(uri);
-	if (starts(uri, "redis://")) {
+	if (p != uri) {
 		if (cut)
 			end = uri + strcspn(uri, "?");
 		if ((at = uri_at(p)) != NULL)
@@ -3481,12 +3574,12 @@ char *ds_redis_addr_with_password(const char *uri, const char *user, const char 
 {
 	const char *p, *at;
 	struct ds_buf b = {0};
-	if (!starts(uri, "redis://"))
+	if (!redis_scheme(uri))
 		return NULL;
-	p = uri + strlen("redis://");
+	p = uri + redis_scheme(uri);
 	if ((at = uri_at(p)) != NULL && memchr(p, ':', (size_t)(at - p)))
 		return NULL; /* a password of its own */
-	if (ds_buf_append(&b, uri, strlen("redis://")) ||
+	if (ds_buf_append(&b, uri, redis_scheme(uri)) ||
 	    (at ? ds_buf_append(&b, p, (size_t)(at - p)) : uri_encode(&b, user ? user : "")) ||
 	    ds_buf_append(&b, ":", 1) || uri_encode(&b, pass) || ds_buf_append(&b, "@", 1) ||
 	    ds_buf_append(&b, at ? at + 1 : p, strlen(at ? at + 1 : p))) {

@@ -559,7 +559,7 @@ const char *cli_name(const char *s)
 const char *cli_index_name(const char *index)
 {
 	char shown[4096];
-	if (!index || strncmp(index, "redis://", 8) != 0)
+	if (!index || !ds_store_is_redis(index))
 		return cli_name(index);
 	ds_store_shown_uri_to(index, shown, sizeof shown);
 	return cli_name(shown);

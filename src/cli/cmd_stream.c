@@ -133,7 +133,7 @@ int cmd_results(int argc, char **argv)
 			r = stream_cmdv(&q, n, args);
 		}
 		if (!r || r->type == REDIS_REPLY_ERROR) {
-			cli_error("cannot read %s from %s:%d: %s", DS_STREAM_RESULTS, q.host, q.port,
+			cli_error("cannot read %s from %s: %s", DS_STREAM_RESULTS, stream_conn_where(&q),
 				  r ? r->str : stream_conn_why(&q));
 			if (r)
 				freeReplyObject(r);
@@ -230,7 +230,7 @@ static int submit_one(const char *path, void *vctx)
 	}
 	free(text);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
-		cli_error("cannot add %s to %s at %s:%d: %s", name, DS_STREAM_ARTICLES, s->q.host, s->q.port,
+		cli_error("cannot add %s to %s at %s: %s", name, DS_STREAM_ARTICLES, stream_conn_where(&s->q),
 			  r ? r->str : stream_conn_why(&s->q));
 		if (r)
 			freeReplyObject(r);

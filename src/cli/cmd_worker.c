@@ -48,7 +48,8 @@ static const char USAGE_WORKER[] =
 	"SIGTERM or SIGINT: the worker finishes the articles it has read and\n"
 	"stops.\n"
 	"\n"
-	"  --queue URI     the server of the streams (default: INDEX's, if redis://)\n"
+	"  --queue URI     the server of the streams (default: INDEX's, if redis://\n"
+	"                  or unix://)\n"
 	"  --models DIR    the models folder (-m DIR too; default as for 'despin\n"
 	"                  scan')\n"
 	"  --name NAME     this worker's name in the group (default HOST-PID)\n"
@@ -557,7 +558,7 @@ static int print_stats(struct stream_conn *q)
 	long long processed = 0, failed = 0, lat = 0, trips = 0, waited = 0, pend;
 	char why[160];
 	if (!r || r->type != REDIS_REPLY_ARRAY) {
-		cli_error("cannot read %s from %s:%d: %s", DS_STREAM_STATS, q->host, q->port,
+		cli_error("cannot read %s from %s: %s", DS_STREAM_STATS, stream_conn_where(q),
 			  r && r->type == REDIS_REPLY_ERROR ? r->str : stream_conn_why(q));
 		if (r)
 			freeReplyObject(r);
@@ -720,7 +721,7 @@ int cmd_worker(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (retry > 0 && strncmp(index, "redis://", 8) == 0 &&
+	if (retry > 0 && ds_store_is_redis(index) &&
 	    !(strchr(index, '?') && strstr(strchr(index, '?'), "retry="))) {
 		/* the index's reconnections too, an option of its address (one
 		 * the address sets wins) */
@@ -745,9 +746,9 @@ int cmd_worker(int argc, char **argv)
 		r = redisCommand(w.q.c, "XGROUP CREATE %s %s 0 MKSTREAM", DS_STREAM_ARTICLES, DS_STREAM_GROUP);
 	}
 	if (!r || (r->type == REDIS_REPLY_ERROR && !strstr(r->str, "BUSYGROUP"))) {
-		cli_error("worker %s: cannot join group %s of %s at %s:%d: %s", w.name,
-			  DS_STREAM_GROUP, DS_STREAM_ARTICLES,
-			  w.q.host, w.q.port, r ? r->str : stream_conn_why(&w.q));
+		cli_error("worker %s: cannot join group %s of %s at %s: %s", w.name,
+			  DS_STREAM_GROUP, DS_STREAM_ARTICLES, stream_conn_where(&w.q),
+			  r ? r->str : stream_conn_why(&w.q));
 		if (r)
 			freeReplyObject(r);
 		rc = EXIT_ERROR;

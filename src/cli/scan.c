@@ -13,6 +13,7 @@
 #include "records.h"
 #include "../detect.h"
 #include "../index.h"
+#include "../store.h"
 #include "../text.h"
 
 struct item {
@@ -499,7 +500,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		return -1;
 	}
 	/* options that would be ignored are refused */
-	if (o->retry > 0 && !(o->index && strncmp(o->index, "redis://", 8) == 0)) {
+	if (o->retry > 0 && !(o->index && ds_store_is_redis(o->index))) {
 		cli_error("--retry reconnects to a redis:// index (-i redis://...); it has none here");
 		return -1;
 	}
@@ -595,7 +596,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		if (e.index) {
 			const char *uri = e.index;
 			char rbuf[4096];
-			if (o->retry > 0 && strncmp(uri, "redis://", 8) == 0) {
+			if (o->retry > 0 && ds_store_is_redis(uri)) {
 				/* reconnections are an option of the address */
 				snprintf(rbuf, sizeof rbuf, "%s%cretry=%d", uri,
 					 strchr(uri, '?') ? '&' : '?', o->retry);

@@ -47,13 +47,13 @@ static int stream_conn_parse(struct stream_conn *q, const char *uri, const char 
 {
 	struct ds_err err = {0};
 	struct ds_redis_addr *a;
-	if (strncmp(uri, "redis://", 8) != 0) {
+	if (!ds_store_is_redis(uri)) {
 		const char *scheme = strstr(uri, "://"); /* what follows may hold a password */
 		if (scheme)
-			cli_error("%s must be a redis:// address (here a %.*s:// one)", what,
+			cli_error("%s must be a redis:// or unix:// address (here a %.*s:// one)", what,
 				  (int)(scheme - uri), uri);
 		else
-			cli_error("%s must be a redis:// address (here '%s')", what, uri);
+			cli_error("%s must be a redis:// or unix:// address (here '%s')", what, uri);
 		return -1;
 	}
 	if (!(a = calloc(1, sizeof *a))) {
@@ -81,12 +81,18 @@ void stream_conn_close(struct stream_conn *q)
 	q->c = NULL;
 }
 
+const char *stream_conn_where(struct stream_conn *q)
+{
+	ds_redis_node_name(q->host, q->port, q->where, sizeof q->where);
+	return q->where;
+}
+
 static int stream_conn_open(struct stream_conn *q)
 {
-	struct timeval tv = {2, 0};
+	struct timeval tv = {30, 0};
 	redisReply *r;
 	stream_conn_close(q);
-	q->c = redisConnectWithTimeout(q->host, q->port, tv);
+	q->c = ds_redis_connect(q->host, q->port, 2000);
 	if (!q->c || q->c->err) {
 		snprintf(q->why, sizeof q->why, "cannot connect: %s",
 			 q->c ? q->c->errstr : "out of memory");
@@ -94,7 +100,6 @@ static int stream_conn_open(struct stream_conn *q)
 		return -1;
 	}
 	q->why[0] = 0;
-	tv.tv_sec = 30;
 	redisSetTimeout(q->c, tv);
 	if (q->pass[0]) {
 		r = q->user[0] ? redisCommand(q->c, "AUTH %s %s", q->user, q->pass)
@@ -189,7 +194,7 @@ int stream_queue_of(struct stream_conn *q, const char *queue, const char *index)
 	q->retry = 30;
 	if (queue)
 		return stream_conn_parse(q, queue, "--queue");
-	if (index && strncmp(index, "redis://", 8) == 0)
+	if (index && ds_store_is_redis(index))
 		return stream_conn_parse(q, index, "index");
 	cli_error("no Redis server for the streams: give --queue redis://HOST:PORT");
 	return -1;

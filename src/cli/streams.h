@@ -31,17 +31,22 @@ void stream_catch_stop(void);
 /* One server (or the node of the streams' slot).  Zeroed, then filled by
  * stream_queue_of; connected on its first command; one thread's. */
 struct stream_conn {
-	char host[256];
+	char host[256]; /* port 0: the path of a Unix socket */
 	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH */
 	int port, db, retry;
 	int reached;    /* connected once: a later loss is retried */
 	char why[160];  /* why the last command got no reply */
+	char where[300]; /* stream_conn_where's */
 	redisContext *c;
 };
 
-/* Parses the server's address: queue, else index if it is a redis://
- * address.  -1 after a message when there is none or it is not valid. */
+/* Parses the server's address: queue, else index if it is a redis:// or
+ * unix:// address.  -1 after a message when there is none or it is not
+ * valid. */
 int stream_queue_of(struct stream_conn *q, const char *queue, const char *index);
+/* The node q is on, as messages name it: "HOST:PORT", "[ADDR]:PORT" or a
+ * socket's path. */
+const char *stream_conn_where(struct stream_conn *q);
 /* Runs a command (argv form), reconnecting up to q->retry times when the
  * server goes away and following a cluster's MOVED; NULL when it failed
  * (stream_conn_why says why).  The caller frees the reply. */

@@ -1,10 +1,12 @@
-/* fuzz_redis_addr.c - redis:// addresses (ds_redis_addr_parse, the one
- * reader of the index's and the streams' addresses) and the starred form
- * messages show (ds_store_star_password).  The input, NUL-terminated, is
- * the address ("redis://" put before it when byte 0 is odd, so that the
- * parts after the scheme are reached whatever the mutation).  An accepted
- * address has 1 to DS_REDIS_MAX_NODES distinct nodes with a host and a
- * port in range, a database and options in their ranges; a refused one
+/* fuzz_redis_addr.c - redis:// and unix:// addresses (ds_redis_addr_parse,
+ * the one reader of the index's and the streams' addresses) and the
+ * starred form messages show (ds_store_star_password).  The input,
+ * NUL-terminated, is the address ("redis://" put before it when byte 0 is
+ * odd, so that the parts after the scheme are reached whatever the
+ * mutation).  An accepted address has 1 to DS_REDIS_MAX_NODES distinct
+ * nodes with a host and a port in range (a ':' only in an IPv6 address),
+ * or a unix:// one a socket's absolute path (port 0), a database and
+ * options in their ranges; a refused one
  * says why in a message that starts with the address (or is out of
  * memory), never longer than the address; the starred form is never
  * longer than the address and holds no character of a password of
@@ -43,14 +45,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a.timeout_ms = a.retry = a.wait_replicas = a.wait_ms = -7;
 	rc = ds_redis_addr_parse(uri, &a, &err);
 	if (rc == 0) {
-		FZ_ASSERT(strncmp(uri, "redis://", 8) == 0);
+		FZ_ASSERT(strncmp(uri, "redis://", 8) == 0 || strncmp(uri, "unix://", 7) == 0);
 		FZ_ASSERT(a.nnodes >= 1 && a.nnodes <= DS_REDIS_MAX_NODES);
 		FZ_ASSERT(a.db >= 0 && a.db <= 100000);
 		FZ_ASSERT(memchr(a.user, 0, sizeof a.user) && memchr(a.pass, 0, sizeof a.pass));
 		for (int i = 0; i < a.nnodes; i++) {
-			FZ_ASSERT(memchr(a.node[i].host, 0, sizeof a.node[i].host) != NULL);
-			FZ_ASSERT(a.node[i].host[0] && a.node[i].port >= 1 && a.node[i].port <= 65535);
-			FZ_ASSERT(!strpbrk(a.node[i].host, ",/?:"));
+			const char *h = a.node[i].host;
+			FZ_ASSERT(memchr(h, 0, sizeof a.node[i].host) != NULL);
+			if (a.node[i].port == 0) { /* a socket: the address's one node */
+				FZ_ASSERT(strncmp(uri, "unix://", 7) == 0 && a.nnodes == 1);
+				FZ_ASSERT(h[0] == '/' && !strchr(h, '?'));
+				continue;
+			}
+			FZ_ASSERT(strncmp(uri, "redis://", 8) == 0);
+			FZ_ASSERT(h[0] && a.node[i].port >= 1 && a.node[i].port <= 65535);
+			FZ_ASSERT(!strpbrk(h, ",/?[]"));
+			FZ_ASSERT(!strchr(h, ':') ||
+				  strspn(h, "0123456789abcdefABCDEF:.") == strlen(h));
 			for (int j = 0; j < i; j++)
 				FZ_ASSERT(a.node[j].port != a.node[i].port ||
 					  strcmp(a.node[j].host, a.node[i].host) != 0);

@@ -1024,9 +1024,10 @@ T_TEST(query_out_of_memory_keeps_matches)
 	ds_index_close(ix);
 }
 
-/* A redis:// address taken apart: user, password, nodes (one named twice
- * counts once), database and options; what does not read is refused with
- * the address, its password starred and its options cut. */
+/* A redis:// or unix:// address taken apart: user, password, nodes (one
+ * named twice counts once; IPv6 ones in brackets), or a Unix socket,
+ * database and options; what does not read is refused with the address,
+ * its password starred and its options cut. */
 T_TEST(redis_addresses)
 {
 	struct ds_redis_addr *a = calloc(1, sizeof *a);
@@ -1050,7 +1051,21 @@ T_TEST(redis_addresses)
 		{"redis://h?colour=blue&retry=2", "redis://h: unknown option colour=blue"},
 		{"redis://h?=5", "redis://h: an option without a name (=5)"},
 		{"redis://h?retry=1&=&wait=1", "an option without a name (=)"},
-		{"http://h", "not a redis:// address"},
+		{"http://h", "not a redis:// or unix:// address"},
+		/* an IPv6 address in brackets, as in RFC 3986 */
+		{"redis://::1:6379", "an IPv6 address is written in brackets"},
+		{"redis://[::1", "bad IPv6 address in brackets"},
+		{"redis://[]:80", "bad IPv6 address in brackets"},
+		{"redis://[h1]:80", "bad IPv6 address in brackets"},
+		{"redis://[::1]x", "bad port"},
+		{"redis://h]:80", "brackets enclose a whole IPv6 address"},
+		{"redis://g,h[1]", "brackets enclose a whole IPv6 address"},
+		{"redis://[::1]:", "bad port"},
+		/* a Unix socket: its absolute path, its database an option */
+		{"unix://tmp/r.sock", "no socket path"},
+		{"unix://", "no socket path"},
+		{"unix://u:secret@/s?db=x", "unix://u:***@/s: bad database number"},
+		{"redis://h?db=1", "db= is for unix:// addresses"},
 		{"redis://u:secret%4@h", "redis://u:***@h: bad percent-encoding"},
 		{"redis://u:secret%zz@h", "bad percent-encoding"},
 		{"redis://u:secret%00@h", "bad percent-encoding"},
@@ -1080,6 +1095,30 @@ T_TEST(redis_addresses)
 	T_EQ_INT(a->nnodes, 1);
 	T_EQ_INT(a->db, 0);
 	T_EQ_STR(a->user, "");
+	T_EQ_INT(ds_redis_addr_parse("redis://[::1]:7000,[fe80::a:1],[::1]:7000,h/2", a, &err), 0);
+	T_EQ_INT(a->nnodes, 3);
+	T_EQ_STR(a->node[0].host, "::1");
+	T_EQ_INT(a->node[0].port, 7000);
+	T_EQ_STR(a->node[1].host, "fe80::a:1");
+	T_EQ_INT(a->node[1].port, 6379);
+	T_EQ_STR(a->node[2].host, "h");
+	T_EQ_INT(a->db, 2);
+	ds_redis_node_name(a->node[0].host, a->node[0].port, shown, sizeof shown);
+	T_EQ_STR(shown, "[::1]:7000");
+	ds_redis_node_name(a->node[2].host, a->node[2].port, shown, sizeof shown);
+	T_EQ_STR(shown, "h:6379");
+	T_EQ_INT(ds_redis_addr_parse("unix://bob:p%40w@/run/redis/r.sock?db=4&retry=2", a, &err), 0);
+	T_EQ_INT(a->nnodes, 1);
+	T_EQ_STR(a->node[0].host, "/run/redis/r.sock");
+	T_EQ_INT(a->node[0].port, 0);
+	T_EQ_INT(a->db, 4);
+	T_EQ_INT(a->retry, 2);
+	T_EQ_STR(a->user, "bob");
+	T_EQ_STR(a->pass, "p@w");
+	ds_redis_node_name(a->node[0].host, a->node[0].port, shown, sizeof shown);
+	T_EQ_STR(shown, "/run/redis/r.sock");
+	T_OK(ds_store_is_redis("unix:///r.sock") && ds_store_is_redis("redis://h"));
+	T_OK(!ds_store_is_redis("unix.db"));
 	/* an empty option (a lone '?', "&&", a last '&') is none */
 	T_EQ_INT(ds_redis_addr_parse("redis://h:12/1?", a, &err), 0);
 	T_EQ_INT(a->db, 1);
@@ -1122,6 +1161,12 @@ T_TEST(redis_addresses)
 		w = ds_redis_addr_with_password("redis://bob@h", "eve", "pw");
 		T_EQ_STR(w ? w : "", "redis://bob:pw@h");
 		free(w);
+		w = ds_redis_addr_with_password("unix:///r.sock?db=1", NULL, "p@w");
+		T_EQ_STR(w ? w : "", "unix://:p%40w@/r.sock?db=1");
+		T_EQ_INT(w ? ds_redis_addr_parse(w, a, &err) : -1, 0);
+		T_EQ_STR(a->pass, "p@w");
+		T_EQ_STR(a->node[0].host, "/r.sock");
+		free(w);
 		T_OK(ds_redis_addr_with_password("redis://:own@h", "eve", "pw") == NULL);
 		T_OK(ds_redis_addr_with_password("index.db", NULL, "pw") == NULL);
 	}
@@ -1133,6 +1178,8 @@ T_TEST(redis_addresses)
 	T_EQ_STR(shown, "redis://u:***@h:1/2");
 	ds_store_shown_uri_to("index.db", shown, sizeof shown);
 	T_EQ_STR(shown, "index.db");
+	ds_store_shown_uri_to("unix://u:secret@/r.sock?db=2", shown, sizeof shown);
+	T_EQ_STR(shown, "unix://u:***@/r.sock");
 	/* longer than the buffer: the starred form, cut short, never part of
 	 * a password; short passwords are starred a star a character; an
 	 * empty one is no password to star */

@@ -4,6 +4,8 @@
 # when redis-server, redis-cli or python3 is missing.
 #   redis_free_port          prints a free loopback port
 #   redis_start PORT [ARGS]  starts a server (AOF on, in $W/PORT), waits for PONG
+#                            (asked with redis-cli $REDIS_PING, "-p PORT" when unset:
+#                            "-h ::1 -p PORT" for --bind ::1, "-s SOCKET" for --port 0)
 #   redis_stop PORT          kills it (SIGKILL)
 #   redis_cluster_ports N    N free ports whose cluster bus ports are free too
 #   redis_cluster_ok PORT    waits for cluster_state:ok on that node
@@ -38,7 +40,7 @@ redis_start() { # PORT [ARGS...]
 	echo $! > "$W/$_p/spid"
 	_i=0
 	while [ $_i -lt 200 ]; do
-		[ "$(redis-cli -p "$_p" ping 2>/dev/null)" = PONG ] && return 0
+		[ "$(redis-cli ${REDIS_PING:--p $_p} ping 2>/dev/null)" = PONG ] && return 0
 		sleep 0.05
 		_i=$((_i + 1))
 	done
