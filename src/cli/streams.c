@@ -39,7 +39,8 @@ const char *stream_conn_why(const struct stream_conn *q)
 }
 
 /* The streams' server from address uri (what names it in messages: the
- * option or the index it came from): the first node of the address (a
+ * option or the index it came from): its nodes, tried in turn when it is
+ * first reached (the first that answers, as the index takes them; a
  * cluster's other nodes are reached by its redirections), its database,
  * user and password.  Its options are checked and left to the index: the
  * commands keep their own reconnections (--retry) and timeouts. */
@@ -65,6 +66,8 @@ static int stream_conn_parse(struct stream_conn *q, const char *uri, const char 
 		free(a);
 		return -1;
 	}
+	q->uri = uri;
+	q->nnodes = a->nnodes;
 	snprintf(q->host, sizeof q->host, "%s", a->node[0].host);
 	q->port = a->node[0].port;
 	q->db = a->db;
@@ -83,16 +86,21 @@ void stream_conn_close(struct stream_conn *q)
 
 const char *stream_conn_where(struct stream_conn *q)
 {
-	ds_redis_node_name(q->host, q->port, q->where, sizeof q->where);
+	if (!q->reached && q->nnodes > 1 && q->uri)
+		ds_store_shown_uri_to(q->uri, q->where, sizeof q->where);
+	else
+		ds_redis_node_name(q->host, q->port, q->where, sizeof q->where);
 	return q->where;
 }
 
-static int stream_conn_open(struct stream_conn *q)
+/* Connects to host and port (0: a Unix socket), with AUTH and SELECT: 0,
+ * or -1 with q->why saying why. */
+static int stream_conn_to(struct stream_conn *q, const char *host, int port)
 {
 	struct timeval tv = {30, 0};
 	redisReply *r;
 	stream_conn_close(q);
-	q->c = ds_redis_connect(q->host, q->port, 2000);
+	q->c = ds_redis_connect(host, port, 2000);
 	if (!q->c || q->c->err) {
 		snprintf(q->why, sizeof q->why, "cannot connect: %s",
 			 q->c ? q->c->errstr : "out of memory");
@@ -125,6 +133,45 @@ static int stream_conn_open(struct stream_conn *q)
 		freeReplyObject(r);
 	}
 	return 0;
+}
+
+/* Connects to the streams' server: once reached, the node that answered
+ * (or the one a cluster's MOVED named); before, each node of the address
+ * in turn, the first that answers holding the streams, as it holds the
+ * index (a node that is down is passed over). */
+static int stream_conn_open(struct stream_conn *q)
+{
+	struct ds_redis_addr *a;
+	struct ds_err err = {0};
+	char last[160];
+	int i, rc;
+	if (q->reached || !q->uri)
+		return stream_conn_to(q, q->host, q->port);
+	if (!(a = calloc(1, sizeof *a))) {
+		snprintf(q->why, sizeof q->why, "out of memory");
+		return -1;
+	}
+	if (ds_redis_addr_parse(q->uri, a, &err) != 0) { /* read once already */
+		snprintf(q->why, sizeof q->why, "%.150s", err.msg);
+		free(a);
+		return -1;
+	}
+	for (i = 0; i < a->nnodes; i++)
+		if (stream_conn_to(q, a->node[i].host, a->node[i].port) == 0)
+			break;
+	if (i < a->nnodes) {
+		snprintf(q->host, sizeof q->host, "%s", a->node[i].host);
+		q->port = a->node[i].port;
+	} else if (a->nnodes > 1) {
+		ds_redis_node_name(a->node[a->nnodes - 1].host, a->node[a->nnodes - 1].port, last,
+				   sizeof last);
+		snprintf(q->where, sizeof q->where, "%s", q->why);
+		snprintf(q->why, sizeof q->why, "no node answers (%.56s, the last: %.60s)", last,
+			 q->where);
+	}
+	rc = i < a->nnodes ? 0 : -1;
+	free(a);
+	return rc;
 }
 
 /* Runs a command (argv form), reconnecting up to q->retry times when the

@@ -29,23 +29,26 @@ void stream_on_stop(int sig);
 void stream_catch_stop(void);
 
 /* One server (or the node of the streams' slot).  Zeroed, then filled by
- * stream_queue_of; connected on its first command; one thread's. */
+ * stream_queue_of; connected on its first command; one thread's.  A copy
+ * made before it connects is a connection of its own. */
 struct stream_conn {
-	char host[256]; /* port 0: the path of a Unix socket */
+	const char *uri; /* the address: the caller's string, which outlives it */
+	char host[256]; /* the node: its first until one answers (port 0: a socket) */
 	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH */
 	int port, db, retry;
-	int reached;    /* connected once: a later loss is retried */
+	int nnodes;     /* the address's */
+	int reached;    /* connected once: a later loss is retried, on that node */
 	char why[160];  /* why the last command got no reply */
 	char where[300]; /* stream_conn_where's */
 	redisContext *c;
 };
 
 /* Parses the server's address: queue, else index if it is a redis:// or
- * unix:// address.  -1 after a message when there is none or it is not
- * valid. */
+ * unix:// address (kept, not copied: it must outlive q).  -1 after a
+ * message when there is none or it is not valid. */
 int stream_queue_of(struct stream_conn *q, const char *queue, const char *index);
 /* The node q is on, as messages name it: "HOST:PORT", "[ADDR]:PORT" or a
- * socket's path. */
+ * socket's path; before one answered, the address when it has several. */
 const char *stream_conn_where(struct stream_conn *q);
 /* Runs a command (argv form), reconnecting up to q->retry times when the
  * server goes away and following a cluster's MOVED; NULL when it failed

@@ -1,9 +1,11 @@
 #!/bin/sh
 # The forms of a Redis address on real servers: empty options ("?", "&&")
-# are none; an IPv6 address in brackets (a server bound to ::1 alone;
-# skipped where there is no IPv6 loopback); a Unix socket,
-# unix:///PATH?db=N (a server that listens on no TCP port).  Prints TAP;
-# skips if redis-server is missing.
+# are none; a list of nodes whose first is down falls through to the next
+# for the index and for the streams of submit, worker and results alike;
+# an IPv6 address in brackets (a server bound to ::1 alone; skipped where
+# there is no IPv6 loopback); a Unix socket, unix:///PATH?db=N (a server
+# that listens on no TCP port).  Prints TAP; skips if redis-server is
+# missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
 S=corpus/seeds
@@ -23,6 +25,33 @@ check "index add to redis://HOST:PORT/0? (a lone '?')" $?
 "$DESPIN" index list -i "redis://127.0.0.1:$PORT?&retry=2&&" > "$W/list" 2>&1
 same "index list of redis://HOST:PORT?&retry=2&& lists what SQLite does" "$W/ref.list" "$W/list"
 
+# the first node down: the index and the streams fall through to the next
+# (the streams used to take the first node only: "cannot connect")
+DEAD=$(redis_free_port)
+AB="redis://127.0.0.1:$DEAD,127.0.0.1:$PORT"
+"$DESPIN" index list -i "$AB" > "$W/list" 2>&1
+same "index list of A,B with A down lists B's index" "$W/ref.list" "$W/list"
+"$DESPIN" submit --queue "$AB/3" $A > "$W/sub" 2>&1
+rc=$?
+sed 's/^/# /' "$W/sub"
+check "submit --queue A,B/3 with A down adds the articles to B's database 3" \
+	$([ $rc = 0 ] && [ "$(redis-cli -p "$PORT" -n 3 xlen '{despin}:articles')" = 2 ]; echo $?)
+"$DESPIN" worker --stats --queue "$AB/3" > "$W/st" 2>&1
+rc=$?
+sed 's/^/# /' "$W/st"
+check "worker --stats --queue A,B/3 with A down reads B's streams" \
+	$([ $rc = 0 ] && grep -q '^entries  *2$' "$W/st"; echo $?)
+if [ $MODELS = 1 ]; then
+	"$DESPIN" worker -i "$AB" --queue "$AB/3" --until-empty > "$W/w" 2>&1
+	rc=$?
+	sed 's/^/# /' "$W/w"
+	"$DESPIN" results --queue "$AB/3" > "$W/res" 2>&1
+	check "worker and results on A,B with A down: both articles judged" \
+		$([ $rc = 0 ] && [ "$(grep -c '"verdict"' "$W/res")" = 2 ]; echo $?)
+else
+	skip "worker and results on A,B with A down" "models missing"
+fi
+
 # an IPv6 address in brackets, on a server bound to ::1 alone
 if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2> /dev/null; then
 	P6=$(redis_free_port)
@@ -33,8 +62,8 @@ if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2
 		same "index add and list on redis://[::1]:PORT/1" "$W/ref.list" "$W/list"
 		check "the index is in database 1 of the server on ::1" \
 			$([ "$(redis-cli -h ::1 -p "$P6" -n 1 dbsize)" -gt 0 ]; echo $?)
-		"$DESPIN" submit --queue "redis://[::1]:$P6" $A > /dev/null 2>&1
-		check "submit --queue redis://[::1]:PORT" \
+		"$DESPIN" submit --queue "redis://127.0.0.1:$DEAD,[::1]:$P6" $A > /dev/null 2>&1
+		check "submit --queue to 127.0.0.1 (down), then [::1]:PORT" \
 			$([ "$(redis-cli -h ::1 -p "$P6" xlen '{despin}:articles')" = 2 ]; echo $?)
 	else
 		nok "redis-server starts on [::1]:$P6"
