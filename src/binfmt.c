@@ -219,11 +219,8 @@ int ds_bin_open(struct ds_map *m, const char *path, const char *kind,
 {
 	int rc = ds_map_open(m, path, err);
 	if (rc) {
-		if (err && rc != DS_ENOMEM) {
-			size_t n = strlen(err->msg);
-			snprintf(err->msg + n, sizeof err->msg - n, "; build it (%s)",
-				 hint ? hint : DS_BIN_REBUILD);
-		}
+		if (rc != DS_ENOMEM)
+			ds_err_append(err, "; build it (%s)", hint ? hint : DS_BIN_REBUILD);
 		return rc;
 	}
 	rc = ds_bin_check(m->data, m->len, path, kind, version, hint, payload, len, err);

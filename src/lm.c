@@ -434,10 +434,8 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 	int rc = ds_map_open(&m, path, err);
 
 	if (rc) {
-		if (err && rc != DS_ENOMEM) {
-			size_t k = strlen(err->msg);
-			snprintf(err->msg + k, sizeof err->msg - k, "; build it (%s)", DS_LM_REBUILD);
-		}
+		if (rc != DS_ENOMEM)
+			ds_err_append(err, "; build it (%s)", DS_LM_REBUILD);
 		return NULL;
 	}
 	if (looks_arpa(m.data, m.len < 4096 ? m.len : 4096)) {
@@ -447,12 +445,9 @@ struct ds_lm *ds_lm_load(const char *path, struct ds_err *err)
 	if (ds_lm_is_sphinx(m.data, m.len)) {
 		ds_map_close(&m);
 		lm = ds_lm_load_sphinx(path, err);
-		if (!lm && err && err->code != DS_ENOMEM) {
-			size_t k = strlen(err->msg);
-			snprintf(err->msg + k, sizeof err->msg - k,
-				 "; reinstall pocketsphinx-en-us (scripts/deps.sh), then %s",
-				 DS_LM_REBUILD);
-		}
+		if (!lm && err && err->code != DS_ENOMEM)
+			ds_err_append(err, "; reinstall pocketsphinx-en-us (scripts/deps.sh), then %s",
+				      DS_LM_REBUILD);
 		return lm;
 	}
 	if (!ds_bin_is(m.data, m.len)) {

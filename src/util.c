@@ -100,6 +100,21 @@ int (ds_err_set)(struct ds_err *err, int code, const char *fmt, ...)
 	return code;
 }
 
+void ds_err_append(struct ds_err *err, const char *fmt, ...)
+{
+	char whole[DS_MSG_WHOLE];
+	size_t n;
+	va_list ap;
+	if (!err)
+		return;
+	n = strnlen(err->msg, sizeof err->msg - 1);
+	memcpy(whole, err->msg, n);
+	va_start(ap, fmt);
+	vsnprintf(whole + n, sizeof whole - n, fmt, ap);
+	va_end(ap);
+	ds_msg_fit(err->msg, sizeof err->msg, whole);
+}
+
 int ds_err_sys(struct ds_err *err, int errnum, const char *fmt, ...)
 {
 	int code = errnum == ENOMEM ? DS_ENOMEM : DS_EIO;

@@ -37,6 +37,10 @@
 int ds_err_set(struct ds_err *err, int code, const char *fmt, ...) DS_PRINTF(3, 4);
 /* Like ds_err_set, appending ": strerror(errnum)". */
 int ds_err_sys(struct ds_err *err, int errnum, const char *fmt, ...) DS_PRINTF(3, 4);
+/* Appends a formatted hint to err's message (if err is not NULL), the
+ * whole fitted again with ds_msg_fit: the name in it is shortened, not the
+ * hint left out. */
+void ds_err_append(struct ds_err *err, const char *fmt, ...) DS_PRINTF(2, 3);
 /* Copies the message s into out (cap bytes, at least 32, NUL-terminated).
  * One longer than that is shortened where the cut costs least: in the
  * middle of its longest word (a file's name, most often), with "..." in

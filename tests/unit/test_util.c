@@ -795,6 +795,18 @@ T_TEST(err_long_name_keeps_the_problem)
 	n = strlen(err.msg);
 	T_OK(n > 40 && strcmp(err.msg + n - strlen(strerror(ENOENT)), strerror(ENOENT)) == 0);
 	T_OK(strncmp(err.msg, "cannot open ddddddddd/", 22) == 0);
+	/* a hint appended after is kept too, the name shortened again */
+	ds_err_append(&err, "; build it (%s)", "make models");
+	n = strlen(err.msg);
+	T_OK(n < sizeof err.msg);
+	T_OK(n > 40 && strcmp(err.msg + n - strlen("; build it (make models)"),
+			      "; build it (make models)") == 0);
+	T_OK(strstr(err.msg, strerror(ENOENT)) != NULL);
+	T_OK(strncmp(err.msg, "cannot open ddddddddd/", 22) == 0);
+	ds_err_append(NULL, "; nothing");
+	T_EQ_INT(ds_err_set(&err, DS_EINVAL, "%s: bad", "a.txt"), DS_EINVAL);
+	ds_err_append(&err, "; %s", "hint");
+	T_EQ_STR(err.msg, "a.txt: bad; hint");
 	/* a short message is copied as it is */
 	T_EQ_INT(ds_err_set(&err, DS_EINVAL, "%s: bad", "a.txt"), DS_EINVAL);
 	T_EQ_STR(err.msg, "a.txt: bad");
