@@ -47,7 +47,7 @@ const char *stream_conn_why(const struct stream_conn *q)
 static int stream_conn_parse(struct stream_conn *q, const char *uri, const char *what)
 {
 	struct ds_err err = {0};
-	struct ds_redis_addr *a;
+	struct ds_redis_addr *a = &q->addr;
 	if (!ds_store_is_redis(uri)) {
 		const char *scheme = strstr(uri, "://"); /* what follows may hold a password */
 		if (scheme)
@@ -57,23 +57,14 @@ static int stream_conn_parse(struct stream_conn *q, const char *uri, const char 
 			cli_error("%s must be a redis:// or unix:// address (here '%s')", what, uri);
 		return -1;
 	}
-	if (!(a = calloc(1, sizeof *a))) {
-		cli_error("out of memory");
-		return -1;
-	}
+	memset(a, 0, sizeof *a);
 	if (ds_redis_addr_parse(uri, a, &err) != 0) {
 		cli_error("%s %s", what, err.msg);
-		free(a);
 		return -1;
 	}
 	q->uri = uri;
-	q->nnodes = a->nnodes;
 	snprintf(q->host, sizeof q->host, "%s", a->node[0].host);
 	q->port = a->node[0].port;
-	q->db = a->db;
-	snprintf(q->user, sizeof q->user, "%s", a->user);
-	snprintf(q->pass, sizeof q->pass, "%s", a->pass);
-	free(a);
 	return 0;
 }
 
@@ -86,7 +77,7 @@ void stream_conn_close(struct stream_conn *q)
 
 const char *stream_conn_where(struct stream_conn *q)
 {
-	if (!q->reached && q->nnodes > 1 && q->uri)
+	if (!q->reached && q->addr.nnodes > 1 && q->uri)
 		ds_store_shown_uri_to(q->uri, q->where, sizeof q->where);
 	else
 		ds_redis_node_name(q->host, q->port, q->where, sizeof q->where);
@@ -109,9 +100,9 @@ static int stream_conn_to(struct stream_conn *q, const char *host, int port)
 	}
 	q->why[0] = 0;
 	redisSetTimeout(q->c, tv);
-	if (q->pass[0]) {
-		r = q->user[0] ? redisCommand(q->c, "AUTH %s %s", q->user, q->pass)
-			       : redisCommand(q->c, "AUTH %s", q->pass);
+	if (q->addr.pass[0]) {
+		r = q->addr.user[0] ? redisCommand(q->c, "AUTH %s %s", q->addr.user, q->addr.pass)
+				    : redisCommand(q->c, "AUTH %s", q->addr.pass);
 		if (!r || r->type == REDIS_REPLY_ERROR) {
 			snprintf(q->why, sizeof q->why, "the server refused the password: %.120s",
 				 r ? r->str : q->c->errstr);
@@ -122,8 +113,8 @@ static int stream_conn_to(struct stream_conn *q, const char *host, int port)
 		}
 		freeReplyObject(r);
 	}
-	if (q->db > 0) {
-		r = redisCommand(q->c, "SELECT %d", q->db);
+	if (q->addr.db > 0) {
+		r = redisCommand(q->c, "SELECT %d", q->addr.db);
 		if (!r || r->type == REDIS_REPLY_ERROR) {
 			if (r)
 				freeReplyObject(r);
@@ -141,37 +132,27 @@ static int stream_conn_to(struct stream_conn *q, const char *host, int port)
  * index (a node that is down is passed over). */
 static int stream_conn_open(struct stream_conn *q)
 {
-	struct ds_redis_addr *a;
-	struct ds_err err = {0};
+	const struct ds_redis_addr *a = &q->addr;
 	char last[160];
-	int i, rc;
+	int i;
 	if (q->reached || !q->uri)
 		return stream_conn_to(q, q->host, q->port);
-	if (!(a = calloc(1, sizeof *a))) {
-		snprintf(q->why, sizeof q->why, "out of memory");
-		return -1;
-	}
-	if (ds_redis_addr_parse(q->uri, a, &err) != 0) { /* read once already */
-		snprintf(q->why, sizeof q->why, "%.150s", err.msg);
-		free(a);
-		return -1;
-	}
 	for (i = 0; i < a->nnodes; i++)
 		if (stream_conn_to(q, a->node[i].host, a->node[i].port) == 0)
 			break;
 	if (i < a->nnodes) {
 		snprintf(q->host, sizeof q->host, "%s", a->node[i].host);
 		q->port = a->node[i].port;
-	} else if (a->nnodes > 1) {
+		return 0;
+	}
+	if (a->nnodes > 1) {
 		ds_redis_node_name(a->node[a->nnodes - 1].host, a->node[a->nnodes - 1].port, last,
 				   sizeof last);
 		snprintf(q->where, sizeof q->where, "%s", q->why);
 		snprintf(q->why, sizeof q->why, "no node answers (%.56s, the last: %.60s)", last,
 			 q->where);
 	}
-	rc = i < a->nnodes ? 0 : -1;
-	free(a);
-	return rc;
+	return -1;
 }
 
 /* Runs a command (argv form), reconnecting up to q->retry times when the

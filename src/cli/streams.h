@@ -16,6 +16,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "../store.h"
+
 #define DS_STREAM_ARTICLES "{despin}:articles"
 #define DS_STREAM_RESULTS "{despin}:results"
 #define DS_STREAM_STATS "{despin}:stats"
@@ -33,10 +35,9 @@ void stream_catch_stop(void);
  * made before it connects is a connection of its own. */
 struct stream_conn {
 	const char *uri; /* the address: the caller's string, which outlives it */
+	struct ds_redis_addr addr; /* it, read once: nodes, database, AUTH's user and password */
 	char host[256]; /* the node: its first until one answers (port 0: a socket) */
-	char user[128], pass[256]; /* redis://[USER]:PASSWORD@HOST: AUTH */
-	int port, db, retry;
-	int nnodes;     /* the address's */
+	int port, retry;
 	int reached;    /* connected once: a later loss is retried, on that node */
 	char why[160];  /* why the last command got no reply */
 	char where[300]; /* stream_conn_where's */
