@@ -766,17 +766,15 @@ static uint32_t crc32c_sw(uint32_t crc, const void *vp, size_t n)
 
 /* ---- files ---- */
 
-int ds_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
-		 struct ds_err *err)
+int ds_open_input(const char *path, int *fd_out, uint64_t *size, struct ds_err *err)
 {
 	int fd, rc = 0;
-	struct ds_buf b = DS_BUF_INIT;
 	int is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "<stdin>" : path;
 	struct stat st;
 
-	*out = NULL;
-	*len = 0;
+	*fd_out = -1;
+	*size = UINT64_MAX;
 	/* O_NONBLOCK: opening a FIFO with no writer must not block; the
 	 * file is refused below unless it is regular */
 	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -785,7 +783,7 @@ int ds_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
 	if (fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			rc = ds_err_set(err, DS_EIO, "cannot read %s: is a directory", name);
-			goto close_fd;
+			goto fail;
 		}
 		if (!is_stdin && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
 			/* a device may be endless (/dev/zero); a pipe given by
@@ -798,23 +796,46 @@ int ds_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
 					      : S_ISBLK(st.st_mode) ? "a block device"
 					      : S_ISSOCK(st.st_mode) ? "a socket"
 								    : "a special file");
-			goto close_fd;
+			goto fail;
 		}
-		if (S_ISREG(st.st_mode)) {
-			if (max_bytes && (uint64_t)st.st_size > max_bytes) {
-				rc = ds_err_set(err, DS_ETOOBIG,
-						"%s: file of %lld bytes exceeds the limit of %zu bytes",
-						name, (long long)st.st_size, max_bytes);
-				goto close_fd;
-			}
-			if (ds_buf_reserve(&b, (size_t)st.st_size + 1)) {
-				rc = ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
-				goto close_fd;
-			}
-		}
+		if (S_ISREG(st.st_mode))
+			*size = (uint64_t)st.st_size;
 	}
 	if (!is_stdin)
 		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	*fd_out = fd;
+	return 0;
+fail:
+	if (!is_stdin)
+		close(fd);
+	return rc;
+}
+
+int ds_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
+		 struct ds_err *err)
+{
+	int fd, rc = 0;
+	struct ds_buf b = DS_BUF_INIT;
+	int is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "<stdin>" : path;
+	uint64_t size;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = ds_open_input(path, &fd, &size, err)) != 0)
+		return rc;
+	if (size != UINT64_MAX) {
+		if (max_bytes && size > max_bytes) {
+			rc = ds_err_set(err, DS_ETOOBIG,
+					"%s: file of %llu bytes exceeds the limit of %zu bytes",
+					name, (unsigned long long)size, max_bytes);
+			goto close_fd;
+		}
+		if (size >= SIZE_MAX || ds_buf_reserve(&b, (size_t)size + 1)) {
+			rc = ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+			goto close_fd;
+		}
+	}
 	for (;;) {
 		ssize_t r;
 		if (ds_buf_reserve(&b, 65536)) {

@@ -233,13 +233,11 @@ int cli_read_page(const char *path, size_t max, char **text, size_t *len,
 /* How cli_read_training reads a text for a language model. */
 #define CLI_TRAIN_PRETOK 1 /* pretokenised: read as it is, not as an article */
 #define CLI_TRAIN_CHECK 2  /* a file that is no text as a whole is refused */
-#define CLI_TRAIN_WHOLE 4  /* whatever its size: no --max-size */
 /* Reads a text to train a language model on, to score or to fit weights
  * on from path ('-': standard input), as 'despin train' reads it: as an
  * article (cli_read_article: a web page's or an e-mail's text, Windows-1252
  * as such) or, with CLI_TRAIN_PRETOK, as it is; at most --max-size bytes
- * (DS_DOC_MAX_BYTES_DEFAULT without it) unless CLI_TRAIN_WHOLE; with
- * CLI_TRAIN_CHECK, one that is no text as a whole (ds_text_check: empty,
+ * (DS_DOC_MAX_BYTES_DEFAULT without it); with CLI_TRAIN_CHECK, one that is no text as a whole (ds_text_check: empty,
  * binary, UTF-16, compressed) is refused.  0 with *text (malloc'd, the
  * caller's to free) and *len, or -1 after the one-line message naming it. */
 int cli_read_training(const char *path, int how, char **text, size_t *len);

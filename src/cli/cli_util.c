@@ -799,9 +799,7 @@ int cli_read_article(const char *path, size_t max, char **text, size_t *len, int
 int cli_read_training(const char *path, int how, char **text, size_t *len)
 {
 	struct ds_err err = {0};
-	size_t max = how & CLI_TRAIN_WHOLE ? 0
-		     : cli_max_input	   ? cli_max_input
-					   : DS_DOC_MAX_BYTES_DEFAULT;
+	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT;
 	int rc = how & CLI_TRAIN_PRETOK ? ds_read_file(path, max, text, len, &err)
 					: cli_read_article(path, max, text, len, NULL, &err);
 	if (!rc && (how & CLI_TRAIN_CHECK) &&

@@ -1,5 +1,6 @@
 /* cmd_lm.c - despin lm: score text with the language model, convert models
  * between ARPA and binary, describe a model, dump model words. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@ static const char USAGE[] =
 	"         line (sentences end with </s>; unknown words show as WORD=<unk>),\n"
 	"         then a summary line with the perplexity.  A web page or an e-mail\n"
 	"         is scored on its text, as scan reads it.  --pretokenized reads one\n"
-	"         sentence a line, words separated by spaces, as they are;\n"
+	"         sentence a line, words separated by spaces, as they are, each\n"
+	"         piece of lines scored as it comes (any size, a pipe as it runs);\n"
 	"         --summary prints the summary line only; --time reports the load\n"
 	"         time and the scoring speed (tokens/s) on standard error.\n"
 	"convert  reads an ARPA or binary model and writes OUT: ARPA when OUT ends\n"
@@ -214,6 +216,103 @@ static int score_doc(struct score_ctx *c, const struct ds_doc *d)
 	return 0;
 }
 
+/* Pretokenised text is read in pieces of whole lines and each piece scored
+ * as it comes, so that a file of any size, or a pipe from a tokeniser, is
+ * scored in bounded memory (a line is kept whole: the buffer grows to the
+ * longest).  A NUL byte stops the file as binary, the lines before its
+ * own scored.  0, or -1 when the file failed (said). */
+#define PRETOK_PIECE (1u << 20)
+
+static int score_pretok_file(struct score_ctx *c, const char *path, const char *name)
+{
+	struct ds_err err = {0};
+	uint64_t size;
+	size_t cap = PRETOK_PIECE, have = 0, seen = 0, nul_at = 0;
+	char *buf;
+	int fd, rc = 0;
+	double t0;
+	if (ds_open_input(path, &fd, &size, &err)) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	if (size == 0) {
+		cli_error("%s: empty file (no text)", name);
+		rc = -1;
+		goto close_fd;
+	}
+	if (!(buf = malloc(cap))) {
+		cli_error("%s: out of memory", name);
+		rc = -1;
+		goto close_fd;
+	}
+	for (;;) {
+		ssize_t r;
+		const char *nul, *last, *old;
+		size_t whole;
+		if (have == cap) { /* one line fills the buffer */
+			char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+			if (!nb) {
+				cli_error("%s: out of memory (a line of more than %zu bytes)", name, cap);
+				rc = -1;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + have, cap - have);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_error("cannot read %s: %s", name, strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (r == 0) { /* the last line, with or without its newline */
+			if (seen == 0) {
+				cli_error("%s: empty file (no text)", name);
+				rc = -1;
+				break;
+			}
+			t0 = ds_now();
+			rc = score_pretok(c, buf, have);
+			c->busy += ds_now() - t0;
+			if (rc) {
+				cli_error("%s: out of memory", name);
+				rc = -1;
+			}
+			break;
+		}
+		if ((nul = memchr(buf + have, 0, (size_t)r)) != NULL)
+			nul_at = seen + (size_t)(nul - (buf + have));
+		seen += (size_t)r;
+		old = buf + have; /* the bytes before hold no newline */
+		have = nul ? (size_t)(nul - buf) : have + (size_t)r;
+		for (last = buf + have; last > old && last[-1] != '\n'; last--)
+			;
+		whole = last > old ? (size_t)(last - buf) : 0;
+		t0 = ds_now();
+		if (whole && score_pretok(c, buf, whole)) {
+			cli_error("%s: out of memory", name);
+			rc = -1;
+			break;
+		}
+		c->busy += ds_now() - t0;
+		if (nul) { /* the lines before the NUL's are scored */
+			cli_error("%s: binary file (NUL byte at offset %zu), not text", name,
+				  nul_at);
+			rc = -1;
+			break;
+		}
+		memmove(buf, buf + whole, have - whole);
+		have -= whole;
+	}
+	free(buf);
+close_fd:
+	if (fd > 0)
+		close(fd);
+	return rc;
+}
+
 static int score_one(const char *path, void *vctx)
 {
 	struct score_ctx *c = vctx;
@@ -221,36 +320,31 @@ static int score_one(const char *path, void *vctx)
 	const char *name = cli_input_name(path);
 	char *text;
 	size_t len;
-	/* a text as scan reads it (a web page or an e-mail: its text, which
-	 * ds_doc_new checks); pretokenised text as it is, whatever its size */
-	if (cli_read_training(path, c->pretok ? CLI_TRAIN_PRETOK | CLI_TRAIN_WHOLE : 0, &text,
-			      &len)) {
+	struct ds_doc *d;
+	/* pretokenised text as it is, whatever its size; else a text as scan
+	 * reads it (a web page or an e-mail: its text, which ds_doc_new checks) */
+	if (c->pretok) {
+		if (score_pretok_file(c, path, name))
+			c->nerr++;
+		return 0;
+	}
+	if (cli_read_training(path, 0, &text, &len)) {
 		c->nerr++;
 		return 0;
 	}
-	if (c->pretok) {
+	d = ds_doc_new(text, len, name, cli_max_input, &err);
+	if (!d) {
+		cli_error("%s", err.msg);
+		c->nerr++;
+	} else {
 		double t0 = ds_now();
-		int rc = score_pretok(c, text, len);
+		int rc = score_doc(c, d);
 		c->busy += ds_now() - t0;
 		if (rc) {
 			cli_error("%s: out of memory", name);
 			c->nerr++;
 		}
-	} else {
-		struct ds_doc *d = ds_doc_new(text, len, name, cli_max_input, &err);
-		if (!d) {
-			cli_error("%s", err.msg);
-			c->nerr++;
-		} else {
-			double t0 = ds_now();
-			int rc = score_doc(c, d);
-			c->busy += ds_now() - t0;
-			if (rc) {
-				cli_error("%s: out of memory", name);
-				c->nerr++;
-			}
-			ds_doc_free(d);
-		}
+		ds_doc_free(d);
 	}
 	free(text);
 	return 0;

@@ -831,6 +831,38 @@ T_TEST(err_long_name_keeps_the_problem)
 	T_OK(strcmp(fit + strlen(fit) - 7, "the end") == 0);
 }
 
+/* ds_open_input opens what ds_read_file reads: a regular file with its
+ * size, a FIFO with none (read as standard input is); a directory and a
+ * missing file are refused with the name, and nothing is left open. */
+T_TEST(open_input_checks_as_read_file)
+{
+	char dir[] = "/tmp/despin-test-open-XXXXXX", file[PATH_LEN], fifo[PATH_LEN],
+	     missing[PATH_LEN];
+	struct ds_err err = {0};
+	uint64_t size = 0;
+	int fd = -1;
+	temp_dir(dir, file, "a.txt", fifo, "pipe", missing, "none.txt", (char *)NULL);
+	put_file(file, "four");
+	T_EQ_INT(ds_open_input(file, &fd, &size, &err), 0);
+	T_OK(fd > 2);
+	T_OK(size == 4);
+	if (fd > 2)
+		close(fd);
+	T_EQ_INT(mkfifo(fifo, 0600), 0);
+	T_EQ_INT(ds_open_input(fifo, &fd, &size, &err), 0); /* no writer: does not block */
+	T_OK(size == UINT64_MAX);
+	if (fd > 2)
+		close(fd);
+	T_OK(ds_open_input(dir, &fd, &size, &err) != 0);
+	T_OK(fd == -1);
+	T_OK(strstr(err.msg, "is a directory") != NULL && strstr(err.msg, dir) != NULL);
+	T_OK(ds_open_input(missing, &fd, &size, &err) != 0);
+	T_OK(strstr(err.msg, "cannot open") != NULL && strstr(err.msg, "none.txt") != NULL);
+	remove(file);
+	remove(fifo);
+	T_EQ_INT(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	T_RUN(fixed4_as_printf);
@@ -856,5 +888,6 @@ int main(void)
 	T_RUN(field_real_numbers);
 	T_RUN(field_long_numbers);
 	T_RUN(err_long_name_keeps_the_problem);
+	T_RUN(open_input_checks_as_read_file);
 	return t_done();
 }
