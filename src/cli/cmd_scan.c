@@ -1,4 +1,5 @@
-/* cmd_scan.c - despin scan: score articles, as a table or JSON Lines. */
+/* cmd_scan.c - despin scan: score articles, as a table, tab-separated
+ * values or JSON Lines. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,7 @@
 #include "scan.h"
 
 static const char USAGE[] =
-	"despin scan [-i INDEX | -s SOURCE... | --solo] [--format text|json] [-j N]\n"
+	"despin scan [-i INDEX | -s SOURCE... | --solo] [--format text|tsv|json] [-j N]\n"
 	"            [--stdin-json] [--progress] [--all] [--only-spun] [--models DIR]\n"
 	"            [--threshold X] [--max-size BYTES] [--max-words N] [--retry N] FILE...\n"
 	"\n"
@@ -26,6 +27,12 @@ static const char USAGE[] =
 	"                  pair of inputs is a copy but the evidence does not show\n"
 	"                  which, unjudged, error), score, flags, source, file, then\n"
 	"                  a summary line (articles, spun, clean, not judged, errors)\n"
+	"  --format tsv    tab-separated values for other tools: a header line, then\n"
+	"                  one line per input: file (id with --stdin-json), verdict,\n"
+	"                  score, threshold, flags, words, source, similarity, note\n"
+	"                  (an error, or why an article was not judged); no summary;\n"
+	"                  in a field, a backslash, tab, line end or other control\n"
+	"                  byte is written \\\\, \\t, \\n, \\r or \\xHH\n"
 	"  --format json   JSON Lines, one object per input, in input order (an\n"
 	"                  input that failed: {\"file\"|\"id\": ..., \"error\": ...};\n"
 	"                  a --stdin-json record's verdict starts with its \"id\");\n"
@@ -58,9 +65,11 @@ static const char USAGE[] =
 	"Exit status: 0 nothing flagged, 1 something flagged, 2 error (the other\n"
 	"inputs are still scanned; no input at all is an error).";
 
+enum scan_format { FORMAT_TEXT, FORMAT_TSV, FORMAT_JSON };
+
 struct scan_out {
 	const struct scan_opts *so;
-	int json;
+	enum scan_format format;
 	int flagged;
 	int header;
 	struct scan_tally tally;
@@ -118,15 +127,73 @@ static const char *table_verdict(const struct ds_result *r)
 	return ds_result_unsure(r) ? "unsure" : "clean";
 }
 
+/* A field of the tab-separated output: the text as it is, but for the
+ * bytes that would break a line or a field, or act on a terminal. */
+static void tsv_field(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '\\': fputs("\\\\", stdout); break;
+		case '\t': fputs("\\t", stdout); break;
+		case '\n': fputs("\\n", stdout); break;
+		case '\r': fputs("\\r", stdout); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				printf("\\x%02x", *p);
+			else
+				putchar(*p);
+		}
+	}
+}
+
+static void tsv_header(struct scan_out *o)
+{
+	if (o->header)
+		return;
+	printf("%s\tverdict\tscore\tthreshold\tflags\twords\tsource\tsimilarity\tnote\n",
+	       o->so->stdin_json ? "id" : "file");
+	o->header = 1;
+}
+
+/* One line of the tab-separated output: a result, or (r NULL) an input
+ * that failed with err. */
+static void tsv_row(struct scan_out *o, const char *name, const struct ds_result *r,
+		    const char *err)
+{
+	const char *reason = NULL, *src;
+	tsv_header(o);
+	tsv_field(name);
+	if (!r) {
+		fputs("\terror\t\t\t\t\t\t\t", stdout);
+		tsv_field(err);
+		putchar('\n');
+		return;
+	}
+	(void)ds_result_judged(r, &reason);
+	printf("\t%s\t%.4f\t%.4f\t%zu\t%zu\t", table_verdict(r), ds_result_score(r),
+	       ds_result_threshold(r), ds_result_nsubs(r), ds_result_words(r));
+	if ((src = ds_result_source(r)) != NULL) {
+		tsv_field(src);
+		printf("\t%.4f\t", ds_result_source_similarity(r));
+	} else {
+		fputs("\t\t", stdout);
+	}
+	if (reason)
+		tsv_field(reason);
+	putchar('\n');
+}
+
 static int print_result(void *ctx, const char *name, struct ds_result *r, const char *err)
 {
 	struct scan_out *o = ctx;
 	scan_tally_add(&o->tally, r);
 	if (!r) {
 		cli_error("%s", err);
-		if (o->json) {
+		if (o->format == FORMAT_JSON) {
 			if (scan_print_error_json(o->so, name, err))
 				cli_error("%s: out of memory", name);
+		} else if (o->format == FORMAT_TSV) {
+			tsv_row(o, name, NULL, err);
 		} else {
 			table_header(o);
 			printf("%-8s %6s %5s  %-32s %s\n", "error", "-", "-", "-", cli_name(name));
@@ -137,8 +204,10 @@ static int print_result(void *ctx, const char *name, struct ds_result *r, const 
 		o->flagged = 1;
 	if (o->so->only_spun && !ds_result_spun(r)) {
 		/* counted, not shown */
-	} else if (o->json) {
+	} else if (o->format == FORMAT_JSON) {
 		scan_print_json(o->so, name, r);
+	} else if (o->format == FORMAT_TSV) {
+		tsv_row(o, name, r, NULL);
 	} else {
 		const char *src = ds_result_source(r);
 		char srcbuf[96];
@@ -216,10 +285,14 @@ int cmd_scan(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			/* the last --format given wins, as for every option */
-			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0)
-				out.json = optarg[0] == 'j';
+			if (strcmp(optarg, "text") == 0)
+				out.format = FORMAT_TEXT;
+			else if (strcmp(optarg, "tsv") == 0)
+				out.format = FORMAT_TSV;
+			else if (strcmp(optarg, "json") == 0)
+				out.format = FORMAT_JSON;
 			else {
-				cli_error("unknown format '%s' (text or json)", optarg);
+				cli_error("unknown format '%s' (text, tsv or json)", optarg);
 				return EXIT_ERROR;
 			}
 			break;
@@ -234,7 +307,9 @@ int cmd_scan(int argc, char **argv)
 		return cli_usage("despin scan [OPTIONS] FILE...");
 
 	rc = scan_run(&so, argv + optind, argc - optind, print_result, &out);
-	if (rc >= 0 && !out.json && out.tally.articles) {
+	if (rc >= 0 && out.format == FORMAT_TSV)
+		tsv_header(&out); /* the header alone when no line was shown */
+	if (rc >= 0 && out.format == FORMAT_TEXT && out.tally.articles) {
 		table_header(&out);
 		scan_tally_print(&out.tally);
 	}

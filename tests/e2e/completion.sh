@@ -38,7 +38,8 @@ expect "changes" scorer ch
 expect "fit fit-changes fit-slots" scorer fit
 expect "slot-logits slots" scorer sl
 expect "calibrate changes" scorer c
-expect "json text" scan --format ""
+expect "json text tsv" scan --format ""
+expect "json text" explain --format ""
 expect "always auto" explain --color a
 expect "--only-spun" scan --only
 expect "--in-place" restore --in
