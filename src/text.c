@@ -904,7 +904,9 @@ static const char *const BOILER_SUBSTR[] = {
 	"email address", "min read", "pre-order", "shop now", "learn more", "click here",
 	"copyright", "download the app", "contact us", "about us", "back to top",
 	"getty images", "ap photo", "share on", "recommended for you", "you may also like",
-	"watch live", "sponsored", "(c) ", NULL
+	"watch live", "sponsored", "(c) ",
+	/* a label before a link to another article ("Related: HEADLINE") */
+	"related :", "see also", "also read", "read also", "more from", NULL
 };
 static const char *const BOILER_LINE[] = {
 	"comments", "more", "print", "share", "menu", "search", "home", "news feed",

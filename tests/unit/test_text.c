@@ -368,6 +368,28 @@ T_TEST(boilerplate_marked)
 	check_boiler(s, text, boiler);
 }
 
+/* A line that labels a link to another article is boilerplate however
+ * its headline reads; prose that speaks of related things is text. */
+T_TEST(link_labels_are_boilerplate)
+{
+	const char *s =
+		"The minister said on Monday that the talks would continue next week in Geneva. "
+		"Both delegations are expected to bring new proposals on trade and security, and "
+		"the host government has offered to chair the first session.\n"
+		"Related: Unrelated Leaders Agree To Meet In Riyadh\n"
+		"Officials from both sides described the meeting as useful and constructive. They "
+		"said that a second round could follow within a month if the first one goes well, "
+		"though no date has been set.\n"
+		"See also: Another unrelated story about the summit\n"
+		"Related reports said the envoy would travel to Moscow on Friday. He is due to "
+		"meet the foreign minister and several members of parliament before he flies on "
+		"to Berlin at the weekend.\n"
+		"Also read: Still another unrelated story\n";
+	static const char *const text[] = {"minister", "constructive", "reports", "envoy", NULL};
+	static const char *const boiler[] = {"Unrelated", "unrelated", "Riyadh", "See", "Still", NULL};
+	check_boiler(s, text, boiler);
+}
+
 /* A bulleted list of sentences is text, a spinner's as much as the
  * prose around it; a bulleted list of headlines is not. */
 T_TEST(bullet_points_are_text)
@@ -975,6 +997,7 @@ int main(void)
 	T_RUN(bad_date_header_found);
 	T_RUN(boilerplate_marked);
 	T_RUN(bullet_points_are_text);
+	T_RUN(link_labels_are_boilerplate);
 	T_RUN(seed_boilerplate);
 	T_RUN(stems);
 	T_RUN(stem_cache_grows);
