@@ -519,17 +519,23 @@ char *ds_result_json(const struct ds_result *r);
  * *len gets the length and *left (may be NULL) the number of flags left as
  * they were.  NULL when out of memory. */
 char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, size_t *left);
-/* The same put back into the web page the article was read from (page,
- * page_len: the bytes whose map ds_result_set_page gave r), its markup
- * kept: each flag's bytes in the page replaced by the original, '&', '<'
- * and '>' written as references, and every character past ASCII too when
- * refs is set (a page not in UTF-8).  Words whose bytes in the page hold
- * markup ("<b>big</b> dog") are left as they were, counted in *in_markup
- * (may be NULL); *left (may be NULL) counts the flags under min_p.  NULL
- * when out of memory or r has no page. */
+/* The same put back into the bytes the article was read from (page,
+ * page_len: the bytes whose map ds_result_set_page gave r), everything
+ * else kept: each flag's bytes replaced by the original.  how says what
+ * the bytes are: DS_RESTORE_PAGE, a web page in UTF-8 ('&', '<' and '>'
+ * written as references); DS_RESTORE_PAGE_REFS, a page not in UTF-8
+ * (every character past ASCII a reference too); DS_RESTORE_LEGACY, a
+ * plain text not in UTF-8 (read as Windows-1252), each original written
+ * in Windows-1252.  Flags the bytes cannot take (a page's words whose
+ * bytes hold markup, "<b>big</b> dog"; an original with a character
+ * Windows-1252 has not) are left as they were, counted in
+ * *unfit (may be NULL); *left (may be NULL) counts the flags under min_p.
+ * NULL when out of memory or r has no page. */
+#define DS_RESTORE_PAGE 0
+#define DS_RESTORE_PAGE_REFS 1
+#define DS_RESTORE_LEGACY 2
 char *ds_result_restore_page(const struct ds_result *r, const char *page, size_t page_len,
-			     double min_p, int refs, size_t *len, size_t *left,
-			     size_t *in_markup);
+			     double min_p, int how, size_t *len, size_t *left, size_t *unfit);
 /* ds_result_restore_p at the default confidence, DS_RESTORE_MIN_P. */
 #define DS_RESTORE_MIN_P 0.8
 char *ds_result_restore(const struct ds_result *r, size_t *len);

@@ -23,6 +23,7 @@
 #include "score.h"
 #include "solocal.h"
 #include "text.h"
+#include "textmap.h"
 #include "tune.h"
 #include "vec.h"
 
@@ -1147,33 +1148,65 @@ char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, 
 	return b.data;
 }
 
+/* The UTF-8 text s written in Windows-1252 at the end of b: 0, DS_ENOMEM,
+ * or DS_EINVAL (b unchanged) when a character of s has no byte there. */
+static int put_cp1252(struct ds_buf *b, const char *s)
+{
+	size_t n = strlen(s), at = b->len;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l = ds_utf8_seq((const unsigned char *)s + i, n - i, &cp);
+		int c = l ? ds_to_cp1252(cp) : -1;
+		if (c < 0) {
+			b->len = at;
+			return DS_EINVAL;
+		}
+		if (ds_buf_putc(b, (char)c))
+			return DS_ENOMEM;
+		i += l;
+	}
+	return 0;
+}
+
 char *ds_result_restore_page(const struct ds_result *r, const char *page, size_t page_len,
-			     double min_p, int refs, size_t *len, size_t *left, size_t *in_markup)
+			     double min_p, int how, size_t *len, size_t *left, size_t *unfit)
 {
 	struct ds_buf b = DS_BUF_INIT;
-	size_t pos = 0, kept = 0, marked = 0;
+	size_t pos = 0, kept = 0, unfitting = 0;
+	int markup = how != DS_RESTORE_LEGACY;
 	if (!r->page)
 		return NULL;
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
 		const struct ds_ev_sub *s = &r->ev.subs[i];
 		size_t ps = json_off(r, s->start, 0), pe = json_off(r, s->end, 1);
+		const char *t = sub_restored(r, i);
+		int rc;
 		if (s->start < r->doc->body_start)
 			continue;
-		/* words whose bytes hold markup (<b>big</b> dog) are left: put
-		 * back, the markup would be lost */
 		if (s->p < min_p) {
 			kept++;
 			continue;
 		}
-		if (ps < pos || pe > page_len || pe < ps || memchr(page + ps, '<', pe - ps)) {
-			marked++;
+		/* words whose bytes hold markup (<b>big</b> dog) are left: put
+		 * back, the markup would be lost */
+		if (ps < pos || pe > page_len || pe < ps ||
+		    (markup && memchr(page + ps, '<', pe - ps))) {
+			unfitting++;
 			continue;
 		}
 		/* put back as the page's text: markup escaped, and past ASCII
-		 * as references on a page not in UTF-8 */
-		const char *t = sub_restored(r, i);
-		if (ds_buf_append(&b, page + pos, ps - pos) ||
-		    ds_html_escape(&b, t, strlen(t), refs ? DS_HTML_REFS : 0)) {
+		 * as references on a page not in UTF-8; in a legacy text's
+		 * encoding, or left when it has no byte for a character */
+		if ((rc = ds_buf_append(&b, page + pos, ps - pos)) == 0)
+			rc = markup ? ds_html_escape(&b, t, strlen(t),
+						     how == DS_RESTORE_PAGE_REFS ? DS_HTML_REFS : 0)
+				    : put_cp1252(&b, t);
+		if (rc == DS_EINVAL) {
+			b.len -= ps - pos; /* the bytes before it go with the next */
+			unfitting++;
+			continue;
+		}
+		if (rc) {
 			ds_buf_free(&b);
 			return NULL;
 		}
@@ -1186,8 +1219,8 @@ char *ds_result_restore_page(const struct ds_result *r, const char *page, size_t
 	*len = b.len;
 	if (left)
 		*left = kept;
-	if (in_markup)
-		*in_markup = marked;
+	if (unfit)
+		*unfit = unfitting;
 	return b.data;
 }
 

@@ -29,6 +29,16 @@ uint32_t ds_cp1252(uint32_t c)
 	return c >= 0x80 && c < 0xA0 ? W1252[c - 0x80] : c;
 }
 
+int ds_to_cp1252(uint32_t cp)
+{
+	if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+		return (int)cp;
+	for (int i = 0; i < 32; i++)
+		if (W1252[i] && W1252[i] == cp)
+			return 0x80 + i;
+	return -1;
+}
+
 /* Segment k covers the text from out to the next segment's out (or its
  * end); a verbatim one is the input's bytes from in on, one for one;
  * another (a reference, a transcoded byte, an encoded run) stands for the

@@ -55,5 +55,7 @@ size_t ds_put_char(char *o, uint32_t cp);
 /* The code point of Windows-1252's byte c (0 for the five bytes it leaves
  * undefined; a code point under 0x80 or past 0x9F is its own). */
 uint32_t ds_cp1252(uint32_t c);
+/* The Windows-1252 byte of code point cp, or -1 when it has none. */
+int ds_to_cp1252(uint32_t cp);
 
 #endif

@@ -423,6 +423,11 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen, int pa
 			  "--in-place the restored text is printed)", path);
 		break;
 	case CLI_READ_1252:
+		if (page) { /* restored in its own bytes, its encoding kept */
+			if (!ok)
+				cli_error("%s: changed since it was read: not restored", cli_name(path));
+			break;
+		}
 		cli_error("%s: not UTF-8, judged as Windows-1252: not restored in place (without "
 			  "--in-place the restored UTF-8 text is printed)", path);
 		break;
@@ -434,30 +439,38 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen, int pa
 	return ok;
 }
 
-/* A web page restored in its own bytes, its markup kept: the file read
- * again (*page, *plen), when it is a page whose text is the one judged.
- * NULL when it is not (standard input, a record, a message, a text, a
- * page changed since) or out of memory: its text is restored then. */
+/* A web page restored in its own bytes, its markup kept, or a text not in
+ * UTF-8 in its own encoding: the file read again (*page, *plen), when it
+ * is a page or such a text whose text is the one judged; *kind says which.
+ * NULL when it is not (standard input, a record, a message, a UTF-8 text,
+ * a file changed since) or out of memory: its text is restored then. */
 static char *page_restored(const char *name, const struct ds_result *r, double min_p,
-			   char **page, size_t *plen, size_t *len, size_t *left, size_t *in_markup)
+			   char **page, size_t *plen, int *kind, size_t *len, size_t *left,
+			   size_t *unfit)
 {
 	struct ds_err err = {0};
 	struct stat st;
 	char *t = NULL, *out = NULL;
 	size_t tl = 0, jl;
 	const char *judged = ds_result_text(r, &jl);
+	int how, rc = -1;
 	*page = NULL;
 	if (strcmp(name, "-") == 0 || stat(name, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    ds_read_file(name, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, page, plen,
 			 &err))
 		return NULL;
-	if (cli_input_kind(*page, *plen, cli_html_named(name, *page, *plen), NULL, NULL) ==
-		    CLI_READ_PAGE &&
-	    ds_html_text(*page, *plen, &t, &tl, &err) == 0 && tl == jl && memcmp(t, judged, jl) == 0)
-		out = ds_result_restore_page(r, *page, *plen, min_p,
-					     ds_html_is_1252(*page, *plen) ||
-						     ds_text_legacy_bytes(*page, *plen, NULL) > 0,
-					     len, left, in_markup);
+	*kind = cli_input_kind(*page, *plen, cli_html_named(name, *page, *plen), NULL, NULL);
+	if (*kind == CLI_READ_PAGE) {
+		rc = ds_html_text(*page, *plen, &t, &tl, &err);
+		how = ds_html_is_1252(*page, *plen) || ds_text_legacy_bytes(*page, *plen, NULL) > 0
+			      ? DS_RESTORE_PAGE_REFS
+			      : DS_RESTORE_PAGE;
+	} else if (*kind == CLI_READ_1252) {
+		rc = ds_text_from_1252(*page, *plen, &t, &tl, NULL, &err);
+		how = DS_RESTORE_LEGACY;
+	}
+	if (rc == 0 && tl == jl && memcmp(t, judged, jl) == 0)
+		out = ds_result_restore_page(r, *page, *plen, min_p, how, len, left, unfit);
 	free(t);
 	if (!out) {
 		free(*page);
@@ -470,7 +483,8 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 {
 	size_t len, olen, left = 0, in_markup = 0, n = ds_result_nsubs(r);
 	char *page = NULL;
-	char *out = page_restored(name, r, o->min_p, &page, &olen, &len, &left, &in_markup);
+	int kind = CLI_READ_TEXT;
+	char *out = page_restored(name, r, o->min_p, &page, &olen, &kind, &len, &left, &in_markup);
 	const char *orig = page;
 	if (!out) {
 		out = ds_result_restore_p(r, o->min_p, &len, &left);
@@ -510,8 +524,13 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 	}
 	if (in_markup) {
 		fflush(stdout);
-		fprintf(stderr, "despin: %s: left %zu flag%s whose words in the page hold markup\n",
-			cli_name(name), in_markup, in_markup == 1 ? "" : "s");
+		if (kind == CLI_READ_1252)
+			fprintf(stderr, "despin: %s: left %zu flag%s whose original Windows-1252, "
+				"the file's encoding, cannot write\n",
+				cli_name(name), in_markup, in_markup == 1 ? "" : "s");
+		else
+			fprintf(stderr, "despin: %s: left %zu flag%s whose words in the page hold markup\n",
+				cli_name(name), in_markup, in_markup == 1 ? "" : "s");
 	}
 }
 

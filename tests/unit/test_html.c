@@ -6,6 +6,7 @@
 #include "t.h"
 #include "t_map.h"
 #include "text.h"
+#include "textmap.h"
 #include "despin.h"
 
 /* The text of page s, or "(error)"; static storage. */
@@ -334,6 +335,23 @@ T_TEST(text_in_8_bit_encodings)
 	free(t);
 }
 
+/* Every character Windows-1252 reads a byte as goes back to that byte;
+ * a character it has no byte for (or one of its five undefined bytes'
+ * numbers) has none. */
+T_TEST(windows_1252_both_ways)
+{
+	for (uint32_t c = 0; c < 256; c++) {
+		uint32_t cp = ds_cp1252(c);
+		if (cp)
+			T_EQ_INT(ds_to_cp1252(cp), (int)c);
+	}
+	T_EQ_INT(ds_to_cp1252(0x2019), 0x92);
+	T_EQ_INT(ds_to_cp1252(0x20AC), 0x80);
+	T_EQ_INT(ds_to_cp1252(0x81), -1);
+	T_EQ_INT(ds_to_cp1252(0x3B1), -1); /* Greek alpha */
+	T_EQ_INT(ds_to_cp1252(0xFFFD), -1);
+}
+
 /* A date header given to a text: over the text's own, else before it, and
  * offsets still give the input's bytes (none for the header). */
 T_TEST(date_header_given_to_a_text)
@@ -380,6 +398,7 @@ int main(void)
 	T_RUN(latin_pages_are_transcoded);
 	T_RUN(text_offsets_map_to_the_page);
 	T_RUN(text_in_8_bit_encodings);
+	T_RUN(windows_1252_both_ways);
 	T_RUN(date_header_given_to_a_text);
 	return t_done();
 }
