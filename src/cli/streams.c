@@ -116,6 +116,8 @@ static int stream_conn_to(struct stream_conn *q, const char *host, int port)
 	if (q->addr.db > 0) {
 		r = redisCommand(q->c, "SELECT %d", q->addr.db);
 		if (!r || r->type == REDIS_REPLY_ERROR) {
+			snprintf(q->why, sizeof q->why, "cannot select database %d: %.120s",
+				 q->addr.db, r ? r->str : q->c->errstr);
 			if (r)
 				freeReplyObject(r);
 			stream_conn_close(q);

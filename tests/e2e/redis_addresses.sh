@@ -52,6 +52,13 @@ else
 	skip "worker and results on A,B with A down" "models missing"
 fi
 
+# a database the server has not: the streams say why they cannot be used
+"$DESPIN" submit --queue "redis://127.0.0.1:$PORT/99" $A > "$W/sub99" 2>&1
+rc=$?
+sed 's/^/# /' "$W/sub99"
+check "submit --queue HOST:PORT/99 (no such database) says why (exit 2)" \
+	$([ $rc = 2 ] && grep -q 'cannot select database 99: ERR' "$W/sub99"; echo $?)
+
 # an IPv6 address in brackets, on a server bound to ::1 alone
 if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2> /dev/null; then
 	P6=$(redis_free_port)
