@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "t.h"
+#include "t_seed.h"
 #include "fprint.h"
 #include "stem.h"
 #include "text.h"
@@ -15,31 +16,6 @@ static struct ds_doc *doc_of(const char *text, const char *name)
 	if (!d)
 		printf("# %s\n", err.msg);
 	return d;
-}
-
-static struct ds_doc *seed(const char *prefix)
-{
-	static const char *const files[] = {
-		"corpus/seeds/000_fcd469a446cc7cc8.txt", "corpus/seeds/001_455d42bae2579fa5.txt",
-		"corpus/seeds/002_1eca5ce85436633a.txt", "corpus/seeds/003_cc34e14e2e5a732a.txt",
-		"corpus/seeds/004_1faaaa5fa0c635fb.txt",
-	};
-	struct ds_err err = {0};
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		char *text;
-		size_t len;
-		struct ds_doc *d;
-		if (strncmp(files[i] + 13, prefix, 3) != 0)
-			continue;
-		if (ds_read_file(t_path(files[i]), 0, &text, &len, &err)) {
-			printf("# %s\n", err.msg);
-			return NULL;
-		}
-		d = ds_doc_new(text, len, files[i], 0, &err);
-		free(text);
-		return d;
-	}
-	return NULL;
 }
 
 static struct ds_fprint *fp_of(const struct ds_doc *d)
@@ -128,7 +104,7 @@ out:
 
 T_TEST(identical_and_empty)
 {
-	struct ds_doc *a = seed("000");
+	struct ds_doc *a = t_seed("000");
 	struct ds_fprint *fa = fp_of(a), *fb = fp_of(a);
 	struct ds_fp_cmp c;
 	struct ds_fp_key *k1 = NULL, *k2 = NULL;
@@ -174,7 +150,7 @@ out:
 T_TEST(passage_keys_survive_in_a_larger_text)
 {
 	/* a paragraph of 000 copied into another article keeps its keys */
-	struct ds_doc *a = seed("000"), *b = NULL;
+	struct ds_doc *a = t_seed("000"), *b = NULL;
 	struct ds_fprint *fa = NULL, *fb = NULL;
 	struct ds_fp_key *ka = NULL, *kb = NULL;
 	size_t na = 0, nb = 0, shared = 0;
@@ -224,7 +200,7 @@ T_TEST(seeds)
 	static const char *const ids[] = {"000", "001", "002", "003", "004"};
 	int ok = 1;
 	for (int i = 0; i < 5; i++) {
-		d[i] = seed(ids[i]);
+		d[i] = t_seed(ids[i]);
 		f[i] = fp_of(d[i]);
 		ok &= f[i] != NULL;
 	}
@@ -260,7 +236,7 @@ out:
 
 T_TEST(spun_copy_still_matches)
 {
-	struct ds_doc *src = seed("000"), *other = seed("004"), *sp = NULL;
+	struct ds_doc *src = t_seed("000"), *other = t_seed("004"), *sp = NULL;
 	struct ds_fprint *fs = NULL, *fo = NULL, *fsp = NULL;
 	struct ds_fp_cmp c, co;
 	char *spun;
@@ -311,7 +287,7 @@ T_TEST(store_keys_compare_as_hashes)
 	struct ds_fprint *f[4];
 	int ok = 1;
 	for (int i = 0; i < 4; i++)
-		ok &= (f[i] = fp_of(d[i] = seed(ids[i]))) != NULL;
+		ok &= (f[i] = fp_of(d[i] = t_seed(ids[i]))) != NULL;
 	T_OK(ok);
 	for (int i = 1; ok && i < 4; i++) {
 		struct ds_fp_cmp full, keys;
@@ -373,7 +349,7 @@ T_TEST(cmp_and_cover_at_once)
 	int ok = 1;
 	size_t covered_any = 0;
 	for (int i = 0; i < 4; i++)
-		ok &= (f[i] = fp_of(d[i] = seed(ids[i]))) != NULL;
+		ok &= (f[i] = fp_of(d[i] = t_seed(ids[i]))) != NULL;
 	T_OK(ok);
 	for (int i = 0; ok && i < 4; i++)
 		for (int j = 0; j < 4; j++) {
@@ -415,7 +391,7 @@ T_TEST(cmp_and_cover_at_once)
 T_TEST(stemmed_doc_same_as_stemmer)
 {
 	/* a doc stemmed beforehand and one stemmed during fingerprinting agree */
-	struct ds_doc *a = seed("001"), *b = seed("001");
+	struct ds_doc *a = t_seed("001"), *b = t_seed("001");
 	struct ds_fprint *fa, *fb;
 	struct ds_fp_cmp c;
 	if (!a || !b) {

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "t.h"
+#include "t_seed.h"
 #include "fprint.h"
 #include "index.h"
 #include "store.h"
@@ -37,31 +38,6 @@ static struct ds_doc *doc_of(const char *text, const char *name)
 	if (!d)
 		printf("# %s: %s\n", name, err.msg);
 	return d;
-}
-
-static struct ds_doc *seed(const char *prefix)
-{
-	static const char *const files[] = {
-		"corpus/seeds/000_fcd469a446cc7cc8.txt", "corpus/seeds/001_455d42bae2579fa5.txt",
-		"corpus/seeds/002_1eca5ce85436633a.txt", "corpus/seeds/003_cc34e14e2e5a732a.txt",
-		"corpus/seeds/004_1faaaa5fa0c635fb.txt",
-	};
-	struct ds_err err = {0};
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		char *text;
-		size_t len;
-		struct ds_doc *d;
-		if (strncmp(files[i] + 13, prefix, 3) != 0)
-			continue;
-		if (ds_read_file(t_path(files[i]), 0, &text, &len, &err)) {
-			printf("# %s\n", err.msg);
-			return NULL;
-		}
-		d = ds_doc_new(text, len, files[i] + 13, 0, &err);
-		free(text);
-		return d;
-	}
-	return NULL;
 }
 
 /* A synthetic article: sentences of words drawn from a small vocabulary
@@ -155,8 +131,8 @@ T_TEST(seeds_find_their_sources)
 {
 	struct ds_err err = {0};
 	struct ds_index *ix = ds_index_open(":memory:", DS_INDEX_CREATE, &err);
-	struct ds_doc *d0 = seed("000"), *d1 = seed("001"), *d2 = seed("002"),
-		      *d3 = seed("003"), *d4 = seed("004");
+	struct ds_doc *d0 = t_seed("000"), *d1 = t_seed("001"), *d2 = t_seed("002"),
+		      *d3 = t_seed("003"), *d4 = t_seed("004");
 	struct ds_match m[4];
 	int64_t id0, id2, id4;
 	double cov3 = 0, cov4 = 0, sim4 = 0;
@@ -323,7 +299,7 @@ T_TEST(duplicate_remove_text)
 {
 	struct ds_err err = {0};
 	struct ds_index *ix = ds_index_open(":memory:", DS_INDEX_CREATE, &err);
-	struct ds_doc *d0 = seed("000"), *d1 = seed("001");
+	struct ds_doc *d0 = t_seed("000"), *d1 = t_seed("001");
 	struct ds_index_stats st;
 	uint64_t keys2 = 0;
 	struct ds_match m[2];
@@ -400,7 +376,7 @@ T_TEST(lsh_finds_spun_copy_among_distractors)
 		return;
 	T_EQ_INT(add_synthetic(ix, 1, 2100), 0);
 	for (int i = 0; i < 4; i++) {
-		src[i] = seed(ids[i]);
+		src[i] = t_seed(ids[i]);
 		sid[i] = add(ix, src[i], NULL);
 	}
 	for (int i = 0; i < 4; i++) {
@@ -452,7 +428,7 @@ T_TEST(refuses_foreign_and_damaged_files)
 	char path[512], cmd[600];
 	struct ds_index *ix;
 	sqlite3 *db;
-	struct ds_doc *d0 = seed("000");
+	struct ds_doc *d0 = t_seed("000");
 
 	/* not SQLite */
 	path_in_tmp(path, sizeof path, "garbage.db");
@@ -576,7 +552,7 @@ T_TEST(discard_removes_only_a_new_empty_index)
 	struct ds_err err = {0};
 	char path[512], side[600];
 	struct ds_index *ix, *other;
-	struct ds_doc *d0 = seed("000");
+	struct ds_doc *d0 = t_seed("000");
 
 	path_in_tmp(path, sizeof path, "discard.db");
 	unlink(path);
@@ -642,7 +618,7 @@ T_TEST(refusal_leaves_the_folder_as_it_was)
 	struct ds_err err = {0};
 	char path[512], bad[512];
 	struct ds_index *ix;
-	struct ds_doc *d0 = seed("000");
+	struct ds_doc *d0 = t_seed("000");
 	struct stat before, after;
 	sqlite3 *db;
 
@@ -722,7 +698,7 @@ T_TEST(texts_in_both_schema_versions)
 {
 	static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
 	struct ds_err err = {0};
-	struct ds_doc *d0 = seed("000"), *d1 = seed("001");
+	struct ds_doc *d0 = t_seed("000"), *d1 = t_seed("001");
 	char path[512];
 	for (int ver = 3; ver >= 2; ver--) {
 		struct ds_index *ix;
@@ -778,7 +754,7 @@ T_TEST(texts_in_both_schema_versions)
 T_TEST(keys_failing_at_commit_leave_nothing)
 {
 	struct ds_err err = {0};
-	struct ds_doc *d0 = seed("000"), *d1 = seed("001");
+	struct ds_doc *d0 = t_seed("000"), *d1 = t_seed("001");
 	struct ds_index_stats st;
 	struct ds_index *ix;
 	char path[512];
@@ -823,7 +799,7 @@ T_TEST(vacuum_gives_space_back)
 	char path[512];
 	struct ds_index *ix;
 	struct ds_index_vacuum v;
-	struct ds_doc *d[5] = {seed("000"), seed("001"), seed("002"), seed("003"), seed("004")};
+	struct ds_doc *d[5] = {t_seed("000"), t_seed("001"), t_seed("002"), t_seed("003"), t_seed("004")};
 	struct ds_match m[2];
 	int64_t id[5];
 	size_t n;

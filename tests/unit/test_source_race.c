@@ -5,26 +5,12 @@
 #include <unistd.h>
 
 #include "t.h"
+#include "t_seed.h"
 #include "index.h"
 #include "source.h"
 #include "stem.h"
 #include "store.h"
 #include "text.h"
-
-static struct ds_doc *seed(const char *file)
-{
-	struct ds_err err = {0};
-	struct ds_doc *d;
-	char *text;
-	size_t len;
-	if (ds_read_file(t_path(file), 0, &text, &len, &err)) {
-		printf("# %s\n", err.msg);
-		return NULL;
-	}
-	d = ds_doc_new(text, len, file, 0, &err);
-	free(text);
-	return d;
-}
 
 /* The store of the reader: its get removes the victim through another
  * handle (another writer) just before the victim's text is read. */
@@ -52,9 +38,9 @@ T_TEST(source_removed_after_the_query)
 	char file[64];
 	struct ds_err err = {0};
 	struct ds_index *ix = NULL;
-	struct ds_doc *a = seed("corpus/seeds/000_fcd469a446cc7cc8.txt");
-	struct ds_doc *b = seed("corpus/seeds/001_455d42bae2579fa5.txt");
-	struct ds_doc *q = seed("corpus/seeds/003_cc34e14e2e5a732a.txt");
+	struct ds_doc *a = t_seed("000");
+	struct ds_doc *b = t_seed("001");
+	struct ds_doc *q = t_seed("003");
 	struct ds_stemmer *st = ds_stemmer_new();
 	struct ds_query_opts qo;
 	struct ds_match m[8];

@@ -1,6 +1,7 @@
 /* test_text.c - the text pipeline: decoding, normalisation, tokens, sentences,
  * paragraphs, boilerplate and the date header. */
 #include "t.h"
+#include "t_seed.h"
 #include "text.h"
 #include "stem.h"
 
@@ -949,10 +950,6 @@ static uint64_t tokens_digest(uint64_t h, const char *text, size_t len)
  * digest here for the new version. */
 T_TEST(tokens_are_versioned)
 {
-	static const char *seeds[] = {
-		"corpus/seeds/000_fcd469a446cc7cc8.txt", "corpus/seeds/001_455d42bae2579fa5.txt",
-		"corpus/seeds/002_1eca5ce85436633a.txt", "corpus/seeds/003_cc34e14e2e5a732a.txt",
-		"corpus/seeds/004_1faaaa5fa0c635fb.txt"};
 	static const char hard[] =
 		"Mr. O'Neill paid $5.50 (3.5%) on Jan. 3, 2025 -- at 10:30 a.m. -- in the U.S.\r\n"
 		"\xe2\x80\x9cIt\xe2\x80\x99s well-known,\xe2\x80\x9d she said.\xc2\xa0" "Caf\xc3\xa9 "
@@ -964,10 +961,10 @@ T_TEST(tokens_are_versioned)
 		"They met on Tuesday.The talks went on. Mr.Smith came. Mail John.Smith@example.com.\n";
 	uint64_t h = 1;
 	struct ds_err err = {0};
-	for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+	for (size_t i = 0; i < sizeof t_seed_files / sizeof *t_seed_files; i++) {
 		char *text;
 		size_t len;
-		if (ds_read_file(seeds[i], 0, &text, &len, &err))
+		if (ds_read_file(t_seed_files[i], 0, &text, &len, &err))
 			T_SKIP("the seeds are not in corpus/seeds");
 		h = tokens_digest(h, text, len);
 		free(text);
