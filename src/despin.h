@@ -293,16 +293,19 @@ struct ds_detect_opts {
 			       * unless the evidence shows it is the copy it is
 			       * not flagged ("uncertain", or "original" when it
 			       * looks the source).  Batch mode sets it.
-			       * DS_DIRECTION_IF_NEWER: only when a source's
-			       * date header is later than the article's (an
-			       * index of clean sources that took in a later
-			       * copy), and then the evidence alone decides:
-			       * when it shows the article is the source of
-			       * every one, the article is judged on its own
-			       * ("original"); otherwise the verdict stands.
-			       * Scans with an index set it. */
+			       * DS_DIRECTION_PRESUMED: sources presumed clean
+			       * (an index's), weighed unless the date headers
+			       * show every one older than the article (an
+			       * index that took in a spun copy, or a later
+			       * copy, hands it out as the original's source),
+			       * and then the evidence alone decides: when it
+			       * shows the article is the source of every one,
+			       * the article is judged on its own ("original");
+			       * otherwise the verdict stands.  Scans with an
+			       * index set it. */
 };
-#define DS_DIRECTION_IF_NEWER 2
+#define DS_DIRECTION_PRESUMED 2
+#define DS_DIRECTION_IF_NEWER DS_DIRECTION_PRESUMED /* its former name */
 
 /* Scores one article, against source when it is not NULL, on its own
  * otherwise.  Returns a result (free with ds_result_free) or NULL with err
@@ -486,6 +489,11 @@ size_t ds_result_words(const struct ds_result *r);
  * article the evidence takes for the other's source: judged on its own,
  * never spun), or NULL. */
 const char *ds_result_source_direction(const struct ds_result *r);
+/* For an article judged "original" against sources presumed clean (an
+ * index's, ds_detect_opts' DS_DIRECTION_PRESUMED): the name of the source
+ * the evidence shows is the article's copy (an index that took in a spun
+ * copy); NULL otherwise.  Owned by r. */
+const char *ds_result_copy(const struct ds_result *r);
 /* Whether r is left unflagged because the evidence does not show which of
  * its batch pair is the copy (source_direction "uncertain"): a reader's
  * "unsure". */

@@ -56,6 +56,7 @@ struct ds_result {
 	int spun;
 	int model;
 	const char *direction; /* "uncertain", "original" or NULL */
+	char *copy;            /* "original": the text that reads as its copy, or NULL */
 	int judged;
 	char **texts;     /* per substitution: the article's words */
 	struct ds_found_source *srcs; /* the sources judged against (ds_result_set_sources) */
@@ -939,6 +940,7 @@ void ds_result_free(struct ds_result *r)
 	ds_doc_free(r->doc);
 	ds_doc_free(r->src);
 	ds_html_map_free(r->page);
+	free(r->copy);
 	free(r);
 }
 
@@ -974,6 +976,17 @@ const char *ds_result_date(const struct ds_result *r) { return r->doc->date; }
 size_t ds_result_tokens(const struct ds_result *r) { return r->doc->ntok; }
 size_t ds_result_words(const struct ds_result *r) { return r->doc->n_words; }
 const char *ds_result_source_direction(const struct ds_result *r) { return r->direction; }
+const char *ds_result_copy(const struct ds_result *r) { return r->copy; }
+
+int ds_result_set_copy(struct ds_result *r, const char *name)
+{
+	char *c = name ? strdup(name) : NULL;
+	if (name && !c)
+		return DS_ENOMEM;
+	free(r->copy);
+	r->copy = c;
+	return 0;
+}
 int ds_result_unsure(const struct ds_result *r)
 {
 	return r->direction && strcmp(r->direction, "uncertain") == 0;
@@ -1056,6 +1069,11 @@ char *ds_result_json(const struct ds_result *r)
 	}
 	if (r->direction)
 		ds_buf_printf(&b, ",\"source_direction\":\"%s\"", r->direction);
+	if (r->copy) {
+		ds_buf_puts(&b, ",\"copy\":\"");
+		ds_buf_json_str(&b, r->copy, strlen(r->copy));
+		ds_buf_puts(&b, "\"");
+	}
 	ds_buf_puts(&b, ",\"sources\":[");
 	for (size_t i = 0; i < ds_result_nsources(r); i++) {
 		struct ds_found_source fs;

@@ -105,6 +105,9 @@ int ds_direction_weigh(struct ds_detector *det, const struct ds_text *art,
 		       const struct ds_text *src, const struct ds_result *fwd,
 		       const struct ds_detect_opts *o, int dates, double *balance,
 		       struct ds_err *err);
+/* Names the text that reads as r's copy (ds_result_copy; copied).  0 or
+ * DS_ENOMEM. */
+int ds_result_set_copy(struct ds_result *r, const char *name);
 /* Sets r's role in an unordered pair, "uncertain" or "original" (see
  * ds_result_source_direction): r is then not spun (and lists no
  * substitutions unless opts->all_subs); direction must be a literal. */

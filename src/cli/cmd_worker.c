@@ -398,7 +398,7 @@ static int judge(struct judge *jd, struct item *it, double t_wait)
 	int failed;
 
 	memset(&opts, 0, sizeof opts);
-	opts.check_direction = DS_DIRECTION_IF_NEWER; /* as scan -i does */
+	opts.check_direction = DS_DIRECTION_PRESUMED; /* as scan -i does */
 	if (!err.code && it->found)
 		res = ds_detect_found(jd->det, it->found, &opts, &err);
 	if (res && it->map) { /* offsets in the page */

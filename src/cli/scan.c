@@ -184,7 +184,7 @@ static void work(void *ctx, int w, void *vit)
 		sp = &src;
 	} else if (e->index) {
 		/* a source dated after the article is its copy, not its source */
-		opts.check_direction = DS_DIRECTION_IF_NEWER;
+		opts.check_direction = DS_DIRECTION_PRESUMED;
 		/* tokenised once, for the index query and the detector */
 		ds_result_free(it->res);
 		it->res = NULL;
@@ -231,6 +231,12 @@ static void emit(struct engine *e, struct item *it)
 			cli_note("%s: %zu source%s found past the work bound of one article "
 				 "(--max-words, --max-size) not judged against",
 				 it->name, k, k == 1 ? "" : "s");
+		}
+		if (it->res && ds_result_copy(it->res)) {
+			cli_progress_clear();
+			cli_note("%s: judged on its own: the index's source '%s' reads as its copy "
+				 "(an index of clean sources that took in a copy, perhaps spun)",
+				 it->name, ds_result_copy(it->res));
 		}
 		if (it->res && it->page) { /* offsets in the page it was read from */
 			ds_result_set_page(it->res, it->page);
