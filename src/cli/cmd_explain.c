@@ -114,6 +114,9 @@ static void header(struct explain_out *o, const char *name, struct ds_result *r)
 		printf("source: %s (similarity %.2f, covers %.0f%% of the article)\n",
 		       cli_name(src), ds_result_source_similarity(r),
 		       100 * ds_result_source_coverage(r));
+	else if (ds_result_copy(r))
+		printf("source: none (scored on its own: the index's source %s reads as its copy)\n",
+		       cli_name(ds_result_copy(r)));
 	else
 		printf("source: none (scored on its own)\n");
 	if (!judged)
