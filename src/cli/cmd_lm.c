@@ -226,7 +226,7 @@ static int score_doc(struct score_ctx *c, const struct ds_doc *d)
 static int score_pretok_file(struct score_ctx *c, const char *path, const char *name)
 {
 	struct ds_err err = {0};
-	uint64_t size;
+	uint64_t size; /* not used: a file whose size says 0 may still hold text (procfs) */
 	size_t cap = PRETOK_PIECE, have = 0, seen = 0, nul_at = 0;
 	char *buf;
 	int fd, rc = 0;
@@ -234,11 +234,6 @@ static int score_pretok_file(struct score_ctx *c, const char *path, const char *
 	if (ds_open_input(path, &fd, &size, &err)) {
 		cli_error("%s", err.msg);
 		return -1;
-	}
-	if (size == 0) {
-		cli_error("%s: empty file (no text)", name);
-		rc = -1;
-		goto close_fd;
 	}
 	if (!(buf = malloc(cap))) {
 		cli_error("%s: out of memory", name);
@@ -308,7 +303,7 @@ static int score_pretok_file(struct score_ctx *c, const char *path, const char *
 	}
 	free(buf);
 close_fd:
-	if (fd > 0)
+	if (strcmp(path, "-") != 0)
 		close(fd);
 	return rc;
 }
