@@ -183,7 +183,8 @@ static void work(void *ctx, int w, void *vit)
 		src.len = e->srcfile_len;
 		sp = &src;
 	} else if (e->index) {
-		/* a source dated after the article is its copy, not its source */
+		/* sources presumed clean, weighed the other way where the dates
+		 * do not show them older (an index that took in a copy) */
 		opts.check_direction = DS_DIRECTION_PRESUMED;
 		/* tokenised once, for the index query and the detector */
 		ds_result_free(it->res);
