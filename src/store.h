@@ -217,6 +217,13 @@ void ds_redis_node_name(const char *host, int port, char *out, size_t cap);
  * (redisFree); its err is set when it failed, NULL when out of memory. */
 struct redisContext;
 struct redisContext *ds_redis_connect(const char *host, int port, int timeout_ms);
+/* On connection c, AUTH with pass (and user when not empty; nothing sent
+ * when pass is empty), and SELECT database db (nothing sent for 0): 0, or
+ * -1 with what the server answered (or the connection's error) in why
+ * (cap bytes), for the caller's message. */
+int ds_redis_auth(struct redisContext *c, const char *user, const char *pass, char *why,
+		  size_t cap);
+int ds_redis_select(struct redisContext *c, int db, char *why, size_t cap);
 
 /* Opens (or with DS_STORE_CREATE creates) a store on a Redis server or
  * Redis Cluster (src/store_redis.c): uri is

@@ -601,6 +601,33 @@ struct redisContext *ds_redis_connect(const char *host, int port, int timeout_ms
 		    : redisConnectUnixWithTimeout(host, ms_tv(timeout_ms));
 }
 
+/* Runs one command of a connection's set-up: 0, or -1 with the server's
+ * answer (or the connection's error) in why. */
+static int setup_reply(struct redisContext *c, redisReply *r, char *why, size_t cap)
+{
+	int rc = !r || r->type == REDIS_REPLY_ERROR ? -1 : 0;
+	if (rc)
+		snprintf(why, cap, "%s", r ? r->str : c->errstr);
+	if (r)
+		freeReplyObject(r);
+	return rc;
+}
+
+int ds_redis_auth(struct redisContext *c, const char *user, const char *pass, char *why,
+		  size_t cap)
+{
+	if (!pass[0])
+		return 0;
+	return setup_reply(c, user[0] ? redisCommand(c, "AUTH %s %s", user, pass)
+				       : redisCommand(c, "AUTH %s", pass),
+			   why, cap);
+}
+
+int ds_redis_select(struct redisContext *c, int db, char *why, size_t cap)
+{
+	return db > 0 ? setup_reply(c, redisCommand(c, "SELECT %d", db), why, cap) : 0;
+}
+
 static int conn_fail(struct rstore *s, struct node *nd, const char *what, struct ds_err *err)
 {
 	const char *why = nd->c && nd->c->errstr[0] ? nd->c->errstr : "no answer";
@@ -649,6 +676,7 @@ static int connect_refused(struct node *nd, redisReply *r)
 static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 {
 	redisReply *r;
+	char why[256];
 	if (nd->c)
 		return 0;
 	nd->c = ds_redis_connect(nd->host, nd->port,
@@ -664,15 +692,10 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 	redisSetTimeout(nd->c, ms_tv(s->timeout_ms > 0 ? s->timeout_ms : 1));
 	if (nd->port) /* TCP's: on a Unix socket it fails, leaving the context in error */
 		redisEnableKeepAlive(nd->c);
-	if (s->pass[0]) {
-		r = s->user[0] ? redisCommand(nd->c, "AUTH %s %s", s->user, s->pass)
-			       : redisCommand(nd->c, "AUTH %s", s->pass);
-		if (!r || r->type == REDIS_REPLY_ERROR) {
-			ds_err_set(err, DS_EINVAL, "index %s: the server refused the password: %s",
-				   s->uri, r ? r->str : nd->c->errstr);
-			return connect_refused(nd, r);
-		}
-		freeReplyObject(r);
+	if (ds_redis_auth(nd->c, s->user, s->pass, why, sizeof why)) {
+		ds_err_set(err, DS_EINVAL, "index %s: the server refused the password: %s", s->uri,
+			   why);
+		return connect_refused(nd, NULL);
 	}
 	/* the server's run_id: another one after a reconnection is a restart */
 	r = redisCommand(nd->c, "INFO server");
@@ -702,14 +725,10 @@ static int node_connect(struct rstore *s, struct node *nd, struct ds_err *err)
 		nd->c = NULL;
 		return DS_EIO;
 	}
-	if (s->db > 0) {
-		r = redisCommand(nd->c, "SELECT %d", s->db);
-		if (!r || r->type == REDIS_REPLY_ERROR) {
-			ds_err_set(err, DS_EINVAL, "index %s: cannot select database %d: %s", s->uri,
-				   s->db, r ? r->str : nd->c->errstr);
-			return connect_refused(nd, r);
-		}
-		freeReplyObject(r);
+	if (ds_redis_select(nd->c, s->db, why, sizeof why)) {
+		ds_err_set(err, DS_EINVAL, "index %s: cannot select database %d: %s", s->uri, s->db,
+			   why);
+		return connect_refused(nd, NULL);
 	}
 	return 0;
 }

@@ -774,7 +774,8 @@ int ds_open_input(const char *path, int *fd_out, uint64_t *size, struct ds_err *
 	struct stat st;
 
 	*fd_out = -1;
-	*size = UINT64_MAX;
+	if (size)
+		*size = UINT64_MAX;
 	/* O_NONBLOCK: opening a FIFO with no writer must not block; the
 	 * file is refused below unless it is regular */
 	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -798,7 +799,7 @@ int ds_open_input(const char *path, int *fd_out, uint64_t *size, struct ds_err *
 								    : "a special file");
 			goto fail;
 		}
-		if (S_ISREG(st.st_mode))
+		if (S_ISREG(st.st_mode) && size)
 			*size = (uint64_t)st.st_size;
 	}
 	if (!is_stdin)

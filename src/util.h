@@ -360,8 +360,8 @@ int ds_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
 /* Opens a file to be read from start to end (stdin when path is "-"), with
  * ds_read_file's checks: a directory, a device or a socket is refused (a
  * FIFO or a pipe is read as standard input is).  *fd is the caller's to
- * close unless it is 0 (stdin); *size is the file's size when it is a
- * regular file, else UINT64_MAX.  0 or the error (said in err). */
+ * close unless path is "-" (stdin); *size (size may be NULL) is the
+ * file's size when it is a regular file, else UINT64_MAX.  0 or the error (said in err). */
 int ds_open_input(const char *path, int *fd, uint64_t *size, struct ds_err *err);
 
 /* A read-only memory map of a whole file. */

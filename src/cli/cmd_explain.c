@@ -389,18 +389,19 @@ fail:
 	return -1;
 }
 
-/* Whether the file at path still holds the text that was judged: a web
- * page or a MIME message was judged on its text, and writing that text over
- * it would lose the rest; text read as Windows-1252 would come back in
- * another encoding (cli_input_kind says which it was); a file changed since
- * it was read would lose the change. */
+/* Whether the file at path still holds what was judged, so that writing
+ * the restored bytes over it loses nothing: page is set when they are the
+ * file's own bytes (page_restored), and then only a change since it was
+ * read would be lost; otherwise a web page, a MIME message or a text read
+ * as Windows-1252 was judged on its text, and writing that over it would
+ * lose the rest (cli_input_kind says which it was). */
 static int in_place_ok(const char *path, const char *judged, size_t jlen, int page)
 {
 	struct ds_err err = {0};
 	struct stat st;
 	char *now;
 	size_t len;
-	int ok;
+	int ok, kind;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		cli_error("%s: not a regular file (a pipe): not restored in place", path);
 		return 0;
@@ -411,32 +412,21 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen, int pa
 		return 0;
 	}
 	ok = len == jlen && (len == 0 || (judged && memcmp(now, judged, len) == 0));
-	switch (cli_input_kind(now, len, cli_html_named(path, now, len), NULL, NULL)) {
-	case CLI_READ_MIME:
+	kind = cli_input_kind(now, len, cli_html_named(path, now, len), NULL, NULL);
+	if (page || kind == CLI_READ_TEXT) {
+		/* restored in its own bytes (a page, a text read as
+		 * Windows-1252, a UTF-8 text): only a change since is lost */
+		if (!ok)
+			cli_error("%s: changed since it was read: not restored", cli_name(path));
+	} else if (kind == CLI_READ_MIME) {
 		cli_error("%s: a MIME message, judged on its text part: not restored in place "
 			  "(without --in-place the restored text is printed)", path);
-		break;
-	case CLI_READ_PAGE:
-		if (page) { /* restored in its own bytes */
-			if (!ok)
-				cli_error("%s: changed since it was read: not restored", cli_name(path));
-			break;
-		}
+	} else if (kind == CLI_READ_PAGE) {
 		cli_error("%s: a web page, judged on its text: not restored in place (without "
 			  "--in-place the restored text is printed)", path);
-		break;
-	case CLI_READ_1252:
-		if (page) { /* restored in its own bytes, its encoding kept */
-			if (!ok)
-				cli_error("%s: changed since it was read: not restored", cli_name(path));
-			break;
-		}
+	} else {
 		cli_error("%s: not UTF-8, judged as Windows-1252: not restored in place (without "
 			  "--in-place the restored UTF-8 text is printed)", path);
-		break;
-	default:
-		if (!ok)
-			cli_error("%s: changed since it was read: not restored", path);
 	}
 	free(now);
 	return ok;
@@ -484,10 +474,10 @@ static char *page_restored(const char *name, const struct ds_result *r, double m
 
 static void restore_one(struct explain_out *o, const char *name, struct ds_result *r)
 {
-	size_t len, olen, left = 0, in_markup = 0, n = ds_result_nsubs(r);
+	size_t len, olen, left = 0, unfit = 0, n = ds_result_nsubs(r);
 	char *page = NULL;
 	int kind = CLI_READ_TEXT;
-	char *out = page_restored(name, r, o->min_p, &page, &olen, &kind, &len, &left, &in_markup);
+	char *out = page_restored(name, r, o->min_p, &page, &olen, &kind, &len, &left, &unfit);
 	const char *orig = page;
 	if (!out) {
 		out = ds_result_restore_p(r, o->min_p, &len, &left);
@@ -501,11 +491,11 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 	if (o->in_place && !in_place_ok(name, orig, olen, page != NULL)) {
 		o->failed = 1;
 	} else if (o->in_place) {
-		if (left + in_markup == n) {
+		if (left + unfit == n) {
 			printf("unchanged %s\n", cli_name(name));
 		} else if (write_in_place(name, orig, olen, out, len) == 0) {
 			printf("restored %s (%zu of %zu flag%s put back; the article as it was: %s.orig)\n",
-			       cli_name(name), n - left - in_markup, n, n == 1 ? "" : "s", cli_name(name));
+			       cli_name(name), n - left - unfit, n, n == 1 ? "" : "s", cli_name(name));
 		} else {
 			o->failed = 1;
 		}
@@ -525,15 +515,15 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 		fprintf(stderr, "despin: %s: left %zu of %zu flag%s below p %.2f\n", cli_name(name), left,
 			n, n == 1 ? "" : "s", o->min_p);
 	}
-	if (in_markup) {
+	if (unfit) {
 		fflush(stdout);
 		if (kind == CLI_READ_1252)
 			fprintf(stderr, "despin: %s: left %zu flag%s whose original Windows-1252, "
 				"the file's encoding, cannot write\n",
-				cli_name(name), in_markup, in_markup == 1 ? "" : "s");
+				cli_name(name), unfit, unfit == 1 ? "" : "s");
 		else
 			fprintf(stderr, "despin: %s: left %zu flag%s whose words in the page hold markup\n",
-				cli_name(name), in_markup, in_markup == 1 ? "" : "s");
+				cli_name(name), unfit, unfit == 1 ? "" : "s");
 	}
 }
 

@@ -223,15 +223,25 @@ static int score_doc(struct score_ctx *c, const struct ds_doc *d)
  * own scored.  0, or -1 when the file failed (said). */
 #define PRETOK_PIECE (1u << 20)
 
+/* Scores n bytes of whole lines, its time counted: 0, or -1 (said). */
+static int score_piece(struct score_ctx *c, const char *p, size_t n, const char *name)
+{
+	double t0 = ds_now();
+	int rc = score_pretok(c, p, n);
+	c->busy += ds_now() - t0;
+	if (rc)
+		cli_error("%s: out of memory", name);
+	return rc ? -1 : 0;
+}
+
 static int score_pretok_file(struct score_ctx *c, const char *path, const char *name)
 {
 	struct ds_err err = {0};
-	uint64_t size; /* not used: a file whose size says 0 may still hold text (procfs) */
 	size_t cap = PRETOK_PIECE, have = 0, seen = 0, nul_at = 0;
 	char *buf;
 	int fd, rc = 0;
-	double t0;
-	if (ds_open_input(path, &fd, &size, &err)) {
+	/* read to its end whatever its size says (a procfs file says 0) */
+	if (ds_open_input(path, &fd, NULL, &err)) {
 		cli_error("%s", err.msg);
 		return -1;
 	}
@@ -268,13 +278,7 @@ static int score_pretok_file(struct score_ctx *c, const char *path, const char *
 				rc = -1;
 				break;
 			}
-			t0 = ds_now();
-			rc = score_pretok(c, buf, have);
-			c->busy += ds_now() - t0;
-			if (rc) {
-				cli_error("%s: out of memory", name);
-				rc = -1;
-			}
+			rc = score_piece(c, buf, have, name);
 			break;
 		}
 		if ((nul = memchr(buf + have, 0, (size_t)r)) != NULL)
@@ -285,13 +289,8 @@ static int score_pretok_file(struct score_ctx *c, const char *path, const char *
 		for (last = buf + have; last > old && last[-1] != '\n'; last--)
 			;
 		whole = last > old ? (size_t)(last - buf) : 0;
-		t0 = ds_now();
-		if (whole && score_pretok(c, buf, whole)) {
-			cli_error("%s: out of memory", name);
-			rc = -1;
+		if (whole && (rc = score_piece(c, buf, whole, name)) != 0)
 			break;
-		}
-		c->busy += ds_now() - t0;
 		if (nul) { /* the lines before the NUL's are scored */
 			cli_error("%s: binary file (NUL byte at offset %zu), not text", name,
 				  nul_at);

@@ -31,8 +31,9 @@ static const char USAGE[] =
 	"                  one line per input: file (id with --stdin-json), verdict,\n"
 	"                  score, threshold, flags, words, source, similarity, note\n"
 	"                  (an error, or why an article was not judged); no summary;\n"
-	"                  in a field, a backslash, tab, line end or other control\n"
-	"                  byte is written \\\\, \\t, \\n, \\r or \\xHH\n"
+	"                  in a field, a backslash, tab, line end, other control\n"
+	"                  byte or byte that is not UTF-8 is written \\\\, \\t, \\n,\n"
+	"                  \\r or \\xHH (a bidi control \\uHHHH), as names are shown\n"
 	"  --format json   JSON Lines, one object per input, in input order (an\n"
 	"                  input that failed: {\"file\"|\"id\": ..., \"error\": ...};\n"
 	"                  a --stdin-json record's verdict starts with its \"id\");\n"
@@ -127,23 +128,17 @@ static const char *table_verdict(const struct ds_result *r)
 	return ds_result_unsure(r) ? "unsure" : "clean";
 }
 
-/* A field of the tab-separated output: the text as it is, but for the
- * bytes that would break a line or a field, or act on a terminal. */
+/* A field of the tab-separated output, escaped as the table writes names
+ * (cli_escape_name): no byte of it can break a line or a field, or act on
+ * a terminal. */
 static void tsv_field(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '\\': fputs("\\\\", stdout); break;
-		case '\t': fputs("\\t", stdout); break;
-		case '\n': fputs("\\n", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				printf("\\x%02x", *p);
-			else
-				putchar(*p);
-		}
-	}
+	char buf[1024], *big = NULL;
+	size_t n = cli_escape_name(buf, sizeof buf, s);
+	if (n >= sizeof buf && (big = malloc(n + 1)) != NULL)
+		cli_escape_name(big, n + 1, s);
+	fputs(big ? big : buf, stdout);
+	free(big);
 }
 
 static void tsv_header(struct scan_out *o)

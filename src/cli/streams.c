@@ -89,7 +89,7 @@ const char *stream_conn_where(struct stream_conn *q)
 static int stream_conn_to(struct stream_conn *q, const char *host, int port)
 {
 	struct timeval tv = {30, 0};
-	redisReply *r;
+	char why[256];
 	stream_conn_close(q);
 	q->c = ds_redis_connect(host, port, 2000);
 	if (!q->c || q->c->err) {
@@ -100,30 +100,16 @@ static int stream_conn_to(struct stream_conn *q, const char *host, int port)
 	}
 	q->why[0] = 0;
 	redisSetTimeout(q->c, tv);
-	if (q->addr.pass[0]) {
-		r = q->addr.user[0] ? redisCommand(q->c, "AUTH %s %s", q->addr.user, q->addr.pass)
-				    : redisCommand(q->c, "AUTH %s", q->addr.pass);
-		if (!r || r->type == REDIS_REPLY_ERROR) {
-			snprintf(q->why, sizeof q->why, "the server refused the password: %.120s",
-				 r ? r->str : q->c->errstr);
-			if (r)
-				freeReplyObject(r);
-			stream_conn_close(q);
-			return -1;
-		}
-		freeReplyObject(r);
+	if (ds_redis_auth(q->c, q->addr.user, q->addr.pass, why, sizeof why)) {
+		snprintf(q->why, sizeof q->why, "the server refused the password: %.120s", why);
+		stream_conn_close(q);
+		return -1;
 	}
-	if (q->addr.db > 0) {
-		r = redisCommand(q->c, "SELECT %d", q->addr.db);
-		if (!r || r->type == REDIS_REPLY_ERROR) {
-			snprintf(q->why, sizeof q->why, "cannot select database %d: %.120s",
-				 q->addr.db, r ? r->str : q->c->errstr);
-			if (r)
-				freeReplyObject(r);
-			stream_conn_close(q);
-			return -1;
-		}
-		freeReplyObject(r);
+	if (ds_redis_select(q->c, q->addr.db, why, sizeof why)) {
+		snprintf(q->why, sizeof q->why, "cannot select database %d: %.120s", q->addr.db,
+			 why);
+		stream_conn_close(q);
+		return -1;
 	}
 	return 0;
 }
