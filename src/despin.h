@@ -442,7 +442,13 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
  * long as the result. */
 struct ds_result;
 
-enum ds_evidence { DS_EVIDENCE_SOURCE = 1, DS_EVIDENCE_MODEL = 2 };
+/* What a flag rests on: the source; the models (the language model and
+ * the lexicon, without a source); a spinner's template left in the text
+ * ("{war|battle|conflict}": a brace group of synonyms). */
+enum ds_evidence { DS_EVIDENCE_SOURCE = 1, DS_EVIDENCE_MODEL = 2, DS_EVIDENCE_TEMPLATE = 3 };
+/* Its name in the outputs: "source", "model", "template" (a static
+ * string). */
+const char *ds_evidence_name(int evidence);
 
 /* One flagged substitution. */
 struct ds_sub {

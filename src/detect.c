@@ -448,6 +448,22 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 	r->threshold = sc->threshold;
 }
 
+/* A spinner's template left in the text is evidence whatever the rest
+ * says and however short the text: the article is at least as likely spun
+ * as one of its templates is a spinner's, 1 - (1 - p)^k for k of them,
+ * and judged. */
+static void template_score(struct ds_result *r)
+{
+	double q = 1;
+	if (!r->ev.n_templates)
+		return;
+	for (size_t k = 0; k < r->ev.n_templates; k++)
+		q *= 1 - DS_EV_TEMPLATE_P;
+	r->judged = 1;
+	if (r->score < 1 - q)
+		r->score = 1 - q;
+}
+
 /* A candidate's prior is also the share of the article's weighed changes
  * that the change model calls a spinner's (log odds, smoothed): in a spin
  * nearly all, in an edited copy few. */
@@ -757,6 +773,7 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 	r->judged = r->doc->n_words >= ds_solocal_min_words(det->m->solo);
 	if (!r->judged)
 		r->score = 0;
+	template_score(r);
 	r->spun = r->score >= r->threshold;
 	if (source_flags(r))
 		goto nomem;
@@ -799,6 +816,11 @@ int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const s
 	    strcmp(ba->doc->date, ab->doc->date) != 0) {
 		/* ba->doc is b, ab->doc is a: the older one is the source */
 		dir = strcmp(ab->doc->date, ba->doc->date) < 0 ? DS_DIR_A_SOURCE : DS_DIR_B_SOURCE;
+		d = dir == DS_DIR_A_SOURCE ? HUGE_VAL : -HUGE_VAL;
+	} else if (!ab->ev.n_templates != !ba->ev.n_templates) {
+		/* a spinner's template left in one of them: that one is the
+		 * copy (ab->doc is a) */
+		dir = ab->ev.n_templates ? DS_DIR_B_SOURCE : DS_DIR_A_SOURCE;
 		d = dir == DS_DIR_A_SOURCE ? HUGE_VAL : -HUGE_VAL;
 	} else if (ba->model == DS_MODEL_SOURCE && ab->model == DS_MODEL_SOURCE) {
 		double margin = ds_tune_default.direction_margin;
@@ -1006,11 +1028,25 @@ int ds_result_sub(const struct ds_result *r, size_t i, struct ds_sub *out)
 	out->text = r->texts[i];
 	out->original = ds_ev_str(&r->ev, s->orig);
 	out->restored = sub_restored(r, i);
-	out->evidence = s->kind == DS_EV_SOURCE ? DS_EVIDENCE_SOURCE : DS_EVIDENCE_MODEL;
+	out->evidence = s->kind == DS_EV_SOURCE	    ? DS_EVIDENCE_SOURCE
+			: s->kind == DS_EV_TEMPLATE ? DS_EVIDENCE_TEMPLATE
+						    : DS_EVIDENCE_MODEL;
 	out->gain = s->gain;
 	out->why = ds_ev_str(&r->ev, s->why);
 	out->p = s->p;
 	return 0;
+}
+
+const char *ds_evidence_name(int evidence)
+{
+	switch (evidence) {
+	case DS_EVIDENCE_SOURCE:
+		return "source";
+	case DS_EVIDENCE_TEMPLATE:
+		return "template";
+	default:
+		return "model";
+	}
 }
 
 const char *ds_result_text(const struct ds_result *r, size_t *len)
@@ -1114,8 +1150,9 @@ char *ds_result_json(const struct ds_result *r)
 		ds_buf_json_str(&b, s.text, strlen(s.text));
 		ds_buf_puts(&b, "\",\"original\":\"");
 		ds_buf_json_str(&b, s.original, strlen(s.original));
-		ds_buf_puts(&b, s.evidence == DS_EVIDENCE_SOURCE ? "\",\"evidence\":\"source\",\"gain\":"
-								 : "\",\"evidence\":\"model\",\"gain\":");
+		ds_buf_puts(&b, "\",\"evidence\":\"");
+		ds_buf_puts(&b, ds_evidence_name(s.evidence));
+		ds_buf_puts(&b, "\",\"gain\":");
 		json_num(&b, s.gain);
 		ds_buf_puts(&b, ",\"p\":");
 		if (s.p >= 0)

@@ -91,8 +91,9 @@ void ds_ranges_add_sent(const struct ds_doc *doc, size_t i, int joined, struct d
 
 /* The direction from two results, ba (b judged against a) and ab (a
  * against b), as ds_source_direction decides it: by their date headers
- * when dates is set and both have one and they differ, else by the
- * evidence. */
+ * when dates is set and both have one and they differ, else by a
+ * spinner's template left in one of them alone (that one is the copy),
+ * else by the evidence. */
 int ds_direction_of(struct ds_detector *det, const struct ds_result *ba, const struct ds_result *ab,
 		    int dates, double *balance);
 /* Whether src is art's source (DS_DIR_A_SOURCE), art src's

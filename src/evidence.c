@@ -300,6 +300,8 @@ int ds_ev_compute(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds
 			goto out;
 	}
 	rc = ev_solo_pass(c, doc, covered, solo_skip(c, doc, al, covered, ev), ev);
+	if (!rc)
+		rc = ev_template_pass(c, doc, ev);
 	if (rc)
 		goto out;
 	if (ev->nsubs > 1)

@@ -7,6 +7,7 @@
  *   evidence_cand.c  candidate originals of a phrase from the lexicon
  *   evidence_solo.c  evidence without a source (slots, slot model, flags)
  *   evidence_src.c   evidence against an aligned source
+ *   evidence_tpl.c   a spinner's templates left in the text
  */
 #ifndef DS_EVIDENCE_INT_H
 #define DS_EVIDENCE_INT_H
@@ -193,5 +194,10 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
  * paired sentences. */
 int ev_source_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const struct ds_doc *src,
 		   const struct ds_align *al, uint8_t *covered, struct ds_ev *ev);
+/* Flags every spinner's template left in doc ("{war|battle|conflict}": a
+ * brace group of synonyms) as one substitution of kind DS_EV_TEMPLATE,
+ * replacing the flags inside it, and counts them in ev->n_templates.
+ * Nothing without a lexicon.  0 or DS_ENOMEM. */
+int ev_template_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev);
 
 #endif

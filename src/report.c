@@ -172,7 +172,10 @@ struct art {
 	const struct ds_result *r;
 	size_t num;          /* 1-based input position: the page's ids are aN */
 	int v;               /* V_* */
-	size_t nsrc, nmodel; /* flags by evidence */
+	size_t nsrc, nmodel; /* flags by evidence: source-backed or from a
+			      * spinner's template (drawn alike: certain),
+			      * and the models' */
+	size_t ntpl;         /* of nsrc, the templates' */
 	size_t source_art;   /* number of the article that is its main source, 0 none */
 };
 
@@ -393,7 +396,7 @@ static void article_cell(struct page *pg, struct body *bd, size_t to)
 			break;
 		plain_to(pg, bd, s->start);
 		/* source-backed: [original]; model alone: {original? p} */
-		int src = s->evidence == DS_EVIDENCE_SOURCE;
+		int src = s->evidence != DS_EVIDENCE_MODEL;
 		putf(pg, "<mark class=\"%s\" id=\"a%zu-f%zu\" title=\"p %.2f: ", src ? "sub" : "model",
 		     bd->num, k, s->p);
 		esc(pg, s->why);
@@ -652,9 +655,13 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 		put(pg, "<span class=\"f\">direction uncertain: the evidence does not show which of "
 			"the pair is the copy, so neither is flagged</span>");
 	putf(pg, "<span class=\"f\">%zu words</span><span class=\"f\">%zu source-backed flag%s, "
-		 "%zu model flag%s</span>",
-	     ds_result_tokens(r), a->nsrc, a->nsrc == 1 ? "" : "s", a->nmodel,
+		 "%zu model flag%s",
+	     ds_result_tokens(r), a->nsrc - a->ntpl, a->nsrc - a->ntpl == 1 ? "" : "s", a->nmodel,
 	     a->nmodel == 1 ? "" : "s");
+	if (a->ntpl)
+		putf(pg, ", %zu spinner&#39;s template%s left in the text", a->ntpl,
+		     a->ntpl == 1 ? "" : "s");
+	put(pg, "</span>");
 	if (nsources)
 		putf(pg, "<span class=\"f\">coverage %.0f%%</span>", 100 * ds_result_source_coverage(r));
 	else
@@ -697,14 +704,15 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 			"<th>evidence&nbsp;p</th><th>why</th></tr>\n");
 		for (size_t k = 0; k < bd.nsubs; k++) {
 			const struct ds_sub *s = &bd.subs[k];
-			int src = s->evidence == DS_EVIDENCE_SOURCE;
+			int src = s->evidence != DS_EVIDENCE_MODEL;
 			putf(pg, "<tr class=\"flag %s\"><td>", src ? "source" : "model");
 			if (bd.shown[k])
 				putf(pg, "<a href=\"#a%zu-f%zu\">", a->num, k);
 			esc(pg, s->text);
 			put(pg, bd.shown[k] ? "</a></td><td>" : "</td><td>");
 			esc(pg, s->restored);
-			putf(pg, "</td><td>%s %.2f</td><td class=\"why\">", src ? "source" : "model", s->p);
+			putf(pg, "</td><td>%s %.2f</td><td class=\"why\">", ds_evidence_name(s->evidence),
+			     s->p);
 			esc(pg, s->why);
 			put(pg, "</td></tr>\n");
 		}
@@ -722,13 +730,32 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 	body_free(&bd);
 }
 
+/* The kinds of an article's flags: " (source)" when of one kind, " (2
+ * source, 1 model)" when of several, nothing when none. */
+static void flag_kinds(struct page *pg, const struct art *a)
+{
+	static const char *const name[] = {"source", "template", "model"};
+	size_t n[3] = {a->nsrc - a->ntpl, a->ntpl, a->nmodel};
+	int kinds = (n[0] > 0) + (n[1] > 0) + (n[2] > 0), k = 0;
+	for (int i = 0; i < 3; i++) {
+		if (!n[i])
+			continue;
+		put(pg, k++ ? ", " : " (");
+		if (kinds > 1)
+			putf(pg, "%zu ", n[i]);
+		put(pg, name[i]);
+	}
+	if (k)
+		put(pg, ")");
+}
+
 static void filter_bar(struct page *pg, const size_t *nv, const size_t *ne, size_t n,
 		       size_t nfailed)
 {
 	static const char *const vid[] = {"fv-all", "fv-spun", "fv-clean", "fv-nj", "fv-err"};
 	static const char *const vlab[] = {"all", "spun", "clean", "not judged", "not scanned"};
 	static const char *const eid[] = {"fe-all", "fe-src", "fe-model", "fe-none"};
-	static const char *const elab[] = {"any", "source-backed", "model", "no flags"};
+	static const char *const elab[] = {"any", "source or template", "model", "no flags"};
 	int nvf = nfailed ? 5 : 4;
 	for (int i = 0; i < nvf; i++)
 		putf(pg, "<input type=\"radio\" class=\"flt\" name=\"fv\" id=\"%s\"%s>", vid[i],
@@ -779,10 +806,11 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 		for (size_t k = 0; k < ds_result_nsubs(r); k++) {
 			struct ds_sub s;
 			ds_result_sub(r, k, &s);
-			if (s.evidence == DS_EVIDENCE_SOURCE)
-				a[i].nsrc++;
-			else
+			if (s.evidence == DS_EVIDENCE_MODEL)
 				a[i].nmodel++;
+			else
+				a[i].nsrc++;
+			a[i].ntpl += s.evidence == DS_EVIDENCE_TEMPLATE;
 		}
 		nv[a[i].v]++;
 		ne[0] += a[i].nsrc > 0;
@@ -827,12 +855,7 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 			  "<td class=\"n\" data-v=\"%zu\">%zu",
 		     a[i].v, VCLASS[a[i].v], vname(&a[i]), d, score, d, thr,
 		     a[i].nsrc + a[i].nmodel, a[i].nsrc + a[i].nmodel);
-		if (a[i].nmodel && a[i].nsrc)
-			putf(&pg, " (%zu source, %zu model)", a[i].nsrc, a[i].nmodel);
-		else if (a[i].nmodel)
-			put(&pg, " (model)");
-		else if (a[i].nsrc)
-			put(&pg, " (source)");
+		flag_kinds(&pg, &a[i]);
 		put(&pg, "</td><td>");
 		if (src) {
 			source_link(&pg, a, n, a[i].num, src);

@@ -25,8 +25,9 @@ static const char EXPLAIN_USAGE[] =
 	"files are compared with one another as in 'despin scan'.  Colour is used\n"
 	"on a terminal unless NO_COLOR is set (--color always|never|auto; an\n"
 	"explicit --color always wins over NO_COLOR).  Without colour a flag\n"
-	"backed by the source reads [spun words -> original] and a flag of the\n"
-	"language model alone reads {spun words ~> original? p} with its\n"
+	"backed by the source, or by a spinner's template left in the text\n"
+	"({war|battle|conflict}), reads [spun words -> original] and a flag of\n"
+	"the language model alone reads {spun words ~> original? p} with its\n"
 	"probability p of being a spinner's substitution.  --format json prints\n"
 	"the JSON Lines record of 'despin scan --format json' for each article,\n"
 	"every flag listed with its evidence.  Also: -j N, --stdin-json,\n"
@@ -203,9 +204,9 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 		put_text(o, text, pos, s.start, marks, nm, &next);
 		text_s = shown_str(o, 0, s.text);
 		orig_s = shown_str(o, 1, s.restored);
-		if (s.evidence == DS_EVIDENCE_SOURCE && o->color)
+		if (s.evidence != DS_EVIDENCE_MODEL && o->color)
 			printf(C_SPUN "%s" C_OFF C_ORIG " [%s]" C_OFF, text_s, orig_s);
-		else if (s.evidence == DS_EVIDENCE_SOURCE)
+		else if (s.evidence != DS_EVIDENCE_MODEL)
 			printf("[%s -> %s]", text_s, orig_s);
 		else if (o->color)
 			printf(C_MODEL "%s" C_OFF C_DIM " {%s? %.2f}" C_OFF, text_s, orig_s, s.p);
@@ -225,12 +226,12 @@ static void explain_one(struct explain_out *o, const char *name, struct ds_resul
 		struct ds_sub s;
 		int src;
 		ds_result_sub(r, i, &s);
-		src = s.evidence == DS_EVIDENCE_SOURCE;
+		src = s.evidence != DS_EVIDENCE_MODEL; /* shown as certain */
 		printf("  %6zu-%-6zu %s%s%s %s %s%s%s  (%s, p %.2f, gain %.2f) %s\n", s.start, s.end,
 		       o->color ? (src ? C_SPUN : C_MODEL) : "", shown_str(o, 0, s.text),
 		       o->color ? C_OFF : "", src ? "->" : "~>",
 		       o->color ? (src ? C_ORIG : C_DIM) : "", shown_str(o, 1, s.restored),
-		       o->color ? C_OFF : "", src ? "source" : "model", s.p, s.gain,
+		       o->color ? C_OFF : "", ds_evidence_name(s.evidence), s.p, s.gain,
 		       shown_str(o, 2, s.why));
 	}
 	if (o->oom) {

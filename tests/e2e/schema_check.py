@@ -116,6 +116,9 @@ def main():
         ix = os.path.join(t, "ix.db")
         subprocess.run([despin, "index", "add", "-q", "-i", ix, s000, seeds[4]],
                        stdout=subprocess.DEVNULL, check=True)
+        tpl = os.path.join(t, "template.txt")
+        with open(tpl, "w") as f:
+            f.write("The {war|battle|conflict} in the region went on for a {year|12 months}.\n")
         records = "\n".join([
             json.dumps({"id": "a1", "text": "The Safety Council met on Tuesday."}),
             "not json",
@@ -132,6 +135,7 @@ def main():
              ["scan", "--solo", "--format", "json", os.path.join(t, "missing.txt"), empty, s001], None),
             ("scan --stdin-json", ["scan", "--solo", "--stdin-json", "--format", "json"], records),
             ("explain --format json", ["explain", "--format", "json", "-s", s000, s003], None),
+            ("scan of a spinner's template", ["scan", "--solo", "--format", "json", tpl], None),
         ]
         kinds = set()
         for what, args, stdin in runs:
@@ -145,13 +149,15 @@ def main():
                     bad.append("line %d: not JSON (%s)" % (i + 1, e))
                     continue
                 kinds.add("error" if "error" in v else "judged" if v.get("judged") else "not judged")
+                kinds.update(x["evidence"] for x in v.get("substitutions", []))
                 bad += ["line %d: %s" % (i + 1, e) for e in errors(v, schema, schema)]
             ok(lines and not bad and p.returncode in (0, 1, 2),
                "%s: %d lines valid (exit %d)" % (what, len(lines), p.returncode))
             for b in bad[:5]:
                 print("#   " + b)
-        ok(kinds == {"error", "judged", "not judged"},
-           "the runs cover results, texts not judged and error records (%s)" % sorted(kinds))
+        ok(kinds == {"error", "judged", "not judged", "source", "model", "template"},
+           "the runs cover results, texts not judged, error records and flags of every "
+           "evidence (%s)" % sorted(kinds))
 
     # the validator itself: what it must reject
     good = json.loads(subprocess.run([despin, "scan", "--format", "json", "-s", s000, s003],

@@ -7,7 +7,8 @@
  * style, function words, unrelated words), the cache of candidate
  * originals and the table of them built with the models, and the same
  * results again and from threads computing at once, and the fluency of
- * the sentences paired with the source. */
+ * the sentences paired with the source, and a spinner's templates left in
+ * the text. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -1243,6 +1244,69 @@ T_TEST(threads)
 	ds_ev_share_free(share);
 }
 
+/* A spinner's template left in the text: a brace group of synonyms is one
+ * flag of its own kind, the first alternative its original, whatever the
+ * words inside would have drawn; braces and bars that are not a spinner's
+ * (a command's usage, antonyms, a type union, an identifier, a template
+ * engine's filter, a lone or unclosed group) are not. */
+T_TEST(spinner_templates)
+{
+	static const char ART_TPL[] =
+		"The {war|battle|conflict} went on for a {Year|12 months} and the city council met "
+		"on Tuesday to discuss the new budget.\n";
+	static const char NOT_TPL[] =
+		"Usage: service foo {start|stop|restart|status}. Turn it {on|off}. "
+		"Call dev_{hold|put} or {{ name|title }} with {string|Buffer} and {war|battle "
+		"and {war|war} and {war}.\n";
+	struct ds_ev_ctx *c = ctx_new();
+	struct ds_ev ev;
+	const struct ds_ev_sub *s;
+	memset(&ev, 0, sizeof ev);
+	T_OK(c);
+	if (!c)
+		return;
+	T_EQ_INT(compute(c, ART_TPL, NULL, &ev), 0);
+	T_EQ_INT(ev.n_templates, 2);
+	s = sub_at(&ev, ART_TPL, "{war|battle|conflict}");
+	T_OK(s && s->kind == DS_EV_TEMPLATE);
+	if (s) {
+		T_EQ_INT(s->end - s->start, strlen("{war|battle|conflict}"));
+		T_EQ_STR(ds_ev_str(&ev, s->orig), "war");
+		T_OK(s->p == (float)DS_EV_TEMPLATE_P);
+	}
+	s = sub_at(&ev, ART_TPL, "{Year|12 months}");
+	T_OK(s && s->kind == DS_EV_TEMPLATE);
+	if (s) {
+		T_EQ_STR(ds_ev_str(&ev, s->orig), "year");
+		T_OK(s->cased != DS_EV_NO_CASED && !strcmp(ds_ev_str(&ev, s->cased), "Year"));
+	}
+	/* nothing else inside a group */
+	for (size_t i = 0; i < ev.nsubs; i++)
+		T_OK(ev.subs[i].kind == DS_EV_TEMPLATE ||
+		     ev.subs[i].start >= (uint32_t)(strstr(ART_TPL, "} and") - ART_TPL));
+	T_EQ_INT(compute(c, NOT_TPL, NULL, &ev), 0);
+	T_EQ_INT(ev.n_templates, 0);
+	for (size_t i = 0; i < ev.nsubs; i++)
+		T_OK(ev.subs[i].kind != DS_EV_TEMPLATE);
+	/* against a source the group is still one flag of its own kind */
+	T_EQ_INT(compute(c, ART_TPL, "The war went on for a year and the city council met on "
+				     "Tuesday to discuss the new budget.\n", &ev), 0);
+	T_EQ_INT(ev.n_templates, 2);
+	s = sub_at(&ev, ART_TPL, "{war|battle|conflict}");
+	T_OK(s && s->kind == DS_EV_TEMPLATE);
+	ds_ev_clear(&ev);
+	ds_ev_ctx_free(c);
+	/* no lexicon, no synonyms: no template */
+	c = ds_ev_ctx_new(lm, NULL);
+	T_OK(c);
+	if (c) {
+		T_EQ_INT(compute(c, ART_TPL, NULL, &ev), 0);
+		T_EQ_INT(ev.n_templates, 0);
+		ds_ev_clear(&ev);
+		ds_ev_ctx_free(c);
+	}
+}
+
 int main(void)
 {
 	struct ds_err err;
@@ -1279,6 +1343,7 @@ int main(void)
 	T_RUN(function_word_swap);
 	T_RUN(shared_cache);
 	T_RUN(threads);
+	T_RUN(spinner_templates);
 	free(scorer);
 	ds_vec_free(vec);
 	ds_lex_free(lex);

@@ -169,6 +169,49 @@ T_TEST(hostile_report)
 	ds_models_free(m);
 }
 
+/* An article with a spinner's template left in it ("{war|battle}") and
+ * one flagged by the models: the template's flag is drawn as certain
+ * ([original], the evidence "template"), the article counted under "source
+ * or template", its flags' kinds named in the summary. */
+T_TEST(template_flags)
+{
+	static const char tpl[] = "The {war|battle|conflict} in the region went on for a year.\n";
+	struct ds_err err = {0};
+	struct ds_models *m = ds_models_open("models", &err);
+	struct ds_detector *det;
+	struct ds_text a = {"tpl.txt", tpl, sizeof tpl - 1};
+	struct ds_result *r = NULL;
+	struct ds_buf b = DS_BUF_INIT;
+	struct ds_sub sub;
+	char why[128];
+	if (!m)
+		T_SKIP("models not built (make models)");
+	det = ds_detector_new(m, &err);
+	if (det)
+		r = ds_detect(det, &a, NULL, NULL, NULL, &err);
+	T_OK(r != NULL);
+	if (r) {
+		const struct ds_result *const list[1] = {r};
+		T_OK(ds_result_spun(r));
+		T_EQ_INT(ds_result_nsubs(r), 1);
+		T_EQ_INT(ds_result_sub(r, 0, &sub), 0);
+		T_EQ_INT(sub.evidence, DS_EVIDENCE_TEMPLATE);
+		T_EQ_STR(ds_evidence_name(sub.evidence), "template");
+		T_EQ_INT(ds_report_render(&b, list, 1, NULL, 0), 0);
+		if (!html_check(b.data, b.len, why, sizeof why))
+			T_FAIL("page: %s", why);
+		T_OK(b.data && strstr(b.data, "{war|battle|conflict}</mark><ins class=\"orig\"> [war]") != NULL);
+		T_OK(b.data && strstr(b.data, "<td>template 0.99</td>") != NULL);
+		T_OK(b.data && strstr(b.data, "source or template (1)") != NULL);
+		T_OK(b.data && strstr(b.data, "1 spinner&#39;s template left in the text") != NULL);
+		T_OK(b.data && strstr(b.data, ">1 (template)</td>") != NULL);
+	}
+	ds_buf_free(&b);
+	ds_result_free(r);
+	ds_detector_free(det);
+	ds_models_free(m);
+}
+
 /* What ds_models_open needs and says: an empty directory is refused; a
  * folder of the three required files opens and says in one note which
  * optional files it lacks; the full folder has no note.  A verdict
@@ -280,6 +323,7 @@ int main(void)
 	T_RUN(checker_catches_injection);
 	T_RUN(empty_report);
 	T_RUN(hostile_report);
+	T_RUN(template_flags);
 	T_RUN(models_notes_and_threshold);
 	T_RUN(models_open_many_same_results);
 	return t_done();
