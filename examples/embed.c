@@ -85,7 +85,7 @@ static void print_result(const char *mode, const struct ds_result *r)
 			break;
 		printf("  %zu-%zu\t%s -> %s\t%s\tgain %.2f\t%s\n", s.start, s.end,
 		       s.text, s.original,
-		       s.evidence == DS_EVIDENCE_SOURCE ? "source" : "model",
+		       ds_evidence_name(s.evidence),
 		       s.gain, s.why ? s.why : "");
 	}
 }

@@ -1,26 +1,61 @@
 /* evidence_tpl.c - a spinner's template left in the text: "{war|battle|
  * conflict}", the alternatives a spinner chooses among, printed as they
- * are when the template was not resolved (see evidence_int.h).
+ * are when the template was not resolved (see evidence_int.h).  Templates
+ * nest ("{The {war|battle} went on|The fighting lasted}"), and their
+ * alternatives may be phrases or whole sentences.
  *
  * Braces and bars are common outside spinning: a command's usage
  * ("{start|stop|restart|status}"), a type union ("{string|Buffer}"), a C
  * identifier ("dev_{hold|put}"), a template engine's filter ("{{ name|title
- * }}").  A group counts only when its alternatives are all synonyms: every
- * one of them linked to the others by a thesaurus pair of the lexicon
- * (distributional neighbours alone do not link: they join antonyms and
- * pronouns), and when it stands alone, no letter or brace against it. */
+ * }}"), a grammar ("{ FUNCTION | PROCEDURE }", "{real number | signed
+ * integer}"), markup ("{\fB--extract\fR|\fB--get\fR}").  A group counts
+ * only when it is written as a spinner writes it: standing alone (no
+ * letter or brace against it), within a paragraph, no space inside against
+ * a brace or bar, no punctuation but prose's, not all in capitals; and when
+ * its alternatives are all linked to one another by the lexicon's thesaurus
+ * pairs (tpl_linked; distributional neighbours alone do not link: they
+ * join antonyms and pronouns).  None of the 973 groups with bars in a
+ * Debian system's manuals, licences and sources passes. */
 #include "evidence_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define TPL_MAX_ALTS 12     /* alternatives of a group */
-#define TPL_MAX_WORDS 4     /* words of an alternative */
-#define TPL_MAX_TOKENS (TPL_MAX_ALTS * (TPL_MAX_WORDS + 1) + 1)
+#define TPL_MAX_ALTS 16     /* alternatives of a group */
+#define TPL_MAX_DEPTH 4     /* groups inside groups */
+#define TPL_MAX_TOKENS 400  /* tokens of a group, the groups inside included */
+#define TPL_MAX_CONTENT 16  /* content words of an alternative compared */
+#define TPL_SHORT_WORDS 4   /* an alternative this short is also one phrase */
+/* Lexicon lookups for one document's templates: past them the rest is
+ * left unflagged (a text made to be slow to read). */
+#define TPL_BUDGET 20000
+/* tokens the parser may step over per token of the document, and more */
+#define TPL_STEPS_PER_TOKEN 16
+#define TPL_STEPS_MIN 65536
+
+struct tpl_range {
+	uint32_t b, e;  /* tokens of an alternative, the groups inside included */
+};
+
+/* An alternative's words, a group inside read as its first alternative. */
+struct tpl_alt {
+	uint32_t words[TPL_SHORT_WORDS];
+	uint32_t content[TPL_MAX_CONTENT]; /* its content words */
+	size_t nwords, ncontent;
+	size_t nupper;  /* words in capitals (two letters or more) */
+	char phrase[DS_LEX_MAX_PHRASE + 1]; /* a short one's words, lower case */
+};
+
+struct tpl {
+	struct ds_ev_ctx *c;
+	const struct ds_doc *d;
+	size_t budget;  /* lookups left */
+	size_t steps;   /* tokens the parser may still step over */
+};
 
 /* What may stand right against a group's brace without making it part of
  * something else: a word's letter ("dev_{"), another brace ("{{"), a
- * shell's "$" ("${"). */
+ * shell's "$" ("${"), a backslash (TeX). */
 static int glued(unsigned char ch)
 {
 	return ch == '_' || ch == '$' || ch == '{' || ch == '}' || ch == '\\' ||
@@ -33,85 +68,223 @@ static int punct_is(const struct ds_doc *d, uint32_t t, char ch)
 	return k->kind == DS_TOK_PUNCT && k->end - k->start == 1 && d->text[k->start] == ch;
 }
 
-struct tpl_alt {
-	uint32_t b, e;                          /* its tokens */
-	char lower[DS_LEX_MAX_PHRASE + 1];      /* lower case, one space apart */
-};
-
-/* The group opening at token t: its alternatives into alt and the token
- * after its closing brace into *end; the number of alternatives (0: not a
- * group). */
-static size_t tpl_parse(const struct ds_doc *d, uint32_t t, struct tpl_alt alt[TPL_MAX_ALTS],
-			uint32_t *end)
+/* Punctuation prose holds, as the tokeniser writes it (curly quotes and
+ * dashes folded): anything else is markup or code. */
+static int prose_punct(const struct ds_doc *d, uint32_t t)
 {
+	const struct ds_token *k = &d->tok[t];
+	return k->norm_len == 1 && d->pool[k->norm] && strchr(",.;:!?'()-", d->pool[k->norm]);
+}
+
+static int space_at(const struct ds_doc *d, size_t off)
+{
+	return off < d->len && (d->text[off] == ' ' || d->text[off] == '\t' ||
+				d->text[off] == '\n' || d->text[off] == '\r');
+}
+
+static uint32_t para_of(const struct ds_doc *d, uint32_t t)
+{
+	return d->sent[d->tok[t].sent].para;
+}
+
+/* The group whose opening brace is token t, depth groups deep: its
+ * alternatives' tokens into r and its closing brace's token into *close.
+ * Returns the number of alternatives, 0 when the tokens from t make no
+ * group within the bounds. */
+static size_t tpl_parse(struct tpl *x, uint32_t t, int depth, struct tpl_range r[TPL_MAX_ALTS],
+			uint32_t *close)
+{
+	const struct ds_doc *d = x->d;
+	uint32_t lim = t + TPL_MAX_TOKENS, para = para_of(d, t), i = t + 1;
 	size_t n = 0;
-	uint32_t i = t + 1, lim = t + TPL_MAX_TOKENS;
-	if (d->tok[t].start > 0 && glued((unsigned char)d->text[d->tok[t].start - 1]))
+	if (depth >= TPL_MAX_DEPTH || space_at(d, d->tok[t].end))
 		return 0;
 	if (lim > d->ntok)
 		lim = (uint32_t)d->ntok;
-	for (;;) {
-		uint32_t b = i;
-		while (i < lim && d->tok[i].kind != DS_TOK_PUNCT)
-			i++;
-		if (i == b || i - b > TPL_MAX_WORDS || i >= lim || n == TPL_MAX_ALTS ||
-		    !ev_phrase_of(d, b, i, alt[n].lower, sizeof alt[n].lower))
+	r[0].b = i;
+	for (; i < lim && para_of(d, i) == para && x->steps; i++, x->steps--) {
+		struct tpl_range in[TPL_MAX_ALTS];
+		uint32_t end;
+		if (punct_is(d, i, '{')) {
+			if (!tpl_parse(x, i, depth + 1, in, &end))
+				return 0;
+			i = end;
+		} else if (punct_is(d, i, '|') || punct_is(d, i, '}')) {
+			if (space_at(d, d->tok[i].start - 1) ||
+			    (punct_is(d, i, '|') && space_at(d, d->tok[i].end)))
+				return 0;
+			r[n++].e = i;
+			if (d->text[d->tok[i].start] == '}') {
+				*close = i;
+				return n;
+			}
+			if (n == TPL_MAX_ALTS)
+				return 0;
+			r[n].b = i + 1;
+		} else if (d->tok[i].kind == DS_TOK_PUNCT && !prose_punct(d, i)) {
 			return 0;
-		alt[n].b = b;
-		alt[n].e = i;
-		n++;
-		if (punct_is(d, i, '}'))
-			break;
-		if (!punct_is(d, i, '|'))
-			return 0;
-		i++;
+		}
 	}
-	if (d->tok[i].end < d->len && glued((unsigned char)d->text[d->tok[i].end]))
-		return 0;
-	*end = i + 1;
-	return n >= 2 ? n : 0;
+	return 0;
 }
 
-/* Whether the lexicon relates a and b as a thesaurus does (either way);
- * *w gets the larger weight. */
-static int tpl_related(struct ds_ev_ctx *c, const char *a, const char *b, float *w)
+/* Reads the words of tokens [b, e) into a, a group inside as its first
+ * alternative. */
+static void tpl_read(struct tpl *x, uint32_t b, uint32_t e, int depth, struct tpl_alt *a)
+{
+	const struct ds_doc *d = x->d;
+	for (uint32_t i = b; i < e; i++) {
+		const struct ds_token *k = &d->tok[i];
+		if (punct_is(d, i, '{')) {
+			struct tpl_range in[TPL_MAX_ALTS];
+			uint32_t end;
+			if (tpl_parse(x, i, depth + 1, in, &end)) {
+				tpl_read(x, in[0].b, in[0].e, depth + 1, a);
+				i = end;
+			}
+			continue;
+		}
+		if (k->kind == DS_TOK_PUNCT)
+			continue;
+		if (a->nwords < TPL_SHORT_WORDS)
+			a->words[a->nwords] = i;
+		a->nwords++;
+		a->nupper += (k->flags & DS_TF_UPPER) != 0;
+		if (a->ncontent < TPL_MAX_CONTENT && k->kind == DS_TOK_WORD &&
+		    !ev_is_function_word(d->pool + k->lower, k->norm_len))
+			a->content[a->ncontent++] = i;
+	}
+}
+
+/* Writes tokens [b, e) as the text writes them, a group inside as its
+ * first alternative, lower case when lower. */
+static int tpl_write(struct tpl *x, uint32_t b, uint32_t e, int depth, int lower,
+		     struct ds_buf *out)
+{
+	const struct ds_doc *d = x->d;
+	size_t pos = b < e ? d->tok[b].start : 0, from = out->len;
+	for (uint32_t i = b; i < e; i++) {
+		struct tpl_range in[TPL_MAX_ALTS];
+		uint32_t end;
+		if (!punct_is(d, i, '{') || !tpl_parse(x, i, depth + 1, in, &end))
+			continue;
+		if (ds_buf_append(out, d->text + pos, d->tok[i].start - pos) ||
+		    tpl_write(x, in[0].b, in[0].e, depth + 1, 0, out))
+			return DS_ENOMEM;
+		pos = d->tok[end].end;
+		i = end;
+	}
+	if (b < e && ds_buf_append(out, d->text + pos, d->tok[e - 1].end - pos))
+		return DS_ENOMEM;
+	for (size_t i = from; lower && i < out->len; i++)
+		if (out->data[i] >= 'A' && out->data[i] <= 'Z')
+			out->data[i] = (char)(out->data[i] | 0x20);
+	return 0;
+}
+
+/* Whether the lexicon relates a and b (lower case) as a thesaurus does,
+ * either way. */
+static int tpl_related(struct tpl *x, const char *a, const char *b)
 {
 	struct ds_lex_rel rel;
 	unsigned thesaurus = DS_LEX_SRC_ALL & ~(unsigned)DS_LEX_SRC_DIST;
-	float f = ds_lex_relation(c->lex, c->st, a, b, &rel);
-	if (!(f > 0 || rel.backward > 0) || !(rel.sources & thesaurus))
+	float f;
+	if (!x->budget)
 		return 0;
-	*w = f > rel.backward ? f : rel.backward;
-	return 1;
+	x->budget--;
+	f = ds_lex_relation(x->c->lex, x->c->st, a, b, &rel);
+	return (f > 0 || rel.backward > 0) && (rel.sources & thesaurus);
 }
 
-/* Whether the alternatives are synonyms: distinct, and each linked to the
- * first through pairs of the lexicon (tpl_related); *w gets the weakest
- * link's weight. */
-static int tpl_synonyms(struct ds_ev_ctx *c, const struct tpl_alt *alt, size_t n, float *w)
+static const char *tok_lower(const struct ds_doc *d, uint32_t t, char *buf, size_t size)
 {
-	uint8_t in[TPL_MAX_ALTS] = {1};
-	size_t linked = 1;
-	*w = 1;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(alt[i].lower, alt[j].lower))
-				return 0;
-	for (int grew = 1; grew && linked < n;) {
+	size_t n = d->tok[t].norm_len < size - 1 ? d->tok[t].norm_len : size - 1;
+	memcpy(buf, d->pool + d->tok[t].lower, n);
+	buf[n] = 0;
+	return buf;
+}
+
+/* A short alternative's words as one phrase, lower case and one space
+ * apart (none when too long). */
+static void tpl_phrase(const struct ds_doc *d, struct tpl_alt *a)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->nwords; i++) {
+		const struct ds_token *k = &d->tok[a->words[i]];
+		if (n + k->norm_len + 2 > sizeof a->phrase) {
+			n = 0;
+			break;
+		}
+		if (i)
+			a->phrase[n++] = ' ';
+		memcpy(a->phrase + n, d->pool + k->lower, k->norm_len);
+		n += k->norm_len;
+	}
+	a->phrase[n] = 0;
+}
+
+/* Whether two alternatives are linked: short ones (a few words) that
+ * the thesaurus relates as phrases ("year", "12 months"); else when the
+ * content words of the one with fewer are at least half the other's own
+ * or related to one of them, one related at least ("The war went on" and
+ * "The battle went on": not the same words again). */
+static int tpl_linked(struct tpl *x, const struct tpl_alt *a, const struct tpl_alt *b)
+{
+	char wa[DS_LEX_MAX_PHRASE + 1], wb[DS_LEX_MAX_PHRASE + 1];
+	size_t same = 0, rel = 0;
+	if (a->phrase[0] && b->phrase[0] && tpl_related(x, a->phrase, b->phrase))
+		return 1;
+	if (a->ncontent > b->ncontent) {
+		const struct tpl_alt *t = a;
+		a = b;
+		b = t;
+	}
+	for (size_t i = 0; i < a->ncontent; i++) {
+		int eq = 0, related = 0;
+		tok_lower(x->d, a->content[i], wa, sizeof wa);
+		for (size_t j = 0; j < b->ncontent && !eq; j++)
+			eq = !strcmp(wa, tok_lower(x->d, b->content[j], wb, sizeof wb));
+		for (size_t j = 0; j < b->ncontent && !eq && !related; j++)
+			related = tpl_related(x, wa, tok_lower(x->d, b->content[j], wb, sizeof wb));
+		same += eq;
+		rel += related;
+	}
+	return a->ncontent && rel && 2 * (same + rel) >= a->ncontent;
+}
+
+/* Whether the alternatives of r (n) are a spinner's: at least two not
+ * empty, each of those linked to the first through tpl_linked. */
+static int tpl_spun(struct tpl *x, const struct tpl_range *r, size_t n, int depth)
+{
+	struct tpl_alt alt[TPL_MAX_ALTS];
+	uint8_t in[TPL_MAX_ALTS] = {0};
+	size_t full = 0, upper = 0, linked = 1, first = n;
+	for (size_t i = 0; i < n; i++) {
+		memset(&alt[i], 0, sizeof alt[i]);
+		tpl_read(x, r[i].b, r[i].e, depth, &alt[i]);
+		if (alt[i].nwords <= TPL_SHORT_WORDS)
+			tpl_phrase(x->d, &alt[i]);
+		if (alt[i].nwords) {
+			full++;
+			upper += alt[i].nupper == alt[i].nwords;
+			if (first == n)
+				first = i;
+		}
+	}
+	if (full < 2 || upper == full) /* keywords: "{FUNCTION|PROCEDURE}" */
+		return 0;
+	in[first] = 1;
+	for (int grew = 1; grew && linked < full;) {
 		grew = 0;
 		for (size_t i = 0; i < n; i++)
-			for (size_t j = 0; j < n && !in[i]; j++) {
-				float lw;
-				if (in[j] && tpl_related(c, alt[j].lower, alt[i].lower, &lw)) {
+			for (size_t j = 0; j < n && alt[i].nwords && !in[i]; j++)
+				if (in[j] && tpl_linked(x, &alt[j], &alt[i])) {
 					in[i] = 1;
 					linked++;
 					grew = 1;
-					if (lw < *w)
-						*w = lw;
 				}
-			}
 	}
-	return linked == n;
+	return linked == full;
 }
 
 /* Drops the flags that overlap tokens [b, e): the group is one flag. */
@@ -124,40 +297,56 @@ static void drop_inside(struct ds_ev *ev, uint32_t b, uint32_t e)
 	ev->nsubs = k;
 }
 
+/* Flags the group from token t to its closing brace close, of n
+ * alternatives r. */
+static int tpl_flag(struct tpl *x, struct ds_ev *ev, uint32_t t, uint32_t close,
+		    const struct tpl_range *r, size_t n)
+{
+	const struct ds_doc *d = x->d;
+	struct ds_buf orig = DS_BUF_INIT;
+	struct ds_ev_sub *s;
+	char why[160];
+	int rc;
+	drop_inside(ev, t, close + 1);
+	snprintf(why, sizeof why,
+		 "a spinner's template left unresolved: %zu alternatives the thesaurus links, "
+		 "the first the original",
+		 n);
+	rc = tpl_write(x, r[0].b, r[0].e, 0, 1, &orig) || ds_buf_putc(&orig, 0) ||
+	     ev_add_sub(ev, d, t, close + 1, NULL, 0, 0, orig.data, orig.len - 1, why, 0, 1,
+			DS_EV_TEMPLATE, 1);
+	ds_buf_free(&orig);
+	if (rc)
+		return DS_ENOMEM;
+	s = &ev->subs[ev->nsubs - 1];
+	s->p = DS_EV_TEMPLATE_P;
+	/* put back as the template writes it ("{U.S.|American}") */
+	s->cased = (uint32_t)ev->strs.len;
+	if (tpl_write(x, r[0].b, r[0].e, 0, 0, &ev->strs) || ds_buf_putc(&ev->strs, 0))
+		return DS_ENOMEM;
+	ev->n_templates++;
+	return 0;
+}
+
 int ev_template_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 {
-	struct tpl_alt alt[TPL_MAX_ALTS];
+	struct tpl x = {c, doc, TPL_BUDGET, TPL_STEPS_PER_TOKEN * doc->ntok + TPL_STEPS_MIN};
+	struct tpl_range r[TPL_MAX_ALTS];
 	if (!c->lex)
 		return 0;
-	for (uint32_t t = 0; t < doc->ntok; t++) {
-		uint32_t end;
+	for (uint32_t t = 0; t < doc->ntok && x.budget && x.steps; t++) {
+		uint32_t close;
 		size_t n;
-		float w;
-		struct ds_ev_sub *s;
-		char why[160];
-		if (!punct_is(doc, t, '{') || !(n = tpl_parse(doc, t, alt, &end)) ||
-		    !tpl_synonyms(c, alt, n, &w))
+		if (!punct_is(doc, t, '{') ||
+		    (doc->tok[t].start > 0 && glued((unsigned char)doc->text[doc->tok[t].start - 1])) ||
+		    !(n = tpl_parse(&x, t, 0, r, &close)) ||
+		    (doc->tok[close].end < doc->len &&
+		     glued((unsigned char)doc->text[doc->tok[close].end])) ||
+		    !tpl_spun(&x, r, n, 0))
 			continue;
-		drop_inside(ev, t, end);
-		snprintf(why, sizeof why,
-			 "a spinner's template left unresolved: %zu synonyms to choose from, "
-			 "the first the original",
-			 n);
-		if (ev_add_sub(ev, doc, t, end, NULL, 0, 0, alt[0].lower, strlen(alt[0].lower), why, 0,
-			       w, DS_EV_TEMPLATE, 1))
+		if (tpl_flag(&x, ev, t, close, r, n))
 			return DS_ENOMEM;
-		s = &ev->subs[ev->nsubs - 1];
-		s->p = DS_EV_TEMPLATE_P;
-		/* put back as the template writes it ("{U.S.|American}") */
-		s->cased = (uint32_t)ev->strs.len;
-		for (uint32_t i = alt[0].b; i < alt[0].e; i++)
-			if ((i > alt[0].b && ds_buf_putc(&ev->strs, ' ')) ||
-			    ds_buf_append(&ev->strs, doc->pool + doc->tok[i].norm, doc->tok[i].norm_len))
-				return DS_ENOMEM;
-		if (ds_buf_putc(&ev->strs, 0))
-			return DS_ENOMEM;
-		ev->n_templates++;
-		t = end - 1;
+		t = close;
 	}
 	return 0;
 }

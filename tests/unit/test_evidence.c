@@ -1246,9 +1246,10 @@ T_TEST(threads)
 
 /* A spinner's template left in the text: a brace group of synonyms is one
  * flag of its own kind, the first alternative its original, whatever the
- * words inside would have drawn; braces and bars that are not a spinner's
- * (a command's usage, antonyms, a type union, an identifier, a template
- * engine's filter, a lone or unclosed group) are not. */
+ * words inside would have drawn; groups nest and hold sentences; braces and
+ * bars that are not a spinner's (a command's usage, antonyms, a type union,
+ * an identifier, a template engine's filter, a grammar, keywords, markup, a
+ * lone or unclosed group) are not. */
 T_TEST(spinner_templates)
 {
 	static const char ART_TPL[] =
@@ -1257,7 +1258,13 @@ T_TEST(spinner_templates)
 	static const char NOT_TPL[] =
 		"Usage: service foo {start|stop|restart|status}. Turn it {on|off}. "
 		"Call dev_{hold|put} or {{ name|title }} with {string|Buffer} and {war|battle "
-		"and {war|war} and {war}.\n";
+		"and {war|war} and {war}. Drop { FUNCTION | PROCEDURE } or {FUNCTION|PROCEDURE} "
+		"as {real number | signed integer}, {\\fBwar\\fR|\\fBbattle\\fR} or {war |battle} "
+		"or {<war>|<battle>}.\n";
+	static const char NESTED[] =
+		"Officials said on Friday that {The {war|battle} went on for a {year|12 months}|The "
+		"fighting lasted a year|The conflict continued for twelve months}, and the talks "
+		"{ended|finished}.\n";
 	struct ds_ev_ctx *c = ctx_new();
 	struct ds_ev ev;
 	const struct ds_ev_sub *s;
@@ -1284,6 +1291,18 @@ T_TEST(spinner_templates)
 	for (size_t i = 0; i < ev.nsubs; i++)
 		T_OK(ev.subs[i].kind == DS_EV_TEMPLATE ||
 		     ev.subs[i].start >= (uint32_t)(strstr(ART_TPL, "} and") - ART_TPL));
+	T_EQ_INT(compute(c, NESTED, NULL, &ev), 0);
+	T_EQ_INT(ev.n_templates, 2);
+	s = sub_at(&ev, NESTED, "{The {war");
+	T_OK(s && s->kind == DS_EV_TEMPLATE);
+	if (s) {
+		T_EQ_INT(s->end - s->start, strlen("{The {war|battle} went on for a {year|12 months}|The "
+						   "fighting lasted a year|The conflict continued for "
+						   "twelve months}"));
+		T_EQ_STR(ds_ev_str(&ev, s->orig), "the war went on for a year");
+		T_OK(s->cased != DS_EV_NO_CASED &&
+		     !strcmp(ds_ev_str(&ev, s->cased), "The war went on for a year"));
+	}
 	T_EQ_INT(compute(c, NOT_TPL, NULL, &ev), 0);
 	T_EQ_INT(ev.n_templates, 0);
 	for (size_t i = 0; i < ev.nsubs; i++)
