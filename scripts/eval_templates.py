@@ -7,13 +7,19 @@ alternatives, "{word|synonym|synonym}", the synonyms drawn from the first
 sense of a thesaurus of scripts/spin.py (aiksaurus by default: one the
 lexicon was not built from), then scans the copies and the sources on their
 own and prints, for each, the articles judged spun and the templates found.
+With --system, it also scans the brace groups with bars found in the
+system's manuals, licences, documentation and sources (usage lines, type
+unions, grammars, markup: none of them a spinner's), each alone in a line
+with the character before and after it, and prints those taken for
+templates.
 
   scripts/eval_templates.py [--despin build/despin] [--thesaurus aiksaurus]
-      [--n 150] [--k 20] [--alts 3] [--seed 7]
+      [--n 150] [--k 20] [--alts 3] [--seed 7] [--system]
 """
 
 import argparse
 import glob
+import gzip
 import json
 import os
 import random
@@ -26,6 +32,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import spin  # noqa: E402
 
 WORD = re.compile(r"\b[a-z]{4,}\b")
+GROUP = re.compile(rb"(?:^|.)\{[^{}\n]{1,200}\|[^{}\n]{1,200}\}(?:.|$)", re.M)
+SYSTEM_DIRS = ("/usr/share/doc", "/usr/share/man", "/usr/share/common-licenses", "/usr/include")
+SYSTEM_EXT = (".txt", ".md", ".h", ".py", ".pm", ".pod", ".html", ".gz", "copyright")
 
 
 def synonyms(res, thesaurus, word):
@@ -79,6 +88,42 @@ def scan(despin, files):
     return n, spun, found
 
 
+def system_groups():
+    """The distinct brace groups with bars of the system's text files."""
+    found = set()
+    for top in SYSTEM_DIRS:
+        for d, _, files in os.walk(top):
+            for f in files:
+                if not f.endswith(SYSTEM_EXT) and not f.startswith("README"):
+                    continue
+                path = os.path.join(d, f)
+                try:
+                    with (gzip.open if f.endswith(".gz") else open)(path, "rb") as fh:
+                        data = fh.read(4 << 20)
+                except (OSError, EOFError):
+                    continue
+                found.update(m.group(0).strip() for m in GROUP.finditer(data))
+    return sorted(g.decode("utf-8", "replace") for g in found)
+
+
+def system_check(despin):
+    groups = system_groups()
+    with tempfile.TemporaryDirectory() as d:
+        files = []
+        for i in range(0, len(groups), 200):
+            files.append(os.path.join(d, "groups%04d.txt" % (i // 200)))
+            with open(files[-1], "w", encoding="utf-8") as f:
+                f.write("\n\n".join("See %s here." % g for g in groups[i:i + 200]) + "\n")
+        p = subprocess.run([despin, "scan", "--solo", "--all", "--format", "json"] + files,
+                           capture_output=True, text=True)
+        taken = [s["text"] for line in p.stdout.splitlines()
+                 for s in json.loads(line).get("substitutions", []) if s["evidence"] == "template"]
+    print("the system's brace groups with bars: %d distinct, %d taken for templates"
+          % (len(groups), len(taken)))
+    for t in taken:
+        print("  " + t)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--despin", default="build/despin")
@@ -87,6 +132,7 @@ def main():
     ap.add_argument("--k", type=int, default=20)
     ap.add_argument("--alts", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--system", action="store_true")
     a = ap.parse_args()
     res = spin.Resources(thesauri=(a.thesaurus,) if a.thesaurus != "wordnet" else ())
     rng = random.Random(a.seed)
@@ -110,6 +156,8 @@ def main():
               % (a.thesaurus, a.alts, n, spun, found, made))
     n, spun, found = scan(a.despin, sources)
     print("their sources: %d articles, %d spun, %d templates found" % (n, spun, found))
+    if a.system:
+        system_check(a.despin)
 
 
 if __name__ == "__main__":

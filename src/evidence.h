@@ -239,11 +239,12 @@ struct ds_ev_ctx;
 #define DS_EV_SOURCE_P_REL 0.99
 #define DS_EV_SOURCE_P 0.9
 /* Probability given to a spinner's template left in the text (a brace
- * group of synonyms, "{war|battle|conflict}"): none of the 973 distinct
- * brace groups with bars in the manuals, licences and sources of a Debian
- * system passes the test (evidence_tpl.c), nor any of the clean news and
+ * group of synonyms, "{war|battle|conflict}"): none of the 1,730 distinct
+ * brace groups with bars in the manuals, documentation, licences and
+ * headers of a Debian system passes the test (evidence_tpl.c;
+ * 'scripts/eval_templates.py --system'), nor any of the clean news and
  * mail of the corpus (it holds one group, "{start|stop|restart|status}").
- * At most 3 in 973 would pass at 95% confidence; the value rounds down. */
+ * At most 3 in 1,730 would pass at 95% confidence; the value rounds down. */
 #define DS_EV_TEMPLATE_P 0.99
 
 /* Creates per-thread scratch over the models (lex may be NULL: no

@@ -1260,11 +1260,11 @@ T_TEST(spinner_templates)
 		"Call dev_{hold|put} or {{ name|title }} with {string|Buffer} and {war|battle "
 		"and {war|war} and {war}. Drop { FUNCTION | PROCEDURE } or {FUNCTION|PROCEDURE} "
 		"as {real number | signed integer}, {\\fBwar\\fR|\\fBbattle\\fR} or {war |battle} "
-		"or {<war>|<battle>}.\n";
+		"or {<war>|<battle>}, {0|1}, {e|i}, {war|1}, {record|report|script|info|contention}.\n";
 	static const char NESTED[] =
 		"Officials said on Friday that {The {war|battle} went on for a {year|12 months}|The "
 		"fighting lasted a year|The conflict continued for twelve months}, and the talks "
-		"{ended|finished}.\n";
+		"{ended|finished}, {war|battle|clash} going on.\n";
 	struct ds_ev_ctx *c = ctx_new();
 	struct ds_ev ev;
 	const struct ds_ev_sub *s;
@@ -1292,7 +1292,10 @@ T_TEST(spinner_templates)
 		T_OK(ev.subs[i].kind == DS_EV_TEMPLATE ||
 		     ev.subs[i].start >= (uint32_t)(strstr(ART_TPL, "} and") - ART_TPL));
 	T_EQ_INT(compute(c, NESTED, NULL, &ev), 0);
-	T_EQ_INT(ev.n_templates, 2);
+	T_EQ_INT(ev.n_templates, 3);
+	/* "clash" linked in two steps (through "conflict"), the others directly */
+	s = sub_at(&ev, NESTED, "{war|battle|clash}");
+	T_OK(s && s->kind == DS_EV_TEMPLATE);
 	s = sub_at(&ev, NESTED, "{The {war");
 	T_OK(s && s->kind == DS_EV_TEMPLATE);
 	if (s) {
