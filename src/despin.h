@@ -286,7 +286,9 @@ struct ds_detect_opts {
 	int all_subs;       /* list candidate substitutions of clean articles too */
 	int uncertain_source; /* which text copied which is uncertain (see
 			       * ds_source_direction): the article is scored
-			       * but never flagged, and says so */
+			       * but never flagged, and says so, unless it
+			       * holds a spinner's template (then it is the
+			       * spinner's work whichever came first) */
 	int check_direction;  /* ds_detect_found: 1, an article judged spun against
 			       * a source that no date shows is older is also
 			       * weighed the other way (ds_source_direction);

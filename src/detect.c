@@ -777,8 +777,9 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 	r->spun = r->score >= r->threshold;
 	if (source_flags(r))
 		goto nomem;
-	/* which text copied which is unclear: never accuse either */
-	if (r->src && opts && opts->uncertain_source) {
+	/* which text copied which is unclear: never accuse either, unless
+	 * the article shows a spinner's template */
+	if (r->src && opts && opts->uncertain_source && !r->ev.n_templates) {
 		r->direction = "uncertain";
 		r->spun = 0;
 	}

@@ -188,7 +188,7 @@ static int tpl_write(struct tpl *x, uint32_t b, uint32_t e, int depth, int lower
 
 /* How the lexicon relates a and b (lower case) as a thesaurus does:
  * TPL_DIRECT, a pair either way; TPL_TWO (when two is set), a substitute
- * both share ("clash" and "fight" through "battle"); else 0. */
+ * both share ("clash" and "war" through "conflict"); else 0. */
 #define TPL_DIRECT 2
 #define TPL_TWO 1
 #define TPL_HITS 48

@@ -395,7 +395,8 @@ static void article_cell(struct page *pg, struct body *bd, size_t to)
 		if (s->start >= to)
 			break;
 		plain_to(pg, bd, s->start);
-		/* source-backed: [original]; model alone: {original? p} */
+		/* source-backed or a template: [original]; model alone:
+		 * {original? p} */
 		int src = s->evidence != DS_EVIDENCE_MODEL;
 		putf(pg, "<mark class=\"%s\" id=\"a%zu-f%zu\" title=\"p %.2f: ", src ? "sub" : "model",
 		     bd->num, k, s->p);

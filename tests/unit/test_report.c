@@ -169,10 +169,12 @@ T_TEST(hostile_report)
 	ds_models_free(m);
 }
 
-/* An article with a spinner's template left in it ("{war|battle}") and
- * one flagged by the models: the template's flag is drawn as certain
- * ([original], the evidence "template"), the article counted under "source
- * or template", its flags' kinds named in the summary. */
+/* An article with a spinner's template left in it ("{war|battle}"): the
+ * template's flag is drawn as certain ([original], the evidence
+ * "template"), the article counted under "source or template", its flags'
+ * kinds named in the summary.  Given with a source whose direction is
+ * uncertain, it is still spun (the template is the spinner's whichever
+ * came first), while the same text without the template is not. */
 T_TEST(template_flags)
 {
 	static const char tpl[] = "The {war|battle|conflict} in the region went on for a year.\n";
@@ -208,6 +210,21 @@ T_TEST(template_flags)
 	}
 	ds_buf_free(&b);
 	ds_result_free(r);
+	if (det) {
+		static const char plain[] = "The war in the region went on for a year.\n";
+		struct ds_text src = {"src.txt", plain, sizeof plain - 1};
+		struct ds_detect_opts o = {0};
+		o.uncertain_source = 1;
+		r = ds_detect(det, &a, &src, NULL, &o, &err);
+		T_OK(r && ds_result_spun(r) && !ds_result_source_direction(r));
+		ds_result_free(r);
+		a.data = "The battle in the region went on for a year.\n";
+		a.len = strlen(a.data);
+		r = ds_detect(det, &a, &src, NULL, &o, &err);
+		T_OK(r && !ds_result_spun(r) && ds_result_source_direction(r) &&
+		     !strcmp(ds_result_source_direction(r), "uncertain"));
+		ds_result_free(r);
+	}
 	ds_detector_free(det);
 	ds_models_free(m);
 }
