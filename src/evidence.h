@@ -246,6 +246,13 @@ struct ds_ev_ctx;
  * mail of the corpus (it holds one group, "{start|stop|restart|status}").
  * At most 3 in 1,730 would pass at 95% confidence; the value rounds down. */
 #define DS_EV_TEMPLATE_P 0.99
+/* Probability given to a group written as a template ("{valley|gorge}")
+ * whose alternatives the thesaurus does not link, in an article holding a
+ * linked one: its evidence is the article's rather than its own.  Every
+ * such group is a template in the articles of 'scripts/eval_templates.py'
+ * (a thesaurus the lexicon was not built from); no text of the system's
+ * with groups of the kind holds a linked one, so none was seen false. */
+#define DS_EV_TEMPLATE_FORM_P 0.9
 
 /* Creates per-thread scratch over the models (lex may be NULL: no
  * candidates, fluency features only).  NULL when out of memory. */

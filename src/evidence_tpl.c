@@ -16,13 +16,16 @@
  * thesaurus pairs, at least half of them directly (the first, which a
  * spinner's synonyms are of, among them), the others maybe in two steps
  * through a substitute both share (tpl_spun; distributional neighbours do
- * not link: they join antonyms and pronouns).  None of the 1,730 distinct
+ * not link: they join antonyms and pronouns).  In an article that holds
+ * such a group, the others written alike are templates too, of a
+ * thesaurus the lexicon lacks (DS_EV_TEMPLATE_FORM_P).  None of the 1,730 distinct
  * brace groups with bars in the manuals, documentation, licences and
  * headers of a Debian system passes ('scripts/eval_templates.py
  * --system'). */
 #include "evidence_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TPL_MAX_ALTS 16     /* alternatives of a group */
@@ -276,11 +279,14 @@ static int tpl_linked(struct tpl *x, const struct tpl_alt *a, const struct tpl_a
 	return a->ncontent && rel && 2 * (same + rel) >= a->ncontent ? TPL_DIRECT : 0;
 }
 
-/* Whether the alternatives of r (n) are a spinner's: at least two not
- * empty, each of those linked to the first through tpl_linked, at least
- * half of them by a direct link, the first among them (the rest maybe in
- * two steps). */
-static int tpl_spun(struct tpl *x, const struct tpl_range *r, size_t n, int depth)
+/* What the alternatives of r (n) are: TPL_FORM when at least two are not
+ * empty and not all are in capitals (keywords: "{FUNCTION|PROCEDURE}");
+ * TPL_LINKED when also, link being set, each of those is linked to the
+ * first through tpl_linked, at least half of them by a direct link, the
+ * first among them (the rest maybe in two steps); else 0. */
+#define TPL_FORM 1
+#define TPL_LINKED 2
+static int tpl_spun(struct tpl *x, const struct tpl_range *r, size_t n, int depth, int link)
 {
 	struct tpl_alt alt[TPL_MAX_ALTS];
 	uint8_t in[TPL_MAX_ALTS] = {0}, direct[TPL_MAX_ALTS] = {0};
@@ -297,8 +303,10 @@ static int tpl_spun(struct tpl *x, const struct tpl_range *r, size_t n, int dept
 				first = i;
 		}
 	}
-	if (full < 2 || upper == full) /* keywords: "{FUNCTION|PROCEDURE}" */
+	if (full < 2 || upper == full)
 		return 0;
+	if (!link)
+		return TPL_FORM;
 	in[first] = 1;
 	/* direct links first, then two steps for what is left */
 	for (int two = 0; two < 2 && linked < full; two++)
@@ -318,23 +326,27 @@ static int tpl_spun(struct tpl *x, const struct tpl_range *r, size_t n, int dept
 		}
 	for (size_t i = 0; i < n; i++)
 		ndirect += direct[i];
-	return linked == full && 2 * ndirect >= full && direct[first];
+	return linked == full && 2 * ndirect >= full && direct[first] ? TPL_LINKED : TPL_FORM;
 }
 
-/* Drops the flags that overlap tokens [b, e): the group is one flag. */
+/* Drops the flags that overlap tokens [b, e) (a template inside among
+ * them): the group is one flag. */
 static void drop_inside(struct ds_ev *ev, uint32_t b, uint32_t e)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < ev->nsubs; i++)
 		if (ev->subs[i].tok_end <= b || ev->subs[i].tok_begin >= e)
 			ev->subs[k++] = ev->subs[i];
+		else if (ev->subs[i].kind == DS_EV_TEMPLATE)
+			ev->n_templates--;
 	ev->nsubs = k;
 }
 
 /* Flags the group from token t to its closing brace close, of n
- * alternatives r. */
+ * alternatives r: linked (TPL_LINKED) or written as the article's linked
+ * ones (TPL_FORM). */
 static int tpl_flag(struct tpl *x, struct ds_ev *ev, uint32_t t, uint32_t close,
-		    const struct tpl_range *r, size_t n)
+		    const struct tpl_range *r, size_t n, int how)
 {
 	const struct ds_doc *d = x->d;
 	struct ds_buf orig = DS_BUF_INIT;
@@ -342,10 +354,16 @@ static int tpl_flag(struct tpl *x, struct ds_ev *ev, uint32_t t, uint32_t close,
 	char why[160];
 	int rc;
 	drop_inside(ev, t, close + 1);
-	snprintf(why, sizeof why,
-		 "a spinner's template left unresolved: %zu alternatives the thesaurus links, "
-		 "the first the original",
-		 n);
+	if (how == TPL_LINKED)
+		snprintf(why, sizeof why,
+			 "a spinner's template left unresolved: %zu alternatives the thesaurus "
+			 "links, the first the original",
+			 n);
+	else
+		snprintf(why, sizeof why,
+			 "a spinner's template left unresolved, written as the article's others: "
+			 "%zu alternatives, the first the original",
+			 n);
 	rc = tpl_write(x, r[0].b, r[0].e, 0, 1, &orig) || ds_buf_putc(&orig, 0) ||
 	     ev_add_sub(ev, d, t, close + 1, NULL, 0, 0, orig.data, orig.len - 1, why, 0, 1,
 			DS_EV_TEMPLATE, 1);
@@ -353,7 +371,7 @@ static int tpl_flag(struct tpl *x, struct ds_ev *ev, uint32_t t, uint32_t close,
 	if (rc)
 		return DS_ENOMEM;
 	s = &ev->subs[ev->nsubs - 1];
-	s->p = DS_EV_TEMPLATE_P;
+	s->p = how == TPL_LINKED ? DS_EV_TEMPLATE_P : DS_EV_TEMPLATE_FORM_P;
 	/* put back as the template writes it ("{U.S.|American}") */
 	s->cased = (uint32_t)ev->strs.len;
 	if (tpl_write(x, r[0].b, r[0].e, 0, 0, &ev->strs) || ds_buf_putc(&ev->strs, 0))
@@ -362,25 +380,56 @@ static int tpl_flag(struct tpl *x, struct ds_ev *ev, uint32_t t, uint32_t close,
 	return 0;
 }
 
+/* The group opening at token t when it stands alone (no letter or brace
+ * against it): its alternatives into r, its closing brace into *close and
+ * what tpl_spun says of it (link as there); 0 when none. */
+static int tpl_at(struct tpl *x, uint32_t t, struct tpl_range r[TPL_MAX_ALTS], size_t *n,
+		  uint32_t *close, int link)
+{
+	const struct ds_doc *d = x->d;
+	if (!punct_is(d, t, '{') ||
+	    (d->tok[t].start > 0 && glued((unsigned char)d->text[d->tok[t].start - 1])) ||
+	    !(*n = tpl_parse(x, t, 0, r, close)) ||
+	    (d->tok[*close].end < d->len && glued((unsigned char)d->text[d->tok[*close].end])))
+		return 0;
+	return tpl_spun(x, r, *n, 0, link);
+}
+
 int ev_template_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, struct ds_ev *ev)
 {
 	struct tpl x = {c, doc, TPL_BUDGET, TPL_STEPS_PER_TOKEN * doc->ntok + TPL_STEPS_MIN};
 	struct tpl_range r[TPL_MAX_ALTS];
+	uint8_t *done;
+	uint32_t close;
+	size_t n;
 	if (!c->lex)
 		return 0;
+	/* groups whose alternatives the thesaurus links */
 	for (uint32_t t = 0; t < doc->ntok && x.budget && x.steps; t++) {
-		uint32_t close;
-		size_t n;
-		if (!punct_is(doc, t, '{') ||
-		    (doc->tok[t].start > 0 && glued((unsigned char)doc->text[doc->tok[t].start - 1])) ||
-		    !(n = tpl_parse(&x, t, 0, r, &close)) ||
-		    (doc->tok[close].end < doc->len &&
-		     glued((unsigned char)doc->text[doc->tok[close].end])) ||
-		    !tpl_spun(&x, r, n, 0))
+		if (tpl_at(&x, t, r, &n, &close, 1) != TPL_LINKED)
 			continue;
-		if (tpl_flag(&x, ev, t, close, r, n))
+		if (tpl_flag(&x, ev, t, close, r, n, TPL_LINKED))
 			return DS_ENOMEM;
 		t = close;
 	}
+	if (!ev->n_templates)
+		return 0;
+	/* in an article that holds them, the groups written alike whose
+	 * alternatives a thesaurus the lexicon lacks chose */
+	if (!(done = calloc(doc->ntok, 1)))
+		return DS_ENOMEM;
+	for (size_t i = 0; i < ev->nsubs; i++)
+		if (ev->subs[i].kind == DS_EV_TEMPLATE)
+			memset(done + ev->subs[i].tok_begin, 1, ev->subs[i].tok_end - ev->subs[i].tok_begin);
+	for (uint32_t t = 0; t < doc->ntok && x.steps; t++) {
+		if (done[t] || tpl_at(&x, t, r, &n, &close, 0) != TPL_FORM)
+			continue;
+		if (tpl_flag(&x, ev, t, close, r, n, TPL_FORM)) {
+			free(done);
+			return DS_ENOMEM;
+		}
+		t = close;
+	}
+	free(done);
 	return 0;
 }

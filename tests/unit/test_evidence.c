@@ -1306,6 +1306,35 @@ T_TEST(spinner_templates)
 		T_OK(s->cased != DS_EV_NO_CASED &&
 		     !strcmp(ds_ev_str(&ev, s->cased), "The war went on for a year"));
 	}
+	/* groups the thesaurus does not link: templates only beside one it
+	 * links, and then less sure */
+	T_EQ_INT(compute(c, "They walked {quickly|hastily} into the {valley|gorge} on Tuesday "
+			    "and saw the town.\n", NULL, &ev), 0);
+	T_EQ_INT(ev.n_templates, 0);
+	{
+		static const char KIN[] = "They walked {quickly|hastily} into the {valley|gorge} on "
+					  "Tuesday and the {war|battle} went on.\n";
+		T_EQ_INT(compute(c, KIN, NULL, &ev), 0);
+		T_EQ_INT(ev.n_templates, 3);
+		s = sub_at(&ev, KIN, "{valley|gorge}");
+		T_OK(s && s->kind == DS_EV_TEMPLATE && s->p == (float)DS_EV_TEMPLATE_FORM_P);
+		s = sub_at(&ev, KIN, "{war|battle}");
+		T_OK(s && s->kind == DS_EV_TEMPLATE && s->p == (float)DS_EV_TEMPLATE_P);
+	}
+	/* a linked group inside one written alike is one flag, counted once */
+	{
+		static const char OUTER[] = "Then {the {war|battle} raged|nobody cared} that "
+					    "day in the town by the river.\n";
+		size_t ntpl = 0;
+		T_EQ_INT(compute(c, OUTER, NULL, &ev), 0);
+		T_EQ_INT(ev.n_templates, 1);
+		for (size_t i = 0; i < ev.nsubs; i++)
+			ntpl += ev.subs[i].kind == DS_EV_TEMPLATE;
+		T_EQ_INT(ntpl, 1);
+		s = sub_at(&ev, OUTER, "{the {war");
+		T_OK(s && s->p == (float)DS_EV_TEMPLATE_FORM_P &&
+		     !strcmp(ds_ev_str(&ev, s->orig), "the war raged"));
+	}
 	T_EQ_INT(compute(c, NOT_TPL, NULL, &ev), 0);
 	T_EQ_INT(ev.n_templates, 0);
 	for (size_t i = 0; i < ev.nsubs; i++)
