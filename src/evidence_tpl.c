@@ -18,9 +18,9 @@
  * through a substitute both share (tpl_spun; distributional neighbours do
  * not link: they join antonyms and pronouns).  In an article that holds
  * such a group, the others written alike are templates too, of a
- * thesaurus the lexicon lacks (DS_EV_TEMPLATE_FORM_P).  None of the 1,730 distinct
- * brace groups with bars in the manuals, documentation, licences and
- * headers of a Debian system passes ('scripts/eval_templates.py
+ * thesaurus the lexicon lacks (DS_EV_TEMPLATE_FORM_P).  None of the 1,730
+ * distinct brace groups with bars in the manuals, documentation, licences
+ * and headers of a Debian system passes ('scripts/eval_templates.py
  * --system'). */
 #include "evidence_int.h"
 
