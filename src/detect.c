@@ -454,14 +454,12 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
  * and judged. */
 static void template_score(struct ds_result *r)
 {
-	double q = 1;
+	double at_least = 1 - pow(1 - DS_EV_TEMPLATE_P, (double)r->ev.n_templates);
 	if (!r->ev.n_templates)
 		return;
-	for (size_t k = 0; k < r->ev.n_templates; k++)
-		q *= 1 - DS_EV_TEMPLATE_P;
 	r->judged = 1;
-	if (r->score < 1 - q)
-		r->score = 1 - q;
+	if (r->score < at_least)
+		r->score = at_least;
 }
 
 /* A candidate's prior is also the share of the article's weighed changes

@@ -164,28 +164,24 @@ static void tpl_read(struct tpl *x, uint32_t b, uint32_t e, int depth, struct tp
 }
 
 /* Writes tokens [b, e) as the text writes them, a group inside as its
- * first alternative, lower case when lower. */
-static int tpl_write(struct tpl *x, uint32_t b, uint32_t e, int depth, int lower,
-		     struct ds_buf *out)
+ * first alternative. */
+static int tpl_write(struct tpl *x, uint32_t b, uint32_t e, int depth, struct ds_buf *out)
 {
 	const struct ds_doc *d = x->d;
-	size_t pos = b < e ? d->tok[b].start : 0, from = out->len;
+	size_t pos = b < e ? d->tok[b].start : 0;
 	for (uint32_t i = b; i < e; i++) {
 		struct tpl_range in[TPL_MAX_ALTS];
 		uint32_t end;
 		if (!punct_is(d, i, '{') || !tpl_parse(x, i, depth + 1, in, &end))
 			continue;
 		if (ds_buf_append(out, d->text + pos, d->tok[i].start - pos) ||
-		    tpl_write(x, in[0].b, in[0].e, depth + 1, 0, out))
+		    tpl_write(x, in[0].b, in[0].e, depth + 1, out))
 			return DS_ENOMEM;
 		pos = d->tok[end].end;
 		i = end;
 	}
 	if (b < e && ds_buf_append(out, d->text + pos, d->tok[e - 1].end - pos))
 		return DS_ENOMEM;
-	for (size_t i = from; lower && i < out->len; i++)
-		if (out->data[i] >= 'A' && out->data[i] <= 'Z')
-			out->data[i] = (char)(out->data[i] | 0x20);
 	return 0;
 }
 
@@ -221,13 +217,6 @@ static int tpl_related(struct tpl *x, const char *a, const char *b, int two)
 	return 0;
 }
 
-static const char *tok_lower(const struct ds_doc *d, uint32_t t, char *buf, size_t size)
-{
-	size_t n = d->tok[t].norm_len < size - 1 ? d->tok[t].norm_len : size - 1;
-	memcpy(buf, d->pool + d->tok[t].lower, n);
-	buf[n] = 0;
-	return buf;
-}
 
 /* A short alternative's words as one phrase, lower case and one space
  * apart (none when too long). */
@@ -256,7 +245,6 @@ static void tpl_phrase(const struct ds_doc *d, struct tpl_alt *a)
  * battle went on": not the same words again). */
 static int tpl_linked(struct tpl *x, const struct tpl_alt *a, const struct tpl_alt *b, int two)
 {
-	char wa[DS_LEX_MAX_PHRASE + 1], wb[DS_LEX_MAX_PHRASE + 1];
 	size_t same = 0, rel = 0;
 	int k;
 	if (a->phrase[0] && b->phrase[0] && (k = tpl_related(x, a->phrase, b->phrase, two)))
@@ -268,11 +256,11 @@ static int tpl_linked(struct tpl *x, const struct tpl_alt *a, const struct tpl_a
 	}
 	for (size_t i = 0; i < a->ncontent; i++) {
 		int eq = 0, related = 0;
-		tok_lower(x->d, a->content[i], wa, sizeof wa);
+		const char *wa = ds_tok_lower(x->d, a->content[i]);
 		for (size_t j = 0; j < b->ncontent && !eq; j++)
-			eq = !strcmp(wa, tok_lower(x->d, b->content[j], wb, sizeof wb));
+			eq = !strcmp(wa, ds_tok_lower(x->d, b->content[j]));
 		for (size_t j = 0; j < b->ncontent && !eq && !related; j++)
-			related = tpl_related(x, wa, tok_lower(x->d, b->content[j], wb, sizeof wb), 0);
+			related = tpl_related(x, wa, ds_tok_lower(x->d, b->content[j]), 0);
 		same += eq;
 		rel += related;
 	}
@@ -349,7 +337,7 @@ static int tpl_flag(struct tpl *x, struct ds_ev *ev, uint32_t t, uint32_t close,
 		    const struct tpl_range *r, size_t n, int how)
 {
 	const struct ds_doc *d = x->d;
-	struct ds_buf orig = DS_BUF_INIT;
+	struct ds_buf cased = DS_BUF_INIT, orig = DS_BUF_INIT;
 	struct ds_ev_sub *s;
 	char why[160];
 	int rc;
@@ -364,17 +352,24 @@ static int tpl_flag(struct tpl *x, struct ds_ev *ev, uint32_t t, uint32_t close,
 			 "a spinner's template left unresolved, written as the article's others: "
 			 "%zu alternatives, the first the original",
 			 n);
-	rc = tpl_write(x, r[0].b, r[0].e, 0, 1, &orig) || ds_buf_putc(&orig, 0) ||
-	     ev_add_sub(ev, d, t, close + 1, NULL, 0, 0, orig.data, orig.len - 1, why, 0, 1,
-			DS_EV_TEMPLATE, 1);
+	/* the original as the template writes it ("{U.S.|American}"), which
+	 * restore puts back, and in lower case */
+	rc = tpl_write(x, r[0].b, r[0].e, 0, &cased) || ds_buf_putc(&cased, 0) ||
+	     ds_buf_append(&orig, cased.data, cased.len);
+	for (size_t i = 0; !rc && i < orig.len; i++)
+		if (orig.data[i] >= 'A' && orig.data[i] <= 'Z')
+			orig.data[i] = (char)(orig.data[i] | 0x20);
+	rc = rc || ev_add_sub(ev, d, t, close + 1, NULL, 0, 0, orig.data, orig.len - 1, why, 0, 1,
+			      DS_EV_TEMPLATE, 1);
+	if (!rc) {
+		s = &ev->subs[ev->nsubs - 1];
+		s->p = how == TPL_LINKED ? DS_EV_TEMPLATE_P : DS_EV_TEMPLATE_FORM_P;
+		s->cased = (uint32_t)ev->strs.len;
+		rc = ds_buf_append(&ev->strs, cased.data, cased.len);
+	}
+	ds_buf_free(&cased);
 	ds_buf_free(&orig);
 	if (rc)
-		return DS_ENOMEM;
-	s = &ev->subs[ev->nsubs - 1];
-	s->p = how == TPL_LINKED ? DS_EV_TEMPLATE_P : DS_EV_TEMPLATE_FORM_P;
-	/* put back as the template writes it ("{U.S.|American}") */
-	s->cased = (uint32_t)ev->strs.len;
-	if (tpl_write(x, r[0].b, r[0].e, 0, 0, &ev->strs) || ds_buf_putc(&ev->strs, 0))
 		return DS_ENOMEM;
 	ev->n_templates++;
 	return 0;

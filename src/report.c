@@ -172,12 +172,25 @@ struct art {
 	const struct ds_result *r;
 	size_t num;          /* 1-based input position: the page's ids are aN */
 	int v;               /* V_* */
-	size_t nsrc, nmodel; /* flags by evidence: source-backed or from a
-			      * spinner's template (drawn alike: certain),
-			      * and the models' */
-	size_t ntpl;         /* of nsrc, the templates' */
+	size_t nsrc, ntpl, nmodel; /* flags by evidence: source-backed, a
+				    * spinner's template, the models' */
 	size_t source_art;   /* number of the article that is its main source, 0 none */
 };
+
+/* Flags drawn as certain: source-backed or a spinner's template. */
+static size_t certain(const struct art *a)
+{
+	return a->nsrc + a->ntpl;
+}
+
+/* The classes the evidence filter reads: "es" with certain flags, "em"
+ * with model flags, both, or "en" with none. */
+static const char *evidence_class(const struct art *a)
+{
+	if (!certain(a))
+		return a->nmodel ? "em" : "en";
+	return a->nmodel ? "es em" : "es";
+}
 
 static int cmp_art(const void *a, const void *b)
 {
@@ -644,7 +657,7 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 
 	ds_result_judged(r, &reason);
 	putf(pg, "<details class=\"item art %s %s\" id=\"a%zu\"%s><summary><h2>%zu. ",
-	     VCLASS[a->v], a->nsrc + a->nmodel ? (a->nsrc ? (a->nmodel ? "es em" : "es") : "em") : "en",
+	     VCLASS[a->v], evidence_class(a),
 	     a->num, a->v == V_SPUN ? " open=\"open\"" : "", a->num);
 	esc(pg, ds_result_name(r));
 	putf(pg, "</h2> <span class=\"v %s\">%s</span> score %.*f, threshold %.*f</summary>\n",
@@ -657,7 +670,7 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 			"the pair is the copy, so neither is flagged</span>");
 	putf(pg, "<span class=\"f\">%zu words</span><span class=\"f\">%zu source-backed flag%s, "
 		 "%zu model flag%s",
-	     ds_result_tokens(r), a->nsrc - a->ntpl, a->nsrc - a->ntpl == 1 ? "" : "s", a->nmodel,
+	     ds_result_tokens(r), a->nsrc, a->nsrc == 1 ? "" : "s", a->nmodel,
 	     a->nmodel == 1 ? "" : "s");
 	if (a->ntpl)
 		putf(pg, ", %zu spinner&#39;s template%s left in the text", a->ntpl,
@@ -736,7 +749,7 @@ static void article_section(struct page *pg, const struct art *arts, size_t n,
 static void flag_kinds(struct page *pg, const struct art *a)
 {
 	static const char *const name[] = {"source", "template", "model"};
-	size_t n[3] = {a->nsrc - a->ntpl, a->ntpl, a->nmodel};
+	size_t n[3] = {a->nsrc, a->ntpl, a->nmodel};
 	int kinds = (n[0] > 0) + (n[1] > 0) + (n[2] > 0), k = 0;
 	for (int i = 0; i < 3; i++) {
 		if (!n[i])
@@ -807,16 +820,14 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 		for (size_t k = 0; k < ds_result_nsubs(r); k++) {
 			struct ds_sub s;
 			ds_result_sub(r, k, &s);
-			if (s.evidence == DS_EVIDENCE_MODEL)
-				a[i].nmodel++;
-			else
-				a[i].nsrc++;
+			a[i].nsrc += s.evidence == DS_EVIDENCE_SOURCE;
 			a[i].ntpl += s.evidence == DS_EVIDENCE_TEMPLATE;
+			a[i].nmodel += s.evidence == DS_EVIDENCE_MODEL;
 		}
 		nv[a[i].v]++;
-		ne[0] += a[i].nsrc > 0;
+		ne[0] += certain(&a[i]) > 0;
 		ne[1] += a[i].nmodel > 0;
-		ne[2] += a[i].nsrc + a[i].nmodel == 0;
+		ne[2] += certain(&a[i]) + a[i].nmodel == 0;
 	}
 	/* spun first, then clean, then not judged; by score within each */
 	qsort(a, n, sizeof *a, cmp_art);
@@ -848,14 +859,14 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 		putf(&pg, "<tr class=\"item %s %s\"><td class=\"n\" data-v=\"%zu\">%zu</td><td>"
 			  "<a href=\"#a%zu\">",
 		     VCLASS[a[i].v],
-		     a[i].nsrc + a[i].nmodel ? (a[i].nsrc ? (a[i].nmodel ? "es em" : "es") : "em") : "en",
+		     evidence_class(&a[i]),
 		     a[i].num, a[i].num, a[i].num);
 		esc(&pg, ds_result_name(r));
 		putf(&pg, "</a></td><td data-v=\"%d\"><span class=\"v %s\">%s</span></td>"
 			  "<td class=\"n\">%.*f</td><td class=\"n\">%.*f</td>"
 			  "<td class=\"n\" data-v=\"%zu\">%zu",
 		     a[i].v, VCLASS[a[i].v], vname(&a[i]), d, score, d, thr,
-		     a[i].nsrc + a[i].nmodel, a[i].nsrc + a[i].nmodel);
+		     certain(&a[i]) + a[i].nmodel, certain(&a[i]) + a[i].nmodel);
 		flag_kinds(&pg, &a[i]);
 		put(&pg, "</td><td>");
 		if (src) {
