@@ -1174,6 +1174,24 @@ char *ds_result_restore(const struct ds_result *r, size_t *len)
 	return ds_result_restore_p(r, DS_RESTORE_MIN_P, len, NULL);
 }
 
+/* After a flag put back as nothing (a template whose first alternative is
+ * empty, "{|very|really}"), at pos in src[0..n): one of the spaces around
+ * it goes, so that "a {|very} hard" reads "a hard" and "it {|too}." reads
+ * "it.".  The space after it goes when out ends in a space or a line's
+ * start; else out's last space when punctuation or the end follows.
+ * Returns the new pos. */
+static size_t drop_gap(struct ds_buf *out, const char *src, size_t n, size_t pos)
+{
+	static const char closing[] = ",.;:!?)\n";
+	char prev = out->len ? out->data[out->len - 1] : '\n';
+	char next = pos < n ? src[pos] : '\n';
+	if ((prev == ' ' || prev == '\n') && next == ' ')
+		return pos + 1;
+	if (prev == ' ' && memchr(closing, next, sizeof closing - 1))
+		out->len--;
+	return pos;
+}
+
 char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, size_t *left)
 {
 	struct ds_buf b = DS_BUF_INIT;
@@ -1182,15 +1200,19 @@ char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, 
 	ds_buf_append(&b, r->doc->text, pos);
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
 		const struct ds_ev_sub *s = &r->ev.subs[i];
+		const char *t;
 		if (s->start < pos)
 			continue;
 		if (s->p < min_p) {
 			kept++;
 			continue;
 		}
+		t = sub_restored(r, i);
 		ds_buf_append(&b, r->doc->text + pos, s->start - pos);
-		ds_buf_puts(&b, sub_restored(r, i));
+		ds_buf_puts(&b, t);
 		pos = s->end;
+		if (!*t)
+			pos = drop_gap(&b, r->doc->text, r->doc->len, pos);
 	}
 	if (ds_buf_append(&b, r->doc->text + pos, r->doc->len - pos)) {
 		ds_buf_free(&b);
@@ -1264,7 +1286,7 @@ char *ds_result_restore_page(const struct ds_result *r, const char *page, size_t
 			ds_buf_free(&b);
 			return NULL;
 		}
-		pos = pe;
+		pos = *t ? pe : drop_gap(&b, page, page_len, pe);
 	}
 	if (ds_buf_append(&b, page + pos, page_len - pos) || !b.data) {
 		ds_buf_free(&b);
