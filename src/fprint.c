@@ -160,6 +160,36 @@ static uint64_t digits_hash(const char *s, size_t n)
 	return ds_hash64(buf, k, SEED_TOK ^ 0x4e);
 }
 
+/* The short immutable words (number words, then function words) by their
+ * packed bytes, each with the hash its token gets: one look-up instead of
+ * ds_number_word, function_word and a hash of the form they give. */
+static struct ds_packset imm_short;
+static uint64_t imm_hash[DS_ARRAY_LEN(function_words) + 32];
+static pthread_once_t imm_once = PTHREAD_ONCE_INIT;
+
+static void imm_add(size_t *k, const char *w, uint64_t h)
+{
+	size_t n = strlen(w);
+	if (n == 0 || n > DS_PACK_MAX || *k >= DS_ARRAY_LEN(imm_hash))
+		return;
+	imm_hash[*k] = h;
+	ds_packset_add(&imm_short, w, n, (uint16_t)(*k)++);
+}
+
+static void imm_build(void)
+{
+	const char *num;
+	size_t k = 0;
+	pthread_once(&fw_once, fw_build);
+	for (size_t i = 0; i < 20 + 10 + 4; i++) {
+		const char *w = i < 20 ? ds_num_ones[i] : i < 30 ? ds_num_tens[i - 20] : ds_num_big[i - 30];
+		if ((num = ds_number_word(w, strlen(w))) != NULL)
+			imm_add(&k, w, digits_hash(num, strlen(num)));
+	}
+	for (size_t i = 0; i < DS_ARRAY_LEN(function_words); i++)
+		imm_add(&k, function_words[i], ds_hash64(fw_canon[i], strlen(fw_canon[i]), SEED_TOK));
+}
+
 static uint32_t shingle_hash(const struct item *it, size_t k, unsigned kind)
 {
 	uint64_t h = 0x5348494e474c45ULL + kind;
@@ -174,11 +204,12 @@ static uint32_t shingle_hash(const struct item *it, size_t k, unsigned kind)
  * keys.  Small tables (256 counts) suit the few hundred to few thousand
  * keys of an article. */
 /* The same on the bytes from byte first (0 the lowest) up: the order of
- * keys equal in those bytes is kept. */
+ * keys equal in those bytes is kept.  n < 2^32 (the counts' width: half
+ * the table to clear). */
 static void sort_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned first)
 {
 	uint64_t max = 0, *src = a, *dst = tmp, *t;
-	size_t count[8][256];
+	uint32_t count[8][256];
 	unsigned passes = 0;
 	if (n < 2)
 		return;
@@ -194,12 +225,12 @@ static void sort_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned first)
 			count[p][x & 255]++;
 	}
 	for (unsigned p = 0; p < passes; p++) {
-		size_t *c = count[p];
+		uint32_t *c = count[p];
 		unsigned shift = 8 * (first + p);
 		if (c[(src[0] >> shift) & 255] == n)
 			continue; /* one value of this byte: the order stays */
-		for (size_t i = 0, sum = 0; i < 256; i++) {
-			size_t k = c[i];
+		for (uint32_t i = 0, sum = 0; i < 256; i++) {
+			uint32_t k = c[i];
 			c[i] = sum;
 			sum += k;
 		}
@@ -213,9 +244,18 @@ static void sort_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned first)
 		memcpy(a, src, n * sizeof *a);
 }
 
+static int cmp64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
 void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n)
 {
-	sort_from(a, tmp, n, 0);
+	if (n > UINT32_MAX)
+		qsort(a, n, sizeof *a, cmp64);
+	else
+		sort_from(a, tmp, n, 0);
 }
 
 /* The index of h in the sorted set s[0..n) (where it would go if absent). */
@@ -276,6 +316,7 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 
 	if (!fp)
 		goto nomem;
+	pthread_once(&imm_once, imm_build);
 	imm = malloc((doc->ntok + 1) * sizeof *imm);
 	con = malloc((doc->ntok + 1) * sizeof *con);
 	fp->occ = malloc((2 * doc->ntok + 2) * sizeof *fp->occ);
@@ -289,6 +330,7 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 		const char *lower = ds_tok_lower(doc, i);
 		const char *num, *fw;
 		uint32_t s = t->sent;
+		int k;
 
 		if (t->kind == DS_TOK_PUNCT || (t->flags & DS_TF_BOILER))
 			continue;
@@ -298,10 +340,16 @@ struct ds_fprint *ds_fprint_new(const struct ds_doc *doc, struct ds_stemmer *st,
 		if (t->kind == DS_TOK_NUM) {
 			imm[nimm].h = digits_hash(lower, t->norm_len);
 			imm[nimm++].sent = s;
-		} else if ((num = ds_number_word(lower, t->norm_len)) != NULL) {
+		} else if (t->norm_len <= DS_PACK_MAX &&
+			   (k = ds_packset_find(&imm_short, lower, t->norm_len)) >= 0) {
+			imm[nimm].h = imm_hash[k];
+			imm[nimm++].sent = s;
+		} else if (t->norm_len > DS_PACK_MAX &&
+			   (num = ds_number_word(lower, t->norm_len)) != NULL) {
 			imm[nimm].h = digits_hash(num, strlen(num));
 			imm[nimm++].sent = s;
-		} else if ((fw = function_word(lower, t->norm_len)) != NULL) {
+		} else if (t->norm_len > DS_PACK_MAX &&
+			   (fw = function_word(lower, t->norm_len)) != NULL) {
 			imm[nimm].h = ds_hash64(fw, strlen(fw), SEED_TOK);
 			imm[nimm++].sent = s;
 		} else if ((t->flags & DS_TF_UPPER) ||

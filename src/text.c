@@ -1699,13 +1699,18 @@ static const char *const NUM_DIGITS[] = {
 	"16", "17", "18", "19", "20", "30", "40", "50", "60", "70", "80", "90"};
 
 static struct ds_packset num_set; /* value: index in NUM_DIGITS, or 100 + ds_num_big's */
+static size_t num_long_max;        /* the longest of the words num_set cannot hold */
 static pthread_once_t num_once = PTHREAD_ONCE_INIT;
 
 static void num_init(void)
 {
-	for (size_t i = 0; i < 20; i++)
-		if (strlen(ds_num_ones[i]) <= DS_PACK_MAX)
-			ds_packset_add(&num_set, ds_num_ones[i], strlen(ds_num_ones[i]), (uint16_t)i);
+	for (size_t i = 0; i < 20; i++) {
+		size_t n = strlen(ds_num_ones[i]);
+		if (n <= DS_PACK_MAX)
+			ds_packset_add(&num_set, ds_num_ones[i], n, (uint16_t)i);
+		else if (n > num_long_max)
+			num_long_max = n;
+	}
 	for (size_t i = 2; i < 10; i++)
 		ds_packset_add(&num_set, ds_num_tens[i], strlen(ds_num_tens[i]), (uint16_t)(18 + i));
 	for (size_t i = 0; i < DS_ARRAY_LEN(ds_num_big); i++)
@@ -1715,13 +1720,14 @@ static void num_init(void)
 const char *ds_number_word(const char *lower, size_t n)
 {
 	int k;
+	pthread_once(&num_once, num_init);
 	if (n > DS_PACK_MAX) { /* "seventeen": too long for the packed set */
-		for (size_t i = 0; i < 20; i++)
-			if (strlen(ds_num_ones[i]) == n && memcmp(ds_num_ones[i], lower, n) == 0)
+		for (size_t i = 0; n <= num_long_max && i < 20; i++)
+			if (ds_num_ones[i][0] == lower[0] && strlen(ds_num_ones[i]) == n &&
+			    memcmp(ds_num_ones[i], lower, n) == 0)
 				return NUM_DIGITS[i];
 		return NULL;
 	}
-	pthread_once(&num_once, num_init);
 	k = ds_packset_find(&num_set, lower, n);
 	return k < 0 ? NULL : k >= 100 ? NUM_BIG_DIGITS[k - 100] : NUM_DIGITS[k];
 }

@@ -102,6 +102,38 @@ out:
 	ds_doc_free(b);
 }
 
+T_TEST(number_words_and_function_word_classes)
+{
+	/* number words as their digits, short ("twenty", "thousand") and long
+	 * ("seventeen"); function words as their class, short ("numerous" as
+	 * "many") and long ("throughout") */
+	struct ds_doc *a = doc_of("They sent seventeen envoys and twenty ships with a thousand men "
+				  "throughout numerous ports whilst the war went on.", "a");
+	struct ds_doc *b = doc_of("They sent 17 envoys and 20 ships with a 1000 men throughout "
+				  "many ports while the war went on.", "b");
+	struct ds_doc *c = doc_of("They sent 16 envoys and 20 ships with a 1000 men throughout "
+				  "many ports while the war went on.", "c");
+	struct ds_fprint *fa = fp_of(a), *fb = fp_of(b), *fc = fp_of(c);
+	struct ds_fp_cmp r;
+	T_OK(fa && fb && fc);
+	if (!fa || !fb || !fc)
+		goto out;
+	ds_fprint_cmp(fa, fb, &r);
+	T_OK(ds_fprint_count_kind(fa, DS_FP_KIND_IMM) >= 8);
+	T_EQ_INT(r.common_imm, ds_fprint_count_kind(fa, DS_FP_KIND_IMM));
+	T_EQ_INT(r.common_imm, ds_fprint_count_kind(fb, DS_FP_KIND_IMM));
+	/* a number changed is not the same immutable */
+	ds_fprint_cmp(fa, fc, &r);
+	T_OK(r.common_imm < ds_fprint_count_kind(fa, DS_FP_KIND_IMM));
+out:
+	ds_fprint_free(fa);
+	ds_fprint_free(fb);
+	ds_fprint_free(fc);
+	ds_doc_free(a);
+	ds_doc_free(b);
+	ds_doc_free(c);
+}
+
 T_TEST(identical_and_empty)
 {
 	struct ds_doc *a = t_seed("000");
@@ -451,6 +483,7 @@ int main(void)
 	stemmer = ds_stemmer_new();
 	T_RUN(function_words);
 	T_RUN(immutables_survive_content_swaps);
+	T_RUN(number_words_and_function_word_classes);
 	T_RUN(identical_and_empty);
 	T_RUN(passage_keys_survive_in_a_larger_text);
 	T_RUN(seeds);
