@@ -756,7 +756,9 @@ int ev_best_candidate(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
 		/* what depends on the phrase and its best candidate only: once
 		 * for the pair, kept with the candidate */
 		struct ev_cand *cd = &c->cands[ce->first + bi];
-		snprintf(best->orig, sizeof best->orig, "%.*s", (int)cd->len, c->ctext.data + cd->text);
+		size_t ol = cd->len < sizeof best->orig ? cd->len : sizeof best->orig - 1;
+		memcpy(best->orig, c->ctext.data + cd->text, ol);
+		best->orig[ol] = 0;
 		if (!cd->best_done) {
 			cd->freq = 0;
 			ds_lex_has(c->lex, best->orig, strlen(best->orig), &cd->freq);

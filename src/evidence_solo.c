@@ -447,12 +447,18 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			size_t len[NP], np = 0;
 			double g[NP], fg[NP];
 			int pi[NP], pj[NP];
-			for (int i = 0; i < a->ntop; i++)
+			size_t bl[DS_EV_PAIR_TOP + 1];
+			for (int j = 0; j < b2->ntop; j++)
+				bl[j] = strlen(b2->top_txt[j]);
+			for (int i = 0; i < a->ntop; i++) {
+				/* "a b", the left word written once */
+				char ph[2 * sizeof a->top_txt[0] + 2];
+				size_t al = strlen(a->top_txt[i]);
+				memcpy(ph, a->top_txt[i], al);
+				ph[al] = ' ';
 				for (int j = 0; j < b2->ntop; j++) {
-					char ph[2 * sizeof a->top_txt[0] + 2];
-					int n = snprintf(ph, sizeof ph, "%s %s", a->top_txt[i],
-							 b2->top_txt[j]);
-					if (!ds_lex_has(c->lex, ph, (size_t)n, NULL))
+					memcpy(ph + al + 1, b2->top_txt[j], bl[j]);
+					if (!ds_lex_has(c->lex, ph, al + 1 + bl[j], NULL))
 						continue;
 					ids[np][0] = a->top[i];
 					ids[np][1] = b2->top[j];
@@ -461,6 +467,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 					span[np] = ids[np];
 					len[np++] = 2;
 				}
+			}
 			if (np)
 				ev_span_gains(c, c->tokpos[t], c->tokpos[t] + 2, span, len, np, g,
 					      fg);
