@@ -533,8 +533,8 @@ char *ds_result_json(const struct ds_result *r);
 /* The article with every flagged substitution of probability p >= min_p
  * replaced by its proposed original (capitalisation kept; an original of
  * nothing, a template's empty first alternative, takes one space around it
- * with it); caller frees; *len gets the length and *left (may be NULL) the number of flags left as
- * they were.  NULL when out of memory. */
+ * with it); caller frees; *len gets the length and *left (may be NULL) the
+ * number of flags left as they were.  NULL when out of memory. */
 char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, size_t *left);
 /* The same put back into the bytes the article was read from (page,
  * page_len: the bytes whose map ds_result_set_page gave r), everything

@@ -163,8 +163,10 @@ static uint64_t digits_hash(const char *s, size_t n)
 /* The short immutable words (number words, then function words) by their
  * packed bytes, each with the hash its token gets: one look-up instead of
  * ds_number_word, function_word and a hash of the form they give. */
+#define NUM_WORDS \
+	(DS_ARRAY_LEN(ds_num_ones) + DS_ARRAY_LEN(ds_num_tens) + DS_ARRAY_LEN(ds_num_big))
 static struct ds_packset imm_short;
-static uint64_t imm_hash[DS_ARRAY_LEN(function_words) + 32];
+static uint64_t imm_hash[NUM_WORDS + DS_ARRAY_LEN(function_words)];
 static pthread_once_t imm_once = PTHREAD_ONCE_INIT;
 
 static void imm_add(size_t *k, const char *w, uint64_t h)
@@ -181,13 +183,17 @@ static void imm_build(void)
 	const char *num;
 	size_t k = 0;
 	pthread_once(&fw_once, fw_build);
-	for (size_t i = 0; i < 20 + 10 + 4; i++) {
-		const char *w = i < 20 ? ds_num_ones[i] : i < 30 ? ds_num_tens[i - 20] : ds_num_big[i - 30];
+	for (size_t i = 0; i < NUM_WORDS; i++) {
+		size_t ones = DS_ARRAY_LEN(ds_num_ones), tens = DS_ARRAY_LEN(ds_num_tens);
+		const char *w = i < ones ? ds_num_ones[i]
+				: i < ones + tens ? ds_num_tens[i - ones]
+				: ds_num_big[i - ones - tens];
 		if ((num = ds_number_word(w, strlen(w))) != NULL)
 			imm_add(&k, w, digits_hash(num, strlen(num)));
 	}
 	for (size_t i = 0; i < DS_ARRAY_LEN(function_words); i++)
-		imm_add(&k, function_words[i], ds_hash64(fw_canon[i], strlen(fw_canon[i]), SEED_TOK));
+		imm_add(&k, function_words[i],
+			ds_hash64(fw_canon[i], strlen(fw_canon[i]), SEED_TOK));
 }
 
 static uint32_t shingle_hash(const struct item *it, size_t k, unsigned kind)
