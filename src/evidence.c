@@ -47,6 +47,7 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	if (!c)
 		return;
 	ds_ev_set_share(c, NULL);
+	ds_gbt_flat_free(c->sm_flat);
 	ds_stemmer_free(c->st);
 	ds_lm_seq_free(&c->seq);
 	free(c->before);
@@ -80,6 +81,14 @@ void ds_ev_set_vec(struct ds_ev_ctx *c, const struct ds_vec *vec)
 void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm)
 {
 	c->sm = sm;
+	ds_gbt_flat_free(c->sm_flat);
+	/* short of memory, NULL: the model's own trees are walked */
+	c->sm_flat = sm && sm->trees.ntrees ? ds_gbt_flat_new(&sm->trees) : NULL;
+}
+
+double ev_slot_prob(const struct ds_ev_ctx *c, const double x[DS_NSLOTF])
+{
+	return c->sm_flat ? ds_sigmoid(ds_gbt_flat_logit(c->sm_flat, x)) : ds_slot_prob(c->sm, x);
 }
 
 double ds_slot_logit(const struct ds_slot_model *sm, const double x[DS_NSLOTF])

@@ -61,6 +61,8 @@ struct ev_word {
 
 struct ds_ev_ctx {
 	const struct ds_slot_model *sm;
+	struct ds_gbt_flat *sm_flat;    /* sm's trees laid out for prediction
+					 * (owned; NULL: walk sm's own) */
 	const struct ds_chg_model *cm;  /* change model (NULL: fixed rules) */
 	ds_ev_chg_fn chg_dump;
 	void *chg_ud;
@@ -134,6 +136,9 @@ struct slot_best {
 
 /* True for a function word (w lower-case, n bytes). */
 int ev_is_function_word(const char *w, size_t n);
+/* The slot model's probability for slot features x: ds_slot_prob's, through
+ * the trees laid out for prediction when the context has them. */
+double ev_slot_prob(const struct ds_ev_ctx *c, const double x[DS_NSLOTF]);
 /* Splits a phrase into model ids; returns the count, 0 if a word is unknown
  * or there are too many. */
 size_t ev_phrase_ids(const struct ds_lm *lm, const char *p, size_t len, ds_lm_id *out);

@@ -519,7 +519,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			if (c->dump)
 				c->dump(c->dump_ud, doc, doc->tok[t].start, doc->tok[t + b.k - 1].end, x);
 			if (c->sm) {
-				b.prob = ds_slot_prob(c->sm, x);
+				b.prob = ev_slot_prob(c, x);
 				psum += b.prob;
 				phi += b.prob > 0.5;
 				phi8 += b.prob > 0.8;

@@ -344,3 +344,125 @@ int ds_gbt_check(const struct ds_gbt *g, size_t d)
 	}
 	return 0;
 }
+
+/* ---- the breadth-first layout ---- */
+
+struct ds_gbt_flat {
+	double base;
+	uint32_t ntrees;
+	unsigned depth;  /* levels of splits: every walk takes this many steps */
+	size_t nsplit;   /* per tree: 2^depth - 1 splits, then 2^depth leaves */
+	int32_t *feat;   /* [ntrees][nsplit] */
+	double *thr;     /* [ntrees][nsplit] */
+	double *leaf;    /* [ntrees][nsplit + 1] */
+};
+
+/* Levels of splits below node i (a leaf: 0); more than DS_GBT_MAX_DEPTH is
+ * reported as DS_GBT_MAX_DEPTH + 1. */
+static unsigned tree_depth(const struct ds_gbt *g, int32_t i, unsigned level)
+{
+	const struct ds_gbt_node *nd = &g->node[i];
+	unsigned l, r;
+	if (nd->feat < 0)
+		return 0;
+	if (level >= DS_GBT_MAX_DEPTH)
+		return DS_GBT_MAX_DEPTH + 1;
+	l = tree_depth(g, nd->left, level + 1);
+	r = nd->right == nd->left ? l : tree_depth(g, nd->right, level + 1);
+	return 1 + (l > r ? l : r);
+}
+
+/* Writes the subtree of node i at place p (level level) of tree t. */
+static void flat_fill(struct ds_gbt_flat *f, const struct ds_gbt *g, uint32_t t, int32_t i,
+		      size_t p, unsigned level)
+{
+	const struct ds_gbt_node *nd = &g->node[i];
+	if (level == f->depth) { /* a leaf: a walk of depth levels ends here */
+		f->leaf[t * (f->nsplit + 1) + (p - f->nsplit)] = nd->value;
+		return;
+	}
+	if (nd->feat < 0) { /* a leaf above the depth: both ways to it */
+		f->feat[t * f->nsplit + p] = 0;
+		f->thr[t * f->nsplit + p] = 0;
+		flat_fill(f, g, t, i, 2 * p + 1, level + 1);
+		flat_fill(f, g, t, i, 2 * p + 2, level + 1);
+		return;
+	}
+	f->feat[t * f->nsplit + p] = nd->feat;
+	f->thr[t * f->nsplit + p] = nd->thr;
+	flat_fill(f, g, t, nd->left, 2 * p + 1, level + 1);
+	flat_fill(f, g, t, nd->right, 2 * p + 2, level + 1);
+}
+
+struct ds_gbt_flat *ds_gbt_flat_new(const struct ds_gbt *g)
+{
+	struct ds_gbt_flat *f;
+	unsigned depth = 0;
+	if (!g->ntrees)
+		return NULL;
+	for (uint32_t t = 0; t < g->ntrees; t++) {
+		unsigned d = tree_depth(g, (int32_t)g->root[t], 0);
+		if (d > DS_GBT_MAX_DEPTH)
+			return NULL;
+		if (d > depth)
+			depth = d;
+	}
+	if (!(f = calloc(1, sizeof *f)))
+		return NULL;
+	f->base = g->base;
+	f->ntrees = g->ntrees;
+	f->depth = depth;
+	f->nsplit = ((size_t)1 << depth) - 1;
+	f->feat = malloc((f->nsplit ? f->nsplit : 1) * g->ntrees * sizeof *f->feat);
+	f->thr = malloc((f->nsplit ? f->nsplit : 1) * g->ntrees * sizeof *f->thr);
+	f->leaf = malloc((f->nsplit + 1) * g->ntrees * sizeof *f->leaf);
+	if (!f->feat || !f->thr || !f->leaf) {
+		ds_gbt_flat_free(f);
+		return NULL;
+	}
+	for (uint32_t t = 0; t < g->ntrees; t++)
+		flat_fill(f, g, t, (int32_t)g->root[t], 0, 0);
+	return f;
+}
+
+void ds_gbt_flat_free(struct ds_gbt_flat *f)
+{
+	if (!f)
+		return;
+	free(f->feat);
+	free(f->thr);
+	free(f->leaf);
+	free(f);
+}
+
+double ds_gbt_flat_logit(const struct ds_gbt_flat *f, const double *x)
+{
+	const size_t ns = f->nsplit;
+	double z = f->base;
+	uint32_t t = 0;
+	/* four trees walked side by side: their loads overlap */
+	for (; t + 4 <= f->ntrees; t += 4) {
+		const int32_t *fa = f->feat + t * ns;
+		const double *ta = f->thr + t * ns;
+		size_t a = 0, b = 0, c = 0, d = 0;
+		for (unsigned l = 0; l < f->depth; l++) {
+			a = 2 * a + 1 + (x[fa[a]] > ta[a]);
+			b = 2 * b + 1 + (x[fa[ns + b]] > ta[ns + b]);
+			c = 2 * c + 1 + (x[fa[2 * ns + c]] > ta[2 * ns + c]);
+			d = 2 * d + 1 + (x[fa[3 * ns + d]] > ta[3 * ns + d]);
+		}
+		z += f->leaf[t * (ns + 1) + (a - ns)];
+		z += f->leaf[(t + 1) * (ns + 1) + (b - ns)];
+		z += f->leaf[(t + 2) * (ns + 1) + (c - ns)];
+		z += f->leaf[(t + 3) * (ns + 1) + (d - ns)];
+	}
+	for (; t < f->ntrees; t++) {
+		const int32_t *ft = f->feat + t * ns;
+		const double *tt = f->thr + t * ns;
+		size_t a = 0;
+		for (unsigned l = 0; l < f->depth; l++)
+			a = 2 * a + 1 + (x[ft[a]] > tt[a]);
+		z += f->leaf[t * (ns + 1) + (a - ns)];
+	}
+	return z;
+}

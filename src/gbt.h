@@ -71,4 +71,18 @@ double ds_gbt_logit(const struct ds_gbt *g, const double *x);
  * tree's nodes its own, children after their parents, finite numbers. */
 int ds_gbt_check(const struct ds_gbt *g, size_t d);
 
+/* A model laid out for prediction alone: every tree as a complete binary
+ * tree of the model's greatest depth, in breadth-first order (node i's
+ * children at 2i + 1 and 2i + 2, no links to follow; a leaf above that
+ * depth copied into every place below it), so a walk is one load, one
+ * comparison and one add a level.  Its log-odds are ds_gbt_logit's to the
+ * bit (the same comparisons, the leaves added in the same order). */
+struct ds_gbt_flat;
+/* Lays out g (well formed: ds_gbt_check); NULL when g has no trees, is
+ * deeper than DS_GBT_MAX_DEPTH, or memory is short.  Owns its copy: g may
+ * go.  Free with ds_gbt_flat_free. */
+struct ds_gbt_flat *ds_gbt_flat_new(const struct ds_gbt *g);
+void ds_gbt_flat_free(struct ds_gbt_flat *f);
+double ds_gbt_flat_logit(const struct ds_gbt_flat *f, const double *x);
+
 #endif

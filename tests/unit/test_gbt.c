@@ -39,6 +39,18 @@ static double accuracy(const struct ds_gbt *g, const double *X, const int *y, si
 	return (double)right / (double)n;
 }
 
+/* The number of rows of X (n rows of 3 columns) whose log-odds the
+ * breadth-first layout of g gives to the bit as ds_gbt_logit does. */
+static size_t flat_same(const struct ds_gbt *g, const double *X, size_t n)
+{
+	struct ds_gbt_flat *f = ds_gbt_flat_new(g);
+	size_t same = 0;
+	for (size_t i = 0; f && i < n; i++)
+		same += ds_gbt_flat_logit(f, X + i * 3) == ds_gbt_logit(g, X + i * 3);
+	ds_gbt_flat_free(f);
+	return same;
+}
+
 T_TEST(learns_an_interaction)
 {
 	enum { N = 4000 };
@@ -63,6 +75,8 @@ T_TEST(learns_an_interaction)
 	}
 	/* nine in ten is the best any model can do on rows it never saw */
 	T_OK(accuracy(&g, T, yt, N) > 0.85);
+	/* laid out for prediction (four trees at a time): the same log-odds */
+	T_EQ_INT((int)flat_same(&g, T, N), N);
 	/* a linear model stays near chance */
 	{
 		double mean[4], sd[4], coef[4], Xl[N * 4];
@@ -167,11 +181,72 @@ T_TEST(check_refuses_malformed)
 	T_OK(ds_gbt_check(&bad, 3) != 0);
 }
 
+/* The breadth-first layout gives ds_gbt_logit's log-odds to the bit on
+ * five hand-made trees of different depths (four walked side by side, one
+ * alone), whose leaves sit above the deepest (copied below) and whose rows
+ * land on thresholds; a fitted model is tried in learns_an_interaction. */
+T_TEST(flat_layout_same_logits)
+{
+	static struct ds_gbt g;
+	struct ds_gbt_flat *f;
+
+	/* tree 0: a stump on x1; tree 1: x0 <= 0.5 -> leaf 2, else a split on
+	 * x2 (-4 or 8); tree 2: a single leaf; trees 3 and 4: stumps on x2, x0 */
+	memset(&g, 0, sizeof g);
+	g.base = 0.5;
+	g.ntrees = 5;
+	g.root[0] = 0;
+	g.node[0] = (struct ds_gbt_node){.thr = 0.5, .feat = 1, .left = 1, .right = 2};
+	g.node[1] = (struct ds_gbt_node){.value = -1, .feat = -1, .left = -1, .right = -1};
+	g.node[2] = (struct ds_gbt_node){.value = 1, .feat = -1, .left = -1, .right = -1};
+	g.root[1] = 3;
+	g.node[3] = (struct ds_gbt_node){.thr = 0.5, .feat = 0, .left = 4, .right = 5};
+	g.node[4] = (struct ds_gbt_node){.value = 2, .feat = -1, .left = -1, .right = -1};
+	g.node[5] = (struct ds_gbt_node){.thr = 0.25, .feat = 2, .left = 6, .right = 7};
+	g.node[6] = (struct ds_gbt_node){.value = -4, .feat = -1, .left = -1, .right = -1};
+	g.node[7] = (struct ds_gbt_node){.value = 8, .feat = -1, .left = -1, .right = -1};
+	g.root[2] = 8;
+	g.node[8] = (struct ds_gbt_node){.value = 16, .feat = -1, .left = -1, .right = -1};
+	g.root[3] = 9;
+	g.node[9] = (struct ds_gbt_node){.thr = 0.25, .feat = 2, .left = 10, .right = 11};
+	g.node[10] = (struct ds_gbt_node){.value = -0.5, .feat = -1, .left = -1, .right = -1};
+	g.node[11] = (struct ds_gbt_node){.value = 0.5, .feat = -1, .left = -1, .right = -1};
+	g.root[4] = 12;
+	g.node[12] = (struct ds_gbt_node){.thr = 0.75, .feat = 0, .left = 13, .right = 14};
+	g.node[13] = (struct ds_gbt_node){.value = 0.25, .feat = -1, .left = -1, .right = -1};
+	g.node[14] = (struct ds_gbt_node){.value = -0.25, .feat = -1, .left = -1, .right = -1};
+	g.nnodes = 15;
+	T_EQ_INT(ds_gbt_check(&g, 3), 0);
+	T_OK((f = ds_gbt_flat_new(&g)) != NULL);
+	if (f) {
+		static const double rows[][3] = {{0, 0, 0}, {0.5, 0.5, 0.25}, {0.75, 0.75, 0.75},
+						 {0.75, 0.25, 0.1}, {0.25, 0.75, 1}};
+		T_EQ_INT((int)flat_same(&g, rows[0], 5), 5);
+		T_NEAR(ds_gbt_flat_logit(f, rows[2]), 0.5 + 1 + 8 + 16 + 0.5 + 0.25, 1e-12);
+		T_NEAR(ds_gbt_flat_logit(f, rows[3]), 0.5 - 1 - 4 + 16 - 0.5 + 0.25, 1e-12);
+	}
+	ds_gbt_flat_free(f);
+
+	/* deeper than DS_GBT_MAX_DEPTH: not laid out; no trees: nothing */
+	memset(&g, 0, sizeof g);
+	g.ntrees = 1;
+	for (int i = 0; i <= DS_GBT_MAX_DEPTH; i++)
+		g.node[i] = (struct ds_gbt_node){.thr = 0.5, .feat = 0, .left = i + 1, .right = i + 1};
+	g.node[DS_GBT_MAX_DEPTH + 1] = (struct ds_gbt_node){.value = 1, .feat = -1, .left = -1,
+							    .right = -1};
+	g.nnodes = DS_GBT_MAX_DEPTH + 2;
+	T_EQ_INT(ds_gbt_check(&g, 3), 0);
+	T_OK(ds_gbt_flat_new(&g) == NULL);
+	memset(&g, 0, sizeof g);
+	T_OK(ds_gbt_flat_new(&g) == NULL);
+}
+
 int main(void)
 {
 	T_RUN(learns_an_interaction);
 	T_RUN(columns_and_balance);
 	T_RUN(refusals);
 	T_RUN(check_refuses_malformed);
+	T_RUN(flat_layout_same_logits);
 	return t_done();
 }
