@@ -1182,7 +1182,7 @@ char *ds_result_restore(const struct ds_result *r, size_t *len)
  * Returns the new pos. */
 static size_t drop_gap(struct ds_buf *out, const char *src, size_t n, size_t pos)
 {
-	static const char closing[] = ",.;:!?)\n";
+	static const char closing[] = ",.;:!?)\r\n";
 	char prev = out->len ? out->data[out->len - 1] : '\n';
 	char next = pos < n ? src[pos] : '\n';
 	if ((prev == ' ' || prev == '\n') && next == ' ')
