@@ -454,9 +454,10 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
  * and judged. */
 static void template_score(struct ds_result *r)
 {
-	double at_least = 1 - pow(1 - DS_EV_TEMPLATE_P, (double)r->ev.n_templates);
+	double at_least;
 	if (!r->ev.n_templates)
 		return;
+	at_least = 1 - pow(1 - DS_EV_TEMPLATE_P, (double)r->ev.n_templates);
 	r->judged = 1;
 	if (r->score < at_least)
 		r->score = at_least;

@@ -257,7 +257,10 @@ struct ds_ev_ctx;
 /* Creates per-thread scratch over the models (lex may be NULL: no
  * candidates, fluency features only).  NULL when out of memory. */
 struct ds_ev_ctx *ds_ev_ctx_new(const struct ds_lm *lm, const struct ds_lex *lex);
-/* Slot probabilities come from sm (NULL: none; the slot features stay 0). */
+/* Slot probabilities come from sm (NULL: none; the slot features stay 0).
+ * Its trees are laid out for prediction here, once (ds_gbt_flat_new): a
+ * change to sm's trees after this call is not seen until it is made
+ * again. */
 void ds_ev_set_slot_model(struct ds_ev_ctx *c, const struct ds_slot_model *sm);
 /* Every slot's features go to fn as well (NULL: off). */
 void ds_ev_set_slot_dump(struct ds_ev_ctx *c, ds_ev_slot_fn fn, void *ud);

@@ -250,18 +250,9 @@ static void sort_from(uint64_t *a, uint64_t *tmp, size_t n, unsigned first)
 		memcpy(a, src, n * sizeof *a);
 }
 
-static int cmp64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-	return (a > b) - (a < b);
-}
-
 void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n)
 {
-	if (n > UINT32_MAX)
-		qsort(a, n, sizeof *a, cmp64);
-	else
-		sort_from(a, tmp, n, 0);
+	sort_from(a, tmp, n, 0);
 }
 
 /* The index of h in the sorted set s[0..n) (where it would go if absent). */

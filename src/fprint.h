@@ -97,7 +97,7 @@ struct ds_fp_key {
 int ds_fprint_passage_keys(const struct ds_fprint *fp, struct ds_fp_key **keys, size_t *n);
 
 /* Sorts a[0..n) in ascending order (radix sort; tmp: room for n values,
- * overwritten). */
+ * overwritten; n < 2^32, as an article's keys are). */
 void ds_fprint_sort64(uint64_t *a, uint64_t *tmp, size_t n);
 
 

@@ -39,6 +39,17 @@ static double accuracy(const struct ds_gbt *g, const double *X, const int *y, si
 	return (double)right / (double)n;
 }
 
+/* A node that sends a row left when x[feat] <= thr, and a leaf. */
+static struct ds_gbt_node split(int32_t feat, double thr, int32_t left, int32_t right)
+{
+	return (struct ds_gbt_node){.thr = thr, .feat = feat, .left = left, .right = right};
+}
+
+static struct ds_gbt_node leaf(double value)
+{
+	return (struct ds_gbt_node){.value = value, .feat = -1, .left = -1, .right = -1};
+}
+
 /* The number of rows of X (n rows of 3 columns) whose log-odds the
  * breadth-first layout of g gives to the bit as ds_gbt_logit does. */
 static size_t flat_same(const struct ds_gbt *g, const double *X, size_t n)
@@ -196,25 +207,25 @@ T_TEST(flat_layout_same_logits)
 	g.base = 0.5;
 	g.ntrees = 5;
 	g.root[0] = 0;
-	g.node[0] = (struct ds_gbt_node){.thr = 0.5, .feat = 1, .left = 1, .right = 2};
-	g.node[1] = (struct ds_gbt_node){.value = -1, .feat = -1, .left = -1, .right = -1};
-	g.node[2] = (struct ds_gbt_node){.value = 1, .feat = -1, .left = -1, .right = -1};
+	g.node[0] = split(1, 0.5, 1, 2);
+	g.node[1] = leaf(-1);
+	g.node[2] = leaf(1);
 	g.root[1] = 3;
-	g.node[3] = (struct ds_gbt_node){.thr = 0.5, .feat = 0, .left = 4, .right = 5};
-	g.node[4] = (struct ds_gbt_node){.value = 2, .feat = -1, .left = -1, .right = -1};
-	g.node[5] = (struct ds_gbt_node){.thr = 0.25, .feat = 2, .left = 6, .right = 7};
-	g.node[6] = (struct ds_gbt_node){.value = -4, .feat = -1, .left = -1, .right = -1};
-	g.node[7] = (struct ds_gbt_node){.value = 8, .feat = -1, .left = -1, .right = -1};
+	g.node[3] = split(0, 0.5, 4, 5);
+	g.node[4] = leaf(2);
+	g.node[5] = split(2, 0.25, 6, 7);
+	g.node[6] = leaf(-4);
+	g.node[7] = leaf(8);
 	g.root[2] = 8;
-	g.node[8] = (struct ds_gbt_node){.value = 16, .feat = -1, .left = -1, .right = -1};
+	g.node[8] = leaf(16);
 	g.root[3] = 9;
-	g.node[9] = (struct ds_gbt_node){.thr = 0.25, .feat = 2, .left = 10, .right = 11};
-	g.node[10] = (struct ds_gbt_node){.value = -0.5, .feat = -1, .left = -1, .right = -1};
-	g.node[11] = (struct ds_gbt_node){.value = 0.5, .feat = -1, .left = -1, .right = -1};
+	g.node[9] = split(2, 0.25, 10, 11);
+	g.node[10] = leaf(-0.5);
+	g.node[11] = leaf(0.5);
 	g.root[4] = 12;
-	g.node[12] = (struct ds_gbt_node){.thr = 0.75, .feat = 0, .left = 13, .right = 14};
-	g.node[13] = (struct ds_gbt_node){.value = 0.25, .feat = -1, .left = -1, .right = -1};
-	g.node[14] = (struct ds_gbt_node){.value = -0.25, .feat = -1, .left = -1, .right = -1};
+	g.node[12] = split(0, 0.75, 13, 14);
+	g.node[13] = leaf(0.25);
+	g.node[14] = leaf(-0.25);
 	g.nnodes = 15;
 	T_EQ_INT(ds_gbt_check(&g, 3), 0);
 	T_OK((f = ds_gbt_flat_new(&g)) != NULL);
@@ -231,9 +242,8 @@ T_TEST(flat_layout_same_logits)
 	memset(&g, 0, sizeof g);
 	g.ntrees = 1;
 	for (int i = 0; i <= DS_GBT_MAX_DEPTH; i++)
-		g.node[i] = (struct ds_gbt_node){.thr = 0.5, .feat = 0, .left = i + 1, .right = i + 1};
-	g.node[DS_GBT_MAX_DEPTH + 1] = (struct ds_gbt_node){.value = 1, .feat = -1, .left = -1,
-							    .right = -1};
+		g.node[i] = split(0, 0.5, i + 1, i + 1);
+	g.node[DS_GBT_MAX_DEPTH + 1] = leaf(1);
 	g.nnodes = DS_GBT_MAX_DEPTH + 2;
 	T_EQ_INT(ds_gbt_check(&g, 3), 0);
 	T_OK(ds_gbt_flat_new(&g) == NULL);
