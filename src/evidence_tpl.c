@@ -353,12 +353,11 @@ static int tpl_flag(struct tpl *x, struct ds_ev *ev, uint32_t t, uint32_t close,
 			 "%zu alternatives, the first the original",
 			 n);
 	/* the original as the template writes it ("{U.S.|American}"), which
-	 * restore puts back, and in lower case */
+	 * restore puts back, and in lower case as the text's words are */
 	rc = tpl_write(x, r[0].b, r[0].e, 0, &cased) || ds_buf_putc(&cased, 0) ||
 	     ds_buf_append(&orig, cased.data, cased.len);
-	for (size_t i = 0; !rc && i < orig.len; i++)
-		if (orig.data[i] >= 'A' && orig.data[i] <= 'Z')
-			orig.data[i] = (char)(orig.data[i] | 0x20);
+	if (!rc)
+		ds_lower(orig.data, orig.data, orig.len - 1);
 	rc = rc || ev_add_sub(ev, d, t, close + 1, NULL, 0, 0, orig.data, orig.len - 1, why, 0, 1,
 			      DS_EV_TEMPLATE, 1);
 	if (!rc) {

@@ -1321,6 +1321,19 @@ T_TEST(spinner_templates)
 		s = sub_at(&ev, KIN, "{war|battle}");
 		T_OK(s && s->kind == DS_EV_TEMPLATE && s->p == (float)DS_EV_TEMPLATE_P);
 	}
+	/* the original in lower case as the text's words are, accents too;
+	 * put back as written */
+	{
+		static const char ACC[] = "{\xc3\x89lan|Flair} was gone and the {war|battle} went on.\n";
+		T_EQ_INT(compute(c, ACC, NULL, &ev), 0);
+		s = sub_at(&ev, ACC, "{\xc3\x89lan");
+		T_OK(s && s->kind == DS_EV_TEMPLATE);
+		if (s) {
+			T_EQ_STR(ds_ev_str(&ev, s->orig), "\xc3\xa9lan");
+			T_OK(s->cased != DS_EV_NO_CASED &&
+			     !strcmp(ds_ev_str(&ev, s->cased), "\xc3\x89lan"));
+		}
+	}
 	/* a linked group inside one written alike is one flag, counted once */
 	{
 		static const char OUTER[] = "Then {the {war|battle} raged|nobody cared} that "
