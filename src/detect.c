@@ -1088,35 +1088,30 @@ char *ds_result_json(const struct ds_result *r)
 {
 	struct ds_buf b = DS_BUF_INIT;
 	const char *src = ds_result_source(r);
-	ds_buf_puts(&b, "{\"file\":\"");
-	ds_buf_json_str(&b, r->doc->name, strlen(r->doc->name));
-	ds_buf_printf(&b, "\",\"verdict\":\"%s\",\"score\":", r->spun ? "spun" : "clean");
+	ds_buf_putc(&b, '{');
+	ds_buf_json_name(&b, 0, "file", r->doc->name);
+	ds_buf_printf(&b, ",\"verdict\":\"%s\",\"score\":", r->spun ? "spun" : "clean");
 	json_num(&b, r->score);
-	ds_buf_puts(&b, ",\"source\":");
 	if (src) {
-		ds_buf_putc(&b, '"');
-		ds_buf_json_str(&b, src, strlen(src));
-		ds_buf_puts(&b, "\",\"source_similarity\":");
+		ds_buf_json_name(&b, 1, "source", src);
+		ds_buf_puts(&b, ",\"source_similarity\":");
 		json_num(&b, r->similarity);
 		ds_buf_puts(&b, ",\"source_coverage\":");
 		json_num(&b, r->coverage);
 	} else {
-		ds_buf_puts(&b, "null,\"source_similarity\":null,\"source_coverage\":null");
+		ds_buf_puts(&b, ",\"source\":null,\"source_similarity\":null,\"source_coverage\":null");
 	}
 	if (r->direction)
 		ds_buf_printf(&b, ",\"source_direction\":\"%s\"", r->direction);
-	if (r->copy) {
-		ds_buf_puts(&b, ",\"copy\":\"");
-		ds_buf_json_str(&b, r->copy, strlen(r->copy));
-		ds_buf_puts(&b, "\"");
-	}
+	if (r->copy)
+		ds_buf_json_name(&b, 1, "copy", r->copy);
 	ds_buf_puts(&b, ",\"sources\":[");
 	for (size_t i = 0; i < ds_result_nsources(r); i++) {
 		struct ds_found_source fs;
 		ds_result_source_at(r, i, &fs);
-		ds_buf_puts(&b, i ? ",{\"name\":\"" : "{\"name\":\"");
-		ds_buf_json_str(&b, fs.name, strlen(fs.name));
-		ds_buf_puts(&b, "\",\"similarity\":");
+		ds_buf_puts(&b, i ? ",{" : "{");
+		ds_buf_json_name(&b, 0, "name", fs.name);
+		ds_buf_puts(&b, ",\"similarity\":");
 		json_num(&b, fs.similarity);
 		ds_buf_puts(&b, ",\"coverage\":");
 		json_num(&b, fs.coverage);

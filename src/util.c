@@ -617,6 +617,51 @@ int ds_buf_json_str(struct ds_buf *b, const char *s, size_t n)
 	return ds_buf_append(b, s + run, n - run);
 }
 
+int ds_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	for (size_t i = 0, l; i < n; i += l)
+		if (!(l = p[i] < 0x80 ? 1 : ds_utf8_seq(p + i, n - i, &cp)))
+			return 0;
+	return 1;
+}
+
+int ds_buf_base64(struct ds_buf *b, const void *p, size_t n)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *s = p;
+	char *o;
+	if (n > SIZE_MAX / 2 || ds_buf_reserve(b, (n + 2) / 3 * 4 + 1))
+		return DS_ENOMEM;
+	o = b->data + b->len;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0) |
+			     (i + 2 < n ? s[i + 2] : 0);
+		*o++ = abc[v >> 18];
+		*o++ = abc[v >> 12 & 63];
+		*o++ = i + 1 < n ? abc[v >> 6 & 63] : '=';
+		*o++ = i + 2 < n ? abc[v & 63] : '=';
+	}
+	*o = 0;
+	b->len = (size_t)(o - b->data);
+	return 0;
+}
+
+int ds_buf_json_name(struct ds_buf *b, int comma, const char *key, const char *s)
+{
+	size_t n = strlen(s);
+	if ((comma && ds_buf_putc(b, ',')) || ds_buf_putc(b, '"') || ds_buf_puts(b, key) ||
+	    ds_buf_puts(b, "\":\"") || ds_buf_json_str(b, s, n) || ds_buf_putc(b, '"'))
+		return DS_ENOMEM;
+	if (ds_utf8_valid(s, n))
+		return 0;
+	return ds_buf_puts(b, ",\"") || ds_buf_puts(b, key) || ds_buf_puts(b, "_bytes\":\"") ||
+			       ds_buf_base64(b, s, n) || ds_buf_putc(b, '"')
+		       ? DS_ENOMEM
+		       : 0;
+}
+
 void ds_buf_free(struct ds_buf *b)
 {
 	free(b->data);

@@ -73,8 +73,17 @@ int ds_buf_printf(struct ds_buf *b, const char *fmt, ...) DS_PRINTF(2, 3);
 int ds_buf_fixed4(struct ds_buf *b, double v);
 /* Appends n in decimal, as "%zu" writes it. */
 int ds_buf_size(struct ds_buf *b, size_t n);
-/* Appends s as the body of a JSON string (no quotes), escaping as needed. */
+/* Appends s as the body of a JSON string (no quotes), escaping as needed;
+ * a byte that is not UTF-8 becomes U+FFFD. */
 int ds_buf_json_str(struct ds_buf *b, const char *s, size_t n);
+/* Appends the member "KEY":"S" (s as ds_buf_json_str writes it, after a
+ * comma when comma is set) and, when s is not UTF-8 throughout (a file
+ * name is any bytes), "KEY_bytes":"..." with its bytes in base64 (RFC 4648,
+ * padded), so that a reader gets the name back exactly.  0 or DS_ENOMEM. */
+int ds_buf_json_name(struct ds_buf *b, int comma, const char *key, const char *s);
+/* Appends p[0..n) in base64 (RFC 4648's alphabet, padded).  0 or
+ * DS_ENOMEM. */
+int ds_buf_base64(struct ds_buf *b, const void *p, size_t n);
 /* Appends s[0..n) to b so that showing it, on a terminal or in a page,
  * shows the text and does nothing else (an article's escape sequences
  * would fake a highlight; a bidi override would show "\u202etxt.exe" as
@@ -110,6 +119,8 @@ int ds_grow(void *arr, size_t *cap, size_t need, size_t elt);
 /* Length (1-4) of the well-formed UTF-8 sequence at p[0..n), with its code
  * point in *cp; 0 if p does not start one (stray, overlong, surrogate, cut). */
 size_t ds_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
+/* Whether s[0..n) is well-formed UTF-8 throughout. */
+int ds_utf8_valid(const char *s, size_t n);
 /* Writes code point cp (at most U+10FFFF) as UTF-8 into out; its length,
  * 1-4.  No check: the caller maps what it cannot write to U+FFFD. */
 size_t ds_utf8_put(char out[4], uint32_t cp);

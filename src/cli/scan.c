@@ -660,11 +660,11 @@ out:
 
 /* ---- records of the outcome ---- */
 
-/* Starts a record {"KEY":"NAME", in b; 0 or DS_ENOMEM. */
+/* Starts a record {"KEY":"NAME", in b (and "KEY_bytes" when the name is
+ * not UTF-8: ds_buf_json_name); 0 or DS_ENOMEM. */
 static int record_start(struct ds_buf *b, const char *key, const char *name)
 {
-	return ds_buf_puts(b, "{\"") || ds_buf_puts(b, key) || ds_buf_puts(b, "\":\"") ||
-			       ds_buf_json_str(b, name, strlen(name)) || ds_buf_puts(b, "\",")
+	return ds_buf_putc(b, '{') || ds_buf_json_name(b, 0, key, name) || ds_buf_putc(b, ',')
 		       ? DS_ENOMEM
 		       : 0;
 }

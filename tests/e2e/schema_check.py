@@ -9,6 +9,8 @@ validator of the JSON Schema keywords the schema uses (a keyword it does not
 know is an error, so the schema cannot silently stop being checked).  Also
 checks that the validator rejects records it must reject.  Prints TAP.
 """
+import base64
+import binascii
 import json
 import os
 import re
@@ -18,7 +20,8 @@ import tempfile
 
 KNOWN = {"$schema", "$id", "title", "description", "$defs", "$ref", "type", "enum", "const",
          "minimum", "maximum", "required", "properties", "additionalProperties", "items",
-         "prefixItems", "minItems", "maxItems", "oneOf", "pattern", "if", "then"}
+         "prefixItems", "minItems", "maxItems", "oneOf", "pattern", "if", "then",
+         "contentEncoding"}
 
 
 def type_ok(v, t):
@@ -64,6 +67,11 @@ def errors(v, s, root, path="$"):
             out.append("%s: %r > %r" % (path, v, s["maximum"]))
     if isinstance(v, str) and "pattern" in s and not re.search(s["pattern"], v):
         out.append("%s: %r does not match %s" % (path, v, s["pattern"]))
+    if isinstance(v, str) and s.get("contentEncoding") == "base64":
+        try:
+            base64.b64decode(v, validate=True)
+        except (binascii.Error, ValueError):
+            out.append("%s: %r is not base64" % (path, v))
     if isinstance(v, dict):
         for k in s.get("required", []):
             if k not in v:
@@ -119,6 +127,13 @@ def main():
         tpl = os.path.join(t, "template.txt")
         with open(tpl, "w") as f:
             f.write("The {war|battle|conflict} in the region went on for a {year|12 months}.\n")
+        # names that are not UTF-8 (a file's name is any bytes)
+        odd_src = os.path.join(os.fsencode(t), b"src\xe9.txt")
+        odd_art = os.path.join(os.fsencode(t), b"art\xff.txt")
+        odd_missing = os.path.join(os.fsencode(t), b"gone\xfe.txt")
+        for name, seed in ((odd_src, s000), (odd_art, s003)):
+            with open(name, "wb") as f:
+                f.write(open(seed, "rb").read())
         records = "\n".join([
             json.dumps({"id": "a1", "text": "The Safety Council met on Tuesday."}),
             "not json",
@@ -136,10 +151,13 @@ def main():
             ("scan --stdin-json", ["scan", "--solo", "--stdin-json", "--format", "json"], records),
             ("explain --format json", ["explain", "--format", "json", "-s", s000, s003], None),
             ("scan of a spinner's template", ["scan", "--solo", "--format", "json", tpl], None),
+            ("scan of names that are not UTF-8",
+             [b"scan", b"--format", b"json", b"-s", odd_src, odd_art, odd_missing], None),
         ]
         kinds = set()
         for what, args, stdin in runs:
-            p = subprocess.run([despin] + args, input=stdin, capture_output=True, text=True)
+            p = subprocess.run([despin] + args, input=stdin, capture_output=True, text=True,
+                               errors="surrogateescape")
             lines = [l for l in p.stdout.split("\n") if l]
             bad = []
             for i, line in enumerate(lines):
@@ -150,14 +168,16 @@ def main():
                     continue
                 kinds.add("error" if "error" in v else "judged" if v.get("judged") else "not judged")
                 kinds.update(x["evidence"] for x in v.get("substitutions", []))
+                kinds.update(k for k in ("file_bytes", "source_bytes") if k in v)
                 bad += ["line %d: %s" % (i + 1, e) for e in errors(v, schema, schema)]
             ok(lines and not bad and p.returncode in (0, 1, 2),
                "%s: %d lines valid (exit %d)" % (what, len(lines), p.returncode))
             for b in bad[:5]:
                 print("#   " + b)
-        ok(kinds == {"error", "judged", "not judged", "source", "model", "template"},
-           "the runs cover results, texts not judged, error records and flags of every "
-           "evidence (%s)" % sorted(kinds))
+        ok(kinds == {"error", "judged", "not judged", "source", "model", "template",
+                     "file_bytes", "source_bytes"},
+           "the runs cover results, texts not judged, error records, flags of every "
+           "evidence and names that are not UTF-8 (%s)" % sorted(kinds))
 
     # the validator itself: what it must reject
     good = json.loads(subprocess.run([despin, "scan", "--format", "json", "-s", s000, s003],
@@ -171,6 +191,7 @@ def main():
         ("judged false without a reason", lambda r: r.update(judged=False)),
         ("a substitution without p", lambda r: r["substitutions"][0].pop("p")),
         ("a range of three numbers", lambda r: r["sources"][0].update(ranges=[[1, 2, 3]])),
+        ("a name's bytes that are not base64", lambda r: r.update(file_bytes="caf\u00e9")),
         ("an error record with a verdict", lambda r: (r.clear(), r.update(file="x", error="e", verdict="spun"))),
     ]:
         r = json.loads(json.dumps(good))

@@ -269,6 +269,32 @@ T_TEST(round_trip_json_str)
 	ds_buf_free(&b);
 }
 
+T_TEST(names_not_utf8_keep_their_bytes)
+{
+	/* a UTF-8 name is the member alone; any other gets KEY_bytes, its bytes
+	 * in base64, which decodes to the name (RFC 4648's test vectors for the
+	 * padding) */
+	struct ds_buf b = DS_BUF_INIT;
+	static const char *const vec[][2] = {{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="},
+					     {"foo", "Zm9v"}, {"foob", "Zm9vYg=="},
+					     {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+	for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+		T_EQ_INT(ds_buf_base64(&b, vec[i][0], strlen(vec[i][0])), 0);
+		T_EQ_STR(b.len ? b.data : "", vec[i][1]);
+		ds_buf_free(&b);
+	}
+	T_OK(ds_utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80", 10));
+	T_OK(!ds_utf8_valid("caf\xe9", 4));
+	T_OK(!ds_utf8_valid("\xed\xa0\x80", 3)); /* a surrogate */
+	T_OK(!ds_utf8_valid("\xc3", 1));          /* cut */
+	ds_buf_json_name(&b, 0, "file", "d/caf\xc3\xa9.txt");
+	T_EQ_STR(b.data, "\"file\":\"d/caf\xc3\xa9.txt\"");
+	ds_buf_free(&b);
+	ds_buf_json_name(&b, 1, "file", "d/caf\xe9.txt");
+	T_EQ_STR(b.data, ",\"file\":\"d/caf\\ufffd.txt\",\"file_bytes\":\"ZC9jYWbpLnR4dA==\"");
+	ds_buf_free(&b);
+}
+
 int main(void)
 {
 	T_RUN(record_members);
@@ -280,5 +306,6 @@ int main(void)
 	T_RUN(callback_stops);
 	T_RUN(long_string);
 	T_RUN(round_trip_json_str);
+	T_RUN(names_not_utf8_keep_their_bytes);
 	return t_done();
 }
