@@ -210,6 +210,70 @@ static int seen_dir(struct seen_dirs *s, const struct stat *st)
 	return 0;
 }
 
+/* The files this command writes or keeps open (cli_walk_own): by their
+ * folder's (device, inode) and their name in it. */
+static struct own_file {
+	dev_t dev;
+	ino_t ino;
+	char *base;
+} *own;
+static size_t n_own;
+
+int cli_walk_own(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *base;
+	struct own_file *p;
+	struct stat st;
+	if (!*path || strcmp(path, "-") == 0 || (slash && !slash[1]))
+		return 0;
+	dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	base = strdup(slash ? slash + 1 : path);
+	p = realloc(own, (n_own + 1) * sizeof *own);
+	if (!dir || !base || !p) {
+		free(dir);
+		free(base);
+		if (p)
+			own = p;
+		return -1;
+	}
+	own = p;
+	if (stat(dir, &st) != 0) { /* no folder: nothing a walk could meet */
+		free(dir);
+		free(base);
+		return 0;
+	}
+	free(dir);
+	own[n_own].dev = st.st_dev;
+	own[n_own].ino = st.st_ino;
+	own[n_own++].base = base;
+	return 0;
+}
+
+/* 1 for a file the command named its own, 2 for one made beside it
+ * (SQLite's NAME-wal, NAME-shm and NAME-journal; an atomic write's
+ * NAME.tmp.PID), 0 for any other entry name of the folder dst. */
+static int own_name(const struct stat *dst, const char *name)
+{
+	static const char *const beside[] = {"-wal", "-shm", "-journal", NULL};
+	for (size_t i = 0; i < n_own; i++) {
+		size_t l = strlen(own[i].base);
+		const char *rest = name + l;
+		if (own[i].dev != dst->st_dev || own[i].ino != dst->st_ino ||
+		    strncmp(name, own[i].base, l) != 0)
+			continue;
+		if (!*rest)
+			return 1;
+		for (int k = 0; beside[k]; k++)
+			if (strcmp(rest, beside[k]) == 0)
+				return 2;
+		if (strncmp(rest, ".tmp.", 5) == 0 && rest[5] &&
+		    strspn(rest + 5, "0123456789") == strlen(rest + 5))
+			return 2;
+	}
+	return 0;
+}
+
 /* What a walk calls: fn for each input, err for each path that fails. */
 struct walker {
 	cli_input_fn fn;
@@ -220,6 +284,7 @@ struct walker {
 	size_t assets;      /* files skipped: a page's assets or media */
 	size_t asset_dirs;  /* folders skipped: a saved page's NAME_files */
 	size_t backups;     /* files skipped: NAME.orig, the backups restore keeps */
+	size_t own;         /* files skipped: the command's own (cli_walk_own) */
 };
 
 /* The backup 'restore --in-place' keeps of an article it rewrites
@@ -307,8 +372,13 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 	if (!d)
 		return walk_fail(w, path, "cannot read directory %s: %s", path, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
+		int mine;
 		if (e->d_name[0] == '.')
 			continue;
+		if ((mine = own_name(dst, e->d_name)) != 0) {
+			w->own += mine == 1; /* what is made beside it goes unsaid */
+			continue;
+		}
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 64;
 			char **nn = realloc(names, nc * sizeof *nn);
@@ -366,7 +436,7 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
  * "skipped in folders: PART[, PART] and PART; name a file to read it". */
 static void skipped_note(const struct walker *w)
 {
-	char part[3][128], msg[512];
+	char part[4][128], msg[640];
 	size_t np = 0, used = 0;
 	if (w->assets)
 		snprintf(part[np++], sizeof part[0],
@@ -380,6 +450,9 @@ static void skipped_note(const struct walker *w)
 		snprintf(part[np++], sizeof part[0],
 			 "%zu backup%s (NAME.orig, as 'restore --in-place' keeps them)", w->backups,
 			 w->backups == 1 ? "" : "s");
+	if (w->own)
+		snprintf(part[np++], sizeof part[0], "%s this command writes or reads as its index",
+			 w->own == 1 ? "the file" : "the files");
 	if (!np)
 		return;
 	msg[0] = 0;
@@ -392,7 +465,7 @@ static void skipped_note(const struct walker *w)
 size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err, void *ctx,
 		     int *nerr)
 {
-	struct walker w = {fn, err, ctx, nerr, 0, 0, 0, 0};
+	struct walker w = {fn, err, ctx, nerr, 0, 0, 0, 0, 0};
 	struct seen_dirs seen = {NULL, 0, 0};
 	for (int i = 0; i < n; i++) {
 		struct stat st;

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "records.h"
 #include "../index.h"
+#include "../store.h"
 #include "../text.h"
 
 static const char USAGE[] =
@@ -977,6 +978,10 @@ int cmd_index(int argc, char **argv)
 	}
 	if (strcmp(sub, "copy") == 0)
 		return do_copy(&o, argv, argc);
+	if (!ds_store_is_redis(o.index) && cli_walk_own(o.index)) {
+		cli_error("out of memory");
+		return EXIT_ERROR;
+	}
 	if (argc && (strcmp(sub, "list") == 0 || strcmp(sub, "stats") == 0 ||
 		     strcmp(sub, "check") == 0 || strcmp(sub, "vacuum") == 0 ||
 		     strcmp(sub, "train") == 0)) {

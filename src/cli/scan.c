@@ -537,6 +537,10 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			  "(here '%s')", paths[0]);
 		return -1;
 	}
+	if (o->index && !ds_store_is_redis(o->index) && cli_walk_own(o->index)) {
+		cli_error("out of memory");
+		return -1;
+	}
 	if (!o->stdin_json) {
 		cli_walk_each(paths, npaths, collect_path, collect_error, &e, NULL);
 		if (e.npaths == 0) {
