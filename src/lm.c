@@ -1041,7 +1041,9 @@ void ds_lm_score_spans_tail(const struct ds_lm *lm, const struct ds_lm_state *in
 			size_t nq = 0;
 			for (size_t s = 0; s < m; s++) {
 				ds_lm_id word;
-				for (int c = 0; c < np; c++)
+				/* the whole row, a constant size: stores, not a call to
+				 * memset for np of them */
+				for (int c = 0; c < DS_LM_MIX_MAX; c++)
 					found[s][c] = NULL;
 				if (i < end[s] && span_join(tail, &st[s], n[at + s], i, &total[at + s],
 							    per_word ? per_word[at + s] : NULL))
