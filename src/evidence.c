@@ -56,6 +56,7 @@ void ds_ev_ctx_free(struct ds_ev_ctx *c)
 	free(c->tokpos);
 	free(c->gains);
 	free(c->probs);
+	free(c->ftmp);
 	free(c->ctab);
 	ds_strtab_free(&c->phrases);
 	free(c->cands);

@@ -83,6 +83,8 @@ struct ds_ev_ctx {
 	size_t gains_cap;
 	float *probs;
 	size_t probs_cap;
+	float *ftmp;                 /* sort_floats' scratch, as long */
+	size_t ftmp_cap;
 	/* what slot_features counts a slot's own from: the article's
 	 * lower-quartile slot gain and median log10 probability of a slot's
 	 * word */

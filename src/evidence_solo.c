@@ -17,11 +17,6 @@ const char *const ds_slotf_names[DS_NSLOTF] = {
 	"func", "dist", "ncand", "loglen", "related", "vsim", "compound"
 };
 
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* The slot model's features of slot t (see enum ds_slot_feat). */
 static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_t t,
@@ -365,7 +360,8 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		goto out;
 	}
 	if (ds_grow(&c->gains, &c->gains_cap, doc->ntok + 1, sizeof *c->gains) ||
-	    ds_grow(&c->probs, &c->probs_cap, doc->ntok + 1, sizeof *c->probs)) {
+	    ds_grow(&c->probs, &c->probs_cap, doc->ntok + 1, sizeof *c->probs) ||
+	    ds_grow(&c->ftmp, &c->ftmp_cap, doc->ntok + 1, sizeof *c->ftmp)) {
 		rc = DS_ENOMEM;
 		goto out;
 	}
@@ -502,8 +498,8 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 			c->probs[nslots++] = c->lp[c->tokpos[t]];
 		}
 	if (nslots) {
-		qsort(c->gains, nslots, sizeof *c->gains, cmp_float);
-		qsort(c->probs, nslots, sizeof *c->probs, cmp_float);
+		ds_sort_floats(c->gains, c->ftmp, nslots);
+		ds_sort_floats(c->probs, c->ftmp, nslots);
 		c->slot_gbase = c->gains[nslots / 4];
 		med = c->gains[nslots / 2];
 		c->slot_lpmed = c->probs[nslots / 2];
@@ -553,7 +549,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		if (c->sm) {
 			size_t top = nslots / 10 + 1;
 			double sum = 0;
-			qsort(c->probs, nslots, sizeof *c->probs, cmp_float);
+			ds_sort_floats(c->probs, c->ftmp, nslots);
 			for (size_t i = nslots - top; i < nslots; i++)
 				sum += c->probs[i];
 			ev->f[DS_F_PMEAN] = psum / (double)nslots;

@@ -422,6 +422,53 @@ int ds_sort(void *base, size_t n, size_t size,
 	return 0;
 }
 
+/* The key of x that orders as x does, as unsigned integers: -0 and +0
+ * alike (they compare equal). */
+static inline uint32_t float_key(float x)
+{
+	uint32_t u;
+	memcpy(&u, &x, sizeof u);
+	if (u == 0x80000000u)
+		u = 0;
+	return u & 0x80000000u ? ~u : u | 0x80000000u;
+}
+
+/* Eight bits a pass from the lowest; a pass whose byte is the same in
+ * every key is skipped. */
+void ds_sort_floats(float *a, float *tmp, size_t n)
+{
+	uint32_t count[4][256];
+	float *src = a, *dst = tmp, *t;
+	if (n < 2)
+		return;
+	memset(count, 0, sizeof count);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t k = float_key(a[i]);
+		count[0][k & 255]++;
+		count[1][k >> 8 & 255]++;
+		count[2][k >> 16 & 255]++;
+		count[3][k >> 24]++;
+	}
+	for (unsigned p = 0; p < 4; p++) {
+		uint32_t *c = count[p], sum = 0;
+		unsigned shift = 8 * p;
+		if (c[float_key(src[0]) >> shift & 255] == n)
+			continue;
+		for (unsigned i = 0; i < 256; i++) {
+			uint32_t k = c[i];
+			c[i] = sum;
+			sum += k;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[c[float_key(src[i]) >> shift & 255]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+}
+
 int ds_buf_reserve(struct ds_buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)

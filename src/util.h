@@ -356,8 +356,14 @@ static inline const char *ds_strtab_str(const struct ds_strtab *t, uint32_t id)
 }
 void ds_strtab_free(struct ds_strtab *t);
 
-/* ---- sorting ----
- * A stable merge sort with a context pointer passed to the comparison (like
+/* ---- sorting ---- */
+/* Sorts a[0..n) (no NaN) ascending in place, values that compare equal
+ * (-0 and +0 too) in their order, as a stable sort comparing with < would,
+ * without a call per comparison (a radix sort: the slots' gains of an
+ * article took qsort 1.3% of a solo scan); tmp has room for n floats;
+ * n < 2^32. */
+void ds_sort_floats(float *a, float *tmp, size_t n);
+/* A stable merge sort with a context pointer passed to the comparison (like
  * qsort, without global state): 0 or DS_ENOMEM (it needs n * size bytes). */
 int ds_sort(void *base, size_t n, size_t size,
 	    int (*cmp)(const void *a, const void *b, void *ctx), void *ctx);

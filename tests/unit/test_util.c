@@ -863,6 +863,43 @@ T_TEST(open_input_checks_as_read_file)
 	T_EQ_INT(rmdir(dir), 0);
 }
 
+T_TEST(sort_floats_as_a_stable_sort)
+{
+	/* the same bits, in the same places, as a stable insertion sort by <:
+	 * negatives, -0 beside +0 (equal: their order kept), infinities,
+	 * repeats, runs where a byte of every key is the same */
+	static float a[600], ref[600], tmp[600];
+	uint32_t seed = 12345;
+	for (size_t n = 0; n <= 600; n = n < 8 ? n + 1 : n * 3) {
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1664525u + 1013904223u;
+			switch (seed >> 29) {
+			case 0: a[i] = 0.0f; break;
+			case 1: a[i] = -0.0f; break;
+			case 2: a[i] = (seed >> 20 & 1) ? INFINITY : -INFINITY; break;
+			case 3: a[i] = (float)(seed >> 24 & 7) - 3.5f; break;
+			default: a[i] = ((float)(seed >> 8) / 65536.0f - 128.0f) * 1e-3f;
+			}
+		}
+		memcpy(ref, a, n * sizeof *a);
+		for (size_t i = 1; i < n; i++) {
+			float x = ref[i];
+			size_t j = i;
+			for (; j > 0 && x < ref[j - 1]; j--)
+				ref[j] = ref[j - 1];
+			ref[j] = x;
+		}
+		ds_sort_floats(a, tmp, n);
+		T_OK(memcmp(a, ref, n * sizeof *a) == 0);
+	}
+	/* one value throughout: every pass skipped, nothing moved */
+	for (size_t i = 0; i < 100; i++)
+		a[i] = i % 2 ? -0.0f : 0.0f;
+	memcpy(ref, a, 100 * sizeof *a);
+	ds_sort_floats(a, tmp, 100);
+	T_OK(memcmp(a, ref, 100 * sizeof *a) == 0);
+}
+
 int main(void)
 {
 	T_RUN(fixed4_as_printf);
@@ -889,5 +926,6 @@ int main(void)
 	T_RUN(field_long_numbers);
 	T_RUN(err_long_name_keeps_the_problem);
 	T_RUN(open_input_checks_as_read_file);
+	T_RUN(sort_floats_as_a_stable_sort);
 	return t_done();
 }
