@@ -528,7 +528,10 @@ const char *ds_feature_name(size_t i);
  * of memory.  Fields: file, verdict, score, source, source_similarity,
  * source_coverage, sources [{name, similarity, coverage, ranges [[start,
  * end]]}], threshold, tokens, words, judged (and reason when false), date,
- * substitutions [{start, end, text, original, evidence, gain, p, why}]. */
+ * substitutions [{start, end, text, original, evidence, gain, p, why}].  A
+ * name that is not UTF-8 (file, source, copy, a source's name) is written
+ * with U+FFFD in place of its odd bytes and followed by NAME_bytes, its
+ * bytes in base64 (file_bytes, ...). */
 char *ds_result_json(const struct ds_result *r);
 /* The article with every flagged substitution of probability p >= min_p
  * replaced by its proposed original (capitalisation kept; an original of
