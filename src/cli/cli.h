@@ -64,14 +64,15 @@ void cli_sub_argv0(char **argv, const char *cmd);
  * (cli_no_input, counted in *nerr). */
 typedef int (*cli_input_fn)(const char *path, void *ctx);
 size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr);
-/* Names a file this command writes or reads as its index, so that a walk
- * leaves it out of the folders it reads, with what is made beside it:
- * SQLite's PATH-wal, PATH-shm and PATH-journal, an atomic write's
- * PATH.tmp.PID (the page of 'report --html' in the folder it reports on
- * was read as an article, the index of 'index add' in the folder it adds
- * as three unreadable files).  The folder is taken by device and inode
- * now: another name of it is the same folder.  Named on the command line,
- * the file is still read.  0, or -1 out of memory (the walk reads it). */
+/* Names a file this command writes (cli_output_is_input does so for every
+ * output) or reads as its index, so that a walk leaves it out of the
+ * folders it reads, with what is made beside it: SQLite's PATH-wal,
+ * PATH-shm and PATH-journal, an atomic write's PATH.tmp.PID (the page of
+ * 'report --html' in the folder it reports on was read as an article, the
+ * index of 'index add' in the folder it adds as three unreadable files).
+ * The folder is taken by device and inode now: another name of it is the
+ * same folder.  Named on the command line, the file is still read.  0, or
+ * -1 out of memory (the walk reads it). */
 int cli_walk_own(const char *path);
 /* The error of a walk that found no input in paths[0..n). */
 void cli_no_input(char **paths, int n);
@@ -114,7 +115,9 @@ void cli_pairs_close(struct cli_pairs *r);
  * the n paths (the inputs, sources or index a command reads): writing it
  * would lose that input.  Files are compared by device and inode, so
  * another name of the same file ("./a.txt", a link) is found too; "-" and
- * paths that name nothing are no file.  0 otherwise. */
+ * paths that name nothing are no file.  0 otherwise.  Every command that
+ * writes a file asks this before it reads, so out is also named to the
+ * folder walk as the command's own (cli_walk_own). */
 int cli_output_is_input(const char *out, const char *const *paths, size_t n);
 /* cli_escape_name into one of 4 rotating per-thread buffers of 4 KiB. */
 const char *cli_name(const char *s);

@@ -244,6 +244,12 @@ int cli_walk_own(const char *path)
 		return 0;
 	}
 	free(dir);
+	for (size_t i = 0; i < n_own; i++)
+		if (own[i].dev == st.st_dev && own[i].ino == st.st_ino &&
+		    strcmp(own[i].base, base) == 0) { /* named already */
+			free(base);
+			return 0;
+		}
 	own[n_own].dev = st.st_dev;
 	own[n_own].ino = st.st_ino;
 	own[n_own++].base = base;
@@ -590,6 +596,10 @@ size_t cli_escape_name(char *out, size_t cap, const char *s)
 int cli_output_is_input(const char *out, const char *const *paths, size_t n)
 {
 	struct stat so, si;
+	/* the file this command writes: no folder walk reads it (out of
+	 * memory, a walk would: said by nothing, harmless) */
+	if (out)
+		(void)cli_walk_own(out);
 	/* a file to be made, or standard output: no input is lost */
 	if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode))
 		return 0;

@@ -190,10 +190,6 @@ int cmd_report(int argc, char **argv)
 	    cli_output_is_input(out, so.sources, so.nsources) ||
 	    cli_output_is_input(out, &so.index, 1))
 		return EXIT_ERROR;
-	if (cli_walk_own(out)) {
-		cli_error("out of memory");
-		return EXIT_ERROR;
-	}
 	if (strcmp(out, "-") != 0 && (opened = page_open(&page, out)) < 0)
 		return EXIT_ERROR;
 	rc = scan_run(&so, argv + optind, argc - optind, collect, &ctx);

@@ -194,10 +194,6 @@ int cmd_train(int argc, char **argv)
 	if (cli_output_is_input(out, (const char *const *)(argv + optind), (size_t)(argc - optind)) ||
 	    cli_output_is_input(arpa, (const char *const *)(argv + optind), (size_t)(argc - optind)))
 		return EXIT_ERROR;
-	if (cli_walk_own(out) || (arpa && cli_walk_own(arpa))) {
-		cli_error("out of memory");
-		return EXIT_ERROR;
-	}
 	ctx.tty = !quiet && isatty(2);
 	ctx.pretok = o.pretokenized;
 	o.progress = show_progress;
