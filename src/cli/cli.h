@@ -71,8 +71,9 @@ size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr);
  * 'report --html' in the folder it reports on was read as an article, the
  * index of 'index add' in the folder it adds as three unreadable files).
  * The folder is taken by device and inode now: another name of it is the
- * same folder.  Named on the command line, the file is still read.  0, or
- * -1 out of memory (the walk reads it). */
+ * same folder.  Named on the command line ('index add -i ix.db *'), it is
+ * skipped with a note (an output named so was refused before:
+ * cli_output_is_input).  0, or -1 out of memory (the walk reads it). */
 int cli_walk_own(const char *path);
 /* The error of a walk that found no input in paths[0..n). */
 void cli_no_input(char **paths, int n);

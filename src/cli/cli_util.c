@@ -219,16 +219,25 @@ static struct own_file {
 } *own;
 static size_t n_own;
 
-int cli_walk_own(const char *path)
+/* The folder of path ("." for a bare name; a new string, NULL out of
+ * memory), and in *base its name in it (inside path). */
+static char *path_dir(const char *path, const char **base)
 {
 	const char *slash = strrchr(path, '/');
+	*base = slash ? slash + 1 : path;
+	return slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+}
+
+int cli_walk_own(const char *path)
+{
+	const char *name;
 	char *dir, *base;
 	struct own_file *p;
 	struct stat st;
-	if (!*path || strcmp(path, "-") == 0 || (slash && !slash[1]))
+	if (!*path || strcmp(path, "-") == 0 || path[strlen(path) - 1] == '/')
 		return 0;
-	dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-	base = strdup(slash ? slash + 1 : path);
+	dir = path_dir(path, &name);
+	base = strdup(name);
 	p = realloc(own, (n_own + 1) * sizeof *own);
 	if (!dir || !base || !p) {
 		free(dir);
@@ -278,6 +287,23 @@ static int own_name(const struct stat *dst, const char *name)
 			return 2;
 	}
 	return 0;
+}
+
+/* own_name for a path as given: its folder's and its own name. */
+static int own_path(const char *path)
+{
+	const char *base;
+	char *dir;
+	struct stat dst;
+	int r;
+	if (!n_own || path[strlen(path) - 1] == '/')
+		return 0;
+	dir = path_dir(path, &base);
+	if (!dir)
+		return 0; /* out of memory: read it, as before */
+	r = stat(dir, &dst) == 0 ? own_name(&dst, base) : 0;
+	free(dir);
+	return r;
 }
 
 /* What a walk calls: fn for each input, err for each path that fails. */
@@ -475,6 +501,7 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 	struct seen_dirs seen = {NULL, 0, 0};
 	for (int i = 0; i < n; i++) {
 		struct stat st;
+		int mine;
 		if (strcmp(paths[i], "-") == 0) {
 			w.count++;
 			if (fn("-", ctx))
@@ -489,6 +516,18 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 		if (S_ISDIR(st.st_mode)) {
 			if (walk_dir(paths[i], &st, &seen, &w))
 				break;
+		} else if (S_ISREG(st.st_mode) && (mine = own_path(paths[i])) != 0) {
+			/* 'index add -i ix.db *': the index is no article (as tar
+			 * leaves out the archive it writes); an output named as an
+			 * input was refused before (cli_output_is_input) */
+			if (mine == 1)
+				cli_note("%s: the index this command uses, not an article: "
+					 "skipped",
+					 cli_name(paths[i]));
+			else
+				cli_note("%s: made beside a file of this command's (SQLite's -wal, -shm "
+					 "or -journal, a temporary file), not an article: skipped",
+					 cli_name(paths[i]));
 		} else {
 			w.count++;
 			if (fn(paths[i], ctx))
@@ -502,8 +541,16 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 
 void cli_no_input(char **paths, int n)
 {
-	if (n == 1)
-		cli_error("no input: %s holds no file to read", paths[0]);
+	struct stat st;
+	int files = 0;
+	for (int i = 0; i < n && !files; i++)
+		files = stat(paths[i], &st) == 0 && !S_ISDIR(st.st_mode);
+	if (n == 1 && files)
+		cli_error("no input: %s is the command's own file, not an article", cli_name(paths[0]));
+	else if (n == 1)
+		cli_error("no input: %s holds no file to read", cli_name(paths[0]));
+	else if (files)
+		cli_error("no input: the paths given hold no file to read but the command's own");
 	else
 		cli_error("no input: the folders given hold no file to read");
 }
