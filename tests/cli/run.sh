@@ -4,13 +4,17 @@
 #   expected  its expected standard output (byte for byte)
 #   status    its expected exit status (default 0)
 #   stderr    optional: a grep -E pattern its standard error must match
-# Set DS_UPDATE_GOLDEN=1 to rewrite "expected" files from the current output.
+# Set DS_UPDATE_GOLDEN=1 to rewrite "expected" and "status" files from the
+# current output.  Arguments name the tests to run (all of them without).
 TOP=${DS_TOP:-$(pwd)}
 cd "$TOP" || exit 2
 n=0
 for dir in tests/cli/*/; do
 	[ -f "$dir/cmd" ] || continue
 	name=$(basename "$dir")
+	if [ $# -gt 0 ]; then
+		case " $* " in *" $name "*) ;; *) continue ;; esac
+	fi
 	n=$((n + 1))
 	out=$(mktemp); err=$(mktemp)
 	sh "$dir/cmd" > "$out" 2> "$err"
@@ -18,7 +22,9 @@ for dir in tests/cli/*/; do
 	want_rc=0
 	[ -f "$dir/status" ] && want_rc=$(cat "$dir/status")
 	if [ "${DS_UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$out" "$dir/expected"; echo "$rc" > "$dir/status"
+		cp "$out" "$dir/expected"
+		# the default status (0) is written only where one was
+		if [ "$rc" != 0 ] || [ -f "$dir/status" ]; then echo "$rc" > "$dir/status"; fi
 	fi
 	ok=1
 	if [ "$rc" != "$want_rc" ]; then
