@@ -13,8 +13,9 @@
  * File: models/cand.bin (binfmt kind "CANDS"), built by 'make models' with
  * 'despin lex cands'.  It answers for the models it was built from only:
  * their ids (ds_bin_map_id of the language model, lexicon and word vectors)
- * and the search's version are in its header, and detection uses it only
- * when they are those of the models loaded (ds_candtab_matches).
+ * and the search's version and limits (ds_ev_cand_algo) are in its header,
+ * and detection uses it only when they are those of the models loaded
+ * (ds_candtab_matches).
  * Payload (little-endian, 4-byte fields, 8-byte aligned sections):
  *     uint32 id_lm, id_lex, id_vec, algo
  *     uint32 nphrase, cap, nword, ncand

@@ -243,7 +243,7 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 	m->id.lm = ds_lm_file_id(m->lm);
 	m->id.lex = ds_lex_file_id(m->lex);
 	m->id.vec = m->vec ? ds_vec_file_id(m->vec) : 0;
-	m->id.algo = DS_EV_CAND_ALGO;
+	m->id.algo = ds_ev_cand_algo();
 	snprintf(path, sizeof path, "%s/%s", dir, DS_CANDTAB_FILE);
 	if (access(path, F_OK) == 0) {
 		struct ds_err cerr = {0};
@@ -267,7 +267,7 @@ struct ds_models *ds_models_open_lm(const char *dir, const char *lm_file, int ne
 			snprintf(m->opt_note + k, sizeof m->opt_note - k,
 				 "%s%.1000s holds the candidates of other models than those loaded "
 				 "(another language model, lexicon or word vectors, or another "
-				 "version of the search or of despin): they are searched as texts "
+				 "version of the search, its limits or despin): they are searched as texts "
 				 "come, more slowly, with the same results ('despin lex cands' makes "
 				 "a table for the models loaded)",
 				 k ? "; " : "", path);

@@ -316,10 +316,16 @@ void ds_ev_set_share(struct ds_ev_ctx *c, struct ds_ev_share *s);
  * caller gives a table built from the context's models (ds_candtab_matches)
  * or NULL (none); results do not depend on it.  Owned by the caller. */
 struct ds_candtab;
-/* The version of the candidate search (evidence_cand.c) that a table
- * records: a change to what the search finds changes it, and tables of
- * another version go unused until rebuilt. */
+/* The version of the candidate search (evidence_cand.c): a change to what
+ * the search finds changes it. */
 #define DS_EV_CAND_ALGO 1
+/* What a table records of the search that filled it: DS_EV_CAND_ALGO in
+ * the top byte, and below it a digest of the limits and settings the
+ * search runs with (DS_EV_MAX_HITS, DS_EV_MAX_LOOKUP, DS_EV_REL_VIA, the
+ * ds_tune_default rel_* values), so that a table built before one of them
+ * changed goes unused until rebuilt instead of answering with the old
+ * lists (a table keeps each phrase's candidates cut to DS_EV_MAX_HITS). */
+uint32_t ds_ev_cand_algo(void);
 void ds_ev_set_candtab(struct ds_ev_ctx *c, const struct ds_candtab *t);
 /* Searches the candidates of phrase p[0..len) as detection does without a
  * table, and adds them to b (a phrase no slot can be, a several-word

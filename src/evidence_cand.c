@@ -586,6 +586,19 @@ static int tab_get(struct ds_ev_ctx *c, const char *phrase, size_t plen, struct 
 	return 1;
 }
 
+uint32_t ds_ev_cand_algo(void)
+{
+	const double v[] = {DS_EV_MAX_LOOKUP,
+			    DS_EV_MAX_HITS,
+			    DS_EV_MAX_WORDS,
+			    DS_EV_REL_VIA,
+			    REL_EXTRA_MAX,
+			    (double)ds_tune_default.rel_extra,
+			    ds_tune_default.rel_min_sim,
+			    (double)ds_tune_default.rel_max_freq};
+	return (uint32_t)DS_EV_CAND_ALGO << 24 | (uint32_t)(ds_hash64(v, sizeof v, 0) & 0xffffff);
+}
+
 int ds_ev_candtab_add(struct ds_ev_ctx *c, struct ds_candtab_builder *b, const char *p,
 		      size_t len)
 {

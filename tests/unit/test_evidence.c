@@ -741,9 +741,19 @@ static size_t add_words(struct ds_ev_ctx *c, struct ds_candtab_builder *b, const
 	return n;
 }
 
+/* What a table records of the search: its version in the top byte, and
+ * the digest of the limits it ran with below it, the same at every call. */
+T_TEST(candidate_search_recorded_with_its_limits)
+{
+	uint32_t a = ds_ev_cand_algo();
+	T_EQ_INT(a >> 24, DS_EV_CAND_ALGO);
+	T_OK((a & 0xffffff) != 0);
+	T_EQ_INT(ds_ev_cand_algo(), a);
+}
+
 T_TEST(candidate_table)
 {
-	static const struct ds_candtab_id id = {1, 2, 3, DS_EV_CAND_ALGO};
+	const struct ds_candtab_id id = {1, 2, 3, ds_ev_cand_algo()};
 	struct ds_ev_ctx *c = ctx_new(), *d = ctx_new(), *e = ctx_new();
 	struct ds_candtab_builder *b = ds_candtab_builder_new(&id);
 	struct ds_candtab *t = NULL;
@@ -1398,6 +1408,7 @@ int main(void)
 	T_RUN(no_lexicon);
 	T_RUN(deterministic);
 	T_RUN(candidate_cache);
+	T_RUN(candidate_search_recorded_with_its_limits);
 	T_RUN(candidate_table);
 	T_RUN(short_text_no_candidates);
 	T_RUN(covered_no_candidates);
