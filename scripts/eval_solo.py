@@ -7,7 +7,7 @@
 Scans (despin scan --solo --all --format json) the benchmark's test split
 and the test split of the paragraphs (scripts/gen_paragraphs.py), or reads
 earlier scans, and prints per thesaurus family: ROC AUC against the clean
-texts and legitimate edits, the share of 25% spins detected at the score
+texts and legitimate edits, the share of spins from 25% detected at the score
 that 1% of those clean texts reach, and at the verdict threshold; false
 positives on clean paragraphs of 40-200 words and on legitimate edits; the
 model flags' precision and proposed originals right by band of p (a flag
@@ -88,8 +88,10 @@ def main():
             fams.setdefault(fam, []).append((br[f]["score"], r.get("rate"), r["kind"]))
     for fam, v in sorted(fams.items()):
         pos = [s for s, _, _ in v]
-        d25 = [s for s, rate, k in v if rate == 0.25 and k == "spin"]
-        print("%-10s %3d spun  ROC AUC %.3f  25%% spins detected at 1%% FP %s, at threshold %s"
+        # from 25% substitutions, as scripts/eval.py counts them (the
+        # benchmark's rates are 5, 10, 20, 30 and 40%)
+        d25 = [s for s, rate, k in v if rate is not None and rate >= 0.25 and k == "spin"]
+        print("%-10s %3d spun  ROC AUC %.3f  spins from 25%% detected at 1%% FP %s, at threshold %s"
               % (fam, len(pos), auc(pos, neg),
                  "%.2f" % (sum(1 for s in d25 if s > cut) / len(d25)) if d25 else "-",
                  "%.2f" % (sum(1 for s in d25 if s >= thr) / len(d25)) if d25 else "-"))
