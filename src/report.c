@@ -10,6 +10,25 @@
 #include "despin.h"
 #include "text.h"
 
+/* How every page begins, and its title (within DS_REPORT_HEAD_BYTES of
+ * the start: ds_report_is_page knows a page by them). */
+#define PAGE_HEAD "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+#define PAGE_TITLE "<title>despin report</title>"
+
+int ds_report_is_page(const char *buf, size_t n)
+{
+	static const char head[] = PAGE_HEAD, title[] = PAGE_TITLE;
+	const size_t hl = sizeof head - 1, tl = sizeof title - 1;
+	if (n > DS_REPORT_HEAD_BYTES)
+		n = DS_REPORT_HEAD_BYTES;
+	if (n < hl + tl || memcmp(buf, head, hl) != 0)
+		return 0;
+	for (size_t i = hl; i + tl <= n; i++)
+		if (buf[i] == '<' && memcmp(buf + i, title, tl) == 0)
+			return 1;
+	return 0;
+}
+
 /* ---- the page being written: every append goes through these, and the
  * first failure is remembered (the page is then discarded) ---- */
 
@@ -831,10 +850,8 @@ int ds_report_render(struct ds_buf *b, const struct ds_result *const *res, size_
 	}
 	/* spun first, then clean, then not judged; by score within each */
 	qsort(a, n, sizeof *a, cmp_art);
-	put(&pg, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-		 "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
-		 "<title>despin report</title><style>");
+	put(&pg, PAGE_HEAD "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		 "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">" PAGE_TITLE "<style>");
 	put(&pg, STYLE);
 	put(&pg, "</style><script>");
 	put(&pg, SCRIPT);

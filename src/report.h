@@ -24,4 +24,11 @@ struct ds_report_failure {
 int ds_report_render(struct ds_buf *b, const struct ds_result *const *results, size_t n,
 		     const struct ds_report_failure *failed, size_t nfailed);
 
+/* Bytes of a file's start that ds_report_is_page needs. */
+#define DS_REPORT_HEAD_BYTES 512
+/* Whether buf[0..n), the first bytes of a file (DS_REPORT_HEAD_BYTES of
+ * them, or the whole file when shorter), begin a page ds_report_render
+ * made: its doctype and head as written, and its title. */
+int ds_report_is_page(const char *buf, size_t n);
+
 #endif

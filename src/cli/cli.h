@@ -72,9 +72,13 @@ size_t cli_walk(char **paths, int n, cli_input_fn fn, void *ctx, int *nerr);
  * index of 'index add' in the folder it adds as three unreadable files).
  * The folder is taken by device and inode now: another name of it is the
  * same folder.  Named on the command line ('index add -i ix.db *'), it is
- * skipped with a note (an output named so was refused before:
- * cli_output_is_input).  0, or -1 out of memory (the walk reads it). */
-int cli_walk_own(const char *path);
+ * skipped with a note naming it by what, a static string ("NAME: WHAT,
+ * not an article: skipped"; an output named so was refused before, by
+ * cli_output_is_input, unless the command found it to be its own output
+ * of an earlier run).  Named twice, the first what stays.  0, or -1 out
+ * of memory (the walk reads it). */
+int cli_walk_own(const char *path, const char *what);
+#define CLI_OWN_INDEX "the index this command uses"
 /* The error of a walk that found no input in paths[0..n). */
 void cli_no_input(char **paths, int n);
 /* cli_walk, with each path that cannot be read handed to err (path, the

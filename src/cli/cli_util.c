@@ -216,6 +216,7 @@ static struct own_file {
 	dev_t dev;
 	ino_t ino;
 	char *base;
+	const char *what;  /* what it is to the command (a static string) */
 } *own;
 static size_t n_own;
 
@@ -228,7 +229,7 @@ static char *path_dir(const char *path, const char **base)
 	return slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
 }
 
-int cli_walk_own(const char *path)
+int cli_walk_own(const char *path, const char *what)
 {
 	const char *name;
 	char *dir, *base;
@@ -261,6 +262,7 @@ int cli_walk_own(const char *path)
 		}
 	own[n_own].dev = st.st_dev;
 	own[n_own].ino = st.st_ino;
+	own[n_own].what = what;
 	own[n_own++].base = base;
 	return 0;
 }
@@ -268,7 +270,7 @@ int cli_walk_own(const char *path)
 /* 1 for a file the command named its own, 2 for one made beside it
  * (SQLite's NAME-wal, NAME-shm and NAME-journal; an atomic write's
  * NAME.tmp.PID), 0 for any other entry name of the folder dst. */
-static int own_name(const struct stat *dst, const char *name)
+static int own_name(const struct stat *dst, const char *name, const char **what)
 {
 	static const char *const beside[] = {"-wal", "-shm", "-journal", NULL};
 	for (size_t i = 0; i < n_own; i++) {
@@ -277,6 +279,7 @@ static int own_name(const struct stat *dst, const char *name)
 		if (own[i].dev != dst->st_dev || own[i].ino != dst->st_ino ||
 		    strncmp(name, own[i].base, l) != 0)
 			continue;
+		*what = own[i].what;
 		if (!*rest)
 			return 1;
 		for (int k = 0; beside[k]; k++)
@@ -290,7 +293,7 @@ static int own_name(const struct stat *dst, const char *name)
 }
 
 /* own_name for a path as given: its folder's and its own name. */
-static int own_path(const char *path)
+static int own_path(const char *path, const char **what)
 {
 	const char *base;
 	char *dir;
@@ -301,7 +304,7 @@ static int own_path(const char *path)
 	dir = path_dir(path, &base);
 	if (!dir)
 		return 0; /* out of memory: read it, as before */
-	r = stat(dir, &dst) == 0 ? own_name(&dst, base) : 0;
+	r = stat(dir, &dst) == 0 ? own_name(&dst, base, what) : 0;
 	free(dir);
 	return r;
 }
@@ -404,10 +407,11 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 	if (!d)
 		return walk_fail(w, path, "cannot read directory %s: %s", path, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
+		const char *what;
 		int mine;
 		if (e->d_name[0] == '.')
 			continue;
-		if ((mine = own_name(dst, e->d_name)) != 0) {
+		if ((mine = own_name(dst, e->d_name, &what)) != 0) {
 			w->own += mine == 1; /* what is made beside it goes unsaid */
 			continue;
 		}
@@ -501,6 +505,7 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 	struct seen_dirs seen = {NULL, 0, 0};
 	for (int i = 0; i < n; i++) {
 		struct stat st;
+		const char *what;
 		int mine;
 		if (strcmp(paths[i], "-") == 0) {
 			w.count++;
@@ -516,14 +521,13 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 		if (S_ISDIR(st.st_mode)) {
 			if (walk_dir(paths[i], &st, &seen, &w))
 				break;
-		} else if (S_ISREG(st.st_mode) && (mine = own_path(paths[i])) != 0) {
+		} else if (S_ISREG(st.st_mode) && (mine = own_path(paths[i], &what)) != 0) {
 			/* 'index add -i ix.db *': the index is no article (as tar
 			 * leaves out the archive it writes); an output named as an
-			 * input was refused before (cli_output_is_input) */
+			 * input was refused before (cli_output_is_input), but for a
+			 * page of an earlier 'report' */
 			if (mine == 1)
-				cli_note("%s: the index this command uses, not an article: "
-					 "skipped",
-					 cli_name(paths[i]));
+				cli_note("%s: %s, not an article: skipped", cli_name(paths[i]), what);
 			else
 				cli_note("%s: made beside a file of this command's (SQLite's -wal, -shm "
 					 "or -journal, a temporary file), not an article: skipped",
@@ -646,7 +650,7 @@ int cli_output_is_input(const char *out, const char *const *paths, size_t n)
 	/* the file this command writes: no folder walk reads it (out of
 	 * memory, a walk would: said by nothing, harmless) */
 	if (out)
-		(void)cli_walk_own(out);
+		(void)cli_walk_own(out, "the file this command writes");
 	/* a file to be made, or standard output: no input is lost */
 	if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode))
 		return 0;

@@ -978,7 +978,7 @@ int cmd_index(int argc, char **argv)
 	}
 	if (strcmp(sub, "copy") == 0)
 		return do_copy(&o, argv, argc);
-	if (!ds_store_is_redis(o.index) && cli_walk_own(o.index)) {
+	if (!ds_store_is_redis(o.index) && cli_walk_own(o.index, CLI_OWN_INDEX)) {
 		cli_error("out of memory");
 		return EXIT_ERROR;
 	}

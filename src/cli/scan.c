@@ -537,7 +537,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			  "(here '%s')", paths[0]);
 		return -1;
 	}
-	if (o->index && !ds_store_is_redis(o->index) && cli_walk_own(o->index)) {
+	if (o->index && !ds_store_is_redis(o->index) && cli_walk_own(o->index, CLI_OWN_INDEX)) {
 		cli_error("out of memory");
 		return -1;
 	}

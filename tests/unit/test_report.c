@@ -112,6 +112,31 @@ T_TEST(empty_report)
 	ds_buf_free(&b);
 }
 
+/* A page the report made is known by its start, which 'report --html' reads
+ * to tell its own page of an earlier run from an article; an article, a
+ * page of another tool, a page cut before its title, and one whose title
+ * comes later than the head bytes read are not. */
+T_TEST(page_known_by_its_start)
+{
+	struct ds_buf b = DS_BUF_INIT;
+	static const char other[] = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+				    "<title>My report</title></head><body>despin report</body>";
+	char late[2 * DS_REPORT_HEAD_BYTES];
+	T_EQ_INT(ds_report_render(&b, NULL, 0, NULL, 0), 0);
+	T_OK(ds_report_is_page(b.data, b.len));
+	T_OK(ds_report_is_page(b.data, DS_REPORT_HEAD_BYTES));
+	T_OK(!ds_report_is_page(b.data, 60)); /* cut before its title */
+	T_OK(!ds_report_is_page(other, sizeof other - 1));
+	T_OK(!ds_report_is_page("The council met on Monday.\n", 27));
+	T_OK(!ds_report_is_page("", 0));
+	/* the title past the head bytes read */
+	memset(late, ' ', sizeof late);
+	memcpy(late, b.data, 70);
+	memcpy(late + DS_REPORT_HEAD_BYTES, "<title>despin report</title>", 28);
+	T_OK(!ds_report_is_page(late, sizeof late));
+	ds_buf_free(&b);
+}
+
 static size_t count(const char *hay, const char *needle)
 {
 	size_t n = 0;
@@ -339,6 +364,7 @@ int main(void)
 	T_RUN(escape_every_byte);
 	T_RUN(checker_catches_injection);
 	T_RUN(empty_report);
+	T_RUN(page_known_by_its_start);
 	T_RUN(hostile_report);
 	T_RUN(template_flags);
 	T_RUN(models_notes_and_threshold);
