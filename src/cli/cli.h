@@ -120,9 +120,12 @@ void cli_pairs_close(struct cli_pairs *r);
  * the n paths (the inputs, sources or index a command reads): writing it
  * would lose that input.  Files are compared by device and inode, so
  * another name of the same file ("./a.txt", a link) is found too; "-" and
- * paths that name nothing are no file.  0 otherwise.  Every command that
- * writes a file asks this before it reads, so out is also named to the
- * folder walk as the command's own (cli_walk_own). */
+ * paths that name nothing are no file.  0 otherwise, and 0 too when out
+ * is a file a despin command wrote (a model file, an ARPA model, a report
+ * page: 'train -o m.bin *' or 'report --html r.html *' run again), which
+ * no article is: named among the inputs, the walk skips it with a note.
+ * Every command that writes a file asks this before it reads, so out is
+ * also named to the folder walk as the command's own (cli_walk_own). */
 int cli_output_is_input(const char *out, const char *const *paths, size_t n);
 /* cli_escape_name into one of 4 rotating per-thread buffers of 4 KiB. */
 const char *cli_name(const char *s);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,7 +14,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../binfmt.h"
 #include "../detect.h"
+#include "../report.h"
 #include "../store.h"
 
 #ifndef DS_DATADIR
@@ -644,15 +647,46 @@ size_t cli_escape_name(char *out, size_t cap, const char *s)
 	return o;
 }
 
+/* What the regular file path is when a despin command wrote it, none of
+ * which is an article: a model file (the envelope's magic), a language
+ * model in ARPA format, a report page; NULL for any other file. */
+static const char *earlier_output(const char *path)
+{
+	char head[DS_REPORT_HEAD_BYTES];
+	size_t n, i = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	while (i < n && (head[i] == '\n' || head[i] == '\r' || head[i] == ' '))
+		i++;
+	if (ds_bin_is(head, n))
+		return "the model of an earlier run, which this command writes again";
+	if (n - i >= 6 && memcmp(head + i, "\\data\\", 6) == 0)
+		return "the language model of an earlier run, which this command writes again";
+	if (ds_report_is_page(head, n))
+		return "the page of an earlier run, which this command writes again";
+	return NULL;
+}
+
 int cli_output_is_input(const char *out, const char *const *paths, size_t n)
 {
 	struct stat so, si;
-	/* the file this command writes: no folder walk reads it (out of
-	 * memory, a walk would: said by nothing, harmless) */
-	if (out)
-		(void)cli_walk_own(out, "the file this command writes");
-	/* a file to be made, or standard output: no input is lost */
-	if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode))
+	const char *earlier;
+	/* a file to be made, or standard output: no input is lost; the file
+	 * this command writes: no folder walk reads it (out of memory, a walk
+	 * would: said by nothing, harmless) */
+	if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode)) {
+		if (out)
+			(void)cli_walk_own(out, "the file this command writes");
+		return 0;
+	}
+	/* what a command wrote before ('report --html r.html *' run again) is
+	 * no input to lose: named among the inputs, the walk skips it */
+	earlier = earlier_output(out);
+	(void)cli_walk_own(out, earlier ? earlier : "the file this command writes");
+	if (earlier)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!paths[i] || strcmp(paths[i], "-") == 0 || stat(paths[i], &si) != 0)

@@ -1,7 +1,6 @@
 /* cmd_report.c - despin report --html: one self-contained page for an audit. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -116,23 +115,6 @@ static int page_open(struct ds_afile *f, const char *out)
 	return 1;
 }
 
-/* Whether out is a regular file an earlier 'despin report' wrote: named
- * among the articles too ('despin report --html r.html *' run again), it is
- * skipped and written anew rather than refused. */
-static int page_of_earlier_run(const char *out)
-{
-	char head[DS_REPORT_HEAD_BYTES];
-	struct stat st;
-	size_t n;
-	FILE *f;
-	if (strcmp(out, "-") == 0 || stat(out, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    !(f = fopen(out, "rb")))
-		return 0;
-	n = fread(head, 1, sizeof head, f);
-	fclose(f);
-	return ds_report_is_page(head, n);
-}
-
 /* Renders the page and writes it: for '-' to standard output, where it
  * is and as it is (appended to with '>>', after what came before in it,
  * never opened again by a name); else into f, opened by page_open when
@@ -180,7 +162,7 @@ int cmd_report(int argc, char **argv)
 	struct report_ctx ctx = {0};
 	const char *out = NULL;
 	struct ds_afile page;
-	int c, rc, opened = 0, earlier;
+	int c, rc, opened = 0;
 	memset(&so, 0, sizeof so);
 	so.need_scorer = 1;
 	optind = 1;
@@ -203,17 +185,9 @@ int cmd_report(int argc, char **argv)
 		cli_error("--html takes the name of the page to write, not an empty one");
 		return EXIT_ERROR;
 	}
-	/* said before any article is scanned: the page would replace one; a
-	 * page of an earlier run among the articles is skipped instead (the
-	 * walk's note says so), as no article is lost by writing it again */
-	earlier = page_of_earlier_run(out);
-	if (earlier && cli_walk_own(out, "the page of an earlier run, which this command writes "
-					 "again")) {
-		cli_error("out of memory");
-		return EXIT_ERROR;
-	}
-	if ((!earlier && cli_output_is_input(out, (const char *const *)(argv + optind),
-					     (size_t)(argc - optind))) ||
+	/* said before any article is scanned: the page would replace one (a
+	 * page of an earlier run is skipped instead: cli_output_is_input) */
+	if (cli_output_is_input(out, (const char *const *)(argv + optind), (size_t)(argc - optind)) ||
 	    cli_output_is_input(out, so.sources, so.nsources) ||
 	    cli_output_is_input(out, &so.index, 1))
 		return EXIT_ERROR;
