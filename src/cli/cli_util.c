@@ -312,6 +312,33 @@ static int own_path(const char *path, const char **what)
 	return r;
 }
 
+/* The first bytes of the file at path into head (DS_REPORT_HEAD_BYTES);
+ * how many (0 when it cannot be read). */
+static size_t read_head(const char *path, char head[DS_REPORT_HEAD_BYTES])
+{
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	n = fread(head, 1, DS_REPORT_HEAD_BYTES, f);
+	fclose(f);
+	return n;
+}
+
+/* Whether the file at path, named as a web page is (.html, .htm), is a
+ * page 'despin report' wrote: it holds the articles it reports on, so
+ * that, read as an article, it was each one's source (a spun article
+ * judged clean against its own text). */
+static int report_page_file(const char *path)
+{
+	char head[DS_REPORT_HEAD_BYTES];
+	size_t l = strlen(path);
+	if (!((l > 5 && strcasecmp(path + l - 5, ".html") == 0) ||
+	      (l > 4 && strcasecmp(path + l - 4, ".htm") == 0)))
+		return 0;
+	return ds_report_is_page(head, read_head(path, head));
+}
+
 /* What a walk calls: fn for each input, err for each path that fails. */
 struct walker {
 	cli_input_fn fn;
@@ -323,6 +350,7 @@ struct walker {
 	size_t asset_dirs;  /* folders skipped: a saved page's NAME_files */
 	size_t backups;     /* files skipped: NAME.orig, the backups restore keeps */
 	size_t own;         /* files skipped: the command's own (cli_walk_own) */
+	size_t reports;     /* files skipped: pages 'despin report' wrote */
 };
 
 /* The backup 'restore --in-place' keeps of an article it rewrites
@@ -452,6 +480,8 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 					w->assets++;
 				} else if (backup_name(names[i])) {
 					w->backups++;
+				} else if (report_page_file(names[i])) {
+					w->reports++;
 				} else {
 					w->count++;
 					stop = w->fn(names[i], w->ctx);
@@ -472,10 +502,11 @@ static int walk_dir(const char *path, const struct stat *dst, struct seen_dirs *
 }
 
 /* One note of what the walk skipped in folders, from its non-empty parts:
- * "skipped in folders: PART[, PART] and PART; name a file to read it". */
+ * "skipped in folders: PART[, PART] and PART; name a file to read it" (that
+ * advice only when a part is one a name reads). */
 static void skipped_note(const struct walker *w)
 {
-	char part[4][128], msg[640];
+	char part[5][128], msg[768];
 	size_t np = 0, used = 0;
 	if (w->assets)
 		snprintf(part[np++], sizeof part[0],
@@ -492,19 +523,24 @@ static void skipped_note(const struct walker *w)
 	if (w->own)
 		snprintf(part[np++], sizeof part[0], "%s this command writes or reads as its index",
 			 w->own == 1 ? "the file" : "the files");
+	if (w->reports)
+		snprintf(part[np++], sizeof part[0], "%zu page%s 'despin report' wrote", w->reports,
+			 w->reports == 1 ? "" : "s");
 	if (!np)
 		return;
 	msg[0] = 0;
 	for (size_t i = 0; i < np; i++)
 		used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s",
 					 i == 0 ? "" : i + 1 == np ? ", and " : ", ", part[i]);
-	cli_note("skipped in folders: %s; name a file to read it", msg);
+	/* a file named is read, but the command's own and a report's page */
+	cli_note("skipped in folders: %s%s", msg,
+		 w->assets || w->asset_dirs || w->backups ? "; name a file to read it" : "");
 }
 
 size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err, void *ctx,
 		     int *nerr)
 {
-	struct walker w = {fn, err, ctx, nerr, 0, 0, 0, 0, 0};
+	struct walker w = {fn, err, ctx, nerr, 0, 0, 0, 0, 0, 0};
 	struct seen_dirs seen = {NULL, 0, 0};
 	for (int i = 0; i < n; i++) {
 		struct stat st;
@@ -535,6 +571,9 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 				cli_note("%s: made beside a file of this command's (SQLite's -wal, -shm "
 					 "or -journal, a temporary file), not an article: skipped",
 					 cli_name(paths[i]));
+		} else if (S_ISREG(st.st_mode) && report_page_file(paths[i])) {
+			cli_note("%s: a page 'despin report' wrote, not an article: skipped",
+				 cli_name(paths[i]));
 		} else {
 			w.count++;
 			if (fn(paths[i], ctx))
@@ -653,12 +692,7 @@ size_t cli_escape_name(char *out, size_t cap, const char *s)
 static const char *earlier_output(const char *path)
 {
 	char head[DS_REPORT_HEAD_BYTES];
-	size_t n, i = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	n = fread(head, 1, sizeof head, f);
-	fclose(f);
+	size_t n = read_head(path, head), i = 0;
 	while (i < n && (head[i] == '\n' || head[i] == '\r' || head[i] == ' '))
 		i++;
 	if (ds_bin_is(head, n))
@@ -891,6 +925,14 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 		*map = NULL;
 	if (how)
 		*how = CLI_READ_TEXT;
+	/* a report's page holds the articles it reports on: read as an
+	 * article, it was the source of each of them, a spun one judged clean
+	 * against its own text */
+	if (ds_report_is_page(s, n))
+		return ds_err_set(err, DS_EFORMAT,
+				  "%s: a page 'despin report' wrote, not an article: name the "
+				  "articles, or keep the page out of their folder",
+				  name);
 	page = kind == CLI_READ_PAGE;
 	if (kind == CLI_READ_TEXT) {
 		bad_date_note(name, s, n);
