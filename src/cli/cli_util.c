@@ -592,11 +592,13 @@ void cli_no_input(char **paths, int n)
 	for (int i = 0; i < n && !files; i++)
 		files = stat(paths[i], &st) == 0 && !S_ISDIR(st.st_mode);
 	if (n == 1 && files)
-		cli_error("no input: %s is the command's own file, not an article", cli_name(paths[0]));
+		cli_error("no input: %s is not an article (the note above says what it is)",
+			  cli_name(paths[0]));
 	else if (n == 1)
 		cli_error("no input: %s holds no file to read", cli_name(paths[0]));
 	else if (files)
-		cli_error("no input: the paths given hold no file to read but the command's own");
+		cli_error("no input: the paths given hold no article (the notes above say what they "
+			  "hold)");
 	else
 		cli_error("no input: the folders given hold no file to read");
 }
