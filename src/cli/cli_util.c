@@ -325,18 +325,27 @@ static size_t read_head(const char *path, char head[DS_REPORT_HEAD_BYTES])
 	return n;
 }
 
-/* Whether the file at path, named as a web page is (.html, .htm), is a
- * page 'despin report' wrote: it holds the articles it reports on, so
- * that, read as an article, it was each one's source (a spun article
- * judged clean against its own text). */
+/* Whether path is named as a web page is (.html, .htm, .xhtml). */
+static int page_name(const char *path)
+{
+	static const char *const ext[] = {".html", ".htm", ".xhtml", NULL};
+	size_t pl = strlen(path);
+	for (int k = 0; ext[k]; k++) {
+		size_t el = strlen(ext[k]);
+		if (pl > el && strcasecmp(path + pl - el, ext[k]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether the file at path, named as a web page is, is a page 'despin
+ * report' wrote: it holds the articles it reports on, so that, read as an
+ * article, it was each one's source (a spun article judged clean against
+ * its own text). */
 static int report_page_file(const char *path)
 {
 	char head[DS_REPORT_HEAD_BYTES];
-	size_t l = strlen(path);
-	if (!((l > 5 && strcasecmp(path + l - 5, ".html") == 0) ||
-	      (l > 4 && strcasecmp(path + l - 4, ".htm") == 0)))
-		return 0;
-	return ds_report_is_page(head, read_head(path, head));
+	return page_name(path) && ds_report_is_page(head, read_head(path, head));
 }
 
 /* What a walk calls: fn for each input, err for each path that fails. */
@@ -691,6 +700,11 @@ size_t cli_escape_name(char *out, size_t cap, const char *s)
 /* What the regular file path is when a despin command wrote it, none of
  * which is an article: a model file (the envelope's magic), a language
  * model in ARPA format, a report page; NULL for any other file. */
+static const char earlier_model[] = "the model of an earlier run, which this command writes again",
+		  earlier_arpa[] = "the language model of an earlier run, which this command "
+				   "writes again",
+		  earlier_page[] = "the page of an earlier run, which this command writes again";
+
 static const char *earlier_output(const char *path)
 {
 	char head[DS_REPORT_HEAD_BYTES];
@@ -698,16 +712,17 @@ static const char *earlier_output(const char *path)
 	while (i < n && (head[i] == '\n' || head[i] == '\r' || head[i] == ' '))
 		i++;
 	if (ds_bin_is(head, n))
-		return "the model of an earlier run, which this command writes again";
+		return earlier_model;
 	if (n - i >= 6 && memcmp(head + i, "\\data\\", 6) == 0)
-		return "the language model of an earlier run, which this command writes again";
+		return earlier_arpa;
 	if (ds_report_is_page(head, n))
-		return "the page of an earlier run, which this command writes again";
+		return earlier_page;
 	return NULL;
 }
 
 int cli_output_is_input(const char *out, const char *const *paths, size_t n)
 {
+	static const char writes[] = "the file this command writes";
 	struct stat so, si;
 	const char *earlier;
 	/* a file to be made, or standard output: no input is lost; the file
@@ -715,13 +730,21 @@ int cli_output_is_input(const char *out, const char *const *paths, size_t n)
 	 * would: said by nothing, harmless) */
 	if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode)) {
 		if (out)
-			(void)cli_walk_own(out, "the file this command writes");
+			(void)cli_walk_own(out, writes);
 		return 0;
 	}
 	/* what a command wrote before ('report --html r.html *' run again) is
-	 * no input to lose: named among the inputs, the walk skips it */
-	earlier = earlier_output(out);
-	(void)cli_walk_own(out, earlier ? earlier : "the file this command writes");
+	 * no input to lose: named among the inputs, the walk skips it.  Its
+	 * start is read once: a command asking again (report, of its
+	 * articles, sources and index) finds what the first call named it */
+	if (own_path(out, &earlier) == 1) {
+		/* named before: by this command's output (or its index) */
+		if (earlier != earlier_model && earlier != earlier_arpa && earlier != earlier_page)
+			earlier = NULL;
+	} else {
+		earlier = earlier_output(out);
+		(void)cli_walk_own(out, earlier ? earlier : writes);
+	}
 	if (earlier)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -869,15 +892,8 @@ static int parse_whole(const char *arg, int is_signed, unsigned long long *mag, 
  * character '<' say it is one. */
 int cli_html_named(const char *path, const char *s, size_t n)
 {
-	static const char *const ext[] = {".html", ".htm", ".xhtml", NULL};
-	size_t pl = strlen(path), i = 0;
-	int named = 0;
-	for (int k = 0; ext[k]; k++) {
-		size_t el = strlen(ext[k]);
-		if (pl > el && strcasecmp(path + pl - el, ext[k]) == 0)
-			named = 1;
-	}
-	if (!named)
+	size_t i = 0;
+	if (!page_name(path))
 		return 0;
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
