@@ -97,38 +97,7 @@ same "the copy in the cluster has the same list" "$W/list.redis" "$W/list.copy2"
 
 # move the slot of {ds} (read by every query) to another node while a scan runs
 if [ $SCAN = 1 ]; then
-	slot=$(redis-cli -p "$P1" cluster keyslot '{ds}')
-	owner=
-	for p in $PORTS; do
-		redis-cli -p "$p" cluster countkeysinslot "$slot" | grep -qv '^0$' && owner=$p
-	done
-	for p in $PORTS; do [ "$p" != "$owner" ] && target=$p; done
-	oid=$(redis-cli -p "$owner" cluster myid)
-	tid=$(redis-cli -p "$target" cluster myid)
-	mkfifo "$W/in"
-	rec() { python3 -c 'import json, sys; print(json.dumps({"id": sys.argv[1], "text": open(sys.argv[2]).read()}))' "$1" "$2"; }
-	timeout 60 "$DESPIN" scan --stdin-json -i "$U" < "$W/in" > "$W/fout" 2> "$W/ferr" &
-	spid=$!
-	exec 3> "$W/in"
-	wait_lines() {
-		i=0
-		while [ $i -lt 200 ] && [ "$(wc -l < "$W/fout")" -lt "$1" ]; do sleep 0.05; i=$((i + 1)); done
-	}
-	rec a1 $S/003_cc34e14e2e5a732a.txt >&3
-	wait_lines 2
-	# half-way: keys moved, slot still owned by the old node -> ASK
-	redis-cli -p "$target" cluster setslot "$slot" importing "$oid" > /dev/null
-	redis-cli -p "$owner" cluster setslot "$slot" migrating "$tid" > /dev/null
-	keys=$(redis-cli -p "$owner" cluster getkeysinslot "$slot" 1000)
-	redis-cli -p "$owner" migrate 127.0.0.1 "$target" "" 0 5000 keys $keys > /dev/null
-	rec a2 $S/003_cc34e14e2e5a732a.txt >&3
-	wait_lines 3
-	# done: the slot belongs to the new node -> MOVED
-	for p in $PORTS; do redis-cli -p "$p" cluster setslot "$slot" node "$tid" > /dev/null; done
-	rec a3 $S/003_cc34e14e2e5a732a.txt >&3
-	exec 3>&-
-	wait $spid
-	rc=$?
+	redis_scan_slot_move "$U" $PORTS
 	check "the slot of {ds} (meta hash, id counter) moved from node $owner to $target" \
 		$([ "$(redis-cli -p "$target" cluster countkeysinslot "$slot")" -ge 2 ]; echo $?)
 	check "scan goes on through ASK and MOVED: 3 articles, 003 spun each time" \

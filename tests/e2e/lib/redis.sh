@@ -8,7 +8,11 @@
 #                            "-h ::1 -p PORT" for --bind ::1, "-s SOCKET" for --port 0)
 #   redis_stop PORT          kills it (SIGKILL)
 #   redis_cluster_ports N    N free ports whose cluster bus ports are free too
-#   redis_cluster_ok PORT    waits for cluster_state:ok on that node
+#   redis_cluster_ok PORT    waits for cluster_state:ok on that node (on $REDIS_HOST
+#                            when set: ::1 for nodes bound to it)
+#   redis_scan_slot_move URL PORTS...
+#                            a scan of seed 003 three times while the slot of {ds}
+#                            moves between two of the nodes (on $REDIS_HOST when set)
 #   (check and same come from tap.sh)
 for cmd in redis-server redis-cli python3; do
 	if ! command -v $cmd >/dev/null 2>&1; then
@@ -89,9 +93,55 @@ PY
 redis_cluster_ok() { # PORT: waits (10 s at most) for cluster_state:ok on that node
 	_i=0
 	while [ $_i -lt 200 ]; do
-		redis-cli -p "$1" cluster info 2>/dev/null | tr -d '\r' | grep -q '^cluster_state:ok' && return 0
+		redis-cli ${REDIS_HOST:+-h "$REDIS_HOST"} -p "$1" cluster info 2>/dev/null | tr -d '\r' | grep -q '^cluster_state:ok' && return 0
 		sleep 0.05
 		_i=$((_i + 1))
 	done
 	return 1
+}
+
+# redis_scan_slot_move URL PORTS...: scans seed 003 three times as
+# --stdin-json records (a1, a2, a3) through URL, and between them moves the
+# slot of {ds} (the meta hash and id counter, read by every query) from
+# its node to another: half-way (keys moved, the slot still the old
+# node's: ASK) before a2, done (MOVED) before a3.  Sets slot, owner and
+# target (ports), and rc (the scan's exit status); the scan's output is in
+# $W/fout and its errors in $W/ferr.
+redis_scan_slot_move() {
+	_u=$1
+	shift
+	_c="redis-cli ${REDIS_HOST:+-h $REDIS_HOST}"
+	slot=$($_c -p "$1" cluster keyslot '{ds}')
+	owner= target=
+	for _p in "$@"; do
+		$_c -p "$_p" cluster countkeysinslot "$slot" | grep -qv '^0$' && owner=$_p
+	done
+	for _p in "$@"; do [ "$_p" != "$owner" ] && target=$_p; done
+	_oid=$($_c -p "$owner" cluster myid)
+	_tid=$($_c -p "$target" cluster myid)
+	mkfifo "$W/in"
+	timeout 60 "$DESPIN" scan --stdin-json -i "$_u" < "$W/in" > "$W/fout" 2> "$W/ferr" &
+	_spid=$!
+	exec 3> "$W/in"
+	_rec() {
+		python3 -c 'import json, sys; print(json.dumps({"id": sys.argv[1], "text": open(sys.argv[2]).read()}))' \
+			"$1" corpus/seeds/003_cc34e14e2e5a732a.txt >&3
+	}
+	_lines() { # N: waits (10 s at most) for N lines of output
+		_i=0
+		while [ $_i -lt 200 ] && [ "$(wc -l < "$W/fout")" -lt "$1" ]; do sleep 0.05; _i=$((_i + 1)); done
+	}
+	_rec a1
+	_lines 2
+	$_c -p "$target" cluster setslot "$slot" importing "$_oid" > /dev/null
+	$_c -p "$owner" cluster setslot "$slot" migrating "$_tid" > /dev/null
+	_keys=$($_c -p "$owner" cluster getkeysinslot "$slot" 1000)
+	$_c -p "$owner" migrate "${REDIS_HOST:-127.0.0.1}" "$target" "" 0 5000 keys $_keys > /dev/null
+	_rec a2
+	_lines 3
+	for _p in "$@"; do $_c -p "$_p" cluster setslot "$slot" node "$_tid" > /dev/null; done
+	_rec a3
+	exec 3>&-
+	wait $_spid
+	rc=$?
 }
