@@ -489,7 +489,9 @@ struct votes {
 	size_t used, cap;
 };
 
-static int vote(struct votes *v, int64_t id, uint32_t sent)
+/* Sentence sent (of weight votes: 1, 2 for a passage) shares a key with
+ * source id. */
+static int vote(struct votes *v, int64_t id, uint32_t sent, uint32_t votes)
 {
 	uint32_t *i;
 	int is_new;
@@ -498,13 +500,19 @@ static int vote(struct votes *v, int64_t id, uint32_t sent)
 		return DS_ENOMEM;
 	if (is_new) {
 		v->e[v->used].id = id;
-		v->e[v->used].n = 1;
+		v->e[v->used].n = votes;
 		v->e[v->used++].last = sent + 1;
 	} else if (v->e[*i].last != sent + 1) {
-		v->e[*i].n++;
+		v->e[*i].n += votes;
 		v->e[*i].last = sent + 1;
 	}
 	return 0;
+}
+
+/* The votes of a sentence of fp: two for a passage (DS_INDEX_PASSAGE_WORDS). */
+static uint32_t sent_votes(const struct ds_fprint *fp, size_t sent)
+{
+	return ds_fprint_sent_words(fp, sent) >= DS_INDEX_PASSAGE_WORDS ? 2 : 1;
 }
 
 struct cand {
@@ -545,7 +553,7 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 	struct scorer *s = ctx;
 	struct ds_fp_cmp c;
 	struct ds_match cur, *slot;
-	size_t nq = 0, ns = ds_fprint_nsents(s->fp), covered, total = 0, nsent = 0;
+	size_t nq = 0, ns = ds_fprint_nsents(s->fp), covered, total = 0, nsent = 0, passages = 0;
 
 	ds_fprint_set(s->fp, &nq);
 	if (src->id == s->o->exclude_id || nq == 0 || src->nset == 0)
@@ -555,9 +563,12 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 	for (size_t i = 0; i < ns; i++) {
 		total += ds_fprint_sent_words(s->fp, i);
 		nsent += s->cover[i] > 0;
+		passages += s->cover[i] > 0 && sent_votes(s->fp, i) > 1;
 	}
-	/* two covered sentences at least: one shared sentence is a quotation */
-	if (nsent < 2 || !total || (double)covered / (double)total < s->o->min_coverage)
+	/* two covered sentences at least: one shared sentence is a quotation,
+	 * unless it is a passage */
+	if ((nsent < 2 && !passages) || !total ||
+	    (double)covered / (double)total < s->o->min_coverage)
 		return 0;
 	if (c.similarity < s->o->min_similarity)
 		return 0;
@@ -608,6 +619,7 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 struct many {
 	struct votes *v;
 	const struct ds_fp_key *keys;
+	const struct ds_fprint *fp;
 	int64_t exclude;
 };
 
@@ -619,12 +631,12 @@ static int vote_many(void *ctx, size_t k, const int64_t *ids, size_t n)
 		return 0;
 	for (size_t j = 0; j < n && rc == 0; j++)
 		if (ids[j] != m->exclude)
-			rc = vote(m->v, ids[j], m->keys[k].sent);
+			rc = vote(m->v, ids[j], m->keys[k].sent, sent_votes(m->fp, m->keys[k].sent));
 	return rc;
 }
 
 /* Candidates: the sources sharing passage keys with the article, by the
- * number of its sentences they share keys with. */
+ * number of its sentences they share keys with (a passage counting two). */
 static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct ds_query_opts *o,
 		   struct cand **cand, size_t *ncand, struct ds_err *err)
 {
@@ -650,7 +662,7 @@ static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct
 		/* a key holding more than KEY_LIMIT ids is left out, counting
 		 * every id the store holds (the excluded one too), so that every
 		 * store leaves out the same keys */
-		struct many m = {&v, keys, o->exclude_id};
+		struct many m = {&v, keys, fp, o->exclude_id};
 		rc = ix->st->ops->bands(ix->st, kv, nkeys, KEY_LIMIT + 1, vote_many, &m, err);
 	}
 	if (rc)

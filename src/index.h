@@ -12,8 +12,10 @@
  * DS_INDEX_CANDIDATES sources with the most such sentences exactly, by the
  * sentences of the article whose shingles they hold.  The cost of a query
  * grows with the article's length and the candidates read, not with the
- * size of the index.  A source covering fewer than two sentences, or less
- * than min_coverage of the article, or below min_similarity, is no source.
+ * size of the index.  A source covering fewer than two sentences (one
+ * shared sentence is a quotation, unless it is a passage of
+ * DS_INDEX_PASSAGE_WORDS words or more), or less than min_coverage of the
+ * article, or below min_similarity, is no source.
  *
  * Storage is a struct ds_store (store.h): by default an SQLite file in WAL
  * mode, so readers go on while one writer adds; ":memory:" is a private
@@ -42,6 +44,11 @@ struct ds_doc;
 /* Default min_coverage: a source must cover this share of the article's
  * text (whole sentences), which scattered chance matches never do. */
 #define DS_INDEX_MIN_COVERAGE 0.08
+/* One sentence this long shared with a source is a passage of it, not a
+ * quotation: it counts as two sentences (a paragraph-long sentence of a
+ * source, spun and copied into another text, finds it).  As long as the
+ * shortest text judged on its own. */
+#define DS_INDEX_PASSAGE_WORDS 40
 /* Sources re-ranked exactly per query, from the most shared sentences down. */
 #define DS_INDEX_CANDIDATES 32
 

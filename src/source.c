@@ -134,7 +134,9 @@ static size_t sent_words(const struct ds_doc *doc, size_t i)
 }
 
 /* Words of the article's sentences no chosen source has (owner[s] < 0)
- * that match k shares text with, and how many sentences. */
+ * that match k shares text with, and how many sentences, a passage
+ * (DS_INDEX_PASSAGE_WORDS) counting two: a source needs two, as the index
+ * does. */
 static size_t free_words(const struct ds_doc *doc, const struct ds_match *mk, const int *owner,
 			 const size_t *words, size_t *ns)
 {
@@ -143,7 +145,7 @@ static size_t free_words(const struct ds_doc *doc, const struct ds_match *mk, co
 	for (size_t s = 0; s < doc->nsent && s < mk->nsents; s++)
 		if (owner[s] < 0 && mk->sent_cover[s] > 0) {
 			w += words[s];
-			(*ns)++;
+			*ns += words[s] >= DS_INDEX_PASSAGE_WORDS ? 2 : 1;
 		}
 	return w;
 }

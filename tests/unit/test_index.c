@@ -408,6 +408,61 @@ T_TEST(lsh_finds_spun_copy_among_distractors)
 	ds_index_close(ix);
 }
 
+/* One sentence of a source copied into another text: a long one (a
+ * passage, DS_INDEX_PASSAGE_WORDS words or more) makes the source one,
+ * even spun; a short one is a quotation and does not. */
+T_TEST(one_long_shared_sentence_is_a_passage)
+{
+	static const char *const rest =
+		"Photosynthesis turns light into chemical energy. Plants, algae and some bacteria "
+		"capture sunlight with chlorophyll and store it as sugar, giving off oxygen. The "
+		"process happens in the chloroplasts of leaf cells, where water is split and carbon "
+		"dioxide is fixed by an enzyme. Without it there would be little oxygen in the air "
+		"we breathe.\n\n";
+	struct ds_err err = {0};
+	struct ds_index *ix = ds_index_open(":memory:", DS_INDEX_CREATE, &err);
+	struct ds_doc *src, *art;
+	struct ds_match m[3];
+	char text[4096];
+	int64_t id;
+	size_t n;
+	T_OK(ix != NULL);
+	if (!ix)
+		return;
+	T_EQ_INT(add_synthetic(ix, 1, 200), 0);
+	src = doc_of("The harbour board met on Monday.\n\n"
+		     "Only twenty five of the eighty thousand ships that called at the port last "
+		     "year were turned away, and the board said the rate would not have changed at "
+		     "all if the fees had been cut from ninety to sixty dollars, while cutting them "
+		     "to forty would have added only two more ships to the count.\n\n"
+		     "The next meeting is in May.",
+		     "harbour");
+	id = add(ix, src, NULL);
+	/* the long sentence, spun (five of its words), after a text of its own */
+	snprintf(text, sizeof text, "%s%s", rest,
+		 "Solely twenty five of the eighty thousand vessels that called at the port last "
+		 "year were turned away, and the board said the rate would not have altered at all "
+		 "if the fees had been cut from ninety to sixty dollars, while cutting them to forty "
+		 "would have supplied solely two more ships to the count.");
+	art = doc_of(text, "passage");
+	n = query(ix, art, m, 3, 0);
+	T_OK(n >= 1 && m[0].id == id);
+	if (n >= 1)
+		printf("# a spun passage of one sentence: coverage %.3f similarity %.3f\n",
+		       m[0].coverage, m[0].similarity);
+	ds_matches_free(m, n);
+	ds_doc_free(art);
+	/* a short sentence, word for word: a quotation */
+	snprintf(text, sizeof text, "%s%s", rest, "The harbour board met on Monday, as it does.");
+	art = doc_of(text, "quotation");
+	n = query(ix, art, m, 3, 0);
+	T_EQ_INT(n, 0);
+	ds_matches_free(m, n);
+	ds_doc_free(art);
+	ds_doc_free(src);
+	ds_index_close(ix);
+}
+
 static void path_in_tmp(char *out, size_t n, const char *name)
 {
 	snprintf(out, n, "%s/%s", tmpdir, name);
@@ -1196,6 +1251,7 @@ int main(void)
 	T_RUN(duplicate_remove_text);
 	T_RUN(common_keys_follow_other_writers);
 	T_RUN(lsh_finds_spun_copy_among_distractors);
+	T_RUN(one_long_shared_sentence_is_a_passage);
 	T_RUN(refuses_foreign_and_damaged_files);
 	T_RUN(discard_removes_only_a_new_empty_index);
 	T_RUN(refusal_leaves_the_folder_as_it_was);
