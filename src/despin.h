@@ -479,11 +479,12 @@ int ds_result_spun(const struct ds_result *r);          /* 1 spun, 0 clean */
 double ds_result_score(const struct ds_result *r);      /* 0..1; 0 when not judged */
 /* 1 when the article was judged; 0 when it is too short to judge (fewer
  * words than the shortest length at which clean texts stay under 1% false
- * positives) or not in English (in another script, or from 30 words with
- * hardly any English function words), with the reason in *reason (may be
+ * positives) or not English prose (another language, in another script
+ * or from 30 words with hardly any English function words, or a list or
+ * dump with as few), with the reason in *reason (may be
  * NULL; a static string: DS_UNJUDGED_SHORT or DS_UNJUDGED_LANGUAGE). */
 #define DS_UNJUDGED_SHORT "too short to judge"
-#define DS_UNJUDGED_LANGUAGE "not English text"
+#define DS_UNJUDGED_LANGUAGE "not English prose"
 int ds_result_judged(const struct ds_result *r, const char **reason);
 double ds_result_threshold(const struct ds_result *r);  /* verdict threshold */
 const char *ds_result_source(const struct ds_result *r);/* NULL: none (the main source) */

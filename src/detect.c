@@ -66,8 +66,9 @@ struct ds_result {
 	struct ds_html_map *page; /* the page the text was read from (JSON offsets), or NULL */
 };
 
-/* Whether a text is English enough to judge.  Two signs, each far from
- * what English text gives:
+/* Whether a text is English prose enough to judge: not another language,
+ * nor a list or dump of settings with hardly a function word.  Two signs,
+ * each far from what English prose gives:
  * - its words mostly in another script (Chinese, Cyrillic, Greek...): a
  *   word is Latin when it starts with a letter of ASCII or of Latin-1 and
  *   Latin Extended (U+00C0 to U+024F);
@@ -493,6 +494,7 @@ static void template_score(struct ds_result *r)
 		return;
 	at_least = 1 - pow(1 - DS_EV_TEMPLATE_P, (double)r->ev.n_templates);
 	r->judged = 1;
+	r->unjudged = NULL;
 	if (r->score < at_least)
 		r->score = at_least;
 }
@@ -803,7 +805,8 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 	if (opts && opts->threshold > 0)
 		r->threshold = opts->threshold;
 	/* a few words are no evidence either way, nor is a text in another
-	 * language, which the models of English read as noise */
+	 * language, which the models of English read as noise (nor a list
+	 * with hardly a function word, which they read as noise as well) */
 	if (r->doc->n_words < ds_solocal_min_words(det->m->solo))
 		r->unjudged = DS_UNJUDGED_SHORT;
 	else if (!looks_english(r->doc))

@@ -162,7 +162,7 @@ static const char LEGEND[] =
 	"<details class=\"legend\" open=\"open\"><summary>legend</summary><dl>"
 	"<dt><span class=\"v spun\">spun</span> <span class=\"v clean\">clean</span> "
 	"<span class=\"v nj\">not judged</span></dt><dd>the verdict: spun when the score reaches the "
-	"article&#39;s threshold; not judged when the article is too short to judge or not in English. Spun articles "
+	"article&#39;s threshold; not judged when the article is too short to judge or not English prose. Spun articles "
 	"come first and are open; the others are folded (click a heading to open)</dd>"
 	"<dt><mark class=\"sub\">assembly</mark><ins class=\"orig\"> [meeting]</ins></dt>"
 	"<dd>a source-backed flag: the source has the word in green at this place</dd>"

@@ -254,6 +254,59 @@ T_TEST(template_flags)
 	ds_models_free(m);
 }
 
+/* A text in another language is not judged ("not English prose"), in
+ * Latin script or another, nor is a list of settings that holds hardly a
+ * function word; English prose is, and a short text is "too short to
+ * judge". */
+T_TEST(judged_only_in_english)
+{
+	static const struct {
+		const char *text, *reason;
+	} cases[] = {
+		{"La Asamblea General de las Naciones Unidas votó el lunes una resolución sobre la "
+		 "guerra, aunque sus decisiones no son vinculantes. Los diplomáticos dijeron que el "
+		 "consejo volvería a reunirse la próxima semana para considerar nuevas medidas y que "
+		 "el tiempo se acaba.\n",
+		 DS_UNJUDGED_LANGUAGE},
+		{"Генеральная Ассамблея ООН в понедельник проголосовала за резолюцию о войне, хотя её "
+		 "решения не имеют обязательной силы. Дипломаты заявили, что совет соберётся снова на "
+		 "следующей неделе.\n",
+		 DS_UNJUDGED_LANGUAGE},
+		{"The council met on Monday.\n", DS_UNJUDGED_SHORT},
+		{"The General Assembly of the United Nations voted on Monday for a resolution on the "
+		 "war, although its decisions are not binding. Diplomats said that the council would "
+		 "meet again next week to consider new measures and that time was running out.\n",
+		 NULL},
+		{"Display name: primary. Direct rendering: yes. Vendor string: Example Corporation. "
+		 "Version string: 1.2. Extensions: visual info, visual rating, buffer config, pixel "
+		 "buffer, import context, video sync, swap group, swap barrier. Renderer string: "
+		 "generic for the card.\n",
+		 DS_UNJUDGED_LANGUAGE},
+	};
+	struct ds_err err = {0};
+	struct ds_models *m = ds_models_open("models", &err);
+	struct ds_detector *det;
+	if (!m)
+		T_SKIP("models not built (make models)");
+	det = ds_detector_new(m, &err);
+	T_OK(det != NULL);
+	for (size_t i = 0; det && i < sizeof cases / sizeof cases[0]; i++) {
+		struct ds_text a = {"t.txt", cases[i].text, strlen(cases[i].text)};
+		struct ds_result *r = ds_detect(det, &a, NULL, NULL, NULL, &err);
+		const char *why = NULL;
+		T_OK(r != NULL);
+		if (!r)
+			continue;
+		T_EQ_INT(ds_result_judged(r, &why), cases[i].reason == NULL);
+		T_EQ_STR(why, cases[i].reason ? cases[i].reason : "");
+		if (cases[i].reason)
+			T_OK(!ds_result_spun(r) && ds_result_score(r) == 0);
+		ds_result_free(r);
+	}
+	ds_detector_free(det);
+	ds_models_free(m);
+}
+
 /* What ds_models_open needs and says: an empty directory is refused; a
  * folder of the three required files opens and says in one note which
  * optional files it lacks; the full folder has no note.  A verdict
@@ -367,6 +420,7 @@ int main(void)
 	T_RUN(page_known_by_its_start);
 	T_RUN(hostile_report);
 	T_RUN(template_flags);
+	T_RUN(judged_only_in_english);
 	T_RUN(models_notes_and_threshold);
 	T_RUN(models_open_many_same_results);
 	return t_done();
