@@ -705,12 +705,14 @@ void scan_print_json(const struct scan_opts *o, const char *name, const struct d
 
 void scan_tally_add(struct scan_tally *t, const struct ds_result *r)
 {
+	const char *why = NULL;
 	t->articles++;
 	if (!r)
 		t->errors++;
-	else if (!ds_result_judged(r, NULL))
+	else if (!ds_result_judged(r, &why)) {
 		t->unjudged++;
-	else if (ds_result_spun(r))
+		t->foreign += strcmp(why, DS_UNJUDGED_LANGUAGE) == 0;
+	} else if (ds_result_spun(r))
 		t->spun++;
 	else {
 		t->clean++;
@@ -720,10 +722,12 @@ void scan_tally_add(struct scan_tally *t, const struct ds_result *r)
 
 void scan_tally_print(const struct scan_tally *t)
 {
-	char unsure[40] = "";
+	char unsure[40] = "", foreign[48] = "";
 	if (t->unsure)
 		snprintf(unsure, sizeof unsure, " (%zu unsure)", t->unsure);
-	printf("%zu article%s, %zu spun, %zu clean%s, %zu not judged, %zu error%s\n", t->articles,
-	       t->articles == 1 ? "" : "s", t->spun, t->clean, unsure, t->unjudged, t->errors,
-	       t->errors == 1 ? "" : "s");
+	if (t->foreign)
+		snprintf(foreign, sizeof foreign, " (%zu not English prose)", t->foreign);
+	printf("%zu article%s, %zu spun, %zu clean%s, %zu not judged%s, %zu error%s\n", t->articles,
+	       t->articles == 1 ? "" : "s", t->spun, t->clean, unsure, t->unjudged, foreign,
+	       t->errors, t->errors == 1 ? "" : "s");
 }

@@ -55,11 +55,13 @@ int scan_add_source(struct scan_opts *o, const char *path);
 struct scan_tally {
 	size_t articles, spun, clean, unjudged, errors;
 	size_t unsure; /* of the clean: a batch pair's direction uncertain */
+	size_t foreign; /* of the not judged: not English prose */
 };
 /* Counts one outcome (r NULL: an input that failed). */
 void scan_tally_add(struct scan_tally *t, const struct ds_result *r);
 /* "N articles, N spun, N clean, N not judged, N errors" on standard output;
- * "N clean (N unsure)" when some clean ones are of an uncertain pair. */
+ * "N clean (N unsure)" when some clean ones are of an uncertain pair, "N
+ * not judged (N not English prose)" when some are, the others too short. */
 void scan_tally_print(const struct scan_tally *t);
 /* The JSON Lines record of a result (ds_result_json) on standard output;
  * a --stdin-json record's starts with its "id" (as its error record has
