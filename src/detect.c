@@ -70,8 +70,8 @@ struct ds_result {
  * nor a list or dump of settings with hardly a function word.  Two signs,
  * each far from what English prose gives:
  * - its words mostly in another script (Chinese, Cyrillic, Greek...): a
- *   word is Latin when it starts with a letter of ASCII or of Latin-1 and
- *   Latin Extended (U+00C0 to U+024F);
+ *   word is Latin when it starts with a letter of ASCII or one from U+00C0
+ *   to U+027F (Latin-1, Latin Extended, IPA: lead bytes 0xC3 to 0xC9);
  * - from LANG_MIN_WORDS words, English function words (the fingerprint's
  *   list: "the", "of", "and"...) under LANG_MIN_FUNC of its words.  In the
  *   benchmark's 4,700 English texts of 40 words or more (clean, spun, round

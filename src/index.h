@@ -13,10 +13,9 @@
  * sentences of the article whose shingles they hold.  The cost of a query
  * grows with the article's length and the candidates read, not with the
  * size of the index.  A source covering fewer than two sentences (one
- * shared sentence is a quotation, unless it is a passage of
- * DS_INDEX_PASSAGE_WORDS words or more, half of whose shingles the source
- * holds), or less than min_coverage of the
- * article, or below min_similarity, is no source.
+ * shared sentence is a quotation, unless it is a passage: see
+ * DS_INDEX_PASSAGE_WORDS), or less than min_coverage of the article, or
+ * below min_similarity, is no source.
  *
  * Storage is a struct ds_store (store.h): by default an SQLite file in WAL
  * mode, so readers go on while one writer adds; ":memory:" is a private
@@ -46,12 +45,12 @@ struct ds_doc;
  * text (whole sentences), which scattered chance matches never do. */
 #define DS_INDEX_MIN_COVERAGE 0.08
 /* One sentence this long, half of whose shingles a source holds, is a
- * passage of it, not a quotation: it counts as two sentences (a
- * paragraph-long sentence of a source, spun and copied into another text,
- * finds it).  As long as the shortest text judged on its own.  The share
- * of its shingles keeps out a long sentence of stock phrases that covers
- * a quarter of its shingles by chance (a sentence of an 1867 address and
- * an unrelated text, among 10,000 sources). */
+ * passage of it, not a quotation: it makes the source one, as two shared
+ * sentences do (a paragraph-long sentence of a source, spun and copied
+ * into another text, finds it), and a sentence this long sharing a key
+ * with a source makes it a candidate.  As long as the shortest text
+ * judged on its own.  The share of its shingles keeps out a long sentence
+ * of stock phrases that covers a quarter of its shingles by chance. */
 #define DS_INDEX_PASSAGE_WORDS 40
 #define DS_INDEX_PASSAGE_COVER 0.5
 /* Sources re-ranked exactly per query, from the most shared sentences down. */

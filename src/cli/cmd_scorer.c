@@ -676,8 +676,9 @@ static int calibrate(struct scan_opts *so, char **paths, int npaths, const char 
 	}
 	before = count_at_least(c.score, c.n, sc->threshold);
 	after = count_at_least(c.score, c.n, t);
-	printf("judged %zu clean text%s (%zu not judged: too short or not English prose, %zu failed)\n", c.n,
-	       c.n == 1 ? "" : "s", c.unjudged, c.failed);
+	printf("judged %zu clean text%s (%zu not judged: too short or not English prose, %zu "
+	       "failed)\n",
+	       c.n, c.n == 1 ? "" : "s", c.unjudged, c.failed);
 	printf("the models' threshold %.4f: %zu of them judged spun (%.1f%%)\n", sc->threshold,
 	       before, 100.0 * (double)before / (double)c.n);
 	printf("the calibrated threshold %.4f%s: %zu of them judged spun (%.1f%%)\n", t,
