@@ -57,8 +57,7 @@ struct ds_result {
 	int model;
 	const char *direction; /* "uncertain", "original" or NULL */
 	char *copy;            /* "original": the text that reads as its copy, or NULL */
-	int judged;
-	const char *unjudged;  /* why not judged (a static string), or NULL */
+	const char *unjudged;  /* why not judged (a static string), or NULL: judged */
 	char **texts;     /* per substitution: the article's words */
 	struct ds_found_source *srcs; /* the sources judged against (ds_result_set_sources) */
 	size_t left_out;              /* sources found past the work bound, not taken */
@@ -74,12 +73,12 @@ struct ds_result {
  *   to U+027F (Latin-1, Latin Extended, IPA: lead bytes 0xC3 to 0xC9);
  * - from LANG_MIN_WORDS words, English function words (the fingerprint's
  *   list: "the", "of", "and"...) under LANG_MIN_FUNC of its words.  In the
- *   benchmark's 4,700 English texts of 40 words or more (clean, spun, round
+ *   benchmark's 4,704 English texts of 40 words or more (clean, spun, round
  *   trips, rewrites, copy edits) the lowest share is 0.082 (a dump of a
- *   program's settings), 1 in 100 under 0.33, and in 1,555 clean
- *   paragraphs the lowest is 0.23; in Spanish and Esperanto (60 sources
- *   each, translated by apertium) the highest is 0.063 and the median
- *   0.029 and 0.004. */
+ *   program's settings) and each kind's 1st percentile 0.33 or more, in
+ *   582 clean paragraphs the lowest is 0.33; in Spanish and Esperanto (60
+ *   sources each, translated by apertium) the highest is 0.063 and the
+ *   medians 0.029 and 0.004 (scripts/lang_shares.py). */
 #define LANG_MIN_WORDS 30
 #define LANG_MIN_FUNC 0.07
 static int looks_english(const struct ds_doc *d)
@@ -493,7 +492,6 @@ static void template_score(struct ds_result *r)
 	if (!r->ev.n_templates)
 		return;
 	at_least = 1 - pow(1 - DS_EV_TEMPLATE_P, (double)r->ev.n_templates);
-	r->judged = 1;
 	r->unjudged = NULL;
 	if (r->score < at_least)
 		r->score = at_least;
@@ -811,8 +809,7 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 		r->unjudged = DS_UNJUDGED_SHORT;
 	else if (!looks_english(r->doc))
 		r->unjudged = DS_UNJUDGED_LANGUAGE;
-	r->judged = !r->unjudged;
-	if (!r->judged)
+	if (r->unjudged)
 		r->score = 0;
 	template_score(r);
 	r->spun = r->score >= r->threshold;
@@ -1026,8 +1023,8 @@ const char *ds_result_name(const struct ds_result *r) { return r->doc->name; }
 int ds_result_judged(const struct ds_result *r, const char **reason)
 {
 	if (reason)
-		*reason = r->judged ? "" : r->unjudged ? r->unjudged : DS_UNJUDGED_SHORT;
-	return r->judged;
+		*reason = r->unjudged ? r->unjudged : "";
+	return !r->unjudged;
 }
 int ds_result_model(const struct ds_result *r) { return r->model; }
 int ds_result_spun(const struct ds_result *r) { return r->spun; }
@@ -1165,9 +1162,9 @@ char *ds_result_json(const struct ds_result *r)
 	}
 	ds_buf_putc(&b, ']');
 	ds_buf_printf(&b, ",\"threshold\":%.4f,\"tokens\":%zu,\"words\":%zu,\"judged\":%s",
-		      r->threshold, r->doc->ntok, r->doc->n_words, r->judged ? "true" : "false");
-	if (!r->judged)
-		ds_buf_printf(&b, ",\"reason\":\"%s\"", r->unjudged ? r->unjudged : DS_UNJUDGED_SHORT);
+		      r->threshold, r->doc->ntok, r->doc->n_words, r->unjudged ? "false" : "true");
+	if (r->unjudged)
+		ds_buf_printf(&b, ",\"reason\":\"%s\"", r->unjudged);
 	if (r->model == DS_MODEL_SOLO)
 		ds_buf_printf(&b,
 			      ",\"content_words\":%zu,\"out_of_place\":%zu,\"common_pairs\":%zu,"

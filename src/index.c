@@ -562,8 +562,7 @@ static int score_one(void *ctx, const struct ds_store_src *src)
 	for (size_t i = 0; i < ns; i++) {
 		total += ds_fprint_sent_words(s->fp, i);
 		nsent += s->cover[i] > 0;
-		passages += s->cover[i] >= DS_INDEX_PASSAGE_COVER &&
-			    ds_fprint_sent_words(s->fp, i) >= DS_INDEX_PASSAGE_WORDS;
+		passages += ds_index_passage(ds_fprint_sent_words(s->fp, i), s->cover[i]);
 	}
 	/* two covered sentences at least: one shared sentence is a quotation,
 	 * unless it is a passage; a candidate for a long sentence's votes

@@ -53,6 +53,12 @@ struct ds_doc;
  * of stock phrases that covers a quarter of its shingles by chance. */
 #define DS_INDEX_PASSAGE_WORDS 40
 #define DS_INDEX_PASSAGE_COVER 0.5
+/* Whether a sentence of that many words, cover of whose shingles a source
+ * holds, is a passage of it. */
+static inline int ds_index_passage(size_t words, double cover)
+{
+	return words >= DS_INDEX_PASSAGE_WORDS && cover >= DS_INDEX_PASSAGE_COVER;
+}
 /* Sources re-ranked exactly per query, from the most shared sentences down. */
 #define DS_INDEX_CANDIDATES 32
 

@@ -135,7 +135,7 @@ static size_t sent_words(const struct ds_doc *doc, size_t i)
 
 /* Words of the article's sentences no chosen source has (owner[s] < 0)
  * that match k shares text with, and how many sentences, a passage
- * (DS_INDEX_PASSAGE_WORDS, DS_INDEX_PASSAGE_COVER) counting two: a source
+ * (ds_index_passage) counting two: a source
  * needs two, as the index does. */
 static size_t free_words(const struct ds_doc *doc, const struct ds_match *mk, const int *owner,
 			 const size_t *words, size_t *ns)
@@ -145,10 +145,7 @@ static size_t free_words(const struct ds_doc *doc, const struct ds_match *mk, co
 	for (size_t s = 0; s < doc->nsent && s < mk->nsents; s++)
 		if (owner[s] < 0 && mk->sent_cover[s] > 0) {
 			w += words[s];
-			*ns += words[s] >= DS_INDEX_PASSAGE_WORDS &&
-					       mk->sent_cover[s] >= DS_INDEX_PASSAGE_COVER
-				       ? 2
-				       : 1;
+			*ns += ds_index_passage(words[s], mk->sent_cover[s]) ? 2 : 1;
 		}
 	return w;
 }

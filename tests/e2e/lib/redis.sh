@@ -12,7 +12,8 @@
 #                            when set: ::1 for nodes bound to it)
 #   redis_scan_slot_move URL PORTS...
 #                            a scan of seed 003 three times while the slot of {ds}
-#                            moves between two of the nodes (on $REDIS_HOST when set)
+#                            moves between two of the nodes (on $REDIS_HOST when set),
+#                            and its two checks (TAP)
 #   (check and same come from tap.sh)
 for cmd in redis-server redis-cli python3; do
 	if ! command -v $cmd >/dev/null 2>&1; then
@@ -104,9 +105,9 @@ redis_cluster_ok() { # PORT: waits (10 s at most) for cluster_state:ok on that n
 # --stdin-json records (a1, a2, a3) through URL, and between them moves the
 # slot of {ds} (the meta hash and id counter, read by every query) from
 # its node to another: half-way (keys moved, the slot still the old
-# node's: ASK) before a2, done (MOVED) before a3.  Sets slot, owner and
-# target (ports), and rc (the scan's exit status); the scan's output is in
-# $W/fout and its errors in $W/ferr.
+# node's: ASK) before a2, done (MOVED) before a3.  Checks that the slot
+# moved and that the scan went on (003 spun each time, nothing on standard
+# error, which is shown as comments).
 redis_scan_slot_move() {
 	_u=$1
 	shift
@@ -143,5 +144,11 @@ redis_scan_slot_move() {
 	_rec a3
 	exec 3>&-
 	wait $_spid
-	rc=$?
+	_rc=$?
+	check "the slot of {ds} (meta hash, id counter) moved from node $owner to $target" \
+		$([ "$($_c -p "$target" cluster countkeysinslot "$slot")" -ge 2 ]; echo $?)
+	check "scan goes on through ASK and MOVED${REDIS_HOST:+ to $REDIS_HOST addresses}: 3 articles, 003 spun each time" \
+		$([ $_rc = 1 ] && [ "$(grep -c '^spun .*000_fcd469a446cc7cc8.txt.*a[123]$' "$W/fout")" = 3 ] &&
+			[ ! -s "$W/ferr" ]; echo $?)
+	sed 's/^/# /' "$W/ferr"
 }
