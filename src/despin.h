@@ -284,6 +284,13 @@ struct ds_detect_opts {
 			     * another value (NaN, negative, past 1) is
 			     * refused with DS_EINVAL */
 	int all_subs;       /* list candidate substitutions of clean articles too */
+	double min_p;       /* list only the flags whose probability of being a
+			     * spinner's is at least min_p, 0 to 1 (0: the
+			     * default, DS_FLAG_MIN_P for the language model's
+			     * flags and every flag against a source); under
+			     * DS_FLAG_MIN_P it lists the model's weaker ones
+			     * too.  The verdict and score do not depend on it.
+			     * Another value is refused with DS_EINVAL */
 	int uncertain_source; /* which text copied which is uncertain (see
 			       * ds_source_direction): the article is scored
 			       * but never flagged, and says so, unless it
@@ -561,6 +568,9 @@ char *ds_result_restore_p(const struct ds_result *r, double min_p, size_t *len, 
 #define DS_RESTORE_LEGACY 2
 char *ds_result_restore_page(const struct ds_result *r, const char *page, size_t page_len,
 			     double min_p, int how, size_t *len, size_t *left, size_t *unfit);
+/* The language model's flags listed by default (ds_detect_opts.min_p):
+ * those of probability at least this. */
+#define DS_FLAG_MIN_P 0.35
 /* ds_result_restore_p at the default confidence, DS_RESTORE_MIN_P. */
 #define DS_RESTORE_MIN_P 0.8
 char *ds_result_restore(const struct ds_result *r, size_t *len);

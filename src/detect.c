@@ -467,6 +467,41 @@ struct ds_result *ds_detect(struct ds_detector *det, const struct ds_text *artic
 	return ds_detect_doc(det, doc, source, meta, opts, err);
 }
 
+/* Whether opts holds a probability outside 0 to 1 (NaN fails both
+ * comparisons); err says which. */
+static int bad_opts(const struct ds_detect_opts *opts, struct ds_err *err)
+{
+	if (opts && !(opts->threshold >= 0 && opts->threshold <= 1)) {
+		ds_err_set(err, DS_EINVAL, "the verdict threshold is a probability from 0 to 1, not %g",
+			   opts->threshold);
+		return 1;
+	}
+	if (opts && !(opts->min_p >= 0 && opts->min_p <= 1)) {
+		ds_err_set(err, DS_EINVAL, "the flags' least probability is from 0 to 1, not %g",
+			   opts->min_p);
+		return 1;
+	}
+	return 0;
+}
+
+/* A flag of the language model under the default floor, listed only when
+ * asked for (ds_detect_opts.min_p): nothing judges by it. */
+static int weak_flag(const struct ds_ev_sub *s)
+{
+	return s->kind == DS_EV_MODEL && s->p < DS_FLAG_MIN_P;
+}
+
+/* Leaves out the flags whose probability is under min_p (a flag no model
+ * gives one keeps its place). */
+static void drop_weak_flags(struct ds_result *r, double min_p)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->ev.nsubs; i++)
+		if (!(r->ev.subs[i].p >= 0 && r->ev.subs[i].p < min_p))
+			r->ev.subs[k++] = r->ev.subs[i];
+	r->ev.nsubs = k;
+}
+
 /* The article's solo probability from the scorer's and its flags'. */
 static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 {
@@ -474,8 +509,10 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 	size_t np = 0;
 	double x[DS_NARTF];
 	const struct ds_sc_counts n = {r->ev.n_content, r->ev.n_anom, r->ev.n_pairs, r->ev.n_unseen};
+	/* the flags listed by default, whatever the floor asked for: the
+	 * weaker ones were not in the fit (they count for nothing there) */
 	for (size_t i = 0; i < r->ev.nsubs && np < DS_ARRAY_LEN(p); i++)
-		if (r->ev.subs[i].kind == DS_EV_MODEL)
+		if (r->ev.subs[i].kind == DS_EV_MODEL && !weak_flag(&r->ev.subs[i]))
 			p[np++] = r->ev.subs[i].p;
 	ds_solocal_article_x(sc, r->score, r->doc->n_words, p, np, &n, x);
 	r->score = ds_solocal_article_p(sc, r->score, x);
@@ -554,6 +591,8 @@ static int source_flags(struct ds_result *r)
 	int weighed = r->spun && src;
 	for (size_t i = 0; i < r->ev.nsubs && weighed; i++) {
 		const struct ds_ev_sub *s = &r->ev.subs[i];
+		if (weak_flag(s))
+			continue;
 		weighed = s->cand && !(whole && src_p(s, lo, share) >= 0.5f);
 	}
 	for (size_t i = 0; i < r->ev.nsubs; i++) {
@@ -747,10 +786,7 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 		ds_err_set(err, DS_ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (opts && !(opts->threshold >= 0 && opts->threshold <= 1)) {
-		/* NaN fails both */
-		ds_err_set(err, DS_EINVAL, "the verdict threshold is a probability from 0 to 1, not %g",
-			   opts->threshold);
+	if (bad_opts(opts, err)) {
 		ds_doc_free(doc);
 		ds_doc_free(src);
 		free(r);
@@ -777,6 +813,9 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 		if (!(al = ds_align_new(r->doc, r->src, err)))
 			goto fail;
 	}
+	/* weaker flags of the language model when asked for; a higher floor
+	 * is applied to the result, once scored as by default */
+	ds_ev_set_flag_min(det->ev, opts && opts->min_p < DS_FLAG_MIN_P ? opts->min_p : 0);
 	rc = ds_ev_compute(det->ev, r->doc, r->src, al, &r->ev);
 	if (rc) {
 		ds_err_set(err, rc, "%s: out of memory", doc->name);
@@ -815,6 +854,8 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 	r->spun = r->score >= r->threshold;
 	if (source_flags(r))
 		goto nomem;
+	if (opts && opts->min_p > 0)
+		drop_weak_flags(r, opts->min_p);
 	/* which text copied which is unclear: never accuse either, unless
 	 * the article shows a spinner's template */
 	if (r->src && opts && opts->uncertain_source && !r->ev.n_templates) {

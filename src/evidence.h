@@ -293,6 +293,11 @@ struct ds_ev_cache_stats {
 	uint64_t name_hits, name_misses;
 };
 void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out);
+/* The language model's flags of the next computations: those of
+ * probability at least p (0: the default, DS_FLAG_MIN_P with a flag
+ * calibration, ds_tune_default.flag_prob on the slot model's output
+ * without).  The article's features do not depend on it. */
+void ds_ev_set_flag_min(struct ds_ev_ctx *c, double p);
 /* Sets the bound (0: the default, CTAB_MAX of evidence_int.h) and empties
  * the cache.  Returns 0, or DS_EINVAL for a bound past UINT32_MAX / 2. */
 int ds_ev_set_cache_size(struct ds_ev_ctx *c, size_t max);

@@ -67,6 +67,8 @@ struct ds_ev_ctx {
 	ds_ev_chg_fn chg_dump;
 	void *chg_ud;
 	const struct ds_solocal *sc;  /* flag calibration (NULL: none) */
+	double flag_min;              /* the language model's flags listed from
+				       * this probability (0: the default) */
 	const struct ds_vec *vec;     /* word vectors (NULL: none) */
 	ds_ev_slot_fn dump;
 	void *dump_ud;

@@ -49,6 +49,11 @@ static void slot_features(struct ds_ev_ctx *c, const struct ds_doc *doc, uint32_
 	x[DS_SF_COMPOUND] = b->compound;
 }
 
+void ds_ev_set_flag_min(struct ds_ev_ctx *c, double p)
+{
+	c->flag_min = p;
+}
+
 /* The flag model's features of a slot with slot features sx and slot
  * probability prob, in an article whose slot probabilities have mean
  * pmean, share above 0.5 phi and top-tenth mean ptop. */
@@ -595,7 +600,9 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		same_names_alike(doc, bests, order);
 	{
 		size_t no = 0;
-		double min_p = c->sc && c->sc->flag.present ? DS_SC_FLAG_MIN : ds_tune_default.flag_prob;
+		double min_p = c->flag_min > 0 ? c->flag_min
+			       : c->sc && c->sc->flag.present ? DS_SC_FLAG_MIN
+							       : ds_tune_default.flag_prob;
 		/* a flag says the language model finds its original likelier
 		 * here: a slot whose original reads worse is never one, however
 		 * the slot model ranks it (its trees see the gain among

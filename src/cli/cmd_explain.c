@@ -15,8 +15,8 @@
 
 static const char EXPLAIN_USAGE[] =
 	"despin explain [-i INDEX | -s SOURCE... | --solo] [--format text|json]\n"
-	"               [--color always|never|auto] [--all] [--only-spun] [--models DIR]\n"
-	"               FILE...\n"
+	"               [--color always|never|auto] [--all] [--only-spun] [--min-p P]\n"
+	"               [--models DIR] FILE...\n"
 	"\n"
 	"Prints each article with every flagged substitution highlighted and the\n"
 	"original it most likely replaced beside it (cased as 'despin restore'\n"
@@ -30,9 +30,10 @@ static const char EXPLAIN_USAGE[] =
 	"the language model alone reads {spun words ~> original? p} with its\n"
 	"probability p of being a spinner's substitution.  --format json prints\n"
 	"the JSON Lines record of 'despin scan --format json' for each article,\n"
-	"every flag listed with its evidence.  Also: -j N, --stdin-json,\n"
-	"--threshold X, --max-size BYTES, --max-words N, --retry N, --progress,\n"
-	"as for 'despin scan'.";
+	"every flag listed with its evidence.  --min-p P lists only the flags of\n"
+	"probability P or more (under 0.35, the weaker ones too).  Also: -j N,\n"
+	"--stdin-json, --threshold X, --max-size BYTES, --max-words N, --retry N,\n"
+	"--progress, as for 'despin scan'.";
 
 static const char RESTORE_USAGE[] =
 	"despin restore [-i INDEX | -s SOURCE... | --solo] [--diff | --in-place]\n"
@@ -42,9 +43,10 @@ static const char RESTORE_USAGE[] =
 	"proposed originals (capitalised as the article, or with a source as the\n"
 	"source writes them), so that an auditor reads what the source most\n"
 	"likely said.  Only flags whose probability of being a spinner's\n"
-	"substitution is at least P (0.8) are put back; how many were left is\n"
-	"said on standard error.  With several inputs each article starts\n"
-	"with a line '==> FILE <=='.  A web page is printed whole, the originals\n"
+	"substitution is at least P (0.8) are put back (under 0.35, the language\n"
+	"model's weaker flags too); how many were left is said on standard\n"
+	"error.  With several inputs each article starts with a line\n"
+	"'==> FILE <=='.  A web page is printed whole, the originals\n"
 	"put back in its markup (words whose markup runs through them are left,\n"
 	"with a note).  --diff prints only the changed lines, as a\n"
 	"unified diff without context ('-' article, '+' restored; 'patch' or\n"
@@ -567,6 +569,7 @@ static int run(int argc, char **argv, int restore)
 {
 	static const struct option explain_opts[] = {
 		SCAN_LONG_OPTIONS,
+		SCAN_MIN_P_OPTION,
 		SCAN_ONLY_SPUN_OPTION,
 		{"color", required_argument, NULL, 'c'},
 		{"colour", required_argument, NULL, 'c'},
@@ -642,6 +645,10 @@ static int run(int argc, char **argv, int restore)
 			cli_error("--in-place rewrites files: not standard input ('-')");
 			goto bad;
 		}
+	/* a confidence under the flags listed by default lists the weaker
+	 * ones too, to be put back */
+	if (restore && out.min_p > 0 && out.min_p < DS_FLAG_MIN_P)
+		so.min_p = out.min_p;
 	out.many = many_inputs(argv + optind, argc - optind, so.stdin_json);
 	rc = scan_run(&so, argv + optind, argc - optind, on_result, &out);
 	for (size_t k = 0; k < DS_ARRAY_LEN(out.shown); k++)

@@ -11,7 +11,7 @@
 
 static const char USAGE[] =
 	"despin report --html OUT.html [-i INDEX | -s SOURCE... | --solo] [-j N]\n"
-	"              [--threshold X] [--models DIR] FILE...\n"
+	"              [--threshold X] [--min-p P] [--models DIR] FILE...\n"
 	"\n"
 	"Writes one self-contained HTML page (no network resources, readable\n"
 	"without scripts) for an audit: spun articles first, filters by verdict and\n"
@@ -23,7 +23,7 @@ static const char USAGE[] =
 	"-j N scores with N worker threads and\n"
 	"--threshold X makes an article scoring X or more spun, as in 'despin\n"
 	"scan'; also as there: --stdin-json, --max-size BYTES, --max-words N,\n"
-	"--retry N, --progress, --all.";
+	"--retry N, --progress, --all, --min-p P (the flags listed).";
 
 struct report_ctx {
 	struct ds_result **res;
@@ -155,6 +155,7 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		SCAN_LONG_OPTIONS,
+		SCAN_MIN_P_OPTION,
 		{"html", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};

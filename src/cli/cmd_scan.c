@@ -10,7 +10,8 @@
 static const char USAGE[] =
 	"despin scan [-i INDEX | -s SOURCE... | --solo] [--format text|tsv|json] [-j N]\n"
 	"            [--stdin-json] [--progress] [--all] [--only-spun] [--models DIR]\n"
-	"            [--threshold X] [--max-size BYTES] [--max-words N] [--retry N] FILE...\n"
+	"            [--threshold X] [--min-p P] [--max-size BYTES] [--max-words N]\n"
+	"            [--retry N] FILE...\n"
 	"\n"
 	"Scores each article and says whether it is spun.  Each article is\n"
 	"compared with its nearest clean source: the closest article of INDEX\n"
@@ -53,6 +54,11 @@ static const char USAGE[] =
 	"  --models DIR    the models folder\n"
 	"  --threshold X   an article scoring X or more is spun (0 < X < 1; default:\n"
 	"                  the scorer's own, one with a source and one without)\n"
+	"  --min-p P       list only the flags whose probability of being a\n"
+	"                  spinner's is P or more (0 < P < 1; default: the\n"
+	"                  language model's from 0.35, every one backed by a\n"
+	"                  source); under 0.35 the weaker ones are listed too.\n"
+	"                  Verdicts and scores do not change\n"
 	"  --max-size BYTES\n"
 	"                  the largest input read (default 64 MiB): a larger file,\n"
 	"                  stream or record is refused (an error)\n"
@@ -239,6 +245,8 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 		return 1;
 	case 'T':
 		return cli_parse_real("--threshold", arg, 0, 1, 1, &so->threshold) ? -1 : 1;
+	case 'F':
+		return cli_parse_real("--min-p", arg, 0, 1, 1, &so->min_p) ? -1 : 1;
 	case 'M':
 		return cli_parse_size("--max-size", arg, 1, (size_t)1 << 40, &so->max_bytes) ? -1 : 1;
 	case 'J': so->stdin_json = 1; return 1;
@@ -260,6 +268,7 @@ int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		SCAN_LONG_OPTIONS,
+		SCAN_MIN_P_OPTION,
 		SCAN_ONLY_SPUN_OPTION,
 		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},

@@ -174,6 +174,7 @@ static void work(void *ctx, int w, void *vit)
 	opts.max_bytes = e->o->max_bytes;
 	opts.threshold = e->o->threshold;
 	opts.all_subs = e->o->all_subs;
+	opts.min_p = e->o->min_p;
 	opts.max_words = e->o->max_words;
 	if (e->o->source && !e->index) {
 		/* named as an article read from standard input is: "-"
@@ -325,6 +326,7 @@ static void batch_work(void *ctx, int w, void *vit)
 	opts.max_words = e->o->max_words;
 	opts.threshold = e->o->threshold;
 	opts.all_subs = e->o->all_subs;
+	opts.min_p = e->o->min_p;
 	opts.check_direction = 1;
 	switch (e->batch_pass) {
 	case 1: /* which articles share passages */

@@ -30,6 +30,8 @@ struct scan_opts {
 	int retry;             /* --retry: reconnections to a redis:// index */
 	size_t max_words;      /* --max-words: the work bound (0: default) */
 	int only_spun;         /* --only-spun: show only spun articles (and failures) */
+	double min_p;          /* --min-p: flags listed from this probability
+				* (0: the default, ds_detect_opts.min_p) */
 };
 
 /* Receives each input's outcome in input order: r is NULL when the input
@@ -44,7 +46,7 @@ typedef int (*scan_result_fn)(void *ctx, const char *name, struct ds_result *r,
 int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn fn, void *ctx);
 
 /* Options shared by scan, explain, restore and report (getopt codes
- * i s S m j T M J P A R W O); returns 1 when c was one of them, 0 if not, -1 on a
+ * i s S m j T M J P A R W O F); returns 1 when c was one of them, 0 if not, -1 on a
  * bad value (reported). */
 int scan_common_opt(struct scan_opts *so, int c, const char *arg);
 
@@ -86,6 +88,8 @@ int scan_print_error_json(const struct scan_opts *o, const char *name, const cha
 	{"all", no_argument, NULL, 'A'},                                \
 	{"retry", required_argument, NULL, 'R'},                        \
 	{"max-words", required_argument, NULL, 'W'}
+/* --min-p (code F), for the commands that list flags (restore has its own). */
+#define SCAN_MIN_P_OPTION {"min-p", required_argument, NULL, 'F'}
 /* --only-spun (code O), for the commands that print one article at a time. */
 #define SCAN_ONLY_SPUN_OPTION {"only-spun", no_argument, NULL, 'O'}
 

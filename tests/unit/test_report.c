@@ -347,12 +347,17 @@ T_TEST(models_notes_and_threshold)
 		static const double bad[] = {-0.1, 1.5, INFINITY, NAN};
 		struct ds_detect_opts o = {0};
 		struct ds_result *r;
+		/* the verdict threshold and the flags' floor are probabilities */
+		double *prob[] = {&o.threshold, &o.min_p};
 		T_OK(det != NULL);
-		for (size_t i = 0; det && i < DS_ARRAY_LEN(bad); i++) {
-			o.threshold = bad[i];
-			r = ds_detect(det, &a, NULL, NULL, &o, &err);
-			T_OK(r == NULL && err.code == DS_EINVAL);
-			ds_result_free(r);
+		for (size_t k = 0; det && k < DS_ARRAY_LEN(prob); k++) {
+			for (size_t i = 0; i < DS_ARRAY_LEN(bad); i++) {
+				*prob[k] = bad[i];
+				r = ds_detect(det, &a, NULL, NULL, &o, &err);
+				T_OK(r == NULL && err.code == DS_EINVAL);
+				ds_result_free(r);
+			}
+			*prob[k] = 0;
 		}
 		o.threshold = 0.5;
 		r = det ? ds_detect(det, &a, NULL, NULL, &o, &err) : NULL;
@@ -409,6 +414,57 @@ T_TEST(models_open_many_same_results)
 	ds_models_free(one);
 }
 
+/* The flags listed from a confidence (ds_detect_opts.min_p): a lower floor
+ * than the default lists the language model's weaker flags too, a higher
+ * one fewer, every flag listed at or above it; the verdict and score are
+ * the same whatever the floor, with a source and without. */
+T_TEST(flags_from_a_confidence)
+{
+	struct ds_err err = {0};
+	struct ds_models *m = ds_models_open("models", &err);
+	struct ds_detector *det;
+	struct ds_text a = {"003", NULL, 0}, s = {"000", NULL, 0};
+	char *art = NULL, *src = NULL;
+	static const double floors[] = {0, 0.15, 0.6};
+	if (!m)
+		T_SKIP("models not built (make models)");
+	det = ds_detector_new(m, &err);
+	T_OK(det != NULL);
+	T_OK(!ds_read_file("corpus/seeds/003_cc34e14e2e5a732a.txt", 0, &art, &a.len, &err));
+	T_OK(!ds_read_file("corpus/seeds/000_fcd469a446cc7cc8.txt", 0, &src, &s.len, &err));
+	a.data = art;
+	s.data = src;
+	for (int solo = 0; det && art && src && solo < 2; solo++) {
+		size_t n[DS_ARRAY_LEN(floors)] = {0};
+		double score[DS_ARRAY_LEN(floors)] = {0};
+		for (size_t k = 0; k < DS_ARRAY_LEN(floors); k++) {
+			struct ds_detect_opts o = {0};
+			struct ds_result *r;
+			int below = 0;
+			o.min_p = floors[k];
+			r = ds_detect(det, &a, solo ? NULL : &s, NULL, &o, &err);
+			T_OK(r != NULL);
+			if (!r)
+				continue;
+			n[k] = ds_result_nsubs(r);
+			score[k] = ds_result_score(r);
+			for (size_t i = 0; i < n[k]; i++) {
+				struct ds_sub sb;
+				T_EQ_INT(ds_result_sub(r, i, &sb), 0);
+				below += sb.p >= 0 && sb.p < floors[k];
+			}
+			T_EQ_INT(below, 0);
+			ds_result_free(r);
+		}
+		T_OK(n[1] > n[0] && n[2] < n[0] && n[2] > 0);
+		T_OK(score[1] == score[0] && score[2] == score[0]);
+	}
+	ds_detector_free(det);
+	ds_models_free(m);
+	free(art);
+	free(src);
+}
+
 int main(void)
 {
 	T_RUN(escape_specials);
@@ -423,5 +479,6 @@ int main(void)
 	T_RUN(judged_only_in_english);
 	T_RUN(models_notes_and_threshold);
 	T_RUN(models_open_many_same_results);
+	T_RUN(flags_from_a_confidence);
 	return t_done();
 }
