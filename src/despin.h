@@ -284,13 +284,6 @@ struct ds_detect_opts {
 			     * another value (NaN, negative, past 1) is
 			     * refused with DS_EINVAL */
 	int all_subs;       /* list candidate substitutions of clean articles too */
-	double min_p;       /* list only the flags whose probability of being a
-			     * spinner's is at least min_p, 0 to 1 (0: the
-			     * default, DS_FLAG_MIN_P for the language model's
-			     * flags and every flag against a source); under
-			     * DS_FLAG_MIN_P it lists the model's weaker ones
-			     * too.  The verdict and score do not depend on it.
-			     * Another value is refused with DS_EINVAL */
 	int uncertain_source; /* which text copied which is uncertain (see
 			       * ds_source_direction): the article is scored
 			       * but never flagged, and says so, unless it
@@ -312,6 +305,13 @@ struct ds_detect_opts {
 			       * the article is judged on its own ("original");
 			       * otherwise the verdict stands.  Scans with an
 			       * index set it. */
+	double min_p;         /* list only the flags whose probability of being
+			       * a spinner's is at least min_p, 0 to 1 (0: the
+			       * default, DS_FLAG_MIN_P for the language model's
+			       * flags and every flag against a source); under
+			       * DS_FLAG_MIN_P it lists the model's weaker ones
+			       * too.  The verdict and score do not depend on
+			       * it.  Another value is refused with DS_EINVAL */
 };
 #define DS_DIRECTION_PRESUMED 2
 #define DS_DIRECTION_IF_NEWER DS_DIRECTION_PRESUMED /* its former name */
