@@ -268,7 +268,7 @@ def deciles(ps, y):
     return " ".join("%d/%d" % (b[1], b[0]) for b in bins)
 
 
-FLAG_FLOOR_Z = math.log(0.2 / 0.8)  # log-odds of 0.2, under DS_SC_FLAG_MIN
+FLAG_FLOOR_Z = math.log(0.2 / 0.8)  # log-odds of 0.2, under DS_FLAG_MIN_P
 
 
 def families_of(bench):

@@ -484,16 +484,9 @@ static int bad_opts(const struct ds_detect_opts *opts, struct ds_err *err)
 	return 0;
 }
 
-/* A flag of the language model under the default floor, listed only when
- * asked for (ds_detect_opts.min_p): nothing judges by it. */
-static int weak_flag(const struct ds_ev_sub *s)
-{
-	return s->kind == DS_EV_MODEL && s->p < DS_FLAG_MIN_P;
-}
-
 /* Leaves out the flags whose probability is under min_p (a flag no model
  * gives one keeps its place). */
-static void drop_weak_flags(struct ds_result *r, double min_p)
+static void drop_flags_under(struct ds_result *r, double min_p)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < r->ev.nsubs; i++)
@@ -512,7 +505,7 @@ static void solo_calibrate(const struct ds_solocal *sc, struct ds_result *r)
 	/* the flags listed by default, whatever the floor asked for: the
 	 * weaker ones were not in the fit (they count for nothing there) */
 	for (size_t i = 0; i < r->ev.nsubs && np < DS_ARRAY_LEN(p); i++)
-		if (r->ev.subs[i].kind == DS_EV_MODEL && !weak_flag(&r->ev.subs[i]))
+		if (r->ev.subs[i].kind == DS_EV_MODEL && !r->ev.subs[i].under_floor)
 			p[np++] = r->ev.subs[i].p;
 	ds_solocal_article_x(sc, r->score, r->doc->n_words, p, np, &n, x);
 	r->score = ds_solocal_article_p(sc, r->score, x);
@@ -591,7 +584,7 @@ static int source_flags(struct ds_result *r)
 	int weighed = r->spun && src;
 	for (size_t i = 0; i < r->ev.nsubs && weighed; i++) {
 		const struct ds_ev_sub *s = &r->ev.subs[i];
-		if (weak_flag(s))
+		if (s->under_floor)
 			continue;
 		weighed = s->cand && !(whole && src_p(s, lo, share) >= 0.5f);
 	}
@@ -813,9 +806,10 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 		if (!(al = ds_align_new(r->doc, r->src, err)))
 			goto fail;
 	}
-	/* weaker flags of the language model when asked for; a higher floor
-	 * is applied to the result, once scored as by default */
-	ds_ev_set_flag_min(det->ev, opts && opts->min_p < DS_FLAG_MIN_P ? opts->min_p : 0);
+	/* weaker flags of the language model when asked for (the evidence
+	 * marks them); a higher floor is applied to the result, once scored
+	 * as by default */
+	ds_ev_set_flag_min(det->ev, opts ? opts->min_p : 0);
 	rc = ds_ev_compute(det->ev, r->doc, r->src, al, &r->ev);
 	if (rc) {
 		ds_err_set(err, rc, "%s: out of memory", doc->name);
@@ -855,7 +849,7 @@ struct ds_result *ds_detect_docs(struct ds_detector *det, struct ds_doc *doc,
 	if (source_flags(r))
 		goto nomem;
 	if (opts && opts->min_p > 0)
-		drop_weak_flags(r, opts->min_p);
+		drop_flags_under(r, opts->min_p);
 	/* which text copied which is unclear: never accuse either, unless
 	 * the article shows a spinner's template */
 	if (r->src && opts && opts->uncertain_source && !r->ev.n_templates) {

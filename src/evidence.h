@@ -205,6 +205,9 @@ struct ds_ev_sub {
 				     * DS_EV_CAND_NEVER: a change that is never
 				     * evidence (DS_EV_SOURCE; see ds_detect) */
 	uint8_t src_first;          /* 1 when the source's span opens its sentence */
+	uint8_t under_floor;        /* a model flag under the default floor,
+				     * listed on request (ds_ev_set_flag_min):
+				     * nothing the verdict rests on reads it */
 };
 
 struct ds_ev {
@@ -293,10 +296,11 @@ struct ds_ev_cache_stats {
 	uint64_t name_hits, name_misses;
 };
 void ds_ev_cache_stats(const struct ds_ev_ctx *c, struct ds_ev_cache_stats *out);
-/* The language model's flags of the next computations: those of
- * probability at least p (0: the default, DS_FLAG_MIN_P with a flag
- * calibration, ds_tune_default.flag_prob on the slot model's output
- * without).  The article's features do not depend on it. */
+/* The language model's flags of the next computations: from the default
+ * floor (DS_FLAG_MIN_P with a flag calibration, ds_tune_default.flag_prob
+ * on the slot model's output without), or from p when p is lower (0: the
+ * default), those under the default marked (ds_ev_sub.under_floor).  The
+ * article's features do not depend on it. */
 void ds_ev_set_flag_min(struct ds_ev_ctx *c, double p);
 /* Sets the bound (0: the default, CTAB_MAX of evidence_int.h) and empties
  * the cache.  Returns 0, or DS_EINVAL for a bound past UINT32_MAX / 2. */

@@ -600,9 +600,11 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 		same_names_alike(doc, bests, order);
 	{
 		size_t no = 0;
-		double min_p = c->flag_min > 0 ? c->flag_min
-			       : c->sc && c->sc->flag.present ? DS_SC_FLAG_MIN
-							       : ds_tune_default.flag_prob;
+		/* the default floor; a lower one asked for lists the slots
+		 * between them too, marked as under the default */
+		double floor = c->sc && c->sc->flag.present ? DS_FLAG_MIN_P
+							    : ds_tune_default.flag_prob;
+		double min_p = c->flag_min > 0 && c->flag_min < floor ? c->flag_min : floor;
 		/* a flag says the language model finds its original likelier
 		 * here: a slot whose original reads worse is never one, however
 		 * the slot model ranks it (its trees see the gain among
@@ -643,6 +645,7 @@ int ev_solo_pass(struct ds_ev_ctx *c, const struct ds_doc *doc, const uint8_t *c
 				if (rc)
 					goto out;
 				ev->subs[ev->nsubs - 1].p = (float)bests[t].p;
+				ev->subs[ev->nsubs - 1].under_floor = c->sm && bests[t].p < floor;
 			}
 		}
 	}

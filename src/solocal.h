@@ -37,7 +37,6 @@
 
 #include <stddef.h>
 
-#include "despin.h"
 #include "util.h"
 
 #define DS_SOLOCAL_FILE "solo.tsv"
@@ -46,13 +45,9 @@
  * gain.  A file of an earlier format is refused. */
 #define DS_SOLOCAL_VERSION "3"
 
-/* Flags below this probability are not reported (unless asked for:
- * ds_ev_set_flag_min). */
-#define DS_SC_FLAG_MIN DS_FLAG_MIN_P
-/* The article model counts the flags at or above this probability. */
+/* The article model counts the flags at or above this probability (the
+ * flags listed start lower: DS_FLAG_MIN_P of despin.h). */
 #define DS_SC_ARTICLE_MIN_P 0.5
-/* restore puts back flags at or above this probability by default. */
-#define DS_SC_RESTORE_P 0.8
 
 /* Features of a flag (one slot of an article). */
 enum ds_sc_flagf {
