@@ -34,6 +34,7 @@ static const char USAGE_WORKER[] =
 	"despin worker -i INDEX [--queue redis://HOST[:PORT][/DB]] [--models DIR]\n"
 	"              [--name NAME] [--claim-ms MS] [--max N] [--until-empty]\n"
 	"              [--retry N] [-j N] [--prefetch N] [--readers N]\n"
+	"              [--threshold X] [--min-p P]\n"
 	"despin worker --stats [--queue redis://HOST[:PORT][/DB]]\n"
 	"\n"
 	"Judges the articles of the Redis stream " DS_STREAM_ARTICLES " (fed by 'despin\n"
@@ -66,6 +67,12 @@ static const char USAGE_WORKER[] =
 	"  --readers N     threads that read and look up articles (default one per\n"
 	"                  two judging threads; more when a look-up takes longer\n"
 	"                  than scoring an article)\n"
+	"  --threshold X   an article scoring X or more is spun (0 < X < 1; default:\n"
+	"                  the scorer's own)\n"
+	"  --min-p P       list only the flags whose probability of being a\n"
+	"                  spinner's is P or more (0 < P < 1; default: the\n"
+	"                  language model's from 0.35, every one backed by a\n"
+	"                  source).  Verdicts and scores do not change\n"
 	"  --stats         print the counters of the workers and of the stream";
 
 /* ---- the worker ---- */
@@ -151,6 +158,8 @@ struct worker {
 	struct judge jd[JUDGES_MAX];
 	int njudges;
 	int claim_ms;
+	double threshold;       /* --threshold, 0 the models' own */
+	double min_p;           /* --min-p, 0 the default floor */
 	long max;               /* articles to read, -1 no limit */
 	int until_empty;
 	/* the queue between readers and judges, under mu */
@@ -399,6 +408,8 @@ static int judge(struct judge *jd, struct item *it, double t_wait)
 
 	memset(&opts, 0, sizeof opts);
 	opts.check_direction = DS_DIRECTION_PRESUMED; /* as scan -i does */
+	opts.threshold = w->threshold;
+	opts.min_p = w->min_p;
 	if (!err.code && it->found)
 		res = ds_detect_found(jd->det, it->found, &opts, &err);
 	if (res && it->map) { /* offsets in the page */
@@ -610,7 +621,8 @@ int cmd_worker(int argc, char **argv)
 		{"until-empty", no_argument, NULL, 'E'},  {"retry", required_argument, NULL, 'R'},
 		{"stats", no_argument, NULL, 'S'},        {"help", no_argument, NULL, 'h'},
 		{"prefetch", required_argument, NULL, 'P'}, {"readers", required_argument, NULL, 'D'},
-		{"jobs", required_argument, NULL, 'j'},   {NULL, 0, NULL, 0}};
+		{"jobs", required_argument, NULL, 'j'},   {"threshold", required_argument, NULL, 'T'},
+		{"min-p", required_argument, NULL, 'F'},  {NULL, 0, NULL, 0}};
 	const char *index = NULL, *models = NULL, *queue = NULL, *name = NULL;
 	char index_retry[4096];
 	long max = -1, v, depth = -1;
@@ -649,6 +661,14 @@ int cmd_worker(int argc, char **argv)
 			retry = (int)v;
 			break;
 		case 'S': stats = 1; break;
+		case 'T':
+			if (cli_parse_real("--threshold", optarg, 0, 1, 1, &w.threshold))
+				return EXIT_ERROR;
+			break;
+		case 'F':
+			if (cli_parse_real("--min-p", optarg, 0, 1, 1, &w.min_p))
+				return EXIT_ERROR;
+			break;
 		case 'P':
 			if (cli_parse_int("--prefetch", optarg, 0, PREFETCH_MAX, &v))
 				return EXIT_ERROR;

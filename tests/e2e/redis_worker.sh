@@ -3,7 +3,7 @@
 # drain one stream while one of them is killed (SIGKILL) in the middle of an
 # article; every article gets exactly one result, the verdicts of scan -i;
 # SIGTERM stops a worker cleanly; one worker judges on several threads
-# (-j).  Prints TAP; skips if redis-server or the
+# (-j); --threshold and --min-p are scan's.  Prints TAP; skips if redis-server or the
 # models are missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
@@ -179,6 +179,33 @@ check "worker -j 3 judges each article once, as scan -i does ($((2 * total)) art
 j0rc=$?
 check "worker -j 2 --prefetch 0 is refused (exit 2, one line)" \
 	$([ $j0rc = 2 ] && grep -qx 'despin: -j 2 needs --prefetch above 0 (one article at a time has one judge)' "$W/J0.out"; echo $?)
+
+# --threshold and --min-p are scan's: the verdicts, scores and flags of
+# scan -i with the same options (fewer flags than by default)
+flags() {
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    print(r["file"].split("/")[-1], r["verdict"], r["score"], r["threshold"],
+          len(r.get("substitutions", [])), min([s["p"] for s in r.get("substitutions", [])] or [1]))' | sort
+}
+"$DESPIN" index add -q -i "$U/10" corpus/seeds > /dev/null 2>&1
+"$DESPIN" submit --queue "$U/10" "$W/in" > /dev/null 2>&1
+"$DESPIN" worker -i "$U/10" --name T --threshold 0.5 --min-p 0.9 --until-empty > "$W/T.out" 2>&1
+trc=$?
+$R -n 10 xrange '{despin}:results' - + | awk 'p == "json" { print } { p = $0 }' | flags > "$W/T.f"
+"$DESPIN" scan -i "$U/10" --threshold 0.5 --min-p 0.9 --format json "$W/in" 2> /dev/null | flags > "$W/scanT.f"
+"$DESPIN" scan -i "$U/10" --format json "$W/in" 2> /dev/null | flags > "$W/scan0.f"
+sed 's/^/# /' "$W/T.f" | head -3
+check "worker --threshold 0.5 --min-p 0.9 judges and lists flags as scan -i with them does" \
+	$([ $trc = 0 ] && [ "$(wc -l < "$W/T.f")" = "$total" ] && cmp -s "$W/scanT.f" "$W/T.f" &&
+	  awk '$4 != 0.5 || $6 < 0.9 { exit 1 }' "$W/T.f" &&
+	  [ "$(awk '{ n += $5 } END { print n }' "$W/T.f")" -lt "$(awk '{ n += $5 } END { print n }' "$W/scan0.f")" ]; echo $?)
+"$DESPIN" worker -i "$U/10" --min-p 1.5 > "$W/T1.out" 2>&1
+t1rc=$?
+check "worker --min-p 1.5 is refused (exit 2, one line)" \
+	$([ $t1rc = 2 ] && [ "$(wc -l < "$W/T1.out")" = 1 ] && grep -q -- "--min-p" "$W/T1.out"; echo $?)
 
 # despin results: the verdicts as JSON Lines, taken from the stream once
 # printed (--keep leaves them); an entry of another program's is passed over
