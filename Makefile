@@ -44,6 +44,15 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     = $(BUILD)/libdespin.a
 DESPIN   = $(BUILD)/despin
+# The shared library: the same sources compiled position-independent, and
+# only the functions of src/despin.h exported (a version script made from
+# the header).  Its soname carries the minor version while the major is 0
+# (every 0.x may change the ABI).
+LIB_PIC  = $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+VER_OF   = $(shell sed -n 's/^\#define DS_VERSION_$(1) \([0-9]*\).*/\1/p' src/despin.h)
+SO_FULL  = libdespin.so.$(call VER_OF,MAJOR).$(call VER_OF,MINOR).$(call VER_OF,PATCH)
+SONAME   = libdespin.so.$(call VER_OF,MAJOR)$(if $(filter 0,$(call VER_OF,MAJOR)),.$(call VER_OF,MINOR))
+SHLIB    = $(BUILD)/$(SO_FULL)
 
 # Models (see models/README.md).
 MODELS   = models/lm.bin models/lex.bin models/vec.bin models/scorer.bin
@@ -64,7 +73,7 @@ MODELS  += models/cand.bin
 
 all: $(DESPIN)
 
-lib: $(LIBA)
+lib: $(LIBA) $(SHLIB)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -73,6 +82,23 @@ $(BUILD)/%.o: %.c
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) -fPIC -fno-semantic-interposition -c $< -o $@
+
+# every ds_ function the public header declares, and nothing else
+$(BUILD)/despin.map: src/despin.h
+	@mkdir -p $(dir $@)
+	@{ echo '{ global:'; grep -o '\bds_[a-z0-9_]*(' $< | tr -d '(' | sort -u | sed 's/.*/\t&;/'; \
+	   echo 'local: *; };'; } > $@.tmp && mv -f $@.tmp $@
+
+# -z defs: every symbol it needs comes from a library named here
+$(SHLIB): $(LIB_PIC) $(BUILD)/despin.map
+	$(CC) -shared $(CFLAGS) $(LDFLAGS) -Wl,-soname,$(SONAME) -Wl,--version-script=$(BUILD)/despin.map \
+	    -Wl,-z,defs -Wl,-O1,--as-needed -o $@ $(LIB_PIC) $(LIBS)
+	ln -sf $(SO_FULL) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libdespin.so
 
 # The command line has $(PREFIX)/share/despin compiled in (DS_DATADIR):
 # rebuild it when PREFIX changes.
@@ -93,7 +119,7 @@ $(BUILD)/tests/test_pool: tests/unit/test_pool.c tests/unit/t.h $(BUILD)/src/cli
 	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -Isrc/cli -o $@ $< \
 	    $(BUILD)/src/cli/pool.o -pthread
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LIB_PIC:.o=.d)
 
 # ---- set-up ------------------------------------------------------------------
 # Installs missing Debian packages (apt-get as root; otherwise prints the command).
@@ -161,11 +187,11 @@ models/scorer.bin: models/scorer.tsv src/score.h src/evidence.h src/text.h | $(D
 # ---- tests -------------------------------------------------------------------
 # make check: set up what is missing, build, build models, run every test.
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(SHLIB) $(UNIT_BIN)
 	@$(MAKE) --no-print-directory models
 	@tests/run.sh $(BUILD)
 
-test: all $(UNIT_BIN)
+test: all $(SHLIB) $(UNIT_BIN)
 	@tests/run.sh $(BUILD)
 
 # Tests under AddressSanitizer and UBSan, in their own build tree.
@@ -236,7 +262,7 @@ eval: all models
 # ---- install -------------------------------------------------------------------
 # The installed command finds its models in $(PREFIX)/share/despin: without
 # them it could judge nothing, so install refuses.
-install: all
+install: all $(SHLIB)
 	@missing=; for m in $(MODELS) models/solo.tsv; do [ -f $$m ] || missing="$$missing $$m"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "make install: models missing:$$missing; build them with 'make models' first" >&2; exit 1; \
@@ -244,6 +270,9 @@ install: all
 	install -d $(BINDIR) $(LIBDIR) $(INCDIR) $(PCDIR) $(MANDIR) $(DATADIR) $(COMPDIR)
 	install -m 755 $(DESPIN) $(BINDIR)/despin
 	install -m 644 $(LIBA) $(LIBDIR)/libdespin.a
+	install -m 755 $(SHLIB) $(LIBDIR)/$(SO_FULL)
+	ln -sf $(SO_FULL) $(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(LIBDIR)/libdespin.so
 	install -m 644 src/despin.h $(INCDIR)/despin.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*DS_VERSION_STRING "\(.*\)"/\1/p' src/despin.h)|g' \
 	    docs/despin.pc.in > $(PCDIR)/despin.pc
@@ -258,9 +287,13 @@ install: all
 	done
 	$(DESPIN) check-models --models $(DATADIR) > /dev/null
 	install -m 644 docs/despin.bash-completion $(COMPDIR)/despin
+	@# the loader's cache learns the new library (an install into the
+	@# system, as root; a staged one, DESTDIR, is the packager's)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig > /dev/null; then ldconfig; fi
 
 uninstall:
-	rm -f $(BINDIR)/despin $(LIBDIR)/libdespin.a $(INCDIR)/despin.h \
+	rm -f $(BINDIR)/despin $(LIBDIR)/libdespin.a $(LIBDIR)/$(SO_FULL) $(LIBDIR)/$(SONAME) \
+	    $(LIBDIR)/libdespin.so $(INCDIR)/despin.h \
 	    $(PCDIR)/despin.pc $(MANDIR)/despin.1 $(COMPDIR)/despin
 	rm -rf $(DATADIR)
 

@@ -42,6 +42,23 @@ for f in lm.bin lex.bin scorer.bin; do
 		$(grep -q '^despin-checked ' "$STAGE$P/share/despin/$f.checked"; echo $?)
 done
 check "installed binary is executable" $([ -x "$STAGE$P/bin/despin" ]; echo $?)
+# the shared library: the file of the full version, the soname's link and
+# the development link; it exports the header's functions and no other
+maj=$(sed -n 's/^#define DS_VERSION_MAJOR \([0-9]*\).*/\1/p' src/despin.h)
+min=$(sed -n 's/^#define DS_VERSION_MINOR \([0-9]*\).*/\1/p' src/despin.h)
+pat=$(sed -n 's/^#define DS_VERSION_PATCH \([0-9]*\).*/\1/p' src/despin.h)
+soname=libdespin.so.$maj
+[ "$maj" = 0 ] && soname=$soname.$min
+L=$STAGE$P/lib
+check "installed $P/lib/libdespin.so -> $soname -> libdespin.so.$maj.$min.$pat" \
+	$([ -f "$L/libdespin.so.$maj.$min.$pat" ] && [ "$(readlink "$L/libdespin.so")" = "$soname" ] &&
+	  [ "$(readlink "$L/$soname")" = "libdespin.so.$maj.$min.$pat" ]; echo $?)
+got=$(readelf -d "$L/libdespin.so" 2> /dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+check "the shared library's soname is $soname (got $got)" $([ "$got" = "$soname" ]; echo $?)
+grep -o '\bds_[a-z0-9_]*(' src/despin.h | tr -d '(' | sort -u > "$T/api"
+nm -D --defined-only "$L/libdespin.so" | awk '{ print $3 }' | sort -u > "$T/exported"
+check "the shared library exports the $(wc -l < "$T/api") functions of despin.h and nothing else ($(wc -l < "$T/exported") exported)" \
+	$(cmp -s "$T/api" "$T/exported"; echo $?)
 MANPATH=$STAGE$P/share/man man -w despin > "$T/man.path" 2>/dev/null
 check "man finds the installed page ($(cat "$T/man.path"))" \
 	$([ "$(cat "$T/man.path")" = "$STAGE$P/share/man/man1/despin.1" ]; echo $?)
@@ -77,8 +94,36 @@ check "cc embed.c \$(pkg-config --cflags --libs despin) builds without warnings"
 check "the example includes the installed header ($(cat "$T/hdr"))" \
 	$([ "$(cat "$T/hdr")" = "$STAGE$P/include/despin.h" ]; echo $?)
 
+# linked with the static library instead (pkg-config --static: its
+# private libraries too)
+# shellcheck disable=SC2086
+(cd "$T/ex" && $CC -std=c11 -Wall -Wextra -Werror -O2 -DMODELS_DIR="\"$modeldir\"" \
+	-o embed_static embed.c $(pkg-config --cflags despin) \
+	$(pkg-config --static --libs despin | sed 's/-ldespin\b/-l:libdespin.a/')) > "$T/cc2.log" 2>&1
+rc=$?
+check "cc embed.c with libdespin.a (pkg-config --static) builds without warnings" $rc
+[ $rc = 0 ] || sed 's/^/# /' "$T/cc2.log"
+
 # ---- run it ----------------------------------------------------------------------
+# the staged library is not where the loader looks: tell it
+LD_LIBRARY_PATH=$L
+export LD_LIBRARY_PATH
 E=$T/ex/embed
+check "embed loads the installed shared library ($(ldd "$E" 2> /dev/null | awk '/libdespin/ { print $1 " => " $3 }'))" \
+	$(ldd "$E" 2> /dev/null | grep -q "^[[:space:]]*$soname => $L/$soname "; echo $?)
+if [ -x "$T/ex/embed_static" ]; then
+	"$T/ex/embed_static" -m "$modeldir" "$TOP/$A" "$TOP/$S" > "$T/static.out" 2>&1
+	rc=$?
+	check "embed_static needs no libdespin.so and judges as embed does (exit $rc)" \
+		$([ $rc = 1 ] && ! ldd "$T/ex/embed_static" | grep -q libdespin &&
+		  "$E" -m "$modeldir" "$TOP/$A" "$TOP/$S" 2>&1 | cmp -s - "$T/static.out"; echo $?)
+fi
+# another language loads it too (Python's ctypes)
+got=$(python3 -c 'import ctypes, sys
+l = ctypes.CDLL(sys.argv[1])
+l.ds_version.restype = ctypes.c_char_p
+print(l.ds_version().decode())' "$L/$soname" 2>&1)
+check "python3 ctypes loads $soname: ds_version() is $got" $([ "$got" = "$hdr_ver" ]; echo $?)
 if [ -x "$E" ]; then
 	unset DESPIN_MODELS
 	"$E" "$TOP/$A" > "$T/solo.out" 2> "$T/solo.err"
@@ -180,6 +225,6 @@ check "make install without the models fails with a message (exit $rc)" \
 make -s --no-print-directory -C "$TOP" uninstall BUILD=build PREFIX=$P DESTDIR="$STAGE" \
 	> "$T/uninstall.log" 2>&1
 check "make uninstall" $?
-left=$(find "$STAGE" -type f | wc -l)
+left=$(find "$STAGE" ! -type d | wc -l)
 check "make uninstall removes every installed file ($left left)" $([ "$left" = 0 ]; echo $?)
 echo "1..$n"
