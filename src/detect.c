@@ -425,12 +425,14 @@ static int too_long(const char *name, size_t words, size_t max, int exact, struc
 }
 
 /* The work bound, first on the raw text: twice the bound in
- * whitespace-separated runs is refused before tokenising. */
+ * whitespace-separated runs is refused before tokenising (not a binary
+ * file's bytes, which ds_doc_new says are no text). */
 static struct ds_doc *load_doc(struct ds_detector *det, const struct ds_text *t, size_t max,
 			       size_t maxw, struct ds_doc *made, struct ds_err *err)
 {
 	struct ds_doc *d;
-	if (ds_text_count_runs(t->data, t->len, 2 * maxw) > 2 * maxw) {
+	if (!memchr(t->data, '\0', t->len) &&
+	    ds_text_count_runs(t->data, t->len, 2 * maxw) > 2 * maxw) {
 		too_long(t->name ? t->name : "<input>", 2 * maxw, maxw, 0, err);
 		ds_doc_free(made);
 		return NULL;

@@ -234,8 +234,15 @@ int cli_input_kind(const char *s, size_t n, int page, size_t *odd, size_t *first
 /* Whether the file at path holding s is a fragment of a web page by its
  * name (.html, .htm, .xhtml) and a first character '<': read as a page. */
 int cli_html_named(const char *path, const char *s, size_t n);
+/* The bytes of the file at path ("-": standard input), at most max, as
+ * ds_read_file reads them; a gzip or zstd file is read as the file inside
+ * it, within the same bound (unpack.h).  0 or an error code, with err
+ * naming the input. */
+int cli_read_file(const char *path, size_t max, char **text, size_t *len, struct ds_err *err);
+
 /* Reads an article or a source from path ('-': standard input) as
- * ds_read_file does (max bytes, the limit applying to the file as read); a
+ * cli_read_file does (max bytes, the limit applying to the file as read and
+ * to what a compressed one holds); a
  * saved web page (ds_html_is, or a file named .html, .htm or .xhtml that
  * starts with '<': a fragment of one) is replaced by its text
  * (ds_html_text); a MIME message (a page saved as .mhtml, an e-mail) by

@@ -18,6 +18,7 @@
 #include "../detect.h"
 #include "../report.h"
 #include "../store.h"
+#include "../unpack.h"
 
 #ifndef DS_DATADIR
 #define DS_DATADIR "/usr/local/share/despin"
@@ -325,14 +326,29 @@ static size_t read_head(const char *path, char head[DS_REPORT_HEAD_BYTES])
 	return n;
 }
 
-/* Whether path is named as a web page is (.html, .htm, .xhtml). */
-static int page_name(const char *path)
+/* The length of path without the suffix of a compressed file (.gz, .zst),
+ * which read_input reads through. */
+static size_t unpacked_len(const char *path)
 {
-	static const char *const ext[] = {".html", ".htm", ".xhtml", NULL};
+	static const char *const ext[] = {".gz", ".zst", NULL};
 	size_t pl = strlen(path);
 	for (int k = 0; ext[k]; k++) {
 		size_t el = strlen(ext[k]);
 		if (pl > el && strcasecmp(path + pl - el, ext[k]) == 0)
+			return pl - el;
+	}
+	return pl;
+}
+
+/* Whether path is named as a web page is (.html, .htm, .xhtml; .html.gz
+ * too). */
+static int page_name(const char *path)
+{
+	static const char *const ext[] = {".html", ".htm", ".xhtml", NULL};
+	size_t pl = unpacked_len(path);
+	for (int k = 0; ext[k]; k++) {
+		size_t el = strlen(ext[k]);
+		if (pl > el && strncasecmp(path + pl - el, ext[k], el) == 0)
 			return 1;
 	}
 	return 0;
@@ -985,13 +1001,27 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 
 /* ds_read_file, then cli_text_of: the map of where the text comes from in
  * *map when map is not NULL (none is built otherwise). */
+int cli_read_file(const char *path, size_t max, char **text, size_t *len, struct ds_err *err)
+{
+	char *t;
+	size_t n;
+	int rc = ds_read_file(path, max, text, len, err);
+	if (rc || !ds_unpack_kind(*text, *len))
+		return rc;
+	rc = ds_unpack(cli_input_name(path), *text, *len, max, &t, &n, err);
+	free(*text);
+	*text = rc ? NULL : t;
+	*len = rc ? 0 : n;
+	return rc;
+}
+
 static int read_input(const char *path, size_t max, char **text, size_t *len, int *how,
 		      struct ds_html_map **map, struct ds_err *err)
 {
 	const char *name = cli_input_name(path);
 	char *t;
 	size_t n;
-	int rc = ds_read_file(path, max, text, len, err);
+	int rc = cli_read_file(path, max, text, len, err);
 	if (map)
 		*map = NULL;
 	if (how)
@@ -1028,7 +1058,7 @@ int cli_read_training(const char *path, int how, char **text, size_t *len)
 {
 	struct ds_err err = {0};
 	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT;
-	int rc = how & CLI_TRAIN_PRETOK ? ds_read_file(path, max, text, len, &err)
+	int rc = how & CLI_TRAIN_PRETOK ? cli_read_file(path, max, text, len, &err)
 					: cli_read_article(path, max, text, len, NULL, &err);
 	if (!rc && (how & CLI_TRAIN_CHECK) &&
 	    (rc = ds_text_check(*text, *len, cli_input_name(path), &err)))

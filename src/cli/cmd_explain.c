@@ -11,6 +11,7 @@
 #include "scan.h"
 #include "../text.h"
 #include "../tune.h"
+#include "../unpack.h"
 #include "../util.h"
 
 static const char EXPLAIN_USAGE[] =
@@ -416,7 +417,13 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen, int pa
 	}
 	ok = len == jlen && (len == 0 || (judged && memcmp(now, judged, len) == 0));
 	kind = cli_input_kind(now, len, cli_html_named(path, now, len), NULL, NULL);
-	if (page || kind == CLI_READ_TEXT) {
+	if (ds_unpack_kind(now, len)) {
+		/* written back, the restored text would replace what it was
+		 * read from uncompressed, under a compressed file's name */
+		cli_error("%s: %s-compressed: not restored in place (without --in-place the "
+			  "restored text is printed)", path, ds_unpack_kind(now, len));
+		ok = 0;
+	} else if (page || kind == CLI_READ_TEXT) {
 		/* restored in its own bytes (a page, a text read as
 		 * Windows-1252, a UTF-8 text): only a change since is lost */
 		if (!ok)

@@ -23,6 +23,8 @@ static const char USAGE[] =
 	"without the scripts, styles, images and fonts beside saved pages.  A MIME\n"
 	"message (a page saved as .mhtml, an e-mail) is judged on its text part.\n"
 	"Bytes that are not UTF-8 are read as Windows-1252 (Latin-1), with a note.\n"
+	"A file compressed with gzip or zstd (.gz, .zst) is read as the file\n"
+	"inside it, within --max-size (its offsets are that file's).\n"
 	"\n"
 	"  --format text   a table (default): verdict (spun, clean, unsure: one of a\n"
 	"                  pair of inputs is a copy but the evidence does not show\n"

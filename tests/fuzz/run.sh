@@ -38,7 +38,7 @@ gen_seeds() {
 	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
 	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
 
-	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin vec_bin index report srcrec tsv; do
+	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin vec_bin index report srcrec tsv unpack; do
 		mkdir -p "$SEEDS/fuzz_$k"
 	done
 	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.
@@ -69,6 +69,13 @@ gen_seeds() {
 	for f in corpus/seeds/*.txt tests/fixtures/*.txt; do
 		[ -f "$f" ] && head -c 3000 "$f" > "$SEEDS/fuzz_doc/$(basename "$f")"
 	done
+	# compressed texts: one gzip member, two, a zstd frame
+	head -c 2000 corpus/seeds/003_*.txt | gzip -c > "$SEEDS/fuzz_unpack/one.gz"
+	{ head -c 500 corpus/seeds/000_*.txt | gzip -c; head -c 300 corpus/seeds/001_*.txt | gzip -c; } \
+		> "$SEEDS/fuzz_unpack/two.gz"
+	if command -v zstd > /dev/null; then
+		head -c 2000 corpus/seeds/003_*.txt | zstd -q -c > "$SEEDS/fuzz_unpack/one.zst"
+	fi
 	# Report: NAME NUL ARTICLE NUL SOURCE.
 	{ printf '<img src=x onerror=alert(1)>.txt\0'; head -c 1500 corpus/seeds/003_*.txt;
 	  printf '\0'; head -c 1500 corpus/seeds/000_*.txt; } > "$SEEDS/fuzz_report/pair"
