@@ -181,7 +181,8 @@ check "worker -j 2 --prefetch 0 is refused (exit 2, one line)" \
 	$([ $j0rc = 2 ] && grep -qx 'despin: -j 2 needs --prefetch above 0 (one article at a time has one judge)' "$W/J0.out"; echo $?)
 
 # --threshold and --min-p are scan's: the verdicts, scores and flags of
-# scan -i with the same options (fewer flags than by default)
+# scan -i with the same options (fewer flags than by default: 003 against
+# 000 alone, its other paragraphs judged on their own, the model's flags)
 flags() {
 	python3 -c '
 import json, sys
@@ -190,7 +191,7 @@ for line in sys.stdin:
     print(r["file"].split("/")[-1], r["verdict"], r["score"], r["threshold"],
           len(r.get("substitutions", [])), min([s["p"] for s in r.get("substitutions", [])] or [1]))' | sort
 }
-"$DESPIN" index add -q -i "$U/10" corpus/seeds > /dev/null 2>&1
+"$DESPIN" index add -q -i "$U/10" corpus/seeds/000_fcd469a446cc7cc8.txt > /dev/null 2>&1
 "$DESPIN" submit --queue "$U/10" "$W/in" > /dev/null 2>&1
 "$DESPIN" worker -i "$U/10" --name T --threshold 0.5 --min-p 0.9 --until-empty > "$W/T.out" 2>&1
 trc=$?
