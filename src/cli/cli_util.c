@@ -999,8 +999,6 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 	return 0;
 }
 
-/* ds_read_file, then cli_text_of: the map of where the text comes from in
- * *map when map is not NULL (none is built otherwise). */
 int cli_read_file(const char *path, size_t max, char **text, size_t *len, struct ds_err *err)
 {
 	char *t;
@@ -1015,6 +1013,8 @@ int cli_read_file(const char *path, size_t max, char **text, size_t *len, struct
 	return rc;
 }
 
+/* cli_read_file, then cli_text_of: the map of where the text comes from in
+ * *map when map is not NULL (none is built otherwise). */
 static int read_input(const char *path, size_t max, char **text, size_t *len, int *how,
 		      struct ds_html_map **map, struct ds_err *err)
 {

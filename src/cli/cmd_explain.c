@@ -459,8 +459,8 @@ static char *page_restored(const char *name, const struct ds_result *r, double m
 	int how, rc = -1;
 	*page = NULL;
 	if (strcmp(name, "-") == 0 || stat(name, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    ds_read_file(name, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, page, plen,
-			 &err))
+	    cli_read_file(name, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, page, plen,
+			  &err))
 		return NULL;
 	*kind = cli_input_kind(*page, *plen, cli_html_named(name, *page, *plen), NULL, NULL);
 	if (*kind == CLI_READ_PAGE) {
