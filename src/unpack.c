@@ -53,11 +53,14 @@ static int gunzip(const char *name, const unsigned char *p, size_t n, size_t max
 	for (;;) {
 		/* a member; the next starts where it ends */
 		z.next_in = (unsigned char *)(uintptr_t)(p + at);
-		z.avail_in = (uInt)(n - at > UINT32_MAX ? UINT32_MAX : n - at);
+		z.avail_in = 0;
 		do {
-			size_t before;
+			size_t before, used = (size_t)(z.next_in - p);
 			if ((rc = grow(b, name, err)) != 0)
 				goto done;
+			/* zlib counts in 32 bits: a larger input in parts */
+			if (z.avail_in == 0)
+				z.avail_in = (uInt)(n - used > UINT32_MAX ? UINT32_MAX : n - used);
 			before = room(b, max);
 			z.next_out = (unsigned char *)b->data + b->len;
 			z.avail_out = (uInt)(before > UINT32_MAX ? UINT32_MAX : before);
@@ -78,7 +81,7 @@ static int gunzip(const char *name, const unsigned char *p, size_t n, size_t max
 				rc = ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
 				goto done;
 			}
-			if (zr != Z_STREAM_END && z.avail_in == 0 && z.avail_out > 0) {
+			if (zr != Z_STREAM_END && (size_t)(z.next_in - p) == n && z.avail_out > 0) {
 				/* room to write and nothing left to read: the
 				 * input ended inside the member */
 				rc = ds_err_set(err, DS_ECORRUPT, "%s: gzip data cut short", name);
