@@ -124,6 +124,22 @@ l = ctypes.CDLL(sys.argv[1])
 l.ds_version.restype = ctypes.c_char_p
 print(l.ds_version().decode())' "$L/$soname" 2>&1)
 check "python3 ctypes loads $soname: ds_version() is $got" $([ "$got" = "$hdr_ver" ]; echo $?)
+# examples/despin_ctypes.py judges as the command does, on its own and
+# against a source; a file it cannot read is named, the others judged
+vs() { python3 -c 'import json, sys
+for l in sys.stdin:
+    r = json.loads(l); print(r["file"].split("/")[-1], r["verdict"], r["score"], len(r["substitutions"]))'; }
+python3 examples/despin_ctypes.py -l "$L/$soname" -m "$modeldir" "$TOP/$A" "$TOP/$S" "$T/none.txt" \
+	2> "$T/py.err" | vs > "$T/py.solo"
+"$STAGE$P/bin/despin" scan --solo --models "$modeldir" --format json "$TOP/$A" "$TOP/$S" 2> /dev/null | vs > "$T/cli.solo"
+python3 examples/despin_ctypes.py -l "$L/$soname" -m "$modeldir" -s "$TOP/$S" "$TOP/$A" | vs > "$T/py.src"
+"$STAGE$P/bin/despin" scan --models "$modeldir" -s "$TOP/$S" --format json "$TOP/$A" 2> /dev/null | vs > "$T/cli.src"
+sed 's/^/# /' "$T/py.solo" "$T/py.src"
+check "examples/despin_ctypes.py judges as despin scan does (solo and with a source)" \
+	$([ -s "$T/py.solo" ] && cmp -s "$T/py.solo" "$T/cli.solo" && [ -s "$T/py.src" ] &&
+	  cmp -s "$T/py.src" "$T/cli.src"; echo $?)
+check "examples/despin_ctypes.py names the file it cannot read and goes on" \
+	$(grep -q "none.txt" "$T/py.err" && [ "$(wc -l < "$T/py.solo")" = 2 ]; echo $?)
 if [ -x "$E" ]; then
 	unset DESPIN_MODELS
 	"$E" "$TOP/$A" > "$T/solo.out" 2> "$T/solo.err"
