@@ -49,10 +49,11 @@ DESPIN   = $(BUILD)/despin
 # the header).  Its soname carries the minor version while the major is 0
 # (every 0.x may change the ABI).
 LIB_PIC  = $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
-VER_OF   = $(shell sed -n 's/^\#define DS_VERSION_$(1) \([0-9]*\).*/\1/p' src/despin.h)
-SO_FULL  = libdespin.so.$(call VER_OF,MAJOR).$(call VER_OF,MINOR).$(call VER_OF,PATCH)
-SONAME   = libdespin.so.$(call VER_OF,MAJOR)$(if $(filter 0,$(call VER_OF,MAJOR)),.$(call VER_OF,MINOR))
-SHLIB    = $(BUILD)/$(SO_FULL)
+VERSION := $(shell sed -n 's/^\#define DS_VERSION_STRING "\(.*\)"/\1/p' src/despin.h)
+V_MAJOR := $(word 1,$(subst ., ,$(VERSION)))
+SO_FULL := libdespin.so.$(VERSION)
+SONAME  := libdespin.so.$(V_MAJOR)$(if $(filter 0,$(V_MAJOR)),.$(word 2,$(subst ., ,$(VERSION))))
+SHLIB   := $(BUILD)/$(SO_FULL)
 
 # Models (see models/README.md).
 MODELS   = models/lm.bin models/lex.bin models/vec.bin models/scorer.bin
@@ -274,7 +275,7 @@ install: all $(SHLIB)
 	ln -sf $(SO_FULL) $(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(LIBDIR)/libdespin.so
 	install -m 644 src/despin.h $(INCDIR)/despin.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*DS_VERSION_STRING "\(.*\)"/\1/p' src/despin.h)|g' \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    docs/despin.pc.in > $(PCDIR)/despin.pc
 	install -m 644 docs/despin.1 $(MANDIR)/despin.1
 	@# Models are copied in large writes (install and cp use copy_file_range,

@@ -45,6 +45,7 @@ static int gunzip(const char *name, const unsigned char *p, size_t n, size_t max
 {
 	z_stream z;
 	size_t at = 0;
+	const char *next;
 	int rc = 0, zr;
 
 	memset(&z, 0, sizeof z);
@@ -95,8 +96,8 @@ static int gunzip(const char *name, const unsigned char *p, size_t n, size_t max
 			at++;
 		if (at == n)
 			break;
-		if (!ds_unpack_kind((const char *)p + at, n - at) ||
-		    strcmp(ds_unpack_kind((const char *)p + at, n - at), "gzip") != 0) {
+		next = ds_unpack_kind((const char *)p + at, n - at);
+		if (!next || strcmp(next, "gzip") != 0) {
 			rc = ds_err_set(err, DS_ECORRUPT,
 					"%s: bytes after the gzip data that are no more of it (offset %zu)",
 					name, at);

@@ -326,32 +326,27 @@ static size_t read_head(const char *path, char head[DS_REPORT_HEAD_BYTES])
 	return n;
 }
 
-/* The length of path without the suffix of a compressed file (.gz, .zst),
- * which read_input reads through. */
-static size_t unpacked_len(const char *path)
+/* The length of the first of exts (NULL-terminated) that the first pl
+ * bytes of path end with, in any case; 0 when none. */
+static size_t suffix_of(const char *path, size_t pl, const char *const *exts)
 {
-	static const char *const ext[] = {".gz", ".zst", NULL};
-	size_t pl = strlen(path);
-	for (int k = 0; ext[k]; k++) {
-		size_t el = strlen(ext[k]);
-		if (pl > el && strcasecmp(path + pl - el, ext[k]) == 0)
-			return pl - el;
+	for (; *exts; exts++) {
+		size_t el = strlen(*exts);
+		if (pl > el && strncasecmp(path + pl - el, *exts, el) == 0)
+			return el;
 	}
-	return pl;
+	return 0;
 }
 
 /* Whether path is named as a web page is (.html, .htm, .xhtml; .html.gz
- * too). */
+ * too, as read_input reads a compressed file through). */
 static int page_name(const char *path)
 {
-	static const char *const ext[] = {".html", ".htm", ".xhtml", NULL};
-	size_t pl = unpacked_len(path);
-	for (int k = 0; ext[k]; k++) {
-		size_t el = strlen(ext[k]);
-		if (pl > el && strncasecmp(path + pl - el, ext[k], el) == 0)
-			return 1;
-	}
-	return 0;
+	static const char *const packed[] = {".gz", ".zst", NULL};
+	static const char *const page[] = {".html", ".htm", ".xhtml", NULL};
+	size_t pl = strlen(path);
+	pl -= suffix_of(path, pl, packed);
+	return suffix_of(path, pl, page) > 0;
 }
 
 /* Whether the file at path, named as a web page is, is a page 'despin

@@ -403,6 +403,7 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen, int pa
 {
 	struct ds_err err = {0};
 	struct stat st;
+	const char *packed;
 	char *now;
 	size_t len;
 	int ok, kind;
@@ -417,11 +418,11 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen, int pa
 	}
 	ok = len == jlen && (len == 0 || (judged && memcmp(now, judged, len) == 0));
 	kind = cli_input_kind(now, len, cli_html_named(path, now, len), NULL, NULL);
-	if (ds_unpack_kind(now, len)) {
+	if ((packed = ds_unpack_kind(now, len)) != NULL) {
 		/* written back, the restored text would replace what it was
 		 * read from uncompressed, under a compressed file's name */
 		cli_error("%s: %s-compressed: not restored in place (without --in-place the "
-			  "restored text is printed)", path, ds_unpack_kind(now, len));
+			  "restored text is printed)", path, packed);
 		ok = 0;
 	} else if (page || kind == CLI_READ_TEXT) {
 		/* restored in its own bytes (a page, a text read as

@@ -54,13 +54,8 @@ static const char USAGE[] =
 	"  --only-spun     show only the articles judged spun (and inputs that\n"
 	"                  failed); the summary still counts every input\n"
 	"  --models DIR    the models folder\n"
-	"  --threshold X   an article scoring X or more is spun (0 < X < 1; default:\n"
-	"                  the scorer's own, one with a source and one without)\n"
-	"  --min-p P       list only the flags whose probability of being a\n"
-	"                  spinner's is P or more (0 < P < 1; default: the\n"
-	"                  language model's from 0.35, every one backed by a\n"
-	"                  source); under 0.35 the weaker ones are listed too.\n"
-	"                  Verdicts and scores do not change\n"
+	SCAN_THRESHOLD_HELP
+	SCAN_MIN_P_HELP
 	"  --max-size BYTES\n"
 	"                  the largest input read (default 64 MiB): a larger file,\n"
 	"                  stream or record is refused (an error)\n"

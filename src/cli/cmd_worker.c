@@ -24,6 +24,7 @@
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
+#include "scan.h"
 #include "streams.h"
 #include "../detect.h"
 #include "../store.h"
@@ -67,12 +68,8 @@ static const char USAGE_WORKER[] =
 	"  --readers N     threads that read and look up articles (default one per\n"
 	"                  two judging threads; more when a look-up takes longer\n"
 	"                  than scoring an article)\n"
-	"  --threshold X   an article scoring X or more is spun (0 < X < 1; default:\n"
-	"                  the scorer's own)\n"
-	"  --min-p P       list only the flags whose probability of being a\n"
-	"                  spinner's is P or more (0 < P < 1; default: the\n"
-	"                  language model's from 0.35, every one backed by a\n"
-	"                  source).  Verdicts and scores do not change\n"
+	SCAN_THRESHOLD_HELP
+	SCAN_MIN_P_HELP
 	"  --stats         print the counters of the workers and of the stream";
 
 /* ---- the worker ---- */

@@ -90,6 +90,17 @@ int scan_print_error_json(const struct scan_opts *o, const char *name, const cha
 	{"max-words", required_argument, NULL, 'W'}
 /* --min-p (code F), for the commands that list flags (restore has its own). */
 #define SCAN_MIN_P_OPTION {"min-p", required_argument, NULL, 'F'}
+/* The help of --threshold and --min-p, for scan and for the worker, which
+ * judge alike. */
+#define SCAN_THRESHOLD_HELP                                                          \
+	"  --threshold X   an article scoring X or more is spun (0 < X < 1; default:\n" \
+	"                  the scorer's own, one with a source and one without)\n"
+#define SCAN_MIN_P_HELP                                                              \
+	"  --min-p P       list only the flags whose probability of being a\n"          \
+	"                  spinner's is P or more (0 < P < 1; default: the\n"           \
+	"                  language model's from 0.35, every one backed by a\n"        \
+	"                  source); under 0.35 the weaker ones are listed too.\n"      \
+	"                  Verdicts and scores do not change\n"
 /* --only-spun (code O), for the commands that print one article at a time. */
 #define SCAN_ONLY_SPUN_OPTION {"only-spun", no_argument, NULL, 'O'}
 
