@@ -120,6 +120,12 @@ $(BUILD)/tests/test_pool: tests/unit/test_pool.c tests/unit/t.h $(BUILD)/src/cli
 	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -Isrc/cli -o $@ $< \
 	    $(BUILD)/src/cli/pool.o -pthread
 
+# The command line's decoded input streams, tested on their own.
+$(BUILD)/tests/test_instream: tests/unit/test_instream.c tests/unit/t.h $(BUILD)/src/cli/instream.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -Isrc/cli -o $@ $< \
+	    $(BUILD)/src/cli/instream.o $(LIBA) $(LIBS)
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LIB_PIC:.o=.d)
 
 # ---- set-up ------------------------------------------------------------------

@@ -2,6 +2,7 @@
  * See unpack.h. */
 #include "unpack.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -22,137 +23,158 @@ const char *ds_unpack_kind(const char *p, size_t n)
 	return NULL;
 }
 
-/* Room for at least CHUNK more bytes (and the NUL) in b. */
-static int grow(struct ds_buf *b, const char *name, struct ds_err *err)
-{
-	if (ds_buf_reserve(b, CHUNK + 1))
-		return ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
-	return 0;
-}
-
-/* How much of b's free room a step may fill: at most up to max, so that
- * passing it is seen with one byte over, not a chunk. */
-static size_t room(const struct ds_buf *b, size_t max)
-{
-	size_t r = b->cap - b->len - 1;
-	if (max && r > max - b->len + 1)
-		r = max - b->len + 1;
-	return r;
-}
-
-static int gunzip(const char *name, const unsigned char *p, size_t n, size_t max, struct ds_buf *b,
-		  struct ds_err *err)
-{
+struct ds_unpacker {
+	int zstd;            /* else gzip */
+	int between;         /* gzip: a member ended; zeros or a member follow */
+	size_t zstd_left;    /* zstd: the decoder's last hint, 0 when a frame
+			      * ended written out */
+	uint64_t at;         /* input bytes taken so far */
+	struct ds_err late;  /* an error met after text was written in the
+			      * same call: given by the next call */
 	z_stream z;
-	size_t at = 0;
-	const char *next;
-	int rc = 0, zr;
+	ZSTD_DCtx *dc;
+};
 
-	memset(&z, 0, sizeof z);
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
-	for (;;) {
-		/* a member; the next starts where it ends */
-		z.next_in = (unsigned char *)(uintptr_t)(p + at);
-		z.avail_in = 0;
-		do {
-			size_t before, used = (size_t)(z.next_in - p);
-			if ((rc = grow(b, name, err)) != 0)
-				goto done;
-			/* zlib counts in 32 bits: a larger input in parts */
-			if (z.avail_in == 0)
-				z.avail_in = (uInt)(n - used > UINT32_MAX ? UINT32_MAX : n - used);
-			before = room(b, max);
-			z.next_out = (unsigned char *)b->data + b->len;
-			z.avail_out = (uInt)(before > UINT32_MAX ? UINT32_MAX : before);
-			before = z.avail_out;
-			zr = inflate(&z, Z_NO_FLUSH);
-			b->len += before - z.avail_out;
-			if (max && b->len > max) {
-				rc = ds_err_set(err, DS_ETOOBIG,
-						"%s: decompresses to more than the limit of %zu bytes", name, max);
-				goto done;
-			}
-			if (zr == Z_NEED_DICT || zr == Z_DATA_ERROR || zr == Z_STREAM_ERROR) {
-				rc = ds_err_set(err, DS_ECORRUPT, "%s: damaged gzip data (%s)", name,
-						z.msg ? z.msg : "invalid data");
-				goto done;
-			}
-			if (zr == Z_MEM_ERROR) {
-				rc = ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
-				goto done;
-			}
-			if (zr != Z_STREAM_END && (size_t)(z.next_in - p) == n && z.avail_out > 0) {
-				/* room to write and nothing left to read: the
-				 * input ended inside the member */
-				rc = ds_err_set(err, DS_ECORRUPT, "%s: gzip data cut short", name);
-				goto done;
-			}
-		} while (zr != Z_STREAM_END);
-		at = (size_t)(z.next_in - p);
-		/* what gzip itself passes over: zeros padding the end (tape
-		 * blocks); anything else must be another member */
-		while (at < n && p[at] == 0)
-			at++;
-		if (at == n)
-			break;
-		next = ds_unpack_kind((const char *)p + at, n - at);
-		if (!next || strcmp(next, "gzip") != 0) {
-			rc = ds_err_set(err, DS_ECORRUPT,
-					"%s: bytes after the gzip data that are no more of it (offset %zu)",
-					name, at);
-			goto done;
+struct ds_unpacker *ds_unpacker_new(const char *kind)
+{
+	struct ds_unpacker *u = calloc(1, sizeof *u);
+	if (!u)
+		return NULL;
+	u->zstd = strcmp(kind, "zstd") == 0;
+	if (u->zstd) {
+		u->zstd_left = 1;
+		if (!(u->dc = ZSTD_createDCtx())) {
+			free(u);
+			return NULL;
 		}
-		if (inflateReset(&z) != Z_OK) {
-			rc = ds_err_set(err, DS_ECORRUPT, "%s: damaged gzip data", name);
-			goto done;
-		}
+	} else if (inflateInit2(&u->z, 16 + MAX_WBITS) != Z_OK) {
+		free(u);
+		return NULL;
 	}
-done:
-	inflateEnd(&z);
+	return u;
+}
+
+void ds_unpacker_free(struct ds_unpacker *u)
+{
+	if (!u)
+		return;
+	if (u->zstd)
+		ZSTD_freeDCtx(u->dc);
+	else
+		inflateEnd(&u->z);
+	free(u);
+}
+
+/* zlib counts in 32 bits: a larger piece in parts */
+static uInt part32(size_t n)
+{
+	return (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
+}
+
+static int gunzip_run(struct ds_unpacker *u, const char *name, const unsigned char *in, size_t n,
+		      size_t *used, char *out, size_t cap, size_t *made, struct ds_err *err)
+{
+	for (;;) {
+		size_t took, wrote;
+		int zr;
+		if (u->between) {
+			/* what gzip itself passes over: zeros padding the
+			 * end (tape blocks); anything else must be another
+			 * member, whose header inflate then reads */
+			while (*used < n && in[*used] == 0) {
+				++*used;
+				u->at++;
+			}
+			if (*used == n)
+				return 0;
+			if (in[*used] != 0x1F)
+				return ds_err_set(err, DS_ECORRUPT,
+						  "%s: bytes after the gzip data that are no more of it "
+						  "(offset %llu)",
+						  name, (unsigned long long)u->at);
+			if (inflateReset(&u->z) != Z_OK)
+				return ds_err_set(err, DS_ECORRUPT, "%s: damaged gzip data", name);
+			u->between = 0;
+		}
+		if (*made == cap)
+			return 0;
+		u->z.next_in = (unsigned char *)(uintptr_t)(in + *used);
+		u->z.avail_in = part32(n - *used);
+		u->z.next_out = (unsigned char *)out + *made;
+		u->z.avail_out = part32(cap - *made);
+		took = u->z.avail_in;
+		wrote = u->z.avail_out;
+		zr = inflate(&u->z, Z_NO_FLUSH);
+		took -= u->z.avail_in;
+		wrote -= u->z.avail_out;
+		*used += took;
+		*made += wrote;
+		u->at += took;
+		if (zr == Z_NEED_DICT || zr == Z_DATA_ERROR || zr == Z_STREAM_ERROR)
+			return ds_err_set(err, DS_ECORRUPT, "%s: damaged gzip data (%s)", name,
+					  u->z.msg ? u->z.msg : "invalid data");
+		if (zr == Z_MEM_ERROR)
+			return ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+		if (zr == Z_STREAM_END)
+			u->between = 1;
+		else if ((*used == n && *made < cap) || (!took && !wrote))
+			return 0; /* wants more input */
+	}
+}
+
+static int unzstd_run(struct ds_unpacker *u, const char *name, const char *in, size_t n,
+		      size_t *used, char *out, size_t cap, size_t *made, struct ds_err *err)
+{
+	for (;;) {
+		ZSTD_inBuffer ib = {in + *used, n - *used, 0};
+		ZSTD_outBuffer ob = {out + *made, cap - *made, 0};
+		size_t left = ZSTD_decompressStream(u->dc, &ob, &ib);
+		*used += ib.pos;
+		*made += ob.pos;
+		u->at += ib.pos;
+		if (ZSTD_isError(left))
+			return ds_err_set(err, DS_ECORRUPT, "%s: damaged zstd data (%s)", name,
+					  ZSTD_getErrorName(left));
+		/* a call that does nothing answers for the next frame */
+		if (ib.pos || ob.pos)
+			u->zstd_left = left;
+		/* written out all it could (room left), or no step made */
+		if ((*used == n && *made < cap) || *made == cap || (!ib.pos && !ob.pos))
+			return 0;
+	}
+}
+
+int ds_unpacker_run(struct ds_unpacker *u, const char *name, const char *in, size_t n,
+		    size_t *used, char *out, size_t cap, size_t *made, struct ds_err *err)
+{
+	struct ds_err mine = {0};
+	int rc;
+	*used = *made = 0;
+	if (u->late.code)
+		return ds_unpacker_end(u, name, err);
+	rc = u->zstd ? unzstd_run(u, name, in, n, used, out, cap, made, &mine)
+		     : gunzip_run(u, name, (const unsigned char *)in, n, used, out, cap, made, &mine);
+	if (rc && *made) {
+		/* the text before the damage is given first */
+		u->late = mine;
+		return 0;
+	}
+	if (rc && err)
+		*err = mine;
 	return rc;
 }
 
-static int unzstd(const char *name, const unsigned char *p, size_t n, size_t max, struct ds_buf *b,
-		  struct ds_err *err)
+int ds_unpacker_end(const struct ds_unpacker *u, const char *name, struct ds_err *err)
 {
-	ZSTD_DCtx *dc = ZSTD_createDCtx();
-	ZSTD_inBuffer in = {p, n, 0};
-	int rc = 0;
-
-	if (!dc)
-		return ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
-	for (;;) {
-		ZSTD_outBuffer out;
-		size_t left;
-		if ((rc = grow(b, name, err)) != 0)
-			break;
-		out.dst = b->data + b->len;
-		out.size = room(b, max);
-		out.pos = 0;
-		left = ZSTD_decompressStream(dc, &out, &in);
-		b->len += out.pos;
-		if (ZSTD_isError(left)) {
-			rc = ds_err_set(err, DS_ECORRUPT, "%s: damaged zstd data (%s)", name,
-					ZSTD_getErrorName(left));
-			break;
-		}
-		if (max && b->len > max) {
-			rc = ds_err_set(err, DS_ETOOBIG,
-					"%s: decompresses to more than the limit of %zu bytes", name, max);
-			break;
-		}
-		/* all read: done when the last frame is whole and written
-		 * out (0), cut short when more is wanted and none comes */
-		if (in.pos == in.size && left == 0)
-			break;
-		if (in.pos == in.size && out.pos == 0) {
-			rc = ds_err_set(err, DS_ECORRUPT, "%s: zstd data cut short", name);
-			break;
-		}
+	if (u->late.code) {
+		if (err)
+			*err = u->late;
+		return u->late.code;
 	}
-	ZSTD_freeDCtx(dc);
-	return rc;
+	if (u->zstd ? u->zstd_left != 0 : !u->between)
+		return ds_err_set(err, DS_ECORRUPT, "%s: %s data cut short", name,
+				  u->zstd ? "zstd" : "gzip");
+	return 0;
 }
 
 int ds_unpack(const char *name, const char *p, size_t n, size_t max, char **out, size_t *len,
@@ -160,16 +182,43 @@ int ds_unpack(const char *name, const char *p, size_t n, size_t max, char **out,
 {
 	struct ds_buf b = DS_BUF_INIT;
 	const char *kind = ds_unpack_kind(p, n);
-	int rc;
+	struct ds_unpacker *u;
+	size_t at = 0;
+	int rc = 0;
 
 	*out = NULL;
 	*len = 0;
 	if (!kind)
 		return ds_err_set(err, DS_EINVAL, "%s: neither gzip nor zstd data", name);
-	rc = strcmp(kind, "gzip") == 0 ? gunzip(name, (const unsigned char *)p, n, max, &b, err)
-				       : unzstd(name, (const unsigned char *)p, n, max, &b, err);
-	if (!rc && !b.data && ds_buf_reserve(&b, 1))
-		rc = ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+	if (!(u = ds_unpacker_new(kind)))
+		return ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+	for (;;) {
+		size_t used, made, r;
+		if (ds_buf_reserve(&b, CHUNK + 1)) {
+			rc = ds_err_set(err, DS_ENOMEM, "%s: out of memory", name);
+			break;
+		}
+		/* at most up to max, so that passing it is seen with one
+		 * byte over, not a chunk */
+		r = b.cap - b.len - 1;
+		if (max && r > max - b.len + 1)
+			r = max - b.len + 1;
+		if ((rc = ds_unpacker_run(u, name, p + at, n - at, &used, b.data + b.len, r, &made,
+					  err)) != 0)
+			break;
+		at += used;
+		b.len += made;
+		if (max && b.len > max) {
+			rc = ds_err_set(err, DS_ETOOBIG,
+					"%s: decompresses to more than the limit of %zu bytes", name, max);
+			break;
+		}
+		if (made < r) { /* it holds nothing back: every byte was taken */
+			rc = ds_unpacker_end(u, name, err);
+			break;
+		}
+	}
+	ds_unpacker_free(u);
 	if (rc) {
 		ds_buf_free(&b);
 		return rc;

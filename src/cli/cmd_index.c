@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "instream.h"
 #include "records.h"
 #include "../index.h"
 #include "../store.h"
@@ -42,7 +43,8 @@ static const char USAGE[] =
 	"                   {\"id\": NAME, \"text\": ..., \"date\": \"YYYY-MM-DD\"}\n"
 	"                   (the id, the source's name, required; date optional;\n"
 	"                   \"html\" instead of \"text\": a web page); a bad\n"
-	"                   record is an error, the others are added\n"
+	"                   record is an error, the others are added; a gzip\n"
+	"                   or zstd stream is decoded as it is read\n"
 	"  remove NAME...   remove the sources of that name (as 'list' shows it);\n"
 	"                   with --id, arguments are source ids; a name or id the\n"
 	"                   index lacks is an error, the others are removed\n"
@@ -302,8 +304,16 @@ static void add_records(struct add_ctx *c)
 {
 	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, lineno = 0;
 	struct cli_record r;
+	/* a compressed stream of records is read as the records inside */
+	struct cli_instream *in = cli_instream_open(STDIN_FILENO, "stdin");
 	int got = 0;
-	while (!interrupted && !c->fatal && (got = cli_record_read(stdin, max, &lineno, &r)) > 0) {
+	if (!in) {
+		cli_error("out of memory");
+		c->fatal = 1;
+		return;
+	}
+	while (!interrupted && !c->fatal &&
+	       (got = cli_record_read(cli_instream_file(in), max, &lineno, &r)) > 0) {
 		struct ds_err err = {0};
 		struct ds_doc *d = NULL;
 		if (!r.err[0] && r.no_id)
@@ -324,7 +334,13 @@ static void add_records(struct add_ctx *c)
 	if (got < 0) {
 		cli_error("out of memory");
 		c->fatal = 1;
+	} else if (cli_instream_error(in)[0]) {
+		/* the sources before the damage are added */
+		add_newline(c);
+		cli_error("%s", cli_instream_error(in));
+		c->nerr++;
 	}
+	cli_instream_close(in);
 }
 
 /* Adds; *gone set when nothing was added to an index this command created,

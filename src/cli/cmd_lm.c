@@ -1,6 +1,5 @@
 /* cmd_lm.c - despin lm: score text with the language model, convert models
  * between ARPA and binary, describe a model, dump model words. */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "instream.h"
 #include "../lm.h"
 #include "../text.h"
 
@@ -26,7 +26,8 @@ static const char USAGE[] =
 	"         then a summary line with the perplexity.  A web page or an e-mail\n"
 	"         is scored on its text, as scan reads it.  --pretokenized reads one\n"
 	"         sentence a line, words separated by spaces, as they are, each\n"
-	"         piece of lines scored as it comes (any size, a pipe as it runs);\n"
+	"         piece of lines scored as it comes (any size, a pipe as it runs,\n"
+	"         gzip or zstd data decoded as it is read);\n"
 	"         --summary prints the summary line only; --time reports the load\n"
 	"         time and the scoring speed (tokens/s) on standard error.\n"
 	"convert  reads an ARPA or binary model and writes OUT: ARPA when OUT ends\n"
@@ -237,15 +238,17 @@ static int score_piece(struct score_ctx *c, const char *p, size_t n, const char 
 static int score_pretok_file(struct score_ctx *c, const char *path, const char *name)
 {
 	struct ds_err err = {0};
+	struct cli_instream *in = NULL;
 	size_t cap = PRETOK_PIECE, have = 0, seen = 0, nul_at = 0;
-	char *buf;
+	char *buf = NULL;
 	int fd, rc = 0;
-	/* read to its end whatever its size says (a procfs file says 0) */
+	/* read to its end whatever its size says (a procfs file says 0),
+	 * decompressed as it is read when it is gzip or zstd data */
 	if (ds_open_input(path, &fd, NULL, &err)) {
 		cli_error("%s", err.msg);
 		return -1;
 	}
-	if (!(buf = malloc(cap))) {
+	if (!(in = cli_instream_open(fd, name)) || !(buf = malloc(cap))) {
 		cli_error("%s: out of memory", name);
 		rc = -1;
 		goto close_fd;
@@ -264,11 +267,11 @@ static int score_pretok_file(struct score_ctx *c, const char *path, const char *
 			buf = nb;
 			cap *= 2;
 		}
-		r = read(fd, buf + have, cap - have);
+		r = cli_instream_read(in, buf + have, cap - have);
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			cli_error("cannot read %s: %s", name, strerror(errno));
+			if (!cli_instream_error(in)[0])
+				continue; /* a signal */
+			cli_error("%s", cli_instream_error(in));
 			rc = -1;
 			break;
 		}
@@ -302,6 +305,7 @@ static int score_pretok_file(struct score_ctx *c, const char *path, const char *
 	}
 	free(buf);
 close_fd:
+	cli_instream_close(in);
 	if (strcmp(path, "-") != 0)
 		close(fd);
 	return rc;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "instream.h"
 #include "pool.h"
 #include "records.h"
 #include "../detect.h"
@@ -43,6 +44,7 @@ struct engine {
 	char **perr;
 	size_t perr_cap;
 	size_t npaths, path_cap, next_path;
+	struct cli_instream *in; /* --stdin-json: standard input, decoded */
 	size_t lineno;
 	size_t seq;
 	/* batch */
@@ -102,7 +104,7 @@ static struct item *next_json(struct engine *e)
 	struct cli_record r;
 	struct item *it;
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
-	if (cli_record_read(stdin, max, &e->lineno, &r) <= 0)
+	if (cli_record_read(cli_instream_file(e->in), max, &e->lineno, &r) <= 0)
 		return NULL;
 	it = calloc(1, sizeof *it);
 	if (!it) {
@@ -624,6 +626,12 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			ds_finder_set_max_words(e.fd[w], o->max_words);
 		}
 	}
+	/* a compressed stream of records is read as the records inside */
+	if (o->stdin_json && !(e.in = cli_instream_open(STDIN_FILENO, "stdin"))) {
+		cli_error("out of memory");
+		rc = -1;
+		goto out;
+	}
 	batch = !e.index && !o->source && !o->solo && !o->stdin_json && e.npaths > 1;
 	if (batch) {
 		rc = run_batch(&e);
@@ -637,13 +645,18 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	}
 	/* the summary (or the prompt) in the progress line's place */
 	cli_progress_clear();
-	if (rc == 0 && o->stdin_json && e.seq == 0) {
+	if (e.in && cli_instream_error(e.in)[0]) {
+		/* the records before the damage were judged */
+		cli_error("%s", cli_instream_error(e.in));
+		e.nerr++;
+	} else if (rc == 0 && o->stdin_json && e.seq == 0) {
 		cli_error("no input: no record on standard input");
 		rc = -1;
 	}
 	if (rc == 0)
 		rc = e.nerr;
 out:
+	cli_instream_close(e.in);
 	for (int w = 0; w < e.nthreads; w++) {
 		if (e.det)
 			ds_detector_free(e.det[w]);

@@ -1,38 +1,15 @@
 /* Unit tests of unpack.c: gzip and zstd inputs read whole, in members and
- * frames, within a size bound; what is damaged, cut short or followed by
- * other bytes refused with the input's name. */
+ * frames, within a size bound, and decoded as a stream in pieces of any
+ * size; what is damaged, cut short or followed by other bytes refused with
+ * the input's name. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include "t.h"
+#include "packers.h"
 #include "unpack.h"
 #include "util.h"
-
-/* n bytes of p as one gzip member, in *out (malloc'd), *olen bytes. */
-static void gz(const char *p, size_t n, char **out, size_t *olen)
-{
-	z_stream z;
-	size_t cap = compressBound((uLong)n) + 64;
-	memset(&z, 0, sizeof z);
-	*out = malloc(cap);
-	deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-	z.next_in = (unsigned char *)(uintptr_t)p;
-	z.avail_in = (uInt)n;
-	z.next_out = (unsigned char *)*out;
-	z.avail_out = (uInt)cap;
-	deflate(&z, Z_FINISH);
-	*olen = cap - z.avail_out;
-	deflateEnd(&z);
-}
-
-static void zs(const char *p, size_t n, char **out, size_t *olen)
-{
-	size_t cap = ZSTD_compressBound(n);
-	*out = malloc(cap);
-	*olen = ZSTD_compress(*out, cap, p, n, 3);
-}
 
 /* a + b, one buffer (malloc'd) */
 static char *cat2(const char *a, size_t an, const char *b, size_t bn, size_t *n)
@@ -166,6 +143,88 @@ T_TEST(bound_on_what_is_inflated)
 	free(text);
 }
 
+/* Decodes c (cn bytes) through a decoder fed `piece` bytes at a time into
+ * room of `room` bytes, as a stream is read; the text in *out (malloc'd).
+ * Returns what run or end returned (err set). */
+static int stream(const char *kind, const char *c, size_t cn, size_t piece, size_t room,
+		  char **out, size_t *n, struct ds_err *err)
+{
+	struct ds_unpacker *u = ds_unpacker_new(kind);
+	struct ds_buf b = DS_BUF_INIT;
+	size_t at = 0;
+	int rc = 0;
+	for (;;) {
+		size_t give = cn - at < piece ? cn - at : piece, used = 0, made;
+		ds_buf_reserve(&b, room + 1);
+		rc = ds_unpacker_run(u, "s", c + at, give, &used, b.data + b.len, room, &made, err);
+		if (rc)
+			break;
+		at += used;
+		b.len += made;
+		if (made == room || used < give)
+			continue; /* more room, or the rest of the piece */
+		if (at == cn) {
+			rc = ds_unpacker_end(u, "s", err);
+			break;
+		}
+	}
+	ds_unpacker_free(u);
+	*out = b.data;
+	*n = b.len;
+	return rc;
+}
+
+T_TEST(streams_in_pieces_as_whole)
+{
+	static const size_t pieces[] = {1, 3, 7, 4096}, rooms[] = {1, 5, 65536};
+	char *a, *b, *c, *d, *out;
+	size_t an, bn, cn, dn, n;
+	struct ds_err err = {0};
+	void (*pack[2])(const char *, size_t, char **, size_t *) = {gz, zs};
+	const char *kinds[2] = {"gzip", "zstd"};
+	for (int k = 0; k < 2; k++) {
+		pack[k](TEXT, 20, &a, &an);
+		pack[k](TEXT + 20, sizeof TEXT - 21, &b, &bn);
+		c = cat2(a, an, b, bn, &cn);
+		for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++)
+			for (size_t j = 0; j < sizeof rooms / sizeof *rooms; j++) {
+				T_EQ_INT(stream(kinds[k], c, cn, pieces[i], rooms[j], &out, &n, &err), 0);
+				T_OK(n == sizeof TEXT - 1 && memcmp(out, TEXT, n) == 0);
+				free(out);
+			}
+		/* cut anywhere but between two members: cut short */
+		for (size_t cut = 1; cut < cn; cut++) {
+			int rc = stream(kinds[k], c, cut, 3, 5, &out, &n, &err);
+			free(out);
+			if (cut == an)
+				T_EQ_INT(rc, 0);
+			else
+				T_OK(rc == DS_ECORRUPT && strstr(err.msg, "data cut short") != NULL);
+		}
+		free(a);
+		free(b);
+		free(c);
+	}
+	/* zeros padding a gzip stream, then bytes that are no more of it,
+	 * named by their offset in the stream */
+	gz(TEXT, sizeof TEXT - 1, &a, &an);
+	c = cat2(a, an, "\0\0\0", 3, &cn);
+	T_EQ_INT(stream("gzip", c, cn, 2, 8, &out, &n, &err), 0);
+	T_EQ_INT(n, sizeof TEXT - 1);
+	free(out);
+	d = cat2(c, cn, "x", 1, &dn);
+	T_EQ_INT(stream("gzip", d, dn, 2, 8, &out, &n, &err), DS_ECORRUPT);
+	free(out);
+	{
+		char want[64];
+		snprintf(want, sizeof want, "(offset %zu)", an + 3);
+		T_OK(strstr(err.msg, want) != NULL);
+	}
+	free(a);
+	free(c);
+	free(d);
+}
+
 int main(void)
 {
 	T_RUN(kinds_by_their_first_bytes);
@@ -173,5 +232,6 @@ int main(void)
 	T_RUN(members_and_frames_concatenated);
 	T_RUN(damage_refused_with_the_name);
 	T_RUN(bound_on_what_is_inflated);
+	T_RUN(streams_in_pieces_as_whole);
 	return t_done();
 }
