@@ -184,4 +184,44 @@ assert res["2-5%"]["pooled_n"] == 0 and res["2-5%"]["worst"] is None, res
 assert "0/1" in out.getvalue() and "1/1" in out.getvalue(), out.getvalue()
 '
 
+# where the misses lie, read back from a results file (eval.py --results):
+# swaps per detected spin, the rewrites judged spun with their flags, the
+# solo AUC by share replaced
+check "eval_breakdown.py reads the misses from a results file" python3 -c '
+import json, os, subprocess, sys, tempfile
+d = tempfile.mkdtemp()
+os.makedirs(os.path.join(d, "spun")); os.makedirs(os.path.join(d, "rewrite"))
+def put(name, text):
+    open(os.path.join(d, name), "w").write(text)
+put("spun/a.txt", "The battle went on for a long time in the east.")
+put("spun/b.txt", " ".join(["word"] * 30) + " battle assembly summit")
+put("rewrite/r.txt", "The war went on and on in the east, hastily.")
+recs = [
+    {"file": "spun/a.txt", "kind": "spin", "label": "spun", "family": "wordnet", "policy": "first",
+     "domain": "press", "substitutions": [{"start": 4, "end": 10, "text": "battle", "original": "war"}]},
+    {"file": "spun/b.txt", "kind": "spin", "label": "spun", "family": "wordnet", "policy": "first",
+     "domain": "press", "substitutions": [{"text": w} for w in ("battle", "assembly", "summit", "word")]},
+    {"file": "rewrite/r.txt", "kind": "rewrite", "label": "clean", "domain": "press", "substitutions": []},
+]
+with open(os.path.join(d, "manifest.jsonl"), "w") as f:
+    for r in recs:
+        f.write(json.dumps(r) + "\n")
+fold = {"dim": "spinner", "fold": "wordnet", "held": ["wordnet"],
+        "test": ["spun/a.txt", "spun/b.txt", "rewrite/r.txt"],
+        "source": {"spun/a.txt": {"verdict": "clean", "score": 0.1, "subs": []},
+                   "spun/b.txt": {"verdict": "spun", "score": 0.9, "subs": []},
+                   "rewrite/r.txt": {"verdict": "spun", "score": 0.3,
+                                     "subs": [{"start": 36, "end": 43, "original": "quickly", "p": 0.97}]}},
+        "solo": {"spun/a.txt": {"score": 0.2}, "spun/b.txt": {"score": 0.8}, "rewrite/r.txt": {"score": 0.5}}}
+json.dump([fold], open(os.path.join(d, "R.json"), "w"))
+out = subprocess.run([sys.executable, "scripts/eval_breakdown.py", "--bench", d, os.path.join(d, "R.json")],
+                     check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+print(out)
+assert "1-3  swaps      0 of     1" in out, out
+assert "4+   swaps      1 of     1" in out, out
+assert "rewrites judged spun: 1 of 1 fold rows (1 articles)" in out, out
+assert "hastily -> quickly (p 0.97)" in out, out
+assert "0.000 (1)" in out and "1.000 (1)" in out, out
+'
+
 echo "1..$n"
