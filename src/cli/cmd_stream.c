@@ -8,20 +8,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
+#include "instream.h"
+#include "records.h"
 #include "scan.h"
 #include "streams.h"
 #include "../json.h"
 #include "../text.h"
 
 static const char USAGE_SUBMIT[] =
-	"despin submit [--queue redis://HOST[:PORT][/DB]] FILE...\n"
+	"despin submit [--queue redis://HOST[:PORT][/DB]] [--stdin-json | FILE...]\n"
 	"\n"
 	"Adds each article (files, directories) to the Redis stream " DS_STREAM_ARTICLES "\n"
-	"that 'despin worker' reads, and prints how many were added.";
+	"that 'despin worker' reads, and prints how many were added.\n"
+	"\n"
+	"  --queue URI     the server of the streams\n"
+	"  --stdin-json    the articles as JSON Lines records on standard input,\n"
+	"                  as 'despin scan --stdin-json' reads them: {\"id\": ...,\n"
+	"                  \"text\": ...} (\"html\" instead of \"text\": a web page,\n"
+	"                  sent as its text; \"date\": \"YYYY-MM-DD\"); the id names\n"
+	"                  the article's result (stdin:LINE without one); a gzip\n"
+	"                  or zstd stream is decoded as it is read; a bad record\n"
+	"                  is an error, the others are added";
 
 static const char USAGE_RESULTS[] =
 	"despin results [--queue redis://HOST[:PORT][/DB]] [--keep] [--follow]\n"
@@ -210,25 +222,13 @@ struct submit_ctx {
 	int nerr;
 };
 
-static int submit_one(const char *path, void *vctx)
+/* Adds the article name (len bytes of text) to the stream: 0, or 1 when the
+ * server failed (said). */
+static int submit_text(struct submit_ctx *s, const char *name, const char *text, size_t len)
 {
-	struct submit_ctx *s = vctx;
-	struct ds_err err = {0};
-	char *text;
-	size_t len;
-	redisReply *r;
-	const char *name = cli_input_name(path);
-	if (cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err)) {
-		cli_error("%s", err.msg);
-		s->nerr++;
-		return 0;
-	}
-	{
-		const char *argv[] = {"XADD", DS_STREAM_ARTICLES, "*", "name", name, "text", text};
-		size_t lens[] = {4, strlen(DS_STREAM_ARTICLES), 1, 4, strlen(name), 4, len};
-		r = stream_conn_cmd(&s->q, 7, argv, lens);
-	}
-	free(text);
+	const char *argv[] = {"XADD", DS_STREAM_ARTICLES, "*", "name", name, "text", text};
+	size_t lens[] = {4, strlen(DS_STREAM_ARTICLES), 1, 4, strlen(name), 4, len};
+	redisReply *r = stream_conn_cmd(&s->q, 7, argv, lens);
 	if (!r || r->type == REDIS_REPLY_ERROR) {
 		cli_error("cannot add %s to %s at %s: %s", name, DS_STREAM_ARTICLES, stream_conn_where(&s->q),
 			  r ? r->str : stream_conn_why(&s->q));
@@ -242,30 +242,95 @@ static int submit_one(const char *path, void *vctx)
 	return 0;
 }
 
+static int submit_one(const char *path, void *vctx)
+{
+	struct submit_ctx *s = vctx;
+	struct ds_err err = {0};
+	char *text;
+	size_t len;
+	int rc;
+	if (cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err)) {
+		cli_error("%s", err.msg);
+		s->nerr++;
+		return 0;
+	}
+	rc = submit_text(s, cli_input_name(path), text, len);
+	free(text);
+	return rc;
+}
+
+/* --stdin-json: the records of standard input (records.h), decoded when
+ * compressed; stops at a server's failure. */
+static void submit_records(struct submit_ctx *s)
+{
+	struct cli_instream *in = cli_instream_open(STDIN_FILENO, "stdin");
+	struct cli_record r;
+	size_t lineno = 0;
+	int got;
+	if (!in) {
+		cli_error("out of memory");
+		s->nerr++;
+		return;
+	}
+	while ((got = cli_record_read(cli_instream_file(in), DS_DOC_MAX_BYTES_DEFAULT, &lineno,
+				      &r)) > 0) {
+		int stop = 0;
+		if (r.err[0]) {
+			cli_error("%s", r.err);
+			s->nerr++;
+		} else {
+			stop = submit_text(s, r.id, r.text, r.len);
+		}
+		cli_record_free(&r);
+		if (stop)
+			break;
+	}
+	if (got < 0) {
+		cli_error("out of memory");
+		s->nerr++;
+	} else if (cli_instream_error(in)[0]) {
+		/* the records before the damage were added */
+		cli_error("%s", cli_instream_error(in));
+		s->nerr++;
+	}
+	cli_instream_close(in);
+}
+
 int cmd_submit(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"queue", required_argument, NULL, 'Q'},
+						 {"stdin-json", no_argument, NULL, 'J'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
 	const char *queue = NULL;
 	struct submit_ctx s;
-	int c;
+	int c, stdin_json = 0;
 	memset(&s, 0, sizeof s);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'Q')
 			queue = cli_redis_address(optarg);
+		else if (c == 'J')
+			stdin_json = 1;
 		else if (c == 'h')
 			return puts(USAGE_SUBMIT), EXIT_CLEAN;
 		else
-			return cli_usage("despin submit --queue URI FILE...");
+			return cli_usage("despin submit --queue URI [--stdin-json | FILE...]");
 	}
-	if (optind >= argc)
-		return cli_usage("despin submit --queue URI FILE...");
+	if (stdin_json && optind < argc) {
+		cli_error("--stdin-json reads its articles from standard input: no FILE arguments "
+			  "(here '%s')", argv[optind]);
+		return EXIT_ERROR;
+	}
+	if (optind >= argc && !stdin_json)
+		return cli_usage("despin submit --queue URI [--stdin-json | FILE...]");
 	if (stream_queue_of(&s.q, queue, NULL))
 		return EXIT_ERROR;
 	s.q.retry = 3;
-	cli_walk(argv + optind, argc - optind, submit_one, &s, &s.nerr);
+	if (stdin_json)
+		submit_records(&s);
+	else
+		cli_walk(argv + optind, argc - optind, submit_one, &s, &s.nerr);
 	printf("%ld submitted to %s\n", s.n, DS_STREAM_ARTICLES);
 	stream_conn_close(&s.q);
 	return s.nerr ? EXIT_ERROR : EXIT_CLEAN;

@@ -3,7 +3,8 @@
 # drain one stream while one of them is killed (SIGKILL) in the middle of an
 # article; every article gets exactly one result, the verdicts of scan -i;
 # SIGTERM stops a worker cleanly; one worker judges on several threads
-# (-j); --threshold and --min-p are scan's.  Prints TAP; skips if redis-server or the
+# (-j); --threshold and --min-p are scan's; submit --stdin-json adds the
+# records of a (compressed) stream by id.  Prints TAP; skips if redis-server or the
 # models are missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
@@ -294,4 +295,26 @@ $R -n 9 xrange '{despin}:results' - + | grep -A1 '^error$' | sed 's/^/# /' | hea
 check "the index's server restarted under a worker: every article judged, none failed (exit 0)" \
 	$([ $krc = 0 ] && grep -qx "worker K: 60 processed, 0 failed, 0 finished by another worker" "$W/K.out" &&
 	  [ "$($R -n 9 xrange '{despin}:results' - + | grep -c '^error$')" = 0 ]; echo $?)
+# submit --stdin-json: records (gzip-compressed) named by their ids, a bad
+# record an error in its place (exit 2) and the others added; the worker's
+# verdicts are scan's on the same records
+"$DESPIN" index add -q -i "$U/11" corpus/seeds/000_fcd469a446cc7cc8.txt > /dev/null 2>&1
+python3 -c '
+import json
+for i in ("001", "003"):
+    f = {"001": "corpus/seeds/001_455d42bae2579fa5.txt", "003": "corpus/seeds/003_cc34e14e2e5a732a.txt"}[i]
+    print(json.dumps({"id": "rec-" + i, "text": open(f, encoding="utf-8").read()}))
+    if i == "001":
+        print("{not json")' | gzip -c > "$W/recs.jsonl.gz"
+"$DESPIN" submit --queue "$U/11" --stdin-json < "$W/recs.jsonl.gz" > "$W/J.submit" 2> "$W/J.err"
+jrc=$?
+sed 's/^/# /' "$W/J.submit" "$W/J.err"
+"$DESPIN" worker -i "$U/11" --queue "$U/11" --name J --until-empty > /dev/null 2>&1
+"$DESPIN" results --queue "$U/11" > "$W/J.jsonl"
+zcat "$W/recs.jsonl.gz" | "$DESPIN" scan -i "$U/11" --stdin-json --format json > "$W/J.scan" 2> /dev/null
+check "submit --stdin-json adds the records of a compressed stream by id, a bad one an error (exit 2)" \
+	$([ $jrc = 2 ] && grep -qx "2 submitted to {despin}:articles" "$W/J.submit" &&
+	  grep -q "stdin:2: " "$W/J.err" &&
+	  [ "$(verdicts < "$W/J.jsonl")" = "$(printf '%s\n' 'verdict rec-001 clean' 'verdict rec-003 spun')" ] &&
+	  [ "$(verdicts < "$W/J.jsonl")" = "$(grep -v '"error"' "$W/J.scan" | verdicts)" ]; echo $?)
 echo "1..$n"
