@@ -101,6 +101,7 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 	/* JSON's escapes may double a text, and the id and date need room */
 	size_t cap = 0, total = 0, limit = max * 2 + 1024;
 	ssize_t n;
+	int cut = 0;
 	memset(rec, 0, sizeof *rec);
 	for (;;) {
 		n = get_line_max(in, &line, &cap, limit + 1, &total);
@@ -109,6 +110,9 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 			return 0;
 		}
 		++*lineno;
+		/* a last line without its newline where reading failed (a
+		 * damaged compressed stream, a read error): the record was cut */
+		cut = n > 0 && line[n - 1] != '\n' && ferror(in);
 		/* blank lines (spaces and tabs too, as JSON allows around a
 		 * value) hold no record */
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' ||
@@ -129,6 +133,9 @@ int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec
 		if (rc == DS_EINVAL)
 			snprintf(rec->err, sizeof rec->err,
 				 "stdin:%zu: a record with both \"text\" and \"html\"", rec->line);
+		else if (rc && cut)
+			snprintf(rec->err, sizeof rec->err,
+				 "stdin:%zu: record cut short: the input failed inside it", rec->line);
 		else if (rc)
 			snprintf(rec->err, sizeof rec->err, "stdin:%zu: %.400s", rec->line, err.msg);
 		else if (!rec->text)
