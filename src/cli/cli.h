@@ -271,6 +271,7 @@ int cli_read_training(const char *path, int how, char **text, size_t *len);
 
 /* The subcommands. */
 int cmd_tokens(int argc, char **argv);
+int cmd_warc(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_lm(int argc, char **argv);
 int cmd_lex(int argc, char **argv);

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"restore", cmd_restore, "put the proposed originals back into an article"},
 	{"report", cmd_report, "write a self-contained HTML report for an audit"},
 	{"tokens", cmd_tokens, "print the token stream with offsets and boilerplate marks"},
+	{"warc", cmd_warc, "print the web pages of WARC archives as records to scan"},
 	{"train", cmd_train, "train the language model of clean English from text"},
 	{"lm", cmd_lm, "score text with the language model; convert and describe models"},
 	{"lex", cmd_lex, "show, build and measure the synonym-substitution lexicon"},

@@ -38,7 +38,7 @@ gen_seeds() {
 	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
 	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
 
-	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin vec_bin index report srcrec tsv unpack; do
+	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin vec_bin index report srcrec tsv unpack warc; do
 		mkdir -p "$SEEDS/fuzz_$k"
 	done
 	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.
@@ -76,6 +76,12 @@ gen_seeds() {
 	if command -v zstd > /dev/null; then
 		head -c 2000 corpus/seeds/003_*.txt | zstd -q -c > "$SEEDS/fuzz_unpack/one.zst"
 	fi
+	# WARC records: a response of chunked HTML, a resource, a request
+	printf 'WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://a.example/\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: 99\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<p>Th\r\n9\r\ne council\r\n0\r\n\r\n' \
+		> "$SEEDS/fuzz_warc/response"
+	printf 'WARC/1.1\r\nWARC-Type: resource\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\nThe council met.' \
+		> "$SEEDS/fuzz_warc/resource"
+	printf 'WARC/1.0\nWARC-Type: request\nContent-Length: 18\n\nGET / HTTP/1.1\r\n\r\n' > "$SEEDS/fuzz_warc/request"
 	# Report: NAME NUL ARTICLE NUL SOURCE.
 	{ printf '<img src=x onerror=alert(1)>.txt\0'; head -c 1500 corpus/seeds/003_*.txt;
 	  printf '\0'; head -c 1500 corpus/seeds/000_*.txt; } > "$SEEDS/fuzz_report/pair"
