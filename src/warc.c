@@ -197,7 +197,7 @@ static int http_page(const char *block, size_t n, size_t max, char **out, size_t
 	int status, rc = 0;
 	char *body;
 
-	if (!line || ll < 12 || memcmp(line, "HTTP/", 5) != 0)
+	if (!line || ll < 10 || memcmp(line, "HTTP/", 5) != 0)
 		return ds_err_set(err, DS_ECORRUPT, "malformed HTTP response (no status line)");
 	{
 		const char *sp = memchr(line, ' ', ll);

@@ -77,6 +77,11 @@ T_TEST(response_pages)
 	T_EQ_INT(page_of("response", HTTP_RESPONSE, block, n, &out, &len, &kind, &why), 0);
 	T_OK(kind == DS_WARC_HTML && len == sizeof PAGE - 1 && strcmp(out, PAGE) == 0);
 	free(out);
+	/* an HTTP/2 status line, without a reason */
+	n = (size_t)snprintf(block, sizeof block, "HTTP/2 200\r\ncontent-type: text/html\r\n\r\n%s", PAGE);
+	T_EQ_INT(page_of("response", HTTP_RESPONSE, block, n, &out, &len, &kind, &why), 0);
+	T_OK(kind == DS_WARC_HTML && strcmp(out, PAGE) == 0);
+	free(out);
 	/* chunked, in two chunks with an extension */
 	n = (size_t)snprintf(block, sizeof block,
 			     "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
