@@ -431,8 +431,8 @@ static struct ds_doc *load_doc(struct ds_detector *det, const struct ds_text *t,
 			       size_t maxw, struct ds_doc *made, struct ds_err *err)
 {
 	struct ds_doc *d;
-	if (!memchr(t->data, '\0', t->len) &&
-	    ds_text_count_runs(t->data, t->len, 2 * maxw) > 2 * maxw) {
+	if (ds_text_count_runs(t->data, t->len, 2 * maxw) > 2 * maxw &&
+	    !memchr(t->data, '\0', t->len)) {
 		too_long(t->name ? t->name : "<input>", 2 * maxw, maxw, 0, err);
 		ds_doc_free(made);
 		return NULL;

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "instream.h"
 #include "records.h"
 #include "../index.h"
 #include "../store.h"
@@ -302,18 +301,16 @@ static int add_walk_error(const char *path, const char *msg, void *vctx)
  * (scan, whose names last only for its output, calls it stdin:LINE). */
 static void add_records(struct add_ctx *c)
 {
-	size_t max = cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, lineno = 0;
+	struct cli_records *rs =
+		cli_records_open(cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT);
 	struct cli_record r;
-	/* a compressed stream of records is read as the records inside */
-	struct cli_instream *in = cli_instream_open(STDIN_FILENO, "stdin");
 	int got = 0;
-	if (!in) {
+	if (!rs) {
 		cli_error("out of memory");
 		c->fatal = 1;
 		return;
 	}
-	while (!interrupted && !c->fatal &&
-	       (got = cli_record_read(cli_instream_file(in), max, &lineno, &r)) > 0) {
+	while (!interrupted && !c->fatal && (got = cli_records_next(rs, &r)) > 0) {
 		struct ds_err err = {0};
 		struct ds_doc *d = NULL;
 		if (!r.err[0] && r.no_id)
@@ -334,13 +331,13 @@ static void add_records(struct add_ctx *c)
 	if (got < 0) {
 		cli_error("out of memory");
 		c->fatal = 1;
-	} else if (cli_instream_error(in)[0]) {
+	} else if (cli_records_error(rs)[0]) {
 		/* the sources before the damage are added */
 		add_newline(c);
-		cli_error("%s", cli_instream_error(in));
+		cli_error("%s", cli_records_error(rs));
 		c->nerr++;
 	}
-	cli_instream_close(in);
+	cli_records_close(rs);
 }
 
 /* Adds; *gone set when nothing was added to an index this command created,

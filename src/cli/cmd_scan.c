@@ -225,6 +225,15 @@ static int print_result(void *ctx, const char *name, struct ds_result *r, const 
 	return cli_stdout_failed();
 }
 
+int scan_judge_opt(int c, const char *arg, double *threshold, double *min_p)
+{
+	if (c == 'T')
+		return cli_parse_real("--threshold", arg, 0, 1, 1, threshold) ? -1 : 1;
+	if (c == 'F')
+		return cli_parse_real("--min-p", arg, 0, 1, 1, min_p) ? -1 : 1;
+	return 0;
+}
+
 int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 {
 	long v;
@@ -242,9 +251,8 @@ int scan_common_opt(struct scan_opts *so, int c, const char *arg)
 		so->jobs = (int)v;
 		return 1;
 	case 'T':
-		return cli_parse_real("--threshold", arg, 0, 1, 1, &so->threshold) ? -1 : 1;
 	case 'F':
-		return cli_parse_real("--min-p", arg, 0, 1, 1, &so->min_p) ? -1 : 1;
+		return scan_judge_opt(c, arg, &so->threshold, &so->min_p);
 	case 'M':
 		return cli_parse_size("--max-size", arg, 1, (size_t)1 << 40, &so->max_bytes) ? -1 : 1;
 	case 'J': so->stdin_json = 1; return 1;

@@ -8,12 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
-#include "instream.h"
 #include "records.h"
 #include "scan.h"
 #include "streams.h"
@@ -263,17 +261,15 @@ static int submit_one(const char *path, void *vctx)
  * compressed; stops at a server's failure. */
 static void submit_records(struct submit_ctx *s)
 {
-	struct cli_instream *in = cli_instream_open(STDIN_FILENO, "stdin");
+	struct cli_records *rs = cli_records_open(DS_DOC_MAX_BYTES_DEFAULT);
 	struct cli_record r;
-	size_t lineno = 0;
 	int got;
-	if (!in) {
+	if (!rs) {
 		cli_error("out of memory");
 		s->nerr++;
 		return;
 	}
-	while ((got = cli_record_read(cli_instream_file(in), DS_DOC_MAX_BYTES_DEFAULT, &lineno,
-				      &r)) > 0) {
+	while ((got = cli_records_next(rs, &r)) > 0) {
 		int stop = 0;
 		if (r.err[0]) {
 			cli_error("%s", r.err);
@@ -288,12 +284,12 @@ static void submit_records(struct submit_ctx *s)
 	if (got < 0) {
 		cli_error("out of memory");
 		s->nerr++;
-	} else if (cli_instream_error(in)[0]) {
+	} else if (cli_records_error(rs)[0]) {
 		/* the records before the damage were added */
-		cli_error("%s", cli_instream_error(in));
+		cli_error("%s", cli_records_error(rs));
 		s->nerr++;
 	}
-	cli_instream_close(in);
+	cli_records_close(rs);
 }
 
 int cmd_submit(int argc, char **argv)

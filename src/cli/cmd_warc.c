@@ -47,14 +47,19 @@ static const char USAGE[] =
  * warc.h's are fewer). */
 #define NWHY 16
 
+struct warc_opts {
+	int quiet;  /* -q */
+	size_t max; /* --max-size */
+	int nerr;   /* inputs and records that failed, over the archives */
+};
+
+/* One archive as it is read. */
 struct warc_file {
 	const char *name;
 	FILE *in;
-	size_t max;
 	uint64_t records, pages;
 	const char *why[NWHY];
 	uint64_t nwhy[NWHY];
-	int nerr;
 	struct ds_buf head, out;
 };
 
@@ -140,18 +145,9 @@ static int print_page(struct warc_file *w, const char *id, enum ds_warc_kind kin
 	return 0;
 }
 
-struct warc_opts {
-	int quiet;
-	size_t max;
-	int nerr;
-};
-
 static int warc_archive(const char *path, void *vo)
 {
 	struct warc_opts *o = vo;
-	const int quiet = o->quiet;
-	const size_t max = o->max;
-	int *nerr = &o->nerr;
 	struct warc_file w;
 	struct ds_err err = {0};
 	struct cli_instream *in;
@@ -159,15 +155,14 @@ static int warc_archive(const char *path, void *vo)
 
 	memset(&w, 0, sizeof w);
 	w.name = cli_input_name(path);
-	w.max = max;
 	if (ds_open_input(path, &fd, NULL, &err)) {
 		cli_error("%s", err.msg);
-		++*nerr;
+		o->nerr++;
 		return 0;
 	}
 	if (!(in = cli_instream_open(fd, w.name))) {
 		cli_error("out of memory");
-		++*nerr;
+		o->nerr++;
 		goto close_fd;
 	}
 	w.in = cli_instream_file(in);
@@ -181,13 +176,13 @@ static int warc_archive(const char *path, void *vo)
 		w.records++;
 		if (ds_warc_head_parse(w.head.data, w.head.len, &h, &err)) {
 			cli_error("%s: record %llu: %s", w.name, (unsigned long long)w.records, err.msg);
-			w.nerr++;
+			o->nerr++;
 			break; /* where the next record starts is unknown */
 		}
-		if (h.length > max) {
+		if (h.length > o->max) {
 			if (skip(&w, h.length)) {
 				cli_error("%s: record %llu cut short", w.name, (unsigned long long)w.records);
-				w.nerr++;
+				o->nerr++;
 				break;
 			}
 			count_why(&w, "larger than --max-size");
@@ -195,26 +190,26 @@ static int warc_archive(const char *path, void *vo)
 		}
 		if (!(block = malloc((size_t)h.length + 1))) {
 			cli_error("out of memory");
-			w.nerr++;
+			o->nerr++;
 			break;
 		}
 		if (fread(block, 1, (size_t)h.length, w.in) != h.length) {
 			cli_error("%s: record %llu cut short", w.name, (unsigned long long)w.records);
 			free(block);
-			w.nerr++;
+			o->nerr++;
 			break;
 		}
 		if (h.uri[0])
 			snprintf(id, sizeof id, "%s", h.uri);
 		else
 			snprintf(id, sizeof id, "%s#%llu", w.name, (unsigned long long)w.records);
-		rc = ds_warc_page(&h, block, (size_t)h.length, max, &page, &plen, &kind, &why, &err);
+		rc = ds_warc_page(&h, block, (size_t)h.length, o->max, &page, &plen, &kind, &why, &err);
 		free(block);
 		if (rc) {
 			/* one record's page; the next record is found all the same */
 			cli_error("%s: record %llu (%s): %s", w.name, (unsigned long long)w.records, id,
 				  err.msg);
-			w.nerr++;
+			o->nerr++;
 			continue;
 		}
 		if (kind == DS_WARC_NONE) {
@@ -225,18 +220,18 @@ static int warc_archive(const char *path, void *vo)
 		free(page);
 		if (rc) {
 			cli_error("out of memory");
-			w.nerr++;
+			o->nerr++;
 			break;
 		}
 		w.pages++;
 	}
 	if (got < 0)
-		w.nerr++;
+		o->nerr++;
 	if (cli_instream_error(in)[0]) {
 		cli_error("%s", cli_instream_error(in));
-		w.nerr++;
+		o->nerr++;
 	}
-	if (!quiet) {
+	if (!o->quiet) {
 		struct ds_buf b = DS_BUF_INIT;
 		for (int i = 0; i < NWHY && w.why[i]; i++)
 			ds_buf_printf(&b, "%s%llu %s", i ? ", " : "; left out: ",
@@ -246,7 +241,6 @@ static int warc_archive(const char *path, void *vo)
 			 w.records == 1 ? "" : "s", b.data ? b.data : "");
 		ds_buf_free(&b);
 	}
-	*nerr += w.nerr;
 	cli_instream_close(in);
 	ds_buf_free(&w.head);
 	ds_buf_free(&w.out);

@@ -619,7 +619,7 @@ int cmd_worker(int argc, char **argv)
 		{"stats", no_argument, NULL, 'S'},        {"help", no_argument, NULL, 'h'},
 		{"prefetch", required_argument, NULL, 'P'}, {"readers", required_argument, NULL, 'D'},
 		{"jobs", required_argument, NULL, 'j'},   {"threshold", required_argument, NULL, 'T'},
-		{"min-p", required_argument, NULL, 'F'},  {NULL, 0, NULL, 0}};
+		SCAN_MIN_P_OPTION,                        {NULL, 0, NULL, 0}};
 	const char *index = NULL, *models = NULL, *queue = NULL, *name = NULL;
 	char index_retry[4096];
 	long max = -1, v, depth = -1;
@@ -659,11 +659,8 @@ int cmd_worker(int argc, char **argv)
 			break;
 		case 'S': stats = 1; break;
 		case 'T':
-			if (cli_parse_real("--threshold", optarg, 0, 1, 1, &w.threshold))
-				return EXIT_ERROR;
-			break;
 		case 'F':
-			if (cli_parse_real("--min-p", optarg, 0, 1, 1, &w.min_p))
+			if (scan_judge_opt(c, optarg, &w.threshold, &w.min_p) < 0)
 				return EXIT_ERROR;
 			break;
 		case 'P':

@@ -85,15 +85,9 @@ static ssize_t in_read(void *cookie, char *out, size_t size)
 	}
 }
 
-static int in_close(void *cookie)
-{
-	(void)cookie;
-	return 0;
-}
-
 struct cli_instream *cli_instream_open(int fd, const char *name)
 {
-	cookie_io_functions_t io = {in_read, NULL, NULL, in_close};
+	cookie_io_functions_t io = {in_read, NULL, NULL, NULL}; /* closing frees nothing of ours */
 	struct cli_instream *s = calloc(1, sizeof *s);
 	if (!s || !(s->buf = malloc(IN_BUF)))
 		goto fail;

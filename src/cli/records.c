@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "../despin.h"
 #include "../json.h"
 #include "cli.h"
+#include "instream.h"
 
 /* A record's text that is a web page or a MIME message becomes the text
  * judged (cli_text_of), with its map.  0, or an error code with err set. */
@@ -95,8 +97,40 @@ void cli_record_free(struct cli_record *rec)
 	rec->page = NULL;
 }
 
-int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec)
+struct cli_records {
+	struct cli_instream *in;
+	size_t max, lineno;
+};
+
+struct cli_records *cli_records_open(size_t max)
 {
+	struct cli_records *rs = calloc(1, sizeof *rs);
+	if (rs && !(rs->in = cli_instream_open(STDIN_FILENO, "stdin"))) {
+		free(rs);
+		return NULL;
+	}
+	if (rs)
+		rs->max = max;
+	return rs;
+}
+
+const char *cli_records_error(const struct cli_records *rs)
+{
+	return cli_instream_error(rs->in);
+}
+
+void cli_records_close(struct cli_records *rs)
+{
+	if (!rs)
+		return;
+	cli_instream_close(rs->in);
+	free(rs);
+}
+
+int cli_records_next(struct cli_records *rs, struct cli_record *rec)
+{
+	FILE *in = cli_instream_file(rs->in);
+	size_t max = rs->max, *lineno = &rs->lineno;
 	char *line = NULL;
 	/* JSON's escapes may double a text, and the id and date need room */
 	size_t cap = 0, total = 0, limit = max * 2 + 1024;

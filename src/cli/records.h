@@ -13,7 +13,6 @@
 #define DS_CLI_RECORDS_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 #include "../despin.h"
 
@@ -31,13 +30,28 @@ struct cli_record {
 	char err[512];   /* why the record cannot be used ("" when it can) */
 };
 
-/* Reads the next record of in, for texts of up to max bytes (--max-size):
- * a line longer than twice that and 1 KiB is read to its end and dropped
- * (memory stays bounded) and gets an error that gives the limit, as does a
- * line that is not a JSON object with a "text" string.  *lineno counts
- * lines.  Returns 1 with *rec filled (free with cli_record_free), 0 at the
- * end of input, -1 when out of memory. */
-int cli_record_read(FILE *in, size_t max, size_t *lineno, struct cli_record *rec);
+/* The records of standard input, read as they come; a gzip or zstd stream
+ * is decoded on the way (instream.h).  Owned by its caller:
+ * cli_records_close. */
+struct cli_records;
+
+/* A reader of standard input's records, for texts of up to max bytes
+ * (--max-size); NULL when out of memory. */
+struct cli_records *cli_records_open(size_t max);
+
+/* Reads the next record: a line longer than twice max and 1 KiB is read to
+ * its end and dropped (memory stays bounded) and gets an error that gives
+ * the limit, as does a line that is not a JSON object with a "text" string
+ * or one the input's failure cut.  Returns 1 with *rec filled (free with
+ * cli_record_free), 0 at the end of input (or at its failure:
+ * cli_records_error), -1 when out of memory. */
+int cli_records_next(struct cli_records *rs, struct cli_record *rec);
+
+/* Why the input ended early, one line naming it ("stdin: gzip data cut
+ * short"), or "" when it ended with its data. */
+const char *cli_records_error(const struct cli_records *rs);
+
+void cli_records_close(struct cli_records *rs);
 void cli_record_free(struct cli_record *rec);
 
 #endif

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "instream.h"
 #include "pool.h"
 #include "records.h"
 #include "../detect.h"
@@ -44,8 +43,7 @@ struct engine {
 	char **perr;
 	size_t perr_cap;
 	size_t npaths, path_cap, next_path;
-	struct cli_instream *in; /* --stdin-json: standard input, decoded */
-	size_t lineno;
+	struct cli_records *records; /* --stdin-json */
 	size_t seq;
 	/* batch */
 	struct ds_batch *batch;
@@ -103,8 +101,7 @@ static struct item *next_json(struct engine *e)
 {
 	struct cli_record r;
 	struct item *it;
-	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
-	if (cli_record_read(cli_instream_file(e->in), max, &e->lineno, &r) <= 0)
+	if (cli_records_next(e->records, &r) <= 0)
 		return NULL;
 	it = calloc(1, sizeof *it);
 	if (!it) {
@@ -626,8 +623,8 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			ds_finder_set_max_words(e.fd[w], o->max_words);
 		}
 	}
-	/* a compressed stream of records is read as the records inside */
-	if (o->stdin_json && !(e.in = cli_instream_open(STDIN_FILENO, "stdin"))) {
+	if (o->stdin_json &&
+	    !(e.records = cli_records_open(o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT))) {
 		cli_error("out of memory");
 		rc = -1;
 		goto out;
@@ -645,9 +642,9 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	}
 	/* the summary (or the prompt) in the progress line's place */
 	cli_progress_clear();
-	if (e.in && cli_instream_error(e.in)[0]) {
+	if (e.records && cli_records_error(e.records)[0]) {
 		/* the records before the damage were judged */
-		cli_error("%s", cli_instream_error(e.in));
+		cli_error("%s", cli_records_error(e.records));
 		e.nerr++;
 	} else if (rc == 0 && o->stdin_json && e.seq == 0) {
 		cli_error("no input: no record on standard input");
@@ -656,7 +653,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	if (rc == 0)
 		rc = e.nerr;
 out:
-	cli_instream_close(e.in);
+	cli_records_close(e.records);
 	for (int w = 0; w < e.nthreads; w++) {
 		if (e.det)
 			ds_detector_free(e.det[w]);

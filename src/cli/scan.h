@@ -50,6 +50,10 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
  * bad value (reported). */
 int scan_common_opt(struct scan_opts *so, int c, const char *arg);
 
+/* --threshold (getopt code T) and --min-p (F), which scan and the worker
+ * share: as scan_common_opt, into *threshold and *min_p. */
+int scan_judge_opt(int c, const char *arg, double *threshold, double *min_p);
+
 /* Adds a -s SOURCE (up to SCAN_MAX_SOURCES); 0, or -1 after a message. */
 int scan_add_source(struct scan_opts *o, const char *path);
 
