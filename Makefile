@@ -126,6 +126,13 @@ $(BUILD)/tests/test_instream: tests/unit/test_instream.c tests/unit/t.h $(BUILD)
 	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -Isrc/cli -o $@ $< \
 	    $(BUILD)/src/cli/instream.o $(LIBA) $(LIBS)
 
+# The command line's reader of WARC archives, tested on its own.
+$(BUILD)/tests/test_warcread: tests/unit/test_warcread.c tests/unit/t.h $(BUILD)/src/cli/warcread.o \
+		$(BUILD)/src/cli/instream.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -Isrc/cli -o $@ $< \
+	    $(BUILD)/src/cli/warcread.o $(BUILD)/src/cli/instream.o $(LIBA) $(LIBS)
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LIB_PIC:.o=.d)
 
 # ---- set-up ------------------------------------------------------------------
@@ -245,6 +252,13 @@ fuzz-bins: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(DS_CFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined -Itests/fuzz -o $@ $< $(LIBA) $(LIBS)
+
+# the command line's reader of WARC archives, with the stream it reads
+$(BUILD)/fuzz/fuzz_warcread: tests/fuzz/fuzz_warcread.c $(wildcard tests/fuzz/*.h) \
+		$(BUILD)/src/cli/warcread.o $(BUILD)/src/cli/instream.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined -Itests/fuzz -Isrc/cli -o $@ $< \
+	    $(BUILD)/src/cli/warcread.o $(BUILD)/src/cli/instream.o $(LIBA) $(LIBS)
 
 # Every benchmark, one section per figure (scripts/bench.sh; under ten
 # minutes on two cores).

@@ -84,7 +84,13 @@ if [ -f "$M/scorer.bin" ]; then
 	run explain 1 "$DESPIN" explain --models "$M" -s "$W/a.txt" "$W/b.txt"
 	run restore 1 "$DESPIN" restore --models "$M" -s "$W/a.txt" "$W/b.txt"
 	run report 1 "$DESPIN" report --html "$W/r.html" --models "$M" "$W/a.txt" "$W/b.txt"
+	# a WARC archive's pages as articles, and as sources (b is its page's
+	# start: a copy, clean)
+	run scan_warc 0 "$DESPIN" scan --solo --models "$M" --format json tests/fixtures/news.warc
+	run scan_warc_sources 0 "$DESPIN" scan --models "$M" -s tests/fixtures/news.warc -s "$W/a.txt" "$W/b.txt"
 fi
+run warc 0 "$DESPIN" warc -q tests/fixtures/news.warc
+run index_add_warc 0 "$DESPIN" index add -q -i "$W/idx2.db" tests/fixtures/news.warc
 printf 'DESPIN\r\nLM\0\0\0\0\0\0garbage' > "$W/bad.bin"
 run corrupt_model 2 "$DESPIN" lm info -m "$W/bad.bin"
 

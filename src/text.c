@@ -1276,8 +1276,9 @@ static const char *document_kind(const unsigned char *p, size_t n)
 							 "it as plain text first"},
 		{"{\\rtf", 5, "an RTF document, not plain text: save it as plain text first"},
 		{"\x1F\x8B", 2, "gzip-compressed, not text: decompress it first (zcat)"},
-		{"WARC/1.", 7, "a WARC web archive, not an article: its pages are records to scan "
-			       "('despin warc FILE | despin scan --stdin-json')"},
+		{"WARC/1.", 7, "a WARC web archive, not an article: name the archive as a file "
+			       "(its pages are read as articles), or pipe 'despin warc FILE' into "
+			       "--stdin-json"},
 		{"\x28\xB5\x2F\xFD", 4, "zstd-compressed, not text: decompress it first (zstdcat)"},
 		{"\xFD" "7zXZ", 5, "xz-compressed, not text: decompress it first (xzcat)"},
 		{"BZh", 3, NULL}, /* bzip2 only with its block magic after the level */

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "scan.h"
+#include "warcread.h"
 #include "../text.h"
 #include "../tune.h"
 #include "../unpack.h"
@@ -483,13 +484,21 @@ static char *page_restored(const char *name, const struct ds_result *r, double m
 	return out;
 }
 
-static void restore_one(struct explain_out *o, const char *name, struct ds_result *r)
+static void restore_one(struct explain_out *o, const char *name, int record, struct ds_result *r)
 {
 	size_t len, olen, left = 0, unfit = 0, n = ds_result_nsubs(r);
 	char *page = NULL;
 	int kind = CLI_READ_TEXT;
-	char *out = page_restored(name, r, o->min_p, &page, &olen, &kind, &len, &left, &unfit);
+	/* a record's id names no file to read again */
+	char *out = record ? NULL
+			   : page_restored(name, r, o->min_p, &page, &olen, &kind, &len, &left, &unfit);
 	const char *orig = page;
+	if (record && o->in_place) { /* an archive found by its bytes, not its name */
+		cli_error("%s: a page of a WARC archive: not restored in place (without "
+			  "--in-place the restored text is printed)", name);
+		o->failed = 1;
+		return;
+	}
 	if (!out) {
 		out = ds_result_restore_p(r, o->min_p, &len, &left);
 		orig = ds_result_text(r, &olen);
@@ -538,12 +547,13 @@ static void restore_one(struct explain_out *o, const char *name, struct ds_resul
 	}
 }
 
-static int on_result(void *ctx, const char *name, struct ds_result *r, const char *err)
+static int on_result(void *ctx, const char *name, int record, struct ds_result *r,
+		     const char *err)
 {
 	struct explain_out *o = ctx;
 	if (!r) {
 		cli_error("%s", err);
-		if (o->json && scan_print_error_json(o->so, name, err))
+		if (o->json && scan_print_error_json(name, record, err))
 			cli_error("%s: out of memory", name);
 		return cli_stdout_failed();
 	}
@@ -552,9 +562,9 @@ static int on_result(void *ctx, const char *name, struct ds_result *r, const cha
 	if (o->so->only_spun && !ds_result_spun(r)) {
 		/* not shown */
 	} else if (o->json) {
-		scan_print_json(o->so, name, r);
+		scan_print_json(name, record, r);
 	} else if (o->restore) {
-		restore_one(o, name, r);
+		restore_one(o, name, record, r);
 	} else {
 		if (o->many)
 			printf("%s\n", "======================================================================");
@@ -568,7 +578,7 @@ static int on_result(void *ctx, const char *name, struct ds_result *r, const cha
 static int many_inputs(char **args, int n, int stdin_json)
 {
 	struct stat st;
-	if (stdin_json || n > 1)
+	if (stdin_json || n > 1 || (n == 1 && cli_warc_named(args[0])))
 		return 1;
 	return n == 1 && strcmp(args[0], "-") != 0 && stat(args[0], &st) == 0 && S_ISDIR(st.st_mode);
 }
@@ -651,6 +661,10 @@ static int run(int argc, char **argv, int restore)
 	for (int i = optind; out.in_place && i < argc; i++)
 		if (strcmp(argv[i], "-") == 0) {
 			cli_error("--in-place rewrites files: not standard input ('-')");
+			goto bad;
+		} else if (cli_warc_named(argv[i])) {
+			cli_error("--in-place rewrites files: not the pages of a WARC archive (%s)",
+				  cli_name(argv[i]));
 			goto bad;
 		}
 	/* a confidence under the flags listed by default lists the weaker

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "records.h"
+#include "warcread.h"
 #include "../index.h"
 #include "../store.h"
 #include "../text.h"
@@ -33,7 +34,8 @@ static const char USAGE[] =
 	"the environment, off the command line).\n"
 	"\n"
 	"  add FILE...      add clean sources (files, directories read recursively,\n"
-	"                   '-' for standard input); a text already in the index\n"
+	"                   '-' for standard input; the web pages of a WARC\n"
+	"                   archive, named by their URIs); a text already in the index\n"
 	"                   (same words) is not added twice.  The whole command is\n"
 	"                   one transaction: interrupted, it adds nothing.  A\n"
 	"                   progress line on standard error on a terminal\n"
@@ -263,6 +265,49 @@ static int add_doc(struct add_ctx *c, const char *name, struct ds_doc *d)
 	return 0;
 }
 
+/* Adds the pages of a WARC archive, each named by its target URI. */
+static int add_archive(struct add_ctx *c, const char *path)
+{
+	struct ds_err err = {0};
+	struct cli_warc_page pg;
+	const char *name = cli_input_name(path);
+	struct cli_warc *w = cli_warc_open(
+		path, name, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &err);
+	int got = 0;
+	if (!w) {
+		add_newline(c);
+		cli_error("%s", err.msg);
+		c->nerr++;
+		return 0;
+	}
+	while (!interrupted && !c->fatal && (got = cli_warc_next(w, &pg)) > 0) {
+		struct ds_doc *d = NULL;
+		if (cli_warc_text(&pg, NULL) == 0 &&
+		    !(d = ds_doc_new(pg.body, pg.len, pg.id, cli_max_input, &err)))
+			ds_msg_fit(pg.err, sizeof pg.err, err.msg);
+		free(pg.body);
+		if (!d) {
+			add_newline(c);
+			cli_error("%s", pg.err);
+			c->nerr++;
+			add_progress(c, 0);
+		} else if (add_doc(c, pg.id, d)) {
+			break;
+		}
+	}
+	if (got < 0) {
+		cli_error("out of memory");
+		c->fatal = 1;
+	}
+	if (!c->fatal && !interrupted) {
+		/* the sources before a failure are added */
+		add_newline(c);
+		c->nerr += cli_warc_finish(w, name, NULL, c->o->quiet);
+	}
+	cli_warc_close(w);
+	return c->fatal;
+}
+
 static int add_one(const char *path, void *vctx)
 {
 	struct add_ctx *c = vctx;
@@ -273,7 +318,13 @@ static int add_one(const char *path, void *vctx)
 
 	if (interrupted)
 		return 1;
-	if (!(d = read_doc(path, name, &err))) {
+	/* an archive's pages are sources (a name that lies about it is
+	 * found by its first bytes when it does not read as one) */
+	if (cli_warc_named(path))
+		return add_archive(c, path);
+	if (!(d = read_doc(path, name, &err)) && cli_warc_sniff(path))
+		return add_archive(c, path);
+	if (!d) {
 		add_newline(c);
 		cli_error("%s", err.msg);
 		c->nerr++;
@@ -356,6 +407,12 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n,
 	}
 	if (n == 0 && !o->stdin_json)
 		return cli_usage("despin index add -i INDEX FILE...");
+	if (o->name && n == 1 && cli_warc_named(args[0])) {
+		/* its pages would all get the one name */
+		cli_error("--name applies to a single input, not a WARC archive's pages (%s): they are "
+			  "named by their URIs", cli_name(args[0]));
+		return EXIT_ERROR;
+	}
 	if (o->name && (n != 1 || is_dir(args[0]))) {
 		/* a directory's files would all get the one name */
 		if (n == 1)

@@ -55,7 +55,8 @@ static int keep_failure(struct report_ctx *c, const char *name, const char *err)
 	return 0;
 }
 
-static int collect(void *ctx, const char *name, struct ds_result *r, const char *err)
+static int collect(void *ctx, const char *name, int record, struct ds_result *r,
+		   const char *err)
 {
 	struct report_ctx *c = ctx;
 	if (!r) {

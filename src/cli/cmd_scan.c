@@ -24,7 +24,11 @@ static const char USAGE[] =
 	"message (a page saved as .mhtml, an e-mail) is judged on its text part.\n"
 	"Bytes that are not UTF-8 are read as Windows-1252 (Latin-1), with a note.\n"
 	"A file compressed with gzip or zstd (.gz, .zst) is read as the file\n"
-	"inside it, within --max-size (its offsets are that file's).\n"
+	"inside it, within --max-size (its offsets are that file's).  A WARC\n"
+	"archive (.warc, .warc.gz, .warc.zst) is read as a stream: its web pages\n"
+	"are the articles, named by their URIs, as 'despin warc' prints them; they\n"
+	"are judged on their own or against -i or -s, never as a batch.  Given as\n"
+	"-s, an archive's pages are the sources.\n"
 	"\n"
 	"  --format text   a table (default): verdict (spun, clean, unsure: one of a\n"
 	"                  pair of inputs is a copy but the evidence does not show\n"
@@ -111,6 +115,8 @@ static const char *source_cell(const char *src, const char *article)
 	/* the last parts of the path that fit, at least the file name */
 	for (cut = shown + n - SOURCE_CELL - 1; *cut && *cut != '/'; cut++)
 		;
+	if (*cut == '/' && cut[1] == '/') /* a URI's "//": its host, not "/host" */
+		cut++;
 	if (*cut == '/' && cut[1])
 		return cut + 1;
 	tail = shown + n - (SOURCE_CELL - 3);
@@ -182,14 +188,15 @@ static void tsv_row(struct scan_out *o, const char *name, const struct ds_result
 	putchar('\n');
 }
 
-static int print_result(void *ctx, const char *name, struct ds_result *r, const char *err)
+static int print_result(void *ctx, const char *name, int record, struct ds_result *r,
+			const char *err)
 {
 	struct scan_out *o = ctx;
 	scan_tally_add(&o->tally, r);
 	if (!r) {
 		cli_error("%s", err);
 		if (o->format == FORMAT_JSON) {
-			if (scan_print_error_json(o->so, name, err))
+			if (scan_print_error_json(name, record, err))
 				cli_error("%s: out of memory", name);
 		} else if (o->format == FORMAT_TSV) {
 			tsv_row(o, name, NULL, err);
@@ -204,7 +211,7 @@ static int print_result(void *ctx, const char *name, struct ds_result *r, const 
 	if (o->so->only_spun && !ds_result_spun(r)) {
 		/* counted, not shown */
 	} else if (o->format == FORMAT_JSON) {
-		scan_print_json(o->so, name, r);
+		scan_print_json(name, record, r);
 	} else if (o->format == FORMAT_TSV) {
 		tsv_row(o, name, r, NULL);
 	} else {

@@ -551,7 +551,8 @@ struct calib {
 	size_t unjudged, failed;
 };
 
-static int calib_add(void *ctx, const char *name, struct ds_result *r, const char *err)
+static int calib_add(void *ctx, const char *name, int record, struct ds_result *r,
+		     const char *err)
 {
 	struct calib *c = ctx;
 	(void)name;

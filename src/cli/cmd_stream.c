@@ -15,14 +15,16 @@
 #include "records.h"
 #include "scan.h"
 #include "streams.h"
+#include "warcread.h"
 #include "../json.h"
 #include "../text.h"
 
 static const char USAGE_SUBMIT[] =
 	"despin submit [--queue redis://HOST[:PORT][/DB]] [--stdin-json | FILE...]\n"
 	"\n"
-	"Adds each article (files, directories) to the Redis stream " DS_STREAM_ARTICLES "\n"
-	"that 'despin worker' reads, and prints how many were added.\n"
+	"Adds each article (files, directories; the web pages of a WARC archive,\n"
+	"named by their URIs) to the Redis stream " DS_STREAM_ARTICLES " that\n"
+	"'despin worker' reads, and prints how many were added.\n"
 	"\n"
 	"  --queue URI     the server of the streams\n"
 	"  --stdin-json    the articles as JSON Lines records on standard input,\n"
@@ -81,9 +83,8 @@ static int print_result(const redisReply *e, int *spun, int *failed)
 		return 0;
 	}
 	if (error && error->type == REDIS_REPLY_STRING) {
-		static const struct scan_opts files; /* {"file": ..., "error": ...} */
-		scan_print_error_json(&files,
-				      name && name->type == REDIS_REPLY_STRING ? name->str : "",
+		/* {"file": ..., "error": ...} */
+		scan_print_error_json(name && name->type == REDIS_REPLY_STRING ? name->str : "", 0,
 				      error->str);
 		*failed = 1;
 		return 0;
@@ -240,6 +241,39 @@ static int submit_text(struct submit_ctx *s, const char *name, const char *text,
 	return 0;
 }
 
+/* The pages of a WARC archive, each named by its target URI; stops at a
+ * server's failure (1). */
+static int submit_archive(struct submit_ctx *s, const char *path)
+{
+	struct ds_err err = {0};
+	struct cli_warc_page pg;
+	const char *name = cli_input_name(path);
+	struct cli_warc *w = cli_warc_open(path, name, DS_DOC_MAX_BYTES_DEFAULT, &err);
+	int got = 0, stop = 0;
+	if (!w) {
+		cli_error("%s", err.msg);
+		s->nerr++;
+		return 0;
+	}
+	while (!stop && (got = cli_warc_next(w, &pg)) > 0) {
+		if (cli_warc_text(&pg, NULL)) {
+			cli_error("%s", pg.err);
+			s->nerr++;
+		} else {
+			stop = submit_text(s, pg.id, pg.body, pg.len);
+		}
+		free(pg.body);
+	}
+	if (got < 0) {
+		cli_error("out of memory");
+		s->nerr++;
+	} else if (!stop) {
+		s->nerr += cli_warc_finish(w, name, NULL, 0);
+	}
+	cli_warc_close(w);
+	return stop;
+}
+
 static int submit_one(const char *path, void *vctx)
 {
 	struct submit_ctx *s = vctx;
@@ -247,7 +281,14 @@ static int submit_one(const char *path, void *vctx)
 	char *text;
 	size_t len;
 	int rc;
-	if (cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err)) {
+	/* an archive's pages are articles (found by its name, or by its
+	 * first bytes when it does not read as one) */
+	if (cli_warc_named(path))
+		return submit_archive(s, path);
+	rc = cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err);
+	if (rc && cli_warc_sniff(path))
+		return submit_archive(s, path);
+	if (rc) {
 		cli_error("%s", err.msg);
 		s->nerr++;
 		return 0;

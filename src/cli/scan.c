@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "pool.h"
 #include "records.h"
+#include "warcread.h"
 #include "../detect.h"
 #include "../index.h"
 #include "../store.h"
@@ -26,6 +27,8 @@ struct item {
 	struct ds_source_meta meta;
 	size_t bidx;             /* batch mode: its number in the batch */
 	struct ds_html_map *page; /* a web page's map, for the result's offsets */
+	int record;              /* a record (--stdin-json) or an archive's page,
+				  * named by its id */
 };
 
 struct engine {
@@ -44,6 +47,8 @@ struct engine {
 	size_t perr_cap;
 	size_t npaths, path_cap, next_path;
 	struct cli_records *records; /* --stdin-json */
+	struct cli_warc *warc;   /* the WARC archive whose pages are read */
+	int warcs;               /* inputs named as WARC archives */
 	size_t seq;
 	/* batch */
 	struct ds_batch *batch;
@@ -109,6 +114,7 @@ static struct item *next_json(struct engine *e)
 		return NULL;
 	}
 	it->seq = e->seq++;
+	it->record = 1;
 	it->name = r.id;
 	it->text = r.text;
 	it->len = r.len;
@@ -120,30 +126,127 @@ static struct item *next_json(struct engine *e)
 	return it;
 }
 
+/* An input named name that failed with msg; NULL (*oom set) when out of
+ * memory. */
+static struct item *error_item(struct engine *e, const char *name, const char *msg, int *oom)
+{
+	struct item *it = calloc(1, sizeof *it);
+	if (!it || !(it->name = strdup(name))) {
+		free(it);
+		*oom = 1;
+		return NULL;
+	}
+	it->seq = e->seq++;
+	ds_msg_fit(it->err, sizeof it->err, msg);
+	return it;
+}
+
+/* The next page of the open archive, or NULL at its end (closed, after
+ * its counts, with an item of its failure when it failed). */
+static struct item *next_page(struct engine *e, int *oom)
+{
+	struct cli_warc_page pg;
+	struct item *it;
+	int got = cli_warc_next(e->warc, &pg);
+	const char *fail = "";
+	if (got > 0) {
+		if (!(it = calloc(1, sizeof *it)) || !(it->name = strdup(pg.id))) {
+			free(it);
+			free(pg.body);
+			*oom = 1;
+			return NULL;
+		}
+		it->seq = e->seq++;
+		it->record = 1;
+		if (cli_warc_text(&pg, &it->page))
+			snprintf(it->err, sizeof it->err, "%s", pg.err);
+		it->text = pg.body;
+		it->len = pg.len;
+		return it;
+	}
+	it = NULL;
+	if (got < 0) {
+		*oom = 1;
+	} else {
+		struct ds_buf b = DS_BUF_INIT;
+		const char *name = cli_input_name(e->paths[e->next_path - 1]);
+		if (cli_warc_counts(e->warc, &b) == 0) {
+			cli_progress_clear();
+			cli_note("%s: %s", name, b.data);
+		}
+		ds_buf_free(&b);
+		fail = cli_warc_error(e->warc)[0] ? cli_warc_error(e->warc)
+						  : cli_warc_stream_error(e->warc);
+		/* the pages before the failure were judged */
+		if (fail[0])
+			it = error_item(e, name, fail, oom);
+	}
+	cli_warc_close(e->warc);
+	e->warc = NULL;
+	return it;
+}
+
+/* Opens path as a WARC archive, whose pages are the next inputs: NULL,
+ * or an item of why it cannot be read. */
+static struct item *open_archive(struct engine *e, const char *path, int *oom)
+{
+	struct ds_err err = {0};
+	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
+	if ((e->warc = cli_warc_open(path, cli_input_name(path), max, &err)) != NULL)
+		return NULL;
+	return error_item(e, cli_input_name(path), err.msg, oom);
+}
+
 static struct item *next_file(struct engine *e)
 {
 	struct item *it;
 	struct ds_err err = {0};
 	const char *path;
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
-	if (e->next_path >= e->npaths)
-		return NULL;
-	path = e->paths[e->next_path];
-	it = calloc(1, sizeof *it);
-	if (!it)
-		return NULL;
-	it->seq = e->seq++;
-	it->name = strdup(cli_input_name(path));
-	if (!it->name) {
-		free(it);
-		return NULL;
+	int oom = 0;
+	for (;;) {
+		if (e->warc) {
+			if ((it = next_page(e, &oom)) != NULL || oom)
+				return it;
+			continue;
+		}
+		if (e->next_path >= e->npaths)
+			return NULL;
+		path = e->paths[e->next_path];
+		/* an archive's pages are articles (a name that lies about it
+		 * is found by its first bytes when it does not read as one) */
+		if (!e->perr[e->next_path] && cli_warc_named(path)) {
+			e->next_path++;
+			if ((it = open_archive(e, path, &oom)) != NULL || oom)
+				return it;
+			continue;
+		}
+		it = calloc(1, sizeof *it);
+		if (!it)
+			return NULL;
+		it->seq = e->seq++;
+		it->name = strdup(cli_input_name(path));
+		if (!it->name) {
+			free(it);
+			return NULL;
+		}
+		if (e->perr[e->next_path])
+			ds_msg_fit(it->err, sizeof it->err, e->perr[e->next_path]);
+		else if (cli_read_page(path, max, &it->text, &it->len, &it->page, &err) == 0 ?
+			 ds_warc_is(it->text, it->len) && strcmp(path, "-") != 0
+			 : cli_warc_sniff(path)) {
+			item_free(it);
+			e->seq--;
+			e->next_path++;
+			if ((it = open_archive(e, path, &oom)) != NULL || oom)
+				return it;
+			continue;
+		} else if (!it->text) {
+			snprintf(it->err, sizeof it->err, "%s", err.msg);
+		}
+		e->next_path++;
+		return it;
 	}
-	if (e->perr[e->next_path])
-		ds_msg_fit(it->err, sizeof it->err, e->perr[e->next_path]);
-	else if (cli_read_page(path, max, &it->text, &it->len, &it->page, &err))
-		snprintf(it->err, sizeof it->err, "%s", err.msg);
-	e->next_path++;
-	return it;
 }
 
 static struct item *next_input(struct engine *e)
@@ -247,7 +350,7 @@ static void emit(struct engine *e, struct item *it)
 		 * row would follow the count on the line), the count drawn
 		 * again below it */
 		cli_progress_clear();
-		if (e->fn(e->ctx, it->name, it->res, it->res ? NULL : it->err))
+		if (e->fn(e->ctx, it->name, it->record, it->res, it->res ? NULL : it->err))
 			atomic_store(&e->stop, 1);
 		it->res = NULL; /* the callback owns it */
 	}
@@ -434,6 +537,46 @@ static void sources_index_remove(struct engine *e)
 
 /* Each article is then judged against the sources it shares passages with,
  * as with an index (several at once for an article stitched from them). */
+/* The pages of the WARC archive at path as sources in ix: a page that
+ * cannot be read, or the archive's failure after the pages before it, is
+ * said and counted as an error of the run.  0, or -1 (said) when the
+ * archive cannot be opened or the index written. */
+static int sources_archive(struct engine *e, struct ds_index *ix, const char *path, size_t max)
+{
+	struct ds_err err = {0};
+	struct cli_warc_page pg;
+	const char *name = cli_input_name(path);
+	struct cli_warc *w = cli_warc_open(path, name, max, &err);
+	int got = 0, rc = 0;
+	if (!w) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	while (rc == 0 && (got = cli_warc_next(w, &pg)) > 0) {
+		struct ds_doc *d = NULL;
+		if (cli_warc_text(&pg, NULL) == 0 &&
+		    !(d = ds_doc_new(pg.body, pg.len, pg.id, e->o->max_bytes, &err)))
+			ds_msg_fit(pg.err, sizeof pg.err, err.msg);
+		free(pg.body);
+		if (!d) {
+			cli_error("%s", pg.err);
+			e->nerr++;
+		} else if (ds_index_add(ix, pg.id, d, NULL, NULL, &err)) {
+			cli_error("%s", err.msg);
+			rc = -1;
+		}
+		ds_doc_free(d);
+	}
+	if (rc == 0 && got < 0) {
+		cli_error("out of memory");
+		rc = -1;
+	}
+	if (rc == 0)
+		e->nerr += cli_warc_finish(w, name, "sources", 0);
+	cli_warc_close(w);
+	return rc;
+}
+
 static int sources_index(struct engine *e)
 {
 	static char uri[4200];
@@ -466,6 +609,10 @@ static int sources_index(struct engine *e)
 		char *text = NULL;
 		size_t len;
 		struct ds_doc *d = NULL;
+		if (cli_warc_named(path) || cli_warc_sniff(path)) {
+			rc = sources_archive(e, ix, path, max);
+			continue;
+		}
 		if (cli_read_article(path, max, &text, &len, NULL, &err) ||
 		    !(d = ds_doc_new(text, len, name, e->o->max_bytes, &err)) ||
 		    ds_index_add(ix, name, d, NULL, NULL, &err)) {
@@ -500,7 +647,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 {
 	struct engine e;
 	struct ds_err err = {0};
-	int rc = 0, batch;
+	int rc = 0, batch, warc_sources = 0;
 	memset(&e, 0, sizeof e);
 	atomic_init(&e.stop, 0);
 	if (!!o->index + !!o->source + !!o->solo > 1) {
@@ -548,6 +695,8 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			cli_no_input(paths, npaths);
 			return -1;
 		}
+		for (size_t i = 0; i < e.npaths; i++)
+			e.warcs += cli_warc_named(e.paths[i]);
 	}
 	/* without -j, a thread per core; for files, with -j too, no more
 	 * than there are of them (a stream's verdicts are written as soon as they are made, in
@@ -561,12 +710,12 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	/* a thread more than there are files would only set up its models'
 	 * detector and open the index for nothing (-j 256 for two files took
 	 * seconds) */
-	if (!o->stdin_json && e.npaths < (size_t)e.nthreads)
+	if (!o->stdin_json && !e.warcs && e.npaths < (size_t)e.nthreads)
 		e.nthreads = e.npaths > 0 ? (int)e.npaths : 1;
 	/* a folder's worth of articles, or a stream: the models mapped for
 	 * many lookups */
 	e.models = cli_models_open(o->models, o->need_scorer,
-				   o->stdin_json || e.npaths >= CLI_MANY_ARTICLES, &err);
+				   o->stdin_json || e.warcs || e.npaths >= CLI_MANY_ARTICLES, &err);
 	if (!e.models) {
 		cli_models_error(&err);
 		rc = -1;
@@ -575,7 +724,10 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	if (o->index)
 		index_lm_use(e.models, o->index);
 	e.index = o->index;
-	if (o->nsources > 1) {
+	for (size_t i = 0; i < o->nsources && !warc_sources; i++)
+		warc_sources = cli_warc_named(o->sources[i]) || cli_warc_sniff(o->sources[i]);
+	/* several sources, or the pages of an archive: an index of them */
+	if (o->nsources > 1 || warc_sources) {
 		if (sources_index(&e) < 0) {
 			rc = -1;
 			goto out;
@@ -629,11 +781,13 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		rc = -1;
 		goto out;
 	}
-	batch = !e.index && !o->source && !o->solo && !o->stdin_json && e.npaths > 1;
+	/* an archive's pages, like records, are judged as they come, not
+	 * held for a batch */
+	batch = !e.index && !o->source && !o->solo && !o->stdin_json && !e.warcs && e.npaths > 1;
 	if (batch) {
 		rc = run_batch(&e);
 	} else {
-		e.total = o->stdin_json ? 0 : e.npaths;
+		e.total = o->stdin_json || e.warcs ? 0 : e.npaths;
 		if (pool_run_weighed(e.nthreads, stream_next, work, stream_done, stream_weigh,
 				     SCAN_READ_AHEAD, &e) < 0) {
 			cli_error("cannot start worker threads");
@@ -654,6 +808,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		rc = e.nerr;
 out:
 	cli_records_close(e.records);
+	cli_warc_close(e.warc);
 	for (int w = 0; w < e.nthreads; w++) {
 		if (e.det)
 			ds_detector_free(e.det[w]);
@@ -685,12 +840,12 @@ static int record_start(struct ds_buf *b, const char *key, const char *name)
 		       : 0;
 }
 
-int scan_print_error_json(const struct scan_opts *o, const char *name, const char *err)
+int scan_print_error_json(const char *name, int record, const char *err)
 {
 	struct ds_buf b = DS_BUF_INIT;
 	const char *why = cli_error_reason(name, err);
 	int rc;
-	record_start(&b, o->stdin_json ? "id" : "file", name);
+	record_start(&b, record ? "id" : "file", name);
 	ds_buf_puts(&b, "\"error\":\"");
 	ds_buf_json_str(&b, why, strlen(why));
 	rc = ds_buf_puts(&b, "\"}");
@@ -700,11 +855,11 @@ int scan_print_error_json(const struct scan_opts *o, const char *name, const cha
 	return rc;
 }
 
-void scan_print_json(const struct scan_opts *o, const char *name, const struct ds_result *r)
+void scan_print_json(const char *name, int record, const struct ds_result *r)
 {
 	struct ds_buf b = DS_BUF_INIT;
 	char *j = ds_result_json(r);
-	int id = j && o->stdin_json && j[0] == '{';
+	int id = j && record && j[0] == '{';
 	if (!j || (id && record_start(&b, "id", name)))
 		cli_error("%s: out of memory", name);
 	else if (id)

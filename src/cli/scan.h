@@ -35,13 +35,16 @@ struct scan_opts {
 };
 
 /* Receives each input's outcome in input order: r is NULL when the input
- * could not be scored, with the one-line reason in err.  The callback owns
- * r (ds_result_free).  Return 0 to go on. */
-typedef int (*scan_result_fn)(void *ctx, const char *name, struct ds_result *r,
+ * could not be scored, with the one-line reason in err.  record is 1 when
+ * the input is a record (--stdin-json) or a page of a WARC archive, named
+ * by its id (no file of that name), 0 for a file.  The callback owns r
+ * (ds_result_free).  Return 0 to go on. */
+typedef int (*scan_result_fn)(void *ctx, const char *name, int record, struct ds_result *r,
 			      const char *err);
 
-/* Scans the inputs named by paths (files, directories, "-") or the JSON
- * Lines records on stdin.  Returns the number of inputs that failed, or -1
+/* Scans the inputs named by paths (files, directories, "-"; the pages of
+ * the WARC archives among them, as records) or the JSON Lines records on
+ * stdin.  Returns the number of inputs that failed, or -1
  * when nothing could be scanned (models or index unusable; reported). */
 int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn fn, void *ctx);
 
@@ -70,13 +73,13 @@ void scan_tally_add(struct scan_tally *t, const struct ds_result *r);
  * not judged (N not English prose)" when some are, the others too short. */
 void scan_tally_print(const struct scan_tally *t);
 /* The JSON Lines record of a result (ds_result_json) on standard output;
- * a --stdin-json record's starts with its "id" (as its error record has
- * it), before "file", which holds the same. */
-void scan_print_json(const struct scan_opts *o, const char *name, const struct ds_result *r);
+ * a record's (record 1: --stdin-json, an archive's page) starts with its
+ * "id" (as its error record has it), before "file", which holds the same. */
+void scan_print_json(const char *name, int record, const struct ds_result *r);
 /* The JSON Lines record of an input that failed, in its place:
- * {"file": NAME, "error": REASON}, or {"id": ...} for a --stdin-json
- * record.  0, or DS_ENOMEM. */
-int scan_print_error_json(const struct scan_opts *o, const char *name, const char *err);
+ * {"file": NAME, "error": REASON}, or {"id": ...} for a record.  0, or
+ * DS_ENOMEM. */
+int scan_print_error_json(const char *name, int record, const char *err);
 
 /* The long options behind those codes, for getopt_long tables. */
 #define SCAN_LONG_OPTIONS                                               \

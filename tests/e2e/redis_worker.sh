@@ -4,7 +4,8 @@
 # article; every article gets exactly one result, the verdicts of scan -i;
 # SIGTERM stops a worker cleanly; one worker judges on several threads
 # (-j); --threshold and --min-p are scan's; submit --stdin-json adds the
-# records of a (compressed) stream by id.  Prints TAP; skips if redis-server or the
+# records of a (compressed) stream by id, submit of a WARC archive its
+# pages by URI.  Prints TAP; skips if redis-server or the
 # models are missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
@@ -317,4 +318,17 @@ check "submit --stdin-json adds the records of a compressed stream by id, a bad 
 	  grep -q "stdin:2: " "$W/J.err" &&
 	  [ "$(verdicts < "$W/J.jsonl")" = "$(printf '%s\n' 'verdict rec-001 clean' 'verdict rec-003 spun')" ] &&
 	  [ "$(verdicts < "$W/J.jsonl")" = "$(grep -v '"error"' "$W/J.scan" | verdicts)" ]; echo $?)
+# submit of a WARC archive: its pages, named by their URIs; the worker's
+# verdicts are scan's on the same archive
+"$DESPIN" index add -q -i "$U/12" corpus/seeds/000_fcd469a446cc7cc8.txt > /dev/null 2>&1
+"$DESPIN" submit --queue "$U/12" tests/fixtures/news.warc > "$W/A.submit" 2> "$W/A.err"
+arc=$?
+sed 's/^/# /' "$W/A.submit" "$W/A.err"
+"$DESPIN" worker -i "$U/12" --queue "$U/12" --name A --until-empty > /dev/null 2>&1
+"$DESPIN" results --queue "$U/12" > "$W/A.jsonl"
+"$DESPIN" scan -i "$U/12" --format json tests/fixtures/news.warc > "$W/A.scan" 2> /dev/null
+check "submit of a WARC archive adds its pages by URI, judged as scan judges the archive" \
+	$([ $arc = 0 ] && grep -qx "1 submitted to {despin}:articles" "$W/A.submit" &&
+	  [ "$(verdicts < "$W/A.jsonl")" = "verdict summit spun" ] &&
+	  [ "$(verdicts < "$W/A.jsonl")" = "$(verdicts < "$W/A.scan")" ]; echo $?)
 echo "1..$n"

@@ -38,7 +38,7 @@ gen_seeds() {
 	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
 	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
 
-	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin vec_bin index report srcrec tsv unpack warc; do
+	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin vec_bin index report srcrec tsv unpack warc warcread; do
 		mkdir -p "$SEEDS/fuzz_$k"
 	done
 	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.
@@ -82,6 +82,10 @@ gen_seeds() {
 	printf 'WARC/1.1\r\nWARC-Type: resource\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\nThe council met.' \
 		> "$SEEDS/fuzz_warc/resource"
 	printf 'WARC/1.0\nWARC-Type: request\nContent-Length: 18\n\nGET / HTTP/1.1\r\n\r\n' > "$SEEDS/fuzz_warc/request"
+	# whole archives: byte 0 even plain, odd gzip members; the test fixture
+	{ printf '\0'; cat tests/fixtures/news.warc; } > "$SEEDS/fuzz_warcread/plain"
+	{ printf '\1'; cat tests/fixtures/news.warc; } > "$SEEDS/fuzz_warcread/members"
+	{ printf '\0'; cat "$SEEDS/fuzz_warc/resource" "$SEEDS/fuzz_warc/request"; } > "$SEEDS/fuzz_warcread/two"
 	# Report: NAME NUL ARTICLE NUL SOURCE.
 	{ printf '<img src=x onerror=alert(1)>.txt\0'; head -c 1500 corpus/seeds/003_*.txt;
 	  printf '\0'; head -c 1500 corpus/seeds/000_*.txt; } > "$SEEDS/fuzz_report/pair"
