@@ -126,6 +126,13 @@ $(BUILD)/tests/test_instream: tests/unit/test_instream.c tests/unit/t.h $(BUILD)
 	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -Isrc/cli -o $@ $< \
 	    $(BUILD)/src/cli/instream.o $(LIBA) $(LIBS)
 
+# The command line's records read from files, tested with the command
+# line's objects (its text reading) but main.
+$(BUILD)/tests/test_records: tests/unit/test_records.c tests/unit/t.h $(filter-out %/main.o,$(CLI_OBJ)) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(DS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -Isrc/cli -o $@ $< \
+	    $(filter-out %/main.o,$(CLI_OBJ)) $(LIBA) $(CLI_LIBS)
+
 # The command line's reader of WARC archives, tested on its own.
 $(BUILD)/tests/test_warcread: tests/unit/test_warcread.c tests/unit/t.h $(BUILD)/src/cli/warcread.o \
 		$(BUILD)/src/cli/instream.o $(LIBA)

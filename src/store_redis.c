@@ -3416,6 +3416,19 @@ static int db_keys(struct rstore *s, int64_t *n, struct ds_err *err)
 		if (r->type == REDIS_REPLY_INTEGER)
 			*n += r->integer;
 		freeReplyObject(r);
+		/* the work queue of despin's workers ('despin submit', one
+		 * hash slot) may share the database: its keys are not another
+		 * program's (a node that does not serve the slot says so, an
+		 * error, and counts none) */
+		if (!(r = redisCommand(s->node[i].c, "EXISTS %s %s %s", "{despin}:articles",
+				       "{despin}:results", "{despin}:stats"))) {
+			conn_fail(s, &s->node[i], "connection lost to", err);
+			drop_all(s);
+			return DS_EIO;
+		}
+		if (r->type == REDIS_REPLY_INTEGER)
+			*n -= r->integer;
+		freeReplyObject(r);
 		if (!s->cluster)
 			break;
 	}

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "scan.h"
+#include "records.h"
 #include "warcread.h"
 #include "../text.h"
 #include "../tune.h"
@@ -493,9 +494,9 @@ static void restore_one(struct explain_out *o, const char *name, int record, str
 	char *out = record ? NULL
 			   : page_restored(name, r, o->min_p, &page, &olen, &kind, &len, &left, &unfit);
 	const char *orig = page;
-	if (record && o->in_place) { /* an archive found by its bytes, not its name */
-		cli_error("%s: a page of a WARC archive: not restored in place (without "
-			  "--in-place the restored text is printed)", name);
+	if (record && o->in_place) { /* found by its bytes, not its name */
+		cli_error("%s: a page of a WARC archive or a record of a file: not restored in "
+			  "place (without --in-place the restored text is printed)", name);
 		o->failed = 1;
 		return;
 	}
@@ -578,7 +579,7 @@ static int on_result(void *ctx, const char *name, int record, struct ds_result *
 static int many_inputs(char **args, int n, int stdin_json)
 {
 	struct stat st;
-	if (stdin_json || n > 1 || (n == 1 && cli_warc_named(args[0])))
+	if (stdin_json || n > 1 || (n == 1 && (cli_warc_named(args[0]) || cli_records_named(args[0]))))
 		return 1;
 	return n == 1 && strcmp(args[0], "-") != 0 && stat(args[0], &st) == 0 && S_ISDIR(st.st_mode);
 }
@@ -662,8 +663,10 @@ static int run(int argc, char **argv, int restore)
 		if (strcmp(argv[i], "-") == 0) {
 			cli_error("--in-place rewrites files: not standard input ('-')");
 			goto bad;
-		} else if (cli_warc_named(argv[i])) {
-			cli_error("--in-place rewrites files: not the pages of a WARC archive (%s)",
+		} else if (cli_warc_named(argv[i]) || cli_records_named(argv[i])) {
+			cli_error("--in-place rewrites files: not the %s (%s)",
+				  cli_warc_named(argv[i]) ? "pages of a WARC archive"
+							  : "records of a JSON Lines file",
 				  cli_name(argv[i]));
 			goto bad;
 		}

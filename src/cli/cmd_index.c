@@ -35,7 +35,8 @@ static const char USAGE[] =
 	"\n"
 	"  add FILE...      add clean sources (files, directories read recursively,\n"
 	"                   '-' for standard input; the web pages of a WARC\n"
-	"                   archive, named by their URIs); a text already in the index\n"
+	"                   archive, named by their URIs; the records of a .jsonl\n"
+	"                   file, as --stdin-json reads them); a text already in the index\n"
 	"                   (same words) is not added twice.  The whole command is\n"
 	"                   one transaction: interrupted, it adds nothing.  A\n"
 	"                   progress line on standard error on a terminal\n"
@@ -265,6 +266,62 @@ static int add_doc(struct add_ctx *c, const char *name, struct ds_doc *d)
 	return 0;
 }
 
+/* The {"id", "text", "date"} records of rs (--stdin-json, or a file of
+ * them), one a line; the date (YYYY-MM-DD) becomes the source's date
+ * header (records.h).  The id is the source's name, kept in the index: a
+ * record without one is an error in its place (scan, whose names last
+ * only for its output, calls it NAME:LINE). */
+static void add_records(struct add_ctx *c, struct cli_records *rs)
+{
+	struct cli_record r;
+	int got = 0;
+	while (!interrupted && !c->fatal && (got = cli_records_next(rs, &r)) > 0) {
+		struct ds_err err = {0};
+		struct ds_doc *d = NULL;
+		if (!r.err[0] && r.no_id)
+			snprintf(r.err, sizeof r.err, "%.300s:%zu: record %s \"id\" (the source's name)",
+				 cli_records_name(rs), r.line, r.no_id == 1 ? "without an" : "with an empty");
+		if (!r.err[0] && !(d = ds_doc_new(r.text, r.len, r.id, cli_max_input, &err)))
+			snprintf(r.err, sizeof r.err, "%.500s", err.msg);
+		if (r.err[0] || !d) {
+			add_newline(c);
+			cli_error("%s", r.err);
+			c->nerr++;
+			add_progress(c, 0);
+		} else {
+			add_doc(c, r.id, d);
+		}
+		cli_record_free(&r);
+	}
+	if (got < 0) {
+		cli_error("out of memory");
+		c->fatal = 1;
+	} else if (cli_records_error(rs)[0]) {
+		/* the sources before the damage are added */
+		add_newline(c);
+		cli_error("%s", cli_records_error(rs));
+		c->nerr++;
+	}
+}
+
+/* The records of the file at path, as --stdin-json reads them. */
+static int add_file_records(struct add_ctx *c, const char *path)
+{
+	struct ds_err err = {0};
+	struct cli_records *rs = cli_records_open_file(
+		path, cli_input_name(path), cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT,
+		&err);
+	if (!rs) {
+		add_newline(c);
+		cli_error("%s", err.msg);
+		c->nerr++;
+		return 0;
+	}
+	add_records(c, rs);
+	cli_records_close(rs);
+	return c->fatal;
+}
+
 /* Adds the pages of a WARC archive, each named by its target URI. */
 static int add_archive(struct add_ctx *c, const char *path)
 {
@@ -312,18 +369,37 @@ static int add_one(const char *path, void *vctx)
 {
 	struct add_ctx *c = vctx;
 	const char *name = c->o->name ? c->o->name : cli_input_name(path);
-	struct ds_doc *d;
-
+	struct ds_doc *d = NULL;
 	struct ds_err err = {0};
+
+	char *text;
+	size_t len;
 
 	if (interrupted)
 		return 1;
-	/* an archive's pages are sources (a name that lies about it is
-	 * found by its first bytes when it does not read as one) */
+	/* an archive's pages and a file's records are sources (a name that
+	 * lies about it is found by the first bytes) */
 	if (cli_warc_named(path))
 		return add_archive(c, path);
-	if (!(d = read_doc(path, name, &err)) && cli_warc_sniff(path))
+	if (cli_records_named(path))
+		return add_file_records(c, path);
+	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
+			     &len, NULL, &err) == 0) {
+		int records = cli_records_like(text, len);
+		if (records && strcmp(path, "-") != 0) {
+			free(text);
+			return add_file_records(c, path);
+		}
+		if (records) /* read once: they are gone */
+			ds_err_set(&err, DS_EFORMAT,
+				   "%s: JSON Lines records, not a source: give them with --stdin-json",
+				   name);
+		else
+			d = ds_doc_new(text, len, name, cli_max_input, &err);
+		free(text);
+	} else if (cli_warc_sniff(path)) {
 		return add_archive(c, path);
+	}
 	if (!d) {
 		add_newline(c);
 		cli_error("%s", err.msg);
@@ -346,50 +422,6 @@ static int add_walk_error(const char *path, const char *msg, void *vctx)
 	return 0;
 }
 
-/* --stdin-json: {"id", "text", "date"} records, one a line; the date (YYYY-MM-DD)
- * becomes the source's date header (records.h).  The id is the source's
- * name, kept in the index: a record without one is an error in its place
- * (scan, whose names last only for its output, calls it stdin:LINE). */
-static void add_records(struct add_ctx *c)
-{
-	struct cli_records *rs =
-		cli_records_open(cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT);
-	struct cli_record r;
-	int got = 0;
-	if (!rs) {
-		cli_error("out of memory");
-		c->fatal = 1;
-		return;
-	}
-	while (!interrupted && !c->fatal && (got = cli_records_next(rs, &r)) > 0) {
-		struct ds_err err = {0};
-		struct ds_doc *d = NULL;
-		if (!r.err[0] && r.no_id)
-			snprintf(r.err, sizeof r.err, "stdin:%zu: record %s \"id\" (the source's name)",
-				 r.line, r.no_id == 1 ? "without an" : "with an empty");
-		if (!r.err[0] && !(d = ds_doc_new(r.text, r.len, r.id, cli_max_input, &err)))
-			snprintf(r.err, sizeof r.err, "%.500s", err.msg);
-		if (r.err[0] || !d) {
-			add_newline(c);
-			cli_error("%s", r.err);
-			c->nerr++;
-			add_progress(c, 0);
-		} else {
-			add_doc(c, r.id, d);
-		}
-		cli_record_free(&r);
-	}
-	if (got < 0) {
-		cli_error("out of memory");
-		c->fatal = 1;
-	} else if (cli_records_error(rs)[0]) {
-		/* the sources before the damage are added */
-		add_newline(c);
-		cli_error("%s", cli_records_error(rs));
-		c->nerr++;
-	}
-	cli_records_close(rs);
-}
 
 /* Adds; *gone set when nothing was added to an index this command created,
  * which is then removed (ds_index_discard): a command that added nothing
@@ -433,7 +465,14 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n,
 		return EXIT_ERROR;
 	}
 	if (o->stdin_json) {
-		add_records(&c);
+		struct cli_records *rs =
+			cli_records_open(cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT);
+		if (rs)
+			add_records(&c, rs);
+		else
+			cli_error("out of memory");
+		c.fatal |= !rs;
+		cli_records_close(rs);
 	} else if (cli_walk_each(args, n, add_one, add_walk_error, &c, NULL) == 0 && !c.nerr) {
 		cli_no_input(args, n);
 		c.fatal = 1;

@@ -23,8 +23,9 @@ static const char USAGE_SUBMIT[] =
 	"despin submit [--queue redis://HOST[:PORT][/DB]] [--stdin-json | FILE...]\n"
 	"\n"
 	"Adds each article (files, directories; the web pages of a WARC archive,\n"
-	"named by their URIs) to the Redis stream " DS_STREAM_ARTICLES " that\n"
-	"'despin worker' reads, and prints how many were added.\n"
+	"named by their URIs; the records of a .jsonl file, by their ids) to the\n"
+	"Redis stream " DS_STREAM_ARTICLES " that 'despin worker' reads, and prints\n"
+	"how many were added.\n"
 	"\n"
 	"  --queue URI     the server of the streams\n"
 	"  --stdin-json    the articles as JSON Lines records on standard input,\n"
@@ -241,6 +242,50 @@ static int submit_text(struct submit_ctx *s, const char *name, const char *text,
 	return 0;
 }
 
+/* The records of rs (records.h: standard input with --stdin-json, or a
+ * file of them), decoded when compressed; stops at a server's failure
+ * (1). */
+static int submit_records(struct submit_ctx *s, struct cli_records *rs)
+{
+	struct cli_record r;
+	int got, stop = 0;
+	while (!stop && (got = cli_records_next(rs, &r)) > 0) {
+		if (r.err[0]) {
+			cli_error("%s", r.err);
+			s->nerr++;
+		} else {
+			stop = submit_text(s, r.id, r.text, r.len);
+		}
+		cli_record_free(&r);
+	}
+	if (got < 0) {
+		cli_error("out of memory");
+		s->nerr++;
+	} else if (cli_records_error(rs)[0]) {
+		/* the records before the damage were added */
+		cli_error("%s", cli_records_error(rs));
+		s->nerr++;
+	}
+	return stop;
+}
+
+/* The records of the file at path. */
+static int submit_file_records(struct submit_ctx *s, const char *path)
+{
+	struct ds_err err = {0};
+	struct cli_records *rs =
+		cli_records_open_file(path, cli_input_name(path), DS_DOC_MAX_BYTES_DEFAULT, &err);
+	int stop;
+	if (!rs) {
+		cli_error("%s", err.msg);
+		s->nerr++;
+		return 0;
+	}
+	stop = submit_records(s, rs);
+	cli_records_close(rs);
+	return stop;
+}
+
 /* The pages of a WARC archive, each named by its target URI; stops at a
  * server's failure (1). */
 static int submit_archive(struct submit_ctx *s, const char *path)
@@ -281,13 +326,24 @@ static int submit_one(const char *path, void *vctx)
 	char *text;
 	size_t len;
 	int rc;
-	/* an archive's pages are articles (found by its name, or by its
-	 * first bytes when it does not read as one) */
+	/* an archive's pages and a file's records are articles (found by
+	 * the name, or by the first bytes) */
 	if (cli_warc_named(path))
 		return submit_archive(s, path);
+	if (cli_records_named(path))
+		return submit_file_records(s, path);
 	rc = cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err);
 	if (rc && cli_warc_sniff(path))
 		return submit_archive(s, path);
+	if (rc == 0 && cli_records_like(text, len)) {
+		free(text);
+		if (strcmp(path, "-") != 0)
+			return submit_file_records(s, path);
+		/* read once: they are gone */
+		rc = ds_err_set(&err, DS_EFORMAT,
+				"%s: JSON Lines records, not an article: give them with --stdin-json",
+				cli_input_name(path));
+	}
 	if (rc) {
 		cli_error("%s", err.msg);
 		s->nerr++;
@@ -298,40 +354,6 @@ static int submit_one(const char *path, void *vctx)
 	return rc;
 }
 
-/* --stdin-json: the records of standard input (records.h), decoded when
- * compressed; stops at a server's failure. */
-static void submit_records(struct submit_ctx *s)
-{
-	struct cli_records *rs = cli_records_open(DS_DOC_MAX_BYTES_DEFAULT);
-	struct cli_record r;
-	int got;
-	if (!rs) {
-		cli_error("out of memory");
-		s->nerr++;
-		return;
-	}
-	while ((got = cli_records_next(rs, &r)) > 0) {
-		int stop = 0;
-		if (r.err[0]) {
-			cli_error("%s", r.err);
-			s->nerr++;
-		} else {
-			stop = submit_text(s, r.id, r.text, r.len);
-		}
-		cli_record_free(&r);
-		if (stop)
-			break;
-	}
-	if (got < 0) {
-		cli_error("out of memory");
-		s->nerr++;
-	} else if (cli_records_error(rs)[0]) {
-		/* the records before the damage were added */
-		cli_error("%s", cli_records_error(rs));
-		s->nerr++;
-	}
-	cli_records_close(rs);
-}
 
 int cmd_submit(int argc, char **argv)
 {
@@ -364,9 +386,15 @@ int cmd_submit(int argc, char **argv)
 	if (stream_queue_of(&s.q, queue, NULL))
 		return EXIT_ERROR;
 	s.q.retry = 3;
-	if (stdin_json)
-		submit_records(&s);
-	else
+	if (stdin_json) {
+		struct cli_records *rs = cli_records_open(DS_DOC_MAX_BYTES_DEFAULT);
+		if (rs)
+			submit_records(&s, rs);
+		else
+			cli_error("out of memory");
+		s.nerr += !rs;
+		cli_records_close(rs);
+	} else
 		cli_walk(argv + optind, argc - optind, submit_one, &s, &s.nerr);
 	printf("%ld submitted to %s\n", s.n, DS_STREAM_ARTICLES);
 	stream_conn_close(&s.q);

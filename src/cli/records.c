@@ -1,8 +1,10 @@
-/* records.c - JSON Lines records on standard input (see records.h). */
+/* records.c - JSON Lines records on standard input or in a file (see
+ * records.h). */
 #include "records.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -13,12 +15,12 @@
 
 /* A record's text that is a web page or a MIME message becomes the text
  * judged (cli_text_of), with its map.  0, or an error code with err set. */
-static int judged_text(struct cli_record *r, struct ds_err *err)
+static int judged_text(struct cli_record *r, const char *src, struct ds_err *err)
 {
-	char *t, name[32];
+	char *t, name[1100];
 	size_t n;
 	int rc;
-	snprintf(name, sizeof name, "stdin:%zu", r->line);
+	snprintf(name, sizeof name, "%s:%zu", src, r->line);
 	rc = cli_text_of(name, r->text, r->len, r->html, &t, &n, NULL, &r->page, err);
 	if (rc || !t)
 		return rc;
@@ -99,19 +101,94 @@ void cli_record_free(struct cli_record *rec)
 
 struct cli_records {
 	struct cli_instream *in;
+	int fd;          /* the file opened, or -1 (standard input) */
 	size_t max, lineno;
+	char name[1024]; /* the input's name in messages and default ids */
 };
 
-struct cli_records *cli_records_open(size_t max)
+static struct cli_records *records_new(int fd, const char *name, size_t max)
 {
 	struct cli_records *rs = calloc(1, sizeof *rs);
-	if (rs && !(rs->in = cli_instream_open(STDIN_FILENO, "stdin"))) {
+	if (rs && !(rs->in = cli_instream_open(fd, name))) {
 		free(rs);
 		return NULL;
 	}
-	if (rs)
+	if (rs) {
 		rs->max = max;
+		rs->fd = -1;
+		snprintf(rs->name, sizeof rs->name, "%s", name);
+	}
 	return rs;
+}
+
+struct cli_records *cli_records_open(size_t max)
+{
+	return records_new(STDIN_FILENO, "stdin", max);
+}
+
+struct cli_records *cli_records_open_file(const char *path, const char *name, size_t max,
+					  struct ds_err *err)
+{
+	struct cli_records *rs;
+	int fd;
+	if (ds_open_input(path, &fd, NULL, err))
+		return NULL;
+	if (!(rs = records_new(fd, name, max))) {
+		if (strcmp(path, "-") != 0)
+			close(fd);
+		ds_err_set(err, DS_ENOMEM, "out of memory");
+		return NULL;
+	}
+	rs->fd = strcmp(path, "-") != 0 ? fd : -1;
+	return rs;
+}
+
+int cli_records_named(const char *path)
+{
+	static const char *const ends[] = {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz",
+					   ".jsonl.zst", ".ndjson.zst"};
+	size_t n = strlen(path);
+	for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++) {
+		size_t e = strlen(ends[k]);
+		if (n > e && strcasecmp(path + n - e, ends[k]) == 0 && path[n - e - 1] != '/')
+			return 1;
+	}
+	return 0;
+}
+
+/* Notes a "text" or "html" string member. */
+static int has_text(void *ctx, const char *key, const char *val, size_t vlen, int is_string)
+{
+	(void)val;
+	(void)vlen;
+	if (is_string && (strcmp(key, "text") == 0 || strcmp(key, "html") == 0))
+		*(int *)ctx = 1;
+	return 0;
+}
+
+int cli_records_like(const char *s, size_t n)
+{
+	struct ds_err err = {0};
+	const char *end;
+	int text = 0;
+	/* the first line that is not blank */
+	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+		s++;
+		n--;
+	}
+	if (n == 0 || *s != '{')
+		return 0;
+	end = memchr(s, '\n', n);
+	if (end)
+		n = (size_t)(end - s);
+	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return ds_json_object(s, n, has_text, &text, &err) == 0 && text;
+}
+
+const char *cli_records_name(const struct cli_records *rs)
+{
+	return rs->name;
 }
 
 const char *cli_records_error(const struct cli_records *rs)
@@ -124,6 +201,8 @@ void cli_records_close(struct cli_records *rs)
 	if (!rs)
 		return;
 	cli_instream_close(rs->in);
+	if (rs->fd >= 0)
+		close(rs->fd);
 	free(rs);
 }
 
@@ -158,28 +237,31 @@ int cli_records_next(struct cli_records *rs, struct cli_record *rec)
 	rec->line = *lineno;
 	if ((size_t)n > limit) {
 		snprintf(rec->err, sizeof rec->err,
-			 "stdin:%zu: record of %zu bytes exceeds the limit of %zu bytes "
+			 "%.300s:%zu: record of %zu bytes exceeds the limit of %zu bytes "
 			 "(2 x --max-size + 1024)",
-			 rec->line, total, limit);
+			 rs->name, rec->line, total, limit);
 	} else {
 		struct ds_err err = {0};
 		int rc = ds_json_object(line, (size_t)n, member, rec, &err);
 		if (rc == DS_EINVAL)
 			snprintf(rec->err, sizeof rec->err,
-				 "stdin:%zu: a record with both \"text\" and \"html\"", rec->line);
+				 "%.300s:%zu: a record with both \"text\" and \"html\"", rs->name, rec->line);
 		else if (rc && cut)
 			snprintf(rec->err, sizeof rec->err,
-				 "stdin:%zu: record cut short: the input failed inside it", rec->line);
+				 "%.300s:%zu: record cut short: the input failed inside it", rs->name,
+				 rec->line);
 		else if (rc)
-			snprintf(rec->err, sizeof rec->err, "stdin:%zu: %.400s", rec->line, err.msg);
+			snprintf(rec->err, sizeof rec->err, "%.200s:%zu: %.280s", rs->name, rec->line,
+				 err.msg);
 		else if (!rec->text)
 			snprintf(rec->err, sizeof rec->err,
-				 "stdin:%zu: record without a \"text\" or \"html\" string", rec->line);
-		else if (judged_text(rec, &err))
+				 "%.300s:%zu: record without a \"text\" or \"html\" string", rs->name,
+				 rec->line);
+		else if (judged_text(rec, rs->name, &err))
 			snprintf(rec->err, sizeof rec->err, "%.500s", err.msg);
 		else if (rec->date && (rc = ds_text_set_date(&rec->text, &rec->len, rec->date,
 							     &rec->page)) != 0)
-			snprintf(rec->err, sizeof rec->err, "stdin:%zu: %s", rec->line,
+			snprintf(rec->err, sizeof rec->err, "%.300s:%zu: %s", rs->name, rec->line,
 				 rc == DS_EINVAL ? "\"date\" is not a day of the calendar written YYYY-MM-DD"
 				 : rc == DS_ETOOBIG ? "text too large" : "out of memory");
 	}
@@ -190,14 +272,15 @@ int cli_records_next(struct cli_records *rs, struct cli_record *rec)
 		rec->len = 0;
 	}
 	if (!rec->id || !rec->id[0]) {
+		size_t idcap = strlen(rs->name) + 24;
 		rec->no_id = rec->id ? 2 : 1;
 		free(rec->id);
-		rec->id = malloc(32);
+		rec->id = malloc(idcap);
 		if (!rec->id) {
 			cli_record_free(rec);
 			return -1;
 		}
-		snprintf(rec->id, 32, "stdin:%zu", rec->line);
+		snprintf(rec->id, idcap, "%s:%zu", rs->name, rec->line);
 	}
 	return 1;
 }

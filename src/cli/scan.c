@@ -48,7 +48,8 @@ struct engine {
 	size_t npaths, path_cap, next_path;
 	struct cli_records *records; /* --stdin-json */
 	struct cli_warc *warc;   /* the WARC archive whose pages are read */
-	int warcs;               /* inputs named as WARC archives */
+	struct cli_records *frec; /* the file of JSON Lines records read */
+	int containers;               /* inputs named as WARC archives or records */
 	size_t seq;
 	/* batch */
 	struct ds_batch *batch;
@@ -102,11 +103,13 @@ static int collect_error(const char *path, const char *msg, void *ctx)
 
 /* ---- reading inputs ---- */
 
-static struct item *next_json(struct engine *e)
+/* The next record of rs as an input, or NULL at its end (or out of
+ * memory). */
+static struct item *next_record(struct engine *e, struct cli_records *rs)
 {
 	struct cli_record r;
 	struct item *it;
-	if (cli_records_next(e->records, &r) <= 0)
+	if (cli_records_next(rs, &r) <= 0)
 		return NULL;
 	it = calloc(1, sizeof *it);
 	if (!it) {
@@ -186,15 +189,48 @@ static struct item *next_page(struct engine *e, int *oom)
 	return it;
 }
 
-/* Opens path as a WARC archive, whose pages are the next inputs: NULL,
- * or an item of why it cannot be read. */
-static struct item *open_archive(struct engine *e, const char *path, int *oom)
+/* The next record of the open file of records, or NULL at its end (closed,
+ * with an item of its failure when it failed: the records before were
+ * judged). */
+static struct item *next_file_record(struct engine *e, int *oom)
+{
+	struct item *it = next_record(e, e->frec);
+	if (it)
+		return it;
+	if (cli_records_error(e->frec)[0])
+		it = error_item(e, cli_records_name(e->frec), cli_records_error(e->frec), oom);
+	cli_records_close(e->frec);
+	e->frec = NULL;
+	return it;
+}
+
+enum { HOLDS_PAGES = 1, HOLDS_RECORDS = 2 };
+
+/* Records on standard input given as -s -: read once, they are gone. */
+#define RECORDS_NOT_SOURCE                                                              \
+	"JSON Lines records, not a source: give them in a file (-s FILE.jsonl) or add " \
+	"them to an index (index add --stdin-json)"
+
+
+/* Opens path as a WARC archive or a file of records (holds), whose pages
+ * or records are the next inputs: NULL, or an item of why it cannot be
+ * read. */
+static struct item *open_container(struct engine *e, const char *path, int holds, int *oom)
 {
 	struct ds_err err = {0};
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
-	if ((e->warc = cli_warc_open(path, cli_input_name(path), max, &err)) != NULL)
+	const char *name = cli_input_name(path);
+	if (holds == HOLDS_PAGES ? (e->warc = cli_warc_open(path, name, max, &err)) != NULL
+				 : (e->frec = cli_records_open_file(path, name, max, &err)) != NULL)
 		return NULL;
-	return error_item(e, cli_input_name(path), err.msg, oom);
+	return error_item(e, name, err.msg, oom);
+}
+
+/* What the file at path holds that are inputs of their own, by its name
+ * (HOLDS_...), or 0. */
+static int holds_named(const char *path)
+{
+	return cli_warc_named(path) ? HOLDS_PAGES : cli_records_named(path) ? HOLDS_RECORDS : 0;
 }
 
 static struct item *next_file(struct engine *e)
@@ -205,19 +241,21 @@ static struct item *next_file(struct engine *e)
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
 	int oom = 0;
 	for (;;) {
-		if (e->warc) {
-			if ((it = next_page(e, &oom)) != NULL || oom)
+		int holds;
+		if (e->warc || e->frec) {
+			if ((it = e->warc ? next_page(e, &oom) : next_file_record(e, &oom)) != NULL ||
+			    oom)
 				return it;
 			continue;
 		}
 		if (e->next_path >= e->npaths)
 			return NULL;
 		path = e->paths[e->next_path];
-		/* an archive's pages are articles (a name that lies about it
-		 * is found by its first bytes when it does not read as one) */
-		if (!e->perr[e->next_path] && cli_warc_named(path)) {
+		/* an archive's pages and a file's records are articles (a
+		 * name that lies about it is found by the first bytes) */
+		if (!e->perr[e->next_path] && (holds = holds_named(path)) != 0) {
 			e->next_path++;
-			if ((it = open_archive(e, path, &oom)) != NULL || oom)
+			if ((it = open_container(e, path, holds, &oom)) != NULL || oom)
 				return it;
 			continue;
 		}
@@ -230,19 +268,33 @@ static struct item *next_file(struct engine *e)
 			free(it);
 			return NULL;
 		}
+		holds = 0;
 		if (e->perr[e->next_path])
 			ds_msg_fit(it->err, sizeof it->err, e->perr[e->next_path]);
-		else if (cli_read_page(path, max, &it->text, &it->len, &it->page, &err) == 0 ?
-			 ds_warc_is(it->text, it->len) && strcmp(path, "-") != 0
-			 : cli_warc_sniff(path)) {
+		else if (cli_read_page(path, max, &it->text, &it->len, &it->page, &err) == 0)
+			holds = ds_warc_is(it->text, it->len)	      ? HOLDS_PAGES
+				: cli_records_like(it->text, it->len) ? HOLDS_RECORDS
+								      : 0;
+		else if (cli_warc_sniff(path))
+			holds = HOLDS_PAGES;
+		else
+			snprintf(it->err, sizeof it->err, "%s", err.msg);
+		if (holds && strcmp(path, "-") == 0) {
+			/* read once: its records are gone */
+			if (holds == HOLDS_RECORDS)
+				snprintf(it->err, sizeof it->err,
+					 "%s: JSON Lines records, not an article: give them with "
+					 "--stdin-json",
+					 it->name);
+			holds = 0;
+		}
+		if (holds) {
 			item_free(it);
 			e->seq--;
 			e->next_path++;
-			if ((it = open_archive(e, path, &oom)) != NULL || oom)
+			if ((it = open_container(e, path, holds, &oom)) != NULL || oom)
 				return it;
 			continue;
-		} else if (!it->text) {
-			snprintf(it->err, sizeof it->err, "%s", err.msg);
 		}
 		e->next_path++;
 		return it;
@@ -251,7 +303,7 @@ static struct item *next_file(struct engine *e)
 
 static struct item *next_input(struct engine *e)
 {
-	return e->o->stdin_json ? next_json(e) : next_file(e);
+	return e->o->stdin_json ? next_record(e, e->records) : next_file(e);
 }
 
 /* ---- work ---- */
@@ -577,6 +629,44 @@ static int sources_archive(struct engine *e, struct ds_index *ix, const char *pa
 	return rc;
 }
 
+/* The records of the file at path as sources in ix, named by their ids
+ * ("NAME:LINE" without one): as sources_archive. */
+static int sources_records(struct engine *e, struct ds_index *ix, const char *path, size_t max)
+{
+	struct ds_err err = {0};
+	struct cli_record r;
+	struct cli_records *rs = cli_records_open_file(path, cli_input_name(path), max, &err);
+	int got = 0, rc = 0;
+	if (!rs) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	while (rc == 0 && (got = cli_records_next(rs, &r)) > 0) {
+		struct ds_doc *d = NULL;
+		if (!r.err[0] && !(d = ds_doc_new(r.text, r.len, r.id, e->o->max_bytes, &err)))
+			ds_msg_fit(r.err, sizeof r.err, err.msg);
+		if (!d) {
+			cli_error("%s", r.err);
+			e->nerr++;
+		} else if (ds_index_add(ix, r.id, d, NULL, NULL, &err)) {
+			cli_error("%s", err.msg);
+			rc = -1;
+		}
+		ds_doc_free(d);
+		cli_record_free(&r);
+	}
+	if (rc == 0 && got < 0) {
+		cli_error("out of memory");
+		rc = -1;
+	} else if (rc == 0 && cli_records_error(rs)[0]) {
+		/* the records before the failure are sources */
+		cli_error("%s", cli_records_error(rs));
+		e->nerr++;
+	}
+	cli_records_close(rs);
+	return rc;
+}
+
 static int sources_index(struct engine *e)
 {
 	static char uri[4200];
@@ -609,13 +699,26 @@ static int sources_index(struct engine *e)
 		char *text = NULL;
 		size_t len;
 		struct ds_doc *d = NULL;
-		if (cli_warc_named(path) || cli_warc_sniff(path)) {
-			rc = sources_archive(e, ix, path, max);
+		int holds = holds_named(path);
+		if (!holds && cli_warc_sniff(path))
+			holds = HOLDS_PAGES;
+		if (holds) {
+			rc = holds == HOLDS_PAGES ? sources_archive(e, ix, path, max)
+						  : sources_records(e, ix, path, max);
 			continue;
 		}
-		if (cli_read_article(path, max, &text, &len, NULL, &err) ||
-		    !(d = ds_doc_new(text, len, name, e->o->max_bytes, &err)) ||
-		    ds_index_add(ix, name, d, NULL, NULL, &err)) {
+		if (cli_read_article(path, max, &text, &len, NULL, &err)) {
+			cli_error("%s", err.msg);
+			rc = -1;
+		} else if (cli_records_like(text, len)) {
+			if (strcmp(path, "-") == 0) {
+				cli_error("%s: %s", name, RECORDS_NOT_SOURCE);
+				rc = -1;
+			} else {
+				rc = sources_records(e, ix, path, max);
+			}
+		} else if (!(d = ds_doc_new(text, len, name, e->o->max_bytes, &err)) ||
+			   ds_index_add(ix, name, d, NULL, NULL, &err)) {
 			cli_error("%s", err.msg);
 			rc = -1;
 		}
@@ -647,7 +750,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 {
 	struct engine e;
 	struct ds_err err = {0};
-	int rc = 0, batch, warc_sources = 0;
+	int rc = 0, batch, held_sources = 0;
 	memset(&e, 0, sizeof e);
 	atomic_init(&e.stop, 0);
 	if (!!o->index + !!o->source + !!o->solo > 1) {
@@ -696,7 +799,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			return -1;
 		}
 		for (size_t i = 0; i < e.npaths; i++)
-			e.warcs += cli_warc_named(e.paths[i]);
+			e.containers += holds_named(e.paths[i]) != 0;
 	}
 	/* without -j, a thread per core; for files, with -j too, no more
 	 * than there are of them (a stream's verdicts are written as soon as they are made, in
@@ -710,12 +813,12 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	/* a thread more than there are files would only set up its models'
 	 * detector and open the index for nothing (-j 256 for two files took
 	 * seconds) */
-	if (!o->stdin_json && !e.warcs && e.npaths < (size_t)e.nthreads)
+	if (!o->stdin_json && !e.containers && e.npaths < (size_t)e.nthreads)
 		e.nthreads = e.npaths > 0 ? (int)e.npaths : 1;
 	/* a folder's worth of articles, or a stream: the models mapped for
 	 * many lookups */
 	e.models = cli_models_open(o->models, o->need_scorer,
-				   o->stdin_json || e.warcs || e.npaths >= CLI_MANY_ARTICLES, &err);
+				   o->stdin_json || e.containers || e.npaths >= CLI_MANY_ARTICLES, &err);
 	if (!e.models) {
 		cli_models_error(&err);
 		rc = -1;
@@ -724,21 +827,34 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	if (o->index)
 		index_lm_use(e.models, o->index);
 	e.index = o->index;
-	for (size_t i = 0; i < o->nsources && !warc_sources; i++)
-		warc_sources = cli_warc_named(o->sources[i]) || cli_warc_sniff(o->sources[i]);
-	/* several sources, or the pages of an archive: an index of them */
-	if (o->nsources > 1 || warc_sources) {
-		if (sources_index(&e) < 0) {
+	for (size_t i = 0; i < o->nsources && !held_sources; i++)
+		held_sources = holds_named(o->sources[i]) || cli_warc_sniff(o->sources[i]);
+	if (o->nsources == 1 && !held_sources) {
+		/* a source that is no text is said once, before any article,
+		 * as one that cannot be read is; a file of records is read
+		 * as its records */
+		if (cli_read_article(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
+				     &e.srcfile, &e.srcfile_len, NULL, &err) == 0 &&
+		    cli_records_like(e.srcfile, e.srcfile_len)) {
+			free(e.srcfile);
+			e.srcfile = NULL;
+			if (strcmp(o->source, "-") == 0) { /* read once: they are gone */
+				cli_error("%s: %s", cli_input_name(o->source), RECORDS_NOT_SOURCE);
+				rc = -1;
+				goto out;
+			}
+			held_sources = 1;
+		} else if (!e.srcfile ||
+			   ds_text_check(e.srcfile, e.srcfile_len, cli_input_name(o->source), &err)) {
+			cli_error("%s", err.msg);
 			rc = -1;
 			goto out;
 		}
-	} else if (o->source) {
-		/* a source that is no text is said once, before any article,
-		 * as one that cannot be read is */
-		if (cli_read_article(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
-				 &e.srcfile, &e.srcfile_len, NULL, &err) ||
-		    ds_text_check(e.srcfile, e.srcfile_len, cli_input_name(o->source), &err)) {
-			cli_error("%s", err.msg);
+	}
+	/* several sources, or the pages of an archive or the records of a
+	 * file: an index of them */
+	if (o->nsources > 1 || held_sources) {
+		if (sources_index(&e) < 0) {
 			rc = -1;
 			goto out;
 		}
@@ -783,11 +899,11 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	}
 	/* an archive's pages, like records, are judged as they come, not
 	 * held for a batch */
-	batch = !e.index && !o->source && !o->solo && !o->stdin_json && !e.warcs && e.npaths > 1;
+	batch = !e.index && !o->source && !o->solo && !o->stdin_json && !e.containers && e.npaths > 1;
 	if (batch) {
 		rc = run_batch(&e);
 	} else {
-		e.total = o->stdin_json || e.warcs ? 0 : e.npaths;
+		e.total = o->stdin_json || e.containers ? 0 : e.npaths;
 		if (pool_run_weighed(e.nthreads, stream_next, work, stream_done, stream_weigh,
 				     SCAN_READ_AHEAD, &e) < 0) {
 			cli_error("cannot start worker threads");
@@ -809,6 +925,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 out:
 	cli_records_close(e.records);
 	cli_warc_close(e.warc);
+	cli_records_close(e.frec);
 	for (int w = 0; w < e.nthreads; w++) {
 		if (e.det)
 			ds_detector_free(e.det[w]);

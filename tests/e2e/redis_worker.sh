@@ -4,8 +4,8 @@
 # article; every article gets exactly one result, the verdicts of scan -i;
 # SIGTERM stops a worker cleanly; one worker judges on several threads
 # (-j); --threshold and --min-p are scan's; submit --stdin-json adds the
-# records of a (compressed) stream by id, submit of a WARC archive its
-# pages by URI.  Prints TAP; skips if redis-server or the
+# records of a (compressed) stream by id, submit of a file of records
+# and of a WARC archive their records by id and pages by URI.  Prints TAP; skips if redis-server or the
 # models are missing.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/redis.sh"
@@ -331,4 +331,19 @@ check "submit of a WARC archive adds its pages by URI, judged as scan judges the
 	$([ $arc = 0 ] && grep -qx "1 submitted to {despin}:articles" "$W/A.submit" &&
 	  [ "$(verdicts < "$W/A.jsonl")" = "verdict summit spun" ] &&
 	  [ "$(verdicts < "$W/A.jsonl")" = "$(verdicts < "$W/A.scan")" ]; echo $?)
+# submit of a file of records: as --stdin-json, by id
+zcat "$W/recs.jsonl.gz" > "$W/recs.jsonl"
+"$DESPIN" submit --queue "$U/13" "$W/recs.jsonl" > "$W/F.submit" 2> "$W/F.err"
+frc=$?
+# the index made in the database that already holds the queue: the
+# queue's keys are despin's own, not another program's
+"$DESPIN" index add -q -i "$U/13" corpus/seeds/000_fcd469a446cc7cc8.txt > "$W/F.add" 2>&1
+sed 's/^/# /' "$W/F.add"
+"$DESPIN" worker -i "$U/13" --queue "$U/13" --name F --until-empty > /dev/null 2>&1
+"$DESPIN" results --queue "$U/13" > "$W/F.jsonl"
+sed 's/^/# /' "$W/F.submit" "$W/F.err"
+check "submit of a file of records adds them by id, a bad one an error (exit 2); the index made beside the queue" \
+	$([ $frc = 2 ] && grep -qx "2 submitted to {despin}:articles" "$W/F.submit" &&
+	  grep -q "recs.jsonl:2: " "$W/F.err" &&
+	  [ "$(verdicts < "$W/F.jsonl")" = "$(verdicts < "$W/J.jsonl")" ]; echo $?)
 echo "1..$n"

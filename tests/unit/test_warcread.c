@@ -12,9 +12,8 @@
 
 #include "t.h"
 #include "packers.h"
+#include "tmpfiles.h"
 #include "warcread.h"
-
-static char dir[] = "/tmp/despin-warcread.XXXXXX";
 
 /* A record of type typ for uri (NULL: none) holding block. */
 static void record(struct ds_buf *b, const char *typ, const char *uri, const char *ctype,
@@ -70,15 +69,6 @@ static void gz_members(const struct ds_buf *b, const size_t *starts, int n, size
 	}
 }
 
-static void put_file(const char *name, const char *p, size_t n, char *path, size_t cap)
-{
-	FILE *f;
-	snprintf(path, cap, "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	fwrite(p, 1, n, f);
-	fclose(f);
-}
-
 /* What reading an archive gave: its pages' kinds ("H"/"T", or "E" for a
  * record error) and ids, joined by spaces; its counts; its failure. */
 struct got {
@@ -120,7 +110,7 @@ T_TEST(pages_in_order_others_counted)
 	char path[256];
 	struct got g;
 	archive(&b, starts);
-	put_file("a.warc", b.data, b.len, path, sizeof path);
+	t_put_file("a.warc", b.data, b.len, path, sizeof path);
 	read_all(path, &g);
 	T_EQ_STR(g.out, "H https://a.example/one E https://a.example/broken T file:///notes.txt");
 	T_EQ_STR(g.counts, "2 pages of 6 records; left out: 1 warcinfo, 1 redirect, 1 request");
@@ -139,12 +129,12 @@ T_TEST(compressed_reads_as_plain)
 	size_t pn;
 	archive(&b, starts);
 	gz_members(&b, starts, 6, 0, &z);
-	put_file("a.warc.gz", z.data, z.len, path, sizeof path);
+	t_put_file("a.warc.gz", z.data, z.len, path, sizeof path);
 	read_all(path, &g);
 	T_EQ_STR(g.out, "H https://a.example/one E https://a.example/broken T file:///notes.txt");
 	T_EQ_STR(g.error, "");
 	zs(b.data, b.len, &p, &pn);
-	put_file("a.warc.zst", p, pn, path, sizeof path);
+	t_put_file("a.warc.zst", p, pn, path, sizeof path);
 	read_all(path, &g);
 	T_EQ_STR(g.counts, "2 pages of 6 records; left out: 1 warcinfo, 1 redirect, 1 request");
 	free(p);
@@ -161,21 +151,21 @@ T_TEST(cut_or_malformed_ends_after_pages_before)
 	char path[256];
 	struct got g;
 	archive(&b, starts);
-	put_file("cut.warc", b.data, starts[5] - 10, path, sizeof path);
+	t_put_file("cut.warc", b.data, starts[5] - 10, path, sizeof path);
 	read_all(path, &g);
 	T_EQ_STR(g.out, "H https://a.example/one E https://a.example/broken");
 	T_EQ_STR(g.error, "a.warc: record 5 cut short");
 	gz_members(&b, starts, 2, 5, &z);
-	put_file("cut.warc.gz", z.data, z.len, path, sizeof path);
+	t_put_file("cut.warc.gz", z.data, z.len, path, sizeof path);
 	read_all(path, &g);
 	T_OK(strstr(g.error, "cut short") != NULL);
 	b.len = starts[2];
 	ds_buf_puts(&b, "WARC/1.1\r\nno colon here\r\n\r\n");
-	put_file("bad.warc", b.data, b.len, path, sizeof path);
+	t_put_file("bad.warc", b.data, b.len, path, sizeof path);
 	read_all(path, &g);
 	T_EQ_STR(g.out, "H https://a.example/one");
 	T_OK(strncmp(g.error, "a.warc: record 3: ", 18) == 0);
-	put_file("plain.txt", "The council met.\n", 17, path, sizeof path);
+	t_put_file("plain.txt", "The council met.\n", 17, path, sizeof path);
 	read_all(path, &g);
 	T_EQ_STR(g.out, "");
 	T_EQ_STR(g.error, "a.warc: not a WARC archive (record 1 does not start with WARC/1.x)");
@@ -193,7 +183,7 @@ T_TEST(record_past_bound_left_out)
 	struct cli_warc *w;
 	struct cli_warc_page pg;
 	archive(&b, starts);
-	put_file("a.warc", b.data, b.len, path, sizeof path);
+	t_put_file("a.warc", b.data, b.len, path, sizeof path);
 	w = cli_warc_open(path, "a.warc", 60, &err);
 	T_OK(w != NULL);
 	T_EQ_INT(cli_warc_next(w, &pg), 1); /* the resource, of 16 bytes */
@@ -222,30 +212,28 @@ T_TEST(named_and_sniffed)
 	T_EQ_INT(cli_warc_named(".warc"), 0);
 	T_EQ_INT(cli_warc_named("crawl.warc.txt"), 0);
 	T_EQ_INT(cli_warc_named("warc"), 0);
-	put_file("x.dat", rec, sizeof rec - 1, path, sizeof path);
+	t_put_file("x.dat", rec, sizeof rec - 1, path, sizeof path);
 	T_EQ_INT(cli_warc_sniff(path), 1);
 	gz(rec, sizeof rec - 1, &p, &pn);
-	put_file("x.gz", p, pn, path, sizeof path);
+	t_put_file("x.gz", p, pn, path, sizeof path);
 	T_EQ_INT(cli_warc_sniff(path), 1);
 	free(p);
-	put_file("y.txt", "WARC is a format.\n", 18, path, sizeof path);
+	t_put_file("y.txt", "WARC is a format.\n", 18, path, sizeof path);
 	T_EQ_INT(cli_warc_sniff(path), 0);
 	T_EQ_INT(cli_warc_sniff("-"), 0);
-	T_EQ_INT(cli_warc_sniff(dir), 0);
+	T_EQ_INT(cli_warc_sniff(t_dir), 0);
 }
 
 int main(void)
 {
-	char cmd[300];
-	if (!mkdtemp(dir))
+	if (t_dir_make())
 		return 2;
 	T_RUN(pages_in_order_others_counted);
 	T_RUN(compressed_reads_as_plain);
 	T_RUN(cut_or_malformed_ends_after_pages_before);
 	T_RUN(record_past_bound_left_out);
 	T_RUN(named_and_sniffed);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (t_dir_remove())
 		return 2;
 	return t_done();
 }
