@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -858,6 +859,15 @@ static uint32_t crc32c_sw(uint32_t crc, const void *vp, size_t n)
 
 /* ---- files ---- */
 
+int ds_web_address(const char *path)
+{
+	static const char *const schemes[] = {"http://", "https://", "ftp://"};
+	for (size_t k = 0; k < sizeof schemes / sizeof schemes[0]; k++)
+		if (strncasecmp(path, schemes[k], strlen(schemes[k])) == 0)
+			return 1;
+	return 0;
+}
+
 int ds_open_input(const char *path, int *fd_out, uint64_t *size, struct ds_err *err)
 {
 	int fd, rc = 0;
@@ -871,6 +881,8 @@ int ds_open_input(const char *path, int *fd_out, uint64_t *size, struct ds_err *
 	/* O_NONBLOCK: opening a FIFO with no writer must not block; the
 	 * file is refused below unless it is regular */
 	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT && ds_web_address(path))
+		return ds_err_set(err, DS_EIO, "cannot open %s: %s", name, DS_WEB_ADDRESS);
 	if (fd < 0)
 		return ds_err_sys(err, errno, "cannot open %s", name);
 	if (fstat(fd, &st) == 0) {

@@ -369,6 +369,13 @@ int ds_sort(void *base, size_t n, size_t size,
 	    int (*cmp)(const void *a, const void *b, void *ctx), void *ctx);
 
 /* ---- files ---- */
+/* 1 when a path that names no file starts as a web address does
+ * (http://, https://, ftp://, any case), 0 if not: said with
+ * DS_WEB_ADDRESS, for despin reads files, never the network. */
+int ds_web_address(const char *path);
+#define DS_WEB_ADDRESS                                                              \
+	"a web address, not a file: despin reads no network (save the page first, " \
+	"e.g. curl -o page.html URL)"
 /* Reads a whole file (or stdin when path is "-") into *out (malloc'd, owned by
  * the caller, NUL-terminated; *len excludes the NUL).  max_bytes limits the
  * size (0 = no limit): larger files fail with DS_ETOOBIG. */

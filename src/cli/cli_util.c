@@ -574,7 +574,10 @@ size_t cli_walk_each(char **paths, int n, cli_input_fn fn, cli_input_err_fn err,
 			continue;
 		}
 		if (stat(paths[i], &st) < 0) {
-			if (walk_fail(&w, paths[i], "cannot open %s: %s", paths[i], strerror(errno)))
+			int e = errno;
+			if (walk_fail(&w, paths[i], "cannot open %s: %s", paths[i],
+				      e == ENOENT && ds_web_address(paths[i]) ? DS_WEB_ADDRESS
+									   : strerror(e)))
 				break;
 			continue;
 		}

@@ -858,6 +858,11 @@ T_TEST(open_input_checks_as_read_file)
 	T_OK(strstr(err.msg, "is a directory") != NULL && strstr(err.msg, dir) != NULL);
 	T_OK(ds_open_input(missing, &fd, &size, &err) != 0);
 	T_OK(strstr(err.msg, "cannot open") != NULL && strstr(err.msg, "none.txt") != NULL);
+	/* a web address that names no file says so */
+	T_OK(ds_open_input("https://news.example/a.html", &fd, &size, &err) != 0 && fd == -1);
+	T_OK(strstr(err.msg, "https://news.example/a.html: a web address, not a file") != NULL);
+	T_OK(ds_web_address("HTTP://x") && ds_web_address("ftp://x") && !ds_web_address("http:/x") &&
+	     !ds_web_address("file.txt") && !ds_web_address("xhttp://x"));
 	remove(file);
 	remove(fifo);
 	T_EQ_INT(rmdir(dir), 0);
