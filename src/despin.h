@@ -170,6 +170,27 @@ int ds_mime_is(const char *text, size_t len);
 int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
 		     struct ds_html_map **map, struct ds_err *err);
 
+/* A word-processing document: Office Open XML (.docx, .docm: a ZIP
+ * archive with word/document.xml) or OpenDocument text (.odt: a ZIP whose
+ * first member, mimetype, says application/vnd.oasis.opendocument.text).
+ * ds_office_kind says which bytes p (n) are (DS_OFFICE_NONE for any other
+ * file, a spreadsheet or a presentation too).  ds_office_text gives the
+ * text of its body: the character data of its paragraphs (docx: the runs'
+ * text, w:t; odt: text:p and text:h), XML references decoded, a tab and a
+ * line break as such, each paragraph a line with a blank line after it;
+ * deleted text of tracked changes, field codes, notes and comments left
+ * out (headers and footers are other parts, not read).  *text
+ * (NUL-terminated) is the caller's; offsets in it are the text's (a
+ * document has no map).  max (0: 64 MiB) bounds the text,
+ * and eight times it the body's XML.  Returns 0, DS_EFORMAT (not one;
+ * encrypted; ZIP64 or a compression method other than deflate), DS_ECORRUPT
+ * (damaged: a member cut, a checksum), DS_ETOOBIG or DS_ENOMEM, with err
+ * set. */
+enum { DS_OFFICE_NONE = 0, DS_OFFICE_DOCX = 1, DS_OFFICE_ODT = 2 };
+int ds_office_kind(const char *p, size_t n);
+int ds_office_text(const char *p, size_t n, size_t max, char **text, size_t *len,
+		   struct ds_err *err);
+
 /* Gives a text the date header batch mode reads ("date DATE", DATE a
  * YYYY-MM-DD string): the date of the header the text has is overwritten,
  * else "date DATE" and a blank line go before the text, and *text (owned

@@ -1270,8 +1270,9 @@ static const char *document_kind(const unsigned char *p, size_t n)
 	} kinds[] = {
 		{"%PDF-", 5, "a PDF document, not text: extract its text first, e.g. with "
 			     "'pdftotext FILE -'"},
-		{"PK\x03\x04", 4, "a ZIP archive (a .docx, .odt or .epub is one), not text: save "
-				 "or extract its text first"},
+		{"PK\x03\x04", 4, "a ZIP archive (an .epub, a spreadsheet, or a .docx or .odt "
+				 "document this reading does not take), not text: save or extract its "
+				 "text first"},
 		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old Office document, not text: save "
 							 "it as plain text first"},
 		{"{\\rtf", 5, "an RTF document, not plain text: save it as plain text first"},

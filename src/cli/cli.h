@@ -212,12 +212,13 @@ const char *cli_model_path(const char *dir, const char *file);
 /* Maximum input size in bytes (the --max-size option; 0 = default). */
 extern size_t cli_max_input;
 
-enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_MIME, CLI_READ_1252 };
+enum { CLI_READ_TEXT, CLI_READ_PAGE, CLI_READ_MIME, CLI_READ_1252, CLI_READ_OFFICE };
 
 /* The text judged of an input's bytes s[0, n), as an article or a source:
  * a web page's text (ds_html_text; page: read s as a page whatever it
  * starts with), a MIME message's text part (ds_mime_text_map: a page saved
- * as .mhtml, an e-mail), or text read as Windows-1252 when it is not UTF-8
+ * as .mhtml, an e-mail), a .docx or .odt document's text (ds_office_text,
+ * within --max-size; no map), or text read as Windows-1252 when it is not UTF-8
  * (ds_text_legacy_bytes; with a note on stderr naming name), with a note
  * too for a first line that looks like a date header but gives no day of
  * the calendar (ds_text_bad_date).  *text (NULL

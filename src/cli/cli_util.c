@@ -922,7 +922,8 @@ int cli_input_kind(const char *s, size_t n, int page, size_t *odd, size_t *first
 	/* a MIME message is one whatever it was handed over as (an "html"
 	 * record, a page's name): its headers start with MIME-Version and a
 	 * text or multipart type, which no page does */
-	int kind = ds_mime_is(s, n) ? CLI_READ_MIME
+	int kind = ds_office_kind(s, n) ? CLI_READ_OFFICE
+		   : ds_mime_is(s, n) ? CLI_READ_MIME
 		   : page || ds_html_is(s, n) ? CLI_READ_PAGE
 					      : CLI_READ_TEXT;
 	size_t o = 0, f = 0;
@@ -969,6 +970,21 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 	page = kind == CLI_READ_PAGE;
 	if (kind == CLI_READ_TEXT) {
 		bad_date_note(name, s, n);
+		return 0;
+	}
+	if (kind == CLI_READ_OFFICE) {
+		/* the reader's own words: a damaged or encrypted document */
+		rc = ds_office_text(s, n, cli_max_input, text, len, err);
+		if (rc == DS_ENOMEM)
+			return ds_err_set(err, rc, "%s: out of memory", name);
+		if (rc) {
+			char why[sizeof err->msg];
+			snprintf(why, sizeof why, "%s", err->msg);
+			return ds_err_set(err, rc, "%s: %s", name, why);
+		}
+		if (how)
+			*how = kind;
+		bad_date_note(name, *text, *len);
 		return 0;
 	}
 	if (mime)

@@ -83,6 +83,8 @@ static int tokens_one(const char *path, void *vctx)
 		printf("# web page: offsets are in its text (despin tokens --text)\n");
 	else if (how == CLI_READ_MIME)
 		printf("# MIME message: offsets are in its text part (despin tokens --text)\n");
+	else if (how == CLI_READ_OFFICE)
+		printf("# document: offsets are in its text (despin tokens --text)\n");
 	else if (how == CLI_READ_1252)
 		printf("# read as Windows-1252: offsets are in its UTF-8 text (despin tokens --text)\n");
 	if (d->date[0])

@@ -38,7 +38,7 @@ gen_seeds() {
 	head -c 1200 corpus/seeds/001_*.txt > "$t/b.txt"
 	"$DESPIN" index add -q -i "$t/index.db" "$t/a.txt" "$t/b.txt" >/dev/null 2>&1 || true
 
-	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin vec_bin index report srcrec tsv unpack warc warcread; do
+	for k in doc html mime json arpa lm_bin lex_bin scorer_bin cand_bin vec_bin index report srcrec tsv unpack warc warcread office; do
 		mkdir -p "$SEEDS/fuzz_$k"
 	done
 	# Model loaders: byte 0 even = whole file, odd = payload in a valid envelope.
@@ -82,6 +82,21 @@ gen_seeds() {
 	printf 'WARC/1.1\r\nWARC-Type: resource\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\nThe council met.' \
 		> "$SEEDS/fuzz_warc/resource"
 	printf 'WARC/1.0\nWARC-Type: request\nContent-Length: 18\n\nGET / HTTP/1.1\r\n\r\n' > "$SEEDS/fuzz_warc/request"
+	# documents: a .docx and an .odt (python's zipfile), deflated
+	python3 - "$SEEDS/fuzz_office" <<'PY' || true
+import sys, zipfile
+out = sys.argv[1]
+with zipfile.ZipFile(out + "/a.docx", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", "<Types/>")
+    z.writestr("word/document.xml", '<w:document><w:body><w:p><w:pPr><w:tabs><w:tab/></w:tabs></w:pPr>'
+               '<w:r><w:t>The council met &amp; voted.</w:t><w:tab/><w:br/></w:r></w:p>'
+               '<w:p><w:del><w:r><w:delText>x</w:delText></w:r></w:del></w:p></w:body></w:document>')
+with zipfile.ZipFile(out + "/a.odt", "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+    z.writestr("content.xml", '<office:text><text:h>Vote</text:h><text:p>The council<text:s/>met'
+               '<text:note><text:p>n</text:p></text:note>.</text:p></office:text>',
+               compress_type=zipfile.ZIP_DEFLATED)
+PY
 	# whole archives: byte 0 even plain, odd gzip members; the test fixture
 	{ printf '\0'; cat tests/fixtures/news.warc; } > "$SEEDS/fuzz_warcread/plain"
 	{ printf '\1'; cat tests/fixtures/news.warc; } > "$SEEDS/fuzz_warcread/members"

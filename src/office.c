@@ -1,0 +1,399 @@
+/* office.c - the text of a word-processing document: Office Open XML
+ * (.docx, .docm) and OpenDocument text (.odt), both ZIP archives of XML
+ * parts (see ds_office_text in despin.h).  The ZIP's central directory
+ * finds the body part (word/document.xml, content.xml), zlib inflates it
+ * within a bound, and the XML's character data in paragraphs becomes the
+ * text, a paragraph a line with a blank line between.  Never prints. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "despin.h"
+#include "text.h"
+#include "util.h"
+
+/* ZIP records (APPNOTE.TXT 4.3): end of central directory, central
+ * directory header, local header. */
+#define ZIP_EOCD 0x06054b50u
+#define ZIP_CEN 0x02014b50u
+#define ZIP_LOC 0x04034b50u
+#define EOCD_SIZE 22
+#define CEN_SIZE 46
+#define LOC_SIZE 30
+
+static uint32_t le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return le16(p) | le16(p + 2) << 16;
+}
+
+/* A member of the archive: where its data starts, its method and sizes. */
+struct member {
+	size_t data;
+	uint32_t method, flags, crc, csize, usize;
+};
+
+/* Finds the member named name: 1 with *m, 0 when the archive has none, -1
+ * when the archive is malformed (err). */
+static int find_member(const unsigned char *p, size_t n, const char *name, struct member *m,
+		       struct ds_err *err)
+{
+	size_t nl = strlen(name), at, end, cd, cdn, entries;
+	if (n < EOCD_SIZE)
+		return ds_err_set(err, DS_ECORRUPT, "ZIP archive cut short"), -1;
+	/* the end record, before a comment of up to 64 KiB */
+	for (at = n - EOCD_SIZE;; at--) {
+		if (le32(p + at) == ZIP_EOCD && at + EOCD_SIZE + le16(p + at + 20) == n)
+			break;
+		if (at == 0 || n - at > EOCD_SIZE + 65535)
+			return ds_err_set(err, DS_ECORRUPT,
+					  "ZIP archive cut short (no central directory)"),
+			       -1;
+	}
+	entries = le16(p + at + 10);
+	cdn = le32(p + at + 12);
+	cd = le32(p + at + 16);
+	if (entries == 0xFFFF || cd == 0xFFFFFFFFu || cdn == 0xFFFFFFFFu)
+		return ds_err_set(err, DS_EFORMAT, "a ZIP64 archive, not read here"), -1;
+	if (cd > at || cdn > at - cd)
+		return ds_err_set(err, DS_ECORRUPT, "ZIP central directory out of the archive"), -1;
+	end = cd + cdn;
+	for (size_t i = 0; i < entries; i++) {
+		size_t fnl, xl, cl, loc;
+		if (cd + CEN_SIZE > end || le32(p + cd) != ZIP_CEN)
+			return ds_err_set(err, DS_ECORRUPT, "malformed ZIP central directory"), -1;
+		fnl = le16(p + cd + 28);
+		xl = le16(p + cd + 30);
+		cl = le16(p + cd + 32);
+		if (cd + CEN_SIZE + fnl + xl + cl > end)
+			return ds_err_set(err, DS_ECORRUPT, "malformed ZIP central directory"), -1;
+		if (fnl == nl && memcmp(p + cd + CEN_SIZE, name, nl) == 0) {
+			m->flags = le16(p + cd + 8);
+			m->method = le16(p + cd + 10);
+			m->crc = le32(p + cd + 16);
+			m->csize = le32(p + cd + 20);
+			m->usize = le32(p + cd + 24);
+			loc = le32(p + cd + 42);
+			if (loc > n || n - loc < LOC_SIZE || le32(p + loc) != ZIP_LOC)
+				return ds_err_set(err, DS_ECORRUPT, "ZIP member %s out of the archive",
+						  name),
+				       -1;
+			m->data = loc + LOC_SIZE + le16(p + loc + 26) + le16(p + loc + 28);
+			if (m->data > n || n - m->data < m->csize)
+				return ds_err_set(err, DS_ECORRUPT, "ZIP member %s cut short", name), -1;
+			return 1;
+		}
+		cd += CEN_SIZE + fnl + xl + cl;
+	}
+	return 0;
+}
+
+/* The bytes of member m, inflated (at most max): a new buffer in *out.  0,
+ * or an error code with err set. */
+static int member_bytes(const unsigned char *p, const struct member *m, const char *name,
+			size_t max, char **out, size_t *len, struct ds_err *err)
+{
+	z_stream z;
+	char *buf;
+	int zr;
+	*out = NULL;
+	*len = 0;
+	if (m->flags & 1)
+		return ds_err_set(err, DS_EFORMAT, "encrypted (a password protects it)");
+	if (m->method != 0 && m->method != 8)
+		return ds_err_set(err, DS_EFORMAT, "ZIP member %s compressed by method %u, not read here",
+				  name, (unsigned)m->method);
+	if (m->usize > max)
+		return ds_err_set(err, DS_ETOOBIG, "%s of %lu bytes exceeds the limit of %zu bytes",
+				  name, (unsigned long)m->usize, max);
+	if (!(buf = malloc((size_t)m->usize + 1)))
+		return ds_err_set(err, DS_ENOMEM, "out of memory");
+	if (m->method == 0) {
+		if (m->csize != m->usize) {
+			free(buf);
+			return ds_err_set(err, DS_ECORRUPT, "ZIP member %s damaged (its sizes differ)",
+					  name);
+		}
+		memcpy(buf, p + m->data, m->usize);
+	} else {
+		memset(&z, 0, sizeof z);
+		if (inflateInit2(&z, -MAX_WBITS) != Z_OK) {
+			free(buf);
+			return ds_err_set(err, DS_ENOMEM, "out of memory");
+		}
+		z.next_in = (unsigned char *)(uintptr_t)(p + m->data);
+		z.avail_in = m->csize;
+		z.next_out = (unsigned char *)buf;
+		z.avail_out = m->usize + 1; /* one more: a longer member is found */
+		zr = inflate(&z, Z_FINISH);
+		inflateEnd(&z);
+		if (zr != Z_STREAM_END || z.total_out != m->usize) {
+			free(buf);
+			return ds_err_set(err, DS_ECORRUPT, "ZIP member %s damaged (it does not inflate "
+					  "to its size)", name);
+		}
+	}
+	if (crc32(0L, (unsigned char *)buf, m->usize) != m->crc) {
+		free(buf);
+		return ds_err_set(err, DS_ECORRUPT, "ZIP member %s damaged (checksum)", name);
+	}
+	buf[m->usize] = 0;
+	*out = buf;
+	*len = m->usize;
+	return 0;
+}
+
+/* What a document's XML is read for: the body's text elements. */
+struct dialect {
+	const char *para[2];  /* elements that are paragraphs (a line each) */
+	const char *text;     /* the element whose character data is text
+			       * (NULL: all character data in a paragraph) */
+	const char *skip[3];  /* elements whose character data is none of it
+			       * (and whose empty elements are no tab nor
+			       * break: a paragraph's tab stops) */
+	const char *tab, *brk[2], *space; /* empty elements that are a tab, a
+					   * line break, a space */
+};
+
+static const struct dialect DOCX = {
+	{"w:p", NULL}, "w:t", {"w:delText", "w:instrText", "w:pPr"}, "w:tab", {"w:br", "w:cr"}, NULL};
+static const struct dialect ODT = {{"text:p", "text:h"},
+				   NULL,
+				   {"text:note", "office:annotation", "text:tracked-changes"},
+				   "text:tab",
+				   {"text:line-break", NULL},
+				   "text:s"};
+
+static int is_one(const char *tag, size_t tl, const char *name)
+{
+	return name && strlen(name) == tl && memcmp(tag, name, tl) == 0;
+}
+
+/* Appends the character data s[0, n) with its references decoded. */
+static int put_chars(struct ds_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *semi;
+		uint32_t cp = 0;
+		char u[4];
+		size_t k;
+		if (s[i] != '&' || !(semi = memchr(s + i, ';', n - i < 12 ? n - i : 12))) {
+			if (ds_buf_putc(b, s[i]))
+				return DS_ENOMEM;
+			continue;
+		}
+		k = (size_t)(semi - (s + i));
+		if (k == 3 && memcmp(s + i, "&lt", 3) == 0)
+			cp = '<';
+		else if (k == 3 && memcmp(s + i, "&gt", 3) == 0)
+			cp = '>';
+		else if (k == 4 && memcmp(s + i, "&amp", 4) == 0)
+			cp = '&';
+		else if (k == 5 && memcmp(s + i, "&quot", 5) == 0)
+			cp = '"';
+		else if (k == 5 && memcmp(s + i, "&apos", 5) == 0)
+			cp = '\'';
+		else if (k >= 3 && s[i + 1] == '#') {
+			int hex = s[i + 2] == 'x' || s[i + 2] == 'X';
+			for (size_t j = i + 2 + (size_t)hex; j < i + k; j++) {
+				int d = s[j] >= '0' && s[j] <= '9' ? s[j] - '0'
+					: hex && s[j] >= 'a' && s[j] <= 'f' ? s[j] - 'a' + 10
+					: hex && s[j] >= 'A' && s[j] <= 'F' ? s[j] - 'A' + 10
+									    : -1;
+				if (d < 0 || cp > 0x10FFFF) {
+					cp = 0;
+					break;
+				}
+				cp = cp * (hex ? 16 : 10) + (uint32_t)d;
+			}
+		}
+		if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+			if (ds_buf_putc(b, s[i])) /* not a reference: as it stands */
+				return DS_ENOMEM;
+			continue;
+		}
+		if (cp < 0x80) {
+			u[0] = (char)cp;
+			k = 1;
+		} else if (cp < 0x800) {
+			u[0] = (char)(0xC0 | cp >> 6);
+			u[1] = (char)(0x80 | (cp & 0x3F));
+			k = 2;
+		} else if (cp < 0x10000) {
+			u[0] = (char)(0xE0 | cp >> 12);
+			u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+			u[2] = (char)(0x80 | (cp & 0x3F));
+			k = 3;
+		} else {
+			u[0] = (char)(0xF0 | cp >> 18);
+			u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+			u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+			u[3] = (char)(0x80 | (cp & 0x3F));
+			k = 4;
+		}
+		if (ds_buf_append(b, u, k))
+			return DS_ENOMEM;
+		i = (size_t)(semi - s);
+	}
+	return 0;
+}
+
+/* The text of the body XML x (n bytes) in b, read as dialect d. */
+static int xml_text(const char *x, size_t n, const struct dialect *d, struct ds_buf *b)
+{
+	size_t i = 0, depth_p = 0, depth_t = 0, depth_skip = 0;
+	int wrote = 0;
+	while (i < n) {
+		const char *lt = memchr(x + i, '<', n - i), *gt, *tag;
+		size_t tl, end = lt ? (size_t)(lt - x) : n;
+		int closing, empty;
+		if (end > i && depth_p && !depth_skip && (d->text ? depth_t > 0 : 1)) {
+			if (put_chars(b, x + i, end - i))
+				return DS_ENOMEM;
+			wrote = 1;
+		}
+		if (!lt)
+			break;
+		i = end;
+		if (n - i >= 4 && memcmp(x + i, "<!--", 4) == 0) {
+			const char *c = NULL;
+			for (size_t j = i + 4; j + 3 <= n && !c; j++)
+				if (memcmp(x + j, "-->", 3) == 0)
+					c = x + j;
+			i = c ? (size_t)(c - x) + 3 : n;
+			continue;
+		}
+		if (!(gt = memchr(x + i, '>', n - i)))
+			break;
+		tag = x + i + 1;
+		closing = *tag == '/';
+		tag += closing;
+		empty = gt[-1] == '/';
+		for (tl = 0; tag + tl < gt && tag[tl] != ' ' && tag[tl] != '\t' && tag[tl] != '\n' &&
+			     tag[tl] != '\r' && tag[tl] != '/';
+		     tl++)
+			;
+		i = (size_t)(gt - x) + 1;
+		if (depth_skip && !is_one(tag, tl, d->skip[0]) && !is_one(tag, tl, d->skip[1]) &&
+		    !is_one(tag, tl, d->skip[2]))
+			continue; /* inside a note: its paragraphs are none of the text's */
+		if (is_one(tag, tl, d->para[0]) || is_one(tag, tl, d->para[1])) {
+			if (closing || empty) {
+				depth_p -= depth_p > 0;
+				if (wrote && ds_buf_puts(b, "\n\n"))
+					return DS_ENOMEM;
+				wrote = 0;
+			} else {
+				depth_p++;
+			}
+		} else if (is_one(tag, tl, d->text)) {
+			if (closing)
+				depth_t -= depth_t > 0;
+			else if (!empty)
+				depth_t++;
+		} else if (is_one(tag, tl, d->skip[0]) || is_one(tag, tl, d->skip[1]) ||
+			   is_one(tag, tl, d->skip[2])) {
+			if (closing)
+				depth_skip -= depth_skip > 0;
+			else if (!empty)
+				depth_skip++;
+		} else if (!closing && depth_p && !depth_skip) {
+			const char *put = is_one(tag, tl, d->tab)				 ? "\t"
+					  : is_one(tag, tl, d->brk[0]) || is_one(tag, tl, d->brk[1]) ? "\n"
+					  : is_one(tag, tl, d->space)				 ? " "
+											 : NULL;
+			if (put && ds_buf_puts(b, put))
+				return DS_ENOMEM;
+			wrote |= put != NULL;
+		}
+	}
+	return 0;
+}
+
+/* Whether the local headers from the start, one after another, name a
+ * member name: what a document cut before its central directory still
+ * shows. */
+static int local_member(const unsigned char *p, size_t n, const char *name)
+{
+	size_t at = 0, nl = strlen(name);
+	while (n - at >= LOC_SIZE && le32(p + at) == ZIP_LOC) {
+		size_t fnl = le16(p + at + 26), xl = le16(p + at + 28), cs = le32(p + at + 18);
+		if (n - at - LOC_SIZE < fnl)
+			break;
+		if (fnl == nl && memcmp(p + at + LOC_SIZE, name, nl) == 0)
+			return 1;
+		if (le16(p + at + 6) & 8) /* sizes after the data: no way on */
+			break;
+		if (n - at - LOC_SIZE - fnl < xl + (size_t)cs)
+			break;
+		at += LOC_SIZE + fnl + xl + cs;
+	}
+	return 0;
+}
+
+int ds_office_kind(const char *p, size_t n)
+{
+	struct ds_err err = {0};
+	struct member m;
+	int rc;
+	if (n < 4 || memcmp(p, "PK\x03\x04", 4) != 0)
+		return DS_OFFICE_NONE;
+	rc = find_member((const unsigned char *)p, n, "word/document.xml", &m, &err);
+	if (rc == 1 || (rc < 0 && local_member((const unsigned char *)p, n, "word/document.xml")))
+		return DS_OFFICE_DOCX; /* a damaged one said so by ds_office_text */
+	/* OpenDocument: its first member, stored, names its type */
+	if (n >= LOC_SIZE + 8 && le16((const unsigned char *)p + 26) == 8 &&
+	    memcmp(p + LOC_SIZE, "mimetype", 8) == 0) {
+		/* a text, a template of one or a master document */
+		static const char odt[] = "application/vnd.oasis.opendocument.text";
+		size_t at = LOC_SIZE + 8 + le16((const unsigned char *)p + 28);
+		if (at <= n && n - at >= sizeof odt - 1 && memcmp(p + at, odt, sizeof odt - 1) == 0)
+			return DS_OFFICE_ODT;
+	}
+	return DS_OFFICE_NONE;
+}
+
+int ds_office_text(const char *p, size_t n, size_t max, char **text, size_t *len,
+		   struct ds_err *err)
+{
+	int kind = ds_office_kind(p, n), rc;
+	const char *part = kind == DS_OFFICE_DOCX ? "word/document.xml" : "content.xml";
+	struct ds_buf b = DS_BUF_INIT;
+	struct member m;
+	char *xml;
+	size_t xn;
+	*text = NULL;
+	*len = 0;
+	if (kind == DS_OFFICE_NONE)
+		return ds_err_set(err, DS_EFORMAT, "not a .docx or .odt document");
+	if (max == 0)
+		max = DS_DOC_MAX_BYTES_DEFAULT;
+	rc = find_member((const unsigned char *)p, n, part, &m, err);
+	if (rc == 0)
+		return ds_err_set(err, DS_ECORRUPT, "document without its body (%s)", part);
+	if (rc < 0)
+		return err->code;
+	/* the XML holds the text and its markup: more room than the text */
+	if ((rc = member_bytes((const unsigned char *)p, &m, part,
+			       max > SIZE_MAX / 8 ? SIZE_MAX : max * 8, &xml, &xn, err)) != 0)
+		return rc;
+	rc = xml_text(xml, xn, kind == DS_OFFICE_DOCX ? &DOCX : &ODT, &b);
+	free(xml);
+	if (rc == 0 && b.len > max)
+		rc = ds_err_set(err, DS_ETOOBIG, "text of %zu bytes exceeds the limit of %zu bytes",
+				b.len, max);
+	else if (rc == 0 && ds_buf_putc(&b, 0))
+		rc = DS_ENOMEM;
+	if (rc) {
+		ds_buf_free(&b);
+		return rc == DS_ENOMEM ? ds_err_set(err, DS_ENOMEM, "out of memory") : rc;
+	}
+	*text = b.data;
+	*len = b.len - 1;
+	return 0;
+}
