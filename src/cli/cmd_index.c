@@ -439,10 +439,11 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n,
 	}
 	if (n == 0 && !o->stdin_json)
 		return cli_usage("despin index add -i INDEX FILE...");
-	if (o->name && n == 1 && cli_warc_named(args[0])) {
-		/* its pages would all get the one name */
-		cli_error("--name applies to a single input, not a WARC archive's pages (%s): they are "
-			  "named by their URIs", cli_name(args[0]));
+	if (o->name && n == 1 && (cli_warc_named(args[0]) || cli_records_named(args[0]))) {
+		/* its pages or records would all get the one name */
+		cli_error("--name applies to a single input, not %s (%s): they are named by their %s",
+			  cli_warc_named(args[0]) ? "a WARC archive's pages" : "a file's records",
+			  cli_name(args[0]), cli_warc_named(args[0]) ? "URIs" : "ids");
 		return EXIT_ERROR;
 	}
 	if (o->name && (n != 1 || is_dir(args[0]))) {
