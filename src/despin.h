@@ -170,9 +170,12 @@ int ds_mime_is(const char *text, size_t len);
 int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
 		     struct ds_html_map **map, struct ds_err *err);
 
-/* A word-processing document: Office Open XML (.docx, .docm: a ZIP
- * archive with word/document.xml) or OpenDocument text (.odt: a ZIP whose
- * first member, mimetype, says application/vnd.oasis.opendocument.text).
+/* A word-processing document or an e-book: Office Open XML (.docx, .docm:
+ * a ZIP archive with word/document.xml), OpenDocument text (.odt: a ZIP
+ * whose first member, mimetype, says application/vnd.oasis.opendocument.text)
+ * or EPUB (mimetype application/epub+zip: its package's spine of XHTML
+ * chapters, each read as ds_html_text reads a page, a blank line between,
+ * chapters marked linear="no" and ones the archive lacks passed over).
  * ds_office_kind says which bytes p (n) are (DS_OFFICE_NONE for any other
  * file, a spreadsheet or a presentation too).  ds_office_text gives the
  * text of its body: the character data of its paragraphs (docx: the runs'
@@ -186,7 +189,7 @@ int ds_mime_text_map(const char *msg, size_t len, char **text, size_t *text_len,
  * encrypted; ZIP64 or a compression method other than deflate), DS_ECORRUPT
  * (damaged: a member cut, a checksum), DS_ETOOBIG or DS_ENOMEM, with err
  * set. */
-enum { DS_OFFICE_NONE = 0, DS_OFFICE_DOCX = 1, DS_OFFICE_ODT = 2 };
+enum { DS_OFFICE_NONE = 0, DS_OFFICE_DOCX = 1, DS_OFFICE_ODT = 2, DS_OFFICE_EPUB = 3 };
 int ds_office_kind(const char *p, size_t n);
 int ds_office_text(const char *p, size_t n, size_t max, char **text, size_t *len,
 		   struct ds_err *err);

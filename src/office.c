@@ -1,9 +1,11 @@
-/* office.c - the text of a word-processing document: Office Open XML
- * (.docx, .docm) and OpenDocument text (.odt), both ZIP archives of XML
- * parts (see ds_office_text in despin.h).  The ZIP's central directory
- * finds the body part (word/document.xml, content.xml), zlib inflates it
- * within a bound, and the XML's character data in paragraphs becomes the
- * text, a paragraph a line with a blank line between.  Never prints. */
+/* office.c - the text of a word-processing document or an e-book: Office
+ * Open XML (.docx, .docm), OpenDocument text (.odt) and EPUB, all ZIP
+ * archives of XML parts (see ds_office_text in despin.h).  The ZIP's
+ * central directory finds the parts (word/document.xml, content.xml; an
+ * EPUB's chapters in the order of its package's spine), zlib inflates
+ * each within a bound, and the XML's character data in paragraphs becomes
+ * the text, a paragraph a line with a blank line between (an EPUB's
+ * XHTML chapters are read as web pages are).  Never prints. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +338,186 @@ static int local_member(const unsigned char *p, size_t n, const char *name)
 	return 0;
 }
 
+/* The value of attribute name in the tag tag[0, tl) (its bytes as they
+ * stand, references not decoded) in out; 0, or -1 when the tag has none
+ * or it does not fit. */
+static int attr(const char *tag, size_t tl, const char *name, char *out, size_t cap)
+{
+	size_t nl = strlen(name);
+	for (size_t i = 0; i + nl + 2 < tl; i++) {
+		const char *v, *e;
+		char q;
+		if ((tag[i] != ' ' && tag[i] != '\t' && tag[i] != '\n' && tag[i] != '\r') ||
+		    memcmp(tag + i + 1, name, nl) != 0 || tag[i + 1 + nl] != '=')
+			continue;
+		v = tag + i + 2 + nl;
+		q = *v;
+		if ((q != '"' && q != '\'') || !(e = memchr(v + 1, q, (size_t)(tag + tl - v - 1))))
+			return -1;
+		if ((size_t)(e - v - 1) >= cap)
+			return -1;
+		memcpy(out, v + 1, (size_t)(e - v - 1));
+		out[e - v - 1] = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* The next tag named name ("item", "itemref", "rootfile": a prefix such
+ * as "opf:" allowed) in x[*at, n): its bytes in *tag, *tl; 0 when there is
+ * none more. */
+static int next_tag(const char *x, size_t n, size_t *at, const char *name, const char **tag,
+		    size_t *tl)
+{
+	size_t nl = strlen(name);
+	while (*at < n) {
+		const char *lt = memchr(x + *at, '<', n - *at), *gt, *nm;
+		if (!lt || !(gt = memchr(lt, '>', (size_t)(x + n - lt))))
+			return 0;
+		*at = (size_t)(gt - x) + 1;
+		nm = lt + 1;
+		for (const char *c = nm; c < gt && *c != ' ' && *c != '/' && *c != '>'; c++)
+			if (*c == ':')
+				nm = c + 1; /* the local name after a prefix */
+		if ((size_t)(gt - nm) >= nl && memcmp(nm, name, nl) == 0 &&
+		    (nm[nl] == ' ' || nm[nl] == '/' || nm[nl] == '>' || nm[nl] == '\t' ||
+		     nm[nl] == '\n' || nm[nl] == '\r')) {
+			*tag = lt;
+			*tl = (size_t)(gt - lt);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* path in the archive of href, relative to the folder of base (a part's
+ * path): "../" steps up, %XX escapes decoded.  0, or -1 when it leaves
+ * the archive or does not fit. */
+static int resolve(const char *base, const char *href, char *out, size_t cap)
+{
+	const char *slash = strrchr(base, '/');
+	size_t n = slash ? (size_t)(slash - base) + 1 : 0;
+	if (n >= cap)
+		return -1;
+	memcpy(out, base, n);
+	for (const char *h = href; *h && *h != '#';) {
+		if (strncmp(h, "../", 3) == 0) {
+			if (n == 0)
+				return -1;
+			for (n--; n > 0 && out[n - 1] != '/'; n--)
+				;
+			h += 3;
+			continue;
+		}
+		if (strncmp(h, "./", 2) == 0) {
+			h += 2;
+			continue;
+		}
+		if (n + 1 >= cap)
+			return -1;
+		if (*h == '%' && h[1] && h[2]) {
+			char hex[3] = {h[1], h[2], 0};
+			char *end;
+			long v = strtol(hex, &end, 16);
+			if (*end == 0 && v > 0) {
+				out[n++] = (char)v;
+				h += 3;
+				continue;
+			}
+		}
+		out[n++] = *h++;
+	}
+	out[n] = 0;
+	return 0;
+}
+
+/* The most entries of an e-book's spine read. */
+#define EPUB_MAX_CHAPTERS 4096
+
+/* An EPUB's text: its spine's chapters, in order, each read as a web page,
+ * into b (at most max bytes). */
+static int epub_text(const unsigned char *p, size_t n, size_t max, struct ds_buf *b,
+		     struct ds_err *err)
+{
+	struct member m;
+	char *cont = NULL, *opf = NULL, opf_path[1024], idref[256], id[256], href[1024],
+	     path[1024];
+	size_t cn, on, at = 0, tl, chapters = 0;
+	const char *tag;
+	int rc;
+	if ((rc = find_member(p, n, "META-INF/container.xml", &m, err)) <= 0)
+		/* not found (0), or the archive malformed (-1, err set) */
+		return rc == 0 ? ds_err_set(err, DS_ECORRUPT, "e-book without its container "
+					    "(META-INF/container.xml)")
+			       : err->code;
+	if ((rc = member_bytes(p, &m, "META-INF/container.xml", 1 << 20, &cont, &cn, err)) != 0)
+		return rc;
+	rc = next_tag(cont, cn, &at, "rootfile", &tag, &tl) &&
+	     attr(tag, tl, "full-path", opf_path, sizeof opf_path) == 0;
+	free(cont);
+	if (!rc)
+		return ds_err_set(err, DS_ECORRUPT, "e-book whose container names no package");
+	if ((rc = find_member(p, n, opf_path, &m, err)) <= 0)
+		return rc == 0 ? ds_err_set(err, DS_ECORRUPT, "e-book without its package (%.200s)",
+					    opf_path)
+			       : err->code;
+	if ((rc = member_bytes(p, &m, opf_path, 16 << 20, &opf, &on, err)) != 0)
+		return rc;
+	/* the spine's chapters, each found in the manifest */
+	rc = 0;
+	for (size_t sp = 0; next_tag(opf, on, &sp, "itemref", &tag, &tl);) {
+		char linear[8];
+		size_t mi = 0;
+		const char *it = NULL;
+		size_t itl = 0;
+		char *xhtml, *t;
+		size_t xn, tn;
+		int found = 0;
+		/* each entry of the spine costs a pass over the manifest:
+		 * their number is bounded */
+		if (++chapters > EPUB_MAX_CHAPTERS)
+			break;
+		if (attr(tag, tl, "idref", idref, sizeof idref) != 0 ||
+		    (attr(tag, tl, "linear", linear, sizeof linear) == 0 && strcmp(linear, "no") == 0))
+			continue;
+		while (!found && next_tag(opf, on, &mi, "item", &it, &itl))
+			found = attr(it, itl, "id", id, sizeof id) == 0 && strcmp(id, idref) == 0;
+		if (!found || attr(it, itl, "href", href, sizeof href) != 0 ||
+		    resolve(opf_path, href, path, sizeof path) != 0)
+			continue;
+		if ((rc = find_member(p, n, path, &m, err)) < 0) {
+			rc = err->code;
+			break;
+		}
+		if (rc == 0)
+			continue; /* a chapter the archive lacks: the others are read */
+		if ((rc = member_bytes(p, &m, path, max > SIZE_MAX / 8 ? SIZE_MAX : max * 8, &xhtml,
+				       &xn, err)) != 0)
+			break;
+		rc = ds_html_text(xhtml, xn, &t, &tn, err);
+		free(xhtml);
+		if (rc)
+			break;
+		while (tn > 0 && (t[tn - 1] == '\n' || t[tn - 1] == ' '))
+			tn--;
+		if (tn > 0 && ((b->len && ds_buf_puts(b, "\n\n")) || ds_buf_append(b, t, tn)))
+			rc = ds_err_set(err, DS_ENOMEM, "out of memory");
+		free(t);
+		if (rc)
+			break;
+		if (b->len > max) {
+			rc = ds_err_set(err, DS_ETOOBIG, "text of more than %zu bytes exceeds the limit",
+					max);
+			break;
+		}
+		rc = 0;
+	}
+	free(opf);
+	if (rc == 0 && b->len)
+		rc = ds_buf_putc(b, '\n') ? ds_err_set(err, DS_ENOMEM, "out of memory") : 0;
+	return rc < 0 ? rc : 0;
+}
+
 int ds_office_kind(const char *p, size_t n)
 {
 	struct ds_err err = {0};
@@ -352,8 +534,11 @@ int ds_office_kind(const char *p, size_t n)
 		/* a text, a template of one or a master document */
 		static const char odt[] = "application/vnd.oasis.opendocument.text";
 		size_t at = LOC_SIZE + 8 + le16((const unsigned char *)p + 28);
+		static const char epub[] = "application/epub+zip";
 		if (at <= n && n - at >= sizeof odt - 1 && memcmp(p + at, odt, sizeof odt - 1) == 0)
 			return DS_OFFICE_ODT;
+		if (at <= n && n - at >= sizeof epub - 1 && memcmp(p + at, epub, sizeof epub - 1) == 0)
+			return DS_OFFICE_EPUB;
 	}
 	return DS_OFFICE_NONE;
 }
@@ -370,9 +555,21 @@ int ds_office_text(const char *p, size_t n, size_t max, char **text, size_t *len
 	*text = NULL;
 	*len = 0;
 	if (kind == DS_OFFICE_NONE)
-		return ds_err_set(err, DS_EFORMAT, "not a .docx or .odt document");
+		return ds_err_set(err, DS_EFORMAT, "not a .docx, .odt or .epub document");
 	if (max == 0)
 		max = DS_DOC_MAX_BYTES_DEFAULT;
+	if (kind == DS_OFFICE_EPUB) {
+		rc = epub_text((const unsigned char *)p, n, max, &b, err);
+		if (rc == 0 && ds_buf_putc(&b, 0))
+			rc = ds_err_set(err, DS_ENOMEM, "out of memory");
+		if (rc) {
+			ds_buf_free(&b);
+			return rc;
+		}
+		*text = b.data;
+		*len = b.len - 1;
+		return 0;
+	}
 	rc = find_member((const unsigned char *)p, n, part, &m, err);
 	if (rc == 0)
 		return ds_err_set(err, DS_ECORRUPT, "document without its body (%s)", part);

@@ -1270,8 +1270,8 @@ static const char *document_kind(const unsigned char *p, size_t n)
 	} kinds[] = {
 		{"%PDF-", 5, "a PDF document, not text: extract its text first, e.g. with "
 			     "'pdftotext FILE -'"},
-		{"PK\x03\x04", 4, "a ZIP archive (an .epub, a spreadsheet, or a .docx or .odt "
-				 "document this reading does not take), not text: save or extract its "
+		{"PK\x03\x04", 4, "a ZIP archive (a spreadsheet, a presentation, or a .docx, .odt "
+				 "or .epub this reading does not take), not text: save or extract its "
 				 "text first"},
 		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old Office document, not text: save "
 							 "it as plain text first"},

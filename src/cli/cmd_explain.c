@@ -432,7 +432,7 @@ static int in_place_ok(const char *path, const char *judged, size_t jlen, int pa
 		if (!ok)
 			cli_error("%s: changed since it was read: not restored", cli_name(path));
 	} else if (kind == CLI_READ_OFFICE) {
-		cli_error("%s: a word-processing document, judged on its text: not restored in "
+		cli_error("%s: a .docx, .odt or .epub document, judged on its text: not restored in "
 			  "place (without --in-place the restored text is printed)", path);
 	} else if (kind == CLI_READ_MIME) {
 		cli_error("%s: a MIME message, judged on its text part: not restored in place "

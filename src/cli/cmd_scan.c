@@ -22,7 +22,7 @@ static const char USAGE[] =
 	"a reader sees (its JSON offsets are the page's bytes); folders are read\n"
 	"without the scripts, styles, images and fonts beside saved pages.  A MIME\n"
 	"message (a page saved as .mhtml, an e-mail) is judged on its text part,\n"
-	"a .docx or .odt document on its body's text.\n"
+	"a .docx or .odt document on its body's text, an .epub on its chapters'.\n"
 	"Bytes that are not UTF-8 are read as Windows-1252 (Latin-1), with a note.\n"
 	"A file compressed with gzip or zstd (.gz, .zst) is read as the file\n"
 	"inside it, within --max-size (its offsets are that file's).  A WARC\n"

@@ -82,7 +82,7 @@ gen_seeds() {
 	printf 'WARC/1.1\r\nWARC-Type: resource\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\nThe council met.' \
 		> "$SEEDS/fuzz_warc/resource"
 	printf 'WARC/1.0\nWARC-Type: request\nContent-Length: 18\n\nGET / HTTP/1.1\r\n\r\n' > "$SEEDS/fuzz_warc/request"
-	# documents: a .docx and an .odt (python's zipfile), deflated
+	# documents: a .docx, an .odt and an .epub (python's zipfile)
 	python3 - "$SEEDS/fuzz_office" <<'PY' || true
 import sys, zipfile
 out = sys.argv[1]
@@ -96,6 +96,13 @@ with zipfile.ZipFile(out + "/a.odt", "w") as z:
     z.writestr("content.xml", '<office:text><text:h>Vote</text:h><text:p>The council<text:s/>met'
                '<text:note><text:p>n</text:p></text:note>.</text:p></office:text>',
                compress_type=zipfile.ZIP_DEFLATED)
+with zipfile.ZipFile(out + "/a.epub", "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+    z.writestr("META-INF/container.xml", '<container><rootfile full-path="O/p.opf"/></container>')
+    z.writestr("O/p.opf", '<package><manifest><item id="a" href="../a.xhtml"/><item id="b" href="b%20c.xhtml"/>'
+               '</manifest><spine><itemref idref="a"/><itemref idref="b" linear="no"/></spine></package>')
+    z.writestr("a.xhtml", "<html><body><p>The council met.</p></body></html>", compress_type=zipfile.ZIP_DEFLATED)
+    z.writestr("O/b c.xhtml", "<p>Critics</p>")
 PY
 	# whole archives: byte 0 even plain, odd gzip members; the test fixture
 	{ printf '\0'; cat tests/fixtures/news.warc; } > "$SEEDS/fuzz_warcread/plain"

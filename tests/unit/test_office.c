@@ -177,6 +177,50 @@ T_TEST(odt_text)
 	ds_buf_free(&z);
 }
 
+/* an e-book: the spine's chapters in order, found through the manifest
+ * (paths relative to the package, "../" and %20 read), a chapter marked
+ * linear="no" and one the archive lacks passed over */
+T_TEST(epub_text)
+{
+	struct ds_err err = {0};
+	struct ds_buf z = DS_BUF_INIT;
+	struct zmember m[] = {
+		{"mimetype", "application/epub+zip", 0},
+		{"META-INF/container.xml",
+		 "<container><rootfiles><rootfile media-type=\"application/oebps-package+xml\" "
+		 "full-path='OPS/book.opf'/></rootfiles></container>",
+		 1},
+		{"OPS/book.opf",
+		 "<package><manifest>"
+		 "<item id=\"toc\" href=\"toc.xhtml\" media-type=\"application/xhtml+xml\"/>"
+		 "<opf:item href=\"text/two%20b.xhtml\" id=\"two\"/>"
+		 "<item id=\"one\" href=\"../one.xhtml\"/>"
+		 "<item id=\"gone\" href=\"gone.xhtml\"/>"
+		 "</manifest><spine><itemref idref=\"toc\" linear=\"no\"/><itemref idref=\"one\"/>"
+		 "<itemref idref=\"gone\"/><itemref idref=\"nowhere\"/><itemref idref=\"two\"/>"
+		 "</spine></package>",
+		 1},
+		{"OPS/toc.xhtml", "<html><body><p>Contents</p></body></html>", 1},
+		{"one.xhtml", "<html><body><p>The council met.</p><p>It voted.</p></body></html>", 1},
+		{"OPS/text/two b.xhtml", "<html><body><p>Critics disagreed.</p></body></html>", 0}};
+	char *t;
+	zip(&z, m, 6, 0);
+	T_EQ_INT(ds_office_kind(z.data, z.len), DS_OFFICE_EPUB);
+	t = text_of(&z, 0, &err);
+	T_EQ_STR(t ? t : "", "The council met.\n\nIt voted.\n\nCritics disagreed.\n");
+	free(t);
+	/* the text past the bound is refused */
+	t = text_of(&z, 20, &err);
+	T_OK(t == NULL && err.code == DS_ETOOBIG);
+	/* no container: refused, saying what is missing */
+	z.len = 0;
+	m[1].name = "META-INF/other.xml";
+	zip(&z, m, 6, 0);
+	t = text_of(&z, 0, &err);
+	T_OK(t == NULL && strstr(err.msg, "container") != NULL);
+	ds_buf_free(&z);
+}
+
 T_TEST(damaged_refused)
 {
 	struct ds_err err = {0};
@@ -232,6 +276,7 @@ int main(void)
 {
 	T_RUN(docx_text);
 	T_RUN(odt_text);
+	T_RUN(epub_text);
 	T_RUN(damaged_refused);
 	return t_done();
 }
