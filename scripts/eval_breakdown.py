@@ -11,7 +11,10 @@ headline minimum, left out as eval.py leaves it out):
     fold of each dimension);
   - with the source: the human rewrites judged spun, with their flags;
   - solo: ROC AUC per held-out spinner family by the share of words the
-    spinner replaced (eval.py's bands), against the fold's negatives.
+    spinner replaced (eval.py's bands), against the fold's negatives;
+  - solo: the texts that are not spun (clean, edited, rewritten,
+    republished) judged spun, per domain and kind, in the folds that held
+    their domain out.
 """
 import argparse
 import collections
@@ -87,6 +90,23 @@ def solo_share_report(results, recs):
                 for b in names))
 
 
+def solo_fp_report(results, recs):
+    c, flagged = collections.Counter(), collections.Counter()
+    for f in results:
+        if f["dim"] != "domain":
+            continue
+        for a in f["test"]:
+            r, rec = f["solo"].get(a), recs[a]
+            if r is None or rec["label"] == "spun" or rec["fam"]["domain"] not in f["held"]:
+                continue
+            key = (rec["fam"]["domain"], rec["kind"])
+            c[key] += 1
+            flagged[key] += r["verdict"] == "spun"
+    print("solo: texts not spun judged spun, per held-out domain and kind")
+    for key in sorted(c):
+        print("  %-12s %-16s %4d of %4d" % (key[0], key[1], flagged[key], c[key]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bench", default="corpus/bench")
@@ -98,6 +118,7 @@ def main():
     swaps_report(results, recs)
     rewrites_report(results, recs)
     solo_share_report(results, recs)
+    solo_fp_report(results, recs)
 
 
 if __name__ == "__main__":

@@ -211,7 +211,7 @@ static int bare_name(uint32_t cp)
 
 /* Decodes the reference at s[i] == '&': its code point in *cp and its
  * length, or 0 when it is not one (the '&' is then text). */
-static size_t reference(const char *s, size_t i, size_t n, uint32_t *cp)
+size_t ds_html_reference(const char *s, size_t i, size_t n, uint32_t *cp)
 {
 	size_t j = i + 1;
 	if (j < n && s[j] == '#') {
@@ -771,7 +771,7 @@ static int extract(const char *s, size_t n, int drop, struct out *o, char date[1
 		}
 		if (c == '&') {
 			uint32_t cp;
-			size_t len = reference(s, i, n, &cp);
+			size_t len = ds_html_reference(s, i, n, &cp);
 			if (len) {
 				char u[4];
 				size_t ul;

@@ -13,6 +13,7 @@
 
 #include "despin.h"
 #include "text.h"
+#include "textmap.h"
 #include "util.h"
 
 /* ZIP records (APPNOTE.TXT 4.3): end of central directory, central
@@ -176,71 +177,32 @@ static int is_one(const char *tag, size_t tl, const char *name)
 	return name && strlen(name) == tl && memcmp(tag, name, tl) == 0;
 }
 
-/* Appends the character data s[0, n) with its references decoded. */
+/* Appends the character data s[0, n) with its references decoded (as
+ * HTML reads them, a superset of XML's); one that names no character is
+ * kept as written. */
 static int put_chars(struct ds_buf *b, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *semi;
+	for (size_t i = 0; i < n;) {
+		const char *amp = memchr(s + i, '&', n - i);
 		uint32_t cp = 0;
-		char u[4];
 		size_t k;
-		if (s[i] != '&' || !(semi = memchr(s + i, ';', n - i < 12 ? n - i : 12))) {
-			if (ds_buf_putc(b, s[i]))
+		char u[4];
+		if (amp != s + i) { /* the text up to the next '&' as it is */
+			size_t run = amp ? (size_t)(amp - (s + i)) : n - i;
+			if (ds_buf_append(b, s + i, run))
+				return DS_ENOMEM;
+			i += run;
+			continue;
+		}
+		k = ds_html_reference(s, i, n, &cp);
+		if (k == 0 || cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+			if (ds_buf_putc(b, s[i++]))
 				return DS_ENOMEM;
 			continue;
 		}
-		k = (size_t)(semi - (s + i));
-		if (k == 3 && memcmp(s + i, "&lt", 3) == 0)
-			cp = '<';
-		else if (k == 3 && memcmp(s + i, "&gt", 3) == 0)
-			cp = '>';
-		else if (k == 4 && memcmp(s + i, "&amp", 4) == 0)
-			cp = '&';
-		else if (k == 5 && memcmp(s + i, "&quot", 5) == 0)
-			cp = '"';
-		else if (k == 5 && memcmp(s + i, "&apos", 5) == 0)
-			cp = '\'';
-		else if (k >= 3 && s[i + 1] == '#') {
-			int hex = s[i + 2] == 'x' || s[i + 2] == 'X';
-			for (size_t j = i + 2 + (size_t)hex; j < i + k; j++) {
-				int d = s[j] >= '0' && s[j] <= '9' ? s[j] - '0'
-					: hex && s[j] >= 'a' && s[j] <= 'f' ? s[j] - 'a' + 10
-					: hex && s[j] >= 'A' && s[j] <= 'F' ? s[j] - 'A' + 10
-									    : -1;
-				if (d < 0 || cp > 0x10FFFF) {
-					cp = 0;
-					break;
-				}
-				cp = cp * (hex ? 16 : 10) + (uint32_t)d;
-			}
-		}
-		if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-			if (ds_buf_putc(b, s[i])) /* not a reference: as it stands */
-				return DS_ENOMEM;
-			continue;
-		}
-		if (cp < 0x80) {
-			u[0] = (char)cp;
-			k = 1;
-		} else if (cp < 0x800) {
-			u[0] = (char)(0xC0 | cp >> 6);
-			u[1] = (char)(0x80 | (cp & 0x3F));
-			k = 2;
-		} else if (cp < 0x10000) {
-			u[0] = (char)(0xE0 | cp >> 12);
-			u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-			u[2] = (char)(0x80 | (cp & 0x3F));
-			k = 3;
-		} else {
-			u[0] = (char)(0xF0 | cp >> 18);
-			u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-			u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-			u[3] = (char)(0x80 | (cp & 0x3F));
-			k = 4;
-		}
-		if (ds_buf_append(b, u, k))
+		if (ds_buf_append(b, u, ds_utf8_put(u, cp)))
 			return DS_ENOMEM;
-		i = (size_t)(semi - s);
+		i += k;
 	}
 	return 0;
 }

@@ -163,6 +163,12 @@ struct ds_store {
 struct ds_store *ds_store_sqlite_open(const char *path, int flags, int timeout_ms,
 				      const char *params, struct ds_err *err);
 
+/* The keys of the workers' streams (cli/streams.h), which may share a
+ * Redis database with an index: despin's own, not another program's. */
+#define DS_STREAM_ARTICLES "{despin}:articles"
+#define DS_STREAM_RESULTS "{despin}:results"
+#define DS_STREAM_STATS "{despin}:stats"
+
 /* Replaces the password of a redis://[USER]:PASSWORD@HOST address by "***"
  * (a password under three characters by as many stars), in place: the
  * address as messages show it. */

@@ -3420,8 +3420,8 @@ static int db_keys(struct rstore *s, int64_t *n, struct ds_err *err)
 		 * hash slot) may share the database: its keys are not another
 		 * program's (a node that does not serve the slot says so, an
 		 * error, and counts none) */
-		if (!(r = redisCommand(s->node[i].c, "EXISTS %s %s %s", "{despin}:articles",
-				       "{despin}:results", "{despin}:stats"))) {
+		if (!(r = redisCommand(s->node[i].c, "EXISTS %s %s %s", DS_STREAM_ARTICLES,
+				       DS_STREAM_RESULTS, DS_STREAM_STATS))) {
 			conn_fail(s, &s->node[i], "connection lost to", err);
 			drop_all(s);
 			return DS_EIO;

@@ -49,6 +49,11 @@ int ds_map_begin(size_t n, struct ds_html_map **map, struct ds_html_map **m,
 int ds_map_finish(struct ds_buf *b, struct ds_html_map *m, int rc, char **text, size_t *len,
 		  struct ds_html_map **map, struct ds_err *err);
 
+/* Decodes the character reference at s[i] == '&' ("&amp;", "&#8211;",
+ * "&#x1F600;", HTML's names; a name of its legacy set without its ';'):
+ * its code point in *cp (not checked: a surrogate or past U+10FFFF as
+ * written) and its length, or 0 when it is none (the '&' is then text). */
+size_t ds_html_reference(const char *s, size_t i, size_t n, uint32_t *cp);
 /* Code point cp written as UTF-8 into o, its length; what is no character
  * (NUL, a surrogate, past U+10FFFF) becomes U+FFFD, as browsers show it. */
 size_t ds_put_char(char *o, uint32_t cp);

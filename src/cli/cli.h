@@ -232,18 +232,6 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
  * reads as Windows-1252 in a guess (0 for a page that declares it), the
  * first at *first (may be NULL).  Nothing is printed. */
 int cli_input_kind(const char *s, size_t n, int page, size_t *odd, size_t *first);
-/* The text judged of a WARC archive's page (warcread.h), as cli_text_of
- * reads a file's: pg->body becomes it (and *map, when map is not NULL,
- * where it comes from in the page).  0, or -1 with pg->err set (already
- * set: a record that could not be read) and pg->body freed. */
-struct cli_warc_page;
-int cli_warc_text(struct cli_warc_page *pg, struct ds_html_map **map);
-/* At the end of the WARC archive w, named name: says why it ended early,
- * when it did (the pages before were used), and, unless quiet, notes its
- * counts ("NAME: WHAT: N pages of N records; left out: ..."; what may be
- * NULL).  Returns the errors said (0 to 2). */
-struct cli_warc;
-int cli_warc_finish(const struct cli_warc *w, const char *name, const char *what, int quiet);
 /* Whether the file at path holding s is a fragment of a web page by its
  * name (.html, .htm, .xhtml) and a first character '<': read as a page. */
 int cli_html_named(const char *path, const char *s, size_t n);

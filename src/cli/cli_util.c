@@ -19,7 +19,6 @@
 #include "../report.h"
 #include "../store.h"
 #include "../unpack.h"
-#include "warcread.h"
 
 #ifndef DS_DATADIR
 #define DS_DATADIR "/usr/local/share/despin"
@@ -1012,47 +1011,6 @@ int cli_text_of(const char *name, const char *s, size_t n, int page, char **text
 			 cli_name(name), odd, odd == 1 ? "" : "s", first);
 	bad_date_note(name, *text, *len);
 	return 0;
-}
-
-int cli_warc_text(struct cli_warc_page *pg, struct ds_html_map **map)
-{
-	struct ds_err err = {0};
-	char *t = NULL;
-	size_t n = 0;
-	if (map)
-		*map = NULL;
-	if (pg->err[0])
-		return -1;
-	if (cli_text_of(pg->id, pg->body, pg->len, pg->kind == DS_WARC_HTML, &t, &n, NULL, map,
-			&err)) {
-		ds_msg_fit(pg->err, sizeof pg->err, err.msg);
-		free(pg->body);
-		pg->body = NULL;
-		pg->len = 0;
-		return -1;
-	}
-	if (t) {
-		free(pg->body);
-		pg->body = t;
-		pg->len = n;
-	}
-	return 0;
-}
-
-int cli_warc_finish(const struct cli_warc *w, const char *name, const char *what, int quiet)
-{
-	const char *fail[2] = {cli_warc_error(w), cli_warc_stream_error(w)};
-	struct ds_buf b = DS_BUF_INIT;
-	int n = 0;
-	for (int k = 0; k < 2; k++)
-		if (fail[k][0]) {
-			cli_error("%s", fail[k]);
-			n++;
-		}
-	if (!quiet && cli_warc_counts(w, &b) == 0)
-		cli_note("%s: %s%s%s", name, what ? what : "", what ? ": " : "", b.data);
-	ds_buf_free(&b);
-	return n;
 }
 
 int cli_read_file(const char *path, size_t max, char **text, size_t *len, struct ds_err *err)

@@ -9,8 +9,7 @@
 
 #include "cli.h"
 #include "scan.h"
-#include "records.h"
-#include "warcread.h"
+#include "bundle.h"
 #include "../text.h"
 #include "../tune.h"
 #include "../unpack.h"
@@ -582,7 +581,7 @@ static int on_result(void *ctx, const char *name, int record, struct ds_result *
 static int many_inputs(char **args, int n, int stdin_json)
 {
 	struct stat st;
-	if (stdin_json || n > 1 || (n == 1 && (cli_warc_named(args[0]) || cli_records_named(args[0]))))
+	if (stdin_json || n > 1 || (n == 1 && cli_bundle_named(args[0])))
 		return 1;
 	return n == 1 && strcmp(args[0], "-") != 0 && stat(args[0], &st) == 0 && S_ISDIR(st.st_mode);
 }
@@ -666,10 +665,11 @@ static int run(int argc, char **argv, int restore)
 		if (strcmp(argv[i], "-") == 0) {
 			cli_error("--in-place rewrites files: not standard input ('-')");
 			goto bad;
-		} else if (cli_warc_named(argv[i]) || cli_records_named(argv[i])) {
+		} else if (cli_bundle_named(argv[i])) {
 			cli_error("--in-place rewrites files: not the %s (%s)",
-				  cli_warc_named(argv[i]) ? "pages of a WARC archive"
-							  : "records of a JSON Lines file",
+				  cli_bundle_named(argv[i]) == CLI_BUNDLE_PAGES
+					  ? "pages of a WARC archive"
+					  : "records of a JSON Lines file",
 				  cli_name(argv[i]));
 			goto bad;
 		}

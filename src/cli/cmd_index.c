@@ -9,8 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "records.h"
-#include "warcread.h"
+#include "bundle.h"
 #include "../index.h"
 #include "../store.h"
 #include "../text.h"
@@ -266,21 +265,22 @@ static int add_doc(struct add_ctx *c, const char *name, struct ds_doc *d)
 	return 0;
 }
 
-/* The {"id", "text", "date"} records of rs (--stdin-json, or a file of
- * them), one a line; the date (YYYY-MM-DD) becomes the source's date
- * header (records.h).  The id is the source's name, kept in the index: a
- * record without one is an error in its place (scan, whose names last
- * only for its output, calls it NAME:LINE). */
-static void add_records(struct add_ctx *c, struct cli_records *rs)
+/* The inputs of b: --stdin-json's or a file's {"id", "text", "date"}
+ * records, one a line (the date, YYYY-MM-DD, becomes the source's date
+ * header: records.h), or an archive's pages, named by their URIs.  The id
+ * is the source's name, kept in the index: a record without one is an
+ * error in its place (scan, whose names last only for its output, calls it
+ * NAME:LINE). */
+static void add_records(struct add_ctx *c, struct cli_bundle *b)
 {
 	struct cli_record r;
 	int got = 0;
-	while (!interrupted && !c->fatal && (got = cli_records_next(rs, &r)) > 0) {
+	while (!interrupted && !c->fatal && (got = cli_bundle_next(b, &r)) > 0) {
 		struct ds_err err = {0};
 		struct ds_doc *d = NULL;
 		if (!r.err[0] && r.no_id)
 			snprintf(r.err, sizeof r.err, "%.300s:%zu: record %s \"id\" (the source's name)",
-				 cli_records_name(rs), r.line, r.no_id == 1 ? "without an" : "with an empty");
+				 cli_bundle_name(b), r.line, r.no_id == 1 ? "without an" : "with an empty");
 		if (!r.err[0] && !(d = ds_doc_new(r.text, r.len, r.id, cli_max_input, &err)))
 			snprintf(r.err, sizeof r.err, "%.500s", err.msg);
 		if (r.err[0] || !d) {
@@ -296,72 +296,29 @@ static void add_records(struct add_ctx *c, struct cli_records *rs)
 	if (got < 0) {
 		cli_error("out of memory");
 		c->fatal = 1;
-	} else if (cli_records_error(rs)[0]) {
-		/* the sources before the damage are added */
-		add_newline(c);
-		cli_error("%s", cli_records_error(rs));
-		c->nerr++;
-	}
-}
-
-/* The records of the file at path, as --stdin-json reads them. */
-static int add_file_records(struct add_ctx *c, const char *path)
-{
-	struct ds_err err = {0};
-	struct cli_records *rs = cli_records_open_file(
-		path, cli_input_name(path), cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT,
-		&err);
-	if (!rs) {
-		add_newline(c);
-		cli_error("%s", err.msg);
-		c->nerr++;
-		return 0;
-	}
-	add_records(c, rs);
-	cli_records_close(rs);
-	return c->fatal;
-}
-
-/* Adds the pages of a WARC archive, each named by its target URI. */
-static int add_archive(struct add_ctx *c, const char *path)
-{
-	struct ds_err err = {0};
-	struct cli_warc_page pg;
-	const char *name = cli_input_name(path);
-	struct cli_warc *w = cli_warc_open(
-		path, name, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &err);
-	int got = 0;
-	if (!w) {
-		add_newline(c);
-		cli_error("%s", err.msg);
-		c->nerr++;
-		return 0;
-	}
-	while (!interrupted && !c->fatal && (got = cli_warc_next(w, &pg)) > 0) {
-		struct ds_doc *d = NULL;
-		if (cli_warc_text(&pg, NULL) == 0 &&
-		    !(d = ds_doc_new(pg.body, pg.len, pg.id, cli_max_input, &err)))
-			ds_msg_fit(pg.err, sizeof pg.err, err.msg);
-		free(pg.body);
-		if (!d) {
+	} else if (!c->fatal && !interrupted) {
+		/* the sources before a failure are added; an archive's counts */
+		if (cli_bundle_failure(b)[0] ||
+		    (cli_bundle_kind(b) == CLI_BUNDLE_PAGES && !c->o->quiet))
 			add_newline(c);
-			cli_error("%s", pg.err);
-			c->nerr++;
-			add_progress(c, 0);
-		} else if (add_doc(c, pg.id, d)) {
-			break;
-		}
+		c->nerr += cli_bundle_finish(b, NULL, c->o->quiet);
 	}
-	if (got < 0) {
-		cli_error("out of memory");
-		c->fatal = 1;
-	}
-	if (!c->fatal && !interrupted) {
-		/* the sources before a failure are added */
+}
+
+/* The inputs of the file at path that holds many (kind: CLI_BUNDLE_...). */
+static int add_bundle(struct add_ctx *c, const char *path, int kind)
+{
+	struct ds_err err = {0};
+	struct cli_bundle *b = cli_bundle_open(
+		path, kind, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &err);
+	if (!b) {
 		add_newline(c);
-		c->nerr += cli_warc_finish(w, name, NULL, c->o->quiet);
+		cli_error("%s", err.msg);
+		c->nerr++;
+		return 0;
 	}
-	cli_warc_close(w);
+	add_records(c, b);
+	cli_bundle_close(b);
 	return c->fatal;
 }
 
@@ -372,34 +329,29 @@ static int add_one(const char *path, void *vctx)
 	struct ds_doc *d = NULL;
 	struct ds_err err = {0};
 
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
+	int kind, read_rc;
 
 	if (interrupted)
 		return 1;
 	/* an archive's pages and a file's records are sources (a name that
 	 * lies about it is found by the first bytes) */
-	if (cli_warc_named(path))
-		return add_archive(c, path);
-	if (cli_records_named(path))
-		return add_file_records(c, path);
-	if (cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT, &text,
-			     &len, NULL, &err) == 0) {
-		int records = cli_records_like(text, len);
-		if (records && strcmp(path, "-") != 0) {
-			free(text);
-			return add_file_records(c, path);
-		}
-		if (records) /* read once: they are gone */
-			ds_err_set(&err, DS_EFORMAT,
-				   "%s: JSON Lines records, not a source: give them with --stdin-json",
-				   name);
-		else
-			d = ds_doc_new(text, len, name, cli_max_input, &err);
+	if ((kind = cli_bundle_named(path)) != CLI_BUNDLE_NONE)
+		return add_bundle(c, path, kind);
+	read_rc = cli_read_article(path, cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT,
+				   &text, &len, NULL, &err);
+	kind = cli_bundle_found(path, read_rc, text, len);
+	if (kind && strcmp(path, "-") != 0) {
 		free(text);
-	} else if (cli_warc_sniff(path)) {
-		return add_archive(c, path);
+		return add_bundle(c, path, kind);
 	}
+	if (kind == CLI_BUNDLE_RECORDS) /* read once: they are gone */
+		ds_err_set(&err, DS_EFORMAT,
+			   "%s: JSON Lines records, not a source: give them with --stdin-json", name);
+	else if (read_rc == 0) /* an archive on standard input is named here */
+		d = ds_doc_new(text, len, name, cli_max_input, &err);
+	free(text);
 	if (!d) {
 		add_newline(c);
 		cli_error("%s", err.msg);
@@ -439,11 +391,12 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n,
 	}
 	if (n == 0 && !o->stdin_json)
 		return cli_usage("despin index add -i INDEX FILE...");
-	if (o->name && n == 1 && (cli_warc_named(args[0]) || cli_records_named(args[0]))) {
+	if (o->name && n == 1 && cli_bundle_named(args[0])) {
 		/* its pages or records would all get the one name */
+		int pages = cli_bundle_named(args[0]) == CLI_BUNDLE_PAGES;
 		cli_error("--name applies to a single input, not %s (%s): they are named by their %s",
-			  cli_warc_named(args[0]) ? "a WARC archive's pages" : "a file's records",
-			  cli_name(args[0]), cli_warc_named(args[0]) ? "URIs" : "ids");
+			  pages ? "a WARC archive's pages" : "a file's records", cli_name(args[0]),
+			  pages ? "URIs" : "ids");
 		return EXIT_ERROR;
 	}
 	if (o->name && (n != 1 || is_dir(args[0]))) {
@@ -466,14 +419,14 @@ static int do_add(struct ds_index *ix, const struct opts *o, char **args, int n,
 		return EXIT_ERROR;
 	}
 	if (o->stdin_json) {
-		struct cli_records *rs =
-			cli_records_open(cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT);
-		if (rs)
-			add_records(&c, rs);
+		struct cli_bundle *b =
+			cli_bundle_stdin(cli_max_input ? cli_max_input : DS_DOC_MAX_BYTES_DEFAULT);
+		if (b)
+			add_records(&c, b);
 		else
 			cli_error("out of memory");
-		c.fatal |= !rs;
-		cli_records_close(rs);
+		c.fatal |= !b;
+		cli_bundle_close(b);
 	} else if (cli_walk_each(args, n, add_one, add_walk_error, &c, NULL) == 0 && !c.nerr) {
 		cli_no_input(args, n);
 		c.fatal = 1;

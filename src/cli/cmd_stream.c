@@ -11,11 +11,10 @@
 
 #include <hiredis/hiredis.h>
 
+#include "bundle.h"
 #include "cli.h"
-#include "records.h"
 #include "scan.h"
 #include "streams.h"
-#include "warcread.h"
 #include "../json.h"
 #include "../text.h"
 
@@ -242,14 +241,14 @@ static int submit_text(struct submit_ctx *s, const char *name, const char *text,
 	return 0;
 }
 
-/* The records of rs (records.h: standard input with --stdin-json, or a
- * file of them), decoded when compressed; stops at a server's failure
- * (1). */
-static int submit_records(struct submit_ctx *s, struct cli_records *rs)
+/* The inputs of b (bundle.h: standard input's records with --stdin-json,
+ * a file's records, an archive's pages), decoded when compressed; stops at
+ * a server's failure (1). */
+static int submit_records(struct submit_ctx *s, struct cli_bundle *b)
 {
 	struct cli_record r;
 	int got, stop = 0;
-	while (!stop && (got = cli_records_next(rs, &r)) > 0) {
+	while (!stop && (got = cli_bundle_next(b, &r)) > 0) {
 		if (r.err[0]) {
 			cli_error("%s", r.err);
 			s->nerr++;
@@ -261,61 +260,27 @@ static int submit_records(struct submit_ctx *s, struct cli_records *rs)
 	if (got < 0) {
 		cli_error("out of memory");
 		s->nerr++;
-	} else if (cli_records_error(rs)[0]) {
-		/* the records before the damage were added */
-		cli_error("%s", cli_records_error(rs));
-		s->nerr++;
+	} else {
+		/* the inputs before a failure were added; an archive's counts,
+		 * unless the server failed before its end */
+		s->nerr += cli_bundle_finish(b, NULL, stop);
 	}
 	return stop;
 }
 
-/* The records of the file at path. */
-static int submit_file_records(struct submit_ctx *s, const char *path)
+/* The inputs of the file at path that holds many (kind: CLI_BUNDLE_...). */
+static int submit_bundle(struct submit_ctx *s, const char *path, int kind)
 {
 	struct ds_err err = {0};
-	struct cli_records *rs =
-		cli_records_open_file(path, cli_input_name(path), DS_DOC_MAX_BYTES_DEFAULT, &err);
+	struct cli_bundle *b = cli_bundle_open(path, kind, DS_DOC_MAX_BYTES_DEFAULT, &err);
 	int stop;
-	if (!rs) {
+	if (!b) {
 		cli_error("%s", err.msg);
 		s->nerr++;
 		return 0;
 	}
-	stop = submit_records(s, rs);
-	cli_records_close(rs);
-	return stop;
-}
-
-/* The pages of a WARC archive, each named by its target URI; stops at a
- * server's failure (1). */
-static int submit_archive(struct submit_ctx *s, const char *path)
-{
-	struct ds_err err = {0};
-	struct cli_warc_page pg;
-	const char *name = cli_input_name(path);
-	struct cli_warc *w = cli_warc_open(path, name, DS_DOC_MAX_BYTES_DEFAULT, &err);
-	int got = 0, stop = 0;
-	if (!w) {
-		cli_error("%s", err.msg);
-		s->nerr++;
-		return 0;
-	}
-	while (!stop && (got = cli_warc_next(w, &pg)) > 0) {
-		if (cli_warc_text(&pg, NULL)) {
-			cli_error("%s", pg.err);
-			s->nerr++;
-		} else {
-			stop = submit_text(s, pg.id, pg.body, pg.len);
-		}
-		free(pg.body);
-	}
-	if (got < 0) {
-		cli_error("out of memory");
-		s->nerr++;
-	} else if (!stop) {
-		s->nerr += cli_warc_finish(w, name, NULL, 0);
-	}
-	cli_warc_close(w);
+	stop = submit_records(s, b);
+	cli_bundle_close(b);
 	return stop;
 }
 
@@ -323,23 +288,22 @@ static int submit_one(const char *path, void *vctx)
 {
 	struct submit_ctx *s = vctx;
 	struct ds_err err = {0};
-	char *text;
-	size_t len;
-	int rc;
+	char *text = NULL;
+	size_t len = 0;
+	int rc, kind;
 	/* an archive's pages and a file's records are articles (found by
 	 * the name, or by the first bytes) */
-	if (cli_warc_named(path))
-		return submit_archive(s, path);
-	if (cli_records_named(path))
-		return submit_file_records(s, path);
+	if ((kind = cli_bundle_named(path)) != CLI_BUNDLE_NONE)
+		return submit_bundle(s, path, kind);
 	rc = cli_read_article(path, DS_DOC_MAX_BYTES_DEFAULT, &text, &len, NULL, &err);
-	if (rc && cli_warc_sniff(path))
-		return submit_archive(s, path);
-	if (rc == 0 && cli_records_like(text, len)) {
+	kind = cli_bundle_found(path, rc, text, len);
+	if (kind && strcmp(path, "-") != 0) {
 		free(text);
-		if (strcmp(path, "-") != 0)
-			return submit_file_records(s, path);
+		return submit_bundle(s, path, kind);
+	}
+	if (kind == CLI_BUNDLE_RECORDS) {
 		/* read once: they are gone */
+		free(text);
 		rc = ds_err_set(&err, DS_EFORMAT,
 				"%s: JSON Lines records, not an article: give them with --stdin-json",
 				cli_input_name(path));
@@ -387,13 +351,13 @@ int cmd_submit(int argc, char **argv)
 		return EXIT_ERROR;
 	s.q.retry = 3;
 	if (stdin_json) {
-		struct cli_records *rs = cli_records_open(DS_DOC_MAX_BYTES_DEFAULT);
-		if (rs)
-			submit_records(&s, rs);
+		struct cli_bundle *b = cli_bundle_stdin(DS_DOC_MAX_BYTES_DEFAULT);
+		if (b)
+			submit_records(&s, b);
 		else
 			cli_error("out of memory");
-		s.nerr += !rs;
-		cli_records_close(rs);
+		s.nerr += !b;
+		cli_bundle_close(b);
 	} else
 		cli_walk(argv + optind, argc - optind, submit_one, &s, &s.nerr);
 	printf("%ld submitted to %s\n", s.n, DS_STREAM_ARTICLES);

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "warcread.h"
+#include "bundle.h"
 #include "../text.h"
 #include "../util.h"
 #include "../warc.h"

@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "pool.h"
 #include "records.h"
-#include "warcread.h"
+#include "bundle.h"
 #include "../detect.h"
 #include "../index.h"
 #include "../store.h"
@@ -46,10 +46,10 @@ struct engine {
 	char **perr;
 	size_t perr_cap;
 	size_t npaths, path_cap, next_path;
-	struct cli_records *records; /* --stdin-json */
-	struct cli_warc *warc;   /* the WARC archive whose pages are read */
-	struct cli_records *frec; /* the file of JSON Lines records read */
-	int containers;               /* inputs named as WARC archives or records */
+	struct cli_bundle *records; /* --stdin-json */
+	struct cli_bundle *bundle; /* the file of many inputs being read: an
+				    * archive's pages, a file's records */
+	int bundles;             /* inputs named as files of many inputs */
 	size_t seq;
 	/* batch */
 	struct ds_batch *batch;
@@ -103,17 +103,21 @@ static int collect_error(const char *path, const char *msg, void *ctx)
 
 /* ---- reading inputs ---- */
 
-/* The next record of rs as an input, or NULL at its end (or out of
- * memory). */
-static struct item *next_record(struct engine *e, struct cli_records *rs)
+/* The next input of b (a record, an archive's page) as an item, or NULL at
+ * its end (*oom set when out of memory). */
+static struct item *next_record(struct engine *e, struct cli_bundle *b, int *oom)
 {
 	struct cli_record r;
 	struct item *it;
-	if (cli_records_next(rs, &r) <= 0)
+	int got = cli_bundle_next(b, &r);
+	if (got <= 0) {
+		*oom |= got < 0;
 		return NULL;
+	}
 	it = calloc(1, sizeof *it);
 	if (!it) {
 		cli_record_free(&r);
+		*oom = 1;
 		return NULL;
 	}
 	it->seq = e->seq++;
@@ -144,93 +148,38 @@ static struct item *error_item(struct engine *e, const char *name, const char *m
 	return it;
 }
 
-/* The next page of the open archive, or NULL at its end (closed, after
- * its counts, with an item of its failure when it failed). */
-static struct item *next_page(struct engine *e, int *oom)
+/* The next input of the open file that holds many, or NULL at its end
+ * (closed, after an archive's counts, with an item of its failure when it
+ * failed: the inputs before were judged). */
+static struct item *next_held(struct engine *e, int *oom)
 {
-	struct cli_warc_page pg;
-	struct item *it;
-	int got = cli_warc_next(e->warc, &pg);
-	const char *fail = "";
-	if (got > 0) {
-		if (!(it = calloc(1, sizeof *it)) || !(it->name = strdup(pg.id))) {
-			free(it);
-			free(pg.body);
-			*oom = 1;
-			return NULL;
-		}
-		it->seq = e->seq++;
-		it->record = 1;
-		if (cli_warc_text(&pg, &it->page))
-			snprintf(it->err, sizeof it->err, "%s", pg.err);
-		it->text = pg.body;
-		it->len = pg.len;
+	struct item *it = next_record(e, e->bundle, oom);
+	if (it || *oom)
 		return it;
-	}
-	it = NULL;
-	if (got < 0) {
-		*oom = 1;
-	} else {
-		struct ds_buf b = DS_BUF_INIT;
-		const char *name = cli_input_name(e->paths[e->next_path - 1]);
-		if (cli_warc_counts(e->warc, &b) == 0) {
-			cli_progress_clear();
-			cli_note("%s: %s", name, b.data);
-		}
-		ds_buf_free(&b);
-		fail = cli_warc_error(e->warc)[0] ? cli_warc_error(e->warc)
-						  : cli_warc_stream_error(e->warc);
-		/* the pages before the failure were judged */
-		if (fail[0])
-			it = error_item(e, name, fail, oom);
-	}
-	cli_warc_close(e->warc);
-	e->warc = NULL;
+	cli_progress_clear();
+	cli_bundle_note(e->bundle, NULL);
+	if (cli_bundle_failure(e->bundle)[0])
+		it = error_item(e, cli_input_name(e->paths[e->next_path - 1]),
+				cli_bundle_failure(e->bundle), oom);
+	cli_bundle_close(e->bundle);
+	e->bundle = NULL;
 	return it;
 }
-
-/* The next record of the open file of records, or NULL at its end (closed,
- * with an item of its failure when it failed: the records before were
- * judged). */
-static struct item *next_file_record(struct engine *e, int *oom)
-{
-	struct item *it = next_record(e, e->frec);
-	if (it)
-		return it;
-	if (cli_records_error(e->frec)[0])
-		it = error_item(e, cli_records_name(e->frec), cli_records_error(e->frec), oom);
-	cli_records_close(e->frec);
-	e->frec = NULL;
-	return it;
-}
-
-enum { HOLDS_PAGES = 1, HOLDS_RECORDS = 2 };
 
 /* Records on standard input given as -s -: read once, they are gone. */
 #define RECORDS_NOT_SOURCE                                                              \
 	"JSON Lines records, not a source: give them in a file (-s FILE.jsonl) or add " \
 	"them to an index (index add --stdin-json)"
 
-
-/* Opens path as a WARC archive or a file of records (holds), whose pages
- * or records are the next inputs: NULL, or an item of why it cannot be
- * read. */
-static struct item *open_container(struct engine *e, const char *path, int holds, int *oom)
+/* Opens path as a file that holds many inputs (kind: CLI_BUNDLE_...),
+ * whose inputs come next: NULL, or an item of why it cannot be read. */
+static struct item *open_bundle(struct engine *e, const char *path, int kind, int *oom)
 {
 	struct ds_err err = {0};
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
-	const char *name = cli_input_name(path);
-	if (holds == HOLDS_PAGES ? (e->warc = cli_warc_open(path, name, max, &err)) != NULL
-				 : (e->frec = cli_records_open_file(path, name, max, &err)) != NULL)
+	if ((e->bundle = cli_bundle_open(path, kind, max, &err)) != NULL)
 		return NULL;
-	return error_item(e, name, err.msg, oom);
-}
-
-/* What the file at path holds that are inputs of their own, by its name
- * (HOLDS_...), or 0. */
-static int holds_named(const char *path)
-{
-	return cli_warc_named(path) ? HOLDS_PAGES : cli_records_named(path) ? HOLDS_RECORDS : 0;
+	return error_item(e, cli_input_name(path), err.msg, oom);
 }
 
 static struct item *next_file(struct engine *e)
@@ -241,10 +190,9 @@ static struct item *next_file(struct engine *e)
 	size_t max = e->o->max_bytes ? e->o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT;
 	int oom = 0;
 	for (;;) {
-		int holds;
-		if (e->warc || e->frec) {
-			if ((it = e->warc ? next_page(e, &oom) : next_file_record(e, &oom)) != NULL ||
-			    oom)
+		int kind = CLI_BUNDLE_NONE, rc;
+		if (e->bundle) {
+			if ((it = next_held(e, &oom)) != NULL || oom)
 				return it;
 			continue;
 		}
@@ -253,9 +201,9 @@ static struct item *next_file(struct engine *e)
 		path = e->paths[e->next_path];
 		/* an archive's pages and a file's records are articles (a
 		 * name that lies about it is found by the first bytes) */
-		if (!e->perr[e->next_path] && (holds = holds_named(path)) != 0) {
+		if (!e->perr[e->next_path] && (kind = cli_bundle_named(path)) != CLI_BUNDLE_NONE) {
 			e->next_path++;
-			if ((it = open_container(e, path, holds, &oom)) != NULL || oom)
+			if ((it = open_bundle(e, path, kind, &oom)) != NULL || oom)
 				return it;
 			continue;
 		}
@@ -268,31 +216,28 @@ static struct item *next_file(struct engine *e)
 			free(it);
 			return NULL;
 		}
-		holds = 0;
-		if (e->perr[e->next_path])
+		if (e->perr[e->next_path]) {
 			ds_msg_fit(it->err, sizeof it->err, e->perr[e->next_path]);
-		else if (cli_read_page(path, max, &it->text, &it->len, &it->page, &err) == 0)
-			holds = ds_warc_is(it->text, it->len)	      ? HOLDS_PAGES
-				: cli_records_like(it->text, it->len) ? HOLDS_RECORDS
-								      : 0;
-		else if (cli_warc_sniff(path))
-			holds = HOLDS_PAGES;
-		else
-			snprintf(it->err, sizeof it->err, "%s", err.msg);
-		if (holds && strcmp(path, "-") == 0) {
+		} else {
+			rc = cli_read_page(path, max, &it->text, &it->len, &it->page, &err);
+			kind = cli_bundle_found(path, rc, it->text, it->len);
+			if (rc && !kind)
+				snprintf(it->err, sizeof it->err, "%s", err.msg);
+		}
+		if (kind && strcmp(path, "-") == 0) {
 			/* read once: its records are gone */
-			if (holds == HOLDS_RECORDS)
+			if (kind == CLI_BUNDLE_RECORDS)
 				snprintf(it->err, sizeof it->err,
 					 "%s: JSON Lines records, not an article: give them with "
 					 "--stdin-json",
 					 it->name);
-			holds = 0;
+			kind = CLI_BUNDLE_NONE;
 		}
-		if (holds) {
+		if (kind) {
 			item_free(it);
 			e->seq--;
 			e->next_path++;
-			if ((it = open_container(e, path, holds, &oom)) != NULL || oom)
+			if ((it = open_bundle(e, path, kind, &oom)) != NULL || oom)
 				return it;
 			continue;
 		}
@@ -303,7 +248,8 @@ static struct item *next_file(struct engine *e)
 
 static struct item *next_input(struct engine *e)
 {
-	return e->o->stdin_json ? next_record(e, e->records) : next_file(e);
+	int oom = 0;
+	return e->o->stdin_json ? next_record(e, e->records, &oom) : next_file(e);
 }
 
 /* ---- work ---- */
@@ -589,59 +535,23 @@ static void sources_index_remove(struct engine *e)
 
 /* Each article is then judged against the sources it shares passages with,
  * as with an index (several at once for an article stitched from them). */
-/* The pages of the WARC archive at path as sources in ix: a page that
- * cannot be read, or the archive's failure after the pages before it, is
- * said and counted as an error of the run.  0, or -1 (said) when the
- * archive cannot be opened or the index written. */
-static int sources_archive(struct engine *e, struct ds_index *ix, const char *path, size_t max)
-{
-	struct ds_err err = {0};
-	struct cli_warc_page pg;
-	const char *name = cli_input_name(path);
-	struct cli_warc *w = cli_warc_open(path, name, max, &err);
-	int got = 0, rc = 0;
-	if (!w) {
-		cli_error("%s", err.msg);
-		return -1;
-	}
-	while (rc == 0 && (got = cli_warc_next(w, &pg)) > 0) {
-		struct ds_doc *d = NULL;
-		if (cli_warc_text(&pg, NULL) == 0 &&
-		    !(d = ds_doc_new(pg.body, pg.len, pg.id, e->o->max_bytes, &err)))
-			ds_msg_fit(pg.err, sizeof pg.err, err.msg);
-		free(pg.body);
-		if (!d) {
-			cli_error("%s", pg.err);
-			e->nerr++;
-		} else if (ds_index_add(ix, pg.id, d, NULL, NULL, &err)) {
-			cli_error("%s", err.msg);
-			rc = -1;
-		}
-		ds_doc_free(d);
-	}
-	if (rc == 0 && got < 0) {
-		cli_error("out of memory");
-		rc = -1;
-	}
-	if (rc == 0)
-		e->nerr += cli_warc_finish(w, name, "sources", 0);
-	cli_warc_close(w);
-	return rc;
-}
-
-/* The records of the file at path as sources in ix, named by their ids
- * ("NAME:LINE" without one): as sources_archive. */
-static int sources_records(struct engine *e, struct ds_index *ix, const char *path, size_t max)
+/* The inputs of the file at path that holds many (kind: an archive's
+ * pages, a file's records) as sources in ix, named by their ids: one that
+ * cannot be read, or the file's failure after the inputs before it, is
+ * said and counted as an error of the run.  0, or -1 (said) when the file
+ * cannot be opened or the index written. */
+static int sources_bundle(struct engine *e, struct ds_index *ix, const char *path, int kind,
+			  size_t max)
 {
 	struct ds_err err = {0};
 	struct cli_record r;
-	struct cli_records *rs = cli_records_open_file(path, cli_input_name(path), max, &err);
+	struct cli_bundle *b = cli_bundle_open(path, kind, max, &err);
 	int got = 0, rc = 0;
-	if (!rs) {
+	if (!b) {
 		cli_error("%s", err.msg);
 		return -1;
 	}
-	while (rc == 0 && (got = cli_records_next(rs, &r)) > 0) {
+	while (rc == 0 && (got = cli_bundle_next(b, &r)) > 0) {
 		struct ds_doc *d = NULL;
 		if (!r.err[0] && !(d = ds_doc_new(r.text, r.len, r.id, e->o->max_bytes, &err)))
 			ds_msg_fit(r.err, sizeof r.err, err.msg);
@@ -658,12 +568,10 @@ static int sources_records(struct engine *e, struct ds_index *ix, const char *pa
 	if (rc == 0 && got < 0) {
 		cli_error("out of memory");
 		rc = -1;
-	} else if (rc == 0 && cli_records_error(rs)[0]) {
-		/* the records before the failure are sources */
-		cli_error("%s", cli_records_error(rs));
-		e->nerr++;
 	}
-	cli_records_close(rs);
+	if (rc == 0) /* the inputs before a failure are sources */
+		e->nerr += cli_bundle_finish(b, "sources", 0);
+	cli_bundle_close(b);
 	return rc;
 }
 
@@ -699,26 +607,22 @@ static int sources_index(struct engine *e)
 		char *text = NULL;
 		size_t len;
 		struct ds_doc *d = NULL;
-		int holds = holds_named(path);
-		if (!holds && cli_warc_sniff(path))
-			holds = HOLDS_PAGES;
-		if (holds) {
-			rc = holds == HOLDS_PAGES ? sources_archive(e, ix, path, max)
-						  : sources_records(e, ix, path, max);
-			continue;
+		int kind = cli_bundle_named(path), read_rc = 0;
+		if (!kind) {
+			read_rc = cli_read_article(path, max, &text, &len, NULL, &err);
+			kind = cli_bundle_found(path, read_rc, text, len);
 		}
-		if (cli_read_article(path, max, &text, &len, NULL, &err)) {
+		if (kind == CLI_BUNDLE_RECORDS && strcmp(path, "-") == 0) {
+			cli_error("%s: %s", name, RECORDS_NOT_SOURCE);
+			rc = -1;
+		} else if (kind && strcmp(path, "-") != 0) {
+			rc = sources_bundle(e, ix, path, kind, max);
+		} else if (read_rc) {
 			cli_error("%s", err.msg);
 			rc = -1;
-		} else if (cli_records_like(text, len)) {
-			if (strcmp(path, "-") == 0) {
-				cli_error("%s: %s", name, RECORDS_NOT_SOURCE);
-				rc = -1;
-			} else {
-				rc = sources_records(e, ix, path, max);
-			}
 		} else if (!(d = ds_doc_new(text, len, name, e->o->max_bytes, &err)) ||
 			   ds_index_add(ix, name, d, NULL, NULL, &err)) {
+			/* an archive on standard input is named by ds_doc_new */
 			cli_error("%s", err.msg);
 			rc = -1;
 		}
@@ -750,7 +654,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 {
 	struct engine e;
 	struct ds_err err = {0};
-	int rc = 0, batch, held_sources = 0;
+	int rc = 0, batch, held = CLI_BUNDLE_NONE;
 	memset(&e, 0, sizeof e);
 	atomic_init(&e.stop, 0);
 	if (!!o->index + !!o->source + !!o->solo > 1) {
@@ -799,7 +703,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 			return -1;
 		}
 		for (size_t i = 0; i < e.npaths; i++)
-			e.containers += holds_named(e.paths[i]) != 0;
+			e.bundles += cli_bundle_named(e.paths[i]) != CLI_BUNDLE_NONE;
 	}
 	/* without -j, a thread per core; for files, with -j too, no more
 	 * than there are of them (a stream's verdicts are written as soon as they are made, in
@@ -813,12 +717,12 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	/* a thread more than there are files would only set up its models'
 	 * detector and open the index for nothing (-j 256 for two files took
 	 * seconds) */
-	if (!o->stdin_json && !e.containers && e.npaths < (size_t)e.nthreads)
+	if (!o->stdin_json && !e.bundles && e.npaths < (size_t)e.nthreads)
 		e.nthreads = e.npaths > 0 ? (int)e.npaths : 1;
 	/* a folder's worth of articles, or a stream: the models mapped for
 	 * many lookups */
 	e.models = cli_models_open(o->models, o->need_scorer,
-				   o->stdin_json || e.containers || e.npaths >= CLI_MANY_ARTICLES, &err);
+				   o->stdin_json || e.bundles || e.npaths >= CLI_MANY_ARTICLES, &err);
 	if (!e.models) {
 		cli_models_error(&err);
 		rc = -1;
@@ -827,24 +731,26 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	if (o->index)
 		index_lm_use(e.models, o->index);
 	e.index = o->index;
-	for (size_t i = 0; i < o->nsources && !held_sources; i++)
-		held_sources = holds_named(o->sources[i]) || cli_warc_sniff(o->sources[i]);
-	if (o->nsources == 1 && !held_sources) {
+	if (o->nsources == 1 && !(held = cli_bundle_named(o->source))) {
 		/* a source that is no text is said once, before any article,
-		 * as one that cannot be read is; a file of records is read
-		 * as its records */
-		if (cli_read_article(o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT,
-				     &e.srcfile, &e.srcfile_len, NULL, &err) == 0 &&
-		    cli_records_like(e.srcfile, e.srcfile_len)) {
-			free(e.srcfile);
-			e.srcfile = NULL;
-			if (strcmp(o->source, "-") == 0) { /* read once: they are gone */
+		 * as one that cannot be read is; a file of many inputs is read
+		 * as them */
+		int read_rc = cli_read_article(
+			o->source, o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT, &e.srcfile,
+			&e.srcfile_len, NULL, &err);
+		held = cli_bundle_found(o->source, read_rc, e.srcfile, e.srcfile_len);
+		if (held && strcmp(o->source, "-") == 0) { /* read once: they are gone */
+			if (held == CLI_BUNDLE_RECORDS) {
 				cli_error("%s: %s", cli_input_name(o->source), RECORDS_NOT_SOURCE);
 				rc = -1;
 				goto out;
 			}
-			held_sources = 1;
-		} else if (!e.srcfile ||
+			held = CLI_BUNDLE_NONE; /* an archive: named by ds_text_check */
+		}
+		if (held) {
+			free(e.srcfile);
+			e.srcfile = NULL;
+		} else if (read_rc ||
 			   ds_text_check(e.srcfile, e.srcfile_len, cli_input_name(o->source), &err)) {
 			cli_error("%s", err.msg);
 			rc = -1;
@@ -853,7 +759,7 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	}
 	/* several sources, or the pages of an archive or the records of a
 	 * file: an index of them */
-	if (o->nsources > 1 || held_sources) {
+	if (o->nsources > 1 || held) {
 		if (sources_index(&e) < 0) {
 			rc = -1;
 			goto out;
@@ -892,18 +798,18 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 		}
 	}
 	if (o->stdin_json &&
-	    !(e.records = cli_records_open(o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT))) {
+	    !(e.records = cli_bundle_stdin(o->max_bytes ? o->max_bytes : DS_DOC_MAX_BYTES_DEFAULT))) {
 		cli_error("out of memory");
 		rc = -1;
 		goto out;
 	}
 	/* an archive's pages, like records, are judged as they come, not
 	 * held for a batch */
-	batch = !e.index && !o->source && !o->solo && !o->stdin_json && !e.containers && e.npaths > 1;
+	batch = !e.index && !o->source && !o->solo && !o->stdin_json && !e.bundles && e.npaths > 1;
 	if (batch) {
 		rc = run_batch(&e);
 	} else {
-		e.total = o->stdin_json || e.containers ? 0 : e.npaths;
+		e.total = o->stdin_json || e.bundles ? 0 : e.npaths;
 		if (pool_run_weighed(e.nthreads, stream_next, work, stream_done, stream_weigh,
 				     SCAN_READ_AHEAD, &e) < 0) {
 			cli_error("cannot start worker threads");
@@ -912,10 +818,9 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	}
 	/* the summary (or the prompt) in the progress line's place */
 	cli_progress_clear();
-	if (e.records && cli_records_error(e.records)[0]) {
+	if (e.records && cli_bundle_failure(e.records)[0]) {
 		/* the records before the damage were judged */
-		cli_error("%s", cli_records_error(e.records));
-		e.nerr++;
+		e.nerr += cli_bundle_finish(e.records, NULL, 1);
 	} else if (rc == 0 && o->stdin_json && e.seq == 0) {
 		cli_error("no input: no record on standard input");
 		rc = -1;
@@ -923,9 +828,8 @@ int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn
 	if (rc == 0)
 		rc = e.nerr;
 out:
-	cli_records_close(e.records);
-	cli_warc_close(e.warc);
-	cli_records_close(e.frec);
+	cli_bundle_close(e.records);
+	cli_bundle_close(e.bundle);
 	for (int w = 0; w < e.nthreads; w++) {
 		if (e.det)
 			ds_detector_free(e.det[w]);

@@ -43,8 +43,8 @@ typedef int (*scan_result_fn)(void *ctx, const char *name, int record, struct ds
 			      const char *err);
 
 /* Scans the inputs named by paths (files, directories, "-"; the pages of
- * the WARC archives among them, as records) or the JSON Lines records on
- * stdin.  Returns the number of inputs that failed, or -1
+ * the WARC archives and the records of the JSON Lines files among them,
+ * as records: bundle.h) or the JSON Lines records on stdin.  Returns the number of inputs that failed, or -1
  * when nothing could be scanned (models or index unusable; reported). */
 int scan_run(const struct scan_opts *o, char **paths, int npaths, scan_result_fn fn, void *ctx);
 

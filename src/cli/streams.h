@@ -18,9 +18,8 @@
 
 #include "../store.h"
 
-#define DS_STREAM_ARTICLES "{despin}:articles"
-#define DS_STREAM_RESULTS "{despin}:results"
-#define DS_STREAM_STATS "{despin}:stats"
+/* DS_STREAM_ARTICLES, _RESULTS and _STATS: store.h (an index beside them
+ * knows their keys for its own) */
 #define DS_STREAM_GROUP "despin"
 
 /* Set by stream_on_stop (SIGTERM, SIGINT): a connection then gives up

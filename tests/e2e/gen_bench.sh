@@ -222,6 +222,7 @@ assert "4+   swaps      1 of     1" in out, out
 assert "rewrites judged spun: 1 of 1 fold rows (1 articles)" in out, out
 assert "hastily -> quickly (p 0.97)" in out, out
 assert "0.000 (1)" in out and "1.000 (1)" in out, out
+assert "solo: texts not spun judged spun, per held-out domain and kind" in out, out
 '
 
 echo "1..$n"
