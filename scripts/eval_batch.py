@@ -9,7 +9,7 @@ copies flagged, and pairs marked "source_direction": "uncertain".
 
   scripts/eval_batch.py [--despin D] [--models DIR] [--bench DIR] [--n 150]
                         [--copies K] [--family NAME] [--republish]
-                        [--dialogue] [--drop] [--keep DIR]
+                        [--dialogue] [--drop] [--wire] [--keep DIR]
 
 --copies K puts up to K copies of each original in the batch (distinct
 spins or round trips of it, default 1): then each copy has several
@@ -33,6 +33,13 @@ the two.
 
 --drop leaves out every fourth line of each copy: what the original has
 and the copy lacks must not make the original look the less fluent.
+
+--wire dates each original (2025-01-02) and adds the wire story it
+republished: its first three quarters of lines, dated a day before.  The
+original then has a source of its own (the wire story, older by its date)
+beside its copy, which alone holds the original's last lines: the original
+must be judged against the wire story and not against its copy.  The wire
+story counts as an original.
 
 --keep writes the batch into DIR (created; kept afterwards) to look into,
 with DIR.roles.tsv naming each file's role (original or copy) and the
@@ -122,6 +129,9 @@ def run_batch(a, models, held, keep):
             what += [(names[i + 1], spin["file"], "copy", "") for i, spin in enumerate(spins)]
             what += [(names[len(spins) + i + 1], spin["file"], "copy", "Republished from the wire.\n\n")
                      for i, spin in enumerate(reps)]
+            if a.wire:
+                what.append(("%04d-w.txt" % k, s, "wire", " date 2025-01-01 "))
+                what[0] = (names[0], s, "original", " date 2025-01-02 ")
             for name, path, role_of, credit in what:
                 with open(os.path.join(a.bench, path), encoding="utf-8") as f:
                     text = DATE_RE.sub("", f.read())
@@ -129,6 +139,10 @@ def run_batch(a, models, held, keep):
                     text = "\n".join(line for i, line in enumerate(text.split("\n")) if i % 4 != 3)
                 if a.dialogue and role_of == "copy":
                     text = add_dialogue(text)
+                if role_of == "wire":
+                    lines = text.split("\n")
+                    text = "\n".join(lines[:max(1, len(lines) * 3 // 4)])
+                    role_of = "original"
                 with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
                     f.write(credit + text)
                 role[os.path.join(tmp, name)] = role_of
@@ -136,6 +150,7 @@ def run_batch(a, models, held, keep):
                 spin = (spins + reps)[max(i - 1, 0)]  # the original: its first copy's
                 kind[name] = "%s %s%s" % (spin["kind"], spin.get("thesaurus") or "",
                                           " republished" if i > len(spins) else "")
+            kind["%04d-w.txt" % k] = "wire story"
         if keep:
             with open(keep.rstrip("/") + ".roles.tsv", "w", encoding="utf-8") as f:
                 for path in sorted(role):
@@ -197,6 +212,9 @@ def main():
                     help="a line of dialogue added to each copy after every third line")
     ap.add_argument("--drop", action="store_true",
                     help="every fourth line of each copy left out")
+    ap.add_argument("--wire", action="store_true",
+                    help="each original dated and beside the wire story it republished "
+                         "(its first three quarters, a day older)")
     a = ap.parse_args()
     if not a.folds:
         say(a, run_batch(a, a.models, None, a.keep))

@@ -318,7 +318,11 @@ struct ds_detect_opts {
 			       * weighed the other way (ds_source_direction);
 			       * unless the evidence shows it is the copy it is
 			       * not flagged ("uncertain", or "original" when it
-			       * looks the source).  Batch mode sets it.
+			       * looks the source); when it shows the article
+			       * copied one source, it is judged again against
+			       * those it is shown to have copied alone (its
+			       * copies and undecided ones left out).  Batch
+			       * mode sets it.
 			       * DS_DIRECTION_PRESUMED: sources presumed clean
 			       * (an index's), weighed unless the date headers
 			       * show every one older than the article (an
@@ -327,8 +331,9 @@ struct ds_detect_opts {
 			       * and then the evidence alone decides: when it
 			       * shows the article is the source of every one,
 			       * the article is judged on its own ("original");
-			       * otherwise the verdict stands.  Scans with an
-			       * index set it. */
+			       * otherwise the verdict stands, judged again
+			       * without the sources shown to be its copies.
+			       * Scans with an index set it. */
 	double min_p;         /* list only the flags whose probability of being
 			       * a spinner's is at least min_p, 0 to 1 (0: the
 			       * default, DS_FLAG_MIN_P for the language model's

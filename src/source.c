@@ -547,14 +547,23 @@ static int cmp_first(const void *a, const void *b)
  * article is the source of every one (a copy of the article aside: it
  * cannot tell), the article is judged on its own
  * instead (and not flagged: "original"); otherwise r is not flagged
- * ("uncertain").  Returns r or the result that replaces it (r freed),
- * NULL with err set. */
+ * ("uncertain").
+ * Sources it shows to be the article's copies are not judged against when
+ * others are there (a republication whose round trip sits beside the wire
+ * story it republished): in a batch, when one source is shown older, only
+ * those shown older are kept; with an index, whose sources are presumed
+ * clean, all but the copies.  Then they are dropped from s, r is freed,
+ * *redo set and NULL returned, for the caller to judge the article again.
+ * Returns r or the result that replaces it (r freed), NULL with err set
+ * (or *redo). */
 static struct ds_result *check_direction(struct ds_detector *det, struct ds_result *r,
-					 const struct ds_text *art, const struct ds_sources *s,
-					 const struct ds_detect_opts *opts, struct ds_err *err)
+					 const struct ds_text *art, struct ds_sources *s,
+					 const struct ds_detect_opts *opts, int *redo,
+					 struct ds_err *err)
 {
 	struct ds_detect_opts o = *opts;
-	int all_original = 1;
+	unsigned char dir[DS_SOURCES_MAX], drop[DS_SOURCES_MAX];
+	int all_original = 1, any_source = 0, kept = 0, dropped = 0;
 	/* an index's sources are presumed clean: a later date only asks the
 	 * evidence, and the article stays judged unless it shows the source
 	 * copied the article (a date header can be wrong) */
@@ -562,24 +571,52 @@ static struct ds_result *check_direction(struct ds_detector *det, struct ds_resu
 	/* a copy of the article has its words: it cannot say which text came
 	 * first, and is weighed only when no other source is there */
 	int skip_copies = 0;
-	for (size_t i = 0; i < s->n; i++)
+	size_t n = s->n < DS_SOURCES_MAX ? s->n : DS_SOURCES_MAX;
+	*redo = 0;
+	for (size_t i = 0; i < n; i++)
 		skip_copies |= !s->f[i].copy;
 	o.check_direction = 0;
 	o.all_subs = 0;
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct ds_text src = {s->f[i].name, s->f[i].text, s->f[i].len};
-		if (skip_copies && s->f[i].copy)
-			continue;
-		int dir = ds_direction_weigh(det, art, &src, s->n == 1 ? r : NULL, &o, !presumed,
-					     NULL, err);
-		if (dir < 0) {
-			ds_result_free(r);
-			return NULL;
+		int d = DS_DIR_UNCERTAIN;
+		if (!(skip_copies && s->f[i].copy)) {
+			d = ds_direction_weigh(det, art, &src, s->n == 1 ? r : NULL, &o, !presumed,
+					       NULL, err);
+			if (d < 0) {
+				ds_result_free(r);
+				return NULL;
+			}
+			any_source |= d == DS_DIR_A_SOURCE;
+			all_original &= d == DS_DIR_B_SOURCE;
 		}
-		if (dir == DS_DIR_A_SOURCE)
-			return r;
-		all_original &= dir == DS_DIR_B_SOURCE;
+		dir[i] = (unsigned char)d;
 	}
+	/* in a batch, the sources kept beside one shown older are those
+	 * shown older (and the article's copies); with an index, all but
+	 * the article's own copies */
+	for (size_t i = 0; i < n; i++) {
+		int weighed = !(skip_copies && s->f[i].copy);
+		drop[i] = dir[i] == DS_DIR_B_SOURCE ||
+			  (!presumed && any_source && weighed && dir[i] == DS_DIR_UNCERTAIN);
+		kept |= !drop[i];
+		dropped |= drop[i];
+	}
+	if (kept && dropped && (any_source || presumed)) {
+		size_t k = 0;
+		for (size_t i = 0; i < s->n; i++) {
+			if (i < n && drop[i])
+				found_free(&s->f[i]);
+			else
+				s->f[k++] = s->f[i];
+		}
+		s->n = k;
+		ds_result_free(r);
+		*redo = 1;
+		return NULL;
+	}
+	if (any_source)
+		return r;
 	if (!all_original) {
 		if (!presumed)
 			ds_result_set_direction(r, "uncertain", opts);
@@ -715,9 +752,13 @@ struct ds_result *ds_detect_found(struct ds_detector *det, struct ds_sources *s,
 	    (opts->check_direction == 1 || weigh == DATED_AFTER ||
 	     (opts->check_direction == DS_DIRECTION_PRESUMED && weigh == DATES_SILENT &&
 	      source_words_gain_nothing(r)))) {
-		if (!(r = check_direction(det, r, &art, s, opts, err))) {
+		int redo;
+		if (!(r = check_direction(det, r, &art, s, opts, &redo, err))) {
 			ds_buf_free(&joined);
-			return NULL;
+			/* judged again against the sources it did not write
+			 * (its own text is read again: the detector took the
+			 * document over) */
+			return redo ? ds_detect_found(det, s, opts, err) : NULL;
 		}
 		if (!ds_result_source(r)) { /* the original, judged on its own */
 			ds_buf_free(&joined);

@@ -3,7 +3,8 @@
 # spun copy, in either order and without dates, flag the copy against the
 # original, and the original is judged on its own (source_direction
 # "original") and not flagged; a text and a trimmed copy of it, which no
-# change orders, flag neither.  Speaks TAP.
+# change orders, flag neither; a republication beside its own spin is
+# judged against the story it republished, not against the spin.  Speaks TAP.
 DS_TOP=${DS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$(dirname "$0")/lib/tap.sh"
 OUT=${TMPDIR:-/tmp}/ds-direction.$$
@@ -78,5 +79,29 @@ if [ "$(grep -c '"verdict":"clean"' "$OUT/c.jsonl")" = 2 ]; then
 else
 	nok "trimmed copy: neither flagged"
 	sed 's/^/# /' "$OUT/c.jsonl" | cut -c1-300
+fi
+# a republication and its spin: 001 republishes the wire story 000 (a
+# day older by their date lines) and adds lines of its own, and a spin of
+# 001 holds those lines too.  001 is judged against 000 alone, not against
+# its own spun copy on the lines only the copy shares (it was flagged so);
+# the spin is flagged
+mkdir -p "$OUT/w"
+cp corpus/seeds/000_fcd469a446cc7cc8.txt "$OUT/w/wire.txt"
+cp corpus/seeds/001_455d42bae2579fa5.txt "$OUT/w/repub.txt"
+scripts/spin.py --thesaurus wordnet --policy random --rate 0.2 --seed 13 < corpus/seeds/001_455d42bae2579fa5.txt > "$OUT/w/spin.txt"
+"$DESPIN" scan --format json "$OUT/w" > "$OUT/w.jsonl"
+python3 - "$OUT/w.jsonl" > "$OUT/w.verdicts" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    srcs = ",".join(s["name"].rsplit("/", 1)[-1] for s in j["sources"]) or "-"
+    print(j["file"].rsplit("/", 1)[1], j["verdict"], srcs, len(j["substitutions"]))
+PY
+if grep -q '^repub.txt clean wire.txt 0$' "$OUT/w.verdicts" && grep -q '^spin.txt spun ' "$OUT/w.verdicts" &&
+	grep -q '^wire.txt clean ' "$OUT/w.verdicts"; then
+	ok "a republication beside its spin: judged against the wire story, not its copy"
+else
+	nok "a republication beside its spin: judged against the wire story, not its copy"
+	sed 's/^/# /' "$OUT/w.verdicts"
 fi
 echo "1..$n"
