@@ -668,11 +668,20 @@ static int title_words(const struct ds_doc *d, uint32_t b, uint32_t e)
 	return words > 1;
 }
 
+static int has_upper(const char *t)
+{
+	for (; *t; t++)
+		if (isupper((unsigned char)*t))
+			return 1;
+	return 0;
+}
+
 /* Copies the original of s into b, cased for the article: as the source
  * writes it when there is one (proper nouns stay capitalised), else as the
  * lexicon writes it; all capitals when the article's span is, every word
  * capitalised when each of the span's is (a name: "White Home" -> "White
- * House"), and a capital first letter when the span opens a sentence or
+ * House"; one word in capitals for a source's words with a capital is an
+ * acronym and keeps the source's case), and a capital first letter when the span opens a sentence or
  * starts with one while no source says otherwise. */
 static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct ds_ev_sub *s)
 {
@@ -690,6 +699,10 @@ static int put_cased(struct ds_buf *b, const struct ds_result *r, const struct d
 				all_upper = 0;
 		}
 	if (letters < 2)
+		all_upper = 0;
+	/* one word in capitals for words the source writes with a capital
+	 * is an acronym ("USA" for "U.S. officials"), not a line in capitals */
+	if (all_upper && cased && !memchr(text, ' ', tlen) && has_upper(ds_ev_str(&r->ev, s->cased)))
 		all_upper = 0;
 	if (ds_buf_puts(b, ds_ev_str(&r->ev, cased ? s->cased : s->orig)))
 		return DS_ENOMEM;
