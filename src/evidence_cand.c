@@ -34,6 +34,48 @@ static int shares_word(const char *a, size_t al, const char *b, size_t bl)
 	return 0;
 }
 
+/* Whether word a[0, al) is an abbreviation of b[0, bl), a word or a
+ * phrase: three letters or more, none of them a vowel (y aside), the same
+ * first letter, at most three fifths as many letters, and its letters in
+ * b in order ("pct" / "percent" and "per centum", "mln" / "million",
+ * "dlrs" / "dollars", "cts" / "cents").  A text that writes the short form
+ * follows its house style: the long form the language model prefers is
+ * no original a spinner replaced (the lexicon lists some such pairs:
+ * WordNet's "pct" for "percent").  A short form with a vowel is most often
+ * a word of its own, which a spinner does write ("act" for "action",
+ * "war" for "warfare", "cab" for "cabin"). */
+int ev_abbreviates(const char *a, size_t al, const char *b, size_t bl)
+{
+	size_t j = 0, letters = 0;
+	if (al < 3 || a[0] != b[0])
+		return 0;
+	for (size_t i = 0; i < al; i++)
+		if (a[i] < 'a' || a[i] > 'z' || strchr("aeiou", a[i]))
+			return 0;
+	for (size_t i = 0; i < bl; i++) {
+		if (b[i] != ' ' && (b[i] < 'a' || b[i] > 'z'))
+			return 0;
+		letters += b[i] != ' ';
+	}
+	if (al * 5 > letters * 3)
+		return 0;
+	for (size_t i = 0; i < al; i++) {
+		while (j < bl && b[j] != a[i])
+			j++;
+		if (j++ >= bl)
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether a[0, al) and b[0, bl) are both number words ("billion" /
+ * "million"): a figure changed, not a word. */
+int ev_number_words(const char *a, size_t al, const char *b, size_t bl)
+{
+	return !memchr(a, ' ', al) && !memchr(b, ' ', bl) && ds_number_word(a, al) &&
+	       ds_number_word(b, bl);
+}
+
 /* log10 of a lexicon weight, floored at 0.01: what a candidate's weight
  * adds to its rank and to its gain. */
 static double log_weight(float w)
@@ -129,7 +171,8 @@ static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	uint32_t wid;
 	double key, sim;
 	if (len >= sizeof ex->text || memchr(text, ' ', len) ||
-	    (len == plen && memcmp(text, phrase, plen) == 0) ||
+	    (len == plen && memcmp(text, phrase, plen) == 0) || ev_abbreviates(phrase, plen, text, len) ||
+	    ev_number_words(phrase, plen, text, len) ||
 	    !(wd = word_of(c, text, len, &wid)) || wd->id == DS_LM_UNK ||
 	    ds_hmap_find(rejected, wid, NULL, NULL))
 		return;
@@ -336,6 +379,9 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			continue;
 		if (shares_word(text, tlen, phrase, plen))
 			continue; /* "vladimir putin" / "putin", "start out" / "start" */
+		if (ev_abbreviates(phrase, plen, text, tlen) ||
+		    ev_number_words(phrase, plen, text, tlen))
+			continue; /* "pct" / "percent": house style; "billion" / "million" */
 		if (base) {
 			if (tlen + 3 > sizeof pt)
 				continue;

@@ -140,6 +140,12 @@ struct slot_best {
 
 /* True for a function word (w lower-case, n bytes). */
 int ev_is_function_word(const char *w, size_t n);
+/* Whether word a[0, al) abbreviates b[0, bl), a word or a phrase, with
+ * no vowel ("pct" / "percent", "per centum"); whether both are number
+ * words ("billion" / "million"): house style or a figure, never a
+ * spinner's synonym (evidence_cand.c). */
+int ev_abbreviates(const char *a, size_t al, const char *b, size_t bl);
+int ev_number_words(const char *a, size_t al, const char *b, size_t bl);
 /* The slot model's probability for slot features x: ds_slot_prob's, through
  * the trees laid out for prediction when the context has them. */
 double ev_slot_prob(const struct ds_ev_ctx *c, const double x[DS_NSLOTF]);

@@ -455,6 +455,8 @@ static int judge_small(struct ds_ev_ctx *c, const struct ds_doc *doc, const stru
 		return 0; /* a spelling variant: Kiev / Kyiv */
 	if (spelling_variant(a, al, s, sl))
 		return 0; /* the lexicon may list "realise" for "realize" */
+	if (ev_number_words(a, al, s, sl))
+		return 0; /* a figure corrected: "billion" / "million" */
 	if (al >= 4 && sl >= 4 && (al > sl ? al - sl : sl - al) <= 3 &&
 	    memcmp(a, s, al < sl ? al - 1 : sl - 1) == 0 && inflection(a, al, s, sl))
 		return 0; /* another inflection of the same word: small / smaller */

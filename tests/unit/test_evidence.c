@@ -150,6 +150,34 @@ T_TEST(feature_names)
 	T_EQ_STR(ds_slotf_names[DS_SF_BIAS], "bias");
 }
 
+/* A short form with no vowel whose letters the long form has in order is
+ * house style; a word of its own ("act", "war", "mins") is not; two number
+ * words are a figure. */
+T_TEST(abbreviations_and_number_words)
+{
+#define AB(a, b) ev_abbreviates(a, strlen(a), b, strlen(b))
+#define NW(a, b) ev_number_words(a, strlen(a), b, strlen(b))
+	T_OK(AB("pct", "percent"));
+	T_OK(AB("pct", "per centum"));
+	T_OK(AB("mln", "million"));
+	T_OK(AB("dlrs", "dollars"));
+	T_OK(AB("cts", "cents"));
+	T_OK(!AB("percent", "pct"));   /* the long form written */
+	T_OK(!AB("act", "action"));    /* a word of its own */
+	T_OK(!AB("war", "warfare"));
+	T_OK(!AB("mins", "minutes"));
+	T_OK(!AB("pt", "percent"));    /* too short */
+	T_OK(!AB("ptc", "percent"));   /* not in order */
+	T_OK(!AB("tcp", "percent"));   /* another first letter */
+	T_OK(!AB("prcnt", "percent")); /* over three fifths */
+	T_OK(NW("billion", "million"));
+	T_OK(NW("two", "three"));
+	T_OK(!NW("two", "pair"));
+	T_OK(!NW("a million", "billion"));
+#undef AB
+#undef NW
+}
+
 T_TEST(identical_copy)
 {
 	struct ds_ev_ctx *c = ctx_new();
@@ -1393,6 +1421,7 @@ int main(void)
 		return 1;
 	}
 	T_RUN(feature_names);
+	T_RUN(abbreviations_and_number_words);
 	T_RUN(identical_copy);
 	T_RUN(paired_fluency);
 	T_RUN(lexicon_swap);
