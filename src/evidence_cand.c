@@ -76,6 +76,13 @@ int ev_number_words(const char *a, size_t al, const char *b, size_t bl)
 	       ds_number_word(b, bl);
 }
 
+/* Whether text[0, len) can be no original of phrase[0, plen): an
+ * abbreviation's long form, or a number word for a number word. */
+static int never_original(const char *phrase, size_t plen, const char *text, size_t len)
+{
+	return ev_abbreviates(phrase, plen, text, len) || ev_number_words(phrase, plen, text, len);
+}
+
 /* log10 of a lexicon weight, floored at 0.01: what a candidate's weight
  * adds to its rank and to its gain. */
 static double log_weight(float w)
@@ -171,8 +178,7 @@ static void extra_add(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 	uint32_t wid;
 	double key, sim;
 	if (len >= sizeof ex->text || memchr(text, ' ', len) ||
-	    (len == plen && memcmp(text, phrase, plen) == 0) || ev_abbreviates(phrase, plen, text, len) ||
-	    ev_number_words(phrase, plen, text, len) ||
+	    (len == plen && memcmp(text, phrase, plen) == 0) || never_original(phrase, plen, text, len) ||
 	    !(wd = word_of(c, text, len, &wid)) || wd->id == DS_LM_UNK ||
 	    ds_hmap_find(rejected, wid, NULL, NULL))
 		return;
@@ -379,8 +385,7 @@ static int cand_fill(struct ds_ev_ctx *c, const char *phrase, size_t plen,
 			continue;
 		if (shares_word(text, tlen, phrase, plen))
 			continue; /* "vladimir putin" / "putin", "start out" / "start" */
-		if (ev_abbreviates(phrase, plen, text, tlen) ||
-		    ev_number_words(phrase, plen, text, tlen))
+		if (never_original(phrase, plen, text, tlen))
 			continue; /* "pct" / "percent": house style; "billion" / "million" */
 		if (base) {
 			if (tlen + 3 > sizeof pt)

@@ -571,13 +571,12 @@ static struct ds_result *check_direction(struct ds_detector *det, struct ds_resu
 	/* a copy of the article has its words: it cannot say which text came
 	 * first, and is weighed only when no other source is there */
 	int skip_copies = 0;
-	size_t n = s->n < DS_SOURCES_MAX ? s->n : DS_SOURCES_MAX;
 	*redo = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < s->n; i++)
 		skip_copies |= !s->f[i].copy;
 	o.check_direction = 0;
 	o.all_subs = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < s->n; i++) {
 		struct ds_text src = {s->f[i].name, s->f[i].text, s->f[i].len};
 		int d = DS_DIR_UNCERTAIN;
 		if (!(skip_copies && s->f[i].copy)) {
@@ -595,7 +594,7 @@ static struct ds_result *check_direction(struct ds_detector *det, struct ds_resu
 	/* in a batch, the sources kept beside one shown older are those
 	 * shown older (and the article's copies); with an index, all but
 	 * the article's own copies */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < s->n; i++) {
 		int weighed = !(skip_copies && s->f[i].copy);
 		drop[i] = dir[i] == DS_DIR_B_SOURCE ||
 			  (!presumed && any_source && weighed && dir[i] == DS_DIR_UNCERTAIN);
@@ -605,7 +604,7 @@ static struct ds_result *check_direction(struct ds_detector *det, struct ds_resu
 	if (kept && dropped && (any_source || presumed)) {
 		size_t k = 0;
 		for (size_t i = 0; i < s->n; i++) {
-			if (i < n && drop[i])
+			if (drop[i])
 				found_free(&s->f[i]);
 			else
 				s->f[k++] = s->f[i];
